@@ -1,0 +1,45 @@
+/**
+ * The one base class for every error hsec raises. Errors carry a stable `code` (a string literal
+ * from `ErrorCode`), context in `details` (principal, realm, kdc, qop, configKey, remoteAddress ...),
+ * and the wrapped error in `cause`. Messages say what failed and what to do; they never contain a
+ * key, password or token byte. Families follow Hadoop's exception meanings (see ./codes.ts).
+ */
+import type { ErrorCode } from './codes.ts';
+
+export type ErrorDetails = Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;
+
+export class HsecError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.details = details;
+  }
+
+  override get name(): string {
+    return this.constructor.name;
+  }
+}
+
+/** Configuration is missing, malformed or inconsistent (Hadoop: IllegalArgumentException on conf). */
+export class ConfigError extends HsecError {}
+/** A SASL negotiation or security-layer failure (Hadoop: SaslException). */
+export class SaslError extends HsecError {}
+/** A Kerberos protocol, crypto or credential failure (Hadoop: KerberosAuthException / GSSException). */
+export class KerberosError extends HsecError {}
+/** Authentication failed or is impossible (Hadoop: AuthenticationException). */
+export class AuthenticationError extends HsecError {}
+/** The caller is authenticated but not allowed (Hadoop: AccessControlException). */
+export class AccessControlError extends HsecError {}
+/** A token is unknown, expired, cancelled, malformed or forged (Hadoop: SecretManager.InvalidToken). */
+export class InvalidTokenError extends HsecError {}
+/** Bytes on the wire or in a file do not follow the format (frames, Writables, protobuf, ASN.1). */
+export class ProtocolError extends HsecError {}
+/** A remote service (KDC, ZooKeeper, NameNode) could not be reached or answered in time. */
+export class UnreachableError extends HsecError {}
+/** A binary or package the operation needs is not installed (krb5kdc, zookeeper, javac ...). */
+export class MissingDependencyError extends HsecError {}
+/** A call failed on the server side and was relayed to the client (Hadoop: RemoteException). */
+export class RemoteError extends HsecError {}

@@ -1,0 +1,2 @@
+export * from './hsec-error.ts';
+export * from './codes.ts';
