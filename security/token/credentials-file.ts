@@ -1,0 +1,47 @@
+/**
+ * Reading and writing Credentials token storage files (`Credentials.readTokenStorageFile` /
+ * `writeTokenStorageFile`; hadoop-wire.md §3). Files hold secrets, so they are written with mode
+ * 0600 atomically: a temporary file in the same directory, fsync, then rename over the target.
+ * Also the shared atomic-write helper the token stores use.
+ */
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Credentials } from './credentials.ts';
+import type { CredentialsFormat } from './credentials.ts';
+import { invalidToken } from './token-errors.ts';
+
+/** Writes `data` to `path` with mode 0600 via temp file + fsync + rename. */
+export async function writeFileAtomic0600(path: string, data: Uint8Array): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fh = await open(tmp, 'wx', 0o600);
+  try {
+    await fh.writeFile(data);
+    await fh.chmod(0o600);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Reads a token storage file of either format. A missing file is a TOKEN_BAD_FORMAT error naming it. */
+export async function readTokenStorageFile(path: string): Promise<Credentials> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw invalidToken('TOKEN_BAD_FORMAT', `Cannot read token file ${path}: ${(e as Error).message}`, { path }, e);
+  }
+  return Credentials.decode(bytes, path);
+}
+
+/** Writes a token storage file (0600, atomic); WRITABLE format unless asked, as Hadoop's default. */
+export async function writeTokenStorageFile(path: string, creds: Credentials, format: CredentialsFormat = 'writable'): Promise<void> {
+  await writeFileAtomic0600(path, creds.encode(format));
+}
