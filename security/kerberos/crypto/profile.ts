@@ -31,7 +31,7 @@ export interface EncryptionProfile {
    * string-to-key (RFC 3962 section 4 / RFC 8009 section 4). `params` is the s2kparams from
    * ETYPE-INFO2 (4-byte big-endian iteration count); absent means the profile's default.
    */
-  stringToKey(password: string, salt: string, params?: Uint8Array): Buffer;
+  stringToKey(password: string, salt: string | Uint8Array, params?: Uint8Array): Buffer;
   /** random-to-key: identity for AES; `bytes.length` must equal keyLength. */
   randomToKey(bytes: Uint8Array): Buffer;
   /**

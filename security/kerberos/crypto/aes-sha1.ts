@@ -1,0 +1,85 @@
+/**
+ * aes128-cts-hmac-sha1-96 (etype 17, checksum 15) and aes256-cts-hmac-sha1-96 (etype 18,
+ * checksum 16): RFC 3962, built on the simplified profile of RFC 3961 section 5.3.
+ * string-to-key: tkey = PBKDF2-HMAC-SHA1(password, salt, iterations, keylen) and key =
+ * DK(tkey, "kerberos"); default 4096 iterations. encrypt: Ke = DK(base, usage|0xAA),
+ * Ki = DK(base, usage|0x55); output AES-CTS(Ke, confounder | plaintext) | HMAC-SHA1-96(Ki,
+ * confounder | plaintext). checksum: HMAC-SHA1-96 under Kc = DK(base, usage|0x99).
+ */
+import { createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import type { EncryptionProfile } from './profile.ts';
+import { ETYPE } from './profile.ts';
+import { ctsDecrypt, ctsEncrypt } from './cts.ts';
+import { deriveKey, KEY_PURPOSE, usageConstant } from './derive.ts';
+import { checkKey, integrityError, iterationsFrom, tagsEqual, toBytes, tooShortError } from './aes-common.ts';
+
+const BLOCK = 16;
+const HMAC_LENGTH = 12;
+const KERBEROS = Buffer.from('kerberos', 'ascii');
+
+/** RFC 3962 section 4 default iteration count (s2kparams 00 00 10 00). */
+export const AES_SHA1_DEFAULT_ITERATIONS = 4096;
+
+class AesSha1Profile implements EncryptionProfile {
+  readonly checksumLength = HMAC_LENGTH;
+  readonly confounderLength = BLOCK;
+  readonly etype: number;
+  readonly name: string;
+  readonly keyLength: number;
+  readonly checksumType: number;
+
+  constructor(etype: number, name: string, keyLength: number, checksumType: number) {
+    this.etype = etype;
+    this.name = name;
+    this.keyLength = keyLength;
+    this.checksumType = checksumType;
+  }
+
+  stringToKey(password: string, salt: string | Uint8Array, params?: Uint8Array): Buffer {
+    const iterations = iterationsFrom(params, AES_SHA1_DEFAULT_ITERATIONS, this.name);
+    const tkey = pbkdf2Sync(toBytes(password), toBytes(salt), iterations, this.keyLength, 'sha1');
+    return deriveKey(tkey, KERBEROS);
+  }
+
+  randomToKey(bytes: Uint8Array): Buffer {
+    checkKey(bytes, this.keyLength, this.name);
+    return Buffer.from(bytes);
+  }
+
+  encrypt(key: Uint8Array, usage: number, plaintext: Uint8Array, confounder?: Uint8Array): Buffer {
+    checkKey(key, this.keyLength, this.name);
+    const conf = confounder ?? randomBytes(BLOCK);
+    if (conf.length !== BLOCK) throw new RangeError(`confounder must be ${BLOCK} bytes`);
+    const data = Buffer.concat([conf, plaintext]);
+    const ke = deriveKey(key, usageConstant(usage, KEY_PURPOSE.ENCRYPTION));
+    const ki = deriveKey(key, usageConstant(usage, KEY_PURPOSE.INTEGRITY));
+    const mac = createHmac('sha1', ki).update(data).digest().subarray(0, HMAC_LENGTH);
+    return Buffer.concat([ctsEncrypt(ke, data), mac]);
+  }
+
+  decrypt(key: Uint8Array, usage: number, ciphertext: Uint8Array): Buffer {
+    checkKey(key, this.keyLength, this.name);
+    if (ciphertext.length < BLOCK + HMAC_LENGTH) throw tooShortError(this.name, usage, ciphertext.length, BLOCK + HMAC_LENGTH);
+    const body = ciphertext.subarray(0, ciphertext.length - HMAC_LENGTH);
+    const mac = ciphertext.subarray(ciphertext.length - HMAC_LENGTH);
+    const ke = deriveKey(key, usageConstant(usage, KEY_PURPOSE.ENCRYPTION));
+    const ki = deriveKey(key, usageConstant(usage, KEY_PURPOSE.INTEGRITY));
+    const data = ctsDecrypt(ke, body);
+    const expected = createHmac('sha1', ki).update(data).digest().subarray(0, HMAC_LENGTH);
+    if (!tagsEqual(expected, mac)) throw integrityError(this.name, usage);
+    return data.subarray(BLOCK);
+  }
+
+  checksum(key: Uint8Array, usage: number, data: Uint8Array): Buffer {
+    checkKey(key, this.keyLength, this.name);
+    const kc = deriveKey(key, usageConstant(usage, KEY_PURPOSE.CHECKSUM));
+    return createHmac('sha1', kc).update(data).digest().subarray(0, HMAC_LENGTH);
+  }
+
+  verifyChecksum(key: Uint8Array, usage: number, data: Uint8Array, mac: Uint8Array): boolean {
+    return tagsEqual(this.checksum(key, usage, data), mac);
+  }
+}
+
+export const aes128CtsHmacSha196: EncryptionProfile = new AesSha1Profile(ETYPE.AES128_CTS_HMAC_SHA1_96, 'aes128-cts-hmac-sha1-96', 16, 15);
+export const aes256CtsHmacSha196: EncryptionProfile = new AesSha1Profile(ETYPE.AES256_CTS_HMAC_SHA1_96, 'aes256-cts-hmac-sha1-96', 32, 16);
