@@ -1,0 +1,202 @@
+/**
+ * hadoop-common keys (core-site.xml), with the names and defaults of Hadoop 3.4's core-default.xml and
+ * `CommonConfigurationKeys(Public)`. Add a key by adding one `key({...})` entry to this table.
+ */
+import { key, type KeyDef } from '../types.ts';
+
+const QOP = ['authentication', 'integrity', 'privacy'];
+
+export const CORE_KEYS: readonly KeyDef[] = [
+  key({
+    name: 'fs.defaultFS',
+    type: 'string',
+    default: 'file:///',
+    deprecated: ['fs.default.name'],
+    description: 'URI of the default file system, e.g. hdfs://nn.example.test:8020.',
+  }),
+  key({
+    name: 'hadoop.security.authentication',
+    type: 'enum',
+    values: ['simple', 'kerberos'],
+    default: 'simple',
+    description: 'Authentication method: simple (no authentication) or kerberos.',
+  }),
+  key({
+    name: 'hadoop.security.authorization',
+    type: 'boolean',
+    default: 'false',
+    description: 'Whether service-level authorization (hadoop-policy.xml ACLs) is enabled.',
+  }),
+  key({
+    name: 'hadoop.rpc.protection',
+    type: 'strings',
+    itemValues: QOP,
+    default: 'authentication',
+    description:
+      'Comma list of SASL protections for RPC, in preference order: authentication (auth), ' +
+      'integrity (auth-int), privacy (auth-conf).',
+  }),
+  key({
+    name: 'hadoop.security.saslproperties.resolver.class',
+    type: 'class',
+    description: 'SaslPropertiesResolver choosing the QOP per connection; unset = hadoop.rpc.protection for everyone.',
+  }),
+  key({
+    name: 'hadoop.security.token.service.use_ip',
+    type: 'boolean',
+    default: 'true',
+    description: 'Token service names use ip:port (true) or host:port (false).',
+  }),
+  key({
+    name: 'hadoop.security.sasl.fixedwhitelist.file',
+    type: 'string',
+    default: '/etc/hadoop/fixedwhitelist',
+    description: 'WhitelistBasedResolver: file of IPs/CIDRs/hosts always treated as whitelisted.',
+  }),
+  key({
+    name: 'hadoop.security.sasl.variablewhitelist.enable',
+    type: 'boolean',
+    default: 'false',
+    description: 'WhitelistBasedResolver: also consult the reloadable variable whitelist file.',
+  }),
+  key({
+    name: 'hadoop.security.sasl.variablewhitelist.file',
+    type: 'string',
+    default: '/etc/hadoop/whitelist',
+    description: 'WhitelistBasedResolver: reloadable whitelist file.',
+  }),
+  key({
+    name: 'hadoop.security.sasl.variablewhitelist.cache.secs',
+    type: 'duration',
+    unit: 's',
+    default: '3600',
+    description: 'WhitelistBasedResolver: reload period of the variable whitelist; negative = never reload.',
+  }),
+  key({
+    name: 'hadoop.rpc.protection.non-whitelist',
+    type: 'strings',
+    itemValues: QOP,
+    default: 'privacy',
+    description: 'WhitelistBasedResolver: QOP list for clients not on the whitelist.',
+  }),
+  key({
+    name: 'ipc.maximum.data.length',
+    type: 'int',
+    default: '134217728',
+    description: 'Largest RPC request (bytes) a server accepts (3.x default 128 MiB; 2.x was 64 MiB).',
+  }),
+  key({
+    name: 'ipc.maximum.response.length',
+    type: 'int',
+    default: '134217728',
+    description: 'Largest RPC response (bytes) a client accepts; 0 disables the check.',
+  }),
+  key({
+    name: 'ipc.ping.interval',
+    type: 'duration',
+    unit: 'ms',
+    default: '60000',
+    description: 'Interval between client pings on an idle connection waiting for a response.',
+  }),
+  key({
+    name: 'ipc.client.ping',
+    type: 'boolean',
+    default: 'true',
+    description: 'Whether the RPC client sends pings while waiting for a response.',
+  }),
+  key({
+    name: 'ipc.client.connect.timeout',
+    type: 'duration',
+    unit: 'ms',
+    default: '20000',
+    description: 'Timeout for establishing an RPC connection.',
+  }),
+  key({
+    name: 'ipc.client.connection.maxidletime',
+    type: 'duration',
+    unit: 'ms',
+    default: '10000',
+    description: 'Idle time after which the RPC client closes a connection.',
+  }),
+  key({
+    name: 'ipc.server.listen.queue.size',
+    type: 'int',
+    default: '256',
+    description: 'Listen backlog of RPC server sockets.',
+  }),
+];
+
+/** `ZKDelegationTokenSecretManager` keys (hadoop-common; hadoop-wire.md 2.6). */
+export const ZK_DT_SECRET_MANAGER_KEYS: readonly KeyDef[] = [
+  key({
+    name: 'zk-dt-secret-manager.zkConnectionString',
+    type: 'string',
+    description: 'ZooKeeper connection string (host:port,...) for the shared delegation-token store. Required.',
+  }),
+  key({
+    name: 'zk-dt-secret-manager.zkAuthType',
+    type: 'enum',
+    values: ['none', 'sasl'],
+    description: 'ZooKeeper authentication: none or sasl (Kerberos). Required.',
+  }),
+  key({
+    name: 'zk-dt-secret-manager.znodeWorkingPath',
+    type: 'string',
+    default: 'zkdtsm',
+    description: 'Parent znode; data lives under <path>/ZKDTSMRoot.',
+  }),
+  key({
+    name: 'zk-dt-secret-manager.zkSessionTimeout',
+    type: 'duration',
+    unit: 'ms',
+    default: '10000',
+    description: 'ZooKeeper session timeout.',
+  }),
+  key({
+    name: 'zk-dt-secret-manager.zkConnectionTimeout',
+    type: 'duration',
+    unit: 'ms',
+    default: '10000',
+    description: 'ZooKeeper connection timeout.',
+  }),
+  key({
+    name: 'zk-dt-secret-manager.zkShutdownTimeout',
+    type: 'duration',
+    unit: 'ms',
+    default: '10000',
+    description: 'Time allowed for closing the ZooKeeper client.',
+  }),
+  key({
+    name: 'zk-dt-secret-manager.zkNumRetries',
+    type: 'int',
+    default: '3',
+    description: 'Connection retries; the retry sleep is zkSessionTimeout / zkNumRetries.',
+  }),
+  key({
+    name: 'zk-dt-secret-manager.kerberos.keytab',
+    type: 'string',
+    description: 'Keytab for sasl ZooKeeper authentication.',
+  }),
+  key({
+    name: 'zk-dt-secret-manager.kerberos.principal',
+    type: 'string',
+    description: 'Principal for sasl ZooKeeper authentication (_HOST substituted).',
+  }),
+  key({
+    name: 'zk-dt-secret-manager.kerberos.server.principal',
+    type: 'string',
+    description: 'ZooKeeper server principal expected by the client (newer Hadoop versions).',
+  }),
+  key({
+    name: 'zk-dt-secret-manager.token.seqnum.batch.size',
+    type: 'int',
+    default: '100',
+    description: 'Token sequence numbers reserved from ZooKeeper per batch.',
+  }),
+  key({
+    name: 'zk-dt-secret-manager.token.watcher.enabled',
+    type: 'boolean',
+    default: 'true',
+    description: 'Watch the token znodes to keep a local cache of all tokens.',
+  }),
+];

@@ -1,0 +1,121 @@
+/**
+ * HDFS keys (hdfs-site.xml) with Hadoop 3.4's names and defaults (hdfs-default.xml, `DFSConfigKeys`,
+ * `HdfsClientConfigKeys`). Durations keep Hadoop's unit for bare numbers: Hadoop reads the delegation
+ * intervals in milliseconds and the block-key intervals in minutes with `getLong`, so plain numbers mean
+ * exactly what they mean to Hadoop; suffixed values (`1d`) are an hsec extension Hadoop would reject.
+ */
+import { key, type KeyDef } from '../types.ts';
+
+export const HDFS_KEYS: readonly KeyDef[] = [
+  key({
+    name: 'dfs.namenode.rpc-address',
+    type: 'string',
+    description: 'host:port of the NameNode RPC server (client protocol).',
+  }),
+  key({
+    name: 'dfs.namenode.keytab.file',
+    type: 'string',
+    description: 'Keytab holding the NameNode service principal key.',
+  }),
+  key({
+    name: 'dfs.namenode.kerberos.principal',
+    type: 'string',
+    description: 'NameNode service principal, e.g. nn/_HOST@EXAMPLE.TEST (_HOST = the server host name, lower-cased).',
+  }),
+  key({
+    name: 'dfs.namenode.kerberos.principal.pattern',
+    type: 'string',
+    default: '*',
+    description: 'Client side: glob the NameNode principal must match (used when the principal is not configured exactly).',
+  }),
+  key({
+    name: 'dfs.namenode.delegation.key.update-interval',
+    type: 'duration',
+    unit: 'ms',
+    default: '86400000',
+    description: 'How often the NameNode rolls the delegation-token master key.',
+  }),
+  key({
+    name: 'dfs.namenode.delegation.token.renew-interval',
+    type: 'duration',
+    unit: 'ms',
+    default: '86400000',
+    description: 'How long a delegation token stays valid after issue or renewal.',
+  }),
+  key({
+    name: 'dfs.namenode.delegation.token.max-lifetime',
+    type: 'duration',
+    unit: 'ms',
+    default: '604800000',
+    description: 'Maximum lifetime of a delegation token, renewals included.',
+  }),
+  key({
+    name: 'dfs.namenode.delegation.token.always-use',
+    type: 'boolean',
+    default: 'false',
+    description: 'Issue and use delegation tokens even when security is off (testing).',
+  }),
+  key({
+    name: 'dfs.datanode.keytab.file',
+    type: 'string',
+    description: 'Keytab holding the DataNode service principal key.',
+  }),
+  key({
+    name: 'dfs.datanode.kerberos.principal',
+    type: 'string',
+    description: 'DataNode service principal, e.g. dn/_HOST@EXAMPLE.TEST.',
+  }),
+  key({
+    name: 'dfs.data.transfer.protection',
+    type: 'strings',
+    itemValues: ['authentication', 'integrity', 'privacy'],
+    description: 'SASL QOP list for the DataNode streaming protocol; unset = no SASL on data transfer.',
+  }),
+  key({
+    name: 'dfs.data.transfer.saslproperties.resolver.class',
+    type: 'class',
+    description: 'SaslPropertiesResolver for data transfer; unset = the RPC one (hadoop.security.saslproperties.resolver.class).',
+  }),
+  key({
+    name: 'dfs.encrypt.data.transfer',
+    type: 'boolean',
+    default: 'false',
+    description: 'Encrypt block data transfer with a NameNode-issued data encryption key (DIGEST-MD5 auth-conf).',
+  }),
+  key({
+    name: 'dfs.encrypt.data.transfer.algorithm',
+    type: 'string',
+    description: 'DIGEST-MD5 cipher for encrypted data transfer (3des or rc4); unset = the SASL default.',
+  }),
+  key({
+    name: 'dfs.encrypt.data.transfer.cipher.suites',
+    type: 'string',
+    description: 'AES/CTR/NoPadding to switch encrypted data transfer to AES after the SASL handshake; unset = no AES.',
+  }),
+  key({
+    name: 'dfs.encrypt.data.transfer.cipher.key.bitlength',
+    type: 'int',
+    default: '128',
+    description: 'AES key length for data transfer encryption: 128, 192 or 256.',
+  }),
+  key({
+    name: 'dfs.block.access.token.enable',
+    type: 'boolean',
+    default: 'false',
+    description: 'Require block access tokens on DataNode operations.',
+  }),
+  key({
+    name: 'dfs.block.access.key.update.interval',
+    type: 'duration',
+    unit: 'm',
+    default: '600',
+    description: 'How often the NameNode rolls block keys (bare numbers are minutes).',
+  }),
+  key({
+    name: 'dfs.block.access.token.lifetime',
+    type: 'duration',
+    unit: 'm',
+    default: '600',
+    description: 'Lifetime of a block access token (bare numbers are minutes).',
+  }),
+];
