@@ -1,0 +1,65 @@
+/**
+ * The seam between the IPC engine (lib/rpc, which knows frames and calls) and authentication
+ * (security/sasl/rpc, which knows SASL mechanisms, tokens and Kerberos). The engine moves
+ * RpcSaslProto messages; an authenticator decides them. `lib` never imports `security`: the SASL
+ * security layer is described here structurally (security/sasl/mechanism.ts SaslSecurityLayer fits).
+ */
+import type { AuthProtocolCode } from './constants.ts';
+import type { RpcSaslMessage } from './messages.ts';
+
+/** Hadoop's SaslRpcServer.AuthMethod names. */
+export type AuthMethodName = 'SIMPLE' | 'KERBEROS' | 'TOKEN';
+
+/** A negotiated SASL security layer (auth-int / auth-conf). */
+export interface SecurityLayer {
+  readonly qop: string;
+  /** Largest plaintext one wrap() takes (javax.security.sasl.rawsendsize). */
+  readonly rawSendSize: number;
+  wrap(plaintext: Uint8Array): Uint8Array;
+  unwrap(token: Uint8Array): Uint8Array;
+}
+
+/** What a completed client-side negotiation produced. */
+export interface ClientAuthResult {
+  authMethod: AuthMethodName;
+  /** Present iff the negotiated QOP is auth-int or auth-conf. */
+  securityLayer?: SecurityLayer | undefined;
+  qop?: string | undefined;
+}
+
+/** Client side of connection setup: decides the preamble, the SASL messages and the context user. */
+export interface ClientAuthenticator {
+  /** NONE (plain SIMPLE, no SASL exchange) or SASL. */
+  readonly authProtocol: AuthProtocolCode;
+  /** The first message (NEGOTIATE). */
+  initial(): RpcSaslMessage;
+  /** Evaluates a server message; returns the reply to send (if any) and whether negotiation ended. */
+  step(msg: RpcSaslMessage): Promise<{ reply?: RpcSaslMessage | undefined; done: boolean }>;
+  /** Valid once done (or immediately for NONE). */
+  result(): ClientAuthResult;
+  /** userInfo for IpcConnectionContextProto (hadoop-wire.md 6.8); undefined sends none. */
+  userInfo(result: ClientAuthResult): { effectiveUser?: string; realUser?: string } | undefined;
+}
+
+/** Who a completed server-side negotiation authenticated. */
+export interface ServerAuthResult {
+  authMethod: AuthMethodName;
+  /** Authenticated user: full Kerberos principal, or the token owner. Undefined for SIMPLE. */
+  user?: string | undefined;
+  /** For TOKEN: the identifier's real user when the owner was proxied. */
+  realUser?: string | undefined;
+  /** Extra facts for handlers (e.g. token identifier fields). */
+  attributes?: Readonly<Record<string, unknown>> | undefined;
+  securityLayer?: SecurityLayer | undefined;
+  qop?: string | undefined;
+}
+
+/** Server side of connection setup for one connection. */
+export interface ServerAuthenticator {
+  /** Whether a client may connect with auth protocol NONE (hadoop.security.authentication=simple). */
+  readonly simpleAllowed: boolean;
+  /** Methods advertised, in order (for messages). */
+  readonly advertised: readonly AuthMethodName[];
+  /** Evaluates one client SASL message; `done` with `result` ends negotiation. Throws typed errors. */
+  step(msg: RpcSaslMessage): Promise<{ reply?: RpcSaslMessage | undefined; done: boolean; result?: ServerAuthResult | undefined }>;
+}

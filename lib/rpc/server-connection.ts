@@ -1,0 +1,397 @@
+/**
+ * One accepted IPC connection on the server, as an explicit state machine after
+ * org.apache.hadoop.ipc.Server.Connection: PREAMBLE -> SASL (when the client asked for it) ->
+ * CONTEXT -> READY. SASL messages go to the injected ServerAuthenticator; the connection context
+ * (callId -3) fixes the effective user (proxy users only through the authorizer, never for TOKEN:
+ * hadoop-wire.md 6.8); calls (callId >= 0) are dispatched concurrently to protocol handlers and
+ * answered as they complete, wrapped one response per WRAP when a security layer is active (6.7).
+ * Any bad input closes only this connection, after a FATAL reply where Hadoop sends one.
+ */
+import type { Socket } from 'node:net';
+import { AccessControlError, HsecError, ProtocolError } from '../errors/index.ts';
+import type { Logger } from '../log/logger.ts';
+import type { AuthMethodName, SecurityLayer, ServerAuthenticator, ServerAuthResult } from './auth-hooks.ts';
+import type { CallContext, ProtocolHandlers } from './call-context.ts';
+import { AuthProtocol, CallId, RPC_VERSION, RpcErrorCode, RpcKind, RpcOp, SaslState, type RpcErrorCodeValue } from './constants.ts';
+import { splitFrame, FrameDecoder } from './frame.ts';
+import { errorResponseFrame, parseRequest, parseSaslBody, saslResponseFrame, successResponseFrame } from './ipc-frames.ts';
+import { decodeConnectionContext, decodeRequestHeaderProto, type IpcConnectionContext, type RpcRequestHeader } from './messages.ts';
+import { decodePreamble, HTTP_ON_RPC_PORT_RESPONSE, looksLikeHttp, PREAMBLE_LENGTH } from './preamble.ts';
+import { errorToRemote, JavaException } from './remote-exception.ts';
+import { Unwrapper, wrapServerResponse } from './wrapping.ts';
+
+export enum ServerConnState {
+  PREAMBLE = 'PREAMBLE',
+  SASL = 'SASL',
+  CONTEXT = 'CONTEXT',
+  READY = 'READY',
+  CLOSED = 'CLOSED',
+}
+
+/** Hooks the server gives each connection. */
+export interface ServerConnectionEnv {
+  authenticator: ServerAuthenticator;
+  lookup(protocol: string): ProtocolHandlers | undefined;
+  maxDataLength: number;
+  handshakeTimeoutMs: number;
+  maxInFlight: number;
+  shortName(user: string, authMethod: AuthMethodName): string;
+  authorizeProxy?: ((q: { realUser: string; effectiveUser: string; remoteAddress: string; protocol?: string | undefined }) => void | Promise<void>) | undefined;
+  authorizeConnection?: ((q: { user: string; realUser?: string | undefined; authMethod: AuthMethodName; protocol?: string | undefined; remoteAddress: string }) => void | Promise<void>) | undefined;
+  log: Logger;
+  onClose(conn: ServerConnection): void;
+}
+
+/** A failure that ends the connection after a FATAL response (Hadoop's FatalRpcServerException). */
+class FatalRpc extends Error {
+  constructor(
+    readonly errorCode: RpcErrorCodeValue,
+    readonly exceptionClassName: string,
+    message: string,
+    readonly callId: number = CallId.AUTHORIZATION_FAILED,
+  ) {
+    super(message);
+  }
+}
+
+export class ServerConnection {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  #state = ServerConnState.PREAMBLE;
+  readonly #socket: Socket;
+  readonly #env: ServerConnectionEnv;
+  #preamble = new Uint8Array(0);
+  readonly #decoder: FrameDecoder;
+  #unwrapper: Unwrapper | undefined;
+  #layer: SecurityLayer | undefined;
+  #auth: ServerAuthResult | undefined;
+  #context: IpcConnectionContext | undefined;
+  #user: { user: string; realUser?: string | undefined } | undefined;
+  #chain: Promise<void> = Promise.resolve();
+  #inFlight = 0;
+  #handshakeTimer: NodeJS.Timeout | undefined;
+
+  constructor(socket: Socket, env: ServerConnectionEnv) {
+    this.#socket = socket;
+    this.#env = env;
+    this.remoteAddress = socket.remoteAddress ?? '';
+    this.remotePort = socket.remotePort ?? 0;
+    this.#decoder = new FrameDecoder({ maxDataLength: env.maxDataLength });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('error', (err) => this.#fail(err, 'socket error'));
+    socket.on('close', () => this.#closed());
+    socket.on('end', () => {
+      try {
+        this.#decoder.end();
+      } catch (err) {
+        this.#log('client closed mid-frame', err);
+      }
+      socket.end();
+    });
+    this.#handshakeTimer = setTimeout(() => {
+      if (this.#state !== ServerConnState.READY) {
+        this.#fail(new ProtocolError('PROTOCOL_TRUNCATED', `Client did not finish connection setup within ${env.handshakeTimeoutMs} ms`, { state: this.#state, remoteAddress: this.remoteAddress }), 'handshake timeout');
+      }
+    }, env.handshakeTimeoutMs);
+    this.#handshakeTimer.unref();
+  }
+
+  get state(): ServerConnState {
+    return this.#state;
+  }
+
+  /** Closes the connection now. */
+  close(): void {
+    this.#socket.destroy();
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#state === ServerConnState.CLOSED) return;
+    try {
+      let data: Uint8Array = chunk;
+      if (this.#state === ServerConnState.PREAMBLE) {
+        data = this.#readPreamble(data);
+        if (this.#state === ServerConnState.PREAMBLE || this.#state === ServerConnState.CLOSED) return;
+      }
+      for (const frame of this.#decoder.push(data)) this.#enqueue(frame);
+    } catch (err) {
+      this.#fail(err, 'bad input');
+    }
+  }
+
+  #readPreamble(data: Uint8Array): Uint8Array {
+    const need = PREAMBLE_LENGTH - this.#preamble.length;
+    const joined = new Uint8Array(this.#preamble.length + Math.min(need, data.length));
+    joined.set(this.#preamble);
+    joined.set(data.subarray(0, need), this.#preamble.length);
+    this.#preamble = joined;
+    if (looksLikeHttp(joined)) {
+      this.#state = ServerConnState.CLOSED;
+      this.#socket.end(HTTP_ON_RPC_PORT_RESPONSE);
+      return new Uint8Array(0);
+    }
+    if (joined.length < PREAMBLE_LENGTH) return new Uint8Array(0);
+    let preamble;
+    try {
+      preamble = decodePreamble(joined);
+    } catch (err) {
+      if (err instanceof HsecError && err.code === 'PROTOCOL_VERSION') {
+        // Server.setupBadVersionResponse: a FATAL reply naming both versions.
+        this.#sendFatal(new FatalRpc(RpcErrorCode.FATAL_VERSION_MISMATCH, 'org.apache.hadoop.ipc.RPC$VersionMismatch', `Server IPC version ${RPC_VERSION} cannot communicate with client version ${joined[4]}`));
+      }
+      throw err;
+    }
+    if (preamble.authProtocol === AuthProtocol.NONE) {
+      if (!this.#env.authenticator.simpleAllowed) {
+        const available = this.#env.authenticator.advertised.join(', ');
+        this.#sendFatal(new FatalRpc(RpcErrorCode.FATAL_UNAUTHORIZED, JavaException.ACCESS_CONTROL, `SIMPLE authentication is not enabled.  Available:[${available}]`));
+        throw new AccessControlError('ACCESS_DENIED', `Client at ${this.remoteAddress} asked for SIMPLE authentication, which is not enabled (available: ${available})`, { remoteAddress: this.remoteAddress });
+      }
+      this.#auth = { authMethod: 'SIMPLE' };
+      this.#state = ServerConnState.CONTEXT;
+    } else {
+      this.#state = ServerConnState.SASL;
+    }
+    return data.subarray(need);
+  }
+
+  /** Frames are handled one after another; call handlers themselves run concurrently. */
+  #enqueue(outer: Uint8Array): void {
+    this.#chain = this.#chain
+      .then(async () => {
+        if (this.#state === ServerConnState.CLOSED) return;
+        const frames = this.#unwrapper ? this.#unwrapper.push(outer) : [outer];
+        for (const frame of frames) await this.#processFrame(frame);
+      })
+      .catch((err) => this.#fail(err, 'request failed'));
+  }
+
+  async #processFrame(payload: Uint8Array): Promise<void> {
+    let header: RpcRequestHeader;
+    let rest: Uint8Array;
+    try {
+      ({ header, rest } = parseRequest(payload));
+    } catch (err) {
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, `Invalid RPC header: ${(err as Error).message}`);
+    }
+    this.#checkHeader(header);
+    if (header.callId === CallId.SASL) return this.#processSasl(header, rest);
+    if (header.callId === CallId.CONNECTION_CONTEXT) return this.#processContext(header, rest);
+    if (header.callId === CallId.PING) return; // keep-alive, no reply
+    if (header.callId < 0) {
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, `Unknown out of band call #${header.callId}`, header.callId);
+    }
+    if (this.#state !== ServerConnState.READY) {
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, 'Connection context not established', header.callId);
+    }
+    this.#dispatch(header, rest);
+  }
+
+  /** Server.checkRpcHeaders: kind and op must be present, op FINAL, kind PROTOCOL_BUFFER. */
+  #checkHeader(h: RpcRequestHeader): void {
+    if (h.rpcKind === undefined || h.rpcOp === undefined) {
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, ` IPC Server: No rpc kind or op in rpcRequestHeader`, h.callId);
+    }
+    if (h.rpcOp !== RpcOp.FINAL_PACKET) {
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, `IPC Server does not implement rpc header operation${h.rpcOp}`, h.callId);
+    }
+    if (h.rpcKind !== RpcKind.RPC_PROTOCOL_BUFFER) {
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, `Unknown rpc kind ${h.rpcKind}`, h.callId);
+    }
+  }
+
+  async #processSasl(_header: RpcRequestHeader, rest: Uint8Array): Promise<void> {
+    if (this.#state !== ServerConnState.SASL) {
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, this.#layer ? 'SASL message was not wrapped after the security layer was negotiated' : 'SASL protocol not requested by client', CallId.SASL);
+    }
+    let msg;
+    try {
+      msg = parseSaslBody(rest);
+    } catch (err) {
+      throw new FatalRpc(RpcErrorCode.FATAL_DESERIALIZING_REQUEST, JavaException.IPC_EXCEPTION, `Malformed SASL message: ${(err as Error).message}`, CallId.SASL);
+    }
+    if (msg.state === SaslState.WRAP) {
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, 'SASL wrap received before the SASL negotiation completed', CallId.SASL);
+    }
+    let out;
+    try {
+      out = await this.#env.authenticator.step(msg);
+    } catch (err) {
+      const { exceptionClassName, errorMsg } = errorToRemote(err);
+      this.#log('SASL negotiation failed', err);
+      throw new FatalRpc(RpcErrorCode.FATAL_UNAUTHORIZED, exceptionClassName, errorMsg, CallId.SASL);
+    }
+    if (out.reply) this.#write(saslResponseFrame(out.reply));
+    if (out.done) {
+      this.#auth = out.result ?? { authMethod: 'SIMPLE' };
+      this.#state = ServerConnState.CONTEXT;
+      if (this.#auth.securityLayer) {
+        // Everything after SUCCESS is wrapped, starting with the connection context.
+        this.#layer = this.#auth.securityLayer;
+        this.#unwrapper = new Unwrapper(this.#layer, 'server', { maxDataLength: this.#env.maxDataLength });
+      }
+    }
+  }
+
+  async #processContext(_header: RpcRequestHeader, rest: Uint8Array): Promise<void> {
+    if (this.#state === ServerConnState.SASL) {
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, 'Connection header sent during SASL negotiation', CallId.CONNECTION_CONTEXT);
+    }
+    if (this.#state === ServerConnState.READY) {
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, 'Connection context already processed', CallId.CONNECTION_CONTEXT);
+    }
+    try {
+      this.#context = decodeConnectionContext(splitFrame(rest, 1)[0]!);
+    } catch (err) {
+      throw new FatalRpc(RpcErrorCode.FATAL_DESERIALIZING_REQUEST, JavaException.IPC_EXCEPTION, `Malformed connection context: ${(err as Error).message}`, CallId.CONNECTION_CONTEXT);
+    }
+    const user = await this.#resolveUser(this.#auth!, this.#context);
+    if (this.#env.authorizeConnection) {
+      await this.#authorizeOrFatal(() =>
+        this.#env.authorizeConnection!({ ...user, authMethod: this.#auth!.authMethod, protocol: this.#context?.protocol, remoteAddress: this.remoteAddress }),
+      );
+    }
+    this.#user = user;
+    this.#state = ServerConnState.READY;
+    clearTimeout(this.#handshakeTimer);
+  }
+
+  /** Server.processConnectionContext: who the calls run as (hadoop-wire.md 6.8, 11.2). */
+  async #resolveUser(auth: ServerAuthResult, ctx: IpcConnectionContext): Promise<{ user: string; realUser?: string | undefined }> {
+    const claimed = ctx.userInfo?.effectiveUser;
+    if (auth.authMethod === 'SIMPLE' && auth.user === undefined) {
+      if (!claimed) {
+        throw new FatalRpc(RpcErrorCode.FATAL_UNAUTHORIZED, JavaException.ACCESS_CONTROL, 'SIMPLE connection context names no user', CallId.CONNECTION_CONTEXT);
+      }
+      const real = ctx.userInfo?.realUser;
+      if (real && real !== claimed) {
+        await this.#authorizeProxy(real, claimed);
+        return { user: claimed, realUser: real };
+      }
+      return { user: claimed };
+    }
+    const authenticated = auth.user!;
+    if (!claimed || claimed === authenticated) return { user: authenticated, realUser: auth.realUser };
+    if (auth.authMethod === 'TOKEN') {
+      throw new FatalRpc(RpcErrorCode.FATAL_UNAUTHORIZED, JavaException.ACCESS_CONTROL, `Authenticated user (${authenticated} (auth:TOKEN)) doesn't match what the client claims to be (${claimed})`, CallId.CONNECTION_CONTEXT);
+    }
+    await this.#authorizeProxy(authenticated, claimed);
+    return { user: claimed, realUser: authenticated };
+  }
+
+  async #authorizeProxy(realUser: string, effectiveUser: string): Promise<void> {
+    const check = this.#env.authorizeProxy;
+    if (!check) {
+      const realShort = this.#env.shortName(realUser, this.#auth!.authMethod);
+      throw new FatalRpc(RpcErrorCode.FATAL_UNAUTHORIZED, JavaException.AUTHORIZATION, `User: ${realShort} is not allowed to impersonate ${effectiveUser}`, CallId.CONNECTION_CONTEXT);
+    }
+    await this.#authorizeOrFatal(() => check({ realUser, effectiveUser, remoteAddress: this.remoteAddress, protocol: this.#context?.protocol }));
+  }
+
+  async #authorizeOrFatal(fn: () => void | Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      const remote = errorToRemote(err);
+      const cls = remote.exceptionClassName === JavaException.ACCESS_CONTROL ? JavaException.AUTHORIZATION : remote.exceptionClassName;
+      throw new FatalRpc(RpcErrorCode.FATAL_UNAUTHORIZED, cls, remote.errorMsg, CallId.CONNECTION_CONTEXT);
+    }
+  }
+
+  #dispatch(header: RpcRequestHeader, rest: Uint8Array): void {
+    let requestHeader;
+    let request: Uint8Array;
+    try {
+      const [rh, body] = splitFrame(rest, 2);
+      requestHeader = decodeRequestHeaderProto(rh!);
+      request = body!;
+    } catch (err) {
+      throw new FatalRpc(RpcErrorCode.FATAL_DESERIALIZING_REQUEST, JavaException.IPC_EXCEPTION, `Failed to deserialize request for call #${header.callId}: ${(err as Error).message}`, header.callId);
+    }
+    const { callId, clientId } = header;
+    const retryCount = header.retryCount ?? -1;
+    const reply = (frame: Uint8Array): void => {
+      this.#inFlight--;
+      if (this.#inFlight < this.#env.maxInFlight && this.#socket.isPaused()) this.#socket.resume();
+      this.#write(frame);
+    };
+    const replyError = (code: RpcErrorCodeValue, exceptionClassName: string, errorMsg: string): void =>
+      reply(errorResponseFrame({ callId, fatal: false, exceptionClassName, errorMsg, errorDetail: code, clientId, retryCount }));
+    this.#inFlight++;
+    if (this.#inFlight >= this.#env.maxInFlight) this.#socket.pause();
+    const protocol = requestHeader.declaringClassProtocolName;
+    const handlers = this.#env.lookup(protocol);
+    if (!handlers) return replyError(RpcErrorCode.ERROR_NO_SUCH_PROTOCOL, JavaException.NO_SUCH_PROTOCOL, `Unknown protocol: ${protocol}`);
+    const handler = Object.prototype.hasOwnProperty.call(handlers, requestHeader.methodName) ? handlers[requestHeader.methodName] : undefined;
+    if (!handler) {
+      return replyError(RpcErrorCode.ERROR_NO_SUCH_METHOD, JavaException.NO_SUCH_METHOD, `Unknown method ${requestHeader.methodName} called on ${protocol} protocol.`);
+    }
+    const auth = this.#auth!;
+    const user = this.#user!;
+    const ctx: CallContext = {
+      user: user.user,
+      shortUser: this.#env.shortName(user.user, user.realUser ? 'SIMPLE' : auth.authMethod),
+      realUser: user.realUser,
+      authMethod: auth.authMethod,
+      qop: auth.qop,
+      connectionProtocol: this.#context?.protocol,
+      protocol,
+      method: requestHeader.methodName,
+      clientProtocolVersion: requestHeader.clientProtocolVersion,
+      callId,
+      clientId,
+      retryCount,
+      remoteAddress: this.remoteAddress,
+      remotePort: this.remotePort,
+      attributes: auth.attributes ?? {},
+    };
+    Promise.resolve()
+      .then(() => handler(request, ctx))
+      .then(
+        (response) => reply(successResponseFrame(callId, clientId, retryCount, response)),
+        (err) => {
+          const { exceptionClassName, errorMsg } = errorToRemote(err);
+          replyError(RpcErrorCode.ERROR_APPLICATION, exceptionClassName, errorMsg);
+        },
+      )
+      .catch((err) => this.#fail(err, 'reply failed'));
+  }
+
+  #write(frame: Uint8Array): void {
+    if (this.#state === ServerConnState.CLOSED) return;
+    const bytes = this.#layer && this.#state !== ServerConnState.SASL ? wrapServerResponse(this.#layer, frame) : frame;
+    this.#socket.write(bytes);
+  }
+
+  #sendFatal(f: FatalRpc): void {
+    const frame = errorResponseFrame({ callId: f.callId, fatal: true, exceptionClassName: f.exceptionClassName, errorMsg: f.message, errorDetail: f.errorCode });
+    this.#write(frame);
+  }
+
+  #fail(err: unknown, what: string): void {
+    if (this.#state === ServerConnState.CLOSED) return;
+    if (err instanceof FatalRpc) {
+      try {
+        this.#sendFatal(err);
+      } catch {
+        // the FATAL reply is best effort
+      }
+    }
+    this.#log(what, err);
+    this.#state = ServerConnState.CLOSED;
+    this.#socket.end();
+    setTimeout(() => this.#socket.destroy(), 1000).unref();
+  }
+
+  #log(what: string, err: unknown): void {
+    const e = err as { code?: string; message?: string; name?: string };
+    this.#env.log.warn({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, state: this.#state, code: e?.code, error: e?.name, msg: e?.message }, `IPC connection: ${what}`);
+  }
+
+  #closed(): void {
+    this.#state = ServerConnState.CLOSED;
+    clearTimeout(this.#handshakeTimer);
+    this.#env.onClose(this);
+  }
+}
