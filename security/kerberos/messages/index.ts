@@ -16,3 +16,12 @@ export { encodeAuthorizationData, decodeAuthorizationData, type AuthorizationDat
 export { encodeTicket, decodeTicket, encodeEncTicketPart, decodeEncTicketPart, type Ticket, type EncTicketPart, type TransitedEncoding } from './ticket.ts';
 export { encodeApReq, decodeApReq, encodeAuthenticator, decodeAuthenticator, type ApReq, type Authenticator } from './ap-req.ts';
 export { encodeApRep, decodeApRep, encodeEncApRepPart, decodeEncApRepPart, type ApRep, type EncApRepPart } from './ap-rep.ts';
+export {
+  encodeMethodData, decodeMethodData, encodePaEncTsEnc, decodePaEncTsEnc, encodeEtypeInfo2, decodeEtypeInfo2, encodePacRequest,
+  type PaData, type PaEncTsEnc, type EtypeInfo2Entry,
+} from './pa-data.ts';
+export { encodeKdcReq, decodeKdcReq, encodeKdcReqBody, type KdcReq, type KdcReqBody } from './kdc-req.ts';
+export { encodeKdcRep, decodeKdcRep, encodeEncKdcRepPart, decodeEncKdcRepPart, type KdcRep, type EncKdcRepPart, type LastReqEntry } from './kdc-rep.ts';
+export { encodeKrbError, decodeKrbError, type KrbError } from './krb-error.ts';
+export { KRB_ERROR_CODE, krbErrorName } from './error-codes.ts';
+export { MAX_DER_BYTES } from './der.ts';

@@ -2,7 +2,7 @@
 // (each byte laid out by hand from the ASN.1 module), round-trips and malformed input.
 import { expect } from 'chai';
 import { KerberosError } from '../../../../lib/errors/index.ts';
-import { asTime, bits32, int, parseDer, toDer, ktime, asBits32, asInt, MAX_DER_BYTES } from '../../../../security/kerberos/messages/der.ts';
+import { asTime, bits32, int, parseDer, toDer, asBits32, asInt, MAX_DER_BYTES } from '../../../../security/kerberos/messages/der.ts';
 import {
   decodeChecksum, decodeEncryptedData, decodeEncryptionKey, encodeChecksum, encodeEncryptedData, encodeEncryptionKey,
 } from '../../../../security/kerberos/messages/encryption.ts';
