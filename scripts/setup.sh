@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# hsec set-up: installs what `npm test` and `npm start` need on Debian 12 with Node 20, and nothing
+# when it is all there already (a run with everything installed takes well under a second).
+#   - apt: krb5-kdc krb5-admin-server krb5-user libkrb5-dev (MIT Kerberos: the throwaway KDC and
+#     the native build of the `kerberos` test peer), zookeeper, a JDK when javac is missing, and a
+#     C++ toolchain when the native build needs one. `apt-get update` only when installing.
+#   - stops any system KDC / kadmind / ZooKeeper that a package's postinst started (our fixtures
+#     run their own on free loopback ports, in temp dirs).
+#   - npm ci when node_modules is missing or does not match package-lock.json, then makes sure the
+#     native `kerberos` module is built.
+# Runs as root, or through sudo when available. Set HSEC_SETUP_SKIP_APT=1 to skip the apt part.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+say() { printf 'hsec setup: %s\n' "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo -n "$@" || die "'$*' needs root: run \`sudo npm run setup\` once, or install the packages listed in README.md"
+  else
+    die "'$*' needs root and sudo is not available: run \`npm run setup\` as root"
+  fi
+}
+
+pkg_installed() {
+  [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]
+}
+
+# --- system packages ------------------------------------------------------------------------
+# Services whose postinst may start a daemon we do not want running.
+SERVICE_PACKAGES="krb5-kdc krb5-admin-server zookeeper"
+
+install_system_packages() {
+  if ! command -v dpkg-query >/dev/null 2>&1; then
+    say "not a Debian system: install MIT Kerberos (krb5kdc, kadmin.local, kinit, libkrb5 headers), ZooKeeper and a JDK 17 yourself"
+    return 0
+  fi
+  local wanted="krb5-kdc krb5-admin-server krb5-user libkrb5-dev zookeeper"
+  command -v javac >/dev/null 2>&1 || wanted="$wanted openjdk-17-jdk-headless"
+  # node-gyp needs a compiler, make and python3 to build the `kerberos` devDependency.
+  { command -v g++ >/dev/null 2>&1 && command -v make >/dev/null 2>&1; } || wanted="$wanted build-essential"
+  command -v python3 >/dev/null 2>&1 || wanted="$wanted python3"
+
+  local missing=""
+  for p in $wanted; do
+    pkg_installed "$p" || missing="$missing $p"
+  done
+  [ -z "$missing" ] && return 0
+
+  say "installing Debian packages:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  # Keep postinst scripts from starting system daemons (policy-rc.d, exit 101 = "not allowed").
+  local policy=/usr/sbin/policy-rc.d added_policy=0
+  if [ ! -e "$policy" ]; then
+    as_root sh -c "printf '#!/bin/sh\nexit 101\n' > $policy && chmod 755 $policy"
+    added_policy=1
+  fi
+  local rc=0
+  as_root apt-get update -qq || rc=$?
+  if [ "$rc" -eq 0 ]; then
+    # shellcheck disable=SC2086
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing || rc=$?
+  fi
+  [ "$added_policy" -eq 1 ] && as_root rm -f "$policy"
+  [ "$rc" -eq 0 ] || die "apt-get failed (exit $rc) installing:$missing"
+
+  stop_system_services "$missing"
+}
+
+# A daemon started by a postinst (before policy-rc.d existed, or under systemd) is stopped and
+# disabled through the init system; our fixtures never use the system ones.
+stop_system_services() {
+  local installed="$1" svc
+  for svc in $SERVICE_PACKAGES; do
+    case " $installed " in *" $svc "*) ;; *) continue ;; esac
+    if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+      as_root systemctl disable --now "$svc" >/dev/null 2>&1 || true
+    elif command -v service >/dev/null 2>&1; then
+      as_root service "$svc" stop >/dev/null 2>&1 || true
+    fi
+  done
+}
+
+# --- node modules ---------------------------------------------------------------------------
+STAMP=node_modules/.hsec-setup-stamp
+KERBEROS_NODE=node_modules/kerberos/build/Release/kerberos.node
+
+lock_hash() {
+  { sha256sum package-lock.json; node --version; } | sha256sum | cut -d' ' -f1
+}
+
+node_modules_match_lock() {
+  node -e '
+    const fs = require("fs");
+    const lock = JSON.parse(fs.readFileSync("package-lock.json", "utf8"));
+    for (const [path, entry] of Object.entries(lock.packages || {})) {
+      if (!path || entry.link) continue;
+      const manifest = path + "/package.json";
+      if (!fs.existsSync(manifest)) {
+        if (entry.optional) continue; // platform-specific optional packages (esbuild binaries)
+        process.exit(1);
+      }
+      if (JSON.parse(fs.readFileSync(manifest, "utf8")).version !== entry.version) process.exit(1);
+    }
+  '
+}
+
+install_node_modules() {
+  [ -f package-lock.json ] || die "package-lock.json is missing: run from a complete hsec checkout"
+  local want
+  want="$(lock_hash)"
+  if [ -d node_modules ] && [ "$(cat "$STAMP" 2>/dev/null || true)" = "$want" ] && [ -f "$KERBEROS_NODE" ]; then
+    return 0
+  fi
+  # A node_modules that already holds every version package-lock.json names is kept: no needless
+  # reinstall (npm ci deletes node_modules first) under other processes that are using it.
+  if [ -d node_modules ] && node_modules_match_lock; then
+    say "node_modules matches package-lock.json"
+  else
+    say "installing node modules (npm ci)"
+    npm ci --no-audit --no-fund || die "npm ci failed: see the npm output above (the kerberos devDependency needs libkrb5-dev, g++, make and python3)"
+  fi
+  if [ ! -f "$KERBEROS_NODE" ]; then
+    say "building the native kerberos module (npm rebuild kerberos)"
+    npm rebuild kerberos --foreground-scripts || true
+  fi
+  [ -f "$KERBEROS_NODE" ] || die "the kerberos native module did not build ($KERBEROS_NODE missing): check libkrb5-dev, g++, make and python3 are installed, then run \`npm rebuild kerberos\`"
+  node -e "require('./node_modules/kerberos')" || die "the kerberos native module does not load: run \`npm rebuild kerberos\`"
+  echo "$want" > "$STAMP"
+}
+
+# --- checks ---------------------------------------------------------------------------------
+check_tools() {
+  local missing="" bin
+  for bin in krb5kdc kdb5_util kadmin.local kinit klist java javac; do
+    command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || missing="$missing $bin"
+  done
+  [ -f /usr/share/java/zookeeper.jar ] || missing="$missing zookeeper.jar"
+  [ -z "$missing" ] || die "still missing after set-up:$missing"
+}
+
+if [ "${HSEC_SETUP_SKIP_APT:-0}" != "1" ]; then
+  install_system_packages
+fi
+install_node_modules
+check_tools
