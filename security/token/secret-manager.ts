@@ -1,0 +1,349 @@
+/**
+ * The delegation-token secret manager, with the behaviour of Hadoop's
+ * `AbstractDelegationTokenSecretManager` (hadoop-common security/token/delegation/; hadoop-wire.md
+ * §2.5): pre-incremented sequence numbers and key ids from 1, HMAC-SHA1 passwords over the exact
+ * identifier bytes, a rotating key ring, server-side renew dates, renew/cancel checks in Hadoop's
+ * order with Hadoop's messages, and a poll that rolls the master key every `keyUpdateInterval` and
+ * drops tokens past their renew date every `removerScanInterval`. Time comes from an injected
+ * Clock, randomness from an injected source, persistence from an injected TokenStore.
+ *
+ * Like Hadoop, `start()` installs a first key and the first poll (run at once, since the last roll
+ * time starts at 0) rolls again: a fresh manager signs with key id 2.
+ */
+import { channel } from 'node:diagnostics_channel';
+import { systemClock } from '../../lib/time/clock.ts';
+import type { Clock } from '../../lib/time/clock.ts';
+import { getLogger } from '../../lib/log/logger.ts';
+import { Token } from './token.ts';
+import { DelegationTokenIdentifier, HDFS_DELEGATION_KIND, firstComponentShortName } from './delegation-token-identifier.ts';
+import type { ShortNameFn } from './delegation-token-identifier.ts';
+import { DelegationKey } from './keys/delegation-key.ts';
+import { KeyRing } from './keys/key-ring.ts';
+import { DEFAULT_HMAC_ALGORITHM, DEFAULT_KEY_LENGTH_BITS, createPassword, cryptoRandom, generateSecret, passwordsEqual } from './keys/hmac.ts';
+import type { RandomSource } from './keys/hmac.ts';
+import { MemoryTokenStore } from './store/token-store.ts';
+import type { StoredToken, TokenStore } from './store/token-store.ts';
+import { accessDenied, invalidToken } from './token-errors.ts';
+
+const DAY = 86_400_000;
+/** Hadoop defaults (hdfs-default.xml / FSNamesystem), all in ms. */
+export const SECRET_MANAGER_DEFAULTS = {
+  keyUpdateInterval: DAY,
+  tokenMaxLifetime: 7 * DAY,
+  tokenRenewInterval: DAY,
+  removerScanInterval: 3_600_000,
+} as const;
+
+export interface SecretManagerOptions {
+  /** Token kind issued; default HDFS_DELEGATION_TOKEN. */
+  kind?: string;
+  /** ms between master key rolls; default 1 day (`dfs.namenode.delegation.key.update-interval`). */
+  keyUpdateInterval?: number;
+  /** ms from issue to hard expiry; default 7 days (`dfs.namenode.delegation.token.max-lifetime`). */
+  tokenMaxLifetime?: number;
+  /** ms a renewal extends a token by; default 1 day (`dfs.namenode.delegation.token.renew-interval`). */
+  tokenRenewInterval?: number;
+  /** ms between expired-token scans; default 1 hour. */
+  removerScanInterval?: number;
+  clock?: Clock;
+  random?: RandomSource;
+  store?: TokenStore;
+  /** auth_to_local short-name mapping for renewer names; default: first principal component. */
+  shortName?: ShortNameFn;
+  hmacAlgorithm?: string;
+  keyLengthBits?: number;
+}
+
+export interface IssueRequest {
+  /** Full user name of the caller (e.g. `alice@EXAMPLE.COM`). */
+  owner: string;
+  /** Requested renewer (principal or short name; '' = nobody may renew). */
+  renewer: string;
+  /** Real user's full name for proxy users; '' otherwise. */
+  realUser?: string;
+  /** Token service, e.g. `127.0.0.1:8020`. */
+  service?: string;
+}
+
+export interface IssuedToken {
+  token: Token;
+  identifier: DelegationTokenIdentifier;
+  /** ms since epoch: when the token stops working unless renewed. */
+  renewDate: number;
+}
+
+interface TokenInfo {
+  identifier: DelegationTokenIdentifier;
+  renewDate: number;
+  password: Uint8Array;
+}
+
+const keyRolled = channel('hsec:token:key-rolled');
+const log = getLogger('token.secret-manager');
+
+export class DelegationTokenSecretManager {
+  readonly kind: string;
+  readonly keyUpdateInterval: number;
+  readonly tokenMaxLifetime: number;
+  readonly tokenRenewInterval: number;
+  readonly removerScanInterval: number;
+  readonly #clock: Clock;
+  readonly #random: RandomSource;
+  readonly #store: TokenStore;
+  readonly #shortName: ShortNameFn;
+  readonly #algorithm: string;
+  readonly #keyBits: number;
+  readonly #keys = new KeyRing();
+  readonly #tokens = new Map<string, TokenInfo>();
+  #running = false;
+  #timer: NodeJS.Timeout | undefined;
+  #lastRoll = 0;
+  #lastScan = 0;
+  #ticking: Promise<void> = Promise.resolve();
+
+  constructor(options: SecretManagerOptions = {}) {
+    this.kind = options.kind ?? HDFS_DELEGATION_KIND;
+    this.keyUpdateInterval = positive(options.keyUpdateInterval ?? SECRET_MANAGER_DEFAULTS.keyUpdateInterval, 'keyUpdateInterval');
+    this.tokenMaxLifetime = positive(options.tokenMaxLifetime ?? SECRET_MANAGER_DEFAULTS.tokenMaxLifetime, 'tokenMaxLifetime');
+    this.tokenRenewInterval = positive(options.tokenRenewInterval ?? SECRET_MANAGER_DEFAULTS.tokenRenewInterval, 'tokenRenewInterval');
+    this.removerScanInterval = positive(options.removerScanInterval ?? SECRET_MANAGER_DEFAULTS.removerScanInterval, 'removerScanInterval');
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? cryptoRandom;
+    this.#store = options.store ?? new MemoryTokenStore();
+    this.#shortName = options.shortName ?? firstComponentShortName;
+    this.#algorithm = options.hmacAlgorithm ?? DEFAULT_HMAC_ALGORITHM;
+    this.#keyBits = options.keyLengthBits ?? DEFAULT_KEY_LENGTH_BITS;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** Current master key id (0 before start). */
+  get currentKeyId(): number {
+    return this.#keys.current?.keyId ?? 0;
+  }
+
+  /** All master keys held (for inspection and tests; callers must not leak key bytes). */
+  allKeys(): DelegationKey[] {
+    return this.#keys.all();
+  }
+
+  /** Number of live tokens (`getCurrentTokensSize`). */
+  get tokenCount(): number {
+    return this.#tokens.size;
+  }
+
+  /**
+   * Loads persisted keys and tokens (tokens whose key is gone are marked expired, as
+   * `addPersistedDelegationToken`), installs a new current key, runs the first poll, and with
+   * `schedule` (default true) polls every min(5 s, keyUpdateInterval) on an unref'd timer.
+   */
+  async start(schedule = true): Promise<void> {
+    if (this.#running) throw new Error('secret manager already started');
+    const state = await this.#store.load();
+    for (const key of state.keys) this.#keys.add(key);
+    for (const t of state.tokens) this.#addPersisted(t);
+    await this.#updateCurrentKey();
+    this.#running = true;
+    await this.tick();
+    if (schedule) {
+      this.#timer = setInterval(() => void this.tick(), Math.min(5000, this.keyUpdateInterval));
+      this.#timer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#ticking.catch(() => undefined);
+    await this.#store.close();
+  }
+
+  #addPersisted(t: StoredToken): void {
+    const identifier = DelegationTokenIdentifier.decode(t.identifier, this.kind);
+    const key = this.#keys.get(identifier.masterKeyId);
+    const renewDate = key ? t.renewDate : 0;
+    if (!key) log.warn({ token: identifier.toString() }, 'no master key for persisted token; expiring it');
+    const password = key?.key ? createPassword(identifier.bytes, key.key, this.#algorithm) : t.password;
+    this.#tokens.set(identifier.cacheKey, { identifier, renewDate, password });
+  }
+
+  /** One iteration of Hadoop's ExpiredTokenRemover loop: roll and/or scan when due. */
+  tick(): Promise<void> {
+    this.#ticking = this.#ticking.catch(() => undefined).then(async () => {
+      if (!this.#running) return;
+      const now = this.#clock.now();
+      if (this.#lastRoll + this.keyUpdateInterval < now) {
+        await this.rollMasterKey();
+        this.#lastRoll = now;
+      }
+      if (this.#lastScan + this.removerScanInterval < now) {
+        await this.removeExpiredTokens();
+        this.#lastScan = now;
+      }
+    });
+    return this.#ticking;
+  }
+
+  async #updateCurrentKey(): Promise<void> {
+    const id = await this.#store.incrementKeyId();
+    const key = new DelegationKey(id, this.#clock.now() + this.keyUpdateInterval + this.tokenMaxLifetime, generateSecret(this.#random, this.#keyBits));
+    this.#keys.setCurrent(key);
+    await this.#store.storeKey(key);
+    log.info({ keyId: id }, 'updated the current master key for generating delegation tokens');
+    if (keyRolled.hasSubscribers) keyRolled.publish({ kind: this.kind, keyId: id, expiryDate: key.expiryDate });
+  }
+
+  /** `rollMasterKey`: drop expired keys, retire the current key, install a new one. */
+  async rollMasterKey(): Promise<void> {
+    const now = this.#clock.now();
+    const removed = this.#keys.removeExpired(now);
+    for (const id of removed) await this.#store.removeKey(id);
+    const retiring = this.#keys.current;
+    if (retiring) {
+      retiring.expiryDate = now + this.tokenMaxLifetime;
+      this.#keys.add(retiring);
+      await this.#store.storeKey(retiring);
+    }
+    await this.#updateCurrentKey();
+  }
+
+  /** Issues a token (`createPassword` + `Token` construction): seq = ++counter, key = current. */
+  async createToken(request: IssueRequest): Promise<IssuedToken> {
+    const current = this.#keys.current;
+    if (!this.#running || !current?.key) throw new Error('secret manager is not running; call start() first');
+    const sequenceNumber = await this.#store.incrementSequenceNumber();
+    const now = this.#clock.now();
+    const identifier = DelegationTokenIdentifier.create(this.kind, {
+      owner: request.owner,
+      renewer: request.renewer,
+      realUser: request.realUser ?? '',
+      issueDate: now,
+      maxDate: now + this.tokenMaxLifetime,
+      sequenceNumber,
+      masterKeyId: current.keyId,
+    }, this.#shortName);
+    const password = createPassword(identifier.bytes, current.key, this.#algorithm);
+    const renewDate = now + this.tokenRenewInterval;
+    this.#tokens.set(identifier.cacheKey, { identifier, renewDate, password });
+    await this.#store.storeToken({ identifier: identifier.bytes, renewDate, password });
+    log.info({ token: identifier.toString(), keyId: current.keyId }, 'issued delegation token');
+    return { token: new Token(identifier.bytes, password, this.kind, request.service ?? ''), identifier, renewDate };
+  }
+
+  /** `checkToken`: the stored info for a live token, else InvalidToken. */
+  #checkToken(identifier: DelegationTokenIdentifier): TokenInfo {
+    const info = this.#tokens.get(identifier.cacheKey);
+    if (!info) {
+      throw invalidToken('TOKEN_UNKNOWN', `Token for real user: ${identifier.realUser}, can't be found in cache`,
+        { sequenceNumber: identifier.sequenceNumber, kind: identifier.kind });
+    }
+    const now = this.#clock.now();
+    if (info.renewDate < now) {
+      throw invalidToken('TOKEN_EXPIRED', `Token ${identifier.realUser} has expired, current time: ${formatTime(now)} ` +
+        `expected renewal time: ${formatTime(info.renewDate)}`, { sequenceNumber: identifier.sequenceNumber, renewDate: info.renewDate });
+    }
+    return info;
+  }
+
+  /** `retrievePassword`: the stored password of a live token (what DIGEST-MD5 servers use). */
+  retrievePassword(identifier: DelegationTokenIdentifier | Uint8Array): Uint8Array {
+    return this.#checkToken(this.#decode(identifier)).password;
+  }
+
+  /** `verifyToken`: the token is live and its password matches (constant time). */
+  verifyToken(identifier: DelegationTokenIdentifier | Uint8Array, password: Uint8Array): void {
+    const id = this.#decode(identifier);
+    if (!passwordsEqual(password, this.retrievePassword(id))) {
+      throw invalidToken('TOKEN_INVALID', `token (${id.toString()}) is invalid, password doesn't match`, { sequenceNumber: id.sequenceNumber });
+    }
+  }
+
+  /** The server-side renew date of a live token, or undefined. */
+  renewDateOf(identifier: DelegationTokenIdentifier | Uint8Array): number | undefined {
+    return this.#tokens.get(this.#decode(identifier).cacheKey)?.renewDate;
+  }
+
+  /**
+   * `renewToken(token, renewer)`; `renewer` is the caller's short name. Checks, in Hadoop's order:
+   * maxDate, empty renewer, renewer mismatch, master key known, password, token known. Returns the
+   * new renew date = min(maxDate, now + tokenRenewInterval).
+   */
+  async renewToken(token: Token, renewer: string): Promise<number> {
+    const id = this.#decode(token.identifier);
+    const fmt = `(${id.toString()})`;
+    const now = this.#clock.now();
+    if (id.maxDate < now) {
+      throw invalidToken('TOKEN_EXPIRED', `${renewer} tried to renew an expired token ${fmt} max expiration date: ` +
+        `${formatTime(id.maxDate)} currentTime: ${formatTime(now)}`, { sequenceNumber: id.sequenceNumber, maxDate: id.maxDate });
+    }
+    if (id.renewer === '') throw accessDenied(`${renewer} tried to renew a token ${fmt} without a renewer`, { user: renewer });
+    if (id.renewer !== renewer) {
+      throw accessDenied(`${renewer} tries to renew a token ${fmt} with non-matching renewer ${id.renewer}`, { user: renewer, renewer: id.renewer });
+    }
+    const key = this.#keys.get(id.masterKeyId);
+    if (!key?.key) {
+      throw invalidToken('TOKEN_INVALID', `Unable to find master key for keyId=${id.masterKeyId} from cache. Failed to renew ` +
+        `an unexpired token ${fmt} with sequenceNumber=${id.sequenceNumber}`, { keyId: id.masterKeyId });
+    }
+    const password = createPassword(token.identifier, key.key, this.#algorithm);
+    if (!passwordsEqual(password, token.password)) {
+      throw accessDenied(`${renewer} is trying to renew a token ${fmt} with wrong password`, { user: renewer });
+    }
+    const renewDate = Math.min(id.maxDate, now + this.tokenRenewInterval);
+    if (!this.#tokens.has(id.cacheKey)) {
+      throw invalidToken('TOKEN_UNKNOWN', `Renewal request for unknown token ${fmt}`, { sequenceNumber: id.sequenceNumber });
+    }
+    this.#tokens.set(id.cacheKey, { identifier: id, renewDate, password });
+    await this.#store.storeToken({ identifier: id.bytes, renewDate, password });
+    return renewDate;
+  }
+
+  /**
+   * `cancelToken(token, canceller)`; `canceller` is the caller's full name. Allowed for the owner
+   * (full name) or the renewer (canceller's short name); the password is not checked.
+   */
+  async cancelToken(token: Token, canceller: string): Promise<DelegationTokenIdentifier> {
+    const id = this.#decode(token.identifier);
+    const fmt = `(${id.toString()})`;
+    const user = id.user();
+    if (!user) throw invalidToken('TOKEN_INVALID', `Token with no owner ${fmt}`, { sequenceNumber: id.sequenceNumber });
+    if (canceller !== user.userName && (id.renewer === '' || this.#shortName(canceller) !== id.renewer)) {
+      throw accessDenied(`${canceller} is not authorized to cancel the token ${fmt}`, { user: canceller });
+    }
+    if (!this.#tokens.delete(id.cacheKey)) {
+      throw invalidToken('TOKEN_UNKNOWN', `Token not found ${fmt}`, { sequenceNumber: id.sequenceNumber });
+    }
+    await this.#store.removeToken(id.bytes);
+    return id;
+  }
+
+  /** `removeExpiredToken`: drops every token whose renew date has passed. */
+  async removeExpiredTokens(): Promise<number> {
+    const now = this.#clock.now();
+    const expired = [...this.#tokens.values()].filter((t) => t.renewDate < now);
+    for (const t of expired) {
+      this.#tokens.delete(t.identifier.cacheKey);
+      log.info({ token: t.identifier.toString() }, 'removing expired token');
+      await this.#store.removeToken(t.identifier.bytes);
+    }
+    return expired.length;
+  }
+
+  #decode(identifier: DelegationTokenIdentifier | Uint8Array): DelegationTokenIdentifier {
+    return identifier instanceof Uint8Array ? DelegationTokenIdentifier.decode(identifier, this.kind) : identifier;
+  }
+}
+
+function positive(v: number, name: string): number {
+  if (!Number.isFinite(v) || v <= 0) throw new RangeError(`${name} must be a positive number of ms, got ${v}`);
+  return v;
+}
+
+/** Hadoop `Time.formatTime`: `yyyy-MM-dd HH:mm:ss,SSSZ` (rendered here in UTC). */
+function formatTime(ms: number): string {
+  const iso = new Date(ms).toISOString(); // 2023-11-14T22:13:20.000Z
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)},${iso.slice(20, 23)}+0000`;
+}
