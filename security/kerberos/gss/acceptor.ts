@@ -1,0 +1,222 @@
+/**
+ * The Kerberos GSS-API acceptor context (RFC 4121 section 4.1, RFC 2743 GSS_Accept_sec_context)
+ * as an explicit state machine: AwaitingApReq --step(AP-REQ)--> Established (returning the AP-REP
+ * token when mutual authentication was asked for), or Failed. Processing follows RFC 4120 section
+ * 3.2.3: find the service key for (server, etype, kvno) in the acceptor credential, decrypt the
+ * ticket (usage 2) and the authenticator (usage 11), check that the names match, that the
+ * authenticator time is within the allowed skew, that the ticket is current, and that the
+ * authenticator is not a replay; then read the 0x8003 GSS checksum. The AP-REP carries a fresh
+ * acceptor subkey of the initiator subkey's etype and our own random sequence number, which is
+ * what MIT and the JDK acceptors send for RFC 4121 enctypes. A rejection is also offered as a
+ * KRB-ERROR token (`errorToken`) for transports that can carry it.
+ */
+import { KerberosError } from '../../../lib/errors/index.ts';
+import type { Clock } from '../../../lib/time/clock.ts';
+import { getProfile, KEY_USAGE, randomKey } from '../crypto/index.ts';
+import { encodeApRep, encodeEncApRepPart } from '../messages/ap-rep.ts';
+import { decodeApReq, decodeAuthenticator, type Authenticator } from '../messages/ap-req.ts';
+import { AP_OPTIONS, TICKET_FLAGS } from '../messages/flags.ts';
+import { principalNameEquals } from '../messages/principal-name.ts';
+import { decodeEncTicketPart, type EncTicketPart } from '../messages/ticket.ts';
+import { principalToString, type EncryptionKey, type Principal } from '../types.ts';
+import type { AcceptorCredential } from './acceptor-credential.ts';
+import { decodeAuthenticatorChecksum, GSS_CHECKSUM_TYPE, GSS_FLAGS } from './authenticator-checksum.ts';
+import { decodeInitialToken, encodeInitialToken, TOK_ID } from './framing.ts';
+import { randomSequenceNumber } from './initiator.ts';
+import { encodeKrbErrorToken, KRB_AP_ERR } from './krb-error-token.ts';
+import { GssSecurityContext } from './security-context.ts';
+
+export enum AcceptorState {
+  AwaitingApReq = 'AwaitingApReq',
+  Established = 'Established',
+  Failed = 'Failed',
+}
+
+export interface AcceptorOptions {
+  readonly credential: AcceptorCredential;
+  /** Overrides the credential's clock (tests). */
+  readonly clock?: Clock;
+}
+
+const KRB_CODE_FOR: Readonly<Partial<Record<string, number>>> = {
+  KRB_CLOCK_SKEW: KRB_AP_ERR.SKEW,
+  KRB_REPLAY: KRB_AP_ERR.REPEAT,
+  KRB_KEYTAB: KRB_AP_ERR.BADKEYVER,
+  KRB_INTEGRITY: KRB_AP_ERR.BAD_INTEGRITY,
+  KRB_EXPIRED: KRB_AP_ERR.TKT_EXPIRED,
+  KRB_NAME: KRB_AP_ERR.BADMATCH,
+};
+
+export class AcceptorContext {
+  #state = AcceptorState.AwaitingApReq;
+  readonly #cred: AcceptorCredential;
+  readonly #clock: Clock;
+  #established: GssSecurityContext | undefined;
+  #server: Principal | undefined;
+  #error: KerberosError | undefined;
+
+  constructor(opts: AcceptorOptions) {
+    this.#cred = opts.credential;
+    this.#clock = opts.clock ?? opts.credential.clock;
+  }
+
+  get state(): AcceptorState {
+    return this.#state;
+  }
+
+  get isEstablished(): boolean {
+    return this.#state === AcceptorState.Established;
+  }
+
+  get context(): GssSecurityContext {
+    if (!this.#established) {
+      throw new KerberosError('GSS_CONTEXT', `GSS acceptor context is not established (state ${this.#state})`, { state: this.#state });
+    }
+    return this.#established;
+  }
+
+  /** After a failed step: the KRB-ERROR token to send back to the initiator, if any. */
+  errorToken(): Buffer | undefined {
+    if (!this.#error || !this.#server) return undefined;
+    const code = KRB_CODE_FOR[this.#error.code] ?? KRB_AP_ERR.GENERIC;
+    return encodeKrbErrorToken(code, this.#server, this.#clock.now());
+  }
+
+  /** One GSS_Accept_sec_context call on the initiator's AP-REQ token; returns the AP-REP token or undefined. */
+  step(input: Uint8Array): Buffer | undefined {
+    if (this.#state !== AcceptorState.AwaitingApReq) {
+      throw new KerberosError('GSS_CONTEXT', `GSS acceptor received a token in state ${this.#state}`, { state: this.#state });
+    }
+    try {
+      return this.#acceptApReq(input);
+    } catch (err) {
+      this.#state = AcceptorState.Failed;
+      if (err instanceof KerberosError) this.#error = err;
+      throw err;
+    }
+  }
+
+  #acceptApReq(input: Uint8Array): Buffer | undefined {
+    const token = decodeInitialToken(input);
+    if (token.tokenId !== TOK_ID.AP_REQ) {
+      throw new KerberosError('GSS_DEFECTIVE_TOKEN', `Expected an AP-REQ token (01 00), got TOK_ID 0x${token.tokenId.toString(16)}`, {});
+    }
+    const apReq = decodeApReq(token.body);
+    const server: Principal = { name: apReq.ticket.sname, realm: apReq.ticket.realm };
+    this.#server = server;
+    const serverName = principalToString(server);
+    const enc = apReq.ticket.encPart;
+    const { key } = this.#cred.findKey(server, enc.etype, enc.kvno);
+    const ticket = decodeEncTicketPart(decryptOrExplain(key, KEY_USAGE.KDC_REP_TICKET, enc.cipher, `ticket for ${serverName}`));
+    const client: Principal = { name: ticket.cname, realm: ticket.crealm };
+    const clientName = principalToString(client);
+    const auth = decodeAuthenticator(
+      decryptOrExplain(ticket.key, KEY_USAGE.AP_REQ_AUTHENTICATOR, apReq.authenticator.cipher, `authenticator from ${clientName}`),
+    );
+    if (auth.crealm !== ticket.crealm || !principalNameEquals(auth.cname, ticket.cname)) {
+      throw new KerberosError(
+        'KRB_NAME',
+        `Authenticator names ${principalToString({ name: auth.cname, realm: auth.crealm })} but the ticket was issued to ${clientName} (KRB_AP_ERR_BADMATCH)`,
+        { principal: clientName },
+      );
+    }
+    this.#checkTimes(auth, ticket, clientName, serverName);
+    this.#cred.replayCache.checkAndStore({
+      client: clientName,
+      server: serverName,
+      ctime: auth.ctime,
+      cusec: auth.cusec,
+      cipher: apReq.authenticator.cipher,
+    });
+    const gssFlags = readGssFlags(auth, clientName);
+    const mutual = (apReq.apOptions & AP_OPTIONS.MUTUAL_REQUIRED) !== 0 || (gssFlags & GSS_FLAGS.MUTUAL) !== 0;
+    const flags = (gssFlags & (GSS_FLAGS.MUTUAL | GSS_FLAGS.REPLAY | GSS_FLAGS.SEQUENCE)) | GSS_FLAGS.CONF | GSS_FLAGS.INTEG;
+    const peerSeq = auth.seqNumber ?? 0;
+    const base = {
+      role: 'acceptor' as const,
+      initiatorName: client,
+      acceptorName: server,
+      sessionKey: ticket.key,
+      ...(auth.subkey ? { initiatorSubkey: auth.subkey } : {}),
+      recvSeq: peerSeq,
+      flags,
+      endTime: ticket.endTime,
+    };
+    if (!mutual) {
+      // Without an AP-REP both directions start from the initiator's number (MIT, the JDK).
+      this.#established = new GssSecurityContext({ ...base, sendSeq: peerSeq });
+      this.#state = AcceptorState.Established;
+      return undefined;
+    }
+    const acceptorSubkey: EncryptionKey = randomKey((auth.subkey ?? ticket.key).etype);
+    const mySeq = randomSequenceNumber();
+    const part = encodeEncApRepPart({ ctime: auth.ctime, cusec: auth.cusec, subkey: acceptorSubkey, seqNumber: mySeq });
+    const profile = getProfile(ticket.key.etype);
+    const apRep = encodeApRep({ encPart: { etype: profile.etype, cipher: profile.encrypt(ticket.key.value, KEY_USAGE.AP_REP_ENC_PART, part) } });
+    this.#established = new GssSecurityContext({ ...base, acceptorSubkey, sendSeq: mySeq });
+    this.#state = AcceptorState.Established;
+    return encodeInitialToken({ tokenId: TOK_ID.AP_REP, body: apRep });
+  }
+
+  /** RFC 4120 section 3.2.3: authenticator within the skew; ticket started and not expired. */
+  #checkTimes(auth: Authenticator, ticket: EncTicketPart, clientName: string, serverName: string): void {
+    const now = this.#clock.now();
+    const skewMs = this.#cred.skewSeconds * 1000;
+    const clientTime = auth.ctime + Math.floor(auth.cusec / 1000);
+    const skew = Math.abs(now - clientTime);
+    if (skew > skewMs) {
+      const measured = Math.round(skew / 1000);
+      throw new KerberosError(
+        'KRB_CLOCK_SKEW',
+        `Clock skew too great (KRB_AP_ERR_SKEW): ${clientName}'s clock is ${measured} s ${clientTime > now ? 'ahead of' : 'behind'} ` +
+          `this acceptor (${serverName}); at most ${this.#cred.skewSeconds} s is allowed. Synchronise both hosts with NTP`,
+        { principal: clientName, skewSeconds: measured, maxSkewSeconds: this.#cred.skewSeconds },
+      );
+    }
+    if (ticket.flags & TICKET_FLAGS.INVALID) {
+      throw new KerberosError('KRB_EXPIRED', `Ticket of ${clientName} for ${serverName} is marked invalid (postdated, not yet validated)`, {
+        principal: clientName,
+      });
+    }
+    const start = ticket.startTime ?? ticket.authTime;
+    if (start - skewMs > now) {
+      throw new KerberosError('KRB_EXPIRED', `Ticket of ${clientName} for ${serverName} is not valid before ${new Date(start).toISOString()} (KRB_AP_ERR_TKT_NYV)`, {
+        principal: clientName,
+      });
+    }
+    if (ticket.endTime + skewMs < now) {
+      throw new KerberosError(
+        'KRB_EXPIRED',
+        `Ticket of ${clientName} for ${serverName} expired at ${new Date(ticket.endTime).toISOString()} (KRB_AP_ERR_TKT_EXPIRED): the client must get a new ticket`,
+        { principal: clientName },
+      );
+    }
+  }
+}
+
+function decryptOrExplain(key: EncryptionKey, usage: number, cipher: Uint8Array, what: string): Buffer {
+  try {
+    return getProfile(key.etype).decrypt(key.value, usage, cipher);
+  } catch (err) {
+    if (err instanceof KerberosError && err.code === 'KRB_INTEGRITY') {
+      throw new KerberosError(
+        'KRB_INTEGRITY',
+        `Cannot decrypt the ${what} (KRB_AP_ERR_BAD_INTEGRITY): ${usage === KEY_USAGE.KDC_REP_TICKET ? 'the keytab key does not match the KDC\'s (re-export the keytab)' : 'it was altered or built with another session key'}`,
+        { what, usage },
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+}
+
+function readGssFlags(auth: Authenticator, clientName: string): number {
+  if (!auth.cksum || auth.cksum.cksumtype !== GSS_CHECKSUM_TYPE) {
+    throw new KerberosError(
+      'GSS_DEFECTIVE_TOKEN',
+      `Authenticator from ${clientName} lacks the GSS checksum (type 0x8003, RFC 4121 section 4.1.1): not a GSS-API Kerberos initiator`,
+      { principal: clientName },
+    );
+  }
+  return decodeAuthenticatorChecksum(auth.cksum.checksum).flags;
+}
