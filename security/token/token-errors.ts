@@ -1,6 +1,6 @@
 /**
  * The two exception families token operations raise, each tagged with the Hadoop exception class
- * it maps to on the wire (`details.exceptionClass`), so the RPC layer can send Hadoop's class name
+ * it maps to on the wire (`details.exceptionClassName`, the key lib/rpc/remote-exception.ts reads), so the RPC layer can send Hadoop's class name
  * + message and a Java client rebuilds `SecretManager.InvalidToken` / `AccessControlException`
  * (hadoop-common security/token/SecretManager.java, security/AccessControlException.java).
  */
@@ -13,17 +13,17 @@ export const ACCESS_CONTROL_CLASS = 'org.apache.hadoop.security.AccessControlExc
 export type InvalidTokenCode = 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_UNKNOWN' | 'TOKEN_BAD_FORMAT';
 
 export function invalidToken(code: InvalidTokenCode, message: string, details: ErrorDetails = {}, cause?: unknown): InvalidTokenError {
-  return new InvalidTokenError(code, message, { ...details, exceptionClass: INVALID_TOKEN_CLASS }, { cause });
+  return new InvalidTokenError(code, message, { ...details, exceptionClassName: INVALID_TOKEN_CLASS }, { cause });
 }
 
 export function accessDenied(message: string, details: ErrorDetails = {}): AccessControlError {
-  return new AccessControlError('ACCESS_DENIED', message, { ...details, exceptionClass: ACCESS_CONTROL_CLASS });
+  return new AccessControlError('ACCESS_DENIED', message, { ...details, exceptionClassName: ACCESS_CONTROL_CLASS });
 }
 
 /** The Hadoop exception class an error maps to, if it is a token/access error. */
 export function hadoopExceptionClass(err: unknown): string | undefined {
   if (err instanceof InvalidTokenError || err instanceof AccessControlError) {
-    const c = err.details['exceptionClass'];
+    const c = err.details['exceptionClassName'];
     return typeof c === 'string' ? c : undefined;
   }
   return undefined;

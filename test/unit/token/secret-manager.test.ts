@@ -80,7 +80,7 @@ describe('token/DelegationTokenSecretManager (AbstractDelegationTokenSecretManag
     expect(err).to.be.instanceOf(InvalidTokenError);
     expect(err.code).to.equal('TOKEN_UNKNOWN');
     expect(err.message).to.equal("Token for real user: , can't be found in cache");
-    expect(err.details['exceptionClass']).to.equal(INVALID_TOKEN_CLASS);
+    expect(err.details['exceptionClassName']).to.equal(INVALID_TOKEN_CLASS);
     err = catchSync(() => sm.verifyToken(identifier, new Uint8Array(20)));
     expect(err.code).to.equal('TOKEN_INVALID');
     expect(err.message).to.match(/password doesn't match/);
@@ -106,7 +106,7 @@ describe('token/DelegationTokenSecretManager (AbstractDelegationTokenSecretManag
     let err = await rejects(sm.renewToken(token, 'mallory'));
     expect(err).to.be.instanceOf(AccessControlError);
     expect(err.code).to.equal('ACCESS_DENIED');
-    expect(err.details['exceptionClass']).to.equal(ACCESS_CONTROL_CLASS);
+    expect(err.details['exceptionClassName']).to.equal(ACCESS_CONTROL_CLASS);
     expect(err.message).to.equal(`mallory tries to renew a token (HDFS_DELEGATION_TOKEN token 1 for alice with renewer yarn) with non-matching renewer yarn`);
 
     const tampered = new Token(token.identifier, Uint8Array.from(token.password, (b, i) => (i === 0 ? b ^ 1 : b)), token.kind, token.service);
