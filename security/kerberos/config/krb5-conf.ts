@@ -1,0 +1,183 @@
+/**
+ * The typed krb5.conf (krb5.conf(5)): [libdefaults] default_realm, the enctype lists, clockskew,
+ * ticket_lifetime, renew_lifetime, udp_preference_limit, kdc_timeout, forwardable,
+ * default_ccache_name, rdns; [realms] kdc / admin_server per realm; [domain_realm]. The file comes
+ * from KRB5_CONFIG (a colon-separated list, as MIT reads it) else /etc/krb5.conf. dns_lookup_kdc
+ * and dns_lookup_realm are accepted and ignored: KDCs come from the file only.
+ */
+import { existsSync } from 'node:fs';
+import { ConfigError } from '../../../lib/errors/index.ts';
+import { parseDuration } from './duration.ts';
+import { DEFAULT_ENCTYPES, parseEnctypeList } from './enctypes.ts';
+import { mergeProfile, newNode, parseProfile, readProfileFile, subsections, values, type ProfileNode } from './profile.ts';
+
+export const DEFAULT_KRB5_CONF = '/etc/krb5.conf';
+export const KDC_PORT = 88;
+
+export interface KdcAddress {
+  readonly host: string;
+  readonly port: number;
+  /** Forced transport from a `tcp/` or `udp/` prefix; otherwise chosen by udp_preference_limit. */
+  readonly transport?: 'tcp' | 'udp';
+}
+
+export interface RealmConfig {
+  readonly kdcs: readonly KdcAddress[];
+  readonly adminServers: readonly string[];
+}
+
+export interface Krb5Config {
+  readonly files: readonly string[];
+  readonly defaultRealm?: string;
+  /** Etypes for AS-REQ (default_tkt_enctypes), strongest-preferred order. */
+  readonly defaultTktEnctypes: readonly number[];
+  /** Etypes for TGS-REQ (default_tgs_enctypes). */
+  readonly defaultTgsEnctypes: readonly number[];
+  readonly permittedEnctypes: readonly number[];
+  /** Enctype names from the file we cannot use (des3, rc4, camellia, unknown). */
+  readonly droppedEnctypes: readonly string[];
+  /** clockskew, default 300 s, in ms. */
+  readonly clockSkewMs: number;
+  /** ticket_lifetime, default 1 day, in ms. */
+  readonly ticketLifetimeMs: number;
+  /** renew_lifetime, default 0 (no renewable tickets requested), in ms. */
+  readonly renewLifetimeMs: number;
+  /** udp_preference_limit, default 1465 bytes; requests larger than this go over TCP. */
+  readonly udpPreferenceLimit: number;
+  /** kdc_timeout per KDC attempt, default 3 s, in ms. */
+  readonly kdcTimeoutMs: number;
+  readonly forwardable: boolean;
+  readonly proxiable: boolean;
+  readonly defaultCcacheName?: string;
+  readonly rdns: boolean;
+  readonly realms: ReadonlyMap<string, RealmConfig>;
+  /** [domain_realm] entries: host or `.domain` -> realm. */
+  readonly domainRealm: ReadonlyMap<string, string>;
+}
+
+const TRUE = /^(true|yes|on|1|y|t)$/i;
+
+/** Parses `host`, `host:port`, `[v6]:port`, with an optional `tcp/` or `udp/` prefix. */
+export function parseKdcAddress(text: string): KdcAddress {
+  let t = text.trim();
+  let transport: KdcAddress['transport'];
+  const prefix = /^(tcp|udp)\//i.exec(t);
+  if (prefix) {
+    transport = prefix[1]!.toLowerCase() as 'tcp' | 'udp';
+    t = t.slice(prefix[0].length);
+  }
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(t) ?? /^([^:]+)(?::(\d+))?$/.exec(t);
+  if (!m) throw new ConfigError('CONFIG_INVALID', `krb5.conf kdc = '${text}' is not host[:port]`, { configKey: 'kdc' });
+  const port = m[2] === undefined ? KDC_PORT : Number(m[2]);
+  if (!(port > 0 && port < 65536)) throw new ConfigError('CONFIG_INVALID', `krb5.conf kdc = '${text}': port out of range`, { configKey: 'kdc' });
+  return { host: m[1]!, port, ...(transport ? { transport } : {}) };
+}
+
+function lib(root: ProfileNode, tag: string): string | undefined {
+  return values(root, 'libdefaults', tag)[0];
+}
+
+function enctypes(root: ProfileNode, tag: string, dropped: string[], fallback?: readonly number[]): number[] {
+  const text = lib(root, tag);
+  if (text === undefined) return [...(fallback ?? DEFAULT_ENCTYPES)];
+  const list = parseEnctypeList(text);
+  dropped.push(...list.dropped.filter((d) => !dropped.includes(d)));
+  return list.etypes;
+}
+
+function int(root: ProfileNode, tag: string, dflt: number): number {
+  const v = lib(root, tag);
+  if (v === undefined) return dflt;
+  if (!/^\d+$/.test(v.trim())) throw new ConfigError('CONFIG_INVALID', `krb5.conf [libdefaults] ${tag} = '${v}' must be a whole number`, { configKey: tag });
+  return Number(v);
+}
+
+/** Builds the typed view of a parsed profile. */
+export function krb5ConfigFromProfile(root: ProfileNode, files: readonly string[] = []): Krb5Config {
+  const dropped: string[] = [];
+  const permitted = enctypes(root, 'permitted_enctypes', dropped);
+  const duration = (tag: string, dflt: number) => {
+    const v = lib(root, tag);
+    return v === undefined ? dflt : parseDuration(v, tag);
+  };
+  const realms = new Map<string, RealmConfig>();
+  for (const [name, node] of subsections(root, 'realms')) {
+    realms.set(name, {
+      kdcs: (node.relations.get('kdc') ?? []).filter((v): v is string => typeof v === 'string').map(parseKdcAddress),
+      adminServers: (node.relations.get('admin_server') ?? []).filter((v): v is string => typeof v === 'string'),
+    });
+  }
+  const domainRealm = new Map<string, string>();
+  const dr = root.relations.get('domain_realm')?.[0];
+  if (typeof dr === 'object') {
+    for (const [host, vals] of dr.relations) if (typeof vals[0] === 'string') domainRealm.set(host.toLowerCase(), vals[0]);
+  }
+  const defaultRealm = lib(root, 'default_realm');
+  const ccache = lib(root, 'default_ccache_name');
+  return Object.freeze({
+    files,
+    ...(defaultRealm ? { defaultRealm } : {}),
+    defaultTktEnctypes: enctypes(root, 'default_tkt_enctypes', dropped, permitted),
+    defaultTgsEnctypes: enctypes(root, 'default_tgs_enctypes', dropped, permitted),
+    permittedEnctypes: permitted,
+    droppedEnctypes: dropped,
+    clockSkewMs: duration('clockskew', 300_000),
+    ticketLifetimeMs: duration('ticket_lifetime', 86_400_000),
+    renewLifetimeMs: duration('renew_lifetime', 0),
+    udpPreferenceLimit: int(root, 'udp_preference_limit', 1465),
+    kdcTimeoutMs: duration('kdc_timeout', 3_000),
+    forwardable: TRUE.test(lib(root, 'forwardable') ?? 'false'),
+    proxiable: TRUE.test(lib(root, 'proxiable') ?? 'false'),
+    ...(ccache ? { defaultCcacheName: ccache } : {}),
+    rdns: TRUE.test(lib(root, 'rdns') ?? 'true'),
+    realms,
+    domainRealm,
+  });
+}
+
+/** Parses krb5.conf text (includes are refused: use loadKrb5Config for files). */
+export function parseKrb5Conf(text: string, file = '<string>'): Krb5Config {
+  return krb5ConfigFromProfile(parseProfile(text, file), [file]);
+}
+
+/**
+ * Loads krb5.conf from `path`, else from KRB5_CONFIG (colon-separated; missing entries skipped,
+ * as MIT does), else /etc/krb5.conf. No existing file is ConfigError CONFIG_MISSING.
+ */
+export function loadKrb5Config(path?: string, env: NodeJS.ProcessEnv = process.env): Krb5Config {
+  const candidates = path ? [path] : (env.KRB5_CONFIG ?? DEFAULT_KRB5_CONF).split(':').filter(Boolean);
+  const files = candidates.filter((f) => existsSync(f));
+  if (files.length === 0) {
+    throw new ConfigError('CONFIG_MISSING', `No krb5.conf found (looked for ${candidates.join(', ')}); set KRB5_CONFIG to your krb5.conf`, {
+      configKey: 'KRB5_CONFIG',
+      files: candidates,
+    });
+  }
+  const root = newNode();
+  for (const f of files) mergeProfile(root, readProfileFile(f));
+  return krb5ConfigFromProfile(root, files);
+}
+
+/** The realm of a host by [domain_realm] (exact name, then the longest `.domain` suffix), else default_realm. */
+export function realmForHost(conf: Krb5Config, host: string): string | undefined {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  const exact = conf.domainRealm.get(h);
+  if (exact) return exact;
+  for (let i = h.indexOf('.'); i >= 0; i = h.indexOf('.', i + 1)) {
+    const r = conf.domainRealm.get(h.slice(i));
+    if (r) return r;
+  }
+  return conf.defaultRealm;
+}
+
+/** The KDCs of a realm; none configured is ConfigError naming the realm and the files read. */
+export function kdcsForRealm(conf: Krb5Config, realm: string): readonly KdcAddress[] {
+  const kdcs = conf.realms.get(realm)?.kdcs ?? [];
+  if (kdcs.length === 0) {
+    throw new ConfigError('CONFIG_MISSING', `No KDC configured for realm ${realm} in ${conf.files.join(', ') || 'krb5.conf'}; add 'kdc = host:port' under [realms] ${realm} (DNS lookup of KDCs is not supported)`, {
+      realm,
+      configKey: 'realms.kdc',
+    });
+  }
+  return kdcs;
+}
