@@ -1,38 +1,15 @@
 import { expect } from 'chai';
-import { getProfile, KEY_USAGE, randomKey, supportedEtypes } from '../../../../security/kerberos/crypto/index.ts';
-import { encodeEncTicketPart, encodeTicket } from '../../../../security/kerberos/messages/ticket.ts';
+import { getProfile, randomKey, supportedEtypes } from '../../../../security/kerberos/crypto/index.ts';
+import { alice, issueTicket, nn, REALM } from './ticket-fixture.ts';
 import { AcceptorCredential, type ServiceKey } from '../../../../security/kerberos/gss/acceptor-credential.ts';
 import { AcceptorContext, AcceptorState } from '../../../../security/kerberos/gss/acceptor.ts';
 import { InitiatorContext, InitiatorState } from '../../../../security/kerberos/gss/initiator.ts';
 import { decodeInitialToken, TOK_ID } from '../../../../security/kerberos/gss/framing.ts';
 import { GSS_FLAGS } from '../../../../security/kerberos/gss/authenticator-checksum.ts';
 import { ManualClock } from '../../../../lib/time/clock.ts';
-import type { Credential, Principal } from '../../../../security/kerberos/types.ts';
 
-const REALM = 'EXAMPLE.TEST';
-const alice: Principal = { name: { nameType: 1, components: ['alice'] }, realm: REALM };
-const nn: Principal = { name: { nameType: 3, components: ['nn', 'localhost'] }, realm: REALM };
-
-/** Plays the KDC: issues a service ticket for `server` encrypted in `serviceKey` (usage 2). */
-function issue(serviceKey: ServiceKey, clock: ManualClock, sessionEtype = serviceKey.key.etype, lifeMs = 3_600_000): Credential {
-  const sessionKey = randomKey(sessionEtype);
-  const now = Math.floor(clock.now() / 1000) * 1000;
-  const part = encodeEncTicketPart({
-    flags: 0,
-    key: sessionKey,
-    crealm: alice.realm,
-    cname: alice.name,
-    transited: { trType: 1, contents: Buffer.alloc(0) },
-    authTime: now,
-    endTime: now + lifeMs,
-  });
-  const profile = getProfile(serviceKey.key.etype);
-  const ticket = encodeTicket({
-    realm: serviceKey.principal.realm,
-    sname: serviceKey.principal.name,
-    encPart: { etype: profile.etype, kvno: serviceKey.kvno, cipher: profile.encrypt(serviceKey.key.value, KEY_USAGE.KDC_REP_TICKET, part) },
-  });
-  return { client: alice, server: serviceKey.principal, sessionKey, authTime: now, startTime: now, endTime: now + lifeMs, renewTill: 0, flags: 0, ticket };
+function issue(serviceKey: ServiceKey, clock: ManualClock, sessionEtype = serviceKey.key.etype, lifeMs = 3_600_000) {
+  return issueTicket(serviceKey, clock, { sessionEtype, lifeMs });
 }
 
 function setup(etype: number, opts: { kvno?: number } = {}) {
