@@ -44,7 +44,7 @@ export class KeyRegistry {
 
   /** Every declaration, sorted by name. */
   all(): KeyDef[] {
-    return [...this.#byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.#byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 }
 
