@@ -1,0 +1,335 @@
+/**
+ * One client IPC connection, after org.apache.hadoop.ipc.Client.Connection: connect, preamble,
+ * SASL negotiation driven by an injected ClientAuthenticator, connection context (callId -3), then
+ * many outstanding calls matched by call id, pings while calls wait (ipc.ping.interval), and
+ * response errors (ERROR keeps the connection, FATAL closes it) rebuilt as typed errors. With a
+ * security layer, outgoing frames written in one tick are coalesced and wrapped in pieces of at
+ * most rawSendSize bytes; incoming frames must all be WRAP (hadoop-wire.md 6.7).
+ */
+import { connect, type Socket } from 'node:net';
+import { HsecError, ProtocolError, UnreachableError } from '../errors/index.ts';
+import type { ClientAuthenticator, ClientAuthResult, SecurityLayer } from './auth-hooks.ts';
+import { CallId, DEFAULT_MAX_DATA_LENGTH, DEFAULT_PING_INTERVAL_MS, RpcStatus } from './constants.ts';
+import { concatBytes } from './delimited.ts';
+import { FrameDecoder, splitFrame } from './frame.ts';
+import { callFrame, contextFrame, parseResponse, parseSaslBody, pingFrame, saslRequestFrame } from './ipc-frames.ts';
+import type { RpcResponseHeader } from './messages.ts';
+import { encodePreamble } from './preamble.ts';
+import { remoteToError } from './remote-exception.ts';
+import { Unwrapper, wrapClientStream } from './wrapping.ts';
+
+export interface ClientConnectionOptions {
+  host: string;
+  port: number;
+  authenticator: ClientAuthenticator;
+  /** Connection protocol sent in IpcConnectionContextProto. */
+  protocol: string;
+  /** 16-byte client id (UUID bytes) of the owning client. */
+  clientId: Uint8Array;
+  /** Default 20 000 ms (ipc.client.connect.timeout). */
+  connectTimeoutMs?: number;
+  /** Default 60 000 ms (ipc.ping.interval); 0 disables pings. */
+  pingIntervalMs?: number;
+  /** Largest response frame accepted (ipc.maximum.response.length). Default 128 MiB. */
+  maxResponseLength?: number;
+  serviceClass?: number;
+}
+
+export interface CallOptions {
+  /** declaringClassProtocolName; defaults to the connection protocol. */
+  declaringProtocol?: string;
+  /** clientProtocolVersion of RequestHeaderProto. Default 1. */
+  protocolVersion?: bigint;
+  /** Reject with RPC_TIMEOUT after this many ms (ipc.client.rpc-timeout.ms). Default none. */
+  timeoutMs?: number;
+}
+
+interface Pending {
+  resolve(bytes: Uint8Array): void;
+  reject(err: unknown): void;
+  timer?: NodeJS.Timeout | undefined;
+}
+
+let nextCallIdValue = 0;
+/** Client.nextCallId: a process-wide counter masked to stay non-negative. */
+function nextCallId(): number {
+  const id = nextCallIdValue;
+  nextCallIdValue = (nextCallIdValue + 1) & 0x7fffffff;
+  return id;
+}
+
+export class ClientConnection {
+  readonly #opts: ClientConnectionOptions;
+  readonly #socket: Socket;
+  readonly #decoder: FrameDecoder;
+  readonly #pending = new Map<number, Pending>();
+  #setupQueue: Uint8Array[] = [];
+  #setupWaiter: ((f: Uint8Array | Error) => void) | undefined;
+  #ready = false;
+  #closed = false;
+  #closeError: Error | undefined;
+  #layer: SecurityLayer | undefined;
+  #unwrapper: Unwrapper | undefined;
+  #outQueue: Uint8Array[] = [];
+  #flushScheduled = false;
+  #pingTimer: NodeJS.Timeout | undefined;
+  #lastReceived = Date.now();
+  #auth: ClientAuthResult | undefined;
+  /** Time the connection last had no outstanding call (for idle reaping). */
+  lastIdleAt = Date.now();
+  readonly #onCloseHooks: ((c: ClientConnection) => void)[] = [];
+
+  private constructor(opts: ClientConnectionOptions, socket: Socket) {
+    this.#opts = opts;
+    this.#socket = socket;
+    this.#decoder = new FrameDecoder({ maxDataLength: opts.maxResponseLength ?? DEFAULT_MAX_DATA_LENGTH });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('error', (err) => this.#shutdown(new UnreachableError('RPC_CONNECTION_CLOSED', `IPC connection to ${this.address} failed: ${err.message}`, { remoteAddress: this.address }, { cause: err })));
+    socket.on('close', () => this.#shutdown(new UnreachableError('RPC_CONNECTION_CLOSED', `IPC connection to ${this.address} closed by the server`, { remoteAddress: this.address })));
+  }
+
+  /** Connects, authenticates and sends the connection context. */
+  static async open(opts: ClientConnectionOptions): Promise<ClientConnection> {
+    const socket = await openSocket(opts.host, opts.port, opts.connectTimeoutMs ?? 20_000);
+    const conn = new ClientConnection(opts, socket);
+    try {
+      await conn.#setup();
+    } catch (err) {
+      conn.close();
+      throw err;
+    }
+    return conn;
+  }
+
+  get address(): string {
+    return `${this.#opts.host}:${this.#opts.port}`;
+  }
+
+  get isOpen(): boolean {
+    return this.#ready && !this.#closed;
+  }
+
+  get outstanding(): number {
+    return this.#pending.size;
+  }
+
+  /** Auth method and QOP this connection negotiated. */
+  get auth(): ClientAuthResult | undefined {
+    return this.#auth;
+  }
+
+  onClose(hook: (c: ClientConnection) => void): void {
+    this.#onCloseHooks.push(hook);
+  }
+
+  /** Sends one call; resolves with the response message bytes. */
+  call(method: string, request: Uint8Array, options: CallOptions = {}): Promise<Uint8Array> {
+    if (!this.isOpen) {
+      return Promise.reject(this.#closeError ?? new UnreachableError('RPC_CONNECTION_CLOSED', `IPC connection to ${this.address} is closed`, { remoteAddress: this.address }));
+    }
+    const callId = nextCallId();
+    const header = {
+      methodName: method,
+      declaringClassProtocolName: options.declaringProtocol ?? this.#opts.protocol,
+      clientProtocolVersion: options.protocolVersion ?? 1n,
+    };
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const pending: Pending = { resolve, reject };
+      if (options.timeoutMs && options.timeoutMs > 0) {
+        pending.timer = setTimeout(() => {
+          this.#pending.delete(callId);
+          this.#markIdle();
+          reject(new UnreachableError('RPC_TIMEOUT', `Call ${method} to ${this.address} timed out after ${options.timeoutMs} ms`, { remoteAddress: this.address, method }));
+        }, options.timeoutMs);
+      }
+      this.#pending.set(callId, pending);
+      this.#send(callFrame(callId, this.#opts.clientId, 0, header, request));
+    });
+  }
+
+  /** Closes the socket; outstanding calls fail with RPC_CONNECTION_CLOSED. */
+  close(): void {
+    this.#shutdown(new UnreachableError('RPC_CONNECTION_CLOSED', `IPC connection to ${this.address} closed by the client`, { remoteAddress: this.address }));
+  }
+
+  async #setup(): Promise<void> {
+    const a = this.#opts.authenticator;
+    this.#socket.write(encodePreamble({ serviceClass: this.#opts.serviceClass, authProtocol: a.authProtocol }));
+    if (a.authProtocol !== 0) {
+      this.#socket.write(saslRequestFrame(a.initial()));
+      for (;;) {
+        const payload = await this.#nextSetupFrame();
+        const { header, rest } = parseResponse(payload);
+        this.#throwIfFailed(header);
+        if (header.callId !== CallId.SASL) throw new ProtocolError('PROTOCOL_MALFORMED', 'Non-SASL response during negotiation', { callId: header.callId });
+        const { reply, done } = await a.step(parseSaslBody(rest));
+        if (reply) this.#socket.write(saslRequestFrame(reply));
+        if (done) break;
+      }
+    }
+    const auth = a.result();
+    this.#auth = auth;
+    if (auth.securityLayer) {
+      this.#layer = auth.securityLayer;
+      this.#unwrapper = new Unwrapper(this.#layer, 'client', { maxDataLength: this.#opts.maxResponseLength ?? DEFAULT_MAX_DATA_LENGTH });
+    }
+    const userInfo = a.userInfo(auth);
+    this.#send(contextFrame(this.#opts.clientId, { ...(userInfo ? { userInfo } : {}), protocol: this.#opts.protocol }));
+    this.#ready = true;
+    // Frames that arrived after SUCCESS (none expected) are handled as responses.
+    const early = this.#setupQueue;
+    this.#setupQueue = [];
+    for (const f of early) this.#handleOuter(f);
+    this.#startPinging();
+  }
+
+  #nextSetupFrame(): Promise<Uint8Array> {
+    const queued = this.#setupQueue.shift();
+    if (queued) return Promise.resolve(queued);
+    if (this.#closed) return Promise.reject(this.#closeError);
+    return new Promise((resolve, reject) => {
+      this.#setupWaiter = (f) => (f instanceof Error ? reject(f) : resolve(f));
+    });
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#lastReceived = Date.now();
+    let frames: Uint8Array[];
+    try {
+      frames = this.#decoder.push(chunk);
+    } catch (err) {
+      this.#shutdown(err as Error);
+      return;
+    }
+    for (const f of frames) {
+      if (!this.#ready) {
+        if (this.#setupWaiter) {
+          const w = this.#setupWaiter;
+          this.#setupWaiter = undefined;
+          w(f);
+        } else this.#setupQueue.push(f);
+      } else this.#handleOuter(f);
+    }
+  }
+
+  #handleOuter(outer: Uint8Array): void {
+    try {
+      const frames = this.#unwrapper ? this.#unwrapper.push(outer) : [outer];
+      for (const f of frames) this.#handleResponse(f);
+    } catch (err) {
+      this.#shutdown(err as Error);
+    }
+  }
+
+  #handleResponse(payload: Uint8Array): void {
+    const { header, rest } = parseResponse(payload);
+    const pending = this.#pending.get(header.callId);
+    if (header.status === RpcStatus.FATAL) {
+      // Fatal errors may carry a reserved call id; all outstanding calls fail.
+      const err = this.#remoteError(header);
+      if (pending) this.#settle(header.callId, pending, undefined, err);
+      this.#shutdown(err);
+      return;
+    }
+    if (!pending) {
+      throw new ProtocolError('PROTOCOL_MALFORMED', `Server sent a response for unknown call id ${header.callId}`, { callId: header.callId, remoteAddress: this.address });
+    }
+    if (header.status === RpcStatus.ERROR) return this.#settle(header.callId, pending, undefined, this.#remoteError(header));
+    let body: Uint8Array;
+    try {
+      body = splitFrame(rest, 1)[0]!;
+    } catch (err) {
+      return this.#settle(header.callId, pending, undefined, err);
+    }
+    this.#settle(header.callId, pending, body, undefined);
+  }
+
+  #settle(callId: number, p: Pending, value: Uint8Array | undefined, err: unknown): void {
+    this.#pending.delete(callId);
+    clearTimeout(p.timer);
+    this.#markIdle();
+    if (err !== undefined) p.reject(err);
+    else p.resolve(value!);
+  }
+
+  #markIdle(): void {
+    if (this.#pending.size === 0) this.lastIdleAt = Date.now();
+  }
+
+  #throwIfFailed(header: RpcResponseHeader): void {
+    if (header.status !== RpcStatus.SUCCESS) throw this.#remoteError(header);
+  }
+
+  #remoteError(h: RpcResponseHeader): HsecError {
+    return remoteToError({ exceptionClassName: h.exceptionClassName, errorMsg: h.errorMsg, errorDetail: h.errorDetail, fatal: h.status === RpcStatus.FATAL, remoteAddress: this.address });
+  }
+
+  /** Queues a plaintext frame; with a security layer, frames of one tick are wrapped together. */
+  #send(frame: Uint8Array): void {
+    if (!this.#layer) {
+      this.#socket.write(frame);
+      return;
+    }
+    this.#outQueue.push(frame);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => this.#flush());
+    }
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#closed || this.#outQueue.length === 0) return;
+    const plaintext = concatBytes(this.#outQueue);
+    this.#outQueue = [];
+    try {
+      for (const f of wrapClientStream(this.#layer!, plaintext)) this.#socket.write(f);
+    } catch (err) {
+      this.#shutdown(err as Error);
+    }
+  }
+
+  #startPinging(): void {
+    const interval = this.#opts.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
+    if (interval <= 0) return;
+    this.#pingTimer = setInterval(() => {
+      if (this.#pending.size > 0 && Date.now() - this.#lastReceived >= interval) this.#send(pingFrame(this.#opts.clientId));
+    }, interval);
+    this.#pingTimer.unref();
+  }
+
+  #shutdown(err: Error): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closeError = err;
+    clearInterval(this.#pingTimer);
+    this.#socket.destroy();
+    if (this.#setupWaiter) {
+      const w = this.#setupWaiter;
+      this.#setupWaiter = undefined;
+      w(err);
+    }
+    for (const [id, p] of this.#pending) this.#settle(id, p, undefined, err);
+    for (const hook of this.#onCloseHooks) hook(this);
+  }
+}
+
+function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new UnreachableError('UNREACHABLE', `Could not connect to ${host}:${port} within ${timeoutMs} ms (ipc.client.connect.timeout)`, { remoteAddress: `${host}:${port}` }));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new UnreachableError('UNREACHABLE', `Could not connect to IPC server ${host}:${port}: ${err.message}`, { remoteAddress: `${host}:${port}` }, { cause: err }));
+    });
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * RpcClient: the secured Hadoop IPC client for the CLI and daemons. `call(address, protocol,
+ * method, requestBytes, {user, tokens, kerberos})` picks (or opens) the pooled connection for
+ * (address, user, protocol, credentials), negotiates SASL through SaslRpcClient with the QOP list
+ * from the SaslPropertiesResolver, and returns the response message bytes.
+ */
+import { isIP } from 'node:net';
+import { lookup } from 'node:dns/promises';
+import { IpcClient, type IpcClientOptions } from '../../../lib/rpc/client.ts';
+import type { CallOptions } from '../../../lib/rpc/client-connection.ts';
+import { DefaultSaslPropertiesResolver, type SaslPropertiesResolver } from '../../resolver/sasl-properties-resolver.ts';
+import { createSaslClient, tokenClientCredentials } from '../index.ts';
+import type { Qop, SaslClient } from '../mechanism.ts';
+import { SaslRpcClient, type KerberosClientCredentials } from './sasl-rpc-client.ts';
+import type { RpcToken, TokenSelector } from './token-selector.ts';
+
+export interface RpcCallCredentials {
+  /** Effective user (SIMPLE user; proxied user over Kerberos). */
+  user?: string;
+  /** SIMPLE impersonation: the real user. */
+  realUser?: string;
+  tokens?: readonly RpcToken[];
+  tokenKind?: string;
+  tokenSelector?: TokenSelector;
+  kerberos?: KerberosClientCredentials;
+}
+
+export interface RpcCallOptions extends RpcCallCredentials, CallOptions {}
+
+export interface RpcClientOptions extends IpcClientOptions {
+  resolver?: SaslPropertiesResolver;
+  tokenServiceUseIp?: boolean;
+  /** Override the DIGEST-MD5 client (tests). */
+  createTokenClient?: (token: RpcToken, qop: readonly Qop[]) => SaslClient;
+}
+
+/** Hadoop's DIGEST-MD5 client for a token. */
+export function defaultTokenClient(token: RpcToken, qop: readonly Qop[]): SaslClient {
+  return createSaslClient('DIGEST-MD5', { ...tokenClientCredentials(token.identifier, token.password), qop });
+}
+
+function credentialKey(c: RpcCallCredentials): string {
+  const tokens = (c.tokens ?? []).map((t) => `${t.kind}:${t.service}:${Buffer.from(t.identifier).toString('base64')}`).join(',');
+  return [c.user ?? '', c.realUser ?? '', c.kerberos?.principal ?? '', tokens].join('|');
+}
+
+export class RpcClient {
+  readonly #engine: IpcClient;
+  readonly #options: RpcClientOptions;
+  readonly #resolver: SaslPropertiesResolver;
+
+  constructor(options: RpcClientOptions = {}) {
+    this.#options = options;
+    this.#engine = new IpcClient(options);
+    this.#resolver = options.resolver ?? new DefaultSaslPropertiesResolver({ get: () => undefined });
+  }
+
+  get connectionCount(): number {
+    return this.#engine.connectionCount;
+  }
+
+  /** One call; resolves with the response message bytes, rejects with a typed error. */
+  async call(address: { host: string; port: number }, protocol: string, method: string, request: Uint8Array, options: RpcCallOptions = {}): Promise<Uint8Array> {
+    const ip = isIP(address.host) ? address.host : (await lookup(address.host)).address;
+    const qop = this.#resolver.getClientProperties(ip, address.port).qop;
+    return this.#engine.call(
+      {
+        address,
+        protocol,
+        identityKey: credentialKey(options),
+        authenticator: () =>
+          new SaslRpcClient({
+            server: { host: address.host, port: address.port, ip },
+            qop,
+            user: options.user,
+            realUser: options.realUser,
+            tokens: options.tokens,
+            tokenKind: options.tokenKind,
+            tokenSelector: options.tokenSelector,
+            tokenServiceUseIp: this.#options.tokenServiceUseIp,
+            createTokenClient: this.#options.createTokenClient ?? defaultTokenClient,
+            kerberos: options.kerberos,
+          }),
+      },
+      method,
+      request,
+      options,
+    );
+  }
+
+  /** Closes every pooled connection. */
+  stop(): void {
+    this.#engine.stop();
+  }
+}

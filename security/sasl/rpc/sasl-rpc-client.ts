@@ -1,0 +1,271 @@
+/**
+ * The client half of Hadoop's RPC SASL negotiation, after org.apache.hadoop.security.SaslRpcClient
+ * (hadoop-wire.md 6.5): send NEGOTIATE; from the server's ordered auths pick the first one we
+ * recognise and can use (TOKEN: a token for the server's ip:port; KERBEROS: a login and a server
+ * principal `<protocol>/<serverId>` matching the configured one; SIMPLE: always); send INITIATE
+ * (using the DIGEST challenge embedded in NEGOTIATE when present); answer CHALLENGE with RESPONSE;
+ * on SUCCESS the mechanism must be complete and produce nothing more. Explicit State enum, one step.
+ */
+import { AccessControlError, SaslError } from '../../../lib/errors/index.ts';
+import type { AuthMethodName, ClientAuthenticator, ClientAuthResult } from '../../../lib/rpc/auth-hooks.ts';
+import { AuthProtocol, SaslState, SASL_STATE_NAMES, type AuthProtocolCode } from '../../../lib/rpc/constants.ts';
+import type { RpcSaslMessage, SaslAuth } from '../../../lib/rpc/messages.ts';
+import type { Qop, SaslClient } from '../mechanism.ts';
+import { AUTH_METHODS, knownAuthMethod } from './auth-method.ts';
+import { buildTokenService, serviceTokenSelector, type RpcToken, type TokenSelector } from './token-selector.ts';
+
+export enum ClientState {
+  INITIAL = 'INITIAL',
+  AWAIT_NEGOTIATE = 'AWAIT_NEGOTIATE',
+  AWAIT_CHALLENGE = 'AWAIT_CHALLENGE',
+  COMPLETE = 'COMPLETE',
+  FAILED = 'FAILED',
+}
+
+/** Kerberos side of a client: the login, the expected server principal, the GSSAPI factory. */
+export interface KerberosClientCredentials {
+  /** The client's own principal (alice@REALM): the default effective user. */
+  readonly principal: string;
+  /**
+   * The server principal configured for the protocol (e.g. dfs.namenode.kerberos.principal:
+   * `nn/_HOST@REALM`; `_HOST` becomes the lower-cased server host).
+   */
+  readonly serverPrincipal?: string;
+  /** Glob (`<key>.pattern`) the advertised principal must match instead of `serverPrincipal`. */
+  readonly serverPrincipalPattern?: string;
+  /** Builds the GSSAPI SASL client for `service/host` with the QOP preference list. */
+  createClient(target: { protocol: string; serverId: string; principal: string }, qop: readonly Qop[]): SaslClient;
+}
+
+export interface SaslRpcClientOptions {
+  /** The server as connected to (host as given; `ip` for the token service). */
+  readonly server: { host: string; port: number; ip?: string };
+  /** QOP preference list (SaslPropertiesResolver.getClientProperties). */
+  readonly qop: readonly Qop[];
+  /** Effective user name for the connection context (SIMPLE user, or proxied user). */
+  readonly user?: string;
+  /** SIMPLE only: the real user when `user` is impersonated. */
+  readonly realUser?: string;
+  readonly tokens?: readonly RpcToken[];
+  /** Default: service match (and `tokenKind` if set). */
+  readonly tokenSelector?: TokenSelector;
+  readonly tokenKind?: string;
+  /** Token service host:port vs ip:port (hadoop.security.token.service.use_ip, default true). */
+  readonly tokenServiceUseIp?: boolean;
+  /** DIGEST-MD5 client factory for a token (default: the SASL registry's DIGEST-MD5). */
+  readonly createTokenClient?: (token: RpcToken, qop: readonly Qop[]) => SaslClient;
+  readonly kerberos?: KerberosClientCredentials;
+}
+
+export class SaslRpcClient implements ClientAuthenticator {
+  readonly #o: SaslRpcClientOptions;
+  #state = ClientState.INITIAL;
+  #method: AuthMethodName = 'SIMPLE';
+  #client: SaslClient | undefined;
+  readonly #token: RpcToken | undefined;
+
+  constructor(options: SaslRpcClientOptions) {
+    this.#o = options;
+    const selector = options.tokenSelector ?? serviceTokenSelector(options.tokenKind);
+    const useIp = options.tokenServiceUseIp ?? true;
+    const service = buildTokenService({ host: useIp ? (options.server.ip ?? options.server.host) : options.server.host, port: options.server.port });
+    this.#token = options.tokens && options.tokens.length > 0 ? selector(service, options.tokens) : undefined;
+  }
+
+  get state(): ClientState {
+    return this.#state;
+  }
+
+  /** NONE when the client could only do SIMPLE (no token for this server, no Kerberos login), as Hadoop's Client does. */
+  get authProtocol(): AuthProtocolCode {
+    return this.#token || this.#o.kerberos ? AuthProtocol.SASL : AuthProtocol.NONE;
+  }
+
+  initial(): RpcSaslMessage {
+    this.#expect(ClientState.INITIAL, 'start');
+    this.#state = ClientState.AWAIT_NEGOTIATE;
+    return { state: SaslState.NEGOTIATE };
+  }
+
+  async step(msg: RpcSaslMessage): Promise<{ reply?: RpcSaslMessage; done: boolean }> {
+    try {
+      return await this.#step(msg);
+    } catch (err) {
+      this.#state = ClientState.FAILED;
+      throw err;
+    }
+  }
+
+  async #step(msg: RpcSaslMessage): Promise<{ reply?: RpcSaslMessage; done: boolean }> {
+    switch (msg.state) {
+      case SaslState.NEGOTIATE:
+        this.#expect(ClientState.AWAIT_NEGOTIATE, 'NEGOTIATE');
+        return this.#onNegotiate(msg.auths ?? []);
+      case SaslState.CHALLENGE: {
+        this.#expect(ClientState.AWAIT_CHALLENGE, 'CHALLENGE');
+        if (!this.#client) throw new SaslError('SASL_STATE', 'Server sent unsolicited challenge');
+        if (!msg.token) throw new SaslError('SASL_BAD_CHALLENGE', 'Server challenge contains no token', { mechanism: this.#client.mechanism });
+        const token = await this.#client.step(msg.token);
+        return { reply: { state: SaslState.RESPONSE, token: token ?? new Uint8Array(0) }, done: false };
+      }
+      case SaslState.SUCCESS:
+        if (this.#state === ClientState.AWAIT_NEGOTIATE) {
+          // A SIMPLE-only server answers NEGOTIATE with SUCCESS: the connection is SIMPLE.
+          this.#method = 'SIMPLE';
+          this.#state = ClientState.COMPLETE;
+          return { done: true };
+        }
+        this.#expect(ClientState.AWAIT_CHALLENGE, 'SUCCESS');
+        await this.#onSuccess(msg.token);
+        this.#state = ClientState.COMPLETE;
+        return { done: true };
+      default:
+        throw new SaslError('SASL_STATE', `RPC client doesn't support SASL ${SASL_STATE_NAMES[msg.state] ?? msg.state}`, { state: this.#state });
+    }
+  }
+
+  async #onNegotiate(auths: readonly SaslAuth[]): Promise<{ reply?: RpcSaslMessage; done: boolean }> {
+    const chosen = this.#select(auths);
+    this.#method = chosen.method;
+    if (chosen.method === 'SIMPLE') {
+      // SaslRpcClient: switching to SIMPLE sends INITIATE and does not wait for an answer.
+      this.#state = ClientState.COMPLETE;
+      return { reply: { state: SaslState.INITIATE, auths: [stripChallenge(chosen.auth)] }, done: true };
+    }
+    const client = this.#client!;
+    let challenge: Uint8Array | undefined;
+    if (chosen.auth.challenge) challenge = chosen.auth.challenge;
+    else if (client.hasInitialResponse) challenge = new Uint8Array(0);
+    const token = challenge !== undefined ? await client.step(challenge) : new Uint8Array(0);
+    this.#state = ClientState.AWAIT_CHALLENGE;
+    return { reply: { state: SaslState.INITIATE, token: token ?? new Uint8Array(0), auths: [stripChallenge(chosen.auth)] }, done: false };
+  }
+
+  /** SaslRpcClient.selectSaslClient: first usable auth in the server's order. */
+  #select(auths: readonly SaslAuth[]): { method: AuthMethodName; auth: SaslAuth } {
+    for (const auth of auths) {
+      const method = knownAuthMethod(auth.method, auth.mechanism);
+      if (!method) continue;
+      if (method === 'SIMPLE') return { method, auth };
+      const client = method === 'TOKEN' ? this.#tokenClient() : this.#kerberosClient(auth);
+      if (!client) continue;
+      this.#client = client;
+      return { method, auth };
+    }
+    throw new AccessControlError('ACCESS_DENIED', `Client cannot authenticate via:[${auths.map((a) => a.method).join(', ')}]`, {
+      serverAuths: auths.map((a) => a.method),
+      hasToken: this.#token !== undefined,
+      hasKerberos: this.#o.kerberos !== undefined,
+    });
+  }
+
+  #tokenClient(): SaslClient | undefined {
+    if (!this.#token) return undefined;
+    const factory = this.#o.createTokenClient;
+    if (!factory) {
+      throw new SaslError('SASL_UNSUPPORTED', 'No DIGEST-MD5 client factory configured for TOKEN authentication', { mechanism: AUTH_METHODS.TOKEN.mechanism });
+    }
+    return factory(this.#token, this.#o.qop);
+  }
+
+  #kerberosClient(auth: SaslAuth): SaslClient | undefined {
+    const krb = this.#o.kerberos;
+    if (!krb) return undefined;
+    const principal = checkServerPrincipal(auth, krb, this.#o.server.host);
+    return krb.createClient({ protocol: auth.protocol ?? '', serverId: auth.serverId ?? '', principal }, this.#o.qop);
+  }
+
+  async #onSuccess(token: Uint8Array | undefined): Promise<void> {
+    const client = this.#client!;
+    let extra: Uint8Array | undefined;
+    if (token) extra = await client.step(token);
+    if (!client.isComplete) throw new SaslError('SASL_STATE', 'Client is out of sync with server', { mechanism: client.mechanism });
+    if (extra && extra.length > 0) throw new SaslError('SASL_STATE', 'Client generated spurious response', { mechanism: client.mechanism });
+  }
+
+  result(): ClientAuthResult {
+    if (this.#state !== ClientState.COMPLETE && !(this.#state === ClientState.INITIAL && this.authProtocol === AuthProtocol.NONE)) {
+      throw new SaslError('SASL_NOT_COMPLETE', `SASL negotiation is not complete (state ${this.#state})`, { state: this.#state });
+    }
+    if (!this.#client) return { authMethod: this.#method };
+    const layer = this.#client.securityLayer();
+    return { authMethod: this.#method, qop: layer.qop, securityLayer: layer.qop === 'auth' ? undefined : layer };
+  }
+
+  /** ProtoUtil.makeIpcConnectionContext (hadoop-wire.md 6.8). */
+  userInfo(result: ClientAuthResult): { effectiveUser?: string; realUser?: string } | undefined {
+    switch (result.authMethod) {
+      case 'TOKEN':
+        return undefined;
+      case 'KERBEROS':
+        return { effectiveUser: this.#o.user ?? this.#o.kerberos!.principal };
+      default: {
+        const user = this.#o.user ?? this.#o.kerberos?.principal;
+        if (!user) return undefined;
+        return this.#o.realUser && this.#o.realUser !== user ? { effectiveUser: user, realUser: this.#o.realUser } : { effectiveUser: user };
+      }
+    }
+  }
+
+  #expect(state: ClientState, what: string): void {
+    if (this.#state !== state) {
+      throw new SaslError('SASL_STATE', `Unexpected SASL ${what} in client state ${this.#state}`, { state: this.#state, message: what });
+    }
+  }
+}
+
+function stripChallenge(auth: SaslAuth): SaslAuth {
+  const { challenge: _drop, ...rest } = auth;
+  return rest;
+}
+
+/**
+ * SaslRpcClient.getServerPrincipal: the advertised `<protocol>/<serverId>` must equal the
+ * configured principal (after _HOST substitution) or match its `.pattern` glob.
+ */
+export function checkServerPrincipal(auth: SaslAuth, krb: Pick<KerberosClientCredentials, 'serverPrincipal' | 'serverPrincipalPattern'>, serverHost: string): string {
+  const configured = krb.serverPrincipal?.replace('_HOST', serverHost.toLowerCase());
+  const realm = configured?.includes('@') ? configured.slice(configured.lastIndexOf('@') + 1) : undefined;
+  const advertised = `${auth.protocol ?? ''}/${auth.serverId ?? ''}${realm ? `@${realm}` : ''}`;
+  if (krb.serverPrincipalPattern) {
+    if (!globToRegExp(krb.serverPrincipalPattern).test(advertised)) {
+      throw new AccessControlError('ACCESS_DENIED', `Server has invalid Kerberos principal: ${advertised}, doesn't match the pattern: ${krb.serverPrincipalPattern}`, {
+        principal: advertised,
+      });
+    }
+    return advertised;
+  }
+  if (!configured) {
+    throw new AccessControlError('ACCESS_DENIED', "Failed to specify server's Kerberos principal name", { principal: advertised });
+  }
+  if (!/^[^/@]+\/[^/@]+/.test(configured)) {
+    throw new AccessControlError('ACCESS_DENIED', `Kerberos principal name does NOT have the expected hostname part: ${configured}`, { principal: configured });
+  }
+  if (advertised !== configured) {
+    throw new AccessControlError('ACCESS_DENIED', `Server has invalid Kerberos principal: ${advertised}, expecting: ${configured}`, {
+      principal: advertised,
+      expected: configured,
+    });
+  }
+  return advertised;
+}
+
+/** Hadoop GlobPattern subset: `*`, `?`, `[...]`, `{a,b}`. */
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  let inGroup = false;
+  for (const ch of glob) {
+    if (ch === '*') re += '.*';
+    else if (ch === '?') re += '.';
+    else if (ch === '{') {
+      re += '(?:';
+      inGroup = true;
+    } else if (ch === '}' && inGroup) {
+      re += ')';
+      inGroup = false;
+    } else if (ch === ',' && inGroup) re += '|';
+    else if (ch === '[' || ch === ']') re += ch;
+    else re += ch.replace(/[.+^$()|\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
