@@ -1,0 +1,115 @@
+/**
+ * SASL GSSAPI interop with the JDK (GssKrb5Client / GssKrb5Server inside Subject.doAs after a
+ * JAAS Krb5LoginModule keytab login) over a real MIT KDC, for auth, auth-int and auth-conf in both
+ * directions, exchanging wrapped buffers of several sizes.
+ */
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { AcceptorCredential } from '../../../security/kerberos/gss/acceptor-credential.ts';
+import { GssapiClient, GssapiServer } from '../../../security/sasl/mechanisms/gssapi/index.ts';
+import type { Qop, SaslSecurityLayer } from '../../../security/sasl/mechanism.ts';
+import { useMiniKdc } from '../../support/fixtures.ts';
+import { compileJavaPeers, JavaPeer } from '../../support/java.ts';
+import { requireBinariesOrSkip } from '../../support/binaries.ts';
+import { mitServiceTicket, saslClientVsPeer, saslServerVsPeer, tempDir } from './support.ts';
+
+const QOPS: Qop[] = ['auth', 'auth-int', 'auth-conf'];
+
+function info(text: Buffer): Record<string, string> {
+  return Object.fromEntries(text.toString().trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
+}
+
+async function exchange(layer: SaslSecurityLayer, peer: JavaPeer, peerRaw: number): Promise<void> {
+  for (const size of [1, 1000, 16 * 1024, Math.min(layer.rawSendSize, peerRaw)]) {
+    const msg = randomBytes(size);
+    // ours -> JDK unwrap -> plaintext
+    peer.send('U', layer.wrap(msg));
+    expect((await peer.expect('P')).equals(msg), `JDK unwrapped ${size} bytes`).to.equal(true);
+    // JDK wrap -> ours
+    peer.send('P', msg);
+    expect(Buffer.from(layer.unwrap(await peer.expect('W'))).equals(msg), `we unwrapped ${size} bytes`).to.equal(true);
+  }
+}
+
+describe('interop: SASL GSSAPI with the JDK over the MIT KDC', function () {
+  this.timeout(120_000);
+  const realm = useMiniKdc();
+  let dir: string;
+  let classDir: string;
+  let nnKeytab: string;
+  let aliceKeytab: string;
+  const peers: JavaPeer[] = [];
+
+  before(async function () {
+    requireBinariesOrSkip(this, 'java', 'javac', 'kinit', 'kvno');
+    classDir = compileJavaPeers();
+    dir = tempDir('sasl-gssapi');
+    nnKeytab = join(dir, 'nn.keytab');
+    aliceKeytab = join(dir, 'alice.keytab');
+    await realm.kdc.createKeytab(nnKeytab, 'nn/localhost');
+    await realm.kdc.createKeytab(aliceKeytab, 'alice');
+  });
+
+  afterEach(async () => {
+    for (const p of peers.splice(0)) await p.stop();
+  });
+
+  function peer(args: string[]): JavaPeer {
+    const p = new JavaPeer({ mainClass: 'GssSaslPeer', args, classDir, jvmOptions: realm.kdc.javaOptions() });
+    peers.push(p);
+    return p;
+  }
+
+  for (const qop of QOPS) {
+    it(`hsec client -> JDK GssKrb5Server, ${qop}`, async () => {
+      const kdc = realm.kdc;
+      const server = peer(['--role', 'server', '--principal', kdc.principal('nn/localhost'), '--keytab', nnKeytab,
+        '--protocol', 'nn', '--server-name', 'localhost', '--qop', 'auth-conf,auth-int,auth']);
+      const credential = await mitServiceTicket(kdc, aliceKeytab, 'alice', 'nn/localhost', dir);
+      const client = new GssapiClient({ protocol: 'nn', serverName: 'localhost', credential, qop: [qop] });
+      await saslClientVsPeer(client, server);
+      expect(client.isComplete).to.equal(true);
+      server.send('I');
+      const props = info(await server.expect('I'));
+      expect(props.qop).to.equal(qop);
+      expect(props.authzid).to.equal(kdc.principal('alice'));
+      const layer = client.securityLayer();
+      expect(layer.qop).to.equal(qop);
+      if (qop !== 'auth') await exchange(layer, server, Number(props.rawsendsize));
+    });
+
+    it(`JDK GssKrb5Client -> hsec server, ${qop}`, async () => {
+      const kdc = realm.kdc;
+      const client = peer(['--role', 'client', '--principal', kdc.principal('alice'), '--keytab', aliceKeytab,
+        '--protocol', 'nn', '--server-name', 'localhost', '--qop', qop]);
+      const server = new GssapiServer({ credential: AcceptorCredential.fromKeytab(nnKeytab), protocol: 'nn', qop: ['auth-conf', 'auth-int', 'auth'] });
+      await saslServerVsPeer(server, client);
+      expect(server.authenticationId).to.equal(kdc.principal('alice'));
+      expect(server.authorizationId).to.equal(kdc.principal('alice'));
+      client.send('I');
+      const props = info(await client.expect('I'));
+      expect(props.qop).to.equal(qop);
+      const layer = server.securityLayer();
+      expect(layer.qop).to.equal(qop);
+      if (qop !== 'auth') await exchange(layer, client, Number(props.rawsendsize));
+    });
+  }
+
+  it('a tampered wrap token from the JDK is GSS_BAD_MIC; the JDK refuses our tampered token', async () => {
+    const kdc = realm.kdc;
+    const client = peer(['--role', 'client', '--principal', kdc.principal('alice'), '--keytab', aliceKeytab,
+      '--protocol', 'nn', '--server-name', 'localhost', '--qop', 'auth-conf']);
+    const server = new GssapiServer({ credential: AcceptorCredential.fromKeytab(nnKeytab), protocol: 'nn', qop: ['auth-conf'] });
+    await saslServerVsPeer(server, client);
+    client.send('P', Buffer.from('secret payload'));
+    const token = Buffer.from(await client.expect('W'));
+    token[token.length - 5]! ^= 0x10;
+    expect(() => server.securityLayer().unwrap(token)).to.throw().with.property('code', 'GSS_BAD_MIC');
+    const ours = Buffer.from(server.securityLayer().wrap(Buffer.from('x')));
+    ours[20]! ^= 1;
+    client.send('U', ours);
+    const reply = await client.receive();
+    expect(reply.type).to.equal('E');
+  });
+});
