@@ -53,7 +53,8 @@ export class ManagedProcess {
   static spawn(name: string, file: string, args: readonly string[], opts: { env: NodeJS.ProcessEnv; cwd?: string; logPath: string }): ManagedProcess {
     const fd = openSync(opts.logPath, 'a', 0o600);
     try {
-      const child = spawn(file, args, { env: opts.env, cwd: opts.cwd, stdio: ['ignore', fd, fd], detached: false });
+      // Own process group: a terminal's Ctrl-C reaches only us, and we stop the child in order.
+      const child = spawn(file, args, { env: opts.env, cwd: opts.cwd, stdio: ['ignore', fd, fd], detached: true });
       if (child.pid === undefined) throw new Error(`could not spawn ${file}`);
       const managed = new ManagedProcess(name, child, opts.logPath);
       live.add(managed);

@@ -1,0 +1,121 @@
+/**
+ * `hsec start` (what `npm start` runs): brings up the secure pseudo-cluster of
+ * cluster/mini/pseudo-cluster.ts (a throwaway MIT KDC, ZooKeeper, principals, keytabs and a Hadoop
+ * conf dir), prints `hsec: cluster ready` and how to use it, stays up until SIGINT/SIGTERM, then
+ * stops everything it started and removes its temp dir. Exits 1 if the KDC or ZooKeeper dies.
+ */
+import type { Command } from 'commander';
+import { ConfigError } from '../../../lib/errors/index.ts';
+import { PseudoCluster, type PseudoClusterDaemon } from '../../mini/pseudo-cluster.ts';
+
+/** The line `hsec start` prints once the cluster is usable (tests wait for it). */
+export const READY_LINE = 'hsec: cluster ready';
+/** The last line of the ready banner. */
+export const BANNER_END = 'Press Ctrl-C to stop; everything above is deleted on exit.';
+
+// ---------------------------------------------------------------------------------------------
+// DAEMONS: the pseudo-cluster's own daemons start here, in order, after the KDC, ZooKeeper and
+// conf dir are ready (they receive the PseudoCluster: conf dir, keytabs, ZooKeeper address).
+// The NameNode joins as e.g. `namenodeDaemon` from cluster/namenode, then the DataNode.
+// ---------------------------------------------------------------------------------------------
+const DAEMONS: readonly PseudoClusterDaemon[] = [];
+
+interface StartOptions {
+  readonly realm: string;
+  readonly maxTicketLife: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('start')
+    .description('start a throwaway secure pseudo-cluster (MIT KDC, ZooKeeper, principals, keytabs, conf dir) until Ctrl-C')
+    .option('--realm <realm>', 'Kerberos realm of the throwaway KDC', 'EXAMPLE.TEST')
+    .option('--max-ticket-life <seconds>', 'maximum ticket life the KDC issues, in seconds', '86400')
+    .action(async (opts: StartOptions) => {
+      process.exitCode = await runStart(opts);
+    });
+}
+
+async function runStart(opts: StartOptions): Promise<number> {
+  const maxTicketLifeSeconds = Number(opts.maxTicketLife);
+  if (!Number.isInteger(maxTicketLifeSeconds) || maxTicketLifeSeconds < 60) {
+    throw new ConfigError('CONFIG_INVALID', `--max-ticket-life must be a whole number of seconds, at least 60 (got ${opts.maxTicketLife})`, {
+      option: 'max-ticket-life',
+    });
+  }
+  const stopRequested = waitForSignal();
+  const cluster = await PseudoCluster.start({ realm: opts.realm, maxTicketLifeSeconds, daemons: DAEMONS });
+  process.stdout.write(banner(cluster));
+  const outcome = await Promise.race([stopRequested.promise, watchHealth(cluster)]);
+  stopRequested.dispose();
+  process.stdout.write(`hsec: stopping (${outcome.reason})\n`);
+  await cluster.stop();
+  process.stdout.write('hsec: stopped\n');
+  return outcome.exitCode;
+}
+
+interface Outcome {
+  readonly reason: string;
+  readonly exitCode: number;
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second signal while stopping exits at once. */
+function waitForSignal(): { promise: Promise<Outcome>; dispose(): void } {
+  let onSignal: (sig: NodeJS.Signals) => void = () => {};
+  const promise = new Promise<Outcome>((resolve) => {
+    onSignal = (sig) => resolve({ reason: `received ${sig}`, exitCode: 0 });
+  });
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    promise,
+    dispose() {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      const force = (): void => process.exit(130);
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
+    },
+  };
+}
+
+/** Checks every second that the KDC and ZooKeeper are still running; also keeps the process alive. */
+function watchHealth(cluster: PseudoCluster): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (cluster.healthy) return;
+      clearInterval(timer);
+      const which = cluster.kdc.pid === undefined ? 'the KDC' : 'ZooKeeper';
+      process.stderr.write(`hsec: ${which} exited unexpectedly\n`);
+      resolve({ reason: `${which} exited`, exitCode: 1 });
+    }, 1000);
+  });
+}
+
+function banner(c: PseudoCluster): string {
+  const pad = (label: string): string => `  ${label.padEnd(14)}`;
+  const lines = [
+    READY_LINE,
+    `${pad('hsec pid')}${process.pid} (stop with Ctrl-C or kill -TERM ${process.pid})`,
+    `${pad('realm')}${c.kdc.realm}`,
+    `${pad('KDC')}${c.kdc.address} (TCP and UDP, pid ${c.kdc.pid})`,
+    `${pad('krb5.conf')}${c.kdc.krb5ConfPath}`,
+    `${pad('ZooKeeper')}${c.zk.connectString} (pid ${c.zk.pid})`,
+    `${pad('conf dir')}${c.confDir}`,
+    `${pad('NameNode RPC')}${c.namenodeAddress} (in the conf; the NameNode daemon is not started yet)`,
+    '  service keytabs:',
+    ...Object.values(c.services).map((s) => `    ${s.principal.padEnd(32)}${s.keytab}`),
+    '  users:',
+    `    ${c.alice.principal.padEnd(32)}keytab ${c.alice.keytab}`,
+    `    ${c.bob.principal.padEnd(32)}password ${c.bob.password}   (throwaway)`,
+    ...(c.daemonSummaries.length > 0 ? ['  daemons:', ...c.daemonSummaries.map((s) => `    ${s}`)] : []),
+    '',
+    'Use it from another shell:',
+    `  export KRB5_CONFIG=${c.kdc.krb5ConfPath} HADOOP_CONF_DIR=${c.confDir} KRB5CCNAME=${c.userCcache}`,
+    `  kinit -kt ${c.alice.keytab} alice     # or: kinit bob`,
+    '  klist',
+    BANNER_END,
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,52 @@
+/**
+ * The `hsec` command line: builds one commander program from per-subcommand modules. Each module
+ * in ./commands exports `register(program: Command): void` and adds its subcommand; this file only
+ * imports and registers them (one import + one register line per subcommand), declares the global
+ * options, and turns errors into exit codes. A subcommand reads global options with
+ * `command.optsWithGlobals<GlobalOptions>()`. Modelled on Hadoop's `hadoop`/`hdfs` launchers and
+ * their generic `--config DIR` option (here `--conf DIR`, default $HADOOP_CONF_DIR).
+ */
+import { Command, CommanderError } from 'commander';
+import { HsecError } from '../../lib/errors/index.ts';
+import { register as registerStart } from './commands/start.ts';
+
+/** Options every subcommand can read through `optsWithGlobals()`. */
+export interface GlobalOptions {
+  /** Hadoop-style configuration directory (core-site.xml, hdfs-site.xml, ...). */
+  readonly conf?: string;
+}
+
+/** The full program with every subcommand registered. */
+export function buildProgram(): Command {
+  const program = new Command('hsec')
+    .description('Kerberos-secured, Hadoop-compatible security layer: KDC clients, tokens, secure daemons')
+    .option('--conf <dir>', 'configuration directory holding core-site.xml and hdfs-site.xml (default: $HADOOP_CONF_DIR)', process.env.HADOOP_CONF_DIR)
+    .showHelpAfterError()
+    .exitOverride();
+  registerStart(program);
+  return program;
+}
+
+/** Runs the CLI and resolves to the process exit code (0 ok, 1 failure, 2 usage error). */
+export async function main(argv: readonly string[] = process.argv): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    return reportError(e);
+  }
+}
+
+function reportError(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // commander already printed help or the usage error.
+    return e.exitCode === 0 ? 0 : 2;
+  }
+  if (e instanceof HsecError) {
+    process.stderr.write(`hsec: ${e.message} [${e.code}]\n`);
+    return 1;
+  }
+  process.stderr.write(`hsec: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  return 1;
+}

@@ -1,0 +1,118 @@
+/**
+ * `hsec start` end to end, as `npm start` runs it: spawn `npx tsx bin/hsec.ts start`, wait
+ * (bounded) for the ready banner, use the printed krb5.conf and keytab with MIT's kinit (and the
+ * printed throwaway password), check the conf dir, then SIGTERM and check that the KDC and
+ * ZooKeeper processes are gone and the temp dir is removed.
+ */
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pidAlive } from '../../../cluster/mini/managed-process.ts';
+import { BANNER_END, READY_LINE } from '../../../cluster/cli/commands/start.ts';
+import { requireBinariesOrSkip } from '../../support/binaries.ts';
+import { kinit, klist } from '../../support/krb5-clients.ts';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** Resolves with everything printed once `marker` appears, or rejects after `timeoutMs`. */
+function waitForOutput(child: ChildProcess, marker: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`no "${marker}" within ${timeoutMs} ms; stdout:\n${out}\nstderr:\n${err}`)), timeoutMs);
+    child.stdout!.on('data', (b: Buffer) => {
+      out += b.toString('utf8');
+      if (out.includes(marker)) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    });
+    child.stderr!.on('data', (b: Buffer) => (err += b.toString('utf8')));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`hsec start exited (${code}) before "${marker}"; stdout:\n${out}\nstderr:\n${err}`));
+    });
+  });
+}
+
+function field(banner: string, re: RegExp): string {
+  const m = re.exec(banner);
+  if (!m?.[1]) throw new Error(`banner lacks ${re}:\n${banner}`);
+  return m[1];
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`hsec start did not exit within ${timeoutMs} ms of SIGTERM`)), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+describe('hsec start (npm start)', function () {
+  this.timeout(180_000);
+  let child: ChildProcess | undefined;
+
+  before(function () {
+    requireBinariesOrSkip(this, 'krb5kdc', 'kdb5_util', 'kadmin.local', 'kinit', 'klist', 'java');
+  });
+
+  after(function () {
+    // Safety net if an assertion failed before the SIGTERM step: stop the whole group by pid.
+    if (child?.pid !== undefined && child.exitCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+
+  it('brings up a usable KDC and ZooKeeper, and removes everything on SIGTERM', async function () {
+    // Its own process group, so the safety net in after() can stop npx, tsx and node together.
+    child = spawn('npx', ['tsx', 'bin/hsec.ts', 'start'], { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const banner = await waitForOutput(child, BANNER_END, 120_000);
+    expect(banner).to.include(READY_LINE);
+
+    const krb5Conf = field(banner, /export KRB5_CONFIG=(\S+)/);
+    const confDir = field(banner, /HADOOP_CONF_DIR=(\S+)/);
+    const aliceKeytab = field(banner, /alice@EXAMPLE\.TEST\s+keytab (\S+)/);
+    const bobPassword = field(banner, /bob@EXAMPLE\.TEST\s+password (\S+)/);
+    const kdcPid = Number(field(banner, /KDC .*pid (\d+)\)/));
+    const zkPid = Number(field(banner, /ZooKeeper .*pid (\d+)\)/));
+    const zkAddress = field(banner, /ZooKeeper\s+(\S+)/);
+    const clusterDir = dirname(confDir);
+    expect(pidAlive(kdcPid)).to.equal(true);
+    expect(pidAlive(zkPid)).to.equal(true);
+
+    const env = { ...process.env, KRB5_CONFIG: krb5Conf, KRB5CCNAME: `FILE:${join(clusterDir, 'test-cc')}` };
+    await kinit(env, ['-kt', aliceKeytab, 'alice']);
+    expect(await klist(env)).to.include('Default principal: alice@EXAMPLE.TEST');
+    await kinit(env, ['bob'], `${bobPassword}\n`);
+    expect(await klist(env)).to.include('Default principal: bob@EXAMPLE.TEST');
+
+    const nnKeytab = field(banner, /nn\/localhost@EXAMPLE\.TEST\s+(\S+)/);
+    await kinit(env, ['-kt', nnKeytab, 'nn/localhost']);
+
+    const core = readFileSync(join(confDir, 'core-site.xml'), 'utf8');
+    expect(core).to.include('<name>hadoop.security.authentication</name>\n    <value>kerberos</value>');
+    expect(core).to.include(`<value>${zkAddress}</value>`);
+    const hdfs = readFileSync(join(confDir, 'hdfs-site.xml'), 'utf8');
+    expect(hdfs).to.include(`<value>${nnKeytab}</value>`);
+    expect(hdfs).to.include('<value>nn/_HOST@EXAMPLE.TEST</value>');
+
+    // SIGTERM to the hsec node process itself (npx and tsx pass its exit code on).
+    const hsecPid = Number(field(banner, /hsec pid\s+(\d+)/));
+    process.kill(hsecPid, 'SIGTERM');
+    expect(await waitForExit(child, 30_000)).to.equal(0);
+    expect(pidAlive(hsecPid)).to.equal(false);
+    expect(pidAlive(kdcPid)).to.equal(false);
+    expect(pidAlive(zkPid)).to.equal(false);
+    expect(existsSync(clusterDir)).to.equal(false);
+  });
+});
