@@ -7,4 +7,6 @@ export * from './mechanism.ts';
 export * from './qop.ts';
 export * from './registry.ts';
 export { NoSecurityLayer } from './no-security-layer.ts';
+export * from './events.ts';
+export * from './state.ts';
 export * from './mechanisms/digest-md5/index.ts';

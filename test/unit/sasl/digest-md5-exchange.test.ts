@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { HsecError, InvalidTokenError } from '../../../lib/errors/index.ts';
 import type { Qop, SaslClient, SaslServer } from '../../../security/sasl/mechanism.ts';
 import { createSaslClient, createSaslServer, registeredSaslMechanisms } from '../../../security/sasl/index.ts';
@@ -221,6 +222,31 @@ describe('sasl/digest-md5 exchange', () => {
       const { client, server } = pair();
       const resp = Buffer.from((await client.step(await server.step(new Uint8Array(0))))!).toString().replace(from, to);
       expect((await rejects(server.step(Buffer.from(resp)))).code).to.equal('SASL_BAD_RESPONSE');
+    }
+  });
+
+  it('publishes hsec:sasl:negotiated on both sides and hsec:auth:failure on a bad password', async () => {
+    const events: unknown[] = [];
+    const failures: unknown[] = [];
+    const onEvent = (m: unknown) => events.push(m);
+    const onFailure = (m: unknown) => failures.push(m);
+    subscribe('hsec:sasl:negotiated', onEvent);
+    subscribe('hsec:auth:failure', onFailure);
+    try {
+      const ok = pair({ clientQop: ['auth-conf'], serverQop: ['auth-conf'] });
+      await handshake(ok.client, ok.server);
+      const user = IDENT.toString('base64');
+      expect(events).to.deep.equal([
+        { mechanism: 'DIGEST-MD5', side: 'server', qop: 'auth-conf', cipher: '3des', user },
+        { mechanism: 'DIGEST-MD5', side: 'client', qop: 'auth-conf', cipher: '3des', user },
+      ]);
+      const bad = pair({ password: Buffer.from('nope') });
+      await rejects(bad.server.step((await bad.client.step(await bad.server.step(new Uint8Array(0))))!));
+      expect(failures).to.deep.equal([{ mechanism: 'DIGEST-MD5', side: 'server', user, code: 'SASL_AUTH_FAILED' }]);
+      expect(JSON.stringify([events, failures])).to.not.contain(PASS.toString('base64'));
+    } finally {
+      unsubscribe('hsec:sasl:negotiated', onEvent);
+      unsubscribe('hsec:auth:failure', onFailure);
     }
   });
 

@@ -17,6 +17,7 @@ import type { SaslClient, SaslOptions, SaslSecurityLayer, Qop } from '../../mech
 import { chooseQop } from '../../qop.ts';
 import { NoSecurityLayer } from '../../no-security-layer.ts';
 import { notComplete, unexpectedStep } from '../../state.ts';
+import { publishNegotiated } from '../../events.ts';
 import { ALL_CIPHER_NAMES, DEFAULT_STRENGTHS, chooseCipher, type CipherStrength, type DigestCipherName } from './ciphers.ts';
 import { responseValue, type ResponseValueInput } from './digest.ts';
 import { DEFAULT_MAXBUF, decodeChallenge, decodeResponseAuth, encodeResponse } from './messages.ts';
@@ -172,6 +173,8 @@ export class DigestMd5Client implements SaslClient {
     }
     this.#layer = this.#pendingLayer!();
     this.#state = State.Complete;
+    const cipher = this.#layer instanceof DigestSecurityLayer ? this.#layer.cipher : undefined;
+    publishNegotiated({ mechanism: MECHANISM, side: 'client', qop: this.#layer.qop, cipher, user: this.#options.username });
   }
 }
 

@@ -18,6 +18,7 @@ import type { Qop, SaslOptions, SaslSecurityLayer, SaslServer } from '../../mech
 import { noCommonQop } from '../../qop.ts';
 import { NoSecurityLayer } from '../../no-security-layer.ts';
 import { notComplete, unexpectedStep } from '../../state.ts';
+import { publishAuthFailure, publishNegotiated } from '../../events.ts';
 import { ALL_CIPHER_NAMES, cipherSpec, type DigestCipherName } from './ciphers.ts';
 import { generateNonce, MECHANISM } from './client.ts';
 import { responseValue } from './digest.ts';
@@ -100,7 +101,12 @@ export class DigestMd5Server implements SaslServer {
           throw unexpectedStep(MECHANISM, 'server', this.#state, 'a client message');
       }
     } catch (err) {
-      if (this.#state !== State.Complete) this.#state = State.Failed;
+      if (this.#state !== State.Complete && this.#state !== State.Failed) {
+        this.#state = State.Failed;
+        if (err instanceof HsecError && err.code === 'SASL_AUTH_FAILED') {
+          publishAuthFailure({ mechanism: MECHANISM, side: 'server', user: typeof err.details['user'] === 'string' ? err.details['user'] : undefined, code: err.code });
+        }
+      }
       throw err;
     }
   }
@@ -151,6 +157,7 @@ export class DigestMd5Server implements SaslServer {
     this.#authenticationId = r.username;
     this.#authorizationId = authzid;
     this.#state = State.Complete;
+    publishNegotiated({ mechanism: MECHANISM, side: 'server', qop: r.qop, cipher, user: r.username });
     return encodeResponseAuth(responseValue('', input).value);
   }
 

@@ -1,0 +1,34 @@
+/**
+ * SASL diagnostics events (DESIGN.md convention 15: diagnostics_channel, never prints):
+ * `hsec:sasl:negotiated` when an exchange completes and `hsec:auth:failure` when one fails
+ * authentication. Payloads name mechanism, side, QOP and user; never a password or key.
+ */
+import { channel } from 'node:diagnostics_channel';
+import type { Qop } from './mechanism.ts';
+
+export const saslNegotiatedChannel = channel('hsec:sasl:negotiated');
+export const authFailureChannel = channel('hsec:auth:failure');
+
+export interface SaslNegotiatedEvent {
+  readonly mechanism: string;
+  readonly side: 'client' | 'server';
+  readonly qop: Qop;
+  readonly cipher?: string | undefined;
+  /** The authentication id (for DIGEST-MD5 tokens: the Base64 token identifier). */
+  readonly user: string;
+}
+
+export interface AuthFailureEvent {
+  readonly mechanism: string;
+  readonly side: 'client' | 'server';
+  readonly user: string | undefined;
+  readonly code: string;
+}
+
+export function publishNegotiated(event: SaslNegotiatedEvent): void {
+  if (saslNegotiatedChannel.hasSubscribers) saslNegotiatedChannel.publish(event);
+}
+
+export function publishAuthFailure(event: AuthFailureEvent): void {
+  if (authFailureChannel.hasSubscribers) authFailureChannel.publish(event);
+}
