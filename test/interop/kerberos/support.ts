@@ -26,9 +26,14 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `hsec-${prefix}-`));
 }
 
-/** Creates a service principal whose only key has `enctype` (kadmin addprinc -e) and exports it. */
+/**
+ * Creates a service principal whose only key has `enctype` (kadmin addprinc -e) and whose session
+ * keys are of that enctype too (string attribute session_enctypes: otherwise MIT assumes every
+ * service supports aes256-cts-hmac-sha1-96 session keys), and exports it.
+ */
 export async function addServiceWithEnctype(kdc: MiniKdc, name: string, enctype: string, keytab: string): Promise<void> {
   await kdc.kadmin(`addprinc -randkey -e ${enctype}:normal ${kdc.principal(name)}`);
+  await kdc.kadmin(`setstr ${kdc.principal(name)} session_enctypes ${enctype}`);
   await kdc.createKeytab(keytab, name);
 }
 
