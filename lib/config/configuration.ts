@@ -303,14 +303,16 @@ export class Configuration {
   #invalid(key: string, value: string, reason: string, cause?: unknown): ConfigError {
     const name = this.#canonical(key);
     const source = this.source(name) ?? 'unknown';
-    const shown = SECRET_NAME.test(name) ? '[redacted]' : JSON.stringify(value);
+    const secret = SECRET_NAME.test(name);
+    const shown = secret ? '[redacted]' : JSON.stringify(value);
+    if (secret) reason = 'the value does not parse';
     const def = this.#registry.get(name)?.default;
     const hint = def === undefined ? 'fix or remove the property' : `fix it, or remove it to use the default (${def})`;
     return new ConfigError(
       'CONFIG_INVALID',
       `Invalid value ${shown} for ${name} (from ${source}): ${reason}; ${hint}`,
-      { configKey: name, value: SECRET_NAME.test(name) ? undefined : value, source },
-      { cause },
+      { configKey: name, value: secret ? undefined : value, source },
+      { cause: secret ? undefined : cause },
     );
   }
 

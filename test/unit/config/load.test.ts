@@ -1,0 +1,108 @@
+/**
+ * loadConfiguration: conf dir from the option or HADOOP_CONF_DIR, Hadoop's site-file order, overrides,
+ * freezing; and the example site files in conf/ load, validate and say what they should.
+ */
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfiguration, OVERRIDES_SOURCE } from '../../../lib/config/load.ts';
+import { ConfigError } from '../../../lib/errors/index.ts';
+import { AuthToLocal } from '../../../security/kerberos/names/auth-to-local.ts';
+import { substituteHost } from '../../../security/kerberos/names/kerberos-name.ts';
+
+const EXAMPLES = fileURLToPath(new URL('../../../conf/', import.meta.url));
+
+function site(props: Record<string, string>): string {
+  return `<configuration>${Object.entries(props)
+    .map(([n, v]) => `<property><name>${n}</name><value>${v}</value></property>`)
+    .join('')}</configuration>`;
+}
+
+describe('loadConfiguration', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hsec-conf-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('layers core-site, hdfs-site, hadoop-policy in that order, then overrides; result is frozen', () => {
+    writeFileSync(join(dir, 'core-site.xml'), site({ a: 'core', b: 'core', c: 'core', d: 'core' }));
+    writeFileSync(join(dir, 'hdfs-site.xml'), site({ b: 'hdfs', c: 'hdfs', d: 'hdfs' }));
+    writeFileSync(join(dir, 'hadoop-policy.xml'), site({ c: 'policy', d: 'policy' }));
+    const conf = loadConfiguration({ confDir: dir, env: {}, overrides: { d: 'cli' } });
+    expect([conf.get('a'), conf.get('b'), conf.get('c'), conf.get('d')]).to.deep.equal(['core', 'hdfs', 'policy', 'cli']);
+    expect(conf.source('b')).to.equal(join(dir, 'hdfs-site.xml'));
+    expect(conf.source('d')).to.equal(OVERRIDES_SOURCE);
+    expect(conf.frozen).to.equal(true);
+  });
+
+  it('uses HADOOP_CONF_DIR when no dir is given, and loads whichever files exist', () => {
+    writeFileSync(join(dir, 'hdfs-site.xml'), site({ 'dfs.encrypt.data.transfer': 'true' }));
+    const conf = loadConfiguration({ env: { HADOOP_CONF_DIR: dir } });
+    expect(conf.getBoolean('dfs.encrypt.data.transfer')).to.equal(true);
+    expect(conf.source('dfs.encrypt.data.transfer')).to.equal(join(dir, 'hdfs-site.xml'));
+  });
+
+  it('without a dir, gives the declared defaults', () => {
+    const conf = loadConfiguration({ env: {} });
+    expect(conf.get('hadoop.security.authentication')).to.equal('simple');
+  });
+
+  it('a missing explicit dir is CONFIG_MISSING naming where it came from', () => {
+    try {
+      loadConfiguration({ env: { HADOOP_CONF_DIR: join(dir, 'nope') } });
+      expect.fail('expected CONFIG_MISSING');
+    } catch (err) {
+      expect(err).to.be.instanceOf(ConfigError);
+      expect((err as ConfigError).code).to.equal('CONFIG_MISSING');
+      expect((err as ConfigError).message).to.contain('HADOOP_CONF_DIR').and.contain('nope');
+    }
+  });
+
+  it('an invalid site value fails at load, naming the file', () => {
+    writeFileSync(join(dir, 'core-site.xml'), site({ 'ipc.client.connect.timeout': 'soon' }));
+    try {
+      loadConfiguration({ confDir: dir, env: {} });
+      expect.fail('expected CONFIG_INVALID');
+    } catch (err) {
+      expect((err as ConfigError).code).to.equal('CONFIG_INVALID');
+      expect((err as ConfigError).details.source).to.equal(join(dir, 'core-site.xml'));
+    }
+  });
+
+  it('freeze: false returns a writable configuration', () => {
+    const conf = loadConfiguration({ env: {}, freeze: false });
+    expect(conf.set('x', '1').get('x')).to.equal('1');
+  });
+
+  describe('the example site files in conf/', () => {
+    it('load and validate as a secure pseudo-cluster in EXAMPLE.TEST', () => {
+      const conf = loadConfiguration({ confDir: EXAMPLES, env: { HSEC_KEYTAB_DIR: '/srv/keytabs' } });
+      expect(conf.getEnum('hadoop.security.authentication')).to.equal('kerberos');
+      expect(conf.isFinal('hadoop.security.authentication')).to.equal(true);
+      expect(conf.getBoolean('hadoop.security.authorization')).to.equal(true);
+      expect(conf.getStrings('hadoop.rpc.protection')).to.deep.equal(['privacy']);
+      expect(conf.getStrings('dfs.data.transfer.protection')).to.deep.equal(['privacy']);
+      expect(conf.getBoolean('dfs.block.access.token.enable')).to.equal(true);
+      expect(conf.getBoolean('dfs.encrypt.data.transfer')).to.equal(true);
+      expect(conf.getInt('dfs.encrypt.data.transfer.cipher.key.bitlength')).to.equal(256);
+      expect(conf.get('dfs.namenode.keytab.file')).to.equal('/srv/keytabs/nn.service.keytab');
+      expect(conf.get('dfs.datanode.keytab.file')).to.equal('/srv/keytabs/dn.service.keytab');
+      expect(conf.get('security.datanode.protocol.acl')).to.equal('hdfs');
+      expect(conf.source('security.datanode.protocol.acl')).to.equal(join(EXAMPLES, 'hadoop-policy.xml'));
+      const nn = substituteHost(conf.get('dfs.namenode.kerberos.principal')!, 'NN1.Example.Test');
+      expect(nn).to.equal('nn/nn1.example.test@EXAMPLE.TEST');
+      const names = AuthToLocal.fromConfiguration(conf, { defaultRealm: 'EXAMPLE.TEST' });
+      expect(names.shortName(nn)).to.equal('hdfs');
+      expect(names.shortName('dn/dn1.example.test@EXAMPLE.TEST')).to.equal('hdfs');
+      expect(names.shortName('alice@EXAMPLE.TEST')).to.equal('alice');
+    });
+
+    it('keytab paths fall back to /etc/security/keytabs without HSEC_KEYTAB_DIR', () => {
+      const conf = loadConfiguration({ confDir: EXAMPLES, env: {} });
+      expect(conf.get('dfs.namenode.keytab.file')).to.equal('/etc/security/keytabs/nn.service.keytab');
+    });
+  });
+});
