@@ -11,6 +11,7 @@ import type { EncryptionProfile } from './profile.ts';
 import { ETYPE } from './profile.ts';
 import { ctsDecrypt, ctsEncrypt } from './cts.ts';
 import { deriveKey, KEY_PURPOSE, usageConstant } from './derive.ts';
+import { derivedKey } from './derived-key-cache.ts';
 import { checkKey, integrityError, iterationsFrom, tagsEqual, toBytes, tooShortError } from './aes-common.ts';
 
 const BLOCK = 16;
@@ -41,6 +42,11 @@ class AesSha1Profile implements EncryptionProfile {
     return deriveKey(tkey, KERBEROS);
   }
 
+  /** DK(base, usage | purpose), memoized per base key. */
+  #derive(key: Uint8Array, usage: number, purpose: number): Buffer {
+    return derivedKey(key, `${this.etype}:${usage}:${purpose}`, () => deriveKey(key, usageConstant(usage, purpose)));
+  }
+
   randomToKey(bytes: Uint8Array): Buffer {
     checkKey(bytes, this.keyLength, this.name);
     return Buffer.from(bytes);
@@ -51,8 +57,8 @@ class AesSha1Profile implements EncryptionProfile {
     const conf = confounder ?? randomBytes(BLOCK);
     if (conf.length !== BLOCK) throw new RangeError(`confounder must be ${BLOCK} bytes`);
     const data = Buffer.concat([conf, plaintext]);
-    const ke = deriveKey(key, usageConstant(usage, KEY_PURPOSE.ENCRYPTION));
-    const ki = deriveKey(key, usageConstant(usage, KEY_PURPOSE.INTEGRITY));
+    const ke = this.#derive(key, usage, KEY_PURPOSE.ENCRYPTION);
+    const ki = this.#derive(key, usage, KEY_PURPOSE.INTEGRITY);
     const mac = createHmac('sha1', ki).update(data).digest().subarray(0, HMAC_LENGTH);
     return Buffer.concat([ctsEncrypt(ke, data), mac]);
   }
@@ -62,8 +68,8 @@ class AesSha1Profile implements EncryptionProfile {
     if (ciphertext.length < BLOCK + HMAC_LENGTH) throw tooShortError(this.name, usage, ciphertext.length, BLOCK + HMAC_LENGTH);
     const body = ciphertext.subarray(0, ciphertext.length - HMAC_LENGTH);
     const mac = ciphertext.subarray(ciphertext.length - HMAC_LENGTH);
-    const ke = deriveKey(key, usageConstant(usage, KEY_PURPOSE.ENCRYPTION));
-    const ki = deriveKey(key, usageConstant(usage, KEY_PURPOSE.INTEGRITY));
+    const ke = this.#derive(key, usage, KEY_PURPOSE.ENCRYPTION);
+    const ki = this.#derive(key, usage, KEY_PURPOSE.INTEGRITY);
     const data = ctsDecrypt(ke, body);
     const expected = createHmac('sha1', ki).update(data).digest().subarray(0, HMAC_LENGTH);
     if (!tagsEqual(expected, mac)) throw integrityError(this.name, usage);
@@ -72,7 +78,7 @@ class AesSha1Profile implements EncryptionProfile {
 
   checksum(key: Uint8Array, usage: number, data: Uint8Array): Buffer {
     checkKey(key, this.keyLength, this.name);
-    const kc = deriveKey(key, usageConstant(usage, KEY_PURPOSE.CHECKSUM));
+    const kc = this.#derive(key, usage, KEY_PURPOSE.CHECKSUM);
     return createHmac('sha1', kc).update(data).digest().subarray(0, HMAC_LENGTH);
   }
 

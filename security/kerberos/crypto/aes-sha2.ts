@@ -11,6 +11,7 @@ import type { EncryptionProfile } from './profile.ts';
 import { ETYPE } from './profile.ts';
 import { ctsDecrypt, ctsEncrypt } from './cts.ts';
 import { kdfHmacSha2, KEY_PURPOSE, usageConstant } from './derive.ts';
+import { derivedKey } from './derived-key-cache.ts';
 import { checkKey, integrityError, iterationsFrom, tagsEqual, toBytes, tooShortError } from './aes-common.ts';
 
 const BLOCK = 16;
@@ -52,12 +53,12 @@ class AesSha2Profile implements EncryptionProfile {
 
   /** Ke: 128 bits for aes128, 256 for aes256. */
   #ke(key: Uint8Array, usage: number): Buffer {
-    return kdfHmacSha2(this.#hash, key, usageConstant(usage, KEY_PURPOSE.ENCRYPTION), this.keyLength * 8);
+    return derivedKey(key, `${this.etype}:${usage}:${KEY_PURPOSE.ENCRYPTION}`, () => kdfHmacSha2(this.#hash, key, usageConstant(usage, KEY_PURPOSE.ENCRYPTION), this.keyLength * 8));
   }
 
   /** Ki / Kc: as long as the truncated HMAC (128 or 192 bits). */
   #macKey(key: Uint8Array, usage: number, purpose: number): Buffer {
-    return kdfHmacSha2(this.#hash, key, usageConstant(usage, purpose), this.checksumLength * 8);
+    return derivedKey(key, `${this.etype}:${usage}:${purpose}`, () => kdfHmacSha2(this.#hash, key, usageConstant(usage, purpose), this.checksumLength * 8));
   }
 
   encrypt(key: Uint8Array, usage: number, plaintext: Uint8Array, confounder?: Uint8Array): Buffer {

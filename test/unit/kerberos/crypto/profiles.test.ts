@@ -64,6 +64,16 @@ describe('kerberos crypto: profiles', () => {
         expectCode(() => p.encrypt(Buffer.alloc(p.keyLength === 16 ? 32 : 16), 3, Buffer.alloc(1)), 'KRB_BAD_FORMAT');
       });
 
+      it('never serves derived keys of a key buffer whose bytes were overwritten', () => {
+        const reused = Buffer.from(randomKey(etype).value);
+        const oldCt = p.encrypt(reused, 24, Buffer.from('under the first key'));
+        const second = randomKey(etype).value;
+        second.copy(reused); // same object, new key bytes
+        expect(p.decrypt(second, 24, p.encrypt(reused, 24, Buffer.from('x'))).toString()).to.equal('x');
+        expectCode(() => p.decrypt(reused, 24, oldCt), 'KRB_INTEGRITY');
+        expect(p.verifyChecksum(second, 25, Buffer.from('m'), p.checksum(reused, 25, Buffer.from('m')))).to.equal(true);
+      });
+
       it('checksums are keyed and usage-bound', () => {
         const data = Buffer.from('checksummed data');
         const mac = p.checksum(key, KEY_USAGE.GSS_INITIATOR_SIGN, data);
