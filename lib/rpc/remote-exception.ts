@@ -89,3 +89,21 @@ export function errorToRemote(err: unknown): { exceptionClassName: string; error
   const message = err instanceof Error ? err.message : String(err);
   return { exceptionClassName: JavaException.IO, errorMsg: message };
 }
+
+/**
+ * Server.getTrueCause: a SASL failure caused by an invalid token (or a Retriable/Standby
+ * condition) is reported as that cause, so the client sees SecretManager$InvalidToken rather than
+ * a generic SaslException.
+ */
+export function trueCause(err: unknown): unknown {
+  let e: unknown = err;
+  for (let depth = 0; e instanceof Error && depth < 10; depth++) {
+    if (e instanceof InvalidTokenError) return e;
+    if (e instanceof HsecError) {
+      const cls = e.details.exceptionClassName;
+      if (cls === JavaException.RETRIABLE || cls === JavaException.STANDBY) return e;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return err;
+}

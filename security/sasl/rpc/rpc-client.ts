@@ -5,7 +5,7 @@
  * from the SaslPropertiesResolver, and returns the response message bytes.
  */
 import { isIP } from 'node:net';
-import { lookup } from 'node:dns/promises';
+import { lookup, reverse } from 'node:dns/promises';
 import { IpcClient, type IpcClientOptions } from '../../../lib/rpc/client.ts';
 import type { CallOptions } from '../../../lib/rpc/client-connection.ts';
 import { DefaultSaslPropertiesResolver, type SaslPropertiesResolver } from '../../resolver/sasl-properties-resolver.ts';
@@ -63,6 +63,7 @@ export class RpcClient {
   async call(address: { host: string; port: number }, protocol: string, method: string, request: Uint8Array, options: RpcCallOptions = {}): Promise<Uint8Array> {
     const ip = isIP(address.host) ? address.host : (await lookup(address.host)).address;
     const qop = this.#resolver.getClientProperties(ip, address.port).qop;
+    const hostname = options.kerberos?.serverPrincipal?.includes('_HOST') ? await canonicalHostName(address.host) : address.host;
     return this.#engine.call(
       {
         address,
@@ -70,7 +71,7 @@ export class RpcClient {
         identityKey: credentialKey(options),
         authenticator: () =>
           new SaslRpcClient({
-            server: { host: address.host, port: address.port, ip },
+            server: { host: address.host, port: address.port, ip, hostname },
             qop,
             user: options.user,
             realUser: options.realUser,
@@ -91,5 +92,16 @@ export class RpcClient {
   /** Closes every pooled connection. */
   stop(): void {
     this.#engine.stop();
+  }
+}
+
+/** SecurityUtil.getServerPrincipal's host for `_HOST`: the canonical name of an IP (reverse DNS), else the name as given. */
+async function canonicalHostName(host: string): Promise<string> {
+  if (!isIP(host)) return host.toLowerCase();
+  try {
+    const names = await reverse(host);
+    return (names[0] ?? host).toLowerCase();
+  } catch {
+    return host;
   }
 }

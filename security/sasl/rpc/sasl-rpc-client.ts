@@ -38,8 +38,11 @@ export interface KerberosClientCredentials {
 }
 
 export interface SaslRpcClientOptions {
-  /** The server as connected to (host as given; `ip` for the token service). */
-  readonly server: { host: string; port: number; ip?: string };
+  /**
+   * The server as connected to: `ip` for the token service, `hostname` (canonical name) for
+   * `_HOST` in the configured server principal (SecurityUtil.getServerPrincipal); default `host`.
+   */
+  readonly server: { host: string; port: number; ip?: string; hostname?: string };
   /** QOP preference list (SaslPropertiesResolver.getClientProperties). */
   readonly qop: readonly Qop[];
   /** Effective user name for the connection context (SIMPLE user, or proxied user). */
@@ -171,7 +174,7 @@ export class SaslRpcClient implements ClientAuthenticator {
   #kerberosClient(auth: SaslAuth): SaslClient | undefined {
     const krb = this.#o.kerberos;
     if (!krb) return undefined;
-    const principal = checkServerPrincipal(auth, krb, this.#o.server.host);
+    const principal = checkServerPrincipal(auth, krb, this.#o.server.hostname ?? this.#o.server.host);
     return krb.createClient({ protocol: auth.protocol ?? '', serverId: auth.serverId ?? '', principal }, this.#o.qop);
   }
 
