@@ -1,8 +1,10 @@
 /**
  * The SASL package entry: the mechanism interface, QOP helpers, the mechanism registry, and the
- * built-in mechanisms (importing this module registers DIGEST-MD5; GSSAPI registers itself from
- * security/sasl/mechanisms/gssapi when that module is imported).
+ * built-in mechanisms: importing this module registers DIGEST-MD5 and GSSAPI, so
+ * createSaslClient / createSaslServer work for both. GSSAPI's classes are exported from
+ * ./mechanisms/gssapi/index.ts (their names overlap DIGEST-MD5's ClientState/ServerState).
  */
+import './mechanisms/gssapi/index.ts';
 export * from './mechanism.ts';
 export * from './qop.ts';
 export * from './registry.ts';
