@@ -40,14 +40,14 @@ describe('rpc/ipc-frames against stock Hadoop 3.4.1 traces', () => {
 
   it('server SUCCESS with rspauth matches length and head', () => {
     const v = tok.server_to_client[1]!;
-    const frame = saslResponseFrame({ state: SaslState.SUCCESS, token: Buffer.from(v.sasl.token_text!) });
+    const frame = saslResponseFrame({ state: SaslState.SUCCESS, token: Buffer.from(v.sasl!.token_text!) });
     expect(frame.length - 4).to.equal(v.frame_len);
-    expect(hex(frame.subarray(0, v.frame_head_hex.length / 2))).to.equal(v.frame_head_hex);
+    expect(hex(frame.subarray(0, v.frame_head_hex!.length / 2))).to.equal(v.frame_head_hex!);
   });
 
   it('server NEGOTIATE (TOKEN with embedded challenge, then KERBEROS) matches length and head', () => {
     const v = tok.server_to_client[0]!;
-    const auths = v.sasl.auths!;
+    const auths = v.sasl!.auths!;
     const frame = saslResponseFrame({
       state: SaslState.NEGOTIATE,
       auths: [
@@ -56,7 +56,7 @@ describe('rpc/ipc-frames against stock Hadoop 3.4.1 traces', () => {
       ],
     });
     expect(frame.length - 4).to.equal(v.frame_len);
-    expect(hex(frame.subarray(0, v.frame_head_hex.length / 2))).to.equal(v.frame_head_hex);
+    expect(hex(frame.subarray(0, v.frame_head_hex!.length / 2))).to.equal(v.frame_head_hex!);
     // and it decodes back to the same auths
     const { header, rest } = parseResponse(frame.subarray(4));
     expect(header).to.include({ callId: -33, status: 0, serverIpcVersionNum: 9, retryCount: -1 });
@@ -65,17 +65,17 @@ describe('rpc/ipc-frames against stock Hadoop 3.4.1 traces', () => {
 
   it('client INITIATE for TOKEN (challenge cleared) matches length and head', () => {
     const v = tok.client_to_server[2]!;
-    const a = v.sasl.auths![0]!;
-    const frame = saslRequestFrame({ state: SaslState.INITIATE, token: Buffer.from(v.sasl.token_text!), auths: [{ method: a.method, mechanism: a.mechanism, protocol: a.protocol, serverId: a.serverId }] });
+    const a = v.sasl!.auths![0]!;
+    const frame = saslRequestFrame({ state: SaslState.INITIATE, token: Buffer.from(v.sasl!.token_text!), auths: [{ method: a.method, mechanism: a.mechanism, protocol: a.protocol, serverId: a.serverId }] });
     expect(frame.length - 4).to.equal(v.frame_len);
-    expect(hex(frame.subarray(0, v.frame_head_hex.length / 2))).to.equal(v.frame_head_hex);
+    expect(hex(frame.subarray(0, v.frame_head_hex!.length / 2))).to.equal(v.frame_head_hex!);
   });
 
   it('WRAP frames: client header = SASL header, server header = callId + status only', () => {
     const c = krb.client_to_server[5]!;
-    const cf = wrapRequestFrame(new Uint8Array(c.sasl.token_len!));
+    const cf = wrapRequestFrame(new Uint8Array(c.sasl!.token_len!));
     expect(cf.length - 4).to.equal(c.frame_len);
-    expect(hex(cf.subarray(0, 22))).to.equal(c.frame_head_hex.slice(0, 44));
+    expect(hex(cf.subarray(0, 22))).to.equal(c.frame_head_hex!.slice(0, 44));
     const s = krb.server_to_client[4]!;
     const sf = wrapResponseFrame(new Uint8Array(s.sasl.token_len!));
     expect(sf.length - 4).to.equal(s.frame_len);
