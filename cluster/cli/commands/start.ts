@@ -46,7 +46,9 @@ async function runStart(opts: StartOptions): Promise<number> {
   const stopRequested = waitForSignal();
   const cluster = await PseudoCluster.start({ realm: opts.realm, maxTicketLifeSeconds, daemons: DAEMONS });
   process.stdout.write(banner(cluster));
-  const outcome = await Promise.race([stopRequested.promise, watchHealth(cluster)]);
+  const health = watchHealth(cluster);
+  const outcome = await Promise.race([stopRequested.promise, health.promise]);
+  health.dispose();
   stopRequested.dispose();
   process.stdout.write(`hsec: stopping (${outcome.reason})\n`);
   await cluster.stop();
@@ -80,9 +82,10 @@ function waitForSignal(): { promise: Promise<Outcome>; dispose(): void } {
 }
 
 /** Checks every second that the KDC and ZooKeeper are still running; also keeps the process alive. */
-function watchHealth(cluster: PseudoCluster): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const timer = setInterval(() => {
+function watchHealth(cluster: PseudoCluster): { promise: Promise<Outcome>; dispose(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<Outcome>((resolve) => {
+    timer = setInterval(() => {
       if (cluster.healthy) return;
       clearInterval(timer);
       const which = cluster.kdc.pid === undefined ? 'the KDC' : 'ZooKeeper';
@@ -90,6 +93,7 @@ function watchHealth(cluster: PseudoCluster): Promise<Outcome> {
       resolve({ reason: `${which} exited`, exitCode: 1 });
     }, 1000);
   });
+  return { promise, dispose: () => clearInterval(timer) };
 }
 
 function banner(c: PseudoCluster): string {

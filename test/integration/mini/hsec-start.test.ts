@@ -16,12 +16,14 @@ import { kinit, klist } from '../../support/krb5-clients.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-/** Resolves with everything printed once `marker` appears, or rejects after `timeoutMs`. */
-function waitForOutput(child: ChildProcess, marker: string, timeoutMs: number): Promise<string> {
+/**
+ * Resolves with everything printed on stdout once `marker` appears, or rejects after `timeoutMs`.
+ * stderr accumulates into `stderr.text` for the whole life of the child.
+ */
+function waitForOutput(child: ChildProcess, marker: string, timeoutMs: number, stderr: { text: string }): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`no "${marker}" within ${timeoutMs} ms; stdout:\n${out}\nstderr:\n${err}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`no "${marker}" within ${timeoutMs} ms; stdout:\n${out}\nstderr:\n${stderr.text}`)), timeoutMs);
     child.stdout!.on('data', (b: Buffer) => {
       out += b.toString('utf8');
       if (out.includes(marker)) {
@@ -29,10 +31,10 @@ function waitForOutput(child: ChildProcess, marker: string, timeoutMs: number): 
         resolve(out);
       }
     });
-    child.stderr!.on('data', (b: Buffer) => (err += b.toString('utf8')));
+    child.stderr!.on('data', (b: Buffer) => (stderr.text += b.toString('utf8')));
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`hsec start exited (${code}) before "${marker}"; stdout:\n${out}\nstderr:\n${err}`));
+      reject(new Error(`hsec start exited (${code}) before "${marker}"; stdout:\n${out}\nstderr:\n${stderr.text}`));
     });
   });
 }
@@ -62,7 +64,7 @@ describe('hsec start (npm start)', function () {
     requireBinariesOrSkip(this, 'krb5kdc', 'kdb5_util', 'kadmin.local', 'kinit', 'klist', 'java');
   });
 
-  after(function () {
+  afterEach(function () {
     // Safety net if an assertion failed before the SIGTERM step: stop the whole group by pid.
     if (child?.pid !== undefined && child.exitCode === null) {
       try {
@@ -73,11 +75,17 @@ describe('hsec start (npm start)', function () {
     }
   });
 
-  it('brings up a usable KDC and ZooKeeper, and removes everything on SIGTERM', async function () {
-    // Its own process group, so the safety net in after() can stop npx, tsx and node together.
+  /** Spawns `npx tsx bin/hsec.ts start` (its own process group) and waits for the banner. */
+  async function startHsec(stderr: { text: string }): Promise<string> {
     child = spawn('npx', ['tsx', 'bin/hsec.ts', 'start'], { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const banner = await waitForOutput(child, BANNER_END, 120_000);
+    const banner = await waitForOutput(child, BANNER_END, 120_000, stderr);
     expect(banner).to.include(READY_LINE);
+    return banner;
+  }
+
+  it('brings up a usable KDC and ZooKeeper, and removes everything on SIGTERM', async function () {
+    const stderr = { text: '' };
+    const banner = await startHsec(stderr);
 
     const krb5Conf = field(banner, /export KRB5_CONFIG=(\S+)/);
     const confDir = field(banner, /HADOOP_CONF_DIR=(\S+)/);
@@ -109,9 +117,23 @@ describe('hsec start (npm start)', function () {
     // SIGTERM to the hsec node process itself (npx and tsx pass its exit code on).
     const hsecPid = Number(field(banner, /hsec pid\s+(\d+)/));
     process.kill(hsecPid, 'SIGTERM');
-    expect(await waitForExit(child, 30_000)).to.equal(0);
+    expect(await waitForExit(child!, 30_000)).to.equal(0);
+    expect(stderr.text).to.not.include('exited unexpectedly');
     expect(pidAlive(hsecPid)).to.equal(false);
     expect(pidAlive(kdcPid)).to.equal(false);
+    expect(pidAlive(zkPid)).to.equal(false);
+    expect(existsSync(clusterDir)).to.equal(false);
+  });
+
+  it('stops everything and exits 1 when the KDC dies under it', async function () {
+    const stderr = { text: '' };
+    const banner = await startHsec(stderr);
+    const kdcPid = Number(field(banner, /KDC .*pid (\d+)\)/));
+    const zkPid = Number(field(banner, /ZooKeeper .*pid (\d+)\)/));
+    const clusterDir = dirname(field(banner, /HADOOP_CONF_DIR=(\S+)/));
+    process.kill(kdcPid, 'SIGKILL');
+    expect(await waitForExit(child!, 30_000)).to.equal(1);
+    expect(stderr.text).to.include('the KDC exited unexpectedly');
     expect(pidAlive(zkPid)).to.equal(false);
     expect(existsSync(clusterDir)).to.equal(false);
   });
