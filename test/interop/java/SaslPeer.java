@@ -21,9 +21,11 @@
  *                  rawsendsize, wrap each -> 'S' chunks (Hadoop's SaslOutputStream chunking)
  *   'Q'            exit 0
  *
- * Mechanisms plug in through the Mechanism interface (properties, callback handlers and a
+ * Mechanisms plug in through the Mechanism interface (callback handlers, who speaks first, and a
  * runAs hook that wraps the whole session, e.g. Subject.doAs after a JAAS Krb5LoginModule login
- * for GSSAPI); register them in MECHANISMS.
+ * for GSSAPI). DIGEST-MD5 is built in; any other mechanism M is loaded from a class named
+ * SaslPeerMech_<M with non-alphanumerics as '_'> (e.g. SaslPeerMech_GSSAPI in its own .java file
+ * in this directory) with a public no-argument constructor implementing SaslPeer.Mechanism.
  */
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -51,7 +53,7 @@ import javax.security.sasl.SaslServer;
 public final class SaslPeer {
 
   /** What a mechanism contributes; GSSAPI adds its own implementation. */
-  interface Mechanism {
+  public interface Mechanism {
     /** True when the server sends the first token without waiting for the client (DIGEST-MD5). */
     boolean serverFirst();
     CallbackHandler clientCallbacks(Map<String, String> args);
@@ -147,12 +149,21 @@ public final class SaslPeer {
     String mech = args.getOrDefault("mechanism", "DIGEST-MD5");
     Mechanism m = MECHANISMS.get(mech);
     if (m == null) {
+      try {
+        String cls = "SaslPeerMech_" + mech.replaceAll("[^A-Za-z0-9]", "_");
+        m = (Mechanism) Class.forName(cls).getDeclaredConstructor().newInstance();
+      } catch (ReflectiveOperationException e) {
+        m = null;
+      }
+    }
+    if (m == null) {
       System.err.println("SaslPeer: unknown mechanism " + mech);
       System.exit(3);
     }
     SaslPeer peer = new SaslPeer(args);
-    m.runAs(args, () -> {
-      peer.run(m, mech);
+    Mechanism mechanism = m;
+    mechanism.runAs(args, () -> {
+      peer.run(mechanism, mech);
       return null;
     });
     System.exit(0);
