@@ -118,6 +118,9 @@ export function translateJavaRegex(pattern: string): { source: string; flags: st
       if (n !== ':' && n !== '=' && n !== '!' && n !== '<') throw unsupported(pattern, `inline flags (?${n}...)`);
     }
     if (c === '+' && wasQuantifier) throw unsupported(pattern, 'possessive quantifier');
+    if (c === '{' && !/^\{\d+(,\d*)?\}/.test(pattern.slice(i))) {
+      throw new KerberosError('KRB_NAME', `Illegal repetition "{" in auth_to_local pattern "${pattern}": escape it as \\{`, { pattern });
+    }
     if (c === '*' || c === '+' || c === '?' || c === '}') prevQuantifier = !(c === '?' && wasQuantifier);
     out += c;
     i++;
