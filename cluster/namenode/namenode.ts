@@ -1,0 +1,114 @@
+/**
+ * The hsec NameNode: a Hadoop-IPC ClientProtocol server for delegation tokens (Hadoop's NameNode +
+ * NameNodeRpcServer + FSNamesystem token parts). It accepts KERBEROS (GSSAPI with the keytab of
+ * `dfs.namenode.kerberos.principal`) and TOKEN (DIGEST-MD5 against its own secret manager)
+ * connections with the QOP from the SaslPropertiesResolver, persists keys and tokens in
+ * `<dfs.namenode.name.dir>/hsec-delegation-tokens.json` (0600) so a restarted NameNode still
+ * accepts its tokens, and serves get/renew/cancelDelegationToken and getServerDefaults.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Configuration } from '../../lib/config/index.ts';
+import { getLogger } from '../../lib/log/logger.ts';
+import type { Clock } from '../../lib/time/clock.ts';
+import { systemClock } from '../../lib/time/clock.ts';
+import { AcceptorCredential } from '../../security/kerberos/gss/acceptor-credential.ts';
+import { AuthToLocal } from '../../security/kerberos/names/index.ts';
+import { createSaslServer } from '../../security/sasl/index.ts';
+import '../../security/sasl/mechanisms/gssapi/index.ts';
+import { RpcServer } from '../../security/sasl/rpc/rpc-server.ts';
+import type { KerberosServerCredentials } from '../../security/sasl/rpc/sasl-rpc-server.ts';
+import { createSaslPropertiesResolver } from '../../security/resolver/index.ts';
+import { DelegationTokenSecretManager } from '../../security/token/secret-manager.ts';
+import { FileTokenStore } from '../../security/token/store/file-token-store.ts';
+import { CLIENT_PROTOCOL } from '../protocol/client-protocol.ts';
+import { nameNodeSettings } from './namenode-config.ts';
+import type { NameNodeSettings } from './namenode-config.ts';
+import { NameNodeTokenService } from './token-service.ts';
+import { delegationTokenAuthority } from './token-authority.ts';
+
+/** File in the name directory holding delegation keys and tokens. */
+export const TOKEN_STORE_FILE = 'hsec-delegation-tokens.json';
+
+export interface NameNodeOptions {
+  /** Clock of the token secret manager (tests drive token expiry with a ManualClock); Kerberos always uses real time. */
+  clock?: Clock;
+  /** Local host name for `_HOST` when the RPC host is a wildcard. */
+  localHostName?: string;
+  /** Port override (0 = any free port; tests). */
+  port?: number;
+}
+
+const log = getLogger('namenode');
+
+export class NameNode {
+  readonly settings: NameNodeSettings;
+  readonly secretManager: DelegationTokenSecretManager;
+  readonly #server: RpcServer;
+  #address: { host: string; port: number } | undefined;
+
+  private constructor(settings: NameNodeSettings, sm: DelegationTokenSecretManager, server: RpcServer) {
+    this.settings = settings;
+    this.secretManager = sm;
+    this.#server = server;
+  }
+
+  /** Builds the NameNode from a validated configuration, loads its token store and starts listening. */
+  static async start(conf: Configuration, options: NameNodeOptions = {}): Promise<NameNode> {
+    const settings = nameNodeSettings(conf, options.localHostName);
+    const realm = settings.principal?.split('@')[1] ?? '';
+    const authToLocal = AuthToLocal.fromConfiguration(conf, { defaultRealm: realm });
+    const shortName = (name: string): string => (/[/@]/.test(name) ? authToLocal.shortName(name) : name);
+    await mkdir(settings.nameDir, { recursive: true, mode: 0o700 });
+    const sm = new DelegationTokenSecretManager({
+      clock: options.clock ?? systemClock,
+      keyUpdateInterval: settings.keyUpdateInterval,
+      tokenMaxLifetime: settings.tokenMaxLifetime,
+      tokenRenewInterval: settings.tokenRenewInterval,
+      store: new FileTokenStore(join(settings.nameDir, TOKEN_STORE_FILE)),
+      shortName,
+    });
+    const kerberos = settings.security === 'kerberos' ? kerberosCredentials(settings) : undefined;
+    const server = new RpcServer({
+      authentication: settings.security,
+      tokenAuthority: delegationTokenAuthority(sm),
+      kerberos,
+      resolver: createSaslPropertiesResolver(conf),
+      shortName: (user) => shortName(user),
+    });
+    const service = new NameNodeTokenService({ secretManager: sm, securityEnabled: settings.security === 'kerberos' });
+    server.registerProtocol(CLIENT_PROTOCOL, service.handlers());
+    // Hadoop starts the secret manager's threads only with security on (FSNamesystem.startSecretManagerIfNecessary).
+    if (settings.security === 'kerberos') await sm.start();
+    const nn = new NameNode(settings, sm, server);
+    try {
+      nn.#address = await server.start(settings.host, options.port ?? settings.port);
+    } catch (e) {
+      await sm.stop();
+      throw e;
+    }
+    log.info({ host: nn.#address.host, port: nn.#address.port, principal: settings.principal }, 'NameNode RPC up');
+    return nn;
+  }
+
+  /** The bound RPC address. */
+  get address(): { host: string; port: number } {
+    if (!this.#address) throw new Error('NameNode not started');
+    return this.#address;
+  }
+
+  async stop(): Promise<void> {
+    await this.#server.stop();
+    await this.secretManager.stop();
+  }
+}
+
+function kerberosCredentials(settings: NameNodeSettings): KerberosServerCredentials {
+  const principal = settings.principal!;
+  const credential = AcceptorCredential.fromKeytab(settings.keytab!, { principals: [principal] });
+  const protocol = principal.split('/')[0]!;
+  return {
+    principal,
+    createServer: (qop) => createSaslServer('GSSAPI', { credential, protocol, qop }),
+  };
+}

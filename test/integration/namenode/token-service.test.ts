@@ -1,0 +1,142 @@
+// End to end over the real MIT KDC: the hsec NameNode serving delegation tokens over Hadoop IPC
+// with SASL (GSSAPI for Kerberos callers, DIGEST-MD5 for token callers) at each QOP.
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { useMiniKdc } from '../../support/fixtures.ts';
+import { NameNode } from '../../../cluster/namenode/namenode.ts';
+import { ManualClock } from '../../../lib/time/clock.ts';
+import { AccessControlError, InvalidTokenError } from '../../../lib/errors/index.ts';
+import { Token } from '../../../security/token/token.ts';
+import { DelegationTokenIdentifier } from '../../../security/token/delegation-token-identifier.ts';
+import { PROTECTION, kerberosClient, loginUser, nnConf, rejection, tokenClient } from './namenode-fixture.ts';
+import type { QopName, TestClient } from './namenode-fixture.ts';
+
+const DAY = 86_400_000;
+
+describe('namenode: delegation tokens end to end (MIT KDC, GSSAPI + DIGEST-MD5)', function () {
+  this.timeout(120_000);
+  const realm = useMiniKdc();
+  let dir: string;
+  let keytab: string;
+  const cc: Record<string, string> = {};
+  const clients: TestClient[] = [];
+
+  before(async function () {
+    dir = mkdtempSync(join(tmpdir(), 'hsec-nn-'));
+    keytab = join(dir, 'nn.keytab');
+    await realm.kdc.createKeytab(keytab, 'nn/localhost');
+    for (const u of ['alice', 'yarn', 'bob']) cc[u] = await loginUser(realm.kdc, dir, u);
+  });
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.rpc.stop();
+  });
+  after(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  function krb(user: string, nn: NameNode, qop: QopName) {
+    const c = kerberosClient(realm.kdc, cc[user]!, user, nn.address, PROTECTION[qop]);
+    clients.push(c);
+    return c.nn;
+  }
+  function tok(tokens: Token[], nn: NameNode, qop: QopName) {
+    const c = tokenClient(realm.kdc, tokens, nn.address, PROTECTION[qop]);
+    clients.push(c);
+    return c.nn;
+  }
+
+  for (const qop of ['auth', 'auth-int', 'auth-conf'] as const) {
+    describe(`QOP ${qop}`, () => {
+      let nn: NameNode;
+      before(async () => {
+        nn = await NameNode.start(nnConf(realm.kdc, join(dir, qop), keytab, PROTECTION[qop]));
+      });
+      after(async () => nn?.stop());
+
+      it('a Kerberos caller fetches a token; its renewer renews it; token auth works but cannot get or renew tokens', async () => {
+        const alice = krb('alice', nn, qop);
+        const token = (await alice.getDelegationToken(`yarn/rm@${realm.kdc.realm}`))!;
+        expect(token.kind).to.equal('HDFS_DELEGATION_TOKEN');
+        expect(token.service).to.equal(`127.0.0.1:${nn.address.port}`);
+        const id = DelegationTokenIdentifier.decode(token.identifier);
+        expect(id.owner).to.equal(`alice@${realm.kdc.realm}`);
+        expect(id.renewer).to.equal('yarn');
+        expect(id.realUser).to.equal('');
+        expect(id.maxDate - id.issueDate).to.equal(7 * DAY);
+
+        const before = Date.now();
+        const expiry = await krb('yarn', nn, qop).renewDelegationToken(token);
+        expect(expiry).to.be.within(before + DAY - 5000, Date.now() + DAY);
+
+        const viaToken = tok([token], nn, qop);
+        expect((await viaToken.getServerDefaults()).blockSize).to.equal(134_217_728);
+        const e1 = await rejection(viaToken.getDelegationToken('yarn'));
+        expect(e1.message).to.contain('Delegation Token can be issued only with kerberos or web authentication');
+        expect(e1.details?.['exceptionClassName']).to.equal('java.io.IOException');
+        const e2 = await rejection(viaToken.renewDelegationToken(token));
+        expect(e2.message).to.contain('Delegation Token can be renewed only with kerberos or web authentication');
+      });
+
+      it('renewal by someone else is refused; the owner cancels; the cancelled token no longer authenticates', async () => {
+        const token = (await krb('alice', nn, qop).getDelegationToken('yarn'))!;
+        const e1 = await rejection(krb('bob', nn, qop).renewDelegationToken(token));
+        expect(e1).to.be.instanceOf(AccessControlError);
+        expect(e1.message).to.match(/bob tries to renew a token .* with non-matching renewer yarn/);
+        expect(e1.details?.['exceptionClassName']).to.equal('org.apache.hadoop.security.AccessControlException');
+        const e2 = await rejection(krb('bob', nn, qop).cancelDelegationToken(token));
+        expect(e2).to.be.instanceOf(AccessControlError);
+        expect(e2.message).to.contain(`bob@${realm.kdc.realm} is not authorized to cancel the token`);
+
+        await krb('alice', nn, qop).cancelDelegationToken(token);
+        const e3 = await rejection(tok([token], nn, qop).getServerDefaults());
+        expect(e3).to.be.instanceOf(InvalidTokenError);
+        expect(e3.message).to.contain("can't be found in cache");
+        const e4 = await rejection(krb('yarn', nn, qop).renewDelegationToken(token));
+        expect(e4).to.be.instanceOf(InvalidTokenError);
+        expect(e4.message).to.contain('Renewal request for unknown token');
+      });
+
+      it('a tampered token is refused for authentication and renewal', async () => {
+        const token = (await krb('alice', nn, qop).getDelegationToken('yarn'))!;
+        const pw = Uint8Array.from(token.password);
+        pw[3] ^= 0x40;
+        const forged = new Token(token.identifier, pw, token.kind, token.service);
+        const e1 = await rejection(tok([forged], nn, qop).getServerDefaults());
+        expect(e1.name).to.match(/SaslError|AccessControlError|InvalidTokenError|AuthenticationError/);
+        const e2 = await rejection(krb('yarn', nn, qop).renewDelegationToken(forged));
+        expect(e2).to.be.instanceOf(AccessControlError);
+        expect(e2.message).to.match(/yarn is trying to renew a token .* with wrong password/);
+      });
+    });
+  }
+
+  describe('expiry and restart', () => {
+    it('expired tokens are refused; a restarted NameNode still accepts its tokens', async () => {
+      const clock = new ManualClock(Date.now());
+      let nn = await NameNode.start(nnConf(realm.kdc, join(dir, 'restart'), keytab, 'privacy'), { clock });
+      const port = nn.address.port;
+      const t1 = (await krb('alice', nn, 'auth-conf').getDelegationToken('yarn'))!;
+      const t2 = (await krb('alice', nn, 'auth-conf').getDelegationToken('yarn'))!;
+      await nn.stop();
+
+      nn = await NameNode.start(nnConf(realm.kdc, join(dir, 'restart'), keytab, 'privacy', port), { clock });
+      try {
+        expect((await tok([t1], nn, 'auth-conf').getServerDefaults()).replication).to.equal(3);
+        expect(await krb('yarn', nn, 'auth-conf').renewDelegationToken(t2)).to.equal(clock.now() + DAY);
+        const t3 = (await krb('alice', nn, 'auth-conf').getDelegationToken('yarn'))!;
+        expect(DelegationTokenIdentifier.decode(t3.identifier).sequenceNumber).to.equal(3);
+
+        clock.advance(DAY + 1000); // t1's renew date has passed; t2 was renewed at +0 and expired too
+        const e1 = await rejection(tok([t1], nn, 'auth-conf').getServerDefaults());
+        expect(e1).to.be.instanceOf(InvalidTokenError);
+        expect(e1.message).to.contain('has expired');
+        clock.advance(7 * DAY);
+        const e2 = await rejection(krb('yarn', nn, 'auth-conf').renewDelegationToken(t2));
+        expect(e2).to.be.instanceOf(InvalidTokenError);
+        expect(e2.message).to.contain('tried to renew an expired token');
+      } finally {
+        await nn.stop();
+      }
+    });
+  });
+});
