@@ -15,7 +15,7 @@ import { getLogger } from '../../lib/log/logger.ts';
 import { requireBinary, runProgram, tail } from './binaries.ts';
 import { DEFAULT_ENCTYPES, paths, renderKdcConf, renderKrb5Conf, type RealmLayout } from './kdc-config.ts';
 import { ManagedProcess } from './managed-process.ts';
-import { LOOPBACK, canConnect, freePort, waitUntil } from './ports.ts';
+import { LOOPBACK, canConnect, freePort, tcpListenerCount, waitUntil } from './ports.ts';
 
 const log = getLogger('mini.kdc');
 
@@ -238,6 +238,8 @@ export class MiniKdc {
     let lastError = '';
     for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       const port = await freePort({ udp: true });
+      // krb5kdc binds with SO_REUSEPORT: it would share a port someone took since freePort().
+      if ((tcpListenerCount(port) ?? 0) > 0) continue;
       this.#port = port;
       this.#writeProfiles({ ...base, port });
       const proc = ManagedProcess.spawn('krb5kdc', krb5kdc, ['-n', '-r', this.realm], { env: this.#env, logPath: paths(this.dir).kdcLog });
@@ -246,12 +248,13 @@ export class MiniKdc {
         timeoutMs,
         giveUp: () => (proc.exitStatus ? `krb5kdc exited (${proc.exitStatus})` : undefined),
       });
-      if (!failure) return;
-      lastError = `${failure}; KDC log:\n${proc.logTail()}`;
+      const shared = !failure && (tcpListenerCount(port) ?? 1) > 1;
+      if (!failure && !shared) return;
+      lastError = shared ? `port ${port} is shared with another listener` : `${failure}; KDC log:\n${proc.logTail()}`;
       await proc.stop();
       this.#process = undefined;
-      if (!/in use|Cannot bind|bind/i.test(proc.logTail())) break;
-      log.warn({ port, attempt }, 'krb5kdc could not bind; retrying on another port');
+      if (!shared && !/in use|Cannot bind|bind/i.test(proc.logTail())) break;
+      log.warn({ port, attempt, shared }, 'krb5kdc could not own its port; retrying on another port');
     }
     throw new UnreachableError('KRB_KDC_UNREACHABLE', `krb5kdc for realm ${this.realm} did not start on ${this.host}: ${lastError}`, {
       realm: this.realm,

@@ -3,6 +3,7 @@
  * bind it on 127.0.0.1 over TCP (and UDP when asked) a moment ago; the daemon that gets it may
  * still lose a race, so callers retry with a new port when the daemon fails to bind.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { HsecError } from '../../lib/errors/index.ts';
@@ -77,4 +78,29 @@ export async function waitUntil(
     if (Date.now() >= deadline) return `not ready after ${opts.timeoutMs} ms`;
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
   }
+}
+
+/**
+ * How many sockets listen on TCP `port` (any address), from /proc/net/tcp and tcp6 (state 0A =
+ * LISTEN); undefined where /proc is unavailable. MIT's krb5kdc binds with SO_REUSEPORT, so a
+ * second KDC on a taken port starts "successfully" and shares it: this count is how we notice.
+ */
+export function tcpListenerCount(port: number): number | undefined {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  let count = 0;
+  let readAny = false;
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    readAny = true;
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A') count++;
+    }
+  }
+  return readAny ? count : undefined;
 }

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MissingDependencyError } from '../../../lib/errors/index.ts';
 import { requireBinary } from '../../../cluster/mini/binaries.ts';
-import { pidAlive } from '../../../cluster/mini/managed-process.ts';
+import { ManagedProcess, pidAlive } from '../../../cluster/mini/managed-process.ts';
+import { tcpListenerCount, waitUntil } from '../../../cluster/mini/ports.ts';
 import { MiniKdc } from '../../../cluster/mini/mini-kdc.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { requireBinariesOrSkip } from '../../support/binaries.ts';
@@ -144,6 +145,28 @@ describe('MiniKdc lifecycle', function () {
     expect(existsSync(kdc.dir)).to.equal(false);
     expect(kdc.pid).to.equal(undefined);
     await kdc.stop();
+  });
+
+  it('is the only TCP listener on its port, and the listener count sees a second KDC sharing it', async function () {
+    const kdc = await MiniKdc.start();
+    try {
+      expect(tcpListenerCount(kdc.port)).to.equal(1);
+      // krb5kdc binds with SO_REUSEPORT, so a second one on the same config shares the port.
+      const second = ManagedProcess.spawn('krb5kdc-2', requireBinary('krb5kdc'), ['-n', '-r', kdc.realm], {
+        env: { ...process.env, KRB5_CONFIG: kdc.krb5ConfPath, KRB5_KDC_PROFILE: kdc.kdcConfPath },
+        logPath: join(kdc.dir, 'second.log'),
+      });
+      try {
+        const seen = await waitUntil(async () => tcpListenerCount(kdc.port) === 2, { timeoutMs: 10_000 });
+        expect(seen).to.equal(undefined);
+      } finally {
+        await second.stop();
+      }
+      expect(pidAlive(second.pid)).to.equal(false);
+    } finally {
+      await kdc.stop();
+    }
+    expect(tcpListenerCount(kdc.port)).to.equal(0);
   });
 
   it('keeps a caller-provided dir on stop', async function () {
