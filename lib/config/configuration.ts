@@ -131,7 +131,7 @@ export class Configuration {
   /** Sets a value (tests, CLI -D); like Hadoop's `set`, this overrides even final properties. */
   set(key: string, value: string, source: string = PROGRAMMATIC_SOURCE): this {
     this.#checkWritable();
-    this.#props.set(this.#canonical(key), { value, source });
+    this.#props.set(this.#canonical(key.trim()), { value, source });
     return this;
   }
 
@@ -250,6 +250,28 @@ export class Configuration {
   getEnum(key: string, defaultValue?: string): string {
     const def = this.#registry.get(key);
     return this.#typed(key, defaultValue, (v) => checkEnum(v, def?.values));
+  }
+
+  /**
+   * Every set key starting with `prefix`, mapped from the rest of its name to its expanded value
+   * (Hadoop's `getPropsWithPrefix`), e.g. `hadoop.proxyuser.` for impersonation rules.
+   */
+  getPropsWithPrefix(prefix: string): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const name of this.keys()) {
+      if (name.startsWith(prefix)) out.set(name.slice(prefix.length), this.get(name)!);
+    }
+    return out;
+  }
+
+  /** Every set key whose whole name matches `pattern`, with its expanded value (Hadoop's `getValByRegex`). */
+  getValByRegex(pattern: RegExp): Map<string, string> {
+    const out = new Map<string, string>();
+    const whole = new RegExp(`^(?:${pattern.source})$`, pattern.flags.replace(/[gy]/g, ''));
+    for (const name of this.keys()) {
+      if (whole.test(name)) out.set(name, this.get(name)!);
+    }
+    return out;
   }
 
   /** Which resource set `key`: a file path, `defaults`, `programmatically`, or a caller label. */

@@ -223,6 +223,26 @@ describe('Configuration', () => {
     });
   });
 
+  describe('prefix and regex queries', () => {
+    it('getPropsWithPrefix strips the prefix and expands values; getValByRegex matches whole names', () => {
+      const conf = newConf()
+        .set('hadoop.proxyuser.oozie.hosts', '${user.name}-host')
+        .set('hadoop.proxyuser.oozie.groups', '*')
+        .set('hadoop.proxyuser.x.y.users', 'u')
+        .set('  spaced.name ', 'trimmed');
+      expect(Object.fromEntries(conf.getPropsWithPrefix('hadoop.proxyuser.'))).to.deep.equal({
+        'oozie.hosts': 'alice-host',
+        'oozie.groups': '*',
+        'x.y.users': 'u',
+      });
+      expect([...conf.getValByRegex(/hadoop\.proxyuser\.[^.]*\.(users|groups|hosts)/).keys()]).to.deep.equal([
+        'hadoop.proxyuser.oozie.groups',
+        'hadoop.proxyuser.oozie.hosts',
+      ]);
+      expect(conf.get('spaced.name')).to.equal('trimmed');
+    });
+  });
+
   describe('validate, freeze, clone', () => {
     it('freeze() validates every declared key and lists all problems', () => {
       const conf = newConf();
