@@ -110,6 +110,9 @@ node_modules_match_lock() {
 }
 
 install_node_modules() {
+  command -v node >/dev/null 2>&1 || die "node is not installed: hsec needs Node.js 20.19 or newer"
+  node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
+    || die "Node.js $(node --version) is too old: hsec needs 20.19 or newer (package.json engines)"
   [ -f package-lock.json ] || die "package-lock.json is missing: run from a complete hsec checkout"
   local want
   want="$(lock_hash)"
