@@ -14,9 +14,10 @@
 import { SaslError } from '../../../../lib/errors/index.ts';
 import type { Clock } from '../../../../lib/time/clock.ts';
 import { InitiatorContext } from '../../../kerberos/gss/initiator.ts';
-import type { Credential } from '../../../kerberos/types.ts';
+import { principalToString, type Credential } from '../../../kerberos/types.ts';
 import type { Qop, SaslClient, SaslOptions, SaslSecurityLayer } from '../../mechanism.ts';
 import { NoSecurityLayer } from '../../no-security-layer.ts';
+import { publishNegotiated } from '../../events.ts';
 import { chooseQop } from '../../qop.ts';
 import { notComplete, unexpectedStep } from '../../state.ts';
 import { decodeLayerMessage, encodeLayerMessage, maskToQops, MAX_LAYER_BUFFER, qopBit } from './layer-message.ts';
@@ -137,6 +138,7 @@ export class GssapiClient implements SaslClient {
     this.#layer =
       qop === 'auth' ? new NoSecurityLayer(MECHANISM) : new GssSaslSecurityLayer(ctx, qop, ctx.wrapSizeLimit(qop === 'auth-conf', sendMax));
     this.#state = State.Complete;
+    publishNegotiated({ mechanism: MECHANISM, side: 'client', qop, user: principalToString(ctx.initiatorName) });
     return out;
   }
 }

@@ -12,13 +12,14 @@
  * (`alice@REALM`); the authorization id defaults to it, and the default authorization rule is
  * Hadoop's SaslGssCallbackHandler: both must be equal.
  */
-import { SaslError } from '../../../../lib/errors/index.ts';
+import { HsecError, SaslError } from '../../../../lib/errors/index.ts';
 import type { Clock } from '../../../../lib/time/clock.ts';
 import type { AcceptorCredential } from '../../../kerberos/gss/acceptor-credential.ts';
 import { AcceptorContext } from '../../../kerberos/gss/acceptor.ts';
 import { principalToString } from '../../../kerberos/types.ts';
 import type { Qop, SaslOptions, SaslSecurityLayer, SaslServer } from '../../mechanism.ts';
 import { NoSecurityLayer } from '../../no-security-layer.ts';
+import { publishAuthFailure, publishNegotiated } from '../../events.ts';
 import { noCommonQop } from '../../qop.ts';
 import { notComplete, unexpectedStep } from '../../state.ts';
 import { MECHANISM } from './client.ts';
@@ -107,7 +108,13 @@ export class GssapiServer implements SaslServer {
           throw unexpectedStep(MECHANISM, 'server', this.#state);
       }
     } catch (err) {
-      if (this.#state !== State.Complete) this.#state = State.Failed;
+      if (this.#state !== State.Complete && this.#state !== State.Failed) {
+        this.#state = State.Failed;
+        // Every failure before completion is an authentication failure (bad ticket, replay, skew,
+        // authorization, no common QOP); the code says which.
+        const code = err instanceof HsecError ? err.code : 'SASL_AUTH_FAILED';
+        publishAuthFailure({ mechanism: MECHANISM, side: 'server', user: this.#peer, code });
+      }
       throw err;
     }
   }
@@ -158,6 +165,7 @@ export class GssapiServer implements SaslServer {
       qop === 'auth' ? new NoSecurityLayer(MECHANISM) : new GssSaslSecurityLayer(ctx, qop, ctx.wrapSizeLimit(qop === 'auth-conf', sendMax));
     this.#authorizationId = authz;
     this.#state = State.Complete;
+    publishNegotiated({ mechanism: MECHANISM, side: 'server', qop, user: this.#peer! });
     return undefined;
   }
 }

@@ -118,3 +118,31 @@ describe('SASL GSSAPI client <-> server', () => {
     await server.step(Buffer.alloc(0)).then(() => expect.fail('stepped'), (e) => expect(e.code).to.equal('SASL_STATE'));
   });
 });
+
+describe('SASL GSSAPI diagnostics events', () => {
+  it('publishes hsec:sasl:negotiated on both sides and hsec:auth:failure on a refused client', async () => {
+    const { subscribe, unsubscribe } = await import('node:diagnostics_channel');
+    const seen: Array<{ name: string; msg: Record<string, unknown> }> = [];
+    const onNeg = (msg: unknown) => seen.push({ name: 'negotiated', msg: msg as Record<string, unknown> });
+    const onFail = (msg: unknown) => seen.push({ name: 'failure', msg: msg as Record<string, unknown> });
+    subscribe('hsec:sasl:negotiated', onNeg);
+    subscribe('hsec:auth:failure', onFail);
+    try {
+      const ok = parties(['auth-int'], ['auth-int']);
+      await run(ok.client, ok.server);
+      const bad = parties(['auth'], ['auth'], { authorizationId: 'root' });
+      await run(bad.client, bad.server).catch(() => undefined);
+    } finally {
+      unsubscribe('hsec:sasl:negotiated', onNeg);
+      unsubscribe('hsec:auth:failure', onFail);
+    }
+    expect(seen.map((e) => `${e.name}:${String(e.msg.side)}:${String(e.msg.qop ?? e.msg.code)}`)).to.deep.equal([
+      // the client completes when it sends its choice, before the server's verdict (as in the JDK)
+      'negotiated:client:auth-int',
+      'negotiated:server:auth-int',
+      'negotiated:client:auth',
+      'failure:server:SASL_AUTH_FAILED',
+    ]);
+    expect(seen[3]!.msg.user).to.equal('alice@EXAMPLE.TEST');
+  });
+});
