@@ -224,6 +224,24 @@ describe('interop: DIGEST-MD5 with the JDK (javax.security.sasl)', function () {
     }
   });
 
+  describe('data-transfer style (protocol hdfs, server name 0, authzid = user name)', () => {
+    it('hsec client with authzid <-> JDK server, auth-conf', async () => {
+      const jdk = peer('server', 'auth-conf', { protocol: 'hdfs', 'server-name': '0' });
+      const client = new DigestMd5Client({ ...CREDS, protocol: 'hdfs', serverName: '0', authorizationId: CREDS.username, qop: ['auth-conf'] });
+      const layer = await hsecClientVsJdk(jdk, client);
+      expect((await peerInfo(jdk))['authzid']).to.equal(CREDS.username);
+      await exerciseLayer(layer, jdk);
+    });
+
+    it('JDK client with authzid <-> hsec server, auth-conf', async () => {
+      const jdk = peer('client', 'auth-conf', { protocol: 'hdfs', 'server-name': '0', authzid: CREDS.username });
+      const server = new DigestMd5Server({ protocol: 'hdfs', serverName: '0', qop: ['auth-conf'], passwordLookup: () => CREDS.password });
+      const layer = await jdkVsHsecServer(jdk, server);
+      expect(server.authorizationId).to.equal(CREDS.username);
+      await exerciseLayer(layer, jdk);
+    });
+  });
+
   describe('JDK client <-> hsec server', () => {
     for (const c of CASES) {
       it(`${c.qop}${c.cipher ? ` (${c.cipher})` : ''}: authenticates, wraps and unwraps both ways`, async () => {
