@@ -10,3 +10,4 @@ export { buildTokenService, serviceTokenSelector, type RpcToken, type TokenSelec
 export { AUTH_METHODS, knownAuthMethod } from './auth-method.ts';
 export type { CallContext, MethodHandler, ProtocolHandlers } from '../../../lib/rpc/call-context.ts';
 export type { AuthMethodName } from '../../../lib/rpc/auth-hooks.ts';
+export { delegationTokenAuthority } from './token-authority.ts';
