@@ -15,10 +15,8 @@ import { SaslError } from '../../lib/errors/index.ts';
 import type { SaslClient, SaslServer } from './mechanism.ts';
 
 /** Mechanism name -> client options type. Mechanisms extend this interface. */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface SaslClientOptionsMap {}
 /** Mechanism name -> server options type. Mechanisms extend this interface. */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface SaslServerOptionsMap {}
 
 export type SaslClientFactory<O> = (options: O) => SaslClient;

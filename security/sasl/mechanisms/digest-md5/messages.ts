@@ -67,11 +67,11 @@ function parseMaxbuf(value: Buffer | undefined, code: ErrorCode): number {
   return Number(s);
 }
 
-export function encodeChallenge(c: DigestChallenge, qopDirective?: string): Buffer {
+export function encodeChallenge(c: DigestChallenge): Buffer {
   const items: Array<{ key: string; value: Uint8Array | string; quote: boolean }> = [];
   for (const realm of c.realms) items.push({ key: 'realm', value: bytes(realm, c.utf8), quote: true });
   items.push({ key: 'nonce', value: c.nonce, quote: true });
-  items.push({ key: 'qop', value: qopDirective ?? c.qop.join(','), quote: true });
+  items.push({ key: 'qop', value: c.qop.join(','), quote: true });
   if (c.maxbuf !== DEFAULT_MAXBUF) items.push({ key: 'maxbuf', value: String(c.maxbuf), quote: true }); // the JDK quotes it
   if (c.utf8) items.push({ key: 'charset', value: 'utf-8', quote: false });
   if (c.ciphers.length > 0) items.push({ key: 'cipher', value: c.ciphers.join(','), quote: true });
