@@ -6,10 +6,10 @@
  * Ki = DK(base, usage|0x55); output AES-CTS(Ke, confounder | plaintext) | HMAC-SHA1-96(Ki,
  * confounder | plaintext). checksum: HMAC-SHA1-96 under Kc = DK(base, usage|0x99).
  */
-import { createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import type { EncryptionProfile } from './profile.ts';
 import { ETYPE } from './profile.ts';
-import { ctsDecrypt, ctsEncrypt } from './cts.ts';
+import { aesEncryptBlock, ctsDecrypt, ctsEncrypt } from './cts.ts';
 import { deriveKey, KEY_PURPOSE, usageConstant } from './derive.ts';
 import { derivedKey } from './derived-key-cache.ts';
 import { checkKey, integrityError, iterationsFrom, tagsEqual, toBytes, tooShortError } from './aes-common.ts';
@@ -17,6 +17,7 @@ import { checkKey, integrityError, iterationsFrom, tagsEqual, toBytes, tooShortE
 const BLOCK = 16;
 const HMAC_LENGTH = 12;
 const KERBEROS = Buffer.from('kerberos', 'ascii');
+const PRF_CONSTANT = Buffer.from('prf', 'ascii');
 
 /** RFC 3962 section 4 default iteration count (s2kparams 00 00 10 00). */
 export const AES_SHA1_DEFAULT_ITERATIONS = 4096;
@@ -24,6 +25,7 @@ export const AES_SHA1_DEFAULT_ITERATIONS = 4096;
 class AesSha1Profile implements EncryptionProfile {
   readonly checksumLength = HMAC_LENGTH;
   readonly confounderLength = BLOCK;
+  readonly prfLength = BLOCK;
   readonly etype: number;
   readonly name: string;
   readonly keyLength: number;
@@ -84,6 +86,13 @@ class AesSha1Profile implements EncryptionProfile {
 
   verifyChecksum(key: Uint8Array, usage: number, data: Uint8Array, mac: Uint8Array): boolean {
     return tagsEqual(this.checksum(key, usage, data), mac);
+  }
+
+  /** RFC 3962 section 6: E(DK(key, "prf"), truncate-to-block(SHA-1(input))), zero initial state. */
+  prf(key: Uint8Array, input: Uint8Array): Buffer {
+    checkKey(key, this.keyLength, this.name);
+    const tmp = createHash('sha1').update(input).digest().subarray(0, BLOCK);
+    return aesEncryptBlock(derivedKey(key, `${this.etype}:prf`, () => deriveKey(key, PRF_CONSTANT)), tmp);
   }
 }
 

@@ -17,6 +17,7 @@ import { checkKey, integrityError, iterationsFrom, tagsEqual, toBytes, tooShortE
 const BLOCK = 16;
 const ZERO_IV = Buffer.alloc(BLOCK);
 const KERBEROS = Buffer.from('kerberos', 'ascii');
+const PRF_LABEL = Buffer.from('prf', 'ascii');
 
 /** RFC 8009 section 4 default iteration count (s2kparams 00 00 80 00). */
 export const AES_SHA2_DEFAULT_ITERATIONS = 32768;
@@ -28,6 +29,7 @@ class AesSha2Profile implements EncryptionProfile {
   readonly keyLength: number;
   readonly checksumType: number;
   readonly checksumLength: number;
+  readonly prfLength: number;
   readonly #hash: 'sha256' | 'sha384';
 
   constructor(etype: number, name: string, keyLength: number, checksumType: number, macLength: number, hash: 'sha256' | 'sha384') {
@@ -37,6 +39,7 @@ class AesSha2Profile implements EncryptionProfile {
     this.checksumType = checksumType;
     this.checksumLength = macLength;
     this.#hash = hash;
+    this.prfLength = hash === 'sha256' ? 32 : 48;
   }
 
   stringToKey(password: string, salt: string | Uint8Array, params?: Uint8Array): Buffer {
@@ -92,6 +95,12 @@ class AesSha2Profile implements EncryptionProfile {
 
   verifyChecksum(key: Uint8Array, usage: number, data: Uint8Array, mac: Uint8Array): boolean {
     return tagsEqual(this.checksum(key, usage, data), mac);
+  }
+
+  /** RFC 8009 section 5: KDF-HMAC-SHA2(key, "prf", input, 256 or 384). */
+  prf(key: Uint8Array, input: Uint8Array): Buffer {
+    checkKey(key, this.keyLength, this.name);
+    return kdfHmacSha2(this.#hash, key, PRF_LABEL, this.prfLength * 8, input);
   }
 }
 

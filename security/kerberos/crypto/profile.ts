@@ -45,4 +45,11 @@ export interface EncryptionProfile {
   checksum(key: Uint8Array, usage: number, data: Uint8Array): Buffer;
   /** Verifies a checksum in constant time; returns false on mismatch. */
   verifyChecksum(key: Uint8Array, usage: number, data: Uint8Array, mac: Uint8Array): boolean;
+  /** Output length in bytes of `prf`: 16 (aes-sha1), 32 (aes128-sha256) or 48 (aes256-sha384). */
+  readonly prfLength: number;
+  /**
+   * pseudo-random(protocol-key, octet-string) of RFC 3961 section 3 (RFC 3962 section 6 /
+   * RFC 8009 section 5), the building block of KRB-FX-CF2 (RFC 6113) and GSS_Pseudo_random (RFC 4402).
+   */
+  prf(key: Uint8Array, input: Uint8Array): Buffer;
 }

@@ -99,3 +99,20 @@ describe('kerberos crypto: RFC 8009 A (aes-sha2)', () => {
     });
   }
 });
+
+describe('kerberos crypto: pseudo-random function', () => {
+  for (const c of V.aesSha2.prf.cases) {
+    it(`RFC 8009 A PRF for etype ${c.etype}`, () => {
+      const p = getProfile(c.etype);
+      const out = p.prf(hex(c.baseKeyHex), hex(c.inputHex));
+      expect(out).to.have.length(p.prfLength);
+      expect(out.toString('hex')).to.equal(c.outputHex);
+    });
+  }
+  for (const c of V.aesSha1Prf.cases) {
+    it(`MIT t_prf vector for etype ${c.etype} input ${c.inputHex}`, () => {
+      const p = getProfile(c.etype);
+      expect(p.prf(hex(c.keyHex), hex(c.inputHex)).toString('hex')).to.equal(c.outputHex);
+    });
+  }
+});
