@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { Configuration } from '../../../lib/config/index.ts';
+import { ConfigError } from '../../../lib/errors/index.ts';
+import { createSaslPropertiesResolver, DefaultSaslPropertiesResolver, qopFromConfig, registerResolver, registeredResolvers, type SaslPropertiesResolver } from '../../../security/resolver/index.ts';
+
+const map = (o: Record<string, string>): { get(k: string): string | undefined } => ({ get: (k) => o[k] });
+
+describe('security/resolver: SaslPropertiesResolver', () => {
+  it('maps hadoop.rpc.protection (comma list, trimmed, case-insensitive) to QOPs in order', () => {
+    expect(qopFromConfig(map({ 'hadoop.rpc.protection': ' Privacy , integrity,authentication ' }))).to.deep.equal(['auth-conf', 'auth-int', 'auth']);
+    expect(qopFromConfig(map({}))).to.deep.equal(['auth']);
+    expect(qopFromConfig(map({ 'dfs.data.transfer.protection': 'integrity' }), 'dfs.data.transfer.protection')).to.deep.equal(['auth-int']);
+  });
+
+  it('an unknown value is a ConfigError naming the key', () => {
+    expect(() => qopFromConfig(map({ 'hadoop.rpc.protection': 'privacy,secret' }))).to.throw(ConfigError).that.satisfies((e: ConfigError) => e.code === 'CONFIG_INVALID' && e.details.configKey === 'hadoop.rpc.protection');
+    expect(() => qopFromConfig(map({ 'dfs.data.transfer.protection': 'bogus' }), 'dfs.data.transfer.protection')).to.throw(ConfigError).that.satisfies((e: ConfigError) => e.details.configKey === 'dfs.data.transfer.protection');
+  });
+
+  it('the default resolver returns the same properties for every peer on both sides', () => {
+    const r = new DefaultSaslPropertiesResolver(map({ 'hadoop.rpc.protection': 'privacy' }));
+    expect(r.getServerProperties('10.1.2.3', 8020)).to.deep.equal({ qop: ['auth-conf'], serverAuthentication: true });
+    expect(r.getClientProperties('127.0.0.1', 9000)).to.deep.equal(r.getServerProperties(undefined));
+  });
+
+  it('works from a real Configuration', () => {
+    const conf = new Configuration().set('hadoop.rpc.protection', 'integrity,privacy');
+    expect(createSaslPropertiesResolver(conf).getServerProperties('1.2.3.4').qop).to.deep.equal(['auth-int', 'auth-conf']);
+  });
+});
+
+describe('security/resolver: registry keyed by hadoop.security.saslproperties.resolver.class', () => {
+  it('unset and the Hadoop class name both give the default resolver', () => {
+    expect(createSaslPropertiesResolver(map({}))).to.be.instanceOf(DefaultSaslPropertiesResolver);
+    expect(createSaslPropertiesResolver(map({ 'hadoop.security.saslproperties.resolver.class': 'org.apache.hadoop.security.SaslPropertiesResolver' }))).to.be.instanceOf(DefaultSaslPropertiesResolver);
+  });
+
+  it('an unknown class is a ConfigError naming the key and listing the known ones', () => {
+    expect(() => createSaslPropertiesResolver(map({ 'hadoop.security.saslproperties.resolver.class': 'com.example.Nope' }))).to.throw(ConfigError, /com\.example\.Nope.*known: .*org\.apache\.hadoop\.security\.SaslPropertiesResolver/);
+  });
+
+  it('new resolvers register under names and Java aliases; the data-transfer key falls back to the RPC key', () => {
+    const perIp: SaslPropertiesResolver = {
+      getServerProperties: (ip) => ({ qop: ip === '127.0.0.1' ? ['auth'] : ['auth-conf'], serverAuthentication: true }),
+      getClientProperties: () => ({ qop: ['auth'], serverAuthentication: true }),
+    };
+    registerResolver(['test-per-ip', 'org.example.PerIpResolver'], () => perIp);
+    expect(registeredResolvers()).to.include('org.example.PerIpResolver');
+    const conf = map({ 'hadoop.security.saslproperties.resolver.class': 'org.example.PerIpResolver' });
+    const r = createSaslPropertiesResolver(conf, 'dfs.data.transfer.saslproperties.resolver.class', 'hadoop.security.saslproperties.resolver.class');
+    expect(r.getServerProperties('10.0.0.9').qop).to.deep.equal(['auth-conf']);
+    expect(r.getServerProperties('127.0.0.1').qop).to.deep.equal(['auth']);
+  });
+});
