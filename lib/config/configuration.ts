@@ -15,7 +15,8 @@ import { getLogger, type Logger } from '../log/logger.ts';
 import { defaultRegistry } from './keys/index.ts';
 import type { KeyRegistry } from './registry.ts';
 import { substituteVars, type SubstitutionSources } from './substitute.ts';
-import type { KeyDef, TimeUnit } from './types.ts';
+import type { TimeUnit } from './types.ts';
+import { checkEnum, invalidValue, validateDeclaredKeys } from './validate.ts';
 import { parseBoolean, parseBytes, parseDuration, parseInt32, parseInt64, parseStrings } from './values.ts';
 import { parseConfigurationXml, type XmlProperty } from './xml-loader.ts';
 
@@ -39,8 +40,6 @@ interface Entry {
   readonly value: string;
   readonly source: string;
 }
-
-const SECRET_NAME = /pass(word)?|secret|credential/i;
 
 function osSystemProperties(): Record<string, string | undefined> {
   let user: string | undefined;
@@ -151,25 +150,7 @@ export class Configuration {
 
   /** Throws ConfigError CONFIG_INVALID listing every declared key whose value does not parse. */
   validate(): void {
-    const problems: ConfigError[] = [];
-    for (const name of this.#props.keys()) {
-      const def = this.#registry.get(name);
-      if (!def) continue;
-      try {
-        this.#checkType(def);
-      } catch (err) {
-        if (err instanceof ConfigError) problems.push(err);
-        else throw err;
-      }
-    }
-    if (problems.length === 1) throw problems[0];
-    if (problems.length > 1) {
-      throw new ConfigError(
-        'CONFIG_INVALID',
-        `${problems.length} invalid configuration values:\n` + problems.map((p) => `  - ${p.message}`).join('\n'),
-        { keys: problems.map((p) => String(p.details.configKey)) },
-      );
-    }
+    validateDeclaredKeys(this);
   }
 
   /** An unfrozen copy (Hadoop's `new Configuration(conf)`), e.g. to override keys for one subsystem. */
@@ -324,61 +305,7 @@ export class Configuration {
 
   #invalid(key: string, value: string, reason: string, cause?: unknown): ConfigError {
     const name = this.#canonical(key);
-    const source = this.source(name) ?? 'unknown';
-    const secret = SECRET_NAME.test(name);
-    const shown = secret ? '[redacted]' : JSON.stringify(value);
-    if (secret) reason = 'the value does not parse';
-    const def = this.#registry.get(name)?.default;
-    const hint = def === undefined ? 'fix or remove the property' : `fix it, or remove it to use the default (${def})`;
-    return new ConfigError(
-      'CONFIG_INVALID',
-      `Invalid value ${shown} for ${name} (from ${source}): ${reason}; ${hint}`,
-      { configKey: name, value: secret ? undefined : value, source },
-      { cause: secret ? undefined : cause },
-    );
+    return invalidValue(name, value, this.source(name) ?? 'unknown', reason, this.#registry.get(name)?.default, cause);
   }
 
-  #checkType(def: KeyDef): void {
-    const v = this.get(def.name);
-    if (v === undefined) return;
-    switch (def.type) {
-      case 'int':
-        this.getInt(def.name);
-        break;
-      case 'long':
-        this.getLong(def.name);
-        break;
-      case 'bytes':
-        this.getLongBytes(def.name);
-        break;
-      case 'boolean':
-        this.getBoolean(def.name, false);
-        break;
-      case 'duration':
-        this.getTimeDuration(def.name);
-        break;
-      case 'enum':
-        this.getEnum(def.name);
-        break;
-      case 'strings':
-        if (def.itemValues) {
-          for (const item of parseStrings(v)) {
-            try {
-              checkEnum(item, def.itemValues);
-            } catch (err) {
-              throw this.#invalid(def.name, v, (err as Error).message, err);
-            }
-          }
-        }
-        break;
-      default:
-        break;
-    }
-  }
-}
-
-function checkEnum(value: string, allowed: readonly string[] | undefined): string {
-  const v = value.trim().toLowerCase();
-  if (allowed && !allowed.includes(v)) throw new RangeError(`"${value.trim()}" is not one of ${allowed.join(', ')}`);
-  return v;
 }

@@ -6,7 +6,7 @@ import type { KeyRegistry } from './registry.ts';
 import type { KeyDef } from './types.ts';
 
 function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+  return s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\s*\n\s*/g, ' ');
 }
 
 function typeOf(def: KeyDef): string {
@@ -25,6 +25,21 @@ function descriptionOf(def: KeyDef): string {
   const aliases = def.deprecated?.length ? ` Deprecated names: ${def.deprecated.map((d) => `\`${d}\``).join(', ')}.` : '';
   return cell(def.description + aliases);
 }
+
+const AUTH_TO_LOCAL_NOTES = [
+  '',
+  '## auth_to_local rules',
+  '',
+  '`hadoop.security.auth_to_local` uses Hadoop\'s grammar (`DEFAULT[/L]`, `RULE:[n:format](match)s/from/to/[g][/L]`).',
+  'The regular expressions are Java\'s (`java.util.regex`), evaluated by hsec with JavaScript RegExp after',
+  'translating what differs: `\\Q...\\E`, leading `(?i)` `(?s)` `(?m)`, `\\A`, `\\z`, and the POSIX classes',
+  '`\\p{Lower}` `\\p{Upper}` `\\p{Alpha}` `\\p{Digit}` `\\p{Alnum}` `\\p{Punct}` `\\p{Space}` ... Replacements follow',
+  'Java (`$1`, `${name}`, `\\$` for a literal dollar). Constructs without a faithful JavaScript equivalent are',
+  'rejected at startup rather than evaluated differently: possessive quantifiers (`a*+`), atomic groups',
+  '`(?>...)`, nested classes and class intersection (`[a-z&&[^e]]`), inline flags after the start of the',
+  'pattern, `\\G \\Z \\R \\X \\h \\H \\V`. As in Hadoop, `(match)` cannot contain `)` and `s/from/to/` cannot',
+  'contain `/`; only principals with one or two components can be mapped.',
+];
 
 /** The full Markdown document for `registry`. */
 export function renderConfigDocs(registry: KeyRegistry): string {
@@ -50,5 +65,6 @@ export function renderConfigDocs(registry: KeyRegistry): string {
   for (const def of registry.all()) {
     lines.push(`| \`${def.name}\` | ${typeOf(def)} | ${defaultOf(def)} | ${descriptionOf(def)} |`);
   }
+  lines.push(...AUTH_TO_LOCAL_NOTES);
   return lines.join('\n') + '\n';
 }
