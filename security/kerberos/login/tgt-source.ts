@@ -1,0 +1,132 @@
+/**
+ * Where a login's TGT comes from, one strategy per kind (Hadoop's UserGroupInformation keytab /
+ * ticket-cache logins, JDK Krb5LoginModule useKeyTab / useTicketCache): a keytab re-runs the AS
+ * exchange with its key; a password login renews its renewable TGT (the password is not kept);
+ * a ticket cache is re-read when the file changes on disk (e.g. after `kinit -R`).
+ */
+import { statSync } from 'node:fs';
+import { KerberosError } from '../../../lib/errors/index.ts';
+import type { Clock } from '../../../lib/time/clock.ts';
+import { principalToString, type Credential, type Principal } from '../types.ts';
+import type { Krb5Config } from '../config/krb5-conf.ts';
+import { findTgt, readCcacheSync, tickets, type Ccache } from '../ccache/index.ts';
+import { readKeytabSync } from '../keytab/index.ts';
+import { requestInitialTicket } from '../client/as-exchange.ts';
+import { renewTicket } from '../client/tgs-exchange.ts';
+import type { KdcTransport } from '../client/transport.ts';
+import type { LoginSource } from './events.ts';
+
+export interface Acquired {
+  readonly tgt: Credential;
+  readonly kdc?: string;
+  /** Service tickets that came with the TGT (a ccache's). */
+  readonly serviceTickets?: readonly Credential[];
+}
+
+export interface SourceContext {
+  readonly conf: Krb5Config;
+  readonly clock: Clock;
+  readonly transport?: KdcTransport;
+  readonly lifetimeMs?: number;
+  readonly renewLifetimeMs?: number;
+}
+
+export interface TgtSource {
+  readonly kind: LoginSource;
+  readonly principal: Principal;
+  /** First acquisition. */
+  acquire(ctx: SourceContext): Promise<Acquired>;
+  /** A fresh TGT replacing `current`. */
+  refresh(ctx: SourceContext, current: Credential): Promise<Acquired>;
+  /** True when the backing store changed since the last acquire/refresh (ccache only). */
+  changed?(): boolean;
+  /** Where the credentials live, for messages. */
+  readonly where: string;
+}
+
+const transportOf = (ctx: SourceContext) => (ctx.transport ? { transport: ctx.transport } : {});
+const lifeOf = (ctx: SourceContext) => ({
+  ...(ctx.lifetimeMs !== undefined ? { lifetimeMs: ctx.lifetimeMs } : {}),
+  ...(ctx.renewLifetimeMs !== undefined ? { renewLifetimeMs: ctx.renewLifetimeMs } : {}),
+});
+
+export function keytabSource(principal: Principal, keytabPath: string): TgtSource {
+  const run = async (ctx: SourceContext): Promise<Acquired> => {
+    // Re-read each time: an operator may have re-exported the keytab after a re-key.
+    const keytab = readKeytabSync(keytabPath);
+    const r = await requestInitialTicket({ client: principal, secret: { keytab }, conf: ctx.conf, clock: ctx.clock, ...transportOf(ctx), ...lifeOf(ctx) });
+    return { tgt: r.credential, kdc: r.kdc };
+  };
+  return { kind: 'keytab', principal, where: keytabPath, acquire: run, refresh: run };
+}
+
+export function passwordSource(principal: Principal, password: string): TgtSource {
+  let secret: string | undefined = password;
+  return {
+    kind: 'password',
+    principal,
+    where: 'password',
+    async acquire(ctx) {
+      const pw = secret;
+      secret = undefined; // used once: a password login never keeps the password
+      if (pw === undefined) throw new KerberosError('KRB_NO_CREDENTIALS', `password login for ${principalToString(principal)} was already used`, { principal: principalToString(principal) });
+      const r = await requestInitialTicket({ client: principal, secret: { password: pw }, conf: ctx.conf, clock: ctx.clock, ...transportOf(ctx), ...lifeOf(ctx) });
+      return { tgt: r.credential, kdc: r.kdc };
+    },
+    async refresh(ctx, current) {
+      const r = await renewTicket({ ticket: current, conf: ctx.conf, clock: ctx.clock, ...transportOf(ctx) });
+      return { tgt: r.credential, kdc: r.kdc };
+    },
+  };
+}
+
+interface FileStamp {
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+function stamp(path: string): FileStamp | undefined {
+  try {
+    const s = statSync(path);
+    return { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
+export function ccacheSource(path: string, initial: Ccache): TgtSource {
+  let seen = stamp(path);
+  const load = (ctx: SourceContext, cc: Ccache): Acquired => {
+    const now = ctx.clock.now();
+    const tgt = findTgt(cc, cc.defaultPrincipal.realm, now) ?? findTgt(cc, cc.defaultPrincipal.realm);
+    if (!tgt) {
+      throw new KerberosError('KRB_NO_CREDENTIALS', `credential cache ${path} holds no TGT for ${principalToString(cc.defaultPrincipal)}: run kinit`, {
+        ccache: path,
+        principal: principalToString(cc.defaultPrincipal),
+      });
+    }
+    return { tgt, serviceTickets: tickets(cc).filter((c) => c !== tgt) };
+  };
+  return {
+    kind: 'ccache',
+    principal: initial.defaultPrincipal,
+    where: path,
+    async acquire(ctx) {
+      return load(ctx, initial);
+    },
+    async refresh(ctx, current) {
+      seen = stamp(path);
+      const fromFile = load(ctx, readCcacheSync(path));
+      if (fromFile.tgt.endTime > ctx.clock.now()) return fromFile;
+      // The file's TGT has expired too: renew it ourselves while its renewable life lasts.
+      const base = fromFile.tgt.endTime >= current.endTime ? fromFile.tgt : current;
+      const r = await renewTicket({ ticket: base, conf: ctx.conf, clock: ctx.clock, ...transportOf(ctx) });
+      return { tgt: r.credential, kdc: r.kdc };
+    },
+    changed() {
+      const now = stamp(path);
+      return now !== undefined && (seen === undefined || now.ino !== seen.ino || now.size !== seen.size || now.mtimeMs !== seen.mtimeMs);
+    },
+  };
+}
