@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parseKeytab, serializeKeytab } from '../../../../security/kerberos/keytab/keytab.ts';
 import { parsePrincipal } from '../../../../security/kerberos/keytab/principal-text.ts';
+import { keytabEntriesFromPassword } from '../../../../security/kerberos/keytab/password-entries.ts';
 import { getProfile, profileByName } from '../../../../security/kerberos/crypto/registry.ts';
 import { principalToString } from '../../../../security/kerberos/types.ts';
 
@@ -38,6 +39,14 @@ describe('kerberos keytab: MIT ktutil vector', () => {
       const salt = e.principal.realm + e.principal.name.components.join('');
       expect(getProfile(e.key.etype).stringToKey(V.keytab.passwords[name], salt).equals(e.key.value), `${name} etype ${e.key.etype}`).to.equal(true);
     }
+  });
+
+  it('keytabEntriesFromPassword reproduces the ktutil file byte for byte', () => {
+    const built = [
+      ...keytabEntriesFromPassword('hdfs/nn1.example.test@EXAMPLE.TEST', 'hdfs-pw', { kvno: 2, etypes: [18, 17, 20, 19], timestamp: kt.entries[0]!.timestamp }),
+      ...keytabEntriesFromPassword(parsePrincipal('alice@EXAMPLE.TEST'), 'alice-pw', { kvno: 1, etypes: [18], timestamp: kt.entries[4]!.timestamp }),
+    ];
+    expect(serializeKeytab(built).equals(bytes)).to.equal(true);
   });
 
   it('re-serializes to the identical bytes', () => {
