@@ -50,11 +50,11 @@ export class DefaultSaslPropertiesResolver implements SaslPropertiesResolver {
     this.#props = Object.freeze({ qop: Object.freeze(qopFromConfig(conf)), serverAuthentication: true });
   }
 
-  getServerProperties(): SaslProperties {
+  getServerProperties(_clientAddress?: string, _ingressPort?: number): SaslProperties {
     return this.#props;
   }
 
-  getClientProperties(): SaslProperties {
+  getClientProperties(_serverAddress?: string, _ingressPort?: number): SaslProperties {
     return this.#props;
   }
 }
