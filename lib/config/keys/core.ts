@@ -83,6 +83,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
     name: 'ipc.maximum.data.length',
     type: 'int',
     default: '134217728',
+    // 3.x core-default.xml value (seen in apache/hadoop PR 5844's core-default.xml context); 2.x used 64 MiB
     description: 'Largest RPC request (bytes) a server accepts (3.x default 128 MiB; 2.x was 64 MiB).',
   }),
   key({

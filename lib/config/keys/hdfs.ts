@@ -25,8 +25,9 @@ export const HDFS_KEYS: readonly KeyDef[] = [
   key({
     name: 'dfs.namenode.kerberos.principal.pattern',
     type: 'string',
-    default: '*',
-    description: 'Client side: glob the NameNode principal must match (used when the principal is not configured exactly).',
+    description:
+      'Client side: glob the NameNode principal must match instead of equalling dfs.namenode.kerberos.principal ' +
+      '(SaslRpcClient reads <principal key>.pattern). Unset = exact match required; * accepts any server principal.',
   }),
   key({
     name: 'dfs.namenode.delegation.key.update-interval',

@@ -35,7 +35,7 @@ const HADOOP_DEFAULTS: Record<string, string | undefined> = {
   'dfs.namenode.rpc-address': undefined,
   'dfs.namenode.keytab.file': undefined,
   'dfs.namenode.kerberos.principal': undefined,
-  'dfs.namenode.kerberos.principal.pattern': '*',
+  'dfs.namenode.kerberos.principal.pattern': undefined, // not in hdfs-default.xml: unset = exact principal match
   'dfs.namenode.delegation.key.update-interval': '86400000',
   'dfs.namenode.delegation.token.renew-interval': '86400000',
   'dfs.namenode.delegation.token.max-lifetime': '604800000',
