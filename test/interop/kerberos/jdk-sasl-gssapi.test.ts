@@ -1,7 +1,8 @@
 /**
  * SASL GSSAPI interop with the JDK (GssKrb5Client / GssKrb5Server inside Subject.doAs after a
  * JAAS Krb5LoginModule keytab login) over a real MIT KDC, for auth, auth-int and auth-conf in both
- * directions, exchanging wrapped buffers of several sizes.
+ * directions and each AES enctype (service keys and session keys restricted per principal),
+ * exchanging wrapped buffers of several sizes.
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
@@ -17,7 +18,7 @@ import type { ServiceTicketSource } from '../../../security/sasl/mechanisms/gssa
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { compileJavaPeers, JavaPeer } from '../../support/java.ts';
 import { requireBinariesOrSkip } from '../../support/binaries.ts';
-import { mitServiceTicket, saslClientVsPeer, saslServerVsPeer, tempDir } from './support.ts';
+import { addServiceWithEnctype, ENCTYPES, mitServiceTicket, saslClientVsPeer, saslServerVsPeer, tempDir } from './support.ts';
 
 const QOPS: Qop[] = ['auth', 'auth-int', 'auth-conf'];
 
@@ -54,6 +55,7 @@ describe('interop: SASL GSSAPI with the JDK over the MIT KDC', function () {
     aliceKeytab = join(dir, 'alice.keytab');
     await realm.kdc.createKeytab(nnKeytab, 'nn/localhost');
     await realm.kdc.createKeytab(aliceKeytab, 'alice');
+    for (const e of ENCTYPES) await addServiceWithEnctype(realm.kdc, `g${e.etype}/localhost`, e.name, join(dir, `g${e.etype}.keytab`));
   });
 
   afterEach(async () => {
@@ -66,40 +68,60 @@ describe('interop: SASL GSSAPI with the JDK over the MIT KDC', function () {
     return p;
   }
 
-  for (const qop of QOPS) {
-    it(`hsec client -> JDK GssKrb5Server, ${qop}`, async () => {
-      const kdc = realm.kdc;
-      const server = peer(['--role', 'server', '--principal', kdc.principal('nn/localhost'), '--keytab', nnKeytab,
-        '--protocol', 'nn', '--server-name', 'localhost', '--qop', 'auth-conf,auth-int,auth']);
-      const credential = await mitServiceTicket(kdc, aliceKeytab, 'alice', 'nn/localhost', dir);
-      const client = new GssapiClient({ protocol: 'nn', serverName: 'localhost', credential, qop: [qop] });
-      await saslClientVsPeer(client, server);
-      expect(client.isComplete).to.equal(true);
-      server.send('I');
-      const props = info(await server.expect('I'));
-      expect(props.qop).to.equal(qop);
-      expect(props.authzid).to.equal(kdc.principal('alice'));
-      const layer = client.securityLayer();
-      expect(layer.qop).to.equal(qop);
-      if (qop !== 'auth') await exchange(layer, server, Number(props.rawsendsize));
-    });
+  for (const e of ENCTYPES) {
+    for (const qop of QOPS) {
+      const protocol = `g${e.etype}`;
+      it(`hsec client -> JDK GssKrb5Server, ${qop}, ${e.name}`, async () => {
+        const kdc = realm.kdc;
+        const server = peer(['--role', 'server', '--principal', kdc.principal(`${protocol}/localhost`), '--keytab', join(dir, `${protocol}.keytab`),
+          '--protocol', protocol, '--server-name', 'localhost', '--qop', 'auth-conf,auth-int,auth']);
+        const credential = await mitServiceTicket(kdc, aliceKeytab, 'alice', `${protocol}/localhost`, dir);
+        expect(credential.sessionKey.etype).to.equal(e.etype);
+        const client = new GssapiClient({ protocol, serverName: 'localhost', credential, qop: [qop] });
+        await saslClientVsPeer(client, server);
+        expect(client.isComplete).to.equal(true);
+        server.send('I');
+        const props = info(await server.expect('I'));
+        expect(props.qop).to.equal(qop);
+        expect(props.authzid).to.equal(kdc.principal('alice'));
+        const layer = client.securityLayer();
+        expect(layer.qop).to.equal(qop);
+        if (qop !== 'auth') await exchange(layer, server, Number(props.rawsendsize));
+      });
 
-    it(`JDK GssKrb5Client -> hsec server, ${qop}`, async () => {
-      const kdc = realm.kdc;
-      const client = peer(['--role', 'client', '--principal', kdc.principal('alice'), '--keytab', aliceKeytab,
-        '--protocol', 'nn', '--server-name', 'localhost', '--qop', qop]);
-      const server = new GssapiServer({ credential: AcceptorCredential.fromKeytab(nnKeytab), protocol: 'nn', qop: ['auth-conf', 'auth-int', 'auth'] });
-      await saslServerVsPeer(server, client);
-      expect(server.authenticationId).to.equal(kdc.principal('alice'));
-      expect(server.authorizationId).to.equal(kdc.principal('alice'));
-      client.send('I');
-      const props = info(await client.expect('I'));
-      expect(props.qop).to.equal(qop);
-      const layer = server.securityLayer();
-      expect(layer.qop).to.equal(qop);
-      if (qop !== 'auth') await exchange(layer, client, Number(props.rawsendsize));
-    });
+      it(`JDK GssKrb5Client -> hsec server, ${qop}, ${e.name}`, async () => {
+        const kdc = realm.kdc;
+        const client = peer(['--role', 'client', '--principal', kdc.principal('alice'), '--keytab', aliceKeytab,
+          '--protocol', protocol, '--server-name', 'localhost', '--qop', qop]);
+        const server = new GssapiServer({ credential: AcceptorCredential.fromKeytab(join(dir, `${protocol}.keytab`)), protocol, qop: ['auth-conf', 'auth-int', 'auth'] });
+        await saslServerVsPeer(server, client);
+        expect(server.authenticationId).to.equal(kdc.principal('alice'));
+        expect(server.authorizationId).to.equal(kdc.principal('alice'));
+        client.send('I');
+        const props = info(await client.expect('I'));
+        expect(props.qop).to.equal(qop);
+        const layer = server.securityLayer();
+        expect(layer.qop).to.equal(qop);
+        if (qop !== 'auth') await exchange(layer, client, Number(props.rawsendsize));
+      });
+    }
   }
+
+  it('no common QOP with the JDK server (it offers auth-int only) is SASL_NO_COMMON_QOP naming both lists', async () => {
+    const kdc = realm.kdc;
+    const server = peer(['--role', 'server', '--principal', kdc.principal('nn/localhost'), '--keytab', nnKeytab,
+      '--protocol', 'nn', '--server-name', 'localhost', '--qop', 'auth-int']);
+    const credential = await mitServiceTicket(kdc, aliceKeytab, 'alice', 'nn/localhost', dir);
+    const client = new GssapiClient({ protocol: 'nn', serverName: 'localhost', credential, qop: ['auth-conf', 'auth'] });
+    try {
+      await saslClientVsPeer(client, server);
+      expect.fail('negotiated without a common QOP');
+    } catch (err) {
+      const e = err as { code: string; message: string };
+      expect(e.code).to.equal('SASL_NO_COMMON_QOP');
+      expect(e.message).to.contain('[auth-conf,auth]').and.contain('[auth-int]');
+    }
+  });
 
   it('all-hsec client stack: our AS + TGS exchanges, then GSSAPI auth-conf to the JDK server', async () => {
     const kdc = realm.kdc;
