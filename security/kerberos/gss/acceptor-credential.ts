@@ -51,24 +51,23 @@ export class AcceptorCredential {
     this.replayCache = opts.replayCache ?? new ReplayCache({ clock: this.clock, skewSeconds: this.skewSeconds });
   }
 
-  /** Reads acceptor keys from a keytab file (MIT format), optionally restricted to some principals. */
-  static fromKeytab(path: string, opts: KeytabCredentialOptions = {}): AcceptorCredential {
-    let entries: ServiceKey[];
-    try {
-      entries = readKeytabSync(path).entries.map((e) => ({ principal: e.principal, kvno: e.kvno, key: e.key }));
-    } catch (err) {
-      if (err instanceof KerberosError) throw err;
-      throw new KerberosError('KRB_KEYTAB', `Cannot read keytab ${path}: ${(err as Error).message}`, { keytab: path }, { cause: err });
-    }
+  /**
+   * Reads acceptor keys from one keytab file (MIT format) or several (their keys are merged: one
+   * credential for services in different keytabs or realms), optionally restricted to some principals.
+   */
+  static fromKeytab(path: string | readonly string[], opts: KeytabCredentialOptions = {}): AcceptorCredential {
+    const paths = typeof path === 'string' ? [path] : [...path];
+    let entries: ServiceKey[] = paths.flatMap((p) => readKeytabSync(p).entries.map((e) => ({ principal: e.principal, kvno: e.kvno, key: e.key })));
+    const source = `keytab ${paths.join(', ')}`;
     const wanted = opts.principals;
     if (wanted) entries = entries.filter((e) => wanted.includes(principalToString(e.principal)));
     if (entries.length === 0 && wanted) {
-      throw new KerberosError('KRB_KEYTAB', `Keytab ${path} has no keys for ${wanted.join(', ')}; export them with kadmin ktadd`, {
-        keytab: path,
+      throw new KerberosError('KRB_KEYTAB', `${source} has no keys for ${wanted.join(', ')}; export them with kadmin ktadd`, {
+        keytab: paths.join(', '),
         principals: [...wanted],
       });
     }
-    return new AcceptorCredential(entries, opts, `keytab ${path}`);
+    return new AcceptorCredential(entries, opts, source);
   }
 
   /** The principals this credential accepts for. */
