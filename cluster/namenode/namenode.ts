@@ -37,6 +37,8 @@ export interface NameNodeOptions {
   localHostName?: string;
   /** Port override (0 = any free port; tests). */
   port?: number;
+  /** Name directory override (the pseudo-cluster keeps it in its temp dir). */
+  nameDir?: string;
 }
 
 const log = getLogger('namenode');
@@ -56,6 +58,7 @@ export class NameNode {
   /** Builds the NameNode from a validated configuration, loads its token store and starts listening. */
   static async start(conf: Configuration, options: NameNodeOptions = {}): Promise<NameNode> {
     const settings = nameNodeSettings(conf, options.localHostName);
+    if (options.nameDir) settings.nameDir = options.nameDir;
     const realm = settings.principal?.split('@')[1] ?? '';
     const authToLocal = AuthToLocal.fromConfiguration(conf, { defaultRealm: realm });
     const shortName = (name: string): string => (/[/@]/.test(name) ? authToLocal.shortName(name) : name);

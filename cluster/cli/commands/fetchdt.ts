@@ -1,0 +1,62 @@
+/**
+ * `hsec fetchdt [--renewer NAME] [--print | --renew | --cancel] FILE`, after Hadoop's
+ * `hdfs fetchdt` (DelegationTokenFetcher; hadoop-wire.md §12.2): fetch a NameNode delegation token
+ * with the Kerberos login in the credential cache and write it as a Credentials file (WRITABLE
+ * format, mode 0600, alias = the token's service `ip:port`), or print / renew / cancel the tokens
+ * of an existing file. A missing or expired ticket is reported with a hint to run `hsec kinit`.
+ */
+import type { Command } from 'commander';
+import { ConfigError } from '../../../lib/errors/index.ts';
+import { loadConfiguration } from '../../../lib/config/index.ts';
+import { Credentials } from '../../../security/token/credentials.ts';
+import { readTokenStorageFile, writeTokenStorageFile } from '../../../security/token/credentials-file.ts';
+import { cancelToken, fetchDelegationToken, isManaged, renewToken } from '../../namenode/token-tools.ts';
+
+interface FetchdtOptions {
+  readonly renewer?: string;
+  readonly print?: boolean;
+  readonly renew?: boolean;
+  readonly cancel?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('fetchdt')
+    .description('fetch a NameNode delegation token into FILE (or --print/--renew/--cancel the tokens in FILE)')
+    .argument('<file>', 'token storage file')
+    .option('--renewer <name>', 'who may renew the token (e.g. the YARN ResourceManager principal)')
+    .option('--print', 'print the tokens in FILE')
+    .option('--renew', 'renew the tokens in FILE')
+    .option('--cancel', 'cancel the tokens in FILE')
+    .action(async (file: string, opts: FetchdtOptions, command: Command) => {
+      const { conf } = command.optsWithGlobals<{ conf?: string }>();
+      process.exitCode = await runFetchdt(conf, file, opts);
+    });
+}
+
+export async function runFetchdt(confDir: string | undefined, file: string, opts: FetchdtOptions, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+  const modes = [opts.print, opts.renew, opts.cancel].filter(Boolean).length;
+  if (modes > 1) throw new ConfigError('CONFIG_INVALID', 'ERROR: Only specify cancel, renew or print.', { option: 'fetchdt' });
+  const conf = loadConfiguration({ confDir });
+  if (modes === 0) {
+    const token = await fetchDelegationToken(conf, opts.renewer ?? '');
+    await writeTokenStorageFile(file, new Credentials().addToken(token.service, token));
+    out(`Fetched token for ${token.service} into ${file}\n`);
+    return 0;
+  }
+  const creds = await readTokenStorageFile(file);
+  for (const [, token] of creds.tokens()) {
+    if (opts.print) {
+      out(`Token (${token.decodeIdentifier()?.toString() ?? token.kind}) for ${token.service}\n`);
+    } else if (!isManaged(token)) {
+      out(`Skipping ${token.kind} token for ${token.service}: not a NameNode delegation token\n`);
+    } else if (opts.renew) {
+      const until = await renewToken(conf, token);
+      out(`Renewed token for ${token.service} until: ${new Date(until).toString()}\n`);
+    } else {
+      await cancelToken(conf, token);
+      out(`Cancelled token for ${token.service}\n`);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,50 @@
+/**
+ * `hsec namenode`: runs the hsec NameNode (cluster/namenode) in the foreground, as Hadoop's
+ * `hdfs namenode`: configuration from `--conf DIR` / HADOOP_CONF_DIR, listens on
+ * dfs.namenode.rpc-address, logs in from dfs.namenode.keytab.file as
+ * dfs.namenode.kerberos.principal (`_HOST` replaced), prints a ready line, writes a pid file, and
+ * stops cleanly on SIGTERM/SIGINT (removing the pid file).
+ */
+import type { Command } from 'commander';
+import { unlink, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { loadConfiguration } from '../../../lib/config/index.ts';
+import { NameNode } from '../../namenode/namenode.ts';
+
+/** The line printed once the NameNode accepts connections (tests wait for it). */
+export const NAMENODE_READY = 'hsec namenode: ready';
+
+interface NameNodeCliOptions {
+  readonly pidFile?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('namenode')
+    .description('run the NameNode delegation-token service (Hadoop IPC ClientProtocol, Kerberos + TOKEN) until SIGTERM')
+    .option('--pid-file <path>', 'pid file (default: $HADOOP_PID_DIR or /tmp, hsec-<user>-namenode.pid)')
+    .action(async (opts: NameNodeCliOptions, command: Command) => {
+      const { conf } = command.optsWithGlobals<{ conf?: string }>();
+      process.exitCode = await runNameNode(conf, opts);
+    });
+}
+
+export async function runNameNode(confDir: string | undefined, opts: NameNodeCliOptions = {}): Promise<number> {
+  const conf = loadConfiguration({ confDir });
+  const pidFile = opts.pidFile ?? join(process.env.HADOOP_PID_DIR || tmpdir(), `hsec-${userInfo().username}-namenode.pid`);
+  const nn = await NameNode.start(conf);
+  await writeFile(pidFile, `${process.pid}\n`, { mode: 0o644 });
+  const { host, port } = nn.address;
+  process.stdout.write(`${NAMENODE_READY} on ${host}:${port} as ${nn.settings.principal ?? '(security off)'}, name dir ${nn.settings.nameDir}, pid ${process.pid}\n`);
+  const signal = await new Promise<string>((resolve) => {
+    const on = (s: NodeJS.Signals) => resolve(s);
+    process.once('SIGTERM', on);
+    process.once('SIGINT', on);
+  });
+  process.stdout.write(`hsec namenode: stopping (${signal})\n`);
+  await nn.stop();
+  await unlink(pidFile).catch(() => undefined);
+  process.stdout.write('hsec namenode: stopped\n');
+  return 0;
+}
