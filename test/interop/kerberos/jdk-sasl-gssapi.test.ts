@@ -10,10 +10,8 @@ import { join } from 'node:path';
 import { AcceptorCredential } from '../../../security/kerberos/gss/acceptor-credential.ts';
 import { GssapiClient, GssapiServer } from '../../../security/sasl/mechanisms/gssapi/index.ts';
 import type { Qop, SaslSecurityLayer } from '../../../security/sasl/mechanism.ts';
-import { requestInitialTicket } from '../../../security/kerberos/client/as-exchange.ts';
-import { requestServiceTicket } from '../../../security/kerberos/client/tgs-exchange.ts';
 import { loadKrb5Config } from '../../../security/kerberos/config/index.ts';
-import { parsePrincipal, readKeytabSync } from '../../../security/kerberos/keytab/index.ts';
+import { loginFromKeytab } from '../../../security/kerberos/login/index.ts';
 import type { ServiceTicketSource } from '../../../security/sasl/mechanisms/gssapi/index.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { compileJavaPeers, JavaPeer } from '../../support/java.ts';
@@ -123,26 +121,29 @@ describe('interop: SASL GSSAPI with the JDK over the MIT KDC', function () {
     }
   });
 
-  it('all-hsec client stack: our AS + TGS exchanges, then GSSAPI auth-conf to the JDK server', async () => {
+  it('all-hsec client stack: KerberosLogin (our AS + TGS) as the ticket source, GSSAPI auth-conf to the JDK server', async () => {
     const kdc = realm.kdc;
     const server = peer(['--role', 'server', '--principal', kdc.principal('nn/localhost'), '--keytab', nnKeytab,
       '--protocol', 'nn', '--server-name', 'localhost', '--qop', 'auth-conf']);
-    const conf = loadKrb5Config(kdc.krb5ConfPath);
-    const asked: string[] = [];
-    const ticketSource: ServiceTicketSource = {
-      async getServiceTicket(servicePrincipal: string) {
-        asked.push(servicePrincipal);
-        const tgt = await requestInitialTicket({ client: parsePrincipal(kdc.principal('alice')), secret: { keytab: readKeytabSync(aliceKeytab) }, conf });
-        return (await requestServiceTicket({ tgt: tgt.credential, conf }, parsePrincipal(servicePrincipal))).credential;
-      },
-    };
-    const client = new GssapiClient({ protocol: 'nn', serverName: 'localhost', realm: kdc.realm, ticketSource, qop: ['auth-conf'] });
-    await saslClientVsPeer(client, server);
-    expect(asked).to.deep.equal([kdc.principal('nn/localhost')]);
-    server.send('I');
-    const props = info(await server.expect('I'));
-    expect(props.qop).to.equal('auth-conf');
-    await exchange(client.securityLayer(), server, Number(props.rawsendsize));
+    const login = await loginFromKeytab(kdc.principal('alice'), aliceKeytab, { conf: loadKrb5Config(kdc.krb5ConfPath), autoRefresh: false });
+    try {
+      const asked: string[] = [];
+      const ticketSource: ServiceTicketSource = {
+        getServiceTicket(servicePrincipal: string) {
+          asked.push(servicePrincipal);
+          return login.getServiceTicket(servicePrincipal);
+        },
+      };
+      const client = new GssapiClient({ protocol: 'nn', serverName: 'localhost', realm: kdc.realm, ticketSource, qop: ['auth-conf'] });
+      await saslClientVsPeer(client, server);
+      expect(asked).to.deep.equal([kdc.principal('nn/localhost')]);
+      server.send('I');
+      const props = info(await server.expect('I'));
+      expect(props.qop).to.equal('auth-conf');
+      await exchange(client.securityLayer(), server, Number(props.rawsendsize));
+    } finally {
+      login.close();
+    }
   });
 
   it('a tampered wrap token from the JDK is GSS_BAD_MIC; the JDK refuses our tampered token', async () => {
