@@ -5,3 +5,4 @@
 export { KerberosLogin, loginFromKeytab, loginFromPassword, loginFromCcache, type LoginOptions } from './kerberos-login.ts';
 export { DEFAULT_REFRESH_POLICY, refreshAt, refreshDelay, isFresh, isValid, type RefreshPolicy } from './refresh-policy.ts';
 export { loginChannel, reloginChannel, type LoginEvent, type ReloginEvent, type LoginSource } from './events.ts';
+export { ccachePath, defaultKeytabPath, storeInitialTicket, readTgt, destroyCcache } from './ccache-store.ts';
