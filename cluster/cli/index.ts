@@ -9,6 +9,9 @@
 import { Command, CommanderError } from 'commander';
 import { HsecError } from '../../lib/errors/index.ts';
 import { register as registerStart } from './commands/start.ts';
+import { register as registerKinit } from './commands/kinit.ts';
+import { register as registerKlist } from './commands/klist.ts';
+import { register as registerKdestroy } from './commands/kdestroy.ts';
 
 /** Options every subcommand can read through `optsWithGlobals()`. */
 export interface GlobalOptions {
@@ -24,6 +27,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerStart(program);
+  registerKinit(program);
+  registerKlist(program);
+  registerKdestroy(program);
   return program;
 }
 
