@@ -1,22 +1,58 @@
 /**
  * A long-running child process owned by a fixture (krb5kdc, the ZooKeeper JVM): spawned with its
  * output appended to a log file, tracked by pid, stopped by pid (SIGTERM, then SIGKILL after a
- * grace period), and killed on our own process exit so a crashed test run leaves nothing behind.
+ * grace period), and killed on our own process exit or on an unhandled SIGINT/SIGTERM/SIGHUP, so
+ * an interrupted or crashed test run leaves nothing behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { tail } from './binaries.ts';
 
 const live = new Set<ManagedProcess>();
+const cleanups = new Set<() => void>();
 let exitHookInstalled = false;
+
+function killAll(): void {
+  for (const p of live) p.killNow();
+  for (const cleanup of cleanups) {
+    try {
+      cleanup();
+    } catch {
+      // best effort while dying
+    }
+  }
+  cleanups.clear();
+}
+
+/**
+ * Registers a synchronous cleanup (e.g. removing a fixture's temp dir) to run if we exit or are
+ * interrupted before the owner stops normally; returns the function that unregisters it.
+ */
+export function registerExitCleanup(cleanup: () => void): () => void {
+  installExitHook();
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}
+
+/**
+ * On a terminating signal nobody else handles (our children run in their own process groups, so a
+ * terminal's Ctrl-C does not reach them), kill the children and re-raise the signal so we still
+ * die of it. When another listener exists (`hsec start`, mocha) it owns the shutdown; such an
+ * owner must listen with `process.on` (a `once` listener is removed before it runs).
+ */
+function onSignal(sig: NodeJS.Signals): void {
+  if (process.listenerCount(sig) > 1) return;
+  killAll();
+  process.removeListener(sig, onSignal);
+  process.kill(process.pid, sig);
+}
 
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // 'exit' handlers must be synchronous: a SIGKILL by pid is the one thing we can still do.
-  process.on('exit', () => {
-    for (const p of live) p.killNow();
-  });
+  process.on('exit', killAll);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
 }
 
 /** True when a process with this pid exists (signal 0 probes without delivering anything). */

@@ -14,7 +14,7 @@ import { ConfigError, HsecError, UnreachableError } from '../../lib/errors/index
 import { getLogger } from '../../lib/log/logger.ts';
 import { requireBinary, runProgram, tail } from './binaries.ts';
 import { DEFAULT_ENCTYPES, paths, renderKdcConf, renderKrb5Conf, type RealmLayout } from './kdc-config.ts';
-import { ManagedProcess } from './managed-process.ts';
+import { ManagedProcess, registerExitCleanup } from './managed-process.ts';
 import { LOOPBACK, canConnect, freePort, tcpListenerCount, waitUntil } from './ports.ts';
 
 const log = getLogger('mini.kdc');
@@ -44,6 +44,7 @@ export class MiniKdc {
   #port: number;
   #process: ManagedProcess | undefined;
   #ownsDir: boolean;
+  #unregisterCleanup: () => void = () => {};
   #env: NodeJS.ProcessEnv;
 
   private constructor(layout: RealmLayout, ownsDir: boolean) {
@@ -52,6 +53,7 @@ export class MiniKdc {
     this.enctypes = layout.enctypes;
     this.#port = layout.port;
     this.#ownsDir = ownsDir;
+    if (ownsDir) this.#unregisterCleanup = registerExitCleanup(() => rmSync(this.dir, { recursive: true, force: true }));
     const p = paths(layout.dir);
     this.#env = { ...process.env, KRB5_CONFIG: p.krb5Conf, KRB5_KDC_PROFILE: p.kdcConf, KRB5CCNAME: `FILE:${p.ccache}`, KRB5RCACHEDIR: p.rcacheDir };
   }
@@ -84,7 +86,7 @@ export class MiniKdc {
       await kdc.stop();
       throw e;
     }
-    log.info({ realm, port: kdc.port, dir }, 'MiniKdc started');
+    log.debug({ realm, port: kdc.port, dir }, 'MiniKdc started');
     return kdc;
   }
 
@@ -211,7 +213,8 @@ export class MiniKdc {
     this.#process = undefined;
     if (proc) await proc.stop();
     if (this.#ownsDir && existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
-    if (proc) log.info({ realm: this.realm, pid: proc.pid }, 'MiniKdc stopped');
+    this.#unregisterCleanup();
+    if (proc) log.debug({ realm: this.realm, pid: proc.pid }, 'MiniKdc stopped');
   }
 
   #writeProfiles(layout: RealmLayout): void {

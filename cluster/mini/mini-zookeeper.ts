@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { MissingDependencyError, UnreachableError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import { requireBinary } from './binaries.ts';
-import { ManagedProcess } from './managed-process.ts';
+import { ManagedProcess, registerExitCleanup } from './managed-process.ts';
 import { LOOPBACK, freePort, waitUntil } from './ports.ts';
 
 const log = getLogger('mini.zookeeper');
@@ -65,10 +65,12 @@ export class MiniZooKeeper {
   #port = 0;
   #process: ManagedProcess | undefined;
   #ownsDir: boolean;
+  #unregisterCleanup: () => void = () => {};
 
   private constructor(dir: string, ownsDir: boolean) {
     this.dir = dir;
     this.#ownsDir = ownsDir;
+    if (ownsDir) this.#unregisterCleanup = registerExitCleanup(() => rmSync(this.dir, { recursive: true, force: true }));
   }
 
   /** Starts a standalone server and resolves once it answers `ruok` with `imok`. */
@@ -91,7 +93,7 @@ export class MiniZooKeeper {
       await zk.stop();
       throw e;
     }
-    log.info({ connectString: zk.connectString, dir }, 'MiniZooKeeper started');
+    log.debug({ connectString: zk.connectString, dir }, 'MiniZooKeeper started');
     return zk;
   }
 
@@ -124,7 +126,8 @@ export class MiniZooKeeper {
     this.#process = undefined;
     if (proc) await proc.stop();
     if (this.#ownsDir && existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
-    if (proc) log.info({ pid: proc.pid }, 'MiniZooKeeper stopped');
+    this.#unregisterCleanup();
+    if (proc) log.debug({ pid: proc.pid }, 'MiniZooKeeper stopped');
   }
 
   #writeConfig(port: number, extra: Readonly<Record<string, string>>): string {

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getLogger } from '../../lib/log/logger.ts';
 import { MiniKdc } from './mini-kdc.ts';
+import { registerExitCleanup } from './managed-process.ts';
 import { MiniZooKeeper } from './mini-zookeeper.ts';
 import { freePort } from './ports.ts';
 import { writeSiteXml, type SiteProperty } from './site-xml.ts';
@@ -61,6 +62,7 @@ export class PseudoCluster {
   /** The NameNode RPC address written to the conf (the NameNode daemon binds it). */
   readonly namenodeAddress: string;
   #daemons: { name: string; running: RunningDaemon }[] = [];
+  #unregisterCleanup: () => void = () => {};
 
   private constructor(init: {
     dir: string;
@@ -84,6 +86,7 @@ export class PseudoCluster {
   /** Starts the KDC and ZooKeeper, creates principals, keytabs and the conf dir, then the daemons. */
   static async start(opts: PseudoClusterOptions = {}): Promise<PseudoCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'hsec-cluster-'));
+    const unregisterCleanup = registerExitCleanup(() => rmSync(dir, { recursive: true, force: true }));
     let kdc: MiniKdc | undefined;
     let zk: MiniZooKeeper | undefined;
     try {
@@ -113,6 +116,7 @@ export class PseudoCluster {
         bob: { principal: kdc.principal('bob'), password },
         namenodeAddress: `${PSEUDO_HOST}:${await freePort()}`,
       });
+      cluster.#unregisterCleanup = unregisterCleanup;
       cluster.#writeConf();
       await cluster.#startDaemons(opts.daemons ?? []);
       log.info({ dir, realm: kdc.realm }, 'pseudo-cluster ready');
@@ -121,6 +125,7 @@ export class PseudoCluster {
       await zk?.stop();
       await kdc?.stop();
       rmSync(dir, { recursive: true, force: true });
+      unregisterCleanup();
       throw e;
     }
   }
@@ -152,6 +157,7 @@ export class PseudoCluster {
     await this.zk.stop();
     await this.kdc.stop();
     rmSync(this.dir, { recursive: true, force: true });
+    this.#unregisterCleanup();
   }
 
   async #startDaemons(daemons: readonly PseudoClusterDaemon[]): Promise<void> {

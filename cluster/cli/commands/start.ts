@@ -67,16 +67,18 @@ function waitForSignal(): { promise: Promise<Outcome>; dispose(): void } {
   const promise = new Promise<Outcome>((resolve) => {
     onSignal = (sig) => resolve({ reason: `received ${sig}`, exitCode: 0 });
   });
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // `on`, not `once`: while a listener of ours is registered, the fixtures' own signal hook
+  // (cluster/mini/managed-process.ts) leaves the shutdown to us.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   return {
     promise,
     dispose() {
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
       const force = (): void => process.exit(130);
-      process.once('SIGINT', force);
-      process.once('SIGTERM', force);
+      process.on('SIGINT', force);
+      process.on('SIGTERM', force);
     },
   };
 }
