@@ -23,7 +23,7 @@ import type { AcceptorCredential } from './acceptor-credential.ts';
 import { decodeAuthenticatorChecksum, GSS_CHECKSUM_TYPE, GSS_FLAGS } from './authenticator-checksum.ts';
 import { decodeInitialToken, encodeInitialToken, TOK_ID } from './framing.ts';
 import { randomSequenceNumber } from './initiator.ts';
-import { encodeKrbErrorToken, KRB_AP_ERR } from './krb-error-token.ts';
+import { encodeKrbErrorToken, wireErrorCode } from './krb-error-token.ts';
 import { GssSecurityContext } from './security-context.ts';
 
 export enum AcceptorState {
@@ -37,15 +37,6 @@ export interface AcceptorOptions {
   /** Overrides the credential's clock (tests). */
   readonly clock?: Clock;
 }
-
-const KRB_CODE_FOR: Readonly<Partial<Record<string, number>>> = {
-  KRB_CLOCK_SKEW: KRB_AP_ERR.SKEW,
-  KRB_REPLAY: KRB_AP_ERR.REPEAT,
-  KRB_KEYTAB: KRB_AP_ERR.BADKEYVER,
-  KRB_INTEGRITY: KRB_AP_ERR.BAD_INTEGRITY,
-  KRB_EXPIRED: KRB_AP_ERR.TKT_EXPIRED,
-  KRB_NAME: KRB_AP_ERR.BADMATCH,
-};
 
 export class AcceptorContext {
   #state = AcceptorState.AwaitingApReq;
@@ -78,8 +69,7 @@ export class AcceptorContext {
   /** After a failed step: the KRB-ERROR token to send back to the initiator, if any. */
   errorToken(): Buffer | undefined {
     if (!this.#error || !this.#server) return undefined;
-    const code = KRB_CODE_FOR[this.#error.code] ?? KRB_AP_ERR.GENERIC;
-    return encodeKrbErrorToken(code, this.#server, this.#clock.now());
+    return encodeKrbErrorToken(wireErrorCode(this.#error.code), this.#server, this.#clock.now());
   }
 
   /** One GSS_Accept_sec_context call on the initiator's AP-REQ token; returns the AP-REP token or undefined. */

@@ -69,7 +69,7 @@ describe('SASL GSSAPI client <-> server', () => {
       for (const size of [1, 100, 4096, c.rawSendSize]) {
         const msg = randomBytes(size);
         const token = c.wrap(msg);
-        expect(Buffer.from(token).includes(msg.subarray(0, 16))).to.equal(qop === 'auth-int');
+        if (size >= 16) expect(Buffer.from(token).includes(msg.subarray(0, 16))).to.equal(qop === 'auth-int');
         expect(Buffer.from(s.unwrap(token)).equals(msg)).to.equal(true);
         expect(Buffer.from(c.unwrap(s.wrap(msg))).equals(msg)).to.equal(true);
       }
