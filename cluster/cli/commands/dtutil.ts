@@ -18,6 +18,7 @@ import { Credentials } from '../../../security/token/credentials.ts';
 import type { CredentialsFormat } from '../../../security/token/credentials.ts';
 import { readTokenStorageFile, writeTokenStorageFile } from '../../../security/token/credentials-file.ts';
 import { Token } from '../../../security/token/token.ts';
+import type { CliIo } from './fetchdt.ts';
 import { cancelToken, fetchDelegationToken, formatDate, isManaged, printCredentials, renewToken } from '../../namenode/token-tools.ts';
 
 const USAGE = 'hsec dtutil print|get|append|remove|cancel|renew|import [-alias A] [-format java|protobuf] [-renewer R] ARGS...';
@@ -74,7 +75,9 @@ async function readOrEmpty(file: string): Promise<Credentials> {
   return existsSync(file) ? readTokenStorageFile(file) : new Credentials();
 }
 
-export async function runDtutil(confDir: string | undefined, argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+export async function runDtutil(confDir: string | undefined, argv: readonly string[], io: CliIo = {}): Promise<number> {
+  const out = io.out ?? ((s: string) => void process.stdout.write(s));
+  const env = io.env ?? process.env;
   const p = parseDtutilArgs(argv);
   const files = p.args;
   switch (p.sub) {
@@ -92,7 +95,7 @@ export async function runDtutil(confDir: string | undefined, argv: readonly stri
     case 'remove':
     case 'cancel':
     case 'renew':
-      return aliasOperation(p, confDir, out);
+      return aliasOperation(p, confDir, out, env);
     case 'import': {
       const [encoded, file] = files;
       if (!encoded || !file || files.length !== 2) throw usage('import needs a base64 token and one file');
@@ -106,8 +109,8 @@ export async function runDtutil(confDir: string | undefined, argv: readonly stri
       const [url, file] = files;
       const m = url ? /^hdfs:\/\/([^/:]+):(\d+)\/?$/.exec(url) : null;
       if (!m || !file || files.length !== 2) throw usage('get needs hdfs://HOST:PORT and one file');
-      const conf = loadConfiguration({ confDir, overrides: { 'dfs.namenode.rpc-address': `${m[1]}:${m[2]}` } });
-      let token = await fetchDelegationToken(conf, p.renewer ?? '');
+      const conf = loadConfiguration({ confDir, env, overrides: { 'dfs.namenode.rpc-address': `${m[1]}:${m[2]}` } });
+      let token = await fetchDelegationToken(conf, p.renewer ?? '', { env });
       if (p.alias !== undefined) token = token.withService(p.alias);
       const creds = await readOrEmpty(file);
       await writeTokenStorageFile(file, creds.addToken(token.service, token), p.format);
@@ -119,10 +122,10 @@ export async function runDtutil(confDir: string | undefined, argv: readonly stri
 }
 
 /** remove / cancel / renew: act on tokens whose service is the alias, then rewrite each file. */
-async function aliasOperation(p: Parsed, confDir: string | undefined, out: (s: string) => void): Promise<number> {
+async function aliasOperation(p: Parsed, confDir: string | undefined, out: (s: string) => void, env: NodeJS.ProcessEnv): Promise<number> {
   if (p.alias === undefined) throw usage(`${p.sub} needs -alias`);
   if (p.args.length === 0) throw usage(`${p.sub} needs at least one file`);
-  const conf = p.sub === 'remove' ? undefined : loadConfiguration({ confDir });
+  const conf = p.sub === 'remove' ? undefined : loadConfiguration({ confDir, env });
   for (const file of p.args) {
     const creds = await readTokenStorageFile(file);
     const kept = new Credentials();
@@ -130,9 +133,9 @@ async function aliasOperation(p: Parsed, confDir: string | undefined, out: (s: s
     for (const [alias, token] of creds.tokens()) {
       const match = token.service === p.alias;
       if (match && p.sub === 'renew' && isManaged(token)) {
-        out(`Renewed ${token.kind}:${token.service} until ${formatDate(await renewToken(conf!, token))}\n`);
+        out(`Renewed ${token.kind}:${token.service} until ${formatDate(await renewToken(conf!, token, { env }))}\n`);
       } else if (match && p.sub === 'cancel' && isManaged(token)) {
-        await cancelToken(conf!, token);
+        await cancelToken(conf!, token, { env });
         out(`Canceled ${token.kind}:${token.service}\n`);
       }
       if (!match || p.sub === 'renew') kept.addToken(p.sub === 'renew' ? alias : token.service, token);

@@ -34,12 +34,20 @@ export function register(program: Command): void {
     });
 }
 
-export async function runFetchdt(confDir: string | undefined, file: string, opts: FetchdtOptions, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+/** Output sink and environment (KRB5CCNAME, HADOOP_TOKEN_FILE_LOCATION, HADOOP_CONF_DIR); default the process's. */
+export interface CliIo {
+  out?: (s: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function runFetchdt(confDir: string | undefined, file: string, opts: FetchdtOptions, io: CliIo = {}): Promise<number> {
+  const out = io.out ?? ((s: string) => void process.stdout.write(s));
+  const env = io.env ?? process.env;
   const modes = [opts.print, opts.renew, opts.cancel].filter(Boolean).length;
   if (modes > 1) throw new ConfigError('CONFIG_INVALID', 'ERROR: Only specify cancel, renew or print.', { option: 'fetchdt' });
-  const conf = loadConfiguration({ confDir });
+  const conf = loadConfiguration({ confDir, env });
   if (modes === 0) {
-    const token = await fetchDelegationToken(conf, opts.renewer ?? '');
+    const token = await fetchDelegationToken(conf, opts.renewer ?? '', { env });
     await writeTokenStorageFile(file, new Credentials().addToken(token.service, token));
     out(`Fetched token for ${token.service} into ${file}\n`);
     return 0;
@@ -51,10 +59,10 @@ export async function runFetchdt(confDir: string | undefined, file: string, opts
     } else if (!isManaged(token)) {
       out(`Skipping ${token.kind} token for ${token.service}: not a NameNode delegation token\n`);
     } else if (opts.renew) {
-      const until = await renewToken(conf, token);
+      const until = await renewToken(conf, token, { env });
       out(`Renewed token for ${token.service} until: ${new Date(until).toString()}\n`);
     } else {
-      await cancelToken(conf, token);
+      await cancelToken(conf, token, { env });
       out(`Cancelled token for ${token.service}\n`);
     }
   }
