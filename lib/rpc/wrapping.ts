@@ -11,6 +11,7 @@ import { CallId, SaslState } from './constants.ts';
 import { FrameDecoder, type FrameDecoderOptions } from './frame.ts';
 import { parseRequest, parseResponse, parseSaslBody, wrapRequestFrame, wrapResponseFrame } from './ipc-frames.ts';
 import type { SecurityLayer } from './auth-hooks.ts';
+import { concatBytes } from './delimited.ts';
 
 /** Client side: wraps the plaintext framed stream into WRAP frames of at most rawSendSize plaintext bytes. */
 export function wrapClientStream(layer: SecurityLayer, plaintext: Uint8Array): Uint8Array[] {
@@ -22,9 +23,20 @@ export function wrapClientStream(layer: SecurityLayer, plaintext: Uint8Array): U
   return out;
 }
 
-/** Server side: wraps one complete framed response (length prefix included) into one WRAP frame. */
+/**
+ * Server side: wraps one complete framed response (length prefix included) into one WRAP frame,
+ * as Server.wrapWithSasl does. A response larger than the negotiated rawSendSize (the peer's
+ * receive buffer) is split over several WRAP frames instead of exceeding it: Hadoop's client
+ * (SaslRpcClient.WrappedInputStream) reads the unwrapped bytes as one stream, so both forms parse.
+ */
 export function wrapServerResponse(layer: SecurityLayer, framedResponse: Uint8Array): Uint8Array {
-  return wrapResponseFrame(layer.wrap(framedResponse));
+  const size = Math.max(1, layer.rawSendSize);
+  if (framedResponse.length <= size) return wrapResponseFrame(layer.wrap(framedResponse));
+  const parts: Uint8Array[] = [];
+  for (let at = 0; at < framedResponse.length; at += size) {
+    parts.push(wrapResponseFrame(layer.wrap(framedResponse.subarray(at, Math.min(framedResponse.length, at + size)))));
+  }
+  return concatBytes(parts);
 }
 
 /**

@@ -11,3 +11,4 @@ export { AUTH_METHODS, knownAuthMethod } from './auth-method.ts';
 export type { CallContext, MethodHandler, ProtocolHandlers } from '../../../lib/rpc/call-context.ts';
 export type { AuthMethodName } from '../../../lib/rpc/auth-hooks.ts';
 export { delegationTokenAuthority } from './token-authority.ts';
+export { kerberosServer, kerberosClient, type KerberosClientOptions } from './kerberos.ts';
