@@ -106,20 +106,33 @@ public class IpcSaslClient {
     int len = in.readInt();
     byte[] b = new byte[len]; in.readFully(b); return b;
   }
-  /** Next plaintext response frame payload (unwrapping when a layer is active). */
+  /**
+   * Next plaintext response frame payload. With a security layer the plaintext is one stream across
+   * WRAP packets (as Hadoop's SaslRpcClient.WrappedInputStream reads it): refill until enough bytes.
+   */
   byte[] readFrame() throws IOException {
     if (!wrap) return readRawFrame();
-    while (unwrapped.available() == 0) {
-      List<byte[]> parts = split(readRawFrame());
-      Map<Integer, List<Object>> h = parse(parts.get(0));
-      if ((int) (long) (Long) first(h, 1) != -33) throw new IOException("Server sent non-wrapped response");
-      Map<Integer, List<Object>> s = parse(parts.get(1));
-      if ((long) (Long) first(s, 2) != 5) throw new IOException("expected WRAP");
-      byte[] tok = (byte[]) first(s, 3);
-      unwrapped = new ByteArrayInputStream(sasl.unwrap(tok, 0, tok.length));
+    byte[] len = readPlain(4);
+    int n = ((len[0] & 0xFF) << 24) | ((len[1] & 0xFF) << 16) | ((len[2] & 0xFF) << 8) | (len[3] & 0xFF);
+    return readPlain(n);
+  }
+  byte[] readPlain(int n) throws IOException {
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    while (o.size() < n) {
+      if (unwrapped.available() == 0) {
+        List<byte[]> parts = split(readRawFrame());
+        Map<Integer, List<Object>> h = parse(parts.get(0));
+        if ((int) (long) (Long) first(h, 1) != -33) throw new IOException("Server sent non-wrapped response");
+        Map<Integer, List<Object>> s = parse(parts.get(1));
+        if ((long) (Long) first(s, 2) != 5) throw new IOException("expected WRAP");
+        byte[] tok = (byte[]) first(s, 3);
+        unwrapped = new ByteArrayInputStream(sasl.unwrap(tok, 0, tok.length));
+      }
+      byte[] buf = new byte[Math.min(n - o.size(), unwrapped.available())];
+      int got = unwrapped.read(buf, 0, buf.length);
+      o.write(buf, 0, got);
     }
-    DataInputStream d = new DataInputStream(unwrapped);
-    int len = d.readInt(); byte[] b = new byte[len]; d.readFully(b); return b;
+    return o.toByteArray();
   }
   void send(byte[] plainFrames) throws IOException {
     if (!wrap) { out.write(plainFrames); out.flush(); return; }
