@@ -6,6 +6,10 @@
  * protobuf messages are hand-encoded (field numbers from Hadoop's RpcHeader.proto,
  * IpcConnectionContext.proto, ProtobufRpcEngine2.proto). Written for hsec's tests; not Hadoop code.
  *
+ * KERBEROS: pass `krb:<principal>` and the keytab path instead of the token identifier and password;
+ * the JDK's GSSAPI then runs inside Subject.doAs after a JAAS Krb5LoginModule keytab login (as
+ * UserGroupInformation.loginUserFromKeytab does), with java.security.krb5.conf from the JVM options.
+ *
  * Usage: IpcSaslClient <host> <port> <protocol> <qop-list> <identifier-b64> <password-b64> <payload-bytes>
  * Prints QOP=..., WHOAMI=<json>, ECHO=OK|MISMATCH, or ERROR=<class>: <message> and exits 0 / 2.
  */
@@ -15,6 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.*;
 import javax.security.auth.callback.*;
 import javax.security.sasl.*;
+import javax.security.auth.Subject;
+import javax.security.auth.login.AppConfigurationEntry;
+import javax.security.auth.login.LoginContext;
+import java.security.PrivilegedExceptionAction;
 
 public class IpcSaslClient {
   // ---- protobuf encoding ----
@@ -152,7 +160,33 @@ public class IpcSaslClient {
     }
   }
 
+  static Subject keytabLogin(String principal, String keytab) throws Exception {
+    javax.security.auth.login.Configuration conf = new javax.security.auth.login.Configuration() {
+      @Override
+      public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
+        Map<String, String> o = new HashMap<>();
+        o.put("useKeyTab", "true"); o.put("keyTab", keytab); o.put("principal", principal);
+        o.put("storeKey", "true"); o.put("doNotPrompt", "true"); o.put("isInitiator", "true"); o.put("refreshKrb5Config", "true");
+        return new AppConfigurationEntry[] {
+          new AppConfigurationEntry("com.sun.security.auth.module.Krb5LoginModule", AppConfigurationEntry.LoginModuleControlFlag.REQUIRED, o)
+        };
+      }
+    };
+    Subject subject = new Subject();
+    new LoginContext("hsec", subject, null, conf).login();
+    return subject;
+  }
+
   public static void main(String[] a) throws Exception {
+    if (a[4].startsWith("krb:")) {
+      Subject subject = keytabLogin(a[4].substring(4), a[5]);
+      Subject.doAs(subject, (PrivilegedExceptionAction<Void>) () -> { run(a); return null; });
+    } else {
+      run(a);
+    }
+  }
+
+  static void run(String[] a) throws Exception {
     String host = a[0]; int port = Integer.parseInt(a[1]); String protocol = a[2]; String qop = a[3];
     String ident = a[4]; String pass = a[5]; int payloadSize = Integer.parseInt(a[6]);
     try (Socket s = new Socket(host, port)) {
@@ -170,12 +204,14 @@ public class IpcSaslClient {
         byte[] token = (byte[]) first(m, 3);
         switch (state) {
           case 1: { // NEGOTIATE: pick TOKEN
+            boolean krb = ident.startsWith("krb:");
+            String wantMethod = krb ? "KERBEROS" : "TOKEN", wantMech = krb ? "GSSAPI" : "DIGEST-MD5";
             Map<Integer, List<Object>> chosen = null;
             for (Object o : m.getOrDefault(4, List.of())) {
               Map<Integer, List<Object>> au = parse((byte[]) o);
-              if ("TOKEN".equals(str(au, 1)) && "DIGEST-MD5".equals(str(au, 2))) { chosen = au; break; }
+              if (wantMethod.equals(str(au, 1)) && wantMech.equals(str(au, 2))) { chosen = au; break; }
             }
-            if (chosen == null) throw new IOException("server offers no TOKEN auth");
+            if (chosen == null) throw new IOException("server offers no " + wantMethod + " auth");
             Map<String, String> props = new HashMap<>();
             props.put(Sasl.QOP, qop);
             props.put(Sasl.SERVER_AUTH, "true");
@@ -186,10 +222,11 @@ public class IpcSaslClient {
                 else if (x instanceof RealmCallback) ((RealmCallback) x).setText(((RealmCallback) x).getDefaultText());
               }
             };
-            c.sasl = Sasl.createSaslClient(new String[] {"DIGEST-MD5"}, null, str(chosen, 3), str(chosen, 4), props, cb);
-            byte[] resp = c.sasl.evaluateChallenge((byte[]) first(chosen, 5));
+            c.sasl = Sasl.createSaslClient(new String[] {wantMech}, null, str(chosen, 3), str(chosen, 4), props, krb ? null : cb);
+            byte[] initial = (byte[]) first(chosen, 5);
+            byte[] resp = c.sasl.evaluateChallenge(initial != null ? initial : new byte[0]);
             Map<String, Object> auth = new HashMap<>();
-            auth.put("method", "TOKEN"); auth.put("mechanism", "DIGEST-MD5"); auth.put("protocol", str(chosen, 3)); auth.put("serverId", str(chosen, 4));
+            auth.put("method", wantMethod); auth.put("mechanism", wantMech); auth.put("protocol", str(chosen, 3)); auth.put("serverId", str(chosen, 4));
             c.out.write(frame(SASL_HEADER, saslMessage(2, resp, auth)));
             c.out.flush();
             break;
@@ -216,6 +253,11 @@ public class IpcSaslClient {
       byte[] clientId = new byte[16];
       new Random().nextBytes(clientId);
       ByteArrayOutputStream ctx = new ByteArrayOutputStream();
+      if (ident.startsWith("krb:")) {
+        ByteArrayOutputStream ui = new ByteArrayOutputStream();
+        fString(ui, 1, ident.substring(4));
+        fBytes(ctx, 2, ui.toByteArray());
+      }
       fString(ctx, 3, protocol);
       byte[] payload = new byte[payloadSize];
       for (int i = 0; i < payloadSize; i++) payload[i] = (byte) (i * 31 + 7);
