@@ -14,6 +14,8 @@ import { join, resolve } from 'node:path';
 import { MissingDependencyError, UnreachableError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import { requireBinary } from './binaries.ts';
+import { writeJaasConfig } from './jaas.ts';
+import type { MiniKdc } from './mini-kdc.ts';
 import { ManagedProcess, registerExitCleanup } from './managed-process.ts';
 import { LOOPBACK, freePort, waitUntil } from './ports.ts';
 
@@ -35,7 +37,17 @@ export interface MiniZooKeeperOptions {
   readonly jvmOptions?: readonly string[];
   /** How long to wait for `imok`, in ms (default 60000: a cold JVM on a busy 2-core box is slow). */
   readonly startTimeoutMs?: number;
+  /**
+   * Kerberos (SASL GSSAPI) client authentication: the server logs in as `zookeeper/localhost`
+   * from a keytab the KDC exports, and SASLAuthenticationProvider is enabled so `sasl:` ACLs work.
+   * With `requireClientAuth`, sessions that do not authenticate are closed (ZooKeeper 3.8's
+   * `sessionRequireClientSASLAuth`).
+   */
+  readonly kerberos?: { readonly kdc: MiniKdc; readonly requireClientAuth?: boolean };
 }
+
+/** The ZooKeeper server principal clients expect for a server reached as `localhost`. */
+export const ZOOKEEPER_SERVICE = 'zookeeper/localhost';
 
 /** True when the Debian zookeeper jars are installed. */
 export function zookeeperInstalled(): boolean {
@@ -88,7 +100,8 @@ export class MiniZooKeeper {
     mkdirSync(join(dir, 'data'), { recursive: true });
     const zk = new MiniZooKeeper(dir, ownsDir);
     try {
-      await zk.#launch(java, opts);
+      const launchOpts = opts.kerberos ? await zk.#kerberize(opts, opts.kerberos) : opts;
+      await zk.#launch(java, launchOpts);
     } catch (e) {
       await zk.stop();
       throw e;
@@ -128,6 +141,23 @@ export class MiniZooKeeper {
     if (this.#ownsDir && existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
     this.#unregisterCleanup();
     if (proc) log.debug({ pid: proc.pid }, 'MiniZooKeeper stopped');
+  }
+
+  /** Exports the server keytab, writes the JAAS `Server` section, and adds the SASL settings. */
+  async #kerberize(opts: MiniZooKeeperOptions, krb: NonNullable<MiniZooKeeperOptions['kerberos']>): Promise<MiniZooKeeperOptions> {
+    const keytab = join(this.dir, 'zookeeper.keytab');
+    await krb.kdc.createKeytab(keytab, ZOOKEEPER_SERVICE);
+    const jaas = join(this.dir, 'jaas.conf');
+    writeJaasConfig(jaas, [{ section: 'Server', principal: krb.kdc.principal(ZOOKEEPER_SERVICE), keytab }]);
+    return {
+      ...opts,
+      config: {
+        'authProvider.1': 'org.apache.zookeeper.server.auth.SASLAuthenticationProvider',
+        ...(krb.requireClientAuth ? { sessionRequireClientSASLAuth: 'true' } : {}),
+        ...opts.config,
+      },
+      jvmOptions: [...krb.kdc.javaOptions(), `-Djava.security.auth.login.config=${jaas}`, ...(opts.jvmOptions ?? [])],
+    };
   }
 
   #writeConfig(port: number, extra: Readonly<Record<string, string>>): string {

@@ -41,13 +41,17 @@ export function useMiniKdc(opts: MiniKdcOptions = {}): KdcFixture {
   };
 }
 
-export function useMiniZooKeeper(opts: MiniZooKeeperOptions = {}): ZooKeeperFixture {
+/**
+ * `opts` may be a function, called in the `before` hook: e.g. `() => ({ kerberos: { kdc: realm.kdc } })`
+ * with a `useMiniKdc()` declared earlier in the same describe (its hook runs first).
+ */
+export function useMiniZooKeeper(opts: MiniZooKeeperOptions | (() => MiniZooKeeperOptions) = {}): ZooKeeperFixture {
   let zk: MiniZooKeeper | undefined;
   before(async function () {
     this.timeout(90_000);
     requireBinariesOrSkip(this, 'java');
     if (!zookeeperInstalled()) skipOrFail(this, `missing ${ZOOKEEPER_JAR} (Debian: apt-get install zookeeper; or run \`npm run setup\`)`);
-    zk = await MiniZooKeeper.start(opts);
+    zk = await MiniZooKeeper.start(typeof opts === 'function' ? opts() : opts);
   });
   after(async function () {
     this.timeout(30_000);

@@ -1,21 +1,25 @@
 /**
  * MiniZooKeeper against real clients: the four-letter words it whitelists answer, ZooKeeper's own
  * Java client (org.apache.zookeeper.ZooKeeperMain from the Debian package) connects on the
- * advertised port and writes and reads a znode, and stop() leaves no JVM or temp dir behind.
+ * advertised port and writes and reads a znode, a Kerberos-enabled server authenticates a keytab
+ * client (SASL GSSAPI against the MiniKdc) whose `sasl:` ACL keeps anonymous clients out, and
+ * stop() leaves no JVM or temp dir behind.
  */
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { requireBinary, runProgram } from '../../../cluster/mini/binaries.ts';
 import { pidAlive } from '../../../cluster/mini/managed-process.ts';
-import { MiniZooKeeper, ZOOKEEPER_JAR, zookeeperInstalled } from '../../../cluster/mini/mini-zookeeper.ts';
-import { useMiniZooKeeper } from '../../support/fixtures.ts';
+import { join } from 'node:path';
+import { writeJaasConfig } from '../../../cluster/mini/jaas.ts';
+import { MiniZooKeeper, ZOOKEEPER_JAR, ZOOKEEPER_SERVICE, zookeeperInstalled } from '../../../cluster/mini/mini-zookeeper.ts';
+import { useMiniKdc, useMiniZooKeeper } from '../../support/fixtures.ts';
 import { requireBinariesOrSkip, skipOrFail } from '../../support/binaries.ts';
 
-/** Runs one zkCli command through ZooKeeper's own Java client. */
-async function zkCli(connectString: string, ...command: string[]): Promise<string> {
+/** Runs one zkCli command through ZooKeeper's own Java client (JVM options e.g. for a JAAS login). */
+async function zkCli(connectString: string, command: string[], jvmOptions: string[] = []): Promise<string> {
   const res = await runProgram(
     requireBinary('java'),
-    ['-Xmx128m', '-cp', ZOOKEEPER_JAR, 'org.apache.zookeeper.ZooKeeperMain', '-server', connectString, ...command],
+    ['-Xmx128m', ...jvmOptions, '-cp', ZOOKEEPER_JAR, 'org.apache.zookeeper.ZooKeeperMain', '-server', connectString, ...command],
     { timeoutMs: 60_000 },
   );
   return res.stdout + res.stderr;
@@ -38,12 +42,58 @@ describe('MiniZooKeeper (real ZooKeeper server)', function () {
 
   it("accepts ZooKeeper's Java client, which creates and reads back a znode", async function () {
     this.timeout(120_000);
-    const created = await zkCli(fixture.zk.connectString, 'create', '/hsec-mini-test', 'hello-hsec');
+    const created = await zkCli(fixture.zk.connectString, ['create', '/hsec-mini-test', 'hello-hsec']);
     expect(created).to.include('Created /hsec-mini-test');
-    const read = await zkCli(fixture.zk.connectString, 'get', '/hsec-mini-test');
+    const read = await zkCli(fixture.zk.connectString, ['get', '/hsec-mini-test']);
     expect(read).to.include('hello-hsec');
     const stat = await fixture.zk.fourLetterWord('stat');
     expect(stat).to.match(/^Node count: \d+$/m);
+  });
+});
+
+describe('MiniZooKeeper with Kerberos (SASL GSSAPI) clients', function () {
+  this.timeout(120_000);
+  const realm = useMiniKdc();
+  const fixture = useMiniZooKeeper(() => ({ kerberos: { kdc: realm.kdc } }));
+  let aliceJvm: string[];
+
+  before(async function () {
+    const keytab = join(realm.kdc.dir, 'alice.keytab');
+    await realm.kdc.createKeytab(keytab, 'alice');
+    const jaas = join(realm.kdc.dir, 'client.jaas');
+    writeJaasConfig(jaas, [{ section: 'Client', principal: realm.kdc.principal('alice'), keytab, storeKey: false }]);
+    aliceJvm = [...realm.kdc.javaOptions(), `-Djava.security.auth.login.config=${jaas}`];
+  });
+
+  it('authenticates a Kerberos client, whose sasl ACL then keeps anonymous clients out', async function () {
+    expect(await realm.kdc.hasPrincipal(ZOOKEEPER_SERVICE)).to.equal(true);
+    const created = await zkCli(fixture.zk.connectString, ['create', '/alice-only', 'for-alice', 'sasl:alice@EXAMPLE.TEST:cdrwa'], aliceJvm);
+    expect(created).to.include('SaslAuthenticated');
+    expect(created).to.include('Created /alice-only');
+    expect(await zkCli(fixture.zk.connectString, ['get', '/alice-only'], aliceJvm)).to.include('for-alice');
+    const anonymous = await zkCli(fixture.zk.connectString, ['get', '/alice-only']);
+    expect(anonymous).to.include('Insufficient permission');
+    expect(anonymous).to.not.include('for-alice');
+  });
+});
+
+describe('MiniZooKeeper requiring Kerberos client authentication', function () {
+  this.timeout(120_000);
+  const realm = useMiniKdc();
+  const fixture = useMiniZooKeeper(() => ({ kerberos: { kdc: realm.kdc, requireClientAuth: true } }));
+
+  it('closes sessions that do not authenticate, and serves those that do', async function () {
+    const anonymous = await zkCli(fixture.zk.connectString, ['create', '/anon', 'x']);
+    expect(anonymous).to.include('Session closed because client failed to authenticate');
+    expect(anonymous).to.not.include('Created /anon');
+    expect(readFileSync(fixture.zk.logPath, 'utf8')).to.include('does not match with any of the expected authentication scheme [sasl]');
+
+    const keytab = join(realm.kdc.dir, 'carol.keytab');
+    await realm.kdc.createKeytab(keytab, 'carol');
+    const jaas = join(realm.kdc.dir, 'carol.jaas');
+    writeJaasConfig(jaas, [{ section: 'Client', principal: realm.kdc.principal('carol'), keytab, storeKey: false }]);
+    const carol = await zkCli(fixture.zk.connectString, ['create', '/carol', 'x'], [...realm.kdc.javaOptions(), `-Djava.security.auth.login.config=${jaas}`]);
+    expect(carol).to.include('Created /carol');
   });
 });
 
