@@ -5,9 +5,10 @@
  * 3.2.3: find the service key for (server, etype, kvno) in the acceptor credential, decrypt the
  * ticket (usage 2) and the authenticator (usage 11), check that the names match, that the
  * authenticator time is within the allowed skew, that the ticket is current, and that the
- * authenticator is not a replay; then read the 0x8003 GSS checksum. The AP-REP carries a fresh
- * acceptor subkey of the initiator subkey's etype and our own random sequence number, which is
- * what MIT and the JDK acceptors send for RFC 4121 enctypes. A rejection is also offered as a
+ * authenticator is not a replay; then read the 0x8003 GSS checksum. The AP-REP carries our own random
+ * sequence number and, by default, a fresh acceptor subkey of the initiator subkey's etype (what
+ * MIT's acceptor sends; the JDK's sends none unless sun.security.krb5.acceptor.subkey=true, and
+ * `acceptorSubkey: false` does the same). MIT and JDK initiators accept both. A rejection is also offered as a
  * KRB-ERROR token (`errorToken`) for transports that can carry it.
  */
 import { KerberosError } from '../../../lib/errors/index.ts';
@@ -36,12 +37,19 @@ export interface AcceptorOptions {
   readonly credential: AcceptorCredential;
   /** Overrides the credential's clock (tests). */
   readonly clock?: Clock;
+  /**
+   * Send a fresh acceptor subkey in the AP-REP (default true, as MIT does; RFC 4121 recommends it).
+   * false behaves like the JDK acceptor (sun.security.krb5.acceptor.subkey=false, what a stock
+   * Hadoop NameNode sends): tokens then use the initiator's subkey.
+   */
+  readonly acceptorSubkey?: boolean;
 }
 
 export class AcceptorContext {
   #state = AcceptorState.AwaitingApReq;
   readonly #cred: AcceptorCredential;
   readonly #clock: Clock;
+  readonly #sendSubkey: boolean;
   #established: GssSecurityContext | undefined;
   #server: Principal | undefined;
   #error: KerberosError | undefined;
@@ -49,6 +57,7 @@ export class AcceptorContext {
   constructor(opts: AcceptorOptions) {
     this.#cred = opts.credential;
     this.#clock = opts.clock ?? opts.credential.clock;
+    this.#sendSubkey = opts.acceptorSubkey ?? true;
   }
 
   get state(): AcceptorState {
@@ -138,12 +147,12 @@ export class AcceptorContext {
       this.#state = AcceptorState.Established;
       return undefined;
     }
-    const acceptorSubkey: EncryptionKey = randomKey((auth.subkey ?? ticket.key).etype);
+    const acceptorSubkey: EncryptionKey | undefined = this.#sendSubkey ? randomKey((auth.subkey ?? ticket.key).etype) : undefined;
     const mySeq = randomSequenceNumber();
-    const part = encodeEncApRepPart({ ctime: auth.ctime, cusec: auth.cusec, subkey: acceptorSubkey, seqNumber: mySeq });
+    const part = encodeEncApRepPart({ ctime: auth.ctime, cusec: auth.cusec, ...(acceptorSubkey ? { subkey: acceptorSubkey } : {}), seqNumber: mySeq });
     const profile = getProfile(ticket.key.etype);
     const apRep = encodeApRep({ encPart: { etype: profile.etype, cipher: profile.encrypt(ticket.key.value, KEY_USAGE.AP_REP_ENC_PART, part) } });
-    this.#established = new GssSecurityContext({ ...base, acceptorSubkey, sendSeq: mySeq });
+    this.#established = new GssSecurityContext({ ...base, ...(acceptorSubkey ? { acceptorSubkey } : {}), sendSeq: mySeq });
     this.#state = AcceptorState.Established;
     return encodeInitialToken({ tokenId: TOK_ID.AP_REP, body: apRep });
   }

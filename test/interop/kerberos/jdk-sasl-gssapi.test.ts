@@ -105,6 +105,18 @@ describe('interop: SASL GSSAPI with the JDK over the MIT KDC', function () {
     }
   }
 
+  it('JDK GssKrb5Client -> hsec server without an acceptor subkey (as a stock NameNode), auth-conf', async () => {
+    const kdc = realm.kdc;
+    const client = peer(['--role', 'client', '--principal', kdc.principal('alice'), '--keytab', aliceKeytab,
+      '--protocol', 'nn', '--server-name', 'localhost', '--qop', 'auth-conf']);
+    const server = new GssapiServer({ credential: AcceptorCredential.fromKeytab(nnKeytab), protocol: 'nn', qop: ['auth-conf'], acceptorSubkey: false });
+    await saslServerVsPeer(server, client);
+    client.send('I');
+    const props = info(await client.expect('I'));
+    expect(props.qop).to.equal('auth-conf');
+    await exchange(server.securityLayer(), client, Number(props.rawsendsize));
+  });
+
   it('no common QOP with the JDK server (it offers auth-int only) is SASL_NO_COMMON_QOP naming both lists', async () => {
     const kdc = realm.kdc;
     const server = peer(['--role', 'server', '--principal', kdc.principal('nn/localhost'), '--keytab', nnKeytab,

@@ -36,6 +36,8 @@ export interface GssapiServerOptions extends SaslOptions {
   /** Our cap on the send buffer (javax.security.sasl.sendmaxbuffer); default the client's max. */
   readonly sendMaxBuffer?: number;
   readonly clock?: Clock;
+  /** Send an acceptor subkey in the AP-REP (default true; false = what the JDK/Hadoop server does). */
+  readonly acceptorSubkey?: boolean;
 }
 
 export enum State {
@@ -59,7 +61,11 @@ export class GssapiServer implements SaslServer {
   constructor(opts: GssapiServerOptions) {
     this.#opts = opts;
     this.#qops = opts.qop && opts.qop.length > 0 ? opts.qop : ['auth'];
-    this.#acceptor = new AcceptorContext({ credential: opts.credential, ...(opts.clock ? { clock: opts.clock } : {}) });
+    this.#acceptor = new AcceptorContext({
+      credential: opts.credential,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.acceptorSubkey !== undefined ? { acceptorSubkey: opts.acceptorSubkey } : {}),
+    });
   }
 
   get state(): State {
