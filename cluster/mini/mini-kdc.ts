@@ -66,6 +66,14 @@ export class MiniKdc {
     if (!/^[A-Z0-9][A-Z0-9.-]*$/.test(realm)) {
       throw new ConfigError('CONFIG_INVALID', `realm ${realm} is not a valid upper-case realm name`, { realm });
     }
+    for (const [option, value, min] of [
+      ['maxTicketLifeSeconds', opts.maxTicketLifeSeconds, 1],
+      ['maxRenewableLifeSeconds', opts.maxRenewableLifeSeconds, 0],
+    ] as const) {
+      if (value !== undefined && (!Number.isInteger(value) || value < min)) {
+        throw new ConfigError('CONFIG_INVALID', `MiniKdc ${option} must be a whole number of seconds >= ${min} (got ${value})`, { option });
+      }
+    }
     const ownsDir = opts.dir === undefined;
     const dir = resolve(opts.dir ?? mkdtempSync(join(tmpdir(), 'hsec-kdc-')));
     mkdirSync(join(dir, 'rcache'), { recursive: true, mode: 0o700 });
