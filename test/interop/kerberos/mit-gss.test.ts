@@ -125,6 +125,17 @@ describe('interop: GSS-API Kerberos with MIT libgssapi_krb5 (kerberos npm packag
     });
   }
 
+  it('our KRB-ERROR token for a skewed authenticator is understood by the MIT initiator', async () => {
+    const client = await kerberos.initializeClient('m17@localhost', { mechOID: kerberos.GSS_MECH_OID_KRB5 });
+    const apReq = unb64(await client.step(''));
+    const skewed = AcceptorCredential.fromKeytab(join(dir, 'm17.keytab'), { clock: { now: () => Date.now() - 900_000 } });
+    const acc = new AcceptorContext({ credential: skewed });
+    expect(() => acc.step(apReq)).to.throw().with.property('code', 'KRB_CLOCK_SKEW');
+    const err = await client.step(b64(acc.errorToken()!)).then(() => undefined, (e: Error) => e);
+    expect(err, 'MIT accepted a KRB-ERROR token').to.be.instanceOf(Error);
+    expect(err!.message).to.match(/skew/i);
+  });
+
   it('a replayed MIT AP-REQ is KRB_REPLAY at the hsec acceptor', async () => {
     const client = await kerberos.initializeClient('m18@localhost', { mechOID: kerberos.GSS_MECH_OID_KRB5 });
     const apReq = unb64(await client.step(''));
