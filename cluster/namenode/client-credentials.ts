@@ -3,14 +3,17 @@
  * does: tokens from the file named by HADOOP_TOKEN_FILE_LOCATION (TOKEN auth, no ticket needed),
  * and Kerberos from the credential cache (KRB5CCNAME or the default) when
  * hadoop.security.authentication=kerberos. The GSSAPI client takes its service ticket from a
- * ServiceTicketSource: a Kerberos login when one is supplied, else the ccache's own service
- * tickets (`ccacheTicketSource`). A missing or expired ticket is a KerberosError naming `hsec kinit`.
+ * ServiceTicketSource: by default a ticket-cache KerberosLogin (TGS exchange with the cached TGT,
+ * security/kerberos/login), or one the caller supplies (`ccacheTicketSource` uses only service
+ * tickets already in the cache). A missing or expired ticket is a KerberosError naming `hsec kinit`.
  */
 import { KerberosError } from '../../lib/errors/index.ts';
 import type { Configuration } from '../../lib/config/index.ts';
 import { findTgt, findTicket, readCcache, resolveCcacheName } from '../../security/kerberos/ccache/index.ts';
 import { principalToString } from '../../security/kerberos/types.ts';
 import type { Credential } from '../../security/kerberos/types.ts';
+import { loadKrb5Config } from '../../security/kerberos/config/krb5-conf.ts';
+import { loginFromCcache } from '../../security/kerberos/login/index.ts';
 import { createSaslClient } from '../../security/sasl/index.ts';
 import '../../security/sasl/mechanisms/gssapi/index.ts';
 import type { ServiceTicketSource } from '../../security/sasl/mechanisms/gssapi/index.ts';
@@ -110,5 +113,14 @@ export async function clientCredentials(conf: Configuration, options: ClientLogi
     if (options.requireKerberos || tokens.length === 0) throw e;
     return creds; // a token file alone authenticates with TOKEN
   }
-  return { ...creds, kerberos: kerberosClientCredentials(principal, options.ticketSource ?? ccacheTicketSource(path), conf) };
+  return { ...creds, kerberos: kerberosClientCredentials(principal, options.ticketSource ?? (await ccacheLogin(path, env)), conf) };
+}
+
+/** A ticket-cache login that gets service tickets from the KDC with the cached TGT. */
+async function ccacheLogin(path: string, env: NodeJS.ProcessEnv): Promise<ServiceTicketSource> {
+  try {
+    return await loginFromCcache(`FILE:${path}`, { conf: loadKrb5Config(undefined, env), autoRefresh: false });
+  } catch (e) {
+    throw new KerberosError('KRB_NO_CREDENTIALS', `Cannot log in from the ticket cache ${path}: ${(e as Error).message}; run hsec kinit <principal>`, { ccache: path }, { cause: e });
+  }
 }

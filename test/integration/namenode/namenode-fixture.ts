@@ -31,14 +31,14 @@ export function nnConf(kdc: MiniKdc, dir: string, keytab: string, protection: st
   });
 }
 
-/** Creates `user` with a password, kinits into its own ccache and gets a ticket for nn/localhost. */
-export async function loginUser(kdc: MiniKdc, dir: string, user: string): Promise<string> {
+/** Creates `user` with a password, kinits into its own ccache and (by default) gets a ticket for nn/localhost with kvno. */
+export async function loginUser(kdc: MiniKdc, dir: string, user: string, opts: { serviceTicket?: boolean } = {}): Promise<string> {
   const password = `pw-${user}-secret`;
   if (!(await kdc.hasPrincipal(user))) await kdc.addPrincipal(user, { password });
   const ccache = join(dir, `cc-${user.replace(/\W/g, '_')}`);
   const env = kdc.env(ccache);
   await kinit(env, [kdc.principal(user)], `${password}\n`);
-  await kvno(env, `nn/localhost@${kdc.realm}`);
+  if (opts.serviceTicket !== false) await kvno(env, `nn/localhost@${kdc.realm}`);
   return ccache;
 }
 

@@ -10,7 +10,7 @@ import { runFetchdt } from '../../../cluster/cli/commands/fetchdt.ts';
 import { readTokenStorageFile } from '../../../security/token/credentials-file.ts';
 import { DelegationTokenIdentifier } from '../../../security/token/delegation-token-identifier.ts';
 import { requireBinariesOrSkip, skipOrFail } from '../../support/binaries.ts';
-import { kinit, kvno } from '../../support/krb5-clients.ts';
+import { kinit } from '../../support/krb5-clients.ts';
 
 describe('namenode in the pseudo-cluster (hsec start)', function () {
   this.timeout(180_000);
@@ -28,7 +28,6 @@ describe('namenode in the pseudo-cluster (hsec start)', function () {
     const ccache = join(c.dir, 'cc-alice');
     const env = { ...c.kdc.env(ccache), HADOOP_CONF_DIR: c.confDir };
     await kinit(env, ['-kt', c.alice.keytab, c.alice.principal]);
-    await kvno(env, `nn/localhost@${c.kdc.realm}`);
     const file = join(c.dir, 'alice.token');
     const lines: string[] = [];
     expect(await runFetchdt(undefined, file, { renewer: 'alice' }, { env, out: (s) => void lines.push(s) })).to.equal(0);
