@@ -268,6 +268,11 @@ export class ClientConnection {
   /** Queues a plaintext frame; with a security layer, frames of one tick are wrapped together. */
   #send(frame: Uint8Array): void {
     if (!this.#layer) {
+      // Frames written in one tick leave in one segment (the socket runs with TCP_NODELAY).
+      if (this.#socket.writableCorked === 0) {
+        this.#socket.cork();
+        process.nextTick(() => this.#socket.uncork());
+      }
       this.#socket.write(frame);
       return;
     }

@@ -361,6 +361,11 @@ export class ServerConnection {
   #write(frame: Uint8Array): void {
     if (this.#state === ServerConnState.CLOSED) return;
     const bytes = this.#layer && this.#state !== ServerConnState.SASL ? wrapServerResponse(this.#layer, frame) : frame;
+    // Responses completed in one tick leave in one segment (TCP_NODELAY is on).
+    if (this.#socket.writableCorked === 0) {
+      this.#socket.cork();
+      process.nextTick(() => this.#socket.uncork());
+    }
     this.#socket.write(bytes);
   }
 
