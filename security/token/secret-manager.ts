@@ -148,7 +148,10 @@ export class DelegationTokenSecretManager {
     this.#running = true;
     await this.tick();
     if (schedule) {
-      this.#timer = setInterval(() => void this.tick(), Math.min(5000, this.keyUpdateInterval));
+      // Like Hadoop's ExpiredTokenRemover, a failed roll or scan is logged and retried on the next poll.
+      this.#timer = setInterval(() => {
+        this.tick().catch((err: unknown) => log.error({ err: (err as Error).message }, 'delegation token key roll / expired-token scan failed'));
+      }, Math.min(5000, this.keyUpdateInterval));
       this.#timer.unref();
     }
   }
