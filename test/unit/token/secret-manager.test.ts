@@ -9,6 +9,7 @@ import { DelegationTokenSecretManager } from '../../../security/token/secret-man
 import { Token } from '../../../security/token/token.ts';
 import { DelegationTokenIdentifier } from '../../../security/token/delegation-token-identifier.ts';
 import { FileTokenStore } from '../../../security/token/store/file-token-store.ts';
+import { MemoryTokenStore } from '../../../security/token/store/token-store.ts';
 import { ACCESS_CONTROL_CLASS, INVALID_TOKEN_CLASS } from '../../../security/token/token-errors.ts';
 
 const HOUR = 3_600_000;
@@ -208,6 +209,34 @@ describe('token/DelegationTokenSecretManager (AbstractDelegationTokenSecretManag
     expect(c.identifier.sequenceNumber).to.equal(3);
     expect(await sm2.renewToken(a.token, 'alice')).to.equal(clock.now() + DAY);
     await sm2.stop();
+  });
+
+  it('a persisted token whose master key is gone is loaded as expired and dropped by the first scan', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryTokenStore();
+    const sm = await started(clock, { store });
+    const { token, identifier } = await sm.createToken({ owner: 'alice@EXAMPLE.COM', renewer: 'alice' });
+    await sm.stop();
+    await store.removeKey(identifier.masterKeyId);
+    const sm2 = await started(clock, { store });
+    expect(catchSync(() => sm2.retrievePassword(token.identifier)).code).to.equal('TOKEN_UNKNOWN');
+    expect((await store.load()).tokens).to.have.length(0);
+    expect(sm2.currentKeyId).to.equal(4);
+    expect((await sm2.createToken({ owner: 'bob@EXAMPLE.COM', renewer: '' })).identifier.sequenceNumber).to.equal(2);
+    await sm2.stop();
+  });
+
+  it('the background poll rolls keys on its own (real timer, short interval)', async () => {
+    const sm = new DelegationTokenSecretManager({ keyUpdateInterval: 40, tokenMaxLifetime: 1000, tokenRenewInterval: 500 });
+    await sm.start();
+    try {
+      const first = sm.currentKeyId;
+      const deadline = Date.now() + 5000;
+      while (sm.currentKeyId < first + 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(sm.currentKeyId).to.be.at.least(first + 2);
+    } finally {
+      await sm.stop();
+    }
   });
 
   it('a corrupted store file is a clear error, not an empty store', async () => {
