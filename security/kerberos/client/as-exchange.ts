@@ -89,7 +89,9 @@ export async function requestInitialTicket(opts: AsRequestOptions): Promise<AsRe
     if (answer.kind === 'error') {
       const code = answer.error.errorCode;
       if (state === State.INITIAL && code === KRB_ERROR_CODE.KDC_ERR_PREAUTH_REQUIRED) {
-        etypeInfo = etypeInfoFrom(decodeMethodData(answer.error.eData ?? Buffer.alloc(0)));
+        const methods = answer.error.eData?.length ? decodeMethodData(answer.error.eData) : [];
+        requireEncTimestamp(opts, methods, etypes, kdc);
+        etypeInfo = etypeInfoFrom(methods);
         usedKey = clientKey(opts, etypeInfo, etypes, kdc);
         padata = [encTimestamp(usedKey, clock.now())];
         state = State.PREAUTH;
@@ -141,6 +143,19 @@ function buildBody(opts: AsRequestOptions, server: Principal, etypes: number[], 
     nonce: randomInt(0, 0x7fffffff),
     etypes,
   };
+}
+
+/**
+ * MIT lists PA-ENC-TIMESTAMP (and ETYPE-INFO2) only when the principal has a key of an etype we
+ * offered; without it encrypted-timestamp pre-authentication cannot succeed.
+ */
+function requireEncTimestamp(opts: AsRequestOptions, methods: PaData[], offered: number[], kdc: string): void {
+  if (methods.length === 0 || methods.some((m) => m.type === PA_TYPE.ENC_TIMESTAMP)) return;
+  throw new KerberosError(
+    'KRB_ENCTYPE_UNSUPPORTED',
+    `KDC ${kdc} offers no encrypted-timestamp pre-authentication for ${principalToString(opts.client)} with the etypes we offered [${offered.join(', ')}] (it lists PA types [${methods.map((m) => m.type).join(', ')}]): the principal has no key of those enctypes. Give it an AES key of an offered type (kadmin cpw -e) or adjust default_tkt_enctypes`,
+    { kdc, principal: principalToString(opts.client), requested: offered.map(String), paTypes: methods.map((m) => String(m.type)) },
+  );
 }
 
 function etypeInfoFrom(methodData: PaData[]): EtypeInfo2Entry[] {

@@ -129,6 +129,22 @@ describe('kerberos/client: AS exchange against MIT krb5kdc', function () {
     expect(r.kdc).to.equal(`${kdc.address}/tcp`);
   });
 
+  it('reports no common enctype as KRB_ENCTYPE_UNSUPPORTED listing what we offered', async () => {
+    await kdc.kadmin('addprinc -e aes128-cts-hmac-sha1-96:normal -pw pw onlyaes128');
+    const e = await expectCode(
+      requestInitialTicket({ client: parsePrincipal(kdc.principal('onlyaes128')), secret: { password: 'pw' }, conf, etypes: [18, 20] }),
+      'KRB_ENCTYPE_UNSUPPORTED',
+    );
+    expect(e.message).to.contain('KDC_ERR_ETYPE_NOSUPP').and.contain('18 (aes256-cts-hmac-sha1-96)').and.contain('20 (aes256-cts-hmac-sha384-192)');
+    // With pre-auth required MIT leaves PA-ENC-TIMESTAMP out of METHOD-DATA instead.
+    await kdc.kadmin('addprinc -e aes128-cts-hmac-sha1-96:normal -pw pw +requires_preauth onlyaes128p');
+    const p = await expectCode(
+      requestInitialTicket({ client: parsePrincipal(kdc.principal('onlyaes128p')), secret: { password: 'pw' }, conf, etypes: [18, 20] }),
+      'KRB_ENCTYPE_UNSUPPORTED',
+    );
+    expect(p.message).to.contain('onlyaes128p@EXAMPLE.TEST').and.contain('[18, 20]');
+  });
+
   it('reports clock skew with the skew measured from the KDC time', async () => {
     await kdc.kadmin('addprinc -pw pw +requires_preauth skewed');
     const clock = new ManualClock(Date.now() + 3600_000);

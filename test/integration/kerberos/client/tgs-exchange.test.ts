@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KerberosError } from '../../../../lib/errors/index.ts';
+import { ManualClock } from '../../../../lib/time/clock.ts';
 import { MiniKdc } from '../../../../cluster/mini/mini-kdc.ts';
 import { loadKrb5Config, type Krb5Config } from '../../../../security/kerberos/config/index.ts';
 import { readKeytabSync } from '../../../../security/kerberos/keytab/index.ts';
@@ -60,6 +61,19 @@ describe('kerberos/client: TGS exchange and renewal against MIT krb5kdc', functi
       expect(e).to.be.instanceOf(KerberosError);
       expect((e as KerberosError).code).to.equal('KRB_PRINCIPAL_UNKNOWN');
       expect((e as Error).message).to.contain('nosuch/localhost@EXAMPLE.TEST').and.contain('KDC_ERR_S_PRINCIPAL_UNKNOWN');
+    }
+  });
+
+  it('reports a TGS request from a skewed clock as KRB_CLOCK_SKEW with the measured skew', async () => {
+    const { credential: tgt } = await requestInitialTicket({ client: parsePrincipal(kdc.principal('alice')), secret: { password: 'alice-pw' }, conf });
+    const clock = new ManualClock(Date.now() - 900_000);
+    try {
+      await requestServiceTicket({ tgt, conf, clock }, parsePrincipal(kdc.principal('svc18/localhost')));
+      expect.fail('should have thrown');
+    } catch (e) {
+      expect((e as KerberosError).code, (e as Error).message).to.equal('KRB_CLOCK_SKEW');
+      expect((e as KerberosError).details.skewMs as number).to.be.within(895_000, 905_000);
+      expect((e as Error).message).to.contain('KRB_AP_ERR_SKEW').and.match(/\+9\d\d s/);
     }
   });
 
