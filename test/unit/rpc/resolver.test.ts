@@ -52,3 +52,18 @@ describe('security/resolver: registry keyed by hadoop.security.saslproperties.re
     expect(r.getServerProperties('127.0.0.1').qop).to.deep.equal(['auth']);
   });
 });
+
+describe('security/sasl/rpc: options from Configuration', () => {
+  it('reads Hadoop keys with their defaults and overrides', async () => {
+    const { rpcServerOptionsFromConfig, rpcClientOptionsFromConfig } = await import('../../../security/sasl/rpc/config.ts');
+    const conf = new Configuration().set('hadoop.security.authentication', 'kerberos').set('hadoop.rpc.protection', 'privacy').set('ipc.maximum.response.length', '0').set('ipc.ping.interval', '5s');
+    const s = rpcServerOptionsFromConfig(conf);
+    expect(s.authentication).to.equal('kerberos');
+    expect(s.maxDataLength).to.equal(128 * 1024 * 1024);
+    expect(s.resolver!.getServerProperties('1.2.3.4').qop).to.deep.equal(['auth-conf']);
+    const c = rpcClientOptionsFromConfig(conf);
+    expect(c).to.include({ tokenServiceUseIp: true, pingIntervalMs: 5000, connectTimeoutMs: 20000, maxIdleMs: 10000, maxResponseLength: Number.MAX_SAFE_INTEGER });
+    expect(rpcClientOptionsFromConfig(new Configuration().set('ipc.client.ping', 'false')).pingIntervalMs).to.equal(0);
+    expect(rpcServerOptionsFromConfig(new Configuration()).authentication).to.equal('simple');
+  });
+});

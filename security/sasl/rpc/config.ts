@@ -1,0 +1,35 @@
+/**
+ * RPC options from a (frozen) Configuration, with Hadoop's keys: hadoop.security.authentication,
+ * hadoop.rpc.protection + hadoop.security.saslproperties.resolver.class (through the resolver
+ * registry), hadoop.security.token.service.use_ip, ipc.maximum.data.length,
+ * ipc.maximum.response.length (0 = unlimited), ipc.ping.interval / ipc.client.ping,
+ * ipc.client.connect.timeout and ipc.client.connection.maxidletime. Daemons and the CLI call these
+ * once at start and pass the result to RpcServer / RpcClient.
+ */
+import type { Configuration } from '../../../lib/config/index.ts';
+import { createSaslPropertiesResolver } from '../../resolver/registry.ts';
+import type { RpcClientOptions } from './rpc-client.ts';
+import type { RpcServerOptions } from './rpc-server.ts';
+
+/** Server options from configuration; add tokenAuthority, kerberos, authorizers yourself. */
+export function rpcServerOptionsFromConfig(conf: Configuration): RpcServerOptions {
+  const authentication = conf.get('hadoop.security.authentication', 'simple').trim().toLowerCase() === 'kerberos' ? 'kerberos' : 'simple';
+  return {
+    authentication,
+    resolver: createSaslPropertiesResolver(conf),
+    maxDataLength: conf.getInt('ipc.maximum.data.length'),
+  };
+}
+
+/** Client options from configuration. */
+export function rpcClientOptionsFromConfig(conf: Configuration): RpcClientOptions {
+  const maxResponse = conf.getInt('ipc.maximum.response.length');
+  return {
+    resolver: createSaslPropertiesResolver(conf),
+    tokenServiceUseIp: conf.getBoolean('hadoop.security.token.service.use_ip'),
+    maxResponseLength: maxResponse > 0 ? maxResponse : Number.MAX_SAFE_INTEGER,
+    pingIntervalMs: conf.getBoolean('ipc.client.ping') ? conf.getTimeDuration('ipc.ping.interval', 'ms') : 0,
+    connectTimeoutMs: conf.getTimeDuration('ipc.client.connect.timeout', 'ms'),
+    maxIdleMs: conf.getTimeDuration('ipc.client.connection.maxidletime', 'ms'),
+  };
+}
