@@ -59,19 +59,25 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<number | n
 describe('hsec start (npm start)', function () {
   this.timeout(180_000);
   let child: ChildProcess | undefined;
+  let lastBanner = '';
 
   before(function () {
     requireBinariesOrSkip(this, 'krb5kdc', 'kdb5_util', 'kadmin.local', 'kinit', 'klist', 'java');
   });
 
-  afterEach(function () {
-    // Safety net if an assertion failed before the SIGTERM step: stop the whole group by pid.
-    if (child?.pid !== undefined && child.exitCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+  afterEach(async function () {
+    // Safety net if an assertion failed before the SIGTERM step: ask hsec to stop (it stops its
+    // KDC and ZooKeeper, which run in their own process groups), then SIGKILL what is left.
+    if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const hsecPid = /hsec pid\s+(\d+)/.exec(lastBanner)?.[1];
+    if (hsecPid) {
+      process.kill(Number(hsecPid), 'SIGTERM');
+      await waitForExit(child, 20_000).catch(() => undefined);
+    }
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
     }
   });
 
@@ -79,6 +85,7 @@ describe('hsec start (npm start)', function () {
   async function startHsec(stderr: { text: string }): Promise<string> {
     child = spawn('npx', ['tsx', 'bin/hsec.ts', 'start'], { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const banner = await waitForOutput(child, BANNER_END, 120_000, stderr);
+    lastBanner = banner;
     expect(banner).to.include(READY_LINE);
     return banner;
   }
