@@ -8,6 +8,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ManualClock } from '../../../../lib/time/clock.ts';
 import { MiniKdc } from '../../../../cluster/mini/mini-kdc.ts';
 import { loadKrb5Config, type Krb5Config } from '../../../../security/kerberos/config/index.ts';
 import { getProfile, KEY_USAGE } from '../../../../security/kerberos/crypto/index.ts';
@@ -50,7 +51,7 @@ describe('kerberos/login: logins against MIT krb5kdc', function () {
     await kdc?.stop();
   });
 
-  it('keytab login: publishes hsec:kerberos:login, caches service tickets, refreshes on demand', async () => {
+  it('keytab login: publishes hsec:kerberos:login, caches service tickets, refreshes explicitly', async () => {
     const logins = record<LoginEvent>('hsec:kerberos:login');
     const relogins = record<ReloginEvent>('hsec:kerberos:relogin');
     const login = await loginFromKeytab(kdc.principal('app/localhost'), join(dir, 'app.keytab'), { conf });
@@ -78,6 +79,28 @@ describe('kerberos/login: logins against MIT krb5kdc', function () {
     }
     const closed = await login.getServiceTicket('svc/localhost').catch((e: Error) => e);
     expect(closed).to.be.instanceOf(Error).with.property('code', 'KRB_NO_CREDENTIALS');
+  });
+
+  it('refreshes an expired TGT on demand when a ticket is asked for (injected clock)', async () => {
+    const clock = new ManualClock(Date.now());
+    const relogins = record<ReloginEvent>('hsec:kerberos:relogin');
+    const login = await loginFromKeytab('app/localhost', join(dir, 'app.keytab'), { conf, clock, lifetimeMs: 60_000, autoRefresh: false });
+    try {
+      expect(login.expiresAt - clock.now()).to.be.within(50_000, 61_000);
+      const first = login.tgt;
+      const st1 = await login.getServiceTicket('svc/localhost');
+      clock.advance(30_000);
+      expect(await login.getServiceTicket('svc/localhost')).to.equal(st1);
+      clock.advance(31_000);
+      const st2 = await login.getServiceTicket('svc/localhost');
+      expect(relogins.events.map((e) => [e.reason, e.ok])).to.deep.equal([['on-demand', true]]);
+      expect(login.tgt.ticket.equals(first.ticket)).to.equal(false);
+      expect(st2).to.not.equal(st1);
+      expect(openWithKeytab(st2, svcKeytab).cname.components).to.deep.equal(['app', 'localhost']);
+    } finally {
+      login.close();
+      relogins.stop();
+    }
   });
 
   it('password login renews its renewable TGT instead of keeping the password', async () => {
