@@ -6,7 +6,7 @@
  * security layer, outgoing frames written in one tick are coalesced and wrapped in pieces of at
  * most rawSendSize bytes; incoming frames must all be WRAP (hadoop-wire.md 6.7).
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { HsecError, ProtocolError, UnreachableError } from '../errors/index.ts';
 import type { ClientAuthenticator, ClientAuthResult, SecurityLayer } from './auth-hooks.ts';
 import { CallId, DEFAULT_MAX_DATA_LENGTH, DEFAULT_PING_INTERVAL_MS, RpcStatus } from './constants.ts';
@@ -17,6 +17,7 @@ import type { RpcResponseHeader } from './messages.ts';
 import { encodePreamble } from './preamble.ts';
 import { remoteToError } from './remote-exception.ts';
 import { Unwrapper, wrapClientStream } from './wrapping.ts';
+import { openSocket } from '../net/connect.ts';
 
 export interface ClientConnectionOptions {
   host: string;
@@ -318,23 +319,4 @@ export class ClientConnection {
     for (const [id, p] of this.#pending) this.#settle(id, p, undefined, err);
     for (const hook of this.#onCloseHooks) hook(this);
   }
-}
-
-function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host, port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new UnreachableError('UNREACHABLE', `Could not connect to ${host}:${port} within ${timeoutMs} ms (ipc.client.connect.timeout)`, { remoteAddress: `${host}:${port}` }));
-    }, timeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-    socket.once('error', (err) => {
-      clearTimeout(timer);
-      reject(new UnreachableError('UNREACHABLE', `Could not connect to IPC server ${host}:${port}: ${err.message}`, { remoteAddress: `${host}:${port}` }, { cause: err }));
-    });
-  });
 }
