@@ -91,7 +91,13 @@ export function toDer(block: Asn): Buffer {
 export function parseDer(bytes: Uint8Array, what: string): Asn {
   if (bytes.length === 0) throw badFormat(what, 'empty input');
   if (bytes.length > MAX_DER_BYTES) throw badFormat(what, `${bytes.length} bytes exceeds the ${MAX_DER_BYTES}-byte limit`);
-  const r = asn1js.fromBER(bytes, { maxDepth: 32, maxNodes: 20000, maxContentLength: MAX_DER_BYTES });
+  let r: asn1js.FromBerResult;
+  try {
+    r = asn1js.fromBER(bytes, { maxDepth: 32, maxNodes: 20000, maxContentLength: MAX_DER_BYTES });
+  } catch (e) {
+    // asn1js converts some universal types eagerly (times, UniversalString) and throws on bad content.
+    throw badFormat(what, `undecodable DER (${(e as Error).message})`);
+  }
   if (r.offset === -1) throw badFormat(what, r.result.error || 'undecodable DER');
   if (r.offset !== bytes.length) throw badFormat(what, `${bytes.length - r.offset} trailing bytes after the value`);
   return r.result as Asn;
