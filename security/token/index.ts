@@ -1,0 +1,23 @@
+/**
+ * Hadoop tokens: Token and its encodings, token identifiers (delegation), Credentials / HDTS files,
+ * master keys and HMAC passwords, the delegation-token secret manager and its stores. See
+ * docs/tokens.md.
+ */
+export { Token, TOKEN_FIELD_MAX_LEN, type TokenProtoObject } from './token.ts';
+export { registerIdentifierCodec, identifierCodecFor, trackingId, type TokenIdentifier, type TokenIdentifierCodec, type TokenUser } from './token-identifier.ts';
+export {
+  DelegationTokenIdentifier, DELEGATION_TOKEN_KINDS, HDFS_DELEGATION_KIND, firstComponentShortName,
+  type DelegationTokenFields, type ShortNameFn,
+} from './delegation-token-identifier.ts';
+export { Credentials, type CredentialsFormat } from './credentials.ts';
+export { readTokenStorageFile, writeTokenStorageFile, writeFileAtomic0600 } from './credentials-file.ts';
+export { DelegationKey } from './keys/delegation-key.ts';
+export { KeyRing, type RollResult } from './keys/key-ring.ts';
+export { createPassword, generateSecret, passwordsEqual, cryptoRandom, DEFAULT_HMAC_ALGORITHM, DEFAULT_KEY_LENGTH_BITS, type RandomSource } from './keys/hmac.ts';
+export {
+  DelegationTokenSecretManager, SECRET_MANAGER_DEFAULTS,
+  type SecretManagerOptions, type IssueRequest, type IssuedToken,
+} from './secret-manager.ts';
+export { MemoryTokenStore, type TokenStore, type TokenStoreSnapshot, type StoredToken } from './store/token-store.ts';
+export { FileTokenStore } from './store/file-token-store.ts';
+export { invalidToken, accessDenied, hadoopExceptionClass, INVALID_TOKEN_CLASS, ACCESS_CONTROL_CLASS, type InvalidTokenCode } from './token-errors.ts';
