@@ -22,6 +22,8 @@ export interface RealmLayout {
   readonly enctypes: readonly string[];
   readonly maxTicketLifeSeconds: number;
   readonly maxRenewableLifeSeconds: number;
+  /** New principals get +requires_preauth (kdc.conf default_principal_flags = +preauth). */
+  readonly requirePreauth?: boolean;
 }
 
 export const paths = (dir: string) => ({
@@ -59,6 +61,7 @@ export function renderKdcConf(l: RealmLayout): string {
     `    max_renewable_life = ${l.maxRenewableLifeSeconds}s`,
     `    master_key_type = ${l.enctypes[0]}`,
     `    supported_enctypes = ${enctypes}`,
+    ...(l.requirePreauth ? ['    default_principal_flags = +preauth'] : []),
     '  }',
     '',
     '[logging]',

@@ -30,6 +30,11 @@ export interface MiniKdcOptions {
   readonly dir?: string;
   /** Enctypes to issue keys for, strongest first (default: the two AES-SHA1 and two AES-SHA2). */
   readonly enctypes?: readonly string[];
+  /**
+   * New principals require pre-authentication (+requires_preauth), as production KDCs do
+   * (default false: MIT's default, which some tests rely on to see a bare AS exchange).
+   */
+  readonly requirePreauth?: boolean;
   /** How long to wait for the KDC to accept connections, in ms (default 15000). */
   readonly startTimeoutMs?: number;
 }
@@ -84,6 +89,7 @@ export class MiniKdc {
       enctypes: opts.enctypes ?? DEFAULT_ENCTYPES,
       maxTicketLifeSeconds: opts.maxTicketLifeSeconds ?? 86_400,
       maxRenewableLifeSeconds: opts.maxRenewableLifeSeconds ?? 604_800,
+      requirePreauth: opts.requirePreauth ?? false,
     };
     const kdc = new MiniKdc({ ...base, port: 0 }, ownsDir);
     try {

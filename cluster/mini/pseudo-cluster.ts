@@ -90,7 +90,12 @@ export class PseudoCluster {
     let kdc: MiniKdc | undefined;
     let zk: MiniZooKeeper | undefined;
     try {
-      kdc = await MiniKdc.start({ realm: opts.realm, maxTicketLifeSeconds: opts.maxTicketLifeSeconds, dir: mkdir(dir, 'kdc') });
+      kdc = await MiniKdc.start({
+        realm: opts.realm,
+        maxTicketLifeSeconds: opts.maxTicketLifeSeconds,
+        requirePreauth: true, // as production KDCs do
+        dir: mkdir(dir, 'kdc'),
+      });
       zk = await MiniZooKeeper.start({ dir: mkdir(dir, 'zookeeper') });
       const keytabs = mkdir(dir, 'keytabs');
       const service = async (short: 'nn' | 'dn' | 'HTTP', file: string): Promise<ServiceIdentity> => {

@@ -129,6 +129,29 @@ describe('MiniKdc with a 60-second maximum ticket life', function () {
   });
 });
 
+describe('MiniKdc requiring pre-authentication', function () {
+  const realm = useMiniKdc({ requirePreauth: true });
+
+  it('creates principals with REQUIRES_PRE_AUTH, which kinit still logs in', async function () {
+    requireBinariesOrSkip(this, 'kinit', 'klist');
+    await realm.kdc.addPrincipal('dave', { password: 'dave-pw' });
+    expect(await realm.kdc.kadmin('getprinc dave')).to.match(/^Attributes: .*REQUIRES_PRE_AUTH/m);
+    const trace = join(realm.kdc.dir, 'dave.trace');
+    await kinit({ ...realm.kdc.env(), KRB5_TRACE: trace }, ['dave'], 'dave-pw\n');
+    expect(readFileSync(trace, 'utf8')).to.include('Preauth module encrypted_timestamp');
+  });
+
+  it('leaves pre-authentication off by default', async function () {
+    const plain = await MiniKdc.start();
+    try {
+      await plain.addPrincipal('erin');
+      expect(await plain.kadmin('getprinc erin')).to.not.include('REQUIRES_PRE_AUTH');
+    } finally {
+      await plain.stop();
+    }
+  });
+});
+
 describe('MiniKdc lifecycle', function () {
   before(function () {
     requireBinariesOrSkip(this, 'krb5kdc', 'kdb5_util', 'kadmin.local');
