@@ -8,6 +8,7 @@ import { decodeLayerMessage, encodeLayerMessage, LAYER_BIT, maskToQops, qopsToMa
 import { GssapiClient, ClientState, GssapiServer, ServerState } from '../../../../security/sasl/mechanisms/gssapi/index.ts';
 import type { Qop, SaslClient, SaslServer } from '../../../../security/sasl/mechanism.ts';
 import { ManualClock } from '../../../../lib/time/clock.ts';
+import { InitiatorContext } from '../../../../security/kerberos/gss/initiator.ts';
 import { issueTicket, nn } from '../../kerberos/gss/ticket-fixture.ts';
 
 function parties(clientQop: Qop[], serverQop: Qop[], extra: { authorizationId?: string; maxBuffer?: number } = {}) {
@@ -144,5 +145,60 @@ describe('SASL GSSAPI diagnostics events', () => {
       'failure:server:SASL_AUTH_FAILED',
     ]);
     expect(seen[3]!.msg.user).to.equal('alice@EXAMPLE.TEST');
+  });
+});
+
+describe('SASL GSSAPI state transitions', () => {
+  it('client: Initial -> AwaitApRep -> AwaitLayerOffer (answers an empty S0 with empty) -> Complete', async () => {
+    const { client, server } = parties(['auth-int'], ['auth-int']);
+    const c = client as GssapiClient;
+    const s = server as GssapiServer;
+    expect(c.state).to.equal(ClientState.Initial);
+    const apReq = (await c.step(undefined))!;
+    expect(c.state).to.equal(ClientState.AwaitApRep);
+    expect(s.state).to.equal(ServerState.AwaitApReq);
+    const apRep = (await s.step(apReq))!;
+    expect(s.state).to.equal(ServerState.AwaitEmpty);
+    expect((await c.step(apRep))!.length).to.equal(0);
+    expect(c.state).to.equal(ClientState.AwaitLayerOffer);
+    expect((await c.step(new Uint8Array(0)))!.length).to.equal(0);
+    expect(c.state).to.equal(ClientState.AwaitLayerOffer);
+    const offer = (await s.step(new Uint8Array(0)))!;
+    expect(s.state).to.equal(ServerState.AwaitLayerChoice);
+    await s.step((await c.step(offer))!);
+    expect(c.state).to.equal(ClientState.Complete);
+    expect(s.state).to.equal(ServerState.Complete);
+  });
+
+  it('server: data where RFC 4752 expects an empty response is SASL_BAD_RESPONSE and fails the exchange', async () => {
+    const { client, server } = parties(['auth'], ['auth']);
+    await server.step((await client.step(undefined))!);
+    await server.step(Buffer.from([1])).then(() => expect.fail('accepted'), (e) => expect(e.code).to.equal('SASL_BAD_RESPONSE'));
+    expect((server as GssapiServer).state).to.equal(ServerState.Failed);
+  });
+
+  it('client: a garbage AP-REP fails with a typed error and the client is Failed', async () => {
+    const { client } = parties(['auth'], ['auth']);
+    await client.step(undefined);
+    await client.step(Buffer.from('not a token')).then(() => expect.fail('accepted'), (e) => expect(e.code).to.equal('GSS_DEFECTIVE_TOKEN'));
+    expect((client as GssapiClient).state).to.equal(ClientState.Failed);
+  });
+
+  it('a layer choice the server did not offer is SASL_NO_COMMON_QOP at the server', async () => {
+    const clock = new ManualClock();
+    const service: ServiceKey = { principal: nn, kvno: 2, key: randomKey(17) };
+    const server = new GssapiServer({ credential: new AcceptorCredential([service], { clock }), qop: ['auth-conf'] });
+    // a hand-driven initiator that answers with a layer the server never offered
+    const ini = new InitiatorContext({ credential: issueTicket(service, clock), clock });
+    ini.step((await server.step(ini.step()!))!);
+    const offer = decodeLayerMessage(ini.context.unwrap((await server.step(new Uint8Array(0)))!).data, 'server');
+    expect(maskToQops(offer.layers)).to.deep.equal(['auth-conf']);
+    const forged = ini.context.wrap(encodeLayerMessage({ layers: LAYER_BIT.NONE, maxBuffer: 0, authorizationId: '' }), false);
+    await server.step(forged).then(() => expect.fail('accepted'), (e) => expect(e.code).to.equal('SASL_NO_COMMON_QOP'));
+    expect(server.state).to.equal(ServerState.Failed);
+  });
+
+  it('without a ticket or a ticket source the client cannot be built', () => {
+    expect(() => new GssapiClient({ protocol: 'nn', serverName: 'localhost' })).to.throw().with.property('code', 'SASL_STATE');
   });
 });
