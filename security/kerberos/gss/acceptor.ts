@@ -101,6 +101,9 @@ export class AcceptorContext {
       throw new KerberosError('GSS_DEFECTIVE_TOKEN', `Expected an AP-REQ token (01 00), got TOK_ID 0x${token.tokenId.toString(16)}`, {});
     }
     const apReq = decodeApReq(token.body);
+    if (apReq.apOptions & AP_OPTIONS.USE_SESSION_KEY) {
+      throw new KerberosError('KRB_BAD_FORMAT', 'AP-REQ asks for user-to-user authentication (ap-option use-session-key), which hsec does not support', {});
+    }
     const server: Principal = { name: apReq.ticket.sname, realm: apReq.ticket.realm };
     this.#server = server;
     const serverName = principalToString(server);

@@ -99,6 +99,14 @@ for (const etype of supportedEtypes) {
       expect(() => acc.unwrap(ini.wrap(Buffer.from('y'), true))).to.throw().with.nested.property('details.kind', 'gap');
     });
 
+    it('contexts without any subkey use the ticket session key (RFC 4121 section 2)', () => {
+      const sessionKey = randomKey(etype);
+      const base = { initiatorName: alice, acceptorName: nn, sessionKey, flags: ALL, endTime: 0 };
+      const ini = new GssSecurityContext({ ...base, role: 'initiator', sendSeq: 5, recvSeq: 5 });
+      const t = ini.wrap(Buffer.from('plain'), false);
+      expect(openWrapToken({ profile, key: sessionKey.value }, t).plaintext.toString()).to.equal('plain');
+    });
+
     it('contexts without an acceptor subkey use the initiator subkey in both directions', () => {
       const sessionKey = randomKey(etype);
       const isub = randomKey(etype);
