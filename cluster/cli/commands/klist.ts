@@ -1,5 +1,5 @@
 /**
- * `hsec klist`: lists a FILE credential cache like MIT `klist -f -e` (klist.c): the cache name,
+ * `hsec klist`: lists a FILE credential cache in the layout of MIT `klist -f -e` (klist.c): the cache name,
  * the default principal, then each ticket's start and end times, service principal, renew-until,
  * flags (MIT's letters) and the session-key and ticket enctypes. Config entries are skipped.
  * Exits non-zero with the typed error's message when there is no cache.
@@ -24,10 +24,10 @@ export function register(program: Command): void {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** MIT's short local date-time, e.g. 11/22/2026 07:40:05. */
+/** MIT klist's local date-time in the C locale (strftime "%x %X"), e.g. 11/22/26 07:40:05. */
 export function formatTime(ms: number): string {
   const d = new Date(ms);
-  return `${pad(d.getMonth() + 1)}/${pad(d.getDate())}/${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return `${pad(d.getMonth() + 1)}/${pad(d.getDate())}/${pad(d.getFullYear() % 100)} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 function etypeName(etype: number): string {
@@ -46,8 +46,10 @@ function describe(c: Credential): string {
     /* an undecodable ticket is still listed */
   }
   const lines = [`${formatTime(c.startTime || c.authTime)}  ${formatTime(c.endTime)}  ${principalToString(c.server)}`];
-  if (c.renewTill) lines.push(`\trenew until ${formatTime(c.renewTill)}`);
-  lines.push(`\tFlags: ${ticketFlagLetters(c.flags)}, Etype (skey, tkt): ${etypeName(c.sessionKey.etype)}, ${ticketEtype}`);
+  // klist.c show_credential with -f -e: "renew until" and "Flags" share a line, then the etypes.
+  const flags = `Flags: ${ticketFlagLetters(c.flags)}`;
+  lines.push(c.renewTill ? `\trenew until ${formatTime(c.renewTill)}, ${flags}` : `\t${flags}`);
+  lines.push(`\tEtype (skey, tkt): ${etypeName(c.sessionKey.etype)}, ${ticketEtype} `);
   return lines.join('\n');
 }
 
@@ -59,7 +61,7 @@ export function runKlist(opts: { cache?: string }, env: NodeJS.ProcessEnv = proc
     `Ticket cache: FILE:${path}`,
     `Default principal: ${principalToString(cc.defaultPrincipal)}`,
     '',
-    'Valid starting       Expires              Service principal',
+    'Valid starting     Expires            Service principal',
     ...tickets(cc).map(describe),
   ];
   return out.join('\n') + '\n';

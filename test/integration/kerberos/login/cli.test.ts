@@ -43,7 +43,7 @@ describe('hsec kinit / klist / kdestroy with MIT krb5', function () {
     const ours = hsec(['klist'], env);
     expect(ours.status, ours.stderr).to.equal(0);
     expect(ours.stdout).to.contain('Default principal: cli/localhost@EXAMPLE.TEST').and.contain('svc/localhost@EXAMPLE.TEST');
-    expect(ours.stdout).to.match(/Flags: F?R?I?A?.*Etype \(skey, tkt\): aes/);
+    expect(ours.stdout).to.match(/Flags: \w+\n\tEtype \(skey, tkt\): aes/);
   });
 
   it('MIT kinit, then hsec klist reads the cache (times, flags, enctypes)', () => {
@@ -52,11 +52,10 @@ describe('hsec kinit / klist / kdestroy with MIT krb5', function () {
     execFileSync('kinit', ['-f', '-r', '2h', '-k', '-t', keytab, 'cli/localhost@EXAMPLE.TEST'], { env });
     const ours = hsec(['klist', '-c', `FILE:${cc}`], env);
     expect(ours.status, ours.stderr).to.equal(0);
-    const mit = execFileSync('klist', ['-f'], { env, encoding: 'utf8' });
-    const mitFlags = /Flags: (\w+)/.exec(mit)![1];
-    expect(ours.stdout).to.contain(`Flags: ${mitFlags},`);
+    // Same layout as MIT klist -f -e (the C locale), line for line.
+    const mit = execFileSync('klist', ['-f', '-e'], { env: { ...env, LC_ALL: 'C' }, encoding: 'utf8' });
+    expect(ours.stdout.trimEnd()).to.equal(mit.trimEnd());
     expect(ours.stdout).to.contain('renew until');
-    expect(ours.stdout).to.match(/\d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d {2}\d\d\/\d\d\/\d{4} \d\d:\d\d:\d\d {2}krbtgt\/EXAMPLE\.TEST@EXAMPLE\.TEST/);
   });
 
   it('reads the password from stdin, renews with -R, and kdestroy removes the cache', () => {
