@@ -1,14 +1,15 @@
 /**
  * `hsec start` end to end, as `npm start` runs it: spawn `npx tsx bin/hsec.ts start`, wait
- * (bounded) for the ready banner, use the printed krb5.conf and keytab with MIT's kinit (and the
- * printed throwaway password), check the conf dir, then SIGTERM and check that the KDC and
- * ZooKeeper processes are gone and the temp dir is removed.
+ * (bounded) for the ready banner, use the printed krb5.conf and keytabs with MIT's kinit and with
+ * `bin/hsec kinit` (and the printed throwaway password), check the conf dir, then SIGTERM and
+ * check that the KDC and ZooKeeper processes are gone and the temp dir is removed.
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProgram } from '../../../cluster/mini/binaries.ts';
 import { pidAlive } from '../../../cluster/mini/managed-process.ts';
 import { BANNER_END, READY_LINE } from '../../../cluster/cli/commands/start.ts';
 import { requireBinariesOrSkip } from '../../support/binaries.ts';
@@ -110,6 +111,11 @@ describe('hsec start (npm start)', function () {
     expect(await klist(env)).to.include('Default principal: alice@EXAMPLE.TEST');
     await kinit(env, ['bob'], `${bobPassword}\n`);
     expect(await klist(env)).to.include('Default principal: bob@EXAMPLE.TEST');
+
+    // hsec's own Kerberos client (bin/hsec kinit) against the same realm; MIT klist reads its cache.
+    const hsecKinit = await runProgram(join(REPO, 'bin', 'hsec'), ['kinit', '-k', '-t', aliceKeytab, 'alice'], { env, timeoutMs: 60_000 });
+    expect(hsecKinit.code, hsecKinit.stderr).to.equal(0);
+    expect(await klist(env)).to.include('Default principal: alice@EXAMPLE.TEST');
 
     const nnKeytab = field(banner, /nn\/localhost@EXAMPLE\.TEST\s+(\S+)/);
     await kinit(env, ['-kt', nnKeytab, 'nn/localhost']);
