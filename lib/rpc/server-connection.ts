@@ -12,13 +12,14 @@ import { AccessControlError, HsecError, ProtocolError } from '../errors/index.ts
 import type { Logger } from '../log/logger.ts';
 import type { AuthMethodName, SecurityLayer, ServerAuthenticator, ServerAuthResult } from './auth-hooks.ts';
 import type { CallContext, ProtocolHandlers } from './call-context.ts';
-import { AuthProtocol, CallId, RPC_VERSION, RpcErrorCode, RpcKind, RpcOp, SaslState, type RpcErrorCodeValue } from './constants.ts';
+import { AuthProtocol, CallId, RPC_ERROR_CODE_NAMES, RPC_VERSION, RpcErrorCode, RpcKind, RpcOp, SaslState, type RpcErrorCodeValue } from './constants.ts';
 import { splitFrame, FrameDecoder } from './frame.ts';
 import { errorResponseFrame, parseRequest, parseSaslBody, saslResponseFrame, successResponseFrame } from './ipc-frames.ts';
 import { decodeConnectionContext, decodeRequestHeaderProto, type IpcConnectionContext, type RpcRequestHeader } from './messages.ts';
 import { decodePreamble, HTTP_ON_RPC_PORT_RESPONSE, looksLikeHttp, PREAMBLE_LENGTH } from './preamble.ts';
 import { errorToRemote, JavaException, trueCause } from './remote-exception.ts';
 import { Unwrapper, wrapServerResponse } from './wrapping.ts';
+import { publishConnection, publishConnectionFailed } from './events.ts';
 
 export enum ServerConnState {
   PREAMBLE = 'PREAMBLE',
@@ -255,6 +256,7 @@ export class ServerConnection {
     this.#user = user;
     this.#state = ServerConnState.READY;
     clearTimeout(this.#handshakeTimer);
+    publishConnection({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, ...user, authMethod: this.#auth!.authMethod, qop: this.#auth!.qop, protocol: this.#context?.protocol });
   }
 
   /** Server.processConnectionContext: who the calls run as (hadoop-wire.md 6.8, 11.2). */
@@ -384,6 +386,8 @@ export class ServerConnection {
       }
     }
     this.#log(what, err);
+    const e = err as { code?: string; message?: string };
+    publishConnectionFailed({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, state: this.#state, code: e?.code ?? (err instanceof FatalRpc ? RPC_ERROR_CODE_NAMES[err.errorCode] : undefined), message: e?.message ?? String(err) });
     this.#state = ServerConnState.CLOSED;
     this.#socket.end();
     setTimeout(() => this.#socket.destroy(), 1000).unref();

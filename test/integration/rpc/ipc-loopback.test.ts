@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { AccessControlError, InvalidTokenError, RemoteError, type HsecError } from '../../../lib/errors/index.ts';
 import { encodePreamble } from '../../../lib/rpc/preamble.ts';
 import { AuthProtocol, SaslState } from '../../../lib/rpc/constants.ts';
@@ -41,6 +42,28 @@ describe('rpc over loopback: SIMPLE', function () {
   it('authenticates nobody but carries the SIMPLE user, auth method and protocols', async () => {
     const r = json(await client.call({ host: '127.0.0.1', port }, ECHO, 'whoami', new Uint8Array(0), { user: 'bob' }));
     expect(r).to.deep.equal({ user: 'bob', shortUser: 'bob', realUser: null, authMethod: 'SIMPLE', qop: null, protocol: ECHO, connectionProtocol: ECHO });
+  });
+
+  it('publishes hsec:rpc:connection and hsec:rpc:connection-failed diagnostics events', async () => {
+    const seen: Record<string, unknown>[] = [];
+    const failed: Record<string, unknown>[] = [];
+    const onConn = (m: unknown): void => void seen.push(m as Record<string, unknown>);
+    const onFail = (m: unknown): void => void failed.push(m as Record<string, unknown>);
+    subscribe('hsec:rpc:connection', onConn);
+    subscribe('hsec:rpc:connection-failed', onFail);
+    try {
+      const c = new RpcClient();
+      await c.call({ host: '127.0.0.1', port }, ECHO, 'echo', Buffer.from('x'), { user: 'eve' });
+      c.stop();
+      await rawExchange(port, [Buffer.from('hrpc\x09\x00\x00'), Uint8Array.of(0, 0, 0, 3, 2, 0xff, 0xff)]);
+    } finally {
+      unsubscribe('hsec:rpc:connection', onConn);
+      unsubscribe('hsec:rpc:connection-failed', onFail);
+    }
+    expect(seen).to.have.length(1);
+    expect(seen[0]).to.include({ user: 'eve', authMethod: 'SIMPLE', protocol: ECHO, remoteAddress: '127.0.0.1' });
+    expect(failed).to.have.length(1);
+    expect(failed[0]).to.include({ state: 'CONTEXT', code: 'FATAL_INVALID_RPC_HEADER' });
   });
 
   it('ERROR responses keep the connection: typed errors with the Java class name, then more calls on the same connection', async () => {
