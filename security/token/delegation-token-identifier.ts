@@ -123,28 +123,34 @@ export class DelegationTokenIdentifier implements TokenIdentifier, DelegationTok
   }
 
   /**
-   * Hadoop's `toString()`: the HDFS subclasses (HDFS/WEBHDFS/SWEBHDFS kinds) print
-   * `<kind> token <seq> for <owner short name> with renewer <renewer>`; the other ADTI kinds
-   * print `<kind> owner=…, renewer=…, realUser=…, issueDate=…, …`.
+   * Hadoop 3.x `toString()`: the ADTI form `<kind> owner=…, renewer=…, realUser=…, issueDate=…,
+   * maxDate=…, sequenceNumber=…, masterKeyId=…`, which the HDFS subclasses (HDFS/WEBHDFS/SWEBHDFS
+   * kinds) prefix with `token for <owner short name>: ` (hdfs DelegationTokenIdentifier, HDFS-9732).
    */
-  toString(): string {
-    if (HDFS_STYLE_KINDS.has(this.kind)) return this.toHdfsString();
-    return `${this.kind} ${this.toStringStable()}`;
+  toString(shortName: ShortNameFn = firstComponentShortName): string {
+    const adti = `${this.kind} ${this.#fieldsString()}`;
+    return HDFS_STYLE_KINDS.has(this.kind) ? `token for ${this.#ownerShort(shortName)}: ${adti}` : adti;
   }
 
-  /** ADTI `toStringStable()` (used by the CLI tools' output). */
-  toStringStable(): string {
+  /**
+   * Hadoop's frozen `toStringStable()` (used by `hdfs fetchdt --print`): HDFS kinds print
+   * `<kind> token <seq> for <owner short name> with renewer <renewer>`, other ADTI kinds
+   * `owner=…, renewer=…, …`.
+   */
+  toStringStable(shortName: ShortNameFn = firstComponentShortName): string {
+    if (HDFS_STYLE_KINDS.has(this.kind)) {
+      return `${this.kind} token ${this.sequenceNumber} for ${this.#ownerShort(shortName)} with renewer ${this.renewer}`;
+    }
+    return this.#fieldsString();
+  }
+
+  #fieldsString(): string {
     return `owner=${this.owner}, renewer=${this.renewer}, realUser=${this.realUser}, issueDate=${this.issueDate}, ` +
       `maxDate=${this.maxDate}, sequenceNumber=${this.sequenceNumber}, masterKeyId=${this.masterKeyId}`;
   }
 
-  /**
-   * HDFS `DelegationTokenIdentifier.toString()`:
-   * `HDFS_DELEGATION_TOKEN token <seq> for <owner short name> with renewer <renewer>`.
-   */
-  toHdfsString(shortName: ShortNameFn = firstComponentShortName): string {
-    const who = this.owner === '' ? 'null' : shortName(this.owner);
-    return `${this.kind} token ${this.sequenceNumber} for ${who} with renewer ${this.renewer}`;
+  #ownerShort(shortName: ShortNameFn): string {
+    return this.owner === '' ? 'null' : shortName(this.owner);
   }
 
   fields(): DelegationTokenFields {

@@ -10,6 +10,7 @@ import { ConfigError } from '../../../lib/errors/index.ts';
 import { loadConfiguration } from '../../../lib/config/index.ts';
 import { Credentials } from '../../../security/token/credentials.ts';
 import { readTokenStorageFile, writeTokenStorageFile } from '../../../security/token/credentials-file.ts';
+import { DelegationTokenIdentifier } from '../../../security/token/delegation-token-identifier.ts';
 import { cancelToken, fetchDelegationToken, isManaged, renewToken } from '../../namenode/token-tools.ts';
 
 interface FetchdtOptions {
@@ -17,6 +18,7 @@ interface FetchdtOptions {
   readonly print?: boolean;
   readonly renew?: boolean;
   readonly cancel?: boolean;
+  readonly verbose?: boolean;
 }
 
 export function register(program: Command): void {
@@ -28,6 +30,7 @@ export function register(program: Command): void {
     .option('--print', 'print the tokens in FILE')
     .option('--renew', 'renew the tokens in FILE')
     .option('--cancel', 'cancel the tokens in FILE')
+    .option('--verbose', 'with --print, print every identifier field')
     .action(async (file: string, opts: FetchdtOptions, command: Command) => {
       const { conf } = command.optsWithGlobals<{ conf?: string }>();
       process.exitCode = await runFetchdt(conf, file, opts);
@@ -55,7 +58,10 @@ export async function runFetchdt(confDir: string | undefined, file: string, opts
   const creds = await readTokenStorageFile(file);
   for (const [, token] of creds.tokens()) {
     if (opts.print) {
-      out(`Token (${token.decodeIdentifier()?.toString() ?? token.kind}) for ${token.service}\n`);
+      // DelegationTokenFetcher.printTokensToString: toStringStable(), or toString() with --verbose
+      const id = token.decodeIdentifier();
+      const text = id instanceof DelegationTokenIdentifier ? (opts.verbose ? id.toString() : id.toStringStable()) : (id?.toString() ?? token.kind);
+      out(`Token (${text}) for ${token.service}\n`);
     } else if (!isManaged(token)) {
       out(`Skipping ${token.kind} token for ${token.service}: not a NameNode delegation token\n`);
     } else if (opts.renew) {

@@ -111,6 +111,10 @@ describe('cli: hsec namenode, fetchdt and dtutil (MIT KDC)', function () {
     expect(out.join('')).to.contain(`Token (HDFS_DELEGATION_TOKEN token ${id.sequenceNumber} for alice with renewer yarn) for 127.0.0.1:${port}`);
 
     out.length = 0;
+    await runFetchdt(undefined, file, { print: true, verbose: true }, io('alice'));
+    expect(out.join('')).to.contain(`Token (token for alice: HDFS_DELEGATION_TOKEN owner=alice@${realm.kdc.realm}, renewer=yarn, realUser=, `);
+
+    out.length = 0;
     await runFetchdt(undefined, file, { renew: true }, io('yarn'));
     expect(out.join('')).to.contain(`Renewed token for 127.0.0.1:${port} until:`);
     const e = await rejection(runFetchdt(undefined, file, { renew: true }, io('alice')));

@@ -37,9 +37,11 @@ describe('token/DelegationTokenIdentifier (ADTI Writable)', () => {
     expect(DelegationTokenIdentifier.create('kms-dt', { ...fields, owner: '' }).user()).to.equal(undefined);
   });
 
-  it('toString follows the HDFS subclass or the ADTI form by kind', () => {
-    expect(DelegationTokenIdentifier.create('HDFS_DELEGATION_TOKEN', fields).toString())
-      .to.equal('HDFS_DELEGATION_TOKEN token 42 for alice with renewer yarn');
+  it('toString / toStringStable follow the HDFS subclass (3.x) or the ADTI form by kind', () => {
+    const hdfs = DelegationTokenIdentifier.create('HDFS_DELEGATION_TOKEN', fields);
+    expect(hdfs.toString()).to.equal('token for alice: HDFS_DELEGATION_TOKEN owner=alice@EXAMPLE.COM, renewer=yarn, realUser=, issueDate=1700000000000, maxDate=1700604800000, sequenceNumber=42, masterKeyId=7');
+    expect(hdfs.toStringStable()).to.equal('HDFS_DELEGATION_TOKEN token 42 for alice with renewer yarn');
+    expect(DelegationTokenIdentifier.create('kms-dt', fields).toStringStable()).to.equal('owner=alice@EXAMPLE.COM, renewer=yarn, realUser=, issueDate=1700000000000, maxDate=1700604800000, sequenceNumber=42, masterKeyId=7');
     expect(DelegationTokenIdentifier.create('kms-dt', fields).toString()).to.equal(
       'kms-dt owner=alice@EXAMPLE.COM, renewer=yarn, realUser=, issueDate=1700000000000, maxDate=1700604800000, sequenceNumber=42, masterKeyId=7');
   });
