@@ -13,7 +13,8 @@ import { principalToString, type Credential, type Principal } from '../types.ts'
 import { loadKrb5Config, type Krb5Config } from '../config/krb5-conf.ts';
 import { resolveCcacheName, readCcacheSync } from '../ccache/index.ts';
 import { parsePrincipal, samePrincipal, toPrincipal } from '../keytab/principal-text.ts';
-import { requestServiceTicket } from '../client/tgs-exchange.ts';
+import { requestServiceTicket, tgtTargetRealm } from '../client/tgs-exchange.ts';
+import { tgsPrincipal } from '../client/as-exchange.ts';
 import type { KdcTransport } from '../client/transport.ts';
 import { publishLogin, publishRelogin, type LoginSource } from './events.ts';
 import { DEFAULT_REFRESH_POLICY, isFresh, isValid, refreshDelay, type RefreshPolicy } from './refresh-policy.ts';
@@ -149,8 +150,11 @@ export class KerberosLogin {
   }
 
   async #fetch(server: Principal, tgt: Credential): Promise<Credential> {
+    // Another realm: go through the cross-realm TGT krbtgt/REMOTE@LOCAL, itself cached here.
+    const local = tgtTargetRealm(tgt);
+    const via = server.realm === local ? tgt : await this.getServiceTicket(tgsPrincipal(server.realm, local));
     const { credential } = await requestServiceTicket(
-      { tgt, conf: this.#ctx.conf, clock: this.#ctx.clock, ...(this.#ctx.transport ? { transport: this.#ctx.transport } : {}) },
+      { tgt: via, conf: this.#ctx.conf, clock: this.#ctx.clock, ...(this.#ctx.transport ? { transport: this.#ctx.transport } : {}) },
       server,
     );
     if (!this.#closed) this.#services.set(key(server), credential);

@@ -5,12 +5,13 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../../../lib/time/clock.ts';
 import { MiniKdc } from '../../../../cluster/mini/mini-kdc.ts';
 import { loadKrb5Config, type Krb5Config } from '../../../../security/kerberos/config/index.ts';
+import { ConfiguredTransport } from '../../../../security/kerberos/client/index.ts';
 import { getProfile, KEY_USAGE } from '../../../../security/kerberos/crypto/index.ts';
 import { readKeytabSync } from '../../../../security/kerberos/keytab/index.ts';
 import { parsePrincipal } from '../../../../security/kerberos/keytab/principal-text.ts';
@@ -100,6 +101,40 @@ describe('kerberos/login: logins against MIT krb5kdc', function () {
     } finally {
       login.close();
       relogins.stop();
+    }
+  });
+
+  it('reaches a service in another realm through a cached cross-realm TGT', async () => {
+    const other = await MiniKdc.start({ realm: 'OTHER.TEST' });
+    const sent: Record<string, number> = {};
+    const login = await (async () => {
+      for (const k of [kdc, other]) await k.kadmin('addprinc -pw xrealm-secret krbtgt/OTHER.TEST@EXAMPLE.TEST');
+      await other.createKeytab(join(dir, 'remote.keytab'), 'remote/localhost');
+      const confPath = join(dir, 'two-realms.conf');
+      writeFileSync(confPath, `[libdefaults]\n default_realm = EXAMPLE.TEST\n[realms]\n EXAMPLE.TEST = {\n  kdc = ${kdc.address}\n }\n OTHER.TEST = {\n  kdc = ${other.address}\n }\n`);
+      const both = loadKrb5Config(confPath);
+      const real = new ConfiguredTransport(both);
+      const transport = { send: (realm: string, req: Buffer) => ((sent[realm] = (sent[realm] ?? 0) + 1), real.send(realm, req)) };
+      return loginFromKeytab('app/localhost', join(dir, 'app.keytab'), { conf: both, transport });
+    })().catch(async (e) => {
+      await other.stop();
+      throw e;
+    });
+    try {
+      const remote = await login.getServiceTicket('remote/localhost@OTHER.TEST');
+      expect(openWithKeytab(remote, join(dir, 'remote.keytab')).crealm).to.equal('EXAMPLE.TEST');
+      const cross = await login.getServiceTicket('krbtgt/OTHER.TEST@EXAMPLE.TEST');
+      expect(cross.server.name.components).to.deep.equal(['krbtgt', 'OTHER.TEST']);
+      expect(await login.getServiceTicket('krbtgt/OTHER.TEST@EXAMPLE.TEST')).to.equal(cross);
+      expect(sent).to.deep.equal({ 'EXAMPLE.TEST': 2, 'OTHER.TEST': 1 });
+      // A second remote service reuses the cached cross-realm TGT: only the remote KDC is asked.
+      await other.addPrincipal('remote2/localhost');
+      const again = await login.getServiceTicket('remote2/localhost@OTHER.TEST');
+      expect(again.server.realm).to.equal('OTHER.TEST');
+      expect(sent).to.deep.equal({ 'EXAMPLE.TEST': 2, 'OTHER.TEST': 2 });
+    } finally {
+      login.close();
+      await other.stop();
     }
   });
 
