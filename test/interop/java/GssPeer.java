@@ -10,6 +10,8 @@
  *   'C' plaintext -> 'W' wrap with confidentiality     'I' plaintext -> 'W' wrap, integrity only
  *   'U' token     -> 'P' [1 byte privacy][plaintext]   'M' message   -> 'M' getMIC token
  *   'V' [int32 n][message n bytes][token] -> 'O' verifyMIC ok        'Q' exit 0
+ *   'K'           -> 'K' [int32 etype][key bytes]: the context key (ExtendedGSSContext
+ *                    KRB5_GET_SESSION_KEY_EX), only for recording test vectors
  *
  * Arguments: --role initiator|acceptor --principal P --keytab PATH [--service nn@localhost]
  * [--mutual true|false].
@@ -130,6 +132,16 @@ public final class GssPeer {
             ctx.verifyMIC(tok, 0, tok.length, msg, 0, msg.length, mp);
             checkSupplementary(mp);
             send('O', new byte[0]);
+            break;
+          }
+          case 'K': {
+            javax.security.auth.kerberos.EncryptionKey k = (javax.security.auth.kerberos.EncryptionKey)
+                ((com.sun.security.jgss.ExtendedGSSContext) ctx).inquireSecContext(com.sun.security.jgss.InquireType.KRB5_GET_SESSION_KEY_EX);
+            byte[] raw = k.getEncoded();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + raw.length);
+            b.putInt(k.getKeyType());
+            b.put(raw);
+            send('K', b.array());
             break;
           }
           default:
