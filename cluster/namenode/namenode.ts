@@ -25,7 +25,7 @@ import { CLIENT_PROTOCOL } from '../protocol/client-protocol.ts';
 import { nameNodeSettings } from './namenode-config.ts';
 import type { NameNodeSettings } from './namenode-config.ts';
 import { NameNodeTokenService } from './token-service.ts';
-import { delegationTokenAuthority } from './token-authority.ts';
+import { delegationTokenAuthority } from '../../security/sasl/rpc/token-authority.ts';
 
 /** File in the name directory holding delegation keys and tokens. */
 export const TOKEN_STORE_FILE = 'hsec-delegation-tokens.json';

@@ -6,7 +6,7 @@ import { DelegationTokenSecretManager } from '../../../security/token/secret-man
 import { DelegationTokenIdentifier } from '../../../security/token/delegation-token-identifier.ts';
 import { NameNodeTokenService } from '../../../cluster/namenode/token-service.ts';
 import type { TokenCaller } from '../../../cluster/namenode/token-service.ts';
-import { delegationTokenAuthority } from '../../../cluster/namenode/token-authority.ts';
+import { delegationTokenAuthority } from '../../../security/sasl/rpc/token-authority.ts';
 import {
   decodeGetDelegationTokenResponse, decodeRenewDelegationTokenResponse, encodeGetDelegationTokenRequest, encodeTokenRequest,
 } from '../../../cluster/protocol/client-protocol.ts';
