@@ -32,7 +32,6 @@ export class ReplayCache {
   readonly #skewMs: number;
   /** key -> expiry (ms). */
   #entries = new Map<string, number>();
-  #lastSweep = 0;
 
   constructor(opts: ReplayCacheOptions = {}) {
     this.#clock = opts.clock ?? systemClock;
@@ -62,9 +61,15 @@ export class ReplayCache {
     this.#entries.set(key, Math.max(e.ctime, now) + this.#skewMs);
   }
 
+  /**
+   * Drops expired entries from the front of the map. Insertion order is nearly expiry order
+   * (expiry = max(ctime, now) + skew), so this stops at the first live entry: O(expired) per call.
+   * A live entry left behind an out-of-order one only lingers; lookups check expiry themselves.
+   */
   #sweep(now: number): void {
-    if (now - this.#lastSweep < 1000 && this.#entries.size < 10_000) return;
-    this.#lastSweep = now;
-    for (const [k, exp] of this.#entries) if (exp <= now) this.#entries.delete(k);
+    for (const [k, exp] of this.#entries) {
+      if (exp > now) break;
+      this.#entries.delete(k);
+    }
   }
 }
