@@ -32,8 +32,8 @@ export interface IpcCallTarget {
   protocol: string;
   /** Identifies the connection's identity and credentials in the pool key (e.g. 'alice|KERBEROS'). */
   identityKey: string;
-  /** Builds the authenticator when a new connection is needed. */
-  authenticator(): ClientAuthenticator;
+  /** Builds the authenticator when a new connection is needed (may resolve names first). */
+  authenticator(): ClientAuthenticator | Promise<ClientAuthenticator>;
 }
 
 /** Hadoop ClientId bytes: a random UUID, most then least significant 8 bytes. */
@@ -65,16 +65,16 @@ export class IpcClient {
     if (existing?.isOpen) return existing;
     const opening = this.#opening.get(key);
     if (opening) return opening;
-    const promise = ClientConnection.open({
+    const promise = Promise.resolve(target.authenticator()).then((authenticator) => ClientConnection.open({
       host: target.address.host,
       port: target.address.port,
-      authenticator: target.authenticator(),
+      authenticator,
       protocol: target.protocol,
       clientId: this.clientId,
       connectTimeoutMs: this.#options.connectTimeoutMs,
       pingIntervalMs: this.#options.pingIntervalMs,
       maxResponseLength: this.#options.maxResponseLength,
-    }).finally(() => this.#opening.delete(key));
+    })).finally(() => this.#opening.delete(key));
     this.#opening.set(key, promise);
     const conn = await promise;
     this.#connections.set(key, conn);

@@ -351,7 +351,12 @@ export class ServerConnection {
     Promise.resolve()
       .then(() => handler(request, ctx))
       .then(
-        (response) => reply(successResponseFrame(callId, clientId, retryCount, response)),
+        (response) => {
+          if (!(response instanceof Uint8Array)) {
+            return replyError(RpcErrorCode.ERROR_SERIALIZING_RESPONSE, JavaException.RPC_SERVER, `${protocol}.${requestHeader.methodName} returned no response message`);
+          }
+          reply(successResponseFrame(callId, clientId, retryCount, response));
+        },
         (err) => {
           const { exceptionClassName, errorMsg } = errorToRemote(err);
           replyError(RpcErrorCode.ERROR_APPLICATION, exceptionClassName, errorMsg);

@@ -6,6 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { lookup, reverse } from 'node:dns/promises';
+import { UnreachableError } from '../../../lib/errors/index.ts';
 import { IpcClient, type IpcClientOptions } from '../../../lib/rpc/client.ts';
 import type { CallOptions } from '../../../lib/rpc/client-connection.ts';
 import { DefaultSaslPropertiesResolver, type SaslPropertiesResolver } from '../../resolver/sasl-properties-resolver.ts';
@@ -61,16 +62,17 @@ export class RpcClient {
 
   /** One call; resolves with the response message bytes, rejects with a typed error. */
   async call(address: { host: string; port: number }, protocol: string, method: string, request: Uint8Array, options: RpcCallOptions = {}): Promise<Uint8Array> {
-    const ip = isIP(address.host) ? address.host : (await lookup(address.host)).address;
-    const qop = this.#resolver.getClientProperties(ip, address.port).qop;
-    const hostname = options.kerberos?.serverPrincipal?.includes('_HOST') ? await canonicalHostName(address.host) : address.host;
     return this.#engine.call(
       {
         address,
         protocol,
         identityKey: credentialKey(options),
-        authenticator: () =>
-          new SaslRpcClient({
+        // Name resolution and the QOP choice happen once per new connection, not per call.
+        authenticator: async () => {
+          const ip = await resolveIp(address.host);
+          const qop = this.#resolver.getClientProperties(ip, address.port).qop;
+          const hostname = options.kerberos?.serverPrincipal?.includes('_HOST') ? await canonicalHostName(address.host) : address.host;
+          return new SaslRpcClient({
             server: { host: address.host, port: address.port, ip, hostname },
             qop,
             user: options.user,
@@ -81,7 +83,8 @@ export class RpcClient {
             tokenServiceUseIp: this.#options.tokenServiceUseIp,
             createTokenClient: this.#options.createTokenClient ?? defaultTokenClient,
             kerberos: options.kerberos,
-          }),
+          });
+        },
       },
       method,
       request,
@@ -103,5 +106,14 @@ async function canonicalHostName(host: string): Promise<string> {
     return (names[0] ?? host).toLowerCase();
   } catch {
     return host;
+  }
+}
+
+async function resolveIp(host: string): Promise<string> {
+  if (isIP(host)) return host;
+  try {
+    return (await lookup(host)).address;
+  } catch (cause) {
+    throw new UnreachableError('UNREACHABLE', `Cannot resolve IPC server host ${host}: ${(cause as Error).message}`, { remoteAddress: host }, { cause });
   }
 }

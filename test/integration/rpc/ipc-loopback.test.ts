@@ -30,7 +30,12 @@ describe('rpc over loopback: SIMPLE', function () {
 
   before(async () => {
     server = new RpcServer({ authentication: 'simple', handshakeTimeoutMs: 500 });
-    server.registerProtocol(ECHO, echoHandlers({ deny: () => { throw new AccessControlError('ACCESS_DENIED', 'Permission denied: user=bob, access=WRITE', {}); } }));
+    server.registerProtocol(ECHO, echoHandlers({
+      deny: () => {
+        throw new AccessControlError('ACCESS_DENIED', 'Permission denied: user=bob, access=WRITE', {});
+      },
+      nothing: () => undefined as unknown as Uint8Array,
+    }));
     ({ port } = await server.start('127.0.0.1', 0));
     client = new RpcClient();
   });
@@ -77,6 +82,8 @@ describe('rpc over loopback: SIMPLE', function () {
     expect(nsm.details).to.include({ exceptionClassName: 'org.apache.hadoop.ipc.RpcNoSuchMethodException', errorDetail: 'ERROR_NO_SUCH_METHOD' });
     const nsp = await expectReject(client.call(addr, 'no.such.Protocol', 'x', new Uint8Array(0), { user: 'bob', declaringProtocol: 'no.such.Protocol' }));
     expect(nsp.details).to.include({ exceptionClassName: 'org.apache.hadoop.ipc.RpcNoSuchProtocolException', errorDetail: 'ERROR_NO_SUCH_PROTOCOL' });
+    const empty = await expectReject(client.call(addr, ECHO, 'nothing', new Uint8Array(0), { user: 'bob' }));
+    expect(empty.details).to.include({ exceptionClassName: 'org.apache.hadoop.ipc.RpcServerException', errorDetail: 'ERROR_SERIALIZING_RESPONSE' });
     expect(Buffer.from(await client.call(addr, ECHO, 'echo', Buffer.from('still here'), { user: 'bob' })).toString()).to.equal('still here');
     expect(client.connectionCount).to.equal(Math.max(before, 1) + 1); // the no.such.Protocol connection is separate
   });
@@ -100,6 +107,11 @@ describe('rpc over loopback: SIMPLE', function () {
     expect(await Promise.all(calls)).to.deep.equal(Array.from({ length: 200 }, (_, i) => i));
     expect(c.connectionCount).to.equal(1);
     c.stop();
+  });
+
+  it('an unresolvable host is UnreachableError UNREACHABLE', async () => {
+    const err = await expectReject(new RpcClient().call({ host: 'no-such-host.invalid', port: 1 }, ECHO, 'echo', new Uint8Array(0), { user: 'bob' }));
+    expect(err.code).to.equal('UNREACHABLE');
   });
 
   it('16 connections (16 users) in parallel', async () => {
