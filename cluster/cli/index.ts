@@ -12,6 +12,9 @@ import { register as registerStart } from './commands/start.ts';
 import { register as registerKinit } from './commands/kinit.ts';
 import { register as registerKlist } from './commands/klist.ts';
 import { register as registerKdestroy } from './commands/kdestroy.ts';
+import { register as registerNamenode } from './commands/namenode.ts';
+import { register as registerFetchdt } from './commands/fetchdt.ts';
+import { register as registerDtutil } from './commands/dtutil.ts';
 
 /** Options every subcommand can read through `optsWithGlobals()`. */
 export interface GlobalOptions {
@@ -30,6 +33,9 @@ export function buildProgram(): Command {
   registerKinit(program);
   registerKlist(program);
   registerKdestroy(program);
+  registerNamenode(program);
+  registerFetchdt(program);
+  registerDtutil(program);
   return program;
 }
 

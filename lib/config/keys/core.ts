@@ -8,6 +8,12 @@ const QOP = ['authentication', 'integrity', 'privacy'];
 
 export const CORE_KEYS: readonly KeyDef[] = [
   key({
+    name: 'hadoop.tmp.dir',
+    type: 'string',
+    default: '/tmp/hadoop-${user.name}',
+    description: 'Base for other temporary directories (core-default.xml).',
+  }),
+  key({
     name: 'fs.defaultFS',
     type: 'string',
     default: 'file:///',

@@ -13,6 +13,12 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     description: 'host:port of the NameNode RPC server (client protocol).',
   }),
   key({
+    name: 'dfs.namenode.name.dir',
+    type: 'strings',
+    default: 'file://${hadoop.tmp.dir}/dfs/name',
+    description: 'Where the NameNode keeps its state; hsec keeps its delegation tokens and master keys there (hsec-delegation-tokens.json, 0600).',
+  }),
+  key({
     name: 'dfs.namenode.keytab.file',
     type: 'string',
     description: 'Keytab holding the NameNode service principal key.',
