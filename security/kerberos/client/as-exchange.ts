@@ -4,7 +4,7 @@
  * gives the etype, salt and s2kparams (section 5.2.7.5), from which we take the keytab key or
  * derive the password key, and send PA-ENC-TIMESTAMP (section 5.2.7.2, key usage 1). The AS-REP
  * enc-part is decrypted with the same key (usage 3) and checked (nonce, client, server). States:
- * INITIAL -> PREAUTH -> DONE; any other answer is a typed error.
+ * INITIAL (no padata) -> PREAUTH (PA-ENC-TIMESTAMP sent) -> an AS-REP; any other answer is a typed error.
  */
 import { randomInt } from 'node:crypto';
 import { KerberosError } from '../../../lib/errors/index.ts';
@@ -58,7 +58,6 @@ export interface AsResult {
 enum State {
   INITIAL = 'INITIAL',
   PREAUTH = 'PREAUTH',
-  DONE = 'DONE',
 }
 
 export const tgsPrincipal = (realm: string, issuer = realm): Principal => ({ name: { nameType: NAME_TYPE.SRV_INST, components: ['krbtgt', realm] }, realm: issuer });
@@ -104,7 +103,6 @@ export async function requestInitialTicket(opts: AsRequestOptions): Promise<AsRe
     const key = replyKey(opts, rep, etypeInfo, usedKey, kdc);
     const part = decryptOrExplain(rep, key, ctx(kdc, key.kvno === undefined ? {} : { kvno: key.kvno }));
     checkReply(rep, part, { nonce: body.nonce, client: opts.client, server, kdc });
-    state = State.DONE;
     const credential = toCredential(rep, part);
     return { credential, kdc, kdcOffsetMs: part.authTime - Math.floor(clock.now() / 1000) * 1000 };
   }
