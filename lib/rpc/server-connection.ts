@@ -67,7 +67,7 @@ export class ServerConnection {
   #layer: SecurityLayer | undefined;
   #auth: ServerAuthResult | undefined;
   #context: IpcConnectionContext | undefined;
-  #user: { user: string; realUser?: string | undefined } | undefined;
+  #user: { user: string; shortUser: string; realUser?: string | undefined } | undefined;
   #chain: Promise<void> = Promise.resolve();
   #inFlight = 0;
   #handshakeTimer: NodeJS.Timeout | undefined;
@@ -253,10 +253,17 @@ export class ServerConnection {
         this.#env.authorizeConnection!({ ...user, authMethod: this.#auth!.authMethod, protocol: this.#context?.protocol, remoteAddress: this.remoteAddress }),
       );
     }
-    this.#user = user;
+    let shortUser: string;
+    try {
+      shortUser = this.#env.shortName(user.user, user.realUser ? 'SIMPLE' : this.#auth!.authMethod);
+    } catch (err) {
+      // Hadoop's User constructor: a name auth_to_local cannot map fails the connection.
+      throw new FatalRpc(RpcErrorCode.FATAL_UNAUTHORIZED, JavaException.ACCESS_CONTROL, `Illegal principal name ${user.user}: ${(err as Error).message}`, CallId.CONNECTION_CONTEXT);
+    }
+    this.#user = { ...user, shortUser };
     this.#state = ServerConnState.READY;
     clearTimeout(this.#handshakeTimer);
-    publishConnection({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, ...user, authMethod: this.#auth!.authMethod, qop: this.#auth!.qop, protocol: this.#context?.protocol });
+    publishConnection({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, user: user.user, realUser: user.realUser, authMethod: this.#auth!.authMethod, qop: this.#auth!.qop, protocol: this.#context?.protocol });
   }
 
   /** Server.processConnectionContext: who the calls run as (hadoop-wire.md 6.8, 11.2). */
@@ -333,7 +340,7 @@ export class ServerConnection {
     const user = this.#user!;
     const ctx: CallContext = {
       user: user.user,
-      shortUser: this.#env.shortName(user.user, user.realUser ? 'SIMPLE' : auth.authMethod),
+      shortUser: user.shortUser,
       realUser: user.realUser,
       authMethod: auth.authMethod,
       qop: auth.qop,

@@ -1,5 +1,6 @@
 /**
  * RPC options from a (frozen) Configuration, with Hadoop's keys: hadoop.security.authentication,
+ * hadoop.security.auth_to_local (short names),
  * hadoop.rpc.protection + hadoop.security.saslproperties.resolver.class (through the resolver
  * registry), hadoop.security.token.service.use_ip, ipc.maximum.data.length,
  * ipc.maximum.response.length (0 = unlimited), ipc.ping.interval / ipc.client.ping,
@@ -8,14 +9,21 @@
  */
 import type { Configuration } from '../../../lib/config/index.ts';
 import { createSaslPropertiesResolver } from '../../resolver/registry.ts';
+import { AuthToLocal } from '../../kerberos/names/index.ts';
 import type { RpcClientOptions } from './rpc-client.ts';
 import type { RpcServerOptions } from './rpc-server.ts';
 
-/** Server options from configuration; add tokenAuthority, kerberos, authorizers yourself. */
-export function rpcServerOptionsFromConfig(conf: Configuration): RpcServerOptions {
+/**
+ * Server options from configuration; add tokenAuthority, kerberos, authorizers yourself. With
+ * `defaultRealm` (krb5.conf libdefaults), principals map to short names through
+ * hadoop.security.auth_to_local (AuthToLocal); plain user names stay as they are.
+ */
+export function rpcServerOptionsFromConfig(conf: Configuration, options: { defaultRealm?: string } = {}): RpcServerOptions {
   const authentication = conf.get('hadoop.security.authentication', 'simple').trim().toLowerCase() === 'kerberos' ? 'kerberos' : 'simple';
+  const rules = options.defaultRealm !== undefined ? AuthToLocal.fromConfiguration(conf, { defaultRealm: options.defaultRealm }) : undefined;
   return {
     authentication,
+    ...(rules ? { shortName: (user: string) => (/[/@]/.test(user) ? rules.shortName(user) : user) } : {}),
     resolver: createSaslPropertiesResolver(conf),
     maxDataLength: conf.getInt('ipc.maximum.data.length'),
   };

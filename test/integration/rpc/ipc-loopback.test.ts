@@ -369,6 +369,25 @@ describe('rpc over loopback: TOKEN / DIGEST-MD5 with a real delegation-token sec
     await server.stop();
   });
 
+  it('a user auth_to_local cannot map fails the connection (FATAL "Illegal principal name")', async () => {
+    const server = new RpcServer({
+      authentication: 'simple',
+      shortName: (u) => {
+        if (u.endsWith('@OTHER.REALM')) throw new Error('No rules applied to ' + u);
+        return u.split('@')[0]!;
+      },
+    });
+    server.registerProtocol(ECHO, echoHandlers());
+    const { port } = await server.start('127.0.0.1', 0);
+    const c = new RpcClient();
+    const err = await expectReject(c.call({ host: '127.0.0.1', port }, ECHO, 'whoami', new Uint8Array(0), { user: 'x@OTHER.REALM' }));
+    expect(err).to.be.instanceOf(AccessControlError);
+    expect(err.message).to.contain('Illegal principal name x@OTHER.REALM: No rules applied to x@OTHER.REALM');
+    expect(json(await c.call({ host: '127.0.0.1', port }, ECHO, 'whoami', new Uint8Array(0), { user: 'y@EXAMPLE.TEST' }))).to.include({ user: 'y@EXAMPLE.TEST', shortUser: 'y' });
+    c.stop();
+    await server.stop();
+  });
+
   it('proxy users are allowed through the authorizer and show realUser', async () => {
     const server = new RpcServer({
       authentication: 'simple',
