@@ -3,10 +3,12 @@
  * cluster/mini/pseudo-cluster.ts (a throwaway MIT KDC, ZooKeeper, principals, keytabs and a Hadoop
  * conf dir), prints `hsec: cluster ready` and how to use it, stays up until SIGINT/SIGTERM, then
  * stops everything it started and removes its temp dir. Exits 1 if the KDC or ZooKeeper dies.
+ * Its daemons (the NameNode) are listed in DAEMONS below.
  */
 import type { Command } from 'commander';
 import { ConfigError } from '../../../lib/errors/index.ts';
 import { PseudoCluster, type PseudoClusterDaemon } from '../../mini/pseudo-cluster.ts';
+import { namenodeDaemon } from '../../namenode/pseudo-daemon.ts';
 
 /** The line `hsec start` prints once the cluster is usable (tests wait for it). */
 export const READY_LINE = 'hsec: cluster ready';
@@ -15,10 +17,10 @@ export const BANNER_END = 'Press Ctrl-C to stop; everything above is deleted on 
 
 // ---------------------------------------------------------------------------------------------
 // DAEMONS: the pseudo-cluster's own daemons start here, in order, after the KDC, ZooKeeper and
-// conf dir are ready (they receive the PseudoCluster: conf dir, keytabs, ZooKeeper address).
-// The NameNode joins as e.g. `namenodeDaemon` from cluster/namenode, then the DataNode.
+// conf dir are ready (they receive the PseudoCluster: conf dir, keytabs, ZooKeeper address), and
+// stop in reverse order before them. The DataNode joins after the NameNode.
 // ---------------------------------------------------------------------------------------------
-const DAEMONS: readonly PseudoClusterDaemon[] = [];
+const DAEMONS: readonly PseudoClusterDaemon[] = [namenodeDaemon];
 
 interface StartOptions {
   readonly realm: string;
@@ -108,7 +110,6 @@ function banner(c: PseudoCluster): string {
     `${pad('krb5.conf')}${c.kdc.krb5ConfPath}`,
     `${pad('ZooKeeper')}${c.zk.connectString} (pid ${c.zk.pid})`,
     `${pad('conf dir')}${c.confDir}`,
-    `${pad('NameNode RPC')}${c.namenodeAddress} (in the conf; the NameNode daemon is not started yet)`,
     '  service keytabs:',
     ...Object.values(c.services).map((s) => `    ${s.principal.padEnd(32)}${s.keytab}`),
     '  users:',

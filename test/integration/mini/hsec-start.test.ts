@@ -2,7 +2,7 @@
  * `hsec start` end to end, as `npm start` runs it: spawn `npx tsx bin/hsec.ts start`, wait
  * (bounded) for the ready banner, use the printed krb5.conf and keytabs with MIT's kinit and with
  * `bin/hsec kinit` (and the printed throwaway password), check the conf dir, then SIGTERM and
- * check that the KDC and ZooKeeper processes are gone and the temp dir is removed.
+ * check that the KDC, ZooKeeper and NameNode are gone and the temp dir is removed.
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProgram } from '../../../cluster/mini/binaries.ts';
 import { pidAlive } from '../../../cluster/mini/managed-process.ts';
+import { canConnect } from '../../../cluster/mini/ports.ts';
 import { BANNER_END, READY_LINE } from '../../../cluster/cli/commands/start.ts';
 import { requireBinariesOrSkip } from '../../support/binaries.ts';
 import { kinit, klist } from '../../support/krb5-clients.ts';
@@ -120,12 +121,17 @@ describe('hsec start (npm start)', function () {
     const nnKeytab = field(banner, /nn\/localhost@EXAMPLE\.TEST\s+(\S+)/);
     await kinit(env, ['-kt', nnKeytab, 'nn/localhost']);
 
+    // The NameNode daemon serves on the port the conf names.
+    const nnPort = Number(field(banner, /NameNode RPC: [^\s:]+:(\d+)/));
+    expect(await canConnect('127.0.0.1', nnPort)).to.equal(true);
+
     const core = readFileSync(join(confDir, 'core-site.xml'), 'utf8');
     expect(core).to.include('<name>hadoop.security.authentication</name>\n    <value>kerberos</value>');
     expect(core).to.include(`<value>${zkAddress}</value>`);
     const hdfs = readFileSync(join(confDir, 'hdfs-site.xml'), 'utf8');
     expect(hdfs).to.include(`<value>${nnKeytab}</value>`);
     expect(hdfs).to.include('<value>nn/_HOST@EXAMPLE.TEST</value>');
+    expect(hdfs).to.include(`<value>localhost:${nnPort}</value>`);
 
     // SIGTERM to the hsec node process itself (npx and tsx pass its exit code on).
     const hsecPid = Number(field(banner, /hsec pid\s+(\d+)/));
@@ -135,6 +141,7 @@ describe('hsec start (npm start)', function () {
     expect(pidAlive(hsecPid)).to.equal(false);
     expect(pidAlive(kdcPid)).to.equal(false);
     expect(pidAlive(zkPid)).to.equal(false);
+    expect(await canConnect('127.0.0.1', nnPort)).to.equal(false);
     expect(existsSync(clusterDir)).to.equal(false);
   });
 
