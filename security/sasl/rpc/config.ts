@@ -4,7 +4,8 @@
  * hadoop.rpc.protection + hadoop.security.saslproperties.resolver.class (through the resolver
  * registry), hadoop.security.token.service.use_ip, ipc.maximum.data.length,
  * ipc.maximum.response.length (0 = unlimited), ipc.ping.interval / ipc.client.ping,
- * ipc.client.connect.timeout and ipc.client.connection.maxidletime. Daemons and the CLI call these
+ * ipc.client.connect.timeout, ipc.client.connection.maxidletime and
+ * ipc.client.fallback-to-simple-auth-allowed. Daemons and the CLI call these
  * once at start and pass the result to RpcServer / RpcClient.
  */
 import type { Configuration } from '../../../lib/config/index.ts';
@@ -34,6 +35,8 @@ export function rpcClientOptionsFromConfig(conf: Configuration): RpcClientOption
   const maxResponse = conf.getInt('ipc.maximum.response.length');
   return {
     resolver: createSaslPropertiesResolver(conf),
+    secure: conf.get('hadoop.security.authentication', 'simple').trim().toLowerCase() === 'kerberos',
+    fallbackToSimpleAllowed: conf.getRaw('ipc.client.fallback-to-simple-auth-allowed')?.trim().toLowerCase() === 'true',
     tokenServiceUseIp: conf.getBoolean('hadoop.security.token.service.use_ip'),
     maxResponseLength: maxResponse > 0 ? maxResponse : Number.MAX_SAFE_INTEGER,
     pingIntervalMs: conf.getBoolean('ipc.client.ping') ? conf.getTimeDuration('ipc.ping.interval', 'ms') : 0,

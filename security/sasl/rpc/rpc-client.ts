@@ -33,6 +33,10 @@ export interface RpcClientOptions extends IpcClientOptions {
   tokenServiceUseIp?: boolean;
   /** Override the DIGEST-MD5 client (tests). */
   createTokenClient?: (token: RpcToken, qop: readonly Qop[]) => SaslClient;
+  /** hadoop.security.authentication=kerberos: refuse a switch to SIMPLE. Default: per call, true with Kerberos credentials. */
+  secure?: boolean;
+  /** ipc.client.fallback-to-simple-auth-allowed (default false). */
+  fallbackToSimpleAllowed?: boolean;
 }
 
 /** Hadoop's DIGEST-MD5 client for a token. */
@@ -83,6 +87,8 @@ export class RpcClient {
             tokenServiceUseIp: this.#options.tokenServiceUseIp,
             createTokenClient: this.#options.createTokenClient ?? defaultTokenClient,
             kerberos: options.kerberos,
+            ...(this.#options.secure !== undefined ? { secure: this.#options.secure } : {}),
+            fallbackToSimpleAllowed: this.#options.fallbackToSimpleAllowed ?? false,
           });
         },
       },

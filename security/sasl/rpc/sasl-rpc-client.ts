@@ -58,6 +58,13 @@ export interface SaslRpcClientOptions {
   /** DIGEST-MD5 client factory for a token (default: the SASL registry's DIGEST-MD5). */
   readonly createTokenClient?: (token: RpcToken, qop: readonly Qop[]) => SaslClient;
   readonly kerberos?: KerberosClientCredentials;
+  /**
+   * A secure client (hadoop.security.authentication=kerberos) refuses a server that switches it to
+   * SIMPLE unless this is true (ipc.client.fallback-to-simple-auth-allowed, default false).
+   * Default for `secure`: true when Kerberos credentials are given.
+   */
+  readonly secure?: boolean;
+  readonly fallbackToSimpleAllowed?: boolean;
 }
 
 export class SaslRpcClient implements ClientAuthenticator {
@@ -114,6 +121,7 @@ export class SaslRpcClient implements ClientAuthenticator {
       case SaslState.SUCCESS:
         if (this.#state === ClientState.AWAIT_NEGOTIATE) {
           // A SIMPLE-only server answers NEGOTIATE with SUCCESS: the connection is SIMPLE.
+          this.#checkFallback();
           this.#method = 'SIMPLE';
           this.#state = ClientState.COMPLETE;
           return { done: true };
@@ -131,6 +139,7 @@ export class SaslRpcClient implements ClientAuthenticator {
     const chosen = this.#select(auths);
     this.#method = chosen.method;
     if (chosen.method === 'SIMPLE') {
+      this.#checkFallback();
       // SaslRpcClient: switching to SIMPLE sends INITIATE and does not wait for an answer.
       this.#state = ClientState.COMPLETE;
       return { reply: { state: SaslState.INITIATE, auths: [stripChallenge(chosen.auth)] }, done: true };
@@ -160,6 +169,18 @@ export class SaslRpcClient implements ClientAuthenticator {
       hasToken: this.#token !== undefined,
       hasKerberos: this.#o.kerberos !== undefined,
     });
+  }
+
+  /** Client.setupIOstreams: a secure client does not silently downgrade to SIMPLE. */
+  #checkFallback(): void {
+    const secure = this.#o.secure ?? this.#o.kerberos !== undefined;
+    if (secure && !this.#o.fallbackToSimpleAllowed) {
+      throw new AccessControlError(
+        'ACCESS_DENIED',
+        'Server asks us to fall back to SIMPLE auth, but this client is configured to only allow secure connections.',
+        { configKey: 'ipc.client.fallback-to-simple-auth-allowed' },
+      );
+    }
   }
 
   #tokenClient(): SaslClient | undefined {

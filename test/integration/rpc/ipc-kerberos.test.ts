@@ -115,6 +115,30 @@ describe('rpc over loopback: KERBEROS / GSSAPI with the MIT KDC', function () {
     }
   });
 
+  it('a Kerberos client does not fall back to a SIMPLE-only server unless allowed', async () => {
+    const server = new RpcServer({ authentication: 'simple' });
+    server.registerProtocol(ECHO, echoHandlers());
+    const { port } = await server.start('127.0.0.1', 0);
+    try {
+      const strict = new RpcClient();
+      let err: HsecError | undefined;
+      try {
+        await strict.call({ host: 'localhost', port }, ECHO, 'whoami', new Uint8Array(0), { kerberos: alice() });
+      } catch (e) {
+        err = e as HsecError;
+      }
+      expect(err).to.be.instanceOf(AccessControlError);
+      expect(err!.message).to.contain('Server asks us to fall back to SIMPLE auth');
+      strict.stop();
+      const lenient = new RpcClient({ fallbackToSimpleAllowed: true });
+      const r = json(await lenient.call({ host: 'localhost', port }, ECHO, 'whoami', new Uint8Array(0), { kerberos: alice() }));
+      expect(r).to.include({ user: realm.kdc.principal('alice'), authMethod: 'SIMPLE' });
+      lenient.stop();
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('a Kerberos user may act as another user only through the proxy-user authorizer', async () => {
     const seen: string[] = [];
     const server = new RpcServer({

@@ -237,6 +237,25 @@ describe('security/sasl/rpc: SaslRpcClient <-> SaslRpcServer', () => {
     expect(r.reply!.auths).to.deep.equal([{ method: 'SIMPLE', mechanism: '' }]);
   });
 
+  it('a secure client refuses to fall back to SIMPLE unless allowed (ipc.client.fallback-to-simple-auth-allowed)', async () => {
+    const krb = { principal: 'a@R', serverPrincipal: 'nn/localhost@EXAMPLE.TEST', createClient: (_t: unknown, q: readonly Qop[]) => new TestKrbClient('a', q[0]!) };
+    for (const serverAuth of ['simple-only', 'simple-listed'] as const) {
+      const s = serverAuth === 'simple-only' ? new SaslRpcServer({ authentication: 'simple', qop: ['auth'] }) : newServer({ authentication: 'simple', tokenAuthority: authority });
+      const c = newClient({ kerberos: krb });
+      let err: unknown;
+      try {
+        await converse(c, s);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, serverAuth).to.have.property('code', 'ACCESS_DENIED');
+      expect((err as Error).message).to.equal('Server asks us to fall back to SIMPLE auth, but this client is configured to only allow secure connections.');
+    }
+    const allowed = newClient({ kerberos: krb, fallbackToSimpleAllowed: true });
+    await converse(allowed, new SaslRpcServer({ authentication: 'simple', qop: ['auth'] }));
+    expect(allowed.result().authMethod).to.equal('SIMPLE');
+  });
+
   it('authProtocol is NONE for a plain SIMPLE client', () => {
     expect(newClient({ user: 'u' }).authProtocol).to.equal(AuthProtocol.NONE);
   });
