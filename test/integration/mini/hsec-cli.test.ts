@@ -14,12 +14,14 @@ const HSEC = join(REPO, 'bin', 'hsec');
 describe('bin/hsec (CLI skeleton)', function () {
   this.timeout(60_000);
 
-  it('prints help with the start subcommand and the global --conf option', async function () {
+  it('prints help with every registered subcommand and the global --conf option', async function () {
     const res = await runProgram(HSEC, ['--help']);
     expect(res.code).to.equal(0);
     expect(res.stdout).to.match(/Usage: hsec/);
     expect(res.stdout).to.include('--conf <dir>');
-    expect(res.stdout).to.match(/^\s+start\b/m);
+    for (const command of ['start', 'kinit', 'klist', 'kdestroy', 'namenode', 'fetchdt', 'dtutil']) {
+      expect(res.stdout).to.match(new RegExp(`^\\s+${command}\\b`, 'm'));
+    }
   });
 
   it('exits 2 on an unknown subcommand', async function () {

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProgram } from '../../../cluster/mini/binaries.ts';
@@ -124,6 +124,12 @@ describe('hsec start (npm start)', function () {
     // The NameNode daemon serves on the port the conf names.
     const nnPort = Number(field(banner, /NameNode RPC: [^\s:]+:(\d+)/));
     expect(await canConnect('127.0.0.1', nnPort)).to.equal(true);
+
+    // alice (TGT in the cache from bin/hsec kinit above) fetches a delegation token with the CLI.
+    const tokenFile = join(clusterDir, 'alice.token');
+    const fetchdt = await runProgram(join(REPO, 'bin', 'hsec'), ['--conf', confDir, 'fetchdt', '--renewer', 'alice', tokenFile], { env, timeoutMs: 60_000 });
+    expect(fetchdt.code, fetchdt.stderr).to.equal(0);
+    expect(statSync(tokenFile).size).to.be.greaterThan(0);
 
     const core = readFileSync(join(confDir, 'core-site.xml'), 'utf8');
     expect(core).to.include('<name>hadoop.security.authentication</name>\n    <value>kerberos</value>');
