@@ -89,6 +89,7 @@ export class PseudoCluster {
     const unregisterCleanup = registerExitCleanup(() => rmSync(dir, { recursive: true, force: true }));
     let kdc: MiniKdc | undefined;
     let zk: MiniZooKeeper | undefined;
+    let cluster: PseudoCluster | undefined;
     try {
       kdc = await MiniKdc.start({
         realm: opts.realm,
@@ -98,10 +99,11 @@ export class PseudoCluster {
       });
       zk = await MiniZooKeeper.start({ dir: mkdir(dir, 'zookeeper') });
       const keytabs = mkdir(dir, 'keytabs');
+      const realmKdc = kdc;
       const service = async (short: 'nn' | 'dn' | 'HTTP', file: string): Promise<ServiceIdentity> => {
         const keytab = join(keytabs, file);
-        await kdc!.createKeytab(keytab, `${short}/${PSEUDO_HOST}`);
-        return { principal: kdc!.principal(`${short}/${PSEUDO_HOST}`), keytab };
+        await realmKdc.createKeytab(keytab, `${short}/${PSEUDO_HOST}`);
+        return { principal: realmKdc.principal(`${short}/${PSEUDO_HOST}`), keytab };
       };
       const services = {
         nn: await service('nn', 'nn.service.keytab'),
@@ -112,7 +114,7 @@ export class PseudoCluster {
       await kdc.createKeytab(aliceKeytab, 'alice');
       const password = randomBytes(12).toString('base64url');
       await kdc.addPrincipal('bob', { password });
-      const cluster = new PseudoCluster({
+      cluster = new PseudoCluster({
         dir,
         kdc,
         zk,
@@ -127,9 +129,13 @@ export class PseudoCluster {
       log.info({ dir, realm: kdc.realm }, 'pseudo-cluster ready');
       return cluster;
     } catch (e) {
-      await zk?.stop();
-      await kdc?.stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (cluster) {
+        await cluster.stop(); // daemons started so far, ZooKeeper, KDC, dir
+      } else {
+        await zk?.stop();
+        await kdc?.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
       unregisterCleanup();
       throw e;
     }
