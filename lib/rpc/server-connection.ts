@@ -70,6 +70,7 @@ export class ServerConnection {
   #user: { user: string; shortUser: string; realUser?: string | undefined } | undefined;
   #chain: Promise<void> = Promise.resolve();
   #inFlight = 0;
+  #awaitingDrain = false;
   #handshakeTimer: NodeJS.Timeout | undefined;
 
   constructor(socket: Socket, env: ServerConnectionEnv) {
@@ -322,13 +323,13 @@ export class ServerConnection {
     const retryCount = header.retryCount ?? -1;
     const reply = (frame: Uint8Array): void => {
       this.#inFlight--;
-      if (this.#inFlight < this.#env.maxInFlight && this.#socket.isPaused()) this.#socket.resume();
+      this.#updateFlow();
       this.#write(frame);
     };
     const replyError = (code: RpcErrorCodeValue, exceptionClassName: string, errorMsg: string): void =>
       reply(errorResponseFrame({ callId, fatal: false, exceptionClassName, errorMsg, errorDetail: code, clientId, retryCount }));
     this.#inFlight++;
-    if (this.#inFlight >= this.#env.maxInFlight) this.#socket.pause();
+    this.#updateFlow();
     const protocol = requestHeader.declaringClassProtocolName;
     const handlers = this.#env.lookup(protocol);
     if (!handlers) return replyError(RpcErrorCode.ERROR_NO_SUCH_PROTOCOL, JavaException.NO_SUCH_PROTOCOL, `Unknown protocol: ${protocol}`);
@@ -380,7 +381,28 @@ export class ServerConnection {
       this.#socket.cork();
       process.nextTick(() => this.#socket.uncork());
     }
-    this.#socket.write(bytes);
+    if (!this.#socket.write(bytes)) this.#updateFlow();
+  }
+
+  /**
+   * Back-pressure: stop reading requests while too many calls run or while the client is not
+   * reading its responses (the socket's write buffer is full); resume when both clear.
+   */
+  #updateFlow(): void {
+    const needDrain = this.#socket.writableNeedDrain;
+    if (needDrain && !this.#awaitingDrain) {
+      this.#awaitingDrain = true;
+      this.#socket.once('drain', () => {
+        this.#awaitingDrain = false;
+        this.#updateFlow();
+      });
+    }
+    const blocked = this.#inFlight >= this.#env.maxInFlight || needDrain;
+    if (blocked && !this.#socket.isPaused()) {
+      this.#socket.pause();
+    } else if (!blocked && this.#socket.isPaused()) {
+      this.#socket.resume();
+    }
   }
 
   #sendFatal(f: FatalRpc): void {
@@ -407,8 +429,11 @@ export class ServerConnection {
 
   #log(what: string, err: unknown): void {
     const e = err as { code?: string; message?: string; name?: string };
-    this.#env.log.warn({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, state: this.#state, code: e?.code, error: e?.name, msg: e?.message }, `IPC connection: ${what}`);
+    const code = err instanceof FatalRpc ? RPC_ERROR_CODE_NAMES[err.errorCode] : e?.code;
+    const error = err instanceof FatalRpc ? err.exceptionClassName : e?.name;
+    this.#env.log.warn({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, state: this.#state, code, error, msg: e?.message }, `IPC connection: ${what}`);
   }
+
 
   #closed(): void {
     this.#state = ServerConnState.CLOSED;

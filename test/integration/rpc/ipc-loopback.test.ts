@@ -205,6 +205,27 @@ describe('rpc over loopback: SIMPLE', function () {
       await good();
     });
 
+    it('a client that does not read its responses is paused (bounded memory) while others are served', async () => {
+      let served = 0;
+      const bp = new RpcServer({ authentication: 'simple', maxInFlight: 8 });
+      bp.registerProtocol(ECHO, echoHandlers({ big: () => ((served++), new Uint8Array(256 * 1024)) }));
+      const { port: bport } = await bp.start('127.0.0.1', 0);
+      const { connect } = await import('node:net');
+      const sock = connect({ host: '127.0.0.1', port: bport });
+      await new Promise((r) => sock.once('connect', r));
+      sock.pause(); // never read
+      const cid = new Uint8Array(16);
+      sock.write(encodePreamble({ authProtocol: AuthProtocol.NONE }));
+      sock.write(contextFrame(cid, { userInfo: { effectiveUser: 'hog' }, protocol: ECHO }));
+      for (let i = 0; i < 400; i++) sock.write(callFrame(i, cid, 0, { methodName: 'big', declaringClassProtocolName: ECHO, clientProtocolVersion: 1n }, new Uint8Array(0)));
+      await new Promise((r) => setTimeout(r, 800));
+      expect(served).to.be.lessThan(200); // 400 x 256 KiB would be 100 MiB buffered
+      const other = json(await new RpcClient().call({ host: '127.0.0.1', port: bport }, ECHO, 'whoami', new Uint8Array(0), { user: 'polite' }));
+      expect(other.user).to.equal('polite');
+      sock.destroy();
+      await bp.stop();
+    });
+
     it('a slow client (one byte every 5 ms) still gets served, while others are served meanwhile', async () => {
       const cid = new Uint8Array(16);
       const bytes = Buffer.concat([
