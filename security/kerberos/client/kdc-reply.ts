@@ -40,8 +40,8 @@ export function decryptEncPart(rep: KdcRep, key: EncryptionKey, usage: number): 
 export interface ReplyExpectations {
   readonly nonce: number;
   readonly client: Principal;
-  /** The server asked for; undefined to accept any (renewal, referral handling). */
-  readonly server?: Principal;
+  /** The server asked for, or a test for acceptable servers (cross-realm TGTs a KDC may substitute). */
+  readonly server: Principal | ((p: Principal) => boolean);
   readonly kdc: string;
 }
 
@@ -56,9 +56,9 @@ export function checkReply(rep: KdcRep, part: EncKdcRepPart, x: ReplyExpectation
   if (rep.crealm !== x.client.realm || !principalNameEquals(rep.cname, x.client.name)) {
     throw fail(`client ${principalToString({ name: rep.cname, realm: rep.crealm })} instead of ${principalToString(x.client)}`);
   }
-  if (x.server && (part.srealm !== x.server.realm || !principalNameEquals(part.sname, x.server.name))) {
-    throw fail(`server ${principalToString({ name: part.sname, realm: part.srealm })} instead of ${principalToString(x.server)}`);
-  }
+  const got: Principal = { name: part.sname, realm: part.srealm };
+  const ok = typeof x.server === 'function' ? x.server(got) : part.srealm === x.server.realm && principalNameEquals(part.sname, x.server.name);
+  if (!ok) throw fail(`server ${principalToString(got)} instead of ${typeof x.server === 'function' ? 'a ticket-granting ticket' : principalToString(x.server)}`);
   if (rep.ticket.realm !== part.srealm || !principalNameEquals(rep.ticket.sname, part.sname)) throw fail('ticket server differs from enc-part server');
 }
 

@@ -4,13 +4,14 @@
  * 6, the session key's mandatory checksum type, section 5.5.1). The TGS-REP enc-part is
  * decrypted with the TGT session key (usage 8) and checked. Renewal (section 3.3.1 / KDCOptions
  * RENEW) sends the TGT itself as the ticket to renew. Cross-realm (section 1.2): a service in
- * another realm is reached through krbtgt/REMOTE@LOCAL, then a TGS-REQ to the remote KDC.
+ * another realm is reached through krbtgt/REMOTE@LOCAL, or hop by hop along [capaths] or the
+ * realm hierarchy, then a TGS-REQ to the remote KDC.
  */
 import { randomInt } from 'node:crypto';
 import { KerberosError } from '../../../lib/errors/index.ts';
 import { systemClock, type Clock } from '../../../lib/time/clock.ts';
 import { principalToString, type Credential, type Principal } from '../types.ts';
-import type { Krb5Config } from '../config/krb5-conf.ts';
+import { hierarchicalPath, realmPath, type Krb5Config } from '../config/krb5-conf.ts';
 import { getProfile, isSupportedEtype } from '../crypto/registry.ts';
 import { KEY_USAGE } from '../crypto/key-usage.ts';
 import { encodeApReq, encodeAuthenticator } from '../messages/ap-req.ts';
@@ -51,7 +52,13 @@ export function tgtTargetRealm(tgt: Credential): string {
   return c[1]!;
 }
 
-async function tgsExchange(opts: TgsRequestOptions, server: Principal, body: KdcReqBody, operation: string, expectServer?: Principal): Promise<TgsResult> {
+async function tgsExchange(
+  opts: TgsRequestOptions,
+  server: Principal,
+  body: KdcReqBody,
+  operation: string,
+  expectServer: Principal | ((p: Principal) => boolean),
+): Promise<TgsResult> {
   const clock = opts.clock ?? systemClock;
   const transport = opts.transport ?? new ConfiguredTransport(opts.conf);
   const realm = tgtTargetRealm(opts.tgt);
@@ -64,7 +71,7 @@ async function tgsExchange(opts: TgsRequestOptions, server: Principal, body: Kdc
     throw kdcErrorToException(answer.error, { realm, kdc, client: opts.tgt.client, server, now: clock.now(), requestedEtypes: body.etypes, operation });
   }
   const part = decryptEncPart(answer.rep, opts.tgt.sessionKey, KEY_USAGE.TGS_REP_ENC_PART_SESSION_KEY);
-  checkReply(answer.rep, part, { nonce: body.nonce, client: opts.tgt.client, ...(expectServer ? { server: expectServer } : {}), kdc });
+  checkReply(answer.rep, part, { nonce: body.nonce, client: opts.tgt.client, server: expectServer, kdc });
   return { credential: toCredential(answer.rep, part), kdc };
 }
 
@@ -96,18 +103,65 @@ function baseBody(opts: TgsRequestOptions, server: Principal, now: number): KdcR
 }
 
 /**
- * A service ticket for `server`. When `server` is in another realm than the TGT's, first gets the
- * cross-realm TGT krbtgt/REMOTE@LOCAL from the local KDC, then asks the remote KDC.
+ * A service ticket for `server`. When `server` is in another realm than the TGT's, first gets a
+ * TGT for that realm (crossRealmTgt), then asks the remote KDC.
  */
 export async function requestServiceTicket(opts: TgsRequestOptions, server: Principal): Promise<TgsResult> {
   const clock = opts.clock ?? systemClock;
   const local = tgtTargetRealm(opts.tgt);
   if (server.realm !== local) {
-    const crossTgt = await requestServiceTicket(opts, tgsPrincipal(server.realm, local));
-    return requestServiceTicket({ ...opts, tgt: crossTgt.credential }, server);
+    const cross = await crossRealmTgt(opts, server.realm);
+    return requestServiceTicket({ ...opts, tgt: cross }, server);
   }
   const body = baseBody(opts, server, clock.now());
   return tgsExchange(opts, server, body, 'TGS exchange', server);
+}
+
+/**
+ * A TGT usable at `target`'s KDC, walking realms as MIT's client does (RFC 4120 section 1.2;
+ * MIT tkt_creds.c): along [capaths] when configured, one TGS exchange per hop; otherwise asking
+ * for krbtgt/TARGET@CURRENT and following the closer krbtgt/X@CURRENT a KDC may return instead
+ * (MIT KDCs walk the realm hierarchy themselves); if the KDC knows neither, the hierarchical path
+ * (A.EX.COM -> EX.COM -> B.EX.COM) hop by hop.
+ */
+export async function crossRealmTgt(opts: TgsRequestOptions, target: string): Promise<Credential> {
+  const local = tgtTargetRealm(opts.tgt);
+  if (opts.conf.capaths.get(local)?.has(target)) return walk(opts, realmPath(opts.conf, local, target));
+  let tgt = opts.tgt;
+  const visited = new Set([local]);
+  for (;;) {
+    const current = tgtTargetRealm(tgt);
+    let next: Credential;
+    try {
+      next = (await tgtExchange({ ...opts, tgt }, target, current)).credential;
+    } catch (e) {
+      const hops = hierarchicalPath(current, target);
+      if (!(e instanceof KerberosError) || e.code !== 'KRB_PRINCIPAL_UNKNOWN' || hops.length < 2) throw e;
+      return walk({ ...opts, tgt }, hops);
+    }
+    const reached = tgtTargetRealm(next);
+    if (reached === target) return next;
+    if (visited.has(reached) || visited.size > 10) {
+      throw new KerberosError('KRB_KDC_ERROR', `cross-realm path from ${local} to ${target} loops at ${reached} (realms visited: ${[...visited].join(', ')}); check the realms' [capaths] and krbtgt principals`, { realm: target });
+    }
+    visited.add(reached);
+    tgt = next;
+  }
+}
+
+/** One TGS exchange per realm of `hops`, each for krbtgt/HOP@PREVIOUS. */
+async function walk(opts: TgsRequestOptions, hops: readonly string[]): Promise<Credential> {
+  let tgt = opts.tgt;
+  for (const hop of hops) tgt = (await requestServiceTicket({ ...opts, tgt }, tgsPrincipal(hop, tgtTargetRealm(tgt)))).credential;
+  return tgt;
+}
+
+/** Asks `current`'s KDC for krbtgt/TARGET@CURRENT, accepting any krbtgt/X@CURRENT it gives instead. */
+function tgtExchange(opts: TgsRequestOptions, target: string, current: string): Promise<TgsResult> {
+  const server = tgsPrincipal(target, current);
+  const body = baseBody(opts, server, (opts.clock ?? systemClock).now());
+  const isTgt = (p: Principal) => p.realm === current && p.name.components.length === 2 && p.name.components[0] === 'krbtgt';
+  return tgsExchange(opts, server, body, 'cross-realm TGS exchange', isTgt);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The typed krb5.conf (krb5.conf(5)): [libdefaults] default_realm, the enctype lists, clockskew,
  * ticket_lifetime, renew_lifetime, udp_preference_limit, kdc_timeout, forwardable,
- * default_ccache_name, rdns; [realms] kdc / admin_server per realm; [domain_realm]. The file comes
+ * default_ccache_name, rdns; [realms] kdc / admin_server per realm; [domain_realm]; [capaths]
+ * (realmPath gives the cross-realm path as MIT k5_client_realm_path does). The file comes
  * from KRB5_CONFIG (a colon-separated list, as MIT reads it) else /etc/krb5.conf. dns_lookup_kdc
  * and dns_lookup_realm are accepted and ignored: KDCs come from the file only.
  */
@@ -53,6 +54,8 @@ export interface Krb5Config {
   readonly realms: ReadonlyMap<string, RealmConfig>;
   /** [domain_realm] entries: host or `.domain` -> realm. */
   readonly domainRealm: ReadonlyMap<string, string>;
+  /** [capaths]: client realm -> server realm -> intermediate realms in order ('.' = direct). */
+  readonly capaths: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
 }
 
 const TRUE = /^(true|yes|on|1|y|t)$/i;
@@ -112,6 +115,12 @@ export function krb5ConfigFromProfile(root: ProfileNode, files: readonly string[
   if (typeof dr === 'object') {
     for (const [host, vals] of dr.relations) if (typeof vals[0] === 'string') domainRealm.set(host.toLowerCase(), vals[0]);
   }
+  const capaths = new Map<string, Map<string, string[]>>();
+  for (const [client, node] of subsections(root, 'capaths')) {
+    const paths = new Map<string, string[]>();
+    for (const [server, vals] of node.relations) paths.set(server, vals.filter((v): v is string => typeof v === 'string'));
+    capaths.set(client, paths);
+  }
   const defaultRealm = lib(root, 'default_realm');
   const ccache = lib(root, 'default_ccache_name');
   return Object.freeze({
@@ -132,6 +141,7 @@ export function krb5ConfigFromProfile(root: ProfileNode, files: readonly string[
     rdns: TRUE.test(lib(root, 'rdns') ?? 'true'),
     realms,
     domainRealm,
+    capaths,
   });
 }
 
@@ -180,4 +190,29 @@ export function kdcsForRealm(conf: Krb5Config, realm: string): readonly KdcAddre
     });
   }
   return kdcs;
+}
+
+/**
+ * The realms to pass through from `client` to `server`, ending with `server` (MIT
+ * k5_client_realm_path, krb5.conf(5) [capaths]): the [capaths] entry when present ('.' meaning
+ * direct), else the hierarchical path up to the longest common domain suffix and down again
+ * (A.EX.COM -> EX.COM -> B.EX.COM); realms with no common suffix are reached directly.
+ */
+export function realmPath(conf: Krb5Config, client: string, server: string): string[] {
+  if (client === server) return [];
+  const configured = conf.capaths.get(client)?.get(server);
+  if (configured) return [...configured.filter((r) => r !== '.' && r !== server), server];
+  return hierarchicalPath(client, server);
+}
+
+export function hierarchicalPath(client: string, server: string): string[] {
+  const a = client.split('.');
+  const b = server.split('.');
+  let common = 0;
+  while (common < a.length && common < b.length && a[a.length - 1 - common] === b[b.length - 1 - common]) common++;
+  if (common === 0) return [server];
+  const hops: string[] = [];
+  for (let i = 1; i <= a.length - common; i++) hops.push(a.slice(i).join('.'));
+  for (let i = b.length - common - 1; i >= 1; i--) hops.push(b.slice(i).join('.'));
+  return [...hops.filter((r) => r !== server && r !== client), server];
 }

@@ -13,8 +13,7 @@ import { principalToString, type Credential, type Principal } from '../types.ts'
 import { loadKrb5Config, type Krb5Config } from '../config/krb5-conf.ts';
 import { resolveCcacheName, readCcacheSync } from '../ccache/index.ts';
 import { parsePrincipal, samePrincipal, toPrincipal } from '../keytab/principal-text.ts';
-import { requestServiceTicket, tgtTargetRealm } from '../client/tgs-exchange.ts';
-import { tgsPrincipal } from '../client/as-exchange.ts';
+import { crossRealmTgt, requestServiceTicket, tgtTargetRealm } from '../client/tgs-exchange.ts';
 import type { KdcTransport } from '../client/transport.ts';
 import { publishLogin, publishRelogin, type LoginSource } from './events.ts';
 import { DEFAULT_REFRESH_POLICY, isFresh, isValid, refreshDelay, type RefreshPolicy } from './refresh-policy.ts';
@@ -48,6 +47,8 @@ export class KerberosLogin {
   readonly #pollMs: number;
   readonly #services = new Map<string, Credential>();
   readonly #inflight = new Map<string, Promise<Credential>>();
+  /** Cross-realm TGTs by the realm they open. */
+  readonly #crossTgts = new Map<string, Credential>();
   #tgt: Credential;
   #lastRefresh: number;
   #refreshing: Promise<void> | undefined;
@@ -147,18 +148,29 @@ export class KerberosLogin {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#services.clear();
+    this.#crossTgts.clear();
   }
 
   async #fetch(server: Principal, tgt: Credential): Promise<Credential> {
-    // Another realm: go through the cross-realm TGT krbtgt/REMOTE@LOCAL, itself cached here.
-    const local = tgtTargetRealm(tgt);
-    const via = server.realm === local ? tgt : await this.getServiceTicket(tgsPrincipal(server.realm, local));
+    const via = server.realm === tgtTargetRealm(tgt) ? tgt : await this.#crossRealm(server.realm, tgt);
     const { credential } = await requestServiceTicket(
       { tgt: via, conf: this.#ctx.conf, clock: this.#ctx.clock, ...(this.#ctx.transport ? { transport: this.#ctx.transport } : {}) },
       server,
     );
     if (!this.#closed) this.#services.set(key(server), credential);
     return credential;
+  }
+
+  /** A TGT for another realm's KDC (direct, [capaths] or hierarchical), cached like a service ticket. */
+  async #crossRealm(realm: string, tgt: Credential): Promise<Credential> {
+    const cached = this.#crossTgts.get(realm);
+    if (cached && isFresh(cached, this.#ctx.clock.now(), this.#policy)) return cached;
+    const cross = await crossRealmTgt({ tgt, conf: this.#ctx.conf, clock: this.#ctx.clock, ...(this.#ctx.transport ? { transport: this.#ctx.transport } : {}) }, realm);
+    if (!this.#closed) {
+      this.#crossTgts.set(realm, cross);
+      this.#services.set(key(cross.server), cross);
+    }
+    return cross;
   }
 
   async #doRefresh(reason: string): Promise<void> {
@@ -169,6 +181,7 @@ export class KerberosLogin {
       this.#lastRefresh = this.#ctx.clock.now();
       // Service tickets issued under the old TGT stay valid, but new ones come from the new TGT.
       this.#services.clear();
+      this.#crossTgts.clear();
       this.#adopt(got);
       publishRelogin({ ...base, ok: true, expiresAt: got.tgt.endTime, ...(got.kdc ? { kdc: got.kdc } : {}) });
       log.info({ ...base, expiresAt: new Date(got.tgt.endTime).toISOString() }, 'Kerberos relogin');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../../../lib/errors/index.ts';
 import {
-  kdcsForRealm, loadKrb5Config, parseDuration, parseEnctypeList, parseKdcAddress, parseKrb5Conf, parseProfile, realmForHost, values,
+  hierarchicalPath, kdcsForRealm, loadKrb5Config, realmPath, parseDuration, parseEnctypeList, parseKdcAddress, parseKrb5Conf, parseProfile, realmForHost, values,
 } from '../../../../security/kerberos/config/index.ts';
 
 const SAMPLE = `
@@ -128,5 +128,18 @@ describe('kerberos/config: krb5.conf', () => {
     ]);
     expect(parseKdcAddress('udp/10.0.0.1:99')).to.deep.equal({ host: '10.0.0.1', port: 99, transport: 'udp' });
     expect(() => parseKdcAddress('host:70000')).to.throw(ConfigError);
+  });
+
+  it('computes cross-realm paths from [capaths] and the realm hierarchy', () => {
+    const c = parseKrb5Conf('[capaths]\n A.TEST = {\n  C.TEST = B1.TEST\n  C.TEST = B2.TEST\n  D.TEST = .\n }\n');
+    expect(c.capaths.get('A.TEST')!.get('C.TEST')).to.deep.equal(['B1.TEST', 'B2.TEST']);
+    expect(realmPath(c, 'A.TEST', 'C.TEST')).to.deep.equal(['B1.TEST', 'B2.TEST', 'C.TEST']);
+    expect(realmPath(c, 'A.TEST', 'D.TEST')).to.deep.equal(['D.TEST']);
+    expect(realmPath(c, 'A.TEST', 'A.TEST')).to.deep.equal([]);
+    expect(hierarchicalPath('ONE.CORP.TEST', 'TWO.CORP.TEST')).to.deep.equal(['CORP.TEST', 'TWO.CORP.TEST']);
+    expect(hierarchicalPath('A.B.EX.COM', 'C.EX.COM')).to.deep.equal(['B.EX.COM', 'EX.COM', 'C.EX.COM']);
+    expect(hierarchicalPath('SUB.EX.COM', 'EX.COM')).to.deep.equal(['EX.COM']);
+    expect(hierarchicalPath('EX.COM', 'SUB.EX.COM')).to.deep.equal(['SUB.EX.COM']);
+    expect(hierarchicalPath('EXAMPLE.ORG', 'OTHER.NET')).to.deep.equal(['OTHER.NET']);
   });
 });
