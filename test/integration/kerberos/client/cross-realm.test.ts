@@ -3,7 +3,7 @@
 // (ONE.CORP.TEST -> CORP.TEST -> TWO.CORP.TEST). The final ticket decrypts with the remote
 // service's keytab and records the transited realms.
 import { expect } from 'chai';
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MiniKdc } from '../../../../cluster/mini/mini-kdc.ts';
@@ -25,8 +25,16 @@ async function threeRealms(names: [string, string, string], trusts: Array<[strin
     for (const k of kdcs.values()) await k.stop();
     throw e;
   }
-  // The KDCs check the transited path against their own [capaths] (MIT re-reads a changed profile).
-  if (capaths) for (const k of kdcs.values()) appendFileSync(k.krb5ConfPath, `\n${capaths}`);
+  // The KDCs check the transited path against their own [capaths]. MIT re-reads a profile whose
+  // mtime (whole seconds) changed, stat-ing at most once a second: append, move mtime on, wait.
+  if (capaths) {
+    const later = new Date(Date.now() + 5_000);
+    for (const k of kdcs.values()) {
+      appendFileSync(k.krb5ConfPath, `\n${capaths}`);
+      utimesSync(k.krb5ConfPath, later, later);
+    }
+    await new Promise((r) => setTimeout(r, 1_100));
+  }
   const dir = mkdtempSync(join(tmpdir(), 'hsec-xrealm-'));
   const confPath = join(dir, 'krb5.conf');
   const realms = names.map((n) => ` ${n} = {\n  kdc = ${kdcs.get(n)!.address}\n }\n`).join('');
