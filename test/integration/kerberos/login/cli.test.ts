@@ -2,7 +2,7 @@
 // hsec kinit -kt, then MIT klist and kvno accept the ccache; MIT kinit, then hsec klist reads it;
 // password from stdin; -R renewal; kdestroy; typed errors without stack traces.
 import { expect } from 'chai';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -76,6 +76,29 @@ describe('hsec kinit / klist / kdestroy with MIT krb5', function () {
     const again = hsec(['kdestroy'], env);
     expect(again.status).to.not.equal(0);
     expect(hsec(['kdestroy', '-q'], env).status).to.equal(0);
+  });
+
+  it('prompts for the password on a terminal without echoing it', async () => {
+    // util-linux `script` gives hsec a pseudo-terminal; the password is typed after the prompt.
+    const cc = join(dir, 'cc-tty');
+    const env = kdc.env(`FILE:${cc}`);
+    const child = spawn('script', ['-qec', `${process.execPath} ${HSEC} kinit carol`, '/dev/null'], { env });
+    let out = '';
+    let typed = false;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (!typed && out.includes('Password for carol@EXAMPLE.TEST: ')) {
+        typed = true;
+        child.stdin.write('carol-pw\r');
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const code = await new Promise((r) => child.on('exit', r));
+    clearTimeout(timer);
+    expect(code, out).to.equal(0);
+    expect(typed).to.equal(true);
+    expect(out).to.not.contain('carol-pw');
+    expect(execFileSync('klist', [], { env, encoding: 'utf8' })).to.contain('Default principal: carol@EXAMPLE.TEST');
   });
 
   it('prints the typed error and exits non-zero, without a stack trace', () => {
