@@ -3,7 +3,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { AccessControlError, InvalidTokenError, RemoteError, type HsecError } from '../../../lib/errors/index.ts';
 import { encodePreamble } from '../../../lib/rpc/preamble.ts';
 import { AuthProtocol, SaslState } from '../../../lib/rpc/constants.ts';
-import { callFrame, contextFrame, parseRequest, parseResponse, parseSaslBody, saslRequestFrame } from '../../../lib/rpc/ipc-frames.ts';
+import { callFrame, contextFrame, parseRequest, parseResponse, parseSaslBody, saslRequestFrame, saslResponseFrame } from '../../../lib/rpc/ipc-frames.ts';
 import { FrameDecoder } from '../../../lib/rpc/frame.ts';
 import { RpcClient, RpcServer, delegationTokenAuthority } from '../../../security/sasl/rpc/index.ts';
 import { DefaultSaslPropertiesResolver } from '../../../security/resolver/index.ts';
@@ -246,6 +246,55 @@ describe('rpc over loopback: SIMPLE', function () {
       expect(Buffer.from(rest).subarray(1).toString()).to.equal('slowly');
       await slowServer.stop();
     });
+  });
+});
+
+describe('rpc client against misbehaving servers', () => {
+  async function fakeServer(reply: (sock: import('node:net').Socket) => void): Promise<{ port: number; close: () => Promise<void> }> {
+    const { createServer } = await import('node:net');
+    const sockets = new Set<import('node:net').Socket>();
+    const srv = createServer((sock) => {
+      sockets.add(sock);
+      sock.on('error', () => undefined);
+      sock.once('data', () => reply(sock));
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    return {
+      port: (srv.address() as { port: number }).port,
+      close: async () => {
+        for (const s of sockets) s.destroy();
+        await new Promise((r) => srv.close(r));
+      },
+    };
+  }
+  const token = { identifier: Buffer.from('i'), password: Buffer.from('p'), kind: 'K', service: '' };
+
+  it('an oversized response length is PROTOCOL_TOO_LARGE (ipc.maximum.response.length)', async () => {
+    const f = await fakeServer((s) => s.write(Uint8Array.of(0x7f, 0xff, 0xff, 0xff)));
+    const err = await expectReject(new RpcClient({ maxResponseLength: 1 << 20 }).call({ host: '127.0.0.1', port: f.port }, ECHO, 'x', new Uint8Array(0), { tokens: [{ ...token, service: `127.0.0.1:${f.port}` }] }));
+    expect(err.code).to.equal('PROTOCOL_TOO_LARGE');
+    await f.close();
+  });
+
+  it('garbage instead of a SASL reply is a ProtocolError', async () => {
+    const f = await fakeServer((s) => s.write(Uint8Array.of(0, 0, 0, 3, 2, 0xff, 0xff)));
+    const err = await expectReject(new RpcClient().call({ host: '127.0.0.1', port: f.port }, ECHO, 'x', new Uint8Array(0), { tokens: [{ ...token, service: `127.0.0.1:${f.port}` }] }));
+    expect(err.code).to.match(/^PROTOCOL_/);
+    await f.close();
+  });
+
+  it('a server closing mid-negotiation is RPC_CONNECTION_CLOSED', async () => {
+    const f = await fakeServer((s) => s.destroy());
+    const err = await expectReject(new RpcClient().call({ host: '127.0.0.1', port: f.port }, ECHO, 'x', new Uint8Array(0), { tokens: [{ ...token, service: `127.0.0.1:${f.port}` }] }));
+    expect(err.code).to.equal('RPC_CONNECTION_CLOSED');
+    await f.close();
+  });
+
+  it('a SASL CHALLENGE before NEGOTIATE is a SASL_STATE error', async () => {
+    const f = await fakeServer((s) => s.write(saslResponseFrame({ state: SaslState.CHALLENGE, token: Uint8Array.of(1) })));
+    const err = await expectReject(new RpcClient().call({ host: '127.0.0.1', port: f.port }, ECHO, 'x', new Uint8Array(0), { tokens: [{ ...token, service: `127.0.0.1:${f.port}` }] }));
+    expect(err.code).to.equal('SASL_STATE');
+    await f.close();
   });
 });
 
