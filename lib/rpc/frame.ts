@@ -6,7 +6,7 @@
  */
 import { ProtocolError } from '../errors/index.ts';
 import { DEFAULT_MAX_DATA_LENGTH } from './constants.ts';
-import { concatBytes, delimit, readDelimited } from './delimited.ts';
+import { delimit, readDelimited } from './delimited.ts';
 
 /** Builds one frame: int32 length, then each message varint-delimited. */
 export function encodeFrame(...messages: Uint8Array[]): Uint8Array {
@@ -100,8 +100,18 @@ export class FrameDecoder {
   }
 
   #peekLength(): number {
-    const head = this.#chunks[0]!.length >= 4 ? this.#chunks[0]! : concatBytes(this.#chunks).subarray(0, 4);
-    return new DataView(head.buffer, head.byteOffset, 4).getInt32(0);
+    const first = this.#chunks[0]!;
+    if (first.length >= 4) return new DataView(first.buffer, first.byteOffset, 4).getInt32(0);
+    // The length straddles chunks: gather just its 4 bytes.
+    const head = new Uint8Array(4);
+    let at = 0;
+    for (const c of this.#chunks) {
+      const k = Math.min(4 - at, c.length);
+      head.set(c.subarray(0, k), at);
+      at += k;
+      if (at === 4) break;
+    }
+    return new DataView(head.buffer).getInt32(0);
   }
 
   #take(n: number): Uint8Array {
