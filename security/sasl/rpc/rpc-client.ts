@@ -5,6 +5,7 @@
  * from the SaslPropertiesResolver, and returns the response message bytes.
  */
 import { isIP } from 'node:net';
+import { userInfo } from 'node:os';
 import { lookup, reverse } from 'node:dns/promises';
 import { UnreachableError } from '../../../lib/errors/index.ts';
 import { IpcClient, type IpcClientOptions } from '../../../lib/rpc/client.ts';
@@ -65,7 +66,9 @@ export class RpcClient {
   }
 
   /** One call; resolves with the response message bytes, rejects with a typed error. */
-  async call(address: { host: string; port: number }, protocol: string, method: string, request: Uint8Array, options: RpcCallOptions = {}): Promise<Uint8Array> {
+  async call(address: { host: string; port: number }, protocol: string, method: string, request: Uint8Array, callOptions: RpcCallOptions = {}): Promise<Uint8Array> {
+    // SIMPLE callers default to HADOOP_USER_NAME or the OS user, as UserGroupInformation's login user.
+    const options = callOptions.user !== undefined || callOptions.kerberos ? callOptions : { ...callOptions, user: defaultSimpleUser() };
     return this.#engine.call(
       {
         address,
@@ -121,5 +124,15 @@ async function resolveIp(host: string): Promise<string> {
     return (await lookup(host)).address;
   } catch (cause) {
     throw new UnreachableError('UNREACHABLE', `Cannot resolve IPC server host ${host}: ${(cause as Error).message}`, { remoteAddress: host }, { cause });
+  }
+}
+
+/** UserGroupInformation's SIMPLE login user: HADOOP_USER_NAME, else the OS user. */
+export function defaultSimpleUser(): string | undefined {
+  if (process.env.HADOOP_USER_NAME) return process.env.HADOOP_USER_NAME;
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER;
   }
 }

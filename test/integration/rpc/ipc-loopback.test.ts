@@ -71,6 +71,19 @@ describe('rpc over loopback: SIMPLE', function () {
     expect(failed[0]).to.include({ state: 'CONTEXT', code: 'FATAL_INVALID_RPC_HEADER' });
   });
 
+  it('a SIMPLE caller without a user is HADOOP_USER_NAME (else the OS user)', async () => {
+    const saved = process.env.HADOOP_USER_NAME;
+    process.env.HADOOP_USER_NAME = 'hdfs-env-user';
+    try {
+      const c = new RpcClient();
+      expect(json(await c.call({ host: '127.0.0.1', port }, ECHO, 'whoami', new Uint8Array(0))).user).to.equal('hdfs-env-user');
+      c.stop();
+    } finally {
+      if (saved === undefined) delete process.env.HADOOP_USER_NAME;
+      else process.env.HADOOP_USER_NAME = saved;
+    }
+  });
+
   it('ERROR responses keep the connection: typed errors with the Java class name, then more calls on the same connection', async () => {
     const addr = { host: '127.0.0.1', port };
     const before = client.connectionCount;
