@@ -40,6 +40,14 @@ class JavaServer {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+  /** The peer's stdout arrives through a pipe: wait (bounded) until `pattern` has matched `count` times. */
+  async waitForLines(pattern: RegExp, count: number, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((this.stdout.match(pattern) ?? []).length < count) {
+      if (Date.now() > deadline) throw new Error(`Java server printed ${pattern} fewer than ${count} times: ${this.stdout}${this.stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
   line(key: string): string | undefined {
     return this.stdout.split('\n').find((l) => l.startsWith(`${key}=`))?.slice(key.length + 1);
   }
@@ -92,6 +100,7 @@ describe('interop: hsec RpcClient -> JDK IPC server (javax.security.sasl)', func
           const seeds = [a, b].map((x) => Buffer.from(x)[0]!); // byte 0 = callId
           expectBody(a, size, (i) => i * 13 + seeds[0]!);
           expectBody(b, size, (i) => i * 13 + seeds[1]!);
+          await server.waitForLines(/^CALL=/gm, 2);
           expect(server.line('QOP')).to.equal(qop);
           expect(server.line('USER')).to.equal(b64(identifier));
           expect(server.line('CONTEXT_PROTOCOL')).to.equal(PROTOCOL);
@@ -127,6 +136,7 @@ describe('interop: hsec RpcClient -> JDK IPC server (javax.security.sasl)', func
             kerberos: kerberosClient(login, { principal: realm.kdc.principal('alice'), serverPrincipal: `nn/_HOST@${realm.kdc.realm}` }),
           });
           expect(body.length).to.equal(200_000);
+          await server.waitForLines(/^CALL=/gm, 1);
           expect(server.line('QOP')).to.equal(qop);
           expect(server.line('USER')).to.equal(realm.kdc.principal('alice'));
           expect(server.line('CONTEXT_USER')).to.equal(realm.kdc.principal('alice'));
