@@ -2,7 +2,9 @@
  * The NameNode settings this daemon reads, resolved once from a frozen Configuration (Hadoop:
  * NameNode / NameNodeRpcServer / FSNamesystem constructors): the RPC address
  * (`dfs.namenode.rpc-address`, else the authority of `fs.defaultFS`), the service principal
- * (`dfs.namenode.kerberos.principal`, `_HOST` = the RPC host or the local host name) and keytab,
+ * (`dfs.namenode.kerberos.principal`; `_HOST` = `getRpcServerAddress(conf).getHostName()` as
+ * NameNode.loginAsNameNodeUser: a name as configured, an IP literal reverse-resolved, 0.0.0.0 the
+ * local canonical host name; see `resolveNameNodeSettings`) and keytab,
  * the name directory (`dfs.namenode.name.dir`, first entry, `file://` stripped; Hadoop's default
  * `${hadoop.tmp.dir}/dfs/name`), and the delegation-token intervals.
  */
@@ -10,6 +12,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../lib/errors/index.ts';
 import type { Configuration } from '../../lib/config/index.ts';
+import { socketHostName } from '../../lib/net/resolve.ts';
 import { substituteHost } from '../../security/kerberos/names/index.ts';
 
 export interface NameNodeSettings {
@@ -48,7 +51,27 @@ export function rpcAddress(conf: Configuration): { host: string; port: number } 
   return { host: m[1]!, port: m[2] ? Number(m[2]) : 8020 };
 }
 
-export function nameNodeSettings(conf: Configuration, localHostName?: string): NameNodeSettings {
+/**
+ * The host `_HOST` stands for in the NameNode principal: Hadoop's `getRpcServerAddress(conf).getHostName()`
+ * (a name stays as configured, an IP literal is reverse-resolved as Java's getCanonicalHostName, a
+ * wildcard is `localHostName` or the local canonical host name). Lower-casing happens in substituteHost.
+ */
+export async function principalHostName(conf: Configuration, localHostName?: string): Promise<string> {
+  const { host } = rpcAddress(conf);
+  if ((host === '0.0.0.0' || host === '') && localHostName) return localHostName;
+  return socketHostName(host);
+}
+
+/** nameNodeSettings with `_HOST` resolved as Hadoop does (DNS lookups; use this when starting a NameNode). */
+export async function resolveNameNodeSettings(conf: Configuration, localHostName?: string): Promise<NameNodeSettings> {
+  return nameNodeSettings(conf, undefined, await principalHostName(conf, localHostName));
+}
+
+/**
+ * The settings without DNS: `_HOST` becomes `principalHost` when given, else the configured RPC host
+ * (a wildcard: `localHostName`, else the OS host name).
+ */
+export function nameNodeSettings(conf: Configuration, localHostName?: string, principalHost?: string): NameNodeSettings {
   const { host, port } = rpcAddress(conf);
   const security = conf.getEnum('hadoop.security.authentication', 'simple') === 'kerberos' ? 'kerberos' : 'simple';
   let principal: string | undefined;
@@ -56,7 +79,7 @@ export function nameNodeSettings(conf: Configuration, localHostName?: string): N
   if (security === 'kerberos') {
     const p = conf.getTrimmed('dfs.namenode.kerberos.principal');
     if (!p) throw missing('dfs.namenode.kerberos.principal', 'the NameNode service principal, e.g. nn/_HOST@EXAMPLE.COM');
-    principal = substituteHost(p, host, localHostName);
+    principal = substituteHost(p, principalHost ?? host, localHostName);
     keytab = conf.getTrimmed('dfs.namenode.keytab.file');
     if (!keytab) throw missing('dfs.namenode.keytab.file', `the keytab holding ${principal}`);
   }

@@ -22,7 +22,7 @@ import { createSaslPropertiesResolver } from '../../security/resolver/index.ts';
 import { DelegationTokenSecretManager } from '../../security/token/secret-manager.ts';
 import { FileTokenStore } from '../../security/token/store/file-token-store.ts';
 import { CLIENT_PROTOCOL } from '../protocol/client-protocol.ts';
-import { nameNodeSettings } from './namenode-config.ts';
+import { resolveNameNodeSettings } from './namenode-config.ts';
 import type { NameNodeSettings } from './namenode-config.ts';
 import { NameNodeTokenService } from './token-service.ts';
 import { delegationTokenAuthority } from '../../security/sasl/rpc/token-authority.ts';
@@ -33,7 +33,7 @@ export const TOKEN_STORE_FILE = 'hsec-delegation-tokens.json';
 export interface NameNodeOptions {
   /** Clock of the token secret manager (tests drive token expiry with a ManualClock); Kerberos always uses real time. */
   clock?: Clock;
-  /** Local host name for `_HOST` when the RPC host is a wildcard. */
+  /** Local host name for `_HOST` when the RPC host is a wildcard (default: the local canonical host name). */
   localHostName?: string;
   /** Port override (0 = any free port; tests). */
   port?: number;
@@ -57,7 +57,7 @@ export class NameNode {
 
   /** Builds the NameNode from a validated configuration, loads its token store and starts listening. */
   static async start(conf: Configuration, options: NameNodeOptions = {}): Promise<NameNode> {
-    const settings = nameNodeSettings(conf, options.localHostName);
+    const settings = await resolveNameNodeSettings(conf, options.localHostName);
     if (options.nameDir) settings.nameDir = options.nameDir;
     const realm = settings.principal?.split('@')[1] ?? '';
     const authToLocal = AuthToLocal.fromConfiguration(conf, { defaultRealm: realm });

@@ -6,9 +6,9 @@
  * `substituteHost` is Hadoop's `SecurityUtil.getServerPrincipal`: a configured `service/_HOST@REALM`
  * gets the server's host name, lower-cased; an empty host or `0.0.0.0` means the local host name.
  */
-import { promises as dns } from 'node:dns';
 import { hostname as osHostname } from 'node:os';
 import { KerberosError } from '../../../lib/errors/index.ts';
+import { canonicalHostName as resolveCanonical, localCanonicalHostName } from '../../../lib/net/resolve.ts';
 import type { Principal } from '../types.ts';
 import { NAME_TYPE } from '../types.ts';
 
@@ -115,15 +115,9 @@ export function substituteHost(pattern: string, hostname?: string, localHostName
 
 /**
  * The canonical (fully qualified) name of `host` (default: this machine), as Java's
- * `InetAddress.getLocalHost().getCanonicalHostName()`: forward lookup, then reverse lookup of the
- * address; falls back to the name itself when either lookup fails.
+ * `getCanonicalHostName()` (lib/net/resolve.ts: getnameinfo on the address, forward-confirmed,
+ * lower-cased; the address itself when that fails). Never rejects.
  */
-export async function canonicalHostName(host: string = osHostname()): Promise<string> {
-  try {
-    const { address } = await dns.lookup(host);
-    const { hostname } = await dns.lookupService(address, 0);
-    return hostname || host;
-  } catch {
-    return host;
-  }
+export async function canonicalHostName(host?: string): Promise<string> {
+  return host === undefined ? localCanonicalHostName() : resolveCanonical(host);
 }

@@ -4,10 +4,9 @@
  * (address, user, protocol, credentials), negotiates SASL through SaslRpcClient with the QOP list
  * from the SaslPropertiesResolver, and returns the response message bytes.
  */
-import { isIP } from 'node:net';
 import { userInfo } from 'node:os';
-import { lookup, reverse } from 'node:dns/promises';
 import { UnreachableError } from '../../../lib/errors/index.ts';
+import { canonicalHostName, resolveAddress } from '../../../lib/net/resolve.ts';
 import { IpcClient, type IpcClientOptions } from '../../../lib/rpc/client.ts';
 import type { CallOptions } from '../../../lib/rpc/client-connection.ts';
 import { DefaultSaslPropertiesResolver, type SaslPropertiesResolver } from '../../resolver/sasl-properties-resolver.ts';
@@ -78,7 +77,8 @@ export class RpcClient {
         authenticator: async () => {
           const ip = await resolveIp(address.host);
           const qop = this.#resolver.getClientProperties(ip, address.port).qop;
-          const hostname = options.kerberos?.serverPrincipal?.includes('_HOST') ? await canonicalHostName(address.host) : address.host;
+          // SaslRpcClient: SecurityUtil.getServerPrincipal(conf, serverAddr.getAddress()) -> getCanonicalHostName() of the dialled address.
+          const hostname = options.kerberos?.serverPrincipal?.includes('_HOST') ? await canonicalHostName(ip) : address.host;
           return new SaslRpcClient({
             server: { host: address.host, port: address.port, ip, hostname },
             qop,
@@ -107,21 +107,10 @@ export class RpcClient {
   }
 }
 
-/** SecurityUtil.getServerPrincipal's host for `_HOST`: the canonical name of an IP (reverse DNS), else the name as given. */
-async function canonicalHostName(host: string): Promise<string> {
-  if (!isIP(host)) return host.toLowerCase();
-  try {
-    const names = await reverse(host);
-    return (names[0] ?? host).toLowerCase();
-  } catch {
-    return host;
-  }
-}
-
+/** The address dialled (IPv4 first, as the JDK): token selection, QOP and `_HOST` use it. */
 async function resolveIp(host: string): Promise<string> {
-  if (isIP(host)) return host;
   try {
-    return (await lookup(host)).address;
+    return await resolveAddress(host);
   } catch (cause) {
     throw new UnreachableError('UNREACHABLE', `Cannot resolve IPC server host ${host}: ${(cause as Error).message}`, { remoteAddress: host }, { cause });
   }
