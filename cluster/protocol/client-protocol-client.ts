@@ -5,7 +5,7 @@
  * service to the NameNode's `ip:port` as DFSClient does (SecurityUtil.setTokenService).
  */
 import { isIP } from 'node:net';
-import { lookup } from 'node:dns/promises';
+import { resolveAddress } from '../../lib/net/resolve.ts';
 import type { RpcCallCredentials, RpcClient } from '../../security/sasl/rpc/rpc-client.ts';
 import { buildTokenService } from '../../security/sasl/rpc/token-selector.ts';
 import type { Token } from '../../security/token/token.ts';
@@ -41,11 +41,11 @@ export class ClientProtocolClient {
     });
   }
 
-  /** The token service string of this NameNode (`ip:port` by default). */
+  /** The token service string of this NameNode (`ip:port` by default; IPv4 first, as SecurityUtil.buildTokenService under the JDK's ordering). */
   async tokenService(): Promise<string> {
     const { host, port } = this.#o.address;
     if (this.#o.tokenServiceUseIp === false || isIP(host)) return buildTokenService({ host, port });
-    return buildTokenService({ host: (await lookup(host)).address, port });
+    return buildTokenService({ host: await resolveAddress(host), port });
   }
 
   /** Undefined when the NameNode has no running secret manager (security off). */

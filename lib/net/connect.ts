@@ -1,14 +1,23 @@
 /**
  * TCP connect with a deadline (Hadoop: ipc.client.connect.timeout / NetUtils.connect): resolves
  * with the connected socket or rejects with UnreachableError naming host, port and the timeout.
+ * A host name is resolved IPv4-first (resolve.ts, the JDK's default ordering), so the address
+ * dialled is the one the token service and `_HOST` are computed from.
  */
 import { connect, type Socket } from 'node:net';
 import { UnreachableError } from '../errors/index.ts';
+import { resolveAddress } from './resolve.ts';
 
 /** Connects to host:port within `timeoutMs`. */
-export function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
+export async function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
+  let address: string;
+  try {
+    address = await resolveAddress(host);
+  } catch (cause) {
+    throw new UnreachableError('UNREACHABLE', `Cannot resolve IPC server host ${host}: ${(cause as Error).message}`, { remoteAddress: `${host}:${port}` }, { cause });
+  }
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port });
+    const socket = connect({ host: address, port });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new UnreachableError('UNREACHABLE', `Could not connect to ${host}:${port} within ${timeoutMs} ms (ipc.client.connect.timeout)`, { remoteAddress: `${host}:${port}` }));

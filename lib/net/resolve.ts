@@ -23,14 +23,22 @@ export function isWildcard(host: string | undefined): boolean {
   return host === undefined || host === '' || host === '0.0.0.0' || host === '::' || host === '[::]';
 }
 
-/** One address of `host`, IPv4 preferred (JDK default ordering); an IP literal is returned as is. Rejects when the name does not resolve. */
-export async function resolveAddress(host: string): Promise<string> {
+/** A getaddrinfo-style lookup (node:dns `lookup`); injectable so the ordering policy can be tested on a single-stack host. */
+export type AddressLookup = (host: string, options: { family?: 4 }) => Promise<{ address: string }>;
+
+const systemLookup: AddressLookup = (host, options) => dns.lookup(host, options);
+
+/**
+ * One address of `host`, IPv4 preferred (JDK default ordering, whatever getaddrinfo's order); an IP
+ * literal (bracketed or not) is returned as is. Rejects when the name does not resolve at all.
+ */
+export async function resolveAddress(host: string, lookup: AddressLookup = systemLookup): Promise<string> {
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   if (isIP(bare)) return bare;
   try {
-    return (await dns.lookup(bare, { family: 4 })).address;
+    return (await lookup(bare, { family: 4 })).address;
   } catch {
-    return (await dns.lookup(bare)).address;
+    return (await lookup(bare, {})).address;
   }
 }
 

@@ -8,6 +8,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { ConfigError } from '../errors/index.ts';
 import { getLogger, type Logger } from '../log/logger.ts';
+import { isWildcard, resolveAddress } from '../net/resolve.ts';
 import type { AuthMethodName, ServerAuthenticator } from './auth-hooks.ts';
 import type { ProtocolHandlers } from './call-context.ts';
 import { DEFAULT_MAX_DATA_LENGTH } from './constants.ts';
@@ -61,14 +62,26 @@ export class IpcServer {
     this.#protocols.set(name, handlers);
   }
 
-  /** Starts listening; port 0 picks a free port. Resolves with the bound address. */
+  /**
+   * Starts listening; port 0 picks a free port. Resolves with the bound address. A host name binds
+   * its IPv4 address when it has one (Hadoop binds `new InetSocketAddress(host, port)`, which the
+   * JDK resolves IPv4-first), so Java clients dialling the name reach it.
+   */
   async start(host: string, port: number): Promise<{ host: string; port: number }> {
     if (this.#server) throw new ConfigError('CONFIG_INVALID', 'IPC server already started');
+    let bind = host;
+    if (!isWildcard(host)) {
+      try {
+        bind = await resolveAddress(host);
+      } catch (cause) {
+        throw new ConfigError('CONFIG_INVALID', `Cannot resolve the IPC server bind host ${host}: ${(cause as Error).message}`, { host }, { cause });
+      }
+    }
     const server = createServer((socket) => this.#accept(socket));
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, host, () => {
+      server.listen(port, bind, () => {
         server.off('error', reject);
         resolve();
       });
