@@ -41,7 +41,7 @@ export async function run(h: Harness): Promise<void> {
         const batch = (): Promise<unknown> =>
           Promise.all(Array.from({ length: IN_FLIGHT }, (_, i) => client.call(addr, PROTOCOL, 'echo', payload, { tokens: [tokens[i % connections]!] })));
         await batch(); // open and authenticate every connection before measuring
-        const r = await h.measure(`${qop}`, batch, { group, baseline: qop === 'auth', bytesPerOp: IN_FLIGHT * payload.length * 2 });
+        const r = await h.measure(`${connections} conn, batch of ${IN_FLIGHT} calls, ${qop}`, batch, { group, baseline: qop === 'auth', bytesPerOp: IN_FLIGHT * payload.length * 2 });
         h.note(`${group} ${qop}: ${(r.opsPerSec * IN_FLIGHT).toFixed(0)} calls/s`);
         client.stop();
         await server.stop();
