@@ -12,7 +12,7 @@ import type { Configuration } from '../../lib/config/index.ts';
 import { findTgt, findTicket, readCcache, resolveCcacheName } from '../../security/kerberos/ccache/index.ts';
 import { principalToString } from '../../security/kerberos/types.ts';
 import type { Credential } from '../../security/kerberos/types.ts';
-import { loadKrb5Config } from '../../security/kerberos/config/krb5-conf.ts';
+import { loadKrb5Config, type Krb5Config } from '../../security/kerberos/config/krb5-conf.ts';
 import { loginFromCcache } from '../../security/kerberos/login/index.ts';
 import { createSaslClient } from '../../security/sasl/index.ts';
 import '../../security/sasl/mechanisms/gssapi/index.ts';
@@ -66,9 +66,11 @@ export function ccacheTicketSource(path: string, clock: () => number = Date.now)
 }
 
 /** Kerberos client credentials for the RPC layer (GSSAPI over the ticket source). */
-export function kerberosClientCredentials(principal: string, source: ServiceTicketSource, conf?: Configuration): KerberosClientCredentials {
+export function kerberosClientCredentials(principal: string, source: ServiceTicketSource, conf?: Configuration, krb5?: Krb5Config): KerberosClientCredentials {
   return {
     principal,
+    // the realm of the advertised nn/<host> (JDK KRB_NT_SRV_HST: domain_realm, else default_realm)
+    ...(krb5 ? { krb5 } : {}),
     serverPrincipal: conf?.getTrimmed('dfs.namenode.kerberos.principal'),
     serverPrincipalPattern: conf?.getTrimmed('dfs.namenode.kerberos.principal.pattern'),
     createClient: (target, qop) => createSaslClient('GSSAPI', {
@@ -113,7 +115,16 @@ export async function clientCredentials(conf: Configuration, options: ClientLogi
     if (options.requireKerberos || tokens.length === 0) throw e;
     return creds; // a token file alone authenticates with TOKEN
   }
-  return { ...creds, kerberos: kerberosClientCredentials(principal, options.ticketSource ?? (await ccacheLogin(path, env)), conf) };
+  return { ...creds, kerberos: kerberosClientCredentials(principal, options.ticketSource ?? (await ccacheLogin(path, env)), conf, optionalKrb5Config(env)) };
+}
+
+/** The client's krb5.conf (KRB5_CONFIG or /etc/krb5.conf), or undefined when there is none. */
+function optionalKrb5Config(env: NodeJS.ProcessEnv): Krb5Config | undefined {
+  try {
+    return loadKrb5Config(undefined, env);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A ticket-cache login that gets service tickets from the KDC with the cached TGT. */

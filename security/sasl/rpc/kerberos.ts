@@ -11,6 +11,7 @@ import { createSaslClient, createSaslServer } from '../registry.ts';
 import '../mechanisms/gssapi/index.ts';
 import type { ServiceTicketSource } from '../mechanisms/gssapi/index.ts';
 import type { KerberosClientCredentials } from './sasl-rpc-client.ts';
+import type { Krb5Config } from '../../kerberos/config/index.ts';
 import { principalParts, type KerberosServerCredentials } from './sasl-rpc-server.ts';
 
 /** A server principal (e.g. nn/host@REALM) with the keys it accepts tickets with. */
@@ -27,12 +28,16 @@ export interface KerberosClientOptions {
   serverPrincipal?: string;
   /** `<key>.pattern` glob; replaces the exact check when set. */
   serverPrincipalPattern?: string;
+  /** krb5.conf for the advertised principal's realm (default: the login's, when it has one). */
+  krb5?: Krb5Config;
 }
 
 /** Client credentials from a login (KerberosLogin fits ServiceTicketSource). */
 export function kerberosClient(login: ServiceTicketSource, o: KerberosClientOptions): KerberosClientCredentials {
+  const krb5 = o.krb5 ?? loginKrb5Config(login);
   return {
     principal: o.principal,
+    ...(krb5 ? { krb5 } : {}),
     ...(o.serverPrincipal !== undefined ? { serverPrincipal: o.serverPrincipal } : {}),
     ...(o.serverPrincipalPattern !== undefined ? { serverPrincipalPattern: o.serverPrincipalPattern } : {}),
     createClient: (target, qop) => {
@@ -46,4 +51,10 @@ export function kerberosClient(login: ServiceTicketSource, o: KerberosClientOpti
       });
     },
   };
+}
+
+/** The krb5.conf a KerberosLogin was made with (other ticket sources have none). */
+function loginKrb5Config(login: ServiceTicketSource): Krb5Config | undefined {
+  const c = (login as { krb5Config?: unknown }).krb5Config;
+  return c && typeof c === 'object' && 'domainRealm' in c ? (c as Krb5Config) : undefined;
 }

@@ -13,6 +13,10 @@ import type { RpcSaslMessage, SaslAuth } from '../../../lib/rpc/messages.ts';
 import type { Qop, SaslClient } from '../mechanism.ts';
 import { AUTH_METHODS, knownAuthMethod } from './auth-method.ts';
 import { buildTokenService, serviceTokenSelector, type RpcToken, type TokenSelector } from './token-selector.ts';
+import type { Krb5Config } from '../../kerberos/config/index.ts';
+import { advertisedServerPrincipal, checkServerPrincipal } from './server-principal.ts';
+
+export { checkServerPrincipal, advertisedServerPrincipal } from './server-principal.ts';
 
 export enum ClientState {
   INITIAL = 'INITIAL',
@@ -33,6 +37,12 @@ export interface KerberosClientCredentials {
   readonly serverPrincipal?: string;
   /** Glob (`<key>.pattern`) the advertised principal must match instead of `serverPrincipal`. */
   readonly serverPrincipalPattern?: string;
+  /**
+   * krb5.conf giving the realm of the advertised `<protocol>/<serverId>` (domain_realm, else
+   * default_realm) as the JDK's KRB_NT_SRV_HST name does; pass the one the login uses. Without
+   * it the client's own realm.
+   */
+  readonly krb5?: Krb5Config;
   /** Builds the GSSAPI SASL client for `service/host` with the QOP preference list. */
   createClient(target: { protocol: string; serverId: string; principal: string }, qop: readonly Qop[]): SaslClient;
 }
@@ -136,7 +146,7 @@ export class SaslRpcClient implements ClientAuthenticator {
   }
 
   async #onNegotiate(auths: readonly SaslAuth[]): Promise<{ reply?: RpcSaslMessage; done: boolean }> {
-    const chosen = this.#select(auths);
+    const chosen = await this.#select(auths);
     this.#method = chosen.method;
     if (chosen.method === 'SIMPLE') {
       this.#checkFallback();
@@ -154,12 +164,12 @@ export class SaslRpcClient implements ClientAuthenticator {
   }
 
   /** SaslRpcClient.selectSaslClient: first usable auth in the server's order. */
-  #select(auths: readonly SaslAuth[]): { method: AuthMethodName; auth: SaslAuth } {
+  async #select(auths: readonly SaslAuth[]): Promise<{ method: AuthMethodName; auth: SaslAuth }> {
     for (const auth of auths) {
       const method = knownAuthMethod(auth.method, auth.mechanism);
       if (!method) continue;
       if (method === 'SIMPLE') return { method, auth };
-      const client = method === 'TOKEN' ? this.#tokenClient() : this.#kerberosClient(auth);
+      const client = method === 'TOKEN' ? this.#tokenClient() : await this.#kerberosClient(auth);
       if (!client) continue;
       this.#client = client;
       return { method, auth };
@@ -192,10 +202,15 @@ export class SaslRpcClient implements ClientAuthenticator {
     return factory(this.#token, this.#o.qop);
   }
 
-  #kerberosClient(auth: SaslAuth): SaslClient | undefined {
+  async #kerberosClient(auth: SaslAuth): Promise<SaslClient | undefined> {
     const krb = this.#o.kerberos;
     if (!krb) return undefined;
-    const principal = checkServerPrincipal(auth, krb, this.#o.server.hostname ?? this.#o.server.host);
+    const at = krb.principal.lastIndexOf('@');
+    const advertised = await advertisedServerPrincipal(auth.protocol ?? '', auth.serverId ?? '', {
+      ...(krb.krb5 ? { krb5: krb.krb5 } : {}),
+      ...(at >= 0 ? { fallbackRealm: krb.principal.slice(at + 1) } : {}),
+    });
+    const principal = checkServerPrincipal(advertised, krb, this.#o.server.hostname ?? this.#o.server.host);
     return krb.createClient({ protocol: auth.protocol ?? '', serverId: auth.serverId ?? '', principal }, this.#o.qop);
   }
 
@@ -243,53 +258,3 @@ function stripChallenge(auth: SaslAuth): SaslAuth {
   return rest;
 }
 
-/**
- * SaslRpcClient.getServerPrincipal: the advertised `<protocol>/<serverId>` must equal the
- * configured principal (after _HOST substitution) or match its `.pattern` glob.
- */
-export function checkServerPrincipal(auth: SaslAuth, krb: Pick<KerberosClientCredentials, 'serverPrincipal' | 'serverPrincipalPattern'>, serverHost: string): string {
-  const configured = krb.serverPrincipal?.replace('_HOST', serverHost.toLowerCase());
-  const realm = configured?.includes('@') ? configured.slice(configured.lastIndexOf('@') + 1) : undefined;
-  const advertised = `${auth.protocol ?? ''}/${auth.serverId ?? ''}${realm ? `@${realm}` : ''}`;
-  if (krb.serverPrincipalPattern) {
-    if (!globToRegExp(krb.serverPrincipalPattern).test(advertised)) {
-      throw new AccessControlError('ACCESS_DENIED', `Server has invalid Kerberos principal: ${advertised}, doesn't match the pattern: ${krb.serverPrincipalPattern}`, {
-        principal: advertised,
-      });
-    }
-    return advertised;
-  }
-  if (!configured) {
-    throw new AccessControlError('ACCESS_DENIED', "Failed to specify server's Kerberos principal name", { principal: advertised });
-  }
-  if (!/^[^/@]+\/[^/@]+/.test(configured)) {
-    throw new AccessControlError('ACCESS_DENIED', `Kerberos principal name does NOT have the expected hostname part: ${configured}`, { principal: configured });
-  }
-  if (advertised !== configured) {
-    throw new AccessControlError('ACCESS_DENIED', `Server has invalid Kerberos principal: ${advertised}, expecting: ${configured}`, {
-      principal: advertised,
-      expected: configured,
-    });
-  }
-  return advertised;
-}
-
-/** Hadoop GlobPattern subset: `*`, `?`, `[...]`, `{a,b}`. */
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  let inGroup = false;
-  for (const ch of glob) {
-    if (ch === '*') re += '.*';
-    else if (ch === '?') re += '.';
-    else if (ch === '{') {
-      re += '(?:';
-      inGroup = true;
-    } else if (ch === '}' && inGroup) {
-      re += ')';
-      inGroup = false;
-    } else if (ch === ',' && inGroup) re += '|';
-    else if (ch === '[' || ch === ']') re += ch;
-    else re += ch.replace(/[.+^$()|\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}

@@ -109,6 +109,20 @@ describe('rpc over loopback: KERBEROS / GSSAPI with the MIT KDC', function () {
       expect(err!.message).to.equal(`Server has invalid Kerberos principal: nn/localhost@${realm.kdc.realm}, expecting: nn/other.example.test@${realm.kdc.realm}`);
       const r = json(await client.call({ host: 'localhost', port }, ECHO, 'whoami', new Uint8Array(0), { kerberos: alice({ serverPrincipal: undefined, serverPrincipalPattern: 'nn/*' }) }));
       expect(r.authMethod).to.equal('KERBEROS');
+      // .pattern alone: the advertised name is nn/localhost@<default_realm of the login's krb5.conf>
+      // (JDK KRB_NT_SRV_HST), so a realm-qualified pattern matches and a foreign realm does not.
+      const other = new RpcClient(); // fresh pools: connections are shared per user, not per expected principal
+      const fresh = new RpcClient();
+      try {
+        const r2 = json(await fresh.call({ host: 'localhost', port }, ECHO, 'whoami', new Uint8Array(0), { kerberos: alice({ serverPrincipal: undefined, serverPrincipalPattern: `nn/*@${realm.kdc.realm}` }) }));
+        expect(r2.authMethod).to.equal('KERBEROS');
+        const e2 = await other.call({ host: 'localhost', port }, ECHO, 'whoami', new Uint8Array(0), { kerberos: alice({ serverPrincipal: undefined, serverPrincipalPattern: 'nn/*@OTHER.TEST' }) }).then(() => undefined, (e: unknown) => e as HsecError);
+        expect(e2).to.be.instanceOf(AccessControlError);
+        expect(e2!.message).to.equal(`Server has invalid Kerberos principal: nn/localhost@${realm.kdc.realm}, doesn't match the pattern: nn/*@OTHER.TEST`);
+      } finally {
+        other.stop();
+        fresh.stop();
+      }
     } finally {
       client.stop();
       await server.stop();

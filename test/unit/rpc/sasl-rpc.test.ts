@@ -216,12 +216,12 @@ describe('security/sasl/rpc: SaslRpcClient <-> SaslRpcServer', () => {
     a.initial();
     await expectCode(a, { state: SaslState.CHALLENGE, token: Uint8Array.of(1) }, 'SASL_STATE');
     await expectCode(newClient(), { state: SaslState.NEGOTIATE, auths: [] }, 'SASL_STATE');
-    const b = newClient({ kerberos: { principal: 'a@R', serverPrincipal: 'nn/localhost@EXAMPLE.TEST', createClient: (_t, q) => new TestKrbClient('a', q[0]!) } });
+    const b = newClient({ kerberos: { principal: 'a@EXAMPLE.TEST', serverPrincipal: 'nn/localhost@EXAMPLE.TEST', createClient: (_t, q) => new TestKrbClient('a', q[0]!) } });
     const s = newServer({ tokenAuthority: undefined });
     await s.step(b.initial());
     await b.step((await s.step({ state: SaslState.NEGOTIATE }).catch(() => ({ reply: undefined }))).reply ?? { state: SaslState.NEGOTIATE, auths: [{ method: 'KERBEROS', mechanism: 'GSSAPI', protocol: 'nn', serverId: 'localhost' }] });
     await expectCode(b, { state: SaslState.CHALLENGE }, 'SASL_BAD_CHALLENGE');
-    const d = newClient({ kerberos: { principal: 'a@R', serverPrincipal: 'nn/localhost@EXAMPLE.TEST', createClient: (_t, q) => new TestKrbClient('a', q[0]!) } });
+    const d = newClient({ kerberos: { principal: 'a@EXAMPLE.TEST', serverPrincipal: 'nn/localhost@EXAMPLE.TEST', createClient: (_t, q) => new TestKrbClient('a', q[0]!) } });
     d.initial();
     await d.step({ state: SaslState.NEGOTIATE, auths: [{ method: 'KERBEROS', mechanism: 'GSSAPI', protocol: 'nn', serverId: 'localhost' }] });
     await expectCode(d, { state: SaslState.SUCCESS }, 'SASL_STATE');
@@ -262,19 +262,24 @@ describe('security/sasl/rpc: SaslRpcClient <-> SaslRpcServer', () => {
 });
 
 describe('security/sasl/rpc: server principal check (SaslRpcClient.getServerPrincipal)', () => {
-  const auth = { method: 'KERBEROS', mechanism: 'GSSAPI', protocol: 'nn', serverId: 'nn1.example.test' };
+  const advertised = 'nn/nn1.example.test@EXAMPLE.TEST';
   it('accepts the configured principal after _HOST substitution', () => {
-    expect(checkServerPrincipal(auth, { serverPrincipal: 'nn/_HOST@EXAMPLE.TEST' }, 'NN1.example.test')).to.equal('nn/nn1.example.test@EXAMPLE.TEST');
+    expect(checkServerPrincipal(advertised, { serverPrincipal: 'nn/_HOST@EXAMPLE.TEST' }, 'NN1.example.test')).to.equal(advertised);
   });
   it('refuses another principal with Hadoop\'s message', () => {
-    expect(() => checkServerPrincipal(auth, { serverPrincipal: 'nn/other.example.test@EXAMPLE.TEST' }, 'x')).to.throw('Server has invalid Kerberos principal: nn/nn1.example.test@EXAMPLE.TEST, expecting: nn/other.example.test@EXAMPLE.TEST');
+    expect(() => checkServerPrincipal(advertised, { serverPrincipal: 'nn/other.example.test@EXAMPLE.TEST' }, 'x')).to.throw('Server has invalid Kerberos principal: nn/nn1.example.test@EXAMPLE.TEST, expecting: nn/other.example.test@EXAMPLE.TEST');
   });
-  it('uses the .pattern glob when given', () => {
-    expect(checkServerPrincipal(auth, { serverPrincipalPattern: 'nn/*.example.test' }, 'x')).to.equal('nn/nn1.example.test');
-    expect(() => checkServerPrincipal(auth, { serverPrincipalPattern: 'dn/*' }, 'x')).to.throw(/doesn't match the pattern/);
+  it('a configured principal without a realm is not substituted and does not match the realm-qualified advertised name (as Hadoop)', () => {
+    expect(() => checkServerPrincipal(advertised, { serverPrincipal: 'nn/_HOST' }, 'nn1.example.test')).to.throw('expecting: nn/_HOST');
+  });
+  it('uses the .pattern glob when given (the advertised name carries its realm)', () => {
+    expect(checkServerPrincipal(advertised, { serverPrincipalPattern: 'nn/*.example.test@EXAMPLE.TEST' }, 'x')).to.equal(advertised);
+    expect(checkServerPrincipal(advertised, { serverPrincipalPattern: 'nn/*@*' }, 'x')).to.equal(advertised);
+    expect(() => checkServerPrincipal(advertised, { serverPrincipalPattern: 'nn/*.example.test' }, 'x')).to.throw(/doesn't match the pattern/);
+    expect(() => checkServerPrincipal(advertised, { serverPrincipalPattern: 'dn/*' }, 'x')).to.throw(/doesn't match the pattern/);
   });
   it('requires a configured principal with a host part', () => {
-    expect(() => checkServerPrincipal(auth, {}, 'x')).to.throw("Failed to specify server's Kerberos principal name");
-    expect(() => checkServerPrincipal(auth, { serverPrincipal: 'nn@EXAMPLE.TEST' }, 'x')).to.throw(/does NOT have the expected hostname part/);
+    expect(() => checkServerPrincipal(advertised, {}, 'x')).to.throw("Failed to specify server's Kerberos principal name");
+    expect(() => checkServerPrincipal(advertised, { serverPrincipal: 'nn@EXAMPLE.TEST' }, 'x')).to.throw(/does NOT have the expected hostname part/);
   });
 });
