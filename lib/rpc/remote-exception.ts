@@ -107,3 +107,24 @@ export function trueCause(err: unknown): unknown {
   }
   return err;
 }
+
+/**
+ * The class and message of a FATAL_UNAUTHORIZED reply to a failed SASL step (Server.saslProcess:
+ * `getTrueCause(e)` then `doSaslReply(Exception)`): an InvalidToken, Retriable or Standby cause
+ * keeps its class, an AccessControlException (Server.processSaslMessage: "Client already attempted
+ * negotiation", "... authentication is not enabled") stays one, and every other failure is a
+ * `javax.security.sasl.SaslException`, as the JDK mechanisms throw it (GssKrb5Server "GSS initiate
+ * failed" for a bad ticket, clock skew or replay; DigestMD5Server for a wrong password).
+ */
+export function saslFailureToRemote(err: unknown): { exceptionClassName: string; errorMsg: string } {
+  const cause = trueCause(err);
+  if (cause instanceof InvalidTokenError || cause instanceof AccessControlError) return errorToRemote(cause);
+  if (cause instanceof HsecError) {
+    const cls = cause.details.exceptionClassName;
+    if (cls === JavaException.RETRIABLE || cls === JavaException.STANDBY || cls === JavaException.ACCESS_CONTROL || cls === JavaException.INVALID_TOKEN) {
+      return errorToRemote(cause);
+    }
+  }
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return { exceptionClassName: JavaException.SASL, errorMsg: message };
+}

@@ -17,7 +17,7 @@ import { splitFrame, FrameDecoder } from './frame.ts';
 import { errorResponseFrame, parseRequest, parseSaslBody, saslResponseFrame, successResponseFrame } from './ipc-frames.ts';
 import { decodeConnectionContext, decodeRequestHeaderProto, type IpcConnectionContext, type RpcRequestHeader } from './messages.ts';
 import { decodePreamble, HTTP_ON_RPC_PORT_RESPONSE, looksLikeHttp, PREAMBLE_LENGTH } from './preamble.ts';
-import { errorToRemote, JavaException, trueCause } from './remote-exception.ts';
+import { errorToRemote, JavaException, saslFailureToRemote } from './remote-exception.ts';
 import { Unwrapper, wrapServerResponse } from './wrapping.ts';
 import { publishConnection, publishConnectionFailed } from './events.ts';
 
@@ -220,7 +220,7 @@ export class ServerConnection {
     try {
       out = await this.#env.authenticator.step(msg);
     } catch (err) {
-      const { exceptionClassName, errorMsg } = errorToRemote(trueCause(err));
+      const { exceptionClassName, errorMsg } = saslFailureToRemote(err);
       this.#log('SASL negotiation failed', err);
       throw new FatalRpc(RpcErrorCode.FATAL_UNAUTHORIZED, exceptionClassName, errorMsg, CallId.SASL);
     }

@@ -17,6 +17,8 @@ import { DefaultSaslPropertiesResolver } from '../../../security/resolver/index.
 import { kerberosClient, kerberosServer, RpcClient, RpcServer, delegationTokenAuthority } from '../../../security/sasl/rpc/index.ts';
 import { DelegationTokenSecretManager } from '../../../security/token/secret-manager.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
+import { ManualClock } from '../../../lib/time/clock.ts';
+import { AcceptorCredential } from '../../../security/kerberos/gss/acceptor-credential.ts';
 import { ECHO, echoHandlers, json, RecordingProxy } from './support.ts';
 
 const STATE_NAMES = ['SUCCESS', 'NEGOTIATE', 'INITIATE', 'CHALLENGE', 'RESPONSE', 'WRAP'];
@@ -123,6 +125,24 @@ describe('rpc over loopback: KERBEROS / GSSAPI with the MIT KDC', function () {
         other.stop();
         fresh.stop();
       }
+    } finally {
+      client.stop();
+      await server.stop();
+    }
+  });
+
+  it('a GSSAPI failure (clock skew at the acceptor) is a FATAL javax.security.sasl.SaslException, as GssKrb5Server throws', async () => {
+    // The acceptor's clock runs an hour ahead: the MIT-issued ticket's authenticator is outside the skew.
+    const skewed = new ManualClock(Date.now() + 3_600_000);
+    const credential = AcceptorCredential.fromKeytab(nnKeytab, { clock: skewed });
+    const server = new RpcServer({ authentication: 'kerberos', kerberos: kerberosServer(realm.kdc.principal('nn/localhost'), credential) });
+    server.registerProtocol(ECHO, echoHandlers());
+    const { port } = await server.start('127.0.0.1', 0);
+    const client = new RpcClient();
+    try {
+      const err = await client.call({ host: 'localhost', port }, ECHO, 'whoami', new Uint8Array(0), { kerberos: alice() }).then(() => undefined, (e: unknown) => e as HsecError);
+      expect(err, 'the call should fail').to.not.equal(undefined);
+      expect(err!.details).to.include({ exceptionClassName: 'javax.security.sasl.SaslException', fatal: true, errorDetail: 'FATAL_UNAUTHORIZED' });
     } finally {
       client.stop();
       await server.stop();

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { AccessControlError, AuthenticationError, InvalidTokenError, ProtocolError, RemoteError, SaslError } from '../../../lib/errors/index.ts';
-import { errorToRemote, remoteToError, trueCause, JavaException } from '../../../lib/rpc/remote-exception.ts';
+import { AccessControlError, AuthenticationError, InvalidTokenError, KerberosError, ProtocolError, RemoteError, SaslError } from '../../../lib/errors/index.ts';
+import { errorToRemote, remoteToError, saslFailureToRemote, trueCause, JavaException } from '../../../lib/rpc/remote-exception.ts';
 
 describe('rpc/remote-exception', () => {
   it('maps known Hadoop classes to typed families, keeping class, message and error code name', () => {
@@ -45,5 +45,16 @@ describe('rpc/remote-exception', () => {
     expect(trueCause(new SaslError('SASL_AUTH_FAILED', 'x', {}, { cause: standby }))).to.equal(standby);
     const plain = new SaslError('SASL_AUTH_FAILED', 'x', {}, { cause: new Error('other') });
     expect(trueCause(plain)).to.equal(plain);
+  });
+
+  it('SASL-phase failures (Server.saslProcess): InvalidToken/Retriable/Standby/AccessControl keep their class, anything else is SaslException', () => {
+    expect(saslFailureToRemote(new KerberosError('KRB_CLOCK_SKEW', 'clock skew too great', {}))).to.deep.equal({ exceptionClassName: JavaException.SASL, errorMsg: 'clock skew too great' });
+    expect(saslFailureToRemote(new AuthenticationError('AUTH_FAILED', 'bad ticket', {})).exceptionClassName).to.equal(JavaException.SASL);
+    expect(saslFailureToRemote(new ProtocolError('PROTOCOL_MALFORMED', 'bad token', {})).exceptionClassName).to.equal(JavaException.SASL);
+    expect(saslFailureToRemote(new TypeError('boom')).exceptionClassName).to.equal(JavaException.SASL);
+    expect(saslFailureToRemote(new SaslError('SASL_AUTH_FAILED', 'x', {}, { cause: new InvalidTokenError('TOKEN_UNKNOWN', 'gone', {}) })).exceptionClassName).to.equal(JavaException.INVALID_TOKEN);
+    expect(saslFailureToRemote(new AccessControlError('ACCESS_DENIED', 'TOKEN authentication is not enabled.', {})).exceptionClassName).to.equal(JavaException.ACCESS_CONTROL);
+    const standby = new RemoteError('RPC_REMOTE', 'standby', { exceptionClassName: JavaException.STANDBY });
+    expect(saslFailureToRemote(new SaslError('SASL_AUTH_FAILED', 'x', {}, { cause: standby })).exceptionClassName).to.equal(JavaException.STANDBY);
   });
 });
