@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NameNode } from '../../../cluster/namenode/namenode.ts';
 import { DelegationTokenIdentifier } from '../../../security/token/delegation-token-identifier.ts';
+import { Token } from '../../../security/token/token.ts';
 import { requireBinariesOrSkip } from '../../support/binaries.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { compileJavaPeers } from '../../support/java.ts';
@@ -133,7 +134,7 @@ describe('interop: JDK ClientProtocol client (JAAS + javax.security.sasl) -> hse
         expect(nn.secretManager.renewDateOf(token.identifier)).to.equal(expiry);
       });
 
-      it(`TOKEN (${qop}): a tampered password fails SASL with a FATAL reply and the NameNode keeps serving`, async () => {
+      it(`TOKEN (${qop}): a tampered or cancelled token fails SASL with a FATAL reply and the NameNode keeps serving`, async () => {
         const got = await krb('alice', 'getdt:yarn');
         const token = parseToken(line(got.stdout, 'TOKEN')!);
         const bad = Buffer.from(token.password);
@@ -145,6 +146,11 @@ describe('interop: JDK ClientProtocol client (JAAS + javax.security.sasl) -> hse
         const again = await runPeer(classDir, ['localhost', String(nn.address.port), qop, 'token', b64(token.identifier), b64(token.password), 'getdt:yarn'], jvm);
         expect(line(again.stdout, 'QOP'), again.stdout + again.stderr).to.equal(qop);
         expect(line(again.stdout, 'RPC_ERROR')).to.contain('can be issued only with kerberos');
+        // Cancelled by its owner: the NameNode answers the TOKEN connection with Hadoop's InvalidToken.
+        await nn.secretManager.cancelToken(new Token(token.identifier, token.password, token.kind, token.service), realm.kdc.principal('alice'));
+        const cancelled = await runPeer(classDir, ['localhost', String(nn.address.port), qop, 'token', b64(token.identifier), b64(token.password), 'getdt:yarn'], jvm);
+        expect(cancelled.code, cancelled.stdout + cancelled.stderr).to.equal(2);
+        expect(line(cancelled.stdout, 'ERROR')).to.match(/^org\.apache\.hadoop\.security\.token\.SecretManager\$InvalidToken: Token for real user: , can't be found in cache/);
       });
     });
   }
