@@ -9,6 +9,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Configuration } from '../../lib/config/index.ts';
+import { ConfigError } from '../../lib/errors/index.ts';
+import { loadKrb5Config, type Krb5Config } from '../../security/kerberos/config/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import type { Clock } from '../../lib/time/clock.ts';
 import { systemClock } from '../../lib/time/clock.ts';
@@ -39,6 +41,11 @@ export interface NameNodeOptions {
   port?: number;
   /** Name directory override (the pseudo-cluster keeps it in its temp dir). */
   nameDir?: string;
+  /**
+   * krb5.conf whose default_realm completes a principal configured without `@REALM` (and is then the
+   * auth_to_local default realm). Default: loadKrb5Config() (KRB5_CONFIG or /etc/krb5.conf).
+   */
+  krb5?: Krb5Config;
 }
 
 const log = getLogger('namenode');
@@ -59,7 +66,20 @@ export class NameNode {
   static async start(conf: Configuration, options: NameNodeOptions = {}): Promise<NameNode> {
     const settings = await resolveNameNodeSettings(conf, options.localHostName);
     if (options.nameDir) settings.nameDir = options.nameDir;
-    const realm = settings.principal?.split('@')[1] ?? '';
+    // Hadoop: KerberosName's default realm is krb5.conf default_realm (KerberosUtil.getDefaultRealm),
+    // and a keytab login of a realm-less principal gets that realm. hsec uses the principal's realm
+    // when it names one (the same in a one-realm setup) and krb5.conf's default_realm otherwise.
+    let realm = settings.principal?.includes('@') ? settings.principal.slice(settings.principal.lastIndexOf('@') + 1) : '';
+    if (settings.principal && !realm) {
+      realm = (options.krb5 ?? optionalKrb5Config())?.defaultRealm ?? '';
+      if (!realm) {
+        throw new ConfigError('CONFIG_INVALID', `dfs.namenode.kerberos.principal ${settings.principal} has no @REALM and krb5.conf has no default_realm: add the realm to the principal or set default_realm (KRB5_CONFIG)`, {
+          configKey: 'dfs.namenode.kerberos.principal',
+          principal: settings.principal,
+        });
+      }
+      settings.principal = `${settings.principal}@${realm}`;
+    }
     const authToLocal = AuthToLocal.fromConfiguration(conf, { defaultRealm: realm });
     const shortName = (name: string): string => (/[/@]/.test(name) ? authToLocal.shortName(name) : name);
     await mkdir(settings.nameDir, { recursive: true, mode: 0o700 });
@@ -114,4 +134,13 @@ function kerberosCredentials(settings: NameNodeSettings): KerberosServerCredenti
     principal,
     createServer: (qop) => createSaslServer('GSSAPI', { credential, protocol, qop }),
   };
+}
+
+/** The process's krb5.conf, or undefined when there is none. */
+function optionalKrb5Config(): Krb5Config | undefined {
+  try {
+    return loadKrb5Config();
+  } catch {
+    return undefined;
+  }
 }

@@ -17,7 +17,8 @@ import { NameNode } from '../../../cluster/namenode/namenode.ts';
 import { loadConfiguration } from '../../../lib/config/index.ts';
 import { canonicalHostName } from '../../../lib/net/resolve.ts';
 import { readTokenStorageFile } from '../../../security/token/credentials-file.ts';
-import { loginUser, rejection } from './namenode-fixture.ts';
+import { kerberosClient, loginUser, rejection } from './namenode-fixture.ts';
+import { loadKrb5Config } from '../../../security/kerberos/config/index.ts';
 
 describe('NameNode with nn/_HOST@REALM at 127.0.0.1: fetchdt, renew, cancel (MIT KDC)', function () {
   this.timeout(120_000);
@@ -89,5 +90,30 @@ describe('NameNode with nn/_HOST@REALM at 127.0.0.1: fetchdt, renew, cancel (MIT
     // cancelled: renewing again is refused by the NameNode (the Kerberos handshake itself still works)
     const e = await rejection(runFetchdt(undefined, file, { renew: true }, io('yarn')));
     expect(e.message).to.match(/can't be found|not found|InvalidToken/i);
+  });
+
+  it('a principal without @REALM takes krb5.conf default_realm (login and auth_to_local), so Kerberos users map to short names', async () => {
+    const conf = loadConfiguration({
+      env: {},
+      overrides: {
+        'hadoop.security.authentication': 'kerberos',
+        'hadoop.rpc.protection': 'privacy',
+        'dfs.namenode.rpc-address': '127.0.0.1:0',
+        'dfs.namenode.kerberos.principal': `nn/${host}`,
+        'dfs.namenode.keytab.file': join(dir, 'nn.keytab'),
+        'dfs.namenode.name.dir': `file://${join(dir, 'name-norealm')}`,
+      },
+    });
+    const nn2 = await NameNode.start(conf, { krb5: loadKrb5Config(realm.kdc.krb5ConfPath) });
+    const ccache = await loginUser(realm.kdc, dir, 'carol'); // TGT + ticket for nn/localhost
+    const c = kerberosClient(realm.kdc, ccache, 'carol', nn2.address, 'privacy');
+    try {
+      expect(nn2.settings.principal).to.equal(`nn/${host}@${realm.kdc.realm}`);
+      const token = await c.nn.getDelegationToken('yarn');
+      expect(token?.decodeIdentifier()?.toString()).to.contain(`owner=carol@${realm.kdc.realm}, renewer=yarn`);
+    } finally {
+      c.rpc.stop();
+      await nn2.stop();
+    }
   });
 });
