@@ -126,6 +126,12 @@ export const CORE_KEYS: readonly KeyDef[] = [
     description: 'Idle time after which the RPC client closes a connection.',
   }),
   key({
+    name: 'ipc.client.fallback-to-simple-auth-allowed',
+    type: 'boolean',
+    default: 'false',
+    description: 'Whether a client with security enabled may fall back to SIMPLE authentication when the server asks it to (a SIMPLE-only server). Off by default: such a connection fails with "Server asks us to fall back to SIMPLE auth".',
+  }),
+  key({
     name: 'ipc.server.listen.queue.size',
     type: 'int',
     default: '256',

@@ -36,7 +36,7 @@ export function rpcClientOptionsFromConfig(conf: Configuration): RpcClientOption
   return {
     resolver: createSaslPropertiesResolver(conf),
     secure: conf.get('hadoop.security.authentication', 'simple').trim().toLowerCase() === 'kerberos',
-    fallbackToSimpleAllowed: conf.getRaw('ipc.client.fallback-to-simple-auth-allowed')?.trim().toLowerCase() === 'true',
+    fallbackToSimpleAllowed: conf.getBoolean('ipc.client.fallback-to-simple-auth-allowed'),
     tokenServiceUseIp: conf.getBoolean('hadoop.security.token.service.use_ip'),
     maxResponseLength: maxResponse > 0 ? maxResponse : Number.MAX_SAFE_INTEGER,
     pingIntervalMs: conf.getBoolean('ipc.client.ping') ? conf.getTimeDuration('ipc.ping.interval', 'ms') : 0,

@@ -71,4 +71,14 @@ describe('security/sasl/rpc: options from Configuration', () => {
     expect(withRules.shortName!('carol', 'SIMPLE')).to.equal('carol');
     expect(() => withRules.shortName!('mallory@OTHER.REALM', 'KERBEROS')).to.throw();
   });
+
+  it('ipc.client.fallback-to-simple-auth-allowed is a declared boolean (default false) read with the typed getter', async () => {
+    const { rpcClientOptionsFromConfig } = await import('../../../security/sasl/rpc/config.ts');
+    const { CORE_KEYS } = await import('../../../lib/config/keys/core.ts');
+    const declared = CORE_KEYS.find((k) => k.name === 'ipc.client.fallback-to-simple-auth-allowed');
+    expect(declared).to.include({ type: 'boolean', default: 'false' });
+    expect(rpcClientOptionsFromConfig(new Configuration()).fallbackToSimpleAllowed).to.equal(false);
+    expect(rpcClientOptionsFromConfig(new Configuration().set('ipc.client.fallback-to-simple-auth-allowed', ' TRUE ')).fallbackToSimpleAllowed).to.equal(true);
+    expect(() => rpcClientOptionsFromConfig(new Configuration().set('ipc.client.fallback-to-simple-auth-allowed', 'yes'))).to.throw(/ipc\.client\.fallback-to-simple-auth-allowed/);
+  });
 });
