@@ -2,7 +2,9 @@
  * `hsec dtutil`, after Hadoop's `hadoop dtutil` (DtUtilShell / DtFileOperations; hadoop-wire.md
  * §12.3), with Hadoop's single-dash options:
  *   print [-alias A] FILE...           print tokens (only service = A)
- *   get hdfs://HOST:PORT [-renewer R] [-alias A] [-format F] FILE   fetch a NameNode token, append to FILE
+ *   get URL [-service hdfs] [-renewer R] [-alias A] [-format F] FILE   fetch a NameNode token, append
+ *       to FILE under its service; with -alias also a copy whose service is A (DtFileOperations.getTokenFile).
+ *       URL: hdfs://HOST[:PORT] (port 8020 by default), or HOST[:PORT] with -service hdfs (HdfsDtFetcher)
  *   append [-format F] F1 F2... FN     merge F1..F(N-1) into FN (later files win on the same alias)
  *   remove -alias A [-format F] FILE...  drop tokens whose service is A
  *   cancel -alias A [-format F] FILE...  cancel them at their NameNode, then drop them
@@ -26,6 +28,7 @@ const USAGE = 'hsec dtutil print|get|append|remove|cancel|renew|import [-alias A
 interface Parsed {
   sub: string;
   alias?: string;
+  service?: string;
   renewer?: string;
   format: CredentialsFormat;
   args: string[];
@@ -54,8 +57,29 @@ export function parseDtutilArgs(argv: readonly string[]): Parsed {
       p.format = v === 'java' ? 'writable' : 'protobuf';
     } else if (name === 'alias') p.alias = v;
     else if (name === 'renewer') p.renewer = v;
+    else if (name === 'service') p.service = v;
   }
   return p;
+}
+
+/** NameNode.DEFAULT_PORT: the port of an hdfs:// URL without one. */
+const HDFS_DEFAULT_PORT = 8020;
+
+/**
+ * The NameNode address of `dtutil get URL` (DtFileOperations.getTokenFile + HdfsDtFetcher):
+ * `http://` / `https://` prefixes are stripped; the HDFS fetcher serves a URL starting with `hdfs`
+ * or any URL with `-service hdfs`, prepending `hdfs://` when missing; the port defaults to 8020.
+ */
+export function dtutilGetAddress(url: string, service?: string): { host: string; port: number } {
+  const stripped = url.replace(/^http:\/\//, '').replace(/^https:\/\//, '');
+  if (service !== undefined ? service !== 'hdfs' : !stripped.startsWith('hdfs')) {
+    throw usage(`No token fetcher for ${service !== undefined ? `service '${service}'` : url}: hsec dtutil get fetches NameNode tokens (hdfs://HOST[:PORT], or -service hdfs)`);
+  }
+  const full = stripped.startsWith('hdfs://') ? stripped : `hdfs://${stripped}`;
+  const m = /^hdfs:\/\/(\[[^\]]+\]|[^/:?#]+)(?::(\d+))?(?:[/?#].*)?$/.exec(full);
+  const port = m?.[2] !== undefined ? Number(m[2]) : HDFS_DEFAULT_PORT;
+  if (!m || port > 65535) throw usage(`get needs an hdfs://HOST[:PORT] URL, got ${url}`);
+  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
 }
 
 export function register(program: Command): void {
@@ -107,13 +131,16 @@ export async function runDtutil(confDir: string | undefined, argv: readonly stri
     }
     case 'get': {
       const [url, file] = files;
-      const m = url ? /^hdfs:\/\/([^/:]+):(\d+)\/?$/.exec(url) : null;
-      if (!m || !file || files.length !== 2) throw usage('get needs hdfs://HOST:PORT and one file');
-      const conf = loadConfiguration({ confDir, env, overrides: { 'dfs.namenode.rpc-address': `${m[1]}:${m[2]}` } });
-      let token = await fetchDelegationToken(conf, p.renewer ?? '', { env });
-      if (p.alias !== undefined) token = token.withService(p.alias);
-      const creds = await readOrEmpty(file);
-      await writeTokenStorageFile(file, creds.addToken(token.service, token), p.format);
+      if (!url || !file || files.length !== 2) throw usage('get needs a URL (hdfs://HOST[:PORT]) and one file');
+      const { host, port } = dtutilGetAddress(url, p.service);
+      const rpcHost = host.includes(':') ? `[${host}]` : host;
+      const conf = loadConfiguration({ confDir, env, overrides: { 'dfs.namenode.rpc-address': `${rpcHost}:${port}` } });
+      const token = await fetchDelegationToken(conf, p.renewer ?? '', { env });
+      // DtFileOperations.getTokenFile: the token under its service (HdfsDtFetcher), plus with -alias
+      // a copy whose service is the alias, under the alias.
+      const creds = (await readOrEmpty(file)).addToken(token.service, token);
+      if (p.alias !== undefined) creds.addToken(p.alias, token.withService(p.alias));
+      await writeTokenStorageFile(file, creds, p.format);
       return 0;
     }
     default:

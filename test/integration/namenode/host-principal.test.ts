@@ -92,6 +92,23 @@ describe('NameNode with nn/_HOST@REALM at 127.0.0.1: fetchdt, renew, cancel (MIT
     expect(e.message).to.match(/can't be found|not found|InvalidToken/i);
   });
 
+  it('dtutil get -alias A keeps the token under its ip:port service and adds a copy with service A (DtFileOperations.getTokenFile)', async () => {
+    const file = join(dir, 'aliased.token');
+    expect(await runDtutil(undefined, ['get', `hdfs://127.0.0.1:${port}/user/alice`, '-renewer', 'yarn', '-alias', 'my-nn', file], io('alice'))).to.equal(0);
+    const creds = await readTokenStorageFile(file);
+    expect(creds.numberOfTokens).to.equal(2);
+    const original = creds.getToken(`127.0.0.1:${port}`)!;
+    const copy = creds.getToken('my-nn')!;
+    expect(original.service).to.equal(`127.0.0.1:${port}`);
+    expect(copy.service).to.equal('my-nn');
+    expect(Buffer.from(copy.identifier).equals(Buffer.from(original.identifier))).to.equal(true);
+    expect(Buffer.from(copy.password).equals(Buffer.from(original.password))).to.equal(true);
+    // -service hdfs with a bare HOST:PORT reaches the same NameNode
+    const bare = join(dir, 'bare.token');
+    expect(await runDtutil(undefined, ['get', `127.0.0.1:${port}`, '-service', 'hdfs', bare], io('alice'))).to.equal(0);
+    expect((await readTokenStorageFile(bare)).getToken(`127.0.0.1:${port}`)?.kind).to.equal('HDFS_DELEGATION_TOKEN');
+  });
+
   it('a principal without @REALM takes krb5.conf default_realm (login and auth_to_local), so Kerberos users map to short names', async () => {
     const conf = loadConfiguration({
       env: {},

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { register, parseDtutilArgs } from '../../../cluster/cli/commands/dtutil.ts';
+import { register, parseDtutilArgs, dtutilGetAddress } from '../../../cluster/cli/commands/dtutil.ts';
 import { Credentials } from '../../../security/token/credentials.ts';
 import { readTokenStorageFile, writeTokenStorageFile } from '../../../security/token/credentials-file.ts';
 import { Token } from '../../../security/token/token.ts';
@@ -86,5 +86,26 @@ describe('cli dtutil (offline subcommands)', () => {
     creds = await readTokenStorageFile(b);
     expect(creds.tokens().map(([al]) => al)).to.deep.equal(['s2:2']);
     expect(creds.getSecret('k')).to.deep.equal(Uint8Array.of(9));
+  });
+});
+
+describe('cli dtutil get: URL handling (DtFileOperations.getTokenFile + HdfsDtFetcher)', () => {
+  it('hdfs:// URLs with or without a port (8020 by default) and a path; http(s):// prefixes are stripped', () => {
+    expect(dtutilGetAddress('hdfs://nn.example.test:9000')).to.deep.equal({ host: 'nn.example.test', port: 9000 });
+    expect(dtutilGetAddress('hdfs://nn.example.test')).to.deep.equal({ host: 'nn.example.test', port: 8020 });
+    expect(dtutilGetAddress('hdfs://nn.example.test:9000/user/alice')).to.deep.equal({ host: 'nn.example.test', port: 9000 });
+    expect(dtutilGetAddress('http://hdfs://10.0.0.1:8021')).to.deep.equal({ host: '10.0.0.1', port: 8021 });
+    expect(dtutilGetAddress('hdfs://[::1]:8020')).to.deep.equal({ host: '::1', port: 8020 });
+  });
+  it('-service hdfs takes a bare HOST[:PORT] (HdfsDtFetcher prepends hdfs://)', () => {
+    expect(dtutilGetAddress('nn.example.test:9000', 'hdfs')).to.deep.equal({ host: 'nn.example.test', port: 9000 });
+    expect(dtutilGetAddress('nn.example.test', 'hdfs')).to.deep.equal({ host: 'nn.example.test', port: 8020 });
+  });
+  it('no fetcher for other services or schemes', () => {
+    expect(() => dtutilGetAddress('webhdfs://nn:9870')).to.throw(/No token fetcher/);
+    expect(() => dtutilGetAddress('nn:9000')).to.throw(/No token fetcher/);
+    expect(() => dtutilGetAddress('nn:9000', 'kms')).to.throw(/service 'kms'/);
+    expect(() => parseDtutilArgs(['get', 'hdfs://h', '-service'])).to.throw(/-service needs a value/);
+    expect(parseDtutilArgs(['get', 'h:1', '-service', 'hdfs', 'f']).service).to.equal('hdfs');
   });
 });
