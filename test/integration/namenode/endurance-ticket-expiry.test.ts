@@ -32,7 +32,7 @@ const PERIOD_MS = 4_000;
 const HOUR = 3_600_000;
 
 describe('namenode endurance: Kerberos calls across 60-second ticket expiry (MIT KDC, auth-conf)', function () {
-  this.timeout(300_000);
+  this.timeout(240_000); // bounded: ~3 min of calls plus set-up
   const realm = useMiniKdc({ maxTicketLifeSeconds: 60, maxRenewableLifeSeconds: 90 });
   let dir: string;
 
@@ -95,6 +95,7 @@ describe('namenode endurance: Kerberos calls across 60-second ticket expiry (MIT
       const started = Date.now();
       let rounds = 0;
       const tgtEnds = { alice: new Set<number>(), yarn: new Set<number>() };
+      const serviceTickets = new Set<string>();
       while (Date.now() - started < RUN_MS) {
         const roundStart = Date.now();
         const t1 = checkToken(await keptAlice.getDelegationToken('yarn'));
@@ -108,6 +109,10 @@ describe('namenode endurance: Kerberos calls across 60-second ticket expiry (MIT
         expect(keptRpc.connectionCount, 'the kept RpcClient must not reconnect').to.be.at.most(2);
         tgtEnds.alice.add(alice.expiresAt);
         tgtEnds.yarn.add(yarn.expiresAt);
+        // The service ticket new connections of alice authenticate with: always valid, renewed over time.
+        const st = await alice.getServiceTicket(serverPrincipal);
+        expect(st.endTime, 'service ticket handed out after its end').to.be.above(Date.now());
+        serviceTickets.add(st.ticket.toString('hex'));
         rounds++;
         await sleep(Math.max(0, PERIOD_MS - (Date.now() - roundStart)));
       }
@@ -123,6 +128,7 @@ describe('namenode endurance: Kerberos calls across 60-second ticket expiry (MIT
       expect(yarn.expiresAt).to.be.above(now);
       expect(tgtEnds.alice.size, 'alice TGT end times seen').to.be.at.least(3);
       expect(tgtEnds.yarn.size, 'yarn TGT end times seen').to.be.at.least(3);
+      expect(serviceTickets.size, 'distinct nn/localhost service tickets used').to.be.at.least(3);
       for (const user of ['alice', 'yarn']) {
         const ok = relogins.filter((e) => e.principal === kdc.principal(user) && e.ok);
         expect(ok.length, `${user} successful relogins`).to.be.at.least(2);
