@@ -1,14 +1,18 @@
 /**
  * Acceptor credentials (RFC 2743 GSS_Acquire_cred with usage ACCEPT): the long-term keys of one
  * or more service principals, typically read from a keytab, plus the acceptor policy shared by
- * every context accepted with them: the clock, the allowed clock skew (default 300 s, as MIT's
- * clockskew and the JDK's) and one replay cache. A process may hold several of these (different
+ * every context accepted with them: the clock, the allowed clock skew, the permitted enctypes and
+ * one replay cache. Given a Krb5Config, the skew is its [libdefaults] clockskew and the permitted
+ * enctypes its permitted_enctypes (what MIT's krb5_rd_req reads from the context); explicit
+ * options win; with neither the skew is 300 s (MIT's and the JDK's default) and every enctype we
+ * implement is permitted. A process may hold several of these (different
  * principals, keytabs and realms); nothing is global. Key lookup follows MIT's
  * krb5_rd_req_decoded: the entry for the ticket's server, etype and kvno; a kvno mismatch means
  * the keytab is stale and is reported with both kvnos.
  */
 import { KerberosError } from '../../../lib/errors/index.ts';
 import { systemClock, type Clock } from '../../../lib/time/clock.ts';
+import type { Krb5Config } from '../config/krb5-conf.ts';
 import { readKeytabSync } from '../keytab/index.ts';
 import { principalToString, type EncryptionKey, type Principal } from '../types.ts';
 import { ReplayCache } from './replay-cache.ts';
@@ -22,8 +26,18 @@ export interface ServiceKey {
 
 export interface AcceptorCredentialOptions {
   readonly clock?: Clock;
-  /** Allowed clock skew in seconds (krb5.conf clockskew). Default 300. */
+  /**
+   * krb5.conf whose [libdefaults] clockskew and permitted_enctypes become this credential's
+   * defaults (pass loadKrb5Config()); `skewSeconds` / `permittedEnctypes` below still win.
+   */
+  readonly krb5Config?: Krb5Config;
+  /** Allowed clock skew in seconds. Default krb5Config's clockskew, else 300. */
   readonly skewSeconds?: number;
+  /**
+   * Enctypes a ticket, its session key and the authenticator subkey may use (krb5.conf
+   * permitted_enctypes). Default krb5Config's permitted_enctypes, else any enctype we implement.
+   */
+  readonly permittedEnctypes?: readonly number[];
   /** A replay cache to share; default one per credential. */
   readonly replayCache?: ReplayCache;
 }
@@ -33,12 +47,23 @@ export interface KeytabCredentialOptions extends AcceptorCredentialOptions {
   readonly principals?: readonly string[];
 }
 
+/** The acceptor policy a context applies: skew and permitted enctypes. */
+export interface AcceptorPolicy {
+  readonly skewSeconds: number;
+  /** undefined: every enctype we implement. */
+  readonly permittedEnctypes: readonly number[] | undefined;
+}
+
 export class AcceptorCredential {
   readonly clock: Clock;
   readonly skewSeconds: number;
+  /** Permitted enctypes; undefined means every enctype we implement. */
+  readonly permittedEnctypes: readonly number[] | undefined;
   readonly replayCache: ReplayCache;
   readonly #keys: readonly ServiceKey[];
   readonly #source: string;
+  readonly #explicitSkew: boolean;
+  readonly #explicitPermitted: boolean;
 
   constructor(keys: readonly ServiceKey[], opts: AcceptorCredentialOptions = {}, source = 'the supplied keys') {
     if (keys.length === 0) {
@@ -47,7 +72,11 @@ export class AcceptorCredential {
     this.#keys = keys;
     this.#source = source;
     this.clock = opts.clock ?? systemClock;
-    this.skewSeconds = opts.skewSeconds ?? 300;
+    this.#explicitSkew = opts.skewSeconds !== undefined;
+    this.#explicitPermitted = opts.permittedEnctypes !== undefined;
+    const policy = policyFrom(opts.krb5Config, { skewSeconds: opts.skewSeconds ?? 300, permittedEnctypes: opts.permittedEnctypes });
+    this.skewSeconds = opts.skewSeconds ?? policy.skewSeconds;
+    this.permittedEnctypes = opts.permittedEnctypes ?? policy.permittedEnctypes;
     this.replayCache = opts.replayCache ?? new ReplayCache({ clock: this.clock, skewSeconds: this.skewSeconds });
   }
 
@@ -68,6 +97,20 @@ export class AcceptorCredential {
       });
     }
     return new AcceptorCredential(entries, opts, source);
+  }
+
+  /**
+   * The policy for a context given a krb5.conf at accept time (the GSSAPI SASL server's
+   * `krb5Config`): options given explicitly to this credential win, then `conf`, then ours.
+   */
+  policy(conf?: Krb5Config): AcceptorPolicy {
+    const mine: AcceptorPolicy = { skewSeconds: this.skewSeconds, permittedEnctypes: this.permittedEnctypes };
+    if (!conf) return mine;
+    const fromConf = policyFrom(conf, mine);
+    return {
+      skewSeconds: this.#explicitSkew ? this.skewSeconds : fromConf.skewSeconds,
+      permittedEnctypes: this.#explicitPermitted ? this.permittedEnctypes : fromConf.permittedEnctypes,
+    };
   }
 
   /** The principals this credential accepts for. */
@@ -111,4 +154,10 @@ export class AcceptorCredential {
     }
     return { key: match.key, kvno: match.kvno };
   }
+}
+
+/** clockskew (ms in Krb5Config, whole seconds here) and permitted_enctypes of `conf`, else `dflt`. */
+function policyFrom(conf: Krb5Config | undefined, dflt: AcceptorPolicy): AcceptorPolicy {
+  if (!conf) return dflt;
+  return { skewSeconds: Math.floor(conf.clockSkewMs / 1000), permittedEnctypes: conf.permittedEnctypes };
 }

@@ -5,7 +5,9 @@
  * 3.2.3: find the service key for (server, etype, kvno) in the acceptor credential, decrypt the
  * ticket (usage 2) and the authenticator (usage 11), check that the names match, that the
  * authenticator time is within the allowed skew, that the ticket is current, and that the
- * authenticator is not a replay; then read the 0x8003 GSS checksum. The AP-REP carries our own random
+ * authenticator is not a replay; that the ticket's enc-part etype, its session key and the
+ * authenticator subkey are permitted enctypes (MIT krb5_decrypt_tkt_part and rd_req_dec.c
+ * negotiate_etype: KRB5_NOPERM_ETYPE); then read the 0x8003 GSS checksum. The AP-REP carries our own random
  * sequence number and, by default, a fresh acceptor subkey of the initiator subkey's etype (what
  * MIT's acceptor sends; the JDK's sends none unless sun.security.krb5.acceptor.subkey=true, and
  * `acceptorSubkey: false` does the same). MIT and JDK initiators accept both. A rejection is also offered as a
@@ -13,14 +15,15 @@
  */
 import { KerberosError } from '../../../lib/errors/index.ts';
 import type { Clock } from '../../../lib/time/clock.ts';
-import { getProfile, KEY_USAGE, randomKey } from '../crypto/index.ts';
+import { getProfile, isSupportedEtype, KEY_USAGE, randomKey } from '../crypto/index.ts';
 import { encodeApRep, encodeEncApRepPart } from '../messages/ap-rep.ts';
 import { decodeApReq, decodeAuthenticator, type Authenticator } from '../messages/ap-req.ts';
 import { AP_OPTIONS, TICKET_FLAGS } from '../messages/flags.ts';
 import { principalNameEquals } from '../messages/principal-name.ts';
 import { decodeEncTicketPart, type EncTicketPart } from '../messages/ticket.ts';
 import { principalToString, type EncryptionKey, type Principal } from '../types.ts';
-import type { AcceptorCredential } from './acceptor-credential.ts';
+import type { Krb5Config } from '../config/krb5-conf.ts';
+import type { AcceptorCredential, AcceptorPolicy } from './acceptor-credential.ts';
 import { decodeAuthenticatorChecksum, GSS_CHECKSUM_TYPE, GSS_FLAGS } from './authenticator-checksum.ts';
 import { decodeInitialToken, encodeInitialToken, TOK_ID } from './framing.ts';
 import { randomSequenceNumber } from './initiator.ts';
@@ -43,6 +46,11 @@ export interface AcceptorOptions {
    * Hadoop NameNode sends): tokens then use the initiator's subkey.
    */
   readonly acceptorSubkey?: boolean;
+  /**
+   * krb5.conf for the clock skew and permitted enctypes, unless the credential was given them
+   * explicitly (AcceptorCredential.policy). Default: the credential's policy.
+   */
+  readonly krb5Config?: Krb5Config;
 }
 
 export class AcceptorContext {
@@ -50,6 +58,7 @@ export class AcceptorContext {
   readonly #cred: AcceptorCredential;
   readonly #clock: Clock;
   readonly #sendSubkey: boolean;
+  readonly #policy: AcceptorPolicy;
   #established: GssSecurityContext | undefined;
   #server: Principal | undefined;
   #error: KerberosError | undefined;
@@ -58,6 +67,12 @@ export class AcceptorContext {
     this.#cred = opts.credential;
     this.#clock = opts.clock ?? opts.credential.clock;
     this.#sendSubkey = opts.acceptorSubkey ?? true;
+    this.#policy = opts.credential.policy(opts.krb5Config);
+  }
+
+  /** The clock skew (s) and permitted enctypes this context enforces. */
+  get policy(): AcceptorPolicy {
+    return this.#policy;
   }
 
   get state(): AcceptorState {
@@ -109,6 +124,7 @@ export class AcceptorContext {
     const serverName = principalToString(server);
     const enc = apReq.ticket.encPart;
     const { key } = this.#cred.findKey(server, enc.etype, enc.kvno);
+    this.#requirePermitted(enc.etype, `the ticket for ${serverName} (enc-part)`, serverName);
     const ticket = decodeEncTicketPart(decryptOrExplain(key, KEY_USAGE.KDC_REP_TICKET, enc.cipher, `ticket for ${serverName}`));
     const client: Principal = { name: ticket.cname, realm: ticket.crealm };
     const clientName = principalToString(client);
@@ -123,13 +139,13 @@ export class AcceptorContext {
       );
     }
     this.#checkTimes(auth, ticket, clientName, serverName);
-    this.#cred.replayCache.checkAndStore({
-      client: clientName,
-      server: serverName,
-      ctime: auth.ctime,
-      cusec: auth.cusec,
-      cipher: apReq.authenticator.cipher,
-    });
+    this.#cred.replayCache.checkAndStore(
+      { client: clientName, server: serverName, ctime: auth.ctime, cusec: auth.cusec, cipher: apReq.authenticator.cipher },
+      this.#policy.skewSeconds,
+    );
+    // MIT rd_req_dec.c negotiate_etype: the authenticator subkey and the session key must be permitted.
+    if (auth.subkey) this.#requirePermitted(auth.subkey.etype, `the authenticator subkey from ${clientName}`, serverName);
+    this.#requirePermitted(ticket.key.etype, `the session key of ${clientName}'s ticket`, serverName);
     const gssFlags = readGssFlags(auth, clientName);
     const mutual = (apReq.apOptions & AP_OPTIONS.MUTUAL_REQUIRED) !== 0 || (gssFlags & GSS_FLAGS.MUTUAL) !== 0;
     const flags = (gssFlags & (GSS_FLAGS.MUTUAL | GSS_FLAGS.REPLAY | GSS_FLAGS.SEQUENCE)) | GSS_FLAGS.CONF | GSS_FLAGS.INTEG;
@@ -160,10 +176,24 @@ export class AcceptorContext {
     return encodeInitialToken({ tokenId: TOK_ID.AP_REP, body: apRep });
   }
 
+  /** KRB5_NOPERM_ETYPE in MIT: an etype outside krb5.conf permitted_enctypes is refused. */
+  #requirePermitted(etype: number, what: string, serverName: string): void {
+    const permitted = this.#policy.permittedEnctypes;
+    if (!permitted || permitted.includes(etype)) return;
+    throw new KerberosError(
+      'KRB_ENCTYPE_UNSUPPORTED',
+      `Encryption type ${etypeName(etype)} (${etype}) of ${what} is not permitted by this acceptor (${serverName}): ` +
+        `permitted_enctypes is [${permitted.map((e) => `${etypeName(e)} (${e})`).join(', ')}]. ` +
+        'Add the enctype to krb5.conf permitted_enctypes, or restrict the service principal to a permitted enctype (kadmin: setstr <princ> session_enctypes; re-key with -e)',
+      { principal: serverName, etype, permitted: permitted.map(String) },
+    );
+  }
+
   /** RFC 4120 section 3.2.3: authenticator within the skew; ticket started and not expired. */
   #checkTimes(auth: Authenticator, ticket: EncTicketPart, clientName: string, serverName: string): void {
     const now = this.#clock.now();
-    const skewMs = this.#cred.skewSeconds * 1000;
+    const maxSkew = this.#policy.skewSeconds;
+    const skewMs = maxSkew * 1000;
     const clientTime = auth.ctime + Math.floor(auth.cusec / 1000);
     const skew = Math.abs(now - clientTime);
     if (skew > skewMs) {
@@ -171,8 +201,8 @@ export class AcceptorContext {
       throw new KerberosError(
         'KRB_CLOCK_SKEW',
         `Clock skew too great (KRB_AP_ERR_SKEW): ${clientName}'s clock is ${measured} s ${clientTime > now ? 'ahead of' : 'behind'} ` +
-          `this acceptor (${serverName}); at most ${this.#cred.skewSeconds} s is allowed. Synchronise both hosts with NTP`,
-        { principal: clientName, skewSeconds: measured, maxSkewSeconds: this.#cred.skewSeconds },
+          `this acceptor (${serverName}); at most ${maxSkew} s is allowed (krb5.conf clockskew). Synchronise both hosts with NTP`,
+        { principal: clientName, skewSeconds: measured, maxSkewSeconds: maxSkew },
       );
     }
     if (ticket.flags & TICKET_FLAGS.INVALID) {
@@ -194,6 +224,10 @@ export class AcceptorContext {
       );
     }
   }
+}
+
+function etypeName(etype: number): string {
+  return isSupportedEtype(etype) ? getProfile(etype).name : `etype ${etype}`;
 }
 
 function decryptOrExplain(key: EncryptionKey, usage: number, cipher: Uint8Array, what: string): Buffer {

@@ -42,8 +42,12 @@ export class ReplayCache {
     return this.#entries.size;
   }
 
-  /** Records the authenticator; throws KRB_REPLAY if it was seen and has not expired. */
-  checkAndStore(e: ReplayEntry): void {
+  /**
+   * Records the authenticator; throws KRB_REPLAY if it was seen and has not expired. `skewSeconds`
+   * is the skew the caller accepted it under, when wider than this cache's (a context whose
+   * krb5.conf clockskew differs): the entry then lives that long.
+   */
+  checkAndStore(e: ReplayEntry, skewSeconds?: number): void {
     const now = this.#clock.now();
     this.#sweep(now);
     const digest = createHash('sha256').update(e.cipher).digest('base64');
@@ -58,7 +62,7 @@ export class ReplayCache {
         { client: e.client, server: e.server, ctime: e.ctime, cusec: e.cusec },
       );
     }
-    this.#entries.set(key, Math.max(e.ctime, now) + this.#skewMs);
+    this.#entries.set(key, Math.max(e.ctime, now) + Math.max(this.#skewMs, (skewSeconds ?? 0) * 1000));
   }
 
   /**

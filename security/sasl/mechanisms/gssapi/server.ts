@@ -14,6 +14,7 @@
  */
 import { HsecError, SaslError } from '../../../../lib/errors/index.ts';
 import type { Clock } from '../../../../lib/time/clock.ts';
+import type { Krb5Config } from '../../../kerberos/config/krb5-conf.ts';
 import type { AcceptorCredential } from '../../../kerberos/gss/acceptor-credential.ts';
 import { AcceptorContext } from '../../../kerberos/gss/acceptor.ts';
 import { principalToString } from '../../../kerberos/types.ts';
@@ -38,6 +39,11 @@ export interface GssapiServerOptions extends SaslOptions {
   readonly clock?: Clock;
   /** Send an acceptor subkey in the AP-REP (default true; false = what the JDK/Hadoop server does). */
   readonly acceptorSubkey?: boolean;
+  /**
+   * krb5.conf (loadKrb5Config()) whose clockskew and permitted_enctypes apply unless the
+   * credential was given skewSeconds / permittedEnctypes explicitly. Default: the credential's.
+   */
+  readonly krb5Config?: Krb5Config;
 }
 
 export enum State {
@@ -65,6 +71,7 @@ export class GssapiServer implements SaslServer {
       credential: opts.credential,
       ...(opts.clock ? { clock: opts.clock } : {}),
       ...(opts.acceptorSubkey !== undefined ? { acceptorSubkey: opts.acceptorSubkey } : {}),
+      ...(opts.krb5Config ? { krb5Config: opts.krb5Config } : {}),
     });
   }
 
