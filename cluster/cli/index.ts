@@ -8,6 +8,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { HsecError } from '../../lib/errors/index.ts';
+import { addGenericOptions } from './generic-options.ts';
 import { register as registerStart } from './commands/start.ts';
 import { register as registerKinit } from './commands/kinit.ts';
 import { register as registerKlist } from './commands/klist.ts';
@@ -20,13 +21,13 @@ import { register as registerDtutil } from './commands/dtutil.ts';
 export interface GlobalOptions {
   /** Hadoop-style configuration directory (core-site.xml, hdfs-site.xml, ...). */
   readonly conf?: string;
+  /** `-D key=value` properties. */
+  readonly define?: Readonly<Record<string, string>>;
 }
 
 /** The full program with every subcommand registered. */
 export function buildProgram(): Command {
-  const program = new Command('hsec')
-    .description('Kerberos-secured, Hadoop-compatible security layer: KDC clients, tokens, secure daemons')
-    .option('--conf <dir>', 'configuration directory holding core-site.xml and hdfs-site.xml (default: $HADOOP_CONF_DIR)', process.env.HADOOP_CONF_DIR)
+  const program = addGenericOptions(new Command('hsec').description('Kerberos-secured, Hadoop-compatible security layer: KDC clients, tokens, secure daemons'))
     .showHelpAfterError()
     .exitOverride();
   registerStart(program);

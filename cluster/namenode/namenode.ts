@@ -18,9 +18,9 @@ import { AcceptorCredential } from '../../security/kerberos/gss/acceptor-credent
 import { AuthToLocal } from '../../security/kerberos/names/index.ts';
 import { createSaslServer } from '../../security/sasl/index.ts';
 import '../../security/sasl/mechanisms/gssapi/index.ts';
+import { rpcServerOptionsFromConfig } from '../../security/sasl/rpc/config.ts';
 import { RpcServer } from '../../security/sasl/rpc/rpc-server.ts';
 import type { KerberosServerCredentials } from '../../security/sasl/rpc/sasl-rpc-server.ts';
-import { createSaslPropertiesResolver } from '../../security/resolver/index.ts';
 import { DelegationTokenSecretManager } from '../../security/token/secret-manager.ts';
 import { FileTokenStore } from '../../security/token/store/file-token-store.ts';
 import { CLIENT_PROTOCOL } from '../protocol/client-protocol.ts';
@@ -92,11 +92,13 @@ export class NameNode {
       shortName,
     });
     const kerberos = settings.security === 'kerberos' ? kerberosCredentials(settings) : undefined;
+    // The IPC settings of the site files (ipc.maximum.data.length, ipc.server.listen.queue.size, the
+    // SaslPropertiesResolver of hadoop.rpc.protection / hadoop.security.saslproperties.resolver.class).
     const server = new RpcServer({
+      ...rpcServerOptionsFromConfig(conf),
       authentication: settings.security,
       tokenAuthority: delegationTokenAuthority(sm),
       kerberos,
-      resolver: createSaslPropertiesResolver(conf),
       shortName: (user) => shortName(user),
     });
     const service = new NameNodeTokenService({ secretManager: sm, securityEnabled: settings.security === 'kerberos' });

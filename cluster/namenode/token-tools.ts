@@ -6,8 +6,8 @@
  */
 import type { Configuration } from '../../lib/config/index.ts';
 import { ConfigError, InvalidTokenError } from '../../lib/errors/index.ts';
+import { rpcClientOptionsFromConfig } from '../../security/sasl/rpc/config.ts';
 import { RpcClient } from '../../security/sasl/rpc/rpc-client.ts';
-import { createSaslPropertiesResolver } from '../../security/resolver/index.ts';
 import type { Credentials } from '../../security/token/credentials.ts';
 import { DelegationTokenIdentifier } from '../../security/token/delegation-token-identifier.ts';
 import type { Token } from '../../security/token/token.ts';
@@ -24,9 +24,12 @@ export async function withNameNode<T>(
   fn: (nn: ClientProtocolClient) => Promise<T>,
 ): Promise<T> {
   const credentials = await clientCredentials(conf, login);
-  const rpc = new RpcClient({ resolver: createSaslPropertiesResolver(conf), tokenServiceUseIp: conf.getBoolean('hadoop.security.token.service.use_ip', true) });
+  // ipc.client.connect.timeout, ipc.ping.interval, ipc.maximum.response.length,
+  // ipc.client.fallback-to-simple-auth-allowed, the QOP resolver and token.service.use_ip.
+  const options = rpcClientOptionsFromConfig(conf);
+  const rpc = new RpcClient(options);
   try {
-    const nn = new ClientProtocolClient({ rpc, address, credentials, tokenServiceUseIp: conf.getBoolean('hadoop.security.token.service.use_ip', true) });
+    const nn = new ClientProtocolClient({ rpc, address, credentials, tokenServiceUseIp: options.tokenServiceUseIp });
     return await fn(nn);
   } finally {
     rpc.stop();

@@ -29,6 +29,8 @@ export interface IpcServerOptions {
   maxDataLength?: number;
   /** Time a client has to finish preamble, SASL and context (ms). Default 20 000. */
   handshakeTimeoutMs?: number;
+  /** `ipc.server.listen.queue.size`: the listen backlog (Node's `listen({ backlog })`; the kernel caps it at somaxconn). Default 256. */
+  listenBacklog?: number;
   /** Calls served concurrently per connection before reading pauses. Default 256. */
   maxInFlight?: number;
   /** Short name of a user (auth_to_local for Kerberos principals). Default: text before '/' or '@'. */
@@ -81,7 +83,7 @@ export class IpcServer {
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, bind, () => {
+      server.listen({ port, host: bind, backlog: this.#options.listenBacklog ?? 256 }, () => {
         server.off('error', reject);
         resolve();
       });

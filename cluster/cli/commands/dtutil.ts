@@ -15,7 +15,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { ConfigError } from '../../../lib/errors/index.ts';
-import { loadConfiguration } from '../../../lib/config/index.ts';
+import { cliConfigSource, loadCliConfiguration, type CliConfigArg } from '../generic-options.ts';
 import { Credentials } from '../../../security/token/credentials.ts';
 import type { CredentialsFormat } from '../../../security/token/credentials.ts';
 import { readTokenStorageFile, writeTokenStorageFile } from '../../../security/token/credentials-file.ts';
@@ -90,8 +90,7 @@ export function register(program: Command): void {
     .allowUnknownOption()
     .argument('[args...]')
     .action(async (args: string[], _opts: unknown, command: Command) => {
-      const { conf } = command.optsWithGlobals<{ conf?: string }>();
-      process.exitCode = await runDtutil(conf, args);
+      process.exitCode = await runDtutil(cliConfigSource(command), args);
     });
 }
 
@@ -99,7 +98,8 @@ async function readOrEmpty(file: string): Promise<Credentials> {
   return existsSync(file) ? readTokenStorageFile(file) : new Credentials();
 }
 
-export async function runDtutil(confDir: string | undefined, argv: readonly string[], io: CliIo = {}): Promise<number> {
+/** `config`: a conf dir, or `{ confDir, overrides }` (the generic `--conf` / `-D` options). */
+export async function runDtutil(config: CliConfigArg, argv: readonly string[], io: CliIo = {}): Promise<number> {
   const out = io.out ?? ((s: string) => void process.stdout.write(s));
   const env = io.env ?? process.env;
   const p = parseDtutilArgs(argv);
@@ -119,7 +119,7 @@ export async function runDtutil(confDir: string | undefined, argv: readonly stri
     case 'remove':
     case 'cancel':
     case 'renew':
-      return aliasOperation(p, confDir, out, env);
+      return aliasOperation(p, config, out, env);
     case 'import': {
       const [encoded, file] = files;
       if (!encoded || !file || files.length !== 2) throw usage('import needs a base64 token and one file');
@@ -134,7 +134,7 @@ export async function runDtutil(confDir: string | undefined, argv: readonly stri
       if (!url || !file || files.length !== 2) throw usage('get needs a URL (hdfs://HOST[:PORT]) and one file');
       const { host, port } = dtutilGetAddress(url, p.service);
       const rpcHost = host.includes(':') ? `[${host}]` : host;
-      const conf = loadConfiguration({ confDir, env, overrides: { 'dfs.namenode.rpc-address': `${rpcHost}:${port}` } });
+      const conf = loadCliConfiguration(config, env, { 'dfs.namenode.rpc-address': `${rpcHost}:${port}` });
       const token = await fetchDelegationToken(conf, p.renewer ?? '', { env });
       // DtFileOperations.getTokenFile: the token under its service (HdfsDtFetcher), plus with -alias
       // a copy whose service is the alias, under the alias.
@@ -149,10 +149,10 @@ export async function runDtutil(confDir: string | undefined, argv: readonly stri
 }
 
 /** remove / cancel / renew: act on tokens whose service is the alias, then rewrite each file. */
-async function aliasOperation(p: Parsed, confDir: string | undefined, out: (s: string) => void, env: NodeJS.ProcessEnv): Promise<number> {
+async function aliasOperation(p: Parsed, config: CliConfigArg, out: (s: string) => void, env: NodeJS.ProcessEnv): Promise<number> {
   if (p.alias === undefined) throw usage(`${p.sub} needs -alias`);
   if (p.args.length === 0) throw usage(`${p.sub} needs at least one file`);
-  const conf = p.sub === 'remove' ? undefined : loadConfiguration({ confDir, env });
+  const conf = p.sub === 'remove' ? undefined : loadCliConfiguration(config, env);
   for (const file of p.args) {
     const creds = await readTokenStorageFile(file);
     const kept = new Credentials();

@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { ConfigError } from '../../../lib/errors/index.ts';
-import { loadConfiguration } from '../../../lib/config/index.ts';
+import { cliConfigSource, loadCliConfiguration, type CliConfigArg } from '../generic-options.ts';
 import { Credentials } from '../../../security/token/credentials.ts';
 import { readTokenStorageFile, writeTokenStorageFile } from '../../../security/token/credentials-file.ts';
 import { DelegationTokenIdentifier } from '../../../security/token/delegation-token-identifier.ts';
@@ -32,8 +32,7 @@ export function register(program: Command): void {
     .option('--cancel', 'cancel the tokens in FILE')
     .option('--verbose', 'with --print, print every identifier field')
     .action(async (file: string, opts: FetchdtOptions, command: Command) => {
-      const { conf } = command.optsWithGlobals<{ conf?: string }>();
-      process.exitCode = await runFetchdt(conf, file, opts);
+      process.exitCode = await runFetchdt(cliConfigSource(command), file, opts);
     });
 }
 
@@ -43,12 +42,13 @@ export interface CliIo {
   env?: NodeJS.ProcessEnv;
 }
 
-export async function runFetchdt(confDir: string | undefined, file: string, opts: FetchdtOptions, io: CliIo = {}): Promise<number> {
+/** `config`: a conf dir, or `{ confDir, overrides }` (the generic `--conf` / `-D` options). */
+export async function runFetchdt(config: CliConfigArg, file: string, opts: FetchdtOptions, io: CliIo = {}): Promise<number> {
   const out = io.out ?? ((s: string) => void process.stdout.write(s));
   const env = io.env ?? process.env;
   const modes = [opts.print, opts.renew, opts.cancel].filter(Boolean).length;
   if (modes > 1) throw new ConfigError('CONFIG_INVALID', 'ERROR: Only specify cancel, renew or print.', { option: 'fetchdt' });
-  const conf = loadConfiguration({ confDir, env });
+  const conf = loadCliConfiguration(config, env);
   if (modes === 0) {
     const token = await fetchDelegationToken(conf, opts.renewer ?? '', { env });
     await writeTokenStorageFile(file, new Credentials().addToken(token.service, token));

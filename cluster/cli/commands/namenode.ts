@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { unlink, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { loadConfiguration } from '../../../lib/config/index.ts';
+import { cliConfigSource, loadCliConfiguration, type CliConfigArg } from '../generic-options.ts';
 import { NameNode } from '../../namenode/namenode.ts';
 
 /** The line printed once the NameNode accepts connections (tests wait for it). */
@@ -25,13 +25,13 @@ export function register(program: Command): void {
     .description('run the NameNode delegation-token service (Hadoop IPC ClientProtocol, Kerberos + TOKEN) until SIGTERM')
     .option('--pid-file <path>', 'pid file (default: $HADOOP_PID_DIR or /tmp, hsec-<user>-namenode.pid)')
     .action(async (opts: NameNodeCliOptions, command: Command) => {
-      const { conf } = command.optsWithGlobals<{ conf?: string }>();
-      process.exitCode = await runNameNode(conf, opts);
+      process.exitCode = await runNameNode(cliConfigSource(command), opts);
     });
 }
 
-export async function runNameNode(confDir: string | undefined, opts: NameNodeCliOptions = {}): Promise<number> {
-  const conf = loadConfiguration({ confDir });
+/** `config`: a conf dir, or `{ confDir, overrides }` (the generic `--conf` / `-D` options). */
+export async function runNameNode(config: CliConfigArg, opts: NameNodeCliOptions = {}): Promise<number> {
+  const conf = loadCliConfiguration(config);
   const pidFile = opts.pidFile ?? join(process.env.HADOOP_PID_DIR || tmpdir(), `hsec-${userInfo().username}-namenode.pid`);
   const nn = await NameNode.start(conf);
   await writeFile(pidFile, `${process.pid}\n`, { mode: 0o644 });

@@ -2,7 +2,7 @@
  * RPC options from a (frozen) Configuration, with Hadoop's keys: hadoop.security.authentication,
  * hadoop.security.auth_to_local (short names),
  * hadoop.rpc.protection + hadoop.security.saslproperties.resolver.class (through the resolver
- * registry), hadoop.security.token.service.use_ip, ipc.maximum.data.length,
+ * registry), hadoop.security.token.service.use_ip, ipc.maximum.data.length, ipc.server.listen.queue.size,
  * ipc.maximum.response.length (0 = unlimited), ipc.ping.interval / ipc.client.ping,
  * ipc.client.connect.timeout, ipc.client.connection.maxidletime and
  * ipc.client.fallback-to-simple-auth-allowed. Daemons and the CLI call these
@@ -27,6 +27,7 @@ export function rpcServerOptionsFromConfig(conf: Configuration, options: { defau
     ...(rules ? { shortName: (user: string) => (/[/@]/.test(user) ? rules.shortName(user) : user) } : {}),
     resolver: createSaslPropertiesResolver(conf),
     maxDataLength: conf.getInt('ipc.maximum.data.length'),
+    listenBacklog: conf.getInt('ipc.server.listen.queue.size'),
   };
 }
 

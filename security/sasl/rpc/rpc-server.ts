@@ -29,7 +29,10 @@ export interface RpcServerOptions {
   shortName?: (user: string, authMethod: AuthMethodName) => string;
   authorizeProxy?: IpcServerOptions['authorizeProxy'];
   authorizeConnection?: IpcServerOptions['authorizeConnection'];
+  /** ipc.maximum.data.length (bytes): larger request frames are refused and the connection closed. */
   maxDataLength?: number;
+  /** ipc.server.listen.queue.size. */
+  listenBacklog?: number;
   handshakeTimeoutMs?: number;
   maxInFlight?: number;
   log?: Logger;
@@ -70,6 +73,7 @@ export class RpcServer {
       authorizeProxy: options.authorizeProxy,
       authorizeConnection: options.authorizeConnection,
       maxDataLength: options.maxDataLength,
+      listenBacklog: options.listenBacklog,
       handshakeTimeoutMs: options.handshakeTimeoutMs,
       maxInFlight: options.maxInFlight,
       log: this.#log,

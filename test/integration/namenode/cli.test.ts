@@ -14,6 +14,8 @@ import { NAMENODE_READY } from '../../../cluster/cli/commands/namenode.ts';
 import { runFetchdt } from '../../../cluster/cli/commands/fetchdt.ts';
 import { runDtutil } from '../../../cluster/cli/commands/dtutil.ts';
 import { withNameNode } from '../../../cluster/namenode/token-tools.ts';
+import { NameNode } from '../../../cluster/namenode/namenode.ts';
+import { loadCliConfiguration } from '../../../cluster/cli/generic-options.ts';
 import { loadConfiguration } from '../../../lib/config/index.ts';
 import { InvalidTokenError } from '../../../lib/errors/index.ts';
 import { readTokenStorageFile } from '../../../security/token/credentials-file.ts';
@@ -140,6 +142,30 @@ describe('cli: hsec namenode, fetchdt and dtutil (MIT KDC)', function () {
     const e3 = await rejection(withNameNode(conf, { host: '127.0.0.1', port }, { env: cancelledEnv }, (nn) => nn.getServerDefaults()));
     expect(e3).to.be.instanceOf(InvalidTokenError);
     expect(e3.message).to.contain("can't be found in cache");
+  });
+
+  it('the client takes its IPC settings from the configuration, -D included (ipc.maximum.response.length, ipc.client.fallback-to-simple-auth-allowed)', async () => {
+    const file = join(dir, 'limits.token');
+    // -D ipc.maximum.response.length=64: the NameNode's first SASL reply is already longer.
+    const e1 = await rejection(runFetchdt({ overrides: { 'ipc.maximum.response.length': '64' } }, file, { renewer: 'yarn' }, io('alice')));
+    expect(e1.code).to.equal('PROTOCOL_TOO_LARGE');
+    expect(e1.message).to.contain('(64)');
+    const e2 = await rejection(runDtutil({ overrides: { 'ipc.maximum.response.length': '64' } }, ['get', `hdfs://127.0.0.1:${port}`, file], io('alice')));
+    expect(e2.code).to.equal('PROTOCOL_TOO_LARGE');
+    expect(existsSync(file)).to.equal(false);
+    // The same call within the limit works.
+    expect(await runFetchdt({ overrides: { 'ipc.maximum.response.length': '1048576' } }, file, { renewer: 'yarn' }, io('alice'))).to.equal(0);
+    // ipc.client.fallback-to-simple-auth-allowed: a Kerberos client meeting a SIMPLE NameNode.
+    const simple = await NameNode.start(loadConfiguration({ env: {}, overrides: { 'dfs.namenode.rpc-address': '127.0.0.1:0', 'dfs.namenode.name.dir': `file://${join(dir, 'simple-name')}` } }));
+    try {
+      const at = simple.address;
+      const refused = await rejection(withNameNode(loadCliConfiguration(undefined, io('alice').env), at, { env: io('alice').env }, (nn) => nn.getServerDefaults()));
+      expect(refused.message).to.contain('Server asks us to fall back to SIMPLE auth');
+      const allowed = loadCliConfiguration({ overrides: { 'ipc.client.fallback-to-simple-auth-allowed': 'true' } }, io('alice').env);
+      expect((await withNameNode(allowed, at, { env: io('alice').env }, (nn) => nn.getServerDefaults())).blockSize).to.equal(134_217_728);
+    } finally {
+      await simple.stop();
+    }
   });
 
   it('dtutil get/renew with -format java, then the NameNode stops on SIGTERM and removes its pid file', async () => {

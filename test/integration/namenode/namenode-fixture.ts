@@ -17,10 +17,12 @@ import type { Token } from '../../../security/token/token.ts';
 export const PROTECTION = { auth: 'authentication', 'auth-int': 'integrity', 'auth-conf': 'privacy' } as const;
 export type QopName = keyof typeof PROTECTION;
 
-export function nnConf(kdc: MiniKdc, dir: string, keytab: string, protection: string, port = 0): Configuration {
+/** A Kerberos NameNode configuration; `extra` adds or replaces keys (e.g. ipc.maximum.data.length). */
+export function nnConf(kdc: MiniKdc, dir: string, keytab: string, protection: string, port = 0, extra: Record<string, string> = {}): Configuration {
   return loadConfiguration({
     env: {},
     overrides: {
+      ...extra,
       'hadoop.security.authentication': 'kerberos',
       'hadoop.rpc.protection': protection,
       'dfs.namenode.rpc-address': `127.0.0.1:${port}`,

@@ -10,6 +10,10 @@ import { ManualClock } from '../../../lib/time/clock.ts';
 import { AccessControlError, InvalidTokenError } from '../../../lib/errors/index.ts';
 import { Token } from '../../../security/token/token.ts';
 import { DelegationTokenIdentifier } from '../../../security/token/delegation-token-identifier.ts';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { encodePreamble } from '../../../lib/rpc/preamble.ts';
+import { AuthProtocol } from '../../../lib/rpc/constants.ts';
+import { rawExchange } from '../rpc/support.ts';
 import { PROTECTION, kerberosClient, loginUser, nnConf, rejection, tokenClient } from './namenode-fixture.ts';
 import type { QopName, TestClient } from './namenode-fixture.ts';
 
@@ -146,6 +150,36 @@ describe('namenode: delegation tokens end to end (MIT KDC, GSSAPI + DIGEST-MD5)'
         expect(e2).to.be.instanceOf(InvalidTokenError);
         expect(e2.message).to.contain('tried to renew an expired token');
       } finally {
+        await nn.stop();
+      }
+    });
+  });
+
+  describe('IPC limits from the site configuration', () => {
+    it('ipc.maximum.data.length=1024: a 2 KiB frame is refused and the connection closed; normal calls still work', async () => {
+      const nn = await NameNode.start(nnConf(realm.kdc, join(dir, 'maxlen'), keytab, 'privacy', 0, { 'ipc.maximum.data.length': '1024' }));
+      const failed: { code?: string; message?: string }[] = [];
+      const onFail = (m: unknown): void => void failed.push(m as { code?: string; message?: string });
+      subscribe('hsec:rpc:connection-failed', onFail);
+      try {
+        // SASL preamble, then a 2048-byte frame (length prefix + body): refused on its length alone.
+        const body = Buffer.alloc(2048, 0x41);
+        const frame = Buffer.concat([Buffer.from([0, 0, 0x08, 0x00]), body]);
+        const r = await rawExchange(nn.address.port, [encodePreamble({ authProtocol: AuthProtocol.SASL }), frame], { waitMs: 5000 });
+        expect(r.closedByServer).to.equal(true);
+        expect(failed.map((f) => f.code)).to.include('PROTOCOL_TOO_LARGE');
+        expect(failed.find((f) => f.code === 'PROTOCOL_TOO_LARGE')!.message).to.contain('(1024)');
+
+        // A normal Kerberos call (auth-conf) fits and succeeds.
+        const token = await krb('alice', nn, 'auth-conf').getDelegationToken('yarn');
+        expect(token!.kind).to.equal('HDFS_DELEGATION_TOKEN');
+        // The same call with a 2 KiB renewer name is over the limit: the server closes the connection.
+        failed.length = 0;
+        const e = await rejection(krb('alice', nn, 'auth-conf').getDelegationToken('y'.repeat(2048)));
+        expect(e.code).to.match(/^RPC_CONNECTION_CLOSED|PROTOCOL_/);
+        expect(failed.map((f) => f.code)).to.include('PROTOCOL_TOO_LARGE');
+      } finally {
+        unsubscribe('hsec:rpc:connection-failed', onFail);
         await nn.stop();
       }
     });
