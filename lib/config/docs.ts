@@ -50,8 +50,9 @@ export function renderConfigDocs(registry: KeyRegistry): string {
     '',
     'hsec reads Hadoop\'s own configuration files and keys. Resources are layered in this order, later',
     'values overriding earlier ones: the defaults below, then `core-site.xml`, `hdfs-site.xml` and',
-    '`hadoop-policy.xml` from the configuration directory (`--conf DIR`, else `$HADOOP_CONF_DIR`), then',
-    '`-D key=value` overrides. A property marked `<final>true</final>` cannot be overridden by a later file.',
+    '`hadoop-policy.xml` from the configuration directory (`--conf DIR`, else `$HADOOP_CONF_DIR`), then the',
+    'CLI\'s generic option `-D key=value` (repeatable, before or after the subcommand: `hsec -D k=v fetchdt F`).',
+    'A property marked `<final>true</final>` cannot be overridden by a later file; `-D` overrides it, as in Hadoop.',
     'Values may reference other keys and the environment: `${other.key}`, `${env.NAME}`,',
     '`${env.NAME:-fallback}`, `${user.name}`.',
     '',
@@ -59,10 +60,27 @@ export function renderConfigDocs(registry: KeyRegistry): string {
     'Hadoop itself reads some of these keys as plain numbers, so keep bare numbers in files shared with',
     'Hadoop daemons. Sizes of type `bytes` accept `k m g t p e` (powers of 1024).',
     '',
+    'The first table lists the keys hsec reads today, with what reads them. The second lists keys that are',
+    'declared (validated when set, so a typo fails at start) for features not built yet: setting them has no',
+    'effect today.',
+    '',
+    '## Keys hsec reads',
+    '',
+    '| Key | Read by | Type | Default | Description |',
+    '|---|---|---|---|---|',
+  ];
+  const all = registry.all();
+  for (const def of all.filter((d) => d.usedBy?.length)) {
+    lines.push(`| \`${def.name}\` | ${cell(def.usedBy!.join(', '))} | ${typeOf(def)} | ${defaultOf(def)} | ${descriptionOf(def)} |`);
+  }
+  lines.push(
+    '',
+    '## Declared for upcoming features (not read yet)',
+    '',
     '| Key | Type | Default | Description |',
     '|---|---|---|---|',
-  ];
-  for (const def of registry.all()) {
+  );
+  for (const def of all.filter((d) => !d.usedBy?.length)) {
     lines.push(`| \`${def.name}\` | ${typeOf(def)} | ${defaultOf(def)} | ${descriptionOf(def)} |`);
   }
   lines.push(...AUTH_TO_LOCAL_NOTES);

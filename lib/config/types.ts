@@ -31,6 +31,12 @@ export interface KeyDef {
   readonly values?: readonly string[];
   /** For `strings` keys holding an enum list (e.g. QOP names): the allowed items (lower case). */
   readonly itemValues?: readonly string[];
+  /**
+   * What in hsec reads the key today (`hsec namenode`, `fetchdt, dtutil`, ...). Absent: declared for an
+   * upcoming feature (validated and documented, but nothing reads it yet). test/unit/config/keys.test.ts
+   * checks this against the source: a key with `usedBy` is read by product code, one without is not.
+   */
+  readonly usedBy?: readonly string[];
 }
 
 /** Declares one key; the identity function gives `as const`-like checking to each per-area table. */

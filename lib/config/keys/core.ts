@@ -9,12 +9,14 @@ const QOP = ['authentication', 'integrity', 'privacy'];
 export const CORE_KEYS: readonly KeyDef[] = [
   key({
     name: 'hadoop.tmp.dir',
+    usedBy: ['hsec namenode'],
     type: 'string',
     default: '/tmp/hadoop-${user.name}',
     description: 'Base for other temporary directories (core-default.xml).',
   }),
   key({
     name: 'fs.defaultFS',
+    usedBy: ['hsec namenode', 'fetchdt, dtutil'],
     type: 'string',
     default: 'file:///',
     deprecated: ['fs.default.name'],
@@ -22,6 +24,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.security.authentication',
+    usedBy: ['hsec namenode', 'fetchdt, dtutil'],
     type: 'enum',
     values: ['simple', 'kerberos'],
     default: 'simple',
@@ -35,6 +38,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.rpc.protection',
+    usedBy: ['hsec namenode', 'fetchdt, dtutil'],
     type: 'strings',
     itemValues: QOP,
     default: 'authentication',
@@ -44,11 +48,13 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.security.saslproperties.resolver.class',
+    usedBy: ['hsec namenode', 'fetchdt, dtutil'],
     type: 'class',
     description: 'SaslPropertiesResolver choosing the QOP per connection; unset = hadoop.rpc.protection for everyone.',
   }),
   key({
     name: 'hadoop.security.token.service.use_ip',
+    usedBy: ['fetchdt, dtutil'],
     type: 'boolean',
     default: 'true',
     description: 'Token service names use ip:port (true) or host:port (false).',
@@ -87,6 +93,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'ipc.maximum.data.length',
+    usedBy: ['hsec namenode'],
     type: 'int',
     default: '134217728',
     // 3.x core-default.xml value (seen in apache/hadoop PR 5844's core-default.xml context); 2.x used 64 MiB
@@ -94,12 +101,14 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'ipc.maximum.response.length',
+    usedBy: ['fetchdt, dtutil'],
     type: 'int',
     default: '134217728',
     description: 'Largest RPC response (bytes) a client accepts; 0 disables the check.',
   }),
   key({
     name: 'ipc.ping.interval',
+    usedBy: ['fetchdt, dtutil'],
     type: 'duration',
     unit: 'ms',
     default: '60000',
@@ -107,12 +116,14 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'ipc.client.ping',
+    usedBy: ['fetchdt, dtutil'],
     type: 'boolean',
     default: 'true',
     description: 'Whether the RPC client sends pings while waiting for a response.',
   }),
   key({
     name: 'ipc.client.connect.timeout',
+    usedBy: ['fetchdt, dtutil'],
     type: 'duration',
     unit: 'ms',
     default: '20000',
@@ -120,6 +131,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'ipc.client.connection.maxidletime',
+    usedBy: ['fetchdt, dtutil'],
     type: 'duration',
     unit: 'ms',
     default: '10000',
@@ -127,12 +139,14 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'ipc.client.fallback-to-simple-auth-allowed',
+    usedBy: ['fetchdt, dtutil'],
     type: 'boolean',
     default: 'false',
     description: 'Whether a client with security enabled may fall back to SIMPLE authentication when the server asks it to (a SIMPLE-only server). Off by default: such a connection fails with "Server asks us to fall back to SIMPLE auth".',
   }),
   key({
     name: 'ipc.server.listen.queue.size',
+    usedBy: ['hsec namenode'],
     type: 'int',
     default: '256',
     description: 'Listen backlog of RPC server sockets.',

@@ -9,27 +9,32 @@ import { key, type KeyDef } from '../types.ts';
 export const HDFS_KEYS: readonly KeyDef[] = [
   key({
     name: 'dfs.namenode.rpc-address',
+    usedBy: ['hsec namenode', 'fetchdt, dtutil'],
     type: 'string',
     description: 'host:port of the NameNode RPC server (client protocol).',
   }),
   key({
     name: 'dfs.namenode.name.dir',
+    usedBy: ['hsec namenode'],
     type: 'strings',
     default: 'file://${hadoop.tmp.dir}/dfs/name',
     description: 'Where the NameNode keeps its state; hsec keeps its delegation tokens and master keys there (hsec-delegation-tokens.json, 0600).',
   }),
   key({
     name: 'dfs.namenode.keytab.file',
+    usedBy: ['hsec namenode'],
     type: 'string',
     description: 'Keytab holding the NameNode service principal key.',
   }),
   key({
     name: 'dfs.namenode.kerberos.principal',
+    usedBy: ['hsec namenode', 'fetchdt, dtutil'],
     type: 'string',
     description: 'NameNode service principal, e.g. nn/_HOST@EXAMPLE.TEST (_HOST = the server host name, lower-cased).',
   }),
   key({
     name: 'dfs.namenode.kerberos.principal.pattern',
+    usedBy: ['fetchdt, dtutil'],
     type: 'string',
     description:
       'Client side: glob the NameNode principal must match instead of equalling dfs.namenode.kerberos.principal ' +
@@ -37,6 +42,7 @@ export const HDFS_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'dfs.namenode.delegation.key.update-interval',
+    usedBy: ['hsec namenode'],
     type: 'duration',
     unit: 'ms',
     default: '86400000',
@@ -44,6 +50,7 @@ export const HDFS_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'dfs.namenode.delegation.token.renew-interval',
+    usedBy: ['hsec namenode'],
     type: 'duration',
     unit: 'ms',
     default: '86400000',
@@ -51,6 +58,7 @@ export const HDFS_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'dfs.namenode.delegation.token.max-lifetime',
+    usedBy: ['hsec namenode'],
     type: 'duration',
     unit: 'ms',
     default: '604800000',

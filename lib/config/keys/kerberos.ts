@@ -7,6 +7,7 @@ import { key, type KeyDef } from '../types.ts';
 export const KERBEROS_KEYS: readonly KeyDef[] = [
   key({
     name: 'hadoop.security.auth_to_local',
+    usedBy: ['hsec namenode'],
     type: 'string',
     description:
       'Rules mapping Kerberos principals to short names (RULE:[n:fmt](regex)s/from/to/g/L and DEFAULT, ' +
@@ -14,6 +15,7 @@ export const KERBEROS_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.security.auth_to_local.mechanism',
+    usedBy: ['hsec namenode'],
     type: 'enum',
     values: ['hadoop', 'mit'],
     default: 'hadoop',

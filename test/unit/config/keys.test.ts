@@ -4,7 +4,8 @@
  * sections 2.5, 2.6, 4.5, 6.2, 7, 8.7, 11), and that docs/configuration.md is up to date.
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderConfigDocs } from '../../../lib/config/docs.ts';
 import { ALL_KEYS, defaultRegistry } from '../../../lib/config/keys/index.ts';
@@ -98,5 +99,18 @@ describe('configuration keys', () => {
     const committed = readFileSync(fileURLToPath(new URL('../../../docs/configuration.md', import.meta.url)), 'utf8');
     expect(committed === renderConfigDocs(registry), 'docs/configuration.md is stale: run npx tsx scripts/gen-config-docs.ts').to.equal(true);
     for (const def of ALL_KEYS) expect(committed).to.contain(`\`${def.name}\``);
+  });
+
+  it('usedBy is honest: keys marked as read are read by product code, the others by nothing (docs/configuration.md tables)', () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    // Product sources; lib/config/keys declares the keys and the pseudo-cluster only writes site files.
+    const sources = ['cluster', 'security', 'lib', 'bin']
+      .flatMap((d) => (readdirSync(join(root, d), { recursive: true }) as string[]).map((f) => join(d, f)))
+      .filter((f) => f.endsWith('.ts') && !f.startsWith(join('lib', 'config', 'keys')) && f !== join('cluster', 'mini', 'pseudo-cluster.ts'))
+      .map((f) => readFileSync(join(root, f), 'utf8'));
+    const read = (name: string): boolean => sources.some((text) => text.includes(`'${name}'`));
+    const wrong = ALL_KEYS.filter((k) => Boolean(k.usedBy?.length) !== read(k.name)).map((k) => `${k.name} (usedBy ${k.usedBy ? 'set' : 'unset'})`);
+    expect(wrong, 'fix usedBy in lib/config/keys/*.ts, then run npx tsx scripts/gen-config-docs.ts').to.deep.equal([]);
+    expect(ALL_KEYS.filter((k) => !k.usedBy).length).to.be.greaterThan(0);
   });
 });
