@@ -3,7 +3,9 @@
  * pre-authentication; on KDC_ERR_PREAUTH_REQUIRED the ETYPE-INFO2 of the error's METHOD-DATA
  * gives the etype, salt and s2kparams (section 5.2.7.5), from which we take the keytab key or
  * derive the password key, and send PA-ENC-TIMESTAMP (section 5.2.7.2, key usage 1). The AS-REP
- * enc-part is decrypted with the same key (usage 3) and checked (nonce, client, server). States:
+ * enc-part must be in an offered etype (MIT check_reply_enctype), is decrypted with the same key
+ * (usage 3) and checked (nonce, client, server; with kdc_timesync off, starttime within clockskew
+ * as MIT verify_as_reply does; with it on, the offset is reported in kdcOffsetMs). States:
  * INITIAL (no padata) -> PREAUTH (PA-ENC-TIMESTAMP sent) -> an AS-REP; any other answer is a typed error.
  */
 import { randomInt } from 'node:crypto';
@@ -23,7 +25,7 @@ import type { KdcRep } from '../messages/kdc-rep.ts';
 import { decodeEtypeInfo2, decodeMethodData, encodePaEncTsEnc, type EtypeInfo2Entry, type PaData } from '../messages/pa-data.ts';
 import { encodeEncryptedData } from '../messages/encryption.ts';
 import { kdcErrorToException } from './kdc-errors.ts';
-import { checkReply, decryptEncPart, readKdcAnswer, toCredential } from './kdc-reply.ts';
+import { checkReply, checkReplyEnctype, checkReplySkew, decryptEncPart, readKdcAnswer, toCredential } from './kdc-reply.ts';
 import { ConfiguredTransport, type KdcTransport } from './transport.ts';
 
 const log = getLogger('kerberos.as');
@@ -83,6 +85,7 @@ export async function requestInitialTicket(opts: AsRequestOptions): Promise<AsRe
   let usedKey: (EncryptionKey & { kvno?: number }) | undefined;
   let etypeInfo: EtypeInfo2Entry[] = [];
   for (;;) {
+    const requestTime = clock.now();
     const { reply, kdc } = await transport.send(realm, encodeKdcReq({ msgType: MSG_TYPE.AS_REQ, padata, reqBody: body }));
     const answer = readKdcAnswer(reply, MSG_TYPE.AS_REP);
     if (answer.kind === 'error') {
@@ -100,9 +103,11 @@ export async function requestInitialTicket(opts: AsRequestOptions): Promise<AsRe
       throw kdcErrorToException(answer.error, ctx(kdc, usedKey?.kvno === undefined ? {} : { kvno: usedKey.kvno }));
     }
     const rep = answer.rep;
+    checkReplyEnctype(rep, etypes, { kdc, client: opts.client });
     const key = replyKey(opts, rep, etypeInfo, usedKey, kdc);
     const part = decryptOrExplain(rep, key, ctx(kdc, key.kvno === undefined ? {} : { kvno: key.kvno }));
     checkReply(rep, part, { nonce: body.nonce, client: opts.client, server, kdc });
+    if (!opts.conf.kdcTimesync) checkReplySkew(part, requestTime, opts.conf.clockSkewMs, { kdc, client: opts.client });
     const credential = toCredential(rep, part);
     return { credential, kdc, kdcOffsetMs: part.authTime - Math.floor(clock.now() / 1000) * 1000 };
   }

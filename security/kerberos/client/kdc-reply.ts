@@ -1,7 +1,11 @@
 /**
  * What AS and TGS replies have in common (RFC 4120 sections 3.1.5 and 3.3.4): decrypting the
  * enc-part into EncKDCRepPart, checking the nonce, the client name and the server name against
- * the request, and turning the reply into a Credential (the ccache view of a ticket). Any message
+ * the request, and turning the reply into a Credential (the ccache view of a ticket). Two checks
+ * follow MIT: an AS reply must be encrypted in an enctype the request offered (get_in_tkt.c
+ * check_reply_enctype), and a reply's starttime must lie within krb5.conf clockskew of the
+ * request time plus the known KDC offset (verify_as_reply when kdc_timesync is off; gc_via_tkt.c
+ * for TGS replies). MIT checks no session-key enctype in either reply, so neither do we. Any message
  * from the KDC is either a reply of the expected type or a KRB-ERROR; anything else is
  * KRB_BAD_FORMAT.
  */
@@ -60,6 +64,37 @@ export function checkReply(rep: KdcRep, part: EncKdcRepPart, x: ReplyExpectation
   const ok = typeof x.server === 'function' ? x.server(got) : part.srealm === x.server.realm && principalNameEquals(part.sname, x.server.name);
   if (!ok) throw fail(`server ${principalToString(got)} instead of ${typeof x.server === 'function' ? 'a ticket-granting ticket' : principalToString(x.server)}`);
   if (rep.ticket.realm !== part.srealm || !principalNameEquals(rep.ticket.sname, part.sname)) throw fail('ticket server differs from enc-part server');
+}
+
+/**
+ * MIT check_reply_enctype (KRB5_CONFIG_ETYPE_NOSUPP): the AS reply enc-part must use one of the
+ * etypes the AS-REQ offered (default_tkt_enctypes); anything else is a forged or broken reply.
+ */
+export function checkReplyEnctype(rep: KdcRep, offered: readonly number[], x: { kdc: string; client: Principal }): void {
+  if (offered.includes(rep.encPart.etype)) return;
+  throw new KerberosError(
+    'KRB_ENCTYPE_UNSUPPORTED',
+    `KDC ${x.kdc} encrypted the AS reply for ${principalToString(x.client)} with etype ${rep.encPart.etype}, which the request did not offer ` +
+      `([${offered.join(', ')}], krb5.conf default_tkt_enctypes). The reply was discarded (MIT: KRB5_CONFIG_ETYPE_NOSUPP); check the KDC and default_tkt_enctypes`,
+    { kdc: x.kdc, principal: principalToString(x.client), etype: rep.encPart.etype, requested: offered.map(String) },
+  );
+}
+
+/**
+ * MIT KRB5_KDCREP_SKEW: the reply's starttime (authtime when absent) must be within `skewMs` of
+ * `requestTime` (our clock at the request, plus the KDC offset when one is known).
+ */
+export function checkReplySkew(part: EncKdcRepPart, requestTime: number, skewMs: number, x: { kdc: string; client: Principal }): void {
+  const start = part.startTime ?? part.authTime;
+  const delta = start - requestTime;
+  if (Math.abs(delta) <= skewMs) return;
+  const measured = Math.round(Math.abs(delta) / 1000);
+  throw new KerberosError(
+    'KRB_CLOCK_SKEW',
+    `Clock skew too great in KDC reply: KDC ${x.kdc}'s time is ${measured} s ${delta > 0 ? 'ahead of' : 'behind'} this host's for ${principalToString(x.client)}; ` +
+      `at most ${Math.round(skewMs / 1000)} s is allowed (krb5.conf clockskew). Synchronise the clocks with NTP (or leave kdc_timesync on)`,
+    { kdc: x.kdc, principal: principalToString(x.client), skewSeconds: measured, maxSkewSeconds: Math.round(skewMs / 1000) },
+  );
 }
 
 /** The Credential for a checked reply. */

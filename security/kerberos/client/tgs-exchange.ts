@@ -2,7 +2,9 @@
  * The TGS exchange (RFC 4120 section 3.3): a TGS-REQ carrying PA-TGS-REQ, an AP-REQ made from the
  * TGT whose Authenticator (key usage 7) holds a checksum over the DER of KDC-REQ-BODY (key usage
  * 6, the session key's mandatory checksum type, section 5.5.1). The TGS-REP enc-part is
- * decrypted with the TGT session key (usage 8) and checked. Renewal (section 3.3.1 / KDCOptions
+ * decrypted with the TGT session key (usage 8) and checked, its starttime within clockskew of
+ * our time plus the KDC offset (MIT gc_via_tkt.c KRB5_KDCREP_SKEW; skipped for renewals, whose
+ * template carries a starttime in MIT). Renewal (section 3.3.1 / KDCOptions
  * RENEW) sends the TGT itself as the ticket to renew. Cross-realm (section 1.2): a service in
  * another realm is reached through krbtgt/REMOTE@LOCAL, or hop by hop along [capaths] or the
  * realm hierarchy, then a TGS-REQ to the remote KDC.
@@ -20,7 +22,7 @@ import { KDC_OPTIONS } from '../messages/flags.ts';
 import { encodeKdcReq, encodeKdcReqBody, type KdcReqBody } from '../messages/kdc-req.ts';
 import { decodeTicket } from '../messages/ticket.ts';
 import { kdcErrorToException } from './kdc-errors.ts';
-import { checkReply, decryptEncPart, readKdcAnswer, toCredential } from './kdc-reply.ts';
+import { checkReply, checkReplySkew, decryptEncPart, readKdcAnswer, toCredential } from './kdc-reply.ts';
 import { ConfiguredTransport, type KdcTransport } from './transport.ts';
 import { tgsPrincipal } from './as-exchange.ts';
 
@@ -36,6 +38,11 @@ export interface TgsRequestOptions {
   readonly till?: number;
   /** Etypes to offer for the session key (default default_tgs_enctypes). */
   readonly etypes?: readonly number[];
+  /**
+   * KDC time minus ours, ms, when known (the AS exchange's kdcOffsetMs under kdc_timesync, or a
+   * ccache's offset header); the reply's starttime is checked against our time plus this. Default 0.
+   */
+  readonly kdcOffsetMs?: number;
 }
 
 export interface TgsResult {
@@ -63,7 +70,8 @@ async function tgsExchange(
   const transport = opts.transport ?? new ConfiguredTransport(opts.conf);
   const realm = tgtTargetRealm(opts.tgt);
   const bodyDer = encodeKdcReqBody(body);
-  const apReq = buildPaTgsReq(opts.tgt, bodyDer, clock.now());
+  const requestTime = clock.now();
+  const apReq = buildPaTgsReq(opts.tgt, bodyDer, requestTime);
   const request = encodeKdcReq({ msgType: MSG_TYPE.TGS_REQ, padata: [{ type: PA_TYPE.TGS_REQ, value: apReq }], reqBody: body }, bodyDer);
   const { reply, kdc } = await transport.send(realm, request);
   const answer = readKdcAnswer(reply, MSG_TYPE.TGS_REP);
@@ -72,6 +80,7 @@ async function tgsExchange(
   }
   const part = decryptEncPart(answer.rep, opts.tgt.sessionKey, KEY_USAGE.TGS_REP_ENC_PART_SESSION_KEY);
   checkReply(answer.rep, part, { nonce: body.nonce, client: opts.tgt.client, server: expectServer, kdc });
+  if (!(body.kdcOptions & KDC_OPTIONS.RENEW)) checkReplySkew(part, requestTime + (opts.kdcOffsetMs ?? 0), opts.conf.clockSkewMs, { kdc, client: opts.tgt.client });
   return { credential: toCredential(answer.rep, part), kdc };
 }
 

@@ -39,6 +39,11 @@ export interface Krb5Config {
   readonly droppedEnctypes: readonly string[];
   /** clockskew, default 300 s, in ms. */
   readonly clockSkewMs: number;
+  /**
+   * kdc_timesync, default true (MIT init_ctx.c DEFAULT_KDC_TIMESYNC): the AS reply's time sets the
+   * KDC offset instead of being checked against clockskew (MIT get_in_tkt.c verify_as_reply).
+   */
+  readonly kdcTimesync: boolean;
   /** ticket_lifetime, default 1 day, in ms. */
   readonly ticketLifetimeMs: number;
   /** renew_lifetime, default 0 (no renewable tickets requested), in ms. */
@@ -131,6 +136,8 @@ export function krb5ConfigFromProfile(root: ProfileNode, files: readonly string[
     permittedEnctypes: permitted,
     droppedEnctypes: dropped,
     clockSkewMs: duration('clockskew', 300_000),
+    // MIT reads kdc_timesync as an integer (0 off, anything else on); booleans are accepted too.
+    kdcTimesync: !/^(0+|false|no|off|n|f)$/i.test((lib(root, 'kdc_timesync') ?? '1').trim()),
     ticketLifetimeMs: duration('ticket_lifetime', 86_400_000),
     renewLifetimeMs: duration('renew_lifetime', 0),
     udpPreferenceLimit: int(root, 'udp_preference_limit', 1465),
@@ -168,13 +175,18 @@ export function loadKrb5Config(path?: string, env: NodeJS.ProcessEnv = process.e
   return krb5ConfigFromProfile(root, files);
 }
 
-/** The realm of a host by [domain_realm] (exact name, then the longest `.domain` suffix), else default_realm. */
+/**
+ * The realm of a host by [domain_realm], else default_realm. The walk is MIT's
+ * (hostrealm_domain.c domain_realm_lookup) and the JDK's (PrincipalName.mapHostToRealm): the host
+ * itself, then for each parent domain `.domain` and then `domain`, nearest first
+ * (nn.ex.com, .ex.com, ex.com, .com, com).
+ */
 export function realmForHost(conf: Krb5Config, host: string): string | undefined {
   const h = host.toLowerCase().replace(/\.$/, '');
   const exact = conf.domainRealm.get(h);
   if (exact) return exact;
   for (let i = h.indexOf('.'); i >= 0; i = h.indexOf('.', i + 1)) {
-    const r = conf.domainRealm.get(h.slice(i));
+    const r = conf.domainRealm.get(h.slice(i)) ?? (i + 1 < h.length ? conf.domainRealm.get(h.slice(i + 1)) : undefined);
     if (r) return r;
   }
   return conf.defaultRealm;

@@ -12,7 +12,8 @@ import { getLogger } from '../../../lib/log/logger.ts';
 import { principalToString, type Credential, type Principal } from '../types.ts';
 import { loadKrb5Config, type Krb5Config } from '../config/krb5-conf.ts';
 import { resolveCcacheName, readCcacheSync } from '../ccache/index.ts';
-import { parsePrincipal, samePrincipal, toPrincipal } from '../keytab/principal-text.ts';
+import { parsePrincipal, samePrincipal } from '../keytab/principal-text.ts';
+import { resolveServicePrincipal } from '../config/service-principal.ts';
 import { crossRealmTgt, requestServiceTicket, tgtTargetRealm } from '../client/tgs-exchange.ts';
 import type { KdcTransport } from '../client/transport.ts';
 import { publishLogin, publishRelogin, type LoginSource } from './events.ts';
@@ -50,6 +51,8 @@ export class KerberosLogin {
   /** Cross-realm TGTs by the realm they open. */
   readonly #crossTgts = new Map<string, Credential>();
   #tgt: Credential;
+  /** KDC time minus ours (ms) as last learnt; TGS replies are checked against our time plus this. */
+  #kdcOffsetMs = 0;
   #lastRefresh: number;
   #refreshing: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -115,11 +118,13 @@ export class KerberosLogin {
   }
 
   /**
-   * A service ticket for `server` (text such as `nn/host@REALM`, a bare name taking the client's
-   * realm, or a Principal): from the cache while fresh, else from the KDC with the current TGT.
+   * A service ticket for `server` (text such as `nn/host@REALM`, or a Principal): from the cache
+   * while fresh, else from the KDC with the current TGT. A host-based `service/host` without a
+   * realm takes the host's realm from krb5.conf [domain_realm], else default_realm, as MIT and the
+   * JDK do (resolveServicePrincipal); another realm-less name takes the client's realm.
    */
   async getServiceTicket(server: Principal | string): Promise<Credential> {
-    const want = toPrincipal(server, this.#tgt.client.realm);
+    const want = resolveServicePrincipal(server, this.#ctx.conf, this.#tgt.client.realm);
     const tgt = await this.getTgt();
     if (samePrincipal(want, tgt.server)) return tgt;
     const id = key(want);
@@ -154,7 +159,7 @@ export class KerberosLogin {
   async #fetch(server: Principal, tgt: Credential): Promise<Credential> {
     const via = server.realm === tgtTargetRealm(tgt) ? tgt : await this.#crossRealm(server.realm, tgt);
     const { credential } = await requestServiceTicket(
-      { tgt: via, conf: this.#ctx.conf, clock: this.#ctx.clock, ...(this.#ctx.transport ? { transport: this.#ctx.transport } : {}) },
+      { tgt: via, ...this.#tgsOptions() },
       server,
     );
     if (!this.#closed) this.#services.set(key(server), credential);
@@ -165,12 +170,16 @@ export class KerberosLogin {
   async #crossRealm(realm: string, tgt: Credential): Promise<Credential> {
     const cached = this.#crossTgts.get(realm);
     if (cached && isFresh(cached, this.#ctx.clock.now(), this.#policy)) return cached;
-    const cross = await crossRealmTgt({ tgt, conf: this.#ctx.conf, clock: this.#ctx.clock, ...(this.#ctx.transport ? { transport: this.#ctx.transport } : {}) }, realm);
+    const cross = await crossRealmTgt({ tgt, ...this.#tgsOptions() }, realm);
     if (!this.#closed) {
       this.#crossTgts.set(realm, cross);
       this.#services.set(key(cross.server), cross);
     }
     return cross;
+  }
+
+  #tgsOptions() {
+    return { conf: this.#ctx.conf, clock: this.#ctx.clock, kdcOffsetMs: this.#kdcOffsetMs, ...(this.#ctx.transport ? { transport: this.#ctx.transport } : {}) };
   }
 
   async #doRefresh(reason: string): Promise<void> {
@@ -196,6 +205,7 @@ export class KerberosLogin {
   }
 
   #adopt(got: Acquired): void {
+    if (got.kdcOffsetMs !== undefined) this.#kdcOffsetMs = got.kdcOffsetMs;
     const now = this.#ctx.clock.now();
     for (const c of got.serviceTickets ?? []) {
       if (samePrincipal(c.client, got.tgt.client) && isValid(c, now)) this.#services.set(key(c.server), c);

@@ -9,7 +9,7 @@ import { KerberosError } from '../../../lib/errors/index.ts';
 import type { Clock } from '../../../lib/time/clock.ts';
 import { principalToString, type Credential, type Principal } from '../types.ts';
 import type { Krb5Config } from '../config/krb5-conf.ts';
-import { findTgt, readCcacheSync, tickets, type Ccache } from '../ccache/index.ts';
+import { findTgt, kdcOffsetMs, readCcacheSync, tickets, type Ccache } from '../ccache/index.ts';
 import { readKeytabSync } from '../keytab/index.ts';
 import { requestInitialTicket } from '../client/as-exchange.ts';
 import { renewTicket } from '../client/tgs-exchange.ts';
@@ -21,6 +21,11 @@ export interface Acquired {
   readonly kdc?: string;
   /** Service tickets that came with the TGT (a ccache's). */
   readonly serviceTickets?: readonly Credential[];
+  /**
+   * KDC time minus ours, ms, when learnt: from the AS reply under kdc_timesync (MIT
+   * krb5_set_time_offsets) or a ccache's header. Absent: keep the previous value.
+   */
+  readonly kdcOffsetMs?: number;
 }
 
 export interface SourceContext {
@@ -50,12 +55,15 @@ const lifeOf = (ctx: SourceContext) => ({
   ...(ctx.renewLifetimeMs !== undefined ? { renewLifetimeMs: ctx.renewLifetimeMs } : {}),
 });
 
+/** MIT keeps the AS reply's offset only under kdc_timesync (get_in_tkt.c verify_as_reply). */
+const offsetOf = (ctx: SourceContext, offset: number) => (ctx.conf.kdcTimesync ? { kdcOffsetMs: offset } : {});
+
 export function keytabSource(principal: Principal, keytabPath: string): TgtSource {
   const run = async (ctx: SourceContext): Promise<Acquired> => {
     // Re-read each time: an operator may have re-exported the keytab after a re-key.
     const keytab = readKeytabSync(keytabPath);
     const r = await requestInitialTicket({ client: principal, secret: { keytab }, conf: ctx.conf, clock: ctx.clock, ...transportOf(ctx), ...lifeOf(ctx) });
-    return { tgt: r.credential, kdc: r.kdc };
+    return { tgt: r.credential, kdc: r.kdc, ...offsetOf(ctx, r.kdcOffsetMs) };
   };
   return { kind: 'keytab', principal, where: keytabPath, acquire: run, refresh: run };
 }
@@ -71,7 +79,7 @@ export function passwordSource(principal: Principal, password: string): TgtSourc
       secret = undefined; // used once: a password login never keeps the password
       if (pw === undefined) throw new KerberosError('KRB_NO_CREDENTIALS', `password login for ${principalToString(principal)} was already used`, { principal: principalToString(principal) });
       const r = await requestInitialTicket({ client: principal, secret: { password: pw }, conf: ctx.conf, clock: ctx.clock, ...transportOf(ctx), ...lifeOf(ctx) });
-      return { tgt: r.credential, kdc: r.kdc };
+      return { tgt: r.credential, kdc: r.kdc, ...offsetOf(ctx, r.kdcOffsetMs) };
     },
     async refresh(ctx, current) {
       const r = await renewTicket({ ticket: current, conf: ctx.conf, clock: ctx.clock, ...transportOf(ctx) });
@@ -106,7 +114,7 @@ export function ccacheSource(path: string, initial: Ccache): TgtSource {
         principal: principalToString(cc.defaultPrincipal),
       });
     }
-    return { tgt, serviceTickets: tickets(cc).filter((c) => c !== tgt) };
+    return { tgt, serviceTickets: tickets(cc).filter((c) => c !== tgt), kdcOffsetMs: kdcOffsetMs(cc) };
   };
   return {
     kind: 'ccache',
