@@ -18,6 +18,7 @@ import type { Clock } from '../../../lib/time/clock.ts';
 import { getProfile, isSupportedEtype, KEY_USAGE, randomKey } from '../crypto/index.ts';
 import { encodeApRep, encodeEncApRepPart } from '../messages/ap-rep.ts';
 import { decodeApReq, decodeAuthenticator, type Authenticator } from '../messages/ap-req.ts';
+import { KRB_ERROR_CODE } from '../messages/error-codes.ts';
 import { AP_OPTIONS, TICKET_FLAGS } from '../messages/flags.ts';
 import { principalNameEquals } from '../messages/principal-name.ts';
 import { decodeEncTicketPart, type EncTicketPart } from '../messages/ticket.ts';
@@ -93,7 +94,10 @@ export class AcceptorContext {
   /** After a failed step: the KRB-ERROR token to send back to the initiator, if any. */
   errorToken(): Buffer | undefined {
     if (!this.#error || !this.#server) return undefined;
-    return encodeKrbErrorToken(wireErrorCode(this.#error.code), this.#server, this.#clock.now());
+    // A permitted_enctypes refusal is MIT's KRB5_NOPERM_ETYPE, a library code: MIT's acceptor
+    // sends it as KRB_ERR_GENERIC, not as a missing key.
+    const wire = this.#error.details.permitted ? KRB_ERROR_CODE.KRB_ERR_GENERIC : wireErrorCode(this.#error.code);
+    return encodeKrbErrorToken(wire, this.#server, this.#clock.now());
   }
 
   /** One GSS_Accept_sec_context call on the initiator's AP-REQ token; returns the AP-REP token or undefined. */
