@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { parseKrb5Conf } from '../../../security/kerberos/config/index.ts';
 import { AcceptorCredential } from '../../../security/kerberos/gss/acceptor-credential.ts';
 import { AcceptorContext } from '../../../security/kerberos/gss/acceptor.ts';
 import { InitiatorContext } from '../../../security/kerberos/gss/initiator.ts';
@@ -134,6 +135,21 @@ describe('interop: GSS-API Kerberos with MIT libgssapi_krb5 (kerberos npm packag
     const err = await client.step(b64(acc.errorToken()!)).then(() => undefined, (e: Error) => e);
     expect(err, 'MIT accepted a KRB-ERROR token').to.be.instanceOf(Error);
     expect(err!.message).to.match(/skew/i);
+  });
+
+  it('krb5.conf clockskew and permitted_enctypes apply to MIT AP-REQs at the hsec acceptor', async () => {
+    const client = await kerberos.initializeClient('m17@localhost', { mechOID: kerberos.GSS_MECH_OID_KRB5 });
+    const apReq = unb64(await client.step(''));
+    const onlyAes256 = parseKrb5Conf('[libdefaults]\n permitted_enctypes = aes256-cts-hmac-sha1-96 aes256-cts-hmac-sha384-192\n');
+    const refused = new AcceptorContext({ credential: AcceptorCredential.fromKeytab(join(dir, 'm17.keytab'), { krb5Config: onlyAes256 }) });
+    expect(() => refused.step(apReq)).to.throw().with.property('code', 'KRB_ENCTYPE_UNSUPPORTED');
+    // 60 s off: inside the default 300 s, outside clockskew = 30
+    const tight = parseKrb5Conf('[libdefaults]\n clockskew = 30\n');
+    const late = { now: () => Date.now() + 60_000 };
+    const apReq2 = unb64(await (await kerberos.initializeClient('m17@localhost', { mechOID: kerberos.GSS_MECH_OID_KRB5 })).step(''));
+    expect(() => new AcceptorContext({ credential: AcceptorCredential.fromKeytab(join(dir, 'm17.keytab'), { clock: late, krb5Config: tight }) }).step(apReq2))
+      .to.throw().with.property('code', 'KRB_CLOCK_SKEW');
+    expect(new AcceptorContext({ credential: AcceptorCredential.fromKeytab(join(dir, 'm17.keytab'), { clock: late }) }).step(apReq2)).to.be.instanceOf(Buffer);
   });
 
   it('a replayed MIT AP-REQ is KRB_REPLAY at the hsec acceptor', async () => {
