@@ -14,6 +14,7 @@ import { principalToString } from '../../security/kerberos/types.ts';
 import type { Credential } from '../../security/kerberos/types.ts';
 import { loadKrb5Config, type Krb5Config } from '../../security/kerberos/config/krb5-conf.ts';
 import { loginFromCcache } from '../../security/kerberos/login/index.ts';
+import { kerberosLoginOptionsFromConfig } from './login-options.ts';
 import { createSaslClient } from '../../security/sasl/index.ts';
 import '../../security/sasl/mechanisms/gssapi/index.ts';
 import type { ServiceTicketSource } from '../../security/sasl/mechanisms/gssapi/index.ts';
@@ -115,7 +116,7 @@ export async function clientCredentials(conf: Configuration, options: ClientLogi
     if (options.requireKerberos || tokens.length === 0) throw e;
     return creds; // a token file alone authenticates with TOKEN
   }
-  return { ...creds, kerberos: kerberosClientCredentials(principal, options.ticketSource ?? (await ccacheLogin(path, env)), conf, optionalKrb5Config(env)) };
+  return { ...creds, kerberos: kerberosClientCredentials(principal, options.ticketSource ?? (await ccacheLogin(path, env, conf)), conf, optionalKrb5Config(env)) };
 }
 
 /** The client's krb5.conf (KRB5_CONFIG or /etc/krb5.conf), or undefined when there is none. */
@@ -127,10 +128,13 @@ function optionalKrb5Config(env: NodeJS.ProcessEnv): Krb5Config | undefined {
   }
 }
 
-/** A ticket-cache login that gets service tickets from the KDC with the cached TGT. */
-async function ccacheLogin(path: string, env: NodeJS.ProcessEnv): Promise<ServiceTicketSource> {
+/**
+ * A ticket-cache login that gets service tickets from the KDC with the cached TGT; it re-reads the
+ * cache at most every hadoop.kerberos.min.seconds.before.relogin (UGI.reloginFromTicketCache).
+ */
+async function ccacheLogin(path: string, env: NodeJS.ProcessEnv, conf: Configuration): Promise<ServiceTicketSource> {
   try {
-    return await loginFromCcache(`FILE:${path}`, { conf: loadKrb5Config(undefined, env), autoRefresh: false });
+    return await loginFromCcache(`FILE:${path}`, { conf: loadKrb5Config(undefined, env), ...kerberosLoginOptionsFromConfig(conf, 'ccache') });
   } catch (e) {
     throw new KerberosError('KRB_NO_CREDENTIALS', `Cannot log in from the ticket cache ${path}: ${(e as Error).message}; run hsec kinit <principal>`, { ccache: path }, { cause: e });
   }

@@ -9,13 +9,14 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Configuration } from '../../lib/config/index.ts';
-import { ConfigError } from '../../lib/errors/index.ts';
+import { ConfigError, HsecError, KerberosError } from '../../lib/errors/index.ts';
 import { loadKrb5Config, type Krb5Config } from '../../security/kerberos/config/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import type { Clock } from '../../lib/time/clock.ts';
 import { systemClock } from '../../lib/time/clock.ts';
 import { AcceptorCredential } from '../../security/kerberos/gss/acceptor-credential.ts';
 import { AuthToLocal } from '../../security/kerberos/names/index.ts';
+import { loginFromKeytab, type KerberosLogin } from '../../security/kerberos/login/index.ts';
 import { createSaslServer } from '../../security/sasl/index.ts';
 import '../../security/sasl/mechanisms/gssapi/index.ts';
 import { rpcServerOptionsFromConfig } from '../../security/sasl/rpc/config.ts';
@@ -28,6 +29,7 @@ import { resolveNameNodeSettings } from './namenode-config.ts';
 import type { NameNodeSettings } from './namenode-config.ts';
 import { NameNodeTokenService } from './token-service.ts';
 import { delegationTokenAuthority } from '../../security/sasl/rpc/token-authority.ts';
+import { kerberosLoginOptionsFromConfig } from './login-options.ts';
 
 /** File in the name directory holding delegation keys and tokens. */
 export const TOKEN_STORE_FILE = 'hsec-delegation-tokens.json';
@@ -46,6 +48,14 @@ export interface NameNodeOptions {
    * auth_to_local default realm). Default: loadKrb5Config() (KRB5_CONFIG or /etc/krb5.conf).
    */
   krb5?: Krb5Config;
+  /**
+   * Log in from the keytab at start, as Hadoop's NameNode does (loginAsNameNodeUser ->
+   * UGI.loginUserFromKeytab): an AS exchange with the KDC of `krb5`, so a stale keytab or an unknown
+   * principal fails the start instead of the first client's connection. The login refreshes as
+   * hadoop.kerberos.min.seconds.before.relogin / hadoop.kerberos.keytab.login.autorenewal.enabled say.
+   * `hsec namenode` and the pseudo-cluster set it; default false (accepting needs only the keytab).
+   */
+  login?: boolean;
 }
 
 const log = getLogger('namenode');
@@ -53,13 +63,16 @@ const log = getLogger('namenode');
 export class NameNode {
   readonly settings: NameNodeSettings;
   readonly secretManager: DelegationTokenSecretManager;
+  /** The NameNode's own keytab login (with `login: true`). */
+  readonly login: KerberosLogin | undefined;
   readonly #server: RpcServer;
   #address: { host: string; port: number } | undefined;
 
-  private constructor(settings: NameNodeSettings, sm: DelegationTokenSecretManager, server: RpcServer) {
+  private constructor(settings: NameNodeSettings, sm: DelegationTokenSecretManager, server: RpcServer, login: KerberosLogin | undefined) {
     this.settings = settings;
     this.secretManager = sm;
     this.#server = server;
+    this.login = login;
   }
 
   /** Builds the NameNode from a validated configuration, loads its token store and starts listening. */
@@ -80,6 +93,7 @@ export class NameNode {
       }
       settings.principal = `${settings.principal}@${realm}`;
     }
+    const login = settings.security === 'kerberos' && options.login ? await keytabLogin(conf, settings, options.krb5) : undefined;
     const authToLocal = AuthToLocal.fromConfiguration(conf, { defaultRealm: realm });
     const shortName = (name: string): string => (/[/@]/.test(name) ? authToLocal.shortName(name) : name);
     await mkdir(settings.nameDir, { recursive: true, mode: 0o700 });
@@ -105,11 +119,12 @@ export class NameNode {
     server.registerProtocol(CLIENT_PROTOCOL, service.handlers());
     // Hadoop starts the secret manager's threads only with security on (FSNamesystem.startSecretManagerIfNecessary).
     if (settings.security === 'kerberos') await sm.start();
-    const nn = new NameNode(settings, sm, server);
+    const nn = new NameNode(settings, sm, server, login);
     try {
       nn.#address = await server.start(settings.host, options.port ?? settings.port);
     } catch (e) {
       await sm.stop();
+      login?.close();
       throw e;
     }
     log.info({ host: nn.#address.host, port: nn.#address.port, principal: settings.principal }, 'NameNode RPC up');
@@ -118,13 +133,26 @@ export class NameNode {
 
   /** The bound RPC address. */
   get address(): { host: string; port: number } {
-    if (!this.#address) throw new Error('NameNode not started');
+    if (!this.#address) throw new HsecError('SERVICE_NOT_RUNNING', 'NameNode not started: await NameNode.start(conf) before reading its address', { service: 'NameNode' });
     return this.#address;
   }
 
   async stop(): Promise<void> {
     await this.#server.stop();
     await this.secretManager.stop();
+    this.login?.close();
+  }
+}
+
+/** UGI.loginUserFromKeytab for the NameNode principal; a failure names the principal and keytab (Hadoop: "Login failure for ... from keytab ..."). */
+async function keytabLogin(conf: Configuration, settings: NameNodeSettings, krb5: Krb5Config | undefined): Promise<KerberosLogin> {
+  const principal = settings.principal!;
+  const keytab = settings.keytab!;
+  try {
+    return await loginFromKeytab(principal, keytab, { conf: krb5 ?? loadKrb5Config(), ...kerberosLoginOptionsFromConfig(conf, 'keytab') });
+  } catch (e) {
+    const code = e instanceof HsecError ? e.code : 'KRB_KEYTAB';
+    throw new KerberosError(code, `Login failure for ${principal} from keytab ${keytab}: ${(e as Error).message}`, { principal, keytab, configKey: 'dfs.namenode.keytab.file' }, { cause: e });
   }
 }
 

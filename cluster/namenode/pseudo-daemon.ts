@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { loadConfiguration } from '../../lib/config/index.ts';
+import { loadKrb5Config } from '../../security/kerberos/config/index.ts';
 import type { PseudoCluster, PseudoClusterDaemon, RunningDaemon } from '../mini/pseudo-cluster.ts';
 import { NameNode } from './namenode.ts';
 
@@ -12,7 +13,7 @@ export const namenodeDaemon: PseudoClusterDaemon = {
   name: 'namenode',
   async start(cluster: PseudoCluster): Promise<RunningDaemon> {
     const conf = loadConfiguration({ confDir: cluster.confDir, env: {} });
-    const nn = await NameNode.start(conf, { nameDir: join(cluster.dir, 'namenode', 'name') });
+    const nn = await NameNode.start(conf, { nameDir: join(cluster.dir, 'namenode', 'name'), login: true, krb5: loadKrb5Config(cluster.kdc.krb5ConfPath) });
     const { host, port } = nn.address;
     return {
       summary: [`NameNode RPC: ${host}:${port} (${nn.settings.principal}); fetch a token: hsec fetchdt --renewer <user> <file>`],

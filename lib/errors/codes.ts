@@ -59,6 +59,8 @@ export const ERROR_CODES = [
   'UNREACHABLE',
   'MISSING_DEPENDENCY',
   'TIMEOUT',
+  // lifecycle: a service used before start() or after stop() (a programming error)
+  'SERVICE_NOT_RUNNING',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -14,6 +14,7 @@ import { channel } from 'node:diagnostics_channel';
 import { systemClock } from '../../lib/time/clock.ts';
 import type { Clock } from '../../lib/time/clock.ts';
 import { getLogger } from '../../lib/log/logger.ts';
+import { HsecError } from '../../lib/errors/index.ts';
 import { Token } from './token.ts';
 import { DelegationTokenIdentifier, HDFS_DELEGATION_KIND, firstComponentShortName } from './delegation-token-identifier.ts';
 import type { ShortNameFn } from './delegation-token-identifier.ts';
@@ -216,7 +217,7 @@ export class DelegationTokenSecretManager {
   /** Issues a token (`createPassword` + `Token` construction): seq = ++counter, key = current. */
   async createToken(request: IssueRequest): Promise<IssuedToken> {
     const current = this.#keys.current;
-    if (!this.#running || !current?.key) throw new Error('secret manager is not running; call start() first');
+    if (!this.#running || !current?.key) throw new HsecError('SERVICE_NOT_RUNNING', 'DelegationTokenSecretManager is not running: call start() before issuing tokens', { service: 'DelegationTokenSecretManager' });
     const sequenceNumber = await this.#store.incrementSequenceNumber();
     const now = this.#clock.now();
     const identifier = DelegationTokenIdentifier.create(this.kind, {

@@ -1,7 +1,7 @@
 /**
  * `hsec namenode`: runs the hsec NameNode (cluster/namenode) in the foreground, as Hadoop's
  * `hdfs namenode`: configuration from `--conf DIR` / HADOOP_CONF_DIR, listens on
- * dfs.namenode.rpc-address, logs in from dfs.namenode.keytab.file as
+ * dfs.namenode.rpc-address (generic options `--conf`, `-D key=value`), logs in from dfs.namenode.keytab.file as
  * dfs.namenode.kerberos.principal (`_HOST` replaced), prints a ready line, writes a pid file, and
  * stops cleanly on SIGTERM/SIGINT (removing the pid file).
  */
@@ -33,7 +33,8 @@ export function register(program: Command): void {
 export async function runNameNode(config: CliConfigArg, opts: NameNodeCliOptions = {}): Promise<number> {
   const conf = loadCliConfiguration(config);
   const pidFile = opts.pidFile ?? join(process.env.HADOOP_PID_DIR || tmpdir(), `hsec-${userInfo().username}-namenode.pid`);
-  const nn = await NameNode.start(conf);
+  // Hadoop's NameNode logs in from its keytab at start (loginAsNameNodeUser); KRB5_CONFIG names the KDCs.
+  const nn = await NameNode.start(conf, { login: true });
   await writeFile(pidFile, `${process.pid}\n`, { mode: 0o644 });
   const { host, port } = nn.address;
   process.stdout.write(`${NAMENODE_READY} on ${host}:${port} as ${nn.settings.principal ?? '(security off)'}, name dir ${nn.settings.nameDir}, pid ${process.pid}\n`);

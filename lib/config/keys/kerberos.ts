@@ -25,6 +25,7 @@ export const KERBEROS_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.kerberos.min.seconds.before.relogin',
+    usedBy: ['hsec namenode', 'fetchdt, dtutil'],
     type: 'duration',
     unit: 's',
     default: '60',
@@ -32,8 +33,9 @@ export const KERBEROS_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.kerberos.keytab.login.autorenewal.enabled',
+    usedBy: ['hsec namenode'],
     type: 'boolean',
     default: 'false',
-    description: 'Renew a keytab login automatically in the background before the TGT expires.',
+    description: 'Renew a keytab login automatically in the background before the TGT expires; off = re-login on use once the TGT is no longer valid.',
   }),
 ];

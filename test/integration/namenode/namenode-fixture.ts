@@ -22,13 +22,13 @@ export function nnConf(kdc: MiniKdc, dir: string, keytab: string, protection: st
   return loadConfiguration({
     env: {},
     overrides: {
-      ...extra,
       'hadoop.security.authentication': 'kerberos',
       'hadoop.rpc.protection': protection,
       'dfs.namenode.rpc-address': `127.0.0.1:${port}`,
       'dfs.namenode.kerberos.principal': `nn/localhost@${kdc.realm}`,
       'dfs.namenode.keytab.file': keytab,
       'dfs.namenode.name.dir': `file://${join(dir, 'name')}`,
+      ...extra,
     },
   });
 }
