@@ -19,7 +19,8 @@ import { AuthProtocol, RpcErrorCode, RpcStatus, SaslState } from '../../../lib/r
 import { encodeRawFrame, encodeFrame } from '../../../lib/rpc/frame.ts';
 import { delimit, readDelimited } from '../../../lib/rpc/delimited.ts';
 import { encodePreamble } from '../../../lib/rpc/preamble.ts';
-import { contextFrame, saslRequestFrame } from '../../../lib/rpc/ipc-frames.ts';
+import { callFrame, contextFrame, saslRequestFrame } from '../../../lib/rpc/ipc-frames.ts';
+import { wrapClientStream } from '../../../lib/rpc/wrapping.ts';
 import { encodeRequestHeader } from '../../../lib/rpc/messages.ts';
 import { SaslRpcClient } from '../../../security/sasl/rpc/sasl-rpc-client.ts';
 import { RawSession, requestFrameWithBody } from '../rpc/raw-session.ts';
@@ -253,6 +254,39 @@ describe('namenode: bad input on the wire never hurts a Kerberos NameNode (raw s
     s.send(encodeFrame(encodeRequestHeader({ rpcKind: 2, rpcOp: 0, callId: 3, clientId: s.clientId, retryCount: 0 }), Uint8Array.of(0x0f, 0xff), encodeGetDelegationTokenRequest('yarn')));
     await expectFatal(s, { callId: 3, errorDetail: RpcErrorCode.FATAL_DESERIALIZING_REQUEST });
     await goodClientStillServed();
+  });
+
+  it('after a privacy (auth-conf) Kerberos handshake: a garbage WRAP token and a tampered WRAP close the connection; the NameNode keeps serving', async () => {
+    const priv = await NameNode.start(nnConf(realm.kdc, join(dir, 'priv'), join(dir, 'nn.keytab'), 'privacy'));
+    try {
+      const sasl = () => new SaslRpcClient({ server: { host: '127.0.0.1', port: priv.address.port }, qop: ['auth-conf'], kerberos: kerberosClientCredentials(realm.kdc.principal('alice'), ccacheTicketSource(ccAlice), clientConf(realm.kdc, 'privacy')) });
+      const open1 = await RawSession.open(priv.address.port);
+      open.push(open1);
+      const r1 = await open1.handshake(sasl(), CLIENT_PROTOCOL);
+      expect(r1.qop).to.equal('auth-conf');
+      open1.write(saslRequestFrame({ state: SaslState.WRAP, token: Buffer.alloc(80, 0x33) }));
+      expect(await open1.nextFrame(3000)).to.equal(undefined);
+      expect(open1.closed).to.equal(true);
+
+      const open2 = await RawSession.open(priv.address.port);
+      open.push(open2);
+      const r2 = await open2.handshake(sasl(), CLIENT_PROTOCOL);
+      const [wrapped] = wrapClientStream(r2.securityLayer!, callFrame(1, open2.clientId, 0, { methodName: 'getDelegationToken', declaringClassProtocolName: CLIENT_PROTOCOL, clientProtocolVersion: 1n }, encodeGetDelegationTokenRequest('yarn')));
+      const tampered = Uint8Array.from(wrapped!);
+      tampered[tampered.length - 3] ^= 0x01; // inside the RFC 4121 token's checksum / ciphertext
+      open2.write(tampered);
+      expect(await open2.nextFrame(3000)).to.equal(undefined);
+      expect(open2.closed).to.equal(true);
+
+      const c = kerberosClient(realm.kdc, ccAlice, 'alice', priv.address, 'privacy');
+      try {
+        expect((await c.nn.getDelegationToken('yarn'))?.kind).to.equal('HDFS_DELEGATION_TOKEN');
+      } finally {
+        c.rpc.stop();
+      }
+    } finally {
+      await priv.stop();
+    }
   });
 
   // KNOWN PRODUCT BUG (reported, not fixed here): protobufjs decodes a Node Buffer with its
