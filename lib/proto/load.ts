@@ -22,8 +22,3 @@ export function loadProto(...files: string[]): protobuf.Root {
   }
   return root;
 }
-
-/** Looks a message type up by its fully qualified name, e.g. 'hadoop.common.RpcSaslProto'. */
-export function messageType(root: protobuf.Root, name: string): protobuf.Type {
-  return root.lookupType(name);
-}

@@ -20,4 +20,4 @@ export {
 } from './secret-manager.ts';
 export { MemoryTokenStore, type TokenStore, type TokenStoreSnapshot, type StoredToken } from './store/token-store.ts';
 export { FileTokenStore } from './store/file-token-store.ts';
-export { invalidToken, accessDenied, hadoopExceptionClass, INVALID_TOKEN_CLASS, ACCESS_CONTROL_CLASS, type InvalidTokenCode } from './token-errors.ts';
+export { invalidToken, accessDenied, INVALID_TOKEN_CLASS, ACCESS_CONTROL_CLASS, type InvalidTokenCode } from './token-errors.ts';

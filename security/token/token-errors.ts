@@ -19,12 +19,3 @@ export function invalidToken(code: InvalidTokenCode, message: string, details: E
 export function accessDenied(message: string, details: ErrorDetails = {}): AccessControlError {
   return new AccessControlError('ACCESS_DENIED', message, { ...details, exceptionClassName: ACCESS_CONTROL_CLASS });
 }
-
-/** The Hadoop exception class an error maps to, if it is a token/access error. */
-export function hadoopExceptionClass(err: unknown): string | undefined {
-  if (err instanceof InvalidTokenError || err instanceof AccessControlError) {
-    const c = err.details['exceptionClassName'];
-    return typeof c === 'string' ? c : undefined;
-  }
-  return undefined;
-}

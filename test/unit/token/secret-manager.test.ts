@@ -36,6 +36,17 @@ async function rejects(p: Promise<unknown>): Promise<Error & { code: string; det
 }
 
 describe('token/DelegationTokenSecretManager (AbstractDelegationTokenSecretManager behaviour)', () => {
+  it('issuing before start() or after stop() is a typed SERVICE_NOT_RUNNING error', async () => {
+    const clock = new ManualClock();
+    const idle = new DelegationTokenSecretManager({ clock, random: seqRandom() });
+    const e1 = await rejects(idle.createToken({ owner: 'alice@EXAMPLE.COM', renewer: 'yarn' }));
+    expect(e1.code).to.equal('SERVICE_NOT_RUNNING');
+    expect(e1.details['service']).to.equal('DelegationTokenSecretManager');
+    const sm = await started(clock);
+    await sm.stop();
+    expect((await rejects(sm.createToken({ owner: 'alice@EXAMPLE.COM', renewer: 'yarn' }))).code).to.equal('SERVICE_NOT_RUNNING');
+  });
+
   it('starts with key 1 then rolls to key 2 on the first poll, as Hadoop does; keys are 8 bytes', async () => {
     const clock = new ManualClock();
     const sm = await started(clock);
