@@ -8,6 +8,7 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../../lib/errors/index.ts';
 import { PseudoCluster, type PseudoClusterDaemon } from '../../mini/pseudo-cluster.ts';
+import { join } from 'node:path';
 import { namenodeDaemon } from '../../namenode/pseudo-daemon.ts';
 
 /** The line `hsec start` prints once the cluster is usable (tests wait for it). */
@@ -100,7 +101,12 @@ function watchHealth(cluster: PseudoCluster): { promise: Promise<Outcome>; dispo
   return { promise, dispose: () => clearInterval(timer) };
 }
 
+/**
+ * The ready banner. Its "Use it from another shell" lines run as they are, in order, from the
+ * repository root (test/integration/mini/hsec-start.test.ts runs them through bash).
+ */
 function banner(c: PseudoCluster): string {
+  const tokenFile = join(c.dir, 'alice.token');
   const pad = (label: string): string => `  ${label.padEnd(14)}`;
   const lines = [
     READY_LINE,
@@ -122,6 +128,8 @@ function banner(c: PseudoCluster): string {
     `  kinit -kt ${c.alice.keytab} alice     # MIT's kinit; or: kinit bob`,
     `  bin/hsec kinit -k -t ${c.alice.keytab} alice     # hsec's own Kerberos client`,
     '  klist',
+    `  bin/hsec fetchdt --renewer alice ${tokenFile}     # a NameNode delegation token (0600 file)`,
+    `  bin/hsec dtutil print ${tokenFile}`,
     BANNER_END,
     '',
   ];

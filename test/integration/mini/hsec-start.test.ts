@@ -125,11 +125,18 @@ describe('hsec start (npm start)', function () {
     const nnPort = Number(field(banner, /NameNode RPC: [^\s:]+:(\d+)/));
     expect(await canConnect('127.0.0.1', nnPort)).to.equal(true);
 
-    // alice (TGT in the cache from bin/hsec kinit above) fetches a delegation token with the CLI.
-    const tokenFile = join(clusterDir, 'alice.token');
-    const fetchdt = await runProgram(join(REPO, 'bin', 'hsec'), ['--conf', confDir, 'fetchdt', '--renewer', 'alice', tokenFile], { env, timeoutMs: 60_000 });
-    expect(fetchdt.code, fetchdt.stderr).to.equal(0);
-    expect(statSync(tokenFile).size).to.be.greaterThan(0);
+    // The banner's "Use it from another shell" lines, run as printed (bash, from the repo root):
+    // MIT kinit, bin/hsec kinit, klist, bin/hsec fetchdt, bin/hsec dtutil print.
+    const usage = banner.slice(banner.indexOf('Use it from another shell:'), banner.indexOf(BANNER_END)).split('\n').slice(1);
+    const script = usage.map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+    expect(script.some((l) => l.startsWith('bin/hsec fetchdt --renewer alice '))).to.equal(true);
+    expect(script.some((l) => l.startsWith('bin/hsec dtutil print '))).to.equal(true);
+    const shell = await runProgram('bash', ['-ec', [`cd ${JSON.stringify(REPO)}`, ...script].join('\n')], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' }, timeoutMs: 90_000 });
+    expect(shell.code, `${shell.stdout}\n${shell.stderr}`).to.equal(0);
+    const tokenFile = field(banner, /bin\/hsec dtutil print (\S+)/);
+    expect(statSync(tokenFile).mode & 0o777).to.equal(0o600);
+    expect(shell.stdout).to.match(/Fetched token for 127\.0\.0\.1:\d+ into /);
+    expect(shell.stdout).to.match(/HDFS_DELEGATION_TOKEN\s+127\.0\.0\.1:\d+\s+alice\s/);
 
     const core = readFileSync(join(confDir, 'core-site.xml'), 'utf8');
     expect(core).to.include('<name>hadoop.security.authentication</name>\n    <value>kerberos</value>');
