@@ -45,7 +45,9 @@ export interface NameNodeOptions {
   nameDir?: string;
   /**
    * krb5.conf whose default_realm completes a principal configured without `@REALM` (and is then the
-   * auth_to_local default realm). Default: loadKrb5Config() (KRB5_CONFIG or /etc/krb5.conf).
+   * auth_to_local default realm), whose clockskew and permitted_enctypes are the acceptor's policy,
+   * and whose KDCs the keytab login (`login`) uses. Default: loadKrb5Config() (KRB5_CONFIG or
+   * /etc/krb5.conf); none found = 300 s skew, every implemented enctype.
    */
   krb5?: Krb5Config;
   /**
@@ -82,9 +84,12 @@ export class NameNode {
     // Hadoop: KerberosName's default realm is krb5.conf default_realm (KerberosUtil.getDefaultRealm),
     // and a keytab login of a realm-less principal gets that realm. hsec uses the principal's realm
     // when it names one (the same in a one-realm setup) and krb5.conf's default_realm otherwise.
+    // The krb5.conf of this process (Hadoop: the JVM's): default_realm, clockskew and
+    // permitted_enctypes of the acceptor, the KDCs of the keytab login.
+    const krb5 = settings.security === 'kerberos' ? (options.krb5 ?? optionalKrb5Config()) : options.krb5;
     let realm = settings.principal?.includes('@') ? settings.principal.slice(settings.principal.lastIndexOf('@') + 1) : '';
     if (settings.principal && !realm) {
-      realm = (options.krb5 ?? optionalKrb5Config())?.defaultRealm ?? '';
+      realm = krb5?.defaultRealm ?? '';
       if (!realm) {
         throw new ConfigError('CONFIG_INVALID', `dfs.namenode.kerberos.principal ${settings.principal} has no @REALM and krb5.conf has no default_realm: add the realm to the principal or set default_realm (KRB5_CONFIG)`, {
           configKey: 'dfs.namenode.kerberos.principal',
@@ -93,7 +98,7 @@ export class NameNode {
       }
       settings.principal = `${settings.principal}@${realm}`;
     }
-    const login = settings.security === 'kerberos' && options.login ? await keytabLogin(conf, settings, options.krb5) : undefined;
+    const login = settings.security === 'kerberos' && options.login ? await keytabLogin(conf, settings, krb5) : undefined;
     const authToLocal = AuthToLocal.fromConfiguration(conf, { defaultRealm: realm });
     const shortName = (name: string): string => (/[/@]/.test(name) ? authToLocal.shortName(name) : name);
     await mkdir(settings.nameDir, { recursive: true, mode: 0o700 });
@@ -105,7 +110,7 @@ export class NameNode {
       store: new FileTokenStore(join(settings.nameDir, TOKEN_STORE_FILE)),
       shortName,
     });
-    const kerberos = settings.security === 'kerberos' ? kerberosCredentials(settings) : undefined;
+    const kerberos = settings.security === 'kerberos' ? kerberosCredentials(settings, krb5) : undefined;
     // The IPC settings of the site files (ipc.maximum.data.length, ipc.server.listen.queue.size, the
     // SaslPropertiesResolver of hadoop.rpc.protection / hadoop.security.saslproperties.resolver.class).
     const server = new RpcServer({
@@ -156,9 +161,13 @@ async function keytabLogin(conf: Configuration, settings: NameNodeSettings, krb5
   }
 }
 
-function kerberosCredentials(settings: NameNodeSettings): KerberosServerCredentials {
+/**
+ * The GSSAPI acceptor of the NameNode principal: its keytab keys, with krb5.conf's clockskew and
+ * permitted_enctypes as the acceptor policy (MIT krb5_rd_req; the JDK reads the same krb5.conf).
+ */
+function kerberosCredentials(settings: NameNodeSettings, krb5: Krb5Config | undefined): KerberosServerCredentials {
   const principal = settings.principal!;
-  const credential = AcceptorCredential.fromKeytab(settings.keytab!, { principals: [principal] });
+  const credential = AcceptorCredential.fromKeytab(settings.keytab!, { principals: [principal], ...(krb5 ? { krb5Config: krb5 } : {}) });
   const protocol = principal.split('/')[0]!;
   return {
     principal,

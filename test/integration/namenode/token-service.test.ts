@@ -1,7 +1,7 @@
 // End to end over the real MIT KDC: the hsec NameNode serving delegation tokens over Hadoop IPC
 // with SASL (GSSAPI for Kerberos callers, DIGEST-MD5 for token callers) at each QOP.
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useMiniKdc } from '../../support/fixtures.ts';
@@ -14,6 +14,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { encodePreamble } from '../../../lib/rpc/preamble.ts';
 import { AuthProtocol } from '../../../lib/rpc/constants.ts';
 import { rawExchange } from '../rpc/support.ts';
+import { loadKrb5Config } from '../../../security/kerberos/config/index.ts';
 import { PROTECTION, kerberosClient, loginUser, nnConf, rejection, tokenClient } from './namenode-fixture.ts';
 import type { QopName, TestClient } from './namenode-fixture.ts';
 
@@ -181,6 +182,36 @@ describe('namenode: delegation tokens end to end (MIT KDC, GSSAPI + DIGEST-MD5)'
       } finally {
         unsubscribe('hsec:rpc:connection-failed', onFail);
         await nn.stop();
+      }
+    });
+  });
+
+  describe('acceptor policy from krb5.conf', () => {
+    it('permitted_enctypes of the NameNode krb5.conf refuses tickets of other enctypes; the default krb5.conf accepts them', async () => {
+      // The KDC issues nn/localhost tickets with an AES-256 key; permit only aes128-cts-hmac-sha1-96.
+      const path = join(dir, 'krb5-aes128-only.conf');
+      writeFileSync(path, readFileSync(realm.kdc.krb5ConfPath, 'utf8').replace('[libdefaults]', '[libdefaults]\n permitted_enctypes = aes128-cts-hmac-sha1-96\n clockskew = 120'));
+      const krb5 = loadKrb5Config(path);
+      expect(krb5.permittedEnctypes).to.deep.equal([17]);
+      const failed: { code?: string }[] = [];
+      const onFail = (m: unknown): void => void failed.push(m as { code?: string });
+      subscribe('hsec:rpc:connection-failed', onFail);
+      const strict = await NameNode.start(nnConf(realm.kdc, join(dir, 'aes128'), keytab, 'privacy'), { krb5 });
+      try {
+        const e = await rejection(krb('alice', strict, 'auth-conf').getDelegationToken('yarn'));
+        expect(e.details?.['exceptionClassName']).to.equal('javax.security.sasl.SaslException');
+        expect(e.message).to.contain('is not permitted by this acceptor');
+        expect(e.message).to.contain('permitted_enctypes is [aes128-cts-hmac-sha1-96 (17)]');
+        expect(failed.map((f) => f.code)).to.include('FATAL_UNAUTHORIZED');
+      } finally {
+        unsubscribe('hsec:rpc:connection-failed', onFail);
+        await strict.stop();
+      }
+      const lenient = await NameNode.start(nnConf(realm.kdc, join(dir, 'aes-any'), keytab, 'privacy'), { krb5: loadKrb5Config(realm.kdc.krb5ConfPath) });
+      try {
+        expect((await krb('alice', lenient, 'auth-conf').getDelegationToken('yarn'))!.kind).to.equal('HDFS_DELEGATION_TOKEN');
+      } finally {
+        await lenient.stop();
       }
     });
   });
