@@ -60,6 +60,8 @@ describe('security/sasl/rpc: options from Configuration', () => {
     const s = rpcServerOptionsFromConfig(conf);
     expect(s.authentication).to.equal('kerberos');
     expect(s.maxDataLength).to.equal(128 * 1024 * 1024);
+    expect(s.listenBacklog).to.equal(256); // ipc.server.listen.queue.size, passed to listen({ backlog })
+    expect(rpcServerOptionsFromConfig(new Configuration().set('ipc.server.listen.queue.size', '64')).listenBacklog).to.equal(64);
     expect(s.resolver!.getServerProperties('1.2.3.4').qop).to.deep.equal(['auth-conf']);
     const c = rpcClientOptionsFromConfig(conf);
     expect(c).to.include({ tokenServiceUseIp: true, pingIntervalMs: 5000, connectTimeoutMs: 20000, maxIdleMs: 10000, maxResponseLength: Number.MAX_SAFE_INTEGER });
