@@ -431,7 +431,7 @@ export class ServerConnection {
     const e = err as { code?: string; message?: string; name?: string };
     const code = err instanceof FatalRpc ? RPC_ERROR_CODE_NAMES[err.errorCode] : e?.code;
     const error = err instanceof FatalRpc ? err.exceptionClassName : e?.name;
-    this.#env.log.warn({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, state: this.#state, code, error, msg: e?.message }, `IPC connection: ${what}`);
+    this.#env.log.warn({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, state: this.#state, code, error, reason: e?.message }, `IPC connection: ${what}`);
   }
 
 

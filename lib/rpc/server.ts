@@ -118,7 +118,7 @@ export class IpcServer {
     try {
       authenticator = this.#options.authenticator(peer);
     } catch (err) {
-      this.#log.error({ remoteAddress: peer.remoteAddress, msg: (err as Error).message }, 'cannot build authenticator; closing connection');
+      this.#log.error({ remoteAddress: peer.remoteAddress, reason: (err as Error).message }, 'cannot build authenticator; closing connection');
       socket.destroy();
       return;
     }
