@@ -78,14 +78,18 @@ describe('namenode: delegation tokens end to end (MIT KDC, GSSAPI + DIGEST-MD5)'
         const e1 = await rejection(viaToken.getDelegationToken('yarn'));
         expect(e1.message).to.contain('Delegation Token can be issued only with kerberos or web authentication');
         expect(e1.details?.['exceptionClassName']).to.equal('java.io.IOException');
+        expect(e1.code).to.equal('RPC_REMOTE');
         const e2 = await rejection(viaToken.renewDelegationToken(token));
         expect(e2.message).to.contain('Delegation Token can be renewed only with kerberos or web authentication');
+        expect(e2.code).to.equal('RPC_REMOTE');
+        expect(e2.details?.['exceptionClassName']).to.equal('java.io.IOException');
       });
 
       it('renewal by someone else is refused; the owner cancels; the cancelled token no longer authenticates', async () => {
         const token = (await krb('alice', nn, qop).getDelegationToken('yarn'))!;
         const e1 = await rejection(krb('bob', nn, qop).renewDelegationToken(token));
         expect(e1).to.be.instanceOf(AccessControlError);
+        expect(e1.code).to.equal('ACCESS_DENIED');
         expect(e1.message).to.match(/bob tries to renew a token .* with non-matching renewer yarn/);
         expect(e1.details?.['exceptionClassName']).to.equal('org.apache.hadoop.security.AccessControlException');
         const e2 = await rejection(krb('bob', nn, qop).cancelDelegationToken(token));
@@ -96,9 +100,11 @@ describe('namenode: delegation tokens end to end (MIT KDC, GSSAPI + DIGEST-MD5)'
         const e3 = await rejection(tok([token], nn, qop).getServerDefaults());
         expect(e3).to.be.instanceOf(InvalidTokenError);
         expect(e3.message).to.contain("can't be found in cache");
+        expect(e3.code).to.equal('TOKEN_INVALID');
         const e4 = await rejection(krb('yarn', nn, qop).renewDelegationToken(token));
         expect(e4).to.be.instanceOf(InvalidTokenError);
         expect(e4.message).to.contain('Renewal request for unknown token');
+        expect(e4.code).to.equal('TOKEN_INVALID');
       });
 
       it('a client that insists on another QOP cannot connect (the QOP really is the configured one)', async () => {
@@ -146,10 +152,13 @@ describe('namenode: delegation tokens end to end (MIT KDC, GSSAPI + DIGEST-MD5)'
         const e1 = await rejection(tok([t1], nn, 'auth-conf').getServerDefaults());
         expect(e1).to.be.instanceOf(InvalidTokenError);
         expect(e1.message).to.contain('has expired');
+        expect(e1.code).to.equal('TOKEN_INVALID');
+        expect(e1.details?.['exceptionClassName']).to.equal('org.apache.hadoop.security.token.SecretManager$InvalidToken');
         clock.advance(7 * DAY);
         const e2 = await rejection(krb('yarn', nn, 'auth-conf').renewDelegationToken(t2));
         expect(e2).to.be.instanceOf(InvalidTokenError);
         expect(e2.message).to.contain('tried to renew an expired token');
+        expect(e2.code).to.equal('TOKEN_INVALID');
       } finally {
         await nn.stop();
       }
