@@ -6,7 +6,8 @@
  * hdfs server-defaults messages (./ClientNamenodeProtocol.proto).
  */
 import { fileURLToPath } from 'node:url';
-import { loadProto } from '../../lib/proto/load.ts';
+import { decodeMessage, loadProto } from '../../lib/proto/load.ts';
+import { ProtocolError } from '../../lib/errors/index.ts';
 import { Token } from '../../security/token/token.ts';
 import type { TokenProtoObject } from '../../security/token/token.ts';
 
@@ -33,9 +34,14 @@ function encode(name: string, value: Record<string, unknown>): Uint8Array {
   return t.encode(t.fromObject(value)).finish();
 }
 
+/** A malformed or truncated message is PROTOCOL_MALFORMED (the call gets an ERROR reply, as protobuf-java's InvalidProtocolBufferException). */
 function decode<T>(name: string, bytes: Uint8Array): T {
   const t = type(name);
-  return t.toObject(t.decode(bytes), { longs: Number, defaults: false, enums: String }) as T;
+  try {
+    return t.toObject(decodeMessage(t, bytes), { longs: Number, defaults: false, enums: String }) as T;
+  } catch (cause) {
+    throw new ProtocolError('PROTOCOL_MALFORMED', `Malformed ${name} (${bytes.length} bytes): ${(cause as Error).message}`, { message: name }, { cause });
+  }
 }
 
 export function encodeGetDelegationTokenRequest(renewer: string): Uint8Array {

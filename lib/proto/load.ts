@@ -22,3 +22,72 @@ export function loadProto(...files: string[]): protobuf.Root {
   }
   return root;
 }
+
+/**
+ * Decodes `bytes` as `type`, refusing input protobuf-java would refuse: protobufjs reads a Node
+ * Buffer with its BufferReader, whose string() clamps a declared length to the end of the input, so
+ * a field announcing 80 bytes but carrying 1 would decode as a 1-character string; protobuf-java
+ * throws InvalidProtocolBufferException ("While parsing a protocol message, the input ended
+ * unexpectedly"). So the wire format is walked first (tags, varints, fixed widths and every
+ * length-delimited field, recursing into known message fields) and a truncated or malformed field
+ * throws a RangeError before protobufjs sees the bytes.
+ */
+export function decodeMessage(type: protobuf.Type, bytes: Uint8Array): protobuf.Message {
+  checkWireFormat(type, bytes, 0, bytes.length, 0);
+  return type.decode(bytes);
+}
+
+const MAX_DEPTH = 100; // protobuf-java's default recursion limit
+
+function checkWireFormat(type: protobuf.Type | undefined, b: Uint8Array, start: number, end: number, depth: number, group?: number): number {
+  if (depth > MAX_DEPTH) throw new RangeError('protobuf message nested too deeply');
+  let pos = start;
+  const varint = (): number => {
+    let value = 0;
+    for (let i = 0; i < 10; i++) {
+      if (pos >= end) throw new RangeError(`protobuf varint truncated at offset ${pos}`);
+      const byte = b[pos++]!;
+      if (i < 4) value |= (byte & 0x7f) << (7 * i);
+      else if (i < 7) value += (byte & 0x7f) * 2 ** (7 * i);
+      if ((byte & 0x80) === 0) return value;
+    }
+    throw new RangeError('protobuf varint longer than 10 bytes');
+  };
+  while (pos < end) {
+    const tag = varint();
+    const field = Math.floor(tag / 8);
+    const wire = tag & 7;
+    if (field === 0) throw new RangeError('protobuf field number 0');
+    switch (wire) {
+      case 0:
+        varint();
+        break;
+      case 1:
+      case 5: {
+        const width = wire === 1 ? 8 : 4;
+        if (pos + width > end) throw new RangeError(`protobuf field ${field} truncated: needs ${width} bytes, ${end - pos} left`);
+        pos += width;
+        break;
+      }
+      case 2: {
+        const length = varint();
+        if (length > end - pos) throw new RangeError(`protobuf field ${field} declares ${length} bytes, ${end - pos} left`);
+        const f = type?.fieldsById[field];
+        // a message field (not a map entry, whose value type describes only half the entry)
+        if (f && !f.map && f.resolvedType instanceof protobuf.Type) checkWireFormat(f.resolvedType, b, pos, pos + length, depth + 1);
+        pos += length;
+        break;
+      }
+      case 3:
+        pos = checkWireFormat(undefined, b, pos, end, depth + 1, field);
+        break;
+      case 4:
+        if (group !== field) throw new RangeError(`protobuf end-group ${field} without its start`);
+        return pos;
+      default:
+        throw new RangeError(`protobuf wire type ${wire} (field ${field}) is invalid`);
+    }
+  }
+  if (group !== undefined) throw new RangeError(`protobuf group ${group} not closed`);
+  return pos;
+}

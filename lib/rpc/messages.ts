@@ -6,7 +6,7 @@
  * sint32, response callId is uint32 and is read back as int32. Garbage raises ProtocolError.
  */
 import type protobuf from 'protobufjs';
-import { loadProto } from '../proto/load.ts';
+import { decodeMessage, loadProto } from '../proto/load.ts';
 import { ProtocolError } from '../errors/index.ts';
 import type { RpcErrorCodeValue, RpcStatusCode, SaslStateCode } from './constants.ts';
 
@@ -79,7 +79,7 @@ function encode(name: string, value: object): Uint8Array {
 
 function decode(name: string, bytes: Uint8Array): Record<string, unknown> {
   try {
-    const msg = type(name).decode(bytes);
+    const msg = decodeMessage(type(name), bytes);
     // Only fields present on the wire, as plain values (protobufjs puts defaults on the prototype).
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(msg)) out[key] = (msg as unknown as Record<string, unknown>)[key];

@@ -7,7 +7,7 @@
  * Both are read; either is written. Maps keep insertion order.
  */
 import { DataInput, DataOutput, delimit } from '../../lib/codec/index.ts';
-import { loadProto } from '../../lib/proto/load.ts';
+import { decodeMessage, loadProto } from '../../lib/proto/load.ts';
 import { Token } from './token.ts';
 import type { TokenProtoObject } from './token.ts';
 import { invalidToken } from './token-errors.ts';
@@ -132,7 +132,7 @@ function readProtobuf(input: DataInput, source: string): Credentials {
   const length = input.readVarint32();
   const body = input.readFully(length, 'CredentialsProto');
   const type = credentialsType();
-  const msg = type.toObject(type.decode(body), { defaults: false }) as { tokens?: KvObject[]; secrets?: KvObject[] };
+  const msg = type.toObject(decodeMessage(type, body), { defaults: false }) as { tokens?: KvObject[]; secrets?: KvObject[] };
   const creds = new Credentials();
   for (const kv of msg.tokens ?? []) {
     if (!kv.token) throw invalidToken('TOKEN_BAD_FORMAT', `Token entry ${kv.alias} has no token in ${source}`, { source });
