@@ -8,7 +8,7 @@
 import type protobuf from 'protobufjs';
 import { decodeMessage, loadProto } from '../proto/load.ts';
 import { ProtocolError } from '../errors/index.ts';
-import type { RpcErrorCodeValue, RpcStatusCode, SaslStateCode } from './constants.ts';
+import { SASL_STATE_NAMES, type RpcErrorCodeValue, type RpcStatusCode, type SaslStateCode } from './constants.ts';
 
 const root = (): protobuf.Root =>
   loadProto('RpcHeader.proto', 'IpcConnectionContext.proto', 'ProtobufRpcEngine.proto');
@@ -137,6 +137,11 @@ export function encodeSasl(s: RpcSaslMessage): Uint8Array {
 
 export function decodeSasl(bytes: Uint8Array): RpcSaslMessage {
   const m = decode('RpcSaslProto', bytes);
+  // proto2: an unknown enum value goes to the unknown fields, so the required `state` is missing and
+  // protobuf-java's parse fails ("Message missing required fields: state"); protobufjs keeps the number.
+  if (typeof m.state !== 'number' || SASL_STATE_NAMES[m.state] === undefined) {
+    throw new ProtocolError('PROTOCOL_MALFORMED', `Malformed RpcSaslProto: missing required field state (unknown SaslState ${String(m.state)})`, { message: 'RpcSaslProto' });
+  }
   const out: RpcSaslMessage = { state: m.state as SaslStateCode };
   if (has(m, 'version')) out.version = m.version as number;
   if (has(m, 'token')) out.token = m.token as Uint8Array;

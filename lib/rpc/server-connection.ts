@@ -43,7 +43,11 @@ export interface ServerConnectionEnv {
   onClose(conn: ServerConnection): void;
 }
 
-/** A failure that ends the connection after a FATAL response (Hadoop's FatalRpcServerException). */
+/**
+ * A failure that ends the connection after a FATAL response (Hadoop's FatalRpcServerException). As
+ * Server.processOneRpc sends the wrapped cause's class, one made from a message names
+ * org.apache.hadoop.ipc.RpcServerException; one wrapping an IOException names that exception.
+ */
 class FatalRpc extends Error {
   constructor(
     readonly errorCode: RpcErrorCodeValue,
@@ -175,46 +179,52 @@ export class ServerConnection {
     try {
       ({ header, rest } = parseRequest(payload));
     } catch (err) {
-      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, `Invalid RPC header: ${(err as Error).message}`);
+      // Server.getMessage: a header protobuf-java cannot parse; callId still -1.
+      throw new FatalRpc(RpcErrorCode.FATAL_DESERIALIZING_REQUEST, JavaException.RPC_SERVER, `Error decoding RpcRequestHeaderProto: ${(err as Error).message}`);
     }
     this.#checkHeader(header);
     if (header.callId === CallId.SASL) return this.#processSasl(header, rest);
     if (header.callId === CallId.CONNECTION_CONTEXT) return this.#processContext(header, rest);
     if (header.callId === CallId.PING) return; // keep-alive, no reply
     if (header.callId < 0) {
-      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, `Unknown out of band call #${header.callId}`, header.callId);
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.RPC_SERVER, `Unknown out of band call #${header.callId}`, header.callId);
     }
     if (this.#state !== ServerConnState.READY) {
-      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, 'Connection context not established', header.callId);
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.RPC_SERVER, 'Connection context not established', header.callId);
     }
     this.#dispatch(header, rest);
   }
 
   /** Server.checkRpcHeaders: kind and op must be present, op FINAL, kind PROTOCOL_BUFFER. */
   #checkHeader(h: RpcRequestHeader): void {
-    if (h.rpcKind === undefined || h.rpcOp === undefined) {
-      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, ` IPC Server: No rpc kind or op in rpcRequestHeader`, h.callId);
+    if (h.rpcOp === undefined) {
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.RPC_SERVER, ' IPC Server: No rpc op in rpcRequestHeader', h.callId);
     }
     if (h.rpcOp !== RpcOp.FINAL_PACKET) {
-      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, `IPC Server does not implement rpc header operation${h.rpcOp}`, h.callId);
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.RPC_SERVER, `IPC Server does not implement rpc header operation${h.rpcOp}`, h.callId);
+    }
+    if (h.rpcKind === undefined) {
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.RPC_SERVER, ' IPC Server: No rpc kind in rpcRequestHeader', h.callId);
     }
     if (h.rpcKind !== RpcKind.RPC_PROTOCOL_BUFFER) {
-      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, `Unknown rpc kind ${h.rpcKind}`, h.callId);
+      // Server.processRpcRequest: no engine registered for this kind (hsec serves protobuf only).
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.RPC_SERVER, `Unknown rpc kind in rpc header${h.rpcKind}`, h.callId);
     }
   }
 
   async #processSasl(_header: RpcRequestHeader, rest: Uint8Array): Promise<void> {
     if (this.#state !== ServerConnState.SASL) {
-      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, this.#layer ? 'SASL message was not wrapped after the security layer was negotiated' : 'SASL protocol not requested by client', CallId.SASL);
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.RPC_SERVER, this.#layer ? 'SASL message was not wrapped after the security layer was negotiated' : 'SASL protocol not requested by client', CallId.SASL);
     }
     let msg;
     try {
       msg = parseSaslBody(rest);
     } catch (err) {
-      throw new FatalRpc(RpcErrorCode.FATAL_DESERIALIZING_REQUEST, JavaException.IPC_EXCEPTION, `Malformed SASL message: ${(err as Error).message}`, CallId.SASL);
+      throw new FatalRpc(RpcErrorCode.FATAL_DESERIALIZING_REQUEST, JavaException.RPC_SERVER, `Error decoding RpcSaslProto: ${(err as Error).message}`, CallId.SASL);
     }
     if (msg.state === SaslState.WRAP) {
-      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, 'SASL wrap received before the SASL negotiation completed', CallId.SASL);
+      // Server.saslReadAndProcess: FatalRpcServerException(FATAL_INVALID_RPC_HEADER, new SaslException(...)).
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.SASL, 'Server is not wrapping data', CallId.SASL);
     }
     let out;
     try {
@@ -238,15 +248,15 @@ export class ServerConnection {
 
   async #processContext(_header: RpcRequestHeader, rest: Uint8Array): Promise<void> {
     if (this.#state === ServerConnState.SASL) {
-      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, 'Connection header sent during SASL negotiation', CallId.CONNECTION_CONTEXT);
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.RPC_SERVER, 'Connection header sent during SASL negotiation', CallId.CONNECTION_CONTEXT);
     }
     if (this.#state === ServerConnState.READY) {
-      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.IPC_EXCEPTION, 'Connection context already processed', CallId.CONNECTION_CONTEXT);
+      throw new FatalRpc(RpcErrorCode.FATAL_INVALID_RPC_HEADER, JavaException.RPC_SERVER, 'Connection context already processed', CallId.CONNECTION_CONTEXT);
     }
     try {
       this.#context = decodeConnectionContext(splitFrame(rest, 1)[0]!);
     } catch (err) {
-      throw new FatalRpc(RpcErrorCode.FATAL_DESERIALIZING_REQUEST, JavaException.IPC_EXCEPTION, `Malformed connection context: ${(err as Error).message}`, CallId.CONNECTION_CONTEXT);
+      throw new FatalRpc(RpcErrorCode.FATAL_DESERIALIZING_REQUEST, JavaException.RPC_SERVER, `Error decoding IpcConnectionContextProto: ${(err as Error).message}`, CallId.CONNECTION_CONTEXT);
     }
     const user = await this.#resolveUser(this.#auth!, this.#context);
     if (this.#env.authorizeConnection) {
@@ -317,7 +327,7 @@ export class ServerConnection {
       requestHeader = decodeRequestHeaderProto(rh!);
       request = body!;
     } catch (err) {
-      throw new FatalRpc(RpcErrorCode.FATAL_DESERIALIZING_REQUEST, JavaException.IPC_EXCEPTION, `Failed to deserialize request for call #${header.callId}: ${(err as Error).message}`, header.callId);
+      throw new FatalRpc(RpcErrorCode.FATAL_DESERIALIZING_REQUEST, JavaException.RPC_SERVER, `IPC server unable to read call parameters: ${(err as Error).message}`, header.callId);
     }
     const { callId, clientId } = header;
     const retryCount = header.retryCount ?? -1;

@@ -68,7 +68,7 @@ describe('rpc over loopback: SIMPLE', function () {
     expect(seen).to.have.length(1);
     expect(seen[0]).to.include({ user: 'eve', authMethod: 'SIMPLE', protocol: ECHO, remoteAddress: '127.0.0.1' });
     expect(failed).to.have.length(1);
-    expect(failed[0]).to.include({ state: 'CONTEXT', code: 'FATAL_INVALID_RPC_HEADER' });
+    expect(failed[0]).to.include({ state: 'CONTEXT', code: 'FATAL_DESERIALIZING_REQUEST' });
   });
 
   it('a SIMPLE caller without a user is HADOOP_USER_NAME (else the OS user)', async () => {
@@ -197,10 +197,11 @@ describe('rpc over loopback: SIMPLE', function () {
       await good();
     });
 
-    it('garbage protobuf in a frame: FATAL_INVALID_RPC_HEADER, closed', async () => {
+    it('garbage protobuf in a frame: FATAL_DESERIALIZING_REQUEST from RpcServerException (Server.getMessage), closed', async () => {
       const r = await rawExchange(port, [encodePreamble({ authProtocol: AuthProtocol.NONE }), Uint8Array.of(0, 0, 0, 3, 2, 0xff, 0xff)]);
       const [frame] = new FrameDecoder().push(r.received);
-      expect(parseResponse(frame!).header).to.include({ status: 2, errorDetail: 12 });
+      expect(parseResponse(frame!).header).to.include({ status: 2, errorDetail: 13, callId: -1, exceptionClassName: 'org.apache.hadoop.ipc.RpcServerException' });
+      expect(parseResponse(frame!).header.errorMsg).to.match(/^Error decoding RpcRequestHeaderProto: /);
       expect(r.closedByServer).to.equal(true);
       await good();
     });
