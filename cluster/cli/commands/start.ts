@@ -3,6 +3,7 @@
  * cluster/mini/pseudo-cluster.ts (a throwaway MIT KDC, ZooKeeper, principals, keytabs and a Hadoop
  * conf dir), prints `hsec: cluster ready` and how to use it, stays up until SIGINT/SIGTERM, then
  * stops everything it started and removes its temp dir. Exits 1 if the KDC or ZooKeeper dies.
+ * `hsec -D key=value start` writes the property into the generated conf dir.
  * Its daemons (the NameNode) are listed in DAEMONS below.
  */
 import type { Command } from 'commander';
@@ -10,6 +11,7 @@ import { ConfigError } from '../../../lib/errors/index.ts';
 import { PseudoCluster, type PseudoClusterDaemon } from '../../mini/pseudo-cluster.ts';
 import { join } from 'node:path';
 import { namenodeDaemon } from '../../namenode/pseudo-daemon.ts';
+import { cliConfigSource } from '../generic-options.ts';
 
 /** The line `hsec start` prints once the cluster is usable (tests wait for it). */
 export const READY_LINE = 'hsec: cluster ready';
@@ -34,12 +36,13 @@ export function register(program: Command): void {
     .description('start a throwaway secure pseudo-cluster (MIT KDC, ZooKeeper, principals, keytabs, conf dir) until Ctrl-C')
     .option('--realm <realm>', 'Kerberos realm of the throwaway KDC', 'EXAMPLE.TEST')
     .option('--max-ticket-life <seconds>', 'maximum ticket life the KDC issues, in seconds', '86400')
-    .action(async (opts: StartOptions) => {
-      process.exitCode = await runStart(opts);
+    .action(async (opts: StartOptions, command: Command) => {
+      // -D key=value: written into the generated conf dir (daemons and clients of the conf dir see it).
+      process.exitCode = await runStart(opts, cliConfigSource(command).overrides ?? {});
     });
 }
 
-async function runStart(opts: StartOptions): Promise<number> {
+async function runStart(opts: StartOptions, properties: Readonly<Record<string, string>>): Promise<number> {
   const maxTicketLifeSeconds = Number(opts.maxTicketLife);
   if (!Number.isInteger(maxTicketLifeSeconds) || maxTicketLifeSeconds < 60) {
     throw new ConfigError('CONFIG_INVALID', `--max-ticket-life must be a whole number of seconds, at least 60 (got ${opts.maxTicketLife})`, {
@@ -47,7 +50,7 @@ async function runStart(opts: StartOptions): Promise<number> {
     });
   }
   const stopRequested = waitForSignal();
-  const cluster = await PseudoCluster.start({ realm: opts.realm, maxTicketLifeSeconds, daemons: DAEMONS });
+  const cluster = await PseudoCluster.start({ realm: opts.realm, maxTicketLifeSeconds, daemons: DAEMONS, properties });
   process.stdout.write(banner(cluster));
   const health = watchHealth(cluster);
   const outcome = await Promise.race([stopRequested.promise, health.promise]);

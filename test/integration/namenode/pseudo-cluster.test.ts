@@ -2,6 +2,7 @@
 // pseudo-cluster writes (nn/_HOST principal, keytab, privacy QOP, auth_to_local) and serves a token
 // to alice, who logs in from her keytab with MIT kinit.
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PseudoCluster } from '../../../cluster/mini/pseudo-cluster.ts';
 import { ZOOKEEPER_JAR, zookeeperInstalled } from '../../../cluster/mini/mini-zookeeper.ts';
@@ -19,7 +20,8 @@ describe('namenode in the pseudo-cluster (hsec start)', function () {
   before(async function () {
     requireBinariesOrSkip(this, 'krb5kdc', 'kdb5_util', 'kadmin.local', 'kinit', 'kvno', 'java');
     if (!zookeeperInstalled()) skipOrFail(this, `missing ${ZOOKEEPER_JAR}`);
-    cluster = await PseudoCluster.start({ daemons: [namenodeDaemon] });
+    // As `hsec -D ... start`: one generated property replaced, one added; daemon and clients see both.
+    cluster = await PseudoCluster.start({ daemons: [namenodeDaemon], properties: { 'hadoop.rpc.protection': 'integrity', 'dfs.namenode.delegation.token.max-lifetime': '3600000' } });
   });
   after(async () => cluster?.stop());
 
@@ -35,6 +37,11 @@ describe('namenode in the pseudo-cluster (hsec start)', function () {
     expect(alias).to.match(/^(127\.0\.0\.1|\[::1\]):\d+$/);
     expect(alias).to.equal(token.service);
     expect(alias.endsWith(`:${c.namenodeAddress.split(':')[1]}`)).to.equal(true);
-    expect(DelegationTokenIdentifier.decode(token.identifier).owner).to.equal(c.alice.principal);
+    const id = DelegationTokenIdentifier.decode(token.identifier);
+    expect(id.owner).to.equal(c.alice.principal);
+    expect(id.maxDate - id.issueDate).to.equal(3_600_000); // dfs.namenode.delegation.token.max-lifetime from -D
+    const core = readFileSync(join(c.confDir, 'core-site.xml'), 'utf8');
+    expect(core).to.include('<value>integrity</value>');
+    expect(core).to.not.include('<value>privacy</value>');
   });
 });
