@@ -5,11 +5,10 @@
  * refresh_time) are preserved across read/write and never chosen as tickets. Files are written
  * atomically with mode 0600. Session keys and tickets never appear in errors or logs.
  */
-import { readFileSync, promises as fs } from 'node:fs';
 import { KerberosError } from '../../../lib/errors/index.ts';
-import { NAME_TYPE, principalToString, type Credential, type Principal } from '../types.ts';
+import { NAME_TYPE, type Credential, type Principal } from '../types.ts';
 import { samePrincipal, toPrincipal } from '../keytab/principal-text.ts';
-import { writeSecretFile, writeSecretFileSync } from '../keytab/secret-file.ts';
+import { readSecretFile, readSecretFileSync, writeSecretFile, writeSecretFileSync, type SecretFileReader } from '../keytab/secret-file.ts';
 import { parseCcacheBytes, serializeCcacheBytes, CCACHE_VERSION_4, type Ccache, type CcacheCredential } from './ccache-format.ts';
 
 export type { Ccache, CcacheCredential, HeaderField, KdcOffset, TypedData } from './ccache-format.ts';
@@ -116,38 +115,16 @@ function readError(path: string, e: unknown): KerberosError {
   return new KerberosError('KRB_CCACHE', `cannot read credential cache ${path}: ${code === 'EACCES' ? 'permission denied (a ccache must be readable by its owner only)' : (e as Error).message}`, { ccache: path }, { cause: e });
 }
 
-function withPath(e: unknown, path: string): unknown {
-  return e instanceof KerberosError ? new KerberosError(e.code, `${path}: ${e.message}`, { ...e.details, ccache: path }, { cause: e }) : e;
-}
+const CCACHE_READER: SecretFileReader<Ccache> = { detailKey: 'ccache', parse: (bytes) => parseCcache(bytes), readError };
 
 /** Reads a FILE ccache. A missing file is KRB_NO_CREDENTIALS; a malformed one KRB_CCACHE. */
-export async function readCcache(path: string): Promise<Ccache> {
-  let bytes: Buffer;
-  try {
-    bytes = await fs.readFile(path);
-  } catch (e) {
-    throw readError(path, e);
-  }
-  try {
-    return parseCcache(bytes);
-  } catch (e) {
-    throw withPath(e, path);
-  }
+export function readCcache(path: string): Promise<Ccache> {
+  return readSecretFile(path, CCACHE_READER);
 }
 
 /** Synchronous readCcache. */
 export function readCcacheSync(path: string): Ccache {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw readError(path, e);
-  }
-  try {
-    return parseCcache(bytes);
-  } catch (e) {
-    throw withPath(e, path);
-  }
+  return readSecretFileSync(path, CCACHE_READER);
 }
 
 /** Writes a FILE ccache (0x0504) atomically with mode 0600. */
@@ -160,7 +137,3 @@ export function writeCcacheSync(path: string, cc: Ccache): void {
   writeSecretFileSync(path, serializeCcache(cc));
 }
 
-/** `client -> server` of a credential, for messages. */
-export function describeCredential(c: Credential): string {
-  return `${principalToString(c.client)} -> ${principalToString(c.server)}`;
-}

@@ -2,7 +2,7 @@
  * MIT FILE credential caches: codec, file I/O, config entries, ticket selection and name resolution.
  */
 export {
-  CONFIG_PREFIX, CONFIG_REALM, configEntries, describeCredential, findTgt, findTicket, isConfigCredential, kdcOffsetMs, newCcache, parseCcache,
+  CONFIG_PREFIX, CONFIG_REALM, configEntries, findTgt, findTicket, isConfigCredential, kdcOffsetMs, newCcache, parseCcache,
   readCcache, readCcacheSync, serializeCcache, setConfigEntry, storeCredential, tickets, toCcacheCredential, writeCcache, writeCcacheSync,
 } from './ccache.ts';
 export type { Ccache, CcacheCredential, ConfigEntry, HeaderField, KdcOffset, TypedData } from './ccache.ts';

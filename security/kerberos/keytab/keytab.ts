@@ -4,13 +4,12 @@
  * given, and the kvno when given, otherwise the highest kvno. The JDK's KeyTab and Hadoop's
  * keytab logins read the same files. Key bytes never appear in errors or logs.
  */
-import { readFileSync, promises as fs } from 'node:fs';
 import { KerberosError } from '../../../lib/errors/index.ts';
 import { principalToString, type EncryptionKey, type Principal } from '../types.ts';
 import { isSupportedEtype, supportedEtypes } from '../crypto/registry.ts';
 import { parseKeytabEntries, serializeKeytabEntries, type KeytabEntry } from './keytab-format.ts';
 import { samePrincipal, toPrincipal } from './principal-text.ts';
-import { writeSecretFile, writeSecretFileSync } from './secret-file.ts';
+import { readSecretFile, readSecretFileSync, writeSecretFile, writeSecretFileSync, type SecretFileReader } from './secret-file.ts';
 
 export type { KeytabEntry } from './keytab-format.ts';
 
@@ -97,38 +96,16 @@ function readError(path: string, e: unknown): KerberosError {
   return new KerberosError('KRB_KEYTAB', `cannot read keytab ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied (keytabs should be 0600 and owned by the service user)' : String((e as Error).message)}`, { keytab: path }, { cause: e });
 }
 
-function withPath(e: unknown, path: string): unknown {
-  return e instanceof KerberosError ? new KerberosError(e.code, `${path}: ${e.message}`, { ...e.details, keytab: path }, { cause: e }) : e;
-}
+const KEYTAB_READER: SecretFileReader<Keytab> = { detailKey: 'keytab', parse: parseKeytab, readError };
 
 /** Reads and parses a keytab file. */
-export async function readKeytab(path: string): Promise<Keytab> {
-  let bytes: Buffer;
-  try {
-    bytes = await fs.readFile(path);
-  } catch (e) {
-    throw readError(path, e);
-  }
-  try {
-    return parseKeytab(bytes, path);
-  } catch (e) {
-    throw withPath(e, path);
-  }
+export function readKeytab(path: string): Promise<Keytab> {
+  return readSecretFile(path, KEYTAB_READER);
 }
 
 /** Synchronous readKeytab. */
 export function readKeytabSync(path: string): Keytab {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw readError(path, e);
-  }
-  try {
-    return parseKeytab(bytes, path);
-  } catch (e) {
-    throw withPath(e, path);
-  }
+  return readSecretFileSync(path, KEYTAB_READER);
 }
 
 /** Encodes entries as a 0x0502 keytab. */

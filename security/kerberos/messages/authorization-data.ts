@@ -2,7 +2,7 @@
  * AuthorizationData (RFC 4120 section 5.2.6): SEQUENCE OF { ad-type [0] Int32, ad-data [1] OCTET
  * STRING }. Elements are carried opaquely (a PAC inside AD-IF-RELEVANT stays bytes).
  */
-import { asInt, asOctets, asSeq, asSeqOf, int, octets, parseDer, seq, seqOf, toDer, type Asn } from './der.ts';
+import { asInt, asOctets, asSeq, asSeqOf, int, octets, seq, seqOf, type Asn } from './der.ts';
 
 export interface AuthorizationDataEntry {
   readonly adType: number;
@@ -22,6 +22,3 @@ export function authorizationDataFromAsn(block: Asn, what = 'AuthorizationData')
   });
 }
 
-export const encodeAuthorizationData = (ad: AuthorizationData): Buffer => toDer(authorizationDataToAsn(ad));
-export const decodeAuthorizationData = (der: Uint8Array): AuthorizationDataEntry[] =>
-  authorizationDataFromAsn(parseDer(der, 'AuthorizationData'));

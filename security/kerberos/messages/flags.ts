@@ -69,4 +69,3 @@ export function ticketFlagLetters(flags: number): string {
   return KLIST_LETTERS.filter(([mask]) => (flags & mask) !== 0).map(([, l]) => l).join('');
 }
 
-export const hasFlag = (flags: number, mask: number): boolean => ((flags >>> 0) & mask) !== 0;

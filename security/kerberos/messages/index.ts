@@ -5,19 +5,19 @@
  */
 export * from './constants.ts';
 export * from './flags.ts';
-export { encodeKerberosTime, decodeKerberosTime, splitTime, joinTime } from './kerberos-time.ts';
+export { encodeKerberosTime, decodeKerberosTime, splitTime } from './kerberos-time.ts';
 export { principalNameEquals } from './principal-name.ts';
 export {
   encodeEncryptedData, decodeEncryptedData, encodeEncryptionKey, decodeEncryptionKey, encodeChecksum, decodeChecksum,
   type EncryptedData, type Checksum,
 } from './encryption.ts';
 export type { HostAddress } from './host-address.ts';
-export { encodeAuthorizationData, decodeAuthorizationData, type AuthorizationData, type AuthorizationDataEntry } from './authorization-data.ts';
+export { type AuthorizationData, type AuthorizationDataEntry } from './authorization-data.ts';
 export { encodeTicket, decodeTicket, encodeEncTicketPart, decodeEncTicketPart, type Ticket, type EncTicketPart, type TransitedEncoding } from './ticket.ts';
 export { encodeApReq, decodeApReq, encodeAuthenticator, decodeAuthenticator, type ApReq, type Authenticator } from './ap-req.ts';
 export { encodeApRep, decodeApRep, encodeEncApRepPart, decodeEncApRepPart, type ApRep, type EncApRepPart } from './ap-rep.ts';
 export {
-  encodeMethodData, decodeMethodData, encodePaEncTsEnc, decodePaEncTsEnc, encodeEtypeInfo2, decodeEtypeInfo2, encodePacRequest,
+  encodeMethodData, decodeMethodData, encodePaEncTsEnc, decodePaEncTsEnc, encodeEtypeInfo2, decodeEtypeInfo2,
   type PaData, type PaEncTsEnc, type EtypeInfo2Entry,
 } from './pa-data.ts';
 export { encodeKdcReq, decodeKdcReq, encodeKdcReqBody, type KdcReq, type KdcReqBody } from './kdc-req.ts';

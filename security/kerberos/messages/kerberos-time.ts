@@ -20,7 +20,3 @@ export function splitTime(ms: number): { time: number; usec: number } {
   return { time, usec: Math.floor(ms - time) * 1000 };
 }
 
-/** Joins a KerberosTime (ms) and a Microseconds field back into ms. */
-export function joinTime(time: number, usec = 0): number {
-  return time + Math.floor(usec / 1000);
-}

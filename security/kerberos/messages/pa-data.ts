@@ -73,8 +73,3 @@ export function decodeEtypeInfo2(der: Uint8Array): EtypeInfo2Entry[] {
   });
 }
 
-/** PA-PAC-REQUEST (MS-KILE 2.2.3): KERB-PA-PAC-REQUEST ::= SEQUENCE { include-pac [0] BOOLEAN }. */
-export function encodePacRequest(includePac: boolean): Buffer {
-  // BOOLEAN is built from bytes: DER TRUE is 0xff (X.690 section 11.1).
-  return Buffer.concat([Buffer.from('3005a0030101', 'hex'), Buffer.from([includePac ? 0xff : 0x00])]);
-}

@@ -289,15 +289,11 @@ describe('namenode: bad input on the wire never hurts a Kerberos NameNode (raw s
     }
   });
 
-  // KNOWN PRODUCT BUG (reported, not fixed here): protobufjs decodes a Node Buffer with its
-  // BufferReader, whose string()/bytes() clamp a declared length to the end of the input instead of
-  // throwing. So a GetDelegationTokenRequestProto whose renewer field declares 80 bytes but carries
-  // 1 decodes as renewer "A" and the NameNode issues a token, where Hadoop's protobuf-java throws
-  // InvalidProtocolBufferException ("input ended unexpectedly") and the call gets an ERROR reply.
-  // Suspected fix: decode from a plain Uint8Array view (new Uint8Array(b.buffer, b.byteOffset,
-  // b.byteLength)) in cluster/protocol/client-protocol.ts decode() and lib/rpc/messages.ts /
-  // lib/proto/load.ts, so protobufjs' bounds-checked Reader is used. Fails until then.
-  it('a truncated request message (renewer declares 80 bytes, carries 1) is an ERROR reply, not a token [fails: product bug]', async () => {
+  // protobufjs decodes a Node Buffer with a reader that clamps a declared length to the end of the
+  // input instead of throwing; lib/proto/load.ts decodeMessage checks the wire format first, so a
+  // renewer field declaring 80 bytes but carrying 1 is an ERROR reply, as Hadoop's protobuf-java
+  // throws InvalidProtocolBufferException ("input ended unexpectedly").
+  it('a truncated request message (renewer declares 80 bytes, carries 1) is an ERROR reply, not a token', async () => {
     const s = await session();
     await s.handshake(kerberosSasl(), CLIENT_PROTOCOL);
     s.call(1, CLIENT_PROTOCOL, 'getDelegationToken', Uint8Array.of(0x0a, 0x50, 0x41));
@@ -349,15 +345,12 @@ describe('namenode: bad input on the wire never hurts a Kerberos NameNode (raw s
     await goodClientStillServed();
   });
 
-  // KNOWN PRODUCT DIVERGENCE (reported, not fixed here; lib/rpc/server-connection.ts): Hadoop's
-  // FatalRpcServerException(code, String) wraps `new RpcServerException(message)` and
-  // processOneRpc sends the *cause's* class, so these FATAL replies name
+  // Hadoop's FatalRpcServerException(code, String) wraps `new RpcServerException(message)` and
+  // processOneRpc sends the cause's class, so these FATAL replies name
   // org.apache.hadoop.ipc.RpcServerException; WRAP before SUCCESS wraps a SaslException("Server is
   // not wrapping data"); an unknown SaslState value leaves the proto2 required field `state`
-  // unset, so getMessage fails with FATAL_DESERIALIZING_REQUEST. hsec sends
-  // org.apache.hadoop.ipc.IpcException (and FATAL_UNAUTHORIZED for the unknown state). This test
-  // fails until server-connection.ts uses Hadoop's classes.
-  it("FATAL replies name Hadoop's exception classes (Server.processOneRpc / saslReadAndProcess) [fails: product divergence]", async () => {
+  // unset, so it fails with FATAL_DESERIALIZING_REQUEST.
+  it("FATAL replies name Hadoop's exception classes (Server.processOneRpc / saslReadAndProcess)", async () => {
     const garbage = await session();
     garbage.write(encodePreamble({ authProtocol: AuthProtocol.SASL }));
     garbage.write(requestFrameWithBody(-33, Uint8Array.of(0x0f, 0xff, 0xff, 0xff)));
