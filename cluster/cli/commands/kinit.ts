@@ -71,9 +71,10 @@ export async function runKinit(principalText: string | undefined, opts: KinitOpt
 export function readPassword(prompt: string, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Promise<string> {
   if (!input.isTTY) return readFirstLine(input);
   return new Promise((resolve, reject) => {
+    // Echo goes off before the prompt appears, so nothing typed after the prompt can echo.
+    input.setRawMode(true);
     output.write(prompt);
     let value = '';
-    input.setRawMode(true);
     input.resume();
     input.setEncoding('utf8');
     const finish = (err?: Error) => {
