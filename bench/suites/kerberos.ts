@@ -12,20 +12,18 @@ import { whichBinary } from '../../cluster/mini/binaries.ts';
 import { requestInitialTicket } from '../../security/kerberos/client/as-exchange.ts';
 import { requestServiceTicket } from '../../security/kerberos/client/tgs-exchange.ts';
 import { loadKrb5Config } from '../../security/kerberos/config/index.ts';
-import { getProfile, KEY_USAGE, randomKey, supportedEtypes } from '../../security/kerberos/crypto/index.ts';
+import { getProfile, randomKey, supportedEtypes } from '../../security/kerberos/crypto/index.ts';
 import { AcceptorCredential, type ServiceKey } from '../../security/kerberos/gss/acceptor-credential.ts';
 import { AcceptorContext } from '../../security/kerberos/gss/acceptor.ts';
 import { InitiatorContext } from '../../security/kerberos/gss/initiator.ts';
 import { GssSecurityContext } from '../../security/kerberos/gss/security-context.ts';
 import { GSS_FLAGS } from '../../security/kerberos/gss/authenticator-checksum.ts';
 import { readKeytabSync, parsePrincipal } from '../../security/kerberos/keytab/index.ts';
-import { encodeEncTicketPart, encodeTicket } from '../../security/kerberos/messages/ticket.ts';
-import type { Credential, Principal } from '../../security/kerberos/types.ts';
+import type { Credential } from '../../security/kerberos/types.ts';
+import { alice, nn, ticketFor } from '../kerberos-tickets.ts';
 
 export const name = 'kerberos';
 
-const alice: Principal = { name: { nameType: 1, components: ['alice'] }, realm: 'BENCH.TEST' };
-const nn: Principal = { name: { nameType: 3, components: ['nn', 'localhost'] }, realm: 'BENCH.TEST' };
 const FLAGS = GSS_FLAGS.MUTUAL | GSS_FLAGS.REPLAY | GSS_FLAGS.SEQUENCE | GSS_FLAGS.CONF | GSS_FLAGS.INTEG;
 
 function contextPair(etype: number): { ini: GssSecurityContext; acc: GssSecurityContext } {
@@ -42,17 +40,6 @@ function contextPair(etype: number): { ini: GssSecurityContext; acc: GssSecurity
     ini: new GssSecurityContext({ ...base, role: 'initiator', sendSeq: 1, recvSeq: 7 }),
     acc: new GssSecurityContext({ ...base, role: 'acceptor', sendSeq: 7, recvSeq: 1 }),
   };
-}
-
-/** A ticket encrypted in `service`'s key, as a KDC would issue it (for the in-process AP rate). */
-function ticketFor(service: ServiceKey): Credential {
-  const sessionKey = randomKey(service.key.etype);
-  const now = Math.floor(Date.now() / 1000) * 1000;
-  const end = now + 3_600_000;
-  const part = encodeEncTicketPart({ flags: 0, key: sessionKey, crealm: alice.realm, cname: alice.name, transited: { trType: 1, contents: Buffer.alloc(0) }, authTime: now, endTime: end });
-  const p = getProfile(service.key.etype);
-  const ticket = encodeTicket({ realm: nn.realm, sname: nn.name, encPart: { etype: p.etype, kvno: service.kvno, cipher: p.encrypt(service.key.value, KEY_USAGE.KDC_REP_TICKET, part) } });
-  return { client: alice, server: nn, sessionKey, authTime: now, startTime: now, endTime: end, renewTill: 0, flags: 0, ticket };
 }
 
 function apExchange(credential: Credential, acceptor: AcceptorCredential): void {
