@@ -41,14 +41,27 @@ export function parseHostPort(value: string, key: string): { host: string; port:
   return { host: m[1], port };
 }
 
-/** The NameNode RPC address: dfs.namenode.rpc-address, else hdfs://host:port of fs.defaultFS (port 8020 default). */
+/** host:port of an `hdfs://` fs.defaultFS (port 8020 when absent), else undefined. */
+function defaultFsAddress(conf: Configuration): { host: string; port: number } | undefined {
+  const m = /^hdfs:\/\/([^/:]+)(?::(\d+))?/.exec(conf.getTrimmed('fs.defaultFS') ?? '');
+  return m ? { host: m[1]!, port: m[2] ? Number(m[2]) : 8020 } : undefined;
+}
+
+/** The NameNode RPC address it binds: dfs.namenode.rpc-address, else fs.defaultFS (Hadoop's NameNode.getRpcServerAddress). */
 export function rpcAddress(conf: Configuration): { host: string; port: number } {
   const explicit = conf.getTrimmed('dfs.namenode.rpc-address');
   if (explicit) return parseHostPort(explicit, 'dfs.namenode.rpc-address');
-  const fs = conf.getTrimmed('fs.defaultFS');
-  const m = fs ? /^hdfs:\/\/([^/:]+)(?::(\d+))?/.exec(fs) : null;
-  if (!m) throw missing('dfs.namenode.rpc-address', 'set it (or fs.defaultFS=hdfs://host:port) in hdfs-site.xml');
-  return { host: m[1]!, port: m[2] ? Number(m[2]) : 8020 };
+  const fromDefaultFs = defaultFsAddress(conf);
+  if (!fromDefaultFs) throw missing('dfs.namenode.rpc-address', 'set it (or fs.defaultFS=hdfs://host:port) in hdfs-site.xml');
+  return fromDefaultFs;
+}
+
+/**
+ * The NameNode a client dials: fs.defaultFS when it is `hdfs://`, as Hadoop's `hdfs fetchdt`
+ * reaches it through `FileSystem.get(conf)`; else dfs.namenode.rpc-address.
+ */
+export function clientRpcAddress(conf: Configuration): { host: string; port: number } {
+  return defaultFsAddress(conf) ?? rpcAddress(conf);
 }
 
 /**

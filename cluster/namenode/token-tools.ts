@@ -14,7 +14,7 @@ import type { Token } from '../../security/token/token.ts';
 import { ClientProtocolClient } from '../protocol/client-protocol-client.ts';
 import { clientCredentials } from './client-credentials.ts';
 import type { ClientLoginOptions } from './client-credentials.ts';
-import { parseHostPort, rpcAddress } from './namenode-config.ts';
+import { clientRpcAddress, parseHostPort } from './namenode-config.ts';
 
 /** Runs `fn` with a ClientProtocol client for `address`, closing its connections afterwards. */
 export async function withNameNode<T>(
@@ -38,7 +38,7 @@ export async function withNameNode<T>(
 
 /** Fetches a delegation token from the configured NameNode (service = its ip:port). */
 export async function fetchDelegationToken(conf: Configuration, renewer: string, login: ClientLoginOptions = {}): Promise<Token> {
-  const address = rpcAddress(conf);
+  const address = clientRpcAddress(conf);
   const token = await withNameNode(conf, address, { ...login, requireKerberos: true }, (nn) => nn.getDelegationToken(renewer));
   if (!token) {
     throw new ConfigError('CONFIG_INVALID', `NameNode ${address.host}:${address.port} issued no delegation token: security is off there (hadoop.security.authentication=simple)`, {
