@@ -15,31 +15,9 @@ import { canConnect } from '../../../cluster/mini/ports.ts';
 import { BANNER_END, READY_LINE } from '../../../cluster/cli/commands/start.ts';
 import { requireBinariesOrSkip } from '../../support/binaries.ts';
 import { kinit, klist } from '../../support/krb5-clients.ts';
+import { waitForOutput } from '../../support/child-output.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-/**
- * Resolves with everything printed on stdout once `marker` appears, or rejects after `timeoutMs`.
- * stderr accumulates into `stderr.text` for the whole life of the child.
- */
-function waitForOutput(child: ChildProcess, marker: string, timeoutMs: number, stderr: { text: string }): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no "${marker}" within ${timeoutMs} ms; stdout:\n${out}\nstderr:\n${stderr.text}`)), timeoutMs);
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString('utf8');
-      if (out.includes(marker)) {
-        clearTimeout(timer);
-        resolve(out);
-      }
-    });
-    child.stderr!.on('data', (b: Buffer) => (stderr.text += b.toString('utf8')));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`hsec start exited (${code}) before "${marker}"; stdout:\n${out}\nstderr:\n${stderr.text}`));
-    });
-  });
-}
 
 function field(banner: string, re: RegExp): string {
   const m = re.exec(banner);
@@ -86,7 +64,7 @@ describe('hsec start (npm start)', function () {
   /** Spawns `npx tsx bin/hsec.ts start` (its own process group) and waits for the banner. */
   async function startHsec(stderr: { text: string }): Promise<string> {
     child = spawn('npx', ['tsx', 'bin/hsec.ts', 'start'], { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const banner = await waitForOutput(child, BANNER_END, 120_000, stderr);
+    const banner = await waitForOutput(child, BANNER_END, 120_000, 'hsec start', stderr);
     lastBanner = banner;
     expect(banner).to.include(READY_LINE);
     return banner;

@@ -21,28 +21,9 @@ import { InvalidTokenError } from '../../../lib/errors/index.ts';
 import { readTokenStorageFile } from '../../../security/token/credentials-file.ts';
 import { DelegationTokenIdentifier } from '../../../security/token/delegation-token-identifier.ts';
 import { loginUser, rejection } from './namenode-fixture.ts';
+import { waitForOutput } from '../../support/child-output.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-function waitForLine(child: ChildProcess, marker: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`no "${marker}" within ${timeoutMs} ms; stdout: ${out}; stderr: ${err}`)), timeoutMs);
-    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      if (out.includes(marker)) {
-        clearTimeout(timer);
-        resolve(out);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`namenode exited with ${code} before "${marker}"; stdout: ${out}; stderr: ${err}`));
-    });
-  });
-}
 
 describe('cli: hsec namenode, fetchdt and dtutil (MIT KDC)', function () {
   this.timeout(120_000);
@@ -85,7 +66,7 @@ describe('cli: hsec namenode, fetchdt and dtutil (MIT KDC)', function () {
       env: { ...realm.kdc.env(), HADOOP_CONF_DIR: confDir, HSEC_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const banner = await waitForLine(child, NAMENODE_READY, 60_000);
+    const banner = await waitForOutput(child, NAMENODE_READY, 60_000, 'hsec namenode');
     expect(banner).to.contain(`127.0.0.1:${port}`);
     expect(readFileSync(pidFile, 'utf8').trim()).to.equal(String(child.pid));
   });

@@ -7,7 +7,7 @@
 // files loaded from dist/, SASL GSSAPI auth-conf). No installed package may carry native code or a
 // native build step, so nothing links libkrb5 and nothing needs a compiler.
 import { expect } from 'chai';
-import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -16,6 +16,7 @@ import { useMiniKdc } from '../../support/fixtures.ts';
 import { freePort } from '../../../cluster/mini/ports.ts';
 import { pidAlive } from '../../../cluster/mini/managed-process.ts';
 import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
+import { waitForOutput } from '../../support/child-output.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** Working-tree entries not copied for `npm pack` (the build recreates dist/ in the copy). */
@@ -54,27 +55,6 @@ function findFiles(dir: string, suffix: string, found: string[] = []): string[] 
     else if (e.isFile() && e.name.endsWith(suffix)) found.push(p);
   }
   return found;
-}
-
-/** Waits for `marker` on the child's stdout, bounded; rejects with both streams when it exits first. */
-function waitForLine(child: ChildProcess, marker: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`installed hsec namenode printed no "${marker}" within ${timeoutMs} ms; stdout: ${out}; stderr: ${err}`)), timeoutMs);
-    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      if (out.includes(marker)) {
-        clearTimeout(timer);
-        resolve(out);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`installed hsec namenode exited with ${code} before "${marker}"; stdout: ${out}; stderr: ${err}`));
-    });
-  });
 }
 
 describe('packaging: npm pack + npm install --omit=dev gives a working hsec without native code', function () {
@@ -190,7 +170,7 @@ describe('packaging: npm pack + npm install --omit=dev gives a working hsec with
     const env = { ...realm.kdc.env(`FILE:${join(dir, 'cc-bob')}`), HADOOP_CONF_DIR: confDir };
     const child = spawn(hsecBin, ['namenode', '--pid-file', pidFile], { cwd: app, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      expect(await waitForLine(child, 'hsec namenode: ready', 60_000)).to.contain(`127.0.0.1:${port}`);
+      expect(await waitForOutput(child, 'hsec namenode: ready', 60_000, 'installed hsec namenode')).to.contain(`127.0.0.1:${port}`);
       const kinit = hsec(['kinit', '-kt', userKeytab, 'bob'], env);
       expect(kinit.status, `installed hsec kinit -kt: ${kinit.stderr}`).to.equal(0);
       const file = join(dir, 'bob.token');
