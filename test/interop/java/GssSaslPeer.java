@@ -47,9 +47,13 @@ public final class GssSaslPeer {
 
   /** Logs in from the keytab; the subject holds the TGT (initiator) or the keys (acceptor). */
   static Subject login(Map<String, String> args, boolean initiator) throws Exception {
+    return login(args.get("principal"), args.get("keytab"), initiator);
+  }
+
+  /** Logs `principal` in from `keytab` (also used by the IPC and NameNode peers). */
+  static Subject login(String principal, String keytab, boolean initiator) throws Exception {
     Subject subject = new Subject();
-    LoginContext lc = new LoginContext("hsec", subject, null, keytabLogin(args.get("principal"), args.get("keytab"), initiator));
-    lc.login();
+    new LoginContext("hsec", subject, null, keytabLogin(principal, keytab, initiator)).login();
     return subject;
   }
 

@@ -20,8 +20,6 @@ import java.util.*;
 import javax.security.auth.callback.*;
 import javax.security.sasl.*;
 import javax.security.auth.Subject;
-import javax.security.auth.login.AppConfigurationEntry;
-import javax.security.auth.login.LoginContext;
 import java.security.PrivilegedExceptionAction;
 
 public class IpcSaslClient {
@@ -160,26 +158,9 @@ public class IpcSaslClient {
     }
   }
 
-  static Subject keytabLogin(String principal, String keytab) throws Exception {
-    javax.security.auth.login.Configuration conf = new javax.security.auth.login.Configuration() {
-      @Override
-      public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
-        Map<String, String> o = new HashMap<>();
-        o.put("useKeyTab", "true"); o.put("keyTab", keytab); o.put("principal", principal);
-        o.put("storeKey", "true"); o.put("doNotPrompt", "true"); o.put("isInitiator", "true"); o.put("refreshKrb5Config", "true");
-        return new AppConfigurationEntry[] {
-          new AppConfigurationEntry("com.sun.security.auth.module.Krb5LoginModule", AppConfigurationEntry.LoginModuleControlFlag.REQUIRED, o)
-        };
-      }
-    };
-    Subject subject = new Subject();
-    new LoginContext("hsec", subject, null, conf).login();
-    return subject;
-  }
-
   public static void main(String[] a) throws Exception {
     if (a[4].startsWith("krb:")) {
-      Subject subject = keytabLogin(a[4].substring(4), a[5]);
+      Subject subject = GssSaslPeer.login(a[4].substring(4), a[5], true);
       Subject.doAs(subject, (PrivilegedExceptionAction<Void>) () -> { run(a); return null; });
     } else {
       run(a);

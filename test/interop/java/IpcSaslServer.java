@@ -20,8 +20,6 @@ import java.security.PrivilegedExceptionAction;
 import java.util.*;
 import javax.security.auth.Subject;
 import javax.security.auth.callback.*;
-import javax.security.auth.login.AppConfigurationEntry;
-import javax.security.auth.login.LoginContext;
 import javax.security.sasl.*;
 
 public class IpcSaslServer {
@@ -92,26 +90,9 @@ public class IpcSaslServer {
   }
   static int zigzag(long v) { return (int) ((v >>> 1) ^ -(v & 1)); }
 
-  static Subject keytabLogin(String principal, String keytab) throws Exception {
-    javax.security.auth.login.Configuration conf = new javax.security.auth.login.Configuration() {
-      @Override
-      public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
-        Map<String, String> o = new HashMap<>();
-        o.put("useKeyTab", "true"); o.put("keyTab", keytab); o.put("principal", principal);
-        o.put("storeKey", "true"); o.put("doNotPrompt", "true"); o.put("isInitiator", "false"); o.put("refreshKrb5Config", "true");
-        return new AppConfigurationEntry[] {
-          new AppConfigurationEntry("com.sun.security.auth.module.Krb5LoginModule", AppConfigurationEntry.LoginModuleControlFlag.REQUIRED, o)
-        };
-      }
-    };
-    Subject subject = new Subject();
-    new LoginContext("hsec", subject, null, conf).login();
-    return subject;
-  }
-
   public static void main(String[] a) throws Exception {
     if (a[0].equals("kerberos")) {
-      Subject subject = keytabLogin(a[2], a[3]);
+      Subject subject = GssSaslPeer.login(a[2], a[3], false);
       Subject.doAs(subject, (PrivilegedExceptionAction<Void>) () -> { run(a); return null; });
     } else {
       run(a);

@@ -37,7 +37,7 @@ public class NameNodeTokenClient {
 
   public static void main(String[] a) throws Exception {
     if (a[3].equals("krb")) {
-      Subject subject = IpcSaslClient.keytabLogin(a[4], a[5]);
+      Subject subject = GssSaslPeer.login(a[4], a[5], true);
       Subject.doAs(subject, (PrivilegedExceptionAction<Void>) () -> { run(a); return null; });
     } else {
       run(a);
