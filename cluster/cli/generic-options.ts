@@ -1,19 +1,27 @@
 /**
- * Hadoop's generic options for every `hsec` subcommand (GenericOptionsParser): `--conf DIR` (Hadoop's
- * `--config`; default $HADOOP_CONF_DIR) and `-D key=value` (repeatable; also `-Dkey=value`), which
- * set a property after the site files are read, overriding even `final` ones, as Hadoop's
- * GenericOptionsParser does (`conf.set(key, value, "command line")`). They may appear before or after
- * the subcommand name (`hsec -D k=v fetchdt F` or `hsec fetchdt -D k=v F`). Subcommands turn them
+ * Hadoop's generic options for every `hsec` subcommand, with the meanings operators know:
+ * - `--config DIR` (the `hadoop`/`hdfs` launchers' flag; `--conf DIR` is accepted too): the
+ *   configuration directory; default $HADOOP_CONF_DIR, else /etc/hadoop/conf when it exists;
+ * - `-conf FILE` (GenericOptionsParser): one more resource file, read after the site files
+ *   (repeatable);
+ * - `-D key=value` (repeatable; also `-Dkey=value`): a property set after the files, overriding even
+ *   `final` ones, as GenericOptionsParser's `conf.set(key, value, "command line")`;
+ * - `-fs URI` (GenericOptionsParser): sets fs.defaultFS.
+ * They may appear before or after the subcommand name. commander has no single-dash long options,
+ * so `normalizeGenericArgs` spells `-conf` and `-fs` as `--conf-file` and `--fs` first (not for the
+ * Kerberos commands, whose MIT flags bundle letters: `klist -fs` is `-f -s`). Subcommands turn them
  * into a Configuration with `loadCliConfiguration`.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfiguration, type Configuration } from '../../lib/config/index.ts';
+import { DEFAULT_CONF_DIR, loadConfiguration, type Configuration } from '../../lib/config/index.ts';
 
-/** Where a subcommand's configuration comes from: a conf dir and `-D` overrides. */
+/** Where a subcommand's configuration comes from. */
 export interface CliConfigSource {
-  /** Configuration directory (`--conf`); default $HADOOP_CONF_DIR of the environment. */
+  /** Configuration directory (`--config`); default $HADOOP_CONF_DIR, else /etc/hadoop/conf. */
   readonly confDir?: string;
-  /** `-D key=value` properties, applied last. */
+  /** `-conf FILE` resources, in order. */
+  readonly resources?: readonly string[];
+  /** `-D key=value` (and `-fs`) properties, applied last. */
   readonly overrides?: Readonly<Record<string, string>>;
 }
 
@@ -30,17 +38,38 @@ export function parseDefine(value: string, previous: Record<string, string> | un
   return { ...(previous ?? {}), [key]: value.slice(eq + 1) };
 }
 
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** Subcommands with MIT-style bundled single-letter flags: their arguments are left alone. */
+const MIT_COMMANDS = new Set(['kinit', 'klist', 'kdestroy']);
+
+/** Rewrites GenericOptionsParser's single-dash `-conf` / `-fs` for commander (see the file comment). */
+export function normalizeGenericArgs(args: readonly string[]): string[] {
+  const command = args.find((a) => !a.startsWith('-'));
+  if (command !== undefined && MIT_COMMANDS.has(command)) return [...args];
+  return args.map((a) => (a === '-conf' ? '--conf-file' : a === '-fs' ? '--fs' : a));
+}
+
 /** Adds the generic options to the program (global: visible to every subcommand through optsWithGlobals). */
 export function addGenericOptions(program: Command): Command {
   return program
-    .option('--conf <dir>', 'configuration directory holding core-site.xml and hdfs-site.xml (default: $HADOOP_CONF_DIR)', process.env.HADOOP_CONF_DIR)
-    .option('-D, --define <key=value>', 'set a configuration property, overriding the site files (repeatable)', parseDefine);
+    .option('--config <dir>', 'configuration directory holding core-site.xml and hdfs-site.xml (default: $HADOOP_CONF_DIR, else /etc/hadoop/conf)')
+    .option('--conf <dir>', 'the same as --config')
+    .option('--conf-file <file>', 'an extra configuration file, read after the site files (Hadoop: -conf FILE; repeatable)', collect)
+    .option('-D, --define <key=value>', 'set a configuration property, overriding the site files (repeatable)', parseDefine)
+    .option('--fs <uri>', 'the default file system, e.g. hdfs://nn:8020 (Hadoop: -fs URI)');
 }
 
 /** The configuration source of a subcommand's invocation (its own and its parents' options). */
 export function cliConfigSource(command: Command): CliConfigSource {
-  const { conf, define } = command.optsWithGlobals<{ conf?: string; define?: Record<string, string> }>();
-  return { ...(conf !== undefined ? { confDir: conf } : {}), ...(define ? { overrides: define } : {}) };
+  const o = command.optsWithGlobals<{ config?: string; conf?: string; confFile?: string[]; define?: Record<string, string>; fs?: string }>();
+  const confDir = o.config ?? o.conf;
+  const overrides = { ...(o.fs !== undefined ? { 'fs.defaultFS': o.fs } : {}), ...(o.define ?? {}) };
+  return {
+    ...(confDir !== undefined ? { confDir } : {}),
+    ...(o.confFile ? { resources: o.confFile } : {}),
+    ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
+  };
 }
 
 /** Normalizes the first argument of the run* functions. */
@@ -49,10 +78,17 @@ export function toConfigSource(arg: CliConfigArg): CliConfigSource {
 }
 
 /**
- * Defaults + site files of `source.confDir` (else HADOOP_CONF_DIR of `env`) + the `-D` overrides +
- * `extra` (what the subcommand's own arguments name, e.g. dtutil get's NameNode URL), validated and frozen.
+ * Defaults + site files of `source.confDir` (else HADOOP_CONF_DIR of `env`, else /etc/hadoop/conf
+ * when it exists) + `-conf` files + the `-D` overrides + `extra` (what the subcommand's own
+ * arguments name), validated and frozen.
  */
 export function loadCliConfiguration(source: CliConfigArg, env: NodeJS.ProcessEnv = process.env, extra: Readonly<Record<string, string>> = {}): Configuration {
-  const { confDir, overrides } = toConfigSource(source);
-  return loadConfiguration({ ...(confDir !== undefined ? { confDir } : {}), env, overrides: { ...(overrides ?? {}), ...extra } });
+  const { confDir, resources, overrides } = toConfigSource(source);
+  return loadConfiguration({
+    ...(confDir !== undefined ? { confDir, confDirSource: '--config' } : {}),
+    defaultConfDir: DEFAULT_CONF_DIR,
+    ...(resources ? { resources } : {}),
+    env,
+    overrides: { ...(overrides ?? {}), ...extra },
+  });
 }

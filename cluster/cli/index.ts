@@ -1,50 +1,75 @@
 /**
- * The `hsec` command line: builds one commander program from per-subcommand modules. Each module
- * in ./commands exports `register(program: Command): void` and adds its subcommand; this file only
- * imports and registers them (one import + one register line per subcommand), declares the global
- * options, and turns errors into exit codes. A subcommand reads global options with
- * `command.optsWithGlobals<GlobalOptions>()`. Modelled on Hadoop's `hadoop`/`hdfs` launchers and
- * their generic `--config DIR` option (here `--conf DIR`, default $HADOOP_CONF_DIR).
+ * The `hsec` command line: one commander program, one module per subcommand in ./commands, each
+ * exporting `register(program: Command): void`. A command run loads only its own module (the
+ * table below), so `hsec klist` does not pay for the NameNode's imports; `hsec --help` and unknown
+ * commands load them all. This file also declares the global options, sets up logging (stderr;
+ * commands log warnings, daemons info; HSEC_LOG_LEVEL / HSEC_LOG_FORMAT override) and turns errors
+ * into exit codes. A subcommand reads global options with `command.optsWithGlobals()`. Modelled on
+ * Hadoop's `hadoop`/`hdfs` launchers and their generic options.
  */
 import { Command, CommanderError } from 'commander';
 import { HsecError } from '../../lib/errors/index.ts';
-import { addGenericOptions } from './generic-options.ts';
-import { register as registerStart } from './commands/start.ts';
-import { register as registerKinit } from './commands/kinit.ts';
-import { register as registerKlist } from './commands/klist.ts';
-import { register as registerKdestroy } from './commands/kdestroy.ts';
-import { register as registerNamenode } from './commands/namenode.ts';
-import { register as registerFetchdt } from './commands/fetchdt.ts';
-import { register as registerDtutil } from './commands/dtutil.ts';
+import { configureLogging, levelFromEnv, type LogLevel } from '../../lib/log/logger.ts';
+import { addGenericOptions, normalizeGenericArgs } from './generic-options.ts';
+import { UsageError } from './usage.ts';
+import { hsecVersion } from './version.ts';
 
-/** Options every subcommand can read through `optsWithGlobals()`. */
-export interface GlobalOptions {
-  /** Hadoop-style configuration directory (core-site.xml, hdfs-site.xml, ...). */
-  readonly conf?: string;
-  /** `-D key=value` properties. */
-  readonly define?: Readonly<Record<string, string>>;
+type CommandModule = { register(program: Command): void };
+
+/** Every subcommand, in help order, with the log level it runs at by default. */
+const COMMANDS: ReadonlyArray<{ name: string; level: LogLevel; load: () => Promise<CommandModule> }> = [
+  { name: 'start', level: 'info', load: () => import('./commands/start.ts') },
+  { name: 'kinit', level: 'warn', load: () => import('./commands/kinit.ts') },
+  { name: 'klist', level: 'warn', load: () => import('./commands/klist.ts') },
+  { name: 'kdestroy', level: 'warn', load: () => import('./commands/kdestroy.ts') },
+  { name: 'namenode', level: 'info', load: () => import('./commands/namenode.ts') },
+  { name: 'fetchdt', level: 'warn', load: () => import('./commands/fetchdt.ts') },
+  { name: 'dtutil', level: 'warn', load: () => import('./commands/dtutil.ts') },
+  { name: 'version', level: 'warn', load: () => import('./commands/version.ts') },
+];
+
+/** Global options that take a value (so the value is not mistaken for the subcommand name). */
+const VALUE_OPTIONS = new Set(['--config', '--conf', '--conf-file', '-D', '--define', '--fs']);
+
+/** The subcommand named in `args` (the words after `hsec`), if any. */
+export function commandName(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (VALUE_OPTIONS.has(a)) i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
 }
 
-/** The full program with every subcommand registered. */
-export function buildProgram(): Command {
-  const program = addGenericOptions(new Command('hsec').description('Kerberos-secured, Hadoop-compatible security layer: KDC clients, tokens, secure daemons'))
+function newProgram(): Command {
+  return addGenericOptions(new Command('hsec').description('Kerberos-secured, Hadoop-compatible security layer: KDC clients, tokens, secure daemons'))
+    .version(hsecVersion(), '--version', 'print the hsec version')
     .showHelpAfterError()
     .exitOverride();
-  registerStart(program);
-  registerKinit(program);
-  registerKlist(program);
-  registerKdestroy(program);
-  registerNamenode(program);
-  registerFetchdt(program);
-  registerDtutil(program);
+}
+
+/** The program with every subcommand registered (help, tests). */
+export async function buildProgram(): Promise<Command> {
+  const program = newProgram();
+  for (const c of COMMANDS) (await c.load()).register(program);
   return program;
 }
 
 /** Runs the CLI and resolves to the process exit code (0 ok, 1 failure, 2 usage error). */
 export async function main(argv: readonly string[] = process.argv): Promise<number> {
-  const program = buildProgram();
+  const args = normalizeGenericArgs(argv.slice(2));
+  const name = commandName(args);
+  const known = COMMANDS.find((c) => c.name === name);
   try {
-    await program.parseAsync([...argv]);
+    configureLogging({ level: levelFromEnv() ?? known?.level ?? 'warn' });
+    let program: Command;
+    if (known) {
+      program = newProgram();
+      (await known.load()).register(program);
+    } else {
+      program = await buildProgram();
+    }
+    await program.parseAsync([...argv.slice(0, 2), ...args]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     return reportError(e);
@@ -55,6 +80,10 @@ function reportError(e: unknown): number {
   if (e instanceof CommanderError) {
     // commander already printed help or the usage error.
     return e.exitCode === 0 ? 0 : 2;
+  }
+  if (e instanceof UsageError) {
+    process.stderr.write(`hsec: ${e.message}\nUsage: ${e.usage}\n`);
+    return 2;
   }
   if (e instanceof HsecError) {
     process.stderr.write(`hsec: ${e.message} [${e.code}]\n`);

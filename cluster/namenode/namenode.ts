@@ -1,35 +1,30 @@
 /**
  * The hsec NameNode: a Hadoop-IPC ClientProtocol server for delegation tokens (Hadoop's NameNode +
- * NameNodeRpcServer + FSNamesystem token parts). It accepts KERBEROS (GSSAPI with the keytab of
- * `dfs.namenode.kerberos.principal`) and TOKEN (DIGEST-MD5 against its own secret manager)
- * connections with the QOP from the SaslPropertiesResolver, persists keys and tokens in
- * `<dfs.namenode.name.dir>/hsec-delegation-tokens.json` (0600) so a restarted NameNode still
- * accepts its tokens, and serves get/renew/cancelDelegationToken and getServerDefaults.
+ * NameNodeRpcServer + FSNamesystem token parts), built on the secure-service foundation
+ * (cluster/service): its identity is `dfs.namenode.kerberos.principal` / `dfs.namenode.keytab.file`
+ * with `_HOST` as NameNode.getRpcServerAddress names it; it accepts KERBEROS (GSSAPI) and TOKEN
+ * (DIGEST-MD5 against its own secret manager) with the QOP of the SaslPropertiesResolver; it persists
+ * keys and tokens in `<dfs.namenode.name.dir>/hsec-delegation-tokens.json` (0600) so a restarted
+ * NameNode still accepts its tokens; and it serves get/renew/cancelDelegationToken and
+ * getServerDefaults.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Configuration } from '../../lib/config/index.ts';
-import { ConfigError, HsecError, KerberosError } from '../../lib/errors/index.ts';
-import { loadKrb5Config, type Krb5Config } from '../../security/kerberos/config/index.ts';
+import { fileError } from '../../lib/fs/file-errors.ts';
 import { getLogger } from '../../lib/log/logger.ts';
+import type { HostPort } from '../../lib/net/host-port.ts';
 import type { Clock } from '../../lib/time/clock.ts';
 import { systemClock } from '../../lib/time/clock.ts';
-import { AcceptorCredential } from '../../security/kerberos/gss/acceptor-credential.ts';
-import { AuthToLocal } from '../../security/kerberos/names/index.ts';
-import { loginFromKeytab, type KerberosLogin } from '../../security/kerberos/login/index.ts';
-import { createSaslServer } from '../../security/sasl/index.ts';
-import '../../security/sasl/mechanisms/gssapi/index.ts';
-import { rpcServerOptionsFromConfig } from '../../security/sasl/rpc/config.ts';
-import { RpcServer } from '../../security/sasl/rpc/rpc-server.ts';
-import type { KerberosServerCredentials } from '../../security/sasl/rpc/sasl-rpc-server.ts';
+import type { Krb5Config } from '../../security/kerberos/config/index.ts';
+import { delegationTokenAuthority } from '../../security/sasl/rpc/token-authority.ts';
 import { DelegationTokenSecretManager } from '../../security/token/secret-manager.ts';
 import { FileTokenStore } from '../../security/token/store/file-token-store.ts';
-import { CLIENT_PROTOCOL } from '../protocol/client-protocol.ts';
-import { resolveNameNodeSettings } from './namenode-config.ts';
-import type { NameNodeSettings } from './namenode-config.ts';
+import { CLIENT_PROTOCOL_INFO } from '../protocol/client-protocol.ts';
+import { RpcService } from '../service/rpc-service.ts';
+import { ServiceIdentity } from '../service/service-identity.ts';
+import { nameNodeSettings, principalHostName, type NameNodeSettings } from './namenode-config.ts';
 import { NameNodeTokenService } from './token-service.ts';
-import { delegationTokenAuthority } from '../../security/sasl/rpc/token-authority.ts';
-import { kerberosLoginOptionsFromConfig } from './login-options.ts';
 
 /** File in the name directory holding delegation keys and tokens. */
 export const TOKEN_STORE_FILE = 'hsec-delegation-tokens.json';
@@ -46,8 +41,8 @@ export interface NameNodeOptions {
   /**
    * krb5.conf whose default_realm completes a principal configured without `@REALM` (and is then the
    * auth_to_local default realm), whose clockskew and permitted_enctypes are the acceptor's policy,
-   * and whose KDCs the keytab login (`login`) uses. Default: loadKrb5Config() (KRB5_CONFIG or
-   * /etc/krb5.conf); none found = 300 s skew, every implemented enctype.
+   * and whose KDCs the keytab login (`login`) uses. Default: KRB5_CONFIG or /etc/krb5.conf; none
+   * found = 300 s skew, every implemented enctype.
    */
   krb5?: Krb5Config;
   /**
@@ -64,122 +59,76 @@ const log = getLogger('namenode');
 
 export class NameNode {
   readonly settings: NameNodeSettings;
+  readonly identity: ServiceIdentity;
   readonly secretManager: DelegationTokenSecretManager;
-  /** The NameNode's own keytab login (with `login: true`). */
-  readonly login: KerberosLogin | undefined;
-  readonly #server: RpcServer;
-  #address: { host: string; port: number } | undefined;
+  readonly #service: RpcService;
 
-  private constructor(settings: NameNodeSettings, sm: DelegationTokenSecretManager, server: RpcServer, login: KerberosLogin | undefined) {
+  private constructor(settings: NameNodeSettings, identity: ServiceIdentity, sm: DelegationTokenSecretManager, service: RpcService) {
     this.settings = settings;
+    this.identity = identity;
     this.secretManager = sm;
-    this.#server = server;
-    this.login = login;
+    this.#service = service;
   }
 
   /** Builds the NameNode from a validated configuration, loads its token store and starts listening. */
   static async start(conf: Configuration, options: NameNodeOptions = {}): Promise<NameNode> {
-    const settings = await resolveNameNodeSettings(conf, options.localHostName);
+    const settings = nameNodeSettings(conf);
     if (options.nameDir) settings.nameDir = options.nameDir;
-    // Hadoop: KerberosName's default realm is krb5.conf default_realm (KerberosUtil.getDefaultRealm),
-    // and a keytab login of a realm-less principal gets that realm. hsec uses the principal's realm
-    // when it names one (the same in a one-realm setup) and krb5.conf's default_realm otherwise.
-    // The krb5.conf of this process (Hadoop: the JVM's): default_realm, clockskew and
-    // permitted_enctypes of the acceptor, the KDCs of the keytab login.
-    const krb5 = settings.security === 'kerberos' ? (options.krb5 ?? optionalKrb5Config()) : options.krb5;
-    let realm = settings.principal?.includes('@') ? settings.principal.slice(settings.principal.lastIndexOf('@') + 1) : '';
-    if (settings.principal && !realm) {
-      realm = krb5?.defaultRealm ?? '';
-      if (!realm) {
-        throw new ConfigError('CONFIG_INVALID', `dfs.namenode.kerberos.principal ${settings.principal} has no @REALM and krb5.conf has no default_realm: add the realm to the principal or set default_realm (KRB5_CONFIG)`, {
-          configKey: 'dfs.namenode.kerberos.principal',
-          principal: settings.principal,
-        });
-      }
-      settings.principal = `${settings.principal}@${realm}`;
-    }
-    const login = settings.security === 'kerberos' && options.login ? await keytabLogin(conf, settings, krb5) : undefined;
-    const authToLocal = AuthToLocal.fromConfiguration(conf, { defaultRealm: realm });
-    const shortName = (name: string): string => (/[/@]/.test(name) ? authToLocal.shortName(name) : name);
-    await mkdir(settings.nameDir, { recursive: true, mode: 0o700 });
-    const sm = new DelegationTokenSecretManager({
-      clock: options.clock ?? systemClock,
-      keyUpdateInterval: settings.keyUpdateInterval,
-      tokenMaxLifetime: settings.tokenMaxLifetime,
-      tokenRenewInterval: settings.tokenRenewInterval,
-      store: new FileTokenStore(join(settings.nameDir, TOKEN_STORE_FILE)),
-      shortName,
-    });
-    const kerberos = settings.security === 'kerberos' ? kerberosCredentials(settings, krb5) : undefined;
-    // The IPC settings of the site files (ipc.maximum.data.length, ipc.server.listen.queue.size, the
-    // SaslPropertiesResolver of hadoop.rpc.protection / hadoop.security.saslproperties.resolver.class).
-    const server = new RpcServer({
-      ...rpcServerOptionsFromConfig(conf),
-      authentication: settings.security,
-      tokenAuthority: delegationTokenAuthority(sm),
-      kerberos,
-      shortName: (user) => shortName(user),
-    });
-    const service = new NameNodeTokenService({ secretManager: sm, securityEnabled: settings.security === 'kerberos' });
-    server.registerProtocol(CLIENT_PROTOCOL, service.handlers());
-    // Hadoop starts the secret manager's threads only with security on (FSNamesystem.startSecretManagerIfNecessary).
-    if (settings.security === 'kerberos') await sm.start();
-    const nn = new NameNode(settings, sm, server, login);
+    const identity = await ServiceIdentity.resolve(
+      conf,
+      { name: 'NameNode', principalKey: 'dfs.namenode.kerberos.principal', keytabKey: 'dfs.namenode.keytab.file', principalHost: await principalHostName(conf, options.localHostName) },
+      { ...(options.krb5 ? { krb5: options.krb5 } : {}), ...(options.login ? { login: true } : {}) },
+    );
+    let sm: DelegationTokenSecretManager | undefined;
     try {
-      nn.#address = await server.start(settings.host, options.port ?? settings.port);
+      await mkdir(settings.nameDir, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
+        throw fileError('create the name directory', settings.nameDir, e, 'set dfs.namenode.name.dir to a writable directory');
+      });
+      sm = new DelegationTokenSecretManager({
+        clock: options.clock ?? systemClock,
+        keyUpdateInterval: settings.keyUpdateInterval,
+        tokenMaxLifetime: settings.tokenMaxLifetime,
+        tokenRenewInterval: settings.tokenRenewInterval,
+        store: new FileTokenStore(join(settings.nameDir, TOKEN_STORE_FILE)),
+        shortName: identity.shortName,
+      });
+      // Hadoop starts the secret manager's threads only with security on (FSNamesystem.startSecretManagerIfNecessary).
+      if (identity.security === 'kerberos') await sm.start();
+      const tokens = new NameNodeTokenService({ secretManager: sm, securityEnabled: identity.security === 'kerberos' });
+      const service = await RpcService.start(conf, {
+        identity,
+        bind: { host: settings.host, port: options.port ?? settings.port, configKey: settings.addressKey },
+        protocols: [{ info: CLIENT_PROTOCOL_INFO, handlers: tokens.handlers() }],
+        tokenAuthority: delegationTokenAuthority(sm),
+      });
+      const nn = new NameNode(settings, identity, sm, service);
+      log.info({ host: service.address.host, port: service.address.port, principal: identity.principal }, 'NameNode RPC up');
+      return nn;
     } catch (e) {
-      await sm.stop();
-      login?.close();
+      await sm?.stop();
+      identity.close();
       throw e;
     }
-    log.info({ host: nn.#address.host, port: nn.#address.port, principal: settings.principal }, 'NameNode RPC up');
-    return nn;
   }
 
   /** The bound RPC address. */
-  get address(): { host: string; port: number } {
-    if (!this.#address) throw new HsecError('SERVICE_NOT_RUNNING', 'NameNode not started: await NameNode.start(conf) before reading its address', { service: 'NameNode' });
-    return this.#address;
+  get address(): HostPort {
+    return this.#service.address;
+  }
+
+  /** The service principal (undefined with security off). */
+  get principal(): string | undefined {
+    return this.identity.principal;
+  }
+
+  /** The NameNode's own keytab login (with `login: true`). */
+  get login() {
+    return this.identity.login;
   }
 
   async stop(): Promise<void> {
-    await this.#server.stop();
+    await this.#service.stop();
     await this.secretManager.stop();
-    this.login?.close();
-  }
-}
-
-/** UGI.loginUserFromKeytab for the NameNode principal; a failure names the principal and keytab (Hadoop: "Login failure for ... from keytab ..."). */
-async function keytabLogin(conf: Configuration, settings: NameNodeSettings, krb5: Krb5Config | undefined): Promise<KerberosLogin> {
-  const principal = settings.principal!;
-  const keytab = settings.keytab!;
-  try {
-    return await loginFromKeytab(principal, keytab, { conf: krb5 ?? loadKrb5Config(), ...kerberosLoginOptionsFromConfig(conf, 'keytab') });
-  } catch (e) {
-    const code = e instanceof HsecError ? e.code : 'KRB_KEYTAB';
-    throw new KerberosError(code, `Login failure for ${principal} from keytab ${keytab}: ${(e as Error).message}`, { principal, keytab, configKey: 'dfs.namenode.keytab.file' }, { cause: e });
-  }
-}
-
-/**
- * The GSSAPI acceptor of the NameNode principal: its keytab keys, with krb5.conf's clockskew and
- * permitted_enctypes as the acceptor policy (MIT krb5_rd_req; the JDK reads the same krb5.conf).
- */
-function kerberosCredentials(settings: NameNodeSettings, krb5: Krb5Config | undefined): KerberosServerCredentials {
-  const principal = settings.principal!;
-  const credential = AcceptorCredential.fromKeytab(settings.keytab!, { principals: [principal], ...(krb5 ? { krb5Config: krb5 } : {}) });
-  const protocol = principal.split('/')[0]!;
-  return {
-    principal,
-    createServer: (qop) => createSaslServer('GSSAPI', { credential, protocol, qop }),
-  };
-}
-
-/** The process's krb5.conf, or undefined when there is none. */
-function optionalKrb5Config(): Krb5Config | undefined {
-  try {
-    return loadKrb5Config();
-  } catch {
-    return undefined;
+    this.identity.close();
   }
 }

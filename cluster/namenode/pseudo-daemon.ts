@@ -16,7 +16,7 @@ export const namenodeDaemon: PseudoClusterDaemon = {
     const nn = await NameNode.start(conf, { nameDir: join(cluster.dir, 'namenode', 'name'), login: true, krb5: loadKrb5Config(cluster.kdc.krb5ConfPath) });
     const { host, port } = nn.address;
     return {
-      summary: [`NameNode RPC: ${host}:${port} (${nn.settings.principal}; token example below)`],
+      summary: [`NameNode RPC: ${host}:${port} (${nn.principal}; token example below)`],
       stop: () => nn.stop(),
     };
   },

@@ -9,12 +9,26 @@ import { fileURLToPath } from 'node:url';
 import { decodeMessage, loadProto } from '../../lib/proto/load.ts';
 import { ProtocolError } from '../../lib/errors/index.ts';
 import { Token } from '../../security/token/token.ts';
+import { HDFS_DELEGATION_KIND } from '../../security/token/delegation-token-identifier.ts';
+import type { ProtocolSecurityInfo } from '../../security/sasl/rpc/protocol-security.ts';
 import type { TokenProtoObject } from '../../security/token/token.ts';
 
 /** declaringClassProtocolName and connection-context protocol of ClientProtocol. */
 export const CLIENT_PROTOCOL = 'org.apache.hadoop.hdfs.protocol.ClientProtocol';
 /** `ClientProtocol.versionID`, sent as clientProtocolVersion. */
 export const CLIENT_PROTOCOL_VERSION = 1n;
+
+/**
+ * ClientProtocol's `@KerberosInfo(serverPrincipal = DFS_NAMENODE_KERBEROS_PRINCIPAL_KEY)` and
+ * `@TokenInfo(DelegationTokenSelector.class)`: clients check the NameNode principal and present
+ * HDFS delegation tokens.
+ */
+export const CLIENT_PROTOCOL_INFO: ProtocolSecurityInfo = {
+  protocol: CLIENT_PROTOCOL,
+  version: CLIENT_PROTOCOL_VERSION,
+  kerberos: { serverPrincipalKey: 'dfs.namenode.kerberos.principal' },
+  token: { kind: HDFS_DELEGATION_KIND },
+};
 
 export const ClientProtocolMethod = {
   GET_DELEGATION_TOKEN: 'getDelegationToken',

@@ -43,3 +43,7 @@ export class UnreachableError extends HsecError {}
 export class MissingDependencyError extends HsecError {}
 /** A call failed on the server side and was relayed to the client (Hadoop: RemoteException). */
 export class RemoteError extends HsecError {}
+/** A local file or directory could not be read or written (missing, permission, full disk, not a directory). */
+export class FileError extends HsecError {}
+/** A server could not listen on its address (in use, not local, no permission). */
+export class BindError extends HsecError {}

@@ -9,7 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Credentials } from './credentials.ts';
 import type { CredentialsFormat } from './credentials.ts';
-import { invalidToken } from './token-errors.ts';
+import { fileError } from '../../lib/fs/file-errors.ts';
 
 /** Writes `data` to `path` with mode 0600 via temp file + fsync + rename. */
 export async function writeFileAtomic0600(path: string, data: Uint8Array): Promise<void> {
@@ -30,13 +30,17 @@ export async function writeFileAtomic0600(path: string, data: Uint8Array): Promi
   }
 }
 
-/** Reads a token storage file of either format. A missing file is a TOKEN_BAD_FORMAT error naming it. */
+/**
+ * Reads a token storage file of either format. A file that cannot be read is a FileError
+ * (FILE_NOT_FOUND, FILE_ACCESS, FILE_IO) naming it; bytes that are not a token file are
+ * TOKEN_BAD_FORMAT.
+ */
 export async function readTokenStorageFile(path: string): Promise<Credentials> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
   } catch (e) {
-    throw invalidToken('TOKEN_BAD_FORMAT', `Cannot read token file ${path}: ${(e as Error).message}`, { path }, e);
+    throw fileError('read token file', path, e, 'check the path (fetchdt or dtutil get writes one)');
   }
   return Credentials.decode(bytes, path);
 }

@@ -19,6 +19,7 @@ import type { Configuration } from '../../../lib/config/configuration.ts';
 import { KerberosError } from '../../../lib/errors/index.ts';
 import { compileJavaRegex, javaReplace } from './java-regex.ts';
 import { KerberosName } from './kerberos-name.ts';
+import { isSecurityEnabled } from '../../identity/authentication-method.ts';
 
 export type AuthToLocalMechanism = 'hadoop' | 'mit';
 
@@ -124,7 +125,7 @@ export class AuthToLocal {
    * `RULE:[1:$1] RULE:[2:$1]` under simple; mechanism from `hadoop.security.auth_to_local.mechanism`.
    */
   static fromConfiguration(conf: Configuration, options: { defaultRealm: string }): AuthToLocal {
-    const kerberos = conf.getEnum('hadoop.security.authentication', 'simple') === 'kerberos';
+    const kerberos = isSecurityEnabled(conf);
     const rules = conf.get('hadoop.security.auth_to_local') ?? (kerberos ? DEFAULT_RULES_KERBEROS : DEFAULT_RULES_SIMPLE);
     const mechanism = conf.getEnum('hadoop.security.auth_to_local.mechanism', 'hadoop');
     return AuthToLocal.parse(rules, { mechanism, defaultRealm: options.defaultRealm });

@@ -12,4 +12,5 @@ export type { CallContext, MethodHandler, ProtocolHandlers } from '../../../lib/
 export type { AuthMethodName } from '../../../lib/rpc/auth-hooks.ts';
 export { delegationTokenAuthority } from './token-authority.ts';
 export { kerberosServer, kerberosClient, type KerberosClientOptions } from './kerberos.ts';
+export { callCredentials, type ProtocolSecurityInfo } from './protocol-security.ts';
 export { rpcServerOptionsFromConfig, rpcClientOptionsFromConfig } from './config.ts';

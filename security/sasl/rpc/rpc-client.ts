@@ -4,13 +4,13 @@
  * (address, user, protocol, credentials), negotiates SASL through SaslRpcClient with the QOP list
  * from the SaslPropertiesResolver, and returns the response message bytes.
  */
-import { userInfo } from 'node:os';
 import { UnreachableError } from '../../../lib/errors/index.ts';
 import { canonicalHostName, resolveAddress } from '../../../lib/net/resolve.ts';
 import { IpcClient, type IpcClientOptions } from '../../../lib/rpc/client.ts';
 import type { CallOptions } from '../../../lib/rpc/client-connection.ts';
 import { DefaultSaslPropertiesResolver, type SaslPropertiesResolver } from '../../resolver/sasl-properties-resolver.ts';
 import { createSaslClient, tokenClientCredentials } from '../index.ts';
+import { defaultSimpleUser } from '../../identity/user.ts';
 import type { Qop, SaslClient } from '../mechanism.ts';
 import { SaslRpcClient, type KerberosClientCredentials } from './sasl-rpc-client.ts';
 import type { RpcToken, TokenSelector } from './token-selector.ts';
@@ -113,15 +113,5 @@ async function resolveIp(host: string): Promise<string> {
     return await resolveAddress(host);
   } catch (cause) {
     throw new UnreachableError('UNREACHABLE', `Cannot resolve IPC server host ${host}: ${(cause as Error).message}`, { remoteAddress: host }, { cause });
-  }
-}
-
-/** UserGroupInformation's SIMPLE login user: HADOOP_USER_NAME, else the OS user. */
-export function defaultSimpleUser(): string | undefined {
-  if (process.env.HADOOP_USER_NAME) return process.env.HADOOP_USER_NAME;
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER;
   }
 }

@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { NameNode } from '../../../cluster/namenode/namenode.ts';
-import { ccacheTicketSource, kerberosClientCredentials } from '../../../cluster/namenode/client-credentials.ts';
 import { CLIENT_PROTOCOL, encodeGetDelegationTokenRequest, decodeGetDelegationTokenResponse } from '../../../cluster/protocol/client-protocol.ts';
 import { AuthProtocol, RpcErrorCode, RpcStatus, SaslState } from '../../../lib/rpc/constants.ts';
 import { encodeRawFrame, encodeFrame } from '../../../lib/rpc/frame.ts';
@@ -24,7 +23,7 @@ import { wrapClientStream } from '../../../lib/rpc/wrapping.ts';
 import { encodeRequestHeader } from '../../../lib/rpc/messages.ts';
 import { SaslRpcClient } from '../../../security/sasl/rpc/sasl-rpc-client.ts';
 import { RawSession, requestFrameWithBody } from '../rpc/raw-session.ts';
-import { clientConf, kerberosClient, loginUser, nnConf } from './namenode-fixture.ts';
+import { kerberosClient, kerberosCredentials, loginUser, nnConf } from './namenode-fixture.ts';
 
 const MiB = 1024 * 1024;
 const SASL_EXCEPTION = 'javax.security.sasl.SaslException';
@@ -70,13 +69,13 @@ describe('namenode: bad input on the wire never hurts a Kerberos NameNode (raw s
       const token = await c.nn.getDelegationToken('yarn');
       expect(token?.kind).to.equal('HDFS_DELEGATION_TOKEN');
     } finally {
-      c.rpc.stop();
+      await c.close();
     }
   }
 
   /** The product's SASL client with alice's Kerberos ticket, driven over a raw session. */
-  function kerberosSasl(): SaslRpcClient {
-    const kerberos = kerberosClientCredentials(realm.kdc.principal('alice'), ccacheTicketSource(ccAlice), clientConf(realm.kdc, 'authentication'));
+  async function kerberosSasl(): Promise<SaslRpcClient> {
+    const kerberos = await kerberosCredentials(realm.kdc, ccAlice, 'authentication');
     return new SaslRpcClient({ server: { host: '127.0.0.1', port }, qop: ['auth'], kerberos });
   }
 
@@ -240,7 +239,7 @@ describe('namenode: bad input on the wire never hurts a Kerberos NameNode (raw s
 
   it('after a good Kerberos handshake: an undecodable request message is an ERROR reply (connection kept, next call served); a garbage RequestHeaderProto is FATAL', async () => {
     const s = await session();
-    const auth = await s.handshake(kerberosSasl(), CLIENT_PROTOCOL);
+    const auth = await s.handshake(await kerberosSasl(), CLIENT_PROTOCOL);
     expect(auth).to.include({ authMethod: 'KERBEROS', qop: 'auth' });
     s.call(1, CLIENT_PROTOCOL, 'getDelegationToken', Uint8Array.of(0xff, 0xff)); // a varint cut short
     const bad = await s.nextPlainResponse();
@@ -259,7 +258,8 @@ describe('namenode: bad input on the wire never hurts a Kerberos NameNode (raw s
   it('after a privacy (auth-conf) Kerberos handshake: a garbage WRAP token and a tampered WRAP close the connection; the NameNode keeps serving', async () => {
     const priv = await NameNode.start(nnConf(realm.kdc, join(dir, 'priv'), join(dir, 'nn.keytab'), 'privacy'));
     try {
-      const sasl = () => new SaslRpcClient({ server: { host: '127.0.0.1', port: priv.address.port }, qop: ['auth-conf'], kerberos: kerberosClientCredentials(realm.kdc.principal('alice'), ccacheTicketSource(ccAlice), clientConf(realm.kdc, 'privacy')) });
+      const kerberos = await kerberosCredentials(realm.kdc, ccAlice, 'privacy');
+      const sasl = () => new SaslRpcClient({ server: { host: '127.0.0.1', port: priv.address.port }, qop: ['auth-conf'], kerberos });
       const open1 = await RawSession.open(priv.address.port);
       open.push(open1);
       const r1 = await open1.handshake(sasl(), CLIENT_PROTOCOL);
@@ -282,7 +282,7 @@ describe('namenode: bad input on the wire never hurts a Kerberos NameNode (raw s
       try {
         expect((await c.nn.getDelegationToken('yarn'))?.kind).to.equal('HDFS_DELEGATION_TOKEN');
       } finally {
-        c.rpc.stop();
+        await c.close();
       }
     } finally {
       await priv.stop();
@@ -295,7 +295,7 @@ describe('namenode: bad input on the wire never hurts a Kerberos NameNode (raw s
   // throws InvalidProtocolBufferException ("input ended unexpectedly").
   it('a truncated request message (renewer declares 80 bytes, carries 1) is an ERROR reply, not a token', async () => {
     const s = await session();
-    await s.handshake(kerberosSasl(), CLIENT_PROTOCOL);
+    await s.handshake(await kerberosSasl(), CLIENT_PROTOCOL);
     s.call(1, CLIENT_PROTOCOL, 'getDelegationToken', Uint8Array.of(0x0a, 0x50, 0x41));
     const r = await s.nextPlainResponse();
     expect(r?.header).to.include({ callId: 1, status: RpcStatus.ERROR, errorDetail: RpcErrorCode.ERROR_APPLICATION });

@@ -13,10 +13,10 @@ import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
 import { NAMENODE_READY } from '../../../cluster/cli/commands/namenode.ts';
 import { runFetchdt } from '../../../cluster/cli/commands/fetchdt.ts';
 import { runDtutil } from '../../../cluster/cli/commands/dtutil.ts';
-import { withNameNode } from '../../../cluster/namenode/token-tools.ts';
+import { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
 import { NameNode } from '../../../cluster/namenode/namenode.ts';
 import { loadCliConfiguration } from '../../../cluster/cli/generic-options.ts';
-import { loadConfiguration } from '../../../lib/config/index.ts';
+import { loadConfiguration, type Configuration } from '../../../lib/config/index.ts';
 import { InvalidTokenError } from '../../../lib/errors/index.ts';
 import { readTokenStorageFile } from '../../../security/token/credentials-file.ts';
 import { DelegationTokenIdentifier } from '../../../security/token/delegation-token-identifier.ts';
@@ -24,6 +24,16 @@ import { loginUser, rejection } from './namenode-fixture.ts';
 import { waitForOutput } from '../../support/child-output.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** The product's HdfsClient for one NameNode, as the login user of `env` (User.login), closed afterwards. */
+async function withNameNode<T>(conf: Configuration, nameNode: { host: string; port: number }, env: NodeJS.ProcessEnv, fn: (nn: HdfsClient) => Promise<T>): Promise<T> {
+  const nn = await HdfsClient.connect({ conf, nameNode, env });
+  try {
+    return await fn(nn);
+  } finally {
+    nn.close();
+  }
+}
 
 describe('cli: hsec namenode, fetchdt and dtutil (MIT KDC)', function () {
   this.timeout(120_000);
@@ -106,7 +116,7 @@ describe('cli: hsec namenode, fetchdt and dtutil (MIT KDC)', function () {
     // the token file alone authenticates (TOKEN), without any Kerberos ticket
     const tokenOnly = io('alice', { KRB5CCNAME: `FILE:${join(dir, 'no-such-ccache')}`, HADOOP_TOKEN_FILE_LOCATION: file });
     const conf = loadConfiguration({ env: tokenOnly.env });
-    const defaults = await withNameNode(conf, { host: '127.0.0.1', port }, { env: tokenOnly.env }, (nn) => nn.getServerDefaults());
+    const defaults = await withNameNode(conf, { host: '127.0.0.1', port }, tokenOnly.env, (nn) => nn.getServerDefaults());
     expect(defaults.blockSize).to.equal(134_217_728);
     // ... but fetching a token needs Kerberos, and says how to get a ticket
     const e2 = await rejection(runFetchdt(undefined, join(dir, 'x.token'), {}, tokenOnly));
@@ -120,7 +130,7 @@ describe('cli: hsec namenode, fetchdt and dtutil (MIT KDC)', function () {
     expect((await readTokenStorageFile(file)).numberOfTokens).to.equal(0);
     // the cancelled token no longer authenticates
     const cancelledEnv = { ...tokenOnly.env, HADOOP_TOKEN_FILE_LOCATION: copy };
-    const e3 = await rejection(withNameNode(conf, { host: '127.0.0.1', port }, { env: cancelledEnv }, (nn) => nn.getServerDefaults()));
+    const e3 = await rejection(withNameNode(conf, { host: '127.0.0.1', port }, cancelledEnv, (nn) => nn.getServerDefaults()));
     expect(e3).to.be.instanceOf(InvalidTokenError);
     expect(e3.message).to.contain("can't be found in cache");
   });
@@ -140,10 +150,10 @@ describe('cli: hsec namenode, fetchdt and dtutil (MIT KDC)', function () {
     const simple = await NameNode.start(loadConfiguration({ env: {}, overrides: { 'dfs.namenode.rpc-address': '127.0.0.1:0', 'dfs.namenode.name.dir': `file://${join(dir, 'simple-name')}` } }));
     try {
       const at = simple.address;
-      const refused = await rejection(withNameNode(loadCliConfiguration(undefined, io('alice').env), at, { env: io('alice').env }, (nn) => nn.getServerDefaults()));
+      const refused = await rejection(withNameNode(loadCliConfiguration(undefined, io('alice').env), at, io('alice').env, (nn) => nn.getServerDefaults()));
       expect(refused.message).to.contain('Server asks us to fall back to SIMPLE auth');
       const allowed = loadCliConfiguration({ overrides: { 'ipc.client.fallback-to-simple-auth-allowed': 'true' } }, io('alice').env);
-      expect((await withNameNode(allowed, at, { env: io('alice').env }, (nn) => nn.getServerDefaults())).blockSize).to.equal(134_217_728);
+      expect((await withNameNode(allowed, at, io('alice').env, (nn) => nn.getServerDefaults())).blockSize).to.equal(134_217_728);
     } finally {
       await simple.stop();
     }

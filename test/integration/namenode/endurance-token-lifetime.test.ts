@@ -55,7 +55,7 @@ describe('namenode endurance: a token renewed every 2 s lives until its max life
     }));
   });
   after(async () => {
-    for (const c of clients.splice(0)) c.rpc.stop();
+    await Promise.all(clients.splice(0).map((c) => c.close()));
     await nn?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -71,7 +71,7 @@ describe('namenode endurance: a token renewed every 2 s lives until its max life
     try {
       return (await c.nn.getServerDefaults()).replication;
     } finally {
-      c.rpc.stop();
+      c.close();
     }
   };
   const until = (t: number): Promise<void> => sleep(Math.max(0, t - Date.now()));

@@ -66,7 +66,7 @@ describe('NameNode with nn/_HOST@REALM at 127.0.0.1: fetchdt, renew, cancel (MIT
   });
 
   it('the NameNode logs in as nn/<reverse-resolved rpc host>, not nn/127.0.0.1', () => {
-    expect(nn!.settings.principal).to.equal(`nn/${host}@${realm.kdc.realm}`);
+    expect(nn!.principal).to.equal(`nn/${host}@${realm.kdc.realm}`);
     expect(nn!.address).to.deep.equal({ host: '127.0.0.1', port });
   });
 
@@ -125,11 +125,11 @@ describe('NameNode with nn/_HOST@REALM at 127.0.0.1: fetchdt, renew, cancel (MIT
     const ccache = await loginUser(realm.kdc, dir, 'carol'); // TGT + ticket for nn/localhost
     const c = kerberosClient(realm.kdc, ccache, 'carol', nn2.address, 'privacy');
     try {
-      expect(nn2.settings.principal).to.equal(`nn/${host}@${realm.kdc.realm}`);
+      expect(nn2.principal).to.equal(`nn/${host}@${realm.kdc.realm}`);
       const token = await c.nn.getDelegationToken('yarn');
       expect(token?.decodeIdentifier()?.toString()).to.contain(`owner=carol@${realm.kdc.realm}, renewer=yarn`);
     } finally {
-      c.rpc.stop();
+      c.close();
       await nn2.stop();
     }
   });

@@ -73,7 +73,7 @@ describe('namenode: keytab login at start (MIT KDC, 12-second tickets)', functio
       try {
         expect((await c.nn.getDelegationToken('yarn'))!.kind).to.equal('HDFS_DELEGATION_TOKEN');
       } finally {
-        c.rpc.stop();
+        c.close();
       }
     } finally {
       unsubscribe('hsec:kerberos:relogin', onRelogin);

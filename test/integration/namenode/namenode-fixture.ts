@@ -1,18 +1,25 @@
 /**
  * Test helpers for the NameNode suites: a realm with nn/localhost, users with Kerberos ccaches
  * holding a TGT and a service ticket for the NameNode (MIT kinit + kvno as real peers), NameNode
- * configurations per QOP, and RPC clients authenticating with Kerberos or with a token only.
+ * configurations per QOP, and the product's HdfsClient authenticating as a User from a ticket cache
+ * (Kerberos) or from a token file only (TOKEN).
  */
 import { join } from 'node:path';
 import { loadConfiguration } from '../../../lib/config/index.ts';
 import type { Configuration } from '../../../lib/config/index.ts';
 import type { MiniKdc } from '../../../cluster/mini/mini-kdc.ts';
 import { kinit, kvno } from '../../support/krb5-clients.ts';
-import { RpcClient } from '../../../security/sasl/rpc/rpc-client.ts';
-import { createSaslPropertiesResolver } from '../../../security/resolver/index.ts';
-import { ClientProtocolClient } from '../../../cluster/protocol/client-protocol-client.ts';
-import { ccacheTicketSource, kerberosClientCredentials } from '../../../cluster/namenode/client-credentials.ts';
+import { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
+import { CLIENT_PROTOCOL_INFO } from '../../../cluster/protocol/client-protocol.ts';
+import { callCredentials } from '../../../security/sasl/rpc/protocol-security.ts';
+import type { KerberosClientCredentials } from '../../../security/sasl/rpc/sasl-rpc-client.ts';
+import { User } from '../../../security/identity/user.ts';
+import { loadKrb5Config } from '../../../security/kerberos/config/index.ts';
+import { Credentials } from '../../../security/token/credentials.ts';
+import { writeTokenStorageFile } from '../../../security/token/credentials-file.ts';
 import type { Token } from '../../../security/token/token.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 export const PROTECTION = { auth: 'authentication', 'auth-int': 'integrity', 'auth-conf': 'privacy' } as const;
 export type QopName = keyof typeof PROTECTION;
@@ -44,24 +51,60 @@ export async function loginUser(kdc: MiniKdc, dir: string, user: string, opts: {
   return ccache;
 }
 
+/** The NameNode calls the suites make. */
+export type NameNodeCalls = Pick<HdfsClient, 'getDelegationToken' | 'renewDelegationToken' | 'cancelDelegationToken' | 'getServerDefaults'>;
+
 export interface TestClient {
-  nn: ClientProtocolClient;
-  rpc: RpcClient;
+  /** Calls wait for the client's login and connect, so suites can write `krb('alice').getDelegationToken(...)`. */
+  nn: NameNodeCalls;
+  /** Closes the client's connections and its user's login. */
+  close(): Promise<void>;
 }
 
-/** A ClientProtocol client authenticating with the Kerberos identity in `ccache`. */
-export function kerberosClient(kdc: MiniKdc, ccache: string, user: string, address: { host: string; port: number }, protection: string): TestClient {
+function deferred(connect: Promise<{ nn: HdfsClient; close(): void }>): TestClient {
+  return {
+    nn: {
+      getDelegationToken: (renewer) => connect.then((c) => c.nn.getDelegationToken(renewer)),
+      renewDelegationToken: (token) => connect.then((c) => c.nn.renewDelegationToken(token)),
+      cancelDelegationToken: (token) => connect.then((c) => c.nn.cancelDelegationToken(token)),
+      getServerDefaults: () => connect.then((c) => c.nn.getServerDefaults()),
+    },
+    close: () => connect.then((c) => c.close(), () => undefined),
+  };
+}
+
+/** The product's HdfsClient acting as the Kerberos user whose tickets are in `ccache` (User.fromTicketCache). */
+export function kerberosClient(kdc: MiniKdc, ccache: string, _user: string, address: { host: string; port: number }, protection: string): TestClient {
   const conf = clientConf(kdc, protection);
-  const rpc = new RpcClient({ resolver: createSaslPropertiesResolver(conf) });
-  const kerberos = kerberosClientCredentials(kdc.principal(user), ccacheTicketSource(ccache), conf);
-  return { rpc, nn: new ClientProtocolClient({ rpc, address, credentials: { kerberos }, timeoutMs: 20_000 }) };
+  return deferred((async () => {
+    const user = await User.fromTicketCache({ ccache, krb5: loadKrb5Config(kdc.krb5ConfPath), conf, env: {} });
+    const nn = await HdfsClient.connect({ conf, user, nameNode: address, timeoutMs: 20_000 });
+    return { nn, close: () => (nn.close(), user.close()) };
+  })());
 }
 
-/** A ClientProtocol client holding only tokens (TOKEN / DIGEST-MD5). */
+/** The product's HdfsClient holding only tokens (TOKEN / DIGEST-MD5), read from a token file as a task would (User.fromTokenFile). */
 export function tokenClient(kdc: MiniKdc, tokens: Token[], address: { host: string; port: number }, protection: string): TestClient {
   const conf = clientConf(kdc, protection);
-  const rpc = new RpcClient({ resolver: createSaslPropertiesResolver(conf) });
-  return { rpc, nn: new ClientProtocolClient({ rpc, address, credentials: { tokens, tokenKind: 'HDFS_DELEGATION_TOKEN' }, timeoutMs: 20_000 }) };
+  return deferred((async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hsec-token-client-')), 'tokens');
+    const creds = new Credentials();
+    tokens.forEach((t, i) => creds.addToken(`${t.service}#${i}`, t));
+    await writeTokenStorageFile(file, creds);
+    const user = await User.fromTokenFile(file);
+    const nn = await HdfsClient.connect({ conf, user, nameNode: address, timeoutMs: 20_000 });
+    return { nn, close: () => nn.close() };
+  })());
+}
+
+/**
+ * The Kerberos credentials the product's client presents (callCredentials of the User from
+ * `ccache`), for suites that drive SaslRpcClient over a raw session.
+ */
+export async function kerberosCredentials(kdc: MiniKdc, ccache: string, protection: string): Promise<KerberosClientCredentials> {
+  const conf = clientConf(kdc, protection);
+  const user = await User.fromTicketCache({ ccache, krb5: loadKrb5Config(kdc.krb5ConfPath), conf, env: {} });
+  return callCredentials(user, CLIENT_PROTOCOL_INFO, conf).kerberos!;
 }
 
 export function clientConf(kdc: MiniKdc, protection: string): Configuration {

@@ -110,8 +110,8 @@ describe('namenode negative paths: token refusals carry stable codes (MIT KDC, G
     for (const u of ['alice', 'yarn', 'bob']) cc[u] = await loginUser(realm.kdc, dir, u);
     nn = await NameNode.start(nnConf(realm.kdc, dir, keytab, 'integrity'), { clock });
   });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.rpc.stop();
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
   });
   after(async () => {
     await nn?.stop();

@@ -34,8 +34,8 @@ describe('namenode: delegation tokens end to end (MIT KDC, GSSAPI + DIGEST-MD5)'
     await realm.kdc.createKeytab(keytab, 'nn/localhost');
     for (const u of ['alice', 'yarn', 'bob']) cc[u] = await loginUser(realm.kdc, dir, u);
   });
-  afterEach(() => {
-    for (const c of clients.splice(0)) c.rpc.stop();
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
   });
   after(() => dir && rmSync(dir, { recursive: true, force: true }));
 

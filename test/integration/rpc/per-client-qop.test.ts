@@ -15,7 +15,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { NameNode } from '../../../cluster/namenode/namenode.ts';
-import { ccacheTicketSource, kerberosClientCredentials } from '../../../cluster/namenode/client-credentials.ts';
 import { CLIENT_PROTOCOL, decodeGetDelegationTokenResponse, encodeGetDelegationTokenRequest } from '../../../cluster/protocol/client-protocol.ts';
 import { loadConfiguration } from '../../../lib/config/index.ts';
 import { readDelimited } from '../../../lib/rpc/delimited.ts';
@@ -27,7 +26,7 @@ import { SaslRpcClient } from '../../../security/sasl/rpc/sasl-rpc-client.ts';
 import { registerResolver, type SaslProperties, type SaslPropertiesResolver } from '../../../security/resolver/index.ts';
 import { DelegationTokenSecretManager } from '../../../security/token/secret-manager.ts';
 import type { Token } from '../../../security/token/token.ts';
-import { clientConf, kerberosClient, loginUser, rejection } from '../namenode/namenode-fixture.ts';
+import { kerberosClient, kerberosCredentials, loginUser, rejection } from '../namenode/namenode-fixture.ts';
 import { RawSession } from './raw-session.ts';
 import { ECHO, echoHandlers } from './support.ts';
 
@@ -187,7 +186,7 @@ describe('namenode: per-client QOP with a resolver named by hadoop.security.sasl
   async function tokenFrom(localAddress: string, qop: Qop[] = ALL): Promise<string | undefined> {
     const s = await RawSession.open(nn.address.port, { localAddress });
     open.push(s);
-    const kerberos = kerberosClientCredentials(realm.kdc.principal('alice'), ccacheTicketSource(ccAlice), clientConf(realm.kdc, 'privacy'));
+    const kerberos = await kerberosCredentials(realm.kdc, ccAlice, 'privacy');
     const result = await s.handshake(new SaslRpcClient({ server: { host: '127.0.0.1', port: nn.address.port }, qop, kerberos }), CLIENT_PROTOCOL);
     s.call(1, CLIENT_PROTOCOL, 'getDelegationToken', encodeGetDelegationTokenRequest('yarn'));
     const r = await s.nextPlainResponse();
@@ -222,7 +221,7 @@ describe('namenode: per-client QOP with a resolver named by hadoop.security.sasl
     try {
       expectNoCommonQop(await rejection(c.nn.getDelegationToken('yarn')), ['auth'], ['auth-conf']);
     } finally {
-      c.rpc.stop();
+      await c.close();
     }
     expect(await tokenFrom('127.0.0.2', ['auth'])).to.equal('auth');
   });

@@ -25,7 +25,7 @@ describe('cli: generic options (-D key=value, --conf)', () => {
 
   /** Parses argv with a probe subcommand that loads the configuration the way the real ones do. */
   async function confFor(argv: string[]): Promise<Configuration> {
-    const program = buildProgram();
+    const program = await buildProgram();
     let conf: Configuration | undefined;
     program
       .command('probe')
@@ -55,7 +55,7 @@ describe('cli: generic options (-D key=value, --conf)', () => {
     const c = await confFor(['-D', 'ipc.maximum.data.length=1', 'probe', '-D', 'ipc.maximum.data.length=2']);
     expect(c.getInt('ipc.maximum.data.length')).to.equal(2);
     expect(() => parseDefine('novalue', undefined)).to.throw(/-D needs key=value/);
-    const program = buildProgram();
+    const program = await buildProgram();
     program.configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
     program.command('probe').action(() => undefined);
     let err: { exitCode?: number } | undefined;

@@ -2,7 +2,8 @@
 // names are censored at the top level and nested (err.details.x.password), other fields are kept.
 import { expect } from 'chai';
 import { Writable } from 'node:stream';
-import { createRootLogger, REDACT_DEPTH } from '../../../lib/log/logger.ts';
+import { configureLogging, createRootLogger, type Logger, formatFromEnv, getLogger, levelFromEnv, REDACT_DEPTH } from '../../../lib/log/logger.ts';
+import { formatLogRecord, prettyDestination } from '../../../lib/log/pretty.ts';
 
 function capture(): { lines: Record<string, unknown>[]; stream: Writable } {
   const lines: Record<string, unknown>[] = [];
@@ -45,5 +46,52 @@ describe('log: redaction of secret fields', () => {
     createRootLogger(stream, 'info').info(obj, 'deep');
     expect(JSON.stringify(lines)).to.not.contain('deepest-secret');
     expect(JSON.stringify(lines)).to.contain('[redacted]');
+  });
+});
+
+describe('log: configuration and component loggers', () => {
+  afterEach(() => configureLogging({ level: 'silent' }));
+
+  it('a component logger taken before configureLogging writes where the process configured it later', () => {
+    const log = getLogger('early');
+    const { lines, stream } = capture();
+    configureLogging({ level: 'info', format: 'json', destination: stream });
+    log.info({ user: 'alice', password: 'pw-1' }, 'hello');
+    log.debug('not at info');
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.include({ component: 'early', user: 'alice', msg: 'hello', password: '[redacted]' });
+  });
+
+  it('a host logger passed to configureLogging receives every component, with its child bindings', () => {
+    const seen: unknown[][] = [];
+    const host = {
+      child: (b: Record<string, unknown>) => ({ ...host, bindings: b, info: (...a: unknown[]) => seen.push([b, ...a]) }),
+    } as unknown as Logger;
+    configureLogging({ logger: host });
+    getLogger('rpc.server').info({ port: 1 }, 'up');
+    expect(seen).to.deep.equal([[{ component: 'rpc.server' }, { port: 1 }, 'up']]);
+  });
+
+  it('HSEC_LOG_LEVEL and HSEC_LOG_FORMAT are validated with a one-line error naming the valid values', () => {
+    expect(levelFromEnv({ HSEC_LOG_LEVEL: 'DEBUG' })).to.equal('debug');
+    expect(levelFromEnv({})).to.equal(undefined);
+    expect(() => levelFromEnv({ HSEC_LOG_LEVEL: 'verbose' })).to.throw(/HSEC_LOG_LEVEL=verbose is not a log level: use one of trace, debug, info, warn, error, fatal, silent/);
+    expect(formatFromEnv({ HSEC_LOG_FORMAT: 'json' })).to.equal('json');
+    expect(() => formatFromEnv({ HSEC_LOG_FORMAT: 'xml' })).to.throw(/use pretty or json/);
+  });
+
+  it('pretty lines show local time, level, component, message and fields (errors as code: message)', () => {
+    const time = new Date(2026, 11, 4, 18, 7, 0, 123).getTime();
+    const line = formatLogRecord({ level: 40, time, component: 'rpc.server', msg: 'slow client', host: '127.0.0.1', port: 8020, reason: 'two words', err: { type: 'KerberosError', code: 'KRB_EXPIRED', message: 'ticket expired', stack: 'at x' } });
+    expect(line).to.equal('2026-12-04 18:07:00.123 WARN  rpc.server: slow client host=127.0.0.1 port=8020 reason="two words" err="KRB_EXPIRED: ticket expired"');
+  });
+
+  it('the pretty destination turns pino JSON into terminal lines', () => {
+    const out: string[] = [];
+    const sink = Object.assign(new Writable({ write(c: Buffer, _e, done) { out.push(c.toString()); done(); } }), { isTTY: false });
+    configureLogging({ level: 'info', destination: prettyDestination(sink) });
+    getLogger('namenode').info({ port: 8020 }, 'NameNode RPC up');
+    expect(out).to.have.length(1);
+    expect(out[0]).to.match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} INFO  namenode: NameNode RPC up port=8020\n$/);
   });
 });

@@ -41,9 +41,9 @@ describe('cli dtutil (offline subcommands)', () => {
 
   it('parses Hadoop\'s single-dash options anywhere', () => {
     expect(parseDtutilArgs(['remove', '-alias', 'a:1', 'f1', '--format', 'java', 'f2'])).to.deep.equal({
-      sub: 'remove', alias: 'a:1', format: 'writable', args: ['f1', 'f2'],
+      sub: 'remove', alias: 'a:1', format: 'writable', help: false, args: ['f1', 'f2'],
     });
-    expect(() => parseDtutilArgs(['print', '-format', 'xml', 'f'])).to.throw(/java or protobuf/);
+    expect(() => parseDtutilArgs(['print', '-format', 'xml', 'f'])).to.throw(/-format must be 'java' or 'protobuf' not 'xml'/);
   });
 
   it('import writes a protobuf (version 1) file by default, 0600; -format java writes version 0', async () => {

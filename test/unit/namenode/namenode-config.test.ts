@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Configuration } from '../../../lib/config/index.ts';
-import { clientRpcAddress, rpcAddress } from '../../../cluster/namenode/namenode-config.ts';
+import { nameNodeBindAddress, nameNodeClientAddress, parseHdfsUri } from '../../../cluster/protocol/namenode-address.ts';
 
 function conf(props: Record<string, string>): Configuration {
   const c = new Configuration();
@@ -8,15 +8,24 @@ function conf(props: Record<string, string>): Configuration {
   return c;
 }
 
-describe('namenode-config: which address the NameNode binds and which a client dials', () => {
-  it('the server binds dfs.namenode.rpc-address first, else fs.defaultFS (Hadoop NameNode.getRpcServerAddress)', () => {
-    expect(rpcAddress(conf({ 'dfs.namenode.rpc-address': '0.0.0.0:9000', 'fs.defaultFS': 'hdfs://nn.example.test:8021' }))).to.deep.equal({ host: '0.0.0.0', port: 9000 });
-    expect(rpcAddress(conf({ 'fs.defaultFS': 'hdfs://nn.example.test' }))).to.deep.equal({ host: 'nn.example.test', port: 8020 });
-    expect(() => rpcAddress(conf({ 'fs.defaultFS': 'file:///' }))).to.throw().with.property('code', 'CONFIG_MISSING');
+describe('namenode-address: which address the NameNode binds and which a client dials', () => {
+  it('the server binds dfs.namenode.rpc-address first, else fs.defaultFS (Hadoop NameNode.getRpcServerAddress), naming the key', () => {
+    expect(nameNodeBindAddress(conf({ 'dfs.namenode.rpc-address': '0.0.0.0:9000', 'fs.defaultFS': 'hdfs://nn.example.test:8021' }))).to.deep.equal({ host: '0.0.0.0', port: 9000, configKey: 'dfs.namenode.rpc-address' });
+    expect(nameNodeBindAddress(conf({ 'fs.defaultFS': 'hdfs://nn.example.test' }))).to.deep.equal({ host: 'nn.example.test', port: 8020, configKey: 'fs.defaultFS' });
+    expect(() => nameNodeBindAddress(conf({ 'fs.defaultFS': 'file:///' }))).to.throw().with.property('code', 'CONFIG_MISSING');
   });
 
   it('a client dials fs.defaultFS first, as hdfs fetchdt does through FileSystem.get, else dfs.namenode.rpc-address', () => {
-    expect(clientRpcAddress(conf({ 'dfs.namenode.rpc-address': '0.0.0.0:9000', 'fs.defaultFS': 'hdfs://nn.example.test:8021/' }))).to.deep.equal({ host: 'nn.example.test', port: 8021 });
-    expect(clientRpcAddress(conf({ 'dfs.namenode.rpc-address': 'localhost:9000', 'fs.defaultFS': 'file:///' }))).to.deep.equal({ host: 'localhost', port: 9000 });
+    expect(nameNodeClientAddress(conf({ 'dfs.namenode.rpc-address': '0.0.0.0:9000', 'fs.defaultFS': 'hdfs://nn.example.test:8021/' }))).to.deep.equal({ host: 'nn.example.test', port: 8021 });
+    expect(nameNodeClientAddress(conf({ 'dfs.namenode.rpc-address': 'localhost:9000', 'fs.defaultFS': 'file:///' }))).to.deep.equal({ host: 'localhost', port: 9000 });
+    expect(() => nameNodeClientAddress(conf({ 'fs.defaultFS': 'file:///' }))).to.throw(/set fs.defaultFS=hdfs:\/\/HOST:PORT/).with.property('code', 'CONFIG_MISSING');
+  });
+
+  it('parses hdfs:// URIs with Hadoop\'s default port, IPv6 literals and paths', () => {
+    expect(parseHdfsUri('hdfs://nn.example.test:9000/user/alice')).to.deep.equal({ host: 'nn.example.test', port: 9000, path: '/user/alice' });
+    expect(parseHdfsUri('hdfs://nn.example.test')).to.deep.equal({ host: 'nn.example.test', port: 8020, path: '/' });
+    expect(parseHdfsUri('hdfs://[::1]:8020/')).to.deep.equal({ host: '::1', port: 8020, path: '/' });
+    expect(parseHdfsUri('webhdfs://nn:9870')).to.equal(undefined);
+    expect(parseHdfsUri('hdfs://nn:99999')).to.equal(undefined);
   });
 });

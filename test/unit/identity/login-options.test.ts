@@ -2,7 +2,7 @@
 // mapped onto the refresh options of security/kerberos/login (UGI's relogin policy).
 import { expect } from 'chai';
 import { loadConfiguration } from '../../../lib/config/index.ts';
-import { kerberosLoginOptionsFromConfig } from '../../../cluster/namenode/login-options.ts';
+import { kerberosLoginOptionsFromConfig } from '../../../security/identity/login-options.ts';
 
 describe('namenode: Kerberos login options from the configuration', () => {
   it("Hadoop's defaults: relogin at most every 60 s; a keytab login refreshes on use, not on a timer", () => {

@@ -8,7 +8,7 @@
  * `refresh` / `autoRefresh` options of security/kerberos/login.
  */
 import type { Configuration } from '../../lib/config/index.ts';
-import type { LoginOptions } from '../../security/kerberos/login/index.ts';
+import type { LoginOptions } from '../kerberos/login/index.ts';
 
 /** The refresh options of a login built from `conf`: `keytab` for keytab logins, `ccache` for ticket-cache logins. */
 export function kerberosLoginOptionsFromConfig(conf: Configuration, kind: 'keytab' | 'ccache'): Pick<LoginOptions, 'refresh' | 'autoRefresh'> {
