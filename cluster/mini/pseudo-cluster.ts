@@ -187,37 +187,21 @@ export class PseudoCluster {
   #writeConf(extra: Readonly<Record<string, string>>): void {
     mkdirSync(this.confDir, { recursive: true });
     const realm = this.kdc.realm;
+    // Only keys hsec reads and enforces today (test/integration/mini/pseudo-cluster.test.ts checks
+    // this against the key registry's usedBy): later features add theirs as they land.
     const core: SiteProperty[] = [
       { name: 'fs.defaultFS', value: `hdfs://${this.namenodeAddress}` },
       { name: 'hadoop.security.authentication', value: 'kerberos' },
-      { name: 'hadoop.security.authorization', value: 'true' },
       { name: 'hadoop.rpc.protection', value: 'privacy' },
       {
         name: 'hadoop.security.auth_to_local',
         value: [`RULE:[2:$1/$2@$0]([nd]n/.*@${realm.replace(/\./g, '\\.')})s/.*/hdfs/`, `RULE:[2:$1/$2@$0](HTTP/.*@${realm.replace(/\./g, '\\.')})s/.*/HTTP/`, 'DEFAULT'].join('\n'),
       },
-      { name: 'hadoop.zk.address', value: this.zk.connectString },
-      { name: 'zk-dt-secret-manager.zkConnectionString', value: this.zk.connectString },
-      { name: 'zk-dt-secret-manager.zkAuthType', value: 'none' },
-      { name: 'hadoop.http.authentication.type', value: 'kerberos' },
-      { name: 'hadoop.http.authentication.kerberos.principal', value: this.services.HTTP.principal },
-      { name: 'hadoop.http.authentication.kerberos.keytab', value: this.services.HTTP.keytab },
     ];
     const hdfs: SiteProperty[] = [
       { name: 'dfs.namenode.rpc-address', value: this.namenodeAddress },
       { name: 'dfs.namenode.kerberos.principal', value: `nn/_HOST@${realm}` },
       { name: 'dfs.namenode.keytab.file', value: this.services.nn.keytab },
-      { name: 'dfs.datanode.kerberos.principal', value: `dn/_HOST@${realm}` },
-      { name: 'dfs.datanode.keytab.file', value: this.services.dn.keytab },
-      { name: 'dfs.web.authentication.kerberos.principal', value: `HTTP/_HOST@${realm}` },
-      { name: 'dfs.web.authentication.kerberos.keytab', value: this.services.HTTP.keytab },
-      { name: 'dfs.block.access.token.enable', value: 'true' },
-      { name: 'dfs.data.transfer.protection', value: 'privacy' },
-      {
-        name: 'ignore.secure.ports.for.testing',
-        value: 'true',
-        description: 'pseudo-cluster only: SASL data transfer on unprivileged ports without HTTPS',
-      },
     ];
     for (const [name, value] of Object.entries(extra)) {
       const list = hdfs.some((p) => p.name === name) ? hdfs : core;

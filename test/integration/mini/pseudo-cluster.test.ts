@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HsecError } from '../../../lib/errors/index.ts';
+import { DEFAULTS_SOURCE, defaultRegistry, loadConfiguration } from '../../../lib/config/index.ts';
 import { pidAlive } from '../../../cluster/mini/managed-process.ts';
 import { PseudoCluster, type PseudoClusterDaemon } from '../../../cluster/mini/pseudo-cluster.ts';
 import { requireBinariesOrSkip } from '../../support/binaries.ts';
@@ -77,5 +78,18 @@ describe('PseudoCluster daemons', function () {
     expect(pidAlive(seen.kdcPid!)).to.equal(false);
     expect(pidAlive(seen.zkPid!)).to.equal(false);
     expect(existsSync(seen.dir!)).to.equal(false);
+  });
+
+  it('its generated conf dir sets only keys hsec reads (usedBy in the key registry): it advertises no protection it does not enforce', async function () {
+    const cluster = await PseudoCluster.start({ daemons: [] });
+    try {
+      const conf = loadConfiguration({ confDir: cluster.confDir, env: {} });
+      const set = [...conf.keys()].filter((k) => conf.source(k) !== DEFAULTS_SOURCE);
+      expect(set).to.include.members(['hadoop.security.authentication', 'hadoop.rpc.protection', 'dfs.namenode.kerberos.principal']);
+      const unread = set.filter((k) => !defaultRegistry().get(k)?.usedBy?.length);
+      expect(unread, 'keys the pseudo-cluster sets that nothing reads yet').to.deep.equal([]);
+    } finally {
+      await cluster.stop();
+    }
   });
 });
