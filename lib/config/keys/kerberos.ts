@@ -10,8 +10,8 @@ export const KERBEROS_KEYS: readonly KeyDef[] = [
     usedBy: ['hsec namenode'],
     type: 'string',
     description:
-      'Rules mapping Kerberos principals to short names (RULE:[n:fmt](regex)s/from/to/g/L and DEFAULT, ' +
-      'whitespace separated). Unset: DEFAULT under kerberos authentication, "RULE:[1:$1] RULE:[2:$1]" under simple.',
+      'Rules mapping Kerberos principals to short names (`RULE:[n:fmt](regex)s/from/to/g/L` and `DEFAULT`, ' +
+      'whitespace separated). Unset: `DEFAULT` under kerberos authentication, `RULE:[1:$1] RULE:[2:$1]` under simple.',
   }),
   key({
     name: 'hadoop.security.auth_to_local.mechanism',

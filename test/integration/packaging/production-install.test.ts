@@ -20,7 +20,7 @@ import { waitForOutput } from '../../support/child-output.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** Working-tree entries not copied for `npm pack` (the build recreates dist/ in the copy). */
-const NOT_COPIED = new Set(['node_modules', 'dist', '.git', '.tmp']);
+const NOT_COPIED = new Set(['node_modules', 'dist', '.git', '.tmp', '.hsec-build']);
 const PACK_TIMEOUT_MS = 120_000;
 const INSTALL_TIMEOUT_MS = 240_000;
 
@@ -107,6 +107,13 @@ describe('packaging: npm pack + npm install --omit=dev gives a working hsec with
       'package/dist/lib/proto/RpcHeader.proto',
       'package/dist/lib/proto/Security.proto',
       'package/dist/cluster/protocol/ClientNamenodeProtocol.proto',
+      'package/dist/api/index.js',
+      'package/dist/api/index.d.ts',
+      'package/dist/api/kerberos.d.ts',
+      'package/dist/api/hdfs.d.ts',
+      'package/dist/api/tokens.d.ts',
+      'package/dist/api/config.d.ts',
+      'package/dist/api/rpc.d.ts',
     ]);
     expect(entries.filter((e) => e.endsWith('.ts') && !e.endsWith('.d.ts'))).to.deep.equal([]);
     expect(entries.filter((e) => /^package\/(dist\/)?(test|bench)\//.test(e))).to.deep.equal([]);
@@ -193,4 +200,90 @@ describe('packaging: npm pack + npm install --omit=dev gives a working hsec with
       }
     }
   });
+
+  it("the package's entries import (types included); a deep import is refused by the exports map; importing writes nothing", () => {
+    const script = [
+      "const entries = ['hsec', 'hsec/kerberos', 'hsec/hdfs', 'hsec/tokens', 'hsec/config', 'hsec/rpc'];",
+      'const names = {};',
+      'for (const e of entries) names[e] = Object.keys(await import(e)).length;',
+      "let deep = 'imported';",
+      "try { await import('hsec/dist/lib/log/logger.js'); } catch (err) { deep = err.code; }",
+      'console.log(JSON.stringify({ names, deep }));',
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: app, env: cleanEnv(), encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stderr).to.equal('');
+    const out = JSON.parse(r.stdout) as { names: Record<string, number>; deep: string };
+    for (const [entry, count] of Object.entries(out.names)) expect(count, entry).to.be.greaterThan(2);
+    expect(out.deep).to.equal('ERR_PACKAGE_PATH_NOT_EXPORTED');
+    const pkg = JSON.parse(readFileSync(join(app, 'node_modules', 'hsec', 'package.json'), 'utf8')) as { exports: Record<string, { types?: string }> };
+    for (const [entry, target] of Object.entries(pkg.exports)) {
+      if (typeof target === 'object') expect(existsSync(join(app, 'node_modules', 'hsec', target.types!)), `${entry} types`).to.equal(true);
+    }
+  });
+
+  it('every docs/api.md example runs as written against the installed hsec start pseudo-cluster (the keytab example: one import, under 15 lines)', async function () {
+    this.timeout(240_000);
+    const examples = apiExamples(readFileSync(join(REPO, 'docs', 'api.md'), 'utf8'));
+    expect(Object.keys(examples)).to.include.members(['keytab-token', 'token-file', 'errors', 'logging']);
+    const main = examples['keytab-token']!;
+    const codeLines = main.split('\n').filter((l) => l.trim() && !l.trim().startsWith('//'));
+    expect(codeLines.length, main).to.be.lessThan(15);
+    expect(codeLines.filter((l) => l.startsWith('import ')).length).to.be.at.most(2);
+
+    const start = spawn(hsecBin, ['start'], { cwd: app, env: cleanEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const banner = await waitForOutput(start, 'Press Ctrl-C to stop', 120_000, 'installed hsec start');
+      const field = (re: RegExp): string => re.exec(banner)?.[1] ?? expect.fail(`banner lacks ${re}:\n${banner}`);
+      const keytab = field(/alice@EXAMPLE\.TEST\s+keytab (\S+)/);
+      const env = cleanEnv({
+        KRB5_CONFIG: field(/export KRB5_CONFIG=(\S+)/),
+        HADOOP_CONF_DIR: field(/HADOOP_CONF_DIR=(\S+)/),
+        KRB5CCNAME: field(/KRB5CCNAME=(\S+)/),
+      });
+      const kinit = spawnSync(hsecBin, ['kinit', '-kt', keytab, 'alice'], { cwd: app, env, encoding: 'utf8', timeout: 60_000 });
+      expect(kinit.status, kinit.stderr).to.equal(0);
+      const run = (name: string) => {
+        const file = join(app, `${name}.mjs`);
+        const code = examples[name]!.replaceAll('/etc/security/keytabs/alice.keytab', keytab).replaceAll('/tmp/alice.token', join(work, 'alice.token'));
+        writeFileSync(file, code);
+        const r = spawnSync(process.execPath, [file], { cwd: app, env, encoding: 'utf8', timeout: 60_000 });
+        expect(r.status, `example ${name}: ${r.stderr}`).to.equal(0);
+        return r;
+      };
+      const quiet = (r: SpawnSyncReturns<string>) => {
+        expect(r.stderr, 'hsec logs nothing unless asked').to.equal('');
+        expect(r.stdout).to.not.contain('{"level"');
+      };
+      const k = run('keytab-token');
+      expect(k.stdout).to.match(/^token for 127\.0\.0\.1:\d+, renewed until \d{4}-\d\d-\d\dT/);
+      quiet(k);
+      const t = run('token-file');
+      expect(t.stdout).to.equal('block size 134217728, as alice@EXAMPLE.TEST\n');
+      expect(statSync(join(work, 'alice.token')).mode & 0o777).to.equal(0o600);
+      quiet(t);
+      const e = run('errors');
+      expect(e.stdout).to.match(/^KRB_NO_CREDENTIALS: .*\/tmp\/no-such-ccache.*hsec kinit/);
+      quiet(e);
+      const l = run('logging');
+      expect(l.stdout).to.equal('logged in as alice@EXAMPLE.TEST\n');
+      const lines = l.stderr.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { component?: string; msg?: string });
+      expect(lines.some((line) => line.component === 'kerberos.login' && line.msg === 'Kerberos login')).to.equal(true);
+    } finally {
+      if (start.pid && start.exitCode === null) {
+        const exited = new Promise<void>((res) => start.once('exit', () => res()));
+        process.kill(start.pid, 'SIGTERM');
+        const timer = setTimeout(() => pidAlive(start.pid!) && process.kill(-start.pid!, 'SIGKILL'), 20_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    }
+  });
 });
+
+/** The fenced code blocks of api.md that follow an `<!-- example: NAME -->` line, by name. */
+function apiExamples(markdown: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of markdown.matchAll(/<!-- example: ([\w-]+) -->\n```js\n([\s\S]*?)```/g)) out[m[1]!] = m[2]!;
+  return out;
+}
