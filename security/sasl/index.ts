@@ -1,10 +1,8 @@
 /**
- * The SASL package entry: the mechanism interface, QOP helpers, the mechanism registry, and the
- * built-in mechanisms: importing this module registers DIGEST-MD5 and GSSAPI, so
- * createSaslClient / createSaslServer work for both. GSSAPI's classes are exported from
- * ./mechanisms/gssapi/index.ts (their names overlap DIGEST-MD5's ClientState/ServerState).
+ * The SASL package entry: the mechanism interface, QOP helpers, the mechanism table
+ * (createSaslClient / createSaslServer for DIGEST-MD5 and GSSAPI). GSSAPI's classes are exported
+ * from ./mechanisms/gssapi/index.ts (their names overlap DIGEST-MD5's ClientState/ServerState).
  */
-import './mechanisms/gssapi/index.ts';
 export * from './mechanism.ts';
 export * from './qop.ts';
 export * from './registry.ts';

@@ -7,8 +7,6 @@
  */
 import { AcceptorCredential } from '../../kerberos/gss/acceptor-credential.ts';
 import { createSaslClient, createSaslServer } from '../registry.ts';
-// Registers GSSAPI in the SASL registry.
-import '../mechanisms/gssapi/index.ts';
 import type { ServiceTicketSource } from '../mechanisms/gssapi/index.ts';
 import type { KerberosClientCredentials } from './sasl-rpc-client.ts';
 import type { Krb5Config } from '../../kerberos/config/index.ts';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { HsecError, InvalidTokenError } from '../../../lib/errors/index.ts';
 import type { Qop, SaslClient, SaslServer } from '../../../security/sasl/mechanism.ts';
-import { createSaslClient, createSaslServer, registeredSaslMechanisms } from '../../../security/sasl/index.ts';
+import { createSaslClient, createSaslServer, SASL_MECHANISMS } from '../../../security/sasl/index.ts';
 import { DigestMd5Client, State as ClientState } from '../../../security/sasl/mechanisms/digest-md5/client.ts';
 import { DigestMd5Server, State as ServerState } from '../../../security/sasl/mechanisms/digest-md5/server.ts';
 import { tokenClientCredentials, decodeTokenIdentifier } from '../../../security/sasl/mechanisms/digest-md5/hadoop-token.ts';
@@ -62,7 +62,7 @@ async function handshake(client: SaslClient, server: SaslServer): Promise<void> 
 
 describe('sasl/digest-md5 exchange', () => {
   it('registers DIGEST-MD5 in the registry, and unknown mechanisms are SASL_UNSUPPORTED', () => {
-    expect(registeredSaslMechanisms('client')).to.include('DIGEST-MD5');
+    expect(Object.keys(SASL_MECHANISMS)).to.include('DIGEST-MD5');
     const c = createSaslClient('DIGEST-MD5', { ...tokenClientCredentials(IDENT, PASS) });
     expect(c.mechanism).to.equal('DIGEST-MD5');
     expect(c.hasInitialResponse).to.equal(false);

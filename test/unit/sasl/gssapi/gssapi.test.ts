@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { randomKey } from '../../../../security/kerberos/crypto/index.ts';
 import { AcceptorCredential, type ServiceKey } from '../../../../security/kerberos/gss/acceptor-credential.ts';
 import { createSaslClient, createSaslServer } from '../../../../security/sasl/registry.ts';
-import '../../../../security/sasl/mechanisms/gssapi/index.ts';
 import { decodeLayerMessage, encodeLayerMessage, LAYER_BIT, maskToQops, qopsToMask } from '../../../../security/sasl/mechanisms/gssapi/layer-message.ts';
 import { GssapiClient, ClientState, GssapiServer, ServerState } from '../../../../security/sasl/mechanisms/gssapi/index.ts';
 import type { Qop, SaslClient, SaslServer } from '../../../../security/sasl/mechanism.ts';
