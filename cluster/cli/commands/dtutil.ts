@@ -33,6 +33,7 @@ import type { Configuration } from '../../../lib/config/index.ts';
 import type { CliIo } from './fetchdt.ts';
 import { HdfsClient } from '../../client/hdfs-client.ts';
 import { cancelToken, isManaged, renewToken } from '../../client/token-renewer.ts';
+import { acquireRpcClient } from '../../client/shared-rpc-client.ts';
 import { HDFS_DEFAULT_PORT, parseHdfsUri } from '../../protocol/namenode-address.ts';
 
 const FORMAT = '[-format (java|protobuf)]';
@@ -231,6 +232,8 @@ async function aliasOperation(p: Parsed, config: CliConfigArg, out: (s: string) 
   }
   const conf = p.sub === 'remove' ? undefined : loadCliConfiguration(config, env);
   const user = conf ? await loginUser(p, conf, env) : undefined;
+  // One login and one set of connections for every token (the shared RpcClient stays up until released).
+  const connections = conf ? acquireRpcClient(conf) : undefined;
   try {
     for (const { file, creds } of files) {
       const kept = new Credentials();
@@ -248,6 +251,7 @@ async function aliasOperation(p: Parsed, config: CliConfigArg, out: (s: string) 
       await writeTokenStorageFile(file, kept, p.format);
     }
   } finally {
+    connections?.release();
     user?.close();
   }
   return 0;

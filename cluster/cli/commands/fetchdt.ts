@@ -18,6 +18,7 @@ import { readTokenStorageFile, writeTokenStorageFile } from '../../../security/t
 import { DelegationTokenIdentifier } from '../../../security/token/delegation-token-identifier.ts';
 import { HdfsClient } from '../../client/hdfs-client.ts';
 import { cancelToken, isManaged, renewToken } from '../../client/token-renewer.ts';
+import { acquireRpcClient } from '../../client/shared-rpc-client.ts';
 
 interface FetchdtOptions {
   readonly renewer?: string;
@@ -92,6 +93,8 @@ export async function runFetchdt(config: CliConfigArg, file: string, opts: Fetch
     throw new HsecError('NOTHING_SELECTED', `${file} holds no NameNode delegation token to ${what}${tokens.length === 0 ? ' (it holds no tokens at all)' : ''}: fetch one with hsec fetchdt FILE`, { path: file });
   }
   const user = await User.login(conf, { env });
+  // One login and one set of connections for every token (the shared RpcClient stays up until released).
+  const connections = acquireRpcClient(conf);
   try {
     for (const token of managed) {
       if (opts.renew) {
@@ -103,6 +106,7 @@ export async function runFetchdt(config: CliConfigArg, file: string, opts: Fetch
       }
     }
   } finally {
+    connections.release();
     user.close();
   }
   return 0;
