@@ -49,16 +49,24 @@ export function splitHeader(payload: Uint8Array): { header: Uint8Array; rest: Ui
 export interface FrameDecoderOptions {
   /** Largest accepted frame payload (bytes): `ipc.maximum.data.length`. Default 128 MiB. */
   maxDataLength?: number;
+  /** The configuration key named in the refusal message. Default `ipc.maximum.data.length`. */
+  limitKey?: string;
 }
 
-/** Buffers stream chunks and returns complete frame payloads (without the 4-byte length). */
+/**
+ * Buffers stream chunks and returns complete frame payloads (without the 4-byte length). `push`
+ * returns every frame a chunk completes; `feed` + `next` hand them out one at a time, so a caller
+ * that processes frames slowly keeps the rest as undecoded bytes (`buffered`) it can account for.
+ */
 export class FrameDecoder {
-  readonly #max: number;
+  #max: number;
+  #limitKey: string;
   #chunks: Uint8Array[] = [];
   #buffered = 0;
 
   constructor(options: FrameDecoderOptions = {}) {
     this.#max = options.maxDataLength ?? DEFAULT_MAX_DATA_LENGTH;
+    this.#limitKey = options.limitKey ?? 'ipc.maximum.data.length';
   }
 
   /** Bytes received but not yet returned as a frame. */
@@ -66,28 +74,43 @@ export class FrameDecoder {
     return this.#buffered;
   }
 
+  /** Declared payload length of the frame at the head of the buffer (undefined until its 4 bytes arrived). */
+  get headLength(): number | undefined {
+    return this.#buffered >= 4 ? this.#peekLength() : undefined;
+  }
+
+  /** Changes the largest accepted frame (e.g. once a connection is authenticated); applies to the head frame on. */
+  setMaxDataLength(maxDataLength: number, limitKey: string): void {
+    this.#max = maxDataLength;
+    this.#limitKey = limitKey;
+    this.#checkHead();
+  }
+
   /** Feeds a chunk; returns every frame it completes (possibly none). */
   push(chunk: Uint8Array): Uint8Array[] {
+    this.feed(chunk);
+    const frames: Uint8Array[] = [];
+    for (let f = this.next(); f !== undefined; f = this.next()) frames.push(f);
+    return frames;
+  }
+
+  /** Buffers a chunk; a head frame declaring a refused length throws at once (before its body arrives). */
+  feed(chunk: Uint8Array): void {
     if (chunk.length > 0) {
       this.#chunks.push(chunk);
       this.#buffered += chunk.length;
     }
-    const frames: Uint8Array[] = [];
-    for (;;) {
-      if (this.#buffered < 4) break;
-      const length = this.#peekLength();
-      if (length < 0 || length > this.#max) {
-        throw new ProtocolError(
-          'PROTOCOL_TOO_LARGE',
-          `IPC frame length ${length} is ${length < 0 ? 'negative' : `above ipc.maximum.data.length (${this.#max})`}; raise ipc.maximum.data.length on the receiving side if the peer is trusted`,
-          { length, maxDataLength: this.#max, configKey: 'ipc.maximum.data.length' },
-        );
-      }
-      if (this.#buffered < 4 + length) break;
-      this.#take(4);
-      frames.push(this.#take(length));
-    }
-    return frames;
+    this.#checkHead();
+  }
+
+  /** The next complete frame payload (possibly empty), or undefined while the head frame is incomplete. */
+  next(): Uint8Array | undefined {
+    const length = this.headLength;
+    if (length === undefined || this.#buffered < 4 + length) return undefined;
+    this.#take(4);
+    const frame = this.#take(length);
+    this.#checkHead();
+    return frame;
   }
 
   /** Call at end of stream: a partial frame left over is a truncation. */
@@ -97,6 +120,17 @@ export class FrameDecoder {
         pending: this.#buffered,
       });
     }
+  }
+
+  /** Server.Connection.checkDataLength: a negative or too large declared length is refused before any allocation. */
+  #checkHead(): void {
+    const length = this.headLength;
+    if (length === undefined || (length >= 0 && length <= this.#max)) return;
+    throw new ProtocolError(
+      'PROTOCOL_TOO_LARGE',
+      `IPC frame length ${length} is ${length < 0 ? 'negative' : `above ${this.#limitKey} (${this.#max})`}; raise ${this.#limitKey} on the receiving side if the peer is trusted`,
+      { length, maxDataLength: this.#max, configKey: this.#limitKey },
+    );
   }
 
   #peekLength(): number {
@@ -115,6 +149,7 @@ export class FrameDecoder {
   }
 
   #take(n: number): Uint8Array {
+    if (n === 0) return new Uint8Array(0); // a zero-length frame: nothing to take, maybe no chunk left
     const first = this.#chunks[0]!;
     let out: Uint8Array;
     if (first.length >= n) {
@@ -122,7 +157,8 @@ export class FrameDecoder {
       if (first.length === n) this.#chunks.shift();
       else this.#chunks[0] = first.subarray(n);
     } else {
-      out = new Uint8Array(n);
+      // One unzeroed allocation and one copy per chunk (Buffer.allocUnsafe: every byte is overwritten).
+      out = Buffer.allocUnsafe(n);
       let at = 0;
       while (at < n) {
         const c = this.#chunks[0]!;
