@@ -72,8 +72,8 @@ export const SASL_STATE_NAMES: Readonly<Record<number, string>> = Object.fromEnt
 export const DEFAULT_MAX_DATA_LENGTH = 128 * 1024 * 1024;
 /**
  * `hsec.ipc.server.preauth.max.data.length`: largest frame before SASL completes. The largest SASL
- * message a client sends is a GSSAPI INITIATE carrying a Kerberos AP-REQ: about 1-2 KiB from MIT or
- * Heimdal, and with an Active Directory PAC at most what Windows' MaxTokenSize allows (48,000 bytes
+ * message a client sends is a GSSAPI INITIATE carrying a Kerberos AP-REQ: 772 bytes in the stock Hadoop
+ * 3.4.1 trace with an MIT ticket (test/vectors/ipc-sasl-traces.json), and with an Active Directory PAC at most what Windows' MaxTokenSize allows (48,000 bytes
  * by default, 65,535 the documented ceiling). 256 KiB is four times that ceiling plus the envelope,
  * and 512 times less than `ipc.maximum.data.length`.
  */

@@ -71,6 +71,12 @@ class FatalRpc extends Error {
   }
 }
 
+/** The FATAL reply for an untyped failure: FATAL_UNKNOWN from org.apache.hadoop.ipc.RpcServerException, no internals. */
+function internalFatal(err: unknown, callId: number): FatalRpc {
+  const name = (err as { name?: unknown })?.name;
+  return new FatalRpc(RpcErrorCode.FATAL_UNKNOWN, JavaException.RPC_SERVER, `IPC server internal error (${typeof name === 'string' ? name : 'unknown'}); the server log names this connection`, callId);
+}
+
 /** How long the frame loop runs before it yields to the event loop (ms). */
 const SLICE_MS = 10;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -518,7 +524,7 @@ export class ServerConnection {
           replyError(RpcErrorCode.ERROR_APPLICATION, exceptionClassName, errorMsg);
         },
       )
-      .catch((err) => this.#fail(err, 'reply failed'));
+      .catch((err) => this.#fail(err, 'reply failed', callId));
   }
 
   #write(frame: Uint8Array): void {
@@ -562,13 +568,13 @@ export class ServerConnection {
     this.#write(frame);
   }
 
-  #fail(err: unknown, what: string): void {
+  #fail(err: unknown, what: string, callId: number = this.#callId): void {
     if (this.#state === ServerConnState.CLOSED) return;
     // A typed error is bad input or a refused client; anything else escaped a decoder or a hook
     // untyped (a bug): the client still gets a FATAL reply, as Hadoop's Responder sends for an
     // internal error (RpcCall.doResponse), and the log names the connection.
     const internal = !(err instanceof FatalRpc) && !(err instanceof HsecError) && what !== 'socket error';
-    const fatal = err instanceof FatalRpc ? err : internal ? this.#internalFatal(err) : undefined;
+    const fatal = err instanceof FatalRpc ? err : internal ? internalFatal(err, callId) : undefined;
     if (fatal) {
       try {
         this.#sendFatal(fatal);
@@ -586,14 +592,10 @@ export class ServerConnection {
     publishConnectionFailed({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, state: this.#state, code: e?.code ?? (fatal ? RPC_ERROR_CODE_NAMES[fatal.errorCode] : undefined), message: e?.message ?? String(err) });
     this.#state = ServerConnState.CLOSED;
     this.#releasePreAuth();
+    // Read nothing more (a hostile client may still be sending); flush the reply, then close.
+    this.#socket.pause();
     this.#socket.end();
     setTimeout(() => this.#socket.destroy(), 1000).unref();
-  }
-
-  /** The FATAL reply for an untyped failure: FATAL_UNKNOWN from org.apache.hadoop.ipc.RpcServerException, no internals. */
-  #internalFatal(err: unknown): FatalRpc {
-    const name = (err as { name?: unknown })?.name;
-    return new FatalRpc(RpcErrorCode.FATAL_UNKNOWN, JavaException.RPC_SERVER, `IPC server internal error (${typeof name === 'string' ? name : 'unknown'}); the server log names this connection`, this.#callId);
   }
 
   #log(what: string, err: unknown): void {

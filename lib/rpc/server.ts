@@ -30,7 +30,7 @@ export interface IpcServerOptions {
   authenticator(peer: AcceptedPeer): ServerAuthenticator;
   /** `ipc.maximum.data.length` (bytes). Default 128 MiB. */
   maxDataLength?: number;
-  /** `hsec.ipc.server.preauth.max.data.length`: largest frame before SASL completes (bytes). Default 256 KiB. */
+  /** `hsec.ipc.server.preauth.max.data.length`: largest frame before SASL completes (bytes). Default 256 KiB (see constants.ts). */
   preAuthMaxDataLength?: number;
   /**
    * Connection limits (Hadoop's defaults when absent): `ipc.server.max.connections`,

@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createRootLogger } from '../../../lib/log/logger.ts';
-import { AuthProtocol, RpcErrorCode, RpcStatus } from '../../../lib/rpc/constants.ts';
+import { AuthProtocol, RpcErrorCode, RpcStatus, SaslState } from '../../../lib/rpc/constants.ts';
 import { delimit } from '../../../lib/rpc/delimited.ts';
 import { encodeRawFrame } from '../../../lib/rpc/frame.ts';
+import { saslRequestFrame } from '../../../lib/rpc/ipc-frames.ts';
 import { encodeRequestHeader } from '../../../lib/rpc/messages.ts';
 import { encodePreamble } from '../../../lib/rpc/preamble.ts';
 import { loadKrb5Config } from '../../../security/kerberos/config/index.ts';
@@ -150,7 +151,7 @@ describe('rpc: hostile clients against a Kerberos RpcServer (MIT KDC)', function
     expect(await call()).to.deep.equal(Uint8Array.of(1, 2, 3));
   });
 
-  it('repeated fields are bounded: a NEGOTIATE within the frame limit carrying 17 auths, or 40,000, is FATAL_DESERIALIZING_REQUEST; 16 are accepted', async () => {
+  it('repeated fields are bounded: a NEGOTIATE within the frame limit carrying 17 auths, or 40,000, is FATAL_DESERIALIZING_REQUEST; 16 are accepted; an INITIATE naming two auths is "Client mechanism is malformed"', async () => {
     const { port } = await server();
     for (const count of [17, 40_000]) {
       const s = await session(port);
@@ -166,6 +167,14 @@ describe('rpc: hostile clients against a Kerberos RpcServer (MIT KDC)', function
     ok.write(manyAuthsFrame(16)); // a NEGOTIATE whose auths the server ignores, as Hadoop's does
     const r = await ok.nextResponse(5000);
     expect(r?.header.status).to.equal(RpcStatus.SUCCESS);
+
+    const two = await session(port);
+    await two.negotiate();
+    const kerberos = { method: 'KERBEROS', mechanism: 'GSSAPI', protocol: 'nn', serverId: 'localhost' };
+    two.write(saslRequestFrame({ state: SaslState.INITIATE, auths: [kerberos, kerberos], token: new Uint8Array(16) }));
+    const m = await two.nextResponse(5000);
+    expect(m?.header).to.include({ callId: -33, status: RpcStatus.FATAL, errorDetail: RpcErrorCode.FATAL_UNAUTHORIZED, exceptionClassName: 'javax.security.sasl.SaslException' });
+    expect(m?.header.errorMsg).to.match(/Client mechanism is malformed/);
   });
 
   it('unauthenticated connections share hsec.ipc.server.preauth.max.buffered: with 1 MiB, the fifth connection holding 240 KiB of an unfinished frame is closed; a Kerberos client still authenticates', async () => {
