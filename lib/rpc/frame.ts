@@ -6,15 +6,38 @@
  */
 import { ProtocolError } from '../errors/index.ts';
 import { DEFAULT_MAX_DATA_LENGTH } from './constants.ts';
-import { delimit, readDelimited } from './delimited.ts';
+import { concatBytes, encodeVarint32, readDelimited } from './delimited.ts';
 
-/** Builds one frame: int32 length, then each message varint-delimited. */
+/** Messages at least this large are kept as their own part by frameParts (written, never copied). */
+const OWN_PART_BYTES = 64 * 1024;
+
+/**
+ * One frame as a list of byte ranges whose concatenation is the frame: the int32 length, each
+ * message's varint length and the small messages merged into few parts, large messages as they
+ * are, so a large response can be written to a socket without being copied.
+ */
+export function frameParts(...messages: Uint8Array[]): Uint8Array[] {
+  let total = 0;
+  for (const m of messages) total += encodeVarint32(m.length).length + m.length;
+  const length = new Uint8Array(4);
+  new DataView(length.buffer).setInt32(0, total);
+  const parts: Uint8Array[] = [];
+  let small: Uint8Array[] = [length];
+  for (const m of messages) {
+    small.push(encodeVarint32(m.length));
+    if (m.length < OWN_PART_BYTES) small.push(m);
+    else {
+      parts.push(concatBytes(small), m);
+      small = [];
+    }
+  }
+  if (small.length > 0) parts.push(concatBytes(small));
+  return parts;
+}
+
+/** Builds one frame: int32 length, then each message varint-delimited (one copy of each message). */
 export function encodeFrame(...messages: Uint8Array[]): Uint8Array {
-  const body = delimit(...messages);
-  const out = new Uint8Array(4 + body.length);
-  new DataView(out.buffer).setInt32(0, body.length);
-  out.set(body, 4);
-  return out;
+  return concatBytes(frameParts(...messages));
 }
 
 /** Builds a frame whose payload is already delimited (e.g. header + raw RPC request bytes). */
@@ -51,6 +74,13 @@ export interface FrameDecoderOptions {
   maxDataLength?: number;
   /** The configuration key named in the refusal message. Default `ipc.maximum.data.length`. */
   limitKey?: string;
+  /**
+   * Frames declaring more than this many bytes are assembled in place: one unzeroed buffer of the
+   * declared length (Server.Connection.readAndProcess allocates it too) into which each chunk is
+   * copied as it arrives, so completing a 128 MiB frame costs no 128 MiB copy at once. Pages are
+   * touched only as bytes arrive. Default: never (everything is buffered as received chunks).
+   */
+  assembleAbove?: number;
 }
 
 /**
@@ -63,20 +93,31 @@ export class FrameDecoder {
   #limitKey: string;
   #chunks: Uint8Array[] = [];
   #buffered = 0;
+  #assembleAbove: number;
+  /** The head frame being assembled in place (its 4 length bytes already consumed). */
+  #assembly: { buf: Buffer; filled: number } | undefined;
 
   constructor(options: FrameDecoderOptions = {}) {
     this.#max = options.maxDataLength ?? DEFAULT_MAX_DATA_LENGTH;
     this.#limitKey = options.limitKey ?? 'ipc.maximum.data.length';
+    this.#assembleAbove = options.assembleAbove ?? Number.POSITIVE_INFINITY;
   }
 
   /** Bytes received but not yet returned as a frame. */
   get buffered(): number {
-    return this.#buffered;
+    return this.#buffered + (this.#assembly ? 4 + this.#assembly.filled : 0);
   }
 
   /** Declared payload length of the frame at the head of the buffer (undefined until its 4 bytes arrived). */
   get headLength(): number | undefined {
+    if (this.#assembly) return this.#assembly.buf.length;
     return this.#buffered >= 4 ? this.#peekLength() : undefined;
+  }
+
+  /** Turns in-place assembly on for frames above `bytes` (e.g. once the peer is authenticated). */
+  assembleAbove(bytes: number): void {
+    this.#assembleAbove = bytes;
+    this.#maybeAssemble();
   }
 
   /** Changes the largest accepted frame (e.g. once a connection is authenticated); applies to the head frame on. */
@@ -96,34 +137,64 @@ export class FrameDecoder {
 
   /** Buffers a chunk; a head frame declaring a refused length throws at once (before its body arrives). */
   feed(chunk: Uint8Array): void {
+    const a = this.#assembly;
+    if (a && this.#chunks.length === 0) {
+      const k = Math.min(chunk.length, a.buf.length - a.filled);
+      a.buf.set(chunk.subarray(0, k), a.filled);
+      a.filled += k;
+      chunk = chunk.subarray(k);
+    }
     if (chunk.length > 0) {
       this.#chunks.push(chunk);
       this.#buffered += chunk.length;
     }
     this.#checkHead();
+    this.#maybeAssemble();
   }
 
   /** The next complete frame payload (possibly empty), or undefined while the head frame is incomplete. */
   next(): Uint8Array | undefined {
+    const a = this.#assembly;
+    if (a) {
+      if (a.filled < a.buf.length) return undefined;
+      this.#assembly = undefined;
+      this.#checkHead();
+      this.#maybeAssemble();
+      return a.buf;
+    }
     const length = this.headLength;
     if (length === undefined || this.#buffered < 4 + length) return undefined;
     this.#take(4);
     const frame = this.#take(length);
     this.#checkHead();
+    this.#maybeAssemble();
     return frame;
+  }
+
+  /** Starts assembling a large incomplete head frame in place, moving its buffered bytes in. */
+  #maybeAssemble(): void {
+    if (this.#assembly || this.#buffered < 4) return;
+    const length = this.#peekLength();
+    if (length <= this.#assembleAbove || length < 0 || length > this.#max || this.#buffered >= 4 + length) return;
+    this.#take(4);
+    const buf = Buffer.allocUnsafe(length);
+    const have = this.#buffered; // all of it belongs to this frame (it is incomplete)
+    if (have > 0) buf.set(this.#take(have), 0);
+    this.#assembly = { buf, filled: have };
   }
 
   /** Call at end of stream: a partial frame left over is a truncation. */
   end(): void {
-    if (this.#buffered > 0) {
-      throw new ProtocolError('PROTOCOL_TRUNCATED', `Connection closed inside an IPC frame (${this.#buffered} bytes pending)`, {
-        pending: this.#buffered,
+    if (this.buffered > 0) {
+      throw new ProtocolError('PROTOCOL_TRUNCATED', `Connection closed inside an IPC frame (${this.buffered} bytes pending)`, {
+        pending: this.buffered,
       });
     }
   }
 
   /** Server.Connection.checkDataLength: a negative or too large declared length is refused before any allocation. */
   #checkHead(): void {
+    if (this.#assembly) return; // checked when assembly began
     const length = this.headLength;
     if (length === undefined || (length >= 0 && length <= this.#max)) return;
     throw new ProtocolError(

@@ -21,8 +21,9 @@ import type { Logger } from '../log/logger.ts';
 import type { AuthMethodName, SecurityLayer, ServerAuthenticator, ServerAuthResult } from './auth-hooks.ts';
 import type { CallContext, ProtocolHandlers } from './call-context.ts';
 import { AuthProtocol, CallId, RPC_ERROR_CODE_NAMES, RPC_VERSION, RpcErrorCode, RpcKind, RpcOp, SaslState, type RpcErrorCodeValue } from './constants.ts';
+import { concatBytes } from './delimited.ts';
 import { splitFrame, FrameDecoder } from './frame.ts';
-import { errorResponseFrame, parseRequest, parseSaslBody, saslResponseFrame, successResponseFrame } from './ipc-frames.ts';
+import { errorResponseFrame, parseRequest, parseSaslBody, saslResponseFrame, successResponseParts } from './ipc-frames.ts';
 import { decodeConnectionContext, decodeRequestHeaderProto, type IpcConnectionContext, type RpcRequestHeader } from './messages.ts';
 import { decodePreamble, HTTP_ON_RPC_PORT_RESPONSE, looksLikeHttp, PREAMBLE_LENGTH } from './preamble.ts';
 import { errorToRemote, JavaException, saslFailureToRemote } from './remote-exception.ts';
@@ -76,6 +77,9 @@ function internalFatal(err: unknown, callId: number): FatalRpc {
   const name = (err as { name?: unknown })?.name;
   return new FatalRpc(RpcErrorCode.FATAL_UNKNOWN, JavaException.RPC_SERVER, `IPC server internal error (${typeof name === 'string' ? name : 'unknown'}); the server log names this connection`, callId);
 }
+
+/** Once authenticated, frames above this size are assembled in place as they arrive (FrameDecoder). */
+const ASSEMBLE_IN_PLACE_ABOVE = 1024 * 1024;
 
 /** How long the frame loop runs before it yields to the event loop (ms). */
 const SLICE_MS = 10;
@@ -308,6 +312,7 @@ export class ServerConnection {
       }
       this.#auth = { authMethod: 'SIMPLE' };
       this.#state = ServerConnState.CONTEXT;
+      this.#decoder.assembleAbove(ASSEMBLE_IN_PLACE_ABOVE);
     } else {
       this.#state = ServerConnState.SASL;
     }
@@ -382,10 +387,11 @@ export class ServerConnection {
       this.#auth = out.result ?? { authMethod: 'SIMPLE' };
       this.#state = ServerConnState.CONTEXT;
       this.#releasePreAuth();
+      this.#decoder.assembleAbove(ASSEMBLE_IN_PLACE_ABOVE);
       if (this.#auth.securityLayer) {
         // Everything after SUCCESS is wrapped, starting with the connection context.
         this.#layer = this.#auth.securityLayer;
-        this.#unwrapper = new Unwrapper(this.#layer, 'server', { maxDataLength: this.#env.maxDataLength });
+        this.#unwrapper = new Unwrapper(this.#layer, 'server', { maxDataLength: this.#env.maxDataLength, assembleAbove: ASSEMBLE_IN_PLACE_ABOVE });
       }
     }
   }
@@ -475,7 +481,7 @@ export class ServerConnection {
     }
     const { callId, clientId } = header;
     const retryCount = header.retryCount ?? -1;
-    const reply = (frame: Uint8Array): void => {
+    const reply = (frame: Uint8Array | Uint8Array[]): void => {
       this.#inFlight--;
       this.#updateFlow();
       this.#write(frame);
@@ -517,7 +523,7 @@ export class ServerConnection {
           if (!(response instanceof Uint8Array)) {
             return replyError(RpcErrorCode.ERROR_SERIALIZING_RESPONSE, JavaException.RPC_SERVER, `${protocol}.${requestHeader.methodName} returned no response message`);
           }
-          reply(successResponseFrame(callId, clientId, retryCount, response));
+          reply(successResponseParts(callId, clientId, retryCount, response));
         },
         (err) => {
           const { exceptionClassName, errorMsg } = errorToRemote(err);
@@ -527,15 +533,20 @@ export class ServerConnection {
       .catch((err) => this.#fail(err, 'reply failed', callId));
   }
 
-  #write(frame: Uint8Array): void {
+  /** Writes one framed response, given whole or as frameParts (written part by part, uncopied, when not wrapped). */
+  #write(frame: Uint8Array | Uint8Array[]): void {
     if (this.#state === ServerConnState.CLOSED) return;
-    const bytes = this.#layer && this.#state !== ServerConnState.SASL ? wrapServerResponse(this.#layer, frame) : frame;
+    const wrapped = this.#layer && this.#state !== ServerConnState.SASL;
+    const parts = Array.isArray(frame) ? frame : [frame];
+    const out = wrapped ? [wrapServerResponse(this.#layer!, parts.length === 1 ? parts[0]! : concatBytes(parts))] : parts;
     // Responses completed in one tick leave in one segment (TCP_NODELAY is on).
     if (this.#socket.writableCorked === 0) {
       this.#socket.cork();
       process.nextTick(() => this.#guard('write', () => this.#socket.uncork()));
     }
-    if (!this.#socket.write(bytes)) this.#updateFlow();
+    let ok = true;
+    for (const bytes of out) ok = this.#socket.write(bytes) && ok;
+    if (!ok) this.#updateFlow();
   }
 
   /**

@@ -35,6 +35,27 @@ describe('rpc/frame: zero-length frames and one frame at a time', () => {
     expect([...d.next()!]).to.deep.equal([1, 4]);
   });
 
+  it('frames assembled in place (assembleAbove) come out identical at every split point, with zero-length and small frames around them', () => {
+    const big = encodeFrame(Uint8Array.from({ length: 300 }, (_, i) => i & 0xff));
+    const stream = Buffer.concat([encodeFrame(Uint8Array.of(1)), big, Uint8Array.of(0, 0, 0, 0), big, encodeFrame(Uint8Array.of(2))]);
+    const plain = new FrameDecoder().push(stream).map((f) => Buffer.from(f).toString('hex'));
+    for (let cut = 0; cut <= stream.length; cut++) {
+      for (const step of [1, 7, 64]) {
+        const d = new FrameDecoder({ assembleAbove: 100 });
+        const out: string[] = [];
+        const parts = [stream.subarray(0, cut), ...Array.from({ length: Math.ceil((stream.length - cut) / step) }, (_, i) => stream.subarray(cut + i * step, cut + (i + 1) * step))];
+        for (const p of parts) for (const f of d.push(p)) out.push(Buffer.from(f).toString('hex'));
+        expect(out, `cut ${cut} step ${step}`).to.deep.equal(plain);
+        expect(d.buffered).to.equal(0);
+      }
+    }
+    const partial = new FrameDecoder({ assembleAbove: 100 });
+    partial.feed(big.subarray(0, 50));
+    expect(partial.buffered).to.equal(50);
+    expect(partial.headLength).to.equal(big.length - 4);
+    expect(() => partial.end()).to.throw(ProtocolError).with.property('code', 'PROTOCOL_TRUNCATED');
+  });
+
   it('a head frame over the limit is refused as soon as its length arrives; setMaxDataLength names its key', () => {
     const d = new FrameDecoder({ maxDataLength: 10, limitKey: 'some.key' });
     expect(() => d.feed(Uint8Array.of(0, 0, 0, 11))).to.throw(ProtocolError).with.property('code', 'PROTOCOL_TOO_LARGE');
