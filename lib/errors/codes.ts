@@ -54,6 +54,11 @@ export const ERROR_CODES = [
   'RPC_REMOTE',
   'RPC_CONNECTION_CLOSED',
   'RPC_TIMEOUT',
+  // a server refused work for lack of capacity (connection limit, pre-authentication memory budget)
+  'RPC_OVERLOADED',
+  // a server could not listen on its address: the port is taken, or binding is not allowed
+  'ADDRESS_IN_USE',
+  'BIND_FAILED',
   // remote services and environment
   'ZK_UNREACHABLE',
   'UNREACHABLE',

@@ -39,6 +39,8 @@ export class InvalidTokenError extends HsecError {}
 export class ProtocolError extends HsecError {}
 /** A remote service (KDC, ZooKeeper, NameNode) could not be reached or answered in time. */
 export class UnreachableError extends HsecError {}
+/** A server could not listen on its address (Hadoop: java.net.BindException, "Problem binding to ..."). */
+export class BindError extends HsecError {}
 /** A binary or package the operation needs is not installed (krb5kdc, zookeeper, javac ...). */
 export class MissingDependencyError extends HsecError {}
 /** A call failed on the server side and was relayed to the client (Hadoop: RemoteException). */

@@ -70,6 +70,28 @@ export const SASL_STATE_NAMES: Readonly<Record<number, string>> = Object.fromEnt
  * 3.x CommonConfigurationKeys default is 128 MiB (2.x: 64 MiB).
  */
 export const DEFAULT_MAX_DATA_LENGTH = 128 * 1024 * 1024;
+/**
+ * `hsec.ipc.server.preauth.max.data.length`: largest frame before SASL completes. The largest SASL
+ * message a client sends is a GSSAPI INITIATE carrying a Kerberos AP-REQ: 772 bytes in the stock Hadoop
+ * 3.4.1 trace with an MIT ticket (test/vectors/ipc-sasl-traces.json), and with an Active Directory PAC at most what Windows' MaxTokenSize allows (48,000 bytes
+ * by default, 65,535 the documented ceiling). 256 KiB is four times that ceiling plus the envelope,
+ * and 512 times less than `ipc.maximum.data.length`.
+ */
+export const DEFAULT_PREAUTH_MAX_DATA_LENGTH = 256 * 1024;
+/**
+ * Most `auths` an RpcSaslProto may carry. Hadoop's SaslRpcServer.AuthMethod has four values
+ * (SIMPLE, KERBEROS, TOKEN, PLAIN) and a server advertises each at most once; a client's INITIATE
+ * names exactly one (Server.processSaslMessage: "Client mechanism is malformed"). 16 leaves room
+ * and refuses the 22 million empty entries a hostile client can pack into one frame.
+ */
+export const MAX_SASL_AUTHS = 16;
+/**
+ * Most fields (known or unknown, nested included) one IPC envelope message may have:
+ * RpcRequestHeaderProto, RpcResponseHeaderProto, RpcSaslProto, IpcConnectionContextProto,
+ * RequestHeaderProto. Hadoop's own have at most a dozen; the bound keeps the wire walk of a
+ * header that is all tiny unknown fields from costing more than a few milliseconds.
+ */
+export const MAX_ENVELOPE_FIELDS = 4096;
 /** `ipc.ping.interval` default (ms): the client pings an idle connection this often. */
 export const DEFAULT_PING_INTERVAL_MS = 60_000;
 /** `ipc.client.connection.maxidletime` default (ms): the client closes idle connections after this. */

@@ -52,10 +52,11 @@ export function readDelimited(bytes: Uint8Array, offset: number): { message: Uin
   return { message: bytes.subarray(next, next + value), next: next + value };
 }
 
+/** Concatenates into one unzeroed buffer (Buffer.allocUnsafe: every byte is overwritten). */
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let total = 0;
   for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
+  const out = Buffer.allocUnsafe(total);
   let at = 0;
   for (const p of parts) {
     out.set(p, at);

@@ -8,7 +8,8 @@
 import { CallId, DUMMY_CLIENT_ID, INVALID_RETRY_COUNT, RPC_VERSION, RpcKind, RpcOp, RpcStatus, SaslState } from './constants.ts';
 import type { RpcErrorCodeValue } from './constants.ts';
 import { delimit } from './delimited.ts';
-import { encodeFrame, encodeRawFrame, splitFrame, splitHeader } from './frame.ts';
+import { concatBytes } from './delimited.ts';
+import { encodeFrame, encodeRawFrame, frameParts, splitFrame, splitHeader } from './frame.ts';
 import {
   decodeRequestHeader,
   decodeResponseHeader,
@@ -73,8 +74,13 @@ export function callFrame(callId: number, clientId: Uint8Array, retryCount: numb
 
 /** A successful call response: header (echoing clientId / retryCount) and the delimited response. */
 export function successResponseFrame(callId: number, clientId: Uint8Array, retryCount: number, response: Uint8Array): Uint8Array {
+  return concatBytes(successResponseParts(callId, clientId, retryCount, response));
+}
+
+/** successResponseFrame as frameParts: a large response stays its own, uncopied part. */
+export function successResponseParts(callId: number, clientId: Uint8Array, retryCount: number, response: Uint8Array): Uint8Array[] {
   const header: RpcResponseHeader = { callId, status: RpcStatus.SUCCESS, serverIpcVersionNum: RPC_VERSION, clientId, retryCount };
-  return encodeFrame(encodeResponseHeader(header), response);
+  return frameParts(encodeResponseHeader(header), response);
 }
 
 export interface ErrorResponse {

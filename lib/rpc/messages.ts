@@ -6,9 +6,9 @@
  * sint32, response callId is uint32 and is read back as int32. Garbage raises ProtocolError.
  */
 import type protobuf from 'protobufjs';
-import { decodeMessage, loadProto } from '../proto/load.ts';
+import { decodeMessage, loadProto, type DecodeLimits } from '../proto/load.ts';
 import { ProtocolError } from '../errors/index.ts';
-import { SASL_STATE_NAMES, type RpcErrorCodeValue, type RpcStatusCode, type SaslStateCode } from './constants.ts';
+import { MAX_ENVELOPE_FIELDS, MAX_SASL_AUTHS, SASL_STATE_NAMES, type RpcErrorCodeValue, type RpcStatusCode, type SaslStateCode } from './constants.ts';
 
 const root = (): protobuf.Root =>
   loadProto('RpcHeader.proto', 'IpcConnectionContext.proto', 'ProtobufRpcEngine.proto');
@@ -77,9 +77,12 @@ function encode(name: string, value: object): Uint8Array {
   }
 }
 
+/** Every envelope message is small; RpcSaslProto.auths holds at most one entry per AuthMethod. */
+const ENVELOPE_LIMITS: DecodeLimits = { maxFields: MAX_ENVELOPE_FIELDS, maxRepeated: MAX_SASL_AUTHS };
+
 function decode(name: string, bytes: Uint8Array): Record<string, unknown> {
   try {
-    const msg = decodeMessage(type(name), bytes);
+    const msg = decodeMessage(type(name), bytes, ENVELOPE_LIMITS);
     // Only fields present on the wire, as plain values (protobufjs puts defaults on the prototype).
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(msg)) out[key] = (msg as unknown as Record<string, unknown>)[key];

@@ -6,6 +6,14 @@
  * hadoop-wire.md 6.8); calls (callId >= 0) are dispatched concurrently to protocol handlers and
  * answered as they complete, wrapped one response per WRAP when a security layer is active (6.7).
  * Any bad input closes only this connection, after a FATAL reply where Hadoop sends one.
+ *
+ * Hostile clients: until SASL completes a frame may carry at most `preAuthMaxDataLength` bytes
+ * (refused once more than that has arrived), the bytes a connection holds then count against the
+ * server-wide pre-authentication budget, and one frame is decoded at a time with reading paused.
+ * Frames are processed in slices that yield to the event loop, so no connection holds it for long.
+ * Every entry point (socket events, timers, promise chains) runs under one guard: an exception no
+ * decoder typed (a bug) becomes a FATAL reply and an error log naming the connection, never an
+ * uncaught exception in the daemon.
  */
 import type { Socket } from 'node:net';
 import { AccessControlError, HsecError, ProtocolError } from '../errors/index.ts';
@@ -13,8 +21,9 @@ import type { Logger } from '../log/logger.ts';
 import type { AuthMethodName, SecurityLayer, ServerAuthenticator, ServerAuthResult } from './auth-hooks.ts';
 import type { CallContext, ProtocolHandlers } from './call-context.ts';
 import { AuthProtocol, CallId, RPC_ERROR_CODE_NAMES, RPC_VERSION, RpcErrorCode, RpcKind, RpcOp, SaslState, type RpcErrorCodeValue } from './constants.ts';
+import { concatBytes } from './delimited.ts';
 import { splitFrame, FrameDecoder } from './frame.ts';
-import { errorResponseFrame, parseRequest, parseSaslBody, saslResponseFrame, successResponseFrame } from './ipc-frames.ts';
+import { errorResponseFrame, parseRequest, parseSaslBody, saslResponseFrame, successResponseParts } from './ipc-frames.ts';
 import { decodeConnectionContext, decodeRequestHeaderProto, type IpcConnectionContext, type RpcRequestHeader } from './messages.ts';
 import { decodePreamble, HTTP_ON_RPC_PORT_RESPONSE, looksLikeHttp, PREAMBLE_LENGTH } from './preamble.ts';
 import { errorToRemote, JavaException, saslFailureToRemote } from './remote-exception.ts';
@@ -34,6 +43,10 @@ export interface ServerConnectionEnv {
   authenticator: ServerAuthenticator;
   lookup(protocol: string): ProtocolHandlers | undefined;
   maxDataLength: number;
+  /** Largest frame before SASL completes (hsec.ipc.server.preauth.max.data.length). */
+  preAuthMaxDataLength: number;
+  /** Takes (or, negative, gives back) bytes of the shared pre-authentication budget; false = no room. */
+  reservePreAuth(bytes: number): boolean;
   handshakeTimeoutMs: number;
   maxInFlight: number;
   shortName(user: string, authMethod: AuthMethodName): string;
@@ -59,6 +72,19 @@ class FatalRpc extends Error {
   }
 }
 
+/** The FATAL reply for an untyped failure: FATAL_UNKNOWN from org.apache.hadoop.ipc.RpcServerException, no internals. */
+function internalFatal(err: unknown, callId: number): FatalRpc {
+  const name = (err as { name?: unknown })?.name;
+  return new FatalRpc(RpcErrorCode.FATAL_UNKNOWN, JavaException.RPC_SERVER, `IPC server internal error (${typeof name === 'string' ? name : 'unknown'}); the server log names this connection`, callId);
+}
+
+/** Once authenticated, frames above this size are assembled in place as they arrive (FrameDecoder). */
+const ASSEMBLE_IN_PLACE_ABOVE = 1024 * 1024;
+
+/** How long the frame loop runs before it yields to the event loop (ms). */
+const SLICE_MS = 10;
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export class ServerConnection {
   readonly remoteAddress: string;
   readonly remotePort: number;
@@ -72,10 +98,18 @@ export class ServerConnection {
   #auth: ServerAuthResult | undefined;
   #context: IpcConnectionContext | undefined;
   #user: { user: string; shortUser: string; realUser?: string | undefined } | undefined;
-  #chain: Promise<void> = Promise.resolve();
   #inFlight = 0;
   #awaitingDrain = false;
   #handshakeTimer: NodeJS.Timeout | undefined;
+  /** The frame loop is running (one frame at a time; see #pump). */
+  #pumping = false;
+  /** Length of the frame being processed (counted against the pre-authentication budget). */
+  #current = 0;
+  /** Bytes this connection holds against the pre-authentication budget. */
+  #reserved = 0;
+  /** Call id of the frame being processed, for the FATAL reply of an unexpected failure. */
+  #callId: number = CallId.AUTHORIZATION_FAILED;
+  #lastContact = Date.now();
 
   constructor(socket: Socket, env: ServerConnectionEnv) {
     this.#socket = socket;
@@ -84,22 +118,28 @@ export class ServerConnection {
     this.remotePort = socket.remotePort ?? 0;
     this.#decoder = new FrameDecoder({ maxDataLength: env.maxDataLength });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
-    socket.on('error', (err) => this.#fail(err, 'socket error'));
-    socket.on('close', () => this.#closed());
-    socket.on('end', () => {
-      try {
-        this.#decoder.end();
-      } catch (err) {
-        this.#log('client closed mid-frame', err);
-      }
-      socket.end();
-    });
-    this.#handshakeTimer = setTimeout(() => {
-      if (this.#state !== ServerConnState.READY) {
-        this.#fail(new ProtocolError('PROTOCOL_TRUNCATED', `Client did not finish connection setup within ${env.handshakeTimeoutMs} ms`, { state: this.#state, remoteAddress: this.remoteAddress }), 'handshake timeout');
-      }
-    }, env.handshakeTimeoutMs);
+    socket.on('data', (chunk: Buffer) => this.#guard('bad input', () => this.#onData(chunk)));
+    socket.on('error', (err) => this.#guard('socket error', () => this.#fail(err, 'socket error')));
+    socket.on('close', () => this.#guard('close', () => this.#closed()));
+    socket.on('end', () =>
+      this.#guard('end', () => {
+        try {
+          this.#decoder.end();
+        } catch (err) {
+          this.#log('client closed mid-frame', err);
+        }
+        socket.end();
+      }),
+    );
+    this.#handshakeTimer = setTimeout(
+      () =>
+        this.#guard('handshake timeout', () => {
+          if (this.#state !== ServerConnState.READY) {
+            this.#fail(new ProtocolError('PROTOCOL_TRUNCATED', `Client did not finish connection setup within ${env.handshakeTimeoutMs} ms`, { state: this.#state, remoteAddress: this.remoteAddress }), 'handshake timeout');
+          }
+        }),
+      env.handshakeTimeoutMs,
+    );
     this.#handshakeTimer.unref();
   }
 
@@ -107,22 +147,138 @@ export class ServerConnection {
     return this.#state;
   }
 
+  /** When the connection last read bytes (ms since epoch): Hadoop's Connection.lastContact. */
+  get lastContact(): number {
+    return this.#lastContact;
+  }
+
+  /** No call in flight (Hadoop's Connection.isIdle). */
+  get idle(): boolean {
+    return this.#inFlight === 0;
+  }
+
+  /** True while the preamble or SASL is still to come. */
+  get authenticating(): boolean {
+    return this.#state === ServerConnState.PREAMBLE || this.#state === ServerConnState.SASL;
+  }
+
+  /** The connection user's short name once the context is read. */
+  get shortUser(): string | undefined {
+    return this.#state === ServerConnState.READY ? this.#user?.shortUser : undefined;
+  }
+
   /** Closes the connection now. */
   close(): void {
     this.#socket.destroy();
   }
 
+  /**
+   * Runs one entry point (socket event, timer, callback): a failure becomes #fail, and a failure of
+   * #fail itself is logged and the socket destroyed, so nothing escapes to the process.
+   */
+  #guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      try {
+        this.#fail(err, what);
+      } catch (again) {
+        this.#env.log.error({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, reason: (again as Error)?.message }, 'IPC connection: failure while failing; socket destroyed');
+        this.#socket.destroy();
+      }
+    }
+  }
+
   #onData(chunk: Buffer): void {
     if (this.#state === ServerConnState.CLOSED) return;
-    try {
-      let data: Uint8Array = chunk;
-      if (this.#state === ServerConnState.PREAMBLE) {
-        data = this.#readPreamble(data);
-        if (this.#state === ServerConnState.PREAMBLE || this.#state === ServerConnState.CLOSED) return;
+    this.#lastContact = Date.now();
+    let data: Uint8Array = chunk;
+    if (this.#state === ServerConnState.PREAMBLE) {
+      data = this.#readPreamble(data);
+      if (this.#state === ServerConnState.PREAMBLE || this.#state === ServerConnState.CLOSED) return;
+    }
+    this.#decoder.feed(data);
+    this.#checkPreAuth();
+    this.#pump();
+  }
+
+  /**
+   * Before SASL completes: the head frame may not have more than preAuthMaxDataLength bytes arrive
+   * (a longer declaration alone costs nothing and is not refused before its bytes come), and what
+   * the connection holds must fit the server-wide pre-authentication budget.
+   */
+  #checkPreAuth(): void {
+    if (!this.authenticating) return this.#releasePreAuth();
+    const max = this.#env.preAuthMaxDataLength;
+    const head = this.#decoder.headLength;
+    if (head !== undefined && head > max && this.#decoder.buffered - 4 > max) {
+      throw new ProtocolError('PROTOCOL_TOO_LARGE', `IPC frame of ${head} bytes before authentication is above hsec.ipc.server.preauth.max.data.length (${max}); SASL messages are a few KiB`, {
+        length: head,
+        maxDataLength: max,
+        configKey: 'hsec.ipc.server.preauth.max.data.length',
+        remoteAddress: this.remoteAddress,
+      });
+    }
+    const want = this.#decoder.buffered + this.#current;
+    if (!this.#env.reservePreAuth(want - this.#reserved)) {
+      throw new HsecError('RPC_OVERLOADED', `Connections still authenticating hold the whole pre-authentication budget (hsec.ipc.server.preauth.max.buffered); dropping the one from ${this.remoteAddress} that asked for ${want} bytes`, {
+        remoteAddress: this.remoteAddress,
+        bytes: want,
+        configKey: 'hsec.ipc.server.preauth.max.buffered',
+      });
+    }
+    this.#reserved = want;
+  }
+
+  #releasePreAuth(): void {
+    if (this.#reserved === 0) return;
+    this.#env.reservePreAuth(-this.#reserved);
+    this.#reserved = 0;
+  }
+
+  /**
+   * The frame loop: takes one frame at a time from the decoder and processes it (calls are only
+   * dispatched here; handlers run concurrently). Before authentication the socket is paused while a
+   * frame is processed, so a connection never has more than one frame and one read chunk buffered.
+   * After SLICE_MS of work the loop yields to the event loop before the next frame.
+   */
+  #pump(): void {
+    if (this.#pumping || this.#state === ServerConnState.CLOSED) return;
+    this.#pumping = true;
+    this.#updateFlow();
+    this.#runFrames()
+      .catch((err) => this.#fail(err, 'request failed'))
+      .finally(() => {
+        this.#pumping = false;
+        this.#current = 0;
+        this.#guard('flow', () => {
+          this.#updateFlow();
+          if (this.#state !== ServerConnState.CLOSED) this.#checkPreAuth();
+        });
+      })
+      .catch(() => undefined);
+  }
+
+  /** A method, not a field read, so TypeScript does not narrow the state across awaits. */
+  #isClosed(): boolean {
+    return this.#state === ServerConnState.CLOSED;
+  }
+
+  async #runFrames(): Promise<void> {
+    let sliceStart = Date.now();
+    for (let frame = this.#decoder.next(); frame !== undefined; frame = this.#decoder.next()) {
+      if (this.#isClosed()) return;
+      this.#current = frame.length;
+      const frames = this.#unwrapper ? this.#unwrapper.push(frame) : [frame];
+      for (const f of frames) {
+        if (this.#isClosed()) return;
+        await this.#processFrame(f);
+        if (Date.now() - sliceStart >= SLICE_MS) {
+          await yieldToEventLoop();
+          sliceStart = Date.now();
+        }
       }
-      for (const frame of this.#decoder.push(data)) this.#enqueue(frame);
-    } catch (err) {
-      this.#fail(err, 'bad input');
+      this.#current = 0;
     }
   }
 
@@ -156,32 +312,24 @@ export class ServerConnection {
       }
       this.#auth = { authMethod: 'SIMPLE' };
       this.#state = ServerConnState.CONTEXT;
+      this.#decoder.assembleAbove(ASSEMBLE_IN_PLACE_ABOVE);
     } else {
       this.#state = ServerConnState.SASL;
     }
     return data.subarray(need);
   }
 
-  /** Frames are handled one after another; call handlers themselves run concurrently. */
-  #enqueue(outer: Uint8Array): void {
-    this.#chain = this.#chain
-      .then(async () => {
-        if (this.#state === ServerConnState.CLOSED) return;
-        const frames = this.#unwrapper ? this.#unwrapper.push(outer) : [outer];
-        for (const frame of frames) await this.#processFrame(frame);
-      })
-      .catch((err) => this.#fail(err, 'request failed'));
-  }
-
   async #processFrame(payload: Uint8Array): Promise<void> {
     let header: RpcRequestHeader;
     let rest: Uint8Array;
+    this.#callId = CallId.AUTHORIZATION_FAILED;
     try {
       ({ header, rest } = parseRequest(payload));
     } catch (err) {
       // Server.getMessage: a header protobuf-java cannot parse; callId still -1.
       throw new FatalRpc(RpcErrorCode.FATAL_DESERIALIZING_REQUEST, JavaException.RPC_SERVER, `Error decoding RpcRequestHeaderProto: ${(err as Error).message}`);
     }
+    this.#callId = header.callId;
     this.#checkHeader(header);
     if (header.callId === CallId.SASL) return this.#processSasl(header, rest);
     if (header.callId === CallId.CONNECTION_CONTEXT) return this.#processContext(header, rest);
@@ -238,10 +386,12 @@ export class ServerConnection {
     if (out.done) {
       this.#auth = out.result ?? { authMethod: 'SIMPLE' };
       this.#state = ServerConnState.CONTEXT;
+      this.#releasePreAuth();
+      this.#decoder.assembleAbove(ASSEMBLE_IN_PLACE_ABOVE);
       if (this.#auth.securityLayer) {
         // Everything after SUCCESS is wrapped, starting with the connection context.
         this.#layer = this.#auth.securityLayer;
-        this.#unwrapper = new Unwrapper(this.#layer, 'server', { maxDataLength: this.#env.maxDataLength });
+        this.#unwrapper = new Unwrapper(this.#layer, 'server', { maxDataLength: this.#env.maxDataLength, assembleAbove: ASSEMBLE_IN_PLACE_ABOVE });
       }
     }
   }
@@ -331,7 +481,7 @@ export class ServerConnection {
     }
     const { callId, clientId } = header;
     const retryCount = header.retryCount ?? -1;
-    const reply = (frame: Uint8Array): void => {
+    const reply = (frame: Uint8Array | Uint8Array[]): void => {
       this.#inFlight--;
       this.#updateFlow();
       this.#write(frame);
@@ -373,41 +523,50 @@ export class ServerConnection {
           if (!(response instanceof Uint8Array)) {
             return replyError(RpcErrorCode.ERROR_SERIALIZING_RESPONSE, JavaException.RPC_SERVER, `${protocol}.${requestHeader.methodName} returned no response message`);
           }
-          reply(successResponseFrame(callId, clientId, retryCount, response));
+          reply(successResponseParts(callId, clientId, retryCount, response));
         },
         (err) => {
           const { exceptionClassName, errorMsg } = errorToRemote(err);
           replyError(RpcErrorCode.ERROR_APPLICATION, exceptionClassName, errorMsg);
         },
       )
-      .catch((err) => this.#fail(err, 'reply failed'));
+      .catch((err) => this.#fail(err, 'reply failed', callId));
   }
 
-  #write(frame: Uint8Array): void {
+  /** Writes one framed response, given whole or as frameParts (written part by part, uncopied, when not wrapped). */
+  #write(frame: Uint8Array | Uint8Array[]): void {
     if (this.#state === ServerConnState.CLOSED) return;
-    const bytes = this.#layer && this.#state !== ServerConnState.SASL ? wrapServerResponse(this.#layer, frame) : frame;
+    const wrapped = this.#layer && this.#state !== ServerConnState.SASL;
+    const parts = Array.isArray(frame) ? frame : [frame];
+    const out = wrapped ? [wrapServerResponse(this.#layer!, parts.length === 1 ? parts[0]! : concatBytes(parts))] : parts;
     // Responses completed in one tick leave in one segment (TCP_NODELAY is on).
     if (this.#socket.writableCorked === 0) {
       this.#socket.cork();
-      process.nextTick(() => this.#socket.uncork());
+      process.nextTick(() => this.#guard('write', () => this.#socket.uncork()));
     }
-    if (!this.#socket.write(bytes)) this.#updateFlow();
+    let ok = true;
+    for (const bytes of out) ok = this.#socket.write(bytes) && ok;
+    if (!ok) this.#updateFlow();
   }
 
   /**
-   * Back-pressure: stop reading requests while too many calls run or while the client is not
-   * reading its responses (the socket's write buffer is full); resume when both clear.
+   * Back-pressure: stop reading while too many calls run, while the client is not reading its
+   * responses (the socket's write buffer is full), or, before authentication, while a frame is
+   * being processed; resume when all clear.
    */
   #updateFlow(): void {
+    if (this.#state === ServerConnState.CLOSED) return;
     const needDrain = this.#socket.writableNeedDrain;
     if (needDrain && !this.#awaitingDrain) {
       this.#awaitingDrain = true;
-      this.#socket.once('drain', () => {
-        this.#awaitingDrain = false;
-        this.#updateFlow();
-      });
+      this.#socket.once('drain', () =>
+        this.#guard('drain', () => {
+          this.#awaitingDrain = false;
+          this.#updateFlow();
+        }),
+      );
     }
-    const blocked = this.#inFlight >= this.#env.maxInFlight || needDrain;
+    const blocked = this.#inFlight >= this.#env.maxInFlight || needDrain || (this.#pumping && this.authenticating);
     if (blocked && !this.#socket.isPaused()) {
       this.#socket.pause();
     } else if (!blocked && this.#socket.isPaused()) {
@@ -420,19 +579,32 @@ export class ServerConnection {
     this.#write(frame);
   }
 
-  #fail(err: unknown, what: string): void {
+  #fail(err: unknown, what: string, callId: number = this.#callId): void {
     if (this.#state === ServerConnState.CLOSED) return;
-    if (err instanceof FatalRpc) {
+    // A typed error is bad input or a refused client; anything else escaped a decoder or a hook
+    // untyped (a bug): the client still gets a FATAL reply, as Hadoop's Responder sends for an
+    // internal error (RpcCall.doResponse), and the log names the connection.
+    const internal = !(err instanceof FatalRpc) && !(err instanceof HsecError) && what !== 'socket error';
+    const fatal = err instanceof FatalRpc ? err : internal ? internalFatal(err, callId) : undefined;
+    if (fatal) {
       try {
-        this.#sendFatal(err);
+        this.#sendFatal(fatal);
       } catch {
         // the FATAL reply is best effort
       }
     }
-    this.#log(what, err);
+    if (internal) {
+      const e = err as { name?: string; message?: string; stack?: string };
+      this.#env.log.error({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, state: this.#state, error: e?.name, reason: e?.message ?? String(err), stack: e?.stack }, `IPC connection ${this.remoteAddress}:${this.remotePort}: internal error (${what}); connection closed after a FATAL reply`);
+    } else {
+      this.#log(what, err);
+    }
     const e = err as { code?: string; message?: string };
-    publishConnectionFailed({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, state: this.#state, code: e?.code ?? (err instanceof FatalRpc ? RPC_ERROR_CODE_NAMES[err.errorCode] : undefined), message: e?.message ?? String(err) });
+    publishConnectionFailed({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, state: this.#state, code: e?.code ?? (fatal ? RPC_ERROR_CODE_NAMES[fatal.errorCode] : undefined), message: e?.message ?? String(err) });
     this.#state = ServerConnState.CLOSED;
+    this.#releasePreAuth();
+    // Read nothing more (a hostile client may still be sending); flush the reply, then close.
+    this.#socket.pause();
     this.#socket.end();
     setTimeout(() => this.#socket.destroy(), 1000).unref();
   }
@@ -447,6 +619,7 @@ export class ServerConnection {
 
   #closed(): void {
     this.#state = ServerConnState.CLOSED;
+    this.#releasePreAuth();
     clearTimeout(this.#handshakeTimer);
     this.#env.onClose(this);
   }

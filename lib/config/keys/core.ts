@@ -131,11 +131,60 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'ipc.client.connection.maxidletime',
-    usedBy: ['fetchdt, dtutil'],
+    usedBy: ['hsec namenode', 'fetchdt, dtutil'],
     type: 'duration',
     unit: 'ms',
     default: '10000',
-    description: 'Idle time after which the RPC client closes a connection.',
+    description:
+      'Idle time after which the RPC client closes a connection. Servers use twice this value: the idle scan closes ' +
+      'connections that have read nothing and have no call in flight for 2 x maxidletime (Server.ConnectionManager).',
+  }),
+  key({
+    name: 'ipc.client.connection.idle-scan-interval.ms',
+    usedBy: ['hsec namenode'],
+    type: 'int',
+    default: '10000',
+    description: 'How often (ms) an RPC server scans for idle connections to close (only while ipc.client.idlethreshold connections are open).',
+  }),
+  key({
+    name: 'ipc.client.idlethreshold',
+    usedBy: ['hsec namenode'],
+    type: 'int',
+    default: '4000',
+    description: 'Number of open connections from which an RPC server starts closing idle ones.',
+  }),
+  key({
+    name: 'ipc.client.kill.max',
+    usedBy: ['hsec namenode'],
+    type: 'int',
+    default: '10',
+    description: 'Most idle connections an RPC server closes in one idle scan.',
+  }),
+  key({
+    name: 'ipc.server.max.connections',
+    usedBy: ['hsec namenode'],
+    type: 'int',
+    default: '0',
+    description: 'Most connections an RPC server keeps open; a connection over the limit is closed at accept without a reply. 0 = unlimited.',
+  }),
+  key({
+    name: 'hsec.ipc.server.preauth.max.data.length',
+    usedBy: ['hsec namenode'],
+    type: 'int',
+    default: '262144',
+    description:
+      'Largest frame (bytes) an RPC server accepts before SASL authentication completes; the connection is closed once more ' +
+      'than this has arrived. SASL messages are small: a GSSAPI INITIATE is under 1 KiB with an MIT ticket (772 bytes in a stock Hadoop 3.4.1 trace) and at most ' +
+      '65,535 bytes (Windows MaxTokenSize) with an Active Directory PAC; 256 KiB is four times that.',
+  }),
+  key({
+    name: 'hsec.ipc.server.preauth.max.buffered',
+    usedBy: ['hsec namenode'],
+    type: 'int',
+    default: '67108864',
+    description:
+      'Bytes that all RPC connections still negotiating SASL may hold together; a connection that would go over is closed. ' +
+      '64 MiB is 256 maximal pre-authentication frames at once, or tens of thousands of ordinary Kerberos handshakes.',
   }),
   key({
     name: 'ipc.client.fallback-to-simple-auth-allowed',

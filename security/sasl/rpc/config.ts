@@ -3,6 +3,10 @@
  * hadoop.security.auth_to_local (short names),
  * hadoop.rpc.protection + hadoop.security.saslproperties.resolver.class (through the resolver
  * registry), hadoop.security.token.service.use_ip, ipc.maximum.data.length, ipc.server.listen.queue.size,
+ * the server's connection management (ipc.server.max.connections, ipc.client.idlethreshold,
+ * ipc.client.kill.max, ipc.client.connection.idle-scan-interval.ms, and twice
+ * ipc.client.connection.maxidletime, as Server.ConnectionManager), the pre-authentication limits
+ * hsec.ipc.server.preauth.max.data.length and hsec.ipc.server.preauth.max.buffered,
  * ipc.maximum.response.length (0 = unlimited), ipc.ping.interval / ipc.client.ping,
  * ipc.client.connect.timeout, ipc.client.connection.maxidletime and
  * ipc.client.fallback-to-simple-auth-allowed. Daemons and the CLI call these
@@ -27,7 +31,17 @@ export function rpcServerOptionsFromConfig(conf: Configuration, options: { defau
     ...(rules ? { shortName: (user: string) => (/[/@]/.test(user) ? rules.shortName(user) : user) } : {}),
     resolver: createSaslPropertiesResolver(conf),
     maxDataLength: conf.getInt('ipc.maximum.data.length'),
+    preAuthMaxDataLength: conf.getInt('hsec.ipc.server.preauth.max.data.length'),
     listenBacklog: conf.getInt('ipc.server.listen.queue.size'),
+    limits: {
+      maxConnections: conf.getInt('ipc.server.max.connections'),
+      idleThreshold: conf.getInt('ipc.client.idlethreshold'),
+      killMax: conf.getInt('ipc.client.kill.max'),
+      // Server.ConnectionManager: maxIdleTime = 2 * ipc.client.connection.maxidletime
+      maxIdleMs: 2 * conf.getTimeDuration('ipc.client.connection.maxidletime', 'ms'),
+      idleScanIntervalMs: conf.getInt('ipc.client.connection.idle-scan-interval.ms'),
+      preAuthBudget: conf.getInt('hsec.ipc.server.preauth.max.buffered'),
+    },
   };
 }
 

@@ -3,11 +3,13 @@
  * IPC engine (lib/rpc/server.ts) to SASL: per connection a SaslRpcServer with the QOP list from the
  * SaslPropertiesResolver for that client and ingress port, TOKEN through DIGEST-MD5 with Hadoop's
  * token conventions (hadoop-wire.md 6.6), KERBEROS through an injected GSSAPI server, SIMPLE only
- * when configured (logged as insecure).
+ * when configured (logged as insecure). `start` fails with a BindError (ADDRESS_IN_USE, BIND_FAILED)
+ * naming the address and `addressKey`.
  */
 import { getLogger, type Logger } from '../../../lib/log/logger.ts';
 import type { AuthMethodName } from '../../../lib/rpc/auth-hooks.ts';
 import type { ProtocolHandlers } from '../../../lib/rpc/call-context.ts';
+import type { ConnectionStats } from '../../../lib/rpc/connection-manager.ts';
 import { IpcServer, type IpcServerOptions } from '../../../lib/rpc/server.ts';
 import { DefaultSaslPropertiesResolver, type SaslPropertiesResolver } from '../../resolver/sasl-properties-resolver.ts';
 import { createSaslServer, HADOOP_DIGEST_PROTOCOL, HADOOP_DIGEST_SERVER_NAME } from '../index.ts';
@@ -31,6 +33,12 @@ export interface RpcServerOptions {
   authorizeConnection?: IpcServerOptions['authorizeConnection'];
   /** ipc.maximum.data.length (bytes): larger request frames are refused and the connection closed. */
   maxDataLength?: number;
+  /** hsec.ipc.server.preauth.max.data.length (bytes): the largest frame before SASL completes. */
+  preAuthMaxDataLength?: number;
+  /** Connection limits and idle scan (ipc.server.max.connections, ipc.client.idlethreshold, ...). */
+  limits?: IpcServerOptions['limits'];
+  /** The key that set the listen address (e.g. dfs.namenode.rpc-address), named in bind errors. */
+  addressKey?: string;
   /** ipc.server.listen.queue.size. */
   listenBacklog?: number;
   handshakeTimeoutMs?: number;
@@ -73,6 +81,9 @@ export class RpcServer {
       authorizeProxy: options.authorizeProxy,
       authorizeConnection: options.authorizeConnection,
       maxDataLength: options.maxDataLength,
+      preAuthMaxDataLength: options.preAuthMaxDataLength,
+      limits: options.limits,
+      addressKey: options.addressKey,
       listenBacklog: options.listenBacklog,
       handshakeTimeoutMs: options.handshakeTimeoutMs,
       maxInFlight: options.maxInFlight,
@@ -99,6 +110,11 @@ export class RpcServer {
 
   get connectionCount(): number {
     return this.#engine.connectionCount;
+  }
+
+  /** Connection totals (open, authenticating, dropped, idleClosed, preAuthBytes, perUser). */
+  stats(): ConnectionStats {
+    return this.#engine.stats();
   }
 
   stop(): Promise<void> {

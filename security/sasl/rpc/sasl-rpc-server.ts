@@ -145,8 +145,9 @@ export class SaslRpcServer implements ServerAuthenticator {
   }
 
   async #initiate(msg: RpcSaslMessage): Promise<{ reply?: RpcSaslMessage; done: boolean; result?: ServerAuthResult }> {
-    const auth = msg.auths?.[0];
-    if (!auth) throw new SaslError('SASL_BAD_RESPONSE', 'SASL INITIATE names no auth method', {});
+    // Server.processSaslMessage: an INITIATE names exactly one auth.
+    const auth = msg.auths?.length === 1 ? msg.auths[0] : undefined;
+    if (!auth) throw new SaslError('SASL_BAD_RESPONSE', `Client mechanism is malformed: SASL INITIATE names ${msg.auths?.length ?? 0} auth methods, not one`, { count: msg.auths?.length ?? 0 });
     const method = knownAuthMethod(auth.method, auth.mechanism);
     if (!method || !this.advertised.includes(method)) {
       throw new AccessControlError('ACCESS_DENIED', `${auth.method} authentication is not enabled.  Available:[${this.advertised.join(', ')}]`, {
