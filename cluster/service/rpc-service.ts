@@ -2,12 +2,11 @@
  * The secure RPC server of any daemon, built one way: the daemon's ServiceIdentity (acceptor,
  * auth_to_local), the IPC settings and the server-side SaslPropertiesResolver of its configuration
  * (rpcServerOptionsFromConfig), an optional token authority (the daemon's secret manager), and the
- * protocols it serves with their handlers. Binding failures name the address and the key it came
- * from. Hadoop: the RPC.Builder + ipc.Server set-up each daemon's *RpcServer class repeats.
+ * protocols it serves with their handlers. Binding failures (BindError) name the address and the
+ * key it came from. Hadoop: the RPC.Builder + ipc.Server set-up each daemon's *RpcServer class repeats.
  */
 import type { Configuration } from '../../lib/config/index.ts';
-import { BindError, HsecError } from '../../lib/errors/index.ts';
-import { formatHostPort, type HostPort } from '../../lib/net/host-port.ts';
+import type { HostPort } from '../../lib/net/host-port.ts';
 import type { ProtocolHandlers } from '../../lib/rpc/call-context.ts';
 import { rpcServerOptionsFromConfig } from '../../security/sasl/rpc/config.ts';
 import type { ProtocolSecurityInfo } from '../../security/sasl/rpc/protocol-security.ts';
@@ -45,15 +44,10 @@ export class RpcService {
       ...(kerberos ? { kerberos } : {}),
       ...(spec.tokenAuthority ? { tokenAuthority: spec.tokenAuthority } : {}),
       shortName: (user) => identity.shortName(user),
+      addressKey: spec.bind.configKey,
     });
     for (const { info, handlers } of spec.protocols) server.registerProtocol(info.protocol, handlers);
-    let address: HostPort;
-    try {
-      address = await server.start(spec.bind.host, spec.bind.port);
-    } catch (e) {
-      throw bindError(e, spec.bind);
-    }
-    return new RpcService(server, address);
+    return new RpcService(server, await server.start(spec.bind.host, spec.bind.port));
   }
 
   get connectionCount(): number {
@@ -63,21 +57,4 @@ export class RpcService {
   stop(): Promise<void> {
     return this.server.stop();
   }
-}
-
-/** A listen failure as a BindError naming the address, the key and what to do. */
-function bindError(e: unknown, bind: HostPort & { configKey: string }): Error {
-  if (e instanceof HsecError && !(e instanceof BindError)) return e;
-  const os = (e as NodeJS.ErrnoException).code;
-  const where = formatHostPort(bind);
-  const hint =
-    os === 'EADDRINUSE' ? `another process is listening there: stop it or set ${bind.configKey} to a free port`
-    : os === 'EADDRNOTAVAIL' ? `${bind.host} is not an address of this machine: set ${bind.configKey} to a local address or 0.0.0.0`
-    : os === 'EACCES' ? `ports below 1024 need root: set ${bind.configKey} to a port of 1024 or more`
-    : `check ${bind.configKey}`;
-  return new BindError(os === 'EADDRINUSE' ? 'ADDRESS_IN_USE' : 'BIND_FAILED', `Cannot listen on ${where} (${bind.configKey}): ${os ?? (e as Error).message}; ${hint}`, {
-    address: where,
-    configKey: bind.configKey,
-    ...(os ? { osError: os } : {}),
-  }, { cause: e });
 }

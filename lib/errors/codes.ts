@@ -66,12 +66,10 @@ export const ERROR_CODES = [
   'TIMEOUT',
   // lifecycle: a service used before start() or after stop() (a programming error)
   'SERVICE_NOT_RUNNING',
-  // local files and sockets: the path or address and the OS error are in details
+  // local files: the path and the OS error are in details
   'FILE_NOT_FOUND',
   'FILE_ACCESS',
   'FILE_IO',
-  'ADDRESS_IN_USE',
-  'BIND_FAILED',
   // a selection (alias, service, kind) matched nothing
   'NOTHING_SELECTED',
 ] as const;

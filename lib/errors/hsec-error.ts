@@ -47,5 +47,3 @@ export class MissingDependencyError extends HsecError {}
 export class RemoteError extends HsecError {}
 /** A local file or directory could not be read or written (missing, permission, full disk, not a directory). */
 export class FileError extends HsecError {}
-/** A server could not listen on its address (in use, not local, no permission). */
-export class BindError extends HsecError {}

@@ -71,7 +71,8 @@ describe('cli: the first five minutes (bin/hsec as a child process, MIT KDC, hse
   it('hsec namenode on a port in use: ADDRESS_IN_USE naming host:port and dfs.namenode.rpc-address, no stack', async () => {
     const r = await hsec(['namenode', '--pid-file', join(dir, 'second.pid')]);
     expect(r.code).to.equal(1);
-    expect(r.stderr).to.contain(`Cannot listen on 127.0.0.1:${port} (dfs.namenode.rpc-address): EADDRINUSE`);
+    expect(r.stderr).to.contain(`Problem binding the IPC server to 127.0.0.1:${port}: the address is already in use`);
+    expect(r.stderr).to.contain('set dfs.namenode.rpc-address to another address or port');
     expect(r.stderr).to.contain('[ADDRESS_IN_USE]');
     expect(r.stderr).to.not.match(/\n\s+at /);
   });
