@@ -336,10 +336,12 @@ export class ZkConnection {
   }
 
   #onReply(header: ReplyHeader, body: DataInput): void {
-    const pending = this.#pending.shift();
+    const pending = this.#pending[0];
     if (!pending || pending.xid !== header.xid) {
+      // The pending request stays queued: #fail rejects it with the connection loss.
       throw new ProtocolError('PROTOCOL_MALFORMED', `reply xid ${header.xid} does not match the oldest request (${pending ? `xid ${pending.xid}` : 'none pending'})`, { xid: header.xid });
     }
+    this.#pending.shift();
     if (header.err === KeeperCode.SESSIONCLOSEDREQUIRESASLAUTH && this.#state === ConnState.Ready) {
       pending.reject(new ZooKeeperError('ZK_AUTH_FAILED', `ZooKeeper ${this.#where} closed the session: it requires SASL (Kerberos) authentication, and this client did not authenticate; configure a Kerberos login (hadoop.zk.kerberos.principal / hadoop.zk.kerberos.keytab)`, { server: this.#where }));
       this.#fail(new ZooKeeperError('ZK_AUTH_FAILED', `ZooKeeper ${this.#where} requires SASL authentication`, { server: this.#where }), true);
