@@ -2,7 +2,7 @@
  * ZooKeeper wire codecs (lib/zk: jute primitives, records, multi, frames): exact layouts from
  * zookeeper.jute / ClientCnxn, round trips, and bad input (truncation, oversized and negative
  * lengths, unknown multi result types) as typed errors. The same layouts are checked against the
- * bytes ZooKeeper's own Java client and server exchange in test/integration/zk/wire-interop.test.ts.
+ * real ZooKeeper server by every test in test/integration/zk/.
  */
 import { expect } from 'chai';
 import { DataInput, DataOutput } from '../../../lib/codec/index.ts';
