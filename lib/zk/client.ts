@@ -190,7 +190,11 @@ export class ZkClient {
     this.#sasl = options.sasl;
     this.#defaultAcl = options.defaultAcl ?? OPEN_ACL_UNSAFE;
     this.#maxFrameLength = options.maxFrameLength;
-    void this.#run();
+    this.#run().catch((e: unknown) => {
+      const err = new ZooKeeperError('ZK_ERROR', `ZooKeeper session loop for ${this.#cs.text} stopped: ${(e as Error)?.message ?? e}`, { connectString: this.#cs.text }, { cause: e });
+      log.error({ connectString: this.#cs.text, err: err.message }, 'ZooKeeper session loop failed');
+      this.#finish('closed', err);
+    });
   }
 
   /** Creates a client and waits until its session is established (or rejects, closing it). */

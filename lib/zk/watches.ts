@@ -65,9 +65,21 @@ export class LongLivedWatch<T> implements ZkWatch<T> {
 
   /** The first arming: its errors reject (the caller's watchData call fails). */
   async start(): Promise<void> {
-    const first = await this.#read();
-    this.#key = first.key;
-    this.#current = first.value;
+    // A trigger while this first read runs (a notification, a reconnect) reads once more after it.
+    let done!: () => void;
+    this.#arming = new Promise<void>((r) => (done = r));
+    try {
+      const first = await this.#read();
+      this.#key = first.key;
+      this.#current = first.value;
+    } finally {
+      this.#arming = undefined;
+      done();
+    }
+    if (this.#again) {
+      this.#again = false;
+      this.trigger();
+    }
   }
 
   /** Re-arms after a notification or a reconnect; delivers a change if the read shows one. */

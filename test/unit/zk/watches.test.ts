@@ -32,9 +32,9 @@ describe('LongLivedWatch', () => {
     await w.start();
     expect(w.current).to.equal('v1');
     w.trigger();
-    await tick(), await tick();
+    for (let i = 0; i < 2; i++) await tick();
     w.trigger();
-    await tick(), await tick();
+    for (let i = 0; i < 2; i++) await tick();
     expect(seen).to.deep.equal(['v2']);
     expect(s.calls()).to.equal(3);
   });
@@ -80,5 +80,19 @@ describe('LongLivedWatch', () => {
     for (let i = 0; i < 3; i++) await tick();
     expect(closed).to.equal(1);
     expect(s.calls()).to.equal(2);
+  });
+});
+
+describe('LongLivedWatch start', () => {
+  it('reads once more when triggered during its first read, delivering what changed meanwhile', async () => {
+    const s = scripted([{ value: 'old', key: '1' }, { value: 'new', key: '2' }]);
+    const seen: Array<string | undefined> = [];
+    const w = new LongLivedWatch<string>('/p', s.read, (v) => seen.push(v), undefined, () => {});
+    const started = w.start();
+    w.trigger();
+    await started;
+    for (let i = 0; i < 4; i++) await tick();
+    expect(s.calls()).to.equal(2);
+    expect(seen).to.deep.equal(['new']);
   });
 });
