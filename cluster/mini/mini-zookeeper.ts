@@ -5,7 +5,8 @@
  * as /usr/share/zookeeper/bin/zkEnv.sh sets it up). It writes a zoo.cfg (dataDir in a temp dir,
  * clientPort a free loopback port, admin server off, four-letter words `ruok,srvr,stat`), runs
  * org.apache.zookeeper.server.ZooKeeperServerMain, waits for `ruok` -> `imok` and a
- * serving `srvr`, and stops by pid.
+ * serving `srvr`, and stops by pid. `stopServer()` / `startServer()` take the server down and
+ * bring it back on the same port and data dir (clients see a ZooKeeper restart).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -76,6 +77,8 @@ export class MiniZooKeeper {
   readonly dir: string;
   #port = 0;
   #process: ManagedProcess | undefined;
+  #java = '';
+  #launchOpts: MiniZooKeeperOptions = {};
   #ownsDir: boolean;
   #unregisterCleanup: () => void = () => {};
 
@@ -100,8 +103,9 @@ export class MiniZooKeeper {
     mkdirSync(join(dir, 'data'), { recursive: true });
     const zk = new MiniZooKeeper(dir, ownsDir);
     try {
-      const launchOpts = opts.kerberos ? await zk.#kerberize(opts, opts.kerberos) : opts;
-      await zk.#launch(java, launchOpts);
+      zk.#java = java;
+      zk.#launchOpts = opts.kerberos ? await zk.#kerberize(opts, opts.kerberos) : opts;
+      await zk.#launch(java, zk.#launchOpts);
     } catch (e) {
       await zk.stop();
       throw e;
@@ -131,6 +135,20 @@ export class MiniZooKeeper {
   /** Sends a four-letter word to this server (whitelisted: ruok, srvr, stat). */
   fourLetterWord(word: string): Promise<string> {
     return fourLetterWord(this.host, this.#port, word);
+  }
+
+  /** Stops the server JVM by pid but keeps its port, config and data dir for startServer(). */
+  async stopServer(): Promise<void> {
+    const proc = this.#process;
+    this.#process = undefined;
+    if (proc) await proc.stop();
+  }
+
+  /** Starts the server again on the same port and data dir (after stopServer()); waits for `imok`. */
+  async startServer(): Promise<void> {
+    if (this.#process) return;
+    if (!existsSync(this.dir)) throw new UnreachableError('ZK_UNREACHABLE', `MiniZooKeeper ${this.connectString} was stopped for good (its dir is gone)`, { dir: this.dir });
+    await this.#launch(this.#java, this.#launchOpts, this.#port);
   }
 
   /** Stops the JVM by pid and removes the temp dir if this fixture created it. Idempotent. */
@@ -193,10 +211,11 @@ export class MiniZooKeeper {
     ];
   }
 
-  async #launch(java: string, opts: MiniZooKeeperOptions): Promise<void> {
+  /** Launches the JVM; a fixed port (a restart) is not moved when the bind fails. */
+  async #launch(java: string, opts: MiniZooKeeperOptions, fixedPort?: number): Promise<void> {
     let lastError = '';
     for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      const port = await freePort();
+      const port = fixedPort ?? (await freePort());
       this.#port = port;
       const cfgPath = this.#writeConfig(port, opts.config ?? {});
       const proc = ManagedProcess.spawn('zookeeper', java, this.#javaArgs(cfgPath, opts), { env: process.env, cwd: this.dir, logPath: this.logPath });
@@ -213,7 +232,7 @@ export class MiniZooKeeper {
       lastError = `${failure}; ZooKeeper log:\n${proc.logTail()}`;
       await proc.stop();
       this.#process = undefined;
-      if (!/Address already in use|BindException/.test(proc.logTail(200))) break;
+      if (fixedPort !== undefined || !/Address already in use|BindException/.test(proc.logTail(200))) break;
       log.warn({ port, attempt }, 'ZooKeeper could not bind; retrying on another port');
     }
     throw new UnreachableError('ZK_UNREACHABLE', `ZooKeeper did not start on ${this.connectString}: ${lastError}`, {

@@ -59,8 +59,22 @@ export const ERROR_CODES = [
   // a server could not listen on its address: the port is taken, or binding is not allowed
   'ADDRESS_IN_USE',
   'BIND_FAILED',
-  // remote services and environment
+  // ZooKeeper (lib/zk; ZooKeeperError): client-side states first, then KeeperException.Code meanings
   'ZK_UNREACHABLE',
+  'ZK_CONNECTION_LOSS',
+  'ZK_TIMEOUT',
+  'ZK_SESSION_EXPIRED',
+  'ZK_AUTH_FAILED',
+  'ZK_CLOSED',
+  'ZK_NO_AUTH',
+  'ZK_NO_NODE',
+  'ZK_NODE_EXISTS',
+  'ZK_BAD_VERSION',
+  'ZK_NOT_EMPTY',
+  'ZK_INVALID_ACL',
+  'ZK_BAD_ARGUMENTS',
+  'ZK_ERROR',
+  // remote services and environment
   'UNREACHABLE',
   'MISSING_DEPENDENCY',
   'TIMEOUT',
@@ -75,3 +89,6 @@ export const ERROR_CODES = [
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The codes a ZooKeeperError carries. */
+export type ZooKeeperErrorCode = Extract<ErrorCode, `ZK_${string}`>;

@@ -4,7 +4,7 @@
  * and the wrapped error in `cause`. Messages say what failed and what to do; they never contain a
  * key, password or token byte. Families follow Hadoop's exception meanings (see ./codes.ts).
  */
-import type { ErrorCode } from './codes.ts';
+import type { ErrorCode, ZooKeeperErrorCode } from './codes.ts';
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;
 
@@ -47,3 +47,25 @@ export class MissingDependencyError extends HsecError {}
 export class RemoteError extends HsecError {}
 /** A local file or directory could not be read or written (missing, permission, full disk, not a directory). */
 export class FileError extends HsecError {}
+
+/** ZooKeeper codes worth retrying: the server may answer once the connection is back. */
+const ZK_RETRIABLE: ReadonlySet<ZooKeeperErrorCode> = new Set(['ZK_UNREACHABLE', 'ZK_CONNECTION_LOSS', 'ZK_TIMEOUT']);
+
+/**
+ * A ZooKeeper failure (ZooKeeper: KeeperException and the client's connection states): the
+ * server's answer (ZK_NO_NODE, ZK_NO_AUTH, ZK_BAD_VERSION, ...) or the client's state
+ * (ZK_UNREACHABLE, ZK_CONNECTION_LOSS, ZK_SESSION_EXPIRED, ZK_AUTH_FAILED, ZK_CLOSED). Details name
+ * the path, the operation and the connect string; `retriable` marks the connection-level codes.
+ */
+export class ZooKeeperError extends HsecError {
+  declare readonly code: ZooKeeperErrorCode;
+
+  constructor(code: ZooKeeperErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(code, message, details, options);
+  }
+
+  /** True for ZK_UNREACHABLE, ZK_CONNECTION_LOSS and ZK_TIMEOUT: the same call may succeed later. */
+  get retriable(): boolean {
+    return ZK_RETRIABLE.has(this.code);
+  }
+}

@@ -202,6 +202,71 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
 ];
 
+/**
+ * The ZooKeeper client keys every Hadoop ZooKeeper user shares (CommonConfigurationKeys ZK_*, read
+ * by ZKCuratorManager.start: `conf.getInt`, so plain numbers, no unit suffix).
+ */
+export const ZK_CLIENT_KEYS: readonly KeyDef[] = [
+  key({
+    name: 'hadoop.zk.address',
+    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig)'],
+    type: 'string',
+    description: 'ZooKeeper connect string: comma list of host:port, optionally followed by a /chroot path. Required by every ZooKeeper user.',
+  }),
+  key({
+    name: 'hadoop.zk.timeout-ms',
+    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig)'],
+    type: 'int',
+    default: '10000',
+    description: 'ZooKeeper session timeout in ms (the server clamps it to 2..20 ticks); also the default deadline of each ZooKeeper operation in hsec.',
+  }),
+  key({
+    name: 'hadoop.zk.num-retries',
+    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig)'],
+    type: 'int',
+    default: '1000',
+    description: 'Curator RetryNTimes count: how often a read interrupted by a lost ZooKeeper connection is retried (always within the operation deadline).',
+  }),
+  key({
+    name: 'hadoop.zk.retry-interval-ms',
+    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig)'],
+    type: 'int',
+    default: '1000',
+    description: 'Longest wait in ms between rounds of ZooKeeper reconnect attempts (hsec backs off from 50 ms up to this).',
+  }),
+  key({
+    name: 'hadoop.zk.acl',
+    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig)'],
+    type: 'string',
+    default: 'world:anyone:rwcda',
+    description: 'ACL for znodes hsec creates: comma list of scheme:id:perms, perms from r w c d a (e.g. digest:admin:HASH:rwcda,world:anyone:r). @/path/file reads it from a file.',
+  }),
+  key({
+    name: 'hadoop.zk.auth',
+    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig)'],
+    type: 'string',
+    description: 'Identities sent after connecting: comma list of scheme:auth (e.g. digest:admin:password). @/path/file reads it from a file, so the password stays out of core-site.xml.',
+  }),
+  key({
+    name: 'hadoop.zk.server.principal',
+    usedBy: ['ZooKeeper clients (zkKerberosSaslFromConfig)'],
+    type: 'string',
+    description: 'Service name of the ZooKeeper server principal for SASL (ZooKeeper zookeeper.sasl.client.username, as ZKCuratorManager sets it): the principal is <name>/<server host>; unset = zookeeper.',
+  }),
+  key({
+    name: 'hadoop.zk.kerberos.principal',
+    usedBy: ['ZooKeeper clients (zkKerberosSaslFromConfig)'],
+    type: 'string',
+    description: 'Kerberos principal the ZooKeeper client logs in as (with hadoop.zk.kerberos.keytab); _HOST is replaced by the local host name. Unset = no SASL.',
+  }),
+  key({
+    name: 'hadoop.zk.kerberos.keytab',
+    usedBy: ['ZooKeeper clients (zkKerberosSaslFromConfig)'],
+    type: 'string',
+    description: 'Keytab for hadoop.zk.kerberos.principal.',
+  }),
+];
+
 /** `ZKDelegationTokenSecretManager` keys (hadoop-common; hadoop-wire.md 2.6). */
 export const ZK_DT_SECRET_MANAGER_KEYS: readonly KeyDef[] = [
   key({

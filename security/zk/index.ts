@@ -1,0 +1,6 @@
+/**
+ * Kerberos (SASL GSSAPI) authentication for the ZooKeeper client in lib/zk: the ZkSaslFactory
+ * over a KerberosLogin, and the hadoop.zk.kerberos.* configuration. See docs/zookeeper.md.
+ */
+export { zkKerberosSasl, zkServerPrincipalHost, ZK_SASL_SERVICE_DEFAULT, type ZkKerberosLogin, type ZkKerberosSaslOptions } from './kerberos-sasl.ts';
+export { zkKerberosSaslFromConfig, type ZkKerberosConfig } from './config.ts';

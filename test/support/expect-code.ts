@@ -1,0 +1,28 @@
+/**
+ * Asserting typed errors: `expectCode(fn, code)` for a synchronous call, `await rejectsWithCode(p,
+ * code)` for a promise. Both return the error so a test can check its message and details too.
+ */
+import { expect } from 'chai';
+import { HsecError, type ErrorCode } from '../../lib/errors/index.ts';
+
+export function expectCode(fn: () => unknown, code: ErrorCode): HsecError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e, `expected an HsecError ${code}, got ${String(e)}`).to.be.instanceOf(HsecError);
+    expect((e as HsecError).code, (e as Error).message).to.equal(code);
+    return e as HsecError;
+  }
+  expect.fail(`expected ${code} to be thrown`);
+}
+
+export async function rejectsWithCode(p: Promise<unknown>, code: ErrorCode): Promise<HsecError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e, `expected an HsecError ${code}, got ${String(e)}`).to.be.instanceOf(HsecError);
+    expect((e as HsecError).code, (e as Error).message).to.equal(code);
+    return e as HsecError;
+  }
+  expect.fail(`expected a rejection with ${code}`);
+}
