@@ -10,7 +10,7 @@
 //
 //   node scripts/dev-build.mjs        bring .hsec-build/ up to date (setup.sh runs it)
 //   import { ensureDevBuild } from    the same, from bin/hsec; returns the entry point
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -50,18 +50,27 @@ function writeAtomic(path, data) {
   renameSync(tmp, path);
 }
 
-/** Brings `<root>/.hsec-build` up to date; returns how many files were redone. */
+/**
+ * Brings `<root>/.hsec-build` up to date; returns how many files were redone. A stamp file marks
+ * the last complete pass: sources older than it are skipped without looking at their outputs, so
+ * an up-to-date check is one stat per source file.
+ */
 export async function ensureDevBuild(root) {
   const out = join(root, BUILD_DIR);
+  const stampFile = join(out, '.stamp');
+  const stamp = mtime(stampFile);
+  const started = Date.now();
   let esbuild;
   let redone = 0;
   for (const dir of SOURCE_DIRS) {
     for (const src of files(join(root, dir))) {
       if (src.endsWith('.d.ts')) continue;
+      const srcTime = mtime(src);
+      if (srcTime < stamp) continue;
       const rel = relative(root, src);
       const isTs = src.endsWith('.ts');
       const dest = join(out, isTs ? rel.replace(/\.ts$/, '.js') : rel);
-      if (mtime(dest) >= mtime(src)) continue;
+      if (mtime(dest) >= srcTime) continue;
       if (!isTs) {
         mkdirSync(dirname(dest), { recursive: true });
         copyFileSync(src, `${dest}.${process.pid}.tmp`);
@@ -79,6 +88,11 @@ export async function ensureDevBuild(root) {
       }
       redone++;
     }
+  }
+  // The stamp is the start of this pass: a source saved during it is newer and is looked at next time.
+  if (redone > 0 || stamp < 0) {
+    writeAtomic(stampFile, '');
+    utimesSync(stampFile, started / 1000, started / 1000);
   }
   return redone;
 }

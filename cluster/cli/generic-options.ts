@@ -10,10 +10,10 @@
  * They may appear before or after the subcommand name. commander has no single-dash long options,
  * so `normalizeGenericArgs` spells `-conf` and `-fs` as `--conf-file` and `--fs` first (not for the
  * Kerberos commands, whose MIT flags bundle letters: `klist -fs` is `-f -s`). Subcommands turn them
- * into a Configuration with `loadCliConfiguration`.
+ * into a Configuration with `loadCliConfiguration` (./cli-configuration.ts, kept apart so commands
+ * that read no Hadoop configuration, such as klist, do not load it).
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { DEFAULT_CONF_DIR, loadConfiguration, type Configuration } from '../../lib/config/index.ts';
 
 /** Where a subcommand's configuration comes from. */
 export interface CliConfigSource {
@@ -75,20 +75,4 @@ export function cliConfigSource(command: Command): CliConfigSource {
 /** Normalizes the first argument of the run* functions. */
 export function toConfigSource(arg: CliConfigArg): CliConfigSource {
   return typeof arg === 'string' ? { confDir: arg } : (arg ?? {});
-}
-
-/**
- * Defaults + site files of `source.confDir` (else HADOOP_CONF_DIR of `env`, else /etc/hadoop/conf
- * when it exists) + `-conf` files + the `-D` overrides + `extra` (what the subcommand's own
- * arguments name), validated and frozen.
- */
-export function loadCliConfiguration(source: CliConfigArg, env: NodeJS.ProcessEnv = process.env, extra: Readonly<Record<string, string>> = {}): Configuration {
-  const { confDir, resources, overrides } = toConfigSource(source);
-  return loadConfiguration({
-    ...(confDir !== undefined ? { confDir, confDirSource: '--config' } : {}),
-    defaultConfDir: DEFAULT_CONF_DIR,
-    ...(resources ? { resources } : {}),
-    env,
-    overrides: { ...(overrides ?? {}), ...extra },
-  });
 }

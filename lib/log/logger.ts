@@ -11,9 +11,11 @@
  * time writes wherever the process configured later. Every logger hsec builds redacts the field
  * names that could hold secrets, at the top level and nested up to REDACT_DEPTH objects deep, as a
  * second line of defence: code must not log secrets in the first place. A logger the host passes in
- * is used as it is (its own redaction applies).
+ * is used as it is (its own redaction applies). pino itself is loaded on the first line actually
+ * logged, so a command that logs nothing does not pay for it.
  */
-import { pino, type DestinationStream } from 'pino';
+import { createRequire } from 'node:module';
+import type { DestinationStream } from 'pino';
 import { ConfigError } from '../errors/index.ts';
 import { prettyDestination } from './pretty.ts';
 
@@ -67,9 +69,22 @@ export function formatFromEnv(env: NodeJS.ProcessEnv = process.env): LogFormat |
   return raw;
 }
 
+type PinoModule = typeof import('pino');
+let pinoModule: PinoModule | undefined;
+/** pino, loaded on first use (CommonJS, so a synchronous require works from ESM). */
+function pino(): PinoModule {
+  pinoModule ??= createRequire(import.meta.url)('pino') as PinoModule;
+  return pinoModule;
+}
+
+/** JSON lines on stderr (file descriptor 2, synchronous writes). */
+function stderrDestination(): DestinationStream {
+  return pino().destination(2);
+}
+
 /** A root logger with hsec's redaction, writing JSON lines to `destination` (default stderr). */
-export function createRootLogger(destination: DestinationStream = pino.destination(2), level: LogLevel = 'info'): Logger {
-  return pino({ level, base: undefined, redact: { paths: [...REDACT_PATHS], censor: '[redacted]' } }, destination);
+export function createRootLogger(destination?: DestinationStream, level: LogLevel = 'info'): Logger {
+  return pino().pino({ level, base: undefined, redact: { paths: [...REDACT_PATHS], censor: '[redacted]' } }, destination ?? stderrDestination());
 }
 
 export interface LoggingOptions {
@@ -84,6 +99,10 @@ export interface LoggingOptions {
 }
 
 let root: Logger | undefined;
+/** The level of hsec's own logger (undefined with a host logger, which decides for itself). */
+let ownLevel: LogLevel | undefined;
+/** Builds the configured root on first use (see rootLogger). */
+let makeRoot: (() => Logger) | undefined;
 /** Bumped on every configureLogging, so component facades rebuild their child logger. */
 let generation = 0;
 
@@ -92,13 +111,13 @@ let generation = 0;
  * bad HSEC_LOG_LEVEL / HSEC_LOG_FORMAT when those are used.
  */
 export function configureLogging(options: LoggingOptions = {}): void {
-  if (options.logger) {
-    root = options.logger;
-  } else {
+  root = options.logger;
+  ownLevel = undefined;
+  if (!options.logger) {
     const level = options.level ?? levelFromEnv() ?? 'info';
+    ownLevel = level;
     const format = options.format ?? formatFromEnv() ?? (process.stderr.isTTY ? 'pretty' : 'json');
-    const destination = options.destination ?? (format === 'pretty' ? prettyDestination(process.stderr) : pino.destination(2));
-    root = createRootLogger(destination, level);
+    makeRoot = level === 'silent' ? silentRoot : () => createRootLogger(options.destination ?? (format === 'pretty' ? prettyDestination(process.stderr) : undefined), level);
   }
   generation++;
 }
@@ -111,14 +130,21 @@ function defaultRoot(): Logger {
   } catch {
     // a bad HSEC_LOG_LEVEL in a library host: stay silent; the CLI reports it
   }
-  if (level === 'silent') return pino({ level: 'silent' });
+  if (level === 'silent') return silentRoot();
   const format = formatFromEnv() ?? (process.stderr.isTTY ? 'pretty' : 'json');
-  return createRootLogger(format === 'pretty' ? prettyDestination(process.stderr) : pino.destination(2), level);
+  return createRootLogger(format === 'pretty' ? prettyDestination(process.stderr) : undefined, level);
 }
 
-/** The current root logger (configured, or the silent default). */
+/** A logger that drops everything, without loading pino. */
+function silentRoot(): Logger {
+  const drop = () => undefined;
+  const silent: Logger = { trace: drop, debug: drop, info: drop, warn: drop, error: drop, fatal: drop, child: () => silent, isLevelEnabled: () => false };
+  return silent;
+}
+
+/** The current root logger (configured, or the silent default); built on first use. */
 export function rootLogger(): Logger {
-  root ??= defaultRoot();
+  root ??= (makeRoot ?? defaultRoot)();
   return root;
 }
 
@@ -140,25 +166,31 @@ class ComponentLogger implements Logger {
     return this.#current;
   }
 
-  trace: LogFn = (a: object | string, msg?: string) => forward(this.#target(), 'trace', a, msg);
-  debug: LogFn = (a: object | string, msg?: string) => forward(this.#target(), 'debug', a, msg);
-  info: LogFn = (a: object | string, msg?: string) => forward(this.#target(), 'info', a, msg);
-  warn: LogFn = (a: object | string, msg?: string) => forward(this.#target(), 'warn', a, msg);
-  error: LogFn = (a: object | string, msg?: string) => forward(this.#target(), 'error', a, msg);
-  fatal: LogFn = (a: object | string, msg?: string) => forward(this.#target(), 'fatal', a, msg);
+  trace: LogFn = (a: object | string, msg?: string) => forward(() => this.#target(), 'trace', a, msg);
+  debug: LogFn = (a: object | string, msg?: string) => forward(() => this.#target(), 'debug', a, msg);
+  info: LogFn = (a: object | string, msg?: string) => forward(() => this.#target(), 'info', a, msg);
+  warn: LogFn = (a: object | string, msg?: string) => forward(() => this.#target(), 'warn', a, msg);
+  error: LogFn = (a: object | string, msg?: string) => forward(() => this.#target(), 'error', a, msg);
+  fatal: LogFn = (a: object | string, msg?: string) => forward(() => this.#target(), 'fatal', a, msg);
 
   child(bindings: Record<string, unknown>): Logger {
     return new ComponentLogger({ ...this.#bindings, ...bindings });
   }
 
   isLevelEnabled(level: string): boolean {
-    return this.#target().isLevelEnabled(level);
+    return !dropped(level as LogLevel) && this.#target().isLevelEnabled(level);
   }
 }
 
-function forward(target: Logger, level: Exclude<LogLevel, 'silent'>, a: object | string, msg?: string): void {
-  if (typeof a === 'string') target[level](a);
-  else target[level](a, msg);
+/** True when hsec's own logger is configured below `level` (so nothing is built to drop the line). */
+function dropped(level: LogLevel): boolean {
+  return ownLevel !== undefined && LOG_LEVELS.indexOf(level) < LOG_LEVELS.indexOf(ownLevel);
+}
+
+function forward(target: () => Logger, level: Exclude<LogLevel, 'silent'>, a: object | string, msg?: string): void {
+  if (dropped(level)) return;
+  if (typeof a === 'string') target()[level](a);
+  else target()[level](a, msg);
 }
 
 /** A logger for one component, e.g. `getLogger('sasl.digest-md5')`; safe to take at module load. */

@@ -22,7 +22,8 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { HsecError } from '../../../lib/errors/index.ts';
-import { cliConfigSource, loadCliConfiguration, type CliConfigArg } from '../generic-options.ts';
+import { cliConfigSource, type CliConfigArg } from '../generic-options.ts';
+import { loadCliConfiguration } from '../cli-configuration.ts';
 import { UsageError } from '../usage.ts';
 import { User } from '../../../security/identity/user.ts';
 import { Credentials, type CredentialsFormat } from '../../../security/token/credentials.ts';

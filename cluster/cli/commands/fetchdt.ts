@@ -10,7 +10,8 @@
  */
 import type { Command } from 'commander';
 import { ConfigError, HsecError } from '../../../lib/errors/index.ts';
-import { cliConfigSource, loadCliConfiguration, type CliConfigArg } from '../generic-options.ts';
+import { cliConfigSource, type CliConfigArg } from '../generic-options.ts';
+import { loadCliConfiguration } from '../cli-configuration.ts';
 import { isSecurityEnabled } from '../../../security/identity/authentication-method.ts';
 import { User } from '../../../security/identity/user.ts';
 import { Credentials } from '../../../security/token/credentials.ts';

@@ -6,7 +6,8 @@
  * (cluster/service/daemon.ts: pid file, ready line, SIGTERM/SIGINT).
  */
 import type { Command } from 'commander';
-import { cliConfigSource, loadCliConfiguration, type CliConfigArg } from '../generic-options.ts';
+import { cliConfigSource, type CliConfigArg } from '../generic-options.ts';
+import { loadCliConfiguration } from '../cli-configuration.ts';
 import { readyLine, runDaemon } from '../../service/daemon.ts';
 import { NameNode } from '../../namenode/namenode.ts';
 

@@ -15,7 +15,7 @@ import { runFetchdt } from '../../../cluster/cli/commands/fetchdt.ts';
 import { runDtutil } from '../../../cluster/cli/commands/dtutil.ts';
 import { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
 import { NameNode } from '../../../cluster/namenode/namenode.ts';
-import { loadCliConfiguration } from '../../../cluster/cli/generic-options.ts';
+import { loadCliConfiguration } from '../../../cluster/cli/cli-configuration.ts';
 import { loadConfiguration, type Configuration } from '../../../lib/config/index.ts';
 import { InvalidTokenError } from '../../../lib/errors/index.ts';
 import { readTokenStorageFile } from '../../../security/token/credentials-file.ts';

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildProgram } from '../../../cluster/cli/index.ts';
-import { cliConfigSource, loadCliConfiguration, parseDefine } from '../../../cluster/cli/generic-options.ts';
+import { cliConfigSource, parseDefine } from '../../../cluster/cli/generic-options.ts';
+import { loadCliConfiguration } from '../../../cluster/cli/cli-configuration.ts';
 import type { Configuration } from '../../../lib/config/index.ts';
 
 describe('cli: generic options (-D key=value, --conf)', () => {
