@@ -20,7 +20,7 @@ import { GssSecurityContext } from '../../security/kerberos/gss/security-context
 import { GSS_FLAGS } from '../../security/kerberos/gss/authenticator-checksum.ts';
 import { readKeytabSync, parsePrincipal } from '../../security/kerberos/keytab/index.ts';
 import type { Credential } from '../../security/kerberos/types.ts';
-import { alice, nn, ticketFor } from '../kerberos-tickets.ts';
+import { alice, nn, ticketFor } from '../../test/support/kerberos-tickets.ts';
 
 export const name = 'kerberos';
 

@@ -1,6 +1,6 @@
 /**
  * The RPC server under hostile and heavy load (issue 10), Kerberos (GSSAPI) on loopback with an
- * in-process service ticket (bench/kerberos-tickets.ts), so no KDC round trip is measured:
+ * in-process service ticket (test/support/kerberos-tickets.ts), so no KDC round trip is measured:
  *
  * 1. Stall: the worst and 99th-percentile latency of a good client's echo calls while another
  *    process (bench/hostile-attacker.ts) sends maximal pre-authentication frames: a 127 MiB
@@ -24,7 +24,7 @@ import { randomKey } from '../../security/kerberos/crypto/index.ts';
 import { AcceptorCredential, type ServiceKey } from '../../security/kerberos/gss/acceptor-credential.ts';
 import { DefaultSaslPropertiesResolver } from '../../security/resolver/index.ts';
 import { kerberosClient, kerberosServer, RpcClient, RpcServer } from '../../security/sasl/rpc/index.ts';
-import { alice, nn, ticketFor } from '../kerberos-tickets.ts';
+import { alice, nn, ticketFor } from '../../test/support/kerberos-tickets.ts';
 
 export const name = 'rpc-hostile';
 

@@ -3,7 +3,7 @@
  * second for each QOP (AP-REQ, AP-REP, the wrapped security-layer offer and choice), and the
  * negotiated layer's wrap (client) + unwrap (server) MB/s for auth-int and auth-conf on 60 KiB
  * (just under the default 64 KiB max buffer) and 1 KiB messages, relative to a plain copy. The
- * ticket is made in-process (bench/kerberos-tickets.ts) with aes256-cts-hmac-sha1-96, the
+ * ticket is made in-process (test/support/kerberos-tickets.ts) with aes256-cts-hmac-sha1-96, the
  * enctype MIT issues by default.
  */
 import type { Harness } from '../harness.ts';
@@ -13,7 +13,7 @@ import { AcceptorCredential, type ServiceKey } from '../../security/kerberos/gss
 import type { Qop, SaslSecurityLayer } from '../../security/sasl/mechanism.ts';
 import { GssapiClient } from '../../security/sasl/mechanisms/gssapi/client.ts';
 import { GssapiServer } from '../../security/sasl/mechanisms/gssapi/server.ts';
-import { nn, ticketFor } from '../kerberos-tickets.ts';
+import { nn, ticketFor } from '../../test/support/kerberos-tickets.ts';
 
 export const name = 'sasl-gssapi';
 

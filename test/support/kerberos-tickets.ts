@@ -3,10 +3,10 @@
  * service ticket encrypted in the service's key exactly as a KDC would issue it (RFC 4120 5.3),
  * so handshake rates measure our GSS code and not a KDC round trip.
  */
-import { getProfile, KEY_USAGE, randomKey } from '../security/kerberos/crypto/index.ts';
-import type { ServiceKey } from '../security/kerberos/gss/acceptor-credential.ts';
-import { encodeEncTicketPart, encodeTicket } from '../security/kerberos/messages/ticket.ts';
-import type { Credential, Principal } from '../security/kerberos/types.ts';
+import { getProfile, KEY_USAGE, randomKey } from '../../security/kerberos/crypto/index.ts';
+import type { ServiceKey } from '../../security/kerberos/gss/acceptor-credential.ts';
+import { encodeEncTicketPart, encodeTicket } from '../../security/kerberos/messages/ticket.ts';
+import type { Credential, Principal } from '../../security/kerberos/types.ts';
 
 export const alice: Principal = { name: { nameType: 1, components: ['alice'] }, realm: 'BENCH.TEST' };
 export const nn: Principal = { name: { nameType: 3, components: ['nn', 'localhost'] }, realm: 'BENCH.TEST' };

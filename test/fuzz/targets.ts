@@ -1,0 +1,237 @@
+/**
+ * Every decoder that takes bytes (or text) from outside the process, as a fuzz target: the IPC
+ * preamble, frames, RpcSaslProto, request and response headers, the connection context, the
+ * ClientProtocol token messages, Writable tokens, token URL strings, HDTS credentials files,
+ * delegation-token identifiers and master keys, DIGEST-MD5 directives and a DIGEST-MD5 server fed a
+ * forged response, GSS initial tokens and RFC 4121 per-message tokens, the SASL GSSAPI layer
+ * message, Kerberos ASN.1 messages (AP-REQ, KRB-ERROR, KDC-REP, Ticket, raw DER), keytab and
+ * ccache files, krb5.conf, Hadoop XML configuration, and ZooKeeper replies. Each target has seeds
+ * that are valid inputs (bytes stock Hadoop or MIT wrote, from test/vectors, or our encoders'
+ * output), which the mutator starts from. A run must return or throw an HsecError (a typed error
+ * with a code); anything else is an internal error.
+ */
+import { readFileSync } from 'node:fs';
+import { HsecError } from '../../lib/errors/index.ts';
+import { DataInput } from '../../lib/codec/data-input.ts';
+import { FrameDecoder, encodeFrame } from '../../lib/rpc/frame.ts';
+import { decodePreamble, encodePreamble } from '../../lib/rpc/preamble.ts';
+import {
+  decodeConnectionContext, decodeRequestHeader, decodeRequestHeaderProto, decodeResponseHeader, decodeSasl,
+  encodeConnectionContext, encodeRequestHeader, encodeRequestHeaderProto, encodeResponseHeader, encodeSasl,
+} from '../../lib/rpc/messages.ts';
+import { AuthProtocol, SaslState } from '../../lib/rpc/constants.ts';
+import { parseConfigurationXml } from '../../lib/config/xml-loader.ts';
+import { decodeConnectResponse, encodeConnectRequest, readReplyHeader } from '../../lib/zk/records.ts';
+import { readStat } from '../../lib/zk/jute.ts';
+import { readMultiResponse } from '../../lib/zk/multi.ts';
+import {
+  decodeGetDelegationTokenResponse, decodeGetServerDefaultsResponse, decodeRenewDelegationTokenResponse, decodeTokenRequest,
+  encodeGetDelegationTokenResponse, encodeTokenRequest,
+} from '../../cluster/protocol/client-protocol.ts';
+import { Token } from '../../security/token/token.ts';
+import { Credentials } from '../../security/token/credentials.ts';
+import { DelegationTokenIdentifier } from '../../security/token/delegation-token-identifier.ts';
+import { DelegationKey } from '../../security/token/keys/delegation-key.ts';
+import { parseDirectives } from '../../security/sasl/mechanisms/digest-md5/directives.ts';
+import { createSaslServer } from '../../security/sasl/registry.ts';
+import { HADOOP_DIGEST_PROTOCOL, HADOOP_DIGEST_SERVER_NAME, tokenClientCredentials } from '../../security/sasl/index.ts';
+import { createSaslClient } from '../../security/sasl/registry.ts';
+import { decodeLayerMessage, encodeLayerMessage } from '../../security/sasl/mechanisms/gssapi/layer-message.ts';
+import { decodeInitialToken } from '../../security/kerberos/gss/framing.ts';
+import { GssSecurityContext } from '../../security/kerberos/gss/security-context.ts';
+import { InitiatorContext } from '../../security/kerberos/gss/initiator.ts';
+import { GSS_FLAGS } from '../../security/kerberos/gss/authenticator-checksum.ts';
+import { getProfile, randomKey } from '../../security/kerberos/crypto/index.ts';
+import { decodeApReq, decodeKdcRep, decodeKrbError, decodeTicket, encodeKrbError } from '../../security/kerberos/messages/index.ts';
+import { parseDer } from '../../security/kerberos/messages/der.ts';
+import { parseKeytab } from '../../security/kerberos/keytab/index.ts';
+import { parseCcache } from '../../security/kerberos/ccache/index.ts';
+import { parseKrb5Conf } from '../../security/kerberos/config/krb5-conf.ts';
+import { alice, nn, ticketFor } from '../support/kerberos-tickets.ts';
+
+export interface FuzzTarget {
+  readonly name: string;
+  /** Valid inputs to mutate from. */
+  readonly seeds: () => Uint8Array[];
+  /** Decodes one input; may throw only HsecError. */
+  readonly run: (input: Uint8Array) => unknown;
+  /** `run` returns a promise to await. */
+  readonly async?: boolean;
+}
+
+const vector = (file: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../vectors/${file}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+const hex = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h, 'hex'));
+const text = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** Inputs read from the outside world: an HsecError is the answer to bad bytes; anything else is a bug. */
+export function isTypedFailure(e: unknown): boolean {
+  return e instanceof HsecError;
+}
+
+const hdts = () => vector('hdts-credentials.json') as { files: Record<string, string>; token: { identifier: Record<string, unknown> }; token_url_string: string };
+const files = () => vector('kerberos-files.json') as { keytab: { fileHex: string }; ccache: { fileHex: string; serviceKeytabHex: string } };
+
+/** The first frames of the recorded stock Hadoop 3.4.1 Kerberos IPC session (frame heads only). */
+function ipcTraceHeads(): Uint8Array[] {
+  const trace = vector('ipc-sasl-traces.json') as Record<string, { client_to_server: Array<Record<string, string>>; server_to_client: Array<Record<string, string>> }>;
+  return Object.values(trace)
+    .filter((v) => typeof v === 'object' && v && 'client_to_server' in v)
+    .flatMap((v) => [...v.client_to_server, ...v.server_to_client])
+    .map((m) => m['frame_head_hex'] ?? m['preamble_hex'])
+    .filter((h): h is string => typeof h === 'string')
+    .map(hex);
+}
+
+function delegationIdentifier(): DelegationTokenIdentifier {
+  return DelegationTokenIdentifier.create('HDFS_DELEGATION_TOKEN', {
+    owner: 'alice@EXAMPLE.TEST', renewer: 'yarn', realUser: '', issueDate: 1_700_000_000_000, maxDate: 1_700_604_800_000, sequenceNumber: 7, masterKeyId: 2,
+  });
+}
+
+function sampleToken(): Token {
+  return new Token(delegationIdentifier().bytes, Uint8Array.from({ length: 20 }, (_, i) => i), 'HDFS_DELEGATION_TOKEN', '127.0.0.1:8020');
+}
+
+/** A GSS context pair on a fresh aes256 session key, as GSSAPI would leave it after AP-REQ/AP-REP. */
+function contextPair(): { ini: GssSecurityContext; acc: GssSecurityContext } {
+  const etype = getProfile(18).etype;
+  const base = {
+    initiatorName: alice, acceptorName: nn, sessionKey: randomKey(etype), initiatorSubkey: randomKey(etype), acceptorSubkey: randomKey(etype),
+    flags: GSS_FLAGS.MUTUAL | GSS_FLAGS.REPLAY | GSS_FLAGS.SEQUENCE | GSS_FLAGS.CONF | GSS_FLAGS.INTEG, endTime: Date.now() + 3_600_000,
+  };
+  return {
+    ini: new GssSecurityContext({ ...base, role: 'initiator', sendSeq: 1, recvSeq: 7 }),
+    acc: new GssSecurityContext({ ...base, role: 'acceptor', sendSeq: 7, recvSeq: 1 }),
+  };
+}
+
+let gss: { acc: GssSecurityContext; wrapped: Uint8Array[] } | undefined;
+function gssPair() {
+  if (!gss) {
+    const { ini, acc } = contextPair();
+    gss = { acc, wrapped: [ini.wrap(utf8('getDelegationToken'), true), ini.wrap(Buffer.alloc(1024, 7), false), ini.wrap(Uint8Array.of(), true)] };
+  }
+  return gss;
+}
+
+/** An initial context token (GSS framing around an AP-REQ) for an in-process ticket. */
+function initialToken(): Uint8Array {
+  const service = { principal: nn, kvno: 3, key: randomKey(18) };
+  return new InitiatorContext({ credential: ticketFor(service) }).step()!;
+}
+
+const DIGEST_IDENTIFIER = utf8('fuzz-identifier');
+const DIGEST_PASSWORD = utf8('fuzz-password');
+
+/** A DIGEST-MD5 server that has sent its challenge; each run answers it with the fuzzed response. */
+async function digestServerStep(response: Uint8Array): Promise<void> {
+  const server = createSaslServer('DIGEST-MD5', { protocol: HADOOP_DIGEST_PROTOCOL, serverName: HADOOP_DIGEST_SERVER_NAME, qop: ['auth-conf', 'auth-int', 'auth'], passwordLookup: async () => Buffer.from(DIGEST_PASSWORD).toString('base64') });
+  await server.step(new Uint8Array());
+  await server.step(response);
+}
+
+async function digestResponseSeed(): Promise<Uint8Array> {
+  const server = createSaslServer('DIGEST-MD5', { protocol: HADOOP_DIGEST_PROTOCOL, serverName: HADOOP_DIGEST_SERVER_NAME, qop: ['auth'], passwordLookup: async () => Buffer.from(DIGEST_PASSWORD).toString('base64') });
+  const challenge = (await server.step(new Uint8Array()))!;
+  const client = createSaslClient('DIGEST-MD5', { ...tokenClientCredentials(DIGEST_IDENTIFIER, DIGEST_PASSWORD), qop: ['auth'] });
+  return (await client.step(challenge))!;
+}
+let digestSeed: Uint8Array | undefined;
+export async function prepareTargets(): Promise<void> {
+  digestSeed ??= await digestResponseSeed();
+}
+
+const KRB5_CONF = `[libdefaults]
+  default_realm = EXAMPLE.TEST
+  clockskew = 300
+  permitted_enctypes = aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha256-128
+[realms]
+  EXAMPLE.TEST = {
+    kdc = 127.0.0.1:88
+    kdc = tcp/kdc2.example.test
+  }
+[domain_realm]
+  .example.test = EXAMPLE.TEST
+`;
+
+const CORE_SITE = `<?xml version="1.0"?>
+<configuration>
+  <property><name>hadoop.security.authentication</name><value>kerberos</value><final>true</final></property>
+  <property><name>hadoop.rpc.protection</name><value>privacy,authentication</value></property>
+  <property><name>ipc.maximum.data.length</name><value>\${x.y}</value><description>a &amp; b</description></property>
+</configuration>
+`;
+
+export const TARGETS: readonly FuzzTarget[] = [
+  { name: 'ipc preamble', seeds: () => [encodePreamble({ authProtocol: AuthProtocol.SASL }), encodePreamble({ authProtocol: AuthProtocol.NONE })], run: decodePreamble },
+  {
+    name: 'ipc frames (split feed)',
+    seeds: () => [encodeFrame(encodeRequestHeader({ rpcKind: 2, rpcOp: 0, callId: -33, clientId: new Uint8Array(), retryCount: -1 }), encodeSasl({ state: SaslState.NEGOTIATE })), ...ipcTraceHeads()],
+    run: (input) => {
+      const d = new FrameDecoder({ maxDataLength: 1 << 20 });
+      const cut = input.length >> 1;
+      d.push(input.subarray(0, cut));
+      d.push(input.subarray(cut));
+    },
+  },
+  { name: 'RpcSaslProto', seeds: () => [encodeSasl({ state: SaslState.NEGOTIATE, auths: [{ method: 'TOKEN', mechanism: 'DIGEST-MD5', protocol: '', serverId: 'default', challenge: utf8('realm="default",nonce="x"') }, { method: 'KERBEROS', mechanism: 'GSSAPI', protocol: 'nn', serverId: 'localhost' }] }), encodeSasl({ state: SaslState.INITIATE, token: utf8('abc'), auths: [{ method: 'KERBEROS', mechanism: 'GSSAPI' }] })], run: decodeSasl },
+  { name: 'RpcRequestHeaderProto', seeds: () => [encodeRequestHeader({ rpcKind: 2, rpcOp: 0, callId: 3, clientId: new Uint8Array(16), retryCount: 0 })], run: decodeRequestHeader },
+  { name: 'RpcResponseHeaderProto', seeds: () => [encodeResponseHeader({ callId: 3, status: 1, serverIpcVersionNum: 9, exceptionClassName: 'org.apache.hadoop.security.token.SecretManager$InvalidToken', errorMsg: 'token expired', errorDetail: 1, clientId: new Uint8Array(16), retryCount: -1 })], run: decodeResponseHeader },
+  { name: 'RequestHeaderProto', seeds: () => [encodeRequestHeaderProto({ methodName: 'getDelegationToken', declaringClassProtocolName: 'org.apache.hadoop.hdfs.protocol.ClientProtocol', clientProtocolVersion: 1n })], run: decodeRequestHeaderProto },
+  { name: 'IpcConnectionContextProto', seeds: () => [encodeConnectionContext({ protocol: 'org.apache.hadoop.hdfs.protocol.ClientProtocol', userInfo: { effectiveUser: 'alice@EXAMPLE.TEST', realUser: 'oozie' } })], run: decodeConnectionContext },
+  {
+    name: 'ClientProtocol token messages',
+    seeds: () => [encodeGetDelegationTokenResponse(sampleToken()), encodeTokenRequest('renew', sampleToken())],
+    run: (b) => {
+      // Each decoder on the same bytes: a response for one may be a request for another.
+      for (const f of [decodeGetDelegationTokenResponse, decodeRenewDelegationTokenResponse, decodeGetServerDefaultsResponse, (x: Uint8Array) => decodeTokenRequest('cancel', x)]) {
+        try {
+          f(b);
+        } catch (e) {
+          if (!isTypedFailure(e)) throw e;
+        }
+      }
+    },
+  },
+  { name: 'Token (Writable)', seeds: () => [sampleToken().encodeWritable()], run: (b) => Token.decodeWritable(b) },
+  { name: 'Token URL string', seeds: () => [utf8(hdts().token_url_string)], run: (b) => Token.decodeFromUrlString(text(b)) },
+  { name: 'HDTS credentials file', seeds: () => Object.values(hdts().files).map(hex), run: (b) => Credentials.decode(b, 'fuzz') },
+  { name: 'DelegationTokenIdentifier', seeds: () => [delegationIdentifier().bytes], run: (b) => DelegationTokenIdentifier.decode(b) },
+  { name: 'DelegationKey (Writable)', seeds: () => [new DelegationKey(3, 1_700_000_000_000, Uint8Array.from({ length: 8 }, (_, i) => i + 1)).encode()], run: (b) => DelegationKey.decode(b) },
+  { name: 'DIGEST-MD5 directives', seeds: () => [utf8('realm="default",nonce="OA6MG9tEQGm2hh",qop="auth,auth-int,auth-conf",charset=utf-8,algorithm=md5-sess,cipher="3des,rc4"')], run: (b) => parseDirectives(b, 'SASL_BAD_RESPONSE') },
+  { name: 'DIGEST-MD5 server (forged responses)', seeds: () => (digestSeed ? [digestSeed] : []), run: digestServerStep, async: true },
+  { name: 'GSS initial token (AP-REQ)', seeds: () => [initialToken()], run: decodeInitialToken },
+  { name: 'GSS wrap token (RFC 4121 unwrap)', seeds: () => gssPair().wrapped, run: (b) => gssPair().acc.unwrap(b) },
+  { name: 'SASL GSSAPI layer message', seeds: () => [encodeLayerMessage({ layers: 7, maxBuffer: 65536, authorizationId: '' }), encodeLayerMessage({ layers: 4, maxBuffer: 65536, authorizationId: 'alice@EXAMPLE.TEST' })], run: (b) => decodeLayerMessage(b, 'client') },
+  {
+    name: 'Kerberos ASN.1 messages',
+    seeds: () => [decodeInitialToken(initialToken()).body, encodeKrbError({ stime: 1_700_000_000_000, susec: 0, errorCode: 25, realm: 'EXAMPLE.TEST', sname: nn.name, eText: 'preauth required' }), ticketFor({ principal: nn, kvno: 1, key: randomKey(17) }).ticket],
+    run: (b) => {
+      for (const f of [decodeApReq, decodeKrbError, decodeKdcRep, decodeTicket, (x: Uint8Array) => parseDer(x, 'fuzz')]) {
+        try {
+          f(b);
+        } catch (e) {
+          if (!isTypedFailure(e)) throw e;
+        }
+      }
+    },
+  },
+  { name: 'keytab file', seeds: () => [hex(files().keytab.fileHex), hex(files().ccache.serviceKeytabHex)], run: (b) => parseKeytab(b) },
+  { name: 'ccache file', seeds: () => [hex(files().ccache.fileHex)], run: parseCcache },
+  { name: 'krb5.conf', seeds: () => [utf8(KRB5_CONF)], run: (b) => parseKrb5Conf(Buffer.from(b).toString('utf8')) },
+  { name: 'Hadoop XML configuration', seeds: () => [utf8(CORE_SITE)], run: (b) => parseConfigurationXml(Buffer.from(b).toString('utf8'), 'fuzz.xml') },
+  {
+    name: 'ZooKeeper replies',
+    seeds: () => [encodeConnectRequest({ lastZxidSeen: 0n, timeOut: 10_000, sessionId: 0n, passwd: new Uint8Array(16) }).subarray(4)],
+    run: (b) => {
+      for (const f of [decodeConnectResponse, (x: Uint8Array) => readReplyHeader(new DataInput(x)), (x: Uint8Array) => readStat(new DataInput(x)), (x: Uint8Array) => readMultiResponse(new DataInput(x))]) {
+        try {
+          f(b);
+        } catch (e) {
+          if (!isTypedFailure(e)) throw e;
+        }
+      }
+    },
+  },
+];
