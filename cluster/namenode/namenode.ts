@@ -2,11 +2,10 @@
  * The hsec NameNode: a Hadoop-IPC ClientProtocol server for delegation tokens (Hadoop's NameNode +
  * NameNodeRpcServer + FSNamesystem token parts). It accepts KERBEROS (GSSAPI with the keytab of
  * `dfs.namenode.kerberos.principal`) and TOKEN (DIGEST-MD5 against its own secret manager)
- * connections with the QOP from the SaslPropertiesResolver, persists keys and tokens in
- * `<dfs.namenode.name.dir>/hsec-delegation-tokens.json` (0600) so a restarted NameNode still
- * accepts its tokens, and serves get/renew/cancelDelegationToken and getServerDefaults.
+ * connections with the QOP from the SaslPropertiesResolver, persists keys and tokens in a journal
+ * store in `<dfs.namenode.name.dir>/hsec-delegation-tokens/` so a restarted NameNode still accepts
+ * its tokens, and serves get/renew/cancelDelegationToken and getServerDefaults.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Configuration } from '../../lib/config/index.ts';
 import { ConfigError, HsecError, KerberosError } from '../../lib/errors/index.ts';
@@ -23,7 +22,7 @@ import { rpcServerOptionsFromConfig } from '../../security/sasl/rpc/config.ts';
 import { RpcServer } from '../../security/sasl/rpc/rpc-server.ts';
 import type { KerberosServerCredentials } from '../../security/sasl/rpc/sasl-rpc-server.ts';
 import { DelegationTokenSecretManager } from '../../security/token/secret-manager.ts';
-import { FileTokenStore } from '../../security/token/store/file-token-store.ts';
+import { JournalTokenStore } from '../../security/token/store/journal/journal-token-store.ts';
 import { CLIENT_PROTOCOL } from '../protocol/client-protocol.ts';
 import { resolveNameNodeSettings } from './namenode-config.ts';
 import type { NameNodeSettings } from './namenode-config.ts';
@@ -31,8 +30,10 @@ import { NameNodeTokenService } from './token-service.ts';
 import { delegationTokenAuthority } from '../../security/sasl/rpc/token-authority.ts';
 import { kerberosLoginOptionsFromConfig } from './login-options.ts';
 
-/** File in the name directory holding delegation keys and tokens. */
-export const TOKEN_STORE_FILE = 'hsec-delegation-tokens.json';
+/** Directory in the name directory holding the delegation keys and tokens (journal store). */
+export const TOKEN_STORE_DIR = 'hsec-delegation-tokens';
+/** The whole-file JSON store of earlier versions, migrated into TOKEN_STORE_DIR on first start. */
+export const LEGACY_TOKEN_STORE_FILE = 'hsec-delegation-tokens.json';
 
 export interface NameNodeOptions {
   /** Clock of the token secret manager (tests drive token expiry with a ManualClock); Kerberos always uses real time. */
@@ -101,13 +102,16 @@ export class NameNode {
     const login = settings.security === 'kerberos' && options.login ? await keytabLogin(conf, settings, krb5) : undefined;
     const authToLocal = AuthToLocal.fromConfiguration(conf, { defaultRealm: realm });
     const shortName = (name: string): string => (/[/@]/.test(name) ? authToLocal.shortName(name) : name);
-    await mkdir(settings.nameDir, { recursive: true, mode: 0o700 });
     const sm = new DelegationTokenSecretManager({
       clock: options.clock ?? systemClock,
       keyUpdateInterval: settings.keyUpdateInterval,
       tokenMaxLifetime: settings.tokenMaxLifetime,
       tokenRenewInterval: settings.tokenRenewInterval,
-      store: new FileTokenStore(join(settings.nameDir, TOKEN_STORE_FILE)),
+      store: new JournalTokenStore({
+        dir: join(settings.nameDir, TOKEN_STORE_DIR),
+        legacyJsonFile: join(settings.nameDir, LEGACY_TOKEN_STORE_FILE),
+        configKey: 'dfs.namenode.name.dir',
+      }),
       shortName,
     });
     const kerberos = settings.security === 'kerberos' ? kerberosCredentials(settings, krb5) : undefined;
@@ -123,7 +127,12 @@ export class NameNode {
     const service = new NameNodeTokenService({ secretManager: sm, securityEnabled: settings.security === 'kerberos' });
     server.registerProtocol(CLIENT_PROTOCOL, service.handlers());
     // Hadoop starts the secret manager's threads only with security on (FSNamesystem.startSecretManagerIfNecessary).
-    if (settings.security === 'kerberos') await sm.start();
+    if (settings.security === 'kerberos') {
+      await sm.start().catch((e: unknown) => {
+        login?.close();
+        throw e;
+      });
+    }
     const nn = new NameNode(settings, sm, server, login);
     try {
       nn.#address = await server.start(settings.host, options.port ?? settings.port);

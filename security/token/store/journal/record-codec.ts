@@ -1,0 +1,208 @@
+/**
+ * Byte layout of the journal token store's files (pure codec, no I/O; docs/tokens.md "Journal
+ * format"). A file is a 12-byte header (8-byte magic `HSEC-DTJ` for a journal or `HSEC-DTS` for a
+ * snapshot, int32 version 1) followed by framed records:
+ *
+ *   int32 payload length | int32 CRC-32 (IEEE) of the payload | payload = type byte + fields
+ *
+ * All integers big-endian, as Java's DataOutput. Records set absolute state (put or remove one
+ * token or key, counter values), so replaying a record twice changes nothing; that is what lets a
+ * snapshot be taken while writes go on. A frame whose length or checksum does not hold is where
+ * the readable part of a file ends (a torn last write); a frame that checks but does not parse is
+ * corruption.
+ */
+import { crc32 } from 'node:zlib';
+import { ProtocolError } from '../../../../lib/errors/index.ts';
+import { DelegationKey } from '../../keys/delegation-key.ts';
+
+export const JOURNAL_MAGIC = 'HSEC-DTJ';
+export const SNAPSHOT_MAGIC = 'HSEC-DTS';
+export const FORMAT_VERSION = 1;
+export const FILE_HEADER_BYTES = 12;
+export const FRAME_HEADER_BYTES = 8;
+/** Larger declared payloads are treated as a broken frame (identifiers are capped at 3 MiB of names). */
+export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+
+export const RecordType = {
+  /** int32 sequenceNumber, int32 masterKeyId, int64 renewDate, byte password length, password, identifier (rest). */
+  TOKEN_PUT: 1,
+  /** identifier (rest). */
+  TOKEN_REMOVE: 2,
+  /** DelegationKey Writable (rest). */
+  KEY_PUT: 3,
+  /** int32 keyId. */
+  KEY_REMOVE: 4,
+  /** int32 sequenceNumber, int32 keyId: the counters (snapshots). */
+  COUNTERS: 5,
+  /** int32 token count, int32 key count: the last record of a complete snapshot. */
+  SNAPSHOT_END: 6,
+} as const;
+
+/** Receives decoded records in file order. `password` is a view: copy it to keep it. */
+export interface RecordVisitor {
+  tokenPut(key: string, sequenceNumber: number, masterKeyId: number, renewDate: number, password: Uint8Array): void;
+  tokenRemove(key: string): void;
+  keyPut(key: DelegationKey): void;
+  keyRemove(keyId: number): void;
+  counters(sequenceNumber: number, keyId: number): void;
+  snapshotEnd(tokens: number, keys: number): void;
+}
+
+export function fileHeader(magic: string): Buffer {
+  const b = Buffer.alloc(FILE_HEADER_BYTES);
+  b.write(magic, 0, 'latin1');
+  b.writeInt32BE(FORMAT_VERSION, 8);
+  return b;
+}
+
+/** 'short' when fewer than 12 bytes are present (a file cut while being created). */
+export function checkFileHeader(bytes: Uint8Array, magic: string): 'ok' | 'short' | 'bad-magic' | 'bad-version' {
+  if (bytes.length < FILE_HEADER_BYTES) return 'short';
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, FILE_HEADER_BYTES);
+  if (b.toString('latin1', 0, 8) !== magic) return 'bad-magic';
+  return b.readInt32BE(8) === FORMAT_VERSION ? 'ok' : 'bad-version';
+}
+
+function frame(payloadBytes: number, fill: (b: Buffer, at: number) => void): Buffer {
+  const b = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payloadBytes);
+  b.writeInt32BE(payloadBytes, 0);
+  fill(b, FRAME_HEADER_BYTES);
+  b.writeUInt32BE(crc32(b.subarray(FRAME_HEADER_BYTES)), 4);
+  return b;
+}
+
+function writeLong(b: Buffer, v: number, at: number): void {
+  b.writeUInt32BE(Math.floor(v / 2 ** 32) >>> 0, at);
+  b.writeUInt32BE(v >>> 0, at + 4);
+}
+
+function readLong(b: Buffer, at: number): number {
+  return b.readInt32BE(at) * 2 ** 32 + b.readUInt32BE(at + 4);
+}
+
+/** `key` is an identifier's cacheKey (latin1, one char per byte). */
+export function tokenPutRecord(key: string, sequenceNumber: number, masterKeyId: number, renewDate: number, password: Uint8Array): Buffer {
+  return frame(18 + password.length + key.length, (b, at) => {
+    b[at] = RecordType.TOKEN_PUT;
+    b.writeInt32BE(sequenceNumber, at + 1);
+    b.writeInt32BE(masterKeyId, at + 5);
+    writeLong(b, renewDate, at + 9);
+    b[at + 17] = password.length;
+    b.set(password, at + 18);
+    b.write(key, at + 18 + password.length, 'latin1');
+  });
+}
+
+export function tokenRemoveRecord(key: string): Buffer {
+  return frame(1 + key.length, (b, at) => {
+    b[at] = RecordType.TOKEN_REMOVE;
+    b.write(key, at + 1, 'latin1');
+  });
+}
+
+export function keyPutRecord(key: DelegationKey): Buffer {
+  const writable = key.encode();
+  return frame(1 + writable.length, (b, at) => {
+    b[at] = RecordType.KEY_PUT;
+    b.set(writable, at + 1);
+  });
+}
+
+export function keyRemoveRecord(keyId: number): Buffer {
+  return frame(5, (b, at) => {
+    b[at] = RecordType.KEY_REMOVE;
+    b.writeInt32BE(keyId, at + 1);
+  });
+}
+
+export function countersRecord(sequenceNumber: number, keyId: number): Buffer {
+  return frame(9, (b, at) => {
+    b[at] = RecordType.COUNTERS;
+    b.writeInt32BE(sequenceNumber, at + 1);
+    b.writeInt32BE(keyId, at + 5);
+  });
+}
+
+export function snapshotEndRecord(tokens: number, keys: number): Buffer {
+  return frame(9, (b, at) => {
+    b[at] = RecordType.SNAPSHOT_END;
+    b.writeInt32BE(tokens, at + 1);
+    b.writeInt32BE(keys, at + 5);
+  });
+}
+
+/** Where decoding of a byte range stopped. */
+export interface ScanResult {
+  /** Offset just past the last complete, checked record. */
+  next: number;
+  /** 'more': the range ends inside a frame; 'broken': a frame's length or checksum does not hold. */
+  stop: 'end' | 'more' | 'broken';
+}
+
+/**
+ * Decodes the records in `b[start, end)` into `visitor`. Stops at the first incomplete or broken
+ * frame; throws PROTOCOL_MALFORMED (with `offset` relative to `b`) for a checked payload that does
+ * not parse.
+ */
+export function scanRecords(b: Buffer, start: number, end: number, visitor: RecordVisitor): ScanResult {
+  let at = start;
+  while (at < end) {
+    if (end - at < FRAME_HEADER_BYTES) return { next: at, stop: 'more' };
+    const length = b.readInt32BE(at);
+    if (length < 1 || length > MAX_PAYLOAD_BYTES) return { next: at, stop: 'broken' };
+    const body = at + FRAME_HEADER_BYTES;
+    if (end - body < length) return { next: at, stop: 'more' };
+    if (crc32(b.subarray(body, body + length)) !== b.readUInt32BE(at + 4)) return { next: at, stop: 'broken' };
+    decodePayload(b, body, body + length, visitor, at);
+    at = body + length;
+  }
+  return { next: at, stop: 'end' };
+}
+
+function decodePayload(b: Buffer, at: number, end: number, v: RecordVisitor, frameAt: number): void {
+  const type = b[at]!;
+  const size = end - at;
+  const need = (n: number): void => {
+    if (size < n) throw malformed(`record type ${type} of ${size} bytes is shorter than ${n}`, frameAt);
+  };
+  switch (type) {
+    case RecordType.TOKEN_PUT: {
+      need(18);
+      const pwLen = b[at + 17]!;
+      need(19 + pwLen);
+      const pwAt = at + 18;
+      v.tokenPut(b.toString('latin1', pwAt + pwLen, end), b.readInt32BE(at + 1), b.readInt32BE(at + 5), readLong(b, at + 9), b.subarray(pwAt, pwAt + pwLen));
+      return;
+    }
+    case RecordType.TOKEN_REMOVE:
+      need(2);
+      v.tokenRemove(b.toString('latin1', at + 1, end));
+      return;
+    case RecordType.KEY_PUT:
+      need(2);
+      try {
+        v.keyPut(DelegationKey.decode(b.subarray(at + 1, end)));
+      } catch (e) {
+        throw malformed(`bad DelegationKey (${(e as Error).message})`, frameAt, e);
+      }
+      return;
+    case RecordType.KEY_REMOVE:
+      need(5);
+      v.keyRemove(b.readInt32BE(at + 1));
+      return;
+    case RecordType.COUNTERS:
+      need(9);
+      v.counters(b.readInt32BE(at + 1), b.readInt32BE(at + 5));
+      return;
+    case RecordType.SNAPSHOT_END:
+      need(9);
+      v.snapshotEnd(b.readInt32BE(at + 1), b.readInt32BE(at + 5));
+      return;
+    default:
+      throw malformed(`unknown record type ${type}`, frameAt);
+  }
+}
+
+function malformed(what: string, offset: number, cause?: unknown): ProtocolError {
+  return new ProtocolError('PROTOCOL_MALFORMED', what, { offset }, { cause });
+}
