@@ -77,7 +77,8 @@ export class TokenCache {
     this.#renewDates[slot] = renewDate;
     this.#sequenceNumbers[slot] = sequenceNumber;
     this.#keyIds[slot] = masterKeyId;
-    this.#passwords.set(password, slot * this.passwordLength);
+    const at = slot * this.passwordLength;
+    for (let i = 0; i < password.length; i++) this.#passwords[at + i] = password[i]!; // TypedArray.set costs more for 20 bytes
   }
 
   delete(key: string): boolean {

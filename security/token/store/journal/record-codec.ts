@@ -5,13 +5,13 @@
  *
  *   int32 payload length | int32 CRC-32 (IEEE) of the payload | payload = type byte + fields
  *
- * All integers big-endian, as Java's DataOutput. Records set absolute state (put or remove one
+ * All integers big-endian, as Java's DataOutput. The checksum is zlib's CRC-32, computed here in
+ * JavaScript over the frame in place (a native call per 100-byte record costs more than the sum). Records set absolute state (put or remove one
  * token or key, counter values), so replaying a record twice changes nothing; that is what lets a
  * snapshot be taken while writes go on. A frame whose length or checksum does not hold is where
  * the readable part of a file ends (a torn last write); a frame that checks but does not parse is
  * corruption.
  */
-import { crc32 } from 'node:zlib';
 import { ProtocolError } from '../../../../lib/errors/index.ts';
 import { DelegationKey } from '../../keys/delegation-key.ts';
 
@@ -63,11 +63,28 @@ export function checkFileHeader(bytes: Uint8Array, magic: string): 'ok' | 'short
   return b.readInt32BE(8) === FORMAT_VERSION ? 'ok' : 'bad-version';
 }
 
+const CRC_TABLE = (() => {
+  const t = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c;
+  }
+  return t;
+})();
+
+/** CRC-32 (IEEE 802.3, zlib's `crc32`) of `b[start, end)`, unsigned. */
+export function crc32(b: Uint8Array, start = 0, end = b.length): number {
+  let c = -1;
+  for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ b[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
+
 function frame(payloadBytes: number, fill: (b: Buffer, at: number) => void): Buffer {
   const b = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payloadBytes);
   b.writeInt32BE(payloadBytes, 0);
   fill(b, FRAME_HEADER_BYTES);
-  b.writeUInt32BE(crc32(b.subarray(FRAME_HEADER_BYTES)), 4);
+  b.writeUInt32BE(crc32(b, FRAME_HEADER_BYTES), 4);
   return b;
 }
 
@@ -145,6 +162,7 @@ export interface ScanResult {
  * not parse.
  */
 export function scanRecords(b: Buffer, start: number, end: number, visitor: RecordVisitor): ScanResult {
+  const bytes = new Uint8Array(b.buffer, b.byteOffset, b.length); // cheaper views than Buffer.subarray
   let at = start;
   while (at < end) {
     if (end - at < FRAME_HEADER_BYTES) return { next: at, stop: 'more' };
@@ -152,55 +170,55 @@ export function scanRecords(b: Buffer, start: number, end: number, visitor: Reco
     if (length < 1 || length > MAX_PAYLOAD_BYTES) return { next: at, stop: 'broken' };
     const body = at + FRAME_HEADER_BYTES;
     if (end - body < length) return { next: at, stop: 'more' };
-    if (crc32(b.subarray(body, body + length)) !== b.readUInt32BE(at + 4)) return { next: at, stop: 'broken' };
-    decodePayload(b, body, body + length, visitor, at);
+    if (crc32(b, body, body + length) !== b.readUInt32BE(at + 4)) return { next: at, stop: 'broken' };
+    decodePayload(b, bytes, body, body + length, visitor, at);
     at = body + length;
   }
   return { next: at, stop: 'end' };
 }
 
-function decodePayload(b: Buffer, at: number, end: number, v: RecordVisitor, frameAt: number): void {
+function decodePayload(b: Buffer, bytes: Uint8Array, at: number, end: number, v: RecordVisitor, frameAt: number): void {
   const type = b[at]!;
   const size = end - at;
-  const need = (n: number): void => {
-    if (size < n) throw malformed(`record type ${type} of ${size} bytes is shorter than ${n}`, frameAt);
-  };
   switch (type) {
     case RecordType.TOKEN_PUT: {
-      need(18);
-      const pwLen = b[at + 17]!;
-      need(19 + pwLen);
+      const pwLen = size >= 18 ? b[at + 17]! : 0;
+      if (size < 19 + pwLen) throw tooShort(type, size, frameAt);
       const pwAt = at + 18;
-      v.tokenPut(b.toString('latin1', pwAt + pwLen, end), b.readInt32BE(at + 1), b.readInt32BE(at + 5), readLong(b, at + 9), b.subarray(pwAt, pwAt + pwLen));
+      v.tokenPut(b.toString('latin1', pwAt + pwLen, end), b.readInt32BE(at + 1), b.readInt32BE(at + 5), readLong(b, at + 9), bytes.subarray(pwAt, pwAt + pwLen));
       return;
     }
     case RecordType.TOKEN_REMOVE:
-      need(2);
+      if (size < 2) throw tooShort(type, size, frameAt);
       v.tokenRemove(b.toString('latin1', at + 1, end));
       return;
     case RecordType.KEY_PUT:
-      need(2);
+      if (size < 2) throw tooShort(type, size, frameAt);
       try {
-        v.keyPut(DelegationKey.decode(b.subarray(at + 1, end)));
+        v.keyPut(DelegationKey.decode(bytes.subarray(at + 1, end)));
       } catch (e) {
         throw malformed(`bad DelegationKey (${(e as Error).message})`, frameAt, e);
       }
       return;
     case RecordType.KEY_REMOVE:
-      need(5);
+      if (size < 5) throw tooShort(type, size, frameAt);
       v.keyRemove(b.readInt32BE(at + 1));
       return;
     case RecordType.COUNTERS:
-      need(9);
+      if (size < 9) throw tooShort(type, size, frameAt);
       v.counters(b.readInt32BE(at + 1), b.readInt32BE(at + 5));
       return;
     case RecordType.SNAPSHOT_END:
-      need(9);
+      if (size < 9) throw tooShort(type, size, frameAt);
       v.snapshotEnd(b.readInt32BE(at + 1), b.readInt32BE(at + 5));
       return;
     default:
       throw malformed(`unknown record type ${type}`, frameAt);
   }
+}
+
+function tooShort(type: number, size: number, offset: number): ProtocolError {
+  return malformed(`record type ${type} is too short (${size} bytes)`, offset);
 }
 
 function malformed(what: string, offset: number, cause?: unknown): ProtocolError {

@@ -128,6 +128,7 @@ export async function createJournal(dir: string, g: number): Promise<JournalFile
     await syncDirectory(dir);
   } catch (e) {
     await handle.close();
+    await unlink(path).catch(() => undefined);
     throw e;
   }
   return { handle, path, size: FILE_HEADER_BYTES };
