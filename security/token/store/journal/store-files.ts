@@ -10,9 +10,9 @@
  * order. Files are created 0600, the directory 0700, and the directory is fsynced after every
  * create, rename and delete so the names survive a crash too.
  */
-import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { HsecError } from '../../../../lib/errors/index.ts';
 import {
   FILE_HEADER_BYTES, FRAME_HEADER_BYTES, JOURNAL_MAGIC, MAX_PAYLOAD_BYTES, SNAPSHOT_MAGIC,
@@ -51,8 +51,23 @@ export async function listStore(dir: string): Promise<StoreListing> {
   return listing;
 }
 
+/**
+ * Creates `dir` and its missing parents (0700) one level at a time, so a failure carries the real
+ * OS error of the level that failed (a recursive mkdir reports ENOENT on a read-only file system).
+ */
 export async function ensureDirectory(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const missing: string[] = [];
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      await stat(d); // exists: a directory, or a file that the mkdir below reports (EEXIST)
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(d) === d) throw e; // ENOTDIR, EACCES ...
+      missing.unshift(d);
+    }
+  }
+  for (const d of missing) await mkdir(d, { mode: 0o700 });
+  if (missing.length === 0 && !(await stat(dir)).isDirectory()) await mkdir(dir); // fails with EEXIST, naming it
 }
 
 export async function syncDirectory(dir: string): Promise<void> {
