@@ -394,7 +394,7 @@ async function expectWhole(dir: string): Promise<void> {
   try {
     const keys = new Map(state.keys.map((k) => [k.keyId, k.key!]));
     for (const t of cache.entries()) {
-      const bytes = Buffer.from(t.key, 'latin1');
+      const bytes = Buffer.from(t.keyBytes);
       const id = DelegationTokenIdentifier.decode(bytes);
       expect(id.sequenceNumber).to.equal(t.sequenceNumber);
       expect(Buffer.from(createPassword(bytes, keys.get(id.masterKeyId)!)).equals(Buffer.from(t.password)), `token ${id.sequenceNumber}`).to.equal(true);

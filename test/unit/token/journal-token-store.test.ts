@@ -53,7 +53,7 @@ async function contents(dir: string): Promise<Map<number, number>> {
   const keys = new Map(state.keys.map((k) => [k.keyId, k.key!]));
   const out = new Map<number, number>();
   for (const t of cache.entries()) {
-    const bytes = Buffer.from(t.key, 'latin1');
+    const bytes = Buffer.from(t.keyBytes);
     const id = DelegationTokenIdentifier.decode(bytes);
     expect(Buffer.from(createPassword(bytes, keys.get(id.masterKeyId)!)).equals(Buffer.from(t.password))).to.equal(true);
     out.set(id.sequenceNumber, t.renewDate);

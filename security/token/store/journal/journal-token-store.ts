@@ -280,7 +280,7 @@ export class JournalTokenStore implements TokenStore {
     for (const k of keys) yield keyPutRecord(k);
     let tokens = 0;
     for (const t of cache.entries()) {
-      yield tokenPutRecord(t.key, t.sequenceNumber, t.masterKeyId, t.renewDate, t.password);
+      yield tokenPutRecord(t.keyBytes, t.sequenceNumber, t.masterKeyId, t.renewDate, t.password);
       tokens++;
     }
     yield snapshotEndRecord(tokens, keys.length);

@@ -97,8 +97,8 @@ function readLong(b: Buffer, at: number): number {
   return b.readInt32BE(at) * 2 ** 32 + b.readUInt32BE(at + 4);
 }
 
-/** `key` is an identifier's cacheKey (latin1, one char per byte). */
-export function tokenPutRecord(key: string, sequenceNumber: number, masterKeyId: number, renewDate: number, password: Uint8Array): Buffer {
+/** `key` is an identifier's cacheKey (latin1, one char per byte) or those bytes. */
+export function tokenPutRecord(key: string | Uint8Array, sequenceNumber: number, masterKeyId: number, renewDate: number, password: Uint8Array): Buffer {
   return frame(18 + password.length + key.length, (b, at) => {
     b[at] = RecordType.TOKEN_PUT;
     b.writeInt32BE(sequenceNumber, at + 1);
@@ -106,7 +106,8 @@ export function tokenPutRecord(key: string, sequenceNumber: number, masterKeyId:
     writeLong(b, renewDate, at + 9);
     b[at + 17] = password.length;
     b.set(password, at + 18);
-    b.write(key, at + 18 + password.length, 'latin1');
+    if (typeof key === 'string') b.write(key, at + 18 + password.length, 'latin1');
+    else b.set(key, at + 18 + password.length);
   });
 }
 
