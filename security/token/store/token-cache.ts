@@ -4,7 +4,7 @@
  * token is keyed by its identifier's `cacheKey` (the canonical identifier bytes as a latin1
  * string, one byte per char); the key bytes live in one growing byte arena, the sequence number,
  * master key id, renew date and password in slots of typed arrays, and the index is an
- * open-addressing hash table (linear probing, FNV-1a) in an Int32Array. About 110 bytes per token,
+ * open-addressing hash table (linear probing, FNV-1a + fmix32) in an Int32Array. About 110 bytes per token,
  * and the garbage collector has nothing per token to trace, so issuing does not slow down as the
  * table grows (a Map of strings did: see the token-store bench suite).
  *
@@ -29,16 +29,28 @@ const TOMBSTONE = -1;
 /** Reclaim arena space once this much of it belongs to removed or replaced keys (and half of it). */
 const ARENA_GARBAGE_MIN = 1024 * 1024;
 
-function hashString(key: string): number {
+// FNV-1a, then MurmurHash3's fmix32: FNV's low bits depend only on the inputs' low bits, and the
+// index uses the low bits (identifiers differ in a few bytes near their end).
+function fmix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** A key: the latin1 cacheKey string, or the same bytes (replay hands bytes, saving a string per token). */
+export type TokenKey = string | Uint8Array;
+
+function hashKey(key: TokenKey): number {
+  if (typeof key !== 'string') return hashBytes(key, 0, key.length);
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  return fmix(h);
 }
 
 function hashBytes(b: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  return h >>> 0;
+  return fmix(h);
 }
 
 export class TokenCache {
@@ -82,40 +94,62 @@ export class TokenCache {
     return this.#size;
   }
 
-  has(key: string): boolean {
+  has(key: TokenKey): boolean {
     return this.#find(key) >= 0;
   }
 
   /** The token's info (the password is a copy), or undefined. */
-  get(key: string): TokenInfo | undefined {
+  get(key: TokenKey): TokenInfo | undefined {
     const slot = this.#find(key);
     if (slot < 0) return undefined;
     const at = slot * this.passwordLength;
     return { renewDate: this.#renewDates[slot]!, password: this.#passwords.slice(at, at + this.passwordLength) };
   }
 
-  renewDate(key: string): number | undefined {
+  renewDate(key: TokenKey): number | undefined {
     const slot = this.#find(key);
     return slot < 0 ? undefined : this.#renewDates[slot];
   }
 
   /** Adds or replaces a token. */
-  set(key: string, sequenceNumber: number, masterKeyId: number, renewDate: number, password: Uint8Array): void {
+  set(key: TokenKey, sequenceNumber: number, masterKeyId: number, renewDate: number, password: Uint8Array): void {
     if (password.length !== this.passwordLength) {
       throw new RangeError(`password of ${password.length} bytes in a cache of ${this.passwordLength}-byte passwords`);
     }
-    let slot = this.#find(key);
-    if (slot < 0) slot = this.#insert(key);
+    if ((this.#size + this.#tombstones + 1) * 2 > this.#table.length) this.#rehash();
+    const mask = this.#table.length - 1;
+    let tombstone = -1;
+    let i = hashKey(key) & mask;
+    let slot = -1;
+    for (; ; i = (i + 1) & mask) {
+      const entry = this.#table[i]!;
+      if (entry === EMPTY) break;
+      if (entry === TOMBSTONE) {
+        if (tombstone < 0) tombstone = i;
+      } else if (this.#keyEquals(entry - 1, key)) {
+        slot = entry - 1;
+        break;
+      }
+    }
+    if (slot < 0) {
+      slot = this.#newSlot(key);
+      if (tombstone >= 0) {
+        i = tombstone;
+        this.#tombstones--;
+      }
+      this.#table[i] = slot + 1;
+      this.#size++;
+    }
     this.#sequenceNumbers[slot] = sequenceNumber;
     this.#keyIds[slot] = masterKeyId;
     this.#renewDates[slot] = renewDate;
     const at = slot * this.passwordLength;
-    for (let i = 0; i < password.length; i++) this.#passwords[at + i] = password[i]!; // TypedArray.set costs more for 20 bytes
+    for (let p = 0; p < password.length; p++) this.#passwords[at + p] = password[p]!; // TypedArray.set costs more for 20 bytes
   }
 
-  delete(key: string): boolean {
+  delete(key: TokenKey): boolean {
     const mask = this.#table.length - 1;
-    for (let i = hashString(key) & mask; ; i = (i + 1) & mask) {
+    for (let i = hashKey(key) & mask; ; i = (i + 1) & mask) {
       const entry = this.#table[i]!;
       if (entry === EMPTY) return false;
       if (entry !== TOMBSTONE && this.#keyEquals(entry - 1, key)) {
@@ -171,38 +205,41 @@ export class TokenCache {
     return Buffer.from(this.#arena.buffer, this.#arena.byteOffset + offset, this.#keyLength[slot]!).toString('latin1');
   }
 
-  #keyEquals(slot: number, key: string): boolean {
+  #keyEquals(slot: number, key: TokenKey): boolean {
     if (this.#keyLength[slot] !== key.length) return false;
     const offset = this.#keyOffset[slot]!;
-    for (let i = 0; i < key.length; i++) if (this.#arena[offset + i] !== key.charCodeAt(i)) return false;
+    const arena = this.#arena;
+    if (typeof key === 'string') {
+      for (let i = 0; i < key.length; i++) if (arena[offset + i] !== key.charCodeAt(i)) return false;
+    } else {
+      for (let i = 0; i < key.length; i++) if (arena[offset + i] !== key[i]) return false;
+    }
     return true;
   }
 
   /** The slot of `key`, or -1. */
-  #find(key: string): number {
+  #find(key: TokenKey): number {
     const mask = this.#table.length - 1;
-    for (let i = hashString(key) & mask; ; i = (i + 1) & mask) {
+    for (let i = hashKey(key) & mask; ; i = (i + 1) & mask) {
       const entry = this.#table[i]!;
       if (entry === EMPTY) return -1;
       if (entry !== TOMBSTONE && this.#keyEquals(entry - 1, key)) return entry - 1;
     }
   }
 
-  #insert(key: string): number {
-    if ((this.#size + this.#tombstones + 1) * 2 > this.#table.length) this.#rehash();
+  /** A slot holding a copy of `key` (not yet in the index). */
+  #newSlot(key: TokenKey): number {
     const slot = this.#allocateSlot();
     if (this.#arenaUsed + key.length > this.#arena.length) this.#growArena(key.length);
     const offset = this.#arenaUsed;
-    for (let i = 0; i < key.length; i++) this.#arena[offset + i] = key.charCodeAt(i);
+    if (typeof key === 'string') {
+      for (let i = 0; i < key.length; i++) this.#arena[offset + i] = key.charCodeAt(i);
+    } else {
+      this.#arena.set(key, offset);
+    }
     this.#arenaUsed += key.length;
     this.#keyOffset[slot] = offset;
     this.#keyLength[slot] = key.length;
-    const mask = this.#table.length - 1;
-    let i = hashString(key) & mask;
-    while (this.#table[i] !== EMPTY && this.#table[i] !== TOMBSTONE) i = (i + 1) & mask;
-    if (this.#table[i] === TOMBSTONE) this.#tombstones--;
-    this.#table[i] = slot + 1;
-    this.#size++;
     return slot;
   }
 

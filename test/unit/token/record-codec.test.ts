@@ -14,8 +14,8 @@ function collector(): { visitor: RecordVisitor; seen: unknown[] } {
   return {
     seen,
     visitor: {
-      tokenPut: (key, seq, keyId, renewDate, password) => seen.push(['put', key, seq, keyId, renewDate, Buffer.from(password).toString('hex')]),
-      tokenRemove: (key) => seen.push(['remove', key]),
+      tokenPut: (key, seq, keyId, renewDate, password) => seen.push(['put', Buffer.from(key).toString('latin1'), seq, keyId, renewDate, Buffer.from(password).toString('hex')]),
+      tokenRemove: (key) => seen.push(['remove', Buffer.from(key).toString('latin1')]),
       keyPut: (k) => seen.push(['key', k.keyId, k.expiryDate, Buffer.from(k.key!).toString('hex')]),
       keyRemove: (id) => seen.push(['key-remove', id]),
       counters: (s, k) => seen.push(['counters', s, k]),

@@ -82,6 +82,18 @@ describe('token/store TokenCache (compact currentTokens)', () => {
     expect([...c.entries()].length).to.equal(live.size);
   });
 
+  it('takes a key as the latin1 string or as its bytes, interchangeably', () => {
+    const c = new TokenCache();
+    const key = '\x00\x05alice\xff\x8a';
+    c.set(Buffer.from(key, 'latin1'), 1, 1, 10, pw(1));
+    expect(c.renewDate(key)).to.equal(10);
+    c.set(key, 1, 1, 20, pw(1));
+    expect(c.size).to.equal(1);
+    expect(c.renewDate(Buffer.from(key, 'latin1'))).to.equal(20);
+    expect(c.delete(Buffer.from(key, 'latin1'))).to.equal(true);
+    expect(c.has(key)).to.equal(false);
+  });
+
   it('refuses a password of another length (the HMAC algorithm fixes it)', () => {
     expect(() => new TokenCache(20).set('a', 1, 1, 1, new Uint8Array(32))).to.throw(RangeError, /32 bytes/);
   });

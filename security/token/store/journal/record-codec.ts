@@ -38,10 +38,10 @@ export const RecordType = {
   SNAPSHOT_END: 6,
 } as const;
 
-/** Receives decoded records in file order. `password` is a view: copy it to keep it. */
+/** Receives decoded records in file order. `key` (identifier bytes) and `password` are views: copy them to keep them. */
 export interface RecordVisitor {
-  tokenPut(key: string, sequenceNumber: number, masterKeyId: number, renewDate: number, password: Uint8Array): void;
-  tokenRemove(key: string): void;
+  tokenPut(key: Uint8Array, sequenceNumber: number, masterKeyId: number, renewDate: number, password: Uint8Array): void;
+  tokenRemove(key: Uint8Array): void;
   keyPut(key: DelegationKey): void;
   keyRemove(keyId: number): void;
   counters(sequenceNumber: number, keyId: number): void;
@@ -186,12 +186,12 @@ function decodePayload(b: Buffer, bytes: Uint8Array, at: number, end: number, v:
       const pwLen = size >= 18 ? b[at + 17]! : 0;
       if (size < 19 + pwLen) throw tooShort(type, size, frameAt);
       const pwAt = at + 18;
-      v.tokenPut(b.toString('latin1', pwAt + pwLen, end), b.readInt32BE(at + 1), b.readInt32BE(at + 5), readLong(b, at + 9), bytes.subarray(pwAt, pwAt + pwLen));
+      v.tokenPut(bytes.subarray(pwAt + pwLen, end), b.readInt32BE(at + 1), b.readInt32BE(at + 5), readLong(b, at + 9), bytes.subarray(pwAt, pwAt + pwLen));
       return;
     }
     case RecordType.TOKEN_REMOVE:
       if (size < 2) throw tooShort(type, size, frameAt);
-      v.tokenRemove(b.toString('latin1', at + 1, end));
+      v.tokenRemove(bytes.subarray(at + 1, end));
       return;
     case RecordType.KEY_PUT:
       if (size < 2) throw tooShort(type, size, frameAt);
