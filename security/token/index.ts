@@ -19,7 +19,7 @@ export {
   type SecretManagerOptions, type IssueRequest, type IssuedToken,
 } from './secret-manager.ts';
 export type { TokenStore, TokenStoreState, TokenInfo } from './store/token-store.ts';
-export { TokenCache, type CachedToken } from './store/token-cache.ts';
+export { TokenCache, type CachedToken, type TokenKey } from './store/token-cache.ts';
 export { MemoryTokenStore } from './store/memory-token-store.ts';
 export { JournalTokenStore, type JournalTokenStoreOptions, type JournalTokenStoreStats } from './store/journal/journal-token-store.ts';
 export { invalidToken, accessDenied, INVALID_TOKEN_CLASS, ACCESS_CONTROL_CLASS, type InvalidTokenCode } from './token-errors.ts';
