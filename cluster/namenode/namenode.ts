@@ -4,14 +4,12 @@
  * (cluster/service): its identity is `dfs.namenode.kerberos.principal` / `dfs.namenode.keytab.file`
  * with `_HOST` as NameNode.getRpcServerAddress names it; it accepts KERBEROS (GSSAPI) and TOKEN
  * (DIGEST-MD5 against its own secret manager) with the QOP of the SaslPropertiesResolver; it persists
- * keys and tokens in `<dfs.namenode.name.dir>/hsec-delegation-tokens.json` (0600) so a restarted
- * NameNode still accepts its tokens; and it serves get/renew/cancelDelegationToken and
- * getServerDefaults.
+ * keys and tokens in a journal store in `<dfs.namenode.name.dir>/hsec-delegation-tokens/` (durable
+ * before a change takes effect) so a restarted NameNode still accepts its tokens; and it serves
+ * get/renew/cancelDelegationToken and getServerDefaults.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Configuration } from '../../lib/config/index.ts';
-import { fileError } from '../../lib/fs/file-errors.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import type { HostPort } from '../../lib/net/host-port.ts';
 import type { Clock } from '../../lib/time/clock.ts';
@@ -19,15 +17,17 @@ import { systemClock } from '../../lib/time/clock.ts';
 import type { Krb5Config } from '../../security/kerberos/config/index.ts';
 import { delegationTokenAuthority } from '../../security/sasl/rpc/token-authority.ts';
 import { DelegationTokenSecretManager } from '../../security/token/secret-manager.ts';
-import { FileTokenStore } from '../../security/token/store/file-token-store.ts';
+import { JournalTokenStore } from '../../security/token/store/journal/journal-token-store.ts';
 import { CLIENT_PROTOCOL_INFO } from '../protocol/client-protocol.ts';
 import { RpcService } from '../service/rpc-service.ts';
 import { ServiceIdentity } from '../service/service-identity.ts';
 import { nameNodeSettings, principalHostName, type NameNodeSettings } from './namenode-config.ts';
 import { NameNodeTokenService } from './token-service.ts';
 
-/** File in the name directory holding delegation keys and tokens. */
-export const TOKEN_STORE_FILE = 'hsec-delegation-tokens.json';
+/** Directory in the name directory holding the delegation keys and tokens (journal store). */
+export const TOKEN_STORE_DIR = 'hsec-delegation-tokens';
+/** The whole-file JSON store of earlier versions, migrated into TOKEN_STORE_DIR on first start. */
+export const LEGACY_TOKEN_STORE_FILE = 'hsec-delegation-tokens.json';
 
 export interface NameNodeOptions {
   /** Clock of the token secret manager (tests drive token expiry with a ManualClock); Kerberos always uses real time. */
@@ -81,15 +81,16 @@ export class NameNode {
     );
     let sm: DelegationTokenSecretManager | undefined;
     try {
-      await mkdir(settings.nameDir, { recursive: true, mode: 0o700 }).catch((e: unknown) => {
-        throw fileError('create the name directory', settings.nameDir, e, 'set dfs.namenode.name.dir to a writable directory');
-      });
       sm = new DelegationTokenSecretManager({
         clock: options.clock ?? systemClock,
         keyUpdateInterval: settings.keyUpdateInterval,
         tokenMaxLifetime: settings.tokenMaxLifetime,
         tokenRenewInterval: settings.tokenRenewInterval,
-        store: new FileTokenStore(join(settings.nameDir, TOKEN_STORE_FILE)),
+        store: new JournalTokenStore({
+          dir: join(settings.nameDir, TOKEN_STORE_DIR),
+          legacyJsonFile: join(settings.nameDir, LEGACY_TOKEN_STORE_FILE),
+          configKey: 'dfs.namenode.name.dir',
+        }),
         shortName: identity.shortName,
       });
       // Hadoop starts the secret manager's threads only with security on (FSNamesystem.startSecretManagerIfNecessary).

@@ -45,6 +45,8 @@ export const ERROR_CODES = [
   'TOKEN_EXPIRED',
   'TOKEN_UNKNOWN',
   'TOKEN_BAD_FORMAT',
+  // local state on disk (token store, name dir): cannot be created, read or written
+  'STORAGE_IO',
   // wire formats
   'PROTOCOL_MALFORMED',
   'PROTOCOL_TRUNCATED',

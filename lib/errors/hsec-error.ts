@@ -37,6 +37,12 @@ export class AccessControlError extends HsecError {}
 export class InvalidTokenError extends HsecError {}
 /** Bytes on the wire or in a file do not follow the format (frames, Writables, protobuf, ASN.1). */
 export class ProtocolError extends HsecError {}
+/**
+ * A local file or directory a daemon keeps state in cannot be created, read or written (full disk,
+ * read-only file system, not a directory, I/O error). Hadoop: IOException. Details name the `path`,
+ * the OS error (`errno`, `syscall`) and, where one applies, the `configKey` that chose the path.
+ */
+export class StorageError extends HsecError {}
 /** A remote service (KDC, ZooKeeper, NameNode) could not be reached or answered in time. */
 export class UnreachableError extends HsecError {}
 /** A server could not listen on its address (Hadoop: java.net.BindException, "Problem binding to ..."). */

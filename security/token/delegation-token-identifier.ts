@@ -61,7 +61,12 @@ export class DelegationTokenIdentifier implements TokenIdentifier, DelegationTok
   readonly maxDate: number;
   readonly sequenceNumber: number;
   readonly masterKeyId: number;
-  /** Full-field identity (owner, renewer, realUser raw bytes + numbers), Hadoop's `equals`. */
+  /**
+   * Full-field identity, Hadoop's `equals` (owner, renewer, realUser raw bytes + the four numbers):
+   * the canonical Writable encoding of those fields (what Java's `write` produces) as a latin1
+   * string, one char per byte. For identifiers this code issued it equals `bytes`; token stores
+   * key tokens by it and persist it as the identifier.
+   */
   readonly cacheKey: string;
 
   private constructor(kind: string, bytes: Uint8Array, texts: Uint8Array[], f: Omit<DelegationTokenFields, 'owner' | 'renewer' | 'realUser'>) {
@@ -72,8 +77,7 @@ export class DelegationTokenIdentifier implements TokenIdentifier, DelegationTok
     this.maxDate = f.maxDate;
     this.sequenceNumber = f.sequenceNumber;
     this.masterKeyId = f.masterKeyId;
-    const hex = texts.map((t) => Buffer.from(t).toString('hex'));
-    this.cacheKey = [...hex, f.issueDate, f.maxDate, f.sequenceNumber, f.masterKeyId].join('|');
+    this.cacheKey = canonicalKey(texts, f);
   }
 
   /**
@@ -157,6 +161,14 @@ export class DelegationTokenIdentifier implements TokenIdentifier, DelegationTok
     const { owner, renewer, realUser, issueDate, maxDate, sequenceNumber, masterKeyId } = this;
     return { owner, renewer, realUser, issueDate, maxDate, sequenceNumber, masterKeyId };
   }
+}
+
+/** The canonical encoding of the identity fields (minimal vints, no trailing bytes) as a latin1 string. */
+function canonicalKey(texts: Uint8Array[], f: Omit<DelegationTokenFields, 'owner' | 'renewer' | 'realUser'>): string {
+  const out = new DataOutput(64).writeByte(VERSION);
+  for (const t of texts) out.writeVInt(t.length).write(t);
+  const bytes = out.writeVLong(f.issueDate).writeVLong(f.maxDate).writeVInt(f.sequenceNumber).writeVInt(f.masterKeyId).toBytes();
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 registerIdentifierCodec({ kinds: DELEGATION_TOKEN_KINDS, decode: (bytes, kind) => DelegationTokenIdentifier.decode(bytes, kind) });

@@ -12,12 +12,14 @@ export {
 export { Credentials, type CredentialsFormat } from './credentials.ts';
 export { readTokenStorageFile, writeTokenStorageFile, writeFileAtomic0600 } from './credentials-file.ts';
 export { DelegationKey } from './keys/delegation-key.ts';
-export { KeyRing, type RollResult } from './keys/key-ring.ts';
+export { KeyRing, type RollPlan } from './keys/key-ring.ts';
 export { createPassword, generateSecret, passwordsEqual, cryptoRandom, DEFAULT_HMAC_ALGORITHM, DEFAULT_KEY_LENGTH_BITS, type RandomSource } from './keys/hmac.ts';
 export {
   DelegationTokenSecretManager, SECRET_MANAGER_DEFAULTS,
   type SecretManagerOptions, type IssueRequest, type IssuedToken,
 } from './secret-manager.ts';
-export { MemoryTokenStore, type TokenStore, type TokenStoreSnapshot, type StoredToken } from './store/token-store.ts';
-export { FileTokenStore } from './store/file-token-store.ts';
+export type { TokenStore, TokenStoreState, TokenInfo } from './store/token-store.ts';
+export { TokenCache, type CachedToken, type TokenKey } from './store/token-cache.ts';
+export { MemoryTokenStore } from './store/memory-token-store.ts';
+export { JournalTokenStore, type JournalTokenStoreOptions, type JournalTokenStoreStats } from './store/journal/journal-token-store.ts';
 export { invalidToken, accessDenied, INVALID_TOKEN_CLASS, ACCESS_CONTROL_CLASS, type InvalidTokenCode } from './token-errors.ts';

@@ -7,6 +7,13 @@
  * drops tokens past their renew date every `removerScanInterval`. Time comes from an injected
  * Clock, randomness from an injected source, persistence from an injected TokenStore.
  *
+ * Every change (issue, renew, cancel, key roll, expired-token removal) is written to the store
+ * first and takes effect only when the store has made it durable: the store applies it to this
+ * manager's TokenCache (Hadoop's `currentTokens`) before its promise resolves, and a failed write
+ * rejects with a StorageError and changes nothing. Renew, cancel and removal of one token are
+ * serialised per token, as Hadoop's synchronized methods are, so a cancel cannot be undone by a
+ * renewal that checked the token before it.
+ *
  * Like Hadoop, `start()` installs a first key and the first poll (run at once, since the last roll
  * time starts at 0) rolls again: a fresh manager signs with key id 2.
  */
@@ -20,10 +27,12 @@ import { DelegationTokenIdentifier, HDFS_DELEGATION_KIND, firstComponentShortNam
 import type { ShortNameFn } from './delegation-token-identifier.ts';
 import { DelegationKey } from './keys/delegation-key.ts';
 import { KeyRing } from './keys/key-ring.ts';
+import type { RollPlan } from './keys/key-ring.ts';
 import { DEFAULT_HMAC_ALGORITHM, DEFAULT_KEY_LENGTH_BITS, createPassword, cryptoRandom, generateSecret, passwordsEqual } from './keys/hmac.ts';
 import type { RandomSource } from './keys/hmac.ts';
-import { MemoryTokenStore } from './store/token-store.ts';
-import type { StoredToken, TokenStore } from './store/token-store.ts';
+import { MemoryTokenStore } from './store/memory-token-store.ts';
+import { TokenCache } from './store/token-cache.ts';
+import type { TokenInfo, TokenStore } from './store/token-store.ts';
 import { accessDenied, invalidToken } from './token-errors.ts';
 
 const DAY = 86_400_000;
@@ -73,14 +82,10 @@ export interface IssuedToken {
   renewDate: number;
 }
 
-interface TokenInfo {
-  identifier: DelegationTokenIdentifier;
-  renewDate: number;
-  password: Uint8Array;
-}
-
 const keyRolled = channel('hsec:token:key-rolled');
 const log = getLogger('token.secret-manager');
+/** Expired tokens removed per batch of concurrent store writes (bounds memory for huge scans). */
+const REMOVAL_BATCH = 10_000;
 
 export class DelegationTokenSecretManager {
   readonly kind: string;
@@ -95,7 +100,9 @@ export class DelegationTokenSecretManager {
   readonly #algorithm: string;
   readonly #keyBits: number;
   readonly #keys = new KeyRing();
-  readonly #tokens = new Map<string, TokenInfo>();
+  readonly #tokens: TokenCache;
+  /** Per-token tail of the renew/cancel/removal chain (see the header). */
+  readonly #tokenLocks = new Map<string, Promise<unknown>>();
   #running = false;
   #timer: NodeJS.Timeout | undefined;
   #lastRoll = 0;
@@ -114,6 +121,7 @@ export class DelegationTokenSecretManager {
     this.#shortName = options.shortName ?? firstComponentShortName;
     this.#algorithm = options.hmacAlgorithm ?? DEFAULT_HMAC_ALGORITHM;
     this.#keyBits = options.keyLengthBits ?? DEFAULT_KEY_LENGTH_BITS;
+    this.#tokens = new TokenCache(createPassword(new Uint8Array(0), new Uint8Array(1), this.#algorithm).length);
   }
 
   get running(): boolean {
@@ -130,24 +138,30 @@ export class DelegationTokenSecretManager {
     return this.#keys.all();
   }
 
-  /** Number of live tokens (`getCurrentTokensSize`). */
+  /** Number of live tokens held in memory (`getCurrentTokensSize`). */
   get tokenCount(): number {
     return this.#tokens.size;
   }
 
   /**
-   * Loads persisted keys and tokens (tokens whose key is gone are marked expired, as
-   * `addPersistedDelegationToken`), installs a new current key, runs the first poll, and with
-   * `schedule` (default true) polls every min(5 s, keyUpdateInterval) on an unref'd timer.
+   * Opens the store (keys, tokens, counters; tokens whose master key is gone are removed, as
+   * `addPersistedDelegationToken` skips them), installs a new current key, runs the first poll,
+   * and with `schedule` (default true) polls every min(5 s, keyUpdateInterval) on an unref'd timer.
    */
   async start(schedule = true): Promise<void> {
     if (this.#running) throw new Error('secret manager already started');
-    const state = await this.#store.load();
-    for (const key of state.keys) this.#keys.add(key);
-    for (const t of state.tokens) this.#addPersisted(t);
-    await this.#updateCurrentKey();
-    this.#running = true;
-    await this.tick();
+    const state = await this.#store.open(this.#tokens);
+    try {
+      for (const key of state.keys) this.#keys.add(key);
+      await this.#removeTokensWithoutKey(state.keys);
+      await this.#updateCurrentKey();
+      this.#running = true;
+      await this.tick();
+    } catch (e) {
+      this.#running = false;
+      await this.#store.close();
+      throw e;
+    }
     if (schedule) {
       // Like Hadoop's ExpiredTokenRemover, a failed roll or scan is logged and retried on the next poll.
       this.#timer = setInterval(() => {
@@ -158,20 +172,18 @@ export class DelegationTokenSecretManager {
   }
 
   async stop(): Promise<void> {
+    const wasRunning = this.#running;
     this.#running = false;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#ticking.catch(() => undefined);
-    await this.#store.close();
+    await Promise.allSettled([...this.#tokenLocks.values()]);
+    if (wasRunning) await this.#store.close();
   }
 
-  #addPersisted(t: StoredToken): void {
-    const identifier = DelegationTokenIdentifier.decode(t.identifier, this.kind);
-    const key = this.#keys.get(identifier.masterKeyId);
-    const renewDate = key ? t.renewDate : 0;
-    if (!key) log.warn({ token: identifier.toString() }, 'no master key for persisted token; expiring it');
-    const password = key?.key ? createPassword(identifier.bytes, key.key, this.#algorithm) : t.password;
-    this.#tokens.set(identifier.cacheKey, { identifier, renewDate, password });
+  async #removeTokensWithoutKey(keys: DelegationKey[]): Promise<void> {
+    const orphans = this.#tokens.signedWithout(new Set(keys.map((k) => k.keyId)));
+    await this.#removeTokens(orphans, (id) => log.warn({ token: id.toString() }, 'no master key for persisted token; removing it'));
   }
 
   /** One iteration of Hadoop's ExpiredTokenRemover loop: roll and/or scan when due. */
@@ -191,27 +203,23 @@ export class DelegationTokenSecretManager {
     return this.#ticking;
   }
 
-  async #updateCurrentKey(): Promise<void> {
+  /** `updateCurrentKey`: a new key id and key, stored, then installed (after `plan`, when rolling). */
+  async #updateCurrentKey(plan?: RollPlan): Promise<void> {
     const id = await this.#store.incrementKeyId();
     const key = new DelegationKey(id, this.#clock.now() + this.keyUpdateInterval + this.tokenMaxLifetime, generateSecret(this.#random, this.#keyBits));
-    this.#keys.setCurrent(key);
     await this.#store.storeKey(key);
+    if (plan) this.#keys.applyRoll(plan, key);
+    else this.#keys.setCurrent(key);
     log.info({ keyId: id }, 'updated the current master key for generating delegation tokens');
     if (keyRolled.hasSubscribers) keyRolled.publish({ kind: this.kind, keyId: id, expiryDate: key.expiryDate });
   }
 
-  /** `rollMasterKey`: drop expired keys, retire the current key, install a new one. */
+  /** `rollMasterKey`: drop expired keys, retire the current key, install a new one; all stored first. */
   async rollMasterKey(): Promise<void> {
-    const now = this.#clock.now();
-    const removed = this.#keys.removeExpired(now);
-    for (const id of removed) await this.#store.removeKey(id);
-    const retiring = this.#keys.current;
-    if (retiring) {
-      retiring.expiryDate = now + this.tokenMaxLifetime;
-      this.#keys.add(retiring);
-      await this.#store.storeKey(retiring);
-    }
-    await this.#updateCurrentKey();
+    const plan = this.#keys.planRoll(this.#clock.now(), this.tokenMaxLifetime);
+    for (const id of plan.removed) await this.#store.removeKey(id);
+    if (plan.retired) await this.#store.storeKey(plan.retired);
+    await this.#updateCurrentKey(plan);
   }
 
   /** Issues a token (`createPassword` + `Token` construction): seq = ++counter, key = current. */
@@ -231,15 +239,19 @@ export class DelegationTokenSecretManager {
     }, this.#shortName);
     const password = createPassword(identifier.bytes, current.key, this.#algorithm);
     const renewDate = now + this.tokenRenewInterval;
-    this.#tokens.set(identifier.cacheKey, { identifier, renewDate, password });
-    await this.#store.storeToken({ identifier: identifier.bytes, renewDate, password });
+    await this.#store.storeToken(identifier, { renewDate, password });
     log.info({ token: identifier.toString(), keyId: current.keyId }, 'issued delegation token');
     return { token: new Token(identifier.bytes, password, this.kind, request.service ?? ''), identifier, renewDate };
   }
 
+  /** Hadoop's `getTokenInfo`: the cache, then the store on a miss (a shared store may know it). */
+  async #tokenInfo(identifier: DelegationTokenIdentifier): Promise<TokenInfo | undefined> {
+    return this.#tokens.get(identifier.cacheKey) ?? (await this.#store.getToken(identifier));
+  }
+
   /** `checkToken`: the stored info for a live token, else InvalidToken. */
-  #checkToken(identifier: DelegationTokenIdentifier): TokenInfo {
-    const info = this.#tokens.get(identifier.cacheKey);
+  async #checkToken(identifier: DelegationTokenIdentifier): Promise<TokenInfo> {
+    const info = await this.#tokenInfo(identifier);
     if (!info) {
       throw invalidToken('TOKEN_UNKNOWN', `Token for real user: ${identifier.realUser}, can't be found in cache`,
         { sequenceNumber: identifier.sequenceNumber, kind: identifier.kind });
@@ -253,27 +265,27 @@ export class DelegationTokenSecretManager {
   }
 
   /** `retrievePassword`: the stored password of a live token (what DIGEST-MD5 servers use). */
-  retrievePassword(identifier: DelegationTokenIdentifier | Uint8Array): Uint8Array {
-    return this.#checkToken(this.#decode(identifier)).password;
+  async retrievePassword(identifier: DelegationTokenIdentifier | Uint8Array): Promise<Uint8Array> {
+    return (await this.#checkToken(this.#decode(identifier))).password;
   }
 
   /** `verifyToken`: the token is live and its password matches (constant time). */
-  verifyToken(identifier: DelegationTokenIdentifier | Uint8Array, password: Uint8Array): void {
+  async verifyToken(identifier: DelegationTokenIdentifier | Uint8Array, password: Uint8Array): Promise<void> {
     const id = this.#decode(identifier);
-    if (!passwordsEqual(password, this.retrievePassword(id))) {
+    if (!passwordsEqual(password, await this.retrievePassword(id))) {
       throw invalidToken('TOKEN_INVALID', `token (${id.toString()}) is invalid, password doesn't match`, { sequenceNumber: id.sequenceNumber });
     }
   }
 
-  /** The server-side renew date of a live token, or undefined. */
+  /** The server-side renew date of a token held in memory, or undefined. */
   renewDateOf(identifier: DelegationTokenIdentifier | Uint8Array): number | undefined {
-    return this.#tokens.get(this.#decode(identifier).cacheKey)?.renewDate;
+    return this.#tokens.renewDate(this.#decode(identifier).cacheKey);
   }
 
   /**
    * `renewToken(token, renewer)`; `renewer` is the caller's short name. Checks, in Hadoop's order:
    * maxDate, empty renewer, renewer mismatch, master key known, password, token known. Returns the
-   * new renew date = min(maxDate, now + tokenRenewInterval).
+   * new renew date = min(maxDate, now + tokenRenewInterval) once it is stored.
    */
   async renewToken(token: Token, renewer: string): Promise<number> {
     const id = this.#decode(token.identifier);
@@ -287,7 +299,7 @@ export class DelegationTokenSecretManager {
     if (id.renewer !== renewer) {
       throw accessDenied(`${renewer} tries to renew a token ${fmt} with non-matching renewer ${id.renewer}`, { user: renewer, renewer: id.renewer });
     }
-    const key = this.#keys.get(id.masterKeyId);
+    const key = this.#keys.get(id.masterKeyId) ?? (await this.#store.getKey(id.masterKeyId));
     if (!key?.key) {
       throw invalidToken('TOKEN_INVALID', `Unable to find master key for keyId=${id.masterKeyId} from cache. Failed to renew ` +
         `an unexpired token ${fmt} with sequenceNumber=${id.sequenceNumber}`, { keyId: id.masterKeyId });
@@ -297,17 +309,19 @@ export class DelegationTokenSecretManager {
       throw accessDenied(`${renewer} is trying to renew a token ${fmt} with wrong password`, { user: renewer });
     }
     const renewDate = Math.min(id.maxDate, now + this.tokenRenewInterval);
-    if (!this.#tokens.has(id.cacheKey)) {
-      throw invalidToken('TOKEN_UNKNOWN', `Renewal request for unknown token ${fmt}`, { sequenceNumber: id.sequenceNumber });
-    }
-    this.#tokens.set(id.cacheKey, { identifier: id, renewDate, password });
-    await this.#store.storeToken({ identifier: id.bytes, renewDate, password });
-    return renewDate;
+    return this.#exclusive(id.cacheKey, async () => {
+      if (!(await this.#tokenInfo(id))) {
+        throw invalidToken('TOKEN_UNKNOWN', `Renewal request for unknown token ${fmt}`, { sequenceNumber: id.sequenceNumber });
+      }
+      await this.#store.storeToken(id, { renewDate, password });
+      return renewDate;
+    });
   }
 
   /**
    * `cancelToken(token, canceller)`; `canceller` is the caller's full name. Allowed for the owner
-   * (full name) or the renewer (canceller's short name); the password is not checked.
+   * (full name) or the renewer (canceller's short name); the password is not checked. The token
+   * is gone once the store has made the removal durable.
    */
   async cancelToken(token: Token, canceller: string): Promise<DelegationTokenIdentifier> {
     const id = this.#decode(token.identifier);
@@ -317,23 +331,50 @@ export class DelegationTokenSecretManager {
     if (canceller !== user.userName && (id.renewer === '' || this.#shortName(canceller) !== id.renewer)) {
       throw accessDenied(`${canceller} is not authorized to cancel the token ${fmt}`, { user: canceller });
     }
-    if (!this.#tokens.delete(id.cacheKey)) {
-      throw invalidToken('TOKEN_UNKNOWN', `Token not found ${fmt}`, { sequenceNumber: id.sequenceNumber });
-    }
-    await this.#store.removeToken(id.bytes);
-    return id;
+    return this.#exclusive(id.cacheKey, async () => {
+      if (!(await this.#tokenInfo(id))) {
+        throw invalidToken('TOKEN_UNKNOWN', `Token not found ${fmt}`, { sequenceNumber: id.sequenceNumber });
+      }
+      await this.#store.removeToken(id);
+      return id;
+    });
   }
 
-  /** `removeExpiredToken`: drops every token whose renew date has passed. */
+  /**
+   * `removeExpiredToken`: removes every token whose renew date has passed, with concurrent store
+   * writes (a journal store makes a batch durable with one fsync). Returns how many were removed.
+   */
   async removeExpiredTokens(): Promise<number> {
     const now = this.#clock.now();
-    const expired = [...this.#tokens.values()].filter((t) => t.renewDate < now);
-    for (const t of expired) {
-      this.#tokens.delete(t.identifier.cacheKey);
-      log.info({ token: t.identifier.toString() }, 'removing expired token');
-      await this.#store.removeToken(t.identifier.bytes);
+    return this.#removeTokens(this.#tokens.expired(now), (id) => log.info({ token: id.toString() }, 'removing expired token'), now);
+  }
+
+  /** Removes the tokens with these cache keys (still expired at `now`, when given). */
+  async #removeTokens(keys: string[], announce: (id: DelegationTokenIdentifier) => void, now?: number): Promise<number> {
+    let removed = 0;
+    for (let i = 0; i < keys.length; i += REMOVAL_BATCH) {
+      await Promise.all(keys.slice(i, i + REMOVAL_BATCH).map((key) => this.#exclusive(key, async () => {
+        const renewDate = this.#tokens.renewDate(key);
+        if (renewDate === undefined || (now !== undefined && renewDate >= now)) return; // renewed or cancelled meanwhile
+        const id = DelegationTokenIdentifier.decode(Buffer.from(key, 'latin1'), this.kind);
+        announce(id);
+        await this.#store.removeToken(id);
+        removed++;
+      })));
     }
-    return expired.length;
+    return removed;
+  }
+
+  /** Runs `fn` after every earlier renew/cancel/removal of the same token has finished. */
+  #exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.#tokenLocks.get(key);
+    const run = previous ? previous.then(fn, fn) : fn();
+    const tail = run.catch(() => undefined);
+    this.#tokenLocks.set(key, tail);
+    void tail.then(() => {
+      if (this.#tokenLocks.get(key) === tail) this.#tokenLocks.delete(key);
+    });
+    return run;
   }
 
   #decode(identifier: DelegationTokenIdentifier | Uint8Array): DelegationTokenIdentifier {

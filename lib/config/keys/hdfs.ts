@@ -18,7 +18,7 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     usedBy: ['hsec namenode'],
     type: 'strings',
     default: 'file://${hadoop.tmp.dir}/dfs/name',
-    description: 'Where the NameNode keeps its state; hsec keeps its delegation tokens and master keys there (hsec-delegation-tokens.json, 0600).',
+    description: 'Where the NameNode keeps its state; hsec keeps its delegation tokens and master keys there (journal store hsec-delegation-tokens/, files 0600; an older hsec-delegation-tokens.json is migrated on first start).',
   }),
   key({
     name: 'dfs.namenode.keytab.file',

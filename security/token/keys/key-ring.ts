@@ -3,18 +3,17 @@
  * of `AbstractDelegationTokenSecretManager` (hadoop-wire.md §2.5): a current key plus every key by
  * id, kept until its expiry. Rolling removes expired keys, fixes the retiring current key's expiry
  * to `now + tokenMaxLifetime`, then installs a new current key expiring at
- * `now + keyUpdateInterval + tokenMaxLifetime`. Pure state: persistence is the caller's job, so
- * `roll` reports which key ids it removed and which keys changed.
+ * `now + keyUpdateInterval + tokenMaxLifetime`. A roll is planned first (`planRoll`, pure: nothing
+ * changes), persisted by the caller, then applied (`applyRoll`), so a roll that cannot be stored
+ * leaves the ring as it was.
  */
 import { DelegationKey } from './delegation-key.ts';
 
-export interface RollResult {
-  /** Ids removed because they expired (the old current key is never reported). */
+export interface RollPlan {
+  /** Ids of expired keys to drop (Hadoop's removeExpiredKeys; never the current key). */
   removed: number[];
-  /** The retiring key whose expiry was shortened, if there was one. */
+  /** The current key with its expiry set to now + tokenMaxLifetime, if there is a current key. */
   retired?: DelegationKey;
-  /** The new current key. */
-  current: DelegationKey;
 }
 
 export class KeyRing {
@@ -45,30 +44,17 @@ export class KeyRing {
     this.#current = key;
   }
 
-  /** Removes keys with `expiryDate < now`; returns their ids except the current key's. */
-  removeExpired(now: number): number[] {
-    const removed: number[] = [];
-    for (const [id, key] of this.#keys) {
-      if (key.expiryDate < now) {
-        this.#keys.delete(id);
-        if (key !== this.#current) removed.push(id);
-      }
-    }
-    return removed;
+  /** What `rollMasterKey` at `now` changes before the new key is installed; changes nothing. */
+  planRoll(now: number, tokenMaxLifetime: number): RollPlan {
+    const removed = [...this.#keys.values()].filter((k) => k.expiryDate < now && k !== this.#current).map((k) => k.keyId);
+    const c = this.#current;
+    return c ? { removed, retired: new DelegationKey(c.keyId, now + tokenMaxLifetime, c.key) } : { removed };
   }
 
-  /**
-   * `rollMasterKey`: drop expired keys, retire the current key (expiry = now + maxLifetime, and
-   * re-add it in case it had expired), then install `next` as current.
-   */
-  roll(now: number, tokenMaxLifetime: number, next: DelegationKey): RollResult {
-    const removed = this.removeExpired(now);
-    const retired = this.#current;
-    if (retired) {
-      retired.expiryDate = now + tokenMaxLifetime;
-      this.#keys.set(retired.keyId, retired);
-    }
+  /** Applies a persisted plan and installs `next` as the current key. */
+  applyRoll(plan: RollPlan, next: DelegationKey): void {
+    for (const id of plan.removed) this.#keys.delete(id);
+    if (plan.retired) this.#keys.set(plan.retired.keyId, plan.retired);
     this.setCurrent(next);
-    return { removed, retired, current: next };
   }
 }

@@ -1,105 +1,69 @@
 /**
- * Persistence contract of the delegation-token secret manager (Hadoop: the `storeNewMasterKey`,
- * `removeStoredMasterKey`, `storeNewToken`, `updateStoredToken`, `removeStoredToken` hooks of
- * AbstractDelegationTokenSecretManager and the shared counters of ZKDelegationTokenSecretManager;
- * hadoop-wire.md §2.5, §2.6). Counters are increment-and-get so a ZooKeeper store can back them
- * with shared counters; tokens are keyed by their exact identifier bytes. Implementations: the
- * in-memory store here, `FileTokenStore`; a ZooKeeper store later.
+ * Persistence contract of the delegation-token secret manager: the store hooks of Hadoop's
+ * AbstractDelegationTokenSecretManager (`storeToken`/`updateToken`, `removeStoredToken`,
+ * `storeDelegationKey`/`updateDelegationKey`, `removeStoredMasterKey`, the counters) plus the
+ * cache-miss lookups of ZKDelegationTokenSecretManager (`getTokenInfo`, `getDelegationKey`);
+ * hadoop-wire.md §2.5, §2.6. One interface for the memory store, the journal store of the NameNode
+ * and a ZooKeeper store shared by several NameNodes.
+ *
+ * The rule every implementation keeps: **a change is durable before it takes effect**. The secret
+ * manager hands the store its token cache (Hadoop's `currentTokens`) at `open`; the store fills it
+ * with what it holds and, after each write has reached its backing storage, applies that write to
+ * the cache before the returned promise resolves. A write that fails rejects with a typed error
+ * (`StorageError`, `STORAGE_IO`, naming the path and OS error) and leaves the cache unchanged.
+ * A ZooKeeper store would also apply its watch events to the cache, and answer `getToken` for a
+ * token issued by another NameNode by reading its znode and caching it.
  */
 import type { DelegationKey } from '../keys/delegation-key.ts';
+import type { DelegationTokenIdentifier } from '../delegation-token-identifier.ts';
+import type { TokenCache } from './token-cache.ts';
 
-export interface StoredToken {
-  /** Exact identifier bytes as issued. */
-  identifier: Uint8Array;
+/** Hadoop's `DelegationTokenInformation`: what the server remembers of one token. */
+export interface TokenInfo {
   /** ms since epoch; the token is invalid after it unless renewed. */
   renewDate: number;
-  /** HMAC password (20 bytes by default). */
+  /** HMAC password (20 bytes with HmacSHA1). */
   password: Uint8Array;
 }
 
-export interface TokenStoreSnapshot {
+/** Keys and counters a store holds at open (tokens go into the cache). */
+export interface TokenStoreState {
   keys: DelegationKey[];
-  tokens: StoredToken[];
   /** Last token sequence number handed out (0 = none yet). */
   sequenceNumber: number;
   /** Last master key id handed out (0 = none yet). */
-  currentKeyId: number;
+  keyId: number;
 }
 
 export interface TokenStore {
-  /** Everything persisted so far (empty state for a new store). */
-  load(): Promise<TokenStoreSnapshot>;
-  /** Increments the token sequence counter and returns the new value (first call: 1). */
+  /**
+   * Opens the store (creating it when absent), loads its tokens into `cache` and returns its keys
+   * and counters. A store that cannot be used (full, read-only, not a directory, corrupted) fails
+   * here with a typed error naming the path and what to do.
+   */
+  open(cache: TokenCache): Promise<TokenStoreState>;
+  /**
+   * The next token sequence number (first call: 1). A store may reserve numbers in ranges (the
+   * ZooKeeper store: `zk-dt-secret-manager.token.seqnum.batch.size` at a time from a shared counter);
+   * a number is never handed out again once a token carrying it is durable.
+   */
   incrementSequenceNumber(): Promise<number>;
-  /** Increments the master-key id counter and returns the new value (first call: 1). */
+  /** The next master key id (first call: 1), with the same guarantee. */
   incrementKeyId(): Promise<number>;
   /** Adds or replaces a master key. */
   storeKey(key: DelegationKey): Promise<void>;
   removeKey(keyId: number): Promise<void>;
-  /** Adds or replaces a token (keyed by identifier bytes). */
-  storeToken(token: StoredToken): Promise<void>;
-  removeToken(identifier: Uint8Array): Promise<void>;
+  /** A key the secret manager does not hold (another NameNode's, for a shared store); undefined when unknown. */
+  getKey(keyId: number): Promise<DelegationKey | undefined>;
+  /** Adds or replaces a token, keyed by `identifier.cacheKey`; applied to the cache once durable. */
+  storeToken(identifier: DelegationTokenIdentifier, info: TokenInfo): Promise<void>;
+  /** Removes a token; removed from the cache once durable. Removing an unknown token is not an error. */
+  removeToken(identifier: DelegationTokenIdentifier): Promise<void>;
+  /**
+   * Looks up a token missing from the cache (Hadoop: ZK `getTokenInfo` on a miss) and caches what it
+   * finds. A local store's cache is complete, so it answers from memory.
+   */
+  getToken(identifier: DelegationTokenIdentifier): Promise<TokenInfo | undefined>;
+  /** Waits for pending writes and releases files or sessions; the store can be opened again. */
   close(): Promise<void>;
-}
-
-function tokenKey(identifier: Uint8Array): string {
-  return Buffer.from(identifier).toString('hex');
-}
-
-/** A store that keeps state in memory only (tests, and daemons that accept losing tokens on restart). */
-export class MemoryTokenStore implements TokenStore {
-  protected keys = new Map<number, DelegationKey>();
-  protected tokens = new Map<string, StoredToken>();
-  protected sequenceNumber = 0;
-  protected currentKeyId = 0;
-
-  async load(): Promise<TokenStoreSnapshot> {
-    return this.snapshot();
-  }
-
-  protected snapshot(): TokenStoreSnapshot {
-    return {
-      keys: [...this.keys.values()],
-      tokens: [...this.tokens.values()],
-      sequenceNumber: this.sequenceNumber,
-      currentKeyId: this.currentKeyId,
-    };
-  }
-
-  /** Called after every mutation; persistent subclasses save here. */
-  protected async changed(): Promise<void> {}
-
-  async incrementSequenceNumber(): Promise<number> {
-    const n = ++this.sequenceNumber;
-    await this.changed();
-    return n;
-  }
-
-  async incrementKeyId(): Promise<number> {
-    const n = ++this.currentKeyId;
-    await this.changed();
-    return n;
-  }
-
-  async storeKey(key: DelegationKey): Promise<void> {
-    this.keys.set(key.keyId, key);
-    await this.changed();
-  }
-
-  async removeKey(keyId: number): Promise<void> {
-    this.keys.delete(keyId);
-    await this.changed();
-  }
-
-  async storeToken(token: StoredToken): Promise<void> {
-    this.tokens.set(tokenKey(token.identifier), { ...token });
-    await this.changed();
-  }
-
-  async removeToken(identifier: Uint8Array): Promise<void> {
-    this.tokens.delete(tokenKey(identifier));
-    await this.changed();
-  }
-
-  async close(): Promise<void> {}
 }

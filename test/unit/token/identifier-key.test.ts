@@ -79,14 +79,19 @@ describe('token/keys DelegationKey + KeyRing', () => {
     expect(k.toString()).to.not.contain('0102');
   });
 
-  it('KeyRing.roll removes expired keys (not the current), retires and installs', () => {
+  it('KeyRing: a roll is planned without changing the ring, then applied (expired keys but not the current go, the current retires)', () => {
     const ring = new KeyRing();
     ring.setCurrent(new DelegationKey(1, 100, Uint8Array.of(1)));
     ring.add(new DelegationKey(0, 50, Uint8Array.of(0)));
-    const r = ring.roll(200, 1000, new DelegationKey(2, 5000, Uint8Array.of(2)));
-    expect(r.removed).to.deep.equal([0]);
-    expect(r.retired!.keyId).to.equal(1);
-    expect(ring.get(1)!.expiryDate).to.equal(1200); // re-added with now + maxLifetime
+    const plan = ring.planRoll(200, 1000);
+    expect(plan.removed).to.deep.equal([0]);
+    expect(plan.retired!.keyId).to.equal(1);
+    expect(plan.retired!.expiryDate).to.equal(1200); // now + maxLifetime
+    expect(ring.get(0)).to.not.equal(undefined); // nothing applied yet
+    expect(ring.get(1)!.expiryDate).to.equal(100);
+    ring.applyRoll(plan, new DelegationKey(2, 5000, Uint8Array.of(2)));
+    expect(ring.get(0)).to.equal(undefined);
+    expect(ring.get(1)!.expiryDate).to.equal(1200);
     expect(ring.current!.keyId).to.equal(2);
   });
 });

@@ -1,15 +1,15 @@
 import { expect } from 'chai';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ManualClock } from '../../../lib/time/clock.ts';
 import { AccessControlError, InvalidTokenError, ProtocolError } from '../../../lib/errors/index.ts';
 import { DelegationTokenSecretManager } from '../../../security/token/secret-manager.ts';
 import { Token } from '../../../security/token/token.ts';
 import { DelegationTokenIdentifier } from '../../../security/token/delegation-token-identifier.ts';
-import { FileTokenStore } from '../../../security/token/store/file-token-store.ts';
-import { MemoryTokenStore } from '../../../security/token/store/token-store.ts';
+import { JournalTokenStore } from '../../../security/token/store/journal/journal-token-store.ts';
+import { MemoryTokenStore } from '../../../security/token/store/memory-token-store.ts';
 import { ACCESS_CONTROL_CLASS, INVALID_TOKEN_CLASS } from '../../../security/token/token-errors.ts';
 
 const HOUR = 3_600_000;
@@ -77,8 +77,8 @@ describe('token/DelegationTokenSecretManager (AbstractDelegationTokenSecretManag
     expect(a.token.password.length).to.equal(20);
     expect(a.token.kind).to.equal('HDFS_DELEGATION_TOKEN');
     expect(a.token.service).to.equal('127.0.0.1:8020');
-    expect(Buffer.from(sm.retrievePassword(a.token.identifier)).equals(mac)).to.equal(true);
-    sm.verifyToken(a.identifier, a.token.password);
+    expect(Buffer.from(await sm.retrievePassword(a.token.identifier)).equals(mac)).to.equal(true);
+    await sm.verifyToken(a.identifier, a.token.password);
     await sm.stop();
   });
 
@@ -88,18 +88,18 @@ describe('token/DelegationTokenSecretManager (AbstractDelegationTokenSecretManag
     const { token, identifier } = await sm.createToken({ owner: 'alice@EXAMPLE.COM', renewer: 'alice' });
     // a correctly-shaped identifier the server never issued
     const forged = DelegationTokenIdentifier.create('HDFS_DELEGATION_TOKEN', { ...identifier.fields(), sequenceNumber: 99 });
-    let err = catchSync(() => sm.retrievePassword(forged));
+    let err = await rejects(sm.retrievePassword(forged));
     expect(err).to.be.instanceOf(InvalidTokenError);
     expect(err.code).to.equal('TOKEN_UNKNOWN');
     expect(err.message).to.equal("Token for real user: , can't be found in cache");
     expect(err.details['exceptionClassName']).to.equal(INVALID_TOKEN_CLASS);
-    err = catchSync(() => sm.verifyToken(identifier, new Uint8Array(20)));
+    err = await rejects(sm.verifyToken(identifier, new Uint8Array(20)));
     expect(err.code).to.equal('TOKEN_INVALID');
     expect(err.message).to.match(/password doesn't match/);
     clock.advance(DAY); // renewDate == now: still valid (expired only when renewDate < now)
-    sm.retrievePassword(token.identifier);
+    await sm.retrievePassword(token.identifier);
     clock.advance(1);
-    err = catchSync(() => sm.retrievePassword(token.identifier));
+    err = await rejects(sm.retrievePassword(token.identifier));
     expect(err.code).to.equal('TOKEN_EXPIRED');
     expect(err.message).to.match(/^Token  has expired, current time: .* expected renewal time: /);
     await sm.stop();
@@ -170,7 +170,7 @@ describe('token/DelegationTokenSecretManager (AbstractDelegationTokenSecretManag
     err = await rejects(sm.cancelToken(t1.token, 'alice@EXAMPLE.COM'));
     expect(err).to.be.instanceOf(InvalidTokenError);
     expect(err.message).to.match(/^Token not found/);
-    expect(catchSync(() => sm.retrievePassword(t1.identifier)).code).to.equal('TOKEN_UNKNOWN');
+    expect((await rejects(sm.retrievePassword(t1.identifier))).code).to.equal('TOKEN_UNKNOWN');
     const noOwner = await sm.createToken({ owner: '', renewer: 'yarn' });
     err = await rejects(sm.cancelToken(noOwner.token, 'yarn'));
     expect(err.message).to.match(/^Token with no owner/);
@@ -199,30 +199,31 @@ describe('token/DelegationTokenSecretManager (AbstractDelegationTokenSecretManag
     await sm.stop();
   });
 
-  it('persists keys, tokens and counters in a 0600 file store and resumes after restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hsec-dtsm-'));
-    const path = join(dir, 'tokens.json');
+  it('persists keys, tokens and counters in a 0600 journal store and resumes after restart', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'hsec-dtsm-')), 'store');
     const clock = new ManualClock();
-    const sm = await started(clock, { store: new FileTokenStore(path) });
+    const sm = await started(clock, { store: new JournalTokenStore({ dir }) });
     const a = await sm.createToken({ owner: 'alice@EXAMPLE.COM', renewer: 'alice' });
     const b = await sm.createToken({ owner: 'bob@EXAMPLE.COM', renewer: 'bob' });
     await sm.cancelToken(b.token, 'bob@EXAMPLE.COM');
     await sm.renewToken(a.token, 'alice');
     await sm.stop();
-    expect(statSync(path).mode & 0o777).to.equal(0o600);
+    expect(statSync(dir).mode & 0o777).to.equal(0o700);
+    for (const f of readdirSync(dir)) expect(statSync(join(dir, f)).mode & 0o777, f).to.equal(0o600);
 
     clock.advance(HOUR);
-    const sm2 = await started(clock, { store: new FileTokenStore(path) });
-    expect(Buffer.from(sm2.retrievePassword(a.token.identifier)).equals(a.token.password)).to.equal(true);
-    expect(catchSync(() => sm2.retrievePassword(b.token.identifier)).code).to.equal('TOKEN_UNKNOWN');
+    const sm2 = await started(clock, { store: new JournalTokenStore({ dir }) });
+    expect(Buffer.from(await sm2.retrievePassword(a.token.identifier)).equals(a.token.password)).to.equal(true);
+    expect((await rejects(sm2.retrievePassword(b.token.identifier))).code).to.equal('TOKEN_UNKNOWN');
     expect(sm2.currentKeyId).to.equal(4); // key ids continue: 1,2 then 3,4 after restart
     const c = await sm2.createToken({ owner: 'carol@EXAMPLE.COM', renewer: '' });
     expect(c.identifier.sequenceNumber).to.equal(3);
     expect(await sm2.renewToken(a.token, 'alice')).to.equal(clock.now() + DAY);
     await sm2.stop();
+    rmSync(dirname(dir), { recursive: true, force: true });
   });
 
-  it('a persisted token whose master key is gone is loaded as expired and dropped by the first scan', async () => {
+  it('a persisted token whose master key is gone is removed at start (Hadoop skips it in addPersistedDelegationToken)', async () => {
     const clock = new ManualClock();
     const store = new MemoryTokenStore();
     const sm = await started(clock, { store });
@@ -230,8 +231,8 @@ describe('token/DelegationTokenSecretManager (AbstractDelegationTokenSecretManag
     await sm.stop();
     await store.removeKey(identifier.masterKeyId);
     const sm2 = await started(clock, { store });
-    expect(catchSync(() => sm2.retrievePassword(token.identifier)).code).to.equal('TOKEN_UNKNOWN');
-    expect((await store.load()).tokens).to.have.length(0);
+    expect((await rejects(sm2.retrievePassword(token.identifier))).code).to.equal('TOKEN_UNKNOWN');
+    expect(store.tokenCount).to.equal(0);
     expect(sm2.currentKeyId).to.equal(4);
     expect((await sm2.createToken({ owner: 'bob@EXAMPLE.COM', renewer: '' })).identifier.sequenceNumber).to.equal(2);
     await sm2.stop();
@@ -250,23 +251,16 @@ describe('token/DelegationTokenSecretManager (AbstractDelegationTokenSecretManag
     }
   });
 
-  it('a corrupted store file is a clear error, not an empty store', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hsec-dtsm-'));
-    const path = join(dir, 'tokens.json');
-    writeFileSync(path, '{"format":"hsec-delegation-token-store","version":1,"seq', { mode: 0o600 });
-    const sm = new DelegationTokenSecretManager({ store: new FileTokenStore(path) });
-    const err = await rejects(sm.start(false));
+  it('a corrupted store file is a clear error naming it, not an empty store', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'hsec-dtsm-')), 'store');
+    const sm = await started(new ManualClock(), { store: new JournalTokenStore({ dir }) });
+    await sm.stop();
+    const snapshot = join(dir, readdirSync(dir).find((f) => f.startsWith('snapshot.'))!);
+    writeFileSync(snapshot, 'HSEC-DTS\0\0\0\x01 not records');
+    const err = await rejects(new DelegationTokenSecretManager({ store: new JournalTokenStore({ dir }) }).start(false));
     expect(err).to.be.instanceOf(ProtocolError);
     expect(err.code).to.equal('PROTOCOL_MALFORMED');
-    expect(err.message).to.contain(path);
+    expect(err.message).to.contain(snapshot);
+    rmSync(dirname(dir), { recursive: true, force: true });
   });
 });
-
-function catchSync(fn: () => unknown): Error & { code: string; details: Record<string, unknown> } {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error & { code: string; details: Record<string, unknown> };
-  }
-  throw new Error('expected an error');
-}
