@@ -9,7 +9,7 @@ import type { Configuration } from '../../../lib/config/index.ts';
 import type { MiniKdc } from '../../../cluster/mini/mini-kdc.ts';
 import { kinit, kvno } from '../../support/krb5-clients.ts';
 import { RpcClient } from '../../../security/sasl/rpc/rpc-client.ts';
-import { createSaslPropertiesResolver } from '../../../security/resolver/index.ts';
+import { createClientResolver } from '../../../security/resolver/index.ts';
 import { ClientProtocolClient } from '../../../cluster/protocol/client-protocol-client.ts';
 import { ccacheTicketSource, kerberosClientCredentials } from '../../../cluster/namenode/client-credentials.ts';
 import type { Token } from '../../../security/token/token.ts';
@@ -52,7 +52,7 @@ export interface TestClient {
 /** A ClientProtocol client authenticating with the Kerberos identity in `ccache`. */
 export function kerberosClient(kdc: MiniKdc, ccache: string, user: string, address: { host: string; port: number }, protection: string): TestClient {
   const conf = clientConf(kdc, protection);
-  const rpc = new RpcClient({ resolver: createSaslPropertiesResolver(conf) });
+  const rpc = new RpcClient({ resolver: createClientResolver(conf) });
   const kerberos = kerberosClientCredentials(kdc.principal(user), ccacheTicketSource(ccache), conf);
   return { rpc, nn: new ClientProtocolClient({ rpc, address, credentials: { kerberos }, timeoutMs: 20_000 }) };
 }
@@ -60,7 +60,7 @@ export function kerberosClient(kdc: MiniKdc, ccache: string, user: string, addre
 /** A ClientProtocol client holding only tokens (TOKEN / DIGEST-MD5). */
 export function tokenClient(kdc: MiniKdc, tokens: Token[], address: { host: string; port: number }, protection: string): TestClient {
   const conf = clientConf(kdc, protection);
-  const rpc = new RpcClient({ resolver: createSaslPropertiesResolver(conf) });
+  const rpc = new RpcClient({ resolver: createClientResolver(conf) });
   return { rpc, nn: new ClientProtocolClient({ rpc, address, credentials: { tokens, tokenKind: 'HDFS_DELEGATION_TOKEN' }, timeoutMs: 20_000 }) };
 }
 

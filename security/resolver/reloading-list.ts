@@ -1,0 +1,130 @@
+/**
+ * A list compiled from a ListSource and kept current, after Hadoop's CacheableIPList: loaded at
+ * construction, reloaded `reloadAfterMs` after each load when a lookup finds it expired (negative or
+ * undefined: never, Hadoop's cache.secs < 0 and its fixed list), and replaced whenever a pushing
+ * source (ZooKeeper) delivers new text. Time comes from an injected Clock. Unlike Hadoop, whose
+ * lookup blocks while the file is re-read, a lookup here never waits: the reload runs in the
+ * background and the previous list answers until it is done. Until the first load completes, and
+ * whenever the source cannot be read, the fail-closed value is in force. Problems are reported
+ * when they change, not on every reload of the same text.
+ */
+import type { Logger } from '../../lib/log/logger.ts';
+import { systemClock, type Clock } from '../../lib/time/clock.ts';
+import type { ListSnapshot, ListSource } from './list-source.ts';
+import { listLoadedChannel, reportListProblem, type ListLoadedEvent, type ListProblem } from './list-problems.ts';
+
+/** A compiled list and what was wrong with its text. */
+export interface Compiled<T> {
+  readonly value: T;
+  readonly entries: number;
+  readonly problems: readonly ListProblem[];
+}
+
+export interface ReloadingListOptions<T> {
+  /** What the list is, for messages ("fixed whitelist"). */
+  readonly name: string;
+  readonly source: ListSource;
+  /** Parses (and resolves) one text; bad content is reported as problems, not thrown. */
+  readonly compile: (text: string, origin: string) => Promise<Compiled<T>> | Compiled<T>;
+  /** In force before the first load and while the source cannot be read. */
+  readonly failClosed: T;
+  /** What failing closed means for this list, for the warning. */
+  readonly consequence: string;
+  /** Reload this long (ms) after each load; undefined or negative: never. */
+  readonly reloadAfterMs?: number | undefined;
+  readonly clock?: Clock;
+  readonly log: Logger;
+}
+
+export class ReloadingList<T> {
+  readonly #o: ReloadingListOptions<T>;
+  readonly #clock: Clock;
+  readonly #initial: Promise<void>;
+  readonly #unwatch: (() => void) | undefined;
+  #value: T;
+  #available = false;
+  #expiresAt: number | undefined;
+  #started = 0;
+  #applied = 0;
+  #inFlight = 0;
+  #lastReport: string | undefined;
+
+  constructor(options: ReloadingListOptions<T>) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#value = options.failClosed;
+    this.#initial = this.reload();
+    this.#unwatch = options.source.watch?.((snapshot) => void this.#load(Promise.resolve(snapshot)));
+  }
+
+  /** The list in force; starts a background reload when it has expired. */
+  current(): T {
+    if (this.#expiresAt !== undefined && this.#inFlight === 0 && this.#clock.now() > this.#expiresAt) void this.reload();
+    return this.#value;
+  }
+
+  /** Whether the last applied load read the list (false: failing closed). */
+  get available(): boolean {
+    return this.#available;
+  }
+
+  get origin(): string {
+    return this.#o.source.origin;
+  }
+
+  /** Resolves when the first load has been applied (never rejects). */
+  ready(): Promise<void> {
+    return this.#initial;
+  }
+
+  /** Reads the source again now (Hadoop's CacheableIPList.refresh); resolves once applied. */
+  reload(): Promise<void> {
+    return this.#load(this.#o.source.read());
+  }
+
+  /** Stops listening to a pushing source. */
+  close(): void {
+    this.#unwatch?.();
+  }
+
+  async #load(snapshot: Promise<ListSnapshot>): Promise<void> {
+    const generation = ++this.#started;
+    this.#inFlight++;
+    try {
+      const compiled = await this.#compile(await snapshot);
+      if (generation > this.#applied) this.#apply(generation, compiled);
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  async #compile(snapshot: ListSnapshot): Promise<{ value: T; available: boolean; entries: number; problems: readonly ListProblem[] }> {
+    const origin = this.#o.source.origin;
+    let failure = snapshot.available ? undefined : { reason: snapshot.reason, missing: snapshot.missing };
+    if (snapshot.available) {
+      try {
+        return { ...(await this.#o.compile(snapshot.text, origin)), available: true };
+      } catch (err) {
+        failure = { reason: `cannot be compiled: ${(err as Error).message}`, missing: false };
+      }
+    }
+    const problem: ListProblem = { code: 'LIST_UNAVAILABLE', origin, reason: failure!.reason, missing: failure!.missing, consequence: this.#o.consequence };
+    return { value: this.#o.failClosed, available: false, entries: 0, problems: [problem] };
+  }
+
+  #apply(generation: number, compiled: { value: T; available: boolean; entries: number; problems: readonly ListProblem[] }): void {
+    this.#applied = generation;
+    this.#value = compiled.value;
+    this.#available = compiled.available;
+    const period = this.#o.reloadAfterMs;
+    this.#expiresAt = period !== undefined && period >= 0 ? this.#clock.now() + period : undefined;
+    const event: ListLoadedEvent = { list: this.#o.name, origin: this.#o.source.origin, available: compiled.available, entries: compiled.entries, problems: compiled.problems.length };
+    const signature = JSON.stringify([event, compiled.problems]);
+    if (signature !== this.#lastReport) {
+      this.#lastReport = signature;
+      for (const p of compiled.problems) reportListProblem(this.#o.log, this.#o.name, p);
+      if (compiled.available) this.#o.log.info({ list: this.#o.name, file: event.origin, entries: event.entries, problems: event.problems }, `${this.#o.name} ${event.origin}: ${event.entries} entries loaded`);
+    }
+    if (listLoadedChannel.hasSubscribers) listLoadedChannel.publish(event);
+  }
+}
