@@ -121,13 +121,17 @@ function hexValue(c: number): number {
   return -1;
 }
 
+// Scratch for parseIpv6 (synchronous, so one set suffices): the groups as written, then all eight.
+const written = new Array<number>(8).fill(0);
+const expanded = new Array<number>(8).fill(0);
+
 /** RFC 4291 section 2.2 text into out; groups are collected before and after "::". */
 function parseIpv6(text: string, out: IpWords): boolean {
   let end = text.indexOf('%');
   if (end === 0) return false;
   if (end < 0) end = text.length;
   if (end < 2) return false;
-  const groups = new Array<number>(8);
+  const groups = written;
   let count = 0;
   let gap = -1; // group index where "::" stands
   let i = 0;
@@ -176,7 +180,7 @@ function parseIpv6(text: string, out: IpWords): boolean {
 
 function fill(groups: number[], count: number, gap: number, out: IpWords): boolean {
   if (gap < 0 ? count !== 8 : count > 7) return false;
-  const full = new Array<number>(8).fill(0);
+  const full = expanded.fill(0);
   const tail = gap < 0 ? 0 : count - gap;
   for (let g = 0; g < count - tail; g++) full[g] = groups[g]!;
   for (let g = 0; g < tail; g++) full[8 - tail + g] = groups[count - tail + g]!;

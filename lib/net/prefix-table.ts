@@ -36,18 +36,20 @@ export class PrefixTable<V> {
    */
   static build<V>(entries: Iterable<PrefixTableEntry<V>>, onDuplicate?: (kept: V, dropped: V) => void): PrefixTable<V> {
     const values: V[] = [];
-    const v4: Span[] = [];
-    const v6: Span[] = [];
+    const v4: Span<number>[] = [];
+    const v6: Span<bigint>[] = [];
     for (const { prefix, value } of entries) {
       const slot = values.push(value) - 1;
-      if (prefix.length >= IPV4_MAPPED_PREFIX_LENGTH && isIpv4(prefix.words)) {
-        v4.push(span(BigInt(prefix.words[3]! >>> 0), prefix.length - IPV4_MAPPED_PREFIX_LENGTH, 32, slot));
-      } else {
-        v6.push(span(wordsToBigInt(prefix.words), prefix.length, 128, slot));
-      }
+      if (prefix.length >= IPV4_MAPPED_PREFIX_LENGTH && isIpv4(prefix.words)) v4.push(ipv4Span(prefix.words[3]!, prefix.length - IPV4_MAPPED_PREFIX_LENGTH, slot));
+      else v6.push(ipv6Span(prefix.words, prefix.length, slot));
     }
     const duplicate = onDuplicate ? (kept: number, dropped: number): void => onDuplicate(values[kept]!, values[dropped]!) : undefined;
-    return new PrefixTable(values, new RangeIndex(v4, 1, duplicate), new RangeIndex(v6, 4, duplicate));
+    const v4Ranges = flatten(v4, 0xffffffff, (k) => k + 1, duplicate);
+    const v6Ranges = flatten(v6, (1n << 128n) - 1n, (k) => k + 1n, duplicate);
+    const v6Words = (k: bigint, out: Uint32Array, at: number): void => {
+      for (let w = 0; w < 4; w++) out[at + w] = Number((k >> BigInt(96 - 32 * w)) & 0xffffffffn);
+    };
+    return new PrefixTable(values, new RangeIndex(pack(v4Ranges, 1, (k, out, at) => void (out[at] = k))), new RangeIndex(pack(v6Ranges, 4, v6Words)));
   }
 
   private constructor(values: V[], v4: RangeIndex, v6: RangeIndex) {
@@ -74,24 +76,48 @@ export class PrefixTable<V> {
   }
 }
 
-/** One prefix as an inclusive range of addresses of `bits` bits. */
-interface Span {
-  readonly lo: bigint;
-  readonly hi: bigint;
+/** One prefix as an inclusive range: numbers for IPv4 (fast to sort), bigints for IPv6. */
+interface Span<K extends number | bigint> {
+  readonly lo: K;
+  readonly hi: K;
   readonly length: number;
   readonly slot: number;
 }
 
-function span(value: bigint, length: number, bits: number, slot: number): Span {
-  const hostBits = BigInt(bits - length);
-  const lo = (value >> hostBits) << hostBits;
-  return { lo, hi: lo + (1n << hostBits) - 1n, length, slot };
+/** Disjoint ranges: `starts` ascending (the first is address 0), the slot in force from each. */
+interface Ranges<K extends number | bigint> {
+  readonly starts: K[];
+  readonly slots: number[];
+  /** Distinct prefixes. */
+  readonly size: number;
 }
 
-function wordsToBigInt(words: IpWords): bigint {
-  let v = 0n;
-  for (let w = 0; w < 4; w++) v = (v << 32n) | BigInt(words[w]! >>> 0);
-  return v;
+/** Ranges with their starts as `words` 32-bit words each, for lookups. */
+interface PackedRanges {
+  readonly words: number;
+  readonly starts: Uint32Array;
+  readonly slots: Int32Array;
+  readonly size: number;
+}
+
+function pack<K extends number | bigint>(ranges: Ranges<K>, words: number, toWords: (start: K, out: Uint32Array, at: number) => void): PackedRanges {
+  const starts = new Uint32Array(ranges.starts.length * words);
+  ranges.starts.forEach((start, i) => toWords(start, starts, i * words));
+  return { words, starts, slots: Int32Array.from(ranges.slots), size: ranges.size };
+}
+
+function ipv4Span(word: number, length: number, slot: number): Span<number> {
+  const size = 2 ** (32 - length);
+  const lo = Math.floor((word >>> 0) / size) * size;
+  return { lo, hi: lo + size - 1, length, slot };
+}
+
+function ipv6Span(words: IpWords, length: number, slot: number): Span<bigint> {
+  let value = 0n;
+  for (let w = 0; w < 4; w++) value = (value << 32n) | BigInt(words[w]! >>> 0);
+  const hostBits = BigInt(128 - length);
+  const lo = (value >> hostBits) << hostBits;
+  return { lo, hi: lo + (1n << hostBits) - 1n, length, slot };
 }
 
 /**
@@ -106,22 +132,19 @@ class RangeIndex {
   readonly #slots: Int32Array;
   readonly #direct: Int32Array;
 
-  constructor(spans: Span[], words: number, onDuplicate?: (kept: number, dropped: number) => void) {
-    this.#words = words;
-    const { starts, slots, size } = flatten(spans, (1n << BigInt(32 * words)) - 1n, onDuplicate);
-    this.size = size;
-    this.#starts = new Uint32Array(starts.length * words);
-    starts.forEach((s, i) => {
-      for (let w = 0; w < words; w++) this.#starts[i * words + w] = Number((s >> BigInt(32 * (words - 1 - w))) & 0xffffffffn);
-    });
-    this.#slots = Int32Array.from(slots);
+  constructor(ranges: PackedRanges) {
+    this.#words = ranges.words;
+    this.size = ranges.size;
+    this.#starts = ranges.starts;
+    this.#slots = ranges.slots;
+    const count = ranges.slots.length;
     this.#direct = new Int32Array((1 << DIRECT_BITS) + 1);
     let range = 0;
     for (let t = 0; t < 1 << DIRECT_BITS; t++) {
-      while (range + 1 < slots.length && this.#startsBucketAtOrBefore(range + 1, t)) range++;
+      while (range + 1 < count && this.#startsBucketAtOrBefore(range + 1, t)) range++;
       this.#direct[t] = range;
     }
-    this.#direct[1 << DIRECT_BITS] = slots.length - 1;
+    this.#direct[1 << DIRECT_BITS] = count - 1;
   }
 
   /** True when range i starts at or before the first address of bucket t. */
@@ -170,27 +193,28 @@ class RangeIndex {
 /**
  * Sweeps the prefixes in address order (wider first at equal starts). Prefixes are nested or
  * disjoint, so an open-prefix stack gives, at every boundary, the innermost prefix in force.
+ * `last` is the family's highest address, `next(k)` is k + 1.
  */
-function flatten(spans: Span[], last: bigint, onDuplicate?: (kept: number, dropped: number) => void): { starts: bigint[]; slots: number[]; size: number } {
+function flatten<K extends number | bigint>(spans: Span<K>[], last: K, next: (k: K) => K, onDuplicate?: (kept: number, dropped: number) => void): Ranges<K> {
   spans.sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : a.length - b.length || a.slot - b.slot));
-  const starts: bigint[] = [0n];
+  const starts: K[] = [(typeof last === 'bigint' ? 0n : 0) as K];
   const slots: number[] = [NONE];
-  const emit = (at: bigint, slot: number): void => {
+  const emit = (at: K, slot: number): void => {
     if (starts[starts.length - 1] === at) slots[slots.length - 1] = slot;
     else if (slots[slots.length - 1] !== slot) {
       starts.push(at);
       slots.push(slot);
     }
   };
-  const open: Span[] = [];
-  const close = (until: bigint | undefined): void => {
+  const open: Span<K>[] = [];
+  const close = (until: K | undefined): void => {
     while (open.length > 0 && (until === undefined || open[open.length - 1]!.hi < until)) {
       const done = open.pop()!;
-      if (done.hi < last) emit(done.hi + 1n, open.length > 0 ? open[open.length - 1]!.slot : NONE);
+      if (done.hi < last) emit(next(done.hi), open.length > 0 ? open[open.length - 1]!.slot : NONE);
     }
   };
   let size = 0;
-  let previous: Span | undefined;
+  let previous: Span<K> | undefined;
   for (const s of spans) {
     if (previous && previous.lo === s.lo && previous.length === s.length) {
       onDuplicate?.(previous.slot, s.slot);

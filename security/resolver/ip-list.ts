@@ -15,19 +15,17 @@
  */
 import { parseIp, parseIpPrefix, type IpPrefix, type IpWords } from '../../lib/net/ip-address.ts';
 import { PrefixTable } from '../../lib/net/prefix-table.ts';
+import type { DecisionRule } from './decision.ts';
 import { listLines } from './list-text.ts';
 import type { ListProblem } from './list-problems.ts';
 import type { Compiled } from './reloading-list.ts';
 
-/** Where an entry came from, for decisions ("entry 10.0.0.0/8 of FILE line 3"). */
-export interface IpListEntry {
-  /** The entry as written (a host name entry: the address it resolved to). */
-  readonly entry: string;
-  readonly origin: string;
-  readonly line: number;
-  /** For host name entries: the name written in the list. */
-  readonly resolvedFrom?: string;
-}
+/**
+ * Where an entry came from: the decision rule it makes ("entry 10.0.0.0/8 of FILE line 3"), built
+ * once per load so a lookup allocates nothing for it. `entry` is the line as written (a host name
+ * entry: the address it resolved to, and `resolvedFrom` the name).
+ */
+export type IpListEntry = Extract<DecisionRule, { kind: 'list-entry' }>;
 
 /** One parsed line. */
 export type ParsedIpEntry =
@@ -49,10 +47,10 @@ export function parseIpList(text: string, origin: string): { entries: ParsedIpEn
   const bad = (line: number, lineText: string, reason: string): void => void problems.push({ code: 'LIST_BAD_LINE', origin, line, text: lineText, reason });
   // MachineList: the wildcard applies only when it is the list's single (distinct) entry.
   if (lines.length > 0 && lines.every((l) => l.text === '*')) {
-    return { entries: [{ kind: 'all', source: { entry: '*', origin, line: lines[0]!.line } }], problems };
+    return { entries: [{ kind: 'all', source: { kind: 'list-entry', entry: '*', origin, line: lines[0]!.line } }], problems };
   }
   for (const { line, text: t } of lines) {
-    const source = { entry: t, origin, line };
+    const source: IpListEntry = { kind: 'list-entry', entry: t, origin, line };
     if (t === '*') {
       bad(line, t, '"*" (every address) is honoured only as the list\'s only entry, as in Hadoop');
     } else if (t.includes('/')) {
@@ -100,22 +98,26 @@ export async function compileIpList(text: string, origin: string, resolveHost: H
   const { entries, problems } = parseIpList(text, origin);
   const all = entries.find((e) => e.kind === 'all');
   if (all) return { value: new IpList(PrefixTable.build([]), all.source), entries: 1, problems };
-  const resolved = await Promise.all(
-    entries.map(async (e): Promise<{ prefix: IpPrefix; value: IpListEntry } | undefined> => {
-      if (e.kind === 'prefix') return { prefix: e.prefix, value: e.source };
-      if (e.kind !== 'host') return undefined;
-      try {
-        const address = await resolveHost(e.name);
-        const words = parseIp(address);
-        if (!words) throw new Error(`resolver returned "${address}"`);
-        return { prefix: { words, length: 128 }, value: { entry: address, origin, line: e.line, resolvedFrom: e.name } };
-      } catch (err) {
-        problems.push({ code: 'LIST_UNRESOLVED_HOST', origin, line: e.line, text: e.name, reason: `host name does not resolve (${(err as Error).message})` });
-        return undefined;
-      }
-    }),
-  );
-  const table = PrefixTable.build(resolved.filter((r): r is { prefix: IpPrefix; value: IpListEntry } => r !== undefined));
+  const table: { prefix: IpPrefix; value: IpListEntry }[] = [];
+  for (const e of entries) if (e.kind === 'prefix') table.push({ prefix: e.prefix, value: e.source });
+  const hosts = entries.filter((e): e is Extract<ParsedIpEntry, { kind: 'host' }> => e.kind === 'host');
+  const resolved = await Promise.all(hosts.map(async (e) => resolveEntry(e.name, e.line, origin, resolveHost, problems)));
+  for (const r of resolved) if (r) table.push(r);
+  table.sort((a, b) => a.value.line - b.value.line); // a repeated address is attributed to its first line
+  const built = PrefixTable.build(table);
   problems.sort((a, b) => ('line' in a ? a.line : 0) - ('line' in b ? b.line : 0));
-  return { value: new IpList(table, undefined), entries: table.size, problems };
+  return { value: new IpList(built, undefined), entries: built.size, problems };
+}
+
+/** A host name entry as the address it resolves to now; a name that does not resolve is a problem. */
+async function resolveEntry(name: string, line: number, origin: string, resolveHost: HostResolver, problems: ListProblem[]): Promise<{ prefix: IpPrefix; value: IpListEntry } | undefined> {
+  try {
+    const address = await resolveHost(name);
+    const words = parseIp(address);
+    if (!words) throw new Error(`resolver returned "${address}"`);
+    return { prefix: { words, length: 128 }, value: { kind: 'list-entry', entry: address, origin, line, resolvedFrom: name } };
+  } catch (err) {
+    problems.push({ code: 'LIST_UNRESOLVED_HOST', origin, line, text: name, reason: `host name does not resolve (${(err as Error).message})` });
+    return undefined;
+  }
 }

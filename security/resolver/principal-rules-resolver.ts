@@ -15,7 +15,7 @@ import { FileListSource, type ListSource } from './list-source.ts';
 import { checkNegotiated, parsePrincipalRules, PRIVATE_QOP, PrincipalRuleSet } from './principal-rules.ts';
 import { ReloadingList } from './reloading-list.ts';
 import { saslProperties, type ConfigSource, type SaslProperties, type SaslPropertiesResolver } from './sasl-properties-resolver.ts';
-import { secondsKey } from './whitelist-based-resolver.ts';
+import { secondsKey } from './config-values.ts';
 
 export const PRIVATE_PRINCIPALS_FILE_KEY = 'hsec.security.sasl.private.principals.file';
 export const PRIVATE_PRINCIPALS_CACHE_SECS_KEY = 'hsec.security.sasl.private.principals.cache.secs';

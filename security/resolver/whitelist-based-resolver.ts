@@ -20,12 +20,12 @@ import { ConfigError } from '../../lib/errors/index.ts';
 import { getLogger, type Logger } from '../../lib/log/logger.ts';
 import { isIpv4, parseIp } from '../../lib/net/ip-address.ts';
 import { resolveAddress } from '../../lib/net/resolve.ts';
-import { parseBoolean, parseInt64 } from '../../lib/config/values.ts';
 import type { Clock } from '../../lib/time/clock.ts';
 import { decideServerQop } from './decide.ts';
 import type { QopDecision, ServerPeer } from './decision.ts';
 import { compileIpList, IpList, type HostResolver } from './ip-list.ts';
 import { FileListSource, type ListSource } from './list-source.ts';
+import { booleanKey, stringKey, secondsKey } from './config-values.ts';
 import { ReloadingList } from './reloading-list.ts';
 import { qopFromConfig, saslProperties, type ConfigSource, type SaslProperties, type SaslPropertiesResolver } from './sasl-properties-resolver.ts';
 import type { Qop } from '../sasl/mechanism.ts';
@@ -88,7 +88,7 @@ export class WhitelistBasedResolver implements SaslPropertiesResolver {
     if (isIpv4(words) && words[3] === LOOPBACK_V4) return { qop: this.#defaults.qop, rule: { kind: 'loopback' } };
     for (const list of this.#lists) {
       const entry = list.current().match(words);
-      if (entry) return { qop: this.#defaults.qop, rule: { kind: 'list-entry', ...entry } };
+      if (entry) return { qop: this.#defaults.qop, rule: entry };
     }
     return { qop: this.#nonWhitelist.qop, rule: { kind: 'not-listed', lists: this.#lists.map((l) => l.origin) } };
   }
@@ -117,29 +117,4 @@ function nonWhitelistQop(conf: ConfigSource): Qop[] {
     });
   }
   return qopFromConfig(conf, NON_WHITELIST_PROTECTION_KEY, 'privacy');
-}
-
-function stringKey(conf: ConfigSource, key: string, fallback: string): string {
-  return conf.get(key)?.trim() || fallback;
-}
-
-function booleanKey(conf: ConfigSource, key: string, fallback: boolean): boolean {
-  const raw = conf.get(key);
-  if (raw === undefined) return fallback;
-  try {
-    return parseBoolean(raw);
-  } catch (cause) {
-    throw new ConfigError('CONFIG_INVALID', `Invalid ${key} value "${raw}": expected true or false`, { configKey: key, value: raw }, { cause });
-  }
-}
-
-/** Hadoop's conf.getLong(key, default): a plain (possibly negative) number of seconds. */
-export function secondsKey(conf: ConfigSource, key: string, fallback: number): number {
-  const raw = conf.get(key);
-  if (raw === undefined) return fallback;
-  try {
-    return parseInt64(raw);
-  } catch (cause) {
-    throw new ConfigError('CONFIG_INVALID', `Invalid ${key} value "${raw}": expected a whole number of seconds (negative: never reload)`, { configKey: key, value: raw }, { cause });
-  }
 }

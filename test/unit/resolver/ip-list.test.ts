@@ -49,7 +49,7 @@ describe('security/resolver/ip-list: parsing', () => {
   });
 
   it('"*" alone (repeated or not) is every address, as MachineList.WILDCARD_VALUE', () => {
-    expect(parseIpList('# all\n*\n', FILE).entries).to.deep.equal([{ kind: 'all', source: { entry: '*', origin: FILE, line: 2 } }]);
+    expect(parseIpList('# all\n*\n', FILE).entries).to.deep.equal([{ kind: 'all', source: { kind: 'list-entry', entry: '*', origin: FILE, line: 2 } }]);
     expect(parseIpList('*\n*', FILE).entries.map((e) => e.kind)).to.deep.equal(['all']);
     expect(parseIpList('', FILE)).to.deep.equal({ entries: [], problems: [] });
   });
@@ -59,8 +59,8 @@ describe('security/resolver/ip-list: compiled lists', () => {
   it('matches the most specific entry; IPv4-mapped client addresses match IPv4 entries', async () => {
     const { value: list, entries, problems } = await compileIpList('10.0.0.0/8\n10.1.0.0/16\n2001:db8::/32\n', FILE, noDns);
     expect([entries, problems]).to.deep.equal([3, []]);
-    expect(list.match(parseIp('10.1.2.3')!)).to.deep.equal({ entry: '10.1.0.0/16', origin: FILE, line: 2 });
-    expect(list.match(parseIp('::ffff:10.9.9.9')!)).to.deep.equal({ entry: '10.0.0.0/8', origin: FILE, line: 1 });
+    expect(list.match(parseIp('10.1.2.3')!)).to.deep.equal({ kind: 'list-entry', entry: '10.1.0.0/16', origin: FILE, line: 2 });
+    expect(list.match(parseIp('::ffff:10.9.9.9')!)).to.deep.equal({ kind: 'list-entry', entry: '10.0.0.0/8', origin: FILE, line: 1 });
     expect(list.match(parseIp('2001:db8::5')!)).to.deep.include({ line: 3 });
     expect(list.match(parseIp('11.0.0.1')!)).to.equal(undefined);
   });
@@ -71,7 +71,7 @@ describe('security/resolver/ip-list: compiled lists', () => {
     const { value: list, entries, problems } = await compileIpList('nn1.example.com\nghost.example.com\nv6.example.com\n', FILE, (n) => (resolved.push(n), lookup(n)));
     expect(resolved.sort()).to.deep.equal(['ghost.example.com', 'nn1.example.com', 'v6.example.com']);
     expect(entries).to.equal(2);
-    expect(list.match(parseIp('10.0.0.5')!)).to.deep.equal({ entry: '10.0.0.5', origin: FILE, line: 1, resolvedFrom: 'nn1.example.com' });
+    expect(list.match(parseIp('10.0.0.5')!)).to.deep.equal({ kind: 'list-entry', entry: '10.0.0.5', origin: FILE, line: 1, resolvedFrom: 'nn1.example.com' });
     expect(list.match(parseIp('10.0.0.6')!)).to.equal(undefined);
     expect(list.match(parseIp('2001:db8::7')!)).to.deep.include({ resolvedFrom: 'v6.example.com', line: 3 });
     expect(problems).to.deep.equal([
@@ -79,16 +79,22 @@ describe('security/resolver/ip-list: compiled lists', () => {
     ]);
   });
 
+  it('an address listed twice (literally and through a host name) is attributed to its first line', async () => {
+    const { value: list } = await compileIpList('db.example.com\n10.0.0.5\n', FILE, hosts({ 'db.example.com': '10.0.0.5' }));
+    expect(list.match(parseIp('10.0.0.5')!)).to.deep.include({ line: 1, resolvedFrom: 'db.example.com' });
+    expect(list.size).to.equal(1);
+  });
+
   it('"localhost" through the system resolver (/etc/hosts, no network) is 127.0.0.1, as InetAddress.getByName with IPv4 first', async () => {
     const { value: list, problems } = await compileIpList('localhost\n', FILE, (n) => resolveAddress(n));
     expect(problems).to.deep.equal([]);
-    expect(list.match(parseIp('127.0.0.1')!)).to.deep.equal({ entry: '127.0.0.1', origin: FILE, line: 1, resolvedFrom: 'localhost' });
+    expect(list.match(parseIp('127.0.0.1')!)).to.deep.equal({ kind: 'list-entry', entry: '127.0.0.1', origin: FILE, line: 1, resolvedFrom: 'localhost' });
     expect(list.match(parseIp('127.0.0.2')!)).to.equal(undefined);
   });
 
   it('"*" matches every address, IPv4 and IPv6; an empty list none', async () => {
     const all = (await compileIpList('*', FILE, noDns)).value;
-    expect(all.match(parseIp('203.0.113.9')!)).to.deep.equal({ entry: '*', origin: FILE, line: 1 });
+    expect(all.match(parseIp('203.0.113.9')!)).to.deep.equal({ kind: 'list-entry', entry: '*', origin: FILE, line: 1 });
     expect(all.match(parseIp('2001:db8::1')!)).to.deep.include({ entry: '*' });
     expect((await compileIpList('\n# nothing\n', FILE, noDns)).value.match(parseIp('10.0.0.1')!)).to.equal(undefined);
   });
