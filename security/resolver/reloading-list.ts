@@ -42,7 +42,6 @@ export class ReloadingList<T> {
   readonly #initial: Promise<void>;
   readonly #unwatch: (() => void) | undefined;
   #value: T;
-  #available = false;
   #expiresAt: number | undefined;
   #started = 0;
   #applied = 0;
@@ -63,11 +62,6 @@ export class ReloadingList<T> {
     return this.#value;
   }
 
-  /** Whether the last applied load read the list (false: failing closed). */
-  get available(): boolean {
-    return this.#available;
-  }
-
   get origin(): string {
     return this.#o.source.origin;
   }
@@ -79,7 +73,7 @@ export class ReloadingList<T> {
 
   /** Reads the source again now (Hadoop's CacheableIPList.refresh); resolves once applied. */
   reload(): Promise<void> {
-    return this.#load(this.#o.source.read());
+    return this.#load(Promise.resolve().then(() => this.#o.source.read()));
   }
 
   /** Stops listening to a pushing source. */
@@ -91,15 +85,21 @@ export class ReloadingList<T> {
     const generation = ++this.#started;
     this.#inFlight++;
     try {
-      const compiled = await this.#compile(await snapshot);
+      const compiled = await this.#compile(snapshot);
       if (generation > this.#applied) this.#apply(generation, compiled);
     } finally {
       this.#inFlight--;
     }
   }
 
-  async #compile(snapshot: ListSnapshot): Promise<{ value: T; available: boolean; entries: number; problems: readonly ListProblem[] }> {
+  async #compile(pending: Promise<ListSnapshot>): Promise<{ value: T; available: boolean; entries: number; problems: readonly ListProblem[] }> {
     const origin = this.#o.source.origin;
+    let snapshot: ListSnapshot;
+    try {
+      snapshot = await pending;
+    } catch (err) {
+      snapshot = { available: false, reason: `the list source failed: ${(err as Error).message}`, missing: false };
+    }
     let failure = snapshot.available ? undefined : { reason: snapshot.reason, missing: snapshot.missing };
     if (snapshot.available) {
       try {
@@ -115,7 +115,6 @@ export class ReloadingList<T> {
   #apply(generation: number, compiled: { value: T; available: boolean; entries: number; problems: readonly ListProblem[] }): void {
     this.#applied = generation;
     this.#value = compiled.value;
-    this.#available = compiled.available;
     const period = this.#o.reloadAfterMs;
     this.#expiresAt = period !== undefined && period >= 0 ? this.#clock.now() + period : undefined;
     const event: ListLoadedEvent = { list: this.#o.name, origin: this.#o.source.origin, available: compiled.available, entries: compiled.entries, problems: compiled.problems.length };

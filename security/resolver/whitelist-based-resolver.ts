@@ -57,18 +57,20 @@ export class WhitelistBasedResolver implements SaslPropertiesResolver {
   readonly #scratch = new Int32Array(4);
 
   constructor(conf: ConfigSource, options: WhitelistResolverOptions = {}) {
+    // Every key is read (and may throw ConfigError) before any list starts loading.
     this.#defaults = saslProperties(qopFromConfig(conf));
     this.#nonWhitelist = saslProperties(nonWhitelistQop(conf));
+    const fixedFile = stringKey(conf, FIXED_WHITELIST_FILE_KEY, '/etc/hadoop/fixedwhitelist');
+    const variable = booleanKey(conf, VARIABLE_WHITELIST_ENABLE_KEY, false)
+      ? { file: stringKey(conf, VARIABLE_WHITELIST_FILE_KEY, '/etc/hadoop/whitelist'), reloadAfterMs: secondsKey(conf, VARIABLE_WHITELIST_CACHE_SECS_KEY, 3600) * 1000 }
+      : undefined;
     const log = options.log ?? getLogger('resolver.whitelist');
     const resolveHost = options.resolveHost ?? ((name: string) => resolveAddress(name));
     const consequence = `its addresses are not whitelisted; they get ${NON_WHITELIST_PROTECTION_KEY} [${this.#nonWhitelist.qop.join(',')}]`;
     const list = (name: string, source: ListSource, reloadAfterMs?: number): ReloadingList<IpList> =>
       new ReloadingList({ name, source, compile: (text, origin) => compileIpList(text, origin, resolveHost), failClosed: IpList.EMPTY, consequence, reloadAfterMs, clock: options.clock, log });
-    const lists = [list('fixed whitelist', options.fixedSource ?? new FileListSource(stringKey(conf, FIXED_WHITELIST_FILE_KEY, '/etc/hadoop/fixedwhitelist')))];
-    if (booleanKey(conf, VARIABLE_WHITELIST_ENABLE_KEY, false)) {
-      const source = options.variableSource ?? new FileListSource(stringKey(conf, VARIABLE_WHITELIST_FILE_KEY, '/etc/hadoop/whitelist'));
-      lists.push(list('variable whitelist', source, secondsKey(conf, VARIABLE_WHITELIST_CACHE_SECS_KEY, 3600) * 1000));
-    }
+    const lists = [list('fixed whitelist', options.fixedSource ?? new FileListSource(fixedFile))];
+    if (variable) lists.push(list('variable whitelist', options.variableSource ?? new FileListSource(variable.file), variable.reloadAfterMs));
     this.#lists = lists;
   }
 

@@ -198,6 +198,20 @@ describe('security/resolver/whitelist-based-resolver', () => {
     expect(push).to.equal(undefined);
   });
 
+  it('a source that throws (a bug, a lost ZooKeeper session) fails closed and says why; nothing escapes', async () => {
+    const { log, lines } = capturedLogger();
+    const source: ListSource = { origin: 'zk:/hsec/whitelist', read: () => Promise.reject(new Error('ConnectionLoss')) };
+    const r = resolver({}, { fixedSource: source, log });
+    await r.ready();
+    await r.reload();
+    expect(r.evaluateServer({ address: '10.0.0.1' }).qop).to.deep.equal(['auth-conf']);
+    expect(lines.find((l) => l['code'] === 'LIST_UNAVAILABLE')!['msg']).to.match(/^zk:\/hsec\/whitelist cannot be read \(the list source failed: ConnectionLoss\); failing closed/);
+    const sync: ListSource = { origin: 'sync', read: () => { throw new Error('boom'); } };
+    const s = resolver({}, { fixedSource: sync, log });
+    await s.ready();
+    expect(s.evaluateServer({ address: '10.0.0.1' }).qop).to.deep.equal(['auth-conf']);
+  });
+
   it('configuration errors are ConfigErrors naming the key; an empty non-whitelist list too (Hadoop fails to start)', () => {
     const bad = (values: Record<string, string>, key: string): void => {
       expect(() => resolver(values)).to.throw(ConfigError).that.satisfies((e: ConfigError) => e.code === 'CONFIG_INVALID' && e.details.configKey === key);
