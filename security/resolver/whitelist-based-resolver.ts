@@ -55,6 +55,9 @@ export class WhitelistBasedResolver implements SaslPropertiesResolver {
   readonly #nonWhitelist: SaslProperties;
   readonly #lists: readonly ReloadingList<IpList>[];
   readonly #scratch = new Int32Array(4);
+  /** The decisions that do not depend on a list entry, built once. */
+  readonly #loopback: QopDecision;
+  readonly #notListed: QopDecision;
 
   constructor(conf: ConfigSource, options: WhitelistResolverOptions = {}) {
     // Every key is read (and may throw ConfigError) before any list starts loading.
@@ -72,6 +75,8 @@ export class WhitelistBasedResolver implements SaslPropertiesResolver {
     const lists = [list('fixed whitelist', options.fixedSource ?? new FileListSource(fixedFile))];
     if (variable) lists.push(list('variable whitelist', options.variableSource ?? new FileListSource(variable.file), variable.reloadAfterMs));
     this.#lists = lists;
+    this.#loopback = Object.freeze({ qop: this.#defaults.qop, rule: Object.freeze({ kind: 'loopback' as const }) });
+    this.#notListed = Object.freeze({ qop: this.#nonWhitelist.qop, rule: Object.freeze({ kind: 'not-listed' as const, lists: Object.freeze(lists.map((l) => l.origin)) }) });
   }
 
   getServerProperties(clientAddress: string | undefined, ingressPort?: number): SaslProperties {
@@ -87,12 +92,12 @@ export class WhitelistBasedResolver implements SaslPropertiesResolver {
   evaluateServer(peer: ServerPeer): QopDecision {
     const words = peer.address ? parseIp(peer.address, this.#scratch) : undefined;
     if (!words) return { qop: this.#nonWhitelist.qop, rule: { kind: 'no-address', ...(peer.address ? { address: peer.address } : {}) } };
-    if (isIpv4(words) && words[3] === LOOPBACK_V4) return { qop: this.#defaults.qop, rule: { kind: 'loopback' } };
-    for (const list of this.#lists) {
-      const entry = list.current().match(words);
+    if (isIpv4(words) && words[3] === LOOPBACK_V4) return this.#loopback;
+    for (let i = 0; i < this.#lists.length; i++) {
+      const entry = this.#lists[i]!.current().match(words);
       if (entry) return { qop: this.#defaults.qop, rule: entry };
     }
-    return { qop: this.#nonWhitelist.qop, rule: { kind: 'not-listed', lists: this.#lists.map((l) => l.origin) } };
+    return this.#notListed;
   }
 
   /** Resolves once every list has been loaded (or found unreadable). */
