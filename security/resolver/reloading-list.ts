@@ -20,6 +20,11 @@ export interface Compiled<T> {
   readonly problems: readonly ListProblem[];
 }
 
+/** One load's outcome: the compiled list, or the fail-closed value when the list could not be read. */
+interface Loaded<T> extends Compiled<T> {
+  readonly available: boolean;
+}
+
 export interface ReloadingListOptions<T> {
   /** What the list is, for messages ("fixed whitelist"). */
   readonly name: string;
@@ -92,27 +97,28 @@ export class ReloadingList<T> {
     }
   }
 
-  async #compile(pending: Promise<ListSnapshot>): Promise<{ value: T; available: boolean; entries: number; problems: readonly ListProblem[] }> {
-    const origin = this.#o.source.origin;
+  async #compile(pending: Promise<ListSnapshot>): Promise<Loaded<T>> {
     let snapshot: ListSnapshot;
     try {
       snapshot = await pending;
     } catch (err) {
-      snapshot = { available: false, reason: `the list source failed: ${(err as Error).message}`, missing: false };
+      return this.#unavailable(`the list source failed: ${(err as Error).message}`, false);
     }
-    let failure = snapshot.available ? undefined : { reason: snapshot.reason, missing: snapshot.missing };
-    if (snapshot.available) {
-      try {
-        return { ...(await this.#o.compile(snapshot.text, origin)), available: true };
-      } catch (err) {
-        failure = { reason: `cannot be compiled: ${(err as Error).message}`, missing: false };
-      }
+    if (!snapshot.available) return this.#unavailable(snapshot.reason, snapshot.missing);
+    try {
+      return { ...(await this.#o.compile(snapshot.text, this.#o.source.origin)), available: true };
+    } catch (err) {
+      return this.#unavailable(`cannot be compiled: ${(err as Error).message}`, false);
     }
-    const problem: ListProblem = { code: 'LIST_UNAVAILABLE', origin, reason: failure!.reason, missing: failure!.missing, consequence: this.#o.consequence };
+  }
+
+  /** Fail closed, with the problem that says why. */
+  #unavailable(reason: string, missing: boolean): Loaded<T> {
+    const problem: ListProblem = { code: 'LIST_UNAVAILABLE', origin: this.#o.source.origin, reason, missing, consequence: this.#o.consequence };
     return { value: this.#o.failClosed, available: false, entries: 0, problems: [problem] };
   }
 
-  #apply(generation: number, compiled: { value: T; available: boolean; entries: number; problems: readonly ListProblem[] }): void {
+  #apply(generation: number, compiled: Loaded<T>): void {
     this.#applied = generation;
     this.#value = compiled.value;
     const period = this.#o.reloadAfterMs;
