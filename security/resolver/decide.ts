@@ -7,7 +7,7 @@
  */
 import { channel } from 'node:diagnostics_channel';
 import { AccessControlError } from '../../lib/errors/index.ts';
-import { getLogger } from '../../lib/log/logger.ts';
+import { getLogger, type Logger } from '../../lib/log/logger.ts';
 import type { Qop } from '../sasl/mechanism.ts';
 import { describeRule, type NegotiatedCheck, type QopDecision, type ServerPeer } from './decision.ts';
 import type { SaslPropertiesResolver } from './sasl-properties-resolver.ts';
@@ -29,7 +29,7 @@ export interface DecisionEvent {
   readonly reason: string;
 }
 
-const log = getLogger('resolver');
+let log: Logger | undefined; // created on first use, not at module load
 
 /** The decision without side effects (for resolvers composing others). */
 export function evaluateServerQop(resolver: SaslPropertiesResolver, peer: ServerPeer): QopDecision {
@@ -75,6 +75,7 @@ export function negotiatedQopRefused(check: NegotiatedCheck): AccessControlError
 function report(event: Omit<DecisionEvent, 'reason'>): void {
   const reason = describeRule(event.rule);
   if (decisionChannel.hasSubscribers) decisionChannel.publish({ ...event, reason } satisfies DecisionEvent);
+  log ??= getLogger('resolver');
   if (log.isLevelEnabled('debug')) {
     log.debug({ stage: event.stage, remoteAddress: event.address, ingressPort: event.ingressPort, principal: event.principal, qop: event.qop, allowed: event.allowed }, `SASL QOP ${event.stage}: ${reason}`);
   }
