@@ -45,6 +45,11 @@ export function parseIp(text: string, out: IpWords = new Int32Array(4)): IpWords
   return parseIpv6(text, out) ? out : undefined;
 }
 
+/** A dotted quad as an unsigned 32-bit number, or -1 when `text` is not one (IPv6 forms included). */
+export function parseIpv4Text(text: string): number {
+  return parseIpv4(text, 0, text.length);
+}
+
 /**
  * Parses `address/length` (IPv4: length 0..32, IPv6: 0..128). Host bits are cleared, as commons-net
  * SubnetUtils (Hadoop's MachineList) does with `10.1.2.3/8` -> 10.0.0.0/8. Returns the reason when
