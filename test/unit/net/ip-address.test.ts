@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { isIP, SocketAddress } from 'node:net';
-import { formatIp, isIpv4, parseIp, parseIpPrefix, type IpPrefix } from '../../../lib/net/ip-address.ts';
+import { formatIp, isIpv4, parseIp, parseIpPrefix, parseIpv4Text, type IpPrefix } from '../../../lib/net/ip-address.ts';
 
 const words = (text: string): number[] => [...(parseIp(text) ?? [])].map((w) => w >>> 0);
 
@@ -19,6 +19,9 @@ describe('lib/net/ip-address: parsing', () => {
     expect(words('255.255.255.255')).to.deep.equal([0, 0, 0xffff, 0xffffffff]);
     expect(isIpv4(parseIp('::ffff:1.2.3.4')!)).to.equal(true);
     expect(isIpv4(parseIp('::1.2.3.4')!)).to.equal(false); // IPv4-compatible (deprecated) is plain IPv6
+    // the dotted-quad fast path: an unsigned number, -1 for anything else
+    expect([parseIpv4Text('10.1.2.3'), parseIpv4Text('255.255.255.255'), parseIpv4Text('0.0.0.0')]).to.deep.equal([0x0a010203, 0xffffffff, 0]);
+    expect([parseIpv4Text('::ffff:10.1.2.3'), parseIpv4Text('10.1.2'), parseIpv4Text('10.01.2.3'), parseIpv4Text('')]).to.deep.equal([-1, -1, -1, -1]);
   });
 
   it('IPv6 text forms: full, compressed, embedded dotted quad, zone ignored', () => {
