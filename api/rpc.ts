@@ -7,7 +7,7 @@
 export { RpcClient, RpcServer, callCredentials, type RpcClientOptions, type RpcServerOptions, type RpcCallOptions, type RpcCallCredentials, type ProtocolSecurityInfo, type CallContext, type MethodHandler, type ProtocolHandlers } from '../security/sasl/rpc/index.ts';
 export { delegationTokenAuthority } from '../security/sasl/rpc/token-authority.ts';
 export { rpcServerOptionsFromConfig, rpcClientOptionsFromConfig } from '../security/sasl/rpc/config.ts';
-export { createSaslPropertiesResolver, type SaslPropertiesResolver } from '../security/resolver/index.ts';
+export { createServerResolver, createClientResolver, type SaslPropertiesResolver } from '../security/resolver/index.ts';
 export { ServiceIdentity, type ServiceIdentitySpec } from '../cluster/service/service-identity.ts';
 export { RpcService, type RpcServiceSpec } from '../cluster/service/rpc-service.ts';
 export { DelegationTokenSecretManager, type SecretManagerOptions } from '../security/token/secret-manager.ts';

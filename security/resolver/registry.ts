@@ -1,15 +1,38 @@
 /**
- * Resolver registry keyed by the value of `hadoop.security.saslproperties.resolver.class`
- * (DESIGN.md convention 9): short names and Hadoop's Java class names as aliases, so an unchanged
- * core-site.xml works. Unset means the default resolver. The whitelist and ZooKeeper resolvers
- * register here when they land (same seam: a factory from configuration to resolver).
+ * Resolver registry keyed by the value of a resolver class key (DESIGN.md convention 9): short
+ * names and Hadoop's Java class names as aliases, so an unchanged core-site.xml works. Unset means
+ * the default resolver. Three call sites, one style:
+ *
+ * - `createServerResolver(conf)`: `hsec.security.saslproperties.resolver.server.class`, else
+ *   Hadoop's single `hadoop.security.saslproperties.resolver.class`; wrapped with the principal
+ *   rules when `hsec.security.sasl.private.principals.file` is set.
+ * - `createClientResolver(conf)`: `hsec.security.saslproperties.resolver.client.class`, else the
+ *   Hadoop key. A process can so be a whitelisting server and a plain client.
+ * - `createDataTransferResolver(conf, role)`: Hadoop's DataTransferSaslUtil.getSaslPropertiesResolver:
+ *   undefined (no SASL protection) when `dfs.data.transfer.protection` is unset or empty; otherwise
+ *   a resolver reading `hadoop.rpc.protection` as that value, of the class
+ *   `dfs.data.transfer.saslproperties.resolver.class`, else `hadoop.security.saslproperties.resolver.class`
+ *   (the hsec split keys do not apply, as in Hadoop).
+ *
+ * Factories learn the role: the whitelist resolver loads its lists only for a server (on a client
+ * it answers the default properties, as Hadoop's does, and reading /etc/hadoop/fixedwhitelist on
+ * every CLI call would only produce warnings).
  */
 import { ConfigError } from '../../lib/errors/index.ts';
-import { DefaultSaslPropertiesResolver, type ConfigSource, type SaslPropertiesResolver } from './sasl-properties-resolver.ts';
+import { PrincipalRulesResolver } from './principal-rules-resolver.ts';
+import { DefaultSaslPropertiesResolver, RPC_PROTECTION_KEY, type ConfigSource, type SaslPropertiesResolver } from './sasl-properties-resolver.ts';
+import { WhitelistBasedResolver } from './whitelist-based-resolver.ts';
 
 export const RESOLVER_CLASS_KEY = 'hadoop.security.saslproperties.resolver.class';
+export const SERVER_RESOLVER_CLASS_KEY = 'hsec.security.saslproperties.resolver.server.class';
+export const CLIENT_RESOLVER_CLASS_KEY = 'hsec.security.saslproperties.resolver.client.class';
+export const DATA_TRANSFER_RESOLVER_CLASS_KEY = 'dfs.data.transfer.saslproperties.resolver.class';
+export const DATA_TRANSFER_PROTECTION_KEY = 'dfs.data.transfer.protection';
 
-export type ResolverFactory = (conf: ConfigSource) => SaslPropertiesResolver;
+/** Which side of connections the resolver serves. */
+export type ResolverRole = 'server' | 'client';
+
+export type ResolverFactory = (conf: ConfigSource, role: ResolverRole) => SaslPropertiesResolver;
 
 const factories = new Map<string, ResolverFactory>();
 
@@ -19,18 +42,38 @@ export function registerResolver(names: readonly string[], factory: ResolverFact
 }
 
 registerResolver(['default', 'org.apache.hadoop.security.SaslPropertiesResolver'], (conf) => new DefaultSaslPropertiesResolver(conf));
+registerResolver(['whitelist', 'org.apache.hadoop.security.WhitelistBasedResolver'], (conf, role) =>
+  role === 'server' ? new WhitelistBasedResolver(conf) : new DefaultSaslPropertiesResolver(conf),
+);
 
 /** Names accepted as resolver class values. */
 export function registeredResolvers(): string[] {
   return [...factories.keys()];
 }
 
-/**
- * Builds the resolver named by `key` (default hadoop.security.saslproperties.resolver.class; the
- * data-transfer path passes dfs.data.transfer.saslproperties.resolver.class with the RPC key as fallback).
- */
-export function createSaslPropertiesResolver(conf: ConfigSource, key: string = RESOLVER_CLASS_KEY, fallbackKey?: string): SaslPropertiesResolver {
-  const value = conf.get(key)?.trim() || (fallbackKey ? conf.get(fallbackKey)?.trim() : undefined) || 'default';
+/** The resolver a server (RpcServer, DataNode) uses for its clients. */
+export function createServerResolver(conf: ConfigSource): SaslPropertiesResolver {
+  return PrincipalRulesResolver.fromConfig(build(conf, [SERVER_RESOLVER_CLASS_KEY, RESOLVER_CLASS_KEY], 'server'), conf);
+}
+
+/** The resolver a client (RpcClient) uses for the servers it calls. */
+export function createClientResolver(conf: ConfigSource): SaslPropertiesResolver {
+  return build(conf, [CLIENT_RESOLVER_CLASS_KEY, RESOLVER_CLASS_KEY], 'client');
+}
+
+/** The data-transfer resolver (DataTransferSaslUtil.getSaslPropertiesResolver); undefined: no SASL on data transfer. */
+export function createDataTransferResolver(conf: ConfigSource, role: ResolverRole): SaslPropertiesResolver | undefined {
+  const qops = conf.get(DATA_TRANSFER_PROTECTION_KEY);
+  if (qops === undefined || qops === '') return undefined;
+  const dataTransferConf: ConfigSource = { get: (key) => (key === RPC_PROTECTION_KEY ? qops : conf.get(key)) };
+  const resolver = build(dataTransferConf, [DATA_TRANSFER_RESOLVER_CLASS_KEY, RESOLVER_CLASS_KEY], role);
+  return role === 'server' ? PrincipalRulesResolver.fromConfig(resolver, conf) : resolver;
+}
+
+/** The first set key of `keys` names the factory; none set: the default resolver. */
+function build(conf: ConfigSource, keys: readonly string[], role: ResolverRole): SaslPropertiesResolver {
+  const key = keys.find((k) => conf.get(k)?.trim());
+  const value = key === undefined ? 'default' : conf.get(key)!.trim();
   const factory = factories.get(value);
   if (!factory) {
     throw new ConfigError('CONFIG_INVALID', `Unknown SASL properties resolver "${value}" in ${key}; known: ${registeredResolvers().join(', ')}`, {
@@ -38,5 +81,5 @@ export function createSaslPropertiesResolver(conf: ConfigSource, key: string = R
       value,
     });
   }
-  return factory(conf);
+  return factory(conf, role);
 }

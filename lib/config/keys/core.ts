@@ -50,7 +50,22 @@ export const CORE_KEYS: readonly KeyDef[] = [
     name: 'hadoop.security.saslproperties.resolver.class',
     usedBy: ['hsec namenode', 'fetchdt, dtutil'],
     type: 'class',
-    description: 'SaslPropertiesResolver choosing the QOP per connection; unset = hadoop.rpc.protection for everyone.',
+    description:
+      'SaslPropertiesResolver choosing the QOP per connection, for servers and clients alike unless the hsec.security.saslproperties.resolver.server/client.class keys say otherwise: ' +
+      'unset or org.apache.hadoop.security.SaslPropertiesResolver (default) = hadoop.rpc.protection for everyone; ' +
+      'org.apache.hadoop.security.WhitelistBasedResolver (whitelist) = see docs/selective-encryption.md.',
+  }),
+  key({
+    name: 'hsec.security.saslproperties.resolver.server.class',
+    usedBy: ['hsec namenode'],
+    type: 'class',
+    description: 'Resolver for the connections this process serves; unset = hadoop.security.saslproperties.resolver.class.',
+  }),
+  key({
+    name: 'hsec.security.saslproperties.resolver.client.class',
+    usedBy: ['fetchdt, dtutil'],
+    type: 'class',
+    description: 'Resolver for the connections this process makes as a client; unset = hadoop.security.saslproperties.resolver.class.',
   }),
   key({
     name: 'hadoop.security.token.service.use_ip',
@@ -61,35 +76,55 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.security.sasl.fixedwhitelist.file',
+    usedBy: ['hsec namenode'],
     type: 'string',
     default: '/etc/hadoop/fixedwhitelist',
-    description: 'WhitelistBasedResolver: file of IPs/CIDRs/hosts always treated as whitelisted.',
+    description: 'WhitelistBasedResolver: file of IPs, CIDRs and host names (one a line) whose clients get hadoop.rpc.protection; read once at start. Missing or unreadable: whitelists nobody (fail closed).',
   }),
   key({
     name: 'hadoop.security.sasl.variablewhitelist.enable',
+    usedBy: ['hsec namenode'],
     type: 'boolean',
     default: 'false',
     description: 'WhitelistBasedResolver: also consult the reloadable variable whitelist file.',
   }),
   key({
     name: 'hadoop.security.sasl.variablewhitelist.file',
+    usedBy: ['hsec namenode'],
     type: 'string',
     default: '/etc/hadoop/whitelist',
-    description: 'WhitelistBasedResolver: reloadable whitelist file.',
+    description: 'WhitelistBasedResolver: the variable whitelist file (same format as the fixed one), re-read after cache.secs.',
   }),
   key({
     name: 'hadoop.security.sasl.variablewhitelist.cache.secs',
-    type: 'duration',
-    unit: 's',
+    usedBy: ['hsec namenode'],
+    type: 'long',
     default: '3600',
-    description: 'WhitelistBasedResolver: reload period of the variable whitelist; negative = never reload.',
+    // Hadoop reads it with conf.getLong (no unit suffix) and multiplies by 1000.
+    description: 'WhitelistBasedResolver: seconds after a load of the variable whitelist before the next lookup re-reads it; negative = never. A plain number (Hadoop reads it with getLong).',
   }),
   key({
     name: 'hadoop.rpc.protection.non-whitelist',
+    usedBy: ['hsec namenode'],
     type: 'strings',
     itemValues: QOP,
     default: 'privacy',
-    description: 'WhitelistBasedResolver: QOP list for clients not on the whitelist.',
+    description: 'WhitelistBasedResolver: QOP list for clients not on the whitelist (and clients whose address is unknown).',
+  }),
+  key({
+    name: 'hsec.security.sasl.private.principals.file',
+    usedBy: ['hsec namenode'],
+    type: 'string',
+    description:
+      'File of Kerberos principal patterns (one a line, e.g. etl/*@EXAMPLE.COM) whose connections must use privacy (auth-conf), ' +
+      'wherever they come from, with any resolver. Unset = no principal rules. Set but unreadable: every principal must use privacy (fail closed).',
+  }),
+  key({
+    name: 'hsec.security.sasl.private.principals.cache.secs',
+    usedBy: ['hsec namenode'],
+    type: 'long',
+    default: '3600',
+    description: 'Seconds after a load of hsec.security.sasl.private.principals.file before the next decision re-reads it; negative = never.',
   }),
   key({
     name: 'ipc.maximum.data.length',

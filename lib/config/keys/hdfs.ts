@@ -82,14 +82,16 @@ export const HDFS_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'dfs.data.transfer.protection',
+    usedBy: ['createDataTransferResolver (data transfer; no command yet)'],
     type: 'strings',
     itemValues: ['authentication', 'integrity', 'privacy'],
     description: 'SASL QOP list for the DataNode streaming protocol; unset = no SASL on data transfer.',
   }),
   key({
     name: 'dfs.data.transfer.saslproperties.resolver.class',
+    usedBy: ['createDataTransferResolver (data transfer; no command yet)'],
     type: 'class',
-    description: 'SaslPropertiesResolver for data transfer; unset = the RPC one (hadoop.security.saslproperties.resolver.class).',
+    description: 'SaslPropertiesResolver for data transfer (whose hadoop.rpc.protection is dfs.data.transfer.protection); unset = hadoop.security.saslproperties.resolver.class. The hsec server/client split keys do not apply.',
   }),
   key({
     name: 'dfs.encrypt.data.transfer',

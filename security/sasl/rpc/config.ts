@@ -1,19 +1,21 @@
 /**
  * RPC options from a (frozen) Configuration, with Hadoop's keys: hadoop.security.authentication,
  * hadoop.security.auth_to_local (short names),
- * hadoop.rpc.protection + hadoop.security.saslproperties.resolver.class (through the resolver
- * registry), hadoop.security.token.service.use_ip, ipc.maximum.data.length, ipc.server.listen.queue.size,
- * the server's connection management (ipc.server.max.connections, ipc.client.idlethreshold,
- * ipc.client.kill.max, ipc.client.connection.idle-scan-interval.ms, and twice
- * ipc.client.connection.maxidletime, as Server.ConnectionManager), the pre-authentication limits
- * hsec.ipc.server.preauth.max.data.length and hsec.ipc.server.preauth.max.buffered,
+ * hadoop.rpc.protection + the resolver class keys (createServerResolver / createClientResolver:
+ * hsec.security.saslproperties.resolver.server.class / .client.class, else
+ * hadoop.security.saslproperties.resolver.class), hadoop.security.token.service.use_ip,
+ * ipc.maximum.data.length, ipc.server.listen.queue.size, the server's connection management
+ * (ipc.server.max.connections, ipc.client.idlethreshold, ipc.client.kill.max,
+ * ipc.client.connection.idle-scan-interval.ms, and twice ipc.client.connection.maxidletime, as
+ * Server.ConnectionManager), the pre-authentication limits hsec.ipc.server.preauth.max.data.length
+ * and hsec.ipc.server.preauth.max.buffered,
  * ipc.maximum.response.length (0 = unlimited), ipc.ping.interval / ipc.client.ping,
  * ipc.client.connect.timeout, ipc.client.connection.maxidletime and
  * ipc.client.fallback-to-simple-auth-allowed. Daemons and the CLI call these
  * once at start and pass the result to RpcServer / RpcClient.
  */
 import type { Configuration } from '../../../lib/config/index.ts';
-import { createSaslPropertiesResolver } from '../../resolver/registry.ts';
+import { createClientResolver, createServerResolver } from '../../resolver/registry.ts';
 import { AuthToLocal } from '../../kerberos/names/index.ts';
 import type { RpcClientOptions } from './rpc-client.ts';
 import type { RpcServerOptions } from './rpc-server.ts';
@@ -29,7 +31,7 @@ export function rpcServerOptionsFromConfig(conf: Configuration, options: { defau
   return {
     authentication,
     ...(rules ? { shortName: (user: string) => (/[/@]/.test(user) ? rules.shortName(user) : user) } : {}),
-    resolver: createSaslPropertiesResolver(conf),
+    resolver: createServerResolver(conf),
     maxDataLength: conf.getInt('ipc.maximum.data.length'),
     preAuthMaxDataLength: conf.getInt('hsec.ipc.server.preauth.max.data.length'),
     listenBacklog: conf.getInt('ipc.server.listen.queue.size'),
@@ -49,7 +51,7 @@ export function rpcServerOptionsFromConfig(conf: Configuration, options: { defau
 export function rpcClientOptionsFromConfig(conf: Configuration): RpcClientOptions {
   const maxResponse = conf.getInt('ipc.maximum.response.length');
   return {
-    resolver: createSaslPropertiesResolver(conf),
+    resolver: createClientResolver(conf),
     secure: conf.get('hadoop.security.authentication', 'simple').trim().toLowerCase() === 'kerberos',
     fallbackToSimpleAllowed: conf.getBoolean('ipc.client.fallback-to-simple-auth-allowed'),
     tokenServiceUseIp: conf.getBoolean('hadoop.security.token.service.use_ip'),

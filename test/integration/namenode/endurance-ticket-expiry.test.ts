@@ -19,7 +19,7 @@ import { NameNode } from '../../../cluster/namenode/namenode.ts';
 import { ClientProtocolClient } from '../../../cluster/protocol/client-protocol-client.ts';
 import { loadKrb5Config } from '../../../security/kerberos/config/krb5-conf.ts';
 import { loginFromKeytab, type KerberosLogin, type ReloginEvent } from '../../../security/kerberos/login/index.ts';
-import { createSaslPropertiesResolver } from '../../../security/resolver/index.ts';
+import { createClientResolver } from '../../../security/resolver/index.ts';
 import { RpcClient, kerberosClient } from '../../../security/sasl/rpc/index.ts';
 import { DelegationTokenIdentifier } from '../../../security/token/delegation-token-identifier.ts';
 import type { Token } from '../../../security/token/token.ts';
@@ -66,7 +66,7 @@ describe('namenode endurance: Kerberos calls across 60-second ticket expiry (MIT
       const firstServiceTicket = await alice.getServiceTicket(`nn/localhost@${kdc.realm}`);
 
       const conf = clientConf(kdc, 'privacy');
-      const resolver = createSaslPropertiesResolver(conf);
+      const resolver = createClientResolver(conf);
       const serverPrincipal = `nn/localhost@${kdc.realm}`;
       const client = (login: KerberosLogin, user: string, address: { host: string; port: number }, rpc: RpcClient): ClientProtocolClient =>
         new ClientProtocolClient({ rpc, address, credentials: { kerberos: kerberosClient(login, { principal: kdc.principal(user), serverPrincipal }) }, timeoutMs: 20_000 });

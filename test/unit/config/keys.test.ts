@@ -83,11 +83,14 @@ describe('configuration keys', () => {
     expect(units).to.include({
       'ipc.ping.interval': 'ms',
       'hadoop.kerberos.min.seconds.before.relogin': 's',
-      'hadoop.security.sasl.variablewhitelist.cache.secs': 's',
       'dfs.namenode.delegation.token.max-lifetime': 'ms',
       'dfs.block.access.key.update.interval': 'm',
       'dfs.block.access.token.lifetime': 'm',
     });
+  });
+
+  it('the whitelist cache period is a plain long, as WhitelistBasedResolver reads it (conf.getLong(..., 3600) * 1000)', () => {
+    expect(registry.get('hadoop.security.sasl.variablewhitelist.cache.secs')!.type).to.equal('long');
   });
 
   it('the deprecated fs.default.name maps to fs.defaultFS', () => {

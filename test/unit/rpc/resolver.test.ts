@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Configuration } from '../../../lib/config/index.ts';
 import { ConfigError } from '../../../lib/errors/index.ts';
-import { createSaslPropertiesResolver, DefaultSaslPropertiesResolver, qopFromConfig, registerResolver, registeredResolvers, type SaslPropertiesResolver } from '../../../security/resolver/index.ts';
+import { createDataTransferResolver, createServerResolver, DefaultSaslPropertiesResolver, qopFromConfig, registerResolver, registeredResolvers, type SaslPropertiesResolver } from '../../../security/resolver/index.ts';
 
 const map = (o: Record<string, string>): { get(k: string): string | undefined } => ({ get: (k) => o[k] });
 
@@ -25,18 +25,18 @@ describe('security/resolver: SaslPropertiesResolver', () => {
 
   it('works from a real Configuration', () => {
     const conf = new Configuration().set('hadoop.rpc.protection', 'integrity,privacy');
-    expect(createSaslPropertiesResolver(conf).getServerProperties('1.2.3.4').qop).to.deep.equal(['auth-int', 'auth-conf']);
+    expect(createServerResolver(conf).getServerProperties('1.2.3.4').qop).to.deep.equal(['auth-int', 'auth-conf']);
   });
 });
 
 describe('security/resolver: registry keyed by hadoop.security.saslproperties.resolver.class', () => {
   it('unset and the Hadoop class name both give the default resolver', () => {
-    expect(createSaslPropertiesResolver(map({}))).to.be.instanceOf(DefaultSaslPropertiesResolver);
-    expect(createSaslPropertiesResolver(map({ 'hadoop.security.saslproperties.resolver.class': 'org.apache.hadoop.security.SaslPropertiesResolver' }))).to.be.instanceOf(DefaultSaslPropertiesResolver);
+    expect(createServerResolver(map({}))).to.be.instanceOf(DefaultSaslPropertiesResolver);
+    expect(createServerResolver(map({ 'hadoop.security.saslproperties.resolver.class': 'org.apache.hadoop.security.SaslPropertiesResolver' }))).to.be.instanceOf(DefaultSaslPropertiesResolver);
   });
 
   it('an unknown class is a ConfigError naming the key and listing the known ones', () => {
-    expect(() => createSaslPropertiesResolver(map({ 'hadoop.security.saslproperties.resolver.class': 'com.example.Nope' }))).to.throw(ConfigError, /com\.example\.Nope.*known: .*org\.apache\.hadoop\.security\.SaslPropertiesResolver/);
+    expect(() => createServerResolver(map({ 'hadoop.security.saslproperties.resolver.class': 'com.example.Nope' }))).to.throw(ConfigError, /com\.example\.Nope.*known: .*org\.apache\.hadoop\.security\.SaslPropertiesResolver/);
   });
 
   it('new resolvers register under names and Java aliases; the data-transfer key falls back to the RPC key', () => {
@@ -46,8 +46,8 @@ describe('security/resolver: registry keyed by hadoop.security.saslproperties.re
     };
     registerResolver(['test-per-ip', 'org.example.PerIpResolver'], () => perIp);
     expect(registeredResolvers()).to.include('org.example.PerIpResolver');
-    const conf = map({ 'hadoop.security.saslproperties.resolver.class': 'org.example.PerIpResolver' });
-    const r = createSaslPropertiesResolver(conf, 'dfs.data.transfer.saslproperties.resolver.class', 'hadoop.security.saslproperties.resolver.class');
+    const conf = map({ 'hadoop.security.saslproperties.resolver.class': 'org.example.PerIpResolver', 'dfs.data.transfer.protection': 'privacy' });
+    const r = createDataTransferResolver(conf, 'server')!;
     expect(r.getServerProperties('10.0.0.9').qop).to.deep.equal(['auth-conf']);
     expect(r.getServerProperties('127.0.0.1').qop).to.deep.equal(['auth']);
   });
