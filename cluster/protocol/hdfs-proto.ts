@@ -11,7 +11,8 @@
  * Uint8Array, absent optional fields absent (the proto2 default applies). 64-bit integers become
  * `number` when they fit in 53 bits; a larger value is refused (PROTOCOL_MALFORMED) rather than
  * rounded, except in the fields listed in BIGINT_FIELDS, which decode as `bigint` (block-report
- * longs carry -1 markers as 2^64-1). Encoders accept number, bigint or decimal string.
+ * longs carry -1 markers as 2^64-1). Encoders accept number, bigint or decimal string. The uint32
+ * fields in JAVA_INT_FIELDS decode as signed 32-bit (Java int) values.
  */
 import protobuf from 'protobufjs';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,17 @@ const HDFS_PROTO_FILES = ['hdfs.proto', 'acl.proto', 'HdfsServer.proto', 'Client
 
 /** Fully-qualified `Type.field` names whose 64-bit values decode as bigint. */
 const BIGINT_FIELDS = new Set(['hadoop.hdfs.datanode.StorageBlockReportProto.blocks']);
+
+/**
+ * uint32 fields that carry a Java `int` which may be negative (written as its unsigned 32-bit
+ * value, e.g. layout version -67 as 4294967229): decoded back to the signed int Java reads.
+ */
+const JAVA_INT_FIELDS = new Set([
+  'hadoop.hdfs.StorageInfoProto.layoutVersion',
+  'hadoop.hdfs.StorageInfoProto.namespceID',
+  'hadoop.hdfs.BlockKeyProto.keyId',
+  'hadoop.hdfs.DataEncryptionKeyProto.keyId',
+]);
 
 /** The Root with every HDFS message (loaded once per process). */
 export function hdfsRoot(): protobuf.Root {
@@ -90,6 +102,7 @@ function fromWire(type: protobuf.Type, object: Record<string, unknown>): Record<
     const name = `${type.fullName.slice(1)}.${field.name}`;
     let one: ((x: unknown) => unknown) | undefined;
     if (field.long) one = BIGINT_FIELDS.has(name) ? (x) => BigInt(x as string) : (x) => safeNumber(x as string, name);
+    else if (JAVA_INT_FIELDS.has(name)) one = (x) => (x as number) | 0;
     else if (field.resolvedType instanceof protobuf.Type) {
       const sub = field.resolvedType;
       one = (x) => fromWire(sub, x as Record<string, unknown>);
