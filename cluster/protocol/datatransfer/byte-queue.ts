@@ -7,6 +7,8 @@
  */
 export class ByteQueue {
   #chunks: Uint8Array[] = [];
+  /** index of the first unread chunk (chunks before it are spent; dropped in #compact) */
+  #head = 0;
   #length = 0;
 
   /** Bytes buffered and not yet read. */
@@ -22,18 +24,16 @@ export class ByteQueue {
 
   /** The first `n` bytes without consuming them (n <= length). */
   peek(n: number): Uint8Array {
-    const first = this.#chunks[0];
+    const first = this.#chunks[this.#head];
     if (first && first.length >= n) return first.subarray(0, n);
     return this.#gather(n, false);
   }
 
   /** Removes and returns the first `n` bytes (n <= length). */
   take(n: number): Uint8Array {
-    const first = this.#chunks[0];
+    const first = this.#chunks[this.#head];
     if (first && first.length >= n) {
-      if (first.length === n) this.#chunks.shift();
-      else this.#chunks[0] = first.subarray(n);
-      this.#length -= n;
+      this.#consume(first, n);
       return first.subarray(0, n);
     }
     return this.#gather(n, true);
@@ -44,22 +44,29 @@ export class ByteQueue {
     return this.take(this.#length);
   }
 
+  /** Drops `n` bytes of the head chunk `c`. */
+  #consume(c: Uint8Array, n: number): void {
+    if (n === c.length) this.#head++;
+    else this.#chunks[this.#head] = c.subarray(n);
+    this.#length -= n;
+    if (this.#head > 64 && this.#head * 2 > this.#chunks.length) {
+      this.#chunks = this.#chunks.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
   #gather(n: number, consume: boolean): Uint8Array {
     if (n > this.#length) throw new RangeError(`ByteQueue: ${n} bytes asked, ${this.#length} buffered`);
     const out = new Uint8Array(n);
     let at = 0;
-    let i = 0;
+    let i = this.#head;
     while (at < n) {
-      const c = this.#chunks[i]!;
+      const c = this.#chunks[consume ? this.#head : i++]!;
       const k = Math.min(n - at, c.length);
       out.set(c.subarray(0, k), at);
       at += k;
-      if (consume) {
-        if (k === c.length) this.#chunks.shift();
-        else this.#chunks[0] = c.subarray(k);
-      } else i++;
+      if (consume) this.#consume(c, k);
     }
-    if (consume) this.#length -= n;
     return out;
   }
 }

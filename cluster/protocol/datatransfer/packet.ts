@@ -95,7 +95,8 @@ function invalid(message: string, details: Record<string, number>): ProtocolErro
 /** `PacketReceiver.doRead`: one packet from `queue`, or undefined until all of it is buffered. */
 export function tryReadPacket(queue: ByteQueue, maxPacketSize = DEFAULT_MAX_PACKET_SIZE): Packet | undefined {
   if (queue.length < PKT_LENGTHS_LEN) return undefined;
-  const lengths = new DataView(queue.peek(PKT_LENGTHS_LEN).slice().buffer);
+  const head = queue.peek(PKT_LENGTHS_LEN);
+  const lengths = new DataView(head.buffer, head.byteOffset, PKT_LENGTHS_LEN);
   const payloadLen = lengths.getInt32(0);
   const headerLen = lengths.getInt16(4);
   if (payloadLen < 4) throw invalid(`payload length ${payloadLen}`, { payloadLen });
