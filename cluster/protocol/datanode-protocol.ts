@@ -196,7 +196,7 @@ export function exportedBlockKeysToProto(keys: ExportedBlockKeys): ExportedBlock
     keyUpdateInterval: keys.keyUpdateInterval,
     tokenLifeTime: keys.tokenLifetime,
     currentKey: blockKeyToProto(keys.currentKey),
-    allKeys: keys.allKeys.map(blockKeyToProto),
+    ...(keys.allKeys.length > 0 ? { allKeys: keys.allKeys.map(blockKeyToProto) } : {}),
   };
 }
 
