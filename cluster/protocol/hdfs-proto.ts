@@ -70,8 +70,8 @@ export function decodeProto<T>(typeName: string, bytes: Uint8Array): T {
 }
 
 /**
- * Checks required fields (protobufjs neither encodes nor verifies their absence) and turns bigint
- * into decimal strings (protobufjs takes strings for 64-bit fields); recurses into messages.
+ * Checks required fields (protobufjs neither encodes nor verifies their absence), field names and
+ * enum names, and turns bigint into decimal strings (protobufjs takes strings for 64-bit fields); recurses into messages.
  */
 function toWire(type: protobuf.Type, value: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -80,6 +80,10 @@ function toWire(type: protobuf.Type, value: Record<string, unknown>): Record<str
     const field = type.fields[key];
     if (!field) throw new Error(`no field '${key}' in ${type.fullName.slice(1)}`);
     const one = (x: unknown): unknown => {
+      // protobufjs would drop an unknown enum name and then write the enum's zero value
+      if (field.resolvedType instanceof protobuf.Enum && typeof x === 'string' && !(x in field.resolvedType.values)) {
+        throw new Error(`'${x}' is not a value of ${field.resolvedType.fullName.slice(1)} (field '${key}')`);
+      }
       if (typeof x === 'bigint') return field.type === 'uint64' || field.type === 'fixed64' ? BigInt.asUintN(64, x).toString() : x.toString();
       if (field.resolvedType instanceof protobuf.Type && x !== null && typeof x === 'object' && !(x instanceof Uint8Array)) {
         return toWire(field.resolvedType, x as Record<string, unknown>);

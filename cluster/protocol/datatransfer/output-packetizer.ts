@@ -1,7 +1,7 @@
 /**
  * Cuts a file's bytes into write packets as a stock client's DFSOutputStream does
  * (hadoop-hdfs-client DFSOutputStream.java computePacketChunkSize / adjustChunkBoundary / endBlock /
- * closeImpl; hdfs-data-path facts in docs/hdfs-protocols.md):
+ * closeImpl; docs/hdfs-protocols.md):
  *  - a packet holds max(floor((psize - 33) / (bytesPerChecksum + 4)), 1) chunks, with psize =
  *    dfs.client-write-packet-size (65536: 126 chunks = 64512 bytes) at the start and, after each
  *    packet, min(bytes left in the block, writePacketSize) — so packets shrink near a block's end

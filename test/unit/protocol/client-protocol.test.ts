@@ -126,6 +126,8 @@ describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Ha
     expectCode(() => C.decodeRequest('getBlockLocations', unhex('0a012f 10ffffffffffffffff7f 1801')), 'PROTOCOL_MALFORMED', ProtocolError);
     expectCode(() => C.encodeResponse('addBlock', { block: { ...block, blockToken: undefined as never } }), 'PROTOCOL_MALFORMED', ProtocolError);
     expectCode(() => C.encodeRequest('mkdirs', { src: '/d', masked: { perm: 1 }, createParent: true, bogus: 1 } as never), 'PROTOCOL_MALFORMED', ProtocolError);
+    // an unknown enum name is refused instead of being written as the enum's zero value
+    expectCode(() => C.encodeResponse('addBlock', { block: { ...block, storageTypes: ['DSK' as never] } }), 'PROTOCOL_MALFORMED', ProtocolError);
   });
 
   it('FsServerDefaultsProto keeps the extended fields 9-11 when sent, and the old defaults when not', () => {
