@@ -9,7 +9,9 @@
  *  - longs (legacy): `[numFinalized, numUnderConstruction, (id, len, gs) x finalized, -1, -1, -1,
  *    (id, len, gs, state) x under construction]`; `BlockListAsLongs.EMPTY` is `[0, 0]`.
  * A StorageBlockReportProto with `numberOfBlocks` is the buffers form, else the longs form; both
- * present is refused ("cannot send both blocks list and buffers"). Pure codecs over bigint longs.
+ * present is refused ("cannot send both blocks list and buffers"). Pure codecs. The buffer varints
+ * are handled as two 32-bit halves (numbers): BigInt arithmetic in hot loops is slow and has crashed
+ * V8 11's optimizing compiler (Node 20) on 64-bit truncations.
  */
 import { ProtocolError } from '../../lib/errors/index.ts';
 
@@ -38,8 +40,9 @@ export interface EncodedBlockList {
   blocks?: bigint[];
 }
 
-const NUM_BYTES_MASK = (1n << 48n) - 1n;
-const STATE_MASK = 0xfn;
+const TWO_32 = 4294967296;
+const TWO_64 = 18446744073709551616n;
+const TWO_63 = 9223372036854775808n;
 
 function malformed(reason: string): ProtocolError {
   return new ProtocolError('PROTOCOL_MALFORMED', `Malformed block report: ${reason}`, { message: 'StorageBlockReportProto' });
@@ -49,11 +52,12 @@ function malformed(reason: string): ProtocolError {
 export function encodeBlocksBuffers(replicas: readonly ReportedReplica[]): { numberOfBlocks: number; blocksBuffers: Uint8Array[] } {
   const bytes: number[] = [];
   for (const r of replicas) {
-    const id = BigInt(r.blockId);
-    writeVarint64(bytes, (id << 1n) ^ (id >> 63n)); // zigzag
-    writeVarint64(bytes, BigInt(r.numBytes));
-    writeVarint64(bytes, BigInt(r.generationStamp));
-    writeVarint64(bytes, BigInt(ReplicaState[r.state]));
+    const [lo, hi] = halves(r.blockId, 'blockId');
+    const sign = hi >> 31; // zigzag: (n << 1) ^ (n >> 63)
+    writeVarint64(bytes, ((lo << 1) ^ sign) >>> 0, (((hi << 1) | (lo >>> 31)) ^ sign) >>> 0);
+    writeVarint64(bytes, ...halves(r.numBytes, 'numBytes'));
+    writeVarint64(bytes, ...halves(r.generationStamp, 'generationStamp'));
+    writeVarint64(bytes, ReplicaState[r.state], 0);
   }
   const all = Uint8Array.from(bytes);
   const blocksBuffers: Uint8Array[] = [];
@@ -75,13 +79,17 @@ export function decodeBlocksBuffers(numberOfBlocks: number, blocksBuffers: reado
   }
   const reader = { pos: 0 };
   const replicas: ReportedReplica[] = [];
+  const v: [number, number] = [0, 0];
   for (let i = 0; i < numberOfBlocks; i++) {
-    const zz = readVarint64(all, reader);
-    const blockId = BigInt.asIntN(64, (zz >> 1n) ^ -(zz & 1n));
-    const numBytes = readVarint64(all, reader) & NUM_BYTES_MASK;
-    const generationStamp = readVarint64(all, reader);
-    const state = Number(readVarint64(all, reader) & STATE_MASK);
-    replicas.push({ blockId: safe(blockId, 'blockId'), numBytes: Number(numBytes), generationStamp: safe(generationStamp, 'generationStamp'), state: stateName(state) });
+    readVarint64(all, reader, v);
+    const mask = -(v[0] & 1); // zigzag back: (n >>> 1) ^ -(n & 1)
+    const blockId = toNumber(((v[0] >>> 1) | (v[1] << 31)) ^ mask, (v[1] >>> 1) ^ mask, 'blockId');
+    readVarint64(all, reader, v);
+    const numBytes = toNumber(v[0], v[1] & 0xffff, 'numBytes'); // masked to 48 bits
+    readVarint64(all, reader, v);
+    const generationStamp = toNumber(v[0], v[1], 'generationStamp');
+    readVarint64(all, reader, v);
+    replicas.push({ blockId, numBytes, generationStamp, state: stateName(v[0] & 0xf) }); // masked to 4 bits
   }
   return replicas;
 }
@@ -101,7 +109,7 @@ export function encodeBlockLongs(replicas: readonly ReportedReplica[]): bigint[]
 /** `BlockListAsLongs.decodeLongs` (values as they come off the wire: uint64, so -1 is 2^64-1). */
 export function decodeBlockLongs(values: readonly bigint[]): ReportedReplica[] {
   if (values.length === 0) return [];
-  const v = values.map((x) => BigInt.asIntN(64, x));
+  const v = values.map((x) => (x >= TWO_63 ? x - TWO_64 : x)); // uint64 -> Java long
   if (v.length < 2) throw malformed('the longs list has no header');
   const finalized = Number(v[0]!);
   const underConstruction = Number(v[1]!);
@@ -148,26 +156,55 @@ function stateName(value: number): ReplicaStateName {
 }
 
 function safe(v: bigint, what: string): number {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) throw malformed(`${what} ${v} does not fit in 53 bits`);
-  return Number(v);
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw malformed(`${what} ${v} does not fit in 53 bits`);
+  return n;
 }
 
-function writeVarint64(out: number[], value: bigint): void {
-  let v = BigInt.asUintN(64, value);
-  while (v > 0x7fn) {
-    out.push(Number(v & 0x7fn) | 0x80);
-    v >>= 7n;
+/** A safe integer as its two's-complement 64-bit halves [low, high] (unsigned 32-bit each). */
+function halves(n: number, what: string): [number, number] {
+  if (!Number.isSafeInteger(n)) throw malformed(`${what} ${n} is not a safe integer`);
+  const hi = Math.floor(n / TWO_32);
+  return [(n - hi * TWO_32) >>> 0, hi >>> 0];
+}
+
+/** Signed 64-bit halves -> number; refuses values outside the safe-integer range. */
+function toNumber(lo: number, hi: number, what: string): number {
+  const n = (hi | 0) * TWO_32 + (lo >>> 0);
+  if (!Number.isSafeInteger(n)) throw malformed(`${what} does not fit in 53 bits`);
+  return n;
+}
+
+function writeVarint64(out: number[], lo: number, hi: number): void {
+  while (hi !== 0) {
+    out.push((lo & 0x7f) | 0x80);
+    lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+    hi >>>= 7;
   }
-  out.push(Number(v));
+  while (lo > 0x7f) {
+    out.push((lo & 0x7f) | 0x80);
+    lo >>>= 7;
+  }
+  out.push(lo);
 }
 
-function readVarint64(bytes: Uint8Array, reader: { pos: number }): bigint {
-  let result = 0n;
-  for (let shift = 0n; shift < 70n; shift += 7n) {
+/** Reads a varint into `out` as [low 32 bits, high 32 bits] (unsigned); at most 10 bytes. */
+function readVarint64(bytes: Uint8Array, reader: { pos: number }, out: [number, number]): void {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < 10; i++) {
     if (reader.pos >= bytes.length) throw malformed(`replica data ends inside a varint at byte ${reader.pos}`);
     const b = bytes[reader.pos++]!;
-    result |= BigInt(b & 0x7f) << shift;
-    if ((b & 0x80) === 0) return BigInt.asUintN(64, result);
+    if (i < 4) lo |= (b & 0x7f) << (7 * i);
+    else if (i === 4) {
+      lo |= (b & 0x0f) << 28;
+      hi |= (b & 0x7f) >>> 4;
+    } else hi |= (b & 0x7f) << (7 * i - 32);
+    if ((b & 0x80) === 0) {
+      out[0] = lo >>> 0;
+      out[1] = hi >>> 0;
+      return;
+    }
   }
   throw malformed('varint longer than 10 bytes');
 }

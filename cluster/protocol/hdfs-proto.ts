@@ -84,7 +84,8 @@ function toWire(type: protobuf.Type, value: Record<string, unknown>): Record<str
       if (field.resolvedType instanceof protobuf.Enum && typeof x === 'string' && !(x in field.resolvedType.values)) {
         throw new Error(`'${x}' is not a value of ${field.resolvedType.fullName.slice(1)} (field '${key}')`);
       }
-      if (typeof x === 'bigint') return field.type === 'uint64' || field.type === 'fixed64' ? BigInt.asUintN(64, x).toString() : x.toString();
+      // negative values of unsigned 64-bit fields are written as their two's complement (Java long)
+      if (typeof x === 'bigint') return (x < 0n && (field.type === 'uint64' || field.type === 'fixed64') ? x + 18446744073709551616n : x).toString();
       if (field.resolvedType instanceof protobuf.Type && x !== null && typeof x === 'object' && !(x instanceof Uint8Array)) {
         return toWire(field.resolvedType, x as Record<string, unknown>);
       }

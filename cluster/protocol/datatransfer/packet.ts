@@ -42,9 +42,9 @@ export function encodePacketHeader(h: PacketHeader): Uint8Array {
   const out = new Uint8Array(h.syncBlock ? 27 : 25);
   const view = new DataView(out.buffer);
   out[0] = 0x09; // field 1, fixed64
-  view.setBigInt64(1, BigInt(h.offsetInBlock), true);
+  setInt64LE(view, 1, h.offsetInBlock);
   out[9] = 0x11; // field 2, fixed64
-  view.setBigInt64(10, BigInt(h.seqno), true);
+  setInt64LE(view, 10, h.seqno);
   out[18] = 0x18; // field 3, varint
   out[19] = h.lastPacketInBlock ? 1 : 0;
   out[20] = 0x25; // field 4, fixed32
@@ -54,6 +54,13 @@ export function encodePacketHeader(h: PacketHeader): Uint8Array {
     out[26] = 1;
   }
   return out;
+}
+
+/** A safe integer as a little-endian two's-complement int64 (no BigInt on the per-packet path). */
+function setInt64LE(view: DataView, at: number, n: number): void {
+  const hi = Math.floor(n / 4294967296);
+  view.setUint32(at, (n - hi * 4294967296) >>> 0, true);
+  view.setInt32(at + 4, hi, true);
 }
 
 export function decodePacketHeader(bytes: Uint8Array): PacketHeader {

@@ -115,6 +115,30 @@ describe('protocol/BlockListAsLongs', () => {
     expect(decodeBlocksBuffers(enc.numberOfBlocks, enc.blocksBuffers)).to.deep.equal(many);
   });
 
+  it('buffers: 64-bit varints at their edges match a BigInt reference encoding (zigzag ids, ±2^53-1, 2^32 boundaries)', () => {
+    const varint = (v: bigint): string => {
+      let x = BigInt.asUintN(64, v);
+      let out = '';
+      do {
+        const b = Number(x & 0x7fn);
+        x >>= 7n;
+        out += (x > 0n ? b | 0x80 : b).toString(16).padStart(2, '0');
+      } while (x > 0n);
+      return out;
+    };
+    const zigzag = (n: bigint): bigint => (n << 1n) ^ (n >> 63n);
+    const edges = [0, 1, -1, 127, 128, 2 ** 31 - 1, -(2 ** 31), 2 ** 32 - 1, 2 ** 32, -(2 ** 32), 2 ** 35 + 5, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+    for (const id of edges) {
+      const gs = Math.abs(id);
+      const r: ReportedReplica = { blockId: id, numBytes: gs % 2 ** 48, generationStamp: gs, state: 'TEMPORARY' };
+      const enc = encodeBlocksBuffers([r]);
+      expect(hex(enc.blocksBuffers[0]!), `blockId ${id}`).to.equal(varint(zigzag(BigInt(id))) + varint(BigInt(r.numBytes)) + varint(BigInt(gs)) + '04');
+      expect(decodeBlocksBuffers(1, enc.blocksBuffers)).to.deep.equal([r]);
+    }
+    // a stamp past 2^53 is refused rather than rounded
+    expectCode(() => decodeBlocksBuffers(1, [Uint8Array.from(Buffer.from('02' + '00' + varint(2n ** 60n) + '00', 'hex'))]), 'PROTOCOL_MALFORMED', ProtocolError);
+  });
+
   it('buffers: the length is masked to 48 bits and the state to 4 bits on decode', () => {
     const raw = Uint8Array.from([0x02, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0x03, 0x11]); // len 2^49, state 0x11
     expect(decodeBlocksBuffers(1, [raw])).to.deep.equal([{ blockId: 1, numBytes: 0, generationStamp: 3, state: 'RBW' }]);
