@@ -2,9 +2,10 @@
 // Production build helper (`npm run build`, run by `prepack`): tsc compiles the product
 // (tsconfig.build.json: lib, security, cluster, bin) to dist/, but copies no non-TypeScript file.
 // The runtime reads some files next to its modules (lib/proto/load.ts loads `*.proto` from its own
-// directory; cluster/protocol/client-protocol.ts resolves ClientNamenodeProtocol.proto through
-// import.meta.url), so this copies every non-.ts file of the product directories to the same
-// relative place under dist/, then checks that the files the runtime needs are there.
+// directory; cluster/protocol/hdfs-proto.ts and security/token/block-token-identifier.ts resolve
+// their .proto files through import.meta.url), so this copies every non-.ts file of the product
+// directories to the same relative place under dist/, then checks that the files the runtime needs
+// are there.
 //
 //   node scripts/copy-assets.mjs --clean   remove dist/ (run before tsc, so no stale module ships)
 //   node scripts/copy-assets.mjs           copy the assets and verify dist/
@@ -25,6 +26,12 @@ const REQUIRED = [
   'lib/proto/ProtobufRpcEngine.proto',
   'lib/proto/Security.proto',
   'cluster/protocol/ClientNamenodeProtocol.proto',
+  'cluster/protocol/hdfs.proto',
+  'cluster/protocol/acl.proto',
+  'cluster/protocol/HdfsServer.proto',
+  'cluster/protocol/DatanodeProtocol.proto',
+  'cluster/protocol/datatransfer.proto',
+  'security/token/BlockTokenSecret.proto',
 ];
 
 if (process.argv.includes('--clean')) {

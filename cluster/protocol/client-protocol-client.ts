@@ -1,8 +1,10 @@
 /**
- * A typed client for the delegation-token calls of ClientProtocol (Hadoop's
- * ClientNamenodeProtocolTranslatorPB + the DFSClient token calls): one RpcClient, one NameNode
- * address, the caller's credentials (Kerberos and/or tokens). `getDelegationToken` sets the token's
- * service to the NameNode's `ip:port` as DFSClient does (SecurityUtil.setTokenService).
+ * A typed client for ClientProtocol (Hadoop's ClientNamenodeProtocolTranslatorPB): one RpcClient,
+ * one NameNode address, the caller's credentials (Kerberos and/or tokens). Each method sends one
+ * call and returns the response's field, as the translator does (an absent optional field is
+ * `undefined`: no such file, no encryption key). `getDelegationToken` sets the token's service to
+ * the NameNode's `ip:port` as DFSClient does (SecurityUtil.setTokenService). Server-side errors
+ * arrive as the RpcClient's typed RemoteError.
  */
 import { isIP } from 'node:net';
 import { resolveAddress } from '../../lib/net/resolve.ts';
@@ -10,11 +12,17 @@ import type { RpcCallCredentials, RpcClient } from '../../security/sasl/rpc/rpc-
 import { buildTokenService } from '../../security/sasl/rpc/token-selector.ts';
 import type { Token } from '../../security/token/token.ts';
 import {
-  CLIENT_PROTOCOL, CLIENT_PROTOCOL_VERSION, ClientProtocolMethod,
+  CLIENT_PROTOCOL, CLIENT_PROTOCOL_CODEC, CLIENT_PROTOCOL_VERSION, ClientProtocolMethod,
   decodeGetDelegationTokenResponse, decodeGetServerDefaultsResponse, decodeRenewDelegationTokenResponse,
   encodeGetDelegationTokenRequest, encodeTokenRequest,
 } from './client-protocol.ts';
-import type { FsServerDefaults } from './client-protocol.ts';
+import type {
+  AddBlockRequest, ClientProtocolMessages, ClientProtocolMethodName, CreateRequest, FsServerDefaults,
+  GetAdditionalDatanodeRequest, GetFsStatsResponse,
+} from './client-protocol.ts';
+import type {
+  DataEncryptionKey, DirectoryListing, ExtendedBlock, HdfsFileStatus, LocatedBlock, LocatedBlocks,
+} from './hdfs-types.ts';
 
 export interface ClientProtocolClientOptions {
   rpc: RpcClient;
@@ -41,6 +49,10 @@ export class ClientProtocolClient {
     });
   }
 
+  async #invoke<M extends ClientProtocolMethodName>(method: M, request: ClientProtocolMessages[M]['request']): Promise<ClientProtocolMessages[M]['response']> {
+    return CLIENT_PROTOCOL_CODEC.decodeResponse(method, await this.#call(method, CLIENT_PROTOCOL_CODEC.encodeRequest(method, request)));
+  }
+
   /** The token service string of this NameNode (`ip:port` by default; IPv4 first, as SecurityUtil.buildTokenService under the JDK's ordering). */
   async tokenService(): Promise<string> {
     const { host, port } = this.#o.address;
@@ -65,5 +77,84 @@ export class ClientProtocolClient {
 
   async getServerDefaults(): Promise<FsServerDefaults> {
     return decodeGetServerDefaultsResponse(await this.#call(ClientProtocolMethod.GET_SERVER_DEFAULTS, new Uint8Array(0)));
+  }
+
+  /** Undefined unless the NameNode encrypts data transfer (`encryptDataTransfer` in the server defaults). */
+  async getDataEncryptionKey(): Promise<DataEncryptionKey | undefined> {
+    return (await this.#invoke('getDataEncryptionKey', {})).dataEncryptionKey;
+  }
+
+  /** The blocks covering [offset, offset + length) of `src`; undefined when the NameNode sends none. */
+  async getBlockLocations(src: string, offset: number, length: number): Promise<LocatedBlocks | undefined> {
+    return (await this.#invoke('getBlockLocations', { src, offset, length })).locations;
+  }
+
+  /** The new file's status (a stock client refuses a create response without one). */
+  async create(request: CreateRequest): Promise<HdfsFileStatus | undefined> {
+    return (await this.#invoke('create', request)).fs;
+  }
+
+  async addBlock(request: AddBlockRequest): Promise<LocatedBlock> {
+    return (await this.#invoke('addBlock', request)).block;
+  }
+
+  async abandonBlock(b: ExtendedBlock, src: string, holder: string, fileId?: number): Promise<void> {
+    await this.#invoke('abandonBlock', { b, src, holder, fileId });
+  }
+
+  async getAdditionalDatanode(request: GetAdditionalDatanodeRequest): Promise<LocatedBlock> {
+    return (await this.#invoke('getAdditionalDatanode', request)).block;
+  }
+
+  /** False while the last block lacks its minimal replication: callers retry (DFSOutputStream.completeFile). */
+  async complete(src: string, clientName: string, last?: ExtendedBlock, fileId?: number): Promise<boolean> {
+    return (await this.#invoke('complete', { src, clientName, last, fileId })).result;
+  }
+
+  async fsync(src: string, client: string, lastBlockLength?: number, fileId?: number): Promise<void> {
+    await this.#invoke('fsync', { src, client, lastBlockLength, fileId });
+  }
+
+  /** A new generation stamp and token for `block` (pipeline recovery). */
+  async updateBlockForPipeline(block: ExtendedBlock, clientName: string): Promise<LocatedBlock> {
+    return (await this.#invoke('updateBlockForPipeline', { block, clientName })).block;
+  }
+
+  async updatePipeline(request: ClientProtocolMessages['updatePipeline']['request']): Promise<void> {
+    await this.#invoke('updatePipeline', request);
+  }
+
+  async renewLease(clientName: string, namespaces?: string[]): Promise<void> {
+    await this.#invoke('renewLease', { clientName, namespaces });
+  }
+
+  async mkdirs(request: ClientProtocolMessages['mkdirs']['request']): Promise<boolean> {
+    return (await this.#invoke('mkdirs', request)).result;
+  }
+
+  /** Undefined when `src` does not exist. */
+  async getFileInfo(src: string): Promise<HdfsFileStatus | undefined> {
+    return (await this.#invoke('getFileInfo', { src })).fs;
+  }
+
+  /** One page of `src`'s entries after `startAfter` (UTF-8 name bytes; empty for the first page); undefined when `src` does not exist. */
+  async getListing(src: string, startAfter: Uint8Array = new Uint8Array(0), needLocation = false): Promise<DirectoryListing | undefined> {
+    return (await this.#invoke('getListing', { src, startAfter, needLocation })).dirList;
+  }
+
+  async delete(src: string, recursive: boolean): Promise<boolean> {
+    return (await this.#invoke('delete', { src, recursive })).result;
+  }
+
+  async rename(src: string, dst: string): Promise<boolean> {
+    return (await this.#invoke('rename', { src, dst })).result;
+  }
+
+  async rename2(src: string, dst: string, overwriteDest: boolean, moveToTrash?: boolean): Promise<void> {
+    await this.#invoke('rename2', { src, dst, overwriteDest, moveToTrash });
+  }
+
+  async getFsStats(): Promise<GetFsStatsResponse> {
+    return this.#invoke('getFsStats', {});
   }
 }

@@ -1,22 +1,30 @@
 /**
- * Method table and pure codecs for the delegation-token part of HDFS's ClientProtocol
- * (org.apache.hadoop.hdfs.protocol.ClientProtocol, protocol version 1, served over Hadoop IPC v9
- * with the protobuf engine; ClientNamenodeProtocolTranslatorPB / ServerSideTranslatorPB). Requests
- * and responses are the hadoop.common Security.proto messages (lib/proto/Security.proto) and the
- * hdfs server-defaults messages (./ClientNamenodeProtocol.proto).
+ * Method table and pure codecs of HDFS's ClientProtocol (org.apache.hadoop.hdfs.protocol.ClientProtocol,
+ * protocol version 1, served over Hadoop IPC v9 with the protobuf engine;
+ * ClientNamenodeProtocolTranslatorPB / ServerSideTranslatorPB): the calls a stock DFSClient makes
+ * for mkdir / put / get / ls / rm / mv (./ClientNamenodeProtocol.proto, shared messages in
+ * ./hdfs.proto and ./acl.proto) and the delegation-token calls (hadoop.common Security.proto
+ * messages). `CLIENT_PROTOCOL_CODEC` encodes and decodes every method's request and response in
+ * both directions; the named delegation-token and server-defaults functions below are kept for the
+ * token service and tools that use them.
  */
-import { fileURLToPath } from 'node:url';
-import { decodeMessage, loadProto } from '../../lib/proto/load.ts';
-import { ProtocolError } from '../../lib/errors/index.ts';
+import { decodeProto, encodeProto } from './hdfs-proto.ts';
+import { RpcCodec } from './rpc-codec.ts';
 import { Token } from '../../security/token/token.ts';
 import { HDFS_DELEGATION_KIND } from '../../security/token/delegation-token-identifier.ts';
 import type { ProtocolSecurityInfo } from '../../security/sasl/rpc/protocol-security.ts';
 import type { TokenProtoObject } from '../../security/token/token.ts';
+import type {
+  ChecksumType, CryptoProtocolVersion, DataEncryptionKey, DatanodeId, DatanodeInfo, DirectoryListing, ExtendedBlock,
+  FsPermission, HdfsFileStatus, LocatedBlock, LocatedBlocks,
+} from './hdfs-types.ts';
 
 /** declaringClassProtocolName and connection-context protocol of ClientProtocol. */
 export const CLIENT_PROTOCOL = 'org.apache.hadoop.hdfs.protocol.ClientProtocol';
 /** `ClientProtocol.versionID`, sent as clientProtocolVersion. */
 export const CLIENT_PROTOCOL_VERSION = 1n;
+/** The proto service (HdfsConstants / ClientNamenodeProtocol.proto). */
+export const CLIENT_PROTOCOL_SERVICE = 'hadoop.hdfs.ClientNamenodeProtocol';
 
 /**
  * ClientProtocol's `@KerberosInfo(serverPrincipal = DFS_NAMENODE_KERBEROS_PRINCIPAL_KEY)` and
@@ -30,65 +38,158 @@ export const CLIENT_PROTOCOL_INFO: ProtocolSecurityInfo = {
   token: { kind: HDFS_DELEGATION_KIND },
 };
 
+/** IPC method names (the `rpc` names of the ClientNamenodeProtocol service). */
 export const ClientProtocolMethod = {
   GET_DELEGATION_TOKEN: 'getDelegationToken',
   RENEW_DELEGATION_TOKEN: 'renewDelegationToken',
   CANCEL_DELEGATION_TOKEN: 'cancelDelegationToken',
   GET_SERVER_DEFAULTS: 'getServerDefaults',
+  GET_DATA_ENCRYPTION_KEY: 'getDataEncryptionKey',
+  GET_BLOCK_LOCATIONS: 'getBlockLocations',
+  CREATE: 'create',
+  ADD_BLOCK: 'addBlock',
+  ABANDON_BLOCK: 'abandonBlock',
+  GET_ADDITIONAL_DATANODE: 'getAdditionalDatanode',
+  COMPLETE: 'complete',
+  FSYNC: 'fsync',
+  UPDATE_BLOCK_FOR_PIPELINE: 'updateBlockForPipeline',
+  UPDATE_PIPELINE: 'updatePipeline',
+  RENEW_LEASE: 'renewLease',
+  MKDIRS: 'mkdirs',
+  GET_FILE_INFO: 'getFileInfo',
+  GET_LISTING: 'getListing',
+  DELETE: 'delete',
+  RENAME: 'rename',
+  RENAME2: 'rename2',
+  GET_FS_STATS: 'getFsStats',
 } as const;
 
-const HDFS_PROTO = fileURLToPath(new URL('./ClientNamenodeProtocol.proto', import.meta.url));
+/** CreateFlagProto bits, OR-ed into CreateRequestProto.createFlag (overwrite=true gives CREATE|OVERWRITE = 3). */
+export const CreateFlag = { CREATE: 0x01, OVERWRITE: 0x02, APPEND: 0x04, LAZY_PERSIST: 0x10, NEW_BLOCK: 0x20, SHOULD_REPLICATE: 0x80 } as const;
 
-function type(name: string) {
-  return loadProto('Security.proto', HDFS_PROTO).lookupType(name);
+export type AddBlockFlag = 'NO_LOCAL_WRITE' | 'IGNORE_CLIENT_LOCALITY';
+type Empty = Record<string, never>;
+
+export interface CreateRequest {
+  src: string;
+  masked: FsPermission;
+  clientName: string;
+  /** CreateFlag bits */
+  createFlag: number;
+  createParent: boolean;
+  replication: number;
+  /** bytes */
+  blockSize: number;
+  cryptoProtocolVersion?: CryptoProtocolVersion[];
+  unmasked?: FsPermission;
+  ecPolicyName?: string;
+  storagePolicy?: string;
 }
 
-function encode(name: string, value: Record<string, unknown>): Uint8Array {
-  const t = type(name);
-  return t.encode(t.fromObject(value)).finish();
+export interface AddBlockRequest {
+  src: string;
+  clientName: string;
+  previous?: ExtendedBlock;
+  excludeNodes?: DatanodeInfo[];
+  /** default 0 */
+  fileId?: number;
+  favoredNodes?: string[];
+  flags?: AddBlockFlag[];
 }
 
-/** A malformed or truncated message is PROTOCOL_MALFORMED (the call gets an ERROR reply, as protobuf-java's InvalidProtocolBufferException). */
-function decode<T>(name: string, bytes: Uint8Array): T {
-  const t = type(name);
-  try {
-    return t.toObject(decodeMessage(t, bytes), { longs: Number, defaults: false, enums: String }) as T;
-  } catch (cause) {
-    throw new ProtocolError('PROTOCOL_MALFORMED', `Malformed ${name} (${bytes.length} bytes): ${(cause as Error).message}`, { message: name }, { cause });
-  }
+export interface GetAdditionalDatanodeRequest {
+  src: string;
+  blk: ExtendedBlock;
+  existings?: DatanodeInfo[];
+  excludes?: DatanodeInfo[];
+  numAdditionalNodes: number;
+  clientName: string;
+  existingStorageUuids?: string[];
+  fileId?: number;
 }
+
+export interface GetFsStatsResponse {
+  capacity: number;
+  used: number;
+  remaining: number;
+  under_replicated: number;
+  corrupt_blocks: number;
+  missing_blocks: number;
+  missing_repl_one_blocks?: number;
+  blocks_in_future?: number;
+  pending_deletion_blocks?: number;
+}
+
+/** Request and response of every ClientProtocol method this project encodes (plain-object forms). */
+export interface ClientProtocolMessages {
+  getServerDefaults: { request: Empty; response: { serverDefaults: FsServerDefaults } };
+  getDataEncryptionKey: { request: Empty; response: { dataEncryptionKey?: DataEncryptionKey } };
+  getBlockLocations: { request: { src: string; offset: number; length: number }; response: { locations?: LocatedBlocks } };
+  create: { request: CreateRequest; response: { fs?: HdfsFileStatus } };
+  addBlock: { request: AddBlockRequest; response: { block: LocatedBlock } };
+  abandonBlock: { request: { b: ExtendedBlock; src: string; holder: string; fileId?: number }; response: Empty };
+  getAdditionalDatanode: { request: GetAdditionalDatanodeRequest; response: { block: LocatedBlock } };
+  complete: { request: { src: string; clientName: string; last?: ExtendedBlock; fileId?: number }; response: { result: boolean } };
+  /** lastBlockLength default -1 (unknown) */
+  fsync: { request: { src: string; client: string; lastBlockLength?: number; fileId?: number }; response: Empty };
+  updateBlockForPipeline: { request: { block: ExtendedBlock; clientName: string }; response: { block: LocatedBlock } };
+  updatePipeline: {
+    request: { clientName: string; oldBlock: ExtendedBlock; newBlock: ExtendedBlock; newNodes?: DatanodeId[]; storageIDs?: string[] };
+    response: Empty;
+  };
+  renewLease: { request: { clientName: string; namespaces?: string[] }; response: Empty };
+  mkdirs: { request: { src: string; masked: FsPermission; createParent: boolean; unmasked?: FsPermission }; response: { result: boolean } };
+  getFileInfo: { request: { src: string }; response: { fs?: HdfsFileStatus } };
+  /** startAfter: UTF-8 bytes of the last name returned, empty for the first call */
+  getListing: { request: { src: string; startAfter: Uint8Array; needLocation: boolean }; response: { dirList?: DirectoryListing } };
+  delete: { request: { src: string; recursive: boolean }; response: { result: boolean } };
+  rename: { request: { src: string; dst: string }; response: { result: boolean } };
+  rename2: { request: { src: string; dst: string; overwriteDest: boolean; moveToTrash?: boolean }; response: Empty };
+  getFsStats: { request: Empty; response: GetFsStatsResponse };
+  getDelegationToken: { request: { renewer: string }; response: { token?: TokenProtoObject } };
+  renewDelegationToken: { request: { token: TokenProtoObject }; response: { newExpiryTime: number } };
+  cancelDelegationToken: { request: { token: TokenProtoObject }; response: Empty };
+}
+
+export type ClientProtocolMethodName = keyof ClientProtocolMessages;
+
+/** Encodes/decodes every ClientProtocol request and response, server and client side. */
+export const CLIENT_PROTOCOL_CODEC = new RpcCodec<ClientProtocolMessages>(CLIENT_PROTOCOL_SERVICE);
+
+// A malformed or truncated message is PROTOCOL_MALFORMED (the call gets an ERROR reply, as
+// protobuf-java's InvalidProtocolBufferException).
 
 export function encodeGetDelegationTokenRequest(renewer: string): Uint8Array {
-  return encode('hadoop.common.GetDelegationTokenRequestProto', { renewer });
+  return encodeProto('hadoop.common.GetDelegationTokenRequestProto', { renewer });
 }
 export function decodeGetDelegationTokenRequest(bytes: Uint8Array): { renewer: string } {
-  return decode('hadoop.common.GetDelegationTokenRequestProto', bytes);
+  return decodeProto('hadoop.common.GetDelegationTokenRequestProto', bytes);
 }
 
 /** An absent token (secret manager not running) is an empty response, as Hadoop's translator does. */
 export function encodeGetDelegationTokenResponse(token: Token | undefined): Uint8Array {
-  return encode('hadoop.common.GetDelegationTokenResponseProto', token ? { token: token.toProto() } : {});
+  return encodeProto('hadoop.common.GetDelegationTokenResponseProto', token ? { token: token.toProto() } : {});
 }
 export function decodeGetDelegationTokenResponse(bytes: Uint8Array): Token | undefined {
-  const r = decode<{ token?: TokenProtoObject }>('hadoop.common.GetDelegationTokenResponseProto', bytes);
+  const r = decodeProto<{ token?: TokenProtoObject }>('hadoop.common.GetDelegationTokenResponseProto', bytes);
   return r.token ? Token.fromProto(r.token) : undefined;
 }
 
 export function encodeTokenRequest(kind: 'renew' | 'cancel', token: Token): Uint8Array {
   const name = kind === 'renew' ? 'hadoop.common.RenewDelegationTokenRequestProto' : 'hadoop.common.CancelDelegationTokenRequestProto';
-  return encode(name, { token: token.toProto() });
+  return encodeProto(name, { token: token.toProto() });
 }
 export function decodeTokenRequest(kind: 'renew' | 'cancel', bytes: Uint8Array): Token {
   const name = kind === 'renew' ? 'hadoop.common.RenewDelegationTokenRequestProto' : 'hadoop.common.CancelDelegationTokenRequestProto';
-  return Token.fromProto(decode<{ token: TokenProtoObject }>(name, bytes).token);
+  return Token.fromProto(decodeProto<{ token: TokenProtoObject }>(name, bytes).token);
 }
 
 /** `newExpiryTime` in ms since epoch. */
 export function encodeRenewDelegationTokenResponse(newExpiryTime: number): Uint8Array {
-  return encode('hadoop.common.RenewDelegationTokenResponseProto', { newExpiryTime });
+  return encodeProto('hadoop.common.RenewDelegationTokenResponseProto', { newExpiryTime });
 }
 export function decodeRenewDelegationTokenResponse(bytes: Uint8Array): number {
-  return decode<{ newExpiryTime: number }>('hadoop.common.RenewDelegationTokenResponseProto', bytes).newExpiryTime;
+  return decodeProto<{ newExpiryTime: number }>('hadoop.common.RenewDelegationTokenResponseProto', bytes).newExpiryTime;
 }
 
 export function encodeCancelDelegationTokenResponse(): Uint8Array {
@@ -97,15 +198,25 @@ export function encodeCancelDelegationTokenResponse(): Uint8Array {
 
 /** FsServerDefaults as a NameNode reports them (hdfs-default.xml defaults in `DEFAULT_SERVER_DEFAULTS`). */
 export interface FsServerDefaults {
+  /** bytes */
   blockSize: number;
   bytesPerChecksum: number;
+  /** bytes */
   writePacketSize: number;
   replication: number;
+  /** io.file.buffer.size, bytes */
   fileBufferSize: number;
+  /** dfs.encrypt.data.transfer: a stock client then calls getDataEncryptionKey (proto default false) */
   encryptDataTransfer: boolean;
+  /** fs.trash.interval, minutes (proto default 0) */
   trashInterval: number;
-  checksumType: 'CHECKSUM_NULL' | 'CHECKSUM_CRC32' | 'CHECKSUM_CRC32C';
+  /** proto default CHECKSUM_CRC32, so a NameNode sends CHECKSUM_CRC32C explicitly */
+  checksumType: ChecksumType;
   keyProviderUri?: string;
+  /** default storage policy id (proto default 0) */
+  policyId?: number;
+  /** dfs.namenode.snapshot.trashroot.enabled (proto default false) */
+  snapshotTrashRootEnabled?: boolean;
 }
 
 /** dfs.blocksize 128 MiB, dfs.bytes-per-checksum 512, dfs.client-write-packet-size 64 KiB, dfs.replication 3, io.file.buffer.size 4096, CRC32C. */
@@ -121,10 +232,10 @@ export const DEFAULT_SERVER_DEFAULTS: FsServerDefaults = {
 };
 
 export function encodeGetServerDefaultsResponse(d: FsServerDefaults): Uint8Array {
-  return encode('hadoop.hdfs.GetServerDefaultsResponseProto', { serverDefaults: { ...d } });
+  return encodeProto('hadoop.hdfs.GetServerDefaultsResponseProto', { serverDefaults: { ...d } });
 }
 export function decodeGetServerDefaultsResponse(bytes: Uint8Array): FsServerDefaults {
-  const r = decode<{ serverDefaults: Partial<FsServerDefaults> & Omit<FsServerDefaults, 'encryptDataTransfer' | 'trashInterval' | 'checksumType'> }>(
+  const r = decodeProto<{ serverDefaults: Partial<FsServerDefaults> & Omit<FsServerDefaults, 'encryptDataTransfer' | 'trashInterval' | 'checksumType'> }>(
     'hadoop.hdfs.GetServerDefaultsResponseProto', bytes);
   const d = r.serverDefaults;
   // proto2 defaults of the optional fields

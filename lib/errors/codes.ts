@@ -52,6 +52,8 @@ export const ERROR_CODES = [
   'PROTOCOL_TRUNCATED',
   'PROTOCOL_TOO_LARGE',
   'PROTOCOL_VERSION',
+  // a data chunk does not match its checksum (Hadoop: ChecksumException)
+  'PROTOCOL_CHECKSUM',
   // IPC
   'RPC_REMOTE',
   'RPC_CONNECTION_CLOSED',

@@ -1,5 +1,5 @@
 /**
- * Hadoop tokens: Token and its encodings, token identifiers (delegation), Credentials / HDTS files,
+ * Hadoop tokens: Token and its encodings, token identifiers (delegation, block), Credentials / HDTS files,
  * master keys and HMAC passwords, the delegation-token secret manager and its stores. See
  * docs/tokens.md.
  */
@@ -11,7 +11,12 @@ export {
 } from './delegation-token-identifier.ts';
 export { Credentials, type CredentialsFormat } from './credentials.ts';
 export { readTokenStorageFile, writeTokenStorageFile, writeFileAtomic0600 } from './credentials-file.ts';
+export {
+  BlockTokenIdentifier, HDFS_BLOCK_TOKEN_KIND, ACCESS_MODES, STORAGE_TYPES,
+  type AccessMode, type BlockStorageType, type BlockTokenFields, type BlockTokenFormat,
+} from './block-token-identifier.ts';
 export { DelegationKey } from './keys/delegation-key.ts';
+export { encodeExportedBlockKeys, decodeExportedBlockKeys, dummyExportedBlockKeys, type ExportedBlockKeys, type BlockKey } from './keys/exported-block-keys.ts';
 export { KeyRing, type RollPlan } from './keys/key-ring.ts';
 export { createPassword, generateSecret, passwordsEqual, cryptoRandom, DEFAULT_HMAC_ALGORITHM, DEFAULT_KEY_LENGTH_BITS, type RandomSource } from './keys/hmac.ts';
 export {

@@ -10,8 +10,10 @@ import { identifierCodecFor } from './token-identifier.ts';
 import type { TokenIdentifier } from './token-identifier.ts';
 import { invalidToken } from './token-errors.ts';
 import { timingSafeEqual } from 'node:crypto';
-// Registers the ADTI codec for the delegation kinds so decodeIdentifier() knows them.
+// Registers the ADTI codec for the delegation kinds and the block-token codec so
+// decodeIdentifier() knows them.
 import './delegation-token-identifier.ts';
+import './block-token-identifier.ts';
 
 /** Cap on identifier / password length when reading (Hadoop has none; 1 MiB keeps reads bounded). */
 export const TOKEN_FIELD_MAX_LEN = 1024 * 1024;

@@ -77,6 +77,7 @@ export const HDFS_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'dfs.datanode.kerberos.principal',
+    usedBy: ['DatanodeProtocol security info (the client principal of DataNode calls)'],
     type: 'string',
     description: 'DataNode service principal, e.g. dn/_HOST@EXAMPLE.TEST.',
   }),

@@ -1,14 +1,12 @@
 // decodeMessage (lib/proto/load.ts): truncated or malformed protobuf is refused as protobuf-java
 // refuses it, where protobufjs alone (BufferReader on a Node Buffer) clamps a string to the input.
 import { expect } from 'chai';
-import { fileURLToPath } from 'node:url';
-import { decodeMessage, loadProto } from '../../../lib/proto/load.ts';
+import { decodeMessage } from '../../../lib/proto/load.ts';
 import { decodeGetDelegationTokenRequest, encodeGetDelegationTokenRequest } from '../../../cluster/protocol/client-protocol.ts';
-
-const HDFS_PROTO = fileURLToPath(new URL('../../../cluster/protocol/ClientNamenodeProtocol.proto', import.meta.url));
+import { hdfsRoot } from '../../../cluster/protocol/hdfs-proto.ts';
 
 describe('proto: decodeMessage refuses truncated input', () => {
-  const root = loadProto('Security.proto', HDFS_PROTO);
+  const root = hdfsRoot();
   const request = root.lookupType('hadoop.common.GetDelegationTokenRequestProto');
 
   it('protobufjs alone clamps a string that declares 80 bytes and carries 1; decodeMessage throws', () => {

@@ -1,0 +1,137 @@
+/**
+ * Cuts a file's bytes into write packets as a stock client's DFSOutputStream does
+ * (hadoop-hdfs-client DFSOutputStream.java computePacketChunkSize / adjustChunkBoundary / endBlock /
+ * closeImpl; docs/hdfs-protocols.md):
+ *  - a packet holds max(floor((psize - 33) / (bytesPerChecksum + 4)), 1) chunks, with psize =
+ *    dfs.client-write-packet-size (65536: 126 chunks = 64512 bytes) at the start and, after each
+ *    packet, min(bytes left in the block, writePacketSize) — so packets shrink near a block's end
+ *    and the first packet of the next block holds one chunk;
+ *  - when the block is full its last data packet is followed by an empty packet with
+ *    lastPacketInBlock (offset = block size), and the next packet starts a new block at offset 0;
+ *  - `close()` sends what is buffered and, when the current block holds data, the empty last packet;
+ *  - seqnos count 0, 1, 2, ... over the whole stream, not per block.
+ * Pure: packets come back encoded, with their headers, for the socket glue to send.
+ */
+import { ProtocolError } from '../../../lib/errors/index.ts';
+import type { ChecksumType } from '../hdfs-types.ts';
+import { checksumSize } from './checksum.ts';
+import { DEFAULT_BYTES_PER_CHECKSUM, DEFAULT_WRITE_PACKET_SIZE, PKT_MAX_HEADER_LEN } from './constants.ts';
+import { encodeDataPacket, encodeLastPacket } from './packet.ts';
+import type { PacketHeader } from './packet.ts';
+
+export interface OutputPacketizerOptions {
+  /** the file's block size (bytes, a multiple of bytesPerChecksum): the create status's `blocksize` */
+  blockSize: number;
+  /** dfs.bytes-per-checksum, default 512 */
+  bytesPerChecksum?: number;
+  /** dfs.checksum.type, default CHECKSUM_CRC32C */
+  checksumType?: ChecksumType;
+  /** dfs.client-write-packet-size, default 65536 */
+  writePacketSize?: number;
+}
+
+export interface OutboundPacket {
+  header: PacketHeader;
+  /** the encoded packet */
+  bytes: Uint8Array;
+}
+
+export class OutputPacketizer {
+  readonly #blockSize: number;
+  readonly #bpc: number;
+  readonly #type: ChecksumType;
+  readonly #packetSize: number;
+  #chunksPerPacket: number;
+  #seqno = 0;
+  /** bytes of the current block already put in packets or in #pending */
+  #bytesCurBlock = 0;
+  /** offset in the block of #pending[0] */
+  #pendingOffset = 0;
+  #pending: Uint8Array[] = [];
+  #pendingLength = 0;
+
+  constructor(options: OutputPacketizerOptions) {
+    this.#bpc = options.bytesPerChecksum ?? DEFAULT_BYTES_PER_CHECKSUM;
+    this.#type = options.checksumType ?? 'CHECKSUM_CRC32C';
+    this.#packetSize = options.writePacketSize ?? DEFAULT_WRITE_PACKET_SIZE;
+    this.#blockSize = options.blockSize;
+    if (!Number.isSafeInteger(this.#blockSize) || this.#blockSize <= 0 || this.#blockSize % this.#bpc !== 0) {
+      throw new ProtocolError('PROTOCOL_MALFORMED', `Block size ${options.blockSize} is not a positive multiple of bytesPerChecksum ${this.#bpc}`, {
+        blockSize: options.blockSize, bytesPerChecksum: this.#bpc,
+      });
+    }
+    this.#chunksPerPacket = this.#chunksFor(this.#packetSize);
+  }
+
+  /** The seqno the next packet will carry. */
+  get nextSeqno(): number {
+    return this.#seqno;
+  }
+
+  /** Bytes of the current block written so far (0 right after a block ended). */
+  get bytesCurBlock(): number {
+    return this.#bytesCurBlock;
+  }
+
+  /** Appends file bytes; returns the packets that became complete, block ends included. */
+  write(data: Uint8Array): OutboundPacket[] {
+    const out: OutboundPacket[] = [];
+    let at = 0;
+    while (at < data.length) {
+      const room = this.#chunksPerPacket * this.#bpc - this.#pendingLength;
+      const n = Math.min(room, data.length - at);
+      this.#pending.push(data.subarray(at, at + n));
+      this.#pendingLength += n;
+      this.#bytesCurBlock += n;
+      at += n;
+      if (this.#pendingLength === this.#chunksPerPacket * this.#bpc || this.#bytesCurBlock === this.#blockSize) {
+        out.push(this.#flushPending());
+        this.#chunksPerPacket = this.#chunksFor(Math.min(this.#blockSize - this.#bytesCurBlock, this.#packetSize));
+        if (this.#bytesCurBlock === this.#blockSize) out.push(this.#endBlock());
+      }
+    }
+    return out;
+  }
+
+  /** End of file: the buffered partial packet, then the empty last packet if the block holds data. */
+  close(): OutboundPacket[] {
+    const out: OutboundPacket[] = [];
+    if (this.#pendingLength > 0) out.push(this.#flushPending());
+    if (this.#bytesCurBlock > 0) out.push(this.#endBlock());
+    return out;
+  }
+
+  /** DFSOutputStream.computePacketChunkSize: chunks per packet for a packet budget of `psize` bytes. */
+  #chunksFor(psize: number): number {
+    const bodySize = psize - PKT_MAX_HEADER_LEN;
+    return Math.max(Math.trunc(bodySize / (this.#bpc + checksumSize(this.#type))), 1);
+  }
+
+  #flushPending(): OutboundPacket {
+    const data = this.#pending.length === 1 ? this.#pending[0]! : concat(this.#pending, this.#pendingLength);
+    const header = { offsetInBlock: this.#pendingOffset, seqno: this.#seqno++, lastPacketInBlock: false };
+    const packet = { header: { ...header, dataLen: data.length }, bytes: encodeDataPacket(header, { type: this.#type, bytesPerChecksum: this.#bpc }, data) };
+    this.#pendingOffset += data.length;
+    this.#pending = [];
+    this.#pendingLength = 0;
+    return packet;
+  }
+
+  #endBlock(): OutboundPacket {
+    const header = { offsetInBlock: this.#bytesCurBlock, seqno: this.#seqno++, lastPacketInBlock: true, dataLen: 0 };
+    const packet = { header, bytes: encodeLastPacket(header.offsetInBlock, header.seqno) };
+    this.#bytesCurBlock = 0;
+    this.#pendingOffset = 0;
+    return packet;
+  }
+}
+
+function concat(parts: Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,133 @@
+/**
+ * One protobufjs Root holding every HDFS .proto file of this folder (hdfs.proto, acl.proto,
+ * HdfsServer.proto, ClientNamenodeProtocol.proto, DatanodeProtocol.proto, datatransfer.proto) plus
+ * hadoop.common's Security.proto, and the two generic codecs every HDFS message goes through:
+ * `encodeProto` (refuses a message that lacks a required field, as protobuf-java's `build()` does)
+ * and `decodeProto` (lib/proto/load.ts's truncation guard, then protobufjs; a missing required
+ * field, a truncated field or a bad wire type is a PROTOCOL_MALFORMED ProtocolError, as
+ * protobuf-java's InvalidProtocolBufferException).
+ *
+ * Plain objects mirror the .proto: field names as written there, enums as their names, bytes as
+ * Uint8Array, absent optional fields absent (the proto2 default applies). 64-bit integers become
+ * `number` when they fit in 53 bits; a larger value is refused (PROTOCOL_MALFORMED) rather than
+ * rounded, except in the fields listed in BIGINT_FIELDS, which decode as `bigint` (block-report
+ * longs carry -1 markers as 2^64-1). Encoders accept number, bigint or decimal string. The uint32
+ * fields in JAVA_INT_FIELDS decode as signed 32-bit (Java int) values.
+ */
+import protobuf from 'protobufjs';
+import { fileURLToPath } from 'node:url';
+import { decodeMessage, loadProto } from '../../lib/proto/load.ts';
+import { ProtocolError } from '../../lib/errors/index.ts';
+
+const HDFS_PROTO_FILES = ['hdfs.proto', 'acl.proto', 'HdfsServer.proto', 'ClientNamenodeProtocol.proto', 'DatanodeProtocol.proto', 'datatransfer.proto'];
+
+/** Fully-qualified `Type.field` names whose 64-bit values decode as bigint. */
+const BIGINT_FIELDS = new Set(['hadoop.hdfs.datanode.StorageBlockReportProto.blocks']);
+
+/**
+ * uint32 fields that carry a Java `int` which may be negative (written as its unsigned 32-bit
+ * value, e.g. layout version -67 as 4294967229): decoded back to the signed int Java reads.
+ */
+const JAVA_INT_FIELDS = new Set([
+  'hadoop.hdfs.StorageInfoProto.layoutVersion',
+  'hadoop.hdfs.StorageInfoProto.namespceID',
+  'hadoop.hdfs.BlockKeyProto.keyId',
+  'hadoop.hdfs.DataEncryptionKeyProto.keyId',
+]);
+
+/** The Root with every HDFS message (loaded once per process). */
+export function hdfsRoot(): protobuf.Root {
+  return loadProto('Security.proto', ...HDFS_PROTO_FILES.map((f) => fileURLToPath(new URL(`./${f}`, import.meta.url))));
+}
+
+/** The message type `name` (fully qualified, e.g. `hadoop.hdfs.CreateRequestProto`). */
+export function hdfsType(name: string): protobuf.Type {
+  return hdfsRoot().lookupType(name);
+}
+
+/** Serializes `value` as the message `typeName`; a missing required field or a bad value is PROTOCOL_MALFORMED. */
+export function encodeProto(typeName: string, value: object): Uint8Array {
+  const type = hdfsType(typeName);
+  let message: protobuf.Message;
+  try {
+    message = type.fromObject(toWire(type, value as Record<string, unknown>));
+  } catch (cause) {
+    throw new ProtocolError('PROTOCOL_MALFORMED', `Cannot encode ${typeName}: ${(cause as Error).message}`, { message: typeName }, { cause });
+  }
+  return type.encode(message).finish();
+}
+
+/** Parses `bytes` as the message `typeName` into its plain-object form. */
+export function decodeProto<T>(typeName: string, bytes: Uint8Array): T {
+  const type = hdfsType(typeName);
+  try {
+    const object = type.toObject(decodeMessage(type, bytes), { longs: String, enums: String, defaults: false });
+    return fromWire(type, object) as T;
+  } catch (cause) {
+    if (cause instanceof ProtocolError) throw cause;
+    throw new ProtocolError('PROTOCOL_MALFORMED', `Malformed ${typeName} (${bytes.length} bytes): ${(cause as Error).message}`, { message: typeName }, { cause });
+  }
+}
+
+/**
+ * Checks required fields (protobufjs neither encodes nor verifies their absence), field names and
+ * enum names, and turns bigint into decimal strings (protobufjs takes strings for 64-bit fields); recurses into messages.
+ */
+function toWire(type: protobuf.Type, value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    const field = type.fields[key];
+    if (!field) throw new Error(`no field '${key}' in ${type.fullName.slice(1)}`);
+    const one = (x: unknown): unknown => {
+      // protobufjs would drop an unknown enum name and then write the enum's zero value
+      if (field.resolvedType instanceof protobuf.Enum && typeof x === 'string' && !(x in field.resolvedType.values)) {
+        throw new Error(`'${x}' is not a value of ${field.resolvedType.fullName.slice(1)} (field '${key}')`);
+      }
+      // negative values of unsigned 64-bit fields are written as their two's complement (Java long)
+      if (typeof x === 'bigint') return (x < 0n && (field.type === 'uint64' || field.type === 'fixed64') ? x + 18446744073709551616n : x).toString();
+      if (field.resolvedType instanceof protobuf.Type && x !== null && typeof x === 'object' && !(x instanceof Uint8Array)) {
+        return toWire(field.resolvedType, x as Record<string, unknown>);
+      }
+      return x;
+    };
+    out[key] = Array.isArray(v) ? v.map(one) : one(v);
+  }
+  for (const field of type.fieldsArray) {
+    if (field.required && out[field.name] === undefined) throw new Error(`missing required '${field.name}' in ${type.fullName.slice(1)}`);
+  }
+  return out;
+}
+
+/** Decimal strings of 64-bit fields -> number (refusing values past 2^53) or bigint; recurses. */
+function fromWire(type: protobuf.Type, object: Record<string, unknown>): Record<string, unknown> {
+  for (const field of type.fieldsArray) {
+    const v = object[field.name];
+    if (v === undefined) continue;
+    const name = `${type.fullName.slice(1)}.${field.name}`;
+    let one: ((x: unknown) => unknown) | undefined;
+    if (field.long) one = BIGINT_FIELDS.has(name) ? (x) => BigInt(x as string) : (x) => safeNumber(x as string, name);
+    else if (JAVA_INT_FIELDS.has(name)) one = (x) => (x as number) | 0;
+    else if (field.resolvedType instanceof protobuf.Type) {
+      const sub = field.resolvedType;
+      one = (x) => fromWire(sub, x as Record<string, unknown>);
+    } else if (field.type === 'bytes') one = (x) => new Uint8Array(x as Uint8Array);
+    if (one) object[field.name] = Array.isArray(v) ? v.map(one) : one(v);
+  }
+  return object;
+}
+
+function safeNumber(decimal: string, field: string): number {
+  const n = Number(decimal);
+  if (!Number.isSafeInteger(n)) {
+    throw new ProtocolError('PROTOCOL_MALFORMED', `${field} = ${decimal} does not fit in 53 bits`, { field, value: decimal });
+  }
+  return n;
+}
+
+/** The request and response message types of `method` in `service` (fully qualified names). */
+export function rpcTypes(service: string, method: string): { request: string; response: string } {
+  const m = hdfsRoot().lookupService(service).methods[method];
+  if (!m) throw new ProtocolError('PROTOCOL_MALFORMED', `${service} has no method ${method}`, { service, method });
+  return { request: m.resolvedRequestType!.fullName.slice(1), response: m.resolvedResponseType!.fullName.slice(1) };
+}

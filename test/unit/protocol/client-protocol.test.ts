@@ -1,0 +1,138 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { ProtocolError } from '../../../lib/errors/index.ts';
+import {
+  CLIENT_PROTOCOL, CLIENT_PROTOCOL_CODEC, CLIENT_PROTOCOL_INFO, CreateFlag, DEFAULT_SERVER_DEFAULTS,
+  decodeGetServerDefaultsResponse, encodeGetServerDefaultsResponse,
+} from '../../../cluster/protocol/client-protocol.ts';
+import type { ClientProtocolMessages, ClientProtocolMethodName } from '../../../cluster/protocol/client-protocol.ts';
+import { rpcTypes } from '../../../cluster/protocol/hdfs-proto.ts';
+import { EMPTY_TOKEN, utf8 } from '../../../cluster/protocol/hdfs-types.ts';
+import type { DatanodeInfo, HdfsFileStatus, LocatedBlock } from '../../../cluster/protocol/hdfs-types.ts';
+import { expectCode, hex, unhex } from './support.ts';
+
+const V = JSON.parse(readFileSync(new URL('../../vectors/hdfs-data-transfer.json', import.meta.url), 'utf8'));
+const C = CLIENT_PROTOCOL_CODEC;
+
+const dn: DatanodeInfo = {
+  id: { ipAddr: '127.0.0.1', hostName: 'localhost', datanodeUuid: 'dn-uuid-1', xferPort: 9866, infoPort: 9864, ipcPort: 9867 },
+  capacity: 1 << 30, remaining: 1 << 29, location: '/default-rack', adminState: 'NORMAL',
+};
+const block: LocatedBlock = {
+  b: { poolId: 'BP-1', blockId: 1073741825, generationStamp: 1001, numBytes: 0 },
+  offset: 0, locs: [dn], corrupt: false, blockToken: EMPTY_TOKEN, isCached: [false], storageTypes: ['DISK'], storageIDs: ['DS-1'],
+};
+const fileStatus: HdfsFileStatus = {
+  fileType: 'IS_FILE', path: new Uint8Array(0), length: 0, permission: { perm: 0o644 }, owner: 'alice', group: 'supergroup',
+  modification_time: 1_700_000_000_000, access_time: 1_700_000_000_000, block_replication: 1, blocksize: 134217728,
+  fileId: 16386, childrenNum: 0, storagePolicy: 0, flags: 0,
+};
+
+/** One request and response per method, as a stock client and a NameNode would fill them. */
+const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = {
+  getServerDefaults: { request: {}, response: { serverDefaults: { ...DEFAULT_SERVER_DEFAULTS, keyProviderUri: '', policyId: 0, snapshotTrashRootEnabled: false } } },
+  getDataEncryptionKey: { request: {}, response: {} },
+  getBlockLocations: {
+    request: { src: '/d/f', offset: 0, length: 1342177280 },
+    response: { locations: { fileLength: 200000, blocks: [{ ...block, b: { ...block.b, numBytes: 200000 } }], underConstruction: false, isLastBlockComplete: true, lastBlock: block } },
+  },
+  create: {
+    request: {
+      src: '/d/f', masked: { perm: 420 }, clientName: 'DFSClient_NONMAPREDUCE_-1617159169_1', createFlag: CreateFlag.CREATE | CreateFlag.OVERWRITE,
+      createParent: true, replication: 3, blockSize: 134217728, cryptoProtocolVersion: ['ENCRYPTION_ZONES'], unmasked: { perm: 438 },
+    },
+    response: { fs: fileStatus },
+  },
+  addBlock: { request: { src: '/d/f', clientName: 'c', fileId: 16386, excludeNodes: [dn], flags: ['NO_LOCAL_WRITE'] }, response: { block } },
+  abandonBlock: { request: { b: block.b, src: '/d/f', holder: 'c', fileId: 16386 }, response: {} },
+  getAdditionalDatanode: {
+    request: { src: '/d/f', blk: block.b, existings: [dn], numAdditionalNodes: 1, clientName: 'c', existingStorageUuids: ['DS-1'], fileId: 16386 },
+    response: { block },
+  },
+  complete: { request: { src: '/d/f', clientName: 'c', last: { ...block.b, numBytes: 200000 }, fileId: 16386 }, response: { result: true } },
+  fsync: { request: { src: '/d/f', client: 'c', lastBlockLength: -1, fileId: 16386 }, response: {} },
+  updateBlockForPipeline: { request: { block: block.b, clientName: 'c' }, response: { block } },
+  updatePipeline: { request: { clientName: 'c', oldBlock: block.b, newBlock: { ...block.b, generationStamp: 1002 }, newNodes: [dn.id], storageIDs: ['DS-1'] }, response: {} },
+  renewLease: { request: { clientName: 'c' }, response: {} },
+  mkdirs: { request: { src: '/d', masked: { perm: 493 }, createParent: true, unmasked: { perm: 511 } }, response: { result: true } },
+  getFileInfo: { request: { src: '/d/f' }, response: { fs: fileStatus } },
+  getListing: {
+    request: { src: '/d', startAfter: new Uint8Array(0), needLocation: false },
+    response: { dirList: { partialListing: [{ ...fileStatus, path: utf8('f') }, { ...fileStatus, fileType: 'IS_DIR', path: utf8('sub'), childrenNum: 2 }], remainingEntries: 0 } },
+  },
+  delete: { request: { src: '/d', recursive: true }, response: { result: true } },
+  rename: { request: { src: '/d/f._COPYING_', dst: '/d/f' }, response: { result: true } },
+  rename2: { request: { src: '/a', dst: '/b', overwriteDest: true }, response: {} },
+  getFsStats: { request: {}, response: { capacity: 1 << 30, used: 0, remaining: 1 << 29, under_replicated: 0, corrupt_blocks: 0, missing_blocks: 0, missing_repl_one_blocks: 0, blocks_in_future: 0, pending_deletion_blocks: 0 } },
+  getDelegationToken: { request: { renewer: 'yarn' }, response: { token: { identifier: Uint8Array.of(1), password: Uint8Array.of(2), kind: 'HDFS_DELEGATION_TOKEN', service: '' } } },
+  renewDelegationToken: { request: { token: EMPTY_TOKEN }, response: { newExpiryTime: 1_700_000_000_000 } },
+  cancelDelegationToken: { request: { token: EMPTY_TOKEN }, response: {} },
+};
+
+describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Hadoop 3.4.1)', () => {
+  it('identity: protocol name, version 1, NameNode principal key, HDFS delegation tokens', () => {
+    expect(CLIENT_PROTOCOL).to.equal('org.apache.hadoop.hdfs.protocol.ClientProtocol');
+    expect(CLIENT_PROTOCOL_INFO).to.deep.include({ version: 1n, kerberos: { serverPrincipalKey: 'dfs.namenode.kerberos.principal' }, token: { kind: 'HDFS_DELEGATION_TOKEN' } });
+    expect(rpcTypes('hadoop.hdfs.ClientNamenodeProtocol', 'getFsStats')).to.deep.equal({ request: 'hadoop.hdfs.GetFsStatusRequestProto', response: 'hadoop.hdfs.GetFsStatsResponseProto' });
+  });
+
+  for (const method of Object.keys(samples) as ClientProtocolMethodName[]) {
+    it(`${method}: request and response round-trip through both directions`, () => {
+      const s = samples[method] as { request: object; response: object };
+      const m = method as 'mkdirs'; // one method's types stand for all in this generic loop
+      const req = C.encodeRequest(m, s.request as never);
+      expect(C.decodeRequest(m, req)).to.deep.equal(s.request);
+      const resp = C.encodeResponse(m, s.response as never);
+      expect(C.decodeResponse(m, resp)).to.deep.equal(s.response);
+    });
+  }
+
+  it('mkdirs and create carry the fields a stock client sent (masks, createFlag 3, replication, block size, crypto version)', () => {
+    const mk = V.mkdirs_request_observed;
+    // MkdirsRequestProto: 1 src, 2 masked{1 perm}, 3 createParent, 4 unmasked{1 perm}
+    expect(hex(C.encodeRequest('mkdirs', { src: mk.src, masked: { perm: mk.masked }, createParent: true, unmasked: { perm: mk.unmasked } })))
+      .to.equal('0a022f64' + '120308ed03' + '1801' + '220308ff03');
+    const cr = C.decodeRequest('create', C.encodeRequest('create', samples.create.request));
+    expect({ src: cr.src, masked: cr.masked.perm, createFlag: cr.createFlag, createParent: cr.createParent, replication: cr.replication, blockSize: cr.blockSize, cryptoProtocolVersion: cr.cryptoProtocolVersion, unmasked: cr.unmasked!.perm })
+      .to.deep.equal(V.create_request_observed);
+    // field 8 (cryptoProtocolVersion) is an unpacked repeated enum: 40 02
+    expect(hex(C.encodeRequest('create', samples.create.request))).to.contain('4002');
+  });
+
+  it('LocatedBlockProto: the all-empty block token, packed isCached, storage types and IDs one per location', () => {
+    const bytes = C.encodeResponse('addBlock', { block });
+    expect(hex(bytes)).to.contain('2a080a0012001a002200'); // field 5, the empty TokenProto
+    expect(hex(bytes)).to.contain('320100'); // field 6 packed: one false
+    expect(hex(bytes)).to.contain('3801' + '4204' + hex(utf8('DS-1'))); // 7 DISK, 8 "DS-1"
+  });
+
+  it('absent optional results stay absent: no file, no listing, no locations', () => {
+    expect(C.decodeResponse('getFileInfo', new Uint8Array(0))).to.deep.equal({});
+    expect(C.decodeResponse('getListing', new Uint8Array(0)).dirList).to.equal(undefined);
+    expect(C.decodeResponse('getBlockLocations', new Uint8Array(0)).locations).to.equal(undefined);
+  });
+
+  it('fsync lastBlockLength is sint64 (zigzag); int32 childrenNum -1 takes 10 bytes', () => {
+    expect(hex(C.encodeRequest('fsync', { src: '/f', client: 'c', lastBlockLength: -1 }))).to.equal('0a022f66' + '120163' + '1801');
+    const status = C.encodeResponse('getFileInfo', { fs: { ...fileStatus, childrenNum: -1 } });
+    expect(hex(status)).to.contain('70ffffffffffffffffff01');
+    expect(C.decodeResponse('getFileInfo', status).fs!.childrenNum).to.equal(-1);
+  });
+
+  it('malformed input is PROTOCOL_MALFORMED: truncation, a missing required field, a 64-bit value past 2^53', () => {
+    const ok = C.encodeResponse('addBlock', { block });
+    expectCode(() => C.decodeResponse('addBlock', ok.subarray(0, ok.length - 3)), 'PROTOCOL_MALFORMED', ProtocolError);
+    expectCode(() => C.decodeResponse('complete', new Uint8Array(0)), 'PROTOCOL_MALFORMED', ProtocolError); // result is required
+    expectCode(() => C.decodeRequest('getBlockLocations', unhex('0a012f 10ffffffffffffffff7f 1801')), 'PROTOCOL_MALFORMED', ProtocolError);
+    expectCode(() => C.encodeResponse('addBlock', { block: { ...block, blockToken: undefined as never } }), 'PROTOCOL_MALFORMED', ProtocolError);
+    expectCode(() => C.encodeRequest('mkdirs', { src: '/d', masked: { perm: 1 }, createParent: true, bogus: 1 } as never), 'PROTOCOL_MALFORMED', ProtocolError);
+    // an unknown enum name is refused instead of being written as the enum's zero value
+    expectCode(() => C.encodeResponse('addBlock', { block: { ...block, storageTypes: ['DSK' as never] } }), 'PROTOCOL_MALFORMED', ProtocolError);
+  });
+
+  it('FsServerDefaultsProto keeps the extended fields 9-11 when sent, and the old defaults when not', () => {
+    const d = { ...DEFAULT_SERVER_DEFAULTS, encryptDataTransfer: true, keyProviderUri: 'kms://http@kms:9600/kms', policyId: 7, snapshotTrashRootEnabled: true };
+    expect(decodeGetServerDefaultsResponse(encodeGetServerDefaultsResponse(d))).to.deep.equal(d);
+    expect(hex(encodeGetServerDefaultsResponse(DEFAULT_SERVER_DEFAULTS))).to.contain('4002'); // checksumType CRC32C sent explicitly
+  });
+});
