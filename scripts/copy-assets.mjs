@@ -25,6 +25,7 @@ const REQUIRED = [
   'lib/proto/ProtobufRpcEngine.proto',
   'lib/proto/Security.proto',
   'cluster/protocol/ClientNamenodeProtocol.proto',
+  'security/datatransfer/DataTransferSasl.proto',
 ];
 
 if (process.argv.includes('--clean')) {
