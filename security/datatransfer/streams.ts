@@ -11,7 +11,9 @@
  *
  * Each chunk is transformed once, with no copy beyond what the cipher writes. Ending `output`
  * half-closes the socket after the buffered data; destroying either stream (or an integrity
- * failure) destroys the socket. Socket errors become UnreachableError, truncation ProtocolError.
+ * failure) destroys the socket. Socket errors become UnreachableError, truncation ProtocolError,
+ * both emitted as 'error' on the stream that sees them (listen, or use stream.pipeline). A socket
+ * destroyed locally ends `input` as a premature close without an 'error'.
  */
 import type { Socket } from 'node:net';
 import { Readable, Writable } from 'node:stream';
@@ -142,8 +144,10 @@ class ProtectedInput extends Readable {
     this.destroy(socketError(err, this.#remote));
   };
 
+  // Closed without 'end' or 'error': destroyed locally. The input ends as a premature close (no
+  // error event: nothing failed on the wire, and a stream nobody reads must not throw).
   readonly #onClose = (): void => {
-    if (!this.#ended && !this.destroyed) this.destroy(socketError(new Error('the connection closed before the peer finished sending'), this.#remote));
+    if (!this.#ended && !this.destroyed) this.destroy();
   };
 
   #detach(): void {
