@@ -71,7 +71,7 @@ describe('SASL-wrapped data transfer frames', () => {
     throwsCode(() => d.end(), 'PROTOCOL_TRUNCATED');
     throwsCode(() => new WrappedFrameDecoder(server, 1024).push(Buffer.from('00100000', 'hex')), 'PROTOCOL_TOO_LARGE');
     throwsCode(() => new WrappedFrameDecoder(server).push(Buffer.from('ffffffff', 'hex')), 'PROTOCOL_TOO_LARGE');
-    const split = new WrappedFrameDecoder(server);
+    const split = new WrappedFrameDecoder(server, 1024);
     split.push(Buffer.from('00', 'hex'));
     throwsCode(() => split.push(Buffer.from('ffffff', 'hex')), 'PROTOCOL_TOO_LARGE'); // the length straddles chunks
   });
