@@ -32,6 +32,7 @@ const REQUIRED = [
   'cluster/protocol/DatanodeProtocol.proto',
   'cluster/protocol/datatransfer.proto',
   'security/token/BlockTokenSecret.proto',
+  'security/datatransfer/DataTransferSasl.proto',
 ];
 
 if (process.argv.includes('--clean')) {

@@ -54,6 +54,12 @@ export const ERROR_CODES = [
   'PROTOCOL_VERSION',
   // a data chunk does not match its checksum (Hadoop: ChecksumException)
   'PROTOCOL_CHECKSUM',
+  // data transfer (DataNode streaming port): the SASL handshake and the protected streams
+  'DATA_TRANSFER_BAD_MAGIC',
+  'DATA_TRANSFER_ENCRYPTION_KEY',
+  'DATA_TRANSFER_BLOCK_TOKEN',
+  'DATA_TRANSFER_HANDSHAKE',
+  'DATA_TRANSFER_CIPHER',
   // IPC
   'RPC_REMOTE',
   'RPC_CONNECTION_CLOSED',

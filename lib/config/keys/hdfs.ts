@@ -83,38 +83,43 @@ export const HDFS_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'dfs.data.transfer.protection',
-    usedBy: ['createDataTransferResolver (data transfer; no command yet)'],
+    usedBy: ['data transfer SASL (DataNode, HDFS client)'],
     type: 'strings',
     itemValues: ['authentication', 'integrity', 'privacy'],
     description: 'SASL QOP list for the DataNode streaming protocol; unset = no SASL on data transfer.',
   }),
   key({
     name: 'dfs.data.transfer.saslproperties.resolver.class',
-    usedBy: ['createDataTransferResolver (data transfer; no command yet)'],
+    usedBy: ['data transfer SASL (DataNode, HDFS client)'],
     type: 'class',
     description: 'SaslPropertiesResolver for data transfer (whose hadoop.rpc.protection is dfs.data.transfer.protection); unset = hadoop.security.saslproperties.resolver.class. The hsec server/client split keys do not apply.',
   }),
   key({
     name: 'dfs.encrypt.data.transfer',
+    usedBy: ['data transfer SASL (DataNode, HDFS client)'],
     type: 'boolean',
     default: 'false',
     description: 'Encrypt block data transfer with a NameNode-issued data encryption key (DIGEST-MD5 auth-conf).',
   }),
   key({
     name: 'dfs.encrypt.data.transfer.algorithm',
+    usedBy: ['data transfer SASL (DataNode, HDFS client)'],
     type: 'string',
     description: 'DIGEST-MD5 cipher for encrypted data transfer (3des or rc4); unset = the SASL default.',
   }),
   key({
     name: 'dfs.encrypt.data.transfer.cipher.suites',
+    usedBy: ['data transfer SASL (DataNode, HDFS client)'],
     type: 'string',
-    description: 'AES/CTR/NoPadding to switch encrypted data transfer to AES after the SASL handshake; unset = no AES.',
+    description:
+      'AES/CTR/NoPadding: after a data-transfer SASL handshake that negotiated privacy (encrypted, or dfs.data.transfer.protection=privacy), switch to AES/CTR with keys the DataNode picks; unset = data stays inside the DIGEST-MD5 security layer.',
   }),
   key({
     name: 'dfs.encrypt.data.transfer.cipher.key.bitlength',
+    usedBy: ['data transfer SASL (DataNode, HDFS client)'],
     type: 'int',
     default: '128',
-    description: 'AES key length for data transfer encryption: 128, 192 or 256.',
+    description: 'AES key length for data transfer encryption: 128, 192 or 256. The DataNode\'s setting decides.',
   }),
   key({
     name: 'dfs.block.access.token.enable',
