@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../../lib/errors/index.ts';
 import { loadKrb5Config } from '../../../security/kerberos/config/krb5-conf.ts';
 import { parseDuration } from '../../../security/kerberos/config/duration.ts';
-import { requestInitialTicket, renewTicket } from '../../../security/kerberos/client/index.ts';
+import { kdcWaitingChannel, requestInitialTicket, renewTicket, type KdcWaitingEvent } from '../../../security/kerberos/client/index.ts';
 import { readKeytabSync } from '../../../security/kerberos/keytab/index.ts';
 import { parsePrincipal } from '../../../security/kerberos/keytab/principal-text.ts';
 import { ccachePath, defaultKeytabPath, readTgt, storeInitialTicket } from '../../../security/kerberos/login/ccache-store.ts';
@@ -40,7 +40,33 @@ export function register(program: Command): void {
     });
 }
 
-export async function runKinit(principalText: string | undefined, opts: KinitOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function runKinit(principalText: string | undefined, opts: KinitOptions, env: NodeJS.ProcessEnv = process.env, stderr: Writer = process.stderr): Promise<void> {
+  const stopProgress = reportKdcWaits(stderr);
+  try {
+    await kinit(principalText, opts, env);
+  } finally {
+    stopProgress();
+  }
+}
+
+interface Writer {
+  write(text: string): unknown;
+}
+
+/**
+ * Prints "hsec: waiting for KDC host:port (udp)..." on stderr when an attempt has been silent for
+ * a second (the library publishes hsec:kerberos:kdc-waiting; it prints nothing itself).
+ */
+export function reportKdcWaits(stderr: Writer): () => void {
+  const onWaiting = (message: unknown) => {
+    const e = message as KdcWaitingEvent;
+    stderr.write(`hsec: waiting for KDC ${e.kdc} (${e.transport})...\n`);
+  };
+  kdcWaitingChannel.subscribe(onWaiting);
+  return () => kdcWaitingChannel.unsubscribe(onWaiting);
+}
+
+async function kinit(principalText: string | undefined, opts: KinitOptions, env: NodeJS.ProcessEnv): Promise<void> {
   const conf = loadKrb5Config(undefined, env);
   const cache = ccachePath(conf, opts.cache, env);
   if (opts.renew) {

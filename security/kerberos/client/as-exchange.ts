@@ -87,7 +87,7 @@ export async function requestInitialTicket(opts: AsRequestOptions): Promise<AsRe
   for (;;) {
     const requestTime = clock.now();
     const { reply, kdc } = await transport.send(realm, encodeKdcReq({ msgType: MSG_TYPE.AS_REQ, padata, reqBody: body }));
-    const answer = readKdcAnswer(reply, MSG_TYPE.AS_REP);
+    const answer = readKdcAnswer(reply, MSG_TYPE.AS_REP, kdc);
     if (answer.kind === 'error') {
       const code = answer.error.errorCode;
       if (state === State.INITIAL && code === KRB_ERROR_CODE.KDC_ERR_PREAUTH_REQUIRED) {
