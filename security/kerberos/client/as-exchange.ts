@@ -46,6 +46,8 @@ export interface AsRequestOptions {
   /** Requested renewable lifetime in ms (default krb5.conf renew_lifetime; 0 = not renewable). */
   readonly renewLifetimeMs?: number;
   readonly forwardable?: boolean;
+  /** Ask for a proxiable ticket (default krb5.conf proxiable). */
+  readonly proxiable?: boolean;
   /** Etypes to offer (default krb5.conf default_tkt_enctypes). */
   readonly etypes?: readonly number[];
 }
@@ -138,7 +140,7 @@ function buildBody(opts: AsRequestOptions, server: Principal, etypes: number[], 
   const renew = opts.renewLifetimeMs ?? opts.conf.renewLifetimeMs;
   let options = 0;
   if (opts.forwardable ?? opts.conf.forwardable) options |= KDC_OPTIONS.FORWARDABLE;
-  if (opts.conf.proxiable) options |= KDC_OPTIONS.PROXIABLE;
+  if (opts.proxiable ?? opts.conf.proxiable) options |= KDC_OPTIONS.PROXIABLE;
   if (renew > 0) options |= KDC_OPTIONS.RENEWABLE;
   return {
     kdcOptions: options >>> 0,
