@@ -1,7 +1,7 @@
 // Every credential cache type hsec opens, against the real peers: MIT kinit/kvno write, hsec reads
 // (hsec klist prints what MIT klist prints, byte for byte; loginFromCcache gets a service ticket
 // with MIT's TGT), and hsec kinit writes, MIT klist/kvno read. FILE and DIR are files; KEYRING is
-// the kernel keyring (session, user and persistent anchors) through keyctl; KCM is Debian's
+// the kernel keyring (session, user, persistent anchors and MIT's legacy names) through keyctl; KCM is Debian's
 // Heimdal kcm daemon on a temp socket (krb5.conf kcm_socket). Collections (DIR, KEYRING, KCM):
 // hsec kinit of a second principal makes a new cache and switches the primary, as MIT kinit does;
 // klist -l / -A and kdestroy -A agree with MIT's.
@@ -35,6 +35,7 @@ const TYPES: CacheType[] = [
   { title: 'DIR', single: (d) => `DIR::${d}/dir-single/tktA`, collection: (d) => `DIR:${d}/dir-col` },
   { title: 'KEYRING session anchor', single: () => `KEYRING:session:hsec-s-${tag}:one`, collection: () => `KEYRING:session:hsec-c-${tag}`, needs: 'keyctl' },
   { title: 'KEYRING user anchor', single: () => `KEYRING:user:hsec-u-${tag}`, collection: () => `KEYRING:user:hsec-uc-${tag}`, needs: 'keyctl' },
+  { title: 'KEYRING legacy name (no anchor: a session collection, the cache also linked in the session keyring)', single: () => `KEYRING:hsec-l-${tag}`, needs: 'keyctl' },
   { title: 'KEYRING persistent anchor', single: () => `KEYRING:persistent:${process.getuid?.() ?? 0}:hsec-p-${tag}`, needs: 'keyctl' },
   { title: 'KCM (Heimdal kcm)', single: () => 'KCM:0:hsec-single', collection: () => 'KCM:', needs: 'kcm' },
 ];
