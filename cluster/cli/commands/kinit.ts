@@ -17,7 +17,7 @@
  */
 import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { ConfigError } from '../../../lib/errors/index.ts';
+import { ConfigError, KerberosError } from '../../../lib/errors/index.ts';
 import { loadKrb5Config, realmForHost, type Krb5Config } from '../../../security/kerberos/config/krb5-conf.ts';
 import { parseDuration } from '../../../security/kerberos/config/duration.ts';
 import { kdcWaitingChannel, requestInitialTicket, renewTicket, tgsPrincipal, type KdcWaitingEvent } from '../../../security/kerberos/client/index.ts';
@@ -132,7 +132,7 @@ async function kinit(principalText: string | undefined, opts: KinitOptions, env:
     const cc = await target.cache.read();
     const server = opts.service ? withRealm(parsePrincipal(opts.service, target.me.realm), target.me.realm) : tgsPrincipal(target.me.realm);
     const ticket = findTicket(cc, server);
-    if (!ticket) throw new ConfigError('CONFIG_INVALID', `${target.cache.fullName} holds no ticket for ${principalToString(server)} to renew: run kinit first`, { ccache: target.cache.fullName });
+    if (!ticket) throw new KerberosError('KRB_NO_CREDENTIALS', `${target.cache.fullName} holds no ticket for ${principalToString(server)} to renew: run kinit first`, { ccache: target.cache.fullName });
     const renewed = await renewTicket({ ticket, conf });
     verbose('Initialized cache');
     await target.cache.write(newCcache(target.me, [renewed.credential]));

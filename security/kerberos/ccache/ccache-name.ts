@@ -89,11 +89,6 @@ function checkPath(path: string, raw: string, source: string): string {
   return path;
 }
 
-/** TYPE:residual, as MIT krb5_cc_get_full_name writes it. */
-export function formatCcacheName(n: CcacheName): string {
-  return `${n.type}:${n.residual}`;
-}
-
 /**
  * The absolute path of the FILE ccache the default name (KRB5CCNAME, `defaultName`, MIT default)
  * designates; KRB_CCACHE naming the switch to a file when it is of another type. For callers that

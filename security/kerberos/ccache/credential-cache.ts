@@ -74,7 +74,7 @@ export async function openCredentialCache(name: string | CcacheName, opts: Ccach
     case 'MEMORY':
       return openMemoryCache(n.residual);
     case 'KEYRING':
-      return openKeyringCache(n.residual, opts);
+      return openKeyringCache(n.residual);
     case 'KCM':
       return openKcmCache(n.residual, opts);
   }
@@ -91,7 +91,7 @@ export async function openCcacheCollection(name: string | CcacheName, opts: Ccac
     case 'MEMORY':
       return memoryCollection(n.residual);
     case 'KEYRING':
-      return keyringCollection(n.residual, opts);
+      return keyringCollection(n.residual);
     case 'KCM':
       return kcmCollection(n.residual, opts);
   }

@@ -2,7 +2,7 @@
  * The FILE credential cache (MIT cc_file.c) behind the CredentialCache interface: the MIT file
  * format of ./ccache-format.ts, written whole, atomically, mode 0600 (readers never see half a
  * file); destroyed as MIT does, overwritten with zeros and unlinked. A last record cut short (MIT
- * kinit appending at that moment) is skipped with a logged warning, the tickets before it kept.
+ * kinit appending at that moment) is skipped, the tickets before it kept (Ccache.partialRecord).
  * The FILE collection holds just this cache when it exists (MIT fcc_ptcursor_next).
  */
 import { promises as fs } from 'node:fs';
@@ -66,7 +66,8 @@ export class FileCache implements CredentialCache {
   async read(): Promise<Ccache> {
     const cc = await readCcache(this.path);
     if (cc.partialRecord) {
-      log.warn({ ccache: this.fullName, offset: cc.partialRecord.offset, bytes: cc.partialRecord.bytes }, 'ignoring a partial credential at the end of the cache (a writer may be appending)');
+      // Routine while a writer appends (MIT says nothing); callers see Ccache.partialRecord, hsec klist warns.
+      log.debug({ ccache: this.fullName, offset: cc.partialRecord.offset, bytes: cc.partialRecord.bytes }, 'ignoring a partial credential at the end of the cache');
     }
     return cc;
   }

@@ -1,5 +1,5 @@
 /**
- * What kinit does with a cache, for any cache type (./../ccache/credential-cache.ts): a fresh
+ * What kinit does with a cache, for any cache type (../ccache/credential-cache.ts): a fresh
  * cache holding the client as default principal and the new TGT, the KDC time offset kept
  * (kinit.c; get_in_tkt.c stores the offset when kdc_timesync is on); the TGT of a cache, for
  * `kinit -R`. Also the default keytab names MIT uses: KRB5_KTNAME / default_keytab_name /

@@ -16,7 +16,7 @@ import { principalToString, type Credential } from '../../types.ts';
 import { decodeCredential, decodePrincipal, encodeCredential, encodePrincipal, type Ccache, type CcacheCredential } from '../ccache-format.ts';
 import { storeCredential } from '../ccache.ts';
 import { currentUid } from '../ccache-name.ts';
-import type { CcacheCollection, CcacheOptions, CredentialCache } from '../credential-cache.ts';
+import type { CcacheCollection, CredentialCache } from '../credential-cache.ts';
 import { runKeyctlScript, type Possession } from './keyctl.ts';
 import { decodePrimaryIndex, encodePrimaryIndex, KEYRING_SCRIPT, parseDump, type Dump } from './keyring-script.ts';
 
@@ -170,7 +170,7 @@ function int32(v: number): Buffer {
 }
 
 /** Opens a KEYRING cache; a collection name resolves to its primary cache (krcc_resolve). */
-export async function openKeyringCache(residual: string, _opts: CcacheOptions = {}): Promise<CredentialCache> {
+export async function openKeyringCache(residual: string): Promise<CredentialCache> {
   const n = parseResidual(residual);
   if (n.subsidiary !== undefined) return new KeyringCache({ ...n, subsidiary: n.subsidiary });
   const d = await dump(n, '', `resolve KEYRING:${residual}`);
@@ -178,7 +178,7 @@ export async function openKeyringCache(residual: string, _opts: CcacheOptions = 
 }
 
 /** The KEYRING collection of a default name, or the one cache it names (krcc_ptcursor_new). */
-export function keyringCollection(residual: string, _opts: CcacheOptions = {}): CcacheCollection {
+export function keyringCollection(residual: string): CcacheCollection {
   const n = parseResidual(residual);
   const collection = `KEYRING:${n.anchor}:${n.collection}`;
   return {
