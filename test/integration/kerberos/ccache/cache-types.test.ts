@@ -46,13 +46,15 @@ describe('credential cache types against MIT kinit, klist and kvno', function ()
   const dir = mkdtempSync(join(tmpdir(), 'hsec-cctypes-'));
   const confPath = join(dir, 'krb5.conf');
   let kcm: KcmDaemon | undefined;
+  let kcmProblem: string | undefined;
 
   before(async function () {
     requireBinariesOrSkip(this, 'kinit', 'klist', 'kvno', 'kdestroy');
     await realm.kdc.addPrincipal('svc/localhost');
     await realm.kdc.createKeytab(join(dir, 'alice.keytab'), 'alice');
     await realm.kdc.createKeytab(join(dir, 'bob.keytab'), 'bob');
-    if (KcmDaemon.unavailable() === undefined) kcm = await KcmDaemon.start();
+    kcmProblem = KcmDaemon.unavailable();
+    if (kcmProblem === undefined) kcm = await KcmDaemon.start().catch((e: Error) => void (kcmProblem = e.message));
     const base = readFileSync(realm.kdc.krb5ConfPath, 'utf8');
     writeFileSync(confPath, base.replace('[libdefaults]', `[libdefaults]\n  kcm_socket = ${kcm?.socketPath ?? '-'}`));
   });
@@ -80,7 +82,7 @@ describe('credential cache types against MIT kinit, klist and kvno', function ()
     describe(t.title, () => {
       before(function () {
         if (t.needs === 'keyctl') requireBinariesOrSkip(this, 'keyctl');
-        if (t.needs === 'kcm' && !kcm) skipOrFail(this, KcmDaemon.unavailable() ?? 'no KCM daemon');
+        if (t.needs === 'kcm' && !kcm) skipOrFail(this, `no KCM daemon: ${kcmProblem ?? 'not started'}`);
       });
 
       it('MIT kinit + kvno write, hsec reads: klist -e -f -C equal to MIT klist; loginFromCcache gets a service ticket', async () => {
