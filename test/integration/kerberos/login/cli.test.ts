@@ -3,7 +3,7 @@
 // password from stdin; -R renewal; kdestroy; typed errors without stack traces.
 import { expect } from 'chai';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MiniKdc } from '../../../../cluster/mini/mini-kdc.ts';
@@ -27,6 +27,7 @@ describe('hsec kinit / klist / kdestroy with MIT krb5', function () {
   });
   after(async () => {
     await kdc?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('hsec kinit -kt writes a 0600 ccache that MIT klist and kvno accept', () => {
