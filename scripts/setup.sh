@@ -2,10 +2,11 @@
 # hsec set-up: installs what `npm test` and `npm start` need on Debian 12 with Node 20, and nothing
 # when it is all there already (a run with everything installed takes well under a second).
 #   - apt: krb5-kdc krb5-admin-server krb5-user libkrb5-dev (MIT Kerberos: the throwaway KDC and
-#     the native build of the `kerberos` test peer), zookeeper, a JDK when javac is missing, and a
-#     C++ toolchain when the native build needs one. `apt-get update` only when installing.
-#   - stops any system KDC / kadmind / ZooKeeper that a package's postinst started (our fixtures
-#     run their own on free loopback ports, in temp dirs).
+#     the native build of the `kerberos` test peer), zookeeper, keyutils (keyctl: KEYRING credential
+#     caches), heimdal-kcm (a real KCM daemon for the KCM cache tests), a JDK when javac is missing,
+#     and a C++ toolchain when the native build needs one. `apt-get update` only when installing.
+#   - stops any system KDC / kadmind / ZooKeeper / kcm that a package's postinst started (our
+#     fixtures run their own on free loopback ports and temp sockets, in temp dirs).
 #   - npm ci when node_modules is missing or does not match package-lock.json, then makes sure the
 #     native `kerberos` module is built.
 # Runs as root, or through sudo when available. Set HSEC_SETUP_SKIP_APT=1 to skip the apt part.
@@ -32,14 +33,14 @@ pkg_installed() {
 
 # --- system packages ------------------------------------------------------------------------
 # Services whose postinst may start a daemon we do not want running.
-SERVICE_PACKAGES="krb5-kdc krb5-admin-server zookeeper"
+SERVICE_PACKAGES="krb5-kdc krb5-admin-server zookeeper heimdal-kcm"
 
 install_system_packages() {
   if ! command -v dpkg-query >/dev/null 2>&1; then
     say "not a Debian system: install MIT Kerberos (krb5kdc, kadmin.local, kinit, libkrb5 headers), ZooKeeper and a JDK 17 yourself"
     return 0
   fi
-  local wanted="krb5-kdc krb5-admin-server krb5-user libkrb5-dev zookeeper"
+  local wanted="krb5-kdc krb5-admin-server krb5-user libkrb5-dev zookeeper keyutils heimdal-kcm"
   command -v javac >/dev/null 2>&1 || wanted="$wanted openjdk-17-jdk-headless"
   # node-gyp needs a compiler, make and python3 to build the `kerberos` devDependency.
   { command -v g++ >/dev/null 2>&1 && command -v make >/dev/null 2>&1; } || wanted="$wanted build-essential"
@@ -139,7 +140,7 @@ install_node_modules() {
 # --- checks ---------------------------------------------------------------------------------
 check_tools() {
   local missing="" bin
-  for bin in krb5kdc kdb5_util kadmin.local kinit klist java javac; do
+  for bin in krb5kdc kdb5_util kadmin.local kinit klist java javac keyctl kcm; do
     command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || missing="$missing $bin"
   done
   [ -f /usr/share/java/zookeeper.jar ] || missing="$missing zookeeper.jar"

@@ -18,6 +18,9 @@ export const DEBIAN_PACKAGE: Readonly<Record<string, string>> = {
   klist: 'krb5-user',
   kdestroy: 'krb5-user',
   kvno: 'krb5-user',
+  keyctl: 'keyutils',
+  kcm: 'heimdal-kcm',
+  unshare: 'util-linux',
   java: 'openjdk-17-jdk-headless',
   javac: 'openjdk-17-jdk-headless',
 };

@@ -7,6 +7,13 @@
  * is client, server, keyblock (16-bit enctype, counted key; v3 repeats the enctype), authtime,
  * starttime, endtime, renew_till (32-bit seconds), is_skey, ticket flags, addresses and authdata
  * (counted lists of 16-bit type + counted data), ticket and second ticket.
+ *
+ * Reading follows cc_file.c: a credential cut short by the end of the file (a writer appending at
+ * that moment) ends the list, the good credentials before it are kept and `partialRecord` says
+ * where the cut was; a length larger than the whole file is malformed (KRB5_CC_FORMAT); entries
+ * MIT marked removed (endtime 0, authtime -1: fcc_remove_cred) are skipped. The principal and
+ * credential encodings are also what the KEYRING and KCM caches store (k5_marshal_princ /
+ * k5_marshal_cred, version 4): encodePrincipal / decodeCredential and friends.
  */
 import { KerberosError } from '../../../lib/errors/index.ts';
 import type { Credential, Principal } from '../types.ts';
@@ -51,7 +58,15 @@ export interface Ccache {
   readonly defaultPrincipal: Principal;
   /** Every credential in file order, config entries included. */
   readonly credentials: readonly CcacheCredential[];
+  /**
+   * Set when the last record was cut short by the end of the file (MIT stops there too, keeping
+   * the credentials before it): its offset and how many bytes of it there were.
+   */
+  readonly partialRecord?: { readonly offset: number; readonly bytes: number };
 }
+
+/** A read ran past the end of the data (as opposed to a malformed length). */
+class Truncated extends Error {}
 
 class Reader {
   #pos = 0;
@@ -66,7 +81,7 @@ class Reader {
     return this.#pos;
   }
   #need(n: number): void {
-    if (this.#buf.length - this.#pos < n) throw formatError(`truncated at offset ${this.#pos} (needed ${n} more bytes)`);
+    if (this.#buf.length - this.#pos < n) throw new Truncated(`truncated at offset ${this.#pos} (needed ${n} more bytes)`);
   }
   u8(): number {
     this.#need(1);
@@ -97,7 +112,11 @@ class Reader {
     return v;
   }
   data(): Buffer {
-    return this.raw(this.u32());
+    const at = this.#pos;
+    const n = this.u32();
+    // cc_file.c load_data: a length beyond the whole file is KRB5_CC_FORMAT, a short read is the end.
+    if (n > this.#buf.length) throw formatError(`field at offset ${at} claims ${n} bytes, more than the whole cache (${this.#buf.length})`);
+    return this.raw(n);
   }
 }
 
@@ -139,9 +158,28 @@ function readCredential(r: Reader, version: number): CcacheCredential {
   return { client, server, sessionKey: { etype, value: key }, authTime, startTime, endTime, renewTill, isSkey, flags, addresses, authData, ticket, secondTicket };
 }
 
+/** MIT's mark for a removed entry (cc_file.c cred_removed): endtime 0 and authtime -1. */
+function isRemoved(c: CcacheCredential): boolean {
+  return c.endTime === 0 && c.authTime === 0xffffffff * 1000;
+}
+
+/** Runs `read`, turning a short read into KRB_CCACHE (where no partial record is allowed). */
+function whole<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof Truncated) throw formatError(e.message);
+    throw e;
+  }
+}
+
 /** Parses a FILE ccache (0x0504 or 0x0503). */
 export function parseCcacheBytes(bytes: Uint8Array): Ccache {
-  const r = new Reader(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return whole(() => parseCcacheFile(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+}
+
+function parseCcacheFile(buf: Buffer): Ccache {
+  const r = new Reader(buf);
   const version = r.u16();
   if (version !== CCACHE_VERSION_4 && version !== CCACHE_VERSION_3) {
     throw new KerberosError('KRB_CCACHE', `unsupported credential cache version 0x${version.toString(16).padStart(4, '0')} (hsec reads 0x0504 and 0x0503, the formats MIT has written since 1.x); recreate the cache with kinit`, { version });
@@ -159,8 +197,29 @@ export function parseCcacheBytes(bytes: Uint8Array): Ccache {
   }
   const defaultPrincipal = readPrincipal(r);
   const credentials: CcacheCredential[] = [];
-  while (!r.done) credentials.push(readCredential(r, version));
-  return { version, headerFields, ...(kdcOffset !== undefined ? { kdcOffset } : {}), defaultPrincipal, credentials };
+  let partialRecord: Ccache['partialRecord'];
+  while (!r.done) {
+    const offset = r.pos;
+    try {
+      const c = readCredential(r, version);
+      if (!isRemoved(c)) credentials.push(c);
+    } catch (e) {
+      if (!(e instanceof Truncated)) throw e;
+      partialRecord = { offset, bytes: buf.length - offset };
+      break;
+    }
+  }
+  return { version, headerFields, ...(kdcOffset !== undefined ? { kdcOffset } : {}), defaultPrincipal, credentials, ...(partialRecord ? { partialRecord } : {}) };
+}
+
+/** Decodes one principal in the version 4 encoding (a KEYRING __krb5_princ__ key, a KCM reply). */
+export function decodePrincipal(bytes: Uint8Array): Principal {
+  return whole(() => readPrincipal(new Reader(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))));
+}
+
+/** Decodes one credential in the version 4 encoding (a KEYRING key, a KCM reply). */
+export function decodeCredential(bytes: Uint8Array): CcacheCredential {
+  return whole(() => readCredential(new Reader(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)), CCACHE_VERSION_4));
 }
 
 class Writer {
@@ -222,6 +281,20 @@ function writeCredential(w: Writer, c: CcacheCredential | Credential): void {
     for (const item of list) w.u16(item.type).data(item.value);
   }
   w.data(c.ticket).data(full.secondTicket ?? Buffer.alloc(0));
+}
+
+/** Encodes a principal in the version 4 encoding. */
+export function encodePrincipal(p: Principal): Buffer {
+  const w = new Writer();
+  writePrincipal(w, p);
+  return w.toBuffer();
+}
+
+/** Encodes a credential in the version 4 encoding. */
+export function encodeCredential(c: CcacheCredential | Credential): Buffer {
+  const w = new Writer();
+  writeCredential(w, c);
+  return w.toBuffer();
 }
 
 /** Encodes a ccache as version 0x0504 (header: KDC offset when known, then preserved fields). */

@@ -8,7 +8,7 @@
 import { KerberosError } from '../../../lib/errors/index.ts';
 import { NAME_TYPE, type Credential, type Principal } from '../types.ts';
 import { samePrincipal, toPrincipal } from '../keytab/principal-text.ts';
-import { readSecretFile, readSecretFileSync, writeSecretFile, writeSecretFileSync, type SecretFileReader } from '../keytab/secret-file.ts';
+import { readSecretFile, readSecretFileSync, writeSecretFile, type SecretFileReader } from '../keytab/secret-file.ts';
 import { parseCcacheBytes, serializeCcacheBytes, CCACHE_VERSION_4, type Ccache, type CcacheCredential } from './ccache-format.ts';
 
 export type { Ccache, CcacheCredential, HeaderField, KdcOffset, TypedData } from './ccache-format.ts';
@@ -130,10 +130,5 @@ export function readCcacheSync(path: string): Ccache {
 /** Writes a FILE ccache (0x0504) atomically with mode 0600. */
 export async function writeCcache(path: string, cc: Ccache): Promise<void> {
   await writeSecretFile(path, serializeCcache(cc));
-}
-
-/** Synchronous writeCcache. */
-export function writeCcacheSync(path: string, cc: Ccache): void {
-  writeSecretFileSync(path, serializeCcache(cc));
 }
 

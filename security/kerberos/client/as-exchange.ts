@@ -15,6 +15,7 @@ import { getLogger } from '../../../lib/log/logger.ts';
 import { NAME_TYPE, principalToString, type Credential, type EncryptionKey, type Principal } from '../types.ts';
 import type { Krb5Config } from '../config/krb5-conf.ts';
 import { getProfile, isSupportedEtype } from '../crypto/registry.ts';
+import { enctypeName } from '../crypto/enctype-names.ts';
 import { KEY_USAGE } from '../crypto/key-usage.ts';
 import type { Keytab } from '../keytab/keytab.ts';
 import { KDC_OPTIONS } from '../messages/flags.ts';
@@ -45,6 +46,8 @@ export interface AsRequestOptions {
   /** Requested renewable lifetime in ms (default krb5.conf renew_lifetime; 0 = not renewable). */
   readonly renewLifetimeMs?: number;
   readonly forwardable?: boolean;
+  /** Ask for a proxiable ticket (default krb5.conf proxiable). */
+  readonly proxiable?: boolean;
   /** Etypes to offer (default krb5.conf default_tkt_enctypes). */
   readonly etypes?: readonly number[];
 }
@@ -87,7 +90,7 @@ export async function requestInitialTicket(opts: AsRequestOptions): Promise<AsRe
   for (;;) {
     const requestTime = clock.now();
     const { reply, kdc } = await transport.send(realm, encodeKdcReq({ msgType: MSG_TYPE.AS_REQ, padata, reqBody: body }));
-    const answer = readKdcAnswer(reply, MSG_TYPE.AS_REP);
+    const answer = readKdcAnswer(reply, MSG_TYPE.AS_REP, kdc);
     if (answer.kind === 'error') {
       const code = answer.error.errorCode;
       if (state === State.INITIAL && code === KRB_ERROR_CODE.KDC_ERR_PREAUTH_REQUIRED) {
@@ -117,13 +120,16 @@ function offeredEtypes(opts: AsRequestOptions): number[] {
   const wanted = (opts.etypes ?? opts.conf.defaultTktEnctypes).filter(isSupportedEtype);
   if (!('keytab' in opts.secret)) return wanted;
   // MIT restricts the request to the enctypes the keytab holds for the client (get_in_tkt.c sort_enctypes).
-  const held = new Set(opts.secret.keytab.entriesFor(opts.client).map((e) => e.key.etype));
+  const keytab = opts.secret.keytab;
+  const entries = keytab.entriesFor(opts.client);
+  if (entries.length === 0) throw keytab.noEntryError(opts.client);
+  const held = new Set(entries.map((e) => e.key.etype));
   const usable = wanted.filter((e) => held.has(e));
   if (usable.length === 0) {
     throw new KerberosError(
       'KRB_KEYTAB',
-      `Keytab ${opts.secret.keytab.path ?? ''} has no key for ${principalToString(opts.client)} of an enctype we may use (${wanted.join(', ')}); it holds etypes [${[...held].join(', ')}]. Re-export the keytab with AES keys or adjust default_tkt_enctypes`,
-      { principal: principalToString(opts.client), keytab: opts.secret.keytab.path },
+      `keytab ${keytab.path ?? ''} has no key for ${principalToString(opts.client)} of an enctype we may use (${wanted.map(enctypeName).join(', ')}); it holds ${[...held].map(enctypeName).join(', ')}. Re-export the keytab with AES keys (kadmin: ktadd -e aes256-cts-hmac-sha1-96:normal) or adjust default_tkt_enctypes`,
+      { principal: principalToString(opts.client), keytab: keytab.path, held: [...held].map(enctypeName) },
     );
   }
   return usable;
@@ -134,7 +140,7 @@ function buildBody(opts: AsRequestOptions, server: Principal, etypes: number[], 
   const renew = opts.renewLifetimeMs ?? opts.conf.renewLifetimeMs;
   let options = 0;
   if (opts.forwardable ?? opts.conf.forwardable) options |= KDC_OPTIONS.FORWARDABLE;
-  if (opts.conf.proxiable) options |= KDC_OPTIONS.PROXIABLE;
+  if (opts.proxiable ?? opts.conf.proxiable) options |= KDC_OPTIONS.PROXIABLE;
   if (renew > 0) options |= KDC_OPTIONS.RENEWABLE;
   return {
     kdcOptions: options >>> 0,

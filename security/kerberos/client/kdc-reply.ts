@@ -21,13 +21,18 @@ import { encodeTicket } from '../messages/ticket.ts';
 
 export type KdcAnswer = { readonly kind: 'reply'; readonly rep: KdcRep } | { readonly kind: 'error'; readonly error: KrbError };
 
-/** Classifies the KDC's bytes as the expected reply or a KRB-ERROR. */
-export function readKdcAnswer(bytes: Buffer, expect: KdcRep['msgType']): KdcAnswer {
-  const block = parseDer(bytes, 'KDC reply');
-  const { tagClass, tagNumber } = tagOf(block);
-  if (tagClass === 2 && tagNumber === MSG_TYPE.KRB_ERROR) return { kind: 'error', error: krbErrorFromAsn(block) };
-  if (tagClass !== 2 || tagNumber !== expect) throw badFormat('KDC reply', `expected message ${expect} or KRB-ERROR, got tag ${tagNumber}`);
-  return { kind: 'reply', rep: decodeKdcRep(bytes, expect) };
+/** Classifies the KDC's bytes as the expected reply or a KRB-ERROR; undecodable bytes name the KDC. */
+export function readKdcAnswer(bytes: Buffer, expect: KdcRep['msgType'], kdc = 'the KDC'): KdcAnswer {
+  try {
+    const block = parseDer(bytes, 'KDC reply');
+    const { tagClass, tagNumber } = tagOf(block);
+    if (tagClass === 2 && tagNumber === MSG_TYPE.KRB_ERROR) return { kind: 'error', error: krbErrorFromAsn(block) };
+    if (tagClass !== 2 || tagNumber !== expect) throw badFormat('KDC reply', `expected message ${expect} or KRB-ERROR, got tag ${tagNumber}`);
+    return { kind: 'reply', rep: decodeKdcRep(bytes, expect) };
+  } catch (e) {
+    if (!(e instanceof KerberosError)) throw e;
+    throw new KerberosError(e.code, `${e.message} (${bytes.length} bytes from ${kdc}; is that address a Kerberos KDC?)`, { ...e.details, kdc }, { cause: e });
+  }
 }
 
 /** Decrypts and decodes the reply's enc-part with `key` and `usage` (3 for AS, 8/9 for TGS). */

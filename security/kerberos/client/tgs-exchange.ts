@@ -74,7 +74,7 @@ async function tgsExchange(
   const apReq = buildPaTgsReq(opts.tgt, bodyDer, requestTime);
   const request = encodeKdcReq({ msgType: MSG_TYPE.TGS_REQ, padata: [{ type: PA_TYPE.TGS_REQ, value: apReq }], reqBody: body }, bodyDer);
   const { reply, kdc } = await transport.send(realm, request);
-  const answer = readKdcAnswer(reply, MSG_TYPE.TGS_REP);
+  const answer = readKdcAnswer(reply, MSG_TYPE.TGS_REP, kdc);
   if (answer.kind === 'error') {
     throw kdcErrorToException(answer.error, { realm, kdc, client: opts.tgt.client, server, now: clock.now(), requestedEtypes: body.etypes, operation });
   }

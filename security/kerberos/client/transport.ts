@@ -1,13 +1,16 @@
 /**
- * Sending a KDC request and reading the reply (RFC 4120 section 7.2): UDP datagrams, or TCP with a
- * 4-byte big-endian length prefix (section 7.2.2, high bit reserved). Like MIT's sendto_kdc.c,
- * requests larger than udp_preference_limit go straight to TCP, a KRB_ERR_RESPONSE_TOO_BIG reply
- * over UDP is retried over TCP on the same KDC, each attempt has its own timeout, and the realm's
- * KDCs are tried in krb5.conf order. If none answers: KerberosError KRB_KDC_UNREACHABLE naming
- * every KDC tried, the realm and why each failed.
+ * Sending a KDC request to a realm and reading the reply (RFC 4120 section 7.2), as MIT's
+ * sendto_kdc.c / locate_kdc.c do: the realm's KDCs in krb5.conf order; each host name resolved
+ * once (every address it has is tried); requests larger than udp_preference_limit go straight to
+ * TCP; a KRB_ERR_RESPONSE_TOO_BIG reply over UDP is retried over TCP on the same KDC; a KDC that
+ * refuses or ignores UDP is tried over TCP; each attempt has its own kdc_timeout. An attempt
+ * silent for a second publishes `hsec:kerberos:kdc-waiting`. If no KDC answers, the result is
+ * KerberosError KRB_KDC_UNREACHABLE ("Cannot contact any KDC for realm", as MIT says) naming every
+ * host, address and transport tried and why each failed (DNS, refused, reset, timeout ...).
+ * Socket I/O is in ./kdc-socket.ts.
  */
-import { createSocket } from 'node:dgram';
-import { connect } from 'node:net';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { KerberosError } from '../../../lib/errors/index.ts';
 import { getLogger } from '../../../lib/log/logger.ts';
 import type { KdcAddress, Krb5Config } from '../config/krb5-conf.ts';
@@ -15,11 +18,12 @@ import { kdcsForRealm } from '../config/krb5-conf.ts';
 import { KRB_ERROR_CODE } from '../messages/error-codes.ts';
 import { MSG_TYPE } from '../messages/constants.ts';
 import { decodeKrbError } from '../messages/krb-error.ts';
+import { publishKdcWaiting } from './events.ts';
+import { describeSocketError, hostPort, KdcAttemptError, sendTcp, sendUdp, type KdcProto, type KdcTarget } from './kdc-socket.ts';
+
+export { MAX_TCP_REPLY, sendTcp, sendUdp } from './kdc-socket.ts';
 
 const log = getLogger('kerberos.transport');
-
-/** Largest reply we accept over TCP (MIT caps at 1 MiB too: sendto_kdc.c). */
-export const MAX_TCP_REPLY = 1 << 20;
 
 export interface KdcReply {
   readonly reply: Buffer;
@@ -32,64 +36,24 @@ export interface KdcTransport {
   send(realm: string, request: Buffer): Promise<KdcReply>;
 }
 
-const describe = (k: KdcAddress, proto: string) => `${k.host.includes(':') ? `[${k.host}]` : k.host}:${k.port}/${proto}`;
-
-/** One TCP round trip with a length prefix. */
-export function sendTcp(kdc: KdcAddress, request: Buffer, timeoutMs: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: kdc.host, port: kdc.port });
-    const chunks: Buffer[] = [];
-    let got = 0;
-    const done = (err: Error | undefined, reply?: Buffer) => {
-      clearTimeout(timer);
-      socket.destroy();
-      if (err) reject(err);
-      else resolve(reply!);
-    };
-    const timer = setTimeout(() => done(new Error(`no reply within ${timeoutMs} ms`)), timeoutMs);
-    socket.on('connect', () => {
-      const len = Buffer.alloc(4);
-      len.writeUInt32BE(request.length);
-      socket.write(Buffer.concat([len, request]));
-    });
-    socket.on('data', (chunk) => {
-      chunks.push(chunk);
-      got += chunk.length;
-      if (got < 4) return;
-      const all = Buffer.concat(chunks);
-      const want = all.readUInt32BE(0);
-      if (want & 0x80000000 || want > MAX_TCP_REPLY) return done(new Error(`reply length ${want >>> 0} is reserved or exceeds ${MAX_TCP_REPLY} bytes`));
-      if (all.length >= 4 + want) done(undefined, all.subarray(4, 4 + want));
-    });
-    socket.on('error', (e) => done(e));
-    socket.on('close', () => done(new Error('connection closed before a complete reply')));
-  });
-}
-
-/** One UDP round trip. */
-export function sendUdp(kdc: KdcAddress, request: Buffer, timeoutMs: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket(kdc.host.includes(':') ? 'udp6' : 'udp4');
-    const done = (err: Error | undefined, reply?: Buffer) => {
-      clearTimeout(timer);
-      socket.close();
-      if (err) reject(err);
-      else resolve(reply!);
-    };
-    const timer = setTimeout(() => done(new Error(`no reply within ${timeoutMs} ms`)), timeoutMs);
-    socket.on('error', (e) => done(e));
-    socket.on('message', (msg) => done(undefined, msg));
-    // A connected socket surfaces ICMP port-unreachable as ECONNREFUSED instead of a silent timeout.
-    socket.connect(kdc.port, kdc.host, () => socket.send(request));
-  });
-}
-
 function isResponseTooBig(reply: Buffer): boolean {
   if (reply[0] !== (0x60 | MSG_TYPE.KRB_ERROR)) return false;
   try {
     return decodeKrbError(reply).errorCode === KRB_ERROR_CODE.KRB_ERR_RESPONSE_TOO_BIG;
   } catch {
     return false;
+  }
+}
+
+/** The addresses of a KDC host (a literal is its own address); a DNS failure is a KdcAttemptError. */
+async function resolveKdc(kdc: KdcAddress): Promise<string[]> {
+  if (isIP(kdc.host)) return [kdc.host];
+  try {
+    const found = await lookup(kdc.host, { all: true });
+    return found.map((a) => a.address);
+  } catch (e) {
+    const { reason, errno } = describeSocketError(e);
+    throw new KdcAttemptError(kdc, 'dns', reason, errno, e);
   }
 }
 
@@ -103,33 +67,65 @@ export class ConfiguredTransport implements KdcTransport {
 
   async send(realm: string, request: Buffer): Promise<KdcReply> {
     const kdcs = kdcsForRealm(this.#conf, realm);
-    const timeout = this.#conf.kdcTimeoutMs;
-    const failures: string[] = [];
+    const failures: KdcAttemptError[] = [];
     for (const kdc of kdcs) {
-      const tcpFirst = kdc.transport === 'tcp' || (kdc.transport === undefined && request.length > this.#conf.udpPreferenceLimit);
-      if (!tcpFirst) {
-        try {
-          const reply = await sendUdp(kdc, request, timeout);
-          if (!isResponseTooBig(reply)) return { reply, kdc: describe(kdc, 'udp') };
-          log.debug({ kdc: describe(kdc, 'udp') }, 'KRB_ERR_RESPONSE_TOO_BIG, retrying over TCP');
-        } catch (e) {
-          failures.push(`${describe(kdc, 'udp')} (${(e as Error).message})`);
-          if (kdc.transport === 'udp') continue;
-          // A KDC that refuses or ignores UDP may still serve TCP (MIT tries both per server).
-        }
-      }
-      if (kdc.transport === 'udp') continue;
+      let addresses: string[];
       try {
-        const reply = await sendTcp(kdc, request, timeout);
-        return { reply, kdc: describe(kdc, 'tcp') };
+        addresses = await resolveKdc(kdc);
       } catch (e) {
-        failures.push(`${describe(kdc, 'tcp')} (${(e as Error).message})`);
+        failures.push(e as KdcAttemptError);
+        continue;
+      }
+      for (const address of addresses) {
+        const reply = await this.#tryAddress(realm, kdc, address, request, failures);
+        if (reply) return reply;
       }
     }
-    throw new KerberosError(
+    throw this.#unreachable(realm, kdcs, failures);
+  }
+
+  /** UDP then TCP (or TCP only) to one address; failures are appended, a reply is returned. */
+  async #tryAddress(realm: string, kdc: KdcAddress, address: string, request: Buffer, failures: KdcAttemptError[]): Promise<KdcReply | undefined> {
+    const target: KdcTarget = { host: kdc.host, port: kdc.port, address };
+    const tcpFirst = kdc.transport === 'tcp' || (kdc.transport === undefined && request.length > this.#conf.udpPreferenceLimit);
+    const where = (proto: KdcProto) => `${hostPort(kdc.host, kdc.port)}/${proto}`;
+    if (!tcpFirst) {
+      try {
+        const reply = await sendUdp(target, request, this.#conf.kdcTimeoutMs, this.#hooks(realm, target, 'udp'));
+        if (!isResponseTooBig(reply)) return { reply, kdc: where('udp') };
+        log.debug({ kdc: where('udp') }, 'KRB_ERR_RESPONSE_TOO_BIG, retrying over TCP');
+      } catch (e) {
+        failures.push(e as KdcAttemptError);
+        // A KDC that refuses or ignores UDP may still serve TCP (MIT tries both per server).
+        if (kdc.transport === 'udp') return undefined;
+      }
+    }
+    if (kdc.transport === 'udp') return undefined;
+    try {
+      const reply = await sendTcp(target, request, this.#conf.kdcTimeoutMs, this.#hooks(realm, target, 'tcp'));
+      return { reply, kdc: where('tcp') };
+    } catch (e) {
+      failures.push(e as KdcAttemptError);
+      return undefined;
+    }
+  }
+
+  #hooks(realm: string, target: KdcTarget, transport: KdcProto) {
+    const timeoutMs = this.#conf.kdcTimeoutMs;
+    return {
+      onWaiting: (waitedMs: number) =>
+        publishKdcWaiting({ realm, kdc: hostPort(target.host, target.port), address: target.address ?? target.host, transport, waitedMs, timeoutMs }),
+    };
+  }
+
+  #unreachable(realm: string, kdcs: readonly KdcAddress[], failures: readonly KdcAttemptError[]): KerberosError {
+    // Each names host:port/proto, the address when the host is a name (localhost: 127.0.0.1, ::1), and why.
+    const tried = failures.map((f) => f.message);
+    const files = this.#conf.files.join(', ') || 'krb5.conf';
+    return new KerberosError(
       'KRB_KDC_UNREACHABLE',
-      `Cannot reach any KDC for realm ${realm}: tried ${failures.join(', ')}. Check that krb5kdc is running and the [realms] ${realm} kdc entries in ${this.#conf.files.join(', ') || 'krb5.conf'}`,
-      { realm, kdcs: kdcs.map((k) => `${k.host}:${k.port}`), attempts: failures },
+      `Cannot contact any KDC for realm ${realm} (tried ${tried.join('; ')}). Check that the KDC is running and reachable, and the kdc entries of [realms] ${realm} in ${files}`,
+      { realm, kdcs: kdcs.map((k) => hostPort(k.host, k.port)), attempts: tried, errnos: failures.map((f) => f.errno ?? 'none') },
     );
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The typed krb5.conf (krb5.conf(5)): [libdefaults] default_realm, the enctype lists, clockskew,
  * ticket_lifetime, renew_lifetime, udp_preference_limit, kdc_timeout, forwardable,
- * default_ccache_name, rdns; [realms] kdc / admin_server per realm; [domain_realm]; [capaths]
+ * default_ccache_name, default_keytab_name, default_client_keytab_name, kcm_socket, rdns; [realms] kdc / admin_server per realm; [domain_realm]; [capaths]
  * (realmPath gives the cross-realm path as MIT k5_client_realm_path does). The file comes
  * from KRB5_CONFIG (a colon-separated list, as MIT reads it) else /etc/krb5.conf. dns_lookup_kdc
  * and dns_lookup_realm are accepted and ignored: KDCs come from the file only.
@@ -55,6 +55,12 @@ export interface Krb5Config {
   readonly forwardable: boolean;
   readonly proxiable: boolean;
   readonly defaultCcacheName?: string;
+  /** default_keytab_name (MIT default FILE:/etc/krb5.keytab), tokens unexpanded. */
+  readonly defaultKeytabName?: string;
+  /** default_client_keytab_name (kinit -i, klist -k -i), tokens unexpanded. */
+  readonly defaultClientKeytabName?: string;
+  /** kcm_socket: the KCM daemon's Unix socket ("-" disables KCM); default Heimdal's path. */
+  readonly kcmSocket?: string;
   readonly rdns: boolean;
   readonly realms: ReadonlyMap<string, RealmConfig>;
   /** [domain_realm] entries: host or `.domain` -> realm. */
@@ -128,6 +134,9 @@ export function krb5ConfigFromProfile(root: ProfileNode, files: readonly string[
   }
   const defaultRealm = lib(root, 'default_realm');
   const ccache = lib(root, 'default_ccache_name');
+  const keytabName = lib(root, 'default_keytab_name');
+  const clientKeytabName = lib(root, 'default_client_keytab_name');
+  const kcmSocket = lib(root, 'kcm_socket');
   return Object.freeze({
     files,
     ...(defaultRealm ? { defaultRealm } : {}),
@@ -145,6 +154,9 @@ export function krb5ConfigFromProfile(root: ProfileNode, files: readonly string[
     forwardable: TRUE.test(lib(root, 'forwardable') ?? 'false'),
     proxiable: TRUE.test(lib(root, 'proxiable') ?? 'false'),
     ...(ccache ? { defaultCcacheName: ccache } : {}),
+    ...(keytabName ? { defaultKeytabName: keytabName } : {}),
+    ...(clientKeytabName ? { defaultClientKeytabName: clientKeytabName } : {}),
+    ...(kcmSocket ? { kcmSocket } : {}),
     rdns: TRUE.test(lib(root, 'rdns') ?? 'true'),
     realms,
     domainRealm,

@@ -7,6 +7,7 @@
 import { KerberosError } from '../../../lib/errors/index.ts';
 import { principalToString, type EncryptionKey, type Principal } from '../types.ts';
 import { isSupportedEtype, supportedEtypes } from '../crypto/registry.ts';
+import { enctypeName } from '../crypto/enctype-names.ts';
 import { parseKeytabEntries, serializeKeytabEntries, type KeytabEntry } from './keytab-format.ts';
 import { samePrincipal, toPrincipal } from './principal-text.ts';
 import { readSecretFile, readSecretFileSync, writeSecretFile, writeSecretFileSync, type SecretFileReader } from './secret-file.ts';
@@ -76,6 +77,31 @@ export class Keytab {
     });
   }
 
+  /**
+   * What the keytab holds, for messages: "alice@R kvno 1 aes256-cts-hmac-sha1-96, ..." (at most
+   * `limit` entries, then how many more), or "no entries".
+   */
+  describeEntries(limit = 8): string {
+    if (this.entries.length === 0) return 'no entries';
+    const shown = this.entries.slice(0, limit).map((e) => `${principalToString(e.principal)} kvno ${e.kvno} ${enctypeName(e.key.etype)}`);
+    const more = this.entries.length - shown.length;
+    return shown.join(', ') + (more > 0 ? `, and ${more} more` : '');
+  }
+
+  /**
+   * KRB_KEYTAB_NO_ENTRY: the keytab holds nothing for `principal` (MIT kinit: "Keytab contains no
+   * suitable keys for ..."), naming what it holds instead.
+   */
+  noEntryError(principal: Principal): KerberosError {
+    const name = principalToString(principal);
+    const where = this.path ?? 'the keytab';
+    return new KerberosError(
+      'KRB_KEYTAB_NO_ENTRY',
+      `no entry for ${name} in ${where} (it holds: ${this.describeEntries()}). Name a principal the keytab holds, or add the keys of ${name} to it (kadmin: ktadd -k ${where} -norandkey ${name})`,
+      { principal: name, keytab: this.path, held: this.principals().map(principalToString) },
+    );
+  }
+
   /** A new keytab with `entries` appended. */
   with(...entries: KeytabEntry[]): Keytab {
     return new Keytab([...this.entries, ...entries], this.path);
@@ -93,7 +119,10 @@ export function parseKeytab(bytes: Uint8Array, path?: string): Keytab {
 
 function readError(path: string, e: unknown): KerberosError {
   const code = (e as NodeJS.ErrnoException).code;
-  return new KerberosError('KRB_KEYTAB', `cannot read keytab ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied (keytabs should be 0600 and owned by the service user)' : String((e as Error).message)}`, { keytab: path }, { cause: e });
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new KerberosError('KRB_KEYTAB_NOT_FOUND', `keytab ${path} does not exist: check the path (kinit -t, KRB5_KTNAME, dfs.namenode.keytab.file) or export one (kadmin: ktadd -k ${path} PRINCIPAL)`, { keytab: path }, { cause: e });
+  }
+  return new KerberosError('KRB_KEYTAB', `cannot read keytab ${path}: ${code === 'EACCES' ? 'permission denied (keytabs should be 0600 and owned by the service user)' : code === 'EISDIR' ? 'it is a directory' : String((e as Error).message)}`, { keytab: path }, { cause: e });
 }
 
 const KEYTAB_READER: SecretFileReader<Keytab> = { detailKey: 'keytab', parse: parseKeytab, readError };

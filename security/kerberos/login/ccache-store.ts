@@ -1,51 +1,41 @@
 /**
- * Storing a login's tickets in a FILE ccache the way MIT kinit does (kinit.c): the cache is
- * (re)initialised with the client as default principal and the new TGT, the KDC time offset kept
- * in the v4 header; `kinit -R` replaces the cache with the renewed TGT. Files are written
- * atomically with mode 0600 (K1's ccache writer). Also the default cache and keytab names.
+ * What kinit does with a cache, for any cache type (../ccache/credential-cache.ts): a fresh
+ * cache holding the client as default principal and the new TGT, the KDC time offset kept
+ * (kinit.c; get_in_tkt.c stores the offset when kdc_timesync is on); the TGT of a cache, for
+ * `kinit -R`. Also the default keytab names MIT uses: KRB5_KTNAME / default_keytab_name /
+ * FILE:/etc/krb5.keytab, and for `-i` KRB5_CLIENT_KTNAME / default_client_keytab_name /
+ * FILE:/etc/krb5/user/%{euid}/client.keytab (Debian's DEFCKTNAME).
  */
-import { existsSync, openSync, writeSync, closeSync, statSync, unlinkSync } from 'node:fs';
 import { KerberosError } from '../../../lib/errors/index.ts';
 import type { Credential } from '../types.ts';
 import type { Krb5Config } from '../config/krb5-conf.ts';
-import { findTgt, newCcache, readCcacheSync, resolveCcacheName, writeCcacheSync } from '../ccache/index.ts';
+import { currentUid } from '../ccache/ccache-name.ts';
+import { findTgt, newCcache, type CredentialCache } from '../ccache/index.ts';
 
-/** The ccache path: `explicit` (-c), else KRB5CCNAME, else default_ccache_name, else /tmp/krb5cc_<uid>. */
-export function ccachePath(conf: Krb5Config, explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (explicit) return resolveCcacheName({ ...env, KRB5CCNAME: explicit });
-  return resolveCcacheName(env, conf.defaultCcacheName);
+/** Replaces `cache` with one holding `tgt` (and its default principal), as kinit does. */
+export async function storeInitialTicket(cache: CredentialCache, tgt: Credential, kdcOffsetMs = 0): Promise<void> {
+  await cache.write(newCcache(tgt.client, [tgt], kdcOffsetMs === 0 ? undefined : kdcOffsetMs));
 }
 
-/** The default keytab: KRB5_KTNAME, else /etc/krb5.keytab (MIT's DEFKTNAME); FILE: prefix removed. */
-export function defaultKeytabPath(env: NodeJS.ProcessEnv = process.env): string {
-  const name = env.KRB5_KTNAME || 'FILE:/etc/krb5.keytab';
-  return name.replace(/^(FILE|WRFILE):/i, '');
-}
-
-/** Writes a fresh cache holding `tgt` (mode 0600), as kinit does. */
-export function storeInitialTicket(path: string, tgt: Credential, kdcOffsetMs = 0): void {
-  writeCcacheSync(path, newCcache(tgt.client, [tgt], kdcOffsetMs === 0 ? undefined : kdcOffsetMs));
-}
-
-/** The TGT of the cache at `path` (expired ones too, for renewal). */
-export function readTgt(path: string): Credential {
-  const cc = readCcacheSync(path);
+/** The TGT of `cache` for its default principal's realm (expired ones too, for renewal). */
+export async function readTgt(cache: CredentialCache): Promise<Credential> {
+  const cc = await cache.read();
   const tgt = findTgt(cc);
-  if (!tgt) throw new KerberosError('KRB_NO_CREDENTIALS', `credential cache ${path} holds no TGT: run kinit`, { ccache: path });
+  if (!tgt) throw new KerberosError('KRB_NO_CREDENTIALS', `credential cache ${cache.fullName} holds no TGT: run kinit`, { ccache: cache.fullName });
   return tgt;
 }
 
-/** Destroys a FILE cache as MIT kdestroy does: overwrite with zeros, then unlink. False if absent. */
-export function destroyCcache(path: string): boolean {
-  if (!existsSync(path)) return false;
-  const size = statSync(path).size;
-  const fd = openSync(path, 'r+');
-  try {
-    writeSync(fd, Buffer.alloc(size));
-  } finally {
-    closeSync(fd);
-  }
-  unlinkSync(path);
-  return true;
+/** A keytab name's path: FILE: / WRFILE: removed, %{uid}-style tokens expanded (MIT k5_expand_path_tokens). */
+export function keytabPath(name: string): string {
+  return name.replace(/^(FILE|WRFILE):/i, '').replace(/%\{(uid|euid|USERID)\}/g, String(currentUid()));
 }
 
+/** The default keytab: KRB5_KTNAME, else krb5.conf default_keytab_name, else /etc/krb5.keytab (MIT DEFKTNAME). */
+export function defaultKeytabPath(env: NodeJS.ProcessEnv = process.env, conf?: Krb5Config): string {
+  return keytabPath(env.KRB5_KTNAME || conf?.defaultKeytabName || 'FILE:/etc/krb5.keytab');
+}
+
+/** The default client keytab (kinit -k -i, klist -k -i): KRB5_CLIENT_KTNAME, default_client_keytab_name, Debian's DEFCKTNAME. */
+export function defaultClientKeytabPath(env: NodeJS.ProcessEnv = process.env, conf?: Krb5Config): string {
+  return keytabPath(env.KRB5_CLIENT_KTNAME || conf?.defaultClientKeytabName || 'FILE:/etc/krb5/user/%{euid}/client.keytab');
+}

@@ -5,4 +5,5 @@
 export { KerberosLogin, loginFromKeytab, loginFromPassword, loginFromCcache, type LoginOptions } from './kerberos-login.ts';
 export { DEFAULT_REFRESH_POLICY, refreshAt, refreshDelay, isFresh, isValid, type RefreshPolicy } from './refresh-policy.ts';
 export { loginChannel, reloginChannel, type LoginEvent, type ReloginEvent, type LoginSource } from './events.ts';
-export { ccachePath, defaultKeytabPath, storeInitialTicket, readTgt, destroyCcache } from './ccache-store.ts';
+export { defaultClientKeytabPath, defaultKeytabPath, keytabPath, readTgt, storeInitialTicket } from './ccache-store.ts';
+export { ccacheNameFor, resolveCredentialCache } from '../ccache/index.ts';

@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../../../lib/time/clock.ts';
 import { getLogger } from '../../../lib/log/logger.ts';
 import { principalToString, type Credential, type Principal } from '../types.ts';
 import { loadKrb5Config, type Krb5Config } from '../config/krb5-conf.ts';
-import { resolveCcacheName, readCcacheSync } from '../ccache/index.ts';
+import { resolveCredentialCache, type CredentialCache } from '../ccache/index.ts';
 import { parsePrincipal, samePrincipal } from '../keytab/principal-text.ts';
 import { resolveServicePrincipal } from '../config/service-principal.ts';
 import { crossRealmTgt, requestServiceTicket, tgtTargetRealm } from '../client/tgs-exchange.ts';
@@ -112,7 +112,7 @@ export class KerberosLogin {
   /** A valid TGT, refreshed first when it has expired or (ccache) the file changed. */
   async getTgt(): Promise<Credential> {
     this.#checkOpen();
-    if (this.#source.changed?.()) await this.refresh('ccache-changed');
+    if (await this.#source.changed?.()) await this.refresh('ccache-changed');
     else if (!isValid(this.#tgt, this.#ctx.clock.now())) await this.refresh('on-demand');
     return this.#tgt;
   }
@@ -226,9 +226,14 @@ export class KerberosLogin {
   #onTimer(poll: boolean): void {
     this.#timer = undefined;
     if (this.#closed) return;
+    void this.#onTimerCheck(poll);
+  }
+
+  async #onTimerCheck(poll: boolean): Promise<void> {
     const now = this.#ctx.clock.now();
     const due = refreshDelay(this.#tgt, now, this.#lastRefresh, this.#policy) === 0;
-    const changed = poll && this.#source.changed?.();
+    const changed = poll && (await this.#source.changed?.().catch(() => false));
+    if (this.#closed) return;
     if (!due && !changed) return this.#schedule();
     this.refresh(changed ? 'ccache-changed' : 'scheduled').catch(() => {
       /* reported through the relogin channel and the log; the retry is scheduled */
@@ -257,11 +262,14 @@ export async function loginFromPassword(principal: Principal | string, password:
 }
 
 /**
- * Logs in from a FILE ticket cache (default: KRB5CCNAME, else krb5.conf default_ccache_name,
- * else /tmp/krb5cc_<uid>); re-reads it when it changes on disk.
+ * Logs in from a ticket cache of any type (FILE, DIR, KEYRING, KCM, MEMORY): `cache` is a name
+ * (`KEYRING:persistent:1000`, `DIR:/run/user/1000/krb5cc`, a bare path ...) or an opened
+ * CredentialCache; by default KRB5CCNAME, else krb5.conf default_ccache_name, else
+ * FILE:/tmp/krb5cc_<uid> (resolveCredentialCache). The cache is re-read when it changes.
  */
-export async function loginFromCcache(path?: string, opts: LoginOptions = {}): Promise<KerberosLogin> {
+export async function loginFromCcache(cache?: string | CredentialCache, opts: LoginOptions = {}): Promise<KerberosLogin> {
   const conf = opts.conf ?? loadKrb5Config();
-  const file = path ? resolveCcacheName({ KRB5CCNAME: path }) : resolveCcacheName(process.env, conf.defaultCcacheName);
-  return KerberosLogin.start(ccacheSource(file, readCcacheSync(file)), { ...opts, conf });
+  const opened = typeof cache === 'object' ? cache : await resolveCredentialCache(conf, cache);
+  const stamp = await opened.changeStamp();
+  return KerberosLogin.start(ccacheSource(opened, await opened.read(), stamp), { ...opts, conf });
 }

@@ -2,14 +2,13 @@
  * Where a login's TGT comes from, one strategy per kind (Hadoop's UserGroupInformation keytab /
  * ticket-cache logins, JDK Krb5LoginModule useKeyTab / useTicketCache): a keytab re-runs the AS
  * exchange with its key; a password login renews its renewable TGT (the password is not kept);
- * a ticket cache is re-read when the file changes on disk (e.g. after `kinit -R`).
+ * a ticket cache (any type: FILE, DIR, KEYRING, KCM) is re-read when it changes (e.g. after `kinit -R`).
  */
-import { statSync } from 'node:fs';
 import { KerberosError } from '../../../lib/errors/index.ts';
 import type { Clock } from '../../../lib/time/clock.ts';
 import { principalToString, type Credential, type Principal } from '../types.ts';
 import type { Krb5Config } from '../config/krb5-conf.ts';
-import { findTgt, kdcOffsetMs, readCcacheSync, tickets, type Ccache } from '../ccache/index.ts';
+import { findTgt, kdcOffsetMs, tickets, type Ccache, type CredentialCache } from '../ccache/index.ts';
 import { readKeytabSync } from '../keytab/index.ts';
 import { requestInitialTicket } from '../client/as-exchange.ts';
 import { renewTicket } from '../client/tgs-exchange.ts';
@@ -44,7 +43,7 @@ export interface TgtSource {
   /** A fresh TGT replacing `current`. */
   refresh(ctx: SourceContext, current: Credential): Promise<Acquired>;
   /** True when the backing store changed since the last acquire/refresh (ccache only). */
-  changed?(): boolean;
+  changed?(): Promise<boolean>;
   /** Where the credentials live, for messages. */
   readonly where: string;
 }
@@ -88,29 +87,19 @@ export function passwordSource(principal: Principal, password: string): TgtSourc
   };
 }
 
-interface FileStamp {
-  readonly ino: number;
-  readonly size: number;
-  readonly mtimeMs: number;
-}
+/** How often, at most, a ccache kept outside the file system (KEYRING, KCM) is asked whether it changed. */
+const REMOTE_CHECK_MS = 1000;
 
-function stamp(path: string): FileStamp | undefined {
-  try {
-    const s = statSync(path);
-    return { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
-  } catch {
-    return undefined;
-  }
-}
-
-export function ccacheSource(path: string, initial: Ccache): TgtSource {
-  let seen = stamp(path);
+export function ccacheSource(cache: CredentialCache, initial: Ccache, initialStamp: string | undefined): TgtSource {
+  let seen = initialStamp;
+  let lastCheck = 0;
+  const where = cache.fullName;
   const load = (ctx: SourceContext, cc: Ccache): Acquired => {
     const now = ctx.clock.now();
     const tgt = findTgt(cc, cc.defaultPrincipal.realm, now) ?? findTgt(cc, cc.defaultPrincipal.realm);
     if (!tgt) {
-      throw new KerberosError('KRB_NO_CREDENTIALS', `credential cache ${path} holds no TGT for ${principalToString(cc.defaultPrincipal)}: run kinit`, {
-        ccache: path,
+      throw new KerberosError('KRB_NO_CREDENTIALS', `credential cache ${where} holds no TGT for ${principalToString(cc.defaultPrincipal)}: run kinit`, {
+        ccache: where,
         principal: principalToString(cc.defaultPrincipal),
       });
     }
@@ -119,22 +108,26 @@ export function ccacheSource(path: string, initial: Ccache): TgtSource {
   return {
     kind: 'ccache',
     principal: initial.defaultPrincipal,
-    where: path,
+    where,
     async acquire(ctx) {
       return load(ctx, initial);
     },
     async refresh(ctx, current) {
-      seen = stamp(path);
-      const fromFile = load(ctx, readCcacheSync(path));
-      if (fromFile.tgt.endTime > ctx.clock.now()) return fromFile;
-      // The file's TGT has expired too: renew it ourselves while its renewable life lasts.
-      const base = fromFile.tgt.endTime >= current.endTime ? fromFile.tgt : current;
+      seen = await cache.changeStamp();
+      const fromCache = load(ctx, await cache.read());
+      if (fromCache.tgt.endTime > ctx.clock.now()) return fromCache;
+      // The cache's TGT has expired too: renew it ourselves while its renewable life lasts.
+      const base = fromCache.tgt.endTime >= current.endTime ? fromCache.tgt : current;
       const r = await renewTicket({ ticket: base, conf: ctx.conf, clock: ctx.clock, ...transportOf(ctx) });
       return { tgt: r.credential, kdc: r.kdc };
     },
-    changed() {
-      const now = stamp(path);
-      return now !== undefined && (seen === undefined || now.ino !== seen.ino || now.size !== seen.size || now.mtimeMs !== seen.mtimeMs);
+    async changed() {
+      if (cache.type === 'KEYRING' || cache.type === 'KCM') {
+        if (Date.now() - lastCheck < REMOTE_CHECK_MS) return false;
+        lastCheck = Date.now();
+      }
+      const now = await cache.changeStamp().catch(() => undefined);
+      return now !== undefined && now !== seen;
     },
   };
 }

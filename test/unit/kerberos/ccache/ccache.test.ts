@@ -85,8 +85,26 @@ describe('kerberos ccache: MIT FILE format', () => {
     expect(v4.credentials).to.deep.equal(cc.credentials);
   });
 
-  it('rejects other versions and truncated files with KRB_CCACHE', () => {
-    for (const bad of [Buffer.concat([u16(0x0502), principal(1, 'R', 'a')]), v4File().subarray(0, 200), Buffer.from([5])]) {
+  it('keeps the credentials before a record cut short by the end of the file, and says where (MIT cc_file.c: the end)', () => {
+    const whole = parseCcache(v4File());
+    const cut = parseCcache(v4File().subarray(0, 200));
+    expect(cut.credentials).to.deep.equal([]);
+    expect(cut.partialRecord!.bytes).to.equal(200 - cut.partialRecord!.offset);
+    expect(cut.defaultPrincipal).to.deep.equal(whole.defaultPrincipal);
+    expect(whole.partialRecord).to.equal(undefined);
+  });
+
+  it('skips entries MIT marked removed (endtime 0, authtime -1)', () => {
+    const removed = cred(4, principal(1, 'EXAMPLE.COM', 'gone'), { times: [0xffffffff, 0, 0, 0] });
+    const cc = parseCcache(Buffer.concat([v4File(), removed]));
+    expect(cc.credentials).to.have.length(3);
+    expect(cc.credentials.map((c) => c.server.name.components[0])).to.not.include('gone');
+  });
+
+  it('rejects other versions, a cut header or default principal, and lengths beyond the file with KRB_CCACHE', () => {
+    const header = Buffer.concat([u16(1), u16(8), u32(0), u32(0)]);
+    const beyond = Buffer.concat([u16(0x0504), u16(header.length), header, principal(1, 'EXAMPLE.COM', 'alice'), u32(1), u32(1), u32(0x00ffffff)]);
+    for (const bad of [Buffer.concat([u16(0x0502), principal(1, 'R', 'a')]), v4File().subarray(0, 20), Buffer.from([5]), beyond]) {
       try {
         parseCcache(bad);
         expect.fail('expected an error');

@@ -1,8 +1,9 @@
 // Unit tests for the KDC transport (RFC 4120 section 7.2) with real loopback sockets standing in
 // for a KDC where MIT cannot be made to misbehave: TCP length framing with split chunks,
 // KRB_ERR_RESPONSE_TOO_BIG over UDP switching to TCP, oversized TCP replies, timeouts with
-// failover, and KRB_KDC_UNREACHABLE naming every KDC.
+// failover, KRB_KDC_UNREACHABLE naming every KDC, and the hsec:kerberos:kdc-waiting progress event.
 import { expect } from 'chai';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import { ConfiguredTransport, sendTcp } from '../../../../security/kerberos/clie
 import { parseKrb5Conf } from '../../../../security/kerberos/config/index.ts';
 import { encodeKrbError } from '../../../../security/kerberos/messages/index.ts';
 import { KerberosError } from '../../../../lib/errors/index.ts';
+import type { KdcWaitingEvent } from '../../../../security/kerberos/client/index.ts';
 
 const tooBig = encodeKrbError({ stime: Date.UTC(2026, 0, 1), susec: 0, errorCode: 52, realm: 'R.TEST', sname: { nameType: 2, components: ['krbtgt', 'R.TEST'] } });
 
@@ -100,5 +102,51 @@ describe('kerberos/client: KDC transport', () => {
       expect((e as Error).message).to.contain('no reply within 1000 ms');
     }
     expect(Date.now() - started).to.be.within(1900, 5000);
+  });
+
+  it('publishes hsec:kerberos:kdc-waiting once per attempt silent for a second, before it gives up', async () => {
+    const silent = await udpServer(() => undefined);
+    const silentTcp = await tcpServer(() => undefined);
+    const port = (silent.address() as AddressInfo).port;
+    const tcpPort = (silentTcp.address() as AddressInfo).port;
+    closers.push(() => silent.close(), () => silentTcp.close());
+    const conf = parseKrb5Conf(`[libdefaults]\n kdc_timeout = 2\n[realms]\n R.TEST = {\n  kdc = udp/127.0.0.1:${port}\n  kdc = tcp/localhost:${tcpPort}\n }\n`);
+    const events: Array<KdcWaitingEvent & { at: number }> = [];
+    const onEvent = (m: unknown) => events.push({ ...(m as KdcWaitingEvent), at: Date.now() });
+    subscribe('hsec:kerberos:kdc-waiting', onEvent);
+    const started = Date.now();
+    let failedAt = 0;
+    try {
+      await new ConfiguredTransport(conf).send('R.TEST', Buffer.from('req'));
+      expect.fail('should have thrown');
+    } catch (e) {
+      failedAt = Date.now();
+      expect((e as KerberosError).code).to.equal('KRB_KDC_UNREACHABLE');
+    } finally {
+      unsubscribe('hsec:kerberos:kdc-waiting', onEvent);
+    }
+    expect(events.map((e) => [e.realm, e.kdc, e.address, e.transport, e.timeoutMs])).to.deep.equal([
+      ['R.TEST', `127.0.0.1:${port}`, '127.0.0.1', 'udp', 2000],
+      ['R.TEST', `localhost:${tcpPort}`, '127.0.0.1', 'tcp', 2000],
+    ]);
+    expect(events[0]!.waitedMs).to.be.within(950, 1900);
+    expect(events[0]!.at - started).to.be.within(950, 1900);
+    expect(events[1]!.at).to.be.lessThan(failedAt);
+  });
+
+  it('a fast KDC publishes no waiting event', async () => {
+    const server = await udpServer((_req, reply) => reply(Buffer.from('answer')));
+    closers.push(() => server.close());
+    const conf = parseKrb5Conf(`[realms]\n R.TEST = {\n  kdc = 127.0.0.1:${(server.address() as AddressInfo).port}\n }\n`);
+    const events: unknown[] = [];
+    const onEvent = (m: unknown) => events.push(m);
+    subscribe('hsec:kerberos:kdc-waiting', onEvent);
+    try {
+      expect((await new ConfiguredTransport(conf).send('R.TEST', Buffer.from('req'))).reply.toString()).to.equal('answer');
+      await new Promise((r) => setTimeout(r, 1200));
+    } finally {
+      unsubscribe('hsec:kerberos:kdc-waiting', onEvent);
+    }
+    expect(events).to.deep.equal([]);
   });
 });

@@ -4,7 +4,7 @@
 // enc-part etype, its session key and the authenticator subkey, as MIT's krb5_rd_req does
 // (decrypt_tk.c and rd_req_dec.c negotiate_etype: KRB5_NOPERM_ETYPE).
 import { expect } from 'chai';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../../../lib/time/clock.ts';
@@ -25,8 +25,13 @@ import { issueTicket, nn } from './ticket-fixture.ts';
 
 const conf = (libdefaults: string) => parseKrb5Conf(`[libdefaults]\n default_realm = EXAMPLE.TEST\n${libdefaults}\n`);
 
+const keytabDirs: string[] = [];
+after(() => keytabDirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function keytabWith(service: ServiceKey): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'hsec-accpol-')), 'nn.keytab');
+  const dir = mkdtempSync(join(tmpdir(), 'hsec-accpol-'));
+  keytabDirs.push(dir);
+  const path = join(dir, 'nn.keytab');
   writeKeytabSync(path, [{ principal: service.principal, timestamp: 0, kvno: service.kvno, key: service.key }]);
   return path;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { Keytab, parseKeytab, readKeytab, serializeKeytab, writeKeytab, type KeytabEntry } from '../../../../security/kerberos/keytab/keytab.ts';
+import { Keytab, parseKeytab, readKeytab, readKeytabSync, serializeKeytab, writeKeytab, type KeytabEntry } from '../../../../security/kerberos/keytab/keytab.ts';
 import { parsePrincipal } from '../../../../security/kerberos/keytab/principal-text.ts';
 import { KerberosError } from '../../../../lib/errors/index.ts';
 
@@ -146,13 +146,27 @@ describe('kerberos keytab: files', () => {
     expect(kt.path).to.equal(path);
     expect(readFileSync(path).readUInt16BE(0)).to.equal(0x0502);
   });
-  it('names the path in read errors', async () => {
-    try {
-      await readKeytab(join(dir, 'missing.keytab'));
-      expect.fail('expected an error');
-    } catch (e) {
-      expect((e as KerberosError).code).to.equal('KRB_KEYTAB');
-      expect((e as Error).message).to.include('missing.keytab');
+  it('a missing keytab is KRB_KEYTAB_NOT_FOUND naming the path', async () => {
+    for (const read of [() => readKeytab(join(dir, 'missing.keytab')), async () => readKeytabSync(join(dir, 'missing.keytab'))]) {
+      try {
+        await read();
+        expect.fail('expected an error');
+      } catch (e) {
+        expect((e as KerberosError).code).to.equal('KRB_KEYTAB_NOT_FOUND');
+        expect((e as Error).message).to.include(`keytab ${join(dir, 'missing.keytab')} does not exist`);
+        expect((e as KerberosError).details.keytab).to.equal(join(dir, 'missing.keytab'));
+      }
     }
+  });
+  it('noEntryError: KRB_KEYTAB_NO_ENTRY names the principal, the keytab and what it holds', () => {
+    const alice = parsePrincipal('alice@R');
+    const kt = new Keytab([
+      { principal: alice, timestamp: 0, kvno: 1, key: { etype: 18, value: K(32) } },
+      { principal: alice, timestamp: 0, kvno: 1, key: { etype: 23, value: K(16) } },
+    ], 'alice.keytab');
+    const e = kt.noEntryError(parsePrincipal('bob@R'));
+    expect(e.code).to.equal('KRB_KEYTAB_NO_ENTRY');
+    expect(e.message).to.match(/^no entry for bob@R in alice\.keytab \(it holds: alice@R kvno 1 aes256-cts-hmac-sha1-96, alice@R kvno 1 arcfour-hmac\)/);
+    expect(new Keytab([], 'empty.keytab').noEntryError(alice).message).to.contain('(it holds: no entries)');
   });
 });
