@@ -12,7 +12,8 @@ import { userInfo } from 'node:os';
 import type { Configuration } from '../../lib/config/index.ts';
 import { KerberosError } from '../../lib/errors/index.ts';
 import { loadKrb5Config, type Krb5Config } from '../kerberos/config/krb5-conf.ts';
-import { ccachePath, loginFromCcache, loginFromKeytab, loginFromPassword, type KerberosLogin } from '../kerberos/login/index.ts';
+import { loginFromCcache, loginFromKeytab, loginFromPassword, type KerberosLogin } from '../kerberos/login/index.ts';
+import { resolveCredentialCache } from '../kerberos/ccache/index.ts';
 import { principalToString } from '../kerberos/types.ts';
 import { Credentials } from '../token/credentials.ts';
 import { readTokenStorageFile } from '../token/credentials-file.ts';
@@ -70,20 +71,22 @@ export class User {
   static async fromTicketCache(options: UserOptions & { ccache?: string } = {}): Promise<User> {
     const env = options.env ?? process.env;
     const krb5 = options.krb5 ?? loadKrb5Config(undefined, env);
-    const path = ccachePath(krb5, options.ccache, env);
+    const cache = await resolveCredentialCache(krb5, options.ccache, env);
+    const path = cache.fullName;
+    const where = { ccache: cache.name };
     let login: KerberosLogin;
     try {
-      login = await loginFromCcache(path, { conf: krb5, ...refresh(options, 'ccache') });
+      login = await loginFromCcache(cache, { conf: krb5, ...refresh(options, 'ccache') });
     } catch (e) {
       if (e instanceof KerberosError && e.code === 'KRB_CCACHE') throw e;
-      throw new KerberosError('KRB_NO_CREDENTIALS', `No usable Kerberos credentials in ${path}: ${(e as Error).message}; run hsec kinit <principal> (or MIT kinit) first`, { ccache: path }, { cause: e });
+      throw new KerberosError('KRB_NO_CREDENTIALS', `No usable Kerberos credentials in ${path}: ${(e as Error).message}; run hsec kinit <principal> (or MIT kinit) first`, where, { cause: e });
     }
     const principal = principalToString(login.principal);
     const tgt = login.tgt;
     const now = Date.now();
     if (tgt.endTime <= now && !(tgt.renewTill && tgt.renewTill > now)) {
       login.close();
-      throw new KerberosError('KRB_EXPIRED', `The Kerberos tickets in ${path} have expired: run hsec kinit ${principal}`, { ccache: path, principal });
+      throw new KerberosError('KRB_EXPIRED', `The Kerberos tickets in ${path} have expired: run hsec kinit ${principal}`, { ...where, principal });
     }
     return new User(principal, 'ccache', login, new Credentials());
   }
