@@ -152,6 +152,13 @@ export class FrameDecoder {
     this.#maybeAssemble();
   }
 
+  /** Whether a complete frame is buffered (next() would return one). */
+  get hasFrame(): boolean {
+    if (this.#assembly) return this.#assembly.filled === this.#assembly.buf.length;
+    const length = this.headLength;
+    return length !== undefined && this.#buffered >= 4 + length;
+  }
+
   /** The next complete frame payload (possibly empty), or undefined while the head frame is incomplete. */
   next(): Uint8Array | undefined {
     const a = this.#assembly;

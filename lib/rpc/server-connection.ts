@@ -266,7 +266,9 @@ export class ServerConnection {
 
   async #runFrames(): Promise<void> {
     let sliceStart = Date.now();
-    for (let frame = this.#decoder.next(); frame !== undefined; frame = this.#decoder.next()) {
+    // Calls already buffered wait, like unread bytes, while the connection is saturated: a client
+    // that pipelines many calls in one chunk and never reads cannot make the server run them all.
+    for (let frame = this.#nextFrame(); frame !== undefined; frame = this.#nextFrame()) {
       if (this.#isClosed()) return;
       this.#current = frame.length;
       const frames = this.#unwrapper ? this.#unwrapper.push(frame) : [frame];
@@ -280,6 +282,17 @@ export class ServerConnection {
       }
       this.#current = 0;
     }
+  }
+
+  /** The next buffered frame, unless the connection is closed or saturated (see #updateFlow). */
+  #nextFrame(): Uint8Array | undefined {
+    if (this.#isClosed() || this.#saturated()) return undefined;
+    return this.#decoder.next();
+  }
+
+  /** Too many calls running, or the client is not reading its responses. */
+  #saturated(): boolean {
+    return this.#inFlight >= this.#env.maxInFlight || this.#socket.writableNeedDrain;
   }
 
   #readPreamble(data: Uint8Array): Uint8Array {
@@ -566,12 +579,15 @@ export class ServerConnection {
         }),
       );
     }
-    const blocked = this.#inFlight >= this.#env.maxInFlight || needDrain || (this.#pumping && this.authenticating);
+    const saturated = this.#saturated();
+    const blocked = saturated || (this.#pumping && this.authenticating);
     if (blocked && !this.#socket.isPaused()) {
       this.#socket.pause();
     } else if (!blocked && this.#socket.isPaused()) {
       this.#socket.resume();
     }
+    // Frames that arrived while saturated are still buffered: run them now that there is room.
+    if (!saturated && !this.#pumping && this.#decoder.hasFrame) this.#pump();
   }
 
   #sendFatal(f: FatalRpc): void {
