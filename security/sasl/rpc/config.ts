@@ -1,6 +1,5 @@
 /**
  * RPC options from a (frozen) Configuration, with Hadoop's keys: hadoop.security.authentication,
- * hadoop.security.auth_to_local (short names),
  * hadoop.rpc.protection + the resolver class keys (createServerResolver / createClientResolver:
  * hsec.security.saslproperties.resolver.server.class / .client.class, else
  * hadoop.security.saslproperties.resolver.class), hadoop.security.token.service.use_ip,
@@ -16,21 +15,17 @@
  */
 import type { Configuration } from '../../../lib/config/index.ts';
 import { createClientResolver, createServerResolver } from '../../resolver/registry.ts';
-import { AuthToLocal } from '../../kerberos/names/index.ts';
+import { authenticationMethod, isSecurityEnabled } from '../../identity/authentication-method.ts';
 import type { RpcClientOptions } from './rpc-client.ts';
 import type { RpcServerOptions } from './rpc-server.ts';
 
 /**
- * Server options from configuration; add tokenAuthority, kerberos, authorizers yourself. With
- * `defaultRealm` (krb5.conf libdefaults), principals map to short names through
- * hadoop.security.auth_to_local (AuthToLocal); plain user names stay as they are.
+ * Server options from configuration; add tokenAuthority, kerberos, authorizers and the short-name
+ * mapping yourself (a daemon's ServiceIdentity has them: cluster/service).
  */
-export function rpcServerOptionsFromConfig(conf: Configuration, options: { defaultRealm?: string } = {}): RpcServerOptions {
-  const authentication = conf.get('hadoop.security.authentication', 'simple').trim().toLowerCase() === 'kerberos' ? 'kerberos' : 'simple';
-  const rules = options.defaultRealm !== undefined ? AuthToLocal.fromConfiguration(conf, { defaultRealm: options.defaultRealm }) : undefined;
+export function rpcServerOptionsFromConfig(conf: Configuration): RpcServerOptions {
   return {
-    authentication,
-    ...(rules ? { shortName: (user: string) => (/[/@]/.test(user) ? rules.shortName(user) : user) } : {}),
+    authentication: authenticationMethod(conf),
     resolver: createServerResolver(conf),
     maxDataLength: conf.getInt('ipc.maximum.data.length'),
     preAuthMaxDataLength: conf.getInt('hsec.ipc.server.preauth.max.data.length'),
@@ -52,7 +47,7 @@ export function rpcClientOptionsFromConfig(conf: Configuration): RpcClientOption
   const maxResponse = conf.getInt('ipc.maximum.response.length');
   return {
     resolver: createClientResolver(conf),
-    secure: conf.get('hadoop.security.authentication', 'simple').trim().toLowerCase() === 'kerberos',
+    secure: isSecurityEnabled(conf),
     fallbackToSimpleAllowed: conf.getBoolean('ipc.client.fallback-to-simple-auth-allowed'),
     tokenServiceUseIp: conf.getBoolean('hadoop.security.token.service.use_ip'),
     maxResponseLength: maxResponse > 0 ? maxResponse : Number.MAX_SAFE_INTEGER,

@@ -67,11 +67,6 @@ describe('security/sasl/rpc: options from Configuration', () => {
     expect(c).to.include({ tokenServiceUseIp: true, pingIntervalMs: 5000, connectTimeoutMs: 20000, maxIdleMs: 10000, maxResponseLength: Number.MAX_SAFE_INTEGER });
     expect(rpcClientOptionsFromConfig(new Configuration().set('ipc.client.ping', 'false')).pingIntervalMs).to.equal(0);
     expect(rpcServerOptionsFromConfig(new Configuration()).authentication).to.equal('simple');
-    const withRules = rpcServerOptionsFromConfig(new Configuration().set('hadoop.security.auth_to_local', 'RULE:[2:$1@$0](nn@.*)s/.*/hdfs/ DEFAULT'), { defaultRealm: 'EXAMPLE.TEST' });
-    expect(withRules.shortName!('nn/host.example.test@EXAMPLE.TEST', 'KERBEROS')).to.equal('hdfs');
-    expect(withRules.shortName!('alice@EXAMPLE.TEST', 'KERBEROS')).to.equal('alice');
-    expect(withRules.shortName!('carol', 'SIMPLE')).to.equal('carol');
-    expect(() => withRules.shortName!('mallory@OTHER.REALM', 'KERBEROS')).to.throw();
   });
 
   it('ipc.client.fallback-to-simple-auth-allowed is a declared boolean (default false) read with the typed getter', async () => {
