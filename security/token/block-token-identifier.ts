@@ -14,7 +14,6 @@ import protobuf from 'protobufjs';
 import { fileURLToPath } from 'node:url';
 import { DataInput, DataOutput, TEXT_DEFAULT_MAX_LEN } from '../../lib/codec/index.ts';
 import { decodeMessage, loadProto } from '../../lib/proto/load.ts';
-import { registerIdentifierCodec } from './token-identifier.ts';
 import type { TokenIdentifier, TokenUser } from './token-identifier.ts';
 import { invalidToken } from './token-errors.ts';
 
@@ -216,5 +215,3 @@ function safe(decimal: string, what: string): number {
   if (!Number.isSafeInteger(n)) throw new Error(`${what} ${decimal} does not fit in 53 bits`);
   return n;
 }
-
-registerIdentifierCodec({ kinds: [HDFS_BLOCK_TOKEN_KIND], decode: (bytes) => BlockTokenIdentifier.decode(bytes) });

@@ -8,7 +8,6 @@
  * their raw bytes and raw Text bytes; `cacheKey` gives Hadoop's full-field equality.
  */
 import { DataInput, DataOutput, TEXT_DEFAULT_MAX_LEN } from '../../lib/codec/index.ts';
-import { registerIdentifierCodec } from './token-identifier.ts';
 import type { TokenIdentifier, TokenUser } from './token-identifier.ts';
 import { invalidToken } from './token-errors.ts';
 
@@ -170,5 +169,3 @@ function canonicalKey(texts: Uint8Array[], f: Omit<DelegationTokenFields, 'owner
   const bytes = out.writeVLong(f.issueDate).writeVLong(f.maxDate).writeVInt(f.sequenceNumber).writeVInt(f.masterKeyId).toBytes();
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
-
-registerIdentifierCodec({ kinds: DELEGATION_TOKEN_KINDS, decode: (bytes, kind) => DelegationTokenIdentifier.decode(bytes, kind) });

@@ -4,7 +4,8 @@
  * docs/tokens.md.
  */
 export { Token, TOKEN_FIELD_MAX_LEN, type TokenProtoObject } from './token.ts';
-export { registerIdentifierCodec, identifierCodecFor, trackingId, type TokenIdentifier, type TokenIdentifierCodec, type TokenUser } from './token-identifier.ts';
+export { trackingId, type TokenIdentifier, type TokenUser } from './token-identifier.ts';
+export { decodeIdentifierOf, hasIdentifierCodec } from './identifier-codecs.ts';
 export {
   DelegationTokenIdentifier, DELEGATION_TOKEN_KINDS, HDFS_DELEGATION_KIND, firstComponentShortName,
   type DelegationTokenFields, type ShortNameFn,

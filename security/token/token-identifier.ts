@@ -1,9 +1,8 @@
 /**
  * The one interface every token identifier codec implements (hadoop-common
- * security/token/TokenIdentifier.java; hadoop-wire.md §1.6), plus a registry from token kind to
- * decoder. Identifiers always keep the exact bytes they were decoded from (`bytes` =
+ * security/token/TokenIdentifier.java). The decoder of each token kind is in ./identifier-codecs.ts. Identifiers always keep the exact bytes they were decoded from (`bytes` =
  * `getBytes()`): passwords are HMACs over these bytes and are never recomputed over a
- * re-serialization (§13.3). `trackingId` is the lowercase hex MD5 of those bytes.
+ * re-serialization (Token.getPassword is never recomputed). `trackingId` is the lowercase hex MD5 of those bytes.
  */
 import { createHash } from 'node:crypto';
 
@@ -24,24 +23,6 @@ export interface TokenIdentifier {
   user(): TokenUser | undefined;
   /** Hadoop's `toString()` of the identifier (no secrets). */
   toString(): string;
-}
-
-export interface TokenIdentifierCodec {
-  /** Kinds this codec decodes. */
-  readonly kinds: readonly string[];
-  decode(bytes: Uint8Array, kind: string): TokenIdentifier;
-}
-
-const codecs = new Map<string, TokenIdentifierCodec>();
-
-/** Registers a codec for its kinds (later registrations replace earlier ones). */
-export function registerIdentifierCodec(codec: TokenIdentifierCodec): void {
-  for (const kind of codec.kinds) codecs.set(kind, codec);
-}
-
-/** The codec registered for a kind, if any. */
-export function identifierCodecFor(kind: string): TokenIdentifierCodec | undefined {
-  return codecs.get(kind);
 }
 
 /** `TokenIdentifier.getTrackingId()`: lowercase hex MD5 of the identifier bytes. */

@@ -6,14 +6,10 @@
  * Hadoop's (`Kind: …, Service: …, Ident: (…)`) and never shows the password.
  */
 import { DataInput, DataOutput, decodeBase64, encodeBase64Url } from '../../lib/codec/index.ts';
-import { identifierCodecFor } from './token-identifier.ts';
+import { decodeIdentifierOf } from './identifier-codecs.ts';
 import type { TokenIdentifier } from './token-identifier.ts';
 import { invalidToken } from './token-errors.ts';
 import { timingSafeEqual } from 'node:crypto';
-// Registers the ADTI codec for the delegation kinds and the block-token codec so
-// decodeIdentifier() knows them.
-import './delegation-token-identifier.ts';
-import './block-token-identifier.ts';
 
 /** Cap on identifier / password length when reading (Hadoop has none; 1 MiB keeps reads bounded). */
 export const TOKEN_FIELD_MAX_LEN = 1024 * 1024;
@@ -90,12 +86,10 @@ export class Token {
     return new Token(Uint8Array.from(p.identifier), Uint8Array.from(p.password), p.kind, p.service);
   }
 
-  /** Decodes the identifier with the codec registered for the kind; undefined if none/malformed. */
+  /** Decodes the identifier in the format of its kind (./identifier-codecs.ts); undefined if unknown or malformed. */
   decodeIdentifier(): TokenIdentifier | undefined {
-    const codec = identifierCodecFor(this.kind);
-    if (!codec) return undefined;
     try {
-      return codec.decode(this.identifier, this.kind);
+      return decodeIdentifierOf(this.kind, this.identifier);
     } catch {
       return undefined;
     }
