@@ -20,6 +20,7 @@ const PRODUCT_DIRS = ['lib', 'security', 'cluster'];
 /** Files that must exist after a build; a missing one means the build would ship a broken CLI. */
 const REQUIRED = [
   'bin/hsec.js',
+  'cli/hsec.js',
   'cluster/cli/index.js',
   'lib/proto/RpcHeader.proto',
   'lib/proto/IpcConnectionContext.proto',

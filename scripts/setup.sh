@@ -152,3 +152,6 @@ if [ "${HSEC_SETUP_SKIP_APT:-0}" != "1" ]; then
 fi
 install_node_modules
 check_tools
+# The checkout's bundled `hsec` command (bin/hsec would build it on first use; doing it here keeps
+# the first command fast).
+node scripts/dev-build.mjs >/dev/null
