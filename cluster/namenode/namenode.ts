@@ -84,7 +84,7 @@ export class NameNode {
         keyUpdateInterval: settings.keyUpdateInterval,
         tokenMaxLifetime: settings.tokenMaxLifetime,
         tokenRenewInterval: settings.tokenRenewInterval,
-        store: nameNodeTokenStore(conf, settings.nameDir),
+        store: nameNodeTokenStore(conf, settings.nameDir, identity.krb5),
         shortName: identity.shortName,
       });
       // Hadoop starts the secret manager's threads only with security on (FSNamesystem.startSecretManagerIfNecessary).

@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import type { Configuration } from '../../lib/config/index.ts';
+import type { Krb5Config } from '../../security/kerberos/config/index.ts';
 import { JournalTokenStore } from '../../security/token/store/journal/journal-token-store.ts';
 import type { TokenStore } from '../../security/token/store/token-store.ts';
 import { zkTokenStoreFromConfig } from '../../security/token/store/zookeeper/config.ts';
@@ -19,9 +20,9 @@ export const TOKEN_STORE_DIR = 'hsec-delegation-tokens';
 /** The whole-file JSON store of earlier versions, migrated into TOKEN_STORE_DIR on first start. */
 export const LEGACY_TOKEN_STORE_FILE = 'hsec-delegation-tokens.json';
 
-/** The store `hsec.namenode.delegation.token.store` names, for a NameNode whose name directory is `nameDir`. */
-export function nameNodeTokenStore(conf: Configuration, nameDir: string): TokenStore {
-  if (conf.getEnum(TOKEN_STORE_KEY) === 'zookeeper') return zkTokenStoreFromConfig(conf);
+/** The store `hsec.namenode.delegation.token.store` names, for a NameNode whose name directory is `nameDir` (`krb5`: for a Kerberos ZooKeeper login). */
+export function nameNodeTokenStore(conf: Configuration, nameDir: string, krb5?: Krb5Config): TokenStore {
+  if (conf.getEnum(TOKEN_STORE_KEY) === 'zookeeper') return zkTokenStoreFromConfig(conf, krb5 ? { loginOptions: { conf: krb5 } } : {});
   return new JournalTokenStore({
     dir: join(nameDir, TOKEN_STORE_DIR),
     legacyJsonFile: join(nameDir, LEGACY_TOKEN_STORE_FILE),

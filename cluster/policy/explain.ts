@@ -11,6 +11,7 @@ import type { Configuration } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { parseIp } from '../../lib/net/ip-address.ts';
 import { resolveAddress } from '../../lib/net/resolve.ts';
+import { loadKrb5Config } from '../../security/kerberos/config/index.ts';
 import { evaluateServerQop } from '../../security/resolver/decide.ts';
 import { describeRule, type DecisionRule } from '../../security/resolver/decision.ts';
 import { listLoadedChannel, type ListLoadedEvent } from '../../security/resolver/list-problems.ts';
@@ -51,7 +52,7 @@ export function ruleSource(rule: DecisionRule): { source: Explanation['source'];
   }
 }
 
-export async function explain(conf: Configuration, address: string, principal?: string): Promise<Explanation> {
+export async function explain(conf: Configuration, address: string, principal?: string, env: NodeJS.ProcessEnv = process.env): Promise<Explanation> {
   let ip = address.trim();
   let hostName: string | undefined;
   if (!parseIp(ip.replace(/^\[(.*)\]$/, '$1'))) {
@@ -68,7 +69,7 @@ export async function explain(conf: Configuration, address: string, principal?: 
     if (!e.available) unavailable.push(e.origin);
   };
   subscribe(listLoadedChannel.name, onLoaded);
-  const resolver = createServerResolver(conf);
+  const resolver = createServerResolver(conf, { zkLogin: () => ({ conf: loadKrb5Config(undefined, env) }) });
   try {
     await resolver.ready?.();
   } finally {

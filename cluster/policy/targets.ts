@@ -16,6 +16,7 @@ import { DEFAULT_PRIVATE_PRINCIPALS_ZNODE, DEFAULT_WHITELIST_ZNODE, listStoreKin
 import { PRIVATE_PRINCIPALS_FILE_KEY } from '../../security/resolver/principal-rules-resolver.ts';
 import { FIXED_WHITELIST_FILE_KEY, VARIABLE_WHITELIST_ENABLE_KEY, VARIABLE_WHITELIST_FILE_KEY } from '../../security/resolver/whitelist-based-resolver.ts';
 import { znodeOrigin } from '../../security/resolver/zookeeper-list-source.ts';
+import { loadKrb5Config } from '../../security/kerberos/config/index.ts';
 import { zkSessionFromConfig } from '../../security/zk/session.ts';
 import { AUDIT_FILE_KEY } from './audit-log.ts';
 import type { ListKind } from './list-edit.ts';
@@ -32,12 +33,12 @@ export interface OpenList {
 }
 
 /** Opens the list of `kind`; for ZooKeeper waits for the session (ZK_UNREACHABLE after hadoop.zk.timeout-ms). */
-export async function openList(conf: Configuration, kind: ListKind): Promise<OpenList> {
+export async function openList(conf: Configuration, kind: ListKind, env: NodeJS.ProcessEnv = process.env): Promise<OpenList> {
   const configured = conf.getTrimmed(AUDIT_FILE_KEY);
   if (listStoreKind(conf) === 'zookeeper') {
     const path = kind === 'whitelist' ? znodePath(conf, WHITELIST_ZNODE_KEY, DEFAULT_WHITELIST_ZNODE) : znodePath(conf, PRIVATE_PRINCIPALS_ZNODE_KEY, DEFAULT_PRIVATE_PRINCIPALS_ZNODE);
     const acl = zkAclsFromConfig(conf);
-    const session = zkSessionFromConfig(conf);
+    const session = zkSessionFromConfig(conf, () => ({ conf: loadKrb5Config(undefined, env) }));
     try {
       await session.client.ready();
     } catch (e) {

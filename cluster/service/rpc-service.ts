@@ -41,7 +41,7 @@ export class RpcService {
   static async start(conf: Configuration, spec: RpcServiceSpec): Promise<RpcService> {
     const { identity } = spec;
     const kerberos = identity.kerberosServer();
-    const options = rpcServerOptionsFromConfig(conf);
+    const options = rpcServerOptionsFromConfig(conf, identity.krb5 ? { krb5: identity.krb5 } : {});
     try {
       const server = new RpcServer({
         ...options,

@@ -10,7 +10,7 @@
  */
 import { ConfigError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
-import { zkSessionFromConfig, type ZkSession } from '../zk/session.ts';
+import { zkSessionFromConfig, type ZkKerberosIdentity, type ZkSession } from '../zk/session.ts';
 import { FileListSource, type ListSource } from './list-source.ts';
 import { PRIVATE_PRINCIPALS_FILE_KEY } from './principal-rules-resolver.ts';
 import type { ConfigSource } from './sasl-properties-resolver.ts';
@@ -48,9 +48,13 @@ export class ListStore {
   readonly #conf: ConfigSource;
   #session: ZkSession | undefined;
 
-  constructor(conf: ConfigSource) {
+  readonly #login: ZkKerberosIdentity['loginOptions'];
+
+  /** `zkLogin`: options of the Kerberos login for ZooKeeper (hadoop.zk.kerberos.*), e.g. the daemon's krb5.conf. */
+  constructor(conf: ConfigSource, zkLogin?: ZkKerberosIdentity['loginOptions']) {
     this.#conf = conf;
     this.kind = listStoreKind(conf);
+    this.#login = zkLogin;
   }
 
   /** The whitelist kept current by its store (the ZooKeeper znode), or undefined with the file store (Hadoop's files apply). */
@@ -66,7 +70,7 @@ export class ListStore {
   }
 
   #znode(path: string): ListSource {
-    const session = (this.#session ??= zkSessionFromConfig(this.#conf));
+    const session = (this.#session ??= zkSessionFromConfig(this.#conf, this.#login));
     return new ZkListSource(session.client, path, { log: getLogger('resolver.zookeeper'), acquire: () => session.acquire() });
   }
 }

@@ -21,6 +21,7 @@
  * every CLI call would only produce warnings).
  */
 import { ConfigError } from '../../lib/errors/index.ts';
+import type { ZkKerberosIdentity } from '../zk/session.ts';
 import { ListStore } from './list-store.ts';
 import { PrincipalRulesResolver } from './principal-rules-resolver.ts';
 import { DefaultSaslPropertiesResolver, RPC_PROTECTION_KEY, type ConfigSource, type SaslPropertiesResolver } from './sasl-properties-resolver.ts';
@@ -57,9 +58,15 @@ export function registeredResolvers(): string[] {
   return [...factories.keys()];
 }
 
+/** Options of server-side resolvers. */
+export interface ServerResolverOptions {
+  /** Kerberos login options for a ZooKeeper list store (hadoop.zk.kerberos.*): the daemon's krb5.conf. */
+  readonly zkLogin?: ZkKerberosIdentity['loginOptions'];
+}
+
 /** The resolver a server (RpcServer, DataNode) uses for its clients. */
-export function createServerResolver(conf: ConfigSource): SaslPropertiesResolver {
-  const lists = new ListStore(conf);
+export function createServerResolver(conf: ConfigSource, options: ServerResolverOptions = {}): SaslPropertiesResolver {
+  const lists = new ListStore(conf, options.zkLogin);
   return withPrincipalRules(build(conf, [SERVER_RESOLVER_CLASS_KEY, RESOLVER_CLASS_KEY], 'server', lists), conf, lists);
 }
 
@@ -69,12 +76,12 @@ export function createClientResolver(conf: ConfigSource): SaslPropertiesResolver
 }
 
 /** The data-transfer resolver (DataTransferSaslUtil.getSaslPropertiesResolver); undefined: no SASL on data transfer. */
-export function createDataTransferResolver(conf: ConfigSource, role: ResolverRole): SaslPropertiesResolver | undefined {
+export function createDataTransferResolver(conf: ConfigSource, role: ResolverRole, options: ServerResolverOptions = {}): SaslPropertiesResolver | undefined {
   const qops = conf.get(DATA_TRANSFER_PROTECTION_KEY);
   if (qops === undefined || qops === '') return undefined;
   const dataTransferConf: ConfigSource = { get: (key) => (key === RPC_PROTECTION_KEY ? qops : conf.get(key)) };
   if (role !== 'server') return build(dataTransferConf, [DATA_TRANSFER_RESOLVER_CLASS_KEY, RESOLVER_CLASS_KEY], role);
-  const lists = new ListStore(conf);
+  const lists = new ListStore(conf, options.zkLogin);
   return withPrincipalRules(build(dataTransferConf, [DATA_TRANSFER_RESOLVER_CLASS_KEY, RESOLVER_CLASS_KEY], role, lists), conf, lists);
 }
 

@@ -20,7 +20,8 @@ export interface ZkKerberosIdentity {
   readonly keytab: string;
   /** Server principal options (service name, whole principal, realm). */
   readonly server?: ZkKerberosSaslOptions;
-  readonly loginOptions?: LoginOptions;
+  /** Login options (krb5.conf ...), or a function giving them, called at the login. */
+  readonly loginOptions?: LoginOptions | (() => LoginOptions);
 }
 
 export class ZkSession {
@@ -56,7 +57,10 @@ export class ZkSession {
 
   #lazySasl(k: ZkKerberosIdentity): ZkSaslFactory {
     return async (server) => {
-      this.#login ??= (async () => loginFromKeytab(substituteHost(k.principal, '', await localCanonicalHostName()), k.keytab, k.loginOptions ?? {}))();
+      this.#login ??= (async () => {
+        const options = typeof k.loginOptions === 'function' ? k.loginOptions() : (k.loginOptions ?? {});
+        return loginFromKeytab(substituteHost(k.principal, '', await localCanonicalHostName()), k.keytab, options);
+      })();
       let login: KerberosLogin;
       try {
         login = await this.#login;
@@ -70,7 +74,7 @@ export class ZkSession {
 }
 
 /** The session `hadoop.zk.*` describe (hadoop.zk.kerberos.principal/keytab: Kerberos SASL). */
-export function zkSessionFromConfig(conf: ZkConfigSource, loginOptions?: LoginOptions): ZkSession {
+export function zkSessionFromConfig(conf: ZkConfigSource, loginOptions?: ZkKerberosIdentity['loginOptions']): ZkSession {
   const options = zkClientOptionsFromConfig(conf);
   const principal = conf.get('hadoop.zk.kerberos.principal')?.trim() || undefined;
   const keytab = conf.get('hadoop.zk.kerberos.keytab')?.trim() || undefined;

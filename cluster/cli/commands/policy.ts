@@ -70,17 +70,17 @@ export async function runPolicy(config: CliConfigArg, argv: readonly string[], i
     case 'list':
     case 'export':
       if (rest.length > 0 || (verb === 'export' && kind !== 'whitelist')) throw new UsageError(`${area} ${verb} takes no operand`, usage);
-      return show(loadCliConfiguration(config, env), kind, verb, out);
+      return show(loadCliConfiguration(config, env), kind, verb, out, env);
     case 'add': {
       const entry = operand(kind === 'whitelist' ? 'ENTRY' : 'PATTERN');
-      return change(loadCliConfiguration(config, env), kind, `${area} add`, entry, usage, out, (text) => {
+      return change(loadCliConfiguration(config, env), kind, `${area} add`, entry, usage, { out, env }, (text) => {
         const r = addEntry(kind, text, entry);
         return { ...r, result: r.changed ? `added ${entry.trim()}` : `${entry.trim()} is already there` };
       });
     }
     case 'remove': {
       const entry = operand(kind === 'whitelist' ? 'ENTRY' : 'PATTERN');
-      return change(loadCliConfiguration(config, env), kind, `${area} remove`, entry, usage, out, (text) => {
+      return change(loadCliConfiguration(config, env), kind, `${area} remove`, entry, usage, { out, env }, (text) => {
         const r = removeEntry(kind, text, entry);
         return { text: r.text, changed: r.removed > 0, result: r.removed > 0 ? `removed ${entry.trim()} (${r.removed} line${r.removed > 1 ? 's' : ''})` : `${entry.trim()} is not there` };
       });
@@ -94,7 +94,7 @@ export async function runPolicy(config: CliConfigArg, argv: readonly string[], i
       } catch (e) {
         throw fileError('read', file, e, 'name the whitelist file to import');
       }
-      return change(loadCliConfiguration(config, env), kind, `${area} import`, file, usage, out, (current) => {
+      return change(loadCliConfiguration(config, env), kind, `${area} import`, file, usage, { out, env }, (current) => {
         const next = replaceText(kind, text, file);
         return { text: next, changed: next !== current, result: `imported ${entries(next).length} entries from ${file}` };
       });
@@ -104,8 +104,8 @@ export async function runPolicy(config: CliConfigArg, argv: readonly string[], i
   }
 }
 
-async function show(conf: Configuration, kind: ListKind, verb: 'list' | 'export', out: (s: string) => void): Promise<number> {
-  const list = await openList(conf, kind);
+async function show(conf: Configuration, kind: ListKind, verb: 'list' | 'export', out: (s: string) => void, env: NodeJS.ProcessEnv): Promise<number> {
+  const list = await openList(conf, kind, env);
   try {
     const text = await list.editor.read();
     if (verb === 'export') out(text);
@@ -117,8 +117,9 @@ async function show(conf: Configuration, kind: ListKind, verb: 'list' | 'export'
 }
 
 /** One audited, atomic change. */
-async function change(conf: Configuration, kind: ListKind, command: string, entry: string, usage: string, out: (s: string) => void, edit: (text: string) => Edit<string>): Promise<number> {
-  const list = await openList(conf, kind);
+async function change(conf: Configuration, kind: ListKind, command: string, entry: string, usage: string, io: { out: (s: string) => void; env: NodeJS.ProcessEnv }, edit: (text: string) => Edit<string>): Promise<number> {
+  const { out } = io;
+  const list = await openList(conf, kind, io.env);
   let audit: PolicyAuditLog | undefined;
   try {
     audit = await PolicyAuditLog.open(list.auditFile);
@@ -158,7 +159,7 @@ async function runExplain(config: CliConfigArg, args: readonly string[], out: (s
     else operands.push(a);
   }
   if (operands.length !== 1) throw new UsageError('explain takes one ADDRESS', USAGES.explain);
-  const e = await explain(loadCliConfiguration(config, env), operands[0]!, principal);
+  const e = await explain(loadCliConfiguration(config, env), operands[0]!, principal, env);
   out(formatExplanation(e));
   return e.unavailable.length > 0 ? 1 : 0;
 }

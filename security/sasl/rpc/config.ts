@@ -17,21 +17,24 @@
 import type { Configuration } from '../../../lib/config/index.ts';
 import { createClientResolver, createServerResolver } from '../../resolver/registry.ts';
 import { AuthToLocal } from '../../kerberos/names/index.ts';
+import type { Krb5Config } from '../../kerberos/config/index.ts';
 import type { RpcClientOptions } from './rpc-client.ts';
 import type { RpcServerOptions } from './rpc-server.ts';
 
 /**
  * Server options from configuration; add tokenAuthority, kerberos, authorizers yourself. With
  * `defaultRealm` (krb5.conf libdefaults), principals map to short names through
- * hadoop.security.auth_to_local (AuthToLocal); plain user names stay as they are.
+ * hadoop.security.auth_to_local (AuthToLocal); plain user names stay as they are. `krb5`: the
+ * daemon's krb5.conf, for the Kerberos login of a ZooKeeper list store.
  */
-export function rpcServerOptionsFromConfig(conf: Configuration, options: { defaultRealm?: string } = {}): RpcServerOptions {
+export function rpcServerOptionsFromConfig(conf: Configuration, options: { defaultRealm?: string; krb5?: Krb5Config } = {}): RpcServerOptions {
   const authentication = conf.get('hadoop.security.authentication', 'simple').trim().toLowerCase() === 'kerberos' ? 'kerberos' : 'simple';
   const rules = options.defaultRealm !== undefined ? AuthToLocal.fromConfiguration(conf, { defaultRealm: options.defaultRealm }) : undefined;
   return {
     authentication,
     ...(rules ? { shortName: (user: string) => (/[/@]/.test(user) ? rules.shortName(user) : user) } : {}),
-    resolver: createServerResolver(conf),
+    // A ZooKeeper list store logs in with the daemon's krb5.conf (hadoop.zk.kerberos.*).
+    resolver: createServerResolver(conf, options.krb5 ? { zkLogin: { conf: options.krb5 } } : {}),
     maxDataLength: conf.getInt('ipc.maximum.data.length'),
     preAuthMaxDataLength: conf.getInt('hsec.ipc.server.preauth.max.data.length'),
     listenBacklog: conf.getInt('ipc.server.listen.queue.size'),

@@ -23,6 +23,7 @@ import { NameNode } from '../../../cluster/namenode/namenode.ts';
 import { decodeGetDelegationTokenResponse } from '../../../cluster/protocol/client-protocol.ts';
 import { loadConfiguration } from '../../../lib/config/index.ts';
 import { Token } from '../../../security/token/token.ts';
+import { loadKrb5Config } from '../../../security/kerberos/config/index.ts';
 import { digestId, ZkClient } from '../../../lib/zk/index.ts';
 import { readDelimited } from '../../../lib/rpc/delimited.ts';
 import { useMiniKdc, useMiniZooKeeper } from '../../support/fixtures.ts';
@@ -183,5 +184,69 @@ describe('selective encryption: the whitelist in ZooKeeper (real ZooKeeper, MIT 
     expect(await clients.token(token, '127.0.0.2', ['auth-conf'])).to.equal('auth-conf');
     expect(await anonymous(['explain', '127.0.0.2', '--principal', `bob@${realm.kdc.realm}`])).to.equal(0);
     expect(out.pop()).to.contain('is offered [auth-conf]').and.contain(`rule:   principal rule bob@${realm.kdc.realm} of ZooKeeper znode /hsec/private-principals line 1`);
+  });
+});
+
+describe('selective encryption: the whitelist in a Kerberos-secured ZooKeeper (SASL, sasl: ACLs, zookeeper/localhost keytab)', function () {
+  this.timeout(180_000);
+  const realm = useMiniKdc();
+  const zoo = useMiniZooKeeper(() => ({ kerberos: { kdc: realm.kdc, requireClientAuth: true } }));
+  let dir: string;
+  let confDir: string;
+  let adminKeytab: string;
+  let nn: NameNode;
+  let clients: Clients;
+  let ccAlice: string;
+  const out: string[] = [];
+  const env = (): NodeJS.ProcessEnv => ({ KRB5_CONFIG: realm.kdc.krb5ConfPath });
+  // The NameNode's own identity (nn/localhost, read-only in the ACL) unless the admin keys are given.
+  const policy = (args: string[], asAdmin: boolean) =>
+    runPolicy(
+      { confDir, ...(asAdmin ? { overrides: { 'hadoop.zk.kerberos.principal': realm.kdc.principal('hdfs-admin'), 'hadoop.zk.kerberos.keytab': adminKeytab } } : {}) },
+      args,
+      { out: (s) => void out.push(s), env: env() },
+    );
+
+  before(async function () {
+    this.timeout(60_000);
+    dir = mkdtempSync(join(tmpdir(), 'hsec-wl-zk-krb-'));
+    const keytab = join(dir, 'nn.keytab');
+    await realm.kdc.createKeytab(keytab, 'nn/localhost');
+    adminKeytab = join(dir, 'admin.keytab');
+    await realm.kdc.createKeytab(adminKeytab, 'hdfs-admin');
+    ccAlice = await loginUser(realm.kdc, dir, 'alice');
+    writeFileSync(join(dir, 'fixedwhitelist'), '');
+    confDir = writeNameNodeConf(dir, realm.kdc, keytab, {
+      'hadoop.security.sasl.fixedwhitelist.file': join(dir, 'fixedwhitelist'),
+      'hsec.security.sasl.whitelist.store': 'zookeeper',
+      'hadoop.zk.address': zoo.zk.connectString,
+      'hadoop.zk.timeout-ms': '6000',
+      'hadoop.zk.kerberos.principal': realm.kdc.principal('nn/localhost'),
+      'hadoop.zk.kerberos.keytab': keytab,
+      'hadoop.zk.acl': `sasl:${realm.kdc.principal('hdfs-admin')}:rwcda,sasl:${realm.kdc.principal('nn/localhost')}:r`,
+      'hsec.security.sasl.policy.audit.file': join(dir, 'audit.log'),
+    });
+  });
+  afterEach(() => clients?.close());
+  after(async () => {
+    await nn?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the admin principal writes, the NameNode principal only reads, and the whitelist decides as with digest', async () => {
+    expect(await policy(['whitelist', 'add', '127.0.0.2/32'], true)).to.equal(0);
+    const refused = await rejectsWithCode(policy(['whitelist', 'add', '127.0.0.3'], false), 'ZK_NO_AUTH');
+    expect(refused.message).to.contain(`sasl:${realm.kdc.principal('nn/localhost')}`).and.contain(`sasl:${realm.kdc.principal('hdfs-admin')}:rwcda`);
+    nn = await NameNode.start(loadConfiguration({ confDir, env: {} }), { krb5: loadKrb5Config(realm.kdc.krb5ConfPath) });
+    clients = new Clients(realm.kdc, () => nn);
+    expect((await clients.kerberos(ccAlice, '127.0.0.2', OFFER)).qop).to.equal('auth');
+    expect((await clients.kerberos(ccAlice, '127.0.0.3', OFFER)).qop).to.equal('auth-conf');
+    expectNoCommonQop(await rejection(clients.kerberos(ccAlice, '127.0.0.3', ['auth'])), ['auth'], ['auth-conf']);
+    expect((await clients.kerberos(ccAlice, '127.0.0.2', ['auth-conf'])).qop).to.equal('auth-conf');
+    expect(await policy(['explain', '127.0.0.2'], false)).to.equal(0);
+    expect(out.pop()).to.contain('is offered [auth,auth-conf]').and.contain('entry 127.0.0.2/32 of ZooKeeper znode /hsec/whitelist line 1');
+    expect(await policy(['whitelist', 'remove', '127.0.0.2'], true)).to.equal(0);
+    expect(out.pop()).to.match(/^removed 127.0.0.2 \(1 line\)/);
+    await eventually('127.0.0.2 loses its whitelisting', 1000, async () => (await clients.kerberos(ccAlice, '127.0.0.2', OFFER)).qop === 'auth-conf');
   });
 });

@@ -12,7 +12,7 @@ import { ConfigError } from '../../../../lib/errors/index.ts';
 import { parseInt32 } from '../../../../lib/config/values.ts';
 import { resolveAddress } from '../../../../lib/net/resolve.ts';
 import { OPEN_ACL_UNSAFE, Perms, type Acl } from '../../../../lib/zk/index.ts';
-import { ZkSession } from '../../../zk/session.ts';
+import { ZkSession, type ZkKerberosIdentity } from '../../../zk/session.ts';
 import type { ConfigSource } from '../../../resolver/sasl-properties-resolver.ts';
 import { ZkTokenStore } from './zk-token-store.ts';
 
@@ -47,7 +47,7 @@ export async function curatorDefaultData(): Promise<Uint8Array> {
 }
 
 /** A ZkTokenStore configured by the zk-dt-secret-manager.* keys (the session opens with the store). */
-export function zkTokenStoreFromConfig(conf: ConfigSource, options: { kind?: string } = {}): ZkTokenStore {
+export function zkTokenStoreFromConfig(conf: ConfigSource, options: { kind?: string; loginOptions?: ZkKerberosIdentity['loginOptions'] } = {}): ZkTokenStore {
   const connectString = required(conf, 'zk-dt-secret-manager.zkConnectionString', 'Zookeeper connection string cannot be null (the ZooKeeper ensemble of the shared token store, host:port,...)');
   const authType = required(conf, 'zk-dt-secret-manager.zkAuthType', 'Zookeeper authType cannot be null: set none or sasl');
   if (authType !== 'none' && authType !== 'sasl') {
@@ -55,13 +55,13 @@ export function zkTokenStoreFromConfig(conf: ConfigSource, options: { kind?: str
   }
   const sessionTimeoutMs = int(conf, 'zk-dt-secret-manager.zkSessionTimeout', 10_000);
   let acl: readonly Acl[] = OPEN_ACL_UNSAFE;
-  let kerberos: ConstructorParameters<typeof ZkSession>[1];
+  let kerberos: ZkKerberosIdentity | undefined;
   if (authType === 'sasl') {
     const keytab = required(conf, 'zk-dt-secret-manager.kerberos.keytab', 'zk-dt-secret-manager.kerberos.keytab must be specified');
     const principal = required(conf, 'zk-dt-secret-manager.kerberos.principal', 'zk-dt-secret-manager.kerberos.principal must be specified');
     acl = [{ perms: Perms.ALL, scheme: 'sasl', id: principal.split(/[/@]/)[0]! }];
     const serverPrincipal = conf.get('zk-dt-secret-manager.kerberos.server.principal')?.trim();
-    kerberos = { principal, keytab, ...(serverPrincipal ? { server: { serverPrincipal } } : {}) };
+    kerberos = { principal, keytab, ...(serverPrincipal ? { server: { serverPrincipal } } : {}), ...(options.loginOptions ? { loginOptions: options.loginOptions } : {}) };
   }
   const numRetries = int(conf, 'zk-dt-secret-manager.zkNumRetries', 3);
   const clientOptions = { connectString, sessionTimeoutMs, numRetries, defaultAcl: acl, maxFrameLength: MAX_REPLY_BYTES };
