@@ -52,6 +52,7 @@ export function register(program: Command): void {
 /** `config`: a conf dir or the generic options; `argv`: the words after `policy`. */
 export async function runPolicy(config: CliConfigArg, argv: readonly string[], io: CliIo = {}): Promise<number> {
   const out = io.out ?? ((s: string) => void process.stdout.write(s));
+  const err = io.err ?? ((s: string) => void process.stderr.write(s));
   const env = io.env ?? process.env;
   const [area, verb, ...rest] = argv;
   if (area === undefined || area === 'help' || area === '-h' || area === '--help') {
@@ -73,14 +74,14 @@ export async function runPolicy(config: CliConfigArg, argv: readonly string[], i
       return show(loadCliConfiguration(config, env), kind, verb, out, env);
     case 'add': {
       const entry = operand(kind === 'whitelist' ? 'ENTRY' : 'PATTERN');
-      return change(loadCliConfiguration(config, env), kind, `${area} add`, entry, usage, { out, env }, (text) => {
+      return change(loadCliConfiguration(config, env), kind, `${area} add`, entry, usage, { out, err, env }, (text) => {
         const r = addEntry(kind, text, entry);
         return { ...r, result: r.changed ? `added ${entry.trim()}` : `${entry.trim()} is already there` };
       });
     }
     case 'remove': {
       const entry = operand(kind === 'whitelist' ? 'ENTRY' : 'PATTERN');
-      return change(loadCliConfiguration(config, env), kind, `${area} remove`, entry, usage, { out, env }, (text) => {
+      return change(loadCliConfiguration(config, env), kind, `${area} remove`, entry, usage, { out, err, env }, (text) => {
         const r = removeEntry(kind, text, entry);
         return { text: r.text, changed: r.removed > 0, result: r.removed > 0 ? `removed ${entry.trim()} (${r.removed} line${r.removed > 1 ? 's' : ''})` : `${entry.trim()} is not there` };
       });
@@ -94,7 +95,7 @@ export async function runPolicy(config: CliConfigArg, argv: readonly string[], i
       } catch (e) {
         throw fileError('read', file, e, 'name the whitelist file to import');
       }
-      return change(loadCliConfiguration(config, env), kind, `${area} import`, file, usage, { out, env }, (current) => {
+      return change(loadCliConfiguration(config, env), kind, `${area} import`, file, usage, { out, err, env }, (current) => {
         const next = replaceText(kind, text, file);
         return { text: next, changed: next !== current, result: `imported ${entries(next).length} entries from ${file}` };
       });
@@ -117,13 +118,13 @@ async function show(conf: Configuration, kind: ListKind, verb: 'list' | 'export'
 }
 
 /** One audited, atomic change. */
-async function change(conf: Configuration, kind: ListKind, command: string, entry: string, usage: string, io: { out: (s: string) => void; env: NodeJS.ProcessEnv }, edit: (text: string) => Edit<string>): Promise<number> {
+async function change(conf: Configuration, kind: ListKind, command: string, entry: string, usage: string, io: { out: (s: string) => void; err: (s: string) => void; env: NodeJS.ProcessEnv }, edit: (text: string) => Edit<string>): Promise<number> {
   const { out } = io;
   const list = await openList(conf, kind, io.env);
   let audit: PolicyAuditLog | undefined;
   try {
     audit = await PolicyAuditLog.open(list.auditFile);
-    if (list.warning) process.stderr.write(`hsec: warning: ${list.warning}\n`);
+    if (list.warning) io.err(`hsec: warning: ${list.warning}\n`);
     let result: Edit<string>;
     try {
       result = await list.editor.update(edit);
