@@ -48,7 +48,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.security.saslproperties.resolver.class',
-    usedBy: ['hsec namenode', 'fetchdt, dtutil'],
+    usedBy: ['hsec namenode', 'hsec policy', 'fetchdt, dtutil'],
     type: 'class',
     description:
       'SaslPropertiesResolver choosing the QOP per connection, for servers and clients alike unless the hsec.security.saslproperties.resolver.server/client.class keys say otherwise: ' +
@@ -76,21 +76,21 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.security.sasl.fixedwhitelist.file',
-    usedBy: ['hsec namenode'],
+    usedBy: ['hsec namenode', 'hsec policy'],
     type: 'string',
     default: '/etc/hadoop/fixedwhitelist',
     description: 'WhitelistBasedResolver: file of IPs, CIDRs and host names (one a line) whose clients get hadoop.rpc.protection; read once at start. Missing or unreadable: whitelists nobody (fail closed).',
   }),
   key({
     name: 'hadoop.security.sasl.variablewhitelist.enable',
-    usedBy: ['hsec namenode'],
+    usedBy: ['hsec namenode', 'hsec policy'],
     type: 'boolean',
     default: 'false',
     description: 'WhitelistBasedResolver: also consult the reloadable variable whitelist file.',
   }),
   key({
     name: 'hadoop.security.sasl.variablewhitelist.file',
-    usedBy: ['hsec namenode'],
+    usedBy: ['hsec namenode', 'hsec policy'],
     type: 'string',
     default: '/etc/hadoop/whitelist',
     description: 'WhitelistBasedResolver: the variable whitelist file (same format as the fixed one), re-read after cache.secs.',
@@ -105,7 +105,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.rpc.protection.non-whitelist',
-    usedBy: ['hsec namenode'],
+    usedBy: ['hsec namenode', 'hsec policy'],
     type: 'strings',
     itemValues: QOP,
     default: 'privacy',
@@ -113,7 +113,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hsec.security.sasl.private.principals.file',
-    usedBy: ['hsec namenode'],
+    usedBy: ['hsec namenode', 'hsec policy'],
     type: 'string',
     description:
       'File of Kerberos principal patterns (one a line, e.g. etl/*@EXAMPLE.COM) whose connections must use privacy (auth-conf), ' +
