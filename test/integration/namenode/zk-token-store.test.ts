@@ -20,6 +20,8 @@ import { curatorDefaultData, zkTokenStoreFromConfig } from '../../../security/to
 import { zkdtsmPaths } from '../../../security/token/store/zookeeper/znode-codec.ts';
 import { Token } from '../../../security/token/token.ts';
 import { useMiniKdc, useMiniZooKeeper } from '../../support/fixtures.ts';
+import { expectCode, rejectsWithCode } from '../../support/expect-code.ts';
+import { freePort } from '../../../cluster/mini/ports.ts';
 import { kerberosClient, loginUser, nnConf, rejection, tokenClient, type TestClient } from './namenode-fixture.ts';
 
 interface VectorZnode {
@@ -75,6 +77,19 @@ describe('ZooKeeper token store: the znode tree of Hadoop 3.4.1 ZKDelegationToke
     } finally {
       await zk.close();
     }
+  });
+
+  it('an unreachable ensemble fails the start with ZK_UNREACHABLE naming the zk-dt-secret-manager keys', async () => {
+    const port = await freePort();
+    const conf = new Configuration({ env: {} })
+      .set('zk-dt-secret-manager.zkConnectionString', `127.0.0.1:${port}`)
+      .set('zk-dt-secret-manager.zkAuthType', 'none')
+      .set('zk-dt-secret-manager.zkConnectionTimeout', '1000');
+    const sm = new DelegationTokenSecretManager({ store: zkTokenStoreFromConfig(conf) });
+    const e = await rejectsWithCode(sm.start(false), 'ZK_UNREACHABLE');
+    expect(e.message).to.contain(`could not reach ZooKeeper at 127.0.0.1:${port} (zk-dt-secret-manager.zkConnectionString) within 1000 ms (zk-dt-secret-manager.zkConnectionTimeout)`);
+    expect(e.message).to.contain('ECONNREFUSED');
+    expectCode(() => zkTokenStoreFromConfig(new Configuration({ env: {} }).set('zk-dt-secret-manager.zkConnectionString', 'x:1')), 'CONFIG_MISSING');
   });
 });
 

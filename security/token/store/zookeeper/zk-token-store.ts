@@ -18,7 +18,7 @@
  * cache; a ZooKeeper failure rejects with a ZooKeeperError and changes nothing locally.
  */
 import { getLogger } from '../../../../lib/log/logger.ts';
-import type { ZooKeeperError } from '../../../../lib/errors/index.ts';
+import { ZooKeeperError } from '../../../../lib/errors/index.ts';
 import { type Acl, type ZkClient, ZkSharedCount } from '../../../../lib/zk/index.ts';
 import { DelegationKey } from '../../keys/delegation-key.ts';
 import type { DelegationTokenIdentifier } from '../../delegation-token-identifier.ts';
@@ -86,7 +86,7 @@ export class ZkTokenStore implements TokenStore {
     const session = this.#o.session();
     this.#session = session;
     try {
-      await session.client.ready(this.#o.connectionTimeoutMs ?? 10_000);
+      await this.#connect(session);
       const zk = session.client;
       const acl = this.#o.acl;
       await this.#ensure(this.paths.namespace, new Uint8Array(0), true);
@@ -107,6 +107,25 @@ export class ZkTokenStore implements TokenStore {
     } catch (e) {
       await this.close();
       throw e;
+    }
+  }
+
+  /** Waits for the session; unreachable is ZK_UNREACHABLE naming the zk-dt-secret-manager keys. */
+  async #connect(session: ZkSession): Promise<void> {
+    const ms = this.#o.connectionTimeoutMs ?? 10_000;
+    try {
+      await session.client.ready(ms);
+    } catch (e) {
+      const err = e as ZooKeeperError;
+      if (err.code !== 'ZK_UNREACHABLE') throw e;
+      const last = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+      throw new ZooKeeperError(
+        'ZK_UNREACHABLE',
+        `The delegation token store could not reach ZooKeeper at ${session.client.connectString} (zk-dt-secret-manager.zkConnectionString) within ${ms} ms ` +
+          `(zk-dt-secret-manager.zkConnectionTimeout)${last}; check that key and that the ensemble is up`,
+        { connectString: session.client.connectString, timeoutMs: ms, configKey: 'zk-dt-secret-manager.zkConnectionString' },
+        { cause: e },
+      );
     }
   }
 
