@@ -245,24 +245,25 @@ export class ZkTokenStore implements TokenStore {
   /** Reads the token znodes named `sequenceNumbers` into the cache; returns how many loaded. */
   async #readTokens(sequenceNumbers: readonly number[], cache: TokenCache): Promise<number> {
     let loaded = 0;
-    for (let i = 0; i < sequenceNumbers.length; i += READ_WINDOW) {
-      await Promise.all(
-        sequenceNumbers.slice(i, i + READ_WINDOW).map(async (seq) => {
-          const path = this.paths.token(seq);
-          try {
-            const { data } = await this.#zk.getData(path);
-            if (data.length === 0) return;
-            const { identifier, info } = decodeTokenZnode(data, this.#kind, path);
-            cache.set(identifier.cacheKey, identifier.sequenceNumber, identifier.masterKeyId, info.renewDate, info.password);
-            loaded++;
-          } catch (e) {
-            if ((e as ZooKeeperError).code === 'ZK_NO_NODE') return; // cancelled meanwhile
-            if ((e as ZooKeeperError).retriable) throw e;
-            log.warn({ path, err: (e as Error).message }, 'ignoring a token znode that failed to load');
-          }
-        }),
-      );
-    }
+    let next = 0;
+    const read = async (seq: number): Promise<void> => {
+      const path = this.paths.token(seq);
+      try {
+        const { data } = await this.#zk.getData(path);
+        if (data.length === 0) return;
+        const { identifier, info } = decodeTokenZnode(data, this.#kind, path);
+        cache.set(identifier.cacheKey, identifier.sequenceNumber, identifier.masterKeyId, info.renewDate, info.password);
+        loaded++;
+      } catch (e) {
+        if ((e as ZooKeeperError).code === 'ZK_NO_NODE') return; // cancelled meanwhile
+        if ((e as ZooKeeperError).retriable) throw e;
+        log.warn({ path, err: (e as Error).message }, 'ignoring a token znode that failed to load');
+      }
+    };
+    // READ_WINDOW lanes keep that many reads in flight on the one connection (pipelined).
+    await Promise.all(Array.from({ length: Math.min(READ_WINDOW, sequenceNumbers.length) }, async () => {
+      while (next < sequenceNumbers.length) await read(sequenceNumbers[next++]!);
+    }));
     return loaded;
   }
 
