@@ -2,12 +2,13 @@
  * The secure pseudo-cluster behind `hsec start`: one throwaway MIT KDC, one ZooKeeper, the
  * service principals of a single-host Hadoop cluster (nn/, dn/, HTTP/ on localhost) with keytabs,
  * two users (alice with a keytab, bob with a printed throwaway password), and a Hadoop conf dir
- * (core-site.xml, hdfs-site.xml; keys as in Hadoop's CommonConfigurationKeys and DFSConfigKeys).
+ * (core-site.xml, hdfs-site.xml; keys as in Hadoop's CommonConfigurationKeys and DFSConfigKeys)
+ * with selective encryption: authentication,privacy, the whitelist in ZooKeeper (./pseudo-policy.ts).
  * Daemons (the NameNode, later the DataNode) plug in as `PseudoClusterDaemon`s and start after
  * the KDC and ZooKeeper, stopping before them. Everything lives in one temp dir, removed on stop.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getLogger } from '../../lib/log/logger.ts';
@@ -15,6 +16,7 @@ import { MiniKdc } from './mini-kdc.ts';
 import { registerExitCleanup } from './managed-process.ts';
 import { MiniZooKeeper } from './mini-zookeeper.ts';
 import { freePort } from './ports.ts';
+import { seedPseudoPolicy, type PseudoPolicy } from './pseudo-policy.ts';
 import { writeSiteXml, type SiteProperty } from './site-xml.ts';
 
 const log = getLogger('mini.pseudo-cluster');
@@ -67,6 +69,8 @@ export class PseudoCluster {
   readonly bob: { readonly principal: string; readonly password: string };
   /** The NameNode RPC address written to the conf (the NameNode daemon binds it). */
   readonly namenodeAddress: string;
+  /** The selective-encryption policy: the whitelist in ZooKeeper and its admin identity. */
+  readonly policy: PseudoPolicy;
   #daemons: { name: string; running: RunningDaemon }[] = [];
   #unregisterCleanup: () => void = () => {};
 
@@ -78,6 +82,7 @@ export class PseudoCluster {
     alice: ServiceIdentity;
     bob: { principal: string; password: string };
     namenodeAddress: string;
+    policy: PseudoPolicy;
   }) {
     this.dir = init.dir;
     this.confDir = join(init.dir, 'conf');
@@ -87,6 +92,7 @@ export class PseudoCluster {
     this.alice = init.alice;
     this.bob = init.bob;
     this.namenodeAddress = init.namenodeAddress;
+    this.policy = init.policy;
   }
 
   /** Starts the KDC and ZooKeeper, creates principals, keytabs and the conf dir, then the daemons. */
@@ -128,6 +134,7 @@ export class PseudoCluster {
         alice: { principal: kdc.principal('alice'), keytab: aliceKeytab },
         bob: { principal: kdc.principal('bob'), password },
         namenodeAddress: `${PSEUDO_HOST}:${await freePort()}`,
+        policy: await seedPseudoPolicy(zk.connectString, dir),
       });
       cluster.#unregisterCleanup = unregisterCleanup;
       cluster.#writeConf(opts.properties ?? {});
@@ -189,10 +196,20 @@ export class PseudoCluster {
     const realm = this.kdc.realm;
     // Only keys hsec reads and enforces today (test/integration/mini/pseudo-cluster.test.ts checks
     // this against the key registry's usedBy): later features add theirs as they land.
+    const fixedWhitelist = join(this.confDir, 'fixedwhitelist');
+    writeFileSync(fixedWhitelist, '# read once at start; the whitelist that changes is in ZooKeeper (hsec policy)\n');
     const core: SiteProperty[] = [
       { name: 'fs.defaultFS', value: `hdfs://${this.namenodeAddress}` },
       { name: 'hadoop.security.authentication', value: 'kerberos' },
-      { name: 'hadoop.rpc.protection', value: 'privacy' },
+      // Selective encryption (docs/selective-encryption.md): whitelisted clients authenticate only, the others encrypt.
+      { name: 'hadoop.rpc.protection', value: 'authentication,privacy' },
+      { name: 'hadoop.rpc.protection.non-whitelist', value: 'privacy' },
+      { name: 'hadoop.security.saslproperties.resolver.class', value: 'org.apache.hadoop.security.WhitelistBasedResolver' },
+      { name: 'hadoop.security.sasl.fixedwhitelist.file', value: fixedWhitelist },
+      { name: 'hsec.security.sasl.whitelist.store', value: 'zookeeper' },
+      { name: 'hadoop.zk.address', value: this.zk.connectString },
+      { name: 'hadoop.zk.acl', value: this.policy.acl },
+      { name: 'hsec.security.sasl.policy.audit.file', value: join(this.dir, 'hsec-policy-audit.log') },
       {
         name: 'hadoop.security.auth_to_local',
         value: [`RULE:[2:$1/$2@$0]([nd]n/.*@${realm.replace(/\./g, '\\.')})s/.*/hdfs/`, `RULE:[2:$1/$2@$0](HTTP/.*@${realm.replace(/\./g, '\\.')})s/.*/HTTP/`, 'DEFAULT'].join('\n'),

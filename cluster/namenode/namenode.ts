@@ -5,10 +5,11 @@
  * with `_HOST` as NameNode.getRpcServerAddress names it; it accepts KERBEROS (GSSAPI) and TOKEN
  * (DIGEST-MD5 against its own secret manager) with the QOP of the SaslPropertiesResolver; it persists
  * keys and tokens in a journal store in `<dfs.namenode.name.dir>/hsec-delegation-tokens/` (durable
- * before a change takes effect) so a restarted NameNode still accepts its tokens; and it serves
+ * before a change takes effect) or, with hsec.namenode.delegation.token.store=zookeeper, in
+ * ZooKeeper shared with other NameNodes (./token-store.ts), so a restarted NameNode still accepts
+ * its tokens; and it serves
  * get/renew/cancelDelegationToken and getServerDefaults.
  */
-import { join } from 'node:path';
 import type { Configuration } from '../../lib/config/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import type { HostPort } from '../../lib/net/host-port.ts';
@@ -17,17 +18,14 @@ import { systemClock } from '../../lib/time/clock.ts';
 import type { Krb5Config } from '../../security/kerberos/config/index.ts';
 import { delegationTokenAuthority } from '../../security/sasl/rpc/token-authority.ts';
 import { DelegationTokenSecretManager } from '../../security/token/secret-manager.ts';
-import { JournalTokenStore } from '../../security/token/store/journal/journal-token-store.ts';
 import { CLIENT_PROTOCOL_INFO } from '../protocol/client-protocol.ts';
 import { RpcService } from '../service/rpc-service.ts';
 import { ServiceIdentity } from '../service/service-identity.ts';
 import { nameNodeSettings, principalHostName, type NameNodeSettings } from './namenode-config.ts';
 import { NameNodeTokenService } from './token-service.ts';
+import { nameNodeTokenStore } from './token-store.ts';
 
-/** Directory in the name directory holding the delegation keys and tokens (journal store). */
-export const TOKEN_STORE_DIR = 'hsec-delegation-tokens';
-/** The whole-file JSON store of earlier versions, migrated into TOKEN_STORE_DIR on first start. */
-export const LEGACY_TOKEN_STORE_FILE = 'hsec-delegation-tokens.json';
+export { LEGACY_TOKEN_STORE_FILE, TOKEN_STORE_DIR } from './token-store.ts';
 
 export interface NameNodeOptions {
   /** Clock of the token secret manager (tests drive token expiry with a ManualClock); Kerberos always uses real time. */
@@ -86,11 +84,7 @@ export class NameNode {
         keyUpdateInterval: settings.keyUpdateInterval,
         tokenMaxLifetime: settings.tokenMaxLifetime,
         tokenRenewInterval: settings.tokenRenewInterval,
-        store: new JournalTokenStore({
-          dir: join(settings.nameDir, TOKEN_STORE_DIR),
-          legacyJsonFile: join(settings.nameDir, LEGACY_TOKEN_STORE_FILE),
-          configKey: 'dfs.namenode.name.dir',
-        }),
+        store: nameNodeTokenStore(conf, settings.nameDir, identity.krb5),
         shortName: identity.shortName,
       });
       // Hadoop starts the secret manager's threads only with security on (FSNamesystem.startSecretManagerIfNecessary).

@@ -12,6 +12,7 @@ import { rpcServerOptionsFromConfig } from '../../security/sasl/rpc/config.ts';
 import type { ProtocolSecurityInfo } from '../../security/sasl/rpc/protocol-security.ts';
 import { RpcServer, type RpcServerOptions } from '../../security/sasl/rpc/rpc-server.ts';
 import type { TokenAuthority } from '../../security/sasl/rpc/sasl-rpc-server.ts';
+import type { SaslPropertiesResolver } from '../../security/resolver/sasl-properties-resolver.ts';
 import type { ServiceIdentity } from './service-identity.ts';
 
 export interface RpcServiceSpec {
@@ -28,33 +29,44 @@ export interface RpcServiceSpec {
 export class RpcService {
   readonly server: RpcServer;
   readonly address: HostPort;
+  readonly #resolver: SaslPropertiesResolver | undefined;
 
-  private constructor(server: RpcServer, address: HostPort) {
+  private constructor(server: RpcServer, address: HostPort, resolver: SaslPropertiesResolver | undefined) {
     this.server = server;
     this.address = address;
+    this.#resolver = resolver;
   }
 
+  /** Builds the server (its resolver from the configuration: whitelists, principal rules, ZooKeeper) and listens. */
   static async start(conf: Configuration, spec: RpcServiceSpec): Promise<RpcService> {
     const { identity } = spec;
     const kerberos = identity.kerberosServer();
-    const server = new RpcServer({
-      ...rpcServerOptionsFromConfig(conf),
-      ...spec.server,
-      authentication: identity.security,
-      ...(kerberos ? { kerberos } : {}),
-      ...(spec.tokenAuthority ? { tokenAuthority: spec.tokenAuthority } : {}),
-      shortName: (user) => identity.shortName(user),
-      addressKey: spec.bind.configKey,
-    });
-    for (const { info, handlers } of spec.protocols) server.registerProtocol(info.protocol, handlers);
-    return new RpcService(server, await server.start(spec.bind.host, spec.bind.port));
+    const options = rpcServerOptionsFromConfig(conf, identity.krb5 ? { krb5: identity.krb5 } : {});
+    try {
+      const server = new RpcServer({
+        ...options,
+        ...spec.server,
+        authentication: identity.security,
+        ...(kerberos ? { kerberos } : {}),
+        ...(spec.tokenAuthority ? { tokenAuthority: spec.tokenAuthority } : {}),
+        shortName: (user) => identity.shortName(user),
+        addressKey: spec.bind.configKey,
+      });
+      for (const { info, handlers } of spec.protocols) server.registerProtocol(info.protocol, handlers);
+      return new RpcService(server, await server.start(spec.bind.host, spec.bind.port), options.resolver);
+    } catch (e) {
+      options.resolver?.close?.();
+      throw e;
+    }
   }
 
   get connectionCount(): number {
     return this.server.connectionCount;
   }
 
-  stop(): Promise<void> {
-    return this.server.stop();
+  /** Stops the server, then releases its resolver (file timers, ZooKeeper watches and session). */
+  async stop(): Promise<void> {
+    await this.server.stop();
+    this.#resolver?.close?.();
   }
 }

@@ -52,6 +52,8 @@ export interface ServerAuthResult {
   attributes?: Readonly<Record<string, unknown>> | undefined;
   securityLayer?: SecurityLayer | undefined;
   qop?: string | undefined;
+  /** Why the server offered the QOPs it did (the resolver's rule, e.g. a whitelist entry), for logs and events. */
+  qopRule?: string | undefined;
 }
 
 /** Server side of connection setup for one connection. */

@@ -1,6 +1,7 @@
 /**
  * IPC diagnostics events (DESIGN.md convention 15: diagnostics_channel, never prints):
- * `hsec:rpc:connection` when a server connection is established (who, how, which QOP and protocol)
+ * `hsec:rpc:connection` when a server connection is established (who, how, which QOP and the rule that
+ * chose it, which protocol)
  * and `hsec:rpc:connection-failed` when one is dropped for bad input or failed authentication
  * (the typed error code). Audit logs subscribe here; payloads never hold secrets or token bytes.
  */
@@ -16,6 +17,8 @@ export interface RpcConnectionEvent {
   readonly realUser?: string | undefined;
   readonly authMethod: string;
   readonly qop?: string | undefined;
+  /** The rule that chose the QOPs offered (ServerAuthResult.qopRule). */
+  readonly qopRule?: string | undefined;
   readonly protocol?: string | undefined;
 }
 

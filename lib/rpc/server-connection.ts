@@ -437,7 +437,7 @@ export class ServerConnection {
     this.#user = { ...user, shortUser };
     this.#state = ServerConnState.READY;
     clearTimeout(this.#handshakeTimer);
-    publishConnection({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, user: user.user, realUser: user.realUser, authMethod: this.#auth!.authMethod, qop: this.#auth!.qop, protocol: this.#context?.protocol });
+    publishConnection({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, user: user.user, realUser: user.realUser, authMethod: this.#auth!.authMethod, qop: this.#auth!.qop, qopRule: this.#auth!.qopRule, protocol: this.#context?.protocol });
   }
 
   /** Server.processConnectionContext: who the calls run as (hadoop-wire.md 6.8, 11.2). */

@@ -8,13 +8,29 @@
  * in security/zk (lib does not know Kerberos).
  */
 import { readFileSync } from 'node:fs';
-import type { Configuration } from '../config/index.ts';
+import { parseInt32 } from '../config/values.ts';
 import { ConfigError } from '../errors/index.ts';
 import { parseAcls, parseAuthInfos } from './acl.ts';
 import type { ZkClientOptions } from './client.ts';
 import type { Acl } from './jute.ts';
 
 export const ZK_ACL_DEFAULT = 'world:anyone:rwcda';
+
+/** What these helpers read from a configuration (a Configuration fits; its declared defaults apply). */
+export interface ZkConfigSource {
+  get(key: string): string | undefined;
+}
+
+/** conf.getInt(key, fallback): a ConfigError naming the key when the value is not a whole number. */
+function intKey(conf: ZkConfigSource, key: string, fallback: number): number {
+  const raw = conf.get(key)?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  try {
+    return parseInt32(raw);
+  } catch (cause) {
+    throw new ConfigError('CONFIG_INVALID', `Invalid ${key} value "${raw}": expected a whole number`, { configKey: key, value: raw }, { cause });
+  }
+}
 
 /** ZKUtil.resolveConfIndirection: `@path` -> the file's contents, trimmed. */
 export function resolveConfIndirection(value: string | undefined, configKey: string): string | undefined {
@@ -28,19 +44,19 @@ export function resolveConfIndirection(value: string | undefined, configKey: str
 }
 
 /** ACLs for new znodes (hadoop.zk.acl, default world:anyone:rwcda). */
-export function zkAclsFromConfig(conf: Configuration): Acl[] {
+export function zkAclsFromConfig(conf: ZkConfigSource): Acl[] {
   return parseAcls(resolveConfIndirection(conf.get('hadoop.zk.acl') ?? ZK_ACL_DEFAULT, 'hadoop.zk.acl'), 'hadoop.zk.acl');
 }
 
 /** The ZkClient options the hadoop.zk.* keys give (without SASL: see security/zk). */
-export function zkClientOptionsFromConfig(conf: Configuration): ZkClientOptions {
+export function zkClientOptionsFromConfig(conf: ZkConfigSource): ZkClientOptions {
   const connectString = conf.get('hadoop.zk.address');
   if (!connectString) throw new ConfigError('CONFIG_MISSING', 'hadoop.zk.address is not configured.', { configKey: 'hadoop.zk.address' });
   return {
     connectString,
-    sessionTimeoutMs: conf.getInt('hadoop.zk.timeout-ms'),
-    numRetries: conf.getInt('hadoop.zk.num-retries'),
-    retryIntervalMs: conf.getInt('hadoop.zk.retry-interval-ms'),
+    sessionTimeoutMs: intKey(conf, 'hadoop.zk.timeout-ms', 10_000),
+    numRetries: intKey(conf, 'hadoop.zk.num-retries', 1000),
+    retryIntervalMs: intKey(conf, 'hadoop.zk.retry-interval-ms', 1000),
     authInfos: parseAuthInfos(resolveConfIndirection(conf.get('hadoop.zk.auth'), 'hadoop.zk.auth'), 'hadoop.zk.auth'),
     defaultAcl: zkAclsFromConfig(conf),
   };

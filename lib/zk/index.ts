@@ -11,7 +11,7 @@ export type { Acl, Stat } from './jute.ts';
 export { Perms, type CreateMode } from './constants.ts';
 export { CREATOR_ALL_ACL, OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, describeAuthInfo, digestId, formatAcl, formatPerms, parseAcls, parseAuthInfos, parsePerms, type ZkAuthInfo } from './acl.ts';
 export { ZkSharedCount, decodeSharedCount, encodeSharedCount, type SharedCountOptions, type VersionedCount } from './shared-count.ts';
-export { ZK_ACL_DEFAULT, resolveConfIndirection, zkAclsFromConfig, zkClientOptionsFromConfig } from './config.ts';
+export { ZK_ACL_DEFAULT, resolveConfIndirection, zkAclsFromConfig, zkClientOptionsFromConfig, type ZkConfigSource } from './config.ts';
 export { parseConnectString, formatServer, type ConnectString, type ZkServerAddress } from './connect-string.ts';
 export type { ZkSaslFactory, ZkSaslMechanism, ZkSaslSession } from './sasl.ts';
 export { zkStateChannel, type ZkStateChannelEvent } from './events.ts';

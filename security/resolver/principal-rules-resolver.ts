@@ -3,7 +3,8 @@
  * does; once the principal is known, a principal named by a rule (./principal-rules.ts) is offered
  * only auth-conf, and `checkNegotiated` refuses a completed exchange that negotiated less. The
  * rules come from `hsec.security.sasl.private.principals.file` (a ListSource; re-read
- * `hsec.security.sasl.private.principals.cache.secs` after each load, negative = never). A rules
+ * `hsec.security.sasl.private.principals.cache.secs` after each load, negative = never) or, with
+ * the ZooKeeper list store, from a znode kept current by a watch (./list-store.ts). A rules
  * list that cannot be read fails closed: every principal must use privacy.
  */
 import { getLogger, type Logger } from '../../lib/log/logger.ts';
@@ -32,12 +33,18 @@ export class PrincipalRulesResolver implements SaslPropertiesResolver {
   readonly #base: SaslPropertiesResolver;
   readonly #rules: ReloadingList<PrincipalRuleSet>;
 
-  /** Wraps `base` when hsec.security.sasl.private.principals.file is set; otherwise returns `base`. */
-  static fromConfig(base: SaslPropertiesResolver, conf: ConfigSource, options: { clock?: Clock; log?: Logger } = {}): SaslPropertiesResolver {
+  /**
+   * Wraps `base` when there are principal rules: `source` (the list store's: a ZooKeeper znode, kept
+   * current by its watch), else the file of hsec.security.sasl.private.principals.file (re-read
+   * after ...cache.secs); neither: returns `base`.
+   */
+  static fromConfig(base: SaslPropertiesResolver, conf: ConfigSource, options: { clock?: Clock; log?: Logger; source?: ListSource } = {}): SaslPropertiesResolver {
+    const { source, ...rest } = options;
+    if (source) return new PrincipalRulesResolver(base, { source, ...rest });
     const file = conf.get(PRIVATE_PRINCIPALS_FILE_KEY)?.trim();
     if (!file) return base;
     const secs = secondsKey(conf, PRIVATE_PRINCIPALS_CACHE_SECS_KEY, 3600);
-    return new PrincipalRulesResolver(base, { source: new FileListSource(file), reloadAfterMs: secs * 1000, ...options });
+    return new PrincipalRulesResolver(base, { source: new FileListSource(file), reloadAfterMs: secs * 1000, ...rest });
   }
 
   constructor(base: SaslPropertiesResolver, options: PrincipalRulesOptions) {

@@ -5,7 +5,9 @@
  *
  * - `createServerResolver(conf)`: `hsec.security.saslproperties.resolver.server.class`, else
  *   Hadoop's single `hadoop.security.saslproperties.resolver.class`; wrapped with the principal
- *   rules when `hsec.security.sasl.private.principals.file` is set.
+ *   rules when there are any (`hsec.security.sasl.private.principals.file`, or the ZooKeeper znode
+ *   with `hsec.security.sasl.whitelist.store=zookeeper`, which also puts the whitelist in ZooKeeper:
+ *   ./list-store.ts).
  * - `createClientResolver(conf)`: `hsec.security.saslproperties.resolver.client.class`, else the
  *   Hadoop key. A process can so be a whitelisting server and a plain client.
  * - `createDataTransferResolver(conf, role)`: Hadoop's DataTransferSaslUtil.getSaslPropertiesResolver:
@@ -19,6 +21,8 @@
  * every CLI call would only produce warnings).
  */
 import { ConfigError } from '../../lib/errors/index.ts';
+import type { ZkKerberosIdentity } from '../zk/session.ts';
+import { ListStore } from './list-store.ts';
 import { PrincipalRulesResolver } from './principal-rules-resolver.ts';
 import { DefaultSaslPropertiesResolver, RPC_PROTECTION_KEY, type ConfigSource, type SaslPropertiesResolver } from './sasl-properties-resolver.ts';
 import { WhitelistBasedResolver } from './whitelist-based-resolver.ts';
@@ -32,7 +36,8 @@ export const DATA_TRANSFER_PROTECTION_KEY = 'dfs.data.transfer.protection';
 /** Which side of connections the resolver serves. */
 export type ResolverRole = 'server' | 'client';
 
-export type ResolverFactory = (conf: ConfigSource, role: ResolverRole) => SaslPropertiesResolver;
+/** `lists`: the managed lists' store (file or ZooKeeper), for server-side resolvers that use it. */
+export type ResolverFactory = (conf: ConfigSource, role: ResolverRole, lists?: ListStore) => SaslPropertiesResolver;
 
 const factories = new Map<string, ResolverFactory>();
 
@@ -42,18 +47,27 @@ export function registerResolver(names: readonly string[], factory: ResolverFact
 }
 
 registerResolver(['default', 'org.apache.hadoop.security.SaslPropertiesResolver'], (conf) => new DefaultSaslPropertiesResolver(conf));
-registerResolver(['whitelist', 'org.apache.hadoop.security.WhitelistBasedResolver'], (conf, role) =>
-  role === 'server' ? new WhitelistBasedResolver(conf) : new DefaultSaslPropertiesResolver(conf),
-);
+registerResolver(['whitelist', 'org.apache.hadoop.security.WhitelistBasedResolver'], (conf, role, lists) => {
+  if (role !== 'server') return new DefaultSaslPropertiesResolver(conf);
+  const dynamicSource = lists?.whitelist();
+  return new WhitelistBasedResolver(conf, dynamicSource ? { dynamicSource } : {});
+});
 
 /** Names accepted as resolver class values. */
 export function registeredResolvers(): string[] {
   return [...factories.keys()];
 }
 
+/** Options of server-side resolvers. */
+export interface ServerResolverOptions {
+  /** Kerberos login options for a ZooKeeper list store (hadoop.zk.kerberos.*): the daemon's krb5.conf. */
+  readonly zkLogin?: ZkKerberosIdentity['loginOptions'];
+}
+
 /** The resolver a server (RpcServer, DataNode) uses for its clients. */
-export function createServerResolver(conf: ConfigSource): SaslPropertiesResolver {
-  return PrincipalRulesResolver.fromConfig(build(conf, [SERVER_RESOLVER_CLASS_KEY, RESOLVER_CLASS_KEY], 'server'), conf);
+export function createServerResolver(conf: ConfigSource, options: ServerResolverOptions = {}): SaslPropertiesResolver {
+  const lists = new ListStore(conf, options.zkLogin);
+  return withPrincipalRules(build(conf, [SERVER_RESOLVER_CLASS_KEY, RESOLVER_CLASS_KEY], 'server', lists), conf, lists);
 }
 
 /** The resolver a client (RpcClient) uses for the servers it calls. */
@@ -62,16 +76,22 @@ export function createClientResolver(conf: ConfigSource): SaslPropertiesResolver
 }
 
 /** The data-transfer resolver (DataTransferSaslUtil.getSaslPropertiesResolver); undefined: no SASL on data transfer. */
-export function createDataTransferResolver(conf: ConfigSource, role: ResolverRole): SaslPropertiesResolver | undefined {
+export function createDataTransferResolver(conf: ConfigSource, role: ResolverRole, options: ServerResolverOptions = {}): SaslPropertiesResolver | undefined {
   const qops = conf.get(DATA_TRANSFER_PROTECTION_KEY);
   if (qops === undefined || qops === '') return undefined;
   const dataTransferConf: ConfigSource = { get: (key) => (key === RPC_PROTECTION_KEY ? qops : conf.get(key)) };
-  const resolver = build(dataTransferConf, [DATA_TRANSFER_RESOLVER_CLASS_KEY, RESOLVER_CLASS_KEY], role);
-  return role === 'server' ? PrincipalRulesResolver.fromConfig(resolver, conf) : resolver;
+  if (role !== 'server') return build(dataTransferConf, [DATA_TRANSFER_RESOLVER_CLASS_KEY, RESOLVER_CLASS_KEY], role);
+  const lists = new ListStore(conf, options.zkLogin);
+  return withPrincipalRules(build(dataTransferConf, [DATA_TRANSFER_RESOLVER_CLASS_KEY, RESOLVER_CLASS_KEY], role, lists), conf, lists);
+}
+
+function withPrincipalRules(base: SaslPropertiesResolver, conf: ConfigSource, lists: ListStore): SaslPropertiesResolver {
+  const source = lists.principalRules();
+  return PrincipalRulesResolver.fromConfig(base, conf, source ? { source } : {});
 }
 
 /** The first set key of `keys` names the factory; none set: the default resolver. */
-function build(conf: ConfigSource, keys: readonly string[], role: ResolverRole): SaslPropertiesResolver {
+function build(conf: ConfigSource, keys: readonly string[], role: ResolverRole, lists?: ListStore): SaslPropertiesResolver {
   const key = keys.find((k) => conf.get(k)?.trim());
   const value = key === undefined ? 'default' : conf.get(key)!.trim();
   const factory = factories.get(value);
@@ -81,5 +101,5 @@ function build(conf: ConfigSource, keys: readonly string[], role: ResolverRole):
       value,
     });
   }
-  return factory(conf, role);
+  return factory(conf, role, lists);
 }

@@ -9,8 +9,8 @@
  * negative = never). Clients get the default properties (Hadoop does not override
  * getClientProperties).
  *
- * Lists come from ListSources (files by default; a ZooKeeper-backed source can replace either) and
- * load in the background: until `ready()` resolves, and whenever a list cannot be read, that list
+ * Lists come from ListSources (files by default; with the ZooKeeper list store a watched znode takes
+ * the variable list's place, ./list-store.ts) and load in the background: until `ready()` resolves, and whenever a list cannot be read, that list
  * whitelists nobody (fail closed). One difference from stock Hadoop 3.3+: its IPC Server asks
  * `getServerProperties(addr, ingressPort)`, which WhitelistBasedResolver does not override, so
  * there the whitelist only takes effect on the DataNode data-transfer path; here both forms apply
@@ -47,6 +47,11 @@ export interface WhitelistResolverOptions {
   readonly fixedSource?: ListSource;
   /** Replaces the variable list's file source (used only when the variable list is enabled). */
   readonly variableSource?: ListSource;
+  /**
+   * A whitelist its source keeps current (the ZooKeeper znode of the list store): consulted after
+   * the fixed list, in place of the variable whitelist file (whose keys then do not apply).
+   */
+  readonly dynamicSource?: ListSource;
   readonly log?: Logger;
 }
 
@@ -64,7 +69,7 @@ export class WhitelistBasedResolver implements SaslPropertiesResolver {
     this.#defaults = saslProperties(qopFromConfig(conf));
     this.#nonWhitelist = saslProperties(nonWhitelistQop(conf));
     const fixedFile = stringKey(conf, FIXED_WHITELIST_FILE_KEY, '/etc/hadoop/fixedwhitelist');
-    const variable = booleanKey(conf, VARIABLE_WHITELIST_ENABLE_KEY, false)
+    const variable = !options.dynamicSource && booleanKey(conf, VARIABLE_WHITELIST_ENABLE_KEY, false)
       ? { file: stringKey(conf, VARIABLE_WHITELIST_FILE_KEY, '/etc/hadoop/whitelist'), reloadAfterMs: secondsKey(conf, VARIABLE_WHITELIST_CACHE_SECS_KEY, 3600) * 1000 }
       : undefined;
     const log = options.log ?? getLogger('resolver.whitelist');
@@ -74,6 +79,7 @@ export class WhitelistBasedResolver implements SaslPropertiesResolver {
       new ReloadingList({ name, source, compile: (text, origin) => compileIpList(text, origin, resolveHost), failClosed: IpList.EMPTY, consequence, reloadAfterMs, clock: options.clock, log });
     const lists = [list('fixed whitelist', options.fixedSource ?? new FileListSource(fixedFile))];
     if (variable) lists.push(list('variable whitelist', options.variableSource ?? new FileListSource(variable.file), variable.reloadAfterMs));
+    if (options.dynamicSource) lists.push(list('ZooKeeper whitelist', options.dynamicSource));
     this.#lists = lists;
     this.#loopback = Object.freeze({ qop: this.#defaults.qop, rule: Object.freeze({ kind: 'loopback' as const }) });
     this.#notListed = Object.freeze({ qop: this.#nonWhitelist.qop, rule: Object.freeze({ kind: 'not-listed' as const, lists: Object.freeze(lists.map((l) => l.origin)) }) });

@@ -182,7 +182,21 @@ export class DelegationTokenSecretManager {
   }
 
   async #removeTokensWithoutKey(keys: DelegationKey[]): Promise<void> {
-    const orphans = this.#tokens.signedWithout(new Set(keys.map((k) => k.keyId)));
+    const known = new Set(keys.map((k) => k.keyId));
+    let orphans = this.#tokens.signedWithout(known);
+    if (this.#store.shared && orphans.length > 0) {
+      // A peer may have stored a key after this store listed its keys: ask again before removing.
+      const missing = new Set<number>();
+      for (const key of orphans) missing.add(DelegationTokenIdentifier.decode(Buffer.from(key, 'latin1'), this.kind).masterKeyId);
+      for (const keyId of missing) {
+        const key = await this.#store.getKey(keyId);
+        if (key) {
+          this.#keys.add(key);
+          known.add(keyId);
+        }
+      }
+      orphans = this.#tokens.signedWithout(known);
+    }
     await this.#removeTokens(orphans, (id) => log.warn({ token: id.toString() }, 'no master key for persisted token; removing it'));
   }
 
@@ -244,19 +258,26 @@ export class DelegationTokenSecretManager {
     return { token: new Token(identifier.bytes, password, this.kind, request.service ?? ''), identifier, renewDate };
   }
 
-  /** Hadoop's `getTokenInfo`: the cache, then the store on a miss (a shared store may know it). */
-  async #tokenInfo(identifier: DelegationTokenIdentifier): Promise<TokenInfo | undefined> {
-    return this.#tokens.get(identifier.cacheKey) ?? (await this.#store.getToken(identifier));
+  /**
+   * Hadoop's `getTokenInfo`: the cache, then the store on a miss (a shared store may know it). With
+   * a shared store, `fresh` reads the store even on a hit (ZKDelegationTokenSecretManager.cancelToken's
+   * syncLocalCacheWithZk: a peer may have cancelled or renewed the token), and so does a hit past
+   * its renew date at `now`.
+   */
+  async #tokenInfo(identifier: DelegationTokenIdentifier, options: { fresh?: boolean; now?: number } = {}): Promise<TokenInfo | undefined> {
+    const cached = this.#tokens.get(identifier.cacheKey);
+    if (cached && !(this.#store.shared && (options.fresh || (options.now !== undefined && cached.renewDate < options.now)))) return cached;
+    return this.#store.getToken(identifier);
   }
 
   /** `checkToken`: the stored info for a live token, else InvalidToken. */
   async #checkToken(identifier: DelegationTokenIdentifier): Promise<TokenInfo> {
-    const info = await this.#tokenInfo(identifier);
+    const now = this.#clock.now();
+    const info = await this.#tokenInfo(identifier, { now });
     if (!info) {
       throw invalidToken('TOKEN_UNKNOWN', `Token for real user: ${identifier.realUser}, can't be found in cache`,
         { sequenceNumber: identifier.sequenceNumber, kind: identifier.kind });
     }
-    const now = this.#clock.now();
     if (info.renewDate < now) {
       throw invalidToken('TOKEN_EXPIRED', `Token ${identifier.realUser} has expired, current time: ${formatTime(now)} ` +
         `expected renewal time: ${formatTime(info.renewDate)}`, { sequenceNumber: identifier.sequenceNumber, renewDate: info.renewDate });
@@ -310,7 +331,7 @@ export class DelegationTokenSecretManager {
     }
     const renewDate = Math.min(id.maxDate, now + this.tokenRenewInterval);
     return this.#exclusive(id.cacheKey, async () => {
-      if (!(await this.#tokenInfo(id))) {
+      if (!(await this.#tokenInfo(id, { fresh: true }))) {
         throw invalidToken('TOKEN_UNKNOWN', `Renewal request for unknown token ${fmt}`, { sequenceNumber: id.sequenceNumber });
       }
       await this.#store.storeToken(id, { renewDate, password });
@@ -332,7 +353,7 @@ export class DelegationTokenSecretManager {
       throw accessDenied(`${canceller} is not authorized to cancel the token ${fmt}`, { user: canceller });
     }
     return this.#exclusive(id.cacheKey, async () => {
-      if (!(await this.#tokenInfo(id))) {
+      if (!(await this.#tokenInfo(id, { fresh: true }))) {
         throw invalidToken('TOKEN_UNKNOWN', `Token not found ${fmt}`, { sequenceNumber: id.sequenceNumber });
       }
       await this.#store.removeToken(id);
@@ -357,8 +378,13 @@ export class DelegationTokenSecretManager {
         const renewDate = this.#tokens.renewDate(key);
         if (renewDate === undefined || (now !== undefined && renewDate >= now)) return; // renewed or cancelled meanwhile
         const id = DelegationTokenIdentifier.decode(Buffer.from(key, 'latin1'), this.kind);
-        announce(id);
-        await this.#store.removeToken(id);
+        if (now !== undefined && this.#store.removeExpiredToken) {
+          if (!(await this.#store.removeExpiredToken(id, now))) return; // a peer renewed it
+          announce(id);
+        } else {
+          announce(id);
+          await this.#store.removeToken(id);
+        }
         removed++;
       })));
     }

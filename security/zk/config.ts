@@ -7,10 +7,9 @@
  * Either key alone is a configuration error (Hadoop only warns and connects without SASL, which
  * then fails later on sasl: ACLs with a less helpful message).
  */
-import type { Configuration } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { localCanonicalHostName } from '../../lib/net/resolve.ts';
-import type { ZkClientOptions } from '../../lib/zk/index.ts';
+import type { ZkClientOptions, ZkConfigSource } from '../../lib/zk/index.ts';
 import { zkClientOptionsFromConfig } from '../../lib/zk/index.ts';
 import { substituteHost } from '../kerberos/names/index.ts';
 import { loginFromKeytab, type KerberosLogin, type LoginOptions } from '../kerberos/login/index.ts';
@@ -23,7 +22,7 @@ export interface ZkKerberosConfig {
 }
 
 /** ZkClient options from hadoop.zk.*, with SASL when hadoop.zk.kerberos.principal/keytab are set. */
-export async function zkKerberosSaslFromConfig(conf: Configuration, loginOptions: LoginOptions = {}): Promise<ZkKerberosConfig> {
+export async function zkKerberosSaslFromConfig(conf: ZkConfigSource, loginOptions: LoginOptions = {}): Promise<ZkKerberosConfig> {
   const options = zkClientOptionsFromConfig(conf);
   const principal = conf.get('hadoop.zk.kerberos.principal');
   const keytab = conf.get('hadoop.zk.kerberos.keytab');

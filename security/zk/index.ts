@@ -4,3 +4,4 @@
  */
 export { zkKerberosSasl, zkServerPrincipalHost, ZK_SASL_SERVICE_DEFAULT, type ZkKerberosLogin, type ZkKerberosSaslOptions } from './kerberos-sasl.ts';
 export { zkKerberosSaslFromConfig, type ZkKerberosConfig } from './config.ts';
+export { ZkSession, zkSessionFromConfig, type ZkKerberosIdentity } from './session.ts';

@@ -50,6 +50,8 @@ export function register(program: Command): void {
 /** Output sink and environment (KRB5CCNAME, HADOOP_TOKEN_FILE_LOCATION, HADOOP_CONF_DIR); default the process's. */
 export interface CliIo {
   out?: (s: string) => void;
+  /** Warnings (default: stderr). */
+  err?: (s: string) => void;
   env?: NodeJS.ProcessEnv;
 }
 

@@ -9,6 +9,7 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../../lib/errors/index.ts';
 import { PseudoCluster, type PseudoClusterDaemon } from '../../mini/pseudo-cluster.ts';
+import { PSEUDO_WHITELIST_SEED, PSEUDO_WHITELIST_ZNODE } from '../../mini/pseudo-policy.ts';
 import { join } from 'node:path';
 import { namenodeDaemon } from '../../namenode/pseudo-daemon.ts';
 import { cliConfigSource } from '../generic-options.ts';
@@ -118,6 +119,7 @@ function banner(c: PseudoCluster): string {
     `${pad('KDC')}${c.kdc.address} (TCP and UDP, pid ${c.kdc.pid})`,
     `${pad('krb5.conf')}${c.kdc.krb5ConfPath}`,
     `${pad('ZooKeeper')}${c.zk.connectString} (pid ${c.zk.pid})`,
+    `${pad('whitelist')}${PSEUDO_WHITELIST_ZNODE} in ZooKeeper (${PSEUDO_WHITELIST_SEED}; 127.0.0.1 built in): authentication for those, privacy for the others`,
     `${pad('conf dir')}${c.confDir}`,
     '  service keytabs:',
     ...Object.values(c.services).map((s) => `    ${s.principal.padEnd(32)}${s.keytab}`),
@@ -133,6 +135,9 @@ function banner(c: PseudoCluster): string {
     '  klist',
     `  bin/hsec fetchdt --renewer alice ${tokenFile}     # a NameNode delegation token (0600 file)`,
     `  bin/hsec dtutil print ${tokenFile}`,
+    '  bin/hsec policy explain 127.0.0.2     # selective encryption: whitelisted in ZooKeeper, [auth,auth-conf]',
+    '  bin/hsec policy explain 127.0.0.3     # not whitelisted: [auth-conf] only',
+    `  bin/hsec -D hadoop.zk.auth=@${c.policy.adminAuthFile} policy whitelist add 127.0.0.3/32     # as the ZooKeeper admin`,
     BANNER_END,
     '',
   ];

@@ -48,7 +48,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.security.saslproperties.resolver.class',
-    usedBy: ['hsec namenode', 'fetchdt, dtutil'],
+    usedBy: ['hsec namenode', 'hsec policy', 'fetchdt, dtutil'],
     type: 'class',
     description:
       'SaslPropertiesResolver choosing the QOP per connection, for servers and clients alike unless the hsec.security.saslproperties.resolver.server/client.class keys say otherwise: ' +
@@ -76,21 +76,21 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.security.sasl.fixedwhitelist.file',
-    usedBy: ['hsec namenode'],
+    usedBy: ['hsec namenode', 'hsec policy'],
     type: 'string',
     default: '/etc/hadoop/fixedwhitelist',
     description: 'WhitelistBasedResolver: file of IPs, CIDRs and host names (one a line) whose clients get hadoop.rpc.protection; read once at start. Missing or unreadable: whitelists nobody (fail closed).',
   }),
   key({
     name: 'hadoop.security.sasl.variablewhitelist.enable',
-    usedBy: ['hsec namenode'],
+    usedBy: ['hsec namenode', 'hsec policy'],
     type: 'boolean',
     default: 'false',
     description: 'WhitelistBasedResolver: also consult the reloadable variable whitelist file.',
   }),
   key({
     name: 'hadoop.security.sasl.variablewhitelist.file',
-    usedBy: ['hsec namenode'],
+    usedBy: ['hsec namenode', 'hsec policy'],
     type: 'string',
     default: '/etc/hadoop/whitelist',
     description: 'WhitelistBasedResolver: the variable whitelist file (same format as the fixed one), re-read after cache.secs.',
@@ -105,7 +105,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.rpc.protection.non-whitelist',
-    usedBy: ['hsec namenode'],
+    usedBy: ['hsec namenode', 'hsec policy'],
     type: 'strings',
     itemValues: QOP,
     default: 'privacy',
@@ -113,7 +113,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hsec.security.sasl.private.principals.file',
-    usedBy: ['hsec namenode'],
+    usedBy: ['hsec namenode', 'hsec policy'],
     type: 'string',
     description:
       'File of Kerberos principal patterns (one a line, e.g. etl/*@EXAMPLE.COM) whose connections must use privacy (auth-conf), ' +
@@ -125,6 +125,39 @@ export const CORE_KEYS: readonly KeyDef[] = [
     type: 'long',
     default: '3600',
     description: 'Seconds after a load of hsec.security.sasl.private.principals.file before the next decision re-reads it; negative = never.',
+  }),
+  key({
+    name: 'hsec.security.sasl.whitelist.store',
+    usedBy: ['hsec namenode', 'hsec policy'],
+    type: 'enum',
+    values: ['file', 'zookeeper'],
+    default: 'file',
+    description:
+      'Where the whitelist that changes at run time and the principal rules live: file (Hadoop\'s whitelist files, hsec.security.sasl.private.principals.file) ' +
+      'or zookeeper (the znodes hsec.security.sasl.whitelist.zookeeper.path and hsec.security.sasl.private.principals.zookeeper.path, watched through the hadoop.zk.* session; ' +
+      'the ZooKeeper whitelist takes the place of the variable whitelist file, the fixed file still applies).',
+  }),
+  key({
+    name: 'hsec.security.sasl.whitelist.zookeeper.path',
+    usedBy: ['hsec namenode', 'hsec policy'],
+    type: 'string',
+    default: '/hsec/whitelist',
+    description: 'With hsec.security.sasl.whitelist.store=zookeeper: the znode holding the whitelist (UTF-8 text, one entry a line). Missing = empty list. Writers need its ACL (hadoop.zk.acl); servers read only.',
+  }),
+  key({
+    name: 'hsec.security.sasl.private.principals.zookeeper.path',
+    usedBy: ['hsec namenode', 'hsec policy'],
+    type: 'string',
+    default: '/hsec/private-principals',
+    description: 'With hsec.security.sasl.whitelist.store=zookeeper: the znode holding the principal rules (one pattern a line). Missing = no rules.',
+  }),
+  key({
+    name: 'hsec.security.sasl.policy.audit.file',
+    usedBy: ['hsec policy'],
+    type: 'string',
+    description:
+      'File hsec policy appends one line to per change (time, user, action, entry, store; mode 0600). Unset = hsec-policy-audit.log in the directory of the edited list file (file store), ' +
+      'or ${hadoop.tmp.dir}/hsec-policy-audit.log (ZooKeeper store).',
   }),
   key({
     name: 'ipc.maximum.data.length',
@@ -244,135 +277,159 @@ export const CORE_KEYS: readonly KeyDef[] = [
 export const ZK_CLIENT_KEYS: readonly KeyDef[] = [
   key({
     name: 'hadoop.zk.address',
-    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig)'],
+    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig): hsec namenode, hsec policy'],
     type: 'string',
     description: 'ZooKeeper connect string: comma list of host:port, optionally followed by a /chroot path. Required by every ZooKeeper user.',
   }),
   key({
     name: 'hadoop.zk.timeout-ms',
-    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig)'],
+    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig): hsec namenode, hsec policy'],
     type: 'int',
     default: '10000',
     description: 'ZooKeeper session timeout in ms (the server clamps it to 2..20 ticks); also the default deadline of each ZooKeeper operation in hsec.',
   }),
   key({
     name: 'hadoop.zk.num-retries',
-    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig)'],
+    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig): hsec namenode, hsec policy'],
     type: 'int',
     default: '1000',
     description: 'Curator RetryNTimes count: how often a read interrupted by a lost ZooKeeper connection is retried (always within the operation deadline).',
   }),
   key({
     name: 'hadoop.zk.retry-interval-ms',
-    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig)'],
+    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig): hsec namenode, hsec policy'],
     type: 'int',
     default: '1000',
     description: 'Longest wait in ms between rounds of ZooKeeper reconnect attempts (hsec backs off from 50 ms up to this).',
   }),
   key({
     name: 'hadoop.zk.acl',
-    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig)'],
+    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig): hsec namenode, hsec policy'],
     type: 'string',
     default: 'world:anyone:rwcda',
     description: 'ACL for znodes hsec creates: comma list of scheme:id:perms, perms from r w c d a (e.g. digest:admin:HASH:rwcda,world:anyone:r). @/path/file reads it from a file.',
   }),
   key({
     name: 'hadoop.zk.auth',
-    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig)'],
+    usedBy: ['ZooKeeper clients (zkClientOptionsFromConfig): hsec namenode, hsec policy'],
     type: 'string',
     description: 'Identities sent after connecting: comma list of scheme:auth (e.g. digest:admin:password). @/path/file reads it from a file, so the password stays out of core-site.xml.',
   }),
   key({
     name: 'hadoop.zk.server.principal',
-    usedBy: ['ZooKeeper clients (zkKerberosSaslFromConfig)'],
+    usedBy: ['ZooKeeper clients (zkSessionFromConfig): hsec namenode, hsec policy'],
     type: 'string',
     description: 'Service name of the ZooKeeper server principal for SASL (ZooKeeper zookeeper.sasl.client.username, as ZKCuratorManager sets it): the principal is <name>/<server host>; unset = zookeeper.',
   }),
   key({
     name: 'hadoop.zk.kerberos.principal',
-    usedBy: ['ZooKeeper clients (zkKerberosSaslFromConfig)'],
+    usedBy: ['ZooKeeper clients (zkSessionFromConfig): hsec namenode, hsec policy'],
     type: 'string',
     description: 'Kerberos principal the ZooKeeper client logs in as (with hadoop.zk.kerberos.keytab); _HOST is replaced by the local host name. Unset = no SASL.',
   }),
   key({
     name: 'hadoop.zk.kerberos.keytab',
-    usedBy: ['ZooKeeper clients (zkKerberosSaslFromConfig)'],
+    usedBy: ['ZooKeeper clients (zkSessionFromConfig): hsec namenode, hsec policy'],
     type: 'string',
     description: 'Keytab for hadoop.zk.kerberos.principal.',
   }),
 ];
 
-/** `ZKDelegationTokenSecretManager` keys (hadoop-common; hadoop-wire.md 2.6). */
+/**
+ * `ZKDelegationTokenSecretManager` keys (hadoop-common security/token/delegation/, Hadoop 3.4.1: the
+ * constants and their defaults), read by hsec's ZooKeeper token store (hsec.namenode.delegation.token.store=zookeeper).
+ */
+const ZKDTSM = ['hsec namenode (zookeeper token store)'];
 export const ZK_DT_SECRET_MANAGER_KEYS: readonly KeyDef[] = [
   key({
     name: 'zk-dt-secret-manager.zkConnectionString',
+    usedBy: ZKDTSM,
     type: 'string',
-    description: 'ZooKeeper connection string (host:port,...) for the shared delegation-token store. Required.',
+    description: 'ZooKeeper connect string (host:port,...) of the shared delegation-token store. Required ("Zookeeper connection string cannot be null").',
   }),
   key({
     name: 'zk-dt-secret-manager.zkAuthType',
+    usedBy: ZKDTSM,
     type: 'enum',
     values: ['none', 'sasl'],
-    description: 'ZooKeeper authentication: none or sasl (Kerberos). Required.',
+    description:
+      'ZooKeeper authentication, required: none (znodes world:anyone:cdrwa, Curator\'s DefaultACLProvider) or sasl (Kerberos login from ' +
+      'zk-dt-secret-manager.kerberos.keytab/.principal; znodes sasl:<first component of the principal>:cdrwa, SASLOwnerACLProvider).',
   }),
   key({
     name: 'zk-dt-secret-manager.znodeWorkingPath',
+    usedBy: ZKDTSM,
     type: 'string',
     default: 'zkdtsm',
-    description: 'Parent znode; data lives under <path>/ZKDTSMRoot.',
+    description: 'Parent znode; data lives under /<path>/ZKDTSMRoot (the Curator namespace).',
   }),
   key({
     name: 'zk-dt-secret-manager.zkSessionTimeout',
-    type: 'duration',
-    unit: 'ms',
+    usedBy: ZKDTSM,
+    type: 'int',
     default: '10000',
-    description: 'ZooKeeper session timeout.',
+    description: 'ZooKeeper session timeout, ms (conf.getInt: a plain number).',
   }),
   key({
     name: 'zk-dt-secret-manager.zkConnectionTimeout',
-    type: 'duration',
-    unit: 'ms',
+    usedBy: ZKDTSM,
+    type: 'int',
     default: '10000',
-    description: 'ZooKeeper connection timeout.',
+    description: 'How long start-up waits for the ZooKeeper connection, ms (conf.getInt).',
   }),
   key({
     name: 'zk-dt-secret-manager.zkShutdownTimeout',
-    type: 'duration',
-    unit: 'ms',
+    type: 'int',
     default: '10000',
-    description: 'Time allowed for closing the ZooKeeper client.',
+    description: 'Time allowed for closing the ZooKeeper client, ms (hsec closes its session within 1 s).',
   }),
   key({
     name: 'zk-dt-secret-manager.zkNumRetries',
+    usedBy: ZKDTSM,
     type: 'int',
     default: '3',
-    description: 'Connection retries; the retry sleep is zkSessionTimeout / zkNumRetries.',
+    description: 'Retries of an operation interrupted by a lost connection (Curator RetryNTimes; Hadoop sleeps zkSessionTimeout / zkNumRetries between them).',
   }),
   key({
     name: 'zk-dt-secret-manager.kerberos.keytab',
+    usedBy: ZKDTSM,
     type: 'string',
-    description: 'Keytab for sasl ZooKeeper authentication.',
+    description: 'Keytab of zk-dt-secret-manager.kerberos.principal, for zkAuthType=sasl.',
   }),
   key({
     name: 'zk-dt-secret-manager.kerberos.principal',
+    usedBy: ZKDTSM,
     type: 'string',
-    description: 'Principal for sasl ZooKeeper authentication (_HOST substituted).',
+    description: 'Principal the store logs in to ZooKeeper as, for zkAuthType=sasl (_HOST = the local host name); its first component names the sasl: ACL.',
   }),
   key({
     name: 'zk-dt-secret-manager.kerberos.server.principal',
+    usedBy: ZKDTSM,
     type: 'string',
-    description: 'ZooKeeper server principal expected by the client (newer Hadoop versions).',
+    description: 'The ZooKeeper server principal (ZKCuratorManager.HadoopZookeeperFactory): service/host@REALM; unset = zookeeper/<server host>.',
   }),
   key({
     name: 'zk-dt-secret-manager.token.seqnum.batch.size',
+    usedBy: ZKDTSM,
     type: 'int',
     default: '100',
-    description: 'Token sequence numbers reserved from ZooKeeper per batch.',
+    description: 'Token sequence numbers reserved from the shared ZooKeeper counter at a time (each NameNode hands out its range locally).',
   }),
   key({
     name: 'zk-dt-secret-manager.token.watcher.enabled',
     type: 'boolean',
     default: 'true',
-    description: 'Watch the token znodes to keep a local cache of all tokens.',
+    description:
+      'Hadoop: keep a CuratorCache watch on every token znode. hsec never watches tokens (Hadoop\'s router-based federation turns this off at scale): ' +
+      'it looks a token up in ZooKeeper on a cache miss and syncs the token list every zk-dt-secret-manager.router.token.sync.interval.',
+  }),
+  key({
+    name: 'zk-dt-secret-manager.router.token.sync.interval',
+    usedBy: ZKDTSM,
+    type: 'int',
+    default: '5',
+    description:
+      'Seconds between syncs of the token list with ZooKeeper (Hadoop: ZKDelegationTokenSecretManagerImpl, the router\'s store without watchers): tokens cancelled ' +
+      'through another NameNode leave the cache, tokens issued by another are cached, at most this long after the change.',
   }),
 ];

@@ -65,6 +65,17 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     description: 'Maximum lifetime of a delegation token, renewals included.',
   }),
   key({
+    name: 'hsec.namenode.delegation.token.store',
+    usedBy: ['hsec namenode'],
+    type: 'enum',
+    values: ['journal', 'zookeeper'],
+    default: 'journal',
+    description:
+      'Where the NameNode keeps delegation tokens and master keys: journal (its own journal in dfs.namenode.name.dir) or zookeeper ' +
+      '(ZKDelegationTokenSecretManager\'s znode layout under zk-dt-secret-manager.*, one token space shared by several NameNodes). ' +
+      'Hadoop\'s NameNode has no such choice; its router uses dfs.federation.router.secret.manager.class.',
+  }),
+  key({
     name: 'dfs.namenode.delegation.token.always-use',
     type: 'boolean',
     default: 'false',

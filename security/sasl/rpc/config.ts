@@ -16,17 +16,20 @@
 import type { Configuration } from '../../../lib/config/index.ts';
 import { createClientResolver, createServerResolver } from '../../resolver/registry.ts';
 import { authenticationMethod, isSecurityEnabled } from '../../identity/authentication-method.ts';
+import type { Krb5Config } from '../../kerberos/config/index.ts';
 import type { RpcClientOptions } from './rpc-client.ts';
 import type { RpcServerOptions } from './rpc-server.ts';
 
 /**
  * Server options from configuration; add tokenAuthority, kerberos, authorizers and the short-name
- * mapping yourself (a daemon's ServiceIdentity has them: cluster/service).
+ * mapping yourself (a daemon's ServiceIdentity has them: cluster/service). `krb5`: the daemon's
+ * krb5.conf, for the Kerberos login of a ZooKeeper list store.
  */
-export function rpcServerOptionsFromConfig(conf: Configuration): RpcServerOptions {
+export function rpcServerOptionsFromConfig(conf: Configuration, options: { krb5?: Krb5Config } = {}): RpcServerOptions {
   return {
     authentication: authenticationMethod(conf),
-    resolver: createServerResolver(conf),
+    // A ZooKeeper list store logs in with the daemon's krb5.conf (hadoop.zk.kerberos.*).
+    resolver: createServerResolver(conf, options.krb5 ? { zkLogin: { conf: options.krb5 } } : {}),
     maxDataLength: conf.getInt('ipc.maximum.data.length'),
     preAuthMaxDataLength: conf.getInt('hsec.ipc.server.preauth.max.data.length'),
     listenBacklog: conf.getInt('ipc.server.listen.queue.size'),

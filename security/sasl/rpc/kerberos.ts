@@ -16,7 +16,7 @@ import { principalParts, type KerberosServerCredentials } from './sasl-rpc-serve
 export function kerberosServer(principal: string, keys: string | readonly string[] | AcceptorCredential): KerberosServerCredentials {
   const credential = keys instanceof AcceptorCredential ? keys : AcceptorCredential.fromKeytab(keys);
   const { protocol } = principalParts(principal);
-  return { principal, createServer: (qop) => createSaslServer('GSSAPI', { credential, protocol, qop }) };
+  return { principal, createServer: (qop, qopFor) => createSaslServer('GSSAPI', { credential, protocol, qop, ...(qopFor ? { qopFor } : {}) }) };
 }
 
 export interface KerberosClientOptions {

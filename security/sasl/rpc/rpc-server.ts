@@ -1,7 +1,9 @@
 /**
  * RpcServer: the secured Hadoop IPC server the daemons use (NameNode, JobTracker ...). Wires the
  * IPC engine (lib/rpc/server.ts) to SASL: per connection a SaslRpcServer with the QOP list from the
- * SaslPropertiesResolver for that client and ingress port, TOKEN through DIGEST-MD5 with Hadoop's
+ * SaslPropertiesResolver for that client and ingress port, re-decided for the Kerberos principal
+ * and checked after the exchange when the resolver has principal rules (./qop-decision.ts); the
+ * resolver's lists are loaded before the first connection is accepted. TOKEN through DIGEST-MD5 with Hadoop's
  * token conventions (hadoop-wire.md 6.6), KERBEROS through an injected GSSAPI server, SIMPLE only
  * when configured (logged as insecure). `start` fails with a BindError (ADDRESS_IN_USE, BIND_FAILED)
  * naming the address and `addressKey`.
@@ -14,6 +16,7 @@ import { IpcServer, type IpcServerOptions } from '../../../lib/rpc/server.ts';
 import { DefaultSaslPropertiesResolver, type SaslPropertiesResolver } from '../../resolver/sasl-properties-resolver.ts';
 import { createSaslServer, HADOOP_DIGEST_PROTOCOL, HADOOP_DIGEST_SERVER_NAME } from '../index.ts';
 import type { Qop, SaslServer } from '../mechanism.ts';
+import { decidingAuthenticator } from './qop-decision.ts';
 import { SaslRpcServer, type KerberosServerCredentials, type TokenAuthority } from './sasl-rpc-server.ts';
 
 export interface RpcServerOptions {
@@ -60,23 +63,24 @@ export class RpcServer {
   readonly #engine: IpcServer;
   readonly #log: Logger;
   readonly #authentication: 'simple' | 'kerberos';
+  readonly #resolver: SaslPropertiesResolver;
 
   constructor(options: RpcServerOptions = {}) {
     const authentication = options.authentication ?? 'kerberos';
     this.#authentication = authentication;
     this.#log = options.log ?? getLogger('rpc.server');
     const resolver = options.resolver ?? new DefaultSaslPropertiesResolver({ get: () => undefined });
+    this.#resolver = resolver;
     // Fail at construction, not per connection, when Kerberos is asked for without credentials.
     new SaslRpcServer({ authentication, qop: ['auth'], tokenAuthority: options.tokenAuthority, kerberos: options.kerberos });
     this.#engine = new IpcServer({
       authenticator: (peer) =>
-        new SaslRpcServer({
-          authentication,
-          qop: resolver.getServerProperties(peer.remoteAddress, peer.localPort).qop,
-          tokenAuthority: options.tokenAuthority,
-          kerberos: options.kerberos,
-          createTokenServer: options.createTokenServer ?? defaultTokenServer,
-        }),
+        decidingAuthenticator(
+          resolver,
+          peer,
+          { authentication, tokenAuthority: options.tokenAuthority, kerberos: options.kerberos, createTokenServer: options.createTokenServer ?? defaultTokenServer },
+          this.#log,
+        ),
       shortName: options.shortName,
       authorizeProxy: options.authorizeProxy,
       authorizeConnection: options.authorizeConnection,
@@ -95,8 +99,12 @@ export class RpcServer {
     this.#engine.registerProtocol(name, handlers);
   }
 
-  /** Listens on host:port (0 = any free port); resolves with the bound address. */
+  /**
+   * Waits for the resolver's lists (a whitelist not loaded yet fails closed: early clients would get
+   * the non-whitelist QOPs), then listens on host:port (0 = any free port); resolves with the bound address.
+   */
   async start(host: string, port: number): Promise<{ host: string; port: number }> {
+    await this.#resolver.ready?.();
     const bound = await this.#engine.start(host, port);
     if (this.#authentication === 'simple') {
       this.#log.warn({ host: bound.host, port: bound.port }, 'IPC server accepts SIMPLE authentication: callers are NOT authenticated (development only; set hadoop.security.authentication=kerberos)');

@@ -41,7 +41,8 @@ export interface TokenAuthority {
 export interface KerberosServerCredentials {
   /** Server principal, e.g. nn/host.example.com@REALM: protocol and serverId come from it. */
   readonly principal: string;
-  createServer(qop: readonly Qop[]): SaslServer;
+  /** `qopFor`: the offer once the client principal is known (GssapiServerOptions.qopFor). */
+  createServer(qop: readonly Qop[], qopFor?: (principal: string) => readonly Qop[]): SaslServer;
 }
 
 export interface SaslRpcServerOptions {
@@ -53,6 +54,14 @@ export interface SaslRpcServerOptions {
   /** DIGEST-MD5 server factory (default: the SASL registry's DIGEST-MD5 with Hadoop's token conventions). */
   readonly createTokenServer?: (lookup: (userName: string) => Promise<string>, qop: readonly Qop[]) => SaslServer;
   readonly kerberos?: KerberosServerCredentials;
+  /** KERBEROS: the QOP list once GSSAPI knows the client principal (principal rules); default `qop`. */
+  readonly qopForPrincipal?: (principal: string) => readonly Qop[];
+  /**
+   * Once a mechanism completes, before SUCCESS: throws (AccessControlError) when the negotiated QOP
+   * is not enough for the authenticated user or the token's real user (DIGEST-MD5 offers its QOPs
+   * before it knows the token's owner).
+   */
+  readonly checkNegotiated?: (user: string, realUser: string | undefined, qop: Qop) => void;
 }
 
 /** Splits service/host@REALM into SaslAuth protocol and serverId (SaslRpcServer: KERBEROS). */
@@ -160,7 +169,7 @@ export class SaslRpcServer implements ServerAuthenticator {
       this.#state = ServerState.COMPLETE;
       return { done: true, result: { authMethod: 'SIMPLE' } };
     }
-    this.#server = method === 'TOKEN' ? this.#tokenServer! : this.#o.kerberos!.createServer(this.#o.qop);
+    this.#server = method === 'TOKEN' ? this.#tokenServer! : this.#o.kerberos!.createServer(this.#o.qop, this.#o.qopForPrincipal);
     return this.#evaluate(msg.token ?? new Uint8Array(0));
   }
 
@@ -171,9 +180,11 @@ export class SaslRpcServer implements ServerAuthenticator {
       this.#state = ServerState.AWAIT_RESPONSE;
       return { reply: { state: SaslState.CHALLENGE, token: out ?? new Uint8Array(0) }, done: false };
     }
+    const result = this.#result(server);
+    if (result.user !== undefined) this.#o.checkNegotiated?.(result.user, result.realUser, result.qop as Qop);
     this.#state = ServerState.COMPLETE;
     const reply: RpcSaslMessage = out && out.length > 0 ? { state: SaslState.SUCCESS, token: out } : { state: SaslState.SUCCESS };
-    return { reply, done: true, result: this.#result(server) };
+    return { reply, done: true, result };
   }
 
   #result(server: SaslServer): ServerAuthResult {

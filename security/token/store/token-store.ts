@@ -11,8 +11,11 @@
  * with what it holds and, after each write has reached its backing storage, applies that write to
  * the cache before the returned promise resolves. A write that fails rejects with a typed error
  * (`StorageError`, `STORAGE_IO`, naming the path and OS error) and leaves the cache unchanged.
- * A ZooKeeper store would also apply its watch events to the cache, and answer `getToken` for a
- * token issued by another NameNode by reading its znode and caching it.
+ * A shared store (ZooKeeper, `shared: true`) is changed by other NameNodes too: `getToken` reads
+ * the backing store and refreshes the cache, which the secret manager uses on a cache miss, for a
+ * cached token past its renew date (a peer may have renewed it), and before every renewal and
+ * cancellation; expired tokens are removed through `removeExpiredToken`, which leaves a token a
+ * peer renewed in place.
  */
 import type { DelegationKey } from '../keys/delegation-key.ts';
 import type { DelegationTokenIdentifier } from '../delegation-token-identifier.ts';
@@ -36,6 +39,8 @@ export interface TokenStoreState {
 }
 
 export interface TokenStore {
+  /** True when other processes change the store (ZooKeeper shared by NameNodes): see the header. */
+  readonly shared?: boolean;
   /**
    * Opens the store (creating it when absent), loads its tokens into `cache` and returns its keys
    * and counters. A store that cannot be used (full, read-only, not a directory, corrupted) fails
@@ -61,9 +66,16 @@ export interface TokenStore {
   removeToken(identifier: DelegationTokenIdentifier): Promise<void>;
   /**
    * Looks up a token missing from the cache (Hadoop: ZK `getTokenInfo` on a miss) and caches what it
-   * finds. A local store's cache is complete, so it answers from memory.
+   * finds; a shared store reads its backing store even for a cached token and drops it from the
+   * cache when it is gone. A local store's cache is complete, so it answers from memory.
    */
   getToken(identifier: DelegationTokenIdentifier): Promise<TokenInfo | undefined>;
+  /**
+   * The expired-token scan of a shared store (Hadoop: removeStoredToken(ident, true)): removes the
+   * token unless the backing store holds a renew date at or after `now` (a peer renewed it; the
+   * cache is refreshed). Resolves to whether it was removed. Stores without it use `removeToken`.
+   */
+  removeExpiredToken?(identifier: DelegationTokenIdentifier, now: number): Promise<boolean>;
   /** Waits for pending writes and releases files or sessions; the store can be opened again. */
   close(): Promise<void>;
 }

@@ -118,6 +118,10 @@ describe('hsec start (npm start)', function () {
     expect(statSync(tokenFile).mode & 0o777).to.equal(0o600);
     expect(shell.stdout).to.match(/Fetched token for 127\.0\.0\.1:\d+ into /);
     expect(shell.stdout).to.match(/HDFS_DELEGATION_TOKEN\s+127\.0\.0\.1:\d+\s+alice\s/);
+    // Selective encryption: the seeded ZooKeeper whitelist decides, and the admin identity may change it.
+    expect(shell.stdout).to.contain('127.0.0.2 is offered [auth,auth-conf]\n  rule:   entry 127.0.0.2/32 of ZooKeeper znode /hsec/whitelist line 2');
+    expect(shell.stdout).to.contain('127.0.0.3 is offered [auth-conf]');
+    expect(shell.stdout).to.match(/added 127\.0\.0\.3\/32 \(ZooKeeper znode \/hsec\/whitelist, 2 entries\)/);
 
     const core = readFileSync(join(confDir, 'core-site.xml'), 'utf8');
     expect(core).to.include('<name>hadoop.security.authentication</name>\n    <value>kerberos</value>');

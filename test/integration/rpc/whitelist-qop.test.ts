@@ -4,7 +4,8 @@
 // hadoop.rpc.protection=authentication,privacy and the default non-whitelist list (privacy):
 //  - the whitelisted client offering auth,auth-conf negotiates auth;
 //  - the non-whitelisted client offering the same negotiates auth-conf;
-//  - a non-whitelisted client offering only auth is refused with SASL_NO_COMMON_QOP naming both lists.
+//  - a non-whitelisted client offering only auth is refused with SASL_NO_COMMON_QOP naming both lists;
+//  - a whitelisted client insisting on privacy (offering only auth-conf) gets auth-conf.
 // Each decision names its rule on hsec:resolver:decision (the file and line that whitelisted the
 // client, or "not whitelisted"). Once over TOKEN (DIGEST-MD5) against an RpcServer, once over
 // KERBEROS (GSSAPI, real MIT KDC) against a NameNode configured through core-site keys.
@@ -120,6 +121,10 @@ describe('rpc: selective encryption with the whitelist resolver from a file (TOK
     expectNoCommonQop(await rejection(whoamiFrom('127.0.0.3', ['auth'])), ['auth'], ['auth-conf']);
     expect((await whoamiFrom('127.0.0.2', ['auth'])).serverQop).to.equal('auth');
   });
+
+  it('a whitelisted client insisting on privacy gets privacy', async () => {
+    expect(await whoamiFrom('127.0.0.2', ['auth-conf'])).to.deep.equal({ clientQop: 'auth-conf', serverQop: 'auth-conf' });
+  });
 });
 
 describe('namenode: selective encryption with org.apache.hadoop.security.WhitelistBasedResolver in the configuration (KERBEROS / GSSAPI, MIT KDC)', function () {
@@ -203,5 +208,9 @@ describe('namenode: selective encryption with org.apache.hadoop.security.Whiteli
   it('a non-whitelisted Kerberos client offering only auth is refused with SASL_NO_COMMON_QOP naming both lists', async () => {
     expectNoCommonQop(await rejection(tokenFrom('127.0.0.3', ['auth'])), ['auth'], ['auth-conf']);
     expect(await tokenFrom('127.0.0.2', ['auth'])).to.equal('auth');
+  });
+
+  it('a whitelisted Kerberos client insisting on privacy gets privacy', async () => {
+    expect(await tokenFrom('127.0.0.2', ['auth-conf'])).to.equal('auth-conf');
   });
 });

@@ -16,12 +16,16 @@
  *
  * Usage: NameNodeTokenClient <host> <port> <qop-list> krb <principal> <keytab> <op>...
  *        NameNodeTokenClient <host> <port> <qop-list> token <identifier-b64> <password-b64> <op>...
+ * With the JVM option -Dhsec.bindAddress=ADDRESS the socket is bound to that local address before
+ * it connects (a client from 127.0.0.2 or 127.0.0.3 in the selective-encryption tests). The
+ * qop-list is javax.security.sasl.qop (e.g. auth,auth-conf), negotiated as Hadoop's client does.
  * op: getdt:<renewer> | renew:<id-b64>:<pw-b64>:<kind-b64>:<service-b64>   (all on one connection)
  * Prints QOP=, SERVER=<protocol>/<serverId>, then per call either TOKEN=<id>:<pw>:<kind>:<service>
  * (Base64 fields), EXPIRY=<ms> or RPC_ERROR=<class>: <message>; a FATAL / SASL failure prints
  * ERROR=<class>: <message> and exits 2.
  */
 import java.io.*;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivilegedExceptionAction;
@@ -128,7 +132,11 @@ public class NameNodeTokenClient {
     boolean krb = a[3].equals("krb");
     String ident = a[4], pass = a[5];
     List<String> ops = Arrays.asList(a).subList(6, a.length);
-    try (Socket s = new Socket(host, port)) {
+    try (Socket s = new Socket()) {
+      // -Dhsec.bindAddress=127.0.0.2: connect from that local address (selective-encryption tests).
+      String bind = System.getProperty("hsec.bindAddress");
+      if (bind != null) s.bind(new InetSocketAddress(bind, 0));
+      s.connect(new InetSocketAddress(host, port));
       IpcSaslClient c = new IpcSaslClient(s);
       negotiate(c, krb, qop, ident, pass);
       byte[] clientId = new byte[16];

@@ -8,7 +8,9 @@
  *   any failure --> Failed; any step in Complete or Failed --> SASL_STATE
  *
  * The offer is the mask of the QOPs this server allows and its receive max buffer; the client's
- * single chosen layer must be one of them. The authentication id is the client principal
+ * single chosen layer must be one of them. The offer is made after the AP-REQ authenticated the
+ * client, so it may depend on who the client is: with `qopFor`, the list for that principal
+ * (principal rules, docs/selective-encryption.md) replaces `qop`. The authentication id is the client principal
  * (`alice@REALM`); the authorization id defaults to it, and the default authorization rule is
  * Hadoop's SaslGssCallbackHandler: both must be equal.
  */
@@ -37,6 +39,11 @@ export interface GssapiServerOptions extends SaslOptions {
   /** Our cap on the send buffer (javax.security.sasl.sendmaxbuffer); default the client's max. */
   readonly sendMaxBuffer?: number;
   readonly clock?: Clock;
+  /**
+   * The QOP list to offer once the client principal is known (called once, after the AP-REQ is
+   * accepted); default `qop` for everyone. An empty answer means auth, as an empty `qop` does.
+   */
+  readonly qopFor?: (principal: string) => readonly Qop[];
   /** Send an acceptor subkey in the AP-REP (default true; false = what the JDK/Hadoop server does). */
   readonly acceptorSubkey?: boolean;
   /**
@@ -57,7 +64,7 @@ export enum State {
 export class GssapiServer implements SaslServer {
   readonly mechanism = MECHANISM;
   readonly #opts: GssapiServerOptions;
-  readonly #qops: readonly Qop[];
+  #qops: readonly Qop[];
   readonly #acceptor: AcceptorContext;
   #state = State.AwaitApReq;
   #layer: SaslSecurityLayer | undefined;
@@ -66,7 +73,7 @@ export class GssapiServer implements SaslServer {
 
   constructor(opts: GssapiServerOptions) {
     this.#opts = opts;
-    this.#qops = opts.qop && opts.qop.length > 0 ? opts.qop : ['auth'];
+    this.#qops = orAuth(opts.qop);
     this.#acceptor = new AcceptorContext({
       credential: opts.credential,
       ...(opts.clock ? { clock: opts.clock } : {}),
@@ -144,6 +151,7 @@ export class GssapiServer implements SaslServer {
         { mechanism: MECHANISM, principal: principalToString(ctx.acceptorName) },
       );
     }
+    if (this.#opts.qopFor) this.#qops = orAuth(this.#opts.qopFor(this.#peer));
     if (apRep) {
       this.#state = State.AwaitEmpty;
       return apRep;
@@ -181,4 +189,8 @@ export class GssapiServer implements SaslServer {
     publishNegotiated({ mechanism: MECHANISM, side: 'server', qop, user: this.#peer! });
     return undefined;
   }
+}
+
+function orAuth(qop: readonly Qop[] | undefined): readonly Qop[] {
+  return qop && qop.length > 0 ? qop : ['auth'];
 }

@@ -10,12 +10,12 @@ import { ManualClock } from '../../../../lib/time/clock.ts';
 import { InitiatorContext } from '../../../../security/kerberos/gss/initiator.ts';
 import { issueTicket, nn } from '../../kerberos/gss/ticket-fixture.ts';
 
-function parties(clientQop: Qop[], serverQop: Qop[], extra: { authorizationId?: string; maxBuffer?: number } = {}) {
+function parties(clientQop: Qop[], serverQop: Qop[], extra: { authorizationId?: string; maxBuffer?: number } = {}, qopFor?: (principal: string) => readonly Qop[]) {
   const clock = new ManualClock();
   const service: ServiceKey = { principal: nn, kvno: 2, key: randomKey(18) };
   const credential = new AcceptorCredential([service], { clock });
   const client = createSaslClient('GSSAPI', { protocol: 'nn', serverName: 'localhost', credential: issueTicket(service, clock), qop: clientQop, clock, ...extra });
-  const server = createSaslServer('GSSAPI', { credential, protocol: 'nn', qop: serverQop });
+  const server = createSaslServer('GSSAPI', { credential, protocol: 'nn', qop: serverQop, ...(qopFor ? { qopFor } : {}) });
   return { client, server };
 }
 
@@ -97,6 +97,24 @@ describe('SASL GSSAPI client <-> server', () => {
       expect(err.message).to.contain('[auth-conf]').and.contain('auth-int');
     }
     expect((client as GssapiClient).state).to.equal(ClientState.Failed);
+  });
+
+  it('qopFor decides the offer from the authenticated principal, after the AP-REQ (principal rules)', async () => {
+    const asked: string[] = [];
+    const qopFor = (principal: string): Qop[] => (asked.push(principal), principal === 'alice@EXAMPLE.TEST' ? ['auth-conf'] : ['auth']);
+    const ok = parties(['auth', 'auth-conf'], ['auth', 'auth-conf'], {}, qopFor);
+    await run(ok.client, ok.server);
+    expect([ok.client.securityLayer().qop, ok.server.securityLayer().qop]).to.deep.equal(['auth-conf', 'auth-conf']);
+    expect(asked).to.deep.equal(['alice@EXAMPLE.TEST']);
+    const refused = parties(['auth'], ['auth', 'auth-conf'], {}, qopFor);
+    try {
+      await run(refused.client, refused.server);
+      expect.fail('negotiated auth although the offer for alice is auth-conf');
+    } catch (e) {
+      const err = e as { code: string; message: string };
+      expect(err.code).to.equal('SASL_NO_COMMON_QOP');
+      expect(err.message).to.contain('client accepts [auth]').and.contain('server offers [auth-conf]');
+    }
   });
 
   it('passes the authorization id, and the default rule refuses a different one', async () => {
