@@ -1,0 +1,116 @@
+/**
+ * Writes a replica being received (Hadoop's ReplicaInPipeline output streams, as
+ * BlockReceiver.receivePacket uses them): the block file and its meta file in rbw/, the meta
+ * header first, then each packet's data at its offset and its chunk checksums at
+ * header + (offset / bytesPerChecksum) x checksum size. A packet normally starts where the last
+ * one ended, on a chunk boundary. After an hflush that ended inside a chunk, the client sends that
+ * chunk again from its start (DFSOutputStream.flushOrSync keeps the partial chunk): such a packet
+ * may start at the last chunk boundary and rewrites the chunk and its checksum. Anything else is
+ * out of sequence. `numBytes` advances once a packet's bytes and checksums are written.
+ */
+import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { ProtocolError } from '../../../lib/errors/index.ts';
+import { fileError } from '../../../lib/fs/file-errors.ts';
+import { checksumSize } from '../../protocol/datatransfer/checksum.ts';
+import type { ChecksumSpec } from '../../protocol/datatransfer/messages.ts';
+import { encodeMetadataHeader, METADATA_HEADER_SIZE } from './block-metadata-header.ts';
+
+const HINT = 'check dfs.datanode.data.dir (free space, permissions)';
+
+export class ReplicaWriter {
+  readonly #name: string;
+  readonly #blockFile: string;
+  readonly #metaFile: string;
+  readonly #checksum: ChecksumSpec;
+  readonly #data: FileHandle;
+  readonly #meta: FileHandle;
+  #numBytes = 0;
+  #closed = false;
+
+  private constructor(name: string, blockFile: string, metaFile: string, checksum: ChecksumSpec, data: FileHandle, meta: FileHandle) {
+    this.#name = name;
+    this.#blockFile = blockFile;
+    this.#metaFile = metaFile;
+    this.#checksum = checksum;
+    this.#data = data;
+    this.#meta = meta;
+  }
+
+  /** Creates both files (they must not exist) and writes the meta header. `name` is the block, for messages. */
+  static async create(name: string, blockFile: string, metaFile: string, checksum: ChecksumSpec): Promise<ReplicaWriter> {
+    let data: FileHandle | undefined;
+    try {
+      data = await open(blockFile, 'wx', 0o644);
+    } catch (e) {
+      throw fileError('create block file', blockFile, e, HINT);
+    }
+    let meta: FileHandle;
+    try {
+      meta = await open(metaFile, 'wx', 0o644);
+      await meta.write(encodeMetadataHeader(checksum), 0, METADATA_HEADER_SIZE, 0);
+    } catch (e) {
+      await data.close().catch(() => undefined);
+      await unlink(blockFile).catch(() => undefined);
+      throw fileError('create meta file', metaFile, e, HINT);
+    }
+    return new ReplicaWriter(name, blockFile, metaFile, checksum, data, meta);
+  }
+
+  /** Bytes written so far (the replica's length). */
+  get numBytes(): number {
+    return this.#numBytes;
+  }
+
+  /**
+   * Writes one packet's data at `offset` with its checksums (one per chunk of `data`, already
+   * verified or computed by the caller). Returns the replica length after the packet.
+   */
+  async write(offset: number, data: Uint8Array, checksums: Uint8Array): Promise<number> {
+    this.#checkPlacement(offset, data.length);
+    if (data.length === 0) return this.#numBytes;
+    const bpc = this.#checksum.bytesPerChecksum;
+    try {
+      await this.#data.write(data, 0, data.length, offset);
+    } catch (e) {
+      throw fileError('write block file', this.#blockFile, e, HINT);
+    }
+    if (checksums.length > 0) {
+      try {
+        await this.#meta.write(checksums, 0, checksums.length, METADATA_HEADER_SIZE + (offset / bpc) * checksumSize(this.#checksum.type));
+      } catch (e) {
+        throw fileError('write meta file', this.#metaFile, e, HINT);
+      }
+    }
+    this.#numBytes = Math.max(this.#numBytes, offset + data.length);
+    return this.#numBytes;
+  }
+
+  /** Closes both files (the replica stays where it is; the dataset moves it). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const results = await Promise.allSettled([this.#data.close(), this.#meta.close()]);
+    const failed = results.findIndex((r) => r.status === 'rejected');
+    if (failed >= 0) throw fileError('close', failed === 0 ? this.#blockFile : this.#metaFile, (results[failed] as PromiseRejectedResult).reason, HINT);
+  }
+
+  /** Closes and deletes both files (a write that failed). */
+  async abort(): Promise<void> {
+    await this.close().catch(() => undefined);
+    await Promise.allSettled([unlink(this.#blockFile), unlink(this.#metaFile)]);
+  }
+
+  /** BlockReceiver's sanity checks on where a packet lands (see the file comment). */
+  #checkPlacement(offset: number, length: number): void {
+    const bpc = this.#checksum.bytesPerChecksum;
+    const have = this.#numBytes;
+    const lastChunkStart = have - (have % bpc);
+    const aligned = offset % bpc === 0;
+    const ok = length === 0 ? offset <= have : offset === have ? aligned : aligned && offset === lastChunkStart && offset + length >= have;
+    if (!ok) {
+      throw new ProtocolError('PROTOCOL_MALFORMED', `Received an out-of-sequence packet for ${this.#name} at offset ${offset} (${length} bytes). Expecting packet starting at ${have}${aligned ? '' : `, on a ${bpc}-byte chunk boundary`}`, {
+        offset, expected: have, length,
+      });
+    }
+  }
+}
