@@ -100,7 +100,7 @@ export class XceiverServer {
     }
     this.#connections.add(socket);
     const run = this.#serveConnection(socket, remote, this.#security)
-      .catch((e: unknown) => logFailure(e, remote, undefined))
+      .catch((e: unknown) => logFailure(e, remote, 'handshake'))
       .finally(() => {
         this.#connections.delete(socket);
         this.#running.delete(run);
@@ -166,8 +166,9 @@ async function closeGracefully(socket: Socket, streams: DataTransferStreams, tim
 function logFailure(e: unknown, remote: string, op: string | undefined): void {
   const err = e instanceof HsecError ? { code: e.code, message: e.message } : { message: String(e), stack: (e as Error)?.stack };
   const where = { remoteAddress: remote, op: op ?? 'unknown', ...err };
-  if (e instanceof InvalidTokenError && op !== undefined) log.debug(where, 'op refused: invalid block token (logged above)');
+  if (e instanceof InvalidTokenError && op !== 'handshake') log.debug(where, 'op refused: invalid block token (logged above)');
   else if (e instanceof EndOfStream || (e instanceof HsecError && e.code === 'TIMEOUT')) log.info(where, 'data transfer connection ended early');
   else if (e instanceof InvalidMagicNumberError) log.info(where, 'Failed to read expected SASL data transfer protection handshake from the client');
+  else if (op === 'handshake') log.warn(where, 'data transfer handshake failed');
   else log.warn(where, `DataXceiver error processing ${op ?? 'unknown'} operation`);
 }

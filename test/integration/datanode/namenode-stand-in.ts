@@ -66,7 +66,7 @@ export class MasterBlockKeys {
   readonly keyUpdateInterval: number;
   readonly tokenLifetime: number;
   readonly enabled: boolean;
-  #serial = 100;
+  #serial = 100 + Math.floor(Math.random() * 1_000_000) * 10; // random, as BlockTokenSecretManager starts its serial
   current: DelegationKey;
   next: DelegationKey;
   readonly all = new Map<number, DelegationKey>();
@@ -153,10 +153,14 @@ export class NameNodeStandIn {
     return this.info.blockPoolID;
   }
 
-  /** Starts serving (again, on the same port, forgetting registered DataNodes as a restarted NameNode does). */
-  async restart(): Promise<void> {
+  /**
+   * Starts serving (again, on the same port, forgetting registered DataNodes as a restarted
+   * NameNode does; `newKeys`: with new block keys, as a restarted NameNode makes them).
+   */
+  async restart(options: { newKeys?: boolean } = {}): Promise<void> {
     await this.stop();
     this.datanodes.clear();
+    if (options.newKeys) this.keys = new MasterBlockKeys(this.keys.keyUpdateInterval, this.keys.tokenLifetime, this.keys.enabled);
     const handlers = this.#handlers();
     if (this.options.conf) {
       this.#identity = await ServiceIdentity.resolve(this.options.conf, { name: 'NameNode', principalKey: 'dfs.namenode.kerberos.principal', keytabKey: 'dfs.namenode.keytab.file', principalHost: 'localhost' }, this.options.krb5 ? { krb5: this.options.krb5 } : {});

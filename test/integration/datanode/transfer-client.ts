@@ -56,8 +56,10 @@ export class TransferConnection {
     this.output.on('error', () => undefined);
   }
 
-  static async open(port: number, handshake: ClientHandshake = { kind: 'none' }, host = '127.0.0.1'): Promise<TransferConnection> {
-    const socket = connect({ host, port, allowHalfOpen: true });
+  /** `localAddress`: the loopback address to connect from (per-client QOP tests). */
+  static async open(port: number, handshake: ClientHandshake = { kind: 'none' }, options: { host?: string; localAddress?: string } = {}): Promise<TransferConnection> {
+    const host = options.host ?? '127.0.0.1';
+    const socket = connect({ host, port, allowHalfOpen: true, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);
