@@ -85,7 +85,7 @@ export function general(nn: NameNodeStandIn, blockId: number, mode: 'READ' | 'WR
  * Writes `size` random bytes as block `blockId`, reads them back in full and from an offset inside
  * a chunk, and checks every ack and byte. `handshake(mode)` gives the handshake of each connection.
  */
-export async function roundTrip(dn: DataNode, nn: NameNodeStandIn, blockId: number, size: number, handshake: (mode: 'READ' | 'WRITE') => ClientHandshake): Promise<{ writeProtection: string; readProtection: string }> {
+export async function roundTrip(dn: Pick<DataNode, 'xferAddress'>, nn: NameNodeStandIn, blockId: number, size: number, handshake: (mode: 'READ' | 'WRITE') => ClientHandshake): Promise<{ writeProtection: string; readProtection: string }> {
   const data = randomBytes(size);
   const w = await TransferConnection.open(dn.xferAddress.port, handshake('WRITE'));
   let writeProtection: string;
