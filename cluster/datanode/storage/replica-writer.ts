@@ -85,6 +85,15 @@ export class ReplicaWriter {
     return this.#numBytes;
   }
 
+  /** hsync (a packet with syncBlock): both files reach the disk before the packet is acked. */
+  async sync(): Promise<void> {
+    try {
+      await Promise.all([this.#data.datasync(), this.#meta.datasync()]);
+    } catch (e) {
+      throw fileError('sync', this.#blockFile, e, HINT);
+    }
+  }
+
   /** Closes both files (the replica stays where it is; the dataset moves it). */
   async close(): Promise<void> {
     if (this.#closed) return;

@@ -14,6 +14,8 @@
  *      a checksum mismatch is acked ERROR_CHECKSUM and ends the write;
  *   6. on the last (empty) packet the replica is finalized and RECEIVED reported before its ack.
  *
+ * A packet with syncBlock (hsync) is synced to disk before its ack.
+ *
  * A DataNode sender (empty client name: replication) gets no connect-ack and no acks. Other stages
  * (append, pipeline recovery, transfers) are refused with ERROR. The write ends the connection. A
  * write that fails leaves no replica behind (hsec does not recover pipelines).
@@ -193,6 +195,7 @@ class BlockReceiver {
         if (checksums.length === 0) checksums = computeChecksums(spec, p.data);
       }
       this.#replica.numBytes = await this.#writer.write(h.offsetInBlock, p.data, checksums);
+      if (h.syncBlock) await this.#writer.sync(); // hsync: BlockReceiver.flushOrSync(true) before the ack
       if (h.lastPacketInBlock) {
         await this.#x.services.dataset.finalize(this.#poolId, this.#replica, this.#writer);
         this.#pool.notifyReceived(this.#replica);

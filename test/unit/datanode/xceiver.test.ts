@@ -21,7 +21,7 @@ import {
   type OpReadBlock, type OpWriteBlock,
 } from '../../../cluster/protocol/datatransfer/messages.ts';
 import { encodeDelimited, encodeOpRequest, tryReadDelimited } from '../../../cluster/protocol/datatransfer/op-frame.ts';
-import { encodeDataPacket, encodeHeartbeatPacket, encodeLastPacket, tryReadPacket } from '../../../cluster/protocol/datatransfer/packet.ts';
+import { encodeDataPacket, encodeHeartbeatPacket, encodeLastPacket, encodePacket, tryReadPacket } from '../../../cluster/protocol/datatransfer/packet.ts';
 import type { TokenProtoObject } from '../../../cluster/protocol/hdfs-types.ts';
 import { UnreachableError } from '../../../lib/errors/index.ts';
 import { BlockTokenIdentifier, type AccessMode } from '../../../security/token/block-token-identifier.ts';
@@ -153,6 +153,22 @@ describe('datanode/xceiver: WRITE_BLOCK and READ_BLOCK handlers', () => {
     expect((await c.packet()).header).to.deep.include({ offsetInBlock: 1536, lastPacketInBlock: true });
     c.end(); // no read status: the DataNode closes
     await c.done;
+  });
+
+  it('hsync: a packet with syncBlock is written, synced and acked; a partial chunk flushed that way may be sent again from its start', async () => {
+    const c = connection(services);
+    c.send(writeOp(1010, token(1010, ['WRITE'])));
+    await c.response();
+    const data = Buffer.alloc(1500, 4);
+    c.send(encodePacket({ offsetInBlock: 0, seqno: 0, lastPacketInBlock: false, syncBlock: true }, computeChecksums(CRC, data.subarray(0, 700)), data.subarray(0, 700)));
+    expect(decodePipelineAck(await c.ackBytes())).to.deep.include({ seqno: 0, reply: ['SUCCESS'] });
+    expect(dataset.getReplica(BP, 1010)!.numBytes).to.equal(700);
+    c.send(encodeDataPacket({ offsetInBlock: 512, seqno: 1, lastPacketInBlock: false }, CRC, data.subarray(512)));
+    c.send(encodeLastPacket(1500, 2));
+    expect(decodePipelineAck(await c.ackBytes()).seqno).to.equal(1);
+    expect(decodePipelineAck(await c.ackBytes()).seqno).to.equal(2);
+    await c.done;
+    expect(dataset.getReplica(BP, 1010)).to.deep.include({ numBytes: 1500, state: 'FINALIZED' });
   });
 
   it('read without checksums (sendChecksums false): NULL/512 and no checksum bytes', async () => {
