@@ -69,18 +69,15 @@ export class ReplicaWriter {
     this.#checkPlacement(offset, data.length);
     if (data.length === 0) return this.#numBytes;
     const bpc = this.#checksum.bytesPerChecksum;
-    try {
-      await this.#data.write(data, 0, data.length, offset);
-    } catch (e) {
-      throw fileError('write block file', this.#blockFile, e, HINT);
-    }
+    // data and checksums go to their files at the same time (two threads of the pool)
+    const writes: Promise<unknown>[] = [this.#data.write(data, 0, data.length, offset).catch((e: unknown) => Promise.reject(fileError('write block file', this.#blockFile, e, HINT)))];
     if (checksums.length > 0) {
-      try {
-        await this.#meta.write(checksums, 0, checksums.length, METADATA_HEADER_SIZE + (offset / bpc) * checksumSize(this.#checksum.type));
-      } catch (e) {
-        throw fileError('write meta file', this.#metaFile, e, HINT);
-      }
+      const at = METADATA_HEADER_SIZE + (offset / bpc) * checksumSize(this.#checksum.type);
+      writes.push(this.#meta.write(checksums, 0, checksums.length, at).catch((e: unknown) => Promise.reject(fileError('write meta file', this.#metaFile, e, HINT))));
     }
+    const results = await Promise.allSettled(writes);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     this.#numBytes = Math.max(this.#numBytes, offset + data.length);
     return this.#numBytes;
   }
