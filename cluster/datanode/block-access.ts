@@ -1,6 +1,6 @@
 /**
  * Block access token verification on the DataNode, behind one small interface the data port and
- * the NameNode link use (hadoop-wire.md 4.3-4.6; Hadoop's BlockPoolTokenSecretManager over a
+ * the NameNode link use (docs/datanode.md; Hadoop's BlockPoolTokenSecretManager over a
  * BlockTokenSecretManager in worker mode per block pool).
  *
  * `WorkerBlockKeys` is a deliberately minimal worker-mode implementation: the keys of each block

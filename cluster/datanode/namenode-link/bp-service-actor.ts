@@ -1,5 +1,5 @@
 /**
- * The DataNode's link to its NameNode (hdfs-data-path.md 4.4; Hadoop's BPServiceActor and
+ * The DataNode's link to its NameNode (docs/datanode.md; Hadoop's BPServiceActor and
  * BPOfferService for one NameNode), as a state machine run by one loop:
  *
  *   Handshake  versionRequest (the NameNode's version must be >= dfs.datanode.min.supported.

@@ -1,5 +1,5 @@
 /**
- * READ_BLOCK (hdfs-data-path.md 3.9; Hadoop's DataXceiver.readBlock and BlockSender):
+ * READ_BLOCK (docs/datanode.md; Hadoop's DataXceiver.readBlock and BlockSender):
  *
  *   1. the block token must grant READ on the block (checkAccess);
  *   2. the replica must exist (finalized, or being written: up to the bytes acknowledged), with a

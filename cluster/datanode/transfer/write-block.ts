@@ -1,5 +1,5 @@
 /**
- * WRITE_BLOCK (hdfs-data-path.md 3.8; Hadoop's DataXceiver.writeBlock, BlockReceiver and its
+ * WRITE_BLOCK (docs/datanode.md; Hadoop's DataXceiver.writeBlock, BlockReceiver and its
  * PacketResponder), stage PIPELINE_SETUP_CREATE:
  *
  *   1. the block token must grant WRITE on the block and the storages (checkAccess);

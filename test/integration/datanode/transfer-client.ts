@@ -1,8 +1,8 @@
 /**
  * A DataTransferProtocol client for the DataNode suites, driven by the product codecs and the
- * security/datatransfer client handshake, following the stock client's sequences
- * (hdfs-data-path.md 3.8-3.10): connect, handshake (or none), then WRITE_BLOCK (op, connect ack,
- * packets cut as DFSOutputStream cuts them, pipelined, every data packet acked before the empty
+ * security/datatransfer client handshake, following the stock client's sequences (docs/datanode.md;
+ * Hadoop's DataStreamer and BlockReaderRemote): connect, handshake (or none), then WRITE_BLOCK (op,
+ * connect ack, packets cut as DFSOutputStream cuts them, pipelined, every data packet acked before the empty
  * last packet, its ack) or READ_BLOCK (op, response, packets verified against their checksums,
  * CHECKSUM_OK). It also sends what a stock client never would (raw bytes, corrupted packets) for
  * the bad-input tests. Test code: not part of the product.
