@@ -110,11 +110,14 @@ export class BPServiceActor {
     this.#loop ??= this.#run();
   }
 
-  async stop(): Promise<void> {
+  /** Ends the link; waits for a call in flight at most `graceMs` (its answer is then ignored). */
+  async stop(graceMs = 2000): Promise<void> {
     if (this.#state !== LinkState.Failed) this.#state = LinkState.Stopped;
     this.#wake?.();
     for (const w of this.#registeredWaiters) w();
-    await this.#loop;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#loop, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
   }
 
   /** Resolves once registered (true), or false after `timeoutMs` or when the link ends. */
@@ -188,6 +191,7 @@ export class BPServiceActor {
     if (registration.datanodeID.datanodeUuid !== dataset.datanodeUuid) {
       throw new StorageError('STORAGE_INCOMPATIBLE', `Inconsistent Datanode IDs. Name-node returned ${registration.datanodeID.datanodeUuid}. Expecting ${dataset.datanodeUuid}`, {});
     }
+    if (this.#isStopped()) return; // stopped while the call was in flight
     const keys = exportedBlockKeysFromProto(registration.keys);
     this.#o.access.setKeys(ns.blockPoolID, keys);
     this.#registration = registration;
@@ -235,6 +239,7 @@ export class BPServiceActor {
         requestFullBlockReportLease: requestLease,
       });
       heartbeatSent = true;
+      if (this.#isStopped()) return;
       if (response.fullBlockReportLeaseId) this.#leaseId = response.fullBlockReportLeaseId;
       else if (requestLease) this.#forceReport = true;
       await this.#processCommands(bpid, response.cmds ?? []);
