@@ -171,4 +171,21 @@ describe('datanode: restarts, key rolls, commands and pipelines (real KDC)', fun
     await stop(dn1);
     await stop(dn2);
   });
+
+  it('an encrypted pipeline (dfs.encrypt.data.transfer): the first DataNode opens the second with a data encryption key made from its current block key', async () => {
+    const enc = { 'dfs.encrypt.data.transfer': 'true' };
+    const dn1 = await start('enc-pipe1', enc);
+    const dn2 = await start('enc-pipe2', enc);
+    const id = nextBlock++;
+    const data = Buffer.alloc(150_000, 0x44);
+    const token = nn.token({ blockPoolId: nn.blockPoolId, blockId: id, modes: ['WRITE'] });
+    const c = await TransferConnection.open(dn1.xferAddress.port, { kind: 'encrypted', key: nn.dataEncryptionKey(), cipherSuites: 'AES/CTR/NoPadding' });
+    const w = await writeBlock(c, { block: block(nn, id), token, data, targets: [{ id: nn.datanodes.get(dn2.datanodeUuid)!.registration.datanodeID }] });
+    c.close();
+    expect(w.connectAck?.status).to.equal('SUCCESS');
+    expect(w.acks.every((a) => a.reply?.join() === 'SUCCESS,SUCCESS')).to.equal(true);
+    expect(dn2.dataset.getReplica(nn.blockPoolId, id)).to.deep.include({ numBytes: 150_000, state: 'FINALIZED' });
+    await stop(dn1);
+    await stop(dn2);
+  });
 });
