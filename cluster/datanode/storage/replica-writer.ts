@@ -65,20 +65,48 @@ export class ReplicaWriter {
    * Writes one packet's data at `offset` with its checksums (one per chunk of `data`, already
    * verified or computed by the caller). Returns the replica length after the packet.
    */
-  async write(offset: number, data: Uint8Array, checksums: Uint8Array): Promise<number> {
-    this.#checkPlacement(offset, data.length);
-    if (data.length === 0) return this.#numBytes;
+  write(offset: number, data: Uint8Array, checksums: Uint8Array): Promise<number> {
+    return this.writeRun([{ offset, data, checksums }]);
+  }
+
+  /**
+   * Writes packets that follow each other (each starts where the previous one ended, on a chunk
+   * boundary) with one vectored write per file: the first is placed as `write` places a packet;
+   * empty packets (a heartbeat, the last packet) only must not point past the data. Returns the
+   * replica length after the last one.
+   */
+  async writeRun(all: readonly { offset: number; data: Uint8Array; checksums: Uint8Array }[]): Promise<number> {
+    const packets = all.filter((p) => p.data.length > 0);
+    const first = packets[0];
+    if (!first) {
+      for (const p of all) this.#checkPlacement(p.offset, 0);
+      return this.#numBytes;
+    }
+    this.#checkPlacement(first.offset, first.data.length);
     const bpc = this.#checksum.bytesPerChecksum;
+    let end = first.offset + first.data.length;
+    for (const p of packets.slice(1)) {
+      if (p.offset !== end || end % bpc !== 0) {
+        throw new ProtocolError('PROTOCOL_MALFORMED', `Received an out-of-sequence packet for ${this.#name} at offset ${p.offset}. Expecting packet starting at ${end}`, { offset: p.offset, expected: end });
+      }
+      end += p.data.length;
+    }
+    for (const p of all) {
+      if (p.data.length === 0 && p.offset > end) {
+        throw new ProtocolError('PROTOCOL_MALFORMED', `Received an out-of-sequence packet for ${this.#name} at offset ${p.offset}. Expecting packet starting at ${end}`, { offset: p.offset, expected: end });
+      }
+    }
+    const sums = packets.map((p) => p.checksums).filter((c) => c.length > 0);
     // data and checksums go to their files at the same time (two threads of the pool)
-    const writes: Promise<unknown>[] = [this.#data.write(data, 0, data.length, offset).catch((e: unknown) => Promise.reject(fileError('write block file', this.#blockFile, e, HINT)))];
-    if (checksums.length > 0) {
-      const at = METADATA_HEADER_SIZE + (offset / bpc) * checksumSize(this.#checksum.type);
-      writes.push(this.#meta.write(checksums, 0, checksums.length, at).catch((e: unknown) => Promise.reject(fileError('write meta file', this.#metaFile, e, HINT))));
+    const writes = [writeFully(this.#data, packets.map((p) => p.data), first.offset, 'write block file', this.#blockFile)];
+    if (sums.length > 0) {
+      const at = METADATA_HEADER_SIZE + (first.offset / bpc) * checksumSize(this.#checksum.type);
+      writes.push(writeFully(this.#meta, sums, at, 'write meta file', this.#metaFile));
     }
     const results = await Promise.allSettled(writes);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
-    this.#numBytes = Math.max(this.#numBytes, offset + data.length);
+    this.#numBytes = Math.max(this.#numBytes, end);
     return this.#numBytes;
   }
 
@@ -118,5 +146,19 @@ export class ReplicaWriter {
         offset, expected: have, length,
       });
     }
+  }
+}
+
+/** One vectored write, all of it: a short write (a full disk) is a FileError, not lost bytes. */
+async function writeFully(handle: FileHandle, buffers: Uint8Array[], position: number, action: string, path: string): Promise<void> {
+  const total = buffers.reduce((n, b) => n + b.length, 0);
+  let written: number;
+  try {
+    written = (await handle.writev(buffers, position)).bytesWritten;
+  } catch (e) {
+    throw fileError(action, path, e, HINT);
+  }
+  if (written !== total) {
+    throw fileError(action, path, Object.assign(new Error(`wrote ${written} of ${total} bytes`), { code: 'ENOSPC' }), HINT);
   }
 }

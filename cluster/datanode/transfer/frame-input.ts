@@ -76,6 +76,13 @@ export class FrameInput {
     }
   }
 
+  /** The next frame if it is already buffered, else undefined (never waits). */
+  poll<T>(read: (queue: ByteQueue) => T | undefined): T | undefined {
+    const frame = read(this.#queue);
+    if (frame !== undefined) this.#resumeIfRoom();
+    return frame;
+  }
+
   /** Stops reading; a pending or later `next` rejects with EndOfStream. */
   close(): void {
     this.#closed = true;

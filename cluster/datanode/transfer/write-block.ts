@@ -30,6 +30,7 @@ import {
 } from '../../protocol/datatransfer/messages.ts';
 import { encodeDelimited, tryReadDelimited } from '../../protocol/datatransfer/op-frame.ts';
 import { encodePacket, tryReadPacket, type Packet } from '../../protocol/datatransfer/packet.ts';
+import type { ByteQueue } from '../../protocol/datatransfer/byte-queue.ts';
 import { blockName } from '../block-access.ts';
 import type { Replica } from '../storage/replica.ts';
 import type { ReplicaWriter } from '../storage/replica-writer.ts';
@@ -37,6 +38,9 @@ import { xferAddr, type Mirror } from './mirror.ts';
 import type { BlockPoolService, Xceiver } from './xceiver.ts';
 
 const log = getLogger('datanode.write');
+
+/** Most data gathered into one disk write from packets already received (bytes). */
+const WRITE_RUN_BYTES = 1024 * 1024;
 
 export async function writeBlock(x: Xceiver, op: OpWriteBlock): Promise<void> {
   const { block, token } = op.header.baseHeader;
@@ -171,41 +175,73 @@ class BlockReceiver {
   }
 
   async #receivePackets(): Promise<void> {
-    const spec = this.#replica.checksum;
-    const verify = this.#mirror === undefined; // BlockReceiver.shouldVerifyChecksum: the last node checks
+    const readPacket = (q: ByteQueue): Packet | undefined => tryReadPacket(q, DEFAULT_MAX_PACKET_SIZE);
     for (;;) {
-      const p: Packet = await this.#x.input.next((q) => tryReadPacket(q, DEFAULT_MAX_PACKET_SIZE), `a packet of ${this.#name}`, this.#x.settings.socketTimeoutMs);
-      const h = p.header;
-      const sentAt = process.hrtime.bigint();
-      if (this.#mirror) await this.#mirror.output.write(encodePacket(h, p.checksums, p.data));
-      let checksums = p.checksums;
-      if (h.dataLen > 0) {
-        const expected = checksumLength(spec, h.dataLen);
-        if (checksums.length > 0 && checksums.length !== expected) {
-          throw new ProtocolError('PROTOCOL_MALFORMED', `Invalid checksum length: received length is ${checksums.length} but expected length is ${expected} (packet ${h.seqno} of ${this.#name})`, { seqno: h.seqno });
-        }
-        if (checksums.length > 0 && verify) {
-          try {
-            verifyChecksums(spec, p.data, checksums, h.offsetInBlock);
-          } catch (e) {
-            if (this.#isClient) await this.#ack(h.seqno, 'ERROR_CHECKSUM').catch(() => undefined);
-            throw new ProtocolError('PROTOCOL_CHECKSUM', `Terminating due to a checksum error in packet ${h.seqno} of ${this.#name} from ${this.#x.remoteAddress}: ${(e as Error).message}`, { seqno: h.seqno, remoteAddress: this.#x.remoteAddress }, { cause: e });
-          }
-        }
-        if (checksums.length === 0) checksums = computeChecksums(spec, p.data);
+      // the packets already here go to disk together (one vectored write per file), then are acked in order
+      const run = [await this.#x.input.next(readPacket, `a packet of ${this.#name}`, this.#x.settings.socketTimeoutMs)];
+      for (let bytes = run[0]!.data.length; bytes < WRITE_RUN_BYTES && this.#extends(run[run.length - 1]!); ) {
+        const more = this.#x.input.poll(readPacket);
+        if (!more) break;
+        run.push(more);
+        bytes += more.data.length;
       }
-      this.#replica.numBytes = await this.#writer.write(h.offsetInBlock, p.data, checksums);
-      if (h.syncBlock) await this.#writer.sync(); // hsync: BlockReceiver.flushOrSync(true) before the ack
-      if (h.lastPacketInBlock) {
+      const prepared: { offset: number; data: Uint8Array; checksums: Uint8Array }[] = [];
+      let failure: unknown;
+      for (const p of run) {
+        if (this.#mirror) await this.#mirror.output.write(encodePacket(p.header, p.checksums, p.data));
+        try {
+          prepared.push({ offset: p.header.offsetInBlock, data: p.data, checksums: this.#checkedSums(p) });
+        } catch (e) {
+          failure = e;
+          break;
+        }
+      }
+      const sentAt = process.hrtime.bigint();
+      if (prepared.length > 0) this.#replica.numBytes = await this.#writer.writeRun(prepared);
+      const last = run[prepared.length - 1]?.header;
+      if (last?.syncBlock) await this.#writer.sync(); // hsync: BlockReceiver.flushOrSync(true) before the ack
+      if (last?.lastPacketInBlock) {
         await this.#x.services.dataset.finalize(this.#poolId, this.#replica, this.#writer);
         this.#pool.notifyReceived(this.#replica);
       }
-      if (this.#isClient) {
-        if (this.#mirror) this.#queueForResponder({ seqno: h.seqno, last: h.lastPacketInBlock, sentAt });
-        else await this.#ack(h.seqno, 'SUCCESS');
+      for (const p of run.slice(0, prepared.length)) {
+        if (!this.#isClient) continue;
+        if (this.#mirror) this.#queueForResponder({ seqno: p.header.seqno, last: p.header.lastPacketInBlock, sentAt });
+        else await this.#ack(p.header.seqno, 'SUCCESS');
       }
-      if (h.lastPacketInBlock) return;
+      if (failure !== undefined) {
+        const bad = run[prepared.length]!.header;
+        if (failure instanceof ProtocolError && failure.code === 'PROTOCOL_CHECKSUM') {
+          if (this.#isClient) await this.#ack(bad.seqno, 'ERROR_CHECKSUM').catch(() => undefined);
+          throw new ProtocolError('PROTOCOL_CHECKSUM', `Terminating due to a checksum error in packet ${bad.seqno} of ${this.#name} from ${this.#x.remoteAddress}: ${failure.message}`, { seqno: bad.seqno, remoteAddress: this.#x.remoteAddress }, { cause: failure });
+        }
+        throw failure;
+      }
+      if (last?.lastPacketInBlock) return;
     }
+  }
+
+  /** A packet after which more may join the same disk write: full chunks, not the last, no hsync. */
+  #extends(p: Packet): boolean {
+    const h = p.header;
+    return !h.lastPacketInBlock && !h.syncBlock && h.dataLen > 0 && h.dataLen % this.#replica.checksum.bytesPerChecksum === 0;
+  }
+
+  /**
+   * The packet's checksums as they go to disk: checked for length, verified on the last node of
+   * the pipeline (BlockReceiver.shouldVerifyChecksum), computed when the sender sent none.
+   */
+  #checkedSums(p: Packet): Uint8Array {
+    const h = p.header;
+    if (h.dataLen === 0) return p.checksums;
+    const spec = this.#replica.checksum;
+    const expected = checksumLength(spec, h.dataLen);
+    if (p.checksums.length > 0 && p.checksums.length !== expected) {
+      throw new ProtocolError('PROTOCOL_MALFORMED', `Invalid checksum length: received length is ${p.checksums.length} but expected length is ${expected} (packet ${h.seqno} of ${this.#name})`, { seqno: h.seqno });
+    }
+    if (p.checksums.length === 0) return computeChecksums(spec, p.data);
+    if (this.#mirror === undefined) verifyChecksums(spec, p.data, p.checksums, h.offsetInBlock);
+    return p.checksums;
   }
 
   /**
