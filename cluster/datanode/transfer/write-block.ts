@@ -20,7 +20,7 @@
  * (append, pipeline recovery, transfers) are refused with ERROR. The write ends the connection. A
  * write that fails leaves no replica behind (hsec does not recover pipelines).
  */
-import { ProtocolError, HsecError } from '../../../lib/errors/index.ts';
+import { HsecError, ProtocolError, UnreachableError } from '../../../lib/errors/index.ts';
 import { getLogger } from '../../../lib/log/logger.ts';
 import { checksumLength, computeChecksums, verifyChecksums } from '../../protocol/datatransfer/checksum.ts';
 import { DEFAULT_MAX_PACKET_SIZE } from '../../protocol/datatransfer/constants.ts';
@@ -83,7 +83,7 @@ export async function writeBlock(x: Xceiver, op: OpWriteBlock): Promise<void> {
       firstBadLink = setup.firstBadLink;
     }
     if (isClient) await x.reply({ status, firstBadLink });
-    if (status !== 'SUCCESS') throw new ProtocolError('PROTOCOL_MALFORMED', `Downstream DataNode ${firstBadLink || mirror?.addr} refused the pipeline of ${name} (${status})`, { status, firstBadLink });
+    if (status !== 'SUCCESS') throw new UnreachableError('UNREACHABLE', `Downstream DataNode ${firstBadLink || mirror?.addr} failed the pipeline of ${name} (${status})`, { status, firstBadLink });
     const receiver = new BlockReceiver(x, pool, block.poolId, replica, writer, name, isClient, mirror);
     await receiver.receive();
     finalized = true;
@@ -110,7 +110,7 @@ async function connectMirror(x: Xceiver, op: OpWriteBlock, isClient: boolean): P
       storageId: op.targetStorageIds?.[0],
       targetStorageIds: (op.targetStorageIds ?? []).slice(1),
       pinning: pinnings[0] ?? false,
-      targetPinnings: pinnings.length > 0 ? pinnings.slice(1) : [false],
+      targetPinnings: pinnings.slice(1),
     }));
     if (!isClient) return { mirror, status: 'SUCCESS', firstBadLink: '' };
     const ack = decodeBlockOpResponse(await mirror.input.next((q) => tryReadDelimited(q, 1024 * 1024, 'connect ack'), 'the connect ack of the downstream DataNode', x.settings.socketTimeoutMs));
@@ -278,7 +278,7 @@ class BlockReceiver {
         flag: [ackFlag('SUCCESS'), ...flags],
       })));
       if (replies.some((r) => r !== 'SUCCESS')) {
-        throw new ProtocolError('PROTOCOL_MALFORMED', `Downstream DataNode ${mirror.addr} failed packet ${down.seqno} of ${this.#name} (${replies.join(', ')})`, { seqno: down.seqno });
+        throw new UnreachableError('UNREACHABLE', `Downstream DataNode ${mirror.addr} failed packet ${down.seqno} of ${this.#name} (${replies.join(', ')})`, { seqno: down.seqno });
       }
       if (mine.last) return;
     }
