@@ -23,6 +23,7 @@ const COMMANDS: ReadonlyArray<{ name: string; level: LogLevel; load: () => Promi
   { name: 'klist', level: 'warn', load: () => import('./commands/klist.ts') },
   { name: 'kdestroy', level: 'warn', load: () => import('./commands/kdestroy.ts') },
   { name: 'namenode', level: 'info', load: () => import('./commands/namenode.ts') },
+  { name: 'datanode', level: 'info', load: () => import('./commands/datanode.ts') },
   { name: 'fetchdt', level: 'warn', load: () => import('./commands/fetchdt.ts') },
   { name: 'dtutil', level: 'warn', load: () => import('./commands/dtutil.ts') },
   { name: 'policy', level: 'warn', load: () => import('./commands/policy.ts') },

@@ -35,14 +35,22 @@ const JAVA_INT_FIELDS = new Set([
   'hadoop.hdfs.DataEncryptionKeyProto.keyId',
 ]);
 
+let root: protobuf.Root | undefined;
+const types = new Map<string, protobuf.Type>();
+
 /** The Root with every HDFS message (loaded once per process). */
 export function hdfsRoot(): protobuf.Root {
-  return loadProto('Security.proto', ...HDFS_PROTO_FILES.map((f) => fileURLToPath(new URL(`./${f}`, import.meta.url))));
+  return (root ??= loadProto('Security.proto', ...HDFS_PROTO_FILES.map((f) => fileURLToPath(new URL(`./${f}`, import.meta.url)))));
 }
 
-/** The message type `name` (fully qualified, e.g. `hadoop.hdfs.CreateRequestProto`). */
+/** The message type `name` (fully qualified, e.g. `hadoop.hdfs.CreateRequestProto`); looked up once (every packet header and ack goes through here). */
 export function hdfsType(name: string): protobuf.Type {
-  return hdfsRoot().lookupType(name);
+  let type = types.get(name);
+  if (!type) {
+    type = hdfsRoot().lookupType(name);
+    types.set(name, type);
+  }
+  return type;
 }
 
 /** Serializes `value` as the message `typeName`; a missing required field or a bad value is PROTOCOL_MALFORMED. */

@@ -3,7 +3,8 @@
  * `hdfs --daemon` scripts and ServiceOperations): start it, write the pid file
  * (`$HADOOP_PID_DIR/hsec-<user>-<daemon>.pid`, default dir /tmp, as hadoop-functions.sh names
  * `hadoop-<user>-<daemon>.pid`), print one ready line on stdout (scripts and tests wait for it),
- * stop cleanly on SIGTERM or SIGINT (a second signal exits at once), then remove the pid file. An
+ * stop cleanly on SIGTERM or SIGINT (a second signal exits at once) or when the daemon reports
+ * that it cannot go on (exit code 1), then remove the pid file. An
  * exception that escapes a request handler is logged and the daemon keeps serving the others.
  */
 import { unlink, writeFile } from 'node:fs/promises';
@@ -15,6 +16,8 @@ import { getLogger } from '../../lib/log/logger.ts';
 export interface RunningDaemon {
   /** What the ready line says after "ready": address, principal, directories. */
   readonly readyDetail: string;
+  /** Resolves when the daemon cannot go on (e.g. a DataNode whose storage belongs to another cluster): it is stopped and the exit code is 1. */
+  readonly failed?: Promise<Error>;
   stop(): Promise<void>;
 }
 
@@ -53,21 +56,28 @@ export async function runDaemon(options: DaemonRunOptions, start: () => Promise<
       throw fileError('write pid file', pidFile, e, 'set HADOOP_PID_DIR to a writable directory or pass --pid-file');
     }
     out(`${readyLine(options.name)} ${daemon.readyDetail}, pid ${process.pid}`);
-    const signal = await nextSignal();
-    out(`hsec ${options.name}: stopping (${signal})`);
+    const signal = nextSignal();
+    const ended = await Promise.race([signal.promise, daemon.failed ?? new Promise<never>(() => undefined)]);
+    const failure = ended instanceof Error ? ended : undefined;
+    if (failure) {
+      signal.cancel();
+      log.error({ daemon: options.name, err: failure }, 'the daemon cannot go on');
+    }
+    out(`hsec ${options.name}: stopping (${failure ? `failed: ${failure.message}` : String(ended)})`);
     await daemon.stop();
     await unlink(pidFile).catch(() => undefined);
     out(`hsec ${options.name}: stopped`);
-    return 0;
+    return failure ? 1 : 0;
   } finally {
     guard();
   }
 }
 
-/** The first SIGTERM or SIGINT; a second one while stopping exits at once. */
-function nextSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (s: NodeJS.Signals) => {
+/** The first SIGTERM or SIGINT; a second one while stopping exits at once. `cancel` stops listening. */
+function nextSignal(): { promise: Promise<NodeJS.Signals>; cancel(): void } {
+  let on: (s: NodeJS.Signals) => void = () => undefined;
+  const promise = new Promise<NodeJS.Signals>((resolve) => {
+    on = (s: NodeJS.Signals) => {
       process.off('SIGTERM', on);
       process.off('SIGINT', on);
       const force = () => process.exit(130);
@@ -78,6 +88,13 @@ function nextSignal(): Promise<NodeJS.Signals> {
     process.on('SIGTERM', on);
     process.on('SIGINT', on);
   });
+  return {
+    promise,
+    cancel: () => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+    },
+  };
 }
 
 /** Logs errors that escape request handlers instead of letting them end the daemon; returns the undo. */

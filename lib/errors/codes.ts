@@ -62,6 +62,17 @@ export const ERROR_CODES = [
   'DATA_TRANSFER_BLOCK_TOKEN',
   'DATA_TRANSFER_HANDSHAKE',
   'DATA_TRANSFER_CIPHER',
+  // the DataNode refused a data transfer connection for lack of capacity (dfs.datanode.max.transfer.threads)
+  'DATA_TRANSFER_OVERLOADED',
+  // an op or write stage the hsec DataNode does not implement (append, pipeline recovery, ...)
+  'DATA_TRANSFER_UNSUPPORTED',
+  // DataNode replicas (Hadoop: ReplicaNotFoundException, ReplicaAlreadyExistsException) and a data
+  // directory that belongs to another cluster (incompatible clusterID / namespaceID) or is locked by
+  // another running DataNode
+  'REPLICA_NOT_FOUND',
+  'REPLICA_ALREADY_EXISTS',
+  'STORAGE_INCOMPATIBLE',
+  'STORAGE_LOCKED',
   // IPC
   'RPC_REMOTE',
   'RPC_CONNECTION_CLOSED',

@@ -5,7 +5,8 @@
  * delegation-token identifiers and master keys, DIGEST-MD5 directives and a DIGEST-MD5 server fed a
  * forged response, GSS initial tokens and RFC 4121 per-message tokens, the SASL GSSAPI layer
  * message, Kerberos ASN.1 messages (AP-REQ, KRB-ERROR, KDC-REP, Ticket, raw DER), keytab and
- * ccache files, krb5.conf, Hadoop XML configuration, and ZooKeeper replies. Each target has seeds
+ * ccache files, krb5.conf, Hadoop XML configuration, ZooKeeper replies, and what reaches a DataNode:
+ * op requests, write packets, meta file headers and VERSION files. Each target has seeds
  * that are valid inputs (bytes stock Hadoop or MIT wrote, from test/vectors, or our encoders'
  * output), which the mutator starts from. A run must return or throw an HsecError (a typed error
  * with a code); anything else is an internal error.
@@ -48,6 +49,13 @@ import { parseKeytab } from '../../security/kerberos/keytab/index.ts';
 import { parseCcache } from '../../security/kerberos/ccache/index.ts';
 import { parseKrb5Conf } from '../../security/kerberos/config/krb5-conf.ts';
 import { alice, nn, ticketFor } from '../support/kerberos-tickets.ts';
+import { ByteQueue } from '../../cluster/protocol/datatransfer/byte-queue.ts';
+import { tryReadOpRequest } from '../../cluster/protocol/datatransfer/op-frame.ts';
+import { decodeOpReadBlock, decodeOpWriteBlock, encodeOpReadBlock, encodeOpWriteBlock } from '../../cluster/protocol/datatransfer/messages.ts';
+import { encodeDataPacket, encodeLastPacket, tryReadPacket } from '../../cluster/protocol/datatransfer/packet.ts';
+import { verifyChecksums } from '../../cluster/protocol/datatransfer/checksum.ts';
+import { decodeMetadataHeader, encodeMetadataHeader } from '../../cluster/datanode/storage/block-metadata-header.ts';
+import { formatProperties, parseProperties } from '../../cluster/datanode/storage/storage-version.ts';
 
 export interface FuzzTarget {
   readonly name: string;
@@ -163,7 +171,48 @@ const CORE_SITE = `<?xml version="1.0"?>
 </configuration>
 `;
 
+/** What the DataNode's op loop does with the first bytes of a connection: frame, then decode the op. */
+function dataNodeOp(b: Uint8Array): unknown {
+  const q = new ByteQueue();
+  q.push(b);
+  const req = tryReadOpRequest(q);
+  if (req?.op === 'WRITE_BLOCK') return decodeOpWriteBlock(req.body);
+  if (req?.op === 'READ_BLOCK') return decodeOpReadBlock(req.body);
+  return req;
+}
+
+/** What BlockReceiver does with packet bytes: frame, then verify the chunk checksums. */
+function dataNodePackets(b: Uint8Array): unknown {
+  const q = new ByteQueue();
+  q.push(b);
+  for (let p = tryReadPacket(q); p; p = tryReadPacket(q)) {
+    if (p.checksums.length > 0) verifyChecksums({ type: 'CHECKSUM_CRC32C', bytesPerChecksum: 512 }, p.data, p.checksums, p.header.offsetInBlock);
+  }
+  return q.length;
+}
+
+const FUZZ_BLOCK = { poolId: 'BP-1-127.0.0.1-1', blockId: 1073741825, generationStamp: 1001, numBytes: 134217728 };
+const FUZZ_TOKEN = { identifier: Uint8Array.of(1, 2, 3), password: Uint8Array.of(4, 5, 6), kind: 'HDFS_BLOCK_TOKEN', service: '' };
+
 export const TARGETS: readonly FuzzTarget[] = [
+  {
+    name: 'DataNode op requests (WRITE_BLOCK, READ_BLOCK)',
+    seeds: () => [
+      encodeOpWriteBlock({
+        header: { baseHeader: { block: FUZZ_BLOCK, token: FUZZ_TOKEN }, clientName: 'DFSClient_NONMAPREDUCE_1_1' }, targets: [{ id: { ipAddr: '127.0.0.1', hostName: 'h', datanodeUuid: 'u', xferPort: 9866, infoPort: 0, ipcPort: 0 } }],
+        stage: 'PIPELINE_SETUP_CREATE', pipelineSize: 2, minBytesRcvd: 0, maxBytesRcvd: 0, latestGenerationStamp: 0, requestedChecksum: { type: 'CHECKSUM_CRC32C', bytesPerChecksum: 512 }, cachingStrategy: {}, targetPinnings: [false],
+      }),
+      encodeOpReadBlock({ header: { baseHeader: { block: FUZZ_BLOCK, token: FUZZ_TOKEN }, clientName: 'c' }, offset: 0, len: 1000, sendChecksums: true }),
+    ],
+    run: dataNodeOp,
+  },
+  {
+    name: 'DataNode write packets (framing, checksums)',
+    seeds: () => [Buffer.concat([encodeDataPacket({ offsetInBlock: 0, seqno: 0, lastPacketInBlock: false }, { type: 'CHECKSUM_CRC32C', bytesPerChecksum: 512 }, Uint8Array.from({ length: 1100 }, (_, i) => i)), encodeLastPacket(1100, 1)])],
+    run: dataNodePackets,
+  },
+  { name: 'block meta file header', seeds: () => [encodeMetadataHeader({ type: 'CHECKSUM_CRC32C', bytesPerChecksum: 512 })], run: (b) => decodeMetadataHeader(b, 'fuzz.meta') },
+  { name: 'DataNode VERSION file', seeds: () => [utf8(formatProperties({ storageID: 'DS-1', clusterID: 'CID-1', cTime: 0, datanodeUuid: 'u', storageType: 'DATA_NODE', layoutVersion: -57 }))], run: (b) => parseProperties(Buffer.from(b).toString('utf8')) },
   { name: 'ipc preamble', seeds: () => [encodePreamble({ authProtocol: AuthProtocol.SASL }), encodePreamble({ authProtocol: AuthProtocol.NONE })], run: decodePreamble },
   {
     name: 'ipc frames (split feed)',

@@ -4,9 +4,9 @@
  */
 import type { Command } from 'commander';
 import { hsecVersion } from '../version.ts';
+import { HADOOP_COMPATIBLE_VERSION } from '../../protocol/hadoop-version.ts';
 
-/** The Hadoop release whose wire formats, keys and defaults hsec follows. */
-export const HADOOP_COMPATIBLE_VERSION = '3.4.1';
+export { HADOOP_COMPATIBLE_VERSION };
 
 export function versionText(): string {
   return `hsec ${hsecVersion()}\nCompatible with Apache Hadoop ${HADOOP_COMPATIBLE_VERSION} (IPC v9, RpcSaslProto, token formats)\nNode.js ${process.version}\n`;

@@ -69,14 +69,26 @@ export function decodePacketHeader(bytes: Uint8Array): PacketHeader {
 
 /** One packet on the wire from its header fields, checksum bytes and data (`DFSPacket.writeTo`). */
 export function encodePacket(header: Omit<PacketHeader, 'dataLen'>, checksums: Uint8Array, data: Uint8Array): Uint8Array {
-  const h = encodePacketHeader({ ...header, dataLen: data.length });
-  const out = new Uint8Array(PKT_LENGTHS_LEN + h.length + checksums.length + data.length);
+  const head = encodePacketHead({ ...header, dataLen: data.length }, checksums.length);
+  const out = new Uint8Array(head.length + checksums.length + data.length);
+  out.set(head, 0);
+  out.set(checksums, head.length);
+  out.set(data, head.length + checksums.length);
+  return out;
+}
+
+/**
+ * The part of a packet before its checksums: PLEN, HLEN and the header. A sender with the
+ * checksums and data in buffers of their own (a DataNode reading a replica) writes the three
+ * pieces one after the other instead of copying them into one packet.
+ */
+export function encodePacketHead(header: PacketHeader, checksumLength: number): Uint8Array {
+  const h = encodePacketHeader(header);
+  const out = new Uint8Array(PKT_LENGTHS_LEN + h.length);
   const view = new DataView(out.buffer);
-  view.setInt32(0, 4 + checksums.length + data.length);
+  view.setInt32(0, 4 + checksumLength + header.dataLen);
   view.setInt16(4, h.length);
   out.set(h, PKT_LENGTHS_LEN);
-  out.set(checksums, PKT_LENGTHS_LEN + h.length);
-  out.set(data, PKT_LENGTHS_LEN + h.length + checksums.length);
   return out;
 }
 

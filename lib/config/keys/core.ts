@@ -9,14 +9,14 @@ const QOP = ['authentication', 'integrity', 'privacy'];
 export const CORE_KEYS: readonly KeyDef[] = [
   key({
     name: 'hadoop.tmp.dir',
-    usedBy: ['hsec namenode'],
+    usedBy: ['hsec namenode', 'hsec datanode'],
     type: 'string',
     default: '/tmp/hadoop-${user.name}',
     description: 'Base for other temporary directories (core-default.xml).',
   }),
   key({
     name: 'fs.defaultFS',
-    usedBy: ['hsec namenode', 'fetchdt, dtutil'],
+    usedBy: ['hsec namenode', 'fetchdt, dtutil', 'hsec datanode'],
     type: 'string',
     default: 'file:///',
     deprecated: ['fs.default.name'],
@@ -24,7 +24,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.security.authentication',
-    usedBy: ['hsec namenode', 'fetchdt, dtutil'],
+    usedBy: ['hsec namenode', 'fetchdt, dtutil', 'hsec datanode'],
     type: 'enum',
     values: ['simple', 'kerberos'],
     default: 'simple',
@@ -38,7 +38,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.rpc.protection',
-    usedBy: ['hsec namenode', 'fetchdt, dtutil'],
+    usedBy: ['hsec namenode', 'fetchdt, dtutil', 'hsec datanode'],
     type: 'strings',
     itemValues: QOP,
     default: 'authentication',
@@ -48,7 +48,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.security.saslproperties.resolver.class',
-    usedBy: ['hsec namenode', 'hsec policy', 'fetchdt, dtutil'],
+    usedBy: ['hsec namenode', 'hsec datanode', 'hsec policy', 'fetchdt, dtutil'],
     type: 'class',
     description:
       'SaslPropertiesResolver choosing the QOP per connection, for servers and clients alike unless the hsec.security.saslproperties.resolver.server/client.class keys say otherwise: ' +
@@ -169,14 +169,14 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'ipc.maximum.response.length',
-    usedBy: ['fetchdt, dtutil'],
+    usedBy: ['fetchdt, dtutil', 'hsec datanode'],
     type: 'int',
     default: '134217728',
     description: 'Largest RPC response (bytes) a client accepts; 0 disables the check.',
   }),
   key({
     name: 'ipc.ping.interval',
-    usedBy: ['fetchdt, dtutil'],
+    usedBy: ['fetchdt, dtutil', 'hsec datanode'],
     type: 'duration',
     unit: 'ms',
     default: '60000',
@@ -184,14 +184,14 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'ipc.client.ping',
-    usedBy: ['fetchdt, dtutil'],
+    usedBy: ['fetchdt, dtutil', 'hsec datanode'],
     type: 'boolean',
     default: 'true',
     description: 'Whether the RPC client sends pings while waiting for a response.',
   }),
   key({
     name: 'ipc.client.connect.timeout',
-    usedBy: ['fetchdt, dtutil'],
+    usedBy: ['fetchdt, dtutil', 'hsec datanode'],
     type: 'duration',
     unit: 'ms',
     default: '20000',
@@ -199,7 +199,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'ipc.client.connection.maxidletime',
-    usedBy: ['hsec namenode', 'fetchdt, dtutil'],
+    usedBy: ['hsec namenode', 'fetchdt, dtutil', 'hsec datanode'],
     type: 'duration',
     unit: 'ms',
     default: '10000',

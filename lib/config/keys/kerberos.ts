@@ -7,7 +7,7 @@ import { key, type KeyDef } from '../types.ts';
 export const KERBEROS_KEYS: readonly KeyDef[] = [
   key({
     name: 'hadoop.security.auth_to_local',
-    usedBy: ['hsec namenode'],
+    usedBy: ['hsec namenode', 'hsec datanode'],
     type: 'string',
     description:
       'Rules mapping Kerberos principals to short names (`RULE:[n:fmt](regex)s/from/to/g/L` and `DEFAULT`, ' +
@@ -15,7 +15,7 @@ export const KERBEROS_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.security.auth_to_local.mechanism',
-    usedBy: ['hsec namenode'],
+    usedBy: ['hsec namenode', 'hsec datanode'],
     type: 'enum',
     values: ['hadoop', 'mit'],
     default: 'hadoop',
@@ -25,7 +25,7 @@ export const KERBEROS_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.kerberos.min.seconds.before.relogin',
-    usedBy: ['hsec namenode', 'fetchdt, dtutil'],
+    usedBy: ['hsec namenode', 'fetchdt, dtutil', 'hsec datanode'],
     type: 'duration',
     unit: 's',
     default: '60',
@@ -33,7 +33,7 @@ export const KERBEROS_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.kerberos.keytab.login.autorenewal.enabled',
-    usedBy: ['hsec namenode'],
+    usedBy: ['hsec namenode', 'hsec datanode'],
     type: 'boolean',
     default: 'false',
     description: 'Renew a keytab login automatically in the background before the TGT expires; off = re-login on use once the TGT is no longer valid.',

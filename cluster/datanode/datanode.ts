@@ -1,0 +1,224 @@
+/**
+ * The hsec DataNode (Hadoop's DataNode, one storage directory, one NameNode), built on the
+ * secure-service foundation (cluster/service): its identity is `dfs.datanode.kerberos.principal` /
+ * `dfs.datanode.keytab.file` with `_HOST` = its host name, logged in from the keytab to call the
+ * NameNode over Kerberos IPC (DatanodeProtocol); block storage under dfs.datanode.data.dir
+ * (./storage); the data transfer port dfs.datanode.address with the handshake Hadoop's rules pick
+ * (./transfer); the NameNode link (./namenode-link) that registers, heartbeats, installs block
+ * keys and reports replicas. Start-up checks Hadoop's DataNode.checkSecureConfig: with Kerberos,
+ * block tokens must be on, and the data port must be privileged (root, no SASL) or protected by
+ * dfs.data.transfer.protection. (Hadoop also demands dfs.http.policy=HTTPS_ONLY with SASL; the hsec
+ * DataNode serves no HTTP, so that condition has nothing to protect and is not checked.)
+ */
+import type { Configuration } from '../../lib/config/index.ts';
+import { ConfigError, HsecError } from '../../lib/errors/index.ts';
+import { getLogger } from '../../lib/log/logger.ts';
+import type { HostPort } from '../../lib/net/host-port.ts';
+import { isWildcard, resolveAddress } from '../../lib/net/resolve.ts';
+import type { Clock } from '../../lib/time/clock.ts';
+import { chooseServerHandshake, isPrivilegedPort, type HandshakeKind } from '../../security/datatransfer/handshake-choice.ts';
+import { defaultSimpleUser, User } from '../../security/identity/user.ts';
+import type { Krb5Config } from '../../security/kerberos/config/index.ts';
+import { createDataTransferResolver } from '../../security/resolver/registry.ts';
+import type { SaslPropertiesResolver } from '../../security/resolver/sasl-properties-resolver.ts';
+import { callCredentials } from '../../security/sasl/rpc/protocol-security.ts';
+import { acquireRpcClient, type SharedRpcClient } from '../client/shared-rpc-client.ts';
+import { DatanodeProtocolClient } from '../protocol/datanode-protocol-client.ts';
+import { DATANODE_PROTOCOL_INFO, type DatanodeRegistration } from '../protocol/datanode-protocol.ts';
+import { ServiceIdentity } from '../service/service-identity.ts';
+import { WorkerBlockKeys, type BlockAccessVerifier } from './block-access.ts';
+import { dataNodeSettings, type DataNodeSettings } from './datanode-settings.ts';
+import { BPServiceActor } from './namenode-link/bp-service-actor.ts';
+import { FsDataset } from './storage/fs-dataset.ts';
+import { ReplicaError } from './storage/replica.ts';
+import { DataNodeMirrorConnector } from './transfer/mirror.ts';
+import type { BlockPoolService, XceiverServices } from './transfer/xceiver.ts';
+import { XceiverServer } from './transfer/xceiver-server.ts';
+
+const log = getLogger('datanode');
+
+export interface DataNodeOptions {
+  /** krb5.conf for the keytab login and the principal's default realm (default KRB5_CONFIG or /etc/krb5.conf). */
+  krb5?: Krb5Config;
+  /** Log in from the keytab at start (`hsec datanode` and the pseudo-cluster do; needed to reach a Kerberos NameNode). Default true. */
+  login?: boolean;
+  /** Host name override (else dfs.datanode.hostname, else the canonical local host name). */
+  hostName?: string;
+  /** Clock of block-token expiry checks (tests drive expiry with a ManualClock). */
+  clock?: Clock;
+}
+
+export class DataNode {
+  readonly settings: DataNodeSettings;
+  readonly identity: ServiceIdentity;
+  readonly dataset: FsDataset;
+  /** How data transfer connections are protected (decided at start). */
+  readonly handshake: HandshakeKind;
+  /** Resolves with the error when the NameNode link gives up (foreign storage, NameNode too old, refused). */
+  readonly failure: Promise<HsecError>;
+  readonly #server: XceiverServer;
+  readonly #actor: BPServiceActor;
+  readonly #rpc: SharedRpcClient;
+  readonly #resolvers: (SaslPropertiesResolver | undefined)[];
+
+  private constructor(parts: {
+    settings: DataNodeSettings; identity: ServiceIdentity; dataset: FsDataset; handshake: HandshakeKind; failure: Promise<HsecError>;
+    server: XceiverServer; actor: BPServiceActor; rpc: SharedRpcClient; resolvers: (SaslPropertiesResolver | undefined)[];
+  }) {
+    this.settings = parts.settings;
+    this.identity = parts.identity;
+    this.dataset = parts.dataset;
+    this.handshake = parts.handshake;
+    this.failure = parts.failure;
+    this.#server = parts.server;
+    this.#actor = parts.actor;
+    this.#rpc = parts.rpc;
+    this.#resolvers = parts.resolvers;
+  }
+
+  /** Logs in, opens the storage, listens on the data port and starts the NameNode link (which retries until the NameNode answers). */
+  static async start(conf: Configuration, options: DataNodeOptions = {}): Promise<DataNode> {
+    const settings = await dataNodeSettings(conf, options.hostName ? { hostName: options.hostName } : {});
+    const identity = await ServiceIdentity.resolve(
+      conf,
+      { name: 'DataNode', principalKey: 'dfs.datanode.kerberos.principal', keytabKey: 'dfs.datanode.keytab.file', principalHost: settings.hostName },
+      { ...(options.krb5 ? { krb5: options.krb5 } : {}), login: options.login ?? true },
+    );
+    const cleanup: (() => Promise<void> | void)[] = [() => identity.close()];
+    try {
+      const dataset = await FsDataset.open(settings.dataDir);
+      cleanup.push(() => dataset.close());
+      const serverResolver = createDataTransferResolver(conf, 'server');
+      const clientResolver = createDataTransferResolver(conf, 'client');
+      cleanup.push(() => (serverResolver?.close?.(), clientResolver?.close?.()));
+      await serverResolver?.ready?.();
+      const access: BlockAccessVerifier = new WorkerBlockKeys(options.clock ? { clock: options.clock } : {});
+      const securityEnabled = identity.security === 'kerberos';
+      let actor: BPServiceActor | undefined;
+      const services: XceiverServices = {
+        settings,
+        dataset,
+        access,
+        mirrors: new DataNodeMirrorConnector({ ...settings, securityEnabled, resolver: clientResolver }, access),
+        blockPool: (bpid) => blockPoolService(actor!, bpid, settings),
+      };
+      const server = await XceiverServer.listen(settings.xfer, { services, maxConnections: settings.maxTransferConnections, dataTransfer: settings.dataTransfer });
+      cleanup.push(() => server.stop());
+      const xferPort = server.address.port;
+      checkSecureConfig(securityEnabled, settings, xferPort, serverResolver);
+      const handshake = chooseServerHandshake({
+        encryptDataTransfer: settings.dataTransfer.encryptDataTransfer, trusted: false, securityEnabled, xferPort,
+        protectionConfigured: serverResolver !== undefined, ignoreSecurePortsForTesting: settings.ignoreSecurePortsForTesting,
+      });
+      server.serve({ handshake, resolver: serverResolver });
+      const rpc = acquireRpcClient(conf);
+      cleanup.push(() => rpc.release());
+      const user = securityEnabled ? identity.asUser() : User.simple(defaultSimpleUser());
+      const client = new DatanodeProtocolClient({
+        rpc: rpc.rpc, address: settings.nameNode, credentials: callCredentials(user, DATANODE_PROTOCOL_INFO, conf, options.krb5), timeoutMs: settings.socketTimeoutMs,
+      });
+      let fail: (e: HsecError) => void = () => undefined;
+      const failure = new Promise<HsecError>((resolve) => (fail = resolve));
+      actor = new BPServiceActor({
+        client, dataset, access,
+        nameNode: `${settings.nameNode.host}:${settings.nameNode.port}`,
+        datanodeId: {
+          ipAddr: isWildcard(settings.xfer.host) ? '0.0.0.0' : await resolveAddress(settings.xfer.host),
+          hostName: settings.hostName, datanodeUuid: dataset.datanodeUuid, xferPort, infoPort: 0, ipcPort: 0, infoSecurePort: 0,
+        },
+        heartbeatIntervalMs: settings.heartbeatIntervalMs,
+        blockReportIntervalMs: settings.blockReportIntervalMs,
+        blockReportInitialDelayMs: settings.blockReportInitialDelayMs,
+        minNameNodeVersion: settings.minNameNodeVersion,
+        xceiverCount: () => server.connectionCount,
+        onFatal: (e) => fail(e),
+      });
+      actor.start();
+      log.info({ xfer: `${server.address.host}:${xferPort}`, handshake, principal: identity.principal, dataDir: settings.dataDir, datanodeUuid: dataset.datanodeUuid }, 'DataNode up');
+      return new DataNode({ settings, identity, dataset, handshake, failure, server, actor, rpc, resolvers: [serverResolver, clientResolver] });
+    } catch (e) {
+      for (const c of cleanup.reverse()) await Promise.resolve(c()).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** The bound data transfer address. */
+  get xferAddress(): HostPort {
+    return this.#server.address;
+  }
+
+  get datanodeUuid(): string {
+    return this.dataset.datanodeUuid;
+  }
+
+  get storageId(): string {
+    return this.dataset.storageId;
+  }
+
+  /** The registration the NameNode returned (undefined while not registered). */
+  get registration(): DatanodeRegistration | undefined {
+    return this.#actor.registration;
+  }
+
+  /** Resolves true once registered with the NameNode, false after `timeoutMs`. */
+  waitRegistered(timeoutMs: number): Promise<boolean> {
+    return this.#actor.waitRegistered(timeoutMs);
+  }
+
+  /** Sends a heartbeat now instead of at the next interval. */
+  triggerHeartbeat(): void {
+    this.#actor.triggerHeartbeat();
+  }
+
+  /** Open data transfer connections. */
+  get connectionCount(): number {
+    return this.#server.connectionCount;
+  }
+
+  async stop(): Promise<void> {
+    const linkDone = this.#actor.stop();
+    await this.#server.stop();
+    this.#rpc.release(); // fails a call in flight so the link ends now
+    await linkDone;
+    for (const r of this.#resolvers) r?.close?.();
+    await this.dataset.close();
+    this.identity.close();
+    log.info({ datanodeUuid: this.datanodeUuid }, 'DataNode stopped');
+  }
+}
+
+/**
+ * DataNode.checkSecureConfig with the port as bound: Kerberos needs block tokens, and a privileged
+ * data port without SASL or an unprivileged one with dfs.data.transfer.protection.
+ */
+export function checkSecureConfig(securityEnabled: boolean, settings: Pick<DataNodeSettings, 'blockTokenEnabled' | 'ignoreSecurePortsForTesting'>, xferPort: number, resolver: SaslPropertiesResolver | undefined): void {
+  if (!securityEnabled) return;
+  if (!settings.blockTokenEnabled) {
+    throw new ConfigError('CONFIG_INVALID', 'Security is enabled but block access tokens (via dfs.block.access.token.enable) aren\'t enabled. This may cause issues when clients attempt to connect to a DataNode. Aborting DataNode', {
+      configKey: 'dfs.block.access.token.enable',
+    });
+  }
+  const privileged = isPrivilegedPort(xferPort);
+  if (privileged && resolver === undefined) return;
+  if (settings.ignoreSecurePortsForTesting) return;
+  if (!privileged && resolver !== undefined) return;
+  throw new ConfigError(
+    'CONFIG_INVALID',
+    `Cannot start secure DataNode without configuring either privileged resources or SASL RPC data transfer protection. Using privileged resources in combination with SASL RPC data transfer protection is not supported. The data port is ${xferPort} (dfs.datanode.address): use a port below 1024 without dfs.data.transfer.protection, or a port from 1024 with dfs.data.transfer.protection=authentication|integrity|privacy`,
+    { configKey: privileged ? 'dfs.data.transfer.protection' : 'dfs.datanode.address', port: xferPort },
+  );
+}
+
+/** DataXceiver.checkAndWaitForBP: the registered block pool, waiting up to dfs.datanode.bp-ready.timeout. */
+async function blockPoolService(actor: BPServiceActor, bpid: string, settings: DataNodeSettings): Promise<BlockPoolService> {
+  const registered = actor.registration ? true : await actor.waitRegistered(settings.bpReadyTimeoutMs);
+  const registration = actor.registration;
+  if (!registered || !registration || actor.blockPoolId !== bpid) {
+    throw new ReplicaError('REPLICA_NOT_FOUND', `Not ready to serve the block pool, ${bpid}.`, { blockPoolId: bpid });
+  }
+  return {
+    xferAddr: `${registration.datanodeID.ipAddr}:${registration.datanodeID.xferPort}`,
+    notifyReceiving: (r) => actor.notifyReceiving(r),
+    notifyReceived: (r) => actor.notifyReceived(r),
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * Writes a replica being received (Hadoop's ReplicaInPipeline output streams, as
+ * BlockReceiver.receivePacket uses them): the block file and its meta file in rbw/, the meta
+ * header first, then each packet's data at its offset and its chunk checksums at
+ * header + (offset / bytesPerChecksum) x checksum size. A packet normally starts where the last
+ * one ended, on a chunk boundary. After an hflush that ended inside a chunk, the client sends that
+ * chunk again from its start (DFSOutputStream.flushOrSync keeps the partial chunk): such a packet
+ * may start at the last chunk boundary and rewrites the chunk and its checksum. Anything else is
+ * out of sequence. `numBytes` advances once a packet's bytes and checksums are written.
+ */
+import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { ProtocolError } from '../../../lib/errors/index.ts';
+import { fileError } from '../../../lib/fs/file-errors.ts';
+import { checksumSize } from '../../protocol/datatransfer/checksum.ts';
+import type { ChecksumSpec } from '../../protocol/datatransfer/messages.ts';
+import { encodeMetadataHeader, METADATA_HEADER_SIZE } from './block-metadata-header.ts';
+
+const HINT = 'check dfs.datanode.data.dir (free space, permissions)';
+
+export class ReplicaWriter {
+  readonly #name: string;
+  readonly #blockFile: string;
+  readonly #metaFile: string;
+  readonly #checksum: ChecksumSpec;
+  readonly #data: FileHandle;
+  readonly #meta: FileHandle;
+  #numBytes = 0;
+  #closed = false;
+
+  private constructor(name: string, blockFile: string, metaFile: string, checksum: ChecksumSpec, data: FileHandle, meta: FileHandle) {
+    this.#name = name;
+    this.#blockFile = blockFile;
+    this.#metaFile = metaFile;
+    this.#checksum = checksum;
+    this.#data = data;
+    this.#meta = meta;
+  }
+
+  /** Creates both files (they must not exist) and writes the meta header. `name` is the block, for messages. */
+  static async create(name: string, blockFile: string, metaFile: string, checksum: ChecksumSpec): Promise<ReplicaWriter> {
+    let data: FileHandle | undefined;
+    try {
+      data = await open(blockFile, 'wx', 0o644);
+    } catch (e) {
+      throw fileError('create block file', blockFile, e, HINT);
+    }
+    let meta: FileHandle;
+    try {
+      meta = await open(metaFile, 'wx', 0o644);
+      await meta.write(encodeMetadataHeader(checksum), 0, METADATA_HEADER_SIZE, 0);
+    } catch (e) {
+      await data.close().catch(() => undefined);
+      await unlink(blockFile).catch(() => undefined);
+      throw fileError('create meta file', metaFile, e, HINT);
+    }
+    return new ReplicaWriter(name, blockFile, metaFile, checksum, data, meta);
+  }
+
+  /** Bytes written so far (the replica's length). */
+  get numBytes(): number {
+    return this.#numBytes;
+  }
+
+  /**
+   * Writes one packet's data at `offset` with its checksums (one per chunk of `data`, already
+   * verified or computed by the caller). Returns the replica length after the packet.
+   */
+  write(offset: number, data: Uint8Array, checksums: Uint8Array): Promise<number> {
+    return this.writeRun([{ offset, data, checksums }]);
+  }
+
+  /**
+   * Writes packets that follow each other (each starts where the previous one ended, on a chunk
+   * boundary) with one vectored write per file: the first is placed as `write` places a packet;
+   * empty packets (a heartbeat, the last packet) only must not point past the data. Returns the
+   * replica length after the last one.
+   */
+  async writeRun(all: readonly { offset: number; data: Uint8Array; checksums: Uint8Array }[]): Promise<number> {
+    const packets = all.filter((p) => p.data.length > 0);
+    const first = packets[0];
+    if (!first) {
+      for (const p of all) this.#checkPlacement(p.offset, 0);
+      return this.#numBytes;
+    }
+    this.#checkPlacement(first.offset, first.data.length);
+    const bpc = this.#checksum.bytesPerChecksum;
+    let end = first.offset + first.data.length;
+    for (const p of packets.slice(1)) {
+      if (p.offset !== end || end % bpc !== 0) {
+        throw new ProtocolError('PROTOCOL_MALFORMED', `Received an out-of-sequence packet for ${this.#name} at offset ${p.offset}. Expecting packet starting at ${end}`, { offset: p.offset, expected: end });
+      }
+      end += p.data.length;
+    }
+    for (const p of all) {
+      if (p.data.length === 0 && p.offset > end) {
+        throw new ProtocolError('PROTOCOL_MALFORMED', `Received an out-of-sequence packet for ${this.#name} at offset ${p.offset}. Expecting packet starting at ${end}`, { offset: p.offset, expected: end });
+      }
+    }
+    const sums = packets.map((p) => p.checksums).filter((c) => c.length > 0);
+    // data and checksums go to their files at the same time (two threads of the pool)
+    const writes = [writeFully(this.#data, packets.map((p) => p.data), first.offset, 'write block file', this.#blockFile)];
+    if (sums.length > 0) {
+      const at = METADATA_HEADER_SIZE + (first.offset / bpc) * checksumSize(this.#checksum.type);
+      writes.push(writeFully(this.#meta, sums, at, 'write meta file', this.#metaFile));
+    }
+    const results = await Promise.allSettled(writes);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    this.#numBytes = Math.max(this.#numBytes, end);
+    return this.#numBytes;
+  }
+
+  /** hsync (a packet with syncBlock): both files reach the disk before the packet is acked. */
+  async sync(): Promise<void> {
+    try {
+      await Promise.all([this.#data.datasync(), this.#meta.datasync()]);
+    } catch (e) {
+      throw fileError('sync', this.#blockFile, e, HINT);
+    }
+  }
+
+  /** Closes both files (the replica stays where it is; the dataset moves it). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const results = await Promise.allSettled([this.#data.close(), this.#meta.close()]);
+    const failed = results.findIndex((r) => r.status === 'rejected');
+    if (failed >= 0) throw fileError('close', failed === 0 ? this.#blockFile : this.#metaFile, (results[failed] as PromiseRejectedResult).reason, HINT);
+  }
+
+  /** Closes and deletes both files (a write that failed). */
+  async abort(): Promise<void> {
+    await this.close().catch(() => undefined);
+    await Promise.allSettled([unlink(this.#blockFile), unlink(this.#metaFile)]);
+  }
+
+  /** BlockReceiver's sanity checks on where a packet lands (see the file comment). */
+  #checkPlacement(offset: number, length: number): void {
+    const bpc = this.#checksum.bytesPerChecksum;
+    const have = this.#numBytes;
+    const lastChunkStart = have - (have % bpc);
+    const aligned = offset % bpc === 0;
+    const ok = length === 0 ? offset <= have : offset === have ? aligned : aligned && offset === lastChunkStart && offset + length >= have;
+    if (!ok) {
+      throw new ProtocolError('PROTOCOL_MALFORMED', `Received an out-of-sequence packet for ${this.#name} at offset ${offset} (${length} bytes). Expecting packet starting at ${have}${aligned ? '' : `, on a ${bpc}-byte chunk boundary`}`, {
+        offset, expected: have, length,
+      });
+    }
+  }
+}
+
+/** One vectored write, all of it: a short write (a full disk) is a FileError, not lost bytes. */
+async function writeFully(handle: FileHandle, buffers: Uint8Array[], position: number, action: string, path: string): Promise<void> {
+  const total = buffers.reduce((n, b) => n + b.length, 0);
+  let written: number;
+  try {
+    written = (await handle.writev(buffers, position)).bytesWritten;
+  } catch (e) {
+    throw fileError(action, path, e, HINT);
+  }
+  if (written !== total) {
+    throw fileError(action, path, Object.assign(new Error(`wrote ${written} of ${total} bytes`), { code: 'ENOSPC' }), HINT);
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Replicas and where their files live, after Hadoop's FsDatasetImpl / BlockPoolSlice layout
+ * (hadoop-hdfs server/datanode/fsdataset/impl, DatanodeUtil.idToBlockDir):
+ *
+ *   <dir>/current/<bpid>/current/finalized/subdir<d1>/subdir<d2>/blk_<id>          the bytes
+ *   <dir>/current/<bpid>/current/finalized/subdir<d1>/subdir<d2>/blk_<id>_<gs>.meta checksums
+ *   <dir>/current/<bpid>/current/rbw/blk_<id>, blk_<id>_<gs>.meta                   being written
+ *
+ * with d1 = bits 16-20 and d2 = bits 8-12 of the block id. A replica is FINALIZED (complete,
+ * readable, reported), RBW (being written by a pipeline: readable up to the bytes acknowledged) or
+ * RWR (an RBW found at start-up: its writer is gone, it waits for recovery; reported, not served).
+ * The typed errors of replica lookups are here too (ReplicaNotFoundException,
+ * ReplicaAlreadyExistsException).
+ */
+import { join } from 'node:path';
+import { HsecError, type ErrorDetails } from '../../../lib/errors/index.ts';
+import type { ChecksumSpec } from '../../protocol/datatransfer/messages.ts';
+import type { ReplicaStateName } from '../../protocol/block-list-as-longs.ts';
+import { checksumLength } from '../../protocol/datatransfer/checksum.ts';
+import { METADATA_HEADER_SIZE } from './block-metadata-header.ts';
+
+export type ReplicaState = Extract<ReplicaStateName, 'FINALIZED' | 'RBW' | 'RWR'>;
+
+export interface Replica {
+  readonly blockId: number;
+  readonly genStamp: number;
+  /** Bytes readable: all of a finalized replica, the acknowledged bytes of one being written. */
+  numBytes: number;
+  state: ReplicaState;
+  blockFile: string;
+  metaFile: string;
+  /** The checksum of the meta file (its header). */
+  readonly checksum: ChecksumSpec;
+}
+
+/** Meta file size for `numBytes` of data: header + one checksum per chunk. */
+export function metaFileLength(r: Pick<Replica, 'checksum' | 'numBytes'>): number {
+  return METADATA_HEADER_SIZE + checksumLength(r.checksum, r.numBytes);
+}
+
+/** The directories of one block pool in a storage directory. */
+export class BlockPoolLayout {
+  readonly current: string;
+  readonly finalized: string;
+  readonly rbw: string;
+  readonly versionFile: string;
+
+  constructor(dataDir: string, blockPoolId: string) {
+    this.current = join(dataDir, 'current', blockPoolId, 'current');
+    this.finalized = join(this.current, 'finalized');
+    this.rbw = join(this.current, 'rbw');
+    this.versionFile = join(this.current, 'VERSION');
+  }
+
+  /** DatanodeUtil.idToBlockDir. */
+  finalizedDir(blockId: number): string {
+    return join(this.finalized, `subdir${(blockId >> 16) & 0x1f}`, `subdir${(blockId >> 8) & 0x1f}`);
+  }
+}
+
+export function blockFileName(blockId: number): string {
+  return `blk_${blockId}`;
+}
+
+export function metaFileName(blockId: number, genStamp: number): string {
+  return `blk_${blockId}_${genStamp}.meta`;
+}
+
+export const BLOCK_FILE_PATTERN = /^blk_(\d+)$/;
+export const META_FILE_PATTERN = /^blk_(\d+)_(\d+)\.meta$/;
+
+/** A replica lookup or creation failed (Hadoop's ReplicaNotFoundException / ReplicaAlreadyExistsException). */
+export class ReplicaError extends HsecError {
+  constructor(code: 'REPLICA_NOT_FOUND' | 'REPLICA_ALREADY_EXISTS', message: string, details: ErrorDetails = {}) {
+    super(code, message, details);
+  }
+}

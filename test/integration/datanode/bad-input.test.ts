@@ -1,0 +1,195 @@
+/**
+ * Hostile and broken peers on the DataNode's data port: garbage ops, another protocol version,
+ * unknown op codes, oversized lengths, truncated and oversized packets, wrong checksums, silent
+ * clients (read timeout), clients that stop reading (write timeout), more connections than
+ * dfs.datanode.max.transfer.threads, and on a SASL data port: plaintext instead of the handshake,
+ * oversized and truncated handshake messages, garbage inside the encrypted stream. Each fails only
+ * its own connection (typed error, one log line); the DataNode goes on serving, which every test
+ * checks with a normal write and read. The NameNode is the TEMPORARY stand-in (namenode-stand-in.ts).
+ */
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataNode } from '../../../cluster/datanode/datanode.ts';
+import { encodeOpReadBlock, encodeOpWriteBlock } from '../../../cluster/protocol/datatransfer/messages.ts';
+import { encodeDataPacket } from '../../../cluster/protocol/datatransfer/packet.ts';
+import { loadConfiguration } from '../../../lib/config/index.ts';
+import { useMiniKdc } from '../../support/fixtures.ts';
+import { block, dataNodeConf, general, makeRealm, roundTrip, startDataNode, startNameNode } from './datanode-fixture.ts';
+import { NameNodeStandIn } from './namenode-stand-in.ts';
+import { TransferConnection, writeBlock } from './transfer-client.ts';
+
+const CRC = { type: 'CHECKSUM_CRC32C', bytesPerChecksum: 512 } as const;
+
+/** A raw TCP client: sends bytes, reports whether the DataNode closed the connection. */
+async function raw(port: number): Promise<{ s: Socket; closed: Promise<void>; received: () => number }> {
+  const s = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', resolve);
+    s.once('error', reject);
+  });
+  s.on('error', () => undefined);
+  let n = 0;
+  s.on('data', (c: Buffer) => (n += c.length));
+  const closed = new Promise<void>((resolve) => {
+    s.once('end', resolve);
+    s.once('close', resolve);
+  });
+  return { s, closed, received: () => n };
+}
+
+async function closesWithin(closed: Promise<void>, ms: number): Promise<boolean> {
+  return Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+}
+
+function writeOpBytes(nn: NameNodeStandIn, id: number): Uint8Array {
+  return encodeOpWriteBlock({
+    header: { baseHeader: { block: { ...block(nn, id), numBytes: 134217728 }, token: nn.token({ blockPoolId: nn.blockPoolId, blockId: id, modes: ['WRITE'] }) }, clientName: 'DFSClient_x' },
+    stage: 'PIPELINE_SETUP_CREATE', pipelineSize: 1, minBytesRcvd: 0, maxBytesRcvd: 0, latestGenerationStamp: 0, requestedChecksum: CRC,
+  });
+}
+
+describe('datanode: bad input on a plain data port (security off, block tokens on)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let nn: NameNodeStandIn;
+  let dn: DataNode;
+  let nextBlock = 1073760000;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hsec-dn-bad-'));
+    nn = await NameNodeStandIn.start();
+    dn = await DataNode.start(loadConfiguration({
+      env: {},
+      overrides: {
+        'dfs.namenode.rpc-address': `127.0.0.1:${nn.port}`, 'dfs.datanode.data.dir': join(dir, 'data'), 'dfs.datanode.address': '127.0.0.1:0',
+        'dfs.datanode.hostname': 'localhost', 'dfs.heartbeat.interval': '1', 'dfs.client.socket-timeout': '1500',
+        'dfs.datanode.socket.write.timeout': '1500', 'dfs.datanode.max.transfer.threads': '6',
+      },
+    }), { login: false });
+    expect(await dn.waitRegistered(10_000)).to.equal(true);
+  });
+  after(async () => {
+    await dn?.stop();
+    await nn?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function stillServing(): Promise<void> {
+    const id = nextBlock++;
+    await roundTrip(dn, nn, id, 80_000, () => ({ kind: 'none' }));
+    await nn.until(() => dn.connectionCount === 0, 'all connections closed', 5000);
+  }
+
+  it('garbage, another protocol version, an unknown op code, an oversized op length: the connection is closed, nothing else', async () => {
+    for (const bytes of [randomBytes(64), Buffer.from('001b5100', 'hex'), Buffer.from('001c4001', 'hex'), Buffer.from('001c50ffffffff0f', 'hex'), Buffer.from('001c51feffffff07', 'hex')]) {
+      const c = await raw(dn.xferAddress.port);
+      c.s.write(bytes);
+      expect(await closesWithin(c.closed, 3000), bytes.toString('hex')).to.equal(true);
+      c.s.destroy();
+    }
+    await stillServing();
+  });
+
+  it('oversized, negative-length and truncated packets end the write without a replica; a wrong checksum is acked ERROR_CHECKSUM', async () => {
+    const cases: { name: string; packet: Buffer; end?: boolean }[] = [
+      { name: 'payload over 16 MiB', packet: Buffer.from('7fffffff0019', 'hex') },
+      { name: 'negative payload length', packet: Buffer.from('ffffff000019', 'hex') },
+      { name: 'truncated', packet: Buffer.from(encodeDataPacket({ offsetInBlock: 0, seqno: 0, lastPacketInBlock: false }, CRC, Buffer.alloc(4000, 1))).subarray(0, 2000), end: true },
+    ];
+    for (const k of cases) {
+      const id = nextBlock++;
+      const c = await raw(dn.xferAddress.port);
+      c.s.write(writeOpBytes(nn, id));
+      c.s.write(k.packet);
+      if (k.end) c.s.end();
+      expect(await closesWithin(c.closed, 3000), k.name).to.equal(true);
+      c.s.destroy();
+      await nn.until(() => dn.dataset.getReplica(nn.blockPoolId, id) === undefined, `no replica left after: ${k.name}`, 3000);
+    }
+    const id = nextBlock++;
+    const t = await TransferConnection.open(dn.xferAddress.port);
+    const w = await writeBlock(t, {
+      block: block(nn, id), token: nn.token({ blockPoolId: nn.blockPoolId, blockId: id, modes: ['WRITE'] }), data: randomBytes(150_000),
+      tamper: (bytes, i) => (i === 1 ? Uint8Array.from(bytes, (b, j) => (j === bytes.length - 1 ? b ^ 1 : b)) : bytes),
+    });
+    t.close();
+    expect(w.acks.map((a) => a.reply![0])).to.deep.equal(['SUCCESS', 'ERROR_CHECKSUM']);
+    expect(w.acks[1]!.seqno).to.equal(1);
+    await nn.until(() => dn.dataset.getReplica(nn.blockPoolId, id) === undefined, 'no replica after a checksum error', 3000);
+    await stillServing();
+  });
+
+  it('a silent client is dropped after dfs.client.socket-timeout; a client that stops reading after dfs.datanode.socket.write.timeout', async () => {
+    const silent = await raw(dn.xferAddress.port);
+    expect(await closesWithin(silent.closed, 1000)).to.equal(false);
+    expect(await closesWithin(silent.closed, 3000)).to.equal(true);
+    silent.s.destroy();
+    const id = nextBlock++;
+    const size = 24 * 1024 * 1024;
+    const w = await TransferConnection.open(dn.xferAddress.port);
+    await writeBlock(w, { block: block(nn, id), token: nn.token({ blockPoolId: nn.blockPoolId, blockId: id, modes: ['WRITE'] }), data: randomBytes(size) });
+    w.close();
+    const stuck = await raw(dn.xferAddress.port);
+    stuck.s.pause(); // reads nothing: the kernel buffers fill, the DataNode's writes stall
+    stuck.s.write(encodeOpReadBlock({ header: { baseHeader: { block: block(nn, id, size), token: nn.token({ blockPoolId: nn.blockPoolId, blockId: id, modes: ['READ'] }) }, clientName: 'c' }, offset: 0, len: size }));
+    await nn.until(() => dn.connectionCount === 0, 'the stalled reader to be dropped', 10_000);
+    stuck.s.destroy();
+    await stillServing();
+  });
+
+  it('connections beyond dfs.datanode.max.transfer.threads are closed at once; the DataNode serves again when they go', async () => {
+    const held = await Promise.all(Array.from({ length: 6 }, () => raw(dn.xferAddress.port)));
+    await nn.until(() => dn.connectionCount === 6, 'six connections held');
+    const extra = await raw(dn.xferAddress.port);
+    expect(await closesWithin(extra.closed, 2000)).to.equal(true);
+    for (const h of held) h.s.destroy();
+    await nn.until(() => dn.connectionCount === 0, 'held connections closed');
+    await stillServing();
+  });
+});
+
+describe('datanode: bad input on a SASL data port (real KDC)', function () {
+  this.timeout(120_000);
+  const kdcFixture = useMiniKdc();
+  let dir: string;
+  let nn: NameNodeStandIn;
+  let dn: DataNode;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hsec-dn-bad-sasl-'));
+    const realm = await makeRealm(kdcFixture.kdc, dir);
+    nn = await startNameNode(realm);
+    dn = await startDataNode(realm, dataNodeConf(realm, nn, join(dir, 'data'), { 'dfs.encrypt.data.transfer.cipher.suites': 'AES/CTR/NoPadding', 'dfs.client.socket-timeout': '2000' }));
+  });
+  after(async () => {
+    await dn?.stop();
+    await nn?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('plaintext ops instead of the handshake, an oversized or truncated handshake message, garbage inside the AES stream: closed; the DataNode serves on', async () => {
+    const plain = await raw(dn.xferAddress.port);
+    plain.s.write(writeOpBytes(nn, 1));
+    expect(await closesWithin(plain.closed, 3000)).to.equal(true);
+    expect(plain.received()).to.equal(0); // wrong magic: nothing is sent back (InvalidMagicNumberException)
+    const big = await raw(dn.xferAddress.port);
+    big.s.write(Buffer.from('deadbeefffffffff0f', 'hex'));
+    expect(await closesWithin(big.closed, 3000)).to.equal(true);
+    const half = await raw(dn.xferAddress.port);
+    half.s.end(Buffer.from('deadbeef0a0800', 'hex'));
+    expect(await closesWithin(half.closed, 3000)).to.equal(true);
+    const id = 1073770000;
+    const c = await TransferConnection.open(dn.xferAddress.port, general(nn, id, 'WRITE', ['auth-conf'], true));
+    expect(c.protection.kind).to.equal('aes-ctr');
+    c.socket.write(randomBytes(256)); // bypasses the client's AES: the DataNode decrypts noise
+    expect(await c.closedByPeer(3000)).to.equal(true);
+    c.close();
+    for (const s of [plain, big, half]) s.s.destroy();
+    await roundTrip(dn, nn, id + 1, 100_000, (mode) => general(nn, id + 1, mode, ['auth-conf'], true));
+    await nn.until(() => dn.connectionCount === 0, 'all connections closed', 5000);
+  });
+});
