@@ -3,7 +3,7 @@
  * in-process service ticket (test/support/kerberos-tickets.ts), so no KDC round trip is measured:
  *
  * 1. Stall: the worst and 99th-percentile latency of a good client's echo calls while another
- *    process (bench/hostile-attacker.ts) sends maximal pre-authentication frames: a 127 MiB
+ *    process (test/support/hostile-attacker.ts) sends maximal pre-authentication frames: a 127 MiB
  *    NEGOTIATE of 22 million empty auths (the frame that once froze the server for 56 s), four of
  *    48 MiB, the largest frame the pre-authentication limit lets through (256 KiB, refused by the
  *    repeated-field bound), and 200 connections each holding an unfinished 240 KiB frame.
@@ -61,7 +61,7 @@ async function stall(h: Harness, server: RpcServer, addr: { host: string; port: 
   const payload = Buffer.alloc(64, 1);
   const call = (): Promise<Uint8Array> => client.call(addr, PROTOCOL, 'echo', payload, { kerberos });
   await call();
-  const attack = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../hostile-attacker.ts', import.meta.url)), String(addr.port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const attack = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../test/support/hostile-attacker.ts', import.meta.url)), String(addr.port)], { stdio: ['pipe', 'pipe', 'inherit'] });
   // A real attacker is on another host: the lowest CPU priority keeps its frame building and
   // writing from competing with the measured server for this machine's cores.
   if (attack.pid !== undefined) setPriority(attack.pid, 19);

@@ -18,6 +18,7 @@ import { BANNER_END, READY_LINE } from '../../../cluster/cli/commands/start.ts';
 import { requireBinariesOrSkip } from '../../support/binaries.ts';
 import { kinit, klist } from '../../support/krb5-clients.ts';
 import { waitForOutput } from '../../support/child-output.ts';
+import { until } from '../../support/until.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -136,7 +137,7 @@ describe('hsec start (npm start)', function () {
     expect(hsecPid).to.not.equal(child!.pid);
     process.kill(child!.pid!, 'SIGTERM');
     await waitForExit(child!, 30_000);
-    await until(() => !pidAlive(hsecPid), 10_000);
+    expect(await until(() => !pidAlive(hsecPid), 10_000), 'hsec exited').to.equal(true);
     expect(stderr.text).to.not.include('exited unexpectedly');
     expect(pidAlive(kdcPid)).to.equal(false);
     expect(pidAlive(zkPid)).to.equal(false);
@@ -166,19 +167,10 @@ describe('hsec start (npm start)', function () {
     const clusterDir = dirname(field(banner, /HADOOP_CONF_DIR=(\S+)/));
     process.kill(child!.pid!, 'SIGINT');
     await waitForExit(child!, 30_000);
-    await until(() => !pidAlive(hsecPid), 10_000);
+    expect(await until(() => !pidAlive(hsecPid), 10_000), 'hsec exited').to.equal(true);
     expect(stderr.text).to.not.include('exited unexpectedly');
     expect(pidAlive(kdcPid)).to.equal(false);
     expect(pidAlive(zkPid)).to.equal(false);
     expect(existsSync(clusterDir)).to.equal(false);
   });
 });
-
-/** Polls `done` every 100 ms until it holds; throws after `timeoutMs`. */
-async function until(done: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
