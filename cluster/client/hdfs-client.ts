@@ -15,7 +15,15 @@ import { formatHostPort, parseHostPort, type HostPort } from '../../lib/net/host
 import { User } from '../../security/identity/user.ts';
 import { callCredentials } from '../../security/sasl/rpc/protocol-security.ts';
 import type { Token } from '../../security/token/token.ts';
-import { CLIENT_PROTOCOL_INFO, type FsServerDefaults } from '../protocol/client-protocol.ts';
+import { CLIENT_PROTOCOL_INFO, CreateFlag, type FsServerDefaults } from '../protocol/client-protocol.ts';
+import type { ChecksumType } from '../protocol/hdfs-types.ts';
+import { DataNodeChannels } from './datanode-channel.ts';
+import { HdfsInputStream, type ReadRange } from './hdfs-input-stream.ts';
+import { HdfsOutputStream, type CreateOptions, type OutputStreamContext } from './hdfs-output-stream.ts';
+import { LeaseRenewer } from './lease-renewer.ts';
+import { randomInt } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ClientProtocolClient } from '../protocol/client-protocol-client.ts';
 import { nameNodeClientAddress, parseHdfsUri } from '../protocol/namenode-address.ts';
 import { acquireRpcClient, type SharedRpcClient } from './shared-rpc-client.ts';
@@ -44,6 +52,9 @@ export class HdfsClient {
   readonly #shortName: string;
   readonly #workingDir: string;
   readonly #umask: number;
+  readonly #clientName = `DFSClient_NONMAPREDUCE_${randomInt(-0x80000000, 0x7fffffff)}_1`;
+  readonly #channels: DataNodeChannels;
+  readonly #leases: LeaseRenewer;
 
   private constructor(conf: Configuration, user: User, ownsUser: boolean, nameNode: HostPort, timeoutMs: number | undefined) {
     this.conf = conf;
@@ -61,6 +72,8 @@ export class HdfsClient {
       ...(this.#rpc.options.tokenServiceUseIp !== undefined ? { tokenServiceUseIp: this.#rpc.options.tokenServiceUseIp } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     });
+    this.#channels = new DataNodeChannels(conf, this.#nn);
+    this.#leases = new LeaseRenewer(() => this.#nn.renewLease(this.#clientName));
   }
 
   /** A client for the configured (or given) NameNode; nothing is sent until the first call. */
@@ -174,11 +187,73 @@ export class HdfsClient {
     return this.#nn.rename(this.resolve(from), this.resolve(to));
   }
 
+  /**
+   * A Writable that creates `path` and writes it block by block through the DataNodes
+   * (DistributedFileSystem.create); the file is complete when the stream finishes. Without
+   * `overwrite`, an existing file is an error (FileAlreadyExistsException).
+   */
+  createWriteStream(path: string, options: CreateOptions = {}): HdfsOutputStream {
+    const unmasked = options.permission ?? 0o666;
+    return new HdfsOutputStream(this.#outputContext(), this.resolve(path), {
+      createFlag: CreateFlag.CREATE | (options.overwrite ? CreateFlag.OVERWRITE : 0),
+      replication: options.replication ?? this.conf.getInt('dfs.replication', 3),
+      blockSize: options.blockSize ?? this.conf.getLongBytes('dfs.blocksize', 134_217_728),
+      masked: unmasked & ~this.#umask,
+      unmasked,
+      createParent: options.createParent ?? true,
+    });
+  }
+
+  /** A Readable of `path` (or of bytes `start`..`end`, inclusive) read from the DataNodes (DistributedFileSystem.open). */
+  createReadStream(path: string, range: ReadRange = {}): HdfsInputStream {
+    const blockSize = this.conf.getLongBytes('dfs.blocksize', 134_217_728);
+    return new HdfsInputStream(
+      { nn: this.#nn, channels: this.#channels, clientName: this.#clientName, prefetchSize: this.conf.getLongBytes('dfs.client.read.prefetch.size', 10 * blockSize) },
+      this.resolve(path),
+      range,
+    );
+  }
+
+  /** Writes `data` to `path` in one go (a convenience over createWriteStream). */
+  async writeFile(path: string, data: Uint8Array | string, options: CreateOptions = {}): Promise<void> {
+    const out = this.createWriteStream(path, options);
+    await pipeline(Readable.from([typeof data === 'string' ? Buffer.from(data) : data]), out);
+  }
+
+  /** Reads all of `path` into memory (a convenience over createReadStream). */
+  async readFile(path: string): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const c of this.createReadStream(path)) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  #outputContext(): OutputStreamContext {
+    return {
+      nn: this.#nn,
+      channels: this.#channels,
+      leases: this.#leases,
+      clientName: this.#clientName,
+      checksum: { type: checksumType(this.conf.get('dfs.checksum.type', 'CRC32C')), bytesPerChecksum: this.conf.getInt('dfs.bytes-per-checksum', 512) },
+      writePacketSize: this.conf.getInt('dfs.client-write-packet-size', 65_536),
+      maxPacketsInFlight: this.conf.getInt('dfs.client.write.max-packets-in-flight', 80),
+      blockWriteRetries: this.conf.getInt('dfs.client.block.write.retries', 3),
+      completeRetries: this.conf.getInt('dfs.client.block.write.locateFollowingBlock.retries', 5),
+    };
+  }
+
   /** Releases the shared connections and, when connect() logged the user in, the user's login. */
   close(): void {
+    this.#leases.stop();
     this.#rpc.release();
     if (this.#ownsUser) this.user.close();
   }
+}
+
+/** dfs.checksum.type (CRC32C, CRC32 or NULL) as the ChecksumTypeProto name. */
+function checksumType(value: string): ChecksumType {
+  const v = value.trim().toUpperCase();
+  if (v === 'CRC32C' || v === 'CRC32' || v === 'NULL') return `CHECKSUM_${v}` as ChecksumType;
+  throw new ConfigError('CONFIG_INVALID', `dfs.checksum.type must be CRC32C, CRC32 or NULL, got "${value}"`, { configKey: 'dfs.checksum.type' });
 }
 
 /** FileNotFoundException, as DistributedFileSystem reports a path the NameNode does not know. */
