@@ -26,6 +26,7 @@ const COMMANDS: ReadonlyArray<{ name: string; level: LogLevel; load: () => Promi
   { name: 'datanode', level: 'info', load: () => import('./commands/datanode.ts') },
   { name: 'fetchdt', level: 'warn', load: () => import('./commands/fetchdt.ts') },
   { name: 'dtutil', level: 'warn', load: () => import('./commands/dtutil.ts') },
+  { name: 'fs', level: 'warn', load: () => import('./commands/fs.ts') },
   { name: 'policy', level: 'warn', load: () => import('./commands/policy.ts') },
   { name: 'version', level: 'warn', load: () => import('./commands/version.ts') },
 ];

@@ -7,12 +7,23 @@
  * cache or token file login), a NameNode address or `hdfs://` URI.
  */
 import { DEFAULT_CONF_DIR, loadConfiguration, type Configuration } from '../../lib/config/index.ts';
-import { ConfigError } from '../../lib/errors/index.ts';
+import { ConfigError, FileError } from '../../lib/errors/index.ts';
+import { AuthToLocal } from '../../security/kerberos/names/index.ts';
+import { toFileStatus, type FileStatus } from './file-status.ts';
+import { childPath, normalizePath, resolveHdfsPath } from './hdfs-path.ts';
 import { formatHostPort, parseHostPort, type HostPort } from '../../lib/net/host-port.ts';
 import { User } from '../../security/identity/user.ts';
 import { callCredentials } from '../../security/sasl/rpc/protocol-security.ts';
 import type { Token } from '../../security/token/token.ts';
-import { CLIENT_PROTOCOL_INFO, type FsServerDefaults } from '../protocol/client-protocol.ts';
+import { CLIENT_PROTOCOL_INFO, CreateFlag, type FsServerDefaults } from '../protocol/client-protocol.ts';
+import type { ChecksumType } from '../protocol/hdfs-types.ts';
+import { DataNodeChannels } from './datanode-channel.ts';
+import { HdfsInputStream, type ReadRange } from './hdfs-input-stream.ts';
+import { HdfsOutputStream, type CreateOptions, type OutputStreamContext } from './hdfs-output-stream.ts';
+import { LeaseRenewer } from './lease-renewer.ts';
+import { randomInt } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ClientProtocolClient } from '../protocol/client-protocol-client.ts';
 import { nameNodeClientAddress, parseHdfsUri } from '../protocol/namenode-address.ts';
 import { acquireRpcClient, type SharedRpcClient } from './shared-rpc-client.ts';
@@ -38,12 +49,21 @@ export class HdfsClient {
   readonly #rpc: SharedRpcClient;
   readonly #nn: ClientProtocolClient;
   readonly #ownsUser: boolean;
+  readonly #shortName: string;
+  readonly #workingDir: string;
+  readonly #umask: number;
+  readonly #clientName = `DFSClient_NONMAPREDUCE_${randomInt(-0x80000000, 0x7fffffff)}_1`;
+  readonly #channels: DataNodeChannels;
+  readonly #leases: LeaseRenewer;
 
   private constructor(conf: Configuration, user: User, ownsUser: boolean, nameNode: HostPort, timeoutMs: number | undefined) {
     this.conf = conf;
     this.user = user;
     this.nameNode = nameNode;
     this.#ownsUser = ownsUser;
+    this.#shortName = clientShortName(conf, user);
+    this.#workingDir = `${normalizePath(conf.get('dfs.user.home.dir.prefix', '/user'))}/${this.#shortName}`;
+    this.#umask = parseUmask(conf.get('fs.permissions.umask-mode', '022'));
     this.#rpc = acquireRpcClient(conf);
     this.#nn = new ClientProtocolClient({
       rpc: this.#rpc.rpc,
@@ -52,6 +72,8 @@ export class HdfsClient {
       ...(this.#rpc.options.tokenServiceUseIp !== undefined ? { tokenServiceUseIp: this.#rpc.options.tokenServiceUseIp } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     });
+    this.#channels = new DataNodeChannels(conf, this.#nn);
+    this.#leases = new LeaseRenewer(() => this.#nn.renewLease(this.#clientName));
   }
 
   /** A client for the configured (or given) NameNode; nothing is sent until the first call. */
@@ -93,11 +115,174 @@ export class HdfsClient {
     return this.#nn.getServerDefaults();
   }
 
+  /** The short user name (hadoop.security.auth_to_local of the user's principal, as UGI.getShortUserName). */
+  get shortUserName(): string {
+    return this.#shortName;
+  }
+
+  /** The directory relative paths start from: the home directory `/user/<short name>` (dfs.user.home.dir.prefix). */
+  get workingDirectory(): string {
+    return this.#workingDir;
+  }
+
+  /** The absolute path of `path` (absolute, relative to the working directory, or an hdfs:// URI of this NameNode). */
+  resolve(path: string): string {
+    return resolveHdfsPath(path, this.nameNode, this.#workingDir);
+  }
+
+  /**
+   * Creates a directory and, unless `recursive: false`, its missing parents (DistributedFileSystem.mkdirs):
+   * mode `permission` (default 0o777) masked by fs.permissions.umask-mode. Resolves true when the
+   * directory exists afterwards.
+   */
+  async mkdir(path: string, options: { recursive?: boolean; permission?: number } = {}): Promise<boolean> {
+    const unmasked = options.permission ?? 0o777;
+    return this.#nn.mkdirs({ src: this.resolve(path), masked: { perm: unmasked & ~this.#umask }, createParent: options.recursive ?? true, unmasked: { perm: unmasked } });
+  }
+
+  /** The status of a file or directory; FILE_NOT_FOUND when there is none (DistributedFileSystem.getFileStatus). */
+  async stat(path: string): Promise<FileStatus> {
+    const src = this.resolve(path);
+    const status = await this.#nn.getFileInfo(src);
+    if (!status) throw notFound(src);
+    return toFileStatus(status, src);
+  }
+
+  /** Whether a path exists. */
+  async exists(path: string): Promise<boolean> {
+    return (await this.#nn.getFileInfo(this.resolve(path))) !== undefined;
+  }
+
+  /**
+   * The entries of a directory (or the file itself, for a file), all pages of getListing
+   * (DistributedFileSystem.listStatus); FILE_NOT_FOUND when the path does not exist.
+   */
+  async list(path: string): Promise<FileStatus[]> {
+    const src = this.resolve(path);
+    const out: FileStatus[] = [];
+    let after: Uint8Array = new Uint8Array(0);
+    for (;;) {
+      const page = await this.#nn.getListing(src, after);
+      if (!page) throw notFound(src);
+      const entries = page.partialListing ?? [];
+      for (const e of entries) {
+        const name = Buffer.from(e.path).toString('utf8');
+        out.push(toFileStatus(e, name ? childPath(src, name) : src));
+      }
+      if (page.remainingEntries === 0 || entries.length === 0) return out;
+      after = entries[entries.length - 1]!.path;
+    }
+  }
+
+  /** Deletes a file, or a directory (non-empty only with `recursive: true`); resolves false when nothing was there. */
+  delete(path: string, options: { recursive?: boolean } = {}): Promise<boolean> {
+    return this.#nn.delete(this.resolve(path), options.recursive ?? false);
+  }
+
+  /**
+   * Renames `from` to `to` (ClientProtocol.rename: into `to` when it is a directory); resolves false
+   * when the NameNode refuses without an error, as DistributedFileSystem.rename does.
+   */
+  rename(from: string, to: string): Promise<boolean> {
+    return this.#nn.rename(this.resolve(from), this.resolve(to));
+  }
+
+  /**
+   * A Writable that creates `path` and writes it block by block through the DataNodes
+   * (DistributedFileSystem.create); the file is complete when the stream finishes. Without
+   * `overwrite`, an existing file is an error (FileAlreadyExistsException).
+   */
+  createWriteStream(path: string, options: CreateOptions = {}): HdfsOutputStream {
+    const unmasked = options.permission ?? 0o666;
+    return new HdfsOutputStream(this.#outputContext(), this.resolve(path), {
+      createFlag: CreateFlag.CREATE | (options.overwrite ? CreateFlag.OVERWRITE : 0),
+      replication: options.replication ?? this.conf.getInt('dfs.replication', 3),
+      blockSize: options.blockSize ?? this.conf.getLongBytes('dfs.blocksize', 134_217_728),
+      masked: unmasked & ~this.#umask,
+      unmasked,
+      createParent: options.createParent ?? true,
+    });
+  }
+
+  /** A Readable of `path` (or of bytes `start`..`end`, inclusive) read from the DataNodes (DistributedFileSystem.open). */
+  createReadStream(path: string, range: ReadRange = {}): HdfsInputStream {
+    const blockSize = this.conf.getLongBytes('dfs.blocksize', 134_217_728);
+    return new HdfsInputStream(
+      { nn: this.#nn, channels: this.#channels, clientName: this.#clientName, prefetchSize: this.conf.getLongBytes('dfs.client.read.prefetch.size', 10 * blockSize) },
+      this.resolve(path),
+      range,
+    );
+  }
+
+  /** Writes `data` to `path` in one go (a convenience over createWriteStream). */
+  async writeFile(path: string, data: Uint8Array | string, options: CreateOptions = {}): Promise<void> {
+    const out = this.createWriteStream(path, options);
+    await pipeline(Readable.from([typeof data === 'string' ? Buffer.from(data) : data]), out);
+  }
+
+  /** Reads all of `path` into memory (a convenience over createReadStream). */
+  async readFile(path: string): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const c of this.createReadStream(path)) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  #outputContext(): OutputStreamContext {
+    return {
+      nn: this.#nn,
+      channels: this.#channels,
+      leases: this.#leases,
+      clientName: this.#clientName,
+      checksum: { type: checksumType(this.conf.get('dfs.checksum.type', 'CRC32C')), bytesPerChecksum: this.conf.getInt('dfs.bytes-per-checksum', 512) },
+      writePacketSize: this.conf.getInt('dfs.client-write-packet-size', 65_536),
+      maxPacketsInFlight: this.conf.getInt('dfs.client.write.max-packets-in-flight', 80),
+      blockWriteRetries: this.conf.getInt('dfs.client.block.write.retries', 3),
+      completeRetries: this.conf.getInt('dfs.client.block.write.locateFollowingBlock.retries', 5),
+    };
+  }
+
   /** Releases the shared connections and, when connect() logged the user in, the user's login. */
   close(): void {
+    this.#leases.stop();
     this.#rpc.release();
     if (this.#ownsUser) this.user.close();
   }
+}
+
+/** dfs.checksum.type (CRC32C, CRC32 or NULL) as the ChecksumTypeProto name. */
+function checksumType(value: string): ChecksumType {
+  const v = value.trim().toUpperCase();
+  if (v === 'CRC32C' || v === 'CRC32' || v === 'NULL') return `CHECKSUM_${v}` as ChecksumType;
+  throw new ConfigError('CONFIG_INVALID', `dfs.checksum.type must be CRC32C, CRC32 or NULL, got "${value}"`, { configKey: 'dfs.checksum.type' });
+}
+
+/** FileNotFoundException, as DistributedFileSystem reports a path the NameNode does not know. */
+function notFound(path: string): FileError {
+  return new FileError('FILE_NOT_FOUND', `File does not exist: ${path}`, { path, fs: 'hdfs' });
+}
+
+/** UserGroupInformation.getShortUserName: auth_to_local of a Kerberos user (its realm as the default), the name of a simple user. */
+function clientShortName(conf: Configuration, user: User): string {
+  if (!/[/@]/.test(user.name)) return user.name;
+  const realm = user.kerberos?.krb5Config.defaultRealm ?? user.name.slice(user.name.lastIndexOf('@') + 1);
+  return AuthToLocal.fromConfiguration(conf, { defaultRealm: realm }).shortName(user.name);
+}
+
+/** fs.permissions.umask-mode: octal (022) or symbolic (u=rwx,g=rx,o=rx) as FsPermission.getUMask reads it. */
+export function parseUmask(value: string): number {
+  const v = value.trim();
+  if (/^[0-7]{1,4}$/.test(v)) return parseInt(v, 8) & 0o777;
+  let mask = 0o777;
+  for (const clause of v.split(',')) {
+    const m = /^([ugoa]*)=([rwx-]*)$/.exec(clause.trim());
+    if (!m) throw new ConfigError('CONFIG_INVALID', `fs.permissions.umask-mode must be octal (022) or symbolic (u=rwx,g=rx,o=rx), got "${value}"`, { configKey: 'fs.permissions.umask-mode' });
+    const bits = (m[2]!.includes('r') ? 4 : 0) | (m[2]!.includes('w') ? 2 : 0) | (m[2]!.includes('x') ? 1 : 0);
+    for (const who of m[1] || 'a') {
+      const shifts = who === 'u' ? [6] : who === 'g' ? [3] : who === 'o' ? [0] : [6, 3, 0];
+      for (const sh of shifts) mask = (mask & ~(7 << sh)) | ((~bits & 7) << sh);
+    }
+  }
+  return mask & 0o777;
 }
 
 /** `hdfs://host[:port]`, or `host:port`, or an address. */

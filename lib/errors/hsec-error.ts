@@ -51,7 +51,7 @@ export class BindError extends HsecError {}
 export class MissingDependencyError extends HsecError {}
 /** A call failed on the server side and was relayed to the client (Hadoop: RemoteException). */
 export class RemoteError extends HsecError {}
-/** A local file or directory could not be read or written (missing, permission, full disk, not a directory). */
+/** A file or directory, local or in HDFS, could not be read or written (missing, permission, full disk, not a directory). */
 export class FileError extends HsecError {}
 
 /** ZooKeeper codes worth retrying: the server may answer once the connection is back. */

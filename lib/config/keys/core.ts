@@ -1,6 +1,13 @@
 /**
  * hadoop-common keys (core-site.xml), with the names and defaults of Hadoop 3.4's core-default.xml and
- * `CommonConfigurationKeys(Public)`. Add a key by adding one `key({...})` entry to this table.
+ * `CommonConfigurationKeys(Public)`. Add a key by adding one `key({
+    name: 'fs.permissions.umask-mode',
+    usedBy: ['HdfsClient, hsec fs'],
+    type: 'string',
+    default: '022',
+    description: 'The umask new files and directories are created with: octal (022) or symbolic (u=rwx,g=r-x,o=r-x).',
+  }),
+  key({...})` entry to this table.
  */
 import { key, type KeyDef } from '../types.ts';
 

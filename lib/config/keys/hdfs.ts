@@ -8,6 +8,13 @@ import { key, type KeyDef } from '../types.ts';
 
 export const HDFS_KEYS: readonly KeyDef[] = [
   key({
+    name: 'dfs.user.home.dir.prefix',
+    usedBy: ['HdfsClient, hsec fs'],
+    type: 'string',
+    default: '/user',
+    description: 'Parent of user home directories: a client resolves relative paths against <prefix>/<short user name>.',
+  }),
+  key({
     name: 'dfs.namenode.rpc-address',
     usedBy: ['hsec namenode', 'fetchdt, dtutil', 'hsec datanode'],
     type: 'string',

@@ -1,0 +1,135 @@
+/**
+ * The client's way to a DataNode's streaming port (DFSClient.newConnectedPeer +
+ * SaslDataTransferClient): connect with dfs.client.socket-timeout, choose the data-transfer
+ * handshake in Hadoop's order (the data encryption key when the NameNode's server defaults ask for
+ * encryption, the block-token SASL handshake when dfs.data.transfer.protection is set, none on a
+ * privileged port or with security off), run it, and hand back the protected streams. The server
+ * defaults (getServerDefaults, cached for dfs.client.server-defaults.validity.period.ms) and the
+ * data encryption key (getDataEncryptionKey, cached until shortly before it expires) come from the
+ * NameNode, once per client.
+ */
+import { connect, type Socket } from 'node:net';
+import type { Configuration } from '../../lib/config/index.ts';
+import { UnreachableError } from '../../lib/errors/index.ts';
+import { formatHostPort } from '../../lib/net/host-port.ts';
+import { isSecurityEnabled } from '../../security/identity/authentication-method.ts';
+import { createDataTransferResolver } from '../../security/resolver/registry.ts';
+import type { SaslPropertiesResolver } from '../../security/resolver/sasl-properties-resolver.ts';
+import { chooseClientHandshake, dataTransferClientHandshake, dataTransferSecurityFromConfig, unprotectedStreams } from '../../security/datatransfer/index.ts';
+import type { DataTransferSecurityConfig, DataTransferStreams } from '../../security/datatransfer/index.ts';
+import { BlockTokenIdentifier } from '../../security/token/block-token-identifier.ts';
+import type { FsServerDefaults } from '../protocol/client-protocol.ts';
+import type { ClientProtocolClient } from '../protocol/client-protocol-client.ts';
+import type { DataEncryptionKey, DatanodeInfo, TokenProtoObject } from '../protocol/hdfs-types.ts';
+
+export interface DataNodeConnection {
+  readonly socket: Socket;
+  readonly streams: DataTransferStreams;
+  /** `ip:port` of the DataNode. */
+  readonly peer: string;
+}
+
+export class DataNodeChannels {
+  readonly #nn: ClientProtocolClient;
+  readonly #security: DataTransferSecurityConfig;
+  readonly #resolver: SaslPropertiesResolver | undefined;
+  readonly #secure: boolean;
+  readonly #defaultsValidityMs: number;
+  readonly timeoutMs: number;
+  #defaults: { value: FsServerDefaults; at: number } | undefined;
+  #key: DataEncryptionKey | undefined;
+
+  constructor(conf: Configuration, nn: ClientProtocolClient) {
+    this.#nn = nn;
+    this.#security = dataTransferSecurityFromConfig(conf);
+    this.#resolver = createDataTransferResolver(conf, 'client');
+    this.#secure = isSecurityEnabled(conf);
+    this.#defaultsValidityMs = conf.getTimeDuration('dfs.client.server-defaults.validity.period.ms', 'ms', 'ms', 3_600_000);
+    this.timeoutMs = conf.getTimeDuration('dfs.client.socket-timeout', 'ms', 'ms', 60_000);
+  }
+
+  /** The NameNode's server defaults, cached (DFSClient.getServerDefaults). */
+  async serverDefaults(): Promise<FsServerDefaults> {
+    const now = Date.now();
+    if (!this.#defaults || now - this.#defaults.at > this.#defaultsValidityMs) this.#defaults = { value: await this.#nn.getServerDefaults(), at: now };
+    return this.#defaults.value;
+  }
+
+  /** DFSClient.newDataEncryptionKey: only when the server defaults ask for encryption; cached until 10 s before expiry. */
+  async #encryptionKey(): Promise<DataEncryptionKey | undefined> {
+    if (!(await this.serverDefaults()).encryptDataTransfer) return undefined;
+    if (!this.#key || this.#key.expiryDate - 10_000 < Date.now()) this.#key = await this.#nn.getDataEncryptionKey();
+    return this.#key;
+  }
+
+  /** After the DataNode refused the key (InvalidEncryptionKeyException): fetch a new one next time. */
+  forgetEncryptionKey(): void {
+    this.#key = undefined;
+  }
+
+  /** Connects to `dn`'s streaming port and runs the handshake for an op on a block with `token`. */
+  async open(dn: DatanodeInfo, token: TokenProtoObject): Promise<DataNodeConnection> {
+    const address = { host: dn.id.ipAddr, port: dn.id.xferPort };
+    const peer = formatHostPort(address);
+    const socket = await connectTo(address.host, address.port, this.timeoutMs, peer);
+    try {
+      const key = await this.#encryptionKey();
+      const kind = chooseClientHandshake({
+        trusted: false,
+        hasEncryptionKey: key !== undefined,
+        securityEnabled: this.#secure,
+        datanodeXferPort: address.port,
+        fallbackToSimpleAuth: false,
+        protectionConfigured: this.#resolver !== undefined,
+      });
+      const common = { timeoutMs: this.timeoutMs, remoteAddress: peer, ...(this.#security.cipherSuites ? { cipherSuites: this.#security.cipherSuites } : {}) };
+      let streams: DataTransferStreams;
+      if (kind === 'encrypted') {
+        streams = await dataTransferClientHandshake(socket, { ...common, credentials: { kind: 'encryption-key', key: key! } });
+      } else if (kind === 'general') {
+        streams = await dataTransferClientHandshake(socket, {
+          ...common,
+          credentials: { kind: 'block-token', token: { identifier: token.identifier, password: token.password } },
+          qop: this.#resolver!.getClientProperties(address.host, address.port).qop,
+          handshakeSecret: handshakeSecret(token),
+        });
+      } else {
+        streams = unprotectedStreams(socket);
+      }
+      return { socket, streams, peer };
+    } catch (e) {
+      socket.destroy();
+      throw e;
+    }
+  }
+}
+
+/** The block token's handshake message and pool (a NameNode may name the QOP there), if any. */
+function handshakeSecret(token: TokenProtoObject): { secret: Uint8Array; bpid: string } | undefined {
+  if (token.identifier.length === 0) return undefined;
+  try {
+    const id = BlockTokenIdentifier.decode(token.identifier);
+    return id.handshakeMsg.length > 0 ? { secret: id.handshakeMsg, bpid: id.blockPoolId } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A TCP connection within `timeoutMs`; failures are typed and name the DataNode. */
+function connectTo(host: string, port: number, timeoutMs: number, peer: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, noDelay: true });
+    const timer = setTimeout(() => fail(new Error(`no connection within ${timeoutMs} ms`)), timeoutMs);
+    const fail = (e: Error) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(new UnreachableError('UNREACHABLE', `Cannot connect to DataNode ${peer}: ${(e as NodeJS.ErrnoException).code ?? e.message}`, { remoteAddress: peer }, { cause: e }));
+    };
+    socket.once('error', fail);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.off('error', fail);
+      resolve(socket);
+    });
+  });
+}

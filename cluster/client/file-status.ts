@@ -1,0 +1,60 @@
+/**
+ * What a caller sees of a file or directory: HdfsFileStatusProto as a plain object with readable
+ * names (Hadoop's FileStatus / HdfsFileStatus getters), and the permission as a number and in
+ * `ls` form (FsPermission.toString: `rwxr-xr-x`, with the sticky bit as `t`/`T`).
+ */
+import type { HdfsFileStatus } from '../protocol/hdfs-types.ts';
+
+export interface FileStatus {
+  /** The full path. */
+  readonly path: string;
+  readonly type: 'file' | 'directory' | 'symlink';
+  /** Bytes (0 for a directory). */
+  readonly length: number;
+  readonly owner: string;
+  readonly group: string;
+  /** Mode bits, e.g. 0o644. */
+  readonly permission: number;
+  /** ms since the epoch. */
+  readonly modificationTime: number;
+  readonly accessTime: number;
+  /** Replication factor (0 for a directory). */
+  readonly replication: number;
+  /** Block size, bytes (0 for a directory). */
+  readonly blockSize: number;
+  /** The inode id (HdfsFileStatus.getFileId). */
+  readonly fileId: number;
+  /** Entries of a directory (-1 when unknown). */
+  readonly childrenNum: number;
+  /** The link target of a symlink. */
+  readonly symlink?: string;
+}
+
+const text = (b: Uint8Array | undefined): string => (b ? Buffer.from(b).toString('utf8') : '');
+
+/** The FileStatus of `status`, found at `path` (getFileInfo answers without the name; listings with the local name only). */
+export function toFileStatus(status: HdfsFileStatus, path: string): FileStatus {
+  return {
+    path,
+    type: status.fileType === 'IS_DIR' ? 'directory' : status.fileType === 'IS_SYMLINK' ? 'symlink' : 'file',
+    length: status.length,
+    owner: status.owner,
+    group: status.group,
+    permission: status.permission.perm & 0o7777,
+    modificationTime: status.modification_time,
+    accessTime: status.access_time,
+    replication: status.block_replication ?? 0,
+    blockSize: status.blocksize ?? 0,
+    fileId: status.fileId ?? 0,
+    childrenNum: status.childrenNum ?? -1,
+    ...(status.symlink ? { symlink: text(status.symlink) } : {}),
+  };
+}
+
+/** FsPermission.toString: nine rwx letters, the sticky bit as t (with x) or T. */
+export function permissionString(mode: number): string {
+  const rwx = (bits: number) => `${bits & 4 ? 'r' : '-'}${bits & 2 ? 'w' : '-'}${bits & 1 ? 'x' : '-'}`;
+  let s = `${rwx((mode >> 6) & 7)}${rwx((mode >> 3) & 7)}${rwx(mode & 7)}`;
+  if (mode & 0o1000) s = s.slice(0, 8) + (mode & 1 ? 't' : 'T');
+  return s;
+}

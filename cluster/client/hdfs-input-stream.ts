@@ -1,0 +1,120 @@
+/**
+ * A file being read, as a Node Readable (Hadoop's DFSInputStream): the block locations of the range
+ * come from the NameNode (getBlockLocations), each block's part of the range is read from its
+ * replicas in the order the NameNode gave (BlockReader), the next replica tried when one fails, and
+ * data is pushed only as fast as the consumer reads. `start` / `end` are byte offsets, `end`
+ * inclusive, as node:fs createReadStream takes them. A refused block token (expired during a long
+ * read) refreshes the locations, and so the tokens, once per block, as DFSInputStream does.
+ */
+import { Readable } from 'node:stream';
+import { FileError, HsecError, ProtocolError } from '../../lib/errors/index.ts';
+import { getLogger } from '../../lib/log/logger.ts';
+import { InvalidBlockTokenError, InvalidEncryptionKeyError } from '../../security/datatransfer/errors.ts';
+import type { ClientProtocolClient } from '../protocol/client-protocol-client.ts';
+import type { LocatedBlock } from '../protocol/hdfs-types.ts';
+import { readBlockRange } from './block-reader.ts';
+import type { DataNodeChannels } from './datanode-channel.ts';
+
+const log = getLogger('hdfs.read');
+
+export interface InputStreamContext {
+  readonly nn: ClientProtocolClient;
+  readonly channels: DataNodeChannels;
+  readonly clientName: string;
+  /** dfs.client.read.prefetch.size: how much of the file one getBlockLocations covers. */
+  readonly prefetchSize: number;
+}
+
+export interface ReadRange {
+  /** First byte (default 0). */
+  start?: number;
+  /** Last byte, inclusive (default: the end of the file). */
+  end?: number;
+}
+
+export class HdfsInputStream extends Readable {
+  readonly path: string;
+  readonly #chunks: AsyncGenerator<Uint8Array>;
+
+  constructor(ctx: InputStreamContext, path: string, range: ReadRange = {}) {
+    super();
+    this.path = path;
+    this.#chunks = readFile(ctx, path, range.start ?? 0, range.end);
+  }
+
+  override _read(): void {
+    this.#chunks.next().then(
+      (r) => this.push(r.done ? null : r.value),
+      (e: Error) => this.destroy(e),
+    );
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#chunks.return(undefined).then(() => callback(error), () => callback(error));
+  }
+}
+
+async function* readFile(ctx: InputStreamContext, path: string, start: number, end: number | undefined): AsyncGenerator<Uint8Array> {
+  let pos = start;
+  let fileLength: number | undefined;
+  for (;;) {
+    const want = ctx.prefetchSize;
+    const located = await ctx.nn.getBlockLocations(path, pos, want);
+    if (!located) throw new FileError('FILE_NOT_FOUND', `File does not exist: ${path}`, { path, fs: 'hdfs' });
+    fileLength ??= located.fileLength;
+    const last = Math.min(end ?? fileLength - 1, fileLength - 1);
+    if (pos > last) return;
+    const blocks = (located.blocks ?? []).filter((b) => b.offset + (b.b.numBytes ?? 0) > pos);
+    if (blocks.length === 0) throw new ProtocolError('PROTOCOL_MALFORMED', `The NameNode gave no block for ${path} at offset ${pos} of ${fileLength}`, { path });
+    for (const block of blocks) {
+      if (pos > last) return;
+      const inBlock = pos - block.offset;
+      const length = Math.min((block.b.numBytes ?? 0) - inBlock, last - pos + 1);
+      for await (const data of readBlock(ctx, path, block, inBlock, length)) {
+        pos += data.length;
+        yield data;
+      }
+    }
+    if (pos > last) return;
+  }
+}
+
+/** One block's range from its replicas: the next one after a failure, new tokens once after a refusal. */
+async function* readBlock(ctx: InputStreamContext, path: string, initial: LocatedBlock, offset: number, length: number): AsyncGenerator<Uint8Array> {
+  let block = initial;
+  let refreshed = false;
+  const failures: string[] = [];
+  for (let i = 0; ; ) {
+    const dn = block.locs?.[i];
+    if (!dn) {
+      throw new ProtocolError('PROTOCOL_MALFORMED', `Could not obtain block ${block.b.poolId}:blk_${block.b.blockId}_${block.b.generationStamp} of ${path}: ${failures.length ? `every replica failed (${failures.join('; ')})` : 'the NameNode knows no replica'}`, {
+        path,
+        blockId: block.b.blockId,
+      });
+    }
+    let delivered = 0;
+    try {
+      for await (const data of readBlockRange(ctx.channels, dn, block, offset + delivered, length - delivered, ctx.clientName)) {
+        delivered += data.length;
+        yield data;
+      }
+      return;
+    } catch (e) {
+      if (!(e instanceof HsecError)) throw e;
+      offset += delivered;
+      length -= delivered;
+      if ((e instanceof InvalidBlockTokenError || e instanceof InvalidEncryptionKeyError) && !refreshed) {
+        refreshed = true;
+        if (e instanceof InvalidEncryptionKeyError) ctx.channels.forgetEncryptionKey();
+        log.info({ path, blockId: block.b.blockId }, 'block token or encryption key refused: fetching the block locations again');
+        const again = await ctx.nn.getBlockLocations(path, block.offset, 1);
+        const fresh = again?.blocks?.find((b) => b.b.blockId === block.b.blockId);
+        if (fresh) block = fresh;
+        continue;
+      }
+      failures.push(`${dn.id.ipAddr}:${dn.id.xferPort}: ${e.message}`);
+      log.warn({ path, datanode: `${dn.id.ipAddr}:${dn.id.xferPort}`, err: e }, 'reading a replica failed: trying the next one');
+      i++;
+    }
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * A file being written, as a Node Writable (Hadoop's DFSOutputStream + DataStreamer): bytes are cut
+ * into packets as a stock client cuts them (OutputPacketizer), each block is asked of the NameNode
+ * (addBlock, with the previous block's final length) and written through its DataNode pipeline
+ * (BlockWriter); `end()` sends the last packet, waits for its ack and completes the file
+ * (complete, retried while the NameNode waits for the DataNodes' reports). Back-pressure is real: a
+ * write resolves only when the pipeline has room for its packets.
+ *
+ * Failures during pipeline set-up are handled as Hadoop's DataStreamer.nextBlockOutputStream does:
+ * the block is abandoned and a new one asked for, excluding a DataNode that could not be reached,
+ * up to dfs.client.block.write.retries times. A refused block token (the token expired while a
+ * long-running writer waited) gets one more block with a fresh token instead of marking the
+ * DataNode dead, and a refused data encryption key is fetched again once.
+ */
+import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HsecError, ProtocolError } from '../../lib/errors/index.ts';
+import { getLogger } from '../../lib/log/logger.ts';
+import { InvalidBlockTokenError, InvalidEncryptionKeyError } from '../../security/datatransfer/errors.ts';
+import type { ClientProtocolClient } from '../protocol/client-protocol-client.ts';
+import type { ChecksumSpec } from '../protocol/datatransfer/messages.ts';
+import { OutputPacketizer, type OutboundPacket } from '../protocol/datatransfer/output-packetizer.ts';
+import type { DatanodeInfo, ExtendedBlock, LocatedBlock } from '../protocol/hdfs-types.ts';
+import { BlockWriter } from './block-writer.ts';
+import type { DataNodeChannels } from './datanode-channel.ts';
+import type { LeaseRenewer } from './lease-renewer.ts';
+
+const log = getLogger('hdfs.write');
+
+export interface OutputStreamContext {
+  readonly nn: ClientProtocolClient;
+  readonly channels: DataNodeChannels;
+  readonly leases: LeaseRenewer;
+  readonly clientName: string;
+  readonly checksum: ChecksumSpec;
+  readonly writePacketSize: number;
+  readonly maxPacketsInFlight: number;
+  /** dfs.client.block.write.retries (default 3). */
+  readonly blockWriteRetries: number;
+  /** dfs.client.block.write.locateFollowingBlock.retries (default 5). */
+  readonly completeRetries: number;
+}
+
+export interface CreateOptions {
+  /** Replace an existing file (CREATE|OVERWRITE); default false: an existing file is an error. */
+  overwrite?: boolean;
+  /** Replication factor (default dfs.replication). */
+  replication?: number;
+  /** Block size, bytes (default dfs.blocksize); a multiple of the checksum chunk (512). */
+  blockSize?: number;
+  /** Mode before the umask (default 0o666). */
+  permission?: number;
+  /** Create missing parent directories (default true, as FileSystem.create). */
+  createParent?: boolean;
+}
+
+/** What create() sends besides the path, resolved from the options and the configuration. */
+export interface CreateRequestParts {
+  readonly createFlag: number;
+  readonly replication: number;
+  readonly blockSize: number;
+  readonly masked: number;
+  readonly unmasked: number;
+  readonly createParent: boolean;
+}
+
+export class HdfsOutputStream extends Writable {
+  /** The file's full path. */
+  readonly path: string;
+  readonly #ctx: OutputStreamContext;
+  readonly #create: CreateRequestParts;
+  #fileId = 0;
+  #packetizer: OutputPacketizer | undefined;
+  #writer: BlockWriter | undefined;
+  #located: LocatedBlock | undefined;
+  #previous: ExtendedBlock | undefined;
+  #written = 0;
+
+  constructor(ctx: OutputStreamContext, path: string, create: CreateRequestParts) {
+    super({ highWaterMark: ctx.writePacketSize });
+    this.#ctx = ctx;
+    this.path = path;
+    this.#create = create;
+  }
+
+  /** DistributedFileSystem.create: the NameNode creates the file (under construction, leased to this client). */
+  override _construct(callback: (error?: Error | null) => void): void {
+    const c = this.#create;
+    this.#ctx.nn
+      .create({
+        src: this.path,
+        masked: { perm: c.masked },
+        clientName: this.#ctx.clientName,
+        createFlag: c.createFlag,
+        createParent: c.createParent,
+        replication: c.replication,
+        blockSize: c.blockSize,
+        cryptoProtocolVersion: ['ENCRYPTION_ZONES'],
+        unmasked: { perm: c.unmasked },
+      })
+      .then((status) => {
+        this.#fileId = status?.fileId ?? 0;
+        const blockSize = status?.blocksize || c.blockSize;
+        this.#packetizer = new OutputPacketizer({ blockSize, bytesPerChecksum: this.#ctx.checksum.bytesPerChecksum, checksumType: this.#ctx.checksum.type, writePacketSize: this.#ctx.writePacketSize });
+        this.#ctx.leases.opened(this.path);
+        callback();
+      }, (e: Error) => callback(e));
+  }
+
+  /** Bytes accepted so far. */
+  get bytesWritten(): number {
+    return this.#written;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#written += chunk.length;
+    this.#sendAll(this.#packetizer!.write(chunk)).then(() => callback(), (e: Error) => callback(e));
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#finish().then(() => callback(), (e: Error) => callback(e));
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#writer?.abort();
+    this.#ctx.leases.closed(this.path);
+    callback(error);
+  }
+
+  async #sendAll(packets: readonly OutboundPacket[]): Promise<void> {
+    for (const p of packets) {
+      this.#writer ??= await this.#nextBlock();
+      await this.#writer.send(p);
+      if (p.header.lastPacketInBlock) {
+        await this.#writer.finish();
+        this.#previous = { ...this.#located!.b, numBytes: p.header.offsetInBlock };
+        this.#writer = undefined;
+      }
+    }
+  }
+
+  /** DataStreamer.nextBlockOutputStream: addBlock, then the pipeline; retries with the failed node excluded. */
+  async #nextBlock(): Promise<BlockWriter> {
+    const exclude: DatanodeInfo[] = [];
+    let tokenRetried = false;
+    let keyRetried = false;
+    for (let attempt = 0; ; attempt++) {
+      const located = await this.#ctx.nn.addBlock({ src: this.path, clientName: this.#ctx.clientName, ...(this.#previous ? { previous: this.#previous } : {}), excludeNodes: exclude, fileId: this.#fileId });
+      try {
+        const writer = await BlockWriter.open(this.#ctx.channels, located, { clientName: this.#ctx.clientName, checksum: this.#ctx.checksum, maxPacketsInFlight: this.#ctx.maxPacketsInFlight });
+        this.#located = located;
+        return writer;
+      } catch (e) {
+        await this.#ctx.nn.abandonBlock(located.b, this.path, this.#ctx.clientName, this.#fileId).catch(() => undefined);
+        if (e instanceof InvalidBlockTokenError && !tokenRetried) {
+          tokenRetried = true;
+          log.info({ path: this.path, blockId: located.b.blockId }, 'block token refused at pipeline set-up: asking for the block again with a fresh token');
+          continue;
+        }
+        if (e instanceof InvalidEncryptionKeyError && !keyRetried) {
+          keyRetried = true;
+          this.#ctx.channels.forgetEncryptionKey();
+          continue;
+        }
+        const first = located.locs?.[0];
+        if (!(e instanceof HsecError) || attempt >= this.#ctx.blockWriteRetries || !first) throw e;
+        log.warn({ path: this.path, datanode: `${first.id.ipAddr}:${first.id.xferPort}`, err: e }, 'pipeline set-up failed: excluding the DataNode and asking for another block');
+        exclude.push(first);
+      }
+    }
+  }
+
+  /** closeImpl: the rest of the data, the last packet, then complete() until the NameNode agrees. */
+  async #finish(): Promise<void> {
+    try {
+      await this.#sendAll(this.#packetizer!.close());
+      let delay = 400;
+      for (let i = 0; ; i++) {
+        if (await this.#ctx.nn.complete(this.path, this.#ctx.clientName, this.#previous, this.#fileId)) return;
+        if (i >= this.#ctx.completeRetries) {
+          throw new ProtocolError('PROTOCOL_MALFORMED', `Unable to close file ${this.path} because the last block does not have enough number of replicas (the NameNode did not confirm it after ${i + 1} tries)`, { path: this.path });
+        }
+        await sleep(delay);
+        delay *= 2;
+      }
+    } finally {
+      this.#ctx.leases.closed(this.path);
+    }
+  }
+}
