@@ -306,7 +306,7 @@ describe('namenode: a full, read-only or missing name dir (MIT KDC, tmpfs)', fun
 
         const cli = await runProgram(join(REPO, 'bin', 'hsec'), [
           'namenode', '--pid-file', join(dir, 'nn.pid'), '-D', 'hadoop.security.authentication=kerberos', '-D', 'dfs.namenode.rpc-address=127.0.0.1:0',
-          '-D', `dfs.namenode.kerberos.principal=nn/localhost@${realm.kdc.realm}`, '-D', `dfs.namenode.keytab.file=${keytab}`,
+          '-D', `dfs.namenode.kerberos.principal=nn/localhost@${realm.kdc.realm}`, '-D', `dfs.namenode.keytab.file=${keytab}`, '-D', 'dfs.block.access.token.enable=true',
           '-D', `dfs.namenode.name.dir=file://${nameDir}`,
         ], { env: { ...realm.kdc.env(), HSEC_LOG_LEVEL: 'error' }, timeoutMs: 60_000 });
         expect(cli.code, cli.stderr).to.equal(1);
