@@ -1,18 +1,19 @@
 /**
  * The NameNode's side of DatanodeProtocol (Hadoop's NameNodeRpcServer DataNode methods +
- * DatanodeProtocolServerSideTranslatorPB): versionRequest (superuser only, as Hadoop checks), the
- * registration and heartbeats of blocks/datanode-manager.ts, full block reports (both encodings of
- * block-list-as-longs.ts; answered with FinalizeCommand, as an active NameNode with a finalized
- * upgrade does), incremental reports, error reports (a fatal disk error removes the node) and bad
- * block reports (the replica stops being a location). Who may call is the service authorization's
- * business (the DataNode principal check, security/authorize); the calls run as their RPC caller.
+ * DatanodeProtocolServerSideTranslatorPB): versionRequest, the registration and heartbeats of
+ * blocks/datanode-manager.ts, full block reports (both encodings of block-list-as-longs.ts; checked
+ * against the node's report lease; RegisterCommand for a node the NameNode does not know;
+ * FinalizeCommand otherwise, as an active NameNode with a finalized upgrade answers), incremental
+ * reports (applied in order; a failure is logged, not returned: the next heartbeat sorts the node
+ * out, as Hadoop's queued processing does), error reports (a fatal disk error removes the node) and
+ * bad block reports (the replica stops being a location). Who may call is the service
+ * authorization's business (the DataNode principal check, security/authorize).
  */
 import { getLogger } from '../../lib/log/logger.ts';
 import type { CallContext, MethodHandler, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
-import type { Groups } from '../../security/identity/groups.ts';
 import { CAPABILITY_STORAGE_BLOCK_REPORT_BUFFERS, decodeBlockList } from '../protocol/block-list-as-longs.ts';
 import {
-  DATANODE_PROTOCOL_CODEC, DatanodeErrorCode, NAMENODE_LAYOUT_VERSION,
+  DATANODE_PROTOCOL_CODEC, DatanodeErrorCode, NAMENODE_LAYOUT_VERSION, REGISTER_COMMAND,
   type DatanodeProtocolMessages, type DatanodeProtocolMethodName, type NamespaceInfo,
 } from '../protocol/datanode-protocol.ts';
 import type { FsNamesystem } from './namesystem.ts';
@@ -29,11 +30,9 @@ const log = getLogger('namenode.datanode-protocol');
 
 export class DatanodeService {
   readonly #ns: FsNamesystem;
-  readonly #groups: Groups;
 
-  constructor(namesystem: FsNamesystem, groups: Groups) {
+  constructor(namesystem: FsNamesystem) {
     this.#ns = namesystem;
-    this.#groups = groups;
   }
 
   /** FSNamesystem.getNamespaceInfo. */
@@ -54,14 +53,17 @@ export class DatanodeService {
     const ns = this.#ns;
     const now = () => ns.clock.now();
     return Object.fromEntries([
-      this.#method('versionRequest', async (_r, ctx) => {
-        ns.checker({ user: ctx.shortUser, groups: await this.#groups.groups(ctx.shortUser) }).checkSuperuser();
-        return { info: this.namespaceInfo() };
-      }),
+      this.#method('versionRequest', () => ({ info: this.namespaceInfo() })),
       this.#method('registerDatanode', (r, ctx) => ({ registration: ns.datanodes.register(r.registration, { address: ctx.remoteAddress }, now()) })),
       this.#method('sendHeartbeat', (r) => ns.datanodes.heartbeat(r, now(), ns.txid)),
       this.#method('blockReport', (r) => {
-        const dn = ns.datanodes.reporting(r.registration, 'ProcessReport');
+        const dn = ns.datanodes.reporting(r.registration);
+        if (!dn) {
+          log.warn({ datanode: r.registration.datanodeID.datanodeUuid }, 'a DataNode is attempting to report but not registered yet; asking it to register');
+          return { cmd: REGISTER_COMMAND };
+        }
+        const c = r.context;
+        if (c) ns.datanodes.checkReportLease(dn, c.id, c.leaseId ?? 0, now(), c.totalRpcs === c.curRpc + 1);
         for (const report of r.reports ?? []) {
           ns.blocks.processReport(dn, report.storage.storageUuid, report.storage.storageType ?? 'DISK', decodeBlockList(report));
         }
@@ -69,7 +71,11 @@ export class DatanodeService {
         return { cmd: { cmdType: 'FinalizeCommand', finalizeCmd: { blockPoolId: ns.fsd.identity.blockPoolId } } };
       }),
       this.#method('blockReceivedAndDeleted', (r) => {
-        const dn = ns.datanodes.reporting(r.registration, 'Got incremental block report');
+        const dn = ns.datanodes.reporting(r.registration);
+        if (!dn) {
+          log.error({ datanode: r.registration.datanodeID.datanodeUuid }, '*BLOCK* NameNode.blockReceivedAndDeleted: failed: unregistered or dead node');
+          return {};
+        }
         for (const s of r.blocks ?? []) {
           const storageUuid = s.storage?.storageUuid ?? s.storageUuid;
           ns.blocks.processIncremental(dn, storageUuid, s.storage?.storageType ?? dn.storages.get(storageUuid)?.storageType ?? 'DISK', s.blocks ?? []);

@@ -33,6 +33,8 @@ export interface BlockTokenSettings {
 export interface DatanodeSettings {
   /** 2 x dfs.namenode.heartbeat.recheck-interval + 10 x dfs.heartbeat.interval, ms */
   heartbeatExpireMs: number;
+  /** dfs.namenode.full.block.report.lease.length.ms */
+  reportLeaseMs: number;
   invalidateLimit: number;
   minDatanodeVersion: string;
 }
@@ -94,6 +96,7 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
     },
     datanodes: {
       heartbeatExpireMs: 2 * conf.getTimeDuration('dfs.namenode.heartbeat.recheck-interval', 'ms', 'ms') + 10 * conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms'),
+      reportLeaseMs: conf.getTimeDuration('dfs.namenode.full.block.report.lease.length.ms', 'ms', 'ms'),
       invalidateLimit: Math.max(1, conf.getInt('dfs.block.invalidate.limit')),
       minDatanodeVersion: conf.getTrimmed('dfs.namenode.min.supported.datanode.version') ?? '2.1.0-beta',
     },

@@ -160,7 +160,7 @@ export class NameNode {
       if (identity.security === 'kerberos') await sm.start();
       const tokens = new NameNodeTokenService({ secretManager: sm, securityEnabled: identity.security === 'kerberos', serverDefaults: settings.serverDefaults });
       const client = new ClientService({ namesystem, writes, groups, tokens: blockTokens ?? null, encryptDataTransfer: settings.serverDefaults.encryptDataTransfer });
-      const dnService = new DatanodeService(namesystem, groups);
+      const dnService = new DatanodeService(namesystem);
       const authorizer = ServiceAuthorizer.fromConfiguration(conf, [
         { info: CLIENT_PROTOCOL_INFO, aclKey: 'security.client.protocol.acl', blockedKey: 'security.client.protocol.acl.blocked' },
         { info: DATANODE_PROTOCOL_INFO, aclKey: 'security.datanode.protocol.acl', blockedKey: 'security.datanode.protocol.acl.blocked' },

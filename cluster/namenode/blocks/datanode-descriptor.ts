@@ -35,6 +35,9 @@ export class DatanodeDescriptor {
   needKeyUpdate = false;
   xceiverCount = 0;
   lastBlockReport = 0;
+  /** the full-block-report lease granted in a heartbeat (0 = none) and when */
+  reportLeaseId = 0;
+  reportLeaseTime = 0;
   /** blocks to delete, sent with the next heartbeats */
   readonly invalidate: BlockRecord[] = [];
 

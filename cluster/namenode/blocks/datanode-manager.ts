@@ -10,8 +10,10 @@
  *    else UnregisteredNodeException) from a node that is registered and alive;
  *  - a heartbeat updates the node's storages and returns its commands: blocks to delete
  *    (BlockCommand INVALIDATE, at most dfs.block.invalidate.limit at a time), then the block keys
- *    when they changed (KeyUpdateCommand), plus a full-block-report lease when asked; an unknown or
- *    dead node gets RegisterCommand;
+ *    when they changed (KeyUpdateCommand), plus a full-block-report lease when asked
+ *    (BlockReportLeaseManager: one per node, replaced by a new request, valid for
+ *    dfs.namenode.full.block.report.lease.length.ms; lease id 0 in a report bypasses it); an unknown
+ *    or dead node gets RegisterCommand;
  *  - the monitor declares nodes dead after 2 x dfs.namenode.heartbeat.recheck-interval +
  *    10 x dfs.heartbeat.interval without a heartbeat (their replicas stop being locations) and
  *    marks every node for a key update after the block keys roll.
@@ -22,7 +24,7 @@ import type { BlockTokenSecretManager } from '../../../security/token/block-toke
 import { dummyExportedBlockKeys, type ExportedBlockKeys } from '../../../security/token/keys/exported-block-keys.ts';
 import { exportedBlockKeysToProto, keyUpdateCommand, REGISTER_COMMAND } from '../../protocol/datanode-protocol.ts';
 import type { DatanodeCommand, DatanodeRegistration, HeartbeatRequest, HeartbeatResponse, StorageInfo } from '../../protocol/datanode-protocol.ts';
-import { fsError, HadoopException, ioError } from '../namespace/fs-errors.ts';
+import { fsError, HadoopException } from '../namespace/fs-errors.ts';
 import type { NamespaceIdentity } from '../namespace/edit-log.ts';
 import type { BlockManager } from './block-manager.ts';
 import { DatanodeDescriptor } from './datanode-descriptor.ts';
@@ -32,6 +34,8 @@ export interface DatanodeManagerOptions {
   tokens: BlockTokenSecretManager | null;
   /** ms: 2 x dfs.namenode.heartbeat.recheck-interval + 10 x dfs.heartbeat.interval */
   heartbeatExpireMs: number;
+  /** dfs.namenode.full.block.report.lease.length.ms */
+  reportLeaseMs: number;
   /** dfs.block.invalidate.limit */
   invalidateLimit: number;
   /** dfs.namenode.min.supported.datanode.version */
@@ -137,12 +141,26 @@ export class DatanodeManager {
     }
   }
 
-  /** The registered, alive node of a report (else "... from dead or unregistered node"). */
-  reporting(reg: DatanodeRegistration, what: string): DatanodeDescriptor {
+  /** The registered, alive node of a report, or undefined (the caller answers RegisterCommand or logs). */
+  reporting(reg: DatanodeRegistration): DatanodeDescriptor | undefined {
     this.verify(reg);
     const dn = this.#byUuid.get(reg.datanodeID.datanodeUuid);
-    if (!dn?.alive) throw ioError('DATANODE_UNREGISTERED', `${what} from dead or unregistered node: ${registrationString(reg)}`, { datanodeUuid: reg.datanodeID.datanodeUuid });
-    return dn;
+    return dn?.alive ? dn : undefined;
+  }
+
+  /**
+   * BlockReportLeaseManager.checkLease: lease id 0 bypasses the rate limit; otherwise it must be
+   * the node's current, unexpired lease (else InvalidBlockReportLeaseException). `last` (the last
+   * RPC of the report) ends the lease.
+   */
+  checkReportLease(dn: DatanodeDescriptor, reportId: number, leaseId: number, now: number, last: boolean): void {
+    if (leaseId === 0) return;
+    if (dn.reportLeaseId !== leaseId || now - dn.reportLeaseTime > this.#o.reportLeaseMs) {
+      if (dn.reportLeaseId === leaseId) dn.reportLeaseId = 0;
+      throw fsError('DATANODE_UNREGISTERED', HadoopException.INVALID_BLOCK_REPORT_LEASE,
+        `Block report 0x${reportId.toString(16)} was rejected as lease 0x${leaseId.toString(16)} is invalid`, { datanodeUuid: dn.uuid });
+    }
+    if (last) dn.reportLeaseId = 0;
   }
 
   /** sendHeartbeat (DatanodeManager.handleHeartbeat). */
@@ -166,7 +184,10 @@ export class DatanodeManager {
       cmds.push(keyUpdateCommand(this.blockKeys()));
       dn.needKeyUpdate = false;
     }
-    return { cmds, haStatus, ...(req.requestFullBlockReportLease ? { fullBlockReportLeaseId: this.#nextLeaseId++ } : {}) };
+    if (!req.requestFullBlockReportLease) return { cmds, haStatus };
+    dn.reportLeaseId = this.#nextLeaseId++;
+    dn.reportLeaseTime = now;
+    return { cmds, haStatus, fullBlockReportLeaseId: dn.reportLeaseId };
   }
 
   /** HeartbeatManager.Monitor: dead nodes (returns them); `keysRolled` marks every node for a key update. */

@@ -26,6 +26,7 @@ export const HadoopException = {
   UNREGISTERED_NODE: 'org.apache.hadoop.hdfs.protocol.UnregisteredNodeException',
   INCORRECT_VERSION: 'org.apache.hadoop.hdfs.server.common.IncorrectVersionException',
   DISALLOWED_DATANODE: 'org.apache.hadoop.hdfs.server.protocol.DisallowedDatanodeException',
+  INVALID_BLOCK_REPORT_LEASE: 'org.apache.hadoop.hdfs.server.protocol.InvalidBlockReportLeaseException',
 } as const;
 
 export type HadoopExceptionClass = (typeof HadoopException)[keyof typeof HadoopException];

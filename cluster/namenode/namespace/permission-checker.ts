@@ -71,13 +71,6 @@ export class PermissionChecker {
     return this.#policy.enabled && !this.superUser;
   }
 
-  /** FSNamesystem.checkSuperuserPrivilege. */
-  checkSuperuser(): void {
-    if (this.#policy.enabled && !this.superUser) {
-      throw permissionDenied(`Access denied for user ${this.caller.user}. Superuser privilege is required`, { user: this.caller.user });
-    }
-  }
-
   /**
    * FSDirectory.resolvePath's traverse check: every existing ancestor must be a directory and
    * (with permissions on) searchable. `create` ops report a file ancestor as

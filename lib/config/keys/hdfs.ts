@@ -203,6 +203,14 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     description: 'How often the NameNode checks for dead DataNodes; see dfs.heartbeat.interval.',
   }),
   key({
+    name: 'dfs.namenode.full.block.report.lease.length.ms',
+    usedBy: ['hsec namenode'],
+    type: 'duration',
+    unit: 'ms',
+    default: '300000',
+    description: 'How long a full-block-report lease granted in a heartbeat stays valid; a report with an expired or foreign lease is refused (InvalidBlockReportLeaseException), one with lease id 0 is taken.',
+  }),
+  key({
     name: 'dfs.block.invalidate.limit',
     usedBy: ['hsec namenode'],
     type: 'int',

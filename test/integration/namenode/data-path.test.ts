@@ -70,6 +70,25 @@ describe('namenode: the HDFS data path over Kerberos IPC (MIT KDC, two DataNodes
     }
   });
 
+  it('block reports need the lease the heartbeat granted (or lease 0); a node the NameNode does not know is told to register', async () => {
+    const hb = await dn2.heartbeat(true);
+    const lease = hb.fullBlockReportLeaseId!;
+    const e = await rejection(dn2.report([], lease + 1));
+    expect(e.details!['exceptionClassName']).to.equal('org.apache.hadoop.hdfs.server.protocol.InvalidBlockReportLeaseException');
+    expect(e.message).to.match(new RegExp(`was rejected as lease 0x${(lease + 1).toString(16)} is invalid`));
+    expect((await dn2.report([], lease))!.cmdType).to.equal('FinalizeCommand');
+    await rejection(dn2.report([], lease)); // the last RPC of a report ends its lease
+    expect((await dn2.report([], 0))!.cmdType).to.equal('FinalizeCommand');
+    const stranger = await TestDataNode.login(realm.kdc, keytab, nn.address, { uuid: 'never-registered', xferPort: 39866, storageUuid: 'DS-9' });
+    try {
+      stranger.info = dn1.info;
+      stranger.registration = { ...dn1.registration!, datanodeID: { ...dn1.registration!.datanodeID, datanodeUuid: 'never-registered' } };
+      expect((await stranger.report([]))!.cmdType).to.equal('RegisterCommand');
+    } finally {
+      stranger.close();
+    }
+  });
+
   it('put: mkdirs, create, addBlock (WRITE token, two targets), getServerDefaults, getDataEncryptionKey, complete once the replica is reported', async () => {
     expect(await hdfs.nn.mkdirs({ src: '/tmp', masked: { perm: 0o1777 }, createParent: true })).to.equal(true);
     expect(await alice.nn.mkdirs({ src: '/tmp/alice/d', masked: { perm: 0o755 }, createParent: true, unmasked: { perm: 0o777 } })).to.equal(true);

@@ -52,7 +52,7 @@ export async function namesystem(options: { dir?: string; settings?: Partial<Nam
   const clock = options.clock ?? new ManualClock(1_700_000_000_000);
   const tokens = BlockTokenSecretManager.master({ keyUpdateInterval: 36_000_000, tokenLifetime: 36_000_000, blockPoolId: IDENTITY.blockPoolId, clock });
   const blocks = new BlockManager({ tokens });
-  const datanodes = new DatanodeManager({ blocks, tokens, heartbeatExpireMs: 630_000, invalidateLimit: 1000, minDatanodeVersion: '2.1.0-beta', softwareVersion: '3.4.1' });
+  const datanodes = new DatanodeManager({ blocks, tokens, heartbeatExpireMs: 630_000, reportLeaseMs: 300_000, invalidateLimit: 1000, minDatanodeVersion: '2.1.0-beta', softwareVersion: '3.4.1' });
   const store = new NamespaceStore({ dir, ...(options.compactionMinBytes ? { compactionMinBytes: options.compactionMinBytes } : {}) });
   const settings = { ...SETTINGS, ...options.settings };
   const ns = new FsNamesystem({ settings, clock, store, blocks, datanodes });
