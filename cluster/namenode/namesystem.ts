@@ -8,6 +8,7 @@
  * one at a time (`write`, Hadoop's namesystem write lock), so each is validated against the state
  * the previous one left. Reads do not wait: they see every change that has been applied.
  */
+import { StorageError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import type { Clock } from '../../lib/time/clock.ts';
 import type { AccessMode } from '../../security/token/block-token-identifier.ts';
@@ -62,6 +63,8 @@ export class FsNamesystem {
   readonly leases: LeaseManager;
   #fsd: FsDirectory | undefined;
   #lock: Promise<unknown> = Promise.resolve();
+  /** set when a durable change could not be applied: memory no longer matches the journal */
+  #broken: Error | undefined;
   /** transactions applied since start (the heartbeat's txid) */
   txid = 0;
 
@@ -106,18 +109,33 @@ export class FsNamesystem {
    * replicas of removed blocks. Call inside `write`.
    */
   async commit(ops: EditOp[], what: string): Promise<Removed> {
+    if (this.#broken) throw this.#refuseBroken(what);
     await this.store.append(ops, what);
     const removed: Removed = { files: [], blocks: [] };
-    for (const op of ops) {
-      const r = this.fsd.apply(op);
-      removed.files.push(...r.files);
-      removed.blocks.push(...r.blocks);
+    try {
+      for (const op of ops) {
+        const r = this.fsd.apply(op);
+        removed.files.push(...r.files);
+        removed.blocks.push(...r.blocks);
+      }
+    } catch (e) {
+      // validation let through a change the tree cannot take: stop changing anything (Hadoop
+      // terminates the NameNode when memory and edit log disagree)
+      this.#broken = e as Error;
+      log.error({ what, err: (e as Error).message }, 'a durable change could not be applied; the namespace refuses further changes until the NameNode restarts');
+      throw this.#refuseBroken(what);
     }
     this.txid++;
     for (const f of removed.files) if (f.uc) this.leases.remove(f.uc.clientName, f.id);
     this.blocks.scheduleDeletion(removed.blocks);
     if (this.store.compactionDue) await this.store.compact(this.fsd);
     return removed;
+  }
+
+  #refuseBroken(what: string): Error {
+    return new StorageError('STORAGE_IO', `Cannot make the ${what}: an earlier change was written to the namespace journal but could not be applied (${this.#broken!.message}); restart the NameNode`, {
+      operation: what,
+    }, { cause: this.#broken });
   }
 
   /** The next inode ids, without taking them (an op takes them when applied). */

@@ -9,7 +9,7 @@ import { chooseTargets } from '../../../cluster/namenode/blocks/block-placement.
 import { exportedBlockKeysToProto, type DatanodeRegistration } from '../../../cluster/protocol/datanode-protocol.ts';
 import { dummyExportedBlockKeys } from '../../../security/token/keys/exported-block-keys.ts';
 import { expectCode } from '../../support/expect-code.ts';
-import { IDENTITY, MiB, alice, datanode, hdfsUser, namesystem, writeFile, type TestNamesystem } from './namesystem-support.ts';
+import { IDENTITY, MiB, alice, datanode, hdfsUser, namesystem, writeFile, type TestNamesystem } from '../../support/namesystem.ts';
 
 function registration(uuid: string, overrides: Partial<DatanodeRegistration> = {}): DatanodeRegistration {
   return {

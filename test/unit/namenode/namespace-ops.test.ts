@@ -9,7 +9,7 @@ import { rejectsWithCode } from '../../support/expect-code.ts';
 import { CreateFlag } from '../../../cluster/protocol/client-protocol.ts';
 import { utf8 } from '../../../cluster/protocol/hdfs-types.ts';
 import { HadoopException } from '../../../cluster/namenode/namespace/fs-errors.ts';
-import { MiB, alice, bob, carol, datanode, hdfsUser, namesystem, writeFile, type TestNamesystem } from './namesystem-support.ts';
+import { MiB, alice, bob, carol, datanode, hdfsUser, namesystem, writeFile, type TestNamesystem } from '../../support/namesystem.ts';
 
 const create = (t: TestNamesystem, src: string, caller = alice, extra: Partial<Parameters<TestNamesystem['writes']['create']>[0]> = {}) =>
   t.writes.create({ src, masked: { perm: 0o644 }, clientName: `DFSClient_${caller.user}`, createFlag: CreateFlag.CREATE, createParent: true, replication: 1, blockSize: 128 * MiB, ...extra }, caller);

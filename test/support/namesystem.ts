@@ -1,21 +1,21 @@
-// A namesystem for unit tests, built as NameNode.start builds it (journal store in a temp dir,
+// A namesystem for tests, built as NameNode.start builds it (journal store in a temp dir,
 // block and DataNode managers, a master block token manager) but without RPC, on a ManualClock;
 // callers are given as short name + groups + address. Also in-process DataNodes registered
 // directly with the DatanodeManager.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../../lib/time/clock.ts';
-import { BlockTokenSecretManager } from '../../../security/token/block-token-secret-manager.ts';
-import { dummyExportedBlockKeys } from '../../../security/token/keys/exported-block-keys.ts';
-import { BlockManager } from '../../../cluster/namenode/blocks/block-manager.ts';
-import { DatanodeManager } from '../../../cluster/namenode/blocks/datanode-manager.ts';
-import type { DatanodeDescriptor } from '../../../cluster/namenode/blocks/datanode-descriptor.ts';
-import { FileWrites } from '../../../cluster/namenode/file-writes.ts';
-import { FsDirectory } from '../../../cluster/namenode/namespace/fs-directory.ts';
-import { NamespaceStore } from '../../../cluster/namenode/namespace/namespace-store.ts';
-import { FsNamesystem, type CallerInfo, type NamesystemSettings } from '../../../cluster/namenode/namesystem.ts';
-import { DATANODE_LAYOUT_VERSION, exportedBlockKeysToProto, type DatanodeRegistration } from '../../../cluster/protocol/datanode-protocol.ts';
+import { ManualClock } from '../../lib/time/clock.ts';
+import { BlockTokenSecretManager } from '../../security/token/block-token-secret-manager.ts';
+import { dummyExportedBlockKeys } from '../../security/token/keys/exported-block-keys.ts';
+import { BlockManager } from '../../cluster/namenode/blocks/block-manager.ts';
+import { DatanodeManager } from '../../cluster/namenode/blocks/datanode-manager.ts';
+import type { DatanodeDescriptor } from '../../cluster/namenode/blocks/datanode-descriptor.ts';
+import { FileWrites } from '../../cluster/namenode/file-writes.ts';
+import { FsDirectory } from '../../cluster/namenode/namespace/fs-directory.ts';
+import { NamespaceStore } from '../../cluster/namenode/namespace/namespace-store.ts';
+import { FsNamesystem, type CallerInfo, type NamesystemSettings } from '../../cluster/namenode/namesystem.ts';
+import { DATANODE_LAYOUT_VERSION, exportedBlockKeysToProto, type DatanodeRegistration } from '../../cluster/protocol/datanode-protocol.ts';
 
 export const MiB = 1024 * 1024;
 export const IDENTITY = { namespaceId: 12345, clusterId: 'CID-test', blockPoolId: 'BP-1-127.0.0.1-1', cTime: 0 };
