@@ -80,7 +80,7 @@ export function datanode(ns: FsNamesystem, uuid: string, ip = '127.0.0.1', xferP
   return ns.datanodes.get(uuid)!;
 }
 
-/** create + addBlock + RECEIVED + complete: a closed one-block file of `bytes` bytes, written by `caller`. */
+/** create + addBlock (on `dn` when given) + RECEIVED + complete: a closed one-block file of `bytes` bytes, written by `caller`. */
 export async function writeFile(t: TestNamesystem, path: string, bytes: number, caller: CallerInfo = alice, dn?: DatanodeDescriptor): Promise<number> {
   const client = `DFSClient_${path}`;
   const st = await t.writes.create({ src: path, masked: { perm: 0o644 }, clientName: client, createFlag: 1, createParent: true, replication: 1, blockSize: 128 * MiB }, caller);
@@ -88,8 +88,8 @@ export async function writeFile(t: TestNamesystem, path: string, bytes: number, 
     await t.writes.complete(path, client, undefined, st.fileId, caller);
     return st.fileId!;
   }
-  const lb = await t.writes.addBlock({ src: path, clientName: client, fileId: st.fileId }, caller);
-  const holder = dn ?? t.ns.datanodes.get(lb.locs![0]!.id.datanodeUuid)!;
+  const lb = await t.writes.addBlock({ src: path, clientName: client, fileId: st.fileId, ...(dn ? { favoredNodes: [dn.xferAddr] } : {}) }, caller);
+  const holder = t.ns.datanodes.get(lb.locs![0]!.id.datanodeUuid)!;
   t.ns.blocks.processIncremental(holder, lb.storageIDs![0]!, 'DISK', [{ block: { blockId: lb.b.blockId, genStamp: lb.b.generationStamp, numBytes: bytes }, status: 'RECEIVED' }]);
   await t.writes.complete(path, client, { ...lb.b, numBytes: bytes }, st.fileId, caller);
   return st.fileId!;
