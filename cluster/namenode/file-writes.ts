@@ -83,9 +83,9 @@ export class FileWrites {
       const parentIndex = last - 1;
       const ancestor = r.inodes.slice(0, last).filter(Boolean).pop()!;
       const mode = req.masked.perm & 0o1777;
-      const ops: EditOp[] = parentIndex >= 1 && !r.inodes[parentIndex]
-        ? ns.mkdirOps(r, parentIndex, { owner: caller.user, group: '', mode: ancestor.mode | 0o300 }, { owner: caller.user, group: '', mode: ancestor.mode | 0o300 }, now)
-        : [];
+      // createAncestorDirectories: missing parents get the existing parent's mode with u+wx (addImplicitUwx)
+      const parentPerm = { owner: caller.user, group: '', mode: (ancestor.mode & 0o777) | 0o300 };
+      const ops: EditOp[] = parentIndex >= 1 && !r.inodes[parentIndex] ? ns.mkdirOps(r, parentIndex, parentPerm, parentPerm, now) : [];
       const parent = r.inodes[parentIndex];
       const group = parent?.kind === 'directory' ? parent.group : ancestor.group;
       if (!existing) ns.verifyLimits(joinPath(r.components, parentIndex), r.components[last - 1]!, parent?.kind === 'directory' ? parent.children.length : 0);

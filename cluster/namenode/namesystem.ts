@@ -164,8 +164,9 @@ export class FsNamesystem {
     if (parent.kind !== 'directory') throw parentNotDirectory(`Parent path is not a directory: ${parentPath}`, r.path);
   }
 
-  /** verifyMaxComponentLength / verifyMaxDirItems for a child `name` added to `parent`. */
+  /** verifyINodeName / verifyMaxComponentLength / verifyMaxDirItems for a child `name` added to `parent`. */
   verifyLimits(parentPath: string, name: string, itemsBefore: number): void {
+    if (name === '.snapshot') throw illegalArgument('".snapshot" is a reserved name.', { path: parentPath });
     const { maxComponentLength: maxLen, maxDirectoryItems: maxItems } = this.settings;
     const length = Buffer.byteLength(name, 'utf8');
     if (maxLen > 0 && length > maxLen) {
@@ -213,7 +214,8 @@ export class FsNamesystem {
         if (!createParent) this.verifyParentDir(r);
         const mode = masked.perm & 0o1777;
         const perm = { owner: caller.user, group: '', mode };
-        const ops = this.mkdirOps(r, r.components.length, perm, { ...perm, mode: mode | 0o300 }, this.clock.now());
+        // addImplicitUwx: the parents get the mode with u+wx (FsPermission(u|wx, g, o): no sticky bit)
+        const ops = this.mkdirOps(r, r.components.length, perm, { ...perm, mode: (mode & 0o777) | 0o300 }, this.clock.now());
         await this.commit(ops, `mkdirs of ${r.path}`);
       }
       this.#audit(caller, 'mkdirs', r.path, undefined, permString(this.fsd.resolveExisting(r.path)));

@@ -32,11 +32,11 @@ describe('namenode/namesystem: directories', () => {
 
   it('mkdirs: the last directory gets the masked mode, missing parents it plus u+wx; the group comes from the parent; the parent\'s mtime moves', async () => {
     t.clock.advance(1000);
-    expect(await t.ns.mkdirs('/tmp/a/b/c', { perm: 0o555 }, true, alice)).to.equal(true);
+    expect(await t.ns.mkdirs('/tmp/a/b/c', { perm: 0o1555 }, true, alice)).to.equal(true);
     const a = t.ns.getFileInfo('/tmp/a', alice)!;
     const c = t.ns.getFileInfo('/tmp/a/b/c', alice)!;
     expect(a.permission.perm).to.equal(0o755);
-    expect(c.permission.perm).to.equal(0o555);
+    expect(c.permission.perm).to.equal(0o1555); // the parents do not get the sticky bit
     expect([a.owner, a.group, c.group]).to.deep.equal(['alice', 'supergroup', 'supergroup']);
     expect(t.ns.getFileInfo('/tmp', alice)!.modification_time).to.equal(t.clock.now());
     expect(await t.ns.mkdirs('/tmp/a', { perm: 0o700 }, false, bob)).to.equal(true); // exists: nothing to check or do
@@ -55,6 +55,7 @@ describe('namenode/namesystem: directories', () => {
       `The maximum path component name limit of ${'x'.repeat(256)} in directory /tmp is exceeded: limit=255 length=256`);
     await refused(t.ns.mkdirs('/x', { perm: 0o755 }, true, alice), HadoopException.ACCESS_CONTROL,
       'Permission denied: user=alice, access=WRITE, inode="/":hdfs:supergroup:drwxr-xr-x');
+    await refused(t.ns.mkdirs('/tmp/.snapshot', { perm: 0o755 }, true, alice), HadoopException.ILLEGAL_ARGUMENT, '".snapshot" is a reserved name.');
     await t.ns.mkdirs('/tmp/readonly', { perm: 0o755 }, true, alice);
     await refused(t.ns.mkdirs('/tmp/readonly/in', { perm: 0o755 }, true, bob), HadoopException.ACCESS_CONTROL,
       'Permission denied: user=bob, access=WRITE, inode="/tmp/readonly":alice:supergroup:drwxr-xr-x');
