@@ -8,12 +8,12 @@
  * a create with its parents), applied together or not at all. Ops carry every value they set (inode
  * and block ids, times, owner and group), so replaying them rebuilds exactly the state they made.
  * A snapshot holds the identity and counters, every inode parent-first, and an end record with the
- * inode count. Payload fields use Java DataOutput primitives: vlong numbers, Text strings.
+ * inode count. Payload fields are big-endian int32 / int64 numbers and uint32-length UTF-8 strings
+ * (record-io.ts).
  */
-import { DataInput, DataOutput } from '../../../lib/codec/index.ts';
 import { ProtocolError } from '../../../lib/errors/index.ts';
-import { frame } from '../../../lib/journal/frame.ts';
 import type { JournalMagic, PayloadVisitor } from '../../../lib/journal/frame.ts';
+import { RecordReader, RecordWriter } from './record-io.ts';
 
 export const NAMESPACE_MAGIC: JournalMagic = { journal: 'HSEC-NSJ', snapshot: 'HSEC-NSS' };
 
@@ -98,107 +98,109 @@ export interface SnapshotVisitor {
 }
 
 const MAX_STRING = 64 * 1024;
+/** One writer for every record: records are built synchronously, one at a time. */
+const WRITER = new RecordWriter();
 const MAX_BLOCKS = 16 * 1024 * 1024;
 
-function writePerm(out: DataOutput, p: PermissionRecord): void {
-  out.writeText(p.owner).writeText(p.group).writeVInt(p.mode);
+function writePerm(out: RecordWriter, p: PermissionRecord): void {
+  out.writeString(p.owner).writeString(p.group).writeInt32(p.mode);
 }
 
-function readPerm(input: DataInput): PermissionRecord {
-  return { owner: input.readText(MAX_STRING, 'owner'), group: input.readText(MAX_STRING, 'group'), mode: input.readVInt() };
+function readPerm(input: RecordReader): PermissionRecord {
+  return { owner: input.readString(MAX_STRING, 'owner'), group: input.readString(MAX_STRING, 'group'), mode: input.readInt32() };
 }
 
-function writeBlock(out: DataOutput, b: BlockRecord): void {
-  out.writeVLong(b.blockId).writeVLong(b.generationStamp).writeVLong(b.numBytes);
+function writeBlock(out: RecordWriter, b: BlockRecord): void {
+  out.writeLong(b.blockId).writeLong(b.generationStamp).writeLong(b.numBytes);
 }
 
-function readBlock(input: DataInput): BlockRecord {
-  return { blockId: input.readVLong(), generationStamp: input.readVLong(), numBytes: input.readVLong() };
+function readBlock(input: RecordReader): BlockRecord {
+  return { blockId: input.readLong(), generationStamp: input.readLong(), numBytes: input.readLong() };
 }
 
-function writeBlocks(out: DataOutput, blocks: readonly BlockRecord[]): void {
-  out.writeVInt(blocks.length);
+function writeBlocks(out: RecordWriter, blocks: readonly BlockRecord[]): void {
+  out.writeInt32(blocks.length);
   for (const b of blocks) writeBlock(out, b);
 }
 
-function readBlocks(input: DataInput): BlockRecord[] {
-  return Array.from({ length: input.readVIntInRange(0, MAX_BLOCKS, 'block count') }, () => readBlock(input));
+function readBlocks(input: RecordReader): BlockRecord[] {
+  return Array.from({ length: input.readInt32InRange(0, MAX_BLOCKS, 'block count') }, () => readBlock(input));
 }
 
-function writeOp(out: DataOutput, op: EditOp): void {
+function writeOp(out: RecordWriter, op: EditOp): void {
   out.writeByte(OP_CODES[op.op]);
   switch (op.op) {
     case 'MKDIR':
-      out.writeVLong(op.id).writeText(op.path);
+      out.writeLong(op.id).writeString(op.path);
       writePerm(out, op.perm);
-      out.writeVLong(op.mtime);
+      out.writeLong(op.mtime);
       return;
     case 'ADD_FILE':
-      out.writeVLong(op.id).writeText(op.path);
+      out.writeLong(op.id).writeString(op.path);
       writePerm(out, op.perm);
-      out.writeVLong(op.mtime).writeVInt(op.replication).writeVLong(op.blockSize).writeText(op.clientName).writeText(op.clientMachine).writeBoolean(op.overwrite);
+      out.writeLong(op.mtime).writeInt32(op.replication).writeLong(op.blockSize).writeString(op.clientName).writeString(op.clientMachine).writeBoolean(op.overwrite);
       return;
     case 'ADD_BLOCK':
-      out.writeVLong(op.fileId).writeBoolean(op.previous !== undefined);
+      out.writeLong(op.fileId).writeBoolean(op.previous !== undefined);
       if (op.previous) writeBlock(out, op.previous);
       writeBlock(out, op.block);
       return;
     case 'ABANDON_BLOCK':
-      out.writeVLong(op.fileId).writeVLong(op.blockId);
+      out.writeLong(op.fileId).writeLong(op.blockId);
       return;
     case 'UPDATE_BLOCK':
-      out.writeVLong(op.fileId);
+      out.writeLong(op.fileId);
       writeBlock(out, op.block);
       return;
     case 'CLOSE':
-      out.writeVLong(op.fileId).writeVLong(op.mtime).writeVLong(op.atime);
+      out.writeLong(op.fileId).writeLong(op.mtime).writeLong(op.atime);
       writeBlocks(out, op.blocks);
       return;
     case 'DELETE':
-      out.writeText(op.path).writeVLong(op.mtime);
+      out.writeString(op.path).writeLong(op.mtime);
       return;
     case 'RENAME':
-      out.writeText(op.src).writeText(op.dst).writeVLong(op.mtime).writeBoolean(op.overwrite);
+      out.writeString(op.src).writeString(op.dst).writeLong(op.mtime).writeBoolean(op.overwrite);
       return;
     case 'TIMES':
-      out.writeText(op.path).writeVLong(op.mtime).writeVLong(op.atime);
+      out.writeString(op.path).writeLong(op.mtime).writeLong(op.atime);
       return;
     case 'GENSTAMP':
-      out.writeVLong(op.generationStamp);
+      out.writeLong(op.generationStamp);
   }
 }
 
-function readOp(input: DataInput): EditOp {
+function readOp(input: RecordReader): EditOp {
   const code = input.readUnsignedByte();
   const name = OP_NAMES.get(code);
-  const text = (what: string) => input.readText(MAX_STRING, what);
+  const text = (what: string) => input.readString(MAX_STRING, what);
   switch (name) {
     case 'MKDIR':
-      return { op: name, id: input.readVLong(), path: text('path'), perm: readPerm(input), mtime: input.readVLong() };
+      return { op: name, id: input.readLong(), path: text('path'), perm: readPerm(input), mtime: input.readLong() };
     case 'ADD_FILE':
       return {
-        op: name, id: input.readVLong(), path: text('path'), perm: readPerm(input), mtime: input.readVLong(), replication: input.readVInt(),
-        blockSize: input.readVLong(), clientName: text('clientName'), clientMachine: text('clientMachine'), overwrite: input.readBoolean(),
+        op: name, id: input.readLong(), path: text('path'), perm: readPerm(input), mtime: input.readLong(), replication: input.readInt32(),
+        blockSize: input.readLong(), clientName: text('clientName'), clientMachine: text('clientMachine'), overwrite: input.readBoolean(),
       };
     case 'ADD_BLOCK': {
-      const fileId = input.readVLong();
+      const fileId = input.readLong();
       const previous = input.readBoolean() ? readBlock(input) : undefined;
       return { op: name, fileId, ...(previous ? { previous } : {}), block: readBlock(input) };
     }
     case 'ABANDON_BLOCK':
-      return { op: name, fileId: input.readVLong(), blockId: input.readVLong() };
+      return { op: name, fileId: input.readLong(), blockId: input.readLong() };
     case 'UPDATE_BLOCK':
-      return { op: name, fileId: input.readVLong(), block: readBlock(input) };
+      return { op: name, fileId: input.readLong(), block: readBlock(input) };
     case 'CLOSE':
-      return { op: name, fileId: input.readVLong(), mtime: input.readVLong(), atime: input.readVLong(), blocks: readBlocks(input) };
+      return { op: name, fileId: input.readLong(), mtime: input.readLong(), atime: input.readLong(), blocks: readBlocks(input) };
     case 'DELETE':
-      return { op: name, path: text('path'), mtime: input.readVLong() };
+      return { op: name, path: text('path'), mtime: input.readLong() };
     case 'RENAME':
-      return { op: name, src: text('src'), dst: text('dst'), mtime: input.readVLong(), overwrite: input.readBoolean() };
+      return { op: name, src: text('src'), dst: text('dst'), mtime: input.readLong(), overwrite: input.readBoolean() };
     case 'TIMES':
-      return { op: name, path: text('path'), mtime: input.readVLong(), atime: input.readVLong() };
+      return { op: name, path: text('path'), mtime: input.readLong(), atime: input.readLong() };
     case 'GENSTAMP':
-      return { op: name, generationStamp: input.readVLong() };
+      return { op: name, generationStamp: input.readLong() };
     default:
       throw new Error(`unknown edit op ${code}`);
   }
@@ -206,60 +208,59 @@ function readOp(input: DataInput): EditOp {
 
 /** One journal record: the ops of one call, applied together. */
 export function transactionRecord(ops: readonly EditOp[]): Buffer {
-  const out = new DataOutput(64).writeByte(NsRecord.TRANSACTION).writeVInt(ops.length);
+  const out = WRITER.writeByte(NsRecord.TRANSACTION).writeInt32(ops.length);
   for (const op of ops) writeOp(out, op);
   return payloadFrame(out);
 }
 
 export function identityRecord(id: NamespaceIdentity, c: NamespaceCounters): Buffer {
-  const out = new DataOutput(96).writeByte(NsRecord.IDENTITY)
-    .writeInt(id.namespaceId).writeText(id.clusterId).writeText(id.blockPoolId).writeVLong(id.cTime)
-    .writeVLong(c.lastInodeId).writeVLong(c.lastBlockId).writeVLong(c.generationStamp);
+  const out = WRITER.writeByte(NsRecord.IDENTITY)
+    .writeInt32(id.namespaceId).writeString(id.clusterId).writeString(id.blockPoolId).writeLong(id.cTime)
+    .writeLong(c.lastInodeId).writeLong(c.lastBlockId).writeLong(c.generationStamp);
   return payloadFrame(out);
 }
 
 export function inodeRecord(r: InodeRecord): Buffer {
-  const out = new DataOutput(64).writeByte(NsRecord.INODE).writeBoolean(r.kind === 'file')
-    .writeVLong(r.id).writeVLong(r.parentId).writeText(r.name);
+  const out = WRITER.writeByte(NsRecord.INODE).writeBoolean(r.kind === 'file')
+    .writeLong(r.id).writeLong(r.parentId).writeString(r.name);
   writePerm(out, r.perm);
-  out.writeVLong(r.mtime).writeVLong(r.atime);
+  out.writeLong(r.mtime).writeLong(r.atime);
   if (r.kind === 'file') {
-    out.writeVInt(r.replication ?? 0).writeVLong(r.blockSize ?? 0);
+    out.writeInt32(r.replication ?? 0).writeLong(r.blockSize ?? 0);
     writeBlocks(out, r.blocks ?? []);
     out.writeBoolean(r.uc !== undefined);
-    if (r.uc) out.writeText(r.uc.clientName).writeText(r.uc.clientMachine);
+    if (r.uc) out.writeString(r.uc.clientName).writeString(r.uc.clientMachine);
   }
   return payloadFrame(out);
 }
 
 export function snapshotEndRecord(inodes: number): Buffer {
-  return payloadFrame(new DataOutput(8).writeByte(NsRecord.SNAPSHOT_END).writeVLong(inodes));
+  return payloadFrame(WRITER.writeByte(NsRecord.SNAPSHOT_END).writeLong(inodes));
 }
 
-function payloadFrame(out: DataOutput): Buffer {
-  const bytes = out.toBytes();
-  return frame(bytes.length, (b, at) => b.set(bytes, at));
+function payloadFrame(out: RecordWriter): Buffer {
+  return out.frame();
 }
 
-function readInode(input: DataInput): InodeRecord {
+function readInode(input: RecordReader): InodeRecord {
   const isFile = input.readBoolean();
-  const base = { id: input.readVLong(), parentId: input.readVLong(), name: input.readText(MAX_STRING, 'name'), perm: readPerm(input), mtime: input.readVLong(), atime: input.readVLong() };
+  const base = { id: input.readLong(), parentId: input.readLong(), name: input.readString(MAX_STRING, 'name'), perm: readPerm(input), mtime: input.readLong(), atime: input.readLong() };
   if (!isFile) return { kind: 'directory', ...base };
-  const replication = input.readVInt();
-  const blockSize = input.readVLong();
+  const replication = input.readInt32();
+  const blockSize = input.readLong();
   const blocks = readBlocks(input);
-  const uc = input.readBoolean() ? { clientName: input.readText(MAX_STRING, 'clientName'), clientMachine: input.readText(MAX_STRING, 'clientMachine') } : undefined;
+  const uc = input.readBoolean() ? { clientName: input.readString(MAX_STRING, 'clientName'), clientMachine: input.readString(MAX_STRING, 'clientMachine') } : undefined;
   return { kind: 'file', ...base, replication, blockSize, blocks, ...(uc ? { uc } : {}) };
 }
 
 /** Decodes journal payloads: each transaction's ops go to `onTransaction`. */
 export function journalPayloads(onTransaction: (ops: EditOp[]) => void): PayloadVisitor {
-  return (_b, bytes, at, end, frameAt) => {
+  return (b, _bytes, at, end, frameAt) => {
     const ops = guarded(() => {
-      const input = new DataInput(bytes.subarray(at, end));
+      const input = new RecordReader(b, at, end);
       const type = input.readUnsignedByte();
       if (type !== NsRecord.TRANSACTION) throw new Error(`record type ${type} in a journal`);
-      const list = Array.from({ length: input.readVIntInRange(1, 1_000_000, 'op count') }, () => readOp(input));
+      const list = Array.from({ length: input.readInt32InRange(1, 1_000_000, 'op count') }, () => readOp(input));
       input.expectEnd('namespace transaction');
       return list;
     }, frameAt);
@@ -269,17 +270,17 @@ export function journalPayloads(onTransaction: (ops: EditOp[]) => void): Payload
 
 /** Decodes snapshot payloads into `visitor`. */
 export function snapshotPayloads(visitor: SnapshotVisitor): PayloadVisitor {
-  return (_b, bytes, at, end, frameAt) => {
+  return (b, _bytes, at, end, frameAt) => {
     guarded(() => {
-      const input = new DataInput(bytes.subarray(at, end));
+      const input = new RecordReader(b, at, end);
       const type = input.readUnsignedByte();
       if (type === NsRecord.IDENTITY) {
-        const id = { namespaceId: input.readInt(), clusterId: input.readText(MAX_STRING, 'clusterId'), blockPoolId: input.readText(MAX_STRING, 'blockPoolId'), cTime: input.readVLong() };
-        visitor.identity(id, { lastInodeId: input.readVLong(), lastBlockId: input.readVLong(), generationStamp: input.readVLong() });
+        const id = { namespaceId: input.readInt32(), clusterId: input.readString(MAX_STRING, 'clusterId'), blockPoolId: input.readString(MAX_STRING, 'blockPoolId'), cTime: input.readLong() };
+        visitor.identity(id, { lastInodeId: input.readLong(), lastBlockId: input.readLong(), generationStamp: input.readLong() });
       } else if (type === NsRecord.INODE) {
         visitor.inode(readInode(input));
       } else if (type === NsRecord.SNAPSHOT_END) {
-        visitor.end(input.readVLong());
+        visitor.end(input.readLong());
       } else {
         throw new Error(`unexpected record type ${type} in a snapshot`);
       }

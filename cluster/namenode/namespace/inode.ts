@@ -123,7 +123,9 @@ export class INodeDirectory extends INodeBase {
 
   /** INodeDirectory.addChild: inserts in order; a child without a group takes this directory's (the BSD rule). */
   addChild(node: INode): void {
-    const i = this.search(node.name);
+    const last = this.children[this.children.length - 1];
+    // snapshots list children in order: appending is the common case
+    const i = !last || compareNames(last.name, node.name) < 0 ? -this.children.length - 1 : this.search(node.name);
     if (i >= 0) throw new Error(`${this.path()} already has a child ${node.name}`);
     node.parent = this;
     if (node.group === '') node.group = this.group;

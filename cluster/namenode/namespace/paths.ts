@@ -40,9 +40,22 @@ export function joinPath(components: readonly string[], n = components.length): 
   return n === 0 ? '/' : `/${components.slice(0, n).join('/')}`;
 }
 
-/** Byte order of UTF-8 names (INodeDirectory's children are sorted by their byte[] names). */
+/**
+ * Byte order of UTF-8 names (INodeDirectory's children are sorted by their byte[] names). UTF-8
+ * byte order is code point order, which JavaScript's UTF-16 comparison matches except between a
+ * surrogate pair and a character from U+E000 up; only names holding such characters take the slow
+ * path.
+ */
 export function compareNames(a: string, b: string): number {
+  if (a === b) return 0;
+  if (!hasHigh(a) && !hasHigh(b)) return a < b ? -1 : 1;
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** Holds a character where UTF-16 and code point order can disagree (U+D800 and up). */
+function hasHigh(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0xd800) return true;
+  return false;
 }
 
 /** Whether `descendant` lies strictly under `ancestor` (both as component lists). */

@@ -24,6 +24,11 @@ describe('namenode/namespace paths and permission strings', () => {
 
   it('children sort by UTF-8 bytes, as byte[] names do in Java', () => {
     expect(['b', 'é', 'B', 'a', 'z'].sort(compareNames)).to.deep.equal(['B', 'a', 'b', 'z', 'é']);
+    // by UTF-16 code units U+1F600 (surrogates d83d de00) would sort before U+FF21; by UTF-8 bytes
+    // (ef bc a1 < f0 9f 98 80), as Java's byte[] names, it sorts after
+    expect(['\u{1F600}', '\uFF21', 'a'].sort(compareNames)).to.deep.equal(['a', '\uFF21', '\u{1F600}']);
+    expect(compareNames('\u{1F600}', '\uFF21')).to.equal(1);
+    expect(compareNames('x', 'x')).to.equal(0);
   });
 
   it('FsPermission.toString with the sticky bit', () => {
@@ -82,7 +87,7 @@ describe('namenode/edit-log records', () => {
   it('a checked record that does not parse is PROTOCOL_MALFORMED with its frame offset', () => {
     const good = transactionRecord([ops[0]!]);
     const bad = transactionRecord([{ op: 'GENSTAMP', generationStamp: 1 }]);
-    bad[10] = 99; // after the frame header, the type byte and the op count: an unknown op code (checksum recomputed)
+    bad[13] = 99; // after the frame header (8), the type byte and the int32 op count: an unknown op code (checksum recomputed)
     const fixed = Buffer.from(bad);
     fixed.writeUInt32BE(crc32(fixed, 8), 4);
     const e = expectCode(() => scanFrames(Buffer.concat([good, fixed]), 0, good.length + fixed.length, journalPayloads(() => undefined)), 'PROTOCOL_MALFORMED');
