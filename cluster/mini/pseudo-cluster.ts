@@ -219,6 +219,7 @@ export class PseudoCluster {
       { name: 'dfs.namenode.rpc-address', value: this.namenodeAddress },
       { name: 'dfs.namenode.kerberos.principal', value: `nn/_HOST@${realm}` },
       { name: 'dfs.namenode.keytab.file', value: this.services.nn.keytab },
+      { name: 'dfs.block.access.token.enable', value: 'true' },
     ];
     for (const [name, value] of Object.entries(extra)) {
       const list = hdfs.some((p) => p.name === name) ? hdfs : core;

@@ -3,14 +3,41 @@
  * NameNode / NameNodeRpcServer / FSNamesystem constructors): the RPC address
  * (cluster/protocol/namenode-address.ts), the host `_HOST` stands for in its principal, the name
  * directory (`dfs.namenode.name.dir`, first entry, `file://` stripped; Hadoop's default
- * `${hadoop.tmp.dir}/dfs/name`), and the delegation-token intervals. The principal and keytab are
- * the service foundation's (cluster/service/service-identity.ts).
+ * `${hadoop.tmp.dir}/dfs/name`), the delegation-token intervals, the block-token settings
+ * (BlockManager.createBlockTokenSecretManager: the intervals are minutes), the server defaults
+ * (FSNamesystem's FsServerDefaults), and the namesystem's limits and timers. The principal and keytab
+ * are the service foundation's (cluster/service/service-identity.ts).
  */
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Configuration } from '../../lib/config/index.ts';
 import { isWildcard, socketHostName } from '../../lib/net/resolve.ts';
+import type { BlockTokenFormat } from '../../security/token/block-token-identifier.ts';
+import { DEFAULT_SERVER_DEFAULTS, type FsServerDefaults } from '../protocol/client-protocol.ts';
+import type { ChecksumType } from '../protocol/hdfs-types.ts';
 import { nameNodeBindAddress } from '../protocol/namenode-address.ts';
+import type { NamesystemSettings } from './namesystem.ts';
+
+/** Block access tokens (dfs.block.access.*), undefined when dfs.block.access.token.enable is false. */
+export interface BlockTokenSettings {
+  /** ms */
+  keyUpdateInterval: number;
+  /** ms */
+  tokenLifetime: number;
+  format: BlockTokenFormat;
+  /** dfs.encrypt.data.transfer.algorithm */
+  encryptionAlgorithm?: string;
+}
+
+/** The DataNode timers and limits of DatanodeManager / HeartbeatManager. */
+export interface DatanodeSettings {
+  /** 2 x dfs.namenode.heartbeat.recheck-interval + 10 x dfs.heartbeat.interval, ms */
+  heartbeatExpireMs: number;
+  /** dfs.namenode.full.block.report.lease.length.ms */
+  reportLeaseMs: number;
+  invalidateLimit: number;
+  minDatanodeVersion: string;
+}
 
 export interface NameNodeSettings {
   host: string;
@@ -21,6 +48,12 @@ export interface NameNodeSettings {
   keyUpdateInterval: number;
   tokenMaxLifetime: number;
   tokenRenewInterval: number;
+  blockTokens: BlockTokenSettings | undefined;
+  serverDefaults: FsServerDefaults;
+  namesystem: Omit<NamesystemSettings, 'permissions'> & { permissionsEnabled: boolean; superGroup: string };
+  datanodes: DatanodeSettings;
+  /** dfs.namenode.lease-recheck-interval-ms */
+  leaseRecheckMs: number;
 }
 
 /**
@@ -47,5 +80,59 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
     keyUpdateInterval: conf.getTimeDuration('dfs.namenode.delegation.key.update-interval', 'ms', 'ms', 86_400_000),
     tokenMaxLifetime: conf.getTimeDuration('dfs.namenode.delegation.token.max-lifetime', 'ms', 'ms', 604_800_000),
     tokenRenewInterval: conf.getTimeDuration('dfs.namenode.delegation.token.renew-interval', 'ms', 'ms', 86_400_000),
+    blockTokens: blockTokenSettings(conf),
+    serverDefaults: serverDefaults(conf),
+    namesystem: {
+      permissionsEnabled: conf.getBoolean('dfs.permissions.enabled'),
+      superGroup: conf.getTrimmed('dfs.permissions.superusergroup') ?? 'supergroup',
+      maxComponentLength: conf.getInt('dfs.namenode.fs-limits.max-component-length'),
+      maxDirectoryItems: conf.getInt('dfs.namenode.fs-limits.max-directory-items'),
+      minBlockSize: conf.getLong('dfs.namenode.fs-limits.min-block-size'),
+      maxBlocksPerFile: conf.getLong('dfs.namenode.fs-limits.max-blocks-per-file'),
+      maxReplication: conf.getInt('dfs.replication.max'),
+      lsLimit: Math.max(1, conf.getInt('dfs.ls.limit')),
+      accessTimePrecision: conf.getTimeDuration('dfs.namenode.accesstime.precision', 'ms', 'ms'),
+      leaseHardLimitMs: conf.getTimeDuration('dfs.namenode.lease-hard-limit-sec', 's', 'ms'),
+    },
+    datanodes: {
+      heartbeatExpireMs: 2 * conf.getTimeDuration('dfs.namenode.heartbeat.recheck-interval', 'ms', 'ms') + 10 * conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms'),
+      reportLeaseMs: conf.getTimeDuration('dfs.namenode.full.block.report.lease.length.ms', 'ms', 'ms'),
+      invalidateLimit: Math.max(1, conf.getInt('dfs.block.invalidate.limit')),
+      minDatanodeVersion: conf.getTrimmed('dfs.namenode.min.supported.datanode.version') ?? '2.1.0-beta',
+    },
+    leaseRecheckMs: conf.getTimeDuration('dfs.namenode.lease-recheck-interval-ms', 'ms', 'ms'),
   };
 }
+
+/** BlockManager.createBlockTokenSecretManager's reading of dfs.block.access.*. */
+function blockTokenSettings(conf: Configuration): BlockTokenSettings | undefined {
+  if (!conf.getBoolean('dfs.block.access.token.enable')) return undefined;
+  const algorithm = conf.getTrimmed('dfs.encrypt.data.transfer.algorithm');
+  return {
+    keyUpdateInterval: conf.getTimeDuration('dfs.block.access.key.update.interval', 'm', 'ms'),
+    tokenLifetime: conf.getTimeDuration('dfs.block.access.token.lifetime', 'm', 'ms'),
+    format: conf.getBoolean('dfs.block.access.token.protobuf.enable') ? 'protobuf' : 'legacy',
+    ...(algorithm ? { encryptionAlgorithm: algorithm } : {}),
+  };
+}
+
+const CHECKSUM_TYPES: Record<string, ChecksumType> = { null: 'CHECKSUM_NULL', crc32: 'CHECKSUM_CRC32', crc32c: 'CHECKSUM_CRC32C' };
+
+/** FSNamesystem's FsServerDefaults: block size, checksum, packet size, replication, buffer size, encryption, trash. */
+function serverDefaults(conf: Configuration): FsServerDefaults {
+  return {
+    ...DEFAULT_SERVER_DEFAULTS,
+    blockSize: conf.getLongBytes('dfs.blocksize'),
+    bytesPerChecksum: conf.getInt('dfs.bytes-per-checksum'),
+    writePacketSize: conf.getInt('dfs.client-write-packet-size'),
+    replication: conf.getInt('dfs.replication'),
+    fileBufferSize: conf.getInt('io.file.buffer.size'),
+    encryptDataTransfer: conf.getBoolean('dfs.encrypt.data.transfer'),
+    trashInterval: conf.getLong('fs.trash.interval'),
+    checksumType: CHECKSUM_TYPES[conf.getEnum('dfs.checksum.type')] ?? 'CHECKSUM_CRC32C',
+    policyId: HOT_STORAGE_POLICY_ID,
+  };
+}
+
+/** HdfsConstants.HOT_STORAGE_POLICY_ID: the default storage policy FsServerDefaults reports. */
+const HOT_STORAGE_POLICY_ID = 7;

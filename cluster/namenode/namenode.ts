@@ -1,35 +1,67 @@
 /**
- * The hsec NameNode: a Hadoop-IPC ClientProtocol server for delegation tokens (Hadoop's NameNode +
- * NameNodeRpcServer + FSNamesystem token parts), built on the secure-service foundation
- * (cluster/service): its identity is `dfs.namenode.kerberos.principal` / `dfs.namenode.keytab.file`
- * with `_HOST` as NameNode.getRpcServerAddress names it; it accepts KERBEROS (GSSAPI) and TOKEN
- * (DIGEST-MD5 against its own secret manager) with the QOP of the SaslPropertiesResolver; it persists
- * keys and tokens in a journal store in `<dfs.namenode.name.dir>/hsec-delegation-tokens/` (durable
- * before a change takes effect) or, with hsec.namenode.delegation.token.store=zookeeper, in
- * ZooKeeper shared with other NameNodes (./token-store.ts), so a restarted NameNode still accepts
- * its tokens; and it serves
- * get/renew/cancelDelegationToken and getServerDefaults.
+ * The hsec NameNode (Hadoop's NameNode + NameNodeRpcServer + FSNamesystem), built on the
+ * secure-service foundation (cluster/service): its identity is `dfs.namenode.kerberos.principal` /
+ * `dfs.namenode.keytab.file` with `_HOST` as NameNode.getRpcServerAddress names it; it accepts
+ * KERBEROS (GSSAPI) and TOKEN (DIGEST-MD5 against its delegation-token secret manager) with the QOP
+ * of the SaslPropertiesResolver, and with hadoop.security.authorization the service ACLs and the
+ * DataNode principal check. One RPC server serves:
+ *  - ClientProtocol: the delegation-token calls and getServerDefaults (token-service.ts) and the
+ *    namespace and data-path calls of a stock DFSClient (client-service.ts over namesystem.ts and
+ *    file-writes.ts), located blocks carrying block tokens;
+ *  - DatanodeProtocol (datanode-service.ts): registration and heartbeats handing out the block keys,
+ *    block reports, incremental reports.
+ * State in `dfs.namenode.name.dir`: the namespace journal + snapshot in `hsec-namespace/` and the
+ * delegation keys and tokens in `hsec-delegation-tokens/` (or, with
+ * hsec.namenode.delegation.token.store=zookeeper, in ZooKeeper shared with other NameNodes:
+ * ./token-store.ts), each change durable before it takes effect. Block keys live in memory and roll every dfs.block.access.key.update.interval; block
+ * locations come back with the DataNodes' block reports after a restart, as in Hadoop.
  */
+import { randomInt, randomUUID } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
 import type { Configuration } from '../../lib/config/index.ts';
+import { ConfigError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import type { HostPort } from '../../lib/net/host-port.ts';
+import { isWildcard, resolveAddress } from '../../lib/net/resolve.ts';
 import type { Clock } from '../../lib/time/clock.ts';
 import { systemClock } from '../../lib/time/clock.ts';
+import { ServiceAuthorizer } from '../../security/authorize/service-authorization.ts';
+import { Groups } from '../../security/identity/groups.ts';
 import type { Krb5Config } from '../../security/kerberos/config/index.ts';
 import { delegationTokenAuthority } from '../../security/sasl/rpc/token-authority.ts';
+import { BlockTokenSecretManager } from '../../security/token/block-token-secret-manager.ts';
 import { DelegationTokenSecretManager } from '../../security/token/secret-manager.ts';
 import { CLIENT_PROTOCOL_INFO } from '../protocol/client-protocol.ts';
+import { DATANODE_PROTOCOL_INFO } from '../protocol/datanode-protocol.ts';
 import { RpcService } from '../service/rpc-service.ts';
 import { ServiceIdentity } from '../service/service-identity.ts';
+import { BlockManager } from './blocks/block-manager.ts';
+import { DatanodeManager } from './blocks/datanode-manager.ts';
+import { ClientService } from './client-service.ts';
+import { DatanodeService, SOFTWARE_VERSION } from './datanode-service.ts';
+import { FileWrites } from './file-writes.ts';
 import { nameNodeSettings, principalHostName, type NameNodeSettings } from './namenode-config.ts';
+import { FsDirectory } from './namespace/fs-directory.ts';
+import { NamespaceStore } from './namespace/namespace-store.ts';
+import { FsNamesystem } from './namesystem.ts';
 import { NameNodeTokenService } from './token-service.ts';
 import { nameNodeTokenStore } from './token-store.ts';
 
 export { LEGACY_TOKEN_STORE_FILE, TOKEN_STORE_DIR } from './token-store.ts';
+/** Directory in the name directory holding the namespace (journal + snapshot). */
+export const NAMESPACE_DIR = 'hsec-namespace';
+/** HeartbeatManager.Monitor's period: dead DataNodes and block key rolls are checked this often. */
+export const MONITOR_INTERVAL_MS = 5000;
 
 export interface NameNodeOptions {
-  /** Clock of the token secret manager (tests drive token expiry with a ManualClock); Kerberos always uses real time. */
+  /**
+   * Clock of the secret managers, leases, heartbeats and file times (tests drive token expiry and
+   * key rolls with a ManualClock); Kerberos always uses real time.
+   */
   clock?: Clock;
+  /** How often the heartbeat / block key monitor runs (default 5000 ms, as Hadoop's HeartbeatManager). */
+  monitorIntervalMs?: number;
   /** Local host name for `_HOST` when the RPC host is a wildcard (default: the local canonical host name). */
   localHostName?: string;
   /** Port override (0 = any free port; tests). */
@@ -59,16 +91,26 @@ export class NameNode {
   readonly settings: NameNodeSettings;
   readonly identity: ServiceIdentity;
   readonly secretManager: DelegationTokenSecretManager;
+  readonly namesystem: FsNamesystem;
+  /** The master block token manager (undefined with dfs.block.access.token.enable=false). */
+  readonly blockTokens: BlockTokenSecretManager | undefined;
   readonly #service: RpcService;
+  readonly #timers: NodeJS.Timeout[];
 
-  private constructor(settings: NameNodeSettings, identity: ServiceIdentity, sm: DelegationTokenSecretManager, service: RpcService) {
-    this.settings = settings;
-    this.identity = identity;
-    this.secretManager = sm;
-    this.#service = service;
+  private constructor(parts: {
+    settings: NameNodeSettings; identity: ServiceIdentity; sm: DelegationTokenSecretManager; namesystem: FsNamesystem;
+    blockTokens: BlockTokenSecretManager | undefined; service: RpcService; timers: NodeJS.Timeout[];
+  }) {
+    this.settings = parts.settings;
+    this.identity = parts.identity;
+    this.secretManager = parts.sm;
+    this.namesystem = parts.namesystem;
+    this.blockTokens = parts.blockTokens;
+    this.#service = parts.service;
+    this.#timers = parts.timers;
   }
 
-  /** Builds the NameNode from a validated configuration, loads its token store and starts listening. */
+  /** Builds the NameNode from a validated configuration, loads its namespace and token store and starts listening. */
   static async start(conf: Configuration, options: NameNodeOptions = {}): Promise<NameNode> {
     const settings = nameNodeSettings(conf);
     if (options.nameDir) settings.nameDir = options.nameDir;
@@ -78,9 +120,30 @@ export class NameNode {
       { ...(options.krb5 ? { krb5: options.krb5 } : {}), ...(options.login ? { login: true } : {}) },
     );
     let sm: DelegationTokenSecretManager | undefined;
+    let store: NamespaceStore | undefined;
     try {
+      if (identity.security === 'kerberos' && !settings.blockTokens) {
+        // BlockManager.createBlockTokenSecretManager refuses the same configuration
+        throw new ConfigError('CONFIG_INVALID', 'Security is enabled but block access tokens (via dfs.block.access.token.enable) aren\'t enabled. ' +
+          'This may cause issues when clients attempt to connect to a DataNode. Aborting NameNode: set dfs.block.access.token.enable=true', { configKey: 'dfs.block.access.token.enable' });
+      }
+      const clock = options.clock ?? systemClock;
+      const groups = Groups.fromConfiguration(conf, clock);
+      const superUser = identity.principal ? identity.shortName(identity.principal) : userInfo().username;
+      const bt = settings.blockTokens;
+      const blockTokens = bt ? BlockTokenSecretManager.master({ ...bt, blockPoolId: '', clock }) : undefined;
+      const blocks = new BlockManager({ tokens: blockTokens ?? null });
+      const datanodes = new DatanodeManager({ blocks, tokens: blockTokens ?? null, ...settings.datanodes, softwareVersion: SOFTWARE_VERSION });
+      store = new NamespaceStore({ dir: join(settings.nameDir, NAMESPACE_DIR), configKey: 'dfs.namenode.name.dir' });
+      const { permissionsEnabled, superGroup, ...limits } = settings.namesystem;
+      const namesystem = new FsNamesystem({ settings: { ...limits, permissions: { enabled: permissionsEnabled, superUser, superGroup } }, clock, store, blocks, datanodes });
+      const ip = await bindIp(settings.host);
+      await namesystem.load(() => formatNamespace(ip, superUser, superGroup, clock.now()));
+      blockTokens?.setBlockPoolId(namesystem.fsd.identity.blockPoolId);
+      const writes = new FileWrites(namesystem);
+
       sm = new DelegationTokenSecretManager({
-        clock: options.clock ?? systemClock,
+        clock,
         keyUpdateInterval: settings.keyUpdateInterval,
         tokenMaxLifetime: settings.tokenMaxLifetime,
         tokenRenewInterval: settings.tokenRenewInterval,
@@ -89,18 +152,36 @@ export class NameNode {
       });
       // Hadoop starts the secret manager's threads only with security on (FSNamesystem.startSecretManagerIfNecessary).
       if (identity.security === 'kerberos') await sm.start();
-      const tokens = new NameNodeTokenService({ secretManager: sm, securityEnabled: identity.security === 'kerberos' });
+      const tokens = new NameNodeTokenService({ secretManager: sm, securityEnabled: identity.security === 'kerberos', serverDefaults: settings.serverDefaults });
+      const client = new ClientService({ namesystem, writes, groups, tokens: blockTokens ?? null, encryptDataTransfer: settings.serverDefaults.encryptDataTransfer });
+      const dnService = new DatanodeService(namesystem);
+      const authorizer = ServiceAuthorizer.fromConfiguration(conf, [
+        { info: CLIENT_PROTOCOL_INFO, aclKey: 'security.client.protocol.acl', blockedKey: 'security.client.protocol.acl.blocked' },
+        { info: DATANODE_PROTOCOL_INFO, aclKey: 'security.datanode.protocol.acl', blockedKey: 'security.datanode.protocol.acl.blocked' },
+      ], groups);
       const service = await RpcService.start(conf, {
         identity,
         bind: { host: settings.host, port: options.port ?? settings.port, configKey: settings.addressKey },
-        protocols: [{ info: CLIENT_PROTOCOL_INFO, handlers: tokens.handlers() }],
+        protocols: [
+          { info: CLIENT_PROTOCOL_INFO, handlers: { ...tokens.handlers(), ...client.handlers() } },
+          { info: DATANODE_PROTOCOL_INFO, handlers: dnService.handlers() },
+        ],
         tokenAuthority: delegationTokenAuthority(sm),
+        authorizer,
       });
-      const nn = new NameNode(settings, identity, sm, service);
-      log.info({ host: service.address.host, port: service.address.port, principal: identity.principal }, 'NameNode RPC up');
+      const timers = [
+        every(options.monitorIntervalMs ?? MONITOR_INTERVAL_MS, 'heartbeat monitor', () => {
+          const rolled = blockTokens?.updateKeysIfDue() ?? false;
+          namesystem.datanodes.check(clock.now(), rolled);
+        }),
+        every(settings.leaseRecheckMs, 'lease monitor', () => writes.recoverExpiredLeases()),
+      ];
+      const nn = new NameNode({ settings, identity, sm, namesystem, blockTokens, service, timers });
+      log.info({ host: service.address.host, port: service.address.port, principal: identity.principal, blockPoolId: namesystem.fsd.identity.blockPoolId, blockTokens: !!blockTokens }, 'NameNode RPC up');
       return nn;
     } catch (e) {
       await sm?.stop();
+      await store?.close();
       identity.close();
       throw e;
     }
@@ -122,8 +203,44 @@ export class NameNode {
   }
 
   async stop(): Promise<void> {
+    for (const t of this.#timers) clearInterval(t);
     await this.#service.stop();
+    await this.namesystem.write(async () => undefined);
+    await this.namesystem.store.close();
     await this.secretManager.stop();
     this.identity.close();
   }
+}
+
+/** A periodic job whose failures are logged, never thrown; it does not keep the process alive. */
+function every(ms: number, what: string, job: () => unknown): NodeJS.Timeout {
+  let running = false;
+  const t = setInterval(() => {
+    if (running) return;
+    running = true;
+    Promise.resolve().then(job).catch((err) => log.error({ err: (err as Error).message }, `${what} failed; it runs again`)).finally(() => { running = false; });
+  }, ms);
+  t.unref();
+  return t;
+}
+
+/** The IP a new block pool id names (NNStorage.newBlockPoolID uses DNS.getDefaultIP). */
+async function bindIp(host: string): Promise<string> {
+  try {
+    return await resolveAddress(isWildcard(host) ? hostname() : host);
+  } catch {
+    return 'unknownIP';
+  }
+}
+
+/**
+ * A new namespace (`hdfs namenode -format`): a random namespace id, cluster id `CID-<uuid>`, block
+ * pool id `BP-<random>-<ip>-<ms>` (NNStorage.newNamespaceID / newClusterID / newBlockPoolID), and
+ * a root owned by the NameNode's user and the supergroup, 0755.
+ */
+function formatNamespace(ip: string, owner: string, group: string, now: number): FsDirectory {
+  return new FsDirectory(
+    { namespaceId: randomInt(1, 0x7fffffff), clusterId: `CID-${randomUUID()}`, blockPoolId: `BP-${randomInt(0, 0x7fffffff)}-${ip}-${now}`, cTime: 0 },
+    { owner, group, mtime: now },
+  );
 }

@@ -25,6 +25,13 @@ const HDFS_PROTO_FILES = ['hdfs.proto', 'acl.proto', 'HdfsServer.proto', 'Client
 const BIGINT_FIELDS = new Set(['hadoop.hdfs.datanode.StorageBlockReportProto.blocks']);
 
 /**
+ * uint64 fields that carry a Java `long` which may be negative (LocatedBlock's start offset is -1
+ * in updateBlockForPipeline and getAdditionalDatanode answers, written as 2^64 - 1): decoded back
+ * to the signed value.
+ */
+const JAVA_LONG_FIELDS = new Set(['hadoop.hdfs.LocatedBlockProto.offset']);
+
+/**
  * uint32 fields that carry a Java `int` which may be negative (written as its unsigned 32-bit
  * value, e.g. layout version -67 as 4294967229): decoded back to the signed int Java reads.
  */
@@ -93,7 +100,9 @@ function toWire(type: protobuf.Type, value: Record<string, unknown>): Record<str
         throw new Error(`'${x}' is not a value of ${field.resolvedType.fullName.slice(1)} (field '${key}')`);
       }
       // negative values of unsigned 64-bit fields are written as their two's complement (Java long)
-      if (typeof x === 'bigint') return (x < 0n && (field.type === 'uint64' || field.type === 'fixed64') ? x + 18446744073709551616n : x).toString();
+      const unsigned64 = field.type === 'uint64' || field.type === 'fixed64';
+      if (typeof x === 'bigint') return (x < 0n && unsigned64 ? x + 18446744073709551616n : x).toString();
+      if (typeof x === 'number' && x < 0 && unsigned64) return (BigInt(x) + 18446744073709551616n).toString();
       if (field.resolvedType instanceof protobuf.Type && x !== null && typeof x === 'object' && !(x instanceof Uint8Array)) {
         return toWire(field.resolvedType, x as Record<string, unknown>);
       }
@@ -114,7 +123,8 @@ function fromWire(type: protobuf.Type, object: Record<string, unknown>): Record<
     if (v === undefined) continue;
     const name = `${type.fullName.slice(1)}.${field.name}`;
     let one: ((x: unknown) => unknown) | undefined;
-    if (field.long) one = BIGINT_FIELDS.has(name) ? (x) => BigInt(x as string) : (x) => safeNumber(x as string, name);
+    if (field.long && JAVA_LONG_FIELDS.has(name)) one = (x) => safeNumber(BigInt.asIntN(64, BigInt(x as string)).toString(), name);
+    else if (field.long) one = BIGINT_FIELDS.has(name) ? (x) => BigInt(x as string) : (x) => safeNumber(x as string, name);
     else if (JAVA_INT_FIELDS.has(name)) one = (x) => (x as number) | 0;
     else if (field.resolvedType instanceof protobuf.Type) {
       const sub = field.resolvedType;

@@ -7,7 +7,8 @@
  */
 import type { Configuration } from '../../lib/config/index.ts';
 import type { HostPort } from '../../lib/net/host-port.ts';
-import type { ProtocolHandlers } from '../../lib/rpc/call-context.ts';
+import type { MethodHandler, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
+import type { ServiceAuthorizer } from '../../security/authorize/service-authorization.ts';
 import { rpcServerOptionsFromConfig } from '../../security/sasl/rpc/config.ts';
 import type { ProtocolSecurityInfo } from '../../security/sasl/rpc/protocol-security.ts';
 import { RpcServer, type RpcServerOptions } from '../../security/sasl/rpc/rpc-server.ts';
@@ -22,8 +23,14 @@ export interface RpcServiceSpec {
   readonly protocols: ReadonlyArray<{ readonly info: ProtocolSecurityInfo; readonly handlers: ProtocolHandlers }>;
   /** Enables TOKEN authentication against the daemon's secret manager. */
   readonly tokenAuthority?: TokenAuthority;
-  /** Extra server options (proxy-user and connection authorizers). */
-  readonly server?: Pick<RpcServerOptions, 'authorizeProxy' | 'authorizeConnection'>;
+  /** Extra server options (the proxy-user authorizer). */
+  readonly server?: Pick<RpcServerOptions, 'authorizeProxy'>;
+  /**
+   * Service-level authorization (hadoop.security.authorization): checked when a connection names
+   * its protocol, as Hadoop's Server.authorizeConnection does, and again for a call to another
+   * protocol than the connection's.
+   */
+  readonly authorizer?: ServiceAuthorizer | undefined;
 }
 
 export class RpcService {
@@ -51,8 +58,9 @@ export class RpcService {
         ...(spec.tokenAuthority ? { tokenAuthority: spec.tokenAuthority } : {}),
         shortName: (user) => identity.shortName(user),
         addressKey: spec.bind.configKey,
+        ...(spec.authorizer ? { authorizeConnection: authorizeConnection(spec.authorizer, identity) } : {}),
       });
-      for (const { info, handlers } of spec.protocols) server.registerProtocol(info.protocol, handlers);
+      for (const { info, handlers } of spec.protocols) server.registerProtocol(info.protocol, spec.authorizer ? perCall(spec.authorizer, handlers) : handlers);
       return new RpcService(server, await server.start(spec.bind.host, spec.bind.port), options.resolver);
     } catch (e) {
       options.resolver?.close?.();
@@ -69,4 +77,21 @@ export class RpcService {
     await this.server.stop();
     this.#resolver?.close?.();
   }
+}
+
+type ConnectionQuery = Parameters<NonNullable<RpcServerOptions['authorizeConnection']>>[0];
+
+function authorizeConnection(authorizer: ServiceAuthorizer, identity: ServiceIdentity): (q: ConnectionQuery) => Promise<void> {
+  return (q) => authorizer.authorize({ user: q.user, shortUser: identity.shortName(q.user), authMethod: q.authMethod, protocol: q.protocol, remoteAddress: q.remoteAddress });
+}
+
+/** Wraps handlers so a call to a protocol other than its connection's is authorized for that protocol. */
+function perCall(authorizer: ServiceAuthorizer, handlers: ProtocolHandlers): ProtocolHandlers {
+  const wrap = (h: MethodHandler): MethodHandler => async (request, ctx) => {
+    if (ctx.protocol !== ctx.connectionProtocol) {
+      await authorizer.authorize({ user: ctx.user, shortUser: ctx.shortUser, authMethod: ctx.authMethod, protocol: ctx.protocol, remoteAddress: ctx.remoteAddress });
+    }
+    return h(request, ctx);
+  };
+  return Object.fromEntries(Object.entries(handlers).map(([m, h]) => [m, wrap(h)]));
 }

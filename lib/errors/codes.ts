@@ -109,9 +109,27 @@ export const ERROR_CODES = [
   'FILE_IO',
   // a selection (alias, service, kind) matched nothing
   'NOTHING_SELECTED',
+  // HDFS namespace (FileSystemError; Hadoop's class name travels in details.exceptionClassName)
+  'FS_NOT_FOUND',
+  'FS_ALREADY_EXISTS',
+  'FS_PARENT_NOT_DIRECTORY',
+  'FS_NOT_EMPTY',
+  'FS_INVALID_PATH',
+  'FS_LIMIT',
+  'FS_LEASE',
+  'FS_NOT_REPLICATED_YET',
+  'FS_UNSUPPORTED',
+  'FS_INVALID_ARGUMENT',
+  'FS_NO_DATANODES',
+  // DataNodes talking to the NameNode (DatanodeProtocol)
+  'DATANODE_UNREGISTERED',
+  'DATANODE_VERSION',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The codes a FileSystemError carries. */
+export type FileSystemErrorCode = Extract<ErrorCode, `FS_${string}` | `DATANODE_${string}`>;
 
 /** The codes a ZooKeeperError carries. */
 export type ZooKeeperErrorCode = Extract<ErrorCode, `ZK_${string}`>;

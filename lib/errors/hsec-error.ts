@@ -4,7 +4,7 @@
  * and the wrapped error in `cause`. Messages say what failed and what to do; they never contain a
  * key, password or token byte. Families follow Hadoop's exception meanings (see ./codes.ts).
  */
-import type { ErrorCode, ZooKeeperErrorCode } from './codes.ts';
+import type { ErrorCode, FileSystemErrorCode, ZooKeeperErrorCode } from './codes.ts';
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;
 
@@ -53,6 +53,20 @@ export class MissingDependencyError extends HsecError {}
 export class RemoteError extends HsecError {}
 /** A file or directory, local or in HDFS, could not be read or written (missing, permission, full disk, not a directory). */
 export class FileError extends HsecError {}
+
+/**
+ * An HDFS namespace or block-management refusal (Hadoop: FileNotFoundException,
+ * FileAlreadyExistsException, ParentNotDirectoryException, LeaseExpiredException,
+ * NotReplicatedYetException, UnregisteredNodeException ...). The Java class a Hadoop client expects
+ * is in `details.exceptionClassName`; the path, inode id or DataNode in the other details.
+ */
+export class FileSystemError extends HsecError {
+  declare readonly code: FileSystemErrorCode;
+
+  constructor(code: FileSystemErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(code, message, details, options);
+  }
+}
 
 /** ZooKeeper codes worth retrying: the server may answer once the connection is back. */
 const ZK_RETRIABLE: ReadonlySet<ZooKeeperErrorCode> = new Set(['ZK_UNREACHABLE', 'ZK_CONNECTION_LOSS', 'ZK_TIMEOUT']);

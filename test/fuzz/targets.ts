@@ -12,6 +12,8 @@
  * with a code); anything else is an internal error.
  */
 import { readFileSync } from 'node:fs';
+import { scanFrames } from '../../lib/journal/frame.ts';
+import { identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord } from '../../cluster/namenode/namespace/edit-log.ts';
 import { HsecError } from '../../lib/errors/index.ts';
 import { DataInput } from '../../lib/codec/data-input.ts';
 import { FrameDecoder, encodeFrame } from '../../lib/rpc/frame.ts';
@@ -270,6 +272,23 @@ export const TARGETS: readonly FuzzTarget[] = [
   { name: 'ccache file', seeds: () => [hex(files().ccache.fileHex)], run: parseCcache },
   { name: 'krb5.conf', seeds: () => [utf8(KRB5_CONF)], run: (b) => parseKrb5Conf(Buffer.from(b).toString('utf8')) },
   { name: 'Hadoop XML configuration', seeds: () => [utf8(CORE_SITE)], run: (b) => parseConfigurationXml(Buffer.from(b).toString('utf8'), 'fuzz.xml') },
+  {
+    name: 'namespace journal records',
+    seeds: () => [Buffer.concat([
+      transactionRecord([{ op: 'MKDIR', id: 16386, path: '/a', perm: { owner: 'alice', group: 'supergroup', mode: 0o755 }, mtime: 1 }, { op: 'RENAME', src: '/a', dst: '/b', mtime: 2, overwrite: true }]),
+      transactionRecord([{ op: 'ADD_BLOCK', fileId: 16387, previous: { blockId: 1073741825, generationStamp: 1001, numBytes: 5 }, block: { blockId: 1073741826, generationStamp: 1002, numBytes: 0 } }, { op: 'CLOSE', fileId: 16387, mtime: 3, atime: 2, blocks: [{ blockId: 1073741826, generationStamp: 1002, numBytes: 7 }] }]),
+    ])],
+    run: (b) => scanFrames(Buffer.from(b), 0, b.length, journalPayloads(() => undefined)),
+  },
+  {
+    name: 'namespace snapshot records',
+    seeds: () => [Buffer.concat([
+      identityRecord({ namespaceId: 1, clusterId: 'CID-1', blockPoolId: 'BP-1', cTime: 0 }, { lastInodeId: 16390, lastBlockId: 1073741830, generationStamp: 1010 }),
+      inodeRecord({ kind: 'file', id: 16390, parentId: 16385, name: 'f', perm: { owner: 'a', group: 'g', mode: 0o644 }, mtime: 1, atime: 1, replication: 3, blockSize: 1 << 27, blocks: [{ blockId: 1073741830, generationStamp: 1010, numBytes: 9 }], uc: { clientName: 'c', clientMachine: 'm' } }),
+      snapshotEndRecord(1),
+    ])],
+    run: (b) => scanFrames(Buffer.from(b), 0, b.length, snapshotPayloads({ identity: () => undefined, inode: () => undefined, end: () => undefined })),
+  },
   {
     name: 'ZooKeeper replies',
     seeds: () => [encodeConnectRequest({ lastZxidSeen: 0n, timeOut: 10_000, sessionId: 0n, passwd: new Uint8Array(16) }).subarray(4)],

@@ -21,7 +21,7 @@ interface NameNodeCliOptions {
 export function register(program: Command): void {
   program
     .command('namenode')
-    .description('run the NameNode delegation-token service (Hadoop IPC ClientProtocol, Kerberos + TOKEN) until SIGTERM')
+    .description('run the NameNode (Hadoop IPC ClientProtocol and DatanodeProtocol, Kerberos + TOKEN: namespace, blocks, block and delegation tokens) until SIGTERM')
     .option('--pid-file <path>', 'pid file (default: $HADOOP_PID_DIR or /tmp, hsec-<user>-namenode.pid)')
     .action(async (opts: NameNodeCliOptions, command: Command) => {
       process.exitCode = await runNameNode(cliConfigSource(command), opts);

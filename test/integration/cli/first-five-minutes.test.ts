@@ -52,6 +52,7 @@ describe('cli: the first five minutes (bin/hsec as a child process, MIT KDC, hse
     writeSiteXml(join(confDir, 'hdfs-site.xml'), [
       { name: 'dfs.namenode.rpc-address', value: `127.0.0.1:${port}` },
       { name: 'dfs.namenode.kerberos.principal', value: `nn/localhost@${realm.kdc.realm}` },
+      { name: 'dfs.block.access.token.enable', value: 'true' },
       { name: 'dfs.namenode.keytab.file', value: keytab },
       { name: 'dfs.namenode.name.dir', value: `file://${join(dir, 'name')}` },
     ]);

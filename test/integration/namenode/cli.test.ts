@@ -66,6 +66,7 @@ describe('cli: hsec namenode, fetchdt and dtutil (MIT KDC)', function () {
     writeSiteXml(join(confDir, 'hdfs-site.xml'), [
       { name: 'dfs.namenode.rpc-address', value: `127.0.0.1:${port}` },
       { name: 'dfs.namenode.kerberos.principal', value: `nn/localhost@${realm.kdc.realm}` },
+      { name: 'dfs.block.access.token.enable', value: 'true' },
       { name: 'dfs.namenode.keytab.file', value: keytab },
       { name: 'dfs.namenode.name.dir', value: `file://${join(dir, 'name')}` },
     ]);

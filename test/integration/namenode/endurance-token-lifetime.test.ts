@@ -46,6 +46,7 @@ describe('namenode endurance: a token renewed every 2 s lives until its max life
         'hadoop.rpc.protection': 'privacy',
         'dfs.namenode.rpc-address': '127.0.0.1:0',
         'dfs.namenode.kerberos.principal': `nn/localhost@${kdc.realm}`,
+        'dfs.block.access.token.enable': 'true',
         'dfs.namenode.keytab.file': join(dir, 'nn.keytab'),
         'dfs.namenode.name.dir': `file://${join(dir, 'name')}`,
         'dfs.namenode.delegation.token.renew-interval': `${RENEW_MS}`,

@@ -47,6 +47,7 @@ describe('NameNode with nn/_HOST@REALM at 127.0.0.1: fetchdt, renew, cancel (MIT
     const site = [
       { name: 'dfs.namenode.rpc-address', value: `127.0.0.1:${port}` },
       { name: 'dfs.namenode.kerberos.principal', value: `nn/_HOST@${realm.kdc.realm}` },
+      { name: 'dfs.block.access.token.enable', value: 'true' },
       { name: 'dfs.namenode.keytab.file', value: keytab },
       { name: 'dfs.namenode.name.dir', value: `file://${join(dir, 'name')}` },
     ];
@@ -117,6 +118,7 @@ describe('NameNode with nn/_HOST@REALM at 127.0.0.1: fetchdt, renew, cancel (MIT
         'hadoop.rpc.protection': 'privacy',
         'dfs.namenode.rpc-address': '127.0.0.1:0',
         'dfs.namenode.kerberos.principal': `nn/${host}`,
+        'dfs.block.access.token.enable': 'true',
         'dfs.namenode.keytab.file': join(dir, 'nn.keytab'),
         'dfs.namenode.name.dir': `file://${join(dir, 'name-norealm')}`,
       },

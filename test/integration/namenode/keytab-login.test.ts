@@ -56,6 +56,7 @@ describe('namenode: keytab login at start (MIT KDC, 12-second tickets)', functio
     }), { login: true, krb5 });
     const off = await NameNode.start(nnConf(realm.kdc, join(dir, 'off'), join(dir, 'hdfs.keytab'), 'privacy', 0, {
       'dfs.namenode.kerberos.principal': `hdfs/localhost@${realm.kdc.realm}`,
+      'dfs.block.access.token.enable': 'true',
       'hadoop.kerberos.min.seconds.before.relogin': '2',
     }), { login: true, krb5 });
     try {

@@ -34,6 +34,7 @@ export function nnConf(kdc: MiniKdc, dir: string, keytab: string, protection: st
       'dfs.namenode.rpc-address': `127.0.0.1:${port}`,
       'dfs.namenode.kerberos.principal': `nn/localhost@${kdc.realm}`,
       'dfs.namenode.keytab.file': keytab,
+      'dfs.block.access.token.enable': 'true',
       'dfs.namenode.name.dir': `file://${join(dir, 'name')}`,
       ...extra,
     },

@@ -49,6 +49,7 @@ describe('namenode negative paths: fetchdt with an expired or missing ticket cac
     writeSiteXml(join(confDir, 'hdfs-site.xml'), [
       { name: 'dfs.namenode.rpc-address', value: `127.0.0.1:${nn.address.port}` },
       { name: 'dfs.namenode.kerberos.principal', value: `nn/localhost@${realm.kdc.realm}` },
+      { name: 'dfs.block.access.token.enable', value: 'true' },
     ]);
   });
   after(async () => {

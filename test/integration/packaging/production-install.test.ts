@@ -170,6 +170,7 @@ describe('packaging: npm pack + npm install --omit=dev gives a working hsec with
     writeSiteXml(join(confDir, 'hdfs-site.xml'), [
       { name: 'dfs.namenode.rpc-address', value: `127.0.0.1:${port}` },
       { name: 'dfs.namenode.kerberos.principal', value: `nn/localhost@${realm.kdc.realm}` },
+      { name: 'dfs.block.access.token.enable', value: 'true' },
       { name: 'dfs.namenode.keytab.file', value: nnKeytab },
       { name: 'dfs.namenode.name.dir', value: `file://${join(dir, 'name')}` },
     ]);

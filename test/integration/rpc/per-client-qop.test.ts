@@ -168,6 +168,7 @@ describe('namenode: per-client QOP with a resolver named by hadoop.security.sasl
         'hadoop.security.saslproperties.resolver.class': RESOLVER_CLASS,
         'dfs.namenode.rpc-address': '127.0.0.1:0',
         'dfs.namenode.kerberos.principal': `nn/localhost@${realm.kdc.realm}`,
+        'dfs.block.access.token.enable': 'true',
         'dfs.namenode.keytab.file': keytab,
         'dfs.namenode.name.dir': `file://${join(dir, 'name')}`,
       },

@@ -153,6 +153,7 @@ describe('namenode: selective encryption with org.apache.hadoop.security.Whiteli
         'hadoop.security.sasl.fixedwhitelist.file': whitelist,
         'dfs.namenode.rpc-address': '127.0.0.1:0',
         'dfs.namenode.kerberos.principal': `nn/localhost@${realm.kdc.realm}`,
+        'dfs.block.access.token.enable': 'true',
         'dfs.namenode.keytab.file': keytab,
         'dfs.namenode.name.dir': `file://${join(dir, 'name')}`,
       },

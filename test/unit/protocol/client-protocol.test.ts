@@ -130,6 +130,12 @@ describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Ha
     expectCode(() => C.encodeResponse('addBlock', { block: { ...block, storageTypes: ['DSK' as never] } }), 'PROTOCOL_MALFORMED', ProtocolError);
   });
 
+  it('a LocatedBlock offset of -1 (updateBlockForPipeline, getAdditionalDatanode) is written as Java writes a negative long into uint64, and read back as -1', () => {
+    const bytes = C.encodeResponse('updateBlockForPipeline', { block: { ...block, offset: -1 } });
+    expect(hex(bytes)).to.contain('10ffffffffffffffffff01');
+    expect(C.decodeResponse('updateBlockForPipeline', bytes).block.offset).to.equal(-1);
+  });
+
   it('FsServerDefaultsProto keeps the extended fields 9-11 when sent, and the old defaults when not', () => {
     const d = { ...DEFAULT_SERVER_DEFAULTS, encryptDataTransfer: true, keyProviderUri: 'kms://http@kms:9600/kms', policyId: 7, snapshotTrashRootEnabled: true };
     expect(decodeGetServerDefaultsResponse(encodeGetServerDefaultsResponse(d))).to.deep.equal(d);

@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { ProtocolError } from '../../../lib/errors/index.ts';
 import { DelegationKey } from '../../../security/token/keys/delegation-key.ts';
+import { FILE_HEADER_BYTES, checkFileHeader, crc32, fileHeader } from '../../../lib/journal/frame.ts';
 import {
-  FILE_HEADER_BYTES, JOURNAL_MAGIC, SNAPSHOT_MAGIC, checkFileHeader, countersRecord, crc32, fileHeader, keyPutRecord, keyRemoveRecord,
+  JOURNAL_MAGIC, SNAPSHOT_MAGIC, countersRecord, keyPutRecord, keyRemoveRecord,
   scanRecords, snapshotEndRecord, tokenPutRecord, tokenRemoveRecord,
 } from '../../../security/token/store/journal/record-codec.ts';
 import type { RecordVisitor } from '../../../security/token/store/journal/record-codec.ts';

@@ -25,19 +25,19 @@ import type { DelegationKey } from '../../keys/delegation-key.ts';
 import type { DelegationTokenIdentifier } from '../../delegation-token-identifier.ts';
 import type { TokenCache } from '../token-cache.ts';
 import type { TokenInfo, TokenStore, TokenStoreState } from '../token-store.ts';
-import { storeCorrupt, storeUnusable } from '../storage-error.ts';
-import type { StorageOrigin } from '../storage-error.ts';
+import { storeCorrupt, storeUnusable } from '../../../../lib/journal/storage-errors.ts';
+import type { StorageOrigin } from '../../../../lib/journal/storage-errors.ts';
 import {
-  JOURNAL_MAGIC, SNAPSHOT_MAGIC, countersRecord, keyPutRecord, keyRemoveRecord, snapshotEndRecord, tokenPutRecord,
+  JOURNAL_MAGIC, SNAPSHOT_MAGIC, countersRecord, keyPutRecord, keyRemoveRecord, recordPayloads, snapshotEndRecord, tokenPutRecord,
   tokenRemoveRecord,
 } from './record-codec.ts';
 import type { RecordVisitor } from './record-codec.ts';
-import { JournalWriter } from './journal-writer.ts';
-import type { JournalFile, JournalStats } from './journal-writer.ts';
+import { JournalWriter } from '../../../../lib/journal/journal-writer.ts';
+import type { JournalFile, JournalStats } from '../../../../lib/journal/journal-writer.ts';
 import {
   createJournal, ensureDirectory, journalPath, listStore, removeBefore, reopenJournal, replayFile, snapshotPath, writeSnapshot,
-} from './store-files.ts';
-import type { ReplayResult } from './store-files.ts';
+} from '../../../../lib/journal/journal-files.ts';
+import type { ReplayResult } from '../../../../lib/journal/journal-files.ts';
 import { readLegacyJsonStore } from './legacy-json.ts';
 
 export interface JournalTokenStoreOptions {
@@ -82,7 +82,7 @@ export class JournalTokenStore implements TokenStore {
   constructor(options: JournalTokenStoreOptions) {
     this.dir = options.dir;
     this.#legacyJsonFile = options.legacyJsonFile;
-    this.#origin = { configKey: options.configKey };
+    this.#origin = { configKey: options.configKey, label: 'delegation token store', lossOnReset: 'invalidates every token issued so far' };
     this.#compactionMinBytes = options.compactionMinBytes ?? DEFAULT_COMPACTION_MIN_BYTES;
   }
 
@@ -115,7 +115,7 @@ export class JournalTokenStore implements TokenStore {
     await ensureDirectory(this.dir);
     let listing = await listStore(this.dir);
     if (listing.snapshots.length === 0) {
-      if (listing.journals.length > 0) throw storeCorrupt(journalPath(this.dir, listing.journals[0]!), 'has no snapshot before it');
+      if (listing.journals.length > 0) throw storeCorrupt(journalPath(this.dir, listing.journals[0]!), 'has no snapshot before it', this.#origin);
       await this.#createFirstSnapshot();
       listing = await listStore(this.dir);
     } else if (this.#legacyJsonFile) {
@@ -126,7 +126,7 @@ export class JournalTokenStore implements TokenStore {
     let last: { path: string; replay: ReplayResult } | undefined;
     for (const g of listing.journals.filter((j) => j >= base)) {
       const path = journalPath(this.dir, g);
-      const replay = await replayFile(path, JOURNAL_MAGIC, this.#visitor(cache));
+      const replay = await replayFile(path, JOURNAL_MAGIC, recordPayloads(this.#visitor(cache)), this.#origin);
       if (replay.validEnd < replay.size && !replay.shortHeader) {
         log.warn({ path, droppedBytes: replay.size - replay.validEnd, offset: replay.validEnd }, 'dropped a torn record at the end of the journal (a write cut short by a crash; it was never acknowledged)');
       }
@@ -134,9 +134,9 @@ export class JournalTokenStore implements TokenStore {
       this.#generation = g;
     }
     await removeBefore(this.dir, base, listing);
-    if (last) return reopenJournal(last.path, last.replay);
+    if (last) return reopenJournal(last.path, last.replay, JOURNAL_MAGIC);
     this.#generation = base;
-    return createJournal(this.dir, base);
+    return createJournal(this.dir, base, JOURNAL_MAGIC);
   }
 
   /** snapshot.1 from the legacy JSON store when there is one, else empty; then the JSON file goes. */
@@ -149,7 +149,7 @@ export class JournalTokenStore implements TokenStore {
       records.push(tokenPutRecord(id.cacheKey, id.sequenceNumber, id.masterKeyId, t.renewDate, t.password));
     }
     records.push(snapshotEndRecord(legacy?.tokens.length ?? 0, legacy?.keys.length ?? 0));
-    this.#snapshotBytes = (await writeSnapshot(this.dir, 1, records))!;
+    this.#snapshotBytes = (await writeSnapshot(this.dir, 1, SNAPSHOT_MAGIC, records))!;
     if (legacy && this.#legacyJsonFile) {
       await unlinkIfPresent(this.#legacyJsonFile);
       log.info({ from: this.#legacyJsonFile, dir: this.dir, tokens: legacy.tokens.length, keys: legacy.keys.length }, 'migrated the JSON delegation token store to the journal store');
@@ -162,14 +162,14 @@ export class JournalTokenStore implements TokenStore {
     let keys = 0;
     let end: { tokens: number; keys: number } | undefined;
     const visitor = this.#visitor(cache);
-    const replay = await replayFile(path, SNAPSHOT_MAGIC, {
+    const replay = await replayFile(path, SNAPSHOT_MAGIC, recordPayloads({
       ...visitor,
       tokenPut: (...a) => { tokens++; visitor.tokenPut(...a); },
       keyPut: (k) => { keys++; visitor.keyPut(k); },
       snapshotEnd: (t, k) => { end = { tokens: t, keys: k }; },
-    });
+    }), this.#origin);
     if (!end || replay.validEnd < replay.size || end.tokens !== tokens || end.keys !== keys) {
-      throw storeCorrupt(path, end ? `is damaged at offset ${replay.validEnd} of ${replay.size} bytes` : 'is incomplete (no end record)');
+      throw storeCorrupt(path, end ? `is damaged at offset ${replay.validEnd} of ${replay.size} bytes` : 'is incomplete (no end record)', this.#origin);
     }
     this.#snapshotBytes = replay.size;
   }
@@ -258,9 +258,9 @@ export class JournalTokenStore implements TokenStore {
     const cache = this.#cache!;
     const next = this.#generation + 1;
     try {
-      await writer.rotate(await createJournal(this.dir, next));
+      await writer.rotate(await createJournal(this.dir, next, JOURNAL_MAGIC));
       this.#generation = next;
-      const size = await writeSnapshot(this.dir, next, this.#snapshotRecords(cache), () => this.#closing);
+      const size = await writeSnapshot(this.dir, next, SNAPSHOT_MAGIC, this.#snapshotRecords(cache), () => this.#closing);
       if (size === undefined) return;
       this.#snapshotBytes = size;
       this.#compactAt = Math.max(this.#compactionMinBytes, size);

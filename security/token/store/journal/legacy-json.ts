@@ -9,7 +9,9 @@ import { readFile } from 'node:fs/promises';
 import { decodeBase64 } from '../../../../lib/codec/index.ts';
 import { DelegationKey } from '../../keys/delegation-key.ts';
 import { DelegationTokenIdentifier } from '../../delegation-token-identifier.ts';
-import { storeCorrupt } from '../storage-error.ts';
+import { storeCorrupt } from '../../../../lib/journal/storage-errors.ts';
+
+const ORIGIN = { label: 'delegation token store', lossOnReset: 'invalidates every token issued so far' };
 
 const FORMAT = 'hsec-delegation-token-store';
 const VERSION = 1;
@@ -43,7 +45,7 @@ export async function readLegacyJsonStore(path: string): Promise<LegacyState | u
     text = await readFile(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw storeCorrupt(path, `cannot be read (${(e as Error).message})`, e);
+    throw storeCorrupt(path, `cannot be read (${(e as Error).message})`, ORIGIN, e);
   }
   try {
     const p = JSON.parse(text) as FileShape;
@@ -60,6 +62,6 @@ export async function readLegacyJsonStore(path: string): Promise<LegacyState | u
     });
     return { sequenceNumber: p.sequenceNumber as number, keyId: p.currentKeyId as number, keys, tokens };
   } catch (e) {
-    throw storeCorrupt(path, `is corrupted (${(e as Error).message})`, e);
+    throw storeCorrupt(path, `is corrupted (${(e as Error).message})`, ORIGIN, e);
   }
 }

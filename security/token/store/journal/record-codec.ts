@@ -1,27 +1,17 @@
 /**
- * Byte layout of the journal token store's files (pure codec, no I/O; docs/tokens.md "Journal
- * format"). A file is a 12-byte header (8-byte magic `HSEC-DTJ` for a journal or `HSEC-DTS` for a
- * snapshot, int32 version 1) followed by framed records:
- *
- *   int32 payload length | int32 CRC-32 (IEEE) of the payload | payload = type byte + fields
- *
- * All integers big-endian, as Java's DataOutput. The checksum is zlib's CRC-32, computed here in
- * JavaScript over the frame in place (a native call per 100-byte record costs more than the sum). Records set absolute state (put or remove one
- * token or key, counter values), so replaying a record twice changes nothing; that is what lets a
- * snapshot be taken while writes go on. A frame whose length or checksum does not hold is where
- * the readable part of a file ends (a torn last write); a frame that checks but does not parse is
- * corruption.
+ * Records of the journal token store (pure codec, no I/O; docs/tokens.md "Journal format"), in the
+ * framing of lib/journal/frame.ts: magic `HSEC-DTJ` for a journal, `HSEC-DTS` for a snapshot.
+ * Records set absolute state (put or remove one token or key, counter values), so replaying a
+ * record twice changes nothing; that is what lets a snapshot be taken while writes go on.
  */
 import { ProtocolError } from '../../../../lib/errors/index.ts';
 import { DelegationKey } from '../../keys/delegation-key.ts';
+import { frame, scanFrames } from '../../../../lib/journal/frame.ts';
+import type { JournalMagic, PayloadVisitor, ScanResult } from '../../../../lib/journal/frame.ts';
 
 export const JOURNAL_MAGIC = 'HSEC-DTJ';
 export const SNAPSHOT_MAGIC = 'HSEC-DTS';
-export const FORMAT_VERSION = 1;
-export const FILE_HEADER_BYTES = 12;
-export const FRAME_HEADER_BYTES = 8;
-/** Larger declared payloads are treated as a broken frame (identifiers are capped at 3 MiB of names). */
-export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+export const TOKEN_STORE_MAGIC: JournalMagic = { journal: JOURNAL_MAGIC, snapshot: SNAPSHOT_MAGIC };
 
 export const RecordType = {
   /** int32 sequenceNumber, int32 masterKeyId, int64 renewDate, byte password length, password, identifier (rest). */
@@ -46,46 +36,6 @@ export interface RecordVisitor {
   keyRemove(keyId: number): void;
   counters(sequenceNumber: number, keyId: number): void;
   snapshotEnd(tokens: number, keys: number): void;
-}
-
-export function fileHeader(magic: string): Buffer {
-  const b = Buffer.alloc(FILE_HEADER_BYTES);
-  b.write(magic, 0, 'latin1');
-  b.writeInt32BE(FORMAT_VERSION, 8);
-  return b;
-}
-
-/** 'short' when fewer than 12 bytes are present (a file cut while being created). */
-export function checkFileHeader(bytes: Uint8Array, magic: string): 'ok' | 'short' | 'bad-magic' | 'bad-version' {
-  if (bytes.length < FILE_HEADER_BYTES) return 'short';
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, FILE_HEADER_BYTES);
-  if (b.toString('latin1', 0, 8) !== magic) return 'bad-magic';
-  return b.readInt32BE(8) === FORMAT_VERSION ? 'ok' : 'bad-version';
-}
-
-const CRC_TABLE = (() => {
-  const t = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c;
-  }
-  return t;
-})();
-
-/** CRC-32 (IEEE 802.3, zlib's `crc32`) of `b[start, end)`, unsigned. */
-export function crc32(b: Uint8Array, start = 0, end = b.length): number {
-  let c = -1;
-  for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ b[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ -1) >>> 0;
-}
-
-function frame(payloadBytes: number, fill: (b: Buffer, at: number) => void): Buffer {
-  const b = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payloadBytes);
-  b.writeInt32BE(payloadBytes, 0);
-  fill(b, FRAME_HEADER_BYTES);
-  b.writeUInt32BE(crc32(b, FRAME_HEADER_BYTES), 4);
-  return b;
 }
 
 function writeLong(b: Buffer, v: number, at: number): void {
@@ -149,33 +99,18 @@ export function snapshotEndRecord(tokens: number, keys: number): Buffer {
   });
 }
 
-/** Where decoding of a byte range stopped. */
-export interface ScanResult {
-  /** Offset just past the last complete, checked record. */
-  next: number;
-  /** 'more': the range ends inside a frame; 'broken': a frame's length or checksum does not hold. */
-  stop: 'end' | 'more' | 'broken';
-}
-
 /**
  * Decodes the records in `b[start, end)` into `visitor`. Stops at the first incomplete or broken
  * frame; throws PROTOCOL_MALFORMED (with `offset` relative to `b`) for a checked payload that does
  * not parse.
  */
 export function scanRecords(b: Buffer, start: number, end: number, visitor: RecordVisitor): ScanResult {
-  const bytes = new Uint8Array(b.buffer, b.byteOffset, b.length); // cheaper views than Buffer.subarray
-  let at = start;
-  while (at < end) {
-    if (end - at < FRAME_HEADER_BYTES) return { next: at, stop: 'more' };
-    const length = b.readInt32BE(at);
-    if (length < 1 || length > MAX_PAYLOAD_BYTES) return { next: at, stop: 'broken' };
-    const body = at + FRAME_HEADER_BYTES;
-    if (end - body < length) return { next: at, stop: 'more' };
-    if (crc32(b, body, body + length) !== b.readUInt32BE(at + 4)) return { next: at, stop: 'broken' };
-    decodePayload(b, bytes, body, body + length, visitor, at);
-    at = body + length;
-  }
-  return { next: at, stop: 'end' };
+  return scanFrames(b, start, end, (buf, bytes, at, stop, frameAt) => decodePayload(buf, bytes, at, stop, visitor, frameAt));
+}
+
+/** The PayloadVisitor of scanFrames for this store's records. */
+export function recordPayloads(visitor: RecordVisitor): PayloadVisitor {
+  return (buf, bytes, at, stop, frameAt) => decodePayload(buf, bytes, at, stop, visitor, frameAt);
 }
 
 function decodePayload(b: Buffer, bytes: Uint8Array, at: number, end: number, v: RecordVisitor, frameAt: number): void {

@@ -1,5 +1,5 @@
 /**
- * Group commit for the journal token store: records appended while a commit is under way wait and
+ * Group commit for the journal stores (delegation tokens, the NameNode namespace): records appended while a commit is under way wait and
  * go out together in the next one, so one write + fdatasync makes many concurrent operations
  * durable (the technique of database write-ahead logs, e.g. PostgreSQL's commit_delay groups,
  * without the delay: the batch is whatever queued during the previous fsync).
@@ -11,9 +11,9 @@
  * appends until the daemon restarts. Commits and file rotation run one at a time, in order.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { StorageError } from '../../../../lib/errors/index.ts';
-import { writeFailed } from '../storage-error.ts';
-import type { StorageOrigin } from '../storage-error.ts';
+import { StorageError } from '../errors/index.ts';
+import { writeFailed } from './storage-errors.ts';
+import type { StorageOrigin } from './storage-errors.ts';
 
 interface Pending {
   record: Buffer;

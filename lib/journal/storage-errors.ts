@@ -1,15 +1,20 @@
 /**
- * Typed errors for token stores kept on a local file system: every OS error (ENOSPC, EROFS,
- * ENOTDIR, EIO ...) becomes a `StorageError` (code STORAGE_IO, Hadoop: IOException) that names the
- * path, the OS error, the configuration key that chose the directory, and what to do. A corrupted
- * file is a ProtocolError (PROTOCOL_MALFORMED) naming the file instead.
+ * Typed errors for the journal + snapshot stores kept on a local file system (the NameNode's
+ * delegation-token store and its namespace): every OS error (ENOSPC, EROFS, ENOTDIR, EIO ...)
+ * becomes a `StorageError` (code STORAGE_IO, Hadoop: IOException) that names the store, the path,
+ * the OS error, the configuration key that chose the directory, and what to do. A corrupted file is
+ * a ProtocolError (PROTOCOL_MALFORMED) naming the file instead.
  */
-import { ProtocolError, StorageError } from '../../../lib/errors/index.ts';
+import { ProtocolError, StorageError } from '../errors/index.ts';
 
-/** Where a store's directory came from, for messages (`dfs.namenode.name.dir` for the NameNode). */
+/** Which store a directory holds and where it came from, for messages. */
 export interface StorageOrigin {
-  /** The configuration key that names the directory, if any. */
+  /** The configuration key that names the directory, if any (`dfs.namenode.name.dir`). */
   configKey?: string | undefined;
+  /** What the store holds, for messages: "delegation token store", "namespace". */
+  label?: string | undefined;
+  /** What moving a corrupted store aside costs, e.g. "invalidates every token issued so far". */
+  lossOnReset?: string | undefined;
 }
 
 function advice(errno: string | undefined, origin: StorageOrigin): string {
@@ -40,7 +45,7 @@ function osError(cause: unknown): { errno: string | undefined; syscall: string |
 export function storeUnusable(path: string, cause: unknown, origin: StorageOrigin): StorageError {
   const os = osError(cause);
   const from = origin.configKey ? ` (${origin.configKey})` : '';
-  return new StorageError('STORAGE_IO', `Cannot use the delegation token store ${path}${from}: ${os.text}. ${advice(os.errno, origin)}`, {
+  return new StorageError('STORAGE_IO', `Cannot use the ${origin.label ?? 'store'} ${path}${from}: ${os.text}. ${advice(os.errno, origin)}`, {
     path, errno: os.errno, syscall: os.syscall, configKey: origin.configKey, operation: 'open',
   }, { cause });
 }
@@ -54,9 +59,10 @@ export function writeFailed(what: string, path: string, cause: unknown, origin: 
 }
 
 /** A store file does not follow its format. */
-export function storeCorrupt(path: string, what: string, cause?: unknown, offset?: number): ProtocolError {
+export function storeCorrupt(path: string, what: string, origin: StorageOrigin, cause?: unknown, offset?: number): ProtocolError {
+  const label = origin.label ?? 'store';
+  const loss = origin.lossOnReset ? ` (moving it aside ${origin.lossOnReset})` : '';
   return new ProtocolError('PROTOCOL_MALFORMED',
-    `Delegation token store file ${path} ${what}; restore the directory from a backup or move it aside ` +
-      '(moving it aside invalidates every token issued so far)',
+    `${label[0]!.toUpperCase()}${label.slice(1)} file ${path} ${what}; restore the directory from a backup or move it aside${loss}`,
     { path, offset }, { cause });
 }

@@ -1,8 +1,11 @@
 /**
- * The files of a journal token store directory and their I/O (the codec is record-codec.ts):
+ * The files of a journal + snapshot store directory and their I/O, for every such store (the
+ * delegation-token store, the NameNode namespace); the framing is ./frame.ts, each store decodes
+ * its own payloads:
  *
  *   snapshot.<gen>   the whole state at the start of journal.<gen>, give or take records that
- *                    journal.<gen> repeats (replay is idempotent); ends with a SNAPSHOT_END record
+ *                    journal.<gen> repeats (for stores whose records are idempotent); ends with
+ *                    the store's end record
  *   journal.<gen>    changes since, appended and fdatasync'ed by the JournalWriter
  *   snapshot.<gen>.tmp  a snapshot being written; renamed into place once complete and synced
  *
@@ -13,14 +16,11 @@
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { HsecError } from '../../../../lib/errors/index.ts';
-import {
-  FILE_HEADER_BYTES, FRAME_HEADER_BYTES, JOURNAL_MAGIC, MAX_PAYLOAD_BYTES, SNAPSHOT_MAGIC,
-  checkFileHeader, fileHeader, scanRecords,
-} from './record-codec.ts';
-import type { RecordVisitor } from './record-codec.ts';
+import { HsecError } from '../errors/index.ts';
+import { FILE_HEADER_BYTES, FRAME_HEADER_BYTES, MAX_PAYLOAD_BYTES, checkFileHeader, fileHeader, scanFrames } from './frame.ts';
+import type { PayloadVisitor, ScanResult } from './frame.ts';
 import type { JournalFile } from './journal-writer.ts';
-import { storeCorrupt } from '../storage-error.ts';
+import { storeCorrupt, type StorageOrigin } from './storage-errors.ts';
 
 const READ_CHUNK = 4 * 1024 * 1024;
 const WRITE_CHUNK = 1024 * 1024;
@@ -88,11 +88,11 @@ export interface ReplayResult {
 }
 
 /**
- * Feeds every good record of `path` to `visitor`, reading 4 MiB at a time. A broken or incomplete
+ * Feeds every good record of `path` to `visit`, reading 4 MiB at a time. A broken or incomplete
  * frame ends the file (`validEnd` < `size`: a torn last write); a bad header or a checked record
- * that does not parse is PROTOCOL_MALFORMED naming the file.
+ * that does not parse (`visit` throws) is PROTOCOL_MALFORMED naming the file.
  */
-export async function replayFile(path: string, magic: string, visitor: RecordVisitor): Promise<ReplayResult> {
+export async function replayFile(path: string, magic: string, visit: PayloadVisitor, origin: StorageOrigin): Promise<ReplayResult> {
   const handle = await open(path, 'r');
   try {
     const size = (await handle.stat()).size;
@@ -100,13 +100,13 @@ export async function replayFile(path: string, magic: string, visitor: RecordVis
     const { bytesRead } = await handle.read(buf, 0, FILE_HEADER_BYTES, 0);
     const header = checkFileHeader(buf.subarray(0, bytesRead), magic);
     if (header === 'short') return { validEnd: 0, size, shortHeader: true };
-    if (header !== 'ok') throw storeCorrupt(path, header === 'bad-magic' ? `is not a ${magic} file` : 'has an unsupported format version');
+    if (header !== 'ok') throw storeCorrupt(path, header === 'bad-magic' ? `is not a ${magic} file` : 'has an unsupported format version', origin);
     let base = FILE_HEADER_BYTES; // file offset of buf[0]
     let filled = 0;
     for (;;) {
       const { bytesRead: n } = await handle.read(buf, filled, buf.length - filled, base + filled);
       filled += n;
-      const r = scan(path, buf, filled, base, visitor);
+      const r = scan(path, buf, filled, base, visit, origin);
       if (r.stop === 'broken' || n === 0) return { validEnd: base + r.next, size, shortHeader: false };
       // keep the unfinished frame, grow the buffer if that frame is larger than it
       buf.copy(buf, 0, r.next, filled);
@@ -124,21 +124,25 @@ export async function replayFile(path: string, magic: string, visitor: RecordVis
   }
 }
 
-function scan(path: string, buf: Buffer, filled: number, base: number, visitor: RecordVisitor): ReturnType<typeof scanRecords> {
+function scan(path: string, buf: Buffer, filled: number, base: number, visit: PayloadVisitor, origin: StorageOrigin): ScanResult {
+  let frameAt = 0;
   try {
-    return scanRecords(buf, 0, filled, visitor);
+    return scanFrames(buf, 0, filled, (b, bytes, at, end, f) => {
+      frameAt = f;
+      visit(b, bytes, at, end, f);
+    });
   } catch (e) {
-    const offset = e instanceof HsecError && typeof e.details['offset'] === 'number' ? base + e.details['offset'] : undefined;
-    throw storeCorrupt(path, `holds a bad record${offset === undefined ? '' : ` at offset ${offset}`} (${(e as Error).message})`, e, offset);
+    const offset = base + (e instanceof HsecError && typeof e.details['offset'] === 'number' ? e.details['offset'] : frameAt);
+    throw storeCorrupt(path, `holds a bad record at offset ${offset} (${(e as Error).message})`, origin, e, offset);
   }
 }
 
-/** Creates journal.<g> with its header, synced, and syncs the directory. */
-export async function createJournal(dir: string, g: number): Promise<JournalFile> {
+/** Creates journal.<g> with its header (`magic`), synced, and syncs the directory. */
+export async function createJournal(dir: string, g: number, magic: string): Promise<JournalFile> {
   const path = journalPath(dir, g);
   const handle = await open(path, 'w+', 0o600);
   try {
-    await handle.write(fileHeader(JOURNAL_MAGIC), 0, FILE_HEADER_BYTES, 0);
+    await handle.write(fileHeader(magic), 0, FILE_HEADER_BYTES, 0);
     await handle.datasync();
     await syncDirectory(dir);
   } catch (e) {
@@ -150,12 +154,12 @@ export async function createJournal(dir: string, g: number): Promise<JournalFile
 }
 
 /** Opens an existing journal for appending at `validEnd`, cutting off a torn tail first. */
-export async function reopenJournal(path: string, replay: ReplayResult): Promise<JournalFile> {
+export async function reopenJournal(path: string, replay: ReplayResult, magic: string): Promise<JournalFile> {
   const handle: FileHandle = await open(path, 'r+');
   try {
     if (replay.shortHeader) {
       await handle.truncate(0);
-      await handle.write(fileHeader(JOURNAL_MAGIC), 0, FILE_HEADER_BYTES, 0);
+      await handle.write(fileHeader(magic), 0, FILE_HEADER_BYTES, 0);
       await handle.datasync();
       return { handle, path, size: FILE_HEADER_BYTES };
     }
@@ -175,14 +179,14 @@ export async function reopenJournal(path: string, replay: ReplayResult): Promise
  * writes) through snapshot.<g>.tmp + fdatasync + rename + directory fsync. `aborted()` stops early
  * (the temporary file is removed). Returns the snapshot's size, or undefined when aborted.
  */
-export async function writeSnapshot(dir: string, g: number, records: Iterable<Buffer>, aborted: () => boolean = () => false): Promise<number | undefined> {
+export async function writeSnapshot(dir: string, g: number, magic: string, records: Iterable<Buffer>, aborted: () => boolean = () => false): Promise<number | undefined> {
   const path = snapshotPath(dir, g);
   const tmp = `${path}.tmp`;
   const handle = await open(tmp, 'w', 0o600);
   let size = 0;
   let done = false;
   try {
-    const chunk: Buffer[] = [fileHeader(SNAPSHOT_MAGIC)];
+    const chunk: Buffer[] = [fileHeader(magic)];
     let chunkBytes = FILE_HEADER_BYTES;
     const flush = async (): Promise<void> => {
       const bytes = Buffer.concat(chunk, chunkBytes);

@@ -1,0 +1,229 @@
+/**
+ * Where blocks live (Hadoop's BlockManager, simplified to what a single NameNode without
+ * re-replication needs): replica locations from full and incremental block reports, completing a
+ * committed block once a DataNode reported a finalized replica of its length and generation stamp
+ * (dfs.namenode.replication.min = 1), deleting replicas of removed blocks or of blocks no file
+ * owns (BlockCommand INVALIDATE through the DataNode's heartbeats), choosing write pipelines
+ * (block-placement.ts), and the LocatedBlocks clients read and write with, each carrying a block
+ * token for its mode (READ for getBlockLocations, WRITE for addBlock) naming the caller, the block
+ * and the storages of its locations.
+ *
+ * Locations are runtime state: after a restart they come back with the DataNodes' block reports,
+ * as in Hadoop.
+ */
+import { getLogger } from '../../../lib/log/logger.ts';
+import type { BlockTokenSecretManager } from '../../../security/token/block-token-secret-manager.ts';
+import type { AccessMode, BlockStorageType } from '../../../security/token/block-token-identifier.ts';
+import type { ReportedReplica } from '../../protocol/block-list-as-longs.ts';
+import type { ReceivedDeletedBlockInfo } from '../../protocol/datanode-protocol.ts';
+import { EMPTY_TOKEN, type ExtendedBlock, type LocatedBlock, type LocatedBlocks, type StorageType } from '../../protocol/hdfs-types.ts';
+import type { FsDirectory } from '../namespace/fs-directory.ts';
+import type { BlockInfo, INodeFile, StorageRef } from '../namespace/inode.ts';
+import type { DatanodeDescriptor } from './datanode-descriptor.ts';
+
+export interface BlockManagerOptions {
+  /** null when dfs.block.access.token.enable is false: located blocks carry an empty token */
+  tokens: BlockTokenSecretManager | null;
+}
+
+/** Where a located block's replicas are: a DataNode and one of its storages. */
+export interface Location {
+  datanode: DatanodeDescriptor;
+  storageUuid: string;
+  storageType: StorageType;
+}
+
+const log = getLogger('namenode.blocks');
+
+export class BlockManager {
+  readonly tokens: BlockTokenSecretManager | null;
+  #fsd: FsDirectory | undefined;
+  #datanodes: (uuid: string) => DatanodeDescriptor | undefined = () => undefined;
+
+  constructor(options: BlockManagerOptions) {
+    this.tokens = options.tokens;
+  }
+
+  /** Wires the loaded namespace and the DataNode lookup (the namesystem does it at start). */
+  attach(fsd: FsDirectory, datanodes: (uuid: string) => DatanodeDescriptor | undefined): void {
+    this.#fsd = fsd;
+    this.#datanodes = datanodes;
+  }
+
+  get #dir(): FsDirectory {
+    if (!this.#fsd) throw new Error('block manager used before the namespace was loaded');
+    return this.#fsd;
+  }
+
+  get blockPoolId(): string {
+    return this.#dir.identity.blockPoolId;
+  }
+
+  extended(b: BlockInfo): ExtendedBlock {
+    return { poolId: this.blockPoolId, blockId: b.blockId, generationStamp: b.generationStamp, numBytes: b.numBytes };
+  }
+
+  // ---- replicas -----------------------------------------------------------------------------
+
+  /**
+   * A full block report of one storage (BlockManager.processReport / reportDiff): finalized
+   * replicas of known blocks become locations, replicas being written join their block's
+   * pipeline, replicas of unknown blocks are deleted, and replicas the storage no longer reports
+   * are forgotten.
+   */
+  processReport(dn: DatanodeDescriptor, storageUuid: string, storageType: StorageType, replicas: readonly ReportedReplica[]): void {
+    const storage = dn.storage(storageUuid, storageType);
+    const before = new Set(storage.blocks);
+    let unknown = 0;
+    for (const r of replicas) {
+      before.delete(r.blockId);
+      if (!this.#reported(dn, storageUuid, r.blockId, r.numBytes, r.generationStamp, r.state === 'FINALIZED')) unknown++;
+    }
+    for (const id of before) this.#removeReplica(dn, storageUuid, id);
+    log.info({ datanode: dn.xferAddr, storage: storageUuid, replicas: replicas.length, invalidated: unknown, forgotten: before.size }, 'processed a block report');
+  }
+
+  /** blockReceivedAndDeleted (processIncrementalBlockReport). */
+  processIncremental(dn: DatanodeDescriptor, storageUuid: string, storageType: StorageType, items: readonly ReceivedDeletedBlockInfo[]): void {
+    dn.storage(storageUuid, storageType);
+    for (const { block, status } of items) {
+      if (status === 'DELETED') this.#removeReplica(dn, storageUuid, block.blockId);
+      else this.#reported(dn, storageUuid, block.blockId, block.numBytes ?? 0, block.genStamp, status === 'RECEIVED');
+    }
+  }
+
+  /** One reported replica; returns false when no file owns the block (it is then deleted on that DataNode). */
+  #reported(dn: DatanodeDescriptor, storageUuid: string, blockId: number, numBytes: number, generationStamp: number, finalized: boolean): boolean {
+    const block = this.#dir.block(blockId);
+    if (!block) {
+      dn.invalidate.push({ blockId, generationStamp, numBytes });
+      return false;
+    }
+    const storage = dn.storage(storageUuid);
+    if (!finalized) {
+      // a replica being written: the block's pipeline (BlockUnderConstructionFeature.addReplicaIfNotPresent)
+      if (!block.complete && !block.expected.some((e) => e.storageUuid === storageUuid)) block.expected.push({ datanodeUuid: dn.uuid, storageUuid });
+      return true;
+    }
+    if (generationStamp < block.generationStamp || (block.state !== 'UNDER_CONSTRUCTION' && numBytes !== block.numBytes)) {
+      // a stale or wrong-length replica (Hadoop marks it corrupt): not a location
+      log.warn({ datanode: dn.xferAddr, blockId, generationStamp, numBytes, expected: { generationStamp: block.generationStamp, numBytes: block.numBytes } }, 'ignoring a corrupt replica');
+      return true;
+    }
+    block.replicas.set(storageUuid, { datanodeUuid: dn.uuid, numBytes, generationStamp });
+    storage.blocks.add(blockId);
+    if (!block.complete && !block.expected.some((e) => e.storageUuid === storageUuid)) block.expected.push({ datanodeUuid: dn.uuid, storageUuid });
+    this.tryComplete(block);
+    return true;
+  }
+
+  #removeReplica(dn: DatanodeDescriptor, storageUuid: string, blockId: number): void {
+    dn.storages.get(storageUuid)?.blocks.delete(blockId);
+    const block = this.#dir.block(blockId);
+    if (!block) return;
+    block.replicas.delete(storageUuid);
+    block.expected = block.expected.filter((e) => e.storageUuid !== storageUuid);
+  }
+
+  /** A dead or replaced DataNode's replicas are no longer locations (removeBlocksAssociatedTo). */
+  removeReplicasOf(dn: DatanodeDescriptor): void {
+    for (const [storageUuid, s] of dn.storages) {
+      for (const id of [...s.blocks]) this.#removeReplica(dn, storageUuid, id);
+    }
+  }
+
+  /** COMMITTED -> COMPLETE once a finalized replica has the committed length and stamp. */
+  tryComplete(block: BlockInfo): boolean {
+    if (block.state !== 'COMMITTED') return block.complete;
+    for (const r of block.replicas.values()) {
+      if (r.numBytes === block.numBytes && r.generationStamp === block.generationStamp) {
+        block.state = 'COMPLETE';
+        block.expected = [];
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The replicas of removed blocks are deleted on their DataNodes (addToInvalidates). */
+  scheduleDeletion(blocks: readonly BlockInfo[]): void {
+    for (const b of blocks) {
+      const holders = new Map<string, string>(); // datanodeUuid -> storageUuid
+      for (const [storageUuid, r] of b.replicas) holders.set(r.datanodeUuid, storageUuid);
+      for (const e of b.expected) if (!holders.has(e.datanodeUuid)) holders.set(e.datanodeUuid, e.storageUuid);
+      for (const [uuid, storageUuid] of holders) {
+        const dn = this.#datanodes(uuid);
+        if (!dn) continue;
+        dn.storages.get(storageUuid)?.blocks.delete(b.blockId);
+        dn.invalidate.push({ blockId: b.blockId, generationStamp: b.generationStamp, numBytes: b.numBytes });
+      }
+      b.replicas.clear();
+      b.expected = [];
+    }
+  }
+
+  // ---- located blocks -------------------------------------------------------------------------
+
+  /** Live locations of a block: its finalized replicas when complete, else its pipeline (createLocatedBlock). */
+  locations(b: BlockInfo): Location[] {
+    const refs: StorageRef[] = b.complete
+      ? [...b.replicas].map(([storageUuid, r]) => ({ storageUuid, datanodeUuid: r.datanodeUuid }))
+      : b.expected;
+    const out: Location[] = [];
+    for (const ref of refs) {
+      const dn = this.#datanodes(ref.datanodeUuid);
+      if (!dn?.alive) continue;
+      out.push({ datanode: dn, storageUuid: ref.storageUuid, storageType: dn.storages.get(ref.storageUuid)?.storageType ?? 'DISK' });
+    }
+    return out;
+  }
+
+  /**
+   * A LocatedBlock at `offset` with `locations` and, when block tokens are on and a `mode` is
+   * given, a token for `user` (listings carry none: BlockManager.setBlockToken is not called).
+   */
+  located(b: BlockInfo, offset: number, locations: readonly Location[], user: string, mode: AccessMode | null): LocatedBlock {
+    const eb = this.extended(b);
+    const storageIDs = locations.map((l) => l.storageUuid);
+    const storageTypes = locations.map((l) => l.storageType);
+    const token = this.tokens && mode ? this.tokens.generateToken(user, eb, [mode], storageTypes as BlockStorageType[], storageIDs).toProto() : EMPTY_TOKEN;
+    return {
+      b: eb, offset, locs: locations.map((l) => l.datanode.toInfo()), corrupt: false, blockToken: token,
+      isCached: locations.map(() => false), storageTypes, storageIDs,
+    };
+  }
+
+  /**
+   * getBlockLocations' LocatedBlocks (BlockManager.createLocatedBlocks): the blocks overlapping
+   * [offset, offset + length), the file length without an incomplete last block, and the last block.
+   */
+  locatedBlocks(file: INodeFile, offset: number, length: number, user: string, mode: AccessMode | null = 'READ'): LocatedBlocks {
+    const blocks = file.blocks;
+    const underConstruction = file.uc !== null;
+    if (blocks.length === 0) return { fileLength: 0, blocks: [], underConstruction, isLastBlockComplete: false };
+    const fileLength = file.length(false);
+    const list: LocatedBlock[] = [];
+    let i = 0;
+    let pos = 0;
+    const counted = blocks[0]!.numBytes === 0 ? 0 : blocks.length;
+    for (; i < counted; i++) {
+      if (pos + blocks[i]!.numBytes > offset) break;
+      pos += blocks[i]!.numBytes;
+    }
+    if (!(counted > 0 && i === counted)) {
+      const end = offset + length;
+      do {
+        const b = blocks[i]!;
+        list.push(this.located(b, pos, this.locations(b), user, mode));
+        pos += b.numBytes;
+        i++;
+      } while (pos < end && i < blocks.length);
+    }
+    const last = blocks[blocks.length - 1]!;
+    const lastPos = last.complete ? fileLength - last.numBytes : fileLength;
+    return {
+      fileLength, blocks: list, underConstruction, isLastBlockComplete: last.complete,
+      lastBlock: this.located(last, lastPos, this.locations(last), user, mode),
+    };
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * The NameNode's side of DataNode membership (Hadoop's DatanodeManager + HeartbeatManager,
+ * NameNodeRpcServer's registerDatanode / sendHeartbeat / verifyRequest):
+ *
+ *  - registration checks the DataNode's software version (dfs.namenode.min.supported.datanode.version,
+ *    and an equal cTime when the versions differ), records the address the call came from as the
+ *    node's IP, replaces an older node at the same transfer address, and answers with the current
+ *    block keys (ExportedBlockKeys; dummy keys when block tokens are off);
+ *  - every later call must carry this namespace's registration id (`NS-<nsid>-<clusterid>-<ctime>`,
+ *    else UnregisteredNodeException) from a node that is registered and alive;
+ *  - a heartbeat updates the node's storages and returns its commands: blocks to delete
+ *    (BlockCommand INVALIDATE, at most dfs.block.invalidate.limit at a time), then the block keys
+ *    when they changed (KeyUpdateCommand), plus a full-block-report lease when asked
+ *    (BlockReportLeaseManager: one per node, replaced by a new request, valid for
+ *    dfs.namenode.full.block.report.lease.length.ms; lease id 0 in a report bypasses it); an unknown
+ *    or dead node gets RegisterCommand;
+ *  - the monitor declares nodes dead after 2 x dfs.namenode.heartbeat.recheck-interval +
+ *    10 x dfs.heartbeat.interval without a heartbeat (their replicas stop being locations) and
+ *    marks every node for a key update after the block keys roll.
+ */
+import { randomInt } from 'node:crypto';
+import { getLogger } from '../../../lib/log/logger.ts';
+import type { BlockTokenSecretManager } from '../../../security/token/block-token-secret-manager.ts';
+import { dummyExportedBlockKeys, type ExportedBlockKeys } from '../../../security/token/keys/exported-block-keys.ts';
+import { exportedBlockKeysToProto, keyUpdateCommand, REGISTER_COMMAND } from '../../protocol/datanode-protocol.ts';
+import type { DatanodeCommand, DatanodeRegistration, HeartbeatRequest, HeartbeatResponse, StorageInfo } from '../../protocol/datanode-protocol.ts';
+import { fsError, HadoopException } from '../namespace/fs-errors.ts';
+import type { NamespaceIdentity } from '../namespace/edit-log.ts';
+import type { BlockManager } from './block-manager.ts';
+import { DatanodeDescriptor } from './datanode-descriptor.ts';
+
+export interface DatanodeManagerOptions {
+  blocks: BlockManager;
+  tokens: BlockTokenSecretManager | null;
+  /** ms: 2 x dfs.namenode.heartbeat.recheck-interval + 10 x dfs.heartbeat.interval */
+  heartbeatExpireMs: number;
+  /** dfs.namenode.full.block.report.lease.length.ms */
+  reportLeaseMs: number;
+  /** dfs.block.invalidate.limit */
+  invalidateLimit: number;
+  /** dfs.namenode.min.supported.datanode.version */
+  minDatanodeVersion: string;
+  /** this NameNode's software version (3.4.1) */
+  softwareVersion: string;
+}
+
+/** Where a DataNode call came from (the RPC peer). */
+export interface Peer {
+  address: string;
+}
+
+const log = getLogger('namenode.datanodes');
+
+export class DatanodeManager {
+  readonly #o: DatanodeManagerOptions;
+  readonly #byUuid = new Map<string, DatanodeDescriptor>();
+  #identity: NamespaceIdentity | undefined;
+  #nextLeaseId = randomInt(1, 2 ** 31);
+
+  constructor(options: DatanodeManagerOptions) {
+    this.#o = options;
+  }
+
+  /** The namespace whose registration id DataNodes must carry (set once it is loaded). */
+  attach(identity: NamespaceIdentity): void {
+    this.#identity = identity;
+  }
+
+  get(uuid: string): DatanodeDescriptor | undefined {
+    return this.#byUuid.get(uuid);
+  }
+
+  /** Registered, alive DataNodes. */
+  live(): DatanodeDescriptor[] {
+    return [...this.#byUuid.values()].filter((d) => d.alive);
+  }
+
+  /** Storage.getRegistrationID of this namespace. */
+  get registrationId(): string {
+    const id = this.#identity!;
+    return `NS-${id.namespaceId}-${id.clusterId}-${id.cTime}`;
+  }
+
+  /** The block keys DataNodes verify with (BlockManager.getBlockKeys). */
+  blockKeys(): ExportedBlockKeys {
+    return this.#o.tokens ? this.#o.tokens.exportKeys() : dummyExportedBlockKeys();
+  }
+
+  /** registerDatanode: checks, records, and returns the registration with the NameNode's keys. */
+  register(reg: DatanodeRegistration, peer: Peer, now: number): DatanodeRegistration {
+    this.#verifySoftwareVersion(reg);
+    const registered: DatanodeRegistration = {
+      ...reg,
+      datanodeID: { ...reg.datanodeID, ipAddr: peer.address },
+      keys: exportedBlockKeysToProto(this.blockKeys()),
+    };
+    const uuid = reg.datanodeID.datanodeUuid;
+    const xfer = `${peer.address}:${reg.datanodeID.xferPort}`;
+    for (const other of this.#byUuid.values()) {
+      if (other.uuid !== uuid && other.xferAddr === xfer) {
+        log.info({ old: other.uuid, new: uuid, xfer }, 'a new DataNode took over the transfer address of an old one; removing the old one');
+        this.#remove(other);
+        this.#byUuid.delete(other.uuid);
+      }
+    }
+    let dn = this.#byUuid.get(uuid);
+    if (dn) {
+      dn.registration = registered;
+      dn.alive = true;
+      dn.lastHeartbeat = now;
+    } else {
+      dn = new DatanodeDescriptor(registered, now);
+      this.#byUuid.set(uuid, dn);
+    }
+    dn.needKeyUpdate = false; // the registration carries the current keys
+    log.info({ datanode: dn.xferAddr, uuid, version: reg.softwareVersion }, 'registered DataNode');
+    return registered;
+  }
+
+  /** NameNodeRpcServer.verifySoftwareVersion. */
+  #verifySoftwareVersion(reg: DatanodeRegistration): void {
+    const dnVersion = reg.softwareVersion;
+    if (compareVersions(dnVersion, this.#o.minDatanodeVersion) < 0) {
+      throw fsError('DATANODE_VERSION', HadoopException.INCORRECT_VERSION,
+        `The reported DataNode version is too low to communicate with this NameNode. DataNode version: '${dnVersion}' Minimum DataNode version: '${this.#o.minDatanodeVersion}'`,
+        { version: dnVersion });
+    }
+    const nnCTime = this.#identity!.cTime;
+    if (dnVersion !== this.#o.softwareVersion && reg.storageInfo.cTime !== nnCTime) {
+      throw fsError('DATANODE_VERSION', HadoopException.INCORRECT_VERSION,
+        `Reported DataNode version '${dnVersion}' of DN ${registrationString(reg)} does not match NameNode version '${this.#o.softwareVersion}' ` +
+          `and CTime of DN ('${reg.storageInfo.cTime}') does not match CTime of NN ('${nnCTime}')`, { version: dnVersion });
+    }
+  }
+
+  /** verifyRequest: the registration belongs to this namespace (else UnregisteredNodeException). */
+  verify(reg: DatanodeRegistration): void {
+    if (registrationId(reg.storageInfo) !== this.registrationId) {
+      log.warn({ id: registrationId(reg.storageInfo), expected: this.registrationId }, 'Registration IDs mismatched');
+      throw unregistered(reg);
+    }
+  }
+
+  /** The registered, alive node of a report, or undefined (the caller answers RegisterCommand or logs). */
+  reporting(reg: DatanodeRegistration): DatanodeDescriptor | undefined {
+    this.verify(reg);
+    const dn = this.#byUuid.get(reg.datanodeID.datanodeUuid);
+    return dn?.alive ? dn : undefined;
+  }
+
+  /**
+   * BlockReportLeaseManager.checkLease: lease id 0 bypasses the rate limit; otherwise it must be
+   * the node's current, unexpired lease (else InvalidBlockReportLeaseException). `last` (the last
+   * RPC of the report) ends the lease.
+   */
+  checkReportLease(dn: DatanodeDescriptor, reportId: number, leaseId: number, now: number, last: boolean): void {
+    if (leaseId === 0) return;
+    if (dn.reportLeaseId !== leaseId || now - dn.reportLeaseTime > this.#o.reportLeaseMs) {
+      if (dn.reportLeaseId === leaseId) dn.reportLeaseId = 0;
+      throw fsError('DATANODE_UNREGISTERED', HadoopException.INVALID_BLOCK_REPORT_LEASE,
+        `Block report 0x${reportId.toString(16)} was rejected as lease 0x${leaseId.toString(16)} is invalid`, { datanodeUuid: dn.uuid });
+    }
+    if (last) dn.reportLeaseId = 0;
+  }
+
+  /** sendHeartbeat (DatanodeManager.handleHeartbeat). */
+  heartbeat(req: HeartbeatRequest, now: number, txid: number): HeartbeatResponse {
+    this.verify(req.registration);
+    const haStatus = { state: 'ACTIVE' as const, txid };
+    const dn = this.#byUuid.get(req.registration.datanodeID.datanodeUuid);
+    if (!dn?.alive) return { cmds: [REGISTER_COMMAND], haStatus };
+    dn.lastHeartbeat = now;
+    dn.xceiverCount = req.xceiverCount ?? 0;
+    dn.updateStorages(req.reports ?? []);
+    const cmds: DatanodeCommand[] = [];
+    if (dn.invalidate.length > 0) {
+      const blocks = dn.invalidate.splice(0, this.#o.invalidateLimit);
+      cmds.push({
+        cmdType: 'BlockCommand',
+        blkCmd: { action: 'INVALIDATE', blockPoolId: this.#identity!.blockPoolId, blocks: blocks.map((b) => ({ blockId: b.blockId, genStamp: b.generationStamp, numBytes: b.numBytes })) },
+      });
+    }
+    if (this.#o.tokens && dn.needKeyUpdate) {
+      cmds.push(keyUpdateCommand(this.blockKeys()));
+      dn.needKeyUpdate = false;
+    }
+    if (!req.requestFullBlockReportLease) return { cmds, haStatus };
+    dn.reportLeaseId = this.#nextLeaseId++;
+    dn.reportLeaseTime = now;
+    return { cmds, haStatus, fullBlockReportLeaseId: dn.reportLeaseId };
+  }
+
+  /** HeartbeatManager.Monitor: dead nodes (returns them); `keysRolled` marks every node for a key update. */
+  check(now: number, keysRolled: boolean): DatanodeDescriptor[] {
+    const dead: DatanodeDescriptor[] = [];
+    for (const dn of this.#byUuid.values()) {
+      if (keysRolled) dn.needKeyUpdate = true;
+      if (dn.alive && now - dn.lastHeartbeat > this.#o.heartbeatExpireMs) {
+        log.warn({ datanode: dn.xferAddr, uuid: dn.uuid, lastHeartbeat: dn.lastHeartbeat }, 'DataNode is dead: no heartbeat within the expiry interval');
+        this.#remove(dn);
+        dead.push(dn);
+      }
+    }
+    return dead;
+  }
+
+  /** errorReport FATAL_DISK_ERROR / a replaced node: its replicas stop being locations. */
+  remove(reg: DatanodeRegistration): void {
+    const dn = this.#byUuid.get(reg.datanodeID.datanodeUuid);
+    if (dn) this.#remove(dn);
+  }
+
+  #remove(dn: DatanodeDescriptor): void {
+    dn.alive = false;
+    this.#o.blocks.removeReplicasOf(dn);
+    dn.invalidate.length = 0;
+  }
+}
+
+function registrationId(s: StorageInfo): string {
+  return `NS-${s.namespceID}-${s.clusterID}-${s.cTime}`;
+}
+
+/** DatanodeRegistration.toString. */
+export function registrationString(reg: DatanodeRegistration): string {
+  const id = reg.datanodeID;
+  const s = reg.storageInfo;
+  return `DatanodeRegistration(${id.ipAddr}:${id.xferPort}, datanodeUuid=${id.datanodeUuid}, infoPort=${id.infoPort}, ` +
+    `infoSecurePort=${id.infoSecurePort ?? 0}, ipcPort=${id.ipcPort}, storageInfo=lv=${s.layoutVersion};cid=${s.clusterID};nsid=${s.namespceID};c=${s.cTime})`;
+}
+
+/** UnregisteredNodeException: the DataNode registers again when it sees it. */
+export function unregistered(reg: DatanodeRegistration): Error {
+  return fsError('DATANODE_UNREGISTERED', HadoopException.UNREGISTERED_NODE, `Unregistered server: ${registrationString(reg)}`, { datanodeUuid: reg.datanodeID.datanodeUuid });
+}
+
+/**
+ * VersionUtil.compareVersions (Maven's ComparableVersion, simplified): numeric components compare
+ * as numbers, others as text; a qualifier ("-beta") or a "-SNAPSHOT" suffix sorts before the release.
+ */
+export function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.replace(/-SNAPSHOT$/i, '').split(/[.-]/);
+  const pa = parts(a);
+  const pb = parts(b);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i];
+    const y = pb[i];
+    if (x === undefined) return /^\d+$/.test(y!) ? -1 : 1;
+    if (y === undefined) return /^\d+$/.test(x) ? 1 : -1;
+    const nx = /^\d+$/.test(x) ? Number(x) : NaN;
+    const ny = /^\d+$/.test(y) ? Number(y) : NaN;
+    const c = !Number.isNaN(nx) && !Number.isNaN(ny) ? nx - ny : !Number.isNaN(nx) ? 1 : !Number.isNaN(ny) ? -1 : x.localeCompare(y);
+    if (c !== 0) return Math.sign(c);
+  }
+  const snapA = /-SNAPSHOT$/i.test(a);
+  const snapB = /-SNAPSHOT$/i.test(b);
+  return snapA === snapB ? 0 : snapA ? -1 : 1;
+}

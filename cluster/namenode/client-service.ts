@@ -1,0 +1,106 @@
+/**
+ * The ClientProtocol calls of the HDFS data path (Hadoop's NameNodeRpcServer +
+ * ClientNamenodeProtocolServerSideTranslatorPB): decodes each request with CLIENT_PROTOCOL_CODEC,
+ * runs it on the namesystem as the calling user (its auth_to_local short name and groups; the RPC
+ * peer's address is the client machine), and encodes the response. Refusals are typed errors that
+ * carry the Java class a stock client expects (namespace/fs-errors.ts). The delegation-token calls
+ * and getServerDefaults are token-service.ts's.
+ */
+import type { CallContext, MethodHandler, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
+import type { Groups } from '../../security/identity/groups.ts';
+import type { BlockTokenSecretManager } from '../../security/token/block-token-secret-manager.ts';
+import { CLIENT_PROTOCOL_CODEC, type ClientProtocolMessages, type ClientProtocolMethodName } from '../protocol/client-protocol.ts';
+import type { FileWrites } from './file-writes.ts';
+import type { CallerInfo, FsNamesystem } from './namesystem.ts';
+
+export interface ClientServiceOptions {
+  namesystem: FsNamesystem;
+  writes: FileWrites;
+  groups: Groups;
+  /** the NameNode's block token manager (null = block tokens off) */
+  tokens: BlockTokenSecretManager | null;
+  /** dfs.encrypt.data.transfer */
+  encryptDataTransfer: boolean;
+}
+
+type Messages = ClientProtocolMessages;
+type Impl<M extends ClientProtocolMethodName> = (req: Messages[M]['request'], caller: CallerInfo) => Promise<Messages[M]['response']> | Messages[M]['response'];
+
+export class ClientService {
+  readonly #o: ClientServiceOptions;
+
+  constructor(options: ClientServiceOptions) {
+    this.#o = options;
+  }
+
+  async #caller(ctx: CallContext): Promise<CallerInfo> {
+    return { user: ctx.shortUser, groups: await this.#o.groups.groups(ctx.shortUser), address: ctx.remoteAddress };
+  }
+
+  #method<M extends ClientProtocolMethodName>(name: M, impl: Impl<M>): [string, MethodHandler] {
+    return [name, async (bytes, ctx) => {
+      const req = CLIENT_PROTOCOL_CODEC.decodeRequest(name, bytes);
+      return CLIENT_PROTOCOL_CODEC.encodeResponse(name, await impl(req, await this.#caller(ctx)));
+    }];
+  }
+
+  /** Handlers to register under CLIENT_PROTOCOL next to the token service's. */
+  handlers(): ProtocolHandlers {
+    const { namesystem: ns, writes } = this.#o;
+    return Object.fromEntries([
+      this.#method('getDataEncryptionKey', () => {
+        const { tokens, encryptDataTransfer } = this.#o;
+        return tokens && encryptDataTransfer ? { dataEncryptionKey: tokens.generateDataEncryptionKey() } : {};
+      }),
+      this.#method('getBlockLocations', async (r, c) => ({ locations: await ns.getBlockLocations(r.src, r.offset, r.length, c) })),
+      this.#method('create', async (r, c) => ({ fs: await writes.create(r, c) })),
+      this.#method('addBlock', async (r, c) => ({ block: await writes.addBlock(r, c) })),
+      this.#method('abandonBlock', async (r) => {
+        await writes.abandonBlock(r.b, r.src, r.holder, r.fileId);
+        return {};
+      }),
+      this.#method('getAdditionalDatanode', (r, c) => ({ block: writes.getAdditionalDatanode(r, c) })),
+      this.#method('complete', async (r, c) => ({ result: await writes.complete(r.src, r.clientName, r.last, r.fileId, c) })),
+      this.#method('fsync', async (r) => {
+        await writes.fsync(r.src, r.client, r.lastBlockLength, r.fileId);
+        return {};
+      }),
+      this.#method('updateBlockForPipeline', async (r, c) => ({ block: await writes.updateBlockForPipeline(r.block, r.clientName, c) })),
+      this.#method('updatePipeline', async (r) => {
+        await writes.updatePipeline(r);
+        return {};
+      }),
+      this.#method('renewLease', (r) => {
+        writes.renewLease(r.clientName);
+        return {};
+      }),
+      this.#method('mkdirs', async (r, c) => ({ result: await ns.mkdirs(r.src, r.masked, r.createParent, c) })),
+      this.#method('getFileInfo', (r, c) => {
+        const fs = ns.getFileInfo(r.src, c);
+        return fs ? { fs } : {};
+      }),
+      this.#method('getListing', (r, c) => {
+        const dirList = ns.getListing(r.src, r.startAfter, r.needLocation, c);
+        return dirList ? { dirList } : {};
+      }),
+      this.#method('delete', async (r, c) => ({ result: await ns.delete(r.src, r.recursive, c) })),
+      this.#method('rename', async (r, c) => ({ result: await ns.rename(r.src, r.dst, c) })),
+      this.#method('rename2', async (r, c) => {
+        await ns.rename2(r.src, r.dst, r.overwriteDest, c);
+        return {};
+      }),
+      this.#method('getFsStats', () => {
+        let capacity = 0;
+        let used = 0;
+        let remaining = 0;
+        for (const dn of ns.datanodes.live()) {
+          const info = dn.toInfo();
+          capacity += info.capacity ?? 0;
+          used += info.dfsUsed ?? 0;
+          remaining += info.remaining ?? 0;
+        }
+        return { capacity, used, remaining, under_replicated: 0, corrupt_blocks: 0, missing_blocks: 0, missing_repl_one_blocks: 0, blocks_in_future: 0, pending_deletion_blocks: 0 };
+      }),
+    ]);
+  }
+}

@@ -1,0 +1,377 @@
+/**
+ * Writing files (Hadoop's FSDirWriteFileOp and the lease parts of FSNamesystem): create with its
+ * lease, addBlock choosing a pipeline and committing the previous block, complete (true only once
+ * every block is complete, so a stock client retries while the last block's replica is not yet
+ * reported), abandonBlock, fsync, renewLease, the pipeline-recovery calls, and lease recovery for
+ * holders past the hard limit (closing the file at its last complete block). Checks, order and
+ * messages follow Hadoop; every change goes through the namesystem's `write` + `commit`.
+ */
+import { getLogger } from '../../lib/log/logger.ts';
+import type { CreateRequest, AddBlockRequest, GetAdditionalDatanodeRequest } from '../protocol/client-protocol.ts';
+import { CreateFlag } from '../protocol/client-protocol.ts';
+import type { DatanodeId, ExtendedBlock, HdfsFileStatus, LocatedBlock } from '../protocol/hdfs-types.ts';
+import type { Location } from './blocks/block-manager.ts';
+import { chooseTargets, MIN_REPLICATION } from './blocks/block-placement.ts';
+import type { BlockRecord, EditOp } from './namespace/edit-log.ts';
+import { EMPTY_NAME, fileStatus } from './namespace/file-status.ts';
+import { lastInode } from './namespace/fs-directory.ts';
+import {
+  alreadyExists, fileNotFound, fsError, HadoopException, illegalArgument, invalidPath, ioError, leaseExpired,
+} from './namespace/fs-errors.ts';
+import type { BlockInfo, INodeFile } from './namespace/inode.ts';
+import { leaseString } from './namespace/lease-manager.ts';
+import { FsAction } from './namespace/permission-checker.ts';
+import { isValidName, joinPath } from './namespace/paths.ts';
+import type { CallerInfo, FsNamesystem } from './namesystem.ts';
+
+const log = getLogger('namenode.writes');
+
+/** Block.toString: `blk_<id>_<generation stamp>` ("null" for none). */
+function blockString(b: { blockId: number; generationStamp: number } | undefined): string {
+  return b ? `blk_${b.blockId}_${b.generationStamp}` : 'null';
+}
+
+/** Block.matchingIdAndGenStamp. */
+function matches(a: ExtendedBlock | undefined, b: BlockInfo | undefined): boolean {
+  if (!a || !b) return !a && !b;
+  return a.blockId === b.blockId && a.generationStamp === b.generationStamp;
+}
+
+const record = (b: BlockInfo, numBytes = b.numBytes, generationStamp = b.generationStamp): BlockRecord => ({ blockId: b.blockId, generationStamp, numBytes });
+
+export class FileWrites {
+  readonly #ns: FsNamesystem;
+
+  constructor(ns: FsNamesystem) {
+    this.#ns = ns;
+  }
+
+  // ---- create ---------------------------------------------------------------------------------
+
+  /** FSNamesystem.startFile: the new file's status (empty name), open for writing under `clientName`'s lease. */
+  create(req: CreateRequest, caller: CallerInfo): Promise<HdfsFileStatus> {
+    const ns = this.#ns;
+    return ns.write(async () => {
+      const { src, clientName } = req;
+      if (req.createFlag & CreateFlag.APPEND) {
+        throw fsError('FS_UNSUPPORTED', HadoopException.UNSUPPORTED, `Append is not supported by this NameNode: create of ${src} with the APPEND flag`, { path: src });
+      }
+      if (req.ecPolicyName) throw illegalArgument(`Erasure coding is not supported by this NameNode: policy ${req.ecPolicyName} for ${src}`, { path: src });
+      if (!isValidName(src) || src === '/.reserved' || src.startsWith('/.reserved/')) throw invalidPath(src, src);
+      this.#verifyReplication(src, req.replication, caller.address);
+      if (req.blockSize < ns.settings.minBlockSize) {
+        throw ioError('FS_INVALID_ARGUMENT', `Specified block size is less than configured minimum value (dfs.namenode.fs-limits.min-block-size): ${req.blockSize} < ${ns.settings.minBlockSize}`, { path: src });
+      }
+      const pc = ns.checker(caller);
+      const r = ns.resolve(pc, src, true);
+      pc.check(r, { ancestor: FsAction.WRITE });
+      const overwrite = (req.createFlag & CreateFlag.OVERWRITE) !== 0;
+      const existing = lastInode(r);
+      if (existing?.kind === 'directory') throw alreadyExists(`${r.path} already exists as a directory`, r.path);
+      if (existing) {
+        if (overwrite) pc.check(r, { access: FsAction.WRITE });
+      } else {
+        if (!req.createParent) ns.verifyParentDir(r);
+        if (!(req.createFlag & CreateFlag.CREATE)) throw fileNotFound(`Can't overwrite non-existent ${src}`, src);
+      }
+      if (existing && !overwrite) {
+        await this.#recoverLeaseForCreate(existing, r.path, clientName, caller.address);
+        throw alreadyExists(`${src} for client ${caller.address} already exists`, src);
+      }
+      const now = ns.clock.now();
+      const last = r.components.length;
+      const parentIndex = last - 1;
+      const ancestor = r.inodes.slice(0, last).filter(Boolean).pop()!;
+      const mode = req.masked.perm & 0o1777;
+      // createAncestorDirectories: missing parents get the existing parent's mode with u+wx (addImplicitUwx)
+      const parentPerm = { owner: caller.user, group: '', mode: (ancestor.mode & 0o777) | 0o300 };
+      const ops: EditOp[] = parentIndex >= 1 && !r.inodes[parentIndex] ? ns.mkdirOps(r, parentIndex, parentPerm, parentPerm, now) : [];
+      const parent = r.inodes[parentIndex];
+      const group = parent?.kind === 'directory' ? parent.group : ancestor.group;
+      if (!existing) ns.verifyLimits(joinPath(r.components, parentIndex), r.components[last - 1]!, parent?.kind === 'directory' ? parent.children.length : 0);
+      const id = ns.nextInodeIds(ops.length + 1)[ops.length]!;
+      ops.push({
+        op: 'ADD_FILE', id, path: r.path, perm: { owner: caller.user, group, mode }, mtime: now, replication: req.replication,
+        blockSize: req.blockSize, clientName, clientMachine: caller.address, overwrite: existing !== undefined,
+      });
+      await ns.commit(ops, `create of ${r.path}`);
+      ns.leases.add(clientName, id, now);
+      const file = ns.fsd.inode(id)!;
+      ns.audit(caller, 'create', r.path, file);
+      return fileStatus(file, EMPTY_NAME);
+    });
+  }
+
+  /** BlockManager.verifyReplication. */
+  #verifyReplication(src: string, replication: number, clientMachine: string): void {
+    const max = this.#ns.settings.maxReplication;
+    const err = replication > max ? ` exceeds maximum of ${max}` : replication < MIN_REPLICATION ? ` is less than the required minimum of ${MIN_REPLICATION}` : undefined;
+    if (err) throw ioError('FS_INVALID_ARGUMENT', `Requested replication factor of ${replication}${err} for ${src}, clientName=${clientMachine}`, { path: src });
+  }
+
+  /**
+   * recoverLeaseInternal(CREATE_FILE): a file open for writing cannot be created again; once its
+   * holder's soft limit has passed the NameNode closes it for them (then the create still fails:
+   * the file exists).
+   */
+  async #recoverLeaseForCreate(node: INodeFile | { kind: 'directory' }, src: string, holder: string, clientMachine: string): Promise<void> {
+    if (node.kind !== 'file' || !node.uc) return;
+    const owner = node.uc;
+    const prefix = `Failed to CREATE_FILE ${src} for ${holder} on ${clientMachine} because`;
+    if (owner.clientName === holder) {
+      throw fsError('FS_LEASE', HadoopException.ALREADY_BEING_CREATED, `${prefix} current leaseholder is trying to recreate file.`, { path: src });
+    }
+    if (!this.#ns.leases.softLimitExpired(owner.clientName, this.#ns.clock.now())) {
+      throw fsError('FS_LEASE', HadoopException.ALREADY_BEING_CREATED, `${prefix} this file lease is currently owned by ${owner.clientName} on ${owner.clientMachine}`, { path: src });
+    }
+    await this.#releaseLease(node, 'the soft limit passed and another client wants the file');
+  }
+
+  // ---- blocks ---------------------------------------------------------------------------------
+
+  /**
+   * FSNamesystem.checkLease: the file (by inode id when given, as FSDirectory.resolvePath(src,
+   * fileId)) must be open for writing by `holder`.
+   */
+  #checkLease(src: string, fileId: number | undefined, holder: string): { file: INodeFile; path: string } {
+    const ns = this.#ns;
+    const byId = fileId ? ns.fsd.inode(fileId) : undefined;
+    const node = byId ?? (fileId ? undefined : ns.fsd.resolveExisting(src));
+    const path = byId ? byId.path() : src;
+    const lease = ns.leases.get(holder);
+    const context = `${path} (inode ${fileId ?? 0}) ${lease ? leaseString(lease) : `Holder ${holder} does not have any open files.`}`;
+    if (!node) throw fileNotFound(`File does not exist: ${context}`, path);
+    if (node.kind !== 'file') throw fileNotFound(`Path is not a file: ${context}`, path);
+    if (!node.uc) throw leaseExpired(`File is not open for writing: ${context}`, path);
+    if (node.uc.clientName !== holder) throw leaseExpired(`Client (=${holder}) is not the lease owner (=${node.uc.clientName}: ${context}`, path);
+    return { file: node, path };
+  }
+
+  /** getAdditionalBlock: a new block for the file with a WRITE token, after committing `previous`. */
+  addBlock(req: AddBlockRequest, caller: CallerInfo): Promise<LocatedBlock> {
+    const ns = this.#ns;
+    return ns.write(async () => {
+      const { file, path } = this.#checkLease(req.src, req.fileId, req.clientName);
+      const blocks = file.blocks;
+      const last = file.lastBlock;
+      if (!matches(req.previous, last)) {
+        const penultimate = blocks[blocks.length - 2];
+        if (last && req.previous && matches(req.previous, penultimate) && last.numBytes === 0 && !last.complete) {
+          // an RPC retry of the call that allocated `last` (FSDirWriteFileOp.validateAddBlock): the same block again
+          log.info({ src: path, block: blockString(last) }, 'BLOCK* allocate: retry of an addBlock that was already done; returning the same block');
+          return ns.blocks.located(last, file.length(true) - last.numBytes, ns.blocks.locations(last), caller.user, 'WRITE');
+        }
+        throw ioError('FS_INVALID_ARGUMENT', `Cannot allocate block in ${path}: passed 'previous' block ${blockString(req.previous)} does not match actual last block in file ${blockString(last)}`, { path });
+      }
+      const before = blocks[blocks.length - 2];
+      if (before && !before.complete) throw fsError('FS_NOT_REPLICATED_YET', HadoopException.NOT_REPLICATED_YET, `Not replicated yet: ${path}`, { path });
+      if (blocks.length >= ns.settings.maxBlocksPerFile) {
+        throw ioError('FS_LIMIT', `File has reached the limit on maximum number of blocks (dfs.namenode.fs-limits.max-blocks-per-file): ${blocks.length} >= ${ns.settings.maxBlocksPerFile}`, { path });
+      }
+      const targets = chooseTargets(ns.datanodes.live(), {
+        src: path, replication: file.replication, blockSize: file.blockSize, clientAddress: file.uc!.clientMachine,
+        ...(req.excludeNodes ? { excludeNodes: req.excludeNodes } : {}), ...(req.favoredNodes ? { favoredNodes: req.favoredNodes } : {}),
+      });
+      const block = { blockId: ns.fsd.lastBlockId + 1, generationStamp: ns.fsd.generationStamp + 1, numBytes: 0 };
+      const previous = req.previous && last ? record(last, req.previous.numBytes ?? 0, req.previous.generationStamp) : undefined;
+      await ns.commit([{ op: 'ADD_BLOCK', fileId: file.id, ...(previous ? { previous } : {}), block }], `block allocation for ${path}`);
+      if (last) ns.blocks.tryComplete(last);
+      const info = ns.fsd.block(block.blockId)!;
+      info.expected = targets.map((t) => ({ datanodeUuid: t.datanode.uuid, storageUuid: t.storageUuid }));
+      log.info({ src: path, block: blockString(block), targets: targets.map((t) => t.datanode.xferAddr) }, 'BLOCK* allocate');
+      return ns.blocks.located(info, file.length(true), targets, caller.user, 'WRITE');
+    });
+  }
+
+  /** abandonBlock: drops the file's last block if it is `b` (its pipeline failed). */
+  abandonBlock(b: ExtendedBlock, src: string, holder: string, fileId: number | undefined): Promise<void> {
+    const ns = this.#ns;
+    return ns.write(async () => {
+      const { file, path } = this.#checkLease(src, fileId, holder);
+      if (file.lastBlock?.blockId !== b.blockId) return;
+      await ns.commit([{ op: 'ABANDON_BLOCK', fileId: file.id, blockId: b.blockId }], `abandon of ${blockString(b)} of ${path}`);
+      log.info({ src: path, block: blockString(b) }, 'BLOCK* abandonBlock');
+    });
+  }
+
+  /**
+   * completeFile: commits the last block with the client's length; true once every block is
+   * complete (the file is then closed and the lease ends), false while a replica is missing.
+   */
+  complete(src: string, holder: string, last: ExtendedBlock | undefined, fileId: number | undefined, caller: CallerInfo): Promise<boolean> {
+    const ns = this.#ns;
+    return ns.write(async () => {
+      let checked: { file: INodeFile; path: string };
+      try {
+        checked = this.#checkLease(src, fileId, holder);
+      } catch (e) {
+        const node = fileId ? ns.fsd.inode(fileId) : ns.fsd.resolveExisting(src);
+        if (node?.kind === 'file' && !node.uc && last && matches(last, node.lastBlock)) {
+          log.info({ src, holder }, 'DIR* completeFile: the file is already closed; an RPC retry, returning success');
+          return true;
+        }
+        throw e;
+      }
+      const { file, path } = checked;
+      const blocks = file.blocks;
+      const penultimate = blocks[blocks.length - 2];
+      if (penultimate && !penultimate.complete) return false; // checkFileProgress(false)
+      const tail = file.lastBlock;
+      let tailLength = tail?.numBytes ?? 0;
+      let tailReady = !tail || tail.complete;
+      if (last && tail && !tail.complete) {
+        // commitOrCompleteLastBlock
+        if (tail.blockId !== last.blockId || tail.generationStamp !== last.generationStamp) {
+          throw ioError('FS_INVALID_ARGUMENT', `Commit block with mismatching GS. NN has ${blockString(tail)}, client submits ${blockString(last)}`, { path });
+        }
+        tailLength = last.numBytes ?? 0;
+        tailReady = [...tail.replicas.values()].some((r) => r.numBytes === tailLength && r.generationStamp === tail.generationStamp);
+        if (!tailReady) {
+          if (tail.numBytes !== tailLength) await ns.commit([{ op: 'UPDATE_BLOCK', fileId: file.id, block: record(tail, tailLength) }], `commit of ${blockString(tail)} of ${path}`);
+          tail.state = 'COMMITTED';
+          return false;
+        }
+      }
+      // checkFileProgress(true): every block complete (the last one as just committed)
+      if (!tailReady || blocks.some((b) => b !== tail && !b.complete)) return false;
+      await this.#close(file, path, blocks.map((b) => (b === tail ? record(b, tailLength) : record(b))));
+      ns.audit(caller, 'close', path);
+      return true;
+    });
+  }
+
+  /** finalizeINodeFileUnderConstruction: OP_CLOSE with `blocks`, the lease ends. */
+  async #close(file: INodeFile, path: string, blocks: BlockRecord[]): Promise<void> {
+    const ns = this.#ns;
+    const holder = file.uc!.clientName;
+    await ns.commit([{ op: 'CLOSE', fileId: file.id, mtime: ns.clock.now(), atime: file.atime, blocks }], `close of ${path}`);
+    ns.leases.remove(holder, file.id);
+    log.info({ src: path, holder, blocks: blocks.length, length: file.length() }, 'DIR* completeFile: closed');
+  }
+
+  /** fsync: records the last block's length the client reports (hflush / hsync). */
+  fsync(src: string, holder: string, lastBlockLength: number | undefined, fileId: number | undefined): Promise<void> {
+    const ns = this.#ns;
+    return ns.write(async () => {
+      const { file, path } = this.#checkLease(src, fileId, holder);
+      const tail = file.lastBlock;
+      if (lastBlockLength !== undefined && lastBlockLength > 0 && tail && !tail.complete && tail.numBytes !== lastBlockLength) {
+        await ns.commit([{ op: 'UPDATE_BLOCK', fileId: file.id, block: record(tail, lastBlockLength) }], `fsync of ${path}`);
+      }
+    });
+  }
+
+  /** renewLease: a holder without open files has nothing to renew. */
+  renewLease(clientName: string): void {
+    this.#ns.leases.renew(clientName, this.#ns.clock.now());
+  }
+
+  // ---- pipeline recovery ----------------------------------------------------------------------
+
+  /** FSNamesystem.checkUCBlock: the block is the under-construction last block of a file `holder` writes. */
+  #checkUCBlock(b: ExtendedBlock, holder: string): { file: INodeFile; block: BlockInfo } {
+    const ns = this.#ns;
+    const name = `${b.poolId}:${blockString(b)}`;
+    const block = ns.fsd.block(b.blockId);
+    if (!block) throw ioError('FS_NOT_FOUND', `${name} does not exist.`, { blockId: b.blockId });
+    if (block.state !== 'UNDER_CONSTRUCTION') throw ioError('FS_INVALID_ARGUMENT', `Unexpected BlockUCState: ${name} is ${block.state} but not UNDER_CONSTRUCTION`, { blockId: b.blockId });
+    const file = block.file;
+    if (!file?.uc) throw ioError('FS_NOT_FOUND', `The file ${blockString(block)} belonged to does not exist or it is not under construction.`, { blockId: b.blockId });
+    if (file.uc.clientName !== holder) throw leaseExpired(`Lease mismatch: ${name} is accessed by a non lease holder ${holder}`, file.path());
+    return { file, block };
+  }
+
+  /** updateBlockForPipeline: a new generation stamp (OP_SET_GENSTAMP) and a WRITE token for the block. */
+  updateBlockForPipeline(b: ExtendedBlock, clientName: string, caller: CallerInfo): Promise<LocatedBlock> {
+    const ns = this.#ns;
+    return ns.write(async () => {
+      const { block } = this.#checkUCBlock(b, clientName);
+      const generationStamp = ns.fsd.generationStamp + 1;
+      await ns.commit([{ op: 'GENSTAMP', generationStamp }], `generation stamp for ${blockString(b)}`);
+      const eb = { poolId: ns.blocks.blockPoolId, blockId: block.blockId, generationStamp, numBytes: b.numBytes ?? 0 };
+      const token = ns.blocks.tokens ? ns.blocks.tokens.generateToken(caller.user, eb, ['WRITE']).toProto() : undefined;
+      const located = ns.blocks.located(block, -1, [], caller.user, null);
+      return { ...located, b: eb, ...(token ? { blockToken: token } : {}) };
+    });
+  }
+
+  /** updatePipeline: the block's new stamp, length and pipeline after recovery. */
+  updatePipeline(req: { clientName: string; oldBlock: ExtendedBlock; newBlock: ExtendedBlock; newNodes?: DatanodeId[]; storageIDs?: string[] }): Promise<void> {
+    const ns = this.#ns;
+    return ns.write(async () => {
+      const { file, block } = this.#checkUCBlock(req.oldBlock, req.clientName);
+      const { oldBlock, newBlock } = req;
+      if (newBlock.generationStamp <= block.generationStamp) {
+        throw ioError('FS_INVALID_ARGUMENT', `Update ${blockString(oldBlock)} but the new block ${blockString(newBlock)} does not have a larger generation stamp than the stored block ${blockString(block)}`, { blockId: block.blockId });
+      }
+      if ((newBlock.numBytes ?? 0) < block.numBytes) {
+        throw ioError('FS_INVALID_ARGUMENT', `Update ${blockString(oldBlock)} (size=${oldBlock.numBytes ?? 0}) to a smaller size block ${blockString(newBlock)} (size=${newBlock.numBytes ?? 0})`, { blockId: block.blockId });
+      }
+      await ns.commit([{ op: 'UPDATE_BLOCK', fileId: file.id, block: { blockId: block.blockId, generationStamp: newBlock.generationStamp, numBytes: newBlock.numBytes ?? 0 } }], `pipeline update of ${blockString(newBlock)}`);
+      for (const [storage, r] of block.replicas) if (r.generationStamp < newBlock.generationStamp) block.replicas.delete(storage);
+      const ids = req.storageIDs ?? [];
+      block.expected = (req.newNodes ?? []).map((n, i) => ({ datanodeUuid: n.datanodeUuid, storageUuid: ids[i] ?? '' }));
+    });
+  }
+
+  /** getAdditionalDatanode: the existing pipeline plus new nodes, with a COPY token (replace-datanode-on-failure). */
+  getAdditionalDatanode(req: GetAdditionalDatanodeRequest, caller: CallerInfo): LocatedBlock {
+    const ns = this.#ns;
+    const { file, path } = this.#checkLease(req.src, req.fileId, req.clientName);
+    const existing: Location[] = [];
+    (req.existings ?? []).forEach((info, i) => {
+      const dn = ns.datanodes.get(info.id.datanodeUuid);
+      const storageUuid = req.existingStorageUuids?.[i] ?? '';
+      if (dn) existing.push({ datanode: dn, storageUuid, storageType: dn.storages.get(storageUuid)?.storageType ?? 'DISK' });
+    });
+    const added = chooseTargets(ns.datanodes.live(), {
+      src: path, replication: req.numAdditionalNodes, blockSize: file.blockSize, clientAddress: file.uc!.clientMachine,
+      excludeNodes: [...(req.existings ?? []), ...(req.excludes ?? [])],
+    });
+    const block = ns.fsd.block(req.blk.blockId);
+    if (!block) throw ioError('FS_NOT_FOUND', `${blockString(req.blk)} does not exist.`, { blockId: req.blk.blockId });
+    const located = ns.blocks.located(block, -1, [...existing, ...added], caller.user, 'COPY');
+    return { ...located, b: req.blk };
+  }
+
+  // ---- lease recovery -------------------------------------------------------------------------
+
+  /** LeaseManager.Monitor: closes the files of holders past the hard limit. */
+  recoverExpiredLeases(): Promise<number> {
+    const ns = this.#ns;
+    return ns.write(async () => {
+      let closed = 0;
+      for (const lease of ns.leases.expired(ns.clock.now())) {
+        for (const id of [...lease.files]) {
+          const node = ns.fsd.inode(id);
+          if (node?.kind === 'file' && node.uc?.clientName === lease.holder) {
+            await this.#releaseLease(node, `the hard limit of ${ns.leases.hardLimitMs / 1000} s passed without a renewal`);
+            closed++;
+          } else {
+            ns.leases.remove(lease.holder, id);
+          }
+        }
+      }
+      return closed;
+    });
+  }
+
+  /**
+   * internalReleaseLease, without DataNode block recovery: the file is closed at its last complete
+   * block; a last block that a DataNode finalized is kept at the shortest finalized length, one
+   * nobody finalized is dropped.
+   */
+  async #releaseLease(file: INodeFile, why: string): Promise<void> {
+    const blocks = file.blocks.map((b) => record(b));
+    const tail = file.lastBlock;
+    if (tail && !tail.complete && tail.state !== 'COMMITTED') {
+      const finalized = [...tail.replicas.values()].filter((r) => r.generationStamp === tail.generationStamp).map((r) => r.numBytes);
+      blocks.pop();
+      if (finalized.length > 0) blocks.push(record(tail, Math.min(...finalized)));
+    }
+    const path = file.path();
+    log.warn({ src: path, holder: file.uc!.clientName, blocks: blocks.length }, `recovering the lease: ${why}; closing the file at its last complete block`);
+    await this.#close(file, path, blocks);
+  }
+}
+

@@ -1,0 +1,303 @@
+/**
+ * The namespace's durable records (pure codec, no I/O), in the framing of lib/journal/frame.ts:
+ * journals `HSEC-NSJ`, snapshots `HSEC-NSS`. Hadoop keeps the same facts in its edit log and fsimage
+ * (FSEditLogOp OP_MKDIR, OP_ADD, OP_ADD_BLOCK, OP_UPDATE_BLOCKS, OP_CLOSE, OP_DELETE, OP_RENAME_OLD /
+ * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2; FSImageFormatPBINode); this layout is hsec's own.
+ *
+ * A journal record is one transaction: the edit ops of one client call (a mkdirs with its parents,
+ * a create with its parents), applied together or not at all. Ops carry every value they set (inode
+ * and block ids, times, owner and group), so replaying them rebuilds exactly the state they made.
+ * A snapshot holds the identity and counters, every inode parent-first, and an end record with the
+ * inode count. Payload fields are big-endian int32 / int64 numbers and uint32-length UTF-8 strings
+ * (record-io.ts).
+ */
+import { ProtocolError } from '../../../lib/errors/index.ts';
+import type { JournalMagic, PayloadVisitor } from '../../../lib/journal/frame.ts';
+import { RecordReader, RecordWriter } from './record-io.ts';
+
+export const NAMESPACE_MAGIC: JournalMagic = { journal: 'HSEC-NSJ', snapshot: 'HSEC-NSS' };
+
+/** A block as an op records it. */
+export interface BlockRecord {
+  blockId: number;
+  generationStamp: number;
+  numBytes: number;
+}
+
+export interface PermissionRecord {
+  owner: string;
+  group: string;
+  mode: number;
+}
+
+export type EditOp =
+  | { op: 'MKDIR'; id: number; path: string; perm: PermissionRecord; mtime: number }
+  | {
+    op: 'ADD_FILE'; id: number; path: string; perm: PermissionRecord; mtime: number; replication: number; blockSize: number;
+    clientName: string; clientMachine: string; overwrite: boolean;
+  }
+  /** `previous` = the last block's committed length and stamp; `block` = the new under-construction block */
+  | { op: 'ADD_BLOCK'; fileId: number; previous?: BlockRecord; block: BlockRecord }
+  | { op: 'ABANDON_BLOCK'; fileId: number; blockId: number }
+  /** the length or stamp of an under-construction block (fsync, pipeline update) */
+  | { op: 'UPDATE_BLOCK'; fileId: number; block: BlockRecord }
+  /** the file is closed with exactly these blocks (complete, lease recovery) */
+  | { op: 'CLOSE'; fileId: number; mtime: number; atime: number; blocks: BlockRecord[] }
+  | { op: 'DELETE'; path: string; mtime: number }
+  /** `dst` is the final path; with `overwrite` an existing dst is deleted first */
+  | { op: 'RENAME'; src: string; dst: string; mtime: number; overwrite: boolean }
+  /** -1 = unchanged */
+  | { op: 'TIMES'; path: string; mtime: number; atime: number }
+  | { op: 'GENSTAMP'; generationStamp: number };
+
+export type EditOpName = EditOp['op'];
+
+const OP_CODES: Record<EditOpName, number> = {
+  MKDIR: 1, ADD_FILE: 2, ADD_BLOCK: 3, ABANDON_BLOCK: 4, UPDATE_BLOCK: 5, CLOSE: 6, DELETE: 7, RENAME: 8, TIMES: 9, GENSTAMP: 10,
+};
+const OP_NAMES = new Map(Object.entries(OP_CODES).map(([k, v]) => [v, k as EditOpName]));
+
+/** Record types (the first payload byte). */
+export const NsRecord = { TRANSACTION: 1, IDENTITY: 2, INODE: 3, SNAPSHOT_END: 4 } as const;
+
+/** Who this namespace is (Hadoop's VERSION file / NamespaceInfo) and its id counters. */
+export interface NamespaceIdentity {
+  namespaceId: number;
+  clusterId: string;
+  blockPoolId: string;
+  /** ms; Hadoop's cTime (0 for a namespace never upgraded) */
+  cTime: number;
+}
+
+export interface NamespaceCounters {
+  lastInodeId: number;
+  lastBlockId: number;
+  generationStamp: number;
+}
+
+/** An inode as a snapshot stores it (parents before children). */
+export interface InodeRecord {
+  kind: 'directory' | 'file';
+  id: number;
+  parentId: number;
+  name: string;
+  perm: PermissionRecord;
+  mtime: number;
+  atime: number;
+  replication?: number;
+  blockSize?: number;
+  blocks?: BlockRecord[];
+  /** set for a file open for writing */
+  uc?: { clientName: string; clientMachine: string };
+}
+
+export interface SnapshotVisitor {
+  identity(id: NamespaceIdentity, counters: NamespaceCounters): void;
+  inode(record: InodeRecord): void;
+  end(inodes: number): void;
+}
+
+const MAX_STRING = 64 * 1024;
+/** One writer for every record: records are built synchronously, one at a time. */
+const WRITER = new RecordWriter();
+const MAX_BLOCKS = 16 * 1024 * 1024;
+
+function writePerm(out: RecordWriter, p: PermissionRecord): void {
+  out.writeString(p.owner).writeString(p.group).writeInt32(p.mode);
+}
+
+function readPerm(input: RecordReader): PermissionRecord {
+  return { owner: input.readString(MAX_STRING, 'owner'), group: input.readString(MAX_STRING, 'group'), mode: input.readInt32() };
+}
+
+function writeBlock(out: RecordWriter, b: BlockRecord): void {
+  out.writeLong(b.blockId).writeLong(b.generationStamp).writeLong(b.numBytes);
+}
+
+function readBlock(input: RecordReader): BlockRecord {
+  return { blockId: input.readLong(), generationStamp: input.readLong(), numBytes: input.readLong() };
+}
+
+function writeBlocks(out: RecordWriter, blocks: readonly BlockRecord[]): void {
+  out.writeInt32(blocks.length);
+  for (const b of blocks) writeBlock(out, b);
+}
+
+function readBlocks(input: RecordReader): BlockRecord[] {
+  return Array.from({ length: input.readInt32InRange(0, MAX_BLOCKS, 'block count') }, () => readBlock(input));
+}
+
+function writeOp(out: RecordWriter, op: EditOp): void {
+  out.writeByte(OP_CODES[op.op]);
+  switch (op.op) {
+    case 'MKDIR':
+      out.writeLong(op.id).writeString(op.path);
+      writePerm(out, op.perm);
+      out.writeLong(op.mtime);
+      return;
+    case 'ADD_FILE':
+      out.writeLong(op.id).writeString(op.path);
+      writePerm(out, op.perm);
+      out.writeLong(op.mtime).writeInt32(op.replication).writeLong(op.blockSize).writeString(op.clientName).writeString(op.clientMachine).writeBoolean(op.overwrite);
+      return;
+    case 'ADD_BLOCK':
+      out.writeLong(op.fileId).writeBoolean(op.previous !== undefined);
+      if (op.previous) writeBlock(out, op.previous);
+      writeBlock(out, op.block);
+      return;
+    case 'ABANDON_BLOCK':
+      out.writeLong(op.fileId).writeLong(op.blockId);
+      return;
+    case 'UPDATE_BLOCK':
+      out.writeLong(op.fileId);
+      writeBlock(out, op.block);
+      return;
+    case 'CLOSE':
+      out.writeLong(op.fileId).writeLong(op.mtime).writeLong(op.atime);
+      writeBlocks(out, op.blocks);
+      return;
+    case 'DELETE':
+      out.writeString(op.path).writeLong(op.mtime);
+      return;
+    case 'RENAME':
+      out.writeString(op.src).writeString(op.dst).writeLong(op.mtime).writeBoolean(op.overwrite);
+      return;
+    case 'TIMES':
+      out.writeString(op.path).writeLong(op.mtime).writeLong(op.atime);
+      return;
+    case 'GENSTAMP':
+      out.writeLong(op.generationStamp);
+  }
+}
+
+function readOp(input: RecordReader): EditOp {
+  const code = input.readUnsignedByte();
+  const name = OP_NAMES.get(code);
+  const text = (what: string) => input.readString(MAX_STRING, what);
+  switch (name) {
+    case 'MKDIR':
+      return { op: name, id: input.readLong(), path: text('path'), perm: readPerm(input), mtime: input.readLong() };
+    case 'ADD_FILE':
+      return {
+        op: name, id: input.readLong(), path: text('path'), perm: readPerm(input), mtime: input.readLong(), replication: input.readInt32(),
+        blockSize: input.readLong(), clientName: text('clientName'), clientMachine: text('clientMachine'), overwrite: input.readBoolean(),
+      };
+    case 'ADD_BLOCK': {
+      const fileId = input.readLong();
+      const previous = input.readBoolean() ? readBlock(input) : undefined;
+      return { op: name, fileId, ...(previous ? { previous } : {}), block: readBlock(input) };
+    }
+    case 'ABANDON_BLOCK':
+      return { op: name, fileId: input.readLong(), blockId: input.readLong() };
+    case 'UPDATE_BLOCK':
+      return { op: name, fileId: input.readLong(), block: readBlock(input) };
+    case 'CLOSE':
+      return { op: name, fileId: input.readLong(), mtime: input.readLong(), atime: input.readLong(), blocks: readBlocks(input) };
+    case 'DELETE':
+      return { op: name, path: text('path'), mtime: input.readLong() };
+    case 'RENAME':
+      return { op: name, src: text('src'), dst: text('dst'), mtime: input.readLong(), overwrite: input.readBoolean() };
+    case 'TIMES':
+      return { op: name, path: text('path'), mtime: input.readLong(), atime: input.readLong() };
+    case 'GENSTAMP':
+      return { op: name, generationStamp: input.readLong() };
+    default:
+      throw new Error(`unknown edit op ${code}`);
+  }
+}
+
+/** One journal record: the ops of one call, applied together. */
+export function transactionRecord(ops: readonly EditOp[]): Buffer {
+  const out = WRITER.writeByte(NsRecord.TRANSACTION).writeInt32(ops.length);
+  for (const op of ops) writeOp(out, op);
+  return payloadFrame(out);
+}
+
+export function identityRecord(id: NamespaceIdentity, c: NamespaceCounters): Buffer {
+  const out = WRITER.writeByte(NsRecord.IDENTITY)
+    .writeInt32(id.namespaceId).writeString(id.clusterId).writeString(id.blockPoolId).writeLong(id.cTime)
+    .writeLong(c.lastInodeId).writeLong(c.lastBlockId).writeLong(c.generationStamp);
+  return payloadFrame(out);
+}
+
+export function inodeRecord(r: InodeRecord): Buffer {
+  const out = WRITER.writeByte(NsRecord.INODE).writeBoolean(r.kind === 'file')
+    .writeLong(r.id).writeLong(r.parentId).writeString(r.name);
+  writePerm(out, r.perm);
+  out.writeLong(r.mtime).writeLong(r.atime);
+  if (r.kind === 'file') {
+    out.writeInt32(r.replication ?? 0).writeLong(r.blockSize ?? 0);
+    writeBlocks(out, r.blocks ?? []);
+    out.writeBoolean(r.uc !== undefined);
+    if (r.uc) out.writeString(r.uc.clientName).writeString(r.uc.clientMachine);
+  }
+  return payloadFrame(out);
+}
+
+export function snapshotEndRecord(inodes: number): Buffer {
+  return payloadFrame(WRITER.writeByte(NsRecord.SNAPSHOT_END).writeLong(inodes));
+}
+
+function payloadFrame(out: RecordWriter): Buffer {
+  return out.frame();
+}
+
+function readInode(input: RecordReader): InodeRecord {
+  const isFile = input.readBoolean();
+  const base = { id: input.readLong(), parentId: input.readLong(), name: input.readString(MAX_STRING, 'name'), perm: readPerm(input), mtime: input.readLong(), atime: input.readLong() };
+  if (!isFile) return { kind: 'directory', ...base };
+  const replication = input.readInt32();
+  const blockSize = input.readLong();
+  const blocks = readBlocks(input);
+  const uc = input.readBoolean() ? { clientName: input.readString(MAX_STRING, 'clientName'), clientMachine: input.readString(MAX_STRING, 'clientMachine') } : undefined;
+  return { kind: 'file', ...base, replication, blockSize, blocks, ...(uc ? { uc } : {}) };
+}
+
+/** Decodes journal payloads: each transaction's ops go to `onTransaction`. */
+export function journalPayloads(onTransaction: (ops: EditOp[]) => void): PayloadVisitor {
+  return (b, _bytes, at, end, frameAt) => {
+    const ops = guarded(() => {
+      const input = new RecordReader(b, at, end);
+      const type = input.readUnsignedByte();
+      if (type !== NsRecord.TRANSACTION) throw new Error(`record type ${type} in a journal`);
+      const list = Array.from({ length: input.readInt32InRange(1, 1_000_000, 'op count') }, () => readOp(input));
+      input.expectEnd('namespace transaction');
+      return list;
+    }, frameAt);
+    onTransaction(ops);
+  };
+}
+
+/** Decodes snapshot payloads into `visitor`. */
+export function snapshotPayloads(visitor: SnapshotVisitor): PayloadVisitor {
+  return (b, _bytes, at, end, frameAt) => {
+    guarded(() => {
+      const input = new RecordReader(b, at, end);
+      const type = input.readUnsignedByte();
+      if (type === NsRecord.IDENTITY) {
+        const id = { namespaceId: input.readInt32(), clusterId: input.readString(MAX_STRING, 'clusterId'), blockPoolId: input.readString(MAX_STRING, 'blockPoolId'), cTime: input.readLong() };
+        visitor.identity(id, { lastInodeId: input.readLong(), lastBlockId: input.readLong(), generationStamp: input.readLong() });
+      } else if (type === NsRecord.INODE) {
+        visitor.inode(readInode(input));
+      } else if (type === NsRecord.SNAPSHOT_END) {
+        visitor.end(input.readLong());
+      } else {
+        throw new Error(`unexpected record type ${type} in a snapshot`);
+      }
+      input.expectEnd('namespace snapshot record');
+    }, frameAt);
+  };
+}
+
+function guarded<T>(fn: () => T, frameAt: number): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ProtocolError && typeof e.details['offset'] === 'number') throw e;
+    throw malformed((e as Error).message, frameAt, e);
+  }
+}
+
+function malformed(what: string, offset: number, cause?: unknown): ProtocolError {
+  return new ProtocolError('PROTOCOL_MALFORMED', what, { offset }, { cause });
+}

@@ -1,0 +1,356 @@
+/**
+ * The in-memory namespace (Hadoop's FSDirectory with its inode map and the blocks map): the tree of
+ * inodes, inodes by id, blocks by id, the id counters (inode ids after the root 16385, block ids
+ * after 2^30 as SequentialBlockIdGenerator, generation stamps after 1000 as
+ * GenerationStamp.LAST_RESERVED_STAMP) and the namespace's identity.
+ *
+ * Every change goes through `apply(op)`, live (after the op is durable) and when a journal is
+ * replayed at start, so the two cannot diverge. `apply` assumes the op was validated by the
+ * namesystem; an op that does not fit the tree (a corrupted or foreign journal) throws. It returns
+ * what a change removed (files, for their leases; blocks, for their replicas to be deleted).
+ */
+import type { EditOp, InodeRecord, NamespaceCounters, NamespaceIdentity } from './edit-log.ts';
+import { identityRecord, inodeRecord, snapshotEndRecord } from './edit-log.ts';
+import { BlockInfo, INodeDirectory, INodeFile, ROOT_INODE_ID, type INode } from './inode.ts';
+import { joinPath, pathComponents } from './paths.ts';
+
+/** SequentialBlockIdGenerator.LAST_RESERVED_BLOCK_ID (2^30): the first block is 1073741825. */
+export const LAST_RESERVED_BLOCK_ID = 1024 * 1024 * 1024;
+/** GenerationStamp.LAST_RESERVED_STAMP: the first generation stamp is 1001. */
+export const LAST_RESERVED_STAMP = 1000;
+
+/** The inodes along a path (INodesInPath): `inodes[0]` is the root, `inodes[i]` the i-th component or undefined. */
+export interface ResolvedPath {
+  readonly path: string;
+  readonly components: readonly string[];
+  readonly inodes: readonly (INode | undefined)[];
+}
+
+export function lastInode(r: ResolvedPath): INode | undefined {
+  return r.inodes[r.inodes.length - 1];
+}
+
+/** What a change removed. */
+export interface Removed {
+  files: INodeFile[];
+  blocks: BlockInfo[];
+}
+
+const none = (): Removed => ({ files: [], blocks: [] });
+
+export class FsDirectory {
+  readonly root: INodeDirectory;
+  readonly identity: NamespaceIdentity;
+  readonly #inodes = new Map<number, INode>();
+  readonly #blocks = new Map<number, BlockInfo>();
+  lastInodeId = ROOT_INODE_ID;
+  lastBlockId = LAST_RESERVED_BLOCK_ID;
+  generationStamp = LAST_RESERVED_STAMP;
+
+  /** A namespace with only its root (owner = the NameNode's user, group = the supergroup, 0755, as FSDirectory.createRoot). */
+  constructor(identity: NamespaceIdentity, root: { owner: string; group: string; mtime: number }) {
+    this.identity = identity;
+    this.root = new INodeDirectory({ id: ROOT_INODE_ID, name: '', owner: root.owner, group: root.group, mode: 0o755, mtime: root.mtime, atime: 0 });
+    this.#inodes.set(ROOT_INODE_ID, this.root);
+  }
+
+  get inodeCount(): number {
+    return this.#inodes.size;
+  }
+
+  get blockCount(): number {
+    return this.#blocks.size;
+  }
+
+  inode(id: number): INode | undefined {
+    return this.#inodes.get(id);
+  }
+
+  block(blockId: number): BlockInfo | undefined {
+    return this.#blocks.get(blockId);
+  }
+
+  counters(): NamespaceCounters {
+    return { lastInodeId: this.lastInodeId, lastBlockId: this.lastBlockId, generationStamp: this.generationStamp };
+  }
+
+  /** INodesInPath.resolve: walks from the root while components exist and are directories. */
+  resolve(src: string): ResolvedPath {
+    const components = pathComponents(src);
+    const inodes: (INode | undefined)[] = [this.root];
+    let cur: INode | undefined = this.root;
+    for (const name of components) {
+      cur = cur?.kind === 'directory' ? cur.child(name) : undefined;
+      inodes.push(cur);
+    }
+    return { path: joinPath(components), components, inodes };
+  }
+
+  /** The inodes along an existing inode's path (INodesInPath.fromINode). */
+  resolveInode(node: INode): ResolvedPath {
+    const chain: INode[] = [];
+    for (let n: INode | null = node; n; n = n.parent) chain.unshift(n);
+    const components = chain.slice(1).map((n) => n.name);
+    return { path: joinPath(components), components, inodes: chain };
+  }
+
+  /** Every file under `node` (itself included). */
+  *files(node: INode): Generator<INodeFile> {
+    if (node.kind === 'file') {
+      yield node;
+      return;
+    }
+    for (const c of node.children) yield* this.files(c);
+  }
+
+  // ---- the one way the namespace changes ---------------------------------------------------
+
+  apply(op: EditOp): Removed {
+    switch (op.op) {
+      case 'MKDIR': {
+        const { parent, name } = this.#parentOf(op.path);
+        this.#add(parent, new INodeDirectory({ id: op.id, name, ...op.perm, mtime: op.mtime, atime: 0 }), op.mtime);
+        return none();
+      }
+      case 'ADD_FILE': {
+        const removed = op.overwrite && this.resolveExisting(op.path) ? this.#delete(op.path, op.mtime) : none();
+        const { parent, name } = this.#parentOf(op.path);
+        const file = new INodeFile({
+          id: op.id, name, ...op.perm, mtime: op.mtime, atime: op.mtime, replication: op.replication, blockSize: op.blockSize,
+          uc: { clientName: op.clientName, clientMachine: op.clientMachine },
+        });
+        this.#add(parent, file, op.mtime);
+        return removed;
+      }
+      case 'ADD_BLOCK': {
+        const file = this.#openFile(op.fileId);
+        const last = file.lastBlock;
+        if (op.previous) {
+          if (!last || last.blockId !== op.previous.blockId) throw new Error(`ADD_BLOCK: block ${op.previous.blockId} is not the last block of inode ${op.fileId}`);
+          this.#commit(last, op.previous.numBytes, op.previous.generationStamp);
+        }
+        const block = new BlockInfo(op.block.blockId, op.block.generationStamp, 0, 'UNDER_CONSTRUCTION', file);
+        file.blocks.push(block);
+        this.#blocks.set(block.blockId, block);
+        this.#seen(op.block.blockId, op.block.generationStamp);
+        return none();
+      }
+      case 'ABANDON_BLOCK': {
+        const file = this.#openFile(op.fileId);
+        const last = file.lastBlock;
+        if (!last || last.blockId !== op.blockId) throw new Error(`ABANDON_BLOCK: block ${op.blockId} is not the last block of inode ${op.fileId}`);
+        file.blocks.pop();
+        this.#blocks.delete(last.blockId);
+        last.file = null;
+        return { files: [], blocks: [last] };
+      }
+      case 'UPDATE_BLOCK': {
+        const block = this.#fileBlock(this.#openFile(op.fileId), op.block.blockId);
+        block.generationStamp = op.block.generationStamp;
+        block.numBytes = op.block.numBytes;
+        this.#seen(0, op.block.generationStamp);
+        return none();
+      }
+      case 'CLOSE':
+        return this.#close(this.#openFile(op.fileId), op);
+      case 'DELETE':
+        return this.#delete(op.path, op.mtime);
+      case 'RENAME':
+        return this.#rename(op.src, op.dst, op.mtime, op.overwrite);
+      case 'TIMES': {
+        const node = this.resolveExisting(op.path);
+        if (!node) throw new Error(`TIMES: ${op.path} does not exist`);
+        if (op.mtime >= 0) node.mtime = op.mtime;
+        if (op.atime >= 0) node.atime = op.atime;
+        return none();
+      }
+      case 'GENSTAMP':
+        this.#seen(0, op.generationStamp);
+        return none();
+    }
+  }
+
+  /** The inode at `src`, if it exists. */
+  resolveExisting(src: string): INode | undefined {
+    return lastInode(this.resolve(src));
+  }
+
+  #seen(blockId: number, generationStamp: number): void {
+    if (blockId > this.lastBlockId) this.lastBlockId = blockId;
+    if (generationStamp > this.generationStamp) this.generationStamp = generationStamp;
+  }
+
+  #parentOf(src: string): { parent: INodeDirectory; name: string } {
+    const r = this.resolve(src);
+    const parent = r.inodes[r.inodes.length - 2];
+    const name = r.components[r.components.length - 1];
+    if (parent?.kind !== 'directory' || name === undefined) throw new Error(`the parent of ${src} is not a directory`);
+    if (parent.child(name)) throw new Error(`${src} already exists`);
+    return { parent, name };
+  }
+
+  #add(parent: INodeDirectory, node: INode, mtime: number): void {
+    parent.addChild(node);
+    parent.mtime = mtime;
+    this.#inodes.set(node.id, node);
+    if (node.id > this.lastInodeId) this.lastInodeId = node.id;
+  }
+
+  #openFile(id: number): INodeFile {
+    const file = this.#inodes.get(id);
+    if (file?.kind !== 'file' || !file.uc) throw new Error(`inode ${id} is not a file open for writing`);
+    return file;
+  }
+
+  #fileBlock(file: INodeFile, blockId: number): BlockInfo {
+    const block = file.blocks.find((b) => b.blockId === blockId);
+    if (!block) throw new Error(`block ${blockId} is not in inode ${file.id}`);
+    return block;
+  }
+
+  /** commitBlock: the client's length and stamp (the block manager completes it once a finalized replica matches). */
+  #commit(block: BlockInfo, numBytes: number, generationStamp: number): void {
+    block.numBytes = numBytes;
+    block.generationStamp = generationStamp;
+    if (block.state === 'UNDER_CONSTRUCTION') block.state = 'COMMITTED';
+  }
+
+  #close(file: INodeFile, op: Extract<EditOp, { op: 'CLOSE' }>): Removed {
+    const keep = new Map(op.blocks.map((b) => [b.blockId, b]));
+    const removed = file.blocks.filter((b) => !keep.has(b.blockId));
+    for (const b of removed) {
+      this.#blocks.delete(b.blockId);
+      b.file = null;
+    }
+    file.blocks = file.blocks.filter((b) => keep.has(b.blockId));
+    for (const b of file.blocks) {
+      const r = keep.get(b.blockId)!;
+      b.numBytes = r.numBytes;
+      b.generationStamp = r.generationStamp;
+      b.state = 'COMPLETE';
+      b.expected = [];
+    }
+    file.uc = null;
+    file.mtime = op.mtime;
+    file.atime = op.atime;
+    return { files: [], blocks: removed };
+  }
+
+  #delete(src: string, mtime: number): Removed {
+    const node = this.resolveExisting(src);
+    if (!node?.parent) throw new Error(`DELETE: ${src} does not exist or is the root`);
+    node.parent.mtime = mtime;
+    node.parent.removeChild(node);
+    return this.#forget(node);
+  }
+
+  /** Drops a detached subtree from the inode and block maps. */
+  #forget(node: INode): Removed {
+    const removed = none();
+    const stack: INode[] = [node];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      this.#inodes.delete(n.id);
+      if (n.kind === 'directory') {
+        stack.push(...n.children);
+        continue;
+      }
+      removed.files.push(n);
+      for (const b of n.blocks) {
+        this.#blocks.delete(b.blockId);
+        b.file = null;
+        removed.blocks.push(b);
+      }
+    }
+    return removed;
+  }
+
+  #rename(src: string, dst: string, mtime: number, overwrite: boolean): Removed {
+    const node = this.resolveExisting(src);
+    if (!node?.parent) throw new Error(`RENAME: ${src} does not exist or is the root`);
+    const removed = overwrite && this.resolveExisting(dst) ? this.#delete(dst, mtime) : none();
+    const from = node.parent;
+    from.removeChild(node);
+    from.mtime = mtime;
+    const { parent, name } = this.#parentOf(dst);
+    node.name = name;
+    parent.addChild(node);
+    parent.mtime = mtime;
+    return removed;
+  }
+
+  // ---- snapshots ---------------------------------------------------------------------------
+
+  /** The whole state as snapshot records: identity and counters, the root, every inode parent-first, the end. */
+  snapshotRecords(): Buffer[] {
+    const out = [identityRecord(this.identity, this.counters()), inodeRecord({ ...toRecord(this.root), parentId: 0 })];
+    let count = 1;
+    const stack: INode[] = [...this.root.children].reverse();
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      out.push(inodeRecord(toRecord(n)));
+      count++;
+      if (n.kind === 'directory') for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+    }
+    out.push(snapshotEndRecord(count));
+    return out;
+  }
+
+  /** Adds one snapshot inode (its parent came earlier; the root's record sets the root's attributes). */
+  loadInode(r: InodeRecord): void {
+    if (r.id === ROOT_INODE_ID) {
+      Object.assign(this.root, { ...r.perm, mtime: r.mtime, atime: r.atime });
+      return;
+    }
+    const parent = this.#inodes.get(r.parentId);
+    if (parent?.kind !== 'directory') throw new Error(`inode ${r.id} (${r.name}) has no parent directory ${r.parentId}`);
+    if (parent.child(r.name)) throw new Error(`inode ${r.id}: ${parent.path()} already has a child ${r.name}`);
+    const base = { id: r.id, name: r.name, ...r.perm, mtime: r.mtime, atime: r.atime };
+    let node: INode;
+    if (r.kind === 'directory') {
+      node = new INodeDirectory(base);
+    } else {
+      const file = new INodeFile({ ...base, replication: r.replication ?? 0, blockSize: r.blockSize ?? 0, uc: r.uc ?? null });
+      const blocks = r.blocks ?? [];
+      file.blocks = blocks.map((b, i) => {
+        // the last block of an open file is still under construction; every other one is complete
+        const state = file.uc && i === blocks.length - 1 ? 'UNDER_CONSTRUCTION' : 'COMPLETE';
+        const info = new BlockInfo(b.blockId, b.generationStamp, b.numBytes, state, file);
+        this.#blocks.set(b.blockId, info);
+        this.#seen(b.blockId, b.generationStamp);
+        return info;
+      });
+      node = file;
+    }
+    parent.addChild(node);
+    this.#inodes.set(node.id, node);
+    if (node.id > this.lastInodeId) this.lastInodeId = node.id;
+  }
+
+  /**
+   * After a load: every block but the last of an open file is complete (FSEditLogLoader
+   * force-completes the penultimate block it replays; its replicas come back with block reports).
+   */
+  finishLoad(): void {
+    for (const b of this.#blocks.values()) {
+      const file = b.file!;
+      if (!file.uc || b !== file.lastBlock) b.state = 'COMPLETE';
+    }
+  }
+
+  restoreCounters(c: NamespaceCounters): void {
+    this.lastInodeId = Math.max(this.lastInodeId, c.lastInodeId);
+    this.lastBlockId = Math.max(this.lastBlockId, c.lastBlockId);
+    this.generationStamp = Math.max(this.generationStamp, c.generationStamp);
+  }
+}
+
+function toRecord(n: INode): InodeRecord {
+  const base = { id: n.id, parentId: n.parent?.id ?? 0, name: n.name, perm: { owner: n.owner, group: n.group, mode: n.mode }, mtime: n.mtime, atime: n.atime };
+  if (n.kind === 'directory') return { kind: 'directory', ...base };
+  return {
+    kind: 'file', ...base, replication: n.replication, blockSize: n.blockSize,
+    blocks: n.blocks.map((b) => ({ blockId: b.blockId, generationStamp: b.generationStamp, numBytes: b.numBytes })),
+    ...(n.uc ? { uc: { ...n.uc } } : {}),
+  };
+}

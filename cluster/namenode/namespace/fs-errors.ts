@@ -1,0 +1,63 @@
+/**
+ * The refusals of the namespace and block operations as typed FileSystemErrors carrying the Java
+ * class a stock Hadoop client rebuilds (RemoteException.unwrapRemoteException in DFSClient: it maps
+ * FileNotFoundException, FileAlreadyExistsException, ParentNotDirectoryException, AccessControlException,
+ * ... back to their types). Messages follow Hadoop's (FSDirectory, FSDir*Op, FSNamesystem,
+ * FSPermissionChecker, NameNodeRpcServer); paths and inode ids travel in details.
+ */
+import { AccessControlError, FileSystemError, type ErrorDetails, type FileSystemErrorCode } from '../../../lib/errors/index.ts';
+
+/** Hadoop exception classes the NameNode raises. */
+export const HadoopException = {
+  FILE_NOT_FOUND: 'java.io.FileNotFoundException',
+  FILE_ALREADY_EXISTS: 'org.apache.hadoop.fs.FileAlreadyExistsException',
+  PARENT_NOT_DIRECTORY: 'org.apache.hadoop.fs.ParentNotDirectoryException',
+  PATH_IS_NOT_EMPTY_DIRECTORY: 'org.apache.hadoop.fs.PathIsNotEmptyDirectoryException',
+  INVALID_PATH: 'org.apache.hadoop.fs.InvalidPathException',
+  PATH_COMPONENT_TOO_LONG: 'org.apache.hadoop.hdfs.protocol.FSLimitException$PathComponentTooLongException',
+  MAX_DIRECTORY_ITEMS: 'org.apache.hadoop.hdfs.protocol.FSLimitException$MaxDirectoryItemsExceededException',
+  LEASE_EXPIRED: 'org.apache.hadoop.hdfs.server.namenode.LeaseExpiredException',
+  NOT_REPLICATED_YET: 'org.apache.hadoop.hdfs.server.namenode.NotReplicatedYetException',
+  ALREADY_BEING_CREATED: 'org.apache.hadoop.hdfs.protocol.AlreadyBeingCreatedException',
+  ACCESS_CONTROL: 'org.apache.hadoop.security.AccessControlException',
+  ILLEGAL_ARGUMENT: 'org.apache.hadoop.HadoopIllegalArgumentException',
+  UNSUPPORTED: 'java.lang.UnsupportedOperationException',
+  IO: 'java.io.IOException',
+  UNREGISTERED_NODE: 'org.apache.hadoop.hdfs.protocol.UnregisteredNodeException',
+  INCORRECT_VERSION: 'org.apache.hadoop.hdfs.server.common.IncorrectVersionException',
+  DISALLOWED_DATANODE: 'org.apache.hadoop.hdfs.server.protocol.DisallowedDatanodeException',
+  INVALID_BLOCK_REPORT_LEASE: 'org.apache.hadoop.hdfs.server.protocol.InvalidBlockReportLeaseException',
+} as const;
+
+export type HadoopExceptionClass = (typeof HadoopException)[keyof typeof HadoopException];
+
+export function fsError(code: FileSystemErrorCode, exceptionClassName: HadoopExceptionClass, message: string, details: ErrorDetails = {}): FileSystemError {
+  return new FileSystemError(code, message, { ...details, exceptionClassName });
+}
+
+export const fileNotFound = (message: string, path?: string): FileSystemError =>
+  fsError('FS_NOT_FOUND', HadoopException.FILE_NOT_FOUND, message, { path });
+
+export const alreadyExists = (message: string, path?: string): FileSystemError =>
+  fsError('FS_ALREADY_EXISTS', HadoopException.FILE_ALREADY_EXISTS, message, { path });
+
+export const parentNotDirectory = (message: string, path?: string): FileSystemError =>
+  fsError('FS_PARENT_NOT_DIRECTORY', HadoopException.PARENT_NOT_DIRECTORY, message, { path });
+
+/** Hadoop's `InvalidPathException(String)`: "Invalid path name " + what. */
+export const invalidPath = (what: string, path?: string): FileSystemError =>
+  fsError('FS_INVALID_PATH', HadoopException.INVALID_PATH, `Invalid path name ${what}`, { path });
+
+export const illegalArgument = (message: string, details: ErrorDetails = {}): FileSystemError =>
+  fsError('FS_INVALID_ARGUMENT', HadoopException.ILLEGAL_ARGUMENT, message, details);
+
+export const ioError = (code: FileSystemErrorCode, message: string, details: ErrorDetails = {}): FileSystemError =>
+  fsError(code, HadoopException.IO, message, details);
+
+export const leaseExpired = (message: string, path?: string): FileSystemError =>
+  fsError('FS_LEASE', HadoopException.LEASE_EXPIRED, message, { path });
+
+/** FSPermissionChecker's AccessControlException (permission bits, sticky bit, superuser). */
+export function permissionDenied(message: string, details: ErrorDetails = {}): AccessControlError {
+  return new AccessControlError('ACCESS_DENIED', message, { ...details, exceptionClassName: HadoopException.ACCESS_CONTROL });
+}

@@ -1,0 +1,178 @@
+/**
+ * The namespace tree's nodes, after Hadoop's INodeDirectory / INodeFile / BlockInfo (hadoop-hdfs
+ * server/namenode, server/blockmanagement): every inode has an id (the root is 16385,
+ * INodeId.ROOT_INODE_ID), a local name, owner, group, permission bits and times; a directory keeps
+ * its children sorted by their UTF-8 name bytes (binary search, as INodeDirectory.searchChildren);
+ * a file has a replication factor, a preferred block size, its blocks, and while it is open for
+ * writing the lease holder (client name) and client machine (FileUnderConstructionFeature).
+ *
+ * A block is UNDER_CONSTRUCTION while a pipeline writes it, COMMITTED once the client reported its
+ * final length, and COMPLETE once it is committed and a DataNode reported a finalized replica with
+ * that length and generation stamp (BlockUCState; dfs.namenode.replication.min = 1). Replica
+ * locations are runtime state rebuilt from block reports, never persisted.
+ */
+import { compareNames } from './paths.ts';
+
+/** INodeId.ROOT_INODE_ID (LAST_RESERVED_ID 2^14 + 1). */
+export const ROOT_INODE_ID = 16385;
+
+export type BlockState = 'UNDER_CONSTRUCTION' | 'COMMITTED' | 'COMPLETE';
+
+/** A storage on a DataNode: where a replica is or is expected. */
+export interface StorageRef {
+  datanodeUuid: string;
+  storageUuid: string;
+}
+
+/** A finalized replica a DataNode reported. */
+export interface Replica {
+  datanodeUuid: string;
+  numBytes: number;
+  generationStamp: number;
+}
+
+export class BlockInfo {
+  readonly blockId: number;
+  generationStamp: number;
+  numBytes: number;
+  state: BlockState;
+  /** The file the block belongs to (null once the file is gone). */
+  file: INodeFile | null;
+  /** Finalized replicas DataNodes reported, by storageUuid. */
+  readonly replicas = new Map<string, Replica>();
+  /** The pipeline the block was given to (addBlock targets), while it is under construction. */
+  expected: StorageRef[] = [];
+
+  constructor(blockId: number, generationStamp: number, numBytes: number, state: BlockState, file: INodeFile | null) {
+    this.blockId = blockId;
+    this.generationStamp = generationStamp;
+    this.numBytes = numBytes;
+    this.state = state;
+    this.file = file;
+  }
+
+  get complete(): boolean {
+    return this.state === 'COMPLETE';
+  }
+}
+
+interface INodeFields {
+  id: number;
+  name: string;
+  owner: string;
+  group: string;
+  /** permission bits, 0o7777 at most (sticky = 0o1000) */
+  mode: number;
+  /** ms since epoch */
+  mtime: number;
+  /** ms since epoch; 0 for directories, which keep none */
+  atime: number;
+}
+
+abstract class INodeBase implements INodeFields {
+  readonly id: number;
+  name: string;
+  owner: string;
+  group: string;
+  mode: number;
+  mtime: number;
+  atime: number;
+  parent: INodeDirectory | null = null;
+
+  constructor(f: INodeFields) {
+    this.id = f.id;
+    this.name = f.name;
+    this.owner = f.owner;
+    this.group = f.group;
+    this.mode = f.mode;
+    this.mtime = f.mtime;
+    this.atime = f.atime;
+  }
+
+  /** The absolute path ("/" for the root). */
+  path(): string {
+    const names: string[] = [];
+    for (let n: INodeBase | null = this; n?.parent; n = n.parent) names.push(n.name);
+    return `/${names.reverse().join('/')}`;
+  }
+}
+
+export class INodeDirectory extends INodeBase {
+  readonly kind = 'directory' as const;
+  /** Sorted by UTF-8 name bytes. */
+  readonly children: INode[] = [];
+
+  /** Index of `name`, or -(insertion point) - 1 (Collections.binarySearch). */
+  search(name: string): number {
+    let lo = 0;
+    let hi = this.children.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = compareNames(this.children[mid]!.name, name);
+      if (c < 0) lo = mid + 1;
+      else if (c > 0) hi = mid - 1;
+      else return mid;
+    }
+    return -(lo + 1);
+  }
+
+  child(name: string): INode | undefined {
+    const i = this.search(name);
+    return i >= 0 ? this.children[i] : undefined;
+  }
+
+  /** INodeDirectory.addChild: inserts in order; a child without a group takes this directory's (the BSD rule). */
+  addChild(node: INode): void {
+    const last = this.children[this.children.length - 1];
+    // snapshots list children in order: appending is the common case
+    const i = !last || compareNames(last.name, node.name) < 0 ? -this.children.length - 1 : this.search(node.name);
+    if (i >= 0) throw new Error(`${this.path()} already has a child ${node.name}`);
+    node.parent = this;
+    if (node.group === '') node.group = this.group;
+    this.children.splice(-i - 1, 0, node);
+  }
+
+  removeChild(node: INode): void {
+    const i = this.search(node.name);
+    if (i >= 0 && this.children[i] === node) this.children.splice(i, 1);
+    node.parent = null;
+  }
+}
+
+export interface UnderConstruction {
+  /** the lease holder: DFSClient's client name */
+  clientName: string;
+  clientMachine: string;
+}
+
+export class INodeFile extends INodeBase {
+  readonly kind = 'file' as const;
+  replication: number;
+  /** preferred block size, bytes */
+  blockSize: number;
+  blocks: BlockInfo[] = [];
+  uc: UnderConstruction | null;
+
+  constructor(f: INodeFields & { replication: number; blockSize: number; uc: UnderConstruction | null }) {
+    super(f);
+    this.replication = f.replication;
+    this.blockSize = f.blockSize;
+    this.uc = f.uc;
+  }
+
+  get lastBlock(): BlockInfo | undefined {
+    return this.blocks[this.blocks.length - 1];
+  }
+
+  /** INodeFile.computeFileSize(includesLastUcBlock): the sum of the block lengths, the last one only if complete or asked for. */
+  length(includeIncompleteLast = true): number {
+    let n = 0;
+    for (const b of this.blocks) {
+      if (!includeIncompleteLast && b === this.lastBlock && !b.complete) break;
+      n += b.numBytes;
+    }
+    return n;
+  }
+}
+
+export type INode = INodeDirectory | INodeFile;

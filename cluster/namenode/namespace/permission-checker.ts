@@ -1,0 +1,155 @@
+/**
+ * HDFS permission checks (Hadoop's FSPermissionChecker, FsAction, FsPermission), POSIX-style without
+ * ACLs: the owner class if the caller owns the inode, else the group class if the caller is in the
+ * inode's group, else other; the superuser (the NameNode's own user, or a member of
+ * dfs.permissions.superusergroup) passes every check. Refusals are AccessControlException with
+ * Hadoop's message: `Permission denied: user=alice, access=WRITE, inode="/d":hdfs:supergroup:drwxr-xr-x`.
+ *
+ * `checkTraverse` also enforces that every ancestor is a directory (ParentNotDirectoryException
+ * "<path> (is not a directory)"), which FSDirectory.resolvePath does even with permissions off.
+ */
+import { parentNotDirectory, permissionDenied } from './fs-errors.ts';
+import type { INode } from './inode.ts';
+import type { ResolvedPath } from './fs-directory.ts';
+import { joinPath } from './paths.ts';
+
+/** FsAction bits: READ 4, WRITE 2, EXECUTE 1. */
+export const FsAction = { NONE: 0, EXECUTE: 1, WRITE: 2, WRITE_EXECUTE: 3, READ: 4, READ_EXECUTE: 5, READ_WRITE: 6, ALL: 7 } as const;
+export type FsActionName = keyof typeof FsAction;
+const ACTION_NAMES = Object.fromEntries(Object.entries(FsAction).map(([k, v]) => [v, k])) as Record<number, FsActionName>;
+
+const STICKY = 0o1000;
+
+/** FsPermission.toString: `rwxr-xr-x`, the last x as t/T with the sticky bit. */
+export function permissionString(mode: number): string {
+  const sym = (a: number) => `${a & 4 ? 'r' : '-'}${a & 2 ? 'w' : '-'}${a & 1 ? 'x' : '-'}`;
+  let s = sym((mode >> 6) & 7) + sym((mode >> 3) & 7) + sym(mode & 7);
+  if (mode & STICKY) s = s.slice(0, 8) + (mode & 1 ? 't' : 'T');
+  return s;
+}
+
+/** The caller of a namespace operation. */
+export interface Caller {
+  /** short user name (UGI.getShortUserName) */
+  user: string;
+  groups: readonly string[];
+}
+
+export interface PermissionPolicy {
+  /** dfs.permissions.enabled */
+  enabled: boolean;
+  /** the NameNode's own short user name */
+  superUser: string;
+  /** dfs.permissions.superusergroup */
+  superGroup: string;
+}
+
+/** The checks of one operation: which inodes along the path need which access (FSDirectory.checkPermission's arguments). */
+export interface AccessRequest {
+  /** the last existing inode before the target (creating ops) */
+  ancestor?: number;
+  /** the target's parent */
+  parent?: number;
+  /** the target itself */
+  access?: number;
+  /** every directory below the target (recursive delete) */
+  subtree?: number;
+}
+
+export class PermissionChecker {
+  readonly caller: Caller;
+  readonly #policy: PermissionPolicy;
+  readonly superUser: boolean;
+
+  constructor(caller: Caller, policy: PermissionPolicy) {
+    this.caller = caller;
+    this.#policy = policy;
+    this.superUser = caller.user === policy.superUser || caller.groups.includes(policy.superGroup);
+  }
+
+  get enabled(): boolean {
+    return this.#policy.enabled && !this.superUser;
+  }
+
+  /**
+   * FSDirectory.resolvePath's traverse check: every existing ancestor must be a directory and
+   * (with permissions on) searchable. `create` ops report a file ancestor as
+   * ParentNotDirectoryException, others as AccessControlException with the same text.
+   */
+  checkTraverse(r: ResolvedPath, create: boolean): void {
+    const last = r.inodes.length - 2;
+    for (let i = 0; i <= last; i++) {
+      const inode = r.inodes[i];
+      if (!inode) break;
+      if (inode.kind !== 'directory') {
+        const message = `${joinPath(r.components, i)} (is not a directory)`;
+        throw create ? parentNotDirectory(message, r.path) : permissionDenied(message, { path: r.path });
+      }
+      if (this.enabled) this.#check(r, i, FsAction.EXECUTE);
+    }
+  }
+
+  /** FSPermissionChecker.checkPermission (after the traverse check). */
+  check(r: ResolvedPath, req: AccessRequest): void {
+    if (!this.enabled) return;
+    const n = r.inodes.length;
+    let ancestorIndex = n - 2;
+    while (ancestorIndex >= 0 && !r.inodes[ancestorIndex]) ancestorIndex--;
+    if (req.parent !== undefined && (req.parent & FsAction.WRITE) && n > 1 && r.inodes[n - 1]) this.#checkStickyBit(r, n - 2);
+    if (req.ancestor !== undefined && n > 1) this.#check(r, ancestorIndex, req.ancestor);
+    if (req.parent !== undefined && n > 1) this.#check(r, n - 2, req.parent);
+    if (req.access !== undefined) this.#check(r, n - 1, req.access);
+    if (req.subtree !== undefined) this.#checkSubtree(r, req.subtree);
+  }
+
+  #allows(inode: INode, access: number): boolean {
+    let granted: number;
+    if (this.caller.user === inode.owner) granted = (inode.mode >> 6) & 7;
+    else if (this.caller.groups.includes(inode.group)) granted = (inode.mode >> 3) & 7;
+    else granted = inode.mode & 7;
+    return (granted & access) === access;
+  }
+
+  #check(r: ResolvedPath, i: number, access: number): void {
+    const inode = i >= 0 ? r.inodes[i] : undefined;
+    if (inode && !this.#allows(inode, access)) throw this.#denied(inode, joinPath(r.components, i), access);
+  }
+
+  #denied(inode: INode, path: string, access: number): Error {
+    return permissionDenied(
+      `Permission denied: user=${this.caller.user}, access=${ACTION_NAMES[access]}, inode="${path}":${describe(inode)}`,
+      { user: this.caller.user, path, access: ACTION_NAMES[access] },
+    );
+  }
+
+  /** The sticky bit on a parent: only the owner of the child or of the parent may remove or rename it. */
+  #checkStickyBit(r: ResolvedPath, parentIndex: number): void {
+    const parent = r.inodes[parentIndex];
+    const child = r.inodes[parentIndex + 1];
+    if (!parent || !child || !(parent.mode & STICKY)) return;
+    if (parent.owner === this.caller.user || child.owner === this.caller.user) return;
+    throw permissionDenied(
+      `Permission denied by sticky bit: user=${this.caller.user}, path="${joinPath(r.components, parentIndex + 1)}":${describe(child)}, ` +
+        `parent="${joinPath(r.components, parentIndex)}":${describe(parent)}`,
+      { user: this.caller.user, path: r.path },
+    );
+  }
+
+  /** checkSubAccess: every non-empty directory of the subtree needs `access` (ignoreEmptyDir, as delete asks). */
+  #checkSubtree(r: ResolvedPath, access: number): void {
+    const root = r.inodes[r.inodes.length - 1];
+    if (root?.kind !== 'directory') return;
+    const stack: { dir: typeof root; path: string }[] = [{ dir: root, path: r.path }];
+    while (stack.length > 0) {
+      const { dir, path } = stack.pop()!;
+      if (dir.children.length === 0) continue;
+      if (!this.#allows(dir, access)) throw this.#denied(dir, path, access);
+      for (const c of dir.children) if (c.kind === 'directory') stack.push({ dir: c, path: path === '/' ? `/${c.name}` : `${path}/${c.name}` });
+    }
+  }
+}
+
+/** `owner:group:drwxr-xr-x` as the denial message shows an inode. */
+function describe(inode: INode): string {
+  return `${inode.owner}:${inode.group}:${inode.kind === 'directory' ? 'd' : '-'}${permissionString(inode.mode)}`;
+}

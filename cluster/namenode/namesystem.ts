@@ -1,0 +1,397 @@
+/**
+ * The namesystem (Hadoop's FSNamesystem with FSDirMkdirOp, FSDirDeleteOp, FSDirRenameOp and
+ * FSDirStatAndListingOp): the namespace, its store, the leases, the blocks and the DataNodes, and
+ * the directory operations of ClientProtocol with Hadoop's checks, in Hadoop's order, and its
+ * messages. The file-writing operations are in file-writes.ts.
+ *
+ * Every change is validated, made durable in the journal, then applied (`commit`); changes run
+ * one at a time (`write`, Hadoop's namesystem write lock), so each is validated against the state
+ * the previous one left. Reads do not wait: they see every change that has been applied.
+ */
+import { StorageError } from '../../lib/errors/index.ts';
+import { getLogger } from '../../lib/log/logger.ts';
+import type { Clock } from '../../lib/time/clock.ts';
+import type { AccessMode } from '../../security/token/block-token-identifier.ts';
+import type { DirectoryListing, FsPermission, HdfsFileStatus, LocatedBlocks } from '../protocol/hdfs-types.ts';
+import { BlockManager } from './blocks/block-manager.ts';
+import { DatanodeManager } from './blocks/datanode-manager.ts';
+import type { EditOp, PermissionRecord } from './namespace/edit-log.ts';
+import { alreadyExists, fileNotFound, fsError, HadoopException, illegalArgument, invalidPath, ioError, parentNotDirectory } from './namespace/fs-errors.ts';
+import { EMPTY_NAME, fileStatus } from './namespace/file-status.ts';
+import { FsDirectory, lastInode, type Removed, type ResolvedPath } from './namespace/fs-directory.ts';
+import type { INode, INodeFile } from './namespace/inode.ts';
+import { LeaseManager } from './namespace/lease-manager.ts';
+import { NamespaceStore } from './namespace/namespace-store.ts';
+import { FsAction, PermissionChecker, permissionString, type Caller, type PermissionPolicy } from './namespace/permission-checker.ts';
+import { isValidName, joinPath } from './namespace/paths.ts';
+
+/** The limits and policies the namesystem enforces (namenode-config.ts reads them). */
+export interface NamesystemSettings {
+  permissions: PermissionPolicy;
+  /** dfs.namenode.fs-limits.max-component-length (0 = none) */
+  maxComponentLength: number;
+  /** dfs.namenode.fs-limits.max-directory-items */
+  maxDirectoryItems: number;
+  /** dfs.namenode.fs-limits.min-block-size */
+  minBlockSize: number;
+  /** dfs.namenode.fs-limits.max-blocks-per-file */
+  maxBlocksPerFile: number;
+  /** dfs.replication.max */
+  maxReplication: number;
+  /** dfs.ls.limit */
+  lsLimit: number;
+  /** dfs.namenode.accesstime.precision, ms (0 = access times off) */
+  accessTimePrecision: number;
+  /** dfs.namenode.lease-hard-limit-sec, as ms */
+  leaseHardLimitMs: number;
+}
+
+/** Who calls: the checker's user and groups, plus the RPC peer (clientMachine). */
+export interface CallerInfo extends Caller {
+  address: string;
+}
+
+const audit = getLogger('namenode.audit');
+const log = getLogger('namenode.namesystem');
+
+export class FsNamesystem {
+  readonly settings: NamesystemSettings;
+  readonly clock: Clock;
+  readonly store: NamespaceStore;
+  readonly blocks: BlockManager;
+  readonly datanodes: DatanodeManager;
+  readonly leases: LeaseManager;
+  #fsd: FsDirectory | undefined;
+  #lock: Promise<unknown> = Promise.resolve();
+  /** set when a durable change could not be applied: memory no longer matches the journal */
+  #broken: Error | undefined;
+  /** transactions applied since start (the heartbeat's txid) */
+  txid = 0;
+
+  constructor(o: { settings: NamesystemSettings; clock: Clock; store: NamespaceStore; blocks: BlockManager; datanodes: DatanodeManager }) {
+    this.settings = o.settings;
+    this.clock = o.clock;
+    this.store = o.store;
+    this.blocks = o.blocks;
+    this.datanodes = o.datanodes;
+    this.leases = new LeaseManager(o.settings.leaseHardLimitMs);
+  }
+
+  /** Loads (or formats) the namespace and rebuilds the leases of files open for writing. */
+  async load(format: () => FsDirectory): Promise<void> {
+    const fsd = await this.store.open(format);
+    this.#fsd = fsd;
+    this.blocks.attach(fsd, (uuid) => this.datanodes.get(uuid));
+    this.datanodes.attach(fsd.identity);
+    const now = this.clock.now();
+    for (const f of fsd.files(fsd.root)) if (f.uc) this.leases.add(f.uc.clientName, f.id, now);
+    log.info({ blockPoolId: fsd.identity.blockPoolId, clusterId: fsd.identity.clusterId, leases: this.leases.size }, 'namesystem ready');
+  }
+
+  get fsd(): FsDirectory {
+    if (!this.#fsd) throw new Error('namesystem used before load()');
+    return this.#fsd;
+  }
+
+  checker(caller: Caller): PermissionChecker {
+    return new PermissionChecker(caller, this.settings.permissions);
+  }
+
+  /** Runs `fn` after every earlier change has finished (the write lock). */
+  write<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(fn, fn);
+    this.#lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Makes `ops` durable, applies them, then ends the leases of removed files and deletes the
+   * replicas of removed blocks. Call inside `write`.
+   */
+  async commit(ops: EditOp[], what: string): Promise<Removed> {
+    if (this.#broken) throw this.#refuseBroken(what);
+    await this.store.append(ops, what);
+    const removed: Removed = { files: [], blocks: [] };
+    try {
+      for (const op of ops) {
+        const r = this.fsd.apply(op);
+        removed.files.push(...r.files);
+        removed.blocks.push(...r.blocks);
+      }
+    } catch (e) {
+      // validation let through a change the tree cannot take: stop changing anything (Hadoop
+      // terminates the NameNode when memory and edit log disagree)
+      this.#broken = e as Error;
+      log.error({ what, err: (e as Error).message }, 'a durable change could not be applied; the namespace refuses further changes until the NameNode restarts');
+      throw this.#refuseBroken(what);
+    }
+    this.txid++;
+    for (const f of removed.files) if (f.uc) this.leases.remove(f.uc.clientName, f.id);
+    this.blocks.scheduleDeletion(removed.blocks);
+    if (this.store.compactionDue) await this.store.compact(this.fsd);
+    return removed;
+  }
+
+  #refuseBroken(what: string): Error {
+    return new StorageError('STORAGE_IO', `Cannot make the ${what}: an earlier change was written to the namespace journal but could not be applied (${this.#broken!.message}); restart the NameNode`, {
+      operation: what,
+    }, { cause: this.#broken });
+  }
+
+  /** The next inode ids, without taking them (an op takes them when applied). */
+  nextInodeIds(n: number): number[] {
+    return Array.from({ length: n }, (_, i) => this.fsd.lastInodeId + 1 + i);
+  }
+
+  /**
+   * FSDirectory.resolvePath: the inodes along `src` and the traverse check. `create` ops refuse
+   * invalid names (InvalidPathException "Invalid file name: ...") and report a file ancestor as
+   * ParentNotDirectoryException.
+   */
+  resolve(pc: PermissionChecker, src: string, create: boolean): ResolvedPath {
+    if (create && !isValidName(src)) throw invalidPath(`Invalid file name: ${src}`, src);
+    const r = this.fsd.resolve(src);
+    pc.checkTraverse(r, create);
+    return r;
+  }
+
+  /** FSDirectory.verifyParentDir (createParent = false). */
+  verifyParentDir(r: ResolvedPath): void {
+    if (r.components.length === 0) return;
+    const parent = r.inodes[r.inodes.length - 2];
+    const parentPath = joinPath(r.components, r.components.length - 1);
+    if (!parent) throw fileNotFound(`Parent directory doesn't exist: ${parentPath}`, r.path);
+    if (parent.kind !== 'directory') throw parentNotDirectory(`Parent path is not a directory: ${parentPath}`, r.path);
+  }
+
+  /** verifyINodeName / verifyMaxComponentLength / verifyMaxDirItems for a child `name` added to `parent`. */
+  verifyLimits(parentPath: string, name: string, itemsBefore: number): void {
+    if (name === '.snapshot') throw illegalArgument('".snapshot" is a reserved name.', { path: parentPath });
+    const { maxComponentLength: maxLen, maxDirectoryItems: maxItems } = this.settings;
+    const length = Buffer.byteLength(name, 'utf8');
+    if (maxLen > 0 && length > maxLen) {
+      throw fsError('FS_LIMIT', HadoopException.PATH_COMPONENT_TOO_LONG,
+        `The maximum path component name limit of ${name} in directory ${parentPath} is exceeded: limit=${maxLen} length=${length}`, { path: parentPath });
+    }
+    if (itemsBefore >= maxItems) {
+      throw fsError('FS_LIMIT', HadoopException.MAX_DIRECTORY_ITEMS,
+        `The directory item limit of ${parentPath} is exceeded: limit=${maxItems} items=${itemsBefore}`, { path: parentPath });
+    }
+  }
+
+  /**
+   * MKDIR ops for the missing directories of `r` up to index `upTo` (inclusive): the last gets
+   * `perm`, the ones before it `ancestorPerm` (the implicit u+wx); the group is the existing
+   * ancestor's (the BSD rule), written into the op so replay needs no lookup.
+   */
+  mkdirOps(r: ResolvedPath, upTo: number, perm: PermissionRecord, ancestorPerm: PermissionRecord, now: number): EditOp[] {
+    let first = 1;
+    while (first <= upTo && r.inodes[first]) first++;
+    const existing = r.inodes[first - 1]!;
+    if (existing.kind !== 'directory') throw parentNotDirectory(`${joinPath(r.components, first - 1)} (is not a directory)`, r.path);
+    const ids = this.nextInodeIds(upTo - first + 1);
+    const ops: EditOp[] = [];
+    for (let i = first; i <= upTo; i++) {
+      const name = r.components[i - 1]!;
+      this.verifyLimits(joinPath(r.components, i - 1), name, i === first ? existing.children.length : 0);
+      const p = i === upTo ? perm : ancestorPerm;
+      ops.push({ op: 'MKDIR', id: ids[i - first]!, path: joinPath(r.components, i), perm: { ...p, group: existing.group }, mtime: now });
+    }
+    return ops;
+  }
+
+  // ---- directory operations -----------------------------------------------------------------------
+
+  /** FSDirMkdirOp.mkdirs: true when the directory exists afterwards. */
+  mkdirs(src: string, masked: FsPermission, createParent: boolean, caller: CallerInfo): Promise<boolean> {
+    return this.write(async () => {
+      const pc = this.checker(caller);
+      const r = this.resolve(pc, src, true);
+      const last = lastInode(r);
+      if (last?.kind === 'file') throw alreadyExists(`Path is not a directory: ${src}`, src);
+      if (!last) {
+        pc.check(r, { ancestor: FsAction.WRITE });
+        if (!createParent) this.verifyParentDir(r);
+        const mode = masked.perm & 0o1777;
+        const perm = { owner: caller.user, group: '', mode };
+        // addImplicitUwx: the parents get the mode with u+wx (FsPermission(u|wx, g, o): no sticky bit)
+        const ops = this.mkdirOps(r, r.components.length, perm, { ...perm, mode: (mode & 0o777) | 0o300 }, this.clock.now());
+        await this.commit(ops, `mkdirs of ${r.path}`);
+      }
+      this.#audit(caller, 'mkdirs', r.path, undefined, permString(this.fsd.resolveExisting(r.path)));
+      return true;
+    });
+  }
+
+  /** getFileInfo: the status, or undefined when `src` does not exist. */
+  getFileInfo(src: string, caller: CallerInfo): HdfsFileStatus | undefined {
+    const r = this.resolve(this.checker(caller), src, false);
+    const node = lastInode(r);
+    return node ? fileStatus(node, EMPTY_NAME) : undefined;
+  }
+
+  /** getListing: one page of a directory after `startAfter` (UTF-8 name bytes), at most dfs.ls.limit entries. */
+  getListing(src: string, startAfter: Uint8Array, needLocation: boolean, caller: CallerInfo): DirectoryListing | undefined {
+    const pc = this.checker(caller);
+    const r = this.resolve(pc, src, false);
+    const node = lastInode(r);
+    if (node?.kind === 'directory') pc.check(r, { access: FsAction.READ_EXECUTE });
+    this.#audit(caller, 'listStatus', r.path);
+    if (!node) return undefined;
+    if (node.kind === 'file') return { partialListing: [this.#status(node, EMPTY_NAME, needLocation, caller)], remainingEntries: 0 };
+    const children = node.children;
+    let start = 0;
+    if (startAfter.length > 0) {
+      const i = node.search(Buffer.from(startAfter).toString('utf8'));
+      start = i >= 0 ? i + 1 : -i - 1;
+    }
+    const count = Math.min(children.length - start, this.settings.lsLimit);
+    let budget = this.settings.lsLimit;
+    const listing: HdfsFileStatus[] = [];
+    for (let i = 0; i < count && budget > 0; i++) {
+      const child = children[start + i]!;
+      const status = this.#status(child, Buffer.from(child.name, 'utf8'), needLocation, caller);
+      listing.push(status);
+      if (status.locations) budget -= (status.locations.blocks?.length ?? 0) * (status.block_replication ?? 0);
+    }
+    return { partialListing: listing, remainingEntries: children.length - start - listing.length };
+  }
+
+  #status(node: INode, name: Uint8Array, needLocation: boolean, caller: CallerInfo): HdfsFileStatus {
+    if (!needLocation || node.kind !== 'file') return fileStatus(node, name);
+    const length = node.length(true);
+    return fileStatus(node, name, this.blocks.locatedBlocks(node, 0, length, caller.user, null));
+  }
+
+  /**
+   * getBlockLocations: the file's blocks overlapping [offset, offset + length) with READ tokens;
+   * refreshes the access time once per dfs.namenode.accesstime.precision (OP_TIMES).
+   */
+  async getBlockLocations(src: string, offset: number, length: number, caller: CallerInfo, mode: AccessMode = 'READ'): Promise<LocatedBlocks> {
+    if (offset < 0) throw illegalArgument(`Negative offset is not supported. File: ${src}`, { path: src });
+    if (length < 0) throw illegalArgument(`Negative length is not supported. File: ${src}`, { path: src });
+    const pc = this.checker(caller);
+    const r = this.resolve(pc, src, false);
+    const file = fileOf(lastInode(r), r.path);
+    pc.check(r, { access: FsAction.READ });
+    const precision = this.settings.accessTimePrecision;
+    const now = this.clock.now();
+    if (precision > 0 && now > file.atime + precision) {
+      await this.write(async () => {
+        if (this.fsd.inode(file.id) === file && now > file.atime + precision) await this.commit([{ op: 'TIMES', path: r.path, mtime: -1, atime: now }], `access time of ${r.path}`);
+      });
+    }
+    this.#audit(caller, 'open', r.path);
+    return this.blocks.locatedBlocks(file, offset, length, caller.user, mode);
+  }
+
+  /** FSDirDeleteOp.delete: false when `src` does not exist or is the root. */
+  delete(src: string, recursive: boolean, caller: CallerInfo): Promise<boolean> {
+    return this.write(async () => {
+      const pc = this.checker(caller);
+      if (src === '/.reserved') throw invalidPath(src, src);
+      const r = this.resolve(pc, src, false);
+      pc.check(r, { parent: FsAction.WRITE, subtree: FsAction.ALL });
+      const node = lastInode(r);
+      if (node?.kind === 'directory' && node.children.length > 0 && !recursive) {
+        throw fsError('FS_NOT_EMPTY', HadoopException.PATH_IS_NOT_EMPTY_DIRECTORY, `${r.path} is non empty`, { path: r.path });
+      }
+      if (!node || r.components.length === 0) return false;
+      await this.commit([{ op: 'DELETE', path: r.path, mtime: this.clock.now() }], `delete of ${r.path}`);
+      this.#audit(caller, 'delete', r.path);
+      return true;
+    });
+  }
+
+  /** The old rename (FSDirRenameOp.renameTo): false for most refusals; into an existing directory it moves under it. */
+  rename(src: string, dst: string, caller: CallerInfo): Promise<boolean> {
+    return this.write(async () => {
+      if (!isValidName(dst)) throw ioError('FS_INVALID_PATH', `Invalid name: ${dst}`, { path: dst });
+      const pc = this.checker(caller);
+      const sr = this.resolve(pc, src, false);
+      let dr = this.resolve(pc, dst, true);
+      const node = lastInode(sr);
+      if (lastInode(dr)?.kind === 'directory' && sr.components.length > 0) dr = this.fsd.resolve(joinPath([...dr.components, sr.components[sr.components.length - 1]!]));
+      pc.check(sr, { parent: FsAction.WRITE });
+      pc.check(dr, { ancestor: FsAction.WRITE });
+      const refuse = (why: string) => {
+        log.warn({ src: sr.path, dst: dr.path }, `DIR* FSDirectory.unprotectedRenameTo: failed to rename ${sr.path} to ${dr.path} because ${why}`);
+        return false;
+      };
+      if (!node) return refuse('source does not exist');
+      if (sr.components.length === 0) return refuse('the source is the root');
+      if (dr.path === sr.path) return true;
+      if (isUnderPath(dr.path, sr.path)) return refuse('the destination is under the source');
+      if (lastInode(dr)) return refuse('destination exists');
+      const dstParent = dr.inodes[dr.inodes.length - 2];
+      if (dstParent?.kind !== 'directory') return refuse('destination\'s parent does not exist');
+      this.#verifyRenameLimits(dr, node);
+      await this.commit([{ op: 'RENAME', src: sr.path, dst: dr.path, mtime: this.clock.now(), overwrite: false }], `rename of ${sr.path} to ${dr.path}`);
+      this.#audit(caller, 'rename', sr.path, dr.path);
+      return true;
+    });
+  }
+
+  /** rename2 (FSDirRenameOp with Options.Rename): every refusal is an exception; OVERWRITE replaces an existing file or empty directory. */
+  rename2(src: string, dst: string, overwrite: boolean, caller: CallerInfo): Promise<void> {
+    return this.write(async () => {
+      if (!isValidName(dst)) throw invalidPath(`Invalid name: ${dst}`, dst);
+      const pc = this.checker(caller);
+      const sr = this.resolve(pc, src, false);
+      const dr = this.resolve(pc, dst, true);
+      pc.check(sr, { parent: FsAction.WRITE });
+      pc.check(dr, { ancestor: FsAction.WRITE, ...(overwrite && lastInode(dr) ? { parent: FsAction.WRITE } : {}) });
+      const node = lastInode(sr);
+      if (!node) throw fileNotFound(`rename source ${sr.path} is not found.`, sr.path);
+      if (sr.components.length === 0) throw ioError('FS_INVALID_ARGUMENT', 'rename source cannot be the root', { path: sr.path });
+      if (dr.path === sr.path) throw alreadyExists(`The source ${sr.path} and destination ${dr.path} are the same`, dr.path);
+      if (isUnderPath(dr.path, sr.path)) throw ioError('FS_INVALID_ARGUMENT', `Rename destination ${dr.path} is a directory or file under source ${sr.path}`, { path: dr.path });
+      if (dr.components.length === 0) throw ioError('FS_INVALID_ARGUMENT', 'rename destination cannot be the root', { path: dr.path });
+      const existing = lastInode(dr);
+      if (existing) {
+        if (!overwrite) throw alreadyExists(`rename destination ${dr.path} already exists`, dr.path);
+        if (existing.kind !== node.kind) {
+          throw ioError('FS_INVALID_ARGUMENT', `Source ${sr.path} and destination ${dr.path} must both be ${node.kind === 'directory' ? 'directories' : 'files'}`, { path: dr.path });
+        }
+        if (existing.kind === 'directory' && existing.children.length > 0) throw ioError('FS_NOT_EMPTY', `rename destination directory is not empty: ${dr.path}`, { path: dr.path });
+      }
+      const dstParent = dr.inodes[dr.inodes.length - 2];
+      if (!dstParent) throw fileNotFound(`rename destination parent ${dr.path} not found.`, dr.path);
+      if (dstParent.kind !== 'directory') throw parentNotDirectory(`rename destination parent ${dr.path} is a file.`, dr.path);
+      if (!existing) this.#verifyRenameLimits(dr, node);
+      await this.commit([{ op: 'RENAME', src: sr.path, dst: dr.path, mtime: this.clock.now(), overwrite: existing !== undefined }], `rename of ${sr.path} to ${dr.path}`);
+      this.#audit(caller, 'rename (options=[OVERWRITE])', sr.path, dr.path);
+    });
+  }
+
+  #verifyRenameLimits(dr: ResolvedPath, node: INode): void {
+    const parent = dr.inodes[dr.inodes.length - 2];
+    const sameParent = parent === node.parent;
+    if (parent?.kind === 'directory') this.verifyLimits(joinPath(dr.components, dr.components.length - 1), dr.components[dr.components.length - 1]!, parent.children.length - (sameParent ? 1 : 0));
+  }
+
+  /** FSNamesystem's audit line (allowed, ugi, ip, cmd, src, dst, perm); refusals are logged by the RPC layer's error path. */
+  #audit(caller: CallerInfo, cmd: string, src: string, dst?: string, perm?: string): void {
+    audit.info({ allowed: true, ugi: caller.user, ip: caller.address, cmd, src, dst, perm }, `allowed=true\tugi=${caller.user}\tip=/${caller.address}\tcmd=${cmd}\tsrc=${src}\tdst=${dst ?? 'null'}\tperm=${perm ?? 'null'}`);
+  }
+
+  audit(caller: CallerInfo, cmd: string, src: string, perm?: INode): void {
+    this.#audit(caller, cmd, src, undefined, permString(perm));
+  }
+}
+
+/** INodeFile.valueOf: the inode must be a file. */
+export function fileOf(node: INode | undefined, path: string): INodeFile {
+  if (!node) throw fileNotFound(`File does not exist: ${path}`, path);
+  if (node.kind !== 'file') throw fileNotFound(`Path is not a file: ${path}`, path);
+  return node;
+}
+
+function isUnderPath(dst: string, src: string): boolean {
+  return dst.startsWith(src === '/' ? '/' : `${src}/`) && dst !== src;
+}
+
+/** The audit log's perm field: `owner:group:rwxr-xr-x`. */
+function permString(node: INode | undefined): string | undefined {
+  return node ? `${node.owner}:${node.group}:${permissionString(node.mode)}` : undefined;
+}

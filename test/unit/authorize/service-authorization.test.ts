@@ -1,0 +1,106 @@
+// Service-level authorization as ServiceAuthorizationManager does it (the ACL syntax of
+// AccessControlList, blocked lists, the client-principal check of @KerberosInfo with _HOST made the
+// caller's canonical host name) and the group lookups behind it (static overrides, the cache, the
+// `id` mapping run against this machine's real accounts).
+import { expect } from 'chai';
+import { userInfo } from 'node:os';
+import { Configuration } from '../../../lib/config/index.ts';
+import { ManualClock } from '../../../lib/time/clock.ts';
+import { AccessControlList } from '../../../security/authorize/access-control-list.ts';
+import { ServiceAuthorizer } from '../../../security/authorize/service-authorization.ts';
+import { Groups, NullGroupsMapping, ShellGroupsMapping, parseOverrides, type GroupMapping } from '../../../security/identity/groups.ts';
+import { CLIENT_PROTOCOL_INFO } from '../../../cluster/protocol/client-protocol.ts';
+import { DATANODE_PROTOCOL, DATANODE_PROTOCOL_INFO } from '../../../cluster/protocol/datanode-protocol.ts';
+import { rejectsWithCode } from '../../support/expect-code.ts';
+
+const POLICY = [
+  { info: CLIENT_PROTOCOL_INFO, aclKey: 'security.client.protocol.acl', blockedKey: 'security.client.protocol.acl.blocked' },
+  { info: DATANODE_PROTOCOL_INFO, aclKey: 'security.datanode.protocol.acl', blockedKey: 'security.datanode.protocol.acl.blocked' },
+];
+
+function conf(props: Record<string, string>): Configuration {
+  const c = new Configuration();
+  for (const [k, v] of Object.entries({ 'hadoop.security.authentication': 'kerberos', 'hadoop.security.authorization': 'true', ...props })) c.set(k, v);
+  return c;
+}
+
+const groups = new Groups({ mapping: new NullGroupsMapping(), overrides: parseOverrides('alice=staff,ops;hdfs=hadoop;mallory=') });
+
+describe('authorize/AccessControlList', () => {
+  it('"*", users, groups after a space, groups only after a leading space, nobody for ""', () => {
+    expect(new AccessControlList('*').isUserAllowed('anyone', [])).to.equal(true);
+    const acl = new AccessControlList('alice,bob ops,admins');
+    expect(acl.isUserAllowed('bob', [])).to.equal(true);
+    expect(acl.isUserAllowed('carol', ['admins'])).to.equal(true);
+    expect(acl.isUserAllowed('carol', ['staff'])).to.equal(false);
+    expect(new AccessControlList(' ops').isUserAllowed('ops', [])).to.equal(false);
+    expect(new AccessControlList(' ops').isUserAllowed('x', ['ops'])).to.equal(true);
+    expect(new AccessControlList('').isUserAllowed('alice', ['ops'])).to.equal(false);
+  });
+});
+
+describe('authorize/ServiceAuthorizer', () => {
+  it('is off unless hadoop.security.authorization is true', () => {
+    expect(ServiceAuthorizer.fromConfiguration(conf({ 'hadoop.security.authorization': 'false' }), POLICY, groups)).to.equal(undefined);
+  });
+
+  it('DatanodeProtocol only for the DataNode principal with _HOST = the caller\'s canonical host name', async () => {
+    const a = ServiceAuthorizer.fromConfiguration(conf({ 'dfs.datanode.kerberos.principal': 'dn/_HOST@EXAMPLE.TEST' }), POLICY, groups)!;
+    await a.authorize({ user: 'dn/localhost@EXAMPLE.TEST', shortUser: 'hdfs', authMethod: 'KERBEROS', protocol: DATANODE_PROTOCOL, remoteAddress: '127.0.0.1' });
+    const e = await rejectsWithCode(a.authorize({ user: 'alice@EXAMPLE.TEST', shortUser: 'alice', authMethod: 'KERBEROS', protocol: DATANODE_PROTOCOL, remoteAddress: '127.0.0.1' }), 'ACCESS_DENIED');
+    expect(e.details['exceptionClassName']).to.equal('org.apache.hadoop.security.authorize.AuthorizationException');
+    expect(e.message).to.equal(`User alice@EXAMPLE.TEST (auth:KERBEROS) is not authorized for protocol interface ${DATANODE_PROTOCOL}: this service is only accessible by dn/localhost@EXAMPLE.TEST`);
+    await rejectsWithCode(a.authorize({ user: 'dn/otherhost@EXAMPLE.TEST', shortUser: 'hdfs', authMethod: 'KERBEROS', protocol: DATANODE_PROTOCOL, remoteAddress: '127.0.0.1' }), 'ACCESS_DENIED');
+    // ClientProtocol names no client principal: everyone the ACL admits
+    await a.authorize({ user: 'alice@EXAMPLE.TEST', shortUser: 'alice', authMethod: 'TOKEN', protocol: CLIENT_PROTOCOL_INFO.protocol, remoteAddress: '127.0.0.1' });
+    expect((await rejectsWithCode(a.authorize({ user: 'x', shortUser: 'x', authMethod: 'KERBEROS', protocol: 'org.example.Unknown', remoteAddress: '127.0.0.1' }), 'ACCESS_DENIED')).message)
+      .to.equal('Protocol interface org.example.Unknown is not known.');
+  });
+
+  it('ACLs and blocked lists by user and group', async () => {
+    const a = ServiceAuthorizer.fromConfiguration(conf({ 'security.client.protocol.acl': 'bob ops', 'security.client.protocol.acl.blocked': 'mallory' }), POLICY, groups)!;
+    const q = (user: string) => ({ user: `${user}@EXAMPLE.TEST`, shortUser: user, authMethod: 'KERBEROS', protocol: CLIENT_PROTOCOL_INFO.protocol, remoteAddress: '127.0.0.1' });
+    await a.authorize(q('bob'));
+    await a.authorize(q('alice')); // in ops
+    expect((await rejectsWithCode(a.authorize(q('carol')), 'ACCESS_DENIED')).message).to.equal(`User carol@EXAMPLE.TEST (auth:KERBEROS) is not authorized for protocol interface ${CLIENT_PROTOCOL_INFO.protocol}: denied by configured ACL`);
+    const blocked = ServiceAuthorizer.fromConfiguration(conf({ 'security.client.protocol.acl.blocked': 'mallory' }), POLICY, groups)!;
+    await rejectsWithCode(blocked.authorize(q('mallory')), 'ACCESS_DENIED');
+  });
+});
+
+describe('identity/Groups', () => {
+  it('static overrides win; lookups are cached for hadoop.security.groups.cache.secs, empty answers for the negative cache', async () => {
+    let calls = 0;
+    const mapping: GroupMapping = { groups: async (u) => (calls++, u === 'nobody' ? [] : [`${u}-g`]) };
+    const clock = new ManualClock();
+    const g = new Groups({ mapping, overrides: parseOverrides('hdfs=supergroup,hadoop; dr.who=;'), cacheMs: 300_000, negativeCacheMs: 30_000, clock });
+    expect(await g.groups('hdfs')).to.deep.equal(['supergroup', 'hadoop']);
+    expect(await g.groups('dr.who')).to.deep.equal([]);
+    expect(calls).to.equal(0);
+    await Promise.all([g.groups('alice'), g.groups('alice')]);
+    expect(calls).to.equal(1);
+    await g.groups('nobody');
+    clock.advance(30_001);
+    await g.groups('nobody');
+    await g.groups('alice');
+    expect(calls).to.equal(3);
+    clock.advance(300_000);
+    await g.groups('alice');
+    expect(calls).to.equal(4);
+  });
+
+  it('the shell mapping asks `id` about real accounts: the primary group first; an unknown user has none', async () => {
+    const shell = new ShellGroupsMapping();
+    const me = await shell.groups(userInfo().username);
+    expect(me.length).to.be.greaterThan(0);
+    expect(await shell.groups('root')).to.include('root');
+    expect(await shell.groups('no-such-user-hsec-test')).to.deep.equal([]);
+    expect(await shell.groups('-x; rm -rf /')).to.deep.equal([]); // an argument, never a shell word
+  });
+
+  it('fromConfiguration reads the mapping class and refuses unknown ones', () => {
+    const c = new Configuration();
+    c.set('hadoop.security.group.mapping', 'org.example.LdapGroups');
+    expect(() => Groups.fromConfiguration(c)).to.throw(/hadoop.security.group.mapping org.example.LdapGroups is not supported/);
+  });
+});

@@ -1,0 +1,98 @@
+// Pure parts of the namespace: path names as DFSUtilClient.isValidName judges them, child order by
+// UTF-8 bytes, FsPermission strings, and the edit-log / snapshot records (every op round-trips;
+// damaged records are PROTOCOL_MALFORMED with their offset).
+import { expect } from 'chai';
+import { crc32, scanFrames } from '../../../lib/journal/frame.ts';
+import {
+  identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord, type EditOp, type InodeRecord,
+} from '../../../cluster/namenode/namespace/edit-log.ts';
+import { compareNames, isValidName, joinPath, pathComponents } from '../../../cluster/namenode/namespace/paths.ts';
+import { permissionString } from '../../../cluster/namenode/namespace/permission-checker.ts';
+import { compareVersions } from '../../../cluster/namenode/blocks/datanode-manager.ts';
+import { expectCode } from '../../support/expect-code.ts';
+
+describe('namenode/namespace paths and permission strings', () => {
+  it('isValidName: absolute, no "." / ".." / ":" components, no empty component inside; a trailing slash is fine', () => {
+    for (const ok of ['/', '/a', '/a/b/', '/a b/c', '/ü/é']) expect(isValidName(ok), ok).to.equal(true);
+    for (const bad of ['', 'a', 'a/b', '/a//b', '/a/./b', '/a/../b', '/..', '/a:b', '/a/b:']) expect(isValidName(bad), bad).to.equal(false);
+    expect(pathComponents('/a/b/')).to.deep.equal(['a', 'b']);
+    expect(pathComponents('/')).to.deep.equal([]);
+    expect(joinPath(['a', 'b'], 1)).to.equal('/a');
+    expect(joinPath([], 0)).to.equal('/');
+    expect(expectCode(() => pathComponents('a/b'), 'FS_INVALID_PATH').message).to.equal('Invalid path name Invalid file name: a/b');
+  });
+
+  it('children sort by UTF-8 bytes, as byte[] names do in Java', () => {
+    expect(['b', 'é', 'B', 'a', 'z'].sort(compareNames)).to.deep.equal(['B', 'a', 'b', 'z', 'é']);
+    // by UTF-16 code units U+1F600 (surrogates d83d de00) would sort before U+FF21; by UTF-8 bytes
+    // (ef bc a1 < f0 9f 98 80), as Java's byte[] names, it sorts after
+    expect(['\u{1F600}', '\uFF21', 'a'].sort(compareNames)).to.deep.equal(['a', '\uFF21', '\u{1F600}']);
+    expect(compareNames('\u{1F600}', '\uFF21')).to.equal(1);
+    expect(compareNames('x', 'x')).to.equal(0);
+  });
+
+  it('FsPermission.toString with the sticky bit', () => {
+    expect(permissionString(0o755)).to.equal('rwxr-xr-x');
+    expect(permissionString(0o1777)).to.equal('rwxrwxrwt');
+    expect(permissionString(0o1776)).to.equal('rwxrwxrwT');
+    expect(permissionString(0o000)).to.equal('---------');
+  });
+
+  it('VersionUtil.compareVersions: numbers by value, qualifiers and SNAPSHOT before the release', () => {
+    expect(compareVersions('2.1.0-beta', '3.4.1')).to.equal(-1);
+    expect(compareVersions('3.4.1', '2.1.0-beta')).to.equal(1);
+    expect(compareVersions('3.4.1', '3.4.1')).to.equal(0);
+    expect(compareVersions('3.10.0', '3.9.9')).to.equal(1);
+    expect(compareVersions('2.1.0-beta', '2.1.0')).to.equal(-1);
+    expect(compareVersions('3.4.1-SNAPSHOT', '3.4.1')).to.equal(-1);
+  });
+});
+
+describe('namenode/edit-log records', () => {
+  const perm = { owner: 'alice', group: 'supergroup', mode: 0o1755 };
+  const ops: EditOp[] = [
+    { op: 'MKDIR', id: 16386, path: '/a/ü', perm, mtime: 1_700_000_000_123 },
+    { op: 'ADD_FILE', id: 16387, path: '/a/f', perm, mtime: 2, replication: 3, blockSize: 134_217_728, clientName: 'DFSClient_NONMAPREDUCE_-1_1', clientMachine: '127.0.0.1', overwrite: true },
+    { op: 'ADD_BLOCK', fileId: 16387, block: { blockId: 1073741825, generationStamp: 1001, numBytes: 0 } },
+    { op: 'ADD_BLOCK', fileId: 16387, previous: { blockId: 1073741825, generationStamp: 1001, numBytes: 134_217_728 }, block: { blockId: 1073741826, generationStamp: 1002, numBytes: 0 } },
+    { op: 'ABANDON_BLOCK', fileId: 16387, blockId: 1073741826 },
+    { op: 'UPDATE_BLOCK', fileId: 16387, block: { blockId: 1073741825, generationStamp: 1003, numBytes: 4096 } },
+    { op: 'CLOSE', fileId: 16387, mtime: 3, atime: 2, blocks: [{ blockId: 1073741825, generationStamp: 1003, numBytes: 4096 }] },
+    { op: 'DELETE', path: '/a/f', mtime: 4 },
+    { op: 'RENAME', src: '/a', dst: '/b', mtime: 5, overwrite: false },
+    { op: 'TIMES', path: '/b', mtime: -1, atime: 6 },
+    { op: 'GENSTAMP', generationStamp: 1004 },
+  ];
+
+  it('every edit op round-trips in a transaction record', () => {
+    const frame = transactionRecord(ops);
+    const seen: EditOp[][] = [];
+    const r = scanFrames(frame, 0, frame.length, journalPayloads((t) => seen.push(t)));
+    expect(r).to.deep.equal({ next: frame.length, stop: 'end' });
+    expect(seen).to.deep.equal([ops]);
+  });
+
+  it('snapshot records round-trip: identity and counters, inodes, the end record', () => {
+    const inodes: InodeRecord[] = [
+      { kind: 'directory', id: 16385, parentId: 0, name: '', perm, mtime: 9, atime: 0 },
+      { kind: 'file', id: 16390, parentId: 16385, name: 'f', perm, mtime: 9, atime: 8, replication: 2, blockSize: 1 << 20, blocks: [{ blockId: 1073741830, generationStamp: 1010, numBytes: 5 }], uc: { clientName: 'c', clientMachine: '10.0.0.1' } },
+      { kind: 'file', id: 16391, parentId: 16385, name: 'g', perm, mtime: 9, atime: 8, replication: 1, blockSize: 1 << 20, blocks: [] },
+    ];
+    const bytes = Buffer.concat([identityRecord({ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }), ...inodes.map(inodeRecord), snapshotEndRecord(3)]);
+    const got: unknown[] = [];
+    scanFrames(bytes, 0, bytes.length, snapshotPayloads({ identity: (i, c) => got.push(i, c), inode: (r) => got.push(r), end: (n) => got.push(n) }));
+    expect(got).to.deep.equal([{ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }, ...inodes, 3]);
+  });
+
+  it('a checked record that does not parse is PROTOCOL_MALFORMED with its frame offset', () => {
+    const good = transactionRecord([ops[0]!]);
+    const bad = transactionRecord([{ op: 'GENSTAMP', generationStamp: 1 }]);
+    bad[13] = 99; // after the frame header (8), the type byte and the int32 op count: an unknown op code (checksum recomputed)
+    const fixed = Buffer.from(bad);
+    fixed.writeUInt32BE(crc32(fixed, 8), 4);
+    const e = expectCode(() => scanFrames(Buffer.concat([good, fixed]), 0, good.length + fixed.length, journalPayloads(() => undefined)), 'PROTOCOL_MALFORMED');
+    expect(e.details['offset']).to.equal(good.length);
+    expect(e.message).to.contain('unknown edit op 99');
+  });
+});
+
