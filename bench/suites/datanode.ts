@@ -19,7 +19,7 @@ import type { Harness } from '../harness.ts';
 import { whichBinary } from '../../cluster/mini/binaries.ts';
 import { MiniKdc } from '../../cluster/mini/mini-kdc.ts';
 import type { DataNode } from '../../cluster/datanode/datanode.ts';
-import { WorkerBlockKeys } from '../../cluster/datanode/block-access.ts';
+import { BlockPoolTokens } from '../../cluster/datanode/block-access.ts';
 import type { Qop } from '../../security/sasl/mechanism.ts';
 import { dataNodeConf, makeRealm, startDataNode, startNameNode } from '../../test/integration/datanode/datanode-fixture.ts';
 import type { NameNodeStandIn } from '../../test/integration/datanode/namenode-stand-in.ts';
@@ -124,7 +124,7 @@ export async function run(h: Harness): Promise<void> {
     }
 
     // block-token verification as the data port does it
-    const keys = new WorkerBlockKeys();
+    const keys = new BlockPoolTokens();
     keys.setKeys(standIn.blockPoolId, standIn.keys.export());
     const token = standIn.token({ blockPoolId: standIn.blockPoolId, blockId: 1, modes: ['READ'], storageTypes: ['DISK'] });
     const ref = { poolId: standIn.blockPoolId, blockId: 1 };

@@ -3,23 +3,20 @@
  * the NameNode link use (docs/datanode.md; Hadoop's BlockPoolTokenSecretManager over a
  * BlockTokenSecretManager in worker mode per block pool).
  *
- * `WorkerBlockKeys` is a deliberately minimal worker-mode implementation: the keys of each block
- * pool as the NameNode exports them (addKeys: drop expired keys, take the current key, add every
- * received key), HMAC-SHA1 passwords over the exact identifier bytes with the key the identifier
- * names, checkAccess in Hadoop's order with Hadoop's messages (user, pool, block id, expiry, mode,
- * then the storage types and ids of 3.x, then the password, compared in constant time), and the
- * data encryption keys of the encrypted handshake. The shared BlockTokenSecretManager of
- * security/token (master and worker modes on the one rotating-key model) replaces it at merge;
- * only `BlockAccessVerifier` is used outside this file.
+ * `BlockPoolTokens` is Hadoop's BlockPoolTokenSecretManager: one worker-mode BlockTokenSecretManager
+ * (security/token, the one rotating-key model every token type shares) per block pool, fed the keys
+ * the NameNode exports at registration and in KeyUpdateCommands, and kept across re-registrations
+ * so tokens issued before a NameNode restart keep working until their keys expire. Only
+ * `BlockAccessVerifier` is used outside this file.
  */
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../lib/time/clock.ts';
-import { systemClock } from '../../lib/time/clock.ts';
+import { HsecError } from '../../lib/errors/index.ts';
 import { InvalidEncryptionKeyError } from '../../security/datatransfer/errors.ts';
 import type { BlockTokenCredentials, DataEncryptionKeyLike } from '../../security/datatransfer/credentials.ts';
-import { BlockTokenIdentifier, type AccessMode, type BlockStorageType } from '../../security/token/block-token-identifier.ts';
-import type { BlockKey, ExportedBlockKeys } from '../../security/token/keys/exported-block-keys.ts';
-import { createPassword, passwordsEqual } from '../../security/token/keys/hmac.ts';
+import { BlockTokenIdentifier, HDFS_BLOCK_TOKEN_KIND, type AccessMode, type BlockStorageType } from '../../security/token/block-token-identifier.ts';
+import { BlockTokenSecretManager, blockName as extendedBlockName } from '../../security/token/block-token-secret-manager.ts';
+import type { ExportedBlockKeys } from '../../security/token/keys/exported-block-keys.ts';
+import { Token } from '../../security/token/token.ts';
 import { invalidToken } from '../../security/token/token-errors.ts';
 
 /** The block an op names (ExtendedBlock without its length). */
@@ -55,25 +52,18 @@ export interface BlockAccessVerifier {
   generateDataEncryptionKey(blockPoolId: string, encryptionAlgorithm: string | undefined): DataEncryptionKeyLike;
 }
 
-interface PoolKeys {
-  enabled: boolean;
-  tokenLifetime: number;
-  current: BlockKey;
-  all: Map<number, BlockKey>;
-}
-
 /** `ExtendedBlock.toString()`: `BP-...:blk_<id>_<genstamp>`. */
 export function blockName(b: BlockRef): string {
-  return `${b.poolId}:blk_${b.blockId}_${b.generationStamp ?? 0}`;
+  return extendedBlockName({ ...b, generationStamp: b.generationStamp ?? 0 });
 }
 
-/** Minimal worker-mode BlockTokenSecretManager per block pool (see the file comment). */
-export class WorkerBlockKeys implements BlockAccessVerifier {
-  readonly #pools = new Map<string, PoolKeys>();
-  readonly #clock: Clock;
+/** BlockPoolTokenSecretManager: a worker BlockTokenSecretManager per block pool (see the file comment). */
+export class BlockPoolTokens implements BlockAccessVerifier {
+  readonly #pools = new Map<string, { manager: BlockTokenSecretManager; enabled: boolean }>();
+  readonly #clock: Clock | undefined;
 
   constructor(options: { clock?: Clock } = {}) {
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock;
   }
 
   isEnabled(blockPoolId: string): boolean {
@@ -81,14 +71,28 @@ export class WorkerBlockKeys implements BlockAccessVerifier {
   }
 
   setKeys(blockPoolId: string, keys: ExportedBlockKeys): void {
-    const now = this.#clock.now();
-    const pool = this.#pools.get(blockPoolId) ?? { enabled: keys.isBlockTokenEnabled, tokenLifetime: keys.tokenLifetime, current: keys.currentKey, all: new Map() };
-    for (const [id, k] of pool.all) if (k.expiryDate < now) pool.all.delete(id);
+    let pool = this.#pools.get(blockPoolId);
+    if (!pool) {
+      const manager = BlockTokenSecretManager.worker({
+        keyUpdateInterval: keys.keyUpdateInterval,
+        tokenLifetime: keys.tokenLifetime,
+        blockPoolId,
+        ...(this.#clock ? { clock: this.#clock } : {}),
+      });
+      pool = { manager, enabled: keys.isBlockTokenEnabled };
+      this.#pools.set(blockPoolId, pool);
+    }
     pool.enabled = keys.isBlockTokenEnabled;
-    pool.tokenLifetime = keys.tokenLifetime;
-    pool.current = keys.currentKey;
-    for (const k of keys.allKeys) pool.all.set(k.keyId, k);
-    this.#pools.set(blockPoolId, pool);
+    pool.manager.addKeys(keys);
+  }
+
+  /** BlockPoolTokenSecretManager.get: "Block pool X is not found" (an op refused; for a password lookup, an unknown key). */
+  #manager(blockPoolId: string, keyId: number, code: 'TOKEN_INVALID' | 'TOKEN_UNKNOWN'): BlockTokenSecretManager {
+    const pool = this.#pools.get(blockPoolId);
+    if (!pool) {
+      throw invalidToken(code, `Block pool ${blockPoolId} is not found: this DataNode has no block keys for it (not registered with its NameNode yet)`, { keyId });
+    }
+    return pool.manager;
   }
 
   checkAccess(
@@ -101,74 +105,40 @@ export class WorkerBlockKeys implements BlockAccessVerifier {
     } catch (cause) {
       throw invalidToken('TOKEN_BAD_FORMAT', `Unable to de-serialize block token identifier for user=${user ?? null}, block=${blockName(block)}, access mode=${mode}`, { blockId: block.blockId }, cause);
     }
-    const refuse = (why: string): never => {
-      throw invalidToken('TOKEN_INVALID', `Block token with ${id.toString()} ${why}`, { blockId: block.blockId, keyId: id.keyId, mode });
-    };
-    if (user !== undefined && user !== id.userId) refuse(`doesn't belong to user ${user}`);
-    if (id.blockPoolId !== block.poolId) refuse(`doesn't apply to block ${blockName(block)}`);
-    if (id.blockId !== block.blockId) refuse(`doesn't apply to block ${blockName(block)}`);
-    if (this.#expired(id.expiryDate)) {
-      throw invalidToken('TOKEN_EXPIRED', `Block token with ${id.toString()} is expired.`, { blockId: block.blockId, keyId: id.keyId });
-    }
-    if (!id.modes.includes(mode)) refuse(`doesn't have ${mode} permission`);
-    if (storageTypes.length > 0) checkContains(id.storageTypes, storageTypes, 'StorageTypes');
-    if (storageIds.length > 0) checkContains(id.storageIds, storageIds, 'StorageIDs');
-    if (!passwordsEqual(this.#retrieve(id), token.password)) refuse("doesn't have the correct token password");
+    this.#manager(block.poolId, id.keyId, 'TOKEN_INVALID').checkAccess(
+      new Token(token.identifier, token.password, HDFS_BLOCK_TOKEN_KIND, ''),
+      user ?? null,
+      { poolId: block.poolId, blockId: block.blockId, generationStamp: block.generationStamp ?? 0 },
+      mode,
+      storageTypes,
+      storageIds,
+    );
   }
 
   password(identifier: Uint8Array): Uint8Array {
-    return this.#retrieve(BlockTokenIdentifier.decode(identifier));
+    const id = BlockTokenIdentifier.decode(identifier);
+    return this.#manager(id.blockPoolId, id.keyId, 'TOKEN_UNKNOWN').retrievePassword(id);
   }
 
   dataEncryptionKey(keyId: number, blockPoolId: string, nonce: Uint8Array): Uint8Array {
     const pool = this.#pools.get(blockPoolId);
     if (!pool) throw new InvalidEncryptionKeyError(`Block pool ${blockPoolId} is not found`, { keyId, blockPoolId });
-    const key = pool.all.get(keyId);
-    if (!key?.key) {
-      throw new InvalidEncryptionKeyError(`Can't re-compute encryption key for nonce, since the required block key (keyID=${keyId}) doesn't exist. Current key: ${pool.current.keyId}`, { keyId, blockPoolId });
+    try {
+      return pool.manager.retrieveDataEncryptionKey(keyId, nonce);
+    } catch (e) {
+      throw e instanceof HsecError ? new InvalidEncryptionKeyError(e.message, { keyId, blockPoolId }, { cause: e }) : e;
     }
-    return createPassword(nonce, key.key);
   }
 
   generateDataEncryptionKey(blockPoolId: string, encryptionAlgorithm: string | undefined): DataEncryptionKeyLike & { expiryDate: number } {
     const pool = this.#pools.get(blockPoolId);
-    if (!pool?.current.key) throw new InvalidEncryptionKeyError(`No current block key for block pool ${blockPoolId}: not registered with its NameNode yet`, { blockPoolId });
-    const nonce = new Uint8Array(randomBytes(8));
-    return {
-      keyId: pool.current.keyId, blockPoolId, nonce, encryptionKey: createPassword(nonce, pool.current.key),
-      expiryDate: this.#clock.now() + pool.tokenLifetime, encryptionAlgorithm,
-    };
-  }
-
-  /** BlockTokenSecretManager.retrievePassword: expiry first, then the key the identifier names. */
-  #retrieve(id: BlockTokenIdentifier): Uint8Array {
-    if (this.#expired(id.expiryDate)) throw invalidToken('TOKEN_EXPIRED', `Block token with ${id.toString()} is expired.`, { keyId: id.keyId });
-    const pool = this.#pools.get(id.blockPoolId);
-    if (!pool) throw invalidToken('TOKEN_UNKNOWN', `Block pool ${id.blockPoolId} is not found: this DataNode has no block keys for it (not registered with its NameNode yet)`, { keyId: id.keyId });
-    const key = pool.all.get(id.keyId);
-    if (!key?.key) {
-      throw invalidToken('TOKEN_UNKNOWN', `Can't re-compute password for ${id.toString()}, since the required block key (keyID=${id.keyId}) doesn't exist.`, { keyId: id.keyId });
+    if (!pool) throw new InvalidEncryptionKeyError(`No current block key for block pool ${blockPoolId}: not registered with its NameNode yet`, { blockPoolId });
+    let key;
+    try {
+      key = pool.manager.generateDataEncryptionKey();
+    } catch (e) {
+      throw e instanceof HsecError ? new InvalidEncryptionKeyError(`No current block key for block pool ${blockPoolId}: ${e.message}`, { blockPoolId }, { cause: e }) : e;
     }
-    return createPassword(id.bytes, key.key);
-  }
-
-  #expired(expiryDate: number): boolean {
-    return this.#clock.now() > expiryDate;
-  }
-}
-
-/**
- * BlockTokenSecretManager.checkAccess(candidates, requested, msg): every requested value must be
- * matched by a distinct candidate (a multiset); no candidates = no restriction.
- */
-function checkContains<T extends string>(candidates: readonly T[], requested: readonly T[], what: string): void {
-  if (candidates.length === 0) return;
-  const left = [...candidates];
-  for (const r of requested) {
-    const at = left.indexOf(r);
-    if (at < 0) {
-      throw invalidToken('TOKEN_INVALID', `Block token with ${what} [${candidates.join(', ')}] not valid for access with ${what} [${requested.join(', ')}]`, { what });
-    }
-    left.splice(at, 1);
+    return { ...key, encryptionAlgorithm };
   }
 }

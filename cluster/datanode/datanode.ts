@@ -26,7 +26,7 @@ import { acquireRpcClient, type SharedRpcClient } from '../client/shared-rpc-cli
 import { DatanodeProtocolClient } from '../protocol/datanode-protocol-client.ts';
 import { DATANODE_PROTOCOL_INFO, type DatanodeRegistration } from '../protocol/datanode-protocol.ts';
 import { ServiceIdentity } from '../service/service-identity.ts';
-import { WorkerBlockKeys, type BlockAccessVerifier } from './block-access.ts';
+import { BlockPoolTokens, type BlockAccessVerifier } from './block-access.ts';
 import { dataNodeSettings, type DataNodeSettings } from './datanode-settings.ts';
 import { BPServiceActor } from './namenode-link/bp-service-actor.ts';
 import { FsDataset } from './storage/fs-dataset.ts';
@@ -92,7 +92,7 @@ export class DataNode {
       const clientResolver = createDataTransferResolver(conf, 'client');
       cleanup.push(() => (serverResolver?.close?.(), clientResolver?.close?.()));
       await serverResolver?.ready?.();
-      const access: BlockAccessVerifier = new WorkerBlockKeys(options.clock ? { clock: options.clock } : {});
+      const access: BlockAccessVerifier = new BlockPoolTokens(options.clock ? { clock: options.clock } : {});
       const securityEnabled = identity.security === 'kerberos';
       let actor: BPServiceActor | undefined;
       const services: XceiverServices = {

@@ -1,4 +1,4 @@
-// Block token verification on the DataNode (WorkerBlockKeys, worker-mode BlockTokenSecretManager)
+// Block token verification on the DataNode (BlockPoolTokens, worker-mode BlockTokenSecretManager)
 // against tokens, keys and data encryption keys produced by Hadoop 3.4.1's own
 // BlockTokenSecretManager (test/vectors/block-token-identifiers.json): what Hadoop's DataNode
 // accepts is accepted, what it refuses is refused with Hadoop's message; plus forged, expired,
@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { WorkerBlockKeys } from '../../../cluster/datanode/block-access.ts';
+import { BlockPoolTokens } from '../../../cluster/datanode/block-access.ts';
 import { decodeProto } from '../../../cluster/protocol/hdfs-proto.ts';
 import { exportedBlockKeysFromProto, type DatanodeCommand } from '../../../cluster/protocol/datanode-protocol.ts';
 import { ManualClock } from '../../../lib/time/clock.ts';
@@ -36,7 +36,7 @@ for (const format of ['legacy', 'protobuf'] as const) {
     // The KeyUpdateCommand a NameNode sends (its KeyUpdateCommandProto bytes), decoded with the product codec.
     const cmd = { keyUpdateCmd: decodeProto<NonNullable<DatanodeCommand['keyUpdateCmd']>>('hadoop.hdfs.datanode.KeyUpdateCommandProto', fromHex(f.exported_block_keys.DatanodeCommandProto_KeyUpdateCommand_hex)) };
     const clock = new ManualClock(tokens[0]!.identifier.expiryDate - 60_000);
-    const keys = new WorkerBlockKeys({ clock });
+    const keys = new BlockPoolTokens({ clock });
     keys.setKeys(BPID, exportedBlockKeysFromProto(cmd.keyUpdateCmd!.keys));
     const tok = (t: VectorToken) => ({ identifier: fromHex(t.identifier_hex), password: fromHex(t.password_hex) });
     const block = (t: VectorToken) => ({ poolId: BPID, blockId: t.identifier.blockId });
@@ -74,7 +74,7 @@ for (const format of ['legacy', 'protobuf'] as const) {
 
     it('refuses an expired token (TOKEN_EXPIRED) once the clock passes its expiry, in checkAccess and in the SASL password lookup', () => {
       const t = byName('read');
-      const later = new WorkerBlockKeys({ clock: new ManualClock(t.identifier.expiryDate + 1) });
+      const later = new BlockPoolTokens({ clock: new ManualClock(t.identifier.expiryDate + 1) });
       later.setKeys(BPID, exportedBlockKeysFromProto(cmd.keyUpdateCmd!.keys));
       expect(throwsCode(() => later.checkAccess(tok(t), undefined, block(t), 'READ'), 'TOKEN_EXPIRED').message).to.match(/ is expired\.$/);
       throwsCode(() => later.password(fromHex(t.identifier_hex)), 'TOKEN_EXPIRED');
@@ -87,7 +87,7 @@ describe('datanode/block-access: keys and data encryption keys', () => {
 
   it('re-derives Hadoop\'s DataEncryptionKey from the key id and nonce (retrieveDataEncryptionKey); an unknown key id is DATA_TRANSFER_ENCRYPTION_KEY', () => {
     const f = vectors.formats.legacy;
-    const keys = new WorkerBlockKeys({ clock: new ManualClock(dek.expiryDate - 60_000) });
+    const keys = new BlockPoolTokens({ clock: new ManualClock(dek.expiryDate - 60_000) });
     keys.setKeys(BPID, exportedBlockKeysFromProto(decodeProto('hadoop.hdfs.ExportedBlockKeysProto', fromHex(f.exported_block_keys.ExportedBlockKeysProto_hex))));
     expect(Buffer.from(keys.dataEncryptionKey(dek.keyId, BPID, fromHex(dek.nonce_hex))).toString('hex')).to.equal(dek.encryptionKey_hex);
     throwsCode(() => keys.dataEncryptionKey(7, BPID, fromHex(dek.nonce_hex)), 'DATA_TRANSFER_ENCRYPTION_KEY');
@@ -99,7 +99,7 @@ describe('datanode/block-access: keys and data encryption keys', () => {
 
   it('addKeys: expired keys are dropped on an update, received keys added, an unknown key id is TOKEN_UNKNOWN', () => {
     const clock = new ManualClock(1_000_000);
-    const keys = new WorkerBlockKeys({ clock });
+    const keys = new BlockPoolTokens({ clock });
     const k1 = new DelegationKey(1, 2_000_000, Uint8Array.of(1, 1, 1, 1, 1, 1, 1, 1));
     const k2 = new DelegationKey(2, 5_000_000, Uint8Array.of(2, 2, 2, 2, 2, 2, 2, 2));
     keys.setKeys('BP-1', { isBlockTokenEnabled: true, keyUpdateInterval: 1000, tokenLifetime: 1000, currentKey: k1, allKeys: [k1, k2] });

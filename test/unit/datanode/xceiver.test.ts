@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { WorkerBlockKeys } from '../../../cluster/datanode/block-access.ts';
+import { BlockPoolTokens } from '../../../cluster/datanode/block-access.ts';
 import { FsDataset } from '../../../cluster/datanode/storage/fs-dataset.ts';
 import type { Replica } from '../../../cluster/datanode/storage/replica.ts';
 import { FrameInput } from '../../../cluster/datanode/transfer/frame-input.ts';
@@ -91,7 +91,7 @@ describe('datanode/xceiver: WRITE_BLOCK and READ_BLOCK handlers', () => {
   let dataset: FsDataset;
   let services: XceiverServices;
   const events: string[] = [];
-  const access = new WorkerBlockKeys();
+  const access = new BlockPoolTokens();
   access.setKeys(BP, { isBlockTokenEnabled: true, keyUpdateInterval: 600_000, tokenLifetime: 600_000, currentKey: KEY, allKeys: [KEY] });
 
   before(async () => {
