@@ -15,7 +15,6 @@ import { encodeDelimited, tryReadDelimited } from '../protocol/datatransfer/op-f
 import { tryReadPacket } from '../protocol/datatransfer/packet.ts';
 import type { DatanodeInfo, LocatedBlock } from '../protocol/hdfs-types.ts';
 import type { DataNodeChannels } from './datanode-channel.ts';
-import { StreamReader } from './stream-reader.ts';
 
 /** The BlockOpResponse of an op, as typed errors when it is not SUCCESS (DataTransferProtoUtil.checkBlockOpStatus). */
 export function checkOpResponse(r: BlockOpResponse, op: string, peer: string, blockId: number): void {
@@ -31,13 +30,13 @@ export function checkOpResponse(r: BlockOpResponse, op: string, peer: string, bl
  */
 export async function* readBlockRange(channels: DataNodeChannels, dn: DatanodeInfo, located: LocatedBlock, offset: number, length: number, clientName: string): AsyncGenerator<Uint8Array> {
   const conn = await channels.open(dn, located.blockToken);
-  const reader = new StreamReader(conn.streams.input, conn.peer);
   const timeout = channels.timeoutMs;
+  let done = false;
   try {
-    conn.streams.output.write(
+    await conn.output.write(
       encodeOpReadBlock({ header: { baseHeader: { block: located.b, token: located.blockToken }, clientName }, offset, len: length, sendChecksums: true, cachingStrategy: {} }),
     );
-    const response = decodeBlockOpResponse(await reader.read((q) => tryReadDelimited(q, 1 << 20, 'BlockOpResponse'), 'the READ_BLOCK response', timeout));
+    const response = decodeBlockOpResponse(await conn.input.next((q) => tryReadDelimited(q, 1 << 20, 'BlockOpResponse'), 'the READ_BLOCK response', timeout));
     checkOpResponse(response, 'READ_BLOCK', conn.peer, located.b.blockId);
     const info = response.readOpChecksumInfo;
     if (!info) throw new ProtocolError('PROTOCOL_MALFORMED', `DataNode ${conn.peer} answered READ_BLOCK without the checksum information`, { remoteAddress: conn.peer });
@@ -46,7 +45,7 @@ export async function* readBlockRange(channels: DataNodeChannels, dn: DatanodeIn
     let left = length;
     let expectedOffset = info.chunkOffset;
     for (;;) {
-      const packet = await reader.read((q) => tryReadPacket(q), 'a data packet', timeout);
+      const packet = await conn.input.next((q) => tryReadPacket(q), 'a data packet', timeout);
       const h = packet.header;
       if (h.offsetInBlock !== expectedOffset && h.dataLen > 0) {
         throw new ProtocolError('PROTOCOL_MALFORMED', `DataNode ${conn.peer} sent block ${located.b.blockId} data at offset ${h.offsetInBlock}, expected ${expectedOffset}`, { remoteAddress: conn.peer });
@@ -68,9 +67,10 @@ export async function* readBlockRange(channels: DataNodeChannels, dn: DatanodeIn
     }
     if (left > 0) throw new ProtocolError('PROTOCOL_TRUNCATED', `DataNode ${conn.peer} ended block ${located.b.blockId} ${left} bytes short`, { remoteAddress: conn.peer });
     // BlockReaderRemote.sendReadResult: the client tells the DataNode the checksums were good.
-    conn.streams.output.write(encodeDelimited(encodeClientReadStatus('CHECKSUM_OK')));
+    await conn.output.write(encodeDelimited(encodeClientReadStatus('CHECKSUM_OK')));
+    done = true;
   } finally {
-    conn.streams.output.end();
-    conn.socket.destroySoon();
+    if (done) conn.finish();
+    else conn.close();
   }
 }

@@ -14,7 +14,6 @@ import { tryReadDelimited } from '../protocol/datatransfer/op-frame.ts';
 import type { LocatedBlock } from '../protocol/hdfs-types.ts';
 import { checkOpResponse } from './block-reader.ts';
 import type { DataNodeChannels, DataNodeConnection } from './datanode-channel.ts';
-import { StreamReader } from './stream-reader.ts';
 
 export interface BlockWriterOptions {
   readonly clientName: string;
@@ -25,7 +24,6 @@ export interface BlockWriterOptions {
 
 export class BlockWriter {
   readonly #conn: DataNodeConnection;
-  readonly #reader: StreamReader;
   readonly #located: LocatedBlock;
   readonly #timeoutMs: number;
   /** Seqnos sent and not yet acknowledged, in order. */
@@ -39,7 +37,6 @@ export class BlockWriter {
 
   private constructor(conn: DataNodeConnection, located: LocatedBlock, timeoutMs: number, max: number) {
     this.#conn = conn;
-    this.#reader = new StreamReader(conn.streams.input, conn.peer);
     this.#located = located;
     this.#timeoutMs = timeoutMs;
     this.#max = max;
@@ -52,7 +49,7 @@ export class BlockWriter {
     const conn = await channels.open(first, located.blockToken);
     const w = new BlockWriter(conn, located, channels.timeoutMs, o.maxPacketsInFlight);
     try {
-      conn.streams.output.write(
+      await conn.output.write(
         encodeOpWriteBlock({
           header: { baseHeader: { block: located.b, token: located.blockToken }, clientName: o.clientName },
           targets: rest,
@@ -72,7 +69,7 @@ export class BlockWriter {
           targetStorageIds: located.storageIDs?.slice(1) ?? [],
         }),
       );
-      const response = decodeBlockOpResponse(await w.#reader.read((q) => tryReadDelimited(q, 1 << 20, 'BlockOpResponse'), 'the WRITE_BLOCK response', channels.timeoutMs));
+      const response = decodeBlockOpResponse(await conn.input.next((q) => tryReadDelimited(q, 1 << 20, 'BlockOpResponse'), 'the WRITE_BLOCK response', channels.timeoutMs));
       checkOpResponse({ ...response, ...(response.firstBadLink ? { message: `${response.message ?? ''} first bad link ${response.firstBadLink}`.trim() } : {}) }, 'WRITE_BLOCK', conn.peer, located.b.blockId);
     } catch (e) {
       w.abort();
@@ -94,7 +91,7 @@ export class BlockWriter {
     if (this.#failure) throw this.#failure;
     if (packet.header.lastPacketInBlock) this.#lastSent = true;
     this.#unacked.push(packet.header.seqno);
-    if (!this.#conn.streams.output.write(packet.bytes)) await new Promise<void>((r) => this.#conn.streams.output.once('drain', r));
+    await this.#conn.output.write(packet.bytes);
   }
 
   /** Waits for every ack (the last packet's included) and closes the connection. */
@@ -108,15 +105,14 @@ export class BlockWriter {
 
   /** Closes the connection without waiting. */
   abort(): void {
-    this.#conn.streams.output.end();
-    this.#conn.socket.destroy();
+    this.#conn.close();
   }
 
   /** ResponseProcessor: acks arrive in seqno order; every reply must be SUCCESS; ends after the last packet's ack. */
   async #readAcks(): Promise<void> {
     try {
       for (;;) {
-        const ack = decodePipelineAck(await this.#reader.read((q) => tryReadDelimited(q, 1 << 20, 'PipelineAck'), 'a pipeline ack', this.#timeoutMs));
+        const ack = decodePipelineAck(await this.#conn.input.next((q) => tryReadDelimited(q, 1 << 20, 'PipelineAck'), 'a pipeline ack', this.#timeoutMs));
         if (ack.seqno === -1) continue; // heartbeat
         const expected = this.#unacked[0];
         if (expected === undefined || ack.seqno !== expected) {

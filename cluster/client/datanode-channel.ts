@@ -20,13 +20,41 @@ import type { DataTransferSecurityConfig, DataTransferStreams } from '../../secu
 import { BlockTokenIdentifier } from '../../security/token/block-token-identifier.ts';
 import type { FsServerDefaults } from '../protocol/client-protocol.ts';
 import type { ClientProtocolClient } from '../protocol/client-protocol-client.ts';
+import { FrameInput } from '../protocol/datatransfer/frame-input.ts';
+import { FrameOutput } from '../protocol/datatransfer/frame-output.ts';
 import type { DataEncryptionKey, DatanodeInfo, TokenProtoObject } from '../protocol/hdfs-types.ts';
 
-export interface DataNodeConnection {
-  readonly socket: Socket;
-  readonly streams: DataTransferStreams;
+/** One connection to a DataNode's streaming port after its handshake. */
+export class DataNodeConnection {
   /** `ip:port` of the DataNode. */
   readonly peer: string;
+  readonly input: FrameInput;
+  readonly output: FrameOutput;
+  readonly #socket: Socket;
+  readonly #streams: DataTransferStreams;
+
+  constructor(socket: Socket, streams: DataTransferStreams, peer: string, writeTimeoutMs: number) {
+    this.peer = peer;
+    this.#socket = socket;
+    this.#streams = streams;
+    // both take the streams' errors from here on, so none escapes as an unhandled 'error'
+    this.input = new FrameInput(streams.input, peer);
+    this.output = new FrameOutput(streams.output, peer, writeTimeoutMs);
+  }
+
+  /** Sends what is queued, then closes: after the last message the DataNode waits for. */
+  finish(): void {
+    this.input.close();
+    this.output.end();
+    this.#socket.destroySoon();
+  }
+
+  /** Closes at once; whatever is queued is dropped. */
+  close(): void {
+    this.input.close();
+    this.#streams.output.destroy();
+    this.#socket.destroy();
+  }
 }
 
 export class DataNodeChannels {
@@ -35,7 +63,10 @@ export class DataNodeChannels {
   readonly #resolver: SaslPropertiesResolver | undefined;
   readonly #secure: boolean;
   readonly #defaultsValidityMs: number;
+  /** dfs.client.socket-timeout: the wait for each message from a DataNode. */
   readonly timeoutMs: number;
+  /** dfs.datanode.socket.write.timeout: the wait for a DataNode to take what the client sends. */
+  readonly writeTimeoutMs: number;
   #defaults: { value: FsServerDefaults; at: number } | undefined;
   #key: DataEncryptionKey | undefined;
 
@@ -46,6 +77,7 @@ export class DataNodeChannels {
     this.#secure = isSecurityEnabled(conf);
     this.#defaultsValidityMs = conf.getTimeDuration('dfs.client.server-defaults.validity.period.ms', 'ms', 'ms', 3_600_000);
     this.timeoutMs = conf.getTimeDuration('dfs.client.socket-timeout', 'ms', 'ms', 60_000);
+    this.writeTimeoutMs = conf.getTimeDuration('dfs.datanode.socket.write.timeout', 'ms', 'ms', 480_000);
   }
 
   /** The NameNode's server defaults, cached (DFSClient.getServerDefaults). */
@@ -96,7 +128,7 @@ export class DataNodeChannels {
       } else {
         streams = unprotectedStreams(socket);
       }
-      return { socket, streams, peer };
+      return new DataNodeConnection(socket, streams, peer, this.writeTimeoutMs);
     } catch (e) {
       socket.destroy();
       throw e;

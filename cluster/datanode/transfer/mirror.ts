@@ -18,8 +18,8 @@ import type { DataTransferSecurityConfig } from '../../../security/datatransfer/
 import { BlockTokenIdentifier } from '../../../security/token/block-token-identifier.ts';
 import type { DatanodeInfo, TokenProtoObject } from '../../protocol/hdfs-types.ts';
 import type { BlockAccessVerifier } from '../block-access.ts';
-import { FrameInput } from './frame-input.ts';
-import { FrameOutput } from './frame-output.ts';
+import { FrameInput } from '../../protocol/datatransfer/frame-input.ts';
+import { FrameOutput } from '../../protocol/datatransfer/frame-output.ts';
 
 /** HdfsConstants.READ_TIMEOUT_EXTENSION / WRITE_TIMEOUT_EXTENSION (ms per downstream node). */
 export const TIMEOUT_EXTENSION_MS = 5000;

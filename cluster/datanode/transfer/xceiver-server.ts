@@ -16,8 +16,8 @@ import { InvalidMagicNumberError } from '../../../security/datatransfer/errors.t
 import type { DataTransferSecurityConfig } from '../../../security/datatransfer/config.ts';
 import type { DataTransferStreams } from '../../../security/datatransfer/streams.ts';
 import type { SaslPropertiesResolver } from '../../../security/resolver/sasl-properties-resolver.ts';
-import { EndOfStream, FrameInput } from './frame-input.ts';
-import { FrameOutput } from './frame-output.ts';
+import { EndOfStream, FrameInput } from '../../protocol/datatransfer/frame-input.ts';
+import { FrameOutput } from '../../protocol/datatransfer/frame-output.ts';
 import { Xceiver, type XceiverServices } from './xceiver.ts';
 
 const log = getLogger('datanode.xceiver-server');

@@ -1,9 +1,9 @@
 /**
- * The sending side of one data-transfer connection: writes responses, packets and acks to the
- * (possibly protected) output stream and waits for the peer to take them, at most
- * dfs.datanode.socket.write.timeout (Hadoop: the DataNode's socket write timeout,
- * SocketOutputStream). A peer that stops reading fails the op with TIMEOUT instead of holding
- * the DataNode's memory; an error of the stream fails the next write.
+ * The sending side of one data-transfer connection, for the DataNode and the client alike: writes
+ * ops, responses, packets and acks to the (possibly protected) output stream and waits for the peer
+ * to take them, at most dfs.datanode.socket.write.timeout (Hadoop: the socket write timeout both the
+ * DataNode and DFSClient put on SocketOutputStream). A peer that stops reading fails the op with
+ * TIMEOUT instead of holding memory; an error of the stream fails the next write and never escapes.
  */
 import type { Writable } from 'node:stream';
 import { HsecError, UnreachableError } from '../../../lib/errors/index.ts';
@@ -59,6 +59,6 @@ export class FrameOutput {
   }
 
   #closed(): UnreachableError {
-    return new UnreachableError('UNREACHABLE', `Data transfer connection with ${this.#remote} closed while the DataNode was writing to it`, { remoteAddress: this.#remote });
+    return new UnreachableError('UNREACHABLE', `Data transfer connection with ${this.#remote} closed while writing to it`, { remoteAddress: this.#remote });
   }
 }

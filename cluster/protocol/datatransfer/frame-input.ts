@@ -1,21 +1,22 @@
 /**
- * The receiving side of one data-transfer connection after its handshake: the plaintext stream
- * feeds one ByteQueue, and `next(read)` waits (with a deadline) until a frame reader of
- * cluster/protocol/datatransfer (tryReadOpRequest, tryReadDelimited, tryReadPacket) finds a whole
- * frame in it. Hadoop's DataXceiver reads the same socket stream with DataInputStream and a socket
- * read timeout (dfs.client.socket-timeout, or the keepalive between ops). Memory is bounded: the
+ * The receiving side of one data-transfer connection after its handshake, for the DataNode and the
+ * client alike: the plaintext stream feeds one ByteQueue, and `next(read)` waits (with a deadline)
+ * until a frame reader of this directory (tryReadOpRequest, tryReadDelimited, tryReadPacket) finds a
+ * whole frame in it. Hadoop's DataXceiver and the client's BlockReaderRemote / DataStreamer read the
+ * same socket stream with DataInputStream and a socket read timeout (dfs.client.socket-timeout, or
+ * the keepalive between ops). Memory is bounded: the
  * stream is paused while more than `highWaterMark` bytes wait and no frame is being waited for, so
  * the queue holds at most one frame (a packet is at most 16 MiB, checked by the reader) plus one
  * high-water mark. A stream error becomes the typed error the protected stream raised.
  */
 import type { Readable } from 'node:stream';
 import { HsecError, ProtocolError, UnreachableError } from '../../../lib/errors/index.ts';
-import { ByteQueue } from '../../protocol/datatransfer/byte-queue.ts';
+import { ByteQueue } from './byte-queue.ts';
 
 /** Thrown by `next` when the peer closed the stream cleanly at a frame boundary. */
 export class EndOfStream extends ProtocolError {
   constructor(remoteAddress: string, what: string) {
-    super('PROTOCOL_TRUNCATED', `${remoteAddress} closed the connection while the DataNode waited for ${what}`, { remoteAddress, atFrameBoundary: true });
+    super('PROTOCOL_TRUNCATED', `${remoteAddress} closed the connection while waiting for ${what}`, { remoteAddress, atFrameBoundary: true });
   }
 }
 

@@ -1,0 +1,134 @@
+/**
+ * A secure HDFS in one process for the end-to-end suites: the real MIT KDC (fixture), the hsec
+ * NameNode and one or more hsec DataNodes logged in from their keytabs, and users whose
+ * HdfsClient (the product client) writes and reads through them. One configuration, as the site
+ * files of a cluster would hold it, with the data-transfer settings each suite chooses.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfiguration, type Configuration } from '../../../lib/config/index.ts';
+import type { MiniKdc } from '../../../cluster/mini/mini-kdc.ts';
+import { DataNode } from '../../../cluster/datanode/datanode.ts';
+import { NameNode } from '../../../cluster/namenode/namenode.ts';
+import { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
+import { User } from '../../../security/identity/user.ts';
+import { loadKrb5Config } from '../../../security/kerberos/config/index.ts';
+
+export interface SecureHdfs {
+  readonly kdc: MiniKdc;
+  readonly dir: string;
+  readonly nn: NameNode;
+  readonly dns: DataNode[];
+  /** The cluster's configuration (what core-site.xml and hdfs-site.xml would say), NameNode address included. */
+  readonly conf: Configuration;
+  /** An HdfsClient for `user` (a principal with a keytab made on first use), closed by stop(). */
+  client(user: string, extra?: Record<string, string>): Promise<HdfsClient>;
+  /** An HdfsClient of the HDFS superuser (the NameNode's principal), umask 000. */
+  admin(): Promise<HdfsClient>;
+  /** Restarts the NameNode on the same port and name directory. */
+  restartNameNode(): Promise<void>;
+  /** Restarts DataNode `i` on the same data directory. */
+  restartDataNode(i: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface SecureHdfsOptions {
+  /** Keys every daemon and client reads (data-transfer protection, encryption, block size...). */
+  readonly conf?: Record<string, string>;
+  readonly dataNodes?: number;
+}
+
+/** Starts a NameNode and DataNodes secured with Kerberos, block tokens and RPC privacy under `dir`. */
+export async function startSecureHdfs(kdc: MiniKdc, dir: string, options: SecureHdfsOptions = {}): Promise<SecureHdfs> {
+  mkdirSync(dir, { recursive: true });
+  const krb5 = loadKrb5Config(kdc.krb5ConfPath);
+  const nnKeytab = join(dir, 'nn.keytab');
+  const dnKeytab = join(dir, 'dn.keytab');
+  await kdc.createKeytab(nnKeytab, 'nn/localhost');
+  await kdc.createKeytab(dnKeytab, 'dn/localhost');
+  const base = (extra: Record<string, string>) =>
+    loadConfiguration({
+      env: {},
+      overrides: {
+        'hadoop.security.authentication': 'kerberos',
+        'hadoop.rpc.protection': 'privacy',
+        'dfs.namenode.kerberos.principal': `nn/localhost@${kdc.realm}`,
+        'dfs.namenode.keytab.file': nnKeytab,
+        'dfs.namenode.name.dir': `file://${join(dir, 'name')}`,
+        'dfs.datanode.kerberos.principal': `dn/_HOST@${kdc.realm}`,
+        'dfs.datanode.keytab.file': dnKeytab,
+        'dfs.datanode.hostname': 'localhost',
+        'dfs.datanode.address': '127.0.0.1:0',
+        'dfs.block.access.token.enable': 'true',
+        'dfs.heartbeat.interval': '1',
+        'dfs.replication': '1',
+        ...options.conf,
+        ...extra,
+      },
+    });
+  let nn = await NameNode.start(base({ 'dfs.namenode.rpc-address': '127.0.0.1:0' }), { login: true, krb5 });
+  const port = nn.address.port;
+  const conf = base({ 'dfs.namenode.rpc-address': `127.0.0.1:${port}`, 'fs.defaultFS': `hdfs://127.0.0.1:${port}` });
+  const dnConf = (i: number) => loadConfiguration({ env: {}, overrides: { ...confEntries(conf), 'dfs.datanode.data.dir': `file://${join(dir, `data${i}`)}` } });
+  const startDn = async (i: number): Promise<DataNode> => {
+    const dn = await DataNode.start(dnConf(i), { krb5 });
+    if (!(await dn.waitRegistered(30_000))) throw new Error(`DataNode ${i} did not register with the NameNode`);
+    return dn;
+  };
+  const dns: DataNode[] = [];
+  for (let i = 0; i < (options.dataNodes ?? 1); i++) dns.push(await startDn(i));
+  const clients: HdfsClient[] = [];
+  const superuserConf = loadConfiguration({ env: {}, overrides: { ...confEntries(conf), 'fs.permissions.umask-mode': '000' } });
+  let superuser: HdfsClient | undefined;
+  const admin = async (): Promise<HdfsClient> => {
+    if (!superuser) {
+      const u = await User.fromKeytab(kdc.principal('nn/localhost'), nnKeytab, { krb5, conf: superuserConf });
+      superuser = await HdfsClient.connect({ conf: superuserConf, user: u, env: {} });
+      clients.push(superuser);
+    }
+    return superuser;
+  };
+  return {
+    kdc,
+    dir,
+    get nn() {
+      return nn;
+    },
+    dns,
+    conf,
+    async client(user, extra = {}) {
+      const keytab = join(dir, `${user}.keytab`);
+      if (!(await kdc.hasPrincipal(user))) await kdc.addPrincipal(user);
+      await kdc.createKeytab(keytab, user);
+      const clientConf = Object.keys(extra).length > 0 ? loadConfiguration({ env: {}, overrides: { ...confEntries(conf), ...extra } }) : conf;
+      const u = await User.fromKeytab(kdc.principal(user), keytab, { krb5, conf: clientConf });
+      const c = await HdfsClient.connect({ conf: clientConf, user: u, env: {} });
+      clients.push(c);
+      // the home directory, made by the superuser (the NameNode's own principal) as an administrator would
+      if (!(await c.exists(c.workingDirectory))) await (await admin()).mkdir(c.workingDirectory, { permission: 0o777 });
+      return c;
+    },
+    admin,
+    async restartNameNode() {
+      await nn.stop();
+      nn = await NameNode.start(conf, { login: true, krb5 });
+    },
+    async restartDataNode(i) {
+      await dns[i]!.stop();
+      dns[i] = await startDn(i);
+    },
+    async stop() {
+      for (const c of clients.splice(0)) {
+        c.close();
+        c.user.close();
+      }
+      for (const dn of dns) await dn.stop().catch(() => undefined);
+      await nn.stop();
+    },
+  };
+}
+
+/** Every set key of `conf` (to derive a configuration with a few more). */
+function confEntries(conf: Configuration): Record<string, string> {
+  return Object.fromEntries(conf.keys().flatMap((k) => (conf.source(k) === 'command line' ? [[k, conf.get(k)!]] : [])));
+}
