@@ -3,7 +3,8 @@
 # when it is all there already (a run with everything installed takes well under a second).
 #   - apt: krb5-kdc krb5-admin-server krb5-user libkrb5-dev (MIT Kerberos: the throwaway KDC and
 #     the native build of the `kerberos` test peer), zookeeper, keyutils (keyctl: KEYRING credential
-#     caches), heimdal-kcm (a real KCM daemon for the KCM cache tests), a JDK when javac is missing,
+#     caches), heimdal-kcm (a real KCM daemon for the KCM cache tests), tcpdump (the on-the-wire
+#     checks of the HDFS suites), a JDK when javac is missing,
 #     and a C++ toolchain when the native build needs one. `apt-get update` only when installing.
 #   - stops any system KDC / kadmind / ZooKeeper / kcm that a package's postinst started (our
 #     fixtures run their own on free loopback ports and temp sockets, in temp dirs).
@@ -40,7 +41,7 @@ install_system_packages() {
     say "not a Debian system: install MIT Kerberos (krb5kdc, kadmin.local, kinit, libkrb5 headers), ZooKeeper and a JDK 17 yourself"
     return 0
   fi
-  local wanted="krb5-kdc krb5-admin-server krb5-user libkrb5-dev zookeeper keyutils heimdal-kcm"
+  local wanted="krb5-kdc krb5-admin-server krb5-user libkrb5-dev zookeeper keyutils heimdal-kcm tcpdump"
   command -v javac >/dev/null 2>&1 || wanted="$wanted openjdk-17-jdk-headless"
   # node-gyp needs a compiler, make and python3 to build the `kerberos` devDependency.
   { command -v g++ >/dev/null 2>&1 && command -v make >/dev/null 2>&1; } || wanted="$wanted build-essential"

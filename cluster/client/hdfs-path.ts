@@ -2,17 +2,25 @@
  * Paths as DistributedFileSystem takes them: absolute (`/a/b`), relative to the working directory
  * (the home directory `/user/<short name>` by default, DFSClient's `dfs.user.home.dir.prefix`), or a
  * full `hdfs://host:port/a/b` URI naming the NameNode the client talks to (another NameNode is an
- * error, as FileSystem.checkPath refuses a wrong file system). Repeated and trailing slashes are
- * dropped (Path normalisation); `.` and `..` are left for the NameNode to refuse, as Hadoop does.
+ * error, as FileSystem.checkPath refuses a wrong file system). Normalised as Hadoop's Path is (it
+ * goes through java.net.URI.normalize): repeated and trailing slashes dropped, `.` segments removed,
+ * `..` removes the segment before it; a `..` above the root stays and the NameNode refuses it.
  */
 import { ConfigError } from '../../lib/errors/index.ts';
 import { formatHostPort, type HostPort } from '../../lib/net/host-port.ts';
 import { parseHdfsUri } from '../protocol/namenode-address.ts';
 
-/** Collapses repeated slashes and drops a trailing one (but keeps `/`). */
+/** Collapses repeated slashes, drops a trailing one (but keeps `/`) and resolves `.` and `..` (URI.normalize, RFC 3986 5.2.4). */
 export function normalizePath(path: string): string {
-  const collapsed = path.replace(/\/{2,}/g, '/');
-  return collapsed.length > 1 && collapsed.endsWith('/') ? collapsed.slice(0, -1) : collapsed;
+  const absolute = path.startsWith('/');
+  const out: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else out.push(segment);
+  }
+  const joined = out.join('/');
+  return absolute ? `/${joined}` : joined || '.';
 }
 
 /** Joins a parent and a child name. */

@@ -23,6 +23,8 @@ export interface AuthFailureEvent {
   readonly side: 'client' | 'server';
   readonly user: string | undefined;
   readonly code: string;
+  /** What lay under the failure when known: the code of the token or key check that refused (TOKEN_EXPIRED...). */
+  readonly reason?: string | undefined;
 }
 
 export function publishNegotiated(event: SaslNegotiatedEvent): void {

@@ -11,6 +11,7 @@
  */
 import { InvalidTokenError } from '../../../lib/errors/index.ts';
 import { getLogger } from '../../../lib/log/logger.ts';
+import { publishAuthFailure } from '../../../security/sasl/events.ts';
 import type { AccessMode, BlockStorageType } from '../../../security/token/block-token-identifier.ts';
 import { EMPTY_TOKEN, type ExtendedBlock, type TokenProtoObject } from '../../protocol/hdfs-types.ts';
 import type { OpName } from '../../protocol/datatransfer/constants.ts';
@@ -120,6 +121,7 @@ export class Xceiver {
     } catch (e) {
       if (!(e instanceof InvalidTokenError)) throw e;
       log.warn({ op, remoteAddress: this.remoteAddress, block: blockName(block), message: e.message }, 'Block token verification failed');
+      publishAuthFailure({ mechanism: 'block-token', side: 'server', user: typeof e.details['user'] === 'string' ? e.details['user'] : undefined, code: e.code, reason: e.code });
       if (reply) await this.reply({ status: 'ERROR_ACCESS_TOKEN', ...(mode === 'WRITE' ? { firstBadLink: pool.xferAddr } : {}), message: e.message }).catch(() => undefined);
       throw e;
     }

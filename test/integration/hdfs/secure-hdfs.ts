@@ -13,6 +13,7 @@ import { NameNode } from '../../../cluster/namenode/namenode.ts';
 import { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
 import { User } from '../../../security/identity/user.ts';
 import { loadKrb5Config } from '../../../security/kerberos/config/index.ts';
+import type { Clock } from '../../../lib/time/clock.ts';
 
 export interface SecureHdfs {
   readonly kdc: MiniKdc;
@@ -36,12 +37,15 @@ export interface SecureHdfsOptions {
   /** Keys every daemon and client reads (data-transfer protection, encryption, block size...). */
   readonly conf?: Record<string, string>;
   readonly dataNodes?: number;
+  /** The NameNode's and DataNodes' clock (block token and key times, leases); the system clock by default. */
+  readonly clock?: Clock;
 }
 
 /** Starts a NameNode and DataNodes secured with Kerberos, block tokens and RPC privacy under `dir`. */
 export async function startSecureHdfs(kdc: MiniKdc, dir: string, options: SecureHdfsOptions = {}): Promise<SecureHdfs> {
   mkdirSync(dir, { recursive: true });
   const krb5 = loadKrb5Config(kdc.krb5ConfPath);
+  const clockOption = options.clock ? { clock: options.clock } : {};
   const nnKeytab = join(dir, 'nn.keytab');
   const dnKeytab = join(dir, 'dn.keytab');
   await kdc.createKeytab(nnKeytab, 'nn/localhost');
@@ -66,12 +70,12 @@ export async function startSecureHdfs(kdc: MiniKdc, dir: string, options: Secure
         ...extra,
       },
     });
-  let nn = await NameNode.start(base({ 'dfs.namenode.rpc-address': '127.0.0.1:0' }), { login: true, krb5 });
+  let nn = await NameNode.start(base({ 'dfs.namenode.rpc-address': '127.0.0.1:0' }), { login: true, krb5, ...clockOption });
   const port = nn.address.port;
   const conf = base({ 'dfs.namenode.rpc-address': `127.0.0.1:${port}`, 'fs.defaultFS': `hdfs://127.0.0.1:${port}` });
   const dnConf = (i: number) => loadConfiguration({ env: {}, overrides: { ...confEntries(conf), 'dfs.datanode.data.dir': `file://${join(dir, `data${i}`)}` } });
   const startDn = async (i: number): Promise<DataNode> => {
-    const dn = await DataNode.start(dnConf(i), { krb5 });
+    const dn = await DataNode.start(dnConf(i), { krb5, ...clockOption });
     if (!(await dn.waitRegistered(30_000))) throw new Error(`DataNode ${i} did not register with the NameNode`);
     return dn;
   };
@@ -111,7 +115,7 @@ export async function startSecureHdfs(kdc: MiniKdc, dir: string, options: Secure
     admin,
     async restartNameNode() {
       await nn.stop();
-      nn = await NameNode.start(conf, { login: true, krb5 });
+      nn = await NameNode.start(conf, { login: true, krb5, ...clockOption });
     },
     async restartDataNode(i) {
       await dns[i]!.stop();

@@ -11,7 +11,13 @@ describe('client: HDFS paths, umask and file status', () => {
   it('resolves absolute, relative (to the working directory) and hdfs:// paths of this NameNode; another NameNode is Wrong FS', () => {
     expect(resolveHdfsPath('/a//b/', nn, '/user/alice')).to.equal('/a/b');
     expect(resolveHdfsPath('d/f', nn, '/user/alice')).to.equal('/user/alice/d/f');
-    expect(resolveHdfsPath('.', nn, '/user/alice')).to.equal('/user/alice/.');
+    // java.net.URI.normalize, as Hadoop's Path: `.` goes, `..` takes the segment before it, not above the root
+    expect(resolveHdfsPath('.', nn, '/user/alice')).to.equal('/user/alice');
+    expect(resolveHdfsPath('./d/./f/.', nn, '/user/alice')).to.equal('/user/alice/d/f');
+    expect(resolveHdfsPath('../bob/x', nn, '/user/alice')).to.equal('/user/bob/x');
+    expect(resolveHdfsPath('/a/b/../../..', nn, '/user/alice')).to.equal('/..');
+    expect(resolveHdfsPath('/a/../../b', nn, '/user/alice')).to.equal('/../b');
+    expect(resolveHdfsPath('hdfs://nn.example.test:8020/x/./y/..', nn, '/user/alice')).to.equal('/x');
     expect(resolveHdfsPath('hdfs://nn.example.test:8020/x', nn, '/user/alice')).to.equal('/x');
     expect(resolveHdfsPath('hdfs://nn.example.test/', nn, '/user/alice')).to.equal('/');
     expect(() => resolveHdfsPath('hdfs://other:8020/x', nn, '/user/alice')).to.throw(/Wrong FS: hdfs:\/\/other:8020\/x, expected: hdfs:\/\/nn.example.test:8020/);

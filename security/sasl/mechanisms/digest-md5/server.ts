@@ -104,7 +104,10 @@ export class DigestMd5Server implements SaslServer {
       if (this.#state !== State.Complete && this.#state !== State.Failed) {
         this.#state = State.Failed;
         if (err instanceof HsecError && err.code === 'SASL_AUTH_FAILED') {
-          publishAuthFailure({ mechanism: MECHANISM, side: 'server', user: typeof err.details['user'] === 'string' ? err.details['user'] : undefined, code: err.code });
+          publishAuthFailure({
+            mechanism: MECHANISM, side: 'server', user: typeof err.details['user'] === 'string' ? err.details['user'] : undefined, code: err.code,
+            reason: err.cause instanceof HsecError ? err.cause.code : undefined,
+          });
         }
       }
       throw err;
