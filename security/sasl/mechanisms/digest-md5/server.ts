@@ -106,7 +106,7 @@ export class DigestMd5Server implements SaslServer {
         if (err instanceof HsecError && err.code === 'SASL_AUTH_FAILED') {
           publishAuthFailure({
             mechanism: MECHANISM, side: 'server', user: typeof err.details['user'] === 'string' ? err.details['user'] : undefined, code: err.code,
-            reason: err.cause instanceof HsecError ? err.cause.code : undefined,
+            ...(err.cause instanceof HsecError ? { reason: err.cause.code } : {}),
           });
         }
       }
