@@ -1,0 +1,45 @@
+/**
+ * HMAC-SHA1 (RFC 2104 with FIPS 180-4 SHA-1) for one key and many short messages: the key's
+ * inner and outer padded blocks are absorbed once, at construction, and each MAC then costs the
+ * compressions of the message alone plus one for the outer hash (three for a 100-byte token
+ * identifier), with no native call. This is what the JDK's Mac does after init(key) and what
+ * makes token password checks run at JDK speed (docs/fast-privacy.md, "Token MACs"); measured by
+ * bench/suites/token-hmac.ts. Results are identical to node:crypto's createHmac('sha1', key).
+ */
+import { createHash } from 'node:crypto';
+import { SHA1_BLOCK_BYTES, sha1Block, sha1Bytes, sha1Finish, sha1FinishDigest, sha1Init } from './sha1.ts';
+
+const IPAD = 0x36;
+const OPAD = 0x5c;
+
+export class HmacSha1 {
+  readonly #inner: Int32Array;
+  readonly #outer: Int32Array;
+  readonly #state = new Int32Array(5);
+  readonly #innerDigest = new Int32Array(5);
+
+  constructor(key: Uint8Array) {
+    // RFC 2104 section 2: a key longer than the block is hashed first; shorter keys are zero-padded.
+    const k = key.length > SHA1_BLOCK_BYTES ? createHash('sha1').update(key).digest() : key;
+    const pad = new Uint8Array(SHA1_BLOCK_BYTES);
+    this.#inner = sha1Init();
+    this.#outer = sha1Init();
+    for (const [state, byte] of [[this.#inner, IPAD], [this.#outer, OPAD]] as const) {
+      pad.fill(byte);
+      for (let i = 0; i < k.length; i++) pad[i]! ^= k[i]!;
+      sha1Block(state, pad, 0);
+    }
+    pad.fill(0);
+  }
+
+  /** HMAC-SHA1(key, message): 20 bytes, or the first `length` bytes (e.g. 12 for HMAC-SHA1-96). */
+  mac(message: Uint8Array, length?: number): Uint8Array {
+    const s = this.#state;
+    s.set(this.#inner);
+    sha1Finish(s, message, SHA1_BLOCK_BYTES);
+    this.#innerDigest.set(s);
+    s.set(this.#outer);
+    sha1FinishDigest(s, this.#innerDigest, SHA1_BLOCK_BYTES);
+    return sha1Bytes(s, length);
+  }
+}
