@@ -13,7 +13,7 @@
  * unchanged. Other algorithms go through node:crypto.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { HmacSha1 } from '../../crypto/hmac-sha1.ts';
+import { hmacSha1For } from '../../crypto/hmac-sha1.ts';
 
 /** Default HMAC algorithm (Java `HmacSHA1`). */
 export const DEFAULT_HMAC_ALGORITHM = 'sha1';
@@ -23,30 +23,6 @@ export const DEFAULT_KEY_LENGTH_BITS = 64;
 /** Source of random bytes; injected so tests can be deterministic. */
 export type RandomSource = (size: number) => Uint8Array;
 export const cryptoRandom: RandomSource = (size) => new Uint8Array(randomBytes(size));
-
-interface CachedMac {
-  readonly snapshot: Uint8Array;
-  readonly mac: HmacSha1;
-}
-
-const sha1Macs = new WeakMap<Uint8Array, CachedMac>();
-
-/** The cached HMAC-SHA1 for `key`, rebuilt when the array's bytes changed since it was made. */
-function hmacSha1For(key: Uint8Array): HmacSha1 {
-  const cached = sha1Macs.get(key);
-  if (cached !== undefined && sameBytes(cached.snapshot, key)) return cached.mac;
-  const mac = new HmacSha1(key);
-  sha1Macs.set(key, { snapshot: Uint8Array.from(key), mac });
-  return mac;
-}
-
-/** Byte equality without an early exit (the key is secret). */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
 
 /** `SecretManager.createPassword(identifier, key)`. */
 export function createPassword(identifier: Uint8Array, key: Uint8Array, algorithm = DEFAULT_HMAC_ALGORITHM): Uint8Array {
