@@ -10,13 +10,44 @@ import type { RpcSaslMessage } from './messages.ts';
 /** Hadoop's SaslRpcServer.AuthMethod names. */
 export type AuthMethodName = 'SIMPLE' | 'KERBEROS' | 'TOKEN';
 
-/** A negotiated SASL security layer (auth-int / auth-conf). */
-export interface SecurityLayer {
+/** The sending half of a security layer. */
+export interface WrapLayer {
   readonly qop: string;
   /** Largest plaintext one wrap() takes (javax.security.sasl.rawsendsize). */
   readonly rawSendSize: number;
   wrap(plaintext: Uint8Array): Uint8Array;
+}
+
+/** The receiving half of a security layer. */
+export interface UnwrapLayer {
+  readonly qop: string;
   unwrap(token: Uint8Array): Uint8Array;
+}
+
+/** A negotiated SASL security layer (auth-int / auth-conf). */
+export interface SecurityLayer extends WrapLayer, UnwrapLayer {}
+
+/** The two halves of the layer that replaces the SASL one (hsec's fast privacy, docs/fast-privacy.md). */
+export interface SwitchedLayers {
+  readonly send: WrapLayer;
+  readonly receive: UnwrapLayer;
+}
+
+/**
+ * Client side of a layer switch agreed during the SASL exchange: send `keyMessage` in one WRAP
+ * protected by the SASL layer right after SUCCESS, then use `layers` both ways for everything else.
+ */
+export interface ClientLayerSwitch {
+  readonly keyMessage: Uint8Array;
+  readonly layers: SwitchedLayers;
+}
+
+/**
+ * Server side of a layer switch: the client's first WRAP after SUCCESS, unwrapped by the SASL
+ * layer, is its key message; `accept` checks it and returns the layers for everything after it.
+ */
+export interface ServerLayerSwitch {
+  accept(keyMessage: Uint8Array): SwitchedLayers;
 }
 
 /** What a completed client-side negotiation produced. */
@@ -24,6 +55,8 @@ export interface ClientAuthResult {
   authMethod: AuthMethodName;
   /** Present iff the negotiated QOP is auth-int or auth-conf. */
   securityLayer?: SecurityLayer | undefined;
+  /** Present when both ends agreed to replace `securityLayer` after SUCCESS. */
+  layerSwitch?: ClientLayerSwitch | undefined;
   qop?: string | undefined;
 }
 
@@ -51,6 +84,8 @@ export interface ServerAuthResult {
   /** Extra facts for handlers (e.g. token identifier fields). */
   attributes?: Readonly<Record<string, unknown>> | undefined;
   securityLayer?: SecurityLayer | undefined;
+  /** Present when both ends agreed to replace `securityLayer` after SUCCESS. */
+  layerSwitch?: ServerLayerSwitch | undefined;
   qop?: string | undefined;
 }
 

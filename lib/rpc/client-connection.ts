@@ -4,19 +4,20 @@
  * many outstanding calls matched by call id, pings while calls wait (ipc.ping.interval), and
  * response errors (ERROR keeps the connection, FATAL closes it) rebuilt as typed errors. With a
  * security layer, outgoing frames written in one tick are coalesced and wrapped in pieces of at
- * most rawSendSize bytes; incoming frames must all be WRAP (hadoop-wire.md 6.7).
+ * most rawSendSize bytes; incoming frames must all be WRAP (hadoop-wire.md 6.7). When the
+ * authenticator agreed on hsec's fast privacy, the layers switch right after SUCCESS
+ * (docs/fast-privacy.md).
  */
 import type { Socket } from 'node:net';
 import { HsecError, ProtocolError, UnreachableError } from '../errors/index.ts';
-import type { ClientAuthenticator, ClientAuthResult, SecurityLayer } from './auth-hooks.ts';
+import type { ClientAuthenticator, ClientAuthResult, WrapLayer } from './auth-hooks.ts';
 import { CallId, DEFAULT_MAX_DATA_LENGTH, DEFAULT_PING_INTERVAL_MS, RpcStatus } from './constants.ts';
-import { concatBytes } from './delimited.ts';
 import { FrameDecoder, splitFrame } from './frame.ts';
 import { callFrame, contextFrame, parseResponse, parseSaslBody, pingFrame, saslRequestFrame } from './ipc-frames.ts';
 import type { RpcResponseHeader } from './messages.ts';
 import { encodePreamble } from './preamble.ts';
 import { remoteToError } from './remote-exception.ts';
-import { Unwrapper, wrapClientStream } from './wrapping.ts';
+import { Unwrapper, wrapClientStream, wrapStreamParts } from './wrapping.ts';
 import { openSocket } from '../net/connect.ts';
 
 export interface ClientConnectionOptions {
@@ -69,7 +70,7 @@ export class ClientConnection {
   #ready = false;
   #closed = false;
   #closeError: Error | undefined;
-  #layer: SecurityLayer | undefined;
+  #layer: WrapLayer | undefined;
   #unwrapper: Unwrapper | undefined;
   #outQueue: Uint8Array[] = [];
   #flushScheduled = false;
@@ -171,10 +172,7 @@ export class ClientConnection {
     }
     const auth = a.result();
     this.#auth = auth;
-    if (auth.securityLayer) {
-      this.#layer = auth.securityLayer;
-      this.#unwrapper = new Unwrapper(this.#layer, 'client', { maxDataLength: this.#opts.maxResponseLength ?? DEFAULT_MAX_DATA_LENGTH });
-    }
+    if (auth.securityLayer) this.#startWrapping(auth);
     const userInfo = a.userInfo(auth);
     this.#send(contextFrame(this.#opts.clientId, { ...(userInfo ? { userInfo } : {}), protocol: this.#opts.protocol }));
     this.#ready = true;
@@ -183,6 +181,25 @@ export class ClientConnection {
     this.#setupQueue = [];
     for (const f of early) this.#handleOuter(f);
     this.#startPinging();
+  }
+
+  /**
+   * Everything after SUCCESS is wrapped. With fast privacy (docs/fast-privacy.md) our key message
+   * goes first, under the SASL layer, and the switched layers protect everything after it both ways.
+   */
+  #startWrapping(auth: ClientAuthResult): void {
+    const sasl = auth.securityLayer!;
+    const options = { maxDataLength: this.#opts.maxResponseLength ?? DEFAULT_MAX_DATA_LENGTH };
+    const layerSwitch = auth.layerSwitch;
+    if (!layerSwitch) {
+      this.#layer = sasl;
+      this.#unwrapper = new Unwrapper(sasl, 'client', options);
+      return;
+    }
+    for (const frame of wrapClientStream(sasl, layerSwitch.keyMessage)) this.#socket.write(frame);
+    layerSwitch.keyMessage.fill(0);
+    this.#layer = layerSwitch.layers.send;
+    this.#unwrapper = new Unwrapper(layerSwitch.layers.receive, 'client', options);
   }
 
   #nextSetupFrame(): Promise<Uint8Array> {
@@ -287,10 +304,13 @@ export class ClientConnection {
   #flush(): void {
     this.#flushScheduled = false;
     if (this.#closed || this.#outQueue.length === 0) return;
-    const plaintext = concatBytes(this.#outQueue);
+    const plaintext = this.#outQueue;
     this.#outQueue = [];
     try {
-      for (const f of wrapClientStream(this.#layer!, plaintext)) this.#socket.write(f);
+      const parts = wrapStreamParts(this.#layer!, plaintext, 'client');
+      this.#socket.cork();
+      for (const p of parts) this.#socket.write(p);
+      this.#socket.uncork();
     } catch (err) {
       this.#shutdown(err as Error);
     }

@@ -4,7 +4,9 @@
  * CONTEXT -> READY. SASL messages go to the injected ServerAuthenticator; the connection context
  * (callId -3) fixes the effective user (proxy users only through the authorizer, never for TOKEN:
  * hadoop-wire.md 6.8); calls (callId >= 0) are dispatched concurrently to protocol handlers and
- * answered as they complete, wrapped one response per WRAP when a security layer is active (6.7).
+ * answered as they complete, those of one tick wrapped together when a security layer is active
+ * (6.7); between hsec peers that agreed on fast privacy the layers switch after SUCCESS
+ * (docs/fast-privacy.md).
  * Any bad input closes only this connection, after a FATAL reply where Hadoop sends one.
  *
  * Hostile clients: until SASL completes a frame may carry at most `preAuthMaxDataLength` bytes
@@ -18,16 +20,15 @@
 import type { Socket } from 'node:net';
 import { AccessControlError, HsecError, ProtocolError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
-import type { AuthMethodName, SecurityLayer, ServerAuthenticator, ServerAuthResult } from './auth-hooks.ts';
+import type { AuthMethodName, ServerAuthenticator, ServerAuthResult, WrapLayer } from './auth-hooks.ts';
 import type { CallContext, ProtocolHandlers } from './call-context.ts';
 import { AuthProtocol, CallId, RPC_ERROR_CODE_NAMES, RPC_VERSION, RpcErrorCode, RpcKind, RpcOp, SaslState, type RpcErrorCodeValue } from './constants.ts';
-import { concatBytes } from './delimited.ts';
 import { splitFrame, FrameDecoder } from './frame.ts';
 import { errorResponseFrame, parseRequest, parseSaslBody, saslResponseFrame, successResponseParts } from './ipc-frames.ts';
 import { decodeConnectionContext, decodeRequestHeaderProto, type IpcConnectionContext, type RpcRequestHeader } from './messages.ts';
 import { decodePreamble, HTTP_ON_RPC_PORT_RESPONSE, looksLikeHttp, PREAMBLE_LENGTH } from './preamble.ts';
 import { errorToRemote, JavaException, saslFailureToRemote } from './remote-exception.ts';
-import { Unwrapper, wrapServerResponse } from './wrapping.ts';
+import { Unwrapper, wrapStreamParts } from './wrapping.ts';
 import { publishConnection, publishConnectionFailed } from './events.ts';
 
 export enum ServerConnState {
@@ -81,6 +82,9 @@ function internalFatal(err: unknown, callId: number): FatalRpc {
 /** Once authenticated, frames above this size are assembled in place as they arrive (FrameDecoder). */
 const ASSEMBLE_IN_PLACE_ABOVE = 1024 * 1024;
 
+/** Queued responses above this many bytes are wrapped at once rather than at the end of the tick. */
+const WRAP_QUEUE_FLUSH_BYTES = 1024 * 1024;
+
 /** How long the frame loop runs before it yields to the event loop (ms). */
 const SLICE_MS = 10;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -94,7 +98,10 @@ export class ServerConnection {
   #preamble = new Uint8Array(0);
   readonly #decoder: FrameDecoder;
   #unwrapper: Unwrapper | undefined;
-  #layer: SecurityLayer | undefined;
+  #layer: WrapLayer | undefined;
+  /** Framed responses waiting to be wrapped together at the end of the tick (see #write). */
+  #wrapQueue: Uint8Array[] = [];
+  #wrapQueueBytes = 0;
   #auth: ServerAuthResult | undefined;
   #context: IpcConnectionContext | undefined;
   #user: { user: string; shortUser: string; realUser?: string | undefined } | undefined;
@@ -388,12 +395,30 @@ export class ServerConnection {
       this.#state = ServerConnState.CONTEXT;
       this.#releasePreAuth();
       this.#decoder.assembleAbove(ASSEMBLE_IN_PLACE_ABOVE);
-      if (this.#auth.securityLayer) {
-        // Everything after SUCCESS is wrapped, starting with the connection context.
-        this.#layer = this.#auth.securityLayer;
-        this.#unwrapper = new Unwrapper(this.#layer, 'server', { maxDataLength: this.#env.maxDataLength, assembleAbove: ASSEMBLE_IN_PLACE_ABOVE });
-      }
+      if (this.#auth.securityLayer) this.#startWrapping(this.#auth);
     }
+  }
+
+  /**
+   * Everything after SUCCESS is wrapped, starting with the connection context. With fast privacy
+   * (docs/fast-privacy.md) the client's first WRAP is its key message, and the switched layers
+   * protect everything after it both ways (the server sends nothing before it).
+   */
+  #startWrapping(auth: ServerAuthResult): void {
+    const sasl = auth.securityLayer!;
+    const options = { maxDataLength: this.#env.maxDataLength, assembleAbove: ASSEMBLE_IN_PLACE_ABOVE };
+    this.#layer = sasl;
+    const layerSwitch = auth.layerSwitch;
+    if (!layerSwitch) {
+      this.#unwrapper = new Unwrapper(sasl, 'server', options);
+      return;
+    }
+    this.#unwrapper = new Unwrapper(sasl, 'server', options, (keyMessage) => {
+      const layers = layerSwitch.accept(keyMessage);
+      this.#flushWrapped();
+      this.#layer = layers.send;
+      return layers.receive;
+    });
   }
 
   async #processContext(_header: RpcRequestHeader, rest: Uint8Array): Promise<void> {
@@ -533,19 +558,48 @@ export class ServerConnection {
       .catch((err) => this.#fail(err, 'reply failed', callId));
   }
 
-  /** Writes one framed response, given whole or as frameParts (written part by part, uncopied, when not wrapped). */
+  /**
+   * Writes one framed response, given whole or as frameParts (written part by part, uncopied).
+   * Responses completed in one tick leave in one segment (TCP_NODELAY is on); once a security layer
+   * is active they are also wrapped together at the end of the tick, in pieces of at most
+   * rawSendSize: Hadoop's client reads the unwrapped bytes as one stream (wrapping.ts).
+   */
   #write(frame: Uint8Array | Uint8Array[]): void {
     if (this.#state === ServerConnState.CLOSED) return;
-    const wrapped = this.#layer && this.#state !== ServerConnState.SASL;
     const parts = Array.isArray(frame) ? frame : [frame];
-    const out = wrapped ? [wrapServerResponse(this.#layer!, parts.length === 1 ? parts[0]! : concatBytes(parts))] : parts;
-    // Responses completed in one tick leave in one segment (TCP_NODELAY is on).
     if (this.#socket.writableCorked === 0) {
       this.#socket.cork();
-      process.nextTick(() => this.#guard('write', () => this.#socket.uncork()));
+      process.nextTick(() =>
+        this.#guard('write', () => {
+          this.#flushWrapped();
+          this.#socket.uncork();
+        }),
+      );
     }
+    if (this.#layer && this.#state !== ServerConnState.SASL) {
+      for (const p of parts) {
+        this.#wrapQueue.push(p);
+        this.#wrapQueueBytes += p.length;
+      }
+      // A tick that completes many large responses wraps as it goes instead of holding them all.
+      if (this.#wrapQueueBytes >= WRAP_QUEUE_FLUSH_BYTES) this.#flushWrapped();
+      return;
+    }
+    this.#writeOut(parts);
+  }
+
+  /** Wraps and writes the queued responses (called at the end of the tick, or before closing). */
+  #flushWrapped(): void {
+    if (this.#wrapQueue.length === 0) return;
+    const plaintext = this.#wrapQueue;
+    this.#wrapQueue = [];
+    this.#wrapQueueBytes = 0;
+    this.#writeOut(wrapStreamParts(this.#layer!, plaintext, 'server'));
+  }
+
+  #writeOut(parts: readonly Uint8Array[]): void {
     let ok = true;
-    for (const bytes of out) ok = this.#socket.write(bytes) && ok;
+    for (const bytes of parts) ok = this.#socket.write(bytes) && ok;
     if (!ok) this.#updateFlow();
   }
 
@@ -601,6 +655,11 @@ export class ServerConnection {
     }
     const e = err as { code?: string; message?: string };
     publishConnectionFailed({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, state: this.#state, code: e?.code ?? (fatal ? RPC_ERROR_CODE_NAMES[fatal.errorCode] : undefined), message: e?.message ?? String(err) });
+    try {
+      this.#flushWrapped(); // the FATAL reply (and responses before it) are wrapped with the rest
+    } catch {
+      // a layer that cannot wrap any more: close without them
+    }
     this.#state = ServerConnState.CLOSED;
     this.#releasePreAuth();
     // Read nothing more (a hostile client may still be sending); flush the reply, then close.

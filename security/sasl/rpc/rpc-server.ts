@@ -43,6 +43,8 @@ export interface RpcServerOptions {
   listenBacklog?: number;
   handshakeTimeoutMs?: number;
   maxInFlight?: number;
+  /** hsec.rpc.privacy.fast (default true): fast privacy with hsec clients (docs/fast-privacy.md). */
+  fastPrivacy?: boolean;
   log?: Logger;
 }
 
@@ -76,6 +78,7 @@ export class RpcServer {
           tokenAuthority: options.tokenAuthority,
           kerberos: options.kerberos,
           createTokenServer: options.createTokenServer ?? defaultTokenServer,
+          fastPrivacy: options.fastPrivacy ?? true,
         }),
       shortName: options.shortName,
       authorizeProxy: options.authorizeProxy,

@@ -3,7 +3,8 @@
  * never would (bad SASL messages, garbage requests) or must pick its own local address (per-client
  * QOP resolvers). It frames what it receives (hadoop-wire.md 6.2), can run the product's
  * SaslRpcClient state machine over the raw socket (6.5), then sends the connection context and
- * calls, wrapped with the negotiated security layer when there is one (6.7). Every wait is bounded.
+ * calls, wrapped with the negotiated security layer when there is one (6.7), switching to hsec's
+ * fast privacy layers when the SASL client agreed on them (docs/fast-privacy.md). Every wait is bounded.
  */
 import { connect, type Socket } from 'node:net';
 import { FrameDecoder } from '../../../lib/rpc/frame.ts';
@@ -13,7 +14,7 @@ import { encodePreamble } from '../../../lib/rpc/preamble.ts';
 import { callFrame, contextFrame, parseResponse, parseSaslBody, saslRequestFrame } from '../../../lib/rpc/ipc-frames.ts';
 import { encodeRequestHeader, type RpcResponseHeader } from '../../../lib/rpc/messages.ts';
 import { Unwrapper, wrapClientStream } from '../../../lib/rpc/wrapping.ts';
-import type { ClientAuthResult, SecurityLayer } from '../../../lib/rpc/auth-hooks.ts';
+import type { ClientAuthResult, WrapLayer } from '../../../lib/rpc/auth-hooks.ts';
 import type { SaslRpcClient } from '../../../security/sasl/rpc/sasl-rpc-client.ts';
 
 /** A frame carrying `body` (already an encoded message, possibly garbage) after a valid request header with `callId`. */
@@ -29,7 +30,7 @@ export class RawSession {
   #wake: (() => void) | undefined;
   #closed = false;
   #closedAt = 0;
-  #layer: SecurityLayer | undefined;
+  #layer: WrapLayer | undefined;
   #unwrapper: Unwrapper | undefined;
   readonly #plain: Uint8Array[] = [];
   readonly clientId = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
@@ -154,7 +155,14 @@ export class RawSession {
     }
     const result = sasl.result();
     this.#layer = result.securityLayer;
-    if (this.#layer) this.#unwrapper = new Unwrapper(this.#layer, 'client');
+    if (this.#layer) this.#unwrapper = new Unwrapper(result.securityLayer!, 'client');
+    if (result.layerSwitch) {
+      // hsec fast privacy (docs/fast-privacy.md), as ClientConnection does it: the key message under
+      // the SASL layer, then the switched layers both ways.
+      for (const w of wrapClientStream(result.securityLayer!, result.layerSwitch.keyMessage)) this.write(w);
+      this.#layer = result.layerSwitch.layers.send;
+      this.#unwrapper = new Unwrapper(result.layerSwitch.layers.receive, 'client');
+    }
     this.send(contextFrame(this.clientId, { ...(sasl.userInfo(result) ? { userInfo: sasl.userInfo(result) } : {}), protocol }));
     return result;
   }
