@@ -4,6 +4,7 @@
  * RpcSaslProto messages; an authenticator decides them. `lib` never imports `security`: the SASL
  * security layer is described here structurally (security/sasl/mechanism.ts SaslSecurityLayer fits).
  */
+import type { Socket } from 'node:net';
 import type { AuthProtocolCode } from './constants.ts';
 import type { RpcSaslMessage } from './messages.ts';
 
@@ -27,27 +28,29 @@ export interface UnwrapLayer {
 /** A negotiated SASL security layer (auth-int / auth-conf). */
 export interface SecurityLayer extends WrapLayer, UnwrapLayer {}
 
-/** The two halves of the layer that replaces the SASL one (hsec's fast privacy, docs/fast-privacy.md). */
-export interface SwitchedLayers {
-  readonly send: WrapLayer;
-  readonly receive: UnwrapLayer;
+/**
+ * The channel that replaces SASL wrapping after SUCCESS when both ends agreed on hsec's fast privacy
+ * (docs/fast-privacy.md): a protected stream over the connection's socket, inside which IPC frames
+ * travel unwrapped. Bytes written before it is up are queued; `ready` settles when it is up (or
+ * failed); its errors arrive as the socket's 'error' events.
+ */
+export interface ProtectedChannel {
+  readonly socket: Socket;
+  readonly ready: Promise<void>;
 }
 
-/**
- * Client side of a layer switch agreed during the SASL exchange: send `keyMessage` in one WRAP
- * protected by the SASL layer right after SUCCESS, then use `layers` both ways for everything else.
- */
+/** Client side of a fast privacy switch: send `keyMessage` in one WRAP under the SASL layer, then `secure` the socket. */
 export interface ClientLayerSwitch {
   readonly keyMessage: Uint8Array;
-  readonly layers: SwitchedLayers;
+  secure(socket: Socket): ProtectedChannel;
 }
 
 /**
- * Server side of a layer switch: the client's first WRAP after SUCCESS, unwrapped by the SASL
- * layer, is its key message; `accept` checks it and returns the layers for everything after it.
+ * Server side of a fast privacy switch: the client's first WRAP after SUCCESS, unwrapped by the SASL
+ * layer, is its key message; `secure` checks it and returns the channel over the socket.
  */
 export interface ServerLayerSwitch {
-  accept(keyMessage: Uint8Array): SwitchedLayers;
+  secure(keyMessage: Uint8Array, socket: Socket): ProtectedChannel;
 }
 
 /** What a completed client-side negotiation produced. */

@@ -5,11 +5,11 @@
  * response errors (ERROR keeps the connection, FATAL closes it) rebuilt as typed errors. With a
  * security layer, outgoing frames written in one tick are coalesced and wrapped in pieces of at
  * most rawSendSize bytes; incoming frames must all be WRAP (hadoop-wire.md 6.7). When the
- * authenticator agreed on hsec's fast privacy, the layers switch right after SUCCESS
- * (docs/fast-privacy.md).
+ * authenticator agreed on hsec's fast privacy, a protected channel over the socket replaces
+ * wrapping right after SUCCESS and carries the frames unwrapped (docs/fast-privacy.md).
  */
 import type { Socket } from 'node:net';
-import { HsecError, ProtocolError, UnreachableError } from '../errors/index.ts';
+import { HsecError, ProtocolError, SaslError, UnreachableError } from '../errors/index.ts';
 import type { ClientAuthenticator, ClientAuthResult, WrapLayer } from './auth-hooks.ts';
 import { CallId, DEFAULT_MAX_DATA_LENGTH, DEFAULT_PING_INTERVAL_MS, RpcStatus } from './constants.ts';
 import { FrameDecoder, splitFrame } from './frame.ts';
@@ -18,6 +18,7 @@ import type { RpcResponseHeader } from './messages.ts';
 import { encodePreamble } from './preamble.ts';
 import { remoteToError } from './remote-exception.ts';
 import { Unwrapper, wrapClientStream, wrapStreamParts } from './wrapping.ts';
+import { withTimeout } from '../time/with-timeout.ts';
 import { openSocket } from '../net/connect.ts';
 
 export interface ClientConnectionOptions {
@@ -62,7 +63,8 @@ function nextCallId(): number {
 
 export class ClientConnection {
   readonly #opts: ClientConnectionOptions;
-  readonly #socket: Socket;
+  /** The socket, or once fast privacy is up the protected channel over it. */
+  #socket: Socket;
   readonly #decoder: FrameDecoder;
   readonly #pending = new Map<number, Pending>();
   #setupQueue: Uint8Array[] = [];
@@ -86,9 +88,28 @@ export class ClientConnection {
     this.#socket = socket;
     this.#decoder = new FrameDecoder({ maxDataLength: opts.maxResponseLength ?? DEFAULT_MAX_DATA_LENGTH });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
-    socket.on('error', (err) => this.#shutdown(new UnreachableError('RPC_CONNECTION_CLOSED', `IPC connection to ${this.address} failed: ${err.message}`, { remoteAddress: this.address }, { cause: err })));
-    socket.on('close', () => this.#shutdown(new UnreachableError('RPC_CONNECTION_CLOSED', `IPC connection to ${this.address} closed by the server`, { remoteAddress: this.address })));
+    this.#listen(socket);
+  }
+
+  readonly #onDataEvent = (chunk: Buffer): void => this.#onData(chunk);
+  readonly #onErrorEvent = (err: Error): void =>
+    this.#shutdown(new UnreachableError('RPC_CONNECTION_CLOSED', `IPC connection to ${this.address} failed: ${err.message}`, { remoteAddress: this.address }, { cause: err }));
+  readonly #onCloseEvent = (): void =>
+    this.#shutdown(new UnreachableError('RPC_CONNECTION_CLOSED', `IPC connection to ${this.address} closed by the server`, { remoteAddress: this.address }));
+
+  #listen(socket: Socket): void {
+    socket.on('data', this.#onDataEvent);
+    socket.on('error', this.#onErrorEvent);
+    socket.on('close', this.#onCloseEvent);
+    // The server's FIN ends the connection (a TLS channel still in its handshake would not close by itself).
+    socket.on('end', this.#onCloseEvent);
+  }
+
+  #unlisten(socket: Socket): void {
+    socket.off('data', this.#onDataEvent);
+    socket.off('error', this.#onErrorEvent);
+    socket.off('close', this.#onCloseEvent);
+    socket.off('end', this.#onCloseEvent);
   }
 
   /** Connects, authenticates and sends the connection context. */
@@ -172,7 +193,7 @@ export class ClientConnection {
     }
     const auth = a.result();
     this.#auth = auth;
-    if (auth.securityLayer) this.#startWrapping(auth);
+    if (auth.securityLayer) await this.#startWrapping(auth);
     const userInfo = a.userInfo(auth);
     this.#send(contextFrame(this.#opts.clientId, { ...(userInfo ? { userInfo } : {}), protocol: this.#opts.protocol }));
     this.#ready = true;
@@ -185,21 +206,29 @@ export class ClientConnection {
 
   /**
    * Everything after SUCCESS is wrapped. With fast privacy (docs/fast-privacy.md) our key message
-   * goes first, under the SASL layer, and the switched layers protect everything after it both ways.
+   * goes instead, under the SASL layer, and the protected channel then carries the frames unwrapped.
    */
-  #startWrapping(auth: ClientAuthResult): void {
+  async #startWrapping(auth: ClientAuthResult): Promise<void> {
     const sasl = auth.securityLayer!;
-    const options = { maxDataLength: this.#opts.maxResponseLength ?? DEFAULT_MAX_DATA_LENGTH };
     const layerSwitch = auth.layerSwitch;
     if (!layerSwitch) {
       this.#layer = sasl;
-      this.#unwrapper = new Unwrapper(sasl, 'client', options);
+      this.#unwrapper = new Unwrapper(sasl, 'client', { maxDataLength: this.#opts.maxResponseLength ?? DEFAULT_MAX_DATA_LENGTH });
       return;
+    }
+    if (this.#decoder.buffered > 0 || this.#setupQueue.length > 0) {
+      throw new SaslError('SASL_STATE', `The server at ${this.address} sent data after SUCCESS although fast privacy was agreed; it must wait for the key`, { remoteAddress: this.address });
     }
     for (const frame of wrapClientStream(sasl, layerSwitch.keyMessage)) this.#socket.write(frame);
     layerSwitch.keyMessage.fill(0);
-    this.#layer = layerSwitch.layers.send;
-    this.#unwrapper = new Unwrapper(layerSwitch.layers.receive, 'client', options);
+    // No byte of the server's can have been read since SUCCESS: it speaks first only once it has the key.
+    this.#unlisten(this.#socket);
+    const channel = layerSwitch.secure(this.#socket);
+    this.#socket = channel.socket;
+    this.#listen(this.#socket);
+    await withTimeout(channel.ready, this.#opts.connectTimeoutMs ?? 20_000, () =>
+      new UnreachableError('RPC_TIMEOUT', `The fast privacy channel to ${this.address} did not come up within ${this.#opts.connectTimeoutMs ?? 20_000} ms (ipc.client.connect.timeout)`, { remoteAddress: this.address }),
+    );
   }
 
   #nextSetupFrame(): Promise<Uint8Array> {

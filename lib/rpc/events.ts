@@ -16,6 +16,8 @@ export interface RpcConnectionEvent {
   readonly realUser?: string | undefined;
   readonly authMethod: string;
   readonly qop?: string | undefined;
+  /** True when hsec's fast privacy channel replaced SASL wrapping (docs/fast-privacy.md). */
+  readonly fastPrivacy?: boolean | undefined;
   readonly protocol?: string | undefined;
 }
 

@@ -5,8 +5,8 @@
  * (callId -3) fixes the effective user (proxy users only through the authorizer, never for TOKEN:
  * hadoop-wire.md 6.8); calls (callId >= 0) are dispatched concurrently to protocol handlers and
  * answered as they complete, those of one tick wrapped together when a security layer is active
- * (6.7); between hsec peers that agreed on fast privacy the layers switch after SUCCESS
- * (docs/fast-privacy.md).
+ * (6.7); between hsec peers that agreed on fast privacy a protected channel over the socket
+ * replaces wrapping after the client's key message (docs/fast-privacy.md).
  * Any bad input closes only this connection, after a FATAL reply where Hadoop sends one.
  *
  * Hostile clients: until SASL completes a frame may carry at most `preAuthMaxDataLength` bytes
@@ -18,9 +18,9 @@
  * uncaught exception in the daemon.
  */
 import type { Socket } from 'node:net';
-import { AccessControlError, HsecError, ProtocolError } from '../errors/index.ts';
+import { AccessControlError, HsecError, ProtocolError, SaslError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
-import type { AuthMethodName, ServerAuthenticator, ServerAuthResult, WrapLayer } from './auth-hooks.ts';
+import type { AuthMethodName, ServerAuthenticator, ServerAuthResult, ServerLayerSwitch, WrapLayer } from './auth-hooks.ts';
 import type { CallContext, ProtocolHandlers } from './call-context.ts';
 import { AuthProtocol, CallId, RPC_ERROR_CODE_NAMES, RPC_VERSION, RpcErrorCode, RpcKind, RpcOp, SaslState, type RpcErrorCodeValue } from './constants.ts';
 import { splitFrame, FrameDecoder } from './frame.ts';
@@ -93,12 +93,16 @@ export class ServerConnection {
   readonly remoteAddress: string;
   readonly remotePort: number;
   #state = ServerConnState.PREAMBLE;
-  readonly #socket: Socket;
+  /** The socket, or once fast privacy is up the protected channel over it. */
+  #socket: Socket;
   readonly #env: ServerConnectionEnv;
   #preamble = new Uint8Array(0);
   readonly #decoder: FrameDecoder;
   #unwrapper: Unwrapper | undefined;
   #layer: WrapLayer | undefined;
+  /** Fast privacy agreed: the next WRAP is the client's key message. */
+  #keySwitch: ServerLayerSwitch | undefined;
+  #fastPrivacy = false;
   /** Framed responses waiting to be wrapped together at the end of the tick (see #write). */
   #wrapQueue: Uint8Array[] = [];
   #wrapQueueBytes = 0;
@@ -125,19 +129,7 @@ export class ServerConnection {
     this.remotePort = socket.remotePort ?? 0;
     this.#decoder = new FrameDecoder({ maxDataLength: env.maxDataLength });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.#guard('bad input', () => this.#onData(chunk)));
-    socket.on('error', (err) => this.#guard('socket error', () => this.#fail(err, 'socket error')));
-    socket.on('close', () => this.#guard('close', () => this.#closed()));
-    socket.on('end', () =>
-      this.#guard('end', () => {
-        try {
-          this.#decoder.end();
-        } catch (err) {
-          this.#log('client closed mid-frame', err);
-        }
-        socket.end();
-      }),
-    );
+    this.#listen(socket);
     this.#handshakeTimer = setTimeout(
       () =>
         this.#guard('handshake timeout', () => {
@@ -148,6 +140,35 @@ export class ServerConnection {
       env.handshakeTimeoutMs,
     );
     this.#handshakeTimer.unref();
+  }
+
+  readonly #onDataEvent = (chunk: Buffer): void => this.#guard('bad input', () => this.#onData(chunk));
+  readonly #onErrorEvent = (err: Error): void => this.#guard('socket error', () => this.#fail(err, 'socket error'));
+  readonly #onCloseEvent = (): void => this.#guard('close', () => this.#closed());
+  readonly #onEndEvent = (): void =>
+    this.#guard('end', () => {
+      try {
+        this.#decoder.end();
+      } catch (err) {
+        this.#log('client closed mid-frame', err);
+      }
+      this.#socket.end();
+      // A fast privacy channel still in its handshake holds end() back: do not wait for it.
+      if (this.#fastPrivacy) setTimeout(() => this.#socket.destroy(), 1000).unref();
+    });
+
+  #listen(socket: Socket): void {
+    socket.on('data', this.#onDataEvent);
+    socket.on('error', this.#onErrorEvent);
+    socket.on('close', this.#onCloseEvent);
+    socket.on('end', this.#onEndEvent);
+  }
+
+  #unlisten(socket: Socket): void {
+    socket.off('data', this.#onDataEvent);
+    socket.off('error', this.#onErrorEvent);
+    socket.off('close', this.#onCloseEvent);
+    socket.off('end', this.#onEndEvent);
   }
 
   get state(): ServerConnState {
@@ -276,6 +297,10 @@ export class ServerConnection {
     for (let frame = this.#decoder.next(); frame !== undefined; frame = this.#decoder.next()) {
       if (this.#isClosed()) return;
       this.#current = frame.length;
+      if (this.#keySwitch) {
+        this.#acceptKey(this.#keySwitch, frame);
+        continue;
+      }
       const frames = this.#unwrapper ? this.#unwrapper.push(frame) : [frame];
       for (const f of frames) {
         if (this.#isClosed()) return;
@@ -401,24 +426,39 @@ export class ServerConnection {
 
   /**
    * Everything after SUCCESS is wrapped, starting with the connection context. With fast privacy
-   * (docs/fast-privacy.md) the client's first WRAP is its key message, and the switched layers
-   * protect everything after it both ways (the server sends nothing before it).
+   * (docs/fast-privacy.md) the client's first WRAP is its key message instead (#acceptKey).
    */
   #startWrapping(auth: ServerAuthResult): void {
     const sasl = auth.securityLayer!;
-    const options = { maxDataLength: this.#env.maxDataLength, assembleAbove: ASSEMBLE_IN_PLACE_ABOVE };
     this.#layer = sasl;
-    const layerSwitch = auth.layerSwitch;
-    if (!layerSwitch) {
-      this.#unwrapper = new Unwrapper(sasl, 'server', options);
-      return;
+    this.#unwrapper = new Unwrapper(sasl, 'server', { maxDataLength: this.#env.maxDataLength, assembleAbove: ASSEMBLE_IN_PLACE_ABOVE });
+    this.#keySwitch = auth.layerSwitch;
+  }
+
+  /**
+   * Fast privacy: unwraps the client's key message with the SASL layer and moves the connection to
+   * the protected channel over the socket, in which frames travel unwrapped. The client sends
+   * nothing more until the channel is up (this side speaks first in it), so nothing may follow.
+   */
+  #acceptKey(layerSwitch: ServerLayerSwitch, frame: Uint8Array): void {
+    const keyMessage = this.#unwrapper!.unwrapOne(frame);
+    if (this.#decoder.buffered > 0) {
+      throw new SaslError('SASL_STATE', `Client ${this.remoteAddress} sent ${this.#decoder.buffered} bytes after its fast privacy key message, before the protected channel was up`, {
+        remoteAddress: this.remoteAddress,
+        bytes: this.#decoder.buffered,
+      });
     }
-    this.#unwrapper = new Unwrapper(sasl, 'server', options, (keyMessage) => {
-      const layers = layerSwitch.accept(keyMessage);
-      this.#flushWrapped();
-      this.#layer = layers.send;
-      return layers.receive;
-    });
+    this.#flushWrapped();
+    const raw = this.#socket;
+    this.#unlisten(raw);
+    const channel = layerSwitch.secure(keyMessage, raw);
+    this.#keySwitch = undefined;
+    this.#layer = undefined;
+    this.#unwrapper = undefined;
+    this.#awaitingDrain = false;
+    this.#socket = channel.socket;
+    this.#listen(this.#socket);
+    this.#fastPrivacy = true;
   }
 
   async #processContext(_header: RpcRequestHeader, rest: Uint8Array): Promise<void> {
@@ -449,7 +489,7 @@ export class ServerConnection {
     this.#user = { ...user, shortUser };
     this.#state = ServerConnState.READY;
     clearTimeout(this.#handshakeTimer);
-    publishConnection({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, user: user.user, realUser: user.realUser, authMethod: this.#auth!.authMethod, qop: this.#auth!.qop, protocol: this.#context?.protocol });
+    publishConnection({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, user: user.user, realUser: user.realUser, authMethod: this.#auth!.authMethod, qop: this.#auth!.qop, fastPrivacy: this.#fastPrivacy, protocol: this.#context?.protocol });
   }
 
   /** Server.processConnectionContext: who the calls run as (hadoop-wire.md 6.8, 11.2). */
@@ -567,12 +607,13 @@ export class ServerConnection {
   #write(frame: Uint8Array | Uint8Array[]): void {
     if (this.#state === ServerConnState.CLOSED) return;
     const parts = Array.isArray(frame) ? frame : [frame];
-    if (this.#socket.writableCorked === 0) {
-      this.#socket.cork();
+    const socket = this.#socket;
+    if (socket.writableCorked === 0) {
+      socket.cork();
       process.nextTick(() =>
         this.#guard('write', () => {
           this.#flushWrapped();
-          this.#socket.uncork();
+          socket.uncork();
         }),
       );
     }

@@ -9,7 +9,7 @@
  * plaintext with a second FrameDecoder; a non-WRAP frame once wrapping is active is an error.
  *
  * With hsec's fast privacy (docs/fast-privacy.md) the client's first WRAP, unwrapped by the SASL
- * layer, is a key message, and the switched layers protect everything after it both ways; a key
+ * layer, is a key message (unwrapOne) and a protected channel replaces wrapping after it; a key
  * message where none was agreed is refused with an error that says so.
  */
 import { ProtocolError, SaslError } from '../errors/index.ts';
@@ -73,31 +73,26 @@ export function wrapStreamParts(layer: WrapLayer, plaintext: readonly Uint8Array
 
 /**
  * Receiver side: takes outer frame payloads, requires each to be a WRAP, unwraps it and returns the
- * plaintext frames it completes. `side` says which header type the outer frames carry. With
- * `onKeyMessage` (a fast privacy server) the first WRAP's plaintext is the client's key message:
- * the callback takes it and returns the layer that unwraps everything after it.
+ * plaintext frames it completes. `side` says which header type the outer frames carry.
  */
 export class Unwrapper {
-  #layer: UnwrapLayer;
-  #onKeyMessage: ((keyMessage: Uint8Array) => UnwrapLayer) | undefined;
+  readonly #layer: UnwrapLayer;
   readonly #side: 'client' | 'server';
   readonly #inner: FrameDecoder;
 
-  constructor(layer: UnwrapLayer, side: 'client' | 'server', options: FrameDecoderOptions = {}, onKeyMessage?: (keyMessage: Uint8Array) => UnwrapLayer) {
+  constructor(layer: UnwrapLayer, side: 'client' | 'server', options: FrameDecoderOptions = {}) {
     this.#layer = layer;
     this.#side = side;
-    this.#onKeyMessage = onKeyMessage;
     this.#inner = new FrameDecoder(options);
   }
 
+  /** Bytes unwrapped but not yet returned as a frame. */
+  get buffered(): number {
+    return this.#inner.buffered;
+  }
+
   push(outerPayload: Uint8Array): Uint8Array[] {
-    const plaintext = this.#layer.unwrap(this.#token(outerPayload));
-    const onKeyMessage = this.#onKeyMessage;
-    if (onKeyMessage) {
-      this.#onKeyMessage = undefined;
-      this.#layer = onKeyMessage(plaintext);
-      return [];
-    }
+    const plaintext = this.unwrapOne(outerPayload);
     if (this.#inner.buffered === 0 && startsWithKeyMagic(plaintext)) {
       throw new SaslError(
         'SASL_STATE',
@@ -107,6 +102,11 @@ export class Unwrapper {
       );
     }
     return this.#inner.push(plaintext);
+  }
+
+  /** The plaintext of one WRAP frame, outside the frame stream (a fast privacy key message). */
+  unwrapOne(outerPayload: Uint8Array): Uint8Array {
+    return this.#layer.unwrap(this.#token(outerPayload));
   }
 
   /** The token of a WRAP frame: the common header bytes are matched directly, anything else is parsed in full. */

@@ -23,7 +23,10 @@ export function requestFrameWithBody(callId: number, body: Uint8Array, clientId:
 }
 
 export class RawSession {
+  /** The TCP socket (write() writes raw bytes to it, under any protected channel). */
   readonly socket: Socket;
+  /** Where frames are sent and read: the socket, or the fast privacy channel over it. */
+  #stream: Socket;
   readonly #decoder = new FrameDecoder();
   readonly #frames: Uint8Array[] = [];
   #raw: Buffer[] = [];
@@ -35,23 +38,28 @@ export class RawSession {
   readonly #plain: Uint8Array[] = [];
   readonly clientId = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
 
+  readonly #onData = (d: Buffer): void => {
+    this.#raw.push(d);
+    try {
+      this.#frames.push(...this.#decoder.push(d));
+    } catch {
+      // not IPC frames (e.g. an HTTP answer): kept in `received`
+    }
+    this.#wake?.();
+  };
+
+  readonly #onClose = (): void => {
+    this.#closed = true;
+    this.#closedAt = Date.now();
+    this.#wake?.();
+  };
+
   private constructor(socket: Socket) {
     this.socket = socket;
-    socket.on('data', (d: Buffer) => {
-      this.#raw.push(d);
-      try {
-        this.#frames.push(...this.#decoder.push(d));
-      } catch {
-        // not IPC frames (e.g. an HTTP answer): kept in `received`
-      }
-      this.#wake?.();
-    });
+    this.#stream = socket;
+    socket.on('data', this.#onData);
     socket.on('error', () => undefined);
-    socket.on('close', () => {
-      this.#closed = true;
-      this.#closedAt = Date.now();
-      this.#wake?.();
-    });
+    socket.on('close', this.#onClose);
   }
 
   /** Connects to 127.0.0.1:port, optionally from `localAddress` (another loopback address). */
@@ -73,7 +81,7 @@ export class RawSession {
     return this.#closedAt;
   }
 
-  /** Every byte received so far. */
+  /** Every byte received so far (plaintext once a fast privacy channel is up). */
   get received(): Buffer {
     return Buffer.concat(this.#raw);
   }
@@ -158,18 +166,29 @@ export class RawSession {
     if (this.#layer) this.#unwrapper = new Unwrapper(result.securityLayer!, 'client');
     if (result.layerSwitch) {
       // hsec fast privacy (docs/fast-privacy.md), as ClientConnection does it: the key message under
-      // the SASL layer, then the switched layers both ways.
+      // the SASL layer, then the protected channel carries the frames unwrapped.
       for (const w of wrapClientStream(result.securityLayer!, result.layerSwitch.keyMessage)) this.write(w);
-      this.#layer = result.layerSwitch.layers.send;
-      this.#unwrapper = new Unwrapper(result.layerSwitch.layers.receive, 'client');
+      this.socket.off('data', this.#onData);
+      const channel = result.layerSwitch.secure(this.socket);
+      this.#stream = channel.socket;
+      this.#stream.on('data', this.#onData);
+      this.#stream.on('error', () => undefined);
+      this.#stream.on('close', this.#onClose);
+      this.#stream.on('end', () => this.#stream.destroy()); // a channel in its handshake does not close by itself
+      this.#layer = undefined;
+      this.#unwrapper = undefined;
     }
     this.send(contextFrame(this.clientId, { ...(sasl.userInfo(result) ? { userInfo: sasl.userInfo(result) } : {}), protocol }));
     return result;
   }
 
-  /** Sends a plaintext frame, wrapped when a security layer was negotiated. */
+  /** Sends a plaintext frame, wrapped when a security layer was negotiated (or through the fast privacy channel). */
   send(frame: Uint8Array): void {
-    if (!this.#layer) return this.write(frame);
+    if (this.#closed) return;
+    if (!this.#layer) {
+      this.#stream.write(frame);
+      return;
+    }
     for (const w of wrapClientStream(this.#layer, frame)) this.write(w);
   }
 

@@ -10,8 +10,8 @@
 import { SaslError } from '../../../../lib/errors/index.ts';
 import type { Qop } from '../../mechanism.ts';
 
-/** The one suite: AES-256-GCM with per-direction keys from the key messages. */
-export const FAST_PRIVACY_SUITE = 'AES-256-GCM';
+/** The one suite: a TLS 1.2 channel with a pre-shared key and AES-256-GCM records (protected-channel.ts). */
+export const FAST_PRIVACY_SUITE = 'TLS1.2-PSK-AES256-GCM-SHA384';
 
 export interface FastPrivacyField {
   suites: string[];
