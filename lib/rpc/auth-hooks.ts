@@ -37,6 +37,12 @@ export interface SecurityLayer extends WrapLayer, UnwrapLayer {}
 export interface ProtectedChannel {
   readonly socket: Socket;
   readonly ready: Promise<void>;
+  /**
+   * Bytes (both directions) after which its keys retire: the client puts no new call on the
+   * connection and closes it once idle (new calls get a new connection, so new keys); the server
+   * closes a channel that carries twice as much.
+   */
+  readonly retireAfterBytes: number;
 }
 
 /** Client side of a fast privacy switch: send `keyMessage` in one WRAP under the SASL layer, then `secure` the socket. */

@@ -79,6 +79,9 @@ export class ClientConnection {
   #pingTimer: NodeJS.Timeout | undefined;
   #lastReceived = Date.now();
   #auth: ClientAuthResult | undefined;
+  /** Fast privacy: bytes after which the channel's keys retire (see `retiring`). */
+  #retireAfterBytes = Number.POSITIVE_INFINITY;
+  #retiring = false;
   /** Time the connection last had no outstanding call (for idle reaping). */
   lastIdleAt = Date.now();
   readonly #onCloseHooks: ((c: ClientConnection) => void)[] = [];
@@ -131,6 +134,14 @@ export class ClientConnection {
 
   get isOpen(): boolean {
     return this.#ready && !this.#closed;
+  }
+
+  /**
+   * True once a fast privacy channel carried its keys' share of bytes: the pool puts no new call
+   * here and the connection closes when its last call is answered (docs/fast-privacy.md).
+   */
+  get retiring(): boolean {
+    return this.#retiring;
   }
 
   get outstanding(): number {
@@ -225,9 +236,11 @@ export class ClientConnection {
     this.#unlisten(this.#socket);
     const channel = layerSwitch.secure(this.#socket);
     this.#socket = channel.socket;
+    this.#retireAfterBytes = channel.retireAfterBytes;
     this.#listen(this.#socket);
-    await withTimeout(channel.ready, this.#opts.connectTimeoutMs ?? 20_000, () =>
-      new UnreachableError('RPC_TIMEOUT', `The fast privacy channel to ${this.address} did not come up within ${this.#opts.connectTimeoutMs ?? 20_000} ms (ipc.client.connect.timeout)`, { remoteAddress: this.address }),
+    const timeoutMs = this.#opts.connectTimeoutMs ?? 20_000;
+    await withTimeout(channel.ready, timeoutMs, () =>
+      new UnreachableError('RPC_TIMEOUT', `The fast privacy channel to ${this.address} did not come up within ${timeoutMs} ms (ipc.client.connect.timeout)`, { remoteAddress: this.address }),
     );
   }
 
@@ -242,6 +255,7 @@ export class ClientConnection {
 
   #onData(chunk: Buffer): void {
     this.#lastReceived = Date.now();
+    if (!this.#retiring && this.#socket.bytesRead + this.#socket.bytesWritten >= this.#retireAfterBytes) this.#retiring = true;
     let frames: Uint8Array[];
     try {
       frames = this.#decoder.push(chunk);
@@ -301,7 +315,9 @@ export class ClientConnection {
   }
 
   #markIdle(): void {
-    if (this.#pending.size === 0) this.lastIdleAt = Date.now();
+    if (this.#pending.size > 0) return;
+    this.lastIdleAt = Date.now();
+    if (this.#retiring) queueMicrotask(() => this.#pending.size === 0 && this.close());
   }
 
   #throwIfFailed(header: RpcResponseHeader): void {

@@ -103,6 +103,8 @@ export class ServerConnection {
   /** Fast privacy agreed: the next WRAP is the client's key message. */
   #keySwitch: ServerLayerSwitch | undefined;
   #fastPrivacy = false;
+  /** Fast privacy: the channel closes past this many bytes (twice its keys' retirement point). */
+  #channelByteCap = Number.POSITIVE_INFINITY;
   /** Framed responses waiting to be wrapped together at the end of the tick (see #write). */
   #wrapQueue: Uint8Array[] = [];
   #wrapQueueBytes = 0;
@@ -220,6 +222,12 @@ export class ServerConnection {
   #onData(chunk: Buffer): void {
     if (this.#state === ServerConnState.CLOSED) return;
     this.#lastContact = Date.now();
+    if (this.#socket.bytesRead + this.#socket.bytesWritten > this.#channelByteCap) {
+      throw new SaslError('SASL_STATE', `hsec fast privacy: the channel from ${this.remoteAddress} carried more than ${this.#channelByteCap} bytes and the client did not move to a new connection; closing it (its keys must not protect more)`, {
+        remoteAddress: this.remoteAddress,
+        bytes: this.#channelByteCap,
+      });
+    }
     let data: Uint8Array = chunk;
     if (this.#state === ServerConnState.PREAMBLE) {
       data = this.#readPreamble(data);
@@ -457,6 +465,7 @@ export class ServerConnection {
     this.#unwrapper = undefined;
     this.#awaitingDrain = false;
     this.#socket = channel.socket;
+    this.#channelByteCap = 2 * channel.retireAfterBytes;
     this.#listen(this.#socket);
     this.#fastPrivacy = true;
   }

@@ -83,6 +83,8 @@ export interface SaslRpcClientOptions {
    * auth-conf, and switch to it when the server accepts (docs/fast-privacy.md). Stock servers ignore the offer.
    */
   readonly fastPrivacy?: boolean;
+  /** Bytes after which a fast privacy connection retires (default RETIRE_AFTER_BYTES, 64 GiB; lower only to test it). */
+  readonly fastPrivacyRetireAfterBytes?: number;
 }
 
 export class SaslRpcClient implements ClientAuthenticator {
@@ -248,7 +250,7 @@ export class SaslRpcClient implements ClientAuthenticator {
       qop: layer.qop,
       securityLayer: layer.qop === 'auth' ? undefined : layer,
       // One switch (one key) per connection, however often the engine asks.
-      layerSwitch: this.#fastPrivacy ? (this.#layerSwitch ??= createClientLayerSwitch()) : undefined,
+      layerSwitch: this.#fastPrivacy ? (this.#layerSwitch ??= createClientLayerSwitch({ retireAfterBytes: this.#o.fastPrivacyRetireAfterBytes })) : undefined,
     };
   }
 

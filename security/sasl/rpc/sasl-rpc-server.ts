@@ -61,6 +61,8 @@ export interface SaslRpcServerOptions {
    * is auth-conf (docs/fast-privacy.md). Stock clients never offer it.
    */
   readonly fastPrivacy?: boolean;
+  /** Bytes after which a fast privacy channel's keys retire (default RETIRE_AFTER_BYTES, 64 GiB; the server closes at twice that). Lower only to test it. */
+  readonly fastPrivacyRetireAfterBytes?: number;
 }
 
 /** Splits service/host@REALM into SaslAuth protocol and serverId (SaslRpcServer: KERBEROS). */
@@ -193,7 +195,7 @@ export class SaslRpcServer implements ServerAuthenticator {
   #result(server: SaslServer, fastPrivacy: boolean): ServerAuthResult {
     const layer = server.securityLayer();
     const securityLayer = layer.qop === 'auth' ? undefined : layer;
-    const layerSwitch = fastPrivacy ? createServerLayerSwitch() : undefined;
+    const layerSwitch = fastPrivacy ? createServerLayerSwitch({ retireAfterBytes: this.#o.fastPrivacyRetireAfterBytes }) : undefined;
     const id = server.authorizationId ?? server.authenticationId ?? '';
     if (this.#method === 'TOKEN') {
       const who = this.#o.tokenAuthority!.identify(Buffer.from(id, 'base64'));

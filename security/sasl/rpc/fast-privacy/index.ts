@@ -2,4 +2,4 @@
 export { FAST_PRIVACY_SUITE, checkFastPrivacyAcceptance, fastPrivacyAcceptance, fastPrivacyOffer, type FastPrivacyField } from './negotiation.ts';
 export { createClientLayerSwitch, createServerLayerSwitch } from './layer-switch.ts';
 export { decodeKeyMessage, encodeKeyMessage, KEY_MESSAGE_BYTES, PSK_BYTES } from './key-message.ts';
-export { clientChannel, serverChannel, PSK_IDENTITY, REKEY_AFTER_BYTES, type ServerChannelOptions } from './protected-channel.ts';
+export { clientChannel, serverChannel, PSK_IDENTITY, RETIRE_AFTER_BYTES, type ChannelOptions } from './protected-channel.ts';

@@ -8,21 +8,21 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { ClientLayerSwitch, ProtectedChannel, ServerLayerSwitch } from '../../../../lib/rpc/auth-hooks.ts';
 import { decodeKeyMessage, encodeKeyMessage, PSK_BYTES } from './key-message.ts';
-import { clientChannel, serverChannel, type ServerChannelOptions } from './protected-channel.ts';
+import { clientChannel, serverChannel, type ChannelOptions } from './protected-channel.ts';
 
-export function createClientLayerSwitch(random: (n: number) => Uint8Array = randomBytes): ClientLayerSwitch {
+export function createClientLayerSwitch(options: ChannelOptions = {}, random: (n: number) => Uint8Array = randomBytes): ClientLayerSwitch {
   const psk = Uint8Array.from(random(PSK_BYTES));
   return {
     keyMessage: encodeKeyMessage(psk),
     secure(socket: Socket): ProtectedChannel {
-      const channel = clientChannel(socket, psk);
+      const channel = clientChannel(socket, psk, options);
       psk.fill(0);
       return channel;
     },
   };
 }
 
-export function createServerLayerSwitch(options: ServerChannelOptions = {}): ServerLayerSwitch {
+export function createServerLayerSwitch(options: ChannelOptions = {}): ServerLayerSwitch {
   return {
     secure(keyMessage: Uint8Array, socket: Socket): ProtectedChannel {
       const psk = decodeKeyMessage(keyMessage);
