@@ -116,6 +116,8 @@ export class ServerConnection {
   #handshakeTimer: NodeJS.Timeout | undefined;
   /** The frame loop is running (one frame at a time; see #pump). */
   #pumping = false;
+  /** Bytes arrived while the loop ran: it looks at the decoder once more when it ends. */
+  #pumpAgain = false;
   /** Length of the frame being processed (counted against the pre-authentication budget). */
   #current = 0;
   /** Bytes this connection holds against the pre-authentication budget. */
@@ -279,8 +281,15 @@ export class ServerConnection {
    * After SLICE_MS of work the loop yields to the event loop before the next frame.
    */
   #pump(): void {
-    if (this.#pumping || this.#state === ServerConnState.CLOSED) return;
+    if (this.#state === ServerConnState.CLOSED) return;
+    if (this.#pumping) {
+      // Bytes may arrive after the loop's last look at the decoder and before it ends: a TLS
+      // channel even delivers them inside our own write() of a reply. Look again then.
+      this.#pumpAgain = true;
+      return;
+    }
     this.#pumping = true;
+    this.#pumpAgain = false;
     this.#updateFlow();
     this.#runFrames()
       .catch((err) => this.#fail(err, 'request failed'))
@@ -290,6 +299,7 @@ export class ServerConnection {
         this.#guard('flow', () => {
           this.#updateFlow();
           if (this.#state !== ServerConnState.CLOSED) this.#checkPreAuth();
+          if (this.#pumpAgain) this.#pump();
         });
       })
       .catch(() => undefined);

@@ -7,7 +7,7 @@
  * bench/suites/token-hmac.ts. Results are identical to node:crypto's createHmac('sha1', key).
  */
 import { createHash, createHmac } from 'node:crypto';
-import { SHA1_BLOCK_BYTES, sha1Block, sha1Bytes, sha1Finish, sha1FinishDigest, sha1Init } from './sha1.ts';
+import { SHA1_BLOCK_BYTES, SHA1_DIGEST_BYTES, sha1Block, sha1Bytes, sha1Finish, sha1Init, sha1WriteDigest } from './sha1.ts';
 
 const IPAD = 0x36;
 const OPAD = 0x5c;
@@ -16,7 +16,8 @@ export class HmacSha1 {
   readonly #inner: Int32Array;
   readonly #outer: Int32Array;
   readonly #state = new Int32Array(5);
-  readonly #innerDigest = new Int32Array(5);
+  /** The outer hash's one block: the inner digest (written per MAC), 0x80, zeros, the bit length of pad + digest. */
+  readonly #outerBlock = new Uint8Array(SHA1_BLOCK_BYTES);
 
   constructor(key: Uint8Array) {
     // RFC 2104 section 2: a key longer than the block is hashed first; shorter keys are zero-padded.
@@ -30,16 +31,20 @@ export class HmacSha1 {
       sha1Block(state, pad, 0);
     }
     pad.fill(0);
+    this.#outerBlock[SHA1_DIGEST_BYTES] = 0x80;
+    const bits = (SHA1_BLOCK_BYTES + SHA1_DIGEST_BYTES) * 8;
+    this.#outerBlock[SHA1_BLOCK_BYTES - 2] = bits >>> 8;
+    this.#outerBlock[SHA1_BLOCK_BYTES - 1] = bits & 0xff;
   }
 
   /** HMAC-SHA1(key, message): 20 bytes, or the first `length` bytes (e.g. 12 for HMAC-SHA1-96). */
-  mac(message: Uint8Array, length?: number): Uint8Array {
+  mac(message: Uint8Array, length = SHA1_DIGEST_BYTES): Uint8Array {
     const s = this.#state;
     s.set(this.#inner);
     sha1Finish(s, message, SHA1_BLOCK_BYTES);
-    this.#innerDigest.set(s);
+    sha1WriteDigest(s, this.#outerBlock);
     s.set(this.#outer);
-    sha1FinishDigest(s, this.#innerDigest, SHA1_BLOCK_BYTES);
+    sha1Block(s, this.#outerBlock, 0);
     return sha1Bytes(s, length);
   }
 }

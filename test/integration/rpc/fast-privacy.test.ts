@@ -132,6 +132,21 @@ describe('rpc: hsec fast privacy between hsec peers (TOKEN and KERBEROS, MIT KDC
     });
   }
 
+  it('64 concurrent calls of 64 KiB over one channel all round-trip (bytes a TLS channel delivers while the server writes are not stranded)', async () => {
+    const { server, port } = await startServer();
+    const client = new RpcClient({ resolver: privacy });
+    try {
+      const creds = await credentials('TOKEN', port);
+      const payloads = Array.from({ length: 64 }, () => randomBytes(64 * 1024));
+      const out = await Promise.all(payloads.map((p) => client.call({ host: '127.0.0.1', port }, ECHO, 'echo', p, creds)));
+      out.forEach((o, i) => expect(Buffer.from(o).equals(payloads[i]!), `call ${i}`).to.equal(true));
+      expect(client.connectionCount).to.equal(1);
+    } finally {
+      client.stop();
+      await server.stop();
+    }
+  });
+
   for (const side of ['client', 'server'] as const) {
     it(`with hsec.rpc.privacy.fast off on the ${side}, both sides keep standard auth-conf: every frame after SUCCESS is a WRAP`, async () => {
       const { server, port } = await startServer(side !== 'server');
