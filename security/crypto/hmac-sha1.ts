@@ -7,7 +7,7 @@
  * bench/suites/token-hmac.ts. Results are identical to node:crypto's createHmac('sha1', key).
  */
 import { createHash, createHmac } from 'node:crypto';
-import { SHA1_BLOCK_BYTES, SHA1_DIGEST_BYTES, sha1Block, sha1Bytes, sha1Finish, sha1Init, sha1WriteDigest } from './sha1.ts';
+import { SHA1_BLOCK_BYTES, SHA1_DIGEST_BYTES, sha1Block, sha1Bytes, sha1CopyState, sha1Finish, sha1Init, sha1WriteDigest } from './sha1.ts';
 
 const IPAD = 0x36;
 const OPAD = 0x5c;
@@ -40,10 +40,10 @@ export class HmacSha1 {
   /** HMAC-SHA1(key, message): 20 bytes, or the first `length` bytes (e.g. 12 for HMAC-SHA1-96). */
   mac(message: Uint8Array, length = SHA1_DIGEST_BYTES): Uint8Array {
     const s = this.#state;
-    s.set(this.#inner);
+    sha1CopyState(s, this.#inner);
     sha1Finish(s, message, SHA1_BLOCK_BYTES);
     sha1WriteDigest(s, this.#outerBlock);
-    s.set(this.#outer);
+    sha1CopyState(s, this.#outer);
     sha1Block(s, this.#outerBlock, 0);
     return sha1Bytes(s, length);
   }

@@ -37,9 +37,10 @@ export function sha1Finish(state: Int32Array, message: Uint8Array, prefixBytes =
   for (; off + SHA1_BLOCK_BYTES <= n; off += SHA1_BLOCK_BYTES) sha1Compress(state, message, off);
   const rest = n - off;
   const end = rest < 56 ? SHA1_BLOCK_BYTES : 2 * SHA1_BLOCK_BYTES;
+  // Plain loops: for these few bytes a TypedArray.fill / set call costs more than the work.
   for (let i = 0; i < rest; i++) final[i] = message[off + i]!;
   final[rest] = 0x80;
-  final.fill(0, rest + 1, end - 4);
+  for (let i = rest + 1; i < end - 4; i++) final[i] = 0;
   const bits = (prefixBytes + n) * 8; // the high word of the 64-bit length is zero below 512 MiB
   final[end - 8] = 0;
   final[end - 7] = 0;
@@ -55,7 +56,26 @@ export function sha1Finish(state: Int32Array, message: Uint8Array, prefixBytes =
 
 /** Writes the five state words as big-endian bytes into `out` at `at` (the first `length` of them). */
 export function sha1WriteDigest(state: Int32Array, out: Uint8Array, at = 0, length = SHA1_DIGEST_BYTES): void {
+  if (length === SHA1_DIGEST_BYTES) {
+    for (let w = 0, o = at; w < 5; w++, o += 4) {
+      const v = state[w]!;
+      out[o] = v >>> 24;
+      out[o + 1] = v >>> 16;
+      out[o + 2] = v >>> 8;
+      out[o + 3] = v;
+    }
+    return;
+  }
   for (let i = 0; i < length; i++) out[at + i] = state[i >> 2]! >>> (24 - 8 * (i & 3));
+}
+
+/** Copies five state words (cheaper than TypedArray.prototype.set for five elements). */
+export function sha1CopyState(to: Int32Array, from: Int32Array): void {
+  to[0] = from[0]!;
+  to[1] = from[1]!;
+  to[2] = from[2]!;
+  to[3] = from[3]!;
+  to[4] = from[4]!;
 }
 
 /** The five state words as 20 big-endian bytes (or the first `length` of them). */

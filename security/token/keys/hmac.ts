@@ -26,7 +26,7 @@ export const cryptoRandom: RandomSource = (size) => new Uint8Array(randomBytes(s
 
 /** `SecretManager.createPassword(identifier, key)`. */
 export function createPassword(identifier: Uint8Array, key: Uint8Array, algorithm = DEFAULT_HMAC_ALGORITHM): Uint8Array {
-  if (algorithm.toLowerCase() === DEFAULT_HMAC_ALGORITHM) return hmacSha1For(key).mac(identifier);
+  if (algorithm === DEFAULT_HMAC_ALGORITHM || algorithm.toLowerCase() === DEFAULT_HMAC_ALGORITHM) return hmacSha1For(key).mac(identifier);
   return new Uint8Array(createHmac(algorithm, key).update(identifier).digest());
 }
 
