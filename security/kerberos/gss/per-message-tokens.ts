@@ -162,13 +162,13 @@ export function openWrapToken(k: TokenKey, token: Uint8Array): UnwrapResult {
       throw badMic('Wrap', err);
     }
     if (clear.length < HEADER_LENGTH + hdr.ec) throw badMic('Wrap');
-    const inner = clear.subarray(clear.length - HEADER_LENGTH);
-    // The encrypted header copy carries RRC 0 (section 4.2.4); everything else must match.
-    const expected = Buffer.from(outer);
-    expected.writeUInt16BE(0, 6);
-    const innerRrc0 = Buffer.from(inner);
-    innerRrc0.writeUInt16BE(0, 6);
-    if (!innerRrc0.equals(expected)) throw badMic('Wrap');
+    // The encrypted header copy must equal the outer header, except RRC (bytes 6-7), which the
+    // sender sets to 0 inside (section 4.2.4) whatever rotation it applied outside.
+    const inner = clear.length - HEADER_LENGTH;
+    for (let i = 0; i < HEADER_LENGTH; i++) {
+      if (i !== 6 && i !== 7 && clear[inner + i] !== outer[i]) throw badMic('Wrap');
+    }
+    if (clear[inner + 6] !== 0 || clear[inner + 7] !== 0) throw badMic('Wrap');
     return { plaintext: clear.subarray(0, clear.length - HEADER_LENGTH - hdr.ec), header: hdr, conf: true };
   }
   const macLen = k.profile.checksumLength;
