@@ -81,6 +81,8 @@ export class ClientConnection {
   #auth: ClientAuthResult | undefined;
   /** Fast privacy: bytes after which the channel's keys retire (see `retiring`). */
   #retireAfterBytes = Number.POSITIVE_INFINITY;
+  /** Plaintext bytes through the channel both ways (counted here: Socket.bytesWritten walks the write queue). */
+  #channelBytes = 0;
   #retiring = false;
   /** Time the connection last had no outstanding call (for idle reaping). */
   lastIdleAt = Date.now();
@@ -255,7 +257,8 @@ export class ClientConnection {
 
   #onData(chunk: Buffer): void {
     this.#lastReceived = Date.now();
-    if (!this.#retiring && this.#socket.bytesRead + this.#socket.bytesWritten >= this.#retireAfterBytes) this.#retiring = true;
+    this.#channelBytes += chunk.length;
+    if (!this.#retiring && this.#channelBytes >= this.#retireAfterBytes) this.#retiring = true;
     let frames: Uint8Array[];
     try {
       frames = this.#decoder.push(chunk);
@@ -337,6 +340,7 @@ export class ClientConnection {
         process.nextTick(() => this.#socket.uncork());
       }
       this.#socket.write(frame);
+      this.#channelBytes += frame.length;
       return;
     }
     this.#outQueue.push(frame);

@@ -105,6 +105,8 @@ export class ServerConnection {
   #fastPrivacy = false;
   /** Fast privacy: the channel closes past this many bytes (twice its keys' retirement point). */
   #channelByteCap = Number.POSITIVE_INFINITY;
+  /** Bytes read and written since the channel came up (counted here: Socket.bytesWritten walks the write queue). */
+  #channelBytes = 0;
   /** Framed responses waiting to be wrapped together at the end of the tick (see #write). */
   #wrapQueue: Uint8Array[] = [];
   #wrapQueueBytes = 0;
@@ -224,7 +226,8 @@ export class ServerConnection {
   #onData(chunk: Buffer): void {
     if (this.#state === ServerConnState.CLOSED) return;
     this.#lastContact = Date.now();
-    if (this.#socket.bytesRead + this.#socket.bytesWritten > this.#channelByteCap) {
+    if (this.#fastPrivacy) this.#channelBytes += chunk.length;
+    if (this.#channelBytes > this.#channelByteCap) {
       throw new SaslError('SASL_STATE', `hsec fast privacy: the channel from ${this.remoteAddress} carried more than ${this.#channelByteCap} bytes and the client did not move to a new connection; closing it (its keys must not protect more)`, {
         remoteAddress: this.remoteAddress,
         bytes: this.#channelByteCap,
@@ -476,6 +479,7 @@ export class ServerConnection {
     this.#awaitingDrain = false;
     this.#socket = channel.socket;
     this.#channelByteCap = 2 * channel.retireAfterBytes;
+    this.#channelBytes = 0;
     this.#listen(this.#socket);
     this.#fastPrivacy = true;
   }
@@ -659,7 +663,10 @@ export class ServerConnection {
 
   #writeOut(parts: readonly Uint8Array[]): void {
     let ok = true;
-    for (const bytes of parts) ok = this.#socket.write(bytes) && ok;
+    for (const bytes of parts) {
+      ok = this.#socket.write(bytes) && ok;
+      this.#channelBytes += bytes.length;
+    }
     if (!ok) this.#updateFlow();
   }
 
