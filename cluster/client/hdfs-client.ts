@@ -237,7 +237,7 @@ export class HdfsClient {
       writePacketSize: this.conf.getInt('dfs.client-write-packet-size', 65_536),
       maxPacketsInFlight: this.conf.getInt('dfs.client.write.max-packets-in-flight', 80),
       blockWriteRetries: this.conf.getInt('dfs.client.block.write.retries', 3),
-      completeRetries: this.conf.getInt('dfs.client.block.write.locateFollowingBlock.retries', 5),
+      locateFollowingRetries: this.conf.getInt('dfs.client.block.write.locateFollowingBlock.retries', 5),
     };
   }
 
