@@ -29,8 +29,10 @@ import { nameNodeClientAddress, parseHdfsUri } from '../protocol/namenode-addres
 import { acquireRpcClient, type SharedRpcClient } from './shared-rpc-client.ts';
 
 export interface HdfsClientOptions {
-  /** Hadoop configuration (default: the site files of HADOOP_CONF_DIR, else /etc/hadoop/conf). */
+  /** Hadoop configuration (default: the site files of `confDir`, else HADOOP_CONF_DIR, else /etc/hadoop/conf). */
   conf?: Configuration;
+  /** A Hadoop configuration directory (core-site.xml, hdfs-site.xml) to read when `conf` is not given. */
+  confDir?: string;
   /** Who to act as (default: User.login(conf): the ticket cache and HADOOP_TOKEN_FILE_LOCATION). */
   user?: User;
   /** The NameNode: `hdfs://host:port`, `host:port` or an address (default: fs.defaultFS). */
@@ -79,7 +81,7 @@ export class HdfsClient {
   /** A client for the configured (or given) NameNode; nothing is sent until the first call. */
   static async connect(options: HdfsClientOptions = {}): Promise<HdfsClient> {
     const env = options.env ?? process.env;
-    const conf = options.conf ?? loadConfiguration({ env, defaultConfDir: DEFAULT_CONF_DIR });
+    const conf = options.conf ?? loadConfiguration({ env, ...(options.confDir !== undefined ? { confDir: options.confDir, confDirSource: 'HdfsClient.connect({ confDir })' } : { defaultConfDir: DEFAULT_CONF_DIR }) });
     const nameNode = options.nameNode !== undefined ? nameNodeAddress(options.nameNode) : nameNodeClientAddress(conf);
     const user = options.user ?? (await User.login(conf, { env }));
     return new HdfsClient(conf, user, options.user === undefined, nameNode, options.timeoutMs);
