@@ -186,7 +186,8 @@ async function runAttributeCommand(config: CliConfigArg, verb: AttributeVerb, ar
         await changeAttributes(fs, command.change, path, command.recursive, fail);
       } catch (e) {
         if (!(e instanceof HsecError)) throw e;
-        fail(`\`${path}'`, e);
+        // a missing argument is PathNotFoundException ("`p': No such file or directory"); others show their message only
+        fail(e.code === 'FILE_NOT_FOUND' ? `\`${path}'` : undefined, e);
       }
     }
   } finally {

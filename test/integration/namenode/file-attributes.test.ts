@@ -150,6 +150,11 @@ describe('namenode: setPermission / setOwner and hsec fs -chmod / -chown / -chgr
     r = await fsAs('bob', '-chmod', '-R', 'go-w', '/user/alice/d');
     expect(r.err).to.equal("chmod: changing permissions of '/user/alice/d': Permission denied. user=bob is not the owner of inode=/user/alice/d\n");
     expect((await stat('/user/alice/d/sub/f2')).mode).to.equal(0o664);
+    // an argument bob cannot even look up: the NameNode's message alone, as FsShell prints it
+    await sessions['alice']!.nn.mkdirs({ src: '/user/alice/private/x', masked: { perm: 0o700 }, createParent: true });
+    await sessions['alice']!.nn.setPermission('/user/alice/private', 0o700);
+    r = await fsAs('bob', '-chmod', '777', '/user/alice/private/x');
+    expect(r).to.deep.equal({ code: 1, out: '', err: 'chmod: Permission denied: user=bob, access=EXECUTE, inode="/user/alice/private":alice:staff:drwx------\n' });
   });
 
   it('usage errors exit through UsageError with FsShell\'s message, before any call', async () => {
