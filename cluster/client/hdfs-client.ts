@@ -7,7 +7,7 @@
  * cache or token file login), a NameNode address or `hdfs://` URI.
  */
 import { DEFAULT_CONF_DIR, loadConfiguration, type Configuration } from '../../lib/config/index.ts';
-import { ConfigError, FileError } from '../../lib/errors/index.ts';
+import { ConfigError, FileError, FileSystemError } from '../../lib/errors/index.ts';
 import { AuthToLocal } from '../../security/kerberos/names/index.ts';
 import { toFileStatus, type FileStatus } from './file-status.ts';
 import { childPath, normalizePath, resolveHdfsPath } from './hdfs-path.ts';
@@ -21,6 +21,7 @@ import { DataNodeChannels } from './datanode-channel.ts';
 import { HdfsInputStream, type ReadRange } from './hdfs-input-stream.ts';
 import { HdfsOutputStream, type CreateOptions, type OutputStreamContext } from './hdfs-output-stream.ts';
 import { LeaseRenewer } from './lease-renewer.ts';
+import { parseUmaskMode } from './permission-parser.ts';
 import { randomInt } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -190,6 +191,30 @@ export class HdfsClient {
   }
 
   /**
+   * Sets the permission bits of a file or directory (DistributedFileSystem.setPermission): `mode`
+   * like chmod(2)'s, e.g. 0o750; the NameNode keeps rwx for user, group and other and the sticky
+   * bit 0o1000 (HDFS has no setuid or setgid). Only the owner or the superuser may.
+   */
+  async chmod(path: string, mode: number): Promise<void> {
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) {
+      throw new FileSystemError('FS_INVALID_ARGUMENT', `chmod of ${path}: the mode must be an integer from 0 to 0o7777 (e.g. 0o755), got ${mode}`, { path });
+    }
+    await this.#nn.setPermission(this.resolve(path), mode);
+  }
+
+  /**
+   * Sets the owner and/or the group of a file or directory (DistributedFileSystem.setOwner); an
+   * omitted or empty one stays as it is. Only the superuser may give a file to another user; the
+   * owner may change the group to one they belong to.
+   */
+  async chown(path: string, owner?: string, group?: string): Promise<void> {
+    if (!owner && !group) {
+      throw new FileSystemError('FS_INVALID_ARGUMENT', `chown of ${path} needs an owner or a group (Hadoop: username == null && groupname == null)`, { path });
+    }
+    await this.#nn.setOwner(this.resolve(path), owner || undefined, group || undefined);
+  }
+
+  /**
    * A Writable that creates `path` and writes it block by block through the DataNodes
    * (DistributedFileSystem.create); the file is complete when the stream finishes. Without
    * `overwrite`, an existing file is an error (FileAlreadyExistsException).
@@ -270,21 +295,13 @@ function clientShortName(conf: Configuration, user: User): string {
   return AuthToLocal.fromConfiguration(conf, { defaultRealm: realm }).shortName(user.name);
 }
 
-/** fs.permissions.umask-mode: octal (022) or symbolic (u=rwx,g=rx,o=rx) as FsPermission.getUMask reads it. */
+/** fs.permissions.umask-mode: octal (022) or symbolic (u=rwx,g=rx,o=rx) as FsPermission.getUMask reads it (UmaskParser). */
 export function parseUmask(value: string): number {
-  const v = value.trim();
-  if (/^[0-7]{1,4}$/.test(v)) return parseInt(v, 8) & 0o777;
-  let mask = 0o777;
-  for (const clause of v.split(',')) {
-    const m = /^([ugoa]*)=([rwx-]*)$/.exec(clause.trim());
-    if (!m) throw new ConfigError('CONFIG_INVALID', `fs.permissions.umask-mode must be octal (022) or symbolic (u=rwx,g=rx,o=rx), got "${value}"`, { configKey: 'fs.permissions.umask-mode' });
-    const bits = (m[2]!.includes('r') ? 4 : 0) | (m[2]!.includes('w') ? 2 : 0) | (m[2]!.includes('x') ? 1 : 0);
-    for (const who of m[1] || 'a') {
-      const shifts = who === 'u' ? [6] : who === 'g' ? [3] : who === 'o' ? [0] : [6, 3, 0];
-      for (const sh of shifts) mask = (mask & ~(7 << sh)) | ((~bits & 7) << sh);
-    }
+  const umask = parseUmaskMode(value);
+  if (umask === undefined) {
+    throw new ConfigError('CONFIG_INVALID', `Unable to parse configuration fs.permissions.umask-mode with value ${value} as octal or symbolic umask: use octal (022) or symbolic (u=rwx,g=rx,o=rx)`, { configKey: 'fs.permissions.umask-mode' });
   }
-  return mask & 0o777;
+  return umask;
 }
 
 /** `hdfs://host[:port]`, or `host:port`, or an address. */
