@@ -1,36 +1,27 @@
 /**
- * The DataNode as a pseudo-cluster daemon (cluster/mini/pseudo-cluster.ts), for `hsec start` once
- * the lead wires it in: started from the cluster's conf dir after the NameNode, as dn/localhost
- * with the cluster's dn keytab, its data directory inside the cluster's temp dir, block tokens on,
- * the data port on a free loopback port protected by SASL (privacy, with AES/CTR after the
- * handshake). The DataNode keys are overrides here; `hsec start` should write them into
- * hdfs-site.xml (so clients see dfs.data.transfer.protection and the cipher suite too).
+ * The DataNode as a pseudo-cluster daemon (`hsec start`, cluster/mini/pseudo-cluster.ts): started
+ * from the cluster's conf dir after the NameNode, as dn/localhost with the cluster's dn keytab; its
+ * data directory, data port and SASL protection (privacy, AES/CTR) are in the generated
+ * hdfs-site.xml, where clients see them too. Ready once registered, so the banner's
+ * `hsec fs -put` finds a DataNode to write to.
  */
-import { join } from 'node:path';
 import { loadConfiguration } from '../../lib/config/index.ts';
+import { HsecError } from '../../lib/errors/index.ts';
 import { loadKrb5Config } from '../../security/kerberos/config/index.ts';
-import { PSEUDO_HOST, type PseudoCluster, type PseudoClusterDaemon, type RunningDaemon } from '../mini/pseudo-cluster.ts';
+import type { PseudoCluster, PseudoClusterDaemon, RunningDaemon } from '../mini/pseudo-cluster.ts';
 import { DataNode } from './datanode.ts';
 
-/** The DataNode keys the pseudo-cluster uses (besides the conf dir's). */
-export function pseudoDataNodeProperties(cluster: PseudoCluster): Record<string, string> {
-  return {
-    'dfs.datanode.kerberos.principal': `dn/_HOST@${cluster.kdc.realm}`,
-    'dfs.datanode.keytab.file': cluster.services.dn.keytab,
-    'dfs.datanode.hostname': PSEUDO_HOST,
-    'dfs.datanode.address': '127.0.0.1:0',
-    'dfs.datanode.data.dir': `file://${join(cluster.dir, 'datanode', 'data')}`,
-    'dfs.block.access.token.enable': 'true',
-    'dfs.data.transfer.protection': 'privacy',
-    'dfs.encrypt.data.transfer.cipher.suites': 'AES/CTR/NoPadding',
-  };
-}
+const REGISTRATION_TIMEOUT_MS = 30_000;
 
 export const datanodeDaemon: PseudoClusterDaemon = {
   name: 'datanode',
   async start(cluster: PseudoCluster): Promise<RunningDaemon> {
-    const conf = loadConfiguration({ confDir: cluster.confDir, env: {}, overrides: pseudoDataNodeProperties(cluster) });
+    const conf = loadConfiguration({ confDir: cluster.confDir, env: {} });
     const dn = await DataNode.start(conf, { login: true, krb5: loadKrb5Config(cluster.kdc.krb5ConfPath) });
+    if (!(await dn.waitRegistered(REGISTRATION_TIMEOUT_MS))) {
+      await dn.stop();
+      throw new HsecError('TIMEOUT', `the DataNode did not register with the NameNode at ${cluster.namenodeAddress} within ${REGISTRATION_TIMEOUT_MS} ms`);
+    }
     const { host, port } = dn.xferAddress;
     return {
       summary: [`DataNode data transfer: ${host}:${port} (${dn.identity.principal}; ${dn.handshake} SASL handshake, AES/CTR)`],

@@ -4,8 +4,9 @@
  * two users (alice with a keytab, bob with a printed throwaway password), and a Hadoop conf dir
  * (core-site.xml, hdfs-site.xml; keys as in Hadoop's CommonConfigurationKeys and DFSConfigKeys)
  * with selective encryption: authentication,privacy, the whitelist in ZooKeeper (./pseudo-policy.ts).
- * Daemons (the NameNode, later the DataNode) plug in as `PseudoClusterDaemon`s and start after
- * the KDC and ZooKeeper, stopping before them. Everything lives in one temp dir, removed on stop.
+ * Daemons (the NameNode, then a DataNode) plug in as `PseudoClusterDaemon`s and start after the
+ * KDC and ZooKeeper, stopping before them. Block traffic is SASL-protected at privacy with AES/CTR
+ * (docs/data-transfer.md). Everything lives in one temp dir, removed on stop.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,6 +70,8 @@ export class PseudoCluster {
   readonly bob: { readonly principal: string; readonly password: string };
   /** The NameNode RPC address written to the conf (the NameNode daemon binds it). */
   readonly namenodeAddress: string;
+  /** The DataNode's data transfer address written to the conf (the DataNode daemon binds it). */
+  readonly datanodeAddress: string;
   /** The selective-encryption policy: the whitelist in ZooKeeper and its admin identity. */
   readonly policy: PseudoPolicy;
   #daemons: { name: string; running: RunningDaemon }[] = [];
@@ -82,6 +85,7 @@ export class PseudoCluster {
     alice: ServiceIdentity;
     bob: { principal: string; password: string };
     namenodeAddress: string;
+    datanodeAddress: string;
     policy: PseudoPolicy;
   }) {
     this.dir = init.dir;
@@ -92,6 +96,7 @@ export class PseudoCluster {
     this.alice = init.alice;
     this.bob = init.bob;
     this.namenodeAddress = init.namenodeAddress;
+    this.datanodeAddress = init.datanodeAddress;
     this.policy = init.policy;
   }
 
@@ -134,6 +139,7 @@ export class PseudoCluster {
         alice: { principal: kdc.principal('alice'), keytab: aliceKeytab },
         bob: { principal: kdc.principal('bob'), password },
         namenodeAddress: `${PSEUDO_HOST}:${await freePort()}`,
+        datanodeAddress: `127.0.0.1:${await freePort()}`,
         policy: await seedPseudoPolicy(zk.connectString, dir),
       });
       cluster.#unregisterCleanup = unregisterCleanup;
@@ -220,6 +226,15 @@ export class PseudoCluster {
       { name: 'dfs.namenode.kerberos.principal', value: `nn/_HOST@${realm}` },
       { name: 'dfs.namenode.keytab.file', value: this.services.nn.keytab },
       { name: 'dfs.block.access.token.enable', value: 'true' },
+      { name: 'dfs.replication', value: '1', description: 'one DataNode' },
+      { name: 'dfs.datanode.kerberos.principal', value: `dn/_HOST@${realm}` },
+      { name: 'dfs.datanode.keytab.file', value: this.services.dn.keytab },
+      { name: 'dfs.datanode.hostname', value: PSEUDO_HOST },
+      { name: 'dfs.datanode.address', value: this.datanodeAddress },
+      { name: 'dfs.datanode.data.dir', value: `file://${join(this.dir, 'datanode', 'data')}` },
+      // Block traffic: SASL at privacy, then AES/CTR instead of the SASL cipher (clients read these too).
+      { name: 'dfs.data.transfer.protection', value: 'privacy' },
+      { name: 'dfs.encrypt.data.transfer.cipher.suites', value: 'AES/CTR/NoPadding' },
     ];
     for (const [name, value] of Object.entries(extra)) {
       const list = hdfs.some((p) => p.name === name) ? hdfs : core;

@@ -4,13 +4,14 @@
  * conf dir), prints `hsec: cluster ready` and how to use it, stays up until SIGINT/SIGTERM, then
  * stops everything it started and removes its temp dir. Exits 1 if the KDC or ZooKeeper dies.
  * `hsec -D key=value start` writes the property into the generated conf dir.
- * Its daemons (the NameNode) are listed in DAEMONS below.
+ * Its daemons (the NameNode, then a DataNode) are listed in DAEMONS below.
  */
 import type { Command } from 'commander';
 import { ConfigError } from '../../../lib/errors/index.ts';
 import { PseudoCluster, type PseudoClusterDaemon } from '../../mini/pseudo-cluster.ts';
 import { PSEUDO_WHITELIST_SEED, PSEUDO_WHITELIST_ZNODE } from '../../mini/pseudo-policy.ts';
 import { join } from 'node:path';
+import { datanodeDaemon } from '../../datanode/pseudo-daemon.ts';
 import { namenodeDaemon } from '../../namenode/pseudo-daemon.ts';
 import { cliConfigSource } from '../generic-options.ts';
 
@@ -24,7 +25,7 @@ export const BANNER_END = 'Press Ctrl-C to stop; everything above is deleted on 
 // conf dir are ready (they receive the PseudoCluster: conf dir, keytabs, ZooKeeper address), and
 // stop in reverse order before them. The DataNode joins after the NameNode.
 // ---------------------------------------------------------------------------------------------
-const DAEMONS: readonly PseudoClusterDaemon[] = [namenodeDaemon];
+const DAEMONS: readonly PseudoClusterDaemon[] = [namenodeDaemon, datanodeDaemon];
 
 interface StartOptions {
   readonly realm: string;
@@ -135,6 +136,9 @@ function banner(c: PseudoCluster): string {
     '  klist',
     `  bin/hsec fetchdt --renewer alice ${tokenFile}     # a NameNode delegation token (0600 file)`,
     `  bin/hsec dtutil print ${tokenFile}`,
+    '  bin/hsec fs -put README.md /user/alice/     # HDFS: blocks travel AES/CTR-encrypted to the DataNode',
+    '  bin/hsec fs -ls /user/alice',
+    `  bin/hsec fs -get /user/alice/README.md ${join(c.dir, 'README.copy')}`,
     '  bin/hsec policy explain 127.0.0.2     # selective encryption: whitelisted in ZooKeeper, [auth,auth-conf]',
     '  bin/hsec policy explain 127.0.0.3     # not whitelisted: [auth-conf] only',
     `  bin/hsec -D hadoop.zk.auth=@${c.policy.adminAuthFile} policy whitelist add 127.0.0.3/32     # as the ZooKeeper admin`,

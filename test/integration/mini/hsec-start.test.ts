@@ -3,7 +3,7 @@
  * the ready banner, use the printed krb5.conf and keytabs with MIT's kinit and with `bin/hsec kinit`
  * (and the printed throwaway password), check the conf dir, then signal the npm process itself
  * (SIGTERM as `docker stop` or systemd send, SIGINT as a terminal's Ctrl-C does to its foreground
- * job) and check that the hsec node process, the KDC, ZooKeeper and NameNode are gone and the temp
+ * job) and check that the hsec node process, the KDC, ZooKeeper, NameNode and DataNode are gone and the temp
  * dir is removed. The start script execs node, so npm's signal forwarding reaches hsec.
  */
 import { expect } from 'chai';
@@ -106,9 +106,12 @@ describe('hsec start (npm start)', function () {
     // The NameNode daemon serves on the port the conf names.
     const nnPort = Number(field(banner, /NameNode RPC: [^\s:]+:(\d+)/));
     expect(await canConnect('127.0.0.1', nnPort)).to.equal(true);
+    // The DataNode daemon serves block traffic on its data port, SASL at privacy with AES/CTR.
+    const dnPort = Number(field(banner, /DataNode data transfer: [^\s:]+:(\d+) \(dn\/localhost@EXAMPLE\.TEST; \w+ SASL handshake, AES\/CTR\)/));
+    expect(await canConnect('127.0.0.1', dnPort)).to.equal(true);
 
     // The banner's "Use it from another shell" lines, run as printed (bash, from the repo root):
-    // MIT kinit, bin/hsec kinit, klist, bin/hsec fetchdt, bin/hsec dtutil print.
+    // MIT kinit, bin/hsec kinit, klist, bin/hsec fetchdt, bin/hsec dtutil print, bin/hsec fs -put/-ls/-get.
     const usage = banner.slice(banner.indexOf('Use it from another shell:'), banner.indexOf(BANNER_END)).split('\n').slice(1);
     const script = usage.map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
     expect(script.some((l) => l.startsWith('bin/hsec fetchdt --renewer alice '))).to.equal(true);
@@ -119,6 +122,11 @@ describe('hsec start (npm start)', function () {
     expect(statSync(tokenFile).mode & 0o777).to.equal(0o600);
     expect(shell.stdout).to.match(/Fetched token for 127\.0\.0\.1:\d+ into /);
     expect(shell.stdout).to.match(/HDFS_DELEGATION_TOKEN\s+127\.0\.0\.1:\d+\s+alice\s/);
+    // HDFS through the DataNode: alice's home exists and is hers; the file comes back byte for byte.
+    const readme = readFileSync(join(REPO, 'README.md'));
+    expect(shell.stdout).to.match(new RegExp(`-rw-r--r--\\s+1 alice\\s+supergroup\\s+${readme.length} \\S+ \\S+ /user/alice/README\\.md`));
+    const copy = field(banner, /bin\/hsec fs -get \/user\/alice\/README\.md (\S+)/);
+    expect(readFileSync(copy).equals(readme)).to.equal(true);
     // Selective encryption: the seeded ZooKeeper whitelist decides, and the admin identity may change it.
     expect(shell.stdout).to.contain('127.0.0.2 is offered [auth,auth-conf]\n  rule:   entry 127.0.0.2/32 of ZooKeeper znode /hsec/whitelist line 2');
     expect(shell.stdout).to.contain('127.0.0.3 is offered [auth-conf]');
@@ -142,6 +150,7 @@ describe('hsec start (npm start)', function () {
     expect(pidAlive(kdcPid)).to.equal(false);
     expect(pidAlive(zkPid)).to.equal(false);
     expect(await canConnect('127.0.0.1', nnPort)).to.equal(false);
+    expect(await canConnect('127.0.0.1', dnPort)).to.equal(false);
     expect(existsSync(clusterDir)).to.equal(false);
   });
 
