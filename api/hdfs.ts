@@ -4,3 +4,6 @@
 export { HdfsClient, type HdfsClientOptions } from '../cluster/client/hdfs-client.ts';
 export type { FsServerDefaults } from '../cluster/protocol/client-protocol.ts';
 export { parseHdfsUri, nameNodeClientAddress, HDFS_DEFAULT_PORT, type HdfsUri } from '../cluster/protocol/namenode-address.ts';
+export type { HdfsInputStream, ReadRange } from '../cluster/client/hdfs-input-stream.ts';
+export type { HdfsOutputStream, CreateOptions } from '../cluster/client/hdfs-output-stream.ts';
+export type { FileStatus } from '../cluster/client/file-status.ts';

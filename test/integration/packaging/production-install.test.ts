@@ -8,6 +8,7 @@
 // native build step, so nothing links libkrb5 and nothing needs a compiler.
 import { expect } from 'chai';
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -226,7 +227,7 @@ describe('packaging: npm pack + npm install --omit=dev gives a working hsec with
   it('every docs/api.md example runs as written against the installed hsec start pseudo-cluster (the keytab example: one import, under 15 lines)', async function () {
     this.timeout(240_000);
     const examples = apiExamples(readFileSync(join(REPO, 'docs', 'api.md'), 'utf8'));
-    expect(Object.keys(examples)).to.include.members(['keytab-token', 'token-file', 'errors', 'logging']);
+    expect(Object.keys(examples)).to.include.members(['streams', 'keytab-token', 'token-file', 'errors', 'logging']);
     const main = examples['keytab-token']!;
     const codeLines = main.split('\n').filter((l) => l.trim() && !l.trim().startsWith('//'));
     expect(codeLines.length, main).to.be.lessThan(15);
@@ -256,6 +257,12 @@ describe('packaging: npm pack + npm install --omit=dev gives a working hsec with
         expect(r.stderr, 'hsec logs nothing unless asked').to.equal('');
         expect(r.stdout).to.not.contain('{"level"');
       };
+      // Streams through the pseudo-cluster's DataNode (privacy, AES/CTR): what was written comes back.
+      const written = createHash('sha256');
+      for (let i = 0; i < 64; i++) written.update(Buffer.alloc(64 * 1024, i));
+      const st = run('streams');
+      expect(st.stdout).to.equal(`4194304 bytes, owner alice, sha256 ${written.digest('hex').slice(0, 16)}\n`);
+      quiet(st);
       const k = run('keytab-token');
       expect(k.stdout).to.match(/^token for 127\.0\.0\.1:\d+, renewed until \d{4}-\d\d-\d\dT/);
       quiet(k);
