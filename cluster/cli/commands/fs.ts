@@ -103,14 +103,15 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   const conf = loadCliConfiguration(config, env);
   const fs = await HdfsClient.connect({ conf, env });
   let failures = 0;
-  /** FsShell's per-path error line: `-verb: `path': reason`. */
+  /** FsShell's per-path error line (Command.displayError): `verb: `path': reason` for a path error, `verb: reason` for the NameNode's. */
   const each = async (path: string, fn: () => Promise<void>): Promise<void> => {
     try {
       await fn();
     } catch (e) {
       if (!(e instanceof HsecError)) throw e;
       failures++;
-      err(`${verb.slice(1)}: \`${path}': ${reason(e)}\n`);
+      const shown = typeof e.details['shellPath'] === 'string' ? e.details['shellPath'] : path;
+      err(`${verb.slice(1)}: ${fromNameNode(e) ? '' : `\`${shown}': `}${reason(e)}\n`);
     }
   };
   try {
@@ -208,6 +209,15 @@ function reason(e: HsecError): string {
   return e.message;
 }
 
+/**
+ * True for a refusal the NameNode sent (AccessControlException and the like): FsShell prints its
+ * message alone. Path errors (PathIOException: not found, exists, is a directory) carry the path.
+ */
+function fromNameNode(e: HsecError): boolean {
+  if (e.code === 'FILE_NOT_FOUND') return false;
+  return typeof e.details['errorMsg'] === 'string' || e instanceof RemoteError;
+}
+
 function fileNotFound(path: string): HsecError {
   return new HsecError('FILE_NOT_FOUND', 'No such file or directory', { path });
 }
@@ -253,8 +263,11 @@ async function put(fs: HdfsClient, operands: readonly string[], overwrite: boole
   if (sources.length > 1 && !dstIsDir) throw new UsageError(`-put: \`${dst}': Is not a directory`, USAGES['-put']!);
   for (const src of sources) {
     await each(src, async () => {
-      const target = dstIsDir ? childPath(fs.resolve(dst), src === '-' ? 'stdin' : basename(src)) : fs.resolve(dst);
-      if (!overwrite && (await fs.exists(target))) throw new HsecError('FILE_IO', 'File exists', { path: target });
+      const name = src === '-' ? 'stdin' : basename(src);
+      const target = dstIsDir ? childPath(fs.resolve(dst), name) : fs.resolve(dst);
+      // PathExistsException names the target as the user wrote the destination
+      const shellPath = dstIsDir ? (dst === '.' ? name : childPath(dst.replace(/\/+$/, '') || '/', name)) : dst;
+      if (!overwrite && (await fs.exists(target))) throw new HsecError('FILE_IO', 'File exists', { path: target, shellPath });
       const copying = `${target}._COPYING_`;
       const size = src === '-' ? undefined : (await statLocal(src).catch(() => undefined))?.size;
       const input = src === '-' ? (io.stdin ?? process.stdin) : createReadStream(src);
@@ -280,7 +293,7 @@ async function get(fs: HdfsClient, operands: readonly string[], overwrite: boole
     await each(src, async () => {
       const status = await fs.stat(src);
       const target = dstIsDir ? `${dst.replace(/\/+$/, '')}/${basename(status.path)}` : dst;
-      if (!overwrite && (await statLocal(target).catch(() => undefined))) throw new HsecError('FILE_IO', 'File exists', { path: target });
+      if (!overwrite && (await statLocal(target).catch(() => undefined))) throw new HsecError('FILE_IO', 'File exists', { path: target, shellPath: target });
       const copying = `${target}._COPYING_`;
       try {
         await pipeline(fs.createReadStream(src), progressMeter(`get ${src}`, status.length), createWriteStream(copying, { mode: 0o644 }));

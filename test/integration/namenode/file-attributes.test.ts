@@ -4,7 +4,7 @@
 // user from a ticket cache made by MIT kinit, through the product's HdfsClient, printing FsShell's
 // lines; and the attributes are still there after the NameNode restarts on the same name dir.
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NameNode } from '../../../cluster/namenode/namenode.ts';
@@ -155,6 +155,19 @@ describe('namenode: setPermission / setOwner and hsec fs -chmod / -chown / -chgr
     await sessions['alice']!.nn.setPermission('/user/alice/private', 0o700);
     r = await fsAs('bob', '-chmod', '777', '/user/alice/private/x');
     expect(r).to.deep.equal({ code: 1, out: '', err: 'chmod: Permission denied: user=bob, access=EXECUTE, inode="/user/alice/private":alice:staff:drwx------\n' });
+    // the other verbs print the NameNode's refusal the same way (Command.displayError), a path error with its path
+    r = await fsAs('bob', '-mkdir', '/user/alice/private/y');
+    expect(r).to.deep.equal({ code: 1, out: '', err: 'mkdir: Permission denied: user=bob, access=EXECUTE, inode="/user/alice/private":alice:staff:drwx------\n' });
+    r = await fsAs('bob', '-ls', '/user/alice/private', '/user/alice/none');
+    expect(r.err).to.equal([
+      'ls: Permission denied: user=bob, access=READ_EXECUTE, inode="/user/alice/private":alice:staff:drwx------',
+      "ls: `/user/alice/none': No such file or directory",
+      '',
+    ].join('\n'));
+    // PathExistsException names the target as the destination was written
+    writeFileSync(join(dir, 'f1'), 'local');
+    r = await fsAs('alice', '-put', join(dir, 'f1'), 'd');
+    expect(r).to.deep.equal({ code: 1, out: '', err: "put: `d/f1': File exists\n" });
   });
 
   it('usage errors exit through UsageError with FsShell\'s message, before any call', async () => {
