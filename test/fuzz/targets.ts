@@ -5,8 +5,10 @@
  * delegation-token identifiers and master keys, DIGEST-MD5 directives and a DIGEST-MD5 server fed a
  * forged response, GSS initial tokens and RFC 4121 per-message tokens, the SASL GSSAPI layer
  * message, Kerberos ASN.1 messages (AP-REQ, KRB-ERROR, KDC-REP, Ticket, raw DER), keytab and
- * ccache files, krb5.conf, Hadoop XML configuration, ZooKeeper replies, and what reaches a DataNode:
- * op requests, write packets, meta file headers and VERSION files. Each target has seeds
+ * ccache files, krb5.conf, Hadoop XML configuration, ZooKeeper replies, what reaches a DataNode
+ * (op requests, write packets, meta file headers and VERSION files, block token identifiers,
+ * data-transfer SASL messages), what reaches a client from a DataNode (op responses, pipeline acks),
+ * block reports, ZooKeeper token store znodes, and the whitelist and principal-rule texts. Each target has seeds
  * that are valid inputs (bytes stock Hadoop or MIT wrote, from test/vectors, or our encoders'
  * output), which the mutator starts from. A run must return or throw an HsecError (a typed error
  * with a code); anything else is an internal error.
@@ -52,12 +54,21 @@ import { parseCcache } from '../../security/kerberos/ccache/index.ts';
 import { parseKrb5Conf } from '../../security/kerberos/config/krb5-conf.ts';
 import { alice, nn, ticketFor } from '../support/kerberos-tickets.ts';
 import { ByteQueue } from '../../cluster/protocol/datatransfer/byte-queue.ts';
-import { tryReadOpRequest } from '../../cluster/protocol/datatransfer/op-frame.ts';
+import { tryReadDelimited, tryReadOpRequest } from '../../cluster/protocol/datatransfer/op-frame.ts';
+import { delimit } from '../../lib/codec/varint.ts';
+import { parseIp } from '../../lib/net/ip-address.ts';
 import { decodeOpReadBlock, decodeOpWriteBlock, encodeOpReadBlock, encodeOpWriteBlock } from '../../cluster/protocol/datatransfer/messages.ts';
 import { encodeDataPacket, encodeLastPacket, tryReadPacket } from '../../cluster/protocol/datatransfer/packet.ts';
 import { verifyChecksums } from '../../cluster/protocol/datatransfer/checksum.ts';
 import { decodeMetadataHeader, encodeMetadataHeader } from '../../cluster/datanode/storage/block-metadata-header.ts';
 import { formatProperties, parseProperties } from '../../cluster/datanode/storage/storage-version.ts';
+import { BlockTokenIdentifier } from '../../security/token/block-token-identifier.ts';
+import { DataTransferEncryptorStatus, decodeMessageBody, encodeMessageBody } from '../../security/datatransfer/messages.ts';
+import { decodeTokenZnode } from '../../security/token/store/zookeeper/znode-codec.ts';
+import { compileIpList } from '../../security/resolver/ip-list.ts';
+import { parsePrincipalRules } from '../../security/resolver/principal-rules.ts';
+import { decodeBlockOpResponse, decodeClientReadStatus, decodePipelineAck, encodeBlockOpResponse, encodeClientReadStatus, encodePipelineAck } from '../../cluster/protocol/datatransfer/messages.ts';
+import { decodeBlocksBuffers, encodeBlocksBuffers } from '../../cluster/protocol/block-list-as-longs.ts';
 
 export interface FuzzTarget {
   readonly name: string;
@@ -196,7 +207,67 @@ function dataNodePackets(b: Uint8Array): unknown {
 const FUZZ_BLOCK = { poolId: 'BP-1-127.0.0.1-1', blockId: 1073741825, generationStamp: 1001, numBytes: 134217728 };
 const FUZZ_TOKEN = { identifier: Uint8Array.of(1, 2, 3), password: Uint8Array.of(4, 5, 6), kind: 'HDFS_BLOCK_TOKEN', service: '' };
 
+
+const blockTokens = () => vector('block-token-identifiers.json') as { formats: Record<string, { tokens: Array<{ identifier_hex: string }> }> };
+const zkStore = () => vector('zk-delegation-token-store.json') as { znodes_final: Array<{ path: string; data_hex: string }> };
+
+/** What a client does with a DataNode's answer to an op, then its acks and read status. */
+function dataNodeReplies(b: Uint8Array): unknown {
+  const q = new ByteQueue();
+  q.push(b);
+  const first = tryReadDelimited(q);
+  if (!first) return undefined;
+  const response = decodeBlockOpResponse(first);
+  const second = tryReadDelimited(q);
+  return second ? [response, decodePipelineAck(second)] : response;
+}
+
+/** What the ZooKeeper whitelist watcher does with a znode's text: parse, build the lookup table, match. */
+async function whitelistText(b: Uint8Array): Promise<unknown> {
+  const list = await compileIpList(Buffer.from(b).toString('utf8'), 'fuzz znode', async () => '10.9.8.7'); // no DNS in the fuzzer
+  return ['10.1.2.3', '192.168.1.7', '2001:db8::1', '127.0.0.1'].map((a) => list.value.match(parseIp(a)!));
+}
+
+const WHITELIST = '# internal networks\n10.0.0.0/8\n192.168.1.7\n2001:db8::/32\n::ffff:10.1.2.3\ngateway.example.test\n';
+const PRINCIPAL_RULES = '# private principals\nalice@EXAMPLE.TEST\n*/etl-*.example.test@EXAMPLE.TEST\nhive/*@*\n';
+
 export const TARGETS: readonly FuzzTarget[] = [
+  {
+    name: 'BlockTokenIdentifier (legacy and protobuf)',
+    seeds: () => Object.values(blockTokens().formats).flatMap((f) => f.tokens.map((t) => hex(t.identifier_hex))),
+    run: (b) => BlockTokenIdentifier.decode(b).toString(),
+  },
+  {
+    name: 'data-transfer SASL messages',
+    seeds: () => [
+      encodeMessageBody({ status: DataTransferEncryptorStatus.SUCCESS, payload: utf8('realm="0",nonce="abc",qop="auth-conf",charset=utf-8,algorithm=md5-sess') }),
+      encodeMessageBody({ status: DataTransferEncryptorStatus.SUCCESS, payload: Uint8Array.of(1, 2, 3), cipherOptions: [{ suite: 1, inKey: new Uint8Array(32), inIv: new Uint8Array(16), outKey: new Uint8Array(32), outIv: new Uint8Array(16) }] }),
+      encodeMessageBody({ status: DataTransferEncryptorStatus.ERROR_UNKNOWN_KEY, message: 'Can\'t re-compute encryption key for nonce', accessTokenError: true }),
+    ],
+    run: decodeMessageBody,
+  },
+  {
+    name: 'DataNode replies to a client (op response, pipeline acks, read status)',
+    seeds: () => [
+      Buffer.concat([delimit(encodeBlockOpResponse({ status: 'SUCCESS', firstBadLink: '' })), delimit(encodePipelineAck({ seqno: 3, reply: ['SUCCESS', 'SUCCESS'], flag: [0, 0] }))]),
+      delimit(encodeBlockOpResponse({ status: 'SUCCESS', readOpChecksumInfo: { checksum: { type: 'CHECKSUM_CRC32C', bytesPerChecksum: 512 }, chunkOffset: 1024 } })),
+      delimit(encodeBlockOpResponse({ status: 'ERROR_ACCESS_TOKEN', message: 'Block token with block_token_identifier (...) doesn\'t have READ permission' })),
+    ],
+    run: dataNodeReplies,
+  },
+  { name: 'client read status', seeds: () => [encodeClientReadStatus('CHECKSUM_OK'), encodeClientReadStatus('SUCCESS')], run: decodeClientReadStatus },
+  {
+    name: 'block report buffers',
+    seeds: () => encodeBlocksBuffers([{ blockId: 1073741825, numBytes: 9, generationStamp: 1001, state: 'FINALIZED' }, { blockId: 1073741826, numBytes: 0, generationStamp: 1002, state: 'RBW' }]).blocksBuffers,
+    run: (b) => decodeBlocksBuffers(2, [b]),
+  },
+  {
+    name: 'ZooKeeper token store znodes',
+    seeds: () => zkStore().znodes_final.filter((z) => /\/DT_\d+$/.test(z.path)).map((z) => hex(z.data_hex)),
+    run: (b) => decodeTokenZnode(b, 'HDFS_DELEGATION_TOKEN', '/fuzz/ZKDTSMTokensRoot/DT_1'),
+  },
+  { name: 'whitelist text (file or znode)', seeds: () => [utf8(WHITELIST)], run: whitelistText, async: true },
+  { name: 'private principal rules', seeds: () => [utf8(PRINCIPAL_RULES)], run: (b) => parsePrincipalRules(Buffer.from(b).toString('utf8'), 'fuzz znode') },
   {
     name: 'DataNode op requests (WRITE_BLOCK, READ_BLOCK)',
     seeds: () => [
