@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useMiniKdc } from '../../support/fixtures.ts';
-import { startSecureHdfs, type SecureHdfs } from './secure-hdfs.ts';
+import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 
 const MiB = 1024 * 1024;
 const SIZES = [0, 1, 200_000, 3 * MiB + 12_345];

@@ -1,19 +1,20 @@
 /**
- * A secure HDFS in one process for the end-to-end suites: the real MIT KDC (fixture), the hsec
- * NameNode and one or more hsec DataNodes logged in from their keytabs, and users whose
- * HdfsClient (the product client) writes and reads through them. One configuration, as the site
- * files of a cluster would hold it, with the data-transfer settings each suite chooses.
+ * A secure HDFS in one process, for the end-to-end suites (test/integration/hdfs/) and the
+ * benchmarks (bench/suites/hdfs.ts): over a running MIT KDC (MiniKdc), the hsec NameNode and one
+ * or more hsec DataNodes logged in from their keytabs, and users whose HdfsClient (the product
+ * client) writes and reads through them. One configuration, as the site files of a cluster would
+ * hold it, with the data-transfer settings each caller chooses.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfiguration, type Configuration } from '../../../lib/config/index.ts';
-import type { MiniKdc } from '../../../cluster/mini/mini-kdc.ts';
-import { DataNode } from '../../../cluster/datanode/datanode.ts';
-import { NameNode } from '../../../cluster/namenode/namenode.ts';
-import { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
-import { User } from '../../../security/identity/user.ts';
-import { loadKrb5Config } from '../../../security/kerberos/config/index.ts';
-import type { Clock } from '../../../lib/time/clock.ts';
+import { loadConfiguration, type Configuration } from '../../lib/config/index.ts';
+import type { MiniKdc } from './mini-kdc.ts';
+import { DataNode } from '../datanode/datanode.ts';
+import { NameNode } from '../namenode/namenode.ts';
+import { HdfsClient } from '../client/hdfs-client.ts';
+import { User } from '../../security/identity/user.ts';
+import { loadKrb5Config } from '../../security/kerberos/config/index.ts';
+import type { Clock } from '../../lib/time/clock.ts';
 
 export interface SecureHdfs {
   readonly kdc: MiniKdc;
