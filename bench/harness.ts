@@ -3,8 +3,10 @@
  * function with a warm-up, then a fixed time budget (or an iteration cap), in batches so timer
  * reads do not dominate small ops. Results are grouped; within a group one result is the
  * baseline and every other result reports its ratio to it (e.g. auth-int and auth-conf relative
- * to auth). Suites may add derived notes (e.g. per-call overhead from a two-size fit). bench/run.ts
- * prints the table and writes JSON with machine info so runs on the same machine compare.
+ * to auth). Suites may add derived notes (e.g. per-call overhead from a two-size fit). On a busy
+ * machine, measureInterleaved alternates the entries of a comparison in short slices so load changes
+ * hit them alike; results measured by another process (a JDK peer) are added with record().
+ * bench/run.ts prints the table and writes JSON with machine info so runs on the same machine compare.
  */
 
 export interface MeasureOptions {
@@ -18,6 +20,17 @@ export interface MeasureOptions {
   readonly durationMs?: number;
   /** Stop after this many ops even if time remains. */
   readonly maxOps?: number;
+}
+
+/**
+ * One entry of measureInterleaved: a function run in this process, or `slice(ms)`, which has
+ * another process (a JDK peer) measure for about `ms` and report its operations and nanoseconds.
+ */
+export interface InterleavedEntry {
+  readonly name: string;
+  readonly fn?: () => unknown;
+  readonly slice?: (ms: number) => Promise<{ ops: number; ns: number }>;
+  readonly options?: MeasureOptions;
 }
 
 export interface BenchResult {
@@ -59,6 +72,35 @@ export class Harness {
   async measure(name: string, fn: () => unknown, options: MeasureOptions = {}): Promise<BenchResult> {
     await this.#loop(fn, this.#warmupMs, Number.POSITIVE_INFINITY);
     const { ops, ns } = await this.#loop(fn, options.durationMs ?? this.#durationMs, options.maxOps ?? Number.POSITIVE_INFINITY);
+    return this.#record(name, ops, ns, options);
+  }
+
+  /**
+   * Measures several functions in alternating slices (round after round, each gets `sliceMs`), so a
+   * busy machine's load changes hit all of them alike and their ratios stay comparable. Each first
+   * gets a warm-up. Records one result per entry, in the given order.
+   */
+  async measureInterleaved(entries: readonly InterleavedEntry[], rounds = 8, sliceMs = Math.max(50, Math.round(this.#durationMs / 4))): Promise<BenchResult[]> {
+    const slice = (e: InterleavedEntry, ms: number): Promise<{ ops: number; ns: number }> =>
+      e.slice ? e.slice(ms) : this.#loop(e.fn!, ms, Number.POSITIVE_INFINITY);
+    for (const e of entries) await slice(e, this.#warmupMs);
+    const totals = entries.map(() => ({ ops: 0, ns: 0 }));
+    for (let r = 0; r < rounds; r++) {
+      for (let i = 0; i < entries.length; i++) {
+        const { ops, ns } = await slice(entries[i]!, sliceMs);
+        totals[i]!.ops += ops;
+        totals[i]!.ns += ns;
+      }
+    }
+    return entries.map((e, i) => this.#record(e.name, totals[i]!.ops, totals[i]!.ns, e.options ?? {}));
+  }
+
+  /** Records a result measured elsewhere (e.g. by a JDK peer in the same run). */
+  record(name: string, ops: number, seconds: number, options: MeasureOptions = {}): BenchResult {
+    return this.#record(name, ops, seconds * 1e9, options);
+  }
+
+  #record(name: string, ops: number, ns: number, options: MeasureOptions): BenchResult {
     const seconds = ns / 1e9;
     const opsPerSec = ops / seconds;
     const result: BenchResult = {

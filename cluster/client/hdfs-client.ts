@@ -7,7 +7,7 @@
  * cache or token file login), a NameNode address or `hdfs://` URI.
  */
 import { DEFAULT_CONF_DIR, loadConfiguration, type Configuration } from '../../lib/config/index.ts';
-import { ConfigError, FileError } from '../../lib/errors/index.ts';
+import { ConfigError, FileError, FileSystemError } from '../../lib/errors/index.ts';
 import { AuthToLocal } from '../../security/kerberos/names/index.ts';
 import { toFileStatus, type FileStatus } from './file-status.ts';
 import { childPath, normalizePath, resolveHdfsPath } from './hdfs-path.ts';
@@ -21,6 +21,7 @@ import { DataNodeChannels } from './datanode-channel.ts';
 import { HdfsInputStream, type ReadRange } from './hdfs-input-stream.ts';
 import { HdfsOutputStream, type CreateOptions, type OutputStreamContext } from './hdfs-output-stream.ts';
 import { LeaseRenewer } from './lease-renewer.ts';
+import { parseUmaskMode } from './permission-parser.ts';
 import { randomInt } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -29,8 +30,10 @@ import { nameNodeClientAddress, parseHdfsUri } from '../protocol/namenode-addres
 import { acquireRpcClient, type SharedRpcClient } from './shared-rpc-client.ts';
 
 export interface HdfsClientOptions {
-  /** Hadoop configuration (default: the site files of HADOOP_CONF_DIR, else /etc/hadoop/conf). */
+  /** Hadoop configuration (default: the site files of `confDir`, else HADOOP_CONF_DIR, else /etc/hadoop/conf). */
   conf?: Configuration;
+  /** A Hadoop configuration directory (core-site.xml, hdfs-site.xml) to read when `conf` is not given. */
+  confDir?: string;
   /** Who to act as (default: User.login(conf): the ticket cache and HADOOP_TOKEN_FILE_LOCATION). */
   user?: User;
   /** The NameNode: `hdfs://host:port`, `host:port` or an address (default: fs.defaultFS). */
@@ -79,7 +82,7 @@ export class HdfsClient {
   /** A client for the configured (or given) NameNode; nothing is sent until the first call. */
   static async connect(options: HdfsClientOptions = {}): Promise<HdfsClient> {
     const env = options.env ?? process.env;
-    const conf = options.conf ?? loadConfiguration({ env, defaultConfDir: DEFAULT_CONF_DIR });
+    const conf = options.conf ?? loadConfiguration({ env, ...(options.confDir !== undefined ? { confDir: options.confDir, confDirSource: 'HdfsClient.connect({ confDir })' } : { defaultConfDir: DEFAULT_CONF_DIR }) });
     const nameNode = options.nameNode !== undefined ? nameNodeAddress(options.nameNode) : nameNodeClientAddress(conf);
     const user = options.user ?? (await User.login(conf, { env }));
     return new HdfsClient(conf, user, options.user === undefined, nameNode, options.timeoutMs);
@@ -188,6 +191,30 @@ export class HdfsClient {
   }
 
   /**
+   * Sets the permission bits of a file or directory (DistributedFileSystem.setPermission): `mode`
+   * like chmod(2)'s, e.g. 0o750; the NameNode keeps rwx for user, group and other and the sticky
+   * bit 0o1000 (HDFS has no setuid or setgid). Only the owner or the superuser may.
+   */
+  async chmod(path: string, mode: number): Promise<void> {
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) {
+      throw new FileSystemError('FS_INVALID_ARGUMENT', `chmod of ${path}: the mode must be an integer from 0 to 0o7777 (e.g. 0o755), got ${mode}`, { path });
+    }
+    await this.#nn.setPermission(this.resolve(path), mode);
+  }
+
+  /**
+   * Sets the owner and/or the group of a file or directory (DistributedFileSystem.setOwner); an
+   * omitted or empty one stays as it is. Only the superuser may give a file to another user; the
+   * owner may change the group to one they belong to.
+   */
+  async chown(path: string, owner?: string, group?: string): Promise<void> {
+    if (!owner && !group) {
+      throw new FileSystemError('FS_INVALID_ARGUMENT', `chown of ${path} needs an owner or a group (Hadoop: username == null && groupname == null)`, { path });
+    }
+    await this.#nn.setOwner(this.resolve(path), owner || undefined, group || undefined);
+  }
+
+  /**
    * A Writable that creates `path` and writes it block by block through the DataNodes
    * (DistributedFileSystem.create); the file is complete when the stream finishes. Without
    * `overwrite`, an existing file is an error (FileAlreadyExistsException).
@@ -237,7 +264,7 @@ export class HdfsClient {
       writePacketSize: this.conf.getInt('dfs.client-write-packet-size', 65_536),
       maxPacketsInFlight: this.conf.getInt('dfs.client.write.max-packets-in-flight', 80),
       blockWriteRetries: this.conf.getInt('dfs.client.block.write.retries', 3),
-      completeRetries: this.conf.getInt('dfs.client.block.write.locateFollowingBlock.retries', 5),
+      locateFollowingRetries: this.conf.getInt('dfs.client.block.write.locateFollowingBlock.retries', 5),
     };
   }
 
@@ -268,21 +295,13 @@ function clientShortName(conf: Configuration, user: User): string {
   return AuthToLocal.fromConfiguration(conf, { defaultRealm: realm }).shortName(user.name);
 }
 
-/** fs.permissions.umask-mode: octal (022) or symbolic (u=rwx,g=rx,o=rx) as FsPermission.getUMask reads it. */
+/** fs.permissions.umask-mode: octal (022) or symbolic (u=rwx,g=rx,o=rx) as FsPermission.getUMask reads it (UmaskParser). */
 export function parseUmask(value: string): number {
-  const v = value.trim();
-  if (/^[0-7]{1,4}$/.test(v)) return parseInt(v, 8) & 0o777;
-  let mask = 0o777;
-  for (const clause of v.split(',')) {
-    const m = /^([ugoa]*)=([rwx-]*)$/.exec(clause.trim());
-    if (!m) throw new ConfigError('CONFIG_INVALID', `fs.permissions.umask-mode must be octal (022) or symbolic (u=rwx,g=rx,o=rx), got "${value}"`, { configKey: 'fs.permissions.umask-mode' });
-    const bits = (m[2]!.includes('r') ? 4 : 0) | (m[2]!.includes('w') ? 2 : 0) | (m[2]!.includes('x') ? 1 : 0);
-    for (const who of m[1] || 'a') {
-      const shifts = who === 'u' ? [6] : who === 'g' ? [3] : who === 'o' ? [0] : [6, 3, 0];
-      for (const sh of shifts) mask = (mask & ~(7 << sh)) | ((~bits & 7) << sh);
-    }
+  const umask = parseUmaskMode(value);
+  if (umask === undefined) {
+    throw new ConfigError('CONFIG_INVALID', `Unable to parse configuration fs.permissions.umask-mode with value ${value} as octal or symbolic umask: use octal (022) or symbolic (u=rwx,g=rx,o=rx)`, { configKey: 'fs.permissions.umask-mode' });
   }
-  return mask & 0o777;
+  return umask;
 }
 
 /** `hdfs://host[:port]`, or `host:port`, or an address. */

@@ -25,6 +25,9 @@ import { BlockWriter } from './block-writer.ts';
 import type { DataNodeChannels } from './datanode-channel.ts';
 import type { LeaseRenewer } from './lease-renewer.ts';
 
+/** The NameNode's answer to addBlock while the previous block lacks its minimal replicas. */
+const NOT_REPLICATED_YET = 'org.apache.hadoop.hdfs.server.namenode.NotReplicatedYetException';
+
 const log = getLogger('hdfs.write');
 
 export interface OutputStreamContext {
@@ -37,8 +40,8 @@ export interface OutputStreamContext {
   readonly maxPacketsInFlight: number;
   /** dfs.client.block.write.retries (default 3). */
   readonly blockWriteRetries: number;
-  /** dfs.client.block.write.locateFollowingBlock.retries (default 5). */
-  readonly completeRetries: number;
+  /** dfs.client.block.write.locateFollowingBlock.retries (default 5): addBlock and complete retries. */
+  readonly locateFollowingRetries: number;
 }
 
 export interface CreateOptions {
@@ -145,7 +148,7 @@ export class HdfsOutputStream extends Writable {
     let tokenRetried = false;
     let keyRetried = false;
     for (let attempt = 0; ; attempt++) {
-      const located = await this.#ctx.nn.addBlock({ src: this.path, clientName: this.#ctx.clientName, ...(this.#previous ? { previous: this.#previous } : {}), excludeNodes: exclude, fileId: this.#fileId });
+      const located = await this.#addBlock(exclude);
       try {
         const writer = await BlockWriter.open(this.#ctx.channels, located, { clientName: this.#ctx.clientName, checksum: this.#ctx.checksum, maxPacketsInFlight: this.#ctx.maxPacketsInFlight });
         this.#located = located;
@@ -170,6 +173,25 @@ export class HdfsOutputStream extends Writable {
     }
   }
 
+  /**
+   * DFSOutputStream.addBlock: a NameNode still waiting for the previous block's replicas answers
+   * NotReplicatedYetException; ask again after 400 ms, doubling, at most
+   * dfs.client.block.write.locateFollowingBlock.retries times.
+   */
+  async #addBlock(exclude: DatanodeInfo[]): Promise<LocatedBlock> {
+    let delay = 400;
+    for (let retries = this.#ctx.locateFollowingRetries; ; retries--) {
+      try {
+        return await this.#ctx.nn.addBlock({ src: this.path, clientName: this.#ctx.clientName, ...(this.#previous ? { previous: this.#previous } : {}), excludeNodes: exclude, fileId: this.#fileId });
+      } catch (e) {
+        if (!(e instanceof HsecError) || e.details['exceptionClassName'] !== NOT_REPLICATED_YET || retries <= 0) throw e;
+        log.info({ path: this.path, delayMs: delay }, 'NameNode: previous block not replicated yet; asking for the next block again');
+        await sleep(delay);
+        delay = Math.min(delay * 2, 60_000);
+      }
+    }
+  }
+
   /** closeImpl: the rest of the data, the last packet, then complete() until the NameNode agrees. */
   async #finish(): Promise<void> {
     try {
@@ -177,7 +199,7 @@ export class HdfsOutputStream extends Writable {
       let delay = 400;
       for (let i = 0; ; i++) {
         if (await this.#ctx.nn.complete(this.path, this.#ctx.clientName, this.#previous, this.#fileId)) return;
-        if (i >= this.#ctx.completeRetries) {
+        if (i >= this.#ctx.locateFollowingRetries) {
           throw new ProtocolError('PROTOCOL_MALFORMED', `Unable to close file ${this.path} because the last block does not have enough number of replicas (the NameNode did not confirm it after ${i + 1} tries)`, { path: this.path });
         }
         await sleep(delay);

@@ -33,6 +33,8 @@ export interface DataNodeSettings {
   heartbeatIntervalMs: number;
   /** dfs.blockreport.intervalMsec. */
   blockReportIntervalMs: number;
+  /** dfs.blockreport.incremental.intervalMsec (0: report a received block at once). */
+  incrementalReportIntervalMs: number;
   /** dfs.blockreport.initialDelay in ms. */
   blockReportInitialDelayMs: number;
   /** dfs.client.socket-timeout: each read wait on the data port. */
@@ -73,6 +75,7 @@ export async function dataNodeSettings(conf: Configuration, overrides: { hostNam
     nameNode: nameNodeBindAddress(conf),
     heartbeatIntervalMs: positive('dfs.heartbeat.interval', conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms')),
     blockReportIntervalMs: positive('dfs.blockreport.intervalMsec', conf.getTimeDuration('dfs.blockreport.intervalMsec', 'ms', 'ms')),
+    incrementalReportIntervalMs: Math.max(0, conf.getTimeDuration('dfs.blockreport.incremental.intervalMsec', 'ms', 'ms')),
     blockReportInitialDelayMs: conf.getTimeDuration('dfs.blockreport.initialDelay', 's', 'ms'),
     socketTimeoutMs: positive('dfs.client.socket-timeout', conf.getTimeDuration('dfs.client.socket-timeout', 'ms', 'ms')),
     socketWriteTimeoutMs: positive('dfs.datanode.socket.write.timeout', conf.getTimeDuration('dfs.datanode.socket.write.timeout', 'ms', 'ms')),

@@ -128,6 +128,7 @@ export class DataNode {
         },
         heartbeatIntervalMs: settings.heartbeatIntervalMs,
         blockReportIntervalMs: settings.blockReportIntervalMs,
+        incrementalReportIntervalMs: settings.incrementalReportIntervalMs,
         blockReportInitialDelayMs: settings.blockReportInitialDelayMs,
         minNameNodeVersion: settings.minNameNodeVersion,
         xceiverCount: () => server.connectionCount,

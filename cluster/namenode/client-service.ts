@@ -10,12 +10,14 @@ import type { CallContext, MethodHandler, ProtocolHandlers } from '../../lib/rpc
 import type { Groups } from '../../security/identity/groups.ts';
 import type { BlockTokenSecretManager } from '../../security/token/block-token-secret-manager.ts';
 import { CLIENT_PROTOCOL_CODEC, type ClientProtocolMessages, type ClientProtocolMethodName } from '../protocol/client-protocol.ts';
+import type { FileAttributes } from './file-attributes.ts';
 import type { FileWrites } from './file-writes.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
 
 export interface ClientServiceOptions {
   namesystem: FsNamesystem;
   writes: FileWrites;
+  attributes: FileAttributes;
   groups: Groups;
   /** the NameNode's block token manager (null = block tokens off) */
   tokens: BlockTokenSecretManager | null;
@@ -46,7 +48,7 @@ export class ClientService {
 
   /** Handlers to register under CLIENT_PROTOCOL next to the token service's. */
   handlers(): ProtocolHandlers {
-    const { namesystem: ns, writes } = this.#o;
+    const { namesystem: ns, writes, attributes } = this.#o;
     return Object.fromEntries([
       this.#method('getDataEncryptionKey', () => {
         const { tokens, encryptDataTransfer } = this.#o;
@@ -75,6 +77,14 @@ export class ClientService {
         return {};
       }),
       this.#method('mkdirs', async (r, c) => ({ result: await ns.mkdirs(r.src, r.masked, r.createParent, c) })),
+      this.#method('setPermission', async (r, c) => {
+        await attributes.setPermission(r.src, r.permission, c);
+        return {};
+      }),
+      this.#method('setOwner', async (r, c) => {
+        await attributes.setOwner(r.src, r.username, r.groupname, c);
+        return {};
+      }),
       this.#method('getFileInfo', (r, c) => {
         const fs = ns.getFileInfo(r.src, c);
         return fs ? { fs } : {};

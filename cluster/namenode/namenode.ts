@@ -40,6 +40,7 @@ import { BlockManager } from './blocks/block-manager.ts';
 import { DatanodeManager } from './blocks/datanode-manager.ts';
 import { ClientService } from './client-service.ts';
 import { DatanodeService, SOFTWARE_VERSION } from './datanode-service.ts';
+import { FileAttributes } from './file-attributes.ts';
 import { FileWrites } from './file-writes.ts';
 import { nameNodeSettings, principalHostName, type NameNodeSettings } from './namenode-config.ts';
 import { FsDirectory } from './namespace/fs-directory.ts';
@@ -153,7 +154,7 @@ export class NameNode {
       // Hadoop starts the secret manager's threads only with security on (FSNamesystem.startSecretManagerIfNecessary).
       if (identity.security === 'kerberos') await sm.start();
       const tokens = new NameNodeTokenService({ secretManager: sm, securityEnabled: identity.security === 'kerberos', serverDefaults: settings.serverDefaults });
-      const client = new ClientService({ namesystem, writes, groups, tokens: blockTokens ?? null, encryptDataTransfer: settings.serverDefaults.encryptDataTransfer });
+      const client = new ClientService({ namesystem, writes, attributes: new FileAttributes(namesystem), groups, tokens: blockTokens ?? null, encryptDataTransfer: settings.serverDefaults.encryptDataTransfer });
       const dnService = new DatanodeService(namesystem);
       const authorizer = ServiceAuthorizer.fromConfiguration(conf, [
         { info: CLIENT_PROTOCOL_INFO, aclKey: 'security.client.protocol.acl', blockedKey: 'security.client.protocol.acl.blocked' },

@@ -371,12 +371,18 @@ export class FsNamesystem {
   }
 
   /** FSNamesystem's audit line (allowed, ugi, ip, cmd, src, dst, perm); refusals are logged by the RPC layer's error path. */
-  #audit(caller: CallerInfo, cmd: string, src: string, dst?: string, perm?: string): void {
-    audit.info({ allowed: true, ugi: caller.user, ip: caller.address, cmd, src, dst, perm }, `allowed=true\tugi=${caller.user}\tip=/${caller.address}\tcmd=${cmd}\tsrc=${src}\tdst=${dst ?? 'null'}\tperm=${perm ?? 'null'}`);
+  #audit(caller: CallerInfo, cmd: string, src: string, dst?: string, perm?: string, allowed = true): void {
+    audit.info({ allowed, ugi: caller.user, ip: caller.address, cmd, src, dst, perm },
+      `allowed=${allowed}\tugi=${caller.user}\tip=/${caller.address}\tcmd=${cmd}\tsrc=${src}\tdst=${dst ?? 'null'}\tperm=${perm ?? 'null'}`);
   }
 
   audit(caller: CallerInfo, cmd: string, src: string, perm?: INode): void {
     this.#audit(caller, cmd, src, undefined, permString(perm));
+  }
+
+  /** logAuditEvent(false, cmd, src): the AccessControlException of a call that audits its refusals. */
+  auditDenied(caller: CallerInfo, cmd: string, src: string): void {
+    this.#audit(caller, cmd, src, undefined, undefined, false);
   }
 }
 

@@ -132,6 +132,16 @@ export class ClientProtocolClient {
     return (await this.#invoke('mkdirs', request)).result;
   }
 
+  /** Sets the permission bits of `src` (the NameNode keeps 0o1777 of them). */
+  async setPermission(src: string, perm: number): Promise<void> {
+    await this.#invoke('setPermission', { src, permission: { perm } });
+  }
+
+  /** Sets the owner and/or group of `src`; an undefined one is not sent and stays as it is. */
+  async setOwner(src: string, username?: string, groupname?: string): Promise<void> {
+    await this.#invoke('setOwner', { src, ...(username !== undefined ? { username } : {}), ...(groupname !== undefined ? { groupname } : {}) });
+  }
+
   /** Undefined when `src` does not exist. */
   async getFileInfo(src: string): Promise<HdfsFileStatus | undefined> {
     return (await this.#invoke('getFileInfo', { src })).fs;

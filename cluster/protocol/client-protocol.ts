@@ -2,7 +2,7 @@
  * Method table and pure codecs of HDFS's ClientProtocol (org.apache.hadoop.hdfs.protocol.ClientProtocol,
  * protocol version 1, served over Hadoop IPC v9 with the protobuf engine;
  * ClientNamenodeProtocolTranslatorPB / ServerSideTranslatorPB): the calls a stock DFSClient makes
- * for mkdir / put / get / ls / rm / mv (./ClientNamenodeProtocol.proto, shared messages in
+ * for mkdir / put / get / ls / rm / mv / chmod / chown (./ClientNamenodeProtocol.proto, shared messages in
  * ./hdfs.proto and ./acl.proto) and the delegation-token calls (hadoop.common Security.proto
  * messages). `CLIENT_PROTOCOL_CODEC` encodes and decodes every method's request and response in
  * both directions; the named delegation-token and server-defaults functions below are kept for the
@@ -56,6 +56,8 @@ export const ClientProtocolMethod = {
   UPDATE_PIPELINE: 'updatePipeline',
   RENEW_LEASE: 'renewLease',
   MKDIRS: 'mkdirs',
+  SET_PERMISSION: 'setPermission',
+  SET_OWNER: 'setOwner',
   GET_FILE_INFO: 'getFileInfo',
   GET_LISTING: 'getListing',
   DELETE: 'delete',
@@ -139,6 +141,9 @@ export interface ClientProtocolMessages {
   };
   renewLease: { request: { clientName: string; namespaces?: string[] }; response: Empty };
   mkdirs: { request: { src: string; masked: FsPermission; createParent: boolean; unmasked?: FsPermission }; response: { result: boolean } };
+  setPermission: { request: { src: string; permission: FsPermission }; response: Empty };
+  /** an absent username or groupname leaves it unchanged (the server translator passes null) */
+  setOwner: { request: { src: string; username?: string; groupname?: string }; response: Empty };
   getFileInfo: { request: { src: string }; response: { fs?: HdfsFileStatus } };
   /** startAfter: UTF-8 bytes of the last name returned, empty for the first call */
   getListing: { request: { src: string; startAfter: Uint8Array; needLocation: boolean }; response: { dirList?: DirectoryListing } };

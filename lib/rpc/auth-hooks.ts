@@ -4,19 +4,59 @@
  * RpcSaslProto messages; an authenticator decides them. `lib` never imports `security`: the SASL
  * security layer is described here structurally (security/sasl/mechanism.ts SaslSecurityLayer fits).
  */
+import type { Socket } from 'node:net';
 import type { AuthProtocolCode } from './constants.ts';
 import type { RpcSaslMessage } from './messages.ts';
 
 /** Hadoop's SaslRpcServer.AuthMethod names. */
 export type AuthMethodName = 'SIMPLE' | 'KERBEROS' | 'TOKEN';
 
-/** A negotiated SASL security layer (auth-int / auth-conf). */
-export interface SecurityLayer {
+/** The sending half of a security layer. */
+export interface WrapLayer {
   readonly qop: string;
   /** Largest plaintext one wrap() takes (javax.security.sasl.rawsendsize). */
   readonly rawSendSize: number;
   wrap(plaintext: Uint8Array): Uint8Array;
+}
+
+/** The receiving half of a security layer. */
+export interface UnwrapLayer {
+  readonly qop: string;
   unwrap(token: Uint8Array): Uint8Array;
+}
+
+/** A negotiated SASL security layer (auth-int / auth-conf). */
+export interface SecurityLayer extends WrapLayer, UnwrapLayer {}
+
+/**
+ * The channel that replaces SASL wrapping after SUCCESS when both ends agreed on hsec's fast privacy
+ * (docs/fast-privacy.md): a protected stream over the connection's socket, inside which IPC frames
+ * travel unwrapped. Bytes written before it is up are queued; `ready` settles when it is up (or
+ * failed); its errors arrive as the socket's 'error' events.
+ */
+export interface ProtectedChannel {
+  readonly socket: Socket;
+  readonly ready: Promise<void>;
+  /**
+   * Bytes (both directions) after which its keys retire: the client puts no new call on the
+   * connection and closes it once idle (new calls get a new connection, so new keys); the server
+   * closes a channel that carries twice as much.
+   */
+  readonly retireAfterBytes: number;
+}
+
+/** Client side of a fast privacy switch: send `keyMessage` in one WRAP under the SASL layer, then `secure` the socket. */
+export interface ClientLayerSwitch {
+  readonly keyMessage: Uint8Array;
+  secure(socket: Socket): ProtectedChannel;
+}
+
+/**
+ * Server side of a fast privacy switch: the client's first WRAP after SUCCESS, unwrapped by the SASL
+ * layer, is its key message; `secure` checks it and returns the channel over the socket.
+ */
+export interface ServerLayerSwitch {
+  secure(keyMessage: Uint8Array, socket: Socket): ProtectedChannel;
 }
 
 /** What a completed client-side negotiation produced. */
@@ -24,6 +64,8 @@ export interface ClientAuthResult {
   authMethod: AuthMethodName;
   /** Present iff the negotiated QOP is auth-int or auth-conf. */
   securityLayer?: SecurityLayer | undefined;
+  /** Present when both ends agreed to replace `securityLayer` after SUCCESS. */
+  layerSwitch?: ClientLayerSwitch | undefined;
   qop?: string | undefined;
 }
 
@@ -51,6 +93,8 @@ export interface ServerAuthResult {
   /** Extra facts for handlers (e.g. token identifier fields). */
   attributes?: Readonly<Record<string, unknown>> | undefined;
   securityLayer?: SecurityLayer | undefined;
+  /** Present when both ends agreed to replace `securityLayer` after SUCCESS. */
+  layerSwitch?: ServerLayerSwitch | undefined;
   qop?: string | undefined;
   /** Why the server offered the QOPs it did (the resolver's rule, e.g. a whitelist entry), for logs and events. */
   qopRule?: string | undefined;

@@ -4,19 +4,21 @@
  * many outstanding calls matched by call id, pings while calls wait (ipc.ping.interval), and
  * response errors (ERROR keeps the connection, FATAL closes it) rebuilt as typed errors. With a
  * security layer, outgoing frames written in one tick are coalesced and wrapped in pieces of at
- * most rawSendSize bytes; incoming frames must all be WRAP (hadoop-wire.md 6.7).
+ * most rawSendSize bytes; incoming frames must all be WRAP (hadoop-wire.md 6.7). When the
+ * authenticator agreed on hsec's fast privacy, a protected channel over the socket replaces
+ * wrapping right after SUCCESS and carries the frames unwrapped (docs/fast-privacy.md).
  */
 import type { Socket } from 'node:net';
-import { HsecError, ProtocolError, UnreachableError } from '../errors/index.ts';
-import type { ClientAuthenticator, ClientAuthResult, SecurityLayer } from './auth-hooks.ts';
+import { HsecError, ProtocolError, SaslError, UnreachableError } from '../errors/index.ts';
+import type { ClientAuthenticator, ClientAuthResult, WrapLayer } from './auth-hooks.ts';
 import { CallId, DEFAULT_MAX_DATA_LENGTH, DEFAULT_PING_INTERVAL_MS, RpcStatus } from './constants.ts';
-import { concatBytes } from './delimited.ts';
 import { FrameDecoder, splitFrame } from './frame.ts';
 import { callFrame, contextFrame, parseResponse, parseSaslBody, pingFrame, saslRequestFrame } from './ipc-frames.ts';
 import type { RpcResponseHeader } from './messages.ts';
 import { encodePreamble } from './preamble.ts';
 import { remoteToError } from './remote-exception.ts';
-import { Unwrapper, wrapClientStream } from './wrapping.ts';
+import { Unwrapper, wrapClientStream, wrapStreamParts } from './wrapping.ts';
+import { withTimeout } from '../time/with-timeout.ts';
 import { openSocket } from '../net/connect.ts';
 
 export interface ClientConnectionOptions {
@@ -61,7 +63,8 @@ function nextCallId(): number {
 
 export class ClientConnection {
   readonly #opts: ClientConnectionOptions;
-  readonly #socket: Socket;
+  /** The socket, or once fast privacy is up the protected channel over it. */
+  #socket: Socket;
   readonly #decoder: FrameDecoder;
   readonly #pending = new Map<number, Pending>();
   #setupQueue: Uint8Array[] = [];
@@ -69,13 +72,18 @@ export class ClientConnection {
   #ready = false;
   #closed = false;
   #closeError: Error | undefined;
-  #layer: SecurityLayer | undefined;
+  #layer: WrapLayer | undefined;
   #unwrapper: Unwrapper | undefined;
   #outQueue: Uint8Array[] = [];
   #flushScheduled = false;
   #pingTimer: NodeJS.Timeout | undefined;
   #lastReceived = Date.now();
   #auth: ClientAuthResult | undefined;
+  /** Fast privacy: bytes after which the channel's keys retire (see `retiring`). */
+  #retireAfterBytes = Number.POSITIVE_INFINITY;
+  /** Plaintext bytes through the channel both ways (counted here: Socket.bytesWritten walks the write queue). */
+  #channelBytes = 0;
+  #retiring = false;
   /** Time the connection last had no outstanding call (for idle reaping). */
   lastIdleAt = Date.now();
   readonly #onCloseHooks: ((c: ClientConnection) => void)[] = [];
@@ -85,9 +93,28 @@ export class ClientConnection {
     this.#socket = socket;
     this.#decoder = new FrameDecoder({ maxDataLength: opts.maxResponseLength ?? DEFAULT_MAX_DATA_LENGTH });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
-    socket.on('error', (err) => this.#shutdown(new UnreachableError('RPC_CONNECTION_CLOSED', `IPC connection to ${this.address} failed: ${err.message}`, { remoteAddress: this.address }, { cause: err })));
-    socket.on('close', () => this.#shutdown(new UnreachableError('RPC_CONNECTION_CLOSED', `IPC connection to ${this.address} closed by the server`, { remoteAddress: this.address })));
+    this.#listen(socket);
+  }
+
+  readonly #onDataEvent = (chunk: Buffer): void => this.#onData(chunk);
+  readonly #onErrorEvent = (err: Error): void =>
+    this.#shutdown(new UnreachableError('RPC_CONNECTION_CLOSED', `IPC connection to ${this.address} failed: ${err.message}`, { remoteAddress: this.address }, { cause: err }));
+  readonly #onCloseEvent = (): void =>
+    this.#shutdown(new UnreachableError('RPC_CONNECTION_CLOSED', `IPC connection to ${this.address} closed by the server`, { remoteAddress: this.address }));
+
+  #listen(socket: Socket): void {
+    socket.on('data', this.#onDataEvent);
+    socket.on('error', this.#onErrorEvent);
+    socket.on('close', this.#onCloseEvent);
+    // The server's FIN ends the connection (a TLS channel still in its handshake would not close by itself).
+    socket.on('end', this.#onCloseEvent);
+  }
+
+  #unlisten(socket: Socket): void {
+    socket.off('data', this.#onDataEvent);
+    socket.off('error', this.#onErrorEvent);
+    socket.off('close', this.#onCloseEvent);
+    socket.off('end', this.#onCloseEvent);
   }
 
   /** Connects, authenticates and sends the connection context. */
@@ -109,6 +136,14 @@ export class ClientConnection {
 
   get isOpen(): boolean {
     return this.#ready && !this.#closed;
+  }
+
+  /**
+   * True once a fast privacy channel carried its keys' share of bytes: the pool puts no new call
+   * here and the connection closes when its last call is answered (docs/fast-privacy.md).
+   */
+  get retiring(): boolean {
+    return this.#retiring;
   }
 
   get outstanding(): number {
@@ -171,10 +206,7 @@ export class ClientConnection {
     }
     const auth = a.result();
     this.#auth = auth;
-    if (auth.securityLayer) {
-      this.#layer = auth.securityLayer;
-      this.#unwrapper = new Unwrapper(this.#layer, 'client', { maxDataLength: this.#opts.maxResponseLength ?? DEFAULT_MAX_DATA_LENGTH });
-    }
+    if (auth.securityLayer) await this.#startWrapping(auth);
     const userInfo = a.userInfo(auth);
     this.#send(contextFrame(this.#opts.clientId, { ...(userInfo ? { userInfo } : {}), protocol: this.#opts.protocol }));
     this.#ready = true;
@@ -183,6 +215,35 @@ export class ClientConnection {
     this.#setupQueue = [];
     for (const f of early) this.#handleOuter(f);
     this.#startPinging();
+  }
+
+  /**
+   * Everything after SUCCESS is wrapped. With fast privacy (docs/fast-privacy.md) our key message
+   * goes instead, under the SASL layer, and the protected channel then carries the frames unwrapped.
+   */
+  async #startWrapping(auth: ClientAuthResult): Promise<void> {
+    const sasl = auth.securityLayer!;
+    const layerSwitch = auth.layerSwitch;
+    if (!layerSwitch) {
+      this.#layer = sasl;
+      this.#unwrapper = new Unwrapper(sasl, 'client', { maxDataLength: this.#opts.maxResponseLength ?? DEFAULT_MAX_DATA_LENGTH });
+      return;
+    }
+    if (this.#decoder.buffered > 0 || this.#setupQueue.length > 0) {
+      throw new SaslError('SASL_STATE', `The server at ${this.address} sent data after SUCCESS although fast privacy was agreed; it must wait for the key`, { remoteAddress: this.address });
+    }
+    for (const frame of wrapClientStream(sasl, layerSwitch.keyMessage)) this.#socket.write(frame);
+    layerSwitch.keyMessage.fill(0);
+    // No byte of the server's can have been read since SUCCESS: it speaks first only once it has the key.
+    this.#unlisten(this.#socket);
+    const channel = layerSwitch.secure(this.#socket);
+    this.#socket = channel.socket;
+    this.#retireAfterBytes = channel.retireAfterBytes;
+    this.#listen(this.#socket);
+    const timeoutMs = this.#opts.connectTimeoutMs ?? 20_000;
+    await withTimeout(channel.ready, timeoutMs, () =>
+      new UnreachableError('RPC_TIMEOUT', `The fast privacy channel to ${this.address} did not come up within ${timeoutMs} ms (ipc.client.connect.timeout)`, { remoteAddress: this.address }),
+    );
   }
 
   #nextSetupFrame(): Promise<Uint8Array> {
@@ -196,6 +257,8 @@ export class ClientConnection {
 
   #onData(chunk: Buffer): void {
     this.#lastReceived = Date.now();
+    this.#channelBytes += chunk.length;
+    if (!this.#retiring && this.#channelBytes >= this.#retireAfterBytes) this.#retiring = true;
     let frames: Uint8Array[];
     try {
       frames = this.#decoder.push(chunk);
@@ -255,7 +318,9 @@ export class ClientConnection {
   }
 
   #markIdle(): void {
-    if (this.#pending.size === 0) this.lastIdleAt = Date.now();
+    if (this.#pending.size > 0) return;
+    this.lastIdleAt = Date.now();
+    if (this.#retiring) queueMicrotask(() => this.#pending.size === 0 && this.close());
   }
 
   #throwIfFailed(header: RpcResponseHeader): void {
@@ -275,6 +340,7 @@ export class ClientConnection {
         process.nextTick(() => this.#socket.uncork());
       }
       this.#socket.write(frame);
+      this.#channelBytes += frame.length;
       return;
     }
     this.#outQueue.push(frame);
@@ -287,10 +353,13 @@ export class ClientConnection {
   #flush(): void {
     this.#flushScheduled = false;
     if (this.#closed || this.#outQueue.length === 0) return;
-    const plaintext = concatBytes(this.#outQueue);
+    const plaintext = this.#outQueue;
     this.#outQueue = [];
     try {
-      for (const f of wrapClientStream(this.#layer!, plaintext)) this.#socket.write(f);
+      const parts = wrapStreamParts(this.#layer!, plaintext, 'client');
+      this.#socket.cork();
+      for (const p of parts) this.#socket.write(p);
+      this.#socket.uncork();
     } catch (err) {
       this.#shutdown(err as Error);
     }

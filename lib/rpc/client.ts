@@ -62,7 +62,8 @@ export class IpcClient {
   async getConnection(target: IpcCallTarget): Promise<ClientConnection> {
     const key = `${target.address.host}:${target.address.port}|${target.protocol}|${target.identityKey}`;
     const existing = this.#connections.get(key);
-    if (existing?.isOpen) return existing;
+    // A retiring connection (fast privacy keys used up) finishes its calls; new ones get a new connection.
+    if (existing?.isOpen && !existing.retiring) return existing;
     const opening = this.#opening.get(key);
     if (opening) return opening;
     const promise = Promise.resolve(target.authenticator()).then((authenticator) => ClientConnection.open({

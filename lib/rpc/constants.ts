@@ -96,5 +96,11 @@ export const MAX_ENVELOPE_FIELDS = 4096;
 export const DEFAULT_PING_INTERVAL_MS = 60_000;
 /** `ipc.client.connection.maxidletime` default (ms): the client closes idle connections after this. */
 export const DEFAULT_CLIENT_MAX_IDLE_MS = 10_000;
+/**
+ * The first four bytes of an hsec fast privacy key message (ASCII "HSFP", docs/fast-privacy.md).
+ * Read as an IPC frame length they say 1,213,417,040 bytes, above any ipc.maximum.data.length, so
+ * a peer that did not agree to switch layers refuses the message at once instead of waiting for it.
+ */
+export const FAST_PRIVACY_KEY_MAGIC = Uint8Array.of(0x48, 0x53, 0x46, 0x50);
 /** The 16 bytes of an empty clientId (RpcConstants.DUMMY_CLIENT_ID is zero length). */
 export const DUMMY_CLIENT_ID = new Uint8Array(0);

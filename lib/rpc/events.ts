@@ -19,6 +19,8 @@ export interface RpcConnectionEvent {
   readonly qop?: string | undefined;
   /** The rule that chose the QOPs offered (ServerAuthResult.qopRule). */
   readonly qopRule?: string | undefined;
+  /** True when hsec's fast privacy channel replaced SASL wrapping (docs/fast-privacy.md). */
+  readonly fastPrivacy?: boolean | undefined;
   readonly protocol?: string | undefined;
 }
 

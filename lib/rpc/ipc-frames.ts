@@ -7,8 +7,7 @@
  */
 import { CallId, DUMMY_CLIENT_ID, INVALID_RETRY_COUNT, RPC_VERSION, RpcKind, RpcOp, RpcStatus, SaslState } from './constants.ts';
 import type { RpcErrorCodeValue } from './constants.ts';
-import { delimit } from './delimited.ts';
-import { concatBytes } from './delimited.ts';
+import { concatBytes, delimit, encodeVarint32 } from './delimited.ts';
 import { encodeFrame, encodeRawFrame, frameParts, splitFrame, splitHeader } from './frame.ts';
 import {
   decodeRequestHeader,
@@ -47,14 +46,52 @@ export function saslResponseFrame(msg: RpcSaslMessage): Uint8Array {
   return encodeFrame(encodeResponseHeader(header), encodeSasl(msg));
 }
 
-/** Client -> server WRAP frame around one wrapped chunk of the plaintext frame stream. */
-export function wrapRequestFrame(token: Uint8Array): Uint8Array {
-  return saslRequestFrame({ state: SaslState.WRAP, token });
+/** The delimited header every WRAP frame of one direction starts with. */
+export interface WrapPrefix {
+  readonly header: Uint8Array;
 }
 
-/** Server -> client WRAP frame around one wrapped framed response: header has only callId and status. */
+/** Client -> server WRAP: callId -33, empty clientId, retryCount -1 (SaslRpcClient.saslHeader). */
+export const WRAP_REQUEST_PREFIX: WrapPrefix = {
+  header: delimit(encodeRequestHeader(requestHeader(CallId.SASL, DUMMY_CLIENT_ID, INVALID_RETRY_COUNT))),
+};
+
+/** Server -> client WRAP: a header with only callId -33 and status SUCCESS (Server.wrapWithSasl). */
+export const WRAP_RESPONSE_PREFIX: WrapPrefix = {
+  header: delimit(encodeResponseHeader({ callId: CallId.SASL, status: RpcStatus.SUCCESS })),
+};
+
+/**
+ * The bytes of a WRAP frame before its token: int32 length, the delimited header, the delimited
+ * RpcSaslProto's length, `state = WRAP` (field 2) and the token's tag (field 3) and length, as
+ * protobuf encodes RpcSaslProto { state: WRAP, token }. Frame = head | token.
+ */
+export function wrapFrameHead(prefix: WrapPrefix, tokenLength: number): Uint8Array {
+  const tokenLen = encodeVarint32(tokenLength);
+  const bodyLength = 3 + tokenLen.length + tokenLength;
+  const bodyLen = encodeVarint32(bodyLength);
+  const head = Buffer.allocUnsafe(4 + prefix.header.length + bodyLen.length + 3 + tokenLen.length);
+  head.writeInt32BE(prefix.header.length + bodyLen.length + bodyLength, 0);
+  let at = 4;
+  head.set(prefix.header, at);
+  at += prefix.header.length;
+  head.set(bodyLen, at);
+  at += bodyLen.length;
+  head[at++] = 0x10; // field 2 (state), varint
+  head[at++] = SaslState.WRAP;
+  head[at++] = 0x1a; // field 3 (token), length-delimited
+  head.set(tokenLen, at);
+  return head;
+}
+
+/** Client -> server WRAP frame around one wrapped chunk of the plaintext frame stream. */
+export function wrapRequestFrame(token: Uint8Array): Uint8Array {
+  return concatBytes([wrapFrameHead(WRAP_REQUEST_PREFIX, token.length), token]);
+}
+
+/** Server -> client WRAP frame around one wrapped piece of the response stream: header has only callId and status. */
 export function wrapResponseFrame(token: Uint8Array): Uint8Array {
-  return encodeFrame(encodeResponseHeader({ callId: CallId.SASL, status: RpcStatus.SUCCESS }), encodeSasl({ state: SaslState.WRAP, token }));
+  return concatBytes([wrapFrameHead(WRAP_RESPONSE_PREFIX, token.length), token]);
 }
 
 /** Connection context frame (callId -3, the connection's clientId, retryCount -1). */

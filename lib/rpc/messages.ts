@@ -55,6 +55,8 @@ export interface RpcSaslMessage {
   state: SaslStateCode;
   token?: Uint8Array;
   auths?: SaslAuth[];
+  /** hsec only (field 1000, docs/fast-privacy.md): fast privacy suites offered (INITIATE) or accepted (SUCCESS). */
+  fastPrivacy?: { suites: string[] };
 }
 
 export interface IpcConnectionContext {
@@ -135,7 +137,8 @@ export function decodeResponseHeader(bytes: Uint8Array): RpcResponseHeader {
 }
 
 export function encodeSasl(s: RpcSaslMessage): Uint8Array {
-  return encode('RpcSaslProto', s);
+  const { fastPrivacy, ...standard } = s;
+  return encode('RpcSaslProto', fastPrivacy ? { ...standard, hsecFastPrivacy: fastPrivacy } : standard);
 }
 
 export function decodeSasl(bytes: Uint8Array): RpcSaslMessage {
@@ -158,6 +161,7 @@ export function decodeSasl(bytes: Uint8Array): RpcSaslMessage {
       return auth;
     });
   }
+  if (has(m, 'hsecFastPrivacy')) out.fastPrivacy = { suites: [...(((m.hsecFastPrivacy as Record<string, unknown>).suites as string[] | undefined) ?? [])] };
   return out;
 }
 

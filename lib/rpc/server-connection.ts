@@ -4,7 +4,9 @@
  * CONTEXT -> READY. SASL messages go to the injected ServerAuthenticator; the connection context
  * (callId -3) fixes the effective user (proxy users only through the authorizer, never for TOKEN:
  * hadoop-wire.md 6.8); calls (callId >= 0) are dispatched concurrently to protocol handlers and
- * answered as they complete, wrapped one response per WRAP when a security layer is active (6.7).
+ * answered as they complete, those of one tick wrapped together when a security layer is active
+ * (6.7); between hsec peers that agreed on fast privacy a protected channel over the socket
+ * replaces wrapping after the client's key message (docs/fast-privacy.md).
  * Any bad input closes only this connection, after a FATAL reply where Hadoop sends one.
  *
  * Hostile clients: until SASL completes a frame may carry at most `preAuthMaxDataLength` bytes
@@ -16,18 +18,17 @@
  * uncaught exception in the daemon.
  */
 import type { Socket } from 'node:net';
-import { AccessControlError, HsecError, ProtocolError } from '../errors/index.ts';
+import { AccessControlError, HsecError, ProtocolError, SaslError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
-import type { AuthMethodName, SecurityLayer, ServerAuthenticator, ServerAuthResult } from './auth-hooks.ts';
+import type { AuthMethodName, ServerAuthenticator, ServerAuthResult, ServerLayerSwitch, WrapLayer } from './auth-hooks.ts';
 import type { CallContext, ProtocolHandlers } from './call-context.ts';
 import { AuthProtocol, CallId, RPC_ERROR_CODE_NAMES, RPC_VERSION, RpcErrorCode, RpcKind, RpcOp, SaslState, type RpcErrorCodeValue } from './constants.ts';
-import { concatBytes } from './delimited.ts';
 import { splitFrame, FrameDecoder } from './frame.ts';
 import { errorResponseFrame, parseRequest, parseSaslBody, saslResponseFrame, successResponseParts } from './ipc-frames.ts';
 import { decodeConnectionContext, decodeRequestHeaderProto, type IpcConnectionContext, type RpcRequestHeader } from './messages.ts';
 import { decodePreamble, HTTP_ON_RPC_PORT_RESPONSE, looksLikeHttp, PREAMBLE_LENGTH } from './preamble.ts';
 import { errorToRemote, JavaException, saslFailureToRemote } from './remote-exception.ts';
-import { Unwrapper, wrapServerResponse } from './wrapping.ts';
+import { Unwrapper, wrapStreamParts } from './wrapping.ts';
 import { publishConnection, publishConnectionFailed } from './events.ts';
 
 export enum ServerConnState {
@@ -81,6 +82,9 @@ function internalFatal(err: unknown, callId: number): FatalRpc {
 /** Once authenticated, frames above this size are assembled in place as they arrive (FrameDecoder). */
 const ASSEMBLE_IN_PLACE_ABOVE = 1024 * 1024;
 
+/** Queued responses above this many bytes are wrapped at once rather than at the end of the tick. */
+const WRAP_QUEUE_FLUSH_BYTES = 1024 * 1024;
+
 /** How long the frame loop runs before it yields to the event loop (ms). */
 const SLICE_MS = 10;
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -89,12 +93,23 @@ export class ServerConnection {
   readonly remoteAddress: string;
   readonly remotePort: number;
   #state = ServerConnState.PREAMBLE;
-  readonly #socket: Socket;
+  /** The socket, or once fast privacy is up the protected channel over it. */
+  #socket: Socket;
   readonly #env: ServerConnectionEnv;
   #preamble = new Uint8Array(0);
   readonly #decoder: FrameDecoder;
   #unwrapper: Unwrapper | undefined;
-  #layer: SecurityLayer | undefined;
+  #layer: WrapLayer | undefined;
+  /** Fast privacy agreed: the next WRAP is the client's key message. */
+  #keySwitch: ServerLayerSwitch | undefined;
+  #fastPrivacy = false;
+  /** Fast privacy: the channel closes past this many bytes (twice its keys' retirement point). */
+  #channelByteCap = Number.POSITIVE_INFINITY;
+  /** Bytes read and written since the channel came up (counted here: Socket.bytesWritten walks the write queue). */
+  #channelBytes = 0;
+  /** Framed responses waiting to be wrapped together at the end of the tick (see #write). */
+  #wrapQueue: Uint8Array[] = [];
+  #wrapQueueBytes = 0;
   #auth: ServerAuthResult | undefined;
   #context: IpcConnectionContext | undefined;
   #user: { user: string; shortUser: string; realUser?: string | undefined } | undefined;
@@ -103,6 +118,8 @@ export class ServerConnection {
   #handshakeTimer: NodeJS.Timeout | undefined;
   /** The frame loop is running (one frame at a time; see #pump). */
   #pumping = false;
+  /** Bytes arrived while the loop ran: it looks at the decoder once more when it ends. */
+  #pumpAgain = false;
   /** Length of the frame being processed (counted against the pre-authentication budget). */
   #current = 0;
   /** Bytes this connection holds against the pre-authentication budget. */
@@ -118,19 +135,7 @@ export class ServerConnection {
     this.remotePort = socket.remotePort ?? 0;
     this.#decoder = new FrameDecoder({ maxDataLength: env.maxDataLength });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.#guard('bad input', () => this.#onData(chunk)));
-    socket.on('error', (err) => this.#guard('socket error', () => this.#fail(err, 'socket error')));
-    socket.on('close', () => this.#guard('close', () => this.#closed()));
-    socket.on('end', () =>
-      this.#guard('end', () => {
-        try {
-          this.#decoder.end();
-        } catch (err) {
-          this.#log('client closed mid-frame', err);
-        }
-        socket.end();
-      }),
-    );
+    this.#listen(socket);
     this.#handshakeTimer = setTimeout(
       () =>
         this.#guard('handshake timeout', () => {
@@ -141,6 +146,35 @@ export class ServerConnection {
       env.handshakeTimeoutMs,
     );
     this.#handshakeTimer.unref();
+  }
+
+  readonly #onDataEvent = (chunk: Buffer): void => this.#guard('bad input', () => this.#onData(chunk));
+  readonly #onErrorEvent = (err: Error): void => this.#guard('socket error', () => this.#fail(err, 'socket error'));
+  readonly #onCloseEvent = (): void => this.#guard('close', () => this.#closed());
+  readonly #onEndEvent = (): void =>
+    this.#guard('end', () => {
+      try {
+        this.#decoder.end();
+      } catch (err) {
+        this.#log('client closed mid-frame', err);
+      }
+      this.#socket.end();
+      // A fast privacy channel still in its handshake holds end() back: do not wait for it.
+      if (this.#fastPrivacy) setTimeout(() => this.#socket.destroy(), 1000).unref();
+    });
+
+  #listen(socket: Socket): void {
+    socket.on('data', this.#onDataEvent);
+    socket.on('error', this.#onErrorEvent);
+    socket.on('close', this.#onCloseEvent);
+    socket.on('end', this.#onEndEvent);
+  }
+
+  #unlisten(socket: Socket): void {
+    socket.off('data', this.#onDataEvent);
+    socket.off('error', this.#onErrorEvent);
+    socket.off('close', this.#onCloseEvent);
+    socket.off('end', this.#onEndEvent);
   }
 
   get state(): ServerConnState {
@@ -192,6 +226,13 @@ export class ServerConnection {
   #onData(chunk: Buffer): void {
     if (this.#state === ServerConnState.CLOSED) return;
     this.#lastContact = Date.now();
+    if (this.#fastPrivacy) this.#channelBytes += chunk.length;
+    if (this.#channelBytes > this.#channelByteCap) {
+      throw new SaslError('SASL_STATE', `hsec fast privacy: the channel from ${this.remoteAddress} carried more than ${this.#channelByteCap} bytes and the client did not move to a new connection; closing it (its keys must not protect more)`, {
+        remoteAddress: this.remoteAddress,
+        bytes: this.#channelByteCap,
+      });
+    }
     let data: Uint8Array = chunk;
     if (this.#state === ServerConnState.PREAMBLE) {
       data = this.#readPreamble(data);
@@ -243,8 +284,15 @@ export class ServerConnection {
    * After SLICE_MS of work the loop yields to the event loop before the next frame.
    */
   #pump(): void {
-    if (this.#pumping || this.#state === ServerConnState.CLOSED) return;
+    if (this.#state === ServerConnState.CLOSED) return;
+    if (this.#pumping) {
+      // Bytes may arrive after the loop's last look at the decoder and before it ends: a TLS
+      // channel even delivers them inside our own write() of a reply. Look again then.
+      this.#pumpAgain = true;
+      return;
+    }
     this.#pumping = true;
+    this.#pumpAgain = false;
     this.#updateFlow();
     this.#runFrames()
       .catch((err) => this.#fail(err, 'request failed'))
@@ -254,6 +302,7 @@ export class ServerConnection {
         this.#guard('flow', () => {
           this.#updateFlow();
           if (this.#state !== ServerConnState.CLOSED) this.#checkPreAuth();
+          if (this.#pumpAgain) this.#pump();
         });
       })
       .catch(() => undefined);
@@ -271,6 +320,10 @@ export class ServerConnection {
     for (let frame = this.#nextFrame(); frame !== undefined; frame = this.#nextFrame()) {
       if (this.#isClosed()) return;
       this.#current = frame.length;
+      if (this.#keySwitch) {
+        this.#acceptKey(this.#keySwitch, frame);
+        continue;
+      }
       const frames = this.#unwrapper ? this.#unwrapper.push(frame) : [frame];
       for (const f of frames) {
         if (this.#isClosed()) return;
@@ -401,12 +454,47 @@ export class ServerConnection {
       this.#state = ServerConnState.CONTEXT;
       this.#releasePreAuth();
       this.#decoder.assembleAbove(ASSEMBLE_IN_PLACE_ABOVE);
-      if (this.#auth.securityLayer) {
-        // Everything after SUCCESS is wrapped, starting with the connection context.
-        this.#layer = this.#auth.securityLayer;
-        this.#unwrapper = new Unwrapper(this.#layer, 'server', { maxDataLength: this.#env.maxDataLength, assembleAbove: ASSEMBLE_IN_PLACE_ABOVE });
-      }
+      if (this.#auth.securityLayer) this.#startWrapping(this.#auth);
     }
+  }
+
+  /**
+   * Everything after SUCCESS is wrapped, starting with the connection context. With fast privacy
+   * (docs/fast-privacy.md) the client's first WRAP is its key message instead (#acceptKey).
+   */
+  #startWrapping(auth: ServerAuthResult): void {
+    const sasl = auth.securityLayer!;
+    this.#layer = sasl;
+    this.#unwrapper = new Unwrapper(sasl, 'server', { maxDataLength: this.#env.maxDataLength, assembleAbove: ASSEMBLE_IN_PLACE_ABOVE });
+    this.#keySwitch = auth.layerSwitch;
+  }
+
+  /**
+   * Fast privacy: unwraps the client's key message with the SASL layer and moves the connection to
+   * the protected channel over the socket, in which frames travel unwrapped. The client sends
+   * nothing more until the channel is up (this side speaks first in it), so nothing may follow.
+   */
+  #acceptKey(layerSwitch: ServerLayerSwitch, frame: Uint8Array): void {
+    const keyMessage = this.#unwrapper!.unwrapOne(frame);
+    if (this.#decoder.buffered > 0) {
+      throw new SaslError('SASL_STATE', `Client ${this.remoteAddress} sent ${this.#decoder.buffered} bytes after its fast privacy key message, before the protected channel was up`, {
+        remoteAddress: this.remoteAddress,
+        bytes: this.#decoder.buffered,
+      });
+    }
+    this.#flushWrapped();
+    const raw = this.#socket;
+    this.#unlisten(raw);
+    const channel = layerSwitch.secure(keyMessage, raw);
+    this.#keySwitch = undefined;
+    this.#layer = undefined;
+    this.#unwrapper = undefined;
+    this.#awaitingDrain = false;
+    this.#socket = channel.socket;
+    this.#channelByteCap = 2 * channel.retireAfterBytes;
+    this.#channelBytes = 0;
+    this.#listen(this.#socket);
+    this.#fastPrivacy = true;
   }
 
   async #processContext(_header: RpcRequestHeader, rest: Uint8Array): Promise<void> {
@@ -437,7 +525,7 @@ export class ServerConnection {
     this.#user = { ...user, shortUser };
     this.#state = ServerConnState.READY;
     clearTimeout(this.#handshakeTimer);
-    publishConnection({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, user: user.user, realUser: user.realUser, authMethod: this.#auth!.authMethod, qop: this.#auth!.qop, qopRule: this.#auth!.qopRule, protocol: this.#context?.protocol });
+    publishConnection({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, user: user.user, realUser: user.realUser, authMethod: this.#auth!.authMethod, qop: this.#auth!.qop, qopRule: this.#auth!.qopRule, fastPrivacy: this.#fastPrivacy, protocol: this.#context?.protocol });
   }
 
   /** Server.processConnectionContext: who the calls run as (hadoop-wire.md 6.8, 11.2). */
@@ -546,19 +634,52 @@ export class ServerConnection {
       .catch((err) => this.#fail(err, 'reply failed', callId));
   }
 
-  /** Writes one framed response, given whole or as frameParts (written part by part, uncopied, when not wrapped). */
+  /**
+   * Writes one framed response, given whole or as frameParts (written part by part, uncopied).
+   * Responses completed in one tick leave in one segment (TCP_NODELAY is on); once a security layer
+   * is active they are also wrapped together at the end of the tick, in pieces of at most
+   * rawSendSize: Hadoop's client reads the unwrapped bytes as one stream (wrapping.ts).
+   */
   #write(frame: Uint8Array | Uint8Array[]): void {
     if (this.#state === ServerConnState.CLOSED) return;
-    const wrapped = this.#layer && this.#state !== ServerConnState.SASL;
     const parts = Array.isArray(frame) ? frame : [frame];
-    const out = wrapped ? [wrapServerResponse(this.#layer!, parts.length === 1 ? parts[0]! : concatBytes(parts))] : parts;
-    // Responses completed in one tick leave in one segment (TCP_NODELAY is on).
-    if (this.#socket.writableCorked === 0) {
-      this.#socket.cork();
-      process.nextTick(() => this.#guard('write', () => this.#socket.uncork()));
+    const socket = this.#socket;
+    if (socket.writableCorked === 0) {
+      socket.cork();
+      process.nextTick(() =>
+        this.#guard('write', () => {
+          this.#flushWrapped();
+          socket.uncork();
+        }),
+      );
     }
+    if (this.#layer && this.#state !== ServerConnState.SASL) {
+      for (const p of parts) {
+        this.#wrapQueue.push(p);
+        this.#wrapQueueBytes += p.length;
+      }
+      // A tick that completes many large responses wraps as it goes instead of holding them all.
+      if (this.#wrapQueueBytes >= WRAP_QUEUE_FLUSH_BYTES) this.#flushWrapped();
+      return;
+    }
+    this.#writeOut(parts);
+  }
+
+  /** Wraps and writes the queued responses (called at the end of the tick, or before closing). */
+  #flushWrapped(): void {
+    if (this.#wrapQueue.length === 0) return;
+    const plaintext = this.#wrapQueue;
+    this.#wrapQueue = [];
+    this.#wrapQueueBytes = 0;
+    this.#writeOut(wrapStreamParts(this.#layer!, plaintext, 'server'));
+  }
+
+  #writeOut(parts: readonly Uint8Array[]): void {
     let ok = true;
-    for (const bytes of out) ok = this.#socket.write(bytes) && ok;
+    for (const bytes of parts) {
+      ok = this.#socket.write(bytes) && ok;
+      this.#channelBytes += bytes.length;
+    }
     if (!ok) this.#updateFlow();
   }
 
@@ -617,6 +738,11 @@ export class ServerConnection {
     }
     const e = err as { code?: string; message?: string };
     publishConnectionFailed({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, state: this.#state, code: e?.code ?? (fatal ? RPC_ERROR_CODE_NAMES[fatal.errorCode] : undefined), message: e?.message ?? String(err) });
+    try {
+      this.#flushWrapped(); // the FATAL reply (and responses before it) are wrapped with the rest
+    } catch {
+      // a layer that cannot wrap any more: close without them
+    }
     this.#state = ServerConnState.CLOSED;
     this.#releasePreAuth();
     // Read nothing more (a hostile client may still be sending); flush the reply, then close.

@@ -160,9 +160,16 @@ function tokenOwner(credentials: Credentials): string | undefined {
 /** UserGroupInformation's SIMPLE login user: HADOOP_USER_NAME, else the OS user. */
 export function defaultSimpleUser(env: NodeJS.ProcessEnv = process.env): string {
   if (env.HADOOP_USER_NAME) return env.HADOOP_USER_NAME;
+  return (osUser ??= osUserName()) ?? env.USER ?? 'unknown';
+}
+
+/** The process's OS user does not change: looked up once (a system call, on every RPC call otherwise). */
+let osUser: string | null | undefined;
+
+function osUserName(): string | null {
   try {
     return userInfo().username;
   } catch {
-    return env.USER ?? 'unknown';
+    return null;
   }
 }

@@ -277,6 +277,7 @@ export const TARGETS: readonly FuzzTarget[] = [
     seeds: () => [Buffer.concat([
       transactionRecord([{ op: 'MKDIR', id: 16386, path: '/a', perm: { owner: 'alice', group: 'supergroup', mode: 0o755 }, mtime: 1 }, { op: 'RENAME', src: '/a', dst: '/b', mtime: 2, overwrite: true }]),
       transactionRecord([{ op: 'ADD_BLOCK', fileId: 16387, previous: { blockId: 1073741825, generationStamp: 1001, numBytes: 5 }, block: { blockId: 1073741826, generationStamp: 1002, numBytes: 0 } }, { op: 'CLOSE', fileId: 16387, mtime: 3, atime: 2, blocks: [{ blockId: 1073741826, generationStamp: 1002, numBytes: 7 }] }]),
+      transactionRecord([{ op: 'SET_PERMISSIONS', path: '/b', mode: 0o1750 }, { op: 'SET_OWNER', path: '/b', owner: 'bob', group: '' }]),
     ])],
     run: (b) => scanFrames(Buffer.from(b), 0, b.length, journalPayloads(() => undefined)),
   },

@@ -11,6 +11,7 @@ import { dummyExportedBlockKeys } from '../../security/token/keys/exported-block
 import { BlockManager } from '../../cluster/namenode/blocks/block-manager.ts';
 import { DatanodeManager } from '../../cluster/namenode/blocks/datanode-manager.ts';
 import type { DatanodeDescriptor } from '../../cluster/namenode/blocks/datanode-descriptor.ts';
+import { FileAttributes } from '../../cluster/namenode/file-attributes.ts';
 import { FileWrites } from '../../cluster/namenode/file-writes.ts';
 import { FsDirectory } from '../../cluster/namenode/namespace/fs-directory.ts';
 import { NamespaceStore } from '../../cluster/namenode/namespace/namespace-store.ts';
@@ -40,6 +41,7 @@ export const SETTINGS: NamesystemSettings = {
 export interface TestNamesystem {
   ns: FsNamesystem;
   writes: FileWrites;
+  attributes: FileAttributes;
   clock: ManualClock;
   tokens: BlockTokenSecretManager;
   dir: string;
@@ -58,7 +60,7 @@ export async function namesystem(options: { dir?: string; settings?: Partial<Nam
   const ns = new FsNamesystem({ settings, clock, store, blocks, datanodes });
   await ns.load(() => new FsDirectory(IDENTITY, { owner: 'hdfs', group: 'supergroup', mtime: clock.now() }));
   const t: TestNamesystem = {
-    ns, writes: new FileWrites(ns), clock, tokens, dir,
+    ns, writes: new FileWrites(ns), attributes: new FileAttributes(ns), clock, tokens, dir,
     restart: async () => {
       await ns.store.close();
       return namesystem({ ...options, dir, clock });

@@ -1,7 +1,9 @@
 /**
  * `hsec fs`, after Hadoop's `hdfs dfs` (FsShell) for the everyday commands, with its single-dash
  * verbs, flags and messages: `-ls [-d] PATH...`, `-mkdir [-p] PATH...`, `-rm [-r|-R] [-f] PATH...`,
- * `-mv SRC... DST`, `-put [-f] LOCAL... DST` (`-` reads stdin), `-get [-f] SRC... LOCAL`, `-cat PATH...`.
+ * `-mv SRC... DST`, `-put [-f] LOCAL... DST` (`-` reads stdin), `-get [-f] SRC... LOCAL`, `-cat PATH...`,
+ * `-chmod [-R] MODE PATH...`, `-chown [-R] [OWNER][:[GROUP]] PATH...`, `-chgrp [-R] GROUP PATH...`
+ * (../fs-permissions.ts).
  * Paths are HDFS paths: absolute, relative to the home directory, or `hdfs://host:port/path` of the
  * NameNode in fs.defaultFS (or -fs). Like FsShell, -put writes `DST._COPYING_` and renames it when
  * complete, -get writes `LOCAL._COPYING_`, and a failed path is reported as `-verb: `path': reason`
@@ -22,6 +24,7 @@ import { HdfsClient } from '../../client/hdfs-client.ts';
 import { childPath } from '../../client/hdfs-path.ts';
 import { permissionString, type FileStatus } from '../../client/file-status.ts';
 import { progressMeter } from '../progress.ts';
+import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type AttributeVerb } from '../fs-permissions.ts';
 import type { CliIo } from './fetchdt.ts';
 
 const USAGES: Readonly<Record<string, string>> = {
@@ -32,6 +35,7 @@ const USAGES: Readonly<Record<string, string>> = {
   '-put': 'hsec fs -put [-f] <localsrc> ... <dst>',
   '-get': 'hsec fs -get [-f] <src> ... <localdst>',
   '-cat': 'hsec fs -cat <src> ...',
+  ...ATTRIBUTE_USAGES,
 };
 
 export function fsUsage(): string {
@@ -41,8 +45,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -mv, -put, -get, -cat')
-    .usage('-ls|-mkdir|-rm|-mv|-put|-get|-cat [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -mv, -put, -get, -cat, -chmod, -chown, -chgrp')
+    .usage('-ls|-mkdir|-rm|-mv|-put|-get|-cat|-chmod|-chown|-chgrp [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -86,6 +90,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   }
   const usage = USAGES[verb];
   if (!usage) throw new UsageError(`${verb}: Unknown command`, fsUsage().trimEnd());
+  if (isAttributeVerb(verb)) return runAttributeCommand(config, verb, rest, io);
   let parsed;
   try {
     parsed = flags(rest, verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-get' ? 'f' : '');
@@ -159,9 +164,46 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   return failures === 0 ? 0 : 1;
 }
 
-/** The message FsShell prints after the path: the remote exception's text, or ours. */
+function isAttributeVerb(verb: string): verb is AttributeVerb {
+  return verb === '-chmod' || verb === '-chown' || verb === '-chgrp';
+}
+
+/** -chmod / -chown / -chgrp: every path, each failure on its own line, exit 1 when any failed (Command.run). */
+async function runAttributeCommand(config: CliConfigArg, verb: AttributeVerb, args: readonly string[], io: FsIo): Promise<number> {
+  const err = io.err ?? ((s: string) => void process.stderr.write(s));
+  const env = io.env ?? process.env;
+  const command = parseAttributeCommand(verb, args);
+  const fs = await HdfsClient.connect({ conf: loadCliConfiguration(config, env), env });
+  const name = verb.slice(1);
+  let failures = 0;
+  const fail = (what: string | undefined, e: HsecError) => {
+    failures++;
+    err(`${name}: ${what ? `${what}: ` : ''}${reason(e)}\n`);
+  };
+  try {
+    for (const path of command.paths) {
+      try {
+        await changeAttributes(fs, command.change, path, command.recursive, fail);
+      } catch (e) {
+        if (!(e instanceof HsecError)) throw e;
+        // a missing argument is PathNotFoundException ("`p': No such file or directory"); others show their message only
+        fail(e.code === 'FILE_NOT_FOUND' ? `\`${path}'` : undefined, e);
+      }
+    }
+  } finally {
+    fs.close();
+  }
+  return failures === 0 ? 0 : 1;
+}
+
+/**
+ * The message FsShell prints after the path: the NameNode's text (the remote exception's message,
+ * first line, as Command.displayError shows it), or ours.
+ */
 function reason(e: HsecError): string {
   if (e.code === 'FILE_NOT_FOUND') return 'No such file or directory';
+  const remote = e.details['errorMsg'];
+  if (typeof remote === 'string') return remote.split('\n')[0]!;
   if (e instanceof RemoteError) return e.message.split('\n')[0]!;
   return e.message;
 }

@@ -63,6 +63,8 @@ export interface BPServiceActorOptions {
   readonly nameNode: string;
   readonly heartbeatIntervalMs: number;
   readonly blockReportIntervalMs: number;
+  /** dfs.blockreport.incremental.intervalMsec (default 0). */
+  readonly incrementalReportIntervalMs?: number;
   readonly blockReportInitialDelayMs: number;
   readonly minNameNodeVersion: string;
   /** Open data transfer connections (heartbeat xceiverCount). */
@@ -89,7 +91,7 @@ export class BPServiceActor {
 
   constructor(options: BPServiceActorOptions) {
     this.#o = options;
-    this.#ibr = new IncrementalBlockReports(() => this.#wake?.());
+    this.#ibr = new IncrementalBlockReports(options.incrementalReportIntervalMs ?? 0, () => this.#wake?.());
   }
 
   get state(): LinkState {

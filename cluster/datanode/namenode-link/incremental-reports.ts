@@ -2,18 +2,26 @@
  * Incremental block reports waiting to go to the NameNode (Hadoop's IncrementalBlockReportManager
  * and PerStorageIBR, one storage): the latest news per block (a newer status replaces an older
  * one), RECEIVING and DELETED sent with the next heartbeat cycle, RECEIVED "right away" (it wakes
- * the NameNode link). A report that fails to send is put back unless newer news arrived meanwhile
- * (putMissing).
+ * the NameNode link), but no sooner than dfs.blockreport.incremental.intervalMsec after the last
+ * report (Hadoop's ibrInterval: RECEIVED news that arrive meanwhile go together). A report that
+ * fails to send is put back unless newer news arrived meanwhile (putMissing).
  */
 import type { ReceivedDeletedBlockInfo } from '../../protocol/datanode-protocol.ts';
 
 export class IncrementalBlockReports {
   #pending = new Map<number, ReceivedDeletedBlockInfo>();
   #immediate = false;
-  #onImmediate: () => void;
+  readonly #onImmediate: () => void;
+  readonly #intervalMs: number;
+  #lastSent = -Infinity;
+  #timer: NodeJS.Timeout | undefined;
 
-  /** `onImmediate`: called when a report should be sent without waiting for the heartbeat. */
-  constructor(onImmediate: () => void = () => undefined) {
+  /**
+   * `intervalMs`: least time between two reports; `onImmediate`: called when a report should be
+   * sent without waiting for the heartbeat.
+   */
+  constructor(intervalMs = 0, onImmediate: () => void = () => undefined) {
+    this.#intervalMs = intervalMs;
     this.#onImmediate = onImmediate;
   }
 
@@ -21,16 +29,33 @@ export class IncrementalBlockReports {
     return this.#pending.size;
   }
 
-  /** True when a RECEIVED report waits. */
+  /** True when a RECEIVED report waits and the interval since the last report has passed. */
   get sendImmediately(): boolean {
-    return this.#immediate && this.#pending.size > 0;
+    return this.#immediate && this.#pending.size > 0 && this.#dueIn() <= 0;
   }
 
   add(info: ReceivedDeletedBlockInfo): void {
     this.#pending.set(info.block.blockId, info);
     if (info.status === 'RECEIVED') {
       this.#immediate = true;
+      this.#wakeWhenDue();
+    }
+  }
+
+  #dueIn(): number {
+    return this.#lastSent + this.#intervalMs - performance.now();
+  }
+
+  #wakeWhenDue(): void {
+    const wait = this.#dueIn();
+    if (wait <= 0) {
       this.#onImmediate();
+    } else if (!this.#timer) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#onImmediate();
+      }, Math.ceil(wait));
+      this.#timer.unref();
     }
   }
 
@@ -39,6 +64,7 @@ export class IncrementalBlockReports {
     const all = [...this.#pending.values()];
     this.#pending = new Map();
     this.#immediate = false;
+    this.#lastSent = performance.now();
     return all;
   }
 

@@ -2,7 +2,8 @@
  * The namespace's durable records (pure codec, no I/O), in the framing of lib/journal/frame.ts:
  * journals `HSEC-NSJ`, snapshots `HSEC-NSS`. Hadoop keeps the same facts in its edit log and fsimage
  * (FSEditLogOp OP_MKDIR, OP_ADD, OP_ADD_BLOCK, OP_UPDATE_BLOCKS, OP_CLOSE, OP_DELETE, OP_RENAME_OLD /
- * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2; FSImageFormatPBINode); this layout is hsec's own.
+ * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2, OP_SET_PERMISSIONS, OP_SET_OWNER; FSImageFormatPBINode);
+ * this layout is hsec's own. Op codes never change meaning: new ops take new codes.
  *
  * A journal record is one transaction: the edit ops of one client call (a mkdirs with its parents,
  * a create with its parents), applied together or not at all. Ops carry every value they set (inode
@@ -48,12 +49,17 @@ export type EditOp =
   | { op: 'RENAME'; src: string; dst: string; mtime: number; overwrite: boolean }
   /** -1 = unchanged */
   | { op: 'TIMES'; path: string; mtime: number; atime: number }
-  | { op: 'GENSTAMP'; generationStamp: number };
+  | { op: 'GENSTAMP'; generationStamp: number }
+  /** the permission bits (at most 0o1777, FsPermission.toShort) */
+  | { op: 'SET_PERMISSIONS'; path: string; mode: number }
+  /** '' = unchanged, as SetOwnerOp writes a null name and reads it back (readString_EmptyAsNull) */
+  | { op: 'SET_OWNER'; path: string; owner: string; group: string };
 
 export type EditOpName = EditOp['op'];
 
 const OP_CODES: Record<EditOpName, number> = {
   MKDIR: 1, ADD_FILE: 2, ADD_BLOCK: 3, ABANDON_BLOCK: 4, UPDATE_BLOCK: 5, CLOSE: 6, DELETE: 7, RENAME: 8, TIMES: 9, GENSTAMP: 10,
+  SET_PERMISSIONS: 11, SET_OWNER: 12,
 };
 const OP_NAMES = new Map(Object.entries(OP_CODES).map(([k, v]) => [v, k as EditOpName]));
 
@@ -167,6 +173,12 @@ function writeOp(out: RecordWriter, op: EditOp): void {
       return;
     case 'GENSTAMP':
       out.writeLong(op.generationStamp);
+      return;
+    case 'SET_PERMISSIONS':
+      out.writeString(op.path).writeInt32(op.mode);
+      return;
+    case 'SET_OWNER':
+      out.writeString(op.path).writeString(op.owner).writeString(op.group);
   }
 }
 
@@ -201,6 +213,10 @@ function readOp(input: RecordReader): EditOp {
       return { op: name, path: text('path'), mtime: input.readLong(), atime: input.readLong() };
     case 'GENSTAMP':
       return { op: name, generationStamp: input.readLong() };
+    case 'SET_PERMISSIONS':
+      return { op: name, path: text('path'), mode: input.readInt32InRange(0, 0o1777, 'mode') };
+    case 'SET_OWNER':
+      return { op: name, path: text('path'), owner: text('owner'), group: text('group') };
     default:
       throw new Error(`unknown edit op ${code}`);
   }

@@ -158,8 +158,7 @@ export class FsDirectory {
       case 'RENAME':
         return this.#rename(op.src, op.dst, op.mtime, op.overwrite);
       case 'TIMES': {
-        const node = this.resolveExisting(op.path);
-        if (!node) throw new Error(`TIMES: ${op.path} does not exist`);
+        const node = this.#existing(op.path, op.op);
         if (op.mtime >= 0) node.mtime = op.mtime;
         if (op.atime >= 0) node.atime = op.atime;
         return none();
@@ -167,7 +166,22 @@ export class FsDirectory {
       case 'GENSTAMP':
         this.#seen(0, op.generationStamp);
         return none();
+      case 'SET_PERMISSIONS':
+        this.#existing(op.path, op.op).mode = op.mode;
+        return none();
+      case 'SET_OWNER': {
+        const node = this.#existing(op.path, op.op);
+        if (op.owner !== '') node.owner = op.owner;
+        if (op.group !== '') node.group = op.group;
+        return none();
+      }
     }
+  }
+
+  #existing(src: string, what: string): INode {
+    const node = this.resolveExisting(src);
+    if (!node) throw new Error(`${what}: ${src} does not exist`);
+    return node;
   }
 
   /** The inode at `src`, if it exists. */

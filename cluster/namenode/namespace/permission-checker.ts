@@ -7,8 +7,9 @@
  *
  * `checkTraverse` also enforces that every ancestor is a directory (ParentNotDirectoryException
  * "<path> (is not a directory)"), which FSDirectory.resolvePath does even with permissions off.
+ * `checkOwner` (chmod, chown, chgrp) applies whether permissions are on or off, as Hadoop's does.
  */
-import { parentNotDirectory, permissionDenied } from './fs-errors.ts';
+import { fileNotFound, parentNotDirectory, permissionDenied } from './fs-errors.ts';
 import type { INode } from './inode.ts';
 import type { ResolvedPath } from './fs-directory.ts';
 import { joinPath } from './paths.ts';
@@ -100,6 +101,28 @@ export class PermissionChecker {
     if (req.parent !== undefined && n > 1) this.#check(r, n - 2, req.parent);
     if (req.access !== undefined) this.#check(r, n - 1, req.access);
     if (req.subtree !== undefined) this.#checkSubtree(r, req.subtree);
+  }
+
+  /** FSPermissionChecker.isMemberOfGroup. */
+  isMemberOfGroup(group: string): boolean {
+    return this.caller.groups.includes(group);
+  }
+
+  /**
+   * FSDirectory.checkOwner: the target must exist (FileNotFoundException "Directory/File does not
+   * exist /p"); then, unless the caller is the superuser, every ancestor must be searchable and the
+   * caller must own the target. dfs.permissions.enabled does not turn this off: Hadoop calls the
+   * checker for it without asking isPermissionEnabled.
+   */
+  checkOwner(r: ResolvedPath): void {
+    const n = r.inodes.length;
+    const target = r.inodes[n - 1];
+    if (!target) throw fileNotFound(`Directory/File does not exist ${r.path}`, r.path);
+    if (this.superUser) return;
+    for (let i = 0; i < n - 1; i++) this.#check(r, i, FsAction.EXECUTE);
+    if (target.owner !== this.caller.user) {
+      throw permissionDenied(`Permission denied. user=${this.caller.user} is not the owner of inode=${r.path}`, { user: this.caller.user, path: r.path });
+    }
   }
 
   #allows(inode: INode, access: number): boolean {

@@ -129,6 +129,16 @@ export const CORE_KEYS: readonly KeyDef[] = [
       'integrity (auth-int), privacy (auth-conf).',
   }),
   key({
+    name: 'hsec.rpc.privacy.fast',
+    usedBy: ['hsec namenode', 'fetchdt, dtutil'],
+    type: 'boolean',
+    default: 'true',
+    description:
+      'Between two hsec peers whose SASL QOP is auth-conf (privacy), replace SASL wrapping after authentication with AES-256-GCM ' +
+      'under fresh per-direction keys sent inside the SASL layer (docs/fast-privacy.md). Negotiated with a field stock Hadoop ignores: ' +
+      'stock Hadoop clients and servers always get standard SASL wrapping. Both sides must allow it; false on either side keeps standard wrapping.',
+  }),
+  key({
     name: 'hadoop.security.saslproperties.resolver.class',
     usedBy: ['hsec namenode', 'hsec datanode', 'hsec policy', 'fetchdt, dtutil'],
     type: 'class',

@@ -6,18 +6,21 @@
  * Ki = DK(base, usage|0x55); output AES-CTS(Ke, confounder | plaintext) | HMAC-SHA1-96(Ki,
  * confounder | plaintext). checksum: HMAC-SHA1-96 under Kc = DK(base, usage|0x99).
  */
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { createHash, pbkdf2Sync } from 'node:crypto';
+import { hmacSha1 } from '../../crypto/hmac-sha1.ts';
+import { pooledRandomBytes } from '../../crypto/random-pool.ts';
 import type { EncryptionProfile } from './profile.ts';
 import { ETYPE } from './profile.ts';
-import { aesEncryptBlock, ctsDecrypt, ctsEncrypt } from './cts.ts';
+import { aesEncryptBlock, ctsDecrypt, ctsEncryptPadded, ctsPaddedLength } from './cts.ts';
 import { deriveKey, KEY_PURPOSE, usageConstant } from './derive.ts';
-import { derivedKey } from './derived-key-cache.ts';
+import { derivedKey, derivedKeyId } from './derived-key-cache.ts';
 import { checkKey, integrityError, iterationsFrom, tagsEqual, toBytes, tooShortError } from './aes-common.ts';
 
 const BLOCK = 16;
 const HMAC_LENGTH = 12;
 const KERBEROS = Buffer.from('kerberos', 'ascii');
 const PRF_CONSTANT = Buffer.from('prf', 'ascii');
+const NO_BYTES = new Uint8Array(0);
 
 /** RFC 3962 section 4 default iteration count (s2kparams 00 00 10 00). */
 export const AES_SHA1_DEFAULT_ITERATIONS = 4096;
@@ -46,7 +49,7 @@ class AesSha1Profile implements EncryptionProfile {
 
   /** DK(base, usage | purpose), memoized per base key. */
   #derive(key: Uint8Array, usage: number, purpose: number): Buffer {
-    return derivedKey(key, `${this.etype}:${usage}:${purpose}`, () => deriveKey(key, usageConstant(usage, purpose)));
+    return derivedKey(key, derivedKeyId(this.etype, usage, purpose), () => deriveKey(key, usageConstant(usage, purpose)));
   }
 
   randomToKey(bytes: Uint8Array): Buffer {
@@ -55,14 +58,33 @@ class AesSha1Profile implements EncryptionProfile {
   }
 
   encrypt(key: Uint8Array, usage: number, plaintext: Uint8Array, confounder?: Uint8Array): Buffer {
+    return this.encryptParts(key, usage, [plaintext], undefined, confounder);
+  }
+
+  encryptParts(key: Uint8Array, usage: number, parts: readonly Uint8Array[], prefix: Uint8Array = NO_BYTES, confounder?: Uint8Array): Buffer {
     checkKey(key, this.keyLength, this.name);
-    const conf = confounder ?? randomBytes(BLOCK);
+    const conf = confounder ?? pooledRandomBytes(BLOCK);
     if (conf.length !== BLOCK) throw new RangeError(`confounder must be ${BLOCK} bytes`);
-    const data = Buffer.concat([conf, plaintext]);
+    let n = BLOCK;
+    for (const p of parts) n += p.length;
+    // confounder | plaintext, zero-padded for CBC: the one copy of the plaintext.
+    const padded = Buffer.allocUnsafe(ctsPaddedLength(n));
+    padded.set(conf, 0);
+    let at = BLOCK;
+    for (const p of parts) {
+      padded.set(p, at);
+      at += p.length;
+    }
+    padded.fill(0, n);
     const ke = this.#derive(key, usage, KEY_PURPOSE.ENCRYPTION);
     const ki = this.#derive(key, usage, KEY_PURPOSE.INTEGRITY);
-    const mac = createHmac('sha1', ki).update(data).digest().subarray(0, HMAC_LENGTH);
-    return Buffer.concat([ctsEncrypt(ke, data), mac]);
+    // The MAC first: CTS overwrites the first block of `padded`.
+    const mac = hmacSha1(ki, padded.subarray(0, n), HMAC_LENGTH);
+    const out = Buffer.allocUnsafe(prefix.length + n + HMAC_LENGTH);
+    out.set(prefix, 0);
+    ctsEncryptPadded(ke, padded, n, out, prefix.length);
+    out.set(mac, prefix.length + n);
+    return out;
   }
 
   decrypt(key: Uint8Array, usage: number, ciphertext: Uint8Array): Buffer {
@@ -73,15 +95,14 @@ class AesSha1Profile implements EncryptionProfile {
     const ke = this.#derive(key, usage, KEY_PURPOSE.ENCRYPTION);
     const ki = this.#derive(key, usage, KEY_PURPOSE.INTEGRITY);
     const data = ctsDecrypt(ke, body);
-    const expected = createHmac('sha1', ki).update(data).digest().subarray(0, HMAC_LENGTH);
-    if (!tagsEqual(expected, mac)) throw integrityError(this.name, usage);
+    if (!tagsEqual(hmacSha1(ki, data, HMAC_LENGTH), mac)) throw integrityError(this.name, usage);
     return data.subarray(BLOCK);
   }
 
   checksum(key: Uint8Array, usage: number, data: Uint8Array): Buffer {
     checkKey(key, this.keyLength, this.name);
     const kc = this.#derive(key, usage, KEY_PURPOSE.CHECKSUM);
-    return createHmac('sha1', kc).update(data).digest().subarray(0, HMAC_LENGTH);
+    return Buffer.from(hmacSha1(kc, data, HMAC_LENGTH));
   }
 
   verifyChecksum(key: Uint8Array, usage: number, data: Uint8Array, mac: Uint8Array): boolean {

@@ -6,16 +6,18 @@
  * KDF-HMAC-SHA2(tkey, "kerberos", keylen); default 32768 iterations. encrypt (section 5):
  * C = AES-CTS(Ke, confounder | plaintext, IV = 0), H = HMAC(Ki, IV | C) truncated; output C | H.
  */
-import { createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { createHmac, pbkdf2Sync } from 'node:crypto';
 import type { EncryptionProfile } from './profile.ts';
 import { ETYPE } from './profile.ts';
-import { ctsDecrypt, ctsEncrypt } from './cts.ts';
+import { ctsDecrypt, ctsEncryptPadded, ctsPaddedLength } from './cts.ts';
+import { pooledRandomBytes } from '../../crypto/random-pool.ts';
 import { kdfHmacSha2, KEY_PURPOSE, usageConstant } from './derive.ts';
-import { derivedKey } from './derived-key-cache.ts';
+import { derivedKey, derivedKeyId } from './derived-key-cache.ts';
 import { checkKey, integrityError, iterationsFrom, tagsEqual, toBytes, tooShortError } from './aes-common.ts';
 
 const BLOCK = 16;
 const ZERO_IV = Buffer.alloc(BLOCK);
+const NO_BYTES = new Uint8Array(0);
 const KERBEROS = Buffer.from('kerberos', 'ascii');
 const PRF_LABEL = Buffer.from('prf', 'ascii');
 
@@ -56,22 +58,40 @@ class AesSha2Profile implements EncryptionProfile {
 
   /** Ke: 128 bits for aes128, 256 for aes256. */
   #ke(key: Uint8Array, usage: number): Buffer {
-    return derivedKey(key, `${this.etype}:${usage}:${KEY_PURPOSE.ENCRYPTION}`, () => kdfHmacSha2(this.#hash, key, usageConstant(usage, KEY_PURPOSE.ENCRYPTION), this.keyLength * 8));
+    return derivedKey(key, derivedKeyId(this.etype, usage, KEY_PURPOSE.ENCRYPTION), () => kdfHmacSha2(this.#hash, key, usageConstant(usage, KEY_PURPOSE.ENCRYPTION), this.keyLength * 8));
   }
 
   /** Ki / Kc: as long as the truncated HMAC (128 or 192 bits). */
   #macKey(key: Uint8Array, usage: number, purpose: number): Buffer {
-    return derivedKey(key, `${this.etype}:${usage}:${purpose}`, () => kdfHmacSha2(this.#hash, key, usageConstant(usage, purpose), this.checksumLength * 8));
+    return derivedKey(key, derivedKeyId(this.etype, usage, purpose), () => kdfHmacSha2(this.#hash, key, usageConstant(usage, purpose), this.checksumLength * 8));
   }
 
   encrypt(key: Uint8Array, usage: number, plaintext: Uint8Array, confounder?: Uint8Array): Buffer {
+    return this.encryptParts(key, usage, [plaintext], undefined, confounder);
+  }
+
+  encryptParts(key: Uint8Array, usage: number, parts: readonly Uint8Array[], prefix: Uint8Array = NO_BYTES, confounder?: Uint8Array): Buffer {
     checkKey(key, this.keyLength, this.name);
-    const conf = confounder ?? randomBytes(BLOCK);
+    const conf = confounder ?? pooledRandomBytes(BLOCK);
     if (conf.length !== BLOCK) throw new RangeError(`confounder must be ${BLOCK} bytes`);
-    const c = ctsEncrypt(this.#ke(key, usage), Buffer.concat([conf, plaintext]), ZERO_IV);
+    let n = BLOCK;
+    for (const p of parts) n += p.length;
+    const padded = Buffer.allocUnsafe(ctsPaddedLength(n));
+    padded.set(conf, 0);
+    let at = BLOCK;
+    for (const p of parts) {
+      padded.set(p, at);
+      at += p.length;
+    }
+    padded.fill(0, n);
+    const out = Buffer.allocUnsafe(prefix.length + n + this.checksumLength);
+    out.set(prefix, 0);
+    ctsEncryptPadded(this.#ke(key, usage), padded, n, out, prefix.length, ZERO_IV);
+    const c = out.subarray(prefix.length, prefix.length + n);
     const ki = this.#macKey(key, usage, KEY_PURPOSE.INTEGRITY);
-    const h = createHmac(this.#hash, ki).update(ZERO_IV).update(c).digest().subarray(0, this.checksumLength);
-    return Buffer.concat([c, h]);
+    const h = createHmac(this.#hash, ki).update(ZERO_IV).update(c).digest();
+    h.copy(out, prefix.length + n, 0, this.checksumLength);
+    return out;
   }
 
   decrypt(key: Uint8Array, usage: number, ciphertext: Uint8Array): Buffer {

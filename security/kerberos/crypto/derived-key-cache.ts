@@ -6,22 +6,33 @@
  * the key's bytes are unchanged, so a caller that reuses a buffer for another key is never served
  * stale keys.
  */
-import { timingSafeEqual } from 'node:crypto';
-
 const MAX_PER_KEY = 64;
 
 interface Entry {
-  readonly snapshot: Buffer;
-  readonly derived: Map<string, Buffer>;
+  readonly snapshot: Uint8Array;
+  readonly derived: Map<string | number, Buffer>;
+}
+
+/** Byte equality without an early exit (keys are secret); in JavaScript: a native call costs more for 16-32 bytes. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/** A numeric id for the derived key of (etype, usage, purpose): cheaper to look up than a string. */
+export function derivedKeyId(etype: number, usage: number, purpose: number): number {
+  return etype * 2 ** 40 + usage * 2 ** 8 + purpose;
 }
 
 const cache = new WeakMap<Uint8Array, Entry>();
 
 /** Returns the derived key named `id` for `base`, computing it with `derive` on first use. */
-export function derivedKey(base: Uint8Array, id: string, derive: () => Buffer): Buffer {
+export function derivedKey(base: Uint8Array, id: string | number, derive: () => Buffer): Buffer {
   let entry = cache.get(base);
-  if (entry === undefined || entry.snapshot.length !== base.length || !timingSafeEqual(entry.snapshot, base)) {
-    entry = { snapshot: Buffer.from(base), derived: new Map() };
+  if (entry === undefined || !sameBytes(entry.snapshot, base)) {
+    entry = { snapshot: Uint8Array.from(base), derived: new Map() };
     cache.set(base, entry);
   }
   let key = entry.derived.get(id);

@@ -39,6 +39,12 @@ export interface EncryptionProfile {
    * `confounder` may be given for test vectors; otherwise random.
    */
   encrypt(key: Uint8Array, usage: number, plaintext: Uint8Array, confounder?: Uint8Array): Buffer;
+  /**
+   * encrypt() of the concatenation of `parts`, written after `prefix` into one new buffer
+   * (prefix | ciphertext): RFC 4121 Wrap tokens build header and sealed body this way, without
+   * concatenating the plaintext first or the token after.
+   */
+  encryptParts(key: Uint8Array, usage: number, parts: readonly Uint8Array[], prefix?: Uint8Array, confounder?: Uint8Array): Buffer;
   /** decrypt and verify integrity (constant time); throws KerberosError KRB_INTEGRITY on mismatch. Returns plaintext without the confounder. */
   decrypt(key: Uint8Array, usage: number, ciphertext: Uint8Array): Buffer;
   /** The profile's keyed checksum (get_mic) over `data` with key usage `usage`. */

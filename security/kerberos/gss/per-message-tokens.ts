@@ -123,9 +123,9 @@ export function makeWrapToken(k: TokenKey, flags: number, seq: bigint, plaintext
   const sentByAcceptor = (flags & TOKEN_FLAG.SENT_BY_ACCEPTOR) !== 0;
   const usage = usageFor('seal', sentByAcceptor);
   if (opts.conf) {
+    // header | E(plaintext | header), built in one buffer without concatenating either.
     const h = header(WRAP_TOKEN_ID, flags | TOKEN_FLAG.SEALED, 0, 0, seq);
-    const cipher = k.profile.encrypt(k.key, usage, Buffer.concat([plaintext, h]), opts.confounder);
-    return Buffer.concat([h, cipher]);
+    return k.profile.encryptParts(k.key, usage, [plaintext, h], h, opts.confounder);
   }
   const f = flags & ~TOKEN_FLAG.SEALED;
   const mac = k.profile.checksum(k.key, usage, Buffer.concat([plaintext, header(WRAP_TOKEN_ID, f, 0, 0, seq)]));
@@ -150,7 +150,7 @@ export interface UnwrapResult {
 export function openWrapToken(k: TokenKey, token: Uint8Array): UnwrapResult {
   const hdr = parseTokenHeader(token);
   if (hdr.tokenId !== WRAP_TOKEN_ID) throw defective('expected a Wrap token (05 04)');
-  const buf = Buffer.from(token);
+  const buf = Buffer.from(token.buffer, token.byteOffset, token.byteLength); // a view: the token is only read
   const outer = buf.subarray(0, HEADER_LENGTH);
   const body = unrotate(buf.subarray(HEADER_LENGTH), hdr.rrc);
   const usage = usageFor('seal', (hdr.flags & TOKEN_FLAG.SENT_BY_ACCEPTOR) !== 0);
@@ -162,14 +162,14 @@ export function openWrapToken(k: TokenKey, token: Uint8Array): UnwrapResult {
       throw badMic('Wrap', err);
     }
     if (clear.length < HEADER_LENGTH + hdr.ec) throw badMic('Wrap');
-    const inner = clear.subarray(clear.length - HEADER_LENGTH);
-    // The encrypted header copy carries RRC 0 (section 4.2.4); everything else must match.
-    const expected = Buffer.from(outer);
-    expected.writeUInt16BE(0, 6);
-    const innerRrc0 = Buffer.from(inner);
-    innerRrc0.writeUInt16BE(0, 6);
-    if (!innerRrc0.equals(expected)) throw badMic('Wrap');
-    return { plaintext: Buffer.from(clear.subarray(0, clear.length - HEADER_LENGTH - hdr.ec)), header: hdr, conf: true };
+    // The encrypted header copy must equal the outer header, except RRC (bytes 6-7), which the
+    // sender sets to 0 inside (section 4.2.4) whatever rotation it applied outside.
+    const inner = clear.length - HEADER_LENGTH;
+    for (let i = 0; i < HEADER_LENGTH; i++) {
+      if (i !== 6 && i !== 7 && clear[inner + i] !== outer[i]) throw badMic('Wrap');
+    }
+    if (clear[inner + 6] !== 0 || clear[inner + 7] !== 0) throw badMic('Wrap');
+    return { plaintext: clear.subarray(0, clear.length - HEADER_LENGTH - hdr.ec), header: hdr, conf: true };
   }
   const macLen = k.profile.checksumLength;
   if (hdr.ec !== macLen || body.length < macLen) throw badMic('Wrap');
@@ -179,7 +179,7 @@ export function openWrapToken(k: TokenKey, token: Uint8Array): UnwrapResult {
   signed.writeUInt16BE(0, 4);
   signed.writeUInt16BE(0, 6);
   if (!k.profile.verifyChecksum(k.key, usage, Buffer.concat([plaintext, signed]), mac)) throw badMic('Wrap');
-  return { plaintext: Buffer.from(plaintext), header: hdr, conf: false };
+  return { plaintext: Buffer.from(plaintext), header: hdr, conf: false }; // a copy: `plaintext` is a view of the caller's token
 }
 
 /** Largest plaintext whose Wrap token fits in `maxTokenSize` bytes (GSS_Wrap_size_limit). */

@@ -10,7 +10,7 @@
  * and hsec.ipc.server.preauth.max.buffered,
  * ipc.maximum.response.length (0 = unlimited), ipc.ping.interval / ipc.client.ping,
  * ipc.client.connect.timeout, ipc.client.connection.maxidletime and
- * ipc.client.fallback-to-simple-auth-allowed. Daemons and the CLI call these
+ * ipc.client.fallback-to-simple-auth-allowed, and hsec.rpc.privacy.fast on both sides. Daemons and the CLI call these
  * once at start and pass the result to RpcServer / RpcClient.
  */
 import type { Configuration } from '../../../lib/config/index.ts';
@@ -30,6 +30,7 @@ export function rpcServerOptionsFromConfig(conf: Configuration, options: { krb5?
     authentication: authenticationMethod(conf),
     // A ZooKeeper list store logs in with the daemon's krb5.conf (hadoop.zk.kerberos.*).
     resolver: createServerResolver(conf, options.krb5 ? { zkLogin: { conf: options.krb5 } } : {}),
+    fastPrivacy: conf.getBoolean('hsec.rpc.privacy.fast'),
     maxDataLength: conf.getInt('ipc.maximum.data.length'),
     preAuthMaxDataLength: conf.getInt('hsec.ipc.server.preauth.max.data.length'),
     listenBacklog: conf.getInt('ipc.server.listen.queue.size'),
@@ -52,6 +53,7 @@ export function rpcClientOptionsFromConfig(conf: Configuration): RpcClientOption
     resolver: createClientResolver(conf),
     secure: isSecurityEnabled(conf),
     fallbackToSimpleAllowed: conf.getBoolean('ipc.client.fallback-to-simple-auth-allowed'),
+    fastPrivacy: conf.getBoolean('hsec.rpc.privacy.fast'),
     tokenServiceUseIp: conf.getBoolean('hadoop.security.token.service.use_ip'),
     maxResponseLength: maxResponse > 0 ? maxResponse : Number.MAX_SAFE_INTEGER,
     pingIntervalMs: conf.getBoolean('ipc.client.ping') ? conf.getTimeDuration('ipc.ping.interval', 'ms') : 0,

@@ -37,6 +37,8 @@ export interface RpcClientOptions extends IpcClientOptions {
   secure?: boolean;
   /** ipc.client.fallback-to-simple-auth-allowed (default false). */
   fallbackToSimpleAllowed?: boolean;
+  /** hsec.rpc.privacy.fast (default true): fast privacy with hsec servers (docs/fast-privacy.md). */
+  fastPrivacy?: boolean;
 }
 
 /** Hadoop's DIGEST-MD5 client for a token. */
@@ -92,6 +94,7 @@ export class RpcClient {
             kerberos: options.kerberos,
             ...(this.#options.secure !== undefined ? { secure: this.#options.secure } : {}),
             fallbackToSimpleAllowed: this.#options.fallbackToSimpleAllowed ?? false,
+            fastPrivacy: this.#options.fastPrivacy ?? true,
           });
         },
       },

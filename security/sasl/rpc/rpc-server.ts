@@ -46,6 +46,8 @@ export interface RpcServerOptions {
   listenBacklog?: number;
   handshakeTimeoutMs?: number;
   maxInFlight?: number;
+  /** hsec.rpc.privacy.fast (default true): fast privacy with hsec clients (docs/fast-privacy.md). */
+  fastPrivacy?: boolean;
   log?: Logger;
 }
 
@@ -78,7 +80,7 @@ export class RpcServer {
         decidingAuthenticator(
           resolver,
           peer,
-          { authentication, tokenAuthority: options.tokenAuthority, kerberos: options.kerberos, createTokenServer: options.createTokenServer ?? defaultTokenServer },
+          { authentication, tokenAuthority: options.tokenAuthority, kerberos: options.kerberos, createTokenServer: options.createTokenServer ?? defaultTokenServer, fastPrivacy: options.fastPrivacy ?? true },
           this.#log,
         ),
       shortName: options.shortName,

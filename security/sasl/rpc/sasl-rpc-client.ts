@@ -4,10 +4,12 @@
  * recognise and can use (TOKEN: a token for the server's ip:port; KERBEROS: a login and a server
  * principal `<protocol>/<serverId>` matching the configured one; SIMPLE: always); send INITIATE
  * (using the DIGEST challenge embedded in NEGOTIATE when present); answer CHALLENGE with RESPONSE;
- * on SUCCESS the mechanism must be complete and produce nothing more. Explicit State enum, one step.
+ * on SUCCESS the mechanism must be complete and produce nothing more. INITIATE also offers hsec's
+ * fast privacy when auth-conf is allowed, and a SUCCESS that accepts it switches layers after
+ * SUCCESS (docs/fast-privacy.md). Explicit State enum, one step.
  */
 import { AccessControlError, SaslError } from '../../../lib/errors/index.ts';
-import type { AuthMethodName, ClientAuthenticator, ClientAuthResult } from '../../../lib/rpc/auth-hooks.ts';
+import type { AuthMethodName, ClientAuthenticator, ClientAuthResult, ClientLayerSwitch } from '../../../lib/rpc/auth-hooks.ts';
 import { AuthProtocol, SaslState, SASL_STATE_NAMES, type AuthProtocolCode } from '../../../lib/rpc/constants.ts';
 import type { RpcSaslMessage, SaslAuth } from '../../../lib/rpc/messages.ts';
 import type { Qop, SaslClient } from '../mechanism.ts';
@@ -15,6 +17,7 @@ import { AUTH_METHODS, knownAuthMethod } from './auth-method.ts';
 import { buildTokenService, serviceTokenSelector, type RpcToken, type TokenSelector } from './token-selector.ts';
 import type { Krb5Config } from '../../kerberos/config/index.ts';
 import { advertisedServerPrincipal, checkServerPrincipal } from './server-principal.ts';
+import { checkFastPrivacyAcceptance, createClientLayerSwitch, fastPrivacyOffer, type FastPrivacyField } from './fast-privacy/index.ts';
 
 export { checkServerPrincipal, advertisedServerPrincipal } from './server-principal.ts';
 
@@ -75,6 +78,13 @@ export interface SaslRpcClientOptions {
    */
   readonly secure?: boolean;
   readonly fallbackToSimpleAllowed?: boolean;
+  /**
+   * hsec.rpc.privacy.fast (default true): offer fast privacy in INITIATE when the QOP list allows
+   * auth-conf, and switch to it when the server accepts (docs/fast-privacy.md). Stock servers ignore the offer.
+   */
+  readonly fastPrivacy?: boolean;
+  /** Bytes after which a fast privacy connection retires (default RETIRE_AFTER_BYTES, 64 GiB; lower only to test it). */
+  readonly fastPrivacyRetireAfterBytes?: number;
 }
 
 export class SaslRpcClient implements ClientAuthenticator {
@@ -83,6 +93,9 @@ export class SaslRpcClient implements ClientAuthenticator {
   #method: AuthMethodName = 'SIMPLE';
   #client: SaslClient | undefined;
   readonly #token: RpcToken | undefined;
+  #fastPrivacyOffer: FastPrivacyField | undefined;
+  #fastPrivacy = false;
+  #layerSwitch: ClientLayerSwitch | undefined;
 
   constructor(options: SaslRpcClientOptions) {
     this.#o = options;
@@ -138,6 +151,7 @@ export class SaslRpcClient implements ClientAuthenticator {
         }
         this.#expect(ClientState.AWAIT_CHALLENGE, 'SUCCESS');
         await this.#onSuccess(msg.token);
+        this.#fastPrivacy = checkFastPrivacyAcceptance(this.#fastPrivacyOffer, msg.fastPrivacy, this.#client!.securityLayer().qop);
         this.#state = ClientState.COMPLETE;
         return { done: true };
       default:
@@ -160,7 +174,10 @@ export class SaslRpcClient implements ClientAuthenticator {
     else if (client.hasInitialResponse) challenge = new Uint8Array(0);
     const token = challenge !== undefined ? await client.step(challenge) : new Uint8Array(0);
     this.#state = ClientState.AWAIT_CHALLENGE;
-    return { reply: { state: SaslState.INITIATE, token: token ?? new Uint8Array(0), auths: [stripChallenge(chosen.auth)] }, done: false };
+    const reply: RpcSaslMessage = { state: SaslState.INITIATE, token: token ?? new Uint8Array(0), auths: [stripChallenge(chosen.auth)] };
+    this.#fastPrivacyOffer = fastPrivacyOffer(this.#o.fastPrivacy ?? true, this.#o.qop);
+    if (this.#fastPrivacyOffer) reply.fastPrivacy = this.#fastPrivacyOffer;
+    return { reply, done: false };
   }
 
   /** SaslRpcClient.selectSaslClient: first usable auth in the server's order. */
@@ -228,7 +245,13 @@ export class SaslRpcClient implements ClientAuthenticator {
     }
     if (!this.#client) return { authMethod: this.#method };
     const layer = this.#client.securityLayer();
-    return { authMethod: this.#method, qop: layer.qop, securityLayer: layer.qop === 'auth' ? undefined : layer };
+    return {
+      authMethod: this.#method,
+      qop: layer.qop,
+      securityLayer: layer.qop === 'auth' ? undefined : layer,
+      // One switch (one key) per connection, however often the engine asks.
+      layerSwitch: this.#fastPrivacy ? (this.#layerSwitch ??= createClientLayerSwitch({ retireAfterBytes: this.#o.fastPrivacyRetireAfterBytes })) : undefined,
+    };
   }
 
   /** ProtoUtil.makeIpcConnectionContext (hadoop-wire.md 6.8). */

@@ -5,7 +5,9 @@
  * DIGEST-MD5 challenge embedded, when a token authority is configured; then KERBEROS with
  * protocol/serverId from the server principal, or SIMPLE), or with SUCCESS when only SIMPLE is
  * enabled; check that INITIATE names an advertised auth; run the mechanism through
- * CHALLENGE/RESPONSE to SUCCESS; report who authenticated. Explicit State enum, one step.
+ * CHALLENGE/RESPONSE to SUCCESS; report who authenticated. An hsec client's fast privacy offer in
+ * INITIATE is accepted in SUCCESS when the QOP is auth-conf (docs/fast-privacy.md). Explicit State
+ * enum, one step.
  */
 import { AccessControlError, ConfigError, InvalidTokenError, SaslError } from '../../../lib/errors/index.ts';
 import type { AuthMethodName, ServerAuthenticator, ServerAuthResult } from '../../../lib/rpc/auth-hooks.ts';
@@ -13,6 +15,7 @@ import { SaslState, SASL_STATE_NAMES } from '../../../lib/rpc/constants.ts';
 import type { RpcSaslMessage, SaslAuth } from '../../../lib/rpc/messages.ts';
 import type { Qop, SaslServer } from '../mechanism.ts';
 import { AUTH_METHODS, knownAuthMethod } from './auth-method.ts';
+import { createServerLayerSwitch, fastPrivacyAcceptance, type FastPrivacyField } from './fast-privacy/index.ts';
 
 export enum ServerState {
   AWAIT_NEGOTIATE = 'AWAIT_NEGOTIATE',
@@ -62,6 +65,13 @@ export interface SaslRpcServerOptions {
    * before it knows the token's owner).
    */
   readonly checkNegotiated?: (user: string, realUser: string | undefined, qop: Qop) => void;
+  /**
+   * hsec.rpc.privacy.fast (default true): accept an hsec client's fast privacy offer when the QOP
+   * is auth-conf (docs/fast-privacy.md). Stock clients never offer it.
+   */
+  readonly fastPrivacy?: boolean;
+  /** Bytes after which a fast privacy channel's keys retire (default RETIRE_AFTER_BYTES, 64 GiB; the server closes at twice that). Lower only to test it. */
+  readonly fastPrivacyRetireAfterBytes?: number;
 }
 
 /** Splits service/host@REALM into SaslAuth protocol and serverId (SaslRpcServer: KERBEROS). */
@@ -81,6 +91,8 @@ export class SaslRpcServer implements ServerAuthenticator {
   #method: AuthMethodName | undefined;
   #server: SaslServer | undefined;
   #tokenServer: SaslServer | undefined;
+  /** The client's fast privacy offer from INITIATE (hsec clients only). */
+  #fastPrivacyOffer: FastPrivacyField | undefined;
 
   constructor(options: SaslRpcServerOptions) {
     this.#o = options;
@@ -165,6 +177,7 @@ export class SaslRpcServer implements ServerAuthenticator {
       });
     }
     this.#method = method;
+    this.#fastPrivacyOffer = msg.fastPrivacy;
     if (method === 'SIMPLE') {
       this.#state = ServerState.COMPLETE;
       return { done: true, result: { authMethod: 'SIMPLE' } };
@@ -180,22 +193,26 @@ export class SaslRpcServer implements ServerAuthenticator {
       this.#state = ServerState.AWAIT_RESPONSE;
       return { reply: { state: SaslState.CHALLENGE, token: out ?? new Uint8Array(0) }, done: false };
     }
-    const result = this.#result(server);
+    // docs/fast-privacy.md: accept an hsec client's offer in SUCCESS, once the QOP is known.
+    const accepted = fastPrivacyAcceptance(this.#o.fastPrivacy ?? true, this.#fastPrivacyOffer, server.securityLayer().qop);
+    const result = this.#result(server, accepted !== undefined);
     if (result.user !== undefined) this.#o.checkNegotiated?.(result.user, result.realUser, result.qop as Qop);
     this.#state = ServerState.COMPLETE;
     const reply: RpcSaslMessage = out && out.length > 0 ? { state: SaslState.SUCCESS, token: out } : { state: SaslState.SUCCESS };
+    if (accepted) reply.fastPrivacy = accepted;
     return { reply, done: true, result };
   }
 
-  #result(server: SaslServer): ServerAuthResult {
+  #result(server: SaslServer, fastPrivacy: boolean): ServerAuthResult {
     const layer = server.securityLayer();
     const securityLayer = layer.qop === 'auth' ? undefined : layer;
+    const layerSwitch = fastPrivacy ? createServerLayerSwitch({ retireAfterBytes: this.#o.fastPrivacyRetireAfterBytes }) : undefined;
     const id = server.authorizationId ?? server.authenticationId ?? '';
     if (this.#method === 'TOKEN') {
       const who = this.#o.tokenAuthority!.identify(Buffer.from(id, 'base64'));
-      return { authMethod: 'TOKEN', user: who.user, realUser: who.realUser, attributes: who.attributes, qop: layer.qop, securityLayer };
+      return { authMethod: 'TOKEN', user: who.user, realUser: who.realUser, attributes: who.attributes, qop: layer.qop, securityLayer, layerSwitch };
     }
-    return { authMethod: 'KERBEROS', user: id, qop: layer.qop, securityLayer };
+    return { authMethod: 'KERBEROS', user: id, qop: layer.qop, securityLayer, layerSwitch };
   }
 
   #createTokenServer(): SaslServer {

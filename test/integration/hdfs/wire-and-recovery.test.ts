@@ -12,7 +12,8 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
+import { configureLogging } from '../../../lib/log/logger.ts';
 import { pipeline } from 'node:stream/promises';
 import { ManualClock } from '../../../lib/time/clock.ts';
 import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
@@ -137,6 +138,22 @@ describe('hdfs: on the wire, expiring tokens, restarts and a large file (MIT KDC
     expect(Buffer.compare(await readWhenLocated(fs, 'on-dn', data.length), data)).to.equal(0);
     await fs.writeFile('after-dn-restart', data);
     expect(Buffer.compare(await fs.readFile('after-dn-restart'), data)).to.equal(0);
+  });
+
+  it('a DataNode that reports received blocks late: addBlock answers NotReplicatedYet and complete false until it does; the writer waits and finishes', async () => {
+    const h = await start({ conf: { ...AES, 'dfs.blocksize': String(MiB), 'dfs.blockreport.incremental.intervalMsec': '1500' } });
+    const fs = await h.client('alice');
+    const lines: string[] = [];
+    configureLogging({ level: 'info', format: 'json', destination: new Writable({ write: (chunk, _e, cb) => { lines.push(String(chunk)); cb(); } }) });
+    try {
+      const data = randomBytes(3 * MiB + 1);
+      await fs.writeFile('slow-reports', data);
+      expect(Buffer.compare(await fs.readFile('slow-reports'), data)).to.equal(0);
+    } finally {
+      configureLogging({ level: 'silent' });
+    }
+    const waits = lines.map((l) => JSON.parse(l) as { component?: string; msg?: string }).filter((l) => l.component === 'hdfs.write' && /not replicated yet/.test(l.msg ?? ''));
+    expect(waits.length, 'addBlock refusals the writer waited out').to.be.greaterThan(0);
   });
 
   it('256 MiB with AES/CTR through createWriteStream and createReadStream: the same SHA-256 on both sides', async () => {

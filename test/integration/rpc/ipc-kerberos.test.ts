@@ -61,7 +61,8 @@ describe('rpc over loopback: KERBEROS / GSSAPI with the MIT KDC', function () {
       const { port } = await server.start('127.0.0.1', 0);
       const proxy = new RecordingProxy();
       const pport = await proxy.start(port);
-      const client = new RpcClient({ resolver: resolverFor(protection) });
+      // Standard SASL wrapping, as between stock Hadoop peers (hsec's fast privacy: fast-privacy.test.ts).
+      const client = new RpcClient({ resolver: resolverFor(protection), fastPrivacy: false });
       try {
         const r = json(await client.call({ host: 'localhost', port: pport }, ECHO, 'whoami', new Uint8Array(0), { kerberos: alice() }));
         expect(r).to.include({ user: realm.kdc.principal('alice'), shortUser: 'alice', authMethod: 'KERBEROS', qop });

@@ -364,7 +364,8 @@ describe('rpc over loopback: TOKEN / DIGEST-MD5 with a real delegation-token sec
       it(qop === 'auth' ? 'auth: calls cross the wire in clear' : `${qop}: after SUCCESS every frame both ways is a SASL WRAP and the payload never appears in clear`, async () => {
         proxy.toServer.length = 0;
         proxy.toClient.length = 0;
-        const c = new RpcClient({ resolver: resolverFor(protection) });
+        // Standard SASL wrapping, as between stock Hadoop peers (hsec's fast privacy: fast-privacy.test.ts).
+        const c = new RpcClient({ resolver: resolverFor(protection), fastPrivacy: false });
         const marker = Buffer.from('MARKER-visible-only-in-clear-'.repeat(4));
         await c.call({ host: '127.0.0.1', port: pport }, ECHO, 'echo', marker, { tokens: [token] });
         c.stop();

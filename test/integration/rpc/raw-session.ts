@@ -3,7 +3,8 @@
  * never would (bad SASL messages, garbage requests) or must pick its own local address (per-client
  * QOP resolvers). It frames what it receives (hadoop-wire.md 6.2), can run the product's
  * SaslRpcClient state machine over the raw socket (6.5), then sends the connection context and
- * calls, wrapped with the negotiated security layer when there is one (6.7). Every wait is bounded.
+ * calls, wrapped with the negotiated security layer when there is one (6.7), switching to hsec's
+ * fast privacy layers when the SASL client agreed on them (docs/fast-privacy.md). Every wait is bounded.
  */
 import { connect, type Socket } from 'node:net';
 import { FrameDecoder } from '../../../lib/rpc/frame.ts';
@@ -13,7 +14,7 @@ import { encodePreamble } from '../../../lib/rpc/preamble.ts';
 import { callFrame, contextFrame, parseResponse, parseSaslBody, saslRequestFrame } from '../../../lib/rpc/ipc-frames.ts';
 import { encodeRequestHeader, type RpcResponseHeader } from '../../../lib/rpc/messages.ts';
 import { Unwrapper, wrapClientStream } from '../../../lib/rpc/wrapping.ts';
-import type { ClientAuthResult, SecurityLayer } from '../../../lib/rpc/auth-hooks.ts';
+import type { ClientAuthResult, WrapLayer } from '../../../lib/rpc/auth-hooks.ts';
 import type { SaslRpcClient } from '../../../security/sasl/rpc/sasl-rpc-client.ts';
 
 /** A frame carrying `body` (already an encoded message, possibly garbage) after a valid request header with `callId`. */
@@ -22,35 +23,43 @@ export function requestFrameWithBody(callId: number, body: Uint8Array, clientId:
 }
 
 export class RawSession {
+  /** The TCP socket (write() writes raw bytes to it, under any protected channel). */
   readonly socket: Socket;
+  /** Where frames are sent and read: the socket, or the fast privacy channel over it. */
+  #stream: Socket;
   readonly #decoder = new FrameDecoder();
   readonly #frames: Uint8Array[] = [];
   #raw: Buffer[] = [];
   #wake: (() => void) | undefined;
   #closed = false;
   #closedAt = 0;
-  #layer: SecurityLayer | undefined;
+  #layer: WrapLayer | undefined;
   #unwrapper: Unwrapper | undefined;
   readonly #plain: Uint8Array[] = [];
   readonly clientId = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
 
+  readonly #onData = (d: Buffer): void => {
+    this.#raw.push(d);
+    try {
+      this.#frames.push(...this.#decoder.push(d));
+    } catch {
+      // not IPC frames (e.g. an HTTP answer): kept in `received`
+    }
+    this.#wake?.();
+  };
+
+  readonly #onClose = (): void => {
+    this.#closed = true;
+    this.#closedAt = Date.now();
+    this.#wake?.();
+  };
+
   private constructor(socket: Socket) {
     this.socket = socket;
-    socket.on('data', (d: Buffer) => {
-      this.#raw.push(d);
-      try {
-        this.#frames.push(...this.#decoder.push(d));
-      } catch {
-        // not IPC frames (e.g. an HTTP answer): kept in `received`
-      }
-      this.#wake?.();
-    });
+    this.#stream = socket;
+    socket.on('data', this.#onData);
     socket.on('error', () => undefined);
-    socket.on('close', () => {
-      this.#closed = true;
-      this.#closedAt = Date.now();
-      this.#wake?.();
-    });
+    socket.on('close', this.#onClose);
   }
 
   /** Connects to 127.0.0.1:port, optionally from `localAddress` (another loopback address). */
@@ -72,7 +81,7 @@ export class RawSession {
     return this.#closedAt;
   }
 
-  /** Every byte received so far. */
+  /** Every byte received so far (plaintext once a fast privacy channel is up). */
   get received(): Buffer {
     return Buffer.concat(this.#raw);
   }
@@ -154,14 +163,32 @@ export class RawSession {
     }
     const result = sasl.result();
     this.#layer = result.securityLayer;
-    if (this.#layer) this.#unwrapper = new Unwrapper(this.#layer, 'client');
+    if (this.#layer) this.#unwrapper = new Unwrapper(result.securityLayer!, 'client');
+    if (result.layerSwitch) {
+      // hsec fast privacy (docs/fast-privacy.md), as ClientConnection does it: the key message under
+      // the SASL layer, then the protected channel carries the frames unwrapped.
+      for (const w of wrapClientStream(result.securityLayer!, result.layerSwitch.keyMessage)) this.write(w);
+      this.socket.off('data', this.#onData);
+      const channel = result.layerSwitch.secure(this.socket);
+      this.#stream = channel.socket;
+      this.#stream.on('data', this.#onData);
+      this.#stream.on('error', () => undefined);
+      this.#stream.on('close', this.#onClose);
+      this.#stream.on('end', () => this.#stream.destroy()); // a channel in its handshake does not close by itself
+      this.#layer = undefined;
+      this.#unwrapper = undefined;
+    }
     this.send(contextFrame(this.clientId, { ...(sasl.userInfo(result) ? { userInfo: sasl.userInfo(result) } : {}), protocol }));
     return result;
   }
 
-  /** Sends a plaintext frame, wrapped when a security layer was negotiated. */
+  /** Sends a plaintext frame, wrapped when a security layer was negotiated (or through the fast privacy channel). */
   send(frame: Uint8Array): void {
-    if (!this.#layer) return this.write(frame);
+    if (this.#closed) return;
+    if (!this.#layer) {
+      this.#stream.write(frame);
+      return;
+    }
     for (const w of wrapClientStream(this.#layer, frame)) this.write(w);
   }
 

@@ -55,6 +55,7 @@ export function writeNameNodeConf(dir: string, kdc: MiniKdc, keytab: string, ext
     'dfs.namenode.kerberos.principal': `nn/localhost@${kdc.realm}`,
     'dfs.namenode.keytab.file': keytab,
     'dfs.namenode.name.dir': `file://${join(dir, 'name')}`,
+    'dfs.block.access.token.enable': 'true',
   };
   writeSiteXml(join(confDir, 'core-site.xml'), Object.entries(core).map(([name, value]) => ({ name, value })));
   writeSiteXml(join(confDir, 'hdfs-site.xml'), Object.entries(hdfs).map(([name, value]) => ({ name, value })));

@@ -26,12 +26,13 @@ describe('client: HDFS paths, umask and file status', () => {
     expect(normalizePath('/')).to.equal('/');
   });
 
-  it('reads fs.permissions.umask-mode in octal or symbolic form', () => {
+  it('reads fs.permissions.umask-mode in octal or symbolic form (UmaskParser; more in permission-parser.test.ts)', () => {
     expect(parseUmask('022')).to.equal(0o022);
     expect(parseUmask('077')).to.equal(0o077);
     expect(parseUmask('u=rwx,g=rx,o=rx')).to.equal(0o022);
-    expect(parseUmask('u=rwx,g=r-x,o=')).to.equal(0o027);
-    expect(() => parseUmask('rwx')).to.throw(/fs.permissions.umask-mode/);
+    expect(parseUmask('u=rwx,g=rx,o=')).to.equal(0o027);
+    expect(() => parseUmask('rwx')).to.throw(/Unable to parse configuration fs.permissions.umask-mode with value rwx as octal or symbolic umask/);
+    expect(() => parseUmask('u=rwx,g=r-x,o=')).to.throw(/fs.permissions.umask-mode/); // '-' is not a permission letter
   });
 
   it('prints permissions as FsPermission.toString, the sticky bit as t/T', () => {

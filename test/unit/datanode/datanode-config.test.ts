@@ -50,7 +50,7 @@ describe('datanode/settings and start-up checks', () => {
 
   it('incremental reports: the latest news per block, RECEIVED wakes the link, a failed send is put back without hiding newer news', () => {
     let wakes = 0;
-    const ibr = new IncrementalBlockReports(() => wakes++);
+    const ibr = new IncrementalBlockReports(0, () => wakes++);
     ibr.add({ block: { blockId: 1, genStamp: 1 }, status: 'RECEIVING' });
     expect([ibr.pending, ibr.sendImmediately, wakes]).to.deep.equal([1, false, 0]);
     ibr.add({ block: { blockId: 1, genStamp: 1, numBytes: 5 }, status: 'RECEIVED' });
@@ -62,5 +62,19 @@ describe('datanode/settings and start-up checks', () => {
     ibr.add({ block: { blockId: 2, genStamp: 2 }, status: 'RECEIVING' }); // newer news about block 2
     ibr.putMissing(sent);
     expect(ibr.take().map((i) => `${i.block.blockId}:${i.status}`)).to.deep.equal(['2:RECEIVING', '1:RECEIVED']);
+  });
+
+  it('dfs.blockreport.incremental.intervalMsec: RECEIVED news within the interval wait for it and go together', async () => {
+    let wakes = 0;
+    const ibr = new IncrementalBlockReports(150, () => wakes++);
+    ibr.add({ block: { blockId: 1, genStamp: 1, numBytes: 5 }, status: 'RECEIVED' });
+    expect([ibr.sendImmediately, wakes]).to.deep.equal([true, 1]); // nothing sent yet: due at once
+    ibr.take();
+    ibr.add({ block: { blockId: 2, genStamp: 1, numBytes: 5 }, status: 'RECEIVED' });
+    ibr.add({ block: { blockId: 3, genStamp: 1, numBytes: 5 }, status: 'RECEIVED' });
+    expect([ibr.sendImmediately, wakes]).to.deep.equal([false, 1]);
+    await new Promise((r) => setTimeout(r, 250));
+    expect([ibr.sendImmediately, wakes]).to.deep.equal([true, 2]); // one wake for both, once due
+    expect(ibr.take().map((i) => i.block.blockId)).to.deep.equal([2, 3]);
   });
 });

@@ -62,6 +62,9 @@ describe('namenode/edit-log records', () => {
     { op: 'RENAME', src: '/a', dst: '/b', mtime: 5, overwrite: false },
     { op: 'TIMES', path: '/b', mtime: -1, atime: 6 },
     { op: 'GENSTAMP', generationStamp: 1004 },
+    { op: 'SET_PERMISSIONS', path: '/b', mode: 0o1750 },
+    { op: 'SET_OWNER', path: '/b', owner: 'bob', group: '' },
+    { op: 'SET_OWNER', path: '/b', owner: '', group: 'staff' },
   ];
 
   it('every edit op round-trips in a transaction record', () => {
@@ -82,6 +85,19 @@ describe('namenode/edit-log records', () => {
     const got: unknown[] = [];
     scanFrames(bytes, 0, bytes.length, snapshotPayloads({ identity: (i, c) => got.push(i, c), inode: (r) => got.push(r), end: (n) => got.push(n) }));
     expect(got).to.deep.equal([{ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }, ...inodes, 3]);
+  });
+
+  it('op codes are stable: SET_PERMISSIONS is 11 and SET_OWNER 12, after the ten older ops', () => {
+    // payload: type 1, op count 1, then the op code
+    expect(transactionRecord([{ op: 'GENSTAMP', generationStamp: 1 }])[13]).to.equal(10);
+    expect(transactionRecord([{ op: 'SET_PERMISSIONS', path: '/', mode: 0o755 }])[13]).to.equal(11);
+    expect(transactionRecord([{ op: 'SET_OWNER', path: '/', owner: 'a', group: '' }])[13]).to.equal(12);
+  });
+
+  it('a permission record outside 0o1777 is PROTOCOL_MALFORMED', () => {
+    const bad = transactionRecord([{ op: 'SET_PERMISSIONS', path: '/', mode: 0o4755 }]);
+    const e = expectCode(() => scanFrames(bad, 0, bad.length, journalPayloads(() => undefined)), 'PROTOCOL_MALFORMED');
+    expect(e.message).to.contain('mode');
   });
 
   it('a checked record that does not parse is PROTOCOL_MALFORMED with its frame offset', () => {

@@ -55,6 +55,8 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
   updatePipeline: { request: { clientName: 'c', oldBlock: block.b, newBlock: { ...block.b, generationStamp: 1002 }, newNodes: [dn.id], storageIDs: ['DS-1'] }, response: {} },
   renewLease: { request: { clientName: 'c' }, response: {} },
   mkdirs: { request: { src: '/d', masked: { perm: 493 }, createParent: true, unmasked: { perm: 511 } }, response: { result: true } },
+  setPermission: { request: { src: '/d', permission: { perm: 0o1777 } }, response: {} },
+  setOwner: { request: { src: '/d', username: 'alice', groupname: 'staff' }, response: {} },
   getFileInfo: { request: { src: '/d/f' }, response: { fs: fileStatus } },
   getListing: {
     request: { src: '/d', startAfter: new Uint8Array(0), needLocation: false },
@@ -97,6 +99,16 @@ describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Ha
       .to.deep.equal(V.create_request_observed);
     // field 8 (cryptoProtocolVersion) is an unpacked repeated enum: 40 02
     expect(hex(C.encodeRequest('create', samples.create.request))).to.contain('4002');
+  });
+
+  it('setPermission and setOwner: SetPermissionRequestProto 1 src, 2 permission{1 perm}; SetOwnerRequestProto 1 src, 2 username, 3 groupname, each name only when set', () => {
+    expect(hex(C.encodeRequest('setPermission', { src: '/d', permission: { perm: 0o755 } }))).to.equal('0a022f64' + '120308ed03');
+    expect(hex(C.encodeRequest('setOwner', { src: '/d', username: 'bob' }))).to.equal('0a022f64' + '1203626f62');
+    expect(hex(C.encodeRequest('setOwner', { src: '/d', groupname: 'hadoop' }))).to.equal('0a022f64' + '1a066861646f6f70');
+    // an absent name stays absent (the server translator's hasUsername() is false: null, unchanged)
+    expect(C.decodeRequest('setOwner', unhex('0a022f64 1a066861646f6f70'))).to.deep.equal({ src: '/d', groupname: 'hadoop' });
+    expect(hex(C.encodeResponse('setPermission', {}))).to.equal('');
+    expectCode(() => C.decodeRequest('setPermission', unhex('0a022f64')), 'PROTOCOL_MALFORMED', ProtocolError); // permission is required
   });
 
   it('LocatedBlockProto: the all-empty block token, packed isCached, storage types and IDs one per location', () => {

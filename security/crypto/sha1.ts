@@ -1,0 +1,94 @@
+/**
+ * SHA-1 (FIPS 180-4 sections 5 and 6.1) over byte arrays, in JavaScript, for short messages whose
+ * cost a node:crypto call would dominate (a native hash object costs more to create than three
+ * compressions of the 100-byte messages token checks hash). A state can resume from a midstate
+ * that has already absorbed whole blocks, which is what HMAC with cached padded keys needs
+ * (hmac-sha1.ts). Long messages belong to node:crypto. Synchronous and not re-entrant: the final
+ * block buffer is shared.
+ */
+import { sha1Compress } from './sha1-compress.ts';
+
+/** H(0) of FIPS 180-4 section 5.3.1 as signed 32-bit words. */
+const IV = Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476, 0xc3d2e1f0 | 0);
+
+export const SHA1_BLOCK_BYTES = 64;
+export const SHA1_DIGEST_BYTES = 20;
+
+/** The last one or two blocks: the message's tail, 0x80, zeros and the bit length (section 5.1.1). */
+const final = new Uint8Array(2 * SHA1_BLOCK_BYTES);
+
+/** A fresh state (H(0)). */
+export function sha1Init(): Int32Array {
+  return Int32Array.from(IV);
+}
+
+/** Absorbs one 64-byte block of `bytes` starting at `offset`. */
+export function sha1Block(state: Int32Array, bytes: Uint8Array, offset: number): void {
+  sha1Compress(state, bytes, offset);
+}
+
+/**
+ * Absorbs `message` and the final padding (section 5.1.1) into `state`, which has already absorbed
+ * `prefixBytes` bytes (a multiple of 64). `state` then holds the digest as five words.
+ */
+export function sha1Finish(state: Int32Array, message: Uint8Array, prefixBytes = 0): void {
+  const n = message.length;
+  let off = 0;
+  for (; off + SHA1_BLOCK_BYTES <= n; off += SHA1_BLOCK_BYTES) sha1Compress(state, message, off);
+  const rest = n - off;
+  const end = rest < 56 ? SHA1_BLOCK_BYTES : 2 * SHA1_BLOCK_BYTES;
+  // Plain loops: for these few bytes a TypedArray.fill / set call costs more than the work.
+  for (let i = 0; i < rest; i++) final[i] = message[off + i]!;
+  final[rest] = 0x80;
+  for (let i = rest + 1; i < end - 4; i++) final[i] = 0;
+  const bits = (prefixBytes + n) * 8; // the high word of the 64-bit length is zero below 512 MiB
+  final[end - 8] = 0;
+  final[end - 7] = 0;
+  final[end - 6] = 0;
+  final[end - 5] = Math.floor(bits / 0x100000000);
+  final[end - 4] = bits >>> 24;
+  final[end - 3] = bits >>> 16;
+  final[end - 2] = bits >>> 8;
+  final[end - 1] = bits;
+  sha1Compress(state, final, 0);
+  if (end > SHA1_BLOCK_BYTES) sha1Compress(state, final, SHA1_BLOCK_BYTES);
+}
+
+/** Writes the five state words as big-endian bytes into `out` at `at` (the first `length` of them). */
+export function sha1WriteDigest(state: Int32Array, out: Uint8Array, at = 0, length = SHA1_DIGEST_BYTES): void {
+  if (length === SHA1_DIGEST_BYTES) {
+    for (let w = 0, o = at; w < 5; w++, o += 4) {
+      const v = state[w]!;
+      out[o] = v >>> 24;
+      out[o + 1] = v >>> 16;
+      out[o + 2] = v >>> 8;
+      out[o + 3] = v;
+    }
+    return;
+  }
+  for (let i = 0; i < length; i++) out[at + i] = state[i >> 2]! >>> (24 - 8 * (i & 3));
+}
+
+/** Copies five state words (cheaper than TypedArray.prototype.set for five elements). */
+export function sha1CopyState(to: Int32Array, from: Int32Array): void {
+  to[0] = from[0]!;
+  to[1] = from[1]!;
+  to[2] = from[2]!;
+  to[3] = from[3]!;
+  to[4] = from[4]!;
+}
+
+/** The five state words as 20 big-endian bytes (or the first `length` of them). */
+export function sha1Bytes(state: Int32Array, length = SHA1_DIGEST_BYTES): Uint8Array {
+  const out = new Uint8Array(length);
+  sha1WriteDigest(state, out, 0, length);
+  return out;
+}
+
+/** SHA-1 of `message` (for tests and one-off uses; prefer node:crypto for long inputs). */
+export function sha1(message: Uint8Array): Uint8Array {
+  if (message.length >= 0x20000000) throw new RangeError('sha1.ts hashes messages under 512 MiB; use node:crypto');
+  const state = sha1Init();
+  sha1Finish(state, message);
+  return sha1Bytes(state);
+}
