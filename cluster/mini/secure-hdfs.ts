@@ -25,7 +25,7 @@ export interface SecureHdfs {
   readonly conf: Configuration;
   /** An HdfsClient for `user` (a principal with a keytab made on first use), closed by stop(). */
   client(user: string, extra?: Record<string, string>): Promise<HdfsClient>;
-  /** An HdfsClient of the HDFS superuser (the NameNode's principal), umask 000. */
+  /** An HdfsClient of the HDFS superuser (the NameNode's principal), with the default umask (022). */
   admin(): Promise<HdfsClient>;
   /** Restarts the NameNode on the same port and name directory. */
   restartNameNode(): Promise<void>;
@@ -83,12 +83,11 @@ export async function startSecureHdfs(kdc: MiniKdc, dir: string, options: Secure
   const dns: DataNode[] = [];
   for (let i = 0; i < (options.dataNodes ?? 1); i++) dns.push(await startDn(i));
   const clients: HdfsClient[] = [];
-  const superuserConf = loadConfiguration({ env: {}, overrides: { ...confEntries(conf), 'fs.permissions.umask-mode': '000' } });
   let superuser: HdfsClient | undefined;
   const admin = async (): Promise<HdfsClient> => {
     if (!superuser) {
-      const u = await User.fromKeytab(kdc.principal('nn/localhost'), nnKeytab, { krb5, conf: superuserConf });
-      superuser = await HdfsClient.connect({ conf: superuserConf, user: u, env: {} });
+      const u = await User.fromKeytab(kdc.principal('nn/localhost'), nnKeytab, { krb5, conf });
+      superuser = await HdfsClient.connect({ conf, user: u, env: {} });
       clients.push(superuser);
     }
     return superuser;
@@ -109,8 +108,14 @@ export async function startSecureHdfs(kdc: MiniKdc, dir: string, options: Secure
       const u = await User.fromKeytab(kdc.principal(user), keytab, { krb5, conf: clientConf });
       const c = await HdfsClient.connect({ conf: clientConf, user: u, env: {} });
       clients.push(c);
-      // the home directory, made by the superuser (the NameNode's own principal) as an administrator would
-      if (!(await c.exists(c.workingDirectory))) await (await admin()).mkdir(c.workingDirectory, { permission: 0o777 });
+      // the home directory, made by the superuser (the NameNode's own principal) as an administrator
+      // would (hdfs dfs -mkdir /user/alice; hdfs dfs -chown alice /user/alice): 0755, owned by the user
+      if (!(await c.exists(c.workingDirectory))) {
+        const su = await admin();
+        await su.mkdir(c.workingDirectory, { permission: 0o755 });
+        await su.chmod(c.workingDirectory, 0o755); // whatever umask the caller's conf sets
+        await su.chown(c.workingDirectory, c.shortUserName);
+      }
       return c;
     },
     admin,
