@@ -138,7 +138,7 @@ export async function startSecureHdfs(kdc: MiniKdc, dir: string, options: Secure
   };
 }
 
-/** Every set key of `conf` (to derive a configuration with a few more). */
-function confEntries(conf: Configuration): Record<string, string> {
+/** Every key set on `conf` (to derive a configuration with a few more, or hand it to a client in another process). */
+export function confEntries(conf: Configuration): Record<string, string> {
   return Object.fromEntries(conf.keys().flatMap((k) => (conf.source(k) === 'command line' ? [[k, conf.get(k)!]] : [])));
 }
