@@ -11,9 +11,9 @@
  * `openssl speed -evp aes-128-ctr / aes-256-ctr / des-ede3-cbc` (one core; openssl divides by CPU
  * user time, so compare it with the CPU-time figures).
  */
-import { spawnSync } from 'node:child_process';
 import { connect, createServer, type Socket } from 'node:net';
 import type { Harness } from '../harness.ts';
+import { median, opensslSpeed } from '../reference.ts';
 import type { Qop } from '../../security/sasl/mechanism.ts';
 import { dataTransferClientHandshake, dataTransferServerHandshake, type DataTransferStreams } from '../../security/datatransfer/index.ts';
 
@@ -115,22 +115,6 @@ async function bareSocketPair(): Promise<Pair> {
       listener.close();
     },
   };
-}
-
-/** `openssl speed -evp <cipher>` on 16 KiB blocks for one second, in MB/s (10^6 bytes). */
-function opensslSpeed(cipher: string): number | undefined {
-  const r = spawnSync('openssl', ['speed', '-evp', cipher, '-seconds', '1', '-bytes', '16384'], { encoding: 'utf8', timeout: 30000 });
-  if (r.status !== 0) return undefined;
-  const line = r.stdout.split('\n').find((l) => l.toLowerCase().startsWith(cipher.toLowerCase()));
-  const m = line ? /([\d.]+)k\s*$/.exec(line.trim()) : null;
-  return m ? Number(m[1]) / 1000 : undefined;
-}
-
-/** Median of a sample list. */
-function median(xs: readonly number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export async function run(h: Harness): Promise<void> {

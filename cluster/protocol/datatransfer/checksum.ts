@@ -26,7 +26,7 @@ export function computeChecksums(spec: ChecksumSpec, data: Uint8Array): Uint8Arr
   const fn = spec.type === 'CHECKSUM_CRC32C' ? crc32c : crc32;
   const view = new DataView(out.buffer);
   for (let at = 0, i = 0; at < data.length; at += spec.bytesPerChecksum, i += 4) {
-    view.setUint32(i, fn(data.subarray(at, at + spec.bytesPerChecksum)));
+    view.setUint32(i, fn(data, 0, at, Math.min(at + spec.bytesPerChecksum, data.length)));
   }
   return out;
 }
@@ -47,7 +47,7 @@ export function verifyChecksums(spec: ChecksumSpec, data: Uint8Array, checksums:
   const fn = spec.type === 'CHECKSUM_CRC32C' ? crc32c : crc32;
   const view = new DataView(checksums.buffer, checksums.byteOffset, checksums.byteLength);
   for (let at = 0, i = 0; at < data.length; at += spec.bytesPerChecksum, i += 4) {
-    const computed = fn(data.subarray(at, at + spec.bytesPerChecksum));
+    const computed = fn(data, 0, at, Math.min(at + spec.bytesPerChecksum, data.length));
     const stored = view.getUint32(i);
     if (computed !== stored) {
       throw new ProtocolError('PROTOCOL_CHECKSUM', `Checksum error at position ${basePos + at}: ${spec.type} expected ${hex(stored)}, computed ${hex(computed)}`, {

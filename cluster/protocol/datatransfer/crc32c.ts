@@ -20,23 +20,26 @@ function tables(poly: number): Int32Array[] {
   return t;
 }
 
-function makeCrc(poly: number): (data: Uint8Array, crc?: number) => number {
+/** A CRC over data[start, end), continuing from `crc`; a range instead of a subarray saves the per-chunk view object. */
+type Crc = (data: Uint8Array, crc?: number, start?: number, end?: number) => number;
+
+function makeCrc(poly: number): Crc {
   const [t0, t1, t2, t3, t4, t5, t6, t7] = tables(poly) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
-  return (data, crc = 0) => {
+  return (data, crc = 0, start = 0, end = data.length) => {
     let c = ~crc;
-    let i = 0;
-    const end8 = data.length - (data.length % 8);
+    let i = start;
+    const end8 = end - ((end - start) % 8);
     for (; i < end8; i += 8) {
       const lo = c ^ (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24));
       c = t7[lo & 0xff]! ^ t6[(lo >>> 8) & 0xff]! ^ t5[(lo >>> 16) & 0xff]! ^ t4[lo >>> 24]! ^
         t3[data[i + 4]!]! ^ t2[data[i + 5]!]! ^ t1[data[i + 6]!]! ^ t0[data[i + 7]!]!;
     }
-    for (; i < data.length; i++) c = (c >>> 8) ^ t0[(c ^ data[i]!) & 0xff]!;
+    for (; i < end; i++) c = (c >>> 8) ^ t0[(c ^ data[i]!) & 0xff]!;
     return ~c >>> 0;
   };
 }
 
-/** CRC-32C of `data`; pass a previous result as `crc` to continue over more bytes. */
+/** CRC-32C of `data` (or of data[start, end)); pass a previous result as `crc` to continue over more bytes. */
 export const crc32c = makeCrc(0x82f63b78);
-/** CRC-32 (the zlib / java.util.zip.CRC32 one) of `data`; `crc` continues a previous result. */
+/** CRC-32 (the zlib / java.util.zip.CRC32 one) of `data` (or of data[start, end)); `crc` continues a previous result. */
 export const crc32 = makeCrc(0xedb88320);

@@ -63,8 +63,34 @@ function setInt64LE(view: DataView, at: number, n: number): void {
   view.setInt32(at + 4, hi, true);
 }
 
+/**
+ * PacketHeaderProto from its bytes. Every packet takes this path, so the layout PacketHeader
+ * writes (fields 1-4, and 5 when present, in order, booleans as one byte 0 or 1: the 25 or 27
+ * bytes of encodePacketHeader, which stock writers send) is read directly; any other encoding,
+ * and offsets or seqnos past 2^53, go through the generic protobuf decoder with its checks.
+ */
 export function decodePacketHeader(bytes: Uint8Array): PacketHeader {
-  return decodeProto<PacketHeader>('hadoop.hdfs.PacketHeaderProto', bytes);
+  return decodeCanonicalHeader(bytes) ?? decodeProto<PacketHeader>('hadoop.hdfs.PacketHeaderProto', bytes);
+}
+
+function decodeCanonicalHeader(b: Uint8Array): PacketHeader | undefined {
+  const sync = b.length === 27;
+  if (!(b.length === 25 || sync) || b[0] !== 0x09 || b[9] !== 0x11 || b[18] !== 0x18 || b[19]! > 1 || b[20] !== 0x25) return undefined;
+  if (sync && (b[25] !== 0x28 || b[26]! > 1)) return undefined;
+  const view = new DataView(b.buffer, b.byteOffset, b.length);
+  const offsetInBlock = getSafeInt64LE(view, 1);
+  const seqno = getSafeInt64LE(view, 10);
+  if (offsetInBlock === undefined || seqno === undefined) return undefined;
+  const header: PacketHeader = { offsetInBlock, seqno, lastPacketInBlock: b[19] === 1, dataLen: view.getInt32(21, true) };
+  if (sync) header.syncBlock = b[26] === 1;
+  return header;
+}
+
+/** A little-endian int64 as a number, or undefined outside the safe integers (left to the generic decoder's refusal). */
+function getSafeInt64LE(view: DataView, at: number): number | undefined {
+  // exact for every safe integer; anything larger comes out unsafe (rounded or not), never as a wrong safe value
+  const n = view.getInt32(at + 4, true) * 4294967296 + view.getUint32(at, true);
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 /** One packet on the wire from its header fields, checksum bytes and data (`DFSPacket.writeTo`). */

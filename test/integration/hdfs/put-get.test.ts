@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useMiniKdc } from '../../support/fixtures.ts';
-import { startSecureHdfs, type SecureHdfs } from './secure-hdfs.ts';
+import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 
 const MiB = 1024 * 1024;
 const SIZES = [0, 1, 200_000, 3 * MiB + 12_345];
@@ -58,6 +58,8 @@ describe('hdfs: put and get through the hsec NameNode and DataNode (MIT KDC, RPC
         subscribe('hsec:datatransfer:negotiated', on);
         try {
           const fs = await hdfs.client('alice');
+          // the home directory the superuser made: alice's, 0755, as hdfs dfs -mkdir and -chown leave it
+          expect(await fs.stat('/user/alice')).to.include({ type: 'directory', owner: 'alice', permission: 0o755 });
           expect(await fs.mkdir('/user/alice/e2e')).to.equal(true);
           for (const size of SIZES) {
             const data = randomBytes(size);

@@ -19,7 +19,7 @@ import { ManualClock } from '../../../lib/time/clock.ts';
 import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { captureLoopback } from '../../support/tcpdump.ts';
-import { startSecureHdfs, type SecureHdfs, type SecureHdfsOptions } from './secure-hdfs.ts';
+import { startSecureHdfs, type SecureHdfs, type SecureHdfsOptions } from '../../../cluster/mini/secure-hdfs.ts';
 
 const MiB = 1024 * 1024;
 const AES = { 'dfs.data.transfer.protection': 'privacy', 'dfs.encrypt.data.transfer.cipher.suites': 'AES/CTR/NoPadding' };

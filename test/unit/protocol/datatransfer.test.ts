@@ -15,7 +15,7 @@ import {
 } from '../../../cluster/protocol/datatransfer/packet.ts';
 import { OutputPacketizer } from '../../../cluster/protocol/datatransfer/output-packetizer.ts';
 import { EMPTY_TOKEN } from '../../../cluster/protocol/hdfs-types.ts';
-import { encodeProto } from '../../../cluster/protocol/hdfs-proto.ts';
+import { decodeProto, encodeProto } from '../../../cluster/protocol/hdfs-proto.ts';
 import { expectCode, hex, unhex } from './support.ts';
 
 // Bytes a stock Hadoop 3.4.1 client sent and accepted (test/vectors/hdfs-data-transfer.json).
@@ -43,6 +43,15 @@ describe('datatransfer/crc32c: CRC-32C and CRC-32', () => {
     for (const n of [0, 1, 7, 8, 9, 63, 1036, 1037]) {
       expect(crc32c(data.subarray(n), crc32c(data.subarray(0, n)))).to.equal(crc32c(data));
       expect(crc32(data.subarray(0, n))).to.equal(zlibCrc32(data.subarray(0, n)));
+    }
+  });
+
+  it('a range [start, end) gives the CRC of that subarray, continued or not', () => {
+    const data = Uint8Array.from({ length: 1037 }, (_, i) => (i * 7919) & 0xff);
+    for (const [start, end] of [[0, 0], [0, 512], [3, 515], [512, 1037], [1030, 1037], [5, 6]] as const) {
+      expect(crc32c(data, 0, start, end), `crc32c [${start}, ${end})`).to.equal(crc32c(data.subarray(start, end)));
+      expect(crc32(data, 0, start, end), `crc32 [${start}, ${end})`).to.equal(crc32(data.subarray(start, end)));
+      expect(crc32c(data, crc32c(data.subarray(0, start)), start, end)).to.equal(crc32c(data.subarray(0, end)));
     }
   });
 });
@@ -173,6 +182,35 @@ describe('datatransfer/packet', () => {
     // protobufjs writes the same bytes for the same header (field order 1..4, syncBlock only when true)
     expect(hex(encodeProto('hadoop.hdfs.PacketHeaderProto', { offsetInBlock: 1, seqno: 2, lastPacketInBlock: true, dataLen: 3 })))
       .to.equal(hex(encodePacketHeader({ offsetInBlock: 1, seqno: 2, lastPacketInBlock: true, dataLen: 3 })));
+  });
+
+  it('headers in the layout PacketHeader writes decode as the generic protobuf decoder decodes them; other encodings take its path', () => {
+    const generic = (b: Uint8Array): unknown => decodeProto('hadoop.hdfs.PacketHeaderProto', b);
+    const headers = [
+      { offsetInBlock: 0, seqno: 0, lastPacketInBlock: false, dataLen: 64512 },
+      { offsetInBlock: 134217728, seqno: 2081, lastPacketInBlock: true, dataLen: 0 },
+      { offsetInBlock: 0, seqno: -1, lastPacketInBlock: false, dataLen: 0 },
+      { offsetInBlock: 2 ** 53 - 1, seqno: -(2 ** 53 - 1), lastPacketInBlock: false, dataLen: -5 },
+      { offsetInBlock: 4294967296 + 7, seqno: -4294967297, lastPacketInBlock: true, dataLen: 2147483647, syncBlock: true },
+    ];
+    for (const h of headers) {
+      const bytes = encodePacketHeader(h);
+      expect(decodePacketHeader(bytes)).to.deep.equal(h).and.to.deep.equal(generic(bytes));
+    }
+    const bytesOf = (h: string): Uint8Array => unhex(h);
+    const others = [
+      '09050000000000000011060000000000000018002507000000' + '2800', // syncBlock present and false
+      '110600000000000000' + '090500000000000000' + '1800' + '2507000000', // fields out of order
+      '090500000000000000' + '110600000000000000' + '1802' + '2507000000', // a bool written as 2
+      '090500000000000000' + '110600000000000000' + '1801' + '2507000000' + '2801' + '1800', // a field repeated: the last wins
+    ];
+    for (const h of others) expect(decodePacketHeader(bytesOf(h)), h).to.deep.equal(generic(bytesOf(h)));
+    // offsets past 2^53 are refused, as the generic decoder refuses them
+    const big = encodePacketHeader({ offsetInBlock: 0, seqno: 0, lastPacketInBlock: false, dataLen: 0 });
+    new DataView(big.buffer).setUint32(5, 0x200000, true); // offsetInBlock = 2^53
+    expectCode(() => decodePacketHeader(big), 'PROTOCOL_MALFORMED', ProtocolError);
+    new DataView(big.buffer).setUint32(5, 0xffe00000, true); // offsetInBlock = -2^53
+    expectCode(() => decodePacketHeader(big), 'PROTOCOL_MALFORMED', ProtocolError);
   });
 
   it('PacketDecoder: the same packets fed whole, byte by byte and in random splits', () => {

@@ -1,19 +1,20 @@
 /**
- * A secure HDFS in one process for the end-to-end suites: the real MIT KDC (fixture), the hsec
- * NameNode and one or more hsec DataNodes logged in from their keytabs, and users whose
- * HdfsClient (the product client) writes and reads through them. One configuration, as the site
- * files of a cluster would hold it, with the data-transfer settings each suite chooses.
+ * A secure HDFS in one process, for the end-to-end suites (test/integration/hdfs/) and the
+ * benchmarks (bench/suites/hdfs.ts): over a running MIT KDC (MiniKdc), the hsec NameNode and one
+ * or more hsec DataNodes logged in from their keytabs, and users whose HdfsClient (the product
+ * client) writes and reads through them. One configuration, as the site files of a cluster would
+ * hold it, with the data-transfer settings each caller chooses.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfiguration, type Configuration } from '../../../lib/config/index.ts';
-import type { MiniKdc } from '../../../cluster/mini/mini-kdc.ts';
-import { DataNode } from '../../../cluster/datanode/datanode.ts';
-import { NameNode } from '../../../cluster/namenode/namenode.ts';
-import { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
-import { User } from '../../../security/identity/user.ts';
-import { loadKrb5Config } from '../../../security/kerberos/config/index.ts';
-import type { Clock } from '../../../lib/time/clock.ts';
+import { loadConfiguration, type Configuration } from '../../lib/config/index.ts';
+import type { MiniKdc } from './mini-kdc.ts';
+import { DataNode } from '../datanode/datanode.ts';
+import { NameNode } from '../namenode/namenode.ts';
+import { HdfsClient } from '../client/hdfs-client.ts';
+import { User } from '../../security/identity/user.ts';
+import { loadKrb5Config } from '../../security/kerberos/config/index.ts';
+import type { Clock } from '../../lib/time/clock.ts';
 
 export interface SecureHdfs {
   readonly kdc: MiniKdc;
@@ -24,7 +25,7 @@ export interface SecureHdfs {
   readonly conf: Configuration;
   /** An HdfsClient for `user` (a principal with a keytab made on first use), closed by stop(). */
   client(user: string, extra?: Record<string, string>): Promise<HdfsClient>;
-  /** An HdfsClient of the HDFS superuser (the NameNode's principal), umask 000. */
+  /** An HdfsClient of the HDFS superuser (the NameNode's principal), with the default umask (022). */
   admin(): Promise<HdfsClient>;
   /** Restarts the NameNode on the same port and name directory. */
   restartNameNode(): Promise<void>;
@@ -82,12 +83,11 @@ export async function startSecureHdfs(kdc: MiniKdc, dir: string, options: Secure
   const dns: DataNode[] = [];
   for (let i = 0; i < (options.dataNodes ?? 1); i++) dns.push(await startDn(i));
   const clients: HdfsClient[] = [];
-  const superuserConf = loadConfiguration({ env: {}, overrides: { ...confEntries(conf), 'fs.permissions.umask-mode': '000' } });
   let superuser: HdfsClient | undefined;
   const admin = async (): Promise<HdfsClient> => {
     if (!superuser) {
-      const u = await User.fromKeytab(kdc.principal('nn/localhost'), nnKeytab, { krb5, conf: superuserConf });
-      superuser = await HdfsClient.connect({ conf: superuserConf, user: u, env: {} });
+      const u = await User.fromKeytab(kdc.principal('nn/localhost'), nnKeytab, { krb5, conf });
+      superuser = await HdfsClient.connect({ conf, user: u, env: {} });
       clients.push(superuser);
     }
     return superuser;
@@ -108,8 +108,14 @@ export async function startSecureHdfs(kdc: MiniKdc, dir: string, options: Secure
       const u = await User.fromKeytab(kdc.principal(user), keytab, { krb5, conf: clientConf });
       const c = await HdfsClient.connect({ conf: clientConf, user: u, env: {} });
       clients.push(c);
-      // the home directory, made by the superuser (the NameNode's own principal) as an administrator would
-      if (!(await c.exists(c.workingDirectory))) await (await admin()).mkdir(c.workingDirectory, { permission: 0o777 });
+      // the home directory, made by the superuser (the NameNode's own principal) as an administrator
+      // would (hdfs dfs -mkdir /user/alice; hdfs dfs -chown alice /user/alice): 0755, owned by the user
+      if (!(await c.exists(c.workingDirectory))) {
+        const su = await admin();
+        await su.mkdir(c.workingDirectory, { permission: 0o755 });
+        await su.chmod(c.workingDirectory, 0o755); // whatever umask the caller's conf sets
+        await su.chown(c.workingDirectory, c.shortUserName);
+      }
       return c;
     },
     admin,
@@ -132,7 +138,7 @@ export async function startSecureHdfs(kdc: MiniKdc, dir: string, options: Secure
   };
 }
 
-/** Every set key of `conf` (to derive a configuration with a few more). */
-function confEntries(conf: Configuration): Record<string, string> {
+/** Every key set on `conf` (to derive a configuration with a few more, or hand it to a client in another process). */
+export function confEntries(conf: Configuration): Record<string, string> {
   return Object.fromEntries(conf.keys().flatMap((k) => (conf.source(k) === 'command line' ? [[k, conf.get(k)!]] : [])));
 }
