@@ -1,5 +1,5 @@
 /**
- * The one rotating-key model every token type uses (DESIGN.md rule 8): a current key, optionally a
+ * The one rotating-key model every token type uses (docs/tokens.md): a current key, optionally a
  * pre-generated next key, and every key by id, kept until its expiry. Verification looks keys up by
  * id; only the current key signs.
  *
