@@ -1,7 +1,7 @@
 /**
  * The NameNode's delegation-token calls of ClientProtocol, with the rules of Hadoop's
  * FSNamesystem.getDelegationToken / renewDelegationToken / cancelDelegationToken and
- * NameNodeRpcServer (hadoop-wire.md §2.5 "NameNode issuing rules"):
+ * NameNodeRpcServer:
  *  - get: only callers authenticated by KERBEROS (for a proxy user: the real user's method) when
  *    security is on — "Delegation Token can be issued only with kerberos or web authentication";
  *    owner = caller's full name, realUser = the real user's full name for proxies, renewer = the

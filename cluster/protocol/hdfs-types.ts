@@ -182,7 +182,7 @@ export interface DirectoryListing {
   remainingEntries: number;
 }
 
-/** DataEncryptionKeyProto (hadoop-wire.md §4.6). */
+/** DataEncryptionKeyProto (hdfs.proto). */
 export interface DataEncryptionKey {
   keyId: number;
   blockPoolId: string;

@@ -1,6 +1,6 @@
 /**
- * Base64 as Hadoop uses it (hadoop-wire.md §1.5, §13.5): Token URL strings are commons-codec
- * `Base64(0, null, urlSafe=true)` output — alphabet `A-Z a-z 0-9 - _`, no `=` padding, no line
+ * Base64 as Hadoop uses it (RFC 4648 §4 and §5; Token.encodeToUrlString): Token URL strings are
+ * commons-codec `Base64(0, null, urlSafe=true)` output — alphabet `A-Z a-z 0-9 - _`, no `=` padding, no line
  * breaks; SASL names, cookies and shuffle hashes use the standard padded alphabet. The decoder is
  * lenient like commons-codec's: it accepts both alphabets, with or without padding, and skips
  * whitespace; any other character is a PROTOCOL_MALFORMED error (commons-codec silently drops

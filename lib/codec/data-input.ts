@@ -1,8 +1,8 @@
 /**
  * A bounds-checked big-endian reader over a byte array for Java `DataInput` primitives
- * (java.io.DataInput) and the Hadoop Writable helpers: vint/vlong (io/WritableUtils.java,
- * hadoop-wire.md §1.1), `Text` with a max length (io/Text.java `readFields(in, maxLength)`, §1.2),
- * `WritableUtils.readString` (§1.3), protobuf varint32. Reading past the end is a ProtocolError
+ * (java.io.DataInput) and the Hadoop Writable helpers: vint/vlong (io/WritableUtils.java),
+ * `Text` with a max length (io/Text.java `readFields(in, maxLength)`),
+ * `WritableUtils.readString`, protobuf varint32. Reading past the end is a ProtocolError
  * PROTOCOL_TRUNCATED; a declared length above its cap (or above the bytes left) is
  * PROTOCOL_TOO_LARGE / PROTOCOL_TRUNCATED before anything is allocated.
  *

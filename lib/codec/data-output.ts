@@ -1,8 +1,8 @@
 /**
  * A growable big-endian writer for Java `DataOutput` primitives (java.io.DataOutput: writeByte,
  * writeShort, writeInt, writeLong, writeBoolean) plus the Hadoop Writable helpers built on them:
- * vint/vlong (io/WritableUtils.java, hadoop-wire.md §1.1), `Text` (io/Text.java, §1.2),
- * `WritableUtils.writeString` (§1.3) and protobuf varint32 prefixes (§0.3).
+ * vint/vlong (io/WritableUtils.java), `Text` (io/Text.java), `WritableUtils.writeString` and
+ * protobuf varint32 prefixes (protobuf encoding spec, "Base 128 Varints").
  *
  * Longs: `writeLong` and `writeVLong` accept a `number` (must be a safe integer — every
  * millisecond timestamp is) or a `bigint` for the full int64 range.

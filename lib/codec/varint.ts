@@ -1,6 +1,6 @@
 /**
  * Protobuf varint32 (unsigned LEB128, at most 5 bytes) as used by `writeDelimitedTo` /
- * `parseDelimitedFrom` (protobuf encoding spec, "Base 128 Varints"; hadoop-wire.md §0.3). This is
+ * `parseDelimitedFrom` (protobuf encoding spec, "Base 128 Varints"). This is
  * the length prefix of delimited messages in IPC and HDTS version 1 — not Hadoop's vint.
  */
 import { malformed, truncated } from './errors.ts';

@@ -1,6 +1,6 @@
 /**
  * Hadoop's variable-length integers (`WritableUtils.writeVLong` / `readVLong` / `decodeVIntSize` /
- * `isNegativeVInt` in hadoop-common io/WritableUtils.java; hadoop-wire.md §1.1). Not protobuf
+ * `isNegativeVInt` in hadoop-common io/WritableUtils.java). Not protobuf
  * varints: a first byte in [-112, 127] is the value itself; otherwise it encodes the sign and the
  * count (1..8) of big-endian magnitude bytes that follow, the magnitude being one's-complemented
  * for negative values. Encoders emit the minimal form. Values are bigint internally so the full

@@ -79,7 +79,7 @@ export interface ClientAuthenticator {
   step(msg: RpcSaslMessage): Promise<{ reply?: RpcSaslMessage | undefined; done: boolean }>;
   /** Valid once done (or immediately for NONE). */
   result(): ClientAuthResult;
-  /** userInfo for IpcConnectionContextProto (hadoop-wire.md 6.8); undefined sends none. */
+  /** userInfo for IpcConnectionContextProto (ProtoUtil.makeIpcConnectionContext); undefined sends none. */
   userInfo(result: ClientAuthResult): { effectiveUser?: string; realUser?: string } | undefined;
 }
 

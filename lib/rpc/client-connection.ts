@@ -4,7 +4,7 @@
  * many outstanding calls matched by call id, pings while calls wait (ipc.ping.interval), and
  * response errors (ERROR keeps the connection, FATAL closes it) rebuilt as typed errors. With a
  * security layer, outgoing frames written in one tick are coalesced and wrapped in pieces of at
- * most rawSendSize bytes; incoming frames must all be WRAP (hadoop-wire.md 6.7). When the
+ * most rawSendSize bytes; incoming frames must all be WRAP (SaslRpcClient.WrappedInputStream). When the
  * authenticator agreed on hsec's fast privacy, a protected channel over the socket replaces
  * wrapping right after SUCCESS and carries the frames unwrapped (docs/fast-privacy.md).
  */

@@ -1,7 +1,7 @@
 /**
  * The constants of Hadoop IPC v9, in one table: preamble bytes, reserved call ids, enum values of
  * RpcHeader.proto, and the defaults of the ipc.* keys this engine honours. Sources:
- * org.apache.hadoop.ipc.RpcConstants, Server.AuthProtocol, RpcHeader.proto (hadoop-wire.md 6.1-6.3).
+ * org.apache.hadoop.ipc.RpcConstants, Server.AuthProtocol, RpcHeader.proto.
  */
 
 /** ASCII "hrpc": the first four bytes of every IPC connection (RpcConstants.HEADER). */

@@ -1,7 +1,7 @@
 /**
  * Protobuf varint32 length prefixes (`writeDelimitedTo` / `parseDelimitedFrom`) as used inside every
- * Hadoop IPC frame (hadoop-wire.md 6.2). Pure functions over byte arrays; a bad or truncated prefix
- * raises ProtocolError. Not Hadoop's WritableUtils vint, which is a different encoding.
+ * Hadoop IPC frame (protobuf encoding spec, "Base 128 Varints"). Pure functions over byte arrays;
+ * a bad or truncated prefix raises ProtocolError. Not Hadoop's WritableUtils vint, which is a different encoding.
  */
 import { ProtocolError } from '../errors/index.ts';
 

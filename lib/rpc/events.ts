@@ -1,5 +1,5 @@
 /**
- * IPC diagnostics events (DESIGN.md convention 15: diagnostics_channel, never prints):
+ * IPC diagnostics events (diagnostics_channel, never prints; docs/architecture.md):
  * `hsec:rpc:connection` when a server connection is established (who, how, which QOP and the rule that
  * chose it, which protocol)
  * and `hsec:rpc:connection-failed` when one is dropped for bad input or failed authentication

@@ -1,5 +1,6 @@
 /**
- * IPC framing (hadoop-wire.md 6.2): `int32 BE length` + delimited header + delimited body(ies).
+ * IPC framing (Client.IpcStreams, Server.Connection.readAndProcess): `int32 BE length` + delimited
+ * header + delimited body(ies).
  * `FrameDecoder` buffers partial input (pg-protocol style) and yields whole frame payloads; the
  * declared length is checked against `ipc.maximum.data.length` before any allocation, as
  * Server.Connection.checkDataLength does. Pure: no sockets, no timers.

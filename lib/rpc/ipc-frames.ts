@@ -1,5 +1,5 @@
 /**
- * Pure builders and parsers for each kind of IPC frame (hadoop-wire.md 6.2, 6.7): SASL messages
+ * Pure builders and parsers for each kind of IPC frame (RpcHeader.proto): SASL messages
  * and WRAP frames in both directions, the connection context (callId -3), pings (-4), calls
  * (RequestHeaderProto + request) and responses. Header field choices follow
  * org.apache.hadoop.util.ProtoUtil.makeRpcRequestHeader, SaslRpcClient.saslHeader and

@@ -2,7 +2,7 @@
  * Typed encode/decode for the protobuf messages of Hadoop IPC v9: RpcRequestHeaderProto,
  * RpcResponseHeaderProto, RpcSaslProto (RpcHeader.proto), IpcConnectionContextProto
  * (IpcConnectionContext.proto) and RequestHeaderProto (ProtobufRpcEngine2.proto), via protobufjs
- * and the .proto files in lib/proto. Handles the sign traps of hadoop-wire.md 6.2: request callId is
+ * and the .proto files in lib/proto. Handles the sign traps of RpcHeader.proto: request callId is
  * sint32, response callId is uint32 and is read back as int32. Garbage raises ProtocolError.
  */
 import type protobuf from 'protobufjs';

@@ -1,7 +1,7 @@
 /**
  * The 7-byte connection preamble every Hadoop IPC client sends first: "hrpc", version 9, service
  * class, auth protocol (0 = NONE, 0xDF = SASL). Follows Client.writeConnectionHeader and
- * Server.Connection.readAndProcess (hadoop-wire.md 6.1). A peer that opens with "GET " is an HTTP
+ * Server.Connection.readAndProcess. A peer that opens with "GET " is an HTTP
  * client hitting the RPC port; Hadoop answers it with a plain-text HTTP error.
  */
 import { ProtocolError } from '../errors/index.ts';

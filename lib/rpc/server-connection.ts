@@ -3,10 +3,10 @@
  * org.apache.hadoop.ipc.Server.Connection: PREAMBLE -> SASL (when the client asked for it) ->
  * CONTEXT -> READY. SASL messages go to the injected ServerAuthenticator; the connection context
  * (callId -3) fixes the effective user (proxy users only through the authorizer, never for TOKEN:
- * hadoop-wire.md 6.8); calls (callId >= 0) are dispatched concurrently to protocol handlers and
- * answered as they complete, those of one tick wrapped together when a security layer is active
- * (6.7); between hsec peers that agreed on fast privacy a protected channel over the socket
- * replaces wrapping after the client's key message (docs/fast-privacy.md).
+ * Server.Connection.processConnectionContext); calls (callId >= 0) are dispatched concurrently to
+ * protocol handlers and answered as they complete, those of one tick wrapped together when a
+ * security layer is active (Server.wrapWithSasl); between hsec peers that agreed on fast privacy a
+ * protected channel over the socket replaces wrapping after the client's key message (docs/fast-privacy.md).
  * Any bad input closes only this connection, after a FATAL reply where Hadoop sends one.
  *
  * Hostile clients: until SASL completes a frame may carry at most `preAuthMaxDataLength` bytes
@@ -528,7 +528,7 @@ export class ServerConnection {
     publishConnection({ remoteAddress: this.remoteAddress, remotePort: this.remotePort, user: user.user, realUser: user.realUser, authMethod: this.#auth!.authMethod, qop: this.#auth!.qop, qopRule: this.#auth!.qopRule, fastPrivacy: this.#fastPrivacy, protocol: this.#context?.protocol });
   }
 
-  /** Server.processConnectionContext: who the calls run as (hadoop-wire.md 6.8, 11.2). */
+  /** Server.Connection.processConnectionContext: who the calls run as (proxy users: ProxyUsers.authorize). */
   async #resolveUser(auth: ServerAuthResult, ctx: IpcConnectionContext): Promise<{ user: string; realUser?: string | undefined }> {
     const claimed = ctx.userInfo?.effectiveUser;
     if (auth.authMethod === 'SIMPLE' && auth.user === undefined) {

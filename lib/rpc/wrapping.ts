@@ -1,6 +1,6 @@
 /**
- * SASL wrapping of the IPC byte stream once the QOP is auth-int or auth-conf (hadoop-wire.md 6.7;
- * SaslRpcClient.WrappedOutputStream / WrappedInputStream, Server.Connection.unwrapPacketAndProcessRpcs).
+ * SASL wrapping of the IPC byte stream once the QOP is auth-int or auth-conf
+ * (SaslRpcClient.WrappedOutputStream / WrappedInputStream, Server.Connection.unwrapPacketAndProcessRpcs).
  * Both directions carry one plaintext stream cut into pieces of at most rawSendSize bytes, each
  * wrapped into one WRAP frame; RPC frames may straddle WRAP frames and one WRAP may hold several.
  * Hadoop's client reads the unwrapped bytes as one stream (SaslRpcClient.WrappedInputStream keeps

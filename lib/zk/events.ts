@@ -1,5 +1,5 @@
 /**
- * ZooKeeper client diagnostics (DESIGN.md convention 15): `hsec:zk:state` on every session state
+ * ZooKeeper client diagnostics (docs/architecture.md): `hsec:zk:state` on every session state
  * change (connecting, connected, expired, auth-failed, closed) with the server and the session id
  * in hex; never a password or an auth's secret.
  */

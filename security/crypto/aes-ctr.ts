@@ -1,5 +1,5 @@
 /**
- * AES/CTR/NoPadding as Hadoop's CryptoCodec runs it (hadoop-wire.md 9; Hadoop's CipherSuite,
+ * AES/CTR/NoPadding as Hadoop's CryptoCodec runs it (Hadoop's CipherSuite,
  * AesCtrCryptoCodec / JceCtrCryptoCodec.calculateIV, CryptoInputStream / CryptoOutputStream): a
  * stream position p maps to counter floor(p / 16) and to p mod 16 keystream bytes skipped in the
  * first block; the IV for a counter is the initial IV plus the counter as one 128-bit big-endian

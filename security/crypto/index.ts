@@ -1,2 +1,2 @@
-/** Hadoop's CryptoCodec suites hsec implements: AES/CTR/NoPadding (hadoop-wire.md 9). */
+/** Hadoop's CryptoCodec suites hsec implements: AES/CTR/NoPadding (Hadoop's crypto/CipherSuite). */
 export * from './aes-ctr.ts';

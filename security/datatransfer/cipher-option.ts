@@ -1,6 +1,6 @@
 /**
- * AES cipher option negotiation after the data-transfer SASL exchange (hadoop-wire.md 8.5;
- * Hadoop's SaslDataTransferClient.doSaslHandshake, DataTransferSaslUtil.negotiateCipherOption /
+ * AES cipher option negotiation after the data-transfer SASL exchange (Hadoop's
+ * SaslDataTransferClient.doSaslHandshake, DataTransferSaslUtil.negotiateCipherOption /
  * wrap / unwrap): a client whose QOP list includes auth-conf and whose
  * dfs.encrypt.data.transfer.cipher.suites is AES/CTR/NoPadding offers that suite; a DataNode that
  * negotiated auth-conf and has the same setting answers with fresh random keys of its own

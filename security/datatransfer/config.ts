@@ -1,6 +1,6 @@
 /**
  * Data-transfer protection settings from a (frozen) Configuration, with Hadoop's keys and defaults
- * (hadoop-wire.md 8.7; DFSConfigKeys / HdfsClientConfigKeys): dfs.encrypt.data.transfer,
+ * (DFSConfigKeys / HdfsClientConfigKeys): dfs.encrypt.data.transfer,
  * dfs.encrypt.data.transfer.algorithm, dfs.encrypt.data.transfer.cipher.suites,
  * dfs.encrypt.data.transfer.cipher.key.bitlength and dfs.data.transfer.protection. Read once at
  * DataNode or client start and passed to the handshake. The per-peer QOP list comes from the

@@ -1,5 +1,5 @@
 /**
- * The DIGEST-MD5 credentials of the two data-transfer handshakes (hadoop-wire.md 8.3, 8.4; Hadoop's
+ * The DIGEST-MD5 credentials of the two data-transfer handshakes (Hadoop's
  * SaslDataTransferClient.buildUserName / buildClientPassword / getUserNameFromEncryptionKey,
  * DataTransferSaslUtil.encryptionKeyToPassword, SaslDataTransferServer.getEncryptionKeyFromUserName):
  *
@@ -23,7 +23,7 @@ export interface BlockTokenCredentials {
 }
 
 /**
- * What the handshake needs of Hadoop's DataEncryptionKey (hadoop-wire.md 4.6), as the NameNode's
+ * What the handshake needs of Hadoop's DataEncryptionKey (DataEncryptionKeyProto), as the NameNode's
  * getDataEncryptionKey returns it. encryptionAlgorithm is dfs.encrypt.data.transfer.algorithm on
  * the NameNode (a DIGEST-MD5 cipher: 3des, rc4); unset = the SASL default.
  */

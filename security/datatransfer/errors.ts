@@ -1,7 +1,7 @@
 /**
- * Typed errors of the data-transfer SASL handshake, after Hadoop's exceptions
- * (hadoop-wire.md 8.6): InvalidEncryptionKeyException (the DataNode cannot re-derive the data
- * encryption key: the client must fetch a new one from the NameNode and retry),
+ * Typed errors of the data-transfer SASL handshake, after Hadoop's exceptions and
+ * DataTransferEncryptorStatus replies: InvalidEncryptionKeyException (the DataNode cannot re-derive
+ * the data encryption key: the client must fetch a new one from the NameNode and retry),
  * InvalidBlockTokenException (the block token was refused: the client must fetch a new one),
  * InvalidMagicNumberException (the peer does not speak the SASL handshake) and a peer's generic
  * ERROR. Each says what to do; none carries a key, password or token byte.

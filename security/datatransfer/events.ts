@@ -1,5 +1,5 @@
 /**
- * Diagnostics for the data-transfer handshake (DESIGN.md convention 15): `hsec:datatransfer:negotiated`
+ * Diagnostics for the data-transfer handshake: `hsec:datatransfer:negotiated`
  * when a side completes it, naming side, handshake, QOP and what protects the data; never a key.
  */
 import { channel } from 'node:diagnostics_channel';

@@ -1,5 +1,5 @@
 /**
- * Which data-transfer handshake a connection runs (hadoop-wire.md 8.2; Hadoop's
+ * Which data-transfer handshake a connection runs (Hadoop's
  * SaslDataTransferClient.checkTrustAndSend / send and SaslDataTransferServer.receive), as pure
  * decisions over the facts each side knows. 'encrypted' = the data-encryption-key handshake
  * (dfs.encrypt.data.transfer), 'general' = the block-token handshake (dfs.data.transfer.protection),

@@ -1,6 +1,6 @@
 /**
  * The client half of the data-transfer SASL handshake, as an explicit state machine over decoded
- * messages (hadoop-wire.md 8.3-8.5; Hadoop's SaslDataTransferClient.doSaslHandshake). Used by HDFS
+ * messages (Hadoop's SaslDataTransferClient.doSaslHandshake). Used by HDFS
  * clients and by DataNodes writing to the next DataNode of a pipeline.
  *
  *   Initial      --start--> send magic + {SUCCESS, payload empty[, handshakeSecret]}   AwaitChallenge

@@ -1,6 +1,6 @@
 /**
  * The DataNode half of the data-transfer SASL handshake, as an explicit state machine over
- * decoded frames (hadoop-wire.md 8.3-8.6; Hadoop's SaslDataTransferServer.doSaslHandshake):
+ * decoded frames (Hadoop's SaslDataTransferServer.doSaslHandshake):
  *
  *   AwaitMagic    --0xDEADBEEF-->                                                  AwaitInitial
  *   AwaitInitial  --{SUCCESS, payload[, handshakeSecret]}--> send challenge         AwaitResponse

@@ -1,5 +1,6 @@
 /**
- * Data-transfer protection for the DataNode streaming port (hadoop-wire.md 8; docs/data-transfer.md):
+ * Data-transfer protection for the DataNode streaming port (Hadoop's
+ * SaslDataTransferClient / SaslDataTransferServer; docs/data-transfer.md):
  * the SASL handshake on both sides (general and encrypted), AES/CTR cipher negotiation, and the
  * protected streams that follow. DataNodes call dataTransferServerHandshake, clients (and DataNodes
  * writing downstream) dataTransferClientHandshake; both return {input, output, protection}.

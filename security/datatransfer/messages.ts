@@ -1,5 +1,5 @@
 /**
- * Pure codecs of the data-transfer SASL handshake (hadoop-wire.md 8.1; Hadoop's
+ * Pure codecs of the data-transfer SASL handshake (Hadoop's
  * DataTransferSaslUtil): the 4-byte magic number 0xDEADBEEF the client sends first
  * (SASL_TRANSFER_MAGIC_NUMBER), then varint32-length-delimited DataTransferEncryptorMessageProto
  * messages (status, payload, message, cipherOption list, handshakeSecret, accessTokenError) in

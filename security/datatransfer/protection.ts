@@ -1,5 +1,5 @@
 /**
- * What a data-transfer connection carries after the handshake (hadoop-wire.md 8.5; Hadoop's
+ * What a data-transfer connection carries after the handshake (Hadoop's
  * SaslParticipant.createStreamPair and DataTransferSaslUtil.createStreamPair): plain bytes (no
  * handshake, or QOP auth), SASL-wrapped frames (auth-int, or auth-conf without an AES option), or
  * AES/CTR (auth-conf with a negotiated option). For AES the option's keys are assigned per side:

@@ -1,5 +1,5 @@
 /**
- * The framing of a SASL-protected data-transfer stream (hadoop-wire.md 8.5; Hadoop's
+ * The framing of a SASL-protected data-transfer stream (Hadoop's
  * SaslOutputStream / SaslInputStream): each write becomes [int32 BE length][wrap(bytes)], and the
  * reader unwraps one such frame at a time. We cut writes into pieces of at most the security
  * layer's rawSendSize (the peer's maxbuf less the MAC overhead), which Hadoop's reader accepts as

@@ -1,5 +1,5 @@
 /**
- * Resolver registry keyed by the value of a resolver class key (DESIGN.md convention 9): short
+ * Resolver registry keyed by the value of a resolver class key: short
  * names and Hadoop's Java class names as aliases, so an unchanged core-site.xml works. Unset means
  * the default resolver. Three call sites, one style:
  *

@@ -1,6 +1,6 @@
 /**
- * Per-connection SASL properties, after Hadoop's org.apache.hadoop.security.SaslPropertiesResolver
- * (hadoop-wire.md 7.1): `getServerProperties(clientAddress, ingressPort)` and
+ * Per-connection SASL properties, after Hadoop's org.apache.hadoop.security.SaslPropertiesResolver:
+ * `getServerProperties(clientAddress, ingressPort)` and
  * `getClientProperties(serverAddress, ingressPort)` return the ordered QOP list (the value of
  * javax.security.sasl.qop) for one peer. The default resolver returns the `hadoop.rpc.protection`
  * list for every peer on both sides. Unlike Hadoop there is no static mutable state: a resolver is

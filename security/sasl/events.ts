@@ -1,5 +1,5 @@
 /**
- * SASL diagnostics events (DESIGN.md convention 15: diagnostics_channel, never prints):
+ * SASL diagnostics events (diagnostics_channel, never prints; docs/architecture.md):
  * `hsec:sasl:negotiated` when an exchange completes and `hsec:auth:failure` when one fails
  * authentication. Payloads name mechanism, side, QOP and user; never a password or key.
  */

@@ -1,9 +1,9 @@
 /**
  * Quality-of-protection lists: parsing and formatting the `javax.security.sasl.qop` style lists
  * ("auth-conf,auth-int,auth"), Hadoop's `hadoop.rpc.protection` names (Hadoop's
- * SaslRpcServer.QualityOfProtection: authentication/integrity/privacy <-> auth/auth-int/auth-conf,
- * hadoop-wire.md 7.1), and the negotiation rule both the JDK and Hadoop apply: the client takes the
- * first QOP of its own preference list that the server offers (AbstractSaslImpl.findPreferredMask).
+ * SaslRpcServer.QualityOfProtection: authentication/integrity/privacy <-> auth/auth-int/auth-conf),
+ * and the negotiation rule both the JDK and Hadoop apply: the client takes the first QOP of its own
+ * preference list that the server offers (AbstractSaslImpl.findPreferredMask).
  */
 import { ConfigError, SaslError } from '../../lib/errors/index.ts';
 import { ALL_QOPS, type Qop } from './mechanism.ts';

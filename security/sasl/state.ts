@@ -1,5 +1,5 @@
 /**
- * Helpers shared by the SASL state machines (DESIGN.md convention 3): every mechanism keeps a named
+ * Helpers shared by the SASL state machines (docs/architecture.md): every mechanism keeps a named
  * `State` enum and one `step` function; a message that arrives in a state that does not expect it
  * is a typed SASL_STATE error naming the mechanism, the side and the state.
  */

@@ -1,6 +1,6 @@
 /**
  * `BlockTokenIdentifier` (hadoop-hdfs-client security/token/block/BlockTokenIdentifier.java;
- * hadoop-wire.md §4.1-4.2), kind HDFS_BLOCK_TOKEN, in both of Hadoop's layouts:
+ * BlockTokenSecretProto in hdfs.proto), kind HDFS_BLOCK_TOKEN, in both of Hadoop's layouts:
  *  - legacy Writable: vlong expiryDate, vint keyId, userId and blockPoolId as
  *    `WritableUtils.writeString` (int32 length, -1 = null), vlong blockId, vint count + access modes
  *    as enum-name Text, vint count + storage types as enum-name Text, vint count + storage ids as

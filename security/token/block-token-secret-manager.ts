@@ -1,6 +1,6 @@
 /**
  * Block access tokens, with the behaviour of Hadoop's `BlockTokenSecretManager` (hadoop-hdfs
- * security/token/block/BlockTokenSecretManager.java; hadoop-wire.md §4.3-4.6), on the shared
+ * security/token/block/BlockTokenSecretManager.java), on the shared
  * rotating-key model (keys/key-ring.ts) and HMAC helpers (keys/hmac.ts):
  *
  *  - master mode (the NameNode): creates a current key (expiry `now + 2·interval + lifetime`) and a
@@ -46,7 +46,7 @@ export interface BlockRef {
   generationStamp: number;
 }
 
-/** A key for encrypting DataTransferProtocol traffic (DataEncryptionKeyProto, hadoop-wire.md §4.6). */
+/** A key for encrypting DataTransferProtocol traffic (DataEncryptionKeyProto in hdfs.proto). */
 export interface DataEncryptionKey {
   keyId: number;
   blockPoolId: string;

@@ -1,6 +1,6 @@
 /**
  * Reading and writing Credentials token storage files (`Credentials.readTokenStorageFile` /
- * `writeTokenStorageFile`; hadoop-wire.md §3). Files hold secrets, so they are written with mode
+ * `writeTokenStorageFile`). Files hold secrets, so they are written with mode
  * 0600 atomically: a temporary file in the same directory, fsync, then rename over the target.
  */
 import { open, readFile, rename, unlink } from 'node:fs/promises';

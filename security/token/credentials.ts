@@ -1,5 +1,5 @@
 /**
- * `Credentials` (hadoop-common security/Credentials.java; hadoop-wire.md §3): alias -> Token and
+ * `Credentials` (hadoop-common security/Credentials.java): alias -> Token and
  * alias -> secret maps, and their token storage ("HDTS") encoding. Header `HDTS` + one format
  * byte; format 0 (WRITABLE, the default of Hadoop's `writeTokenStorageFile`) is vint count +
  * (Text alias, Token Writable) pairs then vint count + (Text alias, vint-prefixed bytes) pairs;

@@ -1,6 +1,6 @@
 /**
  * `AbstractDelegationTokenIdentifier` (hadoop-common security/token/delegation/
- * AbstractDelegationTokenIdentifier.java; hadoop-wire.md §2.1) for HDFS_DELEGATION_TOKEN and the
+ * AbstractDelegationTokenIdentifier.java) for HDFS_DELEGATION_TOKEN and the
  * other kinds that share its Writable layout: version byte 0, owner/renewer/realUser as Text
  * (max 1 MiB each), issueDate and maxDate as vlong ms, sequenceNumber and masterKeyId as vint.
  * The renewer is normalised to a Kerberos short name at construction through an injected
@@ -11,7 +11,8 @@ import { DataInput, DataOutput, TEXT_DEFAULT_MAX_LEN } from '../../lib/codec/ind
 import type { TokenIdentifier, TokenUser } from './token-identifier.ts';
 import { invalidToken } from './token-errors.ts';
 
-/** Kinds whose identifier is an AbstractDelegationTokenIdentifier Writable (§2.2). */
+/** Kinds whose identifier is an AbstractDelegationTokenIdentifier Writable (the kind constants of
+ * their identifier classes, e.g. hdfs DelegationTokenIdentifier.HDFS_DELEGATION_KIND). */
 export const DELEGATION_TOKEN_KINDS = [
   'HDFS_DELEGATION_TOKEN',
   'WEBHDFS delegation',

@@ -1,7 +1,7 @@
 /**
  * The delegation-token secret manager, with the behaviour of Hadoop's
- * `AbstractDelegationTokenSecretManager` (hadoop-common security/token/delegation/; hadoop-wire.md
- * §2.5): pre-incremented sequence numbers and key ids from 1, HMAC-SHA1 passwords over the exact
+ * `AbstractDelegationTokenSecretManager` (hadoop-common security/token/delegation/):
+ * pre-incremented sequence numbers and key ids from 1, HMAC-SHA1 passwords over the exact
  * identifier bytes, a rotating key ring, server-side renew dates, renew/cancel checks in Hadoop's
  * order with Hadoop's messages, and a poll that rolls the master key every `keyUpdateInterval` and
  * drops tokens past their renew date every `removerScanInterval`. Time comes from an injected

@@ -1,8 +1,8 @@
 /**
  * `Token<T>` (hadoop-common security/token/Token.java): identifier bytes, password bytes, kind and
  * service. Three encodings: the Writable layout (vint-prefixed identifier and password, then kind
- * and service as Text; hadoop-wire.md §1.4), `TokenProto` (Security.proto), and the URL string
- * (`encodeToUrlString`: URL-safe unpadded base64 of the Writable form, §1.5). `toString()` follows
+ * and service as Text), `TokenProto` (Security.proto), and the URL string
+ * (`encodeToUrlString`: URL-safe unpadded base64 of the Writable form). `toString()` follows
  * Hadoop's (`Kind: …, Service: …, Ident: (…)`) and never shows the password.
  */
 import { DataInput, DataOutput, decodeBase64, encodeBase64Url } from '../../lib/codec/index.ts';
@@ -52,7 +52,7 @@ export class Token {
     return new Token(identifier, password, kind, service);
   }
 
-  /** Writable form (§1.4). */
+  /** Writable form (Token.write). */
   encodeWritable(): Uint8Array {
     return this.writeTo(new DataOutput(this.identifier.length + this.password.length + 64)).toBytes();
   }

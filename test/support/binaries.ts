@@ -1,5 +1,5 @@
 /**
- * The rule for suites that need an external program (DESIGN.md rule 11): when the program is
+ * The rule for suites that need an external program (docs/testing.md): when the program is
  * missing, a CI run (CI=true) fails the suite, because CI installs everything; a local run skips
  * the suite and says so loudly, naming the Debian package and `npm run setup`.
  */

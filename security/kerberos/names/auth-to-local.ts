@@ -1,7 +1,7 @@
 /**
  * `hadoop.security.auth_to_local`: rules mapping a Kerberos principal to a short (operating-system) user
  * name, after Hadoop's `KerberosName` rule engine and `HadoopKerberosName.setConfiguration`
- * (hadoop-wire.md 11.3). Grammar, rules separated by optional whitespace:
+ * (hadoop-auth util/KerberosName.java). Grammar, rules separated by optional whitespace:
  *
  *   DEFAULT[/L]
  *   RULE:[n:format](match)s/from/to/g/L     -- (match), s/from/to/[g] and /L optional

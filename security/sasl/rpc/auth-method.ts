@@ -1,5 +1,5 @@
 /**
- * Hadoop's SaslRpcServer.AuthMethod table (hadoop-wire.md 6.4): method name, code, SASL mechanism.
+ * Hadoop's SaslRpcServer.AuthMethod table: method name, code, SASL mechanism.
  * The client accepts an advertised auth only when both the method and its mechanism string match.
  */
 import type { AuthMethodName } from '../../../lib/rpc/auth-hooks.ts';

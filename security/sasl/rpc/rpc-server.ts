@@ -3,10 +3,10 @@
  * IPC engine (lib/rpc/server.ts) to SASL: per connection a SaslRpcServer with the QOP list from the
  * SaslPropertiesResolver for that client and ingress port, re-decided for the Kerberos principal
  * and checked after the exchange when the resolver has principal rules (./qop-decision.ts); the
- * resolver's lists are loaded before the first connection is accepted. TOKEN through DIGEST-MD5 with Hadoop's
- * token conventions (hadoop-wire.md 6.6), KERBEROS through an injected GSSAPI server, SIMPLE only
- * when configured (logged as insecure). `start` fails with a BindError (ADDRESS_IN_USE, BIND_FAILED)
- * naming the address and `addressKey`.
+ * resolver's lists are loaded before the first connection is accepted. TOKEN through DIGEST-MD5
+ * with Hadoop's token conventions (SaslRpcServer.SaslDigestCallbackHandler), KERBEROS through an
+ * injected GSSAPI server, SIMPLE only when configured (logged as insecure). `start` fails with a
+ * BindError (ADDRESS_IN_USE, BIND_FAILED) naming the address and `addressKey`.
  */
 import { getLogger, type Logger } from '../../../lib/log/logger.ts';
 import type { AuthMethodName } from '../../../lib/rpc/auth-hooks.ts';

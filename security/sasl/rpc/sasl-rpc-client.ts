@@ -1,6 +1,6 @@
 /**
  * The client half of Hadoop's RPC SASL negotiation, after org.apache.hadoop.security.SaslRpcClient
- * (hadoop-wire.md 6.5): send NEGOTIATE; from the server's ordered auths pick the first one we
+ * (saslConnect): send NEGOTIATE; from the server's ordered auths pick the first one we
  * recognise and can use (TOKEN: a token for the server's ip:port; KERBEROS: a login and a server
  * principal `<protocol>/<serverId>` matching the configured one; SIMPLE: always); send INITIATE
  * (using the DIGEST challenge embedded in NEGOTIATE when present); answer CHALLENGE with RESPONSE;
@@ -254,7 +254,7 @@ export class SaslRpcClient implements ClientAuthenticator {
     };
   }
 
-  /** ProtoUtil.makeIpcConnectionContext (hadoop-wire.md 6.8). */
+  /** ProtoUtil.makeIpcConnectionContext. */
   userInfo(result: ClientAuthResult): { effectiveUser?: string; realUser?: string } | undefined {
     switch (result.authMethod) {
       case 'TOKEN':

@@ -1,7 +1,7 @@
 /**
  * The server half of Hadoop's RPC SASL negotiation for one connection, after
- * org.apache.hadoop.ipc.Server.Connection.processSaslMessage and SaslRpcServer (hadoop-wire.md
- * 6.4-6.6): answer NEGOTIATE with the enabled auths in Hadoop's order (TOKEN first, with the
+ * org.apache.hadoop.ipc.Server.Connection.processSaslMessage / buildSaslNegotiateResponse and
+ * SaslRpcServer: answer NEGOTIATE with the enabled auths in Hadoop's order (TOKEN first, with the
  * DIGEST-MD5 challenge embedded, when a token authority is configured; then KERBEROS with
  * protocol/serverId from the server principal, or SIMPLE), or with SUCCESS when only SIMPLE is
  * enabled; check that INITIATE names an advertised auth; run the mechanism through

@@ -2,7 +2,7 @@
  * Adapts a delegation-token secret manager (security/token) to the RPC server's TokenAuthority:
  * the DIGEST-MD5 password lookup (SaslRpcServer.SaslDigestCallbackHandler ->
  * retriableRetrievePassword) and the connection user from the identifier's getUser() (owner, with
- * realUser for proxy tokens: hadoop-wire.md 6.6). The decoded identifier is exposed to handlers as
+ * realUser for proxy tokens). The decoded identifier is exposed to handlers as
  * `ctx.attributes.tokenIdentifier`.
  */
 import { InvalidTokenError } from '../../../lib/errors/index.ts';

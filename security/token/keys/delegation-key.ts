@@ -1,6 +1,6 @@
 /**
  * `DelegationKey`, the master key a delegation token's password is computed with (hadoop-common
- * security/token/delegation/DelegationKey.java; hadoop-wire.md §2.4). Writable: keyId vint,
+ * security/token/delegation/DelegationKey.java). Writable: keyId vint,
  * expiryDate vlong ms, key length vint (-1 = no key; read range [-1, 1 MiB]), key bytes.
  * `BlockKey` has the same layout. `toString()` omits the key bytes.
  */

@@ -1,6 +1,6 @@
 /**
  * `ExportedBlockKeys`, the block keys a NameNode hands its DataNodes (hadoop-hdfs
- * security/token/block/ExportedBlockKeys.java; hadoop-wire.md §4.4). A `BlockKey` has the
+ * security/token/block/ExportedBlockKeys.java). A `BlockKey` has the
  * `DelegationKey` Writable (vint keyId, vlong expiryDate, vint length + key bytes), so block keys
  * are DelegationKey instances here. Writable: boolean isBlockTokenEnabled, int64 keyUpdateInterval
  * (ms), int64 tokenLifetime (ms), currentKey, int32 key count, the keys. The protobuf form

@@ -1,6 +1,6 @@
 /**
  * Token passwords and master-key generation as Hadoop's `SecretManager` does them (hadoop-common
- * security/token/SecretManager.java; hadoop-wire.md §2.3): password = HMAC-SHA1(key = master key
+ * security/token/SecretManager.java): password = HMAC-SHA1(key = master key
  * bytes, message = exact identifier bytes), 20 bytes; keys come from a 64-bit KeyGenerator, i.e.
  * 8 random bytes. Password checks use crypto.timingSafeEqual. Shared by delegation, block and
  * job tokens.

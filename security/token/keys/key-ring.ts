@@ -1,12 +1,12 @@
 /**
- * The one rotating-key model every token type uses (DESIGN.md rule 8): a current key, optionally a
+ * The one rotating-key model every token type uses (docs/tokens.md): a current key, optionally a
  * pre-generated next key, and every key by id, kept until its expiry. Verification looks keys up by
  * id; only the current key signs.
  *
  * The token types differ only in policy, which their secret managers pass in:
- *  - delegation tokens (`AbstractDelegationTokenSecretManager`, hadoop-wire.md §2.5): a roll retires
+ *  - delegation tokens (`AbstractDelegationTokenSecretManager`): a roll retires
  *    the current key to `now + tokenMaxLifetime` and installs a freshly generated current key;
- *  - block tokens (`BlockTokenSecretManager`, §4.5): a roll retires the current key to
+ *  - block tokens (`BlockTokenSecretManager`): a roll retires the current key to
  *    `now + keyUpdateInterval + tokenLifetime`, promotes the next key to current and generates a new
  *    next key, so DataNodes already hold a key before the NameNode signs with it; DataNodes import
  *    the NameNode's keys (`install`).

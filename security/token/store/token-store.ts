@@ -2,9 +2,9 @@
  * Persistence contract of the delegation-token secret manager: the store hooks of Hadoop's
  * AbstractDelegationTokenSecretManager (`storeToken`/`updateToken`, `removeStoredToken`,
  * `storeDelegationKey`/`updateDelegationKey`, `removeStoredMasterKey`, the counters) plus the
- * cache-miss lookups of ZKDelegationTokenSecretManager (`getTokenInfo`, `getDelegationKey`);
- * hadoop-wire.md §2.5, §2.6. One interface for the memory store, the journal store of the NameNode
- * and a ZooKeeper store shared by several NameNodes.
+ * cache-miss lookups of ZKDelegationTokenSecretManager (`getTokenInfo`, `getDelegationKey`).
+ * One interface for the memory store, the journal store of the NameNode and a ZooKeeper store
+ * shared by several NameNodes.
  *
  * The rule every implementation keeps: **a change is durable before it takes effect**. The secret
  * manager hands the store its token cache (Hadoop's `currentTokens`) at `open`; the store fills it

@@ -1,5 +1,5 @@
 /**
- * The skip rule of test/support/binaries.ts (DESIGN.md rule 11): a missing binary skips a suite
+ * The skip rule of test/support/binaries.ts (docs/testing.md): a missing binary skips a suite
  * loudly on a developer machine and fails it when CI=true. Exercised with a binary name that
  * cannot exist and a stand-in for mocha's context, so this suite itself never skips.
  */

@@ -1,6 +1,6 @@
 // The NameNode's side of the HDFS data path over real Hadoop IPC with Kerberos (MIT KDC): two
 // DataNodes (DatanodeProtocolClient as dn/localhost) register, heartbeat and report; users drive
-// ClientProtocol in the sequences a stock 3.4.1 DFSClient uses (hdfs-data-path.md §1: mkdirs,
+// ClientProtocol in the sequences a stock 3.4.1 DFSClient uses (mkdirs,
 // create, addBlock, getServerDefaults, getDataEncryptionKey, complete retried until the replica is
 // reported, getBlockLocations, getListing, rename, delete), and the DataNodes verify the block
 // tokens of the located blocks with the keys the NameNode handed them.

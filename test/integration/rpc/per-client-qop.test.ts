@@ -1,5 +1,5 @@
 // Per-client QOP end to end (Hadoop's SaslPropertiesResolver.getServerProperties(clientAddress,
-// ingressPort) contract, hadoop-wire.md 7.1): a custom resolver returns a different QOP list for
+// ingressPort) contract): a custom resolver returns a different QOP list for
 // each client address. Clients connect from different loopback addresses (127.0.0.1, 127.0.0.2,
 // 127.0.0.3 as the socket's local address) and must negotiate different QOPs, as seen by the
 // server's call context, its `hsec:sasl:negotiated` / `hsec:rpc:connection` diagnostics events and

@@ -1,10 +1,11 @@
 /**
  * A hand-driven Hadoop IPC client connection for tests that must send what a well-behaved client
  * never would (bad SASL messages, garbage requests) or must pick its own local address (per-client
- * QOP resolvers). It frames what it receives (hadoop-wire.md 6.2), can run the product's
- * SaslRpcClient state machine over the raw socket (6.5), then sends the connection context and
- * calls, wrapped with the negotiated security layer when there is one (6.7), switching to hsec's
- * fast privacy layers when the SASL client agreed on them (docs/fast-privacy.md). Every wait is bounded.
+ * QOP resolvers). It frames what it receives (Client.IpcStreams framing), can run the product's
+ * SaslRpcClient state machine over the raw socket (SaslRpcClient.saslConnect), then sends the
+ * connection context and calls, wrapped with the negotiated security layer when there is one
+ * (SaslRpcClient.WrappedOutputStream), switching to hsec's fast privacy layers when the SASL client
+ * agreed on them (docs/fast-privacy.md). Every wait is bounded.
  */
 import { connect, type Socket } from 'node:net';
 import { FrameDecoder } from '../../../lib/rpc/frame.ts';

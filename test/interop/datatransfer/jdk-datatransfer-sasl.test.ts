@@ -1,5 +1,5 @@
 /**
- * Data-transfer SASL interop with the real JDK (hadoop-wire.md 8): test/interop/java/DataTransferSaslPeer.java
+ * Data-transfer SASL interop with the real JDK: test/interop/java/DataTransferSaslPeer.java
  * runs Hadoop's handshake framing around javax.security.sasl DIGEST-MD5 and the JCE's
  * AES/CTR/NoPadding over TCP, as Hadoop's SaslDataTransferClient / SaslDataTransferServer do. Both
  * directions: a JDK client against hsec's DataNode side, hsec's client against a JDK DataNode

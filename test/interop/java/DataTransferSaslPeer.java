@@ -1,6 +1,6 @@
 /*
  * A JDK peer for hsec's data-transfer SASL interop tests. It speaks Hadoop's DataTransferProtocol
- * SASL handshake (hadoop-wire.md 8: magic 0xDEADBEEF, varint-delimited
+ * SASL handshake (magic 0xDEADBEEF, varint-delimited
  * DataTransferEncryptorMessageProto, DIGEST-MD5 with protocol "hdfs" and server name "0", the AES
  * cipher option with SASL-wrapped keys) over a real TCP socket, as Hadoop's SaslDataTransferClient
  * and SaslDataTransferServer drive it, with the JDK's own javax.security.sasl DIGEST-MD5 and the

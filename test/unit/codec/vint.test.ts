@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { DataInput, DataOutput, decodeVIntSize, encodeVLong, isNegativeVInt } from '../../../lib/codec/index.ts';
 import { ProtocolError } from '../../../lib/errors/index.ts';
 
-// Worked examples from hadoop-wire.md §1.1 (computed from WritableUtils' rules).
+// Worked examples computed from the rules of WritableUtils.writeVLong
+// (hadoop-common io/WritableUtils.java).
 const TABLE: Array<[bigint, string]> = [
   [0n, '00'],
   [127n, '7f'],

@@ -1,7 +1,8 @@
 /**
- * The key registry: Hadoop's names and defaults for the keys hsec relies on (values read from Hadoop's
- * core-default.xml / hdfs-default.xml / CommonConfigurationKeysPublic / DFSConfigKeys, hadoop-wire.md
- * sections 2.5, 2.6, 4.5, 6.2, 7, 8.7, 11), and that docs/configuration.md is up to date.
+ * The key registry: Hadoop's names and defaults for the keys hsec relies on (values read from
+ * Hadoop's core-default.xml / hdfs-default.xml / CommonConfigurationKeysPublic / DFSConfigKeys /
+ * HdfsClientConfigKeys, ZKDelegationTokenSecretManager, WhitelistBasedResolver), and that
+ * docs/configuration.md is up to date.
  */
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * AES/CTR as Hadoop's CryptoCodec runs it (hadoop-wire.md 9): NIST SP 800-38A F.5 vectors, the IV
+ * AES/CTR as Hadoop's CryptoCodec runs it: NIST SP 800-38A F.5 vectors, the IV
  * arithmetic of JceCtrCryptoCodec.calculateIV (128-bit big-endian with carry, wrapping at 2^128),
  * and positioned streams (counter + keystream padding) against the stream from position 0.
  */

@@ -1,7 +1,8 @@
 /**
- * AES cipher option negotiation pieces (hadoop-wire.md 8.5): the dfs.encrypt.data.transfer.cipher.*
- * values, when a client offers, what a DataNode picks, and the keys wrapped by a real DIGEST-MD5
- * layer (3des: 16-byte key -> 38 bytes, as in Hadoop's trace) and unwrapped in the same order.
+ * AES cipher option negotiation pieces (DataTransferSaslUtil.negotiateCipherOption): the
+ * dfs.encrypt.data.transfer.cipher.* values, when a client offers, what a DataNode picks, and the
+ * keys wrapped by a real DIGEST-MD5 layer (3des: 16-byte key -> 38 bytes, as in Hadoop's trace) and
+ * unwrapped in the same order.
  */
 import { expect } from 'chai';
 import { DigestMd5Client } from '../../../security/sasl/mechanisms/digest-md5/client.ts';

@@ -1,6 +1,7 @@
 /**
- * Which handshake each side runs (hadoop-wire.md 8.2, Hadoop's order) and the dfs.* data-transfer
- * settings read from a Configuration with Hadoop's defaults.
+ * Which handshake each side runs (Hadoop's order: SaslDataTransferClient.checkTrustAndSend,
+ * SaslDataTransferServer.receive) and the dfs.* data-transfer settings read from a Configuration
+ * with Hadoop's defaults.
  */
 import { expect } from 'chai';
 import { Configuration } from '../../../lib/config/index.ts';

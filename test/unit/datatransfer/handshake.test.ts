@@ -1,5 +1,5 @@
 /**
- * The data-transfer SASL handshake state machines, in memory (hadoop-wire.md 8.3-8.6): every
+ * The data-transfer SASL handshake state machines, in memory: every
  * transition of SaslDataTransferClient and SaslDataTransferServer, Hadoop 3.4.1's recorded
  * challenge and digest response reproduced from the trace's nonces, the encrypted handshake with
  * Hadoop's DataEncryptionKey re-derived from Hadoop's block key, AES option negotiation and its

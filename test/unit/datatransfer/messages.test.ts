@@ -1,8 +1,9 @@
 /**
- * The data-transfer SASL message codecs (hadoop-wire.md 8.1) against the handshakes stock Hadoop
- * 3.4.1 produced (test/vectors/datatransfer-sasl-traces.json): the magic number, the client's first
- * message byte for byte, the framing of the later messages (rebuilt from the recorded payloads),
- * round trips of every field, the buffering decoder fed split chunks, and bad or oversized input.
+ * The data-transfer SASL message codecs (DataTransferEncryptorMessageProto) against the handshakes
+ * stock Hadoop 3.4.1 produced (test/vectors/datatransfer-sasl-traces.json): the magic number, the
+ * client's first message byte for byte, the framing of the later messages (rebuilt from the
+ * recorded payloads), round trips of every field, the buffering decoder fed split chunks, and bad
+ * or oversized input.
  */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * SaslOutputStream / SaslInputStream framing of a SASL-protected data stream (hadoop-wire.md 8.5):
+ * SaslOutputStream / SaslInputStream framing of a SASL-protected data stream:
  * [int32 length][wrap(bytes)] with real DIGEST-MD5 layers, pieces of at most rawSendSize, frames
  * split across chunks, several frames per chunk, and bad input (tampering, truncation, oversize).
  */

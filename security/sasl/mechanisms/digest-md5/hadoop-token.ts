@@ -1,5 +1,5 @@
 /**
- * How Hadoop feeds a delegation/block/job token to DIGEST-MD5 (hadoop-wire.md 6.6, Hadoop's
+ * How Hadoop feeds a delegation/block/job token to DIGEST-MD5 (Hadoop's
  * SaslRpcServer/SaslRpcClient): protocol "" and server name "default" (so realm "default" and
  * digest-uri "/default"); user name = standard padded Base64 of the token identifier bytes;
  * password = standard padded Base64 of the token password bytes.

@@ -2,7 +2,7 @@
  * DIGEST-MD5 messages as pure codecs (RFC 2831 sections 2.1.1 digest-challenge, 2.1.2
  * digest-response and 2.1.3 response-auth). Directive order and quoting follow the JDK
  * (DigestMD5Server.generateChallenge, DigestMD5Client.generateClientResponse), which is what
- * stock Hadoop puts on the wire, e.g. (hadoop-wire.md vectors, ipc-sasl-traces.json):
+ * stock Hadoop puts on the wire, e.g. (test/vectors/ipc-sasl-traces.json):
  *   realm="default",nonce="...",qop="auth-conf",charset=utf-8,cipher="3des,rc4,des,rc4-56,rc4-40",algorithm=md5-sess
  *   charset=utf-8,username="...",realm="default",nonce="...",nc=00000001,cnonce="...",
  *     digest-uri="/default",maxbuf=65536,response=<32 hex>,qop=auth-conf,cipher="3des"

@@ -7,10 +7,11 @@
  *   any failure --> Failed; any step in Complete or Failed --> SASL_STATE
  *
  * Hadoop pre-computes the first challenge with an empty response and ships it inside NEGOTIATE
- * (hadoop-wire.md 6.4). The password comes from `passwordLookup(userName, realm)`; an
- * InvalidTokenError (or any error) it throws becomes SASL_AUTH_FAILED with the original as `cause`
- * so the RPC layer can relay its class to the client (Hadoop: Server.getTrueCause). Authorization
- * defaults to Hadoop's rule: the authorization id must equal the authentication id.
+ * (Server.Connection.buildSaslNegotiateResponse). The password comes from
+ * `passwordLookup(userName, realm)`; an InvalidTokenError (or any error) it throws becomes
+ * SASL_AUTH_FAILED with the original as `cause` so the RPC layer can relay its class to the client
+ * (Hadoop: Server.getTrueCause). Authorization defaults to Hadoop's rule: the authorization id must
+ * equal the authentication id.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { HsecError, SaslError } from '../../../../lib/errors/index.ts';

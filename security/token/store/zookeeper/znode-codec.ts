@@ -1,6 +1,6 @@
 /**
  * The znode layout and data of Hadoop's ZKDelegationTokenSecretManager (hadoop-common
- * security/token/delegation/, Hadoop 3.4.1; hadoop-wire.md 2.6; checked byte for byte against the
+ * security/token/delegation/, Hadoop 3.4.1; checked byte for byte against the
  * tree a stock 3.4.1 manager wrote, test/vectors/zk-delegation-token-store.json). Pure.
  *
  *   /<znodeWorkingPath>/ZKDTSMRoot                  the Curator namespace (empty data)

@@ -1,5 +1,5 @@
 /**
- * auth_to_local rules (Hadoop KerberosName / HadoopKerberosName, hadoop-wire.md 11.3). The first tables
+ * auth_to_local rules (Hadoop KerberosName / HadoopKerberosName). The first tables
  * are the cases of Hadoop's TestKerberosName (testRules, testToLowerCase, testAntiPatterns) and
  * TestHadoopKerberosName; the rest pin grammar corners read from KerberosName's rule parser.
  */
