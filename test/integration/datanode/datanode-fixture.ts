@@ -5,7 +5,10 @@
  * ports), and the user alice's product HdfsClient and typed ClientProtocolClient. The Kerberos
  * material (keytabs of nn/localhost, dn/localhost and alice; the logins of alice and of the HDFS
  * superuser) is made once per suite by `makeRealm`; a NameNode starts in a tenth of a second, so
- * each test gets its own cluster and its writes land on the DataNodes it started.
+ * each test gets its own cluster and its writes land on the DataNodes it started. The site keys are
+ * the end-to-end suites' (hdfs/secure-hdfs.ts); unlike startSecureHdfs, a test starts each DataNode
+ * with keys of its own, runs with security off when it needs a plain data port, sets the
+ * NameNode's monitor tick, and reaches into the NameNode's DatanodeManager to check what it saw.
  *
  * `BlockIo` reads and writes one block with a LocatedBlock the test holds, through the product
  * client's block reader and writer (cluster/client): the test chooses the exact block token (one
@@ -38,6 +41,7 @@ import { User } from '../../../security/identity/user.ts';
 import { loadKrb5Config, type Krb5Config } from '../../../security/kerberos/config/index.ts';
 import { callCredentials } from '../../../security/sasl/rpc/protocol-security.ts';
 import { BlockTokenIdentifier } from '../../../security/token/block-token-identifier.ts';
+import { secureSiteKeys } from '../hdfs/secure-hdfs.ts';
 
 const CHECKSUM = { type: 'CHECKSUM_CRC32C', bytesPerChecksum: 512 } as const;
 
@@ -82,17 +86,25 @@ export interface ClusterOptions {
   readonly monitorIntervalMs?: number;
 }
 
-/** What a secure cluster's site files would say; the DataNodes' data port is SASL with privacy by default. */
-function secureKeys(r: Realm): Record<string, string> {
+/** The end-to-end suites' secure site keys, with service authorization and a SASL data port with privacy. */
+function secureKeys(r: Realm, dir: string): Record<string, string> {
   return {
-    'hadoop.security.authentication': 'kerberos',
-    'hadoop.rpc.protection': 'privacy',
+    ...secureSiteKeys(r.kdc, dir, { nn: r.nnKeytab, dn: r.dnKeytab }),
     'hadoop.security.authorization': 'true',
-    'dfs.namenode.kerberos.principal': `nn/localhost@${r.kdc.realm}`,
-    'dfs.namenode.keytab.file': r.nnKeytab,
-    'dfs.datanode.kerberos.principal': `dn/_HOST@${r.kdc.realm}`,
-    'dfs.datanode.keytab.file': r.dnKeytab,
     'dfs.data.transfer.protection': 'privacy',
+  };
+}
+
+/** The same cluster with security off: SIMPLE IPC, no SASL on the data ports, block tokens still on. */
+function simpleKeys(dir: string): Record<string, string> {
+  return {
+    'hadoop.security.authentication': 'simple',
+    'dfs.namenode.name.dir': `file://${join(dir, 'name')}`,
+    'dfs.datanode.hostname': 'localhost',
+    'dfs.datanode.address': '127.0.0.1:0',
+    'dfs.block.access.token.enable': 'true',
+    'dfs.heartbeat.interval': '1',
+    'dfs.replication': '1',
   };
 }
 
@@ -121,16 +133,7 @@ export class TestCluster {
 
   /** A Kerberos cluster over `realm`, or with security off (SIMPLE IPC, no SASL on data ports) when `realm` is undefined. */
   static async start(realm: Realm | undefined, dir: string, options: ClusterOptions = {}): Promise<TestCluster> {
-    const keys: Record<string, string> = {
-      ...(realm ? secureKeys(realm) : { 'hadoop.security.authentication': 'simple' }),
-      'dfs.namenode.name.dir': `file://${join(dir, 'name')}`,
-      'dfs.datanode.hostname': 'localhost',
-      'dfs.datanode.address': '127.0.0.1:0',
-      'dfs.block.access.token.enable': 'true',
-      'dfs.heartbeat.interval': '1',
-      'dfs.replication': '1',
-      ...options.conf,
-    };
+    const keys: Record<string, string> = { ...(realm ? secureKeys(realm, dir) : simpleKeys(dir)), ...options.conf };
     const nn = await TestCluster.#startNameNode(realm, { ...keys, 'dfs.namenode.rpc-address': '127.0.0.1:0' }, options);
     keys['dfs.namenode.rpc-address'] = `127.0.0.1:${nn.address.port}`;
     return new TestCluster(realm, dir, options, nn, keys);
