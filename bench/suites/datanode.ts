@@ -1,7 +1,7 @@
 /**
  * DataNode block throughput through the real data port (docs/datanode.md): secure DataNodes (MIT
- * KDC, keytab login, Kerberos IPC to the NameNode stand-in of the DataNode tests, which stays
- * until the NameNode side lands) with dfs.data.transfer.protection = authentication (plaintext
+ * KDC, keytab login, Kerberos IPC to the hsec NameNode in this process, which allocates every
+ * block and issues its token) with dfs.data.transfer.protection = authentication (plaintext
  * after the handshake), integrity (DIGEST-MD5 HMAC), privacy (DIGEST-MD5 3des) and privacy with
  * AES/CTR. A client driven by the product codecs writes one 16 MiB block per op (new connection,
  * SASL handshake, WRITE_BLOCK, 64 KiB packets, acks; what DataStreamer does per block) and reads it
@@ -20,9 +20,9 @@ import { whichBinary } from '../../cluster/mini/binaries.ts';
 import { MiniKdc } from '../../cluster/mini/mini-kdc.ts';
 import type { DataNode } from '../../cluster/datanode/datanode.ts';
 import { BlockPoolTokens } from '../../cluster/datanode/block-access.ts';
+import type { LocatedBlock } from '../../cluster/protocol/hdfs-types.ts';
 import type { Qop } from '../../security/sasl/mechanism.ts';
-import { dataNodeConf, makeRealm, startDataNode, startNameNode } from '../../test/integration/datanode/datanode-fixture.ts';
-import type { NameNodeStandIn } from '../../test/integration/datanode/namenode-stand-in.ts';
+import { closeRealm, completeFile, locatedBlock, makeRealm, openBlock, TestCluster, type OpenBlock, type Realm } from '../../test/integration/datanode/datanode-fixture.ts';
 import { readBlock, TransferConnection, writeBlock } from '../../test/integration/datanode/transfer-client.ts';
 
 export const name = 'datanode';
@@ -57,39 +57,44 @@ export async function run(h: Harness): Promise<void> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'hsec-bench-dn-'));
   const kdc = await MiniKdc.start({ realm: 'BENCH.TEST' });
-  let nn: NameNodeStandIn | undefined;
+  let realm: Realm | undefined;
+  let cluster: TestCluster | undefined;
   const dns: DataNode[] = [];
   try {
-    const realm = await makeRealm(kdc, dir);
-    nn = await startNameNode(realm);
-    const standIn = nn;
+    realm = await makeRealm(kdc, dir);
+    const c = (cluster = await TestCluster.start(realm, dir, { conf: { 'dfs.heartbeat.interval': '3' } }));
     for (const m of MODES) {
-      const extra: Record<string, string> = { 'dfs.data.transfer.protection': m.protection, 'dfs.heartbeat.interval': '3', ...(m.aes ? { 'dfs.encrypt.data.transfer.cipher.suites': 'AES/CTR/NoPadding' } : {}) };
-      dns.push(await startDataNode(realm, dataNodeConf(realm, standIn, join(dir, m.protection + String(m.aes)), extra)));
+      const extra: Record<string, string> = { 'dfs.data.transfer.protection': m.protection, ...(m.aes ? { 'dfs.encrypt.data.transfer.cipher.suites': 'AES/CTR/NoPadding' } : {}) };
+      dns.push(await c.startDataNode(m.protection + String(m.aes), extra));
     }
+    await c.client(); // alice's home directory
+    const nn = c.protocol();
     const data = randomBytes(BLOCK);
-    let nextId = 1073800000;
-    const op = async (i: number, kind: 'write' | 'read', id: number): Promise<void> => {
+    let files = 0;
+    /** A block the NameNode allocates on DataNode `i` (outside the measurement), with its WRITE token. */
+    const allocate = (i: number): Promise<OpenBlock> => openBlock(nn, `/user/alice/bench-${++files}`, { favoredNodes: [`127.0.0.1:${dns[i]!.xferAddress.port}`] });
+    const op = async (i: number, kind: 'write' | 'read', lb: LocatedBlock): Promise<void> => {
       const m = MODES[i]!;
-      const mode = kind === 'write' ? 'WRITE' : 'READ';
-      const token = standIn.token({ blockPoolId: standIn.blockPoolId, blockId: id, modes: [mode] });
-      const c = await TransferConnection.open(dns[i]!.xferAddress.port, { kind: 'general', token, qop: [m.qop], ...(m.aes ? { cipherSuites: 'AES/CTR/NoPadding' } : {}) });
+      const t = await TransferConnection.open(dns[i]!.xferAddress.port, { kind: 'general', token: lb.blockToken, qop: [m.qop], ...(m.aes ? { cipherSuites: 'AES/CTR/NoPadding' } : {}) });
       try {
-        const block = { poolId: standIn.blockPoolId, blockId: id, generationStamp: 1001 };
         if (kind === 'write') {
-          const w = await writeBlock(c, { block, token, data });
+          const w = await writeBlock(t, { block: lb.b, token: lb.blockToken, data });
           if (w.acks.length !== Math.ceil(BLOCK / 64_512) + 1) throw new Error(`bench: write of ${m.label} failed`);
         } else {
-          const r = await readBlock(c, { block: { ...block, numBytes: BLOCK }, token, offset: 0, len: BLOCK });
+          const r = await readBlock(t, { block: lb.b, token: lb.blockToken, offset: 0, len: BLOCK });
           if (r.data.length !== BLOCK) throw new Error(`bench: read of ${m.label} failed`);
         }
       } finally {
-        c.close();
+        t.close();
       }
     };
-    const written: number[] = MODES.map(() => nextId++);
+    const written: LocatedBlock[] = [];
     for (let i = 0; i < MODES.length; i++) {
-      await op(i, 'write', written[i]!); // warm-up, and the block the reads read
+      // warm-up, and the block the reads read
+      const b = await allocate(i);
+      await op(i, 'write', b.located);
+      await completeFile(nn, b, BLOCK);
+      written.push(await locatedBlock(nn, b.path));
       await op(i, 'read', written[i]!);
     }
     const samples = { write: { wall: MODES.map(() => [] as number[]), cpu: MODES.map(() => [] as number[]) }, read: { wall: MODES.map(() => [] as number[]), cpu: MODES.map(() => [] as number[]) } };
@@ -97,12 +102,14 @@ export async function run(h: Harness): Promise<void> {
       for (let k = 0; k < MODES.length; k++) {
         const i = (k + round) % MODES.length;
         for (const kind of ['write', 'read'] as const) {
+          const target = kind === 'write' ? await allocate(i) : undefined;
           const c0 = process.cpuUsage();
           const t0 = process.hrtime.bigint();
-          await op(i, kind, kind === 'write' ? nextId++ : written[i]!);
+          await op(i, kind, target ? target.located : written[i]!);
           samples[kind].wall[i]!.push(Number(process.hrtime.bigint() - t0));
-          const c = process.cpuUsage(c0);
-          samples[kind].cpu[i]!.push((c.user + c.system) * 1000);
+          const cpu = process.cpuUsage(c0);
+          samples[kind].cpu[i]!.push((cpu.user + cpu.system) * 1000);
+          if (target) await completeFile(nn, target, BLOCK);
         }
       }
     }
@@ -123,16 +130,16 @@ export async function run(h: Harness): Promise<void> {
       h.note(`${kind}, wall clock, medians of ${ROUNDS} interleaved rounds: ${parts.join('; ')}`);
     }
 
-    // block-token verification as the data port does it
+    // block-token verification as the data port does it, with the NameNode's keys and a token it issued
     const keys = new BlockPoolTokens();
-    keys.setKeys(standIn.blockPoolId, standIn.keys.export());
-    const token = standIn.token({ blockPoolId: standIn.blockPoolId, blockId: 1, modes: ['READ'], storageTypes: ['DISK'] });
-    const ref = { poolId: standIn.blockPoolId, blockId: 1 };
-    await h.measure('block token checkAccess (decode identifier, checks, HMAC-SHA1, constant-time compare)', () => keys.checkAccess(token, undefined, ref, 'READ'), { group: 'block tokens' , baseline: true });
+    keys.setKeys(c.blockPoolId, c.nn.blockTokens!.exportKeys());
+    const ref = { poolId: c.blockPoolId, blockId: 1, generationStamp: 1001 };
+    const token = c.nn.blockTokens!.generateToken('alice', ref, ['READ'], ['DISK']);
+    await h.measure('block token checkAccess (decode identifier, checks, HMAC-SHA1, constant-time compare)', () => keys.checkAccess(token, undefined, ref, 'READ'), { group: 'block tokens', baseline: true });
     await h.measure('block token password lookup (SASL general handshake)', () => keys.password(token.identifier), { group: 'block tokens' });
   } finally {
-    for (const dn of dns) await dn.stop().catch(() => undefined);
-    await nn?.stop();
+    await cluster?.stop();
+    closeRealm(realm);
     await kdc.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -42,6 +42,28 @@ export interface SecureHdfsOptions {
   readonly clock?: Clock;
 }
 
+/**
+ * What the site files of a secure cluster under `dir` say: Kerberos with RPC privacy, the NameNode
+ * (name directory `dir/name`) and DataNode principals and keytabs, block tokens, DataNodes on
+ * localhost with a free data port, 1 s heartbeats, one replica.
+ */
+export function secureSiteKeys(kdc: MiniKdc, dir: string, keytabs: { nn: string; dn: string }): Record<string, string> {
+  return {
+    'hadoop.security.authentication': 'kerberos',
+    'hadoop.rpc.protection': 'privacy',
+    'dfs.namenode.kerberos.principal': `nn/localhost@${kdc.realm}`,
+    'dfs.namenode.keytab.file': keytabs.nn,
+    'dfs.namenode.name.dir': `file://${join(dir, 'name')}`,
+    'dfs.datanode.kerberos.principal': `dn/_HOST@${kdc.realm}`,
+    'dfs.datanode.keytab.file': keytabs.dn,
+    'dfs.datanode.hostname': 'localhost',
+    'dfs.datanode.address': '127.0.0.1:0',
+    'dfs.block.access.token.enable': 'true',
+    'dfs.heartbeat.interval': '1',
+    'dfs.replication': '1',
+  };
+}
+
 /** Starts a NameNode and DataNodes secured with Kerberos, block tokens and RPC privacy under `dir`. */
 export async function startSecureHdfs(kdc: MiniKdc, dir: string, options: SecureHdfsOptions = {}): Promise<SecureHdfs> {
   mkdirSync(dir, { recursive: true });
@@ -55,18 +77,7 @@ export async function startSecureHdfs(kdc: MiniKdc, dir: string, options: Secure
     loadConfiguration({
       env: {},
       overrides: {
-        'hadoop.security.authentication': 'kerberos',
-        'hadoop.rpc.protection': 'privacy',
-        'dfs.namenode.kerberos.principal': `nn/localhost@${kdc.realm}`,
-        'dfs.namenode.keytab.file': nnKeytab,
-        'dfs.namenode.name.dir': `file://${join(dir, 'name')}`,
-        'dfs.datanode.kerberos.principal': `dn/_HOST@${kdc.realm}`,
-        'dfs.datanode.keytab.file': dnKeytab,
-        'dfs.datanode.hostname': 'localhost',
-        'dfs.datanode.address': '127.0.0.1:0',
-        'dfs.block.access.token.enable': 'true',
-        'dfs.heartbeat.interval': '1',
-        'dfs.replication': '1',
+        ...secureSiteKeys(kdc, dir, { nn: nnKeytab, dn: dnKeytab }),
         ...options.conf,
         ...extra,
       },

@@ -5,7 +5,9 @@
  * dfs.datanode.max.transfer.threads, and on a SASL data port: plaintext instead of the handshake,
  * oversized and truncated handshake messages, garbage inside the encrypted stream. Each fails only
  * its own connection (typed error, one log line); the DataNode goes on serving, which every test
- * checks with a normal write and read. The NameNode is the TEMPORARY stand-in (namenode-stand-in.ts).
+ * checks with a normal write and read through the product client. The NameNode is the real hsec
+ * NameNode (security off for the plain port, Kerberos over a real MIT KDC for the SASL port): every
+ * block a hostile client names was allocated by it (create + addBlock), with its WRITE token.
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
@@ -13,13 +15,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataNode } from '../../../cluster/datanode/datanode.ts';
+import type { DataNode } from '../../../cluster/datanode/datanode.ts';
+import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
+import type { ClientProtocolClient } from '../../../cluster/protocol/client-protocol-client.ts';
 import { encodeOpReadBlock, encodeOpWriteBlock } from '../../../cluster/protocol/datatransfer/messages.ts';
 import { encodeDataPacket } from '../../../cluster/protocol/datatransfer/packet.ts';
-import { loadConfiguration } from '../../../lib/config/index.ts';
+import type { LocatedBlock } from '../../../cluster/protocol/hdfs-types.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
-import { block, dataNodeConf, general, makeRealm, roundTrip, startDataNode, startNameNode } from './datanode-fixture.ts';
-import { NameNodeStandIn } from './namenode-stand-in.ts';
+import { closeRealm, locatedBlock, makeRealm, openBlock, roundTrip, TestCluster, waitFor, type Realm } from './datanode-fixture.ts';
 import { TransferConnection, writeBlock } from './transfer-client.ts';
 
 const CRC = { type: 'CHECKSUM_CRC32C', bytesPerChecksum: 512 } as const;
@@ -45,9 +48,10 @@ async function closesWithin(closed: Promise<void>, ms: number): Promise<boolean>
   return Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 }
 
-function writeOpBytes(nn: NameNodeStandIn, id: number): Uint8Array {
+/** WRITE_BLOCK of a block the NameNode allocated, with its WRITE token. */
+function writeOpBytes(lb: LocatedBlock): Uint8Array {
   return encodeOpWriteBlock({
-    header: { baseHeader: { block: { ...block(nn, id), numBytes: 134217728 }, token: nn.token({ blockPoolId: nn.blockPoolId, blockId: id, modes: ['WRITE'] }) }, clientName: 'DFSClient_x' },
+    header: { baseHeader: { block: { ...lb.b, numBytes: 134217728 }, token: lb.blockToken }, clientName: 'DFSClient_x' },
     stage: 'PIPELINE_SETUP_CREATE', pipelineSize: 1, minBytesRcvd: 0, maxBytesRcvd: 0, latestGenerationStamp: 0, requestedChecksum: CRC,
   });
 }
@@ -55,33 +59,33 @@ function writeOpBytes(nn: NameNodeStandIn, id: number): Uint8Array {
 describe('datanode: bad input on a plain data port (security off, block tokens on)', function () {
   this.timeout(120_000);
   let dir: string;
-  let nn: NameNodeStandIn;
+  let c: TestCluster | undefined;
   let dn: DataNode;
-  let nextBlock = 1073760000;
+  let fs: HdfsClient;
+  let nn: ClientProtocolClient;
+  let files = 0;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hsec-dn-bad-'));
-    nn = await NameNodeStandIn.start();
-    dn = await DataNode.start(loadConfiguration({
-      env: {},
-      overrides: {
-        'dfs.namenode.rpc-address': `127.0.0.1:${nn.port}`, 'dfs.datanode.data.dir': join(dir, 'data'), 'dfs.datanode.address': '127.0.0.1:0',
-        'dfs.datanode.hostname': 'localhost', 'dfs.heartbeat.interval': '1', 'dfs.client.socket-timeout': '1500',
-        'dfs.datanode.socket.write.timeout': '1500', 'dfs.datanode.max.transfer.threads': '6',
-      },
-    }), { login: false });
-    expect(await dn.waitRegistered(10_000)).to.equal(true);
+    c = await TestCluster.start(undefined, dir);
+    // the DataNode's own timeouts and thread limit, short; the client keeps the defaults
+    dn = await c.startDataNode('data', { 'dfs.client.socket-timeout': '1500', 'dfs.datanode.socket.write.timeout': '1500', 'dfs.datanode.max.transfer.threads': '6' });
+    fs = await c.client();
+    nn = c.protocol();
   });
   after(async () => {
-    await dn?.stop();
-    await nn?.stop();
+    await c?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A new block of a new file, allocated by the NameNode on this DataNode. */
+  async function newBlock(): Promise<LocatedBlock> {
+    return (await openBlock(nn, `/user/alice/hostile-${++files}`)).located;
+  }
+
   async function stillServing(): Promise<void> {
-    const id = nextBlock++;
-    await roundTrip(dn, nn, id, 80_000, () => ({ kind: 'none' }));
-    await nn.until(() => dn.connectionCount === 0, 'all connections closed', 5000);
+    await roundTrip(fs, nn, dn, `/user/alice/normal-${++files}`, 80_000);
+    await waitFor(() => dn.connectionCount === 0, 'all connections closed', 5000);
   }
 
   it('garbage, another protocol version, an unknown op code, an oversized op length: the connection is closed, nothing else', async () => {
@@ -101,25 +105,25 @@ describe('datanode: bad input on a plain data port (security off, block tokens o
       { name: 'truncated', packet: Buffer.from(encodeDataPacket({ offsetInBlock: 0, seqno: 0, lastPacketInBlock: false }, CRC, Buffer.alloc(4000, 1))).subarray(0, 2000), end: true },
     ];
     for (const k of cases) {
-      const id = nextBlock++;
-      const c = await raw(dn.xferAddress.port);
-      c.s.write(writeOpBytes(nn, id));
-      c.s.write(k.packet);
-      if (k.end) c.s.end();
-      expect(await closesWithin(c.closed, 3000), k.name).to.equal(true);
-      c.s.destroy();
-      await nn.until(() => dn.dataset.getReplica(nn.blockPoolId, id) === undefined, `no replica left after: ${k.name}`, 3000);
+      const lb = await newBlock();
+      const r = await raw(dn.xferAddress.port);
+      r.s.write(writeOpBytes(lb));
+      r.s.write(k.packet);
+      if (k.end) r.s.end();
+      expect(await closesWithin(r.closed, 3000), k.name).to.equal(true);
+      r.s.destroy();
+      await waitFor(() => dn.dataset.getReplica(lb.b.poolId, lb.b.blockId) === undefined, `no replica left after: ${k.name}`, 3000);
     }
-    const id = nextBlock++;
+    const lb = await newBlock();
     const t = await TransferConnection.open(dn.xferAddress.port);
     const w = await writeBlock(t, {
-      block: block(nn, id), token: nn.token({ blockPoolId: nn.blockPoolId, blockId: id, modes: ['WRITE'] }), data: randomBytes(150_000),
+      block: lb.b, token: lb.blockToken, data: randomBytes(150_000),
       tamper: (bytes, i) => (i === 1 ? Uint8Array.from(bytes, (b, j) => (j === bytes.length - 1 ? b ^ 1 : b)) : bytes),
     });
     t.close();
     expect(w.acks.map((a) => a.reply![0])).to.deep.equal(['SUCCESS', 'ERROR_CHECKSUM']);
     expect(w.acks[1]!.seqno).to.equal(1);
-    await nn.until(() => dn.dataset.getReplica(nn.blockPoolId, id) === undefined, 'no replica after a checksum error', 3000);
+    await waitFor(() => dn.dataset.getReplica(lb.b.poolId, lb.b.blockId) === undefined, 'no replica after a checksum error', 3000);
     await stillServing();
   });
 
@@ -128,26 +132,26 @@ describe('datanode: bad input on a plain data port (security off, block tokens o
     expect(await closesWithin(silent.closed, 1000)).to.equal(false);
     expect(await closesWithin(silent.closed, 3000)).to.equal(true);
     silent.s.destroy();
-    const id = nextBlock++;
     const size = 24 * 1024 * 1024;
-    const w = await TransferConnection.open(dn.xferAddress.port);
-    await writeBlock(w, { block: block(nn, id), token: nn.token({ blockPoolId: nn.blockPoolId, blockId: id, modes: ['WRITE'] }), data: randomBytes(size) });
-    w.close();
+    await fs.writeFile('/user/alice/large', randomBytes(size));
+    const lb = await locatedBlock(nn, '/user/alice/large');
+    await waitFor(() => dn.connectionCount === 0, 'the writer\'s connection closed', 5000);
     const stuck = await raw(dn.xferAddress.port);
     stuck.s.pause(); // reads nothing: the kernel buffers fill, the DataNode's writes stall
-    stuck.s.write(encodeOpReadBlock({ header: { baseHeader: { block: block(nn, id, size), token: nn.token({ blockPoolId: nn.blockPoolId, blockId: id, modes: ['READ'] }) }, clientName: 'c' }, offset: 0, len: size }));
-    await nn.until(() => dn.connectionCount === 0, 'the stalled reader to be dropped', 10_000);
+    stuck.s.write(encodeOpReadBlock({ header: { baseHeader: { block: lb.b, token: lb.blockToken }, clientName: 'c' }, offset: 0, len: size }));
+    await waitFor(() => dn.connectionCount === 1, 'the stalled read to start', 5000);
+    await waitFor(() => dn.connectionCount === 0, 'the stalled reader to be dropped', 10_000);
     stuck.s.destroy();
     await stillServing();
   });
 
   it('connections beyond dfs.datanode.max.transfer.threads are closed at once; the DataNode serves again when they go', async () => {
     const held = await Promise.all(Array.from({ length: 6 }, () => raw(dn.xferAddress.port)));
-    await nn.until(() => dn.connectionCount === 6, 'six connections held');
+    await waitFor(() => dn.connectionCount === 6, 'six connections held');
     const extra = await raw(dn.xferAddress.port);
     expect(await closesWithin(extra.closed, 2000)).to.equal(true);
     for (const h of held) h.s.destroy();
-    await nn.until(() => dn.connectionCount === 0, 'held connections closed');
+    await waitFor(() => dn.connectionCount === 0, 'held connections closed');
     await stillServing();
   });
 });
@@ -155,25 +159,30 @@ describe('datanode: bad input on a plain data port (security off, block tokens o
 describe('datanode: bad input on a SASL data port (real KDC)', function () {
   this.timeout(120_000);
   const kdcFixture = useMiniKdc();
+  const AES = { 'dfs.encrypt.data.transfer.cipher.suites': 'AES/CTR/NoPadding' };
   let dir: string;
-  let nn: NameNodeStandIn;
+  let realm: Realm | undefined;
+  let c: TestCluster | undefined;
   let dn: DataNode;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hsec-dn-bad-sasl-'));
-    const realm = await makeRealm(kdcFixture.kdc, dir);
-    nn = await startNameNode(realm);
-    dn = await startDataNode(realm, dataNodeConf(realm, nn, join(dir, 'data'), { 'dfs.encrypt.data.transfer.cipher.suites': 'AES/CTR/NoPadding', 'dfs.client.socket-timeout': '2000' }));
+    realm = await makeRealm(kdcFixture.kdc, dir);
+    c = await TestCluster.start(realm, dir, { conf: AES });
+    dn = await c.startDataNode('data', { 'dfs.client.socket-timeout': '2000' });
   });
   after(async () => {
-    await dn?.stop();
-    await nn?.stop();
+    await c?.stop();
+    closeRealm(realm);
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('plaintext ops instead of the handshake, an oversized or truncated handshake message, garbage inside the AES stream: closed; the DataNode serves on', async () => {
+    const fs = await c!.client();
+    const nn = c!.protocol();
+    const lb = (await openBlock(nn, '/user/alice/hostile')).located;
     const plain = await raw(dn.xferAddress.port);
-    plain.s.write(writeOpBytes(nn, 1));
+    plain.s.write(writeOpBytes(lb));
     expect(await closesWithin(plain.closed, 3000)).to.equal(true);
     expect(plain.received()).to.equal(0); // wrong magic: nothing is sent back (InvalidMagicNumberException)
     const big = await raw(dn.xferAddress.port);
@@ -182,14 +191,13 @@ describe('datanode: bad input on a SASL data port (real KDC)', function () {
     const half = await raw(dn.xferAddress.port);
     half.s.end(Buffer.from('deadbeef0a0800', 'hex'));
     expect(await closesWithin(half.closed, 3000)).to.equal(true);
-    const id = 1073770000;
-    const c = await TransferConnection.open(dn.xferAddress.port, general(nn, id, 'WRITE', ['auth-conf'], true));
-    expect(c.protection.kind).to.equal('aes-ctr');
-    c.socket.write(randomBytes(256)); // bypasses the client's AES: the DataNode decrypts noise
-    expect(await c.closedByPeer(3000)).to.equal(true);
-    c.close();
+    const t = await TransferConnection.open(dn.xferAddress.port, { kind: 'general', token: lb.blockToken, qop: ['auth-conf'], cipherSuites: AES['dfs.encrypt.data.transfer.cipher.suites'] });
+    expect(t.protection.kind).to.equal('aes-ctr');
+    t.socket.write(randomBytes(256)); // bypasses the client's AES: the DataNode decrypts noise
+    expect(await t.closedByPeer(3000)).to.equal(true);
+    t.close();
     for (const s of [plain, big, half]) s.s.destroy();
-    await roundTrip(dn, nn, id + 1, 100_000, (mode) => general(nn, id + 1, mode, ['auth-conf'], true));
-    await nn.until(() => dn.connectionCount === 0, 'all connections closed', 5000);
+    await roundTrip(fs, nn, dn, '/user/alice/normal', 100_000);
+    await waitFor(() => dn.connectionCount === 0, 'all connections closed', 5000);
   });
 });

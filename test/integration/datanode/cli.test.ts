@@ -1,8 +1,8 @@
 /**
  * `hsec datanode` as a real child process through bin/hsec (MIT KDC): configuration from the conf
- * dir, keytab login, ready line and pid file, blocks written and read through the port it prints,
- * a clean stop on SIGTERM; and exit code 1 when its data directory belongs to another cluster. The
- * NameNode is the TEMPORARY stand-in (namenode-stand-in.ts) running in the test process.
+ * dir, keytab login, ready line and pid file, registration with the real hsec NameNode (running in
+ * the test process), files written and read by the product client through the port it prints, a
+ * clean stop on SIGTERM; and exit code 1 when its data directory belongs to another cluster.
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,8 +15,8 @@ import { pidAlive } from '../../../cluster/mini/managed-process.ts';
 import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
 import { waitForOutput } from '../../support/child-output.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
-import { general, makeRealm, roundTrip, startNameNode, type Realm } from './datanode-fixture.ts';
-import type { NameNodeStandIn } from './namenode-stand-in.ts';
+import { randomBytes } from 'node:crypto';
+import { closeRealm, handshakesDuring, locatedBlock, makeRealm, TestCluster, waitFor, type Realm } from './datanode-fixture.ts';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -25,17 +25,18 @@ describe('cli: hsec datanode (MIT KDC)', function () {
   const kdcFixture = useMiniKdc();
   let dir: string;
   let realm: Realm;
-  let nn: NameNodeStandIn;
+  let cluster: TestCluster | undefined;
   const children: ChildProcess[] = [];
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hsec-dncli-'));
     realm = await makeRealm(kdcFixture.kdc, dir);
-    nn = await startNameNode(realm);
+    cluster = await TestCluster.start(realm, dir, { conf: { 'dfs.encrypt.data.transfer.cipher.suites': 'AES/CTR/NoPadding' } });
   });
   after(async () => {
     for (const c of children) if (c.pid && pidAlive(c.pid)) c.kill('SIGKILL');
-    await nn?.stop();
+    await cluster?.stop();
+    closeRealm(realm);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -47,7 +48,7 @@ describe('cli: hsec datanode (MIT KDC)', function () {
       { name: 'hadoop.rpc.protection', value: 'privacy' },
     ]);
     writeSiteXml(join(conf, 'hdfs-site.xml'), [
-      { name: 'dfs.namenode.rpc-address', value: `127.0.0.1:${nn.port}` },
+      { name: 'dfs.namenode.rpc-address', value: `127.0.0.1:${cluster!.nn.address.port}` },
       { name: 'dfs.namenode.kerberos.principal', value: `nn/localhost@${realm.kdc.realm}` },
       { name: 'dfs.datanode.kerberos.principal', value: `dn/_HOST@${realm.kdc.realm}` },
       { name: 'dfs.datanode.keytab.file', value: realm.dnKeytab },
@@ -78,10 +79,20 @@ describe('cli: hsec datanode (MIT KDC)', function () {
     expect(readFileSync(pidFile, 'utf8').trim()).to.equal(String(child.pid));
     const port = Number(/data transfer on 127\.0\.0\.1:(\d+)/.exec(banner)![1]);
     const uuid = /datanode ([0-9a-f-]{36})/.exec(banner)![1]!;
-    await nn.until(() => nn.datanodes.has(uuid), 'the registration');
-    const dn = { xferAddress: { host: '127.0.0.1', port } };
-    const used = await roundTrip(dn, nn, 1073780001, 500_000, (mode) => general(nn, 1073780001, mode, ['auth-conf'], true));
-    expect(used.readProtection).to.equal('aes-ctr');
+    await waitFor(() => cluster!.nn.namesystem.datanodes.get(uuid)?.alive === true, 'the registration with the NameNode');
+    expect(cluster!.nn.namesystem.datanodes.get(uuid)!.registration.datanodeID.xferPort).to.equal(port);
+    const fs = await cluster!.client();
+    const data = randomBytes(500_000);
+    const events = await handshakesDuring(async () => {
+      await fs.writeFile('/user/alice/via-cli', data);
+      expect(Buffer.compare(await fs.readFile('/user/alice/via-cli'), data)).to.equal(0);
+    });
+    const lb = await locatedBlock(cluster!.protocol(), '/user/alice/via-cli');
+    expect(lb.locs!.map((l) => [l.id.datanodeUuid, l.id.xferPort])).to.deep.equal([[uuid, port]]);
+    // this process holds only the client's side of each handshake: AES/CTR after the general SASL handshake
+    const client = events.filter((e) => e.side === 'client');
+    expect(client.length, 'the write and the read').to.be.greaterThan(1);
+    for (const e of client) expect(e).to.include({ handshake: 'general', protection: 'aes-ctr' });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     const out: string[] = [];
     child.stdout!.on('data', (b: Buffer) => out.push(b.toString()));

@@ -1,8 +1,8 @@
 // The DataNode as a pseudo-cluster daemon (cluster/datanode/pseudo-daemon.ts; not in `hsec start`
 // yet): it starts after the NameNode from the cluster's conf dir plus its own keys, logs in as
 // dn/localhost with the cluster's keytab, keeps its storage in the cluster dir, serves a SASL data
-// port, and stops with the cluster. (The hsec NameNode serves DatanodeProtocol only once the
-// NameNode side of issue 9 lands; until then the DataNode keeps retrying its registration.)
+// port, and stops with the cluster. (Its registration, reports and tokens with the hsec NameNode
+// are the business of the other suites in this directory, which run both in the test process.)
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

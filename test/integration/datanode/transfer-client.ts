@@ -186,11 +186,6 @@ export async function writeBlock(c: TransferConnection, w: WriteRequest): Promis
   return { connectAck, acks };
 }
 
-/** An empty block: DataStreamer sends only the last packet (offset 0). */
-export async function writeEmptyBlock(c: TransferConnection, w: Omit<WriteRequest, 'data'>): Promise<WriteResult> {
-  return writeBlock(c, { ...w, data: new Uint8Array(0) });
-}
-
 export interface ReadResult {
   response: BlockOpResponse | undefined;
   data: Buffer;
