@@ -6,7 +6,7 @@
  * material (keytabs of nn/localhost, dn/localhost and alice; the logins of alice and of the HDFS
  * superuser) is made once per suite by `makeRealm`; a NameNode starts in a tenth of a second, so
  * each test gets its own cluster and its writes land on the DataNodes it started. The site keys are
- * the end-to-end suites' (hdfs/secure-hdfs.ts); unlike startSecureHdfs, a test starts each DataNode
+ * the end-to-end suites' (cluster/mini/secure-hdfs.ts); unlike startSecureHdfs, a test starts each DataNode
  * with keys of its own, runs with security off when it needs a plain data port, sets the
  * NameNode's monitor tick, and reaches into the NameNode's DatanodeManager to check what it saw.
  *
