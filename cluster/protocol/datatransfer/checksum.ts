@@ -5,7 +5,7 @@
  */
 import { ProtocolError } from '../../../lib/errors/index.ts';
 import type { ChecksumType } from '../hdfs-types.ts';
-import { crc32, crc32c } from './crc32c.ts';
+import { crcRanges } from './crc32c.ts';
 import type { ChecksumSpec } from './messages.ts';
 
 /** Checksum bytes per chunk (`DataChecksum.Type.size`). */
@@ -23,10 +23,10 @@ export function computeChecksums(spec: ChecksumSpec, data: Uint8Array): Uint8Arr
   const size = checksumSize(spec.type);
   const out = new Uint8Array(checksumLength(spec, data.length));
   if (size === 0) return out;
-  const fn = spec.type === 'CHECKSUM_CRC32C' ? crc32c : crc32;
+  const crc = crcRanges(spec.type === 'CHECKSUM_CRC32C' ? 'crc32c' : 'crc32', data);
   const view = new DataView(out.buffer);
   for (let at = 0, i = 0; at < data.length; at += spec.bytesPerChecksum, i += 4) {
-    view.setUint32(i, fn(data, 0, at, Math.min(at + spec.bytesPerChecksum, data.length)));
+    view.setUint32(i, crc(at, Math.min(at + spec.bytesPerChecksum, data.length)));
   }
   return out;
 }
@@ -44,10 +44,10 @@ export function verifyChecksums(spec: ChecksumSpec, data: Uint8Array, checksums:
       checksumLength: checksums.length, dataLength: data.length,
     });
   }
-  const fn = spec.type === 'CHECKSUM_CRC32C' ? crc32c : crc32;
+  const crc = crcRanges(spec.type === 'CHECKSUM_CRC32C' ? 'crc32c' : 'crc32', data);
   const view = new DataView(checksums.buffer, checksums.byteOffset, checksums.byteLength);
   for (let at = 0, i = 0; at < data.length; at += spec.bytesPerChecksum, i += 4) {
-    const computed = fn(data, 0, at, Math.min(at + spec.bytesPerChecksum, data.length));
+    const computed = crc(at, Math.min(at + spec.bytesPerChecksum, data.length));
     const stored = view.getUint32(i);
     if (computed !== stored) {
       throw new ProtocolError('PROTOCOL_CHECKSUM', `Checksum error at position ${basePos + at}: ${spec.type} expected ${hex(stored)}, computed ${hex(computed)}`, {

@@ -2,20 +2,22 @@
  * CRC-32C (Castagnoli; reflected polynomial 0x82F63B78, init and final XOR 0xFFFFFFFF; RFC 3720
  * appendix B.4) and CRC-32 (IEEE 802.3, reflected 0xEDB88320), the two chunk checksums of HDFS
  * (`DataChecksum.Type` CRC32C and CRC32; Java's PureJavaCrc32C / CRC32). Table-driven
- * slice-by-8: eight 256-entry tables, eight input bytes per step. Pure JS, no dependency.
+ * slice-by-8: eight 256-entry tables, eight input bytes per step. `crcRanges` runs the same loop as
+ * WebAssembly (./crc-kernel.ts) over long inputs. No dependency, no native code.
  */
+import { createCrcKernel, SLICES } from './crc-kernel.ts';
 
 // Int32Array, not Uint32Array: V8 keeps int32 values unboxed, while uint32 values above 2^31 load
 // as doubles and make the loop several times slower.
 function tables(poly: number): Int32Array[] {
-  const t = Array.from({ length: 8 }, () => new Int32Array(256));
+  const t = Array.from({ length: Math.max(8, SLICES) }, () => new Int32Array(256));
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ poly : c >>> 1;
     t[0]![n] = c;
   }
   for (let n = 0; n < 256; n++) {
-    for (let k = 1; k < 8; k++) t[k]![n] = (t[k - 1]![n]! >>> 8) ^ t[0]![t[k - 1]![n]! & 0xff]!;
+    for (let k = 1; k < t.length; k++) t[k]![n] = (t[k - 1]![n]! >>> 8) ^ t[0]![t[k - 1]![n]! & 0xff]!;
   }
   return t;
 }
@@ -23,8 +25,8 @@ function tables(poly: number): Int32Array[] {
 /** A CRC over data[start, end), continuing from `crc`; a range instead of a subarray saves the per-chunk view object. */
 type Crc = (data: Uint8Array, crc?: number, start?: number, end?: number) => number;
 
-function makeCrc(poly: number): Crc {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = tables(poly) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
+function makeCrc(t: Int32Array[]): Crc {
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = t as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];
   return (data, crc = 0, start = 0, end = data.length) => {
     let c = ~crc;
     let i = start;
@@ -39,7 +41,29 @@ function makeCrc(poly: number): Crc {
   };
 }
 
+const CRC32C_TABLES = tables(0x82f63b78);
+const CRC32_TABLES = tables(0xedb88320);
+
 /** CRC-32C of `data` (or of data[start, end)); pass a previous result as `crc` to continue over more bytes. */
-export const crc32c = makeCrc(0x82f63b78);
+export const crc32c = makeCrc(CRC32C_TABLES);
 /** CRC-32 (the zlib / java.util.zip.CRC32 one) of `data` (or of data[start, end)); `crc` continues a previous result. */
-export const crc32 = makeCrc(0xedb88320);
+export const crc32 = makeCrc(CRC32_TABLES);
+
+const kernel = createCrcKernel(CRC32C_TABLES, CRC32_TABLES);
+/** Below this many bytes the copy into WebAssembly memory costs more than it saves. */
+const KERNEL_MIN_BYTES = 1024;
+
+/**
+ * CRCs of ranges of one buffer (the chunks of a packet): `data` is handed over once, then each
+ * call returns the CRC of data[start, end) from 0. The function is valid until the next
+ * `crcRanges` call (the WebAssembly memory holds one buffer at a time).
+ */
+export function crcRanges(kind: 'crc32c' | 'crc32', data: Uint8Array): (start: number, end: number) => number {
+  if (kernel && data.length >= KERNEL_MIN_BYTES) {
+    kernel.load(data);
+    const tables = kind === 'crc32c' ? 0 : 1;
+    return (start, end) => kernel.crcAt(tables, 0, start, end);
+  }
+  const fn = kind === 'crc32c' ? crc32c : crc32;
+  return (start, end) => fn(data, 0, start, end);
+}

@@ -96,7 +96,7 @@ function getSafeInt64LE(view: DataView, at: number): number | undefined {
 /** One packet on the wire from its header fields, checksum bytes and data (`DFSPacket.writeTo`). */
 export function encodePacket(header: Omit<PacketHeader, 'dataLen'>, checksums: Uint8Array, data: Uint8Array): Uint8Array {
   const head = encodePacketHead({ ...header, dataLen: data.length }, checksums.length);
-  const out = new Uint8Array(head.length + checksums.length + data.length);
+  const out = Buffer.allocUnsafe(head.length + checksums.length + data.length); // every byte is set below
   out.set(head, 0);
   out.set(checksums, head.length);
   out.set(data, head.length + checksums.length);

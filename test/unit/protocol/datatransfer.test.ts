@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { ProtocolError } from '../../../lib/errors/index.ts';
 import { ByteQueue } from '../../../cluster/protocol/datatransfer/byte-queue.ts';
 import { computeChecksums, verifyChecksums } from '../../../cluster/protocol/datatransfer/checksum.ts';
-import { crc32, crc32c } from '../../../cluster/protocol/datatransfer/crc32c.ts';
+import { crc32, crc32c, crcRanges } from '../../../cluster/protocol/datatransfer/crc32c.ts';
 import {
   ackFlag, ackStatuses, decodeBlockOpResponse, decodeClientReadStatus, decodeOpReadBlock, decodeOpWriteBlock, decodePipelineAck,
   encodeBlockOpResponse, encodeClientReadStatus, encodeOpReadBlock, encodeOpWriteBlock, encodePipelineAck, parseAckFlag,
@@ -52,6 +52,20 @@ describe('datatransfer/crc32c: CRC-32C and CRC-32', () => {
       expect(crc32c(data, 0, start, end), `crc32c [${start}, ${end})`).to.equal(crc32c(data.subarray(start, end)));
       expect(crc32(data, 0, start, end), `crc32 [${start}, ${end})`).to.equal(crc32(data.subarray(start, end)));
       expect(crc32c(data, crc32c(data.subarray(0, start)), start, end)).to.equal(crc32c(data.subarray(0, end)));
+    }
+  });
+
+  it('crcRanges (the WebAssembly kernel from 1 KiB on) agrees with the JavaScript loop and zlib, at every tail length, past its first memory page', async () => {
+    const { crc32: zlibCrc32 } = await import('node:zlib');
+    expect(crcRanges('crc32c', new TextEncoder().encode('123456789'.repeat(200)))(0, 9)).to.equal(0xe3069283);
+    expect(crcRanges('crc32', new TextEncoder().encode('123456789'.repeat(200)))(0, 9)).to.equal(0xcbf43926);
+    for (const length of [1023, 1024, 4099, 64_512, 200_003]) {
+      const data = Uint8Array.from({ length }, (_, i) => (i * 7919 + (i >> 9)) & 0xff);
+      const c = crcRanges('crc32c', data);
+      for (const [start, end] of [[0, length], [0, 512], [1, 16], [3, 40], [length - 17, length], [7, length - 5]] as const) {
+        expect(c(start, end), `crc32c ${length} [${start}, ${end})`).to.equal(crc32c(data, 0, start, end));
+      }
+      expect(crcRanges('crc32', data)(5, length)).to.equal(zlibCrc32(data.subarray(5)));
     }
   });
 });
