@@ -18,8 +18,9 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfiguration, type Configuration } from '../../../lib/config/index.ts';
 import type { Clock } from '../../../lib/time/clock.ts';
@@ -42,6 +43,7 @@ import { loadKrb5Config, type Krb5Config } from '../../../security/kerberos/conf
 import { callCredentials } from '../../../security/sasl/rpc/protocol-security.ts';
 import { BlockTokenIdentifier } from '../../../security/token/block-token-identifier.ts';
 import { secureSiteKeys } from '../../../cluster/mini/secure-hdfs.ts';
+import { useMiniKdc } from '../../support/fixtures.ts';
 
 const CHECKSUM = { type: 'CHECKSUM_CRC32C', bytesPerChecksum: 512 } as const;
 
@@ -84,6 +86,47 @@ export interface ClusterOptions {
   readonly clock?: Clock;
   /** How often the NameNode's monitor rolls due block keys (default 5000 ms). */
   readonly monitorIntervalMs?: number;
+}
+
+/** What useTestClusters gives a suite. */
+export interface TestClusters {
+  readonly realm: Realm;
+  /** The suite's temp dir (removed after the suite). */
+  readonly dir: string;
+  /** Starts a cluster (the suite's defaults, then `options`); it stops after the current test. */
+  cluster(options?: ClusterOptions): Promise<TestCluster>;
+}
+
+/** Mocha hooks for a suite of TestClusters over one realm (the MIT KDC, principals and keytabs). */
+export function useTestClusters(prefix: string, defaults: ClusterOptions = {}): TestClusters {
+  const kdcFixture = useMiniKdc();
+  let dir: string | undefined;
+  let realm: Realm | undefined;
+  const running: TestCluster[] = [];
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+    realm = await makeRealm(kdcFixture.kdc, dir);
+  });
+  afterEach(async () => {
+    for (const c of running.splice(0)) await c.stop();
+  });
+  after(() => {
+    closeRealm(realm);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get realm() {
+      return realm!;
+    },
+    get dir() {
+      return dir!;
+    },
+    async cluster(options = {}) {
+      const c = await TestCluster.start(realm!, mkdtempSync(join(dir!, 'cluster-')), { ...defaults, ...options, conf: { ...defaults.conf, ...options.conf } });
+      running.push(c);
+      return c;
+    },
+  };
 }
 
 /** The end-to-end suites' secure site keys, with service authorization and a SASL data port with privacy. */

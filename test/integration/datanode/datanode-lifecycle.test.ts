@@ -15,9 +15,6 @@
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DataNode } from '../../../cluster/datanode/datanode.ts';
 import type { ClientProtocolClient } from '../../../cluster/protocol/client-protocol-client.ts';
 import type { LocatedBlock } from '../../../cluster/protocol/hdfs-types.ts';
@@ -25,10 +22,9 @@ import { ManualClock } from '../../../lib/time/clock.ts';
 import { InvalidBlockTokenError } from '../../../security/datatransfer/errors.ts';
 import { BlockTokenIdentifier } from '../../../security/token/block-token-identifier.ts';
 import { createPassword } from '../../../security/token/keys/hmac.ts';
-import { useMiniKdc } from '../../support/fixtures.ts';
 import {
-  closeRealm, completeFile, keyIdOf, locatedBlock, makeRealm, openBlock, roundTrip, TestCluster, waitFor,
-  type ClusterOptions, type Realm,
+  completeFile, keyIdOf, locatedBlock, openBlock, roundTrip, useTestClusters, waitFor,
+  type ClusterOptions, type TestCluster,
 } from './datanode-fixture.ts';
 import { readBlock, TransferConnection, writeBlock } from './transfer-client.ts';
 
@@ -37,28 +33,8 @@ const MINUTE = 60_000;
 
 describe('datanode: key rolls, restarts, commands and pipelines (real KDC, hsec NameNode)', function () {
   this.timeout(180_000);
-  const kdcFixture = useMiniKdc();
-  let dir: string;
-  let realm: Realm;
-  const clusters: TestCluster[] = [];
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'hsec-dn-life-'));
-    realm = await makeRealm(kdcFixture.kdc, dir);
-  });
-  afterEach(async () => {
-    for (const c of clusters.splice(0)) await c.stop();
-  });
-  after(() => {
-    closeRealm(realm);
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function cluster(options: ClusterOptions = {}): Promise<TestCluster> {
-    const c = await TestCluster.start(realm, mkdtempSync(join(dir, 'cluster-')), { ...options, conf: { ...AES, ...options.conf } });
-    clusters.push(c);
-    return c;
-  }
+  const suite = useTestClusters('hsec-dn-life-', { conf: AES });
+  const cluster = (options?: ClusterOptions): Promise<TestCluster> => suite.cluster(options);
 
   /** A cluster on a ManualClock with block keys rolling every `interval` minutes, tokens living `lifetime` minutes. */
   async function rollingCluster(interval: number, lifetime: number): Promise<{ c: TestCluster; clock: ManualClock }> {

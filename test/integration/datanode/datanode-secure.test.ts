@@ -14,8 +14,7 @@
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataNode } from '../../../cluster/datanode/datanode.ts';
 import { acquireRpcClient } from '../../../cluster/client/shared-rpc-client.ts';
@@ -28,11 +27,10 @@ import { DataTransferHandshakeError, InvalidBlockTokenError } from '../../../sec
 import { callCredentials } from '../../../security/sasl/rpc/protocol-security.ts';
 import { BlockTokenIdentifier, type BlockTokenFields } from '../../../security/token/block-token-identifier.ts';
 import { createPassword } from '../../../security/token/keys/hmac.ts';
-import { useMiniKdc } from '../../support/fixtures.ts';
 import { skipOrFail } from '../../support/binaries.ts';
 import {
-  closeRealm, completeFile, handshakesDuring, locatedBlock, makeRealm, openBlock, roundTrip, TestCluster, waitFor,
-  type ClusterOptions, type Realm,
+  completeFile, handshakesDuring, locatedBlock, openBlock, roundTrip, useTestClusters, waitFor,
+  type ClusterOptions, type TestCluster,
 } from './datanode-fixture.ts';
 import { readBlock, TransferConnection, writeBlock } from './transfer-client.ts';
 
@@ -65,33 +63,13 @@ function unknownKeyId(c: TestCluster): number {
 
 describe('datanode: secure DataNode over a real KDC and the hsec NameNode (Kerberos IPC, SASL on the data port)', function () {
   this.timeout(180_000);
-  const kdcFixture = useMiniKdc();
-  let dir: string;
-  let realm: Realm;
-  const clusters: TestCluster[] = [];
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'hsec-dn-secure-'));
-    realm = await makeRealm(kdcFixture.kdc, dir);
-  });
-  afterEach(async () => {
-    for (const c of clusters.splice(0)) await c.stop();
-  });
-  after(() => {
-    closeRealm(realm);
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function cluster(options: ClusterOptions = {}): Promise<TestCluster> {
-    const c = await TestCluster.start(realm, mkdtempSync(join(dir, 'cluster-')), options);
-    clusters.push(c);
-    return c;
-  }
+  const suite = useTestClusters('hsec-dn-secure-');
+  const cluster = (options?: ClusterOptions): Promise<TestCluster> => suite.cluster(options);
 
   it('logs in from its keytab, registers, heartbeats and reports over Kerberos IPC as dn/localhost, which service authorization alone admits', async () => {
     const c = await cluster();
     const dn = await c.startDataNode('login');
-    expect(dn.identity.principal).to.equal(`dn/localhost@${realm.kdc.realm}`);
+    expect(dn.identity.principal).to.equal(`dn/localhost@${suite.realm.kdc.realm}`);
     expect(dn.handshake).to.equal('general');
     const d = c.descriptor(dn)!;
     // DatanodeManager records the address the call came from; the NameNode's answer is the DataNode's registration
@@ -110,10 +88,10 @@ describe('datanode: secure DataNode over a real KDC and the hsec NameNode (Kerbe
     const conf = c.conf();
     const rpc = acquireRpcClient(conf);
     try {
-      const asAlice = new DatanodeProtocolClient({ rpc: rpc.rpc, address: c.nn.address, credentials: callCredentials(realm.alice, DATANODE_PROTOCOL_INFO, conf), timeoutMs: 20_000 });
+      const asAlice = new DatanodeProtocolClient({ rpc: rpc.rpc, address: c.nn.address, credentials: callCredentials(suite.realm.alice, DATANODE_PROTOCOL_INFO, conf), timeoutMs: 20_000 });
       const e = await asAlice.versionRequest().then(() => undefined, (err: unknown) => err);
       expect(e, 'alice calling DatanodeProtocol').to.be.instanceOf(Error);
-      expect((e as Error).message).to.contain(`User ${realm.alice.name}`).and.contain('is not authorized for protocol');
+      expect((e as Error).message).to.contain(`User ${suite.realm.alice.name}`).and.contain('is not authorized for protocol');
       expect(e).to.have.nested.property('details.exceptionClassName', 'org.apache.hadoop.security.authorize.AuthorizationException');
     } finally {
       rpc.release();
@@ -250,7 +228,7 @@ describe('datanode: secure DataNode over a real KDC and the hsec NameNode (Kerbe
   });
 
   it('the data-transfer resolver decides the QOP per client: whitelisted clients get dfs.data.transfer.protection, the others hadoop.rpc.protection.non-whitelist', async () => {
-    const whitelist = join(dir, 'fixedwhitelist');
+    const whitelist = join(suite.dir, 'fixedwhitelist');
     writeFileSync(whitelist, '127.0.0.2\n');
     const c = await cluster();
     const dn = await c.startDataNode('whitelist', {
@@ -306,9 +284,9 @@ describe('datanode: secure DataNode over a real KDC and the hsec NameNode (Kerbe
 
   it('refuses to start insecurely: Kerberos without block tokens, or an unprivileged data port without protection', async () => {
     const c = await cluster();
-    const e1 = await DataNode.start(c.dataNodeConf('bad1', { 'dfs.block.access.token.enable': 'false' }), { krb5: realm.krb5 }).then(() => undefined, (e: unknown) => e);
+    const e1 = await DataNode.start(c.dataNodeConf('bad1', { 'dfs.block.access.token.enable': 'false' }), { krb5: suite.realm.krb5 }).then(() => undefined, (e: unknown) => e);
     expect(e1).to.have.property('code', 'CONFIG_INVALID');
-    const e2 = await DataNode.start(c.dataNodeConf('bad2', { 'dfs.data.transfer.protection': '' }), { krb5: realm.krb5 }).then(() => undefined, (e: unknown) => e);
+    const e2 = await DataNode.start(c.dataNodeConf('bad2', { 'dfs.data.transfer.protection': '' }), { krb5: suite.realm.krb5 }).then(() => undefined, (e: unknown) => e);
     expect(e2).to.have.property('code', 'CONFIG_INVALID');
     expect((e2 as Error).message).to.contain('dfs.data.transfer.protection');
   });
