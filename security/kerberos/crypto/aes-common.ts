@@ -2,10 +2,12 @@
  * Pieces shared by the AES profiles of RFC 3962 and RFC 8009: key-length checks, string-to-key
  * parameter parsing (s2kparams = 4-byte big-endian iteration count, RFC 3962 section 4 /
  * RFC 8009 section 4), UTF-8 conversion of passwords and salts, and the constant-time comparison
- * of integrity tags. Errors are KerberosError with stable codes and never carry key bytes.
+ * of integrity tags, and the confounder-plus-plaintext buffer both encrypt. Errors are KerberosError with stable codes and never carry key bytes.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { KerberosError } from '../../../lib/errors/index.ts';
+import { pooledRandomBytes } from '../../crypto/random-pool.ts';
+import { ctsPaddedLength } from './cts.ts';
 
 /** MIT refuses s2k iteration counts at or above 2^24 (lib/crypto/krb/s2k_pbkdf2.c); so do we. */
 export const MAX_S2K_ITERATIONS = 0x1000000;
@@ -66,4 +68,24 @@ export function tooShortError(profile: string, usage: number, length: number, mi
     length,
     minimum,
   });
+}
+
+/**
+ * confounder | parts, zero-padded to a whole AES block for CTS (RFC 3962 section 5 / RFC 8009
+ * section 5): the one copy of the plaintext. `length` is the unpadded length.
+ */
+export function confoundedPlaintext(parts: readonly Uint8Array[], confounder: Uint8Array | undefined, block: number): { padded: Buffer; length: number } {
+  const conf = confounder ?? pooledRandomBytes(block);
+  if (conf.length !== block) throw new RangeError(`confounder must be ${block} bytes`);
+  let length = block;
+  for (const p of parts) length += p.length;
+  const padded = Buffer.allocUnsafe(ctsPaddedLength(length));
+  padded.set(conf, 0);
+  let at = block;
+  for (const p of parts) {
+    padded.set(p, at);
+    at += p.length;
+  }
+  padded.fill(0, length);
+  return { padded, length };
 }

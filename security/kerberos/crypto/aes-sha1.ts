@@ -8,13 +8,12 @@
  */
 import { createHash, pbkdf2Sync } from 'node:crypto';
 import { hmacSha1 } from '../../crypto/hmac-sha1.ts';
-import { pooledRandomBytes } from '../../crypto/random-pool.ts';
 import type { EncryptionProfile } from './profile.ts';
 import { ETYPE } from './profile.ts';
-import { aesEncryptBlock, ctsDecrypt, ctsEncryptPadded, ctsPaddedLength } from './cts.ts';
+import { aesEncryptBlock, ctsDecrypt, ctsEncryptPadded } from './cts.ts';
 import { deriveKey, KEY_PURPOSE, usageConstant } from './derive.ts';
 import { derivedKey, derivedKeyId } from './derived-key-cache.ts';
-import { checkKey, integrityError, iterationsFrom, tagsEqual, toBytes, tooShortError } from './aes-common.ts';
+import { checkKey, confoundedPlaintext, integrityError, iterationsFrom, tagsEqual, toBytes, tooShortError } from './aes-common.ts';
 
 const BLOCK = 16;
 const HMAC_LENGTH = 12;
@@ -63,19 +62,7 @@ class AesSha1Profile implements EncryptionProfile {
 
   encryptParts(key: Uint8Array, usage: number, parts: readonly Uint8Array[], prefix: Uint8Array = NO_BYTES, confounder?: Uint8Array): Buffer {
     checkKey(key, this.keyLength, this.name);
-    const conf = confounder ?? pooledRandomBytes(BLOCK);
-    if (conf.length !== BLOCK) throw new RangeError(`confounder must be ${BLOCK} bytes`);
-    let n = BLOCK;
-    for (const p of parts) n += p.length;
-    // confounder | plaintext, zero-padded for CBC: the one copy of the plaintext.
-    const padded = Buffer.allocUnsafe(ctsPaddedLength(n));
-    padded.set(conf, 0);
-    let at = BLOCK;
-    for (const p of parts) {
-      padded.set(p, at);
-      at += p.length;
-    }
-    padded.fill(0, n);
+    const { padded, length: n } = confoundedPlaintext(parts, confounder, BLOCK);
     const ke = this.#derive(key, usage, KEY_PURPOSE.ENCRYPTION);
     const ki = this.#derive(key, usage, KEY_PURPOSE.INTEGRITY);
     // The MAC first: CTS overwrites the first block of `padded`.

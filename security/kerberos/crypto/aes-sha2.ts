@@ -9,11 +9,10 @@
 import { createHmac, pbkdf2Sync } from 'node:crypto';
 import type { EncryptionProfile } from './profile.ts';
 import { ETYPE } from './profile.ts';
-import { ctsDecrypt, ctsEncryptPadded, ctsPaddedLength } from './cts.ts';
-import { pooledRandomBytes } from '../../crypto/random-pool.ts';
+import { ctsDecrypt, ctsEncryptPadded } from './cts.ts';
 import { kdfHmacSha2, KEY_PURPOSE, usageConstant } from './derive.ts';
 import { derivedKey, derivedKeyId } from './derived-key-cache.ts';
-import { checkKey, integrityError, iterationsFrom, tagsEqual, toBytes, tooShortError } from './aes-common.ts';
+import { checkKey, confoundedPlaintext, integrityError, iterationsFrom, tagsEqual, toBytes, tooShortError } from './aes-common.ts';
 
 const BLOCK = 16;
 const ZERO_IV = Buffer.alloc(BLOCK);
@@ -72,18 +71,7 @@ class AesSha2Profile implements EncryptionProfile {
 
   encryptParts(key: Uint8Array, usage: number, parts: readonly Uint8Array[], prefix: Uint8Array = NO_BYTES, confounder?: Uint8Array): Buffer {
     checkKey(key, this.keyLength, this.name);
-    const conf = confounder ?? pooledRandomBytes(BLOCK);
-    if (conf.length !== BLOCK) throw new RangeError(`confounder must be ${BLOCK} bytes`);
-    let n = BLOCK;
-    for (const p of parts) n += p.length;
-    const padded = Buffer.allocUnsafe(ctsPaddedLength(n));
-    padded.set(conf, 0);
-    let at = BLOCK;
-    for (const p of parts) {
-      padded.set(p, at);
-      at += p.length;
-    }
-    padded.fill(0, n);
+    const { padded, length: n } = confoundedPlaintext(parts, confounder, BLOCK);
     const out = Buffer.allocUnsafe(prefix.length + n + this.checksumLength);
     out.set(prefix, 0);
     ctsEncryptPadded(this.#ke(key, usage), padded, n, out, prefix.length, ZERO_IV);
