@@ -1,9 +1,9 @@
 /**
- * What suites compare their figures with: `openssl speed` for a cipher (the machine's one-core
- * ceiling for it, measured in the same run) and the median of a sample list (interleaved rounds on
- * a shared machine are reported as medians).
+ * What suites share: `openssl speed` for a cipher (the machine's one-core ceiling for it, measured
+ * in the same run), the median of a sample list (interleaved rounds on a shared machine are
+ * reported as medians), and running a suite file as a child process (a fresh heap per measurement).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /**
  * `openssl speed -evp <cipher>` on 16 KiB blocks for one second, in MB/s (10^6 bytes) of one core
@@ -22,4 +22,26 @@ export function median(xs: readonly number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Runs `file` (a suite that also works as a script) as a child with `args` under tsx; resolves
+ * with its last stdout line (its JSON answer), rejects naming `what` with the output's tail.
+ * Killed after 15 minutes.
+ */
+export function runChild(file: string, args: readonly string[], what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+      env: { ...process.env, HSEC_LOG_LEVEL: process.env['HSEC_LOG_LEVEL'] ?? 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    p.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
+    const timer = setTimeout(() => p.kill('SIGKILL'), 15 * 60_000);
+    p.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out.trim().split('\n').pop() ?? '');
+      else reject(new Error(`${what} failed (${signal ?? code}): ${out.slice(-2000)}`));
+    });
+  });
 }

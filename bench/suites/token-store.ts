@@ -13,12 +13,12 @@
  * included). HSEC_BENCH_TOKENS=N caps the largest population (default 1 000 000; the whole suite
  * takes about 1.5-2 minutes at 1 000 000 on 2 cores, most of it filling the store).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult, Harness } from '../harness.ts';
+import { runChild } from '../reference.ts';
 import { DelegationTokenSecretManager } from '../../security/token/secret-manager.ts';
 import type { IssuedToken } from '../../security/token/secret-manager.ts';
 import { JournalTokenStore } from '../../security/token/store/journal/journal-token-store.ts';
@@ -47,23 +47,8 @@ export async function run(h: Harness): Promise<void> {
   }
 }
 
-/** Runs this file as a child with `args`; resolves with its last stdout line. */
 function child(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', SELF, ...args], {
-      env: { ...process.env, HSEC_LOG_LEVEL: process.env.HSEC_LOG_LEVEL ?? 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    p.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
-    const timer = setTimeout(() => p.kill('SIGKILL'), 15 * 60_000);
-    p.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      const last = out.trim().split('\n').pop() ?? '';
-      if (code === 0) resolve(last);
-      else reject(new Error(`token-store bench ${args[0]} failed (${signal ?? code}): ${out.slice(-2000)}`));
-    });
-  });
+  return runChild(SELF, args, `token-store bench ${args[0]}`);
 }
 
 function manager(dir: string): DelegationTokenSecretManager {

@@ -13,9 +13,9 @@
  * Runs in a child process (logs at warn; RSS is the store's own). HSEC_BENCH_ZK_TOKENS=N changes
  * the population (default 100,000; about a minute on 2 cores).
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BenchResult, Harness } from '../harness.ts';
+import { runChild } from '../reference.ts';
 import { whichBinary } from '../../cluster/mini/binaries.ts';
 import { fourLetterWord, MiniZooKeeper, zookeeperInstalled } from '../../cluster/mini/mini-zookeeper.ts';
 import { Configuration } from '../../lib/config/index.ts';
@@ -49,20 +49,7 @@ export async function run(h: Harness): Promise<void> {
 }
 
 function child(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', SELF, ...args], {
-      env: { ...process.env, HSEC_LOG_LEVEL: process.env.HSEC_LOG_LEVEL ?? 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    p.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
-    const timer = setTimeout(() => p.kill('SIGKILL'), 15 * 60_000);
-    p.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out.trim().split('\n').pop() ?? '');
-      else reject(new Error(`zk-token-store bench failed (${signal ?? code}): ${out.slice(-2000)}`));
-    });
-  });
+  return runChild(SELF, args, 'zk-token-store bench');
 }
 
 function manager(connectString: string, syncSecs = '0'): DelegationTokenSecretManager {
