@@ -5,9 +5,10 @@
  * version, 16-bit length, payload). Every unit is recorded, and each TLS application-data record
  * (type 23) goes through a hook that may pass it, alter it, repeat it or replace it.
  */
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { parseRequest, parseResponse, parseSaslBody } from '../../../lib/rpc/ipc-frames.ts';
 import { SaslState } from '../../../lib/rpc/constants.ts';
+import { LoopbackProxy } from './support.ts';
 
 export type Direction = 'up' | 'down';
 export interface Unit {
@@ -72,55 +73,38 @@ class Parser {
   }
 }
 
-export class ChannelProxy {
+export class ChannelProxy extends LoopbackProxy {
   /** Units seen per connection, in order, per direction. */
   readonly connections: Array<Record<Direction, Unit[]>> = [];
-  #server: Server | undefined;
-  readonly #sockets = new Set<Socket>();
 
-  constructor(private readonly hook: RecordHook = (r) => [r]) {}
-
-  async start(targetPort: number): Promise<number> {
-    this.#server = createServer((client) => {
-      const index = this.connections.length;
-      const seen: Record<Direction, Unit[]> = { up: [], down: [] };
-      this.connections.push(seen);
-      const upstream = connect({ host: '127.0.0.1', port: targetPort });
-      this.#sockets.add(client).add(upstream);
-      const agreed = { fast: false };
-      const pipe = (from: Socket, to: Socket, direction: Direction): void => {
-        const parser = new Parser(direction, agreed);
-        let appRecords = 0;
-        from.on('data', (d: Buffer) => {
-          let units: Unit[];
-          try {
-            units = parser.push(d);
-          } catch {
-            to.write(d); // not what the test expected: pass it on unexamined
-            return;
-          }
-          for (const u of units) {
-            seen[direction].push(u);
-            const out = u.kind === 'record' && u.type === 23 ? this.hook(u.bytes, appRecords++, direction, index) : [u.bytes];
-            for (const b of out) to.write(b);
-          }
-        });
-      };
-      pipe(client, upstream, 'up');
-      pipe(upstream, client, 'down');
-      const end = (): void => {
-        client.destroy();
-        upstream.destroy();
-      };
-      client.on('close', end).on('error', end);
-      upstream.on('close', end).on('error', end);
-    });
-    await new Promise<void>((r) => this.#server!.listen(0, '127.0.0.1', r));
-    return (this.#server.address() as { port: number }).port;
+  constructor(private readonly hook: RecordHook = (r) => [r]) {
+    super();
   }
 
-  async stop(): Promise<void> {
-    for (const s of this.#sockets) s.destroy();
-    await new Promise<void>((r) => (this.#server ? this.#server.close(() => r()) : r()));
+  protected relay(client: Socket, upstream: Socket): void {
+    const index = this.connections.length;
+    const seen: Record<Direction, Unit[]> = { up: [], down: [] };
+    this.connections.push(seen);
+    const agreed = { fast: false };
+    const pipe = (from: Socket, to: Socket, direction: Direction): void => {
+      const parser = new Parser(direction, agreed);
+      let appRecords = 0;
+      from.on('data', (d: Buffer) => {
+        let units: Unit[];
+        try {
+          units = parser.push(d);
+        } catch {
+          to.write(d); // not what the test expected: pass it on unexamined
+          return;
+        }
+        for (const u of units) {
+          seen[direction].push(u);
+          const out = u.kind === 'record' && u.type === 23 ? this.hook(u.bytes, appRecords++, direction, index) : [u.bytes];
+          for (const b of out) to.write(b);
+        }
+      });
+    };
+    pipe(client, upstream, 'up');
+    pipe(upstream, client, 'down');
   }
 }

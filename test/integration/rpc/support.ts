@@ -25,25 +25,21 @@ export function json(bytes: Uint8Array): Record<string, unknown> {
   return JSON.parse(Buffer.from(bytes).toString()) as Record<string, unknown>;
 }
 
-/** A TCP proxy that records both directions. */
-export class RecordingProxy {
-  readonly toServer: Buffer[] = [];
-  readonly toClient: Buffer[] = [];
+/**
+ * A loopback TCP proxy to `targetPort`: each accepted connection gets its own upstream socket and
+ * `relay` decides what crosses; either side closing or failing closes both.
+ */
+export abstract class LoopbackProxy {
   #server: Server | undefined;
   readonly #sockets = new Set<Socket>();
+
+  protected abstract relay(client: Socket, upstream: Socket): void;
 
   async start(targetPort: number): Promise<number> {
     this.#server = createServer((client) => {
       const upstream = connect({ host: '127.0.0.1', port: targetPort });
       this.#sockets.add(client).add(upstream);
-      client.on('data', (d) => {
-        this.toServer.push(d);
-        upstream.write(d);
-      });
-      upstream.on('data', (d) => {
-        this.toClient.push(d);
-        client.write(d);
-      });
+      this.relay(client, upstream);
       const end = (): void => {
         client.destroy();
         upstream.destroy();
@@ -58,6 +54,23 @@ export class RecordingProxy {
   async stop(): Promise<void> {
     for (const s of this.#sockets) s.destroy();
     await new Promise<void>((r) => (this.#server ? this.#server.close(() => r()) : r()));
+  }
+}
+
+/** A TCP proxy that records both directions. */
+export class RecordingProxy extends LoopbackProxy {
+  readonly toServer: Buffer[] = [];
+  readonly toClient: Buffer[] = [];
+
+  protected relay(client: Socket, upstream: Socket): void {
+    client.on('data', (d: Buffer) => {
+      this.toServer.push(d);
+      upstream.write(d);
+    });
+    upstream.on('data', (d: Buffer) => {
+      this.toClient.push(d);
+      client.write(d);
+    });
   }
 }
 
