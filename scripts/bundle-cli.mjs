@@ -2,7 +2,10 @@
 // The `hsec` command as a few bundled files, so it starts fast: Node loads a handful of chunks
 // instead of seventy modules (measured: half the start-up time of the unbundled build). esbuild
 // bundles bin/hsec.ts with code splitting, so each subcommand's module (loaded on demand by
-// cluster/cli/index.ts) stays a chunk of its own; npm packages stay external. The .proto files the
+// cluster/cli/index.ts) stays a chunk of its own. The small CommonJS packages every command loads
+// (commander, asn1js, sax) are bundled too: Node would otherwise scan and wrap them as CommonJS on
+// each start (a fifth of `hsec klist`'s time); pino (its transports load files by path) and
+// protobufjs (its optional dynamic requires) stay external. The .proto files the
 // runtime loads next to its modules (`new URL('./X.proto', import.meta.url)`) are copied into the
 // same directory, flat: their names are unique. The library API (dist/api) is the tsc build.
 //
@@ -35,7 +38,9 @@ export async function bundleCli(root, outdir) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    external: ['pino', 'protobufjs', 'protobufjs/*'],
+    // bundled CommonJS calls require() for Node's built-ins: give the ESM chunks a real one
+    banner: { js: "import { createRequire as __hsecCreateRequire } from 'node:module'; const require = __hsecCreateRequire(import.meta.url);" },
     sourcemap: 'linked',
     logLevel: 'warning',
   });
