@@ -11,9 +11,11 @@
  *
  * The servers run in a child process (bench/hdfs-cluster-process.ts: the MIT KDC, and per setting
  * cluster/mini/secure-hdfs.ts's hsec NameNode and DataNode logged in from keytabs, RPC privacy,
- * block tokens); the client runs here, so this process's CPU time is the client's: "client MB per
- * CPU-second" (user + system, the kernel's socket work included) is what one core of a client
- * host can move; "server MB per CPU-second" is the same for the NameNode + DataNode process.
+ * block tokens); each (round, mode) runs the client in a fresh process (bench/hdfs-client-process.ts:
+ * a warm-up write and read, then one measured write and read), so no mode's JIT state or garbage
+ * lands in another's figures: "client MB per CPU-second" (user + system of that process, the
+ * kernel's socket work included) is what one core of a client host can move; "server MB per
+ * CPU-second" is the same for the NameNode + DataNode process.
  * Wall-clock MB/s is what the client sees with the two processes on their own cores.
  *
  * One op writes a whole file (create, addBlock, WRITE_BLOCK with 64 KiB packets and their CRC32C
@@ -34,22 +36,14 @@
  * sets the measured rounds. The defaults take about 2 minutes on 2 cores.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import type { Harness } from '../harness.ts';
 import { median, opensslSpeed } from '../reference.ts';
 import { whichBinary } from '../../cluster/mini/binaries.ts';
-import { loadConfiguration } from '../../lib/config/index.ts';
-import { loadKrb5Config } from '../../security/kerberos/config/index.ts';
-import { User } from '../../security/identity/user.ts';
-import { HdfsClient } from '../../cluster/client/hdfs-client.ts';
 
 export const name = 'hdfs';
 
@@ -57,8 +51,6 @@ const MiB = 1024 * 1024;
 const FILE_MIB = Number(process.env['HSEC_BENCH_HDFS_MIB'] ?? 64);
 /** Interleaved rounds per mode (after one warm-up round). */
 const ROUNDS = Number(process.env['HSEC_BENCH_HDFS_ROUNDS'] ?? 5);
-/** The application's writes into createWriteStream. */
-const WRITE_CHUNK = MiB;
 /** The user the server process makes (principal, keytab, home directory). */
 const USER = 'bench';
 
@@ -93,33 +85,35 @@ const MODES: readonly Mode[] = [
   },
 ];
 
-/** The server process (bench/hdfs-cluster-process.ts): one JSON line answers each command line. */
-class ServerProcess {
+/** A helper process (bench/hdfs-*-process.ts) that answers each command line with one JSON line. */
+class LineProcess {
   readonly #child: ChildProcessWithoutNullStreams;
   readonly #lines: AsyncIterator<string>;
+  readonly #what: string;
 
-  private constructor(child: ChildProcessWithoutNullStreams) {
+  private constructor(child: ChildProcessWithoutNullStreams, what: string) {
     this.#child = child;
+    this.#what = what;
     this.#lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   }
 
-  static start(request: unknown): ServerProcess {
-    const entry = fileURLToPath(new URL('../hdfs-cluster-process.ts', import.meta.url));
+  static start(file: string, request: unknown, what: string): LineProcess {
+    const entry = fileURLToPath(new URL(`../${file}`, import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', entry, JSON.stringify(request)], { stdio: ['pipe', 'pipe', 'inherit'] }) as unknown as ChildProcessWithoutNullStreams;
-    return new ServerProcess(child);
+    return new LineProcess(child, what);
   }
 
   /** The next line the process prints, parsed; an error when it exits first or takes longer than `timeoutMs`. */
   async next<T>(timeoutMs: number): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`bench hdfs: the server process (pid ${this.#child.pid}) did not answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => reject(new Error(`bench hdfs: the ${this.#what} (pid ${this.#child.pid}) did not answer within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
       const r = await Promise.race([this.#lines.next(), timeout]);
-      if (r.done) throw new Error(`bench hdfs: the server process (pid ${this.#child.pid}) exited (code ${this.#child.exitCode}); its stderr is above`);
+      if (r.done) throw new Error(`bench hdfs: the ${this.#what} (pid ${this.#child.pid}) exited (code ${this.#child.exitCode}); its stderr is above`);
       const answer = JSON.parse(r.value) as T & { error?: string };
-      if (answer.error) throw new Error(`bench hdfs: the server process: ${answer.error}`);
+      if (answer.error) throw new Error(`bench hdfs: the ${this.#what}: ${answer.error}`);
       return answer;
     } finally {
       clearTimeout(timer);
@@ -131,13 +125,13 @@ class ServerProcess {
     return this.next<T>(timeoutMs);
   }
 
-  /** Its CPU time so far, ns. */
+  /** Its CPU time so far, ns (the server process's `cpu` command). */
   async cpuNs(): Promise<number> {
     const c = await this.ask<{ user: number; system: number }>('cpu');
     return (c.user + c.system) * 1000;
   }
 
-  /** Ends stdin (the process stops its daemons and the KDC and exits); SIGKILL by pid after 30 s. */
+  /** Ends stdin (the process cleans up and exits); SIGKILL by pid after 30 s. */
   async stop(): Promise<void> {
     if (this.#child.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => this.#child.once('exit', () => resolve()));
@@ -154,46 +148,9 @@ interface Started {
   readonly clusters: ReadonlyArray<{ conf: Record<string, string>; keytab: string }>;
 }
 
-interface Running {
+interface Measured {
   readonly mode: Mode;
-  readonly fs: HdfsClient;
   readonly bytes: number;
-}
-
-/** One write op: the whole file through createWriteStream in WRITE_CHUNK writes. */
-async function writeOp(fs: HdfsClient, path: string, data: Buffer): Promise<void> {
-  const chunks = function* (): Generator<Buffer> {
-    for (let at = 0; at < data.length; at += WRITE_CHUNK) yield data.subarray(at, at + WRITE_CHUNK);
-  };
-  await pipeline(Readable.from(chunks()), fs.createWriteStream(path, { overwrite: true }));
-}
-
-/** One read op: the whole file through createReadStream; resolves the bytes read. */
-async function readOp(fs: HdfsClient, path: string): Promise<number> {
-  let n = 0;
-  for await (const c of fs.createReadStream(path)) n += (c as Buffer).length;
-  return n;
-}
-
-/** Warm-up: one write and read per mode, the contents compared and the negotiated protection checked. */
-async function warmUp(r: Running, data: Buffer): Promise<void> {
-  const events: Array<Record<string, unknown>> = [];
-  const on = (m: unknown): void => void events.push(m as Record<string, unknown>);
-  subscribe('hsec:datatransfer:negotiated', on);
-  try {
-    await writeOp(r.fs, 'bench', data.subarray(0, r.bytes));
-    const back = await r.fs.readFile('bench');
-    if (Buffer.compare(back, data.subarray(0, r.bytes)) !== 0) throw new Error(`bench hdfs: ${r.mode.label}: the file read back differs from the one written`);
-  } finally {
-    unsubscribe('hsec:datatransfer:negotiated', on);
-  }
-  const client = events.filter((e) => e['side'] === 'client');
-  if (client.length === 0) throw new Error(`bench hdfs: ${r.mode.label}: no data-transfer handshake seen`);
-  for (const e of client) {
-    for (const [k, v] of Object.entries(r.mode.expect)) {
-      if (e[k] !== v) throw new Error(`bench hdfs: ${r.mode.label}: the client negotiated ${k}=${String(e[k])}, expected ${String(v)}`);
-    }
-  }
 }
 
 const KINDS = ['write', 'read'] as const;
@@ -211,43 +168,36 @@ export async function run(h: Harness): Promise<void> {
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'hsec-bench-hdfs-'));
-  const server = ServerProcess.start({ dir, user: USER, clusters: MODES.map((m) => m.conf) });
-  const running: Running[] = [];
+  const server = LineProcess.start('hdfs-cluster-process.ts', { dir, user: USER, clusters: MODES.map((m) => m.conf) }, 'server process');
   try {
     const started = await server.next<Started>(180_000);
-    const krb5 = loadKrb5Config(started.krb5ConfPath);
-    const data = randomBytes(FILE_MIB * MiB);
-    for (const [i, mode] of MODES.entries()) {
-      const conf = loadConfiguration({ env: {}, overrides: started.clusters[i]!.conf });
-      const user = await User.fromKeytab(started.principal, started.clusters[i]!.keytab, { krb5, conf });
-      const r = { mode, fs: await HdfsClient.connect({ conf, user, env: {} }), bytes: Math.max(1, Math.round(FILE_MIB * mode.share)) * MiB };
-      running.push(r);
-      await warmUp(r, data);
-    }
+    const running = MODES.map((mode) => ({ mode, bytes: Math.max(1, Math.round(FILE_MIB * mode.share)) * MiB }));
 
-    // samples[kind][unit][mode]: ns per op
+    // samples[kind][unit][mode]: ns per op. Each (round, mode) is a fresh client process: warm-up op, then one measured write and read.
     const samples = Object.fromEntries(KINDS.map((k) => [k, Object.fromEntries(UNITS.map((u) => [u.key, running.map(() => [] as number[])]))])) as Record<Kind, Record<Unit, number[][]>>;
     for (let round = 0; round < ROUNDS; round++) {
       for (let k = 0; k < running.length; k++) {
         const i = (k + round) % running.length; // rotate the order: no mode always runs first
         const r = running[i]!;
-        for (const kind of KINDS) {
-          const s0 = await server.cpuNs();
-          const c0 = process.cpuUsage();
-          const t0 = process.hrtime.bigint();
-          if (kind === 'write') await writeOp(r.fs, 'bench', data.subarray(0, r.bytes));
-          else if ((await readOp(r.fs, 'bench')) !== r.bytes) throw new Error(`bench hdfs: ${r.mode.label}: short read`);
-          const wall = Number(process.hrtime.bigint() - t0);
-          const c = process.cpuUsage(c0);
-          const s1 = await server.cpuNs();
-          samples[kind].wall[i]!.push(wall);
-          samples[kind].client[i]!.push((c.user + c.system) * 1000);
-          samples[kind].server[i]!.push(s1 - s0);
+        const cluster = started.clusters[i]!;
+        const client = LineProcess.start('hdfs-client-process.ts', { krb5ConfPath: started.krb5ConfPath, principal: started.principal, keytab: cluster.keytab, conf: cluster.conf, bytes: r.bytes, expect: r.mode.expect }, `client process (${r.mode.label})`);
+        try {
+          await client.next(120_000);
+          for (const kind of KINDS) {
+            const s0 = await server.cpuNs();
+            const op = await client.ask<{ wallNs: number; cpuNs: number }>(kind, 120_000);
+            const s1 = await server.cpuNs();
+            samples[kind].wall[i]!.push(op.wallNs);
+            samples[kind].client[i]!.push(op.cpuNs);
+            samples[kind].server[i]!.push(s1 - s0);
+          }
+        } finally {
+          await client.stop();
         }
       }
     }
 
-    const label = (kind: Kind, r: Running, unit: string): string => `${kind} ${r.bytes / MiB} MiB, ${r.mode.label} [${unit}]`;
+    const label = (kind: Kind, r: Measured, unit: string): string => `${kind} ${r.bytes / MiB} MiB, ${r.mode.label} [${unit}]`;
     const mbs = new Map<string, number>();
     for (const kind of KINDS) {
       for (const u of UNITS) {
@@ -265,7 +215,7 @@ export async function run(h: Harness): Promise<void> {
         });
       }
     }
-    const at = (kind: Kind, r: Running, unit: string): number => mbs.get(label(kind, r, unit))!;
+    const at = (kind: Kind, r: Measured, unit: string): number => mbs.get(label(kind, r, unit))!;
     const plain = running[0]!;
     for (const kind of KINDS) {
       for (const u of UNITS) {
@@ -293,17 +243,13 @@ export async function run(h: Harness): Promise<void> {
 
     await measureBlockTokens(h, server);
   } finally {
-    for (const r of running) {
-      r.fs.close();
-      r.fs.user.close();
-    }
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /** Block tokens issued by the NameNode's master manager and checked on the DataNode's verify path, measured in the server process. */
-async function measureBlockTokens(h: Harness, server: ServerProcess): Promise<void> {
+async function measureBlockTokens(h: Harness, server: LineProcess): Promise<void> {
   const ms = 1000;
   const r = await server.ask<Record<'issue' | 'checkAccess' | 'password', { ops: number; ns: number }>>(`tokens ${ms}`, 60_000);
   const group = 'block tokens (NameNode master keys)';
