@@ -23,8 +23,12 @@ export const datanodeDaemon: PseudoClusterDaemon = {
       throw new HsecError('TIMEOUT', `the DataNode did not register with the NameNode at ${cluster.namenodeAddress} within ${REGISTRATION_TIMEOUT_MS} ms`);
     }
     const { host, port } = dn.xferAddress;
+    // what the conf asks of block traffic (hsec start -D may have changed the generated keys)
+    const protection = conf.get('dfs.data.transfer.protection') || 'none';
+    const encrypts = protection.includes('privacy') || conf.getBoolean('dfs.encrypt.data.transfer', false);
+    const cipher = encrypts && conf.get('dfs.encrypt.data.transfer.cipher.suites') ? ', AES/CTR' : '';
     return {
-      summary: [`DataNode data transfer: ${host}:${port} (${dn.identity.principal}; ${dn.handshake} SASL handshake, AES/CTR)`],
+      summary: [`DataNode data transfer: ${host}:${port} (${dn.identity.principal}; ${dn.handshake} SASL handshake, ${protection}${cipher})`],
       stop: () => dn.stop(),
     };
   },

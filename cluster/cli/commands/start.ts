@@ -136,7 +136,7 @@ function banner(c: PseudoCluster): string {
     '  klist',
     `  bin/hsec fetchdt --renewer alice ${tokenFile}     # a NameNode delegation token (0600 file)`,
     `  bin/hsec dtutil print ${tokenFile}`,
-    '  bin/hsec fs -put README.md /user/alice/     # HDFS: blocks travel AES/CTR-encrypted to the DataNode',
+    '  bin/hsec fs -put README.md /user/alice/     # HDFS: blocks go to the DataNode protected as its line above says',
     '  bin/hsec fs -ls /user/alice',
     `  bin/hsec fs -get /user/alice/README.md ${join(c.dir, 'README.copy')}`,
     '  bin/hsec policy explain 127.0.0.2     # selective encryption: whitelisted in ZooKeeper, [auth,auth-conf]',

@@ -107,7 +107,7 @@ describe('hsec start (npm start)', function () {
     const nnPort = Number(field(banner, /NameNode RPC: [^\s:]+:(\d+)/));
     expect(await canConnect('127.0.0.1', nnPort)).to.equal(true);
     // The DataNode daemon serves block traffic on its data port, SASL at privacy with AES/CTR.
-    const dnPort = Number(field(banner, /DataNode data transfer: [^\s:]+:(\d+) \(dn\/localhost@EXAMPLE\.TEST; \w+ SASL handshake, AES\/CTR\)/));
+    const dnPort = Number(field(banner, /DataNode data transfer: [^\s:]+:(\d+) \(dn\/localhost@EXAMPLE\.TEST; \w+ SASL handshake, privacy, AES\/CTR\)/));
     expect(await canConnect('127.0.0.1', dnPort)).to.equal(true);
 
     // The banner's "Use it from another shell" lines, run as printed (bash, from the repo root):
