@@ -1,9 +1,12 @@
 /**
  * What suites share: `openssl speed` for a cipher (the machine's one-core ceiling for it, measured
  * in the same run), the median of a sample list (interleaved rounds on a shared machine are
- * reported as medians), and running a suite file as a child process (a fresh heap per measurement).
+ * reported as medians), running a suite file as a child process (a fresh heap per measurement),
+ * and a full garbage collection on demand (memory figures of what a process retains).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /**
  * `openssl speed -evp <cipher>` on 16 KiB blocks for one second, in MB/s (10^6 bytes) of one core
@@ -44,4 +47,18 @@ export function runChild(file: string, args: readonly string[], what: string): P
       else reject(new Error(`${what} failed (${signal ?? code}): ${out.slice(-2000)}`));
     });
   });
+}
+
+let gc: (() => void) | undefined;
+
+/**
+ * A full garbage collection now. The first call exposes V8's `gc` (node:v8, instead of restarting
+ * the process with --expose-gc), so suites that never call it run with the flags they started with.
+ */
+export function collectGarbage(): void {
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as () => void;
+  }
+  gc();
 }
