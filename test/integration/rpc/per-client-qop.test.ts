@@ -20,15 +20,13 @@ import { loadConfiguration } from '../../../lib/config/index.ts';
 import { readDelimited } from '../../../lib/rpc/delimited.ts';
 import { RpcStatus } from '../../../lib/rpc/constants.ts';
 import type { Qop } from '../../../security/sasl/mechanism.ts';
-import { RpcClient, RpcServer, delegationTokenAuthority } from '../../../security/sasl/rpc/index.ts';
-import { defaultTokenClient } from '../../../security/sasl/rpc/rpc-client.ts';
+import { RpcClient } from '../../../security/sasl/rpc/index.ts';
 import { SaslRpcClient } from '../../../security/sasl/rpc/sasl-rpc-client.ts';
 import { registerResolver, type SaslProperties, type SaslPropertiesResolver } from '../../../security/resolver/index.ts';
-import { DelegationTokenSecretManager } from '../../../security/token/secret-manager.ts';
-import type { Token } from '../../../security/token/token.ts';
 import { kerberosClient, kerberosCredentials, loginUser, rejection } from '../namenode/namenode-fixture.ts';
 import { RawSession } from './raw-session.ts';
-import { ECHO, echoHandlers } from './support.ts';
+import { useTokenEchoServer } from './token-echo-server.ts';
+import { ECHO } from './support.ts';
 
 const ALL: Qop[] = ['auth-conf', 'auth-int', 'auth'];
 
@@ -66,39 +64,9 @@ function expectNoCommonQop(e: Error & { code?: string; details?: Record<string, 
 
 describe('rpc: per-client QOP from a SaslPropertiesResolver keyed by client address (TOKEN / DIGEST-MD5)', function () {
   this.timeout(60_000);
-  const secretManager = new DelegationTokenSecretManager();
   const resolver = new ByAddressResolver({ '127.0.0.1': ['auth-conf'], '127.0.0.2': ['auth-int'] });
-  let server: RpcServer;
-  let port: number;
-  let token: Token;
-  const open: RawSession[] = [];
-
-  before(async () => {
-    await secretManager.start(false);
-    server = new RpcServer({ authentication: 'simple', tokenAuthority: delegationTokenAuthority(secretManager), resolver });
-    server.registerProtocol(ECHO, echoHandlers());
-    ({ port } = await server.start('127.0.0.1', 0));
-    ({ token } = await secretManager.createToken({ owner: 'alice@EXAMPLE.TEST', renewer: 'yarn', service: `127.0.0.1:${port}` }));
-  });
-  afterEach(() => {
-    for (const s of open.splice(0)) s.destroy();
-  });
-  after(async () => {
-    await server?.stop();
-    await secretManager.stop();
-  });
-
-  /** TOKEN handshake from `localAddress` with the client list `qop`, then `whoami`; returns the client result and the server's view. */
-  async function whoamiFrom(localAddress: string, qop: Qop[] = ALL): Promise<{ clientQop: string | undefined; ctx: Record<string, unknown> }> {
-    const s = await RawSession.open(port, { localAddress });
-    open.push(s);
-    const sasl = new SaslRpcClient({ server: { host: '127.0.0.1', port }, qop, tokens: [token], createTokenClient: defaultTokenClient });
-    const result = await s.handshake(sasl, ECHO);
-    s.call(1, ECHO, 'whoami', new Uint8Array(0));
-    const r = await s.nextPlainResponse();
-    expect(r?.header).to.include({ callId: 1, status: RpcStatus.SUCCESS });
-    return { clientQop: result.qop, ctx: JSON.parse(Buffer.from(readDelimited(r!.rest, 0).message).toString()) as Record<string, unknown> };
-  }
+  const echo = useTokenEchoServer(() => resolver);
+  const whoamiFrom = (localAddress: string, qop: Qop[] = ALL) => echo.whoamiFrom(localAddress, qop);
 
   it('clients on 127.0.0.1, 127.0.0.2 and 127.0.0.3 negotiate auth-conf, auth-int and auth: call context, diagnostics events and client result agree', async () => {
     resolver.seen.length = 0;
@@ -119,9 +87,9 @@ describe('rpc: per-client QOP from a SaslPropertiesResolver keyed by client addr
     const serverSide = events.filter((e) => e['side'] === 'server').map((e) => [e['mechanism'], e['qop']]);
     expect(serverSide).to.deep.equal([['DIGEST-MD5', 'auth-conf'], ['DIGEST-MD5', 'auth-int'], ['DIGEST-MD5', 'auth']]);
     expect(resolver.seen).to.deep.equal([
-      { clientAddress: '127.0.0.1', ingressPort: port },
-      { clientAddress: '127.0.0.2', ingressPort: port },
-      { clientAddress: '127.0.0.3', ingressPort: port },
+      { clientAddress: '127.0.0.1', ingressPort: echo.port },
+      { clientAddress: '127.0.0.2', ingressPort: echo.port },
+      { clientAddress: '127.0.0.3', ingressPort: echo.port },
     ]);
   });
 
@@ -132,7 +100,7 @@ describe('rpc: per-client QOP from a SaslPropertiesResolver keyed by client addr
       }
     })({}) });
     try {
-      const e = await rejection(authOnly.call({ host: '127.0.0.1', port }, ECHO, 'whoami', new Uint8Array(0), { tokens: [token] }));
+      const e = await rejection(authOnly.call({ host: '127.0.0.1', port: echo.port }, ECHO, 'whoami', new Uint8Array(0), { tokens: [echo.token] }));
       expectNoCommonQop(e, ['auth'], ['auth-conf']);
     } finally {
       authOnly.stop();

@@ -18,18 +18,13 @@ import { useMiniKdc } from '../../support/fixtures.ts';
 import { NameNode } from '../../../cluster/namenode/namenode.ts';
 import { CLIENT_PROTOCOL, encodeGetDelegationTokenRequest } from '../../../cluster/protocol/client-protocol.ts';
 import { Configuration, loadConfiguration } from '../../../lib/config/index.ts';
-import { readDelimited } from '../../../lib/rpc/delimited.ts';
 import { RpcStatus } from '../../../lib/rpc/constants.ts';
 import type { Qop } from '../../../security/sasl/mechanism.ts';
-import { RpcServer, delegationTokenAuthority } from '../../../security/sasl/rpc/index.ts';
-import { defaultTokenClient } from '../../../security/sasl/rpc/rpc-client.ts';
 import { SaslRpcClient } from '../../../security/sasl/rpc/sasl-rpc-client.ts';
-import { createServerResolver, type SaslPropertiesResolver } from '../../../security/resolver/index.ts';
-import { DelegationTokenSecretManager } from '../../../security/token/secret-manager.ts';
-import type { Token } from '../../../security/token/token.ts';
+import { createServerResolver } from '../../../security/resolver/index.ts';
 import { kerberosCredentials, loginUser, rejection } from '../namenode/namenode-fixture.ts';
 import { RawSession } from './raw-session.ts';
-import { ECHO, echoHandlers } from './support.ts';
+import { useTokenEchoServer } from './token-echo-server.ts';
 
 const OFFER: Qop[] = ['auth', 'auth-conf'];
 const WHITELIST = '# internal clients (hsec test)\n\n127.0.0.2\n';
@@ -51,16 +46,9 @@ function expectNoCommonQop(e: Error & { code?: string; details?: Record<string, 
 
 describe('rpc: selective encryption with the whitelist resolver from a file (TOKEN / DIGEST-MD5)', function () {
   this.timeout(60_000);
-  const secretManager = new DelegationTokenSecretManager();
   let dir: string;
   let whitelist: string;
-  let resolver: SaslPropertiesResolver;
-  let server: RpcServer;
-  let port: number;
-  let token: Token;
-  const open: RawSession[] = [];
-
-  before(async () => {
+  const echo = useTokenEchoServer(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hsec-whitelist-'));
     whitelist = join(dir, 'fixedwhitelist');
     writeFileSync(whitelist, WHITELIST);
@@ -69,34 +57,18 @@ describe('rpc: selective encryption with the whitelist resolver from a file (TOK
       .set('hsec.security.saslproperties.resolver.server.class', 'org.apache.hadoop.security.WhitelistBasedResolver')
       .set('hadoop.security.sasl.fixedwhitelist.file', whitelist)
       .freeze();
-    resolver = createServerResolver(conf);
+    const resolver = createServerResolver(conf);
     await resolver.ready!();
-    await secretManager.start(false);
-    server = new RpcServer({ authentication: 'simple', tokenAuthority: delegationTokenAuthority(secretManager), resolver });
-    server.registerProtocol(ECHO, echoHandlers());
-    ({ port } = await server.start('127.0.0.1', 0));
-    ({ token } = await secretManager.createToken({ owner: 'alice@EXAMPLE.TEST', renewer: 'yarn', service: `127.0.0.1:${port}` }));
+    return resolver;
   });
-  afterEach(() => {
-    for (const s of open.splice(0)) s.destroy();
-  });
-  after(async () => {
-    await server?.stop();
-    await secretManager.stop();
-    resolver?.close?.();
+  after(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   /** TOKEN handshake from `localAddress` offering `qop`, then `whoami`: the client's result and the server's call context. */
   async function whoamiFrom(localAddress: string, qop: Qop[]): Promise<{ clientQop: string | undefined; serverQop: unknown }> {
-    const s = await RawSession.open(port, { localAddress });
-    open.push(s);
-    const result = await s.handshake(new SaslRpcClient({ server: { host: '127.0.0.1', port }, qop, tokens: [token], createTokenClient: defaultTokenClient }), ECHO);
-    s.call(1, ECHO, 'whoami', new Uint8Array(0));
-    const r = await s.nextPlainResponse();
-    expect(r?.header).to.include({ callId: 1, status: RpcStatus.SUCCESS });
-    const ctx = JSON.parse(Buffer.from(readDelimited(r!.rest, 0).message).toString()) as Record<string, unknown>;
-    return { clientQop: result.qop, serverQop: ctx['qop'] };
+    const r = await echo.whoamiFrom(localAddress, qop);
+    return { clientQop: r.clientQop, serverQop: r.ctx['qop'] };
   }
 
   it('the whitelisted client (127.0.0.2) offering auth,auth-conf gets auth; the other one (127.0.0.3) gets auth-conf', async () => {
@@ -112,8 +84,8 @@ describe('rpc: selective encryption with the whitelist resolver from a file (TOK
       ['auth-conf', 'auth-conf'],
     ]);
     expect(decisions.events.map((e) => [e['address'], e['ingressPort'], e['qop'], e['reason']])).to.deep.equal([
-      ['127.0.0.2', port, ['auth', 'auth-conf'], `entry 127.0.0.2 of ${whitelist} line 3`],
-      ['127.0.0.3', port, ['auth-conf'], `not whitelisted (${whitelist}): hadoop.rpc.protection.non-whitelist`],
+      ['127.0.0.2', echo.port, ['auth', 'auth-conf'], `entry 127.0.0.2 of ${whitelist} line 3`],
+      ['127.0.0.3', echo.port, ['auth-conf'], `not whitelisted (${whitelist}): hadoop.rpc.protection.non-whitelist`],
     ]);
   });
 
