@@ -78,6 +78,19 @@ describe('cli: the first five minutes (bin/hsec as a child process, MIT KDC, hse
     expect(r.stderr).to.not.match(/\n\s+at /);
   });
 
+  it('hsec namenode with a missing or malformed krb5.conf: CONFIG_MISSING / CONFIG_PARSE naming the file (and line), exit 1, no stack', async () => {
+    const args = ['-D', 'dfs.namenode.rpc-address=127.0.0.1:0', 'namenode', '--pid-file', join(dir, 'krb5-test.pid')];
+    const missing = await hsec(args, { KRB5_CONFIG: join(dir, 'no-krb5.conf') });
+    expect(missing.code).to.equal(1);
+    expect(missing.stderr).to.contain(`No krb5.conf found (looked for ${join(dir, 'no-krb5.conf')}); set KRB5_CONFIG to your krb5.conf [CONFIG_MISSING]`);
+    const badConf = join(dir, 'bad-krb5.conf');
+    writeFileSync(badConf, '[libdefaults]\n default_realm = EXAMPLE.TEST\n[realms\n');
+    const bad = await hsec(args, { KRB5_CONFIG: badConf });
+    expect(bad.code).to.equal(1);
+    expect(bad.stderr).to.contain(`krb5.conf ${badConf}:3: expected 'tag = value', got '[realms' [CONFIG_PARSE]`);
+    for (const r of [missing, bad]) expect(r.stderr).to.not.match(/\n\s+at /);
+  });
+
   it('HADOOP_CONF_DIR=/nonexistent is reported as HADOOP_CONF_DIR, --config DIR as --config', async () => {
     const env = await hsec(['fetchdt', join(dir, 'x.token')], { HADOOP_CONF_DIR: '/nonexistent' });
     expect(env.code).to.equal(1);

@@ -45,6 +45,22 @@ describe('loadConfiguration', () => {
     expect(conf.source('dfs.encrypt.data.transfer')).to.equal(join(dir, 'hdfs-site.xml'));
   });
 
+  it('with HADOOP_CONF_DIR unset, reads the default location (/etc/hadoop/conf for the CLI) when it exists, else only the defaults', () => {
+    writeFileSync(join(dir, 'core-site.xml'), site({ 'hadoop.security.authentication': 'kerberos' }));
+    const fromDefault = loadConfiguration({ env: {}, defaultConfDir: dir });
+    expect(fromDefault.get('hadoop.security.authentication')).to.equal('kerberos');
+    expect(fromDefault.source('hadoop.security.authentication')).to.equal(join(dir, 'core-site.xml'));
+    const absent = loadConfiguration({ env: {}, defaultConfDir: join(dir, 'absent') });
+    expect(absent.get('hadoop.security.authentication')).to.equal('simple');
+    // HADOOP_CONF_DIR, when set, wins over the default location
+    const other = mkdtempSync(join(tmpdir(), 'hsec-conf-env-'));
+    try {
+      expect(loadConfiguration({ env: { HADOOP_CONF_DIR: other }, defaultConfDir: dir }).get('hadoop.security.authentication')).to.equal('simple');
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('without a dir, gives the declared defaults', () => {
     const conf = loadConfiguration({ env: {} });
     expect(conf.get('hadoop.security.authentication')).to.equal('simple');
