@@ -104,17 +104,15 @@ describe('rpc: hostile clients against a Kerberos RpcServer (MIT KDC)', function
     return new SaslRpcClient({ server: { host: 'localhost', port }, qop: [qop], kerberos: alice() });
   }
 
-  /** Calls echo every few ms while `attack` runs; returns the worst latency seen (ms) and the call count. */
-  async function latencyDuring(call: () => Promise<unknown>, attack: () => Promise<void>): Promise<{ worstMs: number; calls: number }> {
-    let worstMs = 0;
-    let calls = 0;
+  /** Calls echo every few ms while `attack` runs; returns each call's latency (ms). */
+  async function latencyDuring(call: () => Promise<unknown>, attack: () => Promise<void>): Promise<number[]> {
+    const latencies: number[] = [];
     let done = false;
     const probe = (async () => {
       while (!done) {
         const t0 = performance.now();
         await call();
-        worstMs = Math.max(worstMs, performance.now() - t0);
-        calls++;
+        latencies.push(performance.now() - t0);
         await new Promise((r) => setTimeout(r, 2));
       }
     })();
@@ -124,13 +122,15 @@ describe('rpc: hostile clients against a Kerberos RpcServer (MIT KDC)', function
       done = true;
       await probe;
     }
-    return { worstMs, calls };
+    return latencies;
   }
 
-  it('maximal pre-authentication frames (NEGOTIATE with 22 million empty auths: 127 MiB; four at 48 MiB; 200 unfinished) are cut once 256 KiB arrived; a Kerberos client waits under 50 ms meanwhile', async function () {
+  it('maximal pre-authentication frames (NEGOTIATE with 22 million empty auths: 127 MiB; four at 48 MiB; 200 unfinished) are cut once 256 KiB arrived; meanwhile 99 % of a Kerberos client calls take under 20 ms and none 250 ms', async function () {
     this.timeout(180_000);
-    // A latency bound measured on a shared 2-core machine: another process's burst can cost one
-    // attempt a few tens of ms. A server that stalls for real fails every attempt.
+    // Latency bounds on a shared 2-core machine: the 99th percentile of some thousands of calls,
+    // plus a ceiling on the worst one. A GC pause or another process's burst costs one call a few
+    // tens of ms; decoding an over-limit frame in one go (the defect) stalls every client for
+    // seconds. A server that stalls for real fails every attempt.
     this.retries(2);
     const { server: s, port } = await server();
     const call = goodClient(port);
@@ -148,7 +148,7 @@ describe('rpc: hostile clients against a Kerberos RpcServer (MIT KDC)', function
         await new Promise((r) => setTimeout(r, 20));
       }
       let worstHeld = 0;
-      const { worstMs, calls } = await latencyDuring(call, async () => {
+      const latencies = await latencyDuring(call, async () => {
         const watch = setInterval(() => (worstHeld = Math.max(worstHeld, s.stats().preAuthBytes)), 5);
         attacker.stdin.end('go\n');
         try {
@@ -160,8 +160,13 @@ describe('rpc: hostile clients against a Kerberos RpcServer (MIT KDC)', function
       expect(output).to.contain('attacking');
       // every maximal frame's connection closed, without a reply, as Server.checkDataLength does
       expect(output).to.match(/closed 6 of 6, 0 reply bytes to the over-limit frames/);
-      expect(calls, 'the good client kept calling').to.be.greaterThan(3);
-      expect(worstMs, `worst good-client latency ${worstMs.toFixed(1)} ms`).to.be.lessThan(50);
+      expect(latencies.length, 'the good client kept calling').to.be.greaterThan(100);
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const p99 = sorted[Math.floor(sorted.length * 0.99)];
+      const worst = sorted[sorted.length - 1];
+      const seen = `good-client latency over ${sorted.length} calls: p99 ${p99.toFixed(1)} ms, worst ${worst.toFixed(1)} ms`;
+      expect(p99, seen).to.be.lessThan(20);
+      expect(worst, seen).to.be.lessThan(250);
       // each attacking connection holds at most one frame's limit plus a read chunk
       expect(worstHeld).to.be.at.most(206 * (256 * 1024 + 4 + 64 * 1024));
       expect(await until(() => s.stats().preAuthBytes === 0, 5000)).to.equal(true);
