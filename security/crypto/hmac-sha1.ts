@@ -7,7 +7,8 @@
  * bench/suites/token-hmac.ts. Results are identical to node:crypto's createHmac('sha1', key).
  */
 import { createHash, createHmac } from 'node:crypto';
-import { SHA1_BLOCK_BYTES, SHA1_DIGEST_BYTES, sha1Block, sha1Bytes, sha1CopyState, sha1Finish, sha1Init, sha1WriteDigest } from './sha1.ts';
+import { sha1CompressWords } from './sha1-compress.ts';
+import { SHA1_BLOCK_BYTES, SHA1_DIGEST_BYTES, sha1Block, sha1Bytes, sha1CopyState, sha1Finish, sha1Init } from './sha1.ts';
 
 const IPAD = 0x36;
 const OPAD = 0x5c;
@@ -16,8 +17,8 @@ export class HmacSha1 {
   readonly #inner: Int32Array;
   readonly #outer: Int32Array;
   readonly #state = new Int32Array(5);
-  /** The outer hash's one block: the inner digest (written per MAC), 0x80, zeros, the bit length of pad + digest. */
-  readonly #outerBlock = new Uint8Array(SHA1_BLOCK_BYTES);
+  /** The outer hash's one block as words: the inner digest (written per MAC), 0x80, zeros, the bit length of pad + digest. */
+  readonly #outerWords = new Int32Array(16);
 
   constructor(key: Uint8Array) {
     // RFC 2104 section 2: a key longer than the block is hashed first; shorter keys are zero-padded.
@@ -31,10 +32,8 @@ export class HmacSha1 {
       sha1Block(state, pad, 0);
     }
     pad.fill(0);
-    this.#outerBlock[SHA1_DIGEST_BYTES] = 0x80;
-    const bits = (SHA1_BLOCK_BYTES + SHA1_DIGEST_BYTES) * 8;
-    this.#outerBlock[SHA1_BLOCK_BYTES - 2] = bits >>> 8;
-    this.#outerBlock[SHA1_BLOCK_BYTES - 1] = bits & 0xff;
+    this.#outerWords[SHA1_DIGEST_BYTES / 4] = 0x80000000 | 0;
+    this.#outerWords[15] = (SHA1_BLOCK_BYTES + SHA1_DIGEST_BYTES) * 8;
   }
 
   /** HMAC-SHA1(key, message): 20 bytes, or the first `length` bytes (e.g. 12 for HMAC-SHA1-96). */
@@ -42,9 +41,10 @@ export class HmacSha1 {
     const s = this.#state;
     sha1CopyState(s, this.#inner);
     sha1Finish(s, message, SHA1_BLOCK_BYTES);
-    sha1WriteDigest(s, this.#outerBlock);
+    const w = this.#outerWords;
+    sha1CopyState(w, s); // the inner digest is the outer block's first five words
     sha1CopyState(s, this.#outer);
-    sha1Block(s, this.#outerBlock, 0);
+    sha1CompressWords(s, w);
     return sha1Bytes(s, length);
   }
 }

@@ -6,7 +6,7 @@
  * (hmac-sha1.ts). Long messages belong to node:crypto. Synchronous and not re-entrant: the final
  * block buffer is shared.
  */
-import { sha1Compress } from './sha1-compress.ts';
+import { sha1Compress, sha1CompressWords } from './sha1-compress.ts';
 
 /** H(0) of FIPS 180-4 section 5.3.1 as signed 32-bit words. */
 const IV = Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476, 0xc3d2e1f0 | 0);
@@ -14,8 +14,8 @@ const IV = Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476,
 export const SHA1_BLOCK_BYTES = 64;
 export const SHA1_DIGEST_BYTES = 20;
 
-/** The last one or two blocks: the message's tail, 0x80, zeros and the bit length (section 5.1.1). */
-const final = new Uint8Array(2 * SHA1_BLOCK_BYTES);
+/** The last block(s) as words: the message's tail, 0x80, zeros and the bit length (section 5.1.1). */
+const finalWords = new Int32Array(16);
 
 /** A fresh state (H(0)). */
 export function sha1Init(): Int32Array {
@@ -35,27 +35,31 @@ export function sha1Finish(state: Int32Array, message: Uint8Array, prefixBytes =
   const n = message.length;
   let off = 0;
   for (; off + SHA1_BLOCK_BYTES <= n; off += SHA1_BLOCK_BYTES) sha1Compress(state, message, off);
+  // The tail is packed into big-endian words directly: building padded bytes only for the
+  // compression to read them back costs about as much as a third of a compression.
+  const w = finalWords;
   const rest = n - off;
-  const end = rest < 56 ? SHA1_BLOCK_BYTES : 2 * SHA1_BLOCK_BYTES;
-  // Plain loops: for these few bytes a TypedArray.fill / set call costs more than the work.
-  for (let i = 0; i < rest; i++) final[i] = message[off + i]!;
-  final[rest] = 0x80;
-  for (let i = rest + 1; i < end - 4; i++) final[i] = 0;
-  const bits = (prefixBytes + n) * 8; // the high word of the 64-bit length is zero below 512 MiB
-  final[end - 8] = 0;
-  final[end - 7] = 0;
-  final[end - 6] = 0;
-  final[end - 5] = Math.floor(bits / 0x100000000);
-  final[end - 4] = bits >>> 24;
-  final[end - 3] = bits >>> 16;
-  final[end - 2] = bits >>> 8;
-  final[end - 1] = bits;
-  sha1Compress(state, final, 0);
-  if (end > SHA1_BLOCK_BYTES) sha1Compress(state, final, SHA1_BLOCK_BYTES);
+  let i = 0;
+  for (const whole = rest >> 2; i < whole; i++, off += 4) w[i] = (message[off]! << 24) | (message[off + 1]! << 16) | (message[off + 2]! << 8) | message[off + 3]!;
+  const partial = rest & 3;
+  let last = 0x80 << (24 - 8 * partial);
+  for (let k = 0; k < partial; k++) last |= message[off + k]! << (24 - 8 * k);
+  w[i++] = last;
+  if (i > 14) {
+    // no room for the 64-bit length: it goes in a block of its own
+    for (; i < 16; i++) w[i] = 0;
+    sha1CompressWords(state, w);
+    i = 0;
+  }
+  for (; i < 14; i++) w[i] = 0;
+  const bits = (prefixBytes + n) * 8;
+  w[14] = Math.floor(bits / 0x100000000);
+  w[15] = bits | 0; // ToInt32: the low 32 bits
+  sha1CompressWords(state, w);
 }
 
 /** Writes the five state words as big-endian bytes into `out` at `at` (the first `length` of them). */
-export function sha1WriteDigest(state: Int32Array, out: Uint8Array, at = 0, length = SHA1_DIGEST_BYTES): void {
+function sha1WriteDigest(state: Int32Array, out: Uint8Array, at = 0, length = SHA1_DIGEST_BYTES): void {
   if (length === SHA1_DIGEST_BYTES) {
     for (let w = 0, o = at; w < 5; w++, o += 4) {
       const v = state[w]!;
