@@ -9,6 +9,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { sha1CompressWords } from './sha1-compress.ts';
 import { SHA1_BLOCK_BYTES, SHA1_DIGEST_BYTES, sha1Block, sha1Bytes, sha1CopyState, sha1Finish, sha1Init } from './sha1.ts';
+import { sameBytes } from './same-bytes.ts';
 
 const IPAD = 0x36;
 const OPAD = 0x5c;
@@ -56,14 +57,6 @@ export class HmacSha1 {
 export const JS_HMAC_MAX_BYTES = 1280;
 
 const cache = new WeakMap<Uint8Array, { readonly snapshot: Uint8Array; readonly mac: HmacSha1 }>();
-
-/** Byte equality without an early exit (keys are secret). */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
 
 /**
  * The HmacSha1 of `key`, cached on the key array (WeakMap: gone with the key) and rebuilt when the

@@ -6,7 +6,7 @@
  * (hmac-sha1.ts). Long messages belong to node:crypto. Synchronous and not re-entrant: the final
  * block buffer is shared.
  */
-import { sha1Compress, sha1CompressWords } from './sha1-compress.ts';
+import { sha1CompressWords } from './sha1-compress.ts';
 
 /** H(0) of FIPS 180-4 section 5.3.1 as signed 32-bit words. */
 const IV = Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476, 0xc3d2e1f0 | 0);
@@ -14,8 +14,8 @@ const IV = Int32Array.of(0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476,
 export const SHA1_BLOCK_BYTES = 64;
 export const SHA1_DIGEST_BYTES = 20;
 
-/** The last block(s) as words: the message's tail, 0x80, zeros and the bit length (section 5.1.1). */
-const finalWords = new Int32Array(16);
+/** The block being compressed, as words: a whole block of the message, or the last block(s) with the tail, 0x80, zeros and the bit length (section 5.1.1). */
+const words = new Int32Array(16);
 
 /** A fresh state (H(0)). */
 export function sha1Init(): Int32Array {
@@ -24,7 +24,9 @@ export function sha1Init(): Int32Array {
 
 /** Absorbs one 64-byte block of `bytes` starting at `offset`. */
 export function sha1Block(state: Int32Array, bytes: Uint8Array, offset: number): void {
-  sha1Compress(state, bytes, offset);
+  const w = words;
+  for (let i = 0, o = offset; i < 16; i++, o += 4) w[i] = (bytes[o]! << 24) | (bytes[o + 1]! << 16) | (bytes[o + 2]! << 8) | bytes[o + 3]!;
+  sha1CompressWords(state, w);
 }
 
 /**
@@ -34,10 +36,10 @@ export function sha1Block(state: Int32Array, bytes: Uint8Array, offset: number):
 export function sha1Finish(state: Int32Array, message: Uint8Array, prefixBytes = 0): void {
   const n = message.length;
   let off = 0;
-  for (; off + SHA1_BLOCK_BYTES <= n; off += SHA1_BLOCK_BYTES) sha1Compress(state, message, off);
+  for (; off + SHA1_BLOCK_BYTES <= n; off += SHA1_BLOCK_BYTES) sha1Block(state, message, off);
   // The tail is packed into big-endian words directly: building padded bytes only for the
   // compression to read them back costs about as much as a third of a compression.
-  const w = finalWords;
+  const w = words;
   const rest = n - off;
   let i = 0;
   for (const whole = rest >> 2; i < whole; i++, off += 4) w[i] = (message[off]! << 24) | (message[off + 1]! << 16) | (message[off + 2]! << 8) | message[off + 3]!;

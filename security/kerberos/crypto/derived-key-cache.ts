@@ -6,19 +6,12 @@
  * the key's bytes are unchanged, so a caller that reuses a buffer for another key is never served
  * stale keys.
  */
+import { sameBytes } from '../../crypto/same-bytes.ts';
 const MAX_PER_KEY = 64;
 
 interface Entry {
   readonly snapshot: Uint8Array;
   readonly derived: Map<string | number, Buffer>;
-}
-
-/** Byte equality without an early exit (keys are secret); in JavaScript: a native call costs more for 16-32 bytes. */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
 }
 
 /** A numeric id for the derived key of (etype, usage, purpose): cheaper to look up than a string. */
