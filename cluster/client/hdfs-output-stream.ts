@@ -73,6 +73,8 @@ export class HdfsOutputStream extends Writable {
   readonly #ctx: OutputStreamContext;
   readonly #create: CreateRequestParts;
   #fileId = 0;
+  /** The create status's block size (DFSOutputStream's blockSize). */
+  #blockSize = 0;
   #packetizer: OutputPacketizer | undefined;
   #writer: BlockWriter | undefined;
   #located: LocatedBlock | undefined;
@@ -104,6 +106,7 @@ export class HdfsOutputStream extends Writable {
       .then((status) => {
         this.#fileId = status?.fileId ?? 0;
         const blockSize = status?.blocksize || c.blockSize;
+        this.#blockSize = blockSize;
         this.#packetizer = new OutputPacketizer({ blockSize, bytesPerChecksum: this.#ctx.checksum.bytesPerChecksum, checksumType: this.#ctx.checksum.type, writePacketSize: this.#ctx.writePacketSize });
         this.#ctx.leases.opened(this.path);
         callback();
@@ -150,7 +153,9 @@ export class HdfsOutputStream extends Writable {
     for (let attempt = 0; ; attempt++) {
       const located = await this.#addBlock(exclude);
       try {
-        const writer = await BlockWriter.open(this.#ctx.channels, located, { clientName: this.#ctx.clientName, checksum: this.#ctx.checksum, maxPacketsInFlight: this.#ctx.maxPacketsInFlight });
+        const writer = await BlockWriter.open(this.#ctx.channels, located, {
+          clientName: this.#ctx.clientName, checksum: this.#ctx.checksum, maxPacketsInFlight: this.#ctx.maxPacketsInFlight, blockSize: this.#blockSize,
+        });
         this.#located = located;
         return writer;
       } catch (e) {
