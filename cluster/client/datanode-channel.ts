@@ -114,7 +114,11 @@ export class DataNodeChannels {
         fallbackToSimpleAuth: false,
         protectionConfigured: this.#resolver !== undefined,
       });
-      const common = { timeoutMs: this.timeoutMs, remoteAddress: peer, ...(this.#security.cipherSuites ? { cipherSuites: this.#security.cipherSuites } : {}) };
+      // both handshakes start with the block token's handshake secret, if any (SaslDataTransferClient.doSaslHandshake)
+      const common = {
+        timeoutMs: this.timeoutMs, remoteAddress: peer, handshakeSecret: handshakeSecret(token),
+        ...(this.#security.cipherSuites ? { cipherSuites: this.#security.cipherSuites } : {}),
+      };
       let streams: DataTransferStreams;
       if (kind === 'encrypted') {
         streams = await dataTransferClientHandshake(socket, { ...common, credentials: { kind: 'encryption-key', key: key! } });
@@ -123,7 +127,6 @@ export class DataNodeChannels {
           ...common,
           credentials: { kind: 'block-token', token: { identifier: token.identifier, password: token.password } },
           qop: this.#resolver!.getClientProperties(address.host, address.port).qop,
-          handshakeSecret: handshakeSecret(token),
         });
       } else {
         streams = unprotectedStreams(socket);

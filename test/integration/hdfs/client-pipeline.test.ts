@@ -1,14 +1,15 @@
 /**
- * The product client's side of a write pipeline, held to what Hadoop 3.4.1's DataStreamer sends:
- * the WRITE_BLOCK op's fields, the last packet only after every data packet is acknowledged
- * (waitForAllAcks), heartbeat packets while the writer is idle, and the ack wait of
- * dfs.client.socket-timeout + 5 s per pipeline node.
+ * The product client's side of a write pipeline and of the data-transfer handshake, held to what
+ * Hadoop 3.4.1's DataStreamer and SaslDataTransferClient send: the WRITE_BLOCK op's fields, the
+ * last packet only after every data packet is acknowledged (waitForAllAcks), heartbeat packets
+ * while the writer is idle, the ack wait of dfs.client.socket-timeout + 5 s per pipeline node, and
+ * the block token's handshake secret in the encrypted handshake too.
  *
  * The DataNode here is a scripted peer on loopback, built from the product codecs: these are the
  * client's timings and bytes, which neither a stock DataNode (it cannot run here) nor the hsec
  * DataNode (it acknowledges at once and does not report what it received) can show. The NameNode
  * is a stand-in too, for the same reason: only its server defaults and data encryption key are
- * read, as getServerDefaults returns them.
+ * read, as getServerDefaults / getDataEncryptionKey return them.
  */
 import { expect } from 'chai';
 import { once } from 'node:events';
@@ -23,7 +24,9 @@ import { decodeOpWriteBlock, encodeBlockOpResponse, encodePipelineAck, type OpWr
 import { encodeDelimited, tryReadOpRequest } from '../../../cluster/protocol/datatransfer/op-frame.ts';
 import { OutputPacketizer } from '../../../cluster/protocol/datatransfer/output-packetizer.ts';
 import { tryReadPacket, type Packet } from '../../../cluster/protocol/datatransfer/packet.ts';
-import { EMPTY_TOKEN, type DatanodeInfo, type LocatedBlock, type TokenProtoObject } from '../../../cluster/protocol/hdfs-types.ts';
+import { EMPTY_TOKEN, type DataEncryptionKey, type DatanodeInfo, type LocatedBlock, type TokenProtoObject } from '../../../cluster/protocol/hdfs-types.ts';
+import { HandshakeDecoder, type HandshakeFrame } from '../../../security/datatransfer/messages.ts';
+import { BlockTokenIdentifier } from '../../../security/token/block-token-identifier.ts';
 
 const CHECKSUM = { type: 'CHECKSUM_CRC32C' as const, bytesPerChecksum: 512 };
 const BLOCK_SIZE = 128 * 1024 * 1024;
@@ -82,7 +85,7 @@ class ScriptedPeer {
   }
 }
 
-describe('hdfs client: the write pipeline as DataStreamer drives it (scripted DataNode)', function () {
+describe('hdfs client: the write pipeline and handshake as DataStreamer and SaslDataTransferClient drive them (scripted DataNode)', function () {
   this.timeout(30_000);
   let server: Server;
   let peers: Promise<ScriptedPeer>[];
@@ -115,9 +118,10 @@ describe('hdfs client: the write pipeline as DataStreamer drives it (scripted Da
     offset: 0, locs, corrupt: false, blockToken,
     storageTypes: locs.map(() => 'DISK' as const), storageIDs: locs.map((_, i) => `DS-${i + 1}`),
   });
-  /** The NameNode stand-in: its server defaults. */
-  const nameNode = (defaults: Partial<FsServerDefaults> = {}) => ({
+  /** The NameNode stand-in: server defaults, and a data encryption key when they ask for encryption. */
+  const nameNode = (defaults: Partial<FsServerDefaults> = {}, key?: DataEncryptionKey) => ({
     getServerDefaults: async () => ({ ...DEFAULT_SERVER_DEFAULTS, ...defaults }),
+    getDataEncryptionKey: async () => key,
   }) as unknown as ClientProtocolClient;
   const channels = (overrides: Record<string, string> = {}, nn = nameNode()) =>
     new DataNodeChannels(loadConfiguration({ env: {}, overrides: { 'hadoop.security.authentication': 'simple', ...overrides } }), nn);
@@ -232,5 +236,32 @@ describe('hdfs client: the write pipeline as DataStreamer drives it (scripted Da
     }
     peer.ack(1);
     await sent;
+  });
+
+  it('the encrypted handshake starts with the block token\'s handshake secret and pool, as the general one does (SaslDataTransferClient.doSaslHandshake)', async () => {
+    const key: DataEncryptionKey = { keyId: 7, blockPoolId: 'BP-1-127.0.0.1-1', nonce: new Uint8Array(8).fill(3), encryptionKey: new Uint8Array(16).fill(4), expiryDate: Date.now() + 3_600_000 };
+    const id = BlockTokenIdentifier.create({
+      expiryDate: Date.now() + 600_000, keyId: 7, userId: 'alice', blockPoolId: 'BP-1-127.0.0.1-1', blockId: 1073741825,
+      modes: ['WRITE'], storageTypes: ['DISK'], storageIds: ['DS-1'], handshakeMsg: Buffer.from('auth-conf'),
+    });
+    const token: TokenProtoObject = { identifier: id.bytes, password: new Uint8Array(20).fill(9), kind: 'HDFS_BLOCK_TOKEN', service: '' };
+    const ch = channels({}, nameNode({ encryptDataTransfer: true }, key));
+    const opened = ch.open(datanode(port()), token).then(() => 'open', (e: Error) => e);
+    const peer = await peers[0]!;
+    const decoder = new HandshakeDecoder({ expectMagic: true });
+    const frames: HandshakeFrame[] = [];
+    while (frames.length < 2) {
+      const chunk = await peer.next((q) => (q.length > 0 ? q.takeAll() : undefined), 5000);
+      if (!chunk) throw new Error('the client sent no first handshake message');
+      decoder.push(chunk);
+      for (let f = decoder.next(); f; f = decoder.next()) frames.push(f);
+    }
+    peer.socket.destroy();
+    await opened;
+    expect(frames[0]).to.deep.equal({ kind: 'magic', value: 0xdeadbeef });
+    const first = frames[1]!;
+    if (first.kind !== 'message') throw new Error('expected a message');
+    expect(Buffer.from(first.message.handshakeSecret!.secret).toString()).to.equal('auth-conf');
+    expect(first.message.handshakeSecret!.bpid).to.equal('BP-1-127.0.0.1-1');
   });
 });
