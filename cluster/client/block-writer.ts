@@ -8,8 +8,9 @@
  * As DataStreamer.run does, the empty last packet goes out only once every data packet is
  * acknowledged (waitForAllAcks), and while the pipeline streams but has nothing to send for half of
  * dfs.client-socket-timeout, a heartbeat packet (seqno -1) keeps the DataNodes from timing out.
- * Acks are awaited for dfs.client.socket-timeout plus 5 s per pipeline node
- * (DFSClient.getDatanodeReadTimeout).
+ * Acks are awaited for dfs.client.socket-timeout plus 5 s per pipeline node, and the DataNode
+ * may take dfs.datanode.socket.write.timeout plus 5 s per node to read what is sent
+ * (DFSClient.getDatanodeReadTimeout / getDatanodeWriteTimeout).
  */
 import { ProtocolError } from '../../lib/errors/index.ts';
 import type { OutboundPacket } from '../protocol/datatransfer/output-packetizer.ts';
@@ -95,8 +96,8 @@ export class BlockWriter {
   static async open(channels: DataNodeChannels, located: LocatedBlock, o: BlockWriterOptions): Promise<BlockWriter> {
     const first = located.locs?.[0];
     if (!first) throw new ProtocolError('PROTOCOL_MALFORMED', `The NameNode gave block ${located.b.blockId} no DataNode to write to`, { blockId: located.b.blockId });
-    const conn = await channels.open(first, located.blockToken);
     const nodes = (located.locs ?? []).length;
+    const conn = await channels.open(first, located.blockToken, nodes);
     const w = new BlockWriter(conn, located, channels.timeoutMs + READ_TIMEOUT_EXTENSION_MS * nodes, channels.timeoutMs / 2, o.maxPacketsInFlight);
     try {
       await conn.output.write(encodeOpWriteBlock(writeBlockRequest(located, o)));

@@ -2,8 +2,9 @@
  * The product client's side of a write pipeline and of the data-transfer handshake, held to what
  * Hadoop 3.4.1's DataStreamer and SaslDataTransferClient send: the WRITE_BLOCK op's fields, the
  * last packet only after every data packet is acknowledged (waitForAllAcks), heartbeat packets
- * while the writer is idle, the ack wait of dfs.client.socket-timeout + 5 s per pipeline node, and
- * the block token's handshake secret in the encrypted handshake too.
+ * while the writer is idle, the ack wait of dfs.client.socket-timeout + 5 s per pipeline node and
+ * the send wait of dfs.datanode.socket.write.timeout + 5 s per node, and the block token's
+ * handshake secret in the encrypted handshake too.
  *
  * The DataNode here is a scripted peer on loopback, built from the product codecs: these are the
  * client's timings and bytes, which neither a stock DataNode (it cannot run here) nor the hsec
@@ -235,6 +236,30 @@ describe('hdfs client: the write pipeline and handshake as DataStreamer and Sasl
       break;
     }
     peer.ack(1);
+    await sent;
+  });
+
+  it('gives a DataNode that stops reading dfs.datanode.socket.write.timeout + 5 s per pipeline node (DFSClient.getDatanodeWriteTimeout)', async () => {
+    const lb = located([datanode(port())]);
+    const pending = BlockWriter.open(channels({ 'dfs.datanode.socket.write.timeout': '300' }), lb, { clientName: 'c', checksum: CHECKSUM, maxPacketsInFlight: 80, blockSize: BLOCK_SIZE });
+    const peer = await peers[0]!;
+    await acceptWrite(peer);
+    const writer = await pending;
+    const all = packets(new Uint8Array(4 * 1024 * 1024).fill(5)); // 66 packets: more than the socket buffers hold
+    peer.socket.pause(); // a DataNode busy for 1.5 s: longer than the bare write timeout, within 5.3 s
+    const sent = (async () => {
+      for (const p of all) await writer.send(p);
+      await writer.finish();
+    })();
+    await new Promise((r) => setTimeout(r, 1500));
+    peer.socket.resume();
+    let acked = 0;
+    while (acked < all.length) {
+      const p = await peer.expect((q) => tryReadPacket(q), `packet ${acked}`);
+      if (p.header.seqno === -1) continue;
+      expect(p.header.seqno).to.equal(acked);
+      peer.ack(acked++);
+    }
     await sent;
   });
 
