@@ -3,21 +3,26 @@
  * Hadoop 3.4.1's DataStreamer and SaslDataTransferClient send: the WRITE_BLOCK op's fields, the
  * last packet only after every data packet is acknowledged (waitForAllAcks), heartbeat packets
  * while the writer is idle, the ack wait of dfs.client.socket-timeout + 5 s per pipeline node and
- * the send wait of dfs.datanode.socket.write.timeout + 5 s per node, and the block token's
- * handshake secret in the encrypted handshake too.
+ * the send wait of dfs.datanode.socket.write.timeout + 5 s per node, the block token's handshake
+ * secret in the encrypted handshake too, and a refused data encryption key answered by a new key
+ * for the same block.
  *
  * The DataNode here is a scripted peer on loopback, built from the product codecs: these are the
  * client's timings and bytes, which neither a stock DataNode (it cannot run here) nor the hsec
  * DataNode (it acknowledges at once and does not report what it received) can show. The NameNode
- * is a stand-in too, for the same reason: only its server defaults and data encryption key are
- * read, as getServerDefaults / getDataEncryptionKey return them.
+ * is a stand-in too, for the same reason: it answers the client's calls (server defaults, data
+ * encryption keys, create / addBlock / complete) and records their order.
  */
 import { expect } from 'chai';
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { loadConfiguration } from '../../../lib/config/index.ts';
 import { BlockWriter, writeBlockRequest } from '../../../cluster/client/block-writer.ts';
 import { DataNodeChannels } from '../../../cluster/client/datanode-channel.ts';
+import { HdfsOutputStream } from '../../../cluster/client/hdfs-output-stream.ts';
+import { LeaseRenewer } from '../../../cluster/client/lease-renewer.ts';
 import { DEFAULT_SERVER_DEFAULTS, type FsServerDefaults } from '../../../cluster/protocol/client-protocol.ts';
 import type { ClientProtocolClient } from '../../../cluster/protocol/client-protocol-client.ts';
 import { ByteQueue } from '../../../cluster/protocol/datatransfer/byte-queue.ts';
@@ -26,7 +31,8 @@ import { encodeDelimited, tryReadOpRequest } from '../../../cluster/protocol/dat
 import { OutputPacketizer } from '../../../cluster/protocol/datatransfer/output-packetizer.ts';
 import { tryReadPacket, type Packet } from '../../../cluster/protocol/datatransfer/packet.ts';
 import { EMPTY_TOKEN, type DataEncryptionKey, type DatanodeInfo, type LocatedBlock, type TokenProtoObject } from '../../../cluster/protocol/hdfs-types.ts';
-import { HandshakeDecoder, type HandshakeFrame } from '../../../security/datatransfer/messages.ts';
+import { DataTransferEncryptorStatus, encodeMessage, HandshakeDecoder, type HandshakeFrame } from '../../../security/datatransfer/messages.ts';
+import { dataTransferServerHandshake } from '../../../security/datatransfer/handshake-socket.ts';
 import { BlockTokenIdentifier } from '../../../security/token/block-token-identifier.ts';
 
 const CHECKSUM = { type: 'CHECKSUM_CRC32C' as const, bytesPerChecksum: 512 };
@@ -36,12 +42,15 @@ const BLOCK_SIZE = 128 * 1024 * 1024;
 class ScriptedPeer {
   readonly queue = new ByteQueue();
   readonly socket: Socket;
+  readonly #output: Writable;
   #wake: (() => void) | undefined;
   #ended = false;
 
-  constructor(socket: Socket) {
+  /** `streams`: the protected streams after a handshake on `socket` (default: the socket itself). */
+  constructor(socket: Socket, streams: { input: Readable; output: Writable } = { input: socket, output: socket }) {
     this.socket = socket;
-    socket.on('data', (d: Buffer) => {
+    this.#output = streams.output;
+    streams.input.on('data', (d: Buffer) => {
       this.queue.push(d);
       this.#wake?.();
     });
@@ -50,6 +59,7 @@ class ScriptedPeer {
       this.#wake?.();
     });
     socket.on('error', () => undefined);
+    streams.input.on('error', () => undefined);
   }
 
   /** The next frame `read` finds, or undefined when none is complete within `ms`. */
@@ -78,7 +88,7 @@ class ScriptedPeer {
   }
 
   send(bytes: Uint8Array): void {
-    this.socket.write(bytes);
+    this.#output.write(bytes);
   }
 
   ack(seqno: number): void {
@@ -89,19 +99,20 @@ class ScriptedPeer {
 describe('hdfs client: the write pipeline and handshake as DataStreamer and SaslDataTransferClient drive them (scripted DataNode)', function () {
   this.timeout(30_000);
   let server: Server;
-  let peers: Promise<ScriptedPeer>[];
-  let accept: ((p: ScriptedPeer) => void)[];
+  /** The client's connections, in order, untouched (nothing read yet). */
+  let sockets: Promise<Socket>[];
+  let accept: ((s: Socket) => void)[];
 
   beforeEach(async () => {
-    peers = [];
+    sockets = [];
     accept = [];
-    const nextPeer = () => {
-      peers.push(new Promise((resolve) => accept.push(resolve)));
+    const nextSocket = () => {
+      sockets.push(new Promise((resolve) => accept.push(resolve)));
     };
-    nextPeer();
+    nextSocket();
     server = createServer((socket) => {
-      accept.shift()!(new ScriptedPeer(socket));
-      nextPeer();
+      accept.shift()!(socket);
+      nextSocket();
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
@@ -110,6 +121,8 @@ describe('hdfs client: the write pipeline and handshake as DataStreamer and Sasl
     server.close();
   });
 
+  /** The client's `i`th connection as a scripted peer without a handshake. */
+  const plainPeer = async (i: number) => new ScriptedPeer(await sockets[i]!);
   const port = () => (server.address() as AddressInfo).port;
   const datanode = (xferPort: number, uuid = 'dn-1'): DatanodeInfo => ({
     id: { ipAddr: '127.0.0.1', hostName: 'localhost', datanodeUuid: uuid, xferPort, infoPort: 0, ipcPort: 0 },
@@ -143,7 +156,7 @@ describe('hdfs client: the write pipeline and handshake as DataStreamer and Sasl
   it('WRITE_BLOCK carries the file block size as numBytes, latestGenerationStamp 0 and one targetPinnings false, as Sender.writeBlock from DataStreamer', async () => {
     const lb = located([datanode(port()), datanode(50010, 'dn-2'), datanode(50011, 'dn-3')]);
     const pending = BlockWriter.open(channels(), lb, { clientName: 'DFSClient_NONMAPREDUCE_1_1', checksum: CHECKSUM, maxPacketsInFlight: 80, blockSize: BLOCK_SIZE });
-    const op = await acceptWrite(await peers[0]!);
+    const op = await acceptWrite(await plainPeer(0));
     const writer = await pending;
     writer.abort();
     expect(op.header.baseHeader.block).to.deep.equal({ ...lb.b, numBytes: BLOCK_SIZE });
@@ -163,7 +176,7 @@ describe('hdfs client: the write pipeline and handshake as DataStreamer and Sasl
   it('sends the empty last packet only once every data packet is acknowledged (DataStreamer.waitForAllAcks)', async () => {
     const lb = located([datanode(port())]);
     const pending = BlockWriter.open(channels(), lb, { clientName: 'c', checksum: CHECKSUM, maxPacketsInFlight: 80, blockSize: BLOCK_SIZE });
-    const peer = await peers[0]!;
+    const peer = await plainPeer(0);
     await acceptWrite(peer);
     const writer = await pending;
     const [data, last] = packets(new Uint8Array(1000).fill(7));
@@ -186,7 +199,7 @@ describe('hdfs client: the write pipeline and handshake as DataStreamer and Sasl
   it('keeps an idle pipeline alive with heartbeat packets every half dfs.client.socket-timeout and skips their acks', async () => {
     const lb = located([datanode(port())]);
     const pending = BlockWriter.open(channels({ 'dfs.client.socket-timeout': '600' }), lb, { clientName: 'c', checksum: CHECKSUM, maxPacketsInFlight: 80, blockSize: BLOCK_SIZE });
-    const peer = await peers[0]!;
+    const peer = await plainPeer(0);
     await acceptWrite(peer);
     const writer = await pending;
     const [data, last] = packets(new Uint8Array(700).fill(1));
@@ -213,7 +226,7 @@ describe('hdfs client: the write pipeline and handshake as DataStreamer and Sasl
   it('waits for acks dfs.client.socket-timeout + 5 s per pipeline node (DFSClient.getDatanodeReadTimeout)', async () => {
     const lb = located([datanode(port())]);
     const pending = BlockWriter.open(channels({ 'dfs.client.socket-timeout': '500' }), lb, { clientName: 'c', checksum: CHECKSUM, maxPacketsInFlight: 80, blockSize: BLOCK_SIZE });
-    const peer = await peers[0]!;
+    const peer = await plainPeer(0);
     await acceptWrite(peer);
     const writer = await pending;
     const [data, last] = packets(new Uint8Array(10).fill(2));
@@ -242,7 +255,7 @@ describe('hdfs client: the write pipeline and handshake as DataStreamer and Sasl
   it('gives a DataNode that stops reading dfs.datanode.socket.write.timeout + 5 s per pipeline node (DFSClient.getDatanodeWriteTimeout)', async () => {
     const lb = located([datanode(port())]);
     const pending = BlockWriter.open(channels({ 'dfs.datanode.socket.write.timeout': '300' }), lb, { clientName: 'c', checksum: CHECKSUM, maxPacketsInFlight: 80, blockSize: BLOCK_SIZE });
-    const peer = await peers[0]!;
+    const peer = await plainPeer(0);
     await acceptWrite(peer);
     const writer = await pending;
     const all = packets(new Uint8Array(4 * 1024 * 1024).fill(5)); // 66 packets: more than the socket buffers hold
@@ -272,7 +285,7 @@ describe('hdfs client: the write pipeline and handshake as DataStreamer and Sasl
     const token: TokenProtoObject = { identifier: id.bytes, password: new Uint8Array(20).fill(9), kind: 'HDFS_BLOCK_TOKEN', service: '' };
     const ch = channels({}, nameNode({ encryptDataTransfer: true }, key));
     const opened = ch.open(datanode(port()), token).then(() => 'open', (e: Error) => e);
-    const peer = await peers[0]!;
+    const peer = await plainPeer(0);
     const decoder = new HandshakeDecoder({ expectMagic: true });
     const frames: HandshakeFrame[] = [];
     while (frames.length < 2) {
@@ -288,5 +301,56 @@ describe('hdfs client: the write pipeline and handshake as DataStreamer and Sasl
     if (first.kind !== 'message') throw new Error('expected a message');
     expect(Buffer.from(first.message.handshakeSecret!.secret).toString()).to.equal('auth-conf');
     expect(first.message.handshakeSecret!.bpid).to.equal('BP-1-127.0.0.1-1');
+  });
+  it('a DataNode that refuses the data encryption key gets the same block again with a new key: no abandonBlock, no second addBlock (DataStreamer.createBlockOutputStream)', async () => {
+    const pool = 'BP-1-127.0.0.1-1';
+    const keys: DataEncryptionKey[] = [1, 2].map((keyId) => ({
+      keyId, blockPoolId: pool, nonce: new Uint8Array(8).fill(keyId), encryptionKey: new Uint8Array(20).fill(10 + keyId), expiryDate: Date.now() + 3_600_000,
+    }));
+    const calls: string[] = [];
+    const lb = located([datanode(port())]);
+    const nn = {
+      getServerDefaults: async () => (calls.push('getServerDefaults'), { ...DEFAULT_SERVER_DEFAULTS, encryptDataTransfer: true }),
+      getDataEncryptionKey: async () => (calls.push('getDataEncryptionKey'), keys[calls.filter((c) => c === 'getDataEncryptionKey').length - 1]),
+      create: async () => (calls.push('create'), { fileType: 'IS_FILE', fileId: 16386, blocksize: BLOCK_SIZE }),
+      addBlock: async () => (calls.push('addBlock'), lb),
+      abandonBlock: async () => void calls.push('abandonBlock'),
+      complete: async () => (calls.push('complete'), true),
+    } as unknown as ClientProtocolClient;
+    const out = new HdfsOutputStream({
+      nn, channels: channels({}, nn), leases: new LeaseRenewer(async () => undefined), clientName: 'DFSClient_NONMAPREDUCE_1_1',
+      checksum: CHECKSUM, writePacketSize: 65536, maxPacketsInFlight: 80, blockWriteRetries: 3, locateFollowingRetries: 5,
+    }, '/f', { createFlag: 1, replication: 1, blockSize: BLOCK_SIZE, masked: 0o644, unmasked: 0o666, createParent: true });
+    const written = pipeline(Readable.from([Buffer.alloc(3000, 6)]), out);
+
+    // first connection: the DataNode does not know key 1 (a stale key): ERROR_UNKNOWN_KEY after the first message
+    const first = await sockets[0]!;
+    const decoder = new HandshakeDecoder({ expectMagic: true });
+    for (let n = 0; n < 2; ) {
+      const [chunk] = (await once(first, 'data')) as [Buffer];
+      decoder.push(chunk);
+      while (decoder.next()) n++;
+    }
+    first.end(encodeMessage({ status: DataTransferEncryptorStatus.ERROR_UNKNOWN_KEY, message: 'Can\'t re-compute encryption key for nonce, since the required block key (keyID=1) doesn\'t exist.' }));
+
+    // second connection: key 2 works; then the block as usual
+    const second = await sockets[1]!;
+    const streams = await dataTransferServerHandshake(second, {
+      handshake: 'encrypted',
+      dataEncryptionKey: (name) => {
+        const key = keys.find((k) => k.keyId === name.keyId);
+        if (!key || name.keyId !== 2) throw new Error(`unknown key ${name.keyId}`);
+        return key.encryptionKey;
+      },
+    });
+    const peer = new ScriptedPeer(second, streams);
+    await acceptWrite(peer);
+    const data = await peer.expect((q) => tryReadPacket(q), 'data packet');
+    peer.ack(data.header.seqno);
+    const last = await peer.expect((q) => tryReadPacket(q), 'last packet');
+    expect(last.header.lastPacketInBlock).to.equal(true);
+    peer.ack(last.header.seqno);
+    await written;
+    expect(calls).to.deep.equal(['create', 'addBlock', 'getServerDefaults', 'getDataEncryptionKey', 'getDataEncryptionKey', 'complete']);
   });
 });
