@@ -5,13 +5,13 @@
  * while the writer is idle, the ack wait of dfs.client.socket-timeout + 5 s per pipeline node and
  * the send wait of dfs.datanode.socket.write.timeout + 5 s per node, the block token's handshake
  * secret in the encrypted handshake too, and a refused data encryption key answered by a new key
- * for the same block.
+ * for the same block or replica (writes and reads).
  *
  * The DataNode here is a scripted peer on loopback, built from the product codecs: these are the
  * client's timings and bytes, which neither a stock DataNode (it cannot run here) nor the hsec
  * DataNode (it acknowledges at once and does not report what it received) can show. The NameNode
  * is a stand-in too, for the same reason: it answers the client's calls (server defaults, data
- * encryption keys, create / addBlock / complete) and records their order.
+ * encryption keys, create / addBlock / complete, getBlockLocations) and records their order.
  */
 import { expect } from 'chai';
 import { once } from 'node:events';
@@ -21,15 +21,16 @@ import { pipeline } from 'node:stream/promises';
 import { loadConfiguration } from '../../../lib/config/index.ts';
 import { BlockWriter, writeBlockRequest } from '../../../cluster/client/block-writer.ts';
 import { DataNodeChannels } from '../../../cluster/client/datanode-channel.ts';
+import { HdfsInputStream } from '../../../cluster/client/hdfs-input-stream.ts';
 import { HdfsOutputStream } from '../../../cluster/client/hdfs-output-stream.ts';
 import { LeaseRenewer } from '../../../cluster/client/lease-renewer.ts';
 import { DEFAULT_SERVER_DEFAULTS, type FsServerDefaults } from '../../../cluster/protocol/client-protocol.ts';
 import type { ClientProtocolClient } from '../../../cluster/protocol/client-protocol-client.ts';
 import { ByteQueue } from '../../../cluster/protocol/datatransfer/byte-queue.ts';
 import { decodeOpWriteBlock, encodeBlockOpResponse, encodePipelineAck, type OpWriteBlock } from '../../../cluster/protocol/datatransfer/messages.ts';
-import { encodeDelimited, tryReadOpRequest } from '../../../cluster/protocol/datatransfer/op-frame.ts';
+import { encodeDelimited, tryReadDelimited, tryReadOpRequest } from '../../../cluster/protocol/datatransfer/op-frame.ts';
 import { OutputPacketizer } from '../../../cluster/protocol/datatransfer/output-packetizer.ts';
-import { tryReadPacket, type Packet } from '../../../cluster/protocol/datatransfer/packet.ts';
+import { encodeDataPacket, encodePacket, tryReadPacket, type Packet } from '../../../cluster/protocol/datatransfer/packet.ts';
 import { EMPTY_TOKEN, type DataEncryptionKey, type DatanodeInfo, type LocatedBlock, type TokenProtoObject } from '../../../cluster/protocol/hdfs-types.ts';
 import { DataTransferEncryptorStatus, encodeMessage, HandshakeDecoder, type HandshakeFrame } from '../../../security/datatransfer/messages.ts';
 import { dataTransferServerHandshake } from '../../../security/datatransfer/handshake-socket.ts';
@@ -352,5 +353,51 @@ describe('hdfs client: the write pipeline and handshake as DataStreamer and Sasl
     peer.ack(last.header.seqno);
     await written;
     expect(calls).to.deep.equal(['create', 'addBlock', 'getServerDefaults', 'getDataEncryptionKey', 'getDataEncryptionKey', 'complete']);
+  });
+  it('a read refused for its data encryption key fetches a new key and tries the same DataNode again, without new block locations (DFSInputStream.blockSeekTo)', async () => {
+    const pool = 'BP-1-127.0.0.1-1';
+    const keys: DataEncryptionKey[] = [1, 2].map((keyId) => ({
+      keyId, blockPoolId: pool, nonce: new Uint8Array(8).fill(keyId), encryptionKey: new Uint8Array(20).fill(10 + keyId), expiryDate: Date.now() + 3_600_000,
+    }));
+    const content = Buffer.alloc(1500, 8);
+    const lb = { ...located([datanode(port())]), b: { poolId: pool, blockId: 1073741825, generationStamp: 1001, numBytes: content.length } };
+    const calls: string[] = [];
+    const nn = {
+      getServerDefaults: async () => (calls.push('getServerDefaults'), { ...DEFAULT_SERVER_DEFAULTS, encryptDataTransfer: true }),
+      getDataEncryptionKey: async () => (calls.push('getDataEncryptionKey'), keys[calls.filter((c) => c === 'getDataEncryptionKey').length - 1]),
+      getBlockLocations: async () => (calls.push('getBlockLocations'), { fileLength: content.length, blocks: [lb], underConstruction: false, isLastBlockComplete: true, lastBlock: lb }),
+    } as unknown as ClientProtocolClient;
+    const chunks: Buffer[] = [];
+    const read = (async () => {
+      for await (const c of new HdfsInputStream({ nn, channels: channels({}, nn), clientName: 'c', prefetchSize: BLOCK_SIZE }, '/f')) chunks.push(c as Buffer);
+    })();
+
+    const first = await sockets[0]!;
+    const decoder = new HandshakeDecoder({ expectMagic: true });
+    for (let n = 0; n < 2; ) {
+      const [chunk] = (await once(first, 'data')) as [Buffer];
+      decoder.push(chunk);
+      while (decoder.next()) n++;
+    }
+    first.end(encodeMessage({ status: DataTransferEncryptorStatus.ERROR_UNKNOWN_KEY, message: 'unknown key 1' }));
+
+    const second = await sockets[1]!;
+    const streams = await dataTransferServerHandshake(second, {
+      handshake: 'encrypted',
+      dataEncryptionKey: (name) => {
+        if (name.keyId !== 2) throw new Error(`unknown key ${name.keyId}`);
+        return keys[1]!.encryptionKey;
+      },
+    });
+    const peer = new ScriptedPeer(second, streams);
+    const req = await peer.expect((q) => tryReadOpRequest(q), 'READ_BLOCK op');
+    expect(req.op).to.equal('READ_BLOCK');
+    peer.send(encodeDelimited(encodeBlockOpResponse({ status: 'SUCCESS', readOpChecksumInfo: { checksum: CHECKSUM, chunkOffset: 0 } })));
+    peer.send(encodeDataPacket({ offsetInBlock: 0, seqno: 0, lastPacketInBlock: false }, CHECKSUM, content));
+    peer.send(encodePacket({ offsetInBlock: content.length, seqno: 1, lastPacketInBlock: true }, new Uint8Array(0), new Uint8Array(0)));
+    await peer.expect((q) => tryReadDelimited(q), 'read status');
+    await read;
+    expect(Buffer.compare(Buffer.concat(chunks), content)).to.equal(0);
+    expect(calls).to.deep.equal(['getBlockLocations', 'getServerDefaults', 'getDataEncryptionKey', 'getDataEncryptionKey']);
   });
 });
