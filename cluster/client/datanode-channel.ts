@@ -57,6 +57,9 @@ export class DataNodeConnection {
   }
 }
 
+/** HdfsConstants.WRITE_TIMEOUT_EXTENSION: a write pipeline's send wait grows by this much per node. */
+export const WRITE_TIMEOUT_EXTENSION_MS = 5000;
+
 export class DataNodeChannels {
   readonly #nn: ClientProtocolClient;
   readonly #security: DataTransferSecurityConfig;
@@ -99,8 +102,12 @@ export class DataNodeChannels {
     this.#key = undefined;
   }
 
-  /** Connects to `dn`'s streaming port and runs the handshake for an op on a block with `token`. */
-  async open(dn: DatanodeInfo, token: TokenProtoObject): Promise<DataNodeConnection> {
+  /**
+   * Connects to `dn`'s streaming port and runs the handshake for an op on a block with `token`.
+   * `pipelineNodes`: for a write, the nodes of the pipeline `dn` heads; the wait for the DataNode
+   * to take what is sent then grows by 5 s per node (DFSClient.getDatanodeWriteTimeout).
+   */
+  async open(dn: DatanodeInfo, token: TokenProtoObject, pipelineNodes = 0): Promise<DataNodeConnection> {
     const address = { host: dn.id.ipAddr, port: dn.id.xferPort };
     const peer = formatHostPort(address);
     const socket = await connectTo(address.host, address.port, this.timeoutMs, peer);
@@ -114,7 +121,11 @@ export class DataNodeChannels {
         fallbackToSimpleAuth: false,
         protectionConfigured: this.#resolver !== undefined,
       });
-      const common = { timeoutMs: this.timeoutMs, remoteAddress: peer, ...(this.#security.cipherSuites ? { cipherSuites: this.#security.cipherSuites } : {}) };
+      // both handshakes start with the block token's handshake secret, if any (SaslDataTransferClient.doSaslHandshake)
+      const common = {
+        timeoutMs: this.timeoutMs, remoteAddress: peer, handshakeSecret: handshakeSecret(token),
+        ...(this.#security.cipherSuites ? { cipherSuites: this.#security.cipherSuites } : {}),
+      };
       let streams: DataTransferStreams;
       if (kind === 'encrypted') {
         streams = await dataTransferClientHandshake(socket, { ...common, credentials: { kind: 'encryption-key', key: key! } });
@@ -123,12 +134,11 @@ export class DataNodeChannels {
           ...common,
           credentials: { kind: 'block-token', token: { identifier: token.identifier, password: token.password } },
           qop: this.#resolver!.getClientProperties(address.host, address.port).qop,
-          handshakeSecret: handshakeSecret(token),
         });
       } else {
         streams = unprotectedStreams(socket);
       }
-      return new DataNodeConnection(socket, streams, peer, this.writeTimeoutMs);
+      return new DataNodeConnection(socket, streams, peer, this.writeTimeoutMs + WRITE_TIMEOUT_EXTENSION_MS * pipelineNodes);
     } catch (e) {
       socket.destroy();
       throw e;

@@ -4,7 +4,8 @@
  * replicas in the order the NameNode gave (BlockReader), the next replica tried when one fails, and
  * data is pushed only as fast as the consumer reads. `start` / `end` are byte offsets, `end`
  * inclusive, as node:fs createReadStream takes them. A refused block token (expired during a long
- * read) refreshes the locations, and so the tokens, once per block, as DFSInputStream does.
+ * read) refreshes the locations, and so the tokens, once per block, and a refused data encryption
+ * key is fetched again once, as DFSInputStream does.
  */
 import { Readable } from 'node:stream';
 import { FileError, HsecError, ProtocolError } from '../../lib/errors/index.ts';
@@ -79,10 +80,15 @@ async function* readFile(ctx: InputStreamContext, path: string, start: number, e
   }
 }
 
-/** One block's range from its replicas: the next one after a failure, new tokens once after a refusal. */
+/**
+ * One block's range from its replicas: the next one after a failure; as DFSInputStream.blockSeekTo,
+ * a refused data encryption key is fetched anew and the same replica tried again, once, and a
+ * refused block token makes new locations (and tokens) be fetched, once.
+ */
 async function* readBlock(ctx: InputStreamContext, path: string, initial: LocatedBlock, offset: number, length: number): AsyncGenerator<Uint8Array> {
   let block = initial;
   let refreshed = false;
+  let keyRefetched = false;
   const failures: string[] = [];
   for (let i = 0; ; ) {
     const dn = block.locs?.[i];
@@ -103,10 +109,15 @@ async function* readBlock(ctx: InputStreamContext, path: string, initial: Locate
       if (!(e instanceof HsecError)) throw e;
       offset += delivered;
       length -= delivered;
-      if ((e instanceof InvalidBlockTokenError || e instanceof InvalidEncryptionKeyError) && !refreshed) {
+      if (e instanceof InvalidEncryptionKeyError && !keyRefetched) {
+        keyRefetched = true;
+        ctx.channels.forgetEncryptionKey();
+        log.info({ path, blockId: block.b.blockId, datanode: `${dn.id.ipAddr}:${dn.id.xferPort}` }, 'data encryption key refused: fetching a new key and connecting again');
+        continue;
+      }
+      if (e instanceof InvalidBlockTokenError && !refreshed) {
         refreshed = true;
-        if (e instanceof InvalidEncryptionKeyError) ctx.channels.forgetEncryptionKey();
-        log.info({ path, blockId: block.b.blockId }, 'block token or encryption key refused: fetching the block locations again');
+        log.info({ path, blockId: block.b.blockId }, 'block token refused: fetching the block locations again');
         const again = await ctx.nn.getBlockLocations(path, block.offset, 1);
         const fresh = again?.blocks?.find((b) => b.b.blockId === block.b.blockId);
         if (fresh) block = fresh;

@@ -10,7 +10,8 @@
  * the block is abandoned and a new one asked for, excluding a DataNode that could not be reached,
  * up to dfs.client.block.write.retries times. A refused block token (the token expired while a
  * long-running writer waited) gets one more block with a fresh token instead of marking the
- * DataNode dead, and a refused data encryption key is fetched again once.
+ * DataNode dead; a refused data encryption key is fetched again and the same block tried once more
+ * (DataStreamer.createBlockOutputStream's refetchEncryptionKey).
  */
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -73,6 +74,8 @@ export class HdfsOutputStream extends Writable {
   readonly #ctx: OutputStreamContext;
   readonly #create: CreateRequestParts;
   #fileId = 0;
+  /** The create status's block size (DFSOutputStream's blockSize). */
+  #blockSize = 0;
   #packetizer: OutputPacketizer | undefined;
   #writer: BlockWriter | undefined;
   #located: LocatedBlock | undefined;
@@ -104,6 +107,7 @@ export class HdfsOutputStream extends Writable {
       .then((status) => {
         this.#fileId = status?.fileId ?? 0;
         const blockSize = status?.blocksize || c.blockSize;
+        this.#blockSize = blockSize;
         this.#packetizer = new OutputPacketizer({ blockSize, bytesPerChecksum: this.#ctx.checksum.bytesPerChecksum, checksumType: this.#ctx.checksum.type, writePacketSize: this.#ctx.writePacketSize });
         this.#ctx.leases.opened(this.path);
         callback();
@@ -146,11 +150,10 @@ export class HdfsOutputStream extends Writable {
   async #nextBlock(): Promise<BlockWriter> {
     const exclude: DatanodeInfo[] = [];
     let tokenRetried = false;
-    let keyRetried = false;
     for (let attempt = 0; ; attempt++) {
       const located = await this.#addBlock(exclude);
       try {
-        const writer = await BlockWriter.open(this.#ctx.channels, located, { clientName: this.#ctx.clientName, checksum: this.#ctx.checksum, maxPacketsInFlight: this.#ctx.maxPacketsInFlight });
+        const writer = await this.#openPipeline(located);
         this.#located = located;
         return writer;
       } catch (e) {
@@ -160,16 +163,27 @@ export class HdfsOutputStream extends Writable {
           log.info({ path: this.path, blockId: located.b.blockId }, 'block token refused at pipeline set-up: asking for the block again with a fresh token');
           continue;
         }
-        if (e instanceof InvalidEncryptionKeyError && !keyRetried) {
-          keyRetried = true;
-          this.#ctx.channels.forgetEncryptionKey();
-          continue;
-        }
         const first = located.locs?.[0];
         if (!(e instanceof HsecError) || attempt >= this.#ctx.blockWriteRetries || !first) throw e;
         log.warn({ path: this.path, datanode: `${first.id.ipAddr}:${first.id.xferPort}`, err: e }, 'pipeline set-up failed: excluding the DataNode and asking for another block');
         exclude.push(first);
       }
+    }
+  }
+
+  /**
+   * DataStreamer.createBlockOutputStream: a DataNode that refuses the data encryption key
+   * (InvalidEncryptionKeyException) gets the same block again, once, with a key fetched anew.
+   */
+  async #openPipeline(located: LocatedBlock): Promise<BlockWriter> {
+    const options = { clientName: this.#ctx.clientName, checksum: this.#ctx.checksum, maxPacketsInFlight: this.#ctx.maxPacketsInFlight, blockSize: this.#blockSize };
+    try {
+      return await BlockWriter.open(this.#ctx.channels, located, options);
+    } catch (e) {
+      if (!(e instanceof InvalidEncryptionKeyError)) throw e;
+      log.info({ path: this.path, blockId: located.b.blockId, err: e }, 'data encryption key refused at pipeline set-up: fetching a new key and connecting again');
+      this.#ctx.channels.forgetEncryptionKey();
+      return BlockWriter.open(this.#ctx.channels, located, options);
     }
   }
 

@@ -338,7 +338,7 @@ export class BlockIo {
 
   /** Writes `data` as the block of `lb` through its pipeline, every packet acked (an empty block: only the last packet). */
   async write(lb: LocatedBlock, data: Uint8Array, clientName = 'DFSClient_NONMAPREDUCE_dn_suite'): Promise<void> {
-    const writer = await BlockWriter.open(this.channels, lb, { clientName, checksum: CHECKSUM, maxPacketsInFlight: 80 });
+    const writer = await BlockWriter.open(this.channels, lb, { clientName, checksum: CHECKSUM, maxPacketsInFlight: 80, blockSize: 128 * 1024 * 1024 });
     try {
       const packetizer = new OutputPacketizer({ blockSize: 128 * 1024 * 1024, bytesPerChecksum: CHECKSUM.bytesPerChecksum, checksumType: CHECKSUM.type });
       const packets = [...packetizer.write(data), ...packetizer.close()];
