@@ -125,7 +125,7 @@ describe('rpc: hostile clients against a Kerberos RpcServer (MIT KDC)', function
     return latencies;
   }
 
-  it('maximal pre-authentication frames (NEGOTIATE with 22 million empty auths: 127 MiB; four at 48 MiB; 200 unfinished) are cut once 256 KiB arrived; meanwhile 99 % of a Kerberos client calls take under 20 ms and none 250 ms', async function () {
+  it('maximal pre-authentication frames (NEGOTIATE with 22 million empty auths: 127 MiB; four at 48 MiB; 200 unfinished) are cut once 256 KiB arrived; meanwhile 99 % of the calls of a Kerberos client take under 20 ms and none takes 250 ms', async function () {
     this.timeout(180_000);
     // Latency bounds on a shared 2-core machine: the 99th percentile of some thousands of calls,
     // plus a ceiling on the worst one. A GC pause or another process's burst costs one call a few
