@@ -29,7 +29,21 @@ const BIGINT_FIELDS = new Set(['hadoop.hdfs.datanode.StorageBlockReportProto.blo
  * in updateBlockForPipeline and getAdditionalDatanode answers, written as 2^64 - 1): decoded back
  * to the signed value.
  */
-const JAVA_LONG_FIELDS = new Set(['hadoop.hdfs.LocatedBlockProto.offset']);
+const JAVA_LONG_FIELDS = new Set([
+  'hadoop.hdfs.LocatedBlockProto.offset',
+  'hadoop.hdfs.SetTimesRequestProto.mtime',
+  'hadoop.hdfs.SetTimesRequestProto.atime',
+  'hadoop.hdfs.ContentSummaryProto.spaceQuota',
+  'hadoop.hdfs.QuotaUsageProto.spaceQuota',
+  'hadoop.hdfs.StorageTypeQuotaInfoProto.quota',
+]);
+
+/**
+ * Java `long` quotas that may be -1 (none) or Long.MAX_VALUE (the root directory's namespace
+ * quota, DirectoryWithQuotaFeature.DEFAULT_NAMESPACE_QUOTA): signed, a number when it fits in 53
+ * bits, else a bigint.
+ */
+const JAVA_WIDE_LONG_FIELDS = new Set(['hadoop.hdfs.ContentSummaryProto.quota', 'hadoop.hdfs.QuotaUsageProto.quota']);
 
 /**
  * uint32 fields that carry a Java `int` which may be negative (written as its unsigned 32-bit
@@ -123,7 +137,8 @@ function fromWire(type: protobuf.Type, object: Record<string, unknown>): Record<
     if (v === undefined) continue;
     const name = `${type.fullName.slice(1)}.${field.name}`;
     let one: ((x: unknown) => unknown) | undefined;
-    if (field.long && JAVA_LONG_FIELDS.has(name)) one = (x) => safeNumber(BigInt.asIntN(64, BigInt(x as string)).toString(), name);
+    if (field.long && JAVA_WIDE_LONG_FIELDS.has(name)) one = (x) => wideLong(BigInt.asIntN(64, BigInt(x as string)));
+    else if (field.long && JAVA_LONG_FIELDS.has(name)) one = (x) => safeNumber(BigInt.asIntN(64, BigInt(x as string)).toString(), name);
     else if (field.long) one = BIGINT_FIELDS.has(name) ? (x) => BigInt(x as string) : (x) => safeNumber(x as string, name);
     else if (JAVA_INT_FIELDS.has(name)) one = (x) => (x as number) | 0;
     else if (field.resolvedType instanceof protobuf.Type) {
@@ -133,6 +148,10 @@ function fromWire(type: protobuf.Type, object: Record<string, unknown>): Record<
     if (one) object[field.name] = Array.isArray(v) ? v.map(one) : one(v);
   }
   return object;
+}
+
+function wideLong(v: bigint): number | bigint {
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
 
 function safeNumber(decimal: string, field: string): number {
