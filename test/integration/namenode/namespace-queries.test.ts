@@ -3,14 +3,19 @@
 // speaking DatanodeProtocol: getContentSummary, getQuotaUsage, setTimes, setReplication,
 // checkAccess, getFileLinkInfo, getStoragePolicies and getStoragePolicy answer with Hadoop
 // 3.4.1's fields, refuse with its exception classes and messages, and the times and replication
-// factors set survive a NameNode restart (journal replay).
+// factors set survive a NameNode restart (journal replay). Then `hsec fs -du / -count / -setrep /
+// -test / -touch / -stat` run in-process as Kerberos users whose ticket caches MIT kinit filled,
+// printing FsShell's formats.
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NameNode } from '../../../cluster/namenode/namenode.ts';
+import { runFs } from '../../../cluster/cli/commands/fs.ts';
+import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
 import { CreateFlag } from '../../../cluster/protocol/client-protocol.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
+import { kinit } from '../../support/krb5-clients.ts';
 import { TestDataNode, clientAs, clientName, secureConf, setUpRealm, type Session } from './hdfs-fixture.ts';
 import { rejection } from './namenode-fixture.ts';
 
@@ -32,12 +37,32 @@ describe('namenode: getContentSummary, getQuotaUsage, setTimes, setReplication, 
   let keytab: string;
   let nn: NameNode;
   let dn: TestDataNode;
+  let confDir: string;
   const s: Record<string, Session> = {};
+  const ccaches: Record<string, string> = {};
 
   const start = async () => {
     nn = await NameNode.start(secureConf(realm.kdc, dir, keytab));
     for (const u of ['hdfs', 'alice', 'bob']) s[u] = await clientAs(realm.kdc, u, nn.address);
+    writeSiteXml(join(confDir, 'core-site.xml'), [
+      { name: 'hadoop.security.authentication', value: 'kerberos' },
+      { name: 'hadoop.rpc.protection', value: 'authentication' },
+      { name: 'fs.defaultFS', value: `hdfs://127.0.0.1:${nn.address.port}` },
+    ]);
+    writeSiteXml(join(confDir, 'hdfs-site.xml'), [{ name: 'dfs.namenode.kerberos.principal', value: `nn/localhost@${realm.kdc.realm}` }]);
   };
+
+  /** `hsec fs ARGS` as `user` (its ticket cache), in-process; the exit code and what it wrote. */
+  async function fsAs(user: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const code = await runFs(confDir, args, {
+      out: (x) => void (out += x),
+      err: (x) => void (err += x),
+      env: { ...realm.kdc.env(ccaches[user]), HADOOP_CONF_DIR: confDir },
+    });
+    return { code, out, err };
+  }
   const stop = async () => {
     for (const x of Object.values(s)) x.close();
     await nn?.stop();
@@ -58,7 +83,13 @@ describe('namenode: getContentSummary, getQuotaUsage, setTimes, setReplication, 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hsec-nn-queries-'));
     keytab = join(dir, 'service.keytab');
+    confDir = join(dir, 'conf');
+    mkdirSync(confDir);
     await setUpRealm(realm.kdc, keytab, ['hdfs', 'alice', 'bob']);
+    for (const u of ['alice', 'bob']) {
+      ccaches[u] = join(dir, `cc-${u}`);
+      await kinit(realm.kdc.env(ccaches[u]), [realm.kdc.principal(u)], `pw-${u}\n`);
+    }
     await start();
     dn = await TestDataNode.login(realm.kdc, keytab, nn.address, { uuid: 'dn-uuid-q', xferPort: 19876, storageUuid: 'DS-q' });
     await dn.start();
@@ -170,5 +201,57 @@ describe('namenode: getContentSummary, getQuotaUsage, setTimes, setReplication, 
     expect(await s['alice']!.nn.getFileInfo('/user/alice/d/f1')).to.deep.equal(before);
     expect(await s['alice']!.nn.getFileInfo('/user/alice/d/sub')).to.deep.equal(sub);
     expect((await s['alice']!.nn.getContentSummary('/user/alice/d/f1')).spaceConsumed).to.equal(3000);
+  });
+
+  it('hsec fs -du [-s] [-h] [-v] and -count [-q] [-h] [-u] print FsShell\'s columns; a missing path is reported and the others go on', async () => {
+    expect(await fsAs('alice', '-du', 'd')).to.deep.equal({ code: 0, err: '', out: '1000  3000     d/f1\n0     3145728  d/open\n500   500      d/sub\n' });
+    expect(await fsAs('alice', '-du', '-s', '-h', 'd')).to.deep.equal({ code: 0, err: '', out: '1.5 K  3.0 M  d\n' });
+    expect((await fsAs('alice', '-du', '-v', '-s', '/user/alice/d/f1')).out)
+      .to.equal(`SIZE  DISK_SPACE_CONSUMED_WITH_ALL_REPLICAS  FULL_PATH_NAME\n1000  ${'3000'.padEnd(37)}  /user/alice/d/f1\n`);
+    expect(await fsAs('alice', '-du', '-s', 'none', 'd/f1')).to.deep.equal({ code: 1, err: "du: `none': No such file or directory\n", out: '1000  3000  d/f1\n' });
+    expect((await fsAs('bob', '-du', '-s', '/user/alice')).err)
+      .to.equal('du: Permission denied: user=bob, access=READ_EXECUTE, inode="/user/alice/private":alice:staff:drwx------\n');
+
+    expect((await fsAs('alice', '-count', 'd')).out).to.equal(`${'2'.padStart(12)} ${'3'.padStart(12)} ${'1500'.padStart(18)} d\n`);
+    expect((await fsAs('alice', '-count', '-q', '/')).out)
+      .to.equal(`9223372036854775807 9223372036854775798 ${'none'.padStart(15)} ${'inf'.padStart(15)} ${'6'.padStart(12)} ${'3'.padStart(12)} ${'1500'.padStart(18)} /\n`);
+    expect((await fsAs('alice', '-count', '-q', '-h', '/')).out)
+      .to.equal(`${'8.0 E'.padStart(12)} ${'8.0 E'.padStart(15)} ${'none'.padStart(15)} ${'inf'.padStart(15)} ${'6'.padStart(12)} ${'3'.padStart(12)} ${'1.5 K'.padStart(18)} /\n`);
+    expect((await fsAs('alice', '-count', '-u', '-v', 'd')).out).to.equal(
+      `${'QUOTA'.padStart(12)} ${'REM_QUOTA'.padStart(15)} ${'SPACE_QUOTA'.padStart(15)} ${'REM_SPACE_QUOTA'.padStart(15)} PATHNAME\n` +
+      `${'none'.padStart(12)} ${'inf'.padStart(15)} ${'none'.padStart(15)} ${'inf'.padStart(15)} d\n`);
+  });
+
+  it('hsec fs -setrep, -test, -touch and -stat', async () => {
+    expect(await fsAs('alice', '-setrep', '2', 'd/sub', 'none')).to.deep.equal({ code: 1, out: 'Replication 2 set: d/sub/f2\n', err: "setrep: `none': No such file or directory\n" });
+    expect((await s['alice']!.nn.getFileInfo('/user/alice/d/sub/f2'))!.block_replication).to.equal(2);
+    expect((await fsAs('bob', '-setrep', '1', '/user/alice/d/sub/f2')).err)
+      .to.equal('setrep: Permission denied: user=bob, access=WRITE, inode="/user/alice/d/sub/f2":alice:staff:-rw-r--r--\n');
+    const e = await rejection(fsAs('alice', '-setrep', '0', 'd'));
+    expect(e.message).to.equal('-setrep: replication must be >= 1');
+
+    const codes = async (user: string, ...tests: string[][]) => Promise.all(tests.map(async (t) => (await fsAs(user, '-test', ...t)).code));
+    expect(await codes('alice', ['-d', 'd'], ['-f', 'd'], ['-e', 'none'], ['-e', 'd/f1'], ['-s', 'd/f1'], ['-z', 'd/f1'], ['-z', 'd/open'])).to.deep.equal([0, 1, 1, 0, 0, 1, 0]);
+    expect(await codes('bob', ['-r', '/user/alice/d/f1'], ['-w', '/user/alice/d/f1'], ['-w', '/user/alice/none'])).to.deep.equal([0, 1, 1]);
+    const hidden = await fsAs('bob', '-test', '-e', '/user/alice/private/x');
+    expect(hidden).to.deep.equal({ code: 1, out: '', err: 'test: Permission denied: user=bob, access=EXECUTE, inode="/user/alice/private":alice:staff:drwx------\n' });
+
+    expect(await fsAs('alice', '-stat', 'd/f1')).to.deep.equal({ code: 0, err: '', out: '2020-09-13 12:26:40\n' });
+    expect((await fsAs('alice', '-stat', '%F %u:%g %b %r %o %a %A %n %Y %x %q', 'd/f1', 'd')).out).to.equal(
+      'regular file alice:staff 1000 3 1048576 644 rw-r--r-- f1 1600000000000 2020-09-13 12:35:00 q\n' +
+      `directory alice:staff 0 0 0 755 rwxr-xr-x d ${(await s['alice']!.nn.getFileInfo('/user/alice/d'))!.modification_time} 1970-01-01 00:00:00 q\n`);
+
+    const before = Date.now();
+    expect(await fsAs('alice', '-touch', '-m', 'd/f1', 'd/new', 'nodir/x')).to.deep.equal({ code: 1, out: '', err: "touch: `nodir/x': No such file or directory\n" });
+    const f1 = (await s['alice']!.nn.getFileInfo('/user/alice/d/f1'))!;
+    expect(f1.modification_time).to.be.within(before, Date.now());
+    expect(f1.access_time).to.equal(1_600_000_500_000); // -m: the access time stays
+    expect((await s['alice']!.nn.getFileInfo('/user/alice/d/new'))!).to.include({ fileType: 'IS_FILE', length: 0 });
+    expect(await fsAs('alice', '-touch', '-c', 'd/never')).to.deep.equal({ code: 0, out: '', err: '' });
+    expect(await s['alice']!.nn.getFileInfo('/user/alice/d/never')).to.equal(undefined);
+    await fsAs('alice', '-touch', '-a', 'd/sub');
+    const sub = (await s['alice']!.nn.getFileInfo('/user/alice/d/sub'))!;
+    expect(sub.modification_time).to.equal(1_500_000_000_000);
+    expect(sub.access_time).to.be.within(before, Date.now());
   });
 });
