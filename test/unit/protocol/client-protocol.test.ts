@@ -138,6 +138,12 @@ describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Ha
     expect(hex(C.encodeRequest('setTimes', { src: '/f', mtime: -1, atime: 5 }))).to.equal('0a022f66' + '10ffffffffffffffffff01' + '1805');
     expect(hex(C.encodeRequest('checkAccess', { path: '/f', mode: 'WRITE' }))).to.equal('0a022f66' + '1002');
     expect(C.decodeRequest('checkAccess', unhex('0a022f66 1007')).mode).to.equal('PERM_ALL');
+    // a mode FsActionProto does not name leaves the required field unset: the request does not parse
+    expectCode(() => C.decodeRequest('checkAccess', unhex('0a022f66 1009')), 'PROTOCOL_MALFORMED', ProtocolError);
+    // in an optional field it is absent (StorageTypeQuotaInfoProto.type then reads as DISK)
+    expect(C.decodeResponse('getQuotaUsage', unhex('0a 12 0800 1000 1800 2000 2a08 0a06 0863 1000 1800'))).to.deep.equal({
+      usage: { fileAndDirectoryCount: 0, quota: 0, spaceConsumed: 0, spaceQuota: 0, typeQuotaInfos: { typeQuotaInfo: [{ quota: 0, consumed: 0 }] } },
+    });
     const summary = C.encodeResponse('getContentSummary', samples.getContentSummary.response);
     expect(hex(summary)).to.contain('20ffffffffffffffff7f'); // quota 4 = Long.MAX_VALUE
     expect(hex(summary)).to.contain('30ffffffffffffffffff01'); // spaceQuota 6 = -1
