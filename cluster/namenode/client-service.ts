@@ -116,7 +116,8 @@ export class ClientService {
         await attributes.setTimes(r.src, r.mtime, r.atime, c);
         return {};
       }),
-      this.#method('setReplication', async (r, c) => ({ result: await attributes.setReplication(r.src, r.replication, c) })),
+      // the server translator casts the uint32 to a Java short: 40000 arrives as -25536 and is refused as below the minimum
+      this.#method('setReplication', async (r, c) => ({ result: await attributes.setReplication(r.src, (r.replication << 16) >> 16, c) })),
       this.#method('checkAccess', (r, c) => {
         // PBHelperClient.convert(FsActionProto): PERM_ALL is FsAction.ALL, the others share their bits
         ns.checkAccess(r.path, r.mode === 'PERM_ALL' ? FsAction.ALL : FsAction[r.mode], c);

@@ -24,12 +24,12 @@
  * the space counted by getContentSummary.
  */
 import { AccessControlError } from '../../lib/errors/index.ts';
+import { getLogger } from '../../lib/log/logger.ts';
 import type { FsPermission } from '../protocol/hdfs-types.ts';
 import type { EditOp } from './namespace/edit-log.ts';
 import { lastInode, type ResolvedPath } from './namespace/fs-directory.ts';
 import { fileNotFound, invalidPath, ioError, permissionDenied } from './namespace/fs-errors.ts';
 import { FsAction, type PermissionChecker } from './namespace/permission-checker.ts';
-import { getLogger } from '../../lib/log/logger.ts';
 import type { INode } from './namespace/inode.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
 
@@ -137,18 +137,14 @@ export class FileAttributes {
     const ns = this.#ns;
     return ns.write(async () => {
       if (src === RESERVED) throw invalidPath(src, src);
-      try {
-        const pc = ns.checker(caller);
+      await this.#audited(cmd, src, caller, async (pc) => {
         const r = ns.resolve(pc, src, false);
         pc.checkOwner(r);
         const node = lastInode(r)!;
         const edits = ops(pc, r, node);
         if (edits.length > 0) await ns.commit(edits, `${cmd} of ${r.path}`);
         ns.audit(caller, cmd, r.path, node);
-      } catch (e) {
-        if (e instanceof AccessControlError) ns.auditDenied(caller, cmd, src);
-        throw e;
-      }
+      });
     });
   }
 }

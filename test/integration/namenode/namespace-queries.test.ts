@@ -159,6 +159,8 @@ describe('namenode: getContentSummary, getQuotaUsage, setTimes, setReplication, 
     expect(await alice.setReplication('/user/alice/none', 3)).to.equal(false);
     await refused(alice.setReplication('/user/alice/d/f1', 0), 'java.io.IOException', 'Requested replication factor of 0 is less than the required minimum of 1 for /user/alice/d/f1');
     await refused(alice.setReplication('/user/alice/d/f1', 600), 'java.io.IOException', 'Requested replication factor of 600 exceeds maximum of 512 for /user/alice/d/f1');
+    // the uint32 is read as a Java short
+    await refused(alice.setReplication('/user/alice/d/f1', 40000), 'java.io.IOException', 'Requested replication factor of -25536 is less than the required minimum of 1 for /user/alice/d/f1');
     await refused(s['bob']!.nn.setReplication('/user/alice/d/f1', 1), ACE, 'Permission denied: user=bob, access=WRITE, inode="/user/alice/d/f1":alice:staff:-rw-r--r--');
   });
 
