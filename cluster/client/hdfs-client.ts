@@ -15,7 +15,7 @@ import { formatHostPort, parseHostPort, type HostPort } from '../../lib/net/host
 import { User } from '../../security/identity/user.ts';
 import { callCredentials } from '../../security/sasl/rpc/protocol-security.ts';
 import type { Token } from '../../security/token/token.ts';
-import { CLIENT_PROTOCOL_INFO, CreateFlag, type FsServerDefaults } from '../protocol/client-protocol.ts';
+import { CLIENT_PROTOCOL_INFO, CreateFlag, type ContentSummary, type FsActionName, type FsServerDefaults, type QuotaUsage } from '../protocol/client-protocol.ts';
 import type { ChecksumType } from '../protocol/hdfs-types.ts';
 import { DataNodeChannels } from './datanode-channel.ts';
 import { HdfsInputStream, type ReadRange } from './hdfs-input-stream.ts';
@@ -212,6 +212,34 @@ export class HdfsClient {
       throw new FileSystemError('FS_INVALID_ARGUMENT', `chown of ${path} needs an owner or a group (Hadoop: username == null && groupname == null)`, { path });
     }
     await this.#nn.setOwner(this.resolve(path), owner || undefined, group || undefined);
+  }
+
+  /**
+   * The space and counts of a path's subtree (DistributedFileSystem.getContentSummary): length,
+   * files, directories, space consumed with all replicas, quotas (-1 = none).
+   */
+  contentSummary(path: string): Promise<ContentSummary> {
+    return this.#nn.getContentSummary(this.resolve(path));
+  }
+
+  /** Quotas and their use (DistributedFileSystem.getQuotaUsage). */
+  quotaUsage(path: string): Promise<QuotaUsage> {
+    return this.#nn.getQuotaUsage(this.resolve(path));
+  }
+
+  /** Sets the modification and/or access time, ms since the epoch (-1 = leave it) (DistributedFileSystem.setTimes). */
+  async setTimes(path: string, mtime: number, atime: number): Promise<void> {
+    await this.#nn.setTimes(this.resolve(path), mtime, atime);
+  }
+
+  /** Sets a file's replication factor; resolves false for a directory or a missing path (DistributedFileSystem.setReplication). */
+  setReplication(path: string, replication: number): Promise<boolean> {
+    return this.#nn.setReplication(this.resolve(path), replication);
+  }
+
+  /** Resolves when the caller has `mode` on `path` (FileSystem.access); AccessControlException or FileNotFoundException otherwise. */
+  async access(path: string, mode: FsActionName): Promise<void> {
+    await this.#nn.checkAccess(this.resolve(path), mode);
   }
 
   /**

@@ -4,15 +4,20 @@
  * runs it on the namesystem as the calling user (its auth_to_local short name and groups; the RPC
  * peer's address is the client machine), and encodes the response. Refusals are typed errors that
  * carry the Java class a stock client expects (namespace/fs-errors.ts). The delegation-token calls
- * and getServerDefaults are token-service.ts's.
+ * and getServerDefaults are token-service.ts's. getFileLinkInfo answers as getFileInfo (hsec has no
+ * symlinks; NameNodeRpcServer.getFileLinkInfo is getFileInfo without resolving a final link), an
+ * empty response for a missing path.
  */
 import type { CallContext, MethodHandler, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
 import type { Groups } from '../../security/identity/groups.ts';
 import type { BlockTokenSecretManager } from '../../security/token/block-token-secret-manager.ts';
 import { CLIENT_PROTOCOL_CODEC, type ClientProtocolMessages, type ClientProtocolMethodName } from '../protocol/client-protocol.ts';
+import { ContentSummaries } from './content-summary.ts';
 import type { FileAttributes } from './file-attributes.ts';
 import type { FileWrites } from './file-writes.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
+import { FsAction } from './namespace/permission-checker.ts';
+import { StoragePolicies } from './storage-policies.ts';
 
 export interface ClientServiceOptions {
   namesystem: FsNamesystem;
@@ -49,6 +54,8 @@ export class ClientService {
   /** Handlers to register under CLIENT_PROTOCOL next to the token service's. */
   handlers(): ProtocolHandlers {
     const { namesystem: ns, writes, attributes } = this.#o;
+    const summaries = new ContentSummaries(ns);
+    const policies = new StoragePolicies(ns);
     return Object.fromEntries([
       this.#method('getDataEncryptionKey', () => {
         const { tokens, encryptDataTransfer } = this.#o;
@@ -99,6 +106,25 @@ export class ClientService {
         await ns.rename2(r.src, r.dst, r.overwriteDest, c);
         return {};
       }),
+      this.#method('getFileLinkInfo', (r, c) => {
+        const fs = ns.getFileInfo(r.src, c);
+        return fs ? { fs } : {};
+      }),
+      this.#method('getContentSummary', (r, c) => ({ summary: summaries.getContentSummary(r.path, c) })),
+      this.#method('getQuotaUsage', (r, c) => ({ usage: summaries.getQuotaUsage(r.path, c) })),
+      this.#method('setTimes', async (r, c) => {
+        await attributes.setTimes(r.src, r.mtime, r.atime, c);
+        return {};
+      }),
+      // the server translator casts the uint32 to a Java short: 40000 arrives as -25536 and is refused as below the minimum
+      this.#method('setReplication', async (r, c) => ({ result: await attributes.setReplication(r.src, (r.replication << 16) >> 16, c) })),
+      this.#method('checkAccess', (r, c) => {
+        // PBHelperClient.convert(FsActionProto): PERM_ALL is FsAction.ALL, the others share their bits
+        ns.checkAccess(r.path, r.mode === 'PERM_ALL' ? FsAction.ALL : FsAction[r.mode], c);
+        return {};
+      }),
+      this.#method('getStoragePolicies', () => ({ policies: [...policies.getStoragePolicies()] })),
+      this.#method('getStoragePolicy', (r, c) => ({ storagePolicy: policies.getStoragePolicy(r.path, c) })),
       this.#method('getFsStats', () => {
         let capacity = 0;
         let used = 0;

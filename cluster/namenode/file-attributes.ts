@@ -12,15 +12,28 @@
  * null as "" and reads "" back as null (FSImageSerialization.readString_EmptyAsNull), so an empty
  * name could never survive a restart; hsec applies that rule to the call itself, so what a call
  * does and what a replay rebuilds are the same.
+ *
+ * setTimes and setReplication (FSDirAttrOp.setTimes / setReplication) need WRITE on the inode
+ * itself (checkPathAccess), not ownership. setTimes refuses an access time when access times are
+ * off (dfs.namenode.accesstime.precision = 0), sets each time that is not -1 and journals OP_TIMES;
+ * a missing path is FileNotFoundException "File/Directory /p does not exist.". setReplication
+ * checks the factor against dfs.replication.max and the minimum first, answers false for a
+ * directory or a missing path (no audit line then), and for a file records the factor (OP_SET_REPLICATION,
+ * journaled even when unchanged, as Hadoop logs it) and answers true. hsec's NameNode does not
+ * re-replicate or remove replicas after the change: the factor governs new blocks, the status and
+ * the space counted by getContentSummary.
  */
 import { AccessControlError } from '../../lib/errors/index.ts';
+import { getLogger } from '../../lib/log/logger.ts';
 import type { FsPermission } from '../protocol/hdfs-types.ts';
 import type { EditOp } from './namespace/edit-log.ts';
 import { lastInode, type ResolvedPath } from './namespace/fs-directory.ts';
-import { invalidPath, permissionDenied } from './namespace/fs-errors.ts';
-import type { PermissionChecker } from './namespace/permission-checker.ts';
+import { fileNotFound, invalidPath, ioError, permissionDenied } from './namespace/fs-errors.ts';
+import { FsAction, type PermissionChecker } from './namespace/permission-checker.ts';
 import type { INode } from './namespace/inode.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
+
+const log = getLogger('namenode.namesystem');
 
 /** FsPermission.toShort: the bits an inode keeps. */
 export const PERMISSION_MASK = 0o1777;
@@ -65,8 +78,58 @@ export class FileAttributes {
     });
   }
 
+  /** FSNamesystem.setTimes: mtime and atime in ms since epoch, -1 = leave as it is. */
+  setTimes(src: string, mtime: number, atime: number, caller: CallerInfo): Promise<void> {
+    const ns = this.#ns;
+    if (ns.settings.accessTimePrecision <= 0 && atime !== -1) {
+      return Promise.reject(ioError('FS_INVALID_ARGUMENT', 'Access time for hdfs is not configured.  Please set dfs.namenode.accesstime.precision configuration parameter.', { path: src }));
+    }
+    return ns.write(() => this.#audited('setTimes', src, caller, async (pc) => {
+      const r = ns.resolve(pc, src, false);
+      pc.check(r, { access: FsAction.WRITE });
+      const node = lastInode(r);
+      if (!node) throw fileNotFound(`File/Directory ${r.path} does not exist.`, r.path);
+      // unprotectedSetTimes(force = true): every time given is set, and then journaled
+      const times = { mtime: mtime >= 0 ? mtime : -1, atime: atime >= 0 ? atime : -1 };
+      if (times.mtime >= 0 || times.atime >= 0) await ns.commit([{ op: 'TIMES', path: r.path, ...times }], `times of ${r.path}`);
+      ns.audit(caller, 'setTimes', r.path, node);
+    }));
+  }
+
+  /** FSNamesystem.setReplication: true when `src` is a file (its factor is now `replication`). */
+  setReplication(src: string, replication: number, caller: CallerInfo): Promise<boolean> {
+    const ns = this.#ns;
+    try {
+      ns.verifyReplication(src, replication);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return ns.write(() => this.#audited('setReplication', src, caller, async (pc) => {
+      const r = ns.resolve(pc, src, false);
+      pc.check(r, { access: FsAction.WRITE });
+      const node = lastInode(r);
+      if (node?.kind !== 'file') return false;
+      const old = node.replication;
+      await ns.commit([{ op: 'SET_REPLICATION', path: r.path, replication }], `replication of ${r.path}`);
+      const change = old > replication ? `Decreasing replication from ${old} to ${replication}` : old < replication ? `Increasing replication from ${old} to ${replication}` : `Replication remains unchanged at ${old}`;
+      log.info({ path: r.path, old, replication }, `${change} for ${r.path}`);
+      ns.audit(caller, 'setReplication', r.path);
+      return true;
+    }));
+  }
+
+  /** Runs `fn`; an AccessControlException is audited as allowed=false (FSNamesystem's catch blocks). */
+  async #audited<T>(cmd: string, src: string, caller: CallerInfo, fn: (pc: PermissionChecker) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.#ns.checker(caller));
+    } catch (e) {
+      if (e instanceof AccessControlError) this.#ns.auditDenied(caller, cmd, src);
+      throw e;
+    }
+  }
+
   /**
-   * The steps both calls share, under the write lock: the reserved name, the path (traverse
+   * The steps setPermission and setOwner share, under the write lock: the reserved name, the path (traverse
    * checks), checkOwner, the call's own checks and ops, the journal, the audit line.
    */
   #change(cmd: 'setPermission' | 'setOwner', src: string, caller: CallerInfo,
@@ -74,18 +137,14 @@ export class FileAttributes {
     const ns = this.#ns;
     return ns.write(async () => {
       if (src === RESERVED) throw invalidPath(src, src);
-      try {
-        const pc = ns.checker(caller);
+      await this.#audited(cmd, src, caller, async (pc) => {
         const r = ns.resolve(pc, src, false);
         pc.checkOwner(r);
         const node = lastInode(r)!;
         const edits = ops(pc, r, node);
         if (edits.length > 0) await ns.commit(edits, `${cmd} of ${r.path}`);
         ns.audit(caller, cmd, r.path, node);
-      } catch (e) {
-        if (e instanceof AccessControlError) ns.auditDenied(caller, cmd, src);
-        throw e;
-      }
+      });
     });
   }
 }

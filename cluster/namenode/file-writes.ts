@@ -11,7 +11,7 @@ import type { CreateRequest, AddBlockRequest, GetAdditionalDatanodeRequest } fro
 import { CreateFlag } from '../protocol/client-protocol.ts';
 import type { DatanodeId, ExtendedBlock, HdfsFileStatus, LocatedBlock } from '../protocol/hdfs-types.ts';
 import type { Location } from './blocks/block-manager.ts';
-import { chooseTargets, MIN_REPLICATION } from './blocks/block-placement.ts';
+import { chooseTargets } from './blocks/block-placement.ts';
 import type { BlockRecord, EditOp } from './namespace/edit-log.ts';
 import { EMPTY_NAME, fileStatus } from './namespace/file-status.ts';
 import { lastInode } from './namespace/fs-directory.ts';
@@ -58,7 +58,7 @@ export class FileWrites {
       }
       if (req.ecPolicyName) throw illegalArgument(`Erasure coding is not supported by this NameNode: policy ${req.ecPolicyName} for ${src}`, { path: src });
       if (!isValidName(src) || src === '/.reserved' || src.startsWith('/.reserved/')) throw invalidPath(src, src);
-      this.#verifyReplication(src, req.replication, caller.address);
+      this.#ns.verifyReplication(src, req.replication, caller.address);
       if (req.blockSize < ns.settings.minBlockSize) {
         throw ioError('FS_INVALID_ARGUMENT', `Specified block size is less than configured minimum value (dfs.namenode.fs-limits.min-block-size): ${req.blockSize} < ${ns.settings.minBlockSize}`, { path: src });
       }
@@ -100,13 +100,6 @@ export class FileWrites {
       ns.audit(caller, 'create', r.path, file);
       return fileStatus(file, EMPTY_NAME);
     });
-  }
-
-  /** BlockManager.verifyReplication. */
-  #verifyReplication(src: string, replication: number, clientMachine: string): void {
-    const max = this.#ns.settings.maxReplication;
-    const err = replication > max ? ` exceeds maximum of ${max}` : replication < MIN_REPLICATION ? ` is less than the required minimum of ${MIN_REPLICATION}` : undefined;
-    if (err) throw ioError('FS_INVALID_ARGUMENT', `Requested replication factor of ${replication}${err} for ${src}, clientName=${clientMachine}`, { path: src });
   }
 
   /**

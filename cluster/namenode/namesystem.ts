@@ -8,12 +8,13 @@
  * one at a time (`write`, Hadoop's namesystem write lock), so each is validated against the state
  * the previous one left. Reads do not wait: they see every change that has been applied.
  */
-import { StorageError } from '../../lib/errors/index.ts';
+import { AccessControlError, StorageError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import type { Clock } from '../../lib/time/clock.ts';
 import type { AccessMode } from '../../security/token/block-token-identifier.ts';
 import type { DirectoryListing, FsPermission, HdfsFileStatus, LocatedBlocks } from '../protocol/hdfs-types.ts';
 import { BlockManager } from './blocks/block-manager.ts';
+import { MIN_REPLICATION } from './blocks/block-placement.ts';
 import { DatanodeManager } from './blocks/datanode-manager.ts';
 import type { EditOp, PermissionRecord } from './namespace/edit-log.ts';
 import { alreadyExists, fileNotFound, fsError, HadoopException, illegalArgument, invalidPath, ioError, parentNotDirectory } from './namespace/fs-errors.ts';
@@ -155,6 +156,13 @@ export class FsNamesystem {
     return r;
   }
 
+  /** BlockManager.verifyReplication: `clientName` is named only by create (setReplication passes none). */
+  verifyReplication(src: string, replication: number, clientName?: string): void {
+    const max = this.settings.maxReplication;
+    const err = replication > max ? ` exceeds maximum of ${max}` : replication < MIN_REPLICATION ? ` is less than the required minimum of ${MIN_REPLICATION}` : undefined;
+    if (err) throw ioError('FS_INVALID_ARGUMENT', `Requested replication factor of ${replication}${err} for ${src}${clientName === undefined ? '' : `, clientName=${clientName}`}`, { path: src });
+  }
+
   /** FSDirectory.verifyParentDir (createParent = false). */
   verifyParentDir(r: ResolvedPath): void {
     if (r.components.length === 0) return;
@@ -230,6 +238,22 @@ export class FsNamesystem {
     return node ? fileStatus(node, EMPTY_NAME) : undefined;
   }
 
+  /**
+   * FSNamesystem.checkAccess (FileSystem.access, `hdfs dfs -test -r / -w`): FileNotFoundException
+   * "Path not found" for a missing path, else `mode` on the path itself; only a refusal is audited.
+   */
+  checkAccess(src: string, mode: number, caller: CallerInfo): void {
+    const pc = this.checker(caller);
+    try {
+      const r = this.resolve(pc, src, false);
+      if (!lastInode(r)) throw fileNotFound('Path not found', r.path);
+      pc.check(r, { access: mode });
+    } catch (e) {
+      if (e instanceof AccessControlError) this.auditDenied(caller, 'checkAccess', src);
+      throw e;
+    }
+  }
+
   /** getListing: one page of a directory after `startAfter` (UTF-8 name bytes), at most dfs.ls.limit entries. */
   getListing(src: string, startAfter: Uint8Array, needLocation: boolean, caller: CallerInfo): DirectoryListing | undefined {
     const pc = this.checker(caller);
@@ -291,7 +315,7 @@ export class FsNamesystem {
       const pc = this.checker(caller);
       if (src === '/.reserved') throw invalidPath(src, src);
       const r = this.resolve(pc, src, false);
-      pc.check(r, { parent: FsAction.WRITE, subtree: FsAction.ALL });
+      pc.check(r, { parent: FsAction.WRITE, subtree: FsAction.ALL, ignoreEmptyDir: true });
       const node = lastInode(r);
       if (node?.kind === 'directory' && node.children.length > 0 && !recursive) {
         throw fsError('FS_NOT_EMPTY', HadoopException.PATH_IS_NOT_EMPTY_DIRECTORY, `${r.path} is non empty`, { path: r.path });

@@ -17,8 +17,8 @@ import {
   encodeGetDelegationTokenRequest, encodeTokenRequest,
 } from './client-protocol.ts';
 import type {
-  AddBlockRequest, ClientProtocolMessages, ClientProtocolMethodName, CreateRequest, FsServerDefaults,
-  GetAdditionalDatanodeRequest, GetFsStatsResponse,
+  AddBlockRequest, BlockStoragePolicy, ClientProtocolMessages, ClientProtocolMethodName, ContentSummary, CreateRequest, FsActionName,
+  FsServerDefaults, GetAdditionalDatanodeRequest, GetFsStatsResponse, QuotaUsage,
 } from './client-protocol.ts';
 import type {
   DataEncryptionKey, DirectoryListing, ExtendedBlock, HdfsFileStatus, LocatedBlock, LocatedBlocks,
@@ -166,5 +166,38 @@ export class ClientProtocolClient {
 
   async getFsStats(): Promise<GetFsStatsResponse> {
     return this.#invoke('getFsStats', {});
+  }
+
+  async getContentSummary(path: string): Promise<ContentSummary> {
+    return (await this.#invoke('getContentSummary', { path })).summary;
+  }
+
+  async getQuotaUsage(path: string): Promise<QuotaUsage> {
+    return (await this.#invoke('getQuotaUsage', { path })).usage;
+  }
+
+  /** ms since epoch; -1 leaves a time as it is */
+  async setTimes(src: string, mtime: number, atime: number): Promise<void> {
+    await this.#invoke('setTimes', { src, mtime, atime });
+  }
+
+  async setReplication(src: string, replication: number): Promise<boolean> {
+    return (await this.#invoke('setReplication', { src, replication })).result;
+  }
+
+  async checkAccess(path: string, mode: FsActionName): Promise<void> {
+    await this.#invoke('checkAccess', { path, mode });
+  }
+
+  async getFileLinkInfo(src: string): Promise<HdfsFileStatus | undefined> {
+    return (await this.#invoke('getFileLinkInfo', { src })).fs;
+  }
+
+  async getStoragePolicies(): Promise<BlockStoragePolicy[]> {
+    return (await this.#invoke('getStoragePolicies', {})).policies ?? [];
+  }
+
+  async getStoragePolicy(path: string): Promise<BlockStoragePolicy> {
+    return (await this.#invoke('getStoragePolicy', { path })).storagePolicy;
   }
 }

@@ -2,7 +2,8 @@
  * Method table and pure codecs of HDFS's ClientProtocol (org.apache.hadoop.hdfs.protocol.ClientProtocol,
  * protocol version 1, served over Hadoop IPC v9 with the protobuf engine;
  * ClientNamenodeProtocolTranslatorPB / ServerSideTranslatorPB): the calls a stock DFSClient makes
- * for mkdir / put / get / ls / rm / mv / chmod / chown (./ClientNamenodeProtocol.proto, shared messages in
+ * for mkdir / put / get / ls / rm / mv / chmod / chown / du / count / touch / setrep / test and
+ * `hdfs storagepolicies` (./ClientNamenodeProtocol.proto, shared messages in
  * ./hdfs.proto and ./acl.proto) and the delegation-token calls (hadoop.common Security.proto
  * messages). `CLIENT_PROTOCOL_CODEC` encodes and decodes every method's request and response in
  * both directions; the named delegation-token and server-defaults functions below are kept for the
@@ -16,7 +17,7 @@ import type { ProtocolSecurityInfo } from '../../security/sasl/rpc/protocol-secu
 import type { TokenProtoObject } from '../../security/token/token.ts';
 import type {
   ChecksumType, CryptoProtocolVersion, DataEncryptionKey, DatanodeId, DatanodeInfo, DirectoryListing, ExtendedBlock,
-  FsPermission, HdfsFileStatus, LocatedBlock, LocatedBlocks,
+  FsPermission, HdfsFileStatus, LocatedBlock, LocatedBlocks, StorageType,
 } from './hdfs-types.ts';
 
 /** declaringClassProtocolName and connection-context protocol of ClientProtocol. */
@@ -64,6 +65,14 @@ export const ClientProtocolMethod = {
   RENAME: 'rename',
   RENAME2: 'rename2',
   GET_FS_STATS: 'getFsStats',
+  GET_CONTENT_SUMMARY: 'getContentSummary',
+  GET_QUOTA_USAGE: 'getQuotaUsage',
+  SET_TIMES: 'setTimes',
+  SET_REPLICATION: 'setReplication',
+  CHECK_ACCESS: 'checkAccess',
+  GET_FILE_LINK_INFO: 'getFileLinkInfo',
+  GET_STORAGE_POLICIES: 'getStoragePolicies',
+  GET_STORAGE_POLICY: 'getStoragePolicy',
 } as const;
 
 /** CreateFlagProto bits, OR-ed into CreateRequestProto.createFlag (overwrite=true gives CREATE|OVERWRITE = 3). */
@@ -122,6 +131,59 @@ export interface GetFsStatsResponse {
   pending_deletion_blocks?: number;
 }
 
+/** StorageTypeQuotaInfoProto: one storage type's quota and use (sent only when some quota or use is set). */
+export interface StorageTypeQuotaInfo {
+  /** default DISK */
+  type?: StorageType;
+  /** -1 = none */
+  quota: number;
+  /** bytes */
+  consumed: number;
+}
+
+/** ContentSummaryProto (org.apache.hadoop.fs.ContentSummary). */
+export interface ContentSummary {
+  /** bytes */
+  length: number;
+  fileCount: number;
+  directoryCount: number;
+  /** namespace quota, -1 = none (the root's is Long.MAX_VALUE, a bigint) */
+  quota: number | bigint;
+  /** bytes, length x replication (a block being written counts as a full preferred block) */
+  spaceConsumed: number;
+  /** bytes, -1 = none */
+  spaceQuota: number;
+  typeQuotaInfos?: { typeQuotaInfo?: StorageTypeQuotaInfo[] };
+  snapshotLength?: number;
+  snapshotFileCount?: number;
+  snapshotDirectoryCount?: number;
+  snapshotSpaceConsumed?: number;
+  /** "Replicated" for a file, "" for a directory without an erasure coding policy */
+  erasureCodingPolicy?: string;
+}
+
+/** QuotaUsageProto (org.apache.hadoop.fs.QuotaUsage). */
+export interface QuotaUsage {
+  fileAndDirectoryCount: number;
+  /** -1 = none (the root's is Long.MAX_VALUE, a bigint) */
+  quota: number | bigint;
+  spaceConsumed: number;
+  spaceQuota: number;
+  typeQuotaInfos?: { typeQuotaInfo?: StorageTypeQuotaInfo[] };
+}
+
+/** BlockStoragePolicyProto: a fallback list that is empty is absent. */
+export interface BlockStoragePolicy {
+  policyId: number;
+  name: string;
+  creationPolicy: { storageTypes?: StorageType[] };
+  creationFallbackPolicy?: { storageTypes?: StorageType[] };
+  replicationFallbackPolicy?: { storageTypes?: StorageType[] };
+}
+
+/** AclEntryProto.FsActionProto names (checkAccess's mode). */
+export type FsActionName = 'NONE' | 'EXECUTE' | 'WRITE' | 'WRITE_EXECUTE' | 'READ' | 'READ_EXECUTE' | 'READ_WRITE' | 'PERM_ALL';
+
 /** Request and response of every ClientProtocol method this project encodes (plain-object forms). */
 export interface ClientProtocolMessages {
   getServerDefaults: { request: Empty; response: { serverDefaults: FsServerDefaults } };
@@ -151,6 +213,15 @@ export interface ClientProtocolMessages {
   rename: { request: { src: string; dst: string }; response: { result: boolean } };
   rename2: { request: { src: string; dst: string; overwriteDest: boolean; moveToTrash?: boolean }; response: Empty };
   getFsStats: { request: Empty; response: GetFsStatsResponse };
+  getContentSummary: { request: { path: string }; response: { summary: ContentSummary } };
+  getQuotaUsage: { request: { path: string }; response: { usage: QuotaUsage } };
+  /** ms since epoch; -1 = leave unchanged */
+  setTimes: { request: { src: string; mtime: number; atime: number }; response: Empty };
+  setReplication: { request: { src: string; replication: number }; response: { result: boolean } };
+  checkAccess: { request: { path: string; mode: FsActionName }; response: Empty };
+  getFileLinkInfo: { request: { src: string }; response: { fs?: HdfsFileStatus } };
+  getStoragePolicies: { request: Empty; response: { policies?: BlockStoragePolicy[] } };
+  getStoragePolicy: { request: { path: string }; response: { storagePolicy: BlockStoragePolicy } };
   getDelegationToken: { request: { renewer: string }; response: { token?: TokenProtoObject } };
   renewDelegationToken: { request: { token: TokenProtoObject }; response: { newExpiryTime: number } };
   cancelDelegationToken: { request: { token: TokenProtoObject }; response: Empty };

@@ -7,7 +7,8 @@
  * field, a truncated field or a bad wire type is a PROTOCOL_MALFORMED ProtocolError, as
  * protobuf-java's InvalidProtocolBufferException).
  *
- * Plain objects mirror the .proto: field names as written there, enums as their names, bytes as
+ * Plain objects mirror the .proto: field names as written there, enums as their names (a value the
+ * enum does not name is absent, and PROTOCOL_MALFORMED in a required field, as protobuf-java parses it), bytes as
  * Uint8Array, absent optional fields absent (the proto2 default applies). 64-bit integers become
  * `number` when they fit in 53 bits; a larger value is refused (PROTOCOL_MALFORMED) rather than
  * rounded, except in the fields listed in BIGINT_FIELDS, which decode as `bigint` (block-report
@@ -29,7 +30,21 @@ const BIGINT_FIELDS = new Set(['hadoop.hdfs.datanode.StorageBlockReportProto.blo
  * in updateBlockForPipeline and getAdditionalDatanode answers, written as 2^64 - 1): decoded back
  * to the signed value.
  */
-const JAVA_LONG_FIELDS = new Set(['hadoop.hdfs.LocatedBlockProto.offset']);
+const JAVA_LONG_FIELDS = new Set([
+  'hadoop.hdfs.LocatedBlockProto.offset',
+  'hadoop.hdfs.SetTimesRequestProto.mtime',
+  'hadoop.hdfs.SetTimesRequestProto.atime',
+  'hadoop.hdfs.ContentSummaryProto.spaceQuota',
+  'hadoop.hdfs.QuotaUsageProto.spaceQuota',
+  'hadoop.hdfs.StorageTypeQuotaInfoProto.quota',
+]);
+
+/**
+ * Java `long` quotas that may be -1 (none) or Long.MAX_VALUE (the root directory's namespace
+ * quota, DirectoryWithQuotaFeature.DEFAULT_NAMESPACE_QUOTA): signed, a number when it fits in 53
+ * bits, else a bigint.
+ */
+const JAVA_WIDE_LONG_FIELDS = new Set(['hadoop.hdfs.ContentSummaryProto.quota', 'hadoop.hdfs.QuotaUsageProto.quota']);
 
 /**
  * uint32 fields that carry a Java `int` which may be negative (written as its unsigned 32-bit
@@ -123,9 +138,20 @@ function fromWire(type: protobuf.Type, object: Record<string, unknown>): Record<
     if (v === undefined) continue;
     const name = `${type.fullName.slice(1)}.${field.name}`;
     let one: ((x: unknown) => unknown) | undefined;
-    if (field.long && JAVA_LONG_FIELDS.has(name)) one = (x) => safeNumber(BigInt.asIntN(64, BigInt(x as string)).toString(), name);
+    if (field.long && JAVA_WIDE_LONG_FIELDS.has(name)) one = (x) => wideLong(BigInt.asIntN(64, BigInt(x as string)));
+    else if (field.long && JAVA_LONG_FIELDS.has(name)) one = (x) => safeNumber(BigInt.asIntN(64, BigInt(x as string)).toString(), name);
     else if (field.long) one = BIGINT_FIELDS.has(name) ? (x) => BigInt(x as string) : (x) => safeNumber(x as string, name);
     else if (JAVA_INT_FIELDS.has(name)) one = (x) => (x as number) | 0;
+    else if (field.resolvedType instanceof protobuf.Enum) {
+      // protobuf-java keeps a value its enum does not name as an unknown field: the field is absent
+      // (and a required one missing, so the message does not parse)
+      if (Array.isArray(v)) object[field.name] = v.filter((x) => typeof x === 'string');
+      else if (typeof v !== 'string') {
+        if (field.required) throw new ProtocolError('PROTOCOL_MALFORMED', `${name} = ${String(v)} is not a value of ${field.resolvedType.fullName.slice(1)}`, { field: name, value: String(v) });
+        delete object[field.name];
+      }
+      continue;
+    }
     else if (field.resolvedType instanceof protobuf.Type) {
       const sub = field.resolvedType;
       one = (x) => fromWire(sub, x as Record<string, unknown>);
@@ -133,6 +159,10 @@ function fromWire(type: protobuf.Type, object: Record<string, unknown>): Record<
     if (one) object[field.name] = Array.isArray(v) ? v.map(one) : one(v);
   }
   return object;
+}
+
+function wideLong(v: bigint): number | bigint {
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
 
 function safeNumber(decimal: string, field: string): number {

@@ -3,7 +3,8 @@
  * verbs, flags and messages: `-ls [-d] PATH...`, `-mkdir [-p] PATH...`, `-rm [-r|-R] [-f] PATH...`,
  * `-mv SRC... DST`, `-put [-f] LOCAL... DST` (`-` reads stdin), `-get [-f] SRC... LOCAL`, `-cat PATH...`,
  * `-chmod [-R] MODE PATH...`, `-chown [-R] [OWNER][:[GROUP]] PATH...`, `-chgrp [-R] GROUP PATH...`
- * (../fs-permissions.ts).
+ * (../fs-permissions.ts), `-du [-s] [-h] [-v]`, `-count [-q] [-h] [-v] [-u]`, `-setrep [-R] REP`,
+ * `-test -[defrswz]`, `-touch [-a] [-m] [-c]`, `-stat [FORMAT]` (../fs-queries.ts).
  * Paths are HDFS paths: absolute, relative to the home directory, or `hdfs://host:port/path` of the
  * NameNode in fs.defaultFS (or -fs). Like FsShell, -put writes `DST._COPYING_` and renames it when
  * complete, -get writes `LOCAL._COPYING_`, and a failed path is reported as `-verb: `path': reason`
@@ -25,6 +26,7 @@ import { childPath } from '../../client/hdfs-path.ts';
 import { permissionString, type FileStatus } from '../../client/file-status.ts';
 import { progressMeter } from '../progress.ts';
 import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type AttributeVerb } from '../fs-permissions.ts';
+import { checkTestArgs, count, du, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch } from '../fs-queries.ts';
 import type { CliIo } from './fetchdt.ts';
 
 const USAGES: Readonly<Record<string, string>> = {
@@ -36,6 +38,7 @@ const USAGES: Readonly<Record<string, string>> = {
   '-get': 'hsec fs -get [-f] <src> ... <localdst>',
   '-cat': 'hsec fs -cat <src> ...',
   ...ATTRIBUTE_USAGES,
+  ...QUERY_USAGES,
 };
 
 export function fsUsage(): string {
@@ -45,8 +48,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -mv, -put, -get, -cat, -chmod, -chown, -chgrp')
-    .usage('-ls|-mkdir|-rm|-mv|-put|-get|-cat|-chmod|-chown|-chgrp [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -mv, -put, -get, -cat, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -stat')
+    .usage('-ls|-mkdir|-rm|-mv|-put|-get|-cat|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-stat [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -93,12 +96,12 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   if (isAttributeVerb(verb)) return runAttributeCommand(config, verb, rest, io);
   let parsed;
   try {
-    parsed = flags(rest, verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-get' ? 'f' : '');
+    parsed = flags(rest, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-get' ? 'f' : ''));
   } catch (e) {
     throw new UsageError(`${verb}: ${(e as Error).message}`, usage);
   }
   const { set, operands } = parsed;
-  const minOperands = verb === '-mv' || verb === '-put' || verb === '-get' ? 2 : verb === '-ls' ? 0 : 1;
+  const minOperands = verb === '-mv' || verb === '-put' || verb === '-get' || verb === '-setrep' ? 2 : verb === '-ls' ? 0 : 1;
   if (operands.length < minOperands) throw new UsageError(`${verb}: ${operands.length === 0 ? 'Not enough arguments' : 'Not enough arguments: expected a destination'}`, usage);
   const conf = loadCliConfiguration(config, env);
   const fs = await HdfsClient.connect({ conf, env });
@@ -158,6 +161,30 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
       case '-cat':
         for (const p of operands) await each(p, () => pipeline(fs.createReadStream(p), io.data ?? process.stdout, { end: false }));
         break;
+      case '-du':
+        await du({ fs, operands, flags: set, each, out });
+        break;
+      case '-count':
+        await count({ fs, operands, flags: set, each, out });
+        break;
+      case '-setrep':
+        await setrep({ fs, operands, flags: set, each, out });
+        break;
+      case '-touch':
+        await touch({ fs, operands, flags: set, each, out });
+        break;
+      case '-stat':
+        await stat({ fs, operands, flags: set, each, out });
+        break;
+      case '-test': {
+        // Test prints nothing: the exit code is the answer (an error reading the path is printed, and 1)
+        checkTestArgs(set, operands);
+        let result = 1;
+        await each(operands[0] ?? '', async () => {
+          result = await test({ fs, operands, flags: set, each, out });
+        });
+        return failures === 0 ? result : 1;
+      }
     }
   } finally {
     fs.close();
@@ -215,6 +242,7 @@ function reason(e: HsecError): string {
  */
 function fromNameNode(e: HsecError): boolean {
   if (e.code === 'FILE_NOT_FOUND') return false;
+  if (e.details['messageOnly'] === true) return true; // a plain IOException of the shell (SetReplication's)
   return typeof e.details['errorMsg'] === 'string' || e instanceof RemoteError;
 }
 

@@ -2,7 +2,8 @@
  * The namespace's durable records (pure codec, no I/O), in the framing of lib/journal/frame.ts:
  * journals `HSEC-NSJ`, snapshots `HSEC-NSS`. Hadoop keeps the same facts in its edit log and fsimage
  * (FSEditLogOp OP_MKDIR, OP_ADD, OP_ADD_BLOCK, OP_UPDATE_BLOCKS, OP_CLOSE, OP_DELETE, OP_RENAME_OLD /
- * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2, OP_SET_PERMISSIONS, OP_SET_OWNER; FSImageFormatPBINode);
+ * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2, OP_SET_PERMISSIONS, OP_SET_OWNER, OP_SET_REPLICATION;
+ * FSImageFormatPBINode);
  * this layout is hsec's own. Op codes never change meaning: new ops take new codes.
  *
  * A journal record is one transaction: the edit ops of one client call (a mkdirs with its parents,
@@ -53,13 +54,15 @@ export type EditOp =
   /** the permission bits (at most 0o1777, FsPermission.toShort) */
   | { op: 'SET_PERMISSIONS'; path: string; mode: number }
   /** '' = unchanged, as SetOwnerOp writes a null name and reads it back (readString_EmptyAsNull) */
-  | { op: 'SET_OWNER'; path: string; owner: string; group: string };
+  | { op: 'SET_OWNER'; path: string; owner: string; group: string }
+  /** a file's replication factor (a short, as SetReplicationOp writes it) */
+  | { op: 'SET_REPLICATION'; path: string; replication: number };
 
 export type EditOpName = EditOp['op'];
 
 const OP_CODES: Record<EditOpName, number> = {
   MKDIR: 1, ADD_FILE: 2, ADD_BLOCK: 3, ABANDON_BLOCK: 4, UPDATE_BLOCK: 5, CLOSE: 6, DELETE: 7, RENAME: 8, TIMES: 9, GENSTAMP: 10,
-  SET_PERMISSIONS: 11, SET_OWNER: 12,
+  SET_PERMISSIONS: 11, SET_OWNER: 12, SET_REPLICATION: 13,
 };
 const OP_NAMES = new Map(Object.entries(OP_CODES).map(([k, v]) => [v, k as EditOpName]));
 
@@ -179,6 +182,9 @@ function writeOp(out: RecordWriter, op: EditOp): void {
       return;
     case 'SET_OWNER':
       out.writeString(op.path).writeString(op.owner).writeString(op.group);
+      return;
+    case 'SET_REPLICATION':
+      out.writeString(op.path).writeInt32(op.replication);
   }
 }
 
@@ -217,6 +223,8 @@ function readOp(input: RecordReader): EditOp {
       return { op: name, path: text('path'), mode: input.readInt32InRange(0, 0o1777, 'mode') };
     case 'SET_OWNER':
       return { op: name, path: text('path'), owner: text('owner'), group: text('group') };
+    case 'SET_REPLICATION':
+      return { op: name, path: text('path'), replication: input.readInt32InRange(1, 32767, 'replication') };
     default:
       throw new Error(`unknown edit op ${code}`);
   }

@@ -175,6 +175,12 @@ export class FsDirectory {
         if (op.group !== '') node.group = op.group;
         return none();
       }
+      case 'SET_REPLICATION': {
+        const node = this.#existing(op.path, op.op);
+        if (node.kind !== 'file') throw new Error(`${op.op}: ${op.path} is not a file`);
+        node.replication = op.replication;
+        return none();
+      }
     }
   }
 

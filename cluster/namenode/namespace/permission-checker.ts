@@ -53,8 +53,10 @@ export interface AccessRequest {
   parent?: number;
   /** the target itself */
   access?: number;
-  /** every directory below the target (recursive delete) */
+  /** every directory of the subtree under the target, the target included (recursive delete, getQuotaUsage) */
   subtree?: number;
+  /** skip empty directories in the subtree check (delete asks this; Hadoop's default is false) */
+  ignoreEmptyDir?: boolean;
 }
 
 export class PermissionChecker {
@@ -100,7 +102,15 @@ export class PermissionChecker {
     if (req.ancestor !== undefined && n > 1) this.#check(r, ancestorIndex, req.ancestor);
     if (req.parent !== undefined && n > 1) this.#check(r, n - 2, req.parent);
     if (req.access !== undefined) this.#check(r, n - 1, req.access);
-    if (req.subtree !== undefined) this.#checkSubtree(r, req.subtree);
+    if (req.subtree !== undefined) this.#checkSubtree(r, req.subtree, req.ignoreEmptyDir ?? false);
+  }
+
+  /**
+   * FSPermissionChecker.checkPermission(INode, snapshotId, access): one inode at `path`, no
+   * traverse check (getContentSummary checks each directory as it counts it).
+   */
+  checkInode(inode: INode, path: string, access: number): void {
+    if (this.enabled && !this.#allows(inode, access)) throw this.#denied(inode, path, access);
   }
 
   /** FSPermissionChecker.isMemberOfGroup. */
@@ -158,14 +168,14 @@ export class PermissionChecker {
     );
   }
 
-  /** checkSubAccess: every non-empty directory of the subtree needs `access` (ignoreEmptyDir, as delete asks). */
-  #checkSubtree(r: ResolvedPath, access: number): void {
+  /** checkSubAccess: every directory of the subtree needs `access` (with ignoreEmptyDir, every non-empty one). */
+  #checkSubtree(r: ResolvedPath, access: number, ignoreEmptyDir: boolean): void {
     const root = r.inodes[r.inodes.length - 1];
     if (root?.kind !== 'directory') return;
     const stack: { dir: typeof root; path: string }[] = [{ dir: root, path: r.path }];
     while (stack.length > 0) {
       const { dir, path } = stack.pop()!;
-      if (dir.children.length === 0) continue;
+      if (dir.children.length === 0 && ignoreEmptyDir) continue;
       if (!this.#allows(dir, access)) throw this.#denied(dir, path, access);
       for (const c of dir.children) if (c.kind === 'directory') stack.push({ dir: c, path: path === '/' ? `/${c.name}` : `${path}/${c.name}` });
     }

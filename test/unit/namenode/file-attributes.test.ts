@@ -4,7 +4,7 @@
 // lines, no journal record for a change that changes nothing, and that every change comes back
 // after a restart, from journal replay and from a snapshot.
 import { expect } from 'chai';
-import { configureLogging, levelFromEnv, type Logger } from '../../../lib/log/logger.ts';
+import { auditLines } from '../../support/audit-lines.ts';
 import { HadoopException } from '../../../cluster/namenode/namespace/fs-errors.ts';
 import type { CallerInfo } from '../../../cluster/namenode/namesystem.ts';
 import { alice, bob, carol, hdfsUser, namesystem, writeFile, type TestNamesystem } from '../../support/namesystem.ts';
@@ -14,27 +14,6 @@ async function refused(p: Promise<unknown>, cls: string, message: string): Promi
   expect(e, 'expected a refusal').to.be.instanceOf(Error);
   expect(e!.details?.['exceptionClassName'], e!.message).to.equal(cls);
   expect(e!.message).to.equal(message);
-}
-
-/** The namenode.audit lines logged while `fn` runs (a host logger, as an embedding program would pass). */
-async function auditLines(fn: () => Promise<void>): Promise<Record<string, unknown>[]> {
-  const seen: Record<string, unknown>[] = [];
-  const drop = () => undefined;
-  const host = {
-    child: (b: Record<string, unknown>) => ({
-      trace: drop, debug: drop, warn: drop, error: drop, fatal: drop, isLevelEnabled: () => true, child: host.child,
-      info: (fields: Record<string, unknown>, msg: string) => {
-        if (b['component'] === 'namenode.audit') seen.push({ ...fields, line: msg });
-      },
-    }),
-  } as unknown as Logger;
-  configureLogging({ logger: host });
-  try {
-    await fn();
-  } finally {
-    configureLogging({ level: levelFromEnv() ?? 'silent' });
-  }
-  return seen;
 }
 
 const mode = (t: TestNamesystem, path: string) => t.ns.getFileInfo(path, hdfsUser)!.permission.perm;

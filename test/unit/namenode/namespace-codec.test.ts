@@ -65,6 +65,7 @@ describe('namenode/edit-log records', () => {
     { op: 'SET_PERMISSIONS', path: '/b', mode: 0o1750 },
     { op: 'SET_OWNER', path: '/b', owner: 'bob', group: '' },
     { op: 'SET_OWNER', path: '/b', owner: '', group: 'staff' },
+    { op: 'SET_REPLICATION', path: '/b/f', replication: 5 },
   ];
 
   it('every edit op round-trips in a transaction record', () => {
@@ -87,11 +88,18 @@ describe('namenode/edit-log records', () => {
     expect(got).to.deep.equal([{ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }, ...inodes, 3]);
   });
 
-  it('op codes are stable: SET_PERMISSIONS is 11 and SET_OWNER 12, after the ten older ops', () => {
+  it('op codes are stable: SET_PERMISSIONS is 11, SET_OWNER 12 and SET_REPLICATION 13, after the ten older ops', () => {
     // payload: type 1, op count 1, then the op code
     expect(transactionRecord([{ op: 'GENSTAMP', generationStamp: 1 }])[13]).to.equal(10);
     expect(transactionRecord([{ op: 'SET_PERMISSIONS', path: '/', mode: 0o755 }])[13]).to.equal(11);
     expect(transactionRecord([{ op: 'SET_OWNER', path: '/', owner: 'a', group: '' }])[13]).to.equal(12);
+    expect(transactionRecord([{ op: 'SET_REPLICATION', path: '/f', replication: 2 }])[13]).to.equal(13);
+  });
+
+  it('a replication factor outside 1..32767 (a Java short) is PROTOCOL_MALFORMED', () => {
+    const bad = transactionRecord([{ op: 'SET_REPLICATION', path: '/f', replication: 0 }]);
+    const e = expectCode(() => scanFrames(bad, 0, bad.length, journalPayloads(() => undefined)), 'PROTOCOL_MALFORMED');
+    expect(e.message).to.contain('replication');
   });
 
   it('a permission record outside 0o1777 is PROTOCOL_MALFORMED', () => {

@@ -69,6 +69,28 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
   getDelegationToken: { request: { renewer: 'yarn' }, response: { token: { identifier: Uint8Array.of(1), password: Uint8Array.of(2), kind: 'HDFS_DELEGATION_TOKEN', service: '' } } },
   renewDelegationToken: { request: { token: EMPTY_TOKEN }, response: { newExpiryTime: 1_700_000_000_000 } },
   cancelDelegationToken: { request: { token: EMPTY_TOKEN }, response: {} },
+  getContentSummary: {
+    request: { path: '/' },
+    response: {
+      summary: {
+        length: 3, fileCount: 1, directoryCount: 2, quota: 9_223_372_036_854_775_807n, spaceConsumed: 9, spaceQuota: -1,
+        snapshotLength: 0, snapshotFileCount: 0, snapshotDirectoryCount: 0, snapshotSpaceConsumed: 0, erasureCodingPolicy: '',
+      },
+    },
+  },
+  getQuotaUsage: {
+    request: { path: '/d' },
+    response: { usage: { fileAndDirectoryCount: 2, quota: -1, spaceConsumed: 9, spaceQuota: -1, typeQuotaInfos: { typeQuotaInfo: [{ type: 'SSD', quota: -1, consumed: 3 }] } } },
+  },
+  setTimes: { request: { src: '/d/f', mtime: 1_700_000_000_000, atime: -1 }, response: {} },
+  setReplication: { request: { src: '/d/f', replication: 2 }, response: { result: true } },
+  checkAccess: { request: { path: '/d', mode: 'READ_EXECUTE' }, response: {} },
+  getFileLinkInfo: { request: { src: '/d/f' }, response: { fs: fileStatus } },
+  getStoragePolicies: {
+    request: {},
+    response: { policies: [{ policyId: 7, name: 'HOT', creationPolicy: { storageTypes: ['DISK'] }, replicationFallbackPolicy: { storageTypes: ['ARCHIVE'] } }] },
+  },
+  getStoragePolicy: { request: { path: '/' }, response: { storagePolicy: { policyId: 2, name: 'COLD', creationPolicy: { storageTypes: ['ARCHIVE'] } } } },
 };
 
 describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Hadoop 3.4.1)', () => {
@@ -109,6 +131,22 @@ describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Ha
     expect(C.decodeRequest('setOwner', unhex('0a022f64 1a066861646f6f70'))).to.deep.equal({ src: '/d', groupname: 'hadoop' });
     expect(hex(C.encodeResponse('setPermission', {}))).to.equal('');
     expectCode(() => C.decodeRequest('setPermission', unhex('0a022f64')), 'PROTOCOL_MALFORMED', ProtocolError); // permission is required
+  });
+
+  it('setTimes -1 and a -1 quota travel as Java longs (2^64 - 1), checkAccess mode as AclEntryProto.FsActionProto', () => {
+    // SetTimesRequestProto: 1 src, 2 mtime, 3 atime (uint64; -1 = ten-byte varint)
+    expect(hex(C.encodeRequest('setTimes', { src: '/f', mtime: -1, atime: 5 }))).to.equal('0a022f66' + '10ffffffffffffffffff01' + '1805');
+    expect(hex(C.encodeRequest('checkAccess', { path: '/f', mode: 'WRITE' }))).to.equal('0a022f66' + '1002');
+    expect(C.decodeRequest('checkAccess', unhex('0a022f66 1007')).mode).to.equal('PERM_ALL');
+    // a mode FsActionProto does not name leaves the required field unset: the request does not parse
+    expectCode(() => C.decodeRequest('checkAccess', unhex('0a022f66 1009')), 'PROTOCOL_MALFORMED', ProtocolError);
+    // in an optional field it is absent (StorageTypeQuotaInfoProto.type then reads as DISK)
+    expect(C.decodeResponse('getQuotaUsage', unhex('0a 12 0800 1000 1800 2000 2a08 0a06 0863 1000 1800'))).to.deep.equal({
+      usage: { fileAndDirectoryCount: 0, quota: 0, spaceConsumed: 0, spaceQuota: 0, typeQuotaInfos: { typeQuotaInfo: [{ quota: 0, consumed: 0 }] } },
+    });
+    const summary = C.encodeResponse('getContentSummary', samples.getContentSummary.response);
+    expect(hex(summary)).to.contain('20ffffffffffffffff7f'); // quota 4 = Long.MAX_VALUE
+    expect(hex(summary)).to.contain('30ffffffffffffffffff01'); // spaceQuota 6 = -1
   });
 
   it('LocatedBlockProto: the all-empty block token, packed isCached, storage types and IDs one per location', () => {

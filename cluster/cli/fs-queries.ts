@@ -1,0 +1,250 @@
+/**
+ * `hsec fs -du`, `-count`, `-setrep`, `-test`, `-touch` and `-stat`, after Hadoop's FsShell commands
+ * (org.apache.hadoop.fs.shell.FsUsage.Du, Count, SetReplication, Test, TouchCommands.Touch, Stat)
+ * with their output formats: Du's table (columns left-aligned to the widest entry, two spaces
+ * apart, printed after every argument), ContentSummary / QuotaUsage.toString's fixed-width columns
+ * (`%12s %15s %15s %15s ` quotas, `%12s %12s %18s ` counts) then the path, sizes with -h as
+ * StringUtils.TraditionalBinaryPrefix.long2String(n, "", 1) (`1.5 K`, `3 M`), `Replication N set:
+ * p`, and Stat's format letters with times in UTC. Paths print as the user wrote them, a directory's
+ * entries as `arg/name`. Not supported: globs, `-du -x`, `-count -t / -e / -s`, `-setrep -w`,
+ * `-touch -t`, `-stat -R`.
+ */
+import { HsecError } from '../../lib/errors/index.ts';
+import type { FsActionName, QuotaUsage } from '../protocol/client-protocol.ts';
+import { permissionString, type FileStatus } from '../client/file-status.ts';
+import type { HdfsClient } from '../client/hdfs-client.ts';
+import { childPath } from '../client/hdfs-path.ts';
+import { UsageError } from './usage.ts';
+
+export const QUERY_USAGES: Readonly<Record<string, string>> = {
+  '-du': 'hsec fs -du [-s] [-h] [-v] <path> ...',
+  '-count': 'hsec fs -count [-q] [-h] [-v] [-u] <path> ...',
+  '-setrep': 'hsec fs -setrep [-R] <rep> <path> ...',
+  '-test': 'hsec fs -test -[defrswz] <path>',
+  '-touch': 'hsec fs -touch [-a] [-m] [-c] <path> ...',
+  '-stat': 'hsec fs -stat [format] <path> ...',
+};
+
+/** The single-letter options each verb takes. */
+export const QUERY_FLAGS: Readonly<Record<string, string>> = { '-du': 'shv', '-count': 'qhvu', '-setrep': 'R', '-test': 'defrswz', '-touch': 'amc', '-stat': '' };
+
+type Each = (path: string, fn: () => Promise<void>) => Promise<void>;
+type Out = (s: string) => void;
+
+/** What a verb gets: the client, its operands and options, the per-path error reporter, stdout. */
+export interface QueryContext {
+  fs: HdfsClient;
+  operands: string[];
+  flags: Set<string>;
+  each: Each;
+  out: Out;
+}
+
+/** A directory entry as FsShell prints it: the argument as written, then the name. */
+function entryPath(arg: string, entry: FileStatus): string {
+  const name = entry.path.slice(entry.path.lastIndexOf('/') + 1);
+  return arg === '.' ? name : childPath(arg.replace(/\/+$/, '') || '/', name);
+}
+
+/** StringUtils.TraditionalBinaryPrefix.long2String(n, "", 1). */
+export function humanSize(value: number | bigint): string {
+  let n = BigInt(value);
+  const sign = n < 0n ? '-' : '';
+  if (n < 0n) n = -n;
+  if (n < 1024n) return `${sign}${n}`;
+  const symbols = ['K', 'M', 'G', 'T', 'P', 'E'];
+  let i = 0;
+  while (i < symbols.length && n >= 1n << BigInt(10 * (i + 1))) i++;
+  let shift = BigInt(10 * i);
+  if ((n & ((1n << shift) - 1n)) === 0n) return `${sign}${n >> shift} ${symbols[i - 1]}`;
+  let s = oneDecimalHalfUp(Number(n) / Number(1n << shift));
+  let symbol = symbols[i - 1]!;
+  if (s.startsWith('1024') && i < symbols.length) {
+    // the special rounding-up case: 1023.95 K is 1.0 M
+    shift += 10n;
+    symbol = symbols[i]!;
+    s = oneDecimalHalfUp(Number(n) / Number(1n << shift));
+  }
+  return `${sign}${s} ${symbol}`;
+}
+
+/** String.format("%.1f", x) for x >= 0: Java rounds the shortest decimal form half up. */
+function oneDecimalHalfUp(x: number): string {
+  const [int, frac = ''] = x.toString().split('.');
+  if (frac.length <= 1) return `${int}.${frac.padEnd(1, '0')}`;
+  const tenths = BigInt(`${int}${frac[0]}`) + (frac[1]! >= '5' ? 1n : 0n);
+  const digits = tenths.toString().padStart(2, '0');
+  return `${digits.slice(0, -1)}.${digits.slice(-1)}`;
+}
+
+const size = (n: number | bigint, human: boolean): string => (human ? humanSize(n) : String(n));
+
+/** FsUsage.Du: one row per argument (-s, or a file) or per entry of a directory argument. */
+export async function du({ fs, operands, flags, each, out }: QueryContext): Promise<void> {
+  const rows: string[][] = [];
+  const human = flags.has('h');
+  for (const arg of operands) {
+    await each(arg, async () => {
+      const self = await fs.stat(arg);
+      const items = self.type === 'directory' && !flags.has('s') ? (await fs.list(arg)).map((e) => ({ path: e.path, shown: entryPath(arg, e) })) : [{ path: self.path, shown: arg }];
+      for (const item of items) {
+        const cs = await fs.contentSummary(item.path);
+        rows.push([size(cs.length, human), size(cs.spaceConsumed, human), item.shown]);
+      }
+    });
+  }
+  if (rows.length === 0) return;
+  if (flags.has('v')) rows.unshift(['SIZE', 'DISK_SPACE_CONSUMED_WITH_ALL_REPLICAS', 'FULL_PATH_NAME']);
+  out(table(rows));
+}
+
+/** TableBuilder.printToStream: left-aligned columns, two spaces apart, no padding after the last. */
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => `${r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')}\n`).join('');
+}
+
+/** QuotaUsage.getQuotaUsage: `none` / `inf` when a quota is not set. */
+function quotaColumns(q: QuotaUsage, human: boolean): string {
+  const set = typeof q.quota === 'bigint' ? q.quota > 0n : q.quota > 0;
+  const quota = set ? size(q.quota, human) : 'none';
+  const quotaRem = set ? size(BigInt(q.quota) - BigInt(q.fileAndDirectoryCount), human) : 'inf';
+  const spaceSet = q.spaceQuota >= 0;
+  const space = spaceSet ? size(q.spaceQuota, human) : 'none';
+  const spaceRem = spaceSet ? size(q.spaceQuota - q.spaceConsumed, human) : 'inf';
+  return `${quota.padStart(12)} ${quotaRem.padStart(15)} ${space.padStart(15)} ${spaceRem.padStart(15)} `;
+}
+
+const QUOTA_HEADER = `${'QUOTA'.padStart(12)} ${'REM_QUOTA'.padStart(15)} ${'SPACE_QUOTA'.padStart(15)} ${'REM_SPACE_QUOTA'.padStart(15)} `;
+const SUMMARY_HEADER = `${'DIR_COUNT'.padStart(12)} ${'FILE_COUNT'.padStart(12)} ${'CONTENT_SIZE'.padStart(18)} `;
+
+/** Count: ContentSummary.toString(-q, -h) + path, or with -u QuotaUsage.toString(-h) + path. */
+export async function count({ fs, operands, flags, each, out }: QueryContext): Promise<void> {
+  const human = flags.has('h');
+  const usageOnly = flags.has('u');
+  if (flags.has('v')) out(`${usageOnly ? QUOTA_HEADER : `${flags.has('q') ? QUOTA_HEADER : ''}${SUMMARY_HEADER}`}PATHNAME\n`);
+  for (const arg of operands) {
+    await each(arg, async () => {
+      const path = (await fs.stat(arg)).path;
+      if (usageOnly) {
+        out(`${quotaColumns(await fs.quotaUsage(path), human)}${arg}\n`);
+        return;
+      }
+      const cs = await fs.contentSummary(path);
+      const quotas = flags.has('q') ? quotaColumns({ ...cs, fileAndDirectoryCount: cs.fileCount + cs.directoryCount }, human) : '';
+      out(`${quotas}${size(cs.directoryCount, human).padStart(12)} ${size(cs.fileCount, human).padStart(12)} ${size(cs.length, human).padStart(18)} ${arg}\n`);
+    });
+  }
+}
+
+/** SetReplication: every file of each argument (directories recursively), `Replication N set: p`. */
+export async function setrep({ fs, operands, each, out }: QueryContext): Promise<void> {
+  const [repText, ...paths] = operands;
+  if (!/^[+-]?\d+$/.test(repText!) || Number(repText) > 32767 || Number(repText) < -32768) throw new UsageError('-setrep: Illegal replication, a positive integer expected', QUERY_USAGES['-setrep']!);
+  const rep = Number(repText);
+  if (rep < 1) throw new UsageError('-setrep: replication must be >= 1', QUERY_USAGES['-setrep']!);
+  if (paths.length === 0) throw new UsageError('-setrep: Not enough arguments: expected 2 but got 1', QUERY_USAGES['-setrep']!);
+  const visit = async (status: FileStatus, shown: string): Promise<void> => {
+    if (status.type === 'file') {
+      if (!(await fs.setReplication(status.path, rep))) throw new HsecError('FILE_IO', `Could not set replication for: ${shown}`, { path: status.path, messageOnly: true });
+      out(`Replication ${rep} set: ${shown}\n`);
+      return;
+    }
+    for (const e of await fs.list(status.path)) await each(entryPath(shown, e), () => visit(e, entryPath(shown, e)));
+  };
+  for (const arg of paths) await each(arg, async () => visit(await fs.stat(arg), arg));
+}
+
+/** Test's options: exactly one condition and one path (a UsageError before any call). */
+export function checkTestArgs(flags: Set<string>, operands: readonly string[]): void {
+  if (flags.size !== 1) throw new UsageError('-test: No test flag given', QUERY_USAGES['-test']!);
+  if (operands.length !== 1) throw new UsageError(`-test: Too many arguments: expected 1 but got ${operands.length}`, QUERY_USAGES['-test']!);
+}
+
+/** Test (after checkTestArgs): exit 0 when the one condition holds, 1 when not (a missing path is 1, without a message). */
+export async function test({ fs, operands, flags }: QueryContext): Promise<number> {
+  const path = operands[0]!;
+  const flag = [...flags][0]!;
+  if (flag === 'r' || flag === 'w') {
+    if (!(await fs.exists(path))) return 1;
+    const mode: FsActionName = flag === 'r' ? 'READ' : 'WRITE';
+    try {
+      await fs.access(path, mode);
+      return 0;
+    } catch (e) {
+      const cls = e instanceof HsecError ? e.details['exceptionClassName'] : undefined;
+      if (cls === 'org.apache.hadoop.security.AccessControlException' || cls === 'java.io.FileNotFoundException') return 1;
+      throw e;
+    }
+  }
+  if (!(await fs.exists(path))) return 1;
+  const s = await fs.stat(path);
+  const holds = flag === 'e' || (flag === 'd' && s.type === 'directory') || (flag === 'f' && s.type === 'file') || (flag === 's' && s.length > 0) || (flag === 'z' && s.length === 0);
+  return holds ? 0 : 1;
+}
+
+/** TouchCommands.Touch: set both times to now (-a: the access time only, -m: the modification time only); create a missing file unless -c. */
+export async function touch({ fs, operands, flags, each }: QueryContext, now: () => number = Date.now): Promise<void> {
+  for (const arg of operands) {
+    await each(arg, async () => {
+      if (!(await fs.exists(arg))) {
+        if (flags.has('c')) return;
+        const parent = fs.resolve(arg).replace(/\/[^/]*$/, '') || '/';
+        if (!(await fs.exists(parent))) throw new HsecError('FILE_NOT_FOUND', 'No such file or directory', { path: arg });
+        await fs.writeFile(arg, new Uint8Array(0));
+        return;
+      }
+      const time = now();
+      const onlyOne = flags.has('a') !== flags.has('m');
+      await fs.setTimes(arg, onlyOne && flags.has('a') ? -1 : time, onlyOne && flags.has('m') ? -1 : time);
+    });
+  }
+}
+
+/** Stat: the format (default `%y`) with each letter replaced; an unknown `%c` prints `c`. */
+export async function stat({ fs, operands, each, out }: QueryContext): Promise<void> {
+  const format = operands.length > 1 && operands[0]!.includes('%') ? operands[0]! : '%y';
+  const paths = format === operands[0] ? operands.slice(1) : operands;
+  for (const arg of paths) {
+    await each(arg, async () => out(`${statLine(format, await fs.stat(arg))}\n`));
+  }
+}
+
+export function statLine(format: string, s: FileStatus): string {
+  let line = '';
+  for (let i = 0; i < format.length; i++) {
+    const c = format[i]!;
+    if (c !== '%') {
+      line += c;
+      continue;
+    }
+    if (i + 1 === format.length) break;
+    const letter = format[++i]!;
+    line += statField(letter, s) ?? letter;
+  }
+  return line;
+}
+
+function statField(letter: string, s: FileStatus): string | undefined {
+  switch (letter) {
+    case 'a': return String(Number(((s.permission >> 9) & 1).toString() + (s.permission & 0o777).toString(8).padStart(3, '0'))); // FsPermission.toOctal
+    case 'A': return permissionString(s.permission);
+    case 'b': return String(s.length);
+    case 'F': return s.type === 'directory' ? 'directory' : s.type === 'file' ? 'regular file' : 'symlink';
+    case 'g': return s.group;
+    case 'n': return s.path.slice(s.path.lastIndexOf('/') + 1);
+    case 'o': return String(s.blockSize);
+    case 'r': return String(s.replication);
+    case 'u': return s.owner;
+    case 'x': return utcTime(s.accessTime);
+    case 'X': return String(s.accessTime);
+    case 'y': return utcTime(s.modificationTime);
+    case 'Y': return String(s.modificationTime);
+    default: return undefined;
+  }
+}
+
+/** `yyyy-MM-dd HH:mm:ss` in UTC (Stat's SimpleDateFormat). */
+function utcTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
