@@ -6,6 +6,11 @@
 #     caches), heimdal-kcm (a real KCM daemon for the KCM cache tests), tcpdump (the on-the-wire
 #     checks of the HDFS suites), a JDK when javac is missing,
 #     and a C++ toolchain when the native build needs one. `apt-get update` only when installing.
+#   - Heimdal Kerberos for the Heimdal interop tests, without displacing MIT: heimdal-kdc conflicts
+#     with krb5-kdc and heimdal-clients takes over the kinit/klist alternatives, so only Heimdal's
+#     shared libraries are installed with apt, and those two packages are fetched with
+#     `apt-get download` (the version of the installed libkrb5-26-heimdal) and unpacked with
+#     `dpkg-deb -x` into $HSEC_HEIMDAL_ROOT (default /opt/hsec-heimdal), when not unpacked yet.
 #   - stops any system KDC / kadmind / ZooKeeper / kcm that a package's postinst started (our
 #     fixtures run their own on free loopback ports and temp sockets, in temp dirs).
 #   - npm ci when node_modules is missing or does not match package-lock.json, then makes sure the
@@ -35,13 +40,21 @@ pkg_installed() {
 # --- system packages ------------------------------------------------------------------------
 # Services whose postinst may start a daemon we do not want running.
 SERVICE_PACKAGES="krb5-kdc krb5-admin-server zookeeper heimdal-kcm"
+# What the unpacked heimdal-kdc and heimdal-clients binaries link against (their Depends, minus
+# the packages that conflict with MIT or register alternatives).
+HEIMDAL_LIBS="libasn1-8-heimdal libgssapi3-heimdal libhcrypto5-heimdal libhdb9-heimdal libheimbase1-heimdal
+  libheimntlm0-heimdal libhx509-5-heimdal libkadm5clnt7-heimdal libkadm5srv8-heimdal libkafs0-heimdal
+  libkdc2-heimdal libkrb5-26-heimdal libotp0-heimdal libroken19-heimdal libsl0-heimdal libwind0-heimdal
+  libedit2 libcap-ng0"
+HEIMDAL_ROOT="${HSEC_HEIMDAL_ROOT:-/opt/hsec-heimdal}"
+HEIMDAL_PROGRAMS="usr/lib/heimdal-servers/kdc usr/bin/kadmin.heimdal usr/bin/ktutil.heimdal usr/bin/kinit.heimdal usr/bin/heimtools usr/bin/kgetcred"
 
 install_system_packages() {
   if ! command -v dpkg-query >/dev/null 2>&1; then
     say "not a Debian system: install MIT Kerberos (krb5kdc, kadmin.local, kinit, libkrb5 headers), ZooKeeper and a JDK 17 yourself"
     return 0
   fi
-  local wanted="krb5-kdc krb5-admin-server krb5-user libkrb5-dev zookeeper keyutils heimdal-kcm tcpdump"
+  local wanted="krb5-kdc krb5-admin-server krb5-user libkrb5-dev zookeeper keyutils heimdal-kcm tcpdump $HEIMDAL_LIBS"
   command -v javac >/dev/null 2>&1 || wanted="$wanted openjdk-17-jdk-headless"
   # node-gyp needs a compiler, make and python3 to build the `kerberos` devDependency.
   { command -v g++ >/dev/null 2>&1 && command -v make >/dev/null 2>&1; } || wanted="$wanted build-essential"
@@ -85,6 +98,45 @@ stop_system_services() {
       as_root service "$svc" stop >/dev/null 2>&1 || true
     fi
   done
+}
+
+# --- Heimdal KDC and clients, unpacked beside MIT ---------------------------------------------
+heimdal_unpacked() {
+  local version="$1" prog
+  [ "$(cat "$HEIMDAL_ROOT/.hsec-version" 2>/dev/null || true)" = "$version" ] || return 1
+  for prog in $HEIMDAL_PROGRAMS; do [ -x "$HEIMDAL_ROOT/$prog" ] || return 1; done
+}
+
+install_heimdal_tree() {
+  command -v dpkg-query >/dev/null 2>&1 || { say "not a Debian system: unpack Heimdal's kdc, kadmin, ktutil, kinit and heimtools under $HEIMDAL_ROOT yourself"; return 0; }
+  local version
+  version="$(dpkg-query -W -f='${Version}' libkrb5-26-heimdal 2>/dev/null || true)"
+  [ -n "$version" ] || die "libkrb5-26-heimdal is not installed: cannot unpack a matching Heimdal KDC"
+  heimdal_unpacked "$version" && return 0
+  say "unpacking heimdal-kdc and heimdal-clients $version into $HEIMDAL_ROOT (not installed: they would conflict with MIT)"
+  local work
+  work="$(mktemp -d)"
+  chmod 755 "$work" # apt-get download runs as the _apt user where it can
+  local pkgs="heimdal-kdc=$version heimdal-clients=$version"
+  # shellcheck disable=SC2086
+  if ! (cd "$work" && apt-get download -qq $pkgs 2>/dev/null); then
+    as_root apt-get update -qq || true
+    # shellcheck disable=SC2086
+    (cd "$work" && apt-get download -qq $pkgs) || { rm -rf "$work"; die "apt-get download $pkgs failed"; }
+  fi
+  as_root rm -rf "$HEIMDAL_ROOT"
+  as_root mkdir -p "$HEIMDAL_ROOT"
+  local deb
+  for deb in "$work"/*.deb; do as_root dpkg-deb -x "$deb" "$HEIMDAL_ROOT"; done
+  rm -rf "$work"
+  local prog
+  for prog in $HEIMDAL_PROGRAMS; do
+    [ -x "$HEIMDAL_ROOT/$prog" ] || die "$HEIMDAL_ROOT/$prog is missing after unpacking heimdal-kdc and heimdal-clients"
+    if ldd "$HEIMDAL_ROOT/$prog" | grep -q 'not found'; then
+      die "$HEIMDAL_ROOT/$prog does not load: $(ldd "$HEIMDAL_ROOT/$prog" | grep 'not found' | tr -s ' \t\n' ' ')"
+    fi
+  done
+  as_root sh -c "printf '%s\n' '$version' > '$HEIMDAL_ROOT/.hsec-version'"
 }
 
 # --- node modules ---------------------------------------------------------------------------
@@ -145,11 +197,15 @@ check_tools() {
     command -v "$bin" >/dev/null 2>&1 || [ -x "/usr/sbin/$bin" ] || missing="$missing $bin"
   done
   [ -f /usr/share/java/zookeeper.jar ] || missing="$missing zookeeper.jar"
+  for bin in $HEIMDAL_PROGRAMS; do
+    [ -x "$HEIMDAL_ROOT/$bin" ] || missing="$missing $HEIMDAL_ROOT/$bin"
+  done
   [ -z "$missing" ] || die "still missing after set-up:$missing"
 }
 
 if [ "${HSEC_SETUP_SKIP_APT:-0}" != "1" ]; then
   install_system_packages
+  install_heimdal_tree
 fi
 install_node_modules
 check_tools

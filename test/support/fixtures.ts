@@ -10,10 +10,40 @@
 import { MiniKdc, type MiniKdcOptions } from '../../cluster/mini/mini-kdc.ts';
 import { MiniZooKeeper, ZOOKEEPER_JAR, zookeeperInstalled, type MiniZooKeeperOptions } from '../../cluster/mini/mini-zookeeper.ts';
 import { requireBinariesOrSkip, skipOrFail } from './binaries.ts';
+import { HEIMDAL_ROOT, HeimdalKdc, missingHeimdalPrograms, type HeimdalKdcOptions } from './heimdal-kdc.ts';
 
 /** A handle whose `kdc` is available from the suite's `before` hook until its `after` hook. */
 export interface KdcFixture {
   readonly kdc: MiniKdc;
+}
+
+/** A handle whose `kdc` (a Heimdal KDC) is available from the suite's `before` hook until its `after` hook. */
+export interface HeimdalKdcFixture {
+  readonly kdc: HeimdalKdc;
+}
+
+/** A Heimdal realm per suite (test/support/heimdal-kdc.ts); Heimdal is unpacked by `npm run setup`. */
+export function useHeimdalKdc(opts: HeimdalKdcOptions = {}): HeimdalKdcFixture {
+  let kdc: HeimdalKdc | undefined;
+  before(async function () {
+    this.timeout(60_000);
+    const missing = missingHeimdalPrograms();
+    if (missing.length > 0) {
+      skipOrFail(this, `Heimdal is not unpacked under ${HEIMDAL_ROOT} (missing ${missing.join(', ')}; run \`npm run setup\`, or set HSEC_HEIMDAL_ROOT)`);
+    }
+    kdc = await HeimdalKdc.start(opts);
+  });
+  after(async function () {
+    this.timeout(30_000);
+    await kdc?.stop();
+    kdc = undefined;
+  });
+  return {
+    get kdc(): HeimdalKdc {
+      if (!kdc) throw new Error('the HeimdalKdc fixture is not running (use it inside it()/before() of the same describe)');
+      return kdc;
+    },
+  };
 }
 
 /** A handle whose `zk` is available from the suite's `before` hook until its `after` hook. */

@@ -108,7 +108,8 @@ export async function requestInitialTicket(opts: AsRequestOptions): Promise<AsRe
     const rep = answer.rep;
     checkReplyEnctype(rep, etypes, { kdc, client: opts.client });
     const key = replyKey(opts, rep, etypeInfo, usedKey, kdc);
-    const part = decryptOrExplain(rep, key, ctx(kdc, key.kvno === undefined ? {} : { kvno: key.kvno }));
+    const saltKnown = etypeInfo.length > 0 || (rep.padata ?? []).some((p) => p.type === PA_TYPE.ETYPE_INFO2);
+    const part = decryptOrExplain(rep, key, ctx(kdc, key.kvno === undefined ? {} : { kvno: key.kvno }), saltKnown);
     checkReply(rep, part, { nonce: body.nonce, client: opts.client, server, kdc });
     if (!opts.conf.kdcTimesync) checkReplySkew(part, requestTime, opts.conf.clockSkewMs, { kdc, client: opts.client });
     const credential = toCredential(rep, part);
@@ -219,7 +220,14 @@ function replyKey(opts: AsRequestOptions, rep: KdcRep, info: EtypeInfo2Entry[], 
   return keyFor(opts, etype, entry, kvno);
 }
 
-function decryptOrExplain(rep: KdcRep, key: EncryptionKey & { kvno?: number }, ctx: Parameters<typeof kdcErrorToException>[1]) {
+/**
+ * `saltKnown`: the KDC told us the salt (ETYPE-INFO2 in the pre-auth hint or the reply). Without
+ * pre-authentication a KDC need not send it (RFC 4120 section 5.2.7.5: ETYPE-INFO2 MAY appear in
+ * the AS-REP), and Heimdal does not for AES keys, so a password whose key has a non-default salt
+ * (Heimdal salts AES-SHA2 keys with random bytes) cannot decrypt the reply; stock kinit fails the
+ * same way, and requiring pre-authentication for the principal fixes it.
+ */
+function decryptOrExplain(rep: KdcRep, key: EncryptionKey & { kvno?: number }, ctx: Parameters<typeof kdcErrorToException>[1], saltKnown: boolean) {
   try {
     return decryptEncPart(rep, key, KEY_USAGE.AS_REP_ENC_PART);
   } catch (e) {
@@ -227,6 +235,11 @@ function decryptOrExplain(rep: KdcRep, key: EncryptionKey & { kvno?: number }, c
     // A reply we cannot decrypt means our key is wrong: MIT reports "Password incorrect".
     const asError = { stime: ctx.now, susec: 0, errorCode: KRB_ERROR_CODE.KDC_ERR_PREAUTH_FAILED, realm: ctx.realm, sname: tgsPrincipal(ctx.realm).name };
     const typed = kdcErrorToException(asError, ctx);
-    throw new KerberosError(typed.code, typed.message.replace('failed: KDC_ERR_PREAUTH_FAILED (24)', 'failed: the AS reply did not decrypt with our key'), typed.details, { cause: e });
+    const saltHint =
+      saltKnown || ctx.keytab
+        ? ''
+        : `, or the principal's key has a non-default salt the KDC did not send without pre-authentication (ETYPE-INFO2): require pre-authentication for ${ctx.client ? principalToString(ctx.client) : 'the principal'} (MIT: modprinc +requires_preauth; Heimdal: modify --attributes=requires-pre-auth)`;
+    const message = typed.message.replace('failed: KDC_ERR_PREAUTH_FAILED (24)', 'failed: the AS reply did not decrypt with our key') + saltHint;
+    throw new KerberosError(typed.code, message, { ...typed.details, ...(saltKnown ? {} : { saltFromKdc: false }) }, { cause: e });
   }
 }

@@ -75,7 +75,7 @@ export function kdcErrorToException(err: KrbError, ctx: KdcErrorContext): Kerber
       const skew = kdcTime - ctx.now;
       return make(
         'KRB_CLOCK_SKEW',
-        `Clock skew too great: the KDC clock is ${formatSkew(skew)} from ours (KDC time ${new Date(kdcTime).toISOString()}, ours ${new Date(ctx.now).toISOString()}); synchronise clocks (NTP) or raise clockskew`,
+        `Clock skew too great${client ? ` for ${client}` : ''}: the KDC clock is ${formatSkew(skew)} from ours (KDC time ${new Date(kdcTime).toISOString()}, ours ${new Date(ctx.now).toISOString()}); synchronise clocks (NTP) or raise clockskew`,
         { skewMs: skew, kdcTime },
       );
     }

@@ -34,6 +34,8 @@ describe('kerberos/client: KRB-ERROR mapping', () => {
     expect(e.code).to.equal('KRB_CLOCK_SKEW');
     expect(e.details.skewMs).to.equal(-599_500);
     expect(e.message).to.contain('-600 s');
+    // The principal is named too: a skew found by a keytab login must say whose login it was.
+    expect(e.message).to.contain('Clock skew too great for alice@EX.TEST');
   });
 
   it('maps ETYPE_NOSUPP to KRB_ENCTYPE_UNSUPPORTED listing what we offered', () => {
