@@ -232,6 +232,7 @@ function statField(letter: string, s: FileStatus): string | undefined {
     case 'b': return String(s.length);
     case 'F': return s.type === 'directory' ? 'directory' : s.type === 'file' ? 'regular file' : 'symlink';
     case 'g': return s.group;
+    case 'l': return 'false'; // FileStatus.isLazyPersist: hsec has no LAZY_PERSIST storage policy
     case 'n': return s.path.slice(s.path.lastIndexOf('/') + 1);
     case 'o': return String(s.blockSize);
     case 'r': return String(s.replication);

@@ -26,5 +26,6 @@ describe('cli/fs queries: FsShell size and stat formats', () => {
     };
     expect(statLine('%a %A %F %n %u %g %b %r %o %y %Y %x %X', s)).to.equal('1777 rwxrwxrwt directory tmp hdfs supergroup 0 0 0 1970-01-02 00:00:00 86400000 1970-01-01 00:00:00 0');
     expect(statLine('%a|%z|100%', { ...s, permission: 0o7 })).to.equal('7|z|100');
+    expect(statLine('%l', s)).to.equal('false'); // isLazyPersist
   });
 });
