@@ -149,6 +149,17 @@ describe('hdfs client: the write pipeline and handshake as DataStreamer and Sasl
     return decodeOpWriteBlock(req.body);
   }
 
+  /** A DataNode that does not know the client's data encryption key: reads the first handshake message (magic + SASL), answers ERROR_UNKNOWN_KEY. */
+  async function refuseUnknownKey(socket: Socket, message: string): Promise<void> {
+    const decoder = new HandshakeDecoder({ expectMagic: true });
+    for (let n = 0; n < 2; ) {
+      const [chunk] = (await once(socket, 'data')) as [Buffer];
+      decoder.push(chunk);
+      while (decoder.next()) n++;
+    }
+    socket.end(encodeMessage({ status: DataTransferEncryptorStatus.ERROR_UNKNOWN_KEY, message }));
+  }
+
   function packets(data: Uint8Array) {
     const p = new OutputPacketizer({ blockSize: BLOCK_SIZE, bytesPerChecksum: CHECKSUM.bytesPerChecksum, checksumType: CHECKSUM.type });
     return [...p.write(data), ...p.close()];
@@ -328,13 +339,7 @@ describe('hdfs client: the write pipeline and handshake as DataStreamer and Sasl
 
     // first connection: the DataNode does not know key 1 (a stale key): ERROR_UNKNOWN_KEY after the first message
     const first = await sockets[0]!;
-    const decoder = new HandshakeDecoder({ expectMagic: true });
-    for (let n = 0; n < 2; ) {
-      const [chunk] = (await once(first, 'data')) as [Buffer];
-      decoder.push(chunk);
-      while (decoder.next()) n++;
-    }
-    first.end(encodeMessage({ status: DataTransferEncryptorStatus.ERROR_UNKNOWN_KEY, message: 'Can\'t re-compute encryption key for nonce, since the required block key (keyID=1) doesn\'t exist.' }));
+    await refuseUnknownKey(first, 'Can\'t re-compute encryption key for nonce, since the required block key (keyID=1) doesn\'t exist.');
 
     // second connection: key 2 works; then the block as usual
     const second = await sockets[1]!;
@@ -375,13 +380,7 @@ describe('hdfs client: the write pipeline and handshake as DataStreamer and Sasl
     })();
 
     const first = await sockets[0]!;
-    const decoder = new HandshakeDecoder({ expectMagic: true });
-    for (let n = 0; n < 2; ) {
-      const [chunk] = (await once(first, 'data')) as [Buffer];
-      decoder.push(chunk);
-      while (decoder.next()) n++;
-    }
-    first.end(encodeMessage({ status: DataTransferEncryptorStatus.ERROR_UNKNOWN_KEY, message: 'unknown key 1' }));
+    await refuseUnknownKey(first, 'unknown key 1');
 
     const second = await sockets[1]!;
     const streams = await dataTransferServerHandshake(second, {

@@ -8,12 +8,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NameNode } from '../../../cluster/namenode/namenode.ts';
-import { runFs } from '../../../cluster/cli/commands/fs.ts';
-import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
 import { CreateFlag } from '../../../cluster/protocol/client-protocol.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { kinit } from '../../support/krb5-clients.ts';
-import { clientAs, clientName, secureConf, setUpRealm, type Session } from './hdfs-fixture.ts';
+import { clientAs, clientName, runFsWith, secureConf, setUpRealm, writeClientConfDir, type Session } from './hdfs-fixture.ts';
 import { rejection } from './namenode-fixture.ts';
 
 const MiB = 1024 * 1024;
@@ -31,12 +29,7 @@ describe('namenode: setPermission / setOwner and hsec fs -chmod / -chown / -chgr
   const start = async () => {
     nn = await NameNode.start(secureConf(realm.kdc, dir, keytab));
     for (const u of ['hdfs', 'alice', 'bob']) sessions[u] = await clientAs(realm.kdc, u, nn.address);
-    writeSiteXml(join(confDir, 'core-site.xml'), [
-      { name: 'hadoop.security.authentication', value: 'kerberos' },
-      { name: 'hadoop.rpc.protection', value: 'authentication' },
-      { name: 'fs.defaultFS', value: `hdfs://127.0.0.1:${nn.address.port}` },
-    ]);
-    writeSiteXml(join(confDir, 'hdfs-site.xml'), [{ name: 'dfs.namenode.kerberos.principal', value: `nn/localhost@${realm.kdc.realm}` }]);
+    writeClientConfDir(confDir, realm.kdc, nn.address);
   };
   const stop = async () => {
     for (const s of Object.values(sessions)) s.close();
@@ -44,16 +37,7 @@ describe('namenode: setPermission / setOwner and hsec fs -chmod / -chown / -chgr
   };
 
   /** `hsec fs ARGS` as `user` (its ticket cache), in-process; the exit code and what it wrote. */
-  async function fsAs(user: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const code = await runFs(confDir, args, {
-      out: (s) => void (out += s),
-      err: (s) => void (err += s),
-      env: { ...realm.kdc.env(ccaches[user]), HADOOP_CONF_DIR: confDir },
-    });
-    return { code, out, err };
-  }
+  const fsAs = (user: string, ...args: string[]) => runFsWith(realm.kdc, confDir, ccaches[user], args);
 
   const stat = async (path: string) => {
     const s = (await sessions['hdfs']!.nn.getFileInfo(path))!;

@@ -10,6 +10,8 @@
  * No data moves (the DataNode daemon is not part of these suites).
  */
 import { join } from 'node:path';
+import { runFs } from '../../../cluster/cli/commands/fs.ts';
+import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
 import { loadConfiguration, type Configuration } from '../../../lib/config/index.ts';
 import type { MiniKdc } from '../../../cluster/mini/mini-kdc.ts';
 import type { ReportedReplica } from '../../../cluster/protocol/block-list-as-longs.ts';
@@ -92,6 +94,28 @@ export async function clientAs(kdc: MiniKdc, name: string, address: { host: stri
 }
 
 /** DFSClient's client name. */
+/** A client conf dir for `hsec fs` against `nn`: Kerberos, fs.defaultFS and the NameNode principal. */
+export function writeClientConfDir(confDir: string, kdc: MiniKdc, nn: { host: string; port: number }): void {
+  writeSiteXml(join(confDir, 'core-site.xml'), [
+    { name: 'hadoop.security.authentication', value: 'kerberos' },
+    { name: 'hadoop.rpc.protection', value: 'authentication' },
+    { name: 'fs.defaultFS', value: `hdfs://127.0.0.1:${nn.port}` },
+  ]);
+  writeSiteXml(join(confDir, 'hdfs-site.xml'), [{ name: 'dfs.namenode.kerberos.principal', value: `nn/localhost@${kdc.realm}` }]);
+}
+
+/** `hsec fs ARGS` in-process with the conf dir and the ticket cache `ccache`: the exit code and what it wrote. */
+export async function runFsWith(kdc: MiniKdc, confDir: string, ccache: string | undefined, args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runFs(confDir, args, {
+    out: (x) => void (out += x),
+    err: (x) => void (err += x),
+    env: { ...kdc.env(ccache), HADOOP_CONF_DIR: confDir },
+  });
+  return { code, out, err };
+}
+
 export function clientName(tag: string): string {
   return `DFSClient_NONMAPREDUCE_${tag}_1`;
 }

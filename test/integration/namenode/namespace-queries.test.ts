@@ -11,12 +11,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NameNode } from '../../../cluster/namenode/namenode.ts';
-import { runFs } from '../../../cluster/cli/commands/fs.ts';
-import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
 import { CreateFlag } from '../../../cluster/protocol/client-protocol.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { kinit } from '../../support/krb5-clients.ts';
-import { TestDataNode, clientAs, clientName, secureConf, setUpRealm, type Session } from './hdfs-fixture.ts';
+import { TestDataNode, clientAs, clientName, runFsWith, secureConf, setUpRealm, writeClientConfDir, type Session } from './hdfs-fixture.ts';
 import { rejection } from './namenode-fixture.ts';
 
 const MiB = 1024 * 1024;
@@ -44,25 +42,11 @@ describe('namenode: getContentSummary, getQuotaUsage, setTimes, setReplication, 
   const start = async () => {
     nn = await NameNode.start(secureConf(realm.kdc, dir, keytab));
     for (const u of ['hdfs', 'alice', 'bob']) s[u] = await clientAs(realm.kdc, u, nn.address);
-    writeSiteXml(join(confDir, 'core-site.xml'), [
-      { name: 'hadoop.security.authentication', value: 'kerberos' },
-      { name: 'hadoop.rpc.protection', value: 'authentication' },
-      { name: 'fs.defaultFS', value: `hdfs://127.0.0.1:${nn.address.port}` },
-    ]);
-    writeSiteXml(join(confDir, 'hdfs-site.xml'), [{ name: 'dfs.namenode.kerberos.principal', value: `nn/localhost@${realm.kdc.realm}` }]);
+    writeClientConfDir(confDir, realm.kdc, nn.address);
   };
 
   /** `hsec fs ARGS` as `user` (its ticket cache), in-process; the exit code and what it wrote. */
-  async function fsAs(user: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const code = await runFs(confDir, args, {
-      out: (x) => void (out += x),
-      err: (x) => void (err += x),
-      env: { ...realm.kdc.env(ccaches[user]), HADOOP_CONF_DIR: confDir },
-    });
-    return { code, out, err };
-  }
+  const fsAs = (user: string, ...args: string[]) => runFsWith(realm.kdc, confDir, ccaches[user], args);
   const stop = async () => {
     for (const x of Object.values(s)) x.close();
     await nn?.stop();
