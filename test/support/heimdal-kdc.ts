@@ -24,6 +24,7 @@ import { HsecError, MissingDependencyError, UnreachableError } from '../../lib/e
 import { runProgram, tail, type RunResult } from '../../cluster/mini/binaries.ts';
 import { ManagedProcess, registerExitCleanup } from '../../cluster/mini/managed-process.ts';
 import { LOOPBACK, canConnect, freePort, waitUntil } from '../../cluster/mini/ports.ts';
+import { renderKrb5Conf } from '../../cluster/mini/kdc-config.ts';
 
 /** Where scripts/setup.sh unpacks heimdal-kdc and heimdal-clients. */
 export const HEIMDAL_ROOT = process.env.HSEC_HEIMDAL_ROOT ?? '/opt/hsec-heimdal';
@@ -224,32 +225,11 @@ export class HeimdalKdc {
   }
 
   #writeProfiles(): void {
-    const client = [
-      '[libdefaults]',
-      `  default_realm = ${this.realm}`,
-      '  dns_lookup_kdc = false',
-      '  dns_lookup_realm = false',
-      '  dns_canonicalize_hostname = false',
-      '  rdns = false',
-      '  forwardable = true',
-      '  ticket_lifetime = 86400s',
-      '  renew_lifetime = 604800s',
-      `  default_tkt_enctypes = ${HEIMDAL_ENCTYPES.join(' ')}`,
-      `  default_tgs_enctypes = ${HEIMDAL_ENCTYPES.join(' ')}`,
-      `  permitted_enctypes = ${HEIMDAL_ENCTYPES.join(' ')}`,
-      '',
-      '[realms]',
-      `  ${this.realm} = {`,
-      `    kdc = ${this.address}`,
-      '  }',
-      '',
-      '[domain_realm]',
-      `  localhost = ${this.realm}`,
-      `  .localhost = ${this.realm}`,
-      '',
-    ];
+    // the client profile MIT's throwaway realm uses (no DNS, loopback KDC, our enctypes, a default
+    // ccache in the realm's dir); the KDC reads its [kdc] section from the same kind of file
+    const client = renderKrb5Conf({ realm: this.realm, host: this.host, port: this.#port, dir: this.dir, enctypes: HEIMDAL_ENCTYPES, maxTicketLifeSeconds: 86_400, maxRenewableLifeSeconds: 604_800 });
     const server = [
-      ...client,
+      client,
       '[kdc]',
       '  database = {',
       `    dbname = ${join(this.dir, 'heimdal')}`,
@@ -267,7 +247,7 @@ export class HeimdalKdc {
       `  kadmin = FILE:${join(this.dir, 'kadmin.log')}`,
       '',
     ];
-    writeFileSync(this.krb5ConfPath, client.join('\n'), { mode: 0o644 });
+    writeFileSync(this.krb5ConfPath, client, { mode: 0o644 });
     writeFileSync(this.kdcConfPath, server.join('\n'), { mode: 0o600 });
   }
 
