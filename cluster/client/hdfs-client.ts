@@ -293,6 +293,8 @@ export class HdfsClient {
       maxPacketsInFlight: this.conf.getInt('dfs.client.write.max-packets-in-flight', 80),
       blockWriteRetries: this.conf.getInt('dfs.client.block.write.retries', 3),
       locateFollowingRetries: this.conf.getInt('dfs.client.block.write.locateFollowingBlock.retries', 5),
+      locateFollowingInitialDelayMs: this.conf.getInt('dfs.client.block.write.locateFollowingBlock.initial.delay.ms', 400),
+      locateFollowingMaxDelayMs: this.conf.getInt('dfs.client.block.write.locateFollowingBlock.max.delay.ms', 60_000),
     };
   }
 

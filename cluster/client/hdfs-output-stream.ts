@@ -43,6 +43,10 @@ export interface OutputStreamContext {
   readonly blockWriteRetries: number;
   /** dfs.client.block.write.locateFollowingBlock.retries (default 5): addBlock and complete retries. */
   readonly locateFollowingRetries: number;
+  /** dfs.client.block.write.locateFollowingBlock.initial.delay.ms (default 400): the first wait before asking again; it doubles. */
+  readonly locateFollowingInitialDelayMs: number;
+  /** dfs.client.block.write.locateFollowingBlock.max.delay.ms (default 60000): the longest wait. */
+  readonly locateFollowingMaxDelayMs: number;
 }
 
 export interface CreateOptions {
@@ -189,11 +193,11 @@ export class HdfsOutputStream extends Writable {
 
   /**
    * DFSOutputStream.addBlock: a NameNode still waiting for the previous block's replicas answers
-   * NotReplicatedYetException; ask again after 400 ms, doubling, at most
-   * dfs.client.block.write.locateFollowingBlock.retries times.
+   * NotReplicatedYetException; ask again after the initial delay (400 ms), doubling up to the
+   * maximum, at most dfs.client.block.write.locateFollowingBlock.retries times.
    */
   async #addBlock(exclude: DatanodeInfo[]): Promise<LocatedBlock> {
-    let delay = 400;
+    let delay = this.#ctx.locateFollowingInitialDelayMs;
     for (let retries = this.#ctx.locateFollowingRetries; ; retries--) {
       try {
         return await this.#ctx.nn.addBlock({ src: this.path, clientName: this.#ctx.clientName, ...(this.#previous ? { previous: this.#previous } : {}), excludeNodes: exclude, fileId: this.#fileId });
@@ -201,7 +205,7 @@ export class HdfsOutputStream extends Writable {
         if (!(e instanceof HsecError) || e.details['exceptionClassName'] !== NOT_REPLICATED_YET || retries <= 0) throw e;
         log.info({ path: this.path, delayMs: delay }, 'NameNode: previous block not replicated yet; asking for the next block again');
         await sleep(delay);
-        delay = Math.min(delay * 2, 60_000);
+        delay = Math.min(delay * 2, this.#ctx.locateFollowingMaxDelayMs);
       }
     }
   }
@@ -210,14 +214,15 @@ export class HdfsOutputStream extends Writable {
   async #finish(): Promise<void> {
     try {
       await this.#sendAll(this.#packetizer!.close());
-      let delay = 400;
+      let delay = this.#ctx.locateFollowingInitialDelayMs;
       for (let i = 0; ; i++) {
         if (await this.#ctx.nn.complete(this.path, this.#ctx.clientName, this.#previous, this.#fileId)) return;
         if (i >= this.#ctx.locateFollowingRetries) {
           throw new ProtocolError('PROTOCOL_MALFORMED', `Unable to close file ${this.path} because the last block does not have enough number of replicas (the NameNode did not confirm it after ${i + 1} tries)`, { path: this.path });
         }
+        log.info({ path: this.path, delayMs: delay }, 'NameNode: the last block is not reported by a DataNode yet; completing the file again');
         await sleep(delay);
-        delay *= 2;
+        delay = Math.min(delay * 2, this.#ctx.locateFollowingMaxDelayMs);
       }
     } finally {
       this.#ctx.leases.closed(this.path);

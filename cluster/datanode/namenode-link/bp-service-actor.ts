@@ -39,6 +39,13 @@ import { IncrementalBlockReports } from './incremental-reports.ts';
 
 const log = getLogger('datanode.bpservice');
 
+/**
+ * Longest a block's last ack waits for the NameNode to have its RECEIVED report: a client whose
+ * complete() comes too early sleeps 400 ms (dfs.client.block.write.locateFollowingBlock.initial.delay.ms),
+ * so waiting longer than that cannot help it.
+ */
+export const RECEIVED_REPORT_WAIT_MS = 400;
+
 /** Remote exceptions that end the link (BPServiceActor.offerService shuts down on them). */
 const FATAL_REMOTE = new Set([
   'org.apache.hadoop.hdfs.server.protocol.DisallowedDatanodeException',
@@ -117,6 +124,7 @@ export class BPServiceActor {
     if (this.#state !== LinkState.Failed) this.#state = LinkState.Stopped;
     this.#wake?.();
     for (const w of this.#registeredWaiters) w();
+    this.#ibr.releaseWaiters();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.#loop, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
@@ -143,9 +151,15 @@ export class BPServiceActor {
     this.#ibr.add({ block: blockOf(replica), status: 'RECEIVING' });
   }
 
-  /** BPOfferService.notifyNamenodeReceivedBlock: sent right away. */
-  notifyReceived(replica: Replica): void {
+  /**
+   * BPOfferService.notifyNamenodeReceivedBlock: sent right away. Resolves once the NameNode has the
+   * report, or after RECEIVED_REPORT_WAIT_MS, or at once while not registered: the write path holds
+   * the block's last ack until then (incremental-reports.ts says why).
+   */
+  notifyReceived(replica: Replica): Promise<void> {
     this.#ibr.add({ block: blockOf(replica), status: 'RECEIVED' });
+    if (this.#state !== LinkState.Running) return Promise.resolve();
+    return this.#ibr.whenReported(replica.blockId, RECEIVED_REPORT_WAIT_MS);
   }
 
   /** Sends a heartbeat now (tests, and after a command that changes what the NameNode should know). */
@@ -301,6 +315,7 @@ export class BPServiceActor {
         registration, blockPoolId: bpid,
         blocks: [{ storageUuid: this.#o.dataset.storageId, blocks: infos, storage: this.#storage() }],
       });
+      this.#ibr.reported(infos);
     } catch (e) {
       this.#ibr.putMissing(infos);
       throw e;
@@ -342,6 +357,7 @@ export class BPServiceActor {
     this.#state = LinkState.Failed;
     log.error({ nameNode: this.#where(), err: e }, 'the DataNode cannot serve this NameNode; stopping the link');
     for (const w of this.#registeredWaiters) w();
+    this.#ibr.releaseWaiters();
     this.#o.onFatal(e as HsecError);
     return true;
   }

@@ -202,7 +202,7 @@ class BlockReceiver {
       if (last?.syncBlock) await this.#writer.sync(); // hsync: BlockReceiver.flushOrSync(true) before the ack
       if (last?.lastPacketInBlock) {
         await this.#x.services.dataset.finalize(this.#poolId, this.#replica, this.#writer);
-        this.#pool.notifyReceived(this.#replica);
+        await this.#pool.notifyReceived(this.#replica); // the NameNode has it before the writer can complete()
       }
       for (const p of run.slice(0, prepared.length)) {
         if (!this.#isClient) continue;

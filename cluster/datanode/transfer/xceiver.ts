@@ -36,8 +36,11 @@ export interface BlockPoolService {
   readonly xferAddr: string;
   /** A replica began to arrive (incremental report RECEIVING, sent with the next heartbeat). */
   notifyReceiving(replica: Replica): void;
-  /** A replica was finalized (incremental report RECEIVED, sent at once). */
-  notifyReceived(replica: Replica): void;
+  /**
+   * A replica was finalized (incremental report RECEIVED, sent at once); resolves when the NameNode
+   * has it, or after a bound (the block's last ack waits for this).
+   */
+  notifyReceived(replica: Replica): Promise<void>;
 }
 
 /** What the op handlers use of the DataNode. */

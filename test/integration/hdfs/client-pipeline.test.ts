@@ -333,7 +333,7 @@ describe('hdfs client: the write pipeline and handshake as DataStreamer and Sasl
     } as unknown as ClientProtocolClient;
     const out = new HdfsOutputStream({
       nn, channels: channels({}, nn), leases: new LeaseRenewer(async () => undefined), clientName: 'DFSClient_NONMAPREDUCE_1_1',
-      checksum: CHECKSUM, writePacketSize: 65536, maxPacketsInFlight: 80, blockWriteRetries: 3, locateFollowingRetries: 5,
+      checksum: CHECKSUM, writePacketSize: 65536, maxPacketsInFlight: 80, blockWriteRetries: 3, locateFollowingRetries: 5, locateFollowingInitialDelayMs: 400, locateFollowingMaxDelayMs: 60_000,
     }, '/f', { createFlag: 1, replication: 1, blockSize: BLOCK_SIZE, masked: 0o644, unmasked: 0o666, createParent: true });
     const written = pipeline(Readable.from([Buffer.alloc(3000, 6)]), out);
 

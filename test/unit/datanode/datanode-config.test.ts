@@ -64,6 +64,28 @@ describe('datanode/settings and start-up checks', () => {
     expect(ibr.take().map((i) => `${i.block.blockId}:${i.status}`)).to.deep.equal(['2:RECEIVING', '1:RECEIVED']);
   });
 
+  it('whenReported: resolves when a sent report carried the block as RECEIVED, when the waiters are released, or after its bound', async () => {
+    const ibr = new IncrementalBlockReports(0);
+    const settled: string[] = [];
+    const watch = (p: Promise<void>, name: string): Promise<void> => p.then(() => void settled.push(name));
+    ibr.add({ block: { blockId: 1, genStamp: 1, numBytes: 5 }, status: 'RECEIVED' });
+    ibr.add({ block: { blockId: 2, genStamp: 1 }, status: 'RECEIVING' });
+    const one = watch(ibr.whenReported(1, 10_000), 'one');
+    const oneAgain = watch(ibr.whenReported(1, 10_000), 'one again');
+    const two = watch(ibr.whenReported(2, 10_000), 'two');
+    const sent = ibr.take();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled, 'nothing before the NameNode answered').to.deep.equal([]);
+    ibr.reported(sent);
+    await Promise.all([one, oneAgain]);
+    expect(settled).to.deep.equal(['one', 'one again']); // block 2 was only RECEIVING
+    ibr.releaseWaiters();
+    await two;
+    const t0 = Date.now();
+    await ibr.whenReported(3, 60);
+    expect(Date.now() - t0).to.be.within(50, 1000);
+  });
+
   it('dfs.blockreport.incremental.intervalMsec: RECEIVED news within the interval wait for it and go together', async () => {
     let wakes = 0;
     const ibr = new IncrementalBlockReports(150, () => wakes++);

@@ -28,6 +28,7 @@ import { BlockTokenIdentifier, type AccessMode } from '../../../security/token/b
 import { DelegationKey } from '../../../security/token/keys/delegation-key.ts';
 import { createPassword } from '../../../security/token/keys/hmac.ts';
 import { rejectsCode } from '../../support/errors.ts';
+import { until } from '../../support/until.ts';
 
 const vectors = JSON.parse(readFileSync(fileURLToPath(new URL('../../vectors/hdfs-data-transfer.json', import.meta.url)), 'utf8'));
 const vhex = (s: string): string => s.replace(/\s+/g, '');
@@ -105,7 +106,7 @@ describe('datanode/xceiver: WRITE_BLOCK and READ_BLOCK handlers', () => {
       blockPool: async () => ({
         xferAddr: '127.0.0.1:9866',
         notifyReceiving: (r: Replica) => events.push(`RECEIVING ${r.blockId}`),
-        notifyReceived: (r: Replica) => events.push(`RECEIVED ${r.blockId} ${r.numBytes} ${r.state}`),
+        notifyReceived: async (r: Replica) => void events.push(`RECEIVED ${r.blockId} ${r.numBytes} ${r.state}`),
       }),
       mirrors: { connect: async (t) => { throw new UnreachableError('UNREACHABLE', `Cannot connect to DataNode ${t.id.ipAddr}:${t.id.xferPort}: refused`, {}); } },
     };
@@ -132,6 +133,30 @@ describe('datanode/xceiver: WRITE_BLOCK and READ_BLOCK handlers', () => {
     expect(events).to.deep.equal(['RECEIVING 1001', 'RECEIVED 1001 70000 FINALIZED']);
     await c.done;
     expect(dataset.getReplica(BP, 1001)!.state).to.equal('FINALIZED');
+  });
+
+  it("write: the last packet's ack waits until the NameNode has the RECEIVED report (notifyReceived resolves)", async () => {
+    let reported!: () => void;
+    const held: XceiverServices = {
+      ...services,
+      blockPool: async () => ({
+        xferAddr: '127.0.0.1:9866',
+        notifyReceiving: () => undefined,
+        notifyReceived: () => new Promise<void>((resolve) => (reported = resolve)),
+      }),
+    };
+    const c = connection(held);
+    c.send(writeOp(1011, token(1011, ['WRITE'])));
+    await c.response();
+    c.send(encodeDataPacket({ offsetInBlock: 0, seqno: 0, lastPacketInBlock: false }, CRC, Buffer.alloc(1000, 3)));
+    expect(decodePipelineAck(await c.ackBytes()).seqno).to.equal(0);
+    c.send(encodeLastPacket(1000, 1));
+    expect(await until(() => reported !== undefined, 5000), 'notifyReceived called').to.equal(true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(c.buffered, 'bytes sent before the report reached the NameNode').to.equal(0);
+    reported();
+    expect(decodePipelineAck(await c.ackBytes()).seqno).to.equal(1);
+    await c.done;
   });
 
   it('read: response, chunk-aligned packets with the stored checksums, the empty last packet; after CHECKSUM_OK the connection takes another op', async () => {
