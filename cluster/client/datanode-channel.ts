@@ -33,13 +33,13 @@ export class DataNodeConnection {
   readonly #socket: Socket;
   readonly #streams: DataTransferStreams;
 
-  constructor(socket: Socket, streams: DataTransferStreams, peer: string, writeTimeoutMs: number) {
+  constructor(socket: Socket, streams: DataTransferStreams, peer: string, writeTimeout: { readonly ms: number; readonly configKey: string }) {
     this.peer = peer;
     this.#socket = socket;
     this.#streams = streams;
     // both take the streams' errors from here on, so none escapes as an unhandled 'error'
     this.input = new FrameInput(streams.input, peer);
-    this.output = new FrameOutput(streams.output, peer, writeTimeoutMs);
+    this.output = new FrameOutput(streams.output, peer, writeTimeout.ms, writeTimeout.configKey);
   }
 
   /** Sends what is queued, then closes: after the last message the DataNode waits for. */
@@ -105,7 +105,9 @@ export class DataNodeChannels {
   /**
    * Connects to `dn`'s streaming port and runs the handshake for an op on a block with `token`.
    * `pipelineNodes`: for a write, the nodes of the pipeline `dn` heads; the wait for the DataNode
-   * to take what is sent then grows by 5 s per node (DFSClient.getDatanodeWriteTimeout).
+   * to take what is sent is then dfs.datanode.socket.write.timeout plus 5 s per node
+   * (DFSClient.getDatanodeWriteTimeout). A read (no pipeline) waits dfs.client.socket-timeout both
+   * ways, as DFSClient.newConnectedPeer sets it.
    */
   async open(dn: DatanodeInfo, token: TokenProtoObject, pipelineNodes = 0): Promise<DataNodeConnection> {
     const address = { host: dn.id.ipAddr, port: dn.id.xferPort };
@@ -138,7 +140,10 @@ export class DataNodeChannels {
       } else {
         streams = unprotectedStreams(socket);
       }
-      return new DataNodeConnection(socket, streams, peer, this.writeTimeoutMs + WRITE_TIMEOUT_EXTENSION_MS * pipelineNodes);
+      const writeTimeout = pipelineNodes > 0
+        ? { ms: this.writeTimeoutMs + WRITE_TIMEOUT_EXTENSION_MS * pipelineNodes, configKey: 'dfs.datanode.socket.write.timeout' }
+        : { ms: this.timeoutMs, configKey: 'dfs.client.socket-timeout' };
+      return new DataNodeConnection(socket, streams, peer, writeTimeout);
     } catch (e) {
       socket.destroy();
       throw e;

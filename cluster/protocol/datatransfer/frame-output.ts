@@ -1,8 +1,9 @@
 /**
  * The sending side of one data-transfer connection, for the DataNode and the client alike: writes
  * ops, responses, packets and acks to the (possibly protected) output stream and waits for the peer
- * to take them, at most dfs.datanode.socket.write.timeout (Hadoop: the socket write timeout both the
- * DataNode and DFSClient put on SocketOutputStream). A peer that stops reading fails the op with
+ * to take them, at most the socket write timeout (Hadoop's SocketOutputStream timeout:
+ * dfs.datanode.socket.write.timeout on the DataNode and a client's write pipeline,
+ * dfs.client.socket-timeout on a client's read connection). A peer that stops reading fails the op with
  * TIMEOUT instead of holding memory; an error of the stream fails the next write and never escapes.
  */
 import type { Writable } from 'node:stream';
@@ -12,12 +13,15 @@ export class FrameOutput {
   readonly #output: Writable;
   readonly #remote: string;
   readonly #timeoutMs: number;
+  readonly #configKey: string;
   #error: Error | undefined;
 
-  constructor(output: Writable, remoteAddress: string, writeTimeoutMs: number) {
+  /** `configKey`: the setting the timeout came from, named when it expires. */
+  constructor(output: Writable, remoteAddress: string, writeTimeoutMs: number, configKey = 'dfs.datanode.socket.write.timeout') {
     this.#output = output;
     this.#remote = remoteAddress;
     this.#timeoutMs = writeTimeoutMs;
+    this.#configKey = configKey;
     output.on('error', (err: Error) => {
       this.#error ??= err instanceof HsecError ? err : new UnreachableError('UNREACHABLE', `Data transfer connection with ${remoteAddress} failed: ${err.message}`, { remoteAddress }, { cause: err });
     });
@@ -49,8 +53,8 @@ export class FrameOutput {
       const onDrain = (): void => done();
       const onClose = (): void => done(this.#error ?? this.#closed());
       const onError = (err: Error): void => done(this.#error ?? err);
-      const timer = setTimeout(() => done(new HsecError('TIMEOUT', `${this.#timeoutMs} ms timeout while waiting for ${this.#remote} to read (dfs.datanode.socket.write.timeout)`, {
-        remoteAddress: this.#remote, timeoutMs: this.#timeoutMs, configKey: 'dfs.datanode.socket.write.timeout',
+      const timer = setTimeout(() => done(new HsecError('TIMEOUT', `${this.#timeoutMs} ms timeout while waiting for ${this.#remote} to read (${this.#configKey})`, {
+        remoteAddress: this.#remote, timeoutMs: this.#timeoutMs, configKey: this.#configKey,
       })), this.#timeoutMs);
       this.#output.on('drain', onDrain);
       this.#output.on('close', onClose);
