@@ -1,7 +1,7 @@
 /**
  * `hsec fs` path globs end to end: the hsec NameNode and a DataNode secured with Kerberos (MIT KDC,
  * RPC privacy, block tokens), `hsec fs` run in-process as alice with a ticket cache MIT kinit
- * filled from her keytab. -ls, -cat, -rm, -get and -mv with `*`, `?`, `[..]`, `[!..]`, `{..}` (also
+ * filled from her keytab. -ls, -cat, -rm, -get, -mv and -put's destination with `*`, `?`, `[..]`, `[!..]`, `{..}` (also
  * across a `/`) and `\` escapes; FsShell's messages for a glob matching nothing, a malformed
  * pattern, a destination that is not a directory and one matching several paths; and
  * HdfsClient.glob, the library call under them.
@@ -119,6 +119,18 @@ describe('hdfs: hsec fs path globs through the hsec NameNode and DataNode (MIT K
     expect(await fs('-mv', 'g/a*.csv', 'g/su?')).to.include({ code: 0, err: '' });
     expect(listed((await fs('-ls', 'g/sub')).out)).to.deep.equal(['g/sub/a1.csv', 'g/sub/a2.csv', 'g/sub/c.csv']);
     expect(await fs('-mv', 'g/b.txt', 'g/sub/c.csv')).to.include({ code: 1, err: "mv: `g/sub/c.csv': File exists\n" });
+  });
+
+  it('-put: the destination is a glob naming one path; several sources need a directory', async () => {
+    const local = join(dir, 'up.txt');
+    writeFileSync(local, 'UP\n');
+    expect(await fs('-put', local, 'g/su?')).to.include({ code: 0, err: '' });
+    expect((await alice.readFile('g/sub/up.txt')).toString()).to.equal('UP\n');
+    expect(await fs('-put', local, '/user/alice/g/')).to.include({ code: 0, err: '' });
+    expect(await alice.exists('g/up.txt')).to.equal(true);
+    expect(await fs('-put', local, local, 'g/b.txt')).to.include({ code: 1, err: "put: `g/b.txt': Is not a directory\n" });
+    expect(await fs('-put', local, 'g/*')).to.include({ code: 1, err: "put: `g/*': Too many matches\n" });
+    expect(await fs('-put', local, 'g/none/x')).to.include({ code: 1, err: "put: `g/none/x': No such file or directory\n" });
   });
 
   it('HdfsClient.glob: the statuses sorted by path, [] when nothing matches', async () => {

@@ -51,7 +51,8 @@ describe('client/glob-pattern: GlobPattern', () => {
     ['\\x41*', ['A', 'AB'], ['x41']],
     ['\\101', ['A'], []], // octal
     ['?', ['😀'], ['😀😀']], // a code point, as RE2
-    ['*', ['a\nb'].slice(0, 0), ['a\nb']], // RE2's . does not match a newline
+    ['a*', ['a', 'ab'], ['a\nb']], // RE2's . does not match a newline
+    ['[^x]', ['\n'], ['x']], // a negated class does
   ];
   for (const [glob, yes, no] of cases) {
     it(`${glob} matches ${JSON.stringify(yes)}, not ${JSON.stringify(no)}`, () => {
