@@ -76,17 +76,13 @@ export async function expandDestination(fs: HdfsClient, arg: string): Promise<Op
  * CommandWithDestination.processArguments: several sources need an existing directory; one source
  * needs a directory, or (without overwrite) a destination that does not exist yet and whose parent does.
  */
-export function checkDestination(dst: { shown: string; exists: boolean; isDirectory: boolean; parentExists: () => Promise<boolean> }, sources: number, overwrite: boolean): Promise<void> | void {
+export async function checkDestination(dst: { shown: string; exists: boolean; isDirectory: boolean; parentExists: () => Promise<boolean> }, sources: number, overwrite: boolean): Promise<void> {
   if (sources > 1) {
     if (!dst.exists) throw pathNotFound(dst.shown);
     if (!dst.isDirectory) throw pathError(dst.shown, 'Is not a directory');
-    return;
-  }
-  if (dst.exists) {
+  } else if (dst.exists) {
     if (!dst.isDirectory && !overwrite) throw pathError(dst.shown, 'File exists');
-    return;
+  } else if (!(await dst.parentExists())) {
+    throw pathNotFound(dst.shown);
   }
-  return dst.parentExists().then((yes) => {
-    if (!yes) throw pathNotFound(dst.shown);
-  });
 }

@@ -8,9 +8,9 @@
  * Paths are HDFS paths: absolute, relative to the home directory, or `hdfs://host:port/path` of the
  * NameNode in fs.defaultFS (or -fs), and every HDFS path argument (the -mv and -put destination
  * too) is a glob as in FsShell: `*`, `?`, `[a-z]`, `[^a]`, `{a,b}`, `\` escapes (../fs-operands.ts,
- * ../../client/globber.ts); each match is an operand. Like FsShell, -put writes `DST._COPYING_` and renames it when
- * complete, -get writes `LOCAL._COPYING_`, and a failed path is reported as `-verb: `path': reason`
- * while the others go on (exit 1 at the end). Transfers show a progress line on a terminal (stderr),
+ * ../../client/globber.ts); each match is an operand. Like FsShell, -put writes `DST._COPYING_`
+ * and renames it when complete, -get writes `LOCAL._COPYING_`, and a failed path is reported as
+ * `-verb: `path': reason` while the others go on (exit 1 at the end). Transfers show a progress line on a terminal (stderr),
  * none when piped.
  */
 import type { Command } from 'commander';
