@@ -10,6 +10,7 @@ import { HsecError } from '../../lib/errors/index.ts';
 import type { FileStatus } from '../client/file-status.ts';
 import type { HdfsClient } from '../client/hdfs-client.ts';
 import { chmodResult, parseChmod, type PermissionChange } from '../client/permission-parser.ts';
+import type { Operand } from './fs-operands.ts';
 import { UsageError } from './usage.ts';
 
 export type AttributeVerb = '-chmod' | '-chown' | '-chgrp';
@@ -93,12 +94,12 @@ function parseChange(verb: AttributeVerb, spec: string, refuse: (message: string
 export type FailureSink = (what: string | undefined, error: HsecError) => void;
 
 /**
- * Command.processPaths for one argument: the change on `arg` (shown as given) and, with
- * `recursive`, on everything below it. A missing `arg` throws (FsShell: "`arg': No such file or
- * directory"); failures below it go to `fail` and the walk goes on.
+ * Command.processPaths for one operand (a match of a path argument, ./fs-operands.ts): the change
+ * on it (shown as given) and, with `recursive`, on everything below it. A missing path throws
+ * (FsShell: "`arg': No such file or directory"); failures below it go to `fail` and the walk goes on.
  */
-export async function changeAttributes(fs: HdfsClient, change: AttributeChange, arg: string, recursive: boolean, fail: FailureSink): Promise<void> {
-  await visit(fs, change, arg, await fs.stat(arg), recursive, fail);
+export async function changeAttributes(fs: HdfsClient, change: AttributeChange, operand: Operand, recursive: boolean, fail: FailureSink): Promise<void> {
+  await visit(fs, change, operand.shown, operand.status ?? (await fs.stat(operand.path)), recursive, fail);
 }
 
 async function visit(fs: HdfsClient, change: AttributeChange, shown: string, status: FileStatus, recursive: boolean, fail: FailureSink): Promise<void> {

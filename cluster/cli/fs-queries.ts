@@ -6,14 +6,15 @@
  * (`%12s %15s %15s %15s ` quotas, `%12s %12s %18s ` counts) then the path, sizes with -h as
  * StringUtils.TraditionalBinaryPrefix.long2String(n, "", 1) (`1.5 K`, `3 M`), `Replication N set:
  * p`, and Stat's format letters with times in UTC. Paths print as the user wrote them, a directory's
- * entries as `arg/name`. Not supported: globs, `-du -x`, `-count -t / -e / -s`, `-setrep -w`,
- * `-touch -t`, `-stat -R`.
+ * entries as `arg/name`; path arguments are globs (./fs-operands.ts). Not supported: `-du -x`,
+ * `-count -t / -e / -s`, `-setrep -w`, `-touch -t`, `-stat -R`.
  */
 import { HsecError } from '../../lib/errors/index.ts';
 import type { FsActionName, QuotaUsage } from '../protocol/client-protocol.ts';
 import { permissionString, type FileStatus } from '../client/file-status.ts';
 import type { HdfsClient } from '../client/hdfs-client.ts';
 import { childPath } from '../client/hdfs-path.ts';
+import { pathNotFound, type Operand } from './fs-operands.ts';
 import { UsageError } from './usage.ts';
 
 export const QUERY_USAGES: Readonly<Record<string, string>> = {
@@ -31,13 +32,20 @@ export const QUERY_FLAGS: Readonly<Record<string, string>> = { '-du': 'shv', '-c
 type Each = (path: string, fn: () => Promise<void>) => Promise<void>;
 type Out = (s: string) => void;
 
-/** What a verb gets: the client, its operands and options, the per-path error reporter, stdout. */
+/** What a verb gets: the client, its operands and options, the per-path error reporter, stdout, and the glob expansion of path arguments. */
 export interface QueryContext {
   fs: HdfsClient;
   operands: string[];
   flags: Set<string>;
   each: Each;
   out: Out;
+  /** Command.expandArguments: the operands the path arguments name (a failed one reported through `each` and left out). */
+  expand: (args: readonly string[]) => Promise<Operand[]>;
+}
+
+/** The status of an operand, from the glob or looked up now (FILE_NOT_FOUND for a missing path). */
+async function statusOf(fs: HdfsClient, item: Operand): Promise<FileStatus> {
+  return item.status ?? fs.stat(item.path);
 }
 
 /** A directory entry as FsShell prints it: the argument as written, then the name. */
@@ -80,13 +88,13 @@ function oneDecimalHalfUp(x: number): string {
 const size = (n: number | bigint, human: boolean): string => (human ? humanSize(n) : String(n));
 
 /** FsUsage.Du: one row per argument (-s, or a file) or per entry of a directory argument. */
-export async function du({ fs, operands, flags, each, out }: QueryContext): Promise<void> {
+export async function du({ fs, operands, flags, each, out, expand }: QueryContext): Promise<void> {
   const rows: string[][] = [];
   const human = flags.has('h');
-  for (const arg of operands) {
+  for (const { shown: arg, ...operand } of await expand(operands)) {
     await each(arg, async () => {
-      const self = await fs.stat(arg);
-      const items = self.type === 'directory' && !flags.has('s') ? (await fs.list(arg)).map((e) => ({ path: e.path, shown: entryPath(arg, e) })) : [{ path: self.path, shown: arg }];
+      const self = await statusOf(fs, { shown: arg, ...operand });
+      const items = self.type === 'directory' && !flags.has('s') ? (await fs.list(self.path)).map((e) => ({ path: e.path, shown: entryPath(arg, e) })) : [{ path: self.path, shown: arg }];
       for (const item of items) {
         const cs = await fs.contentSummary(item.path);
         rows.push([size(cs.length, human), size(cs.spaceConsumed, human), item.shown]);
@@ -119,13 +127,14 @@ const QUOTA_HEADER = `${'QUOTA'.padStart(12)} ${'REM_QUOTA'.padStart(15)} ${'SPA
 const SUMMARY_HEADER = `${'DIR_COUNT'.padStart(12)} ${'FILE_COUNT'.padStart(12)} ${'CONTENT_SIZE'.padStart(18)} `;
 
 /** Count: ContentSummary.toString(-q, -h) + path, or with -u QuotaUsage.toString(-h) + path. */
-export async function count({ fs, operands, flags, each, out }: QueryContext): Promise<void> {
+export async function count({ fs, operands, flags, each, out, expand }: QueryContext): Promise<void> {
   const human = flags.has('h');
   const usageOnly = flags.has('u');
   if (flags.has('v')) out(`${usageOnly ? QUOTA_HEADER : `${flags.has('q') ? QUOTA_HEADER : ''}${SUMMARY_HEADER}`}PATHNAME\n`);
-  for (const arg of operands) {
+  for (const item of await expand(operands)) {
+    const arg = item.shown;
     await each(arg, async () => {
-      const path = (await fs.stat(arg)).path;
+      const path = (await statusOf(fs, item)).path;
       if (usageOnly) {
         out(`${quotaColumns(await fs.quotaUsage(path), human)}${arg}\n`);
         return;
@@ -138,7 +147,7 @@ export async function count({ fs, operands, flags, each, out }: QueryContext): P
 }
 
 /** SetReplication: every file of each argument (directories recursively), `Replication N set: p`. */
-export async function setrep({ fs, operands, each, out }: QueryContext): Promise<void> {
+export async function setrep({ fs, operands, each, out, expand }: QueryContext): Promise<void> {
   const [repText, ...paths] = operands;
   if (!/^[+-]?\d+$/.test(repText!) || Number(repText) > 32767 || Number(repText) < -32768) throw new UsageError('-setrep: Illegal replication, a positive integer expected', QUERY_USAGES['-setrep']!);
   const rep = Number(repText);
@@ -152,7 +161,7 @@ export async function setrep({ fs, operands, each, out }: QueryContext): Promise
     }
     for (const e of await fs.list(status.path)) await each(entryPath(shown, e), () => visit(e, entryPath(shown, e)));
   };
-  for (const arg of paths) await each(arg, async () => visit(await fs.stat(arg), arg));
+  for (const item of await expand(paths)) await each(item.shown, async () => visit(await statusOf(fs, item), item.shown));
 }
 
 /** Test's options: exactly one condition and one path (a UsageError before any call). */
@@ -161,52 +170,62 @@ export function checkTestArgs(flags: Set<string>, operands: readonly string[]): 
   if (operands.length !== 1) throw new UsageError(`-test: Too many arguments: expected 1 but got ${operands.length}`, QUERY_USAGES['-test']!);
 }
 
-/** Test (after checkTestArgs): exit 0 when the one condition holds, 1 when not (a missing path is 1, without a message). */
-export async function test({ fs, operands, flags }: QueryContext): Promise<number> {
-  const path = operands[0]!;
-  const flag = [...flags][0]!;
+/**
+ * Test (after checkTestArgs): exit 0 when the one condition holds for every path the argument
+ * names, 1 when not (a missing plain path is 1 without a message; a glob matching nothing is
+ * reported through `each`).
+ */
+export async function test({ fs, operands, flags, each, expand }: QueryContext): Promise<number> {
+  let result = 0;
+  const items = await expand(operands.slice(0, 1));
+  if (items.length === 0) return 1;
+  for (const item of items) await each(item.shown, async () => {
+    if (!(await holds(fs, item, [...flags][0]!))) result = 1;
+  });
+  return result;
+}
+
+async function holds(fs: HdfsClient, item: Operand, flag: string): Promise<boolean> {
+  const s = item.status ?? ((await fs.exists(item.path)) ? await fs.stat(item.path) : undefined);
+  if (!s) return false;
   if (flag === 'r' || flag === 'w') {
-    if (!(await fs.exists(path))) return 1;
     const mode: FsActionName = flag === 'r' ? 'READ' : 'WRITE';
     try {
-      await fs.access(path, mode);
-      return 0;
+      await fs.access(item.path, mode);
+      return true;
     } catch (e) {
       const cls = e instanceof HsecError ? e.details['exceptionClassName'] : undefined;
-      if (cls === 'org.apache.hadoop.security.AccessControlException' || cls === 'java.io.FileNotFoundException') return 1;
+      if (cls === 'org.apache.hadoop.security.AccessControlException' || cls === 'java.io.FileNotFoundException') return false;
       throw e;
     }
   }
-  if (!(await fs.exists(path))) return 1;
-  const s = await fs.stat(path);
-  const holds = flag === 'e' || (flag === 'd' && s.type === 'directory') || (flag === 'f' && s.type === 'file') || (flag === 's' && s.length > 0) || (flag === 'z' && s.length === 0);
-  return holds ? 0 : 1;
+  return flag === 'e' || (flag === 'd' && s.type === 'directory') || (flag === 'f' && s.type === 'file') || (flag === 's' && s.length > 0) || (flag === 'z' && s.length === 0);
 }
 
 /** TouchCommands.Touch: set both times to now (-a: the access time only, -m: the modification time only); create a missing file unless -c. */
-export async function touch({ fs, operands, flags, each }: QueryContext, now: () => number = Date.now): Promise<void> {
-  for (const arg of operands) {
-    await each(arg, async () => {
-      if (!(await fs.exists(arg))) {
+export async function touch({ fs, operands, flags, each, expand }: QueryContext, now: () => number = Date.now): Promise<void> {
+  for (const item of await expand(operands)) {
+    await each(item.shown, async () => {
+      if (!item.status && !(await fs.exists(item.path))) {
         if (flags.has('c')) return;
-        const parent = fs.resolve(arg).replace(/\/[^/]*$/, '') || '/';
-        if (!(await fs.exists(parent))) throw new HsecError('FILE_NOT_FOUND', 'No such file or directory', { path: arg });
-        await fs.writeFile(arg, new Uint8Array(0));
+        const parent = item.path.replace(/\/[^/]*$/, '') || '/';
+        if (!(await fs.exists(parent))) throw pathNotFound(item.shown);
+        await fs.writeFile(item.path, new Uint8Array(0));
         return;
       }
       const time = now();
       const onlyOne = flags.has('a') !== flags.has('m');
-      await fs.setTimes(arg, onlyOne && flags.has('a') ? -1 : time, onlyOne && flags.has('m') ? -1 : time);
+      await fs.setTimes(item.path, onlyOne && flags.has('a') ? -1 : time, onlyOne && flags.has('m') ? -1 : time);
     });
   }
 }
 
 /** Stat: the format (default `%y`) with each letter replaced; an unknown `%c` prints `c`. */
-export async function stat({ fs, operands, each, out }: QueryContext): Promise<void> {
+export async function stat({ fs, operands, each, out, expand }: QueryContext): Promise<void> {
   const format = operands.length > 1 && operands[0]!.includes('%') ? operands[0]! : '%y';
   const paths = format === operands[0] ? operands.slice(1) : operands;
-  for (const arg of paths) {
-    await each(arg, async () => out(`${statLine(format, await fs.stat(arg))}\n`));
+  for (const item of await expand(paths)) {
+    await each(item.shown, async () => out(`${statLine(format, await statusOf(fs, item))}\n`));
   }
 }
 

@@ -10,6 +10,7 @@ import { DEFAULT_CONF_DIR, loadConfiguration, type Configuration } from '../../l
 import { ConfigError, FileError, FileSystemError } from '../../lib/errors/index.ts';
 import { AuthToLocal } from '../../security/kerberos/names/index.ts';
 import { toFileStatus, type FileStatus } from './file-status.ts';
+import { globStatus } from './globber.ts';
 import { childPath, normalizePath, resolveHdfsPath } from './hdfs-path.ts';
 import { formatHostPort, parseHostPort, type HostPort } from '../../lib/net/host-port.ts';
 import { User } from '../../security/identity/user.ts';
@@ -175,6 +176,16 @@ export class HdfsClient {
       if (page.remainingEntries === 0 || entries.length === 0) return out;
       after = entries[entries.length - 1]!.path;
     }
+  }
+
+  /**
+   * The files and directories a glob names (FileSystem.globStatus, Hadoop's GlobPattern per path
+   * component: `*`, `?`, `[a-z]`, `[^a]` / `[!a]`, `{a,b}` also across `/`, `\\` escapes), sorted by
+   * path; [] when nothing matches. A path without wildcards is looked up as it is. A malformed
+   * pattern is FS_INVALID_ARGUMENT ("Illegal file pattern: ..."), as Hadoop's IOException.
+   */
+  async glob(pattern: string): Promise<FileStatus[]> {
+    return (await globStatus(this, pattern)) ?? [];
   }
 
   /** Deletes a file, or a directory (non-empty only with `recursive: true`); resolves false when nothing was there. */

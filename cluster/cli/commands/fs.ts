@@ -6,15 +6,17 @@
  * (../fs-permissions.ts), `-du [-s] [-h] [-v]`, `-count [-q] [-h] [-v] [-u]`, `-setrep [-R] REP`,
  * `-test -[defrswz]`, `-touch [-a] [-m] [-c]`, `-stat [FORMAT]` (../fs-queries.ts).
  * Paths are HDFS paths: absolute, relative to the home directory, or `hdfs://host:port/path` of the
- * NameNode in fs.defaultFS (or -fs). Like FsShell, -put writes `DST._COPYING_` and renames it when
- * complete, -get writes `LOCAL._COPYING_`, and a failed path is reported as `-verb: `path': reason`
- * while the others go on (exit 1 at the end). Transfers show a progress line on a terminal (stderr),
+ * NameNode in fs.defaultFS (or -fs), and every HDFS path argument (the -mv and -put destination
+ * too) is a glob as in FsShell: `*`, `?`, `[a-z]`, `[^a]`, `{a,b}`, `\` escapes (../fs-operands.ts,
+ * ../../client/globber.ts); each match is an operand. Like FsShell, -put writes `DST._COPYING_`
+ * and renames it when complete, -get writes `LOCAL._COPYING_`, and a failed path is reported as
+ * `-verb: `path': reason` while the others go on (exit 1 at the end). Transfers show a progress line on a terminal (stderr),
  * none when piped.
  */
 import type { Command } from 'commander';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename as renameLocal, stat as statLocal, unlink } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { HsecError, RemoteError } from '../../../lib/errors/index.ts';
 import { fileError } from '../../../lib/fs/file-errors.ts';
@@ -24,6 +26,7 @@ import { UsageError } from '../usage.ts';
 import { HdfsClient } from '../../client/hdfs-client.ts';
 import { childPath } from '../../client/hdfs-path.ts';
 import { permissionString, type FileStatus } from '../../client/file-status.ts';
+import { checkDestination, expandDestination, expandOperand, pathError, type Operand } from '../fs-operands.ts';
 import { progressMeter } from '../progress.ts';
 import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type AttributeVerb } from '../fs-permissions.ts';
 import { checkTestArgs, count, du, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch } from '../fs-queries.ts';
@@ -117,71 +120,80 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
       err(`${verb.slice(1)}: ${fromNameNode(e) ? '' : `\`${shown}': `}${reason(e)}\n`);
     }
   };
+  /** Command.expandArguments: every argument's matches, a failed argument reported and left out. */
+  const expand = async (args: readonly string[], ignoreMissing = false): Promise<Operand[]> => {
+    const items: Operand[] = [];
+    for (const arg of args) {
+      await each(arg, async () => {
+        try {
+          items.push(...(await expandOperand(fs, arg)));
+        } catch (e) {
+          // Delete.Rm.expandArgument: -f makes a glob matching nothing no error
+          if (!(ignoreMissing && e instanceof HsecError && e.code === 'FILE_NOT_FOUND')) throw e;
+        }
+      });
+    }
+    return items;
+  };
   try {
     switch (verb) {
       case '-ls':
-        for (const p of operands.length > 0 ? operands : ['.']) await each(p, async () => out(await ls(fs, p, set.has('d'))));
+        for (const item of await expand(operands.length > 0 ? operands : ['.'])) await each(item.shown, async () => out(await ls(fs, item, set.has('d'))));
         break;
       case '-mkdir':
-        for (const p of operands) {
-          await each(p, async () => {
-            if (!set.has('p') && (await fs.exists(p))) throw fileExists(fs.resolve(p));
-            await fs.mkdir(p, { recursive: set.has('p') });
+        for (const item of await expand(operands)) {
+          await each(item.shown, async () => {
+            if (!set.has('p') && (item.status || (await fs.exists(item.path)))) throw fileExists(item.path);
+            await fs.mkdir(item.path, { recursive: set.has('p') });
           });
         }
         break;
       case '-rm':
-        for (const p of operands) {
-          await each(p, async () => {
-            if (!(await fs.exists(p))) {
+        for (const item of await expand(operands, set.has('f'))) {
+          await each(item.shown, async () => {
+            const status = item.status ?? ((await fs.exists(item.path)) ? await fs.stat(item.path) : undefined);
+            if (!status) {
               if (set.has('f')) return;
-              throw fileNotFound(fs.resolve(p));
+              throw fileNotFound(item.path);
             }
-            const status = await fs.stat(p);
-            if (status.type === 'directory' && !set.has('r') && !set.has('R')) throw new HsecError('FILE_IO', 'Is a directory', { path: p });
-            if (await fs.delete(p, { recursive: true })) out(`Deleted ${p}\n`);
+            if (status.type === 'directory' && !set.has('r') && !set.has('R')) throw new HsecError('FILE_IO', 'Is a directory', { path: item.path });
+            if (await fs.delete(item.path, { recursive: true })) out(`Deleted ${item.shown}\n`);
           });
         }
         break;
-      case '-mv': {
-        const dst = operands[operands.length - 1]!;
-        for (const src of operands.slice(0, -1)) {
-          await each(src, async () => {
-            if (!(await fs.rename(src, dst))) throw new HsecError('FILE_IO', `rename to ${dst} failed (the destination exists or its parent is missing)`, { path: src });
-          });
-        }
+      case '-mv':
+        await each(operands[operands.length - 1]!, () => mv(fs, operands, each, expand));
         break;
-      }
       case '-put':
-        await put(fs, operands, set.has('f'), each, io);
+        await each(operands[operands.length - 1]!, () => put(fs, operands, set.has('f'), each, io));
         break;
       case '-get':
-        await get(fs, operands, set.has('f'), each);
+        await get(fs, operands, set.has('f'), each, expand);
         break;
       case '-cat':
-        for (const p of operands) await each(p, () => pipeline(fs.createReadStream(p), io.data ?? process.stdout, { end: false }));
+        for (const item of await expand(operands)) await each(item.shown, () => pipeline(fs.createReadStream(item.path), io.data ?? process.stdout, { end: false }));
         break;
       case '-du':
-        await du({ fs, operands, flags: set, each, out });
+        await du({ fs, operands, flags: set, each, out, expand });
         break;
       case '-count':
-        await count({ fs, operands, flags: set, each, out });
+        await count({ fs, operands, flags: set, each, out, expand });
         break;
       case '-setrep':
-        await setrep({ fs, operands, flags: set, each, out });
+        await setrep({ fs, operands, flags: set, each, out, expand });
         break;
       case '-touch':
-        await touch({ fs, operands, flags: set, each, out });
+        await touch({ fs, operands, flags: set, each, out, expand });
         break;
       case '-stat':
-        await stat({ fs, operands, flags: set, each, out });
+        await stat({ fs, operands, flags: set, each, out, expand });
         break;
       case '-test': {
         // Test prints nothing: the exit code is the answer (an error reading the path is printed, and 1)
         checkTestArgs(set, operands);
         let result = 1;
         await each(operands[0] ?? '', async () => {
-          result = await test({ fs, operands, flags: set, each, out });
+          result = await test({ fs, operands, flags: set, each, out, expand });
         });
         return failures === 0 ? result : 1;
       }
@@ -209,13 +221,23 @@ async function runAttributeCommand(config: CliConfigArg, verb: AttributeVerb, ar
     err(`${name}: ${what ? `${what}: ` : ''}${reason(e)}\n`);
   };
   try {
+    // Command.expandArguments, then each operand
+    const items: Operand[] = [];
     for (const path of command.paths) {
       try {
-        await changeAttributes(fs, command.change, path, command.recursive, fail);
+        items.push(...(await expandOperand(fs, path)));
+      } catch (e) {
+        if (!(e instanceof HsecError)) throw e;
+        fail(e.code === 'FILE_NOT_FOUND' ? `\`${path}'` : undefined, e);
+      }
+    }
+    for (const item of items) {
+      try {
+        await changeAttributes(fs, command.change, item, command.recursive, fail);
       } catch (e) {
         if (!(e instanceof HsecError)) throw e;
         // a missing argument is PathNotFoundException ("`p': No such file or directory"); others show their message only
-        fail(e.code === 'FILE_NOT_FOUND' ? `\`${path}'` : undefined, e);
+        fail(e.code === 'FILE_NOT_FOUND' ? `\`${item.shown}'` : undefined, e);
       }
     }
   } finally {
@@ -243,6 +265,7 @@ function reason(e: HsecError): string {
 function fromNameNode(e: HsecError): boolean {
   if (e.code === 'FILE_NOT_FOUND') return false;
   if (e.details['messageOnly'] === true) return true; // a plain IOException of the shell (SetReplication's)
+  if (e.details['globPattern'] !== undefined) return true; // GlobFilter's "Illegal file pattern: ..." (an IOException without a path)
   return typeof e.details['errorMsg'] === 'string' || e instanceof RemoteError;
 }
 
@@ -255,9 +278,10 @@ function fileExists(path: string): HsecError {
 }
 
 /** Ls.processPath's line format: widths from the longest replication, owner, group and size of the listing. */
-async function ls(fs: HdfsClient, path: string, dirOnly: boolean): Promise<string> {
-  const self = await fs.stat(path);
-  const items = self.type === 'directory' && !dirOnly ? await fs.list(path) : [self];
+async function ls(fs: HdfsClient, operand: Operand, dirOnly: boolean): Promise<string> {
+  const path = operand.shown;
+  const self = operand.status ?? (await fs.stat(operand.path));
+  const items = self.type === 'directory' && !dirOnly ? await fs.list(self.path) : [self];
   const w = (f: (s: FileStatus) => string) => Math.max(0, ...items.map((s) => f(s).length));
   const repl = (s: FileStatus) => (s.type === 'file' ? String(s.replication) : '-');
   const [wr, wo, wg, wl] = [w(repl), w((s) => s.owner), w((s) => s.group), w((s) => String(s.length))];
@@ -283,18 +307,51 @@ function lsDate(ms: number): string {
 
 type Each = (path: string, fn: () => Promise<void>) => Promise<void>;
 
+type Expand = (args: readonly string[]) => Promise<Operand[]>;
+
+/** The remote destination as CommandWithDestination checks it against the number of sources. */
+async function checkRemoteDestination(fs: HdfsClient, dst: Operand, sources: number, overwrite: boolean): Promise<void> {
+  await checkDestination(
+    {
+      shown: dst.shown,
+      exists: dst.status !== undefined,
+      isDirectory: dst.status?.type === 'directory',
+      parentExists: () => fs.exists(dst.path.replace(/\/[^/]*$/, '') || '/'),
+    },
+    sources,
+    overwrite,
+  );
+}
+
+/** A source's place under (or as) the destination: CommandWithDestination.getTargetPath. */
+function targetOf(dst: Operand, name: string): { path: string; shown: string } {
+  if (dst.status?.type !== 'directory') return dst;
+  return { path: childPath(dst.path, name), shown: dst.shown === '.' ? name : childPath(dst.shown.replace(/\/+$/, '') || '/', name) };
+}
+
+/** MoveCommands.Rename: the sources' matches into the destination (one path, a directory for several). */
+async function mv(fs: HdfsClient, operands: readonly string[], each: Each, expand: Expand): Promise<void> {
+  const dst = await expandDestination(fs, operands[operands.length - 1]!);
+  const sources = await expand(operands.slice(0, -1));
+  await checkRemoteDestination(fs, dst, sources.length, false);
+  for (const src of sources) {
+    await each(src.shown, async () => {
+      const target = targetOf(dst, basename(src.path));
+      if (target !== dst && (await fs.exists(target.path))) throw pathError(target.shown, 'File exists');
+      if (!(await fs.rename(src.path, target.path))) throw pathError(src.shown, 'Input/output error'); // PathIOException: rename gives no reason
+    });
+  }
+}
+
 /** CopyFromLocal: each source to DST (a directory: DST/name), through DST._COPYING_ renamed at the end. */
 async function put(fs: HdfsClient, operands: readonly string[], overwrite: boolean, each: Each, io: FsIo): Promise<void> {
   const sources = operands.slice(0, -1);
-  const dst = operands[operands.length - 1]!;
-  const dstIsDir = (await fs.exists(dst)) && (await fs.stat(dst)).type === 'directory';
-  if (sources.length > 1 && !dstIsDir) throw new UsageError(`-put: \`${dst}': Is not a directory`, USAGES['-put']!);
+  const dst = await expandDestination(fs, operands[operands.length - 1]!);
+  await checkRemoteDestination(fs, dst, sources.length, overwrite);
   for (const src of sources) {
     await each(src, async () => {
-      const name = src === '-' ? 'stdin' : basename(src);
-      const target = dstIsDir ? childPath(fs.resolve(dst), name) : fs.resolve(dst);
       // PathExistsException names the target as the user wrote the destination
-      const shellPath = dstIsDir ? (dst === '.' ? name : childPath(dst.replace(/\/+$/, '') || '/', name)) : dst;
+      const { path: target, shown: shellPath } = targetOf(dst, src === '-' ? 'stdin' : basename(src));
       if (!overwrite && (await fs.exists(target))) throw new HsecError('FILE_IO', 'File exists', { path: target, shellPath });
       const copying = `${target}._COPYING_`;
       const size = src === '-' ? undefined : (await statLocal(src).catch(() => undefined))?.size;
@@ -312,19 +369,30 @@ async function put(fs: HdfsClient, operands: readonly string[], overwrite: boole
   }
 }
 
-/** CopyToLocal: each source to LOCAL (a directory: LOCAL/name), through LOCAL._COPYING_. */
-async function get(fs: HdfsClient, operands: readonly string[], overwrite: boolean, each: Each): Promise<void> {
-  const sources = operands.slice(0, -1);
+/** CopyToLocal: each source's matches to LOCAL (a directory: LOCAL/name; several sources need one), through LOCAL._COPYING_. */
+async function get(fs: HdfsClient, operands: readonly string[], overwrite: boolean, each: Each, expand: Expand): Promise<void> {
   const dst = operands[operands.length - 1]!;
-  const dstIsDir = (await statLocal(dst).catch(() => undefined))?.isDirectory() ?? false;
+  const sources = await expand(operands.slice(0, -1));
+  const local = await statLocal(dst).catch(() => undefined);
+  const dstIsDir = local?.isDirectory() ?? false;
+  let usable = false;
+  await each(dst, async () => {
+    await checkDestination(
+      { shown: dst, exists: local !== undefined, isDirectory: dstIsDir, parentExists: async () => (await statLocal(dirname(dst)).catch(() => undefined)) !== undefined },
+      sources.length,
+      overwrite,
+    );
+    usable = true;
+  });
+  if (!usable) return;
   for (const src of sources) {
-    await each(src, async () => {
-      const status = await fs.stat(src);
+    await each(src.shown, async () => {
+      const status = src.status ?? (await fs.stat(src.path));
       const target = dstIsDir ? `${dst.replace(/\/+$/, '')}/${basename(status.path)}` : dst;
       if (!overwrite && (await statLocal(target).catch(() => undefined))) throw new HsecError('FILE_IO', 'File exists', { path: target, shellPath: target });
       const copying = `${target}._COPYING_`;
       try {
-        await pipeline(fs.createReadStream(src), progressMeter(`get ${src}`, status.length), createWriteStream(copying, { mode: 0o644 }));
+        await pipeline(fs.createReadStream(src.path), progressMeter(`get ${src.shown}`, status.length), createWriteStream(copying, { mode: 0o644 }));
         await renameLocal(copying, target);
       } catch (e) {
         await unlink(copying).catch(() => undefined);

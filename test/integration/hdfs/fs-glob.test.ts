@@ -1,0 +1,142 @@
+/**
+ * `hsec fs` path globs end to end: the hsec NameNode and a DataNode secured with Kerberos (MIT KDC,
+ * RPC privacy, block tokens), `hsec fs` run in-process as alice with a ticket cache MIT kinit
+ * filled from her keytab. -ls, -cat, -rm, -get, -mv and -put's destination with `*`, `?`, `[..]`, `[!..]`, `{..}` (also
+ * across a `/`) and `\` escapes; FsShell's messages for a glob matching nothing, a malformed
+ * pattern, a destination that is not a directory and one matching several paths; and
+ * HdfsClient.glob, the library call under them.
+ */
+import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { runFs } from '../../../cluster/cli/commands/fs.ts';
+import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
+import { confEntries, startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
+import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
+import { useMiniKdc } from '../../support/fixtures.ts';
+import { kinit } from '../../support/krb5-clients.ts';
+
+describe('hdfs: hsec fs path globs through the hsec NameNode and DataNode (MIT KDC)', function () {
+  this.timeout(120_000);
+  const realm = useMiniKdc();
+  let dir: string;
+  let hdfs: SecureHdfs;
+  let alice: HdfsClient;
+  let confDir: string;
+  let ccache: string;
+
+  /** `hsec fs ARGS` as alice: exit code, stdout, stderr and the raw data (-cat). */
+  async function fs(...args: string[]): Promise<{ code: number; out: string; err: string; data: string }> {
+    let out = '';
+    let err = '';
+    const data = new PassThrough();
+    const chunks: Buffer[] = [];
+    data.on('data', (c: Buffer) => chunks.push(c));
+    const code = await runFs(confDir, args, { out: (x) => void (out += x), err: (x) => void (err += x), data, env: { ...realm.kdc.env(ccache), HADOOP_CONF_DIR: confDir } });
+    return { code, out, err, data: Buffer.concat(chunks).toString() };
+  }
+  /** The paths an -ls printed, in order. */
+  const listed = (out: string) => out.split('\n').filter((l) => /^[d-]/.test(l)).map((l) => l.slice(l.lastIndexOf(' ') + 1));
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hsec-glob-'));
+    hdfs = await startSecureHdfs(realm.kdc, dir, { conf: { 'dfs.data.transfer.protection': 'authentication' } });
+    alice = await hdfs.client('alice');
+    confDir = join(dir, 'conf');
+    mkdirSync(confDir);
+    writeSiteXml(join(confDir, 'core-site.xml'), Object.entries(confEntries(hdfs.conf)).map(([name, value]) => ({ name, value })));
+    ccache = join(dir, 'cc-alice');
+    await kinit(realm.kdc.env(ccache), ['-k', '-t', join(dir, 'alice.keytab'), realm.kdc.principal('alice')]);
+  });
+  after(async () => {
+    await hdfs?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    await alice.delete('g', { recursive: true });
+    await alice.mkdir('g/sub');
+    for (const [name, text] of [['a1.csv', 'A1\n'], ['a2.csv', 'A2\n'], ['b.txt', 'B\n'], ['.hidden.csv', 'H\n'], ['sub/c.csv', 'C\n'], ['st*r', 'S\n']]) await alice.writeFile(`g/${name}`, text!);
+  });
+
+  it('-ls: *, ?, [..], [!..], {..} within and across a slash, \\ escapes; relative and absolute arguments print as written', async () => {
+    expect(listed((await fs('-ls', 'g/*.csv')).out)).to.deep.equal(['g/.hidden.csv', 'g/a1.csv', 'g/a2.csv']);
+    expect(listed((await fs('-ls', '/user/alice/g/a?.csv')).out)).to.deep.equal(['/user/alice/g/a1.csv', '/user/alice/g/a2.csv']);
+    expect(listed((await fs('-ls', 'g/[ab]*')).out)).to.deep.equal(['g/a1.csv', 'g/a2.csv', 'g/b.txt']);
+    const notA = await fs('-ls', 'g/[!a.]*');
+    // a matched directory is listed: its entries, under "Found 1 items"
+    expect(notA.out).to.contain('Found 1 items\n');
+    expect(listed(notA.out)).to.deep.equal(['g/b.txt', 'g/st*r', 'g/sub/c.csv']);
+    expect(listed((await fs('-ls', 'g/{a1,b}.*')).out)).to.deep.equal(['g/a1.csv', 'g/b.txt']);
+    expect(listed((await fs('-ls', 'g/{sub/c,a1}.csv')).out)).to.deep.equal(['g/a1.csv', 'g/sub/c.csv']);
+    expect(listed((await fs('-ls', '-d', 'g/s*')).out)).to.deep.equal(['g/st*r', 'g/sub']);
+    expect(listed((await fs('-ls', 'g/st\\*r')).out)).to.deep.equal(['g/st*r']);
+    expect(listed((await fs('-ls', `${hdfs.conf.get('fs.defaultFS')}/user/alice/g/a*`)).out)).to.deep.equal([`${hdfs.conf.get('fs.defaultFS')}/user/alice/g/a1.csv`, `${hdfs.conf.get('fs.defaultFS')}/user/alice/g/a2.csv`]);
+    expect(listed((await fs('-ls', '../alice/g/b*')).out)).to.deep.equal(['g/b.txt']); // PathData.relativize
+  });
+
+  it('a glob matching nothing is "`p\': No such file or directory" (exit 1), the other arguments go on; -rm -f says nothing', async () => {
+    const r = await fs('-ls', 'g/*.nope', 'g/b.txt');
+    expect(r.code).to.equal(1);
+    expect(r.err).to.equal("ls: `g/*.nope': No such file or directory\n");
+    expect(listed(r.out)).to.deep.equal(['g/b.txt']);
+    expect(await fs('-cat', 'g/{x,y}')).to.include({ code: 1, err: "cat: `g/{x,y}': No such file or directory\n" });
+    expect(await fs('-rm', '-f', 'g/*.nope')).to.include({ code: 0, err: '', out: '' });
+    // a plain missing path keeps its message
+    expect(await fs('-ls', 'g/none')).to.include({ code: 1, err: "ls: `g/none': No such file or directory\n" });
+  });
+
+  it('a malformed pattern gets GlobFilter\'s "Illegal file pattern" with re2j\'s message', async () => {
+    expect(await fs('-ls', 'g/[a-')).to.include({ code: 1, err: 'ls: Illegal file pattern: error parsing regexp: Unclosed character class at pos 3: `[a-`\n' });
+    expect(await fs('-ls', 'g/{a,b')).to.include({ code: 1, err: 'ls: Illegal file pattern: error parsing regexp: Unclosed group at pos 4: `{a,b`\n' });
+    expect(await fs('-ls', 'g/x[]')).to.include({ code: 1, err: 'ls: Illegal file pattern: error parsing regexp: missing closing ]: `[]`\n' });
+  });
+
+  it('-cat prints every match in order; -rm removes every match', async () => {
+    expect(await fs('-cat', 'g/a*.csv', 'g/sub/?.csv')).to.include({ code: 0, data: 'A1\nA2\nC\n' });
+    expect(await fs('-rm', 'g/[a.]*.csv')).to.include({ code: 0, out: 'Deleted g/.hidden.csv\nDeleted g/a1.csv\nDeleted g/a2.csv\n' });
+    expect((await alice.list('g')).map((s) => s.path.slice(s.path.lastIndexOf('/') + 1)).sort()).to.deep.equal(['b.txt', 'st*r', 'sub']);
+  });
+
+  it('-get: several matches into a local directory; a local target that is not a directory, or missing, is refused', async () => {
+    const local = join(dir, 'get-out');
+    rmSync(local, { recursive: true, force: true });
+    mkdirSync(local);
+    expect(await fs('-get', 'g/a*.csv', local)).to.include({ code: 0, err: '' });
+    expect(readdirSync(local).sort()).to.deep.equal(['a1.csv', 'a2.csv']);
+    expect(readFileSync(join(local, 'a2.csv'), 'utf8')).to.equal('A2\n');
+    const file = join(dir, 'plain-file');
+    writeFileSync(file, 'x');
+    expect(await fs('-get', 'g/a*.csv', file)).to.include({ code: 1, err: `get: \`${file}': Is not a directory\n` });
+    expect(await fs('-get', 'g/a*.csv', join(dir, 'nowhere'))).to.include({ code: 1, err: `get: \`${join(dir, 'nowhere')}': No such file or directory\n` });
+  });
+
+  it('-mv: several matches into a directory; a file or a glob of several as the destination is refused', async () => {
+    expect(await fs('-mv', 'g/a*.csv', 'g/b.txt')).to.include({ code: 1, err: "mv: `g/b.txt': Is not a directory\n" });
+    expect(await fs('-mv', 'g/b.txt', 'g/*')).to.include({ code: 1, err: "mv: `g/*': Too many matches\n" });
+    expect(await fs('-mv', 'g/a*.csv', 'g/su?')).to.include({ code: 0, err: '' });
+    expect(listed((await fs('-ls', 'g/sub')).out)).to.deep.equal(['g/sub/a1.csv', 'g/sub/a2.csv', 'g/sub/c.csv']);
+    expect(await fs('-mv', 'g/b.txt', 'g/sub/c.csv')).to.include({ code: 1, err: "mv: `g/sub/c.csv': File exists\n" });
+  });
+
+  it('-put: the destination is a glob naming one path; several sources need a directory', async () => {
+    const local = join(dir, 'up.txt');
+    writeFileSync(local, 'UP\n');
+    expect(await fs('-put', local, 'g/su?')).to.include({ code: 0, err: '' });
+    expect((await alice.readFile('g/sub/up.txt')).toString()).to.equal('UP\n');
+    expect(await fs('-put', local, '/user/alice/g/')).to.include({ code: 0, err: '' });
+    expect(await alice.exists('g/up.txt')).to.equal(true);
+    expect(await fs('-put', local, local, 'g/b.txt')).to.include({ code: 1, err: "put: `g/b.txt': Is not a directory\n" });
+    expect(await fs('-put', local, 'g/*')).to.include({ code: 1, err: "put: `g/*': Too many matches\n" });
+    expect(await fs('-put', local, 'g/none/x')).to.include({ code: 1, err: "put: `g/none/x': No such file or directory\n" });
+  });
+
+  it('HdfsClient.glob: the statuses sorted by path, [] when nothing matches', async () => {
+    expect((await alice.glob('g/{a*,sub/*}')).map((s) => s.path)).to.deep.equal(['/user/alice/g/a1.csv', '/user/alice/g/a2.csv', '/user/alice/g/sub/c.csv']);
+    expect((await alice.glob('/user/alice/g/b.txt'))[0]).to.include({ type: 'file', length: 2 });
+    expect(await alice.glob('g/*.nope')).to.deep.equal([]);
+    expect(await alice.glob('g/missing')).to.deep.equal([]);
+  });
+});
