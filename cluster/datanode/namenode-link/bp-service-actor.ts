@@ -153,12 +153,13 @@ export class BPServiceActor {
 
   /**
    * BPOfferService.notifyNamenodeReceivedBlock: sent right away. Resolves once the NameNode has the
-   * report, or after RECEIVED_REPORT_WAIT_MS, or at once while not registered: the write path holds
-   * the block's last ack until then (incremental-reports.ts says why).
+   * report, or after RECEIVED_REPORT_WAIT_MS, or at once while not registered or when
+   * dfs.blockreport.incremental.intervalMsec holds the report back longer than that: the write path
+   * holds the block's last ack until then (incremental-reports.ts says why).
    */
   notifyReceived(replica: Replica): Promise<void> {
     this.#ibr.add({ block: blockOf(replica), status: 'RECEIVED' });
-    if (this.#state !== LinkState.Running) return Promise.resolve();
+    if (this.#state !== LinkState.Running || this.#ibr.dueInMs > RECEIVED_REPORT_WAIT_MS) return Promise.resolve();
     return this.#ibr.whenReported(replica.blockId, RECEIVED_REPORT_WAIT_MS);
   }
 

@@ -51,6 +51,11 @@ export class IncrementalBlockReports {
     }
   }
 
+  /** Milliseconds until the next report may go (0 when it may go now). */
+  get dueInMs(): number {
+    return Math.max(0, this.#dueIn());
+  }
+
   #dueIn(): number {
     return this.#lastSent + this.#intervalMs - performance.now();
   }
