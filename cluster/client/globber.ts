@@ -15,7 +15,7 @@
 import { HsecError } from '../../lib/errors/index.ts';
 import type { HostPort } from '../../lib/net/host-port.ts';
 import type { FileStatus } from './file-status.ts';
-import { compareUriPaths, expandGlobBraces, GlobPattern, unescapeGlobComponent } from './glob-pattern.ts';
+import { compareUriPaths, compileComponentGlob, expandGlobBraces, unescapeGlobComponent } from './glob-pattern.ts';
 import { childPath, normalizePath, resolveHdfsPath } from './hdfs-path.ts';
 
 /** What the walk needs of a client (HdfsClient has it). */
@@ -57,7 +57,7 @@ export async function globStatus(source: GlobSource, pattern: string): Promise<F
     // a candidate without a status is a path taken on trust (the root, or an inner literal component)
     let candidates: Array<{ path: string; status?: FileStatus }> = [{ path: '/' }];
     for (let i = 0; i < components.length; i++) {
-      const glob = GlobPattern.compile(components[i]!);
+      const glob = compileComponentGlob(components[i]!);
       const literal = unescapeGlobComponent(components[i]!);
       if (glob.hasWildcard) sawWildcard = true;
       if (candidates.length === 0 && sawWildcard) break;

@@ -109,6 +109,9 @@ export const ERROR_CODES = [
   'FILE_IO',
   // a selection (alias, service, kind) matched nothing
   'NOTHING_SELECTED',
+  // a glob pattern GlobPattern refuses (GlobSyntaxError), or one with RE2 escapes hsec does not read
+  'GLOB_INVALID',
+  'GLOB_UNSUPPORTED',
   // HDFS namespace (FileSystemError; Hadoop's class name travels in details.exceptionClassName)
   'FS_NOT_FOUND',
   'FS_ALREADY_EXISTS',

@@ -11,6 +11,7 @@
  */
 import { AccessControlError } from '../../../lib/errors/index.ts';
 import { canonicalHostName } from '../../../lib/net/resolve.ts';
+import { GlobPattern, GlobSyntaxError } from '../../../lib/text/glob-pattern.ts';
 import type { Krb5Config } from '../../kerberos/config/index.ts';
 
 export interface ServerPrincipalExpectation {
@@ -67,7 +68,7 @@ export async function advertisedServerPrincipal(protocol: string, serverId: stri
  */
 export function checkServerPrincipal(advertised: string, krb: ServerPrincipalExpectation, serverHost: string): string {
   if (krb.serverPrincipalPattern) {
-    if (!globToRegExp(krb.serverPrincipalPattern).test(advertised)) {
+    if (!serverPrincipalGlob(krb.serverPrincipalPattern).matches(advertised)) {
       throw new AccessControlError('ACCESS_DENIED', `Server has invalid Kerberos principal: ${advertised}, doesn't match the pattern: ${krb.serverPrincipalPattern}`, {
         principal: advertised,
       });
@@ -98,71 +99,12 @@ function substituteServerHost(configured: string, host: string): string {
   return `${parts[0]}/${host.toLowerCase()}@${parts[2]}`;
 }
 
-/**
- * Hadoop's `GlobPattern.set`: `\x` kept as an escape, `. $ ( ) | +` and `^` outside a set escaped,
- * `*` -> `.*`, `?` -> `.`, `{a,b}` -> `(?:a|b)`, `[!` -> `[^`; the whole name must match.
- */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  let setOpen = false;
-  let curly = 0;
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    switch (c) {
-      case '\\': {
-        const n = glob[++i];
-        if (n === undefined) throw new AccessControlError('ACCESS_DENIED', `Invalid server principal pattern ${glob}: missing escaped character`, { pattern: glob });
-        re += `\\${n}`;
-        continue;
-      }
-      case '.':
-      case '$':
-      case '(':
-      case ')':
-      case '|':
-      case '+':
-        re += `\\${c}`;
-        continue;
-      case '*':
-        re += '.*';
-        continue;
-      case '?':
-        re += '.';
-        continue;
-      case '{':
-        re += '(?:';
-        curly++;
-        continue;
-      case ',':
-        re += curly > 0 ? '|' : ',';
-        continue;
-      case '}':
-        if (curly > 0) {
-          curly--;
-          re += ')';
-        } else re += '\\}';
-        continue;
-      case '[':
-        setOpen = true;
-        re += '[';
-        continue;
-      case '^':
-        re += setOpen ? '^' : '\\^';
-        continue;
-      case '!':
-        re += setOpen && glob[i - 1] === '[' ? '^' : '!';
-        continue;
-      case ']':
-        setOpen = false;
-        re += ']';
-        continue;
-      default:
-        re += c;
-    }
-  }
+/** SaslRpcClient's GlobPattern.compile(serverPrincipalPattern); a bad pattern is ACCESS_DENIED naming it. */
+export function serverPrincipalGlob(glob: string): GlobPattern {
   try {
-    return new RegExp(`^(?:${re})$`);
+    return GlobPattern.compile(glob);
   } catch (cause) {
-    throw new AccessControlError('ACCESS_DENIED', `Invalid server principal pattern ${glob}: ${(cause as Error).message}`, { pattern: glob }, { cause });
+    if (!(cause instanceof GlobSyntaxError)) throw cause;
+    throw new AccessControlError('ACCESS_DENIED', `Invalid server principal pattern ${glob}: ${cause.message}`, { pattern: glob }, { cause });
   }
 }

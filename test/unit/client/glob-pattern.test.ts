@@ -4,7 +4,8 @@
 // GlobExpander's splitting of braces that hold a slash (its documented examples), Globber's
 // unescaping, and the URI order globStatus sorts in.
 import { expect } from 'chai';
-import { compareUriPaths, expandGlobBraces, GlobPattern, globToRegex, quoteUriPath, unescapeGlobComponent } from '../../../cluster/client/glob-pattern.ts';
+import { compareUriPaths, compileComponentGlob, expandGlobBraces, quoteUriPath, unescapeGlobComponent } from '../../../cluster/client/glob-pattern.ts';
+import { globToRegex } from '../../../lib/text/glob-pattern.ts';
 import { HsecError } from '../../../lib/errors/index.ts';
 
 function thrown(f: () => unknown): HsecError {
@@ -56,15 +57,15 @@ describe('client/glob-pattern: GlobPattern', () => {
   ];
   for (const [glob, yes, no] of cases) {
     it(`${glob} matches ${JSON.stringify(yes)}, not ${JSON.stringify(no)}`, () => {
-      const p = GlobPattern.compile(glob);
+      const p = compileComponentGlob(glob);
       for (const n of yes) expect(p.matches(n), n).to.equal(true);
       for (const n of no) expect(p.matches(n), n).to.equal(false);
     });
   }
 
   it('hasWildcard: *, ?, [ and { only (an escape or a lone } is a plain name)', () => {
-    for (const g of ['*', 'a?', '[a]', '{a}', 'x{}']) expect(GlobPattern.compile(g).hasWildcard, g).to.equal(true);
-    for (const g of ['a', 'a\\*', 'a}', 'a]', 'a,b', 'a.b', '\\[a\\]', '\\{x\\}']) expect(GlobPattern.compile(g).hasWildcard, g).to.equal(false);
+    for (const g of ['*', 'a?', '[a]', '{a}', 'x{}']) expect(compileComponentGlob(g).hasWildcard, g).to.equal(true);
+    for (const g of ['a', 'a\\*', 'a}', 'a]', 'a,b', 'a.b', '\\[a\\]', '\\{x\\}']) expect(compileComponentGlob(g).hasWildcard, g).to.equal(false);
   });
 
   it('translates as GlobPattern.set does', () => {
@@ -92,7 +93,7 @@ describe('client/glob-pattern: GlobPattern', () => {
   ];
   for (const [glob, message] of bad) {
     it(`refuses ${glob}: ${message}`, () => {
-      const e = thrown(() => GlobPattern.compile(glob));
+      const e = thrown(() => compileComponentGlob(glob));
       expect(e.code).to.equal('FS_INVALID_ARGUMENT');
       expect(e.message).to.equal(message);
       expect(e.details['globPattern']).to.equal(glob);
@@ -100,8 +101,8 @@ describe('client/glob-pattern: GlobPattern', () => {
   }
 
   it('refuses RE2 features it does not carry (\\p, \\Q) with FS_UNSUPPORTED', () => {
-    expect(thrown(() => GlobPattern.compile('*\\pL')).code).to.equal('FS_UNSUPPORTED');
-    expect(thrown(() => GlobPattern.compile('\\Qa\\E')).code).to.equal('FS_UNSUPPORTED');
+    expect(thrown(() => compileComponentGlob('*\\pL')).code).to.equal('FS_UNSUPPORTED');
+    expect(thrown(() => compileComponentGlob('\\Qa\\E')).code).to.equal('FS_UNSUPPORTED');
   });
 });
 

@@ -2,8 +2,9 @@
 // (host lower-cased, realm from krb5.conf [domain_realm] else default_realm), and Hadoop's GlobPattern
 // for `dfs.namenode.kerberos.principal.pattern` (SaslRpcClient.getServerPrincipal).
 import { expect } from 'chai';
+import { throwsCode } from '../../support/errors.ts';
 import { parseKrb5Conf } from '../../../security/kerberos/config/index.ts';
-import { advertisedServerPrincipal, checkServerPrincipal, globToRegExp, mapHostToRealm } from '../../../security/sasl/rpc/server-principal.ts';
+import { advertisedServerPrincipal, checkServerPrincipal, mapHostToRealm, serverPrincipalGlob } from '../../../security/sasl/rpc/server-principal.ts';
 
 const KRB5 = parseKrb5Conf(`
 [libdefaults]
@@ -60,6 +61,10 @@ describe('security/sasl/rpc: GlobPattern', () => {
     ['^nn/*$', '^nn/x$', true],
   ];
   for (const [glob, name, want] of cases) {
-    it(`${glob} ${want ? 'matches' : 'does not match'} ${name}`, () => expect(globToRegExp(glob).test(name)).to.equal(want));
+    it(`${glob} ${want ? 'matches' : 'does not match'} ${name}`, () => expect(serverPrincipalGlob(glob).matches(name)).to.equal(want));
   }
+  it('a malformed pattern is ACCESS_DENIED naming it, with re2j\'s reason', () => {
+    const e = throwsCode(() => serverPrincipalGlob('nn/[a-@R'), 'ACCESS_DENIED');
+    expect(e.message).to.equal('Invalid server principal pattern nn/[a-@R: error parsing regexp: Unclosed character class at pos 8: `nn/[a-@R`');
+  });
 });
