@@ -18,6 +18,7 @@ import { loadConfiguration } from '../lib/config/index.ts';
 import { loadKrb5Config } from '../security/kerberos/config/index.ts';
 import { User } from '../security/identity/user.ts';
 import { HdfsClient } from '../cluster/client/hdfs-client.ts';
+import { preferBulkDataGc } from '../lib/runtime/bulk-data-gc.ts';
 
 interface Request {
   readonly krb5ConfPath: string;
@@ -35,6 +36,8 @@ const PATH = 'bench';
 
 const request = JSON.parse(process.argv[2] ?? '{}') as Request;
 const send = (o: unknown): void => void process.stdout.write(`${JSON.stringify(o)}\n`);
+// As `hsec fs` and `hsec datanode` run (lib/runtime/bulk-data-gc.ts); HSEC_BENCH_HDFS_GC=default measures V8's defaults.
+if (process.env['HSEC_BENCH_HDFS_GC'] !== 'default') preferBulkDataGc();
 
 /** One write op: the whole file through createWriteStream in WRITE_CHUNK writes. */
 async function writeOp(fs: HdfsClient, data: Buffer): Promise<void> {

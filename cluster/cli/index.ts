@@ -9,24 +9,29 @@
  */
 import { Command, CommanderError } from 'commander';
 import { HsecError } from '../../lib/errors/index.ts';
-import { configureLogging, levelFromEnv, type LogLevel } from '../../lib/log/logger.ts';
+import { configureLogging, getLogger, levelFromEnv, type LogLevel } from '../../lib/log/logger.ts';
+import { preferBulkDataGc } from '../../lib/runtime/bulk-data-gc.ts';
 import { addGenericOptions, normalizeGenericArgs } from './generic-options.ts';
 import { UsageError } from './usage.ts';
 import { hsecVersion } from './version.ts';
 
 type CommandModule = { register(program: Command): void };
 
-/** Every subcommand, in help order, with the log level it runs at by default. */
-const COMMANDS: ReadonlyArray<{ name: string; level: LogLevel; load: () => Promise<CommandModule> }> = [
-  { name: 'start', level: 'info', load: () => import('./commands/start.ts') },
+/**
+ * Every subcommand, in help order, with the log level it runs at by default. `bulkData`: the
+ * command moves file data, so its process runs with V8's incremental marking off
+ * (lib/runtime/bulk-data-gc.ts; not the NameNode, whose heap holds the namespace).
+ */
+const COMMANDS: ReadonlyArray<{ name: string; level: LogLevel; bulkData?: true; load: () => Promise<CommandModule> }> = [
+  { name: 'start', level: 'info', bulkData: true, load: () => import('./commands/start.ts') },
   { name: 'kinit', level: 'warn', load: () => import('./commands/kinit.ts') },
   { name: 'klist', level: 'warn', load: () => import('./commands/klist.ts') },
   { name: 'kdestroy', level: 'warn', load: () => import('./commands/kdestroy.ts') },
   { name: 'namenode', level: 'info', load: () => import('./commands/namenode.ts') },
-  { name: 'datanode', level: 'info', load: () => import('./commands/datanode.ts') },
+  { name: 'datanode', level: 'info', bulkData: true, load: () => import('./commands/datanode.ts') },
   { name: 'fetchdt', level: 'warn', load: () => import('./commands/fetchdt.ts') },
   { name: 'dtutil', level: 'warn', load: () => import('./commands/dtutil.ts') },
-  { name: 'fs', level: 'warn', load: () => import('./commands/fs.ts') },
+  { name: 'fs', level: 'warn', bulkData: true, load: () => import('./commands/fs.ts') },
   { name: 'policy', level: 'warn', load: () => import('./commands/policy.ts') },
   { name: 'version', level: 'warn', load: () => import('./commands/version.ts') },
 ];
@@ -65,6 +70,10 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
   const known = COMMANDS.find((c) => c.name === name);
   try {
     configureLogging({ level: levelFromEnv() ?? known?.level ?? 'warn' });
+    if (known?.bulkData) {
+      const gc = preferBulkDataGc();
+      getLogger('cli').info({ command: name, incrementalMarking: gc === 'off' ? 'off' : 'as on the node command line' }, 'V8 garbage collection for bulk data');
+    }
     let program: Command;
     if (known) {
       program = newProgram();
