@@ -57,7 +57,7 @@ export class ByteQueue {
 
   #gather(n: number, consume: boolean): Uint8Array {
     if (n > this.#length) throw new RangeError(`ByteQueue: ${n} bytes asked, ${this.#length} buffered`);
-    const out = new Uint8Array(n);
+    const out = Buffer.allocUnsafeSlow(n); // every byte is set below; a packet spans two socket reads, so this runs per packet
     let at = 0;
     let i = this.#head;
     while (at < n) {

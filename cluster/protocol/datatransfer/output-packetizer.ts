@@ -127,7 +127,7 @@ export class OutputPacketizer {
 }
 
 function concat(parts: Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
+  const out = Buffer.allocUnsafeSlow(length); // every byte is set below
   let at = 0;
   for (const p of parts) {
     out.set(p, at);
