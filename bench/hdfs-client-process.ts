@@ -6,8 +6,9 @@
  * Started with one argument, JSON `{ krb5ConfPath, principal, keytab, conf, bytes, expect }`: logs
  * in from the keytab, writes and reads a file of `bytes` once as a warm-up (the contents compared,
  * and the negotiated data-transfer protection checked against `expect`), prints `{"ready":true}`,
- * then answers each stdin line `write` or `read` with one measured op as
- * `{ wallNs, cpuNs }` (CPU: user + system of this process), and exits when stdin ends.
+ * then answers each stdin line `write N` or `read N` with N measured ops in a row as
+ * `{ wallNs, cpuNs }` per op (their means; CPU: user + system of this process), and exits when
+ * stdin ends.
  */
 import { randomBytes } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -82,15 +83,18 @@ try {
   await warmUp(fs, data);
   send({ ready: true });
   for await (const line of createInterface({ input: process.stdin })) {
+    const [kind, count = '1'] = line.split(' ');
+    const ops = Number(count);
+    if ((kind !== 'write' && kind !== 'read') || !Number.isSafeInteger(ops) || ops < 1) throw new Error(`unknown command ${line}`);
     const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
-    if (line === 'write') await writeOp(fs, data);
-    else if (line === 'read') {
-      if ((await readOp(fs)) !== data.length) throw new Error('short read');
-    } else throw new Error(`unknown command ${line}`);
-    const wallNs = Number(process.hrtime.bigint() - t0);
+    for (let i = 0; i < ops; i++) {
+      if (kind === 'write') await writeOp(fs, data);
+      else if ((await readOp(fs)) !== data.length) throw new Error('short read');
+    }
+    const wallNs = Number(process.hrtime.bigint() - t0) / ops;
     const c = process.cpuUsage(c0);
-    send({ wallNs, cpuNs: (c.user + c.system) * 1000 });
+    send({ wallNs, cpuNs: ((c.user + c.system) * 1000) / ops });
   }
 } catch (e) {
   send({ error: e instanceof Error ? e.message : String(e) });

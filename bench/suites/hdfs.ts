@@ -12,7 +12,8 @@
  * The servers run in a child process (bench/hdfs-cluster-process.ts: the MIT KDC, and per setting
  * cluster/mini/secure-hdfs.ts's hsec NameNode and DataNode logged in from keytabs, RPC privacy,
  * block tokens); each (round, mode) runs the client in a fresh process (bench/hdfs-client-process.ts:
- * a warm-up write and read, then one measured write and read), so no mode's JIT state or garbage
+ * a warm-up write and read, then HSEC_BENCH_HDFS_OPS (default 3) measured writes in a row and as
+ * many reads, a round's figure being their mean), so no mode's JIT state or garbage
  * lands in another's figures: "client MB per CPU-second" (user + system of that process, the
  * kernel's socket work included) is what one core of a client host can move; "server MB per
  * CPU-second" is the same for the NameNode + DataNode process.
@@ -37,7 +38,7 @@
  *
  * HSEC_BENCH_HDFS_MIB (default 64) sets the file size of the fast modes; integrity moves half of
  * it and 3des an eighth, so 3des does not dominate the run. HSEC_BENCH_HDFS_ROUNDS (default 5)
- * sets the measured rounds. The defaults take about 2 minutes on 2 cores.
+ * sets the measured rounds. The defaults take about 3 minutes on 2 cores.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -55,6 +56,8 @@ const MiB = 1024 * 1024;
 const FILE_MIB = Number(process.env['HSEC_BENCH_HDFS_MIB'] ?? 64);
 /** Interleaved rounds per mode (after one warm-up round). */
 const ROUNDS = Number(process.env['HSEC_BENCH_HDFS_ROUNDS'] ?? 5);
+/** Measured writes (then reads) in a row per round and mode; a round's figure is their mean. */
+const OPS = Number(process.env['HSEC_BENCH_HDFS_OPS'] ?? 3);
 /** The user the server process makes (principal, keytab, home directory). */
 const USER = 'bench';
 
@@ -177,7 +180,7 @@ export async function run(h: Harness): Promise<void> {
     const started = await server.next<Started>(180_000);
     const running = MODES.map((mode) => ({ mode, bytes: Math.max(1, Math.round(FILE_MIB * mode.share)) * MiB }));
 
-    // samples[kind][unit][mode]: ns per op. Each (round, mode) is a fresh client process: warm-up op, then one measured write and read.
+    // samples[kind][unit][mode]: ns per op. Each (round, mode) is a fresh client process: a warm-up write and read, then OPS measured writes and OPS reads.
     const samples = Object.fromEntries(KINDS.map((k) => [k, Object.fromEntries(UNITS.map((u) => [u.key, running.map(() => [] as number[])]))])) as Record<Kind, Record<Unit, number[][]>>;
     for (let round = 0; round < ROUNDS; round++) {
       for (let k = 0; k < running.length; k++) {
@@ -189,11 +192,11 @@ export async function run(h: Harness): Promise<void> {
           await client.next(120_000);
           for (const kind of KINDS) {
             const s0 = await server.cpuNs();
-            const op = await client.ask<{ wallNs: number; cpuNs: number }>(kind, 120_000);
+            const op = await client.ask<{ wallNs: number; cpuNs: number }>(`${kind} ${OPS}`, 120_000 * OPS);
             const s1 = await server.cpuNs();
             samples[kind].wall[i]!.push(op.wallNs);
             samples[kind].client[i]!.push(op.cpuNs);
-            samples[kind].server[i]!.push(s1 - s0);
+            samples[kind].server[i]!.push((s1 - s0) / OPS);
           }
         } finally {
           await client.stop();
@@ -214,7 +217,7 @@ export async function run(h: Harness): Promise<void> {
           h.results.push({
             suite: h.suite, name, group: `${kind} ${u.group}`, baseline: i === 0,
             // ops/s scaled to a full-size file, so the ratio column compares MB/s across sizes
-            ops: ROUNDS, seconds: list.reduce((a, b) => a + b, 0) / 1e9, opsPerSec: (1e9 / ns) * r.mode.share, nsPerOp: ns, bytesPerOp: r.bytes, mbPerSec,
+            ops: ROUNDS * OPS, seconds: (list.reduce((a, b) => a + b, 0) * OPS) / 1e9, opsPerSec: (1e9 / ns) * r.mode.share, nsPerOp: ns, bytesPerOp: r.bytes, mbPerSec,
           });
         });
       }
@@ -228,7 +231,7 @@ export async function run(h: Harness): Promise<void> {
         h.note(
           `${kind}, ${u.group}: plaintext ${at(kind, plain, u.unit).toFixed(0)}; ` +
             `${ratios.map((x) => `${x.r.mode.label} ${(x.ratio * 100).toFixed(0)}%`).join(', ')} of plaintext (goal >= 80%${worst >= 0.8 ? ', met' : ', NOT met'}); ` +
-            `medians of ${ROUNDS} interleaved rounds`,
+            `medians of ${ROUNDS} interleaved rounds of ${OPS} ops`,
         );
       }
     }
