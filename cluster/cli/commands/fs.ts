@@ -9,13 +9,13 @@
  * NameNode in fs.defaultFS (or -fs), and every HDFS path argument (the -mv and -put destination
  * too) is a glob as in FsShell: `*`, `?`, `[a-z]`, `[^a]`, `{a,b}`, `\` escapes (../fs-operands.ts,
  * ../../client/globber.ts); each match is an operand. Like FsShell, -put writes `DST._COPYING_`
- * and renames it when complete, -get writes `LOCAL._COPYING_`, and a failed path is reported as
+ * and renames it when complete, -get writes `LOCAL._COPYING_`, both copy directories whole, and a failed path is reported as
  * `-verb: `path': reason` while the others go on (exit 1 at the end). Transfers show a progress line on a terminal (stderr),
  * none when piped.
  */
 import type { Command } from 'commander';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rename as renameLocal, stat as statLocal, unlink } from 'node:fs/promises';
+import { mkdir as mkdirLocal, readdir, rename as renameLocal, stat as statLocal, unlink } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { HsecError, RemoteError } from '../../../lib/errors/index.ts';
@@ -294,8 +294,17 @@ async function ls(fs: HdfsClient, operand: Operand, dirOnly: boolean): Promise<s
 /** The path as FsShell prints it: under the argument as given (relative stays relative). */
 function displayPath(arg: string, full: string, parent: FileStatus): string {
   if (full === parent.path) return arg;
-  const name = full.slice(full.lastIndexOf('/') + 1);
-  return arg === '.' ? name : childPath(arg.replace(/\/+$/, '') || '/', name);
+  return shownChild(arg, full.slice(full.lastIndexOf('/') + 1));
+}
+
+/** `name` under a directory as the user wrote it (relative stays relative, `.` disappears). */
+function shownChild(shownDir: string, name: string): string {
+  return shownDir === '.' ? name : childPath(shownDir.replace(/\/+$/, '') || '/', name);
+}
+
+/** `name` under a local directory as the user wrote it. */
+function localChild(dir: string, name: string): string {
+  return `${dir.replace(/\/+$/, '')}/${name}`;
 }
 
 /** `yyyy-MM-dd HH:mm` in local time (Ls's SimpleDateFormat). */
@@ -323,10 +332,21 @@ async function checkRemoteDestination(fs: HdfsClient, dst: Operand, sources: num
   );
 }
 
+/** Where a source goes in HDFS: the absolute path, and the path as the user wrote it (for messages). */
+interface Target {
+  readonly path: string;
+  readonly shown: string;
+}
+
 /** A source's place under (or as) the destination: CommandWithDestination.getTargetPath. */
-function targetOf(dst: Operand, name: string): { path: string; shown: string } {
+function targetOf(dst: Operand, name: string): Target {
   if (dst.status?.type !== 'directory') return dst;
-  return { path: childPath(dst.path, name), shown: dst.shown === '.' ? name : childPath(dst.shown.replace(/\/+$/, '') || '/', name) };
+  return childTarget(dst, name);
+}
+
+/** `name` inside the directory `dir`. */
+function childTarget(dir: Target, name: string): Target {
+  return { path: childPath(dir.path, name), shown: shownChild(dir.shown, name) };
 }
 
 /** MoveCommands.Rename: the sources' matches into the destination (one path, a directory for several). */
@@ -343,33 +363,72 @@ async function mv(fs: HdfsClient, operands: readonly string[], each: Each, expan
   }
 }
 
-/** CopyFromLocal: each source to DST (a directory: DST/name), through DST._COPYING_ renamed at the end. */
+/**
+ * CopyFromLocal: each source to DST (a directory: DST/name), through DST._COPYING_ renamed at the end.
+ * A local directory is copied with everything under it (Put sets recursive; CommandWithDestination.recursePath).
+ * Local sources are not globs, as in Hadoop's Put.expandArgument: the user's shell expands them.
+ */
 async function put(fs: HdfsClient, operands: readonly string[], overwrite: boolean, each: Each, io: FsIo): Promise<void> {
   const sources = operands.slice(0, -1);
   const dst = await expandDestination(fs, operands[operands.length - 1]!);
   await checkRemoteDestination(fs, dst, sources.length, overwrite);
   for (const src of sources) {
     await each(src, async () => {
-      // PathExistsException names the target as the user wrote the destination
-      const { path: target, shown: shellPath } = targetOf(dst, src === '-' ? 'stdin' : basename(src));
-      if (!overwrite && (await fs.exists(target))) throw new HsecError('FILE_IO', 'File exists', { path: target, shellPath });
-      const copying = `${target}._COPYING_`;
-      const size = src === '-' ? undefined : (await statLocal(src).catch(() => undefined))?.size;
-      const input = src === '-' ? (io.stdin ?? process.stdin) : createReadStream(src);
-      const meter = progressMeter(`put ${src}`, size);
-      try {
-        await pipeline(input, meter, fs.createWriteStream(copying, { overwrite: true }));
-      } catch (e) {
-        await fs.delete(copying).catch(() => false);
+      const target = targetOf(dst, src === '-' ? 'stdin' : basename(src));
+      if (src === '-') return putFile(fs, io.stdin ?? process.stdin, src, target, overwrite, undefined);
+      const local = await statLocal(src).catch((e: unknown) => {
         throw localError(e, src);
-      }
-      if (overwrite) await fs.delete(target).catch(() => false);
-      if (!(await fs.rename(copying, target))) throw new HsecError('FILE_IO', `could not rename ${copying} to ${target}`, { path: target });
+      });
+      if (local.isDirectory()) return putDirectory(fs, src, target, overwrite, each);
+      return putFile(fs, createReadStream(src), src, target, overwrite, local.size);
     });
   }
 }
 
-/** CopyToLocal: each source's matches to LOCAL (a directory: LOCAL/name; several sources need one), through LOCAL._COPYING_. */
+/** One file's copy (CommandWithDestination.copyStreamToTarget): to TARGET._COPYING_, renamed when complete. */
+async function putFile(fs: HdfsClient, input: NodeJS.ReadableStream, src: string, target: Target, overwrite: boolean, size: number | undefined): Promise<void> {
+  // PathExistsException names the target as the user wrote the destination
+  if (!overwrite && (await fs.exists(target.path))) throw new HsecError('FILE_IO', 'File exists', { path: target.path, shellPath: target.shown });
+  const copying = `${target.path}._COPYING_`;
+  try {
+    await pipeline(input, progressMeter(`put ${src}`, size), fs.createWriteStream(copying, { overwrite: true }));
+  } catch (e) {
+    await fs.delete(copying).catch(() => false);
+    throw localError(e, src);
+  }
+  if (overwrite) await fs.delete(target.path).catch(() => false);
+  if (!(await fs.rename(copying, target.path))) throw new HsecError('FILE_IO', `could not rename ${copying} to ${target.path}`, { path: target.path });
+}
+
+/**
+ * A local directory into TARGET (CommandWithDestination.recursePath): TARGET is made unless it is a
+ * directory already (a file there: "Is not a directory"), then each entry, by name; a failed entry is
+ * reported and the others go on. Symbolic links are followed, as LocalFileSystem's statuses do.
+ */
+async function putDirectory(fs: HdfsClient, dir: string, target: Target, overwrite: boolean, each: Each): Promise<void> {
+  const existing = (await fs.exists(target.path)) ? await fs.stat(target.path) : undefined;
+  if (existing && existing.type !== 'directory') throw pathError(target.shown, 'Is not a directory');
+  if (!existing) await fs.mkdir(target.path, { recursive: true });
+  const names = await readdir(dir).catch((e: unknown) => {
+    throw localError(e, dir);
+  });
+  for (const name of names.sort()) {
+    const src = localChild(dir, name);
+    await each(src, async () => {
+      const child = childTarget(target, name);
+      const local = await statLocal(src).catch((e: unknown) => {
+        throw localError(e, src);
+      });
+      if (local.isDirectory()) return putDirectory(fs, src, child, overwrite, each);
+      return putFile(fs, createReadStream(src), src, child, overwrite, local.size);
+    });
+  }
+}
+
+/**
+ * CopyToLocal: each source's matches to LOCAL (a directory: LOCAL/name; several sources need one),
+ * through LOCAL._COPYING_; an HDFS directory with everything under it (Get sets recursive).
+ */
 async function get(fs: HdfsClient, operands: readonly string[], overwrite: boolean, each: Each, expand: Expand): Promise<void> {
   const dst = operands[operands.length - 1]!;
   const sources = await expand(operands.slice(0, -1));
@@ -388,16 +447,41 @@ async function get(fs: HdfsClient, operands: readonly string[], overwrite: boole
   for (const src of sources) {
     await each(src.shown, async () => {
       const status = src.status ?? (await fs.stat(src.path));
-      const target = dstIsDir ? `${dst.replace(/\/+$/, '')}/${basename(status.path)}` : dst;
-      if (!overwrite && (await statLocal(target).catch(() => undefined))) throw new HsecError('FILE_IO', 'File exists', { path: target, shellPath: target });
-      const copying = `${target}._COPYING_`;
-      try {
-        await pipeline(fs.createReadStream(src.path), progressMeter(`get ${src.shown}`, status.length), createWriteStream(copying, { mode: 0o644 }));
-        await renameLocal(copying, target);
-      } catch (e) {
-        await unlink(copying).catch(() => undefined);
-        throw localError(e, target);
-      }
+      const target = dstIsDir ? localChild(dst, basename(status.path)) : dst;
+      if (status.type === 'directory') return getDirectory(fs, src.shown, status.path, target, overwrite, each);
+      return getFile(fs, src.shown, status, target, overwrite);
+    });
+  }
+}
+
+/** One file's copy to TARGET._COPYING_, renamed when complete. */
+async function getFile(fs: HdfsClient, shown: string, status: FileStatus, target: string, overwrite: boolean): Promise<void> {
+  if (!overwrite && (await statLocal(target).catch(() => undefined))) throw new HsecError('FILE_IO', 'File exists', { path: target, shellPath: target });
+  const copying = `${target}._COPYING_`;
+  try {
+    await pipeline(fs.createReadStream(status.path), progressMeter(`get ${shown}`, status.length), createWriteStream(copying, { mode: 0o644 }));
+    await renameLocal(copying, target);
+  } catch (e) {
+    await unlink(copying).catch(() => undefined);
+    throw localError(e, target);
+  }
+}
+
+/** An HDFS directory into the local TARGET, as putDirectory the other way (entries in the NameNode's order). */
+async function getDirectory(fs: HdfsClient, shown: string, path: string, target: string, overwrite: boolean, each: Each): Promise<void> {
+  const existing = await statLocal(target).catch(() => undefined);
+  if (existing && !existing.isDirectory()) throw pathError(target, 'Is not a directory');
+  if (!existing) {
+    await mkdirLocal(target, { recursive: true, mode: 0o755 }).catch((e: unknown) => {
+      throw localError(e, target);
+    });
+  }
+  for (const child of await fs.list(path)) {
+    const name = basename(child.path);
+    const childShown = shownChild(shown, name);
+    await each(childShown, async () => {
+      if (child.type === 'directory') return getDirectory(fs, childShown, child.path, localChild(target, name), overwrite, each);
+      return getFile(fs, childShown, child, localChild(target, name), overwrite);
     });
   }
 }

@@ -1,10 +1,12 @@
 /**
- * `hsec fs` path globs end to end: the hsec NameNode and a DataNode secured with Kerberos (MIT KDC,
+ * `hsec fs` path globs and directory copies end to end: the hsec NameNode and a DataNode secured with Kerberos (MIT KDC,
  * RPC privacy, block tokens), `hsec fs` run in-process as alice with a ticket cache MIT kinit
  * filled from her keytab. -ls, -cat, -rm, -get, -mv and -put's destination with `*`, `?`, `[..]`, `[!..]`, `{..}` (also
  * across a `/`) and `\` escapes; FsShell's messages for a glob matching nothing, a malformed
  * pattern, a destination that is not a directory and one matching several paths; and
- * HdfsClient.glob, the library call under them.
+ * HdfsClient.glob, the library call under them. -put and -get of a directory copy everything under
+ * it (Put and Get are recursive in FsShell), into an existing directory or as a new one, with
+ * "File exists" for a file already there (the rest still copied) and "Is not a directory".
  */
 import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +20,7 @@ import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { kinit } from '../../support/krb5-clients.ts';
 
-describe('hdfs: hsec fs path globs through the hsec NameNode and DataNode (MIT KDC)', function () {
+describe('hdfs: hsec fs path globs and directory copies through the hsec NameNode and DataNode (MIT KDC)', function () {
   this.timeout(120_000);
   const realm = useMiniKdc();
   let dir: string;
@@ -131,6 +133,64 @@ describe('hdfs: hsec fs path globs through the hsec NameNode and DataNode (MIT K
     expect(await fs('-put', local, local, 'g/b.txt')).to.include({ code: 1, err: "put: `g/b.txt': Is not a directory\n" });
     expect(await fs('-put', local, 'g/*')).to.include({ code: 1, err: "put: `g/*': Too many matches\n" });
     expect(await fs('-put', local, 'g/none/x')).to.include({ code: 1, err: "put: `g/none/x': No such file or directory\n" });
+  });
+
+  it('-put of a local directory copies the tree: into an existing directory, or as a new one; a file in the way is reported and the rest copied', async () => {
+    const tree = join(dir, 'tree');
+    rmSync(tree, { recursive: true, force: true });
+    mkdirSync(join(tree, 'a', 'b'), { recursive: true });
+    mkdirSync(join(tree, 'empty'));
+    writeFileSync(join(tree, 'top.txt'), 'TOP\n');
+    writeFileSync(join(tree, 'a', 'one.txt'), 'ONE\n');
+    writeFileSync(join(tree, 'a', 'b', 'two.bin'), Buffer.alloc(200_000, 7));
+    // into an existing directory: g/sub/tree
+    expect(await fs('-put', tree, 'g/sub')).to.include({ code: 0, err: '' });
+    expect(listed((await fs('-ls', 'g/sub/tree')).out)).to.deep.equal(['g/sub/tree/a', 'g/sub/tree/empty', 'g/sub/tree/top.txt']);
+    expect((await alice.readFile('g/sub/tree/a/one.txt')).toString()).to.equal('ONE\n');
+    expect(Buffer.compare(await alice.readFile('g/sub/tree/a/b/two.bin'), Buffer.alloc(200_000, 7))).to.equal(0);
+    expect((await alice.stat('g/sub/tree/empty')).type).to.equal('directory');
+    // a new directory named by the destination
+    expect(await fs('-put', tree, 'g/copy')).to.include({ code: 0, err: '' });
+    expect((await alice.readFile('g/copy/top.txt')).toString()).to.equal('TOP\n');
+    // again without -f: each file already there is reported, a new one still lands
+    writeFileSync(join(tree, 'a', 'new.txt'), 'NEW\n');
+    const again = await fs('-put', tree, 'g/sub');
+    expect(again.code).to.equal(1);
+    expect(again.err.split('\n').filter(Boolean).sort()).to.deep.equal([
+      "put: `g/sub/tree/a/b/two.bin': File exists",
+      "put: `g/sub/tree/a/one.txt': File exists",
+      "put: `g/sub/tree/top.txt': File exists",
+    ]);
+    expect((await alice.readFile('g/sub/tree/a/new.txt')).toString()).to.equal('NEW\n');
+    // with -f the files are replaced
+    writeFileSync(join(tree, 'top.txt'), 'TOP2\n');
+    expect(await fs('-put', '-f', tree, 'g/sub')).to.include({ code: 0, err: '' });
+    expect((await alice.readFile('g/sub/tree/top.txt')).toString()).to.equal('TOP2\n');
+    // a file where a directory of the tree goes
+    await alice.writeFile('g/clash/tree/a', 'file\n');
+    expect(await fs('-put', tree, 'g/clash')).to.deep.include({ code: 1, err: "put: `g/clash/tree/a': Is not a directory\n" });
+    expect((await alice.readFile('g/clash/tree/top.txt')).toString()).to.equal('TOP2\n');
+  });
+
+  it('-get of an HDFS directory copies the tree to a local directory, new or existing', async () => {
+    await alice.writeFile('g/sub/deep/x.txt', 'X\n');
+    const out = join(dir, 'get-tree');
+    rmSync(out, { recursive: true, force: true });
+    expect(await fs('-get', 'g/sub', out)).to.include({ code: 0, err: '' });
+    expect(readdirSync(out).sort()).to.deep.equal(['c.csv', 'deep']);
+    expect(readFileSync(join(out, 'deep', 'x.txt'), 'utf8')).to.equal('X\n');
+    // into the existing directory: out/sub, and the globbed sources each into it
+    expect(await fs('-get', 'g/s*', out)).to.include({ code: 0, err: '' });
+    expect(readFileSync(join(out, 'sub', 'c.csv'), 'utf8')).to.equal('C\n');
+    expect(readFileSync(join(out, 'st*r'), 'utf8')).to.equal('S\n');
+    // without -f each file already there is reported by its local path (PathExistsException names the target)
+    const again = await fs('-get', 'g/sub', out);
+    expect(again).to.include({ code: 1 });
+    expect(again.err.split('\n').filter(Boolean).sort()).to.deep.equal([`get: \`${out}/sub/c.csv': File exists`, `get: \`${out}/sub/deep/x.txt': File exists`]);
+    // a local file where a directory of the tree goes
+    rmSync(join(out, 'sub', 'deep'), { recursive: true });
+    writeFileSync(join(out, 'sub', 'deep'), 'file\n');
+    expect(await fs('-get', '-f', 'g/sub', out)).to.include({ code: 1, err: `get: \`${out}/sub/deep': Is not a directory\n` });
   });
 
   it('HdfsClient.glob: the statuses sorted by path, [] when nothing matches', async () => {
