@@ -1,7 +1,8 @@
 /**
  * `hsec fs`, after Hadoop's `hdfs dfs` (FsShell) for the everyday commands, with its single-dash
  * verbs, flags and messages: `-ls [-d] PATH...`, `-mkdir [-p] PATH...`, `-rm [-r|-R] [-f] PATH...`,
- * `-mv SRC... DST`, `-put [-f] LOCAL... DST` (`-` reads stdin), `-get [-f] SRC... LOCAL`, `-cat PATH...`,
+ * `-mv SRC... DST`, `-put [-f] LOCAL... DST` (`-` reads stdin), `-get [-f] SRC... LOCAL` (also as
+ * `-copyFromLocal` and `-copyToLocal`), `-cat PATH...`,
  * `-chmod [-R] MODE PATH...`, `-chown [-R] [OWNER][:[GROUP]] PATH...`, `-chgrp [-R] GROUP PATH...`
  * (../fs-permissions.ts), `-du [-s] [-h] [-v]`, `-count [-q] [-h] [-v] [-u]`, `-setrep [-R] REP`,
  * `-test -[defrswz]`, `-touch [-a] [-m] [-c]`, `-stat [FORMAT]` (../fs-queries.ts).
@@ -39,6 +40,8 @@ const USAGES: Readonly<Record<string, string>> = {
   '-mv': 'hsec fs -mv <src> ... <dst>',
   '-put': 'hsec fs -put [-f] <localsrc> ... <dst>',
   '-get': 'hsec fs -get [-f] <src> ... <localdst>',
+  '-copyFromLocal': 'hsec fs -copyFromLocal [-f] <localsrc> ... <dst>',
+  '-copyToLocal': 'hsec fs -copyToLocal [-f] <src> ... <localdst>',
   '-cat': 'hsec fs -cat <src> ...',
   ...ATTRIBUTE_USAGES,
   ...QUERY_USAGES,
@@ -51,7 +54,7 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -mv, -put, -get, -cat, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -stat')
+    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -mv, -put, -get (-copyFromLocal, -copyToLocal), -cat, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -stat')
     .usage('-ls|-mkdir|-rm|-mv|-put|-get|-cat|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-stat [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
@@ -84,28 +87,32 @@ function flags(args: readonly string[], allowed: string): { set: Set<string>; op
   return { set, operands };
 }
 
+/** FsShell's CopyFromLocal and CopyToLocal: Put and Get under another name (their messages say it). */
+const ALIASES: Readonly<Record<string, string>> = { '-copyFromLocal': '-put', '-copyToLocal': '-get' };
+
 /** `config`: a conf dir, or `{ confDir, overrides }` (the generic `--config` / `-D` / `-fs` options). */
 export async function runFs(config: CliConfigArg, argv: readonly string[], io: FsIo = {}): Promise<number> {
   const out = io.out ?? ((s: string) => void process.stdout.write(s));
   const err = io.err ?? ((s: string) => void process.stderr.write(s));
   const env = io.env ?? process.env;
-  const [verb, ...rest] = argv;
+  const [named, ...rest] = argv;
+  const verb = named === undefined ? undefined : (ALIASES[named] ?? named);
   if (!verb || verb === '-help' || verb === '--help') {
     out(fsUsage());
     return verb ? 0 : 2;
   }
-  const usage = USAGES[verb];
-  if (!usage) throw new UsageError(`${verb}: Unknown command`, fsUsage().trimEnd());
+  const usage = USAGES[named!];
+  if (!usage) throw new UsageError(`${named}: Unknown command`, fsUsage().trimEnd());
   if (isAttributeVerb(verb)) return runAttributeCommand(config, verb, rest, io);
   let parsed;
   try {
     parsed = flags(rest, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-get' ? 'f' : ''));
   } catch (e) {
-    throw new UsageError(`${verb}: ${(e as Error).message}`, usage);
+    throw new UsageError(`${named}: ${(e as Error).message}`, usage);
   }
   const { set, operands } = parsed;
   const minOperands = verb === '-mv' || verb === '-put' || verb === '-get' || verb === '-setrep' ? 2 : verb === '-ls' ? 0 : 1;
-  if (operands.length < minOperands) throw new UsageError(`${verb}: ${operands.length === 0 ? 'Not enough arguments' : 'Not enough arguments: expected a destination'}`, usage);
+  if (operands.length < minOperands) throw new UsageError(`${named}: ${operands.length === 0 ? 'Not enough arguments' : 'Not enough arguments: expected a destination'}`, usage);
   const conf = loadCliConfiguration(config, env);
   const fs = await HdfsClient.connect({ conf, env });
   let failures = 0;
@@ -117,7 +124,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
       if (!(e instanceof HsecError)) throw e;
       failures++;
       const shown = typeof e.details['shellPath'] === 'string' ? e.details['shellPath'] : path;
-      err(`${verb.slice(1)}: ${fromNameNode(e) ? '' : `\`${shown}': `}${reason(e)}\n`);
+      err(`${named!.slice(1)}: ${fromNameNode(e) ? '' : `\`${shown}': `}${reason(e)}\n`);
     }
   };
   /** Command.expandArguments: every argument's matches, a failed argument reported and left out. */

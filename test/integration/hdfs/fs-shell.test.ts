@@ -133,6 +133,13 @@ describe('hdfs: hsec fs path globs and directory copies through the hsec NameNod
     expect(await fs('-put', local, local, 'g/b.txt')).to.include({ code: 1, err: "put: `g/b.txt': Is not a directory\n" });
     expect(await fs('-put', local, 'g/*')).to.include({ code: 1, err: "put: `g/*': Too many matches\n" });
     expect(await fs('-put', local, 'g/none/x')).to.include({ code: 1, err: "put: `g/none/x': No such file or directory\n" });
+    // CopyFromLocal and CopyToLocal are Put and Get under their own names
+    expect(await fs('-copyFromLocal', local, 'g/from-local.txt')).to.include({ code: 0, err: '' });
+    expect(await fs('-copyFromLocal', local, 'g/from-local.txt')).to.include({ code: 1, err: "copyFromLocal: `g/from-local.txt': File exists\n" });
+    const back = join(dir, 'to-local.txt');
+    rmSync(back, { force: true });
+    expect(await fs('-copyToLocal', 'g/from-local.txt', back)).to.include({ code: 0, err: '' });
+    expect(readFileSync(back, 'utf8')).to.equal('UP\n');
   });
 
   it('-put of a local directory copies the tree: into an existing directory, or as a new one; a file in the way is reported and the rest copied', async () => {
