@@ -2,7 +2,7 @@
  * `hsec fs`, after Hadoop's `hdfs dfs` (FsShell) for the everyday commands, with its single-dash
  * verbs, flags and messages: `-ls [-d] PATH...`, `-mkdir [-p] PATH...`, `-rm [-r|-R] [-f] PATH...`,
  * `-mv SRC... DST`, `-put [-f] LOCAL... DST` (`-` reads stdin), `-get [-f] SRC... LOCAL` (also as
- * `-copyFromLocal` and `-copyToLocal`), `-cat PATH...`,
+ * `-copyFromLocal` and `-copyToLocal`), `-cat PATH...`, `-head FILE`, `-tail [-f] [-s MS] FILE`,
  * `-chmod [-R] MODE PATH...`, `-chown [-R] [OWNER][:[GROUP]] PATH...`, `-chgrp [-R] GROUP PATH...`
  * (../fs-permissions.ts), `-du [-s] [-h] [-v]`, `-count [-q] [-h] [-v] [-u]`, `-setrep [-R] REP`,
  * `-test -[defrswz]`, `-touch [-a] [-m] [-c]`, `-stat [FORMAT]` (../fs-queries.ts).
@@ -27,7 +27,7 @@ import { UsageError } from '../usage.ts';
 import { HdfsClient } from '../../client/hdfs-client.ts';
 import { childPath } from '../../client/hdfs-path.ts';
 import { permissionString, type FileStatus } from '../../client/file-status.ts';
-import { checkDestination, expandDestination, expandOperand, pathError, type Operand } from '../fs-operands.ts';
+import { checkDestination, expandDestination, expandOperand, pathError, pathNotFound, type Operand } from '../fs-operands.ts';
 import { progressMeter } from '../progress.ts';
 import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type AttributeVerb } from '../fs-permissions.ts';
 import { checkTestArgs, count, du, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch } from '../fs-queries.ts';
@@ -43,6 +43,8 @@ const USAGES: Readonly<Record<string, string>> = {
   '-copyFromLocal': 'hsec fs -copyFromLocal [-f] <localsrc> ... <dst>',
   '-copyToLocal': 'hsec fs -copyToLocal [-f] <src> ... <localdst>',
   '-cat': 'hsec fs -cat <src> ...',
+  '-head': 'hsec fs -head <file>',
+  '-tail': 'hsec fs -tail [-f] [-s <sleep interval>] <file>',
   ...ATTRIBUTE_USAGES,
   ...QUERY_USAGES,
 };
@@ -54,7 +56,7 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -mv, -put, -get (-copyFromLocal, -copyToLocal), -cat, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -stat')
+    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -mv, -put, -get (-copyFromLocal, -copyToLocal), -cat, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -stat')
     .usage('-ls|-mkdir|-rm|-mv|-put|-get|-cat|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-stat [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
@@ -104,6 +106,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   const usage = USAGES[named!];
   if (!usage) throw new UsageError(`${named}: Unknown command`, fsUsage().trimEnd());
   if (isAttributeVerb(verb)) return runAttributeCommand(config, verb, rest, io);
+  if (verb === '-head' || verb === '-tail') return runHeadTail(config, verb, rest, io, usage);
   let parsed;
   try {
     parsed = flags(rest, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-get' ? 'f' : ''));
@@ -209,6 +212,63 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
     fs.close();
   }
   return failures === 0 ? 0 : 1;
+}
+
+/** Head and Tail: the first or last 1 KiB of one file (no glob, as in FsShell), -tail -f polling every -s ms (default 5000). */
+const HEAD_TAIL_BYTES = 1024;
+const TAIL_FOLLOW_DELAY_MS = 5000;
+
+async function runHeadTail(config: CliConfigArg, verb: '-head' | '-tail', args: readonly string[], io: FsIo, usage: string): Promise<number> {
+  const name = verb.slice(1);
+  let follow = false;
+  let delayMs = TAIL_FOLLOW_DELAY_MS;
+  const operands: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (verb === '-tail' && a === '-f' && operands.length === 0) follow = true;
+    else if (verb === '-tail' && a === '-s' && operands.length === 0) {
+      const v = args[++i];
+      if (v === undefined || !/^-?\d+$/.test(v)) throw new UsageError(`${verb}: -s needs a sleep interval in milliseconds`, usage);
+      if (Number(v) > 0) delayMs = Number(v); // Tail ignores an interval that is not positive, and -s without -f
+    } else if (/^-./.test(a) && operands.length === 0) throw new UsageError(`${verb}: Illegal option ${a}`, usage);
+    else operands.push(a);
+  }
+  if (operands.length !== 1) throw new UsageError(`${verb}: ${operands.length === 0 ? 'Not enough arguments: expected 1 but got 0' : `Too many arguments: expected 1 but got ${operands.length}`}`, usage);
+  const err = io.err ?? ((x: string) => void process.stderr.write(x));
+  const data = io.data ?? process.stdout;
+  const env = io.env ?? process.env;
+  const arg = operands[0]!;
+  const fs = await HdfsClient.connect({ conf: loadCliConfiguration(config, env), env });
+  try {
+    const path = fs.resolve(arg);
+    const status = (await fs.exists(path)) ? await fs.stat(path) : undefined;
+    if (!status) throw pathNotFound(arg);
+    if (status.type === 'directory') throw pathError(arg, 'Is a directory');
+    if (verb === '-head') {
+      if (status.length > 0) await pipeline(fs.createReadStream(path, { end: Math.min(status.length, HEAD_TAIL_BYTES) - 1 }), data, { end: false });
+      return 0;
+    }
+    // Tail.dumpFromOffset: from 1 KiB before the end, then from where the last read stopped
+    let offset = -HEAD_TAIL_BYTES;
+    for (;;) {
+      const length = (await fs.stat(path)).length;
+      if (offset > length) offset = length;
+      else {
+        if (offset < 0) offset = Math.max(length + offset, 0);
+        if (length > offset) await pipeline(fs.createReadStream(path, { start: offset, end: length - 1 }), data, { end: false });
+        offset = length;
+      }
+      if (!follow) return 0;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  } catch (e) {
+    if (!(e instanceof HsecError)) throw e;
+    const shown = typeof e.details['shellPath'] === 'string' ? e.details['shellPath'] : arg;
+    err(`${name}: ${fromNameNode(e) ? '' : `\`${shown}': `}${reason(e)}\n`);
+    return 1;
+  } finally {
+    fs.close();
+  }
 }
 
 function isAttributeVerb(verb: string): verb is AttributeVerb {

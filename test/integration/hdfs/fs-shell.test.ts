@@ -6,12 +6,14 @@
  * pattern, a destination that is not a directory and one matching several paths; and
  * HdfsClient.glob, the library call under them. -put and -get of a directory copy everything under
  * it (Put and Get are recursive in FsShell), into an existing directory or as a new one, with
- * "File exists" for a file already there (the rest still copied) and "Is not a directory".
+ * "File exists" for a file already there (the rest still copied) and "Is not a directory". -head,
+ * -tail, and -tail -f in an `hsec fs` process following a file that grows.
  */
 import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runFs } from '../../../cluster/cli/commands/fs.ts';
 import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
@@ -19,6 +21,7 @@ import { confEntries, startSecureHdfs, type SecureHdfs } from '../../../cluster/
 import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { kinit } from '../../support/krb5-clients.ts';
+import { waitForOutput } from '../../support/child-output.ts';
 
 describe('hdfs: hsec fs path globs and directory copies through the hsec NameNode and DataNode (MIT KDC)', function () {
   this.timeout(120_000);
@@ -198,6 +201,35 @@ describe('hdfs: hsec fs path globs and directory copies through the hsec NameNod
     rmSync(join(out, 'sub', 'deep'), { recursive: true });
     writeFileSync(join(out, 'sub', 'deep'), 'file\n');
     expect(await fs('-get', '-f', 'g/sub', out)).to.include({ code: 1, err: `get: \`${out}/sub/deep': Is not a directory\n` });
+  });
+
+  it('-head and -tail: the first and last 1 KiB of one file; a directory or a missing file is refused', async () => {
+    const text = Array.from({ length: 300 }, (_, i) => `line ${i}\n`).join(''); // 2,890 bytes
+    await alice.writeFile('g/log.txt', text);
+    expect(await fs('-head', 'g/log.txt')).to.include({ code: 0, err: '', data: text.slice(0, 1024) });
+    expect(await fs('-tail', 'g/log.txt')).to.include({ code: 0, err: '', data: text.slice(-1024) });
+    expect(await fs('-tail', 'g/b.txt')).to.include({ code: 0, data: 'B\n' });
+    expect(await fs('-head', 'g/sub')).to.include({ code: 1, err: "head: `g/sub': Is a directory\n" });
+    expect(await fs('-tail', 'g/nope')).to.include({ code: 1, err: "tail: `g/nope': No such file or directory\n" });
+  });
+
+  it('-tail -f -s prints what is added as the file grows, until the process is stopped', async function () {
+    this.timeout(60_000);
+    await alice.writeFile('g/grow.txt', 'first\n');
+    const child = spawn(process.execPath, [resolve('bin/hsec'), 'fs', '-tail', '-f', '-s', '200', 'g/grow.txt'], {
+      env: { ...process.env, ...realm.kdc.env(ccache), HADOOP_CONF_DIR: confDir, HSEC_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let all = '';
+    child.stdout.on('data', (b: Buffer) => (all += b.toString()));
+    try {
+      await waitForOutput(child, 'first\n', 30_000, 'hsec fs -tail -f');
+      await alice.writeFile('g/grow.txt', 'first\nsecond\n', { overwrite: true });
+      await waitForOutput(child, 'second\n', 30_000, 'hsec fs -tail -f');
+      expect(all).to.equal('first\nsecond\n'); // only the new bytes the second time
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   it('HdfsClient.glob: the statuses sorted by path, [] when nothing matches', async () => {
