@@ -119,15 +119,14 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   const conf = loadCliConfiguration(config, env);
   const fs = await HdfsClient.connect({ conf, env });
   let failures = 0;
-  /** FsShell's per-path error line (Command.displayError): `verb: `path': reason` for a path error, `verb: reason` for the NameNode's. */
+  /** Runs one path's work; a failure is printed as FsShell prints it and counted, and the others go on. */
   const each = async (path: string, fn: () => Promise<void>): Promise<void> => {
     try {
       await fn();
     } catch (e) {
       if (!(e instanceof HsecError)) throw e;
       failures++;
-      const shown = typeof e.details['shellPath'] === 'string' ? e.details['shellPath'] : path;
-      err(`${named!.slice(1)}: ${fromNameNode(e) ? '' : `\`${shown}': `}${reason(e)}\n`);
+      err(errorLine(named!.slice(1), path, e));
     }
   };
   /** Command.expandArguments: every argument's matches, a failed argument reported and left out. */
@@ -263,12 +262,17 @@ async function runHeadTail(config: CliConfigArg, verb: '-head' | '-tail', args: 
     }
   } catch (e) {
     if (!(e instanceof HsecError)) throw e;
-    const shown = typeof e.details['shellPath'] === 'string' ? e.details['shellPath'] : arg;
-    err(`${name}: ${fromNameNode(e) ? '' : `\`${shown}': `}${reason(e)}\n`);
+    err(errorLine(name, arg, e));
     return 1;
   } finally {
     fs.close();
   }
+}
+
+/** FsShell's error line (Command.displayError): `name: `path': reason` for a path error, `name: reason` for the NameNode's. */
+function errorLine(name: string, path: string, e: HsecError): string {
+  const shown = typeof e.details['shellPath'] === 'string' ? e.details['shellPath'] : path;
+  return `${name}: ${fromNameNode(e) ? '' : `\`${shown}': `}${reason(e)}\n`;
 }
 
 function isAttributeVerb(verb: string): verb is AttributeVerb {
