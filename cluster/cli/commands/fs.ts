@@ -1,7 +1,7 @@
 /**
  * `hsec fs`, after Hadoop's `hdfs dfs` (FsShell) for the everyday commands, with its single-dash
  * verbs, flags and messages: `-ls [-d] PATH...`, `-mkdir [-p] PATH...`, `-rm [-r|-R] [-f] PATH...`,
- * `-mv SRC... DST`, `-put [-f] LOCAL... DST` (`-` reads stdin), `-get [-f] SRC... LOCAL` (also as
+ * `-mv SRC... DST`, `-cp [-f] SRC... DST`, `-put [-f] LOCAL... DST` (`-` reads stdin), `-get [-f] SRC... LOCAL` (also as
  * `-copyFromLocal` and `-copyToLocal`), `-cat PATH...`, `-head FILE`, `-tail [-f] [-s MS] FILE`,
  * `-chmod [-R] MODE PATH...`, `-chown [-R] [OWNER][:[GROUP]] PATH...`, `-chgrp [-R] GROUP PATH...`
  * (../fs-permissions.ts), `-du [-s] [-h] [-v]`, `-count [-q] [-h] [-v] [-u]`, `-setrep [-R] REP`,
@@ -38,6 +38,7 @@ const USAGES: Readonly<Record<string, string>> = {
   '-mkdir': 'hsec fs -mkdir [-p] <path> ...',
   '-rm': 'hsec fs -rm [-f] [-r|-R] <src> ...',
   '-mv': 'hsec fs -mv <src> ... <dst>',
+  '-cp': 'hsec fs -cp [-f] <src> ... <dst>',
   '-put': 'hsec fs -put [-f] <localsrc> ... <dst>',
   '-get': 'hsec fs -get [-f] <src> ... <localdst>',
   '-copyFromLocal': 'hsec fs -copyFromLocal [-f] <localsrc> ... <dst>',
@@ -56,8 +57,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -mv, -put, -get (-copyFromLocal, -copyToLocal), -cat, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -stat')
-    .usage('-ls|-mkdir|-rm|-mv|-put|-get|-cat|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-stat [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -cat, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -stat')
+    .usage('-ls|-mkdir|-rm|-mv|-cp|-put|-get|-cat|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-stat [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -109,12 +110,12 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   if (verb === '-head' || verb === '-tail') return runHeadTail(config, verb, rest, io, usage);
   let parsed;
   try {
-    parsed = flags(rest, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-get' ? 'f' : ''));
+    parsed = flags(rest, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-get' || verb === '-cp' ? 'f' : ''));
   } catch (e) {
     throw new UsageError(`${named}: ${(e as Error).message}`, usage);
   }
   const { set, operands } = parsed;
-  const minOperands = verb === '-mv' || verb === '-put' || verb === '-get' || verb === '-setrep' ? 2 : verb === '-ls' ? 0 : 1;
+  const minOperands = verb === '-mv' || verb === '-cp' || verb === '-put' || verb === '-get' || verb === '-setrep' ? 2 : verb === '-ls' ? 0 : 1;
   if (operands.length < minOperands) throw new UsageError(`${named}: ${operands.length === 0 ? 'Not enough arguments' : 'Not enough arguments: expected a destination'}`, usage);
   const conf = loadCliConfiguration(config, env);
   const fs = await HdfsClient.connect({ conf, env });
@@ -175,6 +176,9 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         break;
       case '-put':
         await each(operands[operands.length - 1]!, () => put(fs, operands, set.has('f'), each, io));
+        break;
+      case '-cp':
+        await each(operands[operands.length - 1]!, () => cp(fs, operands, set.has('f'), each, expand));
         break;
       case '-get':
         await get(fs, operands, set.has('f'), each, expand);
@@ -445,55 +449,103 @@ async function put(fs: HdfsClient, operands: readonly string[], overwrite: boole
   await checkRemoteDestination(fs, dst, sources.length, overwrite);
   for (const src of sources) {
     await each(src, async () => {
-      const target = targetOf(dst, src === '-' ? 'stdin' : basename(src));
-      if (src === '-') return putFile(fs, io.stdin ?? process.stdin, src, target, overwrite, undefined);
-      const local = await statLocal(src).catch((e: unknown) => {
-        throw localError(e, src);
-      });
-      if (local.isDirectory()) return putDirectory(fs, src, target, overwrite, each);
-      return putFile(fs, createReadStream(src), src, target, overwrite, local.size);
+      if (src === '-') return copyFile(fs, 'put', { shown: src, size: undefined, open: () => io.stdin ?? process.stdin }, targetOf(dst, 'stdin'), overwrite);
+      return copyIntoHdfs(fs, 'put', await localSource(src), targetOf(dst, basename(src)), overwrite, each);
     });
+  }
+}
+
+/**
+ * Cp: each source's matches to DST within HDFS, a directory with everything under it; a directory
+ * into itself is refused (CommandWithDestination.processPathArgument).
+ */
+async function cp(fs: HdfsClient, operands: readonly string[], overwrite: boolean, each: Each, expand: Expand): Promise<void> {
+  const dst = await expandDestination(fs, operands[operands.length - 1]!);
+  const sources = await expand(operands.slice(0, -1));
+  await checkRemoteDestination(fs, dst, sources.length, overwrite);
+  for (const src of sources) {
+    await each(src.shown, async () => {
+      const status = src.status ?? (await fs.stat(src.path));
+      const target = targetOf(dst, basename(status.path));
+      if (status.type === 'directory') {
+        if (target.path === status.path) throw new HsecError('FILE_IO', `\`${src.shown}' to \`${target.shown}': are identical`, { path: src.path, messageOnly: true });
+        if (target.path.startsWith(status.path === '/' ? '/' : `${status.path}/`)) throw new HsecError('FILE_IO', `\`${src.shown}' to \`${target.shown}': is a subdirectory of itself`, { path: src.path, messageOnly: true });
+      }
+      return copyIntoHdfs(fs, 'cp', hdfsSource(fs, status, src.shown), target, overwrite, each);
+    });
+  }
+}
+
+/** What a copy into HDFS reads: a local file tree (-put) or an HDFS one (-cp). */
+interface CopySource {
+  readonly shown: string;
+  readonly size: number | undefined;
+  open(): NodeJS.ReadableStream;
+  /** A directory's entries, by name (undefined for a file); each is loaded when its turn comes. */
+  readonly entries?: () => Promise<Array<{ readonly name: string; readonly shown: string; load(): Promise<CopySource> }>>;
+}
+
+/** A local path (symbolic links followed, as LocalFileSystem's statuses are). */
+async function localSource(path: string): Promise<CopySource> {
+  const local = await statLocal(path).catch((e: unknown) => {
+    throw localError(e, path);
+  });
+  const source: CopySource = { shown: path, size: local.size, open: () => createReadStream(path) };
+  if (!local.isDirectory()) return source;
+  return {
+    ...source,
+    entries: async () => {
+      const names = await readdir(path).catch((e: unknown) => {
+        throw localError(e, path);
+      });
+      return names.sort().map((name) => ({ name, shown: localChild(path, name), load: () => localSource(localChild(path, name)) }));
+    },
+  };
+}
+
+/** An HDFS file or directory (entries in the NameNode's order). */
+function hdfsSource(fs: HdfsClient, status: FileStatus, shown: string): CopySource {
+  const source: CopySource = { shown, size: status.length, open: () => fs.createReadStream(status.path) };
+  if (status.type !== 'directory') return source;
+  return {
+    ...source,
+    entries: async () =>
+      (await fs.list(status.path)).map((child) => {
+        const name = basename(child.path);
+        const childShown = shownChild(shown, name);
+        return { name, shown: childShown, load: async () => hdfsSource(fs, child, childShown) };
+      }),
+  };
+}
+
+/**
+ * `source` to TARGET (CommandWithDestination.recursePath for a directory): TARGET is made unless it
+ * is a directory already (a file there: "Is not a directory"), then each entry; a failed entry is
+ * reported and the others go on.
+ */
+async function copyIntoHdfs(fs: HdfsClient, verb: string, source: CopySource, target: Target, overwrite: boolean, each: Each): Promise<void> {
+  if (!source.entries) return copyFile(fs, verb, source, target, overwrite);
+  const existing = (await fs.exists(target.path)) ? await fs.stat(target.path) : undefined;
+  if (existing && existing.type !== 'directory') throw pathError(target.shown, 'Is not a directory');
+  if (!existing) await fs.mkdir(target.path, { recursive: true });
+  for (const entry of await source.entries()) {
+    await each(entry.shown, async () => copyIntoHdfs(fs, verb, await entry.load(), childTarget(target, entry.name), overwrite, each));
   }
 }
 
 /** One file's copy (CommandWithDestination.copyStreamToTarget): to TARGET._COPYING_, renamed when complete. */
-async function putFile(fs: HdfsClient, input: NodeJS.ReadableStream, src: string, target: Target, overwrite: boolean, size: number | undefined): Promise<void> {
+async function copyFile(fs: HdfsClient, verb: string, source: Omit<CopySource, 'entries'>, target: Target, overwrite: boolean): Promise<void> {
   // PathExistsException names the target as the user wrote the destination
   if (!overwrite && (await fs.exists(target.path))) throw new HsecError('FILE_IO', 'File exists', { path: target.path, shellPath: target.shown });
   const copying = `${target.path}._COPYING_`;
   try {
-    await pipeline(input, progressMeter(`put ${src}`, size), fs.createWriteStream(copying, { overwrite: true }));
+    await pipeline(source.open(), progressMeter(`${verb} ${source.shown}`, source.size), fs.createWriteStream(copying, { overwrite: true }));
   } catch (e) {
     await fs.delete(copying).catch(() => false);
-    throw localError(e, src);
+    throw localError(e, source.shown);
   }
   if (overwrite) await fs.delete(target.path).catch(() => false);
   if (!(await fs.rename(copying, target.path))) throw new HsecError('FILE_IO', `could not rename ${copying} to ${target.path}`, { path: target.path });
-}
-
-/**
- * A local directory into TARGET (CommandWithDestination.recursePath): TARGET is made unless it is a
- * directory already (a file there: "Is not a directory"), then each entry, by name; a failed entry is
- * reported and the others go on. Symbolic links are followed, as LocalFileSystem's statuses do.
- */
-async function putDirectory(fs: HdfsClient, dir: string, target: Target, overwrite: boolean, each: Each): Promise<void> {
-  const existing = (await fs.exists(target.path)) ? await fs.stat(target.path) : undefined;
-  if (existing && existing.type !== 'directory') throw pathError(target.shown, 'Is not a directory');
-  if (!existing) await fs.mkdir(target.path, { recursive: true });
-  const names = await readdir(dir).catch((e: unknown) => {
-    throw localError(e, dir);
-  });
-  for (const name of names.sort()) {
-    const src = localChild(dir, name);
-    await each(src, async () => {
-      const child = childTarget(target, name);
-      const local = await statLocal(src).catch((e: unknown) => {
-        throw localError(e, src);
-      });
-      if (local.isDirectory()) return putDirectory(fs, src, child, overwrite, each);
-      return putFile(fs, createReadStream(src), src, child, overwrite, local.size);
-    });
-  }
 }
 
 /**

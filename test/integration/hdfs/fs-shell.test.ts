@@ -203,6 +203,19 @@ describe('hdfs: hsec fs path globs and directory copies through the hsec NameNod
     expect(await fs('-get', '-f', 'g/sub', out)).to.include({ code: 1, err: `get: \`${out}/sub/deep': Is not a directory\n` });
   });
 
+  it('-cp: files and whole directories within HDFS, globbed sources, File exists without -f, never a directory into itself', async () => {
+    expect(await fs('-cp', 'g/a*.csv', 'g/sub')).to.include({ code: 0, err: '' });
+    expect((await alice.readFile('g/sub/a2.csv')).toString()).to.equal('A2\n');
+    expect((await alice.readFile('g/a2.csv')).toString()).to.equal('A2\n'); // the source stays
+    expect(await fs('-cp', 'g/sub', 'g/copy')).to.include({ code: 0, err: '' });
+    expect(listed((await fs('-ls', 'g/copy')).out)).to.deep.equal(['g/copy/a1.csv', 'g/copy/a2.csv', 'g/copy/c.csv']);
+    expect(await fs('-cp', 'g/b.txt', 'g/a1.csv')).to.include({ code: 1, err: "cp: `g/a1.csv': File exists\n" });
+    expect(await fs('-cp', '-f', 'g/b.txt', 'g/a1.csv')).to.include({ code: 0, err: '' });
+    expect((await alice.readFile('g/a1.csv')).toString()).to.equal('B\n');
+    expect(await fs('-cp', 'g', 'g/sub')).to.include({ code: 1, err: "cp: `g' to `g/sub/g': is a subdirectory of itself\n" });
+    expect(await alice.exists('g/sub/g')).to.equal(false);
+  });
+
   it('-head and -tail: the first and last 1 KiB of one file; a directory or a missing file is refused', async () => {
     const text = Array.from({ length: 300 }, (_, i) => `line ${i}\n`).join(''); // 2,890 bytes
     await alice.writeFile('g/log.txt', text);
