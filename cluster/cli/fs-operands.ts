@@ -11,6 +11,7 @@
 import { FileError, HsecError } from '../../lib/errors/index.ts';
 import type { FileStatus } from '../client/file-status.ts';
 import { quoteUriPath } from '../client/glob-pattern.ts';
+import { childPath } from '../client/hdfs-path.ts';
 import { globStatus, patternPath } from '../client/globber.ts';
 import type { HdfsClient } from '../client/hdfs-client.ts';
 
@@ -30,6 +31,16 @@ export function pathNotFound(shown: string): FileError {
 /** A PathIOException of FsShell: "`shown': reason". */
 export function pathError(shown: string, reason: string): HsecError {
   return new HsecError('FILE_IO', reason, { path: shown, shellPath: shown });
+}
+
+/** The operand's status: from its glob match, else asked of the NameNode; undefined when the path does not exist. */
+export async function existingStatus(fs: HdfsClient, item: Operand): Promise<FileStatus | undefined> {
+  return item.status ?? ((await fs.exists(item.path)) ? await fs.stat(item.path) : undefined);
+}
+
+/** `name` under a directory as the user wrote it (relative stays relative, `.` disappears). */
+export function shownChild(shownDir: string, name: string): string {
+  return shownDir === '.' ? name : childPath(shownDir.replace(/\/+$/, '') || '/', name);
 }
 
 /** Command.expandArgument: the operands `arg` names (throws "No such file or directory" for a glob matching nothing). */

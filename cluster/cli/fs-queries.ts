@@ -1,6 +1,6 @@
 /**
- * `hsec fs -du`, `-count`, `-setrep`, `-test`, `-touch` and `-stat`, after Hadoop's FsShell commands
- * (org.apache.hadoop.fs.shell.FsUsage.Du, Count, SetReplication, Test, TouchCommands.Touch, Stat)
+ * `hsec fs -du`, `-count`, `-setrep`, `-test`, `-touch`, `-touchz` and `-stat`, after Hadoop's FsShell commands
+ * (org.apache.hadoop.fs.shell.FsUsage.Du, Count, SetReplication, Test, TouchCommands.Touch and Touchz, Stat)
  * with their output formats: Du's table (columns left-aligned to the widest entry, two spaces
  * apart, printed after every argument), ContentSummary / QuotaUsage.toString's fixed-width columns
  * (`%12s %15s %15s %15s ` quotas, `%12s %12s %18s ` counts) then the path, sizes with -h as
@@ -13,8 +13,7 @@ import { HsecError } from '../../lib/errors/index.ts';
 import type { FsActionName, QuotaUsage } from '../protocol/client-protocol.ts';
 import { permissionString, type FileStatus } from '../client/file-status.ts';
 import type { HdfsClient } from '../client/hdfs-client.ts';
-import { childPath } from '../client/hdfs-path.ts';
-import { pathNotFound, type Operand } from './fs-operands.ts';
+import { existingStatus, pathError, pathNotFound, shownChild, type Operand } from './fs-operands.ts';
 import { UsageError } from './usage.ts';
 
 export const QUERY_USAGES: Readonly<Record<string, string>> = {
@@ -23,11 +22,12 @@ export const QUERY_USAGES: Readonly<Record<string, string>> = {
   '-setrep': 'hsec fs -setrep [-R] <rep> <path> ...',
   '-test': 'hsec fs -test -[defrswz] <path>',
   '-touch': 'hsec fs -touch [-a] [-m] [-c] <path> ...',
+  '-touchz': 'hsec fs -touchz <path> ...',
   '-stat': 'hsec fs -stat [format] <path> ...',
 };
 
 /** The single-letter options each verb takes. */
-export const QUERY_FLAGS: Readonly<Record<string, string>> = { '-du': 'shv', '-count': 'qhvu', '-setrep': 'R', '-test': 'defrswz', '-touch': 'amc', '-stat': '' };
+export const QUERY_FLAGS: Readonly<Record<string, string>> = { '-du': 'shv', '-count': 'qhvu', '-setrep': 'R', '-test': 'defrswz', '-touch': 'amc', '-touchz': '', '-stat': '' };
 
 type Each = (path: string, fn: () => Promise<void>) => Promise<void>;
 type Out = (s: string) => void;
@@ -50,8 +50,7 @@ async function statusOf(fs: HdfsClient, item: Operand): Promise<FileStatus> {
 
 /** A directory entry as FsShell prints it: the argument as written, then the name. */
 function entryPath(arg: string, entry: FileStatus): string {
-  const name = entry.path.slice(entry.path.lastIndexOf('/') + 1);
-  return arg === '.' ? name : childPath(arg.replace(/\/+$/, '') || '/', name);
+  return shownChild(arg, entry.path.slice(entry.path.lastIndexOf('/') + 1));
 }
 
 /** StringUtils.TraditionalBinaryPrefix.long2String(n, "", 1). */
@@ -186,7 +185,7 @@ export async function test({ fs, operands, flags, each, expand }: QueryContext):
 }
 
 async function holds(fs: HdfsClient, item: Operand, flag: string): Promise<boolean> {
-  const s = item.status ?? ((await fs.exists(item.path)) ? await fs.stat(item.path) : undefined);
+  const s = await existingStatus(fs, item);
   if (!s) return false;
   if (flag === 'r' || flag === 'w') {
     const mode: FsActionName = flag === 'r' ? 'READ' : 'WRITE';
@@ -206,18 +205,36 @@ async function holds(fs: HdfsClient, item: Operand, flag: string): Promise<boole
 export async function touch({ fs, operands, flags, each, expand }: QueryContext, now: () => number = Date.now): Promise<void> {
   for (const item of await expand(operands)) {
     await each(item.shown, async () => {
-      if (!item.status && !(await fs.exists(item.path))) {
+      const status = await existingStatus(fs, item);
+      if (!status) {
         if (flags.has('c')) return;
-        const parent = item.path.replace(/\/[^/]*$/, '') || '/';
-        if (!(await fs.exists(parent))) throw pathNotFound(item.shown);
+        if (!(await fs.exists(parentOf(item.path)))) throw pathNotFound(item.shown);
         await fs.writeFile(item.path, new Uint8Array(0));
         return;
       }
+      // a directory's times too, since HADOOP-18188 (Hadoop 3.3.3)
       const time = now();
       const onlyOne = flags.has('a') !== flags.has('m');
       await fs.setTimes(item.path, onlyOne && flags.has('a') ? -1 : time, onlyOne && flags.has('m') ? -1 : time);
     });
   }
+}
+
+/** Touchz: a zero-length file at each path (made again when it is one); a directory or a file with data is refused. */
+export async function touchz({ fs, operands, each, expand }: QueryContext): Promise<void> {
+  for (const item of await expand(operands)) {
+    await each(item.shown, async () => {
+      const status = await existingStatus(fs, item);
+      if (status?.type === 'directory') throw pathError(item.shown, 'Is a directory');
+      if (status && status.length !== 0) throw pathError(item.shown, 'Not a zero-length file');
+      if (!status && !(await fs.exists(parentOf(item.path)))) throw pathNotFound(item.shown);
+      await fs.writeFile(item.path, new Uint8Array(0), { overwrite: true });
+    });
+  }
+}
+
+function parentOf(path: string): string {
+  return path.replace(/\/[^/]*$/, '') || '/';
 }
 
 /** Stat: the format (default `%y`) with each letter replaced; an unknown `%c` prints `c`. */

@@ -1,7 +1,7 @@
 /**
  * `hsec fs`, after Hadoop's `hdfs dfs` (FsShell) for the everyday commands, with its single-dash
  * verbs, flags and messages: `-ls [-d] PATH...`, `-mkdir [-p] PATH...`, `-rm [-r|-R] [-f] PATH...`,
- * `-mv SRC... DST`, `-cp [-f] SRC... DST`, `-put [-f] LOCAL... DST` (`-` reads stdin), `-get [-f] SRC... LOCAL` (also as
+ * `-rmdir [--ignore-fail-on-non-empty] DIR...`, `-mv SRC... DST`, `-cp [-f] SRC... DST`, `-put [-f] LOCAL... DST` (`-` reads stdin), `-get [-f] SRC... LOCAL` (also as
  * `-copyFromLocal` and `-copyToLocal`), `-cat PATH...`, `-head FILE`, `-tail [-f] [-s MS] FILE`,
  * `-chmod [-R] MODE PATH...`, `-chown [-R] [OWNER][:[GROUP]] PATH...`, `-chgrp [-R] GROUP PATH...`
  * (../fs-permissions.ts), `-du [-s] [-h] [-v]`, `-count [-q] [-h] [-v] [-u]`, `-setrep [-R] REP`,
@@ -27,16 +27,17 @@ import { UsageError } from '../usage.ts';
 import { HdfsClient } from '../../client/hdfs-client.ts';
 import { childPath } from '../../client/hdfs-path.ts';
 import { permissionString, type FileStatus } from '../../client/file-status.ts';
-import { checkDestination, expandDestination, expandOperand, pathError, pathNotFound, type Operand } from '../fs-operands.ts';
+import { checkDestination, existingStatus, expandDestination, expandOperand, pathError, pathNotFound, shownChild, type Operand } from '../fs-operands.ts';
 import { progressMeter } from '../progress.ts';
 import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type AttributeVerb } from '../fs-permissions.ts';
-import { checkTestArgs, count, du, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch } from '../fs-queries.ts';
+import { checkTestArgs, count, du, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
 import type { CliIo } from './fetchdt.ts';
 
 const USAGES: Readonly<Record<string, string>> = {
   '-ls': 'hsec fs -ls [-d] [<path> ...]',
   '-mkdir': 'hsec fs -mkdir [-p] <path> ...',
   '-rm': 'hsec fs -rm [-f] [-r|-R] <src> ...',
+  '-rmdir': 'hsec fs -rmdir [--ignore-fail-on-non-empty] <dir> ...',
   '-mv': 'hsec fs -mv <src> ... <dst>',
   '-cp': 'hsec fs -cp [-f] <src> ... <dst>',
   '-put': 'hsec fs -put [-f] <localsrc> ... <dst>',
@@ -57,8 +58,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -cat, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -stat')
-    .usage('-ls|-mkdir|-rm|-mv|-cp|-put|-get|-cat|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-stat [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -cat, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -touchz, -stat')
+    .usage('-ls|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-cat|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-touchz|-stat [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -108,9 +109,11 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   if (!usage) throw new UsageError(`${named}: Unknown command`, fsUsage().trimEnd());
   if (isAttributeVerb(verb)) return runAttributeCommand(config, verb, rest, io);
   if (verb === '-head' || verb === '-tail') return runHeadTail(config, verb, rest, io, usage);
+  // Rmdir's one option is a long one (CommandFormat "-ignore-fail-on-non-empty")
+  const ignoreNonEmpty = verb === '-rmdir' && rest[0] === '--ignore-fail-on-non-empty';
   let parsed;
   try {
-    parsed = flags(rest, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-get' || verb === '-cp' ? 'f' : ''));
+    parsed = flags(ignoreNonEmpty ? rest.slice(1) : rest, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-get' || verb === '-cp' ? 'f' : ''));
   } catch (e) {
     throw new UsageError(`${named}: ${(e as Error).message}`, usage);
   }
@@ -161,7 +164,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
       case '-rm':
         for (const item of await expand(operands, set.has('f'))) {
           await each(item.shown, async () => {
-            const status = item.status ?? ((await fs.exists(item.path)) ? await fs.stat(item.path) : undefined);
+            const status = await existingStatus(fs, item);
             if (!status) {
               if (set.has('f')) return;
               throw fileNotFound(item.path);
@@ -197,6 +200,12 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         break;
       case '-touch':
         await touch({ fs, operands, flags: set, each, out, expand });
+        break;
+      case '-touchz':
+        await touchz({ fs, operands, flags: set, each, out, expand });
+        break;
+      case '-rmdir':
+        for (const item of await expand(operands)) await each(item.shown, () => rmdir(fs, item, ignoreNonEmpty));
         break;
       case '-stat':
         await stat({ fs, operands, flags: set, each, out, expand });
@@ -372,11 +381,6 @@ function displayPath(arg: string, full: string, parent: FileStatus): string {
   return shownChild(arg, full.slice(full.lastIndexOf('/') + 1));
 }
 
-/** `name` under a directory as the user wrote it (relative stays relative, `.` disappears). */
-function shownChild(shownDir: string, name: string): string {
-  return shownDir === '.' ? name : childPath(shownDir.replace(/\/+$/, '') || '/', name);
-}
-
 /** `name` under a local directory as the user wrote it. */
 function localChild(dir: string, name: string): string {
   return `${dir.replace(/\/+$/, '')}/${name}`;
@@ -422,6 +426,18 @@ function targetOf(dst: Operand, name: string): Target {
 /** `name` inside the directory `dir`. */
 function childTarget(dir: Target, name: string): Target {
   return { path: childPath(dir.path, name), shown: shownChild(dir.shown, name) };
+}
+
+/** Delete.Rmdir: an empty directory is removed; a non-empty one is an error unless --ignore-fail-on-non-empty. */
+async function rmdir(fs: HdfsClient, item: Operand, ignoreNonEmpty: boolean): Promise<void> {
+  const status = await existingStatus(fs, item);
+  if (!status) throw pathNotFound(item.shown);
+  if (status.type !== 'directory') throw pathError(item.shown, 'Is not a directory');
+  if ((await fs.list(item.path)).length > 0) {
+    if (ignoreNonEmpty) return;
+    throw pathError(item.shown, 'Directory is not empty');
+  }
+  if (!(await fs.delete(item.path))) throw pathError(item.shown, 'Input/output error');
 }
 
 /** MoveCommands.Rename: the sources' matches into the destination (one path, a directory for several). */

@@ -216,6 +216,24 @@ describe('hdfs: hsec fs path globs and directory copies through the hsec NameNod
     expect(await alice.exists('g/sub/g')).to.equal(false);
   });
 
+  it('-rmdir removes empty directories only; -touchz makes zero-length files and refuses one with data or a directory', async () => {
+    await alice.mkdir('g/empty');
+    expect(await fs('-rmdir', 'g/empty', 'g/sub', 'g/b.txt', 'g/none')).to.include({
+      code: 1,
+      err: "rmdir: `g/sub': Directory is not empty\nrmdir: `g/b.txt': Is not a directory\nrmdir: `g/none': No such file or directory\n",
+    });
+    expect(await alice.exists('g/empty')).to.equal(false);
+    expect(await fs('-rmdir', '--ignore-fail-on-non-empty', 'g/sub')).to.include({ code: 0, err: '' });
+    expect(await alice.exists('g/sub/c.csv')).to.equal(true);
+
+    expect(await fs('-touchz', 'g/zero', 'g/b.txt', 'g/sub', 'g/nodir/x')).to.include({
+      code: 1,
+      err: "touchz: `g/b.txt': Not a zero-length file\ntouchz: `g/sub': Is a directory\ntouchz: `g/nodir/x': No such file or directory\n",
+    });
+    expect(await alice.stat('g/zero')).to.include({ type: 'file', length: 0 });
+    expect(await fs('-touchz', 'g/zero')).to.include({ code: 0, err: '' }); // made again
+  });
+
   it('-head and -tail: the first and last 1 KiB of one file; a directory or a missing file is refused', async () => {
     const text = Array.from({ length: 300 }, (_, i) => `line ${i}\n`).join(''); // 2,890 bytes
     await alice.writeFile('g/log.txt', text);
