@@ -212,7 +212,7 @@ export async function touch({ fs, operands, flags, each, expand }: QueryContext,
         await fs.writeFile(item.path, new Uint8Array(0));
         return;
       }
-      // a directory's times too, since HADOOP-18188 (Hadoop 3.3.3)
+      // a directory's times too (HADOOP-18188)
       const time = now();
       const onlyOne = flags.has('a') !== flags.has('m');
       await fs.setTimes(item.path, onlyOne && flags.has('a') ? -1 : time, onlyOne && flags.has('m') ? -1 : time);
