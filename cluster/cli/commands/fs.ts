@@ -9,8 +9,8 @@
  * Paths are HDFS paths: absolute, relative to the home directory, or `hdfs://host:port/path` of the
  * NameNode in fs.defaultFS (or -fs), and every HDFS path argument (the -mv and -put destination
  * too) is a glob as in FsShell: `*`, `?`, `[a-z]`, `[^a]`, `{a,b}`, `\` escapes (../fs-operands.ts,
- * ../../client/globber.ts); each match is an operand. Like FsShell, -put writes `DST._COPYING_`
- * and renames it when complete, -get writes `LOCAL._COPYING_`, both copy directories whole, and a failed path is reported as
+ * ../../client/globber.ts); each match is an operand. Like FsShell, -put and -cp write `DST._COPYING_`
+ * and rename it when complete (`-d`: DST itself), -get writes `LOCAL._COPYING_`, both copy directories whole, and a failed path is reported as
  * `-verb: `path': reason` while the others go on (exit 1 at the end). Transfers show a progress line on a terminal (stderr),
  * none when piped.
  */
@@ -39,10 +39,10 @@ const USAGES: Readonly<Record<string, string>> = {
   '-rm': 'hsec fs -rm [-f] [-r|-R] <src> ...',
   '-rmdir': 'hsec fs -rmdir [--ignore-fail-on-non-empty] <dir> ...',
   '-mv': 'hsec fs -mv <src> ... <dst>',
-  '-cp': 'hsec fs -cp [-f] <src> ... <dst>',
-  '-put': 'hsec fs -put [-f] <localsrc> ... <dst>',
+  '-cp': 'hsec fs -cp [-f] [-d] <src> ... <dst>',
+  '-put': 'hsec fs -put [-f] [-d] <localsrc> ... <dst>',
   '-get': 'hsec fs -get [-f] <src> ... <localdst>',
-  '-copyFromLocal': 'hsec fs -copyFromLocal [-f] <localsrc> ... <dst>',
+  '-copyFromLocal': 'hsec fs -copyFromLocal [-f] [-d] <localsrc> ... <dst>',
   '-copyToLocal': 'hsec fs -copyToLocal [-f] <src> ... <localdst>',
   '-cat': 'hsec fs -cat <src> ...',
   '-head': 'hsec fs -head <file>',
@@ -113,7 +113,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   const ignoreNonEmpty = verb === '-rmdir' && rest[0] === '--ignore-fail-on-non-empty';
   let parsed;
   try {
-    parsed = flags(ignoreNonEmpty ? rest.slice(1) : rest, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-get' || verb === '-cp' ? 'f' : ''));
+    parsed = flags(ignoreNonEmpty ? rest.slice(1) : rest, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-cp' ? 'fd' : verb === '-get' ? 'f' : ''));
   } catch (e) {
     throw new UsageError(`${named}: ${(e as Error).message}`, usage);
   }
@@ -178,10 +178,10 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         await each(operands[operands.length - 1]!, () => mv(fs, operands, each, expand));
         break;
       case '-put':
-        await each(operands[operands.length - 1]!, () => put(fs, operands, set.has('f'), each, io));
+        await each(operands[operands.length - 1]!, () => put(fs, operands, { overwrite: set.has('f'), direct: set.has('d') }, each, io));
         break;
       case '-cp':
-        await each(operands[operands.length - 1]!, () => cp(fs, operands, set.has('f'), each, expand));
+        await each(operands[operands.length - 1]!, () => cp(fs, operands, { overwrite: set.has('f'), direct: set.has('d') }, each, expand));
         break;
       case '-get':
         await get(fs, operands, set.has('f'), each, expand);
@@ -459,14 +459,14 @@ async function mv(fs: HdfsClient, operands: readonly string[], each: Each, expan
  * A local directory is copied with everything under it (Put sets recursive; CommandWithDestination.recursePath).
  * Local sources are not globs, as in Hadoop's Put.expandArgument: the user's shell expands them.
  */
-async function put(fs: HdfsClient, operands: readonly string[], overwrite: boolean, each: Each, io: FsIo): Promise<void> {
+async function put(fs: HdfsClient, operands: readonly string[], options: CopyOptions, each: Each, io: FsIo): Promise<void> {
   const sources = operands.slice(0, -1);
   const dst = await expandDestination(fs, operands[operands.length - 1]!);
-  await checkRemoteDestination(fs, dst, sources.length, overwrite);
+  await checkRemoteDestination(fs, dst, sources.length, options.overwrite);
   for (const src of sources) {
     await each(src, async () => {
-      if (src === '-') return copyFile(fs, 'put', { shown: src, size: undefined, open: () => io.stdin ?? process.stdin }, targetOf(dst, 'stdin'), overwrite);
-      return copyIntoHdfs(fs, 'put', await localSource(src), targetOf(dst, basename(src)), overwrite, each);
+      if (src === '-') return copyFile(fs, 'put', { shown: src, size: undefined, open: () => io.stdin ?? process.stdin }, targetOf(dst, 'stdin'), options);
+      return copyIntoHdfs(fs, 'put', await localSource(src), targetOf(dst, basename(src)), options, each);
     });
   }
 }
@@ -475,10 +475,10 @@ async function put(fs: HdfsClient, operands: readonly string[], overwrite: boole
  * Cp: each source's matches to DST within HDFS, a directory with everything under it; a directory
  * into itself is refused (CommandWithDestination.processPathArgument).
  */
-async function cp(fs: HdfsClient, operands: readonly string[], overwrite: boolean, each: Each, expand: Expand): Promise<void> {
+async function cp(fs: HdfsClient, operands: readonly string[], options: CopyOptions, each: Each, expand: Expand): Promise<void> {
   const dst = await expandDestination(fs, operands[operands.length - 1]!);
   const sources = await expand(operands.slice(0, -1));
-  await checkRemoteDestination(fs, dst, sources.length, overwrite);
+  await checkRemoteDestination(fs, dst, sources.length, options.overwrite);
   for (const src of sources) {
     await each(src.shown, async () => {
       const status = src.status ?? (await fs.stat(src.path));
@@ -487,9 +487,15 @@ async function cp(fs: HdfsClient, operands: readonly string[], overwrite: boolea
         if (target.path === status.path) throw new HsecError('FILE_IO', `\`${src.shown}' to \`${target.shown}': are identical`, { path: src.path, messageOnly: true });
         if (target.path.startsWith(status.path === '/' ? '/' : `${status.path}/`)) throw new HsecError('FILE_IO', `\`${src.shown}' to \`${target.shown}': is a subdirectory of itself`, { path: src.path, messageOnly: true });
       }
-      return copyIntoHdfs(fs, 'cp', hdfsSource(fs, status, src.shown), target, overwrite, each);
+      return copyIntoHdfs(fs, 'cp', hdfsSource(fs, status, src.shown), target, options, each);
     });
   }
+}
+
+/** -f: replace a file already at the target; -d: write the target itself, not TARGET._COPYING_ renamed at the end. */
+interface CopyOptions {
+  readonly overwrite: boolean;
+  readonly direct: boolean;
 }
 
 /** What a copy into HDFS reads: a local file tree (-put) or an HDFS one (-cp). */
@@ -539,29 +545,30 @@ function hdfsSource(fs: HdfsClient, status: FileStatus, shown: string): CopySour
  * is a directory already (a file there: "Is not a directory"), then each entry; a failed entry is
  * reported and the others go on.
  */
-async function copyIntoHdfs(fs: HdfsClient, verb: string, source: CopySource, target: Target, overwrite: boolean, each: Each): Promise<void> {
-  if (!source.entries) return copyFile(fs, verb, source, target, overwrite);
+async function copyIntoHdfs(fs: HdfsClient, verb: string, source: CopySource, target: Target, options: CopyOptions, each: Each): Promise<void> {
+  if (!source.entries) return copyFile(fs, verb, source, target, options);
   const existing = (await fs.exists(target.path)) ? await fs.stat(target.path) : undefined;
   if (existing && existing.type !== 'directory') throw pathError(target.shown, 'Is not a directory');
   if (!existing) await fs.mkdir(target.path, { recursive: true });
   for (const entry of await source.entries()) {
-    await each(entry.shown, async () => copyIntoHdfs(fs, verb, await entry.load(), childTarget(target, entry.name), overwrite, each));
+    await each(entry.shown, async () => copyIntoHdfs(fs, verb, await entry.load(), childTarget(target, entry.name), options, each));
   }
 }
 
-/** One file's copy (CommandWithDestination.copyStreamToTarget): to TARGET._COPYING_, renamed when complete. */
-async function copyFile(fs: HdfsClient, verb: string, source: Omit<CopySource, 'entries'>, target: Target, overwrite: boolean): Promise<void> {
+/** One file's copy (CommandWithDestination.copyStreamToTarget): to TARGET._COPYING_, renamed when complete (with -d, to TARGET). */
+async function copyFile(fs: HdfsClient, verb: string, source: Omit<CopySource, 'entries'>, target: Target, options: CopyOptions): Promise<void> {
   // PathExistsException names the target as the user wrote the destination
-  if (!overwrite && (await fs.exists(target.path))) throw new HsecError('FILE_IO', 'File exists', { path: target.path, shellPath: target.shown });
-  const copying = `${target.path}._COPYING_`;
+  if (!options.overwrite && (await fs.exists(target.path))) throw new HsecError('FILE_IO', 'File exists', { path: target.path, shellPath: target.shown });
+  const written = options.direct ? target.path : `${target.path}._COPYING_`;
   try {
-    await pipeline(source.open(), progressMeter(`${verb} ${source.shown}`, source.size), fs.createWriteStream(copying, { overwrite: true }));
+    await pipeline(source.open(), progressMeter(`${verb} ${source.shown}`, source.size), fs.createWriteStream(written, { overwrite: true }));
   } catch (e) {
-    await fs.delete(copying).catch(() => false);
+    await fs.delete(written).catch(() => false);
     throw localError(e, source.shown);
   }
-  if (overwrite) await fs.delete(target.path).catch(() => false);
-  if (!(await fs.rename(copying, target.path))) throw new HsecError('FILE_IO', `could not rename ${copying} to ${target.path}`, { path: target.path });
+  if (options.direct) return;
+  if (options.overwrite) await fs.delete(target.path).catch(() => false);
+  if (!(await fs.rename(written, target.path))) throw new HsecError('FILE_IO', `could not rename ${written} to ${target.path}`, { path: target.path });
 }
 
 /**

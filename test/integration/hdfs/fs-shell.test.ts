@@ -34,12 +34,16 @@ describe('hdfs: hsec fs path globs and directory copies through the hsec NameNod
 
   /** `hsec fs ARGS` as alice: exit code, stdout, stderr and the raw data (-cat). */
   async function fs(...args: string[]): Promise<{ code: number; out: string; err: string; data: string }> {
+    return fsWithStdin(undefined, ...args);
+  }
+  /** The same with `stdin` as what `-put -` reads. */
+  async function fsWithStdin(stdin: NodeJS.ReadableStream | undefined, ...args: string[]): Promise<{ code: number; out: string; err: string; data: string }> {
     let out = '';
     let err = '';
     const data = new PassThrough();
     const chunks: Buffer[] = [];
     data.on('data', (c: Buffer) => chunks.push(c));
-    const code = await runFs(confDir, args, { out: (x) => void (out += x), err: (x) => void (err += x), data, env: { ...realm.kdc.env(ccache), HADOOP_CONF_DIR: confDir } });
+    const code = await runFs(confDir, args, { out: (x) => void (out += x), err: (x) => void (err += x), data, stdin, env: { ...realm.kdc.env(ccache), HADOOP_CONF_DIR: confDir } });
     return { code, out, err, data: Buffer.concat(chunks).toString() };
   }
   /** The paths an -ls printed, in order. */
@@ -214,6 +218,23 @@ describe('hdfs: hsec fs path globs and directory copies through the hsec NameNod
     expect((await alice.readFile('g/a1.csv')).toString()).to.equal('B\n');
     expect(await fs('-cp', 'g', 'g/sub')).to.include({ code: 1, err: "cp: `g' to `g/sub/g': is a subdirectory of itself\n" });
     expect(await alice.exists('g/sub/g')).to.equal(false);
+  });
+
+  it('-put writes DST._COPYING_ and renames it at the end; -put -d writes DST itself', async () => {
+    for (const [flags, during] of [[[], 'up._COPYING_'], [['-d'], 'up']] as const) {
+      await alice.delete('g/up');
+      const stdin = new PassThrough();
+      const done = fsWithStdin(stdin, '-put', ...flags, '-', 'g/up');
+      stdin.write('part one\n');
+      const seen = async (): Promise<string[]> => (await alice.list('g')).map((st) => st.path.slice(st.path.lastIndexOf('/') + 1)).filter((n) => n.startsWith('up'));
+      const deadline = Date.now() + 20_000;
+      while ((await seen()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await seen(), `while -put ${flags.join(' ')} writes`).to.deep.equal([during]);
+      stdin.end('part two\n');
+      expect(await done).to.include({ code: 0, err: '' });
+      expect(await seen()).to.deep.equal(['up']);
+      expect((await alice.readFile('g/up')).toString()).to.equal('part one\npart two\n');
+    }
   });
 
   it('-rmdir removes empty directories only; -touchz makes zero-length files and refuses one with data or a directory', async () => {
