@@ -10,7 +10,7 @@
  * NameNode in fs.defaultFS (or -fs), and every HDFS path argument (the -mv and -put destination
  * too) is a glob as in FsShell: `*`, `?`, `[a-z]`, `[^a]`, `{a,b}`, `\` escapes (../fs-operands.ts,
  * ../../client/globber.ts); each match is an operand. Like FsShell, -put and -cp write `DST._COPYING_`
- * and rename it when complete (`-d`: DST itself), -get writes `LOCAL._COPYING_`, both copy directories whole, and a failed path is reported as
+ * and rename it when complete (`-d`: DST itself), -get writes `LOCAL._COPYING_`; the three copy directories whole, and a failed path is reported as
  * `-verb: `path': reason` while the others go on (exit 1 at the end). Transfers show a progress line on a terminal (stderr),
  * none when piped.
  */
