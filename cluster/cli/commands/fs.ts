@@ -613,7 +613,7 @@ async function getFile(fs: HdfsClient, shown: string, status: FileStatus, target
   }
 }
 
-/** An HDFS directory into the local TARGET, as putDirectory the other way (entries in the NameNode's order). */
+/** An HDFS directory into the local TARGET, as copyIntoHdfs the other way (entries in the NameNode's order). */
 async function getDirectory(fs: HdfsClient, shown: string, path: string, target: string, overwrite: boolean, each: Each): Promise<void> {
   const existing = await statLocal(target).catch(() => undefined);
   if (existing && !existing.isDirectory()) throw pathError(target, 'Is not a directory');
