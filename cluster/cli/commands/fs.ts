@@ -91,6 +91,9 @@ function flags(args: readonly string[], allowed: string): { set: Set<string>; op
   return { set, operands };
 }
 
+/** The fs-queries commands that run over their operands the same way. */
+const QUERIES = { '-du': du, '-count': count, '-setrep': setrep, '-touch': touch, '-touchz': touchz, '-stat': stat } as const;
+
 /** FsShell's CopyFromLocal and CopyToLocal: Put and Get under another name (their messages say it). */
 const ALIASES: Readonly<Record<string, string>> = { '-copyFromLocal': '-put', '-copyToLocal': '-get' };
 
@@ -190,25 +193,15 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         for (const item of await expand(operands)) await each(item.shown, () => pipeline(fs.createReadStream(item.path), io.data ?? process.stdout, { end: false }));
         break;
       case '-du':
-        await du({ fs, operands, flags: set, each, out, expand });
-        break;
       case '-count':
-        await count({ fs, operands, flags: set, each, out, expand });
-        break;
       case '-setrep':
-        await setrep({ fs, operands, flags: set, each, out, expand });
-        break;
       case '-touch':
-        await touch({ fs, operands, flags: set, each, out, expand });
-        break;
       case '-touchz':
-        await touchz({ fs, operands, flags: set, each, out, expand });
+      case '-stat':
+        await QUERIES[verb]({ fs, operands, flags: set, each, out, expand });
         break;
       case '-rmdir':
         for (const item of await expand(operands)) await each(item.shown, () => rmdir(fs, item, ignoreNonEmpty));
-        break;
-      case '-stat':
-        await stat({ fs, operands, flags: set, each, out, expand });
         break;
       case '-test': {
         // Test prints nothing: the exit code is the answer (an error reading the path is printed, and 1)
