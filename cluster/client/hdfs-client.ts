@@ -22,6 +22,7 @@ import { DataNodeChannels } from './datanode-channel.ts';
 import { HdfsInputStream, type ReadRange } from './hdfs-input-stream.ts';
 import { HdfsOutputStream, type CreateOptions, type OutputStreamContext } from './hdfs-output-stream.ts';
 import { LeaseRenewer } from './lease-renewer.ts';
+import { Trash, trashRootOf, type TrashNamespace } from './trash.ts';
 import { parseUmaskMode } from './permission-parser.ts';
 import { randomInt } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -55,6 +56,7 @@ export class HdfsClient {
   readonly #ownsUser: boolean;
   readonly #shortName: string;
   readonly #workingDir: string;
+  readonly #homePrefix: string;
   readonly #umask: number;
   readonly #clientName = `DFSClient_NONMAPREDUCE_${randomInt(-0x80000000, 0x7fffffff)}_1`;
   readonly #channels: DataNodeChannels;
@@ -66,7 +68,8 @@ export class HdfsClient {
     this.nameNode = nameNode;
     this.#ownsUser = ownsUser;
     this.#shortName = clientShortName(conf, user);
-    this.#workingDir = `${normalizePath(conf.get('dfs.user.home.dir.prefix', '/user'))}/${this.#shortName}`;
+    this.#homePrefix = normalizePath(conf.get('dfs.user.home.dir.prefix', '/user'));
+    this.#workingDir = childPath(this.#homePrefix, this.#shortName);
     this.#umask = parseUmask(conf.get('fs.permissions.umask-mode', '022'));
     this.#rpc = acquireRpcClient(conf);
     this.#nn = new ClientProtocolClient({
@@ -199,6 +202,62 @@ export class HdfsClient {
    */
   rename(from: string, to: string): Promise<boolean> {
     return this.#nn.rename(this.resolve(from), this.resolve(to));
+  }
+
+  /**
+   * Moves `path` to the user's trash, `<home>/.Trash/Current/<path>`, as `hdfs dfs -rm` does
+   * (Trash.moveToAppropriateTrash): resolves to where it went, or undefined when the trash is off or
+   * the path is already in the trash (delete it instead). The NameNode's fs.trash.interval decides
+   * when it is not 0, else this client's; a NameNode whose setting cannot be read is an error, so
+   * nothing is deleted that the trash should have kept. The NameNode checks delete permission on the
+   * whole subtree (Options.Rename.TO_TRASH). `log` receives what Hadoop logs ("Moved: ...").
+   */
+  async moveToTrash(path: string, options: { log?: (line: string) => void } = {}): Promise<string | undefined> {
+    let serverMinutes: number;
+    try {
+      serverMinutes = (await this.getServerDefaults()).trashInterval;
+    } catch (e) {
+      throw new FileError('FILE_IO', `Failed to get server trash configuration from ${formatHostPort(this.nameNode)}: ${(e as Error).message}`, { remoteAddress: formatHostPort(this.nameNode) }, { cause: e });
+    }
+    const trash = this.#trash(serverMinutes !== 0 ? serverMinutes : this.conf.getFloat('fs.trash.interval'), options.log);
+    return trash.moveToTrash(this.resolve(path), trashRootOf(this.#workingDir));
+  }
+
+  /**
+   * Empties the user's trash as `hdfs dfs -expunge` does (Trash.expunge then checkpoint): deletes
+   * the checkpoints older than this client's fs.trash.interval, then makes Current a checkpoint;
+   * with `immediate`, checkpoints Current and deletes every checkpoint (expungeImmediately).
+   */
+  async expungeTrash(options: { immediate?: boolean; log?: (line: string) => void } = {}): Promise<void> {
+    const trash = this.#trash(this.conf.getFloat('fs.trash.interval'), options.log);
+    const roots = await trash.trashRoots(this.#workingDir, this.#homePrefix, false);
+    for (const root of roots) {
+      if (options.immediate) {
+        await trash.createCheckpoint(root);
+        await trash.deleteCheckpoints(root, true);
+      } else {
+        await trash.deleteCheckpoints(root);
+        await trash.createCheckpoint(root);
+      }
+    }
+  }
+
+  #trash(intervalMinutes: number, log: ((line: string) => void) | undefined): Trash {
+    const nn = this.#nn;
+    const ns: TrashNamespace = {
+      kind: async (p) => {
+        const st = await nn.getFileInfo(p);
+        return st ? (st.fileType === 'IS_DIR' ? 'directory' : 'file') : undefined;
+      },
+      list: async (p) => {
+        if (!(await nn.getFileInfo(p))) return undefined;
+        return (await this.list(p)).map((st) => ({ name: st.path.slice(st.path.lastIndexOf('/') + 1), directory: st.type === 'directory' }));
+      },
+      mkdirs: (p, permission) => this.mkdir(p, { recursive: true, permission }),
+      rename: (src, dst, toTrash) => nn.rename2(src, dst, false, toTrash),
+      delete: (p, recursive) => nn.delete(p, recursive),
+    };
+    return new Trash(ns, { intervalMinutes, qualify: (p) => `hdfs://${formatHostPort(this.nameNode)}${p}`, ...(log ? { log } : {}) });
   }
 
   /**

@@ -30,13 +30,14 @@ import { permissionString, type FileStatus } from '../../client/file-status.ts';
 import { checkDestination, existingStatus, expandDestination, expandOperand, pathError, pathNotFound, shownChild, type Operand } from '../fs-operands.ts';
 import { progressMeter } from '../progress.ts';
 import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type AttributeVerb } from '../fs-permissions.ts';
+import { moveToTrash, runExpunge, takeSkipTrash, TRASH_USAGES } from '../fs-trash.ts';
 import { checkTestArgs, count, du, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
 import type { CliIo } from './fetchdt.ts';
 
 const USAGES: Readonly<Record<string, string>> = {
   '-ls': 'hsec fs -ls [-d] [<path> ...]',
   '-mkdir': 'hsec fs -mkdir [-p] <path> ...',
-  '-rm': 'hsec fs -rm [-f] [-r|-R] <src> ...',
+  '-rm': 'hsec fs -rm [-f] [-r|-R] [-skipTrash] <src> ...',
   '-rmdir': 'hsec fs -rmdir [--ignore-fail-on-non-empty] <dir> ...',
   '-mv': 'hsec fs -mv <src> ... <dst>',
   '-cp': 'hsec fs -cp [-f] [-d] <src> ... <dst>',
@@ -47,6 +48,7 @@ const USAGES: Readonly<Record<string, string>> = {
   '-cat': 'hsec fs -cat <src> ...',
   '-head': 'hsec fs -head <file>',
   '-tail': 'hsec fs -tail [-f] [-s <sleep interval>] <file>',
+  ...TRASH_USAGES,
   ...ATTRIBUTE_USAGES,
   ...QUERY_USAGES,
 };
@@ -58,8 +60,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -cat, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -touchz, -stat')
-    .usage('-ls|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-cat|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-touchz|-stat [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -cat, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge')
+    .usage('-ls|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-cat|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -112,11 +114,13 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   if (!usage) throw new UsageError(`${named}: Unknown command`, fsUsage().trimEnd());
   if (isAttributeVerb(verb)) return runAttributeCommand(config, verb, rest, io);
   if (verb === '-head' || verb === '-tail') return runHeadTail(config, verb, rest, io, usage);
-  // Rmdir's one option is a long one (CommandFormat "-ignore-fail-on-non-empty")
+  if (verb === '-expunge') return runExpunge(config, rest, io, usage);
+  // Rmdir's one option is a long one (CommandFormat "-ignore-fail-on-non-empty"), and so is Rm's -skipTrash
   const ignoreNonEmpty = verb === '-rmdir' && rest[0] === '--ignore-fail-on-non-empty';
+  const { skipTrash, rest: args } = verb === '-rm' ? takeSkipTrash(rest) : { skipTrash: false, rest };
   let parsed;
   try {
-    parsed = flags(ignoreNonEmpty ? rest.slice(1) : rest, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-cp' ? 'fd' : verb === '-get' ? 'f' : ''));
+    parsed = flags(ignoreNonEmpty ? args.slice(1) : args, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-cp' ? 'fd' : verb === '-get' ? 'f' : ''));
   } catch (e) {
     throw new UsageError(`${named}: ${(e as Error).message}`, usage);
   }
@@ -173,6 +177,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
               throw fileNotFound(item.path);
             }
             if (status.type === 'directory' && !set.has('r') && !set.has('R')) throw new HsecError('FILE_IO', 'Is a directory', { path: item.path });
+            if (!skipTrash && (await moveToTrash(fs, item, err))) return;
             if (await fs.delete(item.path, { recursive: true })) out(`Deleted ${item.shown}\n`);
           });
         }
