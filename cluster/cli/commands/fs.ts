@@ -5,7 +5,8 @@
  * `-copyFromLocal` and `-copyToLocal`), `-cat PATH...`, `-head FILE`, `-tail [-f] [-s MS] FILE`,
  * `-chmod [-R] MODE PATH...`, `-chown [-R] [OWNER][:[GROUP]] PATH...`, `-chgrp [-R] GROUP PATH...`
  * (../fs-permissions.ts), `-du [-s] [-h] [-v]`, `-count [-q] [-h] [-v] [-u]`, `-setrep [-R] REP`,
- * `-test -[defrswz]`, `-touch [-a] [-m] [-c]`, `-stat [FORMAT]` (../fs-queries.ts).
+ * `-test -[defrswz]`, `-touch [-a] [-m] [-c]`, `-stat [FORMAT]` (../fs-queries.ts), `-checksum [-v]`
+ * (../fs-checksum.ts).
  * Paths are HDFS paths: absolute, relative to the home directory, or `hdfs://host:port/path` of the
  * NameNode in fs.defaultFS (or -fs), and every HDFS path argument (the -mv and -put destination
  * too) is a glob as in FsShell: `*`, `?`, `[a-z]`, `[^a]`, `{a,b}`, `\` escapes (../fs-operands.ts,
@@ -32,6 +33,7 @@ import { progressMeter } from '../progress.ts';
 import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type AttributeVerb } from '../fs-permissions.ts';
 import { moveToTrash, runExpunge, takeSkipTrash, TRASH_USAGES } from '../fs-trash.ts';
 import { checkTestArgs, count, du, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
+import { CHECKSUM_FLAGS, CHECKSUM_USAGE, checksum } from '../fs-checksum.ts';
 import type { CliIo } from './fetchdt.ts';
 
 const USAGES: Readonly<Record<string, string>> = {
@@ -51,6 +53,7 @@ const USAGES: Readonly<Record<string, string>> = {
   ...TRASH_USAGES,
   ...ATTRIBUTE_USAGES,
   ...QUERY_USAGES,
+  '-checksum': CHECKSUM_USAGE,
 };
 
 export function fsUsage(): string {
@@ -60,8 +63,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -cat, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge')
-    .usage('-ls|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-cat|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -cat, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum')
+    .usage('-ls|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-cat|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -94,7 +97,7 @@ function flags(args: readonly string[], allowed: string): { set: Set<string>; op
 }
 
 /** The fs-queries commands that run over their operands the same way. */
-const QUERIES = { '-du': du, '-count': count, '-setrep': setrep, '-touch': touch, '-touchz': touchz, '-stat': stat } as const;
+const QUERIES = { '-du': du, '-count': count, '-setrep': setrep, '-touch': touch, '-touchz': touchz, '-stat': stat, '-checksum': checksum } as const;
 
 /** FsShell's CopyFromLocal and CopyToLocal: Put and Get under another name (their messages say it). */
 const ALIASES: Readonly<Record<string, string>> = { '-copyFromLocal': '-put', '-copyToLocal': '-get' };
@@ -120,7 +123,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   const { skipTrash, rest: args } = verb === '-rm' ? takeSkipTrash(rest) : { skipTrash: false, rest };
   let parsed;
   try {
-    parsed = flags(ignoreNonEmpty ? args.slice(1) : args, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-cp' ? 'fd' : verb === '-get' ? 'f' : ''));
+    parsed = flags(ignoreNonEmpty ? args.slice(1) : args, QUERY_FLAGS[verb] ?? (verb === '-checksum' ? CHECKSUM_FLAGS : verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-cp' ? 'fd' : verb === '-get' ? 'f' : ''));
   } catch (e) {
     throw new UsageError(`${named}: ${(e as Error).message}`, usage);
   }
@@ -203,6 +206,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
       case '-touch':
       case '-touchz':
       case '-stat':
+      case '-checksum':
         await QUERIES[verb]({ fs, operands, flags: set, each, out, expand });
         break;
       case '-rmdir':

@@ -255,7 +255,7 @@ describe('datanode/xceiver: WRITE_BLOCK and READ_BLOCK handlers', () => {
     expect((await s.response()).status).to.equal('ERROR');
     await rejectsCode(s.done, 'DATA_TRANSFER_UNSUPPORTED');
     const o = connection(services);
-    o.send(encodeOpRequest('BLOCK_CHECKSUM', Uint8Array.of(0x0a, 0x00)));
+    o.send(encodeOpRequest('COPY_BLOCK', Uint8Array.of(0x0a, 0x00)));
     expect((await o.response()).status).to.equal('ERROR_UNSUPPORTED');
     await o.done;
   });
