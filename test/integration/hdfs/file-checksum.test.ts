@@ -29,10 +29,11 @@ import { ClientProtocolClient } from '../../../cluster/protocol/client-protocol-
 import type { LocatedBlock } from '../../../cluster/protocol/hdfs-types.ts';
 import { InvalidBlockTokenError } from '../../../security/datatransfer/errors.ts';
 import { callCredentials } from '../../../security/sasl/rpc/protocol-security.ts';
-import { referenceCrc, referenceMd5Md5Crc } from '../../support/checksum-reference.ts';
+import { md5, referenceCrc, referenceMd5Md5Crc } from '../../support/checksum-reference.ts';
 import { rejectsCode } from '../../support/errors.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { kinit } from '../../support/krb5-clients.ts';
+import { until } from '../../support/until.ts';
 
 const BLOCK = 64 * 1024;
 const SIZES = [0, 100, 5_000, 3 * BLOCK + 777, 2 * BLOCK];
@@ -137,6 +138,36 @@ describe('hdfs: file checksums through the hsec DataNode (BLOCK_CHECKSUM, getFil
         const dirError = await rejectsCode(alice.getFileChecksum('cks'), 'RPC_REMOTE');
         expect(dirError.details['exceptionClassName']).to.equal('java.io.FileNotFoundException');
         expect(dirError.message).to.contain('Path is not a file: /user/alice/cks');
+      });
+
+      it('a file being written: the blocks and lengths the NameNode reports (its open block at 0 bytes: the MD5 of no CRCs); once closed, the reference', async () => {
+        const data = randomBytes(BLOCK);
+        const out = alice.createWriteStream('cks/open');
+        const finished = new Promise<void>((resolve, reject) => {
+          out.once('finish', resolve);
+          out.once('error', reject);
+        });
+        out.write(data);
+        const rpc = acquireRpcClient(alice.conf);
+        try {
+          const nn = new ClientProtocolClient({ rpc: rpc.rpc, address: alice.nameNode, credentials: callCredentials(alice.user, CLIENT_PROTOCOL_INFO, alice.conf) });
+          let block: LocatedBlock | undefined;
+          expect(await until(() => {
+            void nn.getBlockLocations('/user/alice/cks/open', 0, BLOCK).then((l) => (block = l?.blocks?.[0]), () => undefined);
+            return block !== undefined && hdfs.dns[0]!.dataset.getReplica(block.b.poolId, block.b.blockId)?.numBytes === BLOCK;
+          }, 20_000), 'the DataNode acknowledged the whole block').to.equal(true);
+          expect(block!.b.numBytes ?? 0, 'the NameNode\'s length of the open block').to.equal(0);
+          const open = await alice.getFileChecksum('cks/open');
+          // one block asked for 0 bytes of a longer replica: the DataNode digests no CRC (isPartialBlk)
+          expect(open?.algorithmName).to.equal('MD5-of-0MD5-of-512CRC32C');
+          expect(Buffer.from(open!.bytes).toString('hex')).to.equal(`00000200${'00'.repeat(8)}${md5(Buffer.concat([md5(new Uint8Array(0)), Buffer.alloc(16)])).toString('hex')}`);
+        } finally {
+          rpc.release();
+        }
+        out.end();
+        await finished;
+        const closed = await alice.getFileChecksum('cks/open');
+        expect(Buffer.from(closed!.bytes).toString('hex')).to.equal(referenceMd5Md5Crc(data, BLOCK).hex);
       });
 
       it('BLOCK_CHECKSUM with a WRITE-only token or a forged one is refused with a typed error; the DataNode keeps serving', async () => {
