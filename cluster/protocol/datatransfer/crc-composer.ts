@@ -9,12 +9,10 @@
  */
 import { ProtocolError } from '../../../lib/errors/index.ts';
 import type { ChecksumType } from '../hdfs-types.ts';
+import { CRC32C_POLYNOMIAL, CRC32_POLYNOMIAL } from './crc32c.ts';
 
 /** CrcUtil.MULTIPLICATIVE_IDENTITY: the polynomial 1 (x^0 in the top bit). */
 const IDENTITY = 0x80000000;
-/** CrcUtil.GZIP_POLYNOMIAL and CASTAGNOLI_POLYNOMIAL (reflected). */
-export const CRC32_POLYNOMIAL = 0xedb88320;
-export const CRC32C_POLYNOMIAL = 0x82f63b78;
 const CRC_SIZE = 4;
 
 /** DataChecksum.getCrcPolynomialForType: CRC32 and CRC32C have one; NULL has none. */

@@ -3,9 +3,8 @@
 // test/support/checksum-reference.ts: composing is right exactly when it equals the CRC of A || B.
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import {
-  composeCrc, CrcComposer, CRC32C_POLYNOMIAL, CRC32_POLYNOMIAL, galoisFieldMultiply, getMonomial,
-} from '../../../cluster/protocol/datatransfer/crc-composer.ts';
+import { composeCrc, CrcComposer, galoisFieldMultiply, getMonomial } from '../../../cluster/protocol/datatransfer/crc-composer.ts';
+import { CRC32C_POLYNOMIAL, CRC32_POLYNOMIAL } from '../../../cluster/protocol/datatransfer/crc32c.ts';
 import { referenceCrc } from '../../support/checksum-reference.ts';
 import { throwsCode } from '../../support/errors.ts';
 
