@@ -32,6 +32,8 @@ const REQUIRED = [
   'cluster/protocol/HdfsServer.proto',
   'cluster/protocol/DatanodeProtocol.proto',
   'cluster/protocol/datatransfer.proto',
+  'cluster/protocol/RefreshAuthorizationPolicyProtocol.proto',
+  'cluster/protocol/RefreshUserMappingsProtocol.proto',
   'security/token/BlockTokenSecret.proto',
   'security/datatransfer/DataTransferSasl.proto',
 ];

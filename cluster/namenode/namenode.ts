@@ -9,7 +9,10 @@
  *    namespace and data-path calls of a stock DFSClient (client-service.ts over namesystem.ts and
  *    file-writes.ts), located blocks carrying block tokens;
  *  - DatanodeProtocol (datanode-service.ts): registration and heartbeats handing out the block keys,
- *    block reports, incremental reports.
+ *    block reports, incremental reports;
+ *  - RefreshAuthorizationPolicyProtocol and RefreshUserMappingsProtocol (admin-service.ts): the
+ *    `hdfs dfsadmin` refresh calls, applied to this server's ServiceAuthorizer, Groups and
+ *    ProxyUsers (hadoop.proxyuser.* impersonation rules, checked for every proxied connection).
  * State in `dfs.namenode.name.dir`: the namespace journal + snapshot in `hsec-namespace/` and the
  * delegation keys and tokens in `hsec-delegation-tokens/` (or, with
  * hsec.namenode.delegation.token.store=zookeeper, in ZooKeeper shared with other NameNodes:
@@ -19,14 +22,15 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { Configuration } from '../../lib/config/index.ts';
+import { DEFAULT_CONF_DIR, loadConfiguration, type Configuration } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import type { HostPort } from '../../lib/net/host-port.ts';
 import { isWildcard, resolveAddress } from '../../lib/net/resolve.ts';
 import type { Clock } from '../../lib/time/clock.ts';
 import { systemClock } from '../../lib/time/clock.ts';
-import { ServiceAuthorizer } from '../../security/authorize/service-authorization.ts';
+import { ProxyUsers } from '../../security/authorize/proxy-users.ts';
+import { ServiceAuthorizer, type PolicyEntry } from '../../security/authorize/service-authorization.ts';
 import { Groups } from '../../security/identity/groups.ts';
 import type { Krb5Config } from '../../security/kerberos/config/index.ts';
 import { delegationTokenAuthority } from '../../security/sasl/rpc/token-authority.ts';
@@ -34,8 +38,10 @@ import { BlockTokenSecretManager } from '../../security/token/block-token-secret
 import { DelegationTokenSecretManager } from '../../security/token/secret-manager.ts';
 import { CLIENT_PROTOCOL_INFO } from '../protocol/client-protocol.ts';
 import { DATANODE_PROTOCOL_INFO } from '../protocol/datanode-protocol.ts';
+import { REFRESH_AUTHORIZATION_POLICY_INFO, REFRESH_USER_MAPPINGS_INFO } from '../protocol/refresh-protocols.ts';
 import { RpcService } from '../service/rpc-service.ts';
 import { ServiceIdentity } from '../service/service-identity.ts';
+import { NameNodeAdminService } from './admin-service.ts';
 import { BlockManager } from './blocks/block-manager.ts';
 import { DatanodeManager } from './blocks/datanode-manager.ts';
 import { ClientService } from './client-service.ts';
@@ -85,7 +91,25 @@ export interface NameNodeOptions {
    * `hsec namenode` and the pseudo-cluster set it; default false (accepting needs only the keytab).
    */
   login?: boolean;
+  /**
+   * What the refresh calls (dfsadmin -refreshServiceAcl, -refreshSuperUserGroupsConfiguration) load
+   * again: Hadoop's `new Configuration()`, the site files of the configuration directory, without
+   * the -D / -conf options given at start. `hsec namenode` passes its --config directory; default:
+   * HADOOP_CONF_DIR, else /etc/hadoop/conf when it exists, else the declared defaults.
+   */
+  reloadConfiguration?: () => Configuration;
 }
+
+/**
+ * HDFSPolicyProvider's entries for the protocols the NameNode serves: each protocol's service ACL
+ * key and its `.blocked` twin.
+ */
+const NAMENODE_POLICY: readonly PolicyEntry[] = [
+  { info: CLIENT_PROTOCOL_INFO, aclKey: 'security.client.protocol.acl', blockedKey: 'security.client.protocol.acl.blocked' },
+  { info: DATANODE_PROTOCOL_INFO, aclKey: 'security.datanode.protocol.acl', blockedKey: 'security.datanode.protocol.acl.blocked' },
+  { info: REFRESH_AUTHORIZATION_POLICY_INFO, aclKey: 'security.refresh.policy.protocol.acl', blockedKey: 'security.refresh.policy.protocol.acl.blocked' },
+  { info: REFRESH_USER_MAPPINGS_INFO, aclKey: 'security.refresh.user.mappings.protocol.acl', blockedKey: 'security.refresh.user.mappings.protocol.acl.blocked' },
+];
 
 const log = getLogger('namenode');
 
@@ -160,19 +184,24 @@ export class NameNode {
       const tokens = new NameNodeTokenService({ secretManager: sm, securityEnabled: identity.security === 'kerberos', serverDefaults: settings.serverDefaults });
       const client = new ClientService({ namesystem, writes, attributes: new FileAttributes(namesystem), groups, tokens: blockTokens ?? null, encryptDataTransfer: settings.serverDefaults.encryptDataTransfer });
       const dnService = new DatanodeService(namesystem);
-      const authorizer = ServiceAuthorizer.fromConfiguration(conf, [
-        { info: CLIENT_PROTOCOL_INFO, aclKey: 'security.client.protocol.acl', blockedKey: 'security.client.protocol.acl.blocked' },
-        { info: DATANODE_PROTOCOL_INFO, aclKey: 'security.datanode.protocol.acl', blockedKey: 'security.datanode.protocol.acl.blocked' },
-      ], groups);
+      const authorizer = ServiceAuthorizer.fromConfiguration(conf, NAMENODE_POLICY, groups);
+      const proxyUsers = new ProxyUsers(conf, groups, (user) => identity.shortName(user));
+      const admin = new NameNodeAdminService({
+        authorizer, groups, proxyUsers, namesystem,
+        reloadConfiguration: options.reloadConfiguration ?? (() => loadConfiguration({ defaultConfDir: DEFAULT_CONF_DIR })),
+      });
       const service = await RpcService.start(conf, {
         identity,
         bind: { host: settings.host, port: options.port ?? settings.port, configKey: settings.addressKey },
         protocols: [
           { info: CLIENT_PROTOCOL_INFO, handlers: { ...tokens.handlers(), ...client.handlers() } },
           { info: DATANODE_PROTOCOL_INFO, handlers: dnService.handlers() },
+          { info: REFRESH_AUTHORIZATION_POLICY_INFO, handlers: admin.refreshAuthorizationPolicyHandlers() },
+          { info: REFRESH_USER_MAPPINGS_INFO, handlers: admin.refreshUserMappingsHandlers() },
         ],
         tokenAuthority: delegationTokenAuthority(sm),
         authorizer,
+        server: { authorizeProxy: (q) => proxyUsers.authorize(q) },
       });
       const timers = [
         every(options.monitorIntervalMs ?? MONITOR_INTERVAL_MS, 'heartbeat monitor', () => {

@@ -402,12 +402,13 @@ export class FsNamesystem {
   }
 
   /** FSNamesystem's audit line (allowed, ugi, ip, cmd, src, dst, perm); refusals are logged by the RPC layer's error path. */
-  #audit(caller: CallerInfo, cmd: string, src: string, dst?: string, perm?: string, allowed = true): void {
+  #audit(caller: CallerInfo, cmd: string, src: string | null, dst?: string, perm?: string, allowed = true): void {
     audit.info({ allowed, ugi: caller.user, ip: caller.address, cmd, src, dst, perm },
       `allowed=${allowed}\tugi=${caller.user}\tip=/${caller.address}\tcmd=${cmd}\tsrc=${src}\tdst=${dst ?? 'null'}\tperm=${perm ?? 'null'}`);
   }
 
-  audit(caller: CallerInfo, cmd: string, src: string, perm?: INode): void {
+  /** logAuditEvent(true, cmd, src); `src` null for a call about no path (the refresh calls), logged as Hadoop does: `src=null`. */
+  audit(caller: CallerInfo, cmd: string, src: string | null, perm?: INode): void {
     this.#audit(caller, cmd, src, undefined, permString(perm));
   }
 

@@ -19,6 +19,16 @@ export class AccessControlList {
     this.groups = this.allAllowed ? new Set() : list(groupsPart);
   }
 
+  /**
+   * `new AccessControlList(users, groups)` (the two-list constructor DefaultImpersonationProvider
+   * uses for hadoop.proxyuser.NAME.users / .groups): either list being `*` admits everyone; an
+   * absent list is empty.
+   */
+  static of(users: string | undefined, groups: string | undefined): AccessControlList {
+    if ([users, groups].some((p) => p !== undefined && p.trim() === '*')) return new AccessControlList('*');
+    return new AccessControlList(`${users ?? ''} ${groups ?? ''}`);
+  }
+
   /** isUserAllowed: `*`, the short name listed, or one of `groups` listed. */
   isUserAllowed(shortName: string, groups: readonly string[]): boolean {
     return this.allAllowed || this.users.has(shortName) || groups.some((g) => this.groups.has(g));

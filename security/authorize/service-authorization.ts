@@ -8,7 +8,10 @@
  * (SecurityUtil.getServerPrincipal(conf.get(clientKey), addr)). A refusal is
  * AuthorizationException: "User dn/host@REALM (auth:KERBEROS) is not authorized for protocol
  * interface ...DatanodeProtocol: this service is only accessible by dn/otherhost@REALM".
- * With authorization off nothing is checked, as in Hadoop.
+ * With authorization off nothing is checked, as in Hadoop. `refresh(conf)` re-reads every ACL from a
+ * newly loaded configuration and swaps them in at once (ServiceAuthorizationManager.refresh /
+ * refreshWithLoadedConfiguration, what `hdfs dfsadmin -refreshServiceAcl` triggers); connections
+ * and calls checked afterwards see the new lists.
  */
 import type { Configuration } from '../../lib/config/index.ts';
 import { AccessControlError } from '../../lib/errors/index.ts';
@@ -45,29 +48,47 @@ interface Compiled {
   clientPrincipal: string | undefined;
 }
 
+/** One ACL whose value a refresh changed (ACLs name users and groups, never secrets: safe to log). */
+export interface AclChange {
+  readonly key: string;
+  readonly from: string;
+  readonly to: string;
+}
+
 export class ServiceAuthorizer {
-  readonly #protocols = new Map<string, Compiled>();
+  #protocols: ReadonlyMap<string, Compiled>;
+  readonly #entries: readonly PolicyEntry[];
   readonly #groups: Groups;
   readonly #security: boolean;
 
-  private constructor(groups: Groups, security: boolean) {
+  private constructor(entries: readonly PolicyEntry[], groups: Groups, security: boolean, protocols: ReadonlyMap<string, Compiled>) {
+    this.#entries = entries;
     this.#groups = groups;
     this.#security = security;
+    this.#protocols = protocols;
   }
 
   /** The authorizer of `entries`, or undefined when hadoop.security.authorization is false. */
   static fromConfiguration(conf: Configuration, entries: readonly PolicyEntry[], groups: Groups): ServiceAuthorizer | undefined {
     if (!conf.getBoolean('hadoop.security.authorization')) return undefined;
-    const a = new ServiceAuthorizer(groups, conf.getTrimmed('hadoop.security.authentication') === 'kerberos');
-    for (const { info, aclKey, blockedKey } of entries) {
-      const clientKey = info.kerberos?.clientPrincipalKey;
-      a.#protocols.set(info.protocol, {
-        acl: new AccessControlList(conf.get(aclKey) ?? '*'),
-        blocked: new AccessControlList(conf.get(blockedKey) ?? ''),
-        clientPrincipal: clientKey ? conf.getTrimmed(clientKey) : undefined,
-      });
+    return new ServiceAuthorizer(entries, groups, conf.getTrimmed('hadoop.security.authentication') === 'kerberos', compile(conf, entries));
+  }
+
+  /**
+   * ServiceAuthorizationManager.refreshWithLoadedConfiguration: every protocol's ACL, blocked list
+   * and expected client principal from `conf`, flipped in at once. Returns the ACLs that changed.
+   */
+  refresh(conf: Configuration): AclChange[] {
+    const next = compile(conf, this.#entries);
+    const changes: AclChange[] = [];
+    for (const { info, aclKey, blockedKey } of this.#entries) {
+      const before = this.#protocols.get(info.protocol);
+      const after = next.get(info.protocol)!;
+      if (before?.acl.toString() !== after.acl.toString()) changes.push({ key: aclKey, from: before?.acl.toString() ?? '', to: after.acl.toString() });
+      if (before?.blocked.toString() !== after.blocked.toString()) changes.push({ key: blockedKey, from: before?.blocked.toString() ?? '', to: after.blocked.toString() });
     }
-    return a;
+    this.#protocols = next;
+    return changes;
   }
 
   /** ServiceAuthorizationManager.authorize; throws AuthorizationException (an AccessControlError). */
@@ -88,6 +109,20 @@ export class ServiceAuthorizer {
     }
     audit.debug({ user: who, protocol }, `Authorization successful for ${who} for protocol=interface ${protocol}`);
   }
+}
+
+/** The ACLs of `entries` as `conf` sets them (default `*`, blocked default empty). */
+function compile(conf: Configuration, entries: readonly PolicyEntry[]): Map<string, Compiled> {
+  const out = new Map<string, Compiled>();
+  for (const { info, aclKey, blockedKey } of entries) {
+    const clientKey = info.kerberos?.clientPrincipalKey;
+    out.set(info.protocol, {
+      acl: new AccessControlList(conf.get(aclKey) ?? '*'),
+      blocked: new AccessControlList(conf.get(blockedKey) ?? ''),
+      clientPrincipal: clientKey ? conf.getTrimmed(clientKey) : undefined,
+    });
+  }
+  return out;
 }
 
 function refuse(message: string, q: AuthorizationQuery): AccessControlError {

@@ -9,6 +9,9 @@
  *    every group from `id -Gn USER`, duplicates removed; an unknown user has no groups;
  *  - NullGroupsMapping: none.
  * Looking groups up never fails a call: a failing `id` is logged and the user has no groups.
+ * `refresh()` empties the cache and the negative cache (Groups.refresh, what `hdfs dfsadmin
+ * -refreshUserToGroupsMappings` triggers): the next lookup of every user asks the mapping again.
+ * The static overrides and the mapping itself stay as configured at start, as in Hadoop.
  */
 import { execFile } from 'node:child_process';
 import type { Configuration } from '../../lib/config/index.ts';
@@ -70,6 +73,8 @@ export interface GroupsOptions {
 export class Groups {
   readonly #o: Required<Omit<GroupsOptions, 'overrides'>> & { overrides: ReadonlyMap<string, readonly string[]> };
   readonly #cache = new Map<string, { groups: string[]; until: number } | Promise<string[]>>();
+  /** Bumped by refresh(): a lookup started before it does not fill the emptied cache. */
+  #generation = 0;
 
   constructor(options: GroupsOptions) {
     this.#o = { cacheMs: 300_000, negativeCacheMs: 30_000, clock: systemClock, overrides: new Map(), ...options };
@@ -97,7 +102,9 @@ export class Groups {
     const hit = this.#cache.get(user);
     if (hit instanceof Promise) return hit;
     if (hit && hit.until > this.#o.clock.now()) return [...hit.groups];
+    const generation = this.#generation;
     const lookup = this.#o.mapping.groups(user).then((groups) => {
+      if (generation !== this.#generation) return groups;
       const ttl = groups.length > 0 ? this.#o.cacheMs : this.#o.negativeCacheMs;
       if (ttl > 0) this.#cache.set(user, { groups, until: this.#o.clock.now() + ttl });
       else this.#cache.delete(user);
@@ -105,6 +112,15 @@ export class Groups {
     });
     this.#cache.set(user, lookup);
     return [...(await lookup)];
+  }
+
+  /** Groups.refresh: forgets every cached answer (positive and negative); returns how many users were cached. */
+  refresh(): number {
+    const cached = this.#cache.size;
+    this.#generation++;
+    this.#cache.clear();
+    log.info({ cachedUsers: cached }, 'clearing userToGroupsMap cache');
+    return cached;
   }
 }
 

@@ -6,7 +6,7 @@
  * (cluster/service/daemon.ts: pid file, ready line, SIGTERM/SIGINT).
  */
 import type { Command } from 'commander';
-import { cliConfigSource, type CliConfigArg } from '../generic-options.ts';
+import { cliConfigSource, toConfigSource, type CliConfigArg } from '../generic-options.ts';
 import { loadCliConfiguration } from '../cli-configuration.ts';
 import { readyLine, runDaemon } from '../../service/daemon.ts';
 import { NameNode } from '../../namenode/namenode.ts';
@@ -31,9 +31,13 @@ export function register(program: Command): void {
 /** `config`: a conf dir, or `{ confDir, overrides }` (the generic `--config` / `-D` options). */
 export function runNameNode(config: CliConfigArg, opts: NameNodeCliOptions = {}): Promise<number> {
   const conf = loadCliConfiguration(config);
+  // A refresh (dfsadmin -refreshServiceAcl ...) reads the same directory's site files again, as
+  // Hadoop's `new Configuration()` does: the -D and -conf options of this start are not re-applied.
+  const { confDir } = toConfigSource(config);
+  const reloadConfiguration = () => loadCliConfiguration(confDir !== undefined ? { confDir } : {});
   return runDaemon({ name: 'namenode', ...(opts.pidFile ? { pidFile: opts.pidFile } : {}) }, async () => {
     // Hadoop's NameNode logs in from its keytab at start (loginAsNameNodeUser); KRB5_CONFIG names the KDCs.
-    const nn = await NameNode.start(conf, { login: true });
+    const nn = await NameNode.start(conf, { login: true, reloadConfiguration });
     const { host, port } = nn.address;
     return {
       readyDetail: `on ${host}:${port} as ${nn.principal ?? '(security off)'}, name dir ${nn.settings.nameDir}`,

@@ -104,3 +104,34 @@ describe('identity/Groups', () => {
     expect(() => Groups.fromConfiguration(c)).to.throw(/hadoop.security.group.mapping org.example.LdapGroups is not supported/);
   });
 });
+
+describe('authorize/ServiceAuthorizer.refresh', () => {
+  it('swaps in the ACLs of a new configuration and reports the keys that changed', async () => {
+    const a = ServiceAuthorizer.fromConfiguration(conf({}), [POLICY[0]!], groups)!;
+    const q = { user: 'bob@R', shortUser: 'bob', authMethod: 'KERBEROS', protocol: CLIENT_PROTOCOL_INFO.protocol, remoteAddress: '127.0.0.1' };
+    await a.authorize(q);
+    const changes = a.refresh(conf({ 'security.client.protocol.acl': 'alice', 'security.client.protocol.acl.blocked': ' ops' }));
+    expect(changes).to.deep.equal([
+      { key: 'security.client.protocol.acl', from: '*', to: 'alice ' },
+      { key: 'security.client.protocol.acl.blocked', from: ' ', to: ' ops' },
+    ]);
+    const e = await rejectsWithCode(a.authorize(q), 'ACCESS_DENIED');
+    expect(e.message).to.contain('User bob@R (auth:KERBEROS) is not authorized for protocol interface org.apache.hadoop.hdfs.protocol.ClientProtocol: denied by configured ACL');
+    await a.authorize({ ...q, user: 'alice@R', shortUser: 'alice' }).then(() => expect.fail('alice is in ops, which is blocked'), () => undefined);
+    expect(a.refresh(conf({ 'security.client.protocol.acl': 'alice', 'security.client.protocol.acl.blocked': ' ops' }))).to.deep.equal([]);
+  });
+});
+
+describe('identity/Groups.refresh', () => {
+  it('forgets cached answers, so the mapping is asked again', async () => {
+    let answer = ['a'];
+    let asked = 0;
+    const g = new Groups({ mapping: { groups: async () => { asked++; return answer; } }, clock: new ManualClock(0) });
+    expect(await g.groups('u')).to.deep.equal(['a']);
+    answer = ['b'];
+    expect(await g.groups('u')).to.deep.equal(['a']);
+    expect(g.refresh()).to.equal(1);
+    expect(await g.groups('u')).to.deep.equal(['b']);
+    expect(asked).to.equal(2);
+  });
+});
