@@ -23,7 +23,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'fs.defaultFS',
-    usedBy: ['hsec namenode', 'fetchdt, dtutil', 'hsec datanode'],
+    usedBy: ['hsec namenode', 'fetchdt, dtutil, dfsadmin', 'hsec datanode'],
     type: 'string',
     default: 'file:///',
     deprecated: ['fs.default.name'],
@@ -31,7 +31,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.security.authentication',
-    usedBy: ['hsec namenode', 'fetchdt, dtutil', 'hsec datanode'],
+    usedBy: ['hsec namenode', 'fetchdt, dtutil, dfsadmin', 'hsec datanode'],
     type: 'enum',
     values: ['simple', 'kerberos'],
     default: 'simple',
@@ -158,7 +158,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.rpc.protection',
-    usedBy: ['hsec namenode', 'fetchdt, dtutil', 'hsec datanode'],
+    usedBy: ['hsec namenode', 'fetchdt, dtutil, dfsadmin', 'hsec datanode'],
     type: 'strings',
     itemValues: QOP,
     default: 'authentication',
@@ -168,7 +168,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hsec.rpc.privacy.fast',
-    usedBy: ['hsec namenode', 'fetchdt, dtutil'],
+    usedBy: ['hsec namenode', 'fetchdt, dtutil, dfsadmin'],
     type: 'boolean',
     default: 'true',
     description:
@@ -178,7 +178,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hadoop.security.saslproperties.resolver.class',
-    usedBy: ['hsec namenode', 'hsec datanode', 'hsec policy', 'fetchdt, dtutil'],
+    usedBy: ['hsec namenode', 'hsec datanode', 'hsec policy', 'fetchdt, dtutil, dfsadmin'],
     type: 'class',
     description:
       'SaslPropertiesResolver choosing the QOP per connection, for servers and clients alike unless the hsec.security.saslproperties.resolver.server/client.class keys say otherwise: ' +
@@ -193,13 +193,13 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'hsec.security.saslproperties.resolver.client.class',
-    usedBy: ['fetchdt, dtutil'],
+    usedBy: ['fetchdt, dtutil, dfsadmin'],
     type: 'class',
     description: 'Resolver for the connections this process makes as a client; unset = hadoop.security.saslproperties.resolver.class.',
   }),
   key({
     name: 'hadoop.security.token.service.use_ip',
-    usedBy: ['fetchdt, dtutil'],
+    usedBy: ['fetchdt, dtutil, dfsadmin'],
     type: 'boolean',
     default: 'true',
     description: 'Token service names use ip:port (true) or host:port (false).',
@@ -299,14 +299,14 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'ipc.maximum.response.length',
-    usedBy: ['fetchdt, dtutil', 'hsec datanode'],
+    usedBy: ['fetchdt, dtutil, dfsadmin', 'hsec datanode'],
     type: 'int',
     default: '134217728',
     description: 'Largest RPC response (bytes) a client accepts; 0 disables the check.',
   }),
   key({
     name: 'ipc.ping.interval',
-    usedBy: ['fetchdt, dtutil', 'hsec datanode'],
+    usedBy: ['fetchdt, dtutil, dfsadmin', 'hsec datanode'],
     type: 'duration',
     unit: 'ms',
     default: '60000',
@@ -314,14 +314,14 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'ipc.client.ping',
-    usedBy: ['fetchdt, dtutil', 'hsec datanode'],
+    usedBy: ['fetchdt, dtutil, dfsadmin', 'hsec datanode'],
     type: 'boolean',
     default: 'true',
     description: 'Whether the RPC client sends pings while waiting for a response.',
   }),
   key({
     name: 'ipc.client.connect.timeout',
-    usedBy: ['fetchdt, dtutil', 'hsec datanode'],
+    usedBy: ['fetchdt, dtutil, dfsadmin', 'hsec datanode'],
     type: 'duration',
     unit: 'ms',
     default: '20000',
@@ -329,7 +329,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'ipc.client.connection.maxidletime',
-    usedBy: ['hsec namenode', 'fetchdt, dtutil', 'hsec datanode'],
+    usedBy: ['hsec namenode', 'fetchdt, dtutil, dfsadmin', 'hsec datanode'],
     type: 'duration',
     unit: 'ms',
     default: '10000',
@@ -386,7 +386,7 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'ipc.client.fallback-to-simple-auth-allowed',
-    usedBy: ['fetchdt, dtutil'],
+    usedBy: ['fetchdt, dtutil, dfsadmin'],
     type: 'boolean',
     default: 'false',
     description: 'Whether a client with security enabled may fall back to SIMPLE authentication when the server asks it to (a SIMPLE-only server). Off by default: such a connection fails with "Server asks us to fall back to SIMPLE auth".',

@@ -16,7 +16,7 @@ export const HDFS_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'dfs.namenode.rpc-address',
-    usedBy: ['hsec namenode', 'fetchdt, dtutil', 'hsec datanode'],
+    usedBy: ['hsec namenode', 'fetchdt, dtutil, dfsadmin', 'hsec datanode'],
     type: 'string',
     description: 'host:port of the NameNode RPC server (client protocol).',
   }),
@@ -35,7 +35,7 @@ export const HDFS_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'dfs.namenode.kerberos.principal',
-    usedBy: ['hsec namenode', 'fetchdt, dtutil', 'hsec datanode'],
+    usedBy: ['hsec namenode', 'fetchdt, dtutil, dfsadmin', 'hsec datanode'],
     type: 'string',
     description: 'NameNode service principal, e.g. nn/_HOST@EXAMPLE.TEST (_HOST = the server host name, lower-cased).',
   }),
