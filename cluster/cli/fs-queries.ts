@@ -15,6 +15,7 @@ import { permissionString, type FileStatus } from '../client/file-status.ts';
 import type { HdfsClient } from '../client/hdfs-client.ts';
 import { existingStatus, pathError, pathNotFound, shownChild, type Operand } from './fs-operands.ts';
 import { UsageError } from './usage.ts';
+import { long2String } from './java-format.ts';
 
 export const QUERY_USAGES: Readonly<Record<string, string>> = {
   '-du': 'hsec fs -du [-s] [-h] [-v] <path> ...',
@@ -55,33 +56,7 @@ function entryPath(arg: string, entry: FileStatus): string {
 
 /** StringUtils.TraditionalBinaryPrefix.long2String(n, "", 1). */
 export function humanSize(value: number | bigint): string {
-  let n = BigInt(value);
-  const sign = n < 0n ? '-' : '';
-  if (n < 0n) n = -n;
-  if (n < 1024n) return `${sign}${n}`;
-  const symbols = ['K', 'M', 'G', 'T', 'P', 'E'];
-  let i = 0;
-  while (i < symbols.length && n >= 1n << BigInt(10 * (i + 1))) i++;
-  let shift = BigInt(10 * i);
-  if ((n & ((1n << shift) - 1n)) === 0n) return `${sign}${n >> shift} ${symbols[i - 1]}`;
-  let s = oneDecimalHalfUp(Number(n) / Number(1n << shift));
-  let symbol = symbols[i - 1]!;
-  if (s.startsWith('1024') && i < symbols.length) {
-    // the special rounding-up case: 1023.95 K is 1.0 M
-    shift += 10n;
-    symbol = symbols[i]!;
-    s = oneDecimalHalfUp(Number(n) / Number(1n << shift));
-  }
-  return `${sign}${s} ${symbol}`;
-}
-
-/** String.format("%.1f", x) for x >= 0: Java rounds the shortest decimal form half up. */
-function oneDecimalHalfUp(x: number): string {
-  const [int, frac = ''] = x.toString().split('.');
-  if (frac.length <= 1) return `${int}.${frac.padEnd(1, '0')}`;
-  const tenths = BigInt(`${int}${frac[0]}`) + (frac[1]! >= '5' ? 1n : 0n);
-  const digits = tenths.toString().padStart(2, '0');
-  return `${digits.slice(0, -1)}.${digits.slice(-1)}`;
+  return long2String(value, '', 1);
 }
 
 const size = (n: number | bigint, human: boolean): string => (human ? humanSize(n) : String(n));

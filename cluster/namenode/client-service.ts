@@ -6,12 +6,14 @@
  * carry the Java class a stock client expects (namespace/fs-errors.ts). The delegation-token calls
  * and getServerDefaults are token-service.ts's. getFileLinkInfo answers as getFileInfo (hsec has no
  * symlinks; NameNodeRpcServer.getFileLinkInfo is getFileInfo without resolving a final link), an
- * empty response for a missing path.
+ * empty response for a missing path. The status calls of `hdfs dfsadmin` (stats, DataNode reports,
+ * safe mode) are cluster-status.ts's.
  */
 import type { CallContext, MethodHandler, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
 import type { Groups } from '../../security/identity/groups.ts';
 import type { BlockTokenSecretManager } from '../../security/token/block-token-secret-manager.ts';
 import { CLIENT_PROTOCOL_CODEC, type ClientProtocolMessages, type ClientProtocolMethodName } from '../protocol/client-protocol.ts';
+import { ClusterStatus } from './cluster-status.ts';
 import { ContentSummaries } from './content-summary.ts';
 import type { FileAttributes } from './file-attributes.ts';
 import type { FileWrites } from './file-writes.ts';
@@ -56,6 +58,7 @@ export class ClientService {
     const { namesystem: ns, writes, attributes } = this.#o;
     const summaries = new ContentSummaries(ns);
     const policies = new StoragePolicies(ns);
+    const status = new ClusterStatus(ns);
     return Object.fromEntries([
       this.#method('getDataEncryptionKey', () => {
         const { tokens, encryptDataTransfer } = this.#o;
@@ -125,18 +128,12 @@ export class ClientService {
       }),
       this.#method('getStoragePolicies', () => ({ policies: [...policies.getStoragePolicies()] })),
       this.#method('getStoragePolicy', (r, c) => ({ storagePolicy: policies.getStoragePolicy(r.path, c) })),
-      this.#method('getFsStats', () => {
-        let capacity = 0;
-        let used = 0;
-        let remaining = 0;
-        for (const dn of ns.datanodes.live()) {
-          const info = dn.toInfo();
-          capacity += info.capacity ?? 0;
-          used += info.dfsUsed ?? 0;
-          remaining += info.remaining ?? 0;
-        }
-        return { capacity, used, remaining, under_replicated: 0, corrupt_blocks: 0, missing_blocks: 0, missing_repl_one_blocks: 0, blocks_in_future: 0, pending_deletion_blocks: 0 };
-      }),
+      this.#method('getFsStats', () => status.fsStats()),
+      this.#method('getFsReplicatedBlockStats', () => status.replicatedBlockStats()),
+      this.#method('getFsECBlockGroupStats', () => status.ecBlockGroupStats()),
+      this.#method('getDatanodeReport', (r, c) => ({ di: status.datanodeReport(r.type, c) })),
+      this.#method('getSlowDatanodeReport', (_r, c) => ({ datanodeInfoProto: status.slowDatanodeReport(c) })),
+      this.#method('setSafeMode', (r, c) => ({ result: status.setSafeMode(r.action, c) })),
     ]);
   }
 }

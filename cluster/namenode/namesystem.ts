@@ -413,7 +413,7 @@ export class FsNamesystem {
   }
 
   /** logAuditEvent(false, cmd, src): the AccessControlException of a call that audits its refusals. */
-  auditDenied(caller: CallerInfo, cmd: string, src: string): void {
+  auditDenied(caller: CallerInfo, cmd: string, src: string | null): void {
     this.#audit(caller, cmd, src, undefined, undefined, false);
   }
 }

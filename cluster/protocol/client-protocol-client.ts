@@ -17,11 +17,12 @@ import {
   encodeGetDelegationTokenRequest, encodeTokenRequest,
 } from './client-protocol.ts';
 import type {
-  AddBlockRequest, BlockStoragePolicy, ClientProtocolMessages, ClientProtocolMethodName, ContentSummary, CreateRequest, FsActionName,
-  FsServerDefaults, GetAdditionalDatanodeRequest, GetFsStatsResponse, QuotaUsage,
+  AddBlockRequest, BlockStoragePolicy, ClientProtocolMessages, ClientProtocolMethodName, ContentSummary, CreateRequest, DatanodeReportType,
+  ECBlockGroupStats, FsActionName, FsServerDefaults, GetAdditionalDatanodeRequest, GetFsStatsResponse, QuotaUsage, ReplicatedBlockStats,
+  SafeModeAction,
 } from './client-protocol.ts';
 import type {
-  DataEncryptionKey, DirectoryListing, ExtendedBlock, HdfsFileStatus, LocatedBlock, LocatedBlocks,
+  DataEncryptionKey, DatanodeInfo, DirectoryListing, ExtendedBlock, HdfsFileStatus, LocatedBlock, LocatedBlocks,
 } from './hdfs-types.ts';
 
 export interface ClientProtocolClientOptions {
@@ -166,6 +167,28 @@ export class ClientProtocolClient {
 
   async getFsStats(): Promise<GetFsStatsResponse> {
     return this.#invoke('getFsStats', {});
+  }
+
+  async getReplicatedBlockStats(): Promise<ReplicatedBlockStats> {
+    return this.#invoke('getFsReplicatedBlockStats', {});
+  }
+
+  async getECBlockGroupStats(): Promise<ECBlockGroupStats> {
+    return this.#invoke('getFsECBlockGroupStats', {});
+  }
+
+  /** The DataNodes of `type` (a superuser call). */
+  async getDatanodeReport(type: DatanodeReportType): Promise<DatanodeInfo[]> {
+    return (await this.#invoke('getDatanodeReport', { type })).di ?? [];
+  }
+
+  async getSlowDatanodeReport(): Promise<DatanodeInfo[]> {
+    return (await this.#invoke('getSlowDatanodeReport', {})).datanodeInfoProto ?? [];
+  }
+
+  /** Whether the NameNode is in safe mode after `action` (ENTER, LEAVE and FORCE_EXIT are superuser calls). */
+  async setSafeMode(action: SafeModeAction): Promise<boolean> {
+    return (await this.#invoke('setSafeMode', { action, checked: false })).result;
   }
 
   async getContentSummary(path: string): Promise<ContentSummary> {

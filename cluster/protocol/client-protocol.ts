@@ -73,6 +73,11 @@ export const ClientProtocolMethod = {
   GET_FILE_LINK_INFO: 'getFileLinkInfo',
   GET_STORAGE_POLICIES: 'getStoragePolicies',
   GET_STORAGE_POLICY: 'getStoragePolicy',
+  GET_FS_REPLICATED_BLOCK_STATS: 'getFsReplicatedBlockStats',
+  GET_FS_EC_BLOCK_GROUP_STATS: 'getFsECBlockGroupStats',
+  GET_DATANODE_REPORT: 'getDatanodeReport',
+  GET_SLOW_DATANODE_REPORT: 'getSlowDatanodeReport',
+  SET_SAFE_MODE: 'setSafeMode',
 } as const;
 
 /** CreateFlagProto bits, OR-ed into CreateRequestProto.createFlag (overwrite=true gives CREATE|OVERWRITE = 3). */
@@ -130,6 +135,32 @@ export interface GetFsStatsResponse {
   blocks_in_future?: number;
   pending_deletion_blocks?: number;
 }
+
+/** GetFsReplicatedBlockStatsResponseProto (ReplicatedBlockStats). */
+export interface ReplicatedBlockStats {
+  low_redundancy: number;
+  corrupt_blocks: number;
+  missing_blocks: number;
+  missing_repl_one_blocks: number;
+  blocks_in_future: number;
+  pending_deletion_blocks: number;
+  highest_prio_low_redundancy_blocks?: number;
+}
+
+/** GetFsECBlockGroupStatsResponseProto (ECBlockGroupStats). */
+export interface ECBlockGroupStats {
+  low_redundancy: number;
+  corrupt_blocks: number;
+  missing_blocks: number;
+  blocks_in_future: number;
+  pending_deletion_blocks: number;
+  highest_prio_low_redundancy_blocks?: number;
+}
+
+/** DatanodeReportTypeProto (HdfsConstants.DatanodeReportType). */
+export type DatanodeReportType = 'ALL' | 'LIVE' | 'DEAD' | 'DECOMMISSIONING' | 'ENTERING_MAINTENANCE' | 'IN_MAINTENANCE';
+/** SafeModeActionProto (HdfsConstants.SafeModeAction). */
+export type SafeModeAction = 'SAFEMODE_LEAVE' | 'SAFEMODE_ENTER' | 'SAFEMODE_GET' | 'SAFEMODE_FORCE_EXIT';
 
 /** StorageTypeQuotaInfoProto: one storage type's quota and use (sent only when some quota or use is set). */
 export interface StorageTypeQuotaInfo {
@@ -213,6 +244,12 @@ export interface ClientProtocolMessages {
   rename: { request: { src: string; dst: string }; response: { result: boolean } };
   rename2: { request: { src: string; dst: string; overwriteDest: boolean; moveToTrash?: boolean }; response: Empty };
   getFsStats: { request: Empty; response: GetFsStatsResponse };
+  getFsReplicatedBlockStats: { request: Empty; response: ReplicatedBlockStats };
+  getFsECBlockGroupStats: { request: Empty; response: ECBlockGroupStats };
+  getDatanodeReport: { request: { type: DatanodeReportType }; response: { di?: DatanodeInfo[] } };
+  getSlowDatanodeReport: { request: Empty; response: { datanodeInfoProto?: DatanodeInfo[] } };
+  /** checked: ask only an active NameNode (HA); result: whether it is in safe mode afterwards */
+  setSafeMode: { request: { action: SafeModeAction; checked?: boolean }; response: { result: boolean } };
   getContentSummary: { request: { path: string }; response: { summary: ContentSummary } };
   getQuotaUsage: { request: { path: string }; response: { usage: QuotaUsage } };
   /** ms since epoch; -1 = leave unchanged */

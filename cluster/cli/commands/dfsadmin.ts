@@ -3,7 +3,10 @@
  * commands a security layer needs most: `-refreshServiceAcl`, `-refreshUserToGroupsMappings` and
  * `-refreshSuperUserGroupsConfiguration` make the NameNode of fs.defaultFS (or `-fs`) re-read its
  * service ACLs, forget its cached groups, and re-read its hadoop.proxyuser.* rules, without a
- * restart. As DFSAdmin does, each call goes over its own protocol (RefreshAuthorizationPolicyProtocol,
+ * restart; `-report [-live] [-dead] [-decommissioning] [-enteringmaintenance] [-inmaintenance]
+ * [-slownodes]`, `-printTopology` and `-safemode get|enter|leave|wait|forceExit` ask it over
+ * ClientProtocol (../dfsadmin-report.ts formats the answers as DFSAdmin does).
+ * As DFSAdmin does, each refresh goes over its own protocol (RefreshAuthorizationPolicyProtocol,
  * RefreshUserMappingsProtocol) with `hadoop.security.service.user.name.key` set to
  * dfs.namenode.kerberos.principal, so the NameNode's principal is checked, as the login user
  * (ticket cache or HADOOP_TOKEN_FILE_LOCATION). Output, messages and exit codes are DFSAdmin's:
@@ -16,14 +19,20 @@ import type { Command } from 'commander';
 import type { Configuration } from '../../../lib/config/index.ts';
 import { HsecError } from '../../../lib/errors/index.ts';
 import { User } from '../../../security/identity/user.ts';
+import { canonicalHostName } from '../../../lib/net/resolve.ts';
 import { callCredentials, type ProtocolSecurityInfo } from '../../../security/sasl/rpc/protocol-security.ts';
+import type { RpcClient } from '../../../security/sasl/rpc/rpc-client.ts';
 import { acquireRpcClient } from '../../client/shared-rpc-client.ts';
+import { ClientProtocolClient } from '../../protocol/client-protocol-client.ts';
+import { CLIENT_PROTOCOL_INFO, type DatanodeReportType, type SafeModeAction } from '../../protocol/client-protocol.ts';
+import type { DatanodeInfo } from '../../protocol/hdfs-types.ts';
 import { nameNodeClientAddress } from '../../protocol/namenode-address.ts';
 import {
   REFRESH_AUTHORIZATION_POLICY_CODEC, REFRESH_AUTHORIZATION_POLICY_INFO, REFRESH_USER_MAPPINGS_CODEC, REFRESH_USER_MAPPINGS_INFO,
   SERVICE_USER_NAME_KEY,
 } from '../../protocol/refresh-protocols.ts';
 import { loadCliConfiguration } from '../cli-configuration.ts';
+import { datanodeName, nodesText, summaryText, topologyText } from '../dfsadmin-report.ts';
 import { cliConfigSource, type CliConfigArg } from '../generic-options.ts';
 import type { CliIo } from './fetchdt.ts';
 
@@ -38,15 +47,33 @@ interface AdminCall {
   readonly decode: (bytes: Uint8Array) => unknown;
 }
 
+/** What a command runs with: the NameNode over ClientProtocol, the refresh protocols, stdout. */
+interface AdminContext {
+  readonly nn: ClientProtocolClient;
+  refresh(call: AdminCall): Promise<void>;
+  out(s: string): void;
+  err(s: string): void;
+}
+
 interface AdminCommand {
   /** DFSAdmin.printUsage(cmd) text after `Usage: hsec dfsadmin`. */
   readonly usage: string;
   /** Whether the arguments after the command are acceptable (DFSAdmin.run's length checks). */
   readonly argsOk: (rest: readonly string[]) => boolean;
-  readonly call: AdminCall;
-  /** What DFSAdmin prints on success (non-HA: one NameNode). */
-  readonly success: string;
+  /** Runs it; resolves to the exit code. */
+  readonly run: (ctx: AdminContext, rest: readonly string[]) => Promise<number>;
 }
+
+/** A refresh command: one call, then DFSAdmin's success line (non-HA: one NameNode). */
+const refreshCommand = (usage: string, argsOk: AdminCommand['argsOk'], call: AdminCall, success: string): AdminCommand => ({
+  usage,
+  argsOk,
+  run: async (ctx) => {
+    await ctx.refresh(call);
+    ctx.out(`${success}\n`);
+    return 0;
+  },
+});
 
 const refreshCall = (method: 'refreshServiceAcl'): AdminCall => ({
   info: REFRESH_AUTHORIZATION_POLICY_INFO,
@@ -62,27 +89,88 @@ const mappingsCall = (method: 'refreshUserToGroupsMappings' | 'refreshSuperUserG
   decode: (bytes) => REFRESH_USER_MAPPINGS_CODEC.decodeResponse(method, bytes),
 });
 
-const COMMANDS: Readonly<Record<string, AdminCommand>> = {
-  '-refreshServiceAcl': {
-    usage: '[-refreshServiceAcl]',
-    argsOk: (rest) => rest.length === 0,
-    call: refreshCall('refreshServiceAcl'),
-    success: 'Refresh service acl successful',
-  },
-  '-refreshUserToGroupsMappings': {
-    usage: '[-refreshUserToGroupsMappings]',
-    argsOk: (rest) => rest.length === 0,
-    call: mappingsCall('refreshUserToGroupsMappings'),
-    success: 'Refresh user to groups mapping successful',
-  },
-  '-refreshSuperUserGroupsConfiguration': {
-    usage: '[-refreshSuperUserGroupsConfiguration]',
-    // DFSAdmin.run checks no argument count for this one
-    argsOk: () => true,
-    call: mappingsCall('refreshSuperUserGroupsConfiguration'),
-    success: 'Refresh super user groups configuration successful',
-  },
+/** DFSAdmin.report's node filters, in the order it prints them. */
+const REPORT_TYPES: ReadonlyArray<{ flag: string; type: DatanodeReportType | 'SLOW'; state: string }> = [
+  { flag: '-live', type: 'LIVE', state: 'Live' },
+  { flag: '-dead', type: 'DEAD', state: 'Dead' },
+  { flag: '-decommissioning', type: 'DECOMMISSIONING', state: 'Decommissioning' },
+  { flag: '-enteringmaintenance', type: 'ENTERING_MAINTENANCE', state: 'Entering maintenance' },
+  { flag: '-inmaintenance', type: 'IN_MAINTENANCE', state: 'In maintenance' },
+  { flag: '-slownodes', type: 'SLOW', state: 'Slow' },
+];
+
+const SAFE_MODE_ACTIONS: Readonly<Record<string, SafeModeAction>> = {
+  leave: 'SAFEMODE_LEAVE', enter: 'SAFEMODE_ENTER', get: 'SAFEMODE_GET', wait: 'SAFEMODE_GET', forceexit: 'SAFEMODE_FORCE_EXIT',
 };
+/** DFSAdmin.waitExitSafeMode's poll interval. */
+const SAFE_MODE_POLL_MS = 5000;
+
+const COMMANDS: Readonly<Record<string, AdminCommand>> = {
+  '-report': {
+    usage: '[-report] [-live] [-dead] [-decommissioning] [-enteringmaintenance] [-inmaintenance] [-slownodes]',
+    argsOk: (rest) => rest.length <= REPORT_TYPES.length,
+    run: report,
+  },
+  '-safemode': {
+    usage: '[-safemode enter | leave | get | wait | forceExit]',
+    argsOk: (rest) => rest.length === 1,
+    run: safeMode,
+  },
+  '-printTopology': {
+    usage: '[-printTopology]',
+    argsOk: (rest) => rest.length === 0,
+    run: async (ctx) => {
+      const nodes = await ctx.nn.getDatanodeReport('ALL');
+      ctx.out(topologyText(nodes, await hostNames(nodes)));
+      return 0;
+    },
+  },
+  '-refreshServiceAcl': refreshCommand('[-refreshServiceAcl]', (rest) => rest.length === 0, refreshCall('refreshServiceAcl'), 'Refresh service acl successful'),
+  '-refreshUserToGroupsMappings': refreshCommand(
+    '[-refreshUserToGroupsMappings]', (rest) => rest.length === 0, mappingsCall('refreshUserToGroupsMappings'), 'Refresh user to groups mapping successful'),
+  // DFSAdmin.run checks no argument count for this one
+  '-refreshSuperUserGroupsConfiguration': refreshCommand(
+    '[-refreshSuperUserGroupsConfiguration]', () => true, mappingsCall('refreshSuperUserGroupsConfiguration'), 'Refresh super user groups configuration successful'),
+};
+
+/** DFSAdmin.report: the summary (getFsStats, setSafeMode GET, the block counts), then the DataNodes of each type asked (all by default). */
+async function report(ctx: AdminContext, rest: readonly string[]): Promise<number> {
+  const { nn } = ctx;
+  const [fs, safe, replicated, ec] = [await nn.getFsStats(), await nn.setSafeMode('SAFEMODE_GET'), await nn.getReplicatedBlockStats(), await nn.getECBlockGroupStats()];
+  ctx.out(summaryText(fs, safe, replicated, ec));
+  const asked = new Set(rest);
+  const all = !REPORT_TYPES.some((t) => asked.has(t.flag));
+  for (const { flag, type, state } of REPORT_TYPES) {
+    if (!all && !asked.has(flag)) continue;
+    const nodes = type === 'SLOW' ? await nn.getSlowDatanodeReport() : await nn.getDatanodeReport(type);
+    ctx.out(nodesText(state, nodes, asked.has(flag), await hostNames(nodes)));
+  }
+  return 0;
+}
+
+/** DFSAdmin.setSafeMode: an unknown action prints the usage (and, as there, still exits 0). */
+async function safeMode(ctx: AdminContext, rest: readonly string[]): Promise<number> {
+  const word = rest[0]!.toLowerCase();
+  const action = SAFE_MODE_ACTIONS[word];
+  if (!action) {
+    ctx.err(`Usage: hsec dfsadmin ${COMMANDS['-safemode']!.usage}\n`);
+    return 0;
+  }
+  let on = await ctx.nn.setSafeMode(action);
+  while (word === 'wait' && on) {
+    await new Promise((r) => setTimeout(r, SAFE_MODE_POLL_MS));
+    on = await ctx.nn.setSafeMode('SAFEMODE_GET');
+  }
+  ctx.out(`Safe mode is ${on ? 'ON' : 'OFF'}\n`);
+  return 0;
+}
+
+/** NetUtils.getHostNameOfIP for each node's `ip:port`: the IP's host name (the IP itself when it has none). */
+async function hostNames(nodes: readonly DatanodeInfo[]): Promise<(name: string) => string> {
+  const names = new Map<string, string>();
+  for (const dn of nodes) names.set(datanodeName(dn), await canonicalHostName(dn.id.ipAddr));
+  return (name) => names.get(name) ?? name.slice(0, name.lastIndexOf(':'));
+}
 
 /** DFSAdmin.printUsage(""): every command this dfsadmin knows. */
 export function dfsadminUsage(): string {
@@ -92,8 +180,8 @@ export function dfsadminUsage(): string {
 export function register(program: Command): void {
   program
     .command('dfsadmin')
-    .description('HDFS admin commands like hdfs dfsadmin: -refreshServiceAcl, -refreshUserToGroupsMappings, -refreshSuperUserGroupsConfiguration')
-    .usage('-refreshServiceAcl | -refreshUserToGroupsMappings | -refreshSuperUserGroupsConfiguration')
+    .description('HDFS admin commands like hdfs dfsadmin: -report, -safemode, -printTopology, -refreshServiceAcl, -refreshUserToGroupsMappings, -refreshSuperUserGroupsConfiguration')
+    .usage('-report [-live] [-dead] ... | -safemode get|enter|leave|wait|forceExit | -printTopology | -refreshServiceAcl | -refreshUserToGroupsMappings | -refreshSuperUserGroupsConfiguration')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -126,10 +214,16 @@ export async function runDfsadmin(config: CliConfigArg, argv: readonly string[],
     return DFSADMIN_FAILURE;
   }
   try {
-    const conf = loadCliConfiguration(config, env);
-    await callNameNode(adminConfiguration(conf), command.call, env);
-    out(`${command.success}\n`);
-    return 0;
+    const conf = adminConfiguration(loadCliConfiguration(config, env));
+    return await withNameNode(conf, env, (nn, rpc, credentialsFor) => command.run({
+      nn,
+      out,
+      err,
+      refresh: async (call) => {
+        const address = nameNodeClientAddress(conf);
+        call.decode(await rpc.call(address, call.info.protocol, call.method, call.encode(), { ...credentialsFor(call.info), declaringProtocol: call.info.protocol, protocolVersion: call.info.version }));
+      },
+    }, rest));
   } catch (e) {
     err(`${name.slice(1)}: ${failureLine(e)}\n`);
     return DFSADMIN_FAILURE;
@@ -144,18 +238,19 @@ function adminConfiguration(conf: Configuration): Configuration {
   return conf.clone().set(SERVICE_USER_NAME_KEY, conf.get('dfs.namenode.kerberos.principal') ?? '', 'DFSAdmin').freeze();
 }
 
-/** One call to the NameNode of fs.defaultFS as the login user, over the protocol of `call`. */
-async function callNameNode(conf: Configuration, call: AdminCall, env: NodeJS.ProcessEnv): Promise<void> {
+/** Runs `fn` as the login user against the NameNode of fs.defaultFS, over one shared RpcClient. */
+async function withNameNode<T>(
+  conf: Configuration,
+  env: NodeJS.ProcessEnv,
+  fn: (nn: ClientProtocolClient, rpc: RpcClient, credentialsFor: (info: ProtocolSecurityInfo) => ReturnType<typeof callCredentials>) => Promise<T>,
+): Promise<T> {
   const address = nameNodeClientAddress(conf);
   const user = await User.login(conf, { env });
   const connections = acquireRpcClient(conf);
   try {
-    const response = await connections.rpc.call(address, call.info.protocol, call.method, call.encode(), {
-      ...callCredentials(user, call.info, conf),
-      declaringProtocol: call.info.protocol,
-      protocolVersion: call.info.version,
-    });
-    call.decode(response);
+    const credentialsFor = (info: ProtocolSecurityInfo) => callCredentials(user, info, conf);
+    const nn = new ClientProtocolClient({ rpc: connections.rpc, address, credentials: credentialsFor(CLIENT_PROTOCOL_INFO) });
+    return await fn(nn, connections.rpc, credentialsFor);
   } finally {
     connections.release();
     user.close();

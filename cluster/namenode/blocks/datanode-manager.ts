@@ -75,6 +75,11 @@ export class DatanodeManager {
     return [...this.#byUuid.values()].filter((d) => d.alive);
   }
 
+  /** Registered DataNodes declared dead (they stay listed until they register again, as in DatanodeManager's map). */
+  dead(): DatanodeDescriptor[] {
+    return [...this.#byUuid.values()].filter((d) => !d.alive);
+  }
+
   /** Storage.getRegistrationID of this namespace. */
   get registrationId(): string {
     const id = this.#identity!;

@@ -70,6 +70,11 @@ export class FsDirectory {
     return this.#blocks.get(blockId);
   }
 
+  /** Every block of the namespace (the blocks map), in no particular order. */
+  allBlocks(): IterableIterator<BlockInfo> {
+    return this.#blocks.values();
+  }
+
   counters(): NamespaceCounters {
     return { lastInodeId: this.lastInodeId, lastBlockId: this.lastBlockId, generationStamp: this.generationStamp };
   }

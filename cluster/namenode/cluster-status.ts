@@ -1,0 +1,128 @@
+/**
+ * What `hdfs dfsadmin -report`, `-printTopology` and `-safemode` ask the NameNode (Hadoop 3.4.1
+ * FSNamesystem.getStats / getReplicatedBlockStats / getECBlockGroupStats / datanodeReport /
+ * slowDataNodesReport / setSafeMode behind NameNodeRpcServer):
+ *  - capacity figures summed over the live DataNodes' storage reports;
+ *  - replicated block counts from the blocks map: a complete block without a live finalized
+ *    replica is missing, one with fewer live replicas than its file's replication is low
+ *    redundancy (highest priority with a single replica left); pending deletions are the replicas
+ *    queued for the DataNodes' next heartbeats. hsec has no corrupt-replica tracking and no erasure
+ *    coding, so those counts are 0;
+ *  - the DataNode report by DatanodeReportType (a superuser call: "Access denied for user U.
+ *    Superuser privilege is required", audited as refused); no node is ever decommissioning or in
+ *    maintenance here, and no slow-peer tracking runs (Hadoop's answer with dfs.datanode.peer.stats
+ *    off: none);
+ *  - safe mode: the hsec NameNode has none (it serves as soon as it has loaded its namespace), so GET
+ *    answers false, LEAVE and FORCE_EXIT are the no-ops Hadoop's leaveSafeMode is when safe mode is
+ *    off ("STATE* Safe mode is already OFF"), and ENTER is refused: a manual safe mode needs every
+ *    namespace change to refuse with SafeModeException, which this NameNode does not do, and
+ *    answering "Safe mode is ON" while writes go on would mislead an operator who freezes the
+ *    namespace for maintenance. Non-GET actions need the superuser, as in Hadoop.
+ * Every call is audited as FSNamesystem's logAuditEvent does.
+ */
+import { getLogger } from '../../lib/log/logger.ts';
+import type { DatanodeReportType, ECBlockGroupStats, GetFsStatsResponse, ReplicatedBlockStats, SafeModeAction } from '../protocol/client-protocol.ts';
+import type { DatanodeInfo } from '../protocol/hdfs-types.ts';
+import type { DatanodeDescriptor } from './blocks/datanode-descriptor.ts';
+import { fsError, HadoopException, permissionDenied } from './namespace/fs-errors.ts';
+import type { CallerInfo, FsNamesystem } from './namesystem.ts';
+
+const log = getLogger('namenode.state');
+
+export class ClusterStatus {
+  readonly #ns: FsNamesystem;
+
+  constructor(ns: FsNamesystem) {
+    this.#ns = ns;
+  }
+
+  /** FSNamesystem.getStats: capacity, used and remaining of the live DataNodes, and the block counts. */
+  fsStats(): GetFsStatsResponse {
+    let capacity = 0;
+    let used = 0;
+    let remaining = 0;
+    for (const dn of this.#ns.datanodes.live()) {
+      const info = dn.toInfo();
+      capacity += info.capacity ?? 0;
+      used += info.dfsUsed ?? 0;
+      remaining += info.remaining ?? 0;
+    }
+    const b = this.replicatedBlockStats();
+    return {
+      capacity, used, remaining, under_replicated: b.low_redundancy, corrupt_blocks: b.corrupt_blocks, missing_blocks: b.missing_blocks,
+      missing_repl_one_blocks: b.missing_repl_one_blocks, blocks_in_future: b.blocks_in_future, pending_deletion_blocks: b.pending_deletion_blocks,
+    };
+  }
+
+  /** FSNamesystem.getReplicatedBlockStats (see the file comment for what is counted). */
+  replicatedBlockStats(): ReplicatedBlockStats {
+    let low = 0;
+    let highest = 0;
+    let missing = 0;
+    let missingReplOne = 0;
+    for (const block of this.#ns.fsd.allBlocks()) {
+      if (!block.complete || !block.file) continue;
+      const live = this.#ns.blocks.locations(block).length;
+      const expected = block.file.replication;
+      if (live === 0) {
+        missing++;
+        if (expected === 1) missingReplOne++;
+      } else if (live < expected) {
+        low++;
+        if (live === 1) highest++;
+      }
+    }
+    let pending = 0;
+    for (const dn of this.#ns.datanodes.live()) pending += dn.invalidate.length;
+    return {
+      low_redundancy: low, corrupt_blocks: 0, missing_blocks: missing, missing_repl_one_blocks: missingReplOne,
+      blocks_in_future: 0, pending_deletion_blocks: pending, highest_prio_low_redundancy_blocks: highest,
+    };
+  }
+
+  /** FSNamesystem.getECBlockGroupStats: hsec stores no erasure-coded files. */
+  ecBlockGroupStats(): ECBlockGroupStats {
+    return { low_redundancy: 0, corrupt_blocks: 0, missing_blocks: 0, blocks_in_future: 0, pending_deletion_blocks: 0, highest_prio_low_redundancy_blocks: 0 };
+  }
+
+  /** FSNamesystem.datanodeReport: superuser only. */
+  datanodeReport(type: DatanodeReportType, caller: CallerInfo): DatanodeInfo[] {
+    this.#checkSuperuser(caller, 'datanodeReport');
+    const nodes: DatanodeDescriptor[] =
+      type === 'ALL' ? [...this.#ns.datanodes.live(), ...this.#ns.datanodes.dead()]
+        : type === 'LIVE' ? this.#ns.datanodes.live()
+          : type === 'DEAD' ? this.#ns.datanodes.dead()
+            : []; // DECOMMISSIONING, ENTERING_MAINTENANCE, IN_MAINTENANCE: hsec has no admin states
+    this.#ns.audit(caller, 'datanodeReport', null);
+    return nodes.map((dn) => dn.toInfo());
+  }
+
+  /** FSNamesystem.slowDataNodesReport: no slow-peer tracking runs, so none. */
+  slowDatanodeReport(caller: CallerInfo): DatanodeInfo[] {
+    this.#ns.audit(caller, 'slowDataNodesReport', null);
+    return [];
+  }
+
+  /** FSNamesystem.setSafeMode; resolves whether the NameNode is in safe mode afterwards (never). */
+  setSafeMode(action: SafeModeAction, caller: CallerInfo): boolean {
+    const operationName = action.toLowerCase();
+    if (action !== 'SAFEMODE_GET') {
+      this.#checkSuperuser(caller, operationName);
+      if (action === 'SAFEMODE_ENTER') {
+        throw fsError('FS_UNSUPPORTED', HadoopException.UNSUPPORTED,
+          'The hsec NameNode has no safe mode: it cannot hold namespace changes, so it does not enter one (safe mode stays OFF). Stop the clients that write, or the NameNode, for maintenance');
+      }
+      log.info({ user: caller.user }, 'STATE* Safe mode is already OFF');
+    }
+    this.#ns.audit(caller, operationName, null);
+    return false;
+  }
+
+  /** FSNamesystem.checkSuperuserPrivilege(operationName): refused calls are audited. */
+  #checkSuperuser(caller: CallerInfo, operationName: string): void {
+    const pc = this.#ns.checker(caller);
+    if (!this.#ns.settings.permissions.enabled || pc.superUser) return;
+    this.#ns.auditDenied(caller, operationName, null);
+    throw permissionDenied(`Access denied for user ${caller.user}. Superuser privilege is required`, { user: caller.user });
+  }
+}
