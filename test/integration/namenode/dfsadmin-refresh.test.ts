@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { execFile as execFileCb, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,8 @@ const execFile = promisify(execFileCb);
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const REFRESH_POLICY = 'org.apache.hadoop.security.authorize.RefreshAuthorizationPolicyProtocol';
 const CLIENT = 'org.apache.hadoop.hdfs.protocol.ClientProtocol';
+/** `hsec namenode -D ...`: rules only the start's command line sets, which no refresh reads again (Hadoop's new Configuration()). */
+const START_OVERRIDES = { 'hadoop.proxyuser.oozie.users': 'carol', 'hadoop.proxyuser.oozie.hosts': '*' };
 
 describe('dfsadmin refresh calls on a running hsec namenode (MIT KDC, real Unix groups)', function () {
   this.timeout(180_000);
@@ -63,8 +65,8 @@ describe('dfsadmin refresh calls on a running hsec namenode (MIT KDC, real Unix 
   }
 
   /** A fresh client (new connection, so the connection is authorized anew) asking the NameNode for its server defaults. */
-  async function serverDefaults(user: string): Promise<number> {
-    const env = envOf(user);
+  async function serverDefaults(user: string, conf = confDir): Promise<number> {
+    const env = { ...envOf(user), HADOOP_CONF_DIR: conf };
     const nn = await HdfsClient.connect({ conf: loadConfiguration({ env }), env });
     try {
       return (await nn.getServerDefaults()).blockSize;
@@ -146,7 +148,7 @@ describe('dfsadmin refresh calls on a running hsec namenode (MIT KDC, real Unix 
       { name: 'dfs.namenode.name.dir', value: `file://${join(dir, 'name')}` },
       { name: 'dfs.permissions.superusergroup', value: 'supergroup' },
     ]);
-    const script = `const m = await import(${JSON.stringify(join(REPO, 'cluster/cli/commands/namenode.ts'))}); process.exitCode = await m.runNameNode(undefined, { pidFile: ${JSON.stringify(join(dir, 'nn.pid'))} });`;
+    const script = `const m = await import(${JSON.stringify(join(REPO, 'cluster/cli/commands/namenode.ts'))}); process.exitCode = await m.runNameNode({ overrides: ${JSON.stringify(START_OVERRIDES)} }, { pidFile: ${JSON.stringify(join(dir, 'nn.pid'))} });`;
     child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: REPO,
       env: { ...realm.kdc.env(), HADOOP_CONF_DIR: confDir, HSEC_LOG_LEVEL: 'info' },
@@ -187,6 +189,18 @@ describe('dfsadmin refresh calls on a running hsec namenode (MIT KDC, real Unix 
     expect(stderr.text).to.contain('Refreshed service ACLs (1 changed). Requested by user: nn');
     expect(logLines().find((l) => l['cmd'] === 'refreshServiceAcl')?.['msg']).to.equal('allowed=true\tugi=nn\tip=/127.0.0.1\tcmd=refreshServiceAcl\tsrc=null\tdst=null\tperm=null');
 
+    // a file that does not parse fails the refresh and leaves the ACLs in force as they were
+    // (dfsadmin itself reads a copy of the other files, so the broken one reaches only the NameNode)
+    const clientDir = join(dir, 'client-conf');
+    mkdirSync(clientDir, { recursive: true });
+    for (const f of ['core-site.xml', 'hdfs-site.xml']) copyFileSync(join(confDir, f), join(clientDir, f));
+    writeFileSync(join(confDir, 'hadoop-policy.xml'), '<configuration><property><name>security.client.protocol.acl</name>');
+    let err = '';
+    const code = await runDfsadmin(clientDir, ['-refreshServiceAcl'], { out: () => undefined, err: (x) => void (err += x), env: envOf('nn') });
+    expect(code).to.equal(DFSADMIN_FAILURE);
+    expect(err).to.match(/^refreshServiceAcl: Cannot parse configuration file .*\/conf\/hadoop-policy\.xml at line 1: .*\n$/);
+    expect((await rejection(serverDefaults('bob', clientDir))).message).to.contain('is not authorized for protocol');
+
     setProp(policy, 'security.client.protocol.acl', undefined);
     expect((await dfsadmin('nn', '-refreshServiceAcl')).code).to.equal(0);
     expect(await serverDefaults('bob')).to.equal(134_217_728);
@@ -223,24 +237,30 @@ describe('dfsadmin refresh calls on a running hsec namenode (MIT KDC, real Unix 
     expect(stderr.text).to.contain('Refreshing all user-to-groups mappings. Requested by user: nn');
   });
 
-  it('-refreshSuperUserGroupsConfiguration applies edited hadoop.proxyuser rules to impersonated calls', async () => {
-    const refused = await rejection(mkdirAs('oozie', 'carol', '/shared/a'));
+  it('-refreshSuperUserGroupsConfiguration applies edited hadoop.proxyuser rules to impersonated calls, and drops the start\'s -D rules', async () => {
+    // the NameNode started with -D rules letting oozie act for carol from anywhere
+    expect(await mkdirAs('oozie', 'carol', '/shared/a')).to.equal('carol');
+    expect((await rejection(mkdirAs('oozie', 'mallory', '/shared/m'))).message).to.contain(`User: oozie@${R()} is not allowed to impersonate mallory`);
+
+    // a refresh reads the files only, as Hadoop's new Configuration() does: the -D rules are gone
+    expect(await dfsadmin('nn', '-refreshSuperUserGroupsConfiguration')).to.deep.equal({ code: 0, out: 'Refresh super user groups configuration successful\n', err: '' });
+    const refused = await rejection(mkdirAs('oozie', 'carol', '/shared/b'));
     expect(refused.details?.exceptionClassName).to.equal('org.apache.hadoop.security.authorize.AuthorizationException');
     expect(refused.message).to.contain(`User: oozie@${R()} is not allowed to impersonate carol`);
 
     setProp(core, 'hadoop.proxyuser.oozie.users', 'carol');
     setProp(core, 'hadoop.proxyuser.oozie.hosts', '10.0.0.0/8');
-    expect((await rejection(mkdirAs('oozie', 'carol', '/shared/a'))).message).to.contain('is not allowed to impersonate carol'); // not yet applied
-
-    expect(await dfsadmin('nn', '-refreshSuperUserGroupsConfiguration')).to.deep.equal({ code: 0, out: 'Refresh super user groups configuration successful\n', err: '' });
-    const host = await rejection(mkdirAs('oozie', 'carol', '/shared/a'));
+    expect((await rejection(mkdirAs('oozie', 'carol', '/shared/b'))).message).to.contain('is not allowed to impersonate carol'); // not yet applied
+    expect((await dfsadmin('nn', '-refreshSuperUserGroupsConfiguration')).code).to.equal(0);
+    const host = await rejection(mkdirAs('oozie', 'carol', '/shared/b'));
     expect(host.message).to.contain(`Unauthorized connection for super-user: oozie@${R()} from IP /127.0.0.1`);
 
     setProp(core, 'hadoop.proxyuser.oozie.hosts', '127.0.0.1');
     expect((await dfsadmin('nn', '-refreshSuperUserGroupsConfiguration')).code).to.equal(0);
-    expect(await mkdirAs('oozie', 'carol', '/shared/a')).to.equal('carol');
-    expect((await rejection(mkdirAs('oozie', 'mallory', '/shared/b'))).message).to.contain('is not allowed to impersonate mallory');
+    expect(await mkdirAs('oozie', 'carol', '/shared/b')).to.equal('carol');
+    expect((await rejection(mkdirAs('oozie', 'mallory', '/shared/m'))).message).to.contain('is not allowed to impersonate mallory');
     expect(stderr.text).to.contain('Refreshing SuperUser proxy group mapping list (2 rules changed). Requested by user: nn');
+    expect(stderr.text).to.contain('Refreshing SuperUser proxy group mapping list (1 rules changed). Requested by user: nn');
   });
 
   it('with hadoop.security.authorization off, -refreshServiceAcl is refused as Hadoop refuses it; the other refreshes work', async () => {
