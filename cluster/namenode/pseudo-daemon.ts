@@ -16,9 +16,11 @@ import { NameNode } from './namenode.ts';
 export const namenodeDaemon: PseudoClusterDaemon = {
   name: 'namenode',
   async start(cluster: PseudoCluster): Promise<RunningDaemon> {
-    const conf = loadConfiguration({ confDir: cluster.confDir, env: {} });
+    const load = () => loadConfiguration({ confDir: cluster.confDir, env: {} });
+    const conf = load();
     const krb5 = loadKrb5Config(cluster.kdc.krb5ConfPath);
-    const nn = await NameNode.start(conf, { nameDir: join(cluster.dir, 'namenode', 'name'), login: true, krb5 });
+    // dfsadmin's refreshes re-read the cluster's conf dir
+    const nn = await NameNode.start(conf, { nameDir: join(cluster.dir, 'namenode', 'name'), login: true, krb5, reloadConfiguration: load });
     try {
       await makeHomeDirectories(cluster, conf, krb5, ['alice', 'bob']);
     } catch (e) {
