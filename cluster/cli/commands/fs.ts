@@ -2,7 +2,7 @@
  * `hsec fs`, after Hadoop's `hdfs dfs` (FsShell) for the everyday commands, with its single-dash
  * verbs, flags and messages: `-ls [-d] PATH...`, `-mkdir [-p] PATH...`, `-rm [-r|-R] [-f] PATH...`,
  * `-rmdir [--ignore-fail-on-non-empty] DIR...`, `-mv SRC... DST`, `-cp [-f] SRC... DST`, `-put [-f] LOCAL... DST` (`-` reads stdin), `-get [-f] SRC... LOCAL` (also as
- * `-copyFromLocal` and `-copyToLocal`), `-cat PATH...`, `-head FILE`, `-tail [-f] [-s MS] FILE`,
+ * `-copyFromLocal` and `-copyToLocal`), `-getmerge [-nl] [-skip-empty-file] SRC... LOCAL` (../fs-getmerge.ts), `-cat PATH...`, `-head FILE`, `-tail [-f] [-s MS] FILE`,
  * `-chmod [-R] MODE PATH...`, `-chown [-R] [OWNER][:[GROUP]] PATH...`, `-chgrp [-R] GROUP PATH...`
  * (../fs-permissions.ts), `-du [-s] [-h] [-v]`, `-count [-q] [-h] [-v] [-u]`, `-setrep [-R] REP`,
  * `-test -[defrswz]`, `-touch [-a] [-m] [-c]`, `-stat [FORMAT]` (../fs-queries.ts).
@@ -31,6 +31,7 @@ import { checkDestination, existingStatus, expandDestination, expandOperand, pat
 import { progressMeter } from '../progress.ts';
 import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type AttributeVerb } from '../fs-permissions.ts';
 import { checkTestArgs, count, du, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
+import { getmerge, GETMERGE_USAGE, parseMerge } from '../fs-getmerge.ts';
 import type { CliIo } from './fetchdt.ts';
 
 const USAGES: Readonly<Record<string, string>> = {
@@ -44,6 +45,7 @@ const USAGES: Readonly<Record<string, string>> = {
   '-get': 'hsec fs -get [-f] <src> ... <localdst>',
   '-copyFromLocal': 'hsec fs -copyFromLocal [-f] [-d] <localsrc> ... <dst>',
   '-copyToLocal': 'hsec fs -copyToLocal [-f] <src> ... <localdst>',
+  '-getmerge': GETMERGE_USAGE,
   '-cat': 'hsec fs -cat <src> ...',
   '-head': 'hsec fs -head <file>',
   '-tail': 'hsec fs -tail [-f] [-s <sleep interval>] <file>',
@@ -58,8 +60,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -cat, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -touchz, -stat')
-    .usage('-ls|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-cat|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-touchz|-stat [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -getmerge, -cat, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -touchz, -stat')
+    .usage('-ls|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-getmerge|-cat|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-touchz|-stat [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -112,16 +114,17 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   if (!usage) throw new UsageError(`${named}: Unknown command`, fsUsage().trimEnd());
   if (isAttributeVerb(verb)) return runAttributeCommand(config, verb, rest, io);
   if (verb === '-head' || verb === '-tail') return runHeadTail(config, verb, rest, io, usage);
-  // Rmdir's one option is a long one (CommandFormat "-ignore-fail-on-non-empty")
+  // Rmdir's one option is a long one (CommandFormat "-ignore-fail-on-non-empty"), and so are Merge's
   const ignoreNonEmpty = verb === '-rmdir' && rest[0] === '--ignore-fail-on-non-empty';
+  const merge = verb === '-getmerge' ? parseMerge(rest) : undefined;
   let parsed;
   try {
-    parsed = flags(ignoreNonEmpty ? rest.slice(1) : rest, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-cp' ? 'fd' : verb === '-get' ? 'f' : ''));
+    parsed = flags(ignoreNonEmpty ? rest.slice(1) : merge ? [] : rest, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-cp' ? 'fd' : verb === '-get' ? 'f' : ''));
   } catch (e) {
     throw new UsageError(`${named}: ${(e as Error).message}`, usage);
   }
   const { set, operands } = parsed;
-  const minOperands = verb === '-mv' || verb === '-cp' || verb === '-put' || verb === '-get' || verb === '-setrep' ? 2 : verb === '-ls' ? 0 : 1;
+  const minOperands = verb === '-mv' || verb === '-cp' || verb === '-put' || verb === '-get' || verb === '-setrep' ? 2 : verb === '-ls' || merge ? 0 : 1;
   if (operands.length < minOperands) throw new UsageError(`${named}: ${operands.length === 0 ? 'Not enough arguments' : 'Not enough arguments: expected a destination'}`, usage);
   const conf = loadCliConfiguration(config, env);
   const fs = await HdfsClient.connect({ conf, env });
@@ -188,6 +191,9 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         break;
       case '-get':
         await get(fs, operands, set.has('f'), each, expand);
+        break;
+      case '-getmerge':
+        await getmerge(fs, merge!, each, expand);
         break;
       case '-cat':
         for (const item of await expand(operands)) await each(item.shown, () => pipeline(fs.createReadStream(item.path), io.data ?? process.stdout, { end: false }));
