@@ -2,7 +2,8 @@
  * `hsec fs`, after Hadoop's `hdfs dfs` (FsShell) for the everyday commands, with its single-dash
  * verbs, flags and messages: `-ls [-d] PATH...`, `-mkdir [-p] PATH...`, `-rm [-r|-R] [-f] PATH...`,
  * `-rmdir [--ignore-fail-on-non-empty] DIR...`, `-mv SRC... DST`, `-cp [-f] SRC... DST`, `-put [-f] LOCAL... DST` (`-` reads stdin), `-get [-f] SRC... LOCAL` (also as
- * `-copyFromLocal` and `-copyToLocal`), `-getmerge [-nl] [-skip-empty-file] SRC... LOCAL` (../fs-getmerge.ts), `-cat PATH...`, `-head FILE`, `-tail [-f] [-s MS] FILE`,
+ * `-copyFromLocal` and `-copyToLocal`), `-moveFromLocal [-f] [-d] LOCAL... DST` (a put that removes each local
+ * source once copied), `-moveToLocal` (not implemented, as in Hadoop), `-getmerge [-nl] [-skip-empty-file] SRC... LOCAL` (../fs-getmerge.ts), `-cat PATH...`, `-head FILE`, `-tail [-f] [-s MS] FILE`,
  * `-chmod [-R] MODE PATH...`, `-chown [-R] [OWNER][:[GROUP]] PATH...`, `-chgrp [-R] GROUP PATH...`
  * (../fs-permissions.ts), `-du [-s] [-h] [-v]`, `-count [-q] [-h] [-v] [-u]`, `-setrep [-R] REP`,
  * `-test -[defrswz]`, `-touch [-a] [-m] [-c]`, `-stat [FORMAT]` (../fs-queries.ts).
@@ -16,8 +17,8 @@
  */
 import type { Command } from 'commander';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir as mkdirLocal, readdir, rename as renameLocal, stat as statLocal, unlink } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { mkdir as mkdirLocal, readdir, rename as renameLocal, rmdir as rmdirLocal, stat as statLocal, unlink } from 'node:fs/promises';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { HsecError, RemoteError } from '../../../lib/errors/index.ts';
 import { fileError } from '../../../lib/fs/file-errors.ts';
@@ -46,6 +47,8 @@ const USAGES: Readonly<Record<string, string>> = {
   '-copyFromLocal': 'hsec fs -copyFromLocal [-f] [-d] <localsrc> ... <dst>',
   '-copyToLocal': 'hsec fs -copyToLocal [-f] <src> ... <localdst>',
   '-getmerge': GETMERGE_USAGE,
+  '-moveFromLocal': 'hsec fs -moveFromLocal [-f] [-d] <localsrc> ... <dst>',
+  '-moveToLocal': 'hsec fs -moveToLocal <src> <localdst>',
   '-cat': 'hsec fs -cat <src> ...',
   '-head': 'hsec fs -head <file>',
   '-tail': 'hsec fs -tail [-f] [-s <sleep interval>] <file>',
@@ -60,8 +63,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -getmerge, -cat, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -touchz, -stat')
-    .usage('-ls|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-getmerge|-cat|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-touchz|-stat [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -cat, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -touchz, -stat')
+    .usage('-ls|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-cat|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-touchz|-stat [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -96,8 +99,8 @@ function flags(args: readonly string[], allowed: string): { set: Set<string>; op
 /** The fs-queries commands that run over their operands the same way. */
 const QUERIES = { '-du': du, '-count': count, '-setrep': setrep, '-touch': touch, '-touchz': touchz, '-stat': stat } as const;
 
-/** FsShell's CopyFromLocal and CopyToLocal: Put and Get under another name (their messages say it). */
-const ALIASES: Readonly<Record<string, string>> = { '-copyFromLocal': '-put', '-copyToLocal': '-get' };
+/** FsShell's CopyFromLocal and CopyToLocal: Put and Get under another name (their messages say it); MoveFromLocal: a Put that removes what it copied. */
+const ALIASES: Readonly<Record<string, string>> = { '-copyFromLocal': '-put', '-copyToLocal': '-get', '-moveFromLocal': '-put' };
 
 /** `config`: a conf dir, or `{ confDir, overrides }` (the generic `--config` / `-D` / `-fs` options). */
 export async function runFs(config: CliConfigArg, argv: readonly string[], io: FsIo = {}): Promise<number> {
@@ -112,6 +115,11 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   }
   const usage = USAGES[named!];
   if (!usage) throw new UsageError(`${named}: Unknown command`, fsUsage().trimEnd());
+  if (verb === '-moveToLocal') {
+    // MoveCommands.MoveToLocal.processOptions, whatever the arguments
+    err("moveToLocal: Option '-moveToLocal' is not implemented yet.\n");
+    return 1;
+  }
   if (isAttributeVerb(verb)) return runAttributeCommand(config, verb, rest, io);
   if (verb === '-head' || verb === '-tail') return runHeadTail(config, verb, rest, io, usage);
   // Rmdir's one option is a long one (CommandFormat "-ignore-fail-on-non-empty"), and so are Merge's
@@ -184,7 +192,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         await each(operands[operands.length - 1]!, () => mv(fs, operands, each, expand));
         break;
       case '-put':
-        await each(operands[operands.length - 1]!, () => put(fs, operands, { overwrite: set.has('f'), direct: set.has('d') }, each, io));
+        await each(operands[operands.length - 1]!, () => put(fs, operands, { overwrite: set.has('f'), direct: set.has('d'), move: named === '-moveFromLocal' }, each, io));
         break;
       case '-cp':
         await each(operands[operands.length - 1]!, () => cp(fs, operands, { overwrite: set.has('f'), direct: set.has('d') }, each, expand));
@@ -491,10 +499,14 @@ async function cp(fs: HdfsClient, operands: readonly string[], options: CopyOpti
   }
 }
 
-/** -f: replace a file already at the target; -d: write the target itself, not TARGET._COPYING_ renamed at the end. */
+/**
+ * -f: replace a file already at the target; -d: write the target itself, not TARGET._COPYING_
+ * renamed at the end; move (-moveFromLocal): remove each local source once copied.
+ */
 interface CopyOptions {
   readonly overwrite: boolean;
   readonly direct: boolean;
+  readonly move?: boolean;
 }
 
 /** What a copy into HDFS reads: a local file tree (-put) or an HDFS one (-cp). */
@@ -545,13 +557,48 @@ function hdfsSource(fs: HdfsClient, status: FileStatus, shown: string): CopySour
  * reported and the others go on.
  */
 async function copyIntoHdfs(fs: HdfsClient, verb: string, source: CopySource, target: Target, options: CopyOptions, each: Each): Promise<void> {
-  if (!source.entries) return copyFile(fs, verb, source, target, options);
-  const existing = (await fs.exists(target.path)) ? await fs.stat(target.path) : undefined;
-  if (existing && existing.type !== 'directory') throw pathError(target.shown, 'Is not a directory');
-  if (!existing) await fs.mkdir(target.path, { recursive: true });
-  for (const entry of await source.entries()) {
-    await each(entry.shown, async () => copyIntoHdfs(fs, verb, await entry.load(), childTarget(target, entry.name), options, each));
+  const existing = (options.move || source.entries) && (await fs.exists(target.path)) ? await fs.stat(target.path) : undefined;
+  // MoveFromLocal.processPath: unlike a copy, a move does not merge into a directory already there
+  if (options.move && existing?.type === 'directory') throw pathError(target.shown, 'File exists');
+  if (!source.entries) await copyFile(fs, verb, source, target, options);
+  else {
+    if (existing && existing.type !== 'directory') throw pathError(target.shown, 'Is not a directory');
+    if (!existing) await fs.mkdir(target.path, { recursive: true });
+    for (const entry of await source.entries()) {
+      await each(entry.shown, async () => {
+        // RawLocalFileSystem.listStatus leaves out an entry gone by the time it is looked at (a dangling link too)
+        const loaded = await entry.load().catch((e: unknown) => {
+          if (e instanceof HsecError && e.code === 'FILE_NOT_FOUND') return undefined;
+          throw e;
+        });
+        if (loaded) await copyIntoHdfs(fs, verb, loaded, childTarget(target, entry.name), options, each);
+      });
+    }
   }
+  if (options.move) await removeMoved(source.shown);
+}
+
+/**
+ * MoveFromLocal.postProcessPath: the local source, once copied (a directory after its entries, so
+ * one an entry of which failed stays: "Directory DIR is not empty", as RawLocalFileSystem.delete says).
+ */
+async function removeMoved(path: string): Promise<void> {
+  const local = await statLocal(path).catch(() => undefined);
+  if (local?.isDirectory()) {
+    if ((await readdir(path).catch(() => [])).length > 0) throw new HsecError('FILE_IO', `Directory ${resolvePath(path)} is not empty`, { path, messageOnly: true });
+    await rmdirLocal(path).catch((e: unknown) => {
+      throw removeFailed(path, e);
+    });
+    return;
+  }
+  await unlink(path).catch((e: unknown) => {
+    throw removeFailed(path, e);
+  });
+}
+
+/** PathIOException with the operation "remove": Hadoop's File.delete gives no reason. */
+function removeFailed(path: string, cause: unknown): HsecError {
+  return new HsecError('FILE_IO', `remove \`${path}': Input/output error`, { path, messageOnly: true }, { cause });
 }
 
 /** One file's copy (CommandWithDestination.copyStreamToTarget): to TARGET._COPYING_, renamed when complete (with -d, to TARGET). */

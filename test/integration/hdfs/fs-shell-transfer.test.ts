@@ -7,7 +7,7 @@
  * Display.Text, CommandWithDestination.preserveAttributes, TouchCommands.Touch).
  */
 import { expect } from 'chai';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -110,6 +110,58 @@ describe('hdfs: hsec fs -getmerge, -moveFromLocal, -text, -p and -touch -t throu
       expect((thrown as Error).message).to.equal('-getmerge: Illegal option -x');
       await fs('-getmerge', '-nl', 'm/d').catch((e: unknown) => (thrown = e));
       expect((thrown as Error).message).to.equal('-getmerge: Not enough arguments: expected 2 but got 1');
+    });
+  });
+
+  describe('-moveFromLocal and -moveToLocal', () => {
+    it('a file and a tree are copied and then removed locally; -f replaces, -d writes the target itself', async () => {
+      const local = localDir('move');
+      writeFileSync(join(local, 'one.txt'), 'ONE\n');
+      mkdirSync(join(local, 'tree', 'a'), { recursive: true });
+      writeFileSync(join(local, 'tree', 'top.txt'), 'TOP\n');
+      writeFileSync(join(local, 'tree', 'a', 'deep.bin'), Buffer.alloc(100_000, 9));
+      expect(await fs('-moveFromLocal', join(local, 'one.txt'), join(local, 'tree'), 'm/d')).to.include({ code: 0, err: '', out: '' });
+      expect((await alice.readFile('m/d/one.txt')).toString()).to.equal('ONE\n');
+      expect((await alice.readFile('m/d/tree/top.txt')).toString()).to.equal('TOP\n');
+      expect(Buffer.compare(await alice.readFile('m/d/tree/a/deep.bin'), Buffer.alloc(100_000, 9))).to.equal(0);
+      expect(existsSync(join(local, 'one.txt'))).to.equal(false);
+      expect(existsSync(join(local, 'tree'))).to.equal(false);
+      writeFileSync(join(local, 'one.txt'), 'ONE AGAIN\n');
+      expect(await fs('-moveFromLocal', '-f', '-d', join(local, 'one.txt'), 'm/d/one.txt')).to.include({ code: 0, err: '' });
+      expect((await alice.readFile('m/d/one.txt')).toString()).to.equal('ONE AGAIN\n');
+      expect(existsSync(join(local, 'one.txt'))).to.equal(false);
+    });
+
+    it('a source whose copy failed stays, and so does its directory; a directory already at the target is not merged into', async () => {
+      const local = localDir('move2');
+      writeFileSync(join(local, 'a.txt'), 'A LOCAL\n');
+      writeFileSync(join(local, 'b.txt'), 'B\n');
+      await alice.writeFile('m/d/a.txt', 'A REMOTE\n');
+      expect(await fs('-moveFromLocal', join(local, 'a.txt'), join(local, 'b.txt'), 'm/d')).to.deep.include({ code: 1, err: "moveFromLocal: `m/d/a.txt': File exists\n" });
+      expect(readFileSync(join(local, 'a.txt'), 'utf8')).to.equal('A LOCAL\n'); // kept
+      expect(existsSync(join(local, 'b.txt'))).to.equal(false);
+      expect((await alice.readFile('m/d/b.txt')).toString()).to.equal('B\n');
+
+      // a directory already there: MoveFromLocal refuses to merge into it, and nothing moves
+      mkdirSync(join(local, 'sub'));
+      writeFileSync(join(local, 'sub', 'fine.txt'), 'FINE\n');
+      expect(await fs('-moveFromLocal', join(local, 'sub'), 'm/d')).to.deep.include({ code: 1, err: "moveFromLocal: `m/d/sub': File exists\n" });
+      expect(existsSync(join(local, 'sub', 'fine.txt'))).to.equal(true);
+
+      // an entry that cannot be listed (a dangling link, which LocalFileSystem's listing skips) stays: the directory is not removed
+      symlinkSync(join(local, 'nowhere'), join(local, 'sub', 'dangling'));
+      expect(await fs('-moveFromLocal', join(local, 'sub'), 'm/new')).to.deep.include({ code: 1, err: `moveFromLocal: Directory ${join(local, 'sub')} is not empty\n` });
+      expect((await alice.readFile('m/new/fine.txt')).toString()).to.equal('FINE\n');
+      expect(existsSync(join(local, 'sub', 'fine.txt'))).to.equal(false);
+      expect(await alice.exists('m/new/dangling')).to.equal(false);
+    });
+
+    it('-t is refused as MoveFromLocal does; -moveToLocal says it is not implemented (exit 1)', async () => {
+      let thrown: unknown;
+      await fs('-moveFromLocal', '-t', '2', 'x', 'm').catch((e: unknown) => (thrown = e));
+      expect((thrown as Error).message).to.equal('-moveFromLocal: Illegal option -t');
+      expect(await fs('-moveToLocal', 'm/d', join(dir, 'x'))).to.deep.include({ code: 1, out: '', err: "moveToLocal: Option '-moveToLocal' is not implemented yet.\n" });
+      expect(await fs('-moveToLocal')).to.deep.include({ code: 1, err: "moveToLocal: Option '-moveToLocal' is not implemented yet.\n" });
     });
   });
 });
