@@ -3,7 +3,7 @@
  * verbs, flags and messages: `-ls [-d] PATH...`, `-mkdir [-p] PATH...`, `-rm [-r|-R] [-f] PATH...`,
  * `-rmdir [--ignore-fail-on-non-empty] DIR...`, `-mv SRC... DST`, `-cp [-f] SRC... DST`, `-put [-f] LOCAL... DST` (`-` reads stdin), `-get [-f] SRC... LOCAL` (also as
  * `-copyFromLocal` and `-copyToLocal`), `-moveFromLocal [-f] [-d] LOCAL... DST` (a put that removes each local
- * source once copied), `-moveToLocal` (not implemented, as in Hadoop), `-getmerge [-nl] [-skip-empty-file] SRC... LOCAL` (../fs-getmerge.ts), `-cat PATH...`, `-head FILE`, `-tail [-f] [-s MS] FILE`,
+ * source once copied), `-moveToLocal` (not implemented, as in Hadoop), `-getmerge [-nl] [-skip-empty-file] SRC... LOCAL` (../fs-getmerge.ts), `-cat PATH...`, `-text PATH...` (../fs-text.ts), `-head FILE`, `-tail [-f] [-s MS] FILE`,
  * `-chmod [-R] MODE PATH...`, `-chown [-R] [OWNER][:[GROUP]] PATH...`, `-chgrp [-R] GROUP PATH...`
  * (../fs-permissions.ts), `-du [-s] [-h] [-v]`, `-count [-q] [-h] [-v] [-u]`, `-setrep [-R] REP`,
  * `-test -[defrswz]`, `-touch [-a] [-m] [-c]`, `-stat [FORMAT]` (../fs-queries.ts).
@@ -33,6 +33,7 @@ import { progressMeter } from '../progress.ts';
 import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type AttributeVerb } from '../fs-permissions.ts';
 import { checkTestArgs, count, du, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
 import { getmerge, GETMERGE_USAGE, parseMerge } from '../fs-getmerge.ts';
+import { text, TEXT_USAGE } from '../fs-text.ts';
 import type { CliIo } from './fetchdt.ts';
 
 const USAGES: Readonly<Record<string, string>> = {
@@ -50,6 +51,7 @@ const USAGES: Readonly<Record<string, string>> = {
   '-moveFromLocal': 'hsec fs -moveFromLocal [-f] [-d] <localsrc> ... <dst>',
   '-moveToLocal': 'hsec fs -moveToLocal <src> <localdst>',
   '-cat': 'hsec fs -cat <src> ...',
+  '-text': TEXT_USAGE,
   '-head': 'hsec fs -head <file>',
   '-tail': 'hsec fs -tail [-f] [-s <sleep interval>] <file>',
   ...ATTRIBUTE_USAGES,
@@ -63,8 +65,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -cat, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -touchz, -stat')
-    .usage('-ls|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-cat|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-touchz|-stat [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -touchz, -stat')
+    .usage('-ls|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-touchz|-stat [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -202,6 +204,9 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         break;
       case '-getmerge':
         await getmerge(fs, merge!, each, expand);
+        break;
+      case '-text':
+        for (const item of await expand(operands)) await each(item.shown, () => text(fs, item, io.data ?? process.stdout));
         break;
       case '-cat':
         for (const item of await expand(operands)) await each(item.shown, () => pipeline(fs.createReadStream(item.path), io.data ?? process.stdout, { end: false }));

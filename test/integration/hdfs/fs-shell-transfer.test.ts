@@ -10,6 +10,8 @@ import { expect } from 'chai';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { PassThrough } from 'node:stream';
 import { runFs } from '../../../cluster/cli/commands/fs.ts';
 import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
@@ -162,6 +164,114 @@ describe('hdfs: hsec fs -getmerge, -moveFromLocal, -text, -p and -touch -t throu
       expect((thrown as Error).message).to.equal('-moveFromLocal: Illegal option -t');
       expect(await fs('-moveToLocal', 'm/d', join(dir, 'x'))).to.deep.include({ code: 1, out: '', err: "moveToLocal: Option '-moveToLocal' is not implemented yet.\n" });
       expect(await fs('-moveToLocal')).to.deep.include({ code: 1, err: "moveToLocal: Option '-moveToLocal' is not implemented yet.\n" });
+    });
+  });
+
+  describe('-text', () => {
+    /** WritableUtils.writeVLong. */
+    const vlong = (value: number | bigint): Buffer => {
+      let i = BigInt(value);
+      if (i >= -112n && i <= 127n) return Buffer.from([Number(BigInt.asUintN(8, i))]);
+      let len = -112;
+      if (i < 0n) {
+        i = ~i;
+        len = -120;
+      }
+      for (let t = i; t !== 0n; t >>= 8n) len--;
+      const bytes = [len & 0xff];
+      const n = len < -120 ? -(len + 120) : -(len + 112);
+      for (let idx = n; idx !== 0; idx--) bytes.push(Number((i >> BigInt((idx - 1) * 8)) & 0xffn));
+      return Buffer.from(bytes);
+    };
+    const text = (s: string) => Buffer.concat([vlong(Buffer.byteLength(s)), Buffer.from(s)]);
+    const int = (n: number) => {
+      const b = Buffer.alloc(4);
+      b.writeInt32BE(n);
+      return b;
+    };
+    const long = (n: bigint) => {
+      const b = Buffer.alloc(8);
+      b.writeBigInt64BE(n);
+      return b;
+    };
+    const sync = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
+    /** SequenceFile.Writer's header, version 6. */
+    const header = (key: string, value: string, codec?: string, block = false) =>
+      Buffer.concat([Buffer.from('SEQ\x06', 'latin1'), text(`org.apache.hadoop.io.${key}`), text(`org.apache.hadoop.io.${value}`), Buffer.from([codec ? 1 : 0, block ? 1 : 0]), codec ? text(`org.apache.hadoop.io.compress.${codec}`) : Buffer.alloc(0), int(1), text('made-by'), text('test'), sync]);
+    /** Writer.append: record length, key length, key, value (RecordCompressWriter: the value as one zlib stream). */
+    const record = (k: Buffer, v: Buffer) => Buffer.concat([int(k.length + v.length), int(k.length), k, v]);
+    const syncEscape = Buffer.concat([int(-1), sync]);
+
+    it('plain files as -cat; gzip by its magic number (every member), zlib by .deflate; short files as they are', async () => {
+      await alice.writeFile('m/plain.txt', 'plain\n');
+      await alice.writeFile('m/one', 'x');
+      // Debian's gzip makes the members; two of them concatenated
+      const local = localDir('gz');
+      writeFileSync(join(local, 'a'), 'first member\n');
+      writeFileSync(join(local, 'b'), 'second member\n');
+      const gz = Buffer.concat([execFileSync('gzip', ['-c', join(local, 'a')]), execFileSync('gzip', ['-c', join(local, 'b')])]);
+      await alice.writeFile('m/log-no-extension', gz);
+      await alice.writeFile('m/data.DEFLATE', deflateSync(Buffer.from('zlib data\n')));
+      expect(await fs('-text', 'm/plain.txt', 'm/one', 'm/log-no-extension', 'm/data.DEFLATE')).to.include({ code: 0, err: '', data: 'plain\nxfirst member\nsecond member\nzlib data\n' });
+      // a gzip file with any name is gzip; a .gz name with other content goes to GzipCodec and fails
+      await alice.writeFile('m/fake.gz', 'not gzip at all');
+      const bad = await fs('-text', 'm/fake.gz', 'm/plain.txt');
+      expect(bad.code).to.equal(1);
+      expect(bad.err).to.equal('text: incorrect header check\n'); // zlib's message, as Hadoop's ZlibDecompressor reports it
+      expect(bad.data).to.equal('plain\n');
+    });
+
+    it('codecs node:zlib cannot decode, Avro and directories are refused naming what they are; the other arguments go on', async () => {
+      await alice.writeFile('m/x.bz2', 'BZh91AY&SY');
+      await alice.writeFile('m/x.snappy', 'snappy bytes');
+      await alice.writeFile('m/x.zst', 'zstd bytes');
+      await alice.writeFile('m/x.avro', Buffer.from('Obj\x01rest', 'latin1'));
+      await alice.writeFile('m/Objection.txt', 'Ob but not Obj\n');
+      const r = await fs('-text', 'm/x.bz2', 'm/x.snappy', 'm/x.zst', 'm/x.avro', 'm/d', 'm/Objection.txt');
+      expect(r.code).to.equal(1);
+      expect(r.data).to.equal('Ob but not Obj\n');
+      const lines = r.err.trimEnd().split('\n');
+      expect(lines[0]).to.match(/^text: `m\/x\.bz2': BZip2Codec \(\.bz2\) data: hsec fs -text decompresses gzip/);
+      expect(lines[1]).to.match(/^text: `m\/x\.snappy': SnappyCodec \(\.snappy\)/);
+      expect(lines[2]).to.match(/^text: `m\/x\.zst': ZStandardCodec \(\.zst\)/);
+      expect(lines[3]).to.match(/^text: `m\/x\.avro': Avro data file/);
+      expect(lines[4]).to.equal("text: `m/d': Is a directory");
+    });
+
+    it('SequenceFiles: uncompressed with a sync marker, record-compressed (DefaultCodec, GzipCodec) and block-compressed, printed key TAB value', async () => {
+      await alice.writeFile('m/plain.seq', Buffer.concat([header('Text', 'IntWritable'), record(text('one'), int(1)), syncEscape, record(text('zwei – two'), int(-2))]));
+      const lv = (n: bigint, bytes: number[]) => record(long(n), deflateSync(Buffer.concat([int(bytes.length), Buffer.from(bytes)])));
+      await alice.writeFile('m/record.seq', Buffer.concat([header('LongWritable', 'BytesWritable', 'DefaultCodec'), lv(7n, [0, 0x0f, 0xff]), lv(-9007199254740993n, [])]));
+      await alice.writeFile('m/gzip-record.seq', Buffer.concat([header('IntWritable', 'Text', 'GzipCodec'), record(int(5), gzipSync(text('five')))]));
+      const keys = [text('k1'), text('k2')];
+      const block = Buffer.concat([
+        syncEscape,
+        vlong(2),
+        ...[Buffer.concat(keys.map((k) => vlong(k.length))), Buffer.concat(keys), Buffer.concat([vlong(0), vlong(0)]), Buffer.alloc(0)].map((b) => {
+          const z = deflateSync(b);
+          return Buffer.concat([vlong(z.length), z]);
+        }),
+      ]);
+      await alice.writeFile('m/block.seq', Buffer.concat([header('Text', 'NullWritable', 'DefaultCodec', true), block]));
+      expect(await fs('-text', 'm/plain.seq', 'm/record.seq', 'm/gzip-record.seq', 'm/block.seq')).to.include({
+        code: 0,
+        err: '',
+        data: 'one\t1\nzwei – two\t-2\n7\t00 0f ff\n-9007199254740993\t\n5\tfive\nk1\t(null)\nk2\t(null)\n',
+      });
+    });
+
+    it('a SequenceFile of a Writable hsec does not know, or a forged sync marker, is a clear error', async () => {
+      await alice.writeFile('m/custom.seq', Buffer.concat([header('Text', 'IntWritable').subarray(0, 4), text('com.example.Custom'), text('org.apache.hadoop.io.Text'), Buffer.from([0, 0]), int(0), sync]));
+      const forged = Buffer.from(sync);
+      forged[0] ^= 1;
+      await alice.writeFile('m/forged.seq', Buffer.concat([header('Text', 'IntWritable'), record(text('a'), int(1)), int(-1), forged, record(text('b'), int(2))]));
+      const r = await fs('-text', 'm/custom.seq', 'm/forged.seq');
+      expect(r.code).to.equal(1);
+      expect(r.data).to.equal('a\t1\n');
+      expect(r.err).to.equal(
+        'text: SequenceFile key class com.example.Custom: hsec fs -text cannot print it (only Text, IntWritable, LongWritable, VIntWritable, VLongWritable, ShortWritable, ByteWritable, BooleanWritable, BytesWritable, NullWritable, MD5Hash with no, DefaultCodec or GzipCodec compression)\n' +
+          'text: SequenceFile: File is corrupt! (a sync marker does not match the header); the file is not a SequenceFile hsec can read, or it is damaged\n',
+      );
     });
   });
 });
