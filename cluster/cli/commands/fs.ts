@@ -6,7 +6,7 @@
  * source once copied), `-moveToLocal` (not implemented, as in Hadoop), `-getmerge [-nl] [-skip-empty-file] SRC... LOCAL` (../fs-getmerge.ts), `-cat PATH...`, `-text PATH...` (../fs-text.ts), `-head FILE`, `-tail [-f] [-s MS] FILE`,
  * `-chmod [-R] MODE PATH...`, `-chown [-R] [OWNER][:[GROUP]] PATH...`, `-chgrp [-R] GROUP PATH...`
  * (../fs-permissions.ts), `-du [-s] [-h] [-v]`, `-count [-q] [-h] [-v] [-u]`, `-setrep [-R] REP`,
- * `-test -[defrswz]`, `-touch [-a] [-m] [-c]`, `-stat [FORMAT]` (../fs-queries.ts).
+ * `-test -[defrswz]`, `-touch [-a] [-m] [-t TIMESTAMP] [-c]`, `-stat [FORMAT]` (../fs-queries.ts).
  * Paths are HDFS paths: absolute, relative to the home directory, or `hdfs://host:port/path` of the
  * NameNode in fs.defaultFS (or -fs), and every HDFS path argument (the -mv and -put destination
  * too) is a glob as in FsShell: `*`, `?`, `[a-z]`, `[^a]`, `{a,b}`, `\` escapes (../fs-operands.ts,
@@ -31,7 +31,7 @@ import { permissionString, type FileStatus } from '../../client/file-status.ts';
 import { checkDestination, existingStatus, expandDestination, expandOperand, pathError, pathNotFound, shownChild, type Operand } from '../fs-operands.ts';
 import { progressMeter } from '../progress.ts';
 import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type AttributeVerb } from '../fs-permissions.ts';
-import { checkTestArgs, count, du, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
+import { checkTestArgs, count, du, popOptionWithArgument, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
 import { getmerge, GETMERGE_USAGE, parseMerge } from '../fs-getmerge.ts';
 import { text, TEXT_USAGE } from '../fs-text.ts';
 import type { CliIo } from './fetchdt.ts';
@@ -127,6 +127,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   // Rmdir's one option is a long one (CommandFormat "-ignore-fail-on-non-empty"), and so are Merge's
   const ignoreNonEmpty = verb === '-rmdir' && rest[0] === '--ignore-fail-on-non-empty';
   const merge = verb === '-getmerge' ? parseMerge(rest) : undefined;
+  const timestamp = verb === '-touch' ? popOptionWithArgument(verb, '-t', rest) : undefined;
   let parsed;
   try {
     parsed = flags(ignoreNonEmpty ? rest.slice(1) : merge ? [] : rest, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-cp' ? 'fd' : verb === '-get' ? 'f' : ''));
@@ -144,7 +145,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
     try {
       await fn();
     } catch (e) {
-      if (!(e instanceof HsecError)) throw e;
+      if (!(e instanceof HsecError) || e instanceof UsageError) throw e; // a UsageError stops the command, as FsShell's IllegalArgumentException
       failures++;
       err(errorLine(named!.slice(1), path, e));
     }
@@ -217,7 +218,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
       case '-touch':
       case '-touchz':
       case '-stat':
-        await QUERIES[verb]({ fs, operands, flags: set, each, out, expand });
+        await QUERIES[verb]({ fs, operands, flags: set, each, out, expand, timestamp });
         break;
       case '-rmdir':
         for (const item of await expand(operands)) await each(item.shown, () => rmdir(fs, item, ignoreNonEmpty));

@@ -274,4 +274,38 @@ describe('hdfs: hsec fs -getmerge, -moveFromLocal, -text, -p and -touch -t throu
       );
     });
   });
+
+  describe('-touch -t', () => {
+    const local = (y: number, mo: number, d: number, h: number, mi: number, sec: number) => new Date(y, mo, d, h, mi, sec).getTime();
+
+    it('sets both times, or one with -a / -m, to TIMESTAMP read as yyyyMMdd:HHmmss in local time; a new file gets it too', async () => {
+      expect(await fs('-touch', '-t', '20200102:030405', 'm/new')).to.include({ code: 0, err: '', out: '' });
+      expect(await alice.stat('m/new')).to.include({ type: 'file', length: 0, modificationTime: local(2020, 0, 2, 3, 4, 5), accessTime: local(2020, 0, 2, 3, 4, 5) });
+      expect(await fs('-touch', '-m', 'm/new', '-t', '20210304:050607')).to.include({ code: 0, err: '' }); // -t anywhere before --
+      expect(await alice.stat('m/new')).to.include({ modificationTime: local(2021, 2, 4, 5, 6, 7), accessTime: local(2020, 0, 2, 3, 4, 5) });
+      expect(await fs('-touch', '-a', '-t', '20220101:000000', 'm/new', 'm/d')).to.include({ code: 0, err: '' });
+      expect(await alice.stat('m/new')).to.include({ modificationTime: local(2021, 2, 4, 5, 6, 7), accessTime: local(2022, 0, 1, 0, 0, 0) });
+      expect(await alice.stat('m/d')).to.include({ accessTime: local(2022, 0, 1, 0, 0, 0) });
+      // -c: a missing file is not made
+      expect(await fs('-touch', '-c', '-t', '20200102:030405', 'm/never')).to.include({ code: 0, err: '' });
+      expect(await alice.exists('m/never')).to.equal(false);
+    });
+
+    it('a lenient parse as SimpleDateFormat does (month 13, greedy day and seconds, trailing text); a bad TIMESTAMP or a missing one stops the command', async () => {
+      expect(await fs('-touch', '-t', '20201301:000000', 'm/a')).to.include({ code: 0, err: '' });
+      expect((await alice.stat('m/a')).modificationTime).to.equal(local(2021, 0, 1, 0, 0, 0));
+      expect(await fs('-touch', '-t', '2020010:2359120xyz', 'm/a')).to.include({ code: 0, err: '' });
+      expect((await alice.stat('m/a')).modificationTime).to.equal(local(2020, 0, 0, 23, 59, 120));
+      for (const [args, message] of [
+        [['-t', '2020-01-02', 'm/a'], '-touch: Unable to parse the specified timestamp 2020-01-02. The expected format is yyyyMMdd:HHmmss'],
+        [['-t', '20200102030405', 'm/a'], '-touch: Unable to parse the specified timestamp 20200102030405. The expected format is yyyyMMdd:HHmmss'],
+        [['m/a', '-t'], '-touch: option -t requires 1 argument.'],
+      ] as const) {
+        let thrown: unknown;
+        await fs('-touch', ...args).catch((e: unknown) => (thrown = e));
+        expect((thrown as Error | undefined)?.message, args.join(' ')).to.equal(message);
+      }
+      expect((await alice.stat('m/a')).modificationTime).to.equal(local(2020, 0, 0, 23, 59, 120));
+    });
+  });
 });
