@@ -1,8 +1,8 @@
 /**
  * `hsec fs`, after Hadoop's `hdfs dfs` (FsShell) for the everyday commands, with its single-dash
  * verbs, flags and messages: `-ls [-d] PATH...`, `-mkdir [-p] PATH...`, `-rm [-r|-R] [-f] PATH...`,
- * `-rmdir [--ignore-fail-on-non-empty] DIR...`, `-mv SRC... DST`, `-cp [-f] SRC... DST`, `-put [-f] LOCAL... DST` (`-` reads stdin), `-get [-f] SRC... LOCAL` (also as
- * `-copyFromLocal` and `-copyToLocal`), `-moveFromLocal [-f] [-d] LOCAL... DST` (a put that removes each local
+ * `-rmdir [--ignore-fail-on-non-empty] DIR...`, `-mv SRC... DST`, `-cp [-f] [-p[topax]] [-d] SRC... DST`, `-put [-f] [-p] [-d] LOCAL... DST` (`-` reads stdin), `-get [-f] [-p] SRC... LOCAL` (-p: ../fs-preserve.ts; also as
+ * `-copyFromLocal` and `-copyToLocal`), `-moveFromLocal [-f] [-p] [-d] LOCAL... DST` (a put that removes each local
  * source once copied), `-moveToLocal` (not implemented, as in Hadoop), `-getmerge [-nl] [-skip-empty-file] SRC... LOCAL` (../fs-getmerge.ts), `-cat PATH...`, `-text PATH...` (../fs-text.ts), `-head FILE`, `-tail [-f] [-s MS] FILE`,
  * `-chmod [-R] MODE PATH...`, `-chown [-R] [OWNER][:[GROUP]] PATH...`, `-chgrp [-R] GROUP PATH...`
  * (../fs-permissions.ts), `-du [-s] [-h] [-v]`, `-count [-q] [-h] [-v] [-u]`, `-setrep [-R] REP`,
@@ -33,6 +33,7 @@ import { progressMeter } from '../progress.ts';
 import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type AttributeVerb } from '../fs-permissions.ts';
 import { checkTestArgs, count, du, popOptionWithArgument, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
 import { getmerge, GETMERGE_USAGE, parseMerge } from '../fs-getmerge.ts';
+import { hdfsAttributes, localAttributes, popPreserveOption, PRESERVE_ALL, preserveInHdfs, preserveLocal, type Attributes, type Preserve } from '../fs-preserve.ts';
 import { text, TEXT_USAGE } from '../fs-text.ts';
 import type { CliIo } from './fetchdt.ts';
 
@@ -42,13 +43,13 @@ const USAGES: Readonly<Record<string, string>> = {
   '-rm': 'hsec fs -rm [-f] [-r|-R] <src> ...',
   '-rmdir': 'hsec fs -rmdir [--ignore-fail-on-non-empty] <dir> ...',
   '-mv': 'hsec fs -mv <src> ... <dst>',
-  '-cp': 'hsec fs -cp [-f] [-d] <src> ... <dst>',
-  '-put': 'hsec fs -put [-f] [-d] <localsrc> ... <dst>',
-  '-get': 'hsec fs -get [-f] <src> ... <localdst>',
-  '-copyFromLocal': 'hsec fs -copyFromLocal [-f] [-d] <localsrc> ... <dst>',
-  '-copyToLocal': 'hsec fs -copyToLocal [-f] <src> ... <localdst>',
+  '-cp': 'hsec fs -cp [-f] [-p | -p[topax]] [-d] <src> ... <dst>',
+  '-put': 'hsec fs -put [-f] [-p] [-d] <localsrc> ... <dst>',
+  '-get': 'hsec fs -get [-f] [-p] <src> ... <localdst>',
+  '-copyFromLocal': 'hsec fs -copyFromLocal [-f] [-p] [-d] <localsrc> ... <dst>',
+  '-copyToLocal': 'hsec fs -copyToLocal [-f] [-p] <src> ... <localdst>',
   '-getmerge': GETMERGE_USAGE,
-  '-moveFromLocal': 'hsec fs -moveFromLocal [-f] [-d] <localsrc> ... <dst>',
+  '-moveFromLocal': 'hsec fs -moveFromLocal [-f] [-p] [-d] <localsrc> ... <dst>',
   '-moveToLocal': 'hsec fs -moveToLocal <src> <localdst>',
   '-cat': 'hsec fs -cat <src> ...',
   '-text': TEXT_USAGE,
@@ -128,9 +129,10 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   const ignoreNonEmpty = verb === '-rmdir' && rest[0] === '--ignore-fail-on-non-empty';
   const merge = verb === '-getmerge' ? parseMerge(rest) : undefined;
   const timestamp = verb === '-touch' ? popOptionWithArgument(verb, '-t', rest) : undefined;
+  const cpPreserve = verb === '-cp' ? popPreserveOption(rest, usage) : undefined;
   let parsed;
   try {
-    parsed = flags(ignoreNonEmpty ? rest.slice(1) : merge ? [] : rest, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-cp' ? 'fd' : verb === '-get' ? 'f' : ''));
+    parsed = flags(ignoreNonEmpty ? rest.slice(1) : merge ? [] : rest, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' ? 'fpd' : verb === '-cp' ? 'fd' : verb === '-get' ? 'fp' : ''));
   } catch (e) {
     throw new UsageError(`${named}: ${(e as Error).message}`, usage);
   }
@@ -195,13 +197,13 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         await each(operands[operands.length - 1]!, () => mv(fs, operands, each, expand));
         break;
       case '-put':
-        await each(operands[operands.length - 1]!, () => put(fs, operands, { overwrite: set.has('f'), direct: set.has('d'), move: named === '-moveFromLocal' }, each, io));
+        await each(operands[operands.length - 1]!, () => put(fs, operands, { overwrite: set.has('f'), direct: set.has('d'), move: named === '-moveFromLocal', preserve: set.has('p') ? PRESERVE_ALL : undefined }, each, io));
         break;
       case '-cp':
-        await each(operands[operands.length - 1]!, () => cp(fs, operands, { overwrite: set.has('f'), direct: set.has('d') }, each, expand));
+        await each(operands[operands.length - 1]!, () => cp(fs, operands, { overwrite: set.has('f'), direct: set.has('d'), preserve: cpPreserve }, each, expand));
         break;
       case '-get':
-        await get(fs, operands, set.has('f'), each, expand);
+        await get(fs, operands, { overwrite: set.has('f'), preserve: set.has('p') ? PRESERVE_ALL : undefined }, each, expand);
         break;
       case '-getmerge':
         await getmerge(fs, merge!, each, expand);
@@ -478,7 +480,7 @@ async function put(fs: HdfsClient, operands: readonly string[], options: CopyOpt
   await checkRemoteDestination(fs, dst, sources.length, options.overwrite);
   for (const src of sources) {
     await each(src, async () => {
-      if (src === '-') return copyFile(fs, 'put', { shown: src, size: undefined, open: () => io.stdin ?? process.stdin }, targetOf(dst, 'stdin'), options);
+      if (src === '-') return copyFile(fs, 'put', { shown: src, size: undefined, open: () => io.stdin ?? process.stdin }, targetOf(dst, 'stdin'), options); // no -p: no source status
       return copyIntoHdfs(fs, 'put', await localSource(src), targetOf(dst, basename(src)), options, each);
     });
   }
@@ -513,6 +515,8 @@ interface CopyOptions {
   readonly overwrite: boolean;
   readonly direct: boolean;
   readonly move?: boolean;
+  /** -p: the attributes to carry over (CommandWithDestination.preserveAttributes). */
+  readonly preserve?: Preserve;
 }
 
 /** What a copy into HDFS reads: a local file tree (-put) or an HDFS one (-cp). */
@@ -522,6 +526,8 @@ interface CopySource {
   open(): NodeJS.ReadableStream;
   /** A directory's entries, by name (undefined for a file); each is loaded when its turn comes. */
   readonly entries?: () => Promise<Array<{ readonly name: string; readonly shown: string; load(): Promise<CopySource> }>>;
+  /** What -p carries over. */
+  attributes(): Promise<Attributes>;
 }
 
 /** A local path (symbolic links followed, as LocalFileSystem's statuses are). */
@@ -529,7 +535,7 @@ async function localSource(path: string): Promise<CopySource> {
   const local = await statLocal(path).catch((e: unknown) => {
     throw localError(e, path);
   });
-  const source: CopySource = { shown: path, size: local.size, open: () => createReadStream(path) };
+  const source: CopySource = { shown: path, size: local.size, open: () => createReadStream(path), attributes: () => localAttributes(path, local) };
   if (!local.isDirectory()) return source;
   return {
     ...source,
@@ -544,7 +550,7 @@ async function localSource(path: string): Promise<CopySource> {
 
 /** An HDFS file or directory (entries in the NameNode's order). */
 function hdfsSource(fs: HdfsClient, status: FileStatus, shown: string): CopySource {
-  const source: CopySource = { shown, size: status.length, open: () => fs.createReadStream(status.path) };
+  const source: CopySource = { shown, size: status.length, open: () => fs.createReadStream(status.path), attributes: async () => hdfsAttributes(status) };
   if (status.type !== 'directory') return source;
   return {
     ...source,
@@ -581,6 +587,8 @@ async function copyIntoHdfs(fs: HdfsClient, verb: string, source: CopySource, ta
       });
     }
   }
+  // a file once copied, a directory once its entries are (copyFileToTarget, recursePath)
+  if (options.preserve) await preserveInHdfs(fs, await source.attributes(), target.path, options.preserve);
   if (options.move) await removeMoved(source.shown);
 }
 
@@ -608,7 +616,7 @@ function removeFailed(path: string, cause: unknown): HsecError {
 }
 
 /** One file's copy (CommandWithDestination.copyStreamToTarget): to TARGET._COPYING_, renamed when complete (with -d, to TARGET). */
-async function copyFile(fs: HdfsClient, verb: string, source: Omit<CopySource, 'entries'>, target: Target, options: CopyOptions): Promise<void> {
+async function copyFile(fs: HdfsClient, verb: string, source: Pick<CopySource, 'shown' | 'size' | 'open'>, target: Target, options: CopyOptions): Promise<void> {
   // PathExistsException names the target as the user wrote the destination
   if (!options.overwrite && (await fs.exists(target.path))) throw new HsecError('FILE_IO', 'File exists', { path: target.path, shellPath: target.shown });
   const written = options.direct ? target.path : `${target.path}._COPYING_`;
@@ -627,7 +635,8 @@ async function copyFile(fs: HdfsClient, verb: string, source: Omit<CopySource, '
  * CopyToLocal: each source's matches to LOCAL (a directory: LOCAL/name; several sources need one),
  * through LOCAL._COPYING_; an HDFS directory with everything under it (Get sets recursive).
  */
-async function get(fs: HdfsClient, operands: readonly string[], overwrite: boolean, each: Each, expand: Expand): Promise<void> {
+async function get(fs: HdfsClient, operands: readonly string[], options: GetOptions, each: Each, expand: Expand): Promise<void> {
+  const { overwrite } = options;
   const dst = operands[operands.length - 1]!;
   const sources = await expand(operands.slice(0, -1));
   const local = await statLocal(dst).catch(() => undefined);
@@ -646,15 +655,21 @@ async function get(fs: HdfsClient, operands: readonly string[], overwrite: boole
     await each(src.shown, async () => {
       const status = src.status ?? (await fs.stat(src.path));
       const target = dstIsDir ? localChild(dst, basename(status.path)) : dst;
-      if (status.type === 'directory') return getDirectory(fs, src.shown, status.path, target, overwrite, each);
-      return getFile(fs, src.shown, status, target, overwrite);
+      if (status.type === 'directory') return getDirectory(fs, src.shown, status, target, options, each);
+      return getFile(fs, src.shown, status, target, options);
     });
   }
 }
 
+/** -f: replace a local file already there; -p: carry the attributes over. */
+interface GetOptions {
+  readonly overwrite: boolean;
+  readonly preserve?: Preserve;
+}
+
 /** One file's copy to TARGET._COPYING_, renamed when complete. */
-async function getFile(fs: HdfsClient, shown: string, status: FileStatus, target: string, overwrite: boolean): Promise<void> {
-  if (!overwrite && (await statLocal(target).catch(() => undefined))) throw new HsecError('FILE_IO', 'File exists', { path: target, shellPath: target });
+async function getFile(fs: HdfsClient, shown: string, status: FileStatus, target: string, options: GetOptions): Promise<void> {
+  if (!options.overwrite && (await statLocal(target).catch(() => undefined))) throw new HsecError('FILE_IO', 'File exists', { path: target, shellPath: target });
   const copying = `${target}._COPYING_`;
   try {
     await pipeline(fs.createReadStream(status.path), progressMeter(`get ${shown}`, status.length), createWriteStream(copying, { mode: 0o644 }));
@@ -663,10 +678,11 @@ async function getFile(fs: HdfsClient, shown: string, status: FileStatus, target
     await unlink(copying).catch(() => undefined);
     throw localError(e, target);
   }
+  if (options.preserve) await preserveLocal(hdfsAttributes(status), target, options.preserve);
 }
 
 /** An HDFS directory into the local TARGET, as copyIntoHdfs the other way (entries in the NameNode's order). */
-async function getDirectory(fs: HdfsClient, shown: string, path: string, target: string, overwrite: boolean, each: Each): Promise<void> {
+async function getDirectory(fs: HdfsClient, shown: string, status: FileStatus, target: string, options: GetOptions, each: Each): Promise<void> {
   const existing = await statLocal(target).catch(() => undefined);
   if (existing && !existing.isDirectory()) throw pathError(target, 'Is not a directory');
   if (!existing) {
@@ -674,14 +690,15 @@ async function getDirectory(fs: HdfsClient, shown: string, path: string, target:
       throw localError(e, target);
     });
   }
-  for (const child of await fs.list(path)) {
+  for (const child of await fs.list(status.path)) {
     const name = basename(child.path);
     const childShown = shownChild(shown, name);
     await each(childShown, async () => {
-      if (child.type === 'directory') return getDirectory(fs, childShown, child.path, localChild(target, name), overwrite, each);
-      return getFile(fs, childShown, child, localChild(target, name), overwrite);
+      if (child.type === 'directory') return getDirectory(fs, childShown, child, localChild(target, name), options, each);
+      return getFile(fs, childShown, child, localChild(target, name), options);
     });
   }
+  if (options.preserve) await preserveLocal(hdfsAttributes(status), target, options.preserve);
 }
 
 /** A local file failure as a typed FileError naming the path (an HsecError passes through). */

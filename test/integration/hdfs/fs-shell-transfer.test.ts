@@ -7,7 +7,7 @@
  * Display.Text, CommandWithDestination.preserveAttributes, TouchCommands.Touch).
  */
 import { expect } from 'chai';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -306,6 +306,107 @@ describe('hdfs: hsec fs -getmerge, -moveFromLocal, -text, -p and -touch -t throu
         expect((thrown as Error | undefined)?.message, args.join(' ')).to.equal(message);
       }
       expect((await alice.stat('m/a')).modificationTime).to.equal(local(2020, 0, 0, 23, 59, 120));
+    });
+  });
+
+  describe('-p on -put, -get and -cp', () => {
+    const T1 = Date.UTC(2019, 4, 6, 7, 8, 9, 123);
+    const T2 = Date.UTC(2018, 1, 2, 3, 4, 5, 678);
+    /** ms as utimes' seconds, never rounded a millisecond down. */
+    const secs = (ms: number) => ms / 1000 + 5e-7;
+    let suCcache: string;
+    /** `hsec fs ARGS` as the HDFS superuser (the NameNode's principal, from its keytab). */
+    async function fsAsSuperuser(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+      let out = '';
+      let err = '';
+      const code = await runFs(confDir, args, { out: (x) => void (out += x), err: (x) => void (err += x), env: { ...realm.kdc.env(suCcache), HADOOP_CONF_DIR: confDir } });
+      return { code, out, err };
+    }
+    before(async () => {
+      suCcache = join(dir, 'cc-nn');
+      await kinit(realm.kdc.env(suCcache), ['-k', '-t', join(dir, 'nn.keytab'), realm.kdc.principal('nn/localhost')]);
+    });
+
+    it('-put -p as a user who may not give files away: copied, times set, then the NameNode refuses the owner (exit 1)', async () => {
+      const local = localDir('pput');
+      const file = join(local, 'f.txt');
+      writeFileSync(file, 'PRESERVED\n');
+      chmodSync(file, 0o640);
+      utimesSync(file, secs(T2), secs(T1)); // the local file is root's: alice cannot give her copy to root
+      expect(await fs('-put', '-p', file, 'm/f.txt')).to.deep.include({ code: 1, err: 'put: User alice is not a super user (non-super user cannot change owner).\n' });
+      const st = await alice.stat('m/f.txt');
+      expect(st).to.include({ length: 10, modificationTime: T1, accessTime: T2, owner: 'alice' });
+      expect(st.permission).to.not.equal(0o640); // setPermission comes after setOwner, which failed
+    });
+
+    it('-put -p and -cp -p as the superuser carry times, owner, group and mode, for a tree its directories too', async () => {
+      const local = localDir('pput2');
+      mkdirSync(join(local, 'tree'));
+      writeFileSync(join(local, 'tree', 'x'), 'X\n');
+      chmodSync(join(local, 'tree', 'x'), 0o1604);
+      utimesSync(join(local, 'tree', 'x'), secs(T2), secs(T1));
+      chmodSync(join(local, 'tree'), 0o750);
+      utimesSync(join(local, 'tree'), secs(T1), secs(T2));
+      const root = (await import('node:os')).userInfo().username;
+      const su = await hdfs.admin();
+      await su.delete('/preserve', { recursive: true });
+      await su.mkdir('/preserve');
+      expect(await fsAsSuperuser('-put', '-p', join(local, 'tree'), '/preserve')).to.include({ code: 0, err: '' });
+      const x = await su.stat('/preserve/tree/x');
+      expect(x).to.include({ modificationTime: T1, accessTime: T2, owner: root, permission: 0o1604 });
+      const tree = await su.stat('/preserve/tree');
+      expect(tree).to.include({ modificationTime: T2, accessTime: T1, owner: root, permission: 0o750 });
+      expect(x.group).to.equal(tree.group);
+      // -cp -p within HDFS, as the superuser
+      expect(await fsAsSuperuser('-cp', '-p', '/preserve/tree', '/preserve/copy')).to.include({ code: 0, err: '' });
+      expect(await su.stat('/preserve/copy/x')).to.include({ modificationTime: T1, accessTime: T2, owner: root, group: x.group, permission: 0o1604 });
+      expect(await su.stat('/preserve/copy')).to.include({ modificationTime: T2, owner: root, permission: 0o750 });
+    });
+
+    it('-cp -pt / -pp / -pa pick attributes by letter; -px and an unknown letter are refused', async () => {
+      await alice.writeFile('m/src', 'S\n');
+      await alice.setTimes('m/src', T1, T2);
+      await alice.chmod('m/src', 0o600);
+      expect(await fs('-cp', '-pt', 'm/src', 'm/t')).to.include({ code: 0, err: '' });
+      expect(await alice.stat('m/t')).to.include({ modificationTime: T1, accessTime: T2 });
+      expect((await alice.stat('m/t')).permission).to.not.equal(0o600);
+      expect(await fs('-cp', 'm/src', 'm/p', '-pp')).to.include({ code: 0, err: '' }); // popPreserveOption looks past the operands
+      expect(await alice.stat('m/p')).to.include({ permission: 0o600 });
+      expect((await alice.stat('m/p')).modificationTime).to.not.equal(T1);
+      expect(await fs('-cp', '-pa', 'm/src', 'm/a')).to.include({ code: 0, err: '' });
+      expect(await alice.stat('m/a')).to.include({ permission: 0o600 });
+      for (const [flag, message] of [['-px', '-cp: -px: hsec has no extended attributes (XAttrs) to preserve; use -p or -p[topa]'], ['-pz', '-cp: No attribute for z']]) {
+        let thrown: unknown;
+        await fs('-cp', flag!, 'm/src', 'm/z').catch((e: unknown) => (thrown = e));
+        expect((thrown as Error | undefined)?.message).to.equal(message);
+      }
+    });
+
+    it('-get -p: times and mode onto the local file; the owner through chown, whose own message is printed when it fails', async () => {
+      await alice.writeFile('m/g.txt', 'G\n');
+      await alice.setTimes('m/g.txt', T1, T2);
+      await alice.chmod('m/g.txt', 0o604);
+      const local = localDir('pget');
+      // alice:<group> are no local user: chown refuses, after the times are set and before the mode is
+      const r = await fs('-get', '-p', 'm/g.txt', join(local, 'g.txt'));
+      expect(r.code).to.equal(1);
+      expect(r.err).to.match(/^get: chown: invalid user: .alice:.+\n$/);
+      expect(statSync(join(local, 'g.txt')).mtimeMs).to.equal(T1);
+      expect(statSync(join(local, 'g.txt')).atimeMs).to.equal(T2);
+      // a file the superuser gave to root (this process's user): chown succeeds
+      const su = await hdfs.admin();
+      const root = (await import('node:os')).userInfo();
+      const group = execFileSync('id', ['-gn']).toString().trim();
+      await su.chown('/user/alice/m/g.txt', root.username, group);
+      await su.setTimes('/user/alice/m/g.txt', T1, T2); // the first -get's read moved the access time on
+      const r2 = await fs('-get', '-p', '-f', 'm/g.txt', join(local, 'g.txt'));
+      expect(r2).to.include({ code: 0, err: '' });
+      const st = statSync(join(local, 'g.txt'));
+      expect({ mtime: st.mtimeMs, atime: st.atimeMs, mode: st.mode & 0o7777, uid: st.uid }).to.deep.equal({ mtime: T1, atime: T2, mode: 0o604, uid: root.uid });
+      // a directory: its own times after its entries
+      await alice.setTimes('m/d', T2, T1);
+      expect(await fs('-get', '-p', 'm/d', join(local, 'dir'))).to.include({ code: 1 });
+      expect(statSync(join(local, 'dir')).mtimeMs).to.equal(T2);
     });
   });
 });
