@@ -4,7 +4,8 @@
  * GZIPInputStream reads them); `SEQ` is a SequenceFile, printed a record a line (./fs-sequence-file.ts);
  * `Obj` is an Avro data file (not supported: a clear error); anything else goes by the file name's
  * extension as CompressionCodecFactory.getCodec picks a codec (case-insensitive: `.gz` GzipCodec,
- * `.deflate` DefaultCodec, zlib format (RFC 1950); `.bz2`, `.lz4`, `.snappy`, `.zst` are refused
+ * `.deflate` DefaultCodec, zlib format (RFC 1950), streams one after another each decoded as
+ * DecompressorStream does; `.bz2`, `.lz4`, `.snappy`, `.zst` are refused
  * naming the codec, node:zlib having no decoder for them), and a file with none, or shorter than
  * two bytes, prints as it is. A directory is "`p': Is a directory" (Cat.processPath).
  */
@@ -19,9 +20,9 @@ import { ByteReader, sequenceFileText } from './fs-sequence-file.ts';
 export const TEXT_USAGE = 'hsec fs -text <src> ...';
 
 /** CompressionCodecFactory's default codecs (their getDefaultExtension), and what hsec decodes them with. */
-const CODECS: ReadonlyArray<{ readonly extension: string; readonly name: string; readonly decoder?: () => NodeJS.ReadWriteStream }> = [
+const CODECS: ReadonlyArray<{ readonly extension: string; readonly name: string; readonly decoder?: () => NodeJS.ReadWriteStream; readonly concatenated?: boolean }> = [
   { extension: '.bz2', name: 'BZip2Codec' },
-  { extension: '.deflate', name: 'DefaultCodec', decoder: () => createInflate() },
+  { extension: '.deflate', name: 'DefaultCodec', decoder: () => createInflate(), concatenated: true },
   { extension: '.gz', name: 'GzipCodec', decoder: () => createGunzip() },
   { extension: '.lz4', name: 'Lz4Codec' },
   { extension: '.snappy', name: 'SnappyCodec' },
@@ -65,7 +66,14 @@ export async function text(fs: HdfsClient, item: Operand, data: NodeJS.WritableS
   if (!codec.decoder) {
     throw pathError(item.shown, `${codec.name} (${codec.extension}) data: hsec fs -text decompresses gzip (GzipCodec, .gz) and zlib (DefaultCodec, .deflate) only; use -cat and a local decompressor`);
   }
-  return decode(open, codec.name, codec.decoder(), data);
+  if (!codec.concatenated) return decode(open, codec.name, codec.decoder(), data);
+  // DecompressorStream: when one zlib stream ends before the file does, the next one is decoded
+  for (let offset = 0; offset < status.length; ) {
+    const inflater = codec.decoder() as NodeJS.ReadWriteStream & { bytesWritten: number };
+    await decode(() => fs.createReadStream(status.path, { start: offset }), codec.name, inflater, data);
+    if (inflater.bytesWritten === 0) break;
+    offset += inflater.bytesWritten; // the compressed bytes this stream took
+  }
 }
 
 /** The file through a decompressor; a zlib failure is the decompressor's message, as Java's Inflater reports it. */
