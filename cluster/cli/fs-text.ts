@@ -3,7 +3,7 @@
  * its first bytes say, as Text.getInputStream decides: `1f 8b` is gzip (RFC 1952, every member, as
  * GZIPInputStream reads them); `SEQ` is a SequenceFile, printed a record a line (./fs-sequence-file.ts);
  * `Obj` is an Avro data file (not supported: a clear error); anything else goes by the file name's
- * extension as CompressionCodecFactory.getCodec picks a codec (case-insensitive: `.gz` GzipCodec,
+ * extension as CompressionCodecFactory.getCodec picks a codec (case matters: `.gz` GzipCodec,
  * `.deflate` DefaultCodec, zlib format (RFC 1950), streams one after another each decoded as
  * DecompressorStream does; `.bz2`, `.lz4`, `.snappy`, `.zst` are refused
  * naming the codec, node:zlib having no decoder for them), and a file with none, or shorter than
@@ -31,11 +31,11 @@ const CODECS: ReadonlyArray<{ readonly extension: string; readonly name: string;
 
 /**
  * CompressionCodecFactory.getCodec(path): the reversed extensions sorted; the greatest one below the
- * reversed lower-case file name is the codec when the name ends with it (so `.gz` alone is no match).
+ * reversed file name is the codec when the name ends with it (so `.gz` alone is no match, nor `A.GZ`).
  */
 export function codecFor(path: string): (typeof CODECS)[number] | undefined {
   const reverse = (s: string) => [...s].reverse().join('');
-  const name = reverse(path.slice(path.lastIndexOf('/') + 1).toLowerCase());
+  const name = reverse(path.slice(path.lastIndexOf('/') + 1));
   const below = CODECS.map((c) => ({ key: reverse(c.extension), codec: c }))
     .filter((c) => c.key < name)
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -211,8 +211,11 @@ describe('hdfs: hsec fs -getmerge, -moveFromLocal, -text, -p and -touch -t throu
       writeFileSync(join(local, 'b'), 'second member\n');
       const gz = Buffer.concat([execFileSync('gzip', ['-c', join(local, 'a')]), execFileSync('gzip', ['-c', join(local, 'b')])]);
       await alice.writeFile('m/log-no-extension', gz);
-      await alice.writeFile('m/data.DEFLATE', Buffer.concat([deflateSync(Buffer.from('zlib data\n')), deflateSync(Buffer.from('second stream\n'))]));
-      expect(await fs('-text', 'm/plain.txt', 'm/one', 'm/log-no-extension', 'm/data.DEFLATE')).to.include({ code: 0, err: '', data: 'plain\nxfirst member\nsecond member\nzlib data\nsecond stream\n' });
+      await alice.writeFile('m/data.deflate', Buffer.concat([deflateSync(Buffer.from('zlib data\n')), deflateSync(Buffer.from('second stream\n'))]));
+      expect(await fs('-text', 'm/plain.txt', 'm/one', 'm/log-no-extension', 'm/data.deflate')).to.include({ code: 0, err: '', data: 'plain\nxfirst member\nsecond member\nzlib data\nsecond stream\n' });
+      // getCodec's suffix match is case-sensitive: .DEFLATE prints as it is
+      await alice.writeFile('m/upper.DEFLATE', deflateSync(Buffer.from('zlib data\n')));
+      expect((await fs('-text', 'm/upper.DEFLATE')).bytes.equals(deflateSync(Buffer.from('zlib data\n')))).to.equal(true);
       // a large stream (many packets), then a second: every byte of both, in order
       const big = Buffer.from(Array.from({ length: 60_000 }, (_, i) => `line ${i * 7919 % 100_003}\n`).join(''));
       await alice.writeFile('m/big.deflate', Buffer.concat([deflateSync(big), deflateSync(Buffer.from('tail\n'))]));
