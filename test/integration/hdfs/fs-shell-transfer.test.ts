@@ -12,13 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { deflateSync, gzipSync } from 'node:zlib';
-import { PassThrough } from 'node:stream';
-import { runFs } from '../../../cluster/cli/commands/fs.ts';
 import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
-import { confEntries, startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
-import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
+import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
-import { kinit } from '../../support/krb5-clients.ts';
+import { fsShellUser, type FsShellUser } from '../../support/fs-shell.ts';
 
 describe('hdfs: hsec fs -getmerge, -moveFromLocal, -text, -p and -touch -t through the hsec NameNode and DataNode (MIT KDC)', function () {
   this.timeout(120_000);
@@ -26,20 +23,9 @@ describe('hdfs: hsec fs -getmerge, -moveFromLocal, -text, -p and -touch -t throu
   let dir: string;
   let hdfs: SecureHdfs;
   let alice: HdfsClient;
-  let confDir: string;
-  let ccache: string;
-
+  let shell: FsShellUser;
   /** `hsec fs ARGS` as alice: exit code, stdout, stderr and the raw data (-cat, -text). */
-  async function fs(...args: string[]): Promise<{ code: number; out: string; err: string; data: string; bytes: Buffer }> {
-    let out = '';
-    let err = '';
-    const data = new PassThrough();
-    const chunks: Buffer[] = [];
-    data.on('data', (c: Buffer) => chunks.push(c));
-    const code = await runFs(confDir, args, { out: (x) => void (out += x), err: (x) => void (err += x), data, env: { ...realm.kdc.env(ccache), HADOOP_CONF_DIR: confDir } });
-    const bytes = Buffer.concat(chunks);
-    return { code, out, err, data: bytes.toString(), bytes };
-  }
+  const fs = (...args: string[]) => shell.fs(...args);
   /** A fresh local directory under the test's. */
   const localDir = (name: string): string => {
     const p = join(dir, name);
@@ -52,11 +38,7 @@ describe('hdfs: hsec fs -getmerge, -moveFromLocal, -text, -p and -touch -t throu
     dir = mkdtempSync(join(tmpdir(), 'hsec-fsx-'));
     hdfs = await startSecureHdfs(realm.kdc, dir, { conf: { 'dfs.data.transfer.protection': 'privacy' } });
     alice = await hdfs.client('alice');
-    confDir = join(dir, 'conf');
-    mkdirSync(confDir);
-    writeSiteXml(join(confDir, 'core-site.xml'), Object.entries(confEntries(hdfs.conf)).map(([name, value]) => ({ name, value })));
-    ccache = join(dir, 'cc-alice');
-    await kinit(realm.kdc.env(ccache), ['-k', '-t', join(dir, 'alice.keytab'), realm.kdc.principal('alice')]);
+    shell = await fsShellUser(hdfs, 'alice');
   });
   after(async () => {
     await hdfs?.stop();
@@ -323,17 +305,11 @@ describe('hdfs: hsec fs -getmerge, -moveFromLocal, -text, -p and -touch -t throu
     const T2 = Date.UTC(2018, 1, 2, 3, 4, 5, 678);
     /** ms as utimes' seconds, never rounded a millisecond down. */
     const secs = (ms: number) => ms / 1000 + 5e-7;
-    let suCcache: string;
+    let superuser: FsShellUser;
     /** `hsec fs ARGS` as the HDFS superuser (the NameNode's principal, from its keytab). */
-    async function fsAsSuperuser(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-      let out = '';
-      let err = '';
-      const code = await runFs(confDir, args, { out: (x) => void (out += x), err: (x) => void (err += x), env: { ...realm.kdc.env(suCcache), HADOOP_CONF_DIR: confDir } });
-      return { code, out, err };
-    }
+    const fsAsSuperuser = (...args: string[]) => superuser.fs(...args);
     before(async () => {
-      suCcache = join(dir, 'cc-nn');
-      await kinit(realm.kdc.env(suCcache), ['-k', '-t', join(dir, 'nn.keytab'), realm.kdc.principal('nn/localhost')]);
+      superuser = await fsShellUser(hdfs, 'nn/localhost', { keytab: join(dir, 'nn.keytab') });
     });
 
     it('-put -p as a user who may not give files away: copied, times set, then the NameNode refuses the owner (exit 1)', async () => {
