@@ -7,7 +7,7 @@
  * `-chmod [-R] MODE PATH...`, `-chown [-R] [OWNER][:[GROUP]] PATH...`, `-chgrp [-R] GROUP PATH...`
  * (../fs-permissions.ts), `-du [-s] [-h] [-v]`, `-count [-q] [-h] [-v] [-u]`, `-setrep [-R] REP`,
  * `-test -[defrswz]`, `-touch [-a] [-m] [-t TIMESTAMP] [-c]`, `-stat [FORMAT]` (../fs-queries.ts), `-checksum [-v]`
- * (../fs-checksum.ts), `-expunge [-immediate]` and the trash of `-rm` (../fs-trash.ts).
+ * (../fs-checksum.ts), `-rm [-skipTrash] [-safely]` and `-expunge [-immediate]` (../fs-rm.ts).
  * Paths are HDFS paths: absolute, relative to the home directory, or `hdfs://host:port/path` of the
  * NameNode in fs.defaultFS (or -fs), and every HDFS path argument (the -mv and -put destination
  * too) is a glob as in FsShell: `*`, `?`, `[a-z]`, `[^a]`, `{a,b}`, `\` escapes (../fs-operands.ts,
@@ -32,7 +32,7 @@ import { permissionString, type FileStatus } from '../../client/file-status.ts';
 import { checkDestination, existingStatus, expandDestination, expandOperand, pathError, pathNotFound, shownChild, type Operand } from '../fs-operands.ts';
 import { progressMeter } from '../progress.ts';
 import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type AttributeVerb } from '../fs-permissions.ts';
-import { moveToTrash, runExpunge, takeSkipTrash, TRASH_USAGES } from '../fs-trash.ts';
+import { rm, RM_USAGES, runExpunge, takeRmOptions } from '../fs-rm.ts';
 import { checkTestArgs, count, du, popOptionWithArgument, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
 import { CHECKSUM_FLAGS, CHECKSUM_USAGE, checksum } from '../fs-checksum.ts';
 import { getmerge, GETMERGE_USAGE, parseMerge } from '../fs-getmerge.ts';
@@ -43,7 +43,7 @@ import type { CliIo } from './fetchdt.ts';
 const USAGES: Readonly<Record<string, string>> = {
   '-ls': 'hsec fs -ls [-d] [<path> ...]',
   '-mkdir': 'hsec fs -mkdir [-p] <path> ...',
-  '-rm': 'hsec fs -rm [-f] [-r|-R] [-skipTrash] <src> ...',
+  '-rm': RM_USAGES['-rm'],
   '-rmdir': 'hsec fs -rmdir [--ignore-fail-on-non-empty] <dir> ...',
   '-mv': 'hsec fs -mv <src> ... <dst>',
   '-cp': 'hsec fs -cp [-f] [-p | -p[topax]] [-d] <src> ... <dst>',
@@ -58,7 +58,7 @@ const USAGES: Readonly<Record<string, string>> = {
   '-text': TEXT_USAGE,
   '-head': 'hsec fs -head <file>',
   '-tail': 'hsec fs -tail [-f] [-s <sleep interval>] <file>',
-  ...TRASH_USAGES,
+  '-expunge': RM_USAGES['-expunge'],
   ...ATTRIBUTE_USAGES,
   ...QUERY_USAGES,
   '-checksum': CHECKSUM_USAGE,
@@ -131,9 +131,9 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   if (isAttributeVerb(verb)) return runAttributeCommand(config, verb, rest, io);
   if (verb === '-head' || verb === '-tail') return runHeadTail(config, verb, rest, io, usage);
   if (verb === '-expunge') return runExpunge(config, rest, io, usage);
-  // Rmdir's one option is a long one (CommandFormat "-ignore-fail-on-non-empty"), and so are Merge's and Rm's -skipTrash
+  // Rmdir's one option is a long one (CommandFormat "-ignore-fail-on-non-empty"), and so are Merge's and Rm's -skipTrash and -safely
   const ignoreNonEmpty = verb === '-rmdir' && rest[0] === '--ignore-fail-on-non-empty';
-  const { skipTrash, rest: args } = verb === '-rm' ? takeSkipTrash(rest) : { skipTrash: false, rest };
+  const { skipTrash, safely, rest: args } = verb === '-rm' ? takeRmOptions(rest) : { skipTrash: false, safely: false, rest };
   const merge = verb === '-getmerge' ? parseMerge(args) : undefined;
   const timestamp = verb === '-touch' ? popOptionWithArgument(verb, '-t', args) : undefined;
   const cpPreserve = verb === '-cp' ? popPreserveOption(args, usage) : undefined;
@@ -188,18 +188,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         }
         break;
       case '-rm':
-        for (const item of await expand(operands, set.has('f'))) {
-          await each(item.shown, async () => {
-            const status = await existingStatus(fs, item);
-            if (!status) {
-              if (set.has('f')) return;
-              throw fileNotFound(item.path);
-            }
-            if (status.type === 'directory' && !set.has('r') && !set.has('R')) throw new HsecError('FILE_IO', 'Is a directory', { path: item.path });
-            if (!skipTrash && (await moveToTrash(fs, item, err))) return;
-            if (await fs.delete(item.path, { recursive: true })) out(`Deleted ${item.shown}\n`);
-          });
-        }
+        await rm({ fs, operands, flags: set, skipTrash, safely, each, expand, out, err, stdin: io.stdin });
         break;
       case '-mv':
         await each(operands[operands.length - 1]!, () => mv(fs, operands, each, expand));
@@ -375,10 +364,6 @@ function fromNameNode(e: HsecError): boolean {
   if (e.details['messageOnly'] === true) return true; // a plain IOException of the shell (SetReplication's)
   if (e.details['globPattern'] !== undefined) return true; // GlobFilter's "Illegal file pattern: ..." (an IOException without a path)
   return typeof e.details['errorMsg'] === 'string' || e instanceof RemoteError;
-}
-
-function fileNotFound(path: string): HsecError {
-  return new HsecError('FILE_NOT_FOUND', 'No such file or directory', { path });
 }
 
 function fileExists(path: string): HsecError {

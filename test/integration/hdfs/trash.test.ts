@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { checkpointTime } from '../../../cluster/client/trash.ts';
 import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
 import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
@@ -109,6 +110,23 @@ describe('hdfs: the trash of hsec fs -rm and -expunge (client fs.trash.interval)
     expect(await names(alice, '.Trash')).to.deep.equal([]);
     const usage = await fs('-expunge', 'x').then(() => undefined, (e: Error) => e);
     expect(usage?.message).to.equal('-expunge: Too many arguments: expected 0 but got 1');
+  });
+
+  it('-rm -r -skipTrash -safely asks before deleting more than hadoop.shell.delete.limit.num.files files: no (or the end of input) keeps them, yes deletes', async () => {
+    const few = await fsShellUser(hdfs, 'alice', { confName: 'conf-safely', extraConf: { 'hadoop.shell.delete.limit.num.files': '2' } });
+    await alice.writeFile('t/d/h', 'H');
+    await alice.writeFile('t/d/i', 'I');
+    const no = await few.fsWithStdin(Readable.from(['maybe\n', 'n\n']), '-rm', '-r', '-skipTrash', '-safely', 't/d');
+    expect([no.code, no.out]).to.deep.equal([0, '']);
+    expect(no.err).to.equal('Proceed deleting 3 files? (Y or N) Invalid input: maybe\nProceed deleting 3 files? (Y or N) Delete aborted at user request.\n\n');
+    expect((await few.fsWithStdin(Readable.from([]), '-rm', '-r', '-safely', '-skipTrash', 't/d')).err).to.contain('Delete aborted at user request.');
+    expect(await alice.exists('t/d/g')).to.equal(true);
+    const yes = await few.fsWithStdin(Readable.from(['Y\n']), '-rm', '-r', '-skipTrash', '-safely', 't/d');
+    expect([yes.code, yes.out, yes.err]).to.deep.equal([0, 'Deleted t/d\n', 'Proceed deleting 3 files? (Y or N) ']);
+    // a directory within the limit is deleted without a question
+    await alice.mkdir('t/e');
+    await alice.writeFile('t/e/x', 'X');
+    expect(await few.fsWithStdin(Readable.from([]), '-rm', '-r', '-skipTrash', '-safely', 't/e')).to.deep.include({ code: 0, out: 'Deleted t/e\n', err: '' });
   });
 
   it('HdfsClient.moveToTrash: where the path went; undefined with fs.trash.interval 0 on both sides', async () => {
