@@ -66,7 +66,6 @@ export class HdfsClient {
   readonly #ownsUser: boolean;
   readonly #shortName: string;
   readonly #workingDir: string;
-  readonly #homePrefix: string;
   readonly #umask: number;
   readonly #clientName = `DFSClient_NONMAPREDUCE_${randomInt(-0x80000000, 0x7fffffff)}_1`;
   readonly #channels: DataNodeChannels;
@@ -78,8 +77,7 @@ export class HdfsClient {
     this.nameNode = nameNode;
     this.#ownsUser = ownsUser;
     this.#shortName = clientShortName(conf, user);
-    this.#homePrefix = normalizePath(conf.get('dfs.user.home.dir.prefix', '/user'));
-    this.#workingDir = childPath(this.#homePrefix, this.#shortName);
+    this.#workingDir = childPath(normalizePath(conf.get('dfs.user.home.dir.prefix', '/user')), this.#shortName);
     this.#umask = parseUmask(conf.get('fs.permissions.umask-mode', '022'));
     this.#rpc = acquireRpcClient(conf);
     this.#nn = new ClientProtocolClient({
@@ -240,8 +238,7 @@ export class HdfsClient {
    */
   async expungeTrash(options: { immediate?: boolean; log?: (line: string) => void } = {}): Promise<void> {
     const trash = this.#trash(this.conf.getFloat('fs.trash.interval'), options.log);
-    const roots = await trash.trashRoots(this.#workingDir, this.#homePrefix, false);
-    for (const root of roots) {
+    for (const root of await trash.trashRoots([this.#workingDir])) {
       if (options.immediate) {
         await trash.createCheckpoint(root);
         await trash.deleteCheckpoints(root, true);

@@ -167,18 +167,19 @@ export class Trash {
     }
   }
 
-  /**
-   * The trash roots that exist (DistributedFileSystem.getTrashRoots without encryption zones): the
-   * one under `home`, or with `allUsers` each `<homePrefix>/<user>/.Trash` that is a directory.
-   */
-  async trashRoots(home: string, homePrefix: string, allUsers: boolean): Promise<string[]> {
-    const homes = allUsers ? ((await this.#ns.list(homePrefix)) ?? []).filter((e) => e.directory).map((e) => childPath(homePrefix, e.name)) : [home];
+  /** The trash roots of `homes` that exist (DistributedFileSystem.getTrashRoots outside encryption zones). */
+  async trashRoots(homes: readonly string[]): Promise<string[]> {
     const roots: string[] = [];
-    for (const h of homes) {
-      const root = childPath(h, TRASH_PREFIX);
+    for (const home of homes) {
+      const root = trashRootOf(home);
       if ((await this.#ns.kind(root)) === 'directory') roots.push(root);
     }
     return roots;
+  }
+
+  /** Every user's home directory: the directories under dfs.user.home.dir.prefix (getTrashRoots with allUsers). */
+  async homesUnder(homePrefix: string): Promise<string[]> {
+    return ((await this.#ns.list(homePrefix)) ?? []).filter((e) => e.directory).map((e) => childPath(homePrefix, e.name));
   }
 }
 

@@ -80,8 +80,7 @@ export class TrashEmptier {
 
   /** One round over every user's trash: old checkpoints deleted, Current checkpointed at `date`. */
   async emptyOnce(date: Date): Promise<void> {
-    const roots = await this.#trash.trashRoots('', this.#settings.homePrefix, true);
-    for (const root of roots) {
+    for (const root of await this.#trash.trashRoots(await this.#trash.homesUnder(this.#settings.homePrefix))) {
       if (this.#stopped) return;
       try {
         await this.#trash.deleteCheckpoints(root);

@@ -149,6 +149,13 @@ export const CORE_KEYS: readonly KeyDef[] = [
       'runs the trash emptier; the NameNode needs whole minutes (Hadoop reads it there with getLong).',
   }),
   key({
+    name: 'hadoop.shell.delete.limit.num.files',
+    usedBy: ['hsec fs -rm -safely'],
+    type: 'long',
+    default: '100',
+    description: 'With `hsec fs -rm -safely`, deleting a directory of more files than this asks for confirmation (0 = never asks).',
+  }),
+  key({
     name: 'fs.trash.checkpoint.interval',
     usedBy: ['hsec namenode (trash emptier)'],
     type: 'float',

@@ -14,16 +14,14 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runFs } from '../../../cluster/cli/commands/fs.ts';
 import { DataNodeChannels } from '../../../cluster/client/datanode-channel.ts';
 import { blockChecksumFrom } from '../../../cluster/client/file-checksum-computer.ts';
 import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
 import { acquireRpcClient } from '../../../cluster/client/shared-rpc-client.ts';
-import { confEntries, startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
-import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
+import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 import { CLIENT_PROTOCOL_INFO } from '../../../cluster/protocol/client-protocol.ts';
 import { ClientProtocolClient } from '../../../cluster/protocol/client-protocol-client.ts';
 import type { LocatedBlock } from '../../../cluster/protocol/hdfs-types.ts';
@@ -32,7 +30,7 @@ import { callCredentials } from '../../../security/sasl/rpc/protocol-security.ts
 import { md5, referenceCrc, referenceMd5Md5Crc } from '../../support/checksum-reference.ts';
 import { rejectsCode } from '../../support/errors.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
-import { kinit } from '../../support/krb5-clients.ts';
+import { fsShellUser, type FsShellUser } from '../../support/fs-shell.ts';
 import { until } from '../../support/until.ts';
 
 const BLOCK = 64 * 1024;
@@ -52,16 +50,9 @@ describe('hdfs: file checksums through the hsec DataNode (BLOCK_CHECKSUM, getFil
       let dir: string;
       let hdfs: SecureHdfs;
       let alice: HdfsClient;
-      let confDir: string;
-      let ccache: string;
+      let shell: FsShellUser;
       const files = new Map<number, Buffer>();
-
-      async function fs(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-        let out = '';
-        let err = '';
-        const code = await runFs(confDir, args, { out: (x) => void (out += x), err: (x) => void (err += x), env: { ...realm.kdc.env(ccache), HADOOP_CONF_DIR: confDir } });
-        return { code, out, err };
-      }
+      const fs = (...args: string[]) => shell.fs(...args);
 
       before(async () => {
         dir = mkdtempSync(join(tmpdir(), 'hsec-cks-'));
@@ -72,11 +63,7 @@ describe('hdfs: file checksums through the hsec DataNode (BLOCK_CHECKSUM, getFil
           files.set(size, data);
           await alice.writeFile(`cks/f${size}`, data);
         }
-        confDir = join(dir, 'conf');
-        mkdirSync(confDir);
-        writeSiteXml(join(confDir, 'core-site.xml'), Object.entries(confEntries(hdfs.conf)).map(([name, value]) => ({ name, value })));
-        ccache = join(dir, 'cc-alice');
-        await kinit(realm.kdc.env(ccache), ['-k', '-t', join(dir, 'alice.keytab'), realm.kdc.principal('alice')]);
+        shell = await fsShellUser(hdfs, 'alice');
       });
       after(async () => {
         await hdfs?.stop();

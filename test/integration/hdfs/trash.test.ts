@@ -5,16 +5,15 @@
  * fs.trash.interval overriding the client's (Trash.moveToAppropriateTrash).
  */
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runFs } from '../../../cluster/cli/commands/fs.ts';
+import { Readable } from 'node:stream';
 import { checkpointTime } from '../../../cluster/client/trash.ts';
 import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
-import { confEntries, startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
-import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
+import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
-import { kinit } from '../../support/krb5-clients.ts';
+import { fsShellUser, type FsShellUser } from '../../support/fs-shell.ts';
 
 const names = async (c: HdfsClient, dir: string) => (await c.list(dir)).map((s) => s.path.slice(s.path.lastIndexOf('/') + 1));
 
@@ -24,33 +23,16 @@ describe('hdfs: the trash of hsec fs -rm and -expunge (client fs.trash.interval)
   let dir: string;
   let hdfs: SecureHdfs;
   let alice: HdfsClient;
-  let confDir: string;
-  const ccaches: Record<string, string> = {};
-
-  /** `hsec fs ARGS` as `user` (default alice) with fs.trash.interval=1440 in the client's core-site.xml. */
-  async function fs(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    return fsAs('alice', ...args);
-  }
-  async function fsAs(user: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const code = await runFs(confDir, args, { out: (x) => void (out += x), err: (x) => void (err += x), env: { ...realm.kdc.env(ccaches[user]!), HADOOP_CONF_DIR: confDir } });
-    return { code, out, err };
-  }
+  /** `hsec fs` as alice and as bob, with fs.trash.interval=1440 in their core-site.xml (the NameNode's is 0). */
+  const shells: Record<string, FsShellUser> = {};
+  const fs = (...args: string[]) => shells['alice']!.fs(...args);
+  const fsAs = (user: string, ...args: string[]) => shells[user]!.fs(...args);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hsec-trash-'));
     hdfs = await startSecureHdfs(realm.kdc, dir, { conf: { 'dfs.data.transfer.protection': 'authentication' } });
     alice = await hdfs.client('alice');
-    await hdfs.client('bob');
-    confDir = join(dir, 'conf');
-    mkdirSync(confDir);
-    const entries = { ...confEntries(hdfs.conf), 'fs.trash.interval': '1440' };
-    writeSiteXml(join(confDir, 'core-site.xml'), Object.entries(entries).map(([name, value]) => ({ name, value })));
-    for (const user of ['alice', 'bob']) {
-      ccaches[user] = join(dir, `cc-${user}`);
-      await kinit(realm.kdc.env(ccaches[user]), ['-k', '-t', join(dir, `${user}.keytab`), realm.kdc.principal(user)]);
-    }
+    for (const user of ['alice', 'bob']) shells[user] = await fsShellUser(hdfs, user, { extraConf: { 'fs.trash.interval': '1440' } });
   });
   after(async () => {
     await hdfs?.stop();
@@ -128,6 +110,23 @@ describe('hdfs: the trash of hsec fs -rm and -expunge (client fs.trash.interval)
     expect(await names(alice, '.Trash')).to.deep.equal([]);
     const usage = await fs('-expunge', 'x').then(() => undefined, (e: Error) => e);
     expect(usage?.message).to.equal('-expunge: Too many arguments: expected 0 but got 1');
+  });
+
+  it('-rm -r -skipTrash -safely asks before deleting more than hadoop.shell.delete.limit.num.files files: no (or the end of input) keeps them, yes deletes', async () => {
+    const few = await fsShellUser(hdfs, 'alice', { confName: 'conf-safely', extraConf: { 'hadoop.shell.delete.limit.num.files': '2' } });
+    await alice.writeFile('t/d/h', 'H');
+    await alice.writeFile('t/d/i', 'I');
+    const no = await few.fsWithStdin(Readable.from(['maybe\n', 'n\n']), '-rm', '-r', '-skipTrash', '-safely', 't/d');
+    expect([no.code, no.out]).to.deep.equal([0, '']);
+    expect(no.err).to.equal('Proceed deleting 3 files? (Y or N) Invalid input: maybe\nProceed deleting 3 files? (Y or N) Delete aborted at user request.\n\n');
+    expect((await few.fsWithStdin(Readable.from([]), '-rm', '-r', '-safely', '-skipTrash', 't/d')).err).to.contain('Delete aborted at user request.');
+    expect(await alice.exists('t/d/g')).to.equal(true);
+    const yes = await few.fsWithStdin(Readable.from(['Y\n']), '-rm', '-r', '-skipTrash', '-safely', 't/d');
+    expect([yes.code, yes.out, yes.err]).to.deep.equal([0, 'Deleted t/d\n', 'Proceed deleting 3 files? (Y or N) ']);
+    // a directory within the limit is deleted without a question
+    await alice.mkdir('t/e');
+    await alice.writeFile('t/e/x', 'X');
+    expect(await few.fsWithStdin(Readable.from([]), '-rm', '-r', '-skipTrash', '-safely', 't/e')).to.deep.include({ code: 0, out: 'Deleted t/e\n', err: '' });
   });
 
   it('HdfsClient.moveToTrash: where the path went; undefined with fs.trash.interval 0 on both sides', async () => {
