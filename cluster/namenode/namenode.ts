@@ -102,13 +102,25 @@ export interface NameNodeOptions {
 
 /**
  * HDFSPolicyProvider's entries for the protocols the NameNode serves: each protocol's service ACL
- * key and its `.blocked` twin.
+ * key, host-list key (ServiceAuthorizationManager.getHostKey) and their `.blocked` twins.
  */
 const NAMENODE_POLICY: readonly PolicyEntry[] = [
-  { info: CLIENT_PROTOCOL_INFO, aclKey: 'security.client.protocol.acl', blockedKey: 'security.client.protocol.acl.blocked' },
-  { info: DATANODE_PROTOCOL_INFO, aclKey: 'security.datanode.protocol.acl', blockedKey: 'security.datanode.protocol.acl.blocked' },
-  { info: REFRESH_AUTHORIZATION_POLICY_INFO, aclKey: 'security.refresh.policy.protocol.acl', blockedKey: 'security.refresh.policy.protocol.acl.blocked' },
-  { info: REFRESH_USER_MAPPINGS_INFO, aclKey: 'security.refresh.user.mappings.protocol.acl', blockedKey: 'security.refresh.user.mappings.protocol.acl.blocked' },
+  {
+    info: CLIENT_PROTOCOL_INFO, aclKey: 'security.client.protocol.acl', blockedKey: 'security.client.protocol.acl.blocked',
+    hostsKey: 'security.client.protocol.hosts', blockedHostsKey: 'security.client.protocol.hosts.blocked',
+  },
+  {
+    info: DATANODE_PROTOCOL_INFO, aclKey: 'security.datanode.protocol.acl', blockedKey: 'security.datanode.protocol.acl.blocked',
+    hostsKey: 'security.datanode.protocol.hosts', blockedHostsKey: 'security.datanode.protocol.hosts.blocked',
+  },
+  {
+    info: REFRESH_AUTHORIZATION_POLICY_INFO, aclKey: 'security.refresh.policy.protocol.acl', blockedKey: 'security.refresh.policy.protocol.acl.blocked',
+    hostsKey: 'security.refresh.policy.protocol.hosts', blockedHostsKey: 'security.refresh.policy.protocol.hosts.blocked',
+  },
+  {
+    info: REFRESH_USER_MAPPINGS_INFO, aclKey: 'security.refresh.user.mappings.protocol.acl', blockedKey: 'security.refresh.user.mappings.protocol.acl.blocked',
+    hostsKey: 'security.refresh.user.mappings.protocol.hosts', blockedHostsKey: 'security.refresh.user.mappings.protocol.hosts.blocked',
+  },
 ];
 
 const log = getLogger('namenode');

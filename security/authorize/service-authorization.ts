@@ -1,8 +1,12 @@
 /**
  * Service-level authorization, as Hadoop's ServiceAuthorizationManager does it when
  * hadoop.security.authorization is true (hadoop-common security/authorize/): for each protocol a
- * server offers, the caller must be admitted by the protocol's ACL (`<aclKey>`, default `*`) and not
- * by its blocked list (`<aclKey>.blocked`, default empty), and when the protocol's @KerberosInfo names a client
+ * server offers, the caller must be admitted by the protocol's ACL (`<aclKey>`, default
+ * security.service.authorization.default.acl, else `*`) and not by its blocked list
+ * (`<aclKey>.blocked`, default security.service.authorization.default.acl.blocked, else empty), its
+ * address must be in the protocol's host list (`security.x.protocol.hosts`, MachineList syntax,
+ * default security.service.authorization.default.hosts, else `*`) and not in `<hosts>.blocked`
+ * ("Host 10.0.0.9 is not authorized for protocol interface ..."), and when the protocol's @KerberosInfo names a client
  * principal (DatanodeProtocol: dfs.datanode.kerberos.principal) the caller must be exactly that
  * principal, with `_HOST` made the canonical host name of the address the call came from
  * (SecurityUtil.getServerPrincipal(conf.get(clientKey), addr)). A refusal is
@@ -21,15 +25,22 @@ import type { Groups } from '../identity/groups.ts';
 import { substituteHost } from '../kerberos/names/index.ts';
 import type { ProtocolSecurityInfo } from '../sasl/rpc/protocol-security.ts';
 import { AccessControlList } from './access-control-list.ts';
+import { MachineList } from './machine-list.ts';
 
 const AUTHORIZATION_CLASS = 'org.apache.hadoop.security.authorize.AuthorizationException';
 const audit = getLogger('security.service-authorization');
 
-/** One protocol of a server's PolicyProvider: its security info, its ACL key (security.client.protocol.acl ...) and that key's `.blocked` twin. */
+/**
+ * One protocol of a server's PolicyProvider: its security info, its ACL key (security.client.protocol.acl ...),
+ * that key's `.blocked` twin, and its host-list keys (ServiceAuthorizationManager.getHostKey: the ACL key with
+ * `.hosts` for its last part, and that key's `.blocked` twin).
+ */
 export interface PolicyEntry {
   readonly info: ProtocolSecurityInfo;
   readonly aclKey: string;
   readonly blockedKey: string;
+  readonly hostsKey: string;
+  readonly blockedHostsKey: string;
 }
 
 /** What the check needs about a caller. */
@@ -45,8 +56,18 @@ export interface AuthorizationQuery {
 interface Compiled {
   acl: AccessControlList;
   blocked: AccessControlList;
+  hosts: MachineList;
+  blockedHosts: MachineList;
   clientPrincipal: string | undefined;
 }
+
+/** CommonConfigurationKeys' defaults for protocols whose own keys are unset. */
+const DEFAULTS = {
+  acl: 'security.service.authorization.default.acl',
+  blocked: 'security.service.authorization.default.acl.blocked',
+  hosts: 'security.service.authorization.default.hosts',
+  blockedHosts: 'security.service.authorization.default.hosts.blocked',
+} as const;
 
 /** One ACL whose value a refresh changed (ACLs name users and groups, never secrets: safe to log). */
 export interface AclChange {
@@ -81,11 +102,15 @@ export class ServiceAuthorizer {
   refresh(conf: Configuration): AclChange[] {
     const next = compile(conf, this.#entries);
     const changes: AclChange[] = [];
-    for (const { info, aclKey, blockedKey } of this.#entries) {
-      const before = this.#protocols.get(info.protocol);
+    for (const { info, aclKey, blockedKey, hostsKey, blockedHostsKey } of this.#entries) {
+      const before = this.#protocols.get(info.protocol)!;
       const after = next.get(info.protocol)!;
-      if (before?.acl.toString() !== after.acl.toString()) changes.push({ key: aclKey, from: before?.acl.toString() ?? '', to: after.acl.toString() });
-      if (before?.blocked.toString() !== after.blocked.toString()) changes.push({ key: blockedKey, from: before?.blocked.toString() ?? '', to: after.blocked.toString() });
+      const lists: Array<[string, keyof Compiled]> = [[aclKey, 'acl'], [blockedKey, 'blocked'], [hostsKey, 'hosts'], [blockedHostsKey, 'blockedHosts']];
+      for (const [key, field] of lists) {
+        const from = String(before[field]);
+        const to = String(after[field]);
+        if (from !== to) changes.push({ key, from, to });
+      }
     }
     this.#protocols = next;
     return changes;
@@ -107,18 +132,28 @@ export class ServiceAuthorizer {
       audit.warn({ user: who, protocol, remoteAddress: q.remoteAddress, expected }, `Authorization failed for ${who} for protocol=interface ${protocol}${cause}`);
       throw refuse(`User ${who} is not authorized for protocol interface ${protocol}${cause}`, q);
     }
+    if (!(await entry.hosts.includes(q.remoteAddress)) || (await entry.blockedHosts.includes(q.remoteAddress))) {
+      audit.warn({ user: who, protocol, remoteAddress: q.remoteAddress }, `Authorization failed for  for protocol=interface ${protocol} from host = ${q.remoteAddress}`);
+      throw refuse(`Host ${q.remoteAddress} is not authorized for protocol interface ${protocol}`, q);
+    }
     audit.debug({ user: who, protocol }, `Authorization successful for ${who} for protocol=interface ${protocol}`);
   }
 }
 
-/** The ACLs of `entries` as `conf` sets them (default `*`, blocked default empty). */
+/** refreshWithLoadedConfiguration: the ACLs and host lists of `entries` as `conf` sets them, else the defaults. */
 function compile(conf: Configuration, entries: readonly PolicyEntry[]): Map<string, Compiled> {
+  const defaultAcl = conf.get(DEFAULTS.acl) ?? '*';
+  const defaultBlocked = conf.get(DEFAULTS.blocked) ?? '';
+  const defaultHosts = conf.get(DEFAULTS.hosts) ?? '*';
+  const defaultBlockedHosts = conf.get(DEFAULTS.blockedHosts) ?? '';
   const out = new Map<string, Compiled>();
-  for (const { info, aclKey, blockedKey } of entries) {
+  for (const { info, aclKey, blockedKey, hostsKey, blockedHostsKey } of entries) {
     const clientKey = info.kerberos?.clientPrincipalKey;
     out.set(info.protocol, {
-      acl: new AccessControlList(conf.get(aclKey) ?? '*'),
-      blocked: new AccessControlList(conf.get(blockedKey) ?? ''),
+      acl: new AccessControlList(conf.get(aclKey) ?? defaultAcl),
+      blocked: new AccessControlList(conf.get(blockedKey) ?? defaultBlocked),
+      hosts: new MachineList(conf.get(hostsKey) ?? defaultHosts, hostsKey),
+      blockedHosts: new MachineList(conf.get(blockedHostsKey) ?? defaultBlockedHosts, blockedHostsKey),
       clientPrincipal: clientKey ? conf.getTrimmed(clientKey) : undefined,
     });
   }

@@ -189,6 +189,14 @@ describe('dfsadmin refresh calls on a running hsec namenode (MIT KDC, real Unix 
     expect(stderr.text).to.contain('Refreshed service ACLs (1 changed). Requested by user: nn');
     expect(logLines().find((l) => l['cmd'] === 'refreshServiceAcl')?.['msg']).to.equal('allowed=true\tugi=nn\tip=/127.0.0.1\tcmd=refreshServiceAcl\tsrc=null\tdst=null\tperm=null');
 
+    // the host lists are refreshed with the ACLs
+    setProp(policy, 'security.client.protocol.hosts', '10.0.0.0/8');
+    expect((await dfsadmin('nn', '-refreshServiceAcl')).code).to.equal(0);
+    expect((await rejection(serverDefaults('alice'))).message).to.contain(`Host 127.0.0.1 is not authorized for protocol interface ${CLIENT}`);
+    setProp(policy, 'security.client.protocol.hosts', undefined);
+    expect((await dfsadmin('nn', '-refreshServiceAcl')).code).to.equal(0);
+    expect(await serverDefaults('alice')).to.equal(134_217_728);
+
     // a file that does not parse fails the refresh and leaves the ACLs in force as they were
     // (dfsadmin itself reads a copy of the other files, so the broken one reaches only the NameNode)
     const clientDir = join(dir, 'client-conf');

@@ -14,8 +14,14 @@ import { DATANODE_PROTOCOL, DATANODE_PROTOCOL_INFO } from '../../../cluster/prot
 import { rejectsWithCode } from '../../support/expect-code.ts';
 
 const POLICY = [
-  { info: CLIENT_PROTOCOL_INFO, aclKey: 'security.client.protocol.acl', blockedKey: 'security.client.protocol.acl.blocked' },
-  { info: DATANODE_PROTOCOL_INFO, aclKey: 'security.datanode.protocol.acl', blockedKey: 'security.datanode.protocol.acl.blocked' },
+  {
+    info: CLIENT_PROTOCOL_INFO, aclKey: 'security.client.protocol.acl', blockedKey: 'security.client.protocol.acl.blocked',
+    hostsKey: 'security.client.protocol.hosts', blockedHostsKey: 'security.client.protocol.hosts.blocked',
+  },
+  {
+    info: DATANODE_PROTOCOL_INFO, aclKey: 'security.datanode.protocol.acl', blockedKey: 'security.datanode.protocol.acl.blocked',
+    hostsKey: 'security.datanode.protocol.hosts', blockedHostsKey: 'security.datanode.protocol.hosts.blocked',
+  },
 ];
 
 function conf(props: Record<string, string>): Configuration {
@@ -133,5 +139,32 @@ describe('identity/Groups.refresh', () => {
     expect(g.refresh()).to.equal(1);
     expect(await g.groups('u')).to.deep.equal(['b']);
     expect(asked).to.equal(2);
+  });
+});
+
+describe('authorize/ServiceAuthorizer defaults and host lists', () => {
+  const q = { user: 'bob@R', shortUser: 'bob', authMethod: 'KERBEROS', protocol: CLIENT_PROTOCOL_INFO.protocol, remoteAddress: '10.1.2.3' };
+
+  it('a protocol without its own keys takes security.service.authorization.default.acl / .blocked', async () => {
+    const a = ServiceAuthorizer.fromConfiguration(conf({ 'security.service.authorization.default.acl': 'alice', 'security.datanode.protocol.acl': '*' }), POLICY, groups)!;
+    expect((await rejectsWithCode(a.authorize(q), 'ACCESS_DENIED')).message).to.contain('denied by configured ACL');
+    await a.authorize({ ...q, user: 'alice@R', shortUser: 'alice' });
+    await a.authorize({ ...q, protocol: DATANODE_PROTOCOL_INFO.protocol }); // its own ACL (*) wins over the default
+    const b = ServiceAuthorizer.fromConfiguration(conf({ 'security.service.authorization.default.acl.blocked': 'bob' }), POLICY, groups)!;
+    await rejectsWithCode(b.authorize(q), 'ACCESS_DENIED');
+  });
+
+  it('the caller\'s address must be in the protocol\'s .hosts (else the default hosts) and not in .hosts.blocked', async () => {
+    const a = ServiceAuthorizer.fromConfiguration(conf({ 'security.client.protocol.hosts': '10.0.0.0/8', 'security.client.protocol.hosts.blocked': '10.9.0.0/16' }), POLICY, groups)!;
+    await a.authorize(q);
+    const e = await rejectsWithCode(a.authorize({ ...q, remoteAddress: '192.0.2.1' }), 'ACCESS_DENIED');
+    expect(e.message).to.equal('Host 192.0.2.1 is not authorized for protocol interface org.apache.hadoop.hdfs.protocol.ClientProtocol');
+    expect(e.details.exceptionClassName).to.equal('org.apache.hadoop.security.authorize.AuthorizationException');
+    await rejectsWithCode(a.authorize({ ...q, remoteAddress: '10.9.1.1' }), 'ACCESS_DENIED');
+    const d = ServiceAuthorizer.fromConfiguration(conf({ 'security.service.authorization.default.hosts': '127.0.0.1' }), POLICY, groups)!;
+    await rejectsWithCode(d.authorize(q), 'ACCESS_DENIED');
+    await d.authorize({ ...q, remoteAddress: '127.0.0.1' });
+    expect(d.refresh(conf({}))).to.deep.equal([{ key: 'security.client.protocol.hosts', from: '127.0.0.1', to: '*' }, { key: 'security.datanode.protocol.hosts', from: '127.0.0.1', to: '*' }]);
+    await d.authorize(q);
   });
 });
