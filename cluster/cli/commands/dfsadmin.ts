@@ -13,13 +13,14 @@
  * "Refresh service acl successful" on stdout and 0; a refusal by the NameNode prints
  * `refreshServiceAcl: <first line of the remote message>` on stderr, a local failure
  * `refreshServiceAcl: <message>`, and both exit with DFSAdmin's -1 (255 from the JVM); so does a
- * misused command, after its `Usage:` line.
+ * misused command, after its `Usage:` line (except `-safemode` with an unknown word, which prints
+ * its usage and exits 0, as DFSAdmin.setSafeMode returns before setting an exit code).
  */
 import type { Command } from 'commander';
 import type { Configuration } from '../../../lib/config/index.ts';
 import { HsecError } from '../../../lib/errors/index.ts';
-import { User } from '../../../security/identity/user.ts';
 import { canonicalHostName } from '../../../lib/net/resolve.ts';
+import { User } from '../../../security/identity/user.ts';
 import { callCredentials, type ProtocolSecurityInfo } from '../../../security/sasl/rpc/protocol-security.ts';
 import type { RpcClient } from '../../../security/sasl/rpc/rpc-client.ts';
 import { acquireRpcClient } from '../../client/shared-rpc-client.ts';
