@@ -1,6 +1,7 @@
 /**
- * Writing files (Hadoop's FSDirWriteFileOp and the lease parts of FSNamesystem): create with its
- * lease, addBlock choosing a pipeline and committing the previous block, complete (true only once
+ * Writing files (Hadoop's FSDirWriteFileOp, FSDirAppendOp and the lease parts of FSNamesystem):
+ * create with its lease, append (the file back under construction, a partial last block returned
+ * with a WRITE token to be written again), addBlock choosing a pipeline and committing the previous block, complete (true only once
  * every block is complete, so a stock client retries while the last block's replica is not yet
  * reported), abandonBlock, fsync, renewLease, the pipeline-recovery calls, and lease recovery for
  * holders past the hard limit (closing the file at its last complete block). Checks, order and
@@ -9,9 +10,9 @@
 import { getLogger } from '../../lib/log/logger.ts';
 import type { CreateRequest, AddBlockRequest, GetAdditionalDatanodeRequest } from '../protocol/client-protocol.ts';
 import { CreateFlag } from '../protocol/client-protocol.ts';
-import type { DatanodeId, ExtendedBlock, HdfsFileStatus, LocatedBlock } from '../protocol/hdfs-types.ts';
+import { EMPTY_TOKEN, type DatanodeId, type ExtendedBlock, type HdfsFileStatus, type LocatedBlock } from '../protocol/hdfs-types.ts';
 import type { Location } from './blocks/block-manager.ts';
-import { chooseTargets } from './blocks/block-placement.ts';
+import { chooseTargets, MIN_REPLICATION } from './blocks/block-placement.ts';
 import type { BlockRecord, EditOp } from './namespace/edit-log.ts';
 import { EMPTY_NAME, fileStatus } from './namespace/file-status.ts';
 import { lastInode } from './namespace/fs-directory.ts';
@@ -54,7 +55,7 @@ export class FileWrites {
     return ns.write(async () => {
       const { src, clientName } = req;
       if (req.createFlag & CreateFlag.APPEND) {
-        throw fsError('FS_UNSUPPORTED', HadoopException.UNSUPPORTED, `Append is not supported by this NameNode: create of ${src} with the APPEND flag`, { path: src });
+        throw fsError('FS_UNSUPPORTED', HadoopException.UNSUPPORTED, `create of ${src} with the APPEND flag: a file is appended to with ClientProtocol.append`, { path: src });
       }
       if (req.ecPolicyName) throw illegalArgument(`Erasure coding is not supported by this NameNode: policy ${req.ecPolicyName} for ${src}`, { path: src });
       if (!isValidName(src) || src === '/.reserved' || src.startsWith('/.reserved/')) throw invalidPath(src, src);
@@ -109,15 +110,92 @@ export class FileWrites {
    */
   async #recoverLeaseForCreate(node: INodeFile | { kind: 'directory' }, src: string, holder: string, clientMachine: string): Promise<void> {
     if (node.kind !== 'file' || !node.uc) return;
-    const owner = node.uc;
-    const prefix = `Failed to CREATE_FILE ${src} for ${holder} on ${clientMachine} because`;
-    if (owner.clientName === holder) {
-      throw fsError('FS_LEASE', HadoopException.ALREADY_BEING_CREATED, `${prefix} current leaseholder is trying to recreate file.`, { path: src });
+    if (node.uc.clientName === holder) {
+      throw fsError('FS_LEASE', HadoopException.ALREADY_BEING_CREATED, `Failed to CREATE_FILE ${src} for ${holder} on ${clientMachine} because current leaseholder is trying to recreate file.`, { path: src });
     }
+    await this.#recoverLease('CREATE_FILE', node, src, holder, clientMachine);
+  }
+
+  /**
+   * recoverLeaseInternal for another client's file: refused while its holder's soft limit runs
+   * (AlreadyBeingCreatedException); past it the NameNode closes the file for them
+   * (internalReleaseLease, here without DataNode block recovery).
+   */
+  async #recoverLease(op: 'CREATE_FILE' | 'APPEND_FILE', node: INodeFile, src: string, holder: string, clientMachine: string): Promise<void> {
+    const owner = node.uc!;
+    const prefix = `Failed to ${op} ${src} for ${holder} on ${clientMachine} because`;
     if (!this.#ns.leases.softLimitExpired(owner.clientName, this.#ns.clock.now())) {
       throw fsError('FS_LEASE', HadoopException.ALREADY_BEING_CREATED, `${prefix} this file lease is currently owned by ${owner.clientName} on ${owner.clientMachine}`, { path: src });
     }
+    log.info({ src, holder: owner.clientName, client: holder }, `${op === 'APPEND_FILE' ? 'append' : 'startFile'}: recover the lease of ${owner.clientName}`);
     await this.#releaseLease(node, 'the soft limit passed and another client wants the file');
+  }
+
+  // ---- append ---------------------------------------------------------------------------------
+
+  /**
+   * FSNamesystem.appendFile + FSDirAppendOp.appendFile / prepareFileForAppend: the file goes back
+   * under construction under `clientName`'s lease (OP_APPEND). Without NEW_BLOCK a last block
+   * shorter than the block size is returned with its replicas' locations and a WRITE token and is
+   * under construction again (BlockManager.convertLastBlockToUnderConstruction); a full last block
+   * or an empty file gives none (the client calls addBlock). With NEW_BLOCK the last block comes
+   * back without locations, as `previous` for addBlock. The status is the file's (getFileInfo).
+   */
+  append(req: { src: string; clientName: string; flag?: number }, caller: CallerInfo): Promise<{ block?: LocatedBlock; stat: HdfsFileStatus }> {
+    const ns = this.#ns;
+    if (!ns.settings.supportAppends) {
+      return Promise.reject(fsError('FS_UNSUPPORTED', HadoopException.UNSUPPORTED, 'Append is not enabled on this NameNode. Use the dfs.support.append configuration option to enable it.', { path: req.src }));
+    }
+    // the server translator: an absent flag is APPEND alone
+    const newBlock = ((req.flag ?? CreateFlag.APPEND) & CreateFlag.NEW_BLOCK) !== 0;
+    return ns.write(async () => {
+      const { src, clientName } = req;
+      if (!isValidName(src)) throw invalidPath(src, src);
+      try {
+        const pc = ns.checker(caller);
+        const r = ns.resolve(pc, src, false);
+        const node = lastInode(r);
+        if (node?.kind === 'directory') throw alreadyExists(`Cannot append to directory ${r.path}; already exists as a directory.`, r.path);
+        pc.check(r, { access: FsAction.WRITE });
+        if (!node) throw fileNotFound(`Failed to append to non-existent file ${r.path} for client ${caller.address}`, r.path);
+        if (node.uc) {
+          if (ns.leases.get(clientName)?.files.has(node.id)) {
+            throw fsError('FS_LEASE', HadoopException.ALREADY_BEING_CREATED, `Failed to APPEND_FILE ${r.path} for ${clientName} on ${caller.address} because ${clientName} is already the current lease holder.`, { path: r.path });
+          }
+          await this.#recoverLease('APPEND_FILE', node, r.path, clientName, caller.address);
+        }
+        const last = node.lastBlock;
+        if (last?.state === 'COMMITTED') {
+          throw fsError('FS_NOT_REPLICATED_YET', HadoopException.RETRIABLE, `${HadoopException.NOT_REPLICATED_YET}: append: lastBlock=${blockString(last)} of src=${r.path} is COMMITTED but not yet COMPLETE.`, { path: r.path });
+        }
+        if (last?.complete && ns.blocks.locations(last).length < Math.min(MIN_REPLICATION, node.replication)) {
+          throw ioError('FS_NOT_REPLICATED_YET', `append: lastBlock=${blockString(last)} of src=${r.path} is not sufficiently replicated yet.`, { path: r.path });
+        }
+        const block = await this.#prepareFileForAppend(node, r.path, clientName, caller, newBlock);
+        ns.audit(caller, 'append', r.path);
+        return { ...(block ? { block } : {}), stat: fileStatus(node, EMPTY_NAME) };
+      } catch (e) {
+        log.warn({ src, holder: clientName, err: (e as Error).message }, 'DIR* NameSystem.append refused');
+        throw e;
+      }
+    });
+  }
+
+  /** FSDirAppendOp.prepareFileForAppend (see append). */
+  async #prepareFileForAppend(file: INodeFile, path: string, clientName: string, caller: CallerInfo, newBlock: boolean): Promise<LocatedBlock | undefined> {
+    const ns = this.#ns;
+    const last = file.lastBlock;
+    // convertLastBlockToUnderConstruction: the storages of the finalized replicas become the pipeline
+    const reopen = !newBlock && last !== undefined && last.numBytes !== file.blockSize;
+    const locations = reopen ? ns.blocks.locations(last) : [];
+    await ns.commit([{ op: 'APPEND', path, clientName, clientMachine: caller.address, newBlock }], `append to ${path}`);
+    ns.leases.add(clientName, file.id, ns.clock.now());
+    if (!last) return undefined;
+    if (newBlock) return { ...ns.blocks.located(last, file.length() - last.numBytes, [], caller.user, null), blockToken: EMPTY_TOKEN };
+    if (!reopen) return undefined;
+    last.expected = locations.map((l) => ({ datanodeUuid: l.datanode.uuid, storageUuid: l.storageUuid }));
+    log.info({ src: path, block: blockString(last), holder: clientName, locations: locations.map((l) => l.datanode.xferAddr) }, 'DIR* NameSystem.appendFile: the last block is under construction again');
+    return ns.blocks.located(last, file.length() - last.numBytes, locations, caller.user, 'WRITE');
   }
 
   // ---- blocks ---------------------------------------------------------------------------------
@@ -149,12 +227,16 @@ export class FileWrites {
       const last = file.lastBlock;
       if (!matches(req.previous, last)) {
         const penultimate = blocks[blocks.length - 2];
-        if (last && req.previous && matches(req.previous, penultimate) && last.numBytes === 0 && !last.complete) {
+        if (!req.previous && last && last.numBytes >= file.blockSize && last.complete) {
+          // the first block of an append that began at a block boundary: the client has no previous block
+          log.debug({ src: path, lastBlock: blockString(last) }, 'BLOCK* allocate: block allocation writing to a file with a complete previous block');
+        } else if (last && req.previous && matches(req.previous, penultimate) && last.numBytes === 0 && !last.complete) {
           // an RPC retry of the call that allocated `last` (FSDirWriteFileOp.validateAddBlock): the same block again
           log.info({ src: path, block: blockString(last) }, 'BLOCK* allocate: retry of an addBlock that was already done; returning the same block');
           return ns.blocks.located(last, file.length(true) - last.numBytes, ns.blocks.locations(last), caller.user, 'WRITE');
+        } else {
+          throw ioError('FS_INVALID_ARGUMENT', `Cannot allocate block in ${path}: passed 'previous' block ${blockString(req.previous)} does not match actual last block in file ${blockString(last)}`, { path });
         }
-        throw ioError('FS_INVALID_ARGUMENT', `Cannot allocate block in ${path}: passed 'previous' block ${blockString(req.previous)} does not match actual last block in file ${blockString(last)}`, { path });
       }
       const before = blocks[blocks.length - 2];
       if (before && !before.complete) throw fsError('FS_NOT_REPLICATED_YET', HadoopException.NOT_REPLICATED_YET, `Not replicated yet: ${path}`, { path });
