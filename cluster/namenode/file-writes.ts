@@ -164,10 +164,8 @@ export class FileWrites {
           }
           await this.#recoverLease('APPEND_FILE', node, r.path, clientName, caller.address);
         }
+        // Hadoop's COMMITTED-but-not-COMPLETE refusal cannot arise: hsec closes a file only with complete blocks
         const last = node.lastBlock;
-        if (last?.state === 'COMMITTED') {
-          throw fsError('FS_NOT_REPLICATED_YET', HadoopException.RETRIABLE, `${HadoopException.NOT_REPLICATED_YET}: append: lastBlock=${blockString(last)} of src=${r.path} is COMMITTED but not yet COMPLETE.`, { path: r.path });
-        }
         if (last?.complete && ns.blocks.locations(last).length < Math.min(MIN_REPLICATION, node.replication)) {
           throw ioError('FS_NOT_REPLICATED_YET', `append: lastBlock=${blockString(last)} of src=${r.path} is not sufficiently replicated yet.`, { path: r.path });
         }

@@ -19,7 +19,6 @@ export const HadoopException = {
   LEASE_EXPIRED: 'org.apache.hadoop.hdfs.server.namenode.LeaseExpiredException',
   NOT_REPLICATED_YET: 'org.apache.hadoop.hdfs.server.namenode.NotReplicatedYetException',
   ALREADY_BEING_CREATED: 'org.apache.hadoop.hdfs.protocol.AlreadyBeingCreatedException',
-  RETRIABLE: 'org.apache.hadoop.ipc.RetriableException',
   ACCESS_CONTROL: 'org.apache.hadoop.security.AccessControlException',
   ILLEGAL_ARGUMENT: 'org.apache.hadoop.HadoopIllegalArgumentException',
   UNSUPPORTED: 'java.lang.UnsupportedOperationException',
