@@ -81,7 +81,8 @@ export class OutputPacketizer {
       this.#chunkBytes = this.#bpc - (at % this.#bpc);
       this.#chunksPerPacket = 1;
     } else {
-      this.#chunksPerPacket = this.#chunksFor(Math.min(this.#packetSize, this.#blockSize - at));
+      // a new block: computePacketChunkSize(writePacketSize); an aligned append: sized to the room left in the block
+      this.#chunksPerPacket = this.#chunksFor(at === 0 ? this.#packetSize : Math.min(this.#packetSize, this.#blockSize - at));
     }
   }
 
