@@ -308,7 +308,7 @@ describe('datatransfer/OutputPacketizer (DFSOutputStream packet sizes)', () => {
     expect(Buffer.from(first.checksums)).to.deep.equal(Buffer.from(computeChecksums(CRC32C_512, data.subarray(0, 324))));
     // on a chunk boundary the first packet is sized to the room left in the block; a block filled by the append ends it
     const q = new OutputPacketizer({ blockSize: 2048, appendAt: 1024 });
-    expect(describePackets([...q.write(new Uint8Array(1500)), ...q.close()])).to.deep.equal(['0:1024+1024', '1:2048+0L', '2:0+476', '3:476+0L']);
+    expect(describePackets([...q.write(new Uint8Array(1500)), ...q.close()])).to.deep.equal(['0:1024+512', '1:1536+512', '2:2048+0L', '3:0+476', '4:476+0L']);
     // no data: just the last packet at the block's length (the pipeline is still set up and the stamp bumped)
     expect(describePackets(new OutputPacketizer({ blockSize: 2048, appendAt: 700 }).close())).to.deep.equal(['0:700+0L']);
     expectCode(() => new OutputPacketizer({ blockSize: 2048, appendAt: 2048 }), 'PROTOCOL_MALFORMED', ProtocolError);
