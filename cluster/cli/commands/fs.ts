@@ -486,6 +486,7 @@ async function appendToFile(fs: HdfsClient, operands: readonly string[], newBloc
   if (!dst.status) await fs.writeFile(dst.path, new Uint8Array(0));
   const out = fs.append(dst.path, { newBlock });
   let failure: unknown;
+  out.on('error', (e) => (failure ??= e)); // the NameNode may refuse the append before any byte is written
   try {
     if (sources.includes('-')) {
       if (sources.length > 1) throw shellError('stdin (-) must be the sole input argument when present');
@@ -499,7 +500,7 @@ async function appendToFile(fs: HdfsClient, operands: readonly string[], newBloc
       await pipeline(createReadStream(src), out, { end: false });
     }
   } catch (e) {
-    failure = e;
+    failure ??= e;
   }
   if (!out.destroyed) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   if (failure !== undefined) throw failure;
