@@ -431,16 +431,21 @@ export class FileWrites {
 
   /**
    * internalReleaseLease, without DataNode block recovery: the file is closed at its last complete
-   * block; a last block that a DataNode finalized is kept at the shortest finalized length, one
-   * nobody finalized is dropped.
+   * block; a last block that a DataNode finalized is kept at the shortest finalized length of the
+   * newest stamp, one nobody finalized is dropped.
    */
   async #releaseLease(file: INodeFile, why: string): Promise<void> {
     const blocks = file.blocks.map((b) => record(b));
     const tail = file.lastBlock;
     if (tail && !tail.complete && tail.state !== 'COMMITTED') {
-      const finalized = [...tail.replicas.values()].filter((r) => r.generationStamp === tail.generationStamp).map((r) => r.numBytes);
+      // the newest stamp a DataNode finalized: an append's pipeline may have taken a new stamp
+      // before the NameNode's updatePipeline recorded it (a DataNode rolls an unfinished append back
+      // to the old length under that stamp)
+      const finalized = [...tail.replicas.values()].filter((r) => r.generationStamp >= tail.generationStamp);
+      const newest = Math.max(...finalized.map((r) => r.generationStamp));
+      const lengths = finalized.filter((r) => r.generationStamp === newest).map((r) => r.numBytes);
       blocks.pop();
-      if (finalized.length > 0) blocks.push(record(tail, Math.min(...finalized)));
+      if (lengths.length > 0) blocks.push(record(tail, Math.min(...lengths), newest));
     }
     const path = file.path();
     log.warn({ src: path, holder: file.uc!.clientName, blocks: blocks.length }, `recovering the lease: ${why}; closing the file at its last complete block`);

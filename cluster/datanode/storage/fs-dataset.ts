@@ -199,13 +199,15 @@ export class FsDataset {
   }
 
   /**
-   * A write to a replica reopened for append failed: it stays in rbw/ with what it received (as
-   * Hadoop leaves it for block recovery); only its files are closed.
+   * A write to a replica reopened for append failed: the replica goes back to its length before the
+   * append (its bytes and checksums restored) and is finalized under the new generation stamp, so
+   * the bytes the file already had stay readable and the NameNode can close the file at that length
+   * (Hadoop leaves the RBW replica to block recovery through the DataNodes, which hsec does not do).
    */
-  async keepUnfinished(replica: Replica, writer: ReplicaWriter): Promise<void> {
-    await writer.close().catch(() => undefined);
-    replica.numBytes = writer.numBytes;
-    log.warn({ blockId: replica.blockId, genStamp: replica.genStamp, numBytes: replica.numBytes }, 'an append did not finish: the replica stays in rbw/ until it is recovered');
+  async rollBackAppend(blockPoolId: string, replica: Replica, writer: ReplicaWriter): Promise<void> {
+    await writer.rollBackAppend();
+    await this.finalize(blockPoolId, replica, writer);
+    log.warn({ blockId: replica.blockId, genStamp: replica.genStamp, numBytes: replica.numBytes }, 'an append did not finish: the replica is back at its length before it');
   }
 
   /** FsDatasetImpl.finalizeBlock: closes the writer and moves both files into finalized/. */

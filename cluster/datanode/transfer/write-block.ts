@@ -23,8 +23,9 @@
  *
  * A DataNode sender (empty client name: replication) gets no connect-ack and no acks. Other stages
  * (pipeline recovery, transfers) are refused with ERROR. The write ends the connection. A new
- * replica whose write fails is deleted (hsec does not recover pipelines); an appended one stays in
- * rbw/ with what it received, as Hadoop leaves it for block recovery.
+ * replica whose write fails is deleted (hsec does not recover pipelines); an appended one goes back
+ * to its length before the append, finalized under the new stamp and reported (Hadoop leaves it in
+ * rbw/ for block recovery, which hsec does not have), so the file's earlier bytes stay readable.
  */
 import { HsecError, ProtocolError, UnreachableError } from '../../../lib/errors/index.ts';
 import { getLogger } from '../../../lib/log/logger.ts';
@@ -106,8 +107,18 @@ export async function writeBlock(x: Xceiver, op: OpWriteBlock): Promise<void> {
     log.info({ block: name, remoteAddress: x.remoteAddress, bytes: replica.numBytes }, 'Received block');
   } finally {
     mirror?.close();
-    if (!finalized && append) await x.services.dataset.keepUnfinished(replica, writer);
+    if (!finalized && append) await rollBack(x, pool, block.poolId, replica, writer, name);
     else if (!finalized) await x.services.dataset.abort(block.poolId, replica, writer);
+  }
+}
+
+/** An unfinished append: the replica back at its old length, finalized and reported (see the file comment). */
+async function rollBack(x: Xceiver, pool: BlockPoolService, poolId: string, replica: Replica, writer: ReplicaWriter, name: string): Promise<void> {
+  try {
+    await x.services.dataset.rollBackAppend(poolId, replica, writer);
+    await pool.notifyReceived(replica);
+  } catch (e) {
+    log.error({ block: name, err: e }, 'could not roll back an unfinished append: the replica stays in rbw/');
   }
 }
 

@@ -3,6 +3,7 @@
 // ones a Hadoop 3.4.1 DataNode writes (test/vectors/hdfs-data-transfer.json), refusals carry
 // Hadoop's status and firstBadLink, and bad packets end the op with a typed error.
 import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -287,6 +288,34 @@ describe('datanode/xceiver: WRITE_BLOCK and READ_BLOCK handlers', () => {
     expect(readFileSync(after.blockFile)).to.deep.equal(data);
     expect(readFileSync(after.metaFile).subarray(7)).to.deep.equal(Buffer.from(computeChecksums(CRC, data)));
     expect(events).to.deep.equal(['RECEIVING 1020', 'RECEIVED 1020 2000 FINALIZED']);
+  });
+
+  it('an append cut off mid-way rolls the replica back to its old bytes and checksums, finalized under the new stamp and reported', async () => {
+    const data = randomBytes(700);
+    const w = connection(services);
+    w.send(writeOp(1021, token(1021, ['WRITE'])));
+    expect((await w.response()).status).to.equal('SUCCESS');
+    w.send(encodeDataPacket({ offsetInBlock: 0, seqno: 0, lastPacketInBlock: false }, CRC, data));
+    w.send(encodeLastPacket(700, 1));
+    await w.ackBytes();
+    await w.ackBytes();
+    await w.done;
+    events.length = 0;
+    const a = connection(services);
+    a.send(writeOp(1021, token(1021, ['WRITE']), { stage: 'PIPELINE_SETUP_APPEND', minBytesRcvd: 700, maxBytesRcvd: 700, latestGenerationStamp: 1005 }));
+    expect((await a.response()).status).to.equal('SUCCESS');
+    const more = randomBytes(1000);
+    a.send(encodeDataPacket({ offsetInBlock: 700, seqno: 0, lastPacketInBlock: false }, CRC, more.subarray(0, 324)));
+    a.send(encodeDataPacket({ offsetInBlock: 1024, seqno: 1, lastPacketInBlock: false }, CRC, more.subarray(324)));
+    await a.ackBytes();
+    await a.ackBytes();
+    a.end(); // the client is gone before its last packet
+    await rejectsCode(a.done, 'PROTOCOL_TRUNCATED');
+    const r = dataset.getReplica(BP, 1021)!;
+    expect(r).to.deep.include({ state: 'FINALIZED', genStamp: 1005, numBytes: 700 });
+    expect(readFileSync(r.blockFile)).to.deep.equal(data);
+    expect(readFileSync(r.metaFile).subarray(7)).to.deep.equal(Buffer.from(computeChecksums(CRC, data)));
+    expect(events).to.deep.equal(['RECEIVING 1021', 'RECEIVED 1021 700 FINALIZED']);
   });
 
   it('a downstream node that cannot be reached is {ERROR, firstBadLink = its address}; an unsupported stage or op is refused', async () => {

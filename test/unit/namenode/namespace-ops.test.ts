@@ -411,7 +411,7 @@ describe('namenode/namesystem: append (FSDirAppendOp)', () => {
       'Append is not enabled on this NameNode. Use the dfs.support.append configuration option to enable it.');
   });
 
-  it('lease recovery of an appended file whose writer is gone closes it at its last finalized length, and it can be appended again', async () => {
+  it('lease recovery of an appended file whose writer is gone closes it at its last finalized length (under the newest stamp a DataNode finalized), and it can be appended again', async () => {
     const fileId = await writeFile(t, '/tmp/f', 700);
     await append('/tmp/f');
     t.clock.advance(t.ns.settings.leaseHardLimitMs + 1);
@@ -419,5 +419,13 @@ describe('namenode/namesystem: append (FSDirAppendOp)', () => {
     const file = t.ns.fsd.inode(fileId) as INodeFile;
     expect([file.uc, file.length(), file.lastBlock!.state]).to.deep.equal([null, 700, 'COMPLETE']);
     expect((await append('/tmp/f')).block!.b.numBytes).to.equal(700);
+    // the writer got a new stamp and reached its DataNode, which rolled the unfinished append back
+    // and reported the old length under that stamp, but never called updatePipeline
+    const r = await t.writes.updateBlockForPipeline({ ...file.lastBlock!, poolId: t.ns.blocks.blockPoolId }, c, alice);
+    t.ns.blocks.processIncremental(t.ns.datanodes.get('dn-1')!, 'DS-dn-1', 'DISK', [{ block: { blockId: r.b.blockId, genStamp: r.b.generationStamp, numBytes: 700 }, status: 'RECEIVED' }]);
+    t.clock.advance(t.ns.settings.leaseHardLimitMs + 1);
+    expect(await t.writes.recoverExpiredLeases()).to.equal(1);
+    expect([file.uc, file.length(), file.lastBlock!.generationStamp, file.lastBlock!.state]).to.deep.equal([null, 700, r.b.generationStamp, 'COMPLETE']);
+    expect((await t.ns.getBlockLocations('/tmp/f', 0, 700, alice)).blocks![0]!.locs!.length).to.equal(1);
   });
 });
