@@ -7,7 +7,8 @@
  * CRC). Then several appends in a row, NEW_BLOCK, an empty file, restarts of the NameNode and of the
  * DataNode after an append, the refusals a stock NameNode gives (another client's open file, the
  * same client twice, no WRITE permission, a missing file), `hsec fs -appendToFile` (files, `-`,
- * a missing destination, -n), and a two-DataNode pipeline with privacy and AES/CTR.
+ * a missing destination, -n), a two-DataNode pipeline with privacy and AES/CTR, and a writer dying
+ * mid-append (the DataNodes roll the block back, lease recovery closes the file at its old length).
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
@@ -178,7 +179,11 @@ describe('hdfs: append through the hsec NameNode and DataNodes (MIT KDC, RPC pri
       dir = mkdtempSync(join(tmpdir(), 'hsec-append2-'));
       hdfs = await startSecureHdfs(realm.kdc, dir, {
         dataNodes: 2,
-        conf: { ...SMALL_BLOCKS, 'dfs.replication': '2', 'dfs.data.transfer.protection': 'privacy', 'dfs.encrypt.data.transfer.cipher.suites': 'AES/CTR/NoPadding' },
+        conf: {
+          ...SMALL_BLOCKS, 'dfs.replication': '2', 'dfs.data.transfer.protection': 'privacy', 'dfs.encrypt.data.transfer.cipher.suites': 'AES/CTR/NoPadding',
+          // a lease not renewed for 3 s is recovered (the writer that dies below)
+          'dfs.namenode.lease-hard-limit-sec': '3', 'dfs.namenode.lease-recheck-interval-ms': '500',
+        },
       });
     });
     after(async () => {
@@ -204,6 +209,25 @@ describe('hdfs: append through the hsec NameNode and DataNodes (MIT KDC, RPC pri
       }
       await hdfs.restartDataNode(0);
       expect(Buffer.compare(await fs.readFile('p'), expected)).to.equal(0);
+    });
+
+    it('a writer that dies mid-append: both DataNodes roll the block back, lease recovery closes the file at its old length, nothing it had is lost', async () => {
+      const fs = await hdfs.client('alice');
+      const a = randomBytes(2500);
+      await fs.writeFile('crash', a);
+      const out = fs.append('crash');
+      await new Promise<void>((resolve, reject) => out.write(randomBytes(1200), (e) => (e ? reject(e) : resolve()))); // 2500 + 1200: within the block
+      const file = hdfs.nn.namesystem.fsd.resolveExisting('/user/alice/crash') as INodeFile;
+      const stamp = file.lastBlock!.generationStamp; // updatePipeline has run: the pipeline streams
+      out.destroy(); // gone without its last packet or complete()
+      expect(await until(() => file.uc === null, 20_000), 'the lease recovered').to.equal(true);
+      expect([file.length(), file.lastBlock!.generationStamp]).to.deep.equal([2500, stamp]);
+      for (const dn of hdfs.dns) {
+        expect(dn.dataset.getReplica(hdfs.nn.namesystem.blocks.blockPoolId, file.lastBlock!.blockId)).to.include({ state: 'FINALIZED', genStamp: stamp, numBytes: 2500 });
+      }
+      expect(Buffer.compare(await fs.readFile('crash'), a)).to.equal(0);
+      await appendBytes(fs, 'crash', Buffer.from('tail'));
+      expect(Buffer.compare(await fs.readFile('crash'), Buffer.concat([a, Buffer.from('tail')]))).to.equal(0);
     });
   });
 });
