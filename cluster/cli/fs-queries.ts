@@ -7,7 +7,7 @@
  * StringUtils.TraditionalBinaryPrefix.long2String(n, "", 1) (`1.5 K`, `3 M`), `Replication N set:
  * p`, and Stat's format letters with times in UTC. Paths print as the user wrote them, a directory's
  * entries as `arg/name`; path arguments are globs (./fs-operands.ts). Not supported: `-du -x`,
- * `-count -t / -e / -s`, `-setrep -w`, `-touch -t`, `-stat -R`.
+ * `-count -t / -e / -s`, `-setrep -w`, `-stat -R`.
  */
 import { HsecError } from '../../lib/errors/index.ts';
 import type { FsActionName, QuotaUsage } from '../protocol/client-protocol.ts';
@@ -21,13 +21,13 @@ export const QUERY_USAGES: Readonly<Record<string, string>> = {
   '-count': 'hsec fs -count [-q] [-h] [-v] [-u] <path> ...',
   '-setrep': 'hsec fs -setrep [-R] <rep> <path> ...',
   '-test': 'hsec fs -test -[defrswz] <path>',
-  '-touch': 'hsec fs -touch [-a] [-m] [-c] <path> ...',
+  '-touch': 'hsec fs -touch [-a] [-m] [-t TIMESTAMP (yyyyMMdd:HHmmss) ] [-c] <path> ...',
   '-touchz': 'hsec fs -touchz <path> ...',
   '-stat': 'hsec fs -stat [format] <path> ...',
 };
 
 /** The single-letter options each verb takes. */
-export const QUERY_FLAGS: Readonly<Record<string, string>> = { '-du': 'shv', '-count': 'qhvu', '-setrep': 'R', '-test': 'defrswz', '-touch': 'amc', '-touchz': '', '-stat': '' };
+export const QUERY_FLAGS: Readonly<Record<string, string>> = { '-du': 'shv', '-count': 'qhvu', '-setrep': 'R', '-test': 'defrswz', '-touch': 'amct', '-touchz': '', '-stat': '' };
 
 type Each = (path: string, fn: () => Promise<void>) => Promise<void>;
 type Out = (s: string) => void;
@@ -41,6 +41,8 @@ export interface QueryContext {
   out: Out;
   /** Command.expandArguments: the operands the path arguments name (a failed one reported through `each` and left out). */
   expand: (args: readonly string[]) => Promise<Operand[]>;
+  /** -touch -t's TIMESTAMP, as given. */
+  timestamp?: string;
 }
 
 /** The status of an operand, from the glob or looked up now (FILE_NOT_FOUND for a missing path). */
@@ -201,8 +203,18 @@ async function holds(fs: HdfsClient, item: Operand, flag: string): Promise<boole
   return flag === 'e' || (flag === 'd' && s.type === 'directory') || (flag === 'f' && s.type === 'file') || (flag === 's' && s.length > 0) || (flag === 'z' && s.length === 0);
 }
 
-/** TouchCommands.Touch: set both times to now (-a: the access time only, -m: the modification time only); create a missing file unless -c. */
-export async function touch({ fs, operands, flags, each, expand }: QueryContext, now: () => number = Date.now): Promise<void> {
+/**
+ * TouchCommands.Touch: set both times to now or to -t's TIMESTAMP (-a: the access time only, -m:
+ * the modification time only); create a missing file unless -c, setting its times only with -t.
+ * A TIMESTAMP that does not parse stops the command when first needed (Touch.updateTime's
+ * IllegalArgumentException): a UsageError.
+ */
+export async function touch({ fs, operands, flags, each, expand, timestamp }: QueryContext, now: () => number = Date.now): Promise<void> {
+  const setTimes = async (path: string) => {
+    const time = timestamp === undefined ? now() : parseTouchTimestamp(timestamp);
+    const onlyOne = flags.has('a') !== flags.has('m');
+    await fs.setTimes(path, onlyOne && flags.has('a') ? -1 : time, onlyOne && flags.has('m') ? -1 : time);
+  };
   for (const item of await expand(operands)) {
     await each(item.shown, async () => {
       const status = await existingStatus(fs, item);
@@ -210,14 +222,42 @@ export async function touch({ fs, operands, flags, each, expand }: QueryContext,
         if (flags.has('c')) return;
         if (!(await fs.exists(parentOf(item.path)))) throw pathNotFound(item.shown);
         await fs.writeFile(item.path, new Uint8Array(0));
+        if (timestamp !== undefined) await setTimes(item.path);
         return;
       }
-      // a directory's times too (HADOOP-18188)
-      const time = now();
-      const onlyOne = flags.has('a') !== flags.has('m');
-      await fs.setTimes(item.path, onlyOne && flags.has('a') ? -1 : time, onlyOne && flags.has('m') ? -1 : time);
+      await setTimes(item.path); // a directory's times too (HADOOP-18188)
     });
   }
+}
+
+/**
+ * StringUtils.popOptionWithArgument(name, args): the first `name` (before `--`) and the word after it
+ * come out of `args`; undefined when absent; a UsageError when nothing follows.
+ */
+export function popOptionWithArgument(verb: string, name: string, args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--') return undefined;
+    if (args[i] !== name) continue;
+    if (i + 1 === args.length) throw new UsageError(`${verb}: option ${name} requires 1 argument.`, QUERY_USAGES[verb] ?? '');
+    return args.splice(i, 2)[1];
+  }
+  return undefined;
+}
+
+/**
+ * Touch's SimpleDateFormat("yyyyMMdd:HHmmss").parse in the local time zone, lenient as Java's is: the
+ * year, month, hour and minute take exactly their letters' digits (they abut the next field), the
+ * day and the seconds as many digits as there are (a literal or the end follows them), values out
+ * of range roll over (month 13 is January of the next year), and text after the seconds is ignored.
+ */
+export function parseTouchTimestamp(text: string): number {
+  const m = /^(\d{4})(\d{2})(\d+):(\d{2})(\d{2})(\d+)/.exec(text);
+  if (!m) throw new UsageError(`-touch: Unable to parse the specified timestamp ${text}. The expected format is yyyyMMdd:HHmmss`, QUERY_USAGES['-touch']!);
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const d = new Date(2000, 0, 1);
+  d.setFullYear(year, month - 1, day); // setFullYear: years below 100 stay as they are
+  d.setHours(hour, minute, second, 0);
+  return d.getTime();
 }
 
 /** Touchz: a zero-length file at each path (made again when it is one); a directory or a file with data is refused. */

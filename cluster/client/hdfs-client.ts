@@ -19,9 +19,12 @@ import type { Token } from '../../security/token/token.ts';
 import { CLIENT_PROTOCOL_INFO, CreateFlag, type ContentSummary, type FsActionName, type FsServerDefaults, type QuotaUsage } from '../protocol/client-protocol.ts';
 import type { ChecksumType } from '../protocol/hdfs-types.ts';
 import { DataNodeChannels } from './datanode-channel.ts';
+import { computeFileChecksum } from './file-checksum-computer.ts';
+import type { ChecksumCombineMode, FileChecksum } from './file-checksum.ts';
 import { HdfsInputStream, type ReadRange } from './hdfs-input-stream.ts';
 import { HdfsOutputStream, type CreateOptions, type OutputStreamContext } from './hdfs-output-stream.ts';
 import { LeaseRenewer } from './lease-renewer.ts';
+import { Trash, trashRootOf, type TrashNamespace } from './trash.ts';
 import { parseUmaskMode } from './permission-parser.ts';
 import { randomInt } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -45,6 +48,14 @@ export interface HdfsClientOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** What getFileChecksum covers and how. */
+export interface FileChecksumOptions {
+  /** Bytes from the start of the file (default: all of it; Hadoop's Long.MAX_VALUE). */
+  length?: number;
+  /** MD5MD5CRC or COMPOSITE_CRC (default: dfs.checksum.combine.mode, MD5MD5CRC). */
+  combineMode?: ChecksumCombineMode;
+}
+
 export class HdfsClient {
   readonly conf: Configuration;
   readonly user: User;
@@ -66,7 +77,7 @@ export class HdfsClient {
     this.nameNode = nameNode;
     this.#ownsUser = ownsUser;
     this.#shortName = clientShortName(conf, user);
-    this.#workingDir = `${normalizePath(conf.get('dfs.user.home.dir.prefix', '/user'))}/${this.#shortName}`;
+    this.#workingDir = childPath(normalizePath(conf.get('dfs.user.home.dir.prefix', '/user')), this.#shortName);
     this.#umask = parseUmask(conf.get('fs.permissions.umask-mode', '022'));
     this.#rpc = acquireRpcClient(conf);
     this.#nn = new ClientProtocolClient({
@@ -202,6 +213,61 @@ export class HdfsClient {
   }
 
   /**
+   * Moves `path` to the user's trash, `<home>/.Trash/Current/<path>`, as `hdfs dfs -rm` does
+   * (Trash.moveToAppropriateTrash): resolves to where it went, or undefined when the trash is off or
+   * the path is already in the trash (delete it instead). The NameNode's fs.trash.interval decides
+   * when it is not 0, else this client's; a NameNode whose setting cannot be read is an error, so
+   * nothing is deleted that the trash should have kept. The NameNode checks delete permission on the
+   * whole subtree (Options.Rename.TO_TRASH). `log` receives what Hadoop logs ("Moved: ...").
+   */
+  async moveToTrash(path: string, options: { log?: (line: string) => void } = {}): Promise<string | undefined> {
+    let serverMinutes: number;
+    try {
+      serverMinutes = (await this.getServerDefaults()).trashInterval;
+    } catch (e) {
+      throw new FileError('FILE_IO', `Failed to get server trash configuration from ${formatHostPort(this.nameNode)}: ${(e as Error).message}`, { remoteAddress: formatHostPort(this.nameNode) }, { cause: e });
+    }
+    const trash = this.#trash(serverMinutes !== 0 ? serverMinutes : this.conf.getFloat('fs.trash.interval'), options.log);
+    return trash.moveToTrash(this.resolve(path), trashRootOf(this.#workingDir));
+  }
+
+  /**
+   * Empties the user's trash as `hdfs dfs -expunge` does (Trash.expunge then checkpoint): deletes
+   * the checkpoints older than this client's fs.trash.interval, then makes Current a checkpoint;
+   * with `immediate`, checkpoints Current and deletes every checkpoint (expungeImmediately).
+   */
+  async expungeTrash(options: { immediate?: boolean; log?: (line: string) => void } = {}): Promise<void> {
+    const trash = this.#trash(this.conf.getFloat('fs.trash.interval'), options.log);
+    for (const root of await trash.trashRoots([this.#workingDir])) {
+      if (options.immediate) {
+        await trash.createCheckpoint(root);
+        await trash.deleteCheckpoints(root, true);
+      } else {
+        await trash.deleteCheckpoints(root);
+        await trash.createCheckpoint(root);
+      }
+    }
+  }
+
+  #trash(intervalMinutes: number, log: ((line: string) => void) | undefined): Trash {
+    const nn = this.#nn;
+    const ns: TrashNamespace = {
+      kind: async (p) => {
+        const st = await nn.getFileInfo(p);
+        return st ? (st.fileType === 'IS_DIR' ? 'directory' : 'file') : undefined;
+      },
+      list: async (p) => {
+        if (!(await nn.getFileInfo(p))) return undefined;
+        return (await this.list(p)).map((st) => ({ name: st.path.slice(st.path.lastIndexOf('/') + 1), directory: st.type === 'directory' }));
+      },
+      mkdirs: (p, permission) => this.mkdir(p, { recursive: true, permission }),
+      rename: (src, dst, toTrash) => nn.rename2(src, dst, false, toTrash),
+      delete: (p, recursive) => nn.delete(p, recursive),
+    };
+    return new Trash(ns, { intervalMinutes, qualify: (p) => `hdfs://${formatHostPort(this.nameNode)}${p}`, ...(log ? { log } : {}) });
+  }
+
+  /**
    * Sets the permission bits of a file or directory (DistributedFileSystem.setPermission): `mode`
    * like chmod(2)'s, e.g. 0o750; the NameNode keeps rwx for user, group and other and the sticky
    * bit 0o1000 (HDFS has no setuid or setgid). Only the owner or the superuser may.
@@ -291,6 +357,24 @@ export class HdfsClient {
     );
   }
 
+  /**
+   * The checksum of a file as Hadoop's DistributedFileSystem.getFileChecksum computes it, from the
+   * DataNodes' block checksums (BLOCK_CHECKSUM), so it matches what a stock client and DistCp get:
+   * MD5MD5CRC32 (`MD5-of-<crcPerBlock>MD5-of-<bytesPerCRC>CRC32C`, 28 bytes) by default, or with
+   * `combineMode: 'COMPOSITE_CRC'` the CRC of the whole file (`COMPOSITE-CRC32C`, 4 bytes). An
+   * empty file has Hadoop's fixed MD5MD5CRC32 value; a directory is FILE_NOT_FOUND ("Path is not
+   * a file"); a file being written covers the blocks and lengths the NameNode reports. Resolves
+   * undefined where Hadoop returns null (blocks without CRCs, or mixed CRC types).
+   */
+  async getFileChecksum(path: string, options: FileChecksumOptions = {}): Promise<FileChecksum | undefined> {
+    const length = options.length ?? Number.MAX_SAFE_INTEGER;
+    if (!Number.isSafeInteger(length) || length < 0) {
+      throw new FileSystemError('FS_INVALID_ARGUMENT', `getFileChecksum of ${path}: the length must be a non-negative integer, got ${length}`, { path });
+    }
+    const mode = options.combineMode ?? combineMode(this.conf.get('dfs.checksum.combine.mode', 'MD5MD5CRC'));
+    return computeFileChecksum({ nn: this.#nn, channels: this.#channels }, this.resolve(path), length, mode);
+  }
+
   /** Writes `data` to `path` in one go (a convenience over createWriteStream). */
   async writeFile(path: string, data: Uint8Array | string, options: CreateOptions = {}): Promise<void> {
     const out = this.createWriteStream(path, options);
@@ -333,6 +417,13 @@ function checksumType(value: string): ChecksumType {
   const v = value.trim().toUpperCase();
   if (v === 'CRC32C' || v === 'CRC32' || v === 'NULL') return `CHECKSUM_${v}` as ChecksumType;
   throw new ConfigError('CONFIG_INVALID', `dfs.checksum.type must be CRC32C, CRC32 or NULL, got "${value}"`, { configKey: 'dfs.checksum.type' });
+}
+
+/** dfs.checksum.combine.mode (DfsClientConf: Options.ChecksumCombineMode.valueOf). */
+function combineMode(value: string): ChecksumCombineMode {
+  const v = value.trim().toUpperCase();
+  if (v === 'MD5MD5CRC' || v === 'COMPOSITE_CRC') return v;
+  throw new ConfigError('CONFIG_INVALID', `Bad checksum combine mode: ${value} (dfs.checksum.combine.mode must be MD5MD5CRC or COMPOSITE_CRC)`, { configKey: 'dfs.checksum.combine.mode' });
 }
 
 /** FileNotFoundException, as DistributedFileSystem reports a path the NameNode does not know. */

@@ -28,6 +28,12 @@ export function childPath(parent: string, name: string): string {
   return parent === '/' ? `/${name}` : `${parent}/${name}`;
 }
 
+/** The parent of an absolute normalised path (`/` for `/a` and for `/`). */
+export function parentPath(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
 /** The absolute path `input` names for a client of `nameNode` working in `workingDir`. */
 export function resolveHdfsPath(input: string, nameNode: HostPort, workingDir: string): string {
   if (input.includes('://')) {

@@ -104,7 +104,7 @@ export class ClientService {
       this.#method('delete', async (r, c) => ({ result: await ns.delete(r.src, r.recursive, c) })),
       this.#method('rename', async (r, c) => ({ result: await ns.rename(r.src, r.dst, c) })),
       this.#method('rename2', async (r, c) => {
-        await ns.rename2(r.src, r.dst, r.overwriteDest, c);
+        await ns.rename2(r.src, r.dst, r.overwriteDest, c, r.moveToTrash ?? false);
         return {};
       }),
       this.#method('getFileLinkInfo', (r, c) => {

@@ -11,6 +11,7 @@
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Configuration } from '../../lib/config/index.ts';
+import { ConfigError } from '../../lib/errors/index.ts';
 import { isWildcard, socketHostName } from '../../lib/net/resolve.ts';
 import type { BlockTokenFormat } from '../../security/token/block-token-identifier.ts';
 import { DEFAULT_SERVER_DEFAULTS, type FsServerDefaults } from '../protocol/client-protocol.ts';
@@ -54,6 +55,17 @@ export interface NameNodeSettings {
   datanodes: DatanodeSettings;
   /** dfs.namenode.lease-recheck-interval-ms */
   leaseRecheckMs: number;
+  /** The trash emptier (NameNode.startTrashEmptier); undefined when fs.trash.interval is 0. */
+  trash: TrashEmptierSettings | undefined;
+}
+
+export interface TrashEmptierSettings {
+  /** fs.trash.interval, minutes: checkpoints older than this are deleted */
+  intervalMinutes: number;
+  /** fs.trash.checkpoint.interval, minutes (0 or above the interval: the interval) */
+  checkpointMinutes: number;
+  /** dfs.user.home.dir.prefix: where the users' trash roots are */
+  homePrefix: string;
 }
 
 /**
@@ -82,6 +94,7 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
     tokenRenewInterval: conf.getTimeDuration('dfs.namenode.delegation.token.renew-interval', 'ms', 'ms', 86_400_000),
     blockTokens: blockTokenSettings(conf),
     serverDefaults: serverDefaults(conf),
+    trash: trashEmptierSettings(conf),
     namesystem: {
       permissionsEnabled: conf.getBoolean('dfs.permissions.enabled'),
       superGroup: conf.getTrimmed('dfs.permissions.superusergroup') ?? 'supergroup',
@@ -118,6 +131,20 @@ function blockTokenSettings(conf: Configuration): BlockTokenSettings | undefined
 }
 
 const CHECKSUM_TYPES: Record<string, ChecksumType> = { null: 'CHECKSUM_NULL', crc32: 'CHECKSUM_CRC32', crc32c: 'CHECKSUM_CRC32C' };
+
+/** NameNode.startTrashEmptier: the interval as a long (whole minutes), refused when negative. */
+function trashEmptierSettings(conf: Configuration): TrashEmptierSettings | undefined {
+  const intervalMinutes = conf.getLong('fs.trash.interval');
+  if (intervalMinutes === 0) return undefined;
+  if (intervalMinutes < 0) {
+    throw new ConfigError('CONFIG_INVALID', `Cannot start trash emptier with negative interval (${intervalMinutes}). Set fs.trash.interval to a positive value.`, { configKey: 'fs.trash.interval' });
+  }
+  return {
+    intervalMinutes,
+    checkpointMinutes: conf.getFloat('fs.trash.checkpoint.interval'),
+    homePrefix: conf.get('dfs.user.home.dir.prefix', '/user'),
+  };
+}
 
 /** FSNamesystem's FsServerDefaults: block size, checksum, packet size, replication, buffer size, encryption, trash. */
 function serverDefaults(conf: Configuration): FsServerDefaults {

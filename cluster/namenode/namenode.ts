@@ -47,6 +47,7 @@ import { FsDirectory } from './namespace/fs-directory.ts';
 import { NamespaceStore } from './namespace/namespace-store.ts';
 import { FsNamesystem } from './namesystem.ts';
 import { NameNodeTokenService } from './token-service.ts';
+import { TrashEmptier } from './trash-emptier.ts';
 import { nameNodeTokenStore } from './token-store.ts';
 
 export { LEGACY_TOKEN_STORE_FILE, TOKEN_STORE_DIR } from './token-store.ts';
@@ -97,10 +98,12 @@ export class NameNode {
   readonly blockTokens: BlockTokenSecretManager | undefined;
   readonly #service: RpcService;
   readonly #timers: NodeJS.Timeout[];
+  /** The trash emptier (fs.trash.interval above 0). */
+  readonly trashEmptier: TrashEmptier | undefined;
 
   private constructor(parts: {
     settings: NameNodeSettings; identity: ServiceIdentity; sm: DelegationTokenSecretManager; namesystem: FsNamesystem;
-    blockTokens: BlockTokenSecretManager | undefined; service: RpcService; timers: NodeJS.Timeout[];
+    blockTokens: BlockTokenSecretManager | undefined; service: RpcService; timers: NodeJS.Timeout[]; trashEmptier: TrashEmptier | undefined;
   }) {
     this.settings = parts.settings;
     this.identity = parts.identity;
@@ -109,6 +112,7 @@ export class NameNode {
     this.blockTokens = parts.blockTokens;
     this.#service = parts.service;
     this.#timers = parts.timers;
+    this.trashEmptier = parts.trashEmptier;
   }
 
   /** Builds the NameNode from a validated configuration, loads its namespace and token store and starts listening. */
@@ -177,7 +181,8 @@ export class NameNode {
         }),
         every(settings.leaseRecheckMs, 'lease monitor', () => writes.recoverExpiredLeases()),
       ];
-      const nn = new NameNode({ settings, identity, sm, namesystem, blockTokens, service, timers });
+      const trashEmptier = settings.trash ? TrashEmptier.start(namesystem, settings.trash, clock) : undefined;
+      const nn = new NameNode({ settings, identity, sm, namesystem, blockTokens, service, timers, trashEmptier });
       log.info({ host: service.address.host, port: service.address.port, principal: identity.principal, blockPoolId: namesystem.fsd.identity.blockPoolId, blockTokens: !!blockTokens }, 'NameNode RPC up');
       return nn;
     } catch (e) {
@@ -205,6 +210,7 @@ export class NameNode {
 
   async stop(): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
+    await this.trashEmptier?.stop();
     await this.#service.stop();
     await this.namesystem.write(async () => undefined);
     await this.namesystem.store.close();

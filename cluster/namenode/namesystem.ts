@@ -358,14 +358,19 @@ export class FsNamesystem {
     });
   }
 
-  /** rename2 (FSDirRenameOp with Options.Rename): every refusal is an exception; OVERWRITE replaces an existing file or empty directory. */
-  rename2(src: string, dst: string, overwrite: boolean, caller: CallerInfo): Promise<void> {
+  /**
+   * rename2 (FSDirRenameOp with Options.Rename): every refusal is an exception; OVERWRITE replaces an
+   * existing file or empty directory. TO_TRASH (`toTrash`, a client's move to trash) also needs what
+   * a delete needs, ALL on the whole subtree: what goes to the trash is later deleted by the
+   * superuser's emptier, so the caller must be allowed to delete it (FSDirRenameOp.renameTo).
+   */
+  rename2(src: string, dst: string, overwrite: boolean, caller: CallerInfo, toTrash = false): Promise<void> {
     return this.write(async () => {
       if (!isValidName(dst)) throw invalidPath(`Invalid name: ${dst}`, dst);
       const pc = this.checker(caller);
       const sr = this.resolve(pc, src, false);
       const dr = this.resolve(pc, dst, true);
-      pc.check(sr, { parent: FsAction.WRITE });
+      pc.check(sr, toTrash ? { parent: FsAction.WRITE, subtree: FsAction.ALL, ignoreEmptyDir: true } : { parent: FsAction.WRITE });
       pc.check(dr, { ancestor: FsAction.WRITE, ...(overwrite && lastInode(dr) ? { parent: FsAction.WRITE } : {}) });
       const node = lastInode(sr);
       if (!node) throw fileNotFound(`rename source ${sr.path} is not found.`, sr.path);
@@ -386,7 +391,9 @@ export class FsNamesystem {
       if (dstParent.kind !== 'directory') throw parentNotDirectory(`rename destination parent ${dr.path} is a file.`, dr.path);
       if (!existing) this.#verifyRenameLimits(dr, node);
       await this.commit([{ op: 'RENAME', src: sr.path, dst: dr.path, mtime: this.clock.now(), overwrite: existing !== undefined }], `rename of ${sr.path} to ${dr.path}`);
-      this.#audit(caller, 'rename (options=[OVERWRITE])', sr.path, dr.path);
+      // FSNamesystem.renameTo audits "rename (options=" + Arrays.toString(options) + ")"
+      const options = [...(overwrite ? ['OVERWRITE'] : []), ...(toTrash ? ['TO_TRASH'] : [])];
+      this.#audit(caller, `rename (options=[${options.length > 0 ? options.join(', ') : 'NONE'}])`, sr.path, dr.path);
     });
   }
 

@@ -57,6 +57,13 @@ const JAVA_INT_FIELDS = new Set([
   'hadoop.hdfs.DataEncryptionKeyProto.keyId',
 ]);
 
+/**
+ * uint64 lengths where a stock client sends Long.MAX_VALUE for "to the end of the file"
+ * (DistributedFileSystem.getFileChecksum asks getBlockLocations(src, 0, Long.MAX_VALUE)): a value
+ * past 2^53 decodes as Number.MAX_SAFE_INTEGER, which means the same for any file.
+ */
+const SATURATING_LONG_FIELDS = new Set(['hadoop.hdfs.GetBlockLocationsRequestProto.length']);
+
 let root: protobuf.Root | undefined;
 const types = new Map<string, protobuf.Type>();
 
@@ -139,6 +146,7 @@ function fromWire(type: protobuf.Type, object: Record<string, unknown>): Record<
     const name = `${type.fullName.slice(1)}.${field.name}`;
     let one: ((x: unknown) => unknown) | undefined;
     if (field.long && JAVA_WIDE_LONG_FIELDS.has(name)) one = (x) => wideLong(BigInt.asIntN(64, BigInt(x as string)));
+    else if (field.long && SATURATING_LONG_FIELDS.has(name)) one = (x) => saturate(BigInt(x as string));
     else if (field.long && JAVA_LONG_FIELDS.has(name)) one = (x) => safeNumber(BigInt.asIntN(64, BigInt(x as string)).toString(), name);
     else if (field.long) one = BIGINT_FIELDS.has(name) ? (x) => BigInt(x as string) : (x) => safeNumber(x as string, name);
     else if (JAVA_INT_FIELDS.has(name)) one = (x) => (x as number) | 0;
@@ -159,6 +167,10 @@ function fromWire(type: protobuf.Type, object: Record<string, unknown>): Record<
     if (one) object[field.name] = Array.isArray(v) ? v.map(one) : one(v);
   }
   return object;
+}
+
+function saturate(v: bigint): number {
+  return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
 }
 
 function wideLong(v: bigint): number | bigint {

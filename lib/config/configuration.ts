@@ -17,7 +17,7 @@ import type { KeyRegistry } from './registry.ts';
 import { substituteVars, type SubstitutionSources } from './substitute.ts';
 import type { TimeUnit } from './types.ts';
 import { checkEnum, invalidValue, validateDeclaredKeys } from './validate.ts';
-import { parseBoolean, parseBytes, parseDuration, parseInt32, parseInt64, parseStrings } from './values.ts';
+import { parseBoolean, parseBytes, parseDuration, parseFloatValue, parseInt32, parseInt64, parseStrings } from './values.ts';
 import { parseConfigurationXml, type XmlProperty } from './xml-loader.ts';
 
 /** The `source()` of values that come from the key registry's declared defaults. */
@@ -193,6 +193,11 @@ export class Configuration {
   /** A 64-bit integer (decimal or 0x hex), limited to the exactly representable +-2^53. */
   getLong(key: string, defaultValue?: number): number {
     return this.#typed(key, defaultValue, parseInt64);
+  }
+
+  /** A decimal number (Hadoop's `getFloat`). */
+  getFloat(key: string, defaultValue?: number): number {
+    return this.#typed(key, defaultValue, parseFloatValue);
   }
 
   /** A byte count with an optional binary prefix: `64m` = 67108864 (Hadoop's `getLongBytes`). */

@@ -9,12 +9,12 @@
 export type TimeUnit = 'ns' | 'us' | 'ms' | 's' | 'm' | 'h' | 'd';
 
 /**
- * Value types. `duration` accepts a number with an optional ns/us/ms/s/m/h/d suffix (a bare number is
+ * Value types. `float` is a decimal number (Hadoop's `getFloat`, e.g. fs.trash.interval in minutes); `duration` accepts a number with an optional ns/us/ms/s/m/h/d suffix (a bare number is
  * in the key's `unit`); `bytes` accepts an optional k/m/g/t/p/e binary suffix; `strings` is a comma list;
  * `class` is a (Java or hsec) implementation name resolved by a registry elsewhere; `enum` is one of
  * `values` (compared case-insensitively, as Hadoop's `Enum.valueOf(toUpperCase)` call sites do).
  */
-export type ConfigType = 'string' | 'int' | 'long' | 'boolean' | 'duration' | 'bytes' | 'strings' | 'class' | 'enum';
+export type ConfigType = 'string' | 'int' | 'long' | 'float' | 'boolean' | 'duration' | 'bytes' | 'strings' | 'class' | 'enum';
 
 export interface KeyDef {
   /** The property name, exactly as Hadoop spells it. */

@@ -39,6 +39,8 @@ function checkKey(conf: Configuration, def: KeyDef): void {
       return void conf.getInt(def.name);
     case 'long':
       return void conf.getLong(def.name);
+    case 'float':
+      return void conf.getFloat(def.name);
     case 'bytes':
       return void conf.getLongBytes(def.name);
     case 'boolean':

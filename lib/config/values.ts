@@ -63,6 +63,14 @@ export function parseInt64(value: string): number {
   return toSafeNumber(parseIntegral(value, INT64), value.trim());
 }
 
+/** `Configuration.getFloat` (Java's Float.parseFloat after trimming): a finite decimal number, e.g. 0.5 or 1e3. */
+export function parseFloatValue(value: string): number {
+  const s = value.trim();
+  const n = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?$/.test(s) ? Number(s.replace(/[fFdD]$/, '')) : NaN;
+  if (!Number.isFinite(n)) throw new RangeError(`"${s}" is not a number`);
+  return n;
+}
+
 /** `Configuration.getBoolean`: "true"/"false" in any case after trimming; anything else is invalid. */
 export function parseBoolean(value: string): boolean {
   const s = value.trim().toLowerCase();

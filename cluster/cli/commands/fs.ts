@@ -1,11 +1,13 @@
 /**
  * `hsec fs`, after Hadoop's `hdfs dfs` (FsShell) for the everyday commands, with its single-dash
  * verbs, flags and messages: `-ls [-d] PATH...`, `-mkdir [-p] PATH...`, `-rm [-r|-R] [-f] PATH...`,
- * `-rmdir [--ignore-fail-on-non-empty] DIR...`, `-mv SRC... DST`, `-cp [-f] SRC... DST`, `-put [-f] LOCAL... DST` (`-` reads stdin), `-get [-f] SRC... LOCAL` (also as
- * `-copyFromLocal` and `-copyToLocal`), `-cat PATH...`, `-head FILE`, `-tail [-f] [-s MS] FILE`,
+ * `-rmdir [--ignore-fail-on-non-empty] DIR...`, `-mv SRC... DST`, `-cp [-f] [-p[topax]] [-d] SRC... DST`, `-put [-f] [-p] [-d] LOCAL... DST` (`-` reads stdin), `-get [-f] [-p] SRC... LOCAL` (-p: ../fs-preserve.ts; also as
+ * `-copyFromLocal` and `-copyToLocal`), `-moveFromLocal [-f] [-p] [-d] LOCAL... DST` (a put that removes each local
+ * source once copied), `-moveToLocal` (not implemented, as in Hadoop), `-getmerge [-nl] [-skip-empty-file] SRC... LOCAL` (../fs-getmerge.ts), `-cat PATH...`, `-text PATH...` (../fs-text.ts), `-head FILE`, `-tail [-f] [-s MS] FILE`,
  * `-chmod [-R] MODE PATH...`, `-chown [-R] [OWNER][:[GROUP]] PATH...`, `-chgrp [-R] GROUP PATH...`
  * (../fs-permissions.ts), `-du [-s] [-h] [-v]`, `-count [-q] [-h] [-v] [-u]`, `-setrep [-R] REP`,
- * `-test -[defrswz]`, `-touch [-a] [-m] [-c]`, `-stat [FORMAT]` (../fs-queries.ts),
+ * `-test -[defrswz]`, `-touch [-a] [-m] [-t TIMESTAMP] [-c]`, `-stat [FORMAT]` (../fs-queries.ts), `-checksum [-v]`
+ * (../fs-checksum.ts), `-rm [-skipTrash] [-safely]` and `-expunge [-immediate]` (../fs-rm.ts),
  * `-appendToFile [-n] LOCAL... DST` (`-` reads stdin; DST is created when missing).
  * Paths are HDFS paths: absolute, relative to the home directory, or `hdfs://host:port/path` of the
  * NameNode in fs.defaultFS (or -fs), and every HDFS path argument (the -mv and -put destination
@@ -17,8 +19,8 @@
  */
 import type { Command } from 'commander';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir as mkdirLocal, readdir, rename as renameLocal, stat as statLocal, unlink } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { mkdir as mkdirLocal, readdir, rename as renameLocal, rmdir as rmdirLocal, stat as statLocal, unlink } from 'node:fs/promises';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { HsecError, RemoteError } from '../../../lib/errors/index.ts';
 import { fileError } from '../../../lib/fs/file-errors.ts';
@@ -31,26 +33,37 @@ import { permissionString, type FileStatus } from '../../client/file-status.ts';
 import { checkDestination, existingStatus, expandDestination, expandOperand, pathError, pathNotFound, shownChild, type Operand } from '../fs-operands.ts';
 import { progressMeter } from '../progress.ts';
 import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type AttributeVerb } from '../fs-permissions.ts';
-import { checkTestArgs, count, du, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
+import { rm, RM_USAGES, runExpunge, takeRmOptions } from '../fs-rm.ts';
+import { checkTestArgs, count, du, popOptionWithArgument, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
+import { CHECKSUM_FLAGS, CHECKSUM_USAGE, checksum } from '../fs-checksum.ts';
+import { getmerge, GETMERGE_USAGE, parseMerge } from '../fs-getmerge.ts';
+import { hdfsAttributes, localAttributes, popPreserveOption, PRESERVE_ALL, preserveInHdfs, preserveLocal, type Attributes, type Preserve } from '../fs-preserve.ts';
+import { text, TEXT_USAGE } from '../fs-text.ts';
 import type { CliIo } from './fetchdt.ts';
 
 const USAGES: Readonly<Record<string, string>> = {
   '-ls': 'hsec fs -ls [-d] [<path> ...]',
   '-mkdir': 'hsec fs -mkdir [-p] <path> ...',
-  '-rm': 'hsec fs -rm [-f] [-r|-R] <src> ...',
+  '-rm': RM_USAGES['-rm'],
   '-rmdir': 'hsec fs -rmdir [--ignore-fail-on-non-empty] <dir> ...',
   '-mv': 'hsec fs -mv <src> ... <dst>',
-  '-cp': 'hsec fs -cp [-f] [-d] <src> ... <dst>',
-  '-put': 'hsec fs -put [-f] [-d] <localsrc> ... <dst>',
-  '-get': 'hsec fs -get [-f] <src> ... <localdst>',
-  '-copyFromLocal': 'hsec fs -copyFromLocal [-f] [-d] <localsrc> ... <dst>',
-  '-copyToLocal': 'hsec fs -copyToLocal [-f] <src> ... <localdst>',
+  '-cp': 'hsec fs -cp [-f] [-p | -p[topax]] [-d] <src> ... <dst>',
+  '-put': 'hsec fs -put [-f] [-p] [-d] <localsrc> ... <dst>',
+  '-get': 'hsec fs -get [-f] [-p] <src> ... <localdst>',
+  '-copyFromLocal': 'hsec fs -copyFromLocal [-f] [-p] [-d] <localsrc> ... <dst>',
+  '-copyToLocal': 'hsec fs -copyToLocal [-f] [-p] <src> ... <localdst>',
+  '-getmerge': GETMERGE_USAGE,
+  '-moveFromLocal': 'hsec fs -moveFromLocal [-f] [-p] [-d] <localsrc> ... <dst>',
+  '-moveToLocal': 'hsec fs -moveToLocal <src> <localdst>',
   '-appendToFile': 'hsec fs -appendToFile [-n] <localsrc> ... <dst>',
   '-cat': 'hsec fs -cat <src> ...',
+  '-text': TEXT_USAGE,
   '-head': 'hsec fs -head <file>',
   '-tail': 'hsec fs -tail [-f] [-s <sleep interval>] <file>',
+  '-expunge': RM_USAGES['-expunge'],
   ...ATTRIBUTE_USAGES,
   ...QUERY_USAGES,
+  '-checksum': CHECKSUM_USAGE,
 };
 
 export function fsUsage(): string {
@@ -60,8 +73,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -appendToFile, -cat, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -touchz, -stat')
-    .usage('-ls|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-appendToFile|-cat|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-touchz|-stat [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum')
+    .usage('-ls|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -94,10 +107,10 @@ function flags(args: readonly string[], allowed: string): { set: Set<string>; op
 }
 
 /** The fs-queries commands that run over their operands the same way. */
-const QUERIES = { '-du': du, '-count': count, '-setrep': setrep, '-touch': touch, '-touchz': touchz, '-stat': stat } as const;
+const QUERIES = { '-du': du, '-count': count, '-setrep': setrep, '-touch': touch, '-touchz': touchz, '-stat': stat, '-checksum': checksum } as const;
 
-/** FsShell's CopyFromLocal and CopyToLocal: Put and Get under another name (their messages say it). */
-const ALIASES: Readonly<Record<string, string>> = { '-copyFromLocal': '-put', '-copyToLocal': '-get' };
+/** FsShell's CopyFromLocal and CopyToLocal: Put and Get under another name (their messages say it); MoveFromLocal: a Put that removes what it copied. */
+const ALIASES: Readonly<Record<string, string>> = { '-copyFromLocal': '-put', '-copyToLocal': '-get', '-moveFromLocal': '-put' };
 
 /** `config`: a conf dir, or `{ confDir, overrides }` (the generic `--config` / `-D` / `-fs` options). */
 export async function runFs(config: CliConfigArg, argv: readonly string[], io: FsIo = {}): Promise<number> {
@@ -112,13 +125,23 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   }
   const usage = USAGES[named!];
   if (!usage) throw new UsageError(`${named}: Unknown command`, fsUsage().trimEnd());
+  if (verb === '-moveToLocal') {
+    // MoveCommands.MoveToLocal.processOptions, whatever the arguments
+    err("moveToLocal: Option '-moveToLocal' is not implemented yet.\n");
+    return 1;
+  }
   if (isAttributeVerb(verb)) return runAttributeCommand(config, verb, rest, io);
   if (verb === '-head' || verb === '-tail') return runHeadTail(config, verb, rest, io, usage);
-  // Rmdir's one option is a long one (CommandFormat "-ignore-fail-on-non-empty")
+  if (verb === '-expunge') return runExpunge(config, rest, io, usage);
+  // Rmdir's one option is a long one (CommandFormat "-ignore-fail-on-non-empty"), and so are Merge's and Rm's -skipTrash and -safely
   const ignoreNonEmpty = verb === '-rmdir' && rest[0] === '--ignore-fail-on-non-empty';
+  const { skipTrash, safely, rest: args } = verb === '-rm' ? takeRmOptions(rest) : { skipTrash: false, safely: false, rest };
+  const merge = verb === '-getmerge' ? parseMerge(args) : undefined;
+  const timestamp = verb === '-touch' ? popOptionWithArgument(verb, '-t', args) : undefined;
+  const cpPreserve = verb === '-cp' ? popPreserveOption(args, usage) : undefined;
   let parsed;
   try {
-    parsed = flags(ignoreNonEmpty ? rest.slice(1) : rest, QUERY_FLAGS[verb] ?? (verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' || verb === '-cp' ? 'fd' : verb === '-get' ? 'f' : verb === '-appendToFile' ? 'n' : ''));
+    parsed = flags(ignoreNonEmpty ? args.slice(1) : merge ? [] : args, QUERY_FLAGS[verb] ?? (verb === '-checksum' ? CHECKSUM_FLAGS : verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' ? 'fpd' : verb === '-cp' ? 'fd' : verb === '-get' ? 'fp' : verb === '-appendToFile' ? 'n' : ''));
   } catch (e) {
     throw new UsageError(`${named}: ${(e as Error).message}`, usage);
   }
@@ -127,7 +150,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
     err('appendToFile: missing destination argument\n'); // AppendToFile.processOptions' IOException
     return 1;
   }
-  const minOperands = verb === '-mv' || verb === '-cp' || verb === '-put' || verb === '-get' || verb === '-setrep' ? 2 : verb === '-ls' ? 0 : 1;
+  const minOperands = verb === '-mv' || verb === '-cp' || verb === '-put' || verb === '-get' || verb === '-setrep' ? 2 : verb === '-ls' || merge ? 0 : 1;
   if (operands.length < minOperands) throw new UsageError(`${named}: ${operands.length === 0 ? 'Not enough arguments' : 'Not enough arguments: expected a destination'}`, usage);
   const conf = loadCliConfiguration(config, env);
   const fs = await HdfsClient.connect({ conf, env });
@@ -137,7 +160,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
     try {
       await fn();
     } catch (e) {
-      if (!(e instanceof HsecError)) throw e;
+      if (!(e instanceof HsecError) || e instanceof UsageError) throw e; // a UsageError stops the command, as FsShell's IllegalArgumentException
       failures++;
       err(errorLine(named!.slice(1), path, e));
     }
@@ -171,29 +194,25 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         }
         break;
       case '-rm':
-        for (const item of await expand(operands, set.has('f'))) {
-          await each(item.shown, async () => {
-            const status = await existingStatus(fs, item);
-            if (!status) {
-              if (set.has('f')) return;
-              throw fileNotFound(item.path);
-            }
-            if (status.type === 'directory' && !set.has('r') && !set.has('R')) throw new HsecError('FILE_IO', 'Is a directory', { path: item.path });
-            if (await fs.delete(item.path, { recursive: true })) out(`Deleted ${item.shown}\n`);
-          });
-        }
+        await rm({ fs, operands, flags: set, skipTrash, safely, each, expand, out, err, stdin: io.stdin });
         break;
       case '-mv':
         await each(operands[operands.length - 1]!, () => mv(fs, operands, each, expand));
         break;
       case '-put':
-        await each(operands[operands.length - 1]!, () => put(fs, operands, { overwrite: set.has('f'), direct: set.has('d') }, each, io));
+        await each(operands[operands.length - 1]!, () => put(fs, operands, { overwrite: set.has('f'), direct: set.has('d'), move: named === '-moveFromLocal', preserve: set.has('p') ? PRESERVE_ALL : undefined }, each, io));
         break;
       case '-cp':
-        await each(operands[operands.length - 1]!, () => cp(fs, operands, { overwrite: set.has('f'), direct: set.has('d') }, each, expand));
+        await each(operands[operands.length - 1]!, () => cp(fs, operands, { overwrite: set.has('f'), direct: set.has('d'), preserve: cpPreserve }, each, expand));
         break;
       case '-get':
-        await get(fs, operands, set.has('f'), each, expand);
+        await get(fs, operands, { overwrite: set.has('f'), preserve: set.has('p') ? PRESERVE_ALL : undefined }, each, expand);
+        break;
+      case '-getmerge':
+        await getmerge(fs, merge!, each, expand);
+        break;
+      case '-text':
+        for (const item of await expand(operands)) await each(item.shown, () => text(fs, item, io.data ?? process.stdout));
         break;
       case '-appendToFile':
         await each(operands[operands.length - 1]!, () => appendToFile(fs, operands, set.has('n'), io));
@@ -207,7 +226,8 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
       case '-touch':
       case '-touchz':
       case '-stat':
-        await QUERIES[verb]({ fs, operands, flags: set, each, out, expand });
+      case '-checksum':
+        await QUERIES[verb]({ fs, operands, flags: set, each, out, expand, timestamp });
         break;
       case '-rmdir':
         for (const item of await expand(operands)) await each(item.shown, () => rmdir(fs, item, ignoreNonEmpty));
@@ -355,10 +375,6 @@ function fromNameNode(e: HsecError): boolean {
   return typeof e.details['errorMsg'] === 'string' || e instanceof RemoteError;
 }
 
-function fileNotFound(path: string): HsecError {
-  return new HsecError('FILE_NOT_FOUND', 'No such file or directory', { path });
-}
-
 function fileExists(path: string): HsecError {
   return new HsecError('FILE_IO', 'File exists', { path });
 }
@@ -467,7 +483,7 @@ async function put(fs: HdfsClient, operands: readonly string[], options: CopyOpt
   await checkRemoteDestination(fs, dst, sources.length, options.overwrite);
   for (const src of sources) {
     await each(src, async () => {
-      if (src === '-') return copyFile(fs, 'put', { shown: src, size: undefined, open: () => io.stdin ?? process.stdin }, targetOf(dst, 'stdin'), options);
+      if (src === '-') return copyFile(fs, 'put', { shown: src, size: undefined, open: () => io.stdin ?? process.stdin }, targetOf(dst, 'stdin'), options); // no -p: no source status
       return copyIntoHdfs(fs, 'put', await localSource(src), targetOf(dst, basename(src)), options, each);
     });
   }
@@ -527,10 +543,16 @@ async function cp(fs: HdfsClient, operands: readonly string[], options: CopyOpti
   }
 }
 
-/** -f: replace a file already at the target; -d: write the target itself, not TARGET._COPYING_ renamed at the end. */
+/**
+ * -f: replace a file already at the target; -d: write the target itself, not TARGET._COPYING_
+ * renamed at the end; move (-moveFromLocal): remove each local source once copied.
+ */
 interface CopyOptions {
   readonly overwrite: boolean;
   readonly direct: boolean;
+  readonly move?: boolean;
+  /** -p: the attributes to carry over (CommandWithDestination.preserveAttributes). */
+  readonly preserve?: Preserve;
 }
 
 /** What a copy into HDFS reads: a local file tree (-put) or an HDFS one (-cp). */
@@ -540,6 +562,8 @@ interface CopySource {
   open(): NodeJS.ReadableStream;
   /** A directory's entries, by name (undefined for a file); each is loaded when its turn comes. */
   readonly entries?: () => Promise<Array<{ readonly name: string; readonly shown: string; load(): Promise<CopySource> }>>;
+  /** What -p carries over. */
+  attributes(): Promise<Attributes>;
 }
 
 /** A local path (symbolic links followed, as LocalFileSystem's statuses are). */
@@ -547,7 +571,7 @@ async function localSource(path: string): Promise<CopySource> {
   const local = await statLocal(path).catch((e: unknown) => {
     throw localError(e, path);
   });
-  const source: CopySource = { shown: path, size: local.size, open: () => createReadStream(path) };
+  const source: CopySource = { shown: path, size: local.size, open: () => createReadStream(path), attributes: () => localAttributes(path, local) };
   if (!local.isDirectory()) return source;
   return {
     ...source,
@@ -562,7 +586,7 @@ async function localSource(path: string): Promise<CopySource> {
 
 /** An HDFS file or directory (entries in the NameNode's order). */
 function hdfsSource(fs: HdfsClient, status: FileStatus, shown: string): CopySource {
-  const source: CopySource = { shown, size: status.length, open: () => fs.createReadStream(status.path) };
+  const source: CopySource = { shown, size: status.length, open: () => fs.createReadStream(status.path), attributes: async () => hdfsAttributes(status) };
   if (status.type !== 'directory') return source;
   return {
     ...source,
@@ -581,17 +605,54 @@ function hdfsSource(fs: HdfsClient, status: FileStatus, shown: string): CopySour
  * reported and the others go on.
  */
 async function copyIntoHdfs(fs: HdfsClient, verb: string, source: CopySource, target: Target, options: CopyOptions, each: Each): Promise<void> {
-  if (!source.entries) return copyFile(fs, verb, source, target, options);
-  const existing = (await fs.exists(target.path)) ? await fs.stat(target.path) : undefined;
-  if (existing && existing.type !== 'directory') throw pathError(target.shown, 'Is not a directory');
-  if (!existing) await fs.mkdir(target.path, { recursive: true });
-  for (const entry of await source.entries()) {
-    await each(entry.shown, async () => copyIntoHdfs(fs, verb, await entry.load(), childTarget(target, entry.name), options, each));
+  const existing = (options.move || source.entries) && (await fs.exists(target.path)) ? await fs.stat(target.path) : undefined;
+  // MoveFromLocal.processPath: unlike a copy, a move does not merge into a directory already there
+  if (options.move && existing?.type === 'directory') throw pathError(target.shown, 'File exists');
+  if (!source.entries) await copyFile(fs, verb, source, target, options);
+  else {
+    if (existing && existing.type !== 'directory') throw pathError(target.shown, 'Is not a directory');
+    if (!existing) await fs.mkdir(target.path, { recursive: true });
+    for (const entry of await source.entries()) {
+      await each(entry.shown, async () => {
+        // RawLocalFileSystem.listStatus leaves out an entry gone by the time it is looked at (a dangling link too)
+        const loaded = await entry.load().catch((e: unknown) => {
+          if (e instanceof HsecError && e.code === 'FILE_NOT_FOUND') return undefined;
+          throw e;
+        });
+        if (loaded) await copyIntoHdfs(fs, verb, loaded, childTarget(target, entry.name), options, each);
+      });
+    }
   }
+  // a file once copied, a directory once its entries are (copyFileToTarget, recursePath)
+  if (options.preserve) await preserveInHdfs(fs, await source.attributes(), target.path, options.preserve);
+  if (options.move) await removeMoved(source.shown);
+}
+
+/**
+ * MoveFromLocal.postProcessPath: the local source, once copied (a directory after its entries, so
+ * one an entry of which failed stays: "Directory DIR is not empty", as RawLocalFileSystem.delete says).
+ */
+async function removeMoved(path: string): Promise<void> {
+  const local = await statLocal(path).catch(() => undefined);
+  if (local?.isDirectory()) {
+    if ((await readdir(path).catch(() => [])).length > 0) throw new HsecError('FILE_IO', `Directory ${resolvePath(path)} is not empty`, { path, messageOnly: true });
+    await rmdirLocal(path).catch((e: unknown) => {
+      throw removeFailed(path, e);
+    });
+    return;
+  }
+  await unlink(path).catch((e: unknown) => {
+    throw removeFailed(path, e);
+  });
+}
+
+/** PathIOException with the operation "remove": Hadoop's File.delete gives no reason. */
+function removeFailed(path: string, cause: unknown): HsecError {
+  return new HsecError('FILE_IO', `remove \`${path}': Input/output error`, { path, messageOnly: true }, { cause });
 }
 
 /** One file's copy (CommandWithDestination.copyStreamToTarget): to TARGET._COPYING_, renamed when complete (with -d, to TARGET). */
-async function copyFile(fs: HdfsClient, verb: string, source: Omit<CopySource, 'entries'>, target: Target, options: CopyOptions): Promise<void> {
+async function copyFile(fs: HdfsClient, verb: string, source: Pick<CopySource, 'shown' | 'size' | 'open'>, target: Target, options: CopyOptions): Promise<void> {
   // PathExistsException names the target as the user wrote the destination
   if (!options.overwrite && (await fs.exists(target.path))) throw new HsecError('FILE_IO', 'File exists', { path: target.path, shellPath: target.shown });
   const written = options.direct ? target.path : `${target.path}._COPYING_`;
@@ -610,7 +671,8 @@ async function copyFile(fs: HdfsClient, verb: string, source: Omit<CopySource, '
  * CopyToLocal: each source's matches to LOCAL (a directory: LOCAL/name; several sources need one),
  * through LOCAL._COPYING_; an HDFS directory with everything under it (Get sets recursive).
  */
-async function get(fs: HdfsClient, operands: readonly string[], overwrite: boolean, each: Each, expand: Expand): Promise<void> {
+async function get(fs: HdfsClient, operands: readonly string[], options: GetOptions, each: Each, expand: Expand): Promise<void> {
+  const { overwrite } = options;
   const dst = operands[operands.length - 1]!;
   const sources = await expand(operands.slice(0, -1));
   const local = await statLocal(dst).catch(() => undefined);
@@ -629,15 +691,21 @@ async function get(fs: HdfsClient, operands: readonly string[], overwrite: boole
     await each(src.shown, async () => {
       const status = src.status ?? (await fs.stat(src.path));
       const target = dstIsDir ? localChild(dst, basename(status.path)) : dst;
-      if (status.type === 'directory') return getDirectory(fs, src.shown, status.path, target, overwrite, each);
-      return getFile(fs, src.shown, status, target, overwrite);
+      if (status.type === 'directory') return getDirectory(fs, src.shown, status, target, options, each);
+      return getFile(fs, src.shown, status, target, options);
     });
   }
 }
 
+/** -f: replace a local file already there; -p: carry the attributes over. */
+interface GetOptions {
+  readonly overwrite: boolean;
+  readonly preserve?: Preserve;
+}
+
 /** One file's copy to TARGET._COPYING_, renamed when complete. */
-async function getFile(fs: HdfsClient, shown: string, status: FileStatus, target: string, overwrite: boolean): Promise<void> {
-  if (!overwrite && (await statLocal(target).catch(() => undefined))) throw new HsecError('FILE_IO', 'File exists', { path: target, shellPath: target });
+async function getFile(fs: HdfsClient, shown: string, status: FileStatus, target: string, options: GetOptions): Promise<void> {
+  if (!options.overwrite && (await statLocal(target).catch(() => undefined))) throw new HsecError('FILE_IO', 'File exists', { path: target, shellPath: target });
   const copying = `${target}._COPYING_`;
   try {
     await pipeline(fs.createReadStream(status.path), progressMeter(`get ${shown}`, status.length), createWriteStream(copying, { mode: 0o644 }));
@@ -646,10 +714,11 @@ async function getFile(fs: HdfsClient, shown: string, status: FileStatus, target
     await unlink(copying).catch(() => undefined);
     throw localError(e, target);
   }
+  if (options.preserve) await preserveLocal(hdfsAttributes(status), target, options.preserve);
 }
 
 /** An HDFS directory into the local TARGET, as copyIntoHdfs the other way (entries in the NameNode's order). */
-async function getDirectory(fs: HdfsClient, shown: string, path: string, target: string, overwrite: boolean, each: Each): Promise<void> {
+async function getDirectory(fs: HdfsClient, shown: string, status: FileStatus, target: string, options: GetOptions, each: Each): Promise<void> {
   const existing = await statLocal(target).catch(() => undefined);
   if (existing && !existing.isDirectory()) throw pathError(target, 'Is not a directory');
   if (!existing) {
@@ -657,14 +726,15 @@ async function getDirectory(fs: HdfsClient, shown: string, path: string, target:
       throw localError(e, target);
     });
   }
-  for (const child of await fs.list(path)) {
+  for (const child of await fs.list(status.path)) {
     const name = basename(child.path);
     const childShown = shownChild(shown, name);
     await each(childShown, async () => {
-      if (child.type === 'directory') return getDirectory(fs, childShown, child.path, localChild(target, name), overwrite, each);
-      return getFile(fs, childShown, child, localChild(target, name), overwrite);
+      if (child.type === 'directory') return getDirectory(fs, childShown, child, localChild(target, name), options, each);
+      return getFile(fs, childShown, child, localChild(target, name), options);
     });
   }
+  if (options.preserve) await preserveLocal(hdfsAttributes(status), target, options.preserve);
 }
 
 /** A local file failure as a typed FileError naming the path (an HsecError passes through). */

@@ -3,8 +3,9 @@
  * and dispatches them. The first op must arrive within dfs.client.socket-timeout; after a read
  * whose client sent its read status the connection stays open for another op for
  * dfs.datanode.socket.reuse.keepalive; a write ends the connection, as DataXceiver.writeBlock
- * closes its reply stream. An end of stream or a timeout between ops is a normal close. Ops
- * other than WRITE_BLOCK and READ_BLOCK get ERROR_UNSUPPORTED. `checkAccess` is
+ * closes its reply stream, and so does BLOCK_CHECKSUM (DataXceiver.blockChecksum). An end of
+ * stream or a timeout between ops is a normal close. Ops other than WRITE_BLOCK, READ_BLOCK and
+ * BLOCK_CHECKSUM get ERROR_UNSUPPORTED. `checkAccess` is
  * DataXceiver.checkAccess: wait for the block pool's registration, then verify the block token
  * (when the NameNode enabled them) before anything else, answering ERROR_ACCESS_TOKEN (with this
  * DataNode's transfer address as firstBadLink for writes) and failing the op.
@@ -15,7 +16,7 @@ import { publishAuthFailure } from '../../../security/sasl/events.ts';
 import type { AccessMode, BlockStorageType } from '../../../security/token/block-token-identifier.ts';
 import { EMPTY_TOKEN, type ExtendedBlock, type TokenProtoObject } from '../../protocol/hdfs-types.ts';
 import type { OpName } from '../../protocol/datatransfer/constants.ts';
-import { decodeOpReadBlock, decodeOpWriteBlock, encodeBlockOpResponse, type BlockOpResponse } from '../../protocol/datatransfer/messages.ts';
+import { decodeOpBlockChecksum, decodeOpReadBlock, decodeOpWriteBlock, encodeBlockOpResponse, type BlockOpResponse } from '../../protocol/datatransfer/messages.ts';
 import { encodeDelimited, tryReadOpRequest } from '../../protocol/datatransfer/op-frame.ts';
 import type { BlockAccessVerifier } from '../block-access.ts';
 import { blockName } from '../block-access.ts';
@@ -24,6 +25,7 @@ import type { FsDataset } from '../storage/fs-dataset.ts';
 import type { Replica } from '../storage/replica.ts';
 import { EndOfStream, FrameInput } from '../../protocol/datatransfer/frame-input.ts';
 import type { FrameOutput } from '../../protocol/datatransfer/frame-output.ts';
+import { blockChecksum } from './block-checksum.ts';
 import type { MirrorConnector } from './mirror.ts';
 import { readBlock } from './read-block.ts';
 import { writeBlock } from './write-block.ts';
@@ -96,8 +98,11 @@ export class Xceiver {
         case 'READ_BLOCK':
           again = await readBlock(this, decodeOpReadBlock(request.body));
           break;
+        case 'BLOCK_CHECKSUM':
+          await blockChecksum(this, decodeOpBlockChecksum(request.body));
+          break;
         default:
-          await this.reply({ status: 'ERROR_UNSUPPORTED', message: `${request.op} is not supported by the hsec DataNode (only WRITE_BLOCK and READ_BLOCK)` });
+          await this.reply({ status: 'ERROR_UNSUPPORTED', message: `${request.op} is not supported by the hsec DataNode (only WRITE_BLOCK, READ_BLOCK and BLOCK_CHECKSUM)` });
       }
       this.op = undefined;
       if (!again || keepaliveMs <= 0) return;

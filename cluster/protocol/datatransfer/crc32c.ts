@@ -41,8 +41,12 @@ function makeCrc(t: Int32Array[]): Crc {
   };
 }
 
-const CRC32C_TABLES = tables(0x82f63b78);
-const CRC32_TABLES = tables(0xedb88320);
+/** The reflected polynomials (CrcUtil.CASTAGNOLI_POLYNOMIAL, GZIP_POLYNOMIAL). */
+export const CRC32C_POLYNOMIAL = 0x82f63b78;
+export const CRC32_POLYNOMIAL = 0xedb88320;
+
+const CRC32C_TABLES = tables(CRC32C_POLYNOMIAL);
+const CRC32_TABLES = tables(CRC32_POLYNOMIAL);
 
 /** CRC-32C of `data` (or of data[start, end)); pass a previous result as `crc` to continue over more bytes. */
 export const crc32c = makeCrc(CRC32C_TABLES);

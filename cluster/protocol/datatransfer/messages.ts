@@ -1,6 +1,6 @@
 /**
  * The DataTransferProtocol messages (../datatransfer.proto; Hadoop 3.4.1 datatransfer.proto) as
- * plain objects, with their codecs: the WRITE_BLOCK / READ_BLOCK / TRANSFER_BLOCK op protos,
+ * plain objects, with their codecs: the WRITE_BLOCK / READ_BLOCK / TRANSFER_BLOCK / BLOCK_CHECKSUM op protos,
  * BlockOpResponseProto, ClientReadStatusProto and PipelineAckProto, plus the pipeline-ack `flag`
  * word (PipelineAck.combineHeader / getStatusFromHeader: bits 0-3 status, 4 reserved, 5-6 ECN,
  * 7-8 SLOW; LongBitFormat). Bytes in, objects out; framing is in ./op-frame.ts.
@@ -86,11 +86,40 @@ export interface OpTransferBlock {
   targetStorageIds?: string[];
 }
 
+/** BlockChecksumTypeProto (hdfs.proto): MD5 of the chunk CRCs, or the CRCs composed into one (CrcComposer). */
+export type BlockChecksumType = 'MD5CRC' | 'COMPOSITE_CRC';
+
+/** BlockChecksumOptionsProto; PBHelperClient.convert(BlockChecksumOptions) always sets both fields. */
+export interface BlockChecksumOptions {
+  /** default MD5CRC */
+  blockChecksumType?: BlockChecksumType;
+  /** COMPOSITE_CRC only: one CRC per this many bytes of the block; 0 (the default) = one CRC for the block */
+  stripeLength?: number;
+}
+
+/** OpBlockChecksumProto (Sender.blockChecksum): the block with numBytes = the length to cover, its token, the options. */
+export interface OpBlockChecksum {
+  header: ClientOperationHeader['baseHeader'];
+  blockChecksumOptions?: BlockChecksumOptions;
+}
+
+/** OpBlockChecksumResponseProto (DataXceiver.blockChecksum's reply). */
+export interface BlockChecksumResponse {
+  bytesPerCrc: number;
+  /** stored chunk checksums of the replica (its meta file), not of the requested length */
+  crcPerBlock: number;
+  /** MD5CRC: the 16-byte MD5; COMPOSITE_CRC: 4-byte big-endian CRCs, one per stripe */
+  blockChecksum: Uint8Array;
+  crcType?: ChecksumType;
+  blockChecksumOptions?: BlockChecksumOptions;
+}
+
 export interface BlockOpResponse {
   status: Status;
   /** `ip:xferPort` of the first failed downstream node; a DataNode answering a write always sets it (empty on success) */
   firstBadLink?: string;
-  checksumResponse?: { bytesPerCrc: number; crcPerBlock: number; blockChecksum: Uint8Array; crcType?: ChecksumType };
+  /** the answer to BLOCK_CHECKSUM */
+  checksumResponse?: BlockChecksumResponse;
   /** needed for a successful READ_BLOCK: the checksum and the chunk-aligned start offset */
   readOpChecksumInfo?: { checksum: ChecksumSpec; chunkOffset: number };
   message?: string;
@@ -124,6 +153,12 @@ export function encodeOpTransferBlock(op: OpTransferBlock): Uint8Array {
 }
 export function decodeOpTransferBlock(body: Uint8Array): OpTransferBlock {
   return decodeProto('hadoop.hdfs.OpTransferBlockProto', body);
+}
+export function encodeOpBlockChecksum(op: OpBlockChecksum): Uint8Array {
+  return encodeOpRequest('BLOCK_CHECKSUM', encodeProto('hadoop.hdfs.OpBlockChecksumProto', op));
+}
+export function decodeOpBlockChecksum(body: Uint8Array): OpBlockChecksum {
+  return decodeProto('hadoop.hdfs.OpBlockChecksumProto', body);
 }
 
 /** The raw message; frame it with encodeDelimited. */

@@ -113,10 +113,27 @@ export const CORE_KEYS: readonly KeyDef[] = [
   }),
   key({
     name: 'fs.trash.interval',
-    usedBy: ['hsec namenode (server defaults)'],
-    type: 'long',
+    usedBy: ['hsec namenode (server defaults, trash emptier)', 'hsec fs -rm, -expunge', 'HdfsClient.moveToTrash'],
+    type: 'float',
     default: '0',
-    description: 'Minutes deleted files stay in the trash (reported in the NameNode server defaults; 0 = no trash: hdfs dfs -rm deletes at once).',
+    description: 'Minutes a deleted file stays in the trash (TrashPolicyDefault). 0 = no trash: `hsec fs -rm` deletes at once. ' +
+      'The NameNode reports it in its server defaults, where it overrides the client\'s value when not 0, and with a value above 0 ' +
+      'runs the trash emptier; the NameNode needs whole minutes (Hadoop reads it there with getLong).',
+  }),
+  key({
+    name: 'hadoop.shell.delete.limit.num.files',
+    usedBy: ['hsec fs -rm -safely'],
+    type: 'long',
+    default: '100',
+    description: 'With `hsec fs -rm -safely`, deleting a directory of more files than this asks for confirmation (0 = never asks).',
+  }),
+  key({
+    name: 'fs.trash.checkpoint.interval',
+    usedBy: ['hsec namenode (trash emptier)'],
+    type: 'float',
+    default: '0',
+    description: 'Minutes between the NameNode\'s trash checkpoints (Current renamed to a yyMMddHHmmss directory); ' +
+      '0 or more than fs.trash.interval = fs.trash.interval.',
   }),
   key({
     name: 'hadoop.rpc.protection',

@@ -159,6 +159,14 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     description: 'Bytes per checksum chunk of the blocks a client writes; reported in the server defaults.',
   }),
   key({
+    name: 'dfs.checksum.combine.mode',
+    usedBy: ['HdfsClient, hsec fs'],
+    type: 'enum',
+    values: ['md5md5crc', 'composite_crc'],
+    default: 'MD5MD5CRC',
+    description: 'How getFileChecksum and hsec fs -checksum combine block checksums: MD5MD5CRC (MD5 of the per-block MD5s of the chunk CRCs; depends on block and chunk size) or COMPOSITE_CRC (the CRCs composed into the CRC of the whole file; comparable across block sizes).',
+  }),
+  key({
     name: 'dfs.client-write-packet-size',
     usedBy: ['hsec namenode', 'HdfsClient, hsec fs'],
     type: 'int',

@@ -12,18 +12,16 @@
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { runFs } from '../../../cluster/cli/commands/fs.ts';
 import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
-import { confEntries, startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
-import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
+import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 import type { INodeFile } from '../../../cluster/namenode/namespace/inode.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
-import { kinit } from '../../support/krb5-clients.ts';
+import { fsShellUser } from '../../support/fs-shell.ts';
 import { until } from '../../support/until.ts';
 
 const BLOCK = 4096;
@@ -140,15 +138,9 @@ describe('hdfs: append through the hsec NameNode and DataNodes (MIT KDC, RPC pri
     });
 
     it('hsec fs -appendToFile: local files, - (stdin), a missing destination is created, -n, and its refusals', async () => {
-      const confDir = join(dir, 'conf');
-      mkdirSync(confDir, { recursive: true });
-      writeSiteXml(join(confDir, 'core-site.xml'), Object.entries(confEntries(hdfs.conf)).map(([name, value]) => ({ name, value })));
-      const ccache = join(dir, 'cc-alice');
-      await kinit(realm.kdc.env(ccache), ['-k', '-t', join(dir, 'alice.keytab'), realm.kdc.principal('alice')]);
+      const alice = await fsShellUser(hdfs, 'alice');
       const shell = async (stdin: NodeJS.ReadableStream | undefined, ...args: string[]) => {
-        let out = '';
-        let err = '';
-        const code = await runFs(confDir, args, { out: (x) => void (out += x), err: (x) => void (err += x), stdin, env: { ...realm.kdc.env(ccache), HADOOP_CONF_DIR: confDir } });
+        const { code, out, err } = await alice.fsWithStdin(stdin, ...args);
         return { code, out, err };
       };
       const l1 = join(dir, 'l1');

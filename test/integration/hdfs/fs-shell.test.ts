@@ -15,12 +15,10 @@ import { tmpdir } from 'node:os';
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { runFs } from '../../../cluster/cli/commands/fs.ts';
 import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
-import { confEntries, startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
-import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
+import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
-import { kinit } from '../../support/krb5-clients.ts';
+import { fsShellUser, type FsShellUser } from '../../support/fs-shell.ts';
 import { waitForOutput } from '../../support/child-output.ts';
 
 describe('hdfs: hsec fs path globs and directory copies through the hsec NameNode and DataNode (MIT KDC)', function () {
@@ -29,23 +27,10 @@ describe('hdfs: hsec fs path globs and directory copies through the hsec NameNod
   let dir: string;
   let hdfs: SecureHdfs;
   let alice: HdfsClient;
-  let confDir: string;
-  let ccache: string;
-
-  /** `hsec fs ARGS` as alice: exit code, stdout, stderr and the raw data (-cat). */
-  async function fs(...args: string[]): Promise<{ code: number; out: string; err: string; data: string }> {
-    return fsWithStdin(undefined, ...args);
-  }
-  /** The same with `stdin` as what `-put -` reads. */
-  async function fsWithStdin(stdin: NodeJS.ReadableStream | undefined, ...args: string[]): Promise<{ code: number; out: string; err: string; data: string }> {
-    let out = '';
-    let err = '';
-    const data = new PassThrough();
-    const chunks: Buffer[] = [];
-    data.on('data', (c: Buffer) => chunks.push(c));
-    const code = await runFs(confDir, args, { out: (x) => void (out += x), err: (x) => void (err += x), data, stdin, env: { ...realm.kdc.env(ccache), HADOOP_CONF_DIR: confDir } });
-    return { code, out, err, data: Buffer.concat(chunks).toString() };
-  }
+  let shell: FsShellUser;
+  /** `hsec fs ARGS` as alice: exit code, stdout, stderr and the raw data (-cat); with `stdin` as what `-put -` reads. */
+  const fs = (...args: string[]) => shell.fs(...args);
+  const fsWithStdin = (stdin: NodeJS.ReadableStream | undefined, ...args: string[]) => shell.fsWithStdin(stdin, ...args);
   /** The paths an -ls printed, in order. */
   const listed = (out: string) => out.split('\n').filter((l) => /^[d-]/.test(l)).map((l) => l.slice(l.lastIndexOf(' ') + 1));
 
@@ -53,11 +38,7 @@ describe('hdfs: hsec fs path globs and directory copies through the hsec NameNod
     dir = mkdtempSync(join(tmpdir(), 'hsec-glob-'));
     hdfs = await startSecureHdfs(realm.kdc, dir, { conf: { 'dfs.data.transfer.protection': 'authentication' } });
     alice = await hdfs.client('alice');
-    confDir = join(dir, 'conf');
-    mkdirSync(confDir);
-    writeSiteXml(join(confDir, 'core-site.xml'), Object.entries(confEntries(hdfs.conf)).map(([name, value]) => ({ name, value })));
-    ccache = join(dir, 'cc-alice');
-    await kinit(realm.kdc.env(ccache), ['-k', '-t', join(dir, 'alice.keytab'), realm.kdc.principal('alice')]);
+    shell = await fsShellUser(hdfs, 'alice');
   });
   after(async () => {
     await hdfs?.stop();
@@ -269,7 +250,7 @@ describe('hdfs: hsec fs path globs and directory copies through the hsec NameNod
     this.timeout(60_000);
     await alice.writeFile('g/grow.txt', 'first\n');
     const child = spawn(process.execPath, [resolve('bin/hsec'), 'fs', '-tail', '-f', '-s', '200', 'g/grow.txt'], {
-      env: { ...process.env, ...realm.kdc.env(ccache), HADOOP_CONF_DIR: confDir, HSEC_LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...shell.env, HSEC_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let all = '';

@@ -195,6 +195,17 @@ describe('Configuration', () => {
       expect(conf.getTrimmed('x.timeout')).to.equal('90');
     });
 
+    it('getFloat reads decimals as Float.parseFloat does (fs.trash.interval in minutes); validation refuses a non-number', () => {
+      const conf = newConf().set('fs.trash.interval', ' 0.5 ').set('fs.trash.checkpoint.interval', '1e1').set('x.f', '2f');
+      expect(conf.getFloat('fs.trash.interval')).to.equal(0.5);
+      expect(conf.getFloat('fs.trash.checkpoint.interval')).to.equal(10);
+      expect(conf.getFloat('x.f')).to.equal(2);
+      expect(newConf().getFloat('fs.trash.interval')).to.equal(0);
+      const bad = newConf().set('fs.trash.interval', 'one day');
+      expect(() => bad.getFloat('fs.trash.interval')).to.throw(/Invalid value "one day" for fs.trash.interval.*is not a number/);
+      expect(() => bad.validate()).to.throw(/fs.trash.interval/);
+    });
+
     it('an empty boolean reads as unset (Hadoop getBoolean)', () => {
       const conf = newConf().set('ipc.client.ping', '  ');
       expect(conf.getBoolean('ipc.client.ping', false)).to.equal(false);

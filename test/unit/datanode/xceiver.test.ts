@@ -18,8 +18,8 @@ import { Xceiver, type XceiverServices } from '../../../cluster/datanode/transfe
 import { ByteQueue } from '../../../cluster/protocol/datatransfer/byte-queue.ts';
 import { computeChecksums } from '../../../cluster/protocol/datatransfer/checksum.ts';
 import {
-  decodeBlockOpResponse, decodePipelineAck, encodeClientReadStatus, encodeOpReadBlock, encodeOpWriteBlock,
-  type OpReadBlock, type OpWriteBlock,
+  decodeBlockOpResponse, decodePipelineAck, encodeClientReadStatus, encodeOpBlockChecksum, encodeOpReadBlock, encodeOpWriteBlock,
+  type BlockChecksumOptions, type OpReadBlock, type OpWriteBlock,
 } from '../../../cluster/protocol/datatransfer/messages.ts';
 import { encodeDelimited, encodeOpRequest, tryReadDelimited } from '../../../cluster/protocol/datatransfer/op-frame.ts';
 import { encodeDataPacket, encodeHeartbeatPacket, encodeLastPacket, encodePacket, tryReadPacket } from '../../../cluster/protocol/datatransfer/packet.ts';
@@ -28,6 +28,7 @@ import { UnreachableError } from '../../../lib/errors/index.ts';
 import { BlockTokenIdentifier, type AccessMode } from '../../../security/token/block-token-identifier.ts';
 import { DelegationKey } from '../../../security/token/keys/delegation-key.ts';
 import { createPassword } from '../../../security/token/keys/hmac.ts';
+import { md5, referenceChunkCrcs, referenceCrc } from '../../support/checksum-reference.ts';
 import { rejectsCode } from '../../support/errors.ts';
 import { until } from '../../support/until.ts';
 
@@ -88,7 +89,7 @@ function connection(services: XceiverServices) {
   };
 }
 
-describe('datanode/xceiver: WRITE_BLOCK and READ_BLOCK handlers', () => {
+describe('datanode/xceiver: WRITE_BLOCK, READ_BLOCK and BLOCK_CHECKSUM handlers', () => {
   let dir: string;
   let dataset: FsDataset;
   let services: XceiverServices;
@@ -330,9 +331,52 @@ describe('datanode/xceiver: WRITE_BLOCK and READ_BLOCK handlers', () => {
     expect((await s.response()).status).to.equal('ERROR');
     await rejectsCode(s.done, 'DATA_TRANSFER_UNSUPPORTED');
     const o = connection(services);
-    o.send(encodeOpRequest('BLOCK_CHECKSUM', Uint8Array.of(0x0a, 0x00)));
+    o.send(encodeOpRequest('COPY_BLOCK', Uint8Array.of(0x0a, 0x00)));
     expect((await o.response()).status).to.equal('ERROR_UNSUPPORTED');
     await o.done;
+  });
+
+  it('BLOCK_CHECKSUM: MD5 of the stored CRCs (a partial last chunk recomputed), COMPOSITE_CRC, the options echoed; the connection ends', async () => {
+    const data = Buffer.alloc(70_000, 9);
+    const op = (numBytes: number, tok: TokenProtoObject, extra: { generationStamp?: number; blockId?: number; options?: BlockChecksumOptions } = {}) => encodeOpBlockChecksum({
+      header: { block: { poolId: BP, blockId: extra.blockId ?? 1001, generationStamp: extra.generationStamp ?? 1001, numBytes }, token: tok },
+      ...(extra.options ? { blockChecksumOptions: extra.options } : {}),
+    });
+    const c = connection(services);
+    c.send(op(70_000, token(1001, ['READ'])));
+    const whole = await c.response();
+    expect(whole.status).to.equal('SUCCESS');
+    expect(whole.checksumResponse).to.deep.include({ bytesPerCrc: 512, crcPerBlock: 137, crcType: 'CHECKSUM_CRC32C', blockChecksumOptions: { blockChecksumType: 'MD5CRC', stripeLength: 0 } });
+    expect(Buffer.from(whole.checksumResponse!.blockChecksum).toString('hex')).to.equal(md5(referenceChunkCrcs(data)).toString('hex'));
+    await c.done;
+    const p = connection(services);
+    p.send(op(1000, token(1001, ['READ'])));
+    const partial = (await p.response()).checksumResponse!;
+    expect(partial.crcPerBlock).to.equal(137);
+    expect(Buffer.from(partial.blockChecksum).toString('hex')).to.equal(md5(referenceChunkCrcs(data.subarray(0, 1000))).toString('hex'));
+    const k = connection(services);
+    k.send(op(70_000, token(1001, ['READ']), { options: { blockChecksumType: 'COMPOSITE_CRC' } }));
+    const composite = (await k.response()).checksumResponse!;
+    expect(composite.blockChecksumOptions).to.deep.equal({ blockChecksumType: 'COMPOSITE_CRC', stripeLength: 0 });
+    expect(Buffer.from(composite.blockChecksum).readUInt32BE(0)).to.equal(referenceCrc(data));
+  });
+
+  it('BLOCK_CHECKSUM refusals: a WRITE-only token is ERROR_ACCESS_TOKEN; a newer generation stamp or an unknown block is ERROR naming the exception', async () => {
+    const op = (blockId: number, generationStamp: number, tok: TokenProtoObject) => encodeOpBlockChecksum({ header: { block: { poolId: BP, blockId, generationStamp, numBytes: 10 }, token: tok } });
+    const w = connection(services);
+    w.send(op(1001, 1001, token(1001, ['WRITE'])));
+    expect((await w.response()).status).to.equal('ERROR_ACCESS_TOKEN');
+    await rejectsCode(w.done, 'TOKEN_INVALID');
+    const g = connection(services);
+    g.send(op(1001, 1002, token(1001, ['READ'])));
+    const stale = await g.response();
+    expect(stale.status).to.equal('ERROR');
+    expect(stale.message).to.match(new RegExp(`^blockChecksum ${BP}:blk_1001_1002 received exception replica.getGenerationStamp\\(\\) < block.getGenerationStamp\\(\\)`));
+    await rejectsCode(g.done, 'REPLICA_NOT_FOUND');
+    const m = connection(services);
+    m.send(op(4242, 1001, token(4242, ['READ'])));
+    expect((await m.response()).message).to.contain('Replica not found for');
+    await rejectsCode(m.done, 'REPLICA_NOT_FOUND');
   });
 
   it('a read past the replica is ERROR "opReadBlock ... don\'t match block"; a block it does not have is REPLICA_NOT_FOUND', async () => {

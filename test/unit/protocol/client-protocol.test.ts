@@ -170,11 +170,13 @@ describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Ha
     expect(C.decodeResponse('getFileInfo', status).fs!.childrenNum).to.equal(-1);
   });
 
-  it('malformed input is PROTOCOL_MALFORMED: truncation, a missing required field, a 64-bit value past 2^53', () => {
+  it('malformed input is PROTOCOL_MALFORMED: truncation, a missing required field, a 64-bit value past 2^53 (but getBlockLocations\' length)', () => {
     const ok = C.encodeResponse('addBlock', { block });
     expectCode(() => C.decodeResponse('addBlock', ok.subarray(0, ok.length - 3)), 'PROTOCOL_MALFORMED', ProtocolError);
     expectCode(() => C.decodeResponse('complete', new Uint8Array(0)), 'PROTOCOL_MALFORMED', ProtocolError); // result is required
     expectCode(() => C.decodeRequest('getBlockLocations', unhex('0a012f 10ffffffffffffffff7f 1801')), 'PROTOCOL_MALFORMED', ProtocolError);
+    // except getBlockLocations' length: Long.MAX_VALUE, as DistributedFileSystem.getFileChecksum sends it, means "to the end"
+    expect(C.decodeRequest('getBlockLocations', unhex('0a012f 1000 18ffffffffffffffff7f'))).to.deep.equal({ src: '/', offset: 0, length: Number.MAX_SAFE_INTEGER });
     expectCode(() => C.encodeResponse('addBlock', { block: { ...block, blockToken: undefined as never } }), 'PROTOCOL_MALFORMED', ProtocolError);
     expectCode(() => C.encodeRequest('mkdirs', { src: '/d', masked: { perm: 1 }, createParent: true, bogus: 1 } as never), 'PROTOCOL_MALFORMED', ProtocolError);
     // an unknown enum name is refused instead of being written as the enum's zero value
