@@ -114,6 +114,7 @@ export async function writeBlock(x: Xceiver, op: OpWriteBlock): Promise<void> {
 
 /** An unfinished append: the replica back at its old length, finalized and reported (see the file comment). */
 async function rollBack(x: Xceiver, pool: BlockPoolService, poolId: string, replica: Replica, writer: ReplicaWriter, name: string): Promise<void> {
+  if (replica.state === 'FINALIZED') return; // the last packet was in (only its ack failed): the append stands
   try {
     await x.services.dataset.rollBackAppend(poolId, replica, writer);
     await pool.notifyReceived(replica);
