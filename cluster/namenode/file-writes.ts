@@ -1,9 +1,9 @@
 /**
  * Writing files (Hadoop's FSDirWriteFileOp, FSDirAppendOp and the lease parts of FSNamesystem):
  * create with its lease, append (the file back under construction, a partial last block returned
- * with a WRITE token to be written again), addBlock choosing a pipeline and committing the previous block, complete (true only once
- * every block is complete, so a stock client retries while the last block's replica is not yet
- * reported), abandonBlock, fsync, renewLease, the pipeline-recovery calls, and lease recovery for
+ * with a WRITE token to be written again), addBlock choosing a pipeline and committing the
+ * previous block, complete (true only once every block is complete, so a stock client retries
+ * while the last block's replica is not yet reported), abandonBlock, fsync, renewLease, the pipeline-recovery calls, and lease recovery for
  * holders past the hard limit (closing the file at its last complete block). Checks, order and
  * messages follow Hadoop; every change goes through the namesystem's `write` + `commit`.
  */
