@@ -1,36 +1,32 @@
 /**
- * Writing files (Hadoop's FSDirWriteFileOp, FSDirAppendOp and the lease parts of FSNamesystem):
- * create with its lease, append (the file back under construction, a partial last block returned
- * with a WRITE token to be written again), addBlock choosing a pipeline and committing the
- * previous block, complete (true only once every block is complete, so a stock client retries
- * while the last block's replica is not yet reported), abandonBlock, fsync, renewLease, the pipeline-recovery calls, and lease recovery for
- * holders past the hard limit (closing the file at its last complete block). Checks, order and
- * messages follow Hadoop; every change goes through the namesystem's `write` + `commit`.
+ * Writing files (Hadoop's FSDirWriteFileOp and the lease parts of FSNamesystem): create with its
+ * lease, append (file-append.ts), addBlock choosing a pipeline and committing the previous block,
+ * complete (true only once every block is complete, so a stock client retries while the last
+ * block's replica is not yet reported), abandonBlock, fsync, renewLease, the pipeline-recovery
+ * calls, and lease recovery for holders past the hard limit (closing the file at its last complete
+ * block). Checks, order and messages follow Hadoop; every change goes through the namesystem's
+ * `write` + `commit`.
  */
 import { getLogger } from '../../lib/log/logger.ts';
 import type { CreateRequest, AddBlockRequest, GetAdditionalDatanodeRequest } from '../protocol/client-protocol.ts';
 import { CreateFlag } from '../protocol/client-protocol.ts';
-import { EMPTY_TOKEN, type DatanodeId, type ExtendedBlock, type HdfsFileStatus, type LocatedBlock } from '../protocol/hdfs-types.ts';
+import type { DatanodeId, ExtendedBlock, HdfsFileStatus, LocatedBlock } from '../protocol/hdfs-types.ts';
 import type { Location } from './blocks/block-manager.ts';
-import { chooseTargets, MIN_REPLICATION } from './blocks/block-placement.ts';
+import { chooseTargets } from './blocks/block-placement.ts';
+import { FileAppends, type AppendRequest, type AppendResult } from './file-append.ts';
 import type { BlockRecord, EditOp } from './namespace/edit-log.ts';
 import { EMPTY_NAME, fileStatus } from './namespace/file-status.ts';
 import { lastInode } from './namespace/fs-directory.ts';
 import {
   alreadyExists, fileNotFound, fsError, HadoopException, illegalArgument, invalidPath, ioError, leaseExpired,
 } from './namespace/fs-errors.ts';
-import type { BlockInfo, INodeFile } from './namespace/inode.ts';
+import { blockString, type BlockInfo, type INodeFile } from './namespace/inode.ts';
 import { leaseString } from './namespace/lease-manager.ts';
 import { FsAction } from './namespace/permission-checker.ts';
 import { isValidName, joinPath } from './namespace/paths.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
 
 const log = getLogger('namenode.writes');
-
-/** Block.toString: `blk_<id>_<generation stamp>` ("null" for none). */
-function blockString(b: { blockId: number; generationStamp: number } | undefined): string {
-  return b ? `blk_${b.blockId}_${b.generationStamp}` : 'null';
-}
 
 /** Block.matchingIdAndGenStamp. */
 function matches(a: ExtendedBlock | undefined, b: BlockInfo | undefined): boolean {
@@ -42,9 +38,11 @@ const record = (b: BlockInfo, numBytes = b.numBytes, generationStamp = b.generat
 
 export class FileWrites {
   readonly #ns: FsNamesystem;
+  readonly #appends: FileAppends;
 
   constructor(ns: FsNamesystem) {
     this.#ns = ns;
+    this.#appends = new FileAppends(ns, (node, src, holder, clientMachine) => this.#recoverLease('APPEND_FILE', node, src, holder, clientMachine));
   }
 
   // ---- create ---------------------------------------------------------------------------------
@@ -133,67 +131,9 @@ export class FileWrites {
 
   // ---- append ---------------------------------------------------------------------------------
 
-  /**
-   * FSNamesystem.appendFile + FSDirAppendOp.appendFile / prepareFileForAppend: the file goes back
-   * under construction under `clientName`'s lease (OP_APPEND). Without NEW_BLOCK a last block
-   * shorter than the block size is returned with its replicas' locations and a WRITE token and is
-   * under construction again (BlockManager.convertLastBlockToUnderConstruction); a full last block
-   * or an empty file gives none (the client calls addBlock). With NEW_BLOCK the last block comes
-   * back without locations, as `previous` for addBlock. The status is the file's (getFileInfo).
-   */
-  append(req: { src: string; clientName: string; flag?: number }, caller: CallerInfo): Promise<{ block?: LocatedBlock; stat: HdfsFileStatus }> {
-    const ns = this.#ns;
-    if (!ns.settings.supportAppends) {
-      return Promise.reject(fsError('FS_UNSUPPORTED', HadoopException.UNSUPPORTED, 'Append is not enabled on this NameNode. Use the dfs.support.append configuration option to enable it.', { path: req.src }));
-    }
-    // the server translator: an absent flag is APPEND alone
-    const newBlock = ((req.flag ?? CreateFlag.APPEND) & CreateFlag.NEW_BLOCK) !== 0;
-    return ns.write(async () => {
-      const { src, clientName } = req;
-      if (!isValidName(src)) throw invalidPath(src, src);
-      try {
-        const pc = ns.checker(caller);
-        const r = ns.resolve(pc, src, false);
-        const node = lastInode(r);
-        if (node?.kind === 'directory') throw alreadyExists(`Cannot append to directory ${r.path}; already exists as a directory.`, r.path);
-        pc.check(r, { access: FsAction.WRITE });
-        if (!node) throw fileNotFound(`Failed to append to non-existent file ${r.path} for client ${caller.address}`, r.path);
-        if (node.uc) {
-          if (ns.leases.get(clientName)?.files.has(node.id)) {
-            throw fsError('FS_LEASE', HadoopException.ALREADY_BEING_CREATED, `Failed to APPEND_FILE ${r.path} for ${clientName} on ${caller.address} because ${clientName} is already the current lease holder.`, { path: r.path });
-          }
-          await this.#recoverLease('APPEND_FILE', node, r.path, clientName, caller.address);
-        }
-        // Hadoop's COMMITTED-but-not-COMPLETE refusal cannot arise: hsec closes a file only with complete blocks
-        const last = node.lastBlock;
-        if (last?.complete && ns.blocks.locations(last).length < Math.min(MIN_REPLICATION, node.replication)) {
-          throw ioError('FS_NOT_REPLICATED_YET', `append: lastBlock=${blockString(last)} of src=${r.path} is not sufficiently replicated yet.`, { path: r.path });
-        }
-        const block = await this.#prepareFileForAppend(node, r.path, clientName, caller, newBlock);
-        ns.audit(caller, 'append', r.path);
-        return { ...(block ? { block } : {}), stat: fileStatus(node, EMPTY_NAME) };
-      } catch (e) {
-        log.warn({ src, holder: clientName, err: (e as Error).message }, 'DIR* NameSystem.append refused');
-        throw e;
-      }
-    });
-  }
-
-  /** FSDirAppendOp.prepareFileForAppend (see append). */
-  async #prepareFileForAppend(file: INodeFile, path: string, clientName: string, caller: CallerInfo, newBlock: boolean): Promise<LocatedBlock | undefined> {
-    const ns = this.#ns;
-    const last = file.lastBlock;
-    // convertLastBlockToUnderConstruction: the storages of the finalized replicas become the pipeline
-    const reopen = !newBlock && last !== undefined && last.numBytes !== file.blockSize;
-    const locations = reopen ? ns.blocks.locations(last) : [];
-    await ns.commit([{ op: 'APPEND', path, clientName, clientMachine: caller.address, newBlock }], `append to ${path}`);
-    ns.leases.add(clientName, file.id, ns.clock.now());
-    if (!last) return undefined;
-    if (newBlock) return { ...ns.blocks.located(last, file.length() - last.numBytes, [], caller.user, null), blockToken: EMPTY_TOKEN };
-    if (!reopen) return undefined;
-    last.expected = locations.map((l) => ({ datanodeUuid: l.datanode.uuid, storageUuid: l.storageUuid }));
-    log.info({ src: path, block: blockString(last), holder: clientName, locations: locations.map((l) => l.datanode.xferAddr) }, 'DIR* NameSystem.appendFile: the last block is under construction again');
-    return ns.blocks.located(last, file.length() - last.numBytes, locations, caller.user, 'WRITE');
+  /** ClientProtocol.append (file-append.ts). */
+  append(req: AppendRequest, caller: CallerInfo): Promise<AppendResult> {
+    return this.#appends.append(req, caller);
   }
 
   // ---- blocks ---------------------------------------------------------------------------------
