@@ -1,6 +1,6 @@
 /**
- * Writing one new block through a DataNode pipeline (Hadoop's DataStreamer for one block, stage
- * PIPELINE_SETUP_CREATE): WRITE_BLOCK to the first DataNode with the block token, the downstream
+ * Writing one block through a DataNode pipeline (Hadoop's DataStreamer for one block, stage
+ * PIPELINE_SETUP_CREATE, or PIPELINE_SETUP_APPEND to continue a file's partial last block): WRITE_BLOCK to the first DataNode with the block token, the downstream
  * targets and the requested checksum (writeBlockRequest); its BlockOpResponse (a refused token is
  * InvalidBlockTokenError, a failed downstream node names itself in firstBadLink); then the packets
  * the OutputPacketizer cut, at most `maxPacketsInFlight` unacknowledged (the data queue of
@@ -30,6 +30,18 @@ export interface BlockWriterOptions {
   readonly maxPacketsInFlight: number;
   /** The file's block size (the create status's `blocksize`): DataStreamer sends it as the block's numBytes. */
   readonly blockSize: number;
+  /** Set to continue an existing block (stage PIPELINE_SETUP_APPEND). */
+  readonly append?: AppendStage;
+}
+
+/** What an append's WRITE_BLOCK carries besides the block (DataStreamer.createBlockOutputStream). */
+export interface AppendStage {
+  /** the block's length (bytes acknowledged so far) */
+  readonly minBytesRcvd: number;
+  /** bytes sent so far: the same length when the append begins */
+  readonly maxBytesRcvd: number;
+  /** the generation stamp updateBlockForPipeline gave */
+  readonly latestGenerationStamp: number;
 }
 
 /** HdfsConstants.READ_TIMEOUT_EXTENSION: the ack wait grows by this much per pipeline node. */
@@ -42,16 +54,16 @@ export const READ_TIMEOUT_EXTENSION_MS = 5000;
  * downstream nodes with their storage types and ids, an empty CachingStrategy, and targetPinnings
  * a single `false` (PBHelperClient.convert(null pinnings) without favored nodes).
  */
-export function writeBlockRequest(located: LocatedBlock, o: Pick<BlockWriterOptions, 'clientName' | 'checksum' | 'blockSize'>): OpWriteBlock {
+export function writeBlockRequest(located: LocatedBlock, o: Pick<BlockWriterOptions, 'clientName' | 'checksum' | 'blockSize' | 'append'>): OpWriteBlock {
   const locs = located.locs ?? [];
   return {
     header: { baseHeader: { block: { ...located.b, numBytes: o.blockSize }, token: located.blockToken }, clientName: o.clientName },
     targets: locs.slice(1),
-    stage: 'PIPELINE_SETUP_CREATE',
+    stage: o.append ? 'PIPELINE_SETUP_APPEND' : 'PIPELINE_SETUP_CREATE',
     pipelineSize: locs.length,
-    minBytesRcvd: 0,
-    maxBytesRcvd: 0,
-    latestGenerationStamp: 0,
+    minBytesRcvd: o.append?.minBytesRcvd ?? 0,
+    maxBytesRcvd: o.append?.maxBytesRcvd ?? 0,
+    latestGenerationStamp: o.append?.latestGenerationStamp ?? 0,
     requestedChecksum: o.checksum,
     cachingStrategy: {},
     storageType: located.storageTypes?.[0] ?? 'DISK',

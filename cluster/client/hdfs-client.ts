@@ -333,7 +333,18 @@ export class HdfsClient {
       masked: unmasked & ~this.#umask,
       unmasked,
       createParent: options.createParent ?? true,
+      ...(options.append ? { append: { newBlock: options.newBlock ?? false } } : {}),
     });
+  }
+
+  /**
+   * A Writable appending to the existing file `path` (DistributedFileSystem.append): the bytes
+   * continue its partial last block, or with `newBlock` start a new block (CreateFlag.NEW_BLOCK).
+   * FileNotFoundException when the file does not exist, AlreadyBeingCreatedException while another
+   * client writes it.
+   */
+  append(path: string, options: { newBlock?: boolean } = {}): HdfsOutputStream {
+    return this.createWriteStream(path, { append: true, ...(options.newBlock ? { newBlock: true } : {}) });
   }
 
   /** A Readable of `path` (or of bytes `start`..`end`, inclusive) read from the DataNodes (DistributedFileSystem.open). */

@@ -12,6 +12,14 @@
  * long-running writer waited) gets one more block with a fresh token instead of marking the
  * DataNode dead; a refused data encryption key is fetched again and the same block tried once more
  * (DataStreamer.createBlockOutputStream's refetchEncryptionKey).
+ *
+ * Append (DFSClient.callAppend, DFSOutputStream.newStreamForAppend): the NameNode's append
+ * reopens the file; when it returns the partial last block, the stream continues that block
+ * (OutputPacketizer's appendAt) through its existing replicas as DataStreamer does for stage
+ * PIPELINE_SETUP_APPEND: updateBlockForPipeline (a new generation stamp and a WRITE token), the
+ * WRITE_BLOCK with PIPELINE_SETUP_APPEND to the same DataNodes, then updatePipeline; otherwise (a
+ * full last block, an empty file, NEW_BLOCK) the next bytes go to a block from addBlock. An append
+ * pipeline that fails is not recovered (no pipeline recovery in hsec): the write fails.
  */
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,10 +27,11 @@ import { HsecError, ProtocolError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import { InvalidBlockTokenError, InvalidEncryptionKeyError } from '../../security/datatransfer/errors.ts';
 import type { ClientProtocolClient } from '../protocol/client-protocol-client.ts';
+import { CreateFlag } from '../protocol/client-protocol.ts';
 import type { ChecksumSpec } from '../protocol/datatransfer/messages.ts';
 import { OutputPacketizer, type OutboundPacket } from '../protocol/datatransfer/output-packetizer.ts';
 import type { DatanodeInfo, ExtendedBlock, LocatedBlock } from '../protocol/hdfs-types.ts';
-import { BlockWriter } from './block-writer.ts';
+import { BlockWriter, type AppendStage } from './block-writer.ts';
 import type { DataNodeChannels } from './datanode-channel.ts';
 import type { LeaseRenewer } from './lease-renewer.ts';
 
@@ -60,6 +69,14 @@ export interface CreateOptions {
   permission?: number;
   /** Create missing parent directories (default true, as FileSystem.create). */
   createParent?: boolean;
+  /**
+   * Append to the existing file instead of creating it (FileSystem.append; FileNotFoundException
+   * when it does not exist). `overwrite`, `replication`, `blockSize`, `permission` and
+   * `createParent` do not apply.
+   */
+  append?: boolean;
+  /** With `append`: start a new block rather than fill the partial last one (CreateFlag.NEW_BLOCK). */
+  newBlock?: boolean;
 }
 
 /** What create() sends besides the path, resolved from the options and the configuration. */
@@ -70,6 +87,8 @@ export interface CreateRequestParts {
   readonly masked: number;
   readonly unmasked: number;
   readonly createParent: boolean;
+  /** Open with ClientProtocol.append instead of create; `newBlock` adds CreateFlag.NEW_BLOCK. */
+  readonly append?: { readonly newBlock: boolean };
 }
 
 export class HdfsOutputStream extends Writable {
@@ -84,6 +103,8 @@ export class HdfsOutputStream extends Writable {
   #writer: BlockWriter | undefined;
   #located: LocatedBlock | undefined;
   #previous: ExtendedBlock | undefined;
+  /** The partial last block append() returned: the first packets go to it (stage PIPELINE_SETUP_APPEND). */
+  #appendBlock: LocatedBlock | undefined;
   #written = 0;
 
   constructor(ctx: OutputStreamContext, path: string, create: CreateRequestParts) {
@@ -93,29 +114,56 @@ export class HdfsOutputStream extends Writable {
     this.#create = create;
   }
 
-  /** DistributedFileSystem.create: the NameNode creates the file (under construction, leased to this client). */
+  /** DistributedFileSystem.create / append: the NameNode creates or reopens the file (under construction, leased to this client). */
   override _construct(callback: (error?: Error | null) => void): void {
+    const opened = this.#create.append ? this.#openForAppend(this.#create.append.newBlock) : this.#openNew();
+    opened.then(() => {
+      this.#ctx.leases.opened(this.path);
+      callback();
+    }, (e: Error) => callback(e));
+  }
+
+  async #openNew(): Promise<void> {
     const c = this.#create;
-    this.#ctx.nn
-      .create({
-        src: this.path,
-        masked: { perm: c.masked },
-        clientName: this.#ctx.clientName,
-        createFlag: c.createFlag,
-        createParent: c.createParent,
-        replication: c.replication,
-        blockSize: c.blockSize,
-        cryptoProtocolVersion: ['ENCRYPTION_ZONES'],
-        unmasked: { perm: c.unmasked },
-      })
-      .then((status) => {
-        this.#fileId = status?.fileId ?? 0;
-        const blockSize = status?.blocksize || c.blockSize;
-        this.#blockSize = blockSize;
-        this.#packetizer = new OutputPacketizer({ blockSize, bytesPerChecksum: this.#ctx.checksum.bytesPerChecksum, checksumType: this.#ctx.checksum.type, writePacketSize: this.#ctx.writePacketSize });
-        this.#ctx.leases.opened(this.path);
-        callback();
-      }, (e: Error) => callback(e));
+    const status = await this.#ctx.nn.create({
+      src: this.path,
+      masked: { perm: c.masked },
+      clientName: this.#ctx.clientName,
+      createFlag: c.createFlag,
+      createParent: c.createParent,
+      replication: c.replication,
+      blockSize: c.blockSize,
+      cryptoProtocolVersion: ['ENCRYPTION_ZONES'],
+      unmasked: { perm: c.unmasked },
+    });
+    this.#fileId = status?.fileId ?? 0;
+    this.#start(status?.blocksize || c.blockSize, 0);
+  }
+
+  /** DFSClient.callAppend + DFSOutputStream's append constructor. */
+  async #openForAppend(newBlock: boolean): Promise<void> {
+    const flag = CreateFlag.APPEND | (newBlock ? CreateFlag.NEW_BLOCK : 0);
+    const { block, stat } = await this.#ctx.nn.append(this.path, this.#ctx.clientName, flag);
+    if (!stat) throw new ProtocolError('PROTOCOL_MALFORMED', `The NameNode's append response for ${this.path} has no file status`, { path: this.path });
+    this.#fileId = stat.fileId ?? 0;
+    const blockSize = stat.blocksize || this.#create.blockSize;
+    if (block && !newBlock) {
+      if ((block.locs ?? []).length === 0) throw new ProtocolError('PROTOCOL_MALFORMED', `Unable to retrieve blocks locations for last block ${block.b.blockId} of file ${this.path}`, { path: this.path });
+      this.#appendBlock = block;
+      this.#start(blockSize, block.b.numBytes ?? 0);
+    } else {
+      // NEW_BLOCK: the last block is the previous one of the first addBlock
+      if (block) this.#previous = block.b;
+      this.#start(blockSize, 0);
+    }
+    log.info({ path: this.path, length: stat.length, lastBlock: this.#appendBlock?.b.blockId, newBlock }, 'appending');
+  }
+
+  #start(blockSize: number, appendAt: number): void {
+    this.#blockSize = blockSize;
+    this.#packetizer = new OutputPacketizer({
+      blockSize, bytesPerChecksum: this.#ctx.checksum.bytesPerChecksum, checksumType: this.#ctx.checksum.type, writePacketSize: this.#ctx.writePacketSize, appendAt,
+    });
   }
 
   /** Bytes accepted so far. */
@@ -140,7 +188,7 @@ export class HdfsOutputStream extends Writable {
 
   async #sendAll(packets: readonly OutboundPacket[]): Promise<void> {
     for (const p of packets) {
-      this.#writer ??= await this.#nextBlock();
+      this.#writer ??= this.#appendBlock ? await this.#openAppendPipeline(this.#appendBlock) : await this.#nextBlock();
       await this.#writer.send(p);
       if (p.header.lastPacketInBlock) {
         await this.#writer.finish();
@@ -176,11 +224,34 @@ export class HdfsOutputStream extends Writable {
   }
 
   /**
+   * DataStreamer.setupPipelineForAppendOrRecovery for PIPELINE_SETUP_APPEND: a new generation stamp
+   * and token (updateBlockForPipeline), WRITE_BLOCK to the block's DataNodes with the old stamp,
+   * the block's length as minBytesRcvd / maxBytesRcvd and the new stamp, then updatePipeline.
+   */
+  async #openAppendPipeline(block: LocatedBlock): Promise<BlockWriter> {
+    const { nn, clientName } = this.#ctx;
+    const fresh = await nn.updateBlockForPipeline(block.b, clientName);
+    const newGS = fresh.b.generationStamp;
+    const length = block.b.numBytes ?? 0;
+    const writer = await this.#openPipeline({ ...block, blockToken: fresh.blockToken }, { minBytesRcvd: length, maxBytesRcvd: length, latestGenerationStamp: newGS });
+    const newBlock = { ...block.b, generationStamp: newGS, numBytes: length };
+    try {
+      await nn.updatePipeline({ clientName, oldBlock: block.b, newBlock, newNodes: (block.locs ?? []).map((l) => l.id), storageIDs: block.storageIDs ?? [] });
+    } catch (e) {
+      writer.abort();
+      throw e;
+    }
+    this.#appendBlock = undefined;
+    this.#located = { ...block, b: newBlock, blockToken: fresh.blockToken };
+    return writer;
+  }
+
+  /**
    * DataStreamer.createBlockOutputStream: a DataNode that refuses the data encryption key
    * (InvalidEncryptionKeyException) gets the same block again, once, with a key fetched anew.
    */
-  async #openPipeline(located: LocatedBlock): Promise<BlockWriter> {
-    const options = { clientName: this.#ctx.clientName, checksum: this.#ctx.checksum, maxPacketsInFlight: this.#ctx.maxPacketsInFlight, blockSize: this.#blockSize };
+  async #openPipeline(located: LocatedBlock, append?: AppendStage): Promise<BlockWriter> {
+    const options = { clientName: this.#ctx.clientName, checksum: this.#ctx.checksum, maxPacketsInFlight: this.#ctx.maxPacketsInFlight, blockSize: this.#blockSize, ...(append ? { append } : {}) };
     try {
       return await BlockWriter.open(this.#ctx.channels, located, options);
     } catch (e) {

@@ -66,6 +66,7 @@ export class ClientService {
       }),
       this.#method('getBlockLocations', async (r, c) => ({ locations: await ns.getBlockLocations(r.src, r.offset, r.length, c) })),
       this.#method('create', async (r, c) => ({ fs: await writes.create(r, c) })),
+      this.#method('append', (r, c) => writes.append(r, c)),
       this.#method('addBlock', async (r, c) => ({ block: await writes.addBlock(r, c) })),
       this.#method('abandonBlock', async (r) => {
         await writes.abandonBlock(r.b, r.src, r.holder, r.fileId);

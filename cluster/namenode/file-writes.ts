@@ -1,10 +1,11 @@
 /**
  * Writing files (Hadoop's FSDirWriteFileOp and the lease parts of FSNamesystem): create with its
- * lease, addBlock choosing a pipeline and committing the previous block, complete (true only once
- * every block is complete, so a stock client retries while the last block's replica is not yet
- * reported), abandonBlock, fsync, renewLease, the pipeline-recovery calls, and lease recovery for
- * holders past the hard limit (closing the file at its last complete block). Checks, order and
- * messages follow Hadoop; every change goes through the namesystem's `write` + `commit`.
+ * lease, append (file-append.ts), addBlock choosing a pipeline and committing the previous block,
+ * complete (true only once every block is complete, so a stock client retries while the last
+ * block's replica is not yet reported), abandonBlock, fsync, renewLease, the pipeline-recovery
+ * calls, and lease recovery for holders past the hard limit (closing the file at its last complete
+ * block). Checks, order and messages follow Hadoop; every change goes through the namesystem's
+ * `write` + `commit`.
  */
 import { getLogger } from '../../lib/log/logger.ts';
 import type { CreateRequest, AddBlockRequest, GetAdditionalDatanodeRequest } from '../protocol/client-protocol.ts';
@@ -12,24 +13,20 @@ import { CreateFlag } from '../protocol/client-protocol.ts';
 import type { DatanodeId, ExtendedBlock, HdfsFileStatus, LocatedBlock } from '../protocol/hdfs-types.ts';
 import type { Location } from './blocks/block-manager.ts';
 import { chooseTargets } from './blocks/block-placement.ts';
+import { FileAppends, type AppendRequest, type AppendResult } from './file-append.ts';
 import type { BlockRecord, EditOp } from './namespace/edit-log.ts';
 import { EMPTY_NAME, fileStatus } from './namespace/file-status.ts';
 import { lastInode } from './namespace/fs-directory.ts';
 import {
   alreadyExists, fileNotFound, fsError, HadoopException, illegalArgument, invalidPath, ioError, leaseExpired,
 } from './namespace/fs-errors.ts';
-import type { BlockInfo, INodeFile } from './namespace/inode.ts';
+import { blockString, type BlockInfo, type INodeFile } from './namespace/inode.ts';
 import { leaseString } from './namespace/lease-manager.ts';
 import { FsAction } from './namespace/permission-checker.ts';
 import { isValidName, joinPath } from './namespace/paths.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
 
 const log = getLogger('namenode.writes');
-
-/** Block.toString: `blk_<id>_<generation stamp>` ("null" for none). */
-function blockString(b: { blockId: number; generationStamp: number } | undefined): string {
-  return b ? `blk_${b.blockId}_${b.generationStamp}` : 'null';
-}
 
 /** Block.matchingIdAndGenStamp. */
 function matches(a: ExtendedBlock | undefined, b: BlockInfo | undefined): boolean {
@@ -41,9 +38,11 @@ const record = (b: BlockInfo, numBytes = b.numBytes, generationStamp = b.generat
 
 export class FileWrites {
   readonly #ns: FsNamesystem;
+  readonly #appends: FileAppends;
 
   constructor(ns: FsNamesystem) {
     this.#ns = ns;
+    this.#appends = new FileAppends(ns, (node, src, holder, clientMachine) => this.#recoverLease('APPEND_FILE', node, src, holder, clientMachine));
   }
 
   // ---- create ---------------------------------------------------------------------------------
@@ -54,7 +53,7 @@ export class FileWrites {
     return ns.write(async () => {
       const { src, clientName } = req;
       if (req.createFlag & CreateFlag.APPEND) {
-        throw fsError('FS_UNSUPPORTED', HadoopException.UNSUPPORTED, `Append is not supported by this NameNode: create of ${src} with the APPEND flag`, { path: src });
+        throw fsError('FS_UNSUPPORTED', HadoopException.UNSUPPORTED, `create of ${src} with the APPEND flag: a file is appended to with ClientProtocol.append`, { path: src });
       }
       if (req.ecPolicyName) throw illegalArgument(`Erasure coding is not supported by this NameNode: policy ${req.ecPolicyName} for ${src}`, { path: src });
       if (!isValidName(src) || src === '/.reserved' || src.startsWith('/.reserved/')) throw invalidPath(src, src);
@@ -109,15 +108,32 @@ export class FileWrites {
    */
   async #recoverLeaseForCreate(node: INodeFile | { kind: 'directory' }, src: string, holder: string, clientMachine: string): Promise<void> {
     if (node.kind !== 'file' || !node.uc) return;
-    const owner = node.uc;
-    const prefix = `Failed to CREATE_FILE ${src} for ${holder} on ${clientMachine} because`;
-    if (owner.clientName === holder) {
-      throw fsError('FS_LEASE', HadoopException.ALREADY_BEING_CREATED, `${prefix} current leaseholder is trying to recreate file.`, { path: src });
+    if (node.uc.clientName === holder) {
+      throw fsError('FS_LEASE', HadoopException.ALREADY_BEING_CREATED, `Failed to CREATE_FILE ${src} for ${holder} on ${clientMachine} because current leaseholder is trying to recreate file.`, { path: src });
     }
+    await this.#recoverLease('CREATE_FILE', node, src, holder, clientMachine);
+  }
+
+  /**
+   * recoverLeaseInternal for another client's file: refused while its holder's soft limit runs
+   * (AlreadyBeingCreatedException); past it the NameNode closes the file for them
+   * (internalReleaseLease, here without DataNode block recovery).
+   */
+  async #recoverLease(op: 'CREATE_FILE' | 'APPEND_FILE', node: INodeFile, src: string, holder: string, clientMachine: string): Promise<void> {
+    const owner = node.uc!;
+    const prefix = `Failed to ${op} ${src} for ${holder} on ${clientMachine} because`;
     if (!this.#ns.leases.softLimitExpired(owner.clientName, this.#ns.clock.now())) {
       throw fsError('FS_LEASE', HadoopException.ALREADY_BEING_CREATED, `${prefix} this file lease is currently owned by ${owner.clientName} on ${owner.clientMachine}`, { path: src });
     }
+    log.info({ src, holder: owner.clientName, client: holder }, `${op === 'APPEND_FILE' ? 'append' : 'startFile'}: recover the lease of ${owner.clientName}`);
     await this.#releaseLease(node, 'the soft limit passed and another client wants the file');
+  }
+
+  // ---- append ---------------------------------------------------------------------------------
+
+  /** ClientProtocol.append (file-append.ts). */
+  append(req: AppendRequest, caller: CallerInfo): Promise<AppendResult> {
+    return this.#appends.append(req, caller);
   }
 
   // ---- blocks ---------------------------------------------------------------------------------
@@ -149,12 +165,16 @@ export class FileWrites {
       const last = file.lastBlock;
       if (!matches(req.previous, last)) {
         const penultimate = blocks[blocks.length - 2];
-        if (last && req.previous && matches(req.previous, penultimate) && last.numBytes === 0 && !last.complete) {
+        if (!req.previous && last && last.numBytes >= file.blockSize && last.complete) {
+          // the first block of an append that began at a block boundary: the client has no previous block
+          log.debug({ src: path, lastBlock: blockString(last) }, 'BLOCK* allocate: block allocation writing to a file with a complete previous block');
+        } else if (last && req.previous && matches(req.previous, penultimate) && last.numBytes === 0 && !last.complete) {
           // an RPC retry of the call that allocated `last` (FSDirWriteFileOp.validateAddBlock): the same block again
           log.info({ src: path, block: blockString(last) }, 'BLOCK* allocate: retry of an addBlock that was already done; returning the same block');
           return ns.blocks.located(last, file.length(true) - last.numBytes, ns.blocks.locations(last), caller.user, 'WRITE');
+        } else {
+          throw ioError('FS_INVALID_ARGUMENT', `Cannot allocate block in ${path}: passed 'previous' block ${blockString(req.previous)} does not match actual last block in file ${blockString(last)}`, { path });
         }
-        throw ioError('FS_INVALID_ARGUMENT', `Cannot allocate block in ${path}: passed 'previous' block ${blockString(req.previous)} does not match actual last block in file ${blockString(last)}`, { path });
       }
       const before = blocks[blocks.length - 2];
       if (before && !before.complete) throw fsError('FS_NOT_REPLICATED_YET', HadoopException.NOT_REPLICATED_YET, `Not replicated yet: ${path}`, { path });
@@ -351,16 +371,21 @@ export class FileWrites {
 
   /**
    * internalReleaseLease, without DataNode block recovery: the file is closed at its last complete
-   * block; a last block that a DataNode finalized is kept at the shortest finalized length, one
-   * nobody finalized is dropped.
+   * block; a last block that a DataNode finalized is kept at the shortest finalized length of the
+   * newest stamp, one nobody finalized is dropped.
    */
   async #releaseLease(file: INodeFile, why: string): Promise<void> {
     const blocks = file.blocks.map((b) => record(b));
     const tail = file.lastBlock;
     if (tail && !tail.complete && tail.state !== 'COMMITTED') {
-      const finalized = [...tail.replicas.values()].filter((r) => r.generationStamp === tail.generationStamp).map((r) => r.numBytes);
+      // the newest stamp a DataNode finalized: an append's pipeline may have taken a new stamp
+      // before the NameNode's updatePipeline recorded it (a DataNode rolls an unfinished append back
+      // to the old length under that stamp)
+      const finalized = [...tail.replicas.values()].filter((r) => r.generationStamp >= tail.generationStamp);
+      const newest = Math.max(...finalized.map((r) => r.generationStamp));
+      const lengths = finalized.filter((r) => r.generationStamp === newest).map((r) => r.numBytes);
       blocks.pop();
-      if (finalized.length > 0) blocks.push(record(tail, Math.min(...finalized)));
+      if (lengths.length > 0) blocks.push(record(tail, Math.min(...lengths), newest));
     }
     const path = file.path();
     log.warn({ src: path, holder: file.uc!.clientName, blocks: blocks.length }, `recovering the lease: ${why}; closing the file at its last complete block`);

@@ -106,6 +106,7 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       lsLimit: Math.max(1, conf.getInt('dfs.ls.limit')),
       accessTimePrecision: conf.getTimeDuration('dfs.namenode.accesstime.precision', 'ms', 'ms'),
       leaseHardLimitMs: conf.getTimeDuration('dfs.namenode.lease-hard-limit-sec', 's', 'ms'),
+      supportAppends: conf.getBoolean('dfs.support.append'),
     },
     datanodes: {
       heartbeatExpireMs: 2 * conf.getTimeDuration('dfs.namenode.heartbeat.recheck-interval', 'ms', 'ms') + 10 * conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms'),

@@ -45,6 +45,8 @@ export interface NamesystemSettings {
   accessTimePrecision: number;
   /** dfs.namenode.lease-hard-limit-sec, as ms */
   leaseHardLimitMs: number;
+  /** dfs.support.append (default true) */
+  supportAppends: boolean;
 }
 
 /** Who calls: the checker's user and groups, plus the RPC peer (clientMachine). */

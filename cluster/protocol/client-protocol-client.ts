@@ -90,6 +90,11 @@ export class ClientProtocolClient {
     return (await this.#invoke('getBlockLocations', { src, offset, length })).locations;
   }
 
+  /** ClientProtocol.append: the file's status and, when its partial last block is to be written again, that block. */
+  async append(src: string, clientName: string, flag: number): Promise<{ block?: LocatedBlock; stat?: HdfsFileStatus }> {
+    return this.#invoke('append', { src, clientName, flag });
+  }
+
   /** The new file's status (a stock client refuses a create response without one). */
   async create(request: CreateRequest): Promise<HdfsFileStatus | undefined> {
     return (await this.#invoke('create', request)).fs;

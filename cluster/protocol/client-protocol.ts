@@ -2,7 +2,7 @@
  * Method table and pure codecs of HDFS's ClientProtocol (org.apache.hadoop.hdfs.protocol.ClientProtocol,
  * protocol version 1, served over Hadoop IPC v9 with the protobuf engine;
  * ClientNamenodeProtocolTranslatorPB / ServerSideTranslatorPB): the calls a stock DFSClient makes
- * for mkdir / put / get / ls / rm / mv / chmod / chown / du / count / touch / setrep / test and
+ * for mkdir / put / appendToFile / get / ls / rm / mv / chmod / chown / du / count / touch / setrep / test and
  * `hdfs storagepolicies` (./ClientNamenodeProtocol.proto, shared messages in
  * ./hdfs.proto and ./acl.proto) and the delegation-token calls (hadoop.common Security.proto
  * messages). `CLIENT_PROTOCOL_CODEC` encodes and decodes every method's request and response in
@@ -48,6 +48,7 @@ export const ClientProtocolMethod = {
   GET_DATA_ENCRYPTION_KEY: 'getDataEncryptionKey',
   GET_BLOCK_LOCATIONS: 'getBlockLocations',
   CREATE: 'create',
+  APPEND: 'append',
   ADD_BLOCK: 'addBlock',
   ABANDON_BLOCK: 'abandonBlock',
   GET_ADDITIONAL_DATANODE: 'getAdditionalDatanode',
@@ -221,6 +222,8 @@ export interface ClientProtocolMessages {
   getDataEncryptionKey: { request: Empty; response: { dataEncryptionKey?: DataEncryptionKey } };
   getBlockLocations: { request: { src: string; offset: number; length: number }; response: { locations?: LocatedBlocks } };
   create: { request: CreateRequest; response: { fs?: HdfsFileStatus } };
+  /** flag: CreateFlag bits (APPEND, optionally NEW_BLOCK); block: the partial last block to write again, if any */
+  append: { request: { src: string; clientName: string; flag?: number }; response: { block?: LocatedBlock; stat?: HdfsFileStatus } };
   addBlock: { request: AddBlockRequest; response: { block: LocatedBlock } };
   abandonBlock: { request: { b: ExtendedBlock; src: string; holder: string; fileId?: number }; response: Empty };
   getAdditionalDatanode: { request: GetAdditionalDatanodeRequest; response: { block: LocatedBlock } };

@@ -71,6 +71,10 @@ export const ERROR_CODES = [
   // another running DataNode
   'REPLICA_NOT_FOUND',
   'REPLICA_ALREADY_EXISTS',
+  // a replica to append to whose length or last partial-chunk CRC is not what it should be, or an
+  // append whose new generation stamp is not newer (FsDatasetImpl.append, BlockReceiver.computePartialChunkCrc)
+  'REPLICA_CORRUPT',
+  'REPLICA_GENERATION_STAMP',
   'STORAGE_INCOMPATIBLE',
   'STORAGE_LOCKED',
   // IPC

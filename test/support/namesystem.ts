@@ -36,6 +36,7 @@ export const SETTINGS: NamesystemSettings = {
   lsLimit: 1000,
   accessTimePrecision: 3_600_000,
   leaseHardLimitMs: 1_200_000,
+  supportAppends: true,
 };
 
 export interface TestNamesystem {

@@ -7,7 +7,8 @@
  * `-chmod [-R] MODE PATH...`, `-chown [-R] [OWNER][:[GROUP]] PATH...`, `-chgrp [-R] GROUP PATH...`
  * (../fs-permissions.ts), `-du [-s] [-h] [-v]`, `-count [-q] [-h] [-v] [-u]`, `-setrep [-R] REP`,
  * `-test -[defrswz]`, `-touch [-a] [-m] [-t TIMESTAMP] [-c]`, `-stat [FORMAT]` (../fs-queries.ts), `-checksum [-v]`
- * (../fs-checksum.ts), `-rm [-skipTrash] [-safely]` and `-expunge [-immediate]` (../fs-rm.ts).
+ * (../fs-checksum.ts), `-rm [-skipTrash] [-safely]` and `-expunge [-immediate]` (../fs-rm.ts),
+ * `-appendToFile [-n] LOCAL... DST` (`-` reads stdin; DST is created when missing).
  * Paths are HDFS paths: absolute, relative to the home directory, or `hdfs://host:port/path` of the
  * NameNode in fs.defaultFS (or -fs), and every HDFS path argument (the -mv and -put destination
  * too) is a glob as in FsShell: `*`, `?`, `[a-z]`, `[^a]`, `{a,b}`, `\` escapes (../fs-operands.ts,
@@ -54,6 +55,7 @@ const USAGES: Readonly<Record<string, string>> = {
   '-getmerge': GETMERGE_USAGE,
   '-moveFromLocal': 'hsec fs -moveFromLocal [-f] [-p] [-d] <localsrc> ... <dst>',
   '-moveToLocal': 'hsec fs -moveToLocal <src> <localdst>',
+  '-appendToFile': 'hsec fs -appendToFile [-n] <localsrc> ... <dst>',
   '-cat': 'hsec fs -cat <src> ...',
   '-text': TEXT_USAGE,
   '-head': 'hsec fs -head <file>',
@@ -71,8 +73,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum')
-    .usage('-ls|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum')
+    .usage('-ls|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -139,11 +141,15 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   const cpPreserve = verb === '-cp' ? popPreserveOption(args, usage) : undefined;
   let parsed;
   try {
-    parsed = flags(ignoreNonEmpty ? args.slice(1) : merge ? [] : args, QUERY_FLAGS[verb] ?? (verb === '-checksum' ? CHECKSUM_FLAGS : verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' ? 'fpd' : verb === '-cp' ? 'fd' : verb === '-get' ? 'fp' : ''));
+    parsed = flags(ignoreNonEmpty ? args.slice(1) : merge ? [] : args, QUERY_FLAGS[verb] ?? (verb === '-checksum' ? CHECKSUM_FLAGS : verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' ? 'fpd' : verb === '-cp' ? 'fd' : verb === '-get' ? 'fp' : verb === '-appendToFile' ? 'n' : ''));
   } catch (e) {
     throw new UsageError(`${named}: ${(e as Error).message}`, usage);
   }
   const { set, operands } = parsed;
+  if (verb === '-appendToFile' && operands.length < 2) {
+    err('appendToFile: missing destination argument\n'); // AppendToFile.processOptions' IOException
+    return 1;
+  }
   const minOperands = verb === '-mv' || verb === '-cp' || verb === '-put' || verb === '-get' || verb === '-setrep' ? 2 : verb === '-ls' || merge ? 0 : 1;
   if (operands.length < minOperands) throw new UsageError(`${named}: ${operands.length === 0 ? 'Not enough arguments' : 'Not enough arguments: expected a destination'}`, usage);
   const conf = loadCliConfiguration(config, env);
@@ -207,6 +213,9 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         break;
       case '-text':
         for (const item of await expand(operands)) await each(item.shown, () => text(fs, item, io.data ?? process.stdout));
+        break;
+      case '-appendToFile':
+        await each(operands[operands.length - 1]!, () => appendToFile(fs, operands, set.has('n'), io));
         break;
       case '-cat':
         for (const item of await expand(operands)) await each(item.shown, () => pipeline(fs.createReadStream(item.path), io.data ?? process.stdout, { end: false }));
@@ -478,6 +487,39 @@ async function put(fs: HdfsClient, operands: readonly string[], options: CopyOpt
       return copyIntoHdfs(fs, 'put', await localSource(src), targetOf(dst, basename(src)), options, each);
     });
   }
+}
+
+/**
+ * CopyCommands.AppendToFile: DST is created (without overwrite) when missing, then appended to
+ * (`-n`: in a new block, CreateFlag.NEW_BLOCK) with each local file in turn, or stdin for a sole
+ * `-`. Local sources are not globs. A source that cannot be read ends the command (what was
+ * appended so far stays: the stream is closed, as try-with-resources closes it).
+ */
+async function appendToFile(fs: HdfsClient, operands: readonly string[], newBlock: boolean, io: FsIo): Promise<void> {
+  const sources = operands.slice(0, -1);
+  const dst = await expandDestination(fs, operands[operands.length - 1]!);
+  const shellError = (message: string) => new HsecError('FILE_IO', message, { messageOnly: true });
+  if (!dst.status) await fs.writeFile(dst.path, new Uint8Array(0));
+  const out = fs.append(dst.path, { newBlock });
+  let failure: unknown;
+  out.on('error', (e) => (failure ??= e)); // the NameNode may refuse the append before any byte is written
+  try {
+    if (sources.includes('-')) {
+      if (sources.length > 1) throw shellError('stdin (-) must be the sole input argument when present');
+      await pipeline(io.stdin ?? process.stdin, out, { end: false });
+    }
+    for (const src of sources.filter((s) => s !== '-')) {
+      // FileInputStream's FileNotFoundException: "<path> (<reason>)"
+      const local = await statLocal(src).catch(() => undefined);
+      if (!local) throw shellError(`${src} (No such file or directory)`);
+      if (local.isDirectory()) throw shellError(`${src} (Is a directory)`);
+      await pipeline(createReadStream(src), out, { end: false });
+    }
+  } catch (e) {
+    failure ??= e;
+  }
+  if (!out.destroyed) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  if (failure !== undefined) throw failure;
 }
 
 /**

@@ -3,8 +3,8 @@
  * volume, kept small): the lock and identity of the directory (in_use.lock, current/VERSION with
  * the datanode UUID and storage id, which survive restarts), the block pools bound to their
  * NameNode's namespace (a different clusterID or namespaceID is refused), the replica map of
- * each pool filled by scanning finalized/ and rbw/ at attach time, replica creation in rbw/,
- * finalization into finalized/subdir../subdir../, deletion for INVALIDATE commands, the block
+ * each pool filled by scanning finalized/ and rbw/ at attach time, replica creation in rbw/, a
+ * finalized replica reopened in rbw/ for append under a new generation stamp, finalization into finalized/subdir../subdir../, deletion for INVALIDATE commands, the block
  * report and the storage report of heartbeats. File failures are FileErrors naming the path.
  */
 import { mkdir, open, readdir, readFile, rename, rm, statfs, stat, unlink, writeFile } from 'node:fs/promises';
@@ -157,6 +157,57 @@ export class FsDataset {
       pool.replicas.delete(blockId);
       throw e;
     }
+  }
+
+  /**
+   * FsDatasetImpl.append: a FINALIZED replica with the block's generation stamp and the expected
+   * length moves to rbw/ as an RBW replica under `newGS` (the meta file renamed to the new stamp,
+   * FsVolumeImpl.append), opened to continue at its length. Refusals as Hadoop's: an older new
+   * stamp, no such replica (or another stamp), an unfinalized replica, another length.
+   */
+  async append(blockPoolId: string, blockId: number, genStamp: number, newGS: number, expectedLength: number, name: string): Promise<{ replica: Replica; writer: ReplicaWriter }> {
+    const pool = this.#pool(blockPoolId);
+    if (newGS < genStamp) {
+      throw new ReplicaError('REPLICA_GENERATION_STAMP', `The new generation stamp ${newGS} should be greater than the replica ${name}'s generation stamp`, { blockId, newGS });
+    }
+    const old = pool.replicas.get(blockId);
+    if (!old || old.genStamp !== genStamp) throw new ReplicaError('REPLICA_NOT_FOUND', `Replica does not exist ${name}`, { blockId });
+    if (old.state !== 'FINALIZED') throw new ReplicaError('REPLICA_NOT_FOUND', `Cannot append to an unfinalized replica ${name}`, { blockId, state: old.state });
+    if (old.numBytes !== expectedLength) {
+      throw new ReplicaError('REPLICA_CORRUPT', `Corrupted replica blk_${blockId}_${genStamp} with a length of ${old.numBytes} expected length is ${expectedLength}`, { blockId, numBytes: old.numBytes, expectedLength });
+    }
+    log.info({ block: name, newGS, numBytes: old.numBytes }, 'Appending to replica');
+    const replica: Replica = {
+      blockId, genStamp: newGS, numBytes: old.numBytes, state: 'RBW', checksum: old.checksum,
+      blockFile: join(pool.layout.rbw, blockFileName(blockId)),
+      metaFile: join(pool.layout.rbw, metaFileName(blockId, newGS)),
+    };
+    pool.replicas.set(blockId, replica); // no other op may take the replica while its files move
+    try {
+      await rename(old.metaFile, replica.metaFile);
+      try {
+        await rename(old.blockFile, replica.blockFile);
+      } catch (e) {
+        await rename(replica.metaFile, old.metaFile).catch(() => undefined);
+        throw e;
+      }
+    } catch (e) {
+      pool.replicas.set(blockId, old);
+      throw fileError('move replica for append into', pool.layout.rbw, e, `check ${KEY}`, { configKey: KEY });
+    }
+    return { replica, writer: await ReplicaWriter.openForAppend(name, replica.blockFile, replica.metaFile, replica.checksum, replica.numBytes) };
+  }
+
+  /**
+   * A write to a replica reopened for append failed: the replica goes back to its length before the
+   * append (its bytes and checksums restored) and is finalized under the new generation stamp, so
+   * the bytes the file already had stay readable and the NameNode can close the file at that length
+   * (Hadoop leaves the RBW replica to block recovery through the DataNodes, which hsec does not do).
+   */
+  async rollBackAppend(blockPoolId: string, replica: Replica, writer: ReplicaWriter): Promise<void> {
+    await writer.rollBackAppend();
+    await this.finalize(blockPoolId, replica, writer);
+    log.warn({ blockId: replica.blockId, genStamp: replica.genStamp, numBytes: replica.numBytes }, 'an append did not finish: the replica is back at its length before it');
   }
 
   /** FsDatasetImpl.finalizeBlock: closes the writer and moves both files into finalized/. */

@@ -3,10 +3,11 @@
  * BlockReceiver.receivePacket uses them): the block file and its meta file in rbw/, the meta
  * header first, then each packet's data at its offset and its chunk checksums at
  * header + (offset / bytesPerChecksum) x checksum size. A packet normally starts where the last
- * one ended, on a chunk boundary. After an hflush that ended inside a chunk, the client sends that
- * chunk again from its start (DFSOutputStream.flushOrSync keeps the partial chunk): such a packet
- * may start at the last chunk boundary and rewrites the chunk and its checksum. Anything else is
- * out of sequence. `numBytes` advances once a packet's bytes and checksums are written.
+ * one ended, on a chunk boundary. Otherwise (an append to a replica ending inside a chunk, a chunk
+ * sent again from its start after an hflush) partial-chunk.ts says which bytes are new and which
+ * checksums to write, and the CRC of a partial chunk on disk is recomputed with the new bytes. A
+ * replica reopened for append (`openForAppend`) keeps its files and length. `numBytes` advances
+ * once a packet's bytes and checksums are written.
  */
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { ProtocolError } from '../../../lib/errors/index.ts';
@@ -14,6 +15,7 @@ import { fileError } from '../../../lib/fs/file-errors.ts';
 import { checksumSize } from '../../protocol/datatransfer/checksum.ts';
 import type { ChecksumSpec } from '../../protocol/datatransfer/messages.ts';
 import { encodeMetadataHeader, METADATA_HEADER_SIZE } from './block-metadata-header.ts';
+import { extendPartialChunkCrc, planPacket } from './partial-chunk.ts';
 
 const HINT = 'check dfs.datanode.data.dir (free space, permissions)';
 
@@ -26,6 +28,8 @@ export class ReplicaWriter {
   readonly #meta: FileHandle;
   #numBytes = 0;
   #closed = false;
+  /** For a replica reopened for append: its length and the checksum of its partial last chunk (if any) before the append. */
+  #appendBase: { numBytes: number; lastChecksum: Uint8Array | undefined } | undefined;
 
   private constructor(name: string, blockFile: string, metaFile: string, checksum: ChecksumSpec, data: FileHandle, meta: FileHandle) {
     this.#name = name;
@@ -40,13 +44,13 @@ export class ReplicaWriter {
   static async create(name: string, blockFile: string, metaFile: string, checksum: ChecksumSpec): Promise<ReplicaWriter> {
     let data: FileHandle | undefined;
     try {
-      data = await open(blockFile, 'wx', 0o644);
+      data = await open(blockFile, 'wx+', 0o644);
     } catch (e) {
       throw fileError('create block file', blockFile, e, HINT);
     }
     let meta: FileHandle;
     try {
-      meta = await open(metaFile, 'wx', 0o644);
+      meta = await open(metaFile, 'wx+', 0o644);
       await meta.write(encodeMetadataHeader(checksum), 0, METADATA_HEADER_SIZE, 0);
     } catch (e) {
       await data.close().catch(() => undefined);
@@ -54,6 +58,36 @@ export class ReplicaWriter {
       throw fileError('create meta file', metaFile, e, HINT);
     }
     return new ReplicaWriter(name, blockFile, metaFile, checksum, data, meta);
+  }
+
+  /** Opens the files of a replica moved to rbw/ for append (FsVolumeImpl.append); writing continues at `numBytes`. */
+  static async openForAppend(name: string, blockFile: string, metaFile: string, checksum: ChecksumSpec, numBytes: number): Promise<ReplicaWriter> {
+    let data: FileHandle;
+    try {
+      data = await open(blockFile, 'r+');
+    } catch (e) {
+      throw fileError('open block file for append', blockFile, e, HINT);
+    }
+    let meta: FileHandle;
+    try {
+      meta = await open(metaFile, 'r+');
+    } catch (e) {
+      await data.close().catch(() => undefined);
+      throw fileError('open meta file for append', metaFile, e, HINT);
+    }
+    const w = new ReplicaWriter(name, blockFile, metaFile, checksum, data, meta);
+    w.#numBytes = numBytes;
+    try {
+      const size = checksumSize(checksum.type);
+      const partial = size > 0 && numBytes % checksum.bytesPerChecksum !== 0;
+      const lastChunk = Math.floor(numBytes / checksum.bytesPerChecksum);
+      const lastChecksum = partial ? await readFully(meta, w.#checksumPosition(lastChunk), size, 'read the last checksum of', metaFile) : undefined;
+      w.#appendBase = { numBytes, lastChecksum };
+    } catch (e) {
+      await w.close().catch(() => undefined);
+      throw e;
+    }
+    return w;
   }
 
   /** Bytes written so far (the replica's length). */
@@ -76,16 +110,15 @@ export class ReplicaWriter {
    * replica length after the last one.
    */
   async writeRun(all: readonly { offset: number; data: Uint8Array; checksums: Uint8Array }[]): Promise<number> {
-    const packets = all.filter((p) => p.data.length > 0);
-    const first = packets[0];
-    if (!first) {
-      for (const p of all) this.#checkPlacement(p.offset, 0);
-      return this.#numBytes;
-    }
-    this.#checkPlacement(first.offset, first.data.length);
+    let packets = all.filter((p) => p.data.length > 0);
     const bpc = this.#checksum.bytesPerChecksum;
-    let end = first.offset + first.data.length;
-    for (const p of packets.slice(1)) {
+    const first = packets[0];
+    if (first && (first.offset !== this.#numBytes || first.offset % bpc !== 0)) {
+      await this.#writeOverlapping(first);
+      packets = packets.slice(1);
+    }
+    let end = this.#numBytes;
+    for (const p of packets) {
       if (p.offset !== end || end % bpc !== 0) {
         throw new ProtocolError('PROTOCOL_MALFORMED', `Received an out-of-sequence packet for ${this.#name} at offset ${p.offset}. Expecting packet starting at ${end}`, { offset: p.offset, expected: end });
       }
@@ -96,18 +129,44 @@ export class ReplicaWriter {
         throw new ProtocolError('PROTOCOL_MALFORMED', `Received an out-of-sequence packet for ${this.#name} at offset ${p.offset}. Expecting packet starting at ${end}`, { offset: p.offset, expected: end });
       }
     }
+    const start = packets[0];
+    if (!start) return this.#numBytes;
     const sums = packets.map((p) => p.checksums).filter((c) => c.length > 0);
     // data and checksums go to their files at the same time (two threads of the pool)
-    const writes = [writeFully(this.#data, packets.map((p) => p.data), first.offset, 'write block file', this.#blockFile)];
-    if (sums.length > 0) {
-      const at = METADATA_HEADER_SIZE + (first.offset / bpc) * checksumSize(this.#checksum.type);
-      writes.push(writeFully(this.#meta, sums, at, 'write meta file', this.#metaFile));
-    }
-    const results = await Promise.allSettled(writes);
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const writes = [writeFully(this.#data, packets.map((p) => p.data), start.offset, 'write block file', this.#blockFile)];
+    if (sums.length > 0) writes.push(writeFully(this.#meta, sums, this.#checksumPosition(start.offset / bpc), 'write meta file', this.#metaFile));
+    await settleAll(writes);
     this.#numBytes = Math.max(this.#numBytes, end);
     return this.#numBytes;
+  }
+
+  /**
+   * A packet that does not start at the end of the replica on a chunk boundary (see
+   * partial-chunk.ts): only its new bytes are written; a partial chunk on disk gets the CRC of the
+   * whole chunk, computed from its bytes on disk and the new ones.
+   */
+  async #writeOverlapping(p: { offset: number; data: Uint8Array; checksums: Uint8Array }): Promise<void> {
+    const have = this.#numBytes;
+    const plan = planPacket(have, p.offset, p.data.length, this.#checksum.bytesPerChecksum, this.#name);
+    if (!plan) return;
+    const fresh = p.data.subarray(plan.skipData);
+    const size = checksumSize(this.#checksum.type);
+    const sums: Uint8Array[] = [];
+    if (size > 0 && plan.recalc) {
+      const { chunkStart, partialLength, newBytes } = plan.recalc;
+      const onDisk = await readFully(this.#data, chunkStart, partialLength, 'read the partial chunk of', this.#blockFile);
+      const stored = await readFully(this.#meta, this.#checksumPosition(plan.firstChunk), size, 'read the last checksum of', this.#metaFile);
+      sums.push(extendPartialChunkCrc(this.#checksum, onDisk, stored, fresh.subarray(0, newBytes), this.#name));
+    }
+    if (size > 0 && p.checksums.length > plan.skipChecksums * size) sums.push(p.checksums.subarray(plan.skipChecksums * size));
+    const writes = [writeFully(this.#data, [fresh], have, 'write block file', this.#blockFile)];
+    if (sums.length > 0) writes.push(writeFully(this.#meta, sums, this.#checksumPosition(plan.firstChunk), 'write meta file', this.#metaFile));
+    await settleAll(writes);
+    this.#numBytes = p.offset + p.data.length;
+  }
+
+  #checksumPosition(chunk: number): number {
+    return METADATA_HEADER_SIZE + chunk * checksumSize(this.#checksum.type);
   }
 
   /** hsync (a packet with syncBlock): both files reach the disk before the packet is acked. */
@@ -128,25 +187,54 @@ export class ReplicaWriter {
     if (failed >= 0) throw fileError('close', failed === 0 ? this.#blockFile : this.#metaFile, (results[failed] as PromiseRejectedResult).reason, HINT);
   }
 
+  /**
+   * An append that did not finish: both files go back to what they held before it (the length, and
+   * the partial last chunk's checksum that the first packet replaced), then are closed.
+   */
+  async rollBackAppend(): Promise<void> {
+    const base = this.#appendBase;
+    if (!base) throw new Error(`${this.#name} was not opened for append`);
+    const bpc = this.#checksum.bytesPerChecksum;
+    const size = checksumSize(this.#checksum.type);
+    try {
+      await this.#data.truncate(base.numBytes);
+    } catch (e) {
+      throw fileError('truncate block file', this.#blockFile, e, HINT);
+    }
+    const chunks = Math.ceil(base.numBytes / bpc);
+    try {
+      await this.#meta.truncate(this.#checksumPosition(chunks));
+    } catch (e) {
+      throw fileError('truncate meta file', this.#metaFile, e, HINT);
+    }
+    if (base.lastChecksum && size > 0) await writeFully(this.#meta, [base.lastChecksum], this.#checksumPosition(chunks - 1), 'write meta file', this.#metaFile);
+    this.#numBytes = base.numBytes;
+    await this.close();
+  }
+
   /** Closes and deletes both files (a write that failed). */
   async abort(): Promise<void> {
     await this.close().catch(() => undefined);
     await Promise.allSettled([unlink(this.#blockFile), unlink(this.#metaFile)]);
   }
+}
 
-  /** BlockReceiver's sanity checks on where a packet lands (see the file comment). */
-  #checkPlacement(offset: number, length: number): void {
-    const bpc = this.#checksum.bytesPerChecksum;
-    const have = this.#numBytes;
-    const lastChunkStart = have - (have % bpc);
-    const aligned = offset % bpc === 0;
-    const ok = length === 0 ? offset <= have : offset === have ? aligned : aligned && offset === lastChunkStart && offset + length >= have;
-    if (!ok) {
-      throw new ProtocolError('PROTOCOL_MALFORMED', `Received an out-of-sequence packet for ${this.#name} at offset ${offset} (${length} bytes). Expecting packet starting at ${have}${aligned ? '' : `, on a ${bpc}-byte chunk boundary`}`, {
-        offset, expected: have, length,
-      });
-    }
+async function settleAll(writes: Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(writes);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}
+
+async function readFully(handle: FileHandle, position: number, length: number, action: string, path: string): Promise<Uint8Array> {
+  const out = Buffer.alloc(length);
+  let bytesRead: number;
+  try {
+    ({ bytesRead } = await handle.read(out, 0, length, position));
+  } catch (e) {
+    throw fileError(action, path, e, HINT);
   }
+  if (bytesRead !== length) throw fileError(action, path, Object.assign(new Error(`read ${bytesRead} of ${length} bytes at ${position}`), { code: 'EIO' }), HINT);
+  return out;
 }
 
 /** One vectored write, all of it: a short write (a full disk) is a FileError, not lost bytes. */

@@ -10,7 +10,7 @@
  * readable, reported), RBW (being written by a pipeline: readable up to the bytes acknowledged) or
  * RWR (an RBW found at start-up: its writer is gone, it waits for recovery; reported, not served).
  * The typed errors of replica lookups are here too (ReplicaNotFoundException,
- * ReplicaAlreadyExistsException).
+ * ReplicaAlreadyExistsException, and the IOExceptions of FsDatasetImpl.append).
  */
 import { join } from 'node:path';
 import { HsecError, type ErrorDetails } from '../../../lib/errors/index.ts';
@@ -71,7 +71,7 @@ export const META_FILE_PATTERN = /^blk_(\d+)_(\d+)\.meta$/;
 
 /** A replica lookup or creation failed (Hadoop's ReplicaNotFoundException / ReplicaAlreadyExistsException). */
 export class ReplicaError extends HsecError {
-  constructor(code: 'REPLICA_NOT_FOUND' | 'REPLICA_ALREADY_EXISTS', message: string, details: ErrorDetails = {}) {
+  constructor(code: 'REPLICA_NOT_FOUND' | 'REPLICA_ALREADY_EXISTS' | 'REPLICA_CORRUPT' | 'REPLICA_GENERATION_STAMP', message: string, details: ErrorDetails = {}) {
     super(code, message, details);
   }
 }

@@ -1,9 +1,11 @@
 /**
  * WRITE_BLOCK (docs/datanode.md; Hadoop's DataXceiver.writeBlock, BlockReceiver and its
- * PacketResponder), stage PIPELINE_SETUP_CREATE:
+ * PacketResponder), stages PIPELINE_SETUP_CREATE and PIPELINE_SETUP_APPEND:
  *
  *   1. the block token must grant WRITE on the block and the storages (checkAccess);
- *   2. a replica is created in rbw/ with the requested checksum (RECEIVING reported);
+ *   2. a replica is created in rbw/ with the requested checksum, or for append the finalized
+ *      replica (the block's stamp, length minBytesRcvd) is reopened in rbw/ under
+ *      latestGenerationStamp (FsDatasetImpl.append); RECEIVING is reported;
  *   3. with downstream targets, the op goes on to targets[0] over a mirror connection and its
  *      connect-ack status and firstBadLink come back; a mirror that cannot be reached is
  *      {ERROR, firstBadLink = its address};
@@ -16,9 +18,14 @@
  *
  * A packet with syncBlock (hsync) is synced to disk before its ack.
  *
+ * An append's first packet may start inside the last chunk: replica-writer.ts stores the CRC of
+ * the whole chunk (partial-chunk.ts).
+ *
  * A DataNode sender (empty client name: replication) gets no connect-ack and no acks. Other stages
- * (append, pipeline recovery, transfers) are refused with ERROR. The write ends the connection. A
- * write that fails leaves no replica behind (hsec does not recover pipelines).
+ * (pipeline recovery, transfers) are refused with ERROR. The write ends the connection. A new
+ * replica whose write fails is deleted (hsec does not recover pipelines); an appended one goes back
+ * to its length before the append, finalized under the new stamp and reported (Hadoop leaves it in
+ * rbw/ for block recovery, which hsec does not have), so the file's earlier bytes stay readable.
  */
 import { HsecError, ProtocolError, UnreachableError } from '../../../lib/errors/index.ts';
 import { getLogger } from '../../../lib/log/logger.ts';
@@ -55,17 +62,27 @@ export async function writeBlock(x: Xceiver, op: OpWriteBlock): Promise<void> {
     if (isClient) await x.reply({ status: 'ERROR', firstBadLink, message: err.message }).catch(() => undefined);
     throw err;
   };
-  if (op.stage !== 'PIPELINE_SETUP_CREATE') {
-    await refuse(new HsecError('DATA_TRANSFER_UNSUPPORTED', `Write stage ${op.stage} of ${name} is not supported by the hsec DataNode (only PIPELINE_SETUP_CREATE: no append or pipeline recovery)`, { stage: op.stage }));
+  const append = op.stage === 'PIPELINE_SETUP_APPEND';
+  if (op.stage !== 'PIPELINE_SETUP_CREATE' && !append) {
+    await refuse(new HsecError('DATA_TRANSFER_UNSUPPORTED', `Write stage ${op.stage} of ${name} is not supported by the hsec DataNode (only PIPELINE_SETUP_CREATE and PIPELINE_SETUP_APPEND: no pipeline recovery)`, { stage: op.stage }));
   }
   const { bytesPerChecksum: bpc } = op.requestedChecksum;
   if (!Number.isInteger(bpc) || bpc <= 0 || bpc > DEFAULT_MAX_PACKET_SIZE) {
     await refuse(new ProtocolError('PROTOCOL_MALFORMED', `Invalid requested checksum for ${name}: bytesPerChecksum ${bpc}`, { bytesPerChecksum: bpc }));
   }
-  log.info({ block: name, remoteAddress: x.remoteAddress, targets: targets.length }, 'Receiving block');
+  const disk = append ? x.services.dataset.getReplica(block.poolId, block.blockId)?.checksum : undefined;
+  if (disk && (disk.type !== op.requestedChecksum.type || disk.bytesPerChecksum !== op.requestedChecksum.bytesPerChecksum)) {
+    // BlockReceiver translates a CRC type at the same chunk size; hsec refuses both differences
+    await refuse(new HsecError('DATA_TRANSFER_UNSUPPORTED', `Client requested checksum ${op.requestedChecksum.type}/${op.requestedChecksum.bytesPerChecksum} when appending to an existing block ${name} with checksum ${disk.type}/${disk.bytesPerChecksum}`, {
+      stage: op.stage,
+    }));
+  }
+  log.info({ block: name, remoteAddress: x.remoteAddress, targets: targets.length, stage: op.stage }, 'Receiving block');
   let created: { replica: Replica; writer: ReplicaWriter };
   try {
-    created = await x.services.dataset.createRbw(block.poolId, block.blockId, block.generationStamp, op.requestedChecksum, name);
+    created = append
+      ? await x.services.dataset.append(block.poolId, block.blockId, block.generationStamp, op.latestGenerationStamp, op.minBytesRcvd, name)
+      : await x.services.dataset.createRbw(block.poolId, block.blockId, block.generationStamp, op.requestedChecksum, name);
   } catch (e) {
     return refuse(e instanceof HsecError ? e : new HsecError('FILE_IO', String(e)));
   }
@@ -90,7 +107,19 @@ export async function writeBlock(x: Xceiver, op: OpWriteBlock): Promise<void> {
     log.info({ block: name, remoteAddress: x.remoteAddress, bytes: replica.numBytes }, 'Received block');
   } finally {
     mirror?.close();
-    if (!finalized) await x.services.dataset.abort(block.poolId, replica, writer);
+    if (!finalized && append) await rollBack(x, pool, block.poolId, replica, writer, name);
+    else if (!finalized) await x.services.dataset.abort(block.poolId, replica, writer);
+  }
+}
+
+/** An unfinished append: the replica back at its old length, finalized and reported (see the file comment). */
+async function rollBack(x: Xceiver, pool: BlockPoolService, poolId: string, replica: Replica, writer: ReplicaWriter, name: string): Promise<void> {
+  if (replica.state === 'FINALIZED') return; // the last packet was in (only its ack failed): the append stands
+  try {
+    await x.services.dataset.rollBackAppend(poolId, replica, writer);
+    await pool.notifyReceived(replica);
+  } catch (e) {
+    log.error({ block: name, err: e }, 'could not roll back an unfinished append: the replica stays in rbw/');
   }
 }
 

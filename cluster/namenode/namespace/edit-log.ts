@@ -2,7 +2,7 @@
  * The namespace's durable records (pure codec, no I/O), in the framing of lib/journal/frame.ts:
  * journals `HSEC-NSJ`, snapshots `HSEC-NSS`. Hadoop keeps the same facts in its edit log and fsimage
  * (FSEditLogOp OP_MKDIR, OP_ADD, OP_ADD_BLOCK, OP_UPDATE_BLOCKS, OP_CLOSE, OP_DELETE, OP_RENAME_OLD /
- * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2, OP_SET_PERMISSIONS, OP_SET_OWNER, OP_SET_REPLICATION;
+ * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2, OP_SET_PERMISSIONS, OP_SET_OWNER, OP_SET_REPLICATION, OP_APPEND;
  * FSImageFormatPBINode);
  * this layout is hsec's own. Op codes never change meaning: new ops take new codes.
  *
@@ -56,13 +56,19 @@ export type EditOp =
   /** '' = unchanged, as SetOwnerOp writes a null name and reads it back (readString_EmptyAsNull) */
   | { op: 'SET_OWNER'; path: string; owner: string; group: string }
   /** a file's replication factor (a short, as SetReplicationOp writes it) */
-  | { op: 'SET_REPLICATION'; path: string; replication: number };
+  | { op: 'SET_REPLICATION'; path: string; replication: number }
+  /**
+   * a closed file reopened for append under `clientName`'s lease (AppendOp: path, client name and
+   * machine, newBlock); without `newBlock` a last block shorter than the file's block size goes
+   * back under construction (BlockManager.convertLastBlockToUnderConstruction)
+   */
+  | { op: 'APPEND'; path: string; clientName: string; clientMachine: string; newBlock: boolean };
 
 export type EditOpName = EditOp['op'];
 
 const OP_CODES: Record<EditOpName, number> = {
   MKDIR: 1, ADD_FILE: 2, ADD_BLOCK: 3, ABANDON_BLOCK: 4, UPDATE_BLOCK: 5, CLOSE: 6, DELETE: 7, RENAME: 8, TIMES: 9, GENSTAMP: 10,
-  SET_PERMISSIONS: 11, SET_OWNER: 12, SET_REPLICATION: 13,
+  SET_PERMISSIONS: 11, SET_OWNER: 12, SET_REPLICATION: 13, APPEND: 14,
 };
 const OP_NAMES = new Map(Object.entries(OP_CODES).map(([k, v]) => [v, k as EditOpName]));
 
@@ -185,6 +191,9 @@ function writeOp(out: RecordWriter, op: EditOp): void {
       return;
     case 'SET_REPLICATION':
       out.writeString(op.path).writeInt32(op.replication);
+      return;
+    case 'APPEND':
+      out.writeString(op.path).writeString(op.clientName).writeString(op.clientMachine).writeBoolean(op.newBlock);
   }
 }
 
@@ -225,6 +234,8 @@ function readOp(input: RecordReader): EditOp {
       return { op: name, path: text('path'), owner: text('owner'), group: text('group') };
     case 'SET_REPLICATION':
       return { op: name, path: text('path'), replication: input.readInt32InRange(1, 32767, 'replication') };
+    case 'APPEND':
+      return { op: name, path: text('path'), clientName: text('clientName'), clientMachine: text('clientMachine'), newBlock: input.readBoolean() };
     default:
       throw new Error(`unknown edit op ${code}`);
   }

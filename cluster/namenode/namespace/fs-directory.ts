@@ -186,6 +186,14 @@ export class FsDirectory {
         node.replication = op.replication;
         return none();
       }
+      case 'APPEND': {
+        const node = this.#existing(op.path, op.op);
+        if (node.kind !== 'file' || node.uc) throw new Error(`${op.op}: ${op.path} is not a closed file`);
+        node.uc = { clientName: op.clientName, clientMachine: op.clientMachine };
+        const last = node.lastBlock;
+        if (!op.newBlock && last && last.numBytes !== node.blockSize) last.state = 'UNDER_CONSTRUCTION';
+        return none();
+      }
     }
   }
 

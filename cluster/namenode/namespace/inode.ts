@@ -31,6 +31,11 @@ export interface Replica {
   generationStamp: number;
 }
 
+/** Block.toString: `blk_<id>_<generation stamp>` ("null" for none). */
+export function blockString(b: { blockId: number; generationStamp: number } | undefined): string {
+  return b ? `blk_${b.blockId}_${b.generationStamp}` : 'null';
+}
+
 export class BlockInfo {
   readonly blockId: number;
   generationStamp: number;

@@ -9,7 +9,12 @@
  *  - when the block is full its last data packet is followed by an empty packet with
  *    lastPacketInBlock (offset = block size), and the next packet starts a new block at offset 0;
  *  - `close()` sends what is buffered and, when the current block holds data, the empty last packet;
- *  - seqnos count 0, 1, 2, ... over the whole stream, not per block.
+ *  - seqnos count 0, 1, 2, ... over the whole stream, not per block;
+ *  - appending to a partial last block (`appendAt` bytes already in it: DFSOutputStream's append
+ *    constructor, adjustPacketChunkSize): when the block ends inside a chunk, the first packet holds
+ *    one chunk of just the bytes that complete it (its checksum covers only them), then packets are
+ *    cut as usual; when it ends on a chunk boundary, the first packet is sized to the room left in
+ *    the block.
  * Pure: packets come back encoded, with their headers, for the socket glue to send.
  */
 import { ProtocolError } from '../../../lib/errors/index.ts';
@@ -28,6 +33,8 @@ export interface OutputPacketizerOptions {
   checksumType?: ChecksumType;
   /** dfs.client-write-packet-size, default 65536 */
   writePacketSize?: number;
+  /** bytes already in the last block when appending to it (default 0: a new block) */
+  appendAt?: number;
 }
 
 export interface OutboundPacket {
@@ -42,6 +49,8 @@ export class OutputPacketizer {
   readonly #type: ChecksumType;
   readonly #packetSize: number;
   #chunksPerPacket: number;
+  /** chunk size while completing an appended block's partial last chunk (DataStreamer.appendChunk), else bytesPerChecksum */
+  #chunkBytes: number;
   #seqno = 0;
   /** bytes of the current block already put in packets or in #pending */
   #bytesCurBlock = 0;
@@ -60,7 +69,21 @@ export class OutputPacketizer {
         blockSize: options.blockSize, bytesPerChecksum: this.#bpc,
       });
     }
-    this.#chunksPerPacket = this.#chunksFor(this.#packetSize);
+    const at = options.appendAt ?? 0;
+    if (!Number.isSafeInteger(at) || at < 0 || at >= this.#blockSize) {
+      throw new ProtocolError('PROTOCOL_MALFORMED', `Cannot append at ${at} bytes into a block of ${this.#blockSize}: the last block is full or the length is invalid`, { appendAt: at, blockSize: this.#blockSize });
+    }
+    this.#bytesCurBlock = at;
+    this.#pendingOffset = at;
+    this.#chunkBytes = this.#bpc;
+    if (at % this.#bpc !== 0) {
+      // computePacketChunkSize(0, freeInCksum): one chunk of the bytes the partial chunk has room for
+      this.#chunkBytes = this.#bpc - (at % this.#bpc);
+      this.#chunksPerPacket = 1;
+    } else {
+      // a new block: computePacketChunkSize(writePacketSize); an aligned append: sized to the room left in the block
+      this.#chunksPerPacket = this.#chunksFor(at === 0 ? this.#packetSize : Math.min(this.#packetSize, this.#blockSize - at));
+    }
   }
 
   /** The seqno the next packet will carry. */
@@ -78,14 +101,15 @@ export class OutputPacketizer {
     const out: OutboundPacket[] = [];
     let at = 0;
     while (at < data.length) {
-      const room = this.#chunksPerPacket * this.#bpc - this.#pendingLength;
+      const room = this.#chunksPerPacket * this.#chunkBytes - this.#pendingLength;
       const n = Math.min(room, data.length - at);
       this.#pending.push(data.subarray(at, at + n));
       this.#pendingLength += n;
       this.#bytesCurBlock += n;
       at += n;
-      if (this.#pendingLength === this.#chunksPerPacket * this.#bpc || this.#bytesCurBlock === this.#blockSize) {
+      if (this.#pendingLength === this.#chunksPerPacket * this.#chunkBytes || this.#bytesCurBlock === this.#blockSize) {
         out.push(this.#flushPending());
+        this.#chunkBytes = this.#bpc; // adjustChunkBoundary: the partial chunk is complete
         this.#chunksPerPacket = this.#chunksFor(Math.min(this.#blockSize - this.#bytesCurBlock, this.#packetSize));
         if (this.#bytesCurBlock === this.#blockSize) out.push(this.#endBlock());
       }

@@ -197,6 +197,13 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     description: "How often a read may update a file's access time (0 = never).",
   }),
   key({
+    name: 'dfs.support.append',
+    usedBy: ['hsec namenode'],
+    type: 'boolean',
+    default: 'true',
+    description: 'Whether the NameNode accepts ClientProtocol.append (false: append is refused with UnsupportedOperationException, as FSNamesystem.appendFile does).',
+  }),
+  key({
     name: 'dfs.namenode.lease-hard-limit-sec',
     usedBy: ['hsec namenode'],
     type: 'duration',

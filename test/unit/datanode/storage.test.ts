@@ -143,14 +143,14 @@ describe('datanode/storage', () => {
     await ds.close();
   });
 
-  it('writer placement: in sequence on chunk boundaries; an hflushed partial chunk may be sent again from its start; anything else is out of sequence', async () => {
+  it('writer placement: in sequence on chunk boundaries; an hflushed partial chunk may be sent again from its start; bytes already on disk are skipped; a gap or a partial chunk past its boundary is refused', async () => {
     const ds = await FsDataset.open(dir);
     await ds.attachBlockPool(NS);
     const { replica, writer } = await ds.createRbw(NS.blockPoolID, 9, 1, CRC, 'blk9');
     const data = Buffer.alloc(1100, 3);
     await writer.write(0, data.subarray(0, 600), computeChecksums(CRC, data.subarray(0, 600))); // hflush at 600
-    await rejectsCode(writer.write(600, data.subarray(600), computeChecksums(CRC, data.subarray(600))), 'PROTOCOL_MALFORMED'); // mid-chunk
-    await rejectsCode(writer.write(0, data.subarray(0, 100), computeChecksums(CRC, data.subarray(0, 100))), 'PROTOCOL_MALFORMED'); // too far back
+    await rejectsCode(writer.write(600, data.subarray(600), computeChecksums(CRC, data.subarray(600))), 'PROTOCOL_MALFORMED'); // mid-chunk, past the boundary
+    expect(await writer.write(0, data.subarray(0, 100), computeChecksums(CRC, data.subarray(0, 100)))).to.equal(600); // already on disk: skipped
     await rejectsCode(writer.write(1024, data.subarray(0, 10), computeChecksums(CRC, data.subarray(0, 10))), 'PROTOCOL_MALFORMED'); // a gap
     expect(await writer.write(512, data.subarray(512), computeChecksums(CRC, data.subarray(512)))).to.equal(1100); // resend from the chunk start
     await ds.finalize(NS.blockPoolID, replica, writer);

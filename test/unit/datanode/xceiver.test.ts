@@ -3,6 +3,7 @@
 // ones a Hadoop 3.4.1 DataNode writes (test/vectors/hdfs-data-transfer.json), refusals carry
 // Hadoop's status and firstBadLink, and bad packets end the op with a typed error.
 import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -244,6 +245,80 @@ describe('datanode/xceiver: WRITE_BLOCK, READ_BLOCK and BLOCK_CHECKSUM handlers'
     await rejectsCode(d.done, 'PROTOCOL_MALFORMED');
   });
 
+  it('append (PIPELINE_SETUP_APPEND): the finalized replica reopens under the new stamp, a first packet completing the partial chunk gets the CRC of the whole chunk; refusals leave the replica', async () => {
+    const data = Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 7) & 0xff));
+    const w = connection(services);
+    w.send(writeOp(1020, token(1020, ['WRITE'])));
+    expect((await w.response()).status).to.equal('SUCCESS');
+    w.send(encodeDataPacket({ offsetInBlock: 0, seqno: 0, lastPacketInBlock: false }, CRC, data.subarray(0, 700)));
+    w.send(encodeLastPacket(700, 1));
+    await w.ackBytes();
+    await w.ackBytes();
+    await w.done;
+    const before = dataset.getReplica(BP, 1020)!;
+    // refusals first: another length, another stamp, an older new stamp (the replica stays finalized)
+    for (const [extra, code] of [
+      [{ minBytesRcvd: 600, latestGenerationStamp: 1002 }, 'REPLICA_CORRUPT'],
+      [{ minBytesRcvd: 700, latestGenerationStamp: 1000 }, 'REPLICA_GENERATION_STAMP'],
+    ] as const) {
+      const r = connection(services);
+      r.send(writeOp(1020, token(1020, ['WRITE']), { stage: 'PIPELINE_SETUP_APPEND', maxBytesRcvd: 700, ...extra }));
+      expect((await r.response()).status).to.equal('ERROR');
+      await rejectsCode(r.done, code);
+    }
+    expect(dataset.getReplica(BP, 1020)).to.equal(before);
+    const r = connection(services);
+    r.send(writeOp(1020, token(1020, ['READ']), { stage: 'PIPELINE_SETUP_APPEND', minBytesRcvd: 700, maxBytesRcvd: 700, latestGenerationStamp: 1002 }));
+    expect((await r.response()).status).to.equal('ERROR_ACCESS_TOKEN');
+    await rejectsCode(r.done, 'TOKEN_INVALID');
+
+    events.length = 0;
+    const a = connection(services);
+    a.send(writeOp(1020, token(1020, ['WRITE']), { stage: 'PIPELINE_SETUP_APPEND', minBytesRcvd: 700, maxBytesRcvd: 700, latestGenerationStamp: 1002 }));
+    expect((await a.response()).status).to.equal('SUCCESS');
+    expect(dataset.getReplica(BP, 1020)).to.deep.include({ state: 'RBW', genStamp: 1002, numBytes: 700 });
+    // DFSOutputStream.adjustPacketChunkSize: one chunk of 324 bytes whose checksum covers only them
+    a.send(encodeDataPacket({ offsetInBlock: 700, seqno: 0, lastPacketInBlock: false }, CRC, data.subarray(700, 1024)));
+    a.send(encodeDataPacket({ offsetInBlock: 1024, seqno: 1, lastPacketInBlock: false }, CRC, data.subarray(1024, 2000)));
+    a.send(encodeLastPacket(2000, 2));
+    for (const seqno of [0, 1, 2]) expect(decodePipelineAck(await a.ackBytes())).to.deep.include({ seqno, reply: ['SUCCESS'] });
+    await a.done;
+    const after = dataset.getReplica(BP, 1020)!;
+    expect(after).to.deep.include({ state: 'FINALIZED', genStamp: 1002, numBytes: 2000 });
+    expect(after.metaFile).to.match(/blk_1020_1002\.meta$/);
+    expect(readFileSync(after.blockFile)).to.deep.equal(data);
+    expect(readFileSync(after.metaFile).subarray(7)).to.deep.equal(Buffer.from(computeChecksums(CRC, data)));
+    expect(events).to.deep.equal(['RECEIVING 1020', 'RECEIVED 1020 2000 FINALIZED']);
+  });
+
+  it('an append cut off mid-way rolls the replica back to its old bytes and checksums, finalized under the new stamp and reported', async () => {
+    const data = randomBytes(700);
+    const w = connection(services);
+    w.send(writeOp(1021, token(1021, ['WRITE'])));
+    expect((await w.response()).status).to.equal('SUCCESS');
+    w.send(encodeDataPacket({ offsetInBlock: 0, seqno: 0, lastPacketInBlock: false }, CRC, data));
+    w.send(encodeLastPacket(700, 1));
+    await w.ackBytes();
+    await w.ackBytes();
+    await w.done;
+    events.length = 0;
+    const a = connection(services);
+    a.send(writeOp(1021, token(1021, ['WRITE']), { stage: 'PIPELINE_SETUP_APPEND', minBytesRcvd: 700, maxBytesRcvd: 700, latestGenerationStamp: 1005 }));
+    expect((await a.response()).status).to.equal('SUCCESS');
+    const more = randomBytes(1000);
+    a.send(encodeDataPacket({ offsetInBlock: 700, seqno: 0, lastPacketInBlock: false }, CRC, more.subarray(0, 324)));
+    a.send(encodeDataPacket({ offsetInBlock: 1024, seqno: 1, lastPacketInBlock: false }, CRC, more.subarray(324)));
+    await a.ackBytes();
+    await a.ackBytes();
+    a.end(); // the client is gone before its last packet
+    await rejectsCode(a.done, 'PROTOCOL_TRUNCATED');
+    const r = dataset.getReplica(BP, 1021)!;
+    expect(r).to.deep.include({ state: 'FINALIZED', genStamp: 1005, numBytes: 700 });
+    expect(readFileSync(r.blockFile)).to.deep.equal(data);
+    expect(readFileSync(r.metaFile).subarray(7)).to.deep.equal(Buffer.from(computeChecksums(CRC, data)));
+    expect(events).to.deep.equal(['RECEIVING 1021', 'RECEIVED 1021 700 FINALIZED']);
+  });
+
   it('a downstream node that cannot be reached is {ERROR, firstBadLink = its address}; an unsupported stage or op is refused', async () => {
     const c = connection(services);
     const target = { id: { ipAddr: '10.0.0.9', hostName: 'dn9', datanodeUuid: 'u9', xferPort: 9866, infoPort: 0, ipcPort: 0 } };
@@ -252,7 +327,7 @@ describe('datanode/xceiver: WRITE_BLOCK, READ_BLOCK and BLOCK_CHECKSUM handlers'
     await rejectsCode(c.done, 'UNREACHABLE');
     expect(dataset.getReplica(BP, 1005)).to.equal(undefined);
     const s = connection(services);
-    s.send(writeOp(1006, token(1006, ['WRITE']), { stage: 'PIPELINE_SETUP_APPEND' }));
+    s.send(writeOp(1006, token(1006, ['WRITE']), { stage: 'PIPELINE_SETUP_STREAMING_RECOVERY' }));
     expect((await s.response()).status).to.equal('ERROR');
     await rejectsCode(s.done, 'DATA_TRANSFER_UNSUPPORTED');
     const o = connection(services);

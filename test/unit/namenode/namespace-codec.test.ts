@@ -66,6 +66,8 @@ describe('namenode/edit-log records', () => {
     { op: 'SET_OWNER', path: '/b', owner: 'bob', group: '' },
     { op: 'SET_OWNER', path: '/b', owner: '', group: 'staff' },
     { op: 'SET_REPLICATION', path: '/b/f', replication: 5 },
+    { op: 'APPEND', path: '/b/f', clientName: 'DFSClient_NONMAPREDUCE_-2_1', clientMachine: '127.0.0.2', newBlock: false },
+    { op: 'APPEND', path: '/b/g', clientName: 'c', clientMachine: '::1', newBlock: true },
   ];
 
   it('every edit op round-trips in a transaction record', () => {

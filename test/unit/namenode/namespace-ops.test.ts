@@ -9,6 +9,8 @@ import { rejectsWithCode } from '../../support/expect-code.ts';
 import { CreateFlag } from '../../../cluster/protocol/client-protocol.ts';
 import { utf8 } from '../../../cluster/protocol/hdfs-types.ts';
 import { HadoopException } from '../../../cluster/namenode/namespace/fs-errors.ts';
+import type { INodeFile } from '../../../cluster/namenode/namespace/inode.ts';
+import { BlockTokenIdentifier } from '../../../security/token/block-token-identifier.ts';
 import { MiB, alice, bob, carol, datanode, hdfsUser, namesystem, writeFile, type TestNamesystem } from '../../support/namesystem.ts';
 
 const create = (t: TestNamesystem, src: string, caller = alice, extra: Partial<Parameters<TestNamesystem['writes']['create']>[0]> = {}) =>
@@ -318,5 +320,112 @@ describe('namenode/namesystem: writing files', () => {
     expect(t.ns.getFileInfo('/tmp/at', bob)!.access_time).to.equal(before + 3_600_001);
     await rejectsWithCode(t.ns.mkdirs('/x', { perm: 0o755 }, true, alice), 'ACCESS_DENIED');
     expect(t.ns.getFileInfo('/x', hdfsUser)).to.equal(undefined);
+  });
+});
+
+describe('namenode/namesystem: append (FSDirAppendOp)', () => {
+  let t: TestNamesystem;
+  const c = 'DFSClient_alice';
+  const append = (src: string, caller = alice, flag: number = CreateFlag.APPEND, client = `DFSClient_${caller.user}`) =>
+    t.writes.append({ src, clientName: client, flag }, caller);
+  beforeEach(async () => {
+    t = await namesystem();
+    await t.ns.mkdirs('/tmp', { perm: 0o1777 }, true, hdfsUser);
+    datanode(t.ns, 'dn-1');
+  });
+  afterEach(() => t.ns.store.close());
+
+  it('a partial last block comes back under construction with its replica and a WRITE token; the pipeline calls finish it; OP_APPEND and the new stamp survive a reload', async () => {
+    const fileId = await writeFile(t, '/tmp/f', 700);
+    const r = await append('/tmp/f');
+    expect(r.stat).to.include({ fileType: 'IS_FILE', length: 700, fileId });
+    expect(r.block!.b).to.include({ blockId: 1073741825, generationStamp: 1001, numBytes: 700 });
+    expect(r.block!.offset).to.equal(0);
+    expect(r.block!.locs!.map((l) => l.id.datanodeUuid)).to.deep.equal(['dn-1']);
+    expect(BlockTokenIdentifier.decode(r.block!.blockToken.identifier).modes).to.deep.equal(['WRITE']);
+    const file = t.ns.fsd.inode(fileId) as INodeFile;
+    expect(file.uc).to.deep.equal({ clientName: c, clientMachine: '127.0.0.1' });
+    expect(file.lastBlock!.state).to.equal('UNDER_CONSTRUCTION');
+    expect(t.ns.leases.get(c)!.files.has(fileId)).to.equal(true);
+    // a restart now: the file is open again with its last block under construction
+    t = await t.restart();
+    expect((t.ns.fsd.inode(fileId) as INodeFile).uc!.clientName).to.equal(c);
+    expect((t.ns.fsd.inode(fileId) as INodeFile).lastBlock!.state).to.equal('UNDER_CONSTRUCTION');
+    datanode(t.ns, 'dn-1');
+    // DataStreamer: updateBlockForPipeline, WRITE_BLOCK (PIPELINE_SETUP_APPEND), updatePipeline, RECEIVED, complete
+    const fresh = await t.writes.updateBlockForPipeline(r.block!.b, c, alice);
+    expect(fresh.b.generationStamp).to.equal(1002);
+    await t.writes.updatePipeline({ clientName: c, oldBlock: r.block!.b, newBlock: { ...r.block!.b, generationStamp: 1002 }, newNodes: [r.block!.locs![0]!.id], storageIDs: ['DS-dn-1'] });
+    t.ns.blocks.processIncremental(t.ns.datanodes.get('dn-1')!, 'DS-dn-1', 'DISK', [{ block: { blockId: 1073741825, genStamp: 1002, numBytes: 1500 }, status: 'RECEIVED' }]);
+    expect(await t.writes.complete('/tmp/f', c, { ...r.block!.b, generationStamp: 1002, numBytes: 1500 }, fileId, alice)).to.equal(true);
+    t = await t.restart();
+    const after = t.ns.fsd.inode(fileId) as INodeFile;
+    expect([after.uc, after.length(), after.lastBlock!.generationStamp, after.lastBlock!.state]).to.deep.equal([null, 1500, 1002, 'COMPLETE']);
+  });
+
+  it('a full last block, an empty file and NEW_BLOCK give no block to write: the next bytes go to a block from addBlock', async () => {
+    await writeFile(t, '/tmp/full', 128 * MiB);
+    expect((await append('/tmp/full')).block).to.equal(undefined);
+    const b = await t.writes.addBlock({ src: '/tmp/full', clientName: c }, alice); // previous null: the append began at a block boundary
+    expect(b.offset).to.equal(128 * MiB);
+
+    await writeFile(t, '/tmp/empty', 0, bob);
+    expect((await append('/tmp/empty', bob, CreateFlag.APPEND, 'DFSClient_bob')).block).to.equal(undefined);
+    expect((await t.writes.addBlock({ src: '/tmp/empty', clientName: 'DFSClient_bob' }, bob)).offset).to.equal(0);
+
+    const fileId = await writeFile(t, '/tmp/nb', 700);
+    const r = await append('/tmp/nb', alice, CreateFlag.APPEND | CreateFlag.NEW_BLOCK);
+    expect(r.block!.b).to.include({ blockId: (t.ns.fsd.inode(fileId) as INodeFile).lastBlock!.blockId, numBytes: 700 });
+    expect(r.block!.locs).to.deep.equal([]);
+    expect(r.block!.blockToken.identifier.length).to.equal(0);
+    expect((t.ns.fsd.inode(fileId) as INodeFile).lastBlock!.state).to.equal('COMPLETE');
+    const next = await t.writes.addBlock({ src: '/tmp/nb', clientName: c, previous: r.block!.b, fileId }, alice);
+    expect(next.offset).to.equal(700);
+    t = await t.restart(); // OP_APPEND with newBlock replays without reopening the last block
+    expect((t.ns.fsd.inode(fileId) as INodeFile).blocks.map((x) => x.state)).to.deep.equal(['COMPLETE', 'UNDER_CONSTRUCTION']);
+  });
+
+  it('refusals in Hadoop\'s order and words: directory, permission, missing file, the lease, replicas not reported, dfs.support.append=false', async () => {
+    await writeFile(t, '/tmp/f', 700);
+    await refused(append('/tmp'), HadoopException.FILE_ALREADY_EXISTS, 'Cannot append to directory /tmp; already exists as a directory.');
+    await refused(append('/tmp/f', bob, CreateFlag.APPEND, 'DFSClient_bob'), HadoopException.ACCESS_CONTROL, /^Permission denied: user=bob, access=WRITE, inode="\/tmp\/f":alice:supergroup:-rw-r--r--/);
+    await refused(append('/tmp/nope'), HadoopException.FILE_NOT_FOUND, 'Failed to append to non-existent file /tmp/nope for client 127.0.0.1');
+    await refused(append('/tmp//f'), HadoopException.INVALID_PATH);
+    await t.attributes.setPermission('/tmp/f', { perm: 0o666 }, alice);
+    await append('/tmp/f');
+    await refused(append('/tmp/f'), HadoopException.ALREADY_BEING_CREATED, 'Failed to APPEND_FILE /tmp/f for DFSClient_alice on 127.0.0.1 because DFSClient_alice is already the current lease holder.');
+    await refused(append('/tmp/f', bob, CreateFlag.APPEND, 'DFSClient_bob'), HadoopException.ALREADY_BEING_CREATED,
+      'Failed to APPEND_FILE /tmp/f for DFSClient_bob on 127.0.0.2 because this file lease is currently owned by DFSClient_alice on 127.0.0.1');
+    // past the soft limit the NameNode recovers alice's lease (she never wrote: the file closes at its old length) and bob appends
+    t.clock.advance(60_001);
+    const r = await append('/tmp/f', bob, CreateFlag.APPEND, 'DFSClient_bob');
+    expect([r.stat.length, r.block!.b.numBytes]).to.deep.equal([700, 700]);
+    expect(t.ns.leases.get('DFSClient_alice')).to.equal(undefined);
+
+    await writeFile(t, '/tmp/g', 700);
+    t = await t.restart(); // no DataNode reported the replica yet
+    await refused(t.writes.append({ src: '/tmp/g', clientName: c, flag: CreateFlag.APPEND }, alice), HadoopException.IO, 'append: lastBlock=blk_1073741826_1002 of src=/tmp/g is not sufficiently replicated yet.');
+    await t.ns.store.close();
+    t = await namesystem({ settings: { supportAppends: false } });
+    await refused(t.writes.append({ src: '/tmp/g', clientName: c, flag: CreateFlag.APPEND }, alice), HadoopException.UNSUPPORTED,
+      'Append is not enabled on this NameNode. Use the dfs.support.append configuration option to enable it.');
+  });
+
+  it('lease recovery of an appended file whose writer is gone closes it at its last finalized length (under the newest stamp a DataNode finalized), and it can be appended again', async () => {
+    const fileId = await writeFile(t, '/tmp/f', 700);
+    await append('/tmp/f');
+    t.clock.advance(t.ns.settings.leaseHardLimitMs + 1);
+    expect(await t.writes.recoverExpiredLeases()).to.equal(1);
+    const file = t.ns.fsd.inode(fileId) as INodeFile;
+    expect([file.uc, file.length(), file.lastBlock!.state]).to.deep.equal([null, 700, 'COMPLETE']);
+    expect((await append('/tmp/f')).block!.b.numBytes).to.equal(700);
+    // the writer got a new stamp and reached its DataNode, which rolled the unfinished append back
+    // and reported the old length under that stamp, but never called updatePipeline
+    const r = await t.writes.updateBlockForPipeline({ ...file.lastBlock!, poolId: t.ns.blocks.blockPoolId }, c, alice);
+    t.ns.blocks.processIncremental(t.ns.datanodes.get('dn-1')!, 'DS-dn-1', 'DISK', [{ block: { blockId: r.b.blockId, genStamp: r.b.generationStamp, numBytes: 700 }, status: 'RECEIVED' }]);
+    t.clock.advance(t.ns.settings.leaseHardLimitMs + 1);
+    expect(await t.writes.recoverExpiredLeases()).to.equal(1);
+    expect([file.uc, file.length(), file.lastBlock!.generationStamp, file.lastBlock!.state]).to.deep.equal([null, 700, r.b.generationStamp, 'COMPLETE']);
+    expect((await t.ns.getBlockLocations('/tmp/f', 0, 700, alice)).blocks![0]!.locs!.length).to.equal(1);
   });
 });

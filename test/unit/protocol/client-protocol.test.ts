@@ -43,6 +43,7 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
     },
     response: { fs: fileStatus },
   },
+  append: { request: { src: '/d/f', clientName: 'c', flag: CreateFlag.APPEND }, response: { block: { ...block, b: { ...block.b, numBytes: 700 } }, stat: { ...fileStatus, length: 700 } } },
   addBlock: { request: { src: '/d/f', clientName: 'c', fileId: 16386, excludeNodes: [dn], flags: ['NO_LOCAL_WRITE'] }, response: { block } },
   abandonBlock: { request: { b: block.b, src: '/d/f', holder: 'c', fileId: 16386 }, response: {} },
   getAdditionalDatanode: {

@@ -296,6 +296,24 @@ describe('datatransfer/OutputPacketizer (DFSOutputStream packet sizes)', () => {
     expect(ps.reduce((n, x) => n + x.header.dataLen, 0)).to.equal(v.file_bytes);
   });
 
+  it('append (DFSOutputStream.adjustPacketChunkSize): a partial chunk is completed by a one-chunk packet whose checksum covers only its bytes, then packets are cut as usual', () => {
+    const data = Buffer.from(Array.from({ length: 3000 }, (_, i) => i & 0xff));
+    const p = new OutputPacketizer({ blockSize: 4096, writePacketSize: 1024 + 33 + 8, appendAt: 700 });
+    const ps = [...p.write(data.subarray(0, 100)), ...p.write(data.subarray(100)), ...p.close()];
+    expect(describePackets(ps)).to.deep.equal(['0:700+324', '1:1024+1024', '2:2048+1024', '3:3072+512', '4:3584+116', '5:3700+0L']);
+    // the first packet: PLEN, HLEN, header, then one CRC of its 324 bytes
+    const q0 = new ByteQueue();
+    q0.push(Buffer.from(ps[0]!.bytes));
+    const first = tryReadPacket(q0, 1 << 20)!;
+    expect(Buffer.from(first.checksums)).to.deep.equal(Buffer.from(computeChecksums(CRC32C_512, data.subarray(0, 324))));
+    // on a chunk boundary the first packet is sized to the room left in the block; a block filled by the append ends it
+    const q = new OutputPacketizer({ blockSize: 2048, appendAt: 1024 });
+    expect(describePackets([...q.write(new Uint8Array(1500)), ...q.close()])).to.deep.equal(['0:1024+512', '1:1536+512', '2:2048+0L', '3:0+476', '4:476+0L']);
+    // no data: just the last packet at the block's length (the pipeline is still set up and the stamp bumped)
+    expect(describePackets(new OutputPacketizer({ blockSize: 2048, appendAt: 700 }).close())).to.deep.equal(['0:700+0L']);
+    expectCode(() => new OutputPacketizer({ blockSize: 2048, appendAt: 2048 }), 'PROTOCOL_MALFORMED', ProtocolError);
+  });
+
   it('a file ending exactly on a block boundary sends no second last packet; an empty file sends nothing', () => {
     const p = new OutputPacketizer({ blockSize: 1024, writePacketSize: 1024 + 33 + 8 });
     expect(describePackets([...p.write(new Uint8Array(1024)), ...p.close()])).to.deep.equal(['0:0+1024', '1:1024+0L']);
