@@ -26,6 +26,7 @@ const COMMANDS: ReadonlyArray<{ name: string; level: LogLevel; bulkData?: true; 
   { name: 'start', level: 'info', bulkData: true, load: () => import('./commands/start.ts') },
   { name: 'kinit', level: 'warn', load: () => import('./commands/kinit.ts') },
   { name: 'klist', level: 'warn', load: () => import('./commands/klist.ts') },
+  { name: 'kdiag', level: 'warn', load: () => import('./commands/kdiag.ts') },
   { name: 'kdestroy', level: 'warn', load: () => import('./commands/kdestroy.ts') },
   { name: 'namenode', level: 'info', load: () => import('./commands/namenode.ts') },
   { name: 'datanode', level: 'info', bulkData: true, load: () => import('./commands/datanode.ts') },

@@ -35,6 +35,8 @@ export const ERROR_CODES = [
   'KRB_EXPIRED',
   'KRB_REPLAY',
   'KRB_NAME',
+  // hsec kdiag: a diagnostic probe failed (Hadoop KDiag.KerberosDiagsFailure, exit 41)
+  'KRB_DIAGNOSTICS',
   'GSS_DEFECTIVE_TOKEN',
   'GSS_BAD_MIC',
   'GSS_SEQUENCE',
