@@ -19,7 +19,7 @@ describe('bin/hsec (CLI skeleton)', function () {
     expect(res.code).to.equal(0);
     expect(res.stdout).to.match(/Usage: hsec/);
     expect(res.stdout).to.include('--conf <dir>');
-    for (const command of ['start', 'kinit', 'klist', 'kdestroy', 'namenode', 'datanode', 'fetchdt', 'dtutil']) {
+    for (const command of ['start', 'kinit', 'klist', 'kdiag', 'kdestroy', 'namenode', 'datanode', 'fetchdt', 'dtutil']) {
       expect(res.stdout).to.match(new RegExp(`^\\s+${command}\\b`, 'm'));
     }
   });
