@@ -28,7 +28,7 @@ import { isSecurityEnabled } from '../../../security/identity/authentication-met
 import { principalToString, type Principal } from '../../../security/kerberos/types.ts';
 import { loadCliConfiguration } from '../cli-configuration.ts';
 import { cliConfigSource, toConfigSource, type CliConfigArg } from '../generic-options.ts';
-import { clockSkewProblem, DEFAULT_MIN_KEY_BITS, enctypeList, formatOffset, maxAesKeyBits, shortNameProblem } from '../kdiag/checks.ts';
+import { clockSkewProblem, DEFAULT_MIN_KEY_BITS, enctypeList, formatOffset, maxAesKeyBits, redactJvmOptions, shortNameProblem } from '../kdiag/checks.ts';
 import { probeKdcs } from '../kdiag/kdc-probe.ts';
 import { loginFromKeytab, loginFromTicketCache, verifyFileIsValid, type LoginContext } from '../kdiag/login.ts';
 import { KDIAG_FAILURE, KdiagReport, KerberosDiagsFailure } from '../kdiag/report.ts';
@@ -145,7 +145,7 @@ class Scan {
     this.#validateKeyLength();
 
     r.title('Environment Variables');
-    for (const v of ENV_VARS) r.value(v, this.#env[v]);
+    for (const v of ENV_VARS) r.value(v, this.#env[v] === undefined ? undefined : redactJvmOptions(this.#env[v]!));
     r.endln();
 
     const conf = this.#loadConfiguration();
@@ -333,7 +333,10 @@ class Scan {
       const unknown = answered.find((p) => p.errorCode === KRB_ERROR_CODE.KDC_ERR_C_PRINCIPAL_UNKNOWN);
       r.verify(unknown === undefined, 'KERBEROS', () => `principal ${principalToString(principal)} is not in the KDC database of realm ${realm} (KDC ${unknown!.target} answered KDC_ERR_C_PRINCIPAL_UNKNOWN): check its spelling, host part and realm (klist -kt KEYTAB lists a keytab's principals), or create it (kadmin: addprinc -randkey ${principalToString(principal)})`);
       const first = answered[0]!;
-      if (first.errorCode === KRB_ERROR_CODE.KDC_ERR_PREAUTH_REQUIRED) r.println(`${principalToString(principal)} exists and requires pre-authentication`);
+      if (first.errorCode === KRB_ERROR_CODE.KDC_ERR_PREAUTH_REQUIRED) {
+        r.println(`${principalToString(principal)} exists and requires pre-authentication`);
+        r.println(`The KDC asks for pre-authentication with: ${enctypeList(first.kdcEtypes ?? [])} (ETYPE-INFO2: its choice among the principal's keys of the enctypes offered)`);
+      }
       else if (first.outcome === 'AS-REP') r.println(`${principalToString(principal)} exists and does not require pre-authentication (production KDCs should set +requires_preauth)`);
     }
     r.endln();

@@ -3,7 +3,8 @@
  * length check (KDiag.validateKeyLength asks the JVM for its largest AES key; we ask Node's
  * OpenSSL and the Kerberos profiles hsec implements), a keytab's file mode, which keytab enctypes
  * krb5.conf lets a login use, the clock offset against krb5.conf clockskew, and the short name
- * check of --verifyshortname (KDiag.validateShortName: a result still holding `/` or `@`).
+ * check of --verifyshortname (KDiag.validateShortName: a result still holding `/` or `@`), and the
+ * redaction of secret-looking JVM options before the environment is printed.
  */
 import { getCiphers } from 'node:crypto';
 import { enctypeName } from '../../../security/kerberos/crypto/enctype-names.ts';
@@ -64,4 +65,12 @@ export function clockSkewProblem(kdc: string, offsetMs: number, allowedMs: numbe
 /** --verifyshortname: a warning when the short name still holds `/` or `@`, else undefined. */
 export function shortNameProblem(principal: string, shortName: string): string | undefined {
   return NON_SIMPLE.test(shortName) ? `${principal} short name: ${shortName} still contains @ or /` : undefined;
+}
+
+/** JVM `-Dname=value` options whose name says they hold a secret (keystore passwords and the like). */
+const SECRET_PROPERTY = /(-D[^=\s]*(?:password|passwd|secret|credential)[^=\s]*=)("[^"]*"|\S+)/gi;
+
+/** An option string (HADOOP_OPTS ...) with the values of secret-looking -D properties replaced. */
+export function redactJvmOptions(text: string): string {
+  return text.replace(SECRET_PROPERTY, '$1<redacted>');
 }

@@ -3,7 +3,8 @@
  * `nc` and `date`): one unauthenticated AS-REQ (RFC 4120 section 3.1.1, no padata) to every address
  * of every KDC of the realm, over UDP and TCP as krb5.conf allows, each with a bounded timeout. The
  * KDC answers a KRB-ERROR (PREAUTH_REQUIRED, C_PRINCIPAL_UNKNOWN ...) whose stime/susec is its
- * clock (section 5.9.1), or an AS-REP (a principal without +requires_preauth; it is not decrypted).
+ * clock (section 5.9.1) and, for PREAUTH_REQUIRED, the enctype it wants pre-authentication in (ETYPE-INFO2),
+ * or an AS-REP (a principal without +requires_preauth; it is not decrypted).
  * The clock offset is the KDC's time minus ours at the middle of the round trip. Nothing is sent
  * that proves an identity; no key is used.
  */
@@ -15,8 +16,9 @@ import type { KdcAddress, Krb5Config } from '../../../security/kerberos/config/k
 import { sendTcp, sendUdp } from '../../../security/kerberos/client/transport.ts';
 import { readKdcAnswer } from '../../../security/kerberos/client/kdc-reply.ts';
 import { describeSocketError, hostPort, type KdcProto } from '../../../security/kerberos/client/kdc-socket.ts';
-import { MSG_TYPE } from '../../../security/kerberos/messages/constants.ts';
-import { krbErrorName } from '../../../security/kerberos/messages/error-codes.ts';
+import { MSG_TYPE, PA_TYPE } from '../../../security/kerberos/messages/constants.ts';
+import { KRB_ERROR_CODE, krbErrorName } from '../../../security/kerberos/messages/error-codes.ts';
+import { decodeEtypeInfo2, decodeMethodData } from '../../../security/kerberos/messages/pa-data.ts';
 import { encodeKdcReq } from '../../../security/kerberos/messages/kdc-req.ts';
 import type { Principal } from '../../../security/kerberos/types.ts';
 import { DEFAULT_ENCTYPES } from '../../../security/kerberos/config/enctypes.ts';
@@ -39,6 +41,19 @@ export interface ProbeResult {
   readonly roundTripMs?: number;
   /** KDC time minus ours, ms (only from a KRB-ERROR). */
   readonly offsetMs?: number;
+  /** With PREAUTH_REQUIRED: the enctypes the KDC lists in ETYPE-INFO2 (its choice among the principal's keys of those offered). */
+  readonly kdcEtypes?: readonly number[];
+}
+
+/** The ETYPE-INFO2 enctypes of a PREAUTH_REQUIRED error's METHOD-DATA (RFC 4120 section 5.2.7.5); [] when absent or undecodable. */
+export function etypeInfoEtypes(eData: Buffer | undefined): number[] {
+  if (!eData?.length) return [];
+  try {
+    const info = decodeMethodData(eData).find((p) => p.type === PA_TYPE.ETYPE_INFO2);
+    return info ? decodeEtypeInfo2(info.value).map((e) => e.etype) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** The transports krb5.conf lets a KDC entry use (a `tcp/` or `udp/` prefix restricts it). */
@@ -105,7 +120,8 @@ async function probeOne(target: { host: string; port: number; address: string },
     const answer = readKdcAnswer(reply, MSG_TYPE.AS_REP, label);
     if (answer.kind === 'reply') return { target: label, proto, ok: true, outcome: 'AS-REP', roundTripMs };
     const e = answer.error;
-    return { target: label, proto, ok: true, outcome: `KRB-ERROR ${krbErrorName(e.errorCode)}`, errorCode: e.errorCode, roundTripMs, offsetMs: clockOffsetMs(e.stime, e.susec, sentAt, receivedAt) };
+    const kdcEtypes = e.errorCode === KRB_ERROR_CODE.KDC_ERR_PREAUTH_REQUIRED ? { kdcEtypes: etypeInfoEtypes(e.eData) } : {};
+    return { target: label, proto, ok: true, outcome: `KRB-ERROR ${krbErrorName(e.errorCode)}`, errorCode: e.errorCode, roundTripMs, offsetMs: clockOffsetMs(e.stime, e.susec, sentAt, receivedAt), ...kdcEtypes };
   } catch (e) {
     return { target: label, proto, ok: false, outcome: `answered with bytes that are not a Kerberos reply (${e instanceof Error ? e.message : String(e)})`, roundTripMs };
   }

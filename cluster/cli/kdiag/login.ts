@@ -51,6 +51,7 @@ export function verifyFileIsValid(report: KdiagReport, path: string, category: '
 }
 
 /** KDiag.dumpKeytab + loginFromKeytab. */
+/** `minKeyBits` (--keylen): a warning when every usable key of the principal is shorter. */
 export async function loginFromKeytab(ctx: LoginContext, keytabPath: string, principal: Principal | undefined, minKeyBits: number): Promise<void> {
   const { report } = ctx;
   const path = resolve(keytabPath);

@@ -54,6 +54,7 @@ describe('hsec kdiag (Hadoop KDiag) against the MIT KDC', function () {
     expect(out).to.match(new RegExp(`${kdcAt}/udp: answered in \\d+ ms with KRB-ERROR KDC_ERR_PREAUTH_REQUIRED, KDC clock offset [+-]\\d`));
     expect(out).to.match(new RegExp(`${kdcAt}/tcp: answered in \\d+ ms with KRB-ERROR KDC_ERR_PREAUTH_REQUIRED`));
     expect(out).to.contain('nn/localhost@EXAMPLE.TEST exists and requires pre-authentication');
+    expect(out).to.match(/The KDC asks for pre-authentication with: aes256-cts-hmac-sha1-96 \(ETYPE-INFO2/);
     expect(out).to.match(/ nn\/localhost@EXAMPLE\.TEST: version=1 timestamp=\S+ encryption=aes256-cts-hmac-sha1-96 \(256-bit key\)/);
     expect(out).to.contain('Client: nn/localhost@EXAMPLE.TEST').and.contain('Server: krbtgt/EXAMPLE.TEST@EXAMPLE.TEST').and.contain(`KDC: ${kdcAt}/udp`);
     expect(out).to.contain('Short name (hadoop.security.auth_to_local): nn').and.contain('Second login as nn/localhost@EXAMPLE.TEST succeeded');
@@ -73,6 +74,15 @@ describe('hsec kdiag (Hadoop KDiag) against the MIT KDC', function () {
     const { code, out } = await kdiag({ keytab, principal: 'alice' });
     expect(code).to.equal(41);
     expect(out).to.contain(`ERROR: KERBEROS: keytab ${keytab} holds no key for alice@EXAMPLE.TEST; it holds nn/localhost@EXAMPLE.TEST`);
+  });
+
+  it('fails the login with a stale keytab (the principal was re-keyed), naming the kvnos', async () => {
+    const stale = join(dir, 'stale.keytab');
+    await realm.kdc.createKeytab(stale, 'dn/localhost');
+    await realm.kdc.randomizeKey('dn/localhost');
+    const { code, out } = await kdiag({ keytab: stale, principal: 'dn/localhost' });
+    expect(code).to.equal(41);
+    expect(out).to.match(/ERROR: LOGIN: login as dn\/localhost@EXAMPLE\.TEST from keytab .*stale\.keytab failed: .*kvno/);
   });
 
   it('fails on an unreachable KDC (a closed loopback port), naming every address and transport tried', async () => {

@@ -2,8 +2,8 @@
 // --nofail, categories, exit 41) and the verdicts (key length, keytab mode, usable enctypes, clock
 // offset against clockskew, short names, the probe's offset arithmetic).
 import { expect } from 'chai';
-import { clockSkewProblem, formatOffset, keyBits, keytabModeProblem, maxAesKeyBits, shortNameProblem, usableEnctypes } from '../../../cluster/cli/kdiag/checks.ts';
-import { clockOffsetMs, probeTransports } from '../../../cluster/cli/kdiag/kdc-probe.ts';
+import { clockSkewProblem, formatOffset, keyBits, keytabModeProblem, maxAesKeyBits, redactJvmOptions, shortNameProblem, usableEnctypes } from '../../../cluster/cli/kdiag/checks.ts';
+import { clockOffsetMs, etypeInfoEtypes, probeTransports } from '../../../cluster/cli/kdiag/kdc-probe.ts';
 import { KDIAG_FAILURE, KdiagReport, KerberosDiagsFailure } from '../../../cluster/cli/kdiag/report.ts';
 
 const AES256_SHA1 = 18;
@@ -119,5 +119,16 @@ describe('hsec kdiag verdicts', () => {
   it('probes the transports a kdc entry allows', () => {
     expect(probeTransports({ host: 'k', port: 88 })).to.deep.equal(['udp', 'tcp']);
     expect(probeTransports({ host: 'k', port: 88, transport: 'tcp' })).to.deep.equal(['tcp']);
+  });
+
+  it('redacts secret-looking -D values of HADOOP_OPTS, keeping the rest', () => {
+    const opts = '-Xmx1g -Djavax.net.ssl.keyStorePassword=hunter2 -Djava.security.auth.login.config=/etc/jaas.conf -Dmy.secret="a b" -Dssl.server.keystore.password=x';
+    const out = redactJvmOptions(opts);
+    expect(out).to.equal('-Xmx1g -Djavax.net.ssl.keyStorePassword=<redacted> -Djava.security.auth.login.config=/etc/jaas.conf -Dmy.secret=<redacted> -Dssl.server.keystore.password=<redacted>');
+  });
+
+  it('reads the KDC\'s enctypes from ETYPE-INFO2, and nothing from bytes that are not METHOD-DATA', () => {
+    expect(etypeInfoEtypes(undefined)).to.deep.equal([]);
+    expect(etypeInfoEtypes(Buffer.from([0x30, 0x03, 0x01]))).to.deep.equal([]);
   });
 });
