@@ -30,7 +30,7 @@ import { loadCliConfiguration } from '../cli-configuration.ts';
 import { cliConfigSource, toConfigSource, type CliConfigArg } from '../generic-options.ts';
 import { clockSkewProblem, DEFAULT_MIN_KEY_BITS, enctypeList, formatOffset, maxAesKeyBits, redactJvmOptions, shortNameProblem } from '../kdiag/checks.ts';
 import { probeKdcs } from '../kdiag/kdc-probe.ts';
-import { loginFromKeytab, loginFromTicketCache, verifyFileIsValid, type LoginContext } from '../kdiag/login.ts';
+import { loginFromKeytab, loginFromTicketCache, ticketCachePrincipal, verifyFileIsValid, type LoginContext } from '../kdiag/login.ts';
 import { KDIAG_FAILURE, KdiagReport, KerberosDiagsFailure } from '../kdiag/report.ts';
 
 export interface KdiagOptions {
@@ -163,7 +163,9 @@ class Scan {
     this.#validateJaas();
     const principal = krb5 && this.#opts.principal !== undefined ? this.#parsePrincipal(krb5) : undefined;
     if (this.#opts.verifyshortname) this.#validateShortName(conf, krb5);
-    if (krb5) await this.#probeKdcs(krb5, principal);
+    // Without --principal, the probe asks about the principal a ticket-cache login would be.
+    const probed = principal ?? (krb5 && this.#opts.keytab === undefined && !this.#opts.nologin ? await ticketCachePrincipal(krb5, this.#env) : undefined);
+    if (krb5) await this.#probeKdcs(krb5, probed);
     if (!this.#opts.nologin && krb5) {
       r.title('Logging in');
       const auth = r.verify(secure, 'LOGIN', 'User is not authenticated by Kerberos: hadoop.security.authentication is simple, so Hadoop clients do not log in with Kerberos. Set it to kerberos (core-site.xml or -D), or pass --nologin');

@@ -105,6 +105,16 @@ async function asLogin(ctx: LoginContext, me: Principal, keytab: Keytab, path: s
   }
 }
 
+/** The default principal of the ticket cache a login without a keytab would use, if it has one. */
+export async function ticketCachePrincipal(krb5: Krb5Config, env: NodeJS.ProcessEnv): Promise<Principal | undefined> {
+  try {
+    const { name, source } = ccacheNameFor(krb5, undefined, env);
+    return (await (await openCredentialCache(name, { krb5Config: krb5 }, source)).read()).defaultPrincipal;
+  } catch {
+    return undefined; // the login section says why
+  }
+}
+
 /** KDiag's UGI login without a keytab: the ticket cache's TGT. */
 export async function loginFromTicketCache(ctx: LoginContext): Promise<void> {
   const { report } = ctx;

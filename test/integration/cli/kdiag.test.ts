@@ -128,6 +128,7 @@ describe('hsec kdiag (Hadoop KDiag) against the MIT KDC', function () {
     await kinit(e, ['-k', '-t', keytab, 'nn/localhost@EXAMPLE.TEST']);
     const good = await kdiag({}, { env: e });
     expect(good.code, good.out).to.equal(0);
+    expect(good.out).to.contain('nn/localhost@EXAMPLE.TEST exists and requires pre-authentication');
     expect(good.out).to.contain(`Ticket cache: FILE:${cc}`).and.contain('Default principal: nn/localhost@EXAMPLE.TEST').and.contain('Client: nn/localhost@EXAMPLE.TEST');
     const empty = await kdiag({}, { env: env({ KRB5CCNAME: `FILE:${join(dir, 'cc-missing')}` }) });
     expect(empty.code).to.equal(41);
