@@ -154,6 +154,38 @@ describe('hsec kdiag (Hadoop KDiag) against the MIT KDC', function () {
     expect(simple.out).to.contain('Short name of nn/localhost@EXAMPLE.TEST: nn');
   });
 
+  it('--resource loads a file of the configuration directory by name; a missing one fails (CONFIG)', async () => {
+    // hbase-site.xml, KDiag's own example: not a site file hsec loads by itself.
+    writeFileSync(join(confDir, 'hbase-site.xml'), coreSite({ 'dfs.data.transfer.protection': 'privacy' }));
+    const without = await kdiag({ nologin: true });
+    expect(without.out).to.contain('dfs.data.transfer.protection = (unset)');
+    const good = await kdiag({ resource: ['hbase-site.xml'], nologin: true });
+    expect(good.code, good.out).to.equal(0);
+    expect(good.out).to.contain(`Loading resource hbase-site.xml (${join(confDir, 'hbase-site.xml')})`).and.contain('dfs.data.transfer.protection = "privacy"');
+    const bad = await kdiag({ resource: ['no-such-site.xml'], nologin: true });
+    expect(bad.code).to.equal(41);
+    expect(bad.out).to.contain('ERROR: CONFIG: No resource no-such-site.xml');
+  });
+
+  it('--jaas requires the JVM JAAS file HADOOP_OPTS names, and checks it', async () => {
+    const missing = await kdiag({ jaas: true, nologin: true });
+    expect(missing.code).to.equal(41);
+    expect(missing.out).to.contain('ERROR: JAAS: No JAAS file specified in java.security.auth.login.config');
+    const jaas = join(dir, 'jaas.conf');
+    writeFileSync(jaas, 'Client { com.sun.security.auth.module.Krb5LoginModule required useTicketCache=true; };\n');
+    const named = await kdiag({ jaas: true, nologin: true }, { env: env({ HADOOP_OPTS: `-Xmx1g -Djava.security.auth.login.config=${jaas} -Dssl.keystore.password=hunter2` }) });
+    expect(named.code, named.out).to.equal(0);
+    expect(named.out).to.contain(`JAAS file is defined in java.security.auth.login.config: ${jaas}`).and.contain('-Dssl.keystore.password=<redacted>').and.not.contain('hunter2');
+  });
+
+  it('a token file that is not a credentials file fails (TOKEN)', async () => {
+    const bogus = join(dir, 'bogus.token');
+    writeFileSync(bogus, 'not a token file');
+    const { code, out } = await kdiag({ nologin: true, nofail: true }, { env: env({ HADOOP_TOKEN_FILE_LOCATION: bogus }) });
+    expect(code).to.equal(41);
+    expect(out).to.contain(`ERROR: TOKEN: token file ${bogus} is not a Hadoop credentials file`);
+  });
+
   describe('as bin/hsec processes', function () {
     const hsec = (args: string[], e: NodeJS.ProcessEnv) => spawnSync(process.execPath, [HSEC, ...args], { env: e, encoding: 'utf8', timeout: 90_000 });
 
@@ -171,6 +203,12 @@ describe('hsec kdiag (Hadoop KDiag) against the MIT KDC', function () {
       expect(r.status).to.equal(41);
       expect(r.stdout).to.contain('ERROR: KERBEROS: principal nobody/localhost@EXAMPLE.TEST is not in the KDC database');
       expect(r.stderr).to.not.match(/\n\s+at /);
+    });
+
+    it('exits 2 on a --keylen that is not a number', () => {
+      const r = hsec(['kdiag', '--keylen', 'big'], env());
+      expect(r.status).to.equal(2);
+      expect(r.stderr).to.contain('--keylen takes a key length in bits');
     });
   });
 });
