@@ -324,7 +324,7 @@ class Scan {
     }
     const answered = results.filter((p) => p.ok);
     const tried = results.map((p) => `${p.target}: ${p.outcome}`).join('; ');
-    if (!r.verify(answered.length > 0, 'KERBEROS', `Cannot contact any KDC for realm ${realm} (tried ${tried}). Check that the KDC is running and listening there (UDP and TCP), that no firewall drops the port, and the kdc entries of [realms] ${realm} in ${krb5.files.join(', ')}`)) return;
+    if (!r.verify(answered.length > 0, 'KERBEROS', `Cannot contact any KDC for realm ${realm} (tried ${tried}). Check that the KDC host names resolve, that the KDC is running and listening there (UDP and TCP), that no firewall drops the port, and the kdc entries of [realms] ${realm} in ${krb5.files.join(', ')}`)) return;
     const timed = answered.find((p) => p.offsetMs !== undefined);
     if (timed) {
       r.println(`Clock offset to KDC ${timed.target}: ${formatOffset(timed.offsetMs!)} (allowed: ${Math.round(krb5.clockSkewMs / 1000)} s)`);

@@ -32,7 +32,7 @@ export const PROBE_TIMEOUT_MS = 3000;
 export interface ProbeResult {
   /** `host:port/proto`, with ` at address` when the host is a name. */
   readonly target: string;
-  readonly proto: KdcProto;
+  readonly proto: KdcProto | 'dns';
   readonly ok: boolean;
   /** What answered (`KRB-ERROR KDC_ERR_PREAUTH_REQUIRED`, `AS-REP`) or why nothing did. */
   readonly outcome: string;
@@ -86,7 +86,7 @@ export async function probeKdcs(kdcs: readonly KdcAddress[], client: Principal, 
     const where = hostPort(kdc.host, kdc.port);
     const found = await addressesOf(kdc.host);
     if ('error' in found) {
-      results.push({ target: `${where} (DNS)`, proto: 'udp', ok: false, outcome: `host name did not resolve: ${found.error}` });
+      results.push({ target: `${where} (DNS)`, proto: 'dns', ok: false, outcome: found.error });
       continue;
     }
     for (const address of found.addresses) {
