@@ -1,5 +1,5 @@
 /**
- * `hsec fs -rm` and `-expunge`, as FsShell's Delete.Rm and Delete.Expunge: `-rm` moves each path to
+ * `hsec fs -rm`, `-rmdir` and `-expunge`, as FsShell's Delete.Rm, Delete.Rmdir and Delete.Expunge: `-rm` moves each path to
  * the user's trash when fs.trash.interval is above 0 (the NameNode's value first, as
  * Trash.moveToAppropriateTrash reads it) unless `-skipTrash`; what the trash does is printed on
  * stderr, where Hadoop's shell logs it ("Moved: '...' to trash at: ..."). `-safely` asks before
@@ -10,7 +10,7 @@
 import { createInterface } from 'node:readline';
 import { FileError, HsecError } from '../../lib/errors/index.ts';
 import { loadCliConfiguration } from './cli-configuration.ts';
-import { existingStatus, type Operand } from './fs-operands.ts';
+import { existingStatus, pathError, pathNotFound, type Operand } from './fs-operands.ts';
 import type { CliConfigArg } from './generic-options.ts';
 import { UsageError } from './usage.ts';
 import { HdfsClient } from '../client/hdfs-client.ts';
@@ -113,6 +113,18 @@ class Answers {
   close(): void {
     this.#close();
   }
+}
+
+/** Delete.Rmdir: an empty directory is removed; a non-empty one is an error unless --ignore-fail-on-non-empty. */
+export async function rmdir(fs: HdfsClient, item: Operand, ignoreNonEmpty: boolean): Promise<void> {
+  const status = await existingStatus(fs, item);
+  if (!status) throw pathNotFound(item.shown);
+  if (status.type !== 'directory') throw pathError(item.shown, 'Is not a directory');
+  if ((await fs.list(item.path)).length > 0) {
+    if (ignoreNonEmpty) return;
+    throw pathError(item.shown, 'Directory is not empty');
+  }
+  if (!(await fs.delete(item.path))) throw pathError(item.shown, 'Input/output error');
 }
 
 /** Delete.Expunge: `[-immediate] [-fs <path>]`, no operands. */
