@@ -2,7 +2,7 @@
  * `hsec fs -ls` with FsShell's Ls options, through the hsec NameNode over the MIT KDC: Ls's line
  * format (widths starting at 3 and 10 and growing over the whole command), "Found N items", -d, -C,
  * -R (depth first, no header, name order), -t / -S / -r / -u ordering, -h sizes, -q, -e, -lsr's
- * deprecation line, and a failing argument between good ones.
+ * deprecation line, and a failing argument between good ones; `-df [-h]` (FsUsage.Df).
  */
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-h
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { fsShellUser, type FsShellUser } from '../../support/fs-shell.ts';
 
-describe('hdfs: hsec fs -ls and its options through the hsec NameNode (MIT KDC)', function () {
+describe('hdfs: hsec fs -ls with its options, and -df, through the hsec NameNode (MIT KDC)', function () {
   this.timeout(120_000);
   const realm = useMiniKdc();
   let dir: string;
@@ -45,7 +45,7 @@ describe('hdfs: hsec fs -ls and its options through the hsec NameNode (MIT KDC)'
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("lays lines out as Ls's format: %3s replication, %-Ns owner and group, %10s size, widths that only grow", async () => {
+  it("lays lines out as Ls's format: %3s replication, %-Ns owner and group, %10s size", async () => {
     const r = await fs('-ls', 't');
     expect(r.code, r.err).to.equal(0);
     const g = (await alice.stat('t/small')).group;
@@ -105,5 +105,29 @@ describe('hdfs: hsec fs -ls and its options through the hsec NameNode (MIT KDC)'
     expect(r.err).to.equal("ls: `t/none': No such file or directory\n");
     const refused = await fs('-ls', '-x', 't').then(() => undefined, (e: Error) => e);
     expect(refused?.message).to.equal('-ls: Illegal option -x');
+  });
+
+  it("-df prints Df's table: the file system's URI, capacity, used, available and Use% right-aligned, one row per argument", async () => {
+    const uri = `hdfs://${/^hdfs:\/\/([^/]+)/.exec(hdfs.conf.get('fs.defaultFS')!)![1]}`;
+    const r = await fs('-df');
+    expect(r.code, r.err).to.equal(0);
+    const [header, row, ...rest] = lines(r.out);
+    expect(rest).to.deep.equal([]);
+    const [fsCol, size, used, avail, pct] = row!.split(/ {2,}/);
+    expect(fsCol).to.equal(uri);
+    const status = await alice.fsStatus();
+    expect(Number(size)).to.equal(status.capacity);
+    expect(Number(used)).to.be.greaterThan(0);
+    expect(pct).to.equal(`${Math.round((Number(used) / Number(size)) * 100)}%`);
+    expect(Number(avail)).to.be.within(0, Number(size));
+    // Size, Used, Available and Use% right-aligned under their headers: each header ends where its column ends
+    for (const name of ['Size', 'Used', 'Available', 'Use%']) expect(row!.length >= header!.indexOf(name) + name.length).to.equal(true);
+    expect(header!.length).to.equal(row!.length);
+    expect(header!.startsWith(`Filesystem${' '.repeat(uri.length - 'Filesystem'.length + 2)}`)).to.equal(true);
+    const h = await fs('-df', '-h', '/', 't', 't/none');
+    expect(h.code).to.equal(1);
+    expect(lines(h.out)).to.have.length(3);
+    expect(lines(h.out)[1]).to.match(new RegExp(`^${uri} +\\d+(\\.\\d)? [KMGTPE] +\\d+(\\.\\d)?( [KMGTPE])? +\\d+(\\.\\d)? [KMGTPE] +\\d+%$`));
+    expect(h.err).to.equal("df: `t/none': No such file or directory\n");
   });
 });
