@@ -16,6 +16,7 @@
  */
 import type { HdfsClient } from '../client/hdfs-client.ts';
 import { permissionString, type FileStatus } from '../client/file-status.ts';
+import { compareUriPaths } from '../client/glob-pattern.ts';
 import { existingStatus, pathNotFound, shownChild, type Operand } from './fs-operands.ts';
 import { humanSize } from './fs-queries.ts';
 
@@ -97,8 +98,8 @@ export class Lister {
     const entries = (await this.#fs.list(dir.status.path)).map((status) => ({ shown: shownChild(dir.shown, nameOf(status.path)), status }));
     const o = this.#o;
     if (!o.recursive || o.byTime || o.bySize || o.reverse) {
-      // PathData.getDirectoryContents sorts by path
-      await this.#group(true, entries.sort((a, b) => compareStrings(a.status.path, b.status.path)));
+      // PathData.getDirectoryContents sorts by path (Path.compareTo)
+      await this.#group(true, entries.sort((a, b) => compareUriPaths(a.status.path, b.status.path)));
       return;
     }
     const size = o.pathOnly ? 1 : LISTING_GROUP_SIZE;
@@ -127,7 +128,7 @@ export class Lister {
     const sign = o.reverse ? -1 : 1;
     if (o.byTime) return (a, b) => sign * Math.sign(this.#time(b.status) - this.#time(a.status));
     if (o.bySize) return (a, b) => sign * Math.sign(b.status.length - a.status.length);
-    return (a, b) => sign * compareStrings(a.status.path, b.status.path);
+    return (a, b) => sign * compareUriPaths(a.status.path, b.status.path);
   }
 
   #time(s: FileStatus): number {
@@ -192,9 +193,4 @@ export function lsDate(ms: number): string {
 
 function nameOf(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
-}
-
-/** Java's String.compareTo: UTF-16 code units. */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

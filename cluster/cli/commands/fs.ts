@@ -4,6 +4,7 @@
  * family, as FsShell's command classes do:
  *
  *   ../fs-ls.ts           -ls [-CdhqRtSrue], -lsr
+ *   ../fs-find.ts         -find <path> ... -name | -iname | -print | -print0 | -a | ( )
  *   here                  -mkdir [-p], -cat, -text (../fs-text.ts), -head, -tail [-f] [-s MS],
  *                         -getmerge (../fs-getmerge.ts), -moveToLocal (not implemented, as in Hadoop)
  *   ../fs-copy.ts         -put (-copyFromLocal, -moveFromLocal), -get (-copyToLocal), -cp, -mv,
@@ -37,11 +38,13 @@ import { getmerge, GETMERGE_USAGE, parseMerge } from '../fs-getmerge.ts';
 import { popPreserveOption, PRESERVE_ALL } from '../fs-preserve.ts';
 import { text, TEXT_USAGE } from '../fs-text.ts';
 import { ls, LS_FLAGS, LS_USAGE, LSR_USAGE } from '../fs-ls.ts';
+import { find, FIND_USAGE, parseFind } from '../fs-find.ts';
 import type { CliIo } from './fetchdt.ts';
 
 const USAGES: Readonly<Record<string, string>> = {
   '-ls': LS_USAGE,
   '-lsr': LSR_USAGE,
+  '-find': FIND_USAGE,
   '-mkdir': 'hsec fs -mkdir [-p] <path> ...',
   '-rm': RM_USAGES['-rm'],
   '-rmdir': 'hsec fs -rmdir [--ignore-fail-on-non-empty] <dir> ...',
@@ -72,8 +75,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -df, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum')
-    .usage('-ls|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-df|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -find, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -df, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum')
+    .usage('-ls|-find|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-df|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -138,9 +141,19 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   const merge = verb === '-getmerge' ? parseMerge(args) : undefined;
   const timestamp = verb === '-touch' ? popOptionWithArgument(verb, '-t', args) : undefined;
   const cpPreserve = verb === '-cp' ? popPreserveOption(args, usage) : undefined;
+  let findSpec: ReturnType<typeof parseFind> | undefined;
+  if (verb === '-find') {
+    try {
+      findSpec = parseFind(args, out);
+    } catch (e) {
+      if (!(e instanceof HsecError) || e instanceof UsageError) throw e;
+      err(`find: ${e.message}\n`); // Find.processOptions' IOException ("Unexpected argument: ...")
+      return 1;
+    }
+  }
   let parsed;
   try {
-    parsed = flags(ignoreNonEmpty ? args.slice(1) : merge ? [] : args, QUERY_FLAGS[verb] ?? (verb === '-checksum' ? CHECKSUM_FLAGS : verb === '-ls' || verb === '-lsr' ? LS_FLAGS : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' ? 'fpd' : verb === '-cp' ? 'fd' : verb === '-get' ? 'fp' : verb === '-appendToFile' ? 'n' : ''));
+    parsed = flags(ignoreNonEmpty ? args.slice(1) : merge || findSpec ? [] : args, QUERY_FLAGS[verb] ?? (verb === '-checksum' ? CHECKSUM_FLAGS : verb === '-ls' || verb === '-lsr' ? LS_FLAGS : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' ? 'fpd' : verb === '-cp' ? 'fd' : verb === '-get' ? 'fp' : verb === '-appendToFile' ? 'n' : ''));
   } catch (e) {
     throw new UsageError(`${named}: ${(e as Error).message}`, usage);
   }
@@ -149,7 +162,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
     err('appendToFile: missing destination argument\n'); // AppendToFile.processOptions' IOException
     return 1;
   }
-  const minOperands = verb === '-mv' || verb === '-cp' || verb === '-put' || verb === '-get' || verb === '-setrep' ? 2 : verb === '-ls' || verb === '-lsr' || verb === '-df' || merge ? 0 : 1;
+  const minOperands = verb === '-mv' || verb === '-cp' || verb === '-put' || verb === '-get' || verb === '-setrep' ? 2 : verb === '-ls' || verb === '-lsr' || verb === '-df' || findSpec || merge ? 0 : 1;
   if (operands.length < minOperands) throw new UsageError(`${named}: ${operands.length === 0 ? 'Not enough arguments' : 'Not enough arguments: expected a destination'}`, usage);
   const conf = loadCliConfiguration(config, env);
   const fs = await HdfsClient.connect({ conf, env });
@@ -214,6 +227,9 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         break;
       case '-getmerge':
         await getmerge(fs, merge!, each, expand);
+        break;
+      case '-find':
+        await find(fs, await expand(findSpec!.paths), findSpec!.test, each);
         break;
       case '-text':
         for (const item of await expand(operands)) await each(item.shown, () => text(fs, item, io.data ?? process.stdout));

@@ -2,7 +2,8 @@
  * `hsec fs -ls` with FsShell's Ls options, through the hsec NameNode over the MIT KDC: Ls's line
  * format (widths starting at 3 and 10 and growing over the whole command), "Found N items", -d, -C,
  * -R (depth first, no header, name order), -t / -S / -r / -u ordering, -h sizes, -q, -e, -lsr's
- * deprecation line, and a failing argument between good ones; `-df [-h]` (FsUsage.Df).
+ * deprecation line, and a failing argument between good ones; `-find` with Find's expressions;
+ * `-df [-h]` (FsUsage.Df).
  */
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-h
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { fsShellUser, type FsShellUser } from '../../support/fs-shell.ts';
 
-describe('hdfs: hsec fs -ls with its options, and -df, through the hsec NameNode (MIT KDC)', function () {
+describe('hdfs: hsec fs -ls with its options, -find and -df, through the hsec NameNode (MIT KDC)', function () {
   this.timeout(120_000);
   const realm = useMiniKdc();
   let dir: string;
@@ -129,5 +130,34 @@ describe('hdfs: hsec fs -ls with its options, and -df, through the hsec NameNode
     expect(lines(h.out)).to.have.length(3);
     expect(lines(h.out)[1]).to.match(new RegExp(`^${uri} +\\d+(\\.\\d)? [KMGTPE] +\\d+(\\.\\d)?( [KMGTPE])? +\\d+(\\.\\d)? [KMGTPE] +\\d+%$`));
     expect(h.err).to.equal("df: `t/none': No such file or directory\n");
+  });
+
+  it('-find walks each path depth first; -name / -iname match the last component, -print0, -a and ( ), implicit -print at the end', async () => {
+    const found = async (...args: string[]) => {
+      const r = await fs('-find', ...args);
+      expect(r.code, r.err).to.equal(0);
+      return lines(r.out);
+    };
+    expect(await found('t')).to.deep.equal(['t', 't/big', 't/d', 't/d/e', 't/d/inner', 't/small']);
+    expect(await found('t', '-name', '*i*')).to.deep.equal(['t/big', 't/d/inner']);
+    expect(await found('/user/alice/t', '-iname', 'B?G')).to.deep.equal(['/user/alice/t/big']);
+    expect(await found('t', '-name', '*a*', '-a', '(', '-name', 's*', ')')).to.deep.equal(['t/small']);
+    // as in Find.processOptions, everything before the first argument starting with '-' is a path, '(' too
+    expect((await fs('-find', 't', '(', '-name', 'x', ')')).err).to.equal("find: `(': No such file or directory\n");
+    expect(await found('t/d', 't/small', '-name', '{e,small}', '-print')).to.deep.equal(['t/d/e', 't/small']);
+    expect((await fs('-find', 't', '-name', 'd', '-print0')).out).to.equal('t/d\0');
+    expect((await fs('-find', 't', '-print0', '-name', 'd')).out, 'an action before a failing test still ran').to.equal('t\0t/big\0t/d\0t/d/e\0t/d/inner\0t/small\0');
+  });
+
+  it('-find reports a missing path and walks the others; FsShell refuses an unknown expression and an option before the paths', async () => {
+    const r = await fs('-find', 't/none', 't/d');
+    expect(r.code).to.equal(1);
+    expect(lines(r.out)).to.deep.equal(['t/d', 't/d/e', 't/d/inner']);
+    expect(r.err).to.equal("find: `t/none': No such file or directory\n");
+    expect(await fs('-find', 't', '-o', '-name', 'x')).to.include({ code: 1, out: '', err: 'find: Unexpected argument: -o\n' });
+    const refusal = (p: Promise<unknown>) => p.then(() => undefined, (e: Error) => e.message);
+    expect(await refusal(fs('-find', '-name', 'x'))).to.equal('-find: Illegal option -name');
+    expect(await refusal(fs('-find', 't', '-name'))).to.equal('-find: -name needs a pattern');
+    expect(await refusal(fs('-find'))).to.equal('-find: Not enough arguments: expected 1 but got 0');
   });
 });
