@@ -96,7 +96,8 @@ export class FileAppends {
     await ns.commit([{ op: 'APPEND', path, clientName, clientMachine: caller.address, newBlock }], `append to ${path}`);
     ns.leases.add(clientName, file.id, ns.clock.now());
     if (!last) return undefined;
-    if (newBlock) return { ...ns.blocks.located(last, file.length() - last.numBytes, [], caller.user, null), blockToken: EMPTY_TOKEN };
+    // new LocatedBlock(blk, new DatanodeInfo[0]): start offset unknown (-1), no locations, an empty token
+    if (newBlock) return { ...ns.blocks.located(last, -1, [], caller.user, null), blockToken: EMPTY_TOKEN };
     if (!reopen) return undefined;
     last.expected = locations.map((l) => ({ datanodeUuid: l.datanode.uuid, storageUuid: l.storageUuid }));
     log.info({ src: path, block: blockString(last), holder: clientName, locations: locations.map((l) => l.datanode.xferAddr) }, 'DIR* NameSystem.appendFile: the last block is under construction again');

@@ -377,6 +377,7 @@ describe('namenode/namesystem: append (FSDirAppendOp)', () => {
     const r = await append('/tmp/nb', alice, CreateFlag.APPEND | CreateFlag.NEW_BLOCK);
     expect(r.block!.b).to.include({ blockId: (t.ns.fsd.inode(fileId) as INodeFile).lastBlock!.blockId, numBytes: 700 });
     expect(r.block!.locs).to.deep.equal([]);
+    expect(r.block!.offset, 'LocatedBlock(b, locs): start offset unknown').to.equal(-1);
     expect(r.block!.blockToken.identifier.length).to.equal(0);
     expect((t.ns.fsd.inode(fileId) as INodeFile).lastBlock!.state).to.equal('COMPLETE');
     const next = await t.writes.addBlock({ src: '/tmp/nb', clientName: c, previous: r.block!.b, fileId }, alice);
