@@ -9,6 +9,7 @@
  * With NEW_BLOCK the last block comes back without locations or token, as addBlock's `previous`.
  * Checks in Hadoop's order, with its exception classes and messages.
  */
+import { AccessControlError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import { CreateFlag } from '../protocol/client-protocol.ts';
 import { EMPTY_TOKEN, type HdfsFileStatus, type LocatedBlock } from '../protocol/hdfs-types.ts';
@@ -81,6 +82,8 @@ export class FileAppends {
         return { ...(block ? { block } : {}), stat: fileStatus(node, EMPTY_NAME) };
       } catch (e) {
         log.warn({ src, holder: clientName, err: (e as Error).message }, 'DIR* NameSystem.append refused');
+        // FSNamesystem.appendFile: logAuditEvent(false, "append", srcArg) for an AccessControlException
+        if (e instanceof AccessControlError) ns.auditDenied(caller, 'append', src);
         throw e;
       }
     });
