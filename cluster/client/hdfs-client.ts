@@ -49,6 +49,13 @@ export interface HdfsClientOptions {
 }
 
 /** What getFileChecksum covers and how. */
+/** org.apache.hadoop.fs.FsStatus: bytes. */
+export interface FsStatus {
+  readonly capacity: number;
+  readonly used: number;
+  readonly remaining: number;
+}
+
 export interface FileChecksumOptions {
   /** Bytes from the start of the file (default: all of it; Hadoop's Long.MAX_VALUE). */
   length?: number;
@@ -297,6 +304,15 @@ export class HdfsClient {
    */
   contentSummary(path: string): Promise<ContentSummary> {
     return this.#nn.getContentSummary(this.resolve(path));
+  }
+
+  /**
+   * The file system's capacity, the bytes its DataNodes use for blocks and what remains, in bytes
+   * (DistributedFileSystem.getStatus: getFsStats' capacity, used and remaining).
+   */
+  async fsStatus(): Promise<FsStatus> {
+    const { capacity, used, remaining } = await this.#nn.getFsStats();
+    return { capacity, used, remaining };
   }
 
   /** Quotas and their use (DistributedFileSystem.getQuotaUsage). */
