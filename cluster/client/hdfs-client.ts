@@ -379,7 +379,8 @@ export class HdfsClient {
    * MD5MD5CRC32 (`MD5-of-<crcPerBlock>MD5-of-<bytesPerCRC>CRC32C`, 28 bytes) by default, or with
    * `combineMode: 'COMPOSITE_CRC'` the CRC of the whole file (`COMPOSITE-CRC32C`, 4 bytes). An
    * empty file has Hadoop's fixed MD5MD5CRC32 value; a directory is FILE_NOT_FOUND ("Path is not
-   * a file"); a file being written covers the blocks and lengths the NameNode reports. Resolves
+   * a file"); a file being written is refused ("Fail to get checksum, since file ... is under
+   * construction.", DFSClient.getBlockLocations). Resolves
    * undefined where Hadoop returns null (blocks without CRCs, or mixed CRC types).
    */
   async getFileChecksum(path: string, options: FileChecksumOptions = {}): Promise<FileChecksum | undefined> {
