@@ -1,0 +1,75 @@
+/**
+ * The NameNode's audit log, component `namenode.audit` (Hadoop 3.4.1's FSNamesystem.AUDIT_LOG written
+ * by FSNamesystem.FSNamesystemAuditLogger): one line per audited call, at INFO,
+ *   allowed=<true|false>\tugi=<UGI>\tip=/<address>\tcmd=<cmd>\tsrc=<src>\tdst=<dst>\tperm=<owner:group:mode>\tproto=rpc
+ * with src and dst escaped as StringEscapeUtils.escapeJava does (so a path cannot forge a line),
+ * `null` for an absent value, the client address as InetAddress.getHostAddress prints it, and
+ * `proto=rpc` (Server.getProtocol() of an RPC call). Hadoop's optional fields are off by default
+ * and not written: trackingId (dfs.namenode.audit.log.token.tracking.id) and callerContext
+ * (hadoop.caller.context.enabled). Callers pass names and paths only: a token appears as its
+ * identifier's toStringStable text, never its password.
+ */
+import { isIP } from 'node:net';
+import { getLogger } from '../../lib/log/logger.ts';
+
+const audit = getLogger('namenode.audit');
+
+/** One logAuditEvent(succeeded, ugi, addr, cmd, src, dst, status) call. */
+export interface AuditEvent {
+  allowed: boolean;
+  /** UserGroupInformation.toString() of the caller (ugiString) */
+  ugi: string;
+  /** the client's address */
+  ip: string;
+  cmd: string;
+  src: string | null;
+  dst?: string | null | undefined;
+  /** the status's `owner:group:permission`, or undefined for none */
+  perm?: string | undefined;
+}
+
+/** FSNamesystemAuditLogger.logAuditEvent's line. */
+export function auditLine(e: AuditEvent): string {
+  return `allowed=${e.allowed}\tugi=${e.ugi}\tip=/${javaHostAddress(e.ip)}\tcmd=${e.cmd}\tsrc=${escapeJava(e.src)}\tdst=${escapeJava(e.dst ?? null)}\tperm=${e.perm ?? 'null'}\tproto=rpc`;
+}
+
+/** Writes the event to `namenode.audit` at INFO: the fields, and Hadoop's line as the message. */
+export function logAuditEvent(e: AuditEvent): void {
+  audit.info({ allowed: e.allowed, ugi: e.ugi, ip: e.ip, cmd: e.cmd, src: e.src, dst: e.dst ?? null, perm: e.perm ?? null, proto: 'rpc' }, auditLine(e));
+}
+
+/**
+ * commons-text StringEscapeUtils.escapeJava: `"` and `\` backslashed, \b \t \n \f \r as such, every
+ * other character below 32 or above 0x7f as \uXXXX (upper-case hex; UTF-16 units); null stays "null".
+ */
+export function escapeJava(s: string | null): string {
+  if (s === null) return 'null';
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const named = NAMED_ESCAPES[s[i]!];
+    if (named !== undefined) out += named;
+    else if (c < 32 || c > 0x7f) out += `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
+    else out += s[i];
+  }
+  return out;
+}
+
+const NAMED_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r' };
+
+/**
+ * InetAddress.getHostAddress of the peer: an IPv4-mapped IPv6 address (a dual-stack socket's view of
+ * an IPv4 client) is the IPv4 address Java sees; IPv6 is written in full, eight hex groups without
+ * leading zeros (Inet6Address.numericToTextFormat).
+ */
+export function javaHostAddress(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (isIP(address) !== 6) return address;
+  const [head, tail] = address.includes('::') ? address.split('::') as [string, string] : [address, undefined];
+  const part = (s: string | undefined) => (s ? s.split(':') : []);
+  const left = part(head);
+  const right = part(tail);
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return groups.map((g) => parseInt(g, 16).toString(16)).join(':');
+}
