@@ -19,7 +19,7 @@
 import type { Configuration } from '../../lib/config/index.ts';
 import { AccessControlError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
-import type { CallContext, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
+import { ugiString, type CallContext, type ProtocolHandlers } from '../../lib/rpc/call-context.ts';
 import type { ServiceAuthorizer } from '../../security/authorize/service-authorization.ts';
 import type { ProxyUsers } from '../../security/authorize/proxy-users.ts';
 import type { Groups } from '../../security/identity/groups.ts';
@@ -99,6 +99,6 @@ export class NameNodeAdminService {
 
   async #audit(ctx: CallContext, cmd: string): Promise<void> {
     const groups = await this.#o.groups.groups(ctx.shortUser);
-    this.#o.namesystem.audit({ user: ctx.shortUser, groups, address: ctx.remoteAddress }, cmd, null);
+    this.#o.namesystem.audit({ user: ctx.shortUser, groups, address: ctx.remoteAddress, ugi: ugiString(ctx) }, cmd, null);
   }
 }

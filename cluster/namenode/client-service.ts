@@ -9,7 +9,7 @@
  * empty response for a missing path. The status calls of `hdfs dfsadmin` (stats, DataNode reports,
  * safe mode) are cluster-status.ts's.
  */
-import type { CallContext, MethodHandler, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
+import { ugiString, type CallContext, type MethodHandler, type ProtocolHandlers } from '../../lib/rpc/call-context.ts';
 import type { Groups } from '../../security/identity/groups.ts';
 import type { BlockTokenSecretManager } from '../../security/token/block-token-secret-manager.ts';
 import { CLIENT_PROTOCOL_CODEC, type ClientProtocolMessages, type ClientProtocolMethodName } from '../protocol/client-protocol.ts';
@@ -43,7 +43,7 @@ export class ClientService {
   }
 
   async #caller(ctx: CallContext): Promise<CallerInfo> {
-    return { user: ctx.shortUser, groups: await this.#o.groups.groups(ctx.shortUser), address: ctx.remoteAddress };
+    return { user: ctx.shortUser, groups: await this.#o.groups.groups(ctx.shortUser), address: ctx.remoteAddress, ugi: ugiString(ctx) };
   }
 
   #method<M extends ClientProtocolMethodName>(name: M, impl: Impl<M>): [string, MethodHandler] {
@@ -73,7 +73,7 @@ export class ClientService {
         return {};
       }),
       this.#method('getAdditionalDatanode', (r, c) => ({ block: writes.getAdditionalDatanode(r, c) })),
-      this.#method('complete', async (r, c) => ({ result: await writes.complete(r.src, r.clientName, r.last, r.fileId, c) })),
+      this.#method('complete', async (r) => ({ result: await writes.complete(r.src, r.clientName, r.last, r.fileId) })),
       this.#method('fsync', async (r) => {
         await writes.fsync(r.src, r.client, r.lastBlockLength, r.fileId);
         return {};

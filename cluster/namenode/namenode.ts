@@ -222,7 +222,9 @@ export class NameNode {
         }),
         every(settings.leaseRecheckMs, 'lease monitor', () => writes.recoverExpiredLeases()),
       ];
-      const trashEmptier = settings.trash ? TrashEmptier.start(namesystem, settings.trash, clock) : undefined;
+      // the login UGI: the NameNode's principal (KERBEROS), or the process user (SIMPLE)
+      const loginUgi = identity.principal ? `${identity.principal} (auth:KERBEROS)` : `${superUser} (auth:SIMPLE)`;
+      const trashEmptier = settings.trash ? TrashEmptier.start(namesystem, settings.trash, clock, loginUgi) : undefined;
       const nn = new NameNode({ settings, identity, sm, namesystem, blockTokens, service, timers, trashEmptier });
       log.info({ host: service.address.host, port: service.address.port, principal: identity.principal, blockPoolId: namesystem.fsd.identity.blockPoolId, blockTokens: !!blockTokens }, 'NameNode RPC up');
       return nn;

@@ -93,7 +93,7 @@ describe('namenode/trash: TrashPolicyDefault over the namesystem', () => {
     await t.ns.mkdirs('/user/alice/.Trash/junk', { perm: 0o700 }, true, alice);
     const young = checkpointName(new Date(t.clock.now() - 30 * MINUTE));
     await t.ns.mkdirs(`/user/alice/.Trash/${young}`, { perm: 0o700 }, true, alice);
-    const emptier = TrashEmptier.start(t.ns, { intervalMinutes: 60, checkpointMinutes: 0, homePrefix: '/user' }, t.clock);
+    const emptier = TrashEmptier.start(t.ns, { intervalMinutes: 60, checkpointMinutes: 0, homePrefix: '/user' }, t.clock, 'hdfs/nn.example.com@EXAMPLE.COM (auth:KERBEROS)');
     try {
       const now = new Date(t.clock.now());
       await emptier.emptyOnce(now);
