@@ -187,7 +187,7 @@ describe('dfsadmin refresh calls on a running hsec namenode (MIT KDC, real Unix 
     expect(e.message).to.contain(`User bob@${R()} (auth:KERBEROS) is not authorized for protocol interface ${CLIENT}: denied by configured ACL`);
     expect(await serverDefaults('alice')).to.equal(134_217_728);
     expect(stderr.text).to.contain('Refreshed service ACLs (1 changed). Requested by user: nn');
-    expect(logLines().find((l) => l['cmd'] === 'refreshServiceAcl')?.['msg']).to.equal('allowed=true\tugi=nn\tip=/127.0.0.1\tcmd=refreshServiceAcl\tsrc=null\tdst=null\tperm=null');
+    expect(logLines().find((l) => l['cmd'] === 'refreshServiceAcl')?.['msg']).to.equal(`allowed=true\tugi=nn/localhost@${R()} (auth:KERBEROS)\tip=/127.0.0.1\tcmd=refreshServiceAcl\tsrc=null\tdst=null\tperm=null\tproto=rpc`);
 
     // the host lists are refreshed with the ACLs
     setProp(policy, 'security.client.protocol.hosts', '10.0.0.0/8');
