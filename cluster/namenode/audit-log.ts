@@ -4,7 +4,9 @@
  *   allowed=<true|false>\tugi=<UGI>\tip=/<address>\tcmd=<cmd>\tsrc=<src>\tdst=<dst>\tperm=<owner:group:mode>\tproto=rpc
  * with src and dst escaped as StringEscapeUtils.escapeJava does (so a path cannot forge a line),
  * `null` for an absent value, the client address as InetAddress.getHostAddress prints it, and
- * `proto=rpc` (Server.getProtocol() of an RPC call). Hadoop's optional fields are off by default
+ * `proto=rpc` (Server.getProtocol() of an RPC call). The commands listed in
+ * dfs.namenode.audit.log.debug.cmdlist are written only while the logger is at DEBUG (still as INFO
+ * lines, as Hadoop does). Hadoop's optional fields are off by default
  * and not written: trackingId (dfs.namenode.audit.log.token.tracking.id) and callerContext
  * (hadoop.caller.context.enabled). Callers pass names and paths only: a token appears as its
  * identifier's toStringStable text, never its password.
@@ -33,9 +35,22 @@ export function auditLine(e: AuditEvent): string {
   return `allowed=${e.allowed}\tugi=${e.ugi}\tip=/${javaHostAddress(e.ip)}\tcmd=${e.cmd}\tsrc=${escapeJava(e.src)}\tdst=${escapeJava(e.dst ?? null)}\tperm=${e.perm ?? 'null'}\tproto=rpc`;
 }
 
-/** Writes the event to `namenode.audit` at INFO: the fields, and Hadoop's line as the message. */
-export function logAuditEvent(e: AuditEvent): void {
-  audit.info({ allowed: e.allowed, ugi: e.ugi, ip: e.ip, cmd: e.cmd, src: e.src, dst: e.dst ?? null, perm: e.perm ?? null, proto: 'rpc' }, auditLine(e));
+/** The NameNode's audit logger (FSNamesystemAuditLogger), with its dfs.namenode.audit.log.debug.cmdlist. */
+export class AuditLog {
+  readonly #debugCmds: ReadonlySet<string>;
+
+  constructor(debugCmds: Iterable<string> = []) {
+    this.#debugCmds = new Set(debugCmds);
+  }
+
+  /**
+   * Writes the event to `namenode.audit` at INFO: the fields, and Hadoop's line as the message. A
+   * command of the debug list only when the logger is at DEBUG (AUDIT_LOG.isDebugEnabled()).
+   */
+  log(e: AuditEvent): void {
+    if (this.#debugCmds.has(e.cmd) && !audit.isLevelEnabled('debug')) return;
+    audit.info({ allowed: e.allowed, ugi: e.ugi, ip: e.ip, cmd: e.cmd, src: e.src, dst: e.dst ?? null, perm: e.perm ?? null, proto: 'rpc' }, auditLine(e));
+  }
 }
 
 /**

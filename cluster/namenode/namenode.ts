@@ -193,7 +193,7 @@ export class NameNode {
       });
       // Hadoop starts the secret manager's threads only with security on (FSNamesystem.startSecretManagerIfNecessary).
       if (identity.security === 'kerberos') await sm.start();
-      const tokens = new NameNodeTokenService({ secretManager: sm, securityEnabled: identity.security === 'kerberos', serverDefaults: settings.serverDefaults, shortName: identity.shortName });
+      const tokens = new NameNodeTokenService({ secretManager: sm, securityEnabled: identity.security === 'kerberos', serverDefaults: settings.serverDefaults, shortName: identity.shortName, auditLog: namesystem.auditLog });
       const client = new ClientService({ namesystem, writes, attributes: new FileAttributes(namesystem), groups, tokens: blockTokens ?? null, encryptDataTransfer: settings.serverDefaults.encryptDataTransfer });
       const dnService = new DatanodeService(namesystem);
       const authorizer = ServiceAuthorizer.fromConfiguration(conf, NAMENODE_POLICY, groups);

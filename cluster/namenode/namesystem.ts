@@ -13,7 +13,7 @@ import { getLogger } from '../../lib/log/logger.ts';
 import type { Clock } from '../../lib/time/clock.ts';
 import type { AccessMode } from '../../security/token/block-token-identifier.ts';
 import type { DirectoryListing, FsPermission, HdfsFileStatus, LocatedBlocks } from '../protocol/hdfs-types.ts';
-import { logAuditEvent } from './audit-log.ts';
+import { AuditLog } from './audit-log.ts';
 import { BlockManager } from './blocks/block-manager.ts';
 import { MIN_REPLICATION } from './blocks/block-placement.ts';
 import { DatanodeManager } from './blocks/datanode-manager.ts';
@@ -48,6 +48,8 @@ export interface NamesystemSettings {
   leaseHardLimitMs: number;
   /** dfs.support.append (default true) */
   supportAppends: boolean;
+  /** dfs.namenode.audit.log.debug.cmdlist: audit commands written only at DEBUG */
+  auditDebugCmds: readonly string[];
 }
 
 /** Who calls: the checker's user and groups, plus the RPC peer (clientMachine) and the caller's UGI text for the audit log. */
@@ -66,6 +68,8 @@ export class FsNamesystem {
   readonly blocks: BlockManager;
   readonly datanodes: DatanodeManager;
   readonly leases: LeaseManager;
+  /** the audit logger of every audited call (the token and admin services write to it too) */
+  readonly auditLog: AuditLog;
   #fsd: FsDirectory | undefined;
   #lock: Promise<unknown> = Promise.resolve();
   /** set when a durable change could not be applied: memory no longer matches the journal */
@@ -80,6 +84,7 @@ export class FsNamesystem {
     this.blocks = o.blocks;
     this.datanodes = o.datanodes;
     this.leases = new LeaseManager(o.settings.leaseHardLimitMs);
+    this.auditLog = new AuditLog(o.settings.auditDebugCmds);
   }
 
   /** Loads (or formats) the namespace and rebuilds the leases of files open for writing. */
@@ -469,12 +474,12 @@ export class FsNamesystem {
 
   /** logAuditEvent(true, cmd, src, dst, status): `perm` is the status's owner:group:permission. */
   audit(caller: CallerInfo, cmd: string, src: string | null, perm?: INode, dst?: string): void {
-    logAuditEvent({ allowed: true, ugi: caller.ugi, ip: caller.address, cmd, src, dst, perm: permString(perm) });
+    this.auditLog.log({ allowed: true, ugi: caller.ugi, ip: caller.address, cmd, src, dst, perm: permString(perm) });
   }
 
   /** logAuditEvent(false, cmd, src, dst, null): the AccessControlException of a call that audits its refusals. */
   auditDenied(caller: CallerInfo, cmd: string, src: string | null, dst?: string): void {
-    logAuditEvent({ allowed: false, ugi: caller.ugi, ip: caller.address, cmd, src, dst });
+    this.auditLog.log({ allowed: false, ugi: caller.ugi, ip: caller.address, cmd, src, dst });
   }
 
   /**

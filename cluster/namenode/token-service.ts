@@ -23,7 +23,7 @@ import { ugiString, type CallContext, type ProtocolHandlers } from '../../lib/rp
 import { DelegationTokenIdentifier, firstComponentShortName, type ShortNameFn } from '../../security/token/delegation-token-identifier.ts';
 import type { DelegationTokenSecretManager } from '../../security/token/secret-manager.ts';
 import type { Token } from '../../security/token/token.ts';
-import { logAuditEvent } from './audit-log.ts';
+import { AuditLog } from './audit-log.ts';
 import {
   ClientProtocolMethod, DEFAULT_SERVER_DEFAULTS,
   decodeGetDelegationTokenRequest, decodeTokenRequest,
@@ -42,6 +42,8 @@ export interface NameNodeTokenServiceOptions {
   serverDefaults?: FsServerDefaults;
   /** hadoop.security.auth_to_local: the owner's short name in the identifier's audit text */
   shortName?: ShortNameFn;
+  /** the NameNode's audit logger (FsNamesystem.auditLog) */
+  auditLog?: AuditLog;
 }
 
 const IO_EXCEPTION = 'java.io.IOException';
@@ -52,12 +54,14 @@ export class NameNodeTokenService {
   readonly #secure: boolean;
   readonly #defaults: FsServerDefaults;
   readonly #shortName: ShortNameFn;
+  readonly #auditLog: AuditLog;
 
   constructor(options: NameNodeTokenServiceOptions) {
     this.#sm = options.secretManager;
     this.#secure = options.securityEnabled ?? true;
     this.#defaults = options.serverDefaults ?? DEFAULT_SERVER_DEFAULTS;
     this.#shortName = options.shortName ?? firstComponentShortName;
+    this.#auditLog = options.auditLog ?? new AuditLog();
   }
 
   /** ClientProtocol handlers to register under CLIENT_PROTOCOL. */
@@ -126,7 +130,7 @@ export class NameNodeTokenService {
   /** logAuditEvent(allowed, cmd, tokenId): src is the identifier's toStringStable(). */
   #audit(allowed: boolean, cmd: string, caller: TokenCaller, id: DelegationTokenIdentifier | undefined): void {
     const src = id ? id.toStringStable(this.#shortName) : null;
-    logAuditEvent({ allowed, ugi: ugiString(caller), ip: caller.remoteAddress, cmd, src });
+    this.#auditLog.log({ allowed, ugi: ugiString(caller), ip: caller.remoteAddress, cmd, src });
   }
 }
 

@@ -37,6 +37,7 @@ export const SETTINGS: NamesystemSettings = {
   accessTimePrecision: 3_600_000,
   leaseHardLimitMs: 1_200_000,
   supportAppends: true,
+  auditDebugCmds: [],
 };
 
 export interface TestNamesystem {

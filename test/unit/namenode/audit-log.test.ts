@@ -3,21 +3,32 @@
 // InetAddress.getHostAddress prints it, and the ugi text UserGroupInformation.toString() gives the
 // users Hadoop's Server builds (Kerberos, token, SIMPLE, proxies).
 import { expect } from 'chai';
-import { auditLine, escapeJava, javaHostAddress, logAuditEvent } from '../../../cluster/namenode/audit-log.ts';
+import { AuditLog, auditLine, escapeJava, javaHostAddress } from '../../../cluster/namenode/audit-log.ts';
 import { ugiString } from '../../../lib/rpc/call-context.ts';
 import { auditLines } from '../../support/audit-lines.ts';
 
 describe('namenode/audit log line (FSNamesystem.FSNamesystemAuditLogger)', () => {
   it('writes allowed, ugi, ip, cmd, src, dst, perm and proto=rpc, tab separated, null for what is absent', async () => {
+    const log = new AuditLog();
     const lines = await auditLines(async () => {
-      logAuditEvent({ allowed: true, ugi: 'alice@EXAMPLE.COM (auth:KERBEROS)', ip: '127.0.0.1', cmd: 'rename', src: '/a', dst: '/b', perm: 'alice:staff:rw-r--r--' });
-      logAuditEvent({ allowed: false, ugi: 'bob (auth:SIMPLE)', ip: '10.1.2.3', cmd: 'datanodeReport', src: null });
+      log.log({ allowed: true, ugi: 'alice@EXAMPLE.COM (auth:KERBEROS)', ip: '127.0.0.1', cmd: 'rename', src: '/a', dst: '/b', perm: 'alice:staff:rw-r--r--' });
+      log.log({ allowed: false, ugi: 'bob (auth:SIMPLE)', ip: '10.1.2.3', cmd: 'datanodeReport', src: null });
     });
     expect(lines.map((l) => l['line'])).to.deep.equal([
       'allowed=true\tugi=alice@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.1\tcmd=rename\tsrc=/a\tdst=/b\tperm=alice:staff:rw-r--r--\tproto=rpc',
       'allowed=false\tugi=bob (auth:SIMPLE)\tip=/10.1.2.3\tcmd=datanodeReport\tsrc=null\tdst=null\tperm=null\tproto=rpc',
     ]);
     expect(lines[1]).to.include({ allowed: false, cmd: 'datanodeReport', src: null, dst: null, perm: null, proto: 'rpc' });
+  });
+
+  it('dfs.namenode.audit.log.debug.cmdlist: the listed commands are written only when the logger is at DEBUG', async () => {
+    const log = new AuditLog(['getfileinfo', 'listStatus']);
+    const event = (cmd: string) => ({ allowed: true, ugi: 'alice (auth:SIMPLE)', ip: '127.0.0.1', cmd, src: '/' });
+    const run = async () => {
+      for (const cmd of ['getfileinfo', 'mkdirs', 'listStatus']) log.log(event(cmd));
+    };
+    expect((await auditLines(run, 'info')).map((l) => l['cmd'])).to.deep.equal(['mkdirs']);
+    expect((await auditLines(run, 'debug')).map((l) => l['cmd'])).to.deep.equal(['getfileinfo', 'mkdirs', 'listStatus']);
   });
 
   it('escapes src and dst as StringEscapeUtils.escapeJava: a newline in a name cannot forge a second line', () => {
