@@ -116,7 +116,7 @@ function compile(values: ReadonlyMap<string, string>): Map<string, Rule> {
     const groups = values.get(key('groups'));
     const hosts = values.get(key('hosts'));
     rules.set(name, {
-      acl: users !== undefined || groups !== undefined ? AccessControlList.of(users, groups) : undefined,
+      acl: users !== undefined || groups !== undefined ? new AccessControlList(users, groups) : undefined,
       hosts: hosts !== undefined ? new MachineList(hosts, key('hosts')) : undefined,
     });
   }

@@ -43,6 +43,24 @@ describe('authorize/AccessControlList', () => {
     expect(new AccessControlList(' ops').isUserAllowed('x', ['ops'])).to.equal(true);
     expect(new AccessControlList('').isUserAllowed('alice', ['ops'])).to.equal(false);
   });
+
+  it('either part being "*" admits everyone (buildACL checks each part); line breaks separate items as commas do', () => {
+    expect(new AccessControlList('alice *').isUserAllowed('mallory', [])).to.equal(true);
+    expect(new AccessControlList('* ops').isUserAllowed('mallory', [])).to.equal(true);
+    expect(new AccessControlList('*,alice').isUserAllowed('mallory', [])).to.equal(false);
+    const lines = new AccessControlList('alice\nbob ops\nadmins');
+    expect(lines.isUserAllowed('bob', [])).to.equal(true);
+    expect(lines.isUserAllowed('carol', ['admins'])).to.equal(true);
+  });
+
+  it('the two-list form (hadoop.proxyuser.NAME.users / .groups) keeps each list whole: a user list written over XML lines stays users', () => {
+    const acl = new AccessControlList('\n    alice,\n    bob\n  ', undefined);
+    expect(acl.isUserAllowed('alice', [])).to.equal(true);
+    expect(acl.isUserAllowed('bob', [])).to.equal(true);
+    expect(acl.isUserAllowed('carol', ['alice'])).to.equal(false); // no user became a group
+    expect(new AccessControlList(undefined, ' * ').allAllowed).to.equal(true);
+    expect(new AccessControlList(undefined, undefined).isUserAllowed('alice', ['ops'])).to.equal(false);
+  });
 });
 
 describe('authorize/ServiceAuthorizer', () => {
