@@ -102,9 +102,13 @@ function shortOrSelf(shortName: (user: string) => string, user: string): string 
   }
 }
 
-/** The `hadoop.proxyuser.NAME.users|groups|hosts` values (NAME without dots, as Hadoop's regexes match). */
+/**
+ * The `hadoop.proxyuser.NAME.users|groups|hosts` values. NAME is any run of non-space characters,
+ * dots included (DefaultImpersonationProvider.init's `[\\S]*`; a short name like `svc.etl` has its
+ * rules), and ends at the key's last dot (getAclKey).
+ */
 function ruleValues(conf: Configuration): Map<string, string> {
-  return conf.getValByRegex(/^hadoop\.proxyuser\.[^.]*\.(users|groups|hosts)$/);
+  return conf.getValByRegex(/^hadoop\.proxyuser\.\S*\.(users|groups|hosts)$/);
 }
 
 function compile(values: ReadonlyMap<string, string>): Map<string, Rule> {

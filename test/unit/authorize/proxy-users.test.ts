@@ -62,6 +62,23 @@ describe('authorize/ProxyUsers', () => {
     await star.authorize(ask('oozie@R', 'anyone', '203.0.113.9'));
   });
 
+  it('a real user whose short name has dots has its rules (DefaultImpersonationProvider matches NAME with [\\S]*)', async () => {
+    const p = new ProxyUsers(conf({
+      'hadoop.proxyuser.svc.etl.users': 'bob',
+      'hadoop.proxyuser.svc.etl.hosts': '*',
+      'hadoop.proxyuser.svc.hosts': '*',
+    }), groups, (user) => user.split('@')[0]!);
+    await p.authorize(ask('svc.etl@R', 'bob'));
+    // "svc" has hosts but no users or groups: nobody
+    expect((await rejectsWithCode(p.authorize(ask('svc@R', 'bob')), 'ACCESS_DENIED')).message).to.equal('User: svc@R is not allowed to impersonate bob');
+  });
+
+  it('users written over several XML lines stay users; they do not become groups', async () => {
+    const p = new ProxyUsers(conf({ 'hadoop.proxyuser.oozie.users': '\n      bob,\n      staff\n    ', 'hadoop.proxyuser.oozie.hosts': '*' }), groups, shortName);
+    await p.authorize(ask('oozie@R', 'bob'));
+    await rejectsWithCode(p.authorize(ask('oozie@R', 'carol')), 'ACCESS_DENIED'); // carol is in group staff, not listed as a group
+  });
+
   it('refresh swaps every rule at once and reports what changed', async () => {
     const p = new ProxyUsers(conf({ 'hadoop.proxyuser.oozie.users': 'bob', 'hadoop.proxyuser.oozie.hosts': '*' }), groups, shortName);
     const changes = p.refresh(conf({ 'hadoop.proxyuser.hive.users': 'bob', 'hadoop.proxyuser.hive.hosts': '*', 'hadoop.proxyuser.oozie.hosts': '*' }));
