@@ -13,6 +13,7 @@
 import type { Configuration } from '../../lib/config/index.ts';
 import { AccessControlError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
+import { javaHostAddress } from '../../lib/net/ip-address.ts';
 import type { Groups } from '../identity/groups.ts';
 import { AccessControlList } from './access-control-list.ts';
 import { MachineList } from './machine-list.ts';
@@ -84,7 +85,8 @@ export class ProxyUsers {
       throw this.#refuse(`User: ${q.realUser} is not allowed to impersonate ${q.effectiveUser}`, q);
     }
     if (!rule.hosts || !(await rule.hosts.includes(q.remoteAddress))) {
-      throw this.#refuse(`Unauthorized connection for super-user: ${q.realUser} from IP /${q.remoteAddress}`, q);
+      // InetAddress.toString of the client's address: "/" + getHostAddress()
+      throw this.#refuse(`Unauthorized connection for super-user: ${q.realUser} from IP /${javaHostAddress(q.remoteAddress)}`, q);
     }
   }
 

@@ -20,7 +20,9 @@
 import type { Configuration } from '../../lib/config/index.ts';
 import { AccessControlError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
+import { javaHostAddress } from '../../lib/net/ip-address.ts';
 import { canonicalHostName } from '../../lib/net/resolve.ts';
+import { ugiString } from '../../lib/rpc/ugi-string.ts';
 import type { Groups } from '../identity/groups.ts';
 import { substituteHost } from '../kerberos/names/index.ts';
 import type { ProtocolSecurityInfo } from '../sasl/rpc/protocol-security.ts';
@@ -48,6 +50,8 @@ export interface AuthorizationQuery {
   /** full user name (the Kerberos principal) */
   user: string;
   shortUser: string;
+  /** the authenticated user when `user` is a proxy (hadoop.proxyuser rules already admitted it) */
+  realUser?: string | undefined;
   authMethod: string;
   protocol?: string | undefined;
   remoteAddress: string;
@@ -120,7 +124,7 @@ export class ServiceAuthorizer {
   async authorize(q: AuthorizationQuery): Promise<void> {
     const protocol = q.protocol ?? '';
     const entry = this.#protocols.get(protocol);
-    const who = `${q.user} (auth:${q.authMethod})`;
+    const who = ugiString(q.user, q.authMethod, q.realUser);
     if (!entry) throw refuse(`Protocol interface ${protocol} is not known.`, q);
     let expected: string | undefined;
     if (this.#security && entry.clientPrincipal) {
@@ -133,8 +137,9 @@ export class ServiceAuthorizer {
       throw refuse(`User ${who} is not authorized for protocol interface ${protocol}${cause}`, q);
     }
     if (!(await entry.hosts.includes(q.remoteAddress)) || (await entry.blockedHosts.includes(q.remoteAddress))) {
-      audit.warn({ user: who, protocol, remoteAddress: q.remoteAddress }, `Authorization failed for  for protocol=interface ${protocol} from host = ${q.remoteAddress}`);
-      throw refuse(`Host ${q.remoteAddress} is not authorized for protocol interface ${protocol}`, q);
+      const host = javaHostAddress(q.remoteAddress);
+      audit.warn({ user: who, protocol, remoteAddress: q.remoteAddress }, `Authorization failed for  for protocol=interface ${protocol} from host = ${host}`);
+      throw refuse(`Host ${host} is not authorized for protocol interface ${protocol}`, q);
     }
     audit.debug({ user: who, protocol }, `Authorization successful for ${who} for protocol=interface ${protocol}`);
   }

@@ -100,6 +100,8 @@ describe('authorize/ProxyUsers', () => {
     expect(e.details.exceptionClassName).to.equal('org.apache.hadoop.security.authorize.AuthorizationException');
     const h = await rejectsWithCode(p.authorize(ask('oozie/host@R', 'bob', '192.0.2.1')), 'ACCESS_DENIED');
     expect(h.message).to.equal('Unauthorized connection for super-user: oozie/host@R from IP /192.0.2.1');
+    const mapped = await rejectsWithCode(p.authorize(ask('oozie/host@R', 'bob', '::ffff:192.0.2.1')), 'ACCESS_DENIED');
+    expect(mapped.message).to.equal('Unauthorized connection for super-user: oozie/host@R from IP /192.0.2.1');
   });
 
   it('no rule, or users without hosts, admits nobody; "*" in either list admits everyone', async () => {

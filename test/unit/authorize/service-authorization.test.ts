@@ -90,6 +90,15 @@ describe('authorize/ServiceAuthorizer', () => {
     const blocked = ServiceAuthorizer.fromConfiguration(conf({ 'security.client.protocol.acl.blocked': 'mallory' }), POLICY, groups)!;
     await rejectsWithCode(blocked.authorize(q('mallory')), 'ACCESS_DENIED');
   });
+
+  it('checks the effective user of a proxied connection and names it as UGI.toString does ("bob (auth:PROXY) via oozie/h@R (auth:KERBEROS)")', async () => {
+    const a = ServiceAuthorizer.fromConfiguration(conf({ 'security.client.protocol.acl': 'oozie' }), POLICY, groups)!;
+    const q = { user: 'carol', shortUser: 'carol', realUser: 'oozie/nn.example.test@EXAMPLE.TEST', authMethod: 'KERBEROS', protocol: CLIENT_PROTOCOL_INFO.protocol, remoteAddress: '127.0.0.1' };
+    const e = await rejectsWithCode(a.authorize(q), 'ACCESS_DENIED');
+    expect(e.message).to.equal(`User carol (auth:PROXY) via oozie/nn.example.test@EXAMPLE.TEST (auth:KERBEROS) is not authorized for protocol interface ${CLIENT_PROTOCOL_INFO.protocol}: denied by configured ACL`);
+    const t = await rejectsWithCode(a.authorize({ ...q, authMethod: 'TOKEN' }), 'ACCESS_DENIED');
+    expect(t.message).to.contain('User carol (auth:TOKEN) via oozie/nn.example.test@EXAMPLE.TEST (auth:TOKEN) is not authorized');
+  });
 });
 
 describe('identity/Groups', () => {
@@ -179,6 +188,8 @@ describe('authorize/ServiceAuthorizer defaults and host lists', () => {
     expect(e.message).to.equal('Host 192.0.2.1 is not authorized for protocol interface org.apache.hadoop.hdfs.protocol.ClientProtocol');
     expect(e.details.exceptionClassName).to.equal('org.apache.hadoop.security.authorize.AuthorizationException');
     await rejectsWithCode(a.authorize({ ...q, remoteAddress: '10.9.1.1' }), 'ACCESS_DENIED');
+    // the address as InetAddress.getHostAddress writes it: an IPv4-mapped client is its dotted quad
+    expect((await rejectsWithCode(a.authorize({ ...q, remoteAddress: '::ffff:192.0.2.1' }), 'ACCESS_DENIED')).message).to.equal('Host 192.0.2.1 is not authorized for protocol interface org.apache.hadoop.hdfs.protocol.ClientProtocol');
     const d = ServiceAuthorizer.fromConfiguration(conf({ 'security.service.authorization.default.hosts': '127.0.0.1' }), POLICY, groups)!;
     await rejectsWithCode(d.authorize(q), 'ACCESS_DENIED');
     await d.authorize({ ...q, remoteAddress: '127.0.0.1' });
