@@ -85,6 +85,20 @@ describe('namenode/trash: TrashPolicyDefault over the namesystem', () => {
     expect(t.ns.getFileInfo('/user/bob/x/locked/f', bob)).to.not.equal(undefined);
   });
 
+  it('in a sticky directory of the subtree every entry must be the caller\'s (checkSubAccess): neither -rm nor a recursive delete takes others\' files out of it', async () => {
+    await t.ns.mkdirs('/user/bob/tree/drop', { perm: 0o777 }, true, hdfsUser);
+    await new FileAttributes(t.ns).setOwner('/user/bob', 'bob', undefined, hdfsUser);
+    await new FileAttributes(t.ns).setOwner('/user/bob/tree', 'bob', undefined, hdfsUser);
+    await setPermission(t, '/user/bob/tree/drop', 0o1777); // a shared drop box, owned by hdfs
+    await writeFile(t, '/user/bob/tree/drop/alices', 1, alice);
+    const expected = 'Permission denied by sticky bit: user=bob, path="/user/bob/tree/drop/alices":alice:supergroup:-rw-r--r--, parent="/user/bob/tree/drop":hdfs:supergroup:drwxrwxrwt';
+    const toTrash = await t.ns.rename2('/user/bob/tree', '/user/bob/.Trash', false, bob, true).then(() => undefined, (x: Error) => x);
+    expect(toTrash?.message).to.equal(expected);
+    const del = await t.ns.delete('/user/bob/tree', true, bob).then(() => undefined, (x: Error) => x);
+    expect(del?.message).to.equal(expected);
+    expect(t.ns.getFileInfo('/user/bob/tree/drop/alices', alice)).to.not.equal(undefined);
+  });
+
   it('the emptier: deletes checkpoints older than fs.trash.interval, leaves an entry that is no checkpoint alone, checkpoints Current; -1 when the name is taken', async () => {
     const trash = new Trash(asUser(t, alice), { intervalMinutes: 60, now: () => t.clock.now() });
     await writeFile(t, '/user/alice/f', 10, alice);
