@@ -12,6 +12,8 @@
  * (SecurityUtil.getServerPrincipal(conf.get(clientKey), addr)). A refusal is
  * AuthorizationException: "User dn/host@REALM (auth:KERBEROS) is not authorized for protocol
  * interface ...DatanodeProtocol: this service is only accessible by dn/otherhost@REALM".
+ * The caller is the connection's effective user (after the proxy-user check, Server.authorizeConnection),
+ * printed as UGI.toString does: `bob (auth:PROXY) via oozie/host@REALM (auth:KERBEROS)` for a proxy.
  * With authorization off nothing is checked, as in Hadoop. `refresh(conf)` re-reads every ACL from a
  * newly loaded configuration and swaps them in at once (ServiceAuthorizationManager.refresh /
  * refreshWithLoadedConfiguration, what `hdfs dfsadmin -refreshServiceAcl` triggers); connections
