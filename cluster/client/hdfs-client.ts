@@ -271,7 +271,12 @@ export class HdfsClient {
       rename: (src, dst, toTrash) => nn.rename2(src, dst, false, toTrash),
       delete: (p, recursive) => nn.delete(p, recursive),
     };
-    return new Trash(ns, { intervalMinutes, qualify: (p) => `hdfs://${formatHostPort(this.nameNode)}${p}`, ...(log ? { log } : {}) });
+    return new Trash(ns, {
+      intervalMinutes,
+      qualify: (p) => `hdfs://${formatHostPort(this.nameNode)}${p}`,
+      cleanNonCheckpoints: this.conf.getBoolean('fs.trash.clean.trashroot.enable'),
+      ...(log ? { log } : {}),
+    });
   }
 
   /**
