@@ -19,7 +19,8 @@
 import type { Configuration } from '../../lib/config/index.ts';
 import { AccessControlError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
-import { ugiString, type CallContext, type ProtocolHandlers } from '../../lib/rpc/call-context.ts';
+import type { CallContext, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
+import { ugiString } from '../../lib/rpc/ugi-string.ts';
 import type { ServiceAuthorizer } from '../../security/authorize/service-authorization.ts';
 import type { ProxyUsers } from '../../security/authorize/proxy-users.ts';
 import type { Groups } from '../../security/identity/groups.ts';
@@ -99,6 +100,6 @@ export class NameNodeAdminService {
 
   async #audit(ctx: CallContext, cmd: string): Promise<void> {
     const groups = await this.#o.groups.groups(ctx.shortUser);
-    this.#o.namesystem.audit({ user: ctx.shortUser, groups, address: ctx.remoteAddress, ugi: ugiString(ctx) }, cmd, null);
+    this.#o.namesystem.audit({ user: ctx.shortUser, groups, address: ctx.remoteAddress, ugi: ugiString(ctx.user, ctx.authMethod, ctx.realUser) }, cmd, null);
   }
 }

@@ -11,15 +11,15 @@
  * (hadoop.caller.context.enabled). Callers pass names and paths only: a token appears as its
  * identifier's toStringStable text, never its password.
  */
-import { isIP } from 'node:net';
 import { getLogger } from '../../lib/log/logger.ts';
+import { javaHostAddress } from '../../lib/net/ip-address.ts';
 
 const audit = getLogger('namenode.audit');
 
 /** One logAuditEvent(succeeded, ugi, addr, cmd, src, dst, status) call. */
 export interface AuditEvent {
   allowed: boolean;
-  /** UserGroupInformation.toString() of the caller (ugiString) */
+  /** UserGroupInformation.toString() of the caller (lib/rpc/ugi-string.ts) */
   ugi: string;
   /** the client's address */
   ip: string;
@@ -71,20 +71,3 @@ export function escapeJava(s: string | null): string {
 }
 
 const NAMED_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r' };
-
-/**
- * InetAddress.getHostAddress of the peer: an IPv4-mapped IPv6 address (a dual-stack socket's view of
- * an IPv4 client) is the IPv4 address Java sees; IPv6 is written in full, eight hex groups without
- * leading zeros (Inet6Address.numericToTextFormat).
- */
-export function javaHostAddress(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1]!;
-  if (isIP(address) !== 6) return address;
-  const [head, tail] = address.includes('::') ? address.split('::') as [string, string] : [address, undefined];
-  const part = (s: string | undefined) => (s ? s.split(':') : []);
-  const left = part(head);
-  const right = part(tail);
-  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return groups.map((g) => parseInt(g, 16).toString(16)).join(':');
-}

@@ -9,7 +9,8 @@
  * empty response for a missing path. The status calls of `hdfs dfsadmin` (stats, DataNode reports,
  * safe mode) are cluster-status.ts's.
  */
-import { ugiString, type CallContext, type MethodHandler, type ProtocolHandlers } from '../../lib/rpc/call-context.ts';
+import type { CallContext, MethodHandler, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
+import { ugiString } from '../../lib/rpc/ugi-string.ts';
 import type { Groups } from '../../security/identity/groups.ts';
 import type { BlockTokenSecretManager } from '../../security/token/block-token-secret-manager.ts';
 import { CLIENT_PROTOCOL_CODEC, type ClientProtocolMessages, type ClientProtocolMethodName } from '../protocol/client-protocol.ts';
@@ -43,7 +44,7 @@ export class ClientService {
   }
 
   async #caller(ctx: CallContext): Promise<CallerInfo> {
-    return { user: ctx.shortUser, groups: await this.#o.groups.groups(ctx.shortUser), address: ctx.remoteAddress, ugi: ugiString(ctx) };
+    return { user: ctx.shortUser, groups: await this.#o.groups.groups(ctx.shortUser), address: ctx.remoteAddress, ugi: ugiString(ctx.user, ctx.authMethod, ctx.realUser) };
   }
 
   #method<M extends ClientProtocolMethodName>(name: M, impl: Impl<M>): [string, MethodHandler] {

@@ -55,7 +55,7 @@ export interface NamesystemSettings {
 /** Who calls: the checker's user and groups, plus the RPC peer (clientMachine) and the caller's UGI text for the audit log. */
 export interface CallerInfo extends Caller {
   address: string;
-  /** UserGroupInformation.toString() of the caller (lib/rpc ugiString): the audit line's ugi */
+  /** UserGroupInformation.toString() of the caller (lib/rpc/ugi-string.ts): the audit line's ugi */
   ugi: string;
 }
 

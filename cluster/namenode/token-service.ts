@@ -19,7 +19,8 @@
  */
 import { AccessControlError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
-import { ugiString, type CallContext, type ProtocolHandlers } from '../../lib/rpc/call-context.ts';
+import type { CallContext, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
+import { ugiString } from '../../lib/rpc/ugi-string.ts';
 import { DelegationTokenIdentifier, firstComponentShortName, type ShortNameFn } from '../../security/token/delegation-token-identifier.ts';
 import type { DelegationTokenSecretManager } from '../../security/token/secret-manager.ts';
 import type { Token } from '../../security/token/token.ts';
@@ -130,7 +131,7 @@ export class NameNodeTokenService {
   /** logAuditEvent(allowed, cmd, tokenId): src is the identifier's toStringStable(). */
   #audit(allowed: boolean, cmd: string, caller: TokenCaller, id: DelegationTokenIdentifier | undefined): void {
     const src = id ? id.toStringStable(this.#shortName) : null;
-    this.#auditLog.log({ allowed, ugi: ugiString(caller), ip: caller.remoteAddress, cmd, src });
+    this.#auditLog.log({ allowed, ugi: ugiString(caller.user, caller.authMethod, caller.realUser), ip: caller.remoteAddress, cmd, src });
   }
 }
 

@@ -37,15 +37,3 @@ export type MethodHandler = (request: Uint8Array, ctx: CallContext) => Promise<U
 
 /** Handlers of one protocol by method name. */
 export type ProtocolHandlers = Readonly<Record<string, MethodHandler>>;
-
-/**
- * UserGroupInformation.toString() of the user a call runs as, as Hadoop's Server builds that UGI
- * (Server.Connection.processConnectionContext, AbstractDelegationTokenIdentifier.getUser):
- * `alice@EXAMPLE.COM (auth:KERBEROS)`, `alice@EXAMPLE.COM (auth:TOKEN)`, `alice (auth:SIMPLE)`;
- * an impersonated user is a proxy UGI, `alice (auth:PROXY) via oozie/h@EXAMPLE.COM (auth:KERBEROS)`,
- * except for a token issued to a proxy, where the connection's TOKEN method is set on both users.
- */
-export function ugiString(c: Pick<CallContext, 'user' | 'realUser' | 'authMethod'>): string {
-  if (!c.realUser) return `${c.user} (auth:${c.authMethod})`;
-  return `${c.user} (auth:${c.authMethod === 'TOKEN' ? 'TOKEN' : 'PROXY'}) via ${c.realUser} (auth:${c.authMethod})`;
-}

@@ -3,8 +3,8 @@
 // InetAddress.getHostAddress prints it, and the ugi text UserGroupInformation.toString() gives the
 // users Hadoop's Server builds (Kerberos, token, SIMPLE, proxies).
 import { expect } from 'chai';
-import { AuditLog, auditLine, escapeJava, javaHostAddress } from '../../../cluster/namenode/audit-log.ts';
-import { ugiString } from '../../../lib/rpc/call-context.ts';
+import { AuditLog, auditLine, escapeJava } from '../../../cluster/namenode/audit-log.ts';
+import { ugiString } from '../../../lib/rpc/ugi-string.ts';
 import { auditLines } from '../../support/audit-lines.ts';
 
 describe('namenode/audit log line (FSNamesystem.FSNamesystemAuditLogger)', () => {
@@ -40,21 +40,20 @@ describe('namenode/audit log line (FSNamesystem.FSNamesystemAuditLogger)', () =>
   });
 
   it('prints the client address as Java does: IPv4-mapped IPv6 as IPv4, IPv6 in eight groups', () => {
-    expect(javaHostAddress('::ffff:127.0.0.1')).to.equal('127.0.0.1');
-    expect(javaHostAddress('::1')).to.equal('0:0:0:0:0:0:0:1');
-    expect(javaHostAddress('fe80::0a:1')).to.equal('fe80:0:0:0:0:0:a:1');
-    expect(javaHostAddress('2001:db8:0:0:0:0:0:1')).to.equal('2001:db8:0:0:0:0:0:1');
-    expect(javaHostAddress('127.0.0.2')).to.equal('127.0.0.2');
+    const ip = (address: string) => auditLine({ allowed: true, ugi: 'u (auth:SIMPLE)', ip: address, cmd: 'open', src: '/f' }).split('\t')[2];
+    expect(ip('::ffff:127.0.0.1')).to.equal('ip=/127.0.0.1');
+    expect(ip('::1')).to.equal('ip=/0:0:0:0:0:0:0:1');
+    expect(ip('127.0.0.2')).to.equal('ip=/127.0.0.2');
   });
 
   it('ugi is UserGroupInformation.toString() of the user Server builds for the call', () => {
-    expect(ugiString({ user: 'alice@EXAMPLE.COM', authMethod: 'KERBEROS' })).to.equal('alice@EXAMPLE.COM (auth:KERBEROS)');
-    expect(ugiString({ user: 'alice@EXAMPLE.COM', authMethod: 'TOKEN' })).to.equal('alice@EXAMPLE.COM (auth:TOKEN)');
-    expect(ugiString({ user: 'alice', authMethod: 'SIMPLE' })).to.equal('alice (auth:SIMPLE)');
+    expect(ugiString('alice@EXAMPLE.COM', 'KERBEROS')).to.equal('alice@EXAMPLE.COM (auth:KERBEROS)');
+    expect(ugiString('alice@EXAMPLE.COM', 'TOKEN')).to.equal('alice@EXAMPLE.COM (auth:TOKEN)');
+    expect(ugiString('alice', 'SIMPLE')).to.equal('alice (auth:SIMPLE)');
     // doAs: createProxyUser(effective, authenticated), the proxy's method PROXY
-    expect(ugiString({ user: 'alice', realUser: 'oozie/h.example.com@EXAMPLE.COM', authMethod: 'KERBEROS' })).to.equal('alice (auth:PROXY) via oozie/h.example.com@EXAMPLE.COM (auth:KERBEROS)');
-    expect(ugiString({ user: 'alice', realUser: 'oozie', authMethod: 'SIMPLE' })).to.equal('alice (auth:PROXY) via oozie (auth:SIMPLE)');
+    expect(ugiString('alice', 'KERBEROS', 'oozie/h.example.com@EXAMPLE.COM')).to.equal('alice (auth:PROXY) via oozie/h.example.com@EXAMPLE.COM (auth:KERBEROS)');
+    expect(ugiString('alice', 'SIMPLE', 'oozie')).to.equal('alice (auth:PROXY) via oozie (auth:SIMPLE)');
     // a token issued to a proxy: getUser() is the proxy UGI, and the connection sets TOKEN on it
-    expect(ugiString({ user: 'alice', realUser: 'oozie@EXAMPLE.COM', authMethod: 'TOKEN' })).to.equal('alice (auth:TOKEN) via oozie@EXAMPLE.COM (auth:TOKEN)');
+    expect(ugiString('alice', 'TOKEN', 'oozie@EXAMPLE.COM')).to.equal('alice (auth:TOKEN) via oozie@EXAMPLE.COM (auth:TOKEN)');
   });
 });
