@@ -5,7 +5,8 @@
  * `-conf FILE`), then `-D` style overrides. hadoop-policy.xml is not one of them: Hadoop 3.4.1 reads it
  * only into the copy its ServiceAuthorizationManager.refresh builds for the service ACLs
  * (`new Configuration(conf)` + `addResource("hadoop-policy.xml")`), which `withPolicyFile` builds here,
- * so a key set only there (hadoop.proxyuser.*, hadoop.security.authorization, ...) reaches nothing else. The directory comes from the option (CLI `--config DIR`), else `HADOOP_CONF_DIR`, else
+ * so a key set only there (hadoop.proxyuser.*, hadoop.security.authorization, ...) reaches nothing
+ * else. The directory comes from the option (CLI `--config DIR`), else `HADOOP_CONF_DIR`, else
  * `defaultConfDir` when it exists (the CLI and clients pass /etc/hadoop/conf, where packaged Hadoop
  * keeps it), else none (defaults only). A named directory that does not exist is ConfigError
  * CONFIG_MISSING saying where the name came from. Nothing here runs at module load.

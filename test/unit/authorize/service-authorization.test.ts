@@ -187,14 +187,19 @@ describe('authorize/ServiceAuthorizer and hadoop-policy.xml (read for the servic
     expect((await rejectsWithCode(proxy.authorize({ realUser: 'oozie@R', effectiveUser: 'bob', remoteAddress: '127.0.0.1' }), 'ACCESS_DENIED')).message).to.equal('User: oozie@R is not allowed to impersonate bob');
   });
 
-  it('hadoop.security.authorization or the DataNode principal set only in hadoop-policy.xml changes nothing', async () => {
+  it('hadoop.security.authorization or the DataNode principal set only in hadoop-policy.xml changes nothing, nor does a refresh', async () => {
     write('core-site.xml', { 'hadoop.security.authentication': 'kerberos' });
     write('hadoop-policy.xml', { 'hadoop.security.authorization': 'true' });
     expect(ServiceAuthorizer.fromConfiguration(load(), POLICY, groups)).to.equal(undefined);
     write('core-site.xml', { 'hadoop.security.authentication': 'kerberos', 'hadoop.security.authorization': 'true' });
     write('hadoop-policy.xml', { 'dfs.datanode.kerberos.principal': 'other/_HOST@R' });
     const a = ServiceAuthorizer.fromConfiguration(load(), POLICY, groups)!;
-    await a.authorize({ ...q, user: 'dn/localhost@R', shortUser: 'hdfs', protocol: DATANODE_PROTOCOL });
+    const dn = { ...q, user: 'dn/localhost@R', shortUser: 'hdfs', protocol: DATANODE_PROTOCOL };
+    await a.authorize(dn);
+    // Server.authorize takes the client principal from the server's start configuration, which no refresh replaces
+    write('hdfs-site.xml', { 'dfs.datanode.kerberos.principal': 'other/_HOST@R' });
+    a.refresh(load());
+    await a.authorize(dn);
   });
 
   it('a refresh re-reads hadoop-policy.xml on the reloaded configuration; one that does not parse leaves the ACLs in force', async () => {
