@@ -3,13 +3,15 @@
  * RefreshUserMappingsProtocol methods, Hadoop 3.4.1), applied to the running server's own
  * authorizers, never to a second copy of them:
  *  - refreshServiceAcl: "Service Level Authorization not enabled!" (AuthorizationException) when
- *    hadoop.security.authorization was off at start; otherwise the configuration is loaded again
- *    and every service ACL swapped in (ServiceAuthorizationManager.refresh);
+ *    hadoop.security.authorization was off at start; otherwise the configuration is loaded again,
+ *    hadoop-policy.xml layered on it, and every service ACL swapped in (ServiceAuthorizationManager.refresh);
  *  - refreshUserToGroupsMappings: the group cache emptied (Groups.refresh);
  *  - refreshSuperUserGroupsConfiguration: the hadoop.proxyuser.* rules loaded again and swapped in
  *    (ProxyUsers.refreshSuperUserGroupsConfiguration).
- * Where the configuration comes from again is Hadoop's `new Configuration()`: the site files of
- * the configuration directory (and hadoop-policy.xml), not the -D / -conf options given at start.
+ * Where the configuration comes from again is Hadoop's `new Configuration()`: the site files
+ * (core-site.xml, hdfs-site.xml) of the configuration directory, not the -D / -conf options given at
+ * start. Only the ACL refresh adds that directory's hadoop-policy.xml (ServiceAuthorizer.refresh);
+ * ProxyUsers.refreshSuperUserGroupsConfiguration reads the site files alone.
  * Who may call is decided before a handler runs, by the protocols' service ACLs
  * (security.refresh.policy.protocol.acl, security.refresh.user.mappings.protocol.acl); Hadoop's
  * NameNode makes no superuser check of its own here, and neither does this. Each call is logged

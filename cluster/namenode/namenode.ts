@@ -3,8 +3,9 @@
  * secure-service foundation (cluster/service): its identity is `dfs.namenode.kerberos.principal` /
  * `dfs.namenode.keytab.file` with `_HOST` as NameNode.getRpcServerAddress names it; it accepts
  * KERBEROS (GSSAPI) and TOKEN (DIGEST-MD5 against its delegation-token secret manager) with the QOP
- * of the SaslPropertiesResolver, and with hadoop.security.authorization the service ACLs and the
- * DataNode principal check. One RPC server serves:
+ * of the SaslPropertiesResolver, and with hadoop.security.authorization the service ACLs (read from
+ * the start configuration with its directory's hadoop-policy.xml layered on, as
+ * ServiceAuthorizationManager.refresh does) and the DataNode principal check. One RPC server serves:
  *  - ClientProtocol: the delegation-token calls and getServerDefaults (token-service.ts) and the
  *    namespace and data-path calls of a stock DFSClient (client-service.ts over namesystem.ts and
  *    file-writes.ts), located blocks carrying block tokens;
@@ -94,7 +95,8 @@ export interface NameNodeOptions {
   /**
    * What the refresh calls (dfsadmin -refreshServiceAcl, -refreshSuperUserGroupsConfiguration) load
    * again: Hadoop's `new Configuration()`, the site files of the configuration directory, without
-   * the -D / -conf options given at start. `hsec namenode` passes its --config directory; default:
+   * the -D / -conf options given at start (the ACL refresh layers the hadoop-policy.xml of the
+   * directory the result was loaded from on top). `hsec namenode` passes its --config directory; default:
    * HADOOP_CONF_DIR, else /etc/hadoop/conf when it exists, else the declared defaults.
    */
   reloadConfiguration?: () => Configuration;
