@@ -100,7 +100,7 @@ export class Credentials {
       const input = new DataInput(bytes);
       const magic = input.readFully(4, 'HDTS header');
       if (!Buffer.from(magic).equals(MAGIC)) {
-        throw invalidToken('TOKEN_BAD_FORMAT', `Bad header found in token storage: ${source}`, { source });
+        throw invalidToken('TOKEN_BAD_FORMAT', `Bad header found in token storage: ${source}: not a token storage file (it does not start with "HDTS"); fetchdt and dtutil get write them`, { source });
       }
       const version = input.readByte();
       if (version === 0) return readWritable(input);
@@ -108,7 +108,7 @@ export class Credentials {
       throw invalidToken('TOKEN_BAD_FORMAT', `Unknown version ${version} in token storage: ${source}`, { source, version });
     } catch (e) {
       if ((e as { code?: string }).code === 'TOKEN_BAD_FORMAT') throw e;
-      throw invalidToken('TOKEN_BAD_FORMAT', `Cannot read token storage ${source}: ${(e as Error).message}`, { source }, e);
+      throw invalidToken('TOKEN_BAD_FORMAT', `Cannot read token storage ${source}: ${(e as Error).message}; the file is damaged or cut short: fetch the token again (fetchdt, dtutil get)`, { source }, e);
     }
   }
 }

@@ -11,7 +11,7 @@ export {
   type DelegationTokenFields, type ShortNameFn,
 } from './delegation-token-identifier.ts';
 export { Credentials, type CredentialsFormat } from './credentials.ts';
-export { readTokenStorageFile, writeTokenStorageFile, writeFileAtomic0600 } from './credentials-file.ts';
+export { readTokenStorageFile, writeTokenStorageFile } from './credentials-file.ts';
 export {
   BlockTokenIdentifier, HDFS_BLOCK_TOKEN_KIND, ACCESS_MODES, STORAGE_TYPES,
   type AccessMode, type BlockStorageType, type BlockTokenFields, type BlockTokenFormat,

@@ -8,7 +8,8 @@
 import { KerberosError } from '../../../lib/errors/index.ts';
 import { NAME_TYPE, type Credential, type Principal } from '../types.ts';
 import { samePrincipal, toPrincipal } from '../keytab/principal-text.ts';
-import { readSecretFile, readSecretFileSync, writeSecretFile, type SecretFileReader } from '../keytab/secret-file.ts';
+import { readSecretFile, readSecretFileSync, type SecretFileReader } from '../keytab/secret-file.ts';
+import { writeSecretFile } from '../../../lib/fs/secret-file.ts';
 import { parseCcacheBytes, serializeCcacheBytes, CCACHE_VERSION_4, type Ccache, type CcacheCredential } from './ccache-format.ts';
 
 export type { Ccache, CcacheCredential, HeaderField, KdcOffset, TypedData } from './ccache-format.ts';

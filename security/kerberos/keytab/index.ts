@@ -5,6 +5,5 @@ export { Keytab, parseKeytab, readKeytab, readKeytabSync, serializeKeytab, write
 export type { KeytabEntry } from './keytab.ts';
 export { KEYTAB_VERSION_1, KEYTAB_VERSION_2 } from './keytab-format.ts';
 export { parsePrincipal, samePrincipal, toPrincipal } from './principal-text.ts';
-export { writeSecretFile, writeSecretFileSync } from './secret-file.ts';
 export { defaultSalt, keytabEntriesFromPassword } from './password-entries.ts';
 export type { PasswordEntryOptions } from './password-entries.ts';

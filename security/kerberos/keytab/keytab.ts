@@ -10,7 +10,8 @@ import { isSupportedEtype, supportedEtypes } from '../crypto/registry.ts';
 import { enctypeName } from '../crypto/enctype-names.ts';
 import { parseKeytabEntries, serializeKeytabEntries, type KeytabEntry } from './keytab-format.ts';
 import { samePrincipal, toPrincipal } from './principal-text.ts';
-import { readSecretFile, readSecretFileSync, writeSecretFile, writeSecretFileSync, type SecretFileReader } from './secret-file.ts';
+import { readSecretFile, readSecretFileSync, type SecretFileReader } from './secret-file.ts';
+import { writeSecretFile, writeSecretFileSync } from '../../../lib/fs/secret-file.ts';
 
 export type { KeytabEntry } from './keytab-format.ts';
 

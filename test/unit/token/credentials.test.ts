@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { mkdtempSync, statSync, readFileSync as rf } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, readFileSync as rf } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Credentials } from '../../../security/token/credentials.ts';
 import { readTokenStorageFile, writeTokenStorageFile } from '../../../security/token/credentials-file.ts';
 import { Token } from '../../../security/token/token.ts';
 import { DelegationTokenIdentifier } from '../../../security/token/delegation-token-identifier.ts';
-import { InvalidTokenError } from '../../../lib/errors/index.ts';
+import { FileError, InvalidTokenError } from '../../../lib/errors/index.ts';
+import { rejectsCode } from '../../support/errors.ts';
 
 // Bytes written by Apache Hadoop 3.4.1's Credentials (see the vector's `source`).
 const vector = JSON.parse(readFileSync(new URL('../../vectors/hdts-credentials.json', import.meta.url), 'utf8'));
@@ -71,7 +72,7 @@ describe('token/Credentials HDTS file vs Hadoop 3.4.1 bytes', () => {
     const good = Buffer.from(writableHex, 'hex');
     const bad = Buffer.from(good);
     bad[0] = 0x58;
-    expect(() => Credentials.decode(bad)).to.throw(InvalidTokenError, /Bad header found in token storage/);
+    expect(() => Credentials.decode(bad, 'README.md')).to.throw(InvalidTokenError, /Bad header found in token storage: README.md: not a token storage file .*fetchdt/);
     const v9 = Buffer.from(good);
     v9[4] = 9;
     expect(() => Credentials.decode(v9)).to.throw(InvalidTokenError, /Unknown version 9 in token storage/);
@@ -96,6 +97,17 @@ describe('token/Credentials HDTS file vs Hadoop 3.4.1 bytes', () => {
     checkDecoded(await readTokenStorageFile(path));
     await writeTokenStorageFile(path, expectedCredentials());
     expect(rf(path).toString('hex')).to.equal(writableHex);
+  });
+
+  it('a token file that cannot be written is a FileError naming it, and leaves no temp file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hsec-creds-'));
+    const missing = join(dir, 'no-such-dir', 'tokens');
+    const err = await rejectsCode(writeTokenStorageFile(missing, expectedCredentials()), 'FILE_NOT_FOUND', FileError);
+    expect(err.message).to.contain(missing).and.contain('no such file or directory');
+    expect(err.details.path).to.equal(missing);
+    mkdirSync(join(dir, 'a-dir'));
+    await rejectsCode(writeTokenStorageFile(join(dir, 'a-dir'), expectedCredentials()), 'FILE_IO', FileError);
+    expect(readdirSync(dir).sort()).to.deep.equal(['a-dir']);
   });
 });
 
