@@ -17,6 +17,7 @@ import { childPath } from '../client/hdfs-path.ts';
 import type { FileStatus } from '../client/file-status.ts';
 import { checkDestination, expandDestination, pathError, shownChild, type Operand } from './fs-operands.ts';
 import { progressMeter } from './progress.ts';
+import type { DeleteOnExit } from './delete-on-exit.ts';
 import { hdfsAttributes, localAttributes, preserveInHdfs, preserveLocal, type Attributes, type Preserve } from './fs-preserve.ts';
 
 /** Where -put - and -appendToFile - read: stdin unless given. */
@@ -154,6 +155,8 @@ export interface CopyOptions {
   readonly move?: boolean;
   /** -p: the attributes to carry over (CommandWithDestination.preserveAttributes). */
   readonly preserve?: Preserve;
+  /** Where a TARGET._COPYING_ being written is registered, so an interrupt deletes it. */
+  readonly deleteOnExit?: DeleteOnExit;
 }
 
 /** What a copy into HDFS reads: a local file tree (-put) or an HDFS one (-cp). */
@@ -257,15 +260,21 @@ async function copyFile(fs: HdfsClient, verb: string, source: Pick<CopySource, '
   // PathExistsException names the target as the user wrote the destination
   if (!options.overwrite && (await fs.exists(target.path))) throw new HsecError('FILE_IO', 'File exists', { path: target.path, shellPath: target.shown });
   const written = options.direct ? target.path : `${target.path}._COPYING_`;
+  // TargetFileSystem.create: the temporary file (not a -d target) is deleted on exit
+  const forget = options.direct ? undefined : options.deleteOnExit?.add(written, () => fs.delete(written));
   try {
-    await pipeline(source.open(), progressMeter(`${verb} ${source.shown}`, source.size), fs.createWriteStream(written, { overwrite: true }));
-  } catch (e) {
-    await fs.delete(written).catch(() => false);
-    throw localError(e, source.shown);
+    try {
+      await pipeline(source.open(), progressMeter(`${verb} ${source.shown}`, source.size), fs.createWriteStream(written, { overwrite: true }));
+    } catch (e) {
+      await fs.delete(written).catch(() => false);
+      throw localError(e, source.shown);
+    }
+    if (options.direct) return;
+    if (options.overwrite) await fs.delete(target.path).catch(() => false);
+    if (!(await fs.rename(written, target.path))) throw new HsecError('FILE_IO', `could not rename ${written} to ${target.path}`, { path: target.path });
+  } finally {
+    forget?.();
   }
-  if (options.direct) return;
-  if (options.overwrite) await fs.delete(target.path).catch(() => false);
-  if (!(await fs.rename(written, target.path))) throw new HsecError('FILE_IO', `could not rename ${written} to ${target.path}`, { path: target.path });
 }
 
 /**
@@ -302,18 +311,23 @@ export async function get(fs: HdfsClient, operands: readonly string[], options: 
 export interface GetOptions {
   readonly overwrite: boolean;
   readonly preserve?: Preserve;
+  /** Where a LOCAL._COPYING_ being written is registered, so an interrupt deletes it. */
+  readonly deleteOnExit?: DeleteOnExit;
 }
 
 /** One file's copy to TARGET._COPYING_, renamed when complete. */
 async function getFile(fs: HdfsClient, shown: string, status: FileStatus, target: string, options: GetOptions): Promise<void> {
   if (!options.overwrite && (await statLocal(target).catch(() => undefined))) throw new HsecError('FILE_IO', 'File exists', { path: target, shellPath: target });
   const copying = `${target}._COPYING_`;
+  const forget = options.deleteOnExit?.add(copying, () => unlink(copying));
   try {
     await pipeline(fs.createReadStream(status.path), progressMeter(`get ${shown}`, status.length), createWriteStream(copying, { mode: 0o644 }));
     await renameLocal(copying, target);
   } catch (e) {
     await unlink(copying).catch(() => undefined);
     throw localError(e, target);
+  } finally {
+    forget?.();
   }
   if (options.preserve) await preserveLocal(hdfsAttributes(status), target, options.preserve);
 }

@@ -9,7 +9,8 @@
  *                         -getmerge (../fs-getmerge.ts), -moveToLocal (not implemented, as in Hadoop)
  *   ../fs-copy.ts         -put (-copyFromLocal, -moveFromLocal), -get (-copyToLocal), -cp, -mv,
  *                         -appendToFile: directories whole, through `DST._COPYING_` (-d: DST itself),
- *                         -p (../fs-preserve.ts), a progress line on a terminal
+ *                         -p (../fs-preserve.ts), a progress line on a terminal; a `._COPYING_`
+ *                         file is deleted on SIGINT / SIGTERM (../delete-on-exit.ts)
  *   ../fs-rm.ts           -rm [-f] [-r] [-skipTrash] [-safely] (the trash), -rmdir, -expunge
  *   ../fs-permissions.ts  -chmod, -chown, -chgrp [-R]
  *   ../fs-queries.ts      -df, -du, -count, -setrep, -test, -touch, -touchz, -stat
@@ -32,6 +33,7 @@ import { expandOperand, pathError, pathNotFound, type Operand } from '../fs-oper
 import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type AttributeVerb } from '../fs-permissions.ts';
 import { rm, rmdir, RM_USAGES, runExpunge, takeRmOptions } from '../fs-rm.ts';
 import { appendToFile, cp, get, mv, put } from '../fs-copy.ts';
+import { DeleteOnExit } from '../delete-on-exit.ts';
 import { checkTestArgs, count, df, du, popOptionWithArgument, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
 import { CHECKSUM_FLAGS, CHECKSUM_USAGE, checksum } from '../fs-checksum.ts';
 import { getmerge, GETMERGE_USAGE, parseMerge } from '../fs-getmerge.ts';
@@ -81,7 +83,13 @@ export function register(program: Command): void {
     .allowUnknownOption()
     .argument('[args...]')
     .action(async (args: string[], _opts: unknown, command: Command) => {
-      process.exitCode = await runFs(cliConfigSource(command), args);
+      const deleteOnExit = new DeleteOnExit();
+      const stopHandling = deleteOnExit.onSignals();
+      try {
+        process.exitCode = await runFs(cliConfigSource(command), args, { deleteOnExit });
+      } finally {
+        stopHandling();
+      }
     });
 }
 
@@ -91,6 +99,8 @@ interface FsIo extends CliIo {
   /** Where -put - reads; default stdin. */
   stdin?: NodeJS.ReadableStream;
   err?: (s: string) => void;
+  /** Where the copies register their TARGET._COPYING_ files (the CLI deletes them on SIGINT / SIGTERM). */
+  deleteOnExit?: DeleteOnExit;
 }
 
 /** Splits `-r -f` style flags (also bundled `-rf`) off the operands. */
@@ -217,13 +227,13 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         await each(operands[operands.length - 1]!, () => mv(fs, operands, each, expand));
         break;
       case '-put':
-        await each(operands[operands.length - 1]!, () => put(fs, operands, { overwrite: set.has('f'), direct: set.has('d'), move: named === '-moveFromLocal', preserve: set.has('p') ? PRESERVE_ALL : undefined }, each, io));
+        await each(operands[operands.length - 1]!, () => put(fs, operands, { overwrite: set.has('f'), direct: set.has('d'), move: named === '-moveFromLocal', preserve: set.has('p') ? PRESERVE_ALL : undefined, deleteOnExit: io.deleteOnExit }, each, io));
         break;
       case '-cp':
-        await each(operands[operands.length - 1]!, () => cp(fs, operands, { overwrite: set.has('f'), direct: set.has('d'), preserve: cpPreserve }, each, expand));
+        await each(operands[operands.length - 1]!, () => cp(fs, operands, { overwrite: set.has('f'), direct: set.has('d'), preserve: cpPreserve, deleteOnExit: io.deleteOnExit }, each, expand));
         break;
       case '-get':
-        await get(fs, operands, { overwrite: set.has('f'), preserve: set.has('p') ? PRESERVE_ALL : undefined }, each, expand);
+        await get(fs, operands, { overwrite: set.has('f'), preserve: set.has('p') ? PRESERVE_ALL : undefined, deleteOnExit: io.deleteOnExit }, each, expand);
         break;
       case '-getmerge':
         await getmerge(fs, merge!, each, expand);
