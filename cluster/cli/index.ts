@@ -54,7 +54,7 @@ export function commandName(args: readonly string[]): string | undefined {
 function newProgram(): Command {
   return addGenericOptions(new Command('hsec').description('Kerberos-secured, Hadoop-compatible security layer: KDC clients, tokens, secure daemons'))
     .version(hsecVersion(), '--version', 'print the hsec version')
-    .showHelpAfterError()
+    .showHelpAfterError("(hsec --help lists the commands and options, hsec COMMAND --help a command's)")
     .exitOverride();
 }
 
@@ -70,6 +70,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
   const args = normalizeGenericArgs(argv.slice(2));
   const name = commandName(args);
   const known = COMMANDS.find((c) => c.name === name);
+  if (known?.level !== 'info') stopWhenStdoutCloses(process.stdout);
   try {
     configureLogging({ level: levelFromEnv() ?? known?.level ?? 'warn' });
     if (known?.bulkData) {
@@ -88,6 +89,20 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
   } catch (e) {
     return reportError(e);
   }
+}
+
+/**
+ * `hsec fs -ls -R / | head`: once the reader of stdout has gone (EPIPE), a command stops quietly
+ * with exit 0, as Hadoop's commands do (their PrintStream swallows the error), instead of dying on
+ * an unhandled 'error' event with a stack. Daemons (the info-level commands) do not take this
+ * path: their stdout is a banner, and a closed one must not stop them.
+ */
+export function stopWhenStdoutCloses(stdout: NodeJS.WriteStream, exit: (code: number) => void = (code) => process.exit(code)): void {
+  stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') return exit(0);
+    process.stderr.write(`hsec: cannot write to standard output: ${e.message}\n`);
+    exit(1);
+  });
 }
 
 function reportError(e: unknown): number {
