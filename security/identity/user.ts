@@ -13,7 +13,7 @@ import type { Configuration } from '../../lib/config/index.ts';
 import { KerberosError } from '../../lib/errors/index.ts';
 import { loadKrb5Config, type Krb5Config } from '../kerberos/config/krb5-conf.ts';
 import { loginFromCcache, loginFromKeytab, loginFromPassword, type KerberosLogin } from '../kerberos/login/index.ts';
-import { resolveCredentialCache } from '../kerberos/ccache/index.ts';
+import { ccacheNameFor, openCredentialCache } from '../kerberos/ccache/index.ts';
 import { principalToString } from '../kerberos/types.ts';
 import { Credentials } from '../token/credentials.ts';
 import { readTokenStorageFile } from '../token/credentials-file.ts';
@@ -71,7 +71,8 @@ export class User {
   static async fromTicketCache(options: UserOptions & { ccache?: string } = {}): Promise<User> {
     const env = options.env ?? process.env;
     const krb5 = options.krb5 ?? loadKrb5Config(undefined, env);
-    const cache = await resolveCredentialCache(krb5, options.ccache, env);
+    const { name, source } = ccacheNameFor(krb5, options.ccache, env);
+    const cache = await openCredentialCache(name, { krb5Config: krb5 }, source);
     const path = cache.fullName;
     const where = { ccache: cache.name };
     let login: KerberosLogin;
@@ -79,7 +80,12 @@ export class User {
       login = await loginFromCcache(cache, { conf: krb5, ...refresh(options, 'ccache') });
     } catch (e) {
       if (e instanceof KerberosError && e.code === 'KRB_CCACHE') throw e;
-      throw new KerberosError('KRB_NO_CREDENTIALS', `No usable Kerberos credentials in ${path}: ${(e as Error).message}; run hsec kinit <principal> (or MIT kinit) first`, where, { cause: e });
+      const kinit = 'run hsec kinit <principal> (or MIT kinit) first';
+      if (e instanceof KerberosError && e.code === 'KRB_NO_CREDENTIALS' && e.details.ccache !== undefined) {
+        // the file is missing: one hint, and where the cache name came from
+        throw new KerberosError('KRB_NO_CREDENTIALS', `No Kerberos credentials: no ticket cache at ${path} (named by ${source}); ${kinit}`, where, { cause: e });
+      }
+      throw new KerberosError('KRB_NO_CREDENTIALS', `No usable Kerberos credentials in ${path}: ${(e as Error).message}; ${kinit}`, where, { cause: e });
     }
     const principal = principalToString(login.principal);
     const tgt = login.tgt;
