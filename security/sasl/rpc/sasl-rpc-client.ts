@@ -13,6 +13,7 @@ import type { AuthMethodName, ClientAuthenticator, ClientAuthResult, ClientLayer
 import { AuthProtocol, SaslState, SASL_STATE_NAMES, type AuthProtocolCode } from '../../../lib/rpc/constants.ts';
 import type { RpcSaslMessage, SaslAuth } from '../../../lib/rpc/messages.ts';
 import type { Qop, SaslClient } from '../mechanism.ts';
+import { formatQopList, qopToHadoopProtection } from '../qop.ts';
 import { AUTH_METHODS, knownAuthMethod } from './auth-method.ts';
 import { buildTokenService, serviceTokenSelector, type RpcToken, type TokenSelector } from './token-selector.ts';
 import type { Krb5Config } from '../../kerberos/config/index.ts';
@@ -125,8 +126,29 @@ export class SaslRpcClient implements ClientAuthenticator {
       return await this.#step(msg);
     } catch (err) {
       this.#state = ClientState.FAILED;
+      if (err instanceof SaslError && err.code === 'SASL_NO_COMMON_QOP' && err.details.clientQop) throw this.#noCommonQop(err);
       throw err;
     }
+  }
+
+  /**
+   * The mechanism's SASL_NO_COMMON_QOP with what an RPC client can add: the server it dialled, the
+   * key that sets the client's list, and the values of it that would work. The server's offer may
+   * depend on the client (a whitelist resolver), so the hint also names `hsec policy explain`.
+   */
+  #noCommonQop(err: SaslError): SaslError {
+    const { host, port } = this.#o.server;
+    const client = err.details.clientQop as readonly Qop[];
+    const server = (err.details.serverQop ?? []) as readonly Qop[];
+    const usable = server.map((q) => qopToHadoopProtection(q)).join(' or ');
+    return new SaslError(
+      'SASL_NO_COMMON_QOP',
+      `No common SASL quality of protection with the server at ${host}:${port}: client accepts [${formatQopList(client)}] (hadoop.rpc.protection), ` +
+        `server offers [${formatQopList(server)}] to this client; set hadoop.rpc.protection to ${usable || 'a value the server offers'} (e.g. -D hadoop.rpc.protection=${qopToHadoopProtection(server[0] ?? 'auth-conf')}), ` +
+        "or ask the server's operator: its offer can depend on the client's address (hsec policy explain ADDRESS)",
+      { ...err.details, remoteAddress: `${host}:${port}`, configKey: 'hadoop.rpc.protection' },
+      { cause: err },
+    );
   }
 
   async #step(msg: RpcSaslMessage): Promise<{ reply?: RpcSaslMessage; done: boolean }> {

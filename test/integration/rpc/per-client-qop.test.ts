@@ -102,6 +102,10 @@ describe('rpc: per-client QOP from a SaslPropertiesResolver keyed by client addr
     try {
       const e = await rejection(authOnly.call({ host: '127.0.0.1', port: echo.port }, ECHO, 'whoami', new Uint8Array(0), { tokens: [echo.token] }));
       expectNoCommonQop(e, ['auth'], ['auth-conf']);
+      // the RPC client names the server it dialled, the key to change and the value that would work
+      expect(e.message).to.contain(`with the server at 127.0.0.1:${echo.port}`);
+      expect(e.message).to.contain('set hadoop.rpc.protection to privacy');
+      expect(e.details).to.deep.include({ remoteAddress: `127.0.0.1:${echo.port}`, configKey: 'hadoop.rpc.protection' });
     } finally {
       authOnly.stop();
     }
@@ -188,7 +192,9 @@ describe('namenode: per-client QOP with a resolver named by hadoop.security.sasl
     // the product client (fixture), from 127.0.0.1 with hadoop.rpc.protection=authentication
     const c = kerberosClient(realm.kdc, ccAlice, 'alice', nn.address, 'authentication');
     try {
-      expectNoCommonQop(await rejection(c.nn.getDelegationToken('yarn')), ['auth'], ['auth-conf']);
+      const kerberos = await rejection(c.nn.getDelegationToken('yarn'));
+      expectNoCommonQop(kerberos, ['auth'], ['auth-conf']);
+      expect(kerberos.message).to.contain(`with the server at ${nn.address.host}:${nn.address.port}`).and.contain('hsec policy explain');
     } finally {
       await c.close();
     }
