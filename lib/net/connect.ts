@@ -8,6 +8,18 @@ import { connect, type Socket } from 'node:net';
 import { UnreachableError } from '../errors/index.ts';
 import { resolveAddress } from './resolve.ts';
 
+/**
+ * What a refused or unroutable connect means and what to check (Hadoop points at its
+ * ConnectionRefused wiki page; here the hint is in the message). The caller's context names the
+ * configuration key that gave the address.
+ */
+const CONNECT_FAILURES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused (ECONNREFUSED): nothing listens on that port; check that the server is running and that the address you gave for it is right',
+  EHOSTUNREACH: 'no route to host (EHOSTUNREACH); check the address and the network between here and there',
+  ENETUNREACH: 'network unreachable (ENETUNREACH); check the address and this host\'s routes',
+  ECONNRESET: 'the server reset the connection (ECONNRESET) before it was set up; check its logs',
+};
+
 /** Connects to host:port within `timeoutMs`. */
 export async function openSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
   let address: string;
@@ -29,7 +41,9 @@ export async function openSocket(host: string, port: number, timeoutMs: number):
     });
     socket.once('error', (err) => {
       clearTimeout(timer);
-      reject(new UnreachableError('UNREACHABLE', `Could not connect to IPC server ${host}:${port}: ${err.message}`, { remoteAddress: `${host}:${port}` }, { cause: err }));
+      const os = (err as NodeJS.ErrnoException).code;
+      const reason = (os && CONNECT_FAILURES[os]) ?? err.message;
+      reject(new UnreachableError('UNREACHABLE', `Could not connect to IPC server ${host}:${port}: ${reason}`, { remoteAddress: `${host}:${port}`, ...(os ? { osError: os } : {}) }, { cause: err }));
     });
   });
 }

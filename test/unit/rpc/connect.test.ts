@@ -26,6 +26,8 @@ describe('lib/net/connect', () => {
       expect(e).to.be.instanceOf(UnreachableError);
       expect((e as UnreachableError).code).to.equal('UNREACHABLE');
       expect((e as UnreachableError).details.remoteAddress).to.equal(`127.0.0.1:${port}`);
+      expect((e as UnreachableError).details.osError).to.equal('ECONNREFUSED');
+      expect((e as Error).message).to.equal(`Could not connect to IPC server 127.0.0.1:${port}: connection refused (ECONNREFUSED): nothing listens on that port; check that the server is running and that the address you gave for it is right`);
     }
   });
 });
