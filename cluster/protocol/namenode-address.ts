@@ -53,7 +53,7 @@ export function nameNodeClientAddress(conf: Configuration): HostPort {
   if (explicit) return parseHostPort(explicit, 'dfs.namenode.rpc-address');
   throw new ConfigError(
     'CONFIG_MISSING',
-    `No NameNode to talk to: fs.defaultFS is "${conf.getTrimmed('fs.defaultFS') ?? ''}" (not hdfs://) and dfs.namenode.rpc-address is not set; set fs.defaultFS=hdfs://HOST:PORT in core-site.xml of the configuration directory (HADOOP_CONF_DIR or --config DIR), or name the NameNode explicitly`,
+    `No NameNode to talk to: fs.defaultFS is "${conf.getTrimmed('fs.defaultFS') ?? ''}" (not hdfs://) and dfs.namenode.rpc-address is not set; set fs.defaultFS=hdfs://HOST:PORT in core-site.xml of the configuration directory (HADOOP_CONF_DIR or --config DIR), or name the NameNode on the command line (hsec -fs hdfs://HOST:PORT ...)`,
     { configKey: 'fs.defaultFS' },
   );
 }

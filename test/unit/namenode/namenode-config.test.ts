@@ -19,7 +19,7 @@ describe('namenode-address: which address the NameNode binds and which a client 
   it('a client dials fs.defaultFS first, as hdfs fetchdt does through FileSystem.get, else dfs.namenode.rpc-address', () => {
     expect(nameNodeClientAddress(conf({ 'dfs.namenode.rpc-address': '0.0.0.0:9000', 'fs.defaultFS': 'hdfs://nn.example.test:8021/' }))).to.deep.equal({ host: 'nn.example.test', port: 8021 });
     expect(nameNodeClientAddress(conf({ 'dfs.namenode.rpc-address': 'localhost:9000', 'fs.defaultFS': 'file:///' }))).to.deep.equal({ host: 'localhost', port: 9000 });
-    expect(() => nameNodeClientAddress(conf({ 'fs.defaultFS': 'file:///' }))).to.throw(/set fs.defaultFS=hdfs:\/\/HOST:PORT/).with.property('code', 'CONFIG_MISSING');
+    expect(() => nameNodeClientAddress(conf({ 'fs.defaultFS': 'file:///' }))).to.throw(/set fs.defaultFS=hdfs:\/\/HOST:PORT.*\(hsec -fs hdfs:\/\/HOST:PORT \.\.\.\)$/).with.property('code', 'CONFIG_MISSING');
   });
 
   it('parses hdfs:// URIs with Hadoop\'s default port, IPv6 literals and paths', () => {
