@@ -40,7 +40,7 @@ export function resolveHdfsPath(input: string, nameNode: HostPort, workingDir: s
     const uri = parseHdfsUri(input);
     if (!uri) throw new ConfigError('CONFIG_INVALID', `${input} is not an hdfs:// path: hsec fs works on HDFS paths (/path, relative, or hdfs://host:port/path)`, { path: input });
     if (uri.port !== nameNode.port || !sameHost(uri.host, nameNode.host)) {
-      throw new ConfigError('CONFIG_INVALID', `Wrong FS: ${input}, expected: hdfs://${formatHostPort(nameNode)} (this client talks to that NameNode)`, { path: input });
+      throw new ConfigError('CONFIG_INVALID', `Wrong FS: ${input}, expected: hdfs://${formatHostPort(nameNode)} (the NameNode of fs.defaultFS, which this client talks to); for the other one use -fs hdfs://${formatHostPort(uri)}`, { path: input });
     }
     return normalizePath(uri.path);
   }

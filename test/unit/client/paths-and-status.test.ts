@@ -20,7 +20,7 @@ describe('client: HDFS paths, umask and file status', () => {
     expect(resolveHdfsPath('hdfs://nn.example.test:8020/x/./y/..', nn, '/user/alice')).to.equal('/x');
     expect(resolveHdfsPath('hdfs://nn.example.test:8020/x', nn, '/user/alice')).to.equal('/x');
     expect(resolveHdfsPath('hdfs://nn.example.test/', nn, '/user/alice')).to.equal('/');
-    expect(() => resolveHdfsPath('hdfs://other:8020/x', nn, '/user/alice')).to.throw(/Wrong FS: hdfs:\/\/other:8020\/x, expected: hdfs:\/\/nn.example.test:8020/);
+    expect(() => resolveHdfsPath('hdfs://other:8020/x', nn, '/user/alice')).to.throw(/Wrong FS: hdfs:\/\/other:8020\/x, expected: hdfs:\/\/nn.example.test:8020 .*; for the other one use -fs hdfs:\/\/other:8020$/);
     expect(() => resolveHdfsPath('file:///etc/passwd', nn, '/user/alice')).to.throw(/not an hdfs:\/\/ path/);
     expect(() => resolveHdfsPath('', nn, '/user/alice')).to.throw(/empty string/);
     expect(normalizePath('/')).to.equal('/');
