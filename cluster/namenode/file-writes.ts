@@ -63,7 +63,9 @@ export class FileWrites {
         }
         if (req.ecPolicyName) throw illegalArgument(`Erasure coding is not supported by this NameNode: policy ${req.ecPolicyName} for ${src}`, { path: src });
         if (!isValidName(src) || src === '/.reserved' || src.startsWith('/.reserved/')) throw invalidPath(src, src);
-        this.#ns.verifyReplication(src, req.replication, caller.address);
+        // the server translator reads the uint32 as a Java short: dfs.replication=-3 arrives as 2^32-3 and is -3 again
+        const replication = (req.replication << 16) >> 16;
+        this.#ns.verifyReplication(src, replication, caller.address);
         if (req.blockSize < ns.settings.minBlockSize) {
           throw ioError('FS_INVALID_ARGUMENT', `Specified block size is less than configured minimum value (dfs.namenode.fs-limits.min-block-size): ${req.blockSize} < ${ns.settings.minBlockSize}`, { path: src });
         }
@@ -96,7 +98,7 @@ export class FileWrites {
         if (!existing) ns.verifyLimits(joinPath(r.components, parentIndex), r.components[last - 1]!, parent?.kind === 'directory' ? parent.children.length : 0);
         const id = ns.nextInodeIds(ops.length + 1)[ops.length]!;
         ops.push({
-          op: 'ADD_FILE', id, path: r.path, perm: { owner: caller.user, group, mode }, mtime: now, replication: req.replication,
+          op: 'ADD_FILE', id, path: r.path, perm: { owner: caller.user, group, mode }, mtime: now, replication,
           blockSize: req.blockSize, clientName, clientMachine: caller.address, overwrite: existing !== undefined,
         });
         await ns.commit(ops, `create of ${r.path}`);

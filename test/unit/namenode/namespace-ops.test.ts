@@ -187,6 +187,8 @@ describe('namenode/namesystem: writing files', () => {
     await refused(create(t, '/tmp/small', alice, { blockSize: 1024 }), HadoopException.IO,
       'Specified block size is less than configured minimum value (dfs.namenode.fs-limits.min-block-size): 1024 < 1048576');
     await refused(create(t, '/tmp/many', alice, { replication: 513 }), HadoopException.IO, 'Requested replication factor of 513 exceeds maximum of 512 for /tmp/many, clientName=127.0.0.1');
+    // dfs.replication=-3: the client's (short) -3 travels as the uint32 2^32-3 and is read back as a short
+    await refused(create(t, '/tmp/negative', alice, { replication: 2 ** 32 - 3 }), HadoopException.IO, 'Requested replication factor of -3 is less than the required minimum of 1 for /tmp/negative, clientName=127.0.0.1');
     await refused(create(t, '/tmp/nop', alice, { createFlag: CreateFlag.OVERWRITE }), HadoopException.FILE_NOT_FOUND, "Can't overwrite non-existent /tmp/nop");
     await refused(create(t, '/tmp/x/y', alice, { createParent: false }), HadoopException.FILE_NOT_FOUND, "Parent directory doesn't exist: /tmp/x");
     await refused(create(t, '/tmp//y', alice), HadoopException.INVALID_PATH, 'Invalid path name /tmp//y');
