@@ -153,7 +153,14 @@ export class AuthToLocal {
       if (result !== undefined) return result;
     }
     if (this.#mechanism === 'hadoop') {
-      throw nameError(`No auth_to_local rules applied to ${name}: add a RULE for it or use DEFAULT with its realm`, { principal: name.toString() });
+      // the usual cause: a ticket of another realm than krb5.conf's default_realm (a cache from another cluster's KRB5_CONFIG)
+      const otherRealm = name.realm !== undefined && name.realm !== this.#defaultRealm;
+      const why = otherRealm ? `its realm ${name.realm} is not the default realm ${this.#defaultRealm} (krb5.conf default_realm), the one DEFAULT maps; ` : '';
+      throw nameError(`No auth_to_local rules applied to ${name}: ${why}add a RULE for it to hadoop.security.auth_to_local, or check that KRB5_CONFIG and the ticket cache belong to the same realm`, {
+        principal: name.toString(),
+        defaultRealm: this.#defaultRealm,
+        configKey: 'hadoop.security.auth_to_local',
+      });
     }
     return name.toString();
   }

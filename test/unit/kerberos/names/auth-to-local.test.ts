@@ -73,7 +73,10 @@ describe('AuthToLocal', () => {
       const hadoop = AuthToLocal.parse(HADOOP_TEST_RULES, { defaultRealm: 'EXAMPLE.COM' });
       const err = failure(() => hadoop.shortName('foo@ACME.COM'));
       expect(err.message).to.contain('No auth_to_local rules applied to foo@ACME.COM');
+      expect(err.message).to.contain('its realm ACME.COM is not the default realm EXAMPLE.COM (krb5.conf default_realm)');
+      expect(err.message).to.contain('hadoop.security.auth_to_local');
       expect(err.details.principal).to.equal('foo@ACME.COM');
+      expect(err.details.defaultRealm).to.equal('EXAMPLE.COM');
     });
   });
 
