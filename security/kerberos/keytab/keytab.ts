@@ -84,9 +84,16 @@ export class Keytab {
    */
   describeEntries(limit = 8): string {
     if (this.entries.length === 0) return 'no entries';
-    const shown = this.entries.slice(0, limit).map((e) => `${principalToString(e.principal)} kvno ${e.kvno} ${enctypeName(e.key.etype)}`);
-    const more = this.entries.length - shown.length;
-    return shown.join(', ') + (more > 0 ? `, and ${more} more` : '');
+    // one item per principal and kvno, its enctypes together: "alice@R kvno 1 (aes256-cts-hmac-sha1-96, aes128-cts-hmac-sha1-96)"
+    const groups = new Map<string, string[]>();
+    for (const e of this.entries) {
+      const key = `${principalToString(e.principal)} kvno ${e.kvno}`;
+      groups.set(key, [...(groups.get(key) ?? []), enctypeName(e.key.etype)]);
+    }
+    const all = [...groups].map(([key, etypes]) => `${key} (${etypes.join(', ')})`);
+    const shown = all.slice(0, limit);
+    const more = all.length - shown.length;
+    return shown.join('; ') + (more > 0 ? `; and ${more} more` : '');
   }
 
   /**

@@ -166,7 +166,7 @@ describe('kerberos keytab: files', () => {
     ], 'alice.keytab');
     const e = kt.noEntryError(parsePrincipal('bob@R'));
     expect(e.code).to.equal('KRB_KEYTAB_NO_ENTRY');
-    expect(e.message).to.match(/^no entry for bob@R in alice\.keytab \(it holds: alice@R kvno 1 aes256-cts-hmac-sha1-96, alice@R kvno 1 arcfour-hmac\)/);
+    expect(e.message).to.match(/^no entry for bob@R in alice\.keytab \(it holds: alice@R kvno 1 \(aes256-cts-hmac-sha1-96, arcfour-hmac\)\)/);
     expect(new Keytab([], 'empty.keytab').noEntryError(alice).message).to.contain('(it holds: no entries)');
   });
 });
