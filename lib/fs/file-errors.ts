@@ -29,12 +29,21 @@ const REASONS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * The OS reason of a file-system error in words, with its code ("no such file or directory
+ * (ENOENT)"), without Node's "open '/x/.tmp'" detail; other errors by their message.
+ */
+export function osReason(cause: unknown): string {
+  const os = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const reason = (os && REASONS[os]) ?? (cause instanceof Error ? cause.message : String(cause));
+  return `${reason}${os ? ` (${os})` : ''}`;
+}
+
+/**
  * Wraps `cause` (usually a NodeJS.ErrnoException) for `action` ("read token file", "create name
  * directory") on `path`; `hint` says what to do or which setting names the path.
  */
 export function fileError(action: string, path: string, cause: unknown, hint?: string, details: Record<string, string> = {}): FileError {
   const os = (cause as NodeJS.ErrnoException | undefined)?.code;
-  const reason = (os && REASONS[os]) ?? (cause instanceof Error ? cause.message : String(cause));
-  const message = `Cannot ${action} ${path}: ${reason}${os ? ` (${os})` : ''}${hint ? `; ${hint}` : ''}`;
+  const message = `Cannot ${action} ${path}: ${osReason(cause)}${hint ? `; ${hint}` : ''}`;
   return new FileError(fileErrorCode(os), message, { path, ...(os ? { osError: os } : {}), ...details }, { cause });
 }

@@ -10,6 +10,7 @@ import { NAME_TYPE, type Credential, type Principal } from '../types.ts';
 import { samePrincipal, toPrincipal } from '../keytab/principal-text.ts';
 import { readSecretFile, readSecretFileSync, type SecretFileReader } from '../keytab/secret-file.ts';
 import { writeSecretFile } from '../../../lib/fs/secret-file.ts';
+import { osReason } from '../../../lib/fs/file-errors.ts';
 import { parseCcacheBytes, serializeCcacheBytes, CCACHE_VERSION_4, type Ccache, type CcacheCredential } from './ccache-format.ts';
 
 export type { Ccache, CcacheCredential, HeaderField, KdcOffset, TypedData } from './ccache-format.ts';
@@ -113,7 +114,7 @@ function readError(path: string, e: unknown): KerberosError {
   if (code === 'ENOENT') {
     return new KerberosError('KRB_NO_CREDENTIALS', `no credential cache at ${path}: run kinit (or log in from a keytab) first`, { ccache: path }, { cause: e });
   }
-  return new KerberosError('KRB_CCACHE', `cannot read credential cache ${path}: ${code === 'EACCES' ? 'permission denied (a ccache must be readable by its owner only)' : (e as Error).message}`, { ccache: path }, { cause: e });
+  return new KerberosError('KRB_CCACHE', `cannot read credential cache ${path}: ${osReason(e)}${code === 'EACCES' ? ' (a ccache must be readable by its owner only)' : ''}`, { ccache: path }, { cause: e });
 }
 
 const CCACHE_READER: SecretFileReader<Ccache> = { detailKey: 'ccache', parse: (bytes) => parseCcache(bytes), readError };

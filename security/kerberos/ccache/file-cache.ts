@@ -7,6 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { KerberosError } from '../../../lib/errors/index.ts';
+import { osReason } from '../../../lib/fs/file-errors.ts';
 import { getLogger } from '../../../lib/log/logger.ts';
 import type { Credential } from '../types.ts';
 import type { Ccache } from './ccache-format.ts';
@@ -43,8 +44,8 @@ export async function destroyCacheFile(path: string): Promise<boolean> {
 }
 
 function ioError(path: string, what: string, e: unknown): KerberosError {
-  const code = (e as NodeJS.ErrnoException).code;
-  return new KerberosError('KRB_CCACHE', `cannot ${what} credential cache ${path}: ${code === 'EACCES' ? 'permission denied' : (e as Error).message}`, { ccache: path }, { cause: e });
+  const hint = what === 'write' ? '; check KRB5CCNAME (kinit -c) names a file in a directory you can write to' : '';
+  return new KerberosError('KRB_CCACHE', `cannot ${what} credential cache ${path}: ${osReason(e)}${hint}`, { ccache: path }, { cause: e });
 }
 
 /** A file cache presented as `type` (FILE, or DIR for a directory collection's member). */

@@ -8,6 +8,7 @@ import {
   type CcacheCredential,
 } from '../../../../security/kerberos/ccache/ccache.ts';
 import { parsePrincipal } from '../../../../security/kerberos/keytab/principal-text.ts';
+import { openCredentialCache } from '../../../../security/kerberos/ccache/credential-cache.ts';
 import { KerberosError } from '../../../../lib/errors/index.ts';
 
 const u16 = (v: number) => { const b = Buffer.alloc(2); b.writeUInt16BE(v, 0); return b; };
@@ -164,6 +165,14 @@ describe('kerberos ccache: files', () => {
     await writeCcache(path, cc);
     expect(statSync(path).mode & 0o777).to.equal(0o600);
     expect(await readCcache(path)).to.deep.equal(cc);
+  });
+
+  it('a cache that cannot be written is KRB_CCACHE naming it and the OS reason, not the temp file', async () => {
+    const path = join(dir, 'no-such-dir', 'cc');
+    const cache = await openCredentialCache(`FILE:${path}`);
+    const e = await cache.write(parseCcache(v4File())).then(() => expect.fail('wrote'), (x: KerberosError) => x);
+    expect(e.code).to.equal('KRB_CCACHE');
+    expect(e.message).to.equal(`cannot write credential cache ${path}: no such file or directory (ENOENT); check KRB5CCNAME (kinit -c) names a file in a directory you can write to`);
   });
 
   it('reports a missing cache as KRB_NO_CREDENTIALS naming the path', async () => {
