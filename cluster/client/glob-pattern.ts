@@ -32,8 +32,23 @@ export function expandGlobBraces(pattern: string): string[] {
     const expanded = expandLeftmost(item.s, item.offset);
     if (expanded === undefined) done.push(item.s);
     else todo.unshift(...expanded);
+    if (done.length + todo.length > MAX_EXPANDED_PATTERNS) throw tooManyPatterns(pattern);
   }
   return done;
+}
+
+/**
+ * The most whole patterns one glob may expand into. GlobExpander has no bound, and k groups of two
+ * alternatives with a `/` make 2^k patterns (`{a/,b}` 40 times is a trillion): each pattern is at
+ * least one NameNode call, so more than this is refused before any is made.
+ */
+export const MAX_EXPANDED_PATTERNS = 4096;
+
+function tooManyPatterns(pattern: string): FileSystemError {
+  const shown = pattern.length > 200 ? `${pattern.slice(0, 200)}...` : pattern;
+  return new FileSystemError('FS_INVALID_ARGUMENT', `Illegal file pattern: ${shown} expands to more than ${MAX_EXPANDED_PATTERNS} paths ({..} groups holding a '/' multiply); split it into several patterns`, {
+    globPattern: pattern.slice(0, 1000), limit: MAX_EXPANDED_PATTERNS,
+  });
 }
 
 function badEscape(pattern: string, i: number): FileSystemError {

@@ -4,7 +4,7 @@
 // GlobExpander's splitting of braces that hold a slash (its documented examples), Globber's
 // unescaping, and the URI order globStatus sorts in.
 import { expect } from 'chai';
-import { compareUriPaths, compileComponentGlob, expandGlobBraces, quoteUriPath, unescapeGlobComponent } from '../../../cluster/client/glob-pattern.ts';
+import { compareUriPaths, compileComponentGlob, expandGlobBraces, MAX_EXPANDED_PATTERNS, quoteUriPath, unescapeGlobComponent } from '../../../cluster/client/glob-pattern.ts';
 import { globToRegex } from '../../../lib/text/glob-pattern.ts';
 import { HsecError } from '../../../lib/errors/index.ts';
 
@@ -128,6 +128,14 @@ describe('client/glob-pattern: GlobExpander, unescaping and order', () => {
     expect(e.message).to.equal('Illegal file pattern: An escaped character does not present for glob /a/b/c\\ at 7');
     // without a group too: GlobExpander scans first, so GlobPattern's "Missing escaped character" never shows in a path
     expect(thrown(() => expandGlobBraces('/a/b\\')).message).to.equal('Illegal file pattern: An escaped character does not present for glob /a/b\\ at 5');
+  });
+
+  it('a pattern expanding into more than MAX_EXPANDED_PATTERNS paths is refused at once (fuzz: a repeated group exhausted the heap)', () => {
+    expect(expandGlobBraces('{a/,b}'.repeat(12))).to.have.length(MAX_EXPANDED_PATTERNS);
+    const e = thrown(() => expandGlobBraces('/user/alice/{logs/2026,tmp}/part-*'.repeat(64))); // 2^64 paths
+    expect(e).to.include({ code: 'FS_INVALID_ARGUMENT' });
+    expect(e.message).to.match(/^Illegal file pattern: \/user\/alice\/\{logs\/2026,tmp\}.*\.\.\. expands to more than 4096 paths/);
+    expect(() => expandGlobBraces('{a/,b}'.repeat(13))).to.throw(/more than 4096 paths/);
   });
 
   it('unescapes a component without wildcards', () => {
