@@ -17,6 +17,7 @@ import { childPath } from '../client/hdfs-path.ts';
 import type { FileStatus } from '../client/file-status.ts';
 import { checkDestination, expandDestination, pathError, shownChild, type Operand } from './fs-operands.ts';
 import { progressMeter } from './progress.ts';
+import { copyInto } from './stream-copy.ts';
 import { hdfsAttributes, localAttributes, preserveInHdfs, preserveLocal, type Attributes, type Preserve } from './fs-preserve.ts';
 
 /** Where -put - and -appendToFile - read: stdin unless given. */
@@ -107,14 +108,14 @@ export async function appendToFile(fs: HdfsClient, operands: readonly string[], 
   try {
     if (sources.includes('-')) {
       if (sources.length > 1) throw shellError('stdin (-) must be the sole input argument when present');
-      await pipeline(io.stdin ?? process.stdin, out, { end: false });
+      await copyInto(io.stdin ?? process.stdin, out);
     }
     for (const src of sources.filter((s) => s !== '-')) {
       // FileInputStream's FileNotFoundException: "<path> (<reason>)"
       const local = await statLocal(src).catch(() => undefined);
       if (!local) throw shellError(`${src} (No such file or directory)`);
       if (local.isDirectory()) throw shellError(`${src} (Is a directory)`);
-      await pipeline(createReadStream(src), out, { end: false });
+      await copyInto(createReadStream(src), out);
     }
   } catch (e) {
     failure ??= e;

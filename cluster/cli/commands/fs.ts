@@ -20,7 +20,6 @@
  * `-verb: `path': reason` while the others go on (exit 1 at the end).
  */
 import type { Command } from 'commander';
-import { pipeline } from 'node:stream/promises';
 import { HsecError, RemoteError } from '../../../lib/errors/index.ts';
 import { cliConfigSource, type CliConfigArg } from '../generic-options.ts';
 import { loadCliConfiguration } from '../cli-configuration.ts';
@@ -31,6 +30,7 @@ import { expandOperand, pathError, pathNotFound, shownChild, type Operand } from
 import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type AttributeVerb } from '../fs-permissions.ts';
 import { rm, rmdir, RM_USAGES, runExpunge, takeRmOptions } from '../fs-rm.ts';
 import { appendToFile, cp, get, mv, put } from '../fs-copy.ts';
+import { copyInto } from '../stream-copy.ts';
 import { checkTestArgs, count, du, popOptionWithArgument, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
 import { CHECKSUM_FLAGS, CHECKSUM_USAGE, checksum } from '../fs-checksum.ts';
 import { getmerge, GETMERGE_USAGE, parseMerge } from '../fs-getmerge.ts';
@@ -215,7 +215,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         await each(operands[operands.length - 1]!, () => appendToFile(fs, operands, set.has('n'), io));
         break;
       case '-cat':
-        for (const item of await expand(operands)) await each(item.shown, () => pipeline(fs.createReadStream(item.path), io.data ?? process.stdout, { end: false }));
+        for (const item of await expand(operands)) await each(item.shown, () => copyInto(fs.createReadStream(item.path), io.data ?? process.stdout));
         break;
       case '-du':
       case '-count':
@@ -276,7 +276,7 @@ async function runHeadTail(config: CliConfigArg, verb: '-head' | '-tail', args: 
     if (!status) throw pathNotFound(arg);
     if (status.type === 'directory') throw pathError(arg, 'Is a directory');
     if (verb === '-head') {
-      if (status.length > 0) await pipeline(fs.createReadStream(path, { end: Math.min(status.length, HEAD_TAIL_BYTES) - 1 }), data, { end: false });
+      if (status.length > 0) await copyInto(fs.createReadStream(path, { end: Math.min(status.length, HEAD_TAIL_BYTES) - 1 }), data);
       return 0;
     }
     // Tail.dumpFromOffset: from 1 KiB before the end, then from where the last read stopped
@@ -286,7 +286,7 @@ async function runHeadTail(config: CliConfigArg, verb: '-head' | '-tail', args: 
       if (offset > length) offset = length;
       else {
         if (offset < 0) offset = Math.max(length + offset, 0);
-        if (length > offset) await pipeline(fs.createReadStream(path, { start: offset, end: length - 1 }), data, { end: false });
+        if (length > offset) await copyInto(fs.createReadStream(path, { start: offset, end: length - 1 }), data);
         offset = length;
       }
       if (!follow) return 0;
