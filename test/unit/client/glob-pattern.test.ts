@@ -63,6 +63,27 @@ describe('client/glob-pattern: GlobPattern', () => {
     });
   }
 
+  it('matches in time linear in the name, as re2j does (fuzz: *a*a*... and {a,a}{a,a}... backtracked for seconds in a RegExp)', () => {
+    const stars = compileComponentGlob(`${'*a'.repeat(24)}b`);
+    expect(stars.matches('a'.repeat(200))).to.equal(false);
+    expect(stars.matches(`${'a'.repeat(200)}b`)).to.equal(true);
+    const groups = compileComponentGlob(`${'{a,a}'.repeat(40)}b`);
+    expect(groups.matches('a'.repeat(41))).to.equal(false);
+    expect(groups.matches(`${'a'.repeat(40)}b`)).to.equal(true);
+    const fuzzed = compileComponentGlob(`${'********t'.repeat(6)}${'*'.repeat(58)}`);
+    expect(fuzzed.matches('aaaaaaaaaaaaaaaaaaaaaaaaaaaaab')).to.equal(false);
+    expect(fuzzed.matches('tttttt')).to.equal(true);
+  });
+
+  it('\\A, \\z, \\b and \\B are RE2 assertions (ASCII word characters)', () => {
+    expect(compileComponentGlob('a\\b*').matches('a')).to.equal(true);
+    expect(compileComponentGlob('a\\b*').matches('a-b')).to.equal(true);
+    expect(compileComponentGlob('a\\b*').matches('ab')).to.equal(false);
+    expect(compileComponentGlob('a\\B*').matches('ab')).to.equal(true);
+    expect(compileComponentGlob('\\Aa*\\z').matches('abc')).to.equal(true);
+    expect(compileComponentGlob('a\\Ab').matches('ab')).to.equal(false);
+  });
+
   it('hasWildcard: *, ?, [ and { only (an escape or a lone } is a plain name)', () => {
     for (const g of ['*', 'a?', '[a]', '{a}', 'x{}']) expect(compileComponentGlob(g).hasWildcard, g).to.equal(true);
     for (const g of ['a', 'a\\*', 'a}', 'a]', 'a,b', 'a.b', '\\[a\\]', '\\{x\\}']) expect(compileComponentGlob(g).hasWildcard, g).to.equal(false);
