@@ -2,11 +2,11 @@
  * Hadoop's GlobPattern as a pure function: a glob (`*`, `?`, `[abc]`, `[a-z]`, `[^a]` / `[!a]`,
  * `{a,b}` nested, `\x`) translated into the regular expression Hadoop hands to re2j, character for
  * character (GlobPattern.set), then read with RE2's rules (a `]` first in a class is literal,
- * `\d \s \w`, `\t`, octal and `\x` escapes; an escaped letter RE2 does not know is an error) into a
- * JavaScript RegExp that matches whole names. Used for HDFS path components (the fs globber) and
- * for server principal patterns (SaslRpcClient's serverPrincipalPattern). A bad glob is a
- * GlobSyntaxError with re2j's message; RE2's `\p` classes and `\Q..\E` quoting are refused
- * (GLOB_UNSUPPORTED): neither use has a need for them.
+ * `\d \s \w`, `\t`, octal and `\x` escapes; an escaped letter RE2 does not know is an error) into
+ * an automaton that matches whole names in linear time, as re2j does (./glob-automaton.ts). Used
+ * for HDFS path components (the fs globber) and for server principal patterns (SaslRpcClient's
+ * serverPrincipalPattern). A bad glob is a GlobSyntaxError with re2j's message; RE2's `\p`
+ * classes and `\Q..\E` quoting are refused (GLOB_UNSUPPORTED): neither use has a need for them.
  */
 import { HsecError } from '../errors/index.ts';
 import { GlobAutomaton, type RegexToken } from './glob-automaton.ts';
