@@ -4,27 +4,31 @@
  * Be Simple And Fast"; what RE2 and re2j do), so a match costs at most (name length) x (pattern
  * size) steps. A backtracking engine such as JavaScript's RegExp takes exponential or high
  * polynomial time on globs like `*a*a*a*a*a*a*b` or `{a,a}{a,a}{a,a}...` (re2j, which Hadoop uses,
- * does not), so only single code points are tested with RegExp here.
+ * does not), so RegExp tests only single code points against classes here.
  *
  * The input is the token list ./glob-pattern.ts reads from the RE2 syntax: one-code-point atoms
- * (a literal, `.`, a class, a Perl class, each as a JavaScript pattern for the `u` flag),
- * assertions (`\A` `\z` `\b` `\B`), `(?:`, `)`, `|` and `*` after an atom.
+ * (a literal code point, or `.`, a class or a Perl class as a JavaScript pattern for the `u`
+ * flag), assertions (`\A` `\z` `\b` `\B`), `(?:`, `)`, `|` and `*` after an atom.
  */
 
 export type RegexToken =
-  | { readonly t: 'char'; readonly js: string }
+  | { readonly t: 'literal'; readonly ch: string }
+  | { readonly t: 'class'; readonly js: string }
   | { readonly t: 'assert'; readonly js: '^' | '$' | '\\b' | '\\B' }
   | { readonly t: 'open' | 'close' | 'alt' | 'star' };
 
+/** Whether one code point is accepted. */
+type CharTest = (c: string) => boolean;
+
 type Node =
-  | { k: 'char'; test: RegExp }
+  | { k: 'char'; test: CharTest }
   | { k: 'assert'; js: '^' | '$' | '\\b' | '\\B' }
   | { k: 'seq'; items: Node[] }
   | { k: 'alt'; branches: Node[] }
   | { k: 'star'; body: Node };
 
 type State =
-  | { k: 'char'; test: RegExp; next: number }
+  | { k: 'char'; test: CharTest; next: number }
   | { k: 'assert'; js: '^' | '$' | '\\b' | '\\B'; next: number }
   | { k: 'split'; outs: number[] }
   | { k: 'match' };
@@ -36,7 +40,7 @@ export class GlobAutomaton {
 
   /** `tokens` must be balanced (./glob-pattern.ts has checked them and raised re2j's errors). */
   constructor(tokens: readonly RegexToken[]) {
-    const tests = new Map<string, RegExp>();
+    const tests = new Map<string, CharTest>();
     let pos = 0;
     const parseAlt = (): Node => {
       const branches = [parseSeq()];
@@ -54,9 +58,15 @@ export class GlobAutomaton {
         if (tok.t === 'open') {
           item = parseAlt();
           pos++; // the ')'
-        } else if (tok.t === 'char') {
+        } else if (tok.t === 'literal') {
+          const ch = tok.ch;
+          item = { k: 'char', test: (c) => c === ch };
+        } else if (tok.t === 'class') {
           let test = tests.get(tok.js);
-          if (!test) tests.set(tok.js, (test = new RegExp(`^${tok.js}$`, 'u')));
+          if (!test) {
+            const re = new RegExp(`^${tok.js}$`, 'u');
+            tests.set(tok.js, (test = (c) => re.test(c)));
+          }
           item = { k: 'char', test };
         } else if (tok.t === 'assert') item = { k: 'assert', js: tok.js };
         else continue; // a stray `*` cannot reach here: the reader refuses one without an atom
@@ -106,7 +116,7 @@ export class GlobAutomaton {
       const next: number[] = [];
       for (const s of current) {
         const st = this.#states[s]!;
-        if (st.k === 'char' && st.test.test(c)) next.push(st.next);
+        if (st.k === 'char' && st.test(c)) next.push(st.next);
       }
       current = this.#closure(next, chars, i + 1);
     }

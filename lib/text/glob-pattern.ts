@@ -122,8 +122,8 @@ const NOT_SPACE = [[0, 8], [0xb, 0xb], [0xe, 0x1f], [0x21, 0x10ffff]].map(([a, b
 /**
  * Reads the regular expression GlobPattern made with RE2's syntax (only what that translation can
  * produce: literals, escapes, `.`, `.*`, `(?:`, `|`, `)` and classes) into the tokens of
- * ./glob-automaton.ts, each code point's test a JavaScript pattern for the `u` flag; errors carry
- * re2j's messages.
+ * ./glob-automaton.ts (classes as JavaScript patterns for the `u` flag); errors carry re2j's
+ * messages.
  */
 function re2Tokens(regex: string, glob: string): RegexToken[] {
   const t = Array.from(regex); // RE2 reads code points
@@ -237,20 +237,20 @@ function re2Tokens(regex: string, glob: string): RegexToken[] {
       pos++;
       atom = false;
     } else if (c === '.') {
-      out.push({ t: 'char', js: '[^\\n]' }); // RE2's . does not match a newline
+      out.push({ t: 'class', js: '[^\\n]' }); // RE2's . does not match a newline
       pos++;
       atom = true;
     } else if (c === '[') {
-      out.push({ t: 'char', js: charClass() });
+      out.push({ t: 'class', js: charClass() });
       atom = true;
     } else if (c === '\\') {
       const e = escape(false);
-      if (!('js' in e)) out.push({ t: 'char', js: hex(e.cp) });
+      if (!('js' in e)) out.push({ t: 'literal', ch: String.fromCodePoint(e.cp) });
       else if (e.js === '^' || e.js === '$' || e.js === '\\b' || e.js === '\\B') out.push({ t: 'assert', js: e.js });
-      else out.push({ t: 'char', js: e.js });
+      else out.push({ t: 'class', js: e.js });
       atom = true;
     } else {
-      out.push({ t: 'char', js: hex(c.codePointAt(0)!) });
+      out.push({ t: 'literal', ch: c });
       pos++;
       atom = true;
     }
