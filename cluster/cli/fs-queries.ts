@@ -1,7 +1,7 @@
 /**
- * `hsec fs -du`, `-count`, `-setrep`, `-test`, `-touch`, `-touchz` and `-stat`, after Hadoop's FsShell commands
- * (org.apache.hadoop.fs.shell.FsUsage.Du, Count, SetReplication, Test, TouchCommands.Touch and Touchz, Stat)
- * with their output formats: Du's table (columns left-aligned to the widest entry, two spaces
+ * `hsec fs -df`, `-du`, `-count`, `-setrep`, `-test`, `-touch`, `-touchz` and `-stat`, after Hadoop's FsShell commands
+ * (org.apache.hadoop.fs.shell.FsUsage.Df and Du, Count, SetReplication, Test, TouchCommands.Touch and Touchz, Stat)
+ * with their output formats: Du's and Df's tables (columns aligned to the widest entry, two spaces
  * apart, printed after every argument), ContentSummary / QuotaUsage.toString's fixed-width columns
  * (`%12s %15s %15s %15s ` quotas, `%12s %12s %18s ` counts) then the path, sizes with -h as
  * StringUtils.TraditionalBinaryPrefix.long2String(n, "", 1) (`1.5 K`, `3 M`), `Replication N set:
@@ -15,9 +15,10 @@ import { permissionString, type FileStatus } from '../client/file-status.ts';
 import type { HdfsClient } from '../client/hdfs-client.ts';
 import { existingStatus, pathError, pathNotFound, shownChild, type Operand } from './fs-operands.ts';
 import { UsageError } from './usage.ts';
-import { long2String } from './java-format.ts';
+import { formatPercent, long2String } from './java-format.ts';
 
 export const QUERY_USAGES: Readonly<Record<string, string>> = {
+  '-df': 'hsec fs -df [-h] [<path> ...]',
   '-du': 'hsec fs -du [-s] [-h] [-v] <path> ...',
   '-count': 'hsec fs -count [-q] [-h] [-v] [-u] <path> ...',
   '-setrep': 'hsec fs -setrep [-R] <rep> <path> ...',
@@ -28,7 +29,7 @@ export const QUERY_USAGES: Readonly<Record<string, string>> = {
 };
 
 /** The single-letter options each verb takes. */
-export const QUERY_FLAGS: Readonly<Record<string, string>> = { '-du': 'shv', '-count': 'qhvu', '-setrep': 'R', '-test': 'defrswz', '-touch': 'amct', '-touchz': '', '-stat': '' };
+export const QUERY_FLAGS: Readonly<Record<string, string>> = { '-df': 'h', '-du': 'shv', '-count': 'qhvu', '-setrep': 'R', '-test': 'defrswz', '-touch': 'amct', '-touchz': '', '-stat': '' };
 
 type Each = (path: string, fn: () => Promise<void>) => Promise<void>;
 type Out = (s: string) => void;
@@ -82,10 +83,38 @@ export async function du({ fs, operands, flags, each, out, expand }: QueryContex
   out(table(rows));
 }
 
-/** TableBuilder.printToStream: left-aligned columns, two spaces apart, no padding after the last. */
-function table(rows: string[][]): string {
+/**
+ * FsUsage.Df: the file system's size, used and available space and Use%, one row per argument (`/`
+ * when none is given; globs expanded, a missing path reported), under a header. Filesystem is the
+ * URI of the file system the path is on (DistributedFileSystem.getUri: `hdfs://` and fs.defaultFS's
+ * authority, or the authority the argument names).
+ */
+export async function df({ fs, operands, flags, each, out, expand }: QueryContext): Promise<void> {
+  const human = flags.has('h');
+  const rows: string[][] = [['Filesystem', 'Size', 'Used', 'Available', 'Use%']];
+  for (const item of await expand(operands.length > 0 ? operands : ['/'])) {
+    await each(item.shown, async () => {
+      await statusOf(fs, item);
+      const { capacity, used, remaining } = await fs.fsStatus();
+      rows.push([fileSystemUri(fs, item.shown), size(capacity, human), size(used, human), size(remaining, human), formatPercent(used / capacity, 0)]);
+    });
+  }
+  if (rows.length > 1) out(table(rows, [false, true, true, true, true]));
+}
+
+/** FileSystem.getUri of the file system a path argument is on. */
+function fileSystemUri(fs: HdfsClient, shown: string): string {
+  const named = /^hdfs:\/\/([^/]*)/i.exec(shown);
+  if (named) return `hdfs://${named[1]}`;
+  const defaultFs = /^hdfs:\/\/([^/]*)/i.exec(fs.conf.get('fs.defaultFS', ''));
+  return `hdfs://${defaultFs ? defaultFs[1] : `${fs.nameNode.host}:${fs.nameNode.port}`}`;
+}
+
+/** TableBuilder.printToStream: columns two spaces apart, left-aligned (no padding after the last) or right-aligned. */
+function table(rows: string[][], rightAlign: readonly boolean[] = []): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => `${r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')}\n`).join('');
+  const cell = (text: string, c: number, last: boolean) => (rightAlign[c] ? text.padStart(widths[c]!) : last ? text : text.padEnd(widths[c]!));
+  return rows.map((r) => `${r.map((text, c) => cell(text, c, c === r.length - 1)).join('  ')}\n`).join('');
 }
 
 /** QuotaUsage.getQuotaUsage: `none` / `inf` when a quota is not set. */

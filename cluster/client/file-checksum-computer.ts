@@ -1,7 +1,8 @@
 /**
  * getFileChecksum's walk over a file's blocks (Hadoop 3.4.1 DFSClient.getFileChecksumInternal and
  * FileChecksumHelper.ReplicatedFileChecksumComputer): the blocks of [0, length) from
- * getBlockLocations (none asked for when length is 0); no blocks is the empty-file checksum; for
+ * getBlockLocations (none asked for when length is 0), refused while the file is under construction
+ * (DFSClient.getBlockLocations, HDFS-8150); no blocks is the empty-file checksum; for
  * each block, its numBytes trimmed to what remains of `length`, BLOCK_CHECKSUM to its DataNodes in
  * turn until one answers. A refused block token fetches all locations (fresh tokens) again and a
  * refused data encryption key is fetched anew, each once per block index, as the stock client
@@ -41,6 +42,8 @@ export async function computeFileChecksum(ctx: FileChecksumContext, src: string,
   const locate = async (): Promise<LocatedBlocks> => {
     const located = await ctx.nn.getBlockLocations(src, 0, length);
     if (!located) throw new FileError('FILE_NOT_FOUND', `File does not exist: ${src}`, { path: src, fs: 'hdfs' });
+    // DFSClient.getBlockLocations (HDFS-8150): a file open for writing has no checksum yet
+    if (located.underConstruction) throw new FileSystemError('FS_LEASE', `Fail to get checksum, since file ${src} is under construction.`, { path: src });
     if (located.ecPolicy || located.blocks?.some((b) => b.blockIndices !== undefined)) {
       throw new FileSystemError('FS_UNSUPPORTED', `${src} is erasure-coded: hsec computes checksums of replicated files only (BLOCK_GROUP_CHECKSUM is not implemented)`, { path: src });
     }

@@ -3,7 +3,7 @@
  * names (Hadoop's FileStatus / HdfsFileStatus getters), and the permission as a number and in
  * `ls` form (FsPermission.toString: `rwxr-xr-x`, with the sticky bit as `t`/`T`).
  */
-import type { HdfsFileStatus } from '../protocol/hdfs-types.ts';
+import { HdfsFileStatusFlags, type HdfsFileStatus } from '../protocol/hdfs-types.ts';
 
 export interface FileStatus {
   /** The full path. */
@@ -28,6 +28,8 @@ export interface FileStatus {
   readonly childrenNum: number;
   /** The link target of a symlink. */
   readonly symlink?: string;
+  /** True when the path has an ACL beyond its permission bits (FileStatus.hasAcl: `+` after the bits in -ls). */
+  readonly hasAcl?: boolean;
 }
 
 const text = (b: Uint8Array | undefined): string => (b ? Buffer.from(b).toString('utf8') : '');
@@ -48,7 +50,16 @@ export function toFileStatus(status: HdfsFileStatus, path: string): FileStatus {
     fileId: status.fileId ?? 0,
     childrenNum: status.childrenNum ?? -1,
     ...(status.symlink ? { symlink: text(status.symlink) } : {}),
+    ...(hasAcl(status) ? { hasAcl: true } : {}),
   };
+}
+
+/**
+ * PBHelperClient.convertFlags: HdfsFileStatusProto.flags when the server sent them (Hadoop 3), else
+ * the ACL bit of the permission's extended short (FsPermissionExtension, bit 12) of older servers.
+ */
+function hasAcl(status: HdfsFileStatus): boolean {
+  return status.flags !== undefined ? (status.flags & HdfsFileStatusFlags.HAS_ACL) !== 0 : (status.permission.perm & 0x1000) !== 0;
 }
 
 /** FsPermission.toString: nine rwx letters, the sticky bit as t (with x) or T. */

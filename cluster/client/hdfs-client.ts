@@ -49,6 +49,13 @@ export interface HdfsClientOptions {
 }
 
 /** What getFileChecksum covers and how. */
+/** org.apache.hadoop.fs.FsStatus: bytes. */
+export interface FsStatus {
+  readonly capacity: number;
+  readonly used: number;
+  readonly remaining: number;
+}
+
 export interface FileChecksumOptions {
   /** Bytes from the start of the file (default: all of it; Hadoop's Long.MAX_VALUE). */
   length?: number;
@@ -264,7 +271,12 @@ export class HdfsClient {
       rename: (src, dst, toTrash) => nn.rename2(src, dst, false, toTrash),
       delete: (p, recursive) => nn.delete(p, recursive),
     };
-    return new Trash(ns, { intervalMinutes, qualify: (p) => `hdfs://${formatHostPort(this.nameNode)}${p}`, ...(log ? { log } : {}) });
+    return new Trash(ns, {
+      intervalMinutes,
+      qualify: (p) => `hdfs://${formatHostPort(this.nameNode)}${p}`,
+      cleanNonCheckpoints: this.conf.getBoolean('fs.trash.clean.trashroot.enable'),
+      ...(log ? { log } : {}),
+    });
   }
 
   /**
@@ -297,6 +309,15 @@ export class HdfsClient {
    */
   contentSummary(path: string): Promise<ContentSummary> {
     return this.#nn.getContentSummary(this.resolve(path));
+  }
+
+  /**
+   * The file system's capacity, the bytes its DataNodes use for blocks and what remains, in bytes
+   * (DistributedFileSystem.getStatus: getFsStats' capacity, used and remaining).
+   */
+  async fsStatus(): Promise<FsStatus> {
+    const { capacity, used, remaining } = await this.#nn.getFsStats();
+    return { capacity, used, remaining };
   }
 
   /** Quotas and their use (DistributedFileSystem.getQuotaUsage). */
@@ -363,7 +384,8 @@ export class HdfsClient {
    * MD5MD5CRC32 (`MD5-of-<crcPerBlock>MD5-of-<bytesPerCRC>CRC32C`, 28 bytes) by default, or with
    * `combineMode: 'COMPOSITE_CRC'` the CRC of the whole file (`COMPOSITE-CRC32C`, 4 bytes). An
    * empty file has Hadoop's fixed MD5MD5CRC32 value; a directory is FILE_NOT_FOUND ("Path is not
-   * a file"); a file being written covers the blocks and lengths the NameNode reports. Resolves
+   * a file"); a file being written is refused ("Fail to get checksum, since file ... is under
+   * construction.", DFSClient.getBlockLocations). Resolves
    * undefined where Hadoop returns null (blocks without CRCs, or mixed CRC types).
    */
   async getFileChecksum(path: string, options: FileChecksumOptions = {}): Promise<FileChecksum | undefined> {

@@ -39,6 +39,11 @@ export interface TrashOptions {
   readonly qualify?: (path: string) => string;
   /** Current time, ms (tests of the emptier pass a clock). */
   readonly now?: () => number;
+  /**
+   * fs.trash.clean.trashroot.enable: delete an entry of a trash root whose name is no checkpoint
+   * time (default false: it is left alone, as TrashPolicyDefault leaves it).
+   */
+  readonly cleanNonCheckpoints?: boolean;
 }
 
 /** TrashPolicyDefault: moving to trash, checkpoints and their deletion, for one namespace. */
@@ -48,6 +53,7 @@ export class Trash {
   readonly #log: (line: string) => void;
   readonly #qualify: (path: string) => string;
   readonly #now: () => number;
+  readonly #cleanNonCheckpoints: boolean;
 
   constructor(ns: TrashNamespace, options: TrashOptions) {
     this.#ns = ns;
@@ -56,6 +62,7 @@ export class Trash {
     this.#log = options.log ?? (() => undefined);
     this.#qualify = options.qualify ?? ((p) => p);
     this.#now = options.now ?? Date.now;
+    this.#cleanNonCheckpoints = options.cleanNonCheckpoints ?? false;
   }
 
   /** Whether moving to trash is on (fs.trash.interval above 0). */
@@ -74,11 +81,11 @@ export class Trash {
    * time in ms appended, and so does a file standing where a trash directory must go. Errors:
    * FileNotFoundException for a missing path; "Failed to move ... to trash ..." with the cause.
    */
-  async moveToTrash(path: string, trashRoot: string, force = false): Promise<string | undefined> {
+  async moveToTrash(path: string, trashRoot: string): Promise<string | undefined> {
     if (!this.enabled) return undefined;
     const src = normalizePath(path);
     if ((await this.#ns.kind(src)) === undefined) throw new FileError('FILE_NOT_FOUND', `File does not exist: ${src}`, { path: src, fs: 'hdfs' });
-    if (isUnder(src, trashRoot) && !force) return undefined; // already in the trash
+    if (isUnder(src, trashRoot)) return undefined; // already in the trash
     // Hadoop compares qualified strings here; compared by path components, so /user/al is not taken for /user/alice
     if (isUnder(parentPath(trashRoot), src)) {
       throw new FileSystemError('FS_INVALID_ARGUMENT', `Cannot move "${src}" to the trash, as it contains the trash`, { path: src });
@@ -141,9 +148,9 @@ export class Trash {
   }
 
   /**
-   * TrashPolicyDefault.deleteCheckpoint: deletes the checkpoints of `trashRoot` older than the
-   * interval (all of them with `immediately`); an entry whose name is not a checkpoint time is
-   * moved into Current, to be checkpointed and deleted in turn.
+   * TrashPolicyDefault.deleteCheckpoint (3.4.1): deletes the checkpoints of `trashRoot` older than
+   * the interval (all of them with `immediately`); an entry whose name is not a checkpoint time is
+   * left where it is ("Ignoring."), or deleted with fs.trash.clean.trashroot.enable ("Deleting.").
    */
   async deleteCheckpoints(trashRoot: string, immediately = false): Promise<void> {
     this.#log(`TrashPolicyDefault#deleteCheckpoint for trashRoot: ${this.#qualify(trashRoot)}`);
@@ -155,9 +162,10 @@ export class Trash {
       const path = childPath(trashRoot, name);
       const time = checkpointTime(name);
       if (time === undefined) {
-        // Hadoop moves it into the trash of whoever runs this; here it stays in the trash it was found in
-        await this.moveToTrash(path, trashRoot, true);
-        this.#log(`WARN Unexpected item in trash: ${path}. Force moving to trash.`);
+        if (this.#cleanNonCheckpoints) {
+          await this.#ns.delete(path, true);
+          this.#log(`WARN Unexpected item in trash: ${path}. Deleting.`);
+        } else this.#log(`WARN Unexpected item in trash: ${path}. Ignoring.`);
         continue;
       }
       if (now - this.#deletionIntervalMs > time || immediately) {

@@ -9,6 +9,7 @@
  * With NEW_BLOCK the last block comes back without locations or token, as addBlock's `previous`.
  * Checks in Hadoop's order, with its exception classes and messages.
  */
+import { AccessControlError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import { CreateFlag } from '../protocol/client-protocol.ts';
 import { EMPTY_TOKEN, type HdfsFileStatus, type LocatedBlock } from '../protocol/hdfs-types.ts';
@@ -81,6 +82,8 @@ export class FileAppends {
         return { ...(block ? { block } : {}), stat: fileStatus(node, EMPTY_NAME) };
       } catch (e) {
         log.warn({ src, holder: clientName, err: (e as Error).message }, 'DIR* NameSystem.append refused');
+        // FSNamesystem.appendFile: logAuditEvent(false, "append", srcArg) for an AccessControlException
+        if (e instanceof AccessControlError) ns.auditDenied(caller, 'append', src);
         throw e;
       }
     });
@@ -96,7 +99,8 @@ export class FileAppends {
     await ns.commit([{ op: 'APPEND', path, clientName, clientMachine: caller.address, newBlock }], `append to ${path}`);
     ns.leases.add(clientName, file.id, ns.clock.now());
     if (!last) return undefined;
-    if (newBlock) return { ...ns.blocks.located(last, file.length() - last.numBytes, [], caller.user, null), blockToken: EMPTY_TOKEN };
+    // new LocatedBlock(blk, new DatanodeInfo[0]): start offset unknown (-1), no locations, an empty token
+    if (newBlock) return { ...ns.blocks.located(last, -1, [], caller.user, null), blockToken: EMPTY_TOKEN };
     if (!reopen) return undefined;
     last.expected = locations.map((l) => ({ datanodeUuid: l.datanode.uuid, storageUuid: l.storageUuid }));
     log.info({ src: path, block: blockString(last), holder: clientName, locations: locations.map((l) => l.datanode.xferAddr) }, 'DIR* NameSystem.appendFile: the last block is under construction again');

@@ -66,6 +66,8 @@ export interface TrashEmptierSettings {
   checkpointMinutes: number;
   /** dfs.user.home.dir.prefix: where the users' trash roots are */
   homePrefix: string;
+  /** fs.trash.clean.trashroot.enable: delete what in a trash root is no checkpoint */
+  cleanNonCheckpoints: boolean;
 }
 
 /**
@@ -143,6 +145,7 @@ function trashEmptierSettings(conf: Configuration): TrashEmptierSettings | undef
     intervalMinutes,
     checkpointMinutes: conf.getFloat('fs.trash.checkpoint.interval'),
     homePrefix: conf.get('dfs.user.home.dir.prefix', '/user'),
+    cleanNonCheckpoints: conf.getBoolean('fs.trash.clean.trashroot.enable'),
   };
 }
 

@@ -31,6 +31,7 @@ export class TrashEmptier {
       intervalMinutes: settings.intervalMinutes,
       log: (line) => (line.startsWith('WARN ') ? log.warn(line.slice(5)) : log.info(line)),
       now: () => clock.now(),
+      cleanNonCheckpoints: settings.cleanNonCheckpoints,
     });
     this.#settings = settings;
     this.#clock = clock;

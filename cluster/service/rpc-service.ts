@@ -82,14 +82,14 @@ export class RpcService {
 type ConnectionQuery = Parameters<NonNullable<RpcServerOptions['authorizeConnection']>>[0];
 
 function authorizeConnection(authorizer: ServiceAuthorizer, identity: ServiceIdentity): (q: ConnectionQuery) => Promise<void> {
-  return (q) => authorizer.authorize({ user: q.user, shortUser: identity.shortName(q.user), authMethod: q.authMethod, protocol: q.protocol, remoteAddress: q.remoteAddress });
+  return (q) => authorizer.authorize({ user: q.user, shortUser: identity.shortName(q.user), realUser: q.realUser, authMethod: q.authMethod, protocol: q.protocol, remoteAddress: q.remoteAddress });
 }
 
 /** Wraps handlers so a call to a protocol other than its connection's is authorized for that protocol. */
 function perCall(authorizer: ServiceAuthorizer, handlers: ProtocolHandlers): ProtocolHandlers {
   const wrap = (h: MethodHandler): MethodHandler => async (request, ctx) => {
     if (ctx.protocol !== ctx.connectionProtocol) {
-      await authorizer.authorize({ user: ctx.user, shortUser: ctx.shortUser, authMethod: ctx.authMethod, protocol: ctx.protocol, remoteAddress: ctx.remoteAddress });
+      await authorizer.authorize({ user: ctx.user, shortUser: ctx.shortUser, realUser: ctx.realUser, authMethod: ctx.authMethod, protocol: ctx.protocol, remoteAddress: ctx.remoteAddress });
     }
     return h(request, ctx);
   };

@@ -8,4 +8,4 @@ export { KeyRegistry } from './registry.ts';
 export { ALL_KEYS, defaultRegistry } from './keys/index.ts';
 export { key, type KeyDef, type ConfigType, type TimeUnit } from './types.ts';
 export { parseConfigurationXml, type XmlProperty } from './xml-loader.ts';
-export { parseBoolean, parseBytes, parseDuration, parseInt32, parseInt64, parseStrings } from './values.ts';
+export { parseBoolean, parseBytes, parseDuration, parseInt32, parseInt64, parseStrings, parseTrimmedStringCollection } from './values.ts';

@@ -121,3 +121,13 @@ export function parseStrings(value: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }
+
+/**
+ * Hadoop's `StringUtils.getTrimmedStringCollection`: the value trimmed, split at commas and line
+ * breaks with the white space around them (`getTrimmedStrings`: `\s*[,\n]\s*`), empty items and
+ * repeats dropped, first-seen order kept. The list syntax of AccessControlList and MachineList.
+ */
+export function parseTrimmedStringCollection(value: string | undefined): string[] {
+  if (value === undefined || value.trim() === '') return [];
+  return [...new Set(value.trim().split(/\s*[,\n]\s*/))].filter((s) => s.length > 0);
+}

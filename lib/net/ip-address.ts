@@ -192,3 +192,13 @@ function fill(groups: number[], count: number, gap: number, out: IpWords): boole
   for (let w = 0; w < 4; w++) out[w] = ((full[2 * w]! << 16) | full[2 * w + 1]!) | 0;
   return true;
 }
+
+/**
+ * An address as Java's `InetAddress.getHostAddress()` writes it in Hadoop's messages: an
+ * IPv4-mapped address as its dotted quad (the JDK makes it an Inet4Address), IPv6 as eight groups;
+ * text that is no address is returned as is.
+ */
+export function javaHostAddress(text: string): string {
+  const words = parseIp(text);
+  return words ? formatIp(words) : text;
+}

@@ -28,6 +28,7 @@ import { errorResponseFrame, parseRequest, parseSaslBody, saslResponseFrame, suc
 import { decodeConnectionContext, decodeRequestHeaderProto, type IpcConnectionContext, type RpcRequestHeader } from './messages.ts';
 import { decodePreamble, HTTP_ON_RPC_PORT_RESPONSE, looksLikeHttp, PREAMBLE_LENGTH } from './preamble.ts';
 import { errorToRemote, JavaException, saslFailureToRemote } from './remote-exception.ts';
+import { ugiString } from './ugi-string.ts';
 import { Unwrapper, wrapStreamParts } from './wrapping.ts';
 import { publishConnection, publishConnectionFailed } from './events.ts';
 
@@ -535,8 +536,9 @@ export class ServerConnection {
       if (!claimed) {
         throw new FatalRpc(RpcErrorCode.FATAL_UNAUTHORIZED, JavaException.ACCESS_CONTROL, 'SIMPLE connection context names no user', CallId.CONNECTION_CONTEXT);
       }
+      // ProtoUtil.getUgi: a realUser in the context makes a proxy user, even of itself, and a proxy is checked
       const real = ctx.userInfo?.realUser;
-      if (real && real !== claimed) {
+      if (real) {
         await this.#authorizeProxy(real, claimed);
         return { user: claimed, realUser: real };
       }
@@ -545,7 +547,9 @@ export class ServerConnection {
     const authenticated = auth.user!;
     if (!claimed || claimed === authenticated) return { user: authenticated, realUser: auth.realUser };
     if (auth.authMethod === 'TOKEN') {
-      throw new FatalRpc(RpcErrorCode.FATAL_UNAUTHORIZED, JavaException.ACCESS_CONTROL, `Authenticated user (${authenticated} (auth:TOKEN)) doesn't match what the client claims to be (${claimed})`, CallId.CONNECTION_CONTEXT);
+      // both users as UGI.toString prints them: the token's, and the context's (createRemoteUser: SIMPLE)
+      const claimedUgi = ugiString(claimed, 'SIMPLE', ctx.userInfo?.realUser || undefined);
+      throw new FatalRpc(RpcErrorCode.FATAL_UNAUTHORIZED, JavaException.ACCESS_CONTROL, `Authenticated user (${ugiString(authenticated, 'TOKEN', auth.realUser)}) doesn't match what the client claims to be (${claimedUgi})`, CallId.CONNECTION_CONTEXT);
     }
     await this.#authorizeProxy(authenticated, claimed);
     return { user: claimed, realUser: authenticated };
@@ -554,8 +558,8 @@ export class ServerConnection {
   async #authorizeProxy(realUser: string, effectiveUser: string): Promise<void> {
     const check = this.#env.authorizeProxy;
     if (!check) {
-      const realShort = this.#env.shortName(realUser, this.#auth!.authMethod);
-      throw new FatalRpc(RpcErrorCode.FATAL_UNAUTHORIZED, JavaException.AUTHORIZATION, `User: ${realShort} is not allowed to impersonate ${effectiveUser}`, CallId.CONNECTION_CONTEXT);
+      // DefaultImpersonationProvider with no rules: the real user's full name (UGI.getUserName)
+      throw new FatalRpc(RpcErrorCode.FATAL_UNAUTHORIZED, JavaException.AUTHORIZATION, `User: ${realUser} is not allowed to impersonate ${effectiveUser}`, CallId.CONNECTION_CONTEXT);
     }
     await this.#authorizeOrFatal(() => check({ realUser, effectiveUser, remoteAddress: this.remoteAddress, protocol: this.#context?.protocol }));
   }

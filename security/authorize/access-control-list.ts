@@ -1,32 +1,36 @@
 /**
- * Hadoop's AccessControlList (hadoop-common security/authorize/AccessControlList.java), the value
- * syntax of service ACLs such as security.datanode.protocol.acl: `*` admits everyone; otherwise
- * comma-separated users, a space, then comma-separated groups (`alice,bob ops,admins`; a leading
- * space names groups only; an empty value admits nobody). Users are matched by short name.
+ * Hadoop's AccessControlList (hadoop-common security/authorize/AccessControlList.java, 3.4.1), the
+ * value syntax of service ACLs such as security.datanode.protocol.acl: the text is split at its first
+ * space (`aclString.split(" ", 2)`) into comma-separated users and comma-separated groups
+ * (`alice,bob ops,admins`; a leading space names groups only; an empty value admits nobody). Either
+ * part being `*` (after trimming) admits everyone, so `alice *` and `* ops` do too (buildACL checks
+ * each part). Items are separated by commas or line breaks, trimmed, empty ones dropped
+ * (StringUtils.getTrimmedStringCollection). Users are matched by short name.
  */
+import { parseTrimmedStringCollection } from '../../lib/config/index.ts';
+
 export class AccessControlList {
   readonly allAllowed: boolean;
   readonly users: ReadonlySet<string>;
   readonly groups: ReadonlySet<string>;
 
-  constructor(acl: string) {
-    const list = (s: string | undefined) => new Set((s ?? '').split(',').map((x) => x.trim()).filter(Boolean));
-    this.allAllowed = acl.trim() === '*';
-    const space = acl.indexOf(' ');
-    const usersPart = space < 0 ? acl : acl.slice(0, space);
-    const groupsPart = space < 0 ? '' : acl.slice(space + 1);
-    this.users = this.allAllowed ? new Set() : list(usersPart);
-    this.groups = this.allAllowed ? new Set() : list(groupsPart);
-  }
-
   /**
+   * `new AccessControlList(aclString)`: users, then groups after the first space; or
    * `new AccessControlList(users, groups)` (the two-list constructor DefaultImpersonationProvider
-   * uses for hadoop.proxyuser.NAME.users / .groups): either list being `*` admits everyone; an
-   * absent list is empty.
+   * uses for hadoop.proxyuser.NAME.users / .groups): each list as given, whatever white space it
+   * holds (a value written over several XML lines stays a user list); an absent list is empty.
    */
-  static of(users: string | undefined, groups: string | undefined): AccessControlList {
-    if ([users, groups].some((p) => p !== undefined && p.trim() === '*')) return new AccessControlList('*');
-    return new AccessControlList(`${users ?? ''} ${groups ?? ''}`);
+  constructor(...args: [acl: string] | [users: string | undefined, groups: string | undefined]) {
+    let parts: [string | undefined, string | undefined];
+    if (args.length === 2) parts = args;
+    else {
+      const space = args[0].indexOf(' ');
+      parts = space < 0 ? [args[0], undefined] : [args[0].slice(0, space), args[0].slice(space + 1)];
+    }
+    // buildACL: either part being "*" (isWildCardACLValue: trimmed, exactly "*") admits everyone
+    this.allAllowed = parts.some((part) => part !== undefined && part.trim() === '*');
+    this.users = this.allAllowed ? new Set() : trimmedItems(parts[0]);
+    this.groups = this.allAllowed ? new Set() : trimmedItems(parts[1]);
   }
 
   /** isUserAllowed: `*`, the short name listed, or one of `groups` listed. */
@@ -37,4 +41,9 @@ export class AccessControlList {
   toString(): string {
     return this.allAllowed ? '*' : `${[...this.users].join(',')} ${[...this.groups].join(',')}`;
   }
+}
+
+/** The users or groups of one part, as StringUtils.getTrimmedStringCollection splits it. */
+function trimmedItems(list: string | undefined): Set<string> {
+  return new Set(parseTrimmedStringCollection(list));
 }

@@ -1,63 +1,80 @@
 /**
- * Hadoop's MachineList (hadoop-common util/MachineList.java), the value syntax of
- * hadoop.proxyuser.NAME.hosts: `*` admits every address; otherwise a comma-separated list of IP
- * addresses, CIDR ranges (`10.0.0.0/8`) and host names. An address is included when it is listed,
- * falls in a range, or matches a listed host name either way round: its canonical (reverse,
- * forward-confirmed) name is listed, or a listed name resolves to it. A malformed range is a
- * ConfigError naming the key, as Hadoop's SubnetUtils refuses it.
+ * Hadoop's MachineList (hadoop-common util/MachineList.java, 3.4.1), the value syntax of
+ * hadoop.proxyuser.NAME.hosts and security.*.protocol.hosts: comma- or line-separated entries
+ * (StringUtils.getTrimmedStringCollection); a list whose only entry is `*` admits every address;
+ * otherwise an address is admitted when it falls in a CIDR range (`10.0.0.0/8`, host bits
+ * cleared as SubnetUtils does) or equals the address an entry resolves to. Every other entry, IP
+ * literal or host name, is resolved once per list with `InetAddress.getByName` (one address, IPv4
+ * first: lib/net/resolve.ts) and matches only that address; a name that does not resolve is dropped
+ * with a warning. The client's address is never reverse-resolved (3.4.1 compares InetAddresses;
+ * the 2.x reverse lookup of the client is gone). Addresses compare as addresses: `::ffff:10.0.0.1`
+ * is 10.0.0.1, `0:0:0:0:0:0:0:1` is `::1`. A list is resolved on its first use and then kept, as
+ * Hadoop's is from construction until a refresh builds a new one. A malformed range is a
+ * ConfigError naming the key, as SubnetUtils refuses it; IPv6 ranges work (SubnetUtils is IPv4-only).
  */
-import { BlockList, isIP } from 'node:net';
-import { lookup } from 'node:dns/promises';
 import { ConfigError } from '../../lib/errors/index.ts';
-import { canonicalHostName } from '../../lib/net/resolve.ts';
+import { parseTrimmedStringCollection } from '../../lib/config/index.ts';
+import { getLogger } from '../../lib/log/logger.ts';
+import { parseIp, parseIpPrefix, type IpPrefix } from '../../lib/net/ip-address.ts';
+import { PrefixTable } from '../../lib/net/prefix-table.ts';
+import { resolveAddress, type AddressLookup } from '../../lib/net/resolve.ts';
+
+const log = getLogger('security.machine-list');
 
 export class MachineList {
   readonly all: boolean;
-  readonly #ips = new Set<string>();
-  readonly #ranges = new BlockList();
-  readonly #hostNames = new Set<string>();
   readonly #entries: readonly string[];
+  readonly #ranges: readonly IpPrefix[] = [];
+  readonly #others: readonly string[] = [];
+  readonly #configKey: string;
+  readonly #lookup: AddressLookup | undefined;
+  #table: Promise<PrefixTable<true>> | undefined;
 
-  /** `configKey` names where the list came from, for errors. */
-  constructor(value: string, configKey: string) {
-    this.#entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  /** `configKey` names where the list came from, for errors; `lookup` replaces the system resolver (tests). */
+  constructor(value: string, configKey: string, lookup?: AddressLookup) {
+    this.#configKey = configKey;
+    this.#lookup = lookup;
+    this.#entries = parseTrimmedStringCollection(value);
     this.all = this.#entries.length === 1 && this.#entries[0] === '*';
     if (this.all) return;
-    for (const entry of this.#entries) {
-      if (entry.includes('/')) this.#addRange(entry, configKey);
-      else if (isIP(entry)) this.#ips.add(entry);
-      else this.#hostNames.add(entry.toLowerCase());
-    }
+    this.#ranges = this.#entries.filter((e) => e.includes('/')).map((e) => rangeOf(e, configKey));
+    this.#others = this.#entries.filter((e) => !e.includes('/'));
   }
 
-  #addRange(entry: string, configKey: string): void {
-    const slash = entry.indexOf('/');
-    const net = entry.slice(0, slash);
-    const bits = Number(entry.slice(slash + 1));
-    const family = isIP(net);
-    if (family === 0 || !Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) {
-      throw new ConfigError('CONFIG_INVALID', `Invalid CIDR syntax : ${entry} (in ${configKey}): write an address range as IP/BITS, e.g. 10.0.0.0/8`, { configKey, value: entry });
-    }
-    this.#ranges.addSubnet(net, bits, family === 4 ? 'ipv4' : 'ipv6');
-  }
-
-  /** MachineList.includes(InetAddress): whether `ip` (a textual address) is admitted. */
+  /** MachineList.includes(String): whether `ip` (a textual address) is admitted. */
   async includes(ip: string): Promise<boolean> {
     if (this.all) return true;
-    const family = isIP(ip);
-    if (family === 0) return false;
-    if (this.#ips.has(ip)) return true;
-    if (this.#ranges.check(ip, family === 4 ? 'ipv4' : 'ipv6')) return true;
-    if (this.#hostNames.size === 0) return false;
-    if (this.#hostNames.has(await canonicalHostName(ip))) return true;
-    for (const host of this.#hostNames) {
-      const addresses = await lookup(host, { all: true }).catch(() => []);
-      if (addresses.some((a) => a.address === ip)) return true;
-    }
-    return false;
+    const address = parseIp(ip);
+    if (!address) return false;
+    this.#table ??= this.#build();
+    return (await this.#table).match(address) !== undefined;
+  }
+
+  /** The ranges and the addresses the other entries resolve to (the constructor's work in Hadoop). */
+  async #build(): Promise<PrefixTable<true>> {
+    const resolved = await Promise.all(this.#others.map(async (entry) => {
+      try {
+        const words = parseIp(await resolveAddress(entry, this.#lookup));
+        if (words) return { words, length: 128 };
+      } catch (err) {
+        log.warn({ configKey: this.#configKey, entry, reason: (err as Error).message }, `${entry} in ${this.#configKey} does not resolve; it admits no address until the list is refreshed`);
+      }
+      return undefined;
+    }));
+    const prefixes = [...this.#ranges, ...resolved.filter((p): p is IpPrefix => p !== undefined)];
+    return PrefixTable.build(prefixes.map((prefix) => ({ prefix, value: true as const })));
   }
 
   toString(): string {
     return this.#entries.join(',');
   }
+}
+
+/** A CIDR entry; a malformed one is refused as SubnetUtils' IllegalArgumentException is. */
+function rangeOf(entry: string, configKey: string): IpPrefix {
+  const prefix = parseIpPrefix(entry);
+  if ('error' in prefix) {
+    throw new ConfigError('CONFIG_INVALID', `Invalid CIDR syntax : ${entry} (in ${configKey}): ${prefix.error}; write an address range as IP/BITS, e.g. 10.0.0.0/8`, { configKey, value: entry });
+  }
+  return prefix;
 }

@@ -13,6 +13,7 @@
 import type { Configuration } from '../../lib/config/index.ts';
 import { AccessControlError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
+import { javaHostAddress } from '../../lib/net/ip-address.ts';
 import type { Groups } from '../identity/groups.ts';
 import { AccessControlList } from './access-control-list.ts';
 import { MachineList } from './machine-list.ts';
@@ -84,7 +85,8 @@ export class ProxyUsers {
       throw this.#refuse(`User: ${q.realUser} is not allowed to impersonate ${q.effectiveUser}`, q);
     }
     if (!rule.hosts || !(await rule.hosts.includes(q.remoteAddress))) {
-      throw this.#refuse(`Unauthorized connection for super-user: ${q.realUser} from IP /${q.remoteAddress}`, q);
+      // InetAddress.toString of the client's address: "/" + getHostAddress()
+      throw this.#refuse(`Unauthorized connection for super-user: ${q.realUser} from IP /${javaHostAddress(q.remoteAddress)}`, q);
     }
   }
 
@@ -102,9 +104,13 @@ function shortOrSelf(shortName: (user: string) => string, user: string): string 
   }
 }
 
-/** The `hadoop.proxyuser.NAME.users|groups|hosts` values (NAME without dots, as Hadoop's regexes match). */
+/**
+ * The `hadoop.proxyuser.NAME.users|groups|hosts` values. NAME is any run of non-space characters,
+ * dots included (DefaultImpersonationProvider.init's `[\\S]*`; a short name like `svc.etl` has its
+ * rules), and ends at the key's last dot (getAclKey).
+ */
 function ruleValues(conf: Configuration): Map<string, string> {
-  return conf.getValByRegex(/^hadoop\.proxyuser\.[^.]*\.(users|groups|hosts)$/);
+  return conf.getValByRegex(/^hadoop\.proxyuser\.\S*\.(users|groups|hosts)$/);
 }
 
 function compile(values: ReadonlyMap<string, string>): Map<string, Rule> {
@@ -116,7 +122,7 @@ function compile(values: ReadonlyMap<string, string>): Map<string, Rule> {
     const groups = values.get(key('groups'));
     const hosts = values.get(key('hosts'));
     rules.set(name, {
-      acl: users !== undefined || groups !== undefined ? AccessControlList.of(users, groups) : undefined,
+      acl: users !== undefined || groups !== undefined ? new AccessControlList(users, groups) : undefined,
       hosts: hosts !== undefined ? new MachineList(hosts, key('hosts')) : undefined,
     });
   }

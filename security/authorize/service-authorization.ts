@@ -12,6 +12,8 @@
  * (SecurityUtil.getServerPrincipal(conf.get(clientKey), addr)). A refusal is
  * AuthorizationException: "User dn/host@REALM (auth:KERBEROS) is not authorized for protocol
  * interface ...DatanodeProtocol: this service is only accessible by dn/otherhost@REALM".
+ * The caller is the connection's effective user (after the proxy-user check, Server.authorizeConnection),
+ * printed as UGI.toString does: `bob (auth:PROXY) via oozie/host@REALM (auth:KERBEROS)` for a proxy.
  * With authorization off nothing is checked, as in Hadoop. `refresh(conf)` re-reads every ACL from a
  * newly loaded configuration and swaps them in at once (ServiceAuthorizationManager.refresh /
  * refreshWithLoadedConfiguration, what `hdfs dfsadmin -refreshServiceAcl` triggers); connections
@@ -20,7 +22,9 @@
 import type { Configuration } from '../../lib/config/index.ts';
 import { AccessControlError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
+import { javaHostAddress } from '../../lib/net/ip-address.ts';
 import { canonicalHostName } from '../../lib/net/resolve.ts';
+import { ugiString } from '../../lib/rpc/ugi-string.ts';
 import type { Groups } from '../identity/groups.ts';
 import { substituteHost } from '../kerberos/names/index.ts';
 import type { ProtocolSecurityInfo } from '../sasl/rpc/protocol-security.ts';
@@ -48,6 +52,8 @@ export interface AuthorizationQuery {
   /** full user name (the Kerberos principal) */
   user: string;
   shortUser: string;
+  /** the authenticated user when `user` is a proxy (hadoop.proxyuser rules already admitted it) */
+  realUser?: string | undefined;
   authMethod: string;
   protocol?: string | undefined;
   remoteAddress: string;
@@ -120,7 +126,7 @@ export class ServiceAuthorizer {
   async authorize(q: AuthorizationQuery): Promise<void> {
     const protocol = q.protocol ?? '';
     const entry = this.#protocols.get(protocol);
-    const who = `${q.user} (auth:${q.authMethod})`;
+    const who = ugiString(q.user, q.authMethod, q.realUser);
     if (!entry) throw refuse(`Protocol interface ${protocol} is not known.`, q);
     let expected: string | undefined;
     if (this.#security && entry.clientPrincipal) {
@@ -133,8 +139,9 @@ export class ServiceAuthorizer {
       throw refuse(`User ${who} is not authorized for protocol interface ${protocol}${cause}`, q);
     }
     if (!(await entry.hosts.includes(q.remoteAddress)) || (await entry.blockedHosts.includes(q.remoteAddress))) {
-      audit.warn({ user: who, protocol, remoteAddress: q.remoteAddress }, `Authorization failed for  for protocol=interface ${protocol} from host = ${q.remoteAddress}`);
-      throw refuse(`Host ${q.remoteAddress} is not authorized for protocol interface ${protocol}`, q);
+      const host = javaHostAddress(q.remoteAddress);
+      audit.warn({ user: who, protocol, remoteAddress: q.remoteAddress }, `Authorization failed for  for protocol=interface ${protocol} from host = ${host}`);
+      throw refuse(`Host ${host} is not authorized for protocol interface ${protocol}`, q);
     }
     audit.debug({ user: who, protocol }, `Authorization successful for ${who} for protocol=interface ${protocol}`);
   }

@@ -49,7 +49,7 @@ function policyValues(b: Uint8Array): unknown {
   const changes = [authorizer.refresh(new Configuration()), proxies.refresh(new Configuration())];
   // and the lookups that need no name resolution
   const acl = new AccessControlList(lines[0] ?? '');
-  return [changes, acl.isUserAllowed('alice', ['ops']), AccessControlList.of(lines[7], lines[8]).toString(), new MachineList(lines[3] ?? '', 'fuzz').toString()];
+  return [changes, acl.isUserAllowed('alice', ['ops']), new AccessControlList(lines[7], lines[8]).toString(), new MachineList(lines[3] ?? '', 'fuzz').toString()];
 }
 
 /** `hsec fs -chmod MODE` on a file and a directory, and the same text as a umask. */

@@ -3,14 +3,16 @@
  * this file parses a command line and runs each verb over its operands; the verbs live by
  * family, as FsShell's command classes do:
  *
- *   here                  -ls [-d], -mkdir [-p], -cat, -text (../fs-text.ts), -head, -tail [-f] [-s MS],
+ *   ../fs-ls.ts           -ls [-CdhqRtSrue], -lsr
+ *   ../fs-find.ts         -find <path> ... -name | -iname | -print | -print0 | -a | ( )
+ *   here                  -mkdir [-p], -cat, -text (../fs-text.ts), -head, -tail [-f] [-s MS],
  *                         -getmerge (../fs-getmerge.ts), -moveToLocal (not implemented, as in Hadoop)
  *   ../fs-copy.ts         -put (-copyFromLocal, -moveFromLocal), -get (-copyToLocal), -cp, -mv,
  *                         -appendToFile: directories whole, through `DST._COPYING_` (-d: DST itself),
  *                         -p (../fs-preserve.ts), a progress line on a terminal
  *   ../fs-rm.ts           -rm [-f] [-r] [-skipTrash] [-safely] (the trash), -rmdir, -expunge
  *   ../fs-permissions.ts  -chmod, -chown, -chgrp [-R]
- *   ../fs-queries.ts      -du, -count, -setrep, -test, -touch, -touchz, -stat
+ *   ../fs-queries.ts      -df, -du, -count, -setrep, -test, -touch, -touchz, -stat
  *   ../fs-checksum.ts     -checksum [-v]
  *
  * Paths are HDFS paths: absolute, relative to the home directory, or `hdfs://host:port/path` of the
@@ -25,21 +27,24 @@ import { cliConfigSource, type CliConfigArg } from '../generic-options.ts';
 import { loadCliConfiguration } from '../cli-configuration.ts';
 import { UsageError } from '../usage.ts';
 import { HdfsClient } from '../../client/hdfs-client.ts';
-import { permissionString, type FileStatus } from '../../client/file-status.ts';
-import { expandOperand, pathError, pathNotFound, shownChild, type Operand } from '../fs-operands.ts';
+import { expandOperand, pathError, pathNotFound, type Operand } from '../fs-operands.ts';
 import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type AttributeVerb } from '../fs-permissions.ts';
 import { rm, rmdir, RM_USAGES, runExpunge, takeRmOptions } from '../fs-rm.ts';
 import { appendToFile, cp, get, mv, put } from '../fs-copy.ts';
 import { copyInto } from '../stream-copy.ts';
-import { checkTestArgs, count, du, popOptionWithArgument, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
+import { checkTestArgs, count, df, du, popOptionWithArgument, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
 import { CHECKSUM_FLAGS, CHECKSUM_USAGE, checksum } from '../fs-checksum.ts';
 import { getmerge, GETMERGE_USAGE, parseMerge } from '../fs-getmerge.ts';
 import { popPreserveOption, PRESERVE_ALL } from '../fs-preserve.ts';
 import { text, TEXT_USAGE } from '../fs-text.ts';
+import { ls, LS_FLAGS, LS_USAGE, LSR_USAGE } from '../fs-ls.ts';
+import { find, FIND_USAGE, parseFind } from '../fs-find.ts';
 import type { CliIo } from './fetchdt.ts';
 
 const USAGES: Readonly<Record<string, string>> = {
-  '-ls': 'hsec fs -ls [-d] [<path> ...]',
+  '-ls': LS_USAGE,
+  '-lsr': LSR_USAGE,
+  '-find': FIND_USAGE,
   '-mkdir': 'hsec fs -mkdir [-p] <path> ...',
   '-rm': RM_USAGES['-rm'],
   '-rmdir': 'hsec fs -rmdir [--ignore-fail-on-non-empty] <dir> ...',
@@ -70,8 +75,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum')
-    .usage('-ls|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -find, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -df, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum')
+    .usage('-ls|-find|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-df|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -104,7 +109,7 @@ function flags(args: readonly string[], allowed: string): { set: Set<string>; op
 }
 
 /** The fs-queries commands that run over their operands the same way. */
-const QUERIES = { '-du': du, '-count': count, '-setrep': setrep, '-touch': touch, '-touchz': touchz, '-stat': stat, '-checksum': checksum } as const;
+const QUERIES = { '-df': df, '-du': du, '-count': count, '-setrep': setrep, '-touch': touch, '-touchz': touchz, '-stat': stat, '-checksum': checksum } as const;
 
 /** FsShell's CopyFromLocal and CopyToLocal: Put and Get under another name (their messages say it); MoveFromLocal: a Put that removes what it copied. */
 const ALIASES: Readonly<Record<string, string>> = { '-copyFromLocal': '-put', '-copyToLocal': '-get', '-moveFromLocal': '-put' };
@@ -136,9 +141,19 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   const merge = verb === '-getmerge' ? parseMerge(args) : undefined;
   const timestamp = verb === '-touch' ? popOptionWithArgument(verb, '-t', args) : undefined;
   const cpPreserve = verb === '-cp' ? popPreserveOption(args, usage) : undefined;
+  let findSpec: ReturnType<typeof parseFind> | undefined;
+  if (verb === '-find') {
+    try {
+      findSpec = parseFind(args, out);
+    } catch (e) {
+      if (!(e instanceof HsecError) || e instanceof UsageError) throw e;
+      err(`find: ${e.message}\n`); // Find.processOptions' IOException ("Unexpected argument: ...")
+      return 1;
+    }
+  }
   let parsed;
   try {
-    parsed = flags(ignoreNonEmpty ? args.slice(1) : merge ? [] : args, QUERY_FLAGS[verb] ?? (verb === '-checksum' ? CHECKSUM_FLAGS : verb === '-ls' ? 'd' : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' ? 'fpd' : verb === '-cp' ? 'fd' : verb === '-get' ? 'fp' : verb === '-appendToFile' ? 'n' : ''));
+    parsed = flags(ignoreNonEmpty ? args.slice(1) : merge || findSpec ? [] : args, QUERY_FLAGS[verb] ?? (verb === '-checksum' ? CHECKSUM_FLAGS : verb === '-ls' || verb === '-lsr' ? LS_FLAGS : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' ? 'fpd' : verb === '-cp' ? 'fd' : verb === '-get' ? 'fp' : verb === '-appendToFile' ? 'n' : ''));
   } catch (e) {
     throw new UsageError(`${named}: ${(e as Error).message}`, usage);
   }
@@ -147,7 +162,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
     err('appendToFile: missing destination argument\n'); // AppendToFile.processOptions' IOException
     return 1;
   }
-  const minOperands = verb === '-mv' || verb === '-cp' || verb === '-put' || verb === '-get' || verb === '-setrep' ? 2 : verb === '-ls' || merge ? 0 : 1;
+  const minOperands = verb === '-mv' || verb === '-cp' || verb === '-put' || verb === '-get' || verb === '-setrep' ? 2 : verb === '-ls' || verb === '-lsr' || verb === '-df' || findSpec || merge ? 0 : 1;
   if (operands.length < minOperands) throw new UsageError(`${named}: ${operands.length === 0 ? 'Not enough arguments' : 'Not enough arguments: expected a destination'}`, usage);
   const conf = loadCliConfiguration(config, env);
   const fs = await HdfsClient.connect({ conf, env });
@@ -179,8 +194,13 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   };
   try {
     switch (verb) {
+      case '-lsr':
       case '-ls':
-        for (const item of await expand(operands.length > 0 ? operands : ['.'])) await each(item.shown, async () => out(await ls(fs, item, set.has('d'))));
+        if (verb === '-lsr') {
+          err("lsr: DEPRECATED: Please use 'ls -R' instead.\n"); // Command.run for a deprecated command
+          set.add('R');
+        }
+        await ls(fs, await expand(operands.length > 0 ? operands : ['.']), set, out, each);
         break;
       case '-mkdir':
         for (const item of await expand(operands)) {
@@ -208,6 +228,9 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
       case '-getmerge':
         await getmerge(fs, merge!, each, expand);
         break;
+      case '-find':
+        await find(fs, await expand(findSpec!.paths), findSpec!.test, each);
+        break;
       case '-text':
         for (const item of await expand(operands)) await each(item.shown, () => text(fs, item, io.data ?? process.stdout));
         break;
@@ -217,6 +240,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
       case '-cat':
         for (const item of await expand(operands)) await each(item.shown, () => copyInto(fs.createReadStream(item.path), io.data ?? process.stdout));
         break;
+      case '-df':
       case '-du':
       case '-count':
       case '-setrep':
@@ -376,30 +400,4 @@ function fileExists(path: string): HsecError {
   return new HsecError('FILE_IO', 'File exists', { path });
 }
 
-/** Ls.processPath's line format: widths from the longest replication, owner, group and size of the listing. */
-async function ls(fs: HdfsClient, operand: Operand, dirOnly: boolean): Promise<string> {
-  const path = operand.shown;
-  const self = operand.status ?? (await fs.stat(operand.path));
-  const items = self.type === 'directory' && !dirOnly ? await fs.list(self.path) : [self];
-  const w = (f: (s: FileStatus) => string) => Math.max(0, ...items.map((s) => f(s).length));
-  const repl = (s: FileStatus) => (s.type === 'file' ? String(s.replication) : '-');
-  const [wr, wo, wg, wl] = [w(repl), w((s) => s.owner), w((s) => s.group), w((s) => String(s.length))];
-  const lines = items.map((s) =>
-    `${s.type === 'directory' ? 'd' : '-'}${permissionString(s.permission)} ${repl(s).padStart(wr)} ${s.owner.padEnd(wo)} ${s.group.padEnd(wg)} ${String(s.length).padStart(wl)} ${lsDate(s.modificationTime)} ${displayPath(path, s.path, self)}`,
-  );
-  return `${self.type === 'directory' && !dirOnly && items.length > 0 ? `Found ${items.length} items\n` : ''}${lines.map((l) => `${l}\n`).join('')}`;
-}
-
-/** The path as FsShell prints it: under the argument as given (relative stays relative). */
-function displayPath(arg: string, full: string, parent: FileStatus): string {
-  if (full === parent.path) return arg;
-  return shownChild(arg, full.slice(full.lastIndexOf('/') + 1));
-}
-
-/** `yyyy-MM-dd HH:mm` in local time (Ls's SimpleDateFormat). */
-function lsDate(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
 

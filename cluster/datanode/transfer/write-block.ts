@@ -19,7 +19,9 @@
  * A packet with syncBlock (hsync) is synced to disk before its ack.
  *
  * An append's first packet may start inside the last chunk: replica-writer.ts stores the CRC of
- * the whole chunk (partial-chunk.ts).
+ * the whole chunk (partial-chunk.ts). An append keeps the replica's checksum: a client asking for
+ * another chunk size is refused, another CRC type at the same chunk size is verified as sent and
+ * stored as the replica's type (BlockReceiver's checksum translation).
  *
  * A DataNode sender (empty client name: replication) gets no connect-ack and no acks. Other stages
  * (pipeline recovery, transfers) are refused with ERROR. The write ends the connection. A new
@@ -33,7 +35,7 @@ import { checksumLength, computeChecksums, verifyChecksums } from '../../protoco
 import { DEFAULT_MAX_PACKET_SIZE } from '../../protocol/datatransfer/constants.ts';
 import {
   ackFlag, decodeBlockOpResponse, decodePipelineAck, encodeOpWriteBlock, encodePipelineAck,
-  type OpWriteBlock, type PipelineAck, type Status,
+  type ChecksumSpec, type OpWriteBlock, type PipelineAck, type Status,
 } from '../../protocol/datatransfer/messages.ts';
 import { encodeDelimited, tryReadDelimited } from '../../protocol/datatransfer/op-frame.ts';
 import { encodePacket, tryReadPacket, type Packet } from '../../protocol/datatransfer/packet.ts';
@@ -71,9 +73,9 @@ export async function writeBlock(x: Xceiver, op: OpWriteBlock): Promise<void> {
     await refuse(new ProtocolError('PROTOCOL_MALFORMED', `Invalid requested checksum for ${name}: bytesPerChecksum ${bpc}`, { bytesPerChecksum: bpc }));
   }
   const disk = append ? x.services.dataset.getReplica(block.poolId, block.blockId)?.checksum : undefined;
-  if (disk && (disk.type !== op.requestedChecksum.type || disk.bytesPerChecksum !== op.requestedChecksum.bytesPerChecksum)) {
-    // BlockReceiver translates a CRC type at the same chunk size; hsec refuses both differences
-    await refuse(new HsecError('DATA_TRANSFER_UNSUPPORTED', `Client requested checksum ${op.requestedChecksum.type}/${op.requestedChecksum.bytesPerChecksum} when appending to an existing block ${name} with checksum ${disk.type}/${disk.bytesPerChecksum}`, {
+  if (disk && disk.bytesPerChecksum !== op.requestedChecksum.bytesPerChecksum) {
+    // LocalReplicaInPipeline.createStreams; another CRC type at the same chunk size is translated (BlockReceiver)
+    await refuse(new HsecError('DATA_TRANSFER_UNSUPPORTED', `Client requested checksum ${op.requestedChecksum.type}/${op.requestedChecksum.bytesPerChecksum} when appending to an existing block ${name} with different chunk size: ${disk.type}/${disk.bytesPerChecksum}`, {
       stage: op.stage,
     }));
   }
@@ -101,7 +103,7 @@ export async function writeBlock(x: Xceiver, op: OpWriteBlock): Promise<void> {
     }
     if (isClient) await x.reply({ status, firstBadLink });
     if (status !== 'SUCCESS') throw new UnreachableError('UNREACHABLE', `Downstream DataNode ${firstBadLink || mirror?.addr} failed the pipeline of ${name} (${status})`, { status, firstBadLink });
-    const receiver = new BlockReceiver(x, pool, block.poolId, replica, writer, name, isClient, mirror);
+    const receiver = new BlockReceiver(x, pool, block.poolId, replica, writer, name, isClient, mirror, op.requestedChecksum);
     await receiver.receive();
     finalized = true;
     log.info({ block: name, remoteAddress: x.remoteAddress, bytes: replica.numBytes }, 'Received block');
@@ -170,12 +172,14 @@ class BlockReceiver {
   readonly #name: string;
   readonly #isClient: boolean;
   readonly #mirror: Mirror | undefined;
+  /** The checksum the sender's packets carry: the replica's, or (an append) another CRC type at the same chunk size */
+  readonly #clientChecksum: ChecksumSpec;
   readonly #written: Written[] = [];
   #wakeResponder: (() => void) | undefined;
   /** Set when the packet loop failed: the responder stops. */
   #failed = false;
 
-  constructor(x: Xceiver, pool: BlockPoolService, poolId: string, replica: Replica, writer: ReplicaWriter, name: string, isClient: boolean, mirror: Mirror | undefined) {
+  constructor(x: Xceiver, pool: BlockPoolService, poolId: string, replica: Replica, writer: ReplicaWriter, name: string, isClient: boolean, mirror: Mirror | undefined, clientChecksum: ChecksumSpec) {
     this.#x = x;
     this.#pool = pool;
     this.#poolId = poolId;
@@ -184,6 +188,7 @@ class BlockReceiver {
     this.#name = name;
     this.#isClient = isClient;
     this.#mirror = mirror;
+    this.#clientChecksum = clientChecksum;
   }
 
   async receive(): Promise<void> {
@@ -257,8 +262,11 @@ class BlockReceiver {
   }
 
   /**
-   * The packet's checksums as they go to disk: checked for length, verified on the last node of
-   * the pipeline (BlockReceiver.shouldVerifyChecksum), computed when the sender sent none.
+   * The packet's checksums as they go to disk (BlockReceiver.receivePacket): checked for length
+   * against the replica's checksum, verified with the sender's checksum on the last node of the
+   * pipeline or when the types differ (shouldVerifyChecksum), then recomputed with the replica's
+   * type when they differ (translateChunks: an append whose client uses another CRC type), or
+   * computed when the sender sent none.
    */
   #checkedSums(p: Packet): Uint8Array {
     const h = p.header;
@@ -269,8 +277,9 @@ class BlockReceiver {
       throw new ProtocolError('PROTOCOL_MALFORMED', `Invalid checksum length: received length is ${p.checksums.length} but expected length is ${expected} (packet ${h.seqno} of ${this.#name})`, { seqno: h.seqno });
     }
     if (p.checksums.length === 0) return computeChecksums(spec, p.data);
-    if (this.#mirror === undefined) verifyChecksums(spec, p.data, p.checksums, h.offsetInBlock);
-    return p.checksums;
+    const translate = this.#clientChecksum.type !== spec.type;
+    if (this.#mirror === undefined || translate) verifyChecksums(this.#clientChecksum, p.data, p.checksums, h.offsetInBlock);
+    return translate ? computeChecksums(spec, p.data) : p.checksums;
   }
 
   /**

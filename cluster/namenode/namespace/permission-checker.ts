@@ -159,25 +159,37 @@ export class PermissionChecker {
   #checkStickyBit(r: ResolvedPath, parentIndex: number): void {
     const parent = r.inodes[parentIndex];
     const child = r.inodes[parentIndex + 1];
-    if (!parent || !child || !(parent.mode & STICKY)) return;
-    if (parent.owner === this.caller.user || child.owner === this.caller.user) return;
+    if (!parent || !child) return;
+    this.#stickyBit(parent, joinPath(r.components, parentIndex), child, joinPath(r.components, parentIndex + 1), r.path);
+  }
+
+  /** FSPermissionChecker.isStickyBitViolated / throwStickyBitException for one parent and child. */
+  #stickyBit(parent: INode, parentPath: string, child: INode, childPath: string, path: string): void {
+    if (!(parent.mode & STICKY) || parent.owner === this.caller.user || child.owner === this.caller.user) return;
     throw permissionDenied(
-      `Permission denied by sticky bit: user=${this.caller.user}, path="${joinPath(r.components, parentIndex + 1)}":${describe(child)}, ` +
-        `parent="${joinPath(r.components, parentIndex)}":${describe(parent)}`,
-      { user: this.caller.user, path: r.path },
+      `Permission denied by sticky bit: user=${this.caller.user}, path="${childPath}":${describe(child)}, parent="${parentPath}":${describe(parent)}`,
+      { user: this.caller.user, path },
     );
   }
 
-  /** checkSubAccess: every directory of the subtree needs `access` (with ignoreEmptyDir, every non-empty one). */
+  /**
+   * checkSubAccess: every directory of the subtree needs `access` (with ignoreEmptyDir, every
+   * non-empty one), and in such a directory with the sticky bit each entry must be the caller's or
+   * the directory must be (a recursive delete or a move to trash cannot take others' files out of a
+   * sticky directory inside the tree).
+   */
   #checkSubtree(r: ResolvedPath, access: number, ignoreEmptyDir: boolean): void {
     const root = r.inodes[r.inodes.length - 1];
     if (root?.kind !== 'directory') return;
     const stack: { dir: typeof root; path: string }[] = [{ dir: root, path: r.path }];
     while (stack.length > 0) {
       const { dir, path } = stack.pop()!;
-      if (dir.children.length === 0 && ignoreEmptyDir) continue;
-      if (!this.#allows(dir, access)) throw this.#denied(dir, path, access);
-      for (const c of dir.children) if (c.kind === 'directory') stack.push({ dir: c, path: path === '/' ? `/${c.name}` : `${path}/${c.name}` });
+      const childPath = (c: INode): string => (path === '/' ? `/${c.name}` : `${path}/${c.name}`);
+      if (!(dir.children.length === 0 && ignoreEmptyDir)) {
+        if (!this.#allows(dir, access)) throw this.#denied(dir, path, access);
+        for (const c of dir.children) this.#stickyBit(dir, path, c, childPath(c), r.path);
+      }
+      for (const c of dir.children) if (c.kind === 'directory') stack.push({ dir: c, path: childPath(c) });
     }
   }
 }

@@ -217,6 +217,14 @@ export const CORE_KEYS: readonly KeyDef[] = [
       'runs the trash emptier; the NameNode needs whole minutes (Hadoop reads it there with getLong).',
   }),
   key({
+    name: 'fs.trash.clean.trashroot.enable',
+    usedBy: ['hsec namenode (trash emptier)', 'hsec fs -expunge'],
+    type: 'boolean',
+    default: 'false',
+    description: 'Whether an entry of a user\'s .Trash whose name is not a checkpoint time (yyMMddHHmmss) is deleted when ' +
+      'checkpoints are (TrashPolicyDefault, HADOOP-18801). false: it is left alone and logged.',
+  }),
+  key({
     name: 'hadoop.shell.delete.limit.num.files',
     usedBy: ['hsec fs -rm -safely'],
     type: 'long',

@@ -108,6 +108,17 @@ describe('rpc over loopback: SIMPLE', function () {
     expect(err.details).to.include({ exceptionClassName: 'org.apache.hadoop.security.authorize.AuthorizationException', fatal: true, errorDetail: 'FATAL_UNAUTHORIZED' });
   });
 
+  it('a SIMPLE context naming a real user is a proxy even of itself, and is checked (ProtoUtil.getUgi makes a proxy UGI)', async () => {
+    const r = await rawExchange(port, [
+      encodePreamble({ authProtocol: AuthProtocol.NONE }),
+      contextFrame(new Uint8Array(16), { userInfo: { effectiveUser: 'carol', realUser: 'carol' }, protocol: ECHO }),
+    ], { waitMs: 1500 });
+    expect(r.closedByServer).to.equal(true);
+    const [frame] = new FrameDecoder().push(r.received);
+    const { header } = parseResponse(frame!);
+    expect(header).to.include({ exceptionClassName: 'org.apache.hadoop.security.authorize.AuthorizationException', errorMsg: 'User: carol is not allowed to impersonate carol' });
+  });
+
   it('many outstanding calls on one connection are matched by call id', async () => {
     const c = new RpcClient();
     const addr = { host: '127.0.0.1', port };
@@ -438,7 +449,8 @@ describe('rpc over loopback: TOKEN / DIGEST-MD5 with a real delegation-token sec
     sock.write(contextFrame(new Uint8Array(16), { userInfo: { effectiveUser: 'mallory' }, protocol: ECHO }));
     const { header } = parseResponse(await next());
     expect(header).to.include({ status: 2, exceptionClassName: 'org.apache.hadoop.security.AccessControlException', errorDetail: 15 });
-    expect(header.errorMsg).to.equal("Authenticated user (erin@EXAMPLE.TEST (auth:TOKEN)) doesn't match what the client claims to be (mallory)");
+    // UGI.toString of both: the token's user, and the context's user (createRemoteUser: SIMPLE)
+    expect(header.errorMsg).to.equal("Authenticated user (erin@EXAMPLE.TEST (auth:TOKEN)) doesn't match what the client claims to be (mallory (auth:SIMPLE))");
     sock.destroy();
     await server.stop();
   });

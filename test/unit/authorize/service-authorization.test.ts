@@ -43,6 +43,24 @@ describe('authorize/AccessControlList', () => {
     expect(new AccessControlList(' ops').isUserAllowed('x', ['ops'])).to.equal(true);
     expect(new AccessControlList('').isUserAllowed('alice', ['ops'])).to.equal(false);
   });
+
+  it('either part being "*" admits everyone (buildACL checks each part); line breaks separate items as commas do', () => {
+    expect(new AccessControlList('alice *').isUserAllowed('mallory', [])).to.equal(true);
+    expect(new AccessControlList('* ops').isUserAllowed('mallory', [])).to.equal(true);
+    expect(new AccessControlList('*,alice').isUserAllowed('mallory', [])).to.equal(false);
+    const lines = new AccessControlList('alice\nbob ops\nadmins');
+    expect(lines.isUserAllowed('bob', [])).to.equal(true);
+    expect(lines.isUserAllowed('carol', ['admins'])).to.equal(true);
+  });
+
+  it('the two-list form (hadoop.proxyuser.NAME.users / .groups) keeps each list whole: a user list written over XML lines stays users', () => {
+    const acl = new AccessControlList('\n    alice,\n    bob\n  ', undefined);
+    expect(acl.isUserAllowed('alice', [])).to.equal(true);
+    expect(acl.isUserAllowed('bob', [])).to.equal(true);
+    expect(acl.isUserAllowed('carol', ['alice'])).to.equal(false); // no user became a group
+    expect(new AccessControlList(undefined, ' * ').allAllowed).to.equal(true);
+    expect(new AccessControlList(undefined, undefined).isUserAllowed('alice', ['ops'])).to.equal(false);
+  });
 });
 
 describe('authorize/ServiceAuthorizer', () => {
@@ -71,6 +89,15 @@ describe('authorize/ServiceAuthorizer', () => {
     expect((await rejectsWithCode(a.authorize(q('carol')), 'ACCESS_DENIED')).message).to.equal(`User carol@EXAMPLE.TEST (auth:KERBEROS) is not authorized for protocol interface ${CLIENT_PROTOCOL_INFO.protocol}: denied by configured ACL`);
     const blocked = ServiceAuthorizer.fromConfiguration(conf({ 'security.client.protocol.acl.blocked': 'mallory' }), POLICY, groups)!;
     await rejectsWithCode(blocked.authorize(q('mallory')), 'ACCESS_DENIED');
+  });
+
+  it('checks the effective user of a proxied connection and names it as UGI.toString does ("bob (auth:PROXY) via oozie/h@R (auth:KERBEROS)")', async () => {
+    const a = ServiceAuthorizer.fromConfiguration(conf({ 'security.client.protocol.acl': 'oozie' }), POLICY, groups)!;
+    const q = { user: 'carol', shortUser: 'carol', realUser: 'oozie/nn.example.test@EXAMPLE.TEST', authMethod: 'KERBEROS', protocol: CLIENT_PROTOCOL_INFO.protocol, remoteAddress: '127.0.0.1' };
+    const e = await rejectsWithCode(a.authorize(q), 'ACCESS_DENIED');
+    expect(e.message).to.equal(`User carol (auth:PROXY) via oozie/nn.example.test@EXAMPLE.TEST (auth:KERBEROS) is not authorized for protocol interface ${CLIENT_PROTOCOL_INFO.protocol}: denied by configured ACL`);
+    const t = await rejectsWithCode(a.authorize({ ...q, authMethod: 'TOKEN' }), 'ACCESS_DENIED');
+    expect(t.message).to.contain('User carol (auth:TOKEN) via oozie/nn.example.test@EXAMPLE.TEST (auth:TOKEN) is not authorized');
   });
 });
 
@@ -161,6 +188,8 @@ describe('authorize/ServiceAuthorizer defaults and host lists', () => {
     expect(e.message).to.equal('Host 192.0.2.1 is not authorized for protocol interface org.apache.hadoop.hdfs.protocol.ClientProtocol');
     expect(e.details.exceptionClassName).to.equal('org.apache.hadoop.security.authorize.AuthorizationException');
     await rejectsWithCode(a.authorize({ ...q, remoteAddress: '10.9.1.1' }), 'ACCESS_DENIED');
+    // the address as InetAddress.getHostAddress writes it: an IPv4-mapped client is its dotted quad
+    expect((await rejectsWithCode(a.authorize({ ...q, remoteAddress: '::ffff:192.0.2.1' }), 'ACCESS_DENIED')).message).to.equal('Host 192.0.2.1 is not authorized for protocol interface org.apache.hadoop.hdfs.protocol.ClientProtocol');
     const d = ServiceAuthorizer.fromConfiguration(conf({ 'security.service.authorization.default.hosts': '127.0.0.1' }), POLICY, groups)!;
     await rejectsWithCode(d.authorize(q), 'ACCESS_DENIED');
     await d.authorize({ ...q, remoteAddress: '127.0.0.1' });

@@ -3,7 +3,7 @@
  * getTimeDuration, StringUtils.TraditionalBinaryPrefix, ParsedTimeDuration, TimeUnit.convert).
  */
 import { expect } from 'chai';
-import { convertTime, parseBoolean, parseBytes, parseDuration, parseInt32, parseInt64, parseStrings } from '../../../lib/config/values.ts';
+import { convertTime, parseBoolean, parseBytes, parseDuration, parseInt32, parseInt64, parseStrings, parseTrimmedStringCollection } from '../../../lib/config/values.ts';
 import type { TimeUnit } from '../../../lib/config/types.ts';
 
 describe('config values', () => {
@@ -96,6 +96,15 @@ describe('config values', () => {
     it('saturates like TimeUnit.convert', () => {
       expect(convertTime(2n ** 62n, 'd', 'ns')).to.equal(2n ** 63n - 1n);
       expect(convertTime(-(2n ** 62n), 'd', 'ns')).to.equal(-(2n ** 63n));
+    });
+  });
+
+  describe('parseTrimmedStringCollection (StringUtils.getTrimmedStringCollection)', () => {
+    it('splits at commas and line breaks, trims, drops empty items and repeats', () => {
+      expect(parseTrimmedStringCollection('\n  a,\n  b \n b, ,c\n')).to.deep.equal(['a', 'b', 'c']);
+      expect(parseTrimmedStringCollection(' * , * ')).to.deep.equal(['*']);
+      expect(parseTrimmedStringCollection(undefined)).to.deep.equal([]);
+      expect(parseTrimmedStringCollection(' \n ')).to.deep.equal([]);
     });
   });
 

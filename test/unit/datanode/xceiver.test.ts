@@ -291,6 +291,56 @@ describe('datanode/xceiver: WRITE_BLOCK, READ_BLOCK and BLOCK_CHECKSUM handlers'
     expect(events).to.deep.equal(['RECEIVING 1020', 'RECEIVED 1020 2000 FINALIZED']);
   });
 
+  it('append with another CRC type (BlockReceiver checksum translation): CRC32 packets are verified as sent and stored as the replica\'s CRC32C; another chunk size is refused', async () => {
+    const data = randomBytes(1800);
+    const w = connection(services);
+    w.send(writeOp(1022, token(1022, ['WRITE'])));
+    expect((await w.response()).status).to.equal('SUCCESS');
+    w.send(encodeDataPacket({ offsetInBlock: 0, seqno: 0, lastPacketInBlock: false }, CRC, data.subarray(0, 700)));
+    w.send(encodeLastPacket(700, 1));
+    await w.ackBytes();
+    await w.ackBytes();
+    await w.done;
+    const appendOp = (gs: number, requestedChecksum: OpWriteBlock['requestedChecksum']) =>
+      writeOp(1022, token(1022, ['WRITE']), { stage: 'PIPELINE_SETUP_APPEND', minBytesRcvd: 700, maxBytesRcvd: 700, latestGenerationStamp: gs, requestedChecksum });
+    // LocalReplicaInPipeline.createStreams: another chunk size is an error, the replica stays
+    const r = connection(services);
+    r.send(appendOp(1002, { type: 'CHECKSUM_CRC32C', bytesPerChecksum: 1024 }));
+    const refused = await r.response();
+    expect(refused.status).to.equal('ERROR');
+    expect(refused.message).to.match(/^Client requested checksum CHECKSUM_CRC32C\/1024 when appending to an existing block \S*blk_1022_1001 with different chunk size: CHECKSUM_CRC32C\/512/);
+    await rejectsCode(r.done, 'DATA_TRANSFER_UNSUPPORTED');
+    expect(dataset.getReplica(BP, 1022)).to.deep.include({ state: 'FINALIZED', genStamp: 1001, numBytes: 700 });
+
+    const CRC32 = { type: 'CHECKSUM_CRC32', bytesPerChecksum: 512 } as const;
+    const a = connection(services);
+    a.send(appendOp(1003, CRC32));
+    expect((await a.response()).status).to.equal('SUCCESS');
+    a.send(encodeDataPacket({ offsetInBlock: 700, seqno: 0, lastPacketInBlock: false }, CRC32, data.subarray(700, 1024)));
+    a.send(encodeDataPacket({ offsetInBlock: 1024, seqno: 1, lastPacketInBlock: false }, CRC32, data.subarray(1024, 1800)));
+    a.send(encodeLastPacket(1800, 2));
+    for (const seqno of [0, 1, 2]) expect(decodePipelineAck(await a.ackBytes())).to.deep.include({ seqno, reply: ['SUCCESS'] });
+    await a.done;
+    const after = dataset.getReplica(BP, 1022)!;
+    expect(after).to.deep.include({ state: 'FINALIZED', genStamp: 1003, numBytes: 1800 });
+    expect(readFileSync(after.blockFile)).to.deep.equal(data);
+    expect(readFileSync(after.metaFile).subarray(7)).to.deep.equal(Buffer.from(computeChecksums(CRC, data)));
+
+    // the sender's checksums are still verified: a CRC32C packet sent as CRC32 is ERROR_CHECKSUM
+    const more = randomBytes(512);
+    const b = connection(services);
+    const tok = token(1022, ['WRITE']);
+    b.send(writeOp(1022, tok, {
+      header: { baseHeader: { block: { poolId: BP, blockId: 1022, generationStamp: 1003, numBytes: 134217728 }, token: tok }, clientName: 'DFSClient_NONMAPREDUCE_1_1' },
+      stage: 'PIPELINE_SETUP_APPEND', minBytesRcvd: 1800, maxBytesRcvd: 1800, latestGenerationStamp: 1004, requestedChecksum: CRC32,
+    }));
+    expect((await b.response()).status).to.equal('SUCCESS');
+    b.send(encodeDataPacket({ offsetInBlock: 1800, seqno: 0, lastPacketInBlock: false }, CRC, more.subarray(0, 248)));
+    expect(decodePipelineAck(await b.ackBytes())).to.deep.include({ seqno: 0, reply: ['ERROR_CHECKSUM'] });
+    await rejectsCode(b.done, 'PROTOCOL_CHECKSUM');
+    expect(dataset.getReplica(BP, 1022)).to.deep.include({ state: 'FINALIZED', genStamp: 1004, numBytes: 1800 });
+  });
+
   it('an append cut off mid-way rolls the replica back to its old bytes and checksums, finalized under the new stamp and reported', async () => {
     const data = randomBytes(700);
     const w = connection(services);

@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { auditLines } from '../../support/audit-lines.ts';
 import { rejectsWithCode } from '../../support/expect-code.ts';
 import { CreateFlag } from '../../../cluster/protocol/client-protocol.ts';
 import { utf8 } from '../../../cluster/protocol/hdfs-types.ts';
@@ -377,6 +378,7 @@ describe('namenode/namesystem: append (FSDirAppendOp)', () => {
     const r = await append('/tmp/nb', alice, CreateFlag.APPEND | CreateFlag.NEW_BLOCK);
     expect(r.block!.b).to.include({ blockId: (t.ns.fsd.inode(fileId) as INodeFile).lastBlock!.blockId, numBytes: 700 });
     expect(r.block!.locs).to.deep.equal([]);
+    expect(r.block!.offset, 'LocatedBlock(b, locs): start offset unknown').to.equal(-1);
     expect(r.block!.blockToken.identifier.length).to.equal(0);
     expect((t.ns.fsd.inode(fileId) as INodeFile).lastBlock!.state).to.equal('COMPLETE');
     const next = await t.writes.addBlock({ src: '/tmp/nb', clientName: c, previous: r.block!.b, fileId }, alice);
@@ -388,7 +390,10 @@ describe('namenode/namesystem: append (FSDirAppendOp)', () => {
   it('refusals in Hadoop\'s order and words: directory, permission, missing file, the lease, replicas not reported, dfs.support.append=false', async () => {
     await writeFile(t, '/tmp/f', 700);
     await refused(append('/tmp'), HadoopException.FILE_ALREADY_EXISTS, 'Cannot append to directory /tmp; already exists as a directory.');
-    await refused(append('/tmp/f', bob, CreateFlag.APPEND, 'DFSClient_bob'), HadoopException.ACCESS_CONTROL, /^Permission denied: user=bob, access=WRITE, inode="\/tmp\/f":alice:supergroup:-rw-r--r--/);
+    const denied = await auditLines(async () => {
+      await refused(append('/tmp/f', bob, CreateFlag.APPEND, 'DFSClient_bob'), HadoopException.ACCESS_CONTROL, /^Permission denied: user=bob, access=WRITE, inode="\/tmp\/f":alice:supergroup:-rw-r--r--/);
+    });
+    expect(denied.map((l) => l['line']), 'logAuditEvent(false, "append", src)').to.deep.equal(['allowed=false\tugi=bob\tip=/127.0.0.2\tcmd=append\tsrc=/tmp/f\tdst=null\tperm=null']);
     await refused(append('/tmp/nope'), HadoopException.FILE_NOT_FOUND, 'Failed to append to non-existent file /tmp/nope for client 127.0.0.1');
     await refused(append('/tmp//f'), HadoopException.INVALID_PATH);
     await t.attributes.setPermission('/tmp/f', { perm: 0o666 }, alice);

@@ -85,7 +85,21 @@ describe('namenode/trash: TrashPolicyDefault over the namesystem', () => {
     expect(t.ns.getFileInfo('/user/bob/x/locked/f', bob)).to.not.equal(undefined);
   });
 
-  it('the emptier: deletes checkpoints older than fs.trash.interval, moves a stray entry into Current, checkpoints Current; -1 when the name is taken', async () => {
+  it('in a sticky directory of the subtree every entry must be the caller\'s (checkSubAccess): neither -rm nor a recursive delete takes others\' files out of it', async () => {
+    await t.ns.mkdirs('/user/bob/tree/drop', { perm: 0o777 }, true, hdfsUser);
+    await new FileAttributes(t.ns).setOwner('/user/bob', 'bob', undefined, hdfsUser);
+    await new FileAttributes(t.ns).setOwner('/user/bob/tree', 'bob', undefined, hdfsUser);
+    await setPermission(t, '/user/bob/tree/drop', 0o1777); // a shared drop box, owned by hdfs
+    await writeFile(t, '/user/bob/tree/drop/alices', 1, alice);
+    const expected = 'Permission denied by sticky bit: user=bob, path="/user/bob/tree/drop/alices":alice:supergroup:-rw-r--r--, parent="/user/bob/tree/drop":hdfs:supergroup:drwxrwxrwt';
+    const toTrash = await t.ns.rename2('/user/bob/tree', '/user/bob/.Trash', false, bob, true).then(() => undefined, (x: Error) => x);
+    expect(toTrash?.message).to.equal(expected);
+    const del = await t.ns.delete('/user/bob/tree', true, bob).then(() => undefined, (x: Error) => x);
+    expect(del?.message).to.equal(expected);
+    expect(t.ns.getFileInfo('/user/bob/tree/drop/alices', alice)).to.not.equal(undefined);
+  });
+
+  it('the emptier: deletes checkpoints older than fs.trash.interval, leaves an entry that is no checkpoint alone, checkpoints Current; -1 when the name is taken', async () => {
     const trash = new Trash(asUser(t, alice), { intervalMinutes: 60, now: () => t.clock.now() });
     await writeFile(t, '/user/alice/f', 10, alice);
     await trash.moveToTrash('/user/alice/f', '/user/alice/.Trash');
@@ -93,23 +107,37 @@ describe('namenode/trash: TrashPolicyDefault over the namesystem', () => {
     await t.ns.mkdirs('/user/alice/.Trash/junk', { perm: 0o700 }, true, alice);
     const young = checkpointName(new Date(t.clock.now() - 30 * MINUTE));
     await t.ns.mkdirs(`/user/alice/.Trash/${young}`, { perm: 0o700 }, true, alice);
-    const emptier = TrashEmptier.start(t.ns, { intervalMinutes: 60, checkpointMinutes: 0, homePrefix: '/user' }, t.clock);
+    const emptier = TrashEmptier.start(t.ns, { intervalMinutes: 60, checkpointMinutes: 0, homePrefix: '/user', cleanNonCheckpoints: false }, t.clock);
     try {
       const now = new Date(t.clock.now());
       await emptier.emptyOnce(now);
-      expect(names(t, '/user/alice/.Trash').sort()).to.deep.equal([checkpointName(now), young].sort());
+      // TrashPolicyDefault 3.4.1: "Unexpected item in trash: ... Ignoring." (fs.trash.clean.trashroot.enable false)
+      expect(names(t, '/user/alice/.Trash').sort()).to.deep.equal([checkpointName(now), 'junk', young].sort());
       expect(t.ns.getFileInfo(`/user/alice/.Trash/${checkpointName(now)}/user/alice/f`, alice)).to.not.equal(undefined);
-      // the directories the emptier made are the superuser's, as Hadoop's emptier makes them
-      expect(t.ns.getFileInfo(`/user/alice/.Trash/${checkpointName(now)}/user/alice/.Trash/junk`, hdfsUser)).to.not.equal(undefined);
+      expect(t.ns.getFileInfo('/user/alice/.Trash/junk', alice)?.owner).to.equal('alice');
       // a second checkpoint in the same second is <name>-1
       await writeFile(t, '/user/alice/g', 1, alice);
       await trash.moveToTrash('/user/alice/g', '/user/alice/.Trash');
       await emptier.emptyOnce(now);
       expect(names(t, '/user/alice/.Trash')).to.include(`${checkpointName(now)}-1`);
-      // an hour later every one of them is older than the interval
+      // an hour later every checkpoint is older than the interval; junk stays
       t.clock.advance(61 * MINUTE);
       await emptier.emptyOnce(new Date(t.clock.now()));
+      expect(names(t, '/user/alice/.Trash')).to.deep.equal(['junk']);
+    } finally {
+      await emptier.stop();
+    }
+  });
+
+  it('with fs.trash.clean.trashroot.enable an entry that is no checkpoint is deleted with the old checkpoints; the emptier touches nothing outside <home>/.Trash', async () => {
+    await t.ns.mkdirs('/user/alice/.Trash/junk/deep', { perm: 0o700 }, true, alice);
+    await t.ns.mkdirs('/user/alice/keep', { perm: 0o700 }, true, alice);
+    await t.ns.mkdirs('/user/alice/200101000000', { perm: 0o700 }, true, alice); // a checkpoint-like name outside the trash
+    const emptier = TrashEmptier.start(t.ns, { intervalMinutes: 60, checkpointMinutes: 0, homePrefix: '/user', cleanNonCheckpoints: true }, t.clock);
+    try {
+      await emptier.emptyOnce(new Date(t.clock.now()));
       expect(names(t, '/user/alice/.Trash')).to.deep.equal([]);
+      expect(names(t, '/user/alice').sort()).to.deep.equal(['.Trash', '200101000000', 'keep']);
     } finally {
       await emptier.stop();
     }
@@ -125,7 +153,7 @@ describe('namenode/trash: TrashPolicyDefault over the namesystem', () => {
     };
     expect(() => nameNodeSettings(conf('-1'))).to.throw(/Cannot start trash emptier with negative interval.*Set fs.trash.interval to a positive value/);
     expect(nameNodeSettings(conf('0')).trash).to.equal(undefined);
-    expect(nameNodeSettings(conf('1440')).trash).to.deep.include({ intervalMinutes: 1440, checkpointMinutes: 0.5, homePrefix: '/user' });
+    expect(nameNodeSettings(conf('1440')).trash).to.deep.include({ intervalMinutes: 1440, checkpointMinutes: 0.5, homePrefix: '/user', cleanNonCheckpoints: false });
     expect(() => nameNodeSettings(conf('0.5'))).to.throw(/fs.trash.interval/); // the NameNode reads whole minutes (getLong)
   });
 });
