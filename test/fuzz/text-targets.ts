@@ -34,8 +34,14 @@ const POLICY_SEED = [
   'dn hadoop', '*', 'hdfs supergroup', 'alice,*', 'etl', '127.0.0.1,fe80::/10,::ffff:10.1.2.3', 'dr.who=;hdfs=supergroup,hadoop',
 ].join('\n');
 
-/** What refreshServiceAcl and refreshSuperUserGroupsConfiguration do with reloaded values: compile every list (no lookups: those resolve names). */
-function policyValues(b: Uint8Array): unknown {
+/** A resolver that answers every host name with one address (no DNS in the fuzzer). */
+const FIXED_LOOKUP = async () => ({ address: '10.9.8.7' });
+
+/**
+ * What refreshServiceAcl and refreshSuperUserGroupsConfiguration do with reloaded values: compile
+ * every list; then a host list's lookup table built and matched (names resolved by FIXED_LOOKUP).
+ */
+async function policyValues(b: Uint8Array): Promise<unknown> {
   const lines = str(b).split('\n');
   const conf = new Configuration();
   conf.set('hadoop.security.authorization', 'true');
@@ -49,7 +55,8 @@ function policyValues(b: Uint8Array): unknown {
   const changes = [authorizer.refresh(new Configuration()), proxies.refresh(new Configuration())];
   // and the lookups that need no name resolution
   const acl = new AccessControlList(lines[0] ?? '');
-  return [changes, acl.isUserAllowed('alice', ['ops']), new AccessControlList(lines[7], lines[8]).toString(), new MachineList(lines[3] ?? '', 'fuzz').toString()];
+  const hosts = new MachineList(lines[2] ?? '', 'fuzz', FIXED_LOOKUP);
+  return [changes, acl.isUserAllowed('alice', ['ops']), new AccessControlList(lines[7], lines[8]).toString(), await hosts.includes('10.9.8.7'), await hosts.includes('2001:db8::1')];
 }
 
 /** `hsec fs -chmod MODE` on a file and a directory, and the same text as a umask. */
@@ -78,7 +85,7 @@ function globPattern(b: Uint8Array): unknown {
 }
 
 export const TEXT_TARGETS: readonly FuzzTarget[] = [
-  { name: 'service ACL, host list and proxy-user values', seeds: () => [utf8(POLICY_SEED)], run: policyValues },
+  { name: 'service ACL, host list and proxy-user values', seeds: () => [utf8(POLICY_SEED)], run: policyValues, async: true },
   { name: 'chmod modes and umask', seeds: () => ['u+x,g-w,o=', '1755', '+0644', 'a+rwxXt', 'u=rwx,g=rx,o=', '022'].map(utf8), run: permissionModes },
   { name: 'path globs', seeds: () => ['/user/alice/{logs/2026,tmp}/part-*', 'a[!b-d]?.txt', '\\{x\\}', 'p{a,{b,c}}s/[]x]', '/.Trash/Current/*'].map(utf8), run: globPattern },
   {
