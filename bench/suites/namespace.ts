@@ -24,7 +24,7 @@ import type { Harness } from '../harness.ts';
 
 export const name = 'namespace';
 
-const HDFS: CallerInfo = { user: 'hdfs', groups: [], address: '127.0.0.1' };
+const HDFS: CallerInfo = { user: 'hdfs', groups: [], address: '127.0.0.1', ugi: 'hdfs (auth:SIMPLE)' };
 const IDENTITY = { namespaceId: 1, clusterId: 'CID-bench', blockPoolId: 'BP-1-127.0.0.1-1', cTime: 0 };
 const CALLERS = 64;
 
@@ -36,7 +36,7 @@ async function open(dir: string, compactionMinBytes?: number): Promise<{ ns: FsN
   const ns = new FsNamesystem({
     settings: {
       permissions: { enabled: true, superUser: 'hdfs', superGroup: 'supergroup' }, maxComponentLength: 255, maxDirectoryItems: 1_048_576,
-      minBlockSize: 1_048_576, maxBlocksPerFile: 10_000, maxReplication: 512, lsLimit: 1000, accessTimePrecision: 0, leaseHardLimitMs: 1_200_000, supportAppends: true,
+      minBlockSize: 1_048_576, maxBlocksPerFile: 10_000, maxReplication: 512, lsLimit: 1000, accessTimePrecision: 0, leaseHardLimitMs: 1_200_000, supportAppends: true, auditDebugCmds: [],
     },
     clock, blocks, datanodes, store: new NamespaceStore({ dir, ...(compactionMinBytes ? { compactionMinBytes } : {}) }),
   });
@@ -73,7 +73,7 @@ export async function run(h: Harness): Promise<void> {
       const st = await writes.create({ src, masked: { perm: 0o644 }, clientName: client, createFlag: 1, createParent: true, replication: 1, blockSize: 128 * 2 ** 20 }, HDFS);
       const lb = await writes.addBlock({ src, clientName: client, fileId: st.fileId }, HDFS);
       ns.blocks.processIncremental(dn, 'DS-1', 'DISK', [{ block: { blockId: lb.b.blockId, genStamp: lb.b.generationStamp, numBytes: 1000 }, status: 'RECEIVED' }]);
-      await writes.complete(src, client, { ...lb.b, numBytes: 1000 }, st.fileId, HDFS);
+      await writes.complete(src, client, { ...lb.b, numBytes: 1000 }, st.fileId);
     });
     h.results.push(row(h, `one-block file (create, addBlock, complete), ${CALLERS} callers`, 'changes', false, files));
     let i = 0;

@@ -3,13 +3,15 @@
  * RefreshUserMappingsProtocol methods, Hadoop 3.4.1), applied to the running server's own
  * authorizers, never to a second copy of them:
  *  - refreshServiceAcl: "Service Level Authorization not enabled!" (AuthorizationException) when
- *    hadoop.security.authorization was off at start; otherwise the configuration is loaded again
- *    and every service ACL swapped in (ServiceAuthorizationManager.refresh);
+ *    hadoop.security.authorization was off at start; otherwise the configuration is loaded again,
+ *    hadoop-policy.xml layered on it, and every service ACL swapped in (ServiceAuthorizationManager.refresh);
  *  - refreshUserToGroupsMappings: the group cache emptied (Groups.refresh);
  *  - refreshSuperUserGroupsConfiguration: the hadoop.proxyuser.* rules loaded again and swapped in
  *    (ProxyUsers.refreshSuperUserGroupsConfiguration).
- * Where the configuration comes from again is Hadoop's `new Configuration()`: the site files of
- * the configuration directory (and hadoop-policy.xml), not the -D / -conf options given at start.
+ * Where the configuration comes from again is Hadoop's `new Configuration()`: the site files
+ * (core-site.xml, hdfs-site.xml) of the configuration directory, not the -D / -conf options given at
+ * start. Only the ACL refresh adds that directory's hadoop-policy.xml (ServiceAuthorizer.refresh);
+ * ProxyUsers.refreshSuperUserGroupsConfiguration reads the site files alone.
  * Who may call is decided before a handler runs, by the protocols' service ACLs
  * (security.refresh.policy.protocol.acl, security.refresh.user.mappings.protocol.acl); Hadoop's
  * NameNode makes no superuser check of its own here, and neither does this. Each call is logged
@@ -20,6 +22,7 @@ import type { Configuration } from '../../lib/config/index.ts';
 import { AccessControlError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import type { CallContext, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
+import { ugiString } from '../../lib/rpc/ugi-string.ts';
 import type { ServiceAuthorizer } from '../../security/authorize/service-authorization.ts';
 import type { ProxyUsers } from '../../security/authorize/proxy-users.ts';
 import type { Groups } from '../../security/identity/groups.ts';
@@ -99,6 +102,6 @@ export class NameNodeAdminService {
 
   async #audit(ctx: CallContext, cmd: string): Promise<void> {
     const groups = await this.#o.groups.groups(ctx.shortUser);
-    this.#o.namesystem.audit({ user: ctx.shortUser, groups, address: ctx.remoteAddress }, cmd, null);
+    this.#o.namesystem.audit({ user: ctx.shortUser, groups, address: ctx.remoteAddress, ugi: ugiString(ctx.user, ctx.authMethod, ctx.realUser) }, cmd, null);
   }
 }

@@ -10,6 +10,7 @@
  * safe mode) are cluster-status.ts's.
  */
 import type { CallContext, MethodHandler, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
+import { ugiString } from '../../lib/rpc/ugi-string.ts';
 import type { Groups } from '../../security/identity/groups.ts';
 import type { BlockTokenSecretManager } from '../../security/token/block-token-secret-manager.ts';
 import { CLIENT_PROTOCOL_CODEC, type ClientProtocolMessages, type ClientProtocolMethodName } from '../protocol/client-protocol.ts';
@@ -43,7 +44,7 @@ export class ClientService {
   }
 
   async #caller(ctx: CallContext): Promise<CallerInfo> {
-    return { user: ctx.shortUser, groups: await this.#o.groups.groups(ctx.shortUser), address: ctx.remoteAddress };
+    return { user: ctx.shortUser, groups: await this.#o.groups.groups(ctx.shortUser), address: ctx.remoteAddress, ugi: ugiString(ctx.user, ctx.authMethod, ctx.realUser) };
   }
 
   #method<M extends ClientProtocolMethodName>(name: M, impl: Impl<M>): [string, MethodHandler] {
@@ -73,7 +74,7 @@ export class ClientService {
         return {};
       }),
       this.#method('getAdditionalDatanode', (r, c) => ({ block: writes.getAdditionalDatanode(r, c) })),
-      this.#method('complete', async (r, c) => ({ result: await writes.complete(r.src, r.clientName, r.last, r.fileId, c) })),
+      this.#method('complete', async (r) => ({ result: await writes.complete(r.src, r.clientName, r.last, r.fileId) })),
       this.#method('fsync', async (r) => {
         await writes.fsync(r.src, r.client, r.lastBlockLength, r.fileId);
         return {};

@@ -78,7 +78,7 @@ export class FileAppends {
           throw ioError('FS_NOT_REPLICATED_YET', `append: lastBlock=${blockString(last)} of src=${r.path} is not sufficiently replicated yet.`, { path: r.path });
         }
         const block = await this.#prepareFileForAppend(node, r.path, clientName, caller, newBlock);
-        ns.audit(caller, 'append', r.path);
+        ns.audit(caller, 'append', src);
         return { ...(block ? { block } : {}), stat: fileStatus(node, EMPTY_NAME) };
       } catch (e) {
         log.warn({ src, holder: clientName, err: (e as Error).message }, 'DIR* NameSystem.append refused');

@@ -92,7 +92,7 @@ export class FileAttributes {
       // unprotectedSetTimes(force = true): every time given is set, and then journaled
       const times = { mtime: mtime >= 0 ? mtime : -1, atime: atime >= 0 ? atime : -1 };
       if (times.mtime >= 0 || times.atime >= 0) await ns.commit([{ op: 'TIMES', path: r.path, ...times }], `times of ${r.path}`);
-      ns.audit(caller, 'setTimes', r.path, node);
+      ns.audit(caller, 'setTimes', src, node);
     }));
   }
 
@@ -113,7 +113,7 @@ export class FileAttributes {
       await ns.commit([{ op: 'SET_REPLICATION', path: r.path, replication }], `replication of ${r.path}`);
       const change = old > replication ? `Decreasing replication from ${old} to ${replication}` : old < replication ? `Increasing replication from ${old} to ${replication}` : `Replication remains unchanged at ${old}`;
       log.info({ path: r.path, old, replication }, `${change} for ${r.path}`);
-      ns.audit(caller, 'setReplication', r.path);
+      ns.audit(caller, 'setReplication', src);
       return true;
     }));
   }
@@ -143,7 +143,7 @@ export class FileAttributes {
         const node = lastInode(r)!;
         const edits = ops(pc, r, node);
         if (edits.length > 0) await ns.commit(edits, `${cmd} of ${r.path}`);
-        ns.audit(caller, cmd, r.path, node);
+        ns.audit(caller, cmd, src, node);
       });
     });
   }

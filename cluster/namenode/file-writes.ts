@@ -20,7 +20,7 @@ import { lastInode } from './namespace/fs-directory.ts';
 import {
   alreadyExists, fileNotFound, fsError, HadoopException, illegalArgument, invalidPath, ioError, leaseExpired,
 } from './namespace/fs-errors.ts';
-import { blockString, type BlockInfo, type INodeFile } from './namespace/inode.ts';
+import { blockString, type BlockInfo, type INode, type INodeFile } from './namespace/inode.ts';
 import { leaseString } from './namespace/lease-manager.ts';
 import { FsAction } from './namespace/permission-checker.ts';
 import { isValidName, joinPath } from './namespace/paths.ts';
@@ -47,56 +47,65 @@ export class FileWrites {
 
   // ---- create ---------------------------------------------------------------------------------
 
-  /** FSNamesystem.startFile: the new file's status (empty name), open for writing under `clientName`'s lease. */
+  /**
+   * FSNamesystem.startFile: the new file's status (empty name), open for writing under
+   * `clientName`'s lease. Audited as "create" with the status; a refusal (AccessControlException)
+   * as allowed=false, as startFile's catch block does.
+   */
   create(req: CreateRequest, caller: CallerInfo): Promise<HdfsFileStatus> {
-    const ns = this.#ns;
+    const ns: FsNamesystem = this.#ns;
     return ns.write(async () => {
       const { src, clientName } = req;
-      if (req.createFlag & CreateFlag.APPEND) {
-        throw fsError('FS_UNSUPPORTED', HadoopException.UNSUPPORTED, `create of ${src} with the APPEND flag: a file is appended to with ClientProtocol.append`, { path: src });
+      let file: INode;
+      try {
+        if (req.createFlag & CreateFlag.APPEND) {
+          throw fsError('FS_UNSUPPORTED', HadoopException.UNSUPPORTED, `create of ${src} with the APPEND flag: a file is appended to with ClientProtocol.append`, { path: src });
+        }
+        if (req.ecPolicyName) throw illegalArgument(`Erasure coding is not supported by this NameNode: policy ${req.ecPolicyName} for ${src}`, { path: src });
+        if (!isValidName(src) || src === '/.reserved' || src.startsWith('/.reserved/')) throw invalidPath(src, src);
+        this.#ns.verifyReplication(src, req.replication, caller.address);
+        if (req.blockSize < ns.settings.minBlockSize) {
+          throw ioError('FS_INVALID_ARGUMENT', `Specified block size is less than configured minimum value (dfs.namenode.fs-limits.min-block-size): ${req.blockSize} < ${ns.settings.minBlockSize}`, { path: src });
+        }
+        const pc = ns.checker(caller);
+        const r = ns.resolve(pc, src, true);
+        pc.check(r, { ancestor: FsAction.WRITE });
+        const overwrite = (req.createFlag & CreateFlag.OVERWRITE) !== 0;
+        const existing = lastInode(r);
+        if (existing?.kind === 'directory') throw alreadyExists(`${r.path} already exists as a directory`, r.path);
+        if (existing) {
+          if (overwrite) pc.check(r, { access: FsAction.WRITE });
+        } else {
+          if (!req.createParent) ns.verifyParentDir(r);
+          if (!(req.createFlag & CreateFlag.CREATE)) throw fileNotFound(`Can't overwrite non-existent ${src}`, src);
+        }
+        if (existing && !overwrite) {
+          await this.#recoverLeaseForCreate(existing, r.path, clientName, caller.address);
+          throw alreadyExists(`${src} for client ${caller.address} already exists`, src);
+        }
+        const now = ns.clock.now();
+        const last = r.components.length;
+        const parentIndex = last - 1;
+        const ancestor = r.inodes.slice(0, last).filter(Boolean).pop()!;
+        const mode = req.masked.perm & 0o1777;
+        // createAncestorDirectories: missing parents get the existing parent's mode with u+wx (addImplicitUwx)
+        const parentPerm = { owner: caller.user, group: '', mode: (ancestor.mode & 0o777) | 0o300 };
+        const ops: EditOp[] = parentIndex >= 1 && !r.inodes[parentIndex] ? ns.mkdirOps(r, parentIndex, parentPerm, parentPerm, now) : [];
+        const parent = r.inodes[parentIndex];
+        const group = parent?.kind === 'directory' ? parent.group : ancestor.group;
+        if (!existing) ns.verifyLimits(joinPath(r.components, parentIndex), r.components[last - 1]!, parent?.kind === 'directory' ? parent.children.length : 0);
+        const id = ns.nextInodeIds(ops.length + 1)[ops.length]!;
+        ops.push({
+          op: 'ADD_FILE', id, path: r.path, perm: { owner: caller.user, group, mode }, mtime: now, replication: req.replication,
+          blockSize: req.blockSize, clientName, clientMachine: caller.address, overwrite: existing !== undefined,
+        });
+        await ns.commit(ops, `create of ${r.path}`);
+        ns.leases.add(clientName, id, now);
+        file = ns.fsd.inode(id)!;
+      } catch (e) {
+        ns.auditRefusal(e, caller, 'create', src);
       }
-      if (req.ecPolicyName) throw illegalArgument(`Erasure coding is not supported by this NameNode: policy ${req.ecPolicyName} for ${src}`, { path: src });
-      if (!isValidName(src) || src === '/.reserved' || src.startsWith('/.reserved/')) throw invalidPath(src, src);
-      this.#ns.verifyReplication(src, req.replication, caller.address);
-      if (req.blockSize < ns.settings.minBlockSize) {
-        throw ioError('FS_INVALID_ARGUMENT', `Specified block size is less than configured minimum value (dfs.namenode.fs-limits.min-block-size): ${req.blockSize} < ${ns.settings.minBlockSize}`, { path: src });
-      }
-      const pc = ns.checker(caller);
-      const r = ns.resolve(pc, src, true);
-      pc.check(r, { ancestor: FsAction.WRITE });
-      const overwrite = (req.createFlag & CreateFlag.OVERWRITE) !== 0;
-      const existing = lastInode(r);
-      if (existing?.kind === 'directory') throw alreadyExists(`${r.path} already exists as a directory`, r.path);
-      if (existing) {
-        if (overwrite) pc.check(r, { access: FsAction.WRITE });
-      } else {
-        if (!req.createParent) ns.verifyParentDir(r);
-        if (!(req.createFlag & CreateFlag.CREATE)) throw fileNotFound(`Can't overwrite non-existent ${src}`, src);
-      }
-      if (existing && !overwrite) {
-        await this.#recoverLeaseForCreate(existing, r.path, clientName, caller.address);
-        throw alreadyExists(`${src} for client ${caller.address} already exists`, src);
-      }
-      const now = ns.clock.now();
-      const last = r.components.length;
-      const parentIndex = last - 1;
-      const ancestor = r.inodes.slice(0, last).filter(Boolean).pop()!;
-      const mode = req.masked.perm & 0o1777;
-      // createAncestorDirectories: missing parents get the existing parent's mode with u+wx (addImplicitUwx)
-      const parentPerm = { owner: caller.user, group: '', mode: (ancestor.mode & 0o777) | 0o300 };
-      const ops: EditOp[] = parentIndex >= 1 && !r.inodes[parentIndex] ? ns.mkdirOps(r, parentIndex, parentPerm, parentPerm, now) : [];
-      const parent = r.inodes[parentIndex];
-      const group = parent?.kind === 'directory' ? parent.group : ancestor.group;
-      if (!existing) ns.verifyLimits(joinPath(r.components, parentIndex), r.components[last - 1]!, parent?.kind === 'directory' ? parent.children.length : 0);
-      const id = ns.nextInodeIds(ops.length + 1)[ops.length]!;
-      ops.push({
-        op: 'ADD_FILE', id, path: r.path, perm: { owner: caller.user, group, mode }, mtime: now, replication: req.replication,
-        blockSize: req.blockSize, clientName, clientMachine: caller.address, overwrite: existing !== undefined,
-      });
-      await ns.commit(ops, `create of ${r.path}`);
-      ns.leases.add(clientName, id, now);
-      const file = ns.fsd.inode(id)!;
-      ns.audit(caller, 'create', r.path, file);
+      ns.audit(caller, 'create', src, file);
       return fileStatus(file, EMPTY_NAME);
     });
   }
@@ -209,9 +218,10 @@ export class FileWrites {
 
   /**
    * completeFile: commits the last block with the client's length; true once every block is
-   * complete (the file is then closed and the lease ends), false while a replica is missing.
+   * complete (the file is then closed and the lease ends), false while a replica is missing. Not
+   * audited (FSNamesystem.completeFile writes no audit line).
    */
-  complete(src: string, holder: string, last: ExtendedBlock | undefined, fileId: number | undefined, caller: CallerInfo): Promise<boolean> {
+  complete(src: string, holder: string, last: ExtendedBlock | undefined, fileId: number | undefined): Promise<boolean> {
     const ns = this.#ns;
     return ns.write(async () => {
       let checked: { file: INodeFile; path: string };
@@ -248,7 +258,6 @@ export class FileWrites {
       // checkFileProgress(true): every block complete (the last one as just committed)
       if (!tailReady || blocks.some((b) => b !== tail && !b.complete)) return false;
       await this.#close(file, path, blocks.map((b) => (b === tail ? record(b, tailLength) : record(b))));
-      ns.audit(caller, 'close', path);
       return true;
     });
   }

@@ -109,6 +109,7 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       accessTimePrecision: conf.getTimeDuration('dfs.namenode.accesstime.precision', 'ms', 'ms'),
       leaseHardLimitMs: conf.getTimeDuration('dfs.namenode.lease-hard-limit-sec', 's', 'ms'),
       supportAppends: conf.getBoolean('dfs.support.append'),
+      auditDebugCmds: conf.getTrimmedStrings('dfs.namenode.audit.log.debug.cmdlist'),
     },
     datanodes: {
       heartbeatExpireMs: 2 * conf.getTimeDuration('dfs.namenode.heartbeat.recheck-interval', 'ms', 'ms') + 10 * conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms'),

@@ -3,8 +3,9 @@
  * secure-service foundation (cluster/service): its identity is `dfs.namenode.kerberos.principal` /
  * `dfs.namenode.keytab.file` with `_HOST` as NameNode.getRpcServerAddress names it; it accepts
  * KERBEROS (GSSAPI) and TOKEN (DIGEST-MD5 against its delegation-token secret manager) with the QOP
- * of the SaslPropertiesResolver, and with hadoop.security.authorization the service ACLs and the
- * DataNode principal check. One RPC server serves:
+ * of the SaslPropertiesResolver, and with hadoop.security.authorization the service ACLs (read from
+ * the start configuration with its directory's hadoop-policy.xml layered on, as
+ * ServiceAuthorizationManager.refresh does) and the DataNode principal check. One RPC server serves:
  *  - ClientProtocol: the delegation-token calls and getServerDefaults (token-service.ts) and the
  *    namespace and data-path calls of a stock DFSClient (client-service.ts over namesystem.ts and
  *    file-writes.ts), located blocks carrying block tokens;
@@ -94,7 +95,8 @@ export interface NameNodeOptions {
   /**
    * What the refresh calls (dfsadmin -refreshServiceAcl, -refreshSuperUserGroupsConfiguration) load
    * again: Hadoop's `new Configuration()`, the site files of the configuration directory, without
-   * the -D / -conf options given at start. `hsec namenode` passes its --config directory; default:
+   * the -D / -conf options given at start (the ACL refresh layers the hadoop-policy.xml of the
+   * directory the result was loaded from on top). `hsec namenode` passes its --config directory; default:
    * HADOOP_CONF_DIR, else /etc/hadoop/conf when it exists, else the declared defaults.
    */
   reloadConfiguration?: () => Configuration;
@@ -193,7 +195,7 @@ export class NameNode {
       });
       // Hadoop starts the secret manager's threads only with security on (FSNamesystem.startSecretManagerIfNecessary).
       if (identity.security === 'kerberos') await sm.start();
-      const tokens = new NameNodeTokenService({ secretManager: sm, securityEnabled: identity.security === 'kerberos', serverDefaults: settings.serverDefaults });
+      const tokens = new NameNodeTokenService({ secretManager: sm, securityEnabled: identity.security === 'kerberos', serverDefaults: settings.serverDefaults, shortName: identity.shortName, auditLog: namesystem.auditLog });
       const client = new ClientService({ namesystem, writes, attributes: new FileAttributes(namesystem), groups, tokens: blockTokens ?? null, encryptDataTransfer: settings.serverDefaults.encryptDataTransfer });
       const dnService = new DatanodeService(namesystem);
       const authorizer = ServiceAuthorizer.fromConfiguration(conf, NAMENODE_POLICY, groups);
@@ -222,7 +224,9 @@ export class NameNode {
         }),
         every(settings.leaseRecheckMs, 'lease monitor', () => writes.recoverExpiredLeases()),
       ];
-      const trashEmptier = settings.trash ? TrashEmptier.start(namesystem, settings.trash, clock) : undefined;
+      // the login UGI: the NameNode's principal (KERBEROS), or the process user (SIMPLE)
+      const loginUgi = identity.principal ? `${identity.principal} (auth:KERBEROS)` : `${superUser} (auth:SIMPLE)`;
+      const trashEmptier = settings.trash ? TrashEmptier.start(namesystem, settings.trash, clock, loginUgi) : undefined;
       const nn = new NameNode({ settings, identity, sm, namesystem, blockTokens, service, timers, trashEmptier });
       log.info({ host: service.address.host, port: service.address.port, principal: identity.principal, blockPoolId: namesystem.fsd.identity.blockPoolId, blockTokens: !!blockTokens }, 'NameNode RPC up');
       return nn;

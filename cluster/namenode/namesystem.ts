@@ -13,6 +13,7 @@ import { getLogger } from '../../lib/log/logger.ts';
 import type { Clock } from '../../lib/time/clock.ts';
 import type { AccessMode } from '../../security/token/block-token-identifier.ts';
 import type { DirectoryListing, FsPermission, HdfsFileStatus, LocatedBlocks } from '../protocol/hdfs-types.ts';
+import { AuditLog } from './audit-log.ts';
 import { BlockManager } from './blocks/block-manager.ts';
 import { MIN_REPLICATION } from './blocks/block-placement.ts';
 import { DatanodeManager } from './blocks/datanode-manager.ts';
@@ -47,14 +48,17 @@ export interface NamesystemSettings {
   leaseHardLimitMs: number;
   /** dfs.support.append (default true) */
   supportAppends: boolean;
+  /** dfs.namenode.audit.log.debug.cmdlist: audit commands written only at DEBUG */
+  auditDebugCmds: readonly string[];
 }
 
-/** Who calls: the checker's user and groups, plus the RPC peer (clientMachine). */
+/** Who calls: the checker's user and groups, plus the RPC peer (clientMachine) and the caller's UGI text for the audit log. */
 export interface CallerInfo extends Caller {
   address: string;
+  /** UserGroupInformation.toString() of the caller (lib/rpc/ugi-string.ts): the audit line's ugi */
+  ugi: string;
 }
 
-const audit = getLogger('namenode.audit');
 const log = getLogger('namenode.namesystem');
 
 export class FsNamesystem {
@@ -64,6 +68,8 @@ export class FsNamesystem {
   readonly blocks: BlockManager;
   readonly datanodes: DatanodeManager;
   readonly leases: LeaseManager;
+  /** the audit logger of every audited call (the token and admin services write to it too) */
+  readonly auditLog: AuditLog;
   #fsd: FsDirectory | undefined;
   #lock: Promise<unknown> = Promise.resolve();
   /** set when a durable change could not be applied: memory no longer matches the journal */
@@ -78,6 +84,7 @@ export class FsNamesystem {
     this.blocks = o.blocks;
     this.datanodes = o.datanodes;
     this.leases = new LeaseManager(o.settings.leaseHardLimitMs);
+    this.auditLog = new AuditLog(o.settings.auditDebugCmds);
   }
 
   /** Loads (or formats) the namespace and rebuilds the leases of files open for writing. */
@@ -212,57 +219,78 @@ export class FsNamesystem {
 
   // ---- directory operations -----------------------------------------------------------------------
 
-  /** FSDirMkdirOp.mkdirs: true when the directory exists afterwards. */
+  /** FSDirMkdirOp.mkdirs: true when the directory exists afterwards; audited with its status, a refusal as allowed=false. */
   mkdirs(src: string, masked: FsPermission, createParent: boolean, caller: CallerInfo): Promise<boolean> {
     return this.write(async () => {
-      const pc = this.checker(caller);
-      const r = this.resolve(pc, src, true);
-      const last = lastInode(r);
-      if (last?.kind === 'file') throw alreadyExists(`Path is not a directory: ${src}`, src);
-      if (!last) {
-        pc.check(r, { ancestor: FsAction.WRITE });
-        if (!createParent) this.verifyParentDir(r);
-        const mode = masked.perm & 0o1777;
-        const perm = { owner: caller.user, group: '', mode };
-        // addImplicitUwx: the parents get the mode with u+wx (FsPermission(u|wx, g, o): no sticky bit)
-        const ops = this.mkdirOps(r, r.components.length, perm, { ...perm, mode: (mode & 0o777) | 0o300 }, this.clock.now());
-        await this.commit(ops, `mkdirs of ${r.path}`);
+      let r: ResolvedPath;
+      try {
+        const pc = this.checker(caller);
+        r = this.resolve(pc, src, true);
+        const last = lastInode(r);
+        if (last?.kind === 'file') throw alreadyExists(`Path is not a directory: ${src}`, src);
+        if (!last) {
+          pc.check(r, { ancestor: FsAction.WRITE });
+          if (!createParent) this.verifyParentDir(r);
+          const mode = masked.perm & 0o1777;
+          const perm = { owner: caller.user, group: '', mode };
+          // addImplicitUwx: the parents get the mode with u+wx (FsPermission(u|wx, g, o): no sticky bit)
+          const ops = this.mkdirOps(r, r.components.length, perm, { ...perm, mode: (mode & 0o777) | 0o300 }, this.clock.now());
+          await this.commit(ops, `mkdirs of ${r.path}`);
+        }
+      } catch (e) {
+        this.auditRefusal(e, caller, 'mkdirs', src);
       }
-      this.#audit(caller, 'mkdirs', r.path, undefined, permString(this.fsd.resolveExisting(r.path)));
+      this.audit(caller, 'mkdirs', src, this.fsd.resolveExisting(r.path));
       return true;
     });
   }
 
-  /** getFileInfo: the status, or undefined when `src` does not exist. */
+  /**
+   * getFileInfo (also getFileLinkInfo): the status, or undefined when `src` does not exist; audited
+   * as "getfileinfo" either way, a refusal as allowed=false (FSNamesystem.getFileInfo).
+   */
   getFileInfo(src: string, caller: CallerInfo): HdfsFileStatus | undefined {
-    const r = this.resolve(this.checker(caller), src, false);
-    const node = lastInode(r);
+    let node: INode | undefined;
+    try {
+      node = lastInode(this.resolve(this.checker(caller), src, false));
+    } catch (e) {
+      this.auditRefusal(e, caller, 'getfileinfo', src);
+    }
+    this.audit(caller, 'getfileinfo', src);
     return node ? fileStatus(node, EMPTY_NAME) : undefined;
   }
 
   /**
    * FSNamesystem.checkAccess (FileSystem.access, `hdfs dfs -test -r / -w`): FileNotFoundException
-   * "Path not found" for a missing path, else `mode` on the path itself; only a refusal is audited.
+   * "Path not found" for a missing path, else `mode` on the path itself. Audited with the resolved
+   * path once resolved (Hadoop reassigns src = iip.getPath()), a refusal as allowed=false.
    */
   checkAccess(src: string, mode: number, caller: CallerInfo): void {
     const pc = this.checker(caller);
+    let path = src;
     try {
       const r = this.resolve(pc, src, false);
-      if (!lastInode(r)) throw fileNotFound('Path not found', r.path);
+      path = r.path;
+      if (!lastInode(r)) throw fileNotFound(`Path not found: ${r.path}`, r.path);
       pc.check(r, { access: mode });
     } catch (e) {
-      if (e instanceof AccessControlError) this.auditDenied(caller, 'checkAccess', src);
-      throw e;
+      this.auditRefusal(e, caller, 'checkAccess', path);
     }
+    this.audit(caller, 'checkAccess', path);
   }
 
   /** getListing: one page of a directory after `startAfter` (UTF-8 name bytes), at most dfs.ls.limit entries. */
   getListing(src: string, startAfter: Uint8Array, needLocation: boolean, caller: CallerInfo): DirectoryListing | undefined {
-    const pc = this.checker(caller);
-    const r = this.resolve(pc, src, false);
-    const node = lastInode(r);
-    if (node?.kind === 'directory') pc.check(r, { access: FsAction.READ_EXECUTE });
-    this.#audit(caller, 'listStatus', r.path);
+    let node: INode | undefined;
+    try {
+      const pc = this.checker(caller);
+      const r = this.resolve(pc, src, false);
+      node = lastInode(r);
+      if (node?.kind === 'directory') pc.check(r, { access: FsAction.READ_EXECUTE });
+    } catch (e) {
+      this.auditRefusal(e, caller, 'listStatus', src);
+    }
+    this.audit(caller, 'listStatus', src);
     if (!node) return undefined;
     if (node.kind === 'file') return { partialListing: [this.#status(node, EMPTY_NAME, needLocation, caller)], remainingEntries: 0 };
     const children = node.children;
@@ -290,16 +318,24 @@ export class FsNamesystem {
   }
 
   /**
-   * getBlockLocations: the file's blocks overlapping [offset, offset + length) with READ tokens;
-   * refreshes the access time once per dfs.namenode.accesstime.precision (OP_TIMES).
+   * getBlockLocations: the file's blocks overlapping [offset, offset + length) with READ tokens,
+   * audited as "open" (a refusal as allowed=false) before the access time is refreshed, once per
+   * dfs.namenode.accesstime.precision (OP_TIMES).
    */
   async getBlockLocations(src: string, offset: number, length: number, caller: CallerInfo, mode: AccessMode = 'READ'): Promise<LocatedBlocks> {
     if (offset < 0) throw illegalArgument(`Negative offset is not supported. File: ${src}`, { path: src });
     if (length < 0) throw illegalArgument(`Negative length is not supported. File: ${src}`, { path: src });
     const pc = this.checker(caller);
-    const r = this.resolve(pc, src, false);
-    const file = fileOf(lastInode(r), r.path);
-    pc.check(r, { access: FsAction.READ });
+    let r: ResolvedPath;
+    let file: INodeFile;
+    try {
+      r = this.resolve(pc, src, false);
+      file = fileOf(lastInode(r), r.path);
+      pc.check(r, { access: FsAction.READ });
+    } catch (e) {
+      this.auditRefusal(e, caller, 'open', src);
+    }
+    this.audit(caller, 'open', src);
     const precision = this.settings.accessTimePrecision;
     const now = this.clock.now();
     if (precision > 0 && now > file.atime + precision) {
@@ -307,55 +343,81 @@ export class FsNamesystem {
         if (this.fsd.inode(file.id) === file && now > file.atime + precision) await this.commit([{ op: 'TIMES', path: r.path, mtime: -1, atime: now }], `access time of ${r.path}`);
       });
     }
-    this.#audit(caller, 'open', r.path);
     return this.blocks.locatedBlocks(file, offset, length, caller.user, mode);
   }
 
-  /** FSDirDeleteOp.delete: false when `src` does not exist or is the root. */
+  /**
+   * FSDirDeleteOp.delete: false when `src` does not exist or is the root. Audited as
+   * logAuditEvent(ret, "delete", src): a delete that removed nothing is an allowed=false line, as is
+   * a refusal.
+   */
   delete(src: string, recursive: boolean, caller: CallerInfo): Promise<boolean> {
     return this.write(async () => {
-      const pc = this.checker(caller);
-      if (src === '/.reserved') throw invalidPath(src, src);
-      const r = this.resolve(pc, src, false);
-      pc.check(r, { parent: FsAction.WRITE, subtree: FsAction.ALL, ignoreEmptyDir: true });
-      const node = lastInode(r);
-      if (node?.kind === 'directory' && node.children.length > 0 && !recursive) {
-        throw fsError('FS_NOT_EMPTY', HadoopException.PATH_IS_NOT_EMPTY_DIRECTORY, `${r.path} is non empty`, { path: r.path });
+      let deleted = false;
+      try {
+        const pc = this.checker(caller);
+        if (src === '/.reserved') throw invalidPath(src, src);
+        const r = this.resolve(pc, src, false);
+        pc.check(r, { parent: FsAction.WRITE, subtree: FsAction.ALL, ignoreEmptyDir: true });
+        const node = lastInode(r);
+        if (node?.kind === 'directory' && node.children.length > 0 && !recursive) {
+          throw fsError('FS_NOT_EMPTY', HadoopException.PATH_IS_NOT_EMPTY_DIRECTORY, `${r.path} is non empty`, { path: r.path });
+        }
+        if (node && r.components.length > 0) {
+          await this.commit([{ op: 'DELETE', path: r.path, mtime: this.clock.now() }], `delete of ${r.path}`);
+          deleted = true;
+        }
+      } catch (e) {
+        this.auditRefusal(e, caller, 'delete', src);
       }
-      if (!node || r.components.length === 0) return false;
-      await this.commit([{ op: 'DELETE', path: r.path, mtime: this.clock.now() }], `delete of ${r.path}`);
-      this.#audit(caller, 'delete', r.path);
-      return true;
+      if (deleted) this.audit(caller, 'delete', src);
+      else this.auditDenied(caller, 'delete', src);
+      return deleted;
     });
   }
 
-  /** The old rename (FSDirRenameOp.renameTo): false for most refusals; into an existing directory it moves under it. */
+  /**
+   * The old rename (FSDirRenameOp.renameTo): false for most refusals; into an existing directory it
+   * moves under it. Audited as "rename" with src, dst as given and the moved inode's status only when
+   * it succeeds; a refusal (AccessControlException) as allowed=false with src and dst.
+   */
   rename(src: string, dst: string, caller: CallerInfo): Promise<boolean> {
     return this.write(async () => {
       if (!isValidName(dst)) throw ioError('FS_INVALID_PATH', `Invalid name: ${dst}`, { path: dst });
-      const pc = this.checker(caller);
-      const sr = this.resolve(pc, src, false);
-      let dr = this.resolve(pc, dst, true);
-      const node = lastInode(sr);
-      if (lastInode(dr)?.kind === 'directory' && sr.components.length > 0) dr = this.fsd.resolve(joinPath([...dr.components, sr.components[sr.components.length - 1]!]));
-      pc.check(sr, { parent: FsAction.WRITE });
-      pc.check(dr, { ancestor: FsAction.WRITE });
-      const refuse = (why: string) => {
-        log.warn({ src: sr.path, dst: dr.path }, `DIR* FSDirectory.unprotectedRenameTo: failed to rename ${sr.path} to ${dr.path} because ${why}`);
-        return false;
-      };
-      if (!node) return refuse('source does not exist');
-      if (sr.components.length === 0) return refuse('the source is the root');
-      if (dr.path === sr.path) return true;
-      if (isUnderPath(dr.path, sr.path)) return refuse('the destination is under the source');
-      if (lastInode(dr)) return refuse('destination exists');
-      const dstParent = dr.inodes[dr.inodes.length - 2];
-      if (dstParent?.kind !== 'directory') return refuse('destination\'s parent does not exist');
-      this.#verifyRenameLimits(dr, node);
-      await this.commit([{ op: 'RENAME', src: sr.path, dst: dr.path, mtime: this.clock.now(), overwrite: false }], `rename of ${sr.path} to ${dr.path}`);
-      this.#audit(caller, 'rename', sr.path, dr.path);
-      return true;
+      let moved: INode | undefined;
+      try {
+        moved = await this.#rename(src, dst, caller);
+      } catch (e) {
+        this.auditRefusal(e, caller, 'rename', src, dst);
+      }
+      if (moved) this.audit(caller, 'rename', src, moved, dst);
+      return moved !== undefined;
     });
+  }
+
+  /** The inode moved (at its new place), or undefined for a rename refused by a false. */
+  async #rename(src: string, dst: string, caller: CallerInfo): Promise<INode | undefined> {
+    const pc = this.checker(caller);
+    const sr = this.resolve(pc, src, false);
+    let dr = this.resolve(pc, dst, true);
+    const node = lastInode(sr);
+    if (lastInode(dr)?.kind === 'directory' && sr.components.length > 0) dr = this.fsd.resolve(joinPath([...dr.components, sr.components[sr.components.length - 1]!]));
+    pc.check(sr, { parent: FsAction.WRITE });
+    pc.check(dr, { ancestor: FsAction.WRITE });
+    const refuse = (why: string) => {
+      log.warn({ src: sr.path, dst: dr.path }, `DIR* FSDirectory.unprotectedRenameTo: failed to rename ${sr.path} to ${dr.path} because ${why}`);
+      return undefined;
+    };
+    if (!node) return refuse('source does not exist');
+    if (sr.components.length === 0) return refuse('the source is the root');
+    if (dr.path === sr.path) return node;
+    if (isUnderPath(dr.path, sr.path)) return refuse('the destination is under the source');
+    if (lastInode(dr)) return refuse('destination exists');
+    const dstParent = dr.inodes[dr.inodes.length - 2];
+    if (dstParent?.kind !== 'directory') return refuse('destination\'s parent does not exist');
+    this.#verifyRenameLimits(dr, node);
+    await this.commit([{ op: 'RENAME', src: sr.path, dst: dr.path, mtime: this.clock.now(), overwrite: false }], `rename of ${sr.path} to ${dr.path}`);
+    return this.fsd.resolveExisting(dr.path) ?? node;
   }
 
   /**
@@ -367,33 +429,40 @@ export class FsNamesystem {
   rename2(src: string, dst: string, overwrite: boolean, caller: CallerInfo, toTrash = false): Promise<void> {
     return this.write(async () => {
       if (!isValidName(dst)) throw invalidPath(`Invalid name: ${dst}`, dst);
-      const pc = this.checker(caller);
-      const sr = this.resolve(pc, src, false);
-      const dr = this.resolve(pc, dst, true);
-      pc.check(sr, toTrash ? { parent: FsAction.WRITE, subtree: FsAction.ALL, ignoreEmptyDir: true } : { parent: FsAction.WRITE });
-      pc.check(dr, { ancestor: FsAction.WRITE, ...(overwrite && lastInode(dr) ? { parent: FsAction.WRITE } : {}) });
-      const node = lastInode(sr);
-      if (!node) throw fileNotFound(`rename source ${sr.path} is not found.`, sr.path);
-      if (sr.components.length === 0) throw ioError('FS_INVALID_ARGUMENT', 'rename source cannot be the root', { path: sr.path });
-      if (dr.path === sr.path) throw alreadyExists(`The source ${sr.path} and destination ${dr.path} are the same`, dr.path);
-      if (isUnderPath(dr.path, sr.path)) throw ioError('FS_INVALID_ARGUMENT', `Rename destination ${dr.path} is a directory or file under source ${sr.path}`, { path: dr.path });
-      if (dr.components.length === 0) throw ioError('FS_INVALID_ARGUMENT', 'rename destination cannot be the root', { path: dr.path });
-      const existing = lastInode(dr);
-      if (existing) {
-        if (!overwrite) throw alreadyExists(`rename destination ${dr.path} already exists`, dr.path);
-        if (existing.kind !== node.kind) {
-          throw ioError('FS_INVALID_ARGUMENT', `Source ${sr.path} and destination ${dr.path} must both be ${node.kind === 'directory' ? 'directories' : 'files'}`, { path: dr.path });
-        }
-        if (existing.kind === 'directory' && existing.children.length > 0) throw ioError('FS_NOT_EMPTY', `rename destination directory is not empty: ${dr.path}`, { path: dr.path });
-      }
-      const dstParent = dr.inodes[dr.inodes.length - 2];
-      if (!dstParent) throw fileNotFound(`rename destination parent ${dr.path} not found.`, dr.path);
-      if (dstParent.kind !== 'directory') throw parentNotDirectory(`rename destination parent ${dr.path} is a file.`, dr.path);
-      if (!existing) this.#verifyRenameLimits(dr, node);
-      await this.commit([{ op: 'RENAME', src: sr.path, dst: dr.path, mtime: this.clock.now(), overwrite: existing !== undefined }], `rename of ${sr.path} to ${dr.path}`);
-      // FSNamesystem.renameTo audits "rename (options=" + Arrays.toString(options) + ")"
+      // FSNamesystem.renameTo audits "rename (options=" + Arrays.toString(options) + ")", refused or done
       const options = [...(overwrite ? ['OVERWRITE'] : []), ...(toTrash ? ['TO_TRASH'] : [])];
-      this.#audit(caller, `rename (options=[${options.length > 0 ? options.join(', ') : 'NONE'}])`, sr.path, dr.path);
+      const cmd = `rename (options=[${options.length > 0 ? options.join(', ') : 'NONE'}])`;
+      let moved: INode | undefined;
+      try {
+        const pc = this.checker(caller);
+        const sr = this.resolve(pc, src, false);
+        const dr = this.resolve(pc, dst, true);
+        pc.check(sr, toTrash ? { parent: FsAction.WRITE, subtree: FsAction.ALL, ignoreEmptyDir: true } : { parent: FsAction.WRITE });
+        pc.check(dr, { ancestor: FsAction.WRITE, ...(overwrite && lastInode(dr) ? { parent: FsAction.WRITE } : {}) });
+        const node = lastInode(sr);
+        if (!node) throw fileNotFound(`rename source ${sr.path} is not found.`, sr.path);
+        if (sr.components.length === 0) throw ioError('FS_INVALID_ARGUMENT', 'rename source cannot be the root', { path: sr.path });
+        if (dr.path === sr.path) throw alreadyExists(`The source ${sr.path} and destination ${dr.path} are the same`, dr.path);
+        if (isUnderPath(dr.path, sr.path)) throw ioError('FS_INVALID_ARGUMENT', `Rename destination ${dr.path} is a directory or file under source ${sr.path}`, { path: dr.path });
+        if (dr.components.length === 0) throw ioError('FS_INVALID_ARGUMENT', 'rename destination cannot be the root', { path: dr.path });
+        const existing = lastInode(dr);
+        if (existing) {
+          if (!overwrite) throw alreadyExists(`rename destination ${dr.path} already exists`, dr.path);
+          if (existing.kind !== node.kind) {
+            throw ioError('FS_INVALID_ARGUMENT', `Source ${sr.path} and destination ${dr.path} must both be ${node.kind === 'directory' ? 'directories' : 'files'}`, { path: dr.path });
+          }
+          if (existing.kind === 'directory' && existing.children.length > 0) throw ioError('FS_NOT_EMPTY', `rename destination directory is not empty: ${dr.path}`, { path: dr.path });
+        }
+        const dstParent = dr.inodes[dr.inodes.length - 2];
+        if (!dstParent) throw fileNotFound(`rename destination parent ${dr.path} not found.`, dr.path);
+        if (dstParent.kind !== 'directory') throw parentNotDirectory(`rename destination parent ${dr.path} is a file.`, dr.path);
+        if (!existing) this.#verifyRenameLimits(dr, node);
+        await this.commit([{ op: 'RENAME', src: sr.path, dst: dr.path, mtime: this.clock.now(), overwrite: existing !== undefined }], `rename of ${sr.path} to ${dr.path}`);
+        moved = this.fsd.resolveExisting(dr.path);
+      } catch (e) {
+        this.auditRefusal(e, caller, cmd, src, dst);
+      }
+      this.audit(caller, cmd, src, moved, dst);
     });
   }
 
@@ -403,20 +472,23 @@ export class FsNamesystem {
     if (parent?.kind === 'directory') this.verifyLimits(joinPath(dr.components, dr.components.length - 1), dr.components[dr.components.length - 1]!, parent.children.length - (sameParent ? 1 : 0));
   }
 
-  /** FSNamesystem's audit line (allowed, ugi, ip, cmd, src, dst, perm); refusals are logged by the RPC layer's error path. */
-  #audit(caller: CallerInfo, cmd: string, src: string | null, dst?: string, perm?: string, allowed = true): void {
-    audit.info({ allowed, ugi: caller.user, ip: caller.address, cmd, src, dst, perm },
-      `allowed=${allowed}\tugi=${caller.user}\tip=/${caller.address}\tcmd=${cmd}\tsrc=${src}\tdst=${dst ?? 'null'}\tperm=${perm ?? 'null'}`);
+  /** logAuditEvent(true, cmd, src, dst, status): `perm` is the status's owner:group:permission. */
+  audit(caller: CallerInfo, cmd: string, src: string | null, perm?: INode, dst?: string): void {
+    this.auditLog.log({ allowed: true, ugi: caller.ugi, ip: caller.address, cmd, src, dst, perm: permString(perm) });
   }
 
-  /** logAuditEvent(true, cmd, src); `src` null for a call about no path (the refresh calls), logged as Hadoop does: `src=null`. */
-  audit(caller: CallerInfo, cmd: string, src: string | null, perm?: INode): void {
-    this.#audit(caller, cmd, src, undefined, permString(perm));
+  /** logAuditEvent(false, cmd, src, dst, null): the AccessControlException of a call that audits its refusals. */
+  auditDenied(caller: CallerInfo, cmd: string, src: string | null, dst?: string): void {
+    this.auditLog.log({ allowed: false, ugi: caller.ugi, ip: caller.address, cmd, src, dst });
   }
 
-  /** logAuditEvent(false, cmd, src): the AccessControlException of a call that audits its refusals. */
-  auditDenied(caller: CallerInfo, cmd: string, src: string | null): void {
-    this.#audit(caller, cmd, src, undefined, undefined, false);
+  /**
+   * FSNamesystem's catch block around an operation: an AccessControlException is audited as
+   * logAuditEvent(false, cmd, src, dst), then rethrown; any other error is not audited.
+   */
+  auditRefusal(e: unknown, caller: CallerInfo, cmd: string, src: string | null, dst?: string): never {
+    if (e instanceof AccessControlError) this.auditDenied(caller, cmd, src, dst);
+    throw e;
   }
 }
 

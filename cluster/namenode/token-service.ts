@@ -10,12 +10,21 @@
  *  - renew: same authentication rule ("… can be renewed only …"); renewer = caller's short name.
  *  - cancel: any authenticated caller; allowed for the owner's full name or the renewer.
  * Plus getServerDefaults, which a stock DFSClient calls while collecting tokens.
+ *
+ * Audit lines (audit-log.ts) as FSNamesystem writes them: src is the token identifier's
+ * toStringStable() text (never its password). A done call is audited allowed=true; only an
+ * AccessControlException (renewer or canceller not allowed, wrong password) is audited
+ * allowed=false. The authentication-method refusals are IOExceptions, the token errors
+ * InvalidToken, and a stopped secret manager answers no token: none of those is audited.
  */
 import { AccessControlError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import type { CallContext, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
+import { ugiString } from '../../lib/rpc/ugi-string.ts';
+import { DelegationTokenIdentifier, firstComponentShortName, type ShortNameFn } from '../../security/token/delegation-token-identifier.ts';
 import type { DelegationTokenSecretManager } from '../../security/token/secret-manager.ts';
 import type { Token } from '../../security/token/token.ts';
+import { AuditLog } from './audit-log.ts';
 import {
   ClientProtocolMethod, DEFAULT_SERVER_DEFAULTS,
   decodeGetDelegationTokenRequest, decodeTokenRequest,
@@ -25,27 +34,35 @@ import {
 import type { FsServerDefaults } from '../protocol/client-protocol.ts';
 
 /** The facts of a call the token rules look at. */
-export type TokenCaller = Pick<CallContext, 'user' | 'shortUser' | 'realUser' | 'authMethod'>;
+export type TokenCaller = Pick<CallContext, 'user' | 'shortUser' | 'realUser' | 'authMethod' | 'remoteAddress'>;
 
 export interface NameNodeTokenServiceOptions {
   secretManager: DelegationTokenSecretManager;
   /** hadoop.security.authentication = kerberos. Default true. */
   securityEnabled?: boolean;
   serverDefaults?: FsServerDefaults;
+  /** hadoop.security.auth_to_local: the owner's short name in the identifier's audit text */
+  shortName?: ShortNameFn;
+  /** the NameNode's audit logger (FsNamesystem.auditLog) */
+  auditLog?: AuditLog;
 }
 
 const IO_EXCEPTION = 'java.io.IOException';
-const audit = getLogger('namenode.audit');
+const log = getLogger('namenode.namesystem');
 
 export class NameNodeTokenService {
   readonly #sm: DelegationTokenSecretManager;
   readonly #secure: boolean;
   readonly #defaults: FsServerDefaults;
+  readonly #shortName: ShortNameFn;
+  readonly #auditLog: AuditLog;
 
   constructor(options: NameNodeTokenServiceOptions) {
     this.#sm = options.secretManager;
     this.#secure = options.securityEnabled ?? true;
     this.#defaults = options.serverDefaults ?? DEFAULT_SERVER_DEFAULTS;
+    this.#shortName = options.shortName ?? firstComponentShortName;
+    this.#auditLog = options.auditLog ?? new AuditLog();
   }
 
   /** ClientProtocol handlers to register under CLIENT_PROTOCOL. */
@@ -78,31 +95,25 @@ export class NameNodeTokenService {
 
   /** Returns undefined when the secret manager is not running (Hadoop returns a null token). */
   async getDelegationToken(renewer: string, caller: TokenCaller): Promise<Token | undefined> {
-    if (!this.#allowed(caller)) {
-      this.#audit(false, 'getDelegationToken', caller);
-      throw this.#refuse('issued', caller);
-    }
+    if (!this.#allowed(caller)) throw this.#refuse('issued', caller);
     if (!this.#sm.running) {
-      audit.warn('trying to get DT with no secret manager running');
+      log.warn('trying to get DT with no secret manager running');
       return undefined;
     }
     const issued = await this.#sm.createToken({ owner: caller.user, renewer, realUser: caller.realUser ?? '', service: '' });
-    this.#audit(true, 'getDelegationToken', caller, issued.identifier.toString());
+    this.#audit(true, 'getDelegationToken', caller, issued.identifier);
     return issued.token;
   }
 
   /** Returns the new expiry time (ms since epoch). */
   async renewDelegationToken(token: Token, caller: TokenCaller): Promise<number> {
-    if (!this.#allowed(caller)) {
-      this.#audit(false, 'renewDelegationToken', caller);
-      throw this.#refuse('renewed', caller);
-    }
+    if (!this.#allowed(caller)) throw this.#refuse('renewed', caller);
     try {
       const expiry = await this.#sm.renewToken(token, caller.shortUser);
-      this.#audit(true, 'renewDelegationToken', caller, token.decodeIdentifier()?.toString());
+      this.#audit(true, 'renewDelegationToken', caller, decodeIdentifier(token));
       return expiry;
     } catch (e) {
-      this.#audit(false, 'renewDelegationToken', caller, token.decodeIdentifier()?.toString());
+      if (e instanceof AccessControlError) this.#audit(false, 'renewDelegationToken', caller, decodeIdentifier(token));
       throw e;
     }
   }
@@ -110,16 +121,25 @@ export class NameNodeTokenService {
   async cancelDelegationToken(token: Token, caller: TokenCaller): Promise<void> {
     try {
       const id = await this.#sm.cancelToken(token, caller.user);
-      this.#audit(true, 'cancelDelegationToken', caller, id.toString());
+      this.#audit(true, 'cancelDelegationToken', caller, id);
     } catch (e) {
-      this.#audit(false, 'cancelDelegationToken', caller, token.decodeIdentifier()?.toString());
+      if (e instanceof AccessControlError) this.#audit(false, 'cancelDelegationToken', caller, decodeIdentifier(token));
       throw e;
     }
   }
 
-  /** FSNamesystem's audit line: allowed, ugi (auth method), cmd, and the token's identifier (never its password). */
-  #audit(allowed: boolean, cmd: string, caller: TokenCaller, token?: string): void {
-    const ugi = caller.realUser ? `${caller.user} (auth:PROXY) via ${caller.realUser}` : `${caller.user} (auth:${caller.authMethod})`;
-    audit.info({ allowed, ugi, cmd, token }, `allowed=${allowed}\tugi=${ugi}\tcmd=${cmd}`);
+  /** logAuditEvent(allowed, cmd, tokenId): src is the identifier's toStringStable(). */
+  #audit(allowed: boolean, cmd: string, caller: TokenCaller, id: DelegationTokenIdentifier | undefined): void {
+    const src = id ? id.toStringStable(this.#shortName) : null;
+    this.#auditLog.log({ allowed, ugi: ugiString(caller.user, caller.authMethod, caller.realUser), ip: caller.remoteAddress, cmd, src });
+  }
+}
+
+/** DFSUtil.decodeDelegationToken, or undefined for an identifier that does not decode. */
+function decodeIdentifier(token: Token): DelegationTokenIdentifier | undefined {
+  try {
+    return DelegationTokenIdentifier.decode(token.identifier);
+  } catch {
+    return undefined;
   }
 }

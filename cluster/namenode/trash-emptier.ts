@@ -4,7 +4,8 @@
  * Emptier.ceiling computes it) it goes through each user's `<dfs.user.home.dir.prefix>/<user>/.Trash`,
  * deletes the checkpoints older than fs.trash.interval and makes Current a new checkpoint. It acts
  * on the namespace directly as the NameNode's own user (the superuser), as Hadoop's emptier acts
- * through a FileSystem logged in as the NameNode; a failure is logged and the next round runs.
+ * through a FileSystem logged in as the NameNode, so its calls are audited with the NameNode's login
+ * UGI (`loginUgi`); a failure is logged and the next round runs.
  */
 import { getLogger } from '../../lib/log/logger.ts';
 import type { Clock } from '../../lib/time/clock.ts';
@@ -24,9 +25,9 @@ export class TrashEmptier {
   #running: Promise<void> = Promise.resolve();
   #stopped = false;
 
-  private constructor(namesystem: FsNamesystem, settings: TrashEmptierSettings, clock: Clock) {
+  private constructor(namesystem: FsNamesystem, settings: TrashEmptierSettings, clock: Clock, loginUgi: string) {
     const { superUser, superGroup } = namesystem.settings.permissions;
-    const caller: CallerInfo = { user: superUser, groups: [superGroup], address: '127.0.0.1' };
+    const caller: CallerInfo = { user: superUser, groups: [superGroup], address: '127.0.0.1', ugi: loginUgi };
     this.#trash = new Trash(namespaceOf(namesystem, caller), {
       intervalMinutes: settings.intervalMinutes,
       log: (line) => (line.startsWith('WARN ') ? log.warn(line.slice(5)) : log.info(line)),
@@ -44,9 +45,9 @@ export class TrashEmptier {
     log.info(`Namenode trash configuration: Deletion interval = ${settings.intervalMinutes} minutes, Emptier interval = ${Math.trunc(this.#intervalMs / MS_PER_MINUTE)} minutes.`);
   }
 
-  /** Starts the emptier; it does not keep the process alive. */
-  static start(namesystem: FsNamesystem, settings: TrashEmptierSettings, clock: Clock): TrashEmptier {
-    const emptier = new TrashEmptier(namesystem, settings, clock);
+  /** Starts the emptier; it does not keep the process alive. `loginUgi`: the NameNode's login user as UserGroupInformation.toString() prints it. */
+  static start(namesystem: FsNamesystem, settings: TrashEmptierSettings, clock: Clock, loginUgi: string): TrashEmptier {
+    const emptier = new TrashEmptier(namesystem, settings, clock, loginUgi);
     emptier.#schedule();
     return emptier;
   }

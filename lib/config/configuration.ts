@@ -2,7 +2,8 @@
  * A layered, typed configuration with Hadoop's semantics (`org.apache.hadoop.conf.Configuration` 3.x):
  * resources are applied in order (declared defaults, then core-site.xml, hdfs-site.xml, ...; later
  * values override earlier ones), a property marked `<final>true</final>` cannot be overridden by a later
- * resource (the attempt is logged and ignored; `set()` from code still wins, as in Hadoop), values are
+ * resource (the attempt is logged and ignored), a value `set()` from code (or `-D`) stays on top of
+ * every resource, also one added after it (Hadoop's overlay, re-applied after each reload), values are
  * expanded with `${...}` (./substitute.ts) on read, deprecated names map to their replacement, and typed
  * getters parse with Hadoop's rules (./values.ts). Unlike Hadoop, an unparsable value is an error (a
  * ConfigError CONFIG_INVALID naming the key, the value and the file), never a silent fallback; `freeze()`
@@ -34,6 +35,11 @@ export interface ConfigurationOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Java-style system properties for `${user.name}` etc.; default derived from the OS. */
   readonly systemProperties?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The configuration directory the site files came from (loadConfiguration sets it): where a
+   * resource Hadoop looks up on the classpath by name, such as hadoop-policy.xml, is found.
+   */
+  readonly confDir?: string | undefined;
 }
 
 interface Entry {
@@ -55,6 +61,9 @@ export class Configuration {
   readonly #registry: KeyRegistry;
   readonly #props = new Map<string, Entry>();
   readonly #finals = new Set<string>();
+  /** Keys whose value came from `set()`: no resource replaces them (Hadoop's `overlay`). */
+  readonly #overlay = new Set<string>();
+  readonly #confDir: string | undefined;
   readonly #warnedAliases = new Set<string>();
   readonly #subst: SubstitutionSources;
   readonly #log: Logger = getLogger('config');
@@ -62,6 +71,7 @@ export class Configuration {
 
   constructor(options: ConfigurationOptions = {}) {
     this.#registry = options.registry ?? defaultRegistry();
+    this.#confDir = options.confDir;
     this.#subst = {
       env: options.env ?? process.env,
       systemProperties: options.systemProperties ?? osSystemProperties(),
@@ -77,6 +87,11 @@ export class Configuration {
   /** The registry this configuration validates against. */
   get registry(): KeyRegistry {
     return this.#registry;
+  }
+
+  /** The configuration directory the site files were read from; undefined for one built in code. */
+  get confDir(): string | undefined {
+    return this.#confDir;
   }
 
   get frozen(): boolean {
@@ -107,12 +122,12 @@ export class Configuration {
     return this.addProperties(parseConfigurationXml(xml, name), name);
   }
 
-  /** Layers parsed properties on top, honouring `final` from earlier resources. */
+  /** Layers parsed properties on top, honouring `final` from earlier resources and values from `set()`. */
   addProperties(properties: readonly XmlProperty[], source: string): this {
     this.#checkWritable();
     for (const p of properties) {
       const name = this.#canonical(p.name);
-      if (p.value !== undefined) {
+      if (p.value !== undefined && !this.#overlay.has(name)) {
         if (!this.#finals.has(name)) {
           this.#props.set(name, { value: p.value, source });
         } else if (this.#props.get(name)?.value !== p.value) {
@@ -127,17 +142,24 @@ export class Configuration {
     return this;
   }
 
-  /** Sets a value (tests, CLI -D); like Hadoop's `set`, this overrides even final properties. */
+  /**
+   * Sets a value (tests, CLI -D); like Hadoop's `set`, this overrides even final properties and
+   * resources added later.
+   */
   set(key: string, value: string, source: string = PROGRAMMATIC_SOURCE): this {
     this.#checkWritable();
-    this.#props.set(this.#canonical(key.trim()), { value, source });
+    const name = this.#canonical(key.trim());
+    this.#props.set(name, { value, source });
+    this.#overlay.add(name);
     return this;
   }
 
   /** Removes a value (the key reads as unset, not as its declared default). */
   unset(key: string): this {
     this.#checkWritable();
-    this.#props.delete(this.#canonical(key));
+    const name = this.#canonical(key);
+    this.#props.delete(name);
+    this.#overlay.delete(name);
     return this;
   }
 
@@ -155,9 +177,12 @@ export class Configuration {
 
   /** An unfrozen copy (Hadoop's `new Configuration(conf)`), e.g. to override keys for one subsystem. */
   clone(): Configuration {
-    const copy = new Configuration({ registry: this.#registry, loadDefaults: false, env: this.#subst.env, systemProperties: this.#subst.systemProperties });
+    const copy = new Configuration({
+      registry: this.#registry, loadDefaults: false, env: this.#subst.env, systemProperties: this.#subst.systemProperties, confDir: this.#confDir,
+    });
     for (const [k, e] of this.#props) copy.#props.set(k, e);
     for (const f of this.#finals) copy.#finals.add(f);
+    for (const k of this.#overlay) copy.#overlay.add(k);
     return copy;
   }
 

@@ -3,7 +3,7 @@
  * docs/configuration.md for every key.
  */
 export { Configuration, DEFAULTS_SOURCE, PROGRAMMATIC_SOURCE, type ConfigurationOptions } from './configuration.ts';
-export { loadConfiguration, SITE_FILES, OVERRIDES_SOURCE, DEFAULT_CONF_DIR, type LoadConfigurationOptions } from './load.ts';
+export { loadConfiguration, withPolicyFile, SITE_FILES, POLICY_FILE, OVERRIDES_SOURCE, DEFAULT_CONF_DIR, type LoadConfigurationOptions } from './load.ts';
 export { KeyRegistry } from './registry.ts';
 export { ALL_KEYS, defaultRegistry } from './keys/index.ts';
 export { key, type KeyDef, type ConfigType, type TimeUnit } from './types.ts';

@@ -14,12 +14,17 @@
  * interface ...DatanodeProtocol: this service is only accessible by dn/otherhost@REALM".
  * The caller is the connection's effective user (after the proxy-user check, Server.authorizeConnection),
  * printed as UGI.toString does: `bob (auth:PROXY) via oozie/host@REALM (auth:KERBEROS)` for a proxy.
- * With authorization off nothing is checked, as in Hadoop. `refresh(conf)` re-reads every ACL from a
- * newly loaded configuration and swaps them in at once (ServiceAuthorizationManager.refresh /
- * refreshWithLoadedConfiguration, what `hdfs dfsadmin -refreshServiceAcl` triggers); connections
- * and calls checked afterwards see the new lists.
+ * With authorization off nothing is checked, as in Hadoop. The lists are read from the server's
+ * configuration with hadoop-policy.xml of its configuration directory layered on top
+ * (ServiceAuthorizationManager.refresh: `new Configuration(conf)` + `addResource("hadoop-policy.xml")`,
+ * lib/config withPolicyFile), at start and again by `refresh(conf)` from a newly loaded configuration,
+ * swapped in at once (what `hdfs dfsadmin -refreshServiceAcl` triggers); connections and calls checked
+ * afterwards see the new lists. Whether authorization is on and the expected client principal come
+ * from the server's own configuration of the start, never from hadoop-policy.xml or a refresh
+ * (NameNodeRpcServer reads hadoop.security.authorization from it; Server.authorize hands
+ * ServiceAuthorizationManager.authorize the server's conf for the @KerberosInfo client key).
  */
-import type { Configuration } from '../../lib/config/index.ts';
+import { withPolicyFile, type Configuration } from '../../lib/config/index.ts';
 import { AccessControlError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import { javaHostAddress } from '../../lib/net/ip-address.ts';
@@ -64,7 +69,6 @@ interface Compiled {
   blocked: AccessControlList;
   hosts: MachineList;
   blockedHosts: MachineList;
-  clientPrincipal: string | undefined;
 }
 
 /** CommonConfigurationKeys' defaults for protocols whose own keys are unset. */
@@ -87,26 +91,33 @@ export class ServiceAuthorizer {
   readonly #entries: readonly PolicyEntry[];
   readonly #groups: Groups;
   readonly #security: boolean;
+  /** Per protocol, the configured client principal (`_HOST` unresolved) of its @KerberosInfo, if any. */
+  readonly #clientPrincipals: ReadonlyMap<string, string>;
 
-  private constructor(entries: readonly PolicyEntry[], groups: Groups, security: boolean, protocols: ReadonlyMap<string, Compiled>) {
+  private constructor(conf: Configuration, entries: readonly PolicyEntry[], groups: Groups) {
     this.#entries = entries;
     this.#groups = groups;
-    this.#security = security;
-    this.#protocols = protocols;
-  }
-
-  /** The authorizer of `entries`, or undefined when hadoop.security.authorization is false. */
-  static fromConfiguration(conf: Configuration, entries: readonly PolicyEntry[], groups: Groups): ServiceAuthorizer | undefined {
-    if (!conf.getBoolean('hadoop.security.authorization')) return undefined;
-    return new ServiceAuthorizer(entries, groups, conf.getTrimmed('hadoop.security.authentication') === 'kerberos', compile(conf, entries));
+    this.#security = conf.getTrimmed('hadoop.security.authentication') === 'kerberos';
+    this.#clientPrincipals = clientPrincipals(conf, entries);
+    this.#protocols = compile(withPolicyFile(conf), entries);
   }
 
   /**
-   * ServiceAuthorizationManager.refreshWithLoadedConfiguration: every protocol's ACL, blocked list
-   * and expected client principal from `conf`, flipped in at once. Returns the ACLs that changed.
+   * The authorizer of `entries` for a server started with `conf`, or undefined when `conf` has
+   * hadoop.security.authorization false (set in hadoop-policy.xml only, it turns nothing on).
+   */
+  static fromConfiguration(conf: Configuration, entries: readonly PolicyEntry[], groups: Groups): ServiceAuthorizer | undefined {
+    if (!conf.getBoolean('hadoop.security.authorization')) return undefined;
+    return new ServiceAuthorizer(conf, entries, groups);
+  }
+
+  /**
+   * ServiceAuthorizationManager.refresh: every protocol's ACL, blocked list and host lists from `conf`
+   * with its directory's hadoop-policy.xml layered on, flipped in at once. Returns the lists that
+   * changed. A policy file that does not parse throws before anything is swapped.
    */
   refresh(conf: Configuration): AclChange[] {
-    const next = compile(conf, this.#entries);
+    const next = compile(withPolicyFile(conf), this.#entries);
     const changes: AclChange[] = [];
     for (const { info, aclKey, blockedKey, hostsKey, blockedHostsKey } of this.#entries) {
       const before = this.#protocols.get(info.protocol)!;
@@ -128,9 +139,10 @@ export class ServiceAuthorizer {
     const entry = this.#protocols.get(protocol);
     const who = ugiString(q.user, q.authMethod, q.realUser);
     if (!entry) throw refuse(`Protocol interface ${protocol} is not known.`, q);
+    const clientPrincipal = this.#clientPrincipals.get(protocol);
     let expected: string | undefined;
-    if (this.#security && entry.clientPrincipal) {
-      expected = substituteHost(entry.clientPrincipal, await canonicalHostName(q.remoteAddress));
+    if (this.#security && clientPrincipal) {
+      expected = substituteHost(clientPrincipal, await canonicalHostName(q.remoteAddress));
     }
     const groups = await this.#groups.groups(q.shortUser);
     if ((expected !== undefined && expected !== q.user) || !entry.acl.isUserAllowed(q.shortUser, groups) || entry.blocked.isUserAllowed(q.shortUser, groups)) {
@@ -147,7 +159,7 @@ export class ServiceAuthorizer {
   }
 }
 
-/** refreshWithLoadedConfiguration: the ACLs and host lists of `entries` as `conf` sets them, else the defaults. */
+/** refreshWithLoadedConfiguration: the ACLs and host lists of `entries` as the policy configuration `conf` sets them, else the defaults. */
 function compile(conf: Configuration, entries: readonly PolicyEntry[]): Map<string, Compiled> {
   const defaultAcl = conf.get(DEFAULTS.acl) ?? '*';
   const defaultBlocked = conf.get(DEFAULTS.blocked) ?? '';
@@ -155,14 +167,23 @@ function compile(conf: Configuration, entries: readonly PolicyEntry[]): Map<stri
   const defaultBlockedHosts = conf.get(DEFAULTS.blockedHosts) ?? '';
   const out = new Map<string, Compiled>();
   for (const { info, aclKey, blockedKey, hostsKey, blockedHostsKey } of entries) {
-    const clientKey = info.kerberos?.clientPrincipalKey;
     out.set(info.protocol, {
       acl: new AccessControlList(conf.get(aclKey) ?? defaultAcl),
       blocked: new AccessControlList(conf.get(blockedKey) ?? defaultBlocked),
       hosts: new MachineList(conf.get(hostsKey) ?? defaultHosts, hostsKey),
       blockedHosts: new MachineList(conf.get(blockedHostsKey) ?? defaultBlockedHosts, blockedHostsKey),
-      clientPrincipal: clientKey ? conf.getTrimmed(clientKey) : undefined,
     });
+  }
+  return out;
+}
+
+/** The @KerberosInfo client principal each protocol names (SecurityUtil.getServerPrincipal's input), from the server's conf. */
+function clientPrincipals(conf: Configuration, entries: readonly PolicyEntry[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { info } of entries) {
+    const clientKey = info.kerberos?.clientPrincipalKey;
+    const principal = clientKey ? conf.getTrimmed(clientKey) : undefined;
+    if (principal) out.set(info.protocol, principal);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // A namesystem for tests, built as NameNode.start builds it (journal store in a temp dir,
 // block and DataNode managers, a master block token manager) but without RPC, on a ManualClock;
-// callers are given as short name + groups + address. Also in-process DataNodes registered
-// directly with the DatanodeManager.
+// callers are given as short name + groups + address + UGI text (what ClientService takes from the
+// call). Also in-process DataNodes registered directly with the DatanodeManager.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,10 +21,10 @@ import { DATANODE_LAYOUT_VERSION, exportedBlockKeysToProto, type DatanodeRegistr
 export const MiB = 1024 * 1024;
 export const IDENTITY = { namespaceId: 12345, clusterId: 'CID-test', blockPoolId: 'BP-1-127.0.0.1-1', cTime: 0 };
 
-export const hdfsUser: CallerInfo = { user: 'hdfs', groups: ['hadoop'], address: '127.0.0.1' };
-export const alice: CallerInfo = { user: 'alice', groups: ['staff'], address: '127.0.0.1' };
-export const bob: CallerInfo = { user: 'bob', groups: ['staff'], address: '127.0.0.2' };
-export const carol: CallerInfo = { user: 'carol', groups: [], address: '127.0.0.3' };
+export const hdfsUser: CallerInfo = { user: 'hdfs', groups: ['hadoop'], address: '127.0.0.1', ugi: 'hdfs/nn.example.com@EXAMPLE.COM (auth:KERBEROS)' };
+export const alice: CallerInfo = { user: 'alice', groups: ['staff'], address: '127.0.0.1', ugi: 'alice@EXAMPLE.COM (auth:KERBEROS)' };
+export const bob: CallerInfo = { user: 'bob', groups: ['staff'], address: '127.0.0.2', ugi: 'bob@EXAMPLE.COM (auth:KERBEROS)' };
+export const carol: CallerInfo = { user: 'carol', groups: [], address: '127.0.0.3', ugi: 'carol@EXAMPLE.COM (auth:TOKEN)' };
 
 export const SETTINGS: NamesystemSettings = {
   permissions: { enabled: true, superUser: 'hdfs', superGroup: 'supergroup' },
@@ -37,6 +37,7 @@ export const SETTINGS: NamesystemSettings = {
   accessTimePrecision: 3_600_000,
   leaseHardLimitMs: 1_200_000,
   supportAppends: true,
+  auditDebugCmds: [],
 };
 
 export interface TestNamesystem {
@@ -88,12 +89,12 @@ export async function writeFile(t: TestNamesystem, path: string, bytes: number, 
   const client = `DFSClient_${path}`;
   const st = await t.writes.create({ src: path, masked: { perm: 0o644 }, clientName: client, createFlag: 1, createParent: true, replication: 1, blockSize: 128 * MiB }, caller);
   if (bytes === 0) {
-    await t.writes.complete(path, client, undefined, st.fileId, caller);
+    await t.writes.complete(path, client, undefined, st.fileId);
     return st.fileId!;
   }
   const lb = await t.writes.addBlock({ src: path, clientName: client, fileId: st.fileId, ...(dn ? { favoredNodes: [dn.xferAddr] } : {}) }, caller);
   const holder = t.ns.datanodes.get(lb.locs![0]!.id.datanodeUuid)!;
   t.ns.blocks.processIncremental(holder, lb.storageIDs![0]!, 'DISK', [{ block: { blockId: lb.b.blockId, genStamp: lb.b.generationStamp, numBytes: bytes }, status: 'RECEIVED' }]);
-  await t.writes.complete(path, client, { ...lb.b, numBytes: bytes }, st.fileId, caller);
+  await t.writes.complete(path, client, { ...lb.b, numBytes: bytes }, st.fileId);
   return st.fileId!;
 }

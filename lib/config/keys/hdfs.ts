@@ -189,6 +189,13 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     description: 'Most entries one getListing call returns (clients page with startAfter).',
   }),
   key({
+    name: 'dfs.namenode.audit.log.debug.cmdlist',
+    usedBy: ['hsec namenode'],
+    type: 'strings',
+    default: '',
+    description: 'Audit log commands (the cmd= field, e.g. getfileinfo,listStatus) written to namenode.audit only when that logger is at DEBUG; all others at INFO.',
+  }),
+  key({
     name: 'dfs.namenode.accesstime.precision',
     usedBy: ['hsec namenode'],
     type: 'duration',

@@ -148,13 +148,13 @@ describe('namenode: getContentSummary, getQuotaUsage, setTimes, setReplication, 
     await refused(s['bob']!.nn.setReplication('/user/alice/d/f1', 1), ACE, 'Permission denied: user=bob, access=WRITE, inode="/user/alice/d/f1":alice:staff:-rw-r--r--');
   });
 
-  it('checkAccess: silent when allowed, AccessControlException naming the mode when not, "Path not found" for a missing path', async () => {
+  it('checkAccess: silent when allowed, AccessControlException naming the mode when not, "Path not found: <path>" for a missing path', async () => {
     const bob = s['bob']!.nn;
     await bob.checkAccess('/user/alice/d/f1', 'READ');
     await s['alice']!.nn.checkAccess('/user/alice/d/f1', 'READ_WRITE');
     await refused(bob.checkAccess('/user/alice/d/f1', 'WRITE'), ACE, 'Permission denied: user=bob, access=WRITE, inode="/user/alice/d/f1":alice:staff:-rw-r--r--');
     await refused(bob.checkAccess('/user/alice/d', 'PERM_ALL'), ACE, 'Permission denied: user=bob, access=ALL, inode="/user/alice/d":alice:staff:drwxr-xr-x');
-    await refused(bob.checkAccess('/user/alice/none', 'READ'), FNF, 'Path not found');
+    await refused(bob.checkAccess('/user/alice/none', 'READ'), FNF, 'Path not found: /user/alice/none');
     await refused(bob.checkAccess('/user/alice/private/x', 'READ'), ACE, 'Permission denied: user=bob, access=EXECUTE, inode="/user/alice/private":alice:staff:drwx------');
   });
 

@@ -1,13 +1,19 @@
 // Service-level authorization as ServiceAuthorizationManager does it (the ACL syntax of
 // AccessControlList, blocked lists, the client-principal check of @KerberosInfo with _HOST made the
 // caller's canonical host name) and the group lookups behind it (static overrides, the cache, the
-// `id` mapping run against this machine's real accounts).
+// `id` mapping run against this machine's real accounts), and hadoop-policy.xml layered on the
+// daemon's configuration for the lists only.
 import { expect } from 'chai';
-import { userInfo } from 'node:os';
-import { Configuration } from '../../../lib/config/index.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { Configuration, loadConfiguration } from '../../../lib/config/index.ts';
+import { ConfigError } from '../../../lib/errors/index.ts';
 import { ManualClock } from '../../../lib/time/clock.ts';
 import { AccessControlList } from '../../../security/authorize/access-control-list.ts';
+import { ProxyUsers } from '../../../security/authorize/proxy-users.ts';
 import { ServiceAuthorizer } from '../../../security/authorize/service-authorization.ts';
+import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
 import { Groups, NullGroupsMapping, ShellGroupsMapping, parseOverrides, type GroupMapping } from '../../../security/identity/groups.ts';
 import { CLIENT_PROTOCOL_INFO } from '../../../cluster/protocol/client-protocol.ts';
 import { DATANODE_PROTOCOL, DATANODE_PROTOCOL_INFO } from '../../../cluster/protocol/datanode-protocol.ts';
@@ -152,6 +158,65 @@ describe('authorize/ServiceAuthorizer.refresh', () => {
     expect(e.message).to.contain('User bob@R (auth:KERBEROS) is not authorized for protocol interface org.apache.hadoop.hdfs.protocol.ClientProtocol: denied by configured ACL');
     await a.authorize({ ...q, user: 'alice@R', shortUser: 'alice' }).then(() => expect.fail('alice is in ops, which is blocked'), () => undefined);
     expect(a.refresh(conf({ 'security.client.protocol.acl': 'alice', 'security.client.protocol.acl.blocked': ' ops' }))).to.deep.equal([]);
+  });
+});
+
+describe('authorize/ServiceAuthorizer and hadoop-policy.xml (read for the service ACLs only, as ServiceAuthorizationManager.refresh)', () => {
+  let dir: string;
+  const q = { user: 'bob@R', shortUser: 'bob', authMethod: 'KERBEROS', protocol: CLIENT_PROTOCOL_INFO.protocol, remoteAddress: '127.0.0.1' };
+  const alice = { ...q, user: 'alice@R', shortUser: 'alice' };
+  const write = (file: string, props: Record<string, string>) => writeSiteXml(join(dir, file), Object.entries(props).map(([name, value]) => ({ name, value })));
+  const load = () => loadConfiguration({ confDir: dir, env: {} });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hsec-policy-'));
+    write('core-site.xml', { 'hadoop.security.authentication': 'kerberos', 'hadoop.security.authorization': 'true' });
+    write('hdfs-site.xml', { 'dfs.datanode.kerberos.principal': 'dn/_HOST@R' });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a key only in hadoop-policy.xml is not in the daemon\'s configuration (nor its proxy-user rules) but is applied to the service ACLs', async () => {
+    write('hadoop-policy.xml', { 'security.client.protocol.acl': 'alice', 'hadoop.proxyuser.oozie.users': '*', 'hadoop.proxyuser.oozie.hosts': '*' });
+    const conf = load();
+    expect(conf.get('security.client.protocol.acl')).to.equal(undefined);
+    expect(conf.get('hadoop.proxyuser.oozie.users')).to.equal(undefined);
+    const a = ServiceAuthorizer.fromConfiguration(conf, POLICY, groups)!;
+    await a.authorize(alice);
+    expect((await rejectsWithCode(a.authorize(q), 'ACCESS_DENIED')).message).to.contain('denied by configured ACL');
+    // ProxyUsers reads the daemon's configuration, as ProxyUsers.refreshSuperUserGroupsConfiguration reads core-site
+    const proxy = new ProxyUsers(conf, groups, (u) => u.split(/[/@]/)[0]!);
+    expect((await rejectsWithCode(proxy.authorize({ realUser: 'oozie@R', effectiveUser: 'bob', remoteAddress: '127.0.0.1' }), 'ACCESS_DENIED')).message).to.equal('User: oozie@R is not allowed to impersonate bob');
+  });
+
+  it('hadoop.security.authorization or the DataNode principal set only in hadoop-policy.xml changes nothing, nor does a refresh', async () => {
+    write('core-site.xml', { 'hadoop.security.authentication': 'kerberos' });
+    write('hadoop-policy.xml', { 'hadoop.security.authorization': 'true' });
+    expect(ServiceAuthorizer.fromConfiguration(load(), POLICY, groups)).to.equal(undefined);
+    write('core-site.xml', { 'hadoop.security.authentication': 'kerberos', 'hadoop.security.authorization': 'true' });
+    write('hadoop-policy.xml', { 'dfs.datanode.kerberos.principal': 'other/_HOST@R' });
+    const a = ServiceAuthorizer.fromConfiguration(load(), POLICY, groups)!;
+    const dn = { ...q, user: 'dn/localhost@R', shortUser: 'hdfs', protocol: DATANODE_PROTOCOL };
+    await a.authorize(dn);
+    // Server.authorize takes the client principal from the server's start configuration, which no refresh replaces
+    write('hdfs-site.xml', { 'dfs.datanode.kerberos.principal': 'other/_HOST@R' });
+    a.refresh(load());
+    await a.authorize(dn);
+  });
+
+  it('a refresh re-reads hadoop-policy.xml on the reloaded configuration; one that does not parse leaves the ACLs in force', async () => {
+    const a = ServiceAuthorizer.fromConfiguration(load(), POLICY, groups)!;
+    await a.authorize(q);
+    write('hadoop-policy.xml', { 'security.client.protocol.acl': 'alice' });
+    await a.authorize(q); // not re-read until the refresh
+    expect(a.refresh(load())).to.deep.equal([{ key: 'security.client.protocol.acl', from: '*', to: 'alice ' }]);
+    await rejectsWithCode(a.authorize(q), 'ACCESS_DENIED');
+    writeFileSync(join(dir, 'hadoop-policy.xml'), '<configuration><property><name>security.client.protocol.acl</name>');
+    const conf = load(); // the daemon's own configuration does not read the broken file
+    expect(() => a.refresh(conf)).to.throw(ConfigError, /Cannot parse configuration file .*hadoop-policy\.xml/);
+    await rejectsWithCode(a.authorize(q), 'ACCESS_DENIED');
+    await a.authorize(alice);
+    rmSync(join(dir, 'hadoop-policy.xml'));
+    expect(a.refresh(load())).to.deep.equal([{ key: 'security.client.protocol.acl', from: 'alice ', to: '*' }]);
+    await a.authorize(q);
   });
 });
 

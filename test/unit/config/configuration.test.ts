@@ -60,6 +60,18 @@ describe('Configuration', () => {
       expect(conf.source('hadoop.security.authentication')).to.equal(PROGRAMMATIC_SOURCE);
     });
 
+    it('a set() value stays on top of resources added after it, in a clone too; unset() lets them in again (Hadoop\'s overlay)', () => {
+      const conf = newConf().set('hadoop.rpc.protection', 'privacy', 'command line');
+      conf.addResourceXml(xml({ 'hadoop.rpc.protection': 'integrity', x: '1' }), 'hadoop-policy.xml');
+      expect(conf.get('hadoop.rpc.protection')).to.equal('privacy');
+      expect(conf.source('hadoop.rpc.protection')).to.equal('command line');
+      expect(conf.get('x')).to.equal('1');
+      const copy = conf.clone().addResourceXml(xml({ 'hadoop.rpc.protection': 'authentication' }), 'later.xml');
+      expect(copy.get('hadoop.rpc.protection')).to.equal('privacy');
+      copy.unset('hadoop.rpc.protection').addResourceXml(xml({ 'hadoop.rpc.protection': 'authentication' }), 'later.xml');
+      expect(copy.get('hadoop.rpc.protection')).to.equal('authentication');
+    });
+
     it('final without a value still locks the key (Hadoop loadProperty)', () => {
       const conf = newConf();
       conf.addResourceXml(xml({ k: { final: true } }), 'a.xml');
@@ -287,6 +299,7 @@ describe('Configuration', () => {
       expect(copy.get('a')).to.equal('1');
       expect(copy.get('hadoop.rpc.protection')).to.equal('privacy');
       expect(conf.get('hadoop.rpc.protection')).to.equal('authentication');
+      expect(new Configuration({ confDir: '/etc/hadoop/conf' }).clone().confDir).to.equal('/etc/hadoop/conf');
     });
   });
 });

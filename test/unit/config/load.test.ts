@@ -1,13 +1,14 @@
 /**
  * loadConfiguration: conf dir from the option or HADOOP_CONF_DIR, Hadoop's site-file order, overrides,
- * freezing; and the example site files in conf/ load, validate and say what they should.
+ * freezing; hadoop-policy.xml only in the service-ACL copy (withPolicyFile); and the example site
+ * files in conf/ load, validate and say what they should.
  */
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfiguration, OVERRIDES_SOURCE } from '../../../lib/config/load.ts';
+import { loadConfiguration, OVERRIDES_SOURCE, POLICY_FILE, SITE_FILES, withPolicyFile } from '../../../lib/config/load.ts';
 import { ConfigError } from '../../../lib/errors/index.ts';
 import { AuthToLocal } from '../../../security/kerberos/names/auth-to-local.ts';
 import { substituteHost } from '../../../security/kerberos/names/kerberos-name.ts';
@@ -27,15 +28,56 @@ describe('loadConfiguration', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('layers core-site, hdfs-site, hadoop-policy in that order, then overrides; result is frozen', () => {
+  it('layers core-site, hdfs-site in that order, then overrides; hadoop-policy.xml is not read; result is frozen', () => {
     writeFileSync(join(dir, 'core-site.xml'), site({ a: 'core', b: 'core', c: 'core', d: 'core' }));
     writeFileSync(join(dir, 'hdfs-site.xml'), site({ b: 'hdfs', c: 'hdfs', d: 'hdfs' }));
-    writeFileSync(join(dir, 'hadoop-policy.xml'), site({ c: 'policy', d: 'policy' }));
+    writeFileSync(join(dir, 'hadoop-policy.xml'), site({ c: 'policy', d: 'policy', e: 'policy' }));
     const conf = loadConfiguration({ confDir: dir, env: {}, overrides: { d: 'cli' } });
-    expect([conf.get('a'), conf.get('b'), conf.get('c'), conf.get('d')]).to.deep.equal(['core', 'hdfs', 'policy', 'cli']);
+    expect([conf.get('a'), conf.get('b'), conf.get('c'), conf.get('d'), conf.get('e')]).to.deep.equal(['core', 'hdfs', 'hdfs', 'cli', undefined]);
     expect(conf.source('b')).to.equal(join(dir, 'hdfs-site.xml'));
     expect(conf.source('d')).to.equal(OVERRIDES_SOURCE);
+    expect(conf.confDir).to.equal(dir);
     expect(conf.frozen).to.equal(true);
+    expect(SITE_FILES).to.deep.equal(['core-site.xml', 'hdfs-site.xml']);
+  });
+
+  describe('withPolicyFile (ServiceAuthorizationManager.refresh\'s copy)', () => {
+    it('layers the conf dir\'s hadoop-policy.xml on a copy: -D overrides stay on top, finals stay final, the original is untouched', () => {
+      writeFileSync(join(dir, 'core-site.xml'), `<configuration><property><name>f</name><value>core</value><final>true</final></property></configuration>`);
+      writeFileSync(join(dir, 'hdfs-site.xml'), site({ c: 'hdfs', d: 'hdfs' }));
+      const extra = join(dir, 'extra.xml');
+      writeFileSync(extra, site({ g: 'conf-file' }));
+      writeFileSync(join(dir, POLICY_FILE), site({ c: 'policy', d: 'policy', e: 'policy', f: 'policy', g: 'policy' }));
+      const conf = loadConfiguration({ confDir: dir, env: {}, resources: [extra], overrides: { d: 'cli' } });
+      const policy = withPolicyFile(conf);
+      expect(policy).to.not.equal(conf);
+      // Hadoop adds the policy file after every resource of conf (-conf ones too), then re-applies the overlay
+      expect(['c', 'd', 'e', 'f', 'g'].map((k) => policy.get(k))).to.deep.equal(['policy', 'cli', 'policy', 'core', 'policy']);
+      expect(policy.source('c')).to.equal(join(dir, POLICY_FILE));
+      expect(policy.source('d')).to.equal(OVERRIDES_SOURCE);
+      expect(policy.frozen).to.equal(true);
+      expect(['c', 'e', 'g'].map((k) => conf.get(k))).to.deep.equal(['hdfs', undefined, 'conf-file']);
+    });
+
+    it('is the configuration itself without a conf dir or without a policy file there', () => {
+      const none = loadConfiguration({ env: {} });
+      expect(none.confDir).to.equal(undefined);
+      expect(withPolicyFile(none)).to.equal(none);
+      const noFile = loadConfiguration({ confDir: dir, env: {} });
+      expect(withPolicyFile(noFile)).to.equal(noFile);
+    });
+
+    it('a policy file that does not parse is CONFIG_PARSE naming it', () => {
+      writeFileSync(join(dir, POLICY_FILE), '<configuration><property><name>x</name>');
+      const conf = loadConfiguration({ confDir: dir, env: {} }); // the general configuration never reads it
+      try {
+        withPolicyFile(conf);
+        expect.fail('expected CONFIG_PARSE');
+      } catch (err) {
+        expect((err as ConfigError).code).to.equal('CONFIG_PARSE');
+        expect((err as ConfigError).message).to.contain(join(dir, POLICY_FILE));
+      }
+    });
   });
 
   it('uses HADOOP_CONF_DIR when no dir is given, and loads whichever files exist', () => {
@@ -106,8 +148,10 @@ describe('loadConfiguration', () => {
       expect(conf.getInt('dfs.encrypt.data.transfer.cipher.key.bitlength')).to.equal(256);
       expect(conf.get('dfs.namenode.keytab.file')).to.equal('/srv/keytabs/nn.service.keytab');
       expect(conf.get('dfs.datanode.keytab.file')).to.equal('/srv/keytabs/dn.service.keytab');
-      expect(conf.get('security.datanode.protocol.acl')).to.equal('hdfs');
-      expect(conf.source('security.datanode.protocol.acl')).to.equal(join(EXAMPLES, 'hadoop-policy.xml'));
+      expect(conf.get('security.datanode.protocol.acl')).to.equal(undefined);
+      const policy = withPolicyFile(conf);
+      expect(policy.get('security.datanode.protocol.acl')).to.equal('hdfs');
+      expect(policy.source('security.datanode.protocol.acl')).to.equal(join(EXAMPLES, 'hadoop-policy.xml'));
       const nn = substituteHost(conf.get('dfs.namenode.kerberos.principal')!, 'NN1.Example.Test');
       expect(nn).to.equal('nn/nn1.example.test@EXAMPLE.TEST');
       const names = AuthToLocal.fromConfiguration(conf, { defaultRealm: 'EXAMPLE.TEST' });

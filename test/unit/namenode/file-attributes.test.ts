@@ -92,7 +92,7 @@ describe('namenode/file attributes: setPermission and setOwner (FSDirAttrOp)', (
     await refused(t.attributes.setOwner('/tmp/a', undefined, 'staff', bob), HadoopException.ACCESS_CONTROL,
       'Permission denied. user=bob is not the owner of inode=/tmp/a'); // bob is in staff, but not the owner
     await refused(t.attributes.setOwner('/tmp/none', 'alice', undefined, hdfsUser), HadoopException.FILE_NOT_FOUND, 'Directory/File does not exist /tmp/none');
-    const admin: CallerInfo = { user: 'dave', groups: ['supergroup'], address: '127.0.0.1' };
+    const admin: CallerInfo = { user: 'dave', groups: ['supergroup'], address: '127.0.0.1', ugi: 'dave (auth:SIMPLE)' };
     await t.attributes.setOwner('/tmp/a', 'carol', undefined, admin); // a member of dfs.permissions.superusergroup
     expect(owner(t, '/tmp/a')).to.equal('carol:staff');
   });
@@ -125,9 +125,9 @@ describe('namenode/file attributes: setPermission and setOwner (FSDirAttrOp)', (
       await t.attributes.setOwner('/tmp/none', 'x', undefined, alice).catch(() => undefined); // not found: no audit line, as Hadoop
     });
     expect(lines.map((l) => l['line'])).to.deep.equal([
-      'allowed=true\tugi=alice\tip=/127.0.0.1\tcmd=setPermission\tsrc=/tmp/a\tdst=null\tperm=alice:supergroup:rwxr-x--T',
-      'allowed=true\tugi=alice\tip=/127.0.0.1\tcmd=setOwner\tsrc=/tmp/a\tdst=null\tperm=alice:staff:rwxr-x--T',
-      'allowed=false\tugi=bob\tip=/127.0.0.2\tcmd=setPermission\tsrc=/tmp/a\tdst=null\tperm=null',
+      'allowed=true\tugi=alice@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.1\tcmd=setPermission\tsrc=/tmp/a\tdst=null\tperm=alice:supergroup:rwxr-x--T\tproto=rpc',
+      'allowed=true\tugi=alice@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.1\tcmd=setOwner\tsrc=/tmp/a\tdst=null\tperm=alice:staff:rwxr-x--T\tproto=rpc',
+      'allowed=false\tugi=bob@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.2\tcmd=setPermission\tsrc=/tmp/a\tdst=null\tperm=null\tproto=rpc',
     ]);
   });
 

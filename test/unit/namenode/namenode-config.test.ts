@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { Configuration } from '../../../lib/config/index.ts';
+import { nameNodeSettings } from '../../../cluster/namenode/namenode-config.ts';
 import { nameNodeBindAddress, nameNodeClientAddress, parseHdfsUri } from '../../../cluster/protocol/namenode-address.ts';
 
 function conf(props: Record<string, string>): Configuration {
@@ -27,5 +28,13 @@ describe('namenode-address: which address the NameNode binds and which a client 
     expect(parseHdfsUri('hdfs://[::1]:8020/')).to.deep.equal({ host: '::1', port: 8020, path: '/' });
     expect(parseHdfsUri('webhdfs://nn:9870')).to.equal(undefined);
     expect(parseHdfsUri('hdfs://nn:99999')).to.equal(undefined);
+  });
+});
+
+describe('namenode settings (namenode-config.ts)', () => {
+  it('dfs.namenode.audit.log.debug.cmdlist: none by default, else the trimmed comma list', () => {
+    const base = { 'fs.defaultFS': 'hdfs://localhost:8020' };
+    expect(nameNodeSettings(conf(base)).namesystem.auditDebugCmds).to.deep.equal([]);
+    expect(nameNodeSettings(conf({ ...base, 'dfs.namenode.audit.log.debug.cmdlist': ' getfileinfo, listStatus ' })).namesystem.auditDebugCmds).to.deep.equal(['getfileinfo', 'listStatus']);
   });
 });

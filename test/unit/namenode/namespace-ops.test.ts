@@ -76,7 +76,7 @@ describe('namenode/namesystem: directories', () => {
       await small.ns.mkdirs('/a', { perm: 0o755 }, true, hdfsUser);
       await small.ns.mkdirs('/b', { perm: 0o755 }, true, hdfsUser);
       await refused(small.ns.mkdirs('/c', { perm: 0o755 }, true, hdfsUser), HadoopException.MAX_DIRECTORY_ITEMS, 'The directory item limit of / is exceeded: limit=2 items=2');
-      const admin = { user: 'dave', groups: ['supergroup'], address: '127.0.0.1' };
+      const admin = { user: 'dave', groups: ['supergroup'], address: '127.0.0.1', ugi: 'dave (auth:SIMPLE)' };
       await small.ns.mkdirs('/a/x', { perm: 0o700 }, true, admin); // a member of dfs.permissions.superusergroup
       expect(small.ns.getFileInfo('/a/x', admin)!.owner).to.equal('dave');
     } finally {
@@ -230,12 +230,12 @@ describe('namenode/namesystem: writing files', () => {
     expect(b3.offset).to.equal(256 * MiB);
     // complete: false until block 2 and block 3 are reported
     const last = { ...b3.b, numBytes: 10 };
-    expect(await t.writes.complete('/tmp/multi', c, last, st.fileId, alice)).to.equal(false);
+    expect(await t.writes.complete('/tmp/multi', c, last, st.fileId)).to.equal(false);
     t.ns.blocks.processIncremental(dn, 'DS-dn-1', 'DISK', [
       { block: { blockId: b2.b.blockId, genStamp: 1002, numBytes: 128 * MiB }, status: 'RECEIVED' },
       { block: { blockId: b3.b.blockId, genStamp: 1003, numBytes: 10 }, status: 'RECEIVED' },
     ]);
-    expect(await t.writes.complete('/tmp/multi', c, last, st.fileId, alice)).to.equal(true);
+    expect(await t.writes.complete('/tmp/multi', c, last, st.fileId)).to.equal(true);
     expect(t.ns.getFileInfo('/tmp/multi', alice)!.length).to.equal(256 * MiB + 10);
 
     const lbs = await t.ns.getBlockLocations('/tmp/multi', 128 * MiB + 5, 10, bob);
@@ -358,7 +358,7 @@ describe('namenode/namesystem: append (FSDirAppendOp)', () => {
     expect(fresh.b.generationStamp).to.equal(1002);
     await t.writes.updatePipeline({ clientName: c, oldBlock: r.block!.b, newBlock: { ...r.block!.b, generationStamp: 1002 }, newNodes: [r.block!.locs![0]!.id], storageIDs: ['DS-dn-1'] });
     t.ns.blocks.processIncremental(t.ns.datanodes.get('dn-1')!, 'DS-dn-1', 'DISK', [{ block: { blockId: 1073741825, genStamp: 1002, numBytes: 1500 }, status: 'RECEIVED' }]);
-    expect(await t.writes.complete('/tmp/f', c, { ...r.block!.b, generationStamp: 1002, numBytes: 1500 }, fileId, alice)).to.equal(true);
+    expect(await t.writes.complete('/tmp/f', c, { ...r.block!.b, generationStamp: 1002, numBytes: 1500 }, fileId)).to.equal(true);
     t = await t.restart();
     const after = t.ns.fsd.inode(fileId) as INodeFile;
     expect([after.uc, after.length(), after.lastBlock!.generationStamp, after.lastBlock!.state]).to.deep.equal([null, 1500, 1002, 'COMPLETE']);
@@ -393,7 +393,7 @@ describe('namenode/namesystem: append (FSDirAppendOp)', () => {
     const denied = await auditLines(async () => {
       await refused(append('/tmp/f', bob, CreateFlag.APPEND, 'DFSClient_bob'), HadoopException.ACCESS_CONTROL, /^Permission denied: user=bob, access=WRITE, inode="\/tmp\/f":alice:supergroup:-rw-r--r--/);
     });
-    expect(denied.map((l) => l['line']), 'logAuditEvent(false, "append", src)').to.deep.equal(['allowed=false\tugi=bob\tip=/127.0.0.2\tcmd=append\tsrc=/tmp/f\tdst=null\tperm=null']);
+    expect(denied.map((l) => l['line']), 'logAuditEvent(false, "append", src)').to.deep.equal(['allowed=false\tugi=bob@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.2\tcmd=append\tsrc=/tmp/f\tdst=null\tperm=null\tproto=rpc']);
     await refused(append('/tmp/nope'), HadoopException.FILE_NOT_FOUND, 'Failed to append to non-existent file /tmp/nope for client 127.0.0.1');
     await refused(append('/tmp//f'), HadoopException.INVALID_PATH);
     await t.attributes.setPermission('/tmp/f', { perm: 0o666 }, alice);
@@ -432,5 +432,77 @@ describe('namenode/namesystem: append (FSDirAppendOp)', () => {
     expect(await t.writes.recoverExpiredLeases()).to.equal(1);
     expect([file.uc, file.length(), file.lastBlock!.generationStamp, file.lastBlock!.state]).to.deep.equal([null, 700, r.b.generationStamp, 'COMPLETE']);
     expect((await t.ns.getBlockLocations('/tmp/f', 0, 700, alice)).blocks![0]!.locs!.length).to.equal(1);
+  });
+});
+
+describe('namenode/namesystem: audit lines of the namespace calls (FSNamesystem.logAuditEvent)', () => {
+  let t: TestNamesystem;
+  const line = (allowed: boolean, who: typeof alice, cmd: string, src: string, dst = 'null', perm = 'null') =>
+    `allowed=${allowed}\tugi=${who.ugi}\tip=/${who.address}\tcmd=${cmd}\tsrc=${src}\tdst=${dst}\tperm=${perm}\tproto=rpc`;
+  beforeEach(async () => {
+    t = await namesystem();
+    datanode(t.ns, 'dn-1');
+    await t.ns.mkdirs('/tmp', { perm: 0o1777 }, true, hdfsUser);
+    await t.ns.mkdirs('/tmp/a', { perm: 0o755 }, true, alice);
+    await t.ns.mkdirs('/tmp/p', { perm: 0o700 }, true, alice);
+    await writeFile(t, '/tmp/a/f', 100, alice);
+    await writeFile(t, '/tmp/p/f', 100, alice);
+  });
+  afterEach(() => t.ns.store.close());
+
+  it('create, mkdirs, getfileinfo, listStatus, open: allowed (with the status where Hadoop passes one), an AccessControlException as allowed=false; complete writes none', async () => {
+    const lines = await auditLines(async () => {
+      await create(t, '/tmp/a/g', alice);
+      await refused(create(t, '/tmp/a/h', bob), HadoopException.ACCESS_CONTROL);
+      await writeFile(t, '/tmp/a/w', 0, alice); // create, then complete: no line for complete
+      await t.ns.mkdirs('/tmp/a/d', { perm: 0o750 }, true, alice);
+      await refused(t.ns.mkdirs('/tmp/a/e', { perm: 0o755 }, true, bob), HadoopException.ACCESS_CONTROL);
+      t.ns.getFileInfo('/tmp/a/f', bob);
+      expect(t.ns.getFileInfo('/tmp/a/none', bob)).to.equal(undefined); // a missing path is still an allowed call
+      expect(() => t.ns.getFileInfo('/tmp/p/f', bob)).to.throw('Permission denied');
+      t.ns.getListing('/tmp/a', new Uint8Array(0), false, bob);
+      expect(() => t.ns.getListing('/tmp/p', new Uint8Array(0), false, bob)).to.throw('Permission denied');
+      await t.ns.getBlockLocations('/tmp/a/f', 0, 100, bob);
+      await refused(t.ns.getBlockLocations('/tmp/p/f', 0, 100, bob), HadoopException.ACCESS_CONTROL);
+      await refused(t.ns.getBlockLocations('/tmp/a/none', 0, 100, bob), HadoopException.FILE_NOT_FOUND); // not audited
+    });
+    expect(lines.map((l) => l['line'])).to.deep.equal([
+      line(true, alice, 'create', '/tmp/a/g', 'null', 'alice:supergroup:rw-r--r--'),
+      line(false, bob, 'create', '/tmp/a/h'),
+      line(true, alice, 'create', '/tmp/a/w', 'null', 'alice:supergroup:rw-r--r--'),
+      line(true, alice, 'mkdirs', '/tmp/a/d', 'null', 'alice:supergroup:rwxr-x---'),
+      line(false, bob, 'mkdirs', '/tmp/a/e'),
+      line(true, bob, 'getfileinfo', '/tmp/a/f'),
+      line(true, bob, 'getfileinfo', '/tmp/a/none'),
+      line(false, bob, 'getfileinfo', '/tmp/p/f'),
+      line(true, bob, 'listStatus', '/tmp/a'),
+      line(false, bob, 'listStatus', '/tmp/p'),
+      line(true, bob, 'open', '/tmp/a/f'),
+      line(false, bob, 'open', '/tmp/p/f'),
+    ]);
+  });
+
+  it('delete as logAuditEvent(ret, ...): nothing deleted is allowed=false; rename with dst as given and the moved inode\'s status; rename2 names its options; refusals keep dst', async () => {
+    await t.ns.mkdirs('/tmp/a/dir', { perm: 0o755 }, true, alice);
+    const lines = await auditLines(async () => {
+      expect(await t.ns.rename('/tmp/a/f', '/tmp/a/dir', alice)).to.equal(true); // moves to /tmp/a/dir/f
+      expect(await t.ns.rename('/tmp/a/none', '/tmp/a/x', alice)).to.equal(false); // false: no line
+      await refused(t.ns.rename('/tmp/a/dir/f', '/tmp/b', bob), HadoopException.ACCESS_CONTROL);
+      await t.ns.rename2('/tmp/a/dir/f', '/tmp/a/g', false, alice);
+      await refused(t.ns.rename2('/tmp/a/g', '/tmp/a/h', true, bob), HadoopException.ACCESS_CONTROL);
+      await refused(t.ns.rename2('/tmp/a/none', '/tmp/a/h', false, alice), HadoopException.FILE_NOT_FOUND); // not audited
+      expect(await t.ns.delete('/tmp/a/none', false, alice)).to.equal(false);
+      await refused(t.ns.delete('/tmp/a/g', false, bob), HadoopException.ACCESS_CONTROL);
+      expect(await t.ns.delete('/tmp/a/g', false, alice)).to.equal(true);
+    });
+    expect(lines.map((l) => l['line'])).to.deep.equal([
+      line(true, alice, 'rename', '/tmp/a/f', '/tmp/a/dir', 'alice:supergroup:rw-r--r--'),
+      line(false, bob, 'rename', '/tmp/a/dir/f', '/tmp/b'),
+      line(true, alice, 'rename (options=[NONE])', '/tmp/a/dir/f', '/tmp/a/g', 'alice:supergroup:rw-r--r--'),
+      line(false, bob, 'rename (options=[OVERWRITE])', '/tmp/a/g', '/tmp/a/h'),
+      line(false, alice, 'delete', '/tmp/a/none'),
+      line(false, bob, 'delete', '/tmp/a/g'),
+      line(true, alice, 'delete', '/tmp/a/g'),
+    ]);
   });
 });

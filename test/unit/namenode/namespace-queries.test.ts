@@ -30,7 +30,7 @@ describe('namenode/namespace queries: content summary, quota usage, times, repli
   });
   afterEach(() => t.ns.store.close());
 
-  it('audit lines: contentSummary, quotaUsage, setTimes (with the status), setReplication; checkAccess and a refusal only when denied', async () => {
+  it('audit lines: contentSummary, quotaUsage, setTimes (with the status), setReplication, checkAccess (allowed and refused); refusals as allowed=false', async () => {
     const summaries = new ContentSummaries(t.ns);
     const lines = await auditLines(async () => {
       summaries.getContentSummary('/a/f', alice);
@@ -47,13 +47,14 @@ describe('namenode/namespace queries: content summary, quota usage, times, repli
       new StoragePolicies(t.ns).getStoragePolicy('/a/f', bob); // Hadoop does not audit it
     });
     expect(lines.map((l) => l['line'])).to.deep.equal([
-      'allowed=true\tugi=alice\tip=/127.0.0.1\tcmd=contentSummary\tsrc=/a/f\tdst=null\tperm=null',
-      'allowed=true\tugi=alice\tip=/127.0.0.1\tcmd=quotaUsage\tsrc=/a\tdst=null\tperm=null',
-      'allowed=false\tugi=bob\tip=/127.0.0.2\tcmd=contentSummary\tsrc=/a\tdst=null\tperm=null',
-      'allowed=true\tugi=alice\tip=/127.0.0.1\tcmd=setTimes\tsrc=/a/f\tdst=null\tperm=alice:supergroup:rw-r--r--',
-      'allowed=true\tugi=alice\tip=/127.0.0.1\tcmd=setReplication\tsrc=/a/f\tdst=null\tperm=null',
-      'allowed=false\tugi=bob\tip=/127.0.0.2\tcmd=setReplication\tsrc=/a/f\tdst=null\tperm=null',
-      'allowed=false\tugi=bob\tip=/127.0.0.2\tcmd=checkAccess\tsrc=/a/f\tdst=null\tperm=null',
+      'allowed=true\tugi=alice@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.1\tcmd=contentSummary\tsrc=/a/f\tdst=null\tperm=null\tproto=rpc',
+      'allowed=true\tugi=alice@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.1\tcmd=quotaUsage\tsrc=/a\tdst=null\tperm=null\tproto=rpc',
+      'allowed=false\tugi=bob@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.2\tcmd=contentSummary\tsrc=/a\tdst=null\tperm=null\tproto=rpc',
+      'allowed=true\tugi=alice@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.1\tcmd=setTimes\tsrc=/a/f\tdst=null\tperm=alice:supergroup:rw-r--r--\tproto=rpc',
+      'allowed=true\tugi=alice@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.1\tcmd=setReplication\tsrc=/a/f\tdst=null\tperm=null\tproto=rpc',
+      'allowed=false\tugi=bob@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.2\tcmd=setReplication\tsrc=/a/f\tdst=null\tperm=null\tproto=rpc',
+      'allowed=true\tugi=bob@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.2\tcmd=checkAccess\tsrc=/a/f\tdst=null\tperm=null\tproto=rpc',
+      'allowed=false\tugi=bob@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.2\tcmd=checkAccess\tsrc=/a/f\tdst=null\tperm=null\tproto=rpc',
     ]);
   });
 

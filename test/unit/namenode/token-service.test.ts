@@ -7,17 +7,24 @@ import { DelegationTokenIdentifier } from '../../../security/token/delegation-to
 import { NameNodeTokenService } from '../../../cluster/namenode/token-service.ts';
 import type { TokenCaller } from '../../../cluster/namenode/token-service.ts';
 import { delegationTokenAuthority } from '../../../security/sasl/rpc/token-authority.ts';
+import { auditLines } from '../../support/audit-lines.ts';
 import {
   decodeGetDelegationTokenResponse, decodeRenewDelegationTokenResponse, encodeGetDelegationTokenRequest, encodeTokenRequest,
 } from '../../../cluster/protocol/client-protocol.ts';
 
-const alice: TokenCaller = { user: 'alice@EXAMPLE.COM', shortUser: 'alice', authMethod: 'KERBEROS' };
+const alice: TokenCaller = { user: 'alice@EXAMPLE.COM', shortUser: 'alice', authMethod: 'KERBEROS', remoteAddress: '127.0.0.1' };
 // oozie (Kerberos) impersonating alice: CallContext keeps the real user's auth method
-const proxied: TokenCaller = { user: 'alice', shortUser: 'alice', realUser: 'oozie@EXAMPLE.COM', authMethod: 'KERBEROS' };
-const viaToken: TokenCaller = { user: 'alice@EXAMPLE.COM', shortUser: 'alice', authMethod: 'TOKEN' };
+const proxied: TokenCaller = { user: 'alice', shortUser: 'alice', realUser: 'oozie@EXAMPLE.COM', authMethod: 'KERBEROS', remoteAddress: '127.0.0.1' };
+const viaToken: TokenCaller = { user: 'alice@EXAMPLE.COM', shortUser: 'alice', authMethod: 'TOKEN', remoteAddress: '127.0.0.1' };
+const yarn: TokenCaller = { user: 'yarn/rm@EXAMPLE.COM', shortUser: 'yarn', authMethod: 'KERBEROS', remoteAddress: '127.0.0.5' };
+const bob: TokenCaller = { user: 'bob@EXAMPLE.COM', shortUser: 'bob', authMethod: 'KERBEROS', remoteAddress: '127.0.0.2' };
+
+async function rejected(p: Promise<unknown>): Promise<Error> {
+  return p.then(() => expect.fail('allowed'), (e: Error) => e);
+}
 
 function ctx(c: TokenCaller): CallContext {
-  return { ...c, protocol: 'org.apache.hadoop.hdfs.protocol.ClientProtocol', method: 'x', clientProtocolVersion: 1n, callId: 0, clientId: new Uint8Array(16), retryCount: 0, remoteAddress: '127.0.0.1', remotePort: 1, attributes: {} };
+  return { ...c, protocol: 'org.apache.hadoop.hdfs.protocol.ClientProtocol', method: 'x', clientProtocolVersion: 1n, callId: 0, clientId: new Uint8Array(16), retryCount: 0, remotePort: 1, attributes: {} };
 }
 
 describe('namenode/NameNodeTokenService (FSNamesystem token rules)', () => {
@@ -37,7 +44,7 @@ describe('namenode/NameNodeTokenService (FSNamesystem token rules)', () => {
     expect(token.service).to.equal('');
     const id = DelegationTokenIdentifier.decode(token.identifier);
     expect([id.owner, id.renewer, id.realUser]).to.deep.equal(['alice@EXAMPLE.COM', 'yarn', '']);
-    const renewed = await svc.handlers()['renewDelegationToken']!(encodeTokenRequest('renew', token), ctx({ user: 'yarn/rm@EXAMPLE.COM', shortUser: 'yarn', authMethod: 'KERBEROS' }));
+    const renewed = await svc.handlers()['renewDelegationToken']!(encodeTokenRequest('renew', token), ctx(yarn));
     expect(decodeRenewDelegationTokenResponse(renewed)).to.equal(clock.now() + 86_400_000);
   });
 
@@ -72,5 +79,33 @@ describe('namenode/NameNodeTokenService (FSNamesystem token rules)', () => {
     expect(await open.getDelegationToken('', viaToken)).to.not.equal(undefined);
     await sm.stop();
     expect(await open.getDelegationToken('', alice)).to.equal(undefined);
+  });
+
+  it('audit lines: src is the identifier\'s toStringStable() (never the password); only AccessControlExceptions are audited as refused', async () => {
+    let seq = 0;
+    let password = '';
+    const lines = await auditLines(async () => {
+      const token = (await svc.getDelegationToken('yarn', alice))!;
+      seq = DelegationTokenIdentifier.decode(token.identifier).sequenceNumber;
+      password = Buffer.from(token.password).toString('hex');
+      await svc.renewDelegationToken(token, yarn);
+      expect(await rejected(svc.renewDelegationToken(token, bob))).to.be.instanceOf(AccessControlError); // non-matching renewer
+      await rejected(svc.getDelegationToken('yarn', viaToken)); // IOException: not audited
+      await rejected(svc.renewDelegationToken(token, viaToken)); // IOException: not audited
+      expect(await rejected(svc.cancelDelegationToken(token, bob))).to.be.instanceOf(AccessControlError); // not owner nor renewer
+      await svc.cancelDelegationToken(token, alice);
+      await rejected(svc.cancelDelegationToken(token, alice)); // InvalidToken "Token not found": not audited
+      await svc.getDelegationToken('', proxied);
+    });
+    const id = (n: number, renewer: string) => `HDFS_DELEGATION_TOKEN token ${n} for alice with renewer ${renewer}`;
+    expect(lines.map((l) => l['line'])).to.deep.equal([
+      `allowed=true\tugi=alice@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.1\tcmd=getDelegationToken\tsrc=${id(seq, 'yarn')}\tdst=null\tperm=null\tproto=rpc`,
+      `allowed=true\tugi=yarn/rm@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.5\tcmd=renewDelegationToken\tsrc=${id(seq, 'yarn')}\tdst=null\tperm=null\tproto=rpc`,
+      `allowed=false\tugi=bob@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.2\tcmd=renewDelegationToken\tsrc=${id(seq, 'yarn')}\tdst=null\tperm=null\tproto=rpc`,
+      `allowed=false\tugi=bob@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.2\tcmd=cancelDelegationToken\tsrc=${id(seq, 'yarn')}\tdst=null\tperm=null\tproto=rpc`,
+      `allowed=true\tugi=alice@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.1\tcmd=cancelDelegationToken\tsrc=${id(seq, 'yarn')}\tdst=null\tperm=null\tproto=rpc`,
+      `allowed=true\tugi=alice (auth:PROXY) via oozie@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.1\tcmd=getDelegationToken\tsrc=${id(seq + 1, '')}\tdst=null\tperm=null\tproto=rpc`,
+    ]);
+    expect(JSON.stringify(lines)).to.not.contain(password);
   });
 });

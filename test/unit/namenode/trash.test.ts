@@ -107,7 +107,7 @@ describe('namenode/trash: TrashPolicyDefault over the namesystem', () => {
     await t.ns.mkdirs('/user/alice/.Trash/junk', { perm: 0o700 }, true, alice);
     const young = checkpointName(new Date(t.clock.now() - 30 * MINUTE));
     await t.ns.mkdirs(`/user/alice/.Trash/${young}`, { perm: 0o700 }, true, alice);
-    const emptier = TrashEmptier.start(t.ns, { intervalMinutes: 60, checkpointMinutes: 0, homePrefix: '/user', cleanNonCheckpoints: false }, t.clock);
+    const emptier = TrashEmptier.start(t.ns, { intervalMinutes: 60, checkpointMinutes: 0, homePrefix: '/user', cleanNonCheckpoints: false }, t.clock, 'hdfs/nn.example.com@EXAMPLE.COM (auth:KERBEROS)');
     try {
       const now = new Date(t.clock.now());
       await emptier.emptyOnce(now);
@@ -133,7 +133,7 @@ describe('namenode/trash: TrashPolicyDefault over the namesystem', () => {
     await t.ns.mkdirs('/user/alice/.Trash/junk/deep', { perm: 0o700 }, true, alice);
     await t.ns.mkdirs('/user/alice/keep', { perm: 0o700 }, true, alice);
     await t.ns.mkdirs('/user/alice/200101000000', { perm: 0o700 }, true, alice); // a checkpoint-like name outside the trash
-    const emptier = TrashEmptier.start(t.ns, { intervalMinutes: 60, checkpointMinutes: 0, homePrefix: '/user', cleanNonCheckpoints: true }, t.clock);
+    const emptier = TrashEmptier.start(t.ns, { intervalMinutes: 60, checkpointMinutes: 0, homePrefix: '/user', cleanNonCheckpoints: true }, t.clock, 'hdfs/nn.example.com@EXAMPLE.COM (auth:KERBEROS)');
     try {
       await emptier.emptyOnce(new Date(t.clock.now()));
       expect(names(t, '/user/alice/.Trash')).to.deep.equal([]);
