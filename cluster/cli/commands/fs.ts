@@ -32,7 +32,9 @@ import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type Attribu
 import { rm, rmdir, RM_USAGES, runExpunge, takeRmOptions } from '../fs-rm.ts';
 import { appendToFile, cp, get, mv, put } from '../fs-copy.ts';
 import { copyInto } from '../stream-copy.ts';
-import { checkTestArgs, count, df, du, popOptionWithArgument, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
+import { checkTestArgs, df, du, popOptionWithArgument, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
+import { count as countPaths, countOptions, popCountTypes } from '../fs-count.ts';
+import { allCommandsInfo, commandInfo, DEPRECATED, displayError, UnknownCommand } from '../fs-help.ts';
 import { CHECKSUM_FLAGS, CHECKSUM_USAGE, checksum } from '../fs-checksum.ts';
 import { getmerge, GETMERGE_USAGE, parseMerge } from '../fs-getmerge.ts';
 import { popPreserveOption, PRESERVE_ALL } from '../fs-preserve.ts';
@@ -41,24 +43,29 @@ import { ls, LS_FLAGS, LS_USAGE, LSR_USAGE } from '../fs-ls.ts';
 import { find, FIND_USAGE, parseFind } from '../fs-find.ts';
 import type { CliIo } from './fetchdt.ts';
 
+/** CopyCommandWithMultiThread's -t and -q, which -cp, -put and -get take. */
+const THREAD_OPTIONS = '[-t <thread count>] [-q <thread pool queue size>]';
+
+/** Each command's usage line (Command.getUsage after `hsec fs `), as Hadoop 3.4's command classes give them. */
 const USAGES: Readonly<Record<string, string>> = {
   '-ls': LS_USAGE,
   '-lsr': LSR_USAGE,
   '-find': FIND_USAGE,
   '-mkdir': 'hsec fs -mkdir [-p] <path> ...',
   '-rm': RM_USAGES['-rm'],
+  '-rmr': 'hsec fs -rmr',
   '-rmdir': 'hsec fs -rmdir [--ignore-fail-on-non-empty] <dir> ...',
   '-mv': 'hsec fs -mv <src> ... <dst>',
-  '-cp': 'hsec fs -cp [-f] [-p | -p[topax]] [-d] <src> ... <dst>',
-  '-put': 'hsec fs -put [-f] [-p] [-d] <localsrc> ... <dst>',
-  '-get': 'hsec fs -get [-f] [-p] <src> ... <localdst>',
-  '-copyFromLocal': 'hsec fs -copyFromLocal [-f] [-p] [-d] <localsrc> ... <dst>',
-  '-copyToLocal': 'hsec fs -copyToLocal [-f] [-p] <src> ... <localdst>',
+  '-cp': `hsec fs -cp [-f] [-p | -p[topax]] [-d] ${THREAD_OPTIONS} <src> ... <dst>`,
+  '-put': `hsec fs -put [-f] [-p] [-l] [-d] ${THREAD_OPTIONS} <localsrc> ... <dst>`,
+  '-get': `hsec fs -get [-f] [-p] [-crc] [-ignoreCrc] ${THREAD_OPTIONS} <src> ... <localdst>`,
+  '-copyFromLocal': `hsec fs -copyFromLocal [-f] [-p] [-l] [-d] ${THREAD_OPTIONS} <localsrc> ... <dst>`,
+  '-copyToLocal': `hsec fs -copyToLocal [-f] [-p] [-crc] [-ignoreCrc] ${THREAD_OPTIONS} <src> ... <localdst>`,
   '-getmerge': GETMERGE_USAGE,
-  '-moveFromLocal': 'hsec fs -moveFromLocal [-f] [-p] [-d] <localsrc> ... <dst>',
+  '-moveFromLocal': 'hsec fs -moveFromLocal [-f] [-p] [-l] [-d] <localsrc> ... <dst>',
   '-moveToLocal': 'hsec fs -moveToLocal <src> <localdst>',
   '-appendToFile': 'hsec fs -appendToFile [-n] <localsrc> ... <dst>',
-  '-cat': 'hsec fs -cat <src> ...',
+  '-cat': 'hsec fs -cat [-ignoreCrc] <src> ...',
   '-text': TEXT_USAGE,
   '-head': 'hsec fs -head <file>',
   '-tail': 'hsec fs -tail [-f] [-s <sleep interval>] <file>',
@@ -66,10 +73,13 @@ const USAGES: Readonly<Record<string, string>> = {
   ...ATTRIBUTE_USAGES,
   ...QUERY_USAGES,
   '-checksum': CHECKSUM_USAGE,
+  '-help': 'hsec fs -help [cmd ...]',
+  '-usage': 'hsec fs -usage [cmd ...]',
 };
 
+/** The full usage list (FsShell.printUsage): `hsec fs` alone and an unknown command print it. */
 export function fsUsage(): string {
-  return `Usage: hsec fs [generic options]\n${Object.values(USAGES).map((u) => `\t${u.slice('hsec fs '.length)}`).join('\n')}\n`;
+  return allCommandsInfo(USAGES, false);
 }
 
 export function register(program: Command): void {
@@ -109,10 +119,16 @@ function flags(args: readonly string[], allowed: string): { set: Set<string>; op
 }
 
 /** The fs-queries commands that run over their operands the same way. */
-const QUERIES = { '-df': df, '-du': du, '-count': count, '-setrep': setrep, '-touch': touch, '-touchz': touchz, '-stat': stat, '-checksum': checksum } as const;
+const QUERIES = { '-df': df, '-du': du, '-setrep': setrep, '-touch': touch, '-touchz': touchz, '-stat': stat, '-checksum': checksum } as const;
 
-/** FsShell's CopyFromLocal and CopyToLocal: Put and Get under another name (their messages say it); MoveFromLocal: a Put that removes what it copied. */
-const ALIASES: Readonly<Record<string, string>> = { '-copyFromLocal': '-put', '-copyToLocal': '-get', '-moveFromLocal': '-put' };
+/**
+ * FsShell's CopyFromLocal and CopyToLocal: Put and Get under another name (their messages say it);
+ * MoveFromLocal: a Put that removes what it copied; the deprecated Dus and Rmr: Du with -s and Rm
+ * with -r (Lsr is Ls with -R, below).
+ */
+const ALIASES: Readonly<Record<string, string>> = { '-copyFromLocal': '-put', '-copyToLocal': '-get', '-moveFromLocal': '-put', '-dus': '-du', '-rmr': '-rm' };
+/** The option a deprecated alias adds (Dus.processOptions, Rmr.processOptions). */
+const ALIAS_FLAGS: Readonly<Record<string, string>> = { '-dus': 's', '-rmr': 'r' };
 
 /** `config`: a conf dir, or `{ confDir, overrides }` (the generic `--config` / `-D` / `-fs` options). */
 export async function runFs(config: CliConfigArg, argv: readonly string[], io: FsIo = {}): Promise<number> {
@@ -120,13 +136,19 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   const err = io.err ?? ((s: string) => void process.stderr.write(s));
   const env = io.env ?? process.env;
   const [named, ...rest] = argv;
-  const verb = named === undefined ? undefined : (ALIASES[named] ?? named);
-  if (!verb || verb === '-help' || verb === '--help') {
-    out(fsUsage());
-    return verb ? 0 : 2;
+  if (named === undefined) {
+    err(fsUsage()); // FsShell.run without a command: the usage list on stderr, exit -1
+    return SHELL_FAILURE;
   }
-  const usage = USAGES[named!];
-  if (!usage) throw new UsageError(`${named}: Unknown command`, fsUsage().trimEnd());
+  const verb = ALIASES[named] ?? named;
+  const usage = USAGES[named];
+  if (!usage) {
+    err(`${displayError(USAGES, named, 'Unknown command')}${fsUsage()}`); // UnknownCommandException in FsShell.run
+    return SHELL_FAILURE;
+  }
+  if (verb === '-help' || verb === '-usage') return runHelp(verb, rest, out, err);
+  const replacement = DEPRECATED[named];
+  if (replacement) err(`${named.slice(1)}: DEPRECATED: Please use '${replacement}' instead.\n`); // Command.run for a deprecated command
   if (verb === '-moveToLocal') {
     // MoveCommands.MoveToLocal.processOptions, whatever the arguments
     err("moveToLocal: Option '-moveToLocal' is not implemented yet.\n");
@@ -141,6 +163,8 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   const merge = verb === '-getmerge' ? parseMerge(args) : undefined;
   const timestamp = verb === '-touch' ? popOptionWithArgument(verb, '-t', args) : undefined;
   const cpPreserve = verb === '-cp' ? popPreserveOption(args, usage) : undefined;
+  const countTypes = verb === '-count' ? popCountTypes(args) : undefined;
+  const words = popWordOptions(named, verb, args, usage);
   let findSpec: ReturnType<typeof parseFind> | undefined;
   if (verb === '-find') {
     try {
@@ -153,11 +177,13 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   }
   let parsed;
   try {
-    parsed = flags(ignoreNonEmpty ? args.slice(1) : merge || findSpec ? [] : args, QUERY_FLAGS[verb] ?? (verb === '-checksum' ? CHECKSUM_FLAGS : verb === '-ls' || verb === '-lsr' ? LS_FLAGS : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' ? 'fpd' : verb === '-cp' ? 'fd' : verb === '-get' ? 'fp' : verb === '-appendToFile' ? 'n' : ''));
+    parsed = flags(ignoreNonEmpty ? args.slice(1) : merge || findSpec ? [] : args, QUERY_FLAGS[verb] ?? (verb === '-checksum' ? CHECKSUM_FLAGS : verb === '-ls' || verb === '-lsr' ? LS_FLAGS : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' ? 'fpld' : verb === '-cp' ? 'fd' : verb === '-get' ? 'fp' : verb === '-appendToFile' ? 'n' : ''));
   } catch (e) {
     throw new UsageError(`${named}: ${(e as Error).message}`, usage);
   }
   const { set, operands } = parsed;
+  if (ALIAS_FLAGS[named]) set.add(ALIAS_FLAGS[named]);
+  const count = verb === '-count' ? countOptions(set, countTypes, out) : undefined;
   if (verb === '-appendToFile' && operands.length < 2) {
     err('appendToFile: missing destination argument\n'); // AppendToFile.processOptions' IOException
     return 1;
@@ -196,10 +222,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
     switch (verb) {
       case '-lsr':
       case '-ls':
-        if (verb === '-lsr') {
-          err("lsr: DEPRECATED: Please use 'ls -R' instead.\n"); // Command.run for a deprecated command
-          set.add('R');
-        }
+        if (verb === '-lsr') set.add('R'); // Lsr.processOptions
         await ls(fs, await expand(operands.length > 0 ? operands : ['.']), set, out, each);
         break;
       case '-mkdir':
@@ -217,13 +240,13 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         await each(operands[operands.length - 1]!, () => mv(fs, operands, each, expand));
         break;
       case '-put':
-        await each(operands[operands.length - 1]!, () => put(fs, operands, { overwrite: set.has('f'), direct: set.has('d'), move: named === '-moveFromLocal', preserve: set.has('p') ? PRESERVE_ALL : undefined }, each, io));
+        await each(operands[operands.length - 1]!, () => put(fs, operands, { overwrite: set.has('f'), direct: set.has('d'), lazyPersist: set.has('l'), move: named === '-moveFromLocal', preserve: set.has('p') ? PRESERVE_ALL : undefined }, each, io));
         break;
       case '-cp':
         await each(operands[operands.length - 1]!, () => cp(fs, operands, { overwrite: set.has('f'), direct: set.has('d'), preserve: cpPreserve }, each, expand));
         break;
       case '-get':
-        await get(fs, operands, { overwrite: set.has('f'), preserve: set.has('p') ? PRESERVE_ALL : undefined }, each, expand);
+        await get(fs, operands, { overwrite: set.has('f'), preserve: set.has('p') ? PRESERVE_ALL : undefined, writeChecksum: words.has('crc'), verifyChecksum: !words.has('ignoreCrc') }, each, expand);
         break;
       case '-getmerge':
         await getmerge(fs, merge!, each, expand);
@@ -232,17 +255,19 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         await find(fs, await expand(findSpec!.paths), findSpec!.test, each);
         break;
       case '-text':
-        for (const item of await expand(operands)) await each(item.shown, () => text(fs, item, io.data ?? process.stdout));
+        for (const item of await expand(operands)) await each(item.shown, () => text(fs, item, io.data ?? process.stdout, !words.has('ignoreCrc')));
         break;
       case '-appendToFile':
         await each(operands[operands.length - 1]!, () => appendToFile(fs, operands, set.has('n'), io));
         break;
       case '-cat':
-        for (const item of await expand(operands)) await each(item.shown, () => copyInto(fs.createReadStream(item.path), io.data ?? process.stdout));
+        for (const item of await expand(operands)) await each(item.shown, () => copyInto(fs.createReadStream(item.path, {}, { verifyChecksum: !words.has('ignoreCrc') }), io.data ?? process.stdout));
+        break;
+      case '-count':
+        await countPaths({ fs, operands, flags: set, each, out, expand }, count!);
         break;
       case '-df':
       case '-du':
-      case '-count':
       case '-setrep':
       case '-touch':
       case '-touchz':
@@ -267,6 +292,70 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
     fs.close();
   }
   return failures === 0 ? 0 : 1;
+}
+
+/** FsShell.run's exit code when the command line is wrong (-1). */
+const SHELL_FAILURE = 255;
+
+/** The whole-word options (CommandFormat("crc", "ignoreCrc")) and those with a value each command takes besides its letters. */
+const WORD_OPTIONS: Readonly<Record<string, { words: readonly string[]; valued: readonly string[]; min: number }>> = {
+  '-get': { words: ['crc', 'ignoreCrc'], valued: ['t', 'q'], min: 1 },
+  '-put': { words: [], valued: ['t', 'q'], min: 1 },
+  '-cp': { words: [], valued: ['t', 'q'], min: 2 },
+  '-cat': { words: ['ignoreCrc'], valued: [], min: 1 },
+  '-text': { words: ['ignoreCrc'], valued: [], min: 1 },
+};
+
+/**
+ * CommandFormat.parse for a command's whole-word options and options with a value: among the
+ * leading options (up to the first operand, `-` or `--`), each named one comes out of `args`; an
+ * option with a value takes the next word unless it starts with `-` or too few words are left
+ * (then ""). -t (thread count) and -q (queue size) must be Java ints (Integer.parseInt's
+ * NumberFormatException otherwise); hsec copies one file at a time whatever they say, as Hadoop
+ * does with -t 1. Returns the whole-word options given.
+ */
+function popWordOptions(named: string, verb: string, args: string[], usage: string): Set<string> {
+  const spec = WORD_OPTIONS[verb];
+  const given = new Set<string>();
+  if (!spec) return given;
+  for (let i = 0; i < args.length; ) {
+    const a = args[i]!;
+    if (!a.startsWith('-') || a === '-' || a === '--') break;
+    const name = a.slice(1);
+    if (spec.words.includes(name)) {
+      given.add(name);
+      args.splice(i, 1);
+    } else if (spec.valued.includes(name)) {
+      args.splice(i, 1);
+      // CommandFormat has removed the options before this one: what is left from here on must exceed the minimum
+      const value = i < args.length && args.length - i > spec.min && !args[i]!.startsWith('-') ? args.splice(i, 1)[0]! : '';
+      if (!/^[+-]?\d+$/.test(value) || Math.abs(Number(value)) > 2 ** 31) throw new UsageError(`${named}: For input string: "${value}"`, usage);
+    } else i++;
+  }
+  return given;
+}
+
+/**
+ * FsShell's Usage and Help commands: every command (no argument) or each named one (without its
+ * dash) to stdout; an unknown name stops with "`name': Unknown command", the usage list and this
+ * command's usage on stderr (FsShell.run's IllegalArgumentException), exit -1.
+ */
+function runHelp(verb: '-help' | '-usage', names: readonly string[], out: (s: string) => void, err: (s: string) => void): number {
+  const showHelp = verb === '-help';
+  if (names.length === 0) {
+    out(allCommandsInfo(USAGES, showHelp));
+    return 0;
+  }
+  for (const name of names) {
+    try {
+      out(commandInfo(USAGES, name, showHelp));
+    } catch (e) {
+      if (!(e instanceof UnknownCommand)) throw e;
+      err(`${displayError(USAGES, verb, e.message)}${fsUsage()}${commandInfo(USAGES, verb.slice(1), false)}`);
+      return SHELL_FAILURE;
+    }
+  }
+  return 0;
 }
 
 /** Head and Tail: the first or last 1 KiB of one file (no glob, as in FsShell), -tail -f polling every -s ms (default 5000). */
