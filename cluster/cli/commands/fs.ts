@@ -164,7 +164,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   const timestamp = verb === '-touch' ? popOptionWithArgument(verb, '-t', args) : undefined;
   const cpPreserve = verb === '-cp' ? popPreserveOption(args, usage) : undefined;
   const countTypes = verb === '-count' ? popCountTypes(args) : undefined;
-  const words = popWordOptions(named, verb, args, usage);
+  const words = popWordOptions(named, args, usage);
   let findSpec: ReturnType<typeof parseFind> | undefined;
   if (verb === '-find') {
     try {
@@ -297,10 +297,17 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
 /** FsShell.run's exit code when the command line is wrong (-1). */
 const SHELL_FAILURE = 255;
 
-/** The whole-word options (CommandFormat("crc", "ignoreCrc")) and those with a value each command takes besides its letters. */
+/**
+ * The whole-word options (CommandFormat("crc", "ignoreCrc")) and those with a value each command
+ * takes besides its letters (MoveFromLocal parses its own options, without -t and -q).
+ */
+const GET_OPTIONS = { words: ['crc', 'ignoreCrc'], valued: ['t', 'q'], min: 1 };
+const PUT_OPTIONS = { words: [], valued: ['t', 'q'], min: 1 };
 const WORD_OPTIONS: Readonly<Record<string, { words: readonly string[]; valued: readonly string[]; min: number }>> = {
-  '-get': { words: ['crc', 'ignoreCrc'], valued: ['t', 'q'], min: 1 },
-  '-put': { words: [], valued: ['t', 'q'], min: 1 },
+  '-get': GET_OPTIONS,
+  '-copyToLocal': GET_OPTIONS,
+  '-put': PUT_OPTIONS,
+  '-copyFromLocal': PUT_OPTIONS,
   '-cp': { words: [], valued: ['t', 'q'], min: 2 },
   '-cat': { words: ['ignoreCrc'], valued: [], min: 1 },
   '-text': { words: ['ignoreCrc'], valued: [], min: 1 },
@@ -314,8 +321,8 @@ const WORD_OPTIONS: Readonly<Record<string, { words: readonly string[]; valued: 
  * NumberFormatException otherwise); hsec copies one file at a time whatever they say, as Hadoop
  * does with -t 1. Returns the whole-word options given.
  */
-function popWordOptions(named: string, verb: string, args: string[], usage: string): Set<string> {
-  const spec = WORD_OPTIONS[verb];
+function popWordOptions(named: string, args: string[], usage: string): Set<string> {
+  const spec = WORD_OPTIONS[named];
   const given = new Set<string>();
   if (!spec) return given;
   for (let i = 0; i < args.length; ) {
