@@ -4,7 +4,9 @@
  * -appendToFile. A local or HDFS directory is copied with everything under it
  * (CommandWithDestination.recursePath); one file goes through TARGET._COPYING_, renamed when
  * complete (-d: written directly); -p carries the attributes over (./fs-preserve.ts); a progress
- * bar on a TTY for long transfers (./progress.ts).
+ * bar on a TTY for long transfers (./progress.ts). -put -l creates with CreateFlag.LAZY_PERSIST
+ * and one replica; -get -crc writes each file's local `.NAME.crc` (./local-crc-file.ts); -get
+ * -ignoreCrc reads without checking the DataNodes' CRCs.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir as mkdirLocal, readdir, rename as renameLocal, rmdir as rmdirLocal, stat as statLocal, unlink } from 'node:fs/promises';

@@ -7,9 +7,13 @@
  * and leaves out deprecated commands; each description is the command class's DESCRIPTION
  * (Command.getDescription; a deprecated one is "(DEPRECATED) Same as '<replacement>'"), laid out
  * by ./fs-help-format.ts. The generic options listed are those hsec takes (-conf, -D, -fs; not
- * MapReduce's -jt, -files, -libjars, -archives).
+ * MapReduce's -jt, -files, -libjars, -archives). Differences on purpose: -setrep has no -w here,
+ * so neither its usage nor its help mentions it.
  */
 import { instanceHelp } from './fs-help-format.ts';
+
+/** FsShell.run's exit code when the command line is wrong (-1). */
+export const SHELL_FAILURE = 255;
 
 /** FsShell's usage prefix, with hsec's command name. */
 export const USAGE_PREFIX = 'Usage: hsec fs [generic options]';
@@ -92,9 +96,10 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     '-skipTrash: option bypasses trash, if enabled, and immediately deletes <src>.\n' +
     '-safely: option requires safety confirmation, if enabled, requires confirmation before deleting large directory with more than <hadoop.shell.delete.limit.num.files> files. Delay is expected when walking over large directory recursively to count the number of files to be deleted before the confirmation.\n',
   '-rmdir': 'Removes the directory entry specified by each directory argument, provided it is empty.\n',
+  // without SetReplication's "-w: ..." line: hsec's -setrep does not wait
   '-setrep':
     'Set the replication level of a file. If <path> is a directory then the command recursively changes the replication factor of all files under the directory tree rooted at <path>. The EC files will be ignored here.\n' +
-    '-w: It requests that the command waits for the replication to complete. This can potentially take a very long time.\n-R: It is accepted for backwards compatibility. It has no effect.',
+    '-R: It is accepted for backwards compatibility. It has no effect.',
   '-stat':
     'Print statistics about the file/directory at <path>\nin the specified format. Format accepts permissions in\noctal (%a) and symbolic (%A), filesize in\nbytes (%b), type (%F), group name of owner (%g),\n' +
     'name (%n), block size (%o), replication (%r), user name\nof owner (%u), access date (%x, %X).\nmodification date (%y, %Y).\n' +
@@ -168,4 +173,27 @@ export function displayError(usages: Readonly<Record<string, string>>, cmd: stri
     .split('\n')
     .map((line) => `${cmd}: ${line}\n${!cmd.startsWith('-') && usages[`-${cmd}`] ? `Did you mean -${cmd}?  This command begins with a dash.\n` : ''}`)
     .join('');
+}
+
+/**
+ * FsShell's Usage and Help commands: every command (no argument) or each named one (without its
+ * dash) to stdout; an unknown name stops with "`name': Unknown command", the usage list and this
+ * command's usage on stderr (FsShell.run's IllegalArgumentException), exit -1.
+ */
+export function runHelp(usages: Readonly<Record<string, string>>, verb: '-help' | '-usage', names: readonly string[], out: (s: string) => void, err: (s: string) => void): number {
+  const showHelp = verb === '-help';
+  if (names.length === 0) {
+    out(allCommandsInfo(usages, showHelp));
+    return 0;
+  }
+  for (const name of names) {
+    try {
+      out(commandInfo(usages, name, showHelp));
+    } catch (e) {
+      if (!(e instanceof UnknownCommand)) throw e;
+      err(`${displayError(usages, verb, e.message)}${allCommandsInfo(usages, false)}${commandInfo(usages, verb.slice(1), false)}`);
+      return SHELL_FAILURE;
+    }
+  }
+  return 0;
 }

@@ -1,25 +1,32 @@
 /**
- * `hsec fs`, after Hadoop's `hdfs dfs` (FsShell), with its single-dash verbs, flags and messages:
- * this file parses a command line and runs each verb over its operands; the verbs live by
- * family, as FsShell's command classes do:
+ * `hsec fs`, after Hadoop 3.4.1's `hdfs dfs` (FsShell), with its single-dash verbs, flags and
+ * messages: this file parses a command line and runs each verb over its operands; the verbs live
+ * by family, as FsShell's command classes do:
  *
  *   ../fs-ls.ts           -ls [-CdhqRtSrue], -lsr
  *   ../fs-find.ts         -find <path> ... -name | -iname | -print | -print0 | -a | ( )
- *   here                  -mkdir [-p], -cat, -text (../fs-text.ts), -head, -tail [-f] [-s MS],
- *                         -getmerge (../fs-getmerge.ts), -moveToLocal (not implemented, as in Hadoop)
- *   ../fs-copy.ts         -put (-copyFromLocal, -moveFromLocal), -get (-copyToLocal), -cp, -mv,
- *                         -appendToFile: directories whole, through `DST._COPYING_` (-d: DST itself),
- *                         -p (../fs-preserve.ts), a progress line on a terminal
- *   ../fs-rm.ts           -rm [-f] [-r] [-skipTrash] [-safely] (the trash), -rmdir, -expunge
+ *   here                  -mkdir [-p], -cat [-ignoreCrc], -text [-ignoreCrc] (../fs-text.ts), -head,
+ *                         -tail [-f] [-s MS], -getmerge (../fs-getmerge.ts), -moveToLocal (not
+ *                         implemented, as in Hadoop)
+ *   ../fs-copy.ts         -put [-l] (-copyFromLocal, -moveFromLocal), -get [-crc] [-ignoreCrc]
+ *                         (-copyToLocal), -cp, -mv, -appendToFile: directories whole, through
+ *                         `DST._COPYING_` (-d: DST itself), -p (../fs-preserve.ts), a progress line
+ *                         on a terminal; -t / -q (CopyCommandWithMultiThread) are taken and checked,
+ *                         and the copy stays one file at a time
+ *   ../fs-rm.ts           -rm [-f] [-r|-R] [-skipTrash] [-safely] (the trash), -rmr, -rmdir, -expunge
  *   ../fs-permissions.ts  -chmod, -chown, -chgrp [-R]
- *   ../fs-queries.ts      -df, -du, -count, -setrep, -test, -touch, -touchz, -stat
+ *   ../fs-queries.ts      -df, -du [-x], -dus, -setrep, -test, -touch, -touchz, -stat [-R]
+ *   ../fs-count.ts        -count [-q] [-h] [-v] [-t [TYPES]] [-u] [-x] [-e] [-s]
  *   ../fs-checksum.ts     -checksum [-v]
+ *   ../fs-help.ts         -usage [cmd ...], -help [cmd ...], the usage list of `hsec fs` alone and
+ *                         of an unknown command (exit 255, FsShell's -1)
  *
- * Paths are HDFS paths: absolute, relative to the home directory, or `hdfs://host:port/path` of the
- * NameNode in fs.defaultFS (or -fs), and every HDFS path argument (the -mv and -put destination
- * too) is a glob as in FsShell: `*`, `?`, `[a-z]`, `[^a]`, `{a,b}`, `\` escapes (../fs-operands.ts,
- * ../../client/globber.ts); each match is an operand. A failed path is reported as
- * `-verb: `path': reason` while the others go on (exit 1 at the end).
+ * A deprecated command (-lsr, -dus, -rmr) first says `name: DEPRECATED: Please use '...' instead.`
+ * on stderr, as Command.run does. Paths are HDFS paths: absolute, relative to the home directory,
+ * or `hdfs://host:port/path` of the NameNode in fs.defaultFS (or -fs), and every HDFS path argument
+ * (the -mv and -put destination too) is a glob as in FsShell: `*`, `?`, `[a-z]`, `[^a]`, `{a,b}`,
+ * `\` escapes (../fs-operands.ts, ../../client/globber.ts); each match is an operand. A failed
+ * path is reported as `-verb: `path': reason` while the others go on (exit 1 at the end).
  */
 import type { Command } from 'commander';
 import { HsecError, RemoteError } from '../../../lib/errors/index.ts';
@@ -34,7 +41,8 @@ import { appendToFile, cp, get, mv, put } from '../fs-copy.ts';
 import { copyInto } from '../stream-copy.ts';
 import { checkTestArgs, df, du, popOptionWithArgument, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
 import { count as countPaths, countOptions, popCountTypes } from '../fs-count.ts';
-import { allCommandsInfo, commandInfo, DEPRECATED, displayError, UnknownCommand } from '../fs-help.ts';
+import { allCommandsInfo, DEPRECATED, displayError, runHelp, SHELL_FAILURE } from '../fs-help.ts';
+import { flags, popWordOptions, THREAD_OPTIONS } from '../fs-options.ts';
 import { CHECKSUM_FLAGS, CHECKSUM_USAGE, checksum } from '../fs-checksum.ts';
 import { getmerge, GETMERGE_USAGE, parseMerge } from '../fs-getmerge.ts';
 import { popPreserveOption, PRESERVE_ALL } from '../fs-preserve.ts';
@@ -42,9 +50,6 @@ import { text, TEXT_USAGE } from '../fs-text.ts';
 import { ls, LS_FLAGS, LS_USAGE, LSR_USAGE } from '../fs-ls.ts';
 import { find, FIND_USAGE, parseFind } from '../fs-find.ts';
 import type { CliIo } from './fetchdt.ts';
-
-/** CopyCommandWithMultiThread's -t and -q, which -cp, -put and -get take. */
-const THREAD_OPTIONS = '[-t <thread count>] [-q <thread pool queue size>]';
 
 /** Each command's usage line (Command.getUsage after `hsec fs `), as Hadoop 3.4's command classes give them. */
 const USAGES: Readonly<Record<string, string>> = {
@@ -85,8 +90,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -find, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -df, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum')
-    .usage('-ls|-find|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-df|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -find, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -df, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum, -usage, -help')
+    .usage('-ls|-find|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-df|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum|-usage|-help [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -101,21 +106,6 @@ interface FsIo extends CliIo {
   /** Where -put - reads; default stdin. */
   stdin?: NodeJS.ReadableStream;
   err?: (s: string) => void;
-}
-
-/** Splits `-r -f` style flags (also bundled `-rf`) off the operands. */
-function flags(args: readonly string[], allowed: string): { set: Set<string>; operands: string[] } {
-  const set = new Set<string>();
-  const operands: string[] = [];
-  for (const a of args) {
-    if (/^-[A-Za-z]+$/.test(a) && operands.length === 0) {
-      for (const c of a.slice(1)) {
-        if (!allowed.includes(c)) throw new UsageError(`Illegal option -${c}`, '');
-        set.add(c);
-      }
-    } else operands.push(a);
-  }
-  return { set, operands };
 }
 
 /** The fs-queries commands that run over their operands the same way. */
@@ -146,7 +136,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
     err(`${displayError(USAGES, named, 'Unknown command')}${fsUsage()}`); // UnknownCommandException in FsShell.run
     return SHELL_FAILURE;
   }
-  if (verb === '-help' || verb === '-usage') return runHelp(verb, rest, out, err);
+  if (verb === '-help' || verb === '-usage') return runHelp(USAGES, verb, rest, out, err);
   const replacement = DEPRECATED[named];
   if (replacement) err(`${named.slice(1)}: DEPRECATED: Please use '${replacement}' instead.\n`); // Command.run for a deprecated command
   if (verb === '-moveToLocal') {
@@ -292,77 +282,6 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
     fs.close();
   }
   return failures === 0 ? 0 : 1;
-}
-
-/** FsShell.run's exit code when the command line is wrong (-1). */
-const SHELL_FAILURE = 255;
-
-/**
- * The whole-word options (CommandFormat("crc", "ignoreCrc")) and those with a value each command
- * takes besides its letters (MoveFromLocal parses its own options, without -t and -q).
- */
-const GET_OPTIONS = { words: ['crc', 'ignoreCrc'], valued: ['t', 'q'], min: 1 };
-const PUT_OPTIONS = { words: [], valued: ['t', 'q'], min: 1 };
-const WORD_OPTIONS: Readonly<Record<string, { words: readonly string[]; valued: readonly string[]; min: number }>> = {
-  '-get': GET_OPTIONS,
-  '-copyToLocal': GET_OPTIONS,
-  '-put': PUT_OPTIONS,
-  '-copyFromLocal': PUT_OPTIONS,
-  '-cp': { words: [], valued: ['t', 'q'], min: 2 },
-  '-cat': { words: ['ignoreCrc'], valued: [], min: 1 },
-  '-text': { words: ['ignoreCrc'], valued: [], min: 1 },
-};
-
-/**
- * CommandFormat.parse for a command's whole-word options and options with a value: among the
- * leading options (up to the first operand, `-` or `--`), each named one comes out of `args`; an
- * option with a value takes the next word unless it starts with `-` or too few words are left
- * (then ""). -t (thread count) and -q (queue size) must be Java ints (Integer.parseInt's
- * NumberFormatException otherwise); hsec copies one file at a time whatever they say, as Hadoop
- * does with -t 1. Returns the whole-word options given.
- */
-function popWordOptions(named: string, args: string[], usage: string): Set<string> {
-  const spec = WORD_OPTIONS[named];
-  const given = new Set<string>();
-  if (!spec) return given;
-  for (let i = 0; i < args.length; ) {
-    const a = args[i]!;
-    if (!a.startsWith('-') || a === '-' || a === '--') break;
-    const name = a.slice(1);
-    if (spec.words.includes(name)) {
-      given.add(name);
-      args.splice(i, 1);
-    } else if (spec.valued.includes(name)) {
-      args.splice(i, 1);
-      // CommandFormat has removed the options before this one: what is left from here on must exceed the minimum
-      const value = i < args.length && args.length - i > spec.min && !args[i]!.startsWith('-') ? args.splice(i, 1)[0]! : '';
-      if (!/^[+-]?\d+$/.test(value) || Math.abs(Number(value)) > 2 ** 31) throw new UsageError(`${named}: For input string: "${value}"`, usage);
-    } else i++;
-  }
-  return given;
-}
-
-/**
- * FsShell's Usage and Help commands: every command (no argument) or each named one (without its
- * dash) to stdout; an unknown name stops with "`name': Unknown command", the usage list and this
- * command's usage on stderr (FsShell.run's IllegalArgumentException), exit -1.
- */
-function runHelp(verb: '-help' | '-usage', names: readonly string[], out: (s: string) => void, err: (s: string) => void): number {
-  const showHelp = verb === '-help';
-  if (names.length === 0) {
-    out(allCommandsInfo(USAGES, showHelp));
-    return 0;
-  }
-  for (const name of names) {
-    try {
-      out(commandInfo(USAGES, name, showHelp));
-    } catch (e) {
-      if (!(e instanceof UnknownCommand)) throw e;
-      err(`${displayError(USAGES, verb, e.message)}${fsUsage()}${commandInfo(USAGES, verb.slice(1), false)}`);
-      return SHELL_FAILURE;
-    }
-  }
-  return 0;
 }
 
 /** Head and Tail: the first or last 1 KiB of one file (no glob, as in FsShell), -tail -f polling every -s ms (default 5000). */

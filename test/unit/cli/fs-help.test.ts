@@ -9,11 +9,13 @@ import { readFileSync } from 'node:fs';
 import { instanceHelp, javaSplit, optionTable, wrap } from '../../../cluster/cli/fs-help-format.ts';
 import { allCommandsInfo, commandInfo, displayError, UnknownCommand } from '../../../cluster/cli/fs-help.ts';
 
-const vectors = JSON.parse(readFileSync(new URL('../../vectors/fsshell-help.json', import.meta.url), 'utf8')) as { vectors: { command: string; usage: string; output: string }[] };
+const vectors = JSON.parse(readFileSync(new URL('../../vectors/fsshell-help.json', import.meta.url), 'utf8')) as {
+  vectors: { command: string; usage: string; description: string; output: string; sameInHsec: boolean }[];
+};
 
 const usages = {
   '-put': 'hsec fs -put [-f] [-p] [-l] [-d] [-t <thread count>] [-q <thread pool queue size>] <localsrc> ... <dst>',
-  '-setrep': 'hsec fs -setrep [-R] [-w] <rep> <path> ...',
+  '-setrep': 'hsec fs -setrep [-R] <rep> <path> ...',
   '-du': 'hsec fs -du [-s] [-h] [-v] [-x] <path> ...',
   '-dus': 'hsec fs -dus',
   '-cat': 'hsec fs -cat [-ignoreCrc] <src> ...',
@@ -23,8 +25,9 @@ const usages = {
 
 describe('cli/fs help: FsShell -help and -usage text', () => {
   for (const v of vectors.vectors) {
-    it(`-help ${v.command.slice(1)} is what Hadoop prints`, () => {
-      expect(commandInfo(usages, v.command.slice(1), true)).to.equal(v.output);
+    it(`${v.command}'s USAGE and DESCRIPTION lay out as Hadoop's -help ${v.command.slice(1)} prints them${v.sameInHsec ? ', and hsec fs -help prints the same' : ''}`, () => {
+      expect(instanceHelp(v.usage, v.description)).to.equal(v.output);
+      if (v.sameInHsec) expect(commandInfo(usages, v.command.slice(1), true)).to.equal(v.output);
     });
   }
 
