@@ -4,7 +4,9 @@
  * -appendToFile. A local or HDFS directory is copied with everything under it
  * (CommandWithDestination.recursePath); one file goes through TARGET._COPYING_, renamed when
  * complete (-d: written directly); -p carries the attributes over (./fs-preserve.ts); a progress
- * bar on a TTY for long transfers (./progress.ts).
+ * bar on a TTY for long transfers (./progress.ts). -put -l creates with CreateFlag.LAZY_PERSIST
+ * and one replica; -get -crc writes each file's local `.NAME.crc` (./local-crc-file.ts); -get
+ * -ignoreCrc reads without checking the DataNodes' CRCs.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir as mkdirLocal, readdir, rename as renameLocal, rmdir as rmdirLocal, stat as statLocal, unlink } from 'node:fs/promises';
@@ -17,6 +19,7 @@ import { childPath } from '../client/hdfs-path.ts';
 import type { FileStatus } from '../client/file-status.ts';
 import { checkDestination, expandDestination, pathError, shownChild, type Operand } from './fs-operands.ts';
 import { progressMeter } from './progress.ts';
+import { writeLocalCrcFile } from './local-crc-file.ts';
 import { copyInto } from './stream-copy.ts';
 import { hdfsAttributes, localAttributes, preserveInHdfs, preserveLocal, type Attributes, type Preserve } from './fs-preserve.ts';
 
@@ -153,6 +156,8 @@ export interface CopyOptions {
   readonly overwrite: boolean;
   readonly direct: boolean;
   readonly move?: boolean;
+  /** -put -l: created with CreateFlag.LAZY_PERSIST and replication 1 (CommandWithDestination.TargetFileSystem.create). */
+  readonly lazyPersist?: boolean;
   /** -p: the attributes to carry over (CommandWithDestination.preserveAttributes). */
   readonly preserve?: Preserve;
 }
@@ -259,7 +264,8 @@ async function copyFile(fs: HdfsClient, verb: string, source: Pick<CopySource, '
   if (!options.overwrite && (await fs.exists(target.path))) throw new HsecError('FILE_IO', 'File exists', { path: target.path, shellPath: target.shown });
   const written = options.direct ? target.path : `${target.path}._COPYING_`;
   try {
-    await pipeline(source.open(), progressMeter(`${verb} ${source.shown}`, source.size), fs.createWriteStream(written, { overwrite: true }));
+    const lazy = options.lazyPersist ? { lazyPersist: true, replication: 1 } : {};
+    await pipeline(source.open(), progressMeter(`${verb} ${source.shown}`, source.size), fs.createWriteStream(written, { overwrite: true, ...lazy }));
   } catch (e) {
     await fs.delete(written).catch(() => false);
     throw localError(e, source.shown);
@@ -299,10 +305,14 @@ export async function get(fs: HdfsClient, operands: readonly string[], options: 
   }
 }
 
-/** -f: replace a local file already there; -p: carry the attributes over. */
+/** -f: replace a local file already there; -p: carry the attributes over; -crc, -ignoreCrc. */
 export interface GetOptions {
   readonly overwrite: boolean;
   readonly preserve?: Preserve;
+  /** -crc: each file's `.NAME.crc` beside it, as the local ChecksumFileSystem writes (./local-crc-file.ts). */
+  readonly writeChecksum?: boolean;
+  /** false with -ignoreCrc: the DataNodes' CRCs are not checked. */
+  readonly verifyChecksum?: boolean;
 }
 
 /** One file's copy to TARGET._COPYING_, renamed when complete. */
@@ -310,8 +320,9 @@ async function getFile(fs: HdfsClient, shown: string, status: FileStatus, target
   if (!options.overwrite && (await statLocal(target).catch(() => undefined))) throw new HsecError('FILE_IO', 'File exists', { path: target, shellPath: target });
   const copying = `${target}._COPYING_`;
   try {
-    await pipeline(fs.createReadStream(status.path), progressMeter(`get ${shown}`, status.length), createWriteStream(copying, { mode: 0o644 }));
+    await pipeline(fs.createReadStream(status.path, {}, { verifyChecksum: options.verifyChecksum ?? true }), progressMeter(`get ${shown}`, status.length), createWriteStream(copying, { mode: 0o644 }));
     await renameLocal(copying, target);
+    if (options.writeChecksum) await writeLocalCrcFile(target);
   } catch (e) {
     await unlink(copying).catch(() => undefined);
     throw localError(e, target);

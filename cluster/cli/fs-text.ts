@@ -17,7 +17,7 @@ import { existingStatus, pathError, pathNotFound, type Operand } from './fs-oper
 import { ByteReader, sequenceFileText } from './fs-sequence-file.ts';
 import { copyInto } from './stream-copy.ts';
 
-export const TEXT_USAGE = 'hsec fs -text <src> ...';
+export const TEXT_USAGE = 'hsec fs -text [-ignoreCrc] <src> ...';
 
 /** CompressionCodecFactory's default codecs (their getDefaultExtension), and what hsec decodes them with. */
 const CODECS: ReadonlyArray<{ readonly extension: string; readonly name: string; readonly decoder?: () => NodeJS.ReadWriteStream; readonly concatenated?: boolean }> = [
@@ -51,11 +51,11 @@ export interface TextSource {
 }
 
 /** One operand of -text, written to `data`. */
-export async function text(fs: HdfsClient, item: Operand, data: NodeJS.WritableStream): Promise<void> {
+export async function text(fs: HdfsClient, item: Operand, data: NodeJS.WritableStream, verifyChecksum = true): Promise<void> {
   const status = await existingStatus(fs, item);
   if (!status) throw pathNotFound(item.shown);
   if (status.type === 'directory') throw pathError(item.shown, 'Is a directory');
-  return printText({ path: status.path, length: status.length, open: (range) => fs.createReadStream(status.path, range) }, item.shown, data);
+  return printText({ path: status.path, length: status.length, open: (range) => fs.createReadStream(status.path, range, { verifyChecksum }) }, item.shown, data);
 }
 
 /** Text.getInputStream and the copy to `data`: decoded by the first bytes, else by the name's extension; errors name the operand as `shown`. */
