@@ -4,7 +4,9 @@
  * -appendToFile. A local or HDFS directory is copied with everything under it
  * (CommandWithDestination.recursePath); one file goes through TARGET._COPYING_, renamed when
  * complete (-d: written directly); -p carries the attributes over (./fs-preserve.ts); a progress
- * bar on a TTY for long transfers (./progress.ts).
+ * bar on a TTY for long transfers (./progress.ts). -put -l creates with CreateFlag.LAZY_PERSIST
+ * and one replica; -get -crc writes each file's local `.NAME.crc` (./local-crc-file.ts); -get
+ * -ignoreCrc reads without checking the DataNodes' CRCs.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir as mkdirLocal, readdir, rename as renameLocal, rmdir as rmdirLocal, stat as statLocal, unlink } from 'node:fs/promises';
@@ -18,6 +20,8 @@ import type { FileStatus } from '../client/file-status.ts';
 import { checkDestination, expandDestination, pathError, shownChild, type Operand } from './fs-operands.ts';
 import { progressMeter } from './progress.ts';
 import type { DeleteOnExit } from './delete-on-exit.ts';
+import { writeLocalCrcFile } from './local-crc-file.ts';
+import { copyInto } from './stream-copy.ts';
 import { hdfsAttributes, localAttributes, preserveInHdfs, preserveLocal, type Attributes, type Preserve } from './fs-preserve.ts';
 
 /** Where -put - and -appendToFile - read: stdin unless given. */
@@ -108,14 +112,14 @@ export async function appendToFile(fs: HdfsClient, operands: readonly string[], 
   try {
     if (sources.includes('-')) {
       if (sources.length > 1) throw shellError('stdin (-) must be the sole input argument when present');
-      await pipeline(io.stdin ?? process.stdin, out, { end: false });
+      await copyInto(io.stdin ?? process.stdin, out);
     }
     for (const src of sources.filter((s) => s !== '-')) {
       // FileInputStream's FileNotFoundException: "<path> (<reason>)"
       const local = await statLocal(src).catch(() => undefined);
       if (!local) throw shellError(`${src} (No such file or directory)`);
       if (local.isDirectory()) throw shellError(`${src} (Is a directory)`);
-      await pipeline(createReadStream(src), out, { end: false });
+      await copyInto(createReadStream(src), out);
     }
   } catch (e) {
     failure ??= e;
@@ -153,6 +157,8 @@ export interface CopyOptions {
   readonly overwrite: boolean;
   readonly direct: boolean;
   readonly move?: boolean;
+  /** -put -l: created with CreateFlag.LAZY_PERSIST and replication 1 (CommandWithDestination.TargetFileSystem.create). */
+  readonly lazyPersist?: boolean;
   /** -p: the attributes to carry over (CommandWithDestination.preserveAttributes). */
   readonly preserve?: Preserve;
   /** Where a TARGET._COPYING_ being written is registered, so an interrupt deletes it. */
@@ -264,7 +270,8 @@ async function copyFile(fs: HdfsClient, verb: string, source: Pick<CopySource, '
   const forget = options.direct ? undefined : options.deleteOnExit?.add(written, () => fs.delete(written));
   try {
     try {
-      await pipeline(source.open(), progressMeter(`${verb} ${source.shown}`, source.size), fs.createWriteStream(written, { overwrite: true }));
+      const lazy = options.lazyPersist ? { lazyPersist: true, replication: 1 } : {};
+      await pipeline(source.open(), progressMeter(`${verb} ${source.shown}`, source.size), fs.createWriteStream(written, { overwrite: true, ...lazy }));
     } catch (e) {
       await fs.delete(written).catch(() => false);
       throw localError(e, source.shown);
@@ -307,10 +314,14 @@ export async function get(fs: HdfsClient, operands: readonly string[], options: 
   }
 }
 
-/** -f: replace a local file already there; -p: carry the attributes over. */
+/** -f: replace a local file already there; -p: carry the attributes over; -crc, -ignoreCrc. */
 export interface GetOptions {
   readonly overwrite: boolean;
   readonly preserve?: Preserve;
+  /** -crc: each file's `.NAME.crc` beside it, as the local ChecksumFileSystem writes (./local-crc-file.ts). */
+  readonly writeChecksum?: boolean;
+  /** false with -ignoreCrc: the DataNodes' CRCs are not checked. */
+  readonly verifyChecksum?: boolean;
   /** Where a LOCAL._COPYING_ being written is registered, so an interrupt deletes it. */
   readonly deleteOnExit?: DeleteOnExit;
 }
@@ -321,8 +332,9 @@ async function getFile(fs: HdfsClient, shown: string, status: FileStatus, target
   const copying = `${target}._COPYING_`;
   const forget = options.deleteOnExit?.add(copying, () => unlink(copying));
   try {
-    await pipeline(fs.createReadStream(status.path), progressMeter(`get ${shown}`, status.length), createWriteStream(copying, { mode: 0o644 }));
+    await pipeline(fs.createReadStream(status.path, {}, { verifyChecksum: options.verifyChecksum ?? true }), progressMeter(`get ${shown}`, status.length), createWriteStream(copying, { mode: 0o644 }));
     await renameLocal(copying, target);
+    if (options.writeChecksum) await writeLocalCrcFile(target);
   } catch (e) {
     await unlink(copying).catch(() => undefined);
     throw localError(e, target);

@@ -1,26 +1,28 @@
 /**
- * `hsec fs -df`, `-du`, `-count`, `-setrep`, `-test`, `-touch`, `-touchz` and `-stat`, after Hadoop's FsShell commands
- * (org.apache.hadoop.fs.shell.FsUsage.Df and Du, Count, SetReplication, Test, TouchCommands.Touch and Touchz, Stat)
- * with their output formats: Du's and Df's tables (columns aligned to the widest entry, two spaces
- * apart, printed after every argument), ContentSummary / QuotaUsage.toString's fixed-width columns
- * (`%12s %15s %15s %15s ` quotas, `%12s %12s %18s ` counts) then the path, sizes with -h as
- * StringUtils.TraditionalBinaryPrefix.long2String(n, "", 1) (`1.5 K`, `3 M`), `Replication N set:
- * p`, and Stat's format letters with times in UTC. Paths print as the user wrote them, a directory's
- * entries as `arg/name`; path arguments are globs (./fs-operands.ts). Not supported: `-du -x`,
- * `-count -t / -e / -s`, `-setrep -w`, `-stat -R`.
+ * `hsec fs -df`, `-du` (and the deprecated `-dus`), `-setrep`, `-test`, `-touch`, `-touchz` and
+ * `-stat`, after Hadoop 3.4's FsShell commands (org.apache.hadoop.fs.shell.FsUsage.Df, Du and Dus,
+ * SetReplication, Test, TouchCommands.Touch and Touchz, Stat) with their output formats: Du's and
+ * Df's tables (columns aligned to the widest entry, two spaces apart, printed after every
+ * argument; -du -x without the snapshots' share, which on an hsec NameNode is none), sizes with -h
+ * as StringUtils.TraditionalBinaryPrefix.long2String(n, "", 1) (`1.5 K`, `3 M`), `Replication N
+ * set: p`, and Stat's format letters with times in UTC (-stat -R: each directory's entries after
+ * it). -count is ./fs-count.ts. Paths print as the user wrote them, a directory's entries as
+ * `arg/name`; path arguments are globs (./fs-operands.ts). Not supported: `-setrep -w`.
  */
 import { HsecError } from '../../lib/errors/index.ts';
-import type { FsActionName, QuotaUsage } from '../protocol/client-protocol.ts';
+import type { FsActionName } from '../protocol/client-protocol.ts';
 import { permissionString, type FileStatus } from '../client/file-status.ts';
 import type { HdfsClient } from '../client/hdfs-client.ts';
 import { existingStatus, pathError, pathNotFound, shownChild, type Operand } from './fs-operands.ts';
 import { UsageError } from './usage.ts';
 import { formatPercent, long2String } from './java-format.ts';
+import { COUNT_FLAGS, COUNT_USAGE } from './fs-count.ts';
 
 export const QUERY_USAGES: Readonly<Record<string, string>> = {
   '-df': 'hsec fs -df [-h] [<path> ...]',
-  '-du': 'hsec fs -du [-s] [-h] [-v] <path> ...',
-  '-count': 'hsec fs -count [-q] [-h] [-v] [-u] <path> ...',
+  '-du': 'hsec fs -du [-s] [-h] [-v] [-x] <path> ...',
+  '-dus': 'hsec fs -dus',
+  '-count': COUNT_USAGE,
   '-setrep': 'hsec fs -setrep [-R] <rep> <path> ...',
   '-test': 'hsec fs -test -[defrswz] <path>',
   '-touch': 'hsec fs -touch [-a] [-m] [-t TIMESTAMP (yyyyMMdd:HHmmss) ] [-c] <path> ...',
@@ -29,7 +31,7 @@ export const QUERY_USAGES: Readonly<Record<string, string>> = {
 };
 
 /** The single-letter options each verb takes. */
-export const QUERY_FLAGS: Readonly<Record<string, string>> = { '-df': 'h', '-du': 'shv', '-count': 'qhvu', '-setrep': 'R', '-test': 'defrswz', '-touch': 'amct', '-touchz': '', '-stat': '' };
+export const QUERY_FLAGS: Readonly<Record<string, string>> = { '-df': 'h', '-du': 'shvx', '-dus': 'shvx', '-count': COUNT_FLAGS, '-setrep': 'R', '-test': 'defrswz', '-touch': 'amct', '-touchz': '', '-stat': 'R' };
 
 type Each = (path: string, fn: () => Promise<void>) => Promise<void>;
 type Out = (s: string) => void;
@@ -64,7 +66,7 @@ export function humanSize(value: number | bigint): string {
 
 const size = (n: number | bigint, human: boolean): string => (human ? humanSize(n) : String(n));
 
-/** FsUsage.Du: one row per argument (-s, or a file) or per entry of a directory argument. */
+/** FsUsage.Du: one row per argument (-s, or a file) or per entry of a directory argument; -x takes the snapshots' length and space off. */
 export async function du({ fs, operands, flags, each, out, expand }: QueryContext): Promise<void> {
   const rows: string[][] = [];
   const human = flags.has('h');
@@ -74,7 +76,8 @@ export async function du({ fs, operands, flags, each, out, expand }: QueryContex
       const items = self.type === 'directory' && !flags.has('s') ? (await fs.list(self.path)).map((e) => ({ path: e.path, shown: entryPath(arg, e) })) : [{ path: self.path, shown: arg }];
       for (const item of items) {
         const cs = await fs.contentSummary(item.path);
-        rows.push([size(cs.length, human), size(cs.spaceConsumed, human), item.shown]);
+        const x = flags.has('x');
+        rows.push([size(cs.length - (x ? (cs.snapshotLength ?? 0) : 0), human), size(cs.spaceConsumed - (x ? (cs.snapshotSpaceConsumed ?? 0) : 0), human), item.shown]);
       }
     });
   }
@@ -115,40 +118,6 @@ function table(rows: string[][], rightAlign: readonly boolean[] = []): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const cell = (text: string, c: number, last: boolean) => (rightAlign[c] ? text.padStart(widths[c]!) : last ? text : text.padEnd(widths[c]!));
   return rows.map((r) => `${r.map((text, c) => cell(text, c, c === r.length - 1)).join('  ')}\n`).join('');
-}
-
-/** QuotaUsage.getQuotaUsage: `none` / `inf` when a quota is not set. */
-function quotaColumns(q: QuotaUsage, human: boolean): string {
-  const set = typeof q.quota === 'bigint' ? q.quota > 0n : q.quota > 0;
-  const quota = set ? size(q.quota, human) : 'none';
-  const quotaRem = set ? size(BigInt(q.quota) - BigInt(q.fileAndDirectoryCount), human) : 'inf';
-  const spaceSet = q.spaceQuota >= 0;
-  const space = spaceSet ? size(q.spaceQuota, human) : 'none';
-  const spaceRem = spaceSet ? size(q.spaceQuota - q.spaceConsumed, human) : 'inf';
-  return `${quota.padStart(12)} ${quotaRem.padStart(15)} ${space.padStart(15)} ${spaceRem.padStart(15)} `;
-}
-
-const QUOTA_HEADER = `${'QUOTA'.padStart(12)} ${'REM_QUOTA'.padStart(15)} ${'SPACE_QUOTA'.padStart(15)} ${'REM_SPACE_QUOTA'.padStart(15)} `;
-const SUMMARY_HEADER = `${'DIR_COUNT'.padStart(12)} ${'FILE_COUNT'.padStart(12)} ${'CONTENT_SIZE'.padStart(18)} `;
-
-/** Count: ContentSummary.toString(-q, -h) + path, or with -u QuotaUsage.toString(-h) + path. */
-export async function count({ fs, operands, flags, each, out, expand }: QueryContext): Promise<void> {
-  const human = flags.has('h');
-  const usageOnly = flags.has('u');
-  if (flags.has('v')) out(`${usageOnly ? QUOTA_HEADER : `${flags.has('q') ? QUOTA_HEADER : ''}${SUMMARY_HEADER}`}PATHNAME\n`);
-  for (const item of await expand(operands)) {
-    const arg = item.shown;
-    await each(arg, async () => {
-      const path = (await statusOf(fs, item)).path;
-      if (usageOnly) {
-        out(`${quotaColumns(await fs.quotaUsage(path), human)}${arg}\n`);
-        return;
-      }
-      const cs = await fs.contentSummary(path);
-      const quotas = flags.has('q') ? quotaColumns({ ...cs, fileAndDirectoryCount: cs.fileCount + cs.directoryCount }, human) : '';
-      out(`${quotas}${size(cs.directoryCount, human).padStart(12)} ${size(cs.fileCount, human).padStart(12)} ${size(cs.length, human).padStart(18)} ${arg}\n`);
-    });
-  }
 }
 
 /** SetReplication: every file of each argument (directories recursively), `Replication N set: p`. */
@@ -281,15 +250,24 @@ function parentOf(path: string): string {
   return path.replace(/\/[^/]*$/, '') || '/';
 }
 
-/** Stat: the format (default `%y`) with each letter replaced; an unknown `%c` prints `c`. */
-export async function stat({ fs, operands, each, out, expand }: QueryContext): Promise<void> {
-  const format = operands.length > 1 && operands[0]!.includes('%') ? operands[0]! : '%y';
+/**
+ * Stat.processOptions: the first argument is the format when it contains `%` (default `%y`), and a
+ * path must follow ("Not enough arguments: expected 1 but got 0"); -R lists a directory's entries
+ * after it, depth first (Command.recursePath).
+ */
+export async function stat({ fs, operands, flags, each, out, expand }: QueryContext): Promise<void> {
+  const format = operands[0]!.includes('%') ? operands[0]! : '%y';
   const paths = format === operands[0] ? operands.slice(1) : operands;
-  for (const item of await expand(paths)) {
-    await each(item.shown, async () => out(`${statLine(format, await statusOf(fs, item))}\n`));
-  }
+  if (paths.length === 0) throw new UsageError('-stat: Not enough arguments: expected 1 but got 0', QUERY_USAGES['-stat']!);
+  const visit = async (status: FileStatus, shown: string): Promise<void> => {
+    out(`${statLine(format, status)}\n`);
+    if (!flags.has('R') || status.type !== 'directory') return;
+    for (const e of await fs.list(status.path)) await each(entryPath(shown, e), () => visit(e, entryPath(shown, e)));
+  };
+  for (const item of await expand(paths)) await each(item.shown, async () => visit(await statusOf(fs, item), item.shown));
 }
 
+/** Stat.processPath's line: each `%c` replaced (an unknown letter, `%%` too, prints as itself; a trailing `%` is dropped). */
 export function statLine(format: string, s: FileStatus): string {
   let line = '';
   for (let i = 0; i < format.length; i++) {
@@ -305,6 +283,7 @@ export function statLine(format: string, s: FileStatus): string {
   return line;
 }
 
+/** Stat's letters in 3.4 (%l, lazyPersist, went with FileStatus.isLazyPersist: it prints `l`). */
 function statField(letter: string, s: FileStatus): string | undefined {
   switch (letter) {
     case 'a': return String(Number(((s.permission >> 9) & 1).toString() + (s.permission & 0o777).toString(8).padStart(3, '0'))); // FsPermission.toOctal
@@ -312,7 +291,6 @@ function statField(letter: string, s: FileStatus): string | undefined {
     case 'b': return String(s.length);
     case 'F': return s.type === 'directory' ? 'directory' : s.type === 'file' ? 'regular file' : 'symlink';
     case 'g': return s.group;
-    case 'l': return 'false'; // FileStatus.isLazyPersist: hsec has no LAZY_PERSIST storage policy
     case 'n': return s.path.slice(s.path.lastIndexOf('/') + 1);
     case 'o': return String(s.blockSize);
     case 'r': return String(s.replication);

@@ -26,9 +26,10 @@ export function checkOpResponse(r: BlockOpResponse, op: string, peer: string, bl
 
 /**
  * Reads `length` bytes at `offset` inside `located`'s block from `dn`, yielding verified chunks of
- * data in order.
+ * data in order. With `verifyChecksum` false the CRCs still come (sendChecksums) but are not
+ * checked, and the read ends with SUCCESS instead of CHECKSUM_OK, as BlockReaderRemote does.
  */
-export async function* readBlockRange(channels: DataNodeChannels, dn: DatanodeInfo, located: LocatedBlock, offset: number, length: number, clientName: string): AsyncGenerator<Uint8Array> {
+export async function* readBlockRange(channels: DataNodeChannels, dn: DatanodeInfo, located: LocatedBlock, offset: number, length: number, clientName: string, verifyChecksum = true): AsyncGenerator<Uint8Array> {
   const conn = await channels.open(dn, located.blockToken);
   const timeout = channels.timeoutMs;
   let done = false;
@@ -51,7 +52,7 @@ export async function* readBlockRange(channels: DataNodeChannels, dn: DatanodeIn
         throw new ProtocolError('PROTOCOL_MALFORMED', `DataNode ${conn.peer} sent block ${located.b.blockId} data at offset ${h.offsetInBlock}, expected ${expectedOffset}`, { remoteAddress: conn.peer });
       }
       if (h.dataLen > 0) {
-        verifyChecksums(info.checksum, packet.data, packet.checksums, h.offsetInBlock);
+        if (verifyChecksum) verifyChecksums(info.checksum, packet.data, packet.checksums, h.offsetInBlock);
         expectedOffset += h.dataLen;
         let data = packet.data;
         if (skip > 0) {
@@ -66,8 +67,8 @@ export async function* readBlockRange(channels: DataNodeChannels, dn: DatanodeIn
       if (h.lastPacketInBlock || (h.dataLen === 0 && left === 0)) break;
     }
     if (left > 0) throw new ProtocolError('PROTOCOL_TRUNCATED', `DataNode ${conn.peer} ended block ${located.b.blockId} ${left} bytes short`, { remoteAddress: conn.peer });
-    // BlockReaderRemote.sendReadResult: the client tells the DataNode the checksums were good.
-    await conn.output.write(encodeDelimited(encodeClientReadStatus('CHECKSUM_OK')));
+    // BlockReaderRemote.sendReadResult: the client tells the DataNode the checksums were good (SUCCESS when it did not check them).
+    await conn.output.write(encodeDelimited(encodeClientReadStatus(verifyChecksum ? 'CHECKSUM_OK' : 'SUCCESS')));
     done = true;
   } finally {
     if (done) conn.finish();

@@ -27,13 +27,30 @@ export function compileComponentGlob(glob: string): GlobPattern {
 export function expandGlobBraces(pattern: string): string[] {
   const done: string[] = [];
   const todo: Array<{ s: string; offset: number }> = [{ s: pattern, offset: 0 }];
-  while (todo.length > 0) {
+  for (let steps = 1; todo.length > 0; steps++) {
     const item = todo.shift()!;
     const expanded = expandLeftmost(item.s, item.offset);
     if (expanded === undefined) done.push(item.s);
     else todo.unshift(...expanded);
+    if (done.length + todo.length > MAX_EXPANDED_PATTERNS || steps > MAX_EXPANSION_STEPS) throw tooManyPatterns(pattern);
   }
   return done;
+}
+
+/**
+ * The most whole patterns one glob may expand into. GlobExpander has no bound, and k groups of two
+ * alternatives with a `/` make 2^k patterns (`{a/,b}` 40 times is a trillion): each pattern is at
+ * least one NameNode call, so more than this is refused before any is made.
+ */
+export const MAX_EXPANDED_PATTERNS = 1024;
+/** And the most groups expanded on the way (each rescans the rest of a pattern): 16 per pattern. */
+const MAX_EXPANSION_STEPS = 16 * MAX_EXPANDED_PATTERNS;
+
+function tooManyPatterns(pattern: string): FileSystemError {
+  const shown = pattern.length > 200 ? `${pattern.slice(0, 200)}...` : pattern;
+  return new FileSystemError('FS_INVALID_ARGUMENT', `Illegal file pattern: ${shown} expands to more than ${MAX_EXPANDED_PATTERNS} paths, or through more than ${MAX_EXPANSION_STEPS} {..} groups ({..} groups holding a '/' multiply); split it into several patterns`, {
+    globPattern: pattern.slice(0, 1000), limit: MAX_EXPANDED_PATTERNS,
+  });
 }
 
 function badEscape(pattern: string, i: number): FileSystemError {
@@ -48,12 +65,9 @@ function expandLeftmost(pattern: string, offset: number): Array<{ s: string; off
   let suffix = '';
   const alts: string[] = [];
   let alt = '';
-  let inSuffix = false;
   for (let i = leftmost; i < pattern.length; i++) {
     let c = pattern[i]!;
-    if (inSuffix) {
-      suffix += c;
-    } else if (c === '\\') {
+    if (c === '\\') {
       // the backslash is dropped here, as GlobExpander drops it
       if (++i >= pattern.length) throw badEscape(pattern, i);
       c = pattern[i]!;
@@ -64,9 +78,10 @@ function expandLeftmost(pattern: string, offset: number): Array<{ s: string; off
     } else if (c === '}' && curlyOpen > 0) {
       if (--curlyOpen === 0) {
         alts.push(alt);
-        alt = '';
-        inSuffix = true;
-      } else alt += c;
+        suffix = pattern.slice(i + 1);
+        break;
+      }
+      alt += c;
     } else if (c === ',' && curlyOpen === 1) {
       alts.push(alt);
       alt = '';

@@ -16,6 +16,7 @@ import { HsecError } from '../../lib/errors/index.ts';
 import type { HostPort } from '../../lib/net/host-port.ts';
 import type { FileStatus } from './file-status.ts';
 import { compareUriPaths, compileComponentGlob, expandGlobBraces, unescapeGlobComponent } from './glob-pattern.ts';
+import type { GlobPattern } from '../../lib/text/glob-pattern.ts';
 import { childPath, normalizePath, resolveHdfsPath } from './hdfs-path.ts';
 
 /** What the walk needs of a client (HdfsClient has it). */
@@ -49,6 +50,13 @@ export function patternPath(pattern: string, source: GlobSource): PatternPath {
 /** FileSystem.globStatus(pattern): the matches sorted, [] for a glob matching nothing, undefined for a plain path that does not exist. */
 export async function globStatus(source: GlobSource, pattern: string): Promise<FileStatus[] | undefined> {
   const flattened = expandGlobBraces(patternPath(pattern, source).path);
+  // the flattened patterns share most components: each distinct one is compiled once
+  const compiled = new Map<string, GlobPattern>();
+  const globOf = (component: string): GlobPattern => {
+    let glob = compiled.get(component);
+    if (!glob) compiled.set(component, (glob = compileComponentGlob(component)));
+    return glob;
+  };
   const results: FileStatus[] = [];
   let sawWildcard = false;
   for (const flat of flattened) {
@@ -57,7 +65,7 @@ export async function globStatus(source: GlobSource, pattern: string): Promise<F
     // a candidate without a status is a path taken on trust (the root, or an inner literal component)
     let candidates: Array<{ path: string; status?: FileStatus }> = [{ path: '/' }];
     for (let i = 0; i < components.length; i++) {
-      const glob = compileComponentGlob(components[i]!);
+      const glob = globOf(components[i]!);
       const literal = unescapeGlobComponent(components[i]!);
       if (glob.hasWildcard) sawWildcard = true;
       if (candidates.length === 0 && sawWildcard) break;

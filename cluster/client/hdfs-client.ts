@@ -348,7 +348,7 @@ export class HdfsClient {
   createWriteStream(path: string, options: CreateOptions = {}): HdfsOutputStream {
     const unmasked = options.permission ?? 0o666;
     return new HdfsOutputStream(this.#outputContext(), this.resolve(path), {
-      createFlag: CreateFlag.CREATE | (options.overwrite ? CreateFlag.OVERWRITE : 0),
+      createFlag: CreateFlag.CREATE | (options.overwrite ? CreateFlag.OVERWRITE : 0) | (options.lazyPersist ? CreateFlag.LAZY_PERSIST : 0),
       replication: options.replication ?? this.conf.getInt('dfs.replication', 3),
       blockSize: options.blockSize ?? this.conf.getLongBytes('dfs.blocksize', 134_217_728),
       masked: unmasked & ~this.#umask,
@@ -368,11 +368,18 @@ export class HdfsClient {
     return this.createWriteStream(path, { append: true, ...(options.newBlock ? { newBlock: true } : {}) });
   }
 
-  /** A Readable of `path` (or of bytes `start`..`end`, inclusive) read from the DataNodes (DistributedFileSystem.open). */
-  createReadStream(path: string, range: ReadRange = {}): HdfsInputStream {
+  /**
+   * A Readable of `path` (or of bytes `start`..`end`, inclusive) read from the DataNodes
+   * (DistributedFileSystem.open). `verifyChecksum: false` (FileSystem.setVerifyChecksum, the
+   * shell's -ignoreCrc) hands the bytes on without checking the DataNodes' CRCs.
+   */
+  createReadStream(path: string, range: ReadRange = {}, options: { verifyChecksum?: boolean } = {}): HdfsInputStream {
     const blockSize = this.conf.getLongBytes('dfs.blocksize', 134_217_728);
     return new HdfsInputStream(
-      { nn: this.#nn, channels: this.#channels, clientName: this.#clientName, prefetchSize: this.conf.getLongBytes('dfs.client.read.prefetch.size', 10 * blockSize) },
+      {
+        nn: this.#nn, channels: this.#channels, clientName: this.#clientName, prefetchSize: this.conf.getLongBytes('dfs.client.read.prefetch.size', 10 * blockSize),
+        verifyChecksum: options.verifyChecksum ?? true,
+      },
       this.resolve(path),
       range,
     );

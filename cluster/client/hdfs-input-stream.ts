@@ -24,6 +24,8 @@ export interface InputStreamContext {
   readonly clientName: string;
   /** dfs.client.read.prefetch.size: how much of the file one getBlockLocations covers. */
   readonly prefetchSize: number;
+  /** Check each chunk's CRC (default true; false: FileSystem.setVerifyChecksum(false)). */
+  readonly verifyChecksum?: boolean;
 }
 
 export interface ReadRange {
@@ -100,7 +102,7 @@ async function* readBlock(ctx: InputStreamContext, path: string, initial: Locate
     }
     let delivered = 0;
     try {
-      for await (const data of readBlockRange(ctx.channels, dn, block, offset + delivered, length - delivered, ctx.clientName)) {
+      for await (const data of readBlockRange(ctx.channels, dn, block, offset + delivered, length - delivered, ctx.clientName, ctx.verifyChecksum ?? true)) {
         delivered += data.length;
         yield data;
       }

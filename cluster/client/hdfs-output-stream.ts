@@ -77,6 +77,11 @@ export interface CreateOptions {
   append?: boolean;
   /** With `append`: start a new block rather than fill the partial last one (CreateFlag.NEW_BLOCK). */
   newBlock?: boolean;
+  /**
+   * CreateFlag.LAZY_PERSIST: the DataNodes may keep the blocks in memory (RAM_DISK) and write
+   * them to disk later; a NameNode with the LAZY_PERSIST storage policy sets it on the file.
+   */
+  lazyPersist?: boolean;
 }
 
 /** What create() sends besides the path, resolved from the options and the configuration. */

@@ -106,7 +106,7 @@ export interface NameNodeOptions {
  * HDFSPolicyProvider's entries for the protocols the NameNode serves: each protocol's service ACL
  * key, host-list key (ServiceAuthorizationManager.getHostKey) and their `.blocked` twins.
  */
-const NAMENODE_POLICY: readonly PolicyEntry[] = [
+export const NAMENODE_POLICY: readonly PolicyEntry[] = [
   {
     info: CLIENT_PROTOCOL_INFO, aclKey: 'security.client.protocol.acl', blockedKey: 'security.client.protocol.acl.blocked',
     hostsKey: 'security.client.protocol.hosts', blockedHostsKey: 'security.client.protocol.hosts.blocked',

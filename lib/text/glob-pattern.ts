@@ -2,34 +2,35 @@
  * Hadoop's GlobPattern as a pure function: a glob (`*`, `?`, `[abc]`, `[a-z]`, `[^a]` / `[!a]`,
  * `{a,b}` nested, `\x`) translated into the regular expression Hadoop hands to re2j, character for
  * character (GlobPattern.set), then read with RE2's rules (a `]` first in a class is literal,
- * `\d \s \w`, `\t`, octal and `\x` escapes; an escaped letter RE2 does not know is an error) into a
- * JavaScript RegExp that matches whole names. Used for HDFS path components (the fs globber) and
- * for server principal patterns (SaslRpcClient's serverPrincipalPattern). A bad glob is a
- * GlobSyntaxError with re2j's message; RE2's `\p` classes and `\Q..\E` quoting are refused
- * (GLOB_UNSUPPORTED): neither use has a need for them.
+ * `\d \s \w`, `\t`, octal and `\x` escapes; an escaped letter RE2 does not know is an error) into
+ * an automaton that matches whole names in linear time, as re2j does (./glob-automaton.ts). Used
+ * for HDFS path components (the fs globber) and for server principal patterns (SaslRpcClient's
+ * serverPrincipalPattern). A bad glob is a GlobSyntaxError with re2j's message; RE2's `\p`
+ * classes and `\Q..\E` quoting are refused (GLOB_UNSUPPORTED): neither use has a need for them.
  */
 import { HsecError } from '../errors/index.ts';
+import { GlobAutomaton, type RegexToken } from './glob-automaton.ts';
 
 /** One compiled path-component glob (GlobPattern / GlobFilter). */
 export class GlobPattern {
   /** True when the component has `*`, `?`, `[` or `{` (GlobPattern.hasWildcard): Globber lists its parent instead of looking it up. */
   readonly hasWildcard: boolean;
-  readonly #regex: RegExp;
+  readonly #automaton: GlobAutomaton;
 
-  private constructor(regex: RegExp, hasWildcard: boolean) {
-    this.#regex = regex;
+  private constructor(automaton: GlobAutomaton, hasWildcard: boolean) {
+    this.#automaton = automaton;
     this.hasWildcard = hasWildcard;
   }
 
   /** Compiles `glob`; a GlobSyntaxError with re2j's message when it is malformed. */
   static compile(glob: string): GlobPattern {
     const { regex, hasWildcard } = globToRegex(glob);
-    return new GlobPattern(new RegExp(`^(?:${re2ToJs(regex, glob)})$`, 'u'), hasWildcard);
+    return new GlobPattern(new GlobAutomaton(re2Tokens(regex, glob)), hasWildcard);
   }
 
   /** Whether the whole of `name` matches (Matcher.matches). */
   matches(name: string): boolean {
-    return this.#regex.test(name);
+    return this.#automaton.matches(name);
   }
 }
 
@@ -120,14 +121,15 @@ const NOT_SPACE = [[0, 8], [0xb, 0xb], [0xe, 0x1f], [0x21, 0x10ffff]].map(([a, b
 
 /**
  * Reads the regular expression GlobPattern made with RE2's syntax (only what that translation can
- * produce: literals, escapes, `.`, `.*`, `(?:`, `|`, `)` and classes) and writes it as a
- * JavaScript pattern for the `u` flag; errors carry re2j's messages.
+ * produce: literals, escapes, `.`, `.*`, `(?:`, `|`, `)` and classes) into the tokens of
+ * ./glob-automaton.ts (classes as JavaScript patterns for the `u` flag); errors carry re2j's
+ * messages.
  */
-function re2ToJs(regex: string, glob: string): string {
+function re2Tokens(regex: string, glob: string): RegexToken[] {
   const t = Array.from(regex); // RE2 reads code points
   const from = (start: number, end: number) => t.slice(start, end).join('');
   let pos = 0;
-  let out = '';
+  const out: RegexToken[] = [];
   let depth = 0;
   let atom = false; // something a following * may repeat
 
@@ -215,38 +217,40 @@ function re2ToJs(regex: string, glob: string): string {
   while (pos < t.length) {
     const c = t[pos]!;
     if (c === '(' && t[pos + 1] === '?' && t[pos + 2] === ':') {
-      out += '(?:';
+      out.push({ t: 'open' });
       depth++;
       pos += 3;
       atom = false;
     } else if (c === ')') {
       if (depth === 0) throw illegal('unexpected )', regex, glob);
-      out += ')';
+      out.push({ t: 'close' });
       depth--;
       pos++;
       atom = true;
     } else if (c === '|') {
-      out += '|';
+      out.push({ t: 'alt' });
       pos++;
       atom = false;
     } else if (c === '*') {
       if (!atom) throw illegal('missing argument to repetition operator', '*', glob);
-      out += '*';
+      out.push({ t: 'star' });
       pos++;
       atom = false;
     } else if (c === '.') {
-      out += '[^\\n]'; // RE2's . does not match a newline
+      out.push({ t: 'class', js: '[^\\n]' }); // RE2's . does not match a newline
       pos++;
       atom = true;
     } else if (c === '[') {
-      out += charClass();
+      out.push({ t: 'class', js: charClass() });
       atom = true;
     } else if (c === '\\') {
       const e = escape(false);
-      out += 'js' in e ? e.js : hex(e.cp);
+      if (!('js' in e)) out.push({ t: 'literal', ch: String.fromCodePoint(e.cp) });
+      else if (e.js === '^' || e.js === '$' || e.js === '\\b' || e.js === '\\B') out.push({ t: 'assert', js: e.js });
+      else out.push({ t: 'class', js: e.js });
       atom = true;
     } else {
-      out += hex(c.codePointAt(0)!);
+      out.push({ t: 'literal', ch: c });
       pos++;
       atom = true;
     }

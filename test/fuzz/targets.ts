@@ -2,16 +2,25 @@
  * Every decoder that takes bytes (or text) from outside the process, as a fuzz target: the IPC
  * preamble, frames, RpcSaslProto, request and response headers, the connection context, the
  * ClientProtocol token messages, Writable tokens, token URL strings, HDTS credentials files,
- * delegation-token identifiers and master keys, DIGEST-MD5 directives and a DIGEST-MD5 server fed a
- * forged response, GSS initial tokens and RFC 4121 per-message tokens, the SASL GSSAPI layer
- * message, Kerberos ASN.1 messages (AP-REQ, KRB-ERROR, KDC-REP, Ticket, raw DER), keytab and
- * ccache files, krb5.conf, Hadoop XML configuration, ZooKeeper replies, what reaches a DataNode
- * (op requests, write packets, meta file headers and VERSION files, block token identifiers,
- * data-transfer SASL messages), what reaches a client from a DataNode (op responses, pipeline acks),
- * block reports, ZooKeeper token store znodes, and the whitelist and principal-rule texts. Each target has seeds
- * that are valid inputs (bytes stock Hadoop or MIT wrote, from test/vectors, or our encoders'
- * output), which the mutator starts from. A run must return or throw an HsecError (a typed error
- * with a code); anything else is an internal error.
+ * delegation-token identifiers and master keys, exported block keys, the fast-privacy key message,
+ * DIGEST-MD5 directives and a DIGEST-MD5 server fed a forged response, GSS initial tokens and RFC
+ * 4121 per-message tokens, the SASL GSSAPI layer message, Kerberos ASN.1 messages (AP-REQ,
+ * KRB-ERROR, KDC-REP, Ticket, raw DER), keytab and ccache files, krb5.conf, Hadoop XML
+ * configuration, ZooKeeper replies, what reaches a DataNode (op requests WRITE_BLOCK for a new file
+ * and an append, READ_BLOCK and BLOCK_CHECKSUM, write packets, meta file headers and VERSION files,
+ * block token identifiers, data-transfer SASL messages), what reaches a client from a DataNode (op
+ * responses, pipeline acks, a BLOCK_CHECKSUM answer taken to a file checksum), block reports,
+ * ZooKeeper token store znodes, the namespace journal (every op kind) and snapshot, and the
+ * whitelist and principal-rule texts; and from the files next to this one: every request and
+ * response of ClientProtocol, DatanodeProtocol and the two refresh protocols
+ * (./rpc-method-targets.ts), service-ACL, host-list and proxy-user values, chmod and umask modes,
+ * path globs and trash checkpoint names (./text-targets.ts), and what `hsec fs -text` reads:
+ * SequenceFiles and gzip/zlib/codec detection (./file-targets.ts), and KCM daemon replies, the
+ * keyring helper's dump, the delegation-token store's journal, a SharedCount znode and the
+ * ZooKeeper ACL texts (./local-store-targets.ts). Each target has seeds that are valid inputs
+ * (bytes stock Hadoop or MIT wrote, from test/vectors, or our encoders' output), which the mutator
+ * starts from. A run must return or throw an HsecError (a typed error with a code); anything else
+ * is an internal error.
  */
 import { readFileSync } from 'node:fs';
 import { scanFrames } from '../../lib/journal/frame.ts';
@@ -57,7 +66,7 @@ import { ByteQueue } from '../../cluster/protocol/datatransfer/byte-queue.ts';
 import { tryReadDelimited, tryReadOpRequest } from '../../cluster/protocol/datatransfer/op-frame.ts';
 import { delimit } from '../../lib/codec/varint.ts';
 import { parseIp } from '../../lib/net/ip-address.ts';
-import { decodeOpReadBlock, decodeOpWriteBlock, encodeOpReadBlock, encodeOpWriteBlock } from '../../cluster/protocol/datatransfer/messages.ts';
+import { decodeOpBlockChecksum, decodeOpReadBlock, decodeOpWriteBlock, encodeOpBlockChecksum, encodeOpReadBlock, encodeOpWriteBlock, type OpWriteBlock } from '../../cluster/protocol/datatransfer/messages.ts';
 import { encodeDataPacket, encodeLastPacket, tryReadPacket } from '../../cluster/protocol/datatransfer/packet.ts';
 import { verifyChecksums } from '../../cluster/protocol/datatransfer/checksum.ts';
 import { decodeMetadataHeader, encodeMetadataHeader } from '../../cluster/datanode/storage/block-metadata-header.ts';
@@ -69,6 +78,14 @@ import { compileIpList } from '../../security/resolver/ip-list.ts';
 import { parsePrincipalRules } from '../../security/resolver/principal-rules.ts';
 import { decodeBlockOpResponse, decodeClientReadStatus, decodePipelineAck, encodeBlockOpResponse, encodeClientReadStatus, encodePipelineAck } from '../../cluster/protocol/datatransfer/messages.ts';
 import { decodeBlocksBuffers, encodeBlocksBuffers } from '../../cluster/protocol/block-list-as-longs.ts';
+import { checkOpResponse } from '../../cluster/client/block-reader.ts';
+import { compositeCrcFileChecksum, md5CrcFileChecksum } from '../../cluster/client/file-checksum.ts';
+import { decodeMethodMessage, rpcMethodSeeds } from './rpc-method-targets.ts';
+import { TEXT_TARGETS } from './text-targets.ts';
+import { FILE_TARGETS } from './file-targets.ts';
+import { LOCAL_STORE_TARGETS } from './local-store-targets.ts';
+import { decodeExportedBlockKeys, encodeExportedBlockKeys } from '../../security/token/keys/exported-block-keys.ts';
+import { decodeKeyMessage, encodeKeyMessage } from '../../security/sasl/rpc/fast-privacy/key-message.ts';
 
 export interface FuzzTarget {
   readonly name: string;
@@ -191,6 +208,7 @@ function dataNodeOp(b: Uint8Array): unknown {
   const req = tryReadOpRequest(q);
   if (req?.op === 'WRITE_BLOCK') return decodeOpWriteBlock(req.body);
   if (req?.op === 'READ_BLOCK') return decodeOpReadBlock(req.body);
+  if (req?.op === 'BLOCK_CHECKSUM') return decodeOpBlockChecksum(req.body);
   return req;
 }
 
@@ -206,6 +224,10 @@ function dataNodePackets(b: Uint8Array): unknown {
 
 const FUZZ_BLOCK = { poolId: 'BP-1-127.0.0.1-1', blockId: 1073741825, generationStamp: 1001, numBytes: 134217728 };
 const FUZZ_TOKEN = { identifier: Uint8Array.of(1, 2, 3), password: Uint8Array.of(4, 5, 6), kind: 'HDFS_BLOCK_TOKEN', service: '' };
+const FUZZ_WRITE: OpWriteBlock = {
+  header: { baseHeader: { block: FUZZ_BLOCK, token: FUZZ_TOKEN }, clientName: 'DFSClient_NONMAPREDUCE_1_1' }, targets: [{ id: { ipAddr: '127.0.0.1', hostName: 'h', datanodeUuid: 'u', xferPort: 9866, infoPort: 0, ipcPort: 0 } }],
+  stage: 'PIPELINE_SETUP_CREATE', pipelineSize: 2, minBytesRcvd: 0, maxBytesRcvd: 0, latestGenerationStamp: 0, requestedChecksum: { type: 'CHECKSUM_CRC32C', bytesPerChecksum: 512 }, cachingStrategy: {}, targetPinnings: [false],
+};
 
 
 const blockTokens = () => vector('block-token-identifiers.json') as { formats: Record<string, { tokens: Array<{ identifier_hex: string }> }> };
@@ -220,6 +242,24 @@ function dataNodeReplies(b: Uint8Array): unknown {
   const response = decodeBlockOpResponse(first);
   const second = tryReadDelimited(q);
   return second ? [response, decodePipelineAck(second)] : response;
+}
+
+/**
+ * What a client does with a DataNode's answer to BLOCK_CHECKSUM (file-checksum-computer.ts
+ * blockChecksumFrom: frame, decode, status), then the file checksums of a one-block file from it
+ * (file-checksum.ts: MD5-of-MD5-of-CRC and composite CRC).
+ */
+function blockChecksumAnswer(b: Uint8Array): unknown {
+  const q = new ByteQueue();
+  q.push(b);
+  const frame = tryReadDelimited(q, 1 << 20, 'BlockOpResponse');
+  if (!frame) return undefined;
+  const response = decodeBlockOpResponse(frame);
+  checkOpResponse(response, 'BLOCK_CHECKSUM', '127.0.0.1:9866', FUZZ_BLOCK.blockId);
+  const answer = response.checksumResponse;
+  const type = answer?.crcType?.slice('CHECKSUM_'.length);
+  if (!answer || (type !== 'CRC32' && type !== 'CRC32C')) return response;
+  return [md5CrcFileChecksum([answer.blockChecksum], type, answer.bytesPerCrc, answer.crcPerBlock), compositeCrcFileChecksum([answer.blockChecksum], [1000, 24], type, answer.bytesPerCrc, 1024, 24)];
 }
 
 /** What the ZooKeeper whitelist watcher does with a znode's text: parse, build the lookup table, match. */
@@ -255,6 +295,14 @@ export const TARGETS: readonly FuzzTarget[] = [
     ],
     run: dataNodeReplies,
   },
+  {
+    name: 'BLOCK_CHECKSUM answer to a client',
+    seeds: () => [
+      delimit(encodeBlockOpResponse({ status: 'SUCCESS', checksumResponse: { bytesPerCrc: 512, crcPerBlock: 2, blockChecksum: Uint8Array.from({ length: 16 }, (_, i) => i * 13), crcType: 'CHECKSUM_CRC32C', blockChecksumOptions: { blockChecksumType: 'MD5CRC', stripeLength: 0 } } })),
+      delimit(encodeBlockOpResponse({ status: 'SUCCESS', checksumResponse: { bytesPerCrc: 512, crcPerBlock: 2, blockChecksum: Uint8Array.of(0xde, 0xad, 0xbe, 0xef), crcType: 'CHECKSUM_CRC32', blockChecksumOptions: { blockChecksumType: 'COMPOSITE_CRC', stripeLength: 0 } } })),
+    ],
+    run: blockChecksumAnswer,
+  },
   { name: 'client read status', seeds: () => [encodeClientReadStatus('CHECKSUM_OK'), encodeClientReadStatus('SUCCESS')], run: decodeClientReadStatus },
   {
     name: 'block report buffers',
@@ -269,13 +317,13 @@ export const TARGETS: readonly FuzzTarget[] = [
   { name: 'whitelist text (file or znode)', seeds: () => [utf8(WHITELIST)], run: whitelistText, async: true },
   { name: 'private principal rules', seeds: () => [utf8(PRINCIPAL_RULES)], run: (b) => parsePrincipalRules(Buffer.from(b).toString('utf8'), 'fuzz znode') },
   {
-    name: 'DataNode op requests (WRITE_BLOCK, READ_BLOCK)',
+    name: 'DataNode op requests (WRITE_BLOCK, READ_BLOCK, BLOCK_CHECKSUM)',
     seeds: () => [
-      encodeOpWriteBlock({
-        header: { baseHeader: { block: FUZZ_BLOCK, token: FUZZ_TOKEN }, clientName: 'DFSClient_NONMAPREDUCE_1_1' }, targets: [{ id: { ipAddr: '127.0.0.1', hostName: 'h', datanodeUuid: 'u', xferPort: 9866, infoPort: 0, ipcPort: 0 } }],
-        stage: 'PIPELINE_SETUP_CREATE', pipelineSize: 2, minBytesRcvd: 0, maxBytesRcvd: 0, latestGenerationStamp: 0, requestedChecksum: { type: 'CHECKSUM_CRC32C', bytesPerChecksum: 512 }, cachingStrategy: {}, targetPinnings: [false],
-      }),
+      encodeOpWriteBlock(FUZZ_WRITE),
+      encodeOpWriteBlock({ ...FUZZ_WRITE, stage: 'PIPELINE_SETUP_APPEND', header: { ...FUZZ_WRITE.header, baseHeader: { ...FUZZ_WRITE.header.baseHeader, block: { ...FUZZ_BLOCK, numBytes: 1100 } } }, minBytesRcvd: 1100, maxBytesRcvd: 1100, latestGenerationStamp: 1002 }),
       encodeOpReadBlock({ header: { baseHeader: { block: FUZZ_BLOCK, token: FUZZ_TOKEN }, clientName: 'c' }, offset: 0, len: 1000, sendChecksums: true }),
+      encodeOpBlockChecksum({ header: { block: FUZZ_BLOCK, token: FUZZ_TOKEN }, blockChecksumOptions: { blockChecksumType: 'COMPOSITE_CRC', stripeLength: 0 } }),
+      encodeOpBlockChecksum({ header: { block: FUZZ_BLOCK, token: FUZZ_TOKEN } }),
     ],
     run: dataNodeOp,
   },
@@ -349,6 +397,14 @@ export const TARGETS: readonly FuzzTarget[] = [
       transactionRecord([{ op: 'MKDIR', id: 16386, path: '/a', perm: { owner: 'alice', group: 'supergroup', mode: 0o755 }, mtime: 1 }, { op: 'RENAME', src: '/a', dst: '/b', mtime: 2, overwrite: true }]),
       transactionRecord([{ op: 'ADD_BLOCK', fileId: 16387, previous: { blockId: 1073741825, generationStamp: 1001, numBytes: 5 }, block: { blockId: 1073741826, generationStamp: 1002, numBytes: 0 } }, { op: 'CLOSE', fileId: 16387, mtime: 3, atime: 2, blocks: [{ blockId: 1073741826, generationStamp: 1002, numBytes: 7 }] }]),
       transactionRecord([{ op: 'SET_PERMISSIONS', path: '/b', mode: 0o1750 }, { op: 'SET_OWNER', path: '/b', owner: 'bob', group: '' }]),
+    ]), Buffer.concat([
+      transactionRecord([
+        { op: 'ADD_FILE', id: 16388, path: '/b/f', perm: { owner: 'alice', group: 'g', mode: 0o644 }, mtime: 4, replication: 3, blockSize: 134217728, clientName: 'DFSClient_1', clientMachine: '127.0.0.1', overwrite: false },
+        { op: 'GENSTAMP', generationStamp: 1003 }, { op: 'UPDATE_BLOCK', fileId: 16388, block: { blockId: 1073741827, generationStamp: 1003, numBytes: 9 } },
+        { op: 'ABANDON_BLOCK', fileId: 16388, blockId: 1073741827 },
+      ]),
+      transactionRecord([{ op: 'APPEND', path: '/b/f', clientName: 'DFSClient_2', clientMachine: '10.0.0.2', newBlock: true }, { op: 'APPEND', path: '/b/g', clientName: 'c', clientMachine: '', newBlock: false }]),
+      transactionRecord([{ op: 'TIMES', path: '/b/f', mtime: -1, atime: 5 }, { op: 'SET_REPLICATION', path: '/b/f', replication: 2 }, { op: 'DELETE', path: '/b', mtime: 6 }]),
     ])],
     run: (b) => scanFrames(Buffer.from(b), 0, b.length, journalPayloads(() => undefined)),
   },
@@ -361,6 +417,19 @@ export const TARGETS: readonly FuzzTarget[] = [
     ])],
     run: (b) => scanFrames(Buffer.from(b), 0, b.length, snapshotPayloads({ identity: () => undefined, inode: () => undefined, end: () => undefined })),
   },
+  { name: 'RPC method messages (ClientProtocol, DatanodeProtocol, refresh protocols)', seeds: rpcMethodSeeds, run: decodeMethodMessage },
+  ...TEXT_TARGETS,
+  ...FILE_TARGETS,
+  ...LOCAL_STORE_TARGETS,
+  {
+    name: 'ExportedBlockKeys (Writable)',
+    seeds: () => [encodeExportedBlockKeys({
+      isBlockTokenEnabled: true, keyUpdateInterval: 36_000_000, tokenLifetime: 36_000_000, currentKey: new DelegationKey(5, 1_700_000_000_000, Uint8Array.from({ length: 20 }, (_, i) => i)),
+      allKeys: [4, 5, 6].map((id) => new DelegationKey(id, 1_700_000_000_000 + id, Uint8Array.from({ length: 20 }, (_, i) => i * id))),
+    })],
+    run: decodeExportedBlockKeys,
+  },
+  { name: 'fast-privacy key message', seeds: () => [encodeKeyMessage(Uint8Array.from({ length: 32 }, (_, i) => i))], run: decodeKeyMessage },
   {
     name: 'ZooKeeper replies',
     seeds: () => [encodeConnectRequest({ lastZxidSeen: 0n, timeOut: 10_000, sessionId: 0n, passwd: new Uint8Array(16) }).subarray(4)],

@@ -1,29 +1,35 @@
 /**
- * `hsec fs`, after Hadoop's `hdfs dfs` (FsShell), with its single-dash verbs, flags and messages:
- * this file parses a command line and runs each verb over its operands; the verbs live by
- * family, as FsShell's command classes do:
+ * `hsec fs`, after Hadoop 3.4.1's `hdfs dfs` (FsShell), with its single-dash verbs, flags and
+ * messages: this file parses a command line and runs each verb over its operands; the verbs live
+ * by family, as FsShell's command classes do:
  *
  *   ../fs-ls.ts           -ls [-CdhqRtSrue], -lsr
  *   ../fs-find.ts         -find <path> ... -name | -iname | -print | -print0 | -a | ( )
- *   here                  -mkdir [-p], -cat, -text (../fs-text.ts), -head, -tail [-f] [-s MS],
- *                         -getmerge (../fs-getmerge.ts), -moveToLocal (not implemented, as in Hadoop)
- *   ../fs-copy.ts         -put (-copyFromLocal, -moveFromLocal), -get (-copyToLocal), -cp, -mv,
- *                         -appendToFile: directories whole, through `DST._COPYING_` (-d: DST itself),
- *                         -p (../fs-preserve.ts), a progress line on a terminal; a `._COPYING_`
- *                         file is deleted on SIGINT / SIGTERM (../delete-on-exit.ts)
- *   ../fs-rm.ts           -rm [-f] [-r] [-skipTrash] [-safely] (the trash), -rmdir, -expunge
+ *   here                  -mkdir [-p], -cat [-ignoreCrc], -text [-ignoreCrc] (../fs-text.ts), -head,
+ *                         -tail [-f] [-s MS], -getmerge (../fs-getmerge.ts), -moveToLocal (not
+ *                         implemented, as in Hadoop)
+ *   ../fs-copy.ts         -put [-l] (-copyFromLocal, -moveFromLocal), -get [-crc] [-ignoreCrc]
+ *                         (-copyToLocal), -cp, -mv, -appendToFile: directories whole, through
+ *                         `DST._COPYING_` (-d: DST itself), -p (../fs-preserve.ts), a progress line
+ *                         on a terminal; -t / -q (CopyCommandWithMultiThread) are taken and checked,
+ *                         and the copy stays one file at a time; a `._COPYING_` file is deleted
+ *                         on SIGINT / SIGTERM (../delete-on-exit.ts)
+ *   ../fs-rm.ts           -rm [-f] [-r|-R] [-skipTrash] [-safely] (the trash), -rmr, -rmdir, -expunge
  *   ../fs-permissions.ts  -chmod, -chown, -chgrp [-R]
- *   ../fs-queries.ts      -df, -du, -count, -setrep, -test, -touch, -touchz, -stat
+ *   ../fs-queries.ts      -df, -du [-x], -dus, -setrep, -test, -touch, -touchz, -stat [-R]
+ *   ../fs-count.ts        -count [-q] [-h] [-v] [-t [TYPES]] [-u] [-x] [-e] [-s]
  *   ../fs-checksum.ts     -checksum [-v]
+ *   ../fs-help.ts         -usage [cmd ...], -help [cmd ...], the usage list of `hsec fs` alone and
+ *                         of an unknown command (exit 255, FsShell's -1)
  *
- * Paths are HDFS paths: absolute, relative to the home directory, or `hdfs://host:port/path` of the
- * NameNode in fs.defaultFS (or -fs), and every HDFS path argument (the -mv and -put destination
- * too) is a glob as in FsShell: `*`, `?`, `[a-z]`, `[^a]`, `{a,b}`, `\` escapes (../fs-operands.ts,
- * ../../client/globber.ts); each match is an operand. A failed path is reported as
- * `-verb: `path': reason` while the others go on (exit 1 at the end).
+ * A deprecated command (-lsr, -dus, -rmr) first says `name: DEPRECATED: Please use '...' instead.`
+ * on stderr, as Command.run does. Paths are HDFS paths: absolute, relative to the home directory,
+ * or `hdfs://host:port/path` of the NameNode in fs.defaultFS (or -fs), and every HDFS path argument
+ * (the -mv and -put destination too) is a glob as in FsShell: `*`, `?`, `[a-z]`, `[^a]`, `{a,b}`,
+ * `\` escapes (../fs-operands.ts, ../../client/globber.ts); each match is an operand. A failed
+ * path is reported as `-verb: `path': reason` while the others go on (exit 1 at the end).
  */
 import type { Command } from 'commander';
-import { pipeline } from 'node:stream/promises';
 import { HsecError, RemoteError } from '../../../lib/errors/index.ts';
 import { cliConfigSource, type CliConfigArg } from '../generic-options.ts';
 import { loadCliConfiguration } from '../cli-configuration.ts';
@@ -34,7 +40,11 @@ import { ATTRIBUTE_USAGES, changeAttributes, parseAttributeCommand, type Attribu
 import { rm, rmdir, RM_USAGES, runExpunge, takeRmOptions } from '../fs-rm.ts';
 import { appendToFile, cp, get, mv, put } from '../fs-copy.ts';
 import { DeleteOnExit } from '../delete-on-exit.ts';
-import { checkTestArgs, count, df, du, popOptionWithArgument, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
+import { copyInto } from '../stream-copy.ts';
+import { checkTestArgs, df, du, popOptionWithArgument, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
+import { count as countPaths, countOptions, popCountTypes } from '../fs-count.ts';
+import { allCommandsInfo, DEPRECATED, displayError, runHelp, SHELL_FAILURE } from '../fs-help.ts';
+import { flags, popWordOptions, THREAD_OPTIONS } from '../fs-options.ts';
 import { CHECKSUM_FLAGS, CHECKSUM_USAGE, checksum } from '../fs-checksum.ts';
 import { getmerge, GETMERGE_USAGE, parseMerge } from '../fs-getmerge.ts';
 import { popPreserveOption, PRESERVE_ALL } from '../fs-preserve.ts';
@@ -43,24 +53,26 @@ import { ls, LS_FLAGS, LS_USAGE, LSR_USAGE } from '../fs-ls.ts';
 import { find, FIND_USAGE, parseFind } from '../fs-find.ts';
 import type { CliIo } from './fetchdt.ts';
 
+/** Each command's usage line (Command.getUsage after `hsec fs `), as Hadoop 3.4's command classes give them. */
 const USAGES: Readonly<Record<string, string>> = {
   '-ls': LS_USAGE,
   '-lsr': LSR_USAGE,
   '-find': FIND_USAGE,
   '-mkdir': 'hsec fs -mkdir [-p] <path> ...',
   '-rm': RM_USAGES['-rm'],
+  '-rmr': 'hsec fs -rmr',
   '-rmdir': 'hsec fs -rmdir [--ignore-fail-on-non-empty] <dir> ...',
   '-mv': 'hsec fs -mv <src> ... <dst>',
-  '-cp': 'hsec fs -cp [-f] [-p | -p[topax]] [-d] <src> ... <dst>',
-  '-put': 'hsec fs -put [-f] [-p] [-d] <localsrc> ... <dst>',
-  '-get': 'hsec fs -get [-f] [-p] <src> ... <localdst>',
-  '-copyFromLocal': 'hsec fs -copyFromLocal [-f] [-p] [-d] <localsrc> ... <dst>',
-  '-copyToLocal': 'hsec fs -copyToLocal [-f] [-p] <src> ... <localdst>',
+  '-cp': `hsec fs -cp [-f] [-p | -p[topax]] [-d] ${THREAD_OPTIONS} <src> ... <dst>`,
+  '-put': `hsec fs -put [-f] [-p] [-l] [-d] ${THREAD_OPTIONS} <localsrc> ... <dst>`,
+  '-get': `hsec fs -get [-f] [-p] [-crc] [-ignoreCrc] ${THREAD_OPTIONS} <src> ... <localdst>`,
+  '-copyFromLocal': `hsec fs -copyFromLocal [-f] [-p] [-l] [-d] ${THREAD_OPTIONS} <localsrc> ... <dst>`,
+  '-copyToLocal': `hsec fs -copyToLocal [-f] [-p] [-crc] [-ignoreCrc] ${THREAD_OPTIONS} <src> ... <localdst>`,
   '-getmerge': GETMERGE_USAGE,
-  '-moveFromLocal': 'hsec fs -moveFromLocal [-f] [-p] [-d] <localsrc> ... <dst>',
+  '-moveFromLocal': 'hsec fs -moveFromLocal [-f] [-p] [-l] [-d] <localsrc> ... <dst>',
   '-moveToLocal': 'hsec fs -moveToLocal <src> <localdst>',
   '-appendToFile': 'hsec fs -appendToFile [-n] <localsrc> ... <dst>',
-  '-cat': 'hsec fs -cat <src> ...',
+  '-cat': 'hsec fs -cat [-ignoreCrc] <src> ...',
   '-text': TEXT_USAGE,
   '-head': 'hsec fs -head <file>',
   '-tail': 'hsec fs -tail [-f] [-s <sleep interval>] <file>',
@@ -68,17 +80,20 @@ const USAGES: Readonly<Record<string, string>> = {
   ...ATTRIBUTE_USAGES,
   ...QUERY_USAGES,
   '-checksum': CHECKSUM_USAGE,
+  '-help': 'hsec fs -help [cmd ...]',
+  '-usage': 'hsec fs -usage [cmd ...]',
 };
 
+/** The full usage list (FsShell.printUsage): `hsec fs` alone and an unknown command print it. */
 export function fsUsage(): string {
-  return `Usage: hsec fs [generic options]\n${Object.values(USAGES).map((u) => `\t${u.slice('hsec fs '.length)}`).join('\n')}\n`;
+  return allCommandsInfo(USAGES, false);
 }
 
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -find, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -df, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum')
-    .usage('-ls|-find|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-df|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -find, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -df, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum, -usage, -help')
+    .usage('-ls|-find|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-df|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum|-usage|-help [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -103,26 +118,17 @@ interface FsIo extends CliIo {
   deleteOnExit?: DeleteOnExit;
 }
 
-/** Splits `-r -f` style flags (also bundled `-rf`) off the operands. */
-function flags(args: readonly string[], allowed: string): { set: Set<string>; operands: string[] } {
-  const set = new Set<string>();
-  const operands: string[] = [];
-  for (const a of args) {
-    if (/^-[A-Za-z]+$/.test(a) && operands.length === 0) {
-      for (const c of a.slice(1)) {
-        if (!allowed.includes(c)) throw new UsageError(`Illegal option -${c}`, '');
-        set.add(c);
-      }
-    } else operands.push(a);
-  }
-  return { set, operands };
-}
-
 /** The fs-queries commands that run over their operands the same way. */
-const QUERIES = { '-df': df, '-du': du, '-count': count, '-setrep': setrep, '-touch': touch, '-touchz': touchz, '-stat': stat, '-checksum': checksum } as const;
+const QUERIES = { '-df': df, '-du': du, '-setrep': setrep, '-touch': touch, '-touchz': touchz, '-stat': stat, '-checksum': checksum } as const;
 
-/** FsShell's CopyFromLocal and CopyToLocal: Put and Get under another name (their messages say it); MoveFromLocal: a Put that removes what it copied. */
-const ALIASES: Readonly<Record<string, string>> = { '-copyFromLocal': '-put', '-copyToLocal': '-get', '-moveFromLocal': '-put' };
+/**
+ * FsShell's CopyFromLocal and CopyToLocal: Put and Get under another name (their messages say it);
+ * MoveFromLocal: a Put that removes what it copied; the deprecated Dus and Rmr: Du with -s and Rm
+ * with -r (Lsr is Ls with -R, below).
+ */
+const ALIASES: Readonly<Record<string, string>> = { '-copyFromLocal': '-put', '-copyToLocal': '-get', '-moveFromLocal': '-put', '-dus': '-du', '-rmr': '-rm' };
+/** The option a deprecated alias adds (Dus.processOptions, Rmr.processOptions). */
+const ALIAS_FLAGS: Readonly<Record<string, string>> = { '-dus': 's', '-rmr': 'r' };
 
 /** `config`: a conf dir, or `{ confDir, overrides }` (the generic `--config` / `-D` / `-fs` options). */
 export async function runFs(config: CliConfigArg, argv: readonly string[], io: FsIo = {}): Promise<number> {
@@ -130,13 +136,19 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   const err = io.err ?? ((s: string) => void process.stderr.write(s));
   const env = io.env ?? process.env;
   const [named, ...rest] = argv;
-  const verb = named === undefined ? undefined : (ALIASES[named] ?? named);
-  if (!verb || verb === '-help' || verb === '--help') {
-    out(fsUsage());
-    return verb ? 0 : 2;
+  if (named === undefined) {
+    err(fsUsage()); // FsShell.run without a command: the usage list on stderr, exit -1
+    return SHELL_FAILURE;
   }
-  const usage = USAGES[named!];
-  if (!usage) throw new UsageError(`${named}: Unknown command`, fsUsage().trimEnd());
+  const verb = ALIASES[named] ?? named;
+  const usage = USAGES[named];
+  if (!usage) {
+    err(`${displayError(USAGES, named, 'Unknown command')}${fsUsage()}`); // UnknownCommandException in FsShell.run
+    return SHELL_FAILURE;
+  }
+  if (verb === '-help' || verb === '-usage') return runHelp(USAGES, verb, rest, out, err);
+  const replacement = DEPRECATED[named];
+  if (replacement) err(`${named.slice(1)}: DEPRECATED: Please use '${replacement}' instead.\n`); // Command.run for a deprecated command
   if (verb === '-moveToLocal') {
     // MoveCommands.MoveToLocal.processOptions, whatever the arguments
     err("moveToLocal: Option '-moveToLocal' is not implemented yet.\n");
@@ -151,6 +163,8 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   const merge = verb === '-getmerge' ? parseMerge(args) : undefined;
   const timestamp = verb === '-touch' ? popOptionWithArgument(verb, '-t', args) : undefined;
   const cpPreserve = verb === '-cp' ? popPreserveOption(args, usage) : undefined;
+  const countTypes = verb === '-count' ? popCountTypes(args) : undefined;
+  const words = popWordOptions(named, args, usage);
   let findSpec: ReturnType<typeof parseFind> | undefined;
   if (verb === '-find') {
     try {
@@ -163,11 +177,13 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   }
   let parsed;
   try {
-    parsed = flags(ignoreNonEmpty ? args.slice(1) : merge || findSpec ? [] : args, QUERY_FLAGS[verb] ?? (verb === '-checksum' ? CHECKSUM_FLAGS : verb === '-ls' || verb === '-lsr' ? LS_FLAGS : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' ? 'fpd' : verb === '-cp' ? 'fd' : verb === '-get' ? 'fp' : verb === '-appendToFile' ? 'n' : ''));
+    parsed = flags(ignoreNonEmpty ? args.slice(1) : merge || findSpec ? [] : args, QUERY_FLAGS[verb] ?? (verb === '-checksum' ? CHECKSUM_FLAGS : verb === '-ls' || verb === '-lsr' ? LS_FLAGS : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' ? 'fpld' : verb === '-cp' ? 'fd' : verb === '-get' ? 'fp' : verb === '-appendToFile' ? 'n' : ''));
   } catch (e) {
     throw new UsageError(`${named}: ${(e as Error).message}`, usage);
   }
   const { set, operands } = parsed;
+  if (ALIAS_FLAGS[named]) set.add(ALIAS_FLAGS[named]);
+  const count = verb === '-count' ? countOptions(set, countTypes, out) : undefined;
   if (verb === '-appendToFile' && operands.length < 2) {
     err('appendToFile: missing destination argument\n'); // AppendToFile.processOptions' IOException
     return 1;
@@ -206,10 +222,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
     switch (verb) {
       case '-lsr':
       case '-ls':
-        if (verb === '-lsr') {
-          err("lsr: DEPRECATED: Please use 'ls -R' instead.\n"); // Command.run for a deprecated command
-          set.add('R');
-        }
+        if (verb === '-lsr') set.add('R'); // Lsr.processOptions
         await ls(fs, await expand(operands.length > 0 ? operands : ['.']), set, out, each);
         break;
       case '-mkdir':
@@ -227,13 +240,13 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         await each(operands[operands.length - 1]!, () => mv(fs, operands, each, expand));
         break;
       case '-put':
-        await each(operands[operands.length - 1]!, () => put(fs, operands, { overwrite: set.has('f'), direct: set.has('d'), move: named === '-moveFromLocal', preserve: set.has('p') ? PRESERVE_ALL : undefined, deleteOnExit: io.deleteOnExit }, each, io));
+        await each(operands[operands.length - 1]!, () => put(fs, operands, { overwrite: set.has('f'), direct: set.has('d'), lazyPersist: set.has('l'), move: named === '-moveFromLocal', preserve: set.has('p') ? PRESERVE_ALL : undefined, deleteOnExit: io.deleteOnExit }, each, io));
         break;
       case '-cp':
         await each(operands[operands.length - 1]!, () => cp(fs, operands, { overwrite: set.has('f'), direct: set.has('d'), preserve: cpPreserve, deleteOnExit: io.deleteOnExit }, each, expand));
         break;
       case '-get':
-        await get(fs, operands, { overwrite: set.has('f'), preserve: set.has('p') ? PRESERVE_ALL : undefined, deleteOnExit: io.deleteOnExit }, each, expand);
+        await get(fs, operands, { overwrite: set.has('f'), preserve: set.has('p') ? PRESERVE_ALL : undefined, writeChecksum: words.has('crc'), verifyChecksum: !words.has('ignoreCrc'), deleteOnExit: io.deleteOnExit }, each, expand);
         break;
       case '-getmerge':
         await getmerge(fs, merge!, each, expand);
@@ -242,17 +255,19 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
         await find(fs, await expand(findSpec!.paths), findSpec!.test, each);
         break;
       case '-text':
-        for (const item of await expand(operands)) await each(item.shown, () => text(fs, item, io.data ?? process.stdout));
+        for (const item of await expand(operands)) await each(item.shown, () => text(fs, item, io.data ?? process.stdout, !words.has('ignoreCrc')));
         break;
       case '-appendToFile':
         await each(operands[operands.length - 1]!, () => appendToFile(fs, operands, set.has('n'), io));
         break;
       case '-cat':
-        for (const item of await expand(operands)) await each(item.shown, () => pipeline(fs.createReadStream(item.path), io.data ?? process.stdout, { end: false }));
+        for (const item of await expand(operands)) await each(item.shown, () => copyInto(fs.createReadStream(item.path, {}, { verifyChecksum: !words.has('ignoreCrc') }), io.data ?? process.stdout));
+        break;
+      case '-count':
+        await countPaths({ fs, operands, flags: set, each, out, expand }, count!);
         break;
       case '-df':
       case '-du':
-      case '-count':
       case '-setrep':
       case '-touch':
       case '-touchz':
@@ -310,7 +325,7 @@ async function runHeadTail(config: CliConfigArg, verb: '-head' | '-tail', args: 
     if (!status) throw pathNotFound(arg);
     if (status.type === 'directory') throw pathError(arg, 'Is a directory');
     if (verb === '-head') {
-      if (status.length > 0) await pipeline(fs.createReadStream(path, { end: Math.min(status.length, HEAD_TAIL_BYTES) - 1 }), data, { end: false });
+      if (status.length > 0) await copyInto(fs.createReadStream(path, { end: Math.min(status.length, HEAD_TAIL_BYTES) - 1 }), data);
       return 0;
     }
     // Tail.dumpFromOffset: from 1 KiB before the end, then from where the last read stopped
@@ -320,7 +335,7 @@ async function runHeadTail(config: CliConfigArg, verb: '-head' | '-tail', args: 
       if (offset > length) offset = length;
       else {
         if (offset < 0) offset = Math.max(length + offset, 0);
-        if (length > offset) await pipeline(fs.createReadStream(path, { start: offset, end: length - 1 }), data, { end: false });
+        if (length > offset) await copyInto(fs.createReadStream(path, { start: offset, end: length - 1 }), data);
         offset = length;
       }
       if (!follow) return 0;

@@ -4,7 +4,7 @@
 // GlobExpander's splitting of braces that hold a slash (its documented examples), Globber's
 // unescaping, and the URI order globStatus sorts in.
 import { expect } from 'chai';
-import { compareUriPaths, compileComponentGlob, expandGlobBraces, quoteUriPath, unescapeGlobComponent } from '../../../cluster/client/glob-pattern.ts';
+import { compareUriPaths, compileComponentGlob, expandGlobBraces, MAX_EXPANDED_PATTERNS, quoteUriPath, unescapeGlobComponent } from '../../../cluster/client/glob-pattern.ts';
 import { globToRegex } from '../../../lib/text/glob-pattern.ts';
 import { HsecError } from '../../../lib/errors/index.ts';
 
@@ -62,6 +62,27 @@ describe('client/glob-pattern: GlobPattern', () => {
       for (const n of no) expect(p.matches(n), n).to.equal(false);
     });
   }
+
+  it('matches in time linear in the name, as re2j does (fuzz: *a*a*... and {a,a}{a,a}... backtracked for seconds in a RegExp)', () => {
+    const stars = compileComponentGlob(`${'*a'.repeat(24)}b`);
+    expect(stars.matches('a'.repeat(200))).to.equal(false);
+    expect(stars.matches(`${'a'.repeat(200)}b`)).to.equal(true);
+    const groups = compileComponentGlob(`${'{a,a}'.repeat(40)}b`);
+    expect(groups.matches('a'.repeat(41))).to.equal(false);
+    expect(groups.matches(`${'a'.repeat(40)}b`)).to.equal(true);
+    const fuzzed = compileComponentGlob(`${'********t'.repeat(6)}${'*'.repeat(58)}`);
+    expect(fuzzed.matches('aaaaaaaaaaaaaaaaaaaaaaaaaaaaab')).to.equal(false);
+    expect(fuzzed.matches('tttttt')).to.equal(true);
+  });
+
+  it('\\A, \\z, \\b and \\B are RE2 assertions (ASCII word characters)', () => {
+    expect(compileComponentGlob('a\\b*').matches('a')).to.equal(true);
+    expect(compileComponentGlob('a\\b*').matches('a-b')).to.equal(true);
+    expect(compileComponentGlob('a\\b*').matches('ab')).to.equal(false);
+    expect(compileComponentGlob('a\\B*').matches('ab')).to.equal(true);
+    expect(compileComponentGlob('\\Aa*\\z').matches('abc')).to.equal(true);
+    expect(compileComponentGlob('a\\Ab').matches('ab')).to.equal(false);
+  });
 
   it('hasWildcard: *, ?, [ and { only (an escape or a lone } is a plain name)', () => {
     for (const g of ['*', 'a?', '[a]', '{a}', 'x{}']) expect(compileComponentGlob(g).hasWildcard, g).to.equal(true);
@@ -128,6 +149,17 @@ describe('client/glob-pattern: GlobExpander, unescaping and order', () => {
     expect(e.message).to.equal('Illegal file pattern: An escaped character does not present for glob /a/b/c\\ at 7');
     // without a group too: GlobExpander scans first, so GlobPattern's "Missing escaped character" never shows in a path
     expect(thrown(() => expandGlobBraces('/a/b\\')).message).to.equal('Illegal file pattern: An escaped character does not present for glob /a/b\\ at 5');
+  });
+
+  it('a pattern expanding into more than MAX_EXPANDED_PATTERNS paths is refused at once (fuzz: a repeated group exhausted the heap)', () => {
+    expect(expandGlobBraces('{a/,b}'.repeat(10))).to.have.length(MAX_EXPANDED_PATTERNS);
+    const e = thrown(() => expandGlobBraces('/user/alice/{logs/2026,tmp}/part-*'.repeat(64))); // 2^64 paths
+    expect(e).to.include({ code: 'FS_INVALID_ARGUMENT' });
+    expect(e.message).to.match(/^Illegal file pattern: \/user\/alice\/\{logs\/2026,tmp\}.*\.\.\. expands to more than 1024 paths/);
+    expect(() => expandGlobBraces('{a/,b}'.repeat(11))).to.throw(/more than 1024 paths/);
+    // 1024 paths, each through 200 more groups of one alternative: refused by the step bound
+    expect(expandGlobBraces(`${'{a/,b}'.repeat(10)}${'{c/d}'.repeat(5)}`)).to.have.length(1024);
+    expect(() => expandGlobBraces(`${'{a/,b}'.repeat(10)}${'{c/d}'.repeat(200)}`)).to.throw(/through more than 16384 \{\.\.\} groups/);
   });
 
   it('unescapes a component without wildcards', () => {
