@@ -25,6 +25,7 @@ const ALLOWED_NAME_CHARS = '[-_./@a-zA-Z0-9]'; // FsShellPermissions.allowedChar
 
 /** Each command's DESCRIPTION (Hadoop 3.4 command classes). */
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
+  // the -n sentence came with HDFS-16716 (3.4.0); not yet checked against CopyCommands.AppendToFile's text
   '-appendToFile':
     'Appends the contents of all the given local files to the given dst file. The dst file will be created if it does not exist. If <localSrc> is -, then the input is read from stdin. Option -n represents that use NEW_BLOCK create flag to append file.',
   '-cat': 'Fetch all files that match the file pattern <src> and display their content on stdout.\n',
@@ -32,15 +33,16 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Dump checksum information for files that match the file pattern <src> to stdout. Note that this requires a round-trip to a datanode storing each block of the file, and thus is not efficient to run on a large number of files. The checksum of a file depends on its content, block size and the checksum algorithm and parameters used for creating the file.',
   '-chgrp': 'This is equivalent to -chown ... :GROUP ...',
   '-chmod':
-    "Changes permissions of a file.\n\tThis works similar to shell's chmod with a few exceptions.\n\n-R\tmodifies the files recursively. This is the only option\n\tcurrently supported.\n\n" +
-    "MODE\tMode is same as mode used for chmod shell command.\n\tOnly letters recognized are 'rwxXt'. E.g. +t,a+r,g-w,+rwx,o=r\n\n" +
-    'OCTALMODE Mode specifed in 3 or 4 digits. If 4 digits, the first may\nbe 1 or 0 to turn the sticky bit on or off, respectively.  Unlike shell command, it is not possible to specify only part of the mode\n' +
-    "\tE.g. 754 is same as u=rwx,g=rx,o=r\n\n\tIf none of 'augo' is specified, 'a' is assumed and unlike\n\tshell command, no umask is applied.",
+    "Changes permissions of a file. This works similar to the shell's chmod command with a few exceptions.\n" +
+    '-R: modifies the files recursively. This is the only option currently supported.\n' +
+    "<MODE>: Mode is the same as mode used for the shell's command. The only letters recognized are 'rwxXt', e.g. +t,a+r,g-w,+rwx,o=r.\n" +
+    '<OCTALMODE>: Mode specifed in 3 or 4 digits. If 4 digits, the first may be 1 or 0 to turn the sticky bit on or off, respectively.  Unlike the shell command, it is not possible to specify only part of the mode, e.g. 754 is same as u=rwx,g=rx,o=r.\n\n' +
+    "If none of 'augo' is specified, 'a' is assumed and unlike the shell command, no umask is applied.",
   '-chown':
-    "Changes owner and group of a file.\n\tThis is similar to shell's chown with a few exceptions.\n\n\t-R\tmodifies the files recursively. This is the only option\n\tcurrently supported.\n\n" +
-    '\tIf only owner or group is specified then only owner or\n\tgroup is modified.\n\n' +
-    `\tThe owner and group names may only consist of digits, alphabet,\n\tand any of ${ALLOWED_NAME_CHARS}. The names are case sensitive.\n\n` +
-    "\tWARNING: Avoid using '.' to separate user name and group though\n\tLinux allows it. If user names have dots in them and you are\n\tusing local file system, you might see surprising results since\n\tshell command 'chown' is used for local files.",
+    "Changes owner and group of a file. This is similar to the shell's chown command with a few exceptions.\n" +
+    '-R: modifies the files recursively. This is the only option currently supported.\n\n' +
+    `If only the owner or group is specified, then only the owner or group is modified. The owner and group names may only consist of digits, alphabet, and any of ${ALLOWED_NAME_CHARS}. The names are case sensitive.\n\n` +
+    "WARNING: Avoid using '.' to separate user name and group though Linux allows it. If user names have dots in them and you are using local file system, you might see surprising results since the shell command 'chown' is used for local files.",
   '-copyFromLocal': 'Identical to the -put command.',
   '-copyToLocal': 'Identical to the -get command.',
   '-count':
@@ -112,7 +114,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   '-text': 'Takes a source file and outputs the file in text format.\nThe allowed formats are zip and TextRecordInputStream and Avro.',
   '-touch':
     'Updates the access and modification times of the file specified by the <path> to the current time. If the file does not exist, then a zero length file is created at <path> with current time as the timestamp of that <path>.\n' +
-    '-a Change only the access time \n-m Change only the modification time \n-t TIMESTAMP Use specified timestamp instead of current time\nTIMESTAMP format yyyyMMdd:HHmmss\n-c Do not create any files',
+    '-a Change only the access time \n-m Change only the modification time \n-t TIMESTAMP Use specified timestamp instead of current time\n TIMESTAMP format yyyyMMdd:HHmmss\n-c Do not create any files',
   '-touchz': 'Creates a file of zero length at <path> with current time as the timestamp of that <path>. An error is returned if the file exists with non-zero length\n',
   '-usage': 'Displays the usage for given command or all commands if none is specified.',
 };

@@ -24,7 +24,7 @@ export const QUERY_USAGES: Readonly<Record<string, string>> = {
   '-dus': 'hsec fs -dus',
   '-count': COUNT_USAGE,
   '-setrep': 'hsec fs -setrep [-R] <rep> <path> ...',
-  '-test': 'hsec fs -test -[defrswz] <path>',
+  '-test': 'hsec fs -test -[defswrz] <path>',
   '-touch': 'hsec fs -touch [-a] [-m] [-t TIMESTAMP (yyyyMMdd:HHmmss) ] [-c] <path> ...',
   '-touchz': 'hsec fs -touchz <path> ...',
   '-stat': 'hsec fs -stat [format] <path> ...',

@@ -8,10 +8,15 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { instanceHelp, javaSplit, optionTable, wrap } from '../../../cluster/cli/fs-help-format.ts';
 import { allCommandsInfo, commandInfo, displayError, UnknownCommand } from '../../../cluster/cli/fs-help.ts';
+import { fsUsage } from '../../../cluster/cli/commands/fs.ts';
 
 const vectors = JSON.parse(readFileSync(new URL('../../vectors/fsshell-help.json', import.meta.url), 'utf8')) as {
   vectors: { command: string; usage: string; description: string; output: string; sameInHsec: boolean }[];
+  usageList: { lines: string[] };
 };
+
+/** Hadoop's commands hsec fs does not have (ACLs, xattrs, snapshots, concat, truncate). */
+const NOT_IN_HSEC = ['-concat', '-createSnapshot', '-deleteSnapshot', '-getfacl', '-getfattr', '-renameSnapshot', '-setfacl', '-setfattr', '-truncate'];
 
 const usages = {
   '-put': 'hsec fs -put [-f] [-p] [-l] [-d] [-t <thread count>] [-q <thread pool queue size>] <localsrc> ... <dst>',
@@ -21,6 +26,8 @@ const usages = {
   '-cat': 'hsec fs -cat [-ignoreCrc] <src> ...',
   '-count': 'hsec fs -count [-q] [-h] [-v] [-t [<storage type>]] [-u] [-x] [-e] [-s] <path> ...',
   '-ls': 'hsec fs -ls [-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [-e] [<path> ...]',
+  '-chmod': 'hsec fs -chmod [-R] <MODE[,MODE]... | OCTALMODE> PATH...',
+  '-chown': 'hsec fs -chown [-R] [OWNER][:[GROUP]] PATH...',
 };
 
 describe('cli/fs help: FsShell -help and -usage text', () => {
@@ -30,6 +37,21 @@ describe('cli/fs help: FsShell -help and -usage text', () => {
       if (v.sameInHsec) expect(commandInfo(usages, v.command.slice(1), true)).to.equal(v.output);
     });
   }
+
+  it("hsec fs's usage list is Hadoop 3.4's, less the commands hsec lacks and -setrep's -w", () => {
+    const expected = vectors.usageList.lines
+      .filter((l) => !NOT_IN_HSEC.includes(l.slice(1).split(' ')[0]!.replace(/]$/, '')))
+      .map((l) => (l.startsWith('[-setrep ') ? '[-setrep [-R] <rep> <path> ...]' : l));
+    const listed = fsUsage().split('\n\n')[0]!.split('\n').slice(1).map((l) => l.replace(/^\t/, ''));
+    expect(listed).to.deep.equal(expected);
+  });
+
+  it('-help test and touch: the 3.4 classes\' DESCRIPTION (Test, TouchCommands.Touch)', () => {
+    const help = (cmd: string) => commandInfo({ '-test': 'hsec fs -test -[defswrz] <path>', '-touch': 'hsec fs -touch [-a] [-m] [-t TIMESTAMP (yyyyMMdd:HHmmss) ] [-c] <path> ...' }, cmd, true);
+    expect(help('test')).to.contain('\n    -w  return 0 if file <path> exists         and write permission is granted.\n');
+    // Touch.DESCRIPTION's " TIMESTAMP format" line keeps its leading blank (StringUtils.wrap leaves short lines alone)
+    expect(help('touch')).to.contain('\n  -t TIMESTAMP Use specified timestamp instead of current time\n   TIMESTAMP format yyyyMMdd:HHmmss\n  -c Do not create any files\n');
+  });
 
   it('wrap: at the last space within the width, a leading space dropped, a long word cut', () => {
     expect(wrap('aaa bbb ccc', 7)).to.equal('aaa bbb\nccc');
@@ -49,7 +71,7 @@ describe('cli/fs help: FsShell -help and -usage text', () => {
 
   it('-usage lists the commands sorted by name, deprecated ones left out, then the generic options', () => {
     const text = allCommandsInfo(usages, false);
-    expect(text).to.match(/^Usage: hsec fs \[generic options\]\n\t\[-cat \[-ignoreCrc\] <src> \.\.\.\]\n\t\[-count /);
+    expect(text).to.match(/^Usage: hsec fs \[generic options\]\n\t\[-cat \[-ignoreCrc\] <src> \.\.\.\]\n\t\[-chmod /);
     expect(text).to.not.contain('-dus');
     expect(text.indexOf('[-put')).to.be.lessThan(text.indexOf('[-setrep'));
     expect(text).to.contain('\nGeneric options supported are:\n-conf <configuration file>        specify an application configuration file\n');
