@@ -261,17 +261,23 @@ function removeFailed(path: string, cause: unknown): HsecError {
   return new HsecError('FILE_IO', `remove \`${path}': Input/output error`, { path, messageOnly: true }, { cause });
 }
 
-/** One file's copy (CommandWithDestination.copyStreamToTarget): to TARGET._COPYING_, renamed when complete (with -d, to TARGET). */
+/**
+ * One file's copy (CommandWithDestination.copyStreamToTarget): to TARGET._COPYING_, renamed when
+ * complete (with -d, to TARGET). TARGET._COPYING_ is deleted on exit (TargetFileSystem.create) once
+ * the interrupted copy has stopped, unless it was renamed (TargetFileSystem.rename cancels that).
+ */
 async function copyFile(fs: HdfsClient, verb: string, source: Pick<CopySource, 'shown' | 'size' | 'open'>, target: Target, options: CopyOptions): Promise<void> {
   // PathExistsException names the target as the user wrote the destination
   if (!options.overwrite && (await fs.exists(target.path))) throw new HsecError('FILE_IO', 'File exists', { path: target.path, shellPath: target.shown });
   const written = options.direct ? target.path : `${target.path}._COPYING_`;
-  // TargetFileSystem.create: the temporary file (not a -d target) is deleted on exit
-  const forget = options.direct ? undefined : options.deleteOnExit?.add(written, () => fs.delete(written));
+  const stop = options.deleteOnExit?.signal;
+  stop?.throwIfAborted(); // after Ctrl-C no copy starts
+  const lazy = options.lazyPersist ? { lazyPersist: true, replication: 1 } : {};
+  const copy = pipeline(source.open(), progressMeter(`${verb} ${source.shown}`, source.size), fs.createWriteStream(written, { overwrite: true, ...lazy }), stop ? { signal: stop } : {});
+  const forget = options.direct ? undefined : options.deleteOnExit?.add(written, () => copy.catch(() => undefined).then(() => fs.delete(written)));
   try {
     try {
-      const lazy = options.lazyPersist ? { lazyPersist: true, replication: 1 } : {};
-      await pipeline(source.open(), progressMeter(`${verb} ${source.shown}`, source.size), fs.createWriteStream(written, { overwrite: true, ...lazy }));
+      await copy;
     } catch (e) {
       await fs.delete(written).catch(() => false);
       throw localError(e, source.shown);
@@ -326,17 +332,32 @@ export interface GetOptions {
   readonly deleteOnExit?: DeleteOnExit;
 }
 
-/** One file's copy to TARGET._COPYING_, renamed when complete. */
+/**
+ * One file's copy to TARGET._COPYING_, renamed when complete. Only a TARGET._COPYING_ this copy
+ * opened is ever deleted (on failure, or on exit once the interrupted copy has stopped): a file of
+ * that name that could not be opened is someone else's. The rename cancels the delete.
+ */
 async function getFile(fs: HdfsClient, shown: string, status: FileStatus, target: string, options: GetOptions): Promise<void> {
   if (!options.overwrite && (await statLocal(target).catch(() => undefined))) throw new HsecError('FILE_IO', 'File exists', { path: target, shellPath: target });
   const copying = `${target}._COPYING_`;
-  const forget = options.deleteOnExit?.add(copying, () => unlink(copying));
+  const stop = options.deleteOnExit?.signal;
+  stop?.throwIfAborted(); // after Ctrl-C no copy starts
+  const out = createWriteStream(copying, { mode: 0o644 });
+  let opened = false;
+  out.once('open', () => void (opened = true));
+  const copy = pipeline(fs.createReadStream(status.path, {}, { verifyChecksum: options.verifyChecksum ?? true }), progressMeter(`get ${shown}`, status.length), out, stop ? { signal: stop } : {});
+  const removeOurs = async () => {
+    await copy.catch(() => undefined);
+    if (opened) await unlink(copying);
+  };
+  const forget = options.deleteOnExit?.add(copying, removeOurs);
   try {
-    await pipeline(fs.createReadStream(status.path, {}, { verifyChecksum: options.verifyChecksum ?? true }), progressMeter(`get ${shown}`, status.length), createWriteStream(copying, { mode: 0o644 }));
+    await copy;
     await renameLocal(copying, target);
+    forget?.();
     if (options.writeChecksum) await writeLocalCrcFile(target);
   } catch (e) {
-    await unlink(copying).catch(() => undefined);
+    await removeOurs().catch(() => undefined);
     throw localError(e, target);
   } finally {
     forget?.();

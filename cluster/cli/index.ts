@@ -70,7 +70,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
   const args = normalizeGenericArgs(argv.slice(2));
   const name = commandName(args);
   const known = COMMANDS.find((c) => c.name === name);
-  if (known?.level !== 'info') stopWhenStdoutCloses(process.stdout);
+  if (known?.level === 'info') keepServingWhenStdoutCloses(process.stdout);
+  else stopWhenStdoutCloses(process.stdout);
   try {
     configureLogging({ level: levelFromEnv() ?? known?.level ?? 'warn' });
     if (known?.bulkData) {
@@ -94,14 +95,29 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
 /**
  * `hsec fs -ls -R / | head`: once the reader of stdout has gone (EPIPE), a command stops quietly
  * with exit 0, as Hadoop's commands do (their PrintStream swallows the error), instead of dying on
- * an unhandled 'error' event with a stack. Daemons (the info-level commands) do not take this
- * path: their stdout is a banner, and a closed one must not stop them.
+ * an unhandled 'error' event with a stack. Only stdout's own errors come here: an EPIPE from a
+ * socket to a NameNode or DataNode is the command's failure, reported as such. Daemons (the
+ * info-level commands) take the path below instead.
  */
 export function stopWhenStdoutCloses(stdout: NodeJS.WriteStream, exit: (code: number) => void = (code) => process.exit(code)): void {
   stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') return exit(0);
     process.stderr.write(`hsec: cannot write to standard output: ${e.message}\n`);
     exit(1);
+  });
+}
+
+/**
+ * `hsec start | head -1`: a daemon's stdout is its banner, and a reader that has gone must not stop
+ * it. Without a listener, Node turns stdout's EPIPE into an uncaught exception that kills the
+ * daemon; here it is logged once (stderr) and the daemon goes on serving.
+ */
+export function keepServingWhenStdoutCloses(stdout: NodeJS.WriteStream): void {
+  let logged = false;
+  stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (logged) return;
+    logged = true;
+    getLogger('cli').warn({ code: e.code, err: e.message }, 'standard output is closed; the banner and further output to it are dropped, the daemon goes on');
   });
 }
 

@@ -191,9 +191,20 @@ export class HdfsOutputStream extends Writable {
     callback(error);
   }
 
+  /**
+   * A pipeline that was being set up when the stream was destroyed (an aborted copy, a failed
+   * source): _destroy found no writer to close, so it is closed here, or its DataNode connection
+   * would stay open, heartbeating, after the stream is gone.
+   */
+  #unlessDestroyed(writer: BlockWriter): BlockWriter {
+    if (!this.destroyed) return writer;
+    writer.abort();
+    throw new HsecError('FILE_IO', `The output stream of ${this.path} was closed while its block pipeline was being set up`, { path: this.path });
+  }
+
   async #sendAll(packets: readonly OutboundPacket[]): Promise<void> {
     for (const p of packets) {
-      this.#writer ??= this.#appendBlock ? await this.#openAppendPipeline(this.#appendBlock) : await this.#nextBlock();
+      this.#writer ??= this.#unlessDestroyed(this.#appendBlock ? await this.#openAppendPipeline(this.#appendBlock) : await this.#nextBlock());
       await this.#writer.send(p);
       if (p.header.lastPacketInBlock) {
         await this.#writer.finish();

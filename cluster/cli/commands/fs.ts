@@ -12,8 +12,8 @@
  *                         (-copyToLocal), -cp, -mv, -appendToFile: directories whole, through
  *                         `DST._COPYING_` (-d: DST itself), -p (../fs-preserve.ts), a progress line
  *                         on a terminal; -t / -q (CopyCommandWithMultiThread) are taken and checked,
- *                         and the copy stays one file at a time; a `._COPYING_` file is deleted
- *                         on SIGINT / SIGTERM (../delete-on-exit.ts)
+ *                         and the copy stays one file at a time; SIGINT / SIGTERM stops the copy,
+ *                         deletes its `._COPYING_` file and starts nothing more (../delete-on-exit.ts)
  *   ../fs-rm.ts           -rm [-f] [-r|-R] [-skipTrash] [-safely] (the trash), -rmr, -rmdir, -expunge
  *   ../fs-permissions.ts  -chmod, -chown, -chgrp [-R]
  *   ../fs-queries.ts      -df, -du [-x], -dus, -setrep, -test, -touch, -touchz, -stat [-R]
@@ -102,7 +102,12 @@ export function register(program: Command): void {
       const stopHandling = deleteOnExit.onSignals();
       try {
         process.exitCode = await runFs(cliConfigSource(command), args, { deleteOnExit });
+      } catch (e) {
+        // after SIGINT / SIGTERM the copy it stopped is not the outcome: the handler exits 128 + signal
+        if (!deleteOnExit.interrupted) throw e;
       } finally {
+        // keep the handlers (a second signal exits at once) until the clean-ups are over
+        await deleteOnExit.settled;
         stopHandling();
       }
     });
@@ -195,9 +200,11 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   let failures = 0;
   /** Runs one path's work; a failure is printed as FsShell prints it and counted, and the others go on. */
   const each = async (path: string, fn: () => Promise<void>): Promise<void> => {
+    io.deleteOnExit?.signal.throwIfAborted(); // after Ctrl-C no further path is started
     try {
       await fn();
     } catch (e) {
+      if (io.deleteOnExit?.interrupted) throw e; // the signal's exit code is the outcome; no error line for what it stopped
       if (!(e instanceof HsecError) || e instanceof UsageError) throw e; // a UsageError stops the command, as FsShell's IllegalArgumentException
       failures++;
       err(errorLine(named!.slice(1), path, e));
@@ -289,6 +296,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
       }
     }
   } finally {
+    await io.deleteOnExit?.settled; // the clean-ups after a signal delete through this client
     fs.close();
   }
   return failures === 0 ? 0 : 1;
@@ -393,6 +401,7 @@ async function runAttributeCommand(config: CliConfigArg, verb: AttributeVerb, ar
       }
     }
   } finally {
+    await io.deleteOnExit?.settled; // the clean-ups after a signal delete through this client
     fs.close();
   }
   return failures === 0 ? 0 : 1;

@@ -2,16 +2,21 @@
  * Ctrl-C during `hsec fs -put` and `-get`, as a real child process of bin/hsec against the hsec
  * NameNode and DataNode over the MIT KDC: the half-written TARGET._COPYING_ is deleted (in HDFS for
  * -put, on the local disk for -get), as Hadoop's FsShell does through FileSystem.deleteOnExit, and
- * the process exits 130 as one SIGINT killed, printing no stack.
+ * the process exits 130 as one SIGINT killed, printing no stack; a local file already at the target
+ * stays as it was. In-process (runFs with the DeleteOnExit the SIGINT handler drives): of several
+ * sources, the interrupted copy stops before its file is deleted and the later ones never start;
+ * a TARGET._COPYING_ this copy did not open is not deleted.
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
+import { DeleteOnExit } from '../../../cluster/cli/delete-on-exit.ts';
+import { runFs } from '../../../cluster/cli/commands/fs.ts';
 import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { fsShellUser, type FsShellUser } from '../../support/fs-shell.ts';
@@ -69,6 +74,41 @@ describe('cli: Ctrl-C during hsec fs -put / -get deletes the ._COPYING_ file (bi
     const r = await interrupt(['-get', '/user/alice/whole.bin', local], async () => existsSync(`${local}._COPYING_`));
     expect(r.code, r.stderr).to.equal(130);
     expect(existsSync(`${local}._COPYING_`)).to.equal(false);
+    expect(existsSync(local)).to.equal(false);
+  });
+
+  it('-get -f over a local file already there: SIGINT leaves that file as it was and deletes only the ._COPYING_ file', async () => {
+    const local = join(dir, 'kept.bin');
+    writeFileSync(local, 'the file that was there');
+    const r = await interrupt(['-get', '-f', '/user/alice/whole.bin', local], async () => existsSync(`${local}._COPYING_`));
+    expect(r.code, r.stderr).to.equal(130);
+    expect(existsSync(`${local}._COPYING_`)).to.equal(false);
+    expect(readFileSync(local, 'utf8')).to.equal('the file that was there');
+  });
+
+  it('-put of several sources, interrupted during the first: its ._COPYING_ is deleted once the copy has stopped, the later sources never start, no error line', async () => {
+    writeFileSync(join(dir, 'small.bin'), 'small');
+    await alice.mkdir('/user/alice/many');
+    const deleteOnExit = new DeleteOnExit();
+    let err = '';
+    const run = runFs(shell.confDir, ['-put', join(dir, 'big.bin'), join(dir, 'small.bin'), '/user/alice/many'], { deleteOnExit, env: shell.env, out: () => undefined, err: (x) => void (err += x) });
+    const outcome = run.then((code) => ({ code }), (e: unknown) => ({ error: e }));
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !(await alice.exists('/user/alice/many/big.bin._COPYING_'))) await new Promise((r) => setTimeout(r, 20));
+    expect(deleteOnExit.pending).to.have.length(1);
+    await deleteOnExit.runAll(); // what the SIGINT handler does before it exits 130
+    expect(await outcome).to.have.property('error'); // interrupted: the exit code is the signal's
+    expect(err).to.equal('');
+    expect((await alice.list('/user/alice/many')).map((s) => s.path)).to.deep.equal([]);
+  });
+
+  it('-get: a TARGET._COPYING_ this copy could not open (not its file) is left where it was', async () => {
+    await alice.writeFile('/user/alice/small.txt', 'small');
+    const local = join(dir, 'loop.txt');
+    symlinkSync(`${local}._COPYING_`, `${local}._COPYING_`); // a link to itself: ELOOP when opened
+    const r = await shell.fs('-get', '/user/alice/small.txt', local);
+    expect(r.code, r.err).to.equal(1);
+    expect(lstatSync(`${local}._COPYING_`).isSymbolicLink()).to.equal(true);
     expect(existsSync(local)).to.equal(false);
   });
 });

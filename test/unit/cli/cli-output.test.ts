@@ -6,9 +6,11 @@
  */
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { keepServingWhenStdoutCloses, stopWhenStdoutCloses } from '../../../cluster/cli/index.ts';
 import { runProgram } from '../../../cluster/mini/binaries.ts';
 import { Credentials } from '../../../security/token/credentials.ts';
 import { writeTokenStorageFile } from '../../../security/token/credentials-file.ts';
@@ -45,5 +47,42 @@ describe('cli: bin/hsec output when stdout closes or an option is malformed', fu
     expect(r.stderr).to.contain('hsec --help lists the commands and options');
     expect(r.stderr).to.not.contain('Commands:');
     expect(r.stderr.trim().split('\n')).to.have.length(2);
+  });
+
+  it("a command's stdout: EPIPE (the reader has gone) exits 0, another write error exits 1", () => {
+    const codes: number[] = [];
+    const stdout = new EventEmitter() as unknown as NodeJS.WriteStream;
+    stopWhenStdoutCloses(stdout, (c) => void codes.push(c));
+    stdout.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    const write = process.stderr.write;
+    process.stderr.write = () => true; // the one line it prints for the other error
+    try {
+      stdout.emit('error', Object.assign(new Error('write ENOSPC'), { code: 'ENOSPC' }));
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(codes).to.deep.equal([0, 1]);
+  });
+
+  it("a daemon's stdout: an EPIPE is not an uncaught exception (it would kill the daemon), and does not exit", () => {
+    const stdout = new EventEmitter() as unknown as NodeJS.WriteStream;
+    keepServingWhenStdoutCloses(stdout);
+    expect(() => {
+      stdout.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      stdout.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    }).to.not.throw();
+    expect(stdout.listenerCount('error')).to.equal(1);
+  });
+
+  it('importing the library entry points (hsec, hsec/hdfs, hsec/kerberos, ...) installs no signal, exit or stdout handler', async () => {
+    const entries = ['index', 'hdfs', 'kerberos', 'tokens', 'config', 'rpc', 'errors'].map((n) => resolve(`api/${n}.ts`));
+    // counted before and after the imports: the loader (tsx) has listeners of its own
+    const count = `['SIGINT', 'SIGTERM', 'SIGHUP', 'exit', 'uncaughtException', 'unhandledRejection'].map((s) => process.listenerCount(s)).concat(process.stdout.listenerCount('error'))`;
+    const script = `const before = ${count}; for (const e of ${JSON.stringify(entries)}) await import(e); process.stdout.write(JSON.stringify({ before, after: ${count} }));`;
+    const r = await runProgram(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).to.equal(0);
+    const { before, after } = JSON.parse(r.stdout) as { before: number[]; after: number[] };
+    expect(after).to.deep.equal(before);
+    expect(before.slice(0, 3)).to.deep.equal([0, 0, 0]);
   });
 });

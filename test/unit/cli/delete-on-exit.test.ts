@@ -63,3 +63,33 @@ describe('cli/DeleteOnExit', () => {
     expect(process.listenerCount('SIGINT')).to.equal(before);
   });
 });
+
+describe('cli/DeleteOnExit after a signal', () => {
+  it('aborts `signal` before the clean-ups run, refuses new registrations, and `settled` waits for the clean-ups', async () => {
+    const d = new DeleteOnExit();
+    expect(d.interrupted).to.equal(false);
+    let abortedWhenRun: boolean | undefined;
+    d.add('a._COPYING_', async () => void (abortedWhenRun = d.signal.aborted));
+    let settled = false;
+    const done = d.runAll(1000, 'interrupted by SIGINT');
+    void d.settled.then(() => void (settled = true));
+    expect(d.interrupted).to.equal(true);
+    // a copy that would start only now never creates its file
+    expect(() => d.add('b._COPYING_', async () => undefined)).to.throw('interrupted by SIGINT');
+    expect(d.pending).to.deep.equal([]);
+    await done;
+    await Promise.resolve();
+    expect(abortedWhenRun).to.equal(true);
+    expect(settled).to.equal(true);
+    expect(d.runAll()).to.equal(done); // once
+  });
+
+  it('a clean-up may wait for its copy to stop: the copy sees the abort first', async () => {
+    const d = new DeleteOnExit();
+    const order: string[] = [];
+    const copy = new Promise<void>((_, reject) => d.signal.addEventListener('abort', () => (order.push('copy stopped'), reject(new Error('aborted')))));
+    d.add('x._COPYING_', () => copy.catch(() => undefined).then(() => void order.push('deleted')));
+    await d.runAll(1000);
+    expect(order).to.deep.equal(['copy stopped', 'deleted']);
+  });
+});
