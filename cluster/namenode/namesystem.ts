@@ -8,7 +8,7 @@
  * one at a time (`write`, Hadoop's namesystem write lock), so each is validated against the state
  * the previous one left. Reads do not wait: they see every change that has been applied.
  */
-import { AccessControlError, StorageError } from '../../lib/errors/index.ts';
+import { AccessControlError, HsecError, StorageError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import type { Clock } from '../../lib/time/clock.ts';
 import type { AccessMode } from '../../security/token/block-token-identifier.ts';
@@ -320,7 +320,8 @@ export class FsNamesystem {
   /**
    * getBlockLocations: the file's blocks overlapping [offset, offset + length) with READ tokens,
    * audited as "open" (a refusal as allowed=false) before the access time is refreshed, once per
-   * dfs.namenode.accesstime.precision (OP_TIMES).
+   * dfs.namenode.accesstime.precision (OP_TIMES). A failed refresh (journal closed or failing) is
+   * a warning, not a failed read, as in Hadoop.
    */
   async getBlockLocations(src: string, offset: number, length: number, caller: CallerInfo, mode: AccessMode = 'READ'): Promise<LocatedBlocks> {
     if (offset < 0) throw illegalArgument(`Negative offset is not supported. File: ${src}`, { path: src });
@@ -339,9 +340,15 @@ export class FsNamesystem {
     const precision = this.settings.accessTimePrecision;
     const now = this.clock.now();
     if (precision > 0 && now > file.atime + precision) {
-      await this.write(async () => {
-        if (this.fsd.inode(file.id) === file && now > file.atime + precision) await this.commit([{ op: 'TIMES', path: r.path, mtime: -1, atime: now }], `access time of ${r.path}`);
-      });
+      try {
+        await this.write(async () => {
+          if (this.fsd.inode(file.id) === file && now > file.atime + precision) await this.commit([{ op: 'TIMES', path: r.path, mtime: -1, atime: now }], `access time of ${r.path}`);
+        });
+      } catch (e) {
+        // FSNamesystem.getBlockLocations: a failed access-time update is logged, the read goes on
+        if (!(e instanceof HsecError)) throw e;
+        log.warn({ path: r.path, code: e.code, err: e.message }, `Failed to update the access time of ${r.path}: ${e.message}`);
+      }
     }
     return this.blocks.locatedBlocks(file, offset, length, caller.user, mode);
   }

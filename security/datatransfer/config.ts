@@ -18,6 +18,7 @@ import type { AES_CTR_NOPADDING } from '../crypto/aes-ctr.ts';
 export const ENCRYPT_DATA_TRANSFER_KEY = 'dfs.encrypt.data.transfer';
 export const ENCRYPT_DATA_TRANSFER_ALGORITHM_KEY = 'dfs.encrypt.data.transfer.algorithm';
 export const DATA_TRANSFER_PROTECTION_KEY = 'dfs.data.transfer.protection';
+export const DATA_TRANSFER_RESOLVER_CLASS_KEY = 'dfs.data.transfer.saslproperties.resolver.class';
 
 export interface DataTransferSecurityConfig {
   /** dfs.encrypt.data.transfer (default false). */

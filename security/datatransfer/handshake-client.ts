@@ -21,9 +21,10 @@ import { getLogger } from '../../lib/log/logger.ts';
 import type { Qop, SaslClient } from '../sasl/mechanism.ts';
 import { DigestMd5Client } from '../sasl/mechanisms/digest-md5/client.ts';
 import { ALL_CIPHER_NAMES, type DigestCipherName } from '../sasl/mechanisms/digest-md5/ciphers.ts';
-import { formatQopList } from '../sasl/qop.ts';
+import { formatQopList, qopToHadoopProtection } from '../sasl/qop.ts';
 import { clientCipherOptions, unwrapCipherOption, type AesCtrOption } from './cipher-option.ts';
 import { buildClientPassword, buildUserName, encryptionKeyToPassword, userNameFromEncryptionKey, type BlockTokenCredentials, type DataEncryptionKeyLike } from './credentials.ts';
+import { DATA_TRANSFER_PROTECTION_KEY, DATA_TRANSFER_RESOLVER_CLASS_KEY } from './config.ts';
 import { DataTransferHandshakeError, InvalidBlockTokenError, InvalidEncryptionKeyError } from './errors.ts';
 import { publishNegotiated } from './events.ts';
 import { DataTransferEncryptorStatus, encodeMagic, encodeMessage, type DataTransferEncryptorMessage, type HandshakeSecret } from './messages.ts';
@@ -120,8 +121,33 @@ export class SaslDataTransferClient {
       }
     } catch (err) {
       this.#state = ClientState.Failed;
+      if (isQopMismatch(err)) throw this.#noCommonQop(err);
       throw err;
     }
+  }
+
+  /**
+   * DIGEST-MD5's SASL_NO_COMMON_QOP with what a data-transfer client can add: the DataNode, the key
+   * that sets the client's list, and the values of it that would work. The DataNode's offer comes
+   * from its dfs.data.transfer.protection, may depend on the client's address (its
+   * dfs.data.transfer.saslproperties.resolver.class), or is the NameNode's choice carried in the
+   * block token (handshake secret).
+   */
+  #noCommonQop(err: SaslError): SaslError {
+    const client = err.details.clientQop as readonly Qop[];
+    const server = err.details.serverQop as readonly Qop[];
+    const remote = this.#o.remoteAddress;
+    const fromSecret = this.#o.handshakeSecret !== undefined && this.#o.handshakeSecret.secret.length > 0;
+    const usable = server.map((q) => qopToHadoopProtection(q)).join(' or ');
+    const origin = fromSecret ? ' (the QOP the NameNode chose for this client, sent in the block token)' : ' to this client';
+    return new SaslError(
+      'SASL_NO_COMMON_QOP',
+      `No common SASL quality of protection with the DataNode${remote ? ` at ${remote}` : ''}: client accepts [${formatQopList(client)}] (${DATA_TRANSFER_PROTECTION_KEY}), ` +
+        `DataNode offers [${formatQopList(server)}]${origin}; set ${DATA_TRANSFER_PROTECTION_KEY} to ${usable} on this client (e.g. -D ${DATA_TRANSFER_PROTECTION_KEY}=${qopToHadoopProtection(server[0]!)}), ` +
+        `or ask the DataNode's operator: its offer is its ${DATA_TRANSFER_PROTECTION_KEY}, or its ${DATA_TRANSFER_RESOLVER_CLASS_KEY}'s choice for this client's address`,
+      { ...err.details, ...this.#where(), configKey: DATA_TRANSFER_PROTECTION_KEY },
+      { cause: err },
+    );
   }
 
   /**
@@ -220,6 +246,17 @@ export class SaslDataTransferClient {
   #unexpected(what: string): SaslError {
     return new SaslError('SASL_STATE', `Data transfer SASL client received ${what} in state ${this.#state}`, { state: this.#state });
   }
+}
+
+/**
+ * A DIGEST-MD5 refusal because the two QOP lists share nothing (not one for want of a common
+ * cipher, which carries the same code and both QOP lists).
+ */
+function isQopMismatch(err: unknown): err is SaslError {
+  if (!(err instanceof SaslError) || err.code !== 'SASL_NO_COMMON_QOP') return false;
+  const { clientQop, serverQop } = err.details;
+  if (!Array.isArray(clientQop) || !Array.isArray(serverQop) || serverQop.length === 0) return false;
+  return !clientQop.some((q) => serverQop.includes(q));
 }
 
 /**

@@ -23,9 +23,10 @@ import { HsecError, InvalidTokenError, SaslError } from '../../lib/errors/index.
 import { getLogger } from '../../lib/log/logger.ts';
 import type { Qop, SaslServer } from '../sasl/mechanism.ts';
 import { DigestMd5Server } from '../sasl/mechanisms/digest-md5/server.ts';
-import { formatQopList, parseQopList } from '../sasl/qop.ts';
+import { formatQopList, parseQopList, qopToHadoopProtection } from '../sasl/qop.ts';
 import { negotiateCipherOption, wrapCipherOption, type AesCtrOption, type AesKeyBits } from './cipher-option.ts';
 import { buildClientPassword, encryptionKeyToPassword, identifierFromUserName, parseEncryptionKeyUserName, type EncryptionKeyName } from './credentials.ts';
+import { DATA_TRANSFER_PROTECTION_KEY, DATA_TRANSFER_RESOLVER_CLASS_KEY, ENCRYPT_DATA_TRANSFER_KEY } from './config.ts';
 import { DataTransferHandshakeError, InvalidEncryptionKeyError, InvalidMagicNumberError } from './errors.ts';
 import { publishNegotiated } from './events.ts';
 import { DATA_TRANSFER_SASL_PROTOCOL, DATA_TRANSFER_SASL_SERVER_NAME, type HandshakeStep } from './handshake-client.ts';
@@ -73,6 +74,8 @@ export class SaslDataTransferServer {
   readonly #o: SaslDataTransferServerOptions;
   #state = ServerState.AwaitMagic;
   #qop: readonly Qop[];
+  /** Whether #qop is the NameNode's choice from the client's handshake secret rather than this DataNode's own. */
+  #qopFromSecret = false;
   #sasl: SaslServer | undefined;
 
   constructor(options: SaslDataTransferServerOptions) {
@@ -128,6 +131,7 @@ export class SaslDataTransferServer {
       // The NameNode's QOP for this client, carried in the block token (SaslMessageWithHandshake).
       const text = Buffer.from(first.handshakeSecret.secret).toString('utf8');
       this.#qop = parseQopList(text);
+      this.#qopFromSecret = true;
       if (this.#qop.length === 0) throw new DataTransferHandshakeError(`Handshake secret "${text}" names no SASL QOP`, this.#where());
     }
     this.#sasl = new DigestMd5Server({
@@ -145,16 +149,20 @@ export class SaslDataTransferServer {
 
   async #response(response: DataTransferEncryptorMessage): Promise<HandshakeStep> {
     const sasl = this.#sasl!;
-    const rspauth = await sasl.step(response.payload ?? new Uint8Array(0));
+    let rspauth: Uint8Array | undefined;
+    try {
+      rspauth = await sasl.step(response.payload ?? new Uint8Array(0));
+    } catch (err) {
+      // DIGEST-MD5 refuses a response naming a QOP this DataNode did not offer.
+      if (err instanceof SaslError && err.code === 'SASL_NO_COMMON_QOP' && Array.isArray(err.details.clientQop) && err.details.clientQop.length === 1) {
+        throw this.#refusedQop(err.details.clientQop[0] as Qop, err);
+      }
+      throw err;
+    }
     if (!sasl.isComplete) throw new DataTransferHandshakeError('Failed to complete SASL handshake', this.#where());
     const layer = sasl.securityLayer();
-    if (!this.#qop.includes(layer.qop)) {
-      throw new SaslError(
-        'SASL_NO_COMMON_QOP',
-        `SASL handshake completed, but channel does not have acceptable quality of protection, requested = [${formatQopList(this.#qop)}], negotiated = ${layer.qop}`,
-        { serverQop: [...this.#qop], qop: layer.qop },
-      );
-    }
+    // DataTransferSaslUtil.checkSaslComplete
+    if (!this.#qop.includes(layer.qop)) throw this.#refusedQop(layer.qop);
     const offered = response.cipherOptions ?? [];
     let option: AesCtrOption | undefined;
     if (layer.qop === 'auth-conf') option = negotiateCipherOption(this.#o.cipherSuites, this.#o.cipherKeyBits ?? 128, offered, this.#o.random ?? randomBytes);
@@ -201,9 +209,45 @@ export class SaslDataTransferServer {
     if (frame.kind !== 'message') throw this.#unexpected(frame.kind);
     const m = frame.message;
     if (m.status !== DataTransferEncryptorStatus.SUCCESS) {
-      throw new DataTransferHandshakeError(`Client${this.#o.remoteAddress ? ` ${this.#o.remoteAddress}` : ''} aborted the data transfer SASL handshake: ${m.message ?? ''}`, this.#where());
+      // After our challenge the client may have refused our QOP offer: say what it was.
+      const offer = this.#state === ServerState.AwaitResponse && this.#o.handshake === 'general' ? ` (this DataNode offered [${formatQopList(this.#qop)}]${this.#qopSource()})` : '';
+      throw new DataTransferHandshakeError(`Client${this.#o.remoteAddress ? ` ${this.#o.remoteAddress}` : ''} aborted the data transfer SASL handshake: ${m.message ?? ''}${offer}`, {
+        ...this.#where(),
+        ...(offer ? { serverQop: [...this.#qop] } : {}),
+      });
     }
     return m;
+  }
+
+  /**
+   * The client chose (or the exchange ended with) a QOP this DataNode does not offer it. The text
+   * also goes back to the client in the ERROR reply, so it says what either side can set.
+   */
+  #refusedQop(chosen: Qop, cause?: SaslError): SaslError {
+    const remote = this.#o.remoteAddress;
+    const details = { ...this.#where(), clientQop: [chosen], serverQop: [...this.#qop] };
+    if (this.#o.handshake === 'encrypted') {
+      return new SaslError(
+        'SASL_NO_COMMON_QOP',
+        `The client${remote ? ` at ${remote}` : ''} chose SASL quality of protection ${chosen} in an encrypted data transfer handshake, which needs auth-conf (${ENCRYPT_DATA_TRANSFER_KEY}=true)`,
+        { ...details, configKey: ENCRYPT_DATA_TRANSFER_KEY },
+        cause ? { cause } : undefined,
+      );
+    }
+    const usable = this.#qop.map((q) => qopToHadoopProtection(q)).join(' or ');
+    return new SaslError(
+      'SASL_NO_COMMON_QOP',
+      `No common SASL quality of protection with the client${remote ? ` at ${remote}` : ''}: it chose ${chosen}, this DataNode offers [${formatQopList(this.#qop)}]${this.#qopSource()}; ` +
+        `the client should set ${DATA_TRANSFER_PROTECTION_KEY} to ${usable}, or this DataNode's ${DATA_TRANSFER_PROTECTION_KEY} should include ${qopToHadoopProtection(chosen)}` +
+        (this.#qopFromSecret ? '' : ` (or its ${DATA_TRANSFER_RESOLVER_CLASS_KEY} offer it for this client's address)`),
+      { ...details, configKey: DATA_TRANSFER_PROTECTION_KEY },
+      cause ? { cause } : undefined,
+    );
+  }
+
+  /** Where this DataNode's QOP list for the client came from, for messages. */
+  #qopSource(): string {
+    return this.#qopFromSecret ? ', the QOP the NameNode chose for this client (handshake secret in its block token)' : ` to this client (${DATA_TRANSFER_PROTECTION_KEY})`;
   }
 
   #where(): { remoteAddress?: string; handshake: string } {

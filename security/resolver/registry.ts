@@ -21,6 +21,7 @@
  * every CLI call would only produce warnings).
  */
 import { ConfigError } from '../../lib/errors/index.ts';
+import { DATA_TRANSFER_PROTECTION_KEY, DATA_TRANSFER_RESOLVER_CLASS_KEY } from '../datatransfer/config.ts';
 import type { ZkKerberosIdentity } from '../zk/session.ts';
 import { ListStore } from './list-store.ts';
 import { PrincipalRulesResolver } from './principal-rules-resolver.ts';
@@ -30,8 +31,7 @@ import { WhitelistBasedResolver } from './whitelist-based-resolver.ts';
 export const RESOLVER_CLASS_KEY = 'hadoop.security.saslproperties.resolver.class';
 export const SERVER_RESOLVER_CLASS_KEY = 'hsec.security.saslproperties.resolver.server.class';
 export const CLIENT_RESOLVER_CLASS_KEY = 'hsec.security.saslproperties.resolver.client.class';
-export const DATA_TRANSFER_RESOLVER_CLASS_KEY = 'dfs.data.transfer.saslproperties.resolver.class';
-export const DATA_TRANSFER_PROTECTION_KEY = 'dfs.data.transfer.protection';
+export { DATA_TRANSFER_PROTECTION_KEY, DATA_TRANSFER_RESOLVER_CLASS_KEY };
 
 /** Which side of connections the resolver serves. */
 export type ResolverRole = 'server' | 'client';

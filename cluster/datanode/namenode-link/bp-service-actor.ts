@@ -23,7 +23,7 @@
  * leases still learns the replicas.
  */
 import { HsecError, ProtocolError, StorageError } from '../../../lib/errors/index.ts';
-import { getLogger } from '../../../lib/log/logger.ts';
+import { getLogger, type Logger } from '../../../lib/log/logger.ts';
 import { dummyExportedBlockKeys } from '../../../security/token/keys/exported-block-keys.ts';
 import type { DatanodeProtocolClient } from '../../protocol/datanode-protocol-client.ts';
 import {
@@ -52,6 +52,22 @@ const FATAL_REMOTE = new Set([
   'org.apache.hadoop.hdfs.server.common.IncorrectVersionException',
 ]);
 const UNREGISTERED = 'org.apache.hadoop.hdfs.protocol.UnregisteredNodeException';
+
+/** Block names in the INFO line of a DNA_INVALIDATE: a big -rm deletes thousands at once. */
+export const INVALIDATE_LOG_SAMPLE = 10;
+
+/**
+ * Logs the replicas one INVALIDATE deleted: the count and the first INVALIDATE_LOG_SAMPLE block
+ * names at INFO ("and N more"), every name at DEBUG when there were more than that.
+ */
+export function logInvalidated(logger: Logger, blockPoolId: string, deleted: readonly { blockId: number; genStamp: number }[]): void {
+  if (deleted.length === 0) return;
+  const names = deleted.map((r) => `blk_${r.blockId}_${r.genStamp}`);
+  const more = names.length - INVALIDATE_LOG_SAMPLE;
+  const listed = names.slice(0, INVALIDATE_LOG_SAMPLE).join(', ') + (more > 0 ? ` and ${more} more` : '');
+  logger.info({ blockPoolId, count: names.length }, `DNA_INVALIDATE: ${names.length} replica${names.length === 1 ? '' : 's'} deleted: ${listed}`);
+  if (more > 0 && logger.isLevelEnabled('debug')) logger.debug({ blockPoolId, count: names.length, deleted: names }, 'DNA_INVALIDATE: every replica deleted');
+}
 
 export enum LinkState {
   Handshake = 'Handshake',
@@ -305,7 +321,7 @@ export class BPServiceActor {
     const { deleted, failures } = await this.#o.dataset.invalidate(bc.blockPoolId || bpid, (bc.blocks ?? []).map((b) => ({ blockId: b.blockId, genStamp: b.genStamp })));
     for (const r of deleted) this.#ibr.add({ block: { blockId: r.blockId, genStamp: r.genStamp, numBytes: r.numBytes }, status: 'DELETED' });
     for (const f of failures) log.warn({ blockPoolId: bpid }, f);
-    if (deleted.length > 0) log.info({ blockPoolId: bpid, deleted: deleted.map((r) => `blk_${r.blockId}_${r.genStamp}`) }, 'DNA_INVALIDATE: replicas deleted');
+    logInvalidated(log, bpid, deleted);
   }
 
   async #sendIncrementalReports(registration: DatanodeRegistration, bpid: string): Promise<void> {

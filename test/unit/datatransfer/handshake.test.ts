@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { createHmac } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
-import { InvalidTokenError } from '../../../lib/errors/index.ts';
+import { InvalidTokenError, SaslError } from '../../../lib/errors/index.ts';
 import { DigestSecurityLayer } from '../../../security/sasl/mechanisms/digest-md5/security-layer.ts';
 import {
   ClientState,
@@ -379,13 +379,67 @@ describe('data transfer SASL handshake (state machines)', () => {
       }
     });
 
-    it('no common QOP fails at the client, which reports ERROR to the DataNode', async () => {
-      const r = await failing(new SaslDataTransferClient(clientOpts({ qop: ['auth-conf'] })), new SaslDataTransferServer(serverOpts({ qop: ['auth'] })));
+    it('no common QOP fails at the client, naming the DataNode, both lists, the key and what to set; the DataNode learns why', async () => {
+      const server = new SaslDataTransferServer(serverOpts({ qop: ['auth'], remoteAddress: '127.0.0.9:40000' }));
+      const r = await failing(new SaslDataTransferClient(clientOpts({ qop: ['auth-conf', 'auth-int'], remoteAddress: '127.0.0.1:9866' })), server);
       expect(r.side).to.equal('client');
-      expect((r.err as { code: string }).code).to.equal('SASL_NO_COMMON_QOP');
+      const err = r.err as SaslError;
+      expect(err.code).to.equal('SASL_NO_COMMON_QOP');
+      expect(err.message)
+        .to.contain('DataNode at 127.0.0.1:9866')
+        .and.contain('client accepts [auth-conf,auth-int] (dfs.data.transfer.protection)')
+        .and.contain('DataNode offers [auth]')
+        .and.contain('-D dfs.data.transfer.protection=authentication')
+        .and.contain('dfs.data.transfer.saslproperties.resolver.class')
+        .and.not.contain('hadoop.rpc.protection');
+      expect(err.details).to.include({ remoteAddress: '127.0.0.1:9866', configKey: 'dfs.data.transfer.protection' });
       const reply = one(r.reply!);
       expect(reply.status).to.equal(DataTransferEncryptorStatus.ERROR);
-      expect(reply.message).to.contain('auth-conf');
+      expect(reply.message).to.equal(err.message);
+      // The DataNode's side: the client's reason plus what this DataNode offered it.
+      const refused = await rejectsCode(server.step({ kind: 'message', message: reply }), 'DATA_TRANSFER_HANDSHAKE', DataTransferHandshakeError);
+      expect(refused.message).to.contain('Client 127.0.0.9:40000 aborted').and.contain('client accepts [auth-conf,auth-int]').and.contain('this DataNode offered [auth] to this client (dfs.data.transfer.protection)');
+    });
+
+    it('a client with a handshake secret is told the DataNode\'s offer is the NameNode\'s choice', async () => {
+      const secret = { secret: Buffer.from('auth-int'), bpid: 'BP-1' };
+      const r = await failing(new SaslDataTransferClient(clientOpts({ qop: ['auth-conf'], handshakeSecret: secret, remoteAddress: '127.0.0.1:9866' })), new SaslDataTransferServer(serverOpts()));
+      const err = r.err as SaslError;
+      expect(err.code).to.equal('SASL_NO_COMMON_QOP');
+      expect(err.message).to.contain('DataNode offers [auth-int] (the QOP the NameNode chose for this client, sent in the block token)').and.contain('dfs.data.transfer.protection=integrity');
+    });
+
+    it('a client choosing a QOP the DataNode did not offer (a downgraded challenge) is refused by the DataNode, which tells both sides what to set', async () => {
+      const client = new SaslDataTransferClient(clientOpts({ qop: ['auth'], remoteAddress: '127.0.0.1:9866' }));
+      const server = new SaslDataTransferServer(serverOpts({ qop: ['auth-conf'], remoteAddress: '127.0.0.9:40000' }));
+      const toServer = new HandshakeDecoder({ expectMagic: true });
+      let challenge: DataTransferEncryptorMessage | undefined;
+      for (const f of frames(toServer, (await client.step(undefined)).send)) {
+        const sent = (await server.step(f)).send;
+        if (sent.length > 0) challenge = one(sent[0]!);
+      }
+      const text = Buffer.from(challenge!.payload!).toString('latin1');
+      expect(text).to.contain('qop="auth-conf"');
+      const downgraded = { ...challenge!, payload: Buffer.from(text.replace('qop="auth-conf"', 'qop="auth"'), 'latin1') };
+      const response = (await client.step(downgraded)).send;
+      let refusal: unknown;
+      try {
+        for (const f of frames(toServer, response)) await server.step(f);
+      } catch (e) {
+        refusal = e;
+      }
+      expect(refusal).to.be.instanceOf(SaslError);
+      const err = refusal as SaslError;
+      expect(err.code).to.equal('SASL_NO_COMMON_QOP');
+      expect(err.message)
+        .to.contain('client at 127.0.0.9:40000')
+        .and.contain('it chose auth, this DataNode offers [auth-conf] to this client (dfs.data.transfer.protection)')
+        .and.contain('set dfs.data.transfer.protection to privacy')
+        .and.contain('should include authentication');
+      expect(err.details).to.deep.include({ clientQop: ['auth'], serverQop: ['auth-conf'], configKey: 'dfs.data.transfer.protection' });
+      // The client gets the DataNode's reason in the ERROR reply.
+      const clientErr = await rejectsCode(client.step(one(server.errorReply(err)!)), 'DATA_TRANSFER_HANDSHAKE', DataTransferHandshakeError);
+      expect(clientErr.message).to.contain('DataNode 127.0.0.1:9866 failed').and.contain('this DataNode offers [auth-conf]');
     });
 
     it('a wrong magic number: InvalidMagicNumberError and no reply (Hadoop answers nothing)', async () => {

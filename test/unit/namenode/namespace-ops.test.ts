@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { configureLogging, levelFromEnv, type Logger } from '../../../lib/log/logger.ts';
 import { auditLines } from '../../support/audit-lines.ts';
 import { rejectsWithCode } from '../../support/expect-code.ts';
 import { CreateFlag } from '../../../cluster/protocol/client-protocol.ts';
@@ -324,7 +325,44 @@ describe('namenode/namesystem: writing files', () => {
     await rejectsWithCode(t.ns.mkdirs('/x', { perm: 0o755 }, true, alice), 'ACCESS_DENIED');
     expect(t.ns.getFileInfo('/x', hdfsUser)).to.equal(undefined);
   });
+
+  it('a read whose access-time update cannot be journalled (store closed) still returns the blocks; the failure is a warning naming the path and why', async () => {
+    await writeFile(t, '/tmp/at', 10);
+    const before = t.ns.getFileInfo('/tmp/at', bob)!.access_time;
+    t.clock.advance(3_600_001);
+    await t.ns.store.close();
+    let located: Awaited<ReturnType<typeof t.ns.getBlockLocations>> | undefined;
+    const warnings = await warningsOf('namenode.namesystem', async () => {
+      located = await t.ns.getBlockLocations('/tmp/at', 0, 10, bob);
+    });
+    expect(located!.blocks!.map((b) => b.b.numBytes)).to.deep.equal([10]);
+    expect(t.ns.getFileInfo('/tmp/at', bob)!.access_time, 'not changed in memory either').to.equal(before);
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.include({ path: '/tmp/at', code: 'SERVICE_NOT_RUNNING' });
+    expect(warnings[0]!['line']).to.match(/^Failed to update the access time of \/tmp\/at: namespace store .* is not open$/);
+  });
 });
+
+/** The warn lines `component` logs while `fn` runs, each its fields plus `line` (the message), through a host logger. */
+async function warningsOf(component: string, fn: () => Promise<void>): Promise<Record<string, unknown>[]> {
+  const seen: Record<string, unknown>[] = [];
+  const drop = () => undefined;
+  const host = {
+    child: (b: Record<string, unknown>) => ({
+      trace: drop, debug: drop, info: drop, error: drop, fatal: drop, isLevelEnabled: () => true, child: host.child,
+      warn: (fields: Record<string, unknown>, msg: string) => {
+        if (b['component'] === component) seen.push({ ...fields, line: msg });
+      },
+    }),
+  } as unknown as Logger;
+  configureLogging({ logger: host });
+  try {
+    await fn();
+  } finally {
+    configureLogging({ level: levelFromEnv() ?? 'silent' });
+  }
+  return seen;
+}
 
 describe('namenode/namesystem: append (FSDirAppendOp)', () => {
   let t: TestNamesystem;
