@@ -11,42 +11,7 @@ import { deflateSync, gzipSync } from 'node:zlib';
 import { ByteReader, sequenceFileText } from '../../cluster/cli/fs-sequence-file.ts';
 import { printText } from '../../cluster/cli/fs-text.ts';
 import type { FuzzTarget } from './targets.ts';
-
-/** WritableUtils.writeVLong. */
-function vlong(value: number | bigint): Buffer {
-  let i = BigInt(value);
-  if (i >= -112n && i <= 127n) return Buffer.from([Number(BigInt.asUintN(8, i))]);
-  let len = -112;
-  if (i < 0n) {
-    i = ~i;
-    len = -120;
-  }
-  for (let t = i; t !== 0n; t >>= 8n) len--;
-  const bytes = [len & 0xff];
-  const n = len < -120 ? -(len + 120) : -(len + 112);
-  for (let idx = n; idx !== 0; idx--) bytes.push(Number((i >> BigInt((idx - 1) * 8)) & 0xffn));
-  return Buffer.from(bytes);
-}
-const text = (s: string) => Buffer.concat([vlong(Buffer.byteLength(s)), Buffer.from(s)]);
-const int = (n: number) => {
-  const b = Buffer.alloc(4);
-  b.writeInt32BE(n);
-  return b;
-};
-const long = (n: bigint) => {
-  const b = Buffer.alloc(8);
-  b.writeBigInt64BE(n);
-  return b;
-};
-const SYNC = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
-/** SequenceFile.Writer's header, version 6. */
-const header = (key: string, value: string, codec?: string, block = false) => Buffer.concat([
-  Buffer.from('SEQ\x06', 'latin1'), text(`org.apache.hadoop.io.${key}`), text(`org.apache.hadoop.io.${value}`), Buffer.from([codec ? 1 : 0, block ? 1 : 0]),
-  codec ? text(`org.apache.hadoop.io.compress.${codec}`) : Buffer.alloc(0), int(1), text('made-by'), text('test'), SYNC,
-]);
-/** Writer.append: record length, key length, key, value. */
-const record = (k: Buffer, v: Buffer) => Buffer.concat([int(k.length + v.length), int(k.length), k, v]);
-const SYNC_ESCAPE = Buffer.concat([int(-1), SYNC]);
+import { SYNC_ESCAPE, header, int, long, record, text, vlong } from '../support/sequence-file-bytes.ts';
 
 function sequenceFiles(): Uint8Array[] {
   const keys = [text('k1'), text('k2')];

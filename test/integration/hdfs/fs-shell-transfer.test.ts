@@ -16,6 +16,7 @@ import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
 import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { fsShellUser, type FsShellUser } from '../../support/fs-shell.ts';
+import { SYNC, SYNC_ESCAPE, header, int, long, record, text, vlong } from '../../support/sequence-file-bytes.ts';
 
 describe('hdfs: hsec fs -getmerge, -moveFromLocal, -text, -p and -touch -t through the hsec NameNode and DataNode (MIT KDC)', function () {
   this.timeout(120_000);
@@ -150,39 +151,6 @@ describe('hdfs: hsec fs -getmerge, -moveFromLocal, -text, -p and -touch -t throu
   });
 
   describe('-text', () => {
-    /** WritableUtils.writeVLong. */
-    const vlong = (value: number | bigint): Buffer => {
-      let i = BigInt(value);
-      if (i >= -112n && i <= 127n) return Buffer.from([Number(BigInt.asUintN(8, i))]);
-      let len = -112;
-      if (i < 0n) {
-        i = ~i;
-        len = -120;
-      }
-      for (let t = i; t !== 0n; t >>= 8n) len--;
-      const bytes = [len & 0xff];
-      const n = len < -120 ? -(len + 120) : -(len + 112);
-      for (let idx = n; idx !== 0; idx--) bytes.push(Number((i >> BigInt((idx - 1) * 8)) & 0xffn));
-      return Buffer.from(bytes);
-    };
-    const text = (s: string) => Buffer.concat([vlong(Buffer.byteLength(s)), Buffer.from(s)]);
-    const int = (n: number) => {
-      const b = Buffer.alloc(4);
-      b.writeInt32BE(n);
-      return b;
-    };
-    const long = (n: bigint) => {
-      const b = Buffer.alloc(8);
-      b.writeBigInt64BE(n);
-      return b;
-    };
-    const sync = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
-    /** SequenceFile.Writer's header, version 6. */
-    const header = (key: string, value: string, codec?: string, block = false) =>
-      Buffer.concat([Buffer.from('SEQ\x06', 'latin1'), text(`org.apache.hadoop.io.${key}`), text(`org.apache.hadoop.io.${value}`), Buffer.from([codec ? 1 : 0, block ? 1 : 0]), codec ? text(`org.apache.hadoop.io.compress.${codec}`) : Buffer.alloc(0), int(1), text('made-by'), text('test'), sync]);
-    /** Writer.append: record length, key length, key, value (RecordCompressWriter: the value as one zlib stream). */
-    const record = (k: Buffer, v: Buffer) => Buffer.concat([int(k.length + v.length), int(k.length), k, v]);
-    const syncEscape = Buffer.concat([int(-1), sync]);
 
     it('plain files as -cat; gzip by its magic number (every member), zlib by .deflate; short files as they are', async () => {
       await alice.writeFile('m/plain.txt', 'plain\n');
@@ -230,13 +198,13 @@ describe('hdfs: hsec fs -getmerge, -moveFromLocal, -text, -p and -touch -t throu
     });
 
     it('SequenceFiles: uncompressed with a sync marker, record-compressed (DefaultCodec, GzipCodec) and block-compressed, printed key TAB value', async () => {
-      await alice.writeFile('m/plain.seq', Buffer.concat([header('Text', 'IntWritable'), record(text('one'), int(1)), syncEscape, record(text('zwei – two'), int(-2))]));
+      await alice.writeFile('m/plain.seq', Buffer.concat([header('Text', 'IntWritable'), record(text('one'), int(1)), SYNC_ESCAPE, record(text('zwei – two'), int(-2))]));
       const lv = (n: bigint, bytes: number[]) => record(long(n), deflateSync(Buffer.concat([int(bytes.length), Buffer.from(bytes)])));
       await alice.writeFile('m/record.seq', Buffer.concat([header('LongWritable', 'BytesWritable', 'DefaultCodec'), lv(7n, [0, 0x0f, 0xff]), lv(-9007199254740993n, [])]));
       await alice.writeFile('m/gzip-record.seq', Buffer.concat([header('IntWritable', 'Text', 'GzipCodec'), record(int(5), gzipSync(text('five')))]));
       const keys = [text('k1'), text('k2')];
       const block = Buffer.concat([
-        syncEscape,
+        SYNC_ESCAPE,
         vlong(2),
         ...[Buffer.concat(keys.map((k) => vlong(k.length))), Buffer.concat(keys), Buffer.concat([vlong(0), vlong(0)]), Buffer.alloc(0)].map((b) => {
           const z = deflateSync(b);
@@ -252,8 +220,8 @@ describe('hdfs: hsec fs -getmerge, -moveFromLocal, -text, -p and -touch -t throu
     });
 
     it('a SequenceFile of a Writable hsec does not know, or a forged sync marker, is a clear error', async () => {
-      await alice.writeFile('m/custom.seq', Buffer.concat([header('Text', 'IntWritable').subarray(0, 4), text('com.example.Custom'), text('org.apache.hadoop.io.Text'), Buffer.from([0, 0]), int(0), sync]));
-      const forged = Buffer.from(sync);
+      await alice.writeFile('m/custom.seq', Buffer.concat([header('Text', 'IntWritable').subarray(0, 4), text('com.example.Custom'), text('org.apache.hadoop.io.Text'), Buffer.from([0, 0]), int(0), SYNC]));
+      const forged = Buffer.from(SYNC);
       forged[0] ^= 1;
       await alice.writeFile('m/forged.seq', Buffer.concat([header('Text', 'IntWritable'), record(text('a'), int(1)), int(-1), forged, record(text('b'), int(2))]));
       const r = await fs('-text', 'm/custom.seq', 'm/forged.seq');

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { AuditLog, auditLine, escapeJava } from '../../../cluster/namenode/audit-log.ts';
 import { ugiString } from '../../../lib/rpc/ugi-string.ts';
-import { auditLines } from '../../support/audit-lines.ts';
+import { auditLines } from '../../support/log-lines.ts';
 
 describe('namenode/audit log line (FSNamesystem.FSNamesystemAuditLogger)', () => {
   it('writes allowed, ugi, ip, cmd, src, dst, perm and proto=rpc, tab separated, null for what is absent', async () => {

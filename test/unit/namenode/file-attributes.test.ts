@@ -4,7 +4,7 @@
 // lines, no journal record for a change that changes nothing, and that every change comes back
 // after a restart, from journal replay and from a snapshot.
 import { expect } from 'chai';
-import { auditLines } from '../../support/audit-lines.ts';
+import { auditLines } from '../../support/log-lines.ts';
 import { HadoopException } from '../../../cluster/namenode/namespace/fs-errors.ts';
 import type { CallerInfo } from '../../../cluster/namenode/namesystem.ts';
 import { alice, bob, carol, hdfsUser, namesystem, writeFile, type TestNamesystem } from '../../support/namesystem.ts';

@@ -5,8 +5,7 @@
 import { expect } from 'chai';
 import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { configureLogging, levelFromEnv, type Logger } from '../../../lib/log/logger.ts';
-import { auditLines } from '../../support/audit-lines.ts';
+import { auditLines, logLines } from '../../support/log-lines.ts';
 import { rejectsWithCode } from '../../support/expect-code.ts';
 import { CreateFlag } from '../../../cluster/protocol/client-protocol.ts';
 import { utf8 } from '../../../cluster/protocol/hdfs-types.ts';
@@ -332,7 +331,7 @@ describe('namenode/namesystem: writing files', () => {
     t.clock.advance(3_600_001);
     await t.ns.store.close();
     let located: Awaited<ReturnType<typeof t.ns.getBlockLocations>> | undefined;
-    const warnings = await warningsOf('namenode.namesystem', async () => {
+    const warnings = await logLines('namenode.namesystem', 'warn', async () => {
       located = await t.ns.getBlockLocations('/tmp/at', 0, 10, bob);
     });
     expect(located!.blocks!.map((b) => b.b.numBytes)).to.deep.equal([10]);
@@ -343,26 +342,6 @@ describe('namenode/namesystem: writing files', () => {
   });
 });
 
-/** The warn lines `component` logs while `fn` runs, each its fields plus `line` (the message), through a host logger. */
-async function warningsOf(component: string, fn: () => Promise<void>): Promise<Record<string, unknown>[]> {
-  const seen: Record<string, unknown>[] = [];
-  const drop = () => undefined;
-  const host = {
-    child: (b: Record<string, unknown>) => ({
-      trace: drop, debug: drop, info: drop, error: drop, fatal: drop, isLevelEnabled: () => true, child: host.child,
-      warn: (fields: Record<string, unknown>, msg: string) => {
-        if (b['component'] === component) seen.push({ ...fields, line: msg });
-      },
-    }),
-  } as unknown as Logger;
-  configureLogging({ logger: host });
-  try {
-    await fn();
-  } finally {
-    configureLogging({ level: levelFromEnv() ?? 'silent' });
-  }
-  return seen;
-}
 
 describe('namenode/namesystem: append (FSDirAppendOp)', () => {
   let t: TestNamesystem;

@@ -8,7 +8,7 @@ import { ContentSummaries } from '../../../cluster/namenode/content-summary.ts';
 import { HadoopException } from '../../../cluster/namenode/namespace/fs-errors.ts';
 import { FsAction } from '../../../cluster/namenode/namespace/permission-checker.ts';
 import { StoragePolicies } from '../../../cluster/namenode/storage-policies.ts';
-import { auditLines } from '../../support/audit-lines.ts';
+import { auditLines } from '../../support/log-lines.ts';
 import { alice, bob, datanode, hdfsUser, namesystem, writeFile, type TestNamesystem } from '../../support/namesystem.ts';
 
 async function refused(p: Promise<unknown>, cls: string, message: string): Promise<void> {

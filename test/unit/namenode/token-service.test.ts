@@ -7,7 +7,7 @@ import { DelegationTokenIdentifier } from '../../../security/token/delegation-to
 import { NameNodeTokenService } from '../../../cluster/namenode/token-service.ts';
 import type { TokenCaller } from '../../../cluster/namenode/token-service.ts';
 import { delegationTokenAuthority } from '../../../security/sasl/rpc/token-authority.ts';
-import { auditLines } from '../../support/audit-lines.ts';
+import { auditLines } from '../../support/log-lines.ts';
 import {
   decodeGetDelegationTokenResponse, decodeRenewDelegationTokenResponse, encodeGetDelegationTokenRequest, encodeTokenRequest,
 } from '../../../cluster/protocol/client-protocol.ts';
