@@ -48,6 +48,8 @@ export class AuditLog {
    * command of the debug list only when the logger is at DEBUG (AUDIT_LOG.isDebugEnabled()).
    */
   log(e: AuditEvent): void {
+    // getfileinfo is audited on every call: nothing is formatted while the audit log is off (Hadoop's isInfoEnabled check)
+    if (!audit.isLevelEnabled('info')) return;
     if (this.#debugCmds.has(e.cmd) && !audit.isLevelEnabled('debug')) return;
     audit.info({ allowed: e.allowed, ugi: e.ugi, ip: e.ip, cmd: e.cmd, src: e.src, dst: e.dst ?? null, perm: e.perm ?? null, proto: 'rpc' }, auditLine(e));
   }

@@ -29,6 +29,7 @@ describe('namenode/audit log line (FSNamesystem.FSNamesystemAuditLogger)', () =>
     };
     expect((await auditLines(run, 'info')).map((l) => l['cmd'])).to.deep.equal(['mkdirs']);
     expect((await auditLines(run, 'debug')).map((l) => l['cmd'])).to.deep.equal(['getfileinfo', 'mkdirs', 'listStatus']);
+    expect(await auditLines(run, 'warn'), 'the audit log off: nothing formatted or written').to.deep.equal([]);
   });
 
   it('escapes src and dst as StringEscapeUtils.escapeJava: a newline in a name cannot forge a second line', () => {
