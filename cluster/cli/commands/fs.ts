@@ -123,6 +123,11 @@ interface FsIo extends CliIo {
   deleteOnExit?: DeleteOnExit;
 }
 
+/** The single-letter options each verb takes (its CommandFormat's); word options are taken off before. */
+const VERB_FLAGS: Readonly<Record<string, string>> = {
+  ...QUERY_FLAGS, '-checksum': CHECKSUM_FLAGS, '-ls': LS_FLAGS, '-lsr': LS_FLAGS, '-mkdir': 'p', '-rm': 'rRf', '-put': 'fpld', '-cp': 'fd', '-get': 'fp', '-appendToFile': 'n',
+};
+
 /** The fs-queries commands that run over their operands the same way. */
 const QUERIES = { '-df': df, '-du': du, '-setrep': setrep, '-touch': touch, '-touchz': touchz, '-stat': stat, '-checksum': checksum } as const;
 
@@ -182,7 +187,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   }
   let parsed;
   try {
-    parsed = flags(ignoreNonEmpty ? args.slice(1) : merge || findSpec ? [] : args, QUERY_FLAGS[verb] ?? (verb === '-checksum' ? CHECKSUM_FLAGS : verb === '-ls' || verb === '-lsr' ? LS_FLAGS : verb === '-mkdir' ? 'p' : verb === '-rm' ? 'rRf' : verb === '-put' ? 'fpld' : verb === '-cp' ? 'fd' : verb === '-get' ? 'fp' : verb === '-appendToFile' ? 'n' : ''));
+    parsed = flags(ignoreNonEmpty ? args.slice(1) : merge || findSpec ? [] : args, VERB_FLAGS[verb] ?? '');
   } catch (e) {
     throw new UsageError(`${named}: ${(e as Error).message}`, usage);
   }
