@@ -84,9 +84,12 @@ export class XceiverServer {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    // server.close() calls back only once every connection has ended: end ours first, or a client
+    // that keeps its connection open (idle, or stuck) would hold the DataNode's stop forever
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     for (const s of this.#connections) s.destroy();
     await Promise.allSettled([...this.#running]);
+    await closed;
   }
 
   #accept(socket: Socket): void {

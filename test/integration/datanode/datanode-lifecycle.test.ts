@@ -15,6 +15,7 @@
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
+import { connect as netConnect } from 'node:net';
 import type { DataNode } from '../../../cluster/datanode/datanode.ts';
 import type { ClientProtocolClient } from '../../../cluster/protocol/client-protocol-client.ts';
 import type { LocatedBlock } from '../../../cluster/protocol/hdfs-types.ts';
@@ -96,6 +97,20 @@ describe('datanode: key rolls, restarts, commands and pipelines (real KDC, hsec 
     expect(Buffer.compare(await read(dn, fresh), data), 'a token of the current key').to.equal(0);
     expect(Buffer.compare(await read(dn, old), data), 'a token of a retired key').to.equal(0);
     expect(dn.registration!.datanodeID.datanodeUuid, 'no new registration').to.equal(d.uuid);
+  });
+
+  it('a DataNode stops promptly while a client keeps a data connection open (the connection is closed, not waited for)', async () => {
+    const c = await cluster();
+    const dn = await c.startDataNode('idle-client');
+    const idle = netConnect(dn.xferAddress.port, '127.0.0.1');
+    idle.on('error', () => undefined);
+    await new Promise<void>((resolve) => idle.once('connect', () => resolve()));
+    await waitFor(() => dn.connectionCount > 0, 'the DataNode to accept the connection');
+    const closedByServer = new Promise<void>((resolve) => idle.once('close', () => resolve()));
+    const started = Date.now();
+    await c.stopDataNode(dn);
+    expect(Date.now() - started).to.be.below(10_000);
+    await closedByServer;
   });
 
   it('a restarted DataNode keeps its UUID, storage id and blocks, reports them in a full block report, and serves them', async () => {
