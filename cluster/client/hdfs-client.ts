@@ -335,6 +335,15 @@ export class HdfsClient {
     return this.#nn.setReplication(this.resolve(path), replication);
   }
 
+  /**
+   * DistributedFileSystem.recoverLease: true when `path` is closed; false when the NameNode has
+   * started recovering its last block through the DataNodes (the lease is then this client's): ask
+   * again until true, as `hdfs debug recoverLease` and HBase's FSHDFSUtils do.
+   */
+  recoverLease(path: string): Promise<boolean> {
+    return this.#nn.recoverLease(this.resolve(path), this.#clientName);
+  }
+
   /** Resolves when the caller has `mode` on `path` (FileSystem.access); AccessControlException or FileNotFoundException otherwise. */
   async access(path: string, mode: FsActionName): Promise<void> {
     await this.#nn.checkAccess(this.resolve(path), mode);

@@ -88,6 +88,7 @@ export class ClientService {
         writes.renewLease(r.clientName);
         return {};
       }),
+      this.#method('recoverLease', async (r, c) => ({ result: await writes.recoverLease(r.src, r.clientName, c) })),
       this.#method('mkdirs', async (r, c) => ({ result: await ns.mkdirs(r.src, r.masked, r.createParent, c) })),
       this.#method('setPermission', async (r, c) => {
         await attributes.setPermission(r.src, r.permission, c);

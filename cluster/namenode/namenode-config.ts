@@ -17,6 +17,7 @@ import type { BlockTokenFormat } from '../../security/token/block-token-identifi
 import { DEFAULT_SERVER_DEFAULTS, type FsServerDefaults } from '../protocol/client-protocol.ts';
 import type { ChecksumType } from '../protocol/hdfs-types.ts';
 import { nameNodeBindAddress } from '../protocol/namenode-address.ts';
+import { BLOCK_RECOVERY_TIMEOUT_MULTIPLIER } from './lease-recovery.ts';
 import type { NamesystemSettings } from './namesystem.ts';
 
 /** Block access tokens (dfs.block.access.*), undefined when dfs.block.access.token.enable is false. */
@@ -55,6 +56,8 @@ export interface NameNodeSettings {
   datanodes: DatanodeSettings;
   /** dfs.namenode.lease-recheck-interval-ms */
   leaseRecheckMs: number;
+  /** a block recovery's timeout: 30 x dfs.heartbeat.interval (BlockManager.getBlockRecoveryTimeout) */
+  blockRecoveryTimeoutMs: number;
   /** The trash emptier (NameNode.startTrashEmptier); undefined when fs.trash.interval is 0. */
   trash: TrashEmptierSettings | undefined;
 }
@@ -118,6 +121,7 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       minDatanodeVersion: conf.getTrimmed('dfs.namenode.min.supported.datanode.version') ?? '2.1.0-beta',
     },
     leaseRecheckMs: conf.getTimeDuration('dfs.namenode.lease-recheck-interval-ms', 'ms', 'ms'),
+    blockRecoveryTimeoutMs: BLOCK_RECOVERY_TIMEOUT_MULTIPLIER * conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms'),
   };
 }
 

@@ -134,6 +134,11 @@ export class ClientProtocolClient {
     await this.#invoke('renewLease', { clientName, namespaces });
   }
 
+  /** DFSClient.recoverLease: true once the file is closed; false while the NameNode recovers its last block. */
+  async recoverLease(src: string, clientName: string): Promise<boolean> {
+    return (await this.#invoke('recoverLease', { src, clientName })).result;
+  }
+
   async mkdirs(request: ClientProtocolMessages['mkdirs']['request']): Promise<boolean> {
     return (await this.#invoke('mkdirs', request)).result;
   }

@@ -57,6 +57,7 @@ export const ClientProtocolMethod = {
   UPDATE_BLOCK_FOR_PIPELINE: 'updateBlockForPipeline',
   UPDATE_PIPELINE: 'updatePipeline',
   RENEW_LEASE: 'renewLease',
+  RECOVER_LEASE: 'recoverLease',
   MKDIRS: 'mkdirs',
   SET_PERMISSION: 'setPermission',
   SET_OWNER: 'setOwner',
@@ -236,6 +237,8 @@ export interface ClientProtocolMessages {
     response: Empty;
   };
   renewLease: { request: { clientName: string; namespaces?: string[] }; response: Empty };
+  /** true when the file is closed; false while its last block is being recovered (ask again) */
+  recoverLease: { request: { src: string; clientName: string }; response: { result: boolean } };
   mkdirs: { request: { src: string; masked: FsPermission; createParent: boolean; unmasked?: FsPermission }; response: { result: boolean } };
   setPermission: { request: { src: string; permission: FsPermission }; response: Empty };
   /** an absent username or groupname leaves it unchanged (the server translator passes null) */

@@ -404,6 +404,7 @@ export const TARGETS: readonly FuzzTarget[] = [
         { op: 'ABANDON_BLOCK', fileId: 16388, blockId: 1073741827 },
       ]),
       transactionRecord([{ op: 'APPEND', path: '/b/f', clientName: 'DFSClient_2', clientMachine: '10.0.0.2', newBlock: true }, { op: 'APPEND', path: '/b/g', clientName: 'c', clientMachine: '', newBlock: false }]),
+      transactionRecord([{ op: 'REASSIGN_LEASE', fileId: 16388, newHolder: 'HDFS_NameNode' }]),
       transactionRecord([{ op: 'TIMES', path: '/b/f', mtime: -1, atime: 5 }, { op: 'SET_REPLICATION', path: '/b/f', replication: 2 }, { op: 'DELETE', path: '/b', mtime: 6 }]),
     ])],
     run: (b) => scanFrames(Buffer.from(b), 0, b.length, journalPayloads(() => undefined)),

@@ -98,3 +98,21 @@ export async function writeFile(t: TestNamesystem, path: string, bytes: number, 
   await t.writes.complete(path, client, { ...lb.b, numBytes: bytes }, st.fileId);
   return st.fileId!;
 }
+
+/**
+ * What a primary DataNode does with a DNA_RECOVERBLOCK (BlockRecoveryWorker): its next heartbeat's
+ * BlockRecoveryCommand, then commitBlockSynchronization of each block at `length` with the
+ * DataNode's storage as the one recovered replica. Returns the recovering blocks it was sent.
+ */
+export async function recoverAsPrimary(t: TestNamesystem, uuid: string, length: (block: { numBytes?: number }) => number): Promise<{ newGenStamp: number; block: { b: { blockId: number; generationStamp: number; numBytes?: number } } }[]> {
+  const dn = t.ns.datanodes.get(uuid)!;
+  const cmds = t.ns.datanodes.heartbeat({ registration: dn.registration }, t.ns.clock.now(), 0).cmds ?? [];
+  const blocks = cmds.find((c) => c.cmdType === 'BlockRecoveryCommand')?.recoveryCmd?.blocks ?? [];
+  for (const rb of blocks) {
+    await t.writes.commitBlockSynchronization({
+      block: rb.block.b, newGenStamp: rb.newGenStamp, newLength: length(rb.block.b), closeFile: true, deleteBlock: false,
+      newTargets: [{ datanodeUuid: uuid }], newTargetStorages: [`DS-${uuid}`],
+    });
+  }
+  return blocks;
+}

@@ -2,7 +2,7 @@
  * The namespace's durable records (pure codec, no I/O), in the framing of lib/journal/frame.ts:
  * journals `HSEC-NSJ`, snapshots `HSEC-NSS`. Hadoop keeps the same facts in its edit log and fsimage
  * (FSEditLogOp OP_MKDIR, OP_ADD, OP_ADD_BLOCK, OP_UPDATE_BLOCKS, OP_CLOSE, OP_DELETE, OP_RENAME_OLD /
- * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2, OP_SET_PERMISSIONS, OP_SET_OWNER, OP_SET_REPLICATION, OP_APPEND;
+ * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2, OP_SET_PERMISSIONS, OP_SET_OWNER, OP_SET_REPLICATION, OP_APPEND, OP_REASSIGN_LEASE;
  * FSImageFormatPBINode);
  * this layout is hsec's own. Op codes never change meaning: new ops take new codes.
  *
@@ -62,13 +62,17 @@ export type EditOp =
    * machine, newBlock); without `newBlock` a last block shorter than the file's block size goes
    * back under construction (BlockManager.convertLastBlockToUnderConstruction)
    */
-  | { op: 'APPEND'; path: string; clientName: string; clientMachine: string; newBlock: boolean };
+  | { op: 'APPEND'; path: string; clientName: string; clientMachine: string; newBlock: boolean }
+  /** lease recovery hands an open file to `newHolder` (ReassignLeaseOp: the NameNode or the recoverLease caller) */
+  | { op: 'REASSIGN_LEASE'; fileId: number; newHolder: string };
 
 export type EditOpName = EditOp['op'];
 
 const OP_CODES: Record<EditOpName, number> = {
   MKDIR: 1, ADD_FILE: 2, ADD_BLOCK: 3, ABANDON_BLOCK: 4, UPDATE_BLOCK: 5, CLOSE: 6, DELETE: 7, RENAME: 8, TIMES: 9, GENSTAMP: 10,
   SET_PERMISSIONS: 11, SET_OWNER: 12, SET_REPLICATION: 13, APPEND: 14,
+  // Hadoop's OP_REASSIGN_LEASE code (FSEditLogOpCodes), far from the codes hsec adds in order
+  REASSIGN_LEASE: 22,
 };
 const OP_NAMES = new Map(Object.entries(OP_CODES).map(([k, v]) => [v, k as EditOpName]));
 
@@ -194,6 +198,9 @@ function writeOp(out: RecordWriter, op: EditOp): void {
       return;
     case 'APPEND':
       out.writeString(op.path).writeString(op.clientName).writeString(op.clientMachine).writeBoolean(op.newBlock);
+      return;
+    case 'REASSIGN_LEASE':
+      out.writeLong(op.fileId).writeString(op.newHolder);
   }
 }
 
@@ -236,6 +243,8 @@ function readOp(input: RecordReader): EditOp {
       return { op: name, path: text('path'), replication: input.readInt32InRange(1, 32767, 'replication') };
     case 'APPEND':
       return { op: name, path: text('path'), clientName: text('clientName'), clientMachine: text('clientMachine'), newBlock: input.readBoolean() };
+    case 'REASSIGN_LEASE':
+      return { op: name, fileId: input.readLong(), newHolder: text('newHolder') };
     default:
       throw new Error(`unknown edit op ${code}`);
   }

@@ -194,6 +194,11 @@ export class FsDirectory {
         if (!op.newBlock && last && last.numBytes !== node.blockSize) last.state = 'UNDER_CONSTRUCTION';
         return none();
       }
+      case 'REASSIGN_LEASE': {
+        const file = this.#openFile(op.fileId);
+        file.uc = { clientName: op.newHolder, clientMachine: file.uc!.clientMachine };
+        return none();
+      }
     }
   }
 

@@ -19,6 +19,7 @@ export const HadoopException = {
   LEASE_EXPIRED: 'org.apache.hadoop.hdfs.server.namenode.LeaseExpiredException',
   NOT_REPLICATED_YET: 'org.apache.hadoop.hdfs.server.namenode.NotReplicatedYetException',
   ALREADY_BEING_CREATED: 'org.apache.hadoop.hdfs.protocol.AlreadyBeingCreatedException',
+  RECOVERY_IN_PROGRESS: 'org.apache.hadoop.hdfs.protocol.RecoveryInProgressException',
   ACCESS_CONTROL: 'org.apache.hadoop.security.AccessControlException',
   ILLEGAL_ARGUMENT: 'org.apache.hadoop.HadoopIllegalArgumentException',
   UNSUPPORTED: 'java.lang.UnsupportedOperationException',

@@ -8,15 +8,17 @@
  *
  * A block is UNDER_CONSTRUCTION while a pipeline writes it, COMMITTED once the client reported its
  * final length, and COMPLETE once it is committed and a DataNode reported a finalized replica with
- * that length and generation stamp (BlockUCState; dfs.namenode.replication.min = 1). Replica
- * locations are runtime state rebuilt from block reports, never persisted.
+ * that length and generation stamp (BlockUCState; dfs.namenode.replication.min = 1). Lease
+ * recovery puts an unfinished last block UNDER_RECOVERY with a recovery id (a new generation stamp)
+ * until its primary DataNode commits the agreed length (commitBlockSynchronization). Replica
+ * locations and the recovery state are runtime state rebuilt from block reports, never persisted.
  */
 import { compareNames } from './paths.ts';
 
 /** INodeId.ROOT_INODE_ID (LAST_RESERVED_ID 2^14 + 1). */
 export const ROOT_INODE_ID = 16385;
 
-export type BlockState = 'UNDER_CONSTRUCTION' | 'COMMITTED' | 'COMPLETE';
+export type BlockState = 'UNDER_CONSTRUCTION' | 'UNDER_RECOVERY' | 'COMMITTED' | 'COMPLETE';
 
 /** A storage on a DataNode: where a replica is or is expected. */
 export interface StorageRef {
@@ -47,6 +49,10 @@ export class BlockInfo {
   readonly replicas = new Map<string, Replica>();
   /** The pipeline the block was given to (addBlock targets), while it is under construction. */
   expected: StorageRef[] = [];
+  /** BlockUnderConstructionFeature.blockRecoveryId: the generation stamp the recovery gives the block (0 = none). */
+  recoveryId = 0;
+  /** Storages already chosen as the recovery's primary (ReplicaUnderConstruction.chosenAsPrimary). */
+  readonly triedAsPrimary = new Set<string>();
 
   constructor(blockId: number, generationStamp: number, numBytes: number, state: BlockState, file: INodeFile | null) {
     this.blockId = blockId;
@@ -58,6 +64,11 @@ export class BlockInfo {
 
   get complete(): boolean {
     return this.state === 'COMPLETE';
+  }
+
+  /** UNDER_CONSTRUCTION or UNDER_RECOVERY (BlockInfo.isUnderConstruction... minus COMMITTED). */
+  get beingWritten(): boolean {
+    return this.state === 'UNDER_CONSTRUCTION' || this.state === 'UNDER_RECOVERY';
   }
 }
 

@@ -68,6 +68,7 @@ describe('namenode/edit-log records', () => {
     { op: 'SET_REPLICATION', path: '/b/f', replication: 5 },
     { op: 'APPEND', path: '/b/f', clientName: 'DFSClient_NONMAPREDUCE_-2_1', clientMachine: '127.0.0.2', newBlock: false },
     { op: 'APPEND', path: '/b/g', clientName: 'c', clientMachine: '::1', newBlock: true },
+    { op: 'REASSIGN_LEASE', fileId: 16390, newHolder: 'HDFS_NameNode' },
   ];
 
   it('every edit op round-trips in a transaction record', () => {

@@ -55,6 +55,7 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
   updateBlockForPipeline: { request: { block: block.b, clientName: 'c' }, response: { block } },
   updatePipeline: { request: { clientName: 'c', oldBlock: block.b, newBlock: { ...block.b, generationStamp: 1002 }, newNodes: [dn.id], storageIDs: ['DS-1'] }, response: {} },
   renewLease: { request: { clientName: 'c' }, response: {} },
+  recoverLease: { request: { src: '/p', clientName: 'c' }, response: { result: false } },
   mkdirs: { request: { src: '/d', masked: { perm: 493 }, createParent: true, unmasked: { perm: 511 } }, response: { result: true } },
   setPermission: { request: { src: '/d', permission: { perm: 0o1777 } }, response: {} },
   setOwner: { request: { src: '/d', username: 'alice', groupname: 'staff' }, response: {} },
