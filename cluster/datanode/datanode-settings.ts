@@ -45,6 +45,8 @@ export interface DataNodeSettings {
   keepaliveMs: number;
   /** dfs.datanode.max.transfer.threads. */
   maxTransferConnections: number;
+  /** dfs.datanode.xceiver.stop.timeout.millis: block recovery's wait for a write in progress to stop. */
+  xceiverStopTimeoutMs: number;
   /** dfs.datanode.bp-ready.timeout in ms. */
   bpReadyTimeoutMs: number;
   /** dfs.datanode.min.supported.namenode.version. */
@@ -81,6 +83,7 @@ export async function dataNodeSettings(conf: Configuration, overrides: { hostNam
     socketWriteTimeoutMs: positive('dfs.datanode.socket.write.timeout', conf.getTimeDuration('dfs.datanode.socket.write.timeout', 'ms', 'ms')),
     keepaliveMs: conf.getTimeDuration('dfs.datanode.socket.reuse.keepalive', 'ms', 'ms'),
     maxTransferConnections,
+    xceiverStopTimeoutMs: positive('dfs.datanode.xceiver.stop.timeout.millis', conf.getTimeDuration('dfs.datanode.xceiver.stop.timeout.millis', 'ms', 'ms')),
     bpReadyTimeoutMs: conf.getTimeDuration('dfs.datanode.bp-ready.timeout', 's', 'ms'),
     minNameNodeVersion: conf.getTrimmed('dfs.datanode.min.supported.namenode.version') ?? '2.1.0-beta',
     blockTokenEnabled: conf.getBoolean('dfs.block.access.token.enable'),

@@ -29,6 +29,7 @@ import { ServiceIdentity } from '../service/service-identity.ts';
 import { BlockPoolTokens, type BlockAccessVerifier } from './block-access.ts';
 import { dataNodeSettings, type DataNodeSettings } from './datanode-settings.ts';
 import { BPServiceActor } from './namenode-link/bp-service-actor.ts';
+import { BlockRecoveryWorker, unavailablePeer } from './recovery/block-recovery-worker.ts';
 import { FsDataset } from './storage/fs-dataset.ts';
 import { ReplicaError } from './storage/replica.ts';
 import { DataNodeMirrorConnector } from './transfer/mirror.ts';
@@ -117,6 +118,11 @@ export class DataNode {
       const client = new DatanodeProtocolClient({
         rpc: rpc.rpc, address: settings.nameNode, credentials: callCredentials(user, DATANODE_PROTOCOL_INFO, conf, options.krb5), timeoutMs: settings.socketTimeoutMs,
       });
+      const recovery = new BlockRecoveryWorker({
+        dataset, writerStopTimeoutMs: settings.xceiverStopTimeoutMs, peer: unavailablePeer,
+        commit: (r) => client.commitBlockSynchronization(r),
+        notifyReceived: (r) => void actor!.notifyReceived(r),
+      });
       let fail: (e: HsecError) => void = () => undefined;
       const failure = new Promise<HsecError>((resolve) => (fail = resolve));
       actor = new BPServiceActor({
@@ -133,6 +139,7 @@ export class DataNode {
         minNameNodeVersion: settings.minNameNodeVersion,
         xceiverCount: () => server.connectionCount,
         onFatal: (e) => fail(e),
+        recoverBlocks: (who, blocks) => recovery.recoverBlocks(who, blocks),
       });
       actor.start();
       log.info({ xfer: `${server.address.host}:${xferPort}`, handshake, principal: identity.principal, dataDir: settings.dataDir, datanodeUuid: dataset.datanodeUuid }, 'DataNode up');

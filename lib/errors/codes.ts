@@ -77,6 +77,9 @@ export const ERROR_CODES = [
   // append whose new generation stamp is not newer (FsDatasetImpl.append, BlockReceiver.computePartialChunkCrc)
   'REPLICA_CORRUPT',
   'REPLICA_GENERATION_STAMP',
+  // block recovery refused on a replica: a newer recovery holds it (RecoveryInProgressException), a
+  // stamp or length that cannot be (FsDatasetImpl.initReplicaRecovery / updateReplicaUnderRecovery)
+  'REPLICA_RECOVERY',
   'STORAGE_INCOMPATIBLE',
   'STORAGE_LOCKED',
   // IPC

@@ -216,7 +216,15 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     type: 'duration',
     unit: 's',
     default: '1200',
-    description: "After this long without a lease renewal the NameNode closes the holder's files at their last complete block.",
+    description: "After this long without a lease renewal the NameNode recovers the holder's leases: a file whose blocks are complete is closed, an unfinished last block is recovered through its DataNodes first (block recovery), then the file is closed at the length they agree.",
+  }),
+  key({
+    name: 'dfs.datanode.xceiver.stop.timeout.millis',
+    usedBy: ['hsec datanode'],
+    type: 'duration',
+    unit: 'ms',
+    default: '60000',
+    description: 'How long block recovery waits for a write still in progress on the replica to stop (FsDatasetImpl.initReplicaRecovery stopping the writer) before it gives up on that replica.',
   }),
   key({
     name: 'dfs.namenode.lease-recheck-interval-ms',
