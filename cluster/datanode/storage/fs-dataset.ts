@@ -206,7 +206,7 @@ export class FsDataset {
    * A write to a replica reopened for append failed: the replica goes back to its length before the
    * append (its bytes and checksums restored) and is finalized under the new generation stamp, so
    * the bytes the file already had stay readable and the NameNode can close the file at that length
-   * (Hadoop leaves the RBW replica to block recovery through the DataNodes, which hsec does not do).
+   * (Hadoop leaves the RBW replica to block recovery, which would also keep the new bytes; hsec keeps this rollback for appends).
    */
   async rollBackAppend(blockPoolId: string, replica: Replica, writer: ReplicaWriter): Promise<void> {
     await writer.rollBackAppend();
