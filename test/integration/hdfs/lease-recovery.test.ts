@@ -11,6 +11,7 @@
  *    AlreadyBeingCreated before it, RecoveryInProgress while the block is recovered, then the append
  *    goes on after the recovered bytes (the create finds the file);
  *  - the hard limit (3 s on a second cluster): the lease monitor recovers under HDFS_NameNode;
+ *  - `hsec debug recoverLease -path P -retries N` prints DebugAdmin's lines around the same;
  *  - commitBlockSynchronization over real IPC as the DataNode principal with a recovery id the
  *    NameNode never gave is refused with Hadoop's message, the open file untouched.
  */
@@ -24,6 +25,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
 import { acquireRpcClient } from '../../../cluster/client/shared-rpc-client.ts';
+import { runDebug } from '../../../cluster/cli/commands/debug.ts';
 import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 import type { INodeFile } from '../../../cluster/namenode/namespace/inode.ts';
 import { DATANODE_PROTOCOL_INFO } from '../../../cluster/protocol/datanode-protocol.ts';
@@ -148,6 +150,30 @@ describe('hdfs: lease recovery keeps the hflushed bytes (MIT KDC, hsec NameNode 
       await appendTail();
       const back = await fs.readFile(path);
       expect(Buffer.compare(back, Buffer.concat([leaseRecoveryPattern(FLUSHED), Buffer.from('tail')]))).to.equal(0);
+    });
+
+    it('hsec debug recoverLease as DebugAdmin: returned false, a retry after 5 s, then SUCCEEDED; a closed file at once; its refusals', async function () {
+      this.timeout(120_000);
+      const path = '/user/alice/debug';
+      const file = await writeAndDie(hdfs, path);
+      const stampBefore = file.lastBlock!.generationStamp;
+      const alice = await fsShellUser(hdfs, 'alice');
+      const run = async (...args: string[]) => {
+        let out = '';
+        let err = '';
+        const code = await runDebug(alice.confDir, args, { out: (s) => void (out += s), err: (s) => void (err += s), env: alice.env });
+        return { code, out, err };
+      };
+      expect(await run('recoverLease', '-path', path, '-retries', '3')).to.deep.equal({
+        code: 0, out: `recoverLease SUCCEEDED on ${path}\n`, err: 'recoverLease returned false.\nRetrying in 5000 ms...\nRetry #1\n',
+      });
+      await expectRecovered(hdfs, await hdfs.client('alice'), path, file, stampBefore);
+      expect(await run('recoverLease', '-path', path)).to.deep.equal({ code: 0, out: `recoverLease SUCCEEDED on ${path}\n`, err: '' });
+      expect(await run('recoverLease', '-retries', '1')).to.deep.equal({ code: 1, out: '', err: 'You must supply a -path argument to recoverLease.\n' });
+      expect(await run('recoverLease', '-path', path, '-retries', 'x')).to.deep.include({ code: 1, err: 'Failed to parse the argument to -retries: java.lang.NumberFormatException: For input string: "x"\n' });
+      expect(await run('recoverLease', '-path', '/user/alice/none')).to.deep.equal({
+        code: 1, out: '', err: 'recoverLease got exception: File does not exist: /user/alice/none\nGiving up on recoverLease for /user/alice/none after 1 try\n',
+      });
     });
 
     it('commitBlockSynchronization with a recovery id the NameNode never gave is refused over IPC; the open file is untouched', async () => {
