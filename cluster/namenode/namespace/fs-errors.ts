@@ -20,6 +20,7 @@ export const HadoopException = {
   NOT_REPLICATED_YET: 'org.apache.hadoop.hdfs.server.namenode.NotReplicatedYetException',
   ALREADY_BEING_CREATED: 'org.apache.hadoop.hdfs.protocol.AlreadyBeingCreatedException',
   ACCESS_CONTROL: 'org.apache.hadoop.security.AccessControlException',
+  ACL: 'org.apache.hadoop.hdfs.protocol.AclException',
   ILLEGAL_ARGUMENT: 'org.apache.hadoop.HadoopIllegalArgumentException',
   UNSUPPORTED: 'java.lang.UnsupportedOperationException',
   IO: 'java.io.IOException',
@@ -53,6 +54,10 @@ export const illegalArgument = (message: string, details: ErrorDetails = {}): Fi
 
 export const ioError = (code: FileSystemErrorCode, message: string, details: ErrorDetails = {}): FileSystemError =>
   fsError(code, HadoopException.IO, message, details);
+
+/** AclException: an invalid ACL, or ACLs turned off (dfs.namenode.acls.enabled). */
+export const aclError = (message: string, details: ErrorDetails = {}): FileSystemError =>
+  fsError('FS_ACL', HadoopException.ACL, message, details);
 
 export const leaseExpired = (message: string, path?: string): FileSystemError =>
   fsError('FS_LEASE', HadoopException.LEASE_EXPIRED, message, { path });
