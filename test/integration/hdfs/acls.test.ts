@@ -6,7 +6,7 @@
  * chmod, a default ACL inherited by a new file and directory (no umask under it), the ACLs after a
  * NameNode restart, a non-owner refused with AccessControlException, a NameNode with
  * dfs.namenode.acls.enabled=false refusing with the AclException naming the key, and
- * `hsec fs -getfacl / -setfacl / -ls` output as FsShell prints it.
+ * `hsec fs -getfacl / -setfacl / -ls / -cp -pa` output as FsShell prints it.
  */
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -127,6 +127,12 @@ describe('hdfs: POSIX ACLs through the hsec NameNode and DataNode (MIT KDC)', fu
     ].join('\n'));
     r = await shell.fs('-ls', 'tree/d');
     expect(r.out).to.match(/\n-rw-r-x---\+  1 alice supergroup +1 \S+ \S+ tree\/d\/f\n$/);
+    // -cp -pa carries the permission and then the full ACL over (CommandWithDestination.preserveAttributes)
+    r = await shell.fs('-cp', '-pa', 'tree/d/f', 'tree/copy');
+    expect(r).to.deep.include({ code: 0, err: '' });
+    expect(await entries(alice, 'tree/copy')).to.equal('user:bob:rwx,group::r--');
+    expect((await alice.stat('tree/copy')).permission).to.equal(0o650);
+    await alice.delete('tree/copy');
     r = await shell.fs('-setfacl', '-R', '-b', 'tree');
     expect(r.code).to.equal(0);
     expect((await alice.stat('tree/d/f')).permission).to.equal(0o640);
