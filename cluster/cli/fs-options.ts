@@ -63,7 +63,7 @@ export function popWordOptions(named: string, args: string[], usage: string): Se
       args.splice(i, 1);
       // CommandFormat has removed the options before this one: what is left from here on must exceed the minimum
       const value = i < args.length && args.length - i > spec.min && !args[i]!.startsWith('-') ? args.splice(i, 1)[0]! : '';
-      if (!/^[+-]?\d+$/.test(value) || Math.abs(Number(value)) > 2 ** 31) throw new UsageError(`${named}: For input string: "${value}"`, usage);
+      if (!/^[+-]?\d+$/.test(value) || Number(value) > 2 ** 31 - 1 || Number(value) < -(2 ** 31)) throw new UsageError(`${named}: For input string: "${value}"`, usage);
     } else i++;
   }
   return given;

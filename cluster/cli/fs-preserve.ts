@@ -10,8 +10,9 @@
  * the owner by running `chown OWNER:GROUP FILE` (its first line of error output is the message), the
  * mode as chmod. A local source's owner and group are the names `stat` gives (getpwuid, as NativeIO's
  * fstat), its permission the mode's low nine bits and the sticky bit (FsPermission). `-cp -p[topax]`
- * picks attributes by letter (Cp.popPreserveOption); `a` (ACLs) sets the permission, ACLs
- * themselves being absent from hsec's HDFS (no file has one), and `x` (XAttrs) is refused.
+ * picks attributes by letter (Cp.popPreserveOption); `a` (ACLs) sets the permission and then, for an
+ * HDFS source with an ACL, its full ACL on the target (getAclStatus, AclUtil.getAclFromPermAndEntries,
+ * setAcl), and `x` (XAttrs) is refused.
  */
 import { execFile } from 'node:child_process';
 import type { Stats } from 'node:fs';
@@ -22,6 +23,7 @@ import { HsecError } from '../../lib/errors/index.ts';
 import { fileError } from '../../lib/fs/file-errors.ts';
 import type { FileStatus } from '../client/file-status.ts';
 import type { HdfsClient } from '../client/hdfs-client.ts';
+import { aclFromPermAndEntries } from '../protocol/acl-entry.ts';
 import { UsageError } from './usage.ts';
 
 const run = promisify(execFile);
@@ -39,10 +41,12 @@ export interface Attributes {
   readonly owner: string;
   readonly group: string;
   readonly permission: number;
+  /** an HDFS source with an ACL: its path, whose ACL -pa copies */
+  readonly aclSource?: string;
 }
 
 export function hdfsAttributes(s: FileStatus): Attributes {
-  return { mtime: s.modificationTime, atime: s.accessTime, owner: s.owner, group: s.group, permission: s.permission };
+  return { mtime: s.modificationTime, atime: s.accessTime, owner: s.owner, group: s.group, permission: s.permission, ...(s.hasAcl ? { aclSource: s.path } : {}) };
 }
 
 /** RawLocalFileSystem's status of a local path: times in ms, owner and group names, FsPermission of the mode. */
@@ -82,6 +86,10 @@ export async function preserveInHdfs(fs: HdfsClient, a: Attributes, target: stri
   if (p.has('t')) await fs.setTimes(target, a.mtime, a.atime);
   if (p.has('o')) await fs.chown(target, a.owner, a.group);
   if (p.has('p') || p.has('a')) await fs.chmod(target, a.permission);
+  if (p.has('a') && a.aclSource !== undefined) {
+    const { entries } = await fs.getAclStatus(a.aclSource);
+    await fs.setAcl(target, aclFromPermAndEntries(a.permission, entries));
+  }
 }
 
 /** preserveAttributes onto a local target, as RawLocalFileSystem.setTimes / setOwner / setPermission do. */

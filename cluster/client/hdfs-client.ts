@@ -30,6 +30,7 @@ import { randomInt } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ClientProtocolClient } from '../protocol/client-protocol-client.ts';
+import { aclEntryToProto, aclStatusFromProto, type AclEntry, type AclStatus } from '../protocol/acl-entry.ts';
 import { nameNodeClientAddress, parseHdfsUri } from '../protocol/namenode-address.ts';
 import { acquireRpcClient, type SharedRpcClient } from './shared-rpc-client.ts';
 
@@ -347,6 +348,44 @@ export class HdfsClient {
   /** Resolves when the caller has `mode` on `path` (FileSystem.access); AccessControlException or FileNotFoundException otherwise. */
   async access(path: string, mode: FsActionName): Promise<void> {
     await this.#nn.checkAccess(this.resolve(path), mode);
+  }
+
+  /**
+   * The ACL of a file or directory (DistributedFileSystem.getAclStatus): owner, group, sticky bit,
+   * permission bits and the extended entries (none for a minimal ACL; aclFromPermAndEntries
+   * gives the full list). FileNotFoundException ("cannot find <path>") for a missing path.
+   */
+  async getAclStatus(path: string): Promise<AclStatus> {
+    return aclStatusFromProto(await this.#nn.getAclStatus(this.resolve(path)));
+  }
+
+  /** Adds or replaces the given entries; the mask is recalculated unless given (DistributedFileSystem.modifyAclEntries). */
+  async modifyAclEntries(path: string, aclSpec: readonly AclEntry[]): Promise<void> {
+    await this.#nn.modifyAclEntries(this.resolve(path), aclSpec.map(aclEntryToProto));
+  }
+
+  /** Removes the entries with the given scope, type and name; permissions are ignored (DistributedFileSystem.removeAclEntries). */
+  async removeAclEntries(path: string, aclSpec: readonly AclEntry[]): Promise<void> {
+    await this.#nn.removeAclEntries(this.resolve(path), aclSpec.map(aclEntryToProto));
+  }
+
+  /** Removes the default ACL of a directory (DistributedFileSystem.removeDefaultAcl). */
+  async removeDefaultAcl(path: string): Promise<void> {
+    await this.#nn.removeDefaultAcl(this.resolve(path));
+  }
+
+  /** Removes every extended entry, leaving the permission bits (DistributedFileSystem.removeAcl). */
+  async removeAcl(path: string): Promise<void> {
+    await this.#nn.removeAcl(this.resolve(path));
+  }
+
+  /**
+   * Replaces the ACL (DistributedFileSystem.setAcl): the access and default scopes the spec names
+   * are replaced, the other kept; the spec must hold the user, group and other entries of each.
+   * Only the owner or the superuser may change an ACL; AclException for an invalid one.
+   */
+  async setAcl(path: string, aclSpec: readonly AclEntry[]): Promise<void> {
+    await this.#nn.setAcl(this.resolve(path), aclSpec.map(aclEntryToProto));
   }
 
   /**

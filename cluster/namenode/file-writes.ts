@@ -105,7 +105,7 @@ export class FileWrites {
           op: 'ADD_FILE', id, path: r.path, perm: { owner: caller.user, group, mode }, mtime: now, replication,
           blockSize: req.blockSize, clientName, clientMachine: caller.address, overwrite: existing !== undefined,
         });
-        await ns.commit(ops, `create of ${r.path}`);
+        await ns.commit(ns.inheritAcls(ops, req.unmasked), `create of ${r.path}`);
         ns.leases.add(clientName, id, now);
         file = ns.fsd.inode(id)!;
       } catch (e) {

@@ -113,6 +113,8 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       leaseHardLimitMs: conf.getTimeDuration('dfs.namenode.lease-hard-limit-sec', 's', 'ms'),
       supportAppends: conf.getBoolean('dfs.support.append'),
       auditDebugCmds: conf.getTrimmedStrings('dfs.namenode.audit.log.debug.cmdlist'),
+      aclsEnabled: conf.getBoolean('dfs.namenode.acls.enabled'),
+      posixAclInheritance: conf.getBoolean('dfs.namenode.posix.acl.inheritance.enabled'),
     },
     datanodes: {
       heartbeatExpireMs: 2 * conf.getTimeDuration('dfs.namenode.heartbeat.recheck-interval', 'ms', 'ms') + 10 * conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms'),

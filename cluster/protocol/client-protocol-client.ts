@@ -16,6 +16,7 @@ import {
   decodeGetDelegationTokenResponse, decodeGetServerDefaultsResponse, decodeRenewDelegationTokenResponse,
   encodeGetDelegationTokenRequest, encodeTokenRequest,
 } from './client-protocol.ts';
+import type { AclEntryProto, AclStatusProto } from './acl-entry.ts';
 import type {
   AddBlockRequest, BlockStoragePolicy, ClientProtocolMessages, ClientProtocolMethodName, ContentSummary, CreateRequest, DatanodeReportType,
   ECBlockGroupStats, FsActionName, FsServerDefaults, GetAdditionalDatanodeRequest, GetFsStatsResponse, QuotaUsage, ReplicatedBlockStats,
@@ -220,6 +221,30 @@ export class ClientProtocolClient {
 
   async checkAccess(path: string, mode: FsActionName): Promise<void> {
     await this.#invoke('checkAccess', { path, mode });
+  }
+
+  async modifyAclEntries(src: string, aclSpec: AclEntryProto[]): Promise<void> {
+    await this.#invoke('modifyAclEntries', { src, aclSpec });
+  }
+
+  async removeAclEntries(src: string, aclSpec: AclEntryProto[]): Promise<void> {
+    await this.#invoke('removeAclEntries', { src, aclSpec });
+  }
+
+  async removeDefaultAcl(src: string): Promise<void> {
+    await this.#invoke('removeDefaultAcl', { src });
+  }
+
+  async removeAcl(src: string): Promise<void> {
+    await this.#invoke('removeAcl', { src });
+  }
+
+  async setAcl(src: string, aclSpec: AclEntryProto[]): Promise<void> {
+    await this.#invoke('setAcl', { src, aclSpec });
+  }
+
+  async getAclStatus(src: string): Promise<AclStatusProto> {
+    return (await this.#invoke('getAclStatus', { src })).result;
   }
 
   async getFileLinkInfo(src: string): Promise<HdfsFileStatus | undefined> {

@@ -3,7 +3,7 @@
  * protocol version 1, served over Hadoop IPC v9 with the protobuf engine;
  * ClientNamenodeProtocolTranslatorPB / ServerSideTranslatorPB): the calls a stock DFSClient makes
  * for mkdir / put / appendToFile / get / ls / rm / mv / chmod / chown / du / count / touch / setrep / test and
- * `hdfs storagepolicies` (./ClientNamenodeProtocol.proto, shared messages in
+ * `hdfs storagepolicies`, the ACL calls of -getfacl / -setfacl (./ClientNamenodeProtocol.proto, shared messages in
  * ./hdfs.proto and ./acl.proto) and the delegation-token calls (hadoop.common Security.proto
  * messages). `CLIENT_PROTOCOL_CODEC` encodes and decodes every method's request and response in
  * both directions; the named delegation-token and server-defaults functions below are kept for the
@@ -15,6 +15,7 @@ import { Token } from '../../security/token/token.ts';
 import { HDFS_DELEGATION_KIND } from '../../security/token/delegation-token-identifier.ts';
 import type { ProtocolSecurityInfo } from '../../security/sasl/rpc/protocol-security.ts';
 import type { TokenProtoObject } from '../../security/token/token.ts';
+import type { AclEntryProto, AclStatusProto } from './acl-entry.ts';
 import type {
   ChecksumType, CryptoProtocolVersion, DataEncryptionKey, DatanodeId, DatanodeInfo, DirectoryListing, ExtendedBlock,
   FsPermission, HdfsFileStatus, LocatedBlock, LocatedBlocks, StorageType,
@@ -80,6 +81,12 @@ export const ClientProtocolMethod = {
   GET_DATANODE_REPORT: 'getDatanodeReport',
   GET_SLOW_DATANODE_REPORT: 'getSlowDatanodeReport',
   SET_SAFE_MODE: 'setSafeMode',
+  MODIFY_ACL_ENTRIES: 'modifyAclEntries',
+  REMOVE_ACL_ENTRIES: 'removeAclEntries',
+  REMOVE_DEFAULT_ACL: 'removeDefaultAcl',
+  REMOVE_ACL: 'removeAcl',
+  SET_ACL: 'setAcl',
+  GET_ACL_STATUS: 'getAclStatus',
 } as const;
 
 /** CreateFlagProto bits, OR-ed into CreateRequestProto.createFlag (overwrite=true gives CREATE|OVERWRITE = 3). */
@@ -265,6 +272,13 @@ export interface ClientProtocolMessages {
   getFileLinkInfo: { request: { src: string }; response: { fs?: HdfsFileStatus } };
   getStoragePolicies: { request: Empty; response: { policies?: BlockStoragePolicy[] } };
   getStoragePolicy: { request: { path: string }; response: { storagePolicy: BlockStoragePolicy } };
+  /** the ACL calls (acl.proto): an ACL spec is a list of entries, a removal spec's permissions NONE */
+  modifyAclEntries: { request: { src: string; aclSpec?: AclEntryProto[] }; response: Empty };
+  removeAclEntries: { request: { src: string; aclSpec?: AclEntryProto[] }; response: Empty };
+  removeDefaultAcl: { request: { src: string }; response: Empty };
+  removeAcl: { request: { src: string }; response: Empty };
+  setAcl: { request: { src: string; aclSpec?: AclEntryProto[] }; response: Empty };
+  getAclStatus: { request: { src: string }; response: { result: AclStatusProto } };
   getDelegationToken: { request: { renewer: string }; response: { token?: TokenProtoObject } };
   renewDelegationToken: { request: { token: TokenProtoObject }; response: { newExpiryTime: number } };
   cancelDelegationToken: { request: { token: TokenProtoObject }; response: Empty };

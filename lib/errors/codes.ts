@@ -133,6 +133,8 @@ export const ERROR_CODES = [
   'FS_UNSUPPORTED',
   'FS_INVALID_ARGUMENT',
   'FS_NO_DATANODES',
+  // an ACL the NameNode refuses or ACLs turned off (Hadoop's AclException)
+  'FS_ACL',
   // DataNodes talking to the NameNode (DatanodeProtocol)
   'DATANODE_UNREGISTERED',
   'DATANODE_VERSION',

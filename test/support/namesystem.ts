@@ -38,6 +38,8 @@ export const SETTINGS: NamesystemSettings = {
   leaseHardLimitMs: 1_200_000,
   supportAppends: true,
   auditDebugCmds: [],
+  aclsEnabled: true,
+  posixAclInheritance: true,
 };
 
 export interface TestNamesystem {

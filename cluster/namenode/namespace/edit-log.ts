@@ -2,18 +2,19 @@
  * The namespace's durable records (pure codec, no I/O), in the framing of lib/journal/frame.ts:
  * journals `HSEC-NSJ`, snapshots `HSEC-NSS`. Hadoop keeps the same facts in its edit log and fsimage
  * (FSEditLogOp OP_MKDIR, OP_ADD, OP_ADD_BLOCK, OP_UPDATE_BLOCKS, OP_CLOSE, OP_DELETE, OP_RENAME_OLD /
- * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2, OP_SET_PERMISSIONS, OP_SET_OWNER, OP_SET_REPLICATION, OP_APPEND, OP_REASSIGN_LEASE;
- * FSImageFormatPBINode);
+ * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2, OP_SET_PERMISSIONS, OP_SET_OWNER, OP_SET_REPLICATION, OP_APPEND,
+ * OP_SET_ACL, OP_REASSIGN_LEASE; FSImageFormatPBINode with its AclFeatureProto);
  * this layout is hsec's own. Op codes never change meaning: new ops take new codes.
  *
  * A journal record is one transaction: the edit ops of one client call (a mkdirs with its parents,
  * a create with its parents), applied together or not at all. Ops carry every value they set (inode
  * and block ids, times, owner and group), so replaying them rebuilds exactly the state they made.
- * A snapshot holds the identity and counters, every inode parent-first, and an end record with the
- * inode count. Payload fields are big-endian int32 / int64 numbers and uint32-length UTF-8 strings
+ * A snapshot holds the identity and counters, every inode parent-first (an inode with an ACL
+ * followed by an ACL record of its feature entries), and an end record with the inode count. Payload fields are big-endian int32 / int64 numbers and uint32-length UTF-8 strings
  * (record-io.ts).
  */
 import { ProtocolError } from '../../../lib/errors/index.ts';
+import type { AclEntry, AclEntryScope, AclEntryType } from '../../protocol/acl-entry.ts';
 import type { JournalMagic, PayloadVisitor } from '../../../lib/journal/frame.ts';
 import { RecordReader, RecordWriter } from './record-io.ts';
 
@@ -63,6 +64,12 @@ export type EditOp =
    * back under construction (BlockManager.convertLastBlockToUnderConstruction)
    */
   | { op: 'APPEND'; path: string; clientName: string; clientMachine: string; newBlock: boolean }
+  /**
+   * an inode's ACL as stored (OP_SET_ACL; acl-storage.ts): the permission bits (the mask in the
+   * group bits) and the ACL feature's entries, empty for none. Also follows the MKDIR or ADD_FILE
+   * of an inode that inherited a default ACL, in the same transaction.
+   */
+  | { op: 'SET_ACL'; path: string; mode: number; entries: AclEntry[] }
   /** lease recovery hands an open file to `newHolder` (ReassignLeaseOp: the NameNode or the recoverLease caller) */
   | { op: 'REASSIGN_LEASE'; fileId: number; newHolder: string };
 
@@ -70,14 +77,14 @@ export type EditOpName = EditOp['op'];
 
 const OP_CODES: Record<EditOpName, number> = {
   MKDIR: 1, ADD_FILE: 2, ADD_BLOCK: 3, ABANDON_BLOCK: 4, UPDATE_BLOCK: 5, CLOSE: 6, DELETE: 7, RENAME: 8, TIMES: 9, GENSTAMP: 10,
-  SET_PERMISSIONS: 11, SET_OWNER: 12, SET_REPLICATION: 13, APPEND: 14,
+  SET_PERMISSIONS: 11, SET_OWNER: 12, SET_REPLICATION: 13, APPEND: 14, SET_ACL: 15,
   // Hadoop's OP_REASSIGN_LEASE code (FSEditLogOpCodes), far from the codes hsec adds in order
   REASSIGN_LEASE: 22,
 };
 const OP_NAMES = new Map(Object.entries(OP_CODES).map(([k, v]) => [v, k as EditOpName]));
 
 /** Record types (the first payload byte). */
-export const NsRecord = { TRANSACTION: 1, IDENTITY: 2, INODE: 3, SNAPSHOT_END: 4 } as const;
+export const NsRecord = { TRANSACTION: 1, IDENTITY: 2, INODE: 3, SNAPSHOT_END: 4, ACL: 5 } as const;
 
 /** Who this namespace is (Hadoop's VERSION file / NamespaceInfo) and its id counters. */
 export interface NamespaceIdentity {
@@ -113,6 +120,8 @@ export interface InodeRecord {
 export interface SnapshotVisitor {
   identity(id: NamespaceIdentity, counters: NamespaceCounters): void;
   inode(record: InodeRecord): void;
+  /** the ACL feature of the inode `id` (its inode record came just before) */
+  acl(id: number, entries: AclEntry[]): void;
   end(inodes: number): void;
 }
 
@@ -127,6 +136,31 @@ function writePerm(out: RecordWriter, p: PermissionRecord): void {
 
 function readPerm(input: RecordReader): PermissionRecord {
   return { owner: input.readString(MAX_STRING, 'owner'), group: input.readString(MAX_STRING, 'group'), mode: input.readInt32() };
+}
+
+const SCOPES: readonly AclEntryScope[] = ['ACCESS', 'DEFAULT'];
+const TYPES: readonly AclEntryType[] = ['USER', 'GROUP', 'MASK', 'OTHER'];
+/** AclFeature entries: 32 access and 32 default at most. */
+const MAX_ACL_ENTRIES = 64;
+
+/** Each entry: scope, type and permission as bytes (AclEntryProto's numbers), then the name if any. */
+function writeAcl(out: RecordWriter, entries: readonly AclEntry[]): void {
+  out.writeInt32(entries.length);
+  for (const e of entries) {
+    out.writeByte(SCOPES.indexOf(e.scope)).writeByte(TYPES.indexOf(e.type)).writeByte(e.permission).writeBoolean(e.name !== undefined);
+    if (e.name !== undefined) out.writeString(e.name);
+  }
+}
+
+function readAcl(input: RecordReader): AclEntry[] {
+  return Array.from({ length: input.readInt32InRange(0, MAX_ACL_ENTRIES, 'ACL entry count') }, () => {
+    const scope = SCOPES[input.readUnsignedByte('ACL scope')];
+    const type = TYPES[input.readUnsignedByte('ACL type')];
+    const permission = input.readUnsignedByte('ACL permission');
+    if (!scope || !type || permission > 7) throw new Error(`malformed ACL entry (${scope}, ${type}, ${permission})`);
+    const name = input.readBoolean() ? input.readString(MAX_STRING, 'ACL name') : undefined;
+    return { scope, type, permission, ...(name !== undefined ? { name } : {}) };
+  });
 }
 
 function writeBlock(out: RecordWriter, b: BlockRecord): void {
@@ -199,6 +233,10 @@ function writeOp(out: RecordWriter, op: EditOp): void {
     case 'APPEND':
       out.writeString(op.path).writeString(op.clientName).writeString(op.clientMachine).writeBoolean(op.newBlock);
       return;
+    case 'SET_ACL':
+      out.writeString(op.path).writeInt32(op.mode);
+      writeAcl(out, op.entries);
+      return;
     case 'REASSIGN_LEASE':
       out.writeLong(op.fileId).writeString(op.newHolder);
   }
@@ -243,6 +281,8 @@ function readOp(input: RecordReader): EditOp {
       return { op: name, path: text('path'), replication: input.readInt32InRange(1, 32767, 'replication') };
     case 'APPEND':
       return { op: name, path: text('path'), clientName: text('clientName'), clientMachine: text('clientMachine'), newBlock: input.readBoolean() };
+    case 'SET_ACL':
+      return { op: name, path: text('path'), mode: input.readInt32InRange(0, 0o1777, 'mode'), entries: readAcl(input) };
     case 'REASSIGN_LEASE':
       return { op: name, fileId: input.readLong(), newHolder: text('newHolder') };
     default:
@@ -275,6 +315,13 @@ export function inodeRecord(r: InodeRecord): Buffer {
     out.writeBoolean(r.uc !== undefined);
     if (r.uc) out.writeString(r.uc.clientName).writeString(r.uc.clientMachine);
   }
+  return payloadFrame(out);
+}
+
+/** The ACL feature of inode `id`, after its inode record. */
+export function aclRecord(id: number, entries: readonly AclEntry[]): Buffer {
+  const out = WRITER.writeByte(NsRecord.ACL).writeLong(id);
+  writeAcl(out, entries);
   return payloadFrame(out);
 }
 
@@ -323,6 +370,8 @@ export function snapshotPayloads(visitor: SnapshotVisitor): PayloadVisitor {
         visitor.identity(id, { lastInodeId: input.readLong(), lastBlockId: input.readLong(), generationStamp: input.readLong() });
       } else if (type === NsRecord.INODE) {
         visitor.inode(readInode(input));
+      } else if (type === NsRecord.ACL) {
+        visitor.acl(input.readLong(), readAcl(input));
       } else if (type === NsRecord.SNAPSHOT_END) {
         visitor.end(input.readLong());
       } else {

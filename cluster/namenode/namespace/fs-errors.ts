@@ -21,6 +21,7 @@ export const HadoopException = {
   ALREADY_BEING_CREATED: 'org.apache.hadoop.hdfs.protocol.AlreadyBeingCreatedException',
   RECOVERY_IN_PROGRESS: 'org.apache.hadoop.hdfs.protocol.RecoveryInProgressException',
   ACCESS_CONTROL: 'org.apache.hadoop.security.AccessControlException',
+  ACL: 'org.apache.hadoop.hdfs.protocol.AclException',
   ILLEGAL_ARGUMENT: 'org.apache.hadoop.HadoopIllegalArgumentException',
   UNSUPPORTED: 'java.lang.UnsupportedOperationException',
   IO: 'java.io.IOException',
@@ -54,6 +55,10 @@ export const illegalArgument = (message: string, details: ErrorDetails = {}): Fi
 
 export const ioError = (code: FileSystemErrorCode, message: string, details: ErrorDetails = {}): FileSystemError =>
   fsError(code, HadoopException.IO, message, details);
+
+/** AclException: an invalid ACL, or ACLs turned off (dfs.namenode.acls.enabled). */
+export const aclError = (message: string, details: ErrorDetails = {}): FileSystemError =>
+  fsError('FS_ACL', HadoopException.ACL, message, details);
 
 export const leaseExpired = (message: string, path?: string): FileSystemError =>
   fsError('FS_LEASE', HadoopException.LEASE_EXPIRED, message, { path });

@@ -3,7 +3,8 @@
  * server/namenode, server/blockmanagement): every inode has an id (the root is 16385,
  * INodeId.ROOT_INODE_ID), a local name, owner, group, permission bits and times; a directory keeps
  * its children sorted by their UTF-8 name bytes (binary search, as INodeDirectory.searchChildren);
- * a file has a replication factor, a preferred block size, its blocks, and while it is open for
+ * an inode with an extended ACL keeps its entries beyond the permission bits (AclFeature,
+ * acl-storage.ts); a file has a replication factor, a preferred block size, its blocks, and while it is open for
  * writing the lease holder (client name) and client machine (FileUnderConstructionFeature).
  *
  * A block is UNDER_CONSTRUCTION while a pipeline writes it, COMMITTED once the client reported its
@@ -13,6 +14,7 @@
  * until its primary DataNode commits the agreed length (commitBlockSynchronization). Replica
  * locations and the recovery state are runtime state rebuilt from block reports, never persisted.
  */
+import type { AclEntry } from '../../protocol/acl-entry.ts';
 import { compareNames } from './paths.ts';
 
 /** INodeId.ROOT_INODE_ID (LAST_RESERVED_ID 2^14 + 1). */
@@ -93,6 +95,8 @@ abstract class INodeBase implements INodeFields {
   mode: number;
   mtime: number;
   atime: number;
+  /** the ACL feature's entries (acl-storage.ts), sorted; empty = no extended ACL */
+  acl: readonly AclEntry[] = [];
   parent: INodeDirectory | null = null;
 
   constructor(f: INodeFields) {

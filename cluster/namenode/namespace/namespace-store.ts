@@ -135,6 +135,10 @@ export class NamespaceStore {
         fsd.loadInode(r);
         inodes++;
       },
+      acl: (id, entries) => {
+        if (!fsd) throw new Error('an ACL before the identity record');
+        fsd.loadAcl(id, entries);
+      },
       end: (n) => { end = n; },
     }), this.#origin);
     if (!fsd || end === undefined || end !== inodes || replay.validEnd < replay.size) {

@@ -103,6 +103,20 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     description: "Group whose members are HDFS superusers (besides the NameNode's own user); also the group of the root directory of a new namespace.",
   }),
   key({
+    name: 'dfs.namenode.acls.enabled',
+    usedBy: ['hsec namenode'],
+    type: 'boolean',
+    default: 'true',
+    description: 'Serve the POSIX ACL calls (getfacl / setfacl: modifyAclEntries, removeAclEntries, removeDefaultAcl, removeAcl, setAcl, getAclStatus); false refuses them with an AclException naming this key. ACLs already stored are still enforced (Hadoop 3.3+ default true, HDFS-13505).',
+  }),
+  key({
+    name: 'dfs.namenode.posix.acl.inheritance.enabled',
+    usedBy: ['hsec namenode'],
+    type: 'boolean',
+    default: 'true',
+    description: "POSIX ACL inheritance (HDFS-6962): a file or directory created under a directory with a default ACL takes the client's unmasked mode, so the umask does not apply; without a default ACL the masked mode applies as usual.",
+  }),
+  key({
     name: 'dfs.namenode.fs-limits.max-component-length',
     usedBy: ['hsec namenode'],
     type: 'int',

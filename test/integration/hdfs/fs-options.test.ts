@@ -128,6 +128,9 @@ describe('hdfs: hsec fs options as Hadoop 3.4 FsShell has them (-count, -du, -st
     let thrown: unknown;
     await fs('-get', '-t', 'many', 'c/a', local).catch((e: unknown) => (thrown = e));
     expect((thrown as Error).message).to.equal('-get: For input string: "many"');
+    thrown = undefined;
+    await fs('-get', '-t', '2147483648', 'c/a', local).catch((e: unknown) => (thrown = e));
+    expect((thrown as Error).message, 'one past Integer.MAX_VALUE').to.equal('-get: For input string: "2147483648"');
 
     await alice.writeFile('bad', 'checksummed bytes\n');
     const [replica] = blockFiles(hdfs.dir).filter((p) => statSync(p).size === 18);

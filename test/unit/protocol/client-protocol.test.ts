@@ -92,6 +92,15 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
   setTimes: { request: { src: '/d/f', mtime: 1_700_000_000_000, atime: -1 }, response: {} },
   setReplication: { request: { src: '/d/f', replication: 2 }, response: { result: true } },
   checkAccess: { request: { path: '/d', mode: 'READ_EXECUTE' }, response: {} },
+  modifyAclEntries: { request: { src: '/d', aclSpec: [{ type: 'USER', scope: 'ACCESS', permissions: 'READ_EXECUTE', name: 'bob' }] }, response: {} },
+  removeAclEntries: { request: { src: '/d', aclSpec: [{ type: 'GROUP', scope: 'DEFAULT', permissions: 'NONE', name: 'eng' }] }, response: {} },
+  removeDefaultAcl: { request: { src: '/d' }, response: {} },
+  removeAcl: { request: { src: '/d' }, response: {} },
+  setAcl: { request: { src: '/d', aclSpec: [{ type: 'USER', scope: 'ACCESS', permissions: 'PERM_ALL' }, { type: 'OTHER', scope: 'ACCESS', permissions: 'NONE' }] }, response: {} },
+  getAclStatus: {
+    request: { src: '/d' },
+    response: { result: { owner: 'alice', group: 'supergroup', sticky: false, entries: [{ type: 'USER', scope: 'ACCESS', permissions: 'READ_WRITE', name: 'bob' }], permission: { perm: 0o750 } } },
+  },
   getFileLinkInfo: { request: { src: '/d/f' }, response: { fs: fileStatus } },
   getStoragePolicies: {
     request: {},
@@ -138,6 +147,14 @@ describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Ha
     expect(C.decodeRequest('setOwner', unhex('0a022f64 1a066861646f6f70'))).to.deep.equal({ src: '/d', groupname: 'hadoop' });
     expect(hex(C.encodeResponse('setPermission', {}))).to.equal('');
     expectCode(() => C.decodeRequest('setPermission', unhex('0a022f64')), 'PROTOCOL_MALFORMED', ProtocolError); // permission is required
+  });
+
+  it('ACL calls: AclEntryProto 1 type, 2 scope, 3 permissions, 4 name; AclStatusProto 1 owner, 2 group, 3 sticky, 4 entries, 5 permission', () => {
+    const bob = { type: 'USER' as const, scope: 'ACCESS' as const, permissions: 'READ_EXECUTE' as const, name: 'bob' };
+    expect(hex(C.encodeRequest('modifyAclEntries', { src: '/f', aclSpec: [bob] }))).to.equal('0a022f66' + '120b' + '0800' + '1000' + '1805' + '2203626f62');
+    expect(hex(C.encodeRequest('removeDefaultAcl', { src: '/f' }))).to.equal('0a022f66');
+    const result = { owner: 'a', group: 'g', sticky: true, entries: [{ type: 'MASK' as const, scope: 'DEFAULT' as const, permissions: 'PERM_ALL' as const }], permission: { perm: 0o1750 } };
+    expect(hex(C.encodeResponse('getAclStatus', { result }))).to.equal('0a15' + '0a0161' + '120167' + '1801' + '2206' + '0802' + '1001' + '1807' + '2a0308e807');
   });
 
   it('setTimes -1 and a -1 quota travel as Java longs (2^64 - 1), checkAccess mode as AclEntryProto.FsActionProto', () => {
