@@ -12,7 +12,7 @@
  * responses, pipeline acks, a BLOCK_CHECKSUM answer taken to a file checksum), block reports,
  * ZooKeeper token store znodes, the namespace journal (every op kind) and snapshot, and the
  * whitelist and principal-rule texts; and from the files next to this one: every request and
- * response of ClientProtocol, DatanodeProtocol and the two refresh protocols
+ * response of ClientProtocol, DatanodeProtocol, the two refresh protocols and InterDatanodeProtocol
  * (./rpc-method-targets.ts), service-ACL, host-list and proxy-user values, chmod and umask modes,
  * path globs and trash checkpoint names (./text-targets.ts), and what `hsec fs -text` reads:
  * SequenceFiles and gzip/zlib/codec detection (./file-targets.ts), and KCM daemon replies, the
@@ -419,7 +419,7 @@ export const TARGETS: readonly FuzzTarget[] = [
     ])],
     run: (b) => scanFrames(Buffer.from(b), 0, b.length, snapshotPayloads({ identity: () => undefined, inode: () => undefined, acl: () => undefined, end: () => undefined })),
   },
-  { name: 'RPC method messages (ClientProtocol, DatanodeProtocol, refresh protocols)', seeds: rpcMethodSeeds, run: decodeMethodMessage },
+  { name: 'RPC method messages (ClientProtocol, DatanodeProtocol, refresh protocols, InterDatanodeProtocol)', seeds: rpcMethodSeeds, run: decodeMethodMessage },
   ...TEXT_TARGETS,
   ...FILE_TARGETS,
   ...LOCAL_STORE_TARGETS,

@@ -34,7 +34,7 @@ export interface RecoveringBlock {
 /** InterDatanodeProtocol: what the primary asks of each replica's DataNode. */
 export interface ReplicaRecoveryPeer {
   /** undefined when the DataNode has no replica */
-  initReplicaRecovery(block: ExtendedBlock, recoveryId: number): Promise<ReplicaRecoveryInfo | undefined>;
+  initReplicaRecovery(rb: RecoveringBlock): Promise<ReplicaRecoveryInfo | undefined>;
   /** returns the storage id of the recovered replica */
   updateReplicaUnderRecovery(oldBlock: ExtendedBlock, recoveryId: number, newBlockId: number, newLength: number): Promise<string>;
 }
@@ -87,7 +87,7 @@ export class BlockRecoveryWorker {
 
   /** The InterDatanodeProtocol calls served by this DataNode for its own replicas. */
   readonly local: ReplicaRecoveryPeer = {
-    initReplicaRecovery: (block, recoveryId) => initReplicaRecovery(this.#o.dataset, block.poolId, block, recoveryId, this.#o.writerStopTimeoutMs),
+    initReplicaRecovery: (rb) => initReplicaRecovery(this.#o.dataset, rb.block.b.poolId, rb.block.b, rb.newGenStamp, this.#o.writerStopTimeoutMs),
     updateReplicaUnderRecovery: async (oldBlock, recoveryId, _newBlockId, newLength) => {
       const r = await updateReplicaUnderRecovery(this.#o.dataset, oldBlock.poolId, { ...oldBlock, numBytes: oldBlock.numBytes ?? 0 }, recoveryId, newLength);
       this.#o.notifyReceived(r);
@@ -119,7 +119,7 @@ export class BlockRecoveryWorker {
     for (const node of locs) {
       const peer = node.id.datanodeUuid === this.#o.dataset.datanodeUuid ? this.local : this.#o.peer(node);
       try {
-        const info = await peer.initReplicaRecovery(block, recoveryId);
+        const info = await peer.initReplicaRecovery(rb);
         if (info) answers.push({ node: { node, peer }, info });
         else log.debug({ block: blockName(block), datanode: nodeName(node) }, `Block recovery: DataNode: ${nodeName(node)} does not have replica for block: ${blockName(block)}`);
       } catch (e) {

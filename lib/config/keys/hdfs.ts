@@ -378,6 +378,13 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     description: 'Where the DataNode stores blocks (hsec uses the first directory; file:// is stripped): current/VERSION, current/<block pool>/current/{finalized,rbw}/ with blk_<id> and blk_<id>_<genstamp>.meta files.',
   }),
   key({
+    name: 'dfs.datanode.ipc.address',
+    usedBy: ['hsec datanode'],
+    type: 'string',
+    default: '0.0.0.0:9867',
+    description: 'Where the DataNode serves its IPC protocols (InterDatanodeProtocol for block recovery between DataNodes), Kerberos SASL as the DataNode principal; port 0 = any free port. Sent to the NameNode as the registration\'s ipcPort.',
+  }),
+  key({
     name: 'dfs.datanode.address',
     usedBy: ['hsec datanode'],
     type: 'string',

@@ -10,6 +10,7 @@
  *  - another client's append (and create) past the soft limit (the NameNode's ManualClock moved 61 s):
  *    AlreadyBeingCreated before it, RecoveryInProgress while the block is recovered, then the append
  *    goes on after the recovered bytes (the create finds the file);
+ *  - with two DataNodes the primary recovers the other's replica over InterDatanodeProtocol;
  *  - the hard limit (3 s on a second cluster): the lease monitor recovers under HDFS_NameNode;
  *  - `hsec debug recoverLease -path P -retries N` prints DebugAdmin's lines around the same;
  *  - commitBlockSynchronization over real IPC as the DataNode principal with a recovery id the
@@ -17,7 +18,7 @@
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -30,6 +31,8 @@ import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-h
 import type { INodeFile } from '../../../cluster/namenode/namespace/inode.ts';
 import { DATANODE_PROTOCOL_INFO } from '../../../cluster/protocol/datanode-protocol.ts';
 import { DatanodeProtocolClient } from '../../../cluster/protocol/datanode-protocol-client.ts';
+import { InterDatanodeProtocolClient } from '../../../cluster/protocol/inter-datanode-protocol-client.ts';
+import { INTER_DATANODE_PROTOCOL_INFO } from '../../../cluster/protocol/inter-datanode-protocol.ts';
 import { ManualClock } from '../../../lib/time/clock.ts';
 import { User } from '../../../security/identity/user.ts';
 import { loadKrb5Config } from '../../../security/kerberos/config/index.ts';
@@ -76,7 +79,7 @@ describe('hdfs: lease recovery keeps the hflushed bytes (MIT KDC, hsec NameNode 
     const last = file.lastBlock!;
     const bpid = hdfs.nn.namesystem.blocks.blockPoolId;
     // hflush: every byte is on the DataNode and acknowledged before FLUSHED
-    expect(hdfs.dns[0]!.dataset.getReplica(bpid, last.blockId)).to.deep.include({ state: 'RBW', numBytes: 1500 });
+    for (const dn of hdfs.dns) expect(dn.dataset.getReplica(bpid, last.blockId)).to.deep.include({ state: 'RBW', numBytes: 1500 });
     expect([file.blocks.length, file.blocks[0]!.state, file.uc!.clientName]).to.deep.include.members([2, 'COMPLETE']);
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
@@ -89,7 +92,10 @@ describe('hdfs: lease recovery keeps the hflushed bytes (MIT KDC, hsec NameNode 
     const last = file.lastBlock!;
     expect([file.uc, file.length(), last.numBytes, last.state]).to.deep.equal([null, FLUSHED, 1500, 'COMPLETE']);
     expect(last.generationStamp, 'the recovery id is the block\'s new stamp').to.be.greaterThan(stampBefore);
-    expect(hdfs.dns[0]!.dataset.getReplica(hdfs.nn.namesystem.blocks.blockPoolId, last.blockId)).to.deep.include({ state: 'FINALIZED', numBytes: 1500, genStamp: last.generationStamp });
+    for (const dn of hdfs.dns) {
+      expect(dn.dataset.getReplica(hdfs.nn.namesystem.blocks.blockPoolId, last.blockId), 'every replica recovered').to.deep.include({ state: 'FINALIZED', numBytes: 1500, genStamp: last.generationStamp });
+    }
+    expect(last.replicas.size, 'the recovered replicas are the block\'s locations').to.equal(hdfs.dns.length);
     const back = await fs.readFile(path);
     expect(back.length).to.equal(FLUSHED);
     expect(Buffer.compare(back, leaseRecoveryPattern(FLUSHED)), 'every hflushed byte').to.equal(0);
@@ -200,6 +206,49 @@ describe('hdfs: lease recovery keeps the hflushed bytes (MIT KDC, hsec NameNode 
       expect(file.uc).to.not.equal(null);
       await new Promise<void>((resolve, reject) => out.end(Buffer.alloc(100, 8), (e?: Error | null) => (e ? reject(e) : resolve())));
       expect((await fs.readFile('/user/alice/open')).length).to.equal(800);
+    });
+  });
+
+  describe('two DataNodes, replication 2: the primary recovers the other replica over InterDatanodeProtocol (Kerberos IPC)', () => {
+    let dir: string;
+    let hdfs: SecureHdfs;
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'hsec-lease-recovery2-'));
+      // service authorization on: InterDatanodeProtocol admits only the DataNode principal (its @KerberosInfo clientPrincipal)
+      hdfs = await startSecureHdfs(realm.kdc, dir, { dataNodes: 2, conf: { ...SMALL_BLOCKS, 'dfs.replication': '2', 'hadoop.security.authorization': 'true' } });
+    });
+    after(async () => {
+      await hdfs?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('both replicas are agreed on, finalized under the recovery id and become the block\'s locations; each holds every hflushed byte; a user may not call InterDatanodeProtocol', async () => {
+      const path = '/user/alice/two-replicas';
+      const file = await writeAndDie(hdfs, path);
+      const stampBefore = file.lastBlock!.generationStamp;
+      const fs = await hdfs.client('alice');
+      expect(await untilAsync(() => fs.recoverLease(path), 30_000)).to.equal(true);
+      await expectRecovered(hdfs, fs, path, file, stampBefore);
+      // a user is not a DataNode: InterDatanodeProtocol refuses alice (service authorization, the DataNode principal check)
+      const krb5 = loadKrb5Config(hdfs.kdc.krb5ConfPath);
+      const alice = await User.fromKeytab(hdfs.kdc.principal('alice'), join(dir, 'alice.keytab'), { krb5, conf: hdfs.conf, env: {} });
+      const rpc = acquireRpcClient(hdfs.conf);
+      try {
+        const peer = new InterDatanodeProtocolClient({ rpc: rpc.rpc, address: hdfs.dns[0]!.ipcAddress, credentials: callCredentials(alice, INTER_DATANODE_PROTOCOL_INFO, hdfs.conf, krb5), timeoutMs: 20_000 });
+        const b = { poolId: hdfs.nn.namesystem.blocks.blockPoolId, blockId: file.lastBlock!.blockId, generationStamp: file.lastBlock!.generationStamp, numBytes: 1500 };
+        const e = await peer.call('updateReplicaUnderRecovery', { block: b, recoveryId: b.generationStamp + 100, newLength: 0 }).then(() => undefined, (x: Error) => x);
+        expect(e, 'refused').to.be.instanceOf(Error);
+        expect(e!.message).to.match(/alice/);
+        expect((e as Error & { details?: Record<string, unknown> }).details?.['exceptionClassName']).to.match(/AuthorizationException|AccessControlException/);
+      } finally {
+        rpc.release();
+        alice.close();
+      }
+      // each replica holds the very bytes, with the checksums a read verifies
+      for (const dn of hdfs.dns) {
+        const r = dn.dataset.getReplica(hdfs.nn.namesystem.blocks.blockPoolId, file.lastBlock!.blockId)!;
+        expect(Buffer.compare(readFileSync(r.blockFile), leaseRecoveryPattern(FLUSHED).subarray(BLOCK)), dn.xferAddress.port.toString()).to.equal(0);
+      }
     });
   });
 
