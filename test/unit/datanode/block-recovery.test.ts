@@ -2,13 +2,16 @@
 // truncateBlock's arithmetic, and initReplicaRecovery / updateReplicaUnderRecovery on a real
 // FsDataset in a temp directory (RBW -> RUR -> finalized under the recovery id, cut to the agreed
 // length with the last chunk's CRC computed again; refusals in FsDatasetImpl's words; a write in
-// progress stopped), then the worker recovering a local replica and what it commits.
+// progress stopped), the InterDatanodeProtocol handlers' messages, then the worker recovering a
+// local replica and what it commits.
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlockRecoveryWorker, unavailablePeer, type BlockSynchronizationRequest } from '../../../cluster/datanode/recovery/block-recovery-worker.ts';
+import { interDatanodeHandlers } from '../../../cluster/datanode/recovery/inter-datanode.ts';
 import { candidates, syncPlan, type ReplicaAnswer } from '../../../cluster/datanode/recovery/sync-plan.ts';
+import { INTER_DATANODE_PROTOCOL_CODEC } from '../../../cluster/protocol/inter-datanode-protocol.ts';
 import { FsDataset } from '../../../cluster/datanode/storage/fs-dataset.ts';
 import { initReplicaRecovery, updateReplicaUnderRecovery, type ReplicaRecoveryInfo } from '../../../cluster/datanode/storage/replica-recovery.ts';
 import { truncatePlan } from '../../../cluster/datanode/storage/truncate-block.ts';
@@ -126,6 +129,22 @@ describe('datanode/block recovery: replicas on a real FsDataset', () => {
     const e = await rejectsCode(initReplicaRecovery(ds, BP, { blockId: 8, generationStamp: 1001 }, 1002, 50), 'REPLICA_RECOVERY');
     expect(e.message).to.match(/timed out after 50 ms \(dfs\.datanode\.xceiver\.stop\.timeout\.millis\)$/);
     await stuck.writer.close();
+  });
+
+  it('InterDatanodeProtocol handlers: replicaFound with the state before recovery and the block on disk; RecoveryInProgressException for a newer recovery; the storage id after the update', async () => {
+    await unfinished(11, 900);
+    const worker = new BlockRecoveryWorker({ dataset: ds, writerStopTimeoutMs: 1000, peer: unavailablePeer, commit: async () => undefined, notifyReceived: () => undefined });
+    const h = interDatanodeHandlers(worker.local);
+    const ctx = {} as never;
+    const rb = (blockId: number, newGenStamp: number) => ({ block: { newGenStamp, block: { b: { poolId: BP, blockId, generationStamp: 1001, numBytes: 0 }, offset: -1, corrupt: false, blockToken: EMPTY_TOKEN } } });
+    const init = async (blockId: number, id: number) => INTER_DATANODE_PROTOCOL_CODEC.decodeResponse('initReplicaRecovery', await h['initReplicaRecovery']!(INTER_DATANODE_PROTOCOL_CODEC.encodeRequest('initReplicaRecovery', rb(blockId, id)), ctx));
+    expect(await init(12, 1005)).to.deep.equal({ replicaFound: false });
+    expect(await init(11, 1005)).to.deep.equal({ replicaFound: true, state: 'RBW', block: { blockId: 11, genStamp: 1001, numBytes: 900 } });
+    const e = await Promise.resolve(h['initReplicaRecovery']!(INTER_DATANODE_PROTOCOL_CODEC.encodeRequest('initReplicaRecovery', rb(11, 1004)), ctx)).then(() => undefined, (x: Error & { details: Record<string, unknown> }) => x);
+    expect(e!.details['exceptionClassName']).to.equal('org.apache.hadoop.hdfs.protocol.RecoveryInProgressException');
+    const update = INTER_DATANODE_PROTOCOL_CODEC.encodeRequest('updateReplicaUnderRecovery', { block: { poolId: BP, blockId: 11, generationStamp: 1001, numBytes: 900 }, recoveryId: 1005, newLength: 800 });
+    expect(INTER_DATANODE_PROTOCOL_CODEC.decodeResponse('updateReplicaUnderRecovery', await h['updateReplicaUnderRecovery']!(update, ctx))).to.deep.equal({ storageUuid: ds.storageId });
+    expect(ds.getReplica(BP, 11)).to.deep.include({ state: 'FINALIZED', genStamp: 1005, numBytes: 800 });
   });
 
   it('the worker recovers its own replica and commits the agreed length; another DataNode it cannot reach is skipped; no bytes anywhere deletes the block', async () => {
