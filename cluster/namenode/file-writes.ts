@@ -35,6 +35,11 @@ function matches(a: ExtendedBlock | undefined, b: BlockInfo | undefined): boolea
   return a.blockId === b.blockId && a.generationStamp === b.generationStamp;
 }
 
+/** BlockManager.commitOrCompleteLastBlock while lease recovery holds the block (a writer that was thought gone). */
+function underRecovery(commit: ExtendedBlock, path: string): Error {
+  return ioError('FS_LEASE', `Commit or complete block ${blockString(commit)}, whereas it is under recovery.`, { path });
+}
+
 const record = (b: BlockInfo, numBytes = b.numBytes, generationStamp = b.generationStamp): BlockRecord => ({ blockId: b.blockId, generationStamp, numBytes });
 
 export class FileWrites {
@@ -204,6 +209,7 @@ export class FileWrites {
           throw ioError('FS_INVALID_ARGUMENT', `Cannot allocate block in ${path}: passed 'previous' block ${blockString(req.previous)} does not match actual last block in file ${blockString(last)}`, { path });
         }
       }
+      if (req.previous && last?.state === 'UNDER_RECOVERY') throw underRecovery(req.previous, path);
       const before = blocks[blocks.length - 2];
       if (before && !before.complete) throw fsError('FS_NOT_REPLICATED_YET', HadoopException.NOT_REPLICATED_YET, `Not replicated yet: ${path}`, { path });
       if (blocks.length >= ns.settings.maxBlocksPerFile) {
@@ -261,6 +267,7 @@ export class FileWrites {
       const tail = file.lastBlock;
       let tailLength = tail?.numBytes ?? 0;
       let tailReady = !tail || tail.complete;
+      if (last && tail?.state === 'UNDER_RECOVERY') throw underRecovery(last, path);
       if (last && tail && !tail.complete) {
         // commitOrCompleteLastBlock
         if (tail.blockId !== last.blockId || tail.generationStamp !== last.generationStamp) {

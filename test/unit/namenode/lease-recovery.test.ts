@@ -143,6 +143,12 @@ describe('namenode/lease recovery: recoverLease, block recovery, commitBlockSync
     t.clock.advance(60_001);
     await refused(createAgain(), HadoopException.RECOVERY_IN_PROGRESS, 'Failed to CREATE_FILE /tmp/f for DFSClient_bob on 127.0.0.2 because lease recovery is in progress. Try again later.');
     expect(fileOf(fileId).uc!.clientName, 'the holder keeps the lease, renewed').to.equal(WRITER);
+    // the holder was not gone after all: its block is under recovery, it may not commit it
+    const tail = fileOf(fileId).lastBlock!;
+    const commit = { poolId: t.ns.blocks.blockPoolId, blockId: tail.blockId, generationStamp: tail.generationStamp, numBytes: 300 };
+    await refused(t.writes.complete('/tmp/f', WRITER, commit, fileId), HadoopException.IO, `Commit or complete block blk_${tail.blockId}_${tail.generationStamp}, whereas it is under recovery.`);
+    await refused(t.writes.addBlock({ src: '/tmp/f', clientName: WRITER, previous: commit, fileId }, alice), HadoopException.IO, /whereas it is under recovery\.$/);
+    expect(tail.state).to.equal('UNDER_RECOVERY');
     await refused(createAgain(), HadoopException.RECOVERY_IN_PROGRESS, `Failed to CREATE_FILE /tmp/f for DFSClient_bob on 127.0.0.2 because another recovery is in progress by ${WRITER} on 127.0.0.1`);
     expect(recoveries(heartbeat())).to.have.length(1);
 
