@@ -56,6 +56,12 @@ export interface NamesystemSettings {
   aclsEnabled: boolean;
   /** dfs.namenode.posix.acl.inheritance.enabled (default true): under a default ACL a new inode takes the unmasked mode */
   posixAclInheritance: boolean;
+  /** dfs.namenode.xattrs.enabled (default true): the xattr calls are served */
+  xattrsEnabled: boolean;
+  /** dfs.namenode.fs-limits.max-xattrs-per-inode (32): user and trusted xattrs per inode */
+  maxXAttrsPerInode: number;
+  /** dfs.namenode.fs-limits.max-xattr-size (16384): name bytes + value bytes of one xattr */
+  maxXAttrSize: number;
 }
 
 /** Who calls: the checker's user and groups, plus the RPC peer (clientMachine) and the caller's UGI text for the audit log. */
