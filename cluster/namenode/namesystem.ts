@@ -19,6 +19,7 @@ import { MIN_REPLICATION } from './blocks/block-placement.ts';
 import { DatanodeManager } from './blocks/datanode-manager.ts';
 import type { AclEntry } from '../protocol/acl-entry.ts';
 import { inheritedAcl } from './namespace/acl-storage.ts';
+import { checkUnreadableBySuperuser } from './namespace/xattr-permission-filter.ts';
 import type { EditOp, PermissionRecord } from './namespace/edit-log.ts';
 import { alreadyExists, fileNotFound, fsError, HadoopException, illegalArgument, invalidPath, ioError, parentNotDirectory } from './namespace/fs-errors.ts';
 import { EMPTY_NAME, fileStatus } from './namespace/file-status.ts';
@@ -378,6 +379,7 @@ export class FsNamesystem {
     try {
       r = this.resolve(pc, src, false);
       file = fileOf(lastInode(r), r.path);
+      if (this.settings.permissions.enabled) checkUnreadableBySuperuser(pc.superUser, caller.user, file, r.path);
       pc.check(r, { access: FsAction.READ });
     } catch (e) {
       this.auditRefusal(e, caller, 'open', src);

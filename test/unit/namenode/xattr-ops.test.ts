@@ -89,6 +89,10 @@ describe('namenode/xattr calls (FSDirXAttrOp, XAttrPermissionFilter, XAttrStorag
     e = await rejectsWithCode(ops.removeXAttr('/d/f', x(marker), hdfsUser), 'ACCESS_DENIED');
     expect(e.message).to.equal(`The xattr '${marker}' can not be deleted.`);
     expect(text(ops.listXAttrs('/d/f', bob))).to.deep.equal([`${marker}=`]);
+    // the superuser can no longer open it (FSDirectory.checkUnreadableBySuperuser); its owner can
+    e = await rejectsWithCode(t.ns.getBlockLocations('/d/f', 0, 1, hdfsUser), 'ACCESS_DENIED');
+    expect(e.message).to.equal('Access is denied for hdfs since the superuser is not allowed to perform this operation.');
+    await t.ns.getBlockLocations('/d/f', 0, 1, alice);
   });
 
   it('user namespace: WRITE on the inode to change, READ to get or list; in a sticky directory only its owner', async () => {
