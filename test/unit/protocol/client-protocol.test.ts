@@ -167,6 +167,9 @@ describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Ha
     // getXAttrs without names asks for all of them; the response's field 1 repeats
     expect(hex(C.encodeRequest('getXAttrs', { src: '/f' }))).to.equal('0a022f66');
     expect(hex(C.encodeResponse('listXAttrs', { xAttrs: [{ namespace: 'USER', name: 'a' }, { namespace: 'SECURITY', name: 'b' }] }))).to.equal('0a05080012016' + '1' + '0a050802120162');
+    // an empty value (1a00) stays apart from none: the NameNode refuses a value for the unreadable-by-superuser marker even when empty
+    expect(C.decodeRequest('setXAttr', unhex('0a022f66 1207 0802 120178 1a00 1803')).xAttr).to.deep.equal({ namespace: 'SECURITY', name: 'x', value: new Uint8Array(0) });
+    expect(C.decodeRequest('setXAttr', unhex('0a022f66 1205 0802 120178 1803')).xAttr).to.deep.equal({ namespace: 'SECURITY', name: 'x' });
     // the namespace is required
     expectCode(() => C.decodeResponse('getXAttrs', unhex('0a03 120161')), 'PROTOCOL_MALFORMED', ProtocolError);
   });
