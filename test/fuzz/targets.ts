@@ -405,6 +405,7 @@ export const TARGETS: readonly FuzzTarget[] = [
       ]),
       transactionRecord([{ op: 'APPEND', path: '/b/f', clientName: 'DFSClient_2', clientMachine: '10.0.0.2', newBlock: true }, { op: 'APPEND', path: '/b/g', clientName: 'c', clientMachine: '', newBlock: false }]),
       transactionRecord([{ op: 'TIMES', path: '/b/f', mtime: -1, atime: 5 }, { op: 'SET_REPLICATION', path: '/b/f', replication: 2 }, { op: 'DELETE', path: '/b', mtime: 6 }]),
+      transactionRecord([{ op: 'SET_XATTRS', path: '/b/f', xattrs: [{ namespace: 'USER', name: 'k', value: new Uint8Array([1, 2, 3]) }, { namespace: 'SECURITY', name: 'hdfs.unreadable.by.superuser' }] }]),
     ])],
     run: (b) => scanFrames(Buffer.from(b), 0, b.length, journalPayloads(() => undefined)),
   },
