@@ -12,3 +12,5 @@ export {
   parseAclSpec, parseAclEntry, aclEntryString, aclFromPermAndEntries, effectivePermission,
   type AclEntry, type AclEntryScope, type AclEntryType, type AclStatus,
 } from '../cluster/protocol/acl-entry.ts';
+export { parseXAttrName, prefixedName, type XAttr, type XAttrNamespace } from '../cluster/protocol/xattr.ts';
+export { decodeXAttrValue, encodeXAttrValue, type XAttrCodec } from '../cluster/protocol/xattr-codec.ts';

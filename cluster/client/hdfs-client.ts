@@ -31,6 +31,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ClientProtocolClient } from '../protocol/client-protocol-client.ts';
 import { aclEntryToProto, aclStatusFromProto, type AclEntry, type AclStatus } from '../protocol/acl-entry.ts';
+import { parseXAttrName, prefixedName, xattrSetFlagBits, xattrToProto } from '../protocol/xattr.ts';
 import { nameNodeClientAddress, parseHdfsUri } from '../protocol/namenode-address.ts';
 import { acquireRpcClient, type SharedRpcClient } from './shared-rpc-client.ts';
 
@@ -386,6 +387,47 @@ export class HdfsClient {
    */
   async setAcl(path: string, aclSpec: readonly AclEntry[]): Promise<void> {
     await this.#nn.setAcl(this.resolve(path), aclSpec.map(aclEntryToProto));
+  }
+
+  /**
+   * Sets an extended attribute (DistributedFileSystem.setXAttr). `name` is prefixed with its
+   * namespace (`user.`, `trusted.`, `security.`, `system.`, `raw.`, in any case; XAttrHelper.buildXAttr's
+   * HadoopIllegalArgumentException otherwise); `value` may be absent. By default the attribute is
+   * created or replaced; `{ create: true }` alone fails if it exists, `{ replace: true }` alone if
+   * it does not. Limits and who may set what are the NameNode's (FSDirXAttrOp).
+   */
+  async setXAttr(path: string, name: string, value?: Uint8Array, flags: { create?: boolean; replace?: boolean } = { create: true, replace: true }): Promise<void> {
+    const xattr = parseXAttrName(name, value);
+    await this.#nn.setXAttr(this.resolve(path), xattrToProto(xattr), xattrSetFlagBits(flags));
+  }
+
+  /**
+   * One attribute's value (DFSClient.getXAttr: empty when it has none). The NameNode answers
+   * XAttrNotFoundException ("At least one of the attributes provided was not found.") when it is
+   * missing or not visible to the caller.
+   */
+  async getXAttr(path: string, name: string): Promise<Uint8Array> {
+    const [first] = await this.#nn.getXAttrs(this.resolve(path), [xattrToProto(parseXAttrName(name))]);
+    return first?.value ?? new Uint8Array(0);
+  }
+
+  /**
+   * Attributes by prefixed name (DFSClient.getXAttrs): all the caller may see, or just `names`
+   * (each must exist). Values are empty for attributes without one; the order is the NameNode's.
+   */
+  async getXAttrs(path: string, names: readonly string[] = []): Promise<Map<string, Uint8Array>> {
+    const answer = await this.#nn.getXAttrs(this.resolve(path), names.map((n) => xattrToProto(parseXAttrName(n))));
+    return new Map(answer.map((x) => [prefixedName(x), x.value ?? new Uint8Array(0)]));
+  }
+
+  /** The prefixed names of the attributes the caller may see (DFSClient.listXAttrs; READ on the path). */
+  async listXAttrs(path: string): Promise<string[]> {
+    return (await this.#nn.listXAttrs(this.resolve(path))).map(prefixedName);
+  }
+
+  /** Removes an attribute (DistributedFileSystem.removeXAttr); an IOException when the path has no such attribute. */
+  async removeXAttr(path: string, name: string): Promise<void> {
+    await this.#nn.removeXAttr(this.resolve(path), xattrToProto(parseXAttrName(name)));
   }
 
   /**

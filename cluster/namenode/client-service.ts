@@ -8,7 +8,8 @@
  * symlinks; NameNodeRpcServer.getFileLinkInfo is getFileInfo without resolving a final link), an
  * empty response for a missing path. The status calls of `hdfs dfsadmin` (stats, DataNode reports,
  * safe mode) are cluster-status.ts's; the ACL calls are acl-ops.ts's (AclEntryProto lists converted
- * as PBHelperClient.convertAclEntry does).
+ * as PBHelperClient.convertAclEntry does); the xattr calls are xattr-ops.ts's (XAttrProto as
+ * PBHelperClient.convertXAttr does; an absent flag is 0, which setXAttr refuses).
  */
 import type { CallContext, MethodHandler, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
 import { ugiString } from '../../lib/rpc/ugi-string.ts';
@@ -17,6 +18,8 @@ import type { BlockTokenSecretManager } from '../../security/token/block-token-s
 import { aclEntryFromProto, aclStatusToProto } from '../protocol/acl-entry.ts';
 import { CLIENT_PROTOCOL_CODEC, type ClientProtocolMessages, type ClientProtocolMethodName } from '../protocol/client-protocol.ts';
 import { AclOps } from './acl-ops.ts';
+import { xattrFromProto, xattrToProto } from '../protocol/xattr.ts';
+import { XAttrOps } from './xattr-ops.ts';
 import { ClusterStatus } from './cluster-status.ts';
 import { ContentSummaries } from './content-summary.ts';
 import type { FileAttributes } from './file-attributes.ts';
@@ -64,6 +67,7 @@ export class ClientService {
     const policies = new StoragePolicies(ns);
     const status = new ClusterStatus(ns);
     const acls = new AclOps(ns);
+    const xattrs = new XAttrOps(ns);
     return Object.fromEntries([
       this.#method('getDataEncryptionKey', () => {
         const { tokens, encryptDataTransfer } = this.#o;
@@ -162,6 +166,16 @@ export class ClientService {
         return {};
       }),
       this.#method('getAclStatus', (r, c) => ({ result: aclStatusToProto(acls.getAclStatus(r.src, c)) })),
+      this.#method('setXAttr', async (r, c) => {
+        await xattrs.setXAttr(r.src, r.xAttr && xattrFromProto(r.xAttr), r.flag ?? 0, c);
+        return {};
+      }),
+      this.#method('getXAttrs', (r, c) => ({ xAttrs: xattrs.getXAttrs(r.src, (r.xAttrs ?? []).map(xattrFromProto), c).map(xattrToProto) })),
+      this.#method('listXAttrs', (r, c) => ({ xAttrs: xattrs.listXAttrs(r.src, c).map(xattrToProto) })),
+      this.#method('removeXAttr', async (r, c) => {
+        await xattrs.removeXAttr(r.src, r.xAttr && xattrFromProto(r.xAttr), c);
+        return {};
+      }),
     ]);
   }
 }

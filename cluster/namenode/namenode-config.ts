@@ -115,6 +115,7 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       auditDebugCmds: conf.getTrimmedStrings('dfs.namenode.audit.log.debug.cmdlist'),
       aclsEnabled: conf.getBoolean('dfs.namenode.acls.enabled'),
       posixAclInheritance: conf.getBoolean('dfs.namenode.posix.acl.inheritance.enabled'),
+      ...xattrLimits(conf),
     },
     datanodes: {
       heartbeatExpireMs: 2 * conf.getTimeDuration('dfs.namenode.heartbeat.recheck-interval', 'ms', 'ms') + 10 * conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms'),
@@ -125,6 +126,25 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
     leaseRecheckMs: conf.getTimeDuration('dfs.namenode.lease-recheck-interval-ms', 'ms', 'ms'),
     blockRecoveryTimeoutMs: BLOCK_RECOVERY_TIMEOUT_MULTIPLIER * conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms'),
   };
+}
+
+/** DFS_NAMENODE_MAX_XATTR_SIZE_HARD_LIMIT. */
+const MAX_XATTR_SIZE_HARD_LIMIT = 32768;
+
+/** FSDirectory's constructor: the xattr switch and limits, with its Preconditions on them. */
+function xattrLimits(conf: Configuration): { xattrsEnabled: boolean; maxXAttrsPerInode: number; maxXAttrSize: number } {
+  const maxXAttrSize = conf.getLongBytes('dfs.namenode.fs-limits.max-xattr-size');
+  const sizeKey = 'dfs.namenode.fs-limits.max-xattr-size';
+  if (maxXAttrSize <= 0) throw new ConfigError('CONFIG_INVALID', `The maximum size of an xattr should be > 0: (${sizeKey}).`, { configKey: sizeKey });
+  if (maxXAttrSize > MAX_XATTR_SIZE_HARD_LIMIT) {
+    throw new ConfigError('CONFIG_INVALID', `The maximum size of an xattr should be <= maximum size hard limit ${MAX_XATTR_SIZE_HARD_LIMIT}: (${sizeKey}).`, { configKey: sizeKey });
+  }
+  const maxXAttrsPerInode = conf.getInt('dfs.namenode.fs-limits.max-xattrs-per-inode');
+  if (maxXAttrsPerInode < 0) {
+    const key = 'dfs.namenode.fs-limits.max-xattrs-per-inode';
+    throw new ConfigError('CONFIG_INVALID', `Cannot set a negative limit on the number of xattrs per inode (${key}).`, { configKey: key });
+  }
+  return { xattrsEnabled: conf.getBoolean('dfs.namenode.xattrs.enabled'), maxXAttrsPerInode, maxXAttrSize };
 }
 
 /** BlockManager.createBlockTokenSecretManager's reading of dfs.block.access.*. */

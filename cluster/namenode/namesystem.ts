@@ -19,6 +19,7 @@ import { MIN_REPLICATION } from './blocks/block-placement.ts';
 import { DatanodeManager } from './blocks/datanode-manager.ts';
 import type { AclEntry } from '../protocol/acl-entry.ts';
 import { inheritedAcl } from './namespace/acl-storage.ts';
+import { checkUnreadableBySuperuser } from './namespace/xattr-permission-filter.ts';
 import type { EditOp, PermissionRecord } from './namespace/edit-log.ts';
 import { alreadyExists, fileNotFound, fsError, HadoopException, illegalArgument, invalidPath, ioError, parentNotDirectory } from './namespace/fs-errors.ts';
 import { EMPTY_NAME, fileStatus } from './namespace/file-status.ts';
@@ -56,6 +57,12 @@ export interface NamesystemSettings {
   aclsEnabled: boolean;
   /** dfs.namenode.posix.acl.inheritance.enabled (default true): under a default ACL a new inode takes the unmasked mode */
   posixAclInheritance: boolean;
+  /** dfs.namenode.xattrs.enabled (default true): the xattr calls are served */
+  xattrsEnabled: boolean;
+  /** dfs.namenode.fs-limits.max-xattrs-per-inode (32): user and trusted xattrs per inode */
+  maxXAttrsPerInode: number;
+  /** dfs.namenode.fs-limits.max-xattr-size (16384): name bytes + value bytes of one xattr */
+  maxXAttrSize: number;
 }
 
 /** Who calls: the checker's user and groups, plus the RPC peer (clientMachine) and the caller's UGI text for the audit log. */
@@ -372,6 +379,7 @@ export class FsNamesystem {
     try {
       r = this.resolve(pc, src, false);
       file = fileOf(lastInode(r), r.path);
+      if (this.settings.permissions.enabled) checkUnreadableBySuperuser(pc.superUser, caller.user, file, r.path);
       pc.check(r, { access: FsAction.READ });
     } catch (e) {
       this.auditRefusal(e, caller, 'open', src);

@@ -17,6 +17,7 @@ import {
   encodeGetDelegationTokenRequest, encodeTokenRequest,
 } from './client-protocol.ts';
 import type { AclEntryProto, AclStatusProto } from './acl-entry.ts';
+import type { XAttrProto } from './xattr.ts';
 import type {
   AddBlockRequest, BlockStoragePolicy, ClientProtocolMessages, ClientProtocolMethodName, ContentSummary, CreateRequest, DatanodeReportType,
   ECBlockGroupStats, FsActionName, FsServerDefaults, GetAdditionalDatanodeRequest, GetFsStatsResponse, QuotaUsage, ReplicatedBlockStats,
@@ -245,6 +246,23 @@ export class ClientProtocolClient {
 
   async getAclStatus(src: string): Promise<AclStatusProto> {
     return (await this.#invoke('getAclStatus', { src })).result;
+  }
+
+  async setXAttr(src: string, xAttr: XAttrProto, flag: number): Promise<void> {
+    await this.#invoke('setXAttr', { src, xAttr, flag });
+  }
+
+  /** An empty `xAttrs` asks for every attribute the caller may see. */
+  async getXAttrs(src: string, xAttrs: XAttrProto[]): Promise<XAttrProto[]> {
+    return (await this.#invoke('getXAttrs', { src, xAttrs })).xAttrs ?? [];
+  }
+
+  async listXAttrs(src: string): Promise<XAttrProto[]> {
+    return (await this.#invoke('listXAttrs', { src })).xAttrs ?? [];
+  }
+
+  async removeXAttr(src: string, xAttr: XAttrProto): Promise<void> {
+    await this.#invoke('removeXAttr', { src, xAttr });
   }
 
   async getFileLinkInfo(src: string): Promise<HdfsFileStatus | undefined> {

@@ -3,8 +3,8 @@
  * protocol version 1, served over Hadoop IPC v9 with the protobuf engine;
  * ClientNamenodeProtocolTranslatorPB / ServerSideTranslatorPB): the calls a stock DFSClient makes
  * for mkdir / put / appendToFile / get / ls / rm / mv / chmod / chown / du / count / touch / setrep / test and
- * `hdfs storagepolicies`, the ACL calls of -getfacl / -setfacl (./ClientNamenodeProtocol.proto, shared messages in
- * ./hdfs.proto and ./acl.proto) and the delegation-token calls (hadoop.common Security.proto
+ * `hdfs storagepolicies`, the ACL calls of -getfacl / -setfacl, the xattr calls of -getfattr / -setfattr
+ * (./ClientNamenodeProtocol.proto, shared messages in ./hdfs.proto, ./acl.proto and ./xattr.proto) and the delegation-token calls (hadoop.common Security.proto
  * messages). `CLIENT_PROTOCOL_CODEC` encodes and decodes every method's request and response in
  * both directions; the named delegation-token and server-defaults functions below are kept for the
  * token service and tools that use them.
@@ -16,6 +16,7 @@ import { HDFS_DELEGATION_KIND } from '../../security/token/delegation-token-iden
 import type { ProtocolSecurityInfo } from '../../security/sasl/rpc/protocol-security.ts';
 import type { TokenProtoObject } from '../../security/token/token.ts';
 import type { AclEntryProto, AclStatusProto } from './acl-entry.ts';
+import type { XAttrProto } from './xattr.ts';
 import type {
   ChecksumType, CryptoProtocolVersion, DataEncryptionKey, DatanodeId, DatanodeInfo, DirectoryListing, ExtendedBlock,
   FsPermission, HdfsFileStatus, LocatedBlock, LocatedBlocks, StorageType,
@@ -87,6 +88,10 @@ export const ClientProtocolMethod = {
   REMOVE_ACL: 'removeAcl',
   SET_ACL: 'setAcl',
   GET_ACL_STATUS: 'getAclStatus',
+  SET_XATTR: 'setXAttr',
+  GET_XATTRS: 'getXAttrs',
+  LIST_XATTRS: 'listXAttrs',
+  REMOVE_XATTR: 'removeXAttr',
 } as const;
 
 /** CreateFlagProto bits, OR-ed into CreateRequestProto.createFlag (overwrite=true gives CREATE|OVERWRITE = 3). */
@@ -279,6 +284,11 @@ export interface ClientProtocolMessages {
   removeAcl: { request: { src: string }; response: Empty };
   setAcl: { request: { src: string; aclSpec?: AclEntryProto[] }; response: Empty };
   getAclStatus: { request: { src: string }; response: { result: AclStatusProto } };
+  /** the xattr calls (xattr.proto): flag holds XAttrSetFlag bits (CREATE 1, REPLACE 2); getXAttrs with no names asks for all */
+  setXAttr: { request: { src: string; xAttr?: XAttrProto; flag?: number }; response: Empty };
+  getXAttrs: { request: { src: string; xAttrs?: XAttrProto[] }; response: { xAttrs?: XAttrProto[] } };
+  listXAttrs: { request: { src: string }; response: { xAttrs?: XAttrProto[] } };
+  removeXAttr: { request: { src: string; xAttr?: XAttrProto }; response: Empty };
   getDelegationToken: { request: { renewer: string }; response: { token?: TokenProtoObject } };
   renewDelegationToken: { request: { token: TokenProtoObject }; response: { newExpiryTime: number } };
   cancelDelegationToken: { request: { token: TokenProtoObject }; response: Empty };

@@ -135,6 +135,8 @@ export const ERROR_CODES = [
   'FS_NO_DATANODES',
   // an ACL the NameNode refuses or ACLs turned off (Hadoop's AclException)
   'FS_ACL',
+  // an extended attribute refused or not found, or xattrs turned off (FSDirXAttrOp's IOExceptions, XAttrNotFoundException)
+  'FS_XATTR',
   // DataNodes talking to the NameNode (DatanodeProtocol)
   'DATANODE_UNREGISTERED',
   'DATANODE_VERSION',

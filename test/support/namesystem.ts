@@ -40,6 +40,9 @@ export const SETTINGS: NamesystemSettings = {
   auditDebugCmds: [],
   aclsEnabled: true,
   posixAclInheritance: true,
+  xattrsEnabled: true,
+  maxXAttrsPerInode: 32,
+  maxXAttrSize: 16384,
 };
 
 export interface TestNamesystem {

@@ -3,18 +3,20 @@
  * journals `HSEC-NSJ`, snapshots `HSEC-NSS`. Hadoop keeps the same facts in its edit log and fsimage
  * (FSEditLogOp OP_MKDIR, OP_ADD, OP_ADD_BLOCK, OP_UPDATE_BLOCKS, OP_CLOSE, OP_DELETE, OP_RENAME_OLD /
  * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2, OP_SET_PERMISSIONS, OP_SET_OWNER, OP_SET_REPLICATION, OP_APPEND,
- * OP_SET_ACL, OP_REASSIGN_LEASE; FSImageFormatPBINode with its AclFeatureProto);
+ * OP_SET_ACL, OP_SET_XATTR / OP_REMOVE_XATTR, OP_REASSIGN_LEASE; FSImageFormatPBINode with its AclFeatureProto and
+ * XAttrFeatureProto);
  * this layout is hsec's own. Op codes never change meaning: new ops take new codes.
  *
  * A journal record is one transaction: the edit ops of one client call (a mkdirs with its parents,
  * a create with its parents), applied together or not at all. Ops carry every value they set (inode
  * and block ids, times, owner and group), so replaying them rebuilds exactly the state they made.
  * A snapshot holds the identity and counters, every inode parent-first (an inode with an ACL
- * followed by an ACL record of its feature entries), and an end record with the inode count. Payload fields are big-endian int32 / int64 numbers and uint32-length UTF-8 strings
+ * followed by an ACL record of its feature entries, one with xattrs by an XATTRS record), and an end record with the inode count. Payload fields are big-endian int32 / int64 numbers and uint32-length UTF-8 strings
  * (record-io.ts).
  */
 import { ProtocolError } from '../../../lib/errors/index.ts';
 import type { AclEntry, AclEntryScope, AclEntryType } from '../../protocol/acl-entry.ts';
+import { XATTR_NAMESPACES, type XAttr } from '../../protocol/xattr.ts';
 import type { JournalMagic, PayloadVisitor } from '../../../lib/journal/frame.ts';
 import { RecordReader, RecordWriter } from './record-io.ts';
 
@@ -70,6 +72,12 @@ export type EditOp =
    * of an inode that inherited a default ACL, in the same transaction.
    */
   | { op: 'SET_ACL'; path: string; mode: number; entries: AclEntry[] }
+  /**
+   * an inode's extended attributes after a setXAttr or removeXAttr (Hadoop journals OP_SET_XATTR
+   * with the set ones and OP_REMOVE_XATTR with the removed ones; hsec journals the whole resulting
+   * list, in the XAttrFeature's order, empty for none)
+   */
+  | { op: 'SET_XATTRS'; path: string; xattrs: XAttr[] }
   /** lease recovery hands an open file to `newHolder` (ReassignLeaseOp: the NameNode or the recoverLease caller) */
   | { op: 'REASSIGN_LEASE'; fileId: number; newHolder: string };
 
@@ -78,13 +86,13 @@ export type EditOpName = EditOp['op'];
 const OP_CODES: Record<EditOpName, number> = {
   MKDIR: 1, ADD_FILE: 2, ADD_BLOCK: 3, ABANDON_BLOCK: 4, UPDATE_BLOCK: 5, CLOSE: 6, DELETE: 7, RENAME: 8, TIMES: 9, GENSTAMP: 10,
   SET_PERMISSIONS: 11, SET_OWNER: 12, SET_REPLICATION: 13, APPEND: 14, SET_ACL: 15,
-  // Hadoop's OP_REASSIGN_LEASE code (FSEditLogOpCodes), far from the codes hsec adds in order
-  REASSIGN_LEASE: 22,
+  REASSIGN_LEASE: 16,
+  SET_XATTRS: 17,
 };
 const OP_NAMES = new Map(Object.entries(OP_CODES).map(([k, v]) => [v, k as EditOpName]));
 
 /** Record types (the first payload byte). */
-export const NsRecord = { TRANSACTION: 1, IDENTITY: 2, INODE: 3, SNAPSHOT_END: 4, ACL: 5 } as const;
+export const NsRecord = { TRANSACTION: 1, IDENTITY: 2, INODE: 3, SNAPSHOT_END: 4, ACL: 5, XATTRS: 6 } as const;
 
 /** Who this namespace is (Hadoop's VERSION file / NamespaceInfo) and its id counters. */
 export interface NamespaceIdentity {
@@ -122,6 +130,8 @@ export interface SnapshotVisitor {
   inode(record: InodeRecord): void;
   /** the ACL feature of the inode `id` (its inode record came just before) */
   acl(id: number, entries: AclEntry[]): void;
+  /** the XAttrFeature of the inode `id` (its inode record came just before) */
+  xattrs(id: number, xattrs: XAttr[]): void;
   end(inodes: number): void;
 }
 
@@ -160,6 +170,29 @@ function readAcl(input: RecordReader): AclEntry[] {
     if (!scope || !type || permission > 7) throw new Error(`malformed ACL entry (${scope}, ${type}, ${permission})`);
     const name = input.readBoolean() ? input.readString(MAX_STRING, 'ACL name') : undefined;
     return { scope, type, permission, ...(name !== undefined ? { name } : {}) };
+  });
+}
+
+/** XAttrs per record: far above dfs.namenode.fs-limits.max-xattrs-per-inode (user-visible ones only). */
+const MAX_XATTRS = 65536;
+/** DFS_NAMENODE_MAX_XATTR_SIZE_HARD_LIMIT: no value is larger. */
+const MAX_XATTR_VALUE = 32768;
+
+/** Each xattr: the namespace as XAttrNamespaceProto's number, the name, then the value if any. */
+function writeXAttrs(out: RecordWriter, xattrs: readonly XAttr[]): void {
+  out.writeInt32(xattrs.length);
+  for (const x of xattrs) {
+    out.writeByte(XATTR_NAMESPACES.indexOf(x.namespace)).writeString(x.name).writeBoolean(x.value !== undefined);
+    if (x.value !== undefined) out.writeBytes(x.value);
+  }
+}
+
+function readXAttrs(input: RecordReader): XAttr[] {
+  return Array.from({ length: input.readInt32InRange(0, MAX_XATTRS, 'xattr count') }, () => {
+    const namespace = XATTR_NAMESPACES[input.readUnsignedByte('xattr namespace')];
+    if (!namespace) throw new Error('malformed xattr namespace');
+    const name = input.readString(MAX_STRING, 'xattr name');
+    return input.readBoolean() ? { namespace, name, value: input.readBytes(MAX_XATTR_VALUE, 'xattr value') } : { namespace, name };
   });
 }
 
@@ -237,6 +270,10 @@ function writeOp(out: RecordWriter, op: EditOp): void {
       out.writeString(op.path).writeInt32(op.mode);
       writeAcl(out, op.entries);
       return;
+    case 'SET_XATTRS':
+      out.writeString(op.path);
+      writeXAttrs(out, op.xattrs);
+      return;
     case 'REASSIGN_LEASE':
       out.writeLong(op.fileId).writeString(op.newHolder);
   }
@@ -283,6 +320,8 @@ function readOp(input: RecordReader): EditOp {
       return { op: name, path: text('path'), clientName: text('clientName'), clientMachine: text('clientMachine'), newBlock: input.readBoolean() };
     case 'SET_ACL':
       return { op: name, path: text('path'), mode: input.readInt32InRange(0, 0o1777, 'mode'), entries: readAcl(input) };
+    case 'SET_XATTRS':
+      return { op: name, path: text('path'), xattrs: readXAttrs(input) };
     case 'REASSIGN_LEASE':
       return { op: name, fileId: input.readLong(), newHolder: text('newHolder') };
     default:
@@ -322,6 +361,13 @@ export function inodeRecord(r: InodeRecord): Buffer {
 export function aclRecord(id: number, entries: readonly AclEntry[]): Buffer {
   const out = WRITER.writeByte(NsRecord.ACL).writeLong(id);
   writeAcl(out, entries);
+  return payloadFrame(out);
+}
+
+/** The XAttrFeature of inode `id`, after its inode record (and ACL record). */
+export function xattrsRecord(id: number, xattrs: readonly XAttr[]): Buffer {
+  const out = WRITER.writeByte(NsRecord.XATTRS).writeLong(id);
+  writeXAttrs(out, xattrs);
   return payloadFrame(out);
 }
 
@@ -372,6 +418,8 @@ export function snapshotPayloads(visitor: SnapshotVisitor): PayloadVisitor {
         visitor.inode(readInode(input));
       } else if (type === NsRecord.ACL) {
         visitor.acl(input.readLong(), readAcl(input));
+      } else if (type === NsRecord.XATTRS) {
+        visitor.xattrs(input.readLong(), readXAttrs(input));
       } else if (type === NsRecord.SNAPSHOT_END) {
         visitor.end(input.readLong());
       } else {

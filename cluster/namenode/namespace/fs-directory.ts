@@ -11,7 +11,8 @@
  */
 import type { EditOp, InodeRecord, NamespaceCounters, NamespaceIdentity } from './edit-log.ts';
 import type { AclEntry } from '../../protocol/acl-entry.ts';
-import { aclRecord, identityRecord, inodeRecord, snapshotEndRecord } from './edit-log.ts';
+import { aclRecord, identityRecord, inodeRecord, snapshotEndRecord, xattrsRecord } from './edit-log.ts';
+import type { XAttr } from '../../protocol/xattr.ts';
 import { BlockInfo, INodeDirectory, INodeFile, ROOT_INODE_ID, type INode } from './inode.ts';
 import { joinPath, pathComponents } from './paths.ts';
 
@@ -201,6 +202,10 @@ export class FsDirectory {
         node.acl = op.entries;
         return none();
       }
+      case 'SET_XATTRS': {
+        this.#existing(op.path, op.op).xattrs = op.xattrs;
+        return none();
+      }
       case 'REASSIGN_LEASE': {
         const file = this.#openFile(op.fileId);
         file.uc = { clientName: op.newHolder, clientMachine: file.uc!.clientMachine };
@@ -330,12 +335,14 @@ export class FsDirectory {
   snapshotRecords(): Buffer[] {
     const out = [identityRecord(this.identity, this.counters()), inodeRecord({ ...toRecord(this.root), parentId: 0 })];
     if (this.root.acl.length > 0) out.push(aclRecord(this.root.id, this.root.acl));
+    if (this.root.xattrs.length > 0) out.push(xattrsRecord(this.root.id, this.root.xattrs));
     let count = 1;
     const stack: INode[] = [...this.root.children].reverse();
     while (stack.length > 0) {
       const n = stack.pop()!;
       out.push(inodeRecord(toRecord(n)));
       if (n.acl.length > 0) out.push(aclRecord(n.id, n.acl));
+      if (n.xattrs.length > 0) out.push(xattrsRecord(n.id, n.xattrs));
       count++;
       if (n.kind === 'directory') for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
     }
@@ -379,6 +386,13 @@ export class FsDirectory {
     const node = this.#inodes.get(id);
     if (!node) throw new Error(`an ACL for inode ${id}, which is not loaded`);
     node.acl = entries;
+  }
+
+  /** Sets the XAttrFeature of a snapshot inode loaded just before. */
+  loadXAttrs(id: number, xattrs: XAttr[]): void {
+    const node = this.#inodes.get(id);
+    if (!node) throw new Error(`xattrs for inode ${id}, which is not loaded`);
+    node.xattrs = xattrs;
   }
 
   /**

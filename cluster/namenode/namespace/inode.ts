@@ -4,7 +4,7 @@
  * INodeId.ROOT_INODE_ID), a local name, owner, group, permission bits and times; a directory keeps
  * its children sorted by their UTF-8 name bytes (binary search, as INodeDirectory.searchChildren);
  * an inode with an extended ACL keeps its entries beyond the permission bits (AclFeature,
- * acl-storage.ts); a file has a replication factor, a preferred block size, its blocks, and while it is open for
+ * acl-storage.ts) and its extended attributes (XAttrFeature); a file has a replication factor, a preferred block size, its blocks, and while it is open for
  * writing the lease holder (client name) and client machine (FileUnderConstructionFeature).
  *
  * A block is UNDER_CONSTRUCTION while a pipeline writes it, COMMITTED once the client reported its
@@ -15,6 +15,7 @@
  * locations and the recovery state are runtime state rebuilt from block reports, never persisted.
  */
 import type { AclEntry } from '../../protocol/acl-entry.ts';
+import type { XAttr } from '../../protocol/xattr.ts';
 import { compareNames } from './paths.ts';
 
 /** INodeId.ROOT_INODE_ID (LAST_RESERVED_ID 2^14 + 1). */
@@ -97,6 +98,8 @@ abstract class INodeBase implements INodeFields {
   atime: number;
   /** the ACL feature's entries (acl-storage.ts), sorted; empty = no extended ACL */
   acl: readonly AclEntry[] = [];
+  /** the XAttrFeature's attributes (xattr-ops.ts), in the order they were set; empty = none */
+  xattrs: readonly XAttr[] = [];
   parent: INodeDirectory | null = null;
 
   constructor(f: INodeFields) {

@@ -117,6 +117,27 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     description: "POSIX ACL inheritance (HDFS-6962): a file or directory created under a directory with a default ACL takes the client's unmasked mode, so the umask does not apply; without a default ACL the masked mode applies as usual.",
   }),
   key({
+    name: 'dfs.namenode.xattrs.enabled',
+    usedBy: ['hsec namenode'],
+    type: 'boolean',
+    default: 'true',
+    description: 'Serve the extended attribute calls (getfattr / setfattr: setXAttr, getXAttrs, listXAttrs, removeXAttr); false refuses them with an IOException naming this key (HDFS-2006).',
+  }),
+  key({
+    name: 'dfs.namenode.fs-limits.max-xattrs-per-inode',
+    usedBy: ['hsec namenode'],
+    type: 'int',
+    default: '32',
+    description: 'Most user-visible extended attributes (user and trusted namespaces) one file or directory may have; a setXAttr past it is refused ("Cannot add additional XAttr to inode, would exceed limit of N"). Must not be negative.',
+  }),
+  key({
+    name: 'dfs.namenode.fs-limits.max-xattr-size',
+    usedBy: ['hsec namenode'],
+    type: 'bytes',
+    default: '16384',
+    description: 'Largest extended attribute: the UTF-8 bytes of its name (without the namespace prefix) plus its value; a larger one is refused with HadoopIllegalArgumentException. Must be above 0 and at most 32768 (the hard limit).',
+  }),
+  key({
     name: 'dfs.namenode.fs-limits.max-component-length',
     usedBy: ['hsec namenode'],
     type: 'int',
