@@ -8,3 +8,9 @@ export { parseHdfsUri, nameNodeClientAddress, HDFS_DEFAULT_PORT, type HdfsUri } 
 export type { HdfsInputStream, ReadRange } from '../cluster/client/hdfs-input-stream.ts';
 export type { HdfsOutputStream, CreateOptions } from '../cluster/client/hdfs-output-stream.ts';
 export type { FileStatus } from '../cluster/client/file-status.ts';
+export {
+  parseAclSpec, parseAclEntry, aclEntryString, aclFromPermAndEntries, effectivePermission,
+  type AclEntry, type AclEntryScope, type AclEntryType, type AclStatus,
+} from '../cluster/protocol/acl-entry.ts';
+export { parseXAttrName, prefixedName, type XAttr, type XAttrNamespace } from '../cluster/protocol/xattr.ts';
+export { decodeXAttrValue, encodeXAttrValue, type XAttrCodec } from '../cluster/protocol/xattr-codec.ts';

@@ -71,6 +71,33 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Copy files that match the file pattern <src> to the local name. <src> is kept.\nWhen copying multiple files, the destination must be a directory.\nFlags:\n' +
     '  -p : Preserves timestamps, ownership and the mode.\n  -f : Overwrites the destination if it already exists.\n  -crc : write CRC checksums for the files downloaded.\n  -ignoreCrc : Skip CRC checks on the file(s) downloaded.\n' +
     '  -t <thread count> : Number of threads to be used, default is 1.\n  -q <thread pool queue size> : Thread pool queue size to be used, default is 1024.\n',
+  // AclCommands.GetfaclCommand.DESCRIPTION / SetfaclCommand.DESCRIPTION (Hadoop 3.x hadoop-common fs/shell/AclCommands.java)
+  '-getfacl':
+    'Displays the Access Control Lists (ACLs) of files and directories. If a directory has a default ACL, then getfacl also displays the default ACL.\n' +
+    '  -R: List the ACLs of all files and directories recursively.\n  <path>: File or directory to list.\n',
+  '-setfacl':
+    'Sets Access Control Lists (ACLs) of files and directories.\nOptions:\n' +
+    '  -b :Remove all but the base ACL entries. The entries for user, group and others are retained for compatibility with permission bits.\n' +
+    '  -k :Remove the default ACL.\n  -R :Apply operations to all files and directories recursively.\n' +
+    '  -m :Modify ACL. New entries are added to the ACL, and existing entries are retained.\n' +
+    '  -x :Remove specified ACL entries. Other ACL entries are retained.\n' +
+    '  --set :Fully replace the ACL, discarding all existing entries. The <acl_spec> must include entries for user, group, and others for compatibility with permission bits.\n' +
+    '  <acl_spec>: Comma separated list of ACL entries.\n  <path>: File or directory to modify.\n',
+  // XAttrCommands.GetfattrCommand.DESCRIPTION / SetfattrCommand.DESCRIPTION (Hadoop 3.4 hadoop-common fs/shell/XAttrCommands.java)
+  '-getfattr':
+    'Displays the extended attribute names and values (if any) for a file or directory.\n' +
+    '-R: Recursively list the attributes for all files and directories.\n-n name: Dump the named extended attribute value.\n' +
+    '-d: Dump all extended attribute values associated with pathname.\n' +
+    '-e <encoding>: Encode values after retrieving them.Valid encodings are "text", "hex", and "base64". ' +
+    'Values encoded as text strings are enclosed in double quotes ("), and values encoded as hexadecimal and base64 are prefixed with 0x and 0s, respectively.\n' +
+    '<path>: The file or directory.\n',
+  '-setfattr':
+    'Sets an extended attribute name and value for a file or directory.\n-n name: The extended attribute name.\n' +
+    '-v value: The extended attribute value. There are three different encoding methods for the value. ' +
+    'If the argument is enclosed in double quotes, then the value is the string inside the quotes. ' +
+    'If the argument is prefixed with 0x or 0X, then it is taken as a hexadecimal number. ' +
+    'If the argument begins with 0s or 0S, then it is taken as a base64 encoding.\n' +
+    '-x name: Remove the extended attribute.\n<path>: The file or directory.\n',
   '-getmerge':
     'Get all the files in the directories that match the source file pattern and merge and sort them to only one file on local fs. <src> is kept.\n-nl: Add a newline character at the end of each file.\n-skip-empty-file: Do not add new line character for empty file.',
   '-head': 'Show the first 1KB of the file.\n',

@@ -10,18 +10,25 @@
  * the owner by running `chown OWNER:GROUP FILE` (its first line of error output is the message), the
  * mode as chmod. A local source's owner and group are the names `stat` gives (getpwuid, as NativeIO's
  * fstat), its permission the mode's low nine bits and the sticky bit (FsPermission). `-cp -p[topax]`
- * picks attributes by letter (Cp.popPreserveOption); `a` (ACLs) sets the permission, ACLs
- * themselves being absent from hsec's HDFS (no file has one), and `x` (XAttrs) is refused.
+ * picks attributes by letter (Cp.popPreserveOption); `a` (ACLs) sets the permission and then, for an
+ * HDFS source with an ACL, its full ACL on the target (getAclStatus, AclUtil.getAclFromPermAndEntries,
+ * setAcl), and `x` copies the source's extended attributes: getXAttrs of the source (all the caller
+ * may see: user, and trusted for the superuser; raw ones only under /.reserved/raw, which hsec does
+ * not serve) and one setXAttr (CREATE|REPLACE) per attribute, in the HashMap order Hadoop iterates
+ * them, an attribute without a value set with an empty one. A local source has none to read
+ * (RawLocalFileSystem "doesn't support getXAttrs").
  */
 import { execFile } from 'node:child_process';
 import type { Stats } from 'node:fs';
 import { chmod, stat, utimes } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { HsecError } from '../../lib/errors/index.ts';
+import { FileSystemError, HsecError } from '../../lib/errors/index.ts';
 import { fileError } from '../../lib/fs/file-errors.ts';
 import type { FileStatus } from '../client/file-status.ts';
 import type { HdfsClient } from '../client/hdfs-client.ts';
+import { aclFromPermAndEntries } from '../protocol/acl-entry.ts';
+import { javaHashMapOrder } from './fs-xattr.ts';
 import { UsageError } from './usage.ts';
 
 const run = promisify(execFile);
@@ -39,10 +46,14 @@ export interface Attributes {
   readonly owner: string;
   readonly group: string;
   readonly permission: number;
+  /** an HDFS source with an ACL: its path, whose ACL -pa copies */
+  readonly aclSource?: string;
+  /** an HDFS source: its path, whose xattrs -px copies */
+  readonly xattrSource?: string;
 }
 
 export function hdfsAttributes(s: FileStatus): Attributes {
-  return { mtime: s.modificationTime, atime: s.accessTime, owner: s.owner, group: s.group, permission: s.permission };
+  return { mtime: s.modificationTime, atime: s.accessTime, owner: s.owner, group: s.group, permission: s.permission, xattrSource: s.path, ...(s.hasAcl ? { aclSource: s.path } : {}) };
 }
 
 /** RawLocalFileSystem's status of a local path: times in ms, owner and group names, FsPermission of the mode. */
@@ -71,7 +82,6 @@ export function popPreserveOption(args: string[], usage: string): Preserve | und
     const letter = c.toLowerCase();
     // FileAttribute.getAttribute's NoSuchElementException (FsShell: "Fatal internal error")
     if (letter !== 't' && letter !== 'o' && letter !== 'p' && letter !== 'a' && letter !== 'x') throw new UsageError(`-cp: No attribute for ${c}`, usage);
-    if (letter === 'x') throw new UsageError('-cp: -px: hsec has no extended attributes (XAttrs) to preserve; use -p or -p[topa]', usage);
     set.add(letter);
   }
   return set;
@@ -82,6 +92,15 @@ export async function preserveInHdfs(fs: HdfsClient, a: Attributes, target: stri
   if (p.has('t')) await fs.setTimes(target, a.mtime, a.atime);
   if (p.has('o')) await fs.chown(target, a.owner, a.group);
   if (p.has('p') || p.has('a')) await fs.chmod(target, a.permission);
+  if (p.has('a') && a.aclSource !== undefined) {
+    const { entries } = await fs.getAclStatus(a.aclSource);
+    await fs.setAcl(target, aclFromPermAndEntries(a.permission, entries));
+  }
+  if (p.has('x')) {
+    if (a.xattrSource === undefined) throw new FileSystemError('FS_UNSUPPORTED', "RawLocalFileSystem doesn't support getXAttrs", { exceptionClassName: 'java.lang.UnsupportedOperationException' });
+    const all = await fs.getXAttrs(a.xattrSource);
+    for (const name of javaHashMapOrder([...all.keys()])) await fs.setXAttr(target, name, all.get(name));
+  }
 }
 
 /** preserveAttributes onto a local target, as RawLocalFileSystem.setTimes / setOwner / setPermission do. */

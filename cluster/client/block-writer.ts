@@ -176,6 +176,12 @@ export class BlockWriter {
     this.#heartbeat = undefined;
   }
 
+  /** DFSOutputStream.waitForAckedSeqno: resolves once every packet sent so far is acknowledged (hflush). */
+  async waitForAcks(): Promise<void> {
+    while (this.#unacked.length > 0 && !this.#failure) await new Promise<void>((r) => this.#ackWaiters.push(r));
+    if (this.#failure) throw this.#failure;
+  }
+
   /** Waits for every ack (the last packet's included) and closes the connection. */
   async finish(): Promise<void> {
     try {

@@ -30,6 +30,8 @@ import { randomInt } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ClientProtocolClient } from '../protocol/client-protocol-client.ts';
+import { aclEntryToProto, aclStatusFromProto, type AclEntry, type AclStatus } from '../protocol/acl-entry.ts';
+import { parseXAttrName, prefixedName, xattrSetFlagBits, xattrToProto } from '../protocol/xattr.ts';
 import { nameNodeClientAddress, parseHdfsUri } from '../protocol/namenode-address.ts';
 import { acquireRpcClient, type SharedRpcClient } from './shared-rpc-client.ts';
 
@@ -335,9 +337,97 @@ export class HdfsClient {
     return this.#nn.setReplication(this.resolve(path), replication);
   }
 
+  /**
+   * DistributedFileSystem.recoverLease: true when `path` is closed; false when the NameNode has
+   * started recovering its last block through the DataNodes (the lease is then this client's): ask
+   * again until true, as `hdfs debug recoverLease` and HBase's FSHDFSUtils do.
+   */
+  recoverLease(path: string): Promise<boolean> {
+    return this.#nn.recoverLease(this.resolve(path), this.#clientName);
+  }
+
   /** Resolves when the caller has `mode` on `path` (FileSystem.access); AccessControlException or FileNotFoundException otherwise. */
   async access(path: string, mode: FsActionName): Promise<void> {
     await this.#nn.checkAccess(this.resolve(path), mode);
+  }
+
+  /**
+   * The ACL of a file or directory (DistributedFileSystem.getAclStatus): owner, group, sticky bit,
+   * permission bits and the extended entries (none for a minimal ACL; aclFromPermAndEntries
+   * gives the full list). FileNotFoundException ("cannot find <path>") for a missing path.
+   */
+  async getAclStatus(path: string): Promise<AclStatus> {
+    return aclStatusFromProto(await this.#nn.getAclStatus(this.resolve(path)));
+  }
+
+  /** Adds or replaces the given entries; the mask is recalculated unless given (DistributedFileSystem.modifyAclEntries). */
+  async modifyAclEntries(path: string, aclSpec: readonly AclEntry[]): Promise<void> {
+    await this.#nn.modifyAclEntries(this.resolve(path), aclSpec.map(aclEntryToProto));
+  }
+
+  /** Removes the entries with the given scope, type and name; permissions are ignored (DistributedFileSystem.removeAclEntries). */
+  async removeAclEntries(path: string, aclSpec: readonly AclEntry[]): Promise<void> {
+    await this.#nn.removeAclEntries(this.resolve(path), aclSpec.map(aclEntryToProto));
+  }
+
+  /** Removes the default ACL of a directory (DistributedFileSystem.removeDefaultAcl). */
+  async removeDefaultAcl(path: string): Promise<void> {
+    await this.#nn.removeDefaultAcl(this.resolve(path));
+  }
+
+  /** Removes every extended entry, leaving the permission bits (DistributedFileSystem.removeAcl). */
+  async removeAcl(path: string): Promise<void> {
+    await this.#nn.removeAcl(this.resolve(path));
+  }
+
+  /**
+   * Replaces the ACL (DistributedFileSystem.setAcl): the access and default scopes the spec names
+   * are replaced, the other kept; the spec must hold the user, group and other entries of each.
+   * Only the owner or the superuser may change an ACL; AclException for an invalid one.
+   */
+  async setAcl(path: string, aclSpec: readonly AclEntry[]): Promise<void> {
+    await this.#nn.setAcl(this.resolve(path), aclSpec.map(aclEntryToProto));
+  }
+
+  /**
+   * Sets an extended attribute (DistributedFileSystem.setXAttr). `name` is prefixed with its
+   * namespace (`user.`, `trusted.`, `security.`, `system.`, `raw.`, in any case; XAttrHelper.buildXAttr's
+   * HadoopIllegalArgumentException otherwise); `value` may be absent. By default the attribute is
+   * created or replaced; `{ create: true }` alone fails if it exists, `{ replace: true }` alone if
+   * it does not. Limits and who may set what are the NameNode's (FSDirXAttrOp).
+   */
+  async setXAttr(path: string, name: string, value?: Uint8Array, flags: { create?: boolean; replace?: boolean } = { create: true, replace: true }): Promise<void> {
+    const xattr = parseXAttrName(name, value);
+    await this.#nn.setXAttr(this.resolve(path), xattrToProto(xattr), xattrSetFlagBits(flags));
+  }
+
+  /**
+   * One attribute's value (DFSClient.getXAttr: empty when it has none). The NameNode answers
+   * XAttrNotFoundException ("At least one of the attributes provided was not found.") when it is
+   * missing or not visible to the caller.
+   */
+  async getXAttr(path: string, name: string): Promise<Uint8Array> {
+    const [first] = await this.#nn.getXAttrs(this.resolve(path), [xattrToProto(parseXAttrName(name))]);
+    return first?.value ?? new Uint8Array(0);
+  }
+
+  /**
+   * Attributes by prefixed name (DFSClient.getXAttrs): all the caller may see, or just `names`
+   * (each must exist). Values are empty for attributes without one; the order is the NameNode's.
+   */
+  async getXAttrs(path: string, names: readonly string[] = []): Promise<Map<string, Uint8Array>> {
+    const answer = await this.#nn.getXAttrs(this.resolve(path), names.map((n) => xattrToProto(parseXAttrName(n))));
+    return new Map(answer.map((x) => [prefixedName(x), x.value ?? new Uint8Array(0)]));
+  }
+
+  /** The prefixed names of the attributes the caller may see (DFSClient.listXAttrs; READ on the path). */
+  async listXAttrs(path: string): Promise<string[]> {
+    return (await this.#nn.listXAttrs(this.resolve(path))).map(prefixedName);
+  }
+
+  /** Removes an attribute (DistributedFileSystem.removeXAttr); an IOException when the path has no such attribute. */
+  async removeXAttr(path: string, name: string): Promise<void> {
+    await this.#nn.removeXAttr(this.resolve(path), xattrToProto(parseXAttrName(name)));
   }
 
   /**

@@ -20,6 +20,9 @@
  * WRITE_BLOCK with PIPELINE_SETUP_APPEND to the same DataNodes, then updatePipeline; otherwise (a
  * full last block, an empty file, NEW_BLOCK) the next bytes go to a block from addBlock. An append
  * pipeline that fails is not recovered (no pipeline recovery in hsec): the write fails.
+ *
+ * `hflush()` (Syncable.hflush) sends the bytes buffered so far, waits until the pipeline has
+ * acknowledged them, and tells the NameNode of a block allocated since the last flush (fsync).
  */
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -111,6 +114,10 @@ export class HdfsOutputStream extends Writable {
   /** The partial last block append() returned: the first packets go to it (stage PIPELINE_SETUP_APPEND). */
   #appendBlock: LocatedBlock | undefined;
   #written = 0;
+  /** the latest _write's work, for hflush to wait behind */
+  #lastWrite: Promise<void> = Promise.resolve();
+  /** a block was allocated since the last hflush: the NameNode hears of it (fsync) at the next one */
+  #persistBlocks = false;
 
   constructor(ctx: OutputStreamContext, path: string, create: CreateRequestParts) {
     super({ highWaterMark: ctx.writePacketSize });
@@ -178,7 +185,26 @@ export class HdfsOutputStream extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.#written += chunk.length;
-    this.#sendAll(this.#packetizer!.write(chunk)).then(() => callback(), (e: Error) => callback(e));
+    this.#lastWrite = this.#sendAll(this.#packetizer!.write(chunk)).then(() => callback(), (e: Error) => callback(e));
+  }
+
+  /**
+   * Syncable.hflush (DFSOutputStream.flushOrSync without sync): every byte written so far goes to
+   * the DataNodes and is acknowledged by the whole pipeline, so a reader (or block recovery, if
+   * this writer dies) sees it; after a new block, the NameNode is told of it (fsync).
+   */
+  async hflush(): Promise<void> {
+    while (this.writableLength > 0 && !this.destroyed) {
+      await this.#lastWrite;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (this.destroyed) throw new HsecError('FILE_IO', `hflush of ${this.path}: the stream is closed`, { path: this.path });
+    await this.#sendAll(this.#packetizer!.flush());
+    await this.#writer?.waitForAcks();
+    if (this.#persistBlocks) {
+      this.#persistBlocks = false;
+      await this.#ctx.nn.fsync(this.path, this.#ctx.clientName, -1, this.#fileId);
+    }
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -223,6 +249,7 @@ export class HdfsOutputStream extends Writable {
       try {
         const writer = await this.#openPipeline(located);
         this.#located = located;
+        this.#persistBlocks = true;
         return writer;
       } catch (e) {
         await this.#ctx.nn.abandonBlock(located.b, this.path, this.#ctx.clientName, this.#fileId).catch(() => undefined);

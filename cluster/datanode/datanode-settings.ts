@@ -19,12 +19,15 @@ import { nameNodeBindAddress } from '../protocol/namenode-address.ts';
 
 export const DATA_DIR_KEY = 'dfs.datanode.data.dir';
 export const ADDRESS_KEY = 'dfs.datanode.address';
+export const IPC_ADDRESS_KEY = 'dfs.datanode.ipc.address';
 
 export interface DataNodeSettings {
   /** The storage directory (first of dfs.datanode.data.dir). */
   dataDir: string;
   /** Data transfer bind address (port 0: any free port). */
   xfer: HostPort;
+  /** dfs.datanode.ipc.address: the IPC server's bind address (InterDatanodeProtocol). */
+  ipc: HostPort;
   /** What the DataNode calls itself (registration hostName, `_HOST`). */
   hostName: string;
   /** The NameNode's RPC address and the key it came from. */
@@ -45,6 +48,8 @@ export interface DataNodeSettings {
   keepaliveMs: number;
   /** dfs.datanode.max.transfer.threads. */
   maxTransferConnections: number;
+  /** dfs.datanode.xceiver.stop.timeout.millis: block recovery's wait for a write in progress to stop. */
+  xceiverStopTimeoutMs: number;
   /** dfs.datanode.bp-ready.timeout in ms. */
   bpReadyTimeoutMs: number;
   /** dfs.datanode.min.supported.namenode.version. */
@@ -63,6 +68,7 @@ export async function dataNodeSettings(conf: Configuration, overrides: { hostNam
   const dirs = conf.getTrimmedStrings(DATA_DIR_KEY);
   const dataDir = (dirs[0] ?? join(tmp, 'dfs', 'data')).replace(/^file:\/\//, '');
   const xfer = parseHostPort(conf.getTrimmed(ADDRESS_KEY) ?? '0.0.0.0:9866', ADDRESS_KEY);
+  const ipc = parseHostPort(conf.getTrimmed(IPC_ADDRESS_KEY) ?? '0.0.0.0:9867', IPC_ADDRESS_KEY);
   const configuredHost = conf.getTrimmed('dfs.datanode.hostname');
   const maxTransferConnections = conf.getInt('dfs.datanode.max.transfer.threads');
   if (maxTransferConnections < 1) {
@@ -71,6 +77,7 @@ export async function dataNodeSettings(conf: Configuration, overrides: { hostNam
   return {
     dataDir,
     xfer,
+    ipc,
     hostName: overrides.hostName ?? configuredHost ?? (await localCanonicalHostName()),
     nameNode: nameNodeBindAddress(conf),
     heartbeatIntervalMs: positive('dfs.heartbeat.interval', conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms')),
@@ -81,6 +88,7 @@ export async function dataNodeSettings(conf: Configuration, overrides: { hostNam
     socketWriteTimeoutMs: positive('dfs.datanode.socket.write.timeout', conf.getTimeDuration('dfs.datanode.socket.write.timeout', 'ms', 'ms')),
     keepaliveMs: conf.getTimeDuration('dfs.datanode.socket.reuse.keepalive', 'ms', 'ms'),
     maxTransferConnections,
+    xceiverStopTimeoutMs: positive('dfs.datanode.xceiver.stop.timeout.millis', conf.getTimeDuration('dfs.datanode.xceiver.stop.timeout.millis', 'ms', 'ms')),
     bpReadyTimeoutMs: conf.getTimeDuration('dfs.datanode.bp-ready.timeout', 's', 'ms'),
     minNameNodeVersion: conf.getTrimmed('dfs.datanode.min.supported.namenode.version') ?? '2.1.0-beta',
     blockTokenEnabled: conf.getBoolean('dfs.block.access.token.enable'),

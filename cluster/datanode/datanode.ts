@@ -5,7 +5,8 @@
  * NameNode over Kerberos IPC (DatanodeProtocol); block storage under dfs.datanode.data.dir
  * (./storage); the data transfer port dfs.datanode.address with the handshake Hadoop's rules pick
  * (./transfer); the NameNode link (./namenode-link) that registers, heartbeats, installs block
- * keys and reports replicas. Start-up checks Hadoop's DataNode.checkSecureConfig: with Kerberos,
+ * keys and reports replicas; block recovery (./recovery) with InterDatanodeProtocol served on the
+ * IPC port dfs.datanode.ipc.address (RpcService: Kerberos as the DataNode principal, service ACLs). Start-up checks Hadoop's DataNode.checkSecureConfig: with Kerberos,
  * block tokens must be on, and the data port must be privileged (root, no SASL) or protected by
  * dfs.data.transfer.protection. (Hadoop also demands dfs.http.policy=HTTPS_ONLY with SASL; the hsec
  * DataNode serves no HTTP, so that condition has nothing to protect and is not checked.)
@@ -15,8 +16,10 @@ import { ConfigError, HsecError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import type { HostPort } from '../../lib/net/host-port.ts';
 import { isWildcard, resolveAddress } from '../../lib/net/resolve.ts';
-import type { Clock } from '../../lib/time/clock.ts';
+import { systemClock, type Clock } from '../../lib/time/clock.ts';
+import { ServiceAuthorizer, type PolicyEntry } from '../../security/authorize/service-authorization.ts';
 import { chooseServerHandshake, isPrivilegedPort, type HandshakeKind } from '../../security/datatransfer/handshake-choice.ts';
+import { Groups } from '../../security/identity/groups.ts';
 import { defaultSimpleUser, User } from '../../security/identity/user.ts';
 import type { Krb5Config } from '../../security/kerberos/config/index.ts';
 import { createDataTransferResolver } from '../../security/resolver/registry.ts';
@@ -25,10 +28,15 @@ import { callCredentials } from '../../security/sasl/rpc/protocol-security.ts';
 import { acquireRpcClient, type SharedRpcClient } from '../client/shared-rpc-client.ts';
 import { DatanodeProtocolClient } from '../protocol/datanode-protocol-client.ts';
 import { DATANODE_PROTOCOL_INFO, type DatanodeRegistration } from '../protocol/datanode-protocol.ts';
+import { InterDatanodeProtocolClient } from '../protocol/inter-datanode-protocol-client.ts';
+import { INTER_DATANODE_PROTOCOL_INFO } from '../protocol/inter-datanode-protocol.ts';
+import { RpcService } from '../service/rpc-service.ts';
 import { ServiceIdentity } from '../service/service-identity.ts';
 import { BlockPoolTokens, type BlockAccessVerifier } from './block-access.ts';
-import { dataNodeSettings, type DataNodeSettings } from './datanode-settings.ts';
+import { dataNodeSettings, IPC_ADDRESS_KEY, type DataNodeSettings } from './datanode-settings.ts';
 import { BPServiceActor } from './namenode-link/bp-service-actor.ts';
+import { BlockRecoveryWorker, unavailablePeer } from './recovery/block-recovery-worker.ts';
+import { interDatanodeHandlers, remotePeer } from './recovery/inter-datanode.ts';
 import { FsDataset } from './storage/fs-dataset.ts';
 import { ReplicaError } from './storage/replica.ts';
 import { DataNodeMirrorConnector } from './transfer/mirror.ts';
@@ -57,13 +65,14 @@ export class DataNode {
   /** Resolves with the error when the NameNode link gives up (foreign storage, NameNode too old, refused). */
   readonly failure: Promise<HsecError>;
   readonly #server: XceiverServer;
+  readonly #ipc: RpcService;
   readonly #actor: BPServiceActor;
   readonly #rpc: SharedRpcClient;
   readonly #resolvers: (SaslPropertiesResolver | undefined)[];
 
   private constructor(parts: {
     settings: DataNodeSettings; identity: ServiceIdentity; dataset: FsDataset; handshake: HandshakeKind; failure: Promise<HsecError>;
-    server: XceiverServer; actor: BPServiceActor; rpc: SharedRpcClient; resolvers: (SaslPropertiesResolver | undefined)[];
+    server: XceiverServer; ipc: RpcService; actor: BPServiceActor; rpc: SharedRpcClient; resolvers: (SaslPropertiesResolver | undefined)[];
   }) {
     this.settings = parts.settings;
     this.identity = parts.identity;
@@ -71,6 +80,7 @@ export class DataNode {
     this.handshake = parts.handshake;
     this.failure = parts.failure;
     this.#server = parts.server;
+    this.#ipc = parts.ipc;
     this.#actor = parts.actor;
     this.#rpc = parts.rpc;
     this.#resolvers = parts.resolvers;
@@ -117,6 +127,25 @@ export class DataNode {
       const client = new DatanodeProtocolClient({
         rpc: rpc.rpc, address: settings.nameNode, credentials: callCredentials(user, DATANODE_PROTOCOL_INFO, conf, options.krb5), timeoutMs: settings.socketTimeoutMs,
       });
+      const interDatanodeCredentials = callCredentials(user, INTER_DATANODE_PROTOCOL_INFO, conf, options.krb5);
+      const recovery = new BlockRecoveryWorker({
+        dataset, writerStopTimeoutMs: settings.xceiverStopTimeoutMs,
+        // DataNode.createInterDataNodeProtocolProxy: the other DataNode's ipcAddr, dfs.client.socket-timeout
+        peer: (node) => node.id.ipcPort > 0
+          ? remotePeer(new InterDatanodeProtocolClient({ rpc: rpc.rpc, address: { host: node.id.ipAddr, port: node.id.ipcPort }, credentials: interDatanodeCredentials, timeoutMs: settings.socketTimeoutMs }))
+          : unavailablePeer(node),
+        commit: (r) => client.commitBlockSynchronization(r),
+        notifyReceived: (r) => void actor!.notifyReceived(r),
+      });
+      // the IPC server: InterDatanodeProtocol for the primaries of block recoveries (Kerberos as the DataNode principal, service ACLs)
+      const groups = Groups.fromConfiguration(conf, options.clock ?? systemClock);
+      const ipc = await RpcService.start(conf, {
+        identity,
+        bind: { ...settings.ipc, configKey: IPC_ADDRESS_KEY },
+        protocols: [{ info: INTER_DATANODE_PROTOCOL_INFO, handlers: interDatanodeHandlers(recovery.local) }],
+        authorizer: ServiceAuthorizer.fromConfiguration(conf, DATANODE_POLICY, groups),
+      });
+      cleanup.push(() => ipc.stop());
       let fail: (e: HsecError) => void = () => undefined;
       const failure = new Promise<HsecError>((resolve) => (fail = resolve));
       actor = new BPServiceActor({
@@ -124,7 +153,7 @@ export class DataNode {
         nameNode: `${settings.nameNode.host}:${settings.nameNode.port}`,
         datanodeId: {
           ipAddr: isWildcard(settings.xfer.host) ? '0.0.0.0' : await resolveAddress(settings.xfer.host),
-          hostName: settings.hostName, datanodeUuid: dataset.datanodeUuid, xferPort, infoPort: 0, ipcPort: 0, infoSecurePort: 0,
+          hostName: settings.hostName, datanodeUuid: dataset.datanodeUuid, xferPort, infoPort: 0, ipcPort: ipc.address.port, infoSecurePort: 0,
         },
         heartbeatIntervalMs: settings.heartbeatIntervalMs,
         blockReportIntervalMs: settings.blockReportIntervalMs,
@@ -133,10 +162,11 @@ export class DataNode {
         minNameNodeVersion: settings.minNameNodeVersion,
         xceiverCount: () => server.connectionCount,
         onFatal: (e) => fail(e),
+        recoverBlocks: (who, blocks) => recovery.recoverBlocks(who, blocks),
       });
       actor.start();
       log.info({ xfer: `${server.address.host}:${xferPort}`, handshake, principal: identity.principal, dataDir: settings.dataDir, datanodeUuid: dataset.datanodeUuid }, 'DataNode up');
-      return new DataNode({ settings, identity, dataset, handshake, failure, server, actor, rpc, resolvers: [serverResolver, clientResolver] });
+      return new DataNode({ settings, identity, dataset, handshake, failure, server, ipc, actor, rpc, resolvers: [serverResolver, clientResolver] });
     } catch (e) {
       for (const c of cleanup.reverse()) await Promise.resolve(c()).catch(() => undefined);
       throw e;
@@ -146,6 +176,11 @@ export class DataNode {
   /** The bound data transfer address. */
   get xferAddress(): HostPort {
     return this.#server.address;
+  }
+
+  /** The bound IPC address (InterDatanodeProtocol). */
+  get ipcAddress(): HostPort {
+    return this.#ipc.address;
   }
 
   get datanodeUuid(): string {
@@ -179,6 +214,7 @@ export class DataNode {
   async stop(): Promise<void> {
     const linkDone = this.#actor.stop();
     await this.#server.stop();
+    await this.#ipc.stop();
     this.#rpc.release(); // fails a call in flight so the link ends now
     await linkDone;
     for (const r of this.#resolvers) r?.close?.();
@@ -187,6 +223,12 @@ export class DataNode {
     log.info({ datanodeUuid: this.datanodeUuid }, 'DataNode stopped');
   }
 }
+
+/** HDFSPolicyProvider's entry for the protocol the DataNode serves on its IPC port. */
+export const DATANODE_POLICY: readonly PolicyEntry[] = [{
+  info: INTER_DATANODE_PROTOCOL_INFO, aclKey: 'security.inter.datanode.protocol.acl', blockedKey: 'security.inter.datanode.protocol.acl.blocked',
+  hostsKey: 'security.inter.datanode.protocol.hosts', blockedHostsKey: 'security.inter.datanode.protocol.hosts.blocked',
+}];
 
 /**
  * DataNode.checkSecureConfig with the port as bound: Kerberos needs block tokens, and a privileged

@@ -231,6 +231,7 @@ export class PseudoCluster {
       { name: 'dfs.datanode.keytab.file', value: this.services.dn.keytab },
       { name: 'dfs.datanode.hostname', value: PSEUDO_HOST },
       { name: 'dfs.datanode.address', value: this.datanodeAddress },
+      { name: 'dfs.datanode.ipc.address', value: '127.0.0.1:0', description: 'InterDatanodeProtocol (block recovery); the port goes to the NameNode with the registration' },
       { name: 'dfs.datanode.data.dir', value: `file://${join(this.dir, 'datanode', 'data')}` },
       // Block traffic: SASL at privacy, then AES/CTR instead of the SASL cipher (clients read these too).
       { name: 'dfs.data.transfer.protection', value: 'privacy' },

@@ -58,6 +58,7 @@ export function secureSiteKeys(kdc: MiniKdc, dir: string, keytabs: { nn: string;
     'dfs.datanode.keytab.file': keytabs.dn,
     'dfs.datanode.hostname': 'localhost',
     'dfs.datanode.address': '127.0.0.1:0',
+    'dfs.datanode.ipc.address': '127.0.0.1:0',
     'dfs.block.access.token.enable': 'true',
     'dfs.heartbeat.interval': '1',
     'dfs.replication': '1',

@@ -7,13 +7,19 @@
  * and getServerDefaults are token-service.ts's. getFileLinkInfo answers as getFileInfo (hsec has no
  * symlinks; NameNodeRpcServer.getFileLinkInfo is getFileInfo without resolving a final link), an
  * empty response for a missing path. The status calls of `hdfs dfsadmin` (stats, DataNode reports,
- * safe mode) are cluster-status.ts's.
+ * safe mode) are cluster-status.ts's; the ACL calls are acl-ops.ts's (AclEntryProto lists converted
+ * as PBHelperClient.convertAclEntry does); the xattr calls are xattr-ops.ts's (XAttrProto as
+ * PBHelperClient.convertXAttr does; an absent flag is 0, which setXAttr refuses).
  */
 import type { CallContext, MethodHandler, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
 import { ugiString } from '../../lib/rpc/ugi-string.ts';
 import type { Groups } from '../../security/identity/groups.ts';
 import type { BlockTokenSecretManager } from '../../security/token/block-token-secret-manager.ts';
+import { aclEntryFromProto, aclStatusToProto } from '../protocol/acl-entry.ts';
 import { CLIENT_PROTOCOL_CODEC, type ClientProtocolMessages, type ClientProtocolMethodName } from '../protocol/client-protocol.ts';
+import { AclOps } from './acl-ops.ts';
+import { xattrFromProto, xattrToProto } from '../protocol/xattr.ts';
+import { XAttrOps } from './xattr-ops.ts';
 import { ClusterStatus } from './cluster-status.ts';
 import { ContentSummaries } from './content-summary.ts';
 import type { FileAttributes } from './file-attributes.ts';
@@ -60,6 +66,8 @@ export class ClientService {
     const summaries = new ContentSummaries(ns);
     const policies = new StoragePolicies(ns);
     const status = new ClusterStatus(ns);
+    const acls = new AclOps(ns);
+    const xattrs = new XAttrOps(ns);
     return Object.fromEntries([
       this.#method('getDataEncryptionKey', () => {
         const { tokens, encryptDataTransfer } = this.#o;
@@ -88,7 +96,8 @@ export class ClientService {
         writes.renewLease(r.clientName);
         return {};
       }),
-      this.#method('mkdirs', async (r, c) => ({ result: await ns.mkdirs(r.src, r.masked, r.createParent, c) })),
+      this.#method('recoverLease', async (r, c) => ({ result: await writes.recoverLease(r.src, r.clientName, c) })),
+      this.#method('mkdirs', async (r, c) => ({ result: await ns.mkdirs(r.src, r.masked, r.createParent, c, r.unmasked) })),
       this.#method('setPermission', async (r, c) => {
         await attributes.setPermission(r.src, r.permission, c);
         return {};
@@ -136,6 +145,37 @@ export class ClientService {
       this.#method('getDatanodeReport', (r, c) => ({ di: status.datanodeReport(r.type, c) })),
       this.#method('getSlowDatanodeReport', (_r, c) => ({ datanodeInfoProto: status.slowDatanodeReport(c) })),
       this.#method('setSafeMode', (r, c) => ({ result: status.setSafeMode(r.action, c) })),
+      this.#method('modifyAclEntries', async (r, c) => {
+        await acls.modifyAclEntries(r.src, (r.aclSpec ?? []).map(aclEntryFromProto), c);
+        return {};
+      }),
+      this.#method('removeAclEntries', async (r, c) => {
+        await acls.removeAclEntries(r.src, (r.aclSpec ?? []).map(aclEntryFromProto), c);
+        return {};
+      }),
+      this.#method('removeDefaultAcl', async (r, c) => {
+        await acls.removeDefaultAcl(r.src, c);
+        return {};
+      }),
+      this.#method('removeAcl', async (r, c) => {
+        await acls.removeAcl(r.src, c);
+        return {};
+      }),
+      this.#method('setAcl', async (r, c) => {
+        await acls.setAcl(r.src, (r.aclSpec ?? []).map(aclEntryFromProto), c);
+        return {};
+      }),
+      this.#method('getAclStatus', (r, c) => ({ result: aclStatusToProto(acls.getAclStatus(r.src, c)) })),
+      this.#method('setXAttr', async (r, c) => {
+        await xattrs.setXAttr(r.src, r.xAttr && xattrFromProto(r.xAttr), r.flag ?? 0, c);
+        return {};
+      }),
+      this.#method('getXAttrs', (r, c) => ({ xAttrs: xattrs.getXAttrs(r.src, (r.xAttrs ?? []).map(xattrFromProto), c).map(xattrToProto) })),
+      this.#method('listXAttrs', (r, c) => ({ xAttrs: xattrs.listXAttrs(r.src, c).map(xattrToProto) })),
+      this.#method('removeXAttr', async (r, c) => {
+        await xattrs.removeXAttr(r.src, r.xAttr && xattrFromProto(r.xAttr), c);
+        return {};
+      }),
     ]);
   }
 }

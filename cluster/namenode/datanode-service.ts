@@ -6,7 +6,8 @@
  * FinalizeCommand otherwise, as an active NameNode with a finalized upgrade answers), incremental
  * reports (applied in order; a failure is logged, not returned: the next heartbeat sorts the node
  * out, as Hadoop's queued processing does), error reports (a fatal disk error removes the node) and
- * bad block reports (the replica stops being a location). Who may call is the service
+ * bad block reports (the replica stops being a location), and commitBlockSynchronization, the end
+ * of a block recovery (lease-recovery.ts). Who may call is the service
  * authorization's business (the DataNode principal check, security/authorize).
  */
 import { getLogger } from '../../lib/log/logger.ts';
@@ -16,6 +17,7 @@ import {
   DATANODE_PROTOCOL_CODEC, DatanodeErrorCode, NAMENODE_LAYOUT_VERSION, REGISTER_COMMAND,
   type DatanodeProtocolMessages, type DatanodeProtocolMethodName, type NamespaceInfo,
 } from '../protocol/datanode-protocol.ts';
+import type { FileWrites } from './file-writes.ts';
 import type { FsNamesystem } from './namesystem.ts';
 
 /** Hadoop's VersionInfo of the release hsec speaks as. */
@@ -30,9 +32,11 @@ const log = getLogger('namenode.datanode-protocol');
 
 export class DatanodeService {
   readonly #ns: FsNamesystem;
+  readonly #writes: FileWrites;
 
-  constructor(namesystem: FsNamesystem) {
+  constructor(namesystem: FsNamesystem, writes: FileWrites) {
     this.#ns = namesystem;
+    this.#writes = writes;
   }
 
   /** FSNamesystem.getNamespaceInfo. */
@@ -112,6 +116,13 @@ export class DatanodeService {
             ns.blocks.processIncremental(dn, storageUuid, dn.storages.get(storageUuid)?.storageType ?? 'DISK', [{ block: { blockId: lb.b.blockId, genStamp: lb.b.generationStamp, numBytes: lb.b.numBytes ?? 0 }, status: 'DELETED' }]);
           });
         }
+        return {};
+      }),
+      this.#method('commitBlockSynchronization', async (r) => {
+        await this.#writes.commitBlockSynchronization({
+          block: r.block, newGenStamp: r.newGenStamp, newLength: r.newLength, closeFile: r.closeFile, deleteBlock: r.deleteBlock,
+          newTargets: r.newTaragets ?? [], newTargetStorages: r.newTargetStorages ?? [],
+        });
         return {};
       }),
     ]);

@@ -3,9 +3,9 @@
  * lease, append (file-append.ts), addBlock choosing a pipeline and committing the previous block,
  * complete (true only once every block is complete, so a stock client retries while the last
  * block's replica is not yet reported), abandonBlock, fsync, renewLease, the pipeline-recovery
- * calls, and lease recovery for holders past the hard limit (closing the file at its last complete
- * block). Checks, order and messages follow Hadoop; every change goes through the namesystem's
- * `write` + `commit`.
+ * calls, recoverLease, and the lease monitor for holders past the hard limit (lease-recovery.ts
+ * closes their files or recovers the last block through the DataNodes). Checks, order and messages
+ * follow Hadoop; every change goes through the namesystem's `write` + `commit`.
  */
 import { getLogger } from '../../lib/log/logger.ts';
 import type { CreateRequest, AddBlockRequest, GetAdditionalDatanodeRequest } from '../protocol/client-protocol.ts';
@@ -22,9 +22,10 @@ import {
 } from './namespace/fs-errors.ts';
 import { blockString, type BlockInfo, type INode, type INodeFile } from './namespace/inode.ts';
 import { leaseString } from './namespace/lease-manager.ts';
+import { BLOCK_RECOVERY_TIMEOUT_MULTIPLIER, LeaseRecovery, NAMENODE_LEASE_HOLDER, type BlockSynchronization } from './lease-recovery.ts';
 import { FsAction } from './namespace/permission-checker.ts';
 import { isValidName, joinPath } from './namespace/paths.ts';
-import type { CallerInfo, FsNamesystem } from './namesystem.ts';
+import { fileOf, type CallerInfo, type FsNamesystem } from './namesystem.ts';
 
 const log = getLogger('namenode.writes');
 
@@ -34,14 +35,22 @@ function matches(a: ExtendedBlock | undefined, b: BlockInfo | undefined): boolea
   return a.blockId === b.blockId && a.generationStamp === b.generationStamp;
 }
 
+/** BlockManager.commitOrCompleteLastBlock while lease recovery holds the block (a writer that was thought gone). */
+function underRecovery(commit: ExtendedBlock, path: string): Error {
+  return ioError('FS_LEASE', `Commit or complete block ${blockString(commit)}, whereas it is under recovery.`, { path });
+}
+
 const record = (b: BlockInfo, numBytes = b.numBytes, generationStamp = b.generationStamp): BlockRecord => ({ blockId: b.blockId, generationStamp, numBytes });
 
 export class FileWrites {
   readonly #ns: FsNamesystem;
   readonly #appends: FileAppends;
+  readonly #recovery: LeaseRecovery;
 
-  constructor(ns: FsNamesystem) {
+  /** `blockRecoveryTimeoutMs`: 30 x dfs.heartbeat.interval (3 s by default). */
+  constructor(ns: FsNamesystem, blockRecoveryTimeoutMs = BLOCK_RECOVERY_TIMEOUT_MULTIPLIER * 3000) {
     this.#ns = ns;
+    this.#recovery = new LeaseRecovery(ns, blockRecoveryTimeoutMs);
     this.#appends = new FileAppends(ns, (node, src, holder, clientMachine) => this.#recoverLease('APPEND_FILE', node, src, holder, clientMachine));
   }
 
@@ -101,7 +110,7 @@ export class FileWrites {
           op: 'ADD_FILE', id, path: r.path, perm: { owner: caller.user, group, mode }, mtime: now, replication,
           blockSize: req.blockSize, clientName, clientMachine: caller.address, overwrite: existing !== undefined,
         });
-        await ns.commit(ops, `create of ${r.path}`);
+        await ns.commit(ns.inheritAcls(ops, req.unmasked), `create of ${r.path}`);
         ns.leases.add(clientName, id, now);
         file = ns.fsd.inode(id)!;
       } catch (e) {
@@ -125,19 +134,32 @@ export class FileWrites {
     await this.#recoverLease('CREATE_FILE', node, src, holder, clientMachine);
   }
 
-  /**
-   * recoverLeaseInternal for another client's file: refused while its holder's soft limit runs
-   * (AlreadyBeingCreatedException); past it the NameNode closes the file for them
-   * (internalReleaseLease, here without DataNode block recovery).
-   */
+  /** recoverLeaseInternal for another client's file (lease-recovery.ts), without force: only past the holder's soft limit. */
   async #recoverLease(op: 'CREATE_FILE' | 'APPEND_FILE', node: INodeFile, src: string, holder: string, clientMachine: string): Promise<void> {
-    const owner = node.uc!;
-    const prefix = `Failed to ${op} ${src} for ${holder} on ${clientMachine} because`;
-    if (!this.#ns.leases.softLimitExpired(owner.clientName, this.#ns.clock.now())) {
-      throw fsError('FS_LEASE', HadoopException.ALREADY_BEING_CREATED, `${prefix} this file lease is currently owned by ${owner.clientName} on ${owner.clientMachine}`, { path: src });
-    }
-    log.info({ src, holder: owner.clientName, client: holder }, `${op === 'APPEND_FILE' ? 'append' : 'startFile'}: recover the lease of ${owner.clientName}`);
-    await this.#releaseLease(node, 'the soft limit passed and another client wants the file');
+    await this.#recovery.recoverLeaseInternal(op, node, src, holder, clientMachine, false);
+  }
+
+  /**
+   * ClientProtocol.recoverLease (FSNamesystem.recoverLease): true when the file is closed (already,
+   * or now); otherwise block recovery has started, the lease is the caller's, and the client asks
+   * again. WRITE on the file is needed; the holder's soft limit does not matter (force). Not audited,
+   * as in Hadoop.
+   */
+  recoverLease(src: string, clientName: string, caller: CallerInfo): Promise<boolean> {
+    const ns = this.#ns;
+    return ns.write(async () => {
+      const pc = ns.checker(caller);
+      const r = ns.resolve(pc, src, false);
+      const file = fileOf(lastInode(r), r.path);
+      if (!file.uc) return true;
+      pc.check(r, { access: FsAction.WRITE });
+      return this.#recovery.recoverLeaseInternal('RECOVER_LEASE', file, r.path, clientName, caller.address, true);
+    });
+  }
+
+  /** DatanodeProtocol.commitBlockSynchronization (lease-recovery.ts). */
+  commitBlockSynchronization(s: BlockSynchronization): Promise<void> {
+    return this.#recovery.commitBlockSynchronization(s);
   }
 
   // ---- append ---------------------------------------------------------------------------------
@@ -187,6 +209,7 @@ export class FileWrites {
           throw ioError('FS_INVALID_ARGUMENT', `Cannot allocate block in ${path}: passed 'previous' block ${blockString(req.previous)} does not match actual last block in file ${blockString(last)}`, { path });
         }
       }
+      if (req.previous && last?.state === 'UNDER_RECOVERY') throw underRecovery(req.previous, path);
       const before = blocks[blocks.length - 2];
       if (before && !before.complete) throw fsError('FS_NOT_REPLICATED_YET', HadoopException.NOT_REPLICATED_YET, `Not replicated yet: ${path}`, { path });
       if (blocks.length >= ns.settings.maxBlocksPerFile) {
@@ -244,6 +267,7 @@ export class FileWrites {
       const tail = file.lastBlock;
       let tailLength = tail?.numBytes ?? 0;
       let tailReady = !tail || tail.complete;
+      if (last && tail?.state === 'UNDER_RECOVERY') throw underRecovery(last, path);
       if (last && tail && !tail.complete) {
         // commitOrCompleteLastBlock
         if (tail.blockId !== last.blockId || tail.generationStamp !== last.generationStamp) {
@@ -264,13 +288,9 @@ export class FileWrites {
     });
   }
 
-  /** finalizeINodeFileUnderConstruction: OP_CLOSE with `blocks`, the lease ends. */
-  async #close(file: INodeFile, path: string, blocks: BlockRecord[]): Promise<void> {
-    const ns = this.#ns;
-    const holder = file.uc!.clientName;
-    await ns.commit([{ op: 'CLOSE', fileId: file.id, mtime: ns.clock.now(), atime: file.atime, blocks }], `close of ${path}`);
-    ns.leases.remove(holder, file.id);
-    log.info({ src: path, holder, blocks: blocks.length, length: file.length() }, 'DIR* completeFile: closed');
+  /** finalizeINodeFileUnderConstruction (lease-recovery.ts). */
+  #close(file: INodeFile, path: string, blocks: BlockRecord[]): Promise<void> {
+    return this.#recovery.finalize(file, path, blocks);
   }
 
   /** fsync: records the last block's length the client reports (hflush / hsync). */
@@ -360,7 +380,11 @@ export class FileWrites {
 
   // ---- lease recovery -------------------------------------------------------------------------
 
-  /** LeaseManager.Monitor: closes the files of holders past the hard limit. */
+  /**
+   * LeaseManager.Monitor (checkLeases): the files of holders past the hard limit are closed, or
+   * their last block's recovery starts under the NameNode's lease holder; a file that cannot be
+   * released now is tried again at the next check. Returns the files closed.
+   */
   recoverExpiredLeases(): Promise<number> {
     const ns = this.#ns;
     return ns.write(async () => {
@@ -368,39 +392,19 @@ export class FileWrites {
       for (const lease of ns.leases.expired(ns.clock.now())) {
         for (const id of [...lease.files]) {
           const node = ns.fsd.inode(id);
-          if (node?.kind === 'file' && node.uc?.clientName === lease.holder) {
-            await this.#releaseLease(node, `the hard limit of ${ns.leases.hardLimitMs / 1000} s passed without a renewal`);
-            closed++;
-          } else {
+          if (node?.kind !== 'file' || node.uc?.clientName !== lease.holder) {
             ns.leases.remove(lease.holder, id);
+            continue;
+          }
+          const path = node.path();
+          try {
+            if (await this.#recovery.internalReleaseLease(node, path, NAMENODE_LEASE_HOLDER)) closed++;
+          } catch (e) {
+            log.warn({ src: path, holder: lease.holder, err: (e as Error).message }, `Cannot release the path ${path} in the lease ${leaseString(lease)}. It will be retried.`);
           }
         }
       }
       return closed;
     });
   }
-
-  /**
-   * internalReleaseLease, without DataNode block recovery: the file is closed at its last complete
-   * block; a last block that a DataNode finalized is kept at the shortest finalized length of the
-   * newest stamp, one nobody finalized is dropped.
-   */
-  async #releaseLease(file: INodeFile, why: string): Promise<void> {
-    const blocks = file.blocks.map((b) => record(b));
-    const tail = file.lastBlock;
-    if (tail && !tail.complete && tail.state !== 'COMMITTED') {
-      // the newest stamp a DataNode finalized: an append's pipeline may have taken a new stamp
-      // before the NameNode's updatePipeline recorded it (a DataNode rolls an unfinished append back
-      // to the old length under that stamp)
-      const finalized = [...tail.replicas.values()].filter((r) => r.generationStamp >= tail.generationStamp);
-      const newest = Math.max(...finalized.map((r) => r.generationStamp));
-      const lengths = finalized.filter((r) => r.generationStamp === newest).map((r) => r.numBytes);
-      blocks.pop();
-      if (lengths.length > 0) blocks.push(record(tail, Math.min(...lengths), newest));
-    }
-    const path = file.path();
-    log.warn({ src: path, holder: file.uc!.clientName, blocks: blocks.length }, `recovering the lease: ${why}; closing the file at its last complete block`);
-    await this.#close(file, path, blocks);
-  }
 }
-

@@ -17,6 +17,7 @@ import type { BlockTokenFormat } from '../../security/token/block-token-identifi
 import { DEFAULT_SERVER_DEFAULTS, type FsServerDefaults } from '../protocol/client-protocol.ts';
 import type { ChecksumType } from '../protocol/hdfs-types.ts';
 import { nameNodeBindAddress } from '../protocol/namenode-address.ts';
+import { BLOCK_RECOVERY_TIMEOUT_MULTIPLIER } from './lease-recovery.ts';
 import type { NamesystemSettings } from './namesystem.ts';
 
 /** Block access tokens (dfs.block.access.*), undefined when dfs.block.access.token.enable is false. */
@@ -55,6 +56,8 @@ export interface NameNodeSettings {
   datanodes: DatanodeSettings;
   /** dfs.namenode.lease-recheck-interval-ms */
   leaseRecheckMs: number;
+  /** a block recovery's timeout: 30 x dfs.heartbeat.interval (BlockManager.getBlockRecoveryTimeout) */
+  blockRecoveryTimeoutMs: number;
   /** The trash emptier (NameNode.startTrashEmptier); undefined when fs.trash.interval is 0. */
   trash: TrashEmptierSettings | undefined;
 }
@@ -110,6 +113,9 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       leaseHardLimitMs: conf.getTimeDuration('dfs.namenode.lease-hard-limit-sec', 's', 'ms'),
       supportAppends: conf.getBoolean('dfs.support.append'),
       auditDebugCmds: conf.getTrimmedStrings('dfs.namenode.audit.log.debug.cmdlist'),
+      aclsEnabled: conf.getBoolean('dfs.namenode.acls.enabled'),
+      posixAclInheritance: conf.getBoolean('dfs.namenode.posix.acl.inheritance.enabled'),
+      ...xattrLimits(conf),
     },
     datanodes: {
       heartbeatExpireMs: 2 * conf.getTimeDuration('dfs.namenode.heartbeat.recheck-interval', 'ms', 'ms') + 10 * conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms'),
@@ -118,7 +124,27 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       minDatanodeVersion: conf.getTrimmed('dfs.namenode.min.supported.datanode.version') ?? '2.1.0-beta',
     },
     leaseRecheckMs: conf.getTimeDuration('dfs.namenode.lease-recheck-interval-ms', 'ms', 'ms'),
+    blockRecoveryTimeoutMs: BLOCK_RECOVERY_TIMEOUT_MULTIPLIER * conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms'),
   };
+}
+
+/** DFS_NAMENODE_MAX_XATTR_SIZE_HARD_LIMIT. */
+const MAX_XATTR_SIZE_HARD_LIMIT = 32768;
+
+/** FSDirectory's constructor: the xattr switch and limits, with its Preconditions on them. */
+function xattrLimits(conf: Configuration): { xattrsEnabled: boolean; maxXAttrsPerInode: number; maxXAttrSize: number } {
+  const maxXAttrSize = conf.getLongBytes('dfs.namenode.fs-limits.max-xattr-size');
+  const sizeKey = 'dfs.namenode.fs-limits.max-xattr-size';
+  if (maxXAttrSize <= 0) throw new ConfigError('CONFIG_INVALID', `The maximum size of an xattr should be > 0: (${sizeKey}).`, { configKey: sizeKey });
+  if (maxXAttrSize > MAX_XATTR_SIZE_HARD_LIMIT) {
+    throw new ConfigError('CONFIG_INVALID', `The maximum size of an xattr should be <= maximum size hard limit ${MAX_XATTR_SIZE_HARD_LIMIT}: (${sizeKey}).`, { configKey: sizeKey });
+  }
+  const maxXAttrsPerInode = conf.getInt('dfs.namenode.fs-limits.max-xattrs-per-inode');
+  if (maxXAttrsPerInode < 0) {
+    const key = 'dfs.namenode.fs-limits.max-xattrs-per-inode';
+    throw new ConfigError('CONFIG_INVALID', `Cannot set a negative limit on the number of xattrs per inode (${key}).`, { configKey: key });
+  }
+  return { xattrsEnabled: conf.getBoolean('dfs.namenode.xattrs.enabled'), maxXAttrsPerInode, maxXAttrSize };
 }
 
 /** BlockManager.createBlockTokenSecretManager's reading of dfs.block.access.*. */

@@ -183,7 +183,7 @@ export class NameNode {
       const ip = await bindIp(settings.host);
       await namesystem.load(() => formatNamespace(ip, superUser, superGroup, clock.now()));
       blockTokens?.setBlockPoolId(namesystem.fsd.identity.blockPoolId);
-      const writes = new FileWrites(namesystem);
+      const writes = new FileWrites(namesystem, settings.blockRecoveryTimeoutMs);
 
       sm = new DelegationTokenSecretManager({
         clock,
@@ -197,7 +197,7 @@ export class NameNode {
       if (identity.security === 'kerberos') await sm.start();
       const tokens = new NameNodeTokenService({ secretManager: sm, securityEnabled: identity.security === 'kerberos', serverDefaults: settings.serverDefaults, shortName: identity.shortName, auditLog: namesystem.auditLog });
       const client = new ClientService({ namesystem, writes, attributes: new FileAttributes(namesystem), groups, tokens: blockTokens ?? null, encryptDataTransfer: settings.serverDefaults.encryptDataTransfer });
-      const dnService = new DatanodeService(namesystem);
+      const dnService = new DatanodeService(namesystem, writes);
       const authorizer = ServiceAuthorizer.fromConfiguration(conf, NAMENODE_POLICY, groups);
       const proxyUsers = new ProxyUsers(conf, groups, (user) => identity.shortName(user));
       const admin = new NameNodeAdminService({

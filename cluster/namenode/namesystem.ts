@@ -17,6 +17,9 @@ import { AuditLog } from './audit-log.ts';
 import { BlockManager } from './blocks/block-manager.ts';
 import { MIN_REPLICATION } from './blocks/block-placement.ts';
 import { DatanodeManager } from './blocks/datanode-manager.ts';
+import type { AclEntry } from '../protocol/acl-entry.ts';
+import { inheritedAcl } from './namespace/acl-storage.ts';
+import { checkUnreadableBySuperuser } from './namespace/xattr-permission-filter.ts';
 import type { EditOp, PermissionRecord } from './namespace/edit-log.ts';
 import { alreadyExists, fileNotFound, fsError, HadoopException, illegalArgument, invalidPath, ioError, parentNotDirectory } from './namespace/fs-errors.ts';
 import { EMPTY_NAME, fileStatus } from './namespace/file-status.ts';
@@ -50,6 +53,16 @@ export interface NamesystemSettings {
   supportAppends: boolean;
   /** dfs.namenode.audit.log.debug.cmdlist: audit commands written only at DEBUG */
   auditDebugCmds: readonly string[];
+  /** dfs.namenode.acls.enabled (default true): the ACL calls are served */
+  aclsEnabled: boolean;
+  /** dfs.namenode.posix.acl.inheritance.enabled (default true): under a default ACL a new inode takes the unmasked mode */
+  posixAclInheritance: boolean;
+  /** dfs.namenode.xattrs.enabled (default true): the xattr calls are served */
+  xattrsEnabled: boolean;
+  /** dfs.namenode.fs-limits.max-xattrs-per-inode (32): user and trusted xattrs per inode */
+  maxXAttrsPerInode: number;
+  /** dfs.namenode.fs-limits.max-xattr-size (16384): name bytes + value bytes of one xattr */
+  maxXAttrSize: number;
 }
 
 /** Who calls: the checker's user and groups, plus the RPC peer (clientMachine) and the caller's UGI text for the audit log. */
@@ -217,10 +230,44 @@ export class FsNamesystem {
     return ops;
   }
 
+  /**
+   * FSDirectory.copyINodeDefaultAcl for the MKDIR and ADD_FILE ops of one call, in order: each new
+   * inode under a directory with a default ACL (existing, or made earlier in `ops`) inherits it; its
+   * op then carries the resulting mode and a SET_ACL op follows it. With POSIX ACL inheritance on
+   * and the client's unmasked mode given, the last op's inode starts from the unmasked mode
+   * (HDFS-6962: no umask under a default ACL) and keeps its masked mode when nothing is inherited;
+   * implicitly created parents have no unmasked mode.
+   */
+  inheritAcls(ops: EditOp[], unmasked: FsPermission | undefined): EditOp[] {
+    const made = new Map<string, readonly AclEntry[]>();
+    const out: EditOp[] = [];
+    let lastCreate = -1;
+    ops.forEach((op, i) => { if (op.op === 'MKDIR' || op.op === 'ADD_FILE') lastCreate = i; });
+    ops.forEach((op, i) => {
+      if (op.op !== 'MKDIR' && op.op !== 'ADD_FILE') {
+        out.push(op);
+        return;
+      }
+      const parentPath = op.path.slice(0, Math.max(1, op.path.lastIndexOf('/')));
+      const parentAcl = made.get(parentPath) ?? this.fsd.resolveExisting(parentPath)?.acl ?? [];
+      const kind = op.op === 'MKDIR' ? 'directory' : 'file';
+      const useUnmasked = this.settings.posixAclInheritance && unmasked !== undefined && i === lastCreate;
+      const inherited = inheritedAcl(parentAcl, kind, useUnmasked ? unmasked.perm & 0o1777 : op.perm.mode);
+      if (!inherited) {
+        out.push(op);
+        return;
+      }
+      out.push({ ...op, perm: { ...op.perm, mode: inherited.mode } });
+      if (kind === 'directory') made.set(op.path, inherited.entries);
+      if (inherited.entries.length > 0) out.push({ op: 'SET_ACL', path: op.path, mode: inherited.mode, entries: inherited.entries });
+    });
+    return out;
+  }
+
   // ---- directory operations -----------------------------------------------------------------------
 
   /** FSDirMkdirOp.mkdirs: true when the directory exists afterwards; audited with its status, a refusal as allowed=false. */
-  mkdirs(src: string, masked: FsPermission, createParent: boolean, caller: CallerInfo): Promise<boolean> {
+  mkdirs(src: string, masked: FsPermission, createParent: boolean, caller: CallerInfo, unmasked?: FsPermission): Promise<boolean> {
     return this.write(async () => {
       let r: ResolvedPath;
       try {
@@ -235,7 +282,7 @@ export class FsNamesystem {
           const perm = { owner: caller.user, group: '', mode };
           // addImplicitUwx: the parents get the mode with u+wx (FsPermission(u|wx, g, o): no sticky bit)
           const ops = this.mkdirOps(r, r.components.length, perm, { ...perm, mode: (mode & 0o777) | 0o300 }, this.clock.now());
-          await this.commit(ops, `mkdirs of ${r.path}`);
+          await this.commit(this.inheritAcls(ops, unmasked), `mkdirs of ${r.path}`);
         }
       } catch (e) {
         this.auditRefusal(e, caller, 'mkdirs', src);
@@ -332,6 +379,7 @@ export class FsNamesystem {
     try {
       r = this.resolve(pc, src, false);
       file = fileOf(lastInode(r), r.path);
+      if (this.settings.permissions.enabled) checkUnreadableBySuperuser(pc.superUser, caller.user, file, r.path);
       pc.check(r, { access: FsAction.READ });
     } catch (e) {
       this.auditRefusal(e, caller, 'open', src);

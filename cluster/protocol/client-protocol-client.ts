@@ -16,6 +16,8 @@ import {
   decodeGetDelegationTokenResponse, decodeGetServerDefaultsResponse, decodeRenewDelegationTokenResponse,
   encodeGetDelegationTokenRequest, encodeTokenRequest,
 } from './client-protocol.ts';
+import type { AclEntryProto, AclStatusProto } from './acl-entry.ts';
+import type { XAttrProto } from './xattr.ts';
 import type {
   AddBlockRequest, BlockStoragePolicy, ClientProtocolMessages, ClientProtocolMethodName, ContentSummary, CreateRequest, DatanodeReportType,
   ECBlockGroupStats, FsActionName, FsServerDefaults, GetAdditionalDatanodeRequest, GetFsStatsResponse, QuotaUsage, ReplicatedBlockStats,
@@ -134,6 +136,11 @@ export class ClientProtocolClient {
     await this.#invoke('renewLease', { clientName, namespaces });
   }
 
+  /** DFSClient.recoverLease: true once the file is closed; false while the NameNode recovers its last block. */
+  async recoverLease(src: string, clientName: string): Promise<boolean> {
+    return (await this.#invoke('recoverLease', { src, clientName })).result;
+  }
+
   async mkdirs(request: ClientProtocolMessages['mkdirs']['request']): Promise<boolean> {
     return (await this.#invoke('mkdirs', request)).result;
   }
@@ -215,6 +222,47 @@ export class ClientProtocolClient {
 
   async checkAccess(path: string, mode: FsActionName): Promise<void> {
     await this.#invoke('checkAccess', { path, mode });
+  }
+
+  async modifyAclEntries(src: string, aclSpec: AclEntryProto[]): Promise<void> {
+    await this.#invoke('modifyAclEntries', { src, aclSpec });
+  }
+
+  async removeAclEntries(src: string, aclSpec: AclEntryProto[]): Promise<void> {
+    await this.#invoke('removeAclEntries', { src, aclSpec });
+  }
+
+  async removeDefaultAcl(src: string): Promise<void> {
+    await this.#invoke('removeDefaultAcl', { src });
+  }
+
+  async removeAcl(src: string): Promise<void> {
+    await this.#invoke('removeAcl', { src });
+  }
+
+  async setAcl(src: string, aclSpec: AclEntryProto[]): Promise<void> {
+    await this.#invoke('setAcl', { src, aclSpec });
+  }
+
+  async getAclStatus(src: string): Promise<AclStatusProto> {
+    return (await this.#invoke('getAclStatus', { src })).result;
+  }
+
+  async setXAttr(src: string, xAttr: XAttrProto, flag: number): Promise<void> {
+    await this.#invoke('setXAttr', { src, xAttr, flag });
+  }
+
+  /** An empty `xAttrs` asks for every attribute the caller may see. */
+  async getXAttrs(src: string, xAttrs: XAttrProto[]): Promise<XAttrProto[]> {
+    return (await this.#invoke('getXAttrs', { src, xAttrs })).xAttrs ?? [];
+  }
+
+  async listXAttrs(src: string): Promise<XAttrProto[]> {
+    return (await this.#invoke('listXAttrs', { src })).xAttrs ?? [];
+  }
+
+  async removeXAttr(src: string, xAttr: XAttrProto): Promise<void> {
+    await this.#invoke('removeXAttr', { src, xAttr });
   }
 
   async getFileLinkInfo(src: string): Promise<HdfsFileStatus | undefined> {

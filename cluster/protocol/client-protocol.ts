@@ -3,8 +3,8 @@
  * protocol version 1, served over Hadoop IPC v9 with the protobuf engine;
  * ClientNamenodeProtocolTranslatorPB / ServerSideTranslatorPB): the calls a stock DFSClient makes
  * for mkdir / put / appendToFile / get / ls / rm / mv / chmod / chown / du / count / touch / setrep / test and
- * `hdfs storagepolicies` (./ClientNamenodeProtocol.proto, shared messages in
- * ./hdfs.proto and ./acl.proto) and the delegation-token calls (hadoop.common Security.proto
+ * `hdfs storagepolicies`, the ACL calls of -getfacl / -setfacl, the xattr calls of -getfattr / -setfattr
+ * (./ClientNamenodeProtocol.proto, shared messages in ./hdfs.proto, ./acl.proto and ./xattr.proto) and the delegation-token calls (hadoop.common Security.proto
  * messages). `CLIENT_PROTOCOL_CODEC` encodes and decodes every method's request and response in
  * both directions; the named delegation-token and server-defaults functions below are kept for the
  * token service and tools that use them.
@@ -15,6 +15,8 @@ import { Token } from '../../security/token/token.ts';
 import { HDFS_DELEGATION_KIND } from '../../security/token/delegation-token-identifier.ts';
 import type { ProtocolSecurityInfo } from '../../security/sasl/rpc/protocol-security.ts';
 import type { TokenProtoObject } from '../../security/token/token.ts';
+import type { AclEntryProto, AclStatusProto } from './acl-entry.ts';
+import type { XAttrProto } from './xattr.ts';
 import type {
   ChecksumType, CryptoProtocolVersion, DataEncryptionKey, DatanodeId, DatanodeInfo, DirectoryListing, ExtendedBlock,
   FsPermission, HdfsFileStatus, LocatedBlock, LocatedBlocks, StorageType,
@@ -57,6 +59,7 @@ export const ClientProtocolMethod = {
   UPDATE_BLOCK_FOR_PIPELINE: 'updateBlockForPipeline',
   UPDATE_PIPELINE: 'updatePipeline',
   RENEW_LEASE: 'renewLease',
+  RECOVER_LEASE: 'recoverLease',
   MKDIRS: 'mkdirs',
   SET_PERMISSION: 'setPermission',
   SET_OWNER: 'setOwner',
@@ -79,6 +82,16 @@ export const ClientProtocolMethod = {
   GET_DATANODE_REPORT: 'getDatanodeReport',
   GET_SLOW_DATANODE_REPORT: 'getSlowDatanodeReport',
   SET_SAFE_MODE: 'setSafeMode',
+  MODIFY_ACL_ENTRIES: 'modifyAclEntries',
+  REMOVE_ACL_ENTRIES: 'removeAclEntries',
+  REMOVE_DEFAULT_ACL: 'removeDefaultAcl',
+  REMOVE_ACL: 'removeAcl',
+  SET_ACL: 'setAcl',
+  GET_ACL_STATUS: 'getAclStatus',
+  SET_XATTR: 'setXAttr',
+  GET_XATTRS: 'getXAttrs',
+  LIST_XATTRS: 'listXAttrs',
+  REMOVE_XATTR: 'removeXAttr',
 } as const;
 
 /** CreateFlagProto bits, OR-ed into CreateRequestProto.createFlag (overwrite=true gives CREATE|OVERWRITE = 3). */
@@ -236,6 +249,8 @@ export interface ClientProtocolMessages {
     response: Empty;
   };
   renewLease: { request: { clientName: string; namespaces?: string[] }; response: Empty };
+  /** true when the file is closed; false while its last block is being recovered (ask again) */
+  recoverLease: { request: { src: string; clientName: string }; response: { result: boolean } };
   mkdirs: { request: { src: string; masked: FsPermission; createParent: boolean; unmasked?: FsPermission }; response: { result: boolean } };
   setPermission: { request: { src: string; permission: FsPermission }; response: Empty };
   /** an absent username or groupname leaves it unchanged (the server translator passes null) */
@@ -262,6 +277,18 @@ export interface ClientProtocolMessages {
   getFileLinkInfo: { request: { src: string }; response: { fs?: HdfsFileStatus } };
   getStoragePolicies: { request: Empty; response: { policies?: BlockStoragePolicy[] } };
   getStoragePolicy: { request: { path: string }; response: { storagePolicy: BlockStoragePolicy } };
+  /** the ACL calls (acl.proto): an ACL spec is a list of entries, a removal spec's permissions NONE */
+  modifyAclEntries: { request: { src: string; aclSpec?: AclEntryProto[] }; response: Empty };
+  removeAclEntries: { request: { src: string; aclSpec?: AclEntryProto[] }; response: Empty };
+  removeDefaultAcl: { request: { src: string }; response: Empty };
+  removeAcl: { request: { src: string }; response: Empty };
+  setAcl: { request: { src: string; aclSpec?: AclEntryProto[] }; response: Empty };
+  getAclStatus: { request: { src: string }; response: { result: AclStatusProto } };
+  /** the xattr calls (xattr.proto): flag holds XAttrSetFlag bits (CREATE 1, REPLACE 2); getXAttrs with no names asks for all */
+  setXAttr: { request: { src: string; xAttr?: XAttrProto; flag?: number }; response: Empty };
+  getXAttrs: { request: { src: string; xAttrs?: XAttrProto[] }; response: { xAttrs?: XAttrProto[] } };
+  listXAttrs: { request: { src: string }; response: { xAttrs?: XAttrProto[] } };
+  removeXAttr: { request: { src: string; xAttr?: XAttrProto }; response: Empty };
   getDelegationToken: { request: { renewer: string }; response: { token?: TokenProtoObject } };
   renewDelegationToken: { request: { token: TokenProtoObject }; response: { newExpiryTime: number } };
   cancelDelegationToken: { request: { token: TokenProtoObject }; response: Empty };

@@ -1,7 +1,7 @@
 /**
- * One protobufjs Root holding every HDFS .proto file of this folder (hdfs.proto, acl.proto,
- * HdfsServer.proto, ClientNamenodeProtocol.proto, DatanodeProtocol.proto, datatransfer.proto, the two
- * admin refresh protocols) plus
+ * One protobufjs Root holding every HDFS .proto file of this folder (hdfs.proto, acl.proto, xattr.proto,
+ * HdfsServer.proto, ClientNamenodeProtocol.proto, DatanodeProtocol.proto, InterDatanodeProtocol.proto,
+ * datatransfer.proto, the two admin refresh protocols) plus
  * hadoop.common's Security.proto, and the two generic codecs every HDFS message goes through:
  * `encodeProto` (refuses a message that lacks a required field, as protobuf-java's `build()` does)
  * and `decodeProto` (lib/proto/load.ts's truncation guard, then protobufjs; a missing required
@@ -22,8 +22,8 @@ import { decodeMessage, loadProto } from '../../lib/proto/load.ts';
 import { ProtocolError } from '../../lib/errors/index.ts';
 
 const HDFS_PROTO_FILES = [
-  'hdfs.proto', 'acl.proto', 'HdfsServer.proto', 'ClientNamenodeProtocol.proto', 'DatanodeProtocol.proto', 'datatransfer.proto',
-  'RefreshAuthorizationPolicyProtocol.proto', 'RefreshUserMappingsProtocol.proto',
+  'hdfs.proto', 'acl.proto', 'xattr.proto', 'HdfsServer.proto', 'ClientNamenodeProtocol.proto', 'DatanodeProtocol.proto', 'datatransfer.proto',
+  'RefreshAuthorizationPolicyProtocol.proto', 'RefreshUserMappingsProtocol.proto', 'InterDatanodeProtocol.proto',
 ];
 
 /** Fully-qualified `Type.field` names whose 64-bit values decode as bigint. */

@@ -77,6 +77,9 @@ export const ERROR_CODES = [
   // append whose new generation stamp is not newer (FsDatasetImpl.append, BlockReceiver.computePartialChunkCrc)
   'REPLICA_CORRUPT',
   'REPLICA_GENERATION_STAMP',
+  // block recovery refused on a replica: a newer recovery holds it (RecoveryInProgressException), a
+  // stamp or length that cannot be (FsDatasetImpl.initReplicaRecovery / updateReplicaUnderRecovery)
+  'REPLICA_RECOVERY',
   'STORAGE_INCOMPATIBLE',
   'STORAGE_LOCKED',
   // IPC
@@ -130,6 +133,10 @@ export const ERROR_CODES = [
   'FS_UNSUPPORTED',
   'FS_INVALID_ARGUMENT',
   'FS_NO_DATANODES',
+  // an ACL the NameNode refuses or ACLs turned off (Hadoop's AclException)
+  'FS_ACL',
+  // an extended attribute refused or not found, or xattrs turned off (FSDirXAttrOp's IOExceptions, XAttrNotFoundException)
+  'FS_XATTR',
   // DataNodes talking to the NameNode (DatanodeProtocol)
   'DATANODE_UNREGISTERED',
   'DATANODE_VERSION',

@@ -12,7 +12,7 @@
  * responses, pipeline acks, a BLOCK_CHECKSUM answer taken to a file checksum), block reports,
  * ZooKeeper token store znodes, the namespace journal (every op kind) and snapshot, and the
  * whitelist and principal-rule texts; and from the files next to this one: every request and
- * response of ClientProtocol, DatanodeProtocol and the two refresh protocols
+ * response of ClientProtocol, DatanodeProtocol, the two refresh protocols and InterDatanodeProtocol
  * (./rpc-method-targets.ts), service-ACL, host-list and proxy-user values, chmod and umask modes,
  * path globs and trash checkpoint names (./text-targets.ts), and what `hsec fs -text` reads:
  * SequenceFiles and gzip/zlib/codec detection (./file-targets.ts), and KCM daemon replies, the
@@ -24,7 +24,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { scanFrames } from '../../lib/journal/frame.ts';
-import { identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord } from '../../cluster/namenode/namespace/edit-log.ts';
+import { aclRecord, xattrsRecord, identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord } from '../../cluster/namenode/namespace/edit-log.ts';
 import { HsecError } from '../../lib/errors/index.ts';
 import { DataInput } from '../../lib/codec/data-input.ts';
 import { FrameDecoder, encodeFrame } from '../../lib/rpc/frame.ts';
@@ -404,7 +404,9 @@ export const TARGETS: readonly FuzzTarget[] = [
         { op: 'ABANDON_BLOCK', fileId: 16388, blockId: 1073741827 },
       ]),
       transactionRecord([{ op: 'APPEND', path: '/b/f', clientName: 'DFSClient_2', clientMachine: '10.0.0.2', newBlock: true }, { op: 'APPEND', path: '/b/g', clientName: 'c', clientMachine: '', newBlock: false }]),
+      transactionRecord([{ op: 'REASSIGN_LEASE', fileId: 16388, newHolder: 'HDFS_NameNode' }]),
       transactionRecord([{ op: 'TIMES', path: '/b/f', mtime: -1, atime: 5 }, { op: 'SET_REPLICATION', path: '/b/f', replication: 2 }, { op: 'DELETE', path: '/b', mtime: 6 }]),
+      transactionRecord([{ op: 'SET_XATTRS', path: '/b/f', xattrs: [{ namespace: 'USER', name: 'k', value: new Uint8Array([1, 2, 3]) }, { namespace: 'SECURITY', name: 'hdfs.unreadable.by.superuser' }] }]),
     ])],
     run: (b) => scanFrames(Buffer.from(b), 0, b.length, journalPayloads(() => undefined)),
   },
@@ -413,11 +415,13 @@ export const TARGETS: readonly FuzzTarget[] = [
     seeds: () => [Buffer.concat([
       identityRecord({ namespaceId: 1, clusterId: 'CID-1', blockPoolId: 'BP-1', cTime: 0 }, { lastInodeId: 16390, lastBlockId: 1073741830, generationStamp: 1010 }),
       inodeRecord({ kind: 'file', id: 16390, parentId: 16385, name: 'f', perm: { owner: 'a', group: 'g', mode: 0o644 }, mtime: 1, atime: 1, replication: 3, blockSize: 1 << 27, blocks: [{ blockId: 1073741830, generationStamp: 1010, numBytes: 9 }], uc: { clientName: 'c', clientMachine: 'm' } }),
+      aclRecord(16390, [{ scope: 'ACCESS', type: 'USER', name: 'bob', permission: 6 }, { scope: 'ACCESS', type: 'GROUP', permission: 4 }]),
+      xattrsRecord(16390, [{ namespace: 'USER', name: 'a', value: new Uint8Array([1, 2]) }, { namespace: 'TRUSTED', name: 'b' }]),
       snapshotEndRecord(1),
     ])],
-    run: (b) => scanFrames(Buffer.from(b), 0, b.length, snapshotPayloads({ identity: () => undefined, inode: () => undefined, end: () => undefined })),
+    run: (b) => scanFrames(Buffer.from(b), 0, b.length, snapshotPayloads({ identity: () => undefined, inode: () => undefined, acl: () => undefined, xattrs: () => undefined, end: () => undefined })),
   },
-  { name: 'RPC method messages (ClientProtocol, DatanodeProtocol, refresh protocols)', seeds: rpcMethodSeeds, run: decodeMethodMessage },
+  { name: 'RPC method messages (ClientProtocol, DatanodeProtocol, refresh protocols, InterDatanodeProtocol)', seeds: rpcMethodSeeds, run: decodeMethodMessage },
   ...TEXT_TARGETS,
   ...FILE_TARGETS,
   ...LOCAL_STORE_TARGETS,

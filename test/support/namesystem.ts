@@ -38,6 +38,11 @@ export const SETTINGS: NamesystemSettings = {
   leaseHardLimitMs: 1_200_000,
   supportAppends: true,
   auditDebugCmds: [],
+  aclsEnabled: true,
+  posixAclInheritance: true,
+  xattrsEnabled: true,
+  maxXAttrsPerInode: 32,
+  maxXAttrSize: 16384,
 };
 
 export interface TestNamesystem {
@@ -97,4 +102,22 @@ export async function writeFile(t: TestNamesystem, path: string, bytes: number, 
   t.ns.blocks.processIncremental(holder, lb.storageIDs![0]!, 'DISK', [{ block: { blockId: lb.b.blockId, genStamp: lb.b.generationStamp, numBytes: bytes }, status: 'RECEIVED' }]);
   await t.writes.complete(path, client, { ...lb.b, numBytes: bytes }, st.fileId);
   return st.fileId!;
+}
+
+/**
+ * What a primary DataNode does with a DNA_RECOVERBLOCK (BlockRecoveryWorker): its next heartbeat's
+ * BlockRecoveryCommand, then commitBlockSynchronization of each block at `length` with the
+ * DataNode's storage as the one recovered replica. Returns the recovering blocks it was sent.
+ */
+export async function recoverAsPrimary(t: TestNamesystem, uuid: string, length: (block: { numBytes?: number }) => number): Promise<{ newGenStamp: number; block: { b: { blockId: number; generationStamp: number; numBytes?: number } } }[]> {
+  const dn = t.ns.datanodes.get(uuid)!;
+  const cmds = t.ns.datanodes.heartbeat({ registration: dn.registration }, t.ns.clock.now(), 0).cmds ?? [];
+  const blocks = cmds.find((c) => c.cmdType === 'BlockRecoveryCommand')?.recoveryCmd?.blocks ?? [];
+  for (const rb of blocks) {
+    await t.writes.commitBlockSynchronization({
+      block: rb.block.b, newGenStamp: rb.newGenStamp, newLength: length(rb.block.b), closeFile: true, deleteBlock: false,
+      newTargets: [{ datanodeUuid: uuid }], newTargetStorages: [`DS-${uuid}`],
+    });
+  }
+  return blocks;
 }

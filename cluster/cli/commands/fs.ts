@@ -16,6 +16,8 @@
  *                         deletes its `._COPYING_` file and starts nothing more (../delete-on-exit.ts)
  *   ../fs-rm.ts           -rm [-f] [-r|-R] [-skipTrash] [-safely] (the trash), -rmr, -rmdir, -expunge
  *   ../fs-permissions.ts  -chmod, -chown, -chgrp [-R]
+ *   ../fs-acl.ts          -getfacl [-R], -setfacl [-R] {-b|-k|-m|-x|--set}
+ *   ../fs-xattr.ts        -getfattr [-R] {-n name|-d} [-e en], -setfattr {-n name [-v value]|-x name}
  *   ../fs-queries.ts      -df, -du [-x], -dus, -setrep, -test, -touch, -touchz, -stat [-R]
  *   ../fs-count.ts        -count [-q] [-h] [-v] [-t [TYPES]] [-u] [-x] [-e] [-s]
  *   ../fs-checksum.ts     -checksum [-v]
@@ -43,7 +45,7 @@ import { DeleteOnExit } from '../delete-on-exit.ts';
 import { copyInto } from '../stream-copy.ts';
 import { checkTestArgs, df, du, popOptionWithArgument, QUERY_FLAGS, QUERY_USAGES, setrep, stat, test, touch, touchz } from '../fs-queries.ts';
 import { count as countPaths, countOptions, popCountTypes } from '../fs-count.ts';
-import { allCommandsInfo, DEPRECATED, displayError, runHelp, SHELL_FAILURE } from '../fs-help.ts';
+import { allCommandsInfo, commandInfo, DEPRECATED, displayError, runHelp, SHELL_FAILURE } from '../fs-help.ts';
 import { flags, popWordOptions, THREAD_OPTIONS } from '../fs-options.ts';
 import { CHECKSUM_FLAGS, CHECKSUM_USAGE, checksum } from '../fs-checksum.ts';
 import { getmerge, GETMERGE_USAGE, parseMerge } from '../fs-getmerge.ts';
@@ -51,6 +53,8 @@ import { popPreserveOption, PRESERVE_ALL } from '../fs-preserve.ts';
 import { text, TEXT_USAGE } from '../fs-text.ts';
 import { ls, LS_FLAGS, LS_USAGE, LSR_USAGE } from '../fs-ls.ts';
 import { find, FIND_USAGE, parseFind } from '../fs-find.ts';
+import { ACL_USAGES, parseAclCommand, runAclCommand, ShellArgumentError, type AclCommand } from '../fs-acl.ts';
+import { parseXAttrCommand, runXAttrCommand, XATTR_USAGES, type XAttrShellCommand } from '../fs-xattr.ts';
 import type { CliIo } from './fetchdt.ts';
 
 /** Each command's usage line (Command.getUsage after `hsec fs `), as Hadoop 3.4's command classes give them. */
@@ -78,6 +82,8 @@ const USAGES: Readonly<Record<string, string>> = {
   '-tail': 'hsec fs -tail [-f] [-s <sleep interval>] <file>',
   '-expunge': RM_USAGES['-expunge'],
   ...ATTRIBUTE_USAGES,
+  ...ACL_USAGES,
+  ...XATTR_USAGES,
   ...QUERY_USAGES,
   '-checksum': CHECKSUM_USAGE,
   '-help': 'hsec fs -help [cmd ...]',
@@ -92,8 +98,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -find, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -df, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum, -usage, -help')
-    .usage('-ls|-find|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-df|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum|-usage|-help [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -find, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -getfacl, -setfacl, -getfattr, -setfattr, -df, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum, -usage, -help')
+    .usage('-ls|-find|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-getfacl|-setfacl|-getfattr|-setfattr|-df|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum|-usage|-help [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -165,6 +171,31 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
     return 1;
   }
   if (isAttributeVerb(verb)) return runAttributeCommand(config, verb, rest, io);
+  let aclCommand: AclCommand | undefined;
+  if (verb === '-getfacl' || verb === '-setfacl') {
+    try {
+      aclCommand = parseAclCommand(verb, rest);
+    } catch (e) {
+      if (!(e instanceof ShellArgumentError)) throw e;
+      // FsShell.run's IllegalArgumentException: the message, the usage list and this command's usage; exit -1
+      err(`${displayError(USAGES, named, e.message)}${allCommandsInfo(USAGES, false)}${commandInfo(USAGES, named.slice(1), false)}`);
+      return SHELL_FAILURE;
+    }
+  }
+  let xattrCommand: XAttrShellCommand | undefined;
+  if (verb === '-getfattr' || verb === '-setfattr') {
+    try {
+      xattrCommand = parseXAttrCommand(verb, rest);
+    } catch (e) {
+      if (e instanceof ShellArgumentError) {
+        err(`${displayError(USAGES, named, e.message)}${allCommandsInfo(USAGES, false)}${commandInfo(USAGES, named.slice(1), false)}`);
+        return SHELL_FAILURE;
+      }
+      if (!(e instanceof HsecError)) throw e;
+      err(`${named.slice(1)}: ${e.message}\n`); // XAttrCodec's IOException in processOptions: Command.run's displayError, exit 1
+      return 1;
+    }
+  }
   if (verb === '-head' || verb === '-tail') return runHeadTail(config, verb, rest, io, usage);
   if (verb === '-expunge') return runExpunge(config, rest, io, usage);
   // Rmdir's one option is a long one (CommandFormat "-ignore-fail-on-non-empty"), and so are Merge's and Rm's -skipTrash and -safely
@@ -187,11 +218,12 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   }
   let parsed;
   try {
-    parsed = flags(ignoreNonEmpty ? args.slice(1) : merge || findSpec ? [] : args, VERB_FLAGS[verb] ?? '');
+    parsed = flags(ignoreNonEmpty ? args.slice(1) : merge || findSpec || aclCommand || xattrCommand ? [] : args, VERB_FLAGS[verb] ?? '');
   } catch (e) {
     throw new UsageError(`${named}: ${(e as Error).message}`, usage);
   }
-  const { set, operands } = parsed;
+  const { set } = parsed;
+  const operands = aclCommand ? [aclCommand.path] : xattrCommand ? [xattrCommand.path] : parsed.operands;
   if (ALIAS_FLAGS[named]) set.add(ALIAS_FLAGS[named]);
   const count = verb === '-count' ? countOptions(set, countTypes, out) : undefined;
   if (verb === '-appendToFile' && operands.length < 2) {
@@ -236,6 +268,14 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
       case '-ls':
         if (verb === '-lsr') set.add('R'); // Lsr.processOptions
         await ls(fs, await expand(operands.length > 0 ? operands : ['.']), set, out, each);
+        break;
+      case '-getfacl':
+      case '-setfacl':
+        await runAclCommand(fs, aclCommand!, await expand(operands), out, each);
+        break;
+      case '-getfattr':
+      case '-setfattr':
+        await runXAttrCommand(fs, xattrCommand!, await expand(operands), out, each);
         break;
       case '-mkdir':
         for (const item of await expand(operands)) {

@@ -9,7 +9,8 @@
  *   Running    every dfs.heartbeat.interval: sendHeartbeat with the storage report, asking for a
  *              full-block-report lease when a report is due; then the commands:
  *              KeyUpdateCommand -> new block keys, BlockCommand INVALIDATE -> delete replicas
- *              (DELETED reported), RegisterCommand -> Handshake again (a restarted NameNode);
+ *              (DELETED reported), BlockRecoveryCommand -> block recovery (recovery/, not
+ *              awaited), RegisterCommand -> Handshake again (a restarted NameNode);
  *              incremental reports (RECEIVED at once, the rest with the heartbeat), a full block
  *              report when a lease was granted (flushing incremental ones first), then every
  *              dfs.blockreport.intervalMsec
@@ -33,6 +34,7 @@ import {
 import { compareVersions, HADOOP_COMPATIBLE_VERSION } from '../../protocol/hadoop-version.ts';
 import type { DatanodeId, DatanodeStorage, StorageReport } from '../../protocol/hdfs-types.ts';
 import type { BlockAccessVerifier } from '../block-access.ts';
+import type { RecoveringBlock } from '../recovery/block-recovery-worker.ts';
 import type { FsDataset } from '../storage/fs-dataset.ts';
 import type { Replica } from '../storage/replica.ts';
 import { IncrementalBlockReports } from './incremental-reports.ts';
@@ -94,6 +96,8 @@ export interface BPServiceActorOptions {
   readonly xceiverCount: () => number;
   /** The link gave up (see Failed). */
   readonly onFatal: (err: HsecError) => void;
+  /** DNA_RECOVERBLOCK: starts the recovery of the blocks (BlockRecoveryWorker.recoverBlocks), not awaited. */
+  readonly recoverBlocks?: (who: string, blocks: readonly RecoveringBlock[]) => Promise<void>;
 }
 
 export class BPServiceActor {
@@ -300,6 +304,13 @@ export class BPServiceActor {
         case 'BlockCommand':
           await this.#blockCommand(bpid, cmd);
           break;
+        case 'BlockRecoveryCommand': {
+          const blocks = cmd.recoveryCmd?.blocks ?? [];
+          log.info({ blockPoolId: bpid, blocks: blocks.map((b) => `blk_${b.block.b.blockId}_${b.block.b.generationStamp}`) }, `DNA_RECOVERBLOCK: ${blocks.length} block${blocks.length === 1 ? '' : 's'} to recover`);
+          // BPOfferService.processCommandFromActive: the recovery runs in its own thread, away from the heartbeats
+          void this.#o.recoverBlocks?.(`NameNode at ${this.#o.nameNode}`, blocks);
+          break;
+        }
         case 'NullDatanodeCommand':
         case 'FinalizeCommand':
         case 'BalancerBandwidthCommand':
@@ -307,7 +318,7 @@ export class BPServiceActor {
           log.debug({ cmdType: cmd.cmdType }, 'DataNode command ignored (no caching, balancer or upgrades in hsec)');
           break;
         default:
-          log.warn({ cmdType: cmd.cmdType }, 'DataNode command not supported by hsec (no block recovery or erasure coding): ignored');
+          log.warn({ cmdType: cmd.cmdType }, 'DataNode command not supported by hsec (no erasure coding): ignored');
       }
     }
   }

@@ -5,7 +5,8 @@
  * NameNode's namespace (a different clusterID or namespaceID is refused), the replica map of
  * each pool filled by scanning finalized/ and rbw/ at attach time, replica creation in rbw/, a
  * finalized replica reopened in rbw/ for append under a new generation stamp, finalization into finalized/subdir../subdir../, deletion for INVALIDATE commands, the block
- * report and the storage report of heartbeats. File failures are FileErrors naming the path.
+ * report and the storage report of heartbeats; for block recovery (replica-recovery.ts) the
+ * writes in progress, an unfinished replica kept in rbw/, and a recovered replica finalized. File failures are FileErrors naming the path.
  */
 import { mkdir, open, readdir, readFile, rename, rm, statfs, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -22,6 +23,7 @@ import {
   BLOCK_FILE_PATTERN, BlockPoolLayout, blockFileName, META_FILE_PATTERN, metaFileLength, metaFileName, ReplicaError, type Replica,
 } from './replica.ts';
 import { ReplicaWriter } from './replica-writer.ts';
+import { truncateBlock } from './truncate-block.ts';
 import {
   newDataStorageInfo, readBlockPoolStorageInfo, readDataStorageInfo, writeBlockPoolStorageInfo, writeDataStorageInfo, type DataStorageInfo,
 } from './storage-version.ts';
@@ -52,6 +54,8 @@ export class FsDataset {
   readonly dataDir: string;
   readonly #info: DataStorageInfo;
   readonly #pools = new Map<string, { layout: BlockPoolLayout; replicas: Map<number, Replica> }>();
+  /** writes in progress by `<bpid>:<blockId>`: how to stop one, and when it is over */
+  readonly #writers = new Map<string, { stop: () => void; done: Promise<void> }>();
   #closed = false;
 
   private constructor(dataDir: string, info: DataStorageInfo) {
@@ -202,7 +206,7 @@ export class FsDataset {
    * A write to a replica reopened for append failed: the replica goes back to its length before the
    * append (its bytes and checksums restored) and is finalized under the new generation stamp, so
    * the bytes the file already had stay readable and the NameNode can close the file at that length
-   * (Hadoop leaves the RBW replica to block recovery through the DataNodes, which hsec does not do).
+   * (Hadoop leaves the RBW replica to block recovery, which would also keep the new bytes; hsec keeps this rollback for appends).
    */
   async rollBackAppend(blockPoolId: string, replica: Replica, writer: ReplicaWriter): Promise<void> {
     await writer.rollBackAppend();
@@ -228,6 +232,82 @@ export class FsDataset {
     replica.metaFile = metaFile;
     replica.numBytes = writer.numBytes;
     replica.state = 'FINALIZED';
+  }
+
+  /**
+   * A write of a new replica that ended before its last packet (the client or the connection
+   * gone): the replica stays in rbw/ as RBW with the bytes written, its files closed, for block
+   * recovery (Hadoop's BlockReceiver leaves it so). One that holds no byte is deleted: there is
+   * nothing a recovery could keep (Hadoop would keep the empty file until recovery or INVALIDATE).
+   */
+  async keepRbw(blockPoolId: string, replica: Replica, writer: ReplicaWriter): Promise<void> {
+    if (writer.numBytes === 0) {
+      await this.abort(blockPoolId, replica, writer);
+      return;
+    }
+    replica.numBytes = writer.numBytes;
+    await writer.close();
+    log.info({ blockId: replica.blockId, genStamp: replica.genStamp, numBytes: replica.numBytes }, 'a write ended before its last packet: the replica stays in rbw/ for block recovery');
+  }
+
+  /**
+   * Registers the write of a replica in progress; `stop` ends it (closes its connection). Returns
+   * the call that marks the write over (after its replica was finalized, kept or deleted).
+   */
+  beginWrite(blockPoolId: string, blockId: number, stop: () => void): () => void {
+    const key = `${blockPoolId}:${blockId}`;
+    let end!: () => void;
+    const done = new Promise<void>((resolve) => (end = resolve));
+    this.#writers.set(key, { stop, done });
+    return () => {
+      if (this.#writers.get(key)?.done === done) this.#writers.delete(key);
+      end();
+    };
+  }
+
+  /**
+   * ReplicaInPipeline.stopWriter (block recovery): ends the write of the replica in progress, if
+   * any, and waits for it at most `timeoutMs` (dfs.datanode.xceiver.stop.timeout.millis).
+   */
+  async stopWriter(blockPoolId: string, blockId: number, timeoutMs: number): Promise<void> {
+    const w = this.#writers.get(`${blockPoolId}:${blockId}`);
+    if (!w) return;
+    log.info({ blockId }, 'stopping the write in progress for block recovery');
+    w.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const stopped = await Promise.race([w.done.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)))]);
+    clearTimeout(timer);
+    if (!stopped) {
+      throw new ReplicaError('REPLICA_RECOVERY', `Join on writer thread of blk_${blockId} timed out after ${timeoutMs} ms (dfs.datanode.xceiver.stop.timeout.millis)`, { blockId, configKey: 'dfs.datanode.xceiver.stop.timeout.millis' });
+    }
+  }
+
+  /** Puts `replica` in the map in place of the block's current one (a state change during recovery). */
+  replace(blockPoolId: string, replica: Replica): void {
+    this.#pool(blockPoolId).replicas.set(replica.blockId, replica);
+  }
+
+  /**
+   * FsDatasetImpl.updateReplicaUnderRecovery's file work: the meta file takes the recovery id as
+   * its stamp (bumpReplicaGS), both files are cut to `newLength` (truncate-block.ts) and the replica
+   * is finalized into finalized/ (already there for a finalized one). Returns the new replica.
+   */
+  async finalizeRecovered(blockPoolId: string, rur: Replica, recoveryId: number, newLength: number): Promise<Replica> {
+    const pool = this.#pool(blockPoolId);
+    const dir = pool.layout.finalizedDir(rur.blockId);
+    const metaFile = join(dir, metaFileName(rur.blockId, recoveryId));
+    const blockFile = join(dir, blockFileName(rur.blockId));
+    await truncateBlock(rur.blockFile, rur.metaFile, rur.checksum, rur.numBytes, newLength);
+    try {
+      await mkdir(dir, { recursive: true });
+      await rename(rur.metaFile, metaFile);
+      if (rur.blockFile !== blockFile) await rename(rur.blockFile, blockFile);
+    } catch (e) {
+      throw fileError('finalize recovered replica into', dir, e, `check ${KEY}`, { configKey: KEY });
+    }
+    const finalized: Replica = { blockId: rur.blockId, genStamp: recoveryId, numBytes: newLength, state: 'FINALIZED', checksum: rur.checksum, blockFile, metaFile };
+    pool.replicas.set(rur.blockId, finalized);
+    return finalized;
   }
 
   /** Drops a replica whose write failed (its files are deleted). */

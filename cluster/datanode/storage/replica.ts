@@ -8,7 +8,8 @@
  *
  * with d1 = bits 16-20 and d2 = bits 8-12 of the block id. A replica is FINALIZED (complete,
  * readable, reported), RBW (being written by a pipeline: readable up to the bytes acknowledged) or
- * RWR (an RBW found at start-up: its writer is gone, it waits for recovery; reported, not served).
+ * RWR (an RBW found at start-up: its writer is gone, it waits for recovery; reported, not served) or
+ * RUR (under block recovery: replica-recovery.ts; reported, not served).
  * The typed errors of replica lookups are here too (ReplicaNotFoundException,
  * ReplicaAlreadyExistsException, and the IOExceptions of FsDatasetImpl.append).
  */
@@ -19,7 +20,7 @@ import type { ReplicaStateName } from '../../protocol/block-list-as-longs.ts';
 import { checksumLength } from '../../protocol/datatransfer/checksum.ts';
 import { METADATA_HEADER_SIZE } from './block-metadata-header.ts';
 
-export type ReplicaState = Extract<ReplicaStateName, 'FINALIZED' | 'RBW' | 'RWR'>;
+export type ReplicaState = Extract<ReplicaStateName, 'FINALIZED' | 'RBW' | 'RWR' | 'RUR'>;
 
 export interface Replica {
   readonly blockId: number;
@@ -31,6 +32,8 @@ export interface Replica {
   metaFile: string;
   /** The checksum of the meta file (its header). */
   readonly checksum: ChecksumSpec;
+  /** RUR only: the recovery under way (its id) and the state the replica had before it (ReplicaUnderRecovery). */
+  recovery?: { recoveryId: number; originalState: Exclude<ReplicaState, 'RUR'> };
 }
 
 /** Meta file size for `numBytes` of data: header + one checksum per chunk. */
@@ -71,7 +74,7 @@ export const META_FILE_PATTERN = /^blk_(\d+)_(\d+)\.meta$/;
 
 /** A replica lookup or creation failed (Hadoop's ReplicaNotFoundException / ReplicaAlreadyExistsException). */
 export class ReplicaError extends HsecError {
-  constructor(code: 'REPLICA_NOT_FOUND' | 'REPLICA_ALREADY_EXISTS' | 'REPLICA_CORRUPT' | 'REPLICA_GENERATION_STAMP', message: string, details: ErrorDetails = {}) {
+  constructor(code: 'REPLICA_NOT_FOUND' | 'REPLICA_ALREADY_EXISTS' | 'REPLICA_CORRUPT' | 'REPLICA_GENERATION_STAMP' | 'REPLICA_RECOVERY', message: string, details: ErrorDetails = {}) {
     super(code, message, details);
   }
 }

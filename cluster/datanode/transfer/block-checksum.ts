@@ -51,7 +51,7 @@ export async function blockChecksum(x: Xceiver, op: OpBlockChecksum): Promise<vo
 /** FsDatasetImpl.getReplicaVisibleLength's checks. */
 function visibleReplica(x: Xceiver, poolId: string, blockId: number, generationStamp: number, name: string): Replica {
   const replica = x.services.dataset.getReplica(poolId, blockId);
-  if (!replica || replica.state === 'RWR') throw new ReplicaError('REPLICA_NOT_FOUND', `Replica not found for ${name}`, { blockId });
+  if (!replica || replica.state === 'RWR' || replica.state === 'RUR') throw new ReplicaError('REPLICA_NOT_FOUND', `Replica not found for ${name}`, { blockId });
   if (replica.genStamp < generationStamp) {
     throw new ReplicaError('REPLICA_NOT_FOUND', `replica.getGenerationStamp() < block.getGenerationStamp(), block=${name}, replica=blk_${replica.blockId}_${replica.genStamp}`, { blockId });
   }

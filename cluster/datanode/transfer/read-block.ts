@@ -96,7 +96,7 @@ export async function readBlock(x: Xceiver, op: OpReadBlock): Promise<boolean> {
 function planRead(x: Xceiver, op: OpReadBlock, name: string, sendChecksums: boolean): ReadPlan {
   const { block } = op.header.baseHeader;
   const replica = x.services.dataset.getReplica(block.poolId, block.blockId);
-  if (!replica || replica.state === 'RWR') throw new ReplicaError('REPLICA_NOT_FOUND', `Replica not found for ${name}`, { blockId: block.blockId });
+  if (!replica || replica.state === 'RWR' || replica.state === 'RUR') throw new ReplicaError('REPLICA_NOT_FOUND', `Replica not found for ${name}`, { blockId: block.blockId });
   if (replica.genStamp < block.generationStamp) {
     throw new ReplicaError('REPLICA_NOT_FOUND', `Replica gen stamp < block genstamp, block=${name}, replica=blk_${replica.blockId}_${replica.genStamp}`, { blockId: block.blockId });
   }

@@ -25,9 +25,10 @@
  *
  * A DataNode sender (empty client name: replication) gets no connect-ack and no acks. Other stages
  * (pipeline recovery, transfers) are refused with ERROR. The write ends the connection. A new
- * replica whose write fails is deleted (hsec does not recover pipelines); an appended one goes back
- * to its length before the append, finalized under the new stamp and reported (Hadoop leaves it in
- * rbw/ for block recovery, which hsec does not have), so the file's earlier bytes stay readable.
+ * replica whose write fails stays in rbw/ with the bytes it received, for block recovery (deleted if
+ * it holds none); an appended one goes back to its length before the append, finalized under the new
+ * stamp and reported (Hadoop leaves it in rbw/ for block recovery), so the file's earlier bytes stay
+ * readable and recovery keeps them. Block recovery may stop a write in progress (FsDataset.stopWriter).
  */
 import { HsecError, ProtocolError, UnreachableError } from '../../../lib/errors/index.ts';
 import { getLogger } from '../../../lib/log/logger.ts';
@@ -90,6 +91,8 @@ export async function writeBlock(x: Xceiver, op: OpWriteBlock): Promise<void> {
   }
   const { replica, writer } = created;
   pool.notifyReceiving(replica);
+  // block recovery may stop this write (initReplicaRecovery stops the writer): the connection's input ends
+  const writeOver = x.services.dataset.beginWrite(block.poolId, block.blockId, () => x.input.close());
   let mirror: Mirror | undefined;
   let finalized = false;
   try {
@@ -110,7 +113,8 @@ export async function writeBlock(x: Xceiver, op: OpWriteBlock): Promise<void> {
   } finally {
     mirror?.close();
     if (!finalized && append) await rollBack(x, pool, block.poolId, replica, writer, name);
-    else if (!finalized) await x.services.dataset.abort(block.poolId, replica, writer);
+    else if (!finalized) await x.services.dataset.keepRbw(block.poolId, replica, writer).catch((e: unknown) => log.error({ block: name, err: e }, 'could not close an unfinished replica'));
+    writeOver();
   }
 }
 

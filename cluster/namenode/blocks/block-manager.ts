@@ -105,7 +105,7 @@ export class BlockManager {
       if (!block.complete && !block.expected.some((e) => e.storageUuid === storageUuid)) block.expected.push({ datanodeUuid: dn.uuid, storageUuid });
       return true;
     }
-    if (generationStamp < block.generationStamp || (block.state !== 'UNDER_CONSTRUCTION' && numBytes !== block.numBytes)) {
+    if (generationStamp < block.generationStamp || (!block.beingWritten && numBytes !== block.numBytes)) {
       // a stale or wrong-length replica (Hadoop marks it corrupt): not a location
       log.warn({ datanode: dn.xferAddr, blockId, generationStamp, numBytes, expected: { generationStamp: block.generationStamp, numBytes: block.numBytes } }, 'ignoring a corrupt replica');
       return true;
@@ -130,6 +130,12 @@ export class BlockManager {
     for (const [storageUuid, s] of dn.storages) {
       for (const id of [...s.blocks]) this.#removeReplica(dn, storageUuid, id);
     }
+  }
+
+  /** BlockManager.hasMinStorage: a replica of the block's stamp is reported (dfs.namenode.replication.min = 1). */
+  hasMinStorage(block: BlockInfo): boolean {
+    for (const r of block.replicas.values()) if (r.generationStamp >= block.generationStamp) return true;
+    return false;
   }
 
   /** COMMITTED -> COMPLETE once a finalized replica has the committed length and stamp. */

@@ -2,12 +2,14 @@
  * What the NameNode knows about one DataNode (Hadoop's DatanodeDescriptor + DatanodeStorageInfo):
  * its registration (with the address the RPC came from), its storages with their last reported
  * space, when it last sent a heartbeat, which blocks each storage holds (from block reports), the
- * blocks it should delete (sent as BlockCommand INVALIDATE with the next heartbeat) and whether it
- * needs the current block keys (KeyUpdateCommand).
+ * blocks it should delete (sent as BlockCommand INVALIDATE with the next heartbeat), the blocks
+ * whose recovery it leads as primary (BlockRecoveryCommand) and whether it needs the current block
+ * keys (KeyUpdateCommand).
  */
 import type { DatanodeId, DatanodeInfo, StorageReport, StorageType } from '../../protocol/hdfs-types.ts';
 import type { DatanodeRegistration } from '../../protocol/datanode-protocol.ts';
 import type { BlockRecord } from '../namespace/edit-log.ts';
+import type { BlockInfo } from '../namespace/inode.ts';
 
 /** NetworkTopology.DEFAULT_RACK: hsec has no rack awareness. */
 export const DEFAULT_RACK = '/default-rack';
@@ -40,6 +42,8 @@ export class DatanodeDescriptor {
   reportLeaseTime = 0;
   /** blocks to delete, sent with the next heartbeats */
   readonly invalidate: BlockRecord[] = [];
+  /** blocks whose recovery this node leads, sent with the next heartbeat (addBlockToBeRecovered) */
+  readonly recover: BlockInfo[] = [];
 
   constructor(registration: DatanodeRegistration, now: number) {
     this.registration = registration;

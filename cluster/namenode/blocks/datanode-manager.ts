@@ -9,7 +9,8 @@
  *  - every later call must carry this namespace's registration id (`NS-<nsid>-<clusterid>-<ctime>`,
  *    else UnregisteredNodeException) from a node that is registered and alive;
  *  - a heartbeat updates the node's storages and returns its commands: blocks to delete
- *    (BlockCommand INVALIDATE, at most dfs.block.invalidate.limit at a time), then the block keys
+ *    (BlockCommand INVALIDATE, at most dfs.block.invalidate.limit at a time) after the blocks whose
+ *    recovery it leads (BlockRecoveryCommand, DNA_RECOVERBLOCK), then the block keys
  *    when they changed (KeyUpdateCommand), plus a full-block-report lease when asked
  *    (BlockReportLeaseManager: one per node, replaced by a new request, valid for
  *    dfs.namenode.full.block.report.lease.length.ms; lease id 0 in a report bypasses it); an unknown
@@ -24,6 +25,7 @@ import type { BlockTokenSecretManager } from '../../../security/token/block-toke
 import { dummyExportedBlockKeys, type ExportedBlockKeys } from '../../../security/token/keys/exported-block-keys.ts';
 import { exportedBlockKeysToProto, keyUpdateCommand, REGISTER_COMMAND } from '../../protocol/datanode-protocol.ts';
 import type { DatanodeCommand, DatanodeRegistration, HeartbeatRequest, HeartbeatResponse, StorageInfo } from '../../protocol/datanode-protocol.ts';
+import { EMPTY_TOKEN } from '../../protocol/hdfs-types.ts';
 import { fsError, HadoopException } from '../namespace/fs-errors.ts';
 import type { NamespaceIdentity } from '../namespace/edit-log.ts';
 import type { BlockManager } from './block-manager.ts';
@@ -178,6 +180,8 @@ export class DatanodeManager {
     dn.xceiverCount = req.xceiverCount ?? 0;
     dn.updateStorages(req.reports ?? []);
     const cmds: DatanodeCommand[] = [];
+    const recovery = this.#recoveryCommand(dn);
+    if (recovery) cmds.push(recovery);
     if (dn.invalidate.length > 0) {
       const blocks = dn.invalidate.splice(0, this.#o.invalidateLimit);
       cmds.push({
@@ -193,6 +197,35 @@ export class DatanodeManager {
     dn.reportLeaseId = this.#nextLeaseId++;
     dn.reportLeaseTime = now;
     return { cmds, haStatus, fullBlockReportLeaseId: dn.reportLeaseId };
+  }
+
+  /**
+   * DatanodeManager.getBlockRecoveryCommand: the blocks whose recovery this node leads, each with
+   * its recovery id and the DataNodes of its expected replicas (RecoveringBlock: offset -1, no
+   * token); those still UNDER_RECOVERY only (a block closed meanwhile needs nothing).
+   */
+  #recoveryCommand(dn: DatanodeDescriptor): DatanodeCommand | undefined {
+    const blocks = dn.recover.splice(0).filter((b) => b.state === 'UNDER_RECOVERY' && b.file);
+    if (blocks.length === 0) return undefined;
+    const bpid = this.#identity!.blockPoolId;
+    return {
+      cmdType: 'BlockRecoveryCommand',
+      recoveryCmd: {
+        blocks: blocks.map((b) => {
+          const nodes = b.expected.map((e) => this.#byUuid.get(e.datanodeUuid)).filter((d): d is DatanodeDescriptor => d !== undefined);
+          // Hadoop leaves stale nodes out unless that leaves one or none; hsec leaves out the dead
+          const alive = nodes.filter((d) => d.alive);
+          const locs = (alive.length > 1 ? alive : nodes).map((d) => d.toInfo());
+          return {
+            newGenStamp: b.recoveryId,
+            block: {
+              b: { poolId: bpid, blockId: b.blockId, generationStamp: b.generationStamp, numBytes: b.numBytes },
+              offset: -1, locs, corrupt: false, blockToken: EMPTY_TOKEN, isCached: locs.map(() => false),
+            },
+          };
+        }),
+      },
+    };
   }
 
   /** HeartbeatManager.Monitor: dead nodes (returns them); `keysRolled` marks every node for a key update. */

@@ -2,18 +2,21 @@
  * The namespace's durable records (pure codec, no I/O), in the framing of lib/journal/frame.ts:
  * journals `HSEC-NSJ`, snapshots `HSEC-NSS`. Hadoop keeps the same facts in its edit log and fsimage
  * (FSEditLogOp OP_MKDIR, OP_ADD, OP_ADD_BLOCK, OP_UPDATE_BLOCKS, OP_CLOSE, OP_DELETE, OP_RENAME_OLD /
- * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2, OP_SET_PERMISSIONS, OP_SET_OWNER, OP_SET_REPLICATION, OP_APPEND;
- * FSImageFormatPBINode);
+ * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2, OP_SET_PERMISSIONS, OP_SET_OWNER, OP_SET_REPLICATION, OP_APPEND,
+ * OP_SET_ACL, OP_SET_XATTR / OP_REMOVE_XATTR, OP_REASSIGN_LEASE; FSImageFormatPBINode with its AclFeatureProto and
+ * XAttrFeatureProto);
  * this layout is hsec's own. Op codes never change meaning: new ops take new codes.
  *
  * A journal record is one transaction: the edit ops of one client call (a mkdirs with its parents,
  * a create with its parents), applied together or not at all. Ops carry every value they set (inode
  * and block ids, times, owner and group), so replaying them rebuilds exactly the state they made.
- * A snapshot holds the identity and counters, every inode parent-first, and an end record with the
- * inode count. Payload fields are big-endian int32 / int64 numbers and uint32-length UTF-8 strings
+ * A snapshot holds the identity and counters, every inode parent-first (an inode with an ACL
+ * followed by an ACL record of its feature entries, one with xattrs by an XATTRS record), and an end record with the inode count. Payload fields are big-endian int32 / int64 numbers and uint32-length UTF-8 strings
  * (record-io.ts).
  */
 import { ProtocolError } from '../../../lib/errors/index.ts';
+import type { AclEntry, AclEntryScope, AclEntryType } from '../../protocol/acl-entry.ts';
+import { XATTR_NAMESPACES, type XAttr } from '../../protocol/xattr.ts';
 import type { JournalMagic, PayloadVisitor } from '../../../lib/journal/frame.ts';
 import { RecordReader, RecordWriter } from './record-io.ts';
 
@@ -62,18 +65,34 @@ export type EditOp =
    * machine, newBlock); without `newBlock` a last block shorter than the file's block size goes
    * back under construction (BlockManager.convertLastBlockToUnderConstruction)
    */
-  | { op: 'APPEND'; path: string; clientName: string; clientMachine: string; newBlock: boolean };
+  | { op: 'APPEND'; path: string; clientName: string; clientMachine: string; newBlock: boolean }
+  /**
+   * an inode's ACL as stored (OP_SET_ACL; acl-storage.ts): the permission bits (the mask in the
+   * group bits) and the ACL feature's entries, empty for none. Also follows the MKDIR or ADD_FILE
+   * of an inode that inherited a default ACL, in the same transaction.
+   */
+  | { op: 'SET_ACL'; path: string; mode: number; entries: AclEntry[] }
+  /**
+   * an inode's extended attributes after a setXAttr or removeXAttr (Hadoop journals OP_SET_XATTR
+   * with the set ones and OP_REMOVE_XATTR with the removed ones; hsec journals the whole resulting
+   * list, in the XAttrFeature's order, empty for none)
+   */
+  | { op: 'SET_XATTRS'; path: string; xattrs: XAttr[] }
+  /** lease recovery hands an open file to `newHolder` (ReassignLeaseOp: the NameNode or the recoverLease caller) */
+  | { op: 'REASSIGN_LEASE'; fileId: number; newHolder: string };
 
 export type EditOpName = EditOp['op'];
 
 const OP_CODES: Record<EditOpName, number> = {
   MKDIR: 1, ADD_FILE: 2, ADD_BLOCK: 3, ABANDON_BLOCK: 4, UPDATE_BLOCK: 5, CLOSE: 6, DELETE: 7, RENAME: 8, TIMES: 9, GENSTAMP: 10,
-  SET_PERMISSIONS: 11, SET_OWNER: 12, SET_REPLICATION: 13, APPEND: 14,
+  SET_PERMISSIONS: 11, SET_OWNER: 12, SET_REPLICATION: 13, APPEND: 14, SET_ACL: 15,
+  REASSIGN_LEASE: 16,
+  SET_XATTRS: 17,
 };
 const OP_NAMES = new Map(Object.entries(OP_CODES).map(([k, v]) => [v, k as EditOpName]));
 
 /** Record types (the first payload byte). */
-export const NsRecord = { TRANSACTION: 1, IDENTITY: 2, INODE: 3, SNAPSHOT_END: 4 } as const;
+export const NsRecord = { TRANSACTION: 1, IDENTITY: 2, INODE: 3, SNAPSHOT_END: 4, ACL: 5, XATTRS: 6 } as const;
 
 /** Who this namespace is (Hadoop's VERSION file / NamespaceInfo) and its id counters. */
 export interface NamespaceIdentity {
@@ -109,6 +128,10 @@ export interface InodeRecord {
 export interface SnapshotVisitor {
   identity(id: NamespaceIdentity, counters: NamespaceCounters): void;
   inode(record: InodeRecord): void;
+  /** the ACL feature of the inode `id` (its inode record came just before) */
+  acl(id: number, entries: AclEntry[]): void;
+  /** the XAttrFeature of the inode `id` (its inode record came just before) */
+  xattrs(id: number, xattrs: XAttr[]): void;
   end(inodes: number): void;
 }
 
@@ -123,6 +146,54 @@ function writePerm(out: RecordWriter, p: PermissionRecord): void {
 
 function readPerm(input: RecordReader): PermissionRecord {
   return { owner: input.readString(MAX_STRING, 'owner'), group: input.readString(MAX_STRING, 'group'), mode: input.readInt32() };
+}
+
+const SCOPES: readonly AclEntryScope[] = ['ACCESS', 'DEFAULT'];
+const TYPES: readonly AclEntryType[] = ['USER', 'GROUP', 'MASK', 'OTHER'];
+/** AclFeature entries: 32 access and 32 default at most. */
+const MAX_ACL_ENTRIES = 64;
+
+/** Each entry: scope, type and permission as bytes (AclEntryProto's numbers), then the name if any. */
+function writeAcl(out: RecordWriter, entries: readonly AclEntry[]): void {
+  out.writeInt32(entries.length);
+  for (const e of entries) {
+    out.writeByte(SCOPES.indexOf(e.scope)).writeByte(TYPES.indexOf(e.type)).writeByte(e.permission).writeBoolean(e.name !== undefined);
+    if (e.name !== undefined) out.writeString(e.name);
+  }
+}
+
+function readAcl(input: RecordReader): AclEntry[] {
+  return Array.from({ length: input.readInt32InRange(0, MAX_ACL_ENTRIES, 'ACL entry count') }, () => {
+    const scope = SCOPES[input.readUnsignedByte('ACL scope')];
+    const type = TYPES[input.readUnsignedByte('ACL type')];
+    const permission = input.readUnsignedByte('ACL permission');
+    if (!scope || !type || permission > 7) throw new Error(`malformed ACL entry (${scope}, ${type}, ${permission})`);
+    const name = input.readBoolean() ? input.readString(MAX_STRING, 'ACL name') : undefined;
+    return { scope, type, permission, ...(name !== undefined ? { name } : {}) };
+  });
+}
+
+/** XAttrs per record: far above dfs.namenode.fs-limits.max-xattrs-per-inode (user-visible ones only). */
+const MAX_XATTRS = 65536;
+/** DFS_NAMENODE_MAX_XATTR_SIZE_HARD_LIMIT: no value is larger. */
+const MAX_XATTR_VALUE = 32768;
+
+/** Each xattr: the namespace as XAttrNamespaceProto's number, the name, then the value if any. */
+function writeXAttrs(out: RecordWriter, xattrs: readonly XAttr[]): void {
+  out.writeInt32(xattrs.length);
+  for (const x of xattrs) {
+    out.writeByte(XATTR_NAMESPACES.indexOf(x.namespace)).writeString(x.name).writeBoolean(x.value !== undefined);
+    if (x.value !== undefined) out.writeBytes(x.value);
+  }
+}
+
+function readXAttrs(input: RecordReader): XAttr[] {
+  return Array.from({ length: input.readInt32InRange(0, MAX_XATTRS, 'xattr count') }, () => {
+    const namespace = XATTR_NAMESPACES[input.readUnsignedByte('xattr namespace')];
+    if (!namespace) throw new Error('malformed xattr namespace');
+    const name = input.readString(MAX_STRING, 'xattr name');
+    return input.readBoolean() ? { namespace, name, value: input.readBytes(MAX_XATTR_VALUE, 'xattr value') } : { namespace, name };
+  });
 }
 
 function writeBlock(out: RecordWriter, b: BlockRecord): void {
@@ -194,6 +265,17 @@ function writeOp(out: RecordWriter, op: EditOp): void {
       return;
     case 'APPEND':
       out.writeString(op.path).writeString(op.clientName).writeString(op.clientMachine).writeBoolean(op.newBlock);
+      return;
+    case 'SET_ACL':
+      out.writeString(op.path).writeInt32(op.mode);
+      writeAcl(out, op.entries);
+      return;
+    case 'SET_XATTRS':
+      out.writeString(op.path);
+      writeXAttrs(out, op.xattrs);
+      return;
+    case 'REASSIGN_LEASE':
+      out.writeLong(op.fileId).writeString(op.newHolder);
   }
 }
 
@@ -236,6 +318,12 @@ function readOp(input: RecordReader): EditOp {
       return { op: name, path: text('path'), replication: input.readInt32InRange(1, 32767, 'replication') };
     case 'APPEND':
       return { op: name, path: text('path'), clientName: text('clientName'), clientMachine: text('clientMachine'), newBlock: input.readBoolean() };
+    case 'SET_ACL':
+      return { op: name, path: text('path'), mode: input.readInt32InRange(0, 0o1777, 'mode'), entries: readAcl(input) };
+    case 'SET_XATTRS':
+      return { op: name, path: text('path'), xattrs: readXAttrs(input) };
+    case 'REASSIGN_LEASE':
+      return { op: name, fileId: input.readLong(), newHolder: text('newHolder') };
     default:
       throw new Error(`unknown edit op ${code}`);
   }
@@ -266,6 +354,20 @@ export function inodeRecord(r: InodeRecord): Buffer {
     out.writeBoolean(r.uc !== undefined);
     if (r.uc) out.writeString(r.uc.clientName).writeString(r.uc.clientMachine);
   }
+  return payloadFrame(out);
+}
+
+/** The ACL feature of inode `id`, after its inode record. */
+export function aclRecord(id: number, entries: readonly AclEntry[]): Buffer {
+  const out = WRITER.writeByte(NsRecord.ACL).writeLong(id);
+  writeAcl(out, entries);
+  return payloadFrame(out);
+}
+
+/** The XAttrFeature of inode `id`, after its inode record (and ACL record). */
+export function xattrsRecord(id: number, xattrs: readonly XAttr[]): Buffer {
+  const out = WRITER.writeByte(NsRecord.XATTRS).writeLong(id);
+  writeXAttrs(out, xattrs);
   return payloadFrame(out);
 }
 
@@ -314,6 +416,10 @@ export function snapshotPayloads(visitor: SnapshotVisitor): PayloadVisitor {
         visitor.identity(id, { lastInodeId: input.readLong(), lastBlockId: input.readLong(), generationStamp: input.readLong() });
       } else if (type === NsRecord.INODE) {
         visitor.inode(readInode(input));
+      } else if (type === NsRecord.ACL) {
+        visitor.acl(input.readLong(), readAcl(input));
+      } else if (type === NsRecord.XATTRS) {
+        visitor.xattrs(input.readLong(), readXAttrs(input));
       } else if (type === NsRecord.SNAPSHOT_END) {
         visitor.end(input.readLong());
       } else {

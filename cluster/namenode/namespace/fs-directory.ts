@@ -10,7 +10,9 @@
  * what a change removed (files, for their leases; blocks, for their replicas to be deleted).
  */
 import type { EditOp, InodeRecord, NamespaceCounters, NamespaceIdentity } from './edit-log.ts';
-import { identityRecord, inodeRecord, snapshotEndRecord } from './edit-log.ts';
+import type { AclEntry } from '../../protocol/acl-entry.ts';
+import { aclRecord, identityRecord, inodeRecord, snapshotEndRecord, xattrsRecord } from './edit-log.ts';
+import type { XAttr } from '../../protocol/xattr.ts';
 import { BlockInfo, INodeDirectory, INodeFile, ROOT_INODE_ID, type INode } from './inode.ts';
 import { joinPath, pathComponents } from './paths.ts';
 
@@ -194,6 +196,21 @@ export class FsDirectory {
         if (!op.newBlock && last && last.numBytes !== node.blockSize) last.state = 'UNDER_CONSTRUCTION';
         return none();
       }
+      case 'SET_ACL': {
+        const node = this.#existing(op.path, op.op);
+        node.mode = op.mode;
+        node.acl = op.entries;
+        return none();
+      }
+      case 'SET_XATTRS': {
+        this.#existing(op.path, op.op).xattrs = op.xattrs;
+        return none();
+      }
+      case 'REASSIGN_LEASE': {
+        const file = this.#openFile(op.fileId);
+        file.uc = { clientName: op.newHolder, clientMachine: file.uc!.clientMachine };
+        return none();
+      }
     }
   }
 
@@ -317,11 +334,15 @@ export class FsDirectory {
   /** The whole state as snapshot records: identity and counters, the root, every inode parent-first, the end. */
   snapshotRecords(): Buffer[] {
     const out = [identityRecord(this.identity, this.counters()), inodeRecord({ ...toRecord(this.root), parentId: 0 })];
+    if (this.root.acl.length > 0) out.push(aclRecord(this.root.id, this.root.acl));
+    if (this.root.xattrs.length > 0) out.push(xattrsRecord(this.root.id, this.root.xattrs));
     let count = 1;
     const stack: INode[] = [...this.root.children].reverse();
     while (stack.length > 0) {
       const n = stack.pop()!;
       out.push(inodeRecord(toRecord(n)));
+      if (n.acl.length > 0) out.push(aclRecord(n.id, n.acl));
+      if (n.xattrs.length > 0) out.push(xattrsRecord(n.id, n.xattrs));
       count++;
       if (n.kind === 'directory') for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
     }
@@ -358,6 +379,20 @@ export class FsDirectory {
     parent.addChild(node);
     this.#inodes.set(node.id, node);
     if (node.id > this.lastInodeId) this.lastInodeId = node.id;
+  }
+
+  /** Sets the ACL feature of a snapshot inode loaded just before. */
+  loadAcl(id: number, entries: AclEntry[]): void {
+    const node = this.#inodes.get(id);
+    if (!node) throw new Error(`an ACL for inode ${id}, which is not loaded`);
+    node.acl = entries;
+  }
+
+  /** Sets the XAttrFeature of a snapshot inode loaded just before. */
+  loadXAttrs(id: number, xattrs: XAttr[]): void {
+    const node = this.#inodes.get(id);
+    if (!node) throw new Error(`xattrs for inode ${id}, which is not loaded`);
+    node.xattrs = xattrs;
   }
 
   /**

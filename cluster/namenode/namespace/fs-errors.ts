@@ -19,7 +19,10 @@ export const HadoopException = {
   LEASE_EXPIRED: 'org.apache.hadoop.hdfs.server.namenode.LeaseExpiredException',
   NOT_REPLICATED_YET: 'org.apache.hadoop.hdfs.server.namenode.NotReplicatedYetException',
   ALREADY_BEING_CREATED: 'org.apache.hadoop.hdfs.protocol.AlreadyBeingCreatedException',
+  RECOVERY_IN_PROGRESS: 'org.apache.hadoop.hdfs.protocol.RecoveryInProgressException',
   ACCESS_CONTROL: 'org.apache.hadoop.security.AccessControlException',
+  ACL: 'org.apache.hadoop.hdfs.protocol.AclException',
+  XATTR_NOT_FOUND: 'org.apache.hadoop.hdfs.protocol.XAttrNotFoundException',
   ILLEGAL_ARGUMENT: 'org.apache.hadoop.HadoopIllegalArgumentException',
   UNSUPPORTED: 'java.lang.UnsupportedOperationException',
   IO: 'java.io.IOException',
@@ -53,6 +56,18 @@ export const illegalArgument = (message: string, details: ErrorDetails = {}): Fi
 
 export const ioError = (code: FileSystemErrorCode, message: string, details: ErrorDetails = {}): FileSystemError =>
   fsError(code, HadoopException.IO, message, details);
+
+/** AclException: an invalid ACL, or ACLs turned off (dfs.namenode.acls.enabled). */
+export const aclError = (message: string, details: ErrorDetails = {}): FileSystemError =>
+  fsError('FS_ACL', HadoopException.ACL, message, details);
+
+/** The IOExceptions of FSDirXAttrOp and XAttrSetFlag.validate (xattrs off, CREATE/REPLACE, limit, removal). */
+export const xattrError = (message: string, details: ErrorDetails = {}): FileSystemError =>
+  fsError('FS_XATTR', HadoopException.IO, message, details);
+
+/** XAttrNotFoundException: getXAttrs named an attribute the caller cannot see or that is not there. */
+export const xattrNotFound = (path: string): FileSystemError =>
+  fsError('FS_XATTR', HadoopException.XATTR_NOT_FOUND, 'At least one of the attributes provided was not found.', { path });
 
 export const leaseExpired = (message: string, path?: string): FileSystemError =>
   fsError('FS_LEASE', HadoopException.LEASE_EXPIRED, message, { path });

@@ -3,20 +3,25 @@
  * server/namenode, server/blockmanagement): every inode has an id (the root is 16385,
  * INodeId.ROOT_INODE_ID), a local name, owner, group, permission bits and times; a directory keeps
  * its children sorted by their UTF-8 name bytes (binary search, as INodeDirectory.searchChildren);
- * a file has a replication factor, a preferred block size, its blocks, and while it is open for
+ * an inode with an extended ACL keeps its entries beyond the permission bits (AclFeature,
+ * acl-storage.ts) and its extended attributes (XAttrFeature); a file has a replication factor, a preferred block size, its blocks, and while it is open for
  * writing the lease holder (client name) and client machine (FileUnderConstructionFeature).
  *
  * A block is UNDER_CONSTRUCTION while a pipeline writes it, COMMITTED once the client reported its
  * final length, and COMPLETE once it is committed and a DataNode reported a finalized replica with
- * that length and generation stamp (BlockUCState; dfs.namenode.replication.min = 1). Replica
- * locations are runtime state rebuilt from block reports, never persisted.
+ * that length and generation stamp (BlockUCState; dfs.namenode.replication.min = 1). Lease
+ * recovery puts an unfinished last block UNDER_RECOVERY with a recovery id (a new generation stamp)
+ * until its primary DataNode commits the agreed length (commitBlockSynchronization). Replica
+ * locations and the recovery state are runtime state rebuilt from block reports, never persisted.
  */
+import type { AclEntry } from '../../protocol/acl-entry.ts';
+import type { XAttr } from '../../protocol/xattr.ts';
 import { compareNames } from './paths.ts';
 
 /** INodeId.ROOT_INODE_ID (LAST_RESERVED_ID 2^14 + 1). */
 export const ROOT_INODE_ID = 16385;
 
-export type BlockState = 'UNDER_CONSTRUCTION' | 'COMMITTED' | 'COMPLETE';
+export type BlockState = 'UNDER_CONSTRUCTION' | 'UNDER_RECOVERY' | 'COMMITTED' | 'COMPLETE';
 
 /** A storage on a DataNode: where a replica is or is expected. */
 export interface StorageRef {
@@ -47,6 +52,10 @@ export class BlockInfo {
   readonly replicas = new Map<string, Replica>();
   /** The pipeline the block was given to (addBlock targets), while it is under construction. */
   expected: StorageRef[] = [];
+  /** BlockUnderConstructionFeature.blockRecoveryId: the generation stamp the recovery gives the block (0 = none). */
+  recoveryId = 0;
+  /** Storages already chosen as the recovery's primary (ReplicaUnderConstruction.chosenAsPrimary). */
+  readonly triedAsPrimary = new Set<string>();
 
   constructor(blockId: number, generationStamp: number, numBytes: number, state: BlockState, file: INodeFile | null) {
     this.blockId = blockId;
@@ -58,6 +67,11 @@ export class BlockInfo {
 
   get complete(): boolean {
     return this.state === 'COMPLETE';
+  }
+
+  /** UNDER_CONSTRUCTION or UNDER_RECOVERY (BlockInfo.isUnderConstruction... minus COMMITTED). */
+  get beingWritten(): boolean {
+    return this.state === 'UNDER_CONSTRUCTION' || this.state === 'UNDER_RECOVERY';
   }
 }
 
@@ -82,6 +96,10 @@ abstract class INodeBase implements INodeFields {
   mode: number;
   mtime: number;
   atime: number;
+  /** the ACL feature's entries (acl-storage.ts), sorted; empty = no extended ACL */
+  acl: readonly AclEntry[] = [];
+  /** the XAttrFeature's attributes (xattr-ops.ts), in the order they were set; empty = none */
+  xattrs: readonly XAttr[] = [];
   parent: INodeDirectory | null = null;
 
   constructor(f: INodeFields) {

@@ -135,6 +135,14 @@ export class NamespaceStore {
         fsd.loadInode(r);
         inodes++;
       },
+      acl: (id, entries) => {
+        if (!fsd) throw new Error('an ACL before the identity record');
+        fsd.loadAcl(id, entries);
+      },
+      xattrs: (id, xattrs) => {
+        if (!fsd) throw new Error('xattrs before the identity record');
+        fsd.loadXAttrs(id, xattrs);
+      },
       end: (n) => { end = n; },
     }), this.#origin);
     if (!fsd || end === undefined || end !== inodes || replay.validEnd < replay.size) {

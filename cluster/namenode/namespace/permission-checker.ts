@@ -1,7 +1,10 @@
 /**
- * HDFS permission checks (Hadoop's FSPermissionChecker, FsAction, FsPermission), POSIX-style without
- * ACLs: the owner class if the caller owns the inode, else the group class if the caller is in the
- * inode's group, else other; the superuser (the NameNode's own user, or a member of
+ * HDFS permission checks (Hadoop's FSPermissionChecker, FsAction, FsPermission), POSIX-style: the
+ * owner class if the caller owns the inode, else the group class if the caller is in the inode's
+ * group, else other. An inode with an access ACL is checked as FSPermissionChecker.hasAclPermission
+ * does: the owner bits for the owner; else a named user entry for that user, or the owning group
+ * and named group entries the caller belongs to (any that grants), each limited by the mask (the
+ * group bits); else, only if no entry matched, the other bits. The superuser (the NameNode's own user, or a member of
  * dfs.permissions.superusergroup) passes every check. Refusals are AccessControlException with
  * Hadoop's message: `Permission denied: user=alice, access=WRITE, inode="/d":hdfs:supergroup:drwxr-xr-x`.
  *
@@ -136,11 +139,30 @@ export class PermissionChecker {
   }
 
   #allows(inode: INode, access: number): boolean {
+    // a default ACL alone (no access entries first) does not change the checks
+    if (inode.acl[0]?.scope === 'ACCESS') return this.#allowsByAcl(inode, access);
     let granted: number;
     if (this.caller.user === inode.owner) granted = (inode.mode >> 6) & 7;
     else if (this.caller.groups.includes(inode.group)) granted = (inode.mode >> 3) & 7;
     else granted = inode.mode & 7;
     return (granted & access) === access;
+  }
+
+  /** FSPermissionChecker.hasAclPermission. */
+  #allowsByAcl(inode: INode, access: number): boolean {
+    const implies = (bits: number) => (bits & access) === access;
+    if (this.caller.user === inode.owner) return implies((inode.mode >> 6) & 7);
+    const mask = (inode.mode >> 3) & 7;
+    let matched = false;
+    for (const e of inode.acl) {
+      if (e.scope === 'DEFAULT') break;
+      if (e.type === 'USER' && e.name === this.caller.user) return implies(e.permission & mask);
+      if (e.type === 'GROUP' && this.caller.groups.includes(e.name ?? inode.group)) {
+        if (implies(e.permission & mask)) return true;
+        matched = true;
+      }
+    }
+    return !matched && implies(inode.mode & 7);
   }
 
   #check(r: ResolvedPath, i: number, access: number): void {

@@ -1,7 +1,7 @@
 /**
  * The primitives of the namespace's records (edit-log.ts): big-endian int32 and int64 (a safe
  * integer as two 32-bit halves, sign in the high half), a byte for booleans and small codes, and
- * strings as uint32 length + UTF-8. A writer fills one growable scratch buffer and frames its
+ * strings as uint32 length + UTF-8 (byte strings likewise). A writer fills one growable scratch buffer and frames its
  * bytes; a reader checks every length against what is left and names the field it was reading.
  * Plain Buffer reads and writes: the namespace writes and replays millions of these.
  */
@@ -51,6 +51,14 @@ export class RecordWriter {
     const at = this.#room(4 + len);
     this.#b.writeUInt32BE(len, at);
     this.#b.write(s, at + 4, len, 'utf8');
+    return this;
+  }
+
+  /** Bytes as uint32 length + the bytes. */
+  writeBytes(v: Uint8Array): this {
+    const at = this.#room(4 + v.length);
+    this.#b.writeUInt32BE(v.length, at);
+    this.#b.set(v, at + 4);
     return this;
   }
 
@@ -112,6 +120,13 @@ export class RecordReader {
     if (len > max) throw new Error(`${what} of ${len} bytes is longer than ${max}`);
     const at = this.#take(len, what);
     return this.#b.toString('utf8', at, at + len);
+  }
+
+  readBytes(max: number, what: string): Uint8Array {
+    const len = this.#b.readUInt32BE(this.#take(4, what));
+    if (len > max) throw new Error(`${what} of ${len} bytes is longer than ${max}`);
+    const at = this.#take(len, what);
+    return Uint8Array.prototype.slice.call(this.#b, at, at + len);
   }
 
   expectEnd(what: string): void {

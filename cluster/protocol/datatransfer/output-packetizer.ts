@@ -9,6 +9,8 @@
  *  - when the block is full its last data packet is followed by an empty packet with
  *    lastPacketInBlock (offset = block size), and the next packet starts a new block at offset 0;
  *  - `close()` sends what is buffered and, when the current block holds data, the empty last packet;
+ *  - `flush()` (hflush) sends what is buffered now; a partial last chunk stays buffered and is sent
+ *    again from its start with the next packet (flushBuffer(keep = true));
  *  - seqnos count 0, 1, 2, ... over the whole stream, not per block;
  *  - appending to a partial last block (`appendAt` bytes already in it: DFSOutputStream's append
  *    constructor, adjustPacketChunkSize): when the block ends inside a chunk, the first packet holds
@@ -58,6 +60,8 @@ export class OutputPacketizer {
   #pendingOffset = 0;
   #pending: Uint8Array[] = [];
   #pendingLength = 0;
+  /** bytesCurBlock at the last hflush (-1: none in this block) */
+  #lastFlushOffset = -1;
 
   constructor(options: OutputPacketizerOptions) {
     this.#bpc = options.bytesPerChecksum ?? DEFAULT_BYTES_PER_CHECKSUM;
@@ -102,7 +106,8 @@ export class OutputPacketizer {
     let at = 0;
     while (at < data.length) {
       const room = this.#chunksPerPacket * this.#chunkBytes - this.#pendingLength;
-      const n = Math.min(room, data.length - at);
+      // writeChunk checks for the block's end after every chunk: a packet never runs past it
+      const n = Math.min(room, data.length - at, this.#blockSize - this.#bytesCurBlock);
       this.#pending.push(data.subarray(at, at + n));
       this.#pendingLength += n;
       this.#bytesCurBlock += n;
@@ -115,6 +120,28 @@ export class OutputPacketizer {
       }
     }
     return out;
+  }
+
+  /**
+   * hflush (DFSOutputStream.flushOrSync with flushBuffer(keep = true)): the buffered bytes go out
+   * now as a packet, possibly ending inside a chunk; the bytes of that partial chunk stay buffered
+   * and go again, from the chunk's start, with the next packet (the DataNode skips what it has).
+   */
+  flush(): OutboundPacket[] {
+    // flushOrSync: only if not already flushed up to this offset
+    if (this.#pendingLength === 0 || this.#bytesCurBlock === this.#lastFlushOffset) return [];
+    this.#lastFlushOffset = this.#bytesCurBlock;
+    const partial = this.#bytesCurBlock % this.#bpc;
+    // while completing an appended block's partial chunk every pending byte belongs to that chunk
+    const keep = this.#chunkBytes !== this.#bpc ? this.#pendingLength : Math.min(partial, this.#pendingLength);
+    const tail = keep > 0 ? concat(this.#pending, this.#pendingLength).subarray(this.#pendingLength - keep) : undefined;
+    const packet = this.#flushPending();
+    if (tail) {
+      this.#pending = [Buffer.from(tail)];
+      this.#pendingLength = keep;
+      this.#pendingOffset -= keep;
+    }
+    return [packet];
   }
 
   /** End of file: the buffered partial packet, then the empty last packet if the block holds data. */
@@ -146,6 +173,7 @@ export class OutputPacketizer {
     const packet = { header, bytes: encodeLastPacket(header.offsetInBlock, header.seqno) };
     this.#bytesCurBlock = 0;
     this.#pendingOffset = 0;
+    this.#lastFlushOffset = -1;
     return packet;
   }
 }

@@ -177,6 +177,30 @@ export const CORE_KEYS: readonly KeyDef[] = [
     description: 'Client hosts refused DatanodeProtocol. Unset: security.service.authorization.default.hosts.blocked.',
   }),
   key({
+    name: 'security.inter.datanode.protocol.acl',
+    usedBy: ['hsec datanode (with hadoop.security.authorization)'],
+    type: 'string',
+    description: 'Service ACL of InterDatanodeProtocol (block recovery between DataNodes; on top of the dfs.datanode.kerberos.principal check), same syntax. Unset: security.service.authorization.default.acl.',
+  }),
+  key({
+    name: 'security.inter.datanode.protocol.acl.blocked',
+    usedBy: ['hsec datanode (with hadoop.security.authorization)'],
+    type: 'string',
+    description: 'Users and groups refused InterDatanodeProtocol even when the ACL admits them. Unset: security.service.authorization.default.acl.blocked.',
+  }),
+  key({
+    name: 'security.inter.datanode.protocol.hosts',
+    usedBy: ['hsec datanode (with hadoop.security.authorization)'],
+    type: 'string',
+    description: 'Hosts admitted to InterDatanodeProtocol (MachineList: IPs, CIDR ranges, host names, *). Unset: security.service.authorization.default.hosts.',
+  }),
+  key({
+    name: 'security.inter.datanode.protocol.hosts.blocked',
+    usedBy: ['hsec datanode (with hadoop.security.authorization)'],
+    type: 'string',
+    description: 'Hosts refused InterDatanodeProtocol. Unset: security.service.authorization.default.hosts.blocked.',
+  }),
+  key({
     name: 'security.refresh.policy.protocol.hosts',
     usedBy: ['hsec namenode (with hadoop.security.authorization)'],
     type: 'string',

@@ -98,7 +98,7 @@ describe('datanode: bad input on a plain data port (security off, block tokens o
     await stillServing();
   });
 
-  it('oversized, negative-length and truncated packets end the write without a replica; a wrong checksum is acked ERROR_CHECKSUM', async () => {
+  it('oversized, negative-length and truncated packets end the write without a replica; a wrong checksum is acked ERROR_CHECKSUM and the bytes before it stay for recovery', async () => {
     const cases: { name: string; packet: Buffer; end?: boolean }[] = [
       { name: 'payload over 16 MiB', packet: Buffer.from('7fffffff0019', 'hex') },
       { name: 'negative payload length', packet: Buffer.from('ffffff000019', 'hex') },
@@ -123,7 +123,9 @@ describe('datanode: bad input on a plain data port (security off, block tokens o
     t.close();
     expect(w.acks.map((a) => a.reply![0])).to.deep.equal(['SUCCESS', 'ERROR_CHECKSUM']);
     expect(w.acks[1]!.seqno).to.equal(1);
-    await waitFor(() => dn.dataset.getReplica(lb.b.poolId, lb.b.blockId) === undefined, 'no replica after a checksum error', 3000);
+    // the bytes acknowledged before the bad packet stay in rbw/ for block recovery (BlockReceiver leaves the replica)
+    await waitFor(() => dn.dataset.getReplica(lb.b.poolId, lb.b.blockId)?.numBytes === 64_512, 'the replica kept at the acknowledged bytes after a checksum error', 3000);
+    expect(dn.dataset.getReplica(lb.b.poolId, lb.b.blockId)!.state).to.equal('RBW');
     await stillServing();
   });
 

@@ -54,6 +54,7 @@ describe('cli: hsec datanode (MIT KDC)', function () {
       { name: 'dfs.datanode.keytab.file', value: realm.dnKeytab },
       { name: 'dfs.datanode.hostname', value: 'localhost' },
       { name: 'dfs.datanode.address', value: '127.0.0.1:0' },
+      { name: 'dfs.datanode.ipc.address', value: '127.0.0.1:0' },
       { name: 'dfs.datanode.data.dir', value: `file://${dataDir}` },
       { name: 'dfs.block.access.token.enable', value: 'true' },
       { name: 'dfs.data.transfer.protection', value: 'privacy' },

@@ -145,6 +145,7 @@ function simpleKeys(dir: string): Record<string, string> {
     'dfs.namenode.name.dir': `file://${join(dir, 'name')}`,
     'dfs.datanode.hostname': 'localhost',
     'dfs.datanode.address': '127.0.0.1:0',
+    'dfs.datanode.ipc.address': '127.0.0.1:0',
     'dfs.block.access.token.enable': 'true',
     'dfs.heartbeat.interval': '1',
     'dfs.replication': '1',

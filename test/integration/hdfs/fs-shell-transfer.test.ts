@@ -316,7 +316,7 @@ describe('hdfs: hsec fs -getmerge, -moveFromLocal, -text, -p and -touch -t throu
       expect(await su.stat('/preserve/copy')).to.include({ modificationTime: T2, owner: root, permission: 0o750 });
     });
 
-    it('-cp -pt / -pp / -pa pick attributes by letter; -px and an unknown letter are refused', async () => {
+    it('-cp -pt / -pp / -pa / -px pick attributes by letter; an unknown letter is refused', async () => {
       await alice.writeFile('m/src', 'S\n');
       await alice.setTimes('m/src', T1, T2);
       await alice.chmod('m/src', 0o600);
@@ -328,11 +328,15 @@ describe('hdfs: hsec fs -getmerge, -moveFromLocal, -text, -p and -touch -t throu
       expect((await alice.stat('m/p')).modificationTime).to.not.equal(T1);
       expect(await fs('-cp', '-pa', 'm/src', 'm/a')).to.include({ code: 0, err: '' });
       expect(await alice.stat('m/a')).to.include({ permission: 0o600 });
-      for (const [flag, message] of [['-px', '-cp: -px: hsec has no extended attributes (XAttrs) to preserve; use -p or -p[topa]'], ['-pz', '-cp: No attribute for z']]) {
-        let thrown: unknown;
-        await fs('-cp', flag!, 'm/src', 'm/z').catch((e: unknown) => (thrown = e));
-        expect((thrown as Error | undefined)?.message).to.equal(message);
-      }
+      // -px: the source's xattrs (an empty value as empty), nothing else
+      await alice.setXAttr('m/src', 'user.k', new TextEncoder().encode('v'));
+      await alice.setXAttr('m/src', 'user.empty');
+      expect(await fs('-cp', '-px', 'm/src', 'm/x')).to.include({ code: 0, err: '' });
+      expect([...(await alice.getXAttrs('m/x')).entries()].map(([k, v]) => `${k}=${Buffer.from(v).toString()}`).sort()).to.deep.equal(['user.empty=', 'user.k=v']);
+      expect((await alice.stat('m/x')).modificationTime).to.not.equal(T1);
+      let thrown: unknown;
+      await fs('-cp', '-pz', 'm/src', 'm/z').catch((e: unknown) => (thrown = e));
+      expect((thrown as Error | undefined)?.message).to.equal('-cp: No attribute for z');
     });
 
     it('-get -p: times and mode onto the local file; the owner through chown, whose own message is printed when it fails', async () => {

@@ -5,7 +5,7 @@
 // tokens; block keys roll every dfs.block.access.key.update.interval and reach the DataNodes in
 // heartbeats, a DataNode restarted during the rotation gets the current keys at registration and
 // verifies tokens from before and after; expired tokens are refused; a silent DataNode is
-// declared dead; a lease past the hard limit is recovered.
+// declared dead; a lease past the hard limit is recovered (block recovery, the DataNode's part played by the test).
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -154,11 +154,23 @@ describe('namenode: restart, key rotation, dead DataNodes and lease recovery (MI
     await dn1.start(); // re-registers with an empty report: the replica is gone for good
   });
 
-  it('a lease past the hard limit is recovered: the file is closed at the last block a DataNode finalized', async () => {
+  it('a lease past the hard limit is recovered through the DataNode: the file is closed at the length it commits, an empty block it does not have is deleted', async () => {
     const open = await put('/user/alice/abandoned', 0, false);
     await dn1.incremental({ ...open.last, numBytes: 777 }, 'RECEIVED');
     const dropped = await put('/user/alice/never', 0, false);
     clock.advance(600_000 + 1);
+    // the lease monitor starts block recovery under HDFS_NameNode; dn1, the primary, hears of it in its next heartbeat
+    const recovering = await until('the recovery command', async () => {
+      const cmd = (await dn1.heartbeat()).cmds?.find((c) => c.cmdType === 'BlockRecoveryCommand');
+      return cmd?.recoveryCmd?.blocks?.length === 2 ? cmd.recoveryCmd.blocks : undefined;
+    });
+    const byId = new Map(recovering.map((rb) => [rb.block.b.blockId, rb]));
+    const a = byId.get(open.last.blockId)!;
+    const n = byId.get(dropped.last.blockId)!;
+    expect(a.block.locs!.map((l) => l.id.datanodeUuid)).to.deep.equal([dn1.o.uuid]);
+    // BlockRecoveryWorker: dn1 holds 777 finalized bytes of one block and nothing of the other
+    await dn1.client.commitBlockSynchronization({ block: a.block.b, newGenStamp: a.newGenStamp, newLength: 777, closeFile: true, deleteBlock: false, newTaragets: [dn1.registration!.datanodeID], newTargetStorages: [dn1.o.storageUuid] });
+    await dn1.client.commitBlockSynchronization({ block: n.block.b, newGenStamp: n.newGenStamp, newLength: 0, closeFile: true, deleteBlock: true, newTaragets: [], newTargetStorages: [] });
     await until('the lease recovery', async () => ((await alice.nn.getFileInfo('/user/alice/never'))!.length === 0 && nn.namesystem.leases.size === 0 ? true : undefined));
     expect((await alice.nn.getFileInfo('/user/alice/abandoned'))!.length).to.equal(777);
     const lbs = (await alice.nn.getBlockLocations('/user/alice/never', 0, 1))!;

@@ -15,8 +15,8 @@ const vectors = JSON.parse(readFileSync(new URL('../../vectors/fsshell-help.json
   usageList: { lines: string[] };
 };
 
-/** Hadoop's commands hsec fs does not have (ACLs, xattrs, snapshots, concat, truncate). */
-const NOT_IN_HSEC = ['-concat', '-createSnapshot', '-deleteSnapshot', '-getfacl', '-getfattr', '-renameSnapshot', '-setfacl', '-setfattr', '-truncate'];
+/** Hadoop's commands hsec fs does not have (snapshots, concat, truncate). */
+const NOT_IN_HSEC = ['-concat', '-createSnapshot', '-deleteSnapshot', '-renameSnapshot', '-truncate'];
 
 const usages = {
   '-put': 'hsec fs -put [-f] [-p] [-l] [-d] [-t <thread count>] [-q <thread pool queue size>] <localsrc> ... <dst>',
@@ -28,6 +28,10 @@ const usages = {
   '-ls': 'hsec fs -ls [-C] [-d] [-h] [-q] [-R] [-t] [-S] [-r] [-u] [-e] [<path> ...]',
   '-chmod': 'hsec fs -chmod [-R] <MODE[,MODE]... | OCTALMODE> PATH...',
   '-chown': 'hsec fs -chown [-R] [OWNER][:[GROUP]] PATH...',
+  '-getfacl': 'hsec fs -getfacl [-R] <path>',
+  '-setfacl': 'hsec fs -setfacl [-R] [{-b|-k} {-m|-x <acl_spec>} <path>]|[--set <acl_spec> <path>]',
+  '-getfattr': 'hsec fs -getfattr [-R] {-n name | -d} [-e en] <path>',
+  '-setfattr': 'hsec fs -setfattr {-n name [-v value] | -x name} <path>',
 };
 
 describe('cli/fs help: FsShell -help and -usage text', () => {

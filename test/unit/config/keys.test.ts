@@ -55,6 +55,7 @@ const HADOOP_DEFAULTS: Record<string, string | undefined> = {
   'dfs.block.access.token.lifetime': '600',
   'dfs.datanode.data.dir': 'file://${hadoop.tmp.dir}/dfs/data',
   'dfs.datanode.address': '0.0.0.0:9866',
+  'dfs.datanode.ipc.address': '0.0.0.0:9867',
   'dfs.datanode.hostname': undefined,
   'dfs.heartbeat.interval': '3',
   'dfs.blockreport.intervalMsec': '21600000',

@@ -37,4 +37,14 @@ describe('namenode settings (namenode-config.ts)', () => {
     expect(nameNodeSettings(conf(base)).namesystem.auditDebugCmds).to.deep.equal([]);
     expect(nameNodeSettings(conf({ ...base, 'dfs.namenode.audit.log.debug.cmdlist': ' getfileinfo, listStatus ' })).namesystem.auditDebugCmds).to.deep.equal(['getfileinfo', 'listStatus']);
   });
+
+  it('xattrs: on, 32 per inode and 16384 bytes by default (sizes take k/m); FSDirectory\'s start-up checks name the key', () => {
+    const base = { 'fs.defaultFS': 'hdfs://localhost:8020' };
+    expect(nameNodeSettings(conf(base)).namesystem).to.deep.include({ xattrsEnabled: true, maxXAttrsPerInode: 32, maxXAttrSize: 16384 });
+    expect(nameNodeSettings(conf({ ...base, 'dfs.namenode.fs-limits.max-xattr-size': '32k', 'dfs.namenode.xattrs.enabled': 'false' })).namesystem).to.deep.include({ xattrsEnabled: false, maxXAttrSize: 32768 });
+    const refused = (props: Record<string, string>, message: string) => expect(() => nameNodeSettings(conf({ ...base, ...props }))).to.throw(message).with.property('code', 'CONFIG_INVALID');
+    refused({ 'dfs.namenode.fs-limits.max-xattr-size': '0' }, 'The maximum size of an xattr should be > 0: (dfs.namenode.fs-limits.max-xattr-size).');
+    refused({ 'dfs.namenode.fs-limits.max-xattr-size': '32769' }, 'The maximum size of an xattr should be <= maximum size hard limit 32768: (dfs.namenode.fs-limits.max-xattr-size).');
+    refused({ 'dfs.namenode.fs-limits.max-xattrs-per-inode': '-1' }, 'Cannot set a negative limit on the number of xattrs per inode (dfs.namenode.fs-limits.max-xattrs-per-inode).');
+  });
 });

@@ -3,8 +3,10 @@
 // damaged records are PROTOCOL_MALFORMED with their offset).
 import { expect } from 'chai';
 import { crc32, scanFrames } from '../../../lib/journal/frame.ts';
+import type { AclEntry } from '../../../cluster/protocol/acl-entry.ts';
+import type { XAttr } from '../../../cluster/protocol/xattr.ts';
 import {
-  identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord, type EditOp, type InodeRecord,
+  aclRecord, xattrsRecord, identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord, type EditOp, type InodeRecord,
 } from '../../../cluster/namenode/namespace/edit-log.ts';
 import { compareNames, isValidName, joinPath, pathComponents } from '../../../cluster/namenode/namespace/paths.ts';
 import { permissionString } from '../../../cluster/namenode/namespace/permission-checker.ts';
@@ -68,6 +70,11 @@ describe('namenode/edit-log records', () => {
     { op: 'SET_REPLICATION', path: '/b/f', replication: 5 },
     { op: 'APPEND', path: '/b/f', clientName: 'DFSClient_NONMAPREDUCE_-2_1', clientMachine: '127.0.0.2', newBlock: false },
     { op: 'APPEND', path: '/b/g', clientName: 'c', clientMachine: '::1', newBlock: true },
+    { op: 'REASSIGN_LEASE', fileId: 16390, newHolder: 'HDFS_NameNode' },
+    { op: 'SET_ACL', path: '/b', mode: 0o1750, entries: [{ scope: 'ACCESS', type: 'USER', name: 'bob', permission: 7 }, { scope: 'ACCESS', type: 'GROUP', permission: 5 }, { scope: 'DEFAULT', type: 'USER', permission: 7 }] },
+    { op: 'SET_ACL', path: '/b', mode: 0o644, entries: [] },
+    { op: 'SET_XATTRS', path: '/b', xattrs: [{ namespace: 'USER', name: 'a', value: new Uint8Array([0, 0xff, 0x41]) }, { namespace: 'TRUSTED', name: 'n\u00e4me' }, { namespace: 'SECURITY', name: 'hdfs.unreadable.by.superuser' }] },
+    { op: 'SET_XATTRS', path: '/b', xattrs: [] },
   ];
 
   it('every edit op round-trips in a transaction record', () => {
@@ -84,10 +91,12 @@ describe('namenode/edit-log records', () => {
       { kind: 'file', id: 16390, parentId: 16385, name: 'f', perm, mtime: 9, atime: 8, replication: 2, blockSize: 1 << 20, blocks: [{ blockId: 1073741830, generationStamp: 1010, numBytes: 5 }], uc: { clientName: 'c', clientMachine: '10.0.0.1' } },
       { kind: 'file', id: 16391, parentId: 16385, name: 'g', perm, mtime: 9, atime: 8, replication: 1, blockSize: 1 << 20, blocks: [] },
     ];
-    const bytes = Buffer.concat([identityRecord({ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }), ...inodes.map(inodeRecord), snapshotEndRecord(3)]);
+    const acl: AclEntry[] = [{ scope: 'ACCESS', type: 'USER', name: 'bob', permission: 6 }, { scope: 'ACCESS', type: 'GROUP', permission: 5 }, { scope: 'DEFAULT', type: 'OTHER', permission: 0 }];
+    const xattrs: XAttr[] = [{ namespace: 'USER', name: 'k', value: new Uint8Array([1, 2, 3]) }, { namespace: 'RAW', name: 'r' }];
+    const bytes = Buffer.concat([identityRecord({ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }), ...inodes.map(inodeRecord), aclRecord(16391, acl), xattrsRecord(16391, xattrs), snapshotEndRecord(3)]);
     const got: unknown[] = [];
-    scanFrames(bytes, 0, bytes.length, snapshotPayloads({ identity: (i, c) => got.push(i, c), inode: (r) => got.push(r), end: (n) => got.push(n) }));
-    expect(got).to.deep.equal([{ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }, ...inodes, 3]);
+    scanFrames(bytes, 0, bytes.length, snapshotPayloads({ identity: (i, c) => got.push(i, c), inode: (r) => got.push(r), acl: (id, e) => got.push({ id, e }), xattrs: (id, x) => got.push({ id, x }), end: (n) => got.push(n) }));
+    expect(got).to.deep.equal([{ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }, ...inodes, { id: 16391, e: acl }, { id: 16391, x: xattrs }, 3]);
   });
 
   it('op codes are stable: SET_PERMISSIONS is 11, SET_OWNER 12 and SET_REPLICATION 13, after the ten older ops', () => {
@@ -96,6 +105,8 @@ describe('namenode/edit-log records', () => {
     expect(transactionRecord([{ op: 'SET_PERMISSIONS', path: '/', mode: 0o755 }])[13]).to.equal(11);
     expect(transactionRecord([{ op: 'SET_OWNER', path: '/', owner: 'a', group: '' }])[13]).to.equal(12);
     expect(transactionRecord([{ op: 'SET_REPLICATION', path: '/f', replication: 2 }])[13]).to.equal(13);
+    expect(transactionRecord([{ op: 'SET_ACL', path: '/f', mode: 0o644, entries: [] }])[13]).to.equal(15);
+    expect(transactionRecord([{ op: 'SET_XATTRS', path: '/f', xattrs: [] }])[13]).to.equal(17);
   });
 
   it('a replication factor outside 1..32767 (a Java short) is PROTOCOL_MALFORMED', () => {

@@ -12,7 +12,7 @@ import { utf8 } from '../../../cluster/protocol/hdfs-types.ts';
 import { HadoopException } from '../../../cluster/namenode/namespace/fs-errors.ts';
 import type { INodeFile } from '../../../cluster/namenode/namespace/inode.ts';
 import { BlockTokenIdentifier } from '../../../security/token/block-token-identifier.ts';
-import { MiB, alice, bob, carol, datanode, hdfsUser, namesystem, writeFile, type TestNamesystem } from '../../support/namesystem.ts';
+import { MiB, alice, bob, carol, datanode, hdfsUser, namesystem, recoverAsPrimary, writeFile, type TestNamesystem } from '../../support/namesystem.ts';
 
 const create = (t: TestNamesystem, src: string, caller = alice, extra: Partial<Parameters<TestNamesystem['writes']['create']>[0]> = {}) =>
   t.writes.create({ src, masked: { perm: 0o644 }, clientName: `DFSClient_${caller.user}`, createFlag: CreateFlag.CREATE, createParent: true, replication: 1, blockSize: 128 * MiB, ...extra }, caller);
@@ -420,27 +420,33 @@ describe('namenode/namesystem: append (FSDirAppendOp)', () => {
     await refused(append('/tmp/f'), HadoopException.ALREADY_BEING_CREATED, 'Failed to APPEND_FILE /tmp/f for DFSClient_alice on 127.0.0.1 because DFSClient_alice is already the current lease holder.');
     await refused(append('/tmp/f', bob, CreateFlag.APPEND, 'DFSClient_bob'), HadoopException.ALREADY_BEING_CREATED,
       'Failed to APPEND_FILE /tmp/f for DFSClient_bob on 127.0.0.2 because this file lease is currently owned by DFSClient_alice on 127.0.0.1');
-    // past the soft limit the NameNode recovers alice's lease (she never wrote: the file closes at its old length) and bob appends
+    // past the soft limit the NameNode recovers alice's lease: her reopened last block is recovered
+    // through its DataNode first (RecoveryInProgressException meanwhile), then bob appends
     t.clock.advance(60_001);
+    await refused(append('/tmp/f', bob, CreateFlag.APPEND, 'DFSClient_bob'), HadoopException.RECOVERY_IN_PROGRESS,
+      'Failed to APPEND_FILE /tmp/f for DFSClient_bob on 127.0.0.2 because lease recovery is in progress. Try again later.');
+    expect(await recoverAsPrimary(t, 'dn-1', (b) => b.numBytes!)).to.have.length(1);
     const r = await append('/tmp/f', bob, CreateFlag.APPEND, 'DFSClient_bob');
     expect([r.stat.length, r.block!.b.numBytes]).to.deep.equal([700, 700]);
     expect(t.ns.leases.get('DFSClient_alice')).to.equal(undefined);
 
-    await writeFile(t, '/tmp/g', 700);
+    await writeFile(t, '/tmp/g', 700); // stamp 1003: the recovery id above took 1002
     t = await t.restart(); // no DataNode reported the replica yet
-    await refused(t.writes.append({ src: '/tmp/g', clientName: c, flag: CreateFlag.APPEND }, alice), HadoopException.IO, 'append: lastBlock=blk_1073741826_1002 of src=/tmp/g is not sufficiently replicated yet.');
+    await refused(t.writes.append({ src: '/tmp/g', clientName: c, flag: CreateFlag.APPEND }, alice), HadoopException.IO, 'append: lastBlock=blk_1073741826_1003 of src=/tmp/g is not sufficiently replicated yet.');
     await t.ns.store.close();
     t = await namesystem({ settings: { supportAppends: false } });
     await refused(t.writes.append({ src: '/tmp/g', clientName: c, flag: CreateFlag.APPEND }, alice), HadoopException.UNSUPPORTED,
       'Append is not enabled on this NameNode. Use the dfs.support.append configuration option to enable it.');
   });
 
-  it('lease recovery of an appended file whose writer is gone closes it at its last finalized length (under the newest stamp a DataNode finalized), and it can be appended again', async () => {
+  it('lease recovery of an appended file whose writer is gone recovers the reopened block through its DataNode (the length it agrees, the recovery id as stamp), and it can be appended again', async () => {
     const fileId = await writeFile(t, '/tmp/f', 700);
     await append('/tmp/f');
     t.clock.advance(t.ns.settings.leaseHardLimitMs + 1);
-    expect(await t.writes.recoverExpiredLeases()).to.equal(1);
+    expect(await t.writes.recoverExpiredLeases(), 'block recovery started, nothing closed yet').to.equal(0);
     const file = t.ns.fsd.inode(fileId) as INodeFile;
+    expect([file.uc!.clientName, file.lastBlock!.state]).to.deep.equal(['HDFS_NameNode', 'UNDER_RECOVERY']);
+    await recoverAsPrimary(t, 'dn-1', () => 700);
     expect([file.uc, file.length(), file.lastBlock!.state]).to.deep.equal([null, 700, 'COMPLETE']);
     expect((await append('/tmp/f')).block!.b.numBytes).to.equal(700);
     // the writer got a new stamp and reached its DataNode, which rolled the unfinished append back
@@ -448,8 +454,10 @@ describe('namenode/namesystem: append (FSDirAppendOp)', () => {
     const r = await t.writes.updateBlockForPipeline({ ...file.lastBlock!, poolId: t.ns.blocks.blockPoolId }, c, alice);
     t.ns.blocks.processIncremental(t.ns.datanodes.get('dn-1')!, 'DS-dn-1', 'DISK', [{ block: { blockId: r.b.blockId, genStamp: r.b.generationStamp, numBytes: 700 }, status: 'RECEIVED' }]);
     t.clock.advance(t.ns.settings.leaseHardLimitMs + 1);
-    expect(await t.writes.recoverExpiredLeases()).to.equal(1);
-    expect([file.uc, file.length(), file.lastBlock!.generationStamp, file.lastBlock!.state]).to.deep.equal([null, 700, r.b.generationStamp, 'COMPLETE']);
+    expect(await t.writes.recoverExpiredLeases()).to.equal(0);
+    const [rb] = await recoverAsPrimary(t, 'dn-1', () => 700);
+    expect(rb!.block.b.generationStamp, 'the recovery starts from the stamp the NameNode knows').to.be.lessThan(r.b.generationStamp);
+    expect([file.uc, file.length(), file.lastBlock!.generationStamp, file.lastBlock!.state]).to.deep.equal([null, 700, rb!.newGenStamp, 'COMPLETE']);
     expect((await t.ns.getBlockLocations('/tmp/f', 0, 700, alice)).blocks![0]!.locs!.length).to.equal(1);
   });
 });

@@ -314,6 +314,29 @@ describe('datatransfer/OutputPacketizer (DFSOutputStream packet sizes)', () => {
     expectCode(() => new OutputPacketizer({ blockSize: 2048, appendAt: 2048 }), 'PROTOCOL_MALFORMED', ProtocolError);
   });
 
+  it('hflush (flushBuffer(keep = true)): the buffered bytes go now; a partial chunk goes again from its start with the next packet', () => {
+    const data = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 3) & 0xff));
+    const p = new OutputPacketizer({ blockSize: 4096, writePacketSize: 1024 + 33 + 8 });
+    const ps = [...p.write(data.subarray(0, 1300)), ...p.flush(), ...p.flush(), ...p.write(data.subarray(1300, 1400)), ...p.flush(), ...p.write(data.subarray(1400)), ...p.close()];
+    expect(describePackets(ps)).to.deep.equal(['0:0+1024', '1:1024+276', '2:1024+376', '3:1024+1024', '4:2048+952', '5:3000+0L']);
+    // the resent chunk's checksum covers it from its start; every packet's CRCs match its bytes
+    for (const x of ps.filter((y) => y.header.dataLen > 0)) {
+      const q = new ByteQueue();
+      q.push(Buffer.from(x.bytes));
+      const decoded = tryReadPacket(q, 1 << 20)!;
+      const { offsetInBlock: at, dataLen } = x.header;
+      expect(Buffer.from(decoded.data)).to.deep.equal(data.subarray(at, at + dataLen));
+      expect(Buffer.from(decoded.checksums)).to.deep.equal(Buffer.from(computeChecksums(CRC32C_512, data.subarray(at, at + dataLen))));
+    }
+    // one write across a block's end, while the first packet still has room for 126 chunks: the block
+    // ends at its size; the next block starts with one chunk; close() sends the kept partial chunk again
+    const big = new OutputPacketizer({ blockSize: 4096 });
+    expect(describePackets([...big.write(new Uint8Array(5596)), ...big.flush(), ...big.close()])).to.deep.equal(['0:0+4096', '1:4096+0L', '2:0+512', '3:512+988', '4:1024+476', '5:1500+0L']);
+    // a flush on a chunk boundary keeps nothing back; nothing buffered sends nothing
+    const q = new OutputPacketizer({ blockSize: 4096 });
+    expect(describePackets([...q.write(new Uint8Array(1024)), ...q.flush(), ...q.flush(), ...q.write(new Uint8Array(10)), ...q.close()])).to.deep.equal(['0:0+1024', '1:1024+10', '2:1034+0L']);
+  });
+
   it('a file ending exactly on a block boundary sends no second last packet; an empty file sends nothing', () => {
     const p = new OutputPacketizer({ blockSize: 1024, writePacketSize: 1024 + 33 + 8 });
     expect(describePackets([...p.write(new Uint8Array(1024)), ...p.close()])).to.deep.equal(['0:0+1024', '1:1024+0L']);
