@@ -10,6 +10,8 @@
  *  - another client's append (and create) past the soft limit (the NameNode's ManualClock moved 61 s):
  *    AlreadyBeingCreated before it, RecoveryInProgress while the block is recovered, then the append
  *    goes on after the recovered bytes (the create finds the file);
+ *  - an appender SIGKILLed after hflush: the RBW replica of the append keeps its acknowledged bytes
+ *    and block recovery keeps them (Hadoop does not roll an unfinished append back);
  *  - with two DataNodes the primary recovers the other's replica over InterDatanodeProtocol;
  *  - the hard limit (3 s on a second cluster): the lease monitor recovers under HDFS_NameNode;
  *  - `hsec debug recoverLease -path P -retries N` prints DebugAdmin's lines around the same;
@@ -156,6 +158,36 @@ describe('hdfs: lease recovery keeps the hflushed bytes (MIT KDC, hsec NameNode 
       await appendTail();
       const back = await fs.readFile(path);
       expect(Buffer.compare(back, Buffer.concat([leaseRecoveryPattern(FLUSHED), Buffer.from('tail')]))).to.equal(0);
+    });
+
+    it('an appender SIGKILLed after hflush: its replica stays RBW under the append\'s stamp and recoverLease keeps every hflushed appended byte (FsDatasetImpl.append, BlockRecoveryWorker)', async () => {
+      const path = '/user/alice/append-dies';
+      const fs = await hdfs.client('alice');
+      const BEFORE = 1000;
+      const AFTER = 2600; // within the block
+      await fs.writeFile(path, leaseRecoveryPattern(BEFORE));
+      const file = hdfs.nn.namesystem.fsd.resolveExisting(path) as INodeFile;
+      const stampBefore = file.lastBlock!.generationStamp;
+      const alice = await fsShellUser(hdfs, 'alice');
+      const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test/integration/hdfs/hflush-writer-child.ts'), path, String(AFTER), String(BEFORE)], {
+        cwd: REPO, env: { ...process.env, ...alice.env, HSEC_LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.add(child);
+      await waitForOutput(child, `FLUSHED ${AFTER - BEFORE}`, 60_000, 'the hflush appender');
+      const bpid = hdfs.nn.namesystem.blocks.blockPoolId;
+      const last = file.lastBlock!;
+      const appendStamp = last.generationStamp;
+      expect(appendStamp, 'updatePipeline recorded the append\'s stamp').to.be.greaterThan(stampBefore);
+      expect(hdfs.dns[0]!.dataset.getReplica(bpid, last.blockId)).to.deep.include({ state: 'RBW', numBytes: AFTER, genStamp: appendStamp });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      children.delete(child);
+      expect(await untilAsync(() => fs.recoverLease(path), 30_000), 'recoverLease returns true once the DataNode committed').to.equal(true);
+      expect([file.uc, file.length(), last.numBytes, last.state]).to.deep.equal([null, AFTER, AFTER, 'COMPLETE']);
+      expect(last.generationStamp, 'the recovery id is the block\'s new stamp').to.be.greaterThan(appendStamp);
+      expect(hdfs.dns[0]!.dataset.getReplica(bpid, last.blockId)).to.deep.include({ state: 'FINALIZED', numBytes: AFTER, genStamp: last.generationStamp });
+      expect(Buffer.compare(await fs.readFile(path), leaseRecoveryPattern(AFTER)), 'the old bytes and every hflushed appended byte').to.equal(0);
     });
 
     it('hsec debug recoverLease as DebugAdmin: returned false, a retry after 5 s, then SUCCEEDED; a closed file at once; its refusals', async function () {
