@@ -169,4 +169,23 @@ describe('datanode/block recovery: replicas on a real FsDataset', () => {
     expect(commits[0]).to.deep.include({ newGenStamp: 1006, newLength: 0, closeFile: true, deleteBlock: true });
     await rejectsCode(worker.recover({ newGenStamp: 1007, block: { b, offset: -1, locs: [node('other', 9870)], corrupt: false, blockToken: EMPTY_TOKEN } }), 'REPLICA_RECOVERY');
   });
+
+  it('a truncate recovery from a stock NameNode (RecoveringBlockProto.truncateBlock): the length is the truncate block\'s (syncBlock isTruncateRecovery); copy-on-truncate is refused before any replica is touched', async () => {
+    await unfinished(12, 1800);
+    const commits: BlockSynchronizationRequest[] = [];
+    const worker = new BlockRecoveryWorker({
+      dataset: ds, writerStopTimeoutMs: 1000, peer: unavailablePeer,
+      commit: async (r) => void commits.push(r), notifyReceived: () => undefined,
+    });
+    const here: DatanodeInfo = { id: { ipAddr: '127.0.0.1', hostName: 'localhost', datanodeUuid: ds.datanodeUuid, xferPort: 9866, infoPort: 0, ipcPort: 0 } };
+    const b = { poolId: BP, blockId: 12, generationStamp: 1001, numBytes: 1800 };
+    const located = { b, offset: -1, locs: [here], corrupt: false, blockToken: EMPTY_TOKEN };
+    await rejectsCode(worker.recover({ newGenStamp: 1008, block: located, truncateBlock: { blockId: 13, genStamp: 1008, numBytes: 700 } }), 'REPLICA_RECOVERY');
+    expect(ds.getReplica(BP, 12), 'untouched').to.deep.include({ state: 'RBW', genStamp: 1001, numBytes: 1800 });
+    await worker.recover({ newGenStamp: 1008, block: located, truncateBlock: { blockId: 12, genStamp: 1008, numBytes: 700 } });
+    expect(commits[0]).to.deep.include({ block: b, newGenStamp: 1008, newLength: 700, closeFile: true, deleteBlock: false });
+    const r = ds.getReplica(BP, 12)!;
+    expect(r).to.deep.include({ state: 'FINALIZED', genStamp: 1008, numBytes: 700 });
+    expect(readFileSync(r.blockFile)).to.deep.equal(data.subarray(0, 700));
+  });
 });
