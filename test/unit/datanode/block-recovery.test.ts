@@ -114,7 +114,8 @@ describe('datanode/block recovery: replicas on a real FsDataset', () => {
     const old = { blockId: 6, generationStamp: 1003, numBytes: 1000 };
     expect((await rejectsCode(updateReplicaUnderRecovery(ds, BP, old, 1010, 900), 'REPLICA_RECOVERY')).message).to.match(/^rur\.getRecoveryID\(\) != recoveryId = 1010/);
     expect((await rejectsCode(updateReplicaUnderRecovery(ds, BP, old, 1011, 1001), 'REPLICA_RECOVERY')).message).to.match(/^rur\.getNumBytes\(\) < newlength = 1001/);
-    expect((await rejectsCode(updateReplicaUnderRecovery(ds, BP, { ...old, numBytes: 999 }, 1011, 900), 'REPLICA_RECOVERY')).message).to.match(/replica\.getBytesOnDisk\(\) != block\.getNumBytes\(\)/);
+    expect((await rejectsCode(updateReplicaUnderRecovery(ds, BP, { ...old, numBytes: 999 }, 1011, 900), 'REPLICA_RECOVERY')).message).to.match(/replica\.getBytesOnDisk\(\) != block\.getNumBytes\(\), block=BP-1-127\.0\.0\.1-1:blk_6_1003, /);
+    expect((await rejectsCode(updateReplicaUnderRecovery(ds, BP, { ...old, blockId: 99 }, 1011, 900), 'REPLICA_NOT_FOUND')).message).to.equal('Replica not found for BP-1-127.0.0.1-1:blk_99_1003');
     expect(await updateReplicaUnderRecovery(ds, BP, old, 1011, 1000)).to.deep.include({ state: 'FINALIZED', genStamp: 1011, numBytes: 1000 });
   });
 
