@@ -92,7 +92,11 @@ export class BlockRecoveryWorker {
   /** The InterDatanodeProtocol calls served by this DataNode for its own replicas. */
   readonly local: ReplicaRecoveryPeer = {
     initReplicaRecovery: (rb) => initReplicaRecovery(this.#o.dataset, rb.block.b.poolId, rb.block.b, rb.newGenStamp, this.#o.writerStopTimeoutMs),
-    updateReplicaUnderRecovery: async (oldBlock, recoveryId, _newBlockId, newLength) => {
+    updateReplicaUnderRecovery: async (oldBlock, recoveryId, newBlockId, newLength) => {
+      // FsDatasetImpl.updateReplicaUnderRecovery: another newBlockId is a copy-on-truncate (a stock primary's truncate recovery)
+      if (newBlockId > 0 && newBlockId !== oldBlock.blockId) {
+        throw new HsecError('REPLICA_RECOVERY', `Cannot update ${blockName(oldBlock)} to blk_${newBlockId}: copy-on-truncate is not supported by the hsec DataNode`, { blockId: oldBlock.blockId, newBlockId });
+      }
       const r = await updateReplicaUnderRecovery(this.#o.dataset, oldBlock.poolId, { ...oldBlock, numBytes: oldBlock.numBytes ?? 0 }, recoveryId, newLength);
       this.#o.notifyReceived(r);
       return this.#o.dataset.storageId;

@@ -143,7 +143,13 @@ describe('datanode/block recovery: replicas on a real FsDataset', () => {
     expect(await init(11, 1005)).to.deep.equal({ replicaFound: true, state: 'RBW', block: { blockId: 11, genStamp: 1001, numBytes: 900 } });
     const e = await Promise.resolve(h['initReplicaRecovery']!(INTER_DATANODE_PROTOCOL_CODEC.encodeRequest('initReplicaRecovery', rb(11, 1004)), ctx)).then(() => undefined, (x: Error & { details: Record<string, unknown> }) => x);
     expect(e!.details['exceptionClassName']).to.equal('org.apache.hadoop.hdfs.protocol.RecoveryInProgressException');
-    const update = INTER_DATANODE_PROTOCOL_CODEC.encodeRequest('updateReplicaUnderRecovery', { block: { poolId: BP, blockId: 11, generationStamp: 1001, numBytes: 900 }, recoveryId: 1005, newLength: 800 });
+    // a stock primary's copy-on-truncate names another newBlockId: refused, the replica stays RUR
+    const copy = INTER_DATANODE_PROTOCOL_CODEC.encodeRequest('updateReplicaUnderRecovery', { block: { poolId: BP, blockId: 11, generationStamp: 1001, numBytes: 900 }, recoveryId: 1005, newLength: 800, newBlockId: 12 });
+    const refused = await Promise.resolve(h['updateReplicaUnderRecovery']!(copy, ctx)).then(() => undefined, (x: Error & { code: string }) => x);
+    expect([refused?.code, refused?.message]).to.deep.equal(['REPLICA_RECOVERY', `Cannot update ${BP}:blk_11_1001 to blk_12: copy-on-truncate is not supported by the hsec DataNode`]);
+    expect(ds.getReplica(BP, 11)).to.deep.include({ state: 'RUR', numBytes: 900 });
+    // Hadoop's primary names the block's own id as newBlockId
+    const update = INTER_DATANODE_PROTOCOL_CODEC.encodeRequest('updateReplicaUnderRecovery', { block: { poolId: BP, blockId: 11, generationStamp: 1001, numBytes: 900 }, recoveryId: 1005, newLength: 800, newBlockId: 11 });
     expect(INTER_DATANODE_PROTOCOL_CODEC.decodeResponse('updateReplicaUnderRecovery', await h['updateReplicaUnderRecovery']!(update, ctx))).to.deep.equal({ storageUuid: ds.storageId });
     expect(ds.getReplica(BP, 11)).to.deep.include({ state: 'FINALIZED', genStamp: 1005, numBytes: 800 });
   });
