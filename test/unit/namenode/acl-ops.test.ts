@@ -86,6 +86,17 @@ describe('namenode/ACL calls (FSDirAclOp, AclStorage, FSPermissionChecker with A
     expect(allowed('/d/sub/deeper', bob, FsAction.WRITE)).to.equal(true);
   });
 
+  it('mkdirs -p: the implicit parents under a default ACL start from the unmasked mode too (HDFS-14359)', async () => {
+    await acls.modifyAclEntries('/d', spec('default:user:bob:rwx'), alice);
+    await t.ns.mkdirs('/d/p1/p2', { perm: 0o755 }, true, alice, { perm: 0o777 });
+    // FSDirMkdirOp.addImplicitUwx keeps the unmasked 0777: mask rwx, not rwx & r-x
+    expect(t.ns.getFileInfo('/d/p1', alice)!.permission.perm & 0o777).to.equal(0o775);
+    expect(allowed('/d/p1', bob, FsAction.WRITE)).to.equal(true);
+    // without a default ACL above them, implicit parents keep the masked mode with u+wx
+    await t.ns.mkdirs('/q1/q2', { perm: 0o555 }, true, hdfsUser, { perm: 0o777 });
+    expect(t.ns.getFileInfo('/q1', hdfsUser)!.permission.perm & 0o777).to.equal(0o755);
+  });
+
   it('only the owner or the superuser changes an ACL; refusals are audited as allowed=false, changes with the status', async () => {
     const lines = await auditLines(async () => {
       const e = await rejectsWithCode(acls.setAcl('/d/f', spec('user::rw-,group::---,other::---'), bob), 'ACCESS_DENIED');
