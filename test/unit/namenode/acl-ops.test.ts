@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { AclOps } from '../../../cluster/namenode/acl-ops.ts';
 import { FsAction } from '../../../cluster/namenode/namespace/permission-checker.ts';
-import { aclEntryString, parseAclSpec } from '../../../cluster/protocol/acl-entry.ts';
+import { aclEntryFromProto, aclEntryString, parseAclSpec } from '../../../cluster/protocol/acl-entry.ts';
 import { auditLines } from '../../support/log-lines.ts';
 import { rejectsWithCode } from '../../support/expect-code.ts';
 import { alice, bob, carol, hdfsUser, namesystem, writeFile, type TestNamesystem } from '../../support/namesystem.ts';
@@ -95,6 +95,19 @@ describe('namenode/ACL calls (FSDirAclOp, AclStorage, FSPermissionChecker with A
     // without a default ACL above them, implicit parents keep the masked mode with u+wx
     await t.ns.mkdirs('/q1/q2', { perm: 0o555 }, true, hdfsUser, { perm: 0o777 });
     expect(t.ns.getFileInfo('/q1', hdfsUser)!.permission.perm & 0o777).to.equal(0o755);
+  });
+
+  it('an entry that arrives with an empty name is the unnamed entry (AclEntry.Builder.setName ignores "")', async () => {
+    const wire = [
+      { type: 'USER', scope: 'ACCESS', permissions: 'READ_WRITE', name: '' },
+      { type: 'GROUP', scope: 'ACCESS', permissions: 'READ', name: '' },
+      { type: 'MASK', scope: 'ACCESS', permissions: 'READ', name: '' },
+      { type: 'OTHER', scope: 'ACCESS', permissions: 'NONE', name: '' },
+    ] as const;
+    await acls.setAcl('/d/f', wire.map((e) => aclEntryFromProto({ ...e })), alice);
+    // a given mask makes the ACL extended (four entries), as in Hadoop
+    expect(t.ns.getFileInfo('/d/f', alice)!.permission.perm).to.equal(0x1000 | 0o640);
+    expect(entries('/d/f')).to.equal('group::r--');
   });
 
   it('only the owner or the superuser changes an ACL; refusals are audited as allowed=false, changes with the status', async () => {
