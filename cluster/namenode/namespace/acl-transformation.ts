@@ -11,7 +11,7 @@
  *
  * Then, as Hadoop does: missing default owner/group/other entries are copied from the access ones;
  * each changed scope gets a mask, the one the spec gave or else the union of the group entry and
- * every named entry (an ACL with named entries must keep one); and the result is checked (at most
+ * every named entry (an ACL with named entries must keep one, and one that had a mask keeps one); and the result is checked (at most
  * 32 entries, no duplicates, no name on mask or other, the owner, group and other entries present).
  * Refusals are AclException with Hadoop's "Invalid ACL: ..." messages.
  */
@@ -138,7 +138,11 @@ function copyDefaultsIfNeeded(out: AclEntry[]): void {
   out.push(...copied);
 }
 
-/** calculateMasks, per scope present: a deleted mask that is still needed is refused; a given mask is kept; else a needed one is computed. */
+/**
+ * calculateMasks, per scope present: a deleted mask that is still needed is refused; a given mask
+ * is kept; else the mask is computed when named entries need one or the scope had a mask before
+ * (removing the last named entry leaves a recalculated mask, and the ACL stays extended).
+ */
 function calculateMasks(out: AclEntry[], m: MaskState): void {
   const found = new Set<AclEntryScope>();
   const union = new Map<AclEntryScope, number>();
@@ -151,9 +155,9 @@ function calculateMasks(out: AclEntry[], m: MaskState): void {
   for (const scope of SCOPES) {
     if (!found.has(scope)) continue;
     const provided = m.provided.get(scope);
-    if (!provided && needed.has(scope) && m.maskDirty.has(scope)) throw aclError('Invalid ACL: mask is required, but it was deleted.');
+    if (!provided && needed.has(scope) && m.maskDirty.has(scope)) throw aclError('Invalid ACL: mask is required and cannot be deleted.');
     if (provided && (!m.scopeDirty.has(scope) || m.maskDirty.has(scope))) out.push(provided);
-    else if (needed.has(scope)) out.push({ scope, type: 'MASK', permission: union.get(scope) ?? 0 });
+    else if (needed.has(scope) || provided) out.push({ scope, type: 'MASK', permission: union.get(scope) ?? 0 });
   }
 }
 

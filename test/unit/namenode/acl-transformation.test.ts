@@ -35,11 +35,14 @@ describe('namenode/ACL transformation, storage and text forms (AclTransformation
     expect(text(mergeAclEntries(acl, spec('user:bob:rwx')))).to.equal('user::rwx,user:bob:rwx,group::r--,mask::rwx,other::---');
   });
 
-  it('filter by spec: removing the last named entry drops the mask; removing a needed mask is refused', () => {
+  it('filter by spec: removing the last named entry recalculates the mask (the ACL had one); removing it with the mask leaves a minimal ACL; removing a needed mask is refused', () => {
     const acl = mergeAclEntries(minimal750, spec('user:bob:rw-'));
-    expect(text(filterAclEntriesByAclSpec(acl, parseAclSpec('user:bob', false)))).to.equal('user::rwx,group::r-x,other::---');
+    expect(text(filterAclEntriesByAclSpec(acl, parseAclSpec('user:bob', false)))).to.equal('user::rwx,group::r-x,mask::r-x,other::---');
+    expect(text(filterAclEntriesByAclSpec(acl, parseAclSpec('user:bob,mask::', false)))).to.equal('user::rwx,group::r-x,other::---');
+    // a scope that had only a mask keeps one, recalculated, when an entry of it changes
+    expect(text(mergeAclEntries(spec('user::rwx,group::r--,mask::---,other::---'), spec('group::r-x')))).to.equal('user::rwx,group::r-x,mask::r-x,other::---');
     const e = expectCode(() => filterAclEntriesByAclSpec(acl, parseAclSpec('mask::', false)), 'FS_ACL');
-    expect(e.message).to.equal('Invalid ACL: mask is required, but it was deleted.');
+    expect(e.message).to.equal('Invalid ACL: mask is required and cannot be deleted.');
     expect(e.details['exceptionClassName']).to.equal('org.apache.hadoop.hdfs.protocol.AclException');
   });
 
