@@ -59,9 +59,13 @@ describe('namenode/ACL transformation, storage and text forms (AclTransformation
     expect(msg(() => replaceAclEntries(minimal750, spec('user::rwx,group::r--,other::---,user:bob:r--,user:bob:rw-')))).to.equal('Invalid ACL: multiple entries with same scope, type and name.');
     expect(msg(() => replaceAclEntries(minimal750, spec('user::rwx,group::r--,other:bob:---')))).to.equal('Invalid ACL: this entry type must not have a name: other:bob:---.');
     const many = Array.from({ length: 33 }, (_, i) => `user:u${i}:r--`).join(',');
-    expect(msg(() => mergeAclEntries(minimal750, spec(many)))).to.equal('Invalid ACL: ACL spec has 33 entries, which exceeds maximum of 32.');
+    expect(msg(() => mergeAclEntries(minimal750, spec(many)))).to.equal('Invalid ACL: ACL has 33 access entries, which exceeds maximum of 32.');
     const thirty = Array.from({ length: 30 }, (_, i) => `user:u${i}:r--`).join(',');
-    expect(msg(() => mergeAclEntries(minimal750, spec(thirty)))).to.equal('Invalid ACL: ACL has 34 entries, which exceeds maximum of 32.');
+    expect(msg(() => mergeAclEntries(minimal750, spec(thirty)))).to.equal('Invalid ACL: ACL has 34 access entries, which exceeds maximum of 32.');
+    // HDFS-7582: the limit is per scope, so 20 access and 20 default entries are one valid ACL
+    const twenty = (prefix: string) => Array.from({ length: 20 }, (_, i) => `${prefix}user:u${i}:r--`).join(',');
+    expect(mergeAclEntries(minimal750, spec(`${twenty('')},${twenty('default:')}`))).to.have.length(48);
+    expect(msg(() => mergeAclEntries(minimal750, spec(many.replace(/user:/g, 'default:user:'))))).to.equal('Invalid ACL: ACL has 33 default entries, which exceeds maximum of 32.');
   });
 
   it('storage: the mask is kept in the group bits, the feature holds named entries, the owning group and the default ACL', () => {
