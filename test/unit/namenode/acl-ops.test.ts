@@ -133,6 +133,20 @@ describe('namenode/ACL calls (FSDirAclOp, AclStorage, FSPermissionChecker with A
     }
   });
 
+  it('the largest ACL (32 access and 32 default entries, HDFS-7582) is stored, journaled and read back', async () => {
+    const named = (prefix: string) => Array.from({ length: 28 }, (_, i) => `${prefix}user:u${i}:r--`).join(',');
+    await acls.setAcl('/d', spec(`user::rwx,group::r-x,other::---,${named('')},default:user::rwx,default:group::r-x,default:other::---,${named('default:')}`), alice);
+    const before = entries('/d');
+    expect(acls.getAclStatus('/d', alice).entries).to.have.length(29 + 32);
+    t = await t.restart();
+    acls = new AclOps(t.ns);
+    expect(entries('/d')).to.equal(before);
+    await t.ns.write(() => t.ns.store.compact(t.ns.fsd));
+    t = await t.restart();
+    acls = new AclOps(t.ns);
+    expect(entries('/d')).to.equal(before);
+  });
+
   it('ACLs survive a restart, from the journal and from a snapshot', async () => {
     await acls.modifyAclEntries('/d', spec('user:bob:rwx,default:group:staff:r-x'), alice);
     await t.ns.mkdirs('/d/child', { perm: 0o700 }, true, alice, { perm: 0o777 });
