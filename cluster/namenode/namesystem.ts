@@ -235,10 +235,12 @@ export class FsNamesystem {
    * inode under a directory with a default ACL (existing, or made earlier in `ops`) inherits it; its
    * op then carries the resulting mode and a SET_ACL op follows it. With POSIX ACL inheritance on
    * and the client's unmasked mode given, the last op's inode starts from the unmasked mode
-   * (HDFS-6962: no umask under a default ACL) and keeps its masked mode when nothing is inherited;
-   * implicitly created parents have no unmasked mode.
+   * (HDFS-6962: no umask under a default ACL) and keeps its masked mode when nothing is inherited.
+   * `parentsToo` (mkdirs): the implicitly created parents start from that unmasked mode as well,
+   * as FSDirMkdirOp.addImplicitUwx carries it into their FsCreateModes since HDFS-14359 (3.3.0);
+   * create's parents (createAncestorDirectories) have none.
    */
-  inheritAcls(ops: EditOp[], unmasked: FsPermission | undefined): EditOp[] {
+  inheritAcls(ops: EditOp[], unmasked: FsPermission | undefined, parentsToo = false): EditOp[] {
     const made = new Map<string, readonly AclEntry[]>();
     const out: EditOp[] = [];
     let lastCreate = -1;
@@ -251,7 +253,7 @@ export class FsNamesystem {
       const parentPath = op.path.slice(0, Math.max(1, op.path.lastIndexOf('/')));
       const parentAcl = made.get(parentPath) ?? this.fsd.resolveExisting(parentPath)?.acl ?? [];
       const kind = op.op === 'MKDIR' ? 'directory' : 'file';
-      const useUnmasked = this.settings.posixAclInheritance && unmasked !== undefined && i === lastCreate;
+      const useUnmasked = this.settings.posixAclInheritance && unmasked !== undefined && (i === lastCreate || (parentsToo && op.op === 'MKDIR'));
       const inherited = inheritedAcl(parentAcl, kind, useUnmasked ? unmasked.perm & 0o1777 : op.perm.mode);
       if (!inherited) {
         out.push(op);
@@ -282,7 +284,7 @@ export class FsNamesystem {
           const perm = { owner: caller.user, group: '', mode };
           // addImplicitUwx: the parents get the mode with u+wx (FsPermission(u|wx, g, o): no sticky bit)
           const ops = this.mkdirOps(r, r.components.length, perm, { ...perm, mode: (mode & 0o777) | 0o300 }, this.clock.now());
-          await this.commit(this.inheritAcls(ops, unmasked), `mkdirs of ${r.path}`);
+          await this.commit(this.inheritAcls(ops, unmasked, true), `mkdirs of ${r.path}`);
         }
       } catch (e) {
         this.auditRefusal(e, caller, 'mkdirs', src);

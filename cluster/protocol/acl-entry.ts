@@ -185,9 +185,9 @@ export function aclEntryToProto(e: AclEntry): AclEntryProto {
   return { type: e.type, scope: e.scope, permissions: FS_ACTION_PROTO[e.permission & 7]!, ...(e.name !== undefined ? { name: e.name } : {}) };
 }
 
-/** PBHelperClient.convertAclEntry. */
+/** PBHelperClient.convertAclEntry: an empty name is no name (AclEntry.Builder.setName ignores it). */
 export function aclEntryFromProto(p: AclEntryProto): AclEntry {
-  return { scope: p.scope, type: p.type, ...(p.name !== undefined ? { name: p.name } : {}), permission: FS_ACTION_PROTO.indexOf(p.permissions) & 7 };
+  return { scope: p.scope, type: p.type, ...(p.name ? { name: p.name } : {}), permission: FS_ACTION_PROTO.indexOf(p.permissions) & 7 };
 }
 
 export function aclStatusToProto(s: AclStatus): AclStatusProto {

@@ -11,8 +11,8 @@
  *
  * Then, as Hadoop does: missing default owner/group/other entries are copied from the access ones;
  * each changed scope gets a mask, the one the spec gave or else the union of the group entry and
- * every named entry (an ACL with named entries must keep one); and the result is checked (at most
- * 32 entries, no duplicates, no name on mask or other, the owner, group and other entries present).
+ * every named entry (an ACL with named entries must keep one, and one that had a mask keeps one); and the result is checked (at most
+ * 32 entries in each scope, no duplicates, no name on mask or other, the owner, group and other entries present).
  * Refusals are AclException with Hadoop's "Invalid ACL: ..." messages.
  */
 import { aclEntryString, compareAclEntries, type AclEntry, type AclEntryScope, type AclEntryType } from '../../protocol/acl-entry.ts';
@@ -24,10 +24,19 @@ export const MAX_ACL_ENTRIES = 32;
 const BASE_TYPES: readonly AclEntryType[] = ['USER', 'GROUP', 'OTHER'];
 const SCOPES: readonly AclEntryScope[] = ['ACCESS', 'DEFAULT'];
 
-/** ValidatedAclSpec: at most 32 entries, sorted (the spec is untrusted input). */
+/** ValidatedAclSpec: sorted, at most 32 entries in each scope (the spec is untrusted input). */
 function validatedSpec(spec: readonly AclEntry[]): AclEntry[] {
-  if (spec.length > MAX_ACL_ENTRIES) throw aclError(`Invalid ACL: ACL spec has ${spec.length} entries, which exceeds maximum of ${MAX_ACL_ENTRIES}.`);
-  return [...spec].sort(compareAclEntries);
+  const sorted = [...spec].sort(compareAclEntries);
+  checkMaxEntries(sorted);
+  return sorted;
+}
+
+/** checkMaxEntries: at most 32 access and 32 default entries (HDFS-7582 counts each scope on its own). */
+function checkMaxEntries(acl: readonly AclEntry[]): void {
+  for (const scope of SCOPES) {
+    const n = acl.filter((e) => e.scope === scope).length;
+    if (n > MAX_ACL_ENTRIES) throw aclError(`Invalid ACL: ACL has ${n} ${scope.toLowerCase()} entries, which exceeds maximum of ${MAX_ACL_ENTRIES}.`);
+  }
 }
 
 /** Collections.binarySearch with the ACL comparator: the entry with `key`'s scope, type and name. */
@@ -138,7 +147,11 @@ function copyDefaultsIfNeeded(out: AclEntry[]): void {
   out.push(...copied);
 }
 
-/** calculateMasks, per scope present: a deleted mask that is still needed is refused; a given mask is kept; else a needed one is computed. */
+/**
+ * calculateMasks, per scope present: a deleted mask that is still needed is refused; a given mask
+ * is kept; else the mask is computed when named entries need one or the scope had a mask before
+ * (removing the last named entry leaves a recalculated mask, and the ACL stays extended).
+ */
 function calculateMasks(out: AclEntry[], m: MaskState): void {
   const found = new Set<AclEntryScope>();
   const union = new Map<AclEntryScope, number>();
@@ -151,15 +164,14 @@ function calculateMasks(out: AclEntry[], m: MaskState): void {
   for (const scope of SCOPES) {
     if (!found.has(scope)) continue;
     const provided = m.provided.get(scope);
-    if (!provided && needed.has(scope) && m.maskDirty.has(scope)) throw aclError('Invalid ACL: mask is required, but it was deleted.');
+    if (!provided && needed.has(scope) && m.maskDirty.has(scope)) throw aclError('Invalid ACL: mask is required and cannot be deleted.');
     if (provided && (!m.scopeDirty.has(scope) || m.maskDirty.has(scope))) out.push(provided);
-    else if (needed.has(scope)) out.push({ scope, type: 'MASK', permission: union.get(scope) ?? 0 });
+    else if (needed.has(scope) || provided) out.push({ scope, type: 'MASK', permission: union.get(scope) ?? 0 });
   }
 }
 
-/** buildAndValidateAcl: sorted, at most 32 entries, no duplicate keys, no names on mask or other, the base entries of each scope present. */
+/** buildAndValidateAcl: sorted, no duplicate keys, no names on mask or other, at most 32 entries in each scope, the base entries of each scope present. */
 function buildAndValidate(entries: readonly AclEntry[]): AclEntry[] {
-  if (entries.length > MAX_ACL_ENTRIES) throw aclError(`Invalid ACL: ACL has ${entries.length} entries, which exceeds maximum of ${MAX_ACL_ENTRIES}.`);
   const acl = [...entries].sort(compareAclEntries);
   let prev: AclEntry | undefined;
   for (const e of acl) {
@@ -167,6 +179,7 @@ function buildAndValidate(entries: readonly AclEntry[]): AclEntry[] {
     if (e.name !== undefined && (e.type === 'MASK' || e.type === 'OTHER')) throw aclError(`Invalid ACL: this entry type must not have a name: ${aclEntryString(e)}.`);
     prev = e;
   }
+  checkMaxEntries(acl);
   const hasDefault = acl.some((e) => e.scope === 'DEFAULT');
   for (const type of BASE_TYPES) {
     if (!findByKey(acl, { scope: 'ACCESS', type })) throw aclError('Invalid ACL: the user, group and other entries are required.');

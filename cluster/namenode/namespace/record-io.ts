@@ -24,8 +24,11 @@ export class RecordWriter {
     return at;
   }
 
+  // #room may replace #b: take the offset first, then name the buffer (`this.#b[this.#room(1)]`
+  // would write into the buffer it replaced, leaving a garbage byte at that offset)
   writeByte(v: number): this {
-    this.#b[this.#room(1)] = v & 0xff;
+    const at = this.#room(1);
+    this.#b[at] = v & 0xff;
     return this;
   }
 
@@ -34,7 +37,8 @@ export class RecordWriter {
   }
 
   writeInt32(v: number): this {
-    this.#b.writeInt32BE(v | 0, this.#room(4));
+    const at = this.#room(4);
+    this.#b.writeInt32BE(v | 0, at);
     return this;
   }
 

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { AclOps } from '../../../cluster/namenode/acl-ops.ts';
 import { FsAction } from '../../../cluster/namenode/namespace/permission-checker.ts';
-import { aclEntryString, parseAclSpec } from '../../../cluster/protocol/acl-entry.ts';
+import { aclEntryFromProto, aclEntryString, parseAclSpec } from '../../../cluster/protocol/acl-entry.ts';
 import { auditLines } from '../../support/log-lines.ts';
 import { rejectsWithCode } from '../../support/expect-code.ts';
 import { alice, bob, carol, hdfsUser, namesystem, writeFile, type TestNamesystem } from '../../support/namesystem.ts';
@@ -86,6 +86,30 @@ describe('namenode/ACL calls (FSDirAclOp, AclStorage, FSPermissionChecker with A
     expect(allowed('/d/sub/deeper', bob, FsAction.WRITE)).to.equal(true);
   });
 
+  it('mkdirs -p: the implicit parents under a default ACL start from the unmasked mode too (HDFS-14359)', async () => {
+    await acls.modifyAclEntries('/d', spec('default:user:bob:rwx'), alice);
+    await t.ns.mkdirs('/d/p1/p2', { perm: 0o755 }, true, alice, { perm: 0o777 });
+    // FSDirMkdirOp.addImplicitUwx keeps the unmasked 0777: mask rwx, not rwx & r-x
+    expect(t.ns.getFileInfo('/d/p1', alice)!.permission.perm & 0o777).to.equal(0o775);
+    expect(allowed('/d/p1', bob, FsAction.WRITE)).to.equal(true);
+    // without a default ACL above them, implicit parents keep the masked mode with u+wx
+    await t.ns.mkdirs('/q1/q2', { perm: 0o555 }, true, hdfsUser, { perm: 0o777 });
+    expect(t.ns.getFileInfo('/q1', hdfsUser)!.permission.perm & 0o777).to.equal(0o755);
+  });
+
+  it('an entry that arrives with an empty name is the unnamed entry (AclEntry.Builder.setName ignores "")', async () => {
+    const wire = [
+      { type: 'USER', scope: 'ACCESS', permissions: 'READ_WRITE', name: '' },
+      { type: 'GROUP', scope: 'ACCESS', permissions: 'READ', name: '' },
+      { type: 'MASK', scope: 'ACCESS', permissions: 'READ', name: '' },
+      { type: 'OTHER', scope: 'ACCESS', permissions: 'NONE', name: '' },
+    ] as const;
+    await acls.setAcl('/d/f', wire.map((e) => aclEntryFromProto({ ...e })), alice);
+    // a given mask makes the ACL extended (four entries), as in Hadoop
+    expect(t.ns.getFileInfo('/d/f', alice)!.permission.perm).to.equal(0x1000 | 0o640);
+    expect(entries('/d/f')).to.equal('group::r--');
+  });
+
   it('only the owner or the superuser changes an ACL; refusals are audited as allowed=false, changes with the status', async () => {
     const lines = await auditLines(async () => {
       const e = await rejectsWithCode(acls.setAcl('/d/f', spec('user::rw-,group::---,other::---'), bob), 'ACCESS_DENIED');
@@ -107,6 +131,20 @@ describe('namenode/ACL calls (FSDirAclOp, AclStorage, FSPermissionChecker with A
     } finally {
       await t2.ns.store.close();
     }
+  });
+
+  it('the largest ACL (32 access and 32 default entries, HDFS-7582) is stored, journaled and read back', async () => {
+    const named = (prefix: string) => Array.from({ length: 28 }, (_, i) => `${prefix}user:u${i}:r--`).join(',');
+    await acls.setAcl('/d', spec(`user::rwx,group::r-x,other::---,${named('')},default:user::rwx,default:group::r-x,default:other::---,${named('default:')}`), alice);
+    const before = entries('/d');
+    expect(acls.getAclStatus('/d', alice).entries).to.have.length(29 + 32);
+    t = await t.restart();
+    acls = new AclOps(t.ns);
+    expect(entries('/d')).to.equal(before);
+    await t.ns.write(() => t.ns.store.compact(t.ns.fsd));
+    t = await t.restart();
+    acls = new AclOps(t.ns);
+    expect(entries('/d')).to.equal(before);
   });
 
   it('ACLs survive a restart, from the journal and from a snapshot', async () => {

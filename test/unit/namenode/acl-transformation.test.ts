@@ -35,11 +35,14 @@ describe('namenode/ACL transformation, storage and text forms (AclTransformation
     expect(text(mergeAclEntries(acl, spec('user:bob:rwx')))).to.equal('user::rwx,user:bob:rwx,group::r--,mask::rwx,other::---');
   });
 
-  it('filter by spec: removing the last named entry drops the mask; removing a needed mask is refused', () => {
+  it('filter by spec: removing the last named entry recalculates the mask (the ACL had one); removing it with the mask leaves a minimal ACL; removing a needed mask is refused', () => {
     const acl = mergeAclEntries(minimal750, spec('user:bob:rw-'));
-    expect(text(filterAclEntriesByAclSpec(acl, parseAclSpec('user:bob', false)))).to.equal('user::rwx,group::r-x,other::---');
+    expect(text(filterAclEntriesByAclSpec(acl, parseAclSpec('user:bob', false)))).to.equal('user::rwx,group::r-x,mask::r-x,other::---');
+    expect(text(filterAclEntriesByAclSpec(acl, parseAclSpec('user:bob,mask::', false)))).to.equal('user::rwx,group::r-x,other::---');
+    // a scope that had only a mask keeps one, recalculated, when an entry of it changes
+    expect(text(mergeAclEntries(spec('user::rwx,group::r--,mask::---,other::---'), spec('group::r-x')))).to.equal('user::rwx,group::r-x,mask::r-x,other::---');
     const e = expectCode(() => filterAclEntriesByAclSpec(acl, parseAclSpec('mask::', false)), 'FS_ACL');
-    expect(e.message).to.equal('Invalid ACL: mask is required, but it was deleted.');
+    expect(e.message).to.equal('Invalid ACL: mask is required and cannot be deleted.');
     expect(e.details['exceptionClassName']).to.equal('org.apache.hadoop.hdfs.protocol.AclException');
   });
 
@@ -56,9 +59,13 @@ describe('namenode/ACL transformation, storage and text forms (AclTransformation
     expect(msg(() => replaceAclEntries(minimal750, spec('user::rwx,group::r--,other::---,user:bob:r--,user:bob:rw-')))).to.equal('Invalid ACL: multiple entries with same scope, type and name.');
     expect(msg(() => replaceAclEntries(minimal750, spec('user::rwx,group::r--,other:bob:---')))).to.equal('Invalid ACL: this entry type must not have a name: other:bob:---.');
     const many = Array.from({ length: 33 }, (_, i) => `user:u${i}:r--`).join(',');
-    expect(msg(() => mergeAclEntries(minimal750, spec(many)))).to.equal('Invalid ACL: ACL spec has 33 entries, which exceeds maximum of 32.');
+    expect(msg(() => mergeAclEntries(minimal750, spec(many)))).to.equal('Invalid ACL: ACL has 33 access entries, which exceeds maximum of 32.');
     const thirty = Array.from({ length: 30 }, (_, i) => `user:u${i}:r--`).join(',');
-    expect(msg(() => mergeAclEntries(minimal750, spec(thirty)))).to.equal('Invalid ACL: ACL has 34 entries, which exceeds maximum of 32.');
+    expect(msg(() => mergeAclEntries(minimal750, spec(thirty)))).to.equal('Invalid ACL: ACL has 34 access entries, which exceeds maximum of 32.');
+    // HDFS-7582: the limit is per scope, so 20 access and 20 default entries are one valid ACL
+    const twenty = (prefix: string) => Array.from({ length: 20 }, (_, i) => `${prefix}user:u${i}:r--`).join(',');
+    expect(mergeAclEntries(minimal750, spec(`${twenty('')},${twenty('default:')}`))).to.have.length(48);
+    expect(msg(() => mergeAclEntries(minimal750, spec(many.replace(/user:/g, 'default:user:'))))).to.equal('Invalid ACL: ACL has 33 default entries, which exceeds maximum of 32.');
   });
 
   it('storage: the mask is kept in the group bits, the feature holds named entries, the owning group and the default ACL', () => {

@@ -9,6 +9,8 @@ import {
   aclRecord, xattrsRecord, identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord, type EditOp, type InodeRecord,
 } from '../../../cluster/namenode/namespace/edit-log.ts';
 import { compareNames, isValidName, joinPath, pathComponents } from '../../../cluster/namenode/namespace/paths.ts';
+import { RecordReader, RecordWriter } from '../../../cluster/namenode/namespace/record-io.ts';
+import { FRAME_HEADER_BYTES } from '../../../lib/journal/frame.ts';
 import { permissionString } from '../../../cluster/namenode/namespace/permission-checker.ts';
 import { compareVersions } from '../../../cluster/namenode/blocks/datanode-manager.ts';
 import { expectCode } from '../../support/expect-code.ts';
@@ -76,6 +78,21 @@ describe('namenode/edit-log records', () => {
     { op: 'SET_XATTRS', path: '/b', xattrs: [{ namespace: 'USER', name: 'a', value: new Uint8Array([0, 0xff, 0x41]) }, { namespace: 'TRUSTED', name: 'n\u00e4me' }, { namespace: 'SECURITY', name: 'hdfs.unreadable.by.superuser' }] },
     { op: 'SET_XATTRS', path: '/b', xattrs: [] },
   ];
+
+  it('a byte or an int written just as the scratch buffer grows lands in the record (512, then 1024 bytes)', () => {
+    for (let fill = 500; fill <= 512; fill++) {
+      const w = new RecordWriter(); // 512 bytes of scratch to start
+      w.writeBytes(new Uint8Array(fill - 4).fill(0xaa)).writeByte(7).writeBoolean(true).writeInt32(-5);
+      w.writeBytes(new Uint8Array(1024 - fill - 6 - 4).fill(0xbb)).writeInt32(0x01020304).writeByte(3);
+      const framed = w.frame();
+      const r = new RecordReader(framed, FRAME_HEADER_BYTES, framed.length);
+      expect(r.readBytes(4096, 'fill').length).to.equal(fill - 4);
+      expect([r.readUnsignedByte(), r.readBoolean(), r.readInt32()], `fill ${fill}`).to.deep.equal([7, true, -5]);
+      r.readBytes(4096, 'fill');
+      expect([r.readInt32(), r.readUnsignedByte()], `fill ${fill}`).to.deep.equal([0x01020304, 3]);
+      r.expectEnd('the record');
+    }
+  });
 
   it('every edit op round-trips in a transaction record', () => {
     const frame = transactionRecord(ops);
