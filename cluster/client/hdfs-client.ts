@@ -347,6 +347,21 @@ export class HdfsClient {
     return this.#nn.recoverLease(this.resolve(path), this.#clientName);
   }
 
+  /**
+   * DistributedFileSystem.truncate (DFSClient.truncate): cuts the closed file `path` to
+   * `newLength` bytes. True when it is closed at that length now (a cut on a block boundary, or
+   * nothing to cut); false when the NameNode has reopened it under this client's lease and its last
+   * block is being cut by block recovery: the file closes at the new length once the DataNodes are
+   * done, and must not be appended to before (poll `stat` until the length is `newLength`, as
+   * `hsec fs -truncate -w` does). A negative length is refused here, as DFSClient.truncate does.
+   */
+  truncate(path: string, newLength: number): Promise<boolean> {
+    if (!Number.isSafeInteger(newLength) || newLength < 0) {
+      return Promise.reject(new FileSystemError('FS_INVALID_ARGUMENT', `Cannot truncate to a negative file size: ${newLength}.`, { path, exceptionClassName: 'org.apache.hadoop.HadoopIllegalArgumentException' }));
+    }
+    return this.#nn.truncate(this.resolve(path), newLength, this.#clientName);
+  }
+
   /** Resolves when the caller has `mode` on `path` (FileSystem.access); AccessControlException or FileNotFoundException otherwise. */
   async access(path: string, mode: FsActionName): Promise<void> {
     await this.#nn.checkAccess(this.resolve(path), mode);

@@ -97,6 +97,7 @@ export class ClientService {
         return {};
       }),
       this.#method('recoverLease', async (r, c) => ({ result: await writes.recoverLease(r.src, r.clientName, c) })),
+      this.#method('truncate', async (r, c) => ({ result: await writes.truncate(r.src, r.newLength, r.clientName, c) })),
       this.#method('mkdirs', async (r, c) => ({ result: await ns.mkdirs(r.src, r.masked, r.createParent, c, r.unmasked) })),
       this.#method('setPermission', async (r, c) => {
         await attributes.setPermission(r.src, r.permission, c);

@@ -1,6 +1,6 @@
 /**
  * Writing files (Hadoop's FSDirWriteFileOp and the lease parts of FSNamesystem): create with its
- * lease, append (file-append.ts), addBlock choosing a pipeline and committing the previous block,
+ * lease, append (file-append.ts), truncate (file-truncate.ts), addBlock choosing a pipeline and committing the previous block,
  * complete (true only once every block is complete, so a stock client retries while the last
  * block's replica is not yet reported), abandonBlock, fsync, renewLease, the pipeline-recovery
  * calls, recoverLease, and the lease monitor for holders past the hard limit (lease-recovery.ts
@@ -14,6 +14,7 @@ import type { DatanodeId, ExtendedBlock, HdfsFileStatus, LocatedBlock } from '..
 import type { Location } from './blocks/block-manager.ts';
 import { chooseTargets } from './blocks/block-placement.ts';
 import { FileAppends, type AppendRequest, type AppendResult } from './file-append.ts';
+import { FileTruncates } from './file-truncate.ts';
 import type { BlockRecord, EditOp } from './namespace/edit-log.ts';
 import { EMPTY_NAME, fileStatus } from './namespace/file-status.ts';
 import { lastInode } from './namespace/fs-directory.ts';
@@ -45,6 +46,7 @@ const record = (b: BlockInfo, numBytes = b.numBytes, generationStamp = b.generat
 export class FileWrites {
   readonly #ns: FsNamesystem;
   readonly #appends: FileAppends;
+  readonly #truncates: FileTruncates;
   readonly #recovery: LeaseRecovery;
 
   /** `blockRecoveryTimeoutMs`: 30 x dfs.heartbeat.interval (3 s by default). */
@@ -52,6 +54,7 @@ export class FileWrites {
     this.#ns = ns;
     this.#recovery = new LeaseRecovery(ns, blockRecoveryTimeoutMs);
     this.#appends = new FileAppends(ns, (node, src, holder, clientMachine) => this.#recoverLease('APPEND_FILE', node, src, holder, clientMachine));
+    this.#truncates = new FileTruncates(ns, this.#recovery);
   }
 
   // ---- create ---------------------------------------------------------------------------------
@@ -167,6 +170,13 @@ export class FileWrites {
   /** ClientProtocol.append (file-append.ts). */
   append(req: AppendRequest, caller: CallerInfo): Promise<AppendResult> {
     return this.#appends.append(req, caller);
+  }
+
+  // ---- truncate -------------------------------------------------------------------------------
+
+  /** ClientProtocol.truncate (file-truncate.ts): true when closed at the new length now, false while block recovery cuts the last block. */
+  truncate(src: string, newLength: number, clientName: string, caller: CallerInfo): Promise<boolean> {
+    return this.#truncates.truncate(src, newLength, clientName, caller);
   }
 
   // ---- blocks ---------------------------------------------------------------------------------

@@ -9,7 +9,9 @@
  * primary agrees a length with the replicas and calls commitBlockSynchronization, which sets the
  * block's stamp and length, records the replicas, completes the block and closes the file. A new
  * attempt (recoverLease again, or the lease monitor) starts another recovery only once the previous
- * one timed out (30 heartbeat intervals). Every change is journaled, so a restart keeps the result.
+ * one timed out (30 heartbeat intervals). A truncate off a block boundary (file-truncate.ts) starts
+ * the same recovery with the length the block is cut to; a later attempt keeps that length. Every
+ * change is journaled, so a restart keeps the result.
  */
 import { getLogger } from '../../lib/log/logger.ts';
 import type { ExtendedBlock } from '../protocol/hdfs-types.ts';
@@ -28,7 +30,7 @@ export const NAMENODE_LEASE_HOLDER = 'HDFS_NameNode';
 export const BLOCK_RECOVERY_TIMEOUT_MULTIPLIER = 30;
 
 /** FSNamesystem.RecoverLeaseOp: who asks, for the refusal messages. */
-export type RecoverLeaseOp = 'CREATE_FILE' | 'APPEND_FILE' | 'RECOVER_LEASE';
+export type RecoverLeaseOp = 'CREATE_FILE' | 'APPEND_FILE' | 'TRUNCATE_FILE' | 'RECOVER_LEASE';
 
 /** RecoverLeaseOp.getExceptionMessage. */
 export function recoverLeaseMessage(op: RecoverLeaseOp, src: string, holder: string, clientMachine: string, reason: string): string {
@@ -147,6 +149,17 @@ export class LeaseRecovery {
     return false;
   }
 
+  /**
+   * FSDirTruncateOp.prepareFileForTruncate's initializeBlockRecovery: the truncate's last block goes
+   * UNDER_RECOVERY with `recoveryId` (the truncate block's stamp) and its primary is told on its next
+   * heartbeat. Recorded as an attempt, so a recoverLease right after does not start a second one
+   * before this one timed out.
+   */
+  startTruncateRecovery(block: BlockInfo, recoveryId: number): void {
+    this.#pending.set(block.blockId, this.#ns.clock.now() + this.#timeoutMs);
+    this.#initializeBlockRecovery(block, recoveryId);
+  }
+
   /** PendingRecoveryBlocks.add: false while an earlier attempt for the block has not timed out. */
   #addRecoveryAttempt(block: BlockInfo): boolean {
     const now = this.#ns.clock.now();
@@ -255,6 +268,7 @@ export class LeaseRecovery {
         if (!s.deleteBlock) {
           await ns.commit([{ op: 'UPDATE_BLOCK', fileId: file.id, block: record(stored, s.newLength, s.newGenStamp) }], `recovery of ${name}`);
           stored.state = 'UNDER_CONSTRUCTION';
+          stored.truncateLength = null; // convertLastBlockToUC: a new under-construction feature
           this.#addReplicas(stored, s);
         } else if (last === stored) {
           await ns.commit([{ op: 'ABANDON_BLOCK', fileId: file.id, blockId: stored.blockId }], `recovery of ${name}`);

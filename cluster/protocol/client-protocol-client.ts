@@ -141,6 +141,11 @@ export class ClientProtocolClient {
     return (await this.#invoke('recoverLease', { src, clientName })).result;
   }
 
+  /** ClientProtocol.truncate: true when the file is closed at `newLength` now; false while block recovery cuts its last block. */
+  async truncate(src: string, newLength: number, clientName: string): Promise<boolean> {
+    return (await this.#invoke('truncate', { src, newLength, clientName })).result;
+  }
+
   async mkdirs(request: ClientProtocolMessages['mkdirs']['request']): Promise<boolean> {
     return (await this.#invoke('mkdirs', request)).result;
   }

@@ -39,6 +39,7 @@ const JAVA_LONG_FIELDS = new Set([
   'hadoop.hdfs.LocatedBlockProto.offset',
   'hadoop.hdfs.GetReplicaVisibleLengthResponseProto.length', // -1: no byte visible (RWR)
   'hadoop.hdfs.SetTimesRequestProto.mtime',
+  'hadoop.hdfs.TruncateRequestProto.newLength', // FileSystem.truncate(p, -1) reaches the NameNode's negative-length check
   'hadoop.hdfs.SetTimesRequestProto.atime',
   'hadoop.hdfs.ContentSummaryProto.spaceQuota',
   'hadoop.hdfs.QuotaUsageProto.spaceQuota',

@@ -204,7 +204,9 @@ export class DatanodeManager {
   /**
    * DatanodeManager.getBlockRecoveryCommand: the blocks whose recovery this node leads, each with
    * its recovery id and the DataNodes of its expected replicas (RecoveringBlock: offset -1, no
-   * token); those still UNDER_RECOVERY only (a block closed meanwhile needs nothing).
+   * token); those still UNDER_RECOVERY only (a block closed meanwhile needs nothing). A truncate's
+   * block (in place) also carries the truncate block: the same id, the recovery id as its stamp, the
+   * length it is cut to (RecoveringBlock(b, locs, recoveryBlock); PBHelper sets truncateBlock).
    */
   #recoveryCommand(dn: DatanodeDescriptor, now: number): DatanodeCommand | undefined {
     const blocks = dn.recover.splice(0).filter((b) => b.state === 'UNDER_RECOVERY' && b.file);
@@ -226,6 +228,7 @@ export class DatanodeManager {
               b: { poolId: bpid, blockId: b.blockId, generationStamp: b.generationStamp, numBytes: b.numBytes },
               offset: -1, locs, corrupt: false, blockToken: EMPTY_TOKEN, isCached: locs.map(() => false),
             },
+            ...(b.truncateLength !== null ? { truncateBlock: { blockId: b.blockId, genStamp: b.recoveryId, numBytes: b.truncateLength } } : {}),
           };
         }),
       },

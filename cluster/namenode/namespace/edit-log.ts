@@ -3,7 +3,7 @@
  * journals `HSEC-NSJ`, snapshots `HSEC-NSS`. Hadoop keeps the same facts in its edit log and fsimage
  * (FSEditLogOp OP_MKDIR, OP_ADD, OP_ADD_BLOCK, OP_UPDATE_BLOCKS, OP_CLOSE, OP_DELETE, OP_RENAME_OLD /
  * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2, OP_SET_PERMISSIONS, OP_SET_OWNER, OP_SET_REPLICATION, OP_APPEND,
- * OP_SET_ACL, OP_SET_XATTR / OP_REMOVE_XATTR, OP_REASSIGN_LEASE; FSImageFormatPBINode with its AclFeatureProto and
+ * OP_SET_ACL, OP_SET_XATTR / OP_REMOVE_XATTR, OP_REASSIGN_LEASE, OP_TRUNCATE; FSImageFormatPBINode with its AclFeatureProto and
  * XAttrFeatureProto);
  * this layout is hsec's own. Op codes never change meaning: new ops take new codes.
  *
@@ -11,7 +11,9 @@
  * a create with its parents), applied together or not at all. Ops carry every value they set (inode
  * and block ids, times, owner and group), so replaying them rebuilds exactly the state they made.
  * A snapshot holds the identity and counters, every inode parent-first (an inode with an ACL
- * followed by an ACL record of its feature entries, one with xattrs by an XATTRS record), and an end record with the inode count. Payload fields are big-endian int32 / int64 numbers and uint32-length UTF-8 strings
+ * followed by an ACL record of its feature entries, one with xattrs by an XATTRS record, a file
+ * being truncated by a TRUNCATE_BLOCK record of its last block's new length), and an end record
+ * with the inode count. Payload fields are big-endian int32 / int64 numbers and uint32-length UTF-8 strings
  * (record-io.ts).
  */
 import { ProtocolError } from '../../../lib/errors/index.ts';
@@ -79,7 +81,15 @@ export type EditOp =
    */
   | { op: 'SET_XATTRS'; path: string; xattrs: XAttr[] }
   /** lease recovery hands an open file to `newHolder` (ReassignLeaseOp: the NameNode or the recoverLease caller) */
-  | { op: 'REASSIGN_LEASE'; fileId: number; newHolder: string };
+  | { op: 'REASSIGN_LEASE'; fileId: number; newHolder: string }
+  /**
+   * a closed file cut to `newLength` (TruncateOp: src, client name and machine, new length, time,
+   * truncate block): the blocks past it go; without `truncateBlock` the cut is on a block boundary
+   * and the file stays closed, with it the file is open under `clientName`'s lease and its last
+   * block (that block's id; the recovery id as stamp; the length it keeps) is to be cut in place
+   * by block recovery (FSDirTruncateOp.unprotectedTruncate)
+   */
+  | { op: 'TRUNCATE'; path: string; clientName: string; clientMachine: string; newLength: number; mtime: number; truncateBlock?: BlockRecord };
 
 export type EditOpName = EditOp['op'];
 
@@ -88,11 +98,12 @@ const OP_CODES: Record<EditOpName, number> = {
   SET_PERMISSIONS: 11, SET_OWNER: 12, SET_REPLICATION: 13, APPEND: 14, SET_ACL: 15,
   REASSIGN_LEASE: 16,
   SET_XATTRS: 17,
+  TRUNCATE: 18,
 };
 const OP_NAMES = new Map(Object.entries(OP_CODES).map(([k, v]) => [v, k as EditOpName]));
 
 /** Record types (the first payload byte). */
-export const NsRecord = { TRANSACTION: 1, IDENTITY: 2, INODE: 3, SNAPSHOT_END: 4, ACL: 5, XATTRS: 6 } as const;
+export const NsRecord = { TRANSACTION: 1, IDENTITY: 2, INODE: 3, SNAPSHOT_END: 4, ACL: 5, XATTRS: 6, TRUNCATE_BLOCK: 7 } as const;
 
 /** Who this namespace is (Hadoop's VERSION file / NamespaceInfo) and its id counters. */
 export interface NamespaceIdentity {
@@ -132,6 +143,8 @@ export interface SnapshotVisitor {
   acl(id: number, entries: AclEntry[]): void;
   /** the XAttrFeature of the inode `id` (its inode record came just before) */
   xattrs(id: number, xattrs: XAttr[]): void;
+  /** the length the last block of the open file `id` is being truncated to (its inode record came before) */
+  truncateBlock(id: number, numBytes: number): void;
   end(inodes: number): void;
 }
 
@@ -276,6 +289,10 @@ function writeOp(out: RecordWriter, op: EditOp): void {
       return;
     case 'REASSIGN_LEASE':
       out.writeLong(op.fileId).writeString(op.newHolder);
+      return;
+    case 'TRUNCATE':
+      out.writeString(op.path).writeString(op.clientName).writeString(op.clientMachine).writeLong(op.newLength).writeLong(op.mtime).writeBoolean(op.truncateBlock !== undefined);
+      if (op.truncateBlock) writeBlock(out, op.truncateBlock);
   }
 }
 
@@ -324,6 +341,10 @@ function readOp(input: RecordReader): EditOp {
       return { op: name, path: text('path'), xattrs: readXAttrs(input) };
     case 'REASSIGN_LEASE':
       return { op: name, fileId: input.readLong(), newHolder: text('newHolder') };
+    case 'TRUNCATE': {
+      const head = { op: name, path: text('path'), clientName: text('clientName'), clientMachine: text('clientMachine'), newLength: input.readLong(), mtime: input.readLong() };
+      return input.readBoolean() ? { ...head, truncateBlock: readBlock(input) } : head;
+    }
     default:
       throw new Error(`unknown edit op ${code}`);
   }
@@ -369,6 +390,11 @@ export function xattrsRecord(id: number, xattrs: readonly XAttr[]): Buffer {
   const out = WRITER.writeByte(NsRecord.XATTRS).writeLong(id);
   writeXAttrs(out, xattrs);
   return payloadFrame(out);
+}
+
+/** The new length of the last block of the open file `id`, which a truncate is cutting (after its inode record). */
+export function truncateBlockRecord(id: number, numBytes: number): Buffer {
+  return payloadFrame(WRITER.writeByte(NsRecord.TRUNCATE_BLOCK).writeLong(id).writeLong(numBytes));
 }
 
 export function snapshotEndRecord(inodes: number): Buffer {
@@ -420,6 +446,8 @@ export function snapshotPayloads(visitor: SnapshotVisitor): PayloadVisitor {
         visitor.acl(input.readLong(), readAcl(input));
       } else if (type === NsRecord.XATTRS) {
         visitor.xattrs(input.readLong(), readXAttrs(input));
+      } else if (type === NsRecord.TRUNCATE_BLOCK) {
+        visitor.truncateBlock(input.readLong(), input.readLong());
       } else if (type === NsRecord.SNAPSHOT_END) {
         visitor.end(input.readLong());
       } else {

@@ -11,7 +11,7 @@
  */
 import type { EditOp, InodeRecord, NamespaceCounters, NamespaceIdentity } from './edit-log.ts';
 import type { AclEntry } from '../../protocol/acl-entry.ts';
-import { aclRecord, identityRecord, inodeRecord, snapshotEndRecord, xattrsRecord } from './edit-log.ts';
+import { aclRecord, identityRecord, inodeRecord, snapshotEndRecord, truncateBlockRecord, xattrsRecord } from './edit-log.ts';
 import type { XAttr } from '../../protocol/xattr.ts';
 import { BlockInfo, INodeDirectory, INodeFile, ROOT_INODE_ID, type INode } from './inode.ts';
 import { joinPath, pathComponents } from './paths.ts';
@@ -211,6 +211,8 @@ export class FsDirectory {
         file.uc = { clientName: op.newHolder, clientMachine: file.uc!.clientMachine };
         return none();
       }
+      case 'TRUNCATE':
+        return this.#truncate(op);
     }
   }
 
@@ -279,10 +281,47 @@ export class FsDirectory {
       b.generationStamp = r.generationStamp;
       b.state = 'COMPLETE';
       b.expected = [];
+      b.truncateLength = null;
     }
     file.uc = null;
     file.mtime = op.mtime;
     file.atime = op.atime;
+    return { files: [], blocks: removed };
+  }
+
+  /**
+   * FSDirTruncateOp.unprotectedTruncate (INodeFile.collectBlocksBeyondMax): the file keeps the
+   * fewest blocks that hold more than `newLength` bytes (none for 0); the others are removed. Off a
+   * block boundary the file goes under construction and its last block is to be cut in place to
+   * the truncate block's length (prepareFileForTruncate; convertLastBlockToUnderConstruction: its
+   * replicas' storages become its expected locations). The block keeps its stamp and length
+   * until the recovery commits them, so the file's length until then counts the whole block.
+   */
+  #truncate(op: Extract<EditOp, { op: 'TRUNCATE' }>): Removed {
+    const file = this.#existing(op.path, op.op);
+    if (file.kind !== 'file' || file.uc) throw new Error(`${op.op}: ${op.path} is not a closed file`);
+    let kept = 0;
+    let size = 0;
+    for (; kept < file.blocks.length && op.newLength > size; kept++) size += file.blocks[kept]!.numBytes;
+    if (size < op.newLength) throw new Error(`${op.op}: ${op.path} holds ${size} bytes, fewer than ${op.newLength}`);
+    const onBoundary = size === op.newLength;
+    if (onBoundary !== (op.truncateBlock === undefined)) throw new Error(`${op.op}: a truncate block is given if and only if ${op.newLength} is not on a block boundary of ${op.path}`);
+    const removed = file.blocks.splice(kept);
+    for (const b of removed) {
+      this.#blocks.delete(b.blockId);
+      b.file = null;
+    }
+    file.mtime = op.mtime;
+    if (op.truncateBlock) {
+      const last = file.lastBlock!;
+      const t = op.truncateBlock;
+      if (t.blockId !== last.blockId || t.numBytes !== last.numBytes - (size - op.newLength)) throw new Error(`${op.op}: truncate block ${t.blockId} (${t.numBytes} bytes) does not fit the last block of ${op.path}`);
+      file.uc = { clientName: op.clientName, clientMachine: op.clientMachine };
+      last.state = 'UNDER_CONSTRUCTION';
+      last.truncateLength = t.numBytes;
+      last.expected = [...last.replicas].map(([storageUuid, r]) => ({ datanodeUuid: r.datanodeUuid, storageUuid }));
+      this.#seen(0, t.generationStamp);
+    }
     return { files: [], blocks: removed };
   }
 
@@ -343,6 +382,8 @@ export class FsDirectory {
       out.push(inodeRecord(toRecord(n)));
       if (n.acl.length > 0) out.push(aclRecord(n.id, n.acl));
       if (n.xattrs.length > 0) out.push(xattrsRecord(n.id, n.xattrs));
+      const truncating = n.kind === 'file' ? n.lastBlock?.truncateLength ?? null : null;
+      if (truncating !== null) out.push(truncateBlockRecord(n.id, truncating));
       count++;
       if (n.kind === 'directory') for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
     }
@@ -393,6 +434,14 @@ export class FsDirectory {
     const node = this.#inodes.get(id);
     if (!node) throw new Error(`xattrs for inode ${id}, which is not loaded`);
     node.xattrs = xattrs;
+  }
+
+  /** Sets the truncate length of the last block of a snapshot file loaded just before (open for the truncate). */
+  loadTruncateBlock(id: number, numBytes: number): void {
+    const node = this.#inodes.get(id);
+    const last = node?.kind === 'file' && node.uc ? node.lastBlock : undefined;
+    if (!last) throw new Error(`a truncate block for inode ${id}, which is not a loaded open file with blocks`);
+    last.truncateLength = numBytes;
   }
 
   /**

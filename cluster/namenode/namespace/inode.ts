@@ -11,8 +11,11 @@
  * final length, and COMPLETE once it is committed and a DataNode reported a finalized replica with
  * that length and generation stamp (BlockUCState; dfs.namenode.replication.min = 1). Lease
  * recovery puts an unfinished last block UNDER_RECOVERY with a recovery id (a new generation stamp)
- * until its primary DataNode commits the agreed length (commitBlockSynchronization). Replica
- * locations and the recovery state are runtime state rebuilt from block reports, never persisted.
+ * until its primary DataNode commits the agreed length (commitBlockSynchronization); a truncate in
+ * the middle of a block puts that block under recovery the same way, with the length it is to be
+ * cut to (BlockUnderConstructionFeature.truncateBlock, in place: same id). Replica locations and
+ * the recovery state are runtime state rebuilt from block reports, never persisted (the truncate
+ * length is: it is part of the namespace's change).
  */
 import type { AclEntry } from '../../protocol/acl-entry.ts';
 import type { XAttr } from '../../protocol/xattr.ts';
@@ -54,6 +57,11 @@ export class BlockInfo {
   expected: StorageRef[] = [];
   /** BlockUnderConstructionFeature.blockRecoveryId: the generation stamp the recovery gives the block (0 = none). */
   recoveryId = 0;
+  /**
+   * BlockUnderConstructionFeature.truncateBlock's length: the block is being truncated in place
+   * to this many bytes (null = not a truncate). Its stamp is the recovery id.
+   */
+  truncateLength: number | null = null;
   /** Storages already chosen as the recovery's primary (ReplicaUnderConstruction.chosenAsPrimary). */
   readonly triedAsPrimary = new Set<string>();
 

@@ -143,6 +143,10 @@ export class NamespaceStore {
         if (!fsd) throw new Error('xattrs before the identity record');
         fsd.loadXAttrs(id, xattrs);
       },
+      truncateBlock: (id, numBytes) => {
+        if (!fsd) throw new Error('a truncate block before the identity record');
+        fsd.loadTruncateBlock(id, numBytes);
+      },
       end: (n) => { end = n; },
     }), this.#origin);
     if (!fsd || end === undefined || end !== inodes || replay.validEnd < replay.size) {

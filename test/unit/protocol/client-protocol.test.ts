@@ -56,6 +56,7 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
   updatePipeline: { request: { clientName: 'c', oldBlock: block.b, newBlock: { ...block.b, generationStamp: 1002 }, newNodes: [dn.id], storageIDs: ['DS-1'] }, response: {} },
   renewLease: { request: { clientName: 'c' }, response: {} },
   recoverLease: { request: { src: '/p', clientName: 'c' }, response: { result: false } },
+  truncate: { request: { src: '/d/f', newLength: 1500, clientName: 'c' }, response: { result: false } },
   mkdirs: { request: { src: '/d', masked: { perm: 493 }, createParent: true, unmasked: { perm: 511 } }, response: { result: true } },
   setPermission: { request: { src: '/d', permission: { perm: 0o1777 } }, response: {} },
   setOwner: { request: { src: '/d', username: 'alice', groupname: 'staff' }, response: {} },
@@ -189,6 +190,13 @@ describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Ha
     const summary = C.encodeResponse('getContentSummary', samples.getContentSummary.response);
     expect(hex(summary)).to.contain('20ffffffffffffffff7f'); // quota 4 = Long.MAX_VALUE
     expect(hex(summary)).to.contain('30ffffffffffffffffff01'); // spaceQuota 6 = -1
+  });
+
+  it('truncate: TruncateRequestProto 1 src, 2 newLength (uint64; FileSystem.truncate(p, -1) arrives as -1), 3 clientName; the response 1 result', () => {
+    expect(hex(C.encodeRequest('truncate', { src: '/f', newLength: 1500, clientName: 'c' }))).to.equal('0a022f66' + '10dc0b' + '1a0163');
+    const negative = unhex('0a022f66 10ffffffffffffffffff01 1a0163');
+    expect(C.decodeRequest('truncate', negative)).to.deep.equal({ src: '/f', newLength: -1, clientName: 'c' });
+    expect(hex(C.encodeResponse('truncate', { result: true }))).to.equal('0801');
   });
 
   it('LocatedBlockProto: the all-empty block token, packed isCached, storage types and IDs one per location', () => {
