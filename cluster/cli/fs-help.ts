@@ -143,6 +143,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Updates the access and modification times of the file specified by the <path> to the current time. If the file does not exist, then a zero length file is created at <path> with current time as the timestamp of that <path>.\n' +
     '-a Change only the access time \n-m Change only the modification time \n-t TIMESTAMP Use specified timestamp instead of current time\n TIMESTAMP format yyyyMMdd:HHmmss\n-c Do not create any files',
   '-touchz': 'Creates a file of zero length at <path> with current time as the timestamp of that <path>. An error is returned if the file exists with non-zero length\n',
+  '-truncate': 'Truncate all files that match the specified file pattern to the specified length.\n-w: Requests that the command wait for block recovery to complete, if necessary.',
   '-usage': 'Displays the usage for given command or all commands if none is specified.',
 };
 

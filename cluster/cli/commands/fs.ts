@@ -21,6 +21,7 @@
  *   ../fs-queries.ts      -df, -du [-x], -dus, -setrep, -test, -touch, -touchz, -stat [-R]
  *   ../fs-count.ts        -count [-q] [-h] [-v] [-t [TYPES]] [-u] [-x] [-e] [-s]
  *   ../fs-checksum.ts     -checksum [-v]
+ *   ../fs-truncate.ts     -truncate [-w] <length> <path> ...
  *   ../fs-help.ts         -usage [cmd ...], -help [cmd ...], the usage list of `hsec fs` alone and
  *                         of an unknown command (exit 255, FsShell's -1)
  *
@@ -48,6 +49,7 @@ import { count as countPaths, countOptions, popCountTypes } from '../fs-count.ts
 import { allCommandsInfo, commandInfo, DEPRECATED, displayError, runHelp, SHELL_FAILURE } from '../fs-help.ts';
 import { flags, popWordOptions, THREAD_OPTIONS } from '../fs-options.ts';
 import { CHECKSUM_FLAGS, CHECKSUM_USAGE, checksum } from '../fs-checksum.ts';
+import { parseTruncateLength, truncate, TRUNCATE_FLAGS, TRUNCATE_USAGE } from '../fs-truncate.ts';
 import { getmerge, GETMERGE_USAGE, parseMerge } from '../fs-getmerge.ts';
 import { popPreserveOption, PRESERVE_ALL } from '../fs-preserve.ts';
 import { text, TEXT_USAGE } from '../fs-text.ts';
@@ -86,6 +88,7 @@ const USAGES: Readonly<Record<string, string>> = {
   ...XATTR_USAGES,
   ...QUERY_USAGES,
   '-checksum': CHECKSUM_USAGE,
+  '-truncate': TRUNCATE_USAGE,
   '-help': 'hsec fs -help [cmd ...]',
   '-usage': 'hsec fs -usage [cmd ...]',
 };
@@ -98,8 +101,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -find, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -getfacl, -setfacl, -getfattr, -setfattr, -df, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum, -usage, -help')
-    .usage('-ls|-find|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-getfacl|-setfacl|-getfattr|-setfattr|-df|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum|-usage|-help [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -find, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -getfacl, -setfacl, -getfattr, -setfattr, -df, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum, -truncate, -usage, -help')
+    .usage('-ls|-find|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-getfacl|-setfacl|-getfattr|-setfattr|-df|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum|-truncate|-usage|-help [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -131,7 +134,7 @@ interface FsIo extends CliIo {
 
 /** The single-letter options each verb takes (its CommandFormat's); word options are taken off before. */
 const VERB_FLAGS: Readonly<Record<string, string>> = {
-  ...QUERY_FLAGS, '-checksum': CHECKSUM_FLAGS, '-ls': LS_FLAGS, '-lsr': LS_FLAGS, '-mkdir': 'p', '-rm': 'rRf', '-put': 'fpld', '-cp': 'fd', '-get': 'fp', '-appendToFile': 'n',
+  ...QUERY_FLAGS, '-checksum': CHECKSUM_FLAGS, '-truncate': TRUNCATE_FLAGS, '-ls': LS_FLAGS, '-lsr': LS_FLAGS, '-mkdir': 'p', '-rm': 'rRf', '-put': 'fpld', '-cp': 'fd', '-get': 'fp', '-appendToFile': 'n',
 };
 
 /** The fs-queries commands that run over their operands the same way. */
@@ -230,8 +233,9 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
     err('appendToFile: missing destination argument\n'); // AppendToFile.processOptions' IOException
     return 1;
   }
-  const minOperands = verb === '-mv' || verb === '-cp' || verb === '-put' || verb === '-get' || verb === '-setrep' ? 2 : verb === '-ls' || verb === '-lsr' || verb === '-df' || findSpec || merge ? 0 : 1;
+  const minOperands = verb === '-mv' || verb === '-cp' || verb === '-put' || verb === '-get' || verb === '-setrep' ? 2 : verb === '-ls' || verb === '-lsr' || verb === '-df' || verb === '-truncate' || findSpec || merge ? 0 : 1;
   if (operands.length < minOperands) throw new UsageError(`${named}: ${operands.length === 0 ? 'Not enough arguments' : 'Not enough arguments: expected a destination'}`, usage);
+  const truncateLength = verb === '-truncate' ? parseTruncateLength(operands, err) : undefined;
   const conf = loadCliConfiguration(config, env);
   const fs = await HdfsClient.connect({ conf, env });
   let failures = 0;
@@ -326,6 +330,9 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
       case '-stat':
       case '-checksum':
         await QUERIES[verb]({ fs, operands, flags: set, each, out, expand, timestamp });
+        break;
+      case '-truncate':
+        await truncate({ fs, newLength: truncateLength!, paths: operands.slice(1), flags: set, each, out, expand });
         break;
       case '-rmdir':
         for (const item of await expand(operands)) await each(item.shown, () => rmdir(fs, item, ignoreNonEmpty));

@@ -15,8 +15,8 @@ const vectors = JSON.parse(readFileSync(new URL('../../vectors/fsshell-help.json
   usageList: { lines: string[] };
 };
 
-/** Hadoop's commands hsec fs does not have (snapshots, concat, truncate). */
-const NOT_IN_HSEC = ['-concat', '-createSnapshot', '-deleteSnapshot', '-renameSnapshot', '-truncate'];
+/** Hadoop's commands hsec fs does not have (snapshots, concat). */
+const NOT_IN_HSEC = ['-concat', '-createSnapshot', '-deleteSnapshot', '-renameSnapshot'];
 
 const usages = {
   '-put': 'hsec fs -put [-f] [-p] [-l] [-d] [-t <thread count>] [-q <thread pool queue size>] <localsrc> ... <dst>',
@@ -32,6 +32,7 @@ const usages = {
   '-setfacl': 'hsec fs -setfacl [-R] [{-b|-k} {-m|-x <acl_spec>} <path>]|[--set <acl_spec> <path>]',
   '-getfattr': 'hsec fs -getfattr [-R] {-n name | -d} [-e en] <path>',
   '-setfattr': 'hsec fs -setfattr {-n name [-v value] | -x name} <path>',
+  '-truncate': 'hsec fs -truncate [-w] <length> <path> ...',
 };
 
 describe('cli/fs help: FsShell -help and -usage text', () => {
