@@ -31,7 +31,7 @@ const log = getLogger('datanode.recovery');
 export interface RecoveringBlock {
   newGenStamp: number;
   block: LocatedBlock;
-  /** a truncate's recovery (a stock NameNode's; hsec's has no truncate): the block as it is to become */
+  /** a truncate's recovery (hsec's or a stock NameNode's): the block as it is to become (its id, the recovery id as stamp, the length it keeps) */
   truncateBlock?: Block;
 }
 
