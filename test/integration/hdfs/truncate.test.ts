@@ -11,7 +11,9 @@
  *    file has the new length;
  *  - refusals: a negative length (over the wire, as a stock client could send it), a larger one, a
  *    directory, a file another client writes, no WRITE permission;
- *  - append after a truncate, and a NameNode restart keeping the truncated length.
+ *  - append after a truncate, and a NameNode restart keeping the truncated length;
+ *  - with two DataNodes (replication 2, service authorization on), the primary cuts the other's
+ *    replica over InterDatanodeProtocol: both replicas end at the new length under the recovery id.
  */
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -169,5 +171,34 @@ describe('hdfs: truncate (MIT KDC, hsec NameNode and DataNode, in-place truncate
     expect(open.details?.['errorMsg']).to.match(/^Failed to TRUNCATE_FILE \/user\/alice\/open for DFSClient_\S+ on 127\.0\.0\.1 because this file lease is currently owned by DFSClient_\S+ on 127\.0\.0\.1$/);
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     expect((await fs.stat(path)).length, 'nothing refused changed the file').to.equal(1000);
+  });
+
+  describe('two DataNodes, replication 2', () => {
+    let dir2: string;
+    let two: SecureHdfs;
+    before(async () => {
+      dir2 = mkdtempSync(join(tmpdir(), 'hsec-truncate2-'));
+      two = await startSecureHdfs(realm.kdc, dir2, { dataNodes: 2, conf: { ...SMALL_BLOCKS, 'dfs.replication': '2', 'hadoop.security.authorization': 'true' } });
+    });
+    after(async () => {
+      await two?.stop();
+      rmSync(dir2, { recursive: true, force: true });
+    });
+
+    it('inside a block: the primary cuts both replicas (the other over InterDatanodeProtocol); both become the block\'s locations at the new length', async () => {
+      const alice = await two.client('alice');
+      const path = '/user/alice/two';
+      await alice.writeFile(path, pattern(BLOCK + 3000));
+      const file = two.nn.namesystem.fsd.resolveExisting(path) as INodeFile;
+      expect(await until(() => file.uc === null && file.blocks.every((b) => b.replicas.size === 2), 10_000)).to.equal(true);
+      expect(await alice.truncate(path, BLOCK + 777)).to.equal(false);
+      expect(await until(() => file.uc === null, 30_000), 'the file closed after the recovery').to.equal(true);
+      const last = file.lastBlock!;
+      expect([last.numBytes, last.replicas.size]).to.deep.equal([777, 2]);
+      for (const dn of two.dns) {
+        expect(dn.dataset.getReplica(two.nn.namesystem.blocks.blockPoolId, last.blockId)).to.deep.include({ state: 'FINALIZED', numBytes: 777, genStamp: last.generationStamp });
+      }
+      expect(Buffer.compare(await alice.readFile(path), pattern(BLOCK + 777))).to.equal(0);
+    });
   });
 });
