@@ -21,6 +21,7 @@ import type { ChecksumType } from '../protocol/hdfs-types.ts';
 import { DataNodeChannels } from './datanode-channel.ts';
 import { computeFileChecksum } from './file-checksum-computer.ts';
 import type { ChecksumCombineMode, FileChecksum } from './file-checksum.ts';
+import { readBlockLength } from './block-length.ts';
 import { HdfsInputStream, type ReadRange } from './hdfs-input-stream.ts';
 import { HdfsOutputStream, type CreateOptions, type OutputStreamContext } from './hdfs-output-stream.ts';
 import { LeaseRenewer } from './lease-renewer.ts';
@@ -469,6 +470,7 @@ export class HdfsClient {
       {
         nn: this.#nn, channels: this.#channels, clientName: this.#clientName, prefetchSize: this.conf.getLongBytes('dfs.client.read.prefetch.size', 10 * blockSize),
         verifyChecksum: options.verifyChecksum ?? true,
+        readBlockLength: (block) => readBlockLength(this.#rpc.rpc, block, this.conf.getTimeDuration('dfs.client.socket-timeout', 'ms', 'ms', 60_000)),
       },
       this.resolve(path),
       range,

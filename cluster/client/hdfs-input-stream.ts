@@ -2,7 +2,8 @@
  * A file being read, as a Node Readable (Hadoop's DFSInputStream): the block locations of the range
  * come from the NameNode (getBlockLocations), each block's part of the range is read from its
  * replicas in the order the NameNode gave (BlockReader), the next replica tried when one fails, and
- * data is pushed only as fast as the consumer reads. `start` / `end` are byte offsets, `end`
+ * data is pushed only as fast as the consumer reads. A file still being written is read up to what
+ * its writer hflushed: its last block's length comes from its DataNodes (block-length.ts). `start` / `end` are byte offsets, `end`
  * inclusive, as node:fs createReadStream takes them. A refused block token (expired during a long
  * read) refreshes the locations, and so the tokens, once per block, and a refused data encryption
  * key is fetched again once, as DFSInputStream does.
@@ -26,6 +27,8 @@ export interface InputStreamContext {
   readonly prefetchSize: number;
   /** Check each chunk's CRC (default true; false: FileSystem.setVerifyChecksum(false)). */
   readonly verifyChecksum?: boolean;
+  /** DFSInputStream.readBlockLength: the visible length of a file's last block while it is written (block-length.ts). */
+  readonly readBlockLength: (block: LocatedBlock) => Promise<number>;
 }
 
 export interface ReadRange {
@@ -60,14 +63,25 @@ export class HdfsInputStream extends Readable {
 async function* readFile(ctx: InputStreamContext, path: string, start: number, end: number | undefined): AsyncGenerator<Uint8Array> {
   let pos = start;
   let fileLength: number | undefined;
+  /** the last block of a file being written, with the length its DataNodes let a reader see */
+  let being: { blockId: number; length: number } | undefined;
   for (;;) {
     const want = ctx.prefetchSize;
     const located = await ctx.nn.getBlockLocations(path, pos, want);
     if (!located) throw new FileError('FILE_NOT_FOUND', `File does not exist: ${path}`, { path, fs: 'hdfs' });
-    fileLength ??= located.fileLength;
+    if (fileLength === undefined) {
+      fileLength = located.fileLength;
+      if (!located.isLastBlockComplete && located.lastBlock) {
+        being = { blockId: located.lastBlock.b.blockId, length: await lastBlockLength(ctx, located.lastBlock) };
+        fileLength += being.length;
+      }
+    }
     const last = Math.min(end ?? fileLength - 1, fileLength - 1);
     if (pos > last) return;
-    const blocks = (located.blocks ?? []).filter((b) => b.offset + (b.b.numBytes ?? 0) > pos);
+    const seen = being;
+    const blocks = (located.blocks ?? [])
+      .map((b) => (seen && b.b.blockId === seen.blockId ? { ...b, b: { ...b.b, numBytes: seen.length } } : b))
+      .filter((b) => b.offset + (b.b.numBytes ?? 0) > pos);
     if (blocks.length === 0) throw new ProtocolError('PROTOCOL_MALFORMED', `The NameNode gave no block for ${path} at offset ${pos} of ${fileLength}`, { path });
     for (const block of blocks) {
       if (pos > last) return;
@@ -80,6 +94,19 @@ async function* readFile(ctx: InputStreamContext, path: string, start: number, e
     }
     if (pos > last) return;
   }
+}
+
+/**
+ * DFSInputStream.fetchLocatedBlocksAndGetLastBlockLength for a file being written: its last block
+ * counts with the visible length its DataNodes report (what the writer hflushed); with no location
+ * it is empty when the NameNode knows no byte of it, else unreadable for now.
+ */
+async function lastBlockLength(ctx: InputStreamContext, last: LocatedBlock): Promise<number> {
+  if ((last.locs ?? []).length === 0) {
+    if ((last.b.numBytes ?? 0) === 0) return 0;
+    throw new HsecError('FILE_IO', 'Could not obtain the last block locations.', { blockId: last.b.blockId });
+  }
+  return ctx.readBlockLength(last);
 }
 
 /**

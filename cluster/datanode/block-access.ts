@@ -40,6 +40,11 @@ export interface BlockAccessVerifier {
     token: BlockTokenCredentials, user: string | undefined, block: BlockRef, mode: AccessMode,
     storageTypes?: readonly BlockStorageType[], storageIds?: readonly string[],
   ): void;
+  /**
+   * checkAccess(id, null, block, mode, null, null) for an identifier whose password the RPC
+   * layer's DIGEST-MD5 already proved (ClientDatanodeProtocol): its fields only.
+   */
+  checkIdentifier(id: BlockTokenIdentifier, block: BlockRef, mode: AccessMode): void;
   /** retrievePassword: the password of a block token identifier (general SASL handshake), or InvalidTokenError. */
   password(identifier: Uint8Array): Uint8Array;
   /** retrieveDataEncryptionKey: HMAC of the nonce with block key `keyId` (encrypted handshake), or InvalidEncryptionKeyError. */
@@ -113,6 +118,10 @@ export class BlockPoolTokens implements BlockAccessVerifier {
       storageTypes,
       storageIds,
     );
+  }
+
+  checkIdentifier(id: BlockTokenIdentifier, block: BlockRef, mode: AccessMode): void {
+    this.#manager(block.poolId, id.keyId, 'TOKEN_INVALID').checkIdentifier(id, null, { poolId: block.poolId, blockId: block.blockId, generationStamp: block.generationStamp ?? 0 }, mode);
   }
 
   password(identifier: Uint8Array): Uint8Array {

@@ -29,6 +29,7 @@ import { acquireRpcClient, type SharedRpcClient } from '../client/shared-rpc-cli
 import { DatanodeProtocolClient } from '../protocol/datanode-protocol-client.ts';
 import { DATANODE_PROTOCOL_INFO, type DatanodeRegistration } from '../protocol/datanode-protocol.ts';
 import { InterDatanodeProtocolClient } from '../protocol/inter-datanode-protocol-client.ts';
+import { CLIENT_DATANODE_PROTOCOL_INFO } from '../protocol/client-datanode-protocol.ts';
 import { INTER_DATANODE_PROTOCOL_INFO } from '../protocol/inter-datanode-protocol.ts';
 import { RpcService } from '../service/rpc-service.ts';
 import { ServiceIdentity } from '../service/service-identity.ts';
@@ -36,6 +37,7 @@ import { BlockPoolTokens, type BlockAccessVerifier } from './block-access.ts';
 import { dataNodeSettings, IPC_ADDRESS_KEY, type DataNodeSettings } from './datanode-settings.ts';
 import { BPServiceActor } from './namenode-link/bp-service-actor.ts';
 import { BlockRecoveryWorker, unavailablePeer } from './recovery/block-recovery-worker.ts';
+import { blockTokenAuthority, clientDatanodeHandlers } from './client-datanode.ts';
 import { interDatanodeHandlers, remotePeer } from './recovery/inter-datanode.ts';
 import { FsDataset } from './storage/fs-dataset.ts';
 import { ReplicaError } from './storage/replica.ts';
@@ -137,12 +139,21 @@ export class DataNode {
         commit: (r) => client.commitBlockSynchronization(r),
         notifyReceived: (r) => void actor!.notifyReceived(r),
       });
-      // the IPC server: InterDatanodeProtocol for the primaries of block recoveries (Kerberos as the DataNode principal, service ACLs)
+      // the IPC server: InterDatanodeProtocol for the primaries of block recoveries (Kerberos as the DataNode principal),
+      // ClientDatanodeProtocol.getReplicaVisibleLength for readers (block tokens); service ACLs
       const groups = Groups.fromConfiguration(conf, options.clock ?? systemClock);
       const ipc = await RpcService.start(conf, {
         identity,
         bind: { ...settings.ipc, configKey: IPC_ADDRESS_KEY },
-        protocols: [{ info: INTER_DATANODE_PROTOCOL_INFO, handlers: interDatanodeHandlers(recovery.local) }],
+        protocols: [
+          { info: INTER_DATANODE_PROTOCOL_INFO, handlers: interDatanodeHandlers(recovery.local) },
+          {
+            info: CLIENT_DATANODE_PROTOCOL_INFO,
+            handlers: clientDatanodeHandlers({ dataset, access, blockTokenEnabled: settings.blockTokenEnabled, registered: (bpid) => actor?.blockPoolId === bpid && actor.registration !== undefined }),
+          },
+        ],
+        // ClientDatanodeProtocol callers authenticate with block tokens (DataNode.initIpcServer: setSecretManager(blockPoolTokenSecretManager))
+        ...(settings.blockTokenEnabled ? { tokenAuthority: blockTokenAuthority(access) } : {}),
         authorizer: ServiceAuthorizer.fromConfiguration(conf, DATANODE_POLICY, groups),
       });
       cleanup.push(() => ipc.stop());
@@ -228,6 +239,9 @@ export class DataNode {
 export const DATANODE_POLICY: readonly PolicyEntry[] = [{
   info: INTER_DATANODE_PROTOCOL_INFO, aclKey: 'security.inter.datanode.protocol.acl', blockedKey: 'security.inter.datanode.protocol.acl.blocked',
   hostsKey: 'security.inter.datanode.protocol.hosts', blockedHostsKey: 'security.inter.datanode.protocol.hosts.blocked',
+}, {
+  info: CLIENT_DATANODE_PROTOCOL_INFO, aclKey: 'security.client.datanode.protocol.acl', blockedKey: 'security.client.datanode.protocol.acl.blocked',
+  hostsKey: 'security.client.datanode.protocol.hosts', blockedHostsKey: 'security.client.datanode.protocol.hosts.blocked',
 }];
 
 /**

@@ -12,6 +12,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Configuration } from '../../lib/config/index.ts';
 import { ConfigError } from '../../lib/errors/index.ts';
+import { getLogger } from '../../lib/log/logger.ts';
 import { isWildcard, socketHostName } from '../../lib/net/resolve.ts';
 import type { BlockTokenFormat } from '../../security/token/block-token-identifier.ts';
 import { DEFAULT_SERVER_DEFAULTS, type FsServerDefaults } from '../protocol/client-protocol.ts';
@@ -19,6 +20,8 @@ import type { ChecksumType } from '../protocol/hdfs-types.ts';
 import { nameNodeBindAddress } from '../protocol/namenode-address.ts';
 import { BLOCK_RECOVERY_TIMEOUT_MULTIPLIER } from './lease-recovery.ts';
 import type { NamesystemSettings } from './namesystem.ts';
+
+const log = getLogger('namenode.config');
 
 /** Block access tokens (dfs.block.access.*), undefined when dfs.block.access.token.enable is false. */
 export interface BlockTokenSettings {
@@ -35,6 +38,8 @@ export interface BlockTokenSettings {
 export interface DatanodeSettings {
   /** 2 x dfs.namenode.heartbeat.recheck-interval + 10 x dfs.heartbeat.interval, ms */
   heartbeatExpireMs: number;
+  /** dfs.namenode.stale.datanode.interval (ms), at least its minimum in heartbeats */
+  staleIntervalMs: number;
   /** dfs.namenode.full.block.report.lease.length.ms */
   reportLeaseMs: number;
   invalidateLimit: number;
@@ -118,7 +123,8 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       ...xattrLimits(conf),
     },
     datanodes: {
-      heartbeatExpireMs: 2 * conf.getTimeDuration('dfs.namenode.heartbeat.recheck-interval', 'ms', 'ms') + 10 * conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms'),
+      heartbeatExpireMs: heartbeatExpireMs(conf),
+      staleIntervalMs: staleIntervalMs(conf),
       reportLeaseMs: conf.getTimeDuration('dfs.namenode.full.block.report.lease.length.ms', 'ms', 'ms'),
       invalidateLimit: Math.max(1, conf.getInt('dfs.block.invalidate.limit')),
       minDatanodeVersion: conf.getTrimmed('dfs.namenode.min.supported.datanode.version') ?? '2.1.0-beta',
@@ -194,3 +200,25 @@ function serverDefaults(conf: Configuration): FsServerDefaults {
 
 /** HdfsConstants.HOT_STORAGE_POLICY_ID: the default storage policy FsServerDefaults reports. */
 const HOT_STORAGE_POLICY_ID = 7;
+
+function heartbeatExpireMs(conf: Configuration): number {
+  return 2 * conf.getTimeDuration('dfs.namenode.heartbeat.recheck-interval', 'ms', 'ms') + 10 * conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms');
+}
+
+/**
+ * DatanodeManager.getStaleIntervalFromConf: positive, and no less than
+ * dfs.namenode.stale.datanode.minimum.interval heartbeats (raised with a warning).
+ */
+export function staleIntervalMs(conf: Configuration): number {
+  const key = 'dfs.namenode.stale.datanode.interval';
+  const stale = conf.getLong(key);
+  if (!(stale > 0)) throw new ConfigError('CONFIG_INVALID', `${key} = '${stale}' is invalid. It should be a positive non-zero value.`, { configKey: key });
+  const min = conf.getInt('dfs.namenode.stale.datanode.minimum.interval') * conf.getTimeDuration('dfs.heartbeat.interval', 's', 's') * 1000;
+  if (stale < min) {
+    log.warn({ configKey: key, stale, min }, `The given interval for marking stale datanode = ${stale}, which is less than 3 heartbeat intervals. This may cause too frequent changes of stale states of DataNodes since a heartbeat msg may be missing due to temporary short-term failures. Reset stale interval to ${min}.`);
+    return min;
+  }
+  const expire = heartbeatExpireMs(conf);
+  if (stale > expire) log.warn({ configKey: key, stale, expire }, `The given interval for marking stale datanode = ${stale}, which is larger than heartbeat expire interval ${expire}.`);
+  return stale;
+}

@@ -1,6 +1,7 @@
 /**
  * One protobufjs Root holding every HDFS .proto file of this folder (hdfs.proto, acl.proto, xattr.proto,
  * HdfsServer.proto, ClientNamenodeProtocol.proto, DatanodeProtocol.proto, InterDatanodeProtocol.proto,
+ * ClientDatanodeProtocol.proto,
  * datatransfer.proto, the two admin refresh protocols) plus
  * hadoop.common's Security.proto, and the two generic codecs every HDFS message goes through:
  * `encodeProto` (refuses a message that lacks a required field, as protobuf-java's `build()` does)
@@ -23,7 +24,7 @@ import { ProtocolError } from '../../lib/errors/index.ts';
 
 const HDFS_PROTO_FILES = [
   'hdfs.proto', 'acl.proto', 'xattr.proto', 'HdfsServer.proto', 'ClientNamenodeProtocol.proto', 'DatanodeProtocol.proto', 'datatransfer.proto',
-  'RefreshAuthorizationPolicyProtocol.proto', 'RefreshUserMappingsProtocol.proto', 'InterDatanodeProtocol.proto',
+  'RefreshAuthorizationPolicyProtocol.proto', 'RefreshUserMappingsProtocol.proto', 'InterDatanodeProtocol.proto', 'ClientDatanodeProtocol.proto',
 ];
 
 /** Fully-qualified `Type.field` names whose 64-bit values decode as bigint. */
@@ -36,6 +37,7 @@ const BIGINT_FIELDS = new Set(['hadoop.hdfs.datanode.StorageBlockReportProto.blo
  */
 const JAVA_LONG_FIELDS = new Set([
   'hadoop.hdfs.LocatedBlockProto.offset',
+  'hadoop.hdfs.GetReplicaVisibleLengthResponseProto.length', // -1: no byte visible (RWR)
   'hadoop.hdfs.SetTimesRequestProto.mtime',
   'hadoop.hdfs.SetTimesRequestProto.atime',
   'hadoop.hdfs.ContentSummaryProto.spaceQuota',

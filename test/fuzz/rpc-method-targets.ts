@@ -2,7 +2,7 @@
  * One fuzz target over every RPC method message a NameNode decodes from its callers or a client
  * decodes from a NameNode, and a DataNode from another one: the request and the response of each
  * method of ClientNamenodeProtocol, DatanodeProtocol, the two refresh protocols
- * (RefreshAuthorizationPolicyProtocol, RefreshUserMappingsProtocol) and InterDatanodeProtocol, through the RpcCodec the services and clients use. The first
+ * (RefreshAuthorizationPolicyProtocol, RefreshUserMappingsProtocol), InterDatanodeProtocol and ClientDatanodeProtocol, through the RpcCodec the services and clients use. The first
  * input byte picks the (protocol, method, direction), the rest is the message. Every method goes
  * through the same generic codec (cluster/protocol/rpc-codec.ts, hdfs-proto.ts), so one target
  * covers them all; the seeds are each message with every field set (built from the .proto, so a
@@ -11,6 +11,7 @@
 import protobuf from 'protobufjs';
 import { hdfsRoot } from '../../cluster/protocol/hdfs-proto.ts';
 import type { RpcCodec } from '../../cluster/protocol/rpc-codec.ts';
+import { CLIENT_DATANODE_PROTOCOL_CODEC } from '../../cluster/protocol/client-datanode-protocol.ts';
 import { CLIENT_PROTOCOL_CODEC } from '../../cluster/protocol/client-protocol.ts';
 import { DATANODE_PROTOCOL_CODEC } from '../../cluster/protocol/datanode-protocol.ts';
 import { INTER_DATANODE_PROTOCOL_CODEC } from '../../cluster/protocol/inter-datanode-protocol.ts';
@@ -18,7 +19,7 @@ import { REFRESH_AUTHORIZATION_POLICY_CODEC, REFRESH_USER_MAPPINGS_CODEC } from 
 
 // The codecs' method names are typed per protocol; here every method of the .proto service is fed.
 type AnyCodec = RpcCodec<Record<string, { request: object; response: object }>>;
-const CODECS = [CLIENT_PROTOCOL_CODEC, DATANODE_PROTOCOL_CODEC, REFRESH_AUTHORIZATION_POLICY_CODEC, REFRESH_USER_MAPPINGS_CODEC, INTER_DATANODE_PROTOCOL_CODEC] as unknown as AnyCodec[];
+const CODECS = [CLIENT_PROTOCOL_CODEC, DATANODE_PROTOCOL_CODEC, REFRESH_AUTHORIZATION_POLICY_CODEC, REFRESH_USER_MAPPINGS_CODEC, INTER_DATANODE_PROTOCOL_CODEC, CLIENT_DATANODE_PROTOCOL_CODEC] as unknown as AnyCodec[];
 
 interface MethodMessage {
   readonly codec: AnyCodec;

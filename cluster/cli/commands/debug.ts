@@ -82,7 +82,8 @@ export async function runDebug(config: CliConfigArg, argv: readonly string[], io
   }
   let maxRetries = 1;
   if (retriesText !== undefined) {
-    if (!/^[+-]?\d+$/.test(retriesText) || !Number.isSafeInteger(Number(retriesText))) {
+    // Integer.parseInt: a Java int (-2^31 .. 2^31 - 1)
+    if (!/^[+-]?\d+$/.test(retriesText) || Number(retriesText) < -2147483648 || Number(retriesText) > 2147483647) {
       err(`Failed to parse the argument to -retries: java.lang.NumberFormatException: For input string: "${retriesText}"\n`);
       return 1;
     }

@@ -5,7 +5,9 @@
  *   1. initReplicaRecovery on every DataNode the command names: this one directly, the others
  *      through InterDatanodeProtocol (`peer`); a DataNode that fails is skipped, all failing ends
  *      the recovery ("All datanodes failed"), a newer recovery in progress ends it quietly;
- *   2. sync-plan.ts picks the length and the replicas that keep it (none: the block is deleted);
+ *   2. sync-plan.ts picks the length and the replicas that keep it (none: the block is deleted); a
+ *      truncate's recovery (RecoveringBlockProto.truncateBlock of the same block id) takes the
+ *      truncate block's length; copy-on-truncate (another block id) is refused before step 1;
  *   3. updateReplicaUnderRecovery on each of them (the ones that fail are left out; all failing
  *      ends the recovery);
  *   4. DatanodeProtocol.commitBlockSynchronization(block, recovery id, length, closeFile = true,
@@ -17,7 +19,7 @@
  */
 import { HsecError } from '../../../lib/errors/index.ts';
 import { getLogger } from '../../../lib/log/logger.ts';
-import type { DatanodeId, DatanodeInfo, ExtendedBlock, LocatedBlock } from '../../protocol/hdfs-types.ts';
+import type { Block, DatanodeId, DatanodeInfo, ExtendedBlock, LocatedBlock } from '../../protocol/hdfs-types.ts';
 import type { FsDataset } from '../storage/fs-dataset.ts';
 import type { Replica } from '../storage/replica.ts';
 import { initReplicaRecovery, updateReplicaUnderRecovery, type ReplicaRecoveryInfo } from '../storage/replica-recovery.ts';
@@ -29,6 +31,8 @@ const log = getLogger('datanode.recovery');
 export interface RecoveringBlock {
   newGenStamp: number;
   block: LocatedBlock;
+  /** a truncate's recovery (a stock NameNode's; hsec's has no truncate): the block as it is to become */
+  truncateBlock?: Block;
 }
 
 /** InterDatanodeProtocol: what the primary asks of each replica's DataNode. */
@@ -88,7 +92,11 @@ export class BlockRecoveryWorker {
   /** The InterDatanodeProtocol calls served by this DataNode for its own replicas. */
   readonly local: ReplicaRecoveryPeer = {
     initReplicaRecovery: (rb) => initReplicaRecovery(this.#o.dataset, rb.block.b.poolId, rb.block.b, rb.newGenStamp, this.#o.writerStopTimeoutMs),
-    updateReplicaUnderRecovery: async (oldBlock, recoveryId, _newBlockId, newLength) => {
+    updateReplicaUnderRecovery: async (oldBlock, recoveryId, newBlockId, newLength) => {
+      // FsDatasetImpl.updateReplicaUnderRecovery: another newBlockId is a copy-on-truncate (a stock primary's truncate recovery)
+      if (newBlockId > 0 && newBlockId !== oldBlock.blockId) {
+        throw new HsecError('REPLICA_RECOVERY', `Cannot update ${blockName(oldBlock)} to blk_${newBlockId}: copy-on-truncate is not supported by the hsec DataNode`, { blockId: oldBlock.blockId, newBlockId });
+      }
       const r = await updateReplicaUnderRecovery(this.#o.dataset, oldBlock.poolId, { ...oldBlock, numBytes: oldBlock.numBytes ?? 0 }, recoveryId, newLength);
       this.#o.notifyReceived(r);
       return this.#o.dataset.storageId;
@@ -100,7 +108,7 @@ export class BlockRecoveryWorker {
     for (const rb of blocks) {
       const b = rb.block.b;
       const targets = (rb.block.locs ?? []).map(nodeName).join(', ');
-      log.info({ block: blockName(b), recoveryId: rb.newGenStamp }, `BlockRecoveryWorker: ${who} calls recoverBlock(${blockName(b)}, targets=[${targets}], newGenerationStamp=${rb.newGenStamp}, newBlock=null, isStriped=false)`);
+      log.info({ block: blockName(b), recoveryId: rb.newGenStamp }, `BlockRecoveryWorker: ${who} calls recoverBlock(${blockName(b)}, targets=[${targets}], newGenerationStamp=${rb.newGenStamp}, newBlock=${rb.truncateBlock ? `blk_${rb.truncateBlock.blockId}_${rb.truncateBlock.genStamp}` : 'null'}, isStriped=false)`);
       try {
         await this.recover(rb);
       } catch (e) {
@@ -114,6 +122,11 @@ export class BlockRecoveryWorker {
     const block = rb.block.b;
     const recoveryId = rb.newGenStamp;
     const locs = rb.block.locs ?? [];
+    const truncate = rb.truncateBlock;
+    if (truncate && truncate.blockId !== block.blockId) {
+      // copy-on-truncate (the old block kept for a snapshot): updateReplicaUnderRecovery would copy the replica to a new block id
+      throw new HsecError('REPLICA_RECOVERY', `Cannot recover ${blockName(block)}: copy-on-truncate to blk_${truncate.blockId}_${truncate.genStamp} is not supported by the hsec DataNode`, { blockId: block.blockId });
+    }
     const answers: ReplicaAnswer<{ node: DatanodeInfo; peer: ReplicaRecoveryPeer }>[] = [];
     let errors = 0;
     for (const node of locs) {
@@ -134,7 +147,9 @@ export class BlockRecoveryWorker {
     if (errors === locs.length) {
       throw new HsecError('REPLICA_RECOVERY', `All datanodes failed: block=${blockName(block)}, datanodeids=[${locs.map(nodeName).join(', ')}]`, { blockId: block.blockId });
     }
-    const plan = syncPlan(candidates(answers, block.generationStamp, blockName(block)));
+    const synced = syncPlan(candidates(answers, block.generationStamp, blockName(block)));
+    // syncBlock: a truncate recovery keeps the truncate block's length (isTruncateRecovery)
+    const plan = truncate && synced.kind === 'sync' ? { ...synced, newLength: truncate.numBytes ?? 0 } : synced;
     log.info({ block: blockName(block), plan: plan.kind }, `BlockRecoveryWorker: block=${blockName(block)} (length=${block.numBytes ?? 0}), syncList=[${answers.map((a) => `${nodeName(a.node.node)} ${a.info.originalState} ${a.info.numBytes}`).join(', ')}]`);
     if (plan.kind === 'delete') {
       log.debug({ block: blockName(block) }, `Block recovery: DataNodes do not have the replica for block: ${blockName(block)}`);

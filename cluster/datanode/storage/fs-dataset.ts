@@ -202,18 +202,6 @@ export class FsDataset {
     return { replica, writer: await ReplicaWriter.openForAppend(name, replica.blockFile, replica.metaFile, replica.checksum, replica.numBytes) };
   }
 
-  /**
-   * A write to a replica reopened for append failed: the replica goes back to its length before the
-   * append (its bytes and checksums restored) and is finalized under the new generation stamp, so
-   * the bytes the file already had stay readable and the NameNode can close the file at that length
-   * (Hadoop leaves the RBW replica to block recovery, which would also keep the new bytes; hsec keeps this rollback for appends).
-   */
-  async rollBackAppend(blockPoolId: string, replica: Replica, writer: ReplicaWriter): Promise<void> {
-    await writer.rollBackAppend();
-    await this.finalize(blockPoolId, replica, writer);
-    log.warn({ blockId: replica.blockId, genStamp: replica.genStamp, numBytes: replica.numBytes }, 'an append did not finish: the replica is back at its length before it');
-  }
-
   /** FsDatasetImpl.finalizeBlock: closes the writer and moves both files into finalized/. */
   async finalize(blockPoolId: string, replica: Replica, writer: ReplicaWriter): Promise<void> {
     const pool = this.#pool(blockPoolId);
@@ -235,13 +223,17 @@ export class FsDataset {
   }
 
   /**
-   * A write of a new replica that ended before its last packet (the client or the connection
-   * gone): the replica stays in rbw/ as RBW with the bytes written, its files closed, for block
-   * recovery (Hadoop's BlockReceiver leaves it so). One that holds no byte is deleted: there is
-   * nothing a recovery could keep (Hadoop would keep the empty file until recovery or INVALIDATE).
+   * A write that ended before its last packet (the client or the connection gone): the replica
+   * stays in rbw/ as RBW with the bytes written, its files closed, for block recovery (Hadoop's
+   * BlockReceiver leaves it so). For a replica reopened by append that includes the acknowledged
+   * appended bytes, under the append's generation stamp (FsDatasetImpl.append made it RBW; block
+   * recovery decides its length). A new replica that holds no byte is deleted: there is nothing a
+   * recovery could keep (Hadoop would keep the empty file until recovery or INVALIDATE). A replica
+   * already finalized (only the last ack failed) stays as it is.
    */
   async keepRbw(blockPoolId: string, replica: Replica, writer: ReplicaWriter): Promise<void> {
-    if (writer.numBytes === 0) {
+    if (replica.state === 'FINALIZED') return;
+    if (writer.numBytes === 0 && !writer.reopened) {
       await this.abort(blockPoolId, replica, writer);
       return;
     }

@@ -70,10 +70,10 @@ export async function initReplicaRecovery(
 export async function updateReplicaUnderRecovery(
   dataset: FsDataset, blockPoolId: string, old: { blockId: number; generationStamp: number; numBytes: number }, recoveryId: number, newLength: number,
 ): Promise<Replica> {
-  const name = `blk_${old.blockId}_${old.generationStamp}`;
+  const name = `${blockPoolId}:blk_${old.blockId}_${old.generationStamp}`; // ExtendedBlock.toString, as Hadoop's messages print oldBlock
   const replica = dataset.getReplica(blockPoolId, old.blockId);
   log.info({ block: name, recoveryId, newLength }, `updateReplica: ${name}, recoveryId=${recoveryId}, length=${newLength}, replica=${replica ? describe(replica) : 'null'}`);
-  if (!replica) throw new ReplicaError('REPLICA_NOT_FOUND', `Replica not found for ${name}`, { blockId: old.blockId });
+  if (!replica) throw new ReplicaError('REPLICA_NOT_FOUND', `Replica not found for ${name}`, { blockId: old.blockId, exceptionClassName: 'org.apache.hadoop.hdfs.server.datanode.ReplicaNotFoundException' });
   if (replica.state !== 'RUR' || !replica.recovery) throw new ReplicaError('REPLICA_RECOVERY', `replica.getState() != RUR, replica=${describe(replica)}`, { blockId: old.blockId });
   if (replica.numBytes !== old.numBytes) {
     throw new ReplicaError('REPLICA_RECOVERY', `THIS IS NOT SUPPOSED TO HAPPEN: replica.getBytesOnDisk() != block.getNumBytes(), block=${name}, replica=${describe(replica)}`, { blockId: old.blockId });

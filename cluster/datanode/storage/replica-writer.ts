@@ -28,8 +28,8 @@ export class ReplicaWriter {
   readonly #meta: FileHandle;
   #numBytes = 0;
   #closed = false;
-  /** For a replica reopened for append: its length and the checksum of its partial last chunk (if any) before the append. */
-  #appendBase: { numBytes: number; lastChecksum: Uint8Array | undefined } | undefined;
+  /** opened for append (an existing replica, kept whatever its length) */
+  #reopened = false;
 
   private constructor(name: string, blockFile: string, metaFile: string, checksum: ChecksumSpec, data: FileHandle, meta: FileHandle) {
     this.#name = name;
@@ -77,17 +77,13 @@ export class ReplicaWriter {
     }
     const w = new ReplicaWriter(name, blockFile, metaFile, checksum, data, meta);
     w.#numBytes = numBytes;
-    try {
-      const size = checksumSize(checksum.type);
-      const partial = size > 0 && numBytes % checksum.bytesPerChecksum !== 0;
-      const lastChunk = Math.floor(numBytes / checksum.bytesPerChecksum);
-      const lastChecksum = partial ? await readFully(meta, w.#checksumPosition(lastChunk), size, 'read the last checksum of', metaFile) : undefined;
-      w.#appendBase = { numBytes, lastChecksum };
-    } catch (e) {
-      await w.close().catch(() => undefined);
-      throw e;
-    }
+    w.#reopened = true;
     return w;
+  }
+
+  /** True for a replica reopened for append (FsVolumeImpl.append), false for a new one. */
+  get reopened(): boolean {
+    return this.#reopened;
   }
 
   /** Bytes written so far (the replica's length). */
@@ -185,31 +181,6 @@ export class ReplicaWriter {
     const results = await Promise.allSettled([this.#data.close(), this.#meta.close()]);
     const failed = results.findIndex((r) => r.status === 'rejected');
     if (failed >= 0) throw fileError('close', failed === 0 ? this.#blockFile : this.#metaFile, (results[failed] as PromiseRejectedResult).reason, HINT);
-  }
-
-  /**
-   * An append that did not finish: both files go back to what they held before it (the length, and
-   * the partial last chunk's checksum that the first packet replaced), then are closed.
-   */
-  async rollBackAppend(): Promise<void> {
-    const base = this.#appendBase;
-    if (!base) throw new Error(`${this.#name} was not opened for append`);
-    const bpc = this.#checksum.bytesPerChecksum;
-    const size = checksumSize(this.#checksum.type);
-    try {
-      await this.#data.truncate(base.numBytes);
-    } catch (e) {
-      throw fileError('truncate block file', this.#blockFile, e, HINT);
-    }
-    const chunks = Math.ceil(base.numBytes / bpc);
-    try {
-      await this.#meta.truncate(this.#checksumPosition(chunks));
-    } catch (e) {
-      throw fileError('truncate meta file', this.#metaFile, e, HINT);
-    }
-    if (base.lastChecksum && size > 0) await writeFully(this.#meta, [base.lastChecksum], this.#checksumPosition(chunks - 1), 'write meta file', this.#metaFile);
-    this.#numBytes = base.numBytes;
-    await this.close();
   }
 
   /** Closes and deletes both files (a write that failed). */

@@ -112,20 +112,9 @@ export async function writeBlock(x: Xceiver, op: OpWriteBlock): Promise<void> {
     log.info({ block: name, remoteAddress: x.remoteAddress, bytes: replica.numBytes }, 'Received block');
   } finally {
     mirror?.close();
-    if (!finalized && append) await rollBack(x, pool, block.poolId, replica, writer, name);
-    else if (!finalized) await x.services.dataset.keepRbw(block.poolId, replica, writer).catch((e: unknown) => log.error({ block: name, err: e }, 'could not close an unfinished replica'));
+    // a new write or an append that ended before its last packet stays RBW for block recovery (BlockReceiver)
+    if (!finalized) await x.services.dataset.keepRbw(block.poolId, replica, writer).catch((e: unknown) => log.error({ block: name, err: e }, 'could not close an unfinished replica'));
     writeOver();
-  }
-}
-
-/** An unfinished append: the replica back at its old length, finalized and reported (see the file comment). */
-async function rollBack(x: Xceiver, pool: BlockPoolService, poolId: string, replica: Replica, writer: ReplicaWriter, name: string): Promise<void> {
-  if (replica.state === 'FINALIZED') return; // the last packet was in (only its ack failed): the append stands
-  try {
-    await x.services.dataset.rollBackAppend(poolId, replica, writer);
-    await pool.notifyReceived(replica);
-  } catch (e) {
-    log.error({ block: name, err: e }, 'could not roll back an unfinished append: the replica stays in rbw/');
   }
 }
 

@@ -36,6 +36,8 @@ export interface DatanodeManagerOptions {
   tokens: BlockTokenSecretManager | null;
   /** ms: 2 x dfs.namenode.heartbeat.recheck-interval + 10 x dfs.heartbeat.interval */
   heartbeatExpireMs: number;
+  /** ms: dfs.namenode.stale.datanode.interval (default 30 s) */
+  staleIntervalMs?: number;
   /** dfs.namenode.full.block.report.lease.length.ms */
   reportLeaseMs: number;
   /** dfs.block.invalidate.limit */
@@ -180,7 +182,7 @@ export class DatanodeManager {
     dn.xceiverCount = req.xceiverCount ?? 0;
     dn.updateStorages(req.reports ?? []);
     const cmds: DatanodeCommand[] = [];
-    const recovery = this.#recoveryCommand(dn);
+    const recovery = this.#recoveryCommand(dn, now);
     if (recovery) cmds.push(recovery);
     if (dn.invalidate.length > 0) {
       const blocks = dn.invalidate.splice(0, this.#o.invalidateLimit);
@@ -204,7 +206,7 @@ export class DatanodeManager {
    * its recovery id and the DataNodes of its expected replicas (RecoveringBlock: offset -1, no
    * token); those still UNDER_RECOVERY only (a block closed meanwhile needs nothing).
    */
-  #recoveryCommand(dn: DatanodeDescriptor): DatanodeCommand | undefined {
+  #recoveryCommand(dn: DatanodeDescriptor, now: number): DatanodeCommand | undefined {
     const blocks = dn.recover.splice(0).filter((b) => b.state === 'UNDER_RECOVERY' && b.file);
     if (blocks.length === 0) return undefined;
     const bpid = this.#identity!.blockPoolId;
@@ -213,9 +215,11 @@ export class DatanodeManager {
       recoveryCmd: {
         blocks: blocks.map((b) => {
           const nodes = b.expected.map((e) => this.#byUuid.get(e.datanodeUuid)).filter((d): d is DatanodeDescriptor => d !== undefined);
-          // Hadoop leaves stale nodes out unless that leaves one or none; hsec leaves out the dead
-          const alive = nodes.filter((d) => d.alive);
-          const locs = (alive.length > 1 ? alive : nodes).map((d) => d.toInfo());
+          // stale nodes (DatanodeDescriptor.isStale: no heartbeat for the stale interval; the dead too) are left out unless that leaves one or none
+          const stale = this.#o.staleIntervalMs ?? 30_000;
+          const fresh = nodes.filter((d) => d.alive && now - d.lastHeartbeat < stale);
+          if (fresh.length > 1 && fresh.length !== nodes.length) log.info({ block: b.blockId, skipped: nodes.length - fresh.length }, `Skipped stale nodes for recovery : ${nodes.length - fresh.length}`);
+          const locs = (fresh.length > 1 ? fresh : nodes).map((d) => d.toInfo());
           return {
             newGenStamp: b.recoveryId,
             block: {

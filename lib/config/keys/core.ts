@@ -177,6 +177,30 @@ export const CORE_KEYS: readonly KeyDef[] = [
     description: 'Client hosts refused DatanodeProtocol. Unset: security.service.authorization.default.hosts.blocked.',
   }),
   key({
+    name: 'security.client.datanode.protocol.acl',
+    usedBy: ['hsec datanode (with hadoop.security.authorization)'],
+    type: 'string',
+    description: 'Service ACL of ClientDatanodeProtocol (getReplicaVisibleLength: a reader of a file being written, authenticated by its block token, whose user is <blockPoolId>:<blockId> or the token\'s user), same syntax. Unset: security.service.authorization.default.acl.',
+  }),
+  key({
+    name: 'security.client.datanode.protocol.acl.blocked',
+    usedBy: ['hsec datanode (with hadoop.security.authorization)'],
+    type: 'string',
+    description: 'Users and groups refused ClientDatanodeProtocol even when the ACL admits them. Unset: security.service.authorization.default.acl.blocked.',
+  }),
+  key({
+    name: 'security.client.datanode.protocol.hosts',
+    usedBy: ['hsec datanode (with hadoop.security.authorization)'],
+    type: 'string',
+    description: 'Client hosts admitted to ClientDatanodeProtocol (MachineList: IPs, CIDR ranges, host names, *). Unset: security.service.authorization.default.hosts.',
+  }),
+  key({
+    name: 'security.client.datanode.protocol.hosts.blocked',
+    usedBy: ['hsec datanode (with hadoop.security.authorization)'],
+    type: 'string',
+    description: 'Client hosts refused ClientDatanodeProtocol. Unset: security.service.authorization.default.hosts.blocked.',
+  }),
+  key({
     name: 'security.inter.datanode.protocol.acl',
     usedBy: ['hsec datanode (with hadoop.security.authorization)'],
     type: 'string',

@@ -320,6 +320,20 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     description: 'How long a full-block-report lease granted in a heartbeat stays valid; a report with an expired or foreign lease is refused (InvalidBlockReportLeaseException), one with lease id 0 is taken.',
   }),
   key({
+    name: 'dfs.namenode.stale.datanode.interval',
+    usedBy: ['hsec namenode'],
+    type: 'long',
+    default: '30000',
+    description: 'Milliseconds without a heartbeat after which a DataNode is stale: a block recovery command leaves stale DataNodes out while at least two fresh ones remain. Raised to dfs.namenode.stale.datanode.minimum.interval heartbeats if lower.',
+  }),
+  key({
+    name: 'dfs.namenode.stale.datanode.minimum.interval',
+    usedBy: ['hsec namenode'],
+    type: 'int',
+    default: '3',
+    description: 'The least dfs.namenode.stale.datanode.interval, in heartbeat intervals.',
+  }),
+  key({
     name: 'dfs.block.invalidate.limit',
     usedBy: ['hsec namenode'],
     type: 'int',

@@ -8,7 +8,7 @@
  * DataNode after an append, the refusals a stock NameNode gives (another client's open file, the
  * same client twice, no WRITE permission, a missing file), `hsec fs -appendToFile` (files, `-`,
  * a missing destination, -n), a two-DataNode pipeline with privacy and AES/CTR, and a writer dying
- * mid-append (the DataNodes roll the block back, lease recovery closes the file at its old length).
+ * mid-append after hflush (the replicas stay RBW; lease recovery keeps the old and the hflushed bytes).
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
@@ -203,26 +203,28 @@ describe('hdfs: append through the hsec NameNode and DataNodes (MIT KDC, RPC pri
       expect(Buffer.compare(await fs.readFile('p'), expected)).to.equal(0);
     });
 
-    it('a writer that dies mid-append: both DataNodes roll the block back, lease recovery (block recovery) closes the file at its old length, nothing it had is lost', async () => {
+    it('a writer that dies mid-append after hflush: both replicas stay RBW, lease recovery (block recovery) closes the file with the old and the hflushed appended bytes', async () => {
       const fs = await hdfs.client('alice');
       const a = randomBytes(2500);
+      const b = randomBytes(1200);
       await fs.writeFile('crash', a);
       const out = fs.append('crash');
-      await new Promise<void>((resolve, reject) => out.write(randomBytes(1200), (e) => (e ? reject(e) : resolve()))); // 2500 + 1200: within the block
+      await new Promise<void>((resolve, reject) => out.write(b, (e) => (e ? reject(e) : resolve()))); // 2500 + 1200: within the block
+      await out.hflush();
       const file = hdfs.nn.namesystem.fsd.resolveExisting('/user/alice/crash') as INodeFile;
-      const stamp = file.lastBlock!.generationStamp; // updatePipeline has run: the pipeline streams
+      const stamp = file.lastBlock!.generationStamp; // updatePipeline has run: the append's stamp
       out.destroy(); // gone without its last packet or complete()
       expect(await until(() => file.uc === null, 20_000), 'the lease recovered').to.equal(true);
-      // block recovery: the primary DataNode agreed on the finalized length under a new recovery id
-      expect(file.length()).to.equal(2500);
+      // block recovery: the primary DataNode agreed on the RBW replicas' length under a new recovery id
+      expect(file.length()).to.equal(3700);
       expect(file.lastBlock!.generationStamp).to.be.greaterThan(stamp);
       // the primary recovered the other DataNode's replica too (InterDatanodeProtocol)
       for (const dn of hdfs.dns) {
-        expect(dn.dataset.getReplica(hdfs.nn.namesystem.blocks.blockPoolId, file.lastBlock!.blockId)).to.include({ state: 'FINALIZED', genStamp: file.lastBlock!.generationStamp, numBytes: 2500 });
+        expect(dn.dataset.getReplica(hdfs.nn.namesystem.blocks.blockPoolId, file.lastBlock!.blockId)).to.include({ state: 'FINALIZED', genStamp: file.lastBlock!.generationStamp, numBytes: 3700 });
       }
-      expect(Buffer.compare(await fs.readFile('crash'), a)).to.equal(0);
+      expect(Buffer.compare(await fs.readFile('crash'), Buffer.concat([a, b]))).to.equal(0);
       await appendBytes(fs, 'crash', Buffer.from('tail'));
-      expect(Buffer.compare(await fs.readFile('crash'), Buffer.concat([a, Buffer.from('tail')]))).to.equal(0);
+      expect(Buffer.compare(await fs.readFile('crash'), Buffer.concat([a, b, Buffer.from('tail')]))).to.equal(0);
     });
   });
 });

@@ -10,6 +10,10 @@
  *  - another client's append (and create) past the soft limit (the NameNode's ManualClock moved 61 s):
  *    AlreadyBeingCreated before it, RecoveryInProgress while the block is recovered, then the append
  *    goes on after the recovered bytes (the create finds the file);
+ *  - an appender SIGKILLed after hflush: the RBW replica of the append keeps its acknowledged bytes
+ *    and block recovery keeps them (Hadoop does not roll an unfinished append back);
+ *  - a reader of the file while its writer lives sees every hflushed byte (getReplicaVisibleLength on
+ *    the DataNode's IPC port, authenticated by the block token), and the protocol's refusals;
  *  - with two DataNodes the primary recovers the other's replica over InterDatanodeProtocol;
  *  - the hard limit (3 s on a second cluster): the lease monitor recovers under HDFS_NameNode;
  *  - `hsec debug recoverLease -path P -retries N` prints DebugAdmin's lines around the same;
@@ -31,6 +35,8 @@ import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-h
 import type { INodeFile } from '../../../cluster/namenode/namespace/inode.ts';
 import { DATANODE_PROTOCOL_INFO } from '../../../cluster/protocol/datanode-protocol.ts';
 import { DatanodeProtocolClient } from '../../../cluster/protocol/datanode-protocol-client.ts';
+import { readBlockLength } from '../../../cluster/client/block-length.ts';
+import { CLIENT_DATANODE_PROTOCOL_INFO, ClientDatanodeProtocolClient } from '../../../cluster/protocol/client-datanode-protocol.ts';
 import { InterDatanodeProtocolClient } from '../../../cluster/protocol/inter-datanode-protocol-client.ts';
 import { INTER_DATANODE_PROTOCOL_INFO } from '../../../cluster/protocol/inter-datanode-protocol.ts';
 import { ManualClock } from '../../../lib/time/clock.ts';
@@ -156,6 +162,72 @@ describe('hdfs: lease recovery keeps the hflushed bytes (MIT KDC, hsec NameNode 
       await appendTail();
       const back = await fs.readFile(path);
       expect(Buffer.compare(back, Buffer.concat([leaseRecoveryPattern(FLUSHED), Buffer.from('tail')]))).to.equal(0);
+    });
+
+    it('a reader sees every hflushed byte of a file still being written: the last block\'s length from the DataNode (ClientDatanodeProtocol.getReplicaVisibleLength, block token over DIGEST-MD5); its refusals', async () => {
+      const path = '/user/alice/being-written';
+      const alice = await fsShellUser(hdfs, 'alice');
+      const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test/integration/hdfs/hflush-writer-child.ts'), path, String(FLUSHED)], {
+        cwd: REPO, env: { ...process.env, ...alice.env, HSEC_LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.add(child);
+      await waitForOutput(child, `FLUSHED ${FLUSHED}`, 60_000, 'the hflush writer');
+      const file = hdfs.nn.namesystem.fsd.resolveExisting(path) as INodeFile;
+      expect([file.uc?.clientName !== undefined, file.lastBlock!.numBytes], 'the NameNode knows no byte of the last block').to.deep.equal([true, 0]);
+      const fs = await hdfs.client('bob');
+      const back = await fs.readFile(path);
+      expect(back.length, 'the complete block and the hflushed bytes of the one being written').to.equal(FLUSHED);
+      expect(Buffer.compare(back, leaseRecoveryPattern(FLUSHED))).to.equal(0);
+
+      // the protocol itself: a block token for the block is the only way in
+      const located = (await hdfs.nn.namesystem.blocks.locatedBlocks(file, 0, FLUSHED, 'bob')).lastBlock!;
+      const rpc = acquireRpcClient(hdfs.conf);
+      const krb5 = loadKrb5Config(hdfs.kdc.krb5ConfPath);
+      const dnUser = await User.fromKeytab(hdfs.kdc.principal('dn/localhost'), join(dir, 'dn.keytab'), { krb5, conf: hdfs.conf, env: {} });
+      try {
+        expect(await readBlockLength(rpc.rpc, located, 20_000)).to.equal(1500);
+        const ipc = { host: '127.0.0.1', port: hdfs.dns[0]!.ipcAddress.port };
+        const kerberosOnly = new ClientDatanodeProtocolClient({ rpc: rpc.rpc, address: ipc, credentials: callCredentials(dnUser, CLIENT_DATANODE_PROTOCOL_INFO, hdfs.conf, krb5), timeoutMs: 20_000 });
+        const refusal = async (p: Promise<unknown>) => (await p.then(() => undefined, (e: Error & { details?: Record<string, unknown> }) => e))!;
+        const noToken = await refusal(kerberosOnly.getReplicaVisibleLength(located.b));
+        expect([noToken.details?.['exceptionClassName'], noToken.details?.['errorMsg']]).to.deep.equal(['java.io.IOException', 'Can\'t continue since none or more than one BlockTokenIdentifier is found.']);
+        const first = (await hdfs.nn.namesystem.blocks.locatedBlocks(file, 0, 1, 'bob')).blocks![0]!;
+        const otherBlock = await refusal(readBlockLength(rpc.rpc, { ...located, blockToken: first.blockToken }, 20_000));
+        expect(otherBlock.message).to.match(/^Cannot obtain block length for LocatedBlock\{/);
+      } finally {
+        rpc.release();
+        dnUser.close();
+      }
+    });
+
+    it('an appender SIGKILLed after hflush: its replica stays RBW under the append\'s stamp and recoverLease keeps every hflushed appended byte (FsDatasetImpl.append, BlockRecoveryWorker)', async () => {
+      const path = '/user/alice/append-dies';
+      const fs = await hdfs.client('alice');
+      const BEFORE = 1000;
+      const AFTER = 2600; // within the block
+      await fs.writeFile(path, leaseRecoveryPattern(BEFORE));
+      const file = hdfs.nn.namesystem.fsd.resolveExisting(path) as INodeFile;
+      const stampBefore = file.lastBlock!.generationStamp;
+      const alice = await fsShellUser(hdfs, 'alice');
+      const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test/integration/hdfs/hflush-writer-child.ts'), path, String(AFTER), String(BEFORE)], {
+        cwd: REPO, env: { ...process.env, ...alice.env, HSEC_LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.add(child);
+      await waitForOutput(child, `FLUSHED ${AFTER - BEFORE}`, 60_000, 'the hflush appender');
+      const bpid = hdfs.nn.namesystem.blocks.blockPoolId;
+      const last = file.lastBlock!;
+      const appendStamp = last.generationStamp;
+      expect(appendStamp, 'updatePipeline recorded the append\'s stamp').to.be.greaterThan(stampBefore);
+      expect(hdfs.dns[0]!.dataset.getReplica(bpid, last.blockId)).to.deep.include({ state: 'RBW', numBytes: AFTER, genStamp: appendStamp });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      children.delete(child);
+      expect(await untilAsync(() => fs.recoverLease(path), 30_000), 'recoverLease returns true once the DataNode committed').to.equal(true);
+      expect([file.uc, file.length(), last.numBytes, last.state]).to.deep.equal([null, AFTER, AFTER, 'COMPLETE']);
+      expect(last.generationStamp, 'the recovery id is the block\'s new stamp').to.be.greaterThan(appendStamp);
+      expect(hdfs.dns[0]!.dataset.getReplica(bpid, last.blockId)).to.deep.include({ state: 'FINALIZED', numBytes: AFTER, genStamp: last.generationStamp });
+      expect(Buffer.compare(await fs.readFile(path), leaseRecoveryPattern(AFTER)), 'the old bytes and every hflushed appended byte').to.equal(0);
     });
 
     it('hsec debug recoverLease as DebugAdmin: returned false, a retry after 5 s, then SUCCEEDED; a closed file at once; its refusals', async function () {

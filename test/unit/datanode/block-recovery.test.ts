@@ -114,7 +114,8 @@ describe('datanode/block recovery: replicas on a real FsDataset', () => {
     const old = { blockId: 6, generationStamp: 1003, numBytes: 1000 };
     expect((await rejectsCode(updateReplicaUnderRecovery(ds, BP, old, 1010, 900), 'REPLICA_RECOVERY')).message).to.match(/^rur\.getRecoveryID\(\) != recoveryId = 1010/);
     expect((await rejectsCode(updateReplicaUnderRecovery(ds, BP, old, 1011, 1001), 'REPLICA_RECOVERY')).message).to.match(/^rur\.getNumBytes\(\) < newlength = 1001/);
-    expect((await rejectsCode(updateReplicaUnderRecovery(ds, BP, { ...old, numBytes: 999 }, 1011, 900), 'REPLICA_RECOVERY')).message).to.match(/replica\.getBytesOnDisk\(\) != block\.getNumBytes\(\)/);
+    expect((await rejectsCode(updateReplicaUnderRecovery(ds, BP, { ...old, numBytes: 999 }, 1011, 900), 'REPLICA_RECOVERY')).message).to.match(/replica\.getBytesOnDisk\(\) != block\.getNumBytes\(\), block=BP-1-127\.0\.0\.1-1:blk_6_1003, /);
+    expect((await rejectsCode(updateReplicaUnderRecovery(ds, BP, { ...old, blockId: 99 }, 1011, 900), 'REPLICA_NOT_FOUND')).message).to.equal('Replica not found for BP-1-127.0.0.1-1:blk_99_1003');
     expect(await updateReplicaUnderRecovery(ds, BP, old, 1011, 1000)).to.deep.include({ state: 'FINALIZED', genStamp: 1011, numBytes: 1000 });
   });
 
@@ -142,7 +143,13 @@ describe('datanode/block recovery: replicas on a real FsDataset', () => {
     expect(await init(11, 1005)).to.deep.equal({ replicaFound: true, state: 'RBW', block: { blockId: 11, genStamp: 1001, numBytes: 900 } });
     const e = await Promise.resolve(h['initReplicaRecovery']!(INTER_DATANODE_PROTOCOL_CODEC.encodeRequest('initReplicaRecovery', rb(11, 1004)), ctx)).then(() => undefined, (x: Error & { details: Record<string, unknown> }) => x);
     expect(e!.details['exceptionClassName']).to.equal('org.apache.hadoop.hdfs.protocol.RecoveryInProgressException');
-    const update = INTER_DATANODE_PROTOCOL_CODEC.encodeRequest('updateReplicaUnderRecovery', { block: { poolId: BP, blockId: 11, generationStamp: 1001, numBytes: 900 }, recoveryId: 1005, newLength: 800 });
+    // a stock primary's copy-on-truncate names another newBlockId: refused, the replica stays RUR
+    const copy = INTER_DATANODE_PROTOCOL_CODEC.encodeRequest('updateReplicaUnderRecovery', { block: { poolId: BP, blockId: 11, generationStamp: 1001, numBytes: 900 }, recoveryId: 1005, newLength: 800, newBlockId: 12 });
+    const refused = await Promise.resolve(h['updateReplicaUnderRecovery']!(copy, ctx)).then(() => undefined, (x: Error & { code: string }) => x);
+    expect([refused?.code, refused?.message]).to.deep.equal(['REPLICA_RECOVERY', `Cannot update ${BP}:blk_11_1001 to blk_12: copy-on-truncate is not supported by the hsec DataNode`]);
+    expect(ds.getReplica(BP, 11)).to.deep.include({ state: 'RUR', numBytes: 900 });
+    // Hadoop's primary names the block's own id as newBlockId
+    const update = INTER_DATANODE_PROTOCOL_CODEC.encodeRequest('updateReplicaUnderRecovery', { block: { poolId: BP, blockId: 11, generationStamp: 1001, numBytes: 900 }, recoveryId: 1005, newLength: 800, newBlockId: 11 });
     expect(INTER_DATANODE_PROTOCOL_CODEC.decodeResponse('updateReplicaUnderRecovery', await h['updateReplicaUnderRecovery']!(update, ctx))).to.deep.equal({ storageUuid: ds.storageId });
     expect(ds.getReplica(BP, 11)).to.deep.include({ state: 'FINALIZED', genStamp: 1005, numBytes: 800 });
   });
@@ -168,5 +175,24 @@ describe('datanode/block recovery: replicas on a real FsDataset', () => {
     await worker.recover({ newGenStamp: 1006, block: { b: { ...b, blockId: 10 }, offset: -1, locs: [node(ds.datanodeUuid, 9866)], corrupt: false, blockToken: EMPTY_TOKEN } });
     expect(commits[0]).to.deep.include({ newGenStamp: 1006, newLength: 0, closeFile: true, deleteBlock: true });
     await rejectsCode(worker.recover({ newGenStamp: 1007, block: { b, offset: -1, locs: [node('other', 9870)], corrupt: false, blockToken: EMPTY_TOKEN } }), 'REPLICA_RECOVERY');
+  });
+
+  it('a truncate recovery from a stock NameNode (RecoveringBlockProto.truncateBlock): the length is the truncate block\'s (syncBlock isTruncateRecovery); copy-on-truncate is refused before any replica is touched', async () => {
+    await unfinished(12, 1800);
+    const commits: BlockSynchronizationRequest[] = [];
+    const worker = new BlockRecoveryWorker({
+      dataset: ds, writerStopTimeoutMs: 1000, peer: unavailablePeer,
+      commit: async (r) => void commits.push(r), notifyReceived: () => undefined,
+    });
+    const here: DatanodeInfo = { id: { ipAddr: '127.0.0.1', hostName: 'localhost', datanodeUuid: ds.datanodeUuid, xferPort: 9866, infoPort: 0, ipcPort: 0 } };
+    const b = { poolId: BP, blockId: 12, generationStamp: 1001, numBytes: 1800 };
+    const located = { b, offset: -1, locs: [here], corrupt: false, blockToken: EMPTY_TOKEN };
+    await rejectsCode(worker.recover({ newGenStamp: 1008, block: located, truncateBlock: { blockId: 13, genStamp: 1008, numBytes: 700 } }), 'REPLICA_RECOVERY');
+    expect(ds.getReplica(BP, 12), 'untouched').to.deep.include({ state: 'RBW', genStamp: 1001, numBytes: 1800 });
+    await worker.recover({ newGenStamp: 1008, block: located, truncateBlock: { blockId: 12, genStamp: 1008, numBytes: 700 } });
+    expect(commits[0]).to.deep.include({ block: b, newGenStamp: 1008, newLength: 700, closeFile: true, deleteBlock: false });
+    const r = ds.getReplica(BP, 12)!;
+    expect(r).to.deep.include({ state: 'FINALIZED', genStamp: 1008, numBytes: 700 });
+    expect(readFileSync(r.blockFile)).to.deep.equal(data.subarray(0, 700));
   });
 });

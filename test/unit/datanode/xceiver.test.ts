@@ -338,10 +338,11 @@ describe('datanode/xceiver: WRITE_BLOCK, READ_BLOCK and BLOCK_CHECKSUM handlers'
     b.send(encodeDataPacket({ offsetInBlock: 1800, seqno: 0, lastPacketInBlock: false }, CRC, more.subarray(0, 248)));
     expect(decodePipelineAck(await b.ackBytes())).to.deep.include({ seqno: 0, reply: ['ERROR_CHECKSUM'] });
     await rejectsCode(b.done, 'PROTOCOL_CHECKSUM');
-    expect(dataset.getReplica(BP, 1022)).to.deep.include({ state: 'FINALIZED', genStamp: 1004, numBytes: 1800 });
+    // the bad packet wrote nothing; the replica stays RBW under the append's stamp for block recovery
+    expect(dataset.getReplica(BP, 1022)).to.deep.include({ state: 'RBW', genStamp: 1004, numBytes: 1800 });
   });
 
-  it('an append cut off mid-way rolls the replica back to its old bytes and checksums, finalized under the new stamp and reported', async () => {
+  it('an append cut off mid-way leaves the replica RBW under the new stamp with every byte received and its checksums, for block recovery (BlockReceiver)', async () => {
     const data = randomBytes(700);
     const w = connection(services);
     w.send(writeOp(1021, token(1021, ['WRITE'])));
@@ -363,10 +364,13 @@ describe('datanode/xceiver: WRITE_BLOCK, READ_BLOCK and BLOCK_CHECKSUM handlers'
     a.end(); // the client is gone before its last packet
     await rejectsCode(a.done, 'PROTOCOL_TRUNCATED');
     const r = dataset.getReplica(BP, 1021)!;
-    expect(r).to.deep.include({ state: 'FINALIZED', genStamp: 1005, numBytes: 700 });
-    expect(readFileSync(r.blockFile)).to.deep.equal(data);
-    expect(readFileSync(r.metaFile).subarray(7)).to.deep.equal(Buffer.from(computeChecksums(CRC, data)));
-    expect(events).to.deep.equal(['RECEIVING 1021', 'RECEIVED 1021 700 FINALIZED']);
+    const all = Buffer.concat([data, more]);
+    expect(r).to.deep.include({ state: 'RBW', genStamp: 1005, numBytes: 1700 });
+    expect(r.blockFile).to.match(/\/rbw\/blk_1021$/);
+    expect(r.metaFile).to.match(/\/rbw\/blk_1021_1005\.meta$/);
+    expect(readFileSync(r.blockFile)).to.deep.equal(all);
+    expect(readFileSync(r.metaFile).subarray(7)).to.deep.equal(Buffer.from(computeChecksums(CRC, all)));
+    expect(events).to.deep.equal(['RECEIVING 1021']);
   });
 
   it('a downstream node that cannot be reached is {ERROR, firstBadLink = its address}; an unsupported stage or op is refused', async () => {

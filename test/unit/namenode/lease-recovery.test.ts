@@ -115,6 +115,32 @@ describe('namenode/lease recovery: recoverLease, block recovery, commitBlockSync
     expect([again.uc, again.length(), again.lastBlock!.generationStamp]).to.deep.equal([null, MiB + 1400, stampBefore + 1]);
   });
 
+  it('the recovery command leaves out stale DataNodes (no heartbeat for dfs.namenode.stale.datanode.interval) unless that leaves one or none (DatanodeManager.getBlockRecoveryCommand)', async () => {
+    datanode(t.ns, 'dn-2', '127.0.0.2');
+    datanode(t.ns, 'dn-3', '127.0.0.3');
+    const open = async (path: string) => {
+      const st = await t.writes.create({ src: path, masked: { perm: 0o644 }, clientName: WRITER, createFlag: CreateFlag.CREATE, createParent: true, replication: 3, blockSize: MiB }, alice);
+      const lb = await t.writes.addBlock({ src: path, clientName: WRITER, fileId: st.fileId }, alice);
+      expect(lb.locs!.map((l) => l.id.datanodeUuid).sort()).to.deep.equal(['dn-1', 'dn-2', 'dn-3']);
+      await t.writes.fsync(path, WRITER, 10, st.fileId);
+    };
+    await open('/tmp/three');
+    t.clock.advance(31_000); // past the 30 s default
+    heartbeat('dn-1');
+    heartbeat('dn-2');
+    expect(await t.writes.recoverLease('/tmp/three', RECOVERER, alice)).to.equal(false);
+    const sent = [...recoveries(heartbeat('dn-1')), ...recoveries(heartbeat('dn-2'))];
+    expect(sent).to.have.length(1);
+    expect(sent[0]!.block.locs!.map((l) => l.id.datanodeUuid).sort(), 'dn-3 is stale').to.deep.equal(['dn-1', 'dn-2']);
+
+    await open('/tmp/three-b');
+    t.clock.advance(31_000);
+    heartbeat('dn-1'); // dn-2 and dn-3 stale: one fresh node is too few, every location is named
+    expect(await t.writes.recoverLease('/tmp/three-b', RECOVERER, alice)).to.equal(false);
+    const [rb] = recoveries(heartbeat('dn-1'));
+    expect(rb!.block.locs!.map((l) => l.id.datanodeUuid).sort()).to.deep.equal(['dn-1', 'dn-2', 'dn-3']);
+  });
+
   it('commitBlockSynchronization refuses a stale recovery id and an unknown block; deleteBlock removes the last block', async () => {
     const { fileId } = await openFile('/tmp/f', 1, 700);
     expect(await t.writes.recoverLease('/tmp/f', RECOVERER, alice)).to.equal(false);

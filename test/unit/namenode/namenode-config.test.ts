@@ -47,4 +47,12 @@ describe('namenode settings (namenode-config.ts)', () => {
     refused({ 'dfs.namenode.fs-limits.max-xattr-size': '32769' }, 'The maximum size of an xattr should be <= maximum size hard limit 32768: (dfs.namenode.fs-limits.max-xattr-size).');
     refused({ 'dfs.namenode.fs-limits.max-xattrs-per-inode': '-1' }, 'Cannot set a negative limit on the number of xattrs per inode (dfs.namenode.fs-limits.max-xattrs-per-inode).');
   });
+
+  it('stale DataNodes: 30 s by default, raised to 3 heartbeats, positive (DatanodeManager.getStaleIntervalFromConf)', () => {
+    const base = { 'fs.defaultFS': 'hdfs://localhost:8020' };
+    expect(nameNodeSettings(conf(base)).datanodes.staleIntervalMs).to.equal(30_000);
+    expect(nameNodeSettings(conf({ ...base, 'dfs.namenode.stale.datanode.interval': '5000' })).datanodes.staleIntervalMs).to.equal(9000);
+    expect(nameNodeSettings(conf({ ...base, 'dfs.namenode.stale.datanode.interval': '5000', 'dfs.heartbeat.interval': '1' })).datanodes.staleIntervalMs).to.equal(5000);
+    expect(() => nameNodeSettings(conf({ ...base, 'dfs.namenode.stale.datanode.interval': '0' }))).to.throw('dfs.namenode.stale.datanode.interval = \'0\' is invalid. It should be a positive non-zero value.');
+  });
 });
