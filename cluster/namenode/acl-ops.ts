@@ -31,6 +31,15 @@ import type { CallerInfo, FsNamesystem } from './namesystem.ts';
 /** The audit command names (FSNamesystem's operationName of each call). */
 export type AclCommand = 'modifyAclEntries' | 'removeAclEntries' | 'removeDefaultAcl' | 'removeAcl' | 'setAcl' | 'getAclStatus';
 
+/** What FSNamesystem's ACL changes tell checkNameNodeSafeMode (the path follows). */
+const SAFE_MODE_TEXT: Readonly<Record<Exclude<AclCommand, 'getAclStatus'>, string>> = {
+  modifyAclEntries: 'Cannot modify ACL entries on ',
+  removeAclEntries: 'Cannot remove ACL entries on ',
+  removeDefaultAcl: 'Cannot remove default ACL entries on ',
+  removeAcl: 'Cannot remove ACL on ',
+  setAcl: 'Cannot set ACL on ',
+};
+
 /** FSDirAclOp.checkAclsConfigFlag's message. */
 export const ACLS_DISABLED_MESSAGE = 'The ACL operation has been rejected.  Support for ACLs has been disabled by setting dfs.namenode.acls.enabled to false.';
 
@@ -88,9 +97,10 @@ export class AclOps {
   }
 
   /** Under the write lock: the flag, the path, checkOwner, the new ACL, the journal (if it changed), the audit line. */
-  #change(cmd: AclCommand, src: string, caller: CallerInfo, next: (node: INode, path: string) => StoredAcl): Promise<void> {
+  #change(cmd: Exclude<AclCommand, 'getAclStatus'>, src: string, caller: CallerInfo, next: (node: INode, path: string) => StoredAcl): Promise<void> {
     const ns = this.#ns;
     return ns.write(async () => {
+      ns.checkNameNodeSafeMode(`${SAFE_MODE_TEXT[cmd]}${src}`);
       this.#checkEnabled();
       let node: INode;
       try {

@@ -7,7 +7,7 @@
  * and getServerDefaults are token-service.ts's. getFileLinkInfo answers as getFileInfo (hsec has no
  * symlinks; NameNodeRpcServer.getFileLinkInfo is getFileInfo without resolving a final link), an
  * empty response for a missing path. The status calls of `hdfs dfsadmin` (stats, DataNode reports,
- * safe mode) are cluster-status.ts's; the ACL calls are acl-ops.ts's (AclEntryProto lists converted
+ * safe mode, saveNamespace) are cluster-status.ts's; the ACL calls are acl-ops.ts's (AclEntryProto lists converted
  * as PBHelperClient.convertAclEntry does); the xattr calls are xattr-ops.ts's (XAttrProto as
  * PBHelperClient.convertXAttr does; an absent flag is 0, which setXAttr refuses).
  */
@@ -145,7 +145,12 @@ export class ClientService {
       this.#method('getFsECBlockGroupStats', () => status.ecBlockGroupStats()),
       this.#method('getDatanodeReport', (r, c) => ({ di: status.datanodeReport(r.type, c) })),
       this.#method('getSlowDatanodeReport', (_r, c) => ({ datanodeInfoProto: status.slowDatanodeReport(c) })),
-      this.#method('setSafeMode', (r, c) => ({ result: status.setSafeMode(r.action, c) })),
+      this.#method('setSafeMode', async (r, c) => ({ result: await status.setSafeMode(r.action, c) })),
+      // NameNodeRpcServer.saveNamespace answers true whether or not an image was written
+      this.#method('saveNamespace', async (r, c) => {
+        await status.saveNamespace(r.timeWindow ?? 0, r.txGap ?? 0, c);
+        return { saved: true };
+      }),
       this.#method('modifyAclEntries', async (r, c) => {
         await acls.modifyAclEntries(r.src, (r.aclSpec ?? []).map(aclEntryFromProto), c);
         return {};

@@ -1,7 +1,7 @@
 /**
- * What `hdfs dfsadmin -report`, `-printTopology` and `-safemode` ask the NameNode (Hadoop 3.4.1
- * FSNamesystem.getStats / getReplicatedBlockStats / getECBlockGroupStats / datanodeReport /
- * slowDataNodesReport / setSafeMode behind NameNodeRpcServer):
+ * What `hdfs dfsadmin -report`, `-printTopology`, `-safemode` and `-saveNamespace` ask the NameNode
+ * (Hadoop 3.4.1 FSNamesystem.getStats / getReplicatedBlockStats / getECBlockGroupStats /
+ * datanodeReport / slowDataNodesReport / setSafeMode / saveNamespace behind NameNodeRpcServer):
  *  - capacity figures summed over the live DataNodes' storage reports;
  *  - replicated block counts from the blocks map: a complete block without a live finalized
  *    replica is missing, one with fewer live replicas than its file's replication is low
@@ -12,19 +12,24 @@
  *    Superuser privilege is required", audited as refused); no node is ever decommissioning or in
  *    maintenance here, and no slow-peer tracking runs (Hadoop's answer with dfs.datanode.peer.stats
  *    off: none);
- *  - safe mode: the hsec NameNode has none (it serves as soon as it has loaded its namespace), so GET
- *    answers false, LEAVE and FORCE_EXIT are the no-ops Hadoop's leaveSafeMode is when safe mode is
- *    off ("STATE* Safe mode is already OFF"), and ENTER is refused: a manual safe mode needs every
- *    namespace change to refuse with SafeModeException, which this NameNode does not do, and
- *    answering "Safe mode is ON" while writes go on would mislead an operator who freezes the
- *    namespace for maintenance. Non-GET actions need the superuser, as in Hadoop.
+ *  - safe mode (FSNamesystem.setSafeMode): GET answers whether the NameNode is in safe mode, for
+ *    any user; ENTER, LEAVE and FORCE_EXIT need the superuser ("Access denied for user U. Superuser
+ *    privilege is required", audited as refused) and turn the manual safe mode on or off
+ *    (namesystem.ts: while it is on, every namespace change refuses with SafeModeException). hsec
+ *    has no start-up safe mode (it serves as soon as it has loaded its namespace) and no bytes in
+ *    future, so FORCE_EXIT leaves as LEAVE does. Audited as "safemode_get", "safemode_enter", ...;
+ *  - saveNamespace (FSNamesystem.saveNamespace): superuser, then only in safe mode ("Safe mode should
+ *    be turned ON in order to create namespace image."); it writes a snapshot of the namespace now
+ *    and starts a new journal (namespace-store.ts), unless a time window or transaction gap says the
+ *    newest snapshot is recent enough. As NameNodeRpcServer.saveNamespace, the call answers true
+ *    either way; only the log says whether an image was written.
  * Every call is audited as FSNamesystem's logAuditEvent does.
  */
 import { getLogger } from '../../lib/log/logger.ts';
 import type { DatanodeReportType, ECBlockGroupStats, GetFsStatsResponse, ReplicatedBlockStats, SafeModeAction } from '../protocol/client-protocol.ts';
 import type { DatanodeInfo } from '../protocol/hdfs-types.ts';
 import type { DatanodeDescriptor } from './blocks/datanode-descriptor.ts';
-import { fsError, HadoopException, permissionDenied } from './namespace/fs-errors.ts';
+import { permissionDenied } from './namespace/fs-errors.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
 
 const log = getLogger('namenode.state');
@@ -103,19 +108,25 @@ export class ClusterStatus {
     return [];
   }
 
-  /** FSNamesystem.setSafeMode; resolves whether the NameNode is in safe mode afterwards (never). */
-  setSafeMode(action: SafeModeAction, caller: CallerInfo): boolean {
+  /** FSNamesystem.setSafeMode: resolves whether the NameNode is in safe mode afterwards. */
+  async setSafeMode(action: SafeModeAction, caller: CallerInfo): Promise<boolean> {
     const operationName = action.toLowerCase();
     if (action !== 'SAFEMODE_GET') {
       this.#checkSuperuser(caller, operationName);
-      if (action === 'SAFEMODE_ENTER') {
-        throw fsError('FS_UNSUPPORTED', HadoopException.UNSUPPORTED,
-          'The hsec NameNode has no safe mode: it cannot hold namespace changes, so it does not enter one (safe mode stays OFF). Stop the clients that write, or the NameNode, for maintenance');
-      }
-      log.info({ user: caller.user }, 'STATE* Safe mode is already OFF');
+      if (action === 'SAFEMODE_ENTER') await this.#ns.enterSafeMode();
+      else await this.#ns.leaveSafeMode(action === 'SAFEMODE_FORCE_EXIT');
     }
     this.#ns.audit(caller, operationName, null);
-    return false;
+    return this.#ns.isInSafeMode();
+  }
+
+  /** FSNamesystem.saveNamespace: whether an image was written (the RPC answers true regardless). */
+  async saveNamespace(timeWindowSec: number, txGap: number, caller: CallerInfo): Promise<boolean> {
+    this.#checkSuperuser(caller, 'saveNamespace');
+    const saved = await this.#ns.saveNamespace(timeWindowSec, txGap);
+    if (saved) log.info({ user: caller.user }, 'New namespace image has been created');
+    this.#ns.audit(caller, 'saveNamespace', null);
+    return saved;
   }
 
   /** FSNamesystem.checkSuperuserPrivilege(operationName): refused calls are audited. */

@@ -58,6 +58,7 @@ export class FileAppends {
     const newBlock = ((req.flag ?? CreateFlag.APPEND) & CreateFlag.NEW_BLOCK) !== 0;
     return ns.write(async () => {
       const { src, clientName } = req;
+      ns.checkNameNodeSafeMode(`Cannot append to file${src}`);
       try {
         if (!isValidName(src)) throw invalidPath(src, src);
         const pc = ns.checker(caller);

@@ -81,10 +81,11 @@ export class FileAttributes {
   /** FSNamesystem.setTimes: mtime and atime in ms since epoch, -1 = leave as it is. */
   setTimes(src: string, mtime: number, atime: number, caller: CallerInfo): Promise<void> {
     const ns = this.#ns;
-    if (ns.settings.accessTimePrecision <= 0 && atime !== -1) {
-      return Promise.reject(ioError('FS_INVALID_ARGUMENT', 'Access time for hdfs is not configured.  Please set dfs.namenode.accesstime.precision configuration parameter.', { path: src }));
-    }
     return ns.write(() => this.#audited('setTimes', src, caller, async (pc) => {
+      ns.checkNameNodeSafeMode(`Cannot set times ${src}`);
+      if (ns.settings.accessTimePrecision <= 0 && atime !== -1) {
+        throw ioError('FS_INVALID_ARGUMENT', 'Access time for hdfs is not configured.  Please set dfs.namenode.accesstime.precision configuration parameter.', { path: src });
+      }
       const r = ns.resolve(pc, src, false);
       pc.check(r, { access: FsAction.WRITE });
       const node = lastInode(r);
@@ -99,12 +100,9 @@ export class FileAttributes {
   /** FSNamesystem.setReplication: true when `src` is a file (its factor is now `replication`). */
   setReplication(src: string, replication: number, caller: CallerInfo): Promise<boolean> {
     const ns = this.#ns;
-    try {
-      ns.verifyReplication(src, replication);
-    } catch (e) {
-      return Promise.reject(e);
-    }
     return ns.write(() => this.#audited('setReplication', src, caller, async (pc) => {
+      ns.checkNameNodeSafeMode(`Cannot set replication for ${src}`);
+      ns.verifyReplication(src, replication);
       const r = ns.resolve(pc, src, false);
       pc.check(r, { access: FsAction.WRITE });
       const node = lastInode(r);
@@ -136,6 +134,7 @@ export class FileAttributes {
     ops: (pc: PermissionChecker, r: ResolvedPath, node: INode) => EditOp[]): Promise<void> {
     const ns = this.#ns;
     return ns.write(async () => {
+      ns.checkNameNodeSafeMode(`Cannot set ${cmd === 'setPermission' ? 'permission' : 'owner'} for ${src}`);
       if (src === RESERVED) throw invalidPath(src, src);
       await this.#audited(cmd, src, caller, async (pc) => {
         const r = ns.resolve(pc, src, false);

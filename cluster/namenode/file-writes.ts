@@ -75,6 +75,7 @@ export class FileWrites {
         }
         if (req.ecPolicyName) throw illegalArgument(`Erasure coding is not supported by this NameNode: policy ${req.ecPolicyName} for ${src}`, { path: src });
         if (!isValidName(src) || src === '/.reserved' || src.startsWith('/.reserved/')) throw invalidPath(src, src);
+        ns.checkNameNodeSafeMode(`Cannot create file${src}`);
         // the server translator reads the uint32 as a Java short: dfs.replication=-3 arrives as 2^32-3 and is -3 again
         const replication = (req.replication << 16) >> 16;
         this.#ns.verifyReplication(src, replication, caller.address);
@@ -151,6 +152,7 @@ export class FileWrites {
   recoverLease(src: string, clientName: string, caller: CallerInfo): Promise<boolean> {
     const ns = this.#ns;
     return ns.write(async () => {
+      ns.checkNameNodeSafeMode(`Cannot recover the lease of ${src}`);
       const pc = ns.checker(caller);
       const r = ns.resolve(pc, src, false);
       const file = fileOf(lastInode(r), r.path);
@@ -203,6 +205,7 @@ export class FileWrites {
   addBlock(req: AddBlockRequest, caller: CallerInfo): Promise<LocatedBlock> {
     const ns = this.#ns;
     return ns.write(async () => {
+      ns.checkNameNodeSafeMode(`Cannot add block to ${req.src}`);
       const { file, path } = this.#checkLease(req.src, req.fileId, req.clientName);
       const blocks = file.blocks;
       const last = file.lastBlock;
@@ -244,6 +247,7 @@ export class FileWrites {
   abandonBlock(b: ExtendedBlock, src: string, holder: string, fileId: number | undefined): Promise<void> {
     const ns = this.#ns;
     return ns.write(async () => {
+      ns.checkNameNodeSafeMode(`Cannot abandon block ${b.poolId}:${blockString(b)} for file${src}`);
       const { file, path } = this.#checkLease(src, fileId, holder);
       if (file.lastBlock?.blockId !== b.blockId) return;
       await ns.commit([{ op: 'ABANDON_BLOCK', fileId: file.id, blockId: b.blockId }], `abandon of ${blockString(b)} of ${path}`);
@@ -259,6 +263,7 @@ export class FileWrites {
   complete(src: string, holder: string, last: ExtendedBlock | undefined, fileId: number | undefined): Promise<boolean> {
     const ns = this.#ns;
     return ns.write(async () => {
+      ns.checkNameNodeSafeMode(`Cannot complete file ${src}`);
       let checked: { file: INodeFile; path: string };
       try {
         checked = this.#checkLease(src, fileId, holder);
@@ -307,6 +312,7 @@ export class FileWrites {
   fsync(src: string, holder: string, lastBlockLength: number | undefined, fileId: number | undefined): Promise<void> {
     const ns = this.#ns;
     return ns.write(async () => {
+      ns.checkNameNodeSafeMode(`Cannot fsync file ${src}`);
       const { file, path } = this.#checkLease(src, fileId, holder);
       const tail = file.lastBlock;
       if (lastBlockLength !== undefined && lastBlockLength > 0 && tail && !tail.complete && tail.numBytes !== lastBlockLength) {
@@ -317,6 +323,7 @@ export class FileWrites {
 
   /** renewLease: a holder without open files has nothing to renew. */
   renewLease(clientName: string): void {
+    this.#ns.checkNameNodeSafeMode(`Cannot renew lease for ${clientName}`);
     this.#ns.leases.renew(clientName, this.#ns.clock.now());
   }
 
@@ -339,6 +346,7 @@ export class FileWrites {
   updateBlockForPipeline(b: ExtendedBlock, clientName: string, caller: CallerInfo): Promise<LocatedBlock> {
     const ns = this.#ns;
     return ns.write(async () => {
+      ns.checkNameNodeSafeMode(`Cannot get a new generation stamp and an access token for block ${b.poolId}:${blockString(b)}`);
       const { block } = this.#checkUCBlock(b, clientName);
       const generationStamp = ns.fsd.generationStamp + 1;
       await ns.commit([{ op: 'GENSTAMP', generationStamp }], `generation stamp for ${blockString(b)}`);
@@ -353,6 +361,7 @@ export class FileWrites {
   updatePipeline(req: { clientName: string; oldBlock: ExtendedBlock; newBlock: ExtendedBlock; newNodes?: DatanodeId[]; storageIDs?: string[] }): Promise<void> {
     const ns = this.#ns;
     return ns.write(async () => {
+      ns.checkNameNodeSafeMode('Pipeline not updated');
       const { file, block } = this.#checkUCBlock(req.oldBlock, req.clientName);
       const { oldBlock, newBlock } = req;
       if (newBlock.generationStamp <= block.generationStamp) {
@@ -371,6 +380,7 @@ export class FileWrites {
   /** getAdditionalDatanode: the existing pipeline plus new nodes, with a COPY token (replace-datanode-on-failure). */
   getAdditionalDatanode(req: GetAdditionalDatanodeRequest, caller: CallerInfo): LocatedBlock {
     const ns = this.#ns;
+    ns.checkNameNodeSafeMode(`Cannot add datanode; src=${req.src}, blk=${req.blk.poolId}:${blockString(req.blk)}`);
     const { file, path } = this.#checkLease(req.src, req.fileId, req.clientName);
     const existing: Location[] = [];
     (req.existings ?? []).forEach((info, i) => {

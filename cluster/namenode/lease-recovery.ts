@@ -234,6 +234,7 @@ export class LeaseRecovery {
     log.info({ block: name, newGenStamp: s.newGenStamp, newLength: s.newLength, closeFile: s.closeFile, deleteBlock: s.deleteBlock },
       `commitBlockSynchronization(oldBlock=${name}, newgenerationstamp=${s.newGenStamp}, newlength=${s.newLength}, newtargets=[${s.newTargets.map((t) => this.#nodeName(t.datanodeUuid)).join(', ')}], closeFile=${s.closeFile}, deleteBlock=${s.deleteBlock})`);
     return ns.write(async () => {
+      ns.checkNameNodeSafeMode('Cannot commitBlockSynchronization while in safe mode');
       const stored = ns.fsd.block(s.block.blockId);
       if (!stored) {
         if (s.deleteBlock) {

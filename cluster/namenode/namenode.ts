@@ -27,7 +27,7 @@ import { DEFAULT_CONF_DIR, loadConfiguration, type Configuration } from '../../l
 import { ConfigError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import type { HostPort } from '../../lib/net/host-port.ts';
-import { isWildcard, resolveAddress } from '../../lib/net/resolve.ts';
+import { isWildcard, resolveAddress, socketHostName } from '../../lib/net/resolve.ts';
 import type { Clock } from '../../lib/time/clock.ts';
 import { systemClock } from '../../lib/time/clock.ts';
 import { ProxyUsers } from '../../security/authorize/proxy-users.ts';
@@ -39,6 +39,7 @@ import { BlockTokenSecretManager } from '../../security/token/block-token-secret
 import { DelegationTokenSecretManager } from '../../security/token/secret-manager.ts';
 import { CLIENT_PROTOCOL_INFO } from '../protocol/client-protocol.ts';
 import { DATANODE_PROTOCOL_INFO } from '../protocol/datanode-protocol.ts';
+import { nameNodeClientAddress } from '../protocol/namenode-address.ts';
 import { REFRESH_AUTHORIZATION_POLICY_INFO, REFRESH_USER_MAPPINGS_INFO } from '../protocol/refresh-protocols.ts';
 import { RpcService } from '../service/rpc-service.ts';
 import { ServiceIdentity } from '../service/service-identity.ts';
@@ -182,6 +183,7 @@ export class NameNode {
       const namesystem = new FsNamesystem({ settings: { ...limits, permissions: { enabled: permissionsEnabled, superUser, superGroup } }, clock, store, blocks, datanodes });
       const ip = await bindIp(settings.host);
       await namesystem.load(() => formatNamespace(ip, superUser, superGroup, clock.now()));
+      namesystem.nameNodeHostName = await socketHostName(nameNodeClientAddress(conf).host);
       blockTokens?.setBlockPoolId(namesystem.fsd.identity.blockPoolId);
       const writes = new FileWrites(namesystem, settings.blockRecoveryTimeoutMs);
 
@@ -195,7 +197,9 @@ export class NameNode {
       });
       // Hadoop starts the secret manager's threads only with security on (FSNamesystem.startSecretManagerIfNecessary).
       if (identity.security === 'kerberos') await sm.start();
-      const tokens = new NameNodeTokenService({ secretManager: sm, securityEnabled: identity.security === 'kerberos', serverDefaults: settings.serverDefaults, shortName: identity.shortName, auditLog: namesystem.auditLog });
+      const tokens = new NameNodeTokenService({ secretManager: sm, securityEnabled: identity.security === 'kerberos', serverDefaults: settings.serverDefaults, shortName: identity.shortName, auditLog: namesystem.auditLog,
+        checkSafeMode: (errorMsg) => namesystem.checkNameNodeSafeMode(errorMsg),
+      });
       const client = new ClientService({ namesystem, writes, attributes: new FileAttributes(namesystem), groups, tokens: blockTokens ?? null, encryptDataTransfer: settings.serverDefaults.encryptDataTransfer });
       const dnService = new DatanodeService(namesystem, writes);
       const authorizer = ServiceAuthorizer.fromConfiguration(conf, NAMENODE_POLICY, groups);
@@ -222,7 +226,8 @@ export class NameNode {
           const rolled = blockTokens?.updateKeysIfDue() ?? false;
           namesystem.datanodes.check(clock.now(), rolled);
         }),
-        every(settings.leaseRecheckMs, 'lease monitor', () => writes.recoverExpiredLeases()),
+        // LeaseManager.Monitor checks no leases while the NameNode is in safe mode
+        every(settings.leaseRecheckMs, 'lease monitor', () => (namesystem.isInSafeMode() ? 0 : writes.recoverExpiredLeases())),
       ];
       // the login UGI: the NameNode's principal (KERBEROS), or the process user (SIMPLE)
       const loginUgi = identity.principal ? `${identity.principal} (auth:KERBEROS)` : `${superUser} (auth:SIMPLE)`;

@@ -7,6 +7,14 @@
  * Every change is validated, made durable in the journal, then applied (`commit`); changes run
  * one at a time (`write`, Hadoop's namesystem write lock), so each is validated against the state
  * the previous one left. Reads do not wait: they see every change that has been applied.
+ *
+ * Manual safe mode (FSNamesystem.enterSafeMode(false) / leaveSafeMode / isInSafeMode, `hdfs
+ * dfsadmin -safemode enter|leave`): while it is on, every namespace change refuses with
+ * SafeModeException, each op calling `checkNameNodeSafeMode` with Hadoop's text ("Cannot create
+ * directory /a") as its first step under the write lock, as FSNamesystem's ops do; `commit` checks it
+ * too, so no change reaches the journal in safe mode. Reads go on (without access-time updates).
+ * It lives in memory only: a restarted NameNode comes up out of safe mode (hsec has no start-up
+ * safe mode: it serves once its namespace is loaded).
  */
 import { AccessControlError, HsecError, StorageError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
@@ -21,7 +29,7 @@ import type { AclEntry } from '../protocol/acl-entry.ts';
 import { inheritedAcl } from './namespace/acl-storage.ts';
 import { checkUnreadableBySuperuser } from './namespace/xattr-permission-filter.ts';
 import type { EditOp, PermissionRecord } from './namespace/edit-log.ts';
-import { alreadyExists, fileNotFound, fsError, HadoopException, illegalArgument, invalidPath, ioError, parentNotDirectory } from './namespace/fs-errors.ts';
+import { alreadyExists, fileNotFound, fsError, HadoopException, illegalArgument, invalidPath, ioError, parentNotDirectory, safeModeError } from './namespace/fs-errors.ts';
 import { EMPTY_NAME, fileStatus } from './namespace/file-status.ts';
 import { FsDirectory, lastInode, type Removed, type ResolvedPath } from './namespace/fs-directory.ts';
 import type { INode, INodeFile } from './namespace/inode.ts';
@@ -73,6 +81,11 @@ export interface CallerInfo extends Caller {
 }
 
 const log = getLogger('namenode.namesystem');
+/** NameNode.stateChangeLog: the STATE* lines of safe mode */
+const stateLog = getLogger('namenode.state');
+
+/** FSNamesystem.getSafeModeTip with manualSafeMode set. */
+export const MANUAL_SAFE_MODE_TIP = 'It was turned on manually. Use "hdfs dfsadmin -safemode leave" to turn safe mode off.';
 
 export class FsNamesystem {
   readonly settings: NamesystemSettings;
@@ -89,6 +102,15 @@ export class FsNamesystem {
   #broken: Error | undefined;
   /** transactions applied since start (the heartbeat's txid) */
   txid = 0;
+  /** FSNamesystem.manualSafeMode */
+  #manualSafeMode = false;
+  /** when the namesystem started serving (BlockManagerSafeMode.startTime: "Leaving safe mode after N secs" counts from it) */
+  #startTime = 0;
+  /**
+   * FSNamesystem.nameNodeHostName (NameNode.getServiceAddress(conf, true).getHostName()), named at
+   * the end of every SafeModeException message; the NameNode sets it at start
+   */
+  nameNodeHostName = '';
 
   constructor(o: { settings: NamesystemSettings; clock: Clock; store: NamespaceStore; blocks: BlockManager; datanodes: DatanodeManager }) {
     this.settings = o.settings;
@@ -108,6 +130,7 @@ export class FsNamesystem {
     this.datanodes.attach(fsd.identity);
     const now = this.clock.now();
     for (const f of fsd.files(fsd.root)) if (f.uc) this.leases.add(f.uc.clientName, f.id, now);
+    this.#startTime = now;
     log.info({ blockPoolId: fsd.identity.blockPoolId, clusterId: fsd.identity.clusterId, leases: this.leases.size }, 'namesystem ready');
   }
 
@@ -133,6 +156,8 @@ export class FsNamesystem {
    */
   async commit(ops: EditOp[], what: string): Promise<Removed> {
     if (this.#broken) throw this.#refuseBroken(what);
+    // every op checks first with Hadoop's text; this keeps any other path out of the journal too
+    this.checkNameNodeSafeMode(`Cannot make the ${what}`);
     await this.store.append(ops, what);
     const removed: Removed = { files: [], blocks: [] };
     try {
@@ -159,6 +184,62 @@ export class FsNamesystem {
     return new StorageError('STORAGE_IO', `Cannot make the ${what}: an earlier change was written to the namespace journal but could not be applied (${this.#broken!.message}); restart the NameNode`, {
       operation: what,
     }, { cause: this.#broken });
+  }
+
+  // ---- safe mode ----------------------------------------------------------------------------------
+
+  /** FSNamesystem.isInSafeMode: hsec has only the manual safe mode (no start-up or low-resource one). */
+  isInSafeMode(): boolean {
+    return this.#manualSafeMode;
+  }
+
+  /**
+   * FSNamesystem.checkNameNodeSafeMode: SafeModeException `errorMsg + ". Name node is in safe
+   * mode.\n" + tip + " NamenodeHostName:" + host` while in safe mode (newSafemodeException). A
+   * non-HA NameNode throws it as it is (no RetriableException).
+   */
+  checkNameNodeSafeMode(errorMsg: string): void {
+    if (!this.#manualSafeMode) return;
+    throw safeModeError(`${errorMsg}. Name node is in safe mode.\n${MANUAL_SAFE_MODE_TIP} NamenodeHostName:${this.nameNodeHostName}`);
+  }
+
+  /**
+   * FSNamesystem.enterSafeMode(resourcesLow = false): under the write lock, so every change begun
+   * before it is durable and applied when safe mode is on (Hadoop's logSyncAll), and none after.
+   */
+  enterSafeMode(): Promise<void> {
+    return this.write(async () => {
+      this.#manualSafeMode = true;
+      stateLog.info({ safeMode: 'ON' }, `STATE* Safe mode is ON.\n${MANUAL_SAFE_MODE_TIP}`);
+    });
+  }
+
+  /**
+   * FSNamesystem.leaveSafeMode(force) with BlockManagerSafeMode.leaveSafeMode: nothing to do when
+   * off; hsec has no bytes in future, so -forceExit is a normal exit, as Hadoop warns.
+   */
+  leaveSafeMode(force: boolean): Promise<void> {
+    return this.write(async () => {
+      if (!this.#manualSafeMode) {
+        stateLog.info({ safeMode: 'OFF' }, 'STATE* Safe mode is already OFF');
+        return;
+      }
+      if (force) stateLog.warn({ safeMode: 'ON' }, 'forceExit used when normal exist would suffice. Treating force exit as normal safe mode exit.');
+      const secs = Math.trunc((this.clock.now() - this.#startTime) / 1000);
+      stateLog.info({ safeMode: 'OFF', secs }, `STATE* Leaving safe mode after ${secs} secs`);
+      this.#manualSafeMode = false;
+    });
+  }
+
+  /**
+   * FSNamesystem.saveNamespace after the superuser check: only in safe mode (IOException otherwise),
+   * then FSImage.saveNamespace(timeWindow, txGap) on the namespace store; whether it saved.
+   */
+  saveNamespace(timeWindowSec: number, txGap: number): Promise<boolean> {
+    return this.write(async () => {
+      if (!this.isInSafeMode()) throw ioError('FS_SAFE_MODE', 'Safe mode should be turned ON in order to create namespace image.');
+      return this.store.save(this.fsd, timeWindowSec, txGap);
+    });
   }
 
   /** The next inode ids, without taking them (an op takes them when applied). */
@@ -271,6 +352,7 @@ export class FsNamesystem {
   /** FSDirMkdirOp.mkdirs: true when the directory exists afterwards; audited with its status, a refusal as allowed=false. */
   mkdirs(src: string, masked: FsPermission, createParent: boolean, caller: CallerInfo, unmasked?: FsPermission): Promise<boolean> {
     return this.write(async () => {
+      this.checkNameNodeSafeMode(`Cannot create directory ${src}`);
       let r: ResolvedPath;
       try {
         const pc = this.checker(caller);
@@ -386,13 +468,17 @@ export class FsNamesystem {
     } catch (e) {
       this.auditRefusal(e, caller, 'open', src);
     }
+    const located = this.blocks.locatedBlocks(file, offset, length, caller.user, mode);
+    // in safe mode a block without a location is refused rather than reported (a start-up NameNode
+    // may not have heard of its replicas yet), and access times are not updated
+    if (this.isInSafeMode() && (located.blocks ?? []).some((b) => (b.locs ?? []).length === 0)) this.checkNameNodeSafeMode(`Zero blocklocations for ${src}`);
     this.audit(caller, 'open', src);
     const precision = this.settings.accessTimePrecision;
     const now = this.clock.now();
-    if (precision > 0 && now > file.atime + precision) {
+    if (!this.isInSafeMode() && precision > 0 && now > file.atime + precision) {
       try {
         await this.write(async () => {
-          if (this.fsd.inode(file.id) === file && now > file.atime + precision) await this.commit([{ op: 'TIMES', path: r.path, mtime: -1, atime: now }], `access time of ${r.path}`);
+          if (!this.isInSafeMode() && this.fsd.inode(file.id) === file && now > file.atime + precision) await this.commit([{ op: 'TIMES', path: r.path, mtime: -1, atime: now }], `access time of ${r.path}`);
         });
       } catch (e) {
         // FSNamesystem.getBlockLocations: a failed access-time update is logged, the read goes on
@@ -400,7 +486,7 @@ export class FsNamesystem {
         log.warn({ path: r.path, code: e.code, err: e.message }, `Failed to update the access time of ${r.path}: ${e.message}`);
       }
     }
-    return this.blocks.locatedBlocks(file, offset, length, caller.user, mode);
+    return located;
   }
 
   /**
@@ -410,6 +496,7 @@ export class FsNamesystem {
    */
   delete(src: string, recursive: boolean, caller: CallerInfo): Promise<boolean> {
     return this.write(async () => {
+      this.checkNameNodeSafeMode(`Cannot delete ${src}`);
       let deleted = false;
       try {
         const pc = this.checker(caller);
@@ -440,6 +527,7 @@ export class FsNamesystem {
    */
   rename(src: string, dst: string, caller: CallerInfo): Promise<boolean> {
     return this.write(async () => {
+      this.checkNameNodeSafeMode(`Cannot rename ${src}`);
       if (!isValidName(dst)) throw ioError('FS_INVALID_PATH', `Invalid name: ${dst}`, { path: dst });
       let moved: INode | undefined;
       try {
@@ -485,6 +573,7 @@ export class FsNamesystem {
    */
   rename2(src: string, dst: string, overwrite: boolean, caller: CallerInfo, toTrash = false): Promise<void> {
     return this.write(async () => {
+      this.checkNameNodeSafeMode(`Cannot rename ${src}`);
       if (!isValidName(dst)) throw invalidPath(`Invalid name: ${dst}`, dst);
       // FSNamesystem.renameTo audits "rename (options=" + Arrays.toString(options) + ")", refused or done
       const options = [...(overwrite ? ['OVERWRITE'] : []), ...(toTrash ? ['TO_TRASH'] : [])];

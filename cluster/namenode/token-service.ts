@@ -16,6 +16,9 @@
  * AccessControlException (renewer or canceller not allowed, wrong password) is audited
  * allowed=false. The authentication-method refusals are IOExceptions, the token errors
  * InvalidToken, and a stopped secret manager answers no token: none of those is audited.
+ *
+ * In safe mode the three token calls refuse first of all, as FSNamesystem's do ("Cannot issue
+ * delegation token", "Cannot renew ...", "Cannot cancel ...": SafeModeException, not audited).
  */
 import { AccessControlError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
@@ -45,6 +48,8 @@ export interface NameNodeTokenServiceOptions {
   shortName?: ShortNameFn;
   /** the NameNode's audit logger (FsNamesystem.auditLog) */
   auditLog?: AuditLog;
+  /** FsNamesystem.checkNameNodeSafeMode: throws SafeModeException while the NameNode is in safe mode */
+  checkSafeMode?: (errorMsg: string) => void;
 }
 
 const IO_EXCEPTION = 'java.io.IOException';
@@ -56,6 +61,7 @@ export class NameNodeTokenService {
   readonly #defaults: FsServerDefaults;
   readonly #shortName: ShortNameFn;
   readonly #auditLog: AuditLog;
+  readonly #checkSafeMode: (errorMsg: string) => void;
 
   constructor(options: NameNodeTokenServiceOptions) {
     this.#sm = options.secretManager;
@@ -63,6 +69,7 @@ export class NameNodeTokenService {
     this.#defaults = options.serverDefaults ?? DEFAULT_SERVER_DEFAULTS;
     this.#shortName = options.shortName ?? firstComponentShortName;
     this.#auditLog = options.auditLog ?? new AuditLog();
+    this.#checkSafeMode = options.checkSafeMode ?? (() => undefined);
   }
 
   /** ClientProtocol handlers to register under CLIENT_PROTOCOL. */
@@ -95,6 +102,7 @@ export class NameNodeTokenService {
 
   /** Returns undefined when the secret manager is not running (Hadoop returns a null token). */
   async getDelegationToken(renewer: string, caller: TokenCaller): Promise<Token | undefined> {
+    this.#checkSafeMode('Cannot issue delegation token');
     if (!this.#allowed(caller)) throw this.#refuse('issued', caller);
     if (!this.#sm.running) {
       log.warn('trying to get DT with no secret manager running');
@@ -107,6 +115,7 @@ export class NameNodeTokenService {
 
   /** Returns the new expiry time (ms since epoch). */
   async renewDelegationToken(token: Token, caller: TokenCaller): Promise<number> {
+    this.#checkSafeMode('Cannot renew delegation token');
     if (!this.#allowed(caller)) throw this.#refuse('renewed', caller);
     try {
       const expiry = await this.#sm.renewToken(token, caller.shortUser);
@@ -119,6 +128,7 @@ export class NameNodeTokenService {
   }
 
   async cancelDelegationToken(token: Token, caller: TokenCaller): Promise<void> {
+    this.#checkSafeMode('Cannot cancel delegation token');
     try {
       const id = await this.#sm.cancelToken(token, caller.user);
       this.#audit(true, 'cancelDelegationToken', caller, id);

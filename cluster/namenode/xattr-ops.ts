@@ -57,6 +57,7 @@ export class XAttrOps {
   setXAttr(src: string, x: XAttr | undefined, flag: number, caller: CallerInfo): Promise<void> {
     const ns = this.#ns;
     return ns.write(async () => {
+      ns.checkNameNodeSafeMode(`Cannot set XAttr on ${src}`);
       this.#checkEnabled();
       const xattr = requireXAttr(x);
       checkXAttrSize(xattr, ns.settings.maxXAttrSize);
@@ -74,6 +75,7 @@ export class XAttrOps {
   removeXAttr(src: string, x: XAttr | undefined, caller: CallerInfo): Promise<void> {
     const ns = this.#ns;
     return ns.write(async () => {
+      ns.checkNameNodeSafeMode(`Cannot remove XAttr entry on ${src}`);
       this.#checkEnabled();
       const xattr = requireXAttr(x);
       await this.#change('removeXAttr', src, xattr, caller, async (node, path) => {

@@ -208,6 +208,11 @@ export class ClientProtocolClient {
     return (await this.#invoke('setSafeMode', { action, checked: false })).result;
   }
 
+  /** ClientProtocol.saveNamespace (superuser, in safe mode): `timeWindowSec` and `txGap` 0 save unconditionally. */
+  async saveNamespace(timeWindowSec = 0, txGap = 0): Promise<boolean> {
+    return (await this.#invoke('saveNamespace', { timeWindow: timeWindowSec, txGap })).saved ?? true;
+  }
+
   async getContentSummary(path: string): Promise<ContentSummary> {
     return (await this.#invoke('getContentSummary', { path })).summary;
   }

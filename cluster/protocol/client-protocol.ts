@@ -83,6 +83,7 @@ export const ClientProtocolMethod = {
   GET_DATANODE_REPORT: 'getDatanodeReport',
   GET_SLOW_DATANODE_REPORT: 'getSlowDatanodeReport',
   SET_SAFE_MODE: 'setSafeMode',
+  SAVE_NAMESPACE: 'saveNamespace',
   MODIFY_ACL_ENTRIES: 'modifyAclEntries',
   REMOVE_ACL_ENTRIES: 'removeAclEntries',
   REMOVE_DEFAULT_ACL: 'removeDefaultAcl',
@@ -271,6 +272,8 @@ export interface ClientProtocolMessages {
   getSlowDatanodeReport: { request: Empty; response: { datanodeInfoProto?: DatanodeInfo[] } };
   /** checked: ask only an active NameNode (HA); result: whether it is in safe mode afterwards */
   setSafeMode: { request: { action: SafeModeAction; checked?: boolean }; response: { result: boolean } };
+  /** timeWindow: seconds; txGap: transactions (0 and 0: save unconditionally); saved defaults to true */
+  saveNamespace: { request: { timeWindow?: number; txGap?: number }; response: { saved?: boolean } };
   getContentSummary: { request: { path: string }; response: { summary: ContentSummary } };
   getQuotaUsage: { request: { path: string }; response: { usage: QuotaUsage } };
   /** ms since epoch; -1 = leave unchanged */

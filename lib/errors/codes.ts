@@ -137,6 +137,8 @@ export const ERROR_CODES = [
   'FS_ACL',
   // an extended attribute refused or not found, or xattrs turned off (FSDirXAttrOp's IOExceptions, XAttrNotFoundException)
   'FS_XATTR',
+  // a namespace change refused while the NameNode is in safe mode, or saveNamespace outside it (SafeModeException, IOException)
+  'FS_SAFE_MODE',
   // DataNodes talking to the NameNode (DatanodeProtocol)
   'DATANODE_UNREGISTERED',
   'DATANODE_VERSION',

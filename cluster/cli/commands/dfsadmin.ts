@@ -4,8 +4,12 @@
  * `-refreshSuperUserGroupsConfiguration` make the NameNode of fs.defaultFS (or `-fs`) re-read its
  * service ACLs, forget its cached groups, and re-read its hadoop.proxyuser.* rules, without a
  * restart; `-report [-live] [-dead] [-decommissioning] [-enteringmaintenance] [-inmaintenance]
- * [-slownodes]`, `-printTopology` and `-safemode get|enter|leave|wait|forceExit` ask it over
- * ClientProtocol (../dfsadmin-report.ts formats the answers as DFSAdmin does).
+ * [-slownodes]`, `-printTopology`, `-safemode get|enter|leave|wait|forceExit` ("Safe mode is ON" /
+ * "Safe mode is OFF"; `wait` asks again every 5 s until it is off) and `-saveNamespace
+ * [-beforeShutdown]` ("Save namespace successful"; -beforeShutdown first prints the time window
+ * dfs.namenode.checkpoint.period x dfs.namenode.missing.checkpoint.periods.before.shutdown and the
+ * transaction gap dfs.namenode.checkpoint.txns x the same) ask it over ClientProtocol
+ * (../dfsadmin-report.ts formats the report as DFSAdmin does).
  * As DFSAdmin does, each refresh goes over its own protocol (RefreshAuthorizationPolicyProtocol,
  * RefreshUserMappingsProtocol) with `hadoop.security.service.user.name.key` set to
  * dfs.namenode.kerberos.principal, so the NameNode's principal is checked, as the login user
@@ -50,6 +54,7 @@ interface AdminCall {
 
 /** What a command runs with: the NameNode over ClientProtocol, the refresh protocols, stdout. */
 interface AdminContext {
+  readonly conf: Configuration;
   readonly nn: ClientProtocolClient;
   refresh(call: AdminCall): Promise<void>;
   out(s: string): void;
@@ -117,6 +122,11 @@ const COMMANDS: Readonly<Record<string, AdminCommand>> = {
     argsOk: (rest) => rest.length === 1,
     run: safeMode,
   },
+  '-saveNamespace': {
+    usage: '[-saveNamespace [-beforeShutdown]]',
+    argsOk: (rest) => rest.length <= 1,
+    run: saveNamespace,
+  },
   '-printTopology': {
     usage: '[-printTopology]',
     argsOk: (rest) => rest.length === 0,
@@ -166,6 +176,25 @@ async function safeMode(ctx: AdminContext, rest: readonly string[]): Promise<num
   return 0;
 }
 
+/**
+ * DFSAdmin.saveNamespace (non-HA): a second word other than -beforeShutdown is ignored, as there.
+ * NameNodeRpcServer answers true whenever the save did not fail, so "No extra checkpoint has been
+ * made" is printed only by a NameNode that answers false.
+ */
+async function saveNamespace(ctx: AdminContext, rest: readonly string[]): Promise<number> {
+  let timeWindow = 0;
+  let txGap = 0;
+  if (rest[0] === '-beforeShutdown') {
+    const periods = ctx.conf.getInt('dfs.namenode.missing.checkpoint.periods.before.shutdown', 3);
+    timeWindow = ctx.conf.getTimeDuration('dfs.namenode.checkpoint.period', 's', 's', 3600) * periods;
+    txGap = ctx.conf.getLong('dfs.namenode.checkpoint.txns', 1_000_000) * periods;
+    ctx.out(`Do checkpoint if necessary before stopping namenode. The time window is ${timeWindow} seconds, and the transaction gap is ${txGap}\n`);
+  }
+  const saved = await ctx.nn.saveNamespace(timeWindow, txGap);
+  ctx.out(saved ? 'Save namespace successful\n' : 'No extra checkpoint has been made\n');
+  return 0;
+}
+
 /** NetUtils.getHostNameOfIP for each node's `ip:port`: the IP's host name (the IP itself when it has none). */
 async function hostNames(nodes: readonly DatanodeInfo[]): Promise<(name: string) => string> {
   const names = new Map<string, string>();
@@ -181,8 +210,8 @@ export function dfsadminUsage(): string {
 export function register(program: Command): void {
   program
     .command('dfsadmin')
-    .description('HDFS admin commands like hdfs dfsadmin: -report, -safemode, -printTopology, -refreshServiceAcl, -refreshUserToGroupsMappings, -refreshSuperUserGroupsConfiguration')
-    .usage('-report [-live] [-dead] ... | -safemode get|enter|leave|wait|forceExit | -printTopology | -refreshServiceAcl | -refreshUserToGroupsMappings | -refreshSuperUserGroupsConfiguration')
+    .description('HDFS admin commands like hdfs dfsadmin: -report, -safemode, -saveNamespace, -printTopology, -refreshServiceAcl, -refreshUserToGroupsMappings, -refreshSuperUserGroupsConfiguration')
+    .usage('-report [-live] [-dead] ... | -safemode get|enter|leave|wait|forceExit | -saveNamespace [-beforeShutdown] | -printTopology | -refreshServiceAcl | -refreshUserToGroupsMappings | -refreshSuperUserGroupsConfiguration')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -217,6 +246,7 @@ export async function runDfsadmin(config: CliConfigArg, argv: readonly string[],
   try {
     const conf = adminConfiguration(loadCliConfiguration(config, env));
     return await withNameNode(conf, env, (nn, rpc, credentialsFor) => command.run({
+      conf,
       nn,
       out,
       err,

@@ -30,6 +30,7 @@ export const HadoopException = {
   INCORRECT_VERSION: 'org.apache.hadoop.hdfs.server.common.IncorrectVersionException',
   DISALLOWED_DATANODE: 'org.apache.hadoop.hdfs.server.protocol.DisallowedDatanodeException',
   INVALID_BLOCK_REPORT_LEASE: 'org.apache.hadoop.hdfs.server.protocol.InvalidBlockReportLeaseException',
+  SAFE_MODE: 'org.apache.hadoop.hdfs.server.namenode.SafeModeException',
 } as const;
 
 export type HadoopExceptionClass = (typeof HadoopException)[keyof typeof HadoopException];
@@ -71,6 +72,10 @@ export const xattrNotFound = (path: string): FileSystemError =>
 
 export const leaseExpired = (message: string, path?: string): FileSystemError =>
   fsError('FS_LEASE', HadoopException.LEASE_EXPIRED, message, { path });
+
+/** SafeModeException: a namespace change while the NameNode is in safe mode (FSNamesystem.newSafemodeException). */
+export const safeModeError = (message: string, details: ErrorDetails = {}): FileSystemError =>
+  fsError('FS_SAFE_MODE', HadoopException.SAFE_MODE, message, details);
 
 /** FSPermissionChecker's AccessControlException (permission bits, sticky bit, superuser). */
 export function permissionDenied(message: string, details: ErrorDetails = {}): AccessControlError {

@@ -15,7 +15,11 @@
  *    and serializes the tree at that instant; the file is then written in the background and the
  *    older files are deleted once it is in place. A failed compaction is logged and retried later;
  *    the old snapshot and every journal since stay valid meanwhile.
+ *  - `save` is the same switch with the snapshot written before it resolves (FSImage.saveNamespace
+ *    behind `hdfs dfsadmin -saveNamespace`); with a time window or a transaction gap it saves
+ *    nothing when the newest snapshot is at most that old and at most that many transactions behind.
  */
+import { stat } from 'node:fs/promises';
 import { HsecError } from '../../../lib/errors/index.ts';
 import { getLogger } from '../../../lib/log/logger.ts';
 import {
@@ -23,7 +27,7 @@ import {
 } from '../../../lib/journal/journal-files.ts';
 import type { ReplayResult } from '../../../lib/journal/journal-files.ts';
 import { JournalWriter, type JournalFile, type JournalStats } from '../../../lib/journal/journal-writer.ts';
-import { storeCorrupt, storeUnusable, type StorageOrigin } from '../../../lib/journal/storage-errors.ts';
+import { storeCorrupt, storeUnusable, writeFailed, type StorageOrigin } from '../../../lib/journal/storage-errors.ts';
 import { NAMESPACE_MAGIC, journalPayloads, snapshotPayloads, transactionRecord, type EditOp } from './edit-log.ts';
 import { FsDirectory } from './fs-directory.ts';
 
@@ -56,8 +60,12 @@ export class NamespaceStore {
   #compactAt = 0;
   #compactions = 0;
   #replayed = 0;
-  #snapshotWrite: Promise<void> | undefined;
+  #snapshotWrite: Promise<unknown> | undefined;
   #closing = false;
+  /** when the newest snapshot was written (its file's mtime, as FSImage reads lastModified()) */
+  #snapshotTime = 0;
+  /** transactions after the newest snapshot (replayed at open, appended since) */
+  #txSinceSnapshot = 0;
 
   constructor(options: NamespaceStoreOptions) {
     this.dir = options.dir;
@@ -78,6 +86,7 @@ export class NamespaceStore {
       const { fsd, journal } = await this.#load(format);
       this.#writer = new JournalWriter(journal, this.#origin);
       this.#compactAt = Math.max(this.#compactionMinBytes, this.#snapshotBytes);
+      this.#txSinceSnapshot = this.#replayed;
       log.info({ dir: this.dir, inodes: fsd.inodeCount, blocks: fsd.blockCount, generation: this.#generation, replayed: this.#replayed }, 'namespace loaded');
       return fsd;
     } catch (e) {
@@ -153,6 +162,7 @@ export class NamespaceStore {
       throw storeCorrupt(path, end === undefined ? 'is incomplete (no end record)' : `is damaged at offset ${replay.validEnd} of ${replay.size} bytes`, this.#origin);
     }
     this.#snapshotBytes = replay.size;
+    this.#snapshotTime = (await stat(path)).mtimeMs;
     return fsd;
   }
 
@@ -161,6 +171,7 @@ export class NamespaceStore {
     const writer = this.#writer;
     if (!writer || this.#closing) throw new HsecError('SERVICE_NOT_RUNNING', `namespace store ${this.dir} is not open`, { path: this.dir });
     await writer.append(transactionRecord(ops), what, () => undefined);
+    this.#txSinceSnapshot++;
   }
 
   /** Whether the journal has grown enough for `compact`. */
@@ -176,32 +187,76 @@ export class NamespaceStore {
   async compact(fsd: FsDirectory): Promise<void> {
     const writer = this.#writer;
     if (!writer || this.#snapshotWrite) return;
-    const next = this.#generation + 1;
+    let started: { generation: number; written: Promise<boolean> };
     try {
-      await writer.rotate(await createJournal(this.dir, next, NAMESPACE_MAGIC.journal));
+      started = await this.#startSnapshot(writer, fsd);
     } catch (e) {
       this.#compactAt = writer.size + this.#compactionMinBytes;
       log.error({ dir: this.dir, err: (e as Error).message }, 'namespace journal rotation failed; will retry');
       return;
     }
-    this.#generation = next;
-    const records = fsd.snapshotRecords();
-    this.#snapshotWrite = this.#writeSnapshot(next, records).finally(() => { this.#snapshotWrite = undefined; });
-  }
-
-  async #writeSnapshot(g: number, records: Buffer[]): Promise<void> {
-    try {
-      const size = await writeSnapshot(this.dir, g, NAMESPACE_MAGIC.snapshot, records, () => this.#closing);
-      if (size === undefined) return;
-      this.#snapshotBytes = size;
-      this.#compactAt = Math.max(this.#compactionMinBytes, size);
-      await removeBefore(this.dir, g, await listStore(this.dir));
+    this.#snapshotWrite = started.written.then((done) => {
+      if (!done) return;
       this.#compactions++;
-      log.info({ dir: this.dir, generation: g, snapshotBytes: size }, 'compacted the namespace journal');
-    } catch (e) {
+      log.info({ dir: this.dir, generation: started.generation, snapshotBytes: this.#snapshotBytes }, 'compacted the namespace journal');
+    }, (e: unknown) => {
       this.#compactAt = (this.#writer?.size ?? 0) + this.#compactionMinBytes;
       log.error({ dir: this.dir, err: (e as Error).message }, 'namespace snapshot failed; the previous snapshot and the journals stay in use; will retry');
+    }).finally(() => { this.#snapshotWrite = undefined; });
+  }
+
+  /**
+   * FSImage.saveNamespace(timeWindow, txGap): snapshots `fsd` now and resolves once the snapshot is
+   * in place (true), or saves nothing (false) when `timeWindowSec` or `txGap` is positive and the
+   * newest snapshot is at most `timeWindowSec` seconds old and at most `txGap` transactions behind.
+   * Call it with the namesystem's write lock held. A failure rejects with STORAGE_IO; the previous
+   * snapshot and the journals stay valid.
+   */
+  async save(fsd: FsDirectory, timeWindowSec: number, txGap: number): Promise<boolean> {
+    const writer = this.#writer;
+    if (!writer || this.#closing) throw new HsecError('SERVICE_NOT_RUNNING', `namespace store ${this.dir} is not open`, { path: this.dir });
+    await this.#snapshotWrite; // a compaction's snapshot still being written
+    if ((timeWindowSec > 0 || txGap > 0) && Date.now() - this.#snapshotTime <= timeWindowSec * 1000 && this.#txSinceSnapshot <= txGap) return false;
+    const generation = this.#generation + 1;
+    let done: boolean;
+    try {
+      const { written } = await this.#startSnapshot(writer, fsd);
+      this.#snapshotWrite = written.catch(() => undefined).finally(() => { this.#snapshotWrite = undefined; });
+      done = await written;
+    } catch (e) {
+      throw writeFailed(`namespace image (snapshot ${generation})`, this.dir, e, this.#origin);
     }
+    if (!done) throw new HsecError('SERVICE_NOT_RUNNING', `namespace store ${this.dir} was closed while snapshot ${generation} was being written`, { path: this.dir });
+    log.info({ dir: this.dir, generation, snapshotBytes: this.#snapshotBytes }, 'saved the namespace');
+    return true;
+  }
+
+  /**
+   * Switches to journal generation + 1 and captures `fsd` at that instant; `written` then writes
+   * the snapshot (false: the store closed first) and deletes the files before it.
+   */
+  async #startSnapshot(writer: JournalWriter, fsd: FsDirectory): Promise<{ generation: number; written: Promise<boolean> }> {
+    const next = this.#generation + 1;
+    await writer.rotate(await createJournal(this.dir, next, NAMESPACE_MAGIC.journal));
+    this.#generation = next;
+    const covered = this.#txSinceSnapshot;
+    const records = fsd.snapshotRecords();
+    return { generation: next, written: this.#writeSnapshot(next, records, covered) };
+  }
+
+  async #writeSnapshot(g: number, records: Buffer[], covered: number): Promise<boolean> {
+    const size = await writeSnapshot(this.dir, g, NAMESPACE_MAGIC.snapshot, records, () => this.#closing);
+    if (size === undefined) return false;
+    this.#snapshotBytes = size;
+    this.#snapshotTime = Date.now();
+    this.#txSinceSnapshot -= covered;
+    this.#compactAt = Math.max(this.#compactionMinBytes, size);
+    try {
+      await removeBefore(this.dir, g, await listStore(this.dir));
+    } catch (e) {
+      log.warn({ dir: this.dir, generation: g, err: (e as Error).message }, 'could not delete the namespace files before the new snapshot; the next snapshot tries again');
+    }
+    return true;
   }
 
   async close(): Promise<void> {

@@ -138,6 +138,32 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     description: 'Largest extended attribute: the UTF-8 bytes of its name (without the namespace prefix) plus its value; a larger one is refused with HadoopIllegalArgumentException. Must be above 0 and at most 32768 (the hard limit).',
   }),
   key({
+    name: 'dfs.namenode.checkpoint.period',
+    usedBy: ['hsec dfsadmin -saveNamespace -beforeShutdown'],
+    type: 'duration',
+    unit: 's',
+    default: '3600',
+    description: 'Hadoop\'s checkpoint period. hsec runs no checkpointer (the NameNode snapshots its namespace as its journal grows); '
+      + '`dfsadmin -saveNamespace -beforeShutdown` asks for a save only when the newest snapshot is older than this times '
+      + 'dfs.namenode.missing.checkpoint.periods.before.shutdown.',
+  }),
+  key({
+    name: 'dfs.namenode.checkpoint.txns',
+    usedBy: ['hsec dfsadmin -saveNamespace -beforeShutdown'],
+    type: 'long',
+    default: '1000000',
+    description: 'Hadoop\'s checkpoint transaction count. `dfsadmin -saveNamespace -beforeShutdown` asks for a save also when more than this '
+      + 'times dfs.namenode.missing.checkpoint.periods.before.shutdown changes came after the newest snapshot.',
+  }),
+  key({
+    name: 'dfs.namenode.missing.checkpoint.periods.before.shutdown',
+    usedBy: ['hsec dfsadmin -saveNamespace -beforeShutdown'],
+    type: 'int',
+    default: '3',
+    description: 'How many checkpoint periods (and transaction counts) `dfsadmin -saveNamespace -beforeShutdown` tolerates before it saves: '
+      + 'the time window and transaction gap it sends are the two values above times this.',
+  }),
+  key({
     name: 'dfs.namenode.fs-limits.max-component-length',
     usedBy: ['hsec namenode'],
     type: 'int',

@@ -3,7 +3,7 @@
  * secured with Kerberos (MIT KDC, RPC privacy, block tokens): the capacity lines and per-DataNode
  * blocks in DFSAdmin's format with the numbers the DataNodes' heartbeats reported, a file's block
  * counted, the live/dead filters (a stopped DataNode declared dead on a ManualClock), the racks,
- * safe mode OFF (get, wait, leave) and ENTER refused, and the superuser checks Hadoop makes
+ * safe mode OFF (get, wait, leave), ON after enter (get, the report) until leave, and the superuser checks Hadoop makes
  * (getDatanodeReport, safe mode changes) refusing a plain user with DFSAdmin's message.
  */
 import { expect } from 'chai';
@@ -135,13 +135,14 @@ describe('hdfs: hsec dfsadmin -report, -printTopology, -safemode against the hse
     expect(out).to.equal(`Rack: /default-rack\n   ${names[0]} (localhost)\n   ${names[1]} (localhost)\n\n`);
   });
 
-  it('-safemode: get, wait and leave say OFF; enter is refused; a plain user may get but not change it', async () => {
+  it('-safemode: get, wait and leave say OFF; enter turns it ON until leave; a plain user may get but not change it', async () => {
     for (const word of ['get', 'wait', 'leave', 'forceExit']) {
       expect(await dfsadmin('nn', '-safemode', word)).to.deep.equal({ code: 0, out: 'Safe mode is OFF\n', err: '' });
     }
-    const enter = await dfsadmin('nn', '-safemode', 'enter');
-    expect(enter.code).to.equal(DFSADMIN_FAILURE);
-    expect(enter.err).to.match(/^safemode: The hsec NameNode has no safe mode: .*\n$/);
+    expect(await dfsadmin('nn', '-safemode', 'enter')).to.deep.equal({ code: 0, out: 'Safe mode is ON\n', err: '' });
+    expect(await dfsadmin('alice', '-safemode', 'get')).to.deep.equal({ code: 0, out: 'Safe mode is ON\n', err: '' });
+    expect((await dfsadmin('nn', '-report')).out).to.contain('Safe mode is ON\n');
+    expect(await dfsadmin('nn', '-safemode', 'leave')).to.deep.equal({ code: 0, out: 'Safe mode is OFF\n', err: '' });
     expect(await dfsadmin('alice', '-safemode', 'get')).to.deep.equal({ code: 0, out: 'Safe mode is OFF\n', err: '' });
     expect(await dfsadmin('alice', '-safemode', 'leave')).to.deep.equal({
       code: DFSADMIN_FAILURE, out: '', err: 'safemode: Access denied for user alice. Superuser privilege is required\n',

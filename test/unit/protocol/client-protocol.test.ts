@@ -74,6 +74,7 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
   getDatanodeReport: { request: { type: 'DEAD' }, response: { di: [dn] } },
   getSlowDatanodeReport: { request: {}, response: {} },
   setSafeMode: { request: { action: 'SAFEMODE_GET', checked: false }, response: { result: false } },
+  saveNamespace: { request: { timeWindow: 10800, txGap: 3000000 }, response: { saved: true } },
   getDelegationToken: { request: { renewer: 'yarn' }, response: { token: { identifier: Uint8Array.of(1), password: Uint8Array.of(2), kind: 'HDFS_DELEGATION_TOKEN', service: '' } } },
   renewDelegationToken: { request: { token: EMPTY_TOKEN }, response: { newExpiryTime: 1_700_000_000_000 } },
   cancelDelegationToken: { request: { token: EMPTY_TOKEN }, response: {} },
@@ -142,6 +143,14 @@ describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Ha
       .to.deep.equal(V.create_request_observed);
     // field 8 (cryptoProtocolVersion) is an unpacked repeated enum: 40 02
     expect(hex(C.encodeRequest('create', samples.create.request))).to.contain('4002');
+  });
+
+  it('saveNamespace: SaveNamespaceRequestProto 1 timeWindow, 2 txGap (uint64 varints, absent = 0); an empty SaveNamespaceResponseProto means saved (default true)', () => {
+    // DFSAdmin -saveNamespace -beforeShutdown with the defaults: 3600 s x 3, 1000000 x 3
+    expect(hex(C.encodeRequest('saveNamespace', { timeWindow: 10800, txGap: 3000000 }))).to.equal('08b054' + '10c08db701');
+    expect(hex(C.encodeRequest('saveNamespace', {}))).to.equal('');
+    expect(C.decodeResponse('saveNamespace', new Uint8Array(0)).saved).to.equal(undefined);
+    expect(hex(C.encodeResponse('saveNamespace', { saved: true }))).to.equal('0801');
   });
 
   it('setPermission and setOwner: SetPermissionRequestProto 1 src, 2 permission{1 perm}; SetOwnerRequestProto 1 src, 2 username, 3 groupname, each name only when set', () => {
