@@ -12,8 +12,8 @@
  * block keeps its length until the recovery commits it; FsShell's `-truncate -w` waits for the
  * length to become the new one). hsec has no snapshots, rolling upgrades, striped blocks or
  * LAZY_PERSIST files, so the truncate is never copy-on-truncate. Checks in Hadoop's order, with its
- * exception classes and messages; OP_TRUNCATE is one journaled op (edit-log.ts), replayed by the
- * same code.
+ * exception classes and messages (safe mode first: "Cannot truncate for /p"); OP_TRUNCATE is one
+ * journaled op (edit-log.ts), replayed by the same code.
  */
 import { getLogger } from '../../lib/log/logger.ts';
 import { lastInode } from './namespace/fs-directory.ts';
@@ -46,6 +46,7 @@ export class FileTruncates {
     return ns.write(async () => {
       let done: { result: boolean; file: INodeFile };
       try {
+        ns.checkNameNodeSafeMode(`Cannot truncate for ${src}`);
         done = await this.#truncate(src, newLength, clientName, caller);
       } catch (e) {
         ns.auditRefusal(e, caller, 'truncate', src);

@@ -73,6 +73,15 @@ describe('namenode/truncate: ClientProtocol.truncate (FSDirTruncateOp), in-place
     expect(fileAt('/tmp/f').length()).to.equal(MiB + 100);
   });
 
+  it('safe mode: SafeModeException "Cannot truncate for /p" before any other check (the negative length is checked before, outside the lock)', async () => {
+    await closedFile('/tmp/f', [MiB, 100]);
+    await t.ns.enterSafeMode();
+    await refused(truncate('/tmp/f', -1), HadoopException.ILLEGAL_ARGUMENT);
+    await refused(truncate('/tmp/nope', 10, bob), HadoopException.SAFE_MODE, /^Cannot truncate for \/tmp\/nope\. Name node is in safe mode\./);
+    await t.ns.leaveSafeMode(false);
+    expect(await truncate('/tmp/f', MiB)).to.equal(true);
+  });
+
   it('a file open for writing: the holder itself and another client within the soft limit are refused (recoverLeaseInternal TRUNCATE_FILE)', async () => {
     const st = await t.writes.create({ src: '/tmp/open', masked: { perm: 0o666 }, clientName: WRITER, createFlag: CreateFlag.CREATE, createParent: true, replication: 1, blockSize: MiB }, alice);
     await t.writes.addBlock({ src: '/tmp/open', clientName: WRITER, fileId: st.fileId }, alice);
