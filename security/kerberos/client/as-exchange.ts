@@ -77,7 +77,7 @@ export async function requestInitialTicket(opts: AsRequestOptions): Promise<AsRe
   const realm = opts.client.realm;
   const server = opts.server ?? tgsPrincipal(realm);
   const etypes = offeredEtypes(opts);
-  const body = buildBody(opts, server, etypes, clock.now());
+  let body: KdcReqBody;
   const ctx = (kdc: string, extra: { kvno?: number } = {}) => ({
     realm, kdc, client: opts.client, server, now: clock.now(), requestedEtypes: etypes, operation: 'AS exchange',
     ...('keytab' in opts.secret ? { keytab: opts.secret.keytab.path ?? 'keytab' } : {}), ...extra,
@@ -89,6 +89,10 @@ export async function requestInitialTicket(opts: AsRequestOptions): Promise<AsRe
   let etypeInfo: EtypeInfo2Entry[] = [];
   for (;;) {
     const requestTime = clock.now();
+    // Each request gets its own times and nonce, as MIT's init_creds_step_request (set_request_times,
+    // pick_nonce): a ticket asked for `-l 1h30m` lasts 1h30m from the request the KDC answers, even
+    // when pre-authentication took a second round trip across a second boundary.
+    body = buildBody(opts, server, etypes, requestTime);
     const { reply, kdc } = await transport.send(realm, encodeKdcReq({ msgType: MSG_TYPE.AS_REQ, padata, reqBody: body }));
     const answer = readKdcAnswer(reply, MSG_TYPE.AS_REP, kdc);
     if (answer.kind === 'error') {
