@@ -97,6 +97,10 @@ export class ClientService {
         return {};
       }),
       this.#method('recoverLease', async (r, c) => ({ result: await writes.recoverLease(r.src, r.clientName, c) })),
+      this.#method('concat', async (r, c) => {
+        await writes.concat(r.trg, r.srcs ?? [], c);
+        return {};
+      }),
       this.#method('truncate', async (r, c) => ({ result: await writes.truncate(r.src, r.newLength, r.clientName, c) })),
       this.#method('mkdirs', async (r, c) => ({ result: await ns.mkdirs(r.src, r.masked, r.createParent, c, r.unmasked) })),
       this.#method('setPermission', async (r, c) => {

@@ -14,6 +14,7 @@ import type { DatanodeId, ExtendedBlock, HdfsFileStatus, LocatedBlock } from '..
 import type { Location } from './blocks/block-manager.ts';
 import { chooseTargets } from './blocks/block-placement.ts';
 import { FileAppends, type AppendRequest, type AppendResult } from './file-append.ts';
+import { FileConcats } from './file-concat.ts';
 import { FileTruncates } from './file-truncate.ts';
 import type { BlockRecord, EditOp } from './namespace/edit-log.ts';
 import { EMPTY_NAME, fileStatus } from './namespace/file-status.ts';
@@ -47,6 +48,7 @@ export class FileWrites {
   readonly #ns: FsNamesystem;
   readonly #appends: FileAppends;
   readonly #truncates: FileTruncates;
+  readonly #concats: FileConcats;
   readonly #recovery: LeaseRecovery;
 
   /** `blockRecoveryTimeoutMs`: 30 x dfs.heartbeat.interval (3 s by default). */
@@ -55,6 +57,7 @@ export class FileWrites {
     this.#recovery = new LeaseRecovery(ns, blockRecoveryTimeoutMs);
     this.#appends = new FileAppends(ns, (node, src, holder, clientMachine) => this.#recoverLease('APPEND_FILE', node, src, holder, clientMachine));
     this.#truncates = new FileTruncates(ns, this.#recovery);
+    this.#concats = new FileConcats(ns);
   }
 
   // ---- create ---------------------------------------------------------------------------------
@@ -179,6 +182,11 @@ export class FileWrites {
   /** ClientProtocol.truncate (file-truncate.ts): true when closed at the new length now, false while block recovery cuts the last block. */
   truncate(src: string, newLength: number, clientName: string, caller: CallerInfo): Promise<boolean> {
     return this.#truncates.truncate(src, newLength, clientName, caller);
+  }
+
+  /** ClientProtocol.concat (file-concat.ts). */
+  concat(target: string, srcs: readonly string[], caller: CallerInfo): Promise<void> {
+    return this.#concats.concat(target, srcs, caller);
   }
 
   // ---- blocks ---------------------------------------------------------------------------------

@@ -141,6 +141,11 @@ export class ClientProtocolClient {
     return (await this.#invoke('recoverLease', { src, clientName })).result;
   }
 
+  /** ClientProtocol.concat: the blocks of `srcs`, in order, go to the end of `trg`; the sources are gone. */
+  async concat(trg: string, srcs: readonly string[]): Promise<void> {
+    await this.#invoke('concat', { trg, srcs: [...srcs] });
+  }
+
   /** ClientProtocol.truncate: true when the file is closed at `newLength` now; false while block recovery cuts its last block. */
   async truncate(src: string, newLength: number, clientName: string): Promise<boolean> {
     return (await this.#invoke('truncate', { src, newLength, clientName })).result;

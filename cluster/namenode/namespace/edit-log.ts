@@ -3,7 +3,7 @@
  * journals `HSEC-NSJ`, snapshots `HSEC-NSS`. Hadoop keeps the same facts in its edit log and fsimage
  * (FSEditLogOp OP_MKDIR, OP_ADD, OP_ADD_BLOCK, OP_UPDATE_BLOCKS, OP_CLOSE, OP_DELETE, OP_RENAME_OLD /
  * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2, OP_SET_PERMISSIONS, OP_SET_OWNER, OP_SET_REPLICATION, OP_APPEND,
- * OP_SET_ACL, OP_SET_XATTR / OP_REMOVE_XATTR, OP_REASSIGN_LEASE, OP_TRUNCATE; FSImageFormatPBINode with its AclFeatureProto and
+ * OP_SET_ACL, OP_SET_XATTR / OP_REMOVE_XATTR, OP_REASSIGN_LEASE, OP_TRUNCATE, OP_CONCAT_DELETE; FSImageFormatPBINode with its AclFeatureProto and
  * XAttrFeatureProto);
  * this layout is hsec's own. Op codes never change meaning: new ops take new codes.
  *
@@ -89,7 +89,13 @@ export type EditOp =
    * block (that block's id; the recovery id as stamp; the length it keeps) is to be cut in place
    * by block recovery (FSDirTruncateOp.unprotectedTruncate)
    */
-  | { op: 'TRUNCATE'; path: string; clientName: string; clientMachine: string; newLength: number; mtime: number; truncateBlock?: BlockRecord };
+  | { op: 'TRUNCATE'; path: string; clientName: string; clientMachine: string; newLength: number; mtime: number; truncateBlock?: BlockRecord }
+  /**
+   * closed files `srcs`, in order, appended to the closed file `target` in the same directory
+   * (ConcatDeleteOp: target, sources, time; FSDirConcatOp.unprotectedConcat): their blocks move to
+   * the end of the target, which keeps its replication, and the sources go
+   */
+  | { op: 'CONCAT'; target: string; srcs: string[]; mtime: number };
 
 export type EditOpName = EditOp['op'];
 
@@ -99,6 +105,7 @@ const OP_CODES: Record<EditOpName, number> = {
   REASSIGN_LEASE: 16,
   SET_XATTRS: 17,
   TRUNCATE: 18,
+  CONCAT: 19,
 };
 const OP_NAMES = new Map(Object.entries(OP_CODES).map(([k, v]) => [v, k as EditOpName]));
 
@@ -149,6 +156,8 @@ export interface SnapshotVisitor {
 }
 
 const MAX_STRING = 64 * 1024;
+/** Sources of one concat a record may name (a bound for a damaged journal; a real one is far smaller). */
+const MAX_CONCAT_SOURCES = 1 << 20;
 /** One writer for every record: records are built synchronously, one at a time. */
 const WRITER = new RecordWriter();
 const MAX_BLOCKS = 16 * 1024 * 1024;
@@ -293,6 +302,11 @@ function writeOp(out: RecordWriter, op: EditOp): void {
     case 'TRUNCATE':
       out.writeString(op.path).writeString(op.clientName).writeString(op.clientMachine).writeLong(op.newLength).writeLong(op.mtime).writeBoolean(op.truncateBlock !== undefined);
       if (op.truncateBlock) writeBlock(out, op.truncateBlock);
+      return;
+    case 'CONCAT':
+      out.writeString(op.target).writeInt32(op.srcs.length);
+      for (const src of op.srcs) out.writeString(src);
+      out.writeLong(op.mtime);
   }
 }
 
@@ -344,6 +358,13 @@ function readOp(input: RecordReader): EditOp {
     case 'TRUNCATE': {
       const head = { op: name, path: text('path'), clientName: text('clientName'), clientMachine: text('clientMachine'), newLength: input.readLong(), mtime: input.readLong() };
       return input.readBoolean() ? { ...head, truncateBlock: readBlock(input) } : head;
+    }
+    case 'CONCAT': {
+      const target = text('target');
+      const count = input.readInt32InRange(1, MAX_CONCAT_SOURCES, 'source count');
+      const srcs: string[] = [];
+      for (let i = 0; i < count; i++) srcs.push(text('source'));
+      return { op: name, target, srcs, mtime: input.readLong() };
     }
     default:
       throw new Error(`unknown edit op ${code}`);

@@ -213,6 +213,8 @@ export class FsDirectory {
       }
       case 'TRUNCATE':
         return this.#truncate(op);
+      case 'CONCAT':
+        return this.#concat(op);
     }
   }
 
@@ -323,6 +325,36 @@ export class FsDirectory {
       this.#seen(0, t.generationStamp);
     }
     return { files: [], blocks: removed };
+  }
+
+  /**
+   * FSDirConcatOp.unprotectedConcat with INodeFile.concatBlocks: the sources' blocks, in order, go
+   * to the end of the target's list and belong to it (under its replication); the sources leave the
+   * directory and the inode map. Their blocks stay (none is deleted), so nothing is returned to remove.
+   */
+  #concat(op: Extract<EditOp, { op: 'CONCAT' }>): Removed {
+    const target = this.#existing(op.target, op.op);
+    if (target.kind !== 'file' || target.uc) throw new Error(`${op.op}: ${op.target} is not a closed file`);
+    const parent = target.parent!;
+    const sources = op.srcs.map((src) => {
+      const file = this.#existing(src, op.op);
+      if (file.kind !== 'file' || file.uc || file.blocks.length === 0) throw new Error(`${op.op}: ${src} is not a closed file with blocks`);
+      if (file.parent !== parent || file === target) throw new Error(`${op.op}: ${src} is not another file in the directory of ${op.target}`);
+      return file;
+    });
+    if (new Set(sources).size !== sources.length) throw new Error(`${op.op}: a source is named twice`);
+    for (const file of sources) {
+      for (const b of file.blocks) {
+        b.file = target;
+        target.blocks.push(b);
+      }
+      file.blocks = [];
+      parent.removeChild(file);
+      this.#inodes.delete(file.id);
+    }
+    target.mtime = op.mtime;
+    parent.mtime = op.mtime;
+    return none();
   }
 
   #delete(src: string, mtime: number): Removed {

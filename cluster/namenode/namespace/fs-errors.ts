@@ -25,6 +25,8 @@ export const HadoopException = {
   XATTR_NOT_FOUND: 'org.apache.hadoop.hdfs.protocol.XAttrNotFoundException',
   ILLEGAL_ARGUMENT: 'org.apache.hadoop.HadoopIllegalArgumentException',
   UNSUPPORTED: 'java.lang.UnsupportedOperationException',
+  /** java.lang's, as Guava's Preconditions.checkArgument throws it */
+  JAVA_ILLEGAL_ARGUMENT: 'java.lang.IllegalArgumentException',
   IO: 'java.io.IOException',
   UNREGISTERED_NODE: 'org.apache.hadoop.hdfs.protocol.UnregisteredNodeException',
   INCORRECT_VERSION: 'org.apache.hadoop.hdfs.server.common.IncorrectVersionException',

@@ -79,6 +79,7 @@ describe('namenode/edit-log records', () => {
     { op: 'SET_XATTRS', path: '/b', xattrs: [] },
     { op: 'TRUNCATE', path: '/a/f', clientName: 'DFSClient_x', clientMachine: '10.0.0.1', newLength: 2 * 1024 * 1024, mtime: 1_700_000_000_123 },
     { op: 'TRUNCATE', path: '/a/f', clientName: 'DFSClient_x', clientMachine: '10.0.0.1', newLength: 1500, mtime: 1_700_000_000_124, truncateBlock: { blockId: 1073741830, generationStamp: 1011, numBytes: 1500 } },
+    { op: 'CONCAT', target: '/a/t', srcs: ['/a/x', '/a/y'], mtime: 1_700_000_000_125 },
   ];
 
   it('a byte or an int written just as the scratch buffer grows lands in the record (512, then 1024 bytes)', () => {
