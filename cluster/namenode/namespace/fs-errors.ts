@@ -31,6 +31,12 @@ export const HadoopException = {
   DISALLOWED_DATANODE: 'org.apache.hadoop.hdfs.server.protocol.DisallowedDatanodeException',
   INVALID_BLOCK_REPORT_LEASE: 'org.apache.hadoop.hdfs.server.protocol.InvalidBlockReportLeaseException',
   SAFE_MODE: 'org.apache.hadoop.hdfs.server.namenode.SafeModeException',
+  NS_QUOTA_EXCEEDED: 'org.apache.hadoop.hdfs.protocol.NSQuotaExceededException',
+  DS_QUOTA_EXCEEDED: 'org.apache.hadoop.hdfs.protocol.DSQuotaExceededException',
+  PATH_IS_NOT_DIRECTORY: 'org.apache.hadoop.fs.PathIsNotDirectoryException',
+  UNSUPPORTED_ACTION: 'org.apache.hadoop.hdfs.protocol.UnsupportedActionException',
+  /** java.lang.IllegalArgumentException (FSDirAttrOp.unprotectedSetQuota's), not Hadoop's own */
+  JAVA_ILLEGAL_ARGUMENT: 'java.lang.IllegalArgumentException',
 } as const;
 
 export type HadoopExceptionClass = (typeof HadoopException)[keyof typeof HadoopException];
