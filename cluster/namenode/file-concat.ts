@@ -8,7 +8,8 @@
  * `/.reserved/raw` and `/.reserved/.inodes` paths, WRITE on the target (when permissions are on),
  * READ on each source and WRITE on its directory (FSDirConcatOp checks these even with
  * dfs.permissions.enabled off; only the superuser skips them), then the shapes of target and
- * sources. hsec has no encryption zones, snapshots or erasure coding, so those refusals cannot
+ * sources, and the quotas of the target's directories (a source of another replication changes the
+ * space it takes). hsec has no encryption zones, snapshots or erasure coding, so those refusals cannot
  * arise. Journaled as one CONCAT op (edit-log.ts); the audit line is "concat" with the sources as
  * Java prints an array (`[/d/a, /d/b]`) and the target as dst.
  */
@@ -17,6 +18,7 @@ import { lastInode } from './namespace/fs-directory.ts';
 import { fsError, HadoopException, illegalArgument, ioError } from './namespace/fs-errors.ts';
 import type { INodeFile } from './namespace/inode.ts';
 import { FsAction } from './namespace/permission-checker.ts';
+import { verifyQuota } from './namespace/quota.ts';
 import { fileOf, type CallerInfo, type FsNamesystem } from './namesystem.ts';
 
 const log = getLogger('namenode.writes');
@@ -84,6 +86,10 @@ export class FileConcats {
       files.push(file);
     }
     if (new Set(files).size < srcs.length) throw illegalArgument('concat: at least two of the source files are the same', { path: target });
+    // computeQuotaDeltas / verifyQuota: one name less per source; a source whose replication differs
+    // from the target's is charged (target - source) replicas of its length
+    const spaceDelta = files.reduce((sum, f) => sum + (f.replication === targetFile.replication ? 0 : f.length() * (targetFile.replication - f.replication)), 0);
+    verifyQuota(t.inodes, t.inodes.length - 1, { ns: -files.length, ss: spaceDelta });
     log.debug({ target: t.path }, `DIR* NameSystem.concat: [${srcs.join(', ')}] to ${target}`);
     const paths = files.map((f) => ns.fsd.resolveInode(f).path);
     await ns.commit([{ op: 'CONCAT', target: t.path, srcs: paths, mtime: ns.clock.now() }], `concat to ${t.path}`);

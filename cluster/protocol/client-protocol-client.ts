@@ -24,7 +24,7 @@ import type {
   SafeModeAction,
 } from './client-protocol.ts';
 import type {
-  DataEncryptionKey, DatanodeInfo, DirectoryListing, ExtendedBlock, HdfsFileStatus, LocatedBlock, LocatedBlocks,
+  DataEncryptionKey, DatanodeInfo, DirectoryListing, ExtendedBlock, HdfsFileStatus, LocatedBlock, LocatedBlocks, StorageType,
 } from './hdfs-types.ts';
 
 export interface ClientProtocolClientOptions {
@@ -224,6 +224,11 @@ export class ClientProtocolClient {
 
   async getQuotaUsage(path: string): Promise<QuotaUsage> {
     return (await this.#invoke('getQuotaUsage', { path })).usage;
+  }
+
+  /** ClientProtocol.setQuota: -1n = QUOTA_RESET, Long.MAX_VALUE = QUOTA_DONT_SET; `storageType` sets that type's space quota. */
+  async setQuota(path: string, namespaceQuota: bigint, storagespaceQuota: bigint, storageType?: StorageType): Promise<void> {
+    await this.#invoke('setQuota', { path, namespaceQuota, storagespaceQuota, ...(storageType ? { storageType } : {}) });
   }
 
   /** ms since epoch; -1 leaves a time as it is */

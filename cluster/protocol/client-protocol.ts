@@ -2,7 +2,8 @@
  * Method table and pure codecs of HDFS's ClientProtocol (org.apache.hadoop.hdfs.protocol.ClientProtocol,
  * protocol version 1, served over Hadoop IPC v9 with the protobuf engine;
  * ClientNamenodeProtocolTranslatorPB / ServerSideTranslatorPB): the calls a stock DFSClient makes
- * for mkdir / put / appendToFile / get / ls / rm / mv / chmod / chown / du / count / touch / setrep / test / truncate / concat and
+ * for mkdir / put / appendToFile / get / ls / rm / mv / chmod / chown / du / count / touch / setrep / test / truncate / concat, the
+ * quota calls of `hdfs dfsadmin -setQuota` and friends, and
  * `hdfs storagepolicies`, the ACL calls of -getfacl / -setfacl, the xattr calls of -getfattr / -setfattr
  * (./ClientNamenodeProtocol.proto, shared messages in ./hdfs.proto, ./acl.proto and ./xattr.proto) and the delegation-token calls (hadoop.common Security.proto
  * messages). `CLIENT_PROTOCOL_CODEC` encodes and decodes every method's request and response in
@@ -73,6 +74,7 @@ export const ClientProtocolMethod = {
   GET_FS_STATS: 'getFsStats',
   GET_CONTENT_SUMMARY: 'getContentSummary',
   GET_QUOTA_USAGE: 'getQuotaUsage',
+  SET_QUOTA: 'setQuota',
   SET_TIMES: 'setTimes',
   SET_REPLICATION: 'setReplication',
   CHECK_ACCESS: 'checkAccess',
@@ -279,6 +281,8 @@ export interface ClientProtocolMessages {
   saveNamespace: { request: { timeWindow?: number; txGap?: number }; response: { saved?: boolean } };
   getContentSummary: { request: { path: string }; response: { summary: ContentSummary } };
   getQuotaUsage: { request: { path: string }; response: { usage: QuotaUsage } };
+  /** Java longs (number or bigint): -1 = QUOTA_RESET, Long.MAX_VALUE = QUOTA_DONT_SET; storageType: a quota by storage type */
+  setQuota: { request: { path: string; namespaceQuota: number | bigint; storagespaceQuota: number | bigint; storageType?: StorageType }; response: Empty };
   /** ms since epoch; -1 = leave unchanged */
   setTimes: { request: { src: string; mtime: number; atime: number }; response: Empty };
   setReplication: { request: { src: string; replication: number }; response: { result: boolean } };

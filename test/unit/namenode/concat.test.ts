@@ -5,6 +5,9 @@
 // the result after a restart (journal, then snapshot).
 import { expect } from 'chai';
 import { HadoopException } from '../../../cluster/namenode/namespace/fs-errors.ts';
+import type { INodeDirectory } from '../../../cluster/namenode/namespace/inode.ts';
+import { QuotaOps } from '../../../cluster/namenode/quota-ops.ts';
+import { QUOTA_DONT_SET, QUOTA_RESET } from '../../../cluster/namenode/namespace/quota.ts';
 import type { INodeFile } from '../../../cluster/namenode/namespace/inode.ts';
 import type { CallerInfo } from '../../../cluster/namenode/namesystem.ts';
 import { alice, bob, datanode, hdfsUser, MiB, namesystem, writeFile, type TestNamesystem } from '../../support/namesystem.ts';
@@ -141,5 +144,22 @@ describe('namenode/concat: ClientProtocol.concat (FSDirConcatOp)', () => {
       'allowed=false\tugi=bob@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.2\tcmd=concat\tsrc=[/d/a, /d/b]\tdst=/d/t\tperm=null\tproto=rpc',
       'allowed=true\tugi=alice@EXAMPLE.COM (auth:KERBEROS)\tip=/127.0.0.1\tcmd=concat\tsrc=[/d/a, /d/b]\tdst=/d/t\tperm=alice:supergroup:rw-r--r--\tproto=rpc',
     ]);
+  });
+
+  it('quotas: one name less per source; a source of a lower replication is charged the target\'s, refused past the space quota (DSQuotaExceededException), and the counts stay right', async () => {
+    const quotas = new QuotaOps(t.ns);
+    await writeFile(t, '/d/t', 100);
+    await writeFile(t, '/d/a', 200);
+    await writeFile(t, '/d/b', 300);
+    await t.attributes.setReplication('/d/t', 3, alice);
+    await quotas.setQuota('/d', QUOTA_DONT_SET, 100n * 3n + 200n + 300n + 10n, undefined, hdfsUser);
+    await refused(concat('/d/t', ['/d/a', '/d/b']), HadoopException.DS_QUOTA_EXCEEDED, 'The DiskSpace quota of /d is exceeded: quota = 810 B = 810 B but diskspace consumed = 1800 B = 1.76 KB');
+    await quotas.setQuota('/d', 10n, QUOTA_RESET, undefined, hdfsUser);
+    await concat('/d/t', ['/d/a', '/d/b']);
+    const q = (fileAt('/d') as unknown as INodeDirectory).quota!;
+    expect([q.namespace, q.storagespace]).to.deep.equal([2, 600 * 3]);
+    t = await t.restart();
+    const r = (fileAt('/d') as unknown as INodeDirectory).quota!;
+    expect([r.namespace, r.storagespace], 'recounted after a restart').to.deep.equal([2, 600 * 3]);
   });
 });

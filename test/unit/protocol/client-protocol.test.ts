@@ -88,6 +88,10 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
       },
     },
   },
+  setQuota: {
+    request: { path: '/q', namespaceQuota: 9_223_372_036_854_775_807n, storagespaceQuota: -1, storageType: 'SSD' },
+    response: {},
+  },
   getQuotaUsage: {
     request: { path: '/d' },
     response: { usage: { fileAndDirectoryCount: 2, quota: -1, spaceConsumed: 9, spaceQuota: -1, typeQuotaInfos: { typeQuotaInfo: [{ type: 'SSD', quota: -1, consumed: 3 }] } } },
