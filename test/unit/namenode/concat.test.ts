@@ -12,14 +12,7 @@ import type { INodeFile } from '../../../cluster/namenode/namespace/inode.ts';
 import type { CallerInfo } from '../../../cluster/namenode/namesystem.ts';
 import { alice, bob, datanode, hdfsUser, MiB, namesystem, writeFile, type TestNamesystem } from '../../support/namesystem.ts';
 import { auditLines } from '../../support/log-lines.ts';
-
-async function refused(p: Promise<unknown>, cls: string, message?: string | RegExp): Promise<void> {
-  const e = await p.then(() => undefined, (x: Error & { details?: Record<string, unknown> }) => x);
-  expect(e, 'expected a refusal').to.be.instanceOf(Error);
-  expect(e!.details?.['exceptionClassName'], e!.message).to.equal(cls);
-  if (typeof message === 'string') expect(e!.message).to.equal(message);
-  else if (message) expect(e!.message).to.match(message);
-}
+import { refused } from '../../support/expect-code.ts';
 
 describe('namenode/concat: ClientProtocol.concat (FSDirConcatOp)', () => {
   let t: TestNamesystem;

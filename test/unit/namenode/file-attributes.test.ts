@@ -8,13 +8,7 @@ import { auditLines } from '../../support/log-lines.ts';
 import { HadoopException } from '../../../cluster/namenode/namespace/fs-errors.ts';
 import type { CallerInfo } from '../../../cluster/namenode/namesystem.ts';
 import { alice, bob, carol, hdfsUser, namesystem, writeFile, type TestNamesystem } from '../../support/namesystem.ts';
-
-async function refused(p: Promise<unknown>, cls: string, message: string): Promise<void> {
-  const e = await p.then(() => undefined, (x: Error & { details?: Record<string, unknown> }) => x);
-  expect(e, 'expected a refusal').to.be.instanceOf(Error);
-  expect(e!.details?.['exceptionClassName'], e!.message).to.equal(cls);
-  expect(e!.message).to.equal(message);
-}
+import { refused } from '../../support/expect-code.ts';
 
 const mode = (t: TestNamesystem, path: string) => t.ns.getFileInfo(path, hdfsUser)!.permission.perm;
 const owner = (t: TestNamesystem, path: string) => {

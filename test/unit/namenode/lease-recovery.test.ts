@@ -13,14 +13,7 @@ import { HadoopException } from '../../../cluster/namenode/namespace/fs-errors.t
 import type { INodeFile } from '../../../cluster/namenode/namespace/inode.ts';
 import { NAMENODE_LEASE_HOLDER } from '../../../cluster/namenode/lease-recovery.ts';
 import { alice, bob, datanode, hdfsUser, MiB, namesystem, writeFile, type TestNamesystem } from '../../support/namesystem.ts';
-
-async function refused(p: Promise<unknown>, cls: string, message?: string | RegExp): Promise<void> {
-  const e = await p.then(() => undefined, (x: Error & { details?: Record<string, unknown> }) => x);
-  expect(e, 'expected a refusal').to.be.instanceOf(Error);
-  expect(e!.details?.['exceptionClassName'], e!.message).to.equal(cls);
-  if (typeof message === 'string') expect(e!.message).to.equal(message);
-  else if (message) expect(e!.message).to.match(message);
-}
+import { refused } from '../../support/expect-code.ts';
 
 const WRITER = 'DFSClient_writer';
 const RECOVERER = 'DFSClient_recoverer';

@@ -13,17 +13,10 @@ import { HadoopException } from '../../../cluster/namenode/namespace/fs-errors.t
 import type { INodeFile } from '../../../cluster/namenode/namespace/inode.ts';
 import { BlockTokenIdentifier } from '../../../security/token/block-token-identifier.ts';
 import { MiB, alice, bob, carol, datanode, hdfsUser, namesystem, recoverAsPrimary, writeFile, type TestNamesystem } from '../../support/namesystem.ts';
+import { refused } from '../../support/expect-code.ts';
 
 const create = (t: TestNamesystem, src: string, caller = alice, extra: Partial<Parameters<TestNamesystem['writes']['create']>[0]> = {}) =>
   t.writes.create({ src, masked: { perm: 0o644 }, clientName: `DFSClient_${caller.user}`, createFlag: CreateFlag.CREATE, createParent: true, replication: 1, blockSize: 128 * MiB, ...extra }, caller);
-
-async function refused(p: Promise<unknown>, cls: string, message?: string | RegExp): Promise<void> {
-  const e = await p.then(() => undefined, (x: Error & { details?: Record<string, unknown> }) => x);
-  expect(e, 'expected a refusal').to.be.instanceOf(Error);
-  expect(e!.details?.['exceptionClassName'], e!.message).to.equal(cls);
-  if (typeof message === 'string') expect(e!.message).to.equal(message);
-  else if (message) expect(e!.message).to.match(message);
-}
 
 describe('namenode/namesystem: directories', () => {
   let t: TestNamesystem;

@@ -11,13 +11,7 @@ import type { INodeDirectory, INodeFile } from '../../../cluster/namenode/namesp
 import { QuotaOps, quotaCommand } from '../../../cluster/namenode/quota-ops.ts';
 import { CreateFlag } from '../../../cluster/protocol/client-protocol.ts';
 import { alice, datanode, hdfsUser, MiB, namesystem, writeFile, type TestNamesystem } from '../../support/namesystem.ts';
-
-async function refused(p: Promise<unknown>, cls: string, message?: string): Promise<void> {
-  const e = await p.then(() => undefined, (x: Error & { details?: Record<string, unknown> }) => x);
-  expect(e, 'expected a refusal').to.be.instanceOf(Error);
-  expect(e!.details?.['exceptionClassName'], e!.message).to.equal(cls);
-  if (message !== undefined) expect(e!.message).to.equal(message);
-}
+import { refused } from '../../support/expect-code.ts';
 
 const NS = HadoopException.NS_QUOTA_EXCEEDED;
 const DS = HadoopException.DS_QUOTA_EXCEEDED;
