@@ -7,7 +7,7 @@
  */
 import type { ECBlockGroupStats, GetFsStatsResponse, ReplicatedBlockStats } from '../protocol/client-protocol.ts';
 import type { DatanodeInfo } from '../protocol/hdfs-types.ts';
-import { byteDesc, fixedHalfUp, formatPercent, javaDate } from './java-format.ts';
+import { byteDesc, fixedHalfUp, formatPercent, javaDate } from '../../lib/text/java-format.ts';
 
 /** NetworkTopology.DEFAULT_RACK. */
 const DEFAULT_RACK = '/default-rack';

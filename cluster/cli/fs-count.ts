@@ -16,7 +16,7 @@
 import type { ContentSummary, QuotaUsage } from '../protocol/client-protocol.ts';
 import type { StorageType } from '../protocol/hdfs-types.ts';
 import type { QueryContext } from './fs-queries.ts';
-import { long2String } from './java-format.ts';
+import { long2String } from '../../lib/text/java-format.ts';
 import { UsageError } from './usage.ts';
 
 export const COUNT_USAGE = 'hsec fs -count [-q] [-h] [-v] [-t [<storage type>]] [-u] [-x] [-e] [-s] <path> ...';

@@ -15,7 +15,7 @@ import { permissionString, type FileStatus } from '../client/file-status.ts';
 import type { HdfsClient } from '../client/hdfs-client.ts';
 import { existingStatus, pathError, pathNotFound, shownChild, type Operand } from './fs-operands.ts';
 import { UsageError } from './usage.ts';
-import { formatPercent, long2String } from './java-format.ts';
+import { formatPercent, long2String } from '../../lib/text/java-format.ts';
 import { COUNT_FLAGS, COUNT_USAGE } from './fs-count.ts';
 
 export const QUERY_USAGES: Readonly<Record<string, string>> = {

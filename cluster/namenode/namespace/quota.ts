@@ -14,7 +14,7 @@
  * with the directory's path and Hadoop's message.
  */
 import type { FileSystemError } from '../../../lib/errors/index.ts';
-import { long2String } from '../../cli/java-format.ts';
+import { long2String } from '../../../lib/text/java-format.ts';
 import { fsError, HadoopException } from './fs-errors.ts';
 import type { INode, INodeDirectory, INodeFile } from './inode.ts';
 

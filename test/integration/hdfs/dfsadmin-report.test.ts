@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DFSADMIN_FAILURE, runDfsadmin } from '../../../cluster/cli/commands/dfsadmin.ts';
-import { byteDesc } from '../../../cluster/cli/java-format.ts';
+import { byteDesc } from '../../../lib/text/java-format.ts';
 import { confEntries, startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
 import { MONITOR_INTERVAL_MS } from '../../../cluster/namenode/namenode.ts';

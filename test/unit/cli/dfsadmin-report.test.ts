@@ -2,7 +2,7 @@
 // Date.toString, DatanodeInfo.getDatanodeReport (float percentages) and printTopology.
 import { expect } from 'chai';
 import { datanodeReport, nodesText, summaryText, topologyText } from '../../../cluster/cli/dfsadmin-report.ts';
-import { byteDesc, fixedHalfUp, formatPercent, javaDate, long2String } from '../../../cluster/cli/java-format.ts';
+import { byteDesc, fixedHalfUp, formatPercent, javaDate, long2String } from '../../../lib/text/java-format.ts';
 import type { DatanodeInfo } from '../../../cluster/protocol/hdfs-types.ts';
 
 const dn = (ip: string, port: number, extra: Partial<DatanodeInfo> = {}): DatanodeInfo => ({
