@@ -1,9 +1,9 @@
 /**
  * The few Java formats Hadoop's command-line tools and messages (the quota exceptions) print
- * numbers and times with, so hsec's output reads the same: `String.format("%.Nf")` (Java rounds the shortest decimal form of the double half
- * up), StringUtils.TraditionalBinaryPrefix.long2String (`1.50 GB`, `3 M`), StringUtils.byteDesc,
- * StringUtils.formatPercent, and java.util.Date.toString (`Sat Dec 05 07:52:00 UTC 2026`, in the
- * local time zone).
+ * numbers and times with, so hsec's output reads the same: `String.format("%.Nf")` (Java rounds the
+ * shortest decimal form of the double half up), StringUtils.TraditionalBinaryPrefix.long2String
+ * (`1.50 GB`, `3 M`), StringUtils.byteDesc, StringUtils.formatPercent, and java.util.Date.toString
+ * (`Sat Dec 05 07:52:00 UTC 2026`, in the local time zone).
  */
 
 /** String.format("%.{places}f", x) for x >= 0. */
