@@ -71,7 +71,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Copy files that match the file pattern <src> to the local name. <src> is kept.\nWhen copying multiple files, the destination must be a directory.\nFlags:\n' +
     '  -p : Preserves timestamps, ownership and the mode.\n  -f : Overwrites the destination if it already exists.\n  -crc : write CRC checksums for the files downloaded.\n  -ignoreCrc : Skip CRC checks on the file(s) downloaded.\n' +
     '  -t <thread count> : Number of threads to be used, default is 1.\n  -q <thread pool queue size> : Thread pool queue size to be used, default is 1024.\n',
-  // AclCommands.GetfaclCommand.DESCRIPTION / SetfaclCommand.DESCRIPTION (Hadoop 3.x hadoop-common fs/shell/AclCommands.java)
+  // AclCommands.GetfaclCommand.DESCRIPTION / SetfaclCommand.DESCRIPTION (Hadoop 3.4.1 hadoop-common fs/shell/AclCommands.java)
   '-getfacl':
     'Displays the Access Control Lists (ACLs) of files and directories. If a directory has a default ACL, then getfacl also displays the default ACL.\n' +
     '  -R: List the ACLs of all files and directories recursively.\n  <path>: File or directory to list.\n',
@@ -81,7 +81,9 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     '  -k :Remove the default ACL.\n  -R :Apply operations to all files and directories recursively.\n' +
     '  -m :Modify ACL. New entries are added to the ACL, and existing entries are retained.\n' +
     '  -x :Remove specified ACL entries. Other ACL entries are retained.\n' +
-    '  --set :Fully replace the ACL, discarding all existing entries. The <acl_spec> must include entries for user, group, and others for compatibility with permission bits.\n' +
+    '  --set :Fully replace the ACL, discarding all existing entries. The <acl_spec> must include entries for user, group, and others for compatibility with permission bits. ' +
+    'If the ACL spec contains only access entries, then the existing default entries are retained. If the ACL spec contains only default entries, then the existing access entries are retained. ' +
+    'If the ACL spec contains both access and default entries, then both are replaced.\n' +
     '  <acl_spec>: Comma separated list of ACL entries.\n  <path>: File or directory to modify.\n',
   // XAttrCommands.GetfattrCommand.DESCRIPTION / SetfattrCommand.DESCRIPTION (Hadoop 3.4 hadoop-common fs/shell/XAttrCommands.java)
   '-getfattr':

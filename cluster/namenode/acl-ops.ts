@@ -7,7 +7,9 @@
  * caller to own the inode or be the superuser (FSDirectory.checkOwner, as chmod), computes the new
  * ACL from the inode's full logical ACL (namespace/acl-transformation.ts), stores it as permission
  * bits plus ACL feature (namespace/acl-storage.ts) and journals OP_SET_ACL; an unchanged ACL is
- * not journaled. removeAcl (and setAcl with an empty spec) drops the feature and puts the owning
+ * not journaled. An invalid ACL is refused with AclTransformation's or AclStorage's message and, as
+ * FSDirAclOp rethrows it, " Path: <src>" after it (the ACLs-disabled refusal comes before and has
+ * none). removeAcl (and setAcl with an empty spec) drops the feature and puts the owning
  * group's entry back into the group bits. getAclStatus needs only the traverse checks and answers
  * the owner, group, sticky bit, permission bits and the feature's entries ("cannot find <path>"
  * for a missing path).
@@ -16,14 +18,14 @@
  * afterwards, getAclStatus without one, a refusal (AccessControlException) as allowed=false; other
  * errors (AclException, FileNotFoundException) are not audited.
  */
-import { AccessControlError } from '../../lib/errors/index.ts';
+import { AccessControlError, FileSystemError } from '../../lib/errors/index.ts';
 import type { AclEntry, AclStatus } from '../protocol/acl-entry.ts';
 import { logicalAcl, storedAcl, type StoredAcl } from './namespace/acl-storage.ts';
 import {
   filterAclEntriesByAclSpec, filterDefaultAclEntries, mergeAclEntries, replaceAclEntries,
 } from './namespace/acl-transformation.ts';
 import { lastInode } from './namespace/fs-directory.ts';
-import { aclError, fileNotFound } from './namespace/fs-errors.ts';
+import { aclError, fileNotFound, HadoopException } from './namespace/fs-errors.ts';
 import type { INode } from './namespace/inode.ts';
 import type { PermissionChecker } from './namespace/permission-checker.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
@@ -108,7 +110,14 @@ export class AclOps {
         const r = ns.resolve(pc, src, false);
         pc.checkOwner(r);
         node = lastInode(r)!;
-        const stored = next(node, r.path);
+        let stored: StoredAcl;
+        try {
+          stored = next(node, r.path);
+        } catch (e) {
+          // FSDirAclOp: catch (AclException e) { throw new AclException(e.getMessage() + " Path: " + src, e); }
+          // where src is the resolved path, except in setAcl, which never reassigns it
+          throw withPath(e, cmd === 'setAcl' ? src : r.path);
+        }
         if (stored.mode !== node.mode || !sameEntries(stored.entries, node.acl)) {
           await ns.commit([{ op: 'SET_ACL', path: r.path, mode: stored.mode, entries: stored.entries }], `${cmd} of ${r.path}`);
         }
@@ -119,6 +128,12 @@ export class AclOps {
       ns.audit(caller, cmd, src, node);
     });
   }
+}
+
+/** An AclException again with " Path: <src>" after its message (another error as it is). */
+function withPath(e: unknown, src: string): unknown {
+  if (!(e instanceof FileSystemError) || e.details['exceptionClassName'] !== HadoopException.ACL) return e;
+  return aclError(`${e.message} Path: ${src}`, { ...e.details, path: src }, e);
 }
 
 /** unprotectedRemoveAcl: the owning group's entry goes back into the group bits (when there was an access ACL). */

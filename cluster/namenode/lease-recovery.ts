@@ -95,10 +95,11 @@ export class LeaseRecovery {
   }
 
   /**
-   * FSNamesystem.internalReleaseLease, inside the write lock: closes the file when every block is
-   * complete (or the last one committed with a replica, or empty with no replica at all), else
-   * starts the last block's recovery and hands the lease to `recoveryLeaseHolder` (null: the
-   * holder keeps it, renewed). True when the file is closed now.
+   * FSNamesystem.internalReleaseLease (3.4.1), inside the write lock: closes the file when every
+   * block is complete (or the last one committed with a replica, or empty with no replica at all);
+   * refuses a committed last block while the penultimate has no replica; else starts the last
+   * block's recovery (a committed one no DataNode reported too) and hands the lease to
+   * `recoveryLeaseHolder` (null: the holder keeps it, renewed). True when the file is closed now.
    */
   async internalReleaseLease(file: INodeFile, src: string, recoveryLeaseHolder: string | null): Promise<boolean> {
     const ns = this.#ns;
@@ -126,9 +127,12 @@ export class LeaseRecovery {
         log.warn({ src }, `BLOCK* internalReleaseLease: Committed blocks are minimally replicated, lease removed, file${src} closed.`);
         return true;
       }
-      const message = `DIR* NameSystem.internalReleaseLease: Failed to release lease for file ${src}. Committed blocks are waiting to be minimally replicated. Try again later.`;
+      const message = `DIR* NameSystem.internalReleaseLease: Failed to release lease for file ${src}. Committed blocks are waiting to be minimally replicated.`;
       log.warn({ src }, message);
-      throw fsError('FS_LEASE', HadoopException.ALREADY_BEING_CREATED, message, { path: src });
+      if (!penultimateMinStorage) throw fsError('FS_LEASE', HadoopException.ALREADY_BEING_CREATED, message, { path: src });
+      // HDFS-14498: a committed last block no DataNode reported (the writer died before its
+      // pipeline finished) is recovered like an unfinished one instead of refused at every try,
+      // which left the lease monitor retrying such a file forever
     }
     // UNDER_CONSTRUCTION or UNDER_RECOVERY: the expected locations come from the replicas reported, if none are known
     if (last.expected.length === 0) last.expected = [...last.replicas].map(([storageUuid, r]) => ({ datanodeUuid: r.datanodeUuid, storageUuid }));

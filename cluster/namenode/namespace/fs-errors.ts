@@ -59,8 +59,8 @@ export const ioError = (code: FileSystemErrorCode, message: string, details: Err
   fsError(code, HadoopException.IO, message, details);
 
 /** AclException: an invalid ACL, or ACLs turned off (dfs.namenode.acls.enabled). */
-export const aclError = (message: string, details: ErrorDetails = {}): FileSystemError =>
-  fsError('FS_ACL', HadoopException.ACL, message, details);
+export const aclError = (message: string, details: ErrorDetails = {}, cause?: unknown): FileSystemError =>
+  new FileSystemError('FS_ACL', message, { ...details, exceptionClassName: HadoopException.ACL }, cause === undefined ? undefined : { cause });
 
 /** The IOExceptions of FSDirXAttrOp and XAttrSetFlag.validate (xattrs off, CREATE/REPLACE, limit, removal). */
 export const xattrError = (message: string, details: ErrorDetails = {}): FileSystemError =>

@@ -91,7 +91,7 @@ describe('hdfs: POSIX ACLs through the hsec NameNode and DataNode (MIT KDC)', fu
     const e = await alice.setAcl('secret.txt', spec('user::rwx,group::r-x')).then(() => undefined, (x: Error & { details: Record<string, unknown> }) => x);
     expect(e, 'expected a refusal').to.be.instanceOf(Error);
     expect(e!.details['exceptionClassName']).to.equal('org.apache.hadoop.hdfs.protocol.AclException');
-    expect(remoteMessage(e as never)).to.equal('Invalid ACL: the user, group and other entries are required.');
+    expect(remoteMessage(e as never)).to.equal('Invalid ACL: the user, group and other entries are required. Path: /user/alice/secret.txt');
   });
 
   it('a default ACL is inherited by a new file and directory (the unmasked mode, no umask), and bob writes there through it', async () => {
@@ -142,7 +142,7 @@ describe('hdfs: POSIX ACLs through the hsec NameNode and DataNode (MIT KDC)', fu
     expect(r.code).to.equal(255);
     expect(r.err.split('\n')[0]).to.equal('-setfacl: Too many arguments');
     r = await shell.fs('-setfacl', '--set', 'user::rwx,group::r-x', 'tree');
-    expect(r).to.deep.include({ code: 1, err: 'setfacl: Invalid ACL: the user, group and other entries are required.\n' });
+    expect(r).to.deep.include({ code: 1, err: 'setfacl: Invalid ACL: the user, group and other entries are required. Path: /user/alice/tree\n' });
   });
 
   it('the ACLs survive a NameNode restart and still decide access', async () => {

@@ -122,6 +122,18 @@ describe('namenode/ACL calls (FSDirAclOp, AclStorage, FSPermissionChecker with A
     ]);
   });
 
+  it('an invalid ACL is refused with " Path: <src>" after AclTransformation\'s or AclStorage\'s message, as FSDirAclOp rethrows the AclException', async () => {
+    const refusal = async (p: Promise<void>) => (await rejectsWithCode(p, 'FS_ACL')).message;
+    expect(await refusal(acls.setAcl('/d/f', spec('user::rwx,group::r-x'), alice))).to.equal('Invalid ACL: the user, group and other entries are required. Path: /d/f');
+    expect(await refusal(acls.modifyAclEntries('/d/f', spec('other:bob:r--'), alice))).to.equal('Invalid ACL: this entry type must not have a name: other:bob:r--. Path: /d/f');
+    // AclStorage.updateINodeAcl's message already names the path; FSDirAclOp adds it again
+    expect(await refusal(acls.modifyAclEntries('/d/f', spec('default:user:bob:r--'), alice))).to.equal('Invalid ACL: only directories may have a default ACL. Path: /d/f Path: /d/f');
+    await acls.setAcl('/d/f', spec('user::rw-,user:bob:r--,group::---,mask::r--,other::---'), alice);
+    expect(await refusal(acls.removeAclEntries('/d/f', parseAclSpec('mask::', false), alice))).to.equal('Invalid ACL: mask is required and cannot be deleted. Path: /d/f');
+    const many = Array.from({ length: 33 }, (_, i) => `user:u${i}:r--`).join(',');
+    expect(await refusal(acls.modifyAclEntries('/d', spec(many), alice))).to.equal('Invalid ACL: ACL has 33 access entries, which exceeds maximum of 32. Path: /d');
+  });
+
   it('dfs.namenode.acls.enabled=false refuses every ACL call with the AclException naming the key', async () => {
     const t2 = await namesystem({ settings: { aclsEnabled: false } });
     try {

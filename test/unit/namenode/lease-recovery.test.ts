@@ -115,6 +115,39 @@ describe('namenode/lease recovery: recoverLease, block recovery, commitBlockSync
     expect([again.uc, again.length(), again.lastBlock!.generationStamp]).to.deep.equal([null, MiB + 1400, stampBefore + 1]);
   });
 
+  it('a COMMITTED last block no DataNode reported is recovered, not refused (HDFS-14498); refused while the penultimate block has no replica; closed once a replica is reported', async () => {
+    // the writer committed its last block (complete() answered false) and died before any DataNode reported it
+    const { fileId, last } = await openFile('/tmp/f', 1, 0);
+    expect(await t.writes.complete('/tmp/f', WRITER, { ...last!.b, numBytes: 500 }, fileId)).to.equal(false);
+    const block = fileOf(fileId).lastBlock!;
+    expect(block.state).to.equal('COMMITTED');
+    const stampBefore = t.ns.fsd.generationStamp;
+    expect(await t.writes.recoverLease('/tmp/f', RECOVERER, alice)).to.equal(false);
+    expect([block.state, block.recoveryId, fileOf(fileId).uc!.clientName]).to.deep.equal(['UNDER_RECOVERY', stampBefore + 1, RECOVERER]);
+    const [rb] = recoveries(heartbeat());
+    expect(rb!.block.b).to.deep.include({ blockId: block.blockId, numBytes: 500 });
+    await sync(rb!.block.b, rb!.newGenStamp, 500);
+    expect([fileOf(fileId).uc, fileOf(fileId).length()]).to.deep.equal([null, MiB + 500]);
+
+    // the penultimate block lost its only replica: AlreadyBeingCreatedException, no recovery started
+    const g = await openFile('/tmp/g', 1, 0);
+    const penultimate = fileOf(g.fileId).blocks[0]!;
+    t.ns.blocks.processIncremental(t.ns.datanodes.get('dn-1')!, 'DS-dn-1', 'DISK', [{ block: { blockId: penultimate.blockId, genStamp: penultimate.generationStamp, numBytes: MiB }, status: 'DELETED' }]);
+    expect(await t.writes.complete('/tmp/g', WRITER, { ...g.last!.b, numBytes: 200 }, g.fileId)).to.equal(false);
+    await refused(t.writes.recoverLease('/tmp/g', RECOVERER, alice), HadoopException.ALREADY_BEING_CREATED,
+      'DIR* NameSystem.internalReleaseLease: Failed to release lease for file /tmp/g. Committed blocks are waiting to be minimally replicated.');
+    expect(fileOf(g.fileId).lastBlock!.state).to.equal('COMMITTED');
+
+    // both blocks reported: the file closes at once
+    const tail = fileOf(g.fileId).lastBlock!;
+    t.ns.blocks.processIncremental(t.ns.datanodes.get('dn-1')!, 'DS-dn-1', 'DISK', [
+      { block: { blockId: penultimate.blockId, genStamp: penultimate.generationStamp, numBytes: MiB }, status: 'RECEIVED' },
+      { block: { blockId: tail.blockId, genStamp: tail.generationStamp, numBytes: 200 }, status: 'RECEIVED' },
+    ]);
+    expect(await t.writes.recoverLease('/tmp/g', RECOVERER, alice)).to.equal(true);
+    expect([fileOf(g.fileId).uc, fileOf(g.fileId).length()]).to.deep.equal([null, MiB + 200]);
+  });
+
   it('the recovery command leaves out stale DataNodes (no heartbeat for dfs.namenode.stale.datanode.interval) unless that leaves one or none (DatanodeManager.getBlockRecoveryCommand)', async () => {
     datanode(t.ns, 'dn-2', '127.0.0.2');
     datanode(t.ns, 'dn-3', '127.0.0.3');
