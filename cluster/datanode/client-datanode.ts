@@ -65,7 +65,7 @@ export interface DatanodeAdmin {
   shutdown(forUpgrade: boolean): boolean;
   evictWriters(): void;
   /** BPServiceActor.triggerBlockReport for the NameNode at `nnAddress` (`host:port`), or all. */
-  triggerBlockReport(incremental: boolean, nnAddress: string | undefined): void;
+  triggerBlockReport(incremental: boolean, nnAddress: string | undefined): Promise<void>;
   info(): DatanodeLocalInfo;
   balancerBandwidth(): number;
 }
@@ -123,7 +123,7 @@ function adminHandlers(a: DatanodeAdmin): ProtocolHandlers {
     triggerBlockReport: async (bytes, ctx) => {
       const { incremental, nnAddress } = C.decodeRequest('triggerBlockReport', bytes);
       await checkSuperuserPrivilege(a, ctx);
-      a.triggerBlockReport(incremental, nnAddress);
+      await a.triggerBlockReport(incremental, nnAddress);
       return C.encodeResponse('triggerBlockReport', {});
     },
     getDatanodeInfo: (bytes) => {

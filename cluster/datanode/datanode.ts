@@ -14,7 +14,7 @@
 import type { Configuration } from '../../lib/config/index.ts';
 import { ConfigError, HsecError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
-import type { HostPort } from '../../lib/net/host-port.ts';
+import { parseHostPort, type HostPort } from '../../lib/net/host-port.ts';
 import { isWildcard, resolveAddress } from '../../lib/net/resolve.ts';
 import { systemClock, type Clock } from '../../lib/time/clock.ts';
 import { ServiceAuthorizer, type PolicyEntry } from '../../security/authorize/service-authorization.ts';
@@ -166,8 +166,11 @@ export class DataNode {
           return true;
         },
         evictWriters: () => void server.stopWriters(),
-        triggerBlockReport: (incremental, nnAddress) => {
-          if (nnAddress === undefined || nnAddress === `${settings.nameNode.host}:${settings.nameNode.port}`) actor?.triggerBlockReport(incremental);
+        // DataNode.triggerBlockReport: to every NameNode, or the one whose InetSocketAddress equals
+        // the one asked (resolved address and port)
+        triggerBlockReport: async (incremental, nnAddress) => {
+          if (nnAddress !== undefined && !(await sameSocketAddress(nnAddress, settings.nameNode))) return;
+          actor?.triggerBlockReport(incremental);
         },
         info: () => ({ softwareVersion: HADOOP_COMPATIBLE_VERSION, configVersion: settings.confVersion, uptime: Math.floor((performance.now() - startedAt) / 1000) }),
         balancerBandwidth: () => balancerBandwidth,
@@ -319,4 +322,17 @@ async function blockPoolService(actor: BPServiceActor, bpid: string, settings: D
     notifyReceiving: (r) => actor.notifyReceiving(r),
     notifyReceived: (r) => actor.notifyReceived(r),
   };
+}
+
+/** InetSocketAddress.equals for `host:port` and the NameNode address: same port, same resolved address. */
+async function sameSocketAddress(hostPort: string, nameNode: HostPort): Promise<boolean> {
+  let asked: HostPort;
+  try {
+    asked = parseHostPort(hostPort, 'namenode_host:ipc_port');
+  } catch {
+    return false;
+  }
+  if (asked.port !== nameNode.port) return false;
+  const resolve = (host: string) => resolveAddress(host).catch(() => host);
+  return (await resolve(asked.host)) === (await resolve(nameNode.host));
 }

@@ -28,7 +28,6 @@ import { User } from '../../../security/identity/user.ts';
 import { callCredentials, type ProtocolSecurityInfo } from '../../../security/sasl/rpc/protocol-security.ts';
 import type { RpcClient } from '../../../security/sasl/rpc/rpc-client.ts';
 import { acquireRpcClient } from '../../client/shared-rpc-client.ts';
-import { parseBytes } from '../../../lib/config/values.ts';
 import { parseHostPort } from '../../../lib/net/host-port.ts';
 import { CLIENT_DATANODE_PROTOCOL_INFO, ClientDatanodeProtocolClient, datanodeLocalReport } from '../../protocol/client-datanode-protocol.ts';
 import { ClientProtocolClient } from '../../protocol/client-protocol-client.ts';
@@ -133,17 +132,63 @@ async function unreachable<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** StringUtils.popOptionWithArgument / popOption over a copy of the arguments. */
-function popOption(args: string[], name: string): boolean {
-  const i = args.indexOf(name);
-  if (i < 0) return false;
-  args.splice(i, 1);
-  return true;
+/** DFSAdmin.run's `catch (IllegalArgumentException)`: `cmd: message`, then the command's usage line. */
+class IllegalArgument extends Error {}
+
+class NumberFormatException extends Error {}
+
+/** Long.parseLong: an optional sign and decimal digits within the long range, else NumberFormatException. */
+function parseLong(s: string): bigint {
+  const n = /^[+-]?\d+$/.test(s) ? BigInt(s) : undefined;
+  if (n === undefined || n > 0x7fffffffffffffffn || n < -0x8000000000000000n) throw new NumberFormatException(`For input string: "${s}"`);
+  return n;
 }
-function popOptionWithArgument(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0 || i === args.length - 1) return undefined;
-  return args.splice(i, 2)[1];
+
+/**
+ * StringUtils.TraditionalBinaryPrefix.string2long with its exceptions: a number, or one with a k m
+ * g t p e suffix (any case); a bad number is a NumberFormatException, a bad suffix or an overflow
+ * an IllegalArgumentException.
+ */
+export function string2long(value: string): number {
+  const s = value.trim();
+  const last = s.charAt(s.length - 1);
+  if (/\d/.test(last)) return Number(parseLong(s));
+  const power = 'kmgtpe'.indexOf(last.toLowerCase());
+  if (power < 0) throw new IllegalArgument(`Invalid size prefix '${last}' in '${s}'. Allowed prefixes are k, m, g, t, p, e(case insensitive)`);
+  const prefix = 1n << BigInt(10 * (power + 1));
+  const num = parseLong(s.slice(0, -1));
+  if (num > 0x7fffffffffffffffn / prefix || num < -0x8000000000000000n / prefix) throw new IllegalArgument(`${s} does not fit in a Long`);
+  return Number(num * prefix);
+}
+
+/** StringUtils.popOption: removes `name` (before any `--`) from `args`; whether it was there. */
+export function popOption(args: string[], name: string): boolean {
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    if (args[i] === name) {
+      args.splice(i, 1);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** StringUtils.popOptionWithArgument: removes `name` and its value (before any `--`); the value. */
+export function popOptionWithArgument(args: string[], name: string): string | undefined {
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    if (args[i] !== name) continue;
+    if (i === args.length - 1) throw new IllegalArgument(`option ${name} requires 1 argument.`);
+    return args.splice(i, 2)[1];
+  }
+  return undefined;
+}
+
+/** StringUtils.popFirstNonOption: the first argument not starting with `-` (or the one after `--`, which stays). */
+export function popFirstNonOption(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--') return i + 1 < args.length ? args.splice(i + 1, 1)[0] : undefined;
+    if (!args[i]!.startsWith('-')) return args.splice(i, 1)[0];
+  }
+  return undefined;
 }
 
 const DATANODE_COMMANDS: Readonly<Record<string, AdminCommand>> = {
@@ -167,9 +212,10 @@ const DATANODE_COMMANDS: Readonly<Record<string, AdminCommand>> = {
   },
   '-evictWriters': {
     usage: '[-evictWriters <datanode_host:ipc_port>]',
-    // DFSAdmin.run checks no argument count for this one (argv[1] must exist)
-    argsOk: (rest) => rest.length >= 1,
+    // DFSAdmin.run checks no argument count for this one: without argv[1], Java's index error
+    argsOk: () => true,
     run: async (ctx, [dn]) => {
+      if (dn === undefined) throw new Error('Index 1 out of bounds for length 1');
       await unreachable(() => ctx.datanode(dn!).evictWriters());
       ctx.out(`Requested writer eviction to datanode ${dn}\n`);
       return 0;
@@ -195,12 +241,11 @@ const DATANODE_COMMANDS: Readonly<Record<string, AdminCommand>> = {
       const args = [...rest];
       const nn = popOptionWithArgument(args, '-namenode');
       const incremental = popOption(args, '-incremental');
-      const i = args.findIndex((a) => !a.startsWith('-'));
-      if (i < 0) {
+      const hostPort = popFirstNonOption(args);
+      if (hostPort === undefined) {
         ctx.err('You must specify a host:port pair.\n');
         return 1;
       }
-      const hostPort = args.splice(i, 1)[0]!;
       if (args.length > 0) {
         ctx.err(`Can't understand arguments: ${args.join(' ')}\n`);
         return 1;
@@ -221,9 +266,10 @@ const DATANODE_COMMANDS: Readonly<Record<string, AdminCommand>> = {
     run: async (ctx, [value]) => {
       let bandwidth: number;
       try {
-        bandwidth = parseBytes(value!); // StringUtils.TraditionalBinaryPrefix.string2long
+        bandwidth = string2long(value!);
       } catch (e) {
-        ctx.err(`NumberFormatException: ${(e as Error).message}\nUsage: hsec dfsadmin [-setBalancerBandwidth <bandwidth in bytes per second>]\n`);
+        if (!(e instanceof NumberFormatException)) throw e;
+        ctx.err(`NumberFormatException: ${e.message}\nUsage: hsec dfsadmin [-setBalancerBandwidth <bandwidth in bytes per second>]\n`);
         return DFSADMIN_FAILURE;
       }
       if (bandwidth < 0) {
@@ -246,12 +292,13 @@ const DATANODE_COMMANDS: Readonly<Record<string, AdminCommand>> = {
     run: async (ctx, rest) => {
       const args = [...rest];
       const types: OpenFilesType[] = popOption(args, '-blockingDecommission') ? ['BLOCKING_DECOMMISSION'] : ['ALL_OPEN_FILES'];
+      // (other words are ignored, as there)
       const path = popOptionWithArgument(args, '-path')?.trim() || '/'; // OpenFilesIterator.FILTER_PATH_DEFAULT
       let entries;
       try {
         entries = await ctx.nn.listOpenFiles(types, path);
       } catch (e) {
-        ctx.out('List open files failed.\n');
+        ctx.err('List open files failed.\n');
         throw e;
       }
       ctx.out(openFilesText(entries));
@@ -417,6 +464,7 @@ export async function runDfsadmin(config: CliConfigArg, argv: readonly string[],
     }, rest));
   } catch (e) {
     err(`${name.slice(1)}: ${failureLine(e)}\n`);
+    if (e instanceof IllegalArgument) err(`Usage: hsec dfsadmin ${command.usage}\n`);
     return DFSADMIN_FAILURE;
   }
 }

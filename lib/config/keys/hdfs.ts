@@ -8,6 +8,13 @@ import { key, type KeyDef } from '../types.ts';
 
 export const HDFS_KEYS: readonly KeyDef[] = [
   key({
+    name: 'hadoop.hdfs.configuration.version',
+    usedBy: ['hsec datanode'],
+    type: 'string',
+    default: '1',
+    description: 'Version of the HDFS configuration (hdfs-default.xml); a DataNode reports it in its config version (hdfs dfsadmin -getDatanodeInfo).',
+  }),
+  key({
     name: 'dfs.user.home.dir.prefix',
     usedBy: ['HdfsClient, hsec fs'],
     type: 'string',
