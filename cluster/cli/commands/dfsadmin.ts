@@ -413,7 +413,7 @@ export function dfsadminUsage(): string {
 export function register(program: Command): void {
   program
     .command('dfsadmin')
-    .description('HDFS admin commands like hdfs dfsadmin: -report, -safemode, -saveNamespace, -printTopology, -refreshServiceAcl, -refreshUserToGroupsMappings, -refreshSuperUserGroupsConfiguration')
+    .description('HDFS admin commands like hdfs dfsadmin: -report, -safemode, -saveNamespace, -printTopology, -refreshServiceAcl, -refreshUserToGroupsMappings, -refreshSuperUserGroupsConfiguration, -setBalancerBandwidth, -listOpenFiles, -getDatanodeInfo, -getBalancerBandwidth, -triggerBlockReport, -evictWriters, -shutdownDatanode')
     .usage('-report [-live] [-dead] ... | -safemode get|enter|leave|wait|forceExit | -saveNamespace [-beforeShutdown] | -printTopology | -refreshServiceAcl | -refreshUserToGroupsMappings | -refreshSuperUserGroupsConfiguration')
     .helpOption(false)
     .allowUnknownOption()
