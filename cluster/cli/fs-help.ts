@@ -31,6 +31,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   '-cat': 'Fetch all files that match the file pattern <src> and display their content on stdout.\n',
   '-checksum':
     'Dump checksum information for files that match the file pattern <src> to stdout. Note that this requires a round-trip to a datanode storing each block of the file, and thus is not efficient to run on a large number of files. The checksum of a file depends on its content, block size and the checksum algorithm and parameters used for creating the file.',
+  '-concat': 'Concatenate existing source files into the target file. Target file and source files should be in the same directory.',
   '-chgrp': 'This is equivalent to -chown ... :GROUP ...',
   '-chmod':
     "Changes permissions of a file. This works similar to the shell's chmod command with a few exceptions.\n" +

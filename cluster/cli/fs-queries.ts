@@ -106,7 +106,7 @@ export async function df({ fs, operands, flags, each, out, expand }: QueryContex
 }
 
 /** FileSystem.getUri of the file system a path argument is on. */
-function fileSystemUri(fs: HdfsClient, shown: string): string {
+export function fileSystemUri(fs: HdfsClient, shown: string): string {
   const named = /^hdfs:\/\/([^/]*)/i.exec(shown);
   if (named) return `hdfs://${named[1]}`;
   const defaultFs = /^hdfs:\/\/([^/]*)/i.exec(fs.conf.get('fs.defaultFS', ''));

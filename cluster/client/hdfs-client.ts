@@ -362,6 +362,17 @@ export class HdfsClient {
     return this.#nn.truncate(this.resolve(path), newLength, this.#clientName);
   }
 
+  /**
+   * DistributedFileSystem.concat (DFSClient.concat): appends the closed files `srcs`, in order, to
+   * the closed file `target` in the same directory, and removes them. No data moves: the sources'
+   * blocks become the target's last blocks. The NameNode refuses sources that are empty, open for
+   * writing, in another directory, named twice or the target itself, or with a larger block size
+   * than the target's (HadoopIllegalArgumentException, with FSDirConcatOp's messages).
+   */
+  concat(target: string, srcs: readonly string[]): Promise<void> {
+    return this.#nn.concat(this.resolve(target), srcs.map((s) => this.resolve(s)));
+  }
+
   /** Resolves when the caller has `mode` on `path` (FileSystem.access); AccessControlException or FileNotFoundException otherwise. */
   async access(path: string, mode: FsActionName): Promise<void> {
     await this.#nn.checkAccess(this.resolve(path), mode);

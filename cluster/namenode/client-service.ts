@@ -7,7 +7,7 @@
  * and getServerDefaults are token-service.ts's. getFileLinkInfo answers as getFileInfo (hsec has no
  * symlinks; NameNodeRpcServer.getFileLinkInfo is getFileInfo without resolving a final link), an
  * empty response for a missing path. The status calls of `hdfs dfsadmin` (stats, DataNode reports,
- * safe mode, saveNamespace) are cluster-status.ts's; the ACL calls are acl-ops.ts's (AclEntryProto lists converted
+ * safe mode, saveNamespace) are cluster-status.ts's; setQuota is quota-ops.ts's; the ACL calls are acl-ops.ts's (AclEntryProto lists converted
  * as PBHelperClient.convertAclEntry does); the xattr calls are xattr-ops.ts's (XAttrProto as
  * PBHelperClient.convertXAttr does; an absent flag is 0, which setXAttr refuses).
  */
@@ -27,6 +27,7 @@ import type { FileAttributes } from './file-attributes.ts';
 import type { FileWrites } from './file-writes.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
 import { FsAction } from './namespace/permission-checker.ts';
+import { QuotaOps } from './quota-ops.ts';
 import { StoragePolicies } from './storage-policies.ts';
 
 export interface ClientServiceOptions {
@@ -70,6 +71,7 @@ export class ClientService {
     const acls = new AclOps(ns);
     const xattrs = new XAttrOps(ns);
     const dnAdmin = new DatanodeAdminOps(ns);
+    const quotas = new QuotaOps(ns);
     return Object.fromEntries([
       this.#method('getDataEncryptionKey', () => {
         const { tokens, encryptDataTransfer } = this.#o;
@@ -99,6 +101,10 @@ export class ClientService {
         return {};
       }),
       this.#method('recoverLease', async (r, c) => ({ result: await writes.recoverLease(r.src, r.clientName, c) })),
+      this.#method('concat', async (r, c) => {
+        await writes.concat(r.trg, r.srcs ?? [], c);
+        return {};
+      }),
       this.#method('truncate', async (r, c) => ({ result: await writes.truncate(r.src, r.newLength, r.clientName, c) })),
       this.#method('mkdirs', async (r, c) => ({ result: await ns.mkdirs(r.src, r.masked, r.createParent, c, r.unmasked) })),
       this.#method('setPermission', async (r, c) => {
@@ -129,6 +135,10 @@ export class ClientService {
       }),
       this.#method('getContentSummary', (r, c) => ({ summary: summaries.getContentSummary(r.path, c) })),
       this.#method('getQuotaUsage', (r, c) => ({ usage: summaries.getQuotaUsage(r.path, c) })),
+      this.#method('setQuota', async (r, c) => {
+        await quotas.setQuota(r.path, BigInt(r.namespaceQuota), BigInt(r.storagespaceQuota), r.storageType, c);
+        return {};
+      }),
       this.#method('setTimes', async (r, c) => {
         await attributes.setTimes(r.src, r.mtime, r.atime, c);
         return {};

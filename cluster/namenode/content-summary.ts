@@ -6,18 +6,18 @@
  *
  * getContentSummary checks READ_EXECUTE on each directory as it counts it (depth first, children
  * in name order: ContentSummaryComputationContext.checkPermission, HDFS-12130), after the
- * traverse check. Space consumed is each block's length times the file's replication, a block
- * still being written counted as a full preferred block (INodeFile.storagespaceConsumedContiguous).
- * hsec has no quotas, storage policies, snapshots or erasure coding, so every inode answers as an
- * inode without a quota (-1) except the root, which Hadoop always gives a namespace quota of
- * Long.MAX_VALUE and no space quota (FSDirectory.createRoot, DirectoryWithQuotaFeature defaults);
- * the per-storage-type list is absent (Hadoop sends it only when a type quota or a type's use is
+ * traverse check. Space consumed is each block's length times the file's replication, a last block
+ * not yet complete counted as a full preferred block (INodeFile.storagespaceConsumedContiguous).
+ * A directory with a quota (namespace/quota.ts; `hdfs dfsadmin -setQuota`) reports its quotas, any
+ * other inode -1 (none); the root always has a namespace quota, Long.MAX_VALUE unless set
+ * (FSDirectory.createRoot, DirectoryWithQuotaFeature defaults). hsec has no storage policies,
+ * snapshots or erasure coding: the per-storage-type list is absent (Hadoop sends it only when a type quota or a type's use is
  * set, and type use is counted only under a storage policy); the snapshot counts are 0; the erasure
  * coding policy is "Replicated" for a file and "" for a directory
  * (ContentSummaryComputationContext.getErasureCodingPolicyName).
  *
  * getQuotaUsage checks READ_EXECUTE on every directory of the subtree first (checkPermission with
- * subAccess); a directory with a quota (here only the root) answers from its quota counts, any
+ * subAccess); a directory with a quota answers from its quota counts (getQuotaUsageInt), any
  * other path falls back to the content summary. Both audit their call ("contentSummary",
  * "quotaUsage") and a refusal as allowed=false.
  */
@@ -25,14 +25,13 @@ import { AccessControlError } from '../../lib/errors/index.ts';
 import type { ContentSummary, QuotaUsage } from '../protocol/client-protocol.ts';
 import { lastInode, type ResolvedPath } from './namespace/fs-directory.ts';
 import { fileNotFound } from './namespace/fs-errors.ts';
-import type { INode, INodeFile } from './namespace/inode.ts';
+import type { INode } from './namespace/inode.ts';
+import { fileSpace } from './namespace/quota.ts';
 import { FsAction, type PermissionChecker } from './namespace/permission-checker.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
 
 /** HdfsConstants.QUOTA_RESET: no quota. */
 const NO_QUOTA = -1;
-/** DirectoryWithQuotaFeature.DEFAULT_NAMESPACE_QUOTA (Long.MAX_VALUE), the root's namespace quota. */
-const ROOT_NAMESPACE_QUOTA = 9_223_372_036_854_775_807n;
 /** ErasureCodeConstants.REPLICATION_POLICY_NAME as a file's content summary names it. */
 const REPLICATED = 'Replicated';
 
@@ -65,10 +64,8 @@ export class ContentSummaries {
       pc.check(r, { subtree: FsAction.READ_EXECUTE });
       const node = lastInode(r);
       if (!node) throw fileNotFound(`File/Directory does not exist: ${r.path}`, r.path);
-      if (node === this.#ns.fsd.root) {
-        const c = this.#count(pc, node, r.path, false);
-        return { fileAndDirectoryCount: c.files + c.directories, quota: ROOT_NAMESPACE_QUOTA, spaceConsumed: c.space, spaceQuota: NO_QUOTA };
-      }
+      const q = node.kind === 'directory' ? node.quota : null;
+      if (q) return { fileAndDirectoryCount: q.namespace, quota: javaLong(q.nsQuota), spaceConsumed: q.storagespace, spaceQuota: Number(q.ssQuota) };
       const s = this.#summary(pc, r);
       return { fileAndDirectoryCount: s.fileCount + s.directoryCount, quota: s.quota, spaceConsumed: s.spaceConsumed, spaceQuota: s.spaceQuota };
     });
@@ -81,8 +78,8 @@ export class ContentSummaries {
     const c = this.#count(pc, node, r.path, true);
     return {
       length: c.length, fileCount: c.files, directoryCount: c.directories,
-      quota: node === this.#ns.fsd.root ? ROOT_NAMESPACE_QUOTA : NO_QUOTA,
-      spaceConsumed: c.space, spaceQuota: NO_QUOTA,
+      quota: node.kind === 'directory' && node.quota ? javaLong(node.quota.nsQuota) : NO_QUOTA,
+      spaceConsumed: c.space, spaceQuota: node.kind === 'directory' && node.quota ? Number(node.quota.ssQuota) : NO_QUOTA,
       snapshotLength: 0, snapshotFileCount: 0, snapshotDirectoryCount: 0, snapshotSpaceConsumed: 0,
       erasureCodingPolicy: node.kind === 'file' ? REPLICATED : '',
     };
@@ -95,7 +92,7 @@ export class ContentSummaries {
       if (node.kind === 'file') {
         c.files++;
         c.length += node.length(true);
-        c.space += spaceConsumed(node);
+        c.space += fileSpace(node);
         return;
       }
       if (check) pc.checkInode(node, path, FsAction.READ_EXECUTE);
@@ -119,9 +116,7 @@ export class ContentSummaries {
   }
 }
 
-/** INodeFile.storagespaceConsumedContiguous: complete blocks by length, a block being written as a full preferred block, times the replication. */
-function spaceConsumed(file: INodeFile): number {
-  let bytes = 0;
-  for (const b of file.blocks) bytes += b.complete ? b.numBytes : file.blockSize;
-  return bytes * file.replication;
+/** A quota as the wire form takes it: a number when it fits, else a bigint (Long.MAX_VALUE). */
+function javaLong(v: bigint): number | bigint {
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }

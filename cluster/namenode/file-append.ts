@@ -20,6 +20,7 @@ import { alreadyExists, fileNotFound, fsError, HadoopException, invalidPath, ioE
 import { blockString, type INodeFile } from './namespace/inode.ts';
 import { FsAction } from './namespace/permission-checker.ts';
 import { isValidName } from './namespace/paths.ts';
+import { verifyQuota } from './namespace/quota.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
 
 const log = getLogger('namenode.writes');
@@ -96,6 +97,11 @@ export class FileAppends {
     const last = file.lastBlock;
     // convertLastBlockToUnderConstruction: the storages of the finalized replicas become the pipeline
     const reopen = !newBlock && last !== undefined && last.numBytes !== file.blockSize;
+    // verifyQuotaForUCBlock (computeQuotaDeltaForUCBlock): the last block may grow to a whole preferred block
+    if (last) {
+      const inodes = ns.fsd.resolveInode(file).inodes;
+      verifyQuota(inodes, inodes.length - 1, { ns: 0, ss: (file.blockSize - last.numBytes) * file.replication });
+    }
     const locations = reopen ? ns.blocks.locations(last) : [];
     await ns.commit([{ op: 'APPEND', path, clientName, clientMachine: caller.address, newBlock }], `append to ${path}`);
     ns.leases.add(clientName, file.id, ns.clock.now());

@@ -21,6 +21,7 @@ import { fsError, HadoopException, illegalArgument } from './namespace/fs-errors
 import { blockString, type INodeFile } from './namespace/inode.ts';
 import { FsAction } from './namespace/permission-checker.ts';
 import { recoverLeaseMessage, type LeaseRecovery } from './lease-recovery.ts';
+import { verifyQuota } from './namespace/quota.ts';
 import { fileOf, type CallerInfo, type FsNamesystem } from './namesystem.ts';
 
 const log = getLogger('namenode.writes');
@@ -83,6 +84,11 @@ export class FileTruncates {
     const cut = file.blocks[kept - 1];
     // prepareFileForTruncate: in place, the same block id under a new generation stamp (the recovery id)
     const truncateBlock = onBoundary || !cut ? undefined : { blockId: cut.blockId, generationStamp: ns.fsd.generationStamp + 1, numBytes: cut.numBytes - (size - newLength) };
+    // verifyQuotaForTruncate (INodeFile.computeQuotaDeltaForTruncate): the blocks past the new
+    // length are freed; a block cut in place counts as a whole preferred block until recovered
+    const keptBytes = file.blocks.slice(0, kept).reduce((n, b, i, all) => n + (i === all.length - 1 && !onBoundary ? file.blockSize : b.numBytes), 0);
+    const inodes = ns.fsd.resolveInode(file).inodes;
+    verifyQuota(inodes, inodes.length - 1, { ns: 0, ss: keptBytes * file.replication - file.accountedSpace });
     const now = ns.clock.now();
     await ns.commit([{ op: 'TRUNCATE', path: src, clientName, clientMachine: caller.address, newLength, mtime: now, ...(truncateBlock ? { truncateBlock } : {}) }], `truncate of ${src}`);
     if (truncateBlock) {

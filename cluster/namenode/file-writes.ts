@@ -14,6 +14,7 @@ import type { DatanodeId, ExtendedBlock, HdfsFileStatus, LocatedBlock } from '..
 import type { Location } from './blocks/block-manager.ts';
 import { chooseTargets } from './blocks/block-placement.ts';
 import { FileAppends, type AppendRequest, type AppendResult } from './file-append.ts';
+import { FileConcats } from './file-concat.ts';
 import { FileTruncates } from './file-truncate.ts';
 import type { BlockRecord, EditOp } from './namespace/edit-log.ts';
 import { EMPTY_NAME, fileStatus } from './namespace/file-status.ts';
@@ -26,6 +27,7 @@ import { leaseString } from './namespace/lease-manager.ts';
 import { BLOCK_RECOVERY_TIMEOUT_MULTIPLIER, LeaseRecovery, NAMENODE_LEASE_HOLDER, type BlockSynchronization } from './lease-recovery.ts';
 import { FsAction } from './namespace/permission-checker.ts';
 import { isValidName, joinPath } from './namespace/paths.ts';
+import { verifyQuota } from './namespace/quota.ts';
 import { fileOf, type CallerInfo, type FsNamesystem } from './namesystem.ts';
 
 const log = getLogger('namenode.writes');
@@ -47,6 +49,7 @@ export class FileWrites {
   readonly #ns: FsNamesystem;
   readonly #appends: FileAppends;
   readonly #truncates: FileTruncates;
+  readonly #concats: FileConcats;
   readonly #recovery: LeaseRecovery;
 
   /** `blockRecoveryTimeoutMs`: 30 x dfs.heartbeat.interval (3 s by default). */
@@ -55,6 +58,7 @@ export class FileWrites {
     this.#recovery = new LeaseRecovery(ns, blockRecoveryTimeoutMs);
     this.#appends = new FileAppends(ns, (node, src, holder, clientMachine) => this.#recoverLease('APPEND_FILE', node, src, holder, clientMachine));
     this.#truncates = new FileTruncates(ns, this.#recovery);
+    this.#concats = new FileConcats(ns);
   }
 
   // ---- create ---------------------------------------------------------------------------------
@@ -114,7 +118,9 @@ export class FileWrites {
           op: 'ADD_FILE', id, path: r.path, perm: { owner: caller.user, group, mode }, mtime: now, replication,
           blockSize: req.blockSize, clientName, clientMachine: caller.address, overwrite: existing !== undefined,
         });
-        await ns.commit(ns.inheritAcls(ops, req.unmasked), `create of ${r.path}`);
+        // FSDirWriteFileOp.startFile: an overwritten file is deleted before the new one is added
+        const freed = existing?.kind === 'file' ? { ns: 1, ss: existing.accountedSpace } : undefined;
+        await ns.commitCreates(r, ns.inheritAcls(ops, req.unmasked), `create of ${r.path}`, freed);
         ns.leases.add(clientName, id, now);
         file = ns.fsd.inode(id)!;
       } catch (e) {
@@ -181,6 +187,11 @@ export class FileWrites {
     return this.#truncates.truncate(src, newLength, clientName, caller);
   }
 
+  /** ClientProtocol.concat (file-concat.ts). */
+  concat(target: string, srcs: readonly string[], caller: CallerInfo): Promise<void> {
+    return this.#concats.concat(target, srcs, caller);
+  }
+
   // ---- blocks ---------------------------------------------------------------------------------
 
   /**
@@ -234,6 +245,7 @@ export class FileWrites {
       });
       const block = { blockId: ns.fsd.lastBlockId + 1, generationStamp: ns.fsd.generationStamp + 1, numBytes: 0 };
       const previous = req.previous && last ? record(last, req.previous.numBytes ?? 0, req.previous.generationStamp) : undefined;
+      await this.#verifyQuotaForNewBlock(file, path, last, previous);
       await ns.commit([{ op: 'ADD_BLOCK', fileId: file.id, ...(previous ? { previous } : {}), block }], `block allocation for ${path}`);
       if (last) ns.blocks.tryComplete(last);
       const info = ns.fsd.block(block.blockId)!;
@@ -241,6 +253,30 @@ export class FileWrites {
       log.info({ src: path, block: blockString(block), targets: targets.map((t) => t.datanode.xferAddr) }, 'BLOCK* allocate');
       return ns.blocks.located(info, file.length(true), targets, caller.user, 'WRITE');
     });
+  }
+
+  /**
+   * FSDirWriteFileOp.addBlock's fsd.updateCount(iip, 0, preferredBlockSize, replication, true): the
+   * new block is charged as a whole preferred block. storeAllocatedBlock commits the previous block
+   * first (and completes it when a replica already has its length, which corrects its charge to
+   * its length: FSDirectory.updateSpaceForCompleteBlock), and that stays when the quota refuses.
+   */
+  async #verifyQuotaForNewBlock(file: INodeFile, path: string, last: BlockInfo | undefined, previous: BlockRecord | undefined): Promise<void> {
+    const ns = this.#ns;
+    const completes = last !== undefined && previous !== undefined && !last.complete && [...last.replicas.values()].some((r) => r.numBytes === previous.numBytes && r.generationStamp === previous.generationStamp);
+    const corrected = completes ? (previous.numBytes - file.blockSize) * file.replication : 0;
+    try {
+      verifyQuota(ns.fsd.resolveInode(file).inodes, ns.fsd.resolveInode(file).inodes.length - 1, { ns: 0, ss: file.blockSize * file.replication }, undefined, { ns: 0, ss: corrected });
+    } catch (e) {
+      if (last && previous && !last.complete) {
+        if (last.numBytes !== previous.numBytes || last.generationStamp !== previous.generationStamp) {
+          await ns.commit([{ op: 'UPDATE_BLOCK', fileId: file.id, block: previous }], `commit of ${blockString(last)} of ${path}`);
+        }
+        if (last.state === 'UNDER_CONSTRUCTION') last.state = 'COMMITTED';
+        ns.blocks.tryComplete(last);
+      }
+      throw e;
+    }
   }
 
   /** abandonBlock: drops the file's last block if it is `b` (its pipeline failed). */

@@ -36,7 +36,8 @@ import type { INode, INodeFile } from './namespace/inode.ts';
 import { LeaseManager } from './namespace/lease-manager.ts';
 import { NamespaceStore } from './namespace/namespace-store.ts';
 import { FsAction, PermissionChecker, permissionString, type Caller, type PermissionPolicy } from './namespace/permission-checker.ts';
-import { isValidName, joinPath } from './namespace/paths.ts';
+import { isValidName, joinPath, pathComponents } from './namespace/paths.ts';
+import { subtreeUsage, verifyQuota, type QuotaDelta } from './namespace/quota.ts';
 
 /** The limits and policies the namesystem enforces (namenode-config.ts reads them). */
 export interface NamesystemSettings {
@@ -349,6 +350,46 @@ export class FsNamesystem {
     return out;
   }
 
+  /**
+   * Commits the MKDIR / ADD_FILE ops of one call along `r` (with the SET_ACL ops that follow
+   * them), each new inode first passing FSDirectory.addLastINode's quota check (one name more
+   * in every quota directory above it, `freed` already taken off by an overwrite): as Hadoop adds
+   * and logs each directory of a mkdirs on its own, the ones made before a refused inode stay.
+   */
+  async commitCreates(r: ResolvedPath, ops: EditOp[], what: string, freed: QuotaDelta = { ns: 0, ss: 0 }): Promise<Removed> {
+    let made = 0;
+    for (let j = 0; j < ops.length; j++) {
+      const op = ops[j]!;
+      if (op.op !== 'MKDIR' && op.op !== 'ADD_FILE') continue;
+      try {
+        verifyQuota(r.inodes, pathComponents(op.path).length, { ns: 1, ss: 0 }, undefined, { ns: made - freed.ns, ss: -freed.ss });
+      } catch (e) {
+        if (j > 0) await this.commit(ops.slice(0, j), what);
+        throw e;
+      }
+      made++;
+    }
+    return this.commit(ops, what);
+  }
+
+  /**
+   * FSDirectory.verifyQuotaForRename: the moved subtree's names and space (less what an
+   * overwritten destination frees) must fit every quota directory above the destination, up to
+   * the last ancestor source and destination share.
+   */
+  verifyQuotaForRename(sr: ResolvedPath, dr: ResolvedPath): void {
+    let i = 0;
+    while (sr.inodes[i] !== undefined && sr.inodes[i] === dr.inodes[i]) i++;
+    const delta = subtreeUsage(lastInode(sr)!);
+    const existing = lastInode(dr);
+    if (existing) {
+      const freed = subtreeUsage(existing);
+      delta.ns -= freed.ns;
+      delta.ss -= freed.ss;
+    }
+    verifyQuota(dr.inodes, dr.inodes.length - 1, delta, sr.inodes[i - 1]);
+  }
+
   // ---- directory operations -----------------------------------------------------------------------
 
   /** FSDirMkdirOp.mkdirs: true when the directory exists afterwards; audited with its status, a refusal as allowed=false. */
@@ -368,7 +409,7 @@ export class FsNamesystem {
           const perm = { owner: caller.user, group: '', mode };
           // addImplicitUwx: the parents get the mode with u+wx (FsPermission(u|wx, g, o): no sticky bit)
           const ops = this.mkdirOps(r, r.components.length, perm, { ...perm, mode: (mode & 0o777) | 0o300 }, this.clock.now());
-          await this.commit(this.inheritAcls(ops, unmasked, true), `mkdirs of ${r.path}`);
+          await this.commitCreates(r, this.inheritAcls(ops, unmasked, true), `mkdirs of ${r.path}`);
         }
       } catch (e) {
         this.auditRefusal(e, caller, 'mkdirs', src);
@@ -563,6 +604,7 @@ export class FsNamesystem {
     const dstParent = dr.inodes[dr.inodes.length - 2];
     if (dstParent?.kind !== 'directory') return refuse('destination\'s parent does not exist');
     this.#verifyRenameLimits(dr, node);
+    this.verifyQuotaForRename(sr, dr);
     await this.commit([{ op: 'RENAME', src: sr.path, dst: dr.path, mtime: this.clock.now(), overwrite: false }], `rename of ${sr.path} to ${dr.path}`);
     return this.fsd.resolveExisting(dr.path) ?? node;
   }
@@ -605,6 +647,7 @@ export class FsNamesystem {
         if (!dstParent) throw fileNotFound(`rename destination parent ${dr.path} not found.`, dr.path);
         if (dstParent.kind !== 'directory') throw parentNotDirectory(`rename destination parent ${dr.path} is a file.`, dr.path);
         if (!existing) this.#verifyRenameLimits(dr, node);
+        this.verifyQuotaForRename(sr, dr);
         await this.commit([{ op: 'RENAME', src: sr.path, dst: dr.path, mtime: this.clock.now(), overwrite: existing !== undefined }], `rename of ${sr.path} to ${dr.path}`);
         moved = this.fsd.resolveExisting(dr.path);
       } catch (e) {

@@ -24,7 +24,7 @@ import type {
   OpenFileEntry, OpenFilesType, SafeModeAction,
 } from './client-protocol.ts';
 import type {
-  DataEncryptionKey, DatanodeInfo, DirectoryListing, ExtendedBlock, HdfsFileStatus, LocatedBlock, LocatedBlocks,
+  DataEncryptionKey, DatanodeInfo, DirectoryListing, ExtendedBlock, HdfsFileStatus, LocatedBlock, LocatedBlocks, StorageType,
 } from './hdfs-types.ts';
 
 export interface ClientProtocolClientOptions {
@@ -141,6 +141,11 @@ export class ClientProtocolClient {
     return (await this.#invoke('recoverLease', { src, clientName })).result;
   }
 
+  /** ClientProtocol.concat: the blocks of `srcs`, in order, go to the end of `trg`; the sources are gone. */
+  async concat(trg: string, srcs: readonly string[]): Promise<void> {
+    await this.#invoke('concat', { trg, srcs: [...srcs] });
+  }
+
   /** ClientProtocol.truncate: true when the file is closed at `newLength` now; false while block recovery cuts its last block. */
   async truncate(src: string, newLength: number, clientName: string): Promise<boolean> {
     return (await this.#invoke('truncate', { src, newLength, clientName })).result;
@@ -240,6 +245,11 @@ export class ClientProtocolClient {
 
   async getQuotaUsage(path: string): Promise<QuotaUsage> {
     return (await this.#invoke('getQuotaUsage', { path })).usage;
+  }
+
+  /** ClientProtocol.setQuota: -1n = QUOTA_RESET, Long.MAX_VALUE = QUOTA_DONT_SET; `storageType` sets that type's space quota. */
+  async setQuota(path: string, namespaceQuota: bigint, storagespaceQuota: bigint, storageType?: StorageType): Promise<void> {
+    await this.#invoke('setQuota', { path, namespaceQuota, storagespaceQuota, ...(storageType ? { storageType } : {}) });
   }
 
   /** ms since epoch; -1 leaves a time as it is */

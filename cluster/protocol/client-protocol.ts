@@ -2,7 +2,8 @@
  * Method table and pure codecs of HDFS's ClientProtocol (org.apache.hadoop.hdfs.protocol.ClientProtocol,
  * protocol version 1, served over Hadoop IPC v9 with the protobuf engine;
  * ClientNamenodeProtocolTranslatorPB / ServerSideTranslatorPB): the calls a stock DFSClient makes
- * for mkdir / put / appendToFile / get / ls / rm / mv / chmod / chown / du / count / touch / setrep / test / truncate and
+ * for mkdir / put / appendToFile / get / ls / rm / mv / chmod / chown / du / count / touch / setrep / test / truncate / concat, the
+ * quota calls of `hdfs dfsadmin -setQuota` and friends, and
  * `hdfs storagepolicies`, the ACL calls of -getfacl / -setfacl, the xattr calls of -getfattr / -setfattr
  * (./ClientNamenodeProtocol.proto, shared messages in ./hdfs.proto, ./acl.proto and ./xattr.proto) and the delegation-token calls (hadoop.common Security.proto
  * messages). `CLIENT_PROTOCOL_CODEC` encodes and decodes every method's request and response in
@@ -60,6 +61,7 @@ export const ClientProtocolMethod = {
   UPDATE_PIPELINE: 'updatePipeline',
   RENEW_LEASE: 'renewLease',
   RECOVER_LEASE: 'recoverLease',
+  CONCAT: 'concat',
   TRUNCATE: 'truncate',
   MKDIRS: 'mkdirs',
   SET_PERMISSION: 'setPermission',
@@ -72,6 +74,7 @@ export const ClientProtocolMethod = {
   GET_FS_STATS: 'getFsStats',
   GET_CONTENT_SUMMARY: 'getContentSummary',
   GET_QUOTA_USAGE: 'getQuotaUsage',
+  SET_QUOTA: 'setQuota',
   SET_TIMES: 'setTimes',
   SET_REPLICATION: 'setReplication',
   CHECK_ACCESS: 'checkAccess',
@@ -267,6 +270,8 @@ export interface ClientProtocolMessages {
   renewLease: { request: { clientName: string; namespaces?: string[] }; response: Empty };
   /** true when the file is closed; false while its last block is being recovered (ask again) */
   recoverLease: { request: { src: string; clientName: string }; response: { result: boolean } };
+  /** the sources' blocks move to the end of `trg` in order and the sources go (FSDirConcatOp) */
+  concat: { request: { trg: string; srcs?: string[] }; response: Empty };
   /** a Java long (uint64 on the wire; a negative one arrives negative); true when closed at newLength now, false while block recovery cuts the last block */
   truncate: { request: { src: string; newLength: number; clientName: string }; response: { result: boolean } };
   mkdirs: { request: { src: string; masked: FsPermission; createParent: boolean; unmasked?: FsPermission }; response: { result: boolean } };
@@ -294,6 +299,8 @@ export interface ClientProtocolMessages {
   listOpenFiles: { request: { id: number; types?: OpenFilesType[]; path?: string }; response: { entries?: OpenFileEntry[]; hasMore: boolean; types?: OpenFilesType[] } };
   getContentSummary: { request: { path: string }; response: { summary: ContentSummary } };
   getQuotaUsage: { request: { path: string }; response: { usage: QuotaUsage } };
+  /** Java longs (number or bigint): -1 = QUOTA_RESET, Long.MAX_VALUE = QUOTA_DONT_SET; storageType: a quota by storage type */
+  setQuota: { request: { path: string; namespaceQuota: number | bigint; storagespaceQuota: number | bigint; storageType?: StorageType }; response: Empty };
   /** ms since epoch; -1 = leave unchanged */
   setTimes: { request: { src: string; mtime: number; atime: number }; response: Empty };
   setReplication: { request: { src: string; replication: number }; response: { result: boolean } };

@@ -51,7 +51,11 @@ const JAVA_LONG_FIELDS = new Set([
  * quota, DirectoryWithQuotaFeature.DEFAULT_NAMESPACE_QUOTA): signed, a number when it fits in 53
  * bits, else a bigint.
  */
-const JAVA_WIDE_LONG_FIELDS = new Set(['hadoop.hdfs.ContentSummaryProto.quota', 'hadoop.hdfs.QuotaUsageProto.quota']);
+const JAVA_WIDE_LONG_FIELDS = new Set([
+  'hadoop.hdfs.ContentSummaryProto.quota', 'hadoop.hdfs.QuotaUsageProto.quota',
+  // ClientProtocol.setQuota: QUOTA_RESET (-1) and QUOTA_DONT_SET (Long.MAX_VALUE)
+  'hadoop.hdfs.SetQuotaRequestProto.namespaceQuota', 'hadoop.hdfs.SetQuotaRequestProto.storagespaceQuota',
+]);
 
 /**
  * uint32 fields that carry a Java `int` which may be negative (written as its unsigned 32-bit

@@ -139,6 +139,8 @@ export const ERROR_CODES = [
   'FS_XATTR',
   // a namespace change refused while the NameNode is in safe mode, or saveNamespace outside it (SafeModeException, IOException)
   'FS_SAFE_MODE',
+  // a directory quota exceeded (NSQuotaExceededException, DSQuotaExceededException) or a quota refused
+  'FS_QUOTA',
   // DataNodes talking to the NameNode (DatanodeProtocol)
   'DATANODE_UNREGISTERED',
   'DATANODE_VERSION',

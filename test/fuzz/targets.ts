@@ -24,7 +24,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { scanFrames } from '../../lib/journal/frame.ts';
-import { aclRecord, xattrsRecord, identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord } from '../../cluster/namenode/namespace/edit-log.ts';
+import { aclRecord, xattrsRecord, quotaRecord, identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord } from '../../cluster/namenode/namespace/edit-log.ts';
 import { HsecError } from '../../lib/errors/index.ts';
 import { DataInput } from '../../lib/codec/data-input.ts';
 import { FrameDecoder, encodeFrame } from '../../lib/rpc/frame.ts';
@@ -417,9 +417,10 @@ export const TARGETS: readonly FuzzTarget[] = [
       inodeRecord({ kind: 'file', id: 16390, parentId: 16385, name: 'f', perm: { owner: 'a', group: 'g', mode: 0o644 }, mtime: 1, atime: 1, replication: 3, blockSize: 1 << 27, blocks: [{ blockId: 1073741830, generationStamp: 1010, numBytes: 9 }], uc: { clientName: 'c', clientMachine: 'm' } }),
       aclRecord(16390, [{ scope: 'ACCESS', type: 'USER', name: 'bob', permission: 6 }, { scope: 'ACCESS', type: 'GROUP', permission: 4 }]),
       xattrsRecord(16390, [{ namespace: 'USER', name: 'a', value: new Uint8Array([1, 2]) }, { namespace: 'TRUSTED', name: 'b' }]),
+      quotaRecord(16385, 9_223_372_036_854_775_807n, 1073741824n),
       snapshotEndRecord(1),
     ])],
-    run: (b) => scanFrames(Buffer.from(b), 0, b.length, snapshotPayloads({ identity: () => undefined, inode: () => undefined, acl: () => undefined, xattrs: () => undefined, truncateBlock: () => undefined, end: () => undefined })),
+    run: (b) => scanFrames(Buffer.from(b), 0, b.length, snapshotPayloads({ identity: () => undefined, inode: () => undefined, acl: () => undefined, xattrs: () => undefined, truncateBlock: () => undefined, quota: () => undefined, end: () => undefined })),
   },
   { name: 'RPC method messages (ClientProtocol, DatanodeProtocol, refresh protocols, InterDatanodeProtocol)', seeds: rpcMethodSeeds, run: decodeMethodMessage },
   ...TEXT_TARGETS,

@@ -9,7 +9,8 @@
  * [-beforeShutdown]` ("Save namespace successful"; -beforeShutdown first prints the time window
  * dfs.namenode.checkpoint.period x dfs.namenode.missing.checkpoint.periods.before.shutdown and the
  * transaction gap dfs.namenode.checkpoint.txns x the same) ask it over ClientProtocol
- * (../dfsadmin-report.ts formats the report as DFSAdmin does).
+ * (../dfsadmin-report.ts formats the report as DFSAdmin does); `-setQuota`, `-clrQuota`,
+ * `-setSpaceQuota` and `-clrSpaceQuota` set directory quotas (../dfsadmin-quota.ts).
  * As DFSAdmin does, each refresh goes over its own protocol (RefreshAuthorizationPolicyProtocol,
  * RefreshUserMappingsProtocol) with `hadoop.security.service.user.name.key` set to
  * dfs.namenode.kerberos.principal, so the NameNode's principal is checked, as the login user
@@ -39,6 +40,7 @@ import {
   SERVICE_USER_NAME_KEY,
 } from '../../protocol/refresh-protocols.ts';
 import { loadCliConfiguration } from '../cli-configuration.ts';
+import { parseQuotaCommand, QUOTA_USAGE, QuotaArgumentError, type QuotaCommandName } from '../dfsadmin-quota.ts';
 import { datanodeName, nodesText, summaryText, topologyText } from '../dfsadmin-report.ts';
 import { cliConfigSource, type CliConfigArg } from '../generic-options.ts';
 import type { CliIo } from './fetchdt.ts';
@@ -72,7 +74,30 @@ interface AdminCommand {
   readonly argsOk: (rest: readonly string[]) => boolean;
   /** Runs it; resolves to the exit code. */
   readonly run: (ctx: AdminContext, rest: readonly string[]) => Promise<number>;
+  /** The command's own argument parsing, before any call (a QuotaArgumentError prints the message and the usage). */
+  readonly check?: (rest: readonly string[]) => void;
 }
+
+/** A quota command: each directory on its own (Command.runAll), `setQuota: <message>` for each refusal. */
+const quotaCommand = (name: QuotaCommandName): AdminCommand => ({
+  usage: `[${QUOTA_USAGE[name]}]`,
+  argsOk: () => true,
+  check: (rest) => void parseQuotaCommand(name, rest),
+  run: async (ctx, rest) => {
+    const plan = parseQuotaCommand(name, rest);
+    let code = 0;
+    for (const dir of plan.dirs) {
+      try {
+        await ctx.nn.setQuota(dir, plan.nsQuota, plan.ssQuota, plan.type);
+      } catch (e) {
+        if (!(e instanceof HsecError)) throw e;
+        ctx.err(`${name.slice(1)}: ${failureLine(e)}\n`);
+        code = DFSADMIN_FAILURE;
+      }
+    }
+    return code;
+  },
+});
 
 /** A refresh command: one call, then DFSAdmin's success line (non-HA: one NameNode). */
 const refreshCommand = (usage: string, argsOk: AdminCommand['argsOk'], call: AdminCall, success: string): AdminCommand => ({
@@ -329,6 +354,11 @@ const COMMANDS: Readonly<Record<string, AdminCommand>> = {
     argsOk: (rest) => rest.length <= 1,
     run: saveNamespace,
   },
+  // DFSAdmin.printUsage lists the quota commands after -saveNamespace (-rollEdits .. -refreshNodes are not served)
+  '-setQuota': quotaCommand('-setQuota'),
+  '-clrQuota': quotaCommand('-clrQuota'),
+  '-setSpaceQuota': quotaCommand('-setSpaceQuota'),
+  '-clrSpaceQuota': quotaCommand('-clrSpaceQuota'),
   '-printTopology': {
     usage: '[-printTopology]',
     argsOk: (rest) => rest.length === 0,
@@ -413,8 +443,8 @@ export function dfsadminUsage(): string {
 export function register(program: Command): void {
   program
     .command('dfsadmin')
-    .description('HDFS admin commands like hdfs dfsadmin: -report, -safemode, -saveNamespace, -printTopology, -refreshServiceAcl, -refreshUserToGroupsMappings, -refreshSuperUserGroupsConfiguration, -setBalancerBandwidth, -listOpenFiles, -getDatanodeInfo, -getBalancerBandwidth, -triggerBlockReport, -evictWriters, -shutdownDatanode')
-    .usage('-report [-live] [-dead] ... | -safemode get|enter|leave|wait|forceExit | -saveNamespace [-beforeShutdown] | -printTopology | -refreshServiceAcl | -refreshUserToGroupsMappings | -refreshSuperUserGroupsConfiguration')
+    .description('HDFS admin commands like hdfs dfsadmin: -report, -safemode, -saveNamespace, -printTopology, -setQuota, -clrQuota, -setSpaceQuota, -clrSpaceQuota, -refreshServiceAcl, -refreshUserToGroupsMappings, -refreshSuperUserGroupsConfiguration, -setBalancerBandwidth, -listOpenFiles, -getDatanodeInfo, -getBalancerBandwidth, -triggerBlockReport, -evictWriters, -shutdownDatanode')
+    .usage('-report [-live] [-dead] ... | -safemode get|enter|leave|wait|forceExit | -saveNamespace [-beforeShutdown] | -printTopology | -setQuota <quota> <dirname>... | -clrQuota <dirname>... | -setSpaceQuota <quota> [-storageType <type>] <dirname>... | -clrSpaceQuota [-storageType <type>] <dirname>... | -refreshServiceAcl | -refreshUserToGroupsMappings | -refreshSuperUserGroupsConfiguration | -setBalancerBandwidth <bytes/s> | -listOpenFiles [-blockingDecommission] [-path <path>] | -getDatanodeInfo|-getBalancerBandwidth|-evictWriters <dn_host:ipc_port> | -triggerBlockReport [-incremental] <dn_host:ipc_port> [-namenode <nn_host:ipc_port>] | -shutdownDatanode <dn_host:ipc_port> [upgrade]')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -444,6 +474,14 @@ export async function runDfsadmin(config: CliConfigArg, argv: readonly string[],
   }
   if (!command.argsOk(rest)) {
     err(`Usage: hsec dfsadmin ${command.usage}\n`);
+    return DFSADMIN_FAILURE;
+  }
+  try {
+    command.check?.(rest);
+  } catch (e) {
+    if (!(e instanceof QuotaArgumentError)) throw e;
+    // DFSAdmin.run's catch (IllegalArgumentException): the message, then printUsage(cmd)
+    err(`${name.slice(1)}: ${e.message}\nUsage: hsec dfsadmin ${command.usage}\n`);
     return DFSADMIN_FAILURE;
   }
   try {

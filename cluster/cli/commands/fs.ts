@@ -22,6 +22,7 @@
  *   ../fs-count.ts        -count [-q] [-h] [-v] [-t [TYPES]] [-u] [-x] [-e] [-s]
  *   ../fs-checksum.ts     -checksum [-v]
  *   ../fs-truncate.ts     -truncate [-w] <length> <path> ...
+ *   ../fs-concat.ts       -concat <target path> <src path> <src path> ...
  *   ../fs-help.ts         -usage [cmd ...], -help [cmd ...], the usage list of `hsec fs` alone and
  *                         of an unknown command (exit 255, FsShell's -1)
  *
@@ -49,6 +50,7 @@ import { count as countPaths, countOptions, popCountTypes } from '../fs-count.ts
 import { allCommandsInfo, commandInfo, DEPRECATED, displayError, runHelp, SHELL_FAILURE } from '../fs-help.ts';
 import { flags, popWordOptions, THREAD_OPTIONS } from '../fs-options.ts';
 import { CHECKSUM_FLAGS, CHECKSUM_USAGE, checksum } from '../fs-checksum.ts';
+import { concat, CONCAT_USAGE } from '../fs-concat.ts';
 import { parseTruncateLength, truncate, TRUNCATE_FLAGS, TRUNCATE_USAGE } from '../fs-truncate.ts';
 import { getmerge, GETMERGE_USAGE, parseMerge } from '../fs-getmerge.ts';
 import { popPreserveOption, PRESERVE_ALL } from '../fs-preserve.ts';
@@ -89,6 +91,7 @@ const USAGES: Readonly<Record<string, string>> = {
   ...QUERY_USAGES,
   '-checksum': CHECKSUM_USAGE,
   '-truncate': TRUNCATE_USAGE,
+  '-concat': CONCAT_USAGE,
   '-help': 'hsec fs -help [cmd ...]',
   '-usage': 'hsec fs -usage [cmd ...]',
 };
@@ -101,8 +104,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -find, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -getfacl, -setfacl, -getfattr, -setfattr, -df, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum, -truncate, -usage, -help')
-    .usage('-ls|-find|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-getfacl|-setfacl|-getfattr|-setfattr|-df|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum|-truncate|-usage|-help [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -find, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -getfacl, -setfacl, -getfattr, -setfattr, -df, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum, -truncate, -concat, -usage, -help')
+    .usage('-ls|-find|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-getfacl|-setfacl|-getfattr|-setfattr|-df|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum|-truncate|-concat|-usage|-help [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -233,7 +236,7 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
     err('appendToFile: missing destination argument\n'); // AppendToFile.processOptions' IOException
     return 1;
   }
-  const minOperands = verb === '-mv' || verb === '-cp' || verb === '-put' || verb === '-get' || verb === '-setrep' ? 2 : verb === '-ls' || verb === '-lsr' || verb === '-df' || verb === '-truncate' || findSpec || merge ? 0 : 1;
+  const minOperands = verb === '-mv' || verb === '-cp' || verb === '-put' || verb === '-get' || verb === '-setrep' ? 2 : verb === '-ls' || verb === '-lsr' || verb === '-df' || verb === '-truncate' || verb === '-concat' || findSpec || merge ? 0 : 1;
   if (operands.length < minOperands) throw new UsageError(`${named}: ${operands.length === 0 ? 'Not enough arguments' : 'Not enough arguments: expected a destination'}`, usage);
   const truncateLength = verb === '-truncate' ? parseTruncateLength(operands, err) : undefined;
   const conf = loadCliConfiguration(config, env);
@@ -331,6 +334,11 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
       case '-checksum':
         await QUERIES[verb]({ fs, operands, flags: set, each, out, expand, timestamp });
         break;
+      case '-concat': {
+        const items = await expand(operands);
+        await each(operands[0] ?? '', () => concat(fs, items));
+        break;
+      }
       case '-truncate':
         await truncate({ fs, newLength: truncateLength!, paths: operands.slice(1), flags: set, each, out, expand });
         break;

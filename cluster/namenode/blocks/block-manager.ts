@@ -145,6 +145,8 @@ export class BlockManager {
       if (r.numBytes === block.numBytes && r.generationStamp === block.generationStamp) {
         block.state = 'COMPLETE';
         block.expected = [];
+        // FSDirectory.updateSpaceForCompleteBlock: the quota counts take the block's length instead of a whole block
+        if (block.file) this.#fsd?.refreshUsage(block.file);
         return true;
       }
     }

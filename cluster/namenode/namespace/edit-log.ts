@@ -3,8 +3,8 @@
  * journals `HSEC-NSJ`, snapshots `HSEC-NSS`. Hadoop keeps the same facts in its edit log and fsimage
  * (FSEditLogOp OP_MKDIR, OP_ADD, OP_ADD_BLOCK, OP_UPDATE_BLOCKS, OP_CLOSE, OP_DELETE, OP_RENAME_OLD /
  * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2, OP_SET_PERMISSIONS, OP_SET_OWNER, OP_SET_REPLICATION, OP_APPEND,
- * OP_SET_ACL, OP_SET_XATTR / OP_REMOVE_XATTR, OP_REASSIGN_LEASE, OP_TRUNCATE; FSImageFormatPBINode with its AclFeatureProto and
- * XAttrFeatureProto);
+ * OP_SET_ACL, OP_SET_XATTR / OP_REMOVE_XATTR, OP_REASSIGN_LEASE, OP_TRUNCATE, OP_CONCAT_DELETE, OP_SET_QUOTA;
+ * FSImageFormatPBINode with its AclFeatureProto, XAttrFeatureProto and a directory's nsQuota / dsQuota);
  * this layout is hsec's own. Op codes never change meaning: new ops take new codes.
  *
  * A journal record is one transaction: the edit ops of one client call (a mkdirs with its parents,
@@ -12,7 +12,8 @@
  * and block ids, times, owner and group), so replaying them rebuilds exactly the state they made.
  * A snapshot holds the identity and counters, every inode parent-first (an inode with an ACL
  * followed by an ACL record of its feature entries, one with xattrs by an XATTRS record, a file
- * being truncated by a TRUNCATE_BLOCK record of its last block's new length), and an end record
+ * being truncated by a TRUNCATE_BLOCK record of its last block's new length, a directory with a
+ * quota by a QUOTA record; the counts are recomputed on load), and an end record
  * with the inode count. Payload fields are big-endian int32 / int64 numbers and uint32-length UTF-8 strings
  * (record-io.ts).
  */
@@ -89,7 +90,18 @@ export type EditOp =
    * block (that block's id; the recovery id as stamp; the length it keeps) is to be cut in place
    * by block recovery (FSDirTruncateOp.unprotectedTruncate)
    */
-  | { op: 'TRUNCATE'; path: string; clientName: string; clientMachine: string; newLength: number; mtime: number; truncateBlock?: BlockRecord };
+  | { op: 'TRUNCATE'; path: string; clientName: string; clientMachine: string; newLength: number; mtime: number; truncateBlock?: BlockRecord }
+  /**
+   * closed files `srcs`, in order, appended to the closed file `target` in the same directory
+   * (ConcatDeleteOp: target, sources, time; FSDirConcatOp.unprotectedConcat): their blocks move to
+   * the end of the target, which keeps its replication, and the sources go
+   */
+  | { op: 'CONCAT'; target: string; srcs: string[]; mtime: number }
+  /**
+   * a directory's quotas as they now are (SetQuotaOp: src, nsQuota, dsQuota; Java longs, -1 = none):
+   * both -1 removes the quota feature (not the root's, which keeps Long.MAX_VALUE as its namespace quota)
+   */
+  | { op: 'SET_QUOTA'; path: string; nsQuota: bigint; ssQuota: bigint };
 
 export type EditOpName = EditOp['op'];
 
@@ -99,11 +111,13 @@ const OP_CODES: Record<EditOpName, number> = {
   REASSIGN_LEASE: 16,
   SET_XATTRS: 17,
   TRUNCATE: 18,
+  CONCAT: 19,
+  SET_QUOTA: 20,
 };
 const OP_NAMES = new Map(Object.entries(OP_CODES).map(([k, v]) => [v, k as EditOpName]));
 
 /** Record types (the first payload byte). */
-export const NsRecord = { TRANSACTION: 1, IDENTITY: 2, INODE: 3, SNAPSHOT_END: 4, ACL: 5, XATTRS: 6, TRUNCATE_BLOCK: 7 } as const;
+export const NsRecord = { TRANSACTION: 1, IDENTITY: 2, INODE: 3, SNAPSHOT_END: 4, ACL: 5, XATTRS: 6, TRUNCATE_BLOCK: 7, QUOTA: 8 } as const;
 
 /** Who this namespace is (Hadoop's VERSION file / NamespaceInfo) and its id counters. */
 export interface NamespaceIdentity {
@@ -145,10 +159,14 @@ export interface SnapshotVisitor {
   xattrs(id: number, xattrs: XAttr[]): void;
   /** the length the last block of the open file `id` is being truncated to (its inode record came before) */
   truncateBlock(id: number, numBytes: number): void;
+  /** the quotas of the directory `id` (its inode record came before) */
+  quota(id: number, nsQuota: bigint, ssQuota: bigint): void;
   end(inodes: number): void;
 }
 
 const MAX_STRING = 64 * 1024;
+/** Sources of one concat a record may name (a bound for a damaged journal; a real one is far smaller). */
+const MAX_CONCAT_SOURCES = 1 << 20;
 /** One writer for every record: records are built synchronously, one at a time. */
 const WRITER = new RecordWriter();
 const MAX_BLOCKS = 16 * 1024 * 1024;
@@ -293,6 +311,14 @@ function writeOp(out: RecordWriter, op: EditOp): void {
     case 'TRUNCATE':
       out.writeString(op.path).writeString(op.clientName).writeString(op.clientMachine).writeLong(op.newLength).writeLong(op.mtime).writeBoolean(op.truncateBlock !== undefined);
       if (op.truncateBlock) writeBlock(out, op.truncateBlock);
+      return;
+    case 'CONCAT':
+      out.writeString(op.target).writeInt32(op.srcs.length);
+      for (const src of op.srcs) out.writeString(src);
+      out.writeLong(op.mtime);
+      return;
+    case 'SET_QUOTA':
+      out.writeString(op.path).writeBigLong(op.nsQuota).writeBigLong(op.ssQuota);
   }
 }
 
@@ -345,6 +371,15 @@ function readOp(input: RecordReader): EditOp {
       const head = { op: name, path: text('path'), clientName: text('clientName'), clientMachine: text('clientMachine'), newLength: input.readLong(), mtime: input.readLong() };
       return input.readBoolean() ? { ...head, truncateBlock: readBlock(input) } : head;
     }
+    case 'CONCAT': {
+      const target = text('target');
+      const count = input.readInt32InRange(1, MAX_CONCAT_SOURCES, 'source count');
+      const srcs: string[] = [];
+      for (let i = 0; i < count; i++) srcs.push(text('source'));
+      return { op: name, target, srcs, mtime: input.readLong() };
+    }
+    case 'SET_QUOTA':
+      return { op: name, path: text('path'), nsQuota: input.readBigLong('nsQuota'), ssQuota: input.readBigLong('ssQuota') };
     default:
       throw new Error(`unknown edit op ${code}`);
   }
@@ -395,6 +430,11 @@ export function xattrsRecord(id: number, xattrs: readonly XAttr[]): Buffer {
 /** The new length of the last block of the open file `id`, which a truncate is cutting (after its inode record). */
 export function truncateBlockRecord(id: number, numBytes: number): Buffer {
   return payloadFrame(WRITER.writeByte(NsRecord.TRUNCATE_BLOCK).writeLong(id).writeLong(numBytes));
+}
+
+/** The quotas of the directory `id` (after its inode record). */
+export function quotaRecord(id: number, nsQuota: bigint, ssQuota: bigint): Buffer {
+  return payloadFrame(WRITER.writeByte(NsRecord.QUOTA).writeLong(id).writeBigLong(nsQuota).writeBigLong(ssQuota));
 }
 
 export function snapshotEndRecord(inodes: number): Buffer {
@@ -448,6 +488,8 @@ export function snapshotPayloads(visitor: SnapshotVisitor): PayloadVisitor {
         visitor.xattrs(input.readLong(), readXAttrs(input));
       } else if (type === NsRecord.TRUNCATE_BLOCK) {
         visitor.truncateBlock(input.readLong(), input.readLong());
+      } else if (type === NsRecord.QUOTA) {
+        visitor.quota(input.readLong(), input.readBigLong('nsQuota'), input.readBigLong('ssQuota'));
       } else if (type === NsRecord.SNAPSHOT_END) {
         visitor.end(input.readLong());
       } else {

@@ -8,13 +8,19 @@
  * replayed at start, so the two cannot diverge. `apply` assumes the op was validated by the
  * namesystem; an op that does not fit the tree (a corrupted or foreign journal) throws. It returns
  * what a change removed (files, for their leases; blocks, for their replicas to be deleted).
+ *
+ * The quota counts of directories with a quota (quota.ts) follow every change: an inode added,
+ * removed or moved moves its subtree's names and space; a file whose blocks, lengths, states or
+ * replication change is charged the difference of its storage space (`refreshUsage`, which the
+ * block manager also calls when a block completes). A load recomputes them all (`finishLoad`).
  */
 import type { EditOp, InodeRecord, NamespaceCounters, NamespaceIdentity } from './edit-log.ts';
 import type { AclEntry } from '../../protocol/acl-entry.ts';
-import { aclRecord, identityRecord, inodeRecord, snapshotEndRecord, truncateBlockRecord, xattrsRecord } from './edit-log.ts';
+import { aclRecord, identityRecord, inodeRecord, quotaRecord, snapshotEndRecord, truncateBlockRecord, xattrsRecord } from './edit-log.ts';
 import type { XAttr } from '../../protocol/xattr.ts';
 import { BlockInfo, INodeDirectory, INodeFile, ROOT_INODE_ID, type INode } from './inode.ts';
 import { joinPath, pathComponents } from './paths.ts';
+import { fileSpace, isQuotaSet, QUOTA_DONT_SET, QUOTA_RESET, subtreeUsage, type QuotaDelta } from './quota.ts';
 
 /** SequentialBlockIdGenerator.LAST_RESERVED_BLOCK_ID (2^30): the first block is 1073741825. */
 export const LAST_RESERVED_BLOCK_ID = 1024 * 1024 * 1024;
@@ -53,6 +59,8 @@ export class FsDirectory {
   constructor(identity: NamespaceIdentity, root: { owner: string; group: string; mtime: number }) {
     this.identity = identity;
     this.root = new INodeDirectory({ id: ROOT_INODE_ID, name: '', owner: root.owner, group: root.group, mode: 0o755, mtime: root.mtime, atime: 0 });
+    // FSDirectory.createRoot: the root always has a quota feature, namespace quota Long.MAX_VALUE
+    this.root.quota = { nsQuota: QUOTA_DONT_SET, ssQuota: QUOTA_RESET, namespace: 1, storagespace: 0 };
     this.#inodes.set(ROOT_INODE_ID, this.root);
   }
 
@@ -113,6 +121,13 @@ export class FsDirectory {
   // ---- the one way the namespace changes ---------------------------------------------------
 
   apply(op: EditOp): Removed {
+    const removed = this.#apply(op);
+    const file = 'fileId' in op ? this.#inodes.get(op.fileId) : op.op === 'SET_REPLICATION' || op.op === 'APPEND' || op.op === 'TRUNCATE' ? this.resolveExisting(op.path) : undefined;
+    if (file?.kind === 'file') this.refreshUsage(file);
+    return removed;
+  }
+
+  #apply(op: EditOp): Removed {
     switch (op.op) {
       case 'MKDIR': {
         const { parent, name } = this.#parentOf(op.path);
@@ -213,7 +228,75 @@ export class FsDirectory {
       }
       case 'TRUNCATE':
         return this.#truncate(op);
+      case 'CONCAT':
+        return this.#concat(op);
+      case 'SET_QUOTA': {
+        const node = this.#existing(op.path, op.op);
+        if (node.kind !== 'directory') throw new Error(`${op.op}: ${op.path} is not a directory`);
+        this.#setQuota(node, op.nsQuota, op.ssQuota, true);
+        return none();
+      }
     }
+  }
+
+  // ---- quota counts --------------------------------------------------------------------------
+
+  /**
+   * INodeDirectory.setQuota: a directory with a quota takes the new values and loses the feature
+   * when neither is set (never the root's); one without gets a feature counting its subtree now.
+   */
+  #setQuota(dir: INodeDirectory, nsQuota: bigint, ssQuota: bigint, count: boolean): void {
+    if (dir.quota) {
+      dir.quota.nsQuota = nsQuota;
+      dir.quota.ssQuota = ssQuota;
+      if (!isQuotaSet(dir.quota) && dir !== this.root) dir.quota = null;
+      return;
+    }
+    const u = count ? subtreeUsage(dir) : { ns: 0, ss: 0 };
+    dir.quota = { nsQuota, ssQuota, namespace: u.ns, storagespace: u.ss };
+  }
+
+  /** FSDirectory.unprotectedUpdateCount: every directory with a quota from `from` up to the root. */
+  #addUsage(from: INodeDirectory | null, delta: QuotaDelta): void {
+    if (delta.ns === 0 && delta.ss === 0) return;
+    for (let d = from; d; d = d.parent) {
+      if (!d.quota) continue;
+      d.quota.namespace += delta.ns;
+      d.quota.storagespace += delta.ss;
+    }
+  }
+
+  /** Charges the ancestors of `file` the change of its storage space since it was last counted. */
+  refreshUsage(file: INodeFile): void {
+    const space = fileSpace(file);
+    const delta = space - file.accountedSpace;
+    if (delta === 0) return;
+    file.accountedSpace = space;
+    if (file.parent && this.#inodes.get(file.id) === file) this.#addUsage(file.parent, { ns: 0, ss: delta });
+  }
+
+  /** Recounts every file's space and every quota directory's use (after a load: counts recomputed, as FSImage.updateCountForQuota). */
+  recountQuotas(): void {
+    const visit = (dir: INodeDirectory): QuotaDelta => {
+      const u = { ns: 1, ss: 0 };
+      for (const c of dir.children) {
+        if (c.kind === 'file') {
+          c.accountedSpace = fileSpace(c);
+          u.ns++;
+          u.ss += c.accountedSpace;
+        } else {
+          const cu = visit(c);
+          u.ns += cu.ns;
+          u.ss += cu.ss;
+        }
+      }
+      if (dir.quota) {
+        dir.quota.namespace = u.ns;
+        dir.quota.storagespace = u.ss;
+      }
+      return u;
+    };
+    visit(this.root);
   }
 
   #existing(src: string, what: string): INode {
@@ -243,6 +326,7 @@ export class FsDirectory {
 
   #add(parent: INodeDirectory, node: INode, mtime: number): void {
     parent.addChild(node);
+    this.#addUsage(parent, subtreeUsage(node));
     parent.mtime = mtime;
     this.#inodes.set(node.id, node);
     if (node.id > this.lastInodeId) this.lastInodeId = node.id;
@@ -325,10 +409,45 @@ export class FsDirectory {
     return { files: [], blocks: removed };
   }
 
+  /**
+   * FSDirConcatOp.unprotectedConcat with INodeFile.concatBlocks: the sources' blocks, in order, go
+   * to the end of the target's list and belong to it (under its replication); the sources leave the
+   * directory and the inode map. Their blocks stay (none is deleted), so nothing is returned to remove.
+   */
+  #concat(op: Extract<EditOp, { op: 'CONCAT' }>): Removed {
+    const target = this.#existing(op.target, op.op);
+    if (target.kind !== 'file' || target.uc) throw new Error(`${op.op}: ${op.target} is not a closed file`);
+    const parent = target.parent!;
+    const sources = op.srcs.map((src) => {
+      const file = this.#existing(src, op.op);
+      if (file.kind !== 'file' || file.uc || file.blocks.length === 0) throw new Error(`${op.op}: ${src} is not a closed file with blocks`);
+      if (file.parent !== parent || file === target) throw new Error(`${op.op}: ${src} is not another file in the directory of ${op.target}`);
+      return file;
+    });
+    if (new Set(sources).size !== sources.length) throw new Error(`${op.op}: a source is named twice`);
+    for (const file of sources) {
+      // the source's name and space leave the counts; its blocks come back below as the target's
+      this.#addUsage(parent, { ns: -1, ss: -file.accountedSpace });
+      for (const b of file.blocks) {
+        b.file = target;
+        target.blocks.push(b);
+      }
+      file.blocks = [];
+      parent.removeChild(file);
+      this.#inodes.delete(file.id);
+    }
+    this.refreshUsage(target); // the moved blocks at the target's replication
+    target.mtime = op.mtime;
+    parent.mtime = op.mtime;
+    return none();
+  }
+
   #delete(src: string, mtime: number): Removed {
     const node = this.resolveExisting(src);
     if (!node?.parent) throw new Error(`DELETE: ${src} does not exist or is the root`);
     node.parent.mtime = mtime;
+    const u = subtreeUsage(node);
+    this.#addUsage(node.parent, { ns: -u.ns, ss: -u.ss });
     node.parent.removeChild(node);
     return this.#forget(node);
   }
@@ -359,11 +478,14 @@ export class FsDirectory {
     if (!node?.parent) throw new Error(`RENAME: ${src} does not exist or is the root`);
     const removed = overwrite && this.resolveExisting(dst) ? this.#delete(dst, mtime) : none();
     const from = node.parent;
+    const u = subtreeUsage(node);
+    this.#addUsage(from, { ns: -u.ns, ss: -u.ss });
     from.removeChild(node);
     from.mtime = mtime;
     const { parent, name } = this.#parentOf(dst);
     node.name = name;
     parent.addChild(node);
+    this.#addUsage(parent, u);
     parent.mtime = mtime;
     return removed;
   }
@@ -375,6 +497,8 @@ export class FsDirectory {
     const out = [identityRecord(this.identity, this.counters()), inodeRecord({ ...toRecord(this.root), parentId: 0 })];
     if (this.root.acl.length > 0) out.push(aclRecord(this.root.id, this.root.acl));
     if (this.root.xattrs.length > 0) out.push(xattrsRecord(this.root.id, this.root.xattrs));
+    const rq = this.root.quota!;
+    if (rq.nsQuota !== QUOTA_DONT_SET || rq.ssQuota !== QUOTA_RESET) out.push(quotaRecord(this.root.id, rq.nsQuota, rq.ssQuota));
     let count = 1;
     const stack: INode[] = [...this.root.children].reverse();
     while (stack.length > 0) {
@@ -382,6 +506,7 @@ export class FsDirectory {
       out.push(inodeRecord(toRecord(n)));
       if (n.acl.length > 0) out.push(aclRecord(n.id, n.acl));
       if (n.xattrs.length > 0) out.push(xattrsRecord(n.id, n.xattrs));
+      if (n.kind === 'directory' && n.quota) out.push(quotaRecord(n.id, n.quota.nsQuota, n.quota.ssQuota));
       const truncating = n.kind === 'file' ? n.lastBlock?.truncateLength ?? null : null;
       if (truncating !== null) out.push(truncateBlockRecord(n.id, truncating));
       count++;
@@ -436,6 +561,13 @@ export class FsDirectory {
     node.xattrs = xattrs;
   }
 
+  /** Sets the quotas of a snapshot directory loaded just before (the counts are recomputed by finishLoad). */
+  loadQuota(id: number, nsQuota: bigint, ssQuota: bigint): void {
+    const node = this.#inodes.get(id);
+    if (node?.kind !== 'directory') throw new Error(`a quota for inode ${id}, which is not a loaded directory`);
+    this.#setQuota(node, nsQuota, ssQuota, false);
+  }
+
   /** Sets the truncate length of the last block of a snapshot file loaded just before (open for the truncate). */
   loadTruncateBlock(id: number, numBytes: number): void {
     const node = this.#inodes.get(id);
@@ -453,6 +585,7 @@ export class FsDirectory {
       const file = b.file!;
       if (!file.uc || b !== file.lastBlock) b.state = 'COMPLETE';
     }
+    this.recountQuotas();
   }
 
   restoreCounters(c: NamespaceCounters): void {

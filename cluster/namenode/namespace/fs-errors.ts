@@ -25,12 +25,18 @@ export const HadoopException = {
   XATTR_NOT_FOUND: 'org.apache.hadoop.hdfs.protocol.XAttrNotFoundException',
   ILLEGAL_ARGUMENT: 'org.apache.hadoop.HadoopIllegalArgumentException',
   UNSUPPORTED: 'java.lang.UnsupportedOperationException',
+  /** java.lang's, not Hadoop's own (Guava's Preconditions.checkArgument, FSDirAttrOp.unprotectedSetQuota) */
+  JAVA_ILLEGAL_ARGUMENT: 'java.lang.IllegalArgumentException',
   IO: 'java.io.IOException',
   UNREGISTERED_NODE: 'org.apache.hadoop.hdfs.protocol.UnregisteredNodeException',
   INCORRECT_VERSION: 'org.apache.hadoop.hdfs.server.common.IncorrectVersionException',
   DISALLOWED_DATANODE: 'org.apache.hadoop.hdfs.server.protocol.DisallowedDatanodeException',
   INVALID_BLOCK_REPORT_LEASE: 'org.apache.hadoop.hdfs.server.protocol.InvalidBlockReportLeaseException',
   SAFE_MODE: 'org.apache.hadoop.hdfs.server.namenode.SafeModeException',
+  NS_QUOTA_EXCEEDED: 'org.apache.hadoop.hdfs.protocol.NSQuotaExceededException',
+  DS_QUOTA_EXCEEDED: 'org.apache.hadoop.hdfs.protocol.DSQuotaExceededException',
+  PATH_IS_NOT_DIRECTORY: 'org.apache.hadoop.fs.PathIsNotDirectoryException',
+  UNSUPPORTED_ACTION: 'org.apache.hadoop.hdfs.protocol.UnsupportedActionException',
 } as const;
 
 export type HadoopExceptionClass = (typeof HadoopException)[keyof typeof HadoopException];

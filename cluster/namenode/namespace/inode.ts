@@ -5,7 +5,8 @@
  * its children sorted by their UTF-8 name bytes (binary search, as INodeDirectory.searchChildren);
  * an inode with an extended ACL keeps its entries beyond the permission bits (AclFeature,
  * acl-storage.ts) and its extended attributes (XAttrFeature); a file has a replication factor, a preferred block size, its blocks, and while it is open for
- * writing the lease holder (client name) and client machine (FileUnderConstructionFeature).
+ * writing the lease holder (client name) and client machine (FileUnderConstructionFeature); a
+ * directory may have a quota (DirectoryWithQuotaFeature, quota.ts).
  *
  * A block is UNDER_CONSTRUCTION while a pipeline writes it, COMMITTED once the client reported its
  * final length, and COMPLETE once it is committed and a DataNode reported a finalized replica with
@@ -20,6 +21,7 @@
 import type { AclEntry } from '../../protocol/acl-entry.ts';
 import type { XAttr } from '../../protocol/xattr.ts';
 import { compareNames } from './paths.ts';
+import type { DirectoryQuota } from './quota.ts';
 
 /** INodeId.ROOT_INODE_ID (LAST_RESERVED_ID 2^14 + 1). */
 export const ROOT_INODE_ID = 16385;
@@ -132,6 +134,8 @@ export class INodeDirectory extends INodeBase {
   readonly kind = 'directory' as const;
   /** Sorted by UTF-8 name bytes. */
   readonly children: INode[] = [];
+  /** DirectoryWithQuotaFeature (quota.ts): the root always has one; null = no quota */
+  quota: DirectoryQuota | null = null;
 
   /** Index of `name`, or -(insertion point) - 1 (Collections.binarySearch). */
   search(name: string): number {
@@ -183,6 +187,8 @@ export class INodeFile extends INodeBase {
   blockSize: number;
   blocks: BlockInfo[] = [];
   uc: UnderConstruction | null;
+  /** the storage space (quota.ts fileSpace) the quota counts of the ancestors hold for this file */
+  accountedSpace = 0;
 
   constructor(f: INodeFields & { replication: number; blockSize: number; uc: UnderConstruction | null }) {
     super(f);

@@ -156,6 +156,10 @@ export class NamespaceStore {
         if (!fsd) throw new Error('a truncate block before the identity record');
         fsd.loadTruncateBlock(id, numBytes);
       },
+      quota: (id, nsQuota, ssQuota) => {
+        if (!fsd) throw new Error('a quota before the identity record');
+        fsd.loadQuota(id, nsQuota, ssQuota);
+      },
       end: (n) => { end = n; },
     }), this.#origin);
     if (!fsd || end === undefined || end !== inodes || replay.validEnd < replay.size) {

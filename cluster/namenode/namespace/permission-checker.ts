@@ -97,7 +97,19 @@ export class PermissionChecker {
 
   /** FSPermissionChecker.checkPermission (after the traverse check). */
   check(r: ResolvedPath, req: AccessRequest): void {
-    if (!this.enabled) return;
+    if (this.enabled) this.#checkRequest(r, req);
+  }
+
+  /**
+   * FSDirectory.checkPathAccess / checkParentAccess called without asking isPermissionEnabled (as
+   * FSDirConcatOp does for its sources): every caller but the superuser is checked, whatever
+   * dfs.permissions.enabled says.
+   */
+  checkEvenIfDisabled(r: ResolvedPath, req: AccessRequest): void {
+    if (!this.superUser) this.#checkRequest(r, req);
+  }
+
+  #checkRequest(r: ResolvedPath, req: AccessRequest): void {
     const n = r.inodes.length;
     let ancestorIndex = n - 2;
     while (ancestorIndex >= 0 && !r.inodes[ancestorIndex]) ancestorIndex--;

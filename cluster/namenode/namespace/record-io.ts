@@ -50,6 +50,13 @@ export class RecordWriter {
     return this;
   }
 
+  /** A Java long as a bigint (quotas: -1 or up to Long.MAX_VALUE). */
+  writeBigLong(v: bigint): this {
+    const at = this.#room(8);
+    this.#b.writeBigInt64BE(v, at);
+    return this;
+  }
+
   writeString(s: string): this {
     const len = Buffer.byteLength(s, 'utf8');
     const at = this.#room(4 + len);
@@ -117,6 +124,11 @@ export class RecordReader {
     const v = this.#b.readInt32BE(at) * TWO_32 + this.#b.readUInt32BE(at + 4);
     if (!Number.isSafeInteger(v)) throw new Error(`${what} does not fit in 53 bits`);
     return v;
+  }
+
+  /** A Java long as a bigint. */
+  readBigLong(what = 'a long'): bigint {
+    return this.#b.readBigInt64BE(this.#take(8, what));
   }
 
   readString(max: number, what: string): string {

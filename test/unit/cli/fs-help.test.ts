@@ -16,7 +16,7 @@ const vectors = JSON.parse(readFileSync(new URL('../../vectors/fsshell-help.json
 };
 
 /** Hadoop's commands hsec fs does not have (snapshots, concat). */
-const NOT_IN_HSEC = ['-concat', '-createSnapshot', '-deleteSnapshot', '-renameSnapshot'];
+const NOT_IN_HSEC = ['-createSnapshot', '-deleteSnapshot', '-renameSnapshot'];
 
 const usages = {
   '-put': 'hsec fs -put [-f] [-p] [-l] [-d] [-t <thread count>] [-q <thread pool queue size>] <localsrc> ... <dst>',

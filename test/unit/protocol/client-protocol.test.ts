@@ -56,6 +56,7 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
   updatePipeline: { request: { clientName: 'c', oldBlock: block.b, newBlock: { ...block.b, generationStamp: 1002 }, newNodes: [dn.id], storageIDs: ['DS-1'] }, response: {} },
   renewLease: { request: { clientName: 'c' }, response: {} },
   recoverLease: { request: { src: '/p', clientName: 'c' }, response: { result: false } },
+  concat: { request: { trg: '/d/t', srcs: ['/d/a', '/d/b'] }, response: {} },
   truncate: { request: { src: '/d/f', newLength: 1500, clientName: 'c' }, response: { result: false } },
   mkdirs: { request: { src: '/d', masked: { perm: 493 }, createParent: true, unmasked: { perm: 511 } }, response: { result: true } },
   setPermission: { request: { src: '/d', permission: { perm: 0o1777 } }, response: {} },
@@ -91,6 +92,10 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
         snapshotLength: 0, snapshotFileCount: 0, snapshotDirectoryCount: 0, snapshotSpaceConsumed: 0, erasureCodingPolicy: '',
       },
     },
+  },
+  setQuota: {
+    request: { path: '/q', namespaceQuota: 9_223_372_036_854_775_807n, storagespaceQuota: -1, storageType: 'SSD' },
+    response: {},
   },
   getQuotaUsage: {
     request: { path: '/d' },
@@ -213,6 +218,12 @@ describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Ha
     const summary = C.encodeResponse('getContentSummary', samples.getContentSummary.response);
     expect(hex(summary)).to.contain('20ffffffffffffffff7f'); // quota 4 = Long.MAX_VALUE
     expect(hex(summary)).to.contain('30ffffffffffffffffff01'); // spaceQuota 6 = -1
+  });
+
+  it('concat: ConcatRequestProto 1 trg, 2 srcs (repeated string); the response is empty', () => {
+    expect(hex(C.encodeRequest('concat', { trg: '/t', srcs: ['/a', '/b'] }))).to.equal('0a022f74' + '12022f61' + '12022f62');
+    expect(C.decodeRequest('concat', Buffer.from('0a022f74' + '12022f61' + '12022f62', 'hex'))).to.deep.equal({ trg: '/t', srcs: ['/a', '/b'] });
+    expect(hex(C.encodeResponse('concat', {}))).to.equal('');
   });
 
   it('truncate: TruncateRequestProto 1 src, 2 newLength (uint64; FileSystem.truncate(p, -1) arrives as -1), 3 clientName; the response 1 result', () => {

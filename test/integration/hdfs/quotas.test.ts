@@ -1,0 +1,103 @@
+/**
+ * Directory quotas end to end over a real MIT KDC with the hsec NameNode and a DataNode (Kerberos
+ * RPC, block tokens, blocks of 4096 bytes): `hsec dfsadmin -setQuota / -setSpaceQuota / -clrQuota /
+ * -clrSpaceQuota` as the superuser (a plain user refused), a mkdirs past the namespace quota and a
+ * block past the space quota refused over the wire with NSQuotaExceededException /
+ * DSQuotaExceededException and Hadoop's text (as `hsec fs` prints them), `hsec fs -count -q`
+ * showing the quota columns, and the quotas and their counts after a NameNode restart.
+ */
+import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
+import { runDfsadmin } from '../../../cluster/cli/commands/dfsadmin.ts';
+import { confEntries, startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
+import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
+import { useMiniKdc } from '../../support/fixtures.ts';
+import { fsShellUser, type FsShellUser } from '../../support/fs-shell.ts';
+import { kinit } from '../../support/krb5-clients.ts';
+
+const BLOCK = 4096;
+const SMALL_BLOCKS = { 'dfs.blocksize': String(BLOCK), 'dfs.namenode.fs-limits.min-block-size': '1024', 'dfs.data.transfer.protection': 'authentication', 'dfs.replication': '1' };
+
+describe('hdfs: quotas (MIT KDC, hsec NameNode and DataNode, hsec dfsadmin and hsec fs)', function () {
+  this.timeout(180_000);
+  const realm = useMiniKdc();
+  let dir: string;
+  let hdfs: SecureHdfs;
+  let fs: HdfsClient;
+  let shell: FsShellUser;
+  let confDir: string;
+  const cc: Record<string, string> = {};
+
+  async function dfsadmin(user: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const code = await runDfsadmin(confDir, args, { out: (x) => void (out += x), err: (x) => void (err += x), env: { ...realm.kdc.env(cc[user]), HADOOP_CONF_DIR: confDir } });
+    return { code, out, err };
+  }
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hsec-quotas-'));
+    hdfs = await startSecureHdfs(realm.kdc, dir, { conf: SMALL_BLOCKS });
+    fs = await hdfs.client('alice');
+    shell = await fsShellUser(hdfs, 'alice');
+    confDir = join(dir, 'conf-admin');
+    mkdirSync(confDir);
+    writeSiteXml(join(confDir, 'core-site.xml'), Object.entries(confEntries(hdfs.conf)).map(([name, value]) => ({ name, value })));
+    cc['nn'] = join(dir, 'cc-nn');
+    await kinit(realm.kdc.env(cc['nn']), ['-k', '-t', join(dir, 'nn.keytab'), realm.kdc.principal('nn/localhost')]);
+    cc['alice'] = join(dir, 'cc-alice');
+    await kinit(realm.kdc.env(cc['alice']), ['-k', '-t', join(dir, 'alice.keytab'), realm.kdc.principal('alice')]);
+    await fs.mkdir('/user/alice/q');
+    await fs.mkdir('/user/alice/s');
+  });
+  after(async () => {
+    await hdfs?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('-setQuota needs the superuser; past the namespace quota a mkdirs is refused with NSQuotaExceededException and Hadoop\'s text', async () => {
+    const plain = await dfsadmin('alice', '-setQuota', '3', '/user/alice/q');
+    expect(plain.code).to.not.equal(0);
+    expect(plain.err).to.contain('Superuser privilege is required');
+    const set = await dfsadmin('nn', '-setQuota', '3', '/user/alice/q');
+    expect([set.code, set.err]).to.deep.equal([0, '']);
+    await fs.mkdir('/user/alice/q/a');
+    await fs.mkdir('/user/alice/q/b');
+    const e = await fs.mkdir('/user/alice/q/c').then(() => undefined, (x: Error & { details?: Record<string, unknown> }) => x);
+    expect(e?.details?.['exceptionClassName']).to.equal('org.apache.hadoop.hdfs.protocol.NSQuotaExceededException');
+    expect(e?.message).to.contain('The NameSpace quota (directories and files) of directory /user/alice/q is exceeded: quota=3 file count=4');
+    const mkdir = await shell.fs('-mkdir', '/user/alice/q/d');
+    expect(mkdir.code).to.equal(1);
+    expect(mkdir.err).to.contain('The NameSpace quota (directories and files) of directory /user/alice/q is exceeded: quota=3 file count=4');
+  });
+
+  it('-setSpaceQuota: a block past the space quota is refused with DSQuotaExceededException; -count -q shows the quotas and what is used', async () => {
+    const set = await dfsadmin('nn', '-setSpaceQuota', '6k', '/user/alice/s');
+    expect([set.code, set.err]).to.deep.equal([0, '']);
+    await fs.writeFile('/user/alice/s/one', Buffer.alloc(BLOCK, 1));
+    const e = await fs.writeFile('/user/alice/s/two', Buffer.alloc(BLOCK, 2)).then(() => undefined, (x: Error & { details?: Record<string, unknown> }) => x);
+    expect(e, 'the second block is refused').to.be.instanceOf(Error);
+    expect(String(e?.details?.['exceptionClassName'] ?? e?.message)).to.contain('DSQuotaExceededException');
+    expect(e?.message).to.contain('The DiskSpace quota of /user/alice/s is exceeded: quota = 6144 B = 6 KB but diskspace consumed = 8192 B = 8 KB');
+    const count = await shell.fs('-count', '-q', '/user/alice/s');
+    expect(count.code).to.equal(0);
+    // QUOTA REM_QUOTA SPACE_QUOTA REM_SPACE_QUOTA DIR_COUNT FILE_COUNT CONTENT_SIZE PATHNAME
+    expect(count.out.trim().split(/\s+/)).to.deep.equal(['none', 'inf', '6144', String(6144 - BLOCK), '1', String((await fs.exists('/user/alice/s/two')) ? 2 : 1), String(BLOCK), '/user/alice/s']);
+  });
+
+  it('a NameNode restart keeps the quotas and recounts their use; -clrQuota and -clrSpaceQuota remove them', async () => {
+    await hdfs.restartNameNode();
+    const q = await fs.quotaUsage('/user/alice/q');
+    expect([q.quota, q.fileAndDirectoryCount]).to.deep.equal([3, 3]);
+    const s = await fs.quotaUsage('/user/alice/s');
+    expect([s.spaceQuota, s.spaceConsumed]).to.deep.equal([6144, BLOCK]);
+    expect((await dfsadmin('nn', '-clrQuota', '/user/alice/q')).code).to.equal(0);
+    expect((await dfsadmin('nn', '-clrSpaceQuota', '/user/alice/s')).code).to.equal(0);
+    await fs.mkdir('/user/alice/q/c');
+    expect((await fs.quotaUsage('/user/alice/q')).quota).to.equal(-1);
+    expect((await fs.quotaUsage('/user/alice/s')).spaceQuota).to.equal(-1);
+  });
+});
