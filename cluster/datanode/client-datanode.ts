@@ -15,17 +15,29 @@
  *   - the visible length: a finalized or RBW replica's bytes (hsec's RBW holds only verified
  *     bytes, acknowledged as they land), -1 for RWR (nothing visible before recovery), an RUR
  *     replica's as its state before the recovery.
+ *
+ * The admin calls of `hdfs dfsadmin` (DataNode.shutdownDatanode, evictWriters, triggerBlockReport,
+ * getDatanodeInfo, getBalancerBandwidth), the caller authenticated with Kerberos. The first three
+ * pass DataNode.checkSuperuserPrivilege first: with dfs.permissions.enabled the caller must be the
+ * DataNode's own user (its full principal) or in dfs.permissions.superusergroup, else
+ * AccessControlException "Permission denied."; getDatanodeInfo and getBalancerBandwidth have no such
+ * check (DataNode.java), so any user the service ACL lets in may ask. shutdownDatanode refuses a
+ * second request ("Shutdown already in progress.") and stops the DataNode after its answer has gone
+ * (one second later unless for upgrade, as DataNode's "Async datanode shutdown thread").
  */
-import { HsecError } from '../../lib/errors/index.ts';
+import { AccessControlError, HsecError } from '../../lib/errors/index.ts';
+import { getLogger } from '../../lib/log/logger.ts';
 import type { CallContext, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
 import type { TokenAuthority } from '../../security/sasl/rpc/sasl-rpc-server.ts';
+import type { Groups } from '../../security/identity/groups.ts';
 import { BlockTokenIdentifier } from '../../security/token/block-token-identifier.ts';
-import { CLIENT_DATANODE_PROTOCOL_CODEC } from '../protocol/client-datanode-protocol.ts';
+import { CLIENT_DATANODE_PROTOCOL_CODEC, type DatanodeLocalInfo } from '../protocol/client-datanode-protocol.ts';
 import type { ExtendedBlock } from '../protocol/hdfs-types.ts';
 import type { BlockAccessVerifier } from './block-access.ts';
 import type { FsDataset } from './storage/fs-dataset.ts';
 import { ReplicaError, type Replica } from './storage/replica.ts';
 
+const log = getLogger('datanode.admin');
 const RETRIABLE = 'org.apache.hadoop.ipc.RetriableException';
 const REPLICA_NOT_FOUND = 'org.apache.hadoop.hdfs.server.datanode.ReplicaNotFoundException';
 
@@ -36,6 +48,26 @@ export interface ClientDatanodeServices {
   readonly blockTokenEnabled: boolean;
   /** getDNRegistrationForBP: registered with the NameNode of this block pool */
   readonly registered: (blockPoolId: string) => boolean;
+  /** The admin calls (absent: not served). */
+  readonly admin?: DatanodeAdmin;
+}
+
+/** What the admin calls act on (the DataNode). */
+export interface DatanodeAdmin {
+  /** dfs.permissions.enabled */
+  readonly permissionsEnabled: boolean;
+  /** dnUserName: the DataNode's login user (its full principal with Kerberos) */
+  readonly dnUserName: string;
+  /** dfs.permissions.superusergroup */
+  readonly supergroup: string;
+  readonly groups: Groups;
+  /** Starts the shutdown; false when one is already under way. */
+  shutdown(forUpgrade: boolean): boolean;
+  evictWriters(): void;
+  /** BPServiceActor.triggerBlockReport for the NameNode at `nnAddress` (`host:port`), or all. */
+  triggerBlockReport(incremental: boolean, nnAddress: string | undefined): Promise<void>;
+  info(): DatanodeLocalInfo;
+  balancerBandwidth(): number;
 }
 
 /**
@@ -66,7 +98,51 @@ export function clientDatanodeHandlers(s: ClientDatanodeServices): ProtocolHandl
       checkReadAccess(s, block, ctx);
       return CLIENT_DATANODE_PROTOCOL_CODEC.encodeResponse('getReplicaVisibleLength', { length: replicaVisibleLength(s.dataset, block) });
     },
+    ...(s.admin ? adminHandlers(s.admin) : {}),
   };
+}
+
+const C = CLIENT_DATANODE_PROTOCOL_CODEC;
+
+function adminHandlers(a: DatanodeAdmin): ProtocolHandlers {
+  return {
+    shutdownDatanode: async (bytes, ctx) => {
+      const { forUpgrade } = C.decodeRequest('shutdownDatanode', bytes);
+      await checkSuperuserPrivilege(a, ctx);
+      log.info({ user: ctx.user, forUpgrade }, `shutdownDatanode command received (upgrade=${forUpgrade}). Shutting down Datanode...`);
+      if (!a.shutdown(forUpgrade)) throw new HsecError('SERVICE_NOT_RUNNING', 'Shutdown already in progress.', { exceptionClassName: 'java.io.IOException' });
+      return C.encodeResponse('shutdownDatanode', {});
+    },
+    evictWriters: async (bytes, ctx) => {
+      C.decodeRequest('evictWriters', bytes);
+      await checkSuperuserPrivilege(a, ctx);
+      log.info({ user: ctx.user }, 'Evicting all writers.');
+      a.evictWriters();
+      return C.encodeResponse('evictWriters', {});
+    },
+    triggerBlockReport: async (bytes, ctx) => {
+      const { incremental, nnAddress } = C.decodeRequest('triggerBlockReport', bytes);
+      await checkSuperuserPrivilege(a, ctx);
+      await a.triggerBlockReport(incremental, nnAddress);
+      return C.encodeResponse('triggerBlockReport', {});
+    },
+    getDatanodeInfo: (bytes) => {
+      C.decodeRequest('getDatanodeInfo', bytes);
+      return C.encodeResponse('getDatanodeInfo', { localInfo: a.info() });
+    },
+    getBalancerBandwidth: (bytes) => {
+      C.decodeRequest('getBalancerBandwidth', bytes);
+      return C.encodeResponse('getBalancerBandwidth', { bandwidth: a.balancerBandwidth() });
+    },
+  };
+}
+
+/** DataNode.checkSuperuserPrivilege: the DataNode's own user, or a member of the superuser group. */
+async function checkSuperuserPrivilege(a: DatanodeAdmin, ctx: CallContext): Promise<void> {
+  if (!a.permissionsEnabled) return;
+  if (ctx.user === a.dnUserName) return;
+  if ((await a.groups.groups(ctx.shortUser)).includes(a.supergroup)) return;
+  throw new AccessControlError('ACCESS_DENIED', 'Permission denied.', { user: ctx.user, exceptionClassName: 'org.apache.hadoop.security.AccessControlException' });
 }
 
 /** DataNode.checkReadAccess. */

@@ -56,6 +56,14 @@ export interface DataNodeSettings {
   minNameNodeVersion: string;
   /** dfs.block.access.token.enable (a secure DataNode refuses to start without it). */
   blockTokenEnabled: boolean;
+  /** dfs.datanode.balance.bandwidthPerSec: the balancer bandwidth at start, bytes/s */
+  balanceBandwidthPerSec: number;
+  /** dfs.permissions.enabled: the admin calls check the caller (DataNode.checkSuperuserPrivilege) */
+  permissionsEnabled: boolean;
+  /** dfs.permissions.superusergroup */
+  superGroup: string;
+  /** DataNode.confVersion: "core-<hadoop.common.configuration.version>,hdfs-<hadoop.hdfs.configuration.version>" */
+  confVersion: string;
   /** ignore.secure.ports.for.testing. */
   ignoreSecurePortsForTesting: boolean;
   /** dfs.encrypt.data.transfer, dfs.data.transfer.protection, cipher suites and key length. */
@@ -92,6 +100,10 @@ export async function dataNodeSettings(conf: Configuration, overrides: { hostNam
     bpReadyTimeoutMs: conf.getTimeDuration('dfs.datanode.bp-ready.timeout', 's', 'ms'),
     minNameNodeVersion: conf.getTrimmed('dfs.datanode.min.supported.namenode.version') ?? '2.1.0-beta',
     blockTokenEnabled: conf.getBoolean('dfs.block.access.token.enable'),
+    balanceBandwidthPerSec: conf.getLongBytes('dfs.datanode.balance.bandwidthPerSec'),
+    permissionsEnabled: conf.getBoolean('dfs.permissions.enabled'),
+    superGroup: conf.getTrimmed('dfs.permissions.superusergroup') ?? 'supergroup',
+    confVersion: `core-${conf.get('hadoop.common.configuration.version') ?? 'UNSPECIFIED'},hdfs-${conf.get('hadoop.hdfs.configuration.version') ?? 'UNSPECIFIED'}`,
     ignoreSecurePortsForTesting: conf.getBoolean('ignore.secure.ports.for.testing'),
     dataTransfer: dataTransferSecurityFromConfig(conf),
   };

@@ -14,7 +14,7 @@
 import type { Configuration } from '../../lib/config/index.ts';
 import { ConfigError, HsecError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
-import type { HostPort } from '../../lib/net/host-port.ts';
+import { parseHostPort, type HostPort } from '../../lib/net/host-port.ts';
 import { isWildcard, resolveAddress } from '../../lib/net/resolve.ts';
 import { systemClock, type Clock } from '../../lib/time/clock.ts';
 import { ServiceAuthorizer, type PolicyEntry } from '../../security/authorize/service-authorization.ts';
@@ -37,7 +37,8 @@ import { BlockPoolTokens, type BlockAccessVerifier } from './block-access.ts';
 import { dataNodeSettings, IPC_ADDRESS_KEY, type DataNodeSettings } from './datanode-settings.ts';
 import { BPServiceActor } from './namenode-link/bp-service-actor.ts';
 import { BlockRecoveryWorker, unavailablePeer } from './recovery/block-recovery-worker.ts';
-import { blockTokenAuthority, clientDatanodeHandlers } from './client-datanode.ts';
+import { blockTokenAuthority, clientDatanodeHandlers, type DatanodeAdmin } from './client-datanode.ts';
+import { HADOOP_COMPATIBLE_VERSION } from '../protocol/hadoop-version.ts';
 import { interDatanodeHandlers, remotePeer } from './recovery/inter-datanode.ts';
 import { FsDataset } from './storage/fs-dataset.ts';
 import { ReplicaError } from './storage/replica.ts';
@@ -66,14 +67,17 @@ export class DataNode {
   readonly handshake: HandshakeKind;
   /** Resolves with the error when the NameNode link gives up (foreign storage, NameNode too old, refused). */
   readonly failure: Promise<HsecError>;
+  /** Resolves once the DataNode has stopped after `hdfs dfsadmin -shutdownDatanode`. */
+  readonly shutDown: Promise<void>;
   readonly #server: XceiverServer;
   readonly #ipc: RpcService;
   readonly #actor: BPServiceActor;
   readonly #rpc: SharedRpcClient;
   readonly #resolvers: (SaslPropertiesResolver | undefined)[];
+  #stopped: Promise<void> | undefined;
 
   private constructor(parts: {
-    settings: DataNodeSettings; identity: ServiceIdentity; dataset: FsDataset; handshake: HandshakeKind; failure: Promise<HsecError>;
+    settings: DataNodeSettings; identity: ServiceIdentity; dataset: FsDataset; handshake: HandshakeKind; failure: Promise<HsecError>; shutDown: Promise<void>;
     server: XceiverServer; ipc: RpcService; actor: BPServiceActor; rpc: SharedRpcClient; resolvers: (SaslPropertiesResolver | undefined)[];
   }) {
     this.settings = parts.settings;
@@ -81,6 +85,7 @@ export class DataNode {
     this.dataset = parts.dataset;
     this.handshake = parts.handshake;
     this.failure = parts.failure;
+    this.shutDown = parts.shutDown;
     this.#server = parts.server;
     this.#ipc = parts.ipc;
     this.#actor = parts.actor;
@@ -142,6 +147,34 @@ export class DataNode {
       // the IPC server: InterDatanodeProtocol for the primaries of block recoveries (Kerberos as the DataNode principal),
       // ClientDatanodeProtocol.getReplicaVisibleLength for readers (block tokens); service ACLs
       const groups = Groups.fromConfiguration(conf, options.clock ?? systemClock);
+      const startedAt = performance.now();
+      let balancerBandwidth = settings.balanceBandwidthPerSec;
+      let self: DataNode | undefined;
+      let shutdownStarted = false;
+      let shutDown: () => void = () => undefined;
+      const shutDownPromise = new Promise<void>((resolve) => (shutDown = resolve));
+      const admin: DatanodeAdmin = {
+        permissionsEnabled: settings.permissionsEnabled,
+        dnUserName: user.name,
+        supergroup: settings.superGroup,
+        groups,
+        shutdown: (forUpgrade) => {
+          if (shutdownStarted) return false;
+          shutdownStarted = true;
+          // DataNode.shutdownDatanode: the answer goes first; without an upgrade the stop waits a second more
+          setTimeout(() => void self?.stop().then(shutDown, (err: unknown) => { log.error({ err }, 'DataNode shutdown failed'); shutDown(); }), forUpgrade ? 0 : 1000);
+          return true;
+        },
+        evictWriters: () => void server.stopWriters(),
+        // DataNode.triggerBlockReport: to every NameNode, or the one whose InetSocketAddress equals
+        // the one asked (resolved address and port)
+        triggerBlockReport: async (incremental, nnAddress) => {
+          if (nnAddress !== undefined && !(await sameSocketAddress(nnAddress, settings.nameNode))) return;
+          actor?.triggerBlockReport(incremental);
+        },
+        info: () => ({ softwareVersion: HADOOP_COMPATIBLE_VERSION, configVersion: settings.confVersion, uptime: Math.floor((performance.now() - startedAt) / 1000) }),
+        balancerBandwidth: () => balancerBandwidth,
+      };
       const ipc = await RpcService.start(conf, {
         identity,
         bind: { ...settings.ipc, configKey: IPC_ADDRESS_KEY },
@@ -149,7 +182,7 @@ export class DataNode {
           { info: INTER_DATANODE_PROTOCOL_INFO, handlers: interDatanodeHandlers(recovery.local) },
           {
             info: CLIENT_DATANODE_PROTOCOL_INFO,
-            handlers: clientDatanodeHandlers({ dataset, access, blockTokenEnabled: settings.blockTokenEnabled, registered: (bpid) => actor?.blockPoolId === bpid && actor.registration !== undefined }),
+            handlers: clientDatanodeHandlers({ dataset, access, blockTokenEnabled: settings.blockTokenEnabled, registered: (bpid) => actor?.blockPoolId === bpid && actor.registration !== undefined, admin }),
           },
         ],
         // ClientDatanodeProtocol callers authenticate with block tokens (DataNode.initIpcServer: setSecretManager(blockPoolTokenSecretManager))
@@ -174,10 +207,15 @@ export class DataNode {
         xceiverCount: () => server.connectionCount,
         onFatal: (e) => fail(e),
         recoverBlocks: (who, blocks) => recovery.recoverBlocks(who, blocks),
+        setBalancerBandwidth: (bandwidth) => {
+          log.info({ bandwidth }, `Updating balance throttler bandwidth from ${balancerBandwidth} bytes/s to: ${bandwidth} bytes/s.`);
+          balancerBandwidth = bandwidth;
+        },
       });
       actor.start();
       log.info({ xfer: `${server.address.host}:${xferPort}`, handshake, principal: identity.principal, dataDir: settings.dataDir, datanodeUuid: dataset.datanodeUuid }, 'DataNode up');
-      return new DataNode({ settings, identity, dataset, handshake, failure, server, ipc, actor, rpc, resolvers: [serverResolver, clientResolver] });
+      self = new DataNode({ settings, identity, dataset, handshake, failure, shutDown: shutDownPromise, server, ipc, actor, rpc, resolvers: [serverResolver, clientResolver] });
+      return self;
     } catch (e) {
       for (const c of cleanup.reverse()) await Promise.resolve(c()).catch(() => undefined);
       throw e;
@@ -223,6 +261,12 @@ export class DataNode {
   }
 
   async stop(): Promise<void> {
+    if (this.#stopped) return this.#stopped;
+    this.#stopped = this.#stop();
+    return this.#stopped;
+  }
+
+  async #stop(): Promise<void> {
     const linkDone = this.#actor.stop();
     await this.#server.stop();
     await this.#ipc.stop();
@@ -278,4 +322,17 @@ async function blockPoolService(actor: BPServiceActor, bpid: string, settings: D
     notifyReceiving: (r) => actor.notifyReceiving(r),
     notifyReceived: (r) => actor.notifyReceived(r),
   };
+}
+
+/** InetSocketAddress.equals for `host:port` and the NameNode address: same port, same resolved address. */
+async function sameSocketAddress(hostPort: string, nameNode: HostPort): Promise<boolean> {
+  let asked: HostPort;
+  try {
+    asked = parseHostPort(hostPort, 'namenode_host:ipc_port');
+  } catch {
+    return false;
+  }
+  if (asked.port !== nameNode.port) return false;
+  const resolve = (host: string) => resolveAddress(host).catch(() => host);
+  return (await resolve(asked.host)) === (await resolve(nameNode.host));
 }

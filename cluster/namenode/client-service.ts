@@ -22,6 +22,7 @@ import { xattrFromProto, xattrToProto } from '../protocol/xattr.ts';
 import { XAttrOps } from './xattr-ops.ts';
 import { ClusterStatus } from './cluster-status.ts';
 import { ContentSummaries } from './content-summary.ts';
+import { DatanodeAdminOps } from './datanode-admin-ops.ts';
 import type { FileAttributes } from './file-attributes.ts';
 import type { FileWrites } from './file-writes.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
@@ -69,6 +70,7 @@ export class ClientService {
     const status = new ClusterStatus(ns);
     const acls = new AclOps(ns);
     const xattrs = new XAttrOps(ns);
+    const dnAdmin = new DatanodeAdminOps(ns);
     const quotas = new QuotaOps(ns);
     return Object.fromEntries([
       this.#method('getDataEncryptionKey', () => {
@@ -161,6 +163,12 @@ export class ClientService {
         await status.saveNamespace(r.timeWindow ?? 0, r.txGap ?? 0, c);
         return { saved: true };
       }),
+      this.#method('setBalancerBandwidth', (r, c) => {
+        dnAdmin.setBalancerBandwidth(r.bandwidth, c);
+        return {};
+      }),
+      // ClientNamenodeProtocolServerSideTranslatorPB.listOpenFiles: the types asked are echoed back
+      this.#method('listOpenFiles', (r, c) => ({ ...dnAdmin.listOpenFiles(r.id, r.types ?? [], r.path ?? '', c), types: r.types ?? [] })),
       this.#method('modifyAclEntries', async (r, c) => {
         await acls.modifyAclEntries(r.src, (r.aclSpec ?? []).map(aclEntryFromProto), c);
         return {};

@@ -129,11 +129,15 @@ export class ClusterStatus {
     return saved;
   }
 
-  /** FSNamesystem.checkSuperuserPrivilege(operationName): refused calls are audited. */
   #checkSuperuser(caller: CallerInfo, operationName: string): void {
-    const pc = this.#ns.checker(caller);
-    if (!this.#ns.settings.permissions.enabled || pc.superUser) return;
-    this.#ns.auditDenied(caller, operationName, null);
-    throw permissionDenied(`Access denied for user ${caller.user}. Superuser privilege is required`, { user: caller.user });
+    checkSuperuserPrivilege(this.#ns, caller, operationName, null);
   }
+}
+
+/** FSNamesystem.checkSuperuserPrivilege(operationName, path): refused calls are audited. */
+export function checkSuperuserPrivilege(ns: FsNamesystem, caller: CallerInfo, operationName: string, path: string | null): void {
+  const pc = ns.checker(caller);
+  if (!ns.settings.permissions.enabled || pc.superUser) return;
+  ns.auditDenied(caller, operationName, path);
+  throw permissionDenied(`Access denied for user ${caller.user}. Superuser privilege is required`, { user: caller.user });
 }

@@ -114,6 +114,7 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       maxBlocksPerFile: conf.getLong('dfs.namenode.fs-limits.max-blocks-per-file'),
       maxReplication: conf.getInt('dfs.replication.max'),
       lsLimit: Math.max(1, conf.getInt('dfs.ls.limit')),
+      maxListOpenFilesResponses: conf.getInt('dfs.namenode.list.openfiles.num.responses'),
       accessTimePrecision: conf.getTimeDuration('dfs.namenode.accesstime.precision', 'ms', 'ms'),
       leaseHardLimitMs: conf.getTimeDuration('dfs.namenode.lease-hard-limit-sec', 's', 'ms'),
       supportAppends: conf.getBoolean('dfs.support.append'),

@@ -54,6 +54,8 @@ export interface NamesystemSettings {
   maxReplication: number;
   /** dfs.ls.limit */
   lsLimit: number;
+  /** dfs.namenode.list.openfiles.num.responses (1000) */
+  maxListOpenFilesResponses: number;
   /** dfs.namenode.accesstime.precision, ms (0 = access times off) */
   accessTimePrecision: number;
   /** dfs.namenode.lease-hard-limit-sec, as ms */

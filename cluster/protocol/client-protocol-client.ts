@@ -21,7 +21,7 @@ import type { XAttrProto } from './xattr.ts';
 import type {
   AddBlockRequest, BlockStoragePolicy, ClientProtocolMessages, ClientProtocolMethodName, ContentSummary, CreateRequest, DatanodeReportType,
   ECBlockGroupStats, FsActionName, FsServerDefaults, GetAdditionalDatanodeRequest, GetFsStatsResponse, QuotaUsage, ReplicatedBlockStats,
-  SafeModeAction,
+  OpenFileEntry, OpenFilesType, SafeModeAction,
 } from './client-protocol.ts';
 import type {
   DataEncryptionKey, DatanodeInfo, DirectoryListing, ExtendedBlock, HdfsFileStatus, LocatedBlock, LocatedBlocks, StorageType,
@@ -211,6 +211,27 @@ export class ClientProtocolClient {
   /** Whether the NameNode is in safe mode after `action` (ENTER, LEAVE and FORCE_EXIT are superuser calls). */
   async setSafeMode(action: SafeModeAction): Promise<boolean> {
     return (await this.#invoke('setSafeMode', { action, checked: false })).result;
+  }
+
+  /** ClientProtocol.setBalancerBandwidth (superuser): bytes per second, sent to every DataNode with its next heartbeat. */
+  async setBalancerBandwidth(bandwidth: number): Promise<void> {
+    await this.#invoke('setBalancerBandwidth', { bandwidth });
+  }
+
+  /**
+   * Every open file (DFSClient.listOpenFiles with OpenFilesIterator, superuser): batches after
+   * inode id 0, each next one after the last id of the one before, while the NameNode says hasMore.
+   */
+  async listOpenFiles(types: readonly OpenFilesType[], path: string): Promise<OpenFileEntry[]> {
+    const all: OpenFileEntry[] = [];
+    let id = 0;
+    for (;;) {
+      const r = await this.#invoke('listOpenFiles', { id, types: [...types], path });
+      const entries = r.entries ?? [];
+      all.push(...entries);
+      if (!r.hasMore || entries.length === 0) return all;
+      id = entries[entries.length - 1]!.id;
+    }
   }
 
   /** ClientProtocol.saveNamespace (superuser, in safe mode): `timeWindowSec` and `txGap` 0 save unconditionally. */

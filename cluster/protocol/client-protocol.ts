@@ -87,6 +87,8 @@ export const ClientProtocolMethod = {
   GET_SLOW_DATANODE_REPORT: 'getSlowDatanodeReport',
   SET_SAFE_MODE: 'setSafeMode',
   SAVE_NAMESPACE: 'saveNamespace',
+  SET_BALANCER_BANDWIDTH: 'setBalancerBandwidth',
+  LIST_OPEN_FILES: 'listOpenFiles',
   MODIFY_ACL_ENTRIES: 'modifyAclEntries',
   REMOVE_ACL_ENTRIES: 'removeAclEntries',
   REMOVE_DEFAULT_ACL: 'removeDefaultAcl',
@@ -104,6 +106,18 @@ export const CreateFlag = { CREATE: 0x01, OVERWRITE: 0x02, APPEND: 0x04, LAZY_PE
 
 export type AddBlockFlag = 'NO_LOCAL_WRITE' | 'IGNORE_CLIENT_LOCALITY';
 type Empty = Record<string, never>;
+
+/** OpenFilesTypeProto. */
+export type OpenFilesType = 'ALL_OPEN_FILES' | 'BLOCKING_DECOMMISSION';
+
+/** OpenFilesBatchResponseProto (OpenFileEntry): a file under construction and its lease holder. */
+export interface OpenFileEntry {
+  /** the file's inode id */
+  id: number;
+  path: string;
+  clientName: string;
+  clientMachine: string;
+}
 
 export interface CreateRequest {
   src: string;
@@ -279,6 +293,10 @@ export interface ClientProtocolMessages {
   setSafeMode: { request: { action: SafeModeAction; checked?: boolean }; response: { result: boolean } };
   /** timeWindow: seconds; txGap: transactions (0 and 0: save unconditionally); saved defaults to true */
   saveNamespace: { request: { timeWindow?: number; txGap?: number }; response: { saved?: boolean } };
+  /** bytes per second, for every DataNode's balancer (superuser) */
+  setBalancerBandwidth: { request: { bandwidth: number }; response: Empty };
+  /** the open files after inode id `id` (0 for the first batch), under `path` (default "/") */
+  listOpenFiles: { request: { id: number; types?: OpenFilesType[]; path?: string }; response: { entries?: OpenFileEntry[]; hasMore: boolean; types?: OpenFilesType[] } };
   getContentSummary: { request: { path: string }; response: { summary: ContentSummary } };
   getQuotaUsage: { request: { path: string }; response: { usage: QuotaUsage } };
   /** Java longs (number or bigint): -1 = QUOTA_RESET, Long.MAX_VALUE = QUOTA_DONT_SET; storageType: a quota by storage type */

@@ -18,6 +18,8 @@ export interface RunningDaemon {
   readonly readyDetail: string;
   /** Resolves when the daemon cannot go on (e.g. a DataNode whose storage belongs to another cluster): it is stopped and the exit code is 1. */
   readonly failed?: Promise<Error>;
+  /** Resolves with a reason when the daemon was asked to stop over RPC (`hdfs dfsadmin -shutdownDatanode`): exit code 0. */
+  readonly ended?: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -57,10 +59,11 @@ export async function runDaemon(options: DaemonRunOptions, start: () => Promise<
     }
     out(`${readyLine(options.name)} ${daemon.readyDetail}, pid ${process.pid}`);
     const signal = nextSignal();
-    const ended = await Promise.race([signal.promise, daemon.failed ?? new Promise<never>(() => undefined)]);
+    const never = new Promise<never>(() => undefined);
+    const ended = await Promise.race([signal.promise, daemon.failed ?? never, daemon.ended ?? never]);
     const failure = ended instanceof Error ? ended : undefined;
+    if (failure || (daemon.ended && ended !== 'SIGTERM' && ended !== 'SIGINT')) signal.cancel();
     if (failure) {
-      signal.cancel();
       log.error({ daemon: options.name, err: failure }, 'the daemon cannot go on');
     }
     out(`hsec ${options.name}: stopping (${failure ? `failed: ${failure.message}` : String(ended)})`);

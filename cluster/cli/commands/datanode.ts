@@ -41,6 +41,7 @@ export function runDataNode(config: CliConfigArg, opts: DataNodeCliOptions = {})
     return {
       readyDetail: `data transfer on ${host}:${port} (${dn.handshake === 'none' ? 'no SASL' : `${dn.handshake} SASL handshake`}) as ${dn.identity.principal ?? '(security off)'}, data dir ${dn.settings.dataDir}, datanode ${dn.datanodeUuid}`,
       failed: dn.failure,
+      ended: dn.shutDown.then(() => 'shutdownDatanode'),
       stop: () => dn.stop(),
     };
   });

@@ -29,8 +29,10 @@ import { User } from '../../../security/identity/user.ts';
 import { callCredentials, type ProtocolSecurityInfo } from '../../../security/sasl/rpc/protocol-security.ts';
 import type { RpcClient } from '../../../security/sasl/rpc/rpc-client.ts';
 import { acquireRpcClient } from '../../client/shared-rpc-client.ts';
+import { parseHostPort } from '../../../lib/net/host-port.ts';
+import { CLIENT_DATANODE_PROTOCOL_INFO, ClientDatanodeProtocolClient, datanodeLocalReport } from '../../protocol/client-datanode-protocol.ts';
 import { ClientProtocolClient } from '../../protocol/client-protocol-client.ts';
-import { CLIENT_PROTOCOL_INFO, type DatanodeReportType, type SafeModeAction } from '../../protocol/client-protocol.ts';
+import { CLIENT_PROTOCOL_INFO, type DatanodeReportType, type OpenFileEntry, type OpenFilesType, type SafeModeAction } from '../../protocol/client-protocol.ts';
 import type { DatanodeInfo } from '../../protocol/hdfs-types.ts';
 import { nameNodeClientAddress } from '../../protocol/namenode-address.ts';
 import {
@@ -58,6 +60,8 @@ interface AdminCall {
 interface AdminContext {
   readonly conf: Configuration;
   readonly nn: ClientProtocolClient;
+  /** DFSAdmin.getDataNodeProxy: ClientDatanodeProtocol at `host:ipc_port`, as the login user (Kerberos). */
+  datanode(hostPort: string): ClientDatanodeProtocolClient;
   refresh(call: AdminCall): Promise<void>;
   out(s: string): void;
   err(s: string): void;
@@ -136,6 +140,204 @@ const SAFE_MODE_ACTIONS: Readonly<Record<string, SafeModeAction>> = {
 /** DFSAdmin.waitExitSafeMode's poll interval. */
 const SAFE_MODE_POLL_MS = 5000;
 
+/** RemoteException.toString / IOException.toString, as DFSAdmin prints a wrapped failure. */
+function javaToString(e: unknown): string {
+  if (e instanceof HsecError && typeof e.details.exceptionClassName === 'string' && typeof e.details.errorMsg === 'string') {
+    return `org.apache.hadoop.ipc.RemoteException(${e.details.exceptionClassName}): ${e.details.errorMsg}`;
+  }
+  return `java.io.IOException: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+/** DFSAdmin's `throw new IOException("Datanode unreachable. " + ioe, ioe)`. */
+async function unreachable<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw new Error(`Datanode unreachable. ${javaToString(e)}`);
+  }
+}
+
+/** DFSAdmin.run's `catch (IllegalArgumentException)`: `cmd: message`, then the command's usage line. */
+class IllegalArgument extends Error {}
+
+class NumberFormatException extends Error {}
+
+/** Long.parseLong: an optional sign and decimal digits within the long range, else NumberFormatException. */
+function parseLong(s: string): bigint {
+  const n = /^[+-]?\d+$/.test(s) ? BigInt(s) : undefined;
+  if (n === undefined || n > 0x7fffffffffffffffn || n < -0x8000000000000000n) throw new NumberFormatException(`For input string: "${s}"`);
+  return n;
+}
+
+/**
+ * StringUtils.TraditionalBinaryPrefix.string2long with its exceptions: a number, or one with a k m
+ * g t p e suffix (any case); a bad number is a NumberFormatException, a bad suffix or an overflow
+ * an IllegalArgumentException.
+ */
+export function string2long(value: string): number {
+  const s = value.trim();
+  const last = s.charAt(s.length - 1);
+  if (/\d/.test(last)) return Number(parseLong(s));
+  const power = 'kmgtpe'.indexOf(last.toLowerCase());
+  if (power < 0) throw new IllegalArgument(`Invalid size prefix '${last}' in '${s}'. Allowed prefixes are k, m, g, t, p, e(case insensitive)`);
+  const prefix = 1n << BigInt(10 * (power + 1));
+  const num = parseLong(s.slice(0, -1));
+  if (num > 0x7fffffffffffffffn / prefix || num < -0x8000000000000000n / prefix) throw new IllegalArgument(`${s} does not fit in a Long`);
+  return Number(num * prefix);
+}
+
+/** StringUtils.popOption: removes `name` (before any `--`) from `args`; whether it was there. */
+export function popOption(args: string[], name: string): boolean {
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    if (args[i] === name) {
+      args.splice(i, 1);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** StringUtils.popOptionWithArgument: removes `name` and its value (before any `--`); the value. */
+export function popOptionWithArgument(args: string[], name: string): string | undefined {
+  for (let i = 0; i < args.length && args[i] !== '--'; i++) {
+    if (args[i] !== name) continue;
+    if (i === args.length - 1) throw new IllegalArgument(`option ${name} requires 1 argument.`);
+    return args.splice(i, 2)[1];
+  }
+  return undefined;
+}
+
+/** StringUtils.popFirstNonOption: the first argument not starting with `-` (or the one after `--`, which stays). */
+export function popFirstNonOption(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--') return i + 1 < args.length ? args.splice(i + 1, 1)[0] : undefined;
+    if (!args[i]!.startsWith('-')) return args.splice(i, 1)[0];
+  }
+  return undefined;
+}
+
+const DATANODE_COMMANDS: Readonly<Record<string, AdminCommand>> = {
+  '-getDatanodeInfo': {
+    usage: '[-getDatanodeInfo <datanode_host:ipc_port>]',
+    argsOk: (rest) => rest.length === 1,
+    run: async (ctx, [dn]) => {
+      const info = await unreachable(() => ctx.datanode(dn!).getDatanodeInfo());
+      ctx.out(`${datanodeLocalReport(info)}\n`);
+      return 0;
+    },
+  },
+  '-getBalancerBandwidth': {
+    usage: '[-getBalancerBandwidth <datanode_host:ipc_port>]',
+    argsOk: (rest) => rest.length === 1,
+    run: async (ctx, [dn]) => {
+      const bandwidth = await unreachable(() => ctx.datanode(dn!).getBalancerBandwidth());
+      ctx.out(`Balancer bandwidth is ${bandwidth} bytes per second.\n`);
+      return 0;
+    },
+  },
+  '-evictWriters': {
+    usage: '[-evictWriters <datanode_host:ipc_port>]',
+    // DFSAdmin.run checks no argument count for this one: without argv[1], Java's index error
+    argsOk: () => true,
+    run: async (ctx, [dn]) => {
+      if (dn === undefined) throw new Error('Index 1 out of bounds for length 1');
+      await unreachable(() => ctx.datanode(dn!).evictWriters());
+      ctx.out(`Requested writer eviction to datanode ${dn}\n`);
+      return 0;
+    },
+  },
+  '-shutdownDatanode': {
+    usage: '[-shutdownDatanode <datanode_host:ipc_port> [upgrade]]',
+    argsOk: (rest) => rest.length === 1 || rest.length === 2,
+    run: async (ctx, [dn, word]) => {
+      if (word !== undefined && word.toLowerCase() !== 'upgrade') {
+        ctx.err(`Usage: hsec dfsadmin ${DATANODE_COMMANDS['-shutdownDatanode']!.usage}\n`);
+        return DFSADMIN_FAILURE;
+      }
+      await ctx.datanode(dn!).shutdownDatanode(word !== undefined);
+      ctx.out(`Submitted a shutdown request to datanode ${dn}\n`);
+      return 0;
+    },
+  },
+  '-triggerBlockReport': {
+    usage: '[-triggerBlockReport [-incremental] <datanode_host:ipc_port> [-namenode <namenode_host:ipc_port>]]',
+    argsOk: (rest) => rest.length >= 1 && rest.length <= 4,
+    run: async (ctx, rest) => {
+      const args = [...rest];
+      const nn = popOptionWithArgument(args, '-namenode');
+      const incremental = popOption(args, '-incremental');
+      const hostPort = popFirstNonOption(args);
+      if (hostPort === undefined) {
+        ctx.err('You must specify a host:port pair.\n');
+        return 1;
+      }
+      if (args.length > 0) {
+        ctx.err(`Can't understand arguments: ${args.join(' ')}\n`);
+        return 1;
+      }
+      try {
+        await ctx.datanode(hostPort).triggerBlockReport(nn === undefined ? { incremental } : { incremental, nnAddress: nn });
+      } catch (e) {
+        ctx.err(`triggerBlockReport error: ${javaToString(e)}\n`);
+        return 1;
+      }
+      ctx.out(`Triggering ${incremental ? 'an incremental ' : 'a full '}block report on ${hostPort}${nn === undefined ? '' : ` to namenode ${nn}`}.\n`);
+      return 0;
+    },
+  },
+  '-setBalancerBandwidth': {
+    usage: '[-setBalancerBandwidth <bandwidth in bytes per second>]',
+    argsOk: (rest) => rest.length === 1,
+    run: async (ctx, [value]) => {
+      let bandwidth: number;
+      try {
+        bandwidth = string2long(value!);
+      } catch (e) {
+        if (!(e instanceof NumberFormatException)) throw e;
+        ctx.err(`NumberFormatException: ${e.message}\nUsage: hsec dfsadmin [-setBalancerBandwidth <bandwidth in bytes per second>]\n`);
+        return DFSADMIN_FAILURE;
+      }
+      if (bandwidth < 0) {
+        ctx.err('Bandwidth should be a non-negative integer\n');
+        return DFSADMIN_FAILURE;
+      }
+      try {
+        await ctx.nn.setBalancerBandwidth(bandwidth);
+      } catch (e) {
+        ctx.err('Balancer bandwidth is set failed.\n');
+        throw e;
+      }
+      ctx.out(`Balancer bandwidth is set to ${bandwidth}\n`);
+      return 0;
+    },
+  },
+  '-listOpenFiles': {
+    usage: '[-listOpenFiles [-blockingDecommission] [-path <path>]]',
+    argsOk: (rest) => rest.length <= 3,
+    run: async (ctx, rest) => {
+      const args = [...rest];
+      const types: OpenFilesType[] = popOption(args, '-blockingDecommission') ? ['BLOCKING_DECOMMISSION'] : ['ALL_OPEN_FILES'];
+      // (other words are ignored, as there)
+      const path = popOptionWithArgument(args, '-path')?.trim() || '/'; // OpenFilesIterator.FILTER_PATH_DEFAULT
+      let entries;
+      try {
+        entries = await ctx.nn.listOpenFiles(types, path);
+      } catch (e) {
+        ctx.err('List open files failed.\n');
+        throw e;
+      }
+      ctx.out(openFilesText(entries));
+      return 0;
+    },
+  },
+};
+
+/** DFSAdmin.printOpenFiles: "%-20s\t%-20s\t%s" header, "%-20s\t%-20s\t%20s" rows. */
+export function openFilesText(entries: readonly OpenFileEntry[]): string {
+  const row = (host: string, name: string, path: string) => `${host.padEnd(20)}\t${name.padEnd(20)}\t${path}\n`;
+  return row('Client Host', 'Client Name', 'Open File Path') + entries.map((e) => row(e.clientMachine, e.clientName, e.path.padStart(20))).join('');
+}
+
 const COMMANDS: Readonly<Record<string, AdminCommand>> = {
   '-report': {
     usage: '[-report] [-live] [-dead] [-decommissioning] [-enteringmaintenance] [-inmaintenance] [-slownodes]',
@@ -172,6 +374,7 @@ const COMMANDS: Readonly<Record<string, AdminCommand>> = {
   // DFSAdmin.run checks no argument count for this one
   '-refreshSuperUserGroupsConfiguration': refreshCommand(
     '[-refreshSuperUserGroupsConfiguration]', () => true, mappingsCall('refreshSuperUserGroupsConfiguration'), 'Refresh super user groups configuration successful'),
+  ...DATANODE_COMMANDS,
 };
 
 /** DFSAdmin.report: the summary (getFsStats, setSafeMode GET, the block counts), then the DataNodes of each type asked (all by default). */
@@ -240,8 +443,8 @@ export function dfsadminUsage(): string {
 export function register(program: Command): void {
   program
     .command('dfsadmin')
-    .description('HDFS admin commands like hdfs dfsadmin: -report, -safemode, -saveNamespace, -printTopology, -setQuota, -clrQuota, -setSpaceQuota, -clrSpaceQuota, -refreshServiceAcl, -refreshUserToGroupsMappings, -refreshSuperUserGroupsConfiguration')
-    .usage('-report [-live] [-dead] ... | -safemode get|enter|leave|wait|forceExit | -saveNamespace [-beforeShutdown] | -printTopology | -setQuota <quota> <dirname>... | -clrQuota <dirname>... | -setSpaceQuota <quota> [-storageType <type>] <dirname>... | -clrSpaceQuota [-storageType <type>] <dirname>... | -refreshServiceAcl | -refreshUserToGroupsMappings | -refreshSuperUserGroupsConfiguration')
+    .description('HDFS admin commands like hdfs dfsadmin: -report, -safemode, -saveNamespace, -printTopology, -setQuota, -clrQuota, -setSpaceQuota, -clrSpaceQuota, -refreshServiceAcl, -refreshUserToGroupsMappings, -refreshSuperUserGroupsConfiguration, -setBalancerBandwidth, -listOpenFiles, -getDatanodeInfo, -getBalancerBandwidth, -triggerBlockReport, -evictWriters, -shutdownDatanode')
+    .usage('-report [-live] [-dead] ... | -safemode get|enter|leave|wait|forceExit | -saveNamespace [-beforeShutdown] | -printTopology | -setQuota <quota> <dirname>... | -clrQuota <dirname>... | -setSpaceQuota <quota> [-storageType <type>] <dirname>... | -clrSpaceQuota [-storageType <type>] <dirname>... | -refreshServiceAcl | -refreshUserToGroupsMappings | -refreshSuperUserGroupsConfiguration | -setBalancerBandwidth <bytes/s> | -listOpenFiles [-blockingDecommission] [-path <path>] | -getDatanodeInfo|-getBalancerBandwidth|-evictWriters <dn_host:ipc_port> | -triggerBlockReport [-incremental] <dn_host:ipc_port> [-namenode <nn_host:ipc_port>] | -shutdownDatanode <dn_host:ipc_port> [upgrade]')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -286,6 +489,10 @@ export async function runDfsadmin(config: CliConfigArg, argv: readonly string[],
     return await withNameNode(conf, env, (nn, rpc, credentialsFor) => command.run({
       conf,
       nn,
+      datanode: (hostPort) => new ClientDatanodeProtocolClient({
+        rpc, address: parseHostPort(hostPort, 'datanode_host:ipc_port'), credentials: credentialsFor(CLIENT_DATANODE_PROTOCOL_INFO),
+        timeoutMs: conf.getTimeDuration('dfs.client.socket-timeout', 'ms', 'ms', 60_000),
+      }),
       out,
       err,
       refresh: async (call) => {
@@ -295,6 +502,7 @@ export async function runDfsadmin(config: CliConfigArg, argv: readonly string[],
     }, rest));
   } catch (e) {
     err(`${name.slice(1)}: ${failureLine(e)}\n`);
+    if (e instanceof IllegalArgument) err(`Usage: hsec dfsadmin ${command.usage}\n`);
     return DFSADMIN_FAILURE;
   }
 }

@@ -96,6 +96,8 @@ export interface BPServiceActorOptions {
   readonly xceiverCount: () => number;
   /** The link gave up (see Failed). */
   readonly onFatal: (err: HsecError) => void;
+  /** DNA_BALANCERBANDWIDTHUPDATE: the NameNode's new balancer bandwidth (bytes/s, > 0). */
+  readonly setBalancerBandwidth?: (bandwidth: number) => void;
   /** DNA_RECOVERBLOCK: starts the recovery of the blocks (BlockRecoveryWorker.recoverBlocks), not awaited. */
   readonly recoverBlocks?: (who: string, blocks: readonly RecoveringBlock[]) => Promise<void>;
 }
@@ -110,6 +112,7 @@ export class BPServiceActor {
   #nextBlockReport = 0;
   #leaseId = 0;
   #forceReport = false;
+  #forceIbr = false;
   #lastReportId = 0;
   #outage = false;
   #wake: (() => void) | undefined;
@@ -186,6 +189,17 @@ export class BPServiceActor {
   /** Sends a heartbeat now (tests, and after a command that changes what the NameNode should know). */
   triggerHeartbeat(): void {
     this.#nextHeartbeat = 0;
+    this.#wake?.();
+  }
+
+  /**
+   * BPServiceActor.triggerBlockReport (dfsadmin -triggerBlockReport): a full block report right
+   * away (lease id 0, as forceFullBlockReport sends it), or the pending incremental one.
+   */
+  triggerBlockReport(incremental: boolean): void {
+    log.info({ nameNode: this.#where() }, `scheduling ${incremental ? 'an incremental' : 'a full'} block report to namenode: ${this.#o.nameNode}.`);
+    if (incremental) this.#forceIbr = true;
+    else this.#forceReport = true;
     this.#wake?.();
   }
 
@@ -282,10 +296,13 @@ export class BPServiceActor {
       await this.#processCommands(bpid, response.cmds ?? []);
       if (this.#state !== LinkState.Running) return;
     }
-    if (this.#ibr.sendImmediately || (heartbeatSent && this.#ibr.pending > 0)) await this.#sendIncrementalReports(registration, bpid);
+    const forceIbr = this.#forceIbr;
+    this.#forceIbr = false;
+    if (forceIbr || this.#ibr.sendImmediately || (heartbeatSent && this.#ibr.pending > 0)) await this.#sendIncrementalReports(registration, bpid);
     if (this.#leaseId !== 0 || this.#forceReport) await this.#blockReport(registration, bpid);
+    if (this.#state === LinkState.Running && (this.#forceReport || this.#forceIbr)) return; // triggered meanwhile: go again
     if (this.#state !== LinkState.Running) return;
-    if (!this.#ibr.sendImmediately) await this.#sleep(Math.max(0, this.#nextHeartbeat - Date.now()));
+    if (!this.#ibr.sendImmediately && !this.#forceReport && !this.#forceIbr) await this.#sleep(Math.max(0, this.#nextHeartbeat - Date.now()));
   }
 
   async #processCommands(bpid: string, cmds: readonly DatanodeCommand[]): Promise<void> {
@@ -311,11 +328,15 @@ export class BPServiceActor {
           void this.#o.recoverBlocks?.(`NameNode at ${this.#o.nameNode}`, blocks);
           break;
         }
+        case 'BalancerBandwidthCommand': {
+          const bandwidth = cmd.balancerCmd?.bandwidth ?? 0;
+          if (bandwidth > 0) this.#o.setBalancerBandwidth?.(bandwidth);
+          break;
+        }
         case 'NullDatanodeCommand':
         case 'FinalizeCommand':
-        case 'BalancerBandwidthCommand':
         case 'BlockIdCommand':
-          log.debug({ cmdType: cmd.cmdType }, 'DataNode command ignored (no caching, balancer or upgrades in hsec)');
+          log.debug({ cmdType: cmd.cmdType }, 'DataNode command ignored (no caching or upgrades in hsec)');
           break;
         default:
           log.warn({ cmdType: cmd.cmdType }, 'DataNode command not supported by hsec (no erasure coding): ignored');

@@ -40,6 +40,7 @@ export class XceiverServer {
   readonly #server: Server;
   readonly #connections = new Set<Socket>();
   readonly #running = new Set<Promise<void>>();
+  readonly #xceivers = new Map<Socket, Xceiver>();
   #security: TransferSecurity | undefined;
   #address: HostPort | undefined;
 
@@ -83,6 +84,21 @@ export class XceiverServer {
     this.#security = security;
   }
 
+  /**
+   * DataXceiverServer.stopWriters (dfsadmin -evictWriters): every connection writing a block is
+   * cut; its client sees the pipeline fail and recovers it without this DataNode. Returns how many.
+   */
+  stopWriters(): number {
+    let n = 0;
+    for (const [socket, x] of this.#xceivers) {
+      if (x.op !== 'WRITE_BLOCK') continue;
+      log.info({ remoteAddress: x.remoteAddress }, 'Stopping a writer (evictWriters)');
+      socket.destroy();
+      n++;
+    }
+    return n;
+  }
+
   async stop(): Promise<void> {
     // server.close() calls back only once every connection has ended: end ours first, or a client
     // that keeps its connection open (idle, or stuck) would hold the DataNode's stop forever
@@ -116,11 +132,13 @@ export class XceiverServer {
     const { services } = this.#o;
     const streams = await this.#handshake(socket, remote, security);
     const x = new Xceiver(remote, new FrameInput(streams.input, remote), new FrameOutput(streams.output, remote, services.settings.socketWriteTimeoutMs), services);
+    this.#xceivers.set(socket, x);
     try {
       await x.run();
     } catch (e) {
       logFailure(e, remote, x.op);
     } finally {
+      this.#xceivers.delete(socket);
       x.input.close();
       await closeGracefully(socket, streams, services.settings.socketWriteTimeoutMs);
     }

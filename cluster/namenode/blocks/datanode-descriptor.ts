@@ -40,6 +40,8 @@ export class DatanodeDescriptor {
   /** the full-block-report lease granted in a heartbeat (0 = none) and when */
   reportLeaseId = 0;
   reportLeaseTime = 0;
+  /** DatanodeDescriptor.bandwidth: a balancer bandwidth (bytes/s) to send with the next heartbeat (0 = none) */
+  balancerBandwidth = 0;
   /** blocks to delete, sent with the next heartbeats */
   readonly invalidate: BlockRecord[] = [];
   /** blocks whose recovery this node leads, sent with the next heartbeat (addBlockToBeRecovered) */

@@ -172,6 +172,11 @@ export class DatanodeManager {
     if (last) dn.reportLeaseId = 0;
   }
 
+  /** DatanodeManager.setBalancerBandwidth: every known DataNode gets `bandwidth` with its next heartbeat. */
+  setBalancerBandwidth(bandwidth: number): void {
+    for (const dn of this.#byUuid.values()) dn.balancerBandwidth = bandwidth;
+  }
+
   /** sendHeartbeat (DatanodeManager.handleHeartbeat). */
   heartbeat(req: HeartbeatRequest, now: number, txid: number): HeartbeatResponse {
     this.verify(req.registration);
@@ -190,6 +195,11 @@ export class DatanodeManager {
         cmdType: 'BlockCommand',
         blkCmd: { action: 'INVALIDATE', blockPoolId: this.#identity!.blockPoolId, blocks: blocks.map((b) => ({ blockId: b.blockId, genStamp: b.generationStamp, numBytes: b.numBytes })) },
       });
+    }
+    // DatanodeManager.handleHeartbeat: a new balancer bandwidth goes once, as DNA_BALANCERBANDWIDTHUPDATE
+    if (dn.balancerBandwidth > 0) {
+      cmds.push({ cmdType: 'BalancerBandwidthCommand', balancerCmd: { bandwidth: dn.balancerBandwidth } });
+      dn.balancerBandwidth = 0;
     }
     if (this.#o.tokens && dn.needKeyUpdate) {
       cmds.push(keyUpdateCommand(this.blockKeys()));

@@ -71,6 +71,11 @@ export class LeaseManager {
     return !lease || now - lease.lastUpdate > this.softLimitMs;
   }
 
+  /** Every lease (LeaseManager.leasesById's holders). */
+  holders(): IterableIterator<Lease> {
+    return this.#leases.values();
+  }
+
   /** Leases past the hard limit, oldest first (LeaseManager.checkLeases). */
   expired(now: number): Lease[] {
     return [...this.#leases.values()].filter((l) => now - l.lastUpdate > this.hardLimitMs).sort((a, b) => a.lastUpdate - b.lastUpdate);

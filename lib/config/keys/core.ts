@@ -22,6 +22,13 @@ export const CORE_KEYS: readonly KeyDef[] = [
     description: 'Base for other temporary directories (core-default.xml).',
   }),
   key({
+    name: 'hadoop.common.configuration.version',
+    usedBy: ['hsec datanode'],
+    type: 'string',
+    default: '3.0.0',
+    description: 'Version of the core configuration (core-default.xml); a DataNode reports it in its config version (hdfs dfsadmin -getDatanodeInfo).',
+  }),
+  key({
     name: 'fs.defaultFS',
     usedBy: ['hsec namenode', 'fetchdt, dtutil, dfsadmin', 'hsec datanode'],
     type: 'string',

@@ -8,6 +8,13 @@ import { key, type KeyDef } from '../types.ts';
 
 export const HDFS_KEYS: readonly KeyDef[] = [
   key({
+    name: 'hadoop.hdfs.configuration.version',
+    usedBy: ['hsec datanode'],
+    type: 'string',
+    default: '1',
+    description: 'Version of the HDFS configuration (hdfs-default.xml); a DataNode reports it in its config version (hdfs dfsadmin -getDatanodeInfo).',
+  }),
+  key({
     name: 'dfs.user.home.dir.prefix',
     usedBy: ['HdfsClient, hsec fs'],
     type: 'string',
@@ -248,6 +255,13 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     type: 'int',
     default: '1000',
     description: 'Most entries one getListing call returns (clients page with startAfter).',
+  }),
+  key({
+    name: 'dfs.namenode.list.openfiles.num.responses',
+    usedBy: ['hsec namenode'],
+    type: 'int',
+    default: '1000',
+    description: 'Most open files one listOpenFiles call returns (hdfs dfsadmin -listOpenFiles asks again after the last one while there are more).',
   }),
   key({
     name: 'dfs.namenode.audit.log.debug.cmdlist',
@@ -540,6 +554,13 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     unit: 'ms',
     default: '4000',
     description: 'How long a DataNode waits for another op on a connection after a read; 0 closes after each op.',
+  }),
+  key({
+    name: 'dfs.datanode.balance.bandwidthPerSec',
+    usedBy: ['hsec datanode'],
+    type: 'bytes',
+    default: '100m',
+    description: 'The balancer bandwidth a DataNode starts with, in bytes per second (binary prefixes allowed: 100m); hdfs dfsadmin -setBalancerBandwidth changes it until the DataNode restarts, -getBalancerBandwidth reports it. hsec runs no balancer moves, so the value is only kept and reported.',
   }),
   key({
     name: 'dfs.datanode.max.transfer.threads',

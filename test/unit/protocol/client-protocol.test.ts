@@ -76,6 +76,11 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
   getSlowDatanodeReport: { request: {}, response: {} },
   setSafeMode: { request: { action: 'SAFEMODE_GET', checked: false }, response: { result: false } },
   saveNamespace: { request: { timeWindow: 10800, txGap: 3000000 }, response: { saved: true } },
+  setBalancerBandwidth: { request: { bandwidth: 10485760 }, response: {} },
+  listOpenFiles: {
+    request: { id: 0, types: ['ALL_OPEN_FILES'], path: '/' },
+    response: { entries: [{ id: 16386, path: '/d/f', clientName: 'DFSClient_NONMAPREDUCE_-1617159169_1', clientMachine: '127.0.0.1' }], hasMore: false, types: ['ALL_OPEN_FILES'] },
+  },
   getDelegationToken: { request: { renewer: 'yarn' }, response: { token: { identifier: Uint8Array.of(1), password: Uint8Array.of(2), kind: 'HDFS_DELEGATION_TOKEN', service: '' } } },
   renewDelegationToken: { request: { token: EMPTY_TOKEN }, response: { newExpiryTime: 1_700_000_000_000 } },
   cancelDelegationToken: { request: { token: EMPTY_TOKEN }, response: {} },
@@ -148,6 +153,15 @@ describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Ha
       .to.deep.equal(V.create_request_observed);
     // field 8 (cryptoProtocolVersion) is an unpacked repeated enum: 40 02
     expect(hex(C.encodeRequest('create', samples.create.request))).to.contain('4002');
+  });
+
+  it('setBalancerBandwidth: SetBalancerBandwidthRequestProto 1 bandwidth (int64); listOpenFiles: id 1, types 2 (enum, unpacked), path 3; entries 1, hasMore 2', () => {
+    expect(hex(C.encodeRequest('setBalancerBandwidth', { bandwidth: 10485760 }))).to.equal('0880808005');
+    // DFSAdmin -listOpenFiles -blockingDecommission -path /d: the first batch after inode id 0
+    expect(hex(C.encodeRequest('listOpenFiles', { id: 0, types: ['BLOCKING_DECOMMISSION'], path: '/d' }))).to.equal('0800' + '1002' + '1a022f64');
+    const r = C.decodeResponse('listOpenFiles', Buffer.from('0a0e' + '08828001' + '12022f66' + '1a0163' + '22016d' + '1000', 'hex'));
+    expect(r.entries).to.deep.equal([{ id: 16386, path: '/f', clientName: 'c', clientMachine: 'm' }]);
+    expect(r.hasMore).to.equal(false);
   });
 
   it('saveNamespace: SaveNamespaceRequestProto 1 timeWindow, 2 txGap (uint64 varints, absent = 0); an empty SaveNamespaceResponseProto means saved (default true)', () => {

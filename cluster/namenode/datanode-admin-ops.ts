@@ -1,0 +1,75 @@
+/**
+ * The two NameNode calls behind `hdfs dfsadmin -setBalancerBandwidth` and `-listOpenFiles`
+ * (Hadoop 3.4.1 FSNamesystem.setBalancerBandwidth and FSNamesystem.listOpenFiles with
+ * LeaseManager.getUnderConstructionFiles), both superuser calls ("Access denied for user U.
+ * Superuser privilege is required", audited as refused):
+ *  - setBalancerBandwidth: every DataNode the NameNode knows gets the new value with its next
+ *    heartbeat, once (BalancerBandwidthCommand, DNA_BALANCERBANDWIDTHUPDATE), and keeps it until
+ *    it restarts;
+ *  - listOpenFiles: the files under construction (the leases' files) with an inode id above the
+ *    one asked, in inode id order, that are the path or under it, at most
+ *    dfs.namenode.list.openfiles.num.responses of them; `hasMore` when files were left unlooked at.
+ *    BLOCKING_DECOMMISSION lists the open files that hold up a decommission: hsec decommissions
+ *    no DataNode, so none. The path must be absolute (INode.checkAbsolutePath).
+ */
+import { HsecError } from '../../lib/errors/index.ts';
+import type { OpenFileEntry, OpenFilesType } from '../protocol/client-protocol.ts';
+import { checkSuperuserPrivilege } from './cluster-status.ts';
+import type { CallerInfo, FsNamesystem } from './namesystem.ts';
+
+export interface OpenFilesBatch {
+  entries: OpenFileEntry[];
+  hasMore: boolean;
+}
+
+export class DatanodeAdminOps {
+  readonly #ns: FsNamesystem;
+
+  constructor(ns: FsNamesystem) {
+    this.#ns = ns;
+  }
+
+  /** FSNamesystem.setBalancerBandwidth. */
+  setBalancerBandwidth(bandwidth: number, caller: CallerInfo): void {
+    checkSuperuserPrivilege(this.#ns, caller, 'setBalancerBandwidth', null);
+    this.#ns.datanodes.setBalancerBandwidth(bandwidth);
+    this.#ns.audit(caller, 'setBalancerBandwidth', null);
+  }
+
+  /** FSNamesystem.listOpenFiles: the batch after inode id `prevId`. */
+  listOpenFiles(prevId: number, types: readonly OpenFilesType[], path: string, caller: CallerInfo): OpenFilesBatch {
+    if (!path.startsWith('/')) {
+      throw new HsecError('FS_INVALID_ARGUMENT', `Absolute path required, but got '${path}'`, { path, exceptionClassName: 'java.lang.AssertionError' });
+    }
+    checkSuperuserPrivilege(this.#ns, caller, 'listOpenFiles', path);
+    const normalized = path.length > 1 ? path.replace(/\/+$/, '') || '/' : path; // new Path(path).toString()
+    let batch: OpenFilesBatch;
+    if (types.includes('ALL_OPEN_FILES')) batch = this.#underConstruction(prevId, normalized);
+    else if (types.includes('BLOCKING_DECOMMISSION')) batch = { entries: [], hasMore: false };
+    else throw new HsecError('FS_INVALID_ARGUMENT', `Unknown OpenFileType: [${types.join(', ')}]`, { exceptionClassName: 'java.lang.IllegalArgumentException' });
+    this.#ns.audit(caller, 'listOpenFiles', path);
+    return batch;
+  }
+
+  /** LeaseManager.getUnderConstructionFiles. */
+  #underConstruction(prevId: number, path: string): OpenFilesBatch {
+    const ids: number[] = [];
+    for (const holder of this.#ns.leases.holders()) for (const id of holder.files) if (id > prevId) ids.push(id);
+    ids.sort((a, b) => a - b);
+    const max = Math.min(this.#ns.settings.maxListOpenFilesResponses, ids.length);
+    const entries: OpenFileEntry[] = [];
+    let i = 0;
+    while (i < ids.length && entries.length < max) {
+      const file = this.#ns.fsd.inode(ids[i++]!);
+      if (file?.kind !== 'file' || !file.uc) continue;
+      const fullPath = file.path();
+      if (isParentEntry(fullPath, path)) entries.push({ id: file.id, path: fullPath, clientName: file.uc.clientName, clientMachine: file.uc.clientMachine });
+    }
+    return { entries, hasMore: i < ids.length };
+  }
+}
+
+/** DFSUtil.isParentEntry: `path` is `parent` or below it. */
+function isParentEntry(path: string, parent: string): boolean {
+  return parent === '/' || path === parent || path.startsWith(`${parent}/`);
+}
