@@ -5,9 +5,9 @@
  * last blocks (INodeFile.concatBlocks), under the target's replication, and the DataNodes keep their
  * replicas. Checks in Hadoop's order with its exception classes and messages: safe mode ("Cannot
  * concat /t"), the argument checks (Guava's Preconditions: java.lang.IllegalArgumentException),
- * `/.reserved/raw` and `/.reserved/.inodes` paths, WRITE on the target (when permissions are on),
- * READ on each source and WRITE on its directory (FSDirConcatOp checks these even with
- * dfs.permissions.enabled off; only the superuser skips them), then the shapes of target and
+ * `/.reserved/raw` and `/.reserved/.inodes` paths, WRITE on the target, READ on each source and
+ * WRITE on its directory (all only when dfs.permissions.enabled is on: 3.4.1's verifySrcFiles
+ * guards the source checks with isPermissionEnabled, which Hadoop 2's did not), then the shapes of target and
  * sources, and the quotas of the target's directories (a source of another replication changes the
  * space it takes). hsec has no encryption zones, snapshots or erasure coding, so those refusals cannot
  * arise. Journaled as one CONCAT op (edit-log.ts); the audit line is "concat" with the sources as
@@ -74,8 +74,8 @@ export class FileConcats {
     const files: INodeFile[] = [];
     for (const src of srcs) {
       const r = ns.resolve(pc, src, false);
-      pc.checkEvenIfDisabled(r, { access: FsAction.READ }); // read the file
-      pc.checkEvenIfDisabled(r, { parent: FsAction.WRITE }); // for delete
+      pc.check(r, { access: FsAction.READ }); // read the file
+      pc.check(r, { parent: FsAction.WRITE }); // for delete
       const file = fileOf(lastInode(r), src);
       if (file.parent !== targetFile.parent) throw illegalArgument(`Source file ${src} is not in the same directory with the target ${t.path}`, { path: src });
       if (file === targetFile) throw illegalArgument(`concat: the src file ${src} is the same with the target file ${t.path}`, { path: src });

@@ -8,8 +8,9 @@
  * nsQuota or ssQuota : N and S": a quota is >= 0, QUOTA_RESET -1 or QUOTA_DONT_SET
  * Long.MAX_VALUE); a storage type with a namespace quota (UnsupportedActionException, Hadoop's
  * text); the directory (FileNotFoundException "Directory does not exist: /p",
- * PathIsNotDirectoryException "`/p': Is not a directory"); the root's namespace quota cannot be
- * cleared. QUOTA_DONT_SET keeps the old value; an unchanged quota is not journaled. The audit
+ * PathIsNotDirectoryException "`/p': Is not a directory"). QUOTA_DONT_SET keeps the old value;
+ * clearing the root's namespace quota sets it back to Long.MAX_VALUE (Hadoop 2 refused it with
+ * "Cannot clear namespace quota on root.", 3.x does not); an unchanged quota is not journaled. The audit
  * command is clearQuota, clearSpaceQuota, setQuota or setSpaceQuota (getQuotaCommand).
  *
  * Quotas by storage type are refused (UnsupportedActionException): hsec's NameNode places replicas
@@ -71,11 +72,11 @@ export class QuotaOps {
         const node = lastInode(r);
         if (!node) throw fileNotFound(`Directory does not exist: ${r.path}`, r.path);
         if (node.kind !== 'directory') throw fsError('FS_INVALID_PATH', HadoopException.PATH_IS_NOT_DIRECTORY, `\`${r.path}': Is not a directory`, { path: r.path });
-        const root = node === ns.fsd.root;
-        if (root && nsQuota === QUOTA_RESET) throw javaIllegalArgument('Cannot clear namespace quota on root.', r.path);
         const oldNs = node.quota?.nsQuota ?? QUOTA_RESET;
         const oldSs = node.quota?.ssQuota ?? QUOTA_RESET;
-        const newNs = nsQuota === QUOTA_DONT_SET ? oldNs : nsQuota;
+        // clearing the root's namespace quota puts back its default, Long.MAX_VALUE (not a refusal since Hadoop 3)
+        const clearsRoot = node === ns.fsd.root && nsQuota === QUOTA_RESET;
+        const newNs = clearsRoot ? QUOTA_DONT_SET : nsQuota === QUOTA_DONT_SET ? oldNs : nsQuota;
         const newSs = ssQuota === QUOTA_DONT_SET ? oldSs : ssQuota;
         if (newNs === oldNs && newSs === oldSs) return;
         await ns.commit([{ op: 'SET_QUOTA', path: r.path, nsQuota: newNs, ssQuota: newSs }], `quota of ${r.path}`);

@@ -100,15 +100,6 @@ export class PermissionChecker {
     if (this.enabled) this.#checkRequest(r, req);
   }
 
-  /**
-   * FSDirectory.checkPathAccess / checkParentAccess called without asking isPermissionEnabled (as
-   * FSDirConcatOp does for its sources): every caller but the superuser is checked, whatever
-   * dfs.permissions.enabled says.
-   */
-  checkEvenIfDisabled(r: ResolvedPath, req: AccessRequest): void {
-    if (!this.superUser) this.#checkRequest(r, req);
-  }
-
   #checkRequest(r: ResolvedPath, req: AccessRequest): void {
     const n = r.inodes.length;
     let ancestorIndex = n - 2;

@@ -4,9 +4,10 @@
  * keeps its namespace and storage-space quotas and the counts of its subtree (itself included:
  * a new quota directory counts 1 name), kept current by FsDirectory as the tree changes and
  * recomputed when a namespace is loaded. A file's storage space is its blocks' lengths times its
- * replication, the last block counted as a whole preferred block while it is not complete (a new
- * block is charged in full at addBlock and corrected to its length once complete), as Hadoop's
- * computeFileSize(true, true) does. Quotas are Java longs: bigint, so Long.MAX_VALUE (the root's
+ * replication, every block not yet complete (under construction, committed, under recovery)
+ * counted as a whole preferred block, as INodeFile.storagespaceConsumedContiguous does: a new
+ * block is charged in full at addBlock and corrected to its length when it completes
+ * (FSDirectory.updateSpaceForCompleteBlock), not when it is committed. Quotas are Java longs: bigint, so Long.MAX_VALUE (the root's
  * namespace quota, QUOTA_DONT_SET) stays exact; counts are numbers.
  *
  * `verifyQuota` checks the quota directories along a path from the deepest up, as
@@ -39,11 +40,14 @@ export interface QuotaDelta {
   ss: number;
 }
 
-/** INodeFile.storagespaceConsumedContiguous: computeFileSize(true, true) x replication. */
+/**
+ * INodeFile.storagespaceConsumedContiguous: each block's length, or the preferred block size for
+ * a block not complete (not only the last: a committed block whose replicas are not yet reported
+ * stays charged in full), times the replication.
+ */
 export function fileSpace(file: INodeFile): number {
-  const blocks = file.blocks;
   let bytes = 0;
-  blocks.forEach((b, i) => { bytes += i === blocks.length - 1 && !b.complete ? file.blockSize : b.numBytes; });
+  for (const b of file.blocks) bytes += b.complete ? b.numBytes : file.blockSize;
   return bytes * file.replication;
 }
 

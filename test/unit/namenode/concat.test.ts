@@ -1,7 +1,7 @@
 // ClientProtocol.concat on the namesystem without RPC (a real journal store, a ManualClock), as
 // Hadoop 3.4.1's FSNamesystem.concat / FSDirConcatOp: the sources' blocks move, in order, to the
 // end of the target and the sources go, with no replica deleted; the refusals in Hadoop's order and
-// words; the source checks that apply even with dfs.permissions.enabled off; the audit lines; and
+// words; the permission checks (none with dfs.permissions.enabled off); the audit lines; and
 // the result after a restart (journal, then snapshot).
 import { expect } from 'chai';
 import { HadoopException } from '../../../cluster/namenode/namespace/fs-errors.ts';
@@ -98,7 +98,7 @@ describe('namenode/concat: ClientProtocol.concat (FSDirConcatOp)', () => {
       `concat: source file /d/big has preferred block size ${256 * MiB} which is greater than the target file's preferred block size ${128 * MiB}`);
   });
 
-  it('permissions: WRITE on the target; READ on each source and WRITE on its directory, the latter even with dfs.permissions.enabled off', async () => {
+  it('permissions: WRITE on the target; READ on each source and WRITE on its directory; none of them with dfs.permissions.enabled off (3.4.1)', async () => {
     await writeFile(t, '/d/t', 100);
     await writeFile(t, '/d/a', 200);
     await writeFile(t, '/d/b', 300);
@@ -111,11 +111,12 @@ describe('namenode/concat: ClientProtocol.concat (FSDirConcatOp)', () => {
     await refused(concat('/d/t', ['/d/a', '/d/b'], bob), HadoopException.ACCESS_CONTROL, 'Permission denied: user=bob, access=WRITE, inode="/d":hdfs:supergroup:drwxr-xr-x');
     await t.attributes.setPermission('/d', { perm: 0o777 }, hdfsUser);
     await t.attributes.setPermission('/d/a', { perm: 0o600 }, alice);
-    // with permissions off, the target goes unchecked but the sources do not
+    // with permissions off, neither the target nor the sources are checked
+    // (FSDirConcatOp.verifySrcFiles: `pc != null && fsd.isPermissionEnabled()`)
+    await t.attributes.setPermission('/d', { perm: 0o755 }, hdfsUser);
     await t.ns.store.close();
     t = await namesystem({ dir: t.dir, clock: t.clock, settings: { permissions: { enabled: false, superUser: 'hdfs', superGroup: 'supergroup' } } });
-    await refused(concat('/d/t', ['/d/a', '/d/b'], bob), HadoopException.ACCESS_CONTROL, 'Permission denied: user=bob, access=READ, inode="/d/a":alice:supergroup:-rw-------');
-    await concat('/d/t', ['/d/a', '/d/b'], hdfsUser); // the superuser skips them
+    await concat('/d/t', ['/d/a', '/d/b'], bob);
     expect(fileAt('/d/t')!.length()).to.equal(600);
   });
 

@@ -56,11 +56,21 @@ describe('namenode/quota: setQuota, DirectoryWithQuotaFeature counts and FSDirec
     await refused(quotas.setQuota('/q', QUOTA_DONT_SET, 10n, 'SSD', hdfsUser), HadoopException.UNSUPPORTED_ACTION);
     await refused(setQuota('/nope', 5n, QUOTA_DONT_SET), HadoopException.FILE_NOT_FOUND, 'Directory does not exist: /nope');
     await refused(setQuota('/q/f', 5n, QUOTA_DONT_SET), HadoopException.PATH_IS_NOT_DIRECTORY, '`/q/f\': Is not a directory');
-    await refused(setQuota('/', QUOTA_RESET, QUOTA_DONT_SET), HadoopException.JAVA_ILLEGAL_ARGUMENT, 'Cannot clear namespace quota on root.');
     await t.ns.enterSafeMode();
     await refused(setQuota('/q', 5n, QUOTA_DONT_SET), HadoopException.SAFE_MODE);
     await t.ns.leaveSafeMode(false);
     expect(dir('/q').quota).to.equal(null);
+  });
+
+  it('clearing the root\'s namespace quota puts it back to Long.MAX_VALUE (FSDirAttrOp.unprotectedSetQuota), not a refusal', async () => {
+    await setQuota('/', QUOTA_RESET, QUOTA_DONT_SET); // nothing to change: no error, no journal entry
+    expect(t.ns.fsd.root.quota).to.deep.include({ nsQuota: QUOTA_DONT_SET, ssQuota: QUOTA_RESET });
+    await setQuota('/', 100n, 5000n);
+    expect(t.ns.fsd.root.quota).to.deep.include({ nsQuota: 100n, ssQuota: 5000n });
+    await setQuota('/', QUOTA_RESET, QUOTA_DONT_SET);
+    expect(t.ns.fsd.root.quota).to.deep.include({ nsQuota: QUOTA_DONT_SET, ssQuota: 5000n });
+    t = await t.restart();
+    expect(t.ns.fsd.root.quota).to.deep.include({ nsQuota: QUOTA_DONT_SET, ssQuota: 5000n });
   });
 
   it('a namespace quota counts the directory itself: mkdirs and create past it are NSQuotaExceededException; mkdirs keeps the parents it made', async () => {
@@ -101,6 +111,21 @@ describe('namenode/quota: setQuota, DirectoryWithQuotaFeature counts and FSDirec
     expect(dir('/q').quota!.storagespace).to.equal(100);
     // append may grow the last block to a whole preferred block
     await refused(t.writes.append({ src: '/q/f', clientName: 'c3' }, alice), DS);
+  });
+
+  it('a committed block not yet complete stays charged as a whole preferred block until it completes (storagespaceConsumedContiguous, updateSpaceForCompleteBlock)', async () => {
+    await setQuota('/q', QUOTA_DONT_SET, 200n * BigInt(MiB));
+    const st = await create('/q/f', 'c1', 2);
+    const b1 = await t.writes.addBlock({ src: '/q/f', clientName: 'c1', fileId: st.fileId }, alice);
+    // no replica reported yet: the next addBlock commits b1 (100 bytes) but cannot complete it
+    const b2 = await t.writes.addBlock({ src: '/q/f', clientName: 'c1', fileId: st.fileId, previous: { ...b1.b, numBytes: 100 } }, alice);
+    expect(t.ns.fsd.block(b1.b.blockId)!.state).to.equal('COMMITTED');
+    expect(dir('/q').quota!.storagespace, 'both blocks as whole preferred blocks').to.equal(2 * 2 * MiB);
+    expect(summaries.getQuotaUsage('/q', alice)).to.deep.include({ spaceConsumed: 2 * 2 * MiB });
+    t.ns.blocks.processIncremental(t.ns.datanodes.get('dn-1')!, 'DS-dn-1', 'DISK', [{ block: { blockId: b1.b.blockId, genStamp: b1.b.generationStamp, numBytes: 100 }, status: 'RECEIVED' }]);
+    expect(t.ns.fsd.block(b1.b.blockId)!.complete).to.equal(true);
+    expect(dir('/q').quota!.storagespace, 'b1 corrected to its length once complete').to.equal(2 * 100 + 2 * MiB);
+    expect(b2.b.blockId).to.equal(b1.b.blockId + 1);
   });
 
   it('abandonBlock and delete give the space back; the root counts everything', async () => {
