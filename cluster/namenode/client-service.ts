@@ -7,7 +7,10 @@
  * and getServerDefaults are token-service.ts's. getFileLinkInfo answers as getFileInfo (hsec has no
  * symlinks; NameNodeRpcServer.getFileLinkInfo is getFileInfo without resolving a final link), an
  * empty response for a missing path. The status calls of `hdfs dfsadmin` (stats, DataNode reports,
- * safe mode, saveNamespace) are cluster-status.ts's; setQuota is quota-ops.ts's; the ACL calls are acl-ops.ts's (AclEntryProto lists converted
+ * safe mode, saveNamespace, rollEdits) are cluster-status.ts's; the snapshot calls (hsec has no
+ * snapshots) are snapshot-ops.ts's. msync is NameNodeRpcServer.msync on an active NameNode (a
+ * write-category check that always passes: nothing to wait for), getHAServiceState answers ACTIVE
+ * (hsec runs one NameNode, never standby or observer), and getEnclosingRoot is the namesystem's; setQuota is quota-ops.ts's; the ACL calls are acl-ops.ts's (AclEntryProto lists converted
  * as PBHelperClient.convertAclEntry does); the xattr calls are xattr-ops.ts's (XAttrProto as
  * PBHelperClient.convertXAttr does; an absent flag is 0, which setXAttr refuses).
  */
@@ -28,6 +31,7 @@ import type { FileWrites } from './file-writes.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
 import { FsAction } from './namespace/permission-checker.ts';
 import { QuotaOps } from './quota-ops.ts';
+import { SnapshotOps } from './snapshot-ops.ts';
 import { StoragePolicies } from './storage-policies.ts';
 
 export interface ClientServiceOptions {
@@ -72,6 +76,7 @@ export class ClientService {
     const xattrs = new XAttrOps(ns);
     const dnAdmin = new DatanodeAdminOps(ns);
     const quotas = new QuotaOps(ns);
+    const snapshots = new SnapshotOps(ns);
     return Object.fromEntries([
       this.#method('getDataEncryptionKey', () => {
         const { tokens, encryptDataTransfer } = this.#o;
@@ -163,6 +168,24 @@ export class ClientService {
         await status.saveNamespace(r.timeWindow ?? 0, r.txGap ?? 0, c);
         return { saved: true };
       }),
+      this.#method('rollEdits', async (_r, c) => ({ newSegmentTxId: await status.rollEdits(c) })),
+      this.#method('getSnapshottableDirListing', (_r, c) => {
+        const listing = snapshots.getSnapshottableDirListing(c);
+        return listing ? { snapshottableDirList: { snapshottableDirListing: listing } } : {};
+      }),
+      this.#method('allowSnapshot', async (r, c) => {
+        await snapshots.allowSnapshot(r.snapshotRoot, c);
+        return {};
+      }),
+      this.#method('disallowSnapshot', async (r, c) => {
+        await snapshots.disallowSnapshot(r.snapshotRoot, c);
+        return {};
+      }),
+      this.#method('createSnapshot', async (r, c) => ({ snapshotPath: await snapshots.createSnapshot(r.snapshotRoot, c) })),
+      this.#method('msync', () => ({})),
+      this.#method('getHAServiceState', () => ({ state: 'ACTIVE' })),
+      // the server translator sends Path.toUri().toString(); a request without a filename is Hadoop's getFilename() ""
+      this.#method('getEnclosingRoot', (r, c) => ({ enclosingRootPath: ns.getEnclosingRoot(r.filename ?? '', c) })),
       this.#method('setBalancerBandwidth', (r, c) => {
         dnAdmin.setBalancerBandwidth(r.bandwidth, c);
         return {};

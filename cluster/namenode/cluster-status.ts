@@ -22,7 +22,11 @@
  *    be turned ON in order to create namespace image."); it writes a snapshot of the namespace now
  *    and starts a new journal (namespace-store.ts), unless a time window or transaction gap says the
  *    newest snapshot is recent enough. As NameNodeRpcServer.saveNamespace, the call answers true
- *    either way; only the log says whether an image was written.
+ *    either way; only the log says whether an image was written;
+ *  - rollEdits (FSNamesystem.rollEditLog): superuser, then refused in safe mode ("Log not rolled");
+ *    the namespace store finishes its journal and continues in a new one, with no snapshot
+ *    (namespace-store.ts `roll`), and the answer is the new segment's first transaction id (see
+ *    FsNamesystem.rollEditLog for how hsec counts them). Audited as "rollEditLog".
  * Every call is audited as FSNamesystem's logAuditEvent does.
  */
 import { getLogger } from '../../lib/log/logger.ts';
@@ -127,6 +131,14 @@ export class ClusterStatus {
     if (saved) log.info({ user: caller.user }, 'New namespace image has been created');
     this.#ns.audit(caller, 'saveNamespace', null);
     return saved;
+  }
+
+  /** FSNamesystem.rollEditLog: the first transaction id of the new segment. */
+  async rollEdits(caller: CallerInfo): Promise<number> {
+    this.#checkSuperuser(caller, 'rollEditLog');
+    const txid = await this.#ns.rollEditLog(caller.address);
+    this.#ns.audit(caller, 'rollEditLog', null);
+    return txid;
   }
 
   #checkSuperuser(caller: CallerInfo, operationName: string): void {

@@ -245,6 +245,22 @@ export class FsNamesystem {
     });
   }
 
+  /**
+   * FSNamesystem.rollEditLog after the superuser check: under the write lock, refused in safe mode
+   * ("Log not rolled"), then the namespace store continues in a new journal (FSEditLog.rollEditLog:
+   * the current segment ends, the next begins). Resolves with the new segment's first transaction
+   * id: the next change's number in `txid`, which counts from this NameNode's start (hsec keeps no
+   * transaction ids on disk, and writes no segment marker transactions).
+   */
+  rollEditLog(from: string): Promise<number> {
+    return this.write(async () => {
+      this.checkNameNodeSafeMode('Log not rolled');
+      log.info({ remoteAddress: from }, `Roll Edit Log from ${from}`);
+      await this.store.roll();
+      return this.txid + 1;
+    });
+  }
+
   /** The next inode ids, without taking them (an op takes them when applied). */
   nextInodeIds(n: number): number[] {
     return Array.from({ length: n }, (_, i) => this.fsd.lastInodeId + 1 + i);
@@ -451,6 +467,26 @@ export class FsNamesystem {
       this.auditRefusal(e, caller, 'checkAccess', path);
     }
     this.audit(caller, 'checkAccess', path);
+  }
+
+  /**
+   * FSNamesystem.getEnclosingRoot: the encryption zone root of `src`, else "/". hsec has no
+   * encryption zones, so it is "/" once FSDirEncryptionZoneOp.getEZForPath's checks pass: the
+   * traverse check, then READ on the path itself when dfs.permissions.enabled (a missing path
+   * passes). Audited as "getEZForPath" with the path's status, a refusal as allowed=false.
+   */
+  getEnclosingRoot(src: string, caller: CallerInfo): string {
+    let node: INode | undefined;
+    try {
+      const pc = this.checker(caller);
+      const r = this.resolve(pc, src, false);
+      node = lastInode(r);
+      if (this.settings.permissions.enabled) pc.check(r, { access: FsAction.READ });
+    } catch (e) {
+      this.auditRefusal(e, caller, 'getEZForPath', src);
+    }
+    this.audit(caller, 'getEZForPath', src, node);
+    return '/';
   }
 
   /** getListing: one page of a directory after `startAfter` (UTF-8 name bytes), at most dfs.ls.limit entries. */

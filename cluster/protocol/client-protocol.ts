@@ -87,6 +87,14 @@ export const ClientProtocolMethod = {
   GET_SLOW_DATANODE_REPORT: 'getSlowDatanodeReport',
   SET_SAFE_MODE: 'setSafeMode',
   SAVE_NAMESPACE: 'saveNamespace',
+  ROLL_EDITS: 'rollEdits',
+  GET_SNAPSHOTTABLE_DIR_LISTING: 'getSnapshottableDirListing',
+  ALLOW_SNAPSHOT: 'allowSnapshot',
+  DISALLOW_SNAPSHOT: 'disallowSnapshot',
+  CREATE_SNAPSHOT: 'createSnapshot',
+  MSYNC: 'msync',
+  GET_HA_SERVICE_STATE: 'getHAServiceState',
+  GET_ENCLOSING_ROOT: 'getEnclosingRoot',
   SET_BALANCER_BANDWIDTH: 'setBalancerBandwidth',
   LIST_OPEN_FILES: 'listOpenFiles',
   MODIFY_ACL_ENTRIES: 'modifyAclEntries',
@@ -106,6 +114,17 @@ export const CreateFlag = { CREATE: 0x01, OVERWRITE: 0x02, APPEND: 0x04, LAZY_PE
 
 export type AddBlockFlag = 'NO_LOCAL_WRITE' | 'IGNORE_CLIENT_LOCALITY';
 type Empty = Record<string, never>;
+
+/** hadoop.common.HAServiceStateProto. */
+export type HAServiceState = 'INITIALIZING' | 'ACTIVE' | 'STANDBY' | 'OBSERVER';
+
+/** SnapshottableDirectoryStatusProto (hsec has no snapshottable directory, so it never sends one). */
+export interface SnapshottableDirectoryStatus {
+  dirStatus: HdfsFileStatus;
+  snapshot_quota: number;
+  snapshot_number: number;
+  parent_fullpath: Uint8Array;
+}
 
 /** OpenFilesTypeProto. */
 export type OpenFilesType = 'ALL_OPEN_FILES' | 'BLOCKING_DECOMMISSION';
@@ -293,6 +312,19 @@ export interface ClientProtocolMessages {
   setSafeMode: { request: { action: SafeModeAction; checked?: boolean }; response: { result: boolean } };
   /** timeWindow: seconds; txGap: transactions (0 and 0: save unconditionally); saved defaults to true */
   saveNamespace: { request: { timeWindow?: number; txGap?: number }; response: { saved?: boolean } };
+  /** the first transaction id of the edit log segment the roll started (superuser) */
+  rollEdits: { request: Empty; response: { newSegmentTxId: number } };
+  /** an absent listing: no snapshottable directory (the server translator's answer for null) */
+  getSnapshottableDirListing: { request: Empty; response: { snapshottableDirList?: { snapshottableDirListing?: SnapshottableDirectoryStatus[] } } };
+  allowSnapshot: { request: { snapshotRoot: string }; response: Empty };
+  disallowSnapshot: { request: { snapshotRoot: string }; response: Empty };
+  /** snapshotName absent or empty: a generated name; snapshotPath: `<root>/.snapshot/<name>` */
+  createSnapshot: { request: { snapshotRoot: string; snapshotName?: string }; response: { snapshotPath: string } };
+  /** observer reads: wait until this NameNode has caught up (a no-op on an active NameNode) */
+  msync: { request: Empty; response: Empty };
+  getHAServiceState: { request: Empty; response: { state: HAServiceState } };
+  /** the encryption zone root of `filename`, or "/" */
+  getEnclosingRoot: { request: { filename?: string }; response: { enclosingRootPath?: string } };
   /** bytes per second, for every DataNode's balancer (superuser) */
   setBalancerBandwidth: { request: { bandwidth: number }; response: Empty };
   /** the open files after inode id `id` (0 for the first batch), under `path` (default "/") */

@@ -3,7 +3,7 @@
  * HdfsServer.proto, ClientNamenodeProtocol.proto, DatanodeProtocol.proto, InterDatanodeProtocol.proto,
  * ClientDatanodeProtocol.proto,
  * datatransfer.proto, the two admin refresh protocols) plus
- * hadoop.common's Security.proto, and the two generic codecs every HDFS message goes through:
+ * hadoop.common's Security.proto and HAServiceProtocol.proto (its state enum), and the two generic codecs every HDFS message goes through:
  * `encodeProto` (refuses a message that lacks a required field, as protobuf-java's `build()` does)
  * and `decodeProto` (lib/proto/load.ts's truncation guard, then protobufjs; a missing required
  * field, a truncated field or a bad wire type is a PROTOCOL_MALFORMED ProtocolError, as
@@ -80,7 +80,7 @@ const types = new Map<string, protobuf.Type>();
 
 /** The Root with every HDFS message (loaded once per process). */
 export function hdfsRoot(): protobuf.Root {
-  return (root ??= loadProto('Security.proto', ...HDFS_PROTO_FILES.map((f) => fileURLToPath(new URL(`./${f}`, import.meta.url)))));
+  return (root ??= loadProto('Security.proto', 'HAServiceProtocol.proto', ...HDFS_PROTO_FILES.map((f) => fileURLToPath(new URL(`./${f}`, import.meta.url)))));
 }
 
 /** The message type `name` (fully qualified, e.g. `hadoop.hdfs.CreateRequestProto`); looked up once (every packet header and ack goes through here). */

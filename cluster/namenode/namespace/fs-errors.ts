@@ -37,6 +37,7 @@ export const HadoopException = {
   DS_QUOTA_EXCEEDED: 'org.apache.hadoop.hdfs.protocol.DSQuotaExceededException',
   PATH_IS_NOT_DIRECTORY: 'org.apache.hadoop.fs.PathIsNotDirectoryException',
   UNSUPPORTED_ACTION: 'org.apache.hadoop.hdfs.protocol.UnsupportedActionException',
+  SNAPSHOT: 'org.apache.hadoop.hdfs.protocol.SnapshotException',
 } as const;
 
 export type HadoopExceptionClass = (typeof HadoopException)[keyof typeof HadoopException];

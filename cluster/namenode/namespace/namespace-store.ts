@@ -18,6 +18,10 @@
  *  - `save` is the same switch with the snapshot written before it resolves (FSImage.saveNamespace
  *    behind `hdfs dfsadmin -saveNamespace`); with a time window or a transaction gap it saves
  *    nothing when the newest snapshot is at most that old and at most that many transactions behind.
+ *  - `roll` switches to a new journal without a snapshot (FSEditLog.rollEditLog behind `hdfs
+ *    dfsadmin -rollEdits`: the current segment is finished and a new one begins); start-up replays
+ *    every journal after the newest snapshot, so the namespace loads as before; the rolled journal's
+ *    bytes still count towards the next compaction, whose snapshot deletes it with the rest.
  */
 import { stat } from 'node:fs/promises';
 import { HsecError } from '../../../lib/errors/index.ts';
@@ -233,6 +237,28 @@ export class NamespaceStore {
     if (!done) throw new HsecError('SERVICE_NOT_RUNNING', `namespace store ${this.dir} was closed while snapshot ${generation} was being written`, { path: this.dir });
     log.info({ dir: this.dir, generation, snapshotBytes: this.#snapshotBytes }, 'saved the namespace');
     return true;
+  }
+
+  /**
+   * FSEditLog.rollEditLog: closes the current journal and continues in a new one (generation + 1),
+   * with no snapshot. Call it with the namesystem's write lock held. A failure to create the new
+   * journal rejects with STORAGE_IO and the current journal stays in use.
+   */
+  async roll(): Promise<number> {
+    const writer = this.#writer;
+    if (!writer || this.#closing) throw new HsecError('SERVICE_NOT_RUNNING', `namespace store ${this.dir} is not open`, { path: this.dir });
+    const next = this.#generation + 1;
+    const rolledBytes = writer.size;
+    try {
+      await writer.rotate(await createJournal(this.dir, next, NAMESPACE_MAGIC.journal));
+    } catch (e) {
+      throw writeFailed(`namespace journal ${next}`, this.dir, e, this.#origin);
+    }
+    this.#generation = next;
+    // the rolled journal still counts towards the next compaction
+    this.#compactAt = Math.max(0, this.#compactAt - rolledBytes);
+    log.info({ dir: this.dir, generation: next }, 'rolled the namespace journal');
+    return next;
   }
 
   /**

@@ -122,6 +122,17 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
     request: {},
     response: { policies: [{ policyId: 7, name: 'HOT', creationPolicy: { storageTypes: ['DISK'] }, replicationFallbackPolicy: { storageTypes: ['ARCHIVE'] } }] },
   },
+  rollEdits: { request: {}, response: { newSegmentTxId: 300 } },
+  getSnapshottableDirListing: {
+    request: {},
+    response: { snapshottableDirList: { snapshottableDirListing: [{ dirStatus: { ...fileStatus, fileType: 'IS_DIR' }, snapshot_quota: 65536, snapshot_number: 1, parent_fullpath: utf8('/') }] } },
+  },
+  allowSnapshot: { request: { snapshotRoot: '/d' }, response: {} },
+  disallowSnapshot: { request: { snapshotRoot: '/d' }, response: {} },
+  createSnapshot: { request: { snapshotRoot: '/d', snapshotName: 's1' }, response: { snapshotPath: '/d/.snapshot/s1' } },
+  msync: { request: {}, response: {} },
+  getHAServiceState: { request: {}, response: { state: 'ACTIVE' } },
+  getEnclosingRoot: { request: { filename: '/d/f' }, response: { enclosingRootPath: '/' } },
   getStoragePolicy: { request: { path: '/' }, response: { storagePolicy: { policyId: 2, name: 'COLD', creationPolicy: { storageTypes: ['ARCHIVE'] } } } },
 };
 
@@ -170,6 +181,39 @@ describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Ha
     expect(hex(C.encodeRequest('saveNamespace', {}))).to.equal('');
     expect(C.decodeResponse('saveNamespace', new Uint8Array(0)).saved).to.equal(undefined);
     expect(hex(C.encodeResponse('saveNamespace', { saved: true }))).to.equal('0801');
+  });
+
+  it('rollEdits: an empty RollEditsRequestProto; RollEditsResponseProto 1 newSegmentTxId (uint64, required)', () => {
+    expect(hex(C.encodeRequest('rollEdits', {}))).to.equal('');
+    expect(hex(C.encodeResponse('rollEdits', { newSegmentTxId: 300 }))).to.equal('08ac02');
+    expect(C.decodeResponse('rollEdits', unhex('08ac02')).newSegmentTxId).to.equal(300);
+    expectCode(() => C.decodeResponse('rollEdits', new Uint8Array(0)), 'PROTOCOL_MALFORMED');
+  });
+
+  it('msync and getHAServiceState: empty requests; HAServiceStateResponseProto 1 state (hadoop.common.HAServiceStateProto: ACTIVE 1, STANDBY 2, OBSERVER 3)', () => {
+    expect(hex(C.encodeRequest('msync', {}))).to.equal('');
+    expect(hex(C.encodeResponse('msync', {}))).to.equal('');
+    expect(hex(C.encodeResponse('getHAServiceState', { state: 'ACTIVE' }))).to.equal('0801');
+    expect(C.decodeResponse('getHAServiceState', unhex('0803')).state).to.equal('OBSERVER');
+    expect(C.decodeResponse('getHAServiceState', unhex('0800')).state).to.equal('INITIALIZING');
+    expectCode(() => C.decodeResponse('getHAServiceState', new Uint8Array(0)), 'PROTOCOL_MALFORMED');
+  });
+
+  it('getEnclosingRoot: GetEnclosingRootRequestProto 1 filename; GetEnclosingRootResponseProto 1 enclosingRootPath (both optional strings)', () => {
+    expect(hex(C.encodeRequest('getEnclosingRoot', { filename: '/d/f' }))).to.equal('0a042f642f66');
+    expect(hex(C.encodeResponse('getEnclosingRoot', { enclosingRootPath: '/' }))).to.equal('0a012f');
+    expect(C.decodeRequest('getEnclosingRoot', new Uint8Array(0))).to.deep.equal({});
+  });
+
+  it('snapshot calls: an empty GetSnapshottableDirListingResponseProto is no listing (null); allow/disallow 1 snapshotRoot; createSnapshot 1 snapshotRoot, 2 snapshotName, response 1 snapshotPath', () => {
+    expect(hex(C.encodeResponse('getSnapshottableDirListing', {}))).to.equal('');
+    expect(C.decodeResponse('getSnapshottableDirListing', new Uint8Array(0))).to.deep.equal({});
+    expect(hex(C.encodeRequest('allowSnapshot', { snapshotRoot: '/d' }))).to.equal('0a022f64');
+    expect(hex(C.encodeRequest('disallowSnapshot', { snapshotRoot: '/d' }))).to.equal('0a022f64');
+    expect(hex(C.encodeRequest('createSnapshot', { snapshotRoot: '/d', snapshotName: 's1' }))).to.equal('0a022f64' + '12027331');
+    // `hdfs dfs -createSnapshot /d` sends no name (the NameNode generates one)
+    expect(C.decodeRequest('createSnapshot', unhex('0a022f64'))).to.deep.equal({ snapshotRoot: '/d' });
+    expect(hex(C.encodeResponse('createSnapshot', { snapshotPath: '/d/.snapshot/s1' }))).to.equal('0a0f' + Buffer.from('/d/.snapshot/s1').toString('hex'));
   });
 
   it('setPermission and setOwner: SetPermissionRequestProto 1 src, 2 permission{1 perm}; SetOwnerRequestProto 1 src, 2 username, 3 groupname, each name only when set', () => {
