@@ -239,6 +239,11 @@ export class ClientProtocolClient {
     return (await this.#invoke('saveNamespace', { timeWindow: timeWindowSec, txGap })).saved ?? true;
   }
 
+  /** ClientProtocol.rollEdits (superuser, not in safe mode): the first transaction id of the new edit log segment. */
+  async rollEdits(): Promise<number> {
+    return (await this.#invoke('rollEdits', {})).newSegmentTxId;
+  }
+
   async getContentSummary(path: string): Promise<ContentSummary> {
     return (await this.#invoke('getContentSummary', { path })).summary;
   }

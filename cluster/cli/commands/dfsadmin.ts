@@ -354,7 +354,17 @@ const COMMANDS: Readonly<Record<string, AdminCommand>> = {
     argsOk: (rest) => rest.length <= 1,
     run: saveNamespace,
   },
-  // DFSAdmin.printUsage lists the quota commands after -saveNamespace (-rollEdits .. -refreshNodes are not served)
+  // DFSAdmin.rollEdits: the NameNode continues in a new journal (cluster/namenode/namespace/namespace-store.ts `roll`)
+  '-rollEdits': {
+    usage: '[-rollEdits]',
+    argsOk: (rest) => rest.length === 0,
+    run: async (ctx) => {
+      const txid = await ctx.nn.rollEdits();
+      ctx.out(`Successfully rolled edit logs.\nNew segment starts at txid ${txid}\n`);
+      return 0;
+    },
+  },
+  // DFSAdmin.printUsage lists the quota commands after -rollEdits (-restoreFailedStorage .. -refreshNodes are not served)
   '-setQuota': quotaCommand('-setQuota'),
   '-clrQuota': quotaCommand('-clrQuota'),
   '-setSpaceQuota': quotaCommand('-setSpaceQuota'),

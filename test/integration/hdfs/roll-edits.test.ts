@@ -1,0 +1,129 @@
+/**
+ * The ClientProtocol calls a stock Hadoop 3.4 client or `hdfs dfsadmin` makes that hsec answers
+ * without the machinery behind them in Hadoop, over Kerberos RPC to the hsec NameNode (MIT KDC):
+ * `hsec dfsadmin -rollEdits` as the superuser (DFSAdmin's output; a plain user refused with
+ * Hadoop's text) leaving a new journal in the name directory; msync and getHAServiceState (ACTIVE),
+ * as a client with observer reads asks them; getEnclosingRoot ("/", an unreadable path refused);
+ * getSnapshottableDirListing (no listing), createSnapshot and allowSnapshot refused with
+ * SnapshotException, disallowSnapshot a no-op; none of them RpcNoSuchMethodException.
+ */
+import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
+import { acquireRpcClient } from '../../../cluster/client/shared-rpc-client.ts';
+import { DFSADMIN_FAILURE, runDfsadmin } from '../../../cluster/cli/commands/dfsadmin.ts';
+import { confEntries, startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
+import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
+import { NAMESPACE_DIR } from '../../../cluster/namenode/namenode.ts';
+import {
+  CLIENT_PROTOCOL, CLIENT_PROTOCOL_CODEC, CLIENT_PROTOCOL_INFO, CLIENT_PROTOCOL_VERSION, type ClientProtocolMessages, type ClientProtocolMethodName,
+} from '../../../cluster/protocol/client-protocol.ts';
+import { callCredentials } from '../../../security/sasl/rpc/protocol-security.ts';
+import { useMiniKdc } from '../../support/fixtures.ts';
+import { kinit } from '../../support/krb5-clients.ts';
+
+const SNAPSHOT_EXCEPTION = 'org.apache.hadoop.hdfs.protocol.SnapshotException';
+
+describe('hdfs: rollEdits, msync, getHAServiceState, getEnclosingRoot and the snapshot calls (MIT KDC, hsec NameNode)', function () {
+  this.timeout(180_000);
+  const realm = useMiniKdc();
+  let dir: string;
+  let hdfs: SecureHdfs;
+  let confDir: string;
+  let alice: HdfsClient;
+  let hdfsAdmin: HdfsClient;
+  const cc: Record<string, string> = {};
+
+  async function dfsadmin(user: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const code = await runDfsadmin(confDir, args, { out: (x) => void (out += x), err: (x) => void (err += x), env: { ...realm.kdc.env(cc[user]), HADOOP_CONF_DIR: confDir } });
+    return { code, out, err };
+  }
+
+  /** One ClientProtocol call over Kerberos RPC as `client`'s user, encoded and decoded as a stock client does. */
+  async function call<M extends ClientProtocolMethodName>(client: HdfsClient, method: M, request: ClientProtocolMessages[M]['request']): Promise<ClientProtocolMessages[M]['response']> {
+    const shared = acquireRpcClient(client.conf);
+    try {
+      const bytes = await shared.rpc.call(client.nameNode, CLIENT_PROTOCOL, method, CLIENT_PROTOCOL_CODEC.encodeRequest(method, request), {
+        ...callCredentials(client.user, CLIENT_PROTOCOL_INFO, client.conf), declaringProtocol: CLIENT_PROTOCOL, protocolVersion: CLIENT_PROTOCOL_VERSION,
+      });
+      return CLIENT_PROTOCOL_CODEC.decodeResponse(method, bytes);
+    } finally {
+      shared.release();
+    }
+  }
+
+  async function remoteFailure(p: Promise<unknown>): Promise<{ cls: unknown; msg: unknown }> {
+    const e = await p.then(() => undefined, (x: { details?: Record<string, unknown> }) => x);
+    expect(e, 'expected the NameNode to refuse').to.not.equal(undefined);
+    return { cls: e!.details?.['exceptionClassName'], msg: e!.details?.['errorMsg'] };
+  }
+
+  const journals = () => readdirSync(join(dir, 'name', NAMESPACE_DIR)).filter((f) => /^journal\.\d+$/.test(f)).sort();
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hsec-rolledits-'));
+    hdfs = await startSecureHdfs(realm.kdc, dir, { conf: { 'dfs.data.transfer.protection': 'authentication' } });
+    alice = await hdfs.client('alice');
+    hdfsAdmin = await hdfs.client('nn/localhost');
+    confDir = join(dir, 'conf');
+    mkdirSync(confDir);
+    writeSiteXml(join(confDir, 'core-site.xml'), Object.entries(confEntries(hdfs.conf)).map(([name, value]) => ({ name, value })));
+    cc['nn'] = join(dir, 'cc-nn');
+    await kinit(realm.kdc.env(cc['nn']), ['-k', '-t', join(dir, 'nn.keytab'), realm.kdc.principal('nn/localhost')]);
+    cc['alice'] = join(dir, 'cc-alice');
+    await kinit(realm.kdc.env(cc['alice']), ['-k', '-t', join(dir, 'alice.keytab'), realm.kdc.principal('alice')]);
+    await alice.mkdir(`${alice.workingDirectory}/d`);
+  });
+
+  after(async () => {
+    await hdfs?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('-rollEdits: a plain user is refused; the superuser rolls to a new journal and sees the new segment\'s first txid', async () => {
+    expect(await dfsadmin('alice', '-rollEdits')).to.deep.equal({
+      code: DFSADMIN_FAILURE, out: '', err: 'rollEdits: Access denied for user alice. Superuser privilege is required\n',
+    });
+    const before = journals();
+    const txid = hdfs.nn.namesystem.txid + 1;
+    expect(await dfsadmin('nn', '-rollEdits')).to.deep.equal({ code: 0, out: `Successfully rolled edit logs.\nNew segment starts at txid ${txid}\n`, err: '' });
+    expect(journals()).to.have.length(before.length + 1);
+    // the next change lands in the new journal and takes that id
+    await alice.mkdir(`${alice.workingDirectory}/after-roll`);
+    expect(hdfs.nn.namesystem.txid).to.equal(txid);
+    expect((await dfsadmin('nn', '-rollEdits', 'extra')).code).to.equal(DFSADMIN_FAILURE);
+  });
+
+  it('msync answers empty and getHAServiceState ACTIVE, for any user', async () => {
+    expect(await call(alice, 'msync', {})).to.deep.equal({});
+    expect(await call(alice, 'getHAServiceState', {})).to.deep.equal({ state: 'ACTIVE' });
+  });
+
+  it('getEnclosingRoot: "/" for a path the caller may read (or a missing one); an unreadable path is refused', async () => {
+    const home = alice.workingDirectory;
+    expect(await call(alice, 'getEnclosingRoot', { filename: `${home}/d` })).to.deep.equal({ enclosingRootPath: '/' });
+    expect(await call(alice, 'getEnclosingRoot', { filename: `${home}/none` })).to.deep.equal({ enclosingRootPath: '/' });
+    await alice.chmod(`${home}/d`, 0o300);
+    const refused = await remoteFailure(call(alice, 'getEnclosingRoot', { filename: `${home}/d` }));
+    expect(refused.cls).to.equal('org.apache.hadoop.security.AccessControlException');
+    expect(refused.msg).to.match(/^Permission denied: user=alice, access=READ, inode=".*\/d":alice:/);
+    await alice.chmod(`${home}/d`, 0o755);
+  });
+
+  it('snapshots: no snapshottable directory; createSnapshot and allowSnapshot refused with SnapshotException; disallowSnapshot does nothing', async () => {
+    const d = `${alice.workingDirectory}/d`;
+    expect(await call(alice, 'getSnapshottableDirListing', {})).to.deep.equal({});
+    expect(await remoteFailure(call(alice, 'createSnapshot', { snapshotRoot: d, snapshotName: 's1' })))
+      .to.deep.equal({ cls: SNAPSHOT_EXCEPTION, msg: `Directory is not a snapshottable directory: ${d}` });
+    expect(await remoteFailure(call(alice, 'allowSnapshot', { snapshotRoot: d })))
+      .to.deep.equal({ cls: 'org.apache.hadoop.security.AccessControlException', msg: 'Access denied for user alice. Superuser privilege is required' });
+    const allow = await remoteFailure(call(hdfsAdmin, 'allowSnapshot', { snapshotRoot: d }));
+    expect(allow.cls).to.equal(SNAPSHOT_EXCEPTION);
+    expect(allow.msg).to.match(/^hsec has no snapshots: cannot allow snapshot for /);
+    expect(await call(hdfsAdmin, 'disallowSnapshot', { snapshotRoot: d })).to.deep.equal({});
+  });
+});
