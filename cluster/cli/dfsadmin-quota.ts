@@ -14,11 +14,9 @@
  * exits -1 (255). Each directory is then set on its own (Command.runAll): a refusal prints
  * `setQuota: <first line of the message>` and the others go on; the exit code is -1 if any failed.
  */
-import type { StorageType } from '../protocol/hdfs-types.ts';
+import { QUOTA_DONT_SET, QUOTA_RESET, type StorageType } from '../protocol/hdfs-types.ts';
 
-/** HdfsConstants.QUOTA_DONT_SET / QUOTA_RESET. */
-export const QUOTA_DONT_SET = 9_223_372_036_854_775_807n;
-export const QUOTA_RESET = -1n;
+export { QUOTA_DONT_SET, QUOTA_RESET };
 const LONG_MIN = -(2n ** 63n);
 
 /** DFSAdmin's IllegalArgumentException (and its NumberFormatException): printed with the usage. */

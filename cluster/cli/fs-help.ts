@@ -178,7 +178,7 @@ function description(name: string): string {
 export class UnknownCommand extends Error {}
 
 /** ToolRunner.printGenericCommandUsage, for the generic options hsec takes. */
-const GENERIC_OPTIONS =
+export const GENERIC_OPTIONS =
   'Generic options supported are:\n' +
   '-conf <configuration file>        specify an application configuration file\n' +
   '-D <property=value>               define a value for a given property\n' +

@@ -222,3 +222,8 @@ export const EMPTY_TOKEN: TokenProtoObject = Object.freeze({
 export function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }
+
+/** HdfsConstants.QUOTA_DONT_SET (Long.MAX_VALUE): leave this quota as it is; also the root's default namespace quota. */
+export const QUOTA_DONT_SET = 9_223_372_036_854_775_807n;
+/** HdfsConstants.QUOTA_RESET: no quota. */
+export const QUOTA_RESET = -1n;

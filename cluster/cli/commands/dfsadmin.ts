@@ -40,6 +40,7 @@ import {
   SERVICE_USER_NAME_KEY,
 } from '../../protocol/refresh-protocols.ts';
 import { loadCliConfiguration } from '../cli-configuration.ts';
+import { helpText, usageText } from '../dfsadmin-help.ts';
 import { parseQuotaCommand, QUOTA_USAGE, QuotaArgumentError, type QuotaCommandName } from '../dfsadmin-quota.ts';
 import { datanodeName, nodesText, summaryText, topologyText } from '../dfsadmin-report.ts';
 import { cliConfigSource, type CliConfigArg } from '../generic-options.ts';
@@ -445,9 +446,12 @@ async function hostNames(nodes: readonly DatanodeInfo[]): Promise<(name: string)
   return (name) => names.get(name) ?? name.slice(0, name.lastIndexOf(':'));
 }
 
-/** DFSAdmin.printUsage(""): every command this dfsadmin knows. */
+/** The commands this dfsadmin serves (-help aside). */
+export const dfsadminCommands = (): ReadonlySet<string> => new Set(Object.keys(COMMANDS));
+
+/** DFSAdmin.printUsage(""): every command this dfsadmin knows, then the generic options (../dfsadmin-help.ts). */
 export function dfsadminUsage(): string {
-  return `Usage: hsec dfsadmin\nNote: Administrative commands can only be run as the HDFS superuser.\n${Object.values(COMMANDS).map((c) => `\t${c.usage}\n`).join('')}`;
+  return usageText(dfsadminCommands());
 }
 
 export function register(program: Command): void {
@@ -474,7 +478,8 @@ export async function runDfsadmin(config: CliConfigArg, argv: readonly string[],
     return DFSADMIN_FAILURE;
   }
   if (name === '-help') {
-    out(dfsadminUsage());
+    // DFSAdmin.printHelp(argv[1] or "") (../dfsadmin-help.ts): the words after it are not looked at
+    out(helpText(dfsadminCommands(), rest[0]));
     return 0;
   }
   const command = COMMANDS[name];

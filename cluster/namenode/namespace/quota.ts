@@ -18,11 +18,9 @@ import type { FileSystemError } from '../../../lib/errors/index.ts';
 import { long2String } from '../../../lib/text/java-format.ts';
 import { fsError, HadoopException } from './fs-errors.ts';
 import type { INode, INodeDirectory, INodeFile } from './inode.ts';
+import { QUOTA_DONT_SET, QUOTA_RESET } from '../../protocol/hdfs-types.ts';
 
-/** HdfsConstants.QUOTA_DONT_SET (Long.MAX_VALUE): leave this quota as it is; also the root's default namespace quota. */
-export const QUOTA_DONT_SET = 9_223_372_036_854_775_807n;
-/** HdfsConstants.QUOTA_RESET: no quota. */
-export const QUOTA_RESET = -1n;
+export { QUOTA_DONT_SET, QUOTA_RESET };
 
 /** DirectoryWithQuotaFeature: the quotas (-1 = none) and what the subtree uses. */
 export interface DirectoryQuota {
