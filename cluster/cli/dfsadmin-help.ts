@@ -5,12 +5,11 @@
  * lists them). "hdfs dfsadmin" reads "hsec dfsadmin", as in the rest of dfsadmin's usage lines.
  *
  * Only the commands hsec's dfsadmin serves are here (and listed only while its command table has
- * them): -rollEdits, -restoreFailedStorage, -refreshNodes, -finalizeUpgrade, -rollingUpgrade,
+ * them): -restoreFailedStorage, -refreshNodes, -finalizeUpgrade, -rollingUpgrade,
  * -upgrade, -metasave, -refreshCallQueue, -refresh, -reconfig, -refreshNamenodes,
  * -getVolumeReport, -deleteBlockPool, -fetchImage, -allowSnapshot, -disallowSnapshot and
  * -provisionSnapshotTrash are left out until they are served; `-help` of one of them prints the
- * whole help, as DFSAdmin does for a name it does not know. (-rollEdits' entry is already here,
- * for the branch that adds the command; it shows once the table has it.)
+ * whole help, as DFSAdmin does for a name it does not know.
  */
 import { GENERIC_OPTIONS } from './fs-help.ts';
 
