@@ -5,17 +5,22 @@
  * Superuser privilege is required", audited as refused):
  *  - setBalancerBandwidth: every DataNode the NameNode knows gets the new value with its next
  *    heartbeat, once (BalancerBandwidthCommand, DNA_BALANCERBANDWIDTHUPDATE), and keeps it until
- *    it restarts;
+ *    it restarts; above HdfsServerConstants.MAX_BANDWIDTH_PER_DATANODE (1 TiB/s) it is refused
+ *    (java.lang.IllegalArgumentException, NameNodeRpcServer's check, before the superuser check);
  *  - listOpenFiles: the files under construction (the leases' files) with an inode id above the
  *    one asked, in inode id order, that are the path or under it, at most
  *    dfs.namenode.list.openfiles.num.responses of them; `hasMore` when files were left unlooked at.
  *    BLOCKING_DECOMMISSION lists the open files that hold up a decommission: hsec decommissions
- *    no DataNode, so none. The path must be absolute (INode.checkAbsolutePath).
+ *    no DataNode, so none. The path must be absolute (INode.checkAbsolutePath). A refusal for want
+ *    of privilege is audited with the path, a success without it (src=null), as Hadoop does.
  */
 import { HsecError } from '../../lib/errors/index.ts';
 import type { OpenFileEntry, OpenFilesType } from '../protocol/client-protocol.ts';
 import { checkSuperuserPrivilege } from './cluster-status.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
+
+/** HdfsServerConstants.MAX_BANDWIDTH_PER_DATANODE: 1 TiB per second. */
+export const MAX_BANDWIDTH_PER_DATANODE = 1099511627776;
 
 export interface OpenFilesBatch {
   entries: OpenFileEntry[];
@@ -29,8 +34,16 @@ export class DatanodeAdminOps {
     this.#ns = ns;
   }
 
-  /** FSNamesystem.setBalancerBandwidth. */
+  /**
+   * NameNodeRpcServer.setBalancerBandwidth (the upper bound, refused before anything else) and
+   * FSNamesystem.setBalancerBandwidth.
+   */
   setBalancerBandwidth(bandwidth: number, caller: CallerInfo): void {
+    if (bandwidth > MAX_BANDWIDTH_PER_DATANODE) {
+      throw new HsecError('FS_INVALID_ARGUMENT', `Bandwidth should not exceed maximum limit ${MAX_BANDWIDTH_PER_DATANODE} bytes per second`, {
+        bandwidth, exceptionClassName: 'java.lang.IllegalArgumentException',
+      });
+    }
     checkSuperuserPrivilege(this.#ns, caller, 'setBalancerBandwidth', null);
     this.#ns.datanodes.setBalancerBandwidth(bandwidth);
     this.#ns.audit(caller, 'setBalancerBandwidth', null);
@@ -47,7 +60,7 @@ export class DatanodeAdminOps {
     if (types.includes('ALL_OPEN_FILES')) batch = this.#underConstruction(prevId, normalized);
     else if (types.includes('BLOCKING_DECOMMISSION')) batch = { entries: [], hasMore: false };
     else throw new HsecError('FS_INVALID_ARGUMENT', `Unknown OpenFileType: [${types.join(', ')}]`, { exceptionClassName: 'java.lang.IllegalArgumentException' });
-    this.#ns.audit(caller, 'listOpenFiles', path);
+    this.#ns.audit(caller, 'listOpenFiles', null); // Hadoop audits the success without the path
     return batch;
   }
 

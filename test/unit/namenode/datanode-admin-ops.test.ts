@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { rmSync } from 'node:fs';
 import { DatanodeAdminOps } from '../../../cluster/namenode/datanode-admin-ops.ts';
+import { auditLines } from '../../support/log-lines.ts';
 import { alice, datanode, hdfsUser, MiB, namesystem, type TestNamesystem } from '../../support/namesystem.ts';
 
 async function refusal(f: () => unknown): Promise<Error & { details?: Record<string, unknown> }> {
@@ -64,6 +65,28 @@ describe('namenode/listOpenFiles and setBalancerBandwidth', () => {
     expect(relative.message).to.equal("Absolute path required, but got 'a'");
     const bw = await refusal(() => ops.setBalancerBandwidth(1000, alice));
     expect(bw.message).to.equal('Access denied for user alice. Superuser privilege is required');
+  });
+
+  it('setBalancerBandwidth above MAX_BANDWIDTH_PER_DATANODE (1 TiB/s) is IllegalArgumentException, before the superuser check, and nothing is sent', async () => {
+    const dn = datanode(t.ns, 'dn-1');
+    const message = 'Bandwidth should not exceed maximum limit 1099511627776 bytes per second';
+    for (const who of [hdfsUser, alice]) {
+      const tooMuch = await refusal(() => ops.setBalancerBandwidth(1099511627777, who));
+      expect([tooMuch.details?.['exceptionClassName'], tooMuch.message]).to.deep.equal(['java.lang.IllegalArgumentException', message]);
+    }
+    const beat = () => (t.ns.datanodes.heartbeat({ registration: dn.registration, reports: [] }, t.clock.now(), 0).cmds ?? []).filter((c) => c.cmdType === 'BalancerBandwidthCommand');
+    expect(beat()).to.deep.equal([]);
+    ops.setBalancerBandwidth(1099511627776, hdfsUser); // the limit itself is allowed
+    expect(beat().map((c) => c.balancerCmd)).to.deep.equal([{ bandwidth: 1099511627776 }]);
+  });
+
+  it('listOpenFiles audit lines: a refusal with the path, a success with src=null (FSNamesystem.listOpenFiles)', async () => {
+    const lines = await auditLines(async () => {
+      await refusal(() => ops.listOpenFiles(0, ['ALL_OPEN_FILES'], '/a', alice));
+      ops.listOpenFiles(0, ['ALL_OPEN_FILES'], '/a', hdfsUser);
+    });
+    const cmd = (l: Record<string, unknown>) => String(l['line']).replace(/^allowed=(\w+)\tugi=([^ ]+) [^\t]+\tip=[^\t]+\tcmd=([^\t]+)\tsrc=([^\t]+)\t.*$/, '$1 $2 $3 $4');
+    expect(lines.map(cmd)).to.deep.equal(['false alice@EXAMPLE.COM listOpenFiles /a', 'true hdfs/nn.example.com@EXAMPLE.COM listOpenFiles null']);
   });
 
   it('setBalancerBandwidth: every DataNode gets a BalancerBandwidthCommand with its next heartbeat, once', () => {
