@@ -13,6 +13,7 @@
  * arise. Journaled as one CONCAT op (edit-log.ts); the audit line is "concat" with the sources as
  * Java prints an array (`[/d/a, /d/b]`) and the target as dst.
  */
+import { AccessControlError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import { lastInode } from './namespace/fs-directory.ts';
 import { fsError, HadoopException, illegalArgument, ioError } from './namespace/fs-errors.ts';
@@ -40,17 +41,20 @@ export class FileConcats {
    * An AccessControlException is audited as allowed=false.
    */
   concat(target: string, srcs: readonly string[], caller: CallerInfo): Promise<void> {
-    const ns: FsNamesystem = this.#ns; // typed, so auditRefusal's `never` ends the catch block
-    const sources = `[${srcs.join(', ')}]`; // Arrays.toString
+    const ns = this.#ns;
+    // Arrays.toString, built only for an audit line: a request may name a million sources, and a
+    // refusal that is not audited (a missing source, a bad argument) must not pay for joining them
+    const sources = (): string => `[${srcs.join(', ')}]`;
     return ns.write(async () => {
       let file: INodeFile;
       try {
         ns.checkNameNodeSafeMode(`Cannot concat ${target}`);
         file = await this.#concat(target, srcs, caller);
       } catch (e) {
-        ns.auditRefusal(e, caller, 'concat', sources, target);
+        if (e instanceof AccessControlError) ns.auditDenied(caller, 'concat', sources(), target);
+        throw e;
       }
-      ns.audit(caller, 'concat', sources, file, target);
+      ns.audit(caller, 'concat', sources(), file, target);
     });
   }
 
@@ -63,7 +67,8 @@ export class FileConcats {
     for (const p of [target, ...srcs]) {
       if (isReservedRawOrInodes(p)) throw ioError('FS_INVALID_PATH', `Concat operation doesn't support .reserved relative path : ${p}`, { path: p });
     }
-    log.debug({ target, srcs }, `concat ${`[${srcs.join(', ')}]`} to ${target}`);
+    const debug = log.isLevelEnabled('debug'); // stateChangeLog.isDebugEnabled(): no joined sources otherwise
+    if (debug) log.debug({ target, srcs }, `concat [${srcs.join(', ')}] to ${target}`);
     const pc = ns.checker(caller);
     const t = ns.resolve(pc, target, false);
     pc.check(t, { access: FsAction.WRITE });
@@ -90,7 +95,7 @@ export class FileConcats {
     // from the target's is charged (target - source) replicas of its length
     const spaceDelta = files.reduce((sum, f) => sum + (f.replication === targetFile.replication ? 0 : f.length() * (targetFile.replication - f.replication)), 0);
     verifyQuota(t.inodes, t.inodes.length - 1, { ns: -files.length, ss: spaceDelta });
-    log.debug({ target: t.path }, `DIR* NameSystem.concat: [${srcs.join(', ')}] to ${target}`);
+    if (debug) log.debug({ target: t.path }, `DIR* NameSystem.concat: [${srcs.join(', ')}] to ${target}`);
     const paths = files.map((f) => ns.fsd.resolveInode(f).path);
     await ns.commit([{ op: 'CONCAT', target: t.path, srcs: paths, mtime: ns.clock.now() }], `concat to ${t.path}`);
     return targetFile;

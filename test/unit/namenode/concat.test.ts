@@ -156,4 +156,29 @@ describe('namenode/concat: ClientProtocol.concat (FSDirConcatOp)', () => {
     const r = (fileAt('/d') as unknown as INodeDirectory).quota!;
     expect([r.namespace, r.storagespace], 'recounted after a restart').to.deep.equal([2, 600 * 3]);
   });
+  it('a million sources: a refusal that is not audited never joins them (no audit line, no debug line built), an audited one does once', async () => {
+    await writeFile(t, '/d/t', 100);
+    await writeFile(t, '/d/a', 100);
+    let joins = 0;
+    class Sources extends Array<string> {
+      override join(separator?: string): string {
+        joins++;
+        return super.join(separator);
+      }
+    }
+    const missing = Sources.from({ length: 1_000_000 }, (_, i) => `/d/missing${i}`);
+    await refused(concat('/d/t', missing), HadoopException.FILE_NOT_FOUND, 'File does not exist: /d/missing0');
+    expect(joins, 'FileNotFoundException is not audited').to.equal(0);
+    const lines = await auditLines(async () => {
+      await refused(concat('/d/t', Sources.from(['/d/a', ...Array.from({ length: 999_999 }, () => '/d/a')])), HadoopException.ILLEGAL_ARGUMENT, 'concat: at least two of the source files are the same');
+    }, 'info'); // debug off, as a NameNode runs
+    expect([joins, lines.length], 'an IllegalArgumentException is not audited either').to.deep.equal([0, 0]);
+    // an AccessControlException is audited with the sources as Java prints the array
+    await t.attributes.setPermission('/d/t', { perm: 0o444 }, hdfsUser);
+    const denied = await auditLines(async () => {
+      await refused(concat('/d/t', Sources.from(['/d/a'])), HadoopException.ACCESS_CONTROL);
+    }, 'info');
+    expect([joins, denied.length]).to.deep.equal([1, 1]);
+    expect(String(denied[0]!['line'])).to.include('cmd=concat\tsrc=[/d/a]\tdst=/d/t');
+  });
 });
