@@ -112,7 +112,7 @@ export function quotaColumns(q: QuotaUsage, human: boolean): string {
   const quotaRem = set ? size(BigInt(q.quota) - BigInt(q.fileAndDirectoryCount), human) : 'inf';
   const spaceSet = q.spaceQuota >= 0;
   const space = spaceSet ? size(q.spaceQuota, human) : 'none';
-  const spaceRem = spaceSet ? size(q.spaceQuota - q.spaceConsumed, human) : 'inf';
+  const spaceRem = spaceSet ? size(BigInt(q.spaceQuota) - BigInt(q.spaceConsumed), human) : 'inf';
   return `${quota.padStart(12)} ${quotaRem.padStart(15)} ${space.padStart(15)} ${spaceRem.padStart(15)} `;
 }
 

@@ -65,7 +65,7 @@ export class ContentSummaries {
       const node = lastInode(r);
       if (!node) throw fileNotFound(`File/Directory does not exist: ${r.path}`, r.path);
       const q = node.kind === 'directory' ? node.quota : null;
-      if (q) return { fileAndDirectoryCount: q.namespace, quota: javaLong(q.nsQuota), spaceConsumed: q.storagespace, spaceQuota: Number(q.ssQuota) };
+      if (q) return { fileAndDirectoryCount: q.namespace, quota: javaLong(q.nsQuota), spaceConsumed: q.storagespace, spaceQuota: javaLong(q.ssQuota) };
       const s = this.#summary(pc, r);
       return { fileAndDirectoryCount: s.fileCount + s.directoryCount, quota: s.quota, spaceConsumed: s.spaceConsumed, spaceQuota: s.spaceQuota };
     });
@@ -79,7 +79,7 @@ export class ContentSummaries {
     return {
       length: c.length, fileCount: c.files, directoryCount: c.directories,
       quota: node.kind === 'directory' && node.quota ? javaLong(node.quota.nsQuota) : NO_QUOTA,
-      spaceConsumed: c.space, spaceQuota: node.kind === 'directory' && node.quota ? Number(node.quota.ssQuota) : NO_QUOTA,
+      spaceConsumed: c.space, spaceQuota: node.kind === 'directory' && node.quota ? javaLong(node.quota.ssQuota) : NO_QUOTA,
       snapshotLength: 0, snapshotFileCount: 0, snapshotDirectoryCount: 0, snapshotSpaceConsumed: 0,
       erasureCodingPolicy: node.kind === 'file' ? REPLICATED : '',
     };

@@ -234,8 +234,8 @@ export interface ContentSummary {
   quota: number | bigint;
   /** bytes, length x replication (a block being written counts as a full preferred block) */
   spaceConsumed: number;
-  /** bytes, -1 = none */
-  spaceQuota: number;
+  /** bytes, -1 = none (past 2^53, a bigint) */
+  spaceQuota: number | bigint;
   typeQuotaInfos?: { typeQuotaInfo?: StorageTypeQuotaInfo[] };
   snapshotLength?: number;
   snapshotFileCount?: number;
@@ -251,7 +251,8 @@ export interface QuotaUsage {
   /** -1 = none (the root's is Long.MAX_VALUE, a bigint) */
   quota: number | bigint;
   spaceConsumed: number;
-  spaceQuota: number;
+  /** bytes, -1 = none (past 2^53, a bigint) */
+  spaceQuota: number | bigint;
   typeQuotaInfos?: { typeQuotaInfo?: StorageTypeQuotaInfo[] };
 }
 

@@ -41,18 +41,18 @@ const JAVA_LONG_FIELDS = new Set([
   'hadoop.hdfs.SetTimesRequestProto.mtime',
   'hadoop.hdfs.TruncateRequestProto.newLength', // FileSystem.truncate(p, -1) reaches the NameNode's negative-length check
   'hadoop.hdfs.SetTimesRequestProto.atime',
-  'hadoop.hdfs.ContentSummaryProto.spaceQuota',
-  'hadoop.hdfs.QuotaUsageProto.spaceQuota',
   'hadoop.hdfs.StorageTypeQuotaInfoProto.quota',
 ]);
 
 /**
- * Java `long` quotas that may be -1 (none) or Long.MAX_VALUE (the root directory's namespace
- * quota, DirectoryWithQuotaFeature.DEFAULT_NAMESPACE_QUOTA): signed, a number when it fits in 53
- * bits, else a bigint.
+ * Java `long` quotas that may be -1 (none), Long.MAX_VALUE (the root directory's namespace
+ * quota, DirectoryWithQuotaFeature.DEFAULT_NAMESPACE_QUOTA) or any value a superuser set: signed,
+ * a number when it fits in 53 bits, else a bigint (never rounded).
  */
 const JAVA_WIDE_LONG_FIELDS = new Set([
   'hadoop.hdfs.ContentSummaryProto.quota', 'hadoop.hdfs.QuotaUsageProto.quota',
+  // a space quota may be any long up to Long.MAX_VALUE - 1 (`dfsadmin -setSpaceQuota 8e`)
+  'hadoop.hdfs.ContentSummaryProto.spaceQuota', 'hadoop.hdfs.QuotaUsageProto.spaceQuota',
   // ClientProtocol.setQuota: QUOTA_RESET (-1) and QUOTA_DONT_SET (Long.MAX_VALUE)
   'hadoop.hdfs.SetQuotaRequestProto.namespaceQuota', 'hadoop.hdfs.SetQuotaRequestProto.storagespaceQuota',
 ]);

@@ -9,7 +9,9 @@ import { HadoopException } from '../../../cluster/namenode/namespace/fs-errors.t
 import { fileSpace, isViolated, QUOTA_DONT_SET, QUOTA_RESET } from '../../../cluster/namenode/namespace/quota.ts';
 import type { INodeDirectory, INodeFile } from '../../../cluster/namenode/namespace/inode.ts';
 import { QuotaOps, quotaCommand } from '../../../cluster/namenode/quota-ops.ts';
-import { CreateFlag } from '../../../cluster/protocol/client-protocol.ts';
+import { CLIENT_PROTOCOL_CODEC, CreateFlag, type ClientProtocolMessages } from '../../../cluster/protocol/client-protocol.ts';
+
+const MiB_BIG = 1048576n;
 import { alice, datanode, hdfsUser, MiB, namesystem, writeFile, type TestNamesystem } from '../../support/namesystem.ts';
 import { refused } from '../../support/expect-code.ts';
 
@@ -170,6 +172,18 @@ describe('namenode/quota: setQuota, DirectoryWithQuotaFeature counts and FSDirec
     await setQuota('/q', QUOTA_DONT_SET, 200n * BigInt(MiB));
     expect(await t.writes.truncate('/q/f', 1000, 'DFSClient_t', alice)).to.equal(false);
     expect(dir('/q').quota!.storagespace).to.equal(128 * MiB); // writeFile's preferred block size, replication 1
+  });
+
+  it('quotas past 2^53 reach a client exactly (getContentSummary / getQuotaUsage over the wire: bigints, never rounded or refused)', async () => {
+    await setQuota('/q', (1n << 60n) + 1n, (1n << 62n) + 3n);
+    const wire = <M extends 'getContentSummary' | 'getQuotaUsage'>(m: M, r: ClientProtocolMessages[M]['response']) =>
+      CLIENT_PROTOCOL_CODEC.decodeResponse(m, CLIENT_PROTOCOL_CODEC.encodeResponse(m, r));
+    const cs = wire('getContentSummary', { summary: summaries.getContentSummary('/q', alice) }).summary;
+    const qu = wire('getQuotaUsage', { usage: summaries.getQuotaUsage('/q', alice) }).usage;
+    for (const q of [cs, qu]) expect([q.quota, q.spaceQuota]).to.deep.equal([1152921504606846977n, 4611686018427387907n]);
+    // and small ones stay numbers
+    await setQuota('/q', 10n, 3n * MiB_BIG);
+    expect(wire('getQuotaUsage', { usage: summaries.getQuotaUsage('/q', alice) }).usage.spaceQuota).to.equal(3 * MiB);
   });
 
   it('quotas survive a restart (journal and snapshot); the counts are recomputed on load', async () => {
