@@ -11,7 +11,8 @@
  *    "hsec has no snapshots: ..." (nothing is changed or journaled);
  *  - disallowSnapshot: the same checks ("Cannot disallow snapshot for /p"), then nothing to do, as
  *    SnapshotManager.resetSnapshottable does for a directory that is not snapshottable; audited;
- *  - createSnapshot: safe mode ("Cannot create snapshot for /p"), the traverse check, the owner
+ *  - createSnapshot: the path's length (NameNodeRpcServer.checkPathLength: 8000 characters, 1000
+ *    levels, IOException "createSnapshot: Pathname too long.  Limit 8000 characters, 1000 levels."), safe mode ("Cannot create snapshot for /p"), the traverse check, the owner
  *    check when dfs.permissions.enabled (an AccessControlException is audited as refused), the
  *    directory, then SnapshotException "Directory is not a snapshottable directory: /p"
  *    (SnapshotManager.getSnapshottableRoot): no directory is snapshottable here. The snapshot name
@@ -63,9 +64,13 @@ export class SnapshotOps {
     ns.audit(caller, 'disallowSnapshot', path);
   }
 
-  /** FSNamesystem.createSnapshot: refused, the directory not being snapshottable. */
+  /**
+   * NameNodeRpcServer.createSnapshot's checkPathLength, then FSNamesystem.createSnapshot: refused,
+   * the directory not being snapshottable.
+   */
   async createSnapshot(snapshotRoot: string, caller: CallerInfo): Promise<string> {
     const ns = this.#ns;
+    checkPathLength('createSnapshot', snapshotRoot);
     return ns.write(async () => {
       ns.checkNameNodeSafeMode(`Cannot create snapshot for ${snapshotRoot}`);
       let path = snapshotRoot;
@@ -89,5 +94,20 @@ export class SnapshotOps {
     if (!node) throw fileNotFound(`Directory does not exist: ${path}`, path);
     if (node.kind !== 'directory') throw fsError('FS_INVALID_PATH', HadoopException.PATH_IS_NOT_DIRECTORY, `\`${path}': Is not a directory`, { path });
     return node;
+  }
+}
+
+/** NameNodeRpcServer.MAX_PATH_LENGTH and MAX_PATH_DEPTH. */
+const MAX_PATH_LENGTH = 8000;
+const MAX_PATH_DEPTH = 1000;
+
+/**
+ * NameNodeRpcServer.checkPathLength: at most 8000 characters (Java's String.length, UTF-16 units)
+ * and 1000 levels (Path.depth: its names); `new Path("")` is refused first.
+ */
+function checkPathLength(op: string, src: string): void {
+  if (src === '') throw fsError('FS_INVALID_ARGUMENT', HadoopException.JAVA_ILLEGAL_ARGUMENT, 'Can not create a Path from an empty string', {});
+  if (src.length > MAX_PATH_LENGTH || src.split('/').filter((n) => n !== '').length > MAX_PATH_DEPTH) {
+    throw fsError('FS_INVALID_PATH', HadoopException.IO, `${op}: Pathname too long.  Limit ${MAX_PATH_LENGTH} characters, ${MAX_PATH_DEPTH} levels.`, { length: src.length });
   }
 }
