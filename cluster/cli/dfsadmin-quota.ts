@@ -11,8 +11,14 @@
  * Parsing is CommandFormat's (at least 2 or 1 words; a leading word starting with `-` other than
  * -storageType of -clrSpaceQuota is "Illegal option -x"). A bad argument is an
  * IllegalArgumentException: DFSAdmin.run prints `setQuota: <message>` and the command's usage and
- * exits -1 (255). Each directory is then set on its own (Command.runAll): a refusal prints
- * `setQuota: <first line of the message>` and the others go on; the exit code is -1 if any failed.
+ * exits -1 (255). Each <dirname> is then expanded as `hsec fs` expands its paths (PathData.expandAsGlob,
+ * ./fs-operands.ts): a glob, a path relative to the home directory /user/<short name>, or an
+ * hdfs://host:port/ URI of the NameNode; a glob matching nothing is skipped silently (Command.runAll
+ * does not check for it), a plain path that does not exist goes to the NameNode ("Directory does not
+ * exist: /p"). Each match is then set in turn (runQuotaPlan): a refusal prints `setQuota: <first line
+ * of the message>`, skips the rest of that argument's matches, and the next argument goes on; the
+ * exit code is -1 if any failed. A file:// path stops the command with AdminHelper's "is not an HDFS
+ * file system" and the usage.
  */
 import { QUOTA_DONT_SET, QUOTA_RESET, type StorageType } from '../protocol/hdfs-types.ts';
 
@@ -165,4 +171,44 @@ function checkValues({ nsQuota, ssQuota, type }: QuotaPlan): void {
   if ((nsQuota <= 0n && !special(nsQuota)) || (ssQuota < 0n && !special(ssQuota))) {
     throw new QuotaArgumentError(`Invalid values for quota : ${nsQuota} and ${ssQuota}`);
   }
+}
+
+/** AdminHelper.checkAndGetDFS's refusal of a local path (an IllegalArgumentException: printed with the usage, and the command stops). */
+function checkHdfsScheme(arg: string): void {
+  if (/^file:/i.test(arg)) {
+    throw new QuotaArgumentError('FileSystem file:/// is not an HDFS file system. The fs class is: org.apache.hadoop.fs.LocalFileSystem');
+  }
+}
+
+/** What Command.runAll works with. */
+export interface QuotaRunner {
+  /** PathData.expandAsGlob: [] for a glob matching nothing, the path itself when it has no wildcard. */
+  expand(arg: string): Promise<ReadonlyArray<{ readonly path: string }>>;
+  /** DFSAdminCommand.run: DistributedFileSystem.setQuota (or setQuotaByStorageType) of one match. */
+  setQuota(path: string, plan: QuotaPlan): Promise<void>;
+  /** Command.displayError's text for an IOException; undefined for anything else (thrown on). */
+  failure(e: unknown): string | undefined;
+  err(s: string): void;
+}
+
+/**
+ * Command.runAll: each argument is expanded and each of its matches set in turn; an IOException
+ * (from the expansion or a NameNode refusal) prints `setQuota: <message>`, skips the argument's
+ * remaining matches and makes the exit code -1, and the next argument goes on. A glob matching
+ * nothing does nothing. Resolves to 0 or -1 (DFSAdmin's exit code before the JVM's 255).
+ */
+export async function runQuotaPlan(name: QuotaCommandName, plan: QuotaPlan, runner: QuotaRunner): Promise<0 | -1> {
+  let code: 0 | -1 = 0;
+  for (const arg of plan.dirs) {
+    try {
+      checkHdfsScheme(arg);
+      for (const item of await runner.expand(arg)) await runner.setQuota(item.path, plan);
+    } catch (e) {
+      const message = runner.failure(e);
+      if (message === undefined) throw e;
+      runner.err(`${name.slice(1)}: ${message}\n`);
+      code = -1;
+    }
+  }
+  return code;
 }

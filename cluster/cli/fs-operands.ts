@@ -12,7 +12,7 @@ import { FileError, HsecError } from '../../lib/errors/index.ts';
 import type { FileStatus } from '../client/file-status.ts';
 import { quoteUriPath } from '../client/glob-pattern.ts';
 import { childPath } from '../client/hdfs-path.ts';
-import { globStatus, patternPath } from '../client/globber.ts';
+import { globStatus, patternPath, type GlobSource } from '../client/globber.ts';
 import type { HdfsClient } from '../client/hdfs-client.ts';
 
 /** One path a command works on: as printed, as sent to the NameNode, and its status when it exists. */
@@ -43,13 +43,25 @@ export function shownChild(shownDir: string, name: string): string {
   return shownDir === '.' ? name : childPath(shownDir.replace(/\/+$/, '') || '/', name);
 }
 
-/** Command.expandArgument: the operands `arg` names (throws "No such file or directory" for a glob matching nothing). */
-export async function expandOperand(fs: HdfsClient, arg: string): Promise<Operand[]> {
+/** What the expansion needs of a client (HdfsClient has it): the glob walk and the working directory. */
+export type OperandSource = GlobSource & Pick<HdfsClient, 'resolve'>;
+
+/**
+ * PathData.expandAsGlob: the operands `arg` names; [] for a glob matching nothing (dfsadmin's
+ * Command.runAll then does nothing for it), one operand without a status for a plain path that does not exist.
+ */
+export async function expandAsGlob(fs: OperandSource, arg: string): Promise<Operand[]> {
   const stats = await globStatus(fs, arg);
   if (stats === undefined) return [{ shown: arg, path: fs.resolve(arg) }];
-  if (stats.length === 0) throw pathNotFound(arg);
   const { authority, path } = patternPath(arg, fs);
   return stats.map((status) => ({ shown: shownPath(authority, path, status, fs.workingDirectory), path: status.path, status }));
+}
+
+/** Command.expandArgument: the operands `arg` names (throws "No such file or directory" for a glob matching nothing). */
+export async function expandOperand(fs: OperandSource, arg: string): Promise<Operand[]> {
+  const items = await expandAsGlob(fs, arg);
+  if (items.length === 0) throw pathNotFound(arg);
+  return items;
 }
 
 /** PathData.expandAsGlob's display of a match, by the kind of pattern (with a scheme, absolute, relative). */

@@ -31,6 +31,7 @@ import type { RpcClient } from '../../../security/sasl/rpc/rpc-client.ts';
 import { acquireRpcClient } from '../../client/shared-rpc-client.ts';
 import { parseHostPort } from '../../../lib/net/host-port.ts';
 import { CLIENT_DATANODE_PROTOCOL_INFO, ClientDatanodeProtocolClient, datanodeLocalReport } from '../../protocol/client-datanode-protocol.ts';
+import { HdfsClient } from '../../client/hdfs-client.ts';
 import { ClientProtocolClient } from '../../protocol/client-protocol-client.ts';
 import { CLIENT_PROTOCOL_INFO, type DatanodeReportType, type OpenFileEntry, type OpenFilesType, type SafeModeAction } from '../../protocol/client-protocol.ts';
 import type { DatanodeInfo } from '../../protocol/hdfs-types.ts';
@@ -41,7 +42,8 @@ import {
 } from '../../protocol/refresh-protocols.ts';
 import { loadCliConfiguration } from '../cli-configuration.ts';
 import { helpText, usageText } from '../dfsadmin-help.ts';
-import { parseQuotaCommand, QUOTA_USAGE, QuotaArgumentError, type QuotaCommandName } from '../dfsadmin-quota.ts';
+import { parseQuotaCommand, QUOTA_USAGE, QuotaArgumentError, runQuotaPlan, type QuotaCommandName } from '../dfsadmin-quota.ts';
+import { expandAsGlob } from '../fs-operands.ts';
 import { datanodeName, nodesText, summaryText, topologyText } from '../dfsadmin-report.ts';
 import { cliConfigSource, type CliConfigArg } from '../generic-options.ts';
 import type { CliIo } from './fetchdt.ts';
@@ -61,6 +63,8 @@ interface AdminCall {
 interface AdminContext {
   readonly conf: Configuration;
   readonly nn: ClientProtocolClient;
+  /** The same NameNode as a file system client (paths relative to /user/<short name>, globs), as the same user. */
+  hdfs(): Promise<HdfsClient>;
   /** DFSAdmin.getDataNodeProxy: ClientDatanodeProtocol at `host:ipc_port`, as the login user (Kerberos). */
   datanode(hostPort: string): ClientDatanodeProtocolClient;
   refresh(call: AdminCall): Promise<void>;
@@ -79,24 +83,24 @@ interface AdminCommand {
   readonly check?: (rest: readonly string[]) => void;
 }
 
-/** A quota command: each directory on its own (Command.runAll), `setQuota: <message>` for each refusal. */
+/**
+ * A quota command: Command.runAll over the <dirname> words, each expanded as `hsec fs` expands its
+ * paths (PathData.expandAsGlob), `setQuota: <message>` for each failed word (../dfsadmin-quota.ts).
+ */
 const quotaCommand = (name: QuotaCommandName): AdminCommand => ({
   usage: `[${QUOTA_USAGE[name]}]`,
   argsOk: () => true,
   check: (rest) => void parseQuotaCommand(name, rest),
   run: async (ctx, rest) => {
     const plan = parseQuotaCommand(name, rest);
-    let code = 0;
-    for (const dir of plan.dirs) {
-      try {
-        await ctx.nn.setQuota(dir, plan.nsQuota, plan.ssQuota, plan.type);
-      } catch (e) {
-        if (!(e instanceof HsecError)) throw e;
-        ctx.err(`${name.slice(1)}: ${failureLine(e)}\n`);
-        code = DFSADMIN_FAILURE;
-      }
-    }
-    return code;
+    const fs = await ctx.hdfs();
+    const code = await runQuotaPlan(name, plan, {
+      expand: (arg) => expandAsGlob(fs, arg),
+      setQuota: (path, p) => ctx.nn.setQuota(path, p.nsQuota, p.ssQuota, p.type),
+      failure: (e) => (e instanceof HsecError ? failureLine(e) : undefined),
+      err: ctx.err,
+    });
+    return code === 0 ? 0 : DFSADMIN_FAILURE;
   },
 });
 
@@ -501,9 +505,11 @@ export async function runDfsadmin(config: CliConfigArg, argv: readonly string[],
   }
   try {
     const conf = adminConfiguration(loadCliConfiguration(config, env));
-    return await withNameNode(conf, env, (nn, rpc, credentialsFor) => command.run({
+    let fs: HdfsClient | undefined;
+    return await withNameNode(conf, env, (nn, rpc, credentialsFor, user) => command.run({
       conf,
       nn,
+      hdfs: async () => (fs ??= await HdfsClient.connect({ conf, user, env })),
       datanode: (hostPort) => new ClientDatanodeProtocolClient({
         rpc, address: parseHostPort(hostPort, 'datanode_host:ipc_port'), credentials: credentialsFor(CLIENT_DATANODE_PROTOCOL_INFO),
         timeoutMs: conf.getTimeDuration('dfs.client.socket-timeout', 'ms', 'ms', 60_000),
@@ -514,10 +520,10 @@ export async function runDfsadmin(config: CliConfigArg, argv: readonly string[],
         const address = nameNodeClientAddress(conf);
         call.decode(await rpc.call(address, call.info.protocol, call.method, call.encode(), { ...credentialsFor(call.info), declaringProtocol: call.info.protocol, protocolVersion: call.info.version }));
       },
-    }, rest));
+    }, rest).finally(() => fs?.close()));
   } catch (e) {
     err(`${name.slice(1)}: ${failureLine(e)}\n`);
-    if (e instanceof IllegalArgument) err(`Usage: hsec dfsadmin ${command.usage}\n`);
+    if (e instanceof IllegalArgument || e instanceof QuotaArgumentError) err(`Usage: hsec dfsadmin ${command.usage}\n`);
     return DFSADMIN_FAILURE;
   }
 }
@@ -534,7 +540,7 @@ function adminConfiguration(conf: Configuration): Configuration {
 async function withNameNode<T>(
   conf: Configuration,
   env: NodeJS.ProcessEnv,
-  fn: (nn: ClientProtocolClient, rpc: RpcClient, credentialsFor: (info: ProtocolSecurityInfo) => ReturnType<typeof callCredentials>) => Promise<T>,
+  fn: (nn: ClientProtocolClient, rpc: RpcClient, credentialsFor: (info: ProtocolSecurityInfo) => ReturnType<typeof callCredentials>, user: User) => Promise<T>,
 ): Promise<T> {
   const address = nameNodeClientAddress(conf);
   const user = await User.login(conf, { env });
@@ -542,7 +548,7 @@ async function withNameNode<T>(
   try {
     const credentialsFor = (info: ProtocolSecurityInfo) => callCredentials(user, info, conf);
     const nn = new ClientProtocolClient({ rpc: connections.rpc, address, credentials: credentialsFor(CLIENT_PROTOCOL_INFO) });
-    return await fn(nn, connections.rpc, credentialsFor);
+    return await fn(nn, connections.rpc, credentialsFor, user);
   } finally {
     connections.release();
     user.close();

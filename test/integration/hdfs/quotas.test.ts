@@ -4,7 +4,8 @@
  * -clrSpaceQuota` as the superuser (a plain user refused), a mkdirs past the namespace quota and a
  * block past the space quota refused over the wire with NSQuotaExceededException /
  * DSQuotaExceededException and Hadoop's text (as `hsec fs` prints them), `hsec fs -count -q`
- * showing the quota columns, and the quotas and their counts after a NameNode restart.
+ * showing the quota columns, and the quotas and their counts after a NameNode restart; the
+ * <dirname> words expanded as `hsec fs` expands paths (globs, paths relative to /user/<short name>).
  */
 import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -99,5 +100,24 @@ describe('hdfs: quotas (MIT KDC, hsec NameNode and DataNode, hsec dfsadmin and h
     await fs.mkdir('/user/alice/q/c');
     expect((await fs.quotaUsage('/user/alice/q')).quota).to.equal(-1);
     expect((await fs.quotaUsage('/user/alice/s')).spaceQuota).to.equal(-1);
+  });
+
+  it('<dirname> is expanded as `hsec fs` expands paths (Command.runAll): a glob, a path relative to /user/<short name>; a refusal skips the rest of its glob', async () => {
+    await fs.mkdir('/user/alice/g1');
+    await fs.mkdir('/user/alice/g2');
+    const glob = await dfsadmin('nn', '-setQuota', '5', '/user/alice/g*', '/user/alice/nomatch*');
+    expect([glob.code, glob.err]).to.deep.equal([0, '']); // a glob matching nothing is no error
+    expect([(await fs.quotaUsage('/user/alice/g1')).quota, (await fs.quotaUsage('/user/alice/g2')).quota]).to.deep.equal([5, 5]);
+    const admin = await hdfs.admin();
+    await admin.mkdir(`${admin.workingDirectory}/rel`);
+    const rel = await dfsadmin('nn', '-setSpaceQuota', '1m', 'rel');
+    expect([rel.code, rel.err]).to.deep.equal([0, '']);
+    expect((await admin.quotaUsage(`${admin.workingDirectory}/rel`)).spaceQuota).to.equal(1024 * 1024);
+    // g0, a file, sorts first: its refusal ends `g*` (g1 and g2 keep their quota); the next word goes on
+    await fs.writeFile('/user/alice/g0', Buffer.alloc(0));
+    const clr = await dfsadmin('nn', '-clrQuota', '/user/alice/g*', `${hdfs.conf.get('fs.defaultFS')}/user/alice/g2`, 'missing');
+    expect(clr.code).to.equal(255);
+    expect(clr.err).to.equal("clrQuota: `/user/alice/g0': Is not a directory\nclrQuota: Directory does not exist: /user/nn/missing\n");
+    expect([(await fs.quotaUsage('/user/alice/g1')).quota, (await fs.quotaUsage('/user/alice/g2')).quota]).to.deep.equal([5, -1]);
   });
 });
