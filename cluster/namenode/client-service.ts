@@ -29,6 +29,7 @@ import { DatanodeAdminOps } from './datanode-admin-ops.ts';
 import type { FileAttributes } from './file-attributes.ts';
 import type { FileWrites } from './file-writes.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
+import { checkPathLength } from './namespace/paths.ts';
 import { FsAction } from './namespace/permission-checker.ts';
 import { QuotaOps } from './quota-ops.ts';
 import { SnapshotOps } from './snapshot-ops.ts';
@@ -83,7 +84,11 @@ export class ClientService {
         return tokens && encryptDataTransfer ? { dataEncryptionKey: tokens.generateDataEncryptionKey() } : {};
       }),
       this.#method('getBlockLocations', async (r, c) => ({ locations: await ns.getBlockLocations(r.src, r.offset, r.length, c) })),
-      this.#method('create', async (r, c) => ({ fs: await writes.create(r, c) })),
+      // NameNodeRpcServer.checkPathLength before anything else: create's and mkdirs' path, a rename's destination
+      this.#method('create', async (r, c) => {
+        checkPathLength('create', r.src);
+        return { fs: await writes.create(r, c) };
+      }),
       this.#method('append', (r, c) => writes.append(r, c)),
       this.#method('addBlock', async (r, c) => ({ block: await writes.addBlock(r, c) })),
       this.#method('abandonBlock', async (r) => {
@@ -111,7 +116,10 @@ export class ClientService {
         return {};
       }),
       this.#method('truncate', async (r, c) => ({ result: await writes.truncate(r.src, r.newLength, r.clientName, c) })),
-      this.#method('mkdirs', async (r, c) => ({ result: await ns.mkdirs(r.src, r.masked, r.createParent, c, r.unmasked) })),
+      this.#method('mkdirs', async (r, c) => {
+        checkPathLength('mkdirs', r.src);
+        return { result: await ns.mkdirs(r.src, r.masked, r.createParent, c, r.unmasked) };
+      }),
       this.#method('setPermission', async (r, c) => {
         await attributes.setPermission(r.src, r.permission, c);
         return {};
@@ -129,8 +137,12 @@ export class ClientService {
         return dirList ? { dirList } : {};
       }),
       this.#method('delete', async (r, c) => ({ result: await ns.delete(r.src, r.recursive, c) })),
-      this.#method('rename', async (r, c) => ({ result: await ns.rename(r.src, r.dst, c) })),
+      this.#method('rename', async (r, c) => {
+        checkPathLength('rename', r.dst);
+        return { result: await ns.rename(r.src, r.dst, c) };
+      }),
       this.#method('rename2', async (r, c) => {
+        checkPathLength('rename', r.dst);
         await ns.rename2(r.src, r.dst, r.overwriteDest, c, r.moveToTrash ?? false);
         return {};
       }),

@@ -26,6 +26,7 @@ import { checkSuperuserPrivilege } from './cluster-status.ts';
 import { lastInode } from './namespace/fs-directory.ts';
 import { fileNotFound, fsError, HadoopException } from './namespace/fs-errors.ts';
 import type { INode } from './namespace/inode.ts';
+import { checkPathLength } from './namespace/paths.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
 
 export class SnapshotOps {
@@ -94,20 +95,5 @@ export class SnapshotOps {
     if (!node) throw fileNotFound(`Directory does not exist: ${path}`, path);
     if (node.kind !== 'directory') throw fsError('FS_INVALID_PATH', HadoopException.PATH_IS_NOT_DIRECTORY, `\`${path}': Is not a directory`, { path });
     return node;
-  }
-}
-
-/** NameNodeRpcServer.MAX_PATH_LENGTH and MAX_PATH_DEPTH. */
-const MAX_PATH_LENGTH = 8000;
-const MAX_PATH_DEPTH = 1000;
-
-/**
- * NameNodeRpcServer.checkPathLength: at most 8000 characters (Java's String.length, UTF-16 units)
- * and 1000 levels (Path.depth: its names); `new Path("")` is refused first.
- */
-function checkPathLength(op: string, src: string): void {
-  if (src === '') throw fsError('FS_INVALID_ARGUMENT', HadoopException.JAVA_ILLEGAL_ARGUMENT, 'Can not create a Path from an empty string', {});
-  if (src.length > MAX_PATH_LENGTH || src.split('/').filter((n) => n !== '').length > MAX_PATH_DEPTH) {
-    throw fsError('FS_INVALID_PATH', HadoopException.IO, `${op}: Pathname too long.  Limit ${MAX_PATH_LENGTH} characters, ${MAX_PATH_DEPTH} levels.`, { length: src.length });
   }
 }

@@ -5,7 +5,7 @@
  * allowed. Components are kept as strings; children are ordered by their UTF-8 bytes, as Hadoop's
  * byte[] names are.
  */
-import { invalidPath } from './fs-errors.ts';
+import { fsError, HadoopException, invalidPath } from './fs-errors.ts';
 
 /** `DFSUtilClient.isValidName`: the names a create, mkdir or rename target may have. */
 export function isValidName(src: string): boolean {
@@ -61,4 +61,19 @@ function hasHigh(s: string): boolean {
 /** Whether `descendant` lies strictly under `ancestor` (both as component lists). */
 export function isUnder(descendant: readonly string[], ancestor: readonly string[]): boolean {
   return descendant.length > ancestor.length && ancestor.every((c, i) => descendant[i] === c);
+}
+
+/** NameNodeRpcServer.MAX_PATH_LENGTH and MAX_PATH_DEPTH. */
+const MAX_PATH_LENGTH = 8000;
+const MAX_PATH_DEPTH = 1000;
+
+/**
+ * NameNodeRpcServer.checkPathLength: at most 8000 characters (Java's String.length, UTF-16 units)
+ * and 1000 levels (Path.depth: its names); `new Path("")` is refused first.
+ */
+export function checkPathLength(op: string, src: string): void {
+  if (src === '') throw fsError('FS_INVALID_ARGUMENT', HadoopException.JAVA_ILLEGAL_ARGUMENT, 'Can not create a Path from an empty string', {});
+  if (src.length > MAX_PATH_LENGTH || src.split('/').filter((n) => n !== '').length > MAX_PATH_DEPTH) {
+    throw fsError('FS_INVALID_PATH', HadoopException.IO, `${op}: Pathname too long.  Limit ${MAX_PATH_LENGTH} characters, ${MAX_PATH_DEPTH} levels.`, { length: src.length });
+  }
 }

@@ -5,7 +5,8 @@
  * Hadoop's text) leaving a new journal in the name directory; msync and getHAServiceState (ACTIVE),
  * as a client with observer reads asks them; getEnclosingRoot ("/", an unreadable path refused);
  * getSnapshottableDirListing (no listing), createSnapshot and allowSnapshot refused with
- * SnapshotException, disallowSnapshot a no-op; none of them RpcNoSuchMethodException.
+ * SnapshotException, disallowSnapshot a no-op; none of them RpcNoSuchMethodException. Also
+ * NameNodeRpcServer.checkPathLength on create, mkdirs and a rename's destination.
  */
 import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -96,6 +97,23 @@ describe('hdfs: rollEdits, msync, getHAServiceState, getEnclosingRoot and the sn
     await alice.mkdir(`${alice.workingDirectory}/after-roll`);
     expect(hdfs.nn.namesystem.txid).to.equal(txid);
     expect((await dfsadmin('nn', '-rollEdits', 'extra')).code).to.equal(DFSADMIN_FAILURE);
+  });
+
+  it('NameNodeRpcServer.checkPathLength: create, mkdirs and a rename\'s destination past 8000 characters or 1000 levels are refused with its IOException before anything else', async () => {
+    const refusal = (p: Promise<unknown>) => p.then(() => undefined, (x: Error & { details?: Record<string, unknown> }) => x);
+    const long = `/user/alice/${'x'.repeat(8000)}`;
+    const deep = `/user/alice${'/d'.repeat(999)}`;
+    const text = (op: string) => `${op}: Pathname too long.  Limit 8000 characters, 1000 levels.`;
+    for (const [p, op] of [[alice.mkdir(long), 'mkdirs'], [alice.mkdir(deep, { recursive: true }), 'mkdirs'], [alice.writeFile(long, Buffer.from('x')), 'create']] as const) {
+      const e = await refusal(p);
+      expect(e?.details?.['exceptionClassName'], e?.message).to.equal('java.io.IOException');
+      expect(e?.message).to.contain(text(op));
+    }
+    await alice.writeFile('/user/alice/short', Buffer.from('x'));
+    const e = await refusal(alice.rename('/user/alice/short', long));
+    expect(e?.message).to.contain(text('rename'));
+    expect(await alice.exists('/user/alice/short')).to.equal(true);
+    await alice.mkdir(`/user/alice${'/d'.repeat(998)}`, { recursive: true }); // 1000 levels: allowed
   });
 
   it('msync answers empty and getHAServiceState ACTIVE, for any user', async () => {
