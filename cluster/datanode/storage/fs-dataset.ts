@@ -8,7 +8,7 @@
  * report and the storage report of heartbeats; for block recovery (replica-recovery.ts) the
  * writes in progress, an unfinished replica kept in rbw/, and a recovered replica finalized. File failures are FileErrors naming the path.
  */
-import { mkdir, open, readdir, readFile, rename, rm, statfs, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, statfs, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StorageError } from '../../../lib/errors/index.ts';
@@ -211,13 +211,10 @@ export class FsDataset {
     const metaFile = join(dir, metaFileName(replica.blockId, replica.genStamp));
     try {
       await mkdir(dir, { recursive: true });
-      await rename(replica.metaFile, metaFile);
-      await rename(replica.blockFile, blockFile);
+      await moveReplicaFiles(replica, blockFile, metaFile);
     } catch (e) {
       throw fileError('finalize replica into', dir, e, `check ${KEY}`, { configKey: KEY });
     }
-    replica.blockFile = blockFile;
-    replica.metaFile = metaFile;
     replica.numBytes = writer.numBytes;
     replica.state = 'FINALIZED';
   }
@@ -467,4 +464,52 @@ function isAlive(holderText: string | undefined): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Moves a replica's block and meta files to new paths so that a reader who takes the paths from
+ * `replica` at any moment finds the files there: each is linked at its new path, then the replica
+ * names the new paths, then the old names go. Two renames left a window (between them, and until
+ * the replica named the new paths) in which a BLOCK_CHECKSUM or READ_BLOCK of a block being
+ * finalized opened an old path that was already gone. Where the file system has no hard links the
+ * files are renamed as before.
+ */
+async function moveReplicaFiles(replica: { blockFile: string; metaFile: string }, blockFile: string, metaFile: string): Promise<void> {
+  const from = { blockFile: replica.blockFile, metaFile: replica.metaFile };
+  try {
+    await relink(from.metaFile, metaFile);
+    try {
+      await relink(from.blockFile, blockFile);
+    } catch (e) {
+      await unlink(metaFile).catch(() => undefined);
+      throw e;
+    }
+  } catch (e) {
+    if (!isNoHardLinks(e)) throw e;
+    await rename(from.metaFile, metaFile);
+    await rename(from.blockFile, blockFile);
+    replica.blockFile = blockFile;
+    replica.metaFile = metaFile;
+    return;
+  }
+  replica.blockFile = blockFile;
+  replica.metaFile = metaFile;
+  await unlink(from.metaFile);
+  await unlink(from.blockFile);
+}
+
+/** link(2) over whatever is at `to`, as rename(2) would replace it. */
+async function relink(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    await unlink(to);
+    await link(from, to);
+  }
+}
+
+function isNoHardLinks(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EXDEV' || code === 'EMLINK';
 }

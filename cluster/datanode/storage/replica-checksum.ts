@@ -27,7 +27,7 @@ import { crc32, crc32c } from '../../protocol/datatransfer/crc32c.ts';
 import type { BlockChecksumOptions, ChecksumSpec } from '../../protocol/datatransfer/messages.ts';
 import type { ChecksumType } from '../../protocol/hdfs-types.ts';
 import { decodeMetadataHeader, METADATA_HEADER_SIZE } from './block-metadata-header.ts';
-import type { Replica } from './replica.ts';
+import { atReplicaPath, type Replica } from './replica.ts';
 
 /** What the computation reads: the meta file's checksum and CRCs, the lengths, the partial chunk's data. */
 export interface ReplicaChecksumInput {
@@ -129,14 +129,14 @@ const HINT = 'the replica files under dfs.datanode.data.dir could not be read';
 export async function readReplicaChecksumInput(replica: Replica, requestLength: number): Promise<ReplicaChecksumInput> {
   let meta: Buffer;
   try {
-    meta = await readFile(replica.metaFile);
+    meta = await atReplicaPath(replica, 'metaFile', (path) => readFile(path));
   } catch (e) {
     throw fileError('read meta file', replica.metaFile, e, HINT);
   }
   const checksum = decodeMetadataHeader(meta, replica.metaFile);
   const input: ReplicaChecksumInput = { checksum, storedCrcs: meta.subarray(METADATA_HEADER_SIZE), requestLength, visibleLength: replica.numBytes };
   const range = planPartialChunk(checksum, requestLength, replica.numBytes);
-  if (range) input.partialChunk = await readRange(replica.blockFile, range.offset, range.length);
+  if (range) input.partialChunk = await atReplicaPath(replica, 'blockFile', (path) => readRange(path, range.offset, range.length));
   return input;
 }
 

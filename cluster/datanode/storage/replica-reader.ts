@@ -9,7 +9,7 @@ import { ProtocolError } from '../../../lib/errors/index.ts';
 import { fileError } from '../../../lib/fs/file-errors.ts';
 import { checksumSize } from '../../protocol/datatransfer/checksum.ts';
 import { METADATA_HEADER_SIZE } from './block-metadata-header.ts';
-import type { Replica } from './replica.ts';
+import { atReplicaPath, type Replica } from './replica.ts';
 
 const HINT = 'the replica files under dfs.datanode.data.dir could not be read';
 
@@ -27,12 +27,12 @@ export class ReplicaReader {
   static async open(replica: Replica): Promise<ReplicaReader> {
     let data: FileHandle;
     try {
-      data = await open(replica.blockFile, 'r');
+      data = await atReplicaPath(replica, 'blockFile', (path) => open(path, 'r'));
     } catch (e) {
       throw fileError('open block file', replica.blockFile, e, HINT);
     }
     try {
-      return new ReplicaReader(replica, data, await open(replica.metaFile, 'r'));
+      return new ReplicaReader(replica, data, await atReplicaPath(replica, 'metaFile', (path) => open(path, 'r')));
     } catch (e) {
       await data.close().catch(() => undefined);
       throw fileError('open meta file', replica.metaFile, e, HINT);

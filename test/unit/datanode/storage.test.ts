@@ -3,12 +3,13 @@
 // replicas written to rbw/ and finalized into Hadoop's finalized/subdirN/subdirM layout, leftover
 // rbw replicas found as RWR at their checksummed length, invalidation and reports.
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, truncateSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, truncateSync } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeMetadataHeader, encodeMetadataHeader } from '../../../cluster/datanode/storage/block-metadata-header.ts';
 import { FsDataset } from '../../../cluster/datanode/storage/fs-dataset.ts';
-import { BlockPoolLayout } from '../../../cluster/datanode/storage/replica.ts';
+import { atReplicaPath, BlockPoolLayout } from '../../../cluster/datanode/storage/replica.ts';
 import { ReplicaReader } from '../../../cluster/datanode/storage/replica-reader.ts';
 import { formatProperties, parseProperties } from '../../../cluster/datanode/storage/storage-version.ts';
 import { computeChecksums } from '../../../cluster/protocol/datatransfer/checksum.ts';
@@ -68,6 +69,32 @@ describe('datanode/storage', () => {
     const again = await FsDataset.open(dir);
     expect(again.clusterId).to.equal('CID-a');
     await again.close();
+  });
+
+  it('readers opening a replica\'s files by the paths it names (atReplicaPath) while it is finalized always find them; rbw/ is left empty', async () => {
+    const ds = await FsDataset.open(dir);
+    await ds.attachBlockPool(NS);
+    const data = Buffer.alloc(1300, 9);
+    const missed: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const { replica, writer } = await ds.createRbw(NS.blockPoolID, 1073741826 + i, 1001, CRC, 'b');
+      await writer.write(0, data, computeChecksums(CRC, data));
+      let done = false;
+      // four readers, as concurrent ops of the DataNode would be, each opening what the replica names
+      const readers = [0, 1, 2, 3].map(async () => {
+        while (!done) {
+          // as ReplicaReader and the checksum reader open them
+          for (const file of ['metaFile', 'blockFile'] as const) await atReplicaPath(replica, file, (path) => access(path)).catch((e: NodeJS.ErrnoException) => void missed.push(`${e.code} ${file}`));
+        }
+      });
+      await ds.finalize(NS.blockPoolID, replica, writer);
+      done = true;
+      await Promise.all(readers);
+      expect(readFileSync(replica.blockFile)).to.deep.equal(data);
+    }
+    expect(missed).to.deep.equal([]);
+    expect(readdirSync(new BlockPoolLayout(dir, NS.blockPoolID).rbw)).to.deep.equal([]);
+    await ds.close();
   });
 
   it('writes a replica in rbw/, finalizes it into finalized/subdirN/subdirM with its meta file, and finds it again after reopen', async () => {
