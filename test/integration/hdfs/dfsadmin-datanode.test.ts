@@ -9,15 +9,14 @@
  * denied."), getDatanodeInfo and getBalancerBandwidth have no such check.
  */
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DFSADMIN_FAILURE, runDfsadmin } from '../../../cluster/cli/commands/dfsadmin.ts';
-import { confEntries, startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
-import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
+import { DFSADMIN_FAILURE } from '../../../cluster/cli/commands/dfsadmin.ts';
+import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
-import { kinit } from '../../support/krb5-clients.ts';
 import { until } from '../../support/until.ts';
+import { dfsadminShell, type DfsadminShell } from '../../support/dfsadmin-shell.ts';
 
 const DENIED = 'org.apache.hadoop.ipc.RemoteException(org.apache.hadoop.security.AccessControlException): Permission denied.';
 
@@ -26,16 +25,10 @@ describe('hdfs: hsec dfsadmin DataNode commands, -setBalancerBandwidth, -listOpe
   const realm = useMiniKdc();
   let dir: string;
   let hdfs: SecureHdfs;
-  let confDir: string;
+  let shell: DfsadminShell;
   let dnAddr: string;
-  const cc: Record<string, string> = {};
 
-  async function dfsadmin(user: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const code = await runDfsadmin(confDir, args, { out: (x) => void (out += x), err: (x) => void (err += x), env: { ...realm.kdc.env(cc[user]), HADOOP_CONF_DIR: confDir } });
-    return { code, out, err };
-  }
+  const dfsadmin = (user: string, ...args: string[]) => shell.run(user, ...args);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hsec-dfsadmin-dn-'));
@@ -44,13 +37,7 @@ describe('hdfs: hsec dfsadmin DataNode commands, -setBalancerBandwidth, -listOpe
     });
     await hdfs.client('alice'); // makes the keytabs
     await hdfs.client('admin');
-    confDir = join(dir, 'conf');
-    mkdirSync(confDir);
-    writeSiteXml(join(confDir, 'core-site.xml'), Object.entries(confEntries(hdfs.conf)).map(([name, value]) => ({ name, value })));
-    for (const [user, principal, keytab] of [['dn', 'dn/localhost', 'dn.keytab'], ['admin', 'admin', 'admin.keytab'], ['alice', 'alice', 'alice.keytab']] as const) {
-      cc[user] = join(dir, `cc-${user}`);
-      await kinit(realm.kdc.env(cc[user]), ['-k', '-t', join(dir, keytab), realm.kdc.principal(principal)]);
-    }
+    shell = await dfsadminShell(realm.kdc, hdfs, dir, { dn: ['dn/localhost', 'dn.keytab'], admin: ['admin', 'admin.keytab'], alice: ['alice', 'alice.keytab'] });
     dnAddr = `localhost:${hdfs.dns[0]!.ipcAddress.port}`;
   });
 

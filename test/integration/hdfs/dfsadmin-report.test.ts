@@ -7,17 +7,16 @@
  * (getDatanodeReport, safe mode changes) refusing a plain user with DFSAdmin's message.
  */
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DFSADMIN_FAILURE, runDfsadmin } from '../../../cluster/cli/commands/dfsadmin.ts';
+import { DFSADMIN_FAILURE } from '../../../cluster/cli/commands/dfsadmin.ts';
 import { byteDesc } from '../../../lib/text/java-format.ts';
-import { confEntries, startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
-import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
+import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 import { MONITOR_INTERVAL_MS } from '../../../cluster/namenode/namenode.ts';
 import { ManualClock } from '../../../lib/time/clock.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
-import { kinit } from '../../support/krb5-clients.ts';
+import { dfsadminShell, type DfsadminShell } from '../../support/dfsadmin-shell.ts';
 
 /** Polls `cond` every 200 ms until it holds, failing after `timeoutMs` with `what`. */
 async function eventually(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -34,28 +33,16 @@ describe('hdfs: hsec dfsadmin -report, -printTopology, -safemode against the hse
   const clock = new ManualClock(Date.now());
   let dir: string;
   let hdfs: SecureHdfs;
-  let confDir: string;
-  const cc: Record<string, string> = {};
+  let shell: DfsadminShell;
 
-  async function dfsadmin(user: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const code = await runDfsadmin(confDir, args, { out: (x) => void (out += x), err: (x) => void (err += x), env: { ...realm.kdc.env(cc[user]), HADOOP_CONF_DIR: confDir } });
-    return { code, out, err };
-  }
+  const dfsadmin = (user: string, ...args: string[]) => shell.run(user, ...args);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hsec-dfsadmin-report-'));
     hdfs = await startSecureHdfs(realm.kdc, dir, { dataNodes: 2, clock, conf: { 'dfs.data.transfer.protection': 'authentication', 'dfs.replication': '2' } });
     await hdfs.client('alice'); // makes alice's keytab
     await (await hdfs.admin()).writeFile('/one-block', Buffer.alloc(4096, 7));
-    confDir = join(dir, 'conf');
-    mkdirSync(confDir);
-    writeSiteXml(join(confDir, 'core-site.xml'), Object.entries(confEntries(hdfs.conf)).map(([name, value]) => ({ name, value })));
-    cc['nn'] = join(dir, 'cc-nn');
-    await kinit(realm.kdc.env(cc['nn']), ['-k', '-t', join(dir, 'nn.keytab'), realm.kdc.principal('nn/localhost')]);
-    cc['alice'] = join(dir, 'cc-alice');
-    await kinit(realm.kdc.env(cc['alice']), ['-k', '-t', join(dir, 'alice.keytab'), realm.kdc.principal('alice')]);
+    shell = await dfsadminShell(realm.kdc, hdfs, dir);
     // both DataNodes have sent a heartbeat with their storage and a block report holding the block
     await eventually(async () => (await dfsadmin('nn', '-report')).out.split('Num of Blocks: 1').length === 3, 30_000, 'both DataNodes report the block');
   });

@@ -8,16 +8,14 @@
  * <dirname> words expanded as `hsec fs` expands paths (globs, paths relative to /user/<short name>).
  */
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
-import { runDfsadmin } from '../../../cluster/cli/commands/dfsadmin.ts';
-import { confEntries, startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
-import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
+import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { fsShellUser, type FsShellUser } from '../../support/fs-shell.ts';
-import { kinit } from '../../support/krb5-clients.ts';
+import { dfsadminShell, type DfsadminShell } from '../../support/dfsadmin-shell.ts';
 
 const BLOCK = 4096;
 const SMALL_BLOCKS = { 'dfs.blocksize': String(BLOCK), 'dfs.namenode.fs-limits.min-block-size': '1024', 'dfs.data.transfer.protection': 'authentication', 'dfs.replication': '1' };
@@ -29,28 +27,16 @@ describe('hdfs: quotas (MIT KDC, hsec NameNode and DataNode, hsec dfsadmin and h
   let hdfs: SecureHdfs;
   let fs: HdfsClient;
   let shell: FsShellUser;
-  let confDir: string;
-  const cc: Record<string, string> = {};
+  let admin: DfsadminShell;
 
-  async function dfsadmin(user: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const code = await runDfsadmin(confDir, args, { out: (x) => void (out += x), err: (x) => void (err += x), env: { ...realm.kdc.env(cc[user]), HADOOP_CONF_DIR: confDir } });
-    return { code, out, err };
-  }
+  const dfsadmin = (user: string, ...args: string[]) => admin.run(user, ...args);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hsec-quotas-'));
     hdfs = await startSecureHdfs(realm.kdc, dir, { conf: SMALL_BLOCKS });
     fs = await hdfs.client('alice');
     shell = await fsShellUser(hdfs, 'alice');
-    confDir = join(dir, 'conf-admin');
-    mkdirSync(confDir);
-    writeSiteXml(join(confDir, 'core-site.xml'), Object.entries(confEntries(hdfs.conf)).map(([name, value]) => ({ name, value })));
-    cc['nn'] = join(dir, 'cc-nn');
-    await kinit(realm.kdc.env(cc['nn']), ['-k', '-t', join(dir, 'nn.keytab'), realm.kdc.principal('nn/localhost')]);
-    cc['alice'] = join(dir, 'cc-alice');
-    await kinit(realm.kdc.env(cc['alice']), ['-k', '-t', join(dir, 'alice.keytab'), realm.kdc.principal('alice')]);
+    admin = await dfsadminShell(realm.kdc, hdfs, dir, undefined, 'conf-admin');
     await fs.mkdir('/user/alice/q');
     await fs.mkdir('/user/alice/s');
   });

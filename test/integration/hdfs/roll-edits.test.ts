@@ -9,21 +9,20 @@
  * NameNodeRpcServer.checkPathLength on create, mkdirs and a rename's destination.
  */
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
 import { acquireRpcClient } from '../../../cluster/client/shared-rpc-client.ts';
-import { DFSADMIN_FAILURE, runDfsadmin } from '../../../cluster/cli/commands/dfsadmin.ts';
-import { confEntries, startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
-import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
+import { DFSADMIN_FAILURE } from '../../../cluster/cli/commands/dfsadmin.ts';
+import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 import { NAMESPACE_DIR } from '../../../cluster/namenode/namenode.ts';
 import {
   CLIENT_PROTOCOL, CLIENT_PROTOCOL_CODEC, CLIENT_PROTOCOL_INFO, CLIENT_PROTOCOL_VERSION, type ClientProtocolMessages, type ClientProtocolMethodName,
 } from '../../../cluster/protocol/client-protocol.ts';
 import { callCredentials } from '../../../security/sasl/rpc/protocol-security.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
-import { kinit } from '../../support/krb5-clients.ts';
+import { dfsadminShell, type DfsadminShell } from '../../support/dfsadmin-shell.ts';
 
 const SNAPSHOT_EXCEPTION = 'org.apache.hadoop.hdfs.protocol.SnapshotException';
 
@@ -32,17 +31,11 @@ describe('hdfs: rollEdits, msync, getHAServiceState, getEnclosingRoot and the sn
   const realm = useMiniKdc();
   let dir: string;
   let hdfs: SecureHdfs;
-  let confDir: string;
+  let shell: DfsadminShell;
   let alice: HdfsClient;
   let hdfsAdmin: HdfsClient;
-  const cc: Record<string, string> = {};
 
-  async function dfsadmin(user: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const code = await runDfsadmin(confDir, args, { out: (x) => void (out += x), err: (x) => void (err += x), env: { ...realm.kdc.env(cc[user]), HADOOP_CONF_DIR: confDir } });
-    return { code, out, err };
-  }
+  const dfsadmin = (user: string, ...args: string[]) => shell.run(user, ...args);
 
   /** One ClientProtocol call over Kerberos RPC as `client`'s user, encoded and decoded as a stock client does. */
   async function call<M extends ClientProtocolMethodName>(client: HdfsClient, method: M, request: ClientProtocolMessages[M]['request']): Promise<ClientProtocolMessages[M]['response']> {
@@ -70,13 +63,7 @@ describe('hdfs: rollEdits, msync, getHAServiceState, getEnclosingRoot and the sn
     hdfs = await startSecureHdfs(realm.kdc, dir, { conf: { 'dfs.data.transfer.protection': 'authentication' } });
     alice = await hdfs.client('alice');
     hdfsAdmin = await hdfs.client('nn/localhost');
-    confDir = join(dir, 'conf');
-    mkdirSync(confDir);
-    writeSiteXml(join(confDir, 'core-site.xml'), Object.entries(confEntries(hdfs.conf)).map(([name, value]) => ({ name, value })));
-    cc['nn'] = join(dir, 'cc-nn');
-    await kinit(realm.kdc.env(cc['nn']), ['-k', '-t', join(dir, 'nn.keytab'), realm.kdc.principal('nn/localhost')]);
-    cc['alice'] = join(dir, 'cc-alice');
-    await kinit(realm.kdc.env(cc['alice']), ['-k', '-t', join(dir, 'alice.keytab'), realm.kdc.principal('alice')]);
+    shell = await dfsadminShell(realm.kdc, hdfs, dir);
     await alice.mkdir(`${alice.workingDirectory}/d`);
   });
 

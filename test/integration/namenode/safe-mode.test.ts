@@ -10,18 +10,17 @@
  * of safe mode with the saved namespace.
  */
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
-import { DFSADMIN_FAILURE, runDfsadmin } from '../../../cluster/cli/commands/dfsadmin.ts';
-import { confEntries, startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
-import { writeSiteXml } from '../../../cluster/mini/site-xml.ts';
+import { DFSADMIN_FAILURE } from '../../../cluster/cli/commands/dfsadmin.ts';
+import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 import { NAMESPACE_DIR } from '../../../cluster/namenode/namenode.ts';
 import { socketHostName } from '../../../lib/net/resolve.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
-import { kinit } from '../../support/krb5-clients.ts';
 import { until } from '../../support/until.ts';
+import { dfsadminShell, type DfsadminShell } from '../../support/dfsadmin-shell.ts';
 
 const SAFE_MODE_EXCEPTION = 'org.apache.hadoop.hdfs.server.namenode.SafeModeException';
 
@@ -30,17 +29,11 @@ describe('namenode: manual safe mode and saveNamespace on the secure hsec NameNo
   const realm = useMiniKdc();
   let dir: string;
   let hdfs: SecureHdfs;
-  let confDir: string;
+  let shell: DfsadminShell;
   let alice: HdfsClient;
   let host: string;
-  const cc: Record<string, string> = {};
 
-  async function dfsadmin(user: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const code = await runDfsadmin(confDir, args, { out: (x) => void (out += x), err: (x) => void (err += x), env: { ...realm.kdc.env(cc[user]), HADOOP_CONF_DIR: confDir } });
-    return { code, out, err };
-  }
+  const dfsadmin = (user: string, ...args: string[]) => shell.run(user, ...args);
 
   /** The remote failure of `p`: its Java class and message as the NameNode sent them. */
   async function remoteFailure(p: Promise<unknown>): Promise<{ cls: unknown; msg: unknown }> {
@@ -61,13 +54,7 @@ describe('namenode: manual safe mode and saveNamespace on the secure hsec NameNo
     hdfs = await startSecureHdfs(realm.kdc, dir, { conf: { 'dfs.data.transfer.protection': 'authentication' } });
     alice = await hdfs.client('alice');
     await alice.writeFile('before.txt', 'written before safe mode\n');
-    confDir = join(dir, 'conf');
-    mkdirSync(confDir);
-    writeSiteXml(join(confDir, 'core-site.xml'), Object.entries(confEntries(hdfs.conf)).map(([name, value]) => ({ name, value })));
-    cc['nn'] = join(dir, 'cc-nn');
-    await kinit(realm.kdc.env(cc['nn']), ['-k', '-t', join(dir, 'nn.keytab'), realm.kdc.principal('nn/localhost')]);
-    cc['alice'] = join(dir, 'cc-alice');
-    await kinit(realm.kdc.env(cc['alice']), ['-k', '-t', join(dir, 'alice.keytab'), realm.kdc.principal('alice')]);
+    shell = await dfsadminShell(realm.kdc, hdfs, dir);
     // NameNode.getServiceAddress(conf, true).getHostName() of hdfs://127.0.0.1:port
     host = await socketHostName('127.0.0.1');
   });
