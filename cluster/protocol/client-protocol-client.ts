@@ -322,4 +322,17 @@ export class ClientProtocolClient {
   async getStoragePolicy(path: string): Promise<BlockStoragePolicy> {
     return (await this.#invoke('getStoragePolicy', { path })).storagePolicy;
   }
+
+  // the storage policy changes (`hsec storagepolicies`)
+  async setStoragePolicy(src: string, policyName: string): Promise<void> {
+    await this.#invoke('setStoragePolicy', { src, policyName });
+  }
+
+  async unsetStoragePolicy(src: string): Promise<void> {
+    await this.#invoke('unsetStoragePolicy', { src });
+  }
+
+  async satisfyStoragePolicy(src: string): Promise<void> {
+    await this.#invoke('satisfyStoragePolicy', { src });
+  }
 }

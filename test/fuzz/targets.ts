@@ -420,7 +420,7 @@ export const TARGETS: readonly FuzzTarget[] = [
       quotaRecord(16385, 9_223_372_036_854_775_807n, 1073741824n),
       snapshotEndRecord(1),
     ])],
-    run: (b) => scanFrames(Buffer.from(b), 0, b.length, snapshotPayloads({ identity: () => undefined, inode: () => undefined, acl: () => undefined, xattrs: () => undefined, truncateBlock: () => undefined, quota: () => undefined, end: () => undefined })),
+    run: (b) => scanFrames(Buffer.from(b), 0, b.length, snapshotPayloads({ identity: () => undefined, inode: () => undefined, acl: () => undefined, xattrs: () => undefined, truncateBlock: () => undefined, quota: () => undefined, storagePolicy: () => undefined, end: () => undefined })),
   },
   { name: 'RPC method messages (ClientProtocol, DatanodeProtocol, refresh protocols, InterDatanodeProtocol)', seeds: rpcMethodSeeds, run: decodeMethodMessage },
   ...TEXT_TARGETS,

@@ -164,6 +164,10 @@ export class NamespaceStore {
         if (!fsd) throw new Error('a quota before the identity record');
         fsd.loadQuota(id, nsQuota, ssQuota);
       },
+      storagePolicy: (id, policyId) => {
+        if (!fsd) throw new Error('a storage policy before the identity record');
+        fsd.loadStoragePolicy(id, policyId);
+      },
       end: (n) => { end = n; },
     }), this.#origin);
     if (!fsd || end === undefined || end !== inodes || replay.validEnd < replay.size) {

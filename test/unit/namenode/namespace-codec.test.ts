@@ -117,7 +117,7 @@ describe('namenode/edit-log records', () => {
     const xattrs: XAttr[] = [{ namespace: 'USER', name: 'k', value: new Uint8Array([1, 2, 3]) }, { namespace: 'RAW', name: 'r' }];
     const bytes = Buffer.concat([identityRecord({ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }), ...inodes.map(inodeRecord), aclRecord(16391, acl), xattrsRecord(16391, xattrs), truncateBlockRecord(16390, 3), quotaRecord(16385, 9_223_372_036_854_775_807n, -1n), snapshotEndRecord(3)]);
     const got: unknown[] = [];
-    scanFrames(bytes, 0, bytes.length, snapshotPayloads({ identity: (i, c) => got.push(i, c), inode: (r) => got.push(r), acl: (id, e) => got.push({ id, e }), xattrs: (id, x) => got.push({ id, x }), truncateBlock: (id, n) => got.push({ id, n }), quota: (id, ns, ss) => got.push({ id, ns, ss }), end: (n) => got.push(n) }));
+    scanFrames(bytes, 0, bytes.length, snapshotPayloads({ identity: (i, c) => got.push(i, c), inode: (r) => got.push(r), acl: (id, e) => got.push({ id, e }), xattrs: (id, x) => got.push({ id, x }), truncateBlock: (id, n) => got.push({ id, n }), quota: (id, ns, ss) => got.push({ id, ns, ss }), storagePolicy: (id, p) => got.push({ id, p }), end: (n) => got.push(n) }));
     expect(got).to.deep.equal([{ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }, ...inodes, { id: 16391, e: acl }, { id: 16391, x: xattrs }, { id: 16390, n: 3 }, { id: 16385, ns: 9_223_372_036_854_775_807n, ss: -1n }, 3]);
   });
 
