@@ -75,7 +75,7 @@ export function prettifyException(e: unknown, unwrapped: readonly string[] = [])
 
 /** Whether `e` is the FileNotFoundException DistributedFileSystem.getFileStatus throws (or the NameNode sent). */
 function isFileNotFound(e: unknown): boolean {
-  return e instanceof HsecError && (e.code === 'FS_NOT_FOUND' || e.details['exceptionClassName'] === 'java.io.FileNotFoundException');
+  return e instanceof HsecError && (e.code === 'FILE_NOT_FOUND' || e.code === 'FS_NOT_FOUND' || e.details['exceptionClassName'] === 'java.io.FileNotFoundException');
 }
 
 /** `new Path(path)`: an empty string is Path.checkPathArg's IllegalArgumentException. */
