@@ -77,6 +77,23 @@ export function isCopyOnCreateFile(p: BlockStoragePolicy | undefined): boolean {
   return p?.policyId === LAZY_PERSIST_POLICY_ID;
 }
 
+/** StorageType.getTypesSupportingQuota: the non-transient types, in StorageType's order. */
+export const TYPES_SUPPORTING_QUOTA: readonly StorageType[] = Object.freeze(['SSD', 'DISK', 'ARCHIVE', 'PROVIDED', 'NVDIMM']);
+
+/**
+ * BlockStoragePolicy.chooseStorageTypes(replication): the creation types in order, transient ones
+ * (RAM_DISK) skipped, up to `replication`; the last type repeated for the rest when it is not transient.
+ */
+export function chooseStorageTypes(p: BlockStoragePolicy, replication: number): StorageType[] {
+  const all = p.creationPolicy.storageTypes ?? [];
+  const types: StorageType[] = [];
+  let j = 0;
+  for (; types.length < replication && j < all.length; j++) if (all[j] !== 'RAM_DISK') types.push(all[j]!);
+  const last = all[all.length - 1];
+  if (j === all.length && last !== undefined && last !== 'RAM_DISK') while (types.length < replication) types.push(last);
+  return types;
+}
+
 /** FSDirAttrOp.setStoragePolicy(..., policyName): the "unknown name" refusal, shared with create (FSDirWriteFileOp.addFile). */
 export function requirePolicyByName(name: string): BlockStoragePolicy {
   const p = policyByName(name);

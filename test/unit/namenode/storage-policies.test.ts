@@ -5,10 +5,11 @@
 // is kept (a file's header, a directory's hidden system xattr), the effective policy, LAZY_PERSIST's
 // rules, the audit lines, and policies surviving a restart from the journal and from a snapshot.
 import { expect } from 'chai';
+import { ContentSummaries } from '../../../cluster/namenode/content-summary.ts';
 import { HadoopException } from '../../../cluster/namenode/namespace/fs-errors.ts';
 import type { INodeFile } from '../../../cluster/namenode/namespace/inode.ts';
 import { STORAGE_POLICY_XATTR } from '../../../cluster/namenode/namespace/storage-policy-id.ts';
-import { SATISFIER_DISABLED_MESSAGE, StoragePolicies } from '../../../cluster/namenode/storage-policies.ts';
+import { chooseStorageTypes, policyByName, SATISFIER_DISABLED_MESSAGE, StoragePolicies } from '../../../cluster/namenode/storage-policies.ts';
 import { XAttrOps } from '../../../cluster/namenode/xattr-ops.ts';
 import { blockStoragePolicyString } from '../../../cluster/protocol/block-storage-policy.ts';
 import { CreateFlag } from '../../../cluster/protocol/client-protocol.ts';
@@ -194,6 +195,34 @@ describe('namenode/storage policies: setStoragePolicy, unsetStoragePolicy, getSt
     await new StoragePolicies(t.ns).unsetStoragePolicy('/d', alice);
     t = await t.restart();
     expect(new StoragePolicies(t.ns).getStoragePolicy('/d', alice).name).to.equal('ALL_NVDIMM');
+  });
+
+  it('BlockStoragePolicy.chooseStorageTypes: transient RAM_DISK skipped, the last type repeated up to the replication', () => {
+    const choose = (name: string, r: number) => chooseStorageTypes(policyByName(name)!, r);
+    expect(choose('ONE_SSD', 3)).to.deep.equal(['SSD', 'DISK', 'DISK']);
+    expect(choose('WARM', 1)).to.deep.equal(['DISK']);
+    expect(choose('COLD', 2)).to.deep.equal(['ARCHIVE', 'ARCHIVE']);
+    expect(choose('LAZY_PERSIST', 3)).to.deep.equal(['DISK', 'DISK', 'DISK']);
+    expect(choose('LAZY_PERSIST', 1)).to.deep.equal(['DISK']);
+    expect(choose('HOT', 0)).to.deep.equal([]);
+  });
+
+  it('getContentSummary counts each file\'s length under the storage types its policy chooses (INodeFile.computeContentSummary); getQuotaUsage of a directory without a quota too', async () => {
+    const summaries = new ContentSummaries(t.ns);
+    await writeFile(t, '/d/g', 100);
+    await t.attributes.setReplication('/d/g', 3, alice);
+    expect(summaries.getContentSummary('/d', alice).typeQuotaInfos).to.equal(undefined); // no policy: no type use, no list
+    await sp.setStoragePolicy('/d', 'ONE_SSD', alice);
+    await sp.setStoragePolicy('/d/sub/f', 'COLD', alice);
+    await writeFile(t, '/d/empty', 0);
+    const types = (infos: { typeQuotaInfo?: { type?: string; quota: number; consumed: number }[] } | undefined) => infos?.typeQuotaInfo?.map((i) => [i.type, i.consumed, i.quota]);
+    // /d/g: 100 bytes, replication 3 -> SSD 100, DISK 200; /d/sub/f: 10 bytes, replication 1, COLD -> ARCHIVE 10
+    const expected = [['SSD', 100, -1], ['DISK', 200, -1], ['ARCHIVE', 10, -1], ['PROVIDED', 0, -1], ['NVDIMM', 0, -1]];
+    expect(types(summaries.getContentSummary('/d', alice).typeQuotaInfos)).to.deep.equal(expected);
+    expect(types(summaries.getQuotaUsage('/d', alice).typeQuotaInfos)).to.deep.equal(expected);
+    // a subtree counted alone takes its policy from above it
+    expect(types(summaries.getContentSummary('/d/g', alice).typeQuotaInfos)).to.deep.equal([['SSD', 100, -1], ['DISK', 200, -1], ['ARCHIVE', 0, -1], ['PROVIDED', 0, -1], ['NVDIMM', 0, -1]]);
+    expect(summaries.getContentSummary('/d/empty', alice).typeQuotaInfos).to.equal(undefined);
   });
 
   it('BlockStoragePolicy.toString as StoragePolicyAdmin prints it', () => {
