@@ -7,7 +7,8 @@
  * (updateBlockForPipeline), writes the block with PIPELINE_SETUP_APPEND and records the stamp
  * (updatePipeline). A full last block or an empty file gives no block: the client calls addBlock.
  * With NEW_BLOCK the last block comes back without locations or token, as addBlock's `previous`.
- * Checks in Hadoop's order, with its exception classes and messages.
+ * Checks in Hadoop's order, with its exception classes and messages; a file under the LAZY_PERSIST
+ * storage policy (its own or inherited) is refused ("Cannot append to lazy persist file /p").
  */
 import { AccessControlError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
