@@ -83,6 +83,12 @@ describe('hdfs: hsec dfsadmin DataNode commands, -setBalancerBandwidth, -listOpe
     expect(await dfsadmin('admin', '-triggerBlockReport', dnAddr, '-namenode')).to.deep.equal({
       code: DFSADMIN_FAILURE, out: '', err: 'triggerBlockReport: option -namenode requires 1 argument.\nUsage: hsec dfsadmin [-triggerBlockReport [-incremental] <datanode_host:ipc_port> [-namenode <namenode_host:ipc_port>]]\n',
     });
+    // the DataNode reads -namenode with NetUtils.createSocketAddr before its superuser check
+    for (const [user, bad] of [['alice', 'nn-without-port'], ['admin', `localhost:${hdfs.nn.address.port}/path`]] as const) {
+      expect(await dfsadmin(user, '-triggerBlockReport', dnAddr, '-namenode', bad)).to.deep.equal({
+        code: 1, out: '', err: `triggerBlockReport error: org.apache.hadoop.ipc.RemoteException(java.lang.IllegalArgumentException): Does not contain a valid host:port authority: ${bad}\n`,
+      });
+    }
     expect(await dfsadmin('admin', '-triggerBlockReport', '-incremental')).to.deep.equal({ code: 1, out: '', err: 'You must specify a host:port pair.\n' });
     expect(await dfsadmin('admin', '-triggerBlockReport', dnAddr, 'extra')).to.deep.equal({ code: 1, out: '', err: 'Can\'t understand arguments: extra\n' });
   });
