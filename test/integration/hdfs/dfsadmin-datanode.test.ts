@@ -48,9 +48,14 @@ describe('hdfs: hsec dfsadmin DataNode commands, -setBalancerBandwidth, -listOpe
 
   it('-getDatanodeInfo: DatanodeLocalInfo.getDatanodeLocalReport, for any user', async () => {
     for (const user of ['alice', 'admin']) {
+      const before = Math.floor(process.uptime());
       const { code, out, err } = await dfsadmin(user, '-getDatanodeInfo', dnAddr);
+      const after = Math.ceil(process.uptime());
       expect({ code, err }).to.deep.equal({ code: 0, err: '' });
       expect(out).to.match(/^Uptime: \d+, Software version: 3\.4\.1, Config version: core-3\.0\.0,hdfs-1\n$/);
+      // the uptime of the process the DataNode runs in (the JVM's, in Hadoop), here this test's
+      const uptime = Number(/^Uptime: (\d+)/.exec(out)![1]);
+      expect(uptime).to.be.within(before, after);
     }
     const none = await dfsadmin('alice', '-getDatanodeInfo');
     expect(none).to.deep.equal({ code: DFSADMIN_FAILURE, out: '', err: 'Usage: hsec dfsadmin [-getDatanodeInfo <datanode_host:ipc_port>]\n' });
