@@ -249,9 +249,11 @@ export class FileWrites {
       if (blocks.length >= ns.settings.maxBlocksPerFile) {
         throw ioError('FS_LIMIT', `File has reached the limit on maximum number of blocks (dfs.namenode.fs-limits.max-blocks-per-file): ${blocks.length} >= ${ns.settings.maxBlocksPerFile}`, { path });
       }
+      // FSDirWriteFileOp.validateAddBlock: the file's storage policy in force (BlockManager.getStoragePolicy: the default for none)
       const targets = chooseTargets(ns.datanodes.live(), {
         src: path, replication: file.replication, blockSize: file.blockSize, clientAddress: file.uc!.clientMachine,
         ...(req.excludeNodes ? { excludeNodes: req.excludeNodes } : {}), ...(req.favoredNodes ? { favoredNodes: req.favoredNodes } : {}),
+        storagePolicy: policyById(effectiveStoragePolicyId(file))!,
       });
       const block = { blockId: ns.fsd.lastBlockId + 1, generationStamp: ns.fsd.generationStamp + 1, numBytes: 0 };
       const previous = req.previous && last ? record(last, req.previous.numBytes ?? 0, req.previous.generationStamp) : undefined;
@@ -437,6 +439,7 @@ export class FileWrites {
     const added = chooseTargets(ns.datanodes.live(), {
       src: path, replication: req.numAdditionalNodes, blockSize: file.blockSize, clientAddress: file.uc!.clientMachine,
       excludeNodes: [...(req.existings ?? []), ...(req.excludes ?? [])],
+      storagePolicy: policyById(effectiveStoragePolicyId(file))!, chosenTypes: existing.map((l) => l.storageType),
     });
     const block = ns.fsd.block(req.blk.blockId);
     if (!block) throw ioError('FS_NOT_FOUND', `${blockString(req.blk)} does not exist.`, { blockId: req.blk.blockId });

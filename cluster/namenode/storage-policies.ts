@@ -6,9 +6,10 @@
  * records a policy on a file (its header) or a directory (a system xattr): namespace/storage-policy-id.ts,
  * journaled as SET_STORAGE_POLICY and kept in snapshots. A path's policy is the nearest one set on
  * it or an ancestor; getStoragePolicy answers the default, HOT, when none is
- * (BlockStoragePolicySuite.getPolicy(0)). hsec's DataNodes have DISK storage only and nothing moves
- * replicas, as on a stock cluster until the Mover runs: the NameNode places replicas without regard
- * to storage types, so a policy is recorded and reported, not enforced.
+ * (BlockStoragePolicySuite.getPolicy(0)). Nothing moves existing replicas, as on a stock cluster
+ * until the Mover runs; new blocks go to storages of the types the policy chooses, with its
+ * fallbacks (blocks/block-placement.ts): hsec's DataNodes have DISK only, so every policy but COLD
+ * places on DISK and a COLD block finds no target.
  *
  * setStoragePolicy / unsetStoragePolicy, in FSNamesystem's order: dfs.storage.policy.enabled
  * (IOException "Failed to set storage policy since dfs.storage.policy.enabled is set to false."),
@@ -26,6 +27,7 @@
  */
 import { AccessControlError } from '../../lib/errors/index.ts';
 import { blockStoragePolicyString } from '../protocol/block-storage-policy.ts';
+export { chooseStorageTypes, TYPES_SUPPORTING_QUOTA } from '../protocol/block-storage-policy.ts';
 import type { BlockStoragePolicy } from '../protocol/client-protocol.ts';
 import type { StorageType } from '../protocol/hdfs-types.ts';
 import { checkSuperuserPrivilege } from './cluster-status.ts';
@@ -75,23 +77,6 @@ export function policyByName(name: string): BlockStoragePolicy | undefined {
 /** BlockStoragePolicy.isCopyOnCreateFile: a new file copies it from its directory, and no existing file gets or loses it. */
 export function isCopyOnCreateFile(p: BlockStoragePolicy | undefined): boolean {
   return p?.policyId === LAZY_PERSIST_POLICY_ID;
-}
-
-/** StorageType.getTypesSupportingQuota: the non-transient types, in StorageType's order. */
-export const TYPES_SUPPORTING_QUOTA: readonly StorageType[] = Object.freeze(['SSD', 'DISK', 'ARCHIVE', 'PROVIDED', 'NVDIMM']);
-
-/**
- * BlockStoragePolicy.chooseStorageTypes(replication): the creation types in order, transient ones
- * (RAM_DISK) skipped, up to `replication`; the last type repeated for the rest when it is not transient.
- */
-export function chooseStorageTypes(p: BlockStoragePolicy, replication: number): StorageType[] {
-  const all = p.creationPolicy.storageTypes ?? [];
-  const types: StorageType[] = [];
-  let j = 0;
-  for (; types.length < replication && j < all.length; j++) if (all[j] !== 'RAM_DISK') types.push(all[j]!);
-  const last = all[all.length - 1];
-  if (j === all.length && last !== undefined && last !== 'RAM_DISK') while (types.length < replication) types.push(last);
-  return types;
 }
 
 /** FSDirAttrOp.setStoragePolicy(..., policyName): the "unknown name" refusal, shared with create (FSDirWriteFileOp.addFile). */

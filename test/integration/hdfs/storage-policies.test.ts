@@ -3,7 +3,8 @@
  * (Kerberos RPC, block tokens): `hsec storagepolicies -listPolicies / -setStoragePolicy /
  * -getStoragePolicy / -unsetStoragePolicy / -satisfyStoragePolicy` with StoragePolicyAdmin's lines
  * and exit codes; the policy a path's status and getStoragePolicy carry (its own or the nearest
- * ancestor's); files under a policy still written and read (DISK only, nothing moves); refusals
+ * ancestor's); files under a policy still read, new blocks placed on DISK where the policy falls
+ * back to it and refused under COLD (no ARCHIVE storage; nothing moves); refusals
  * over the wire with Hadoop's exception class and text; the directory's system xattr hidden from
  * listXAttrs; and the policies after a NameNode restart.
  */
@@ -42,6 +43,8 @@ describe('hdfs: storage policies (MIT KDC, hsec NameNode and DataNode, hsec stor
     shell = await dfsadminShell(realm.kdc, hdfs, dir, undefined, 'conf-sp');
     await fs.mkdir('/user/alice/sp/sub');
     await fs.writeFile('/user/alice/sp/sub/f', Buffer.alloc(BLOCK + 10, 7));
+    await fs.writeFile('/user/alice/sp/sub/g', Buffer.alloc(BLOCK * 2 + 1, 3));
+    await fs.writeFile('/user/alice/sp/sub/h', 'x');
   });
   after(async () => {
     await hdfs?.stop();
@@ -60,12 +63,11 @@ describe('hdfs: storage policies (MIT KDC, hsec NameNode and DataNode, hsec stor
     expect((await fs.getStoragePolicy('/user/alice/sp')).name).to.equal('HOT');
   });
 
-  it('-setStoragePolicy on a directory: its subtree reports it, files are still written and read on DISK; a file\'s own policy wins; -unsetStoragePolicy', async () => {
+  it('-setStoragePolicy on a directory: its subtree reports it, its files are still read; a file\'s own policy wins; -unsetStoragePolicy', async () => {
     expect(await sp('alice', '-setStoragePolicy', '-path', 'sp', '-policy', 'cold')).to.deep.equal({ code: 0, out: 'Set storage policy cold on sp\n', err: '' });
     expect(await get('/user/alice/sp/sub/f')).to.equal(`The storage policy of /user/alice/sp/sub/f:\n${COLD}\n`);
     expect([(await fs.stat('/user/alice/sp/sub')).storagePolicy, (await fs.getStoragePolicy('/user/alice/sp/sub/f')).name]).to.deep.equal([2, 'COLD']);
-    expect((await fs.list('/user/alice/sp/sub')).map((s) => s.storagePolicy)).to.deep.equal([2]);
-    await fs.writeFile('/user/alice/sp/sub/g', Buffer.alloc(BLOCK * 2 + 1, 3));
+    expect((await fs.list('/user/alice/sp/sub')).map((s) => s.storagePolicy)).to.deep.equal([2, 2, 2]);
     expect((await fs.readFile('/user/alice/sp/sub/g')).equals(Buffer.alloc(BLOCK * 2 + 1, 3))).to.equal(true);
     expect((await fs.readFile('/user/alice/sp/sub/f')).length).to.equal(BLOCK + 10);
     expect((await sp('alice', '-setStoragePolicy', '-path', '/user/alice/sp/sub/f', '-policy', 'ONE_SSD')).code).to.equal(0);
@@ -73,9 +75,21 @@ describe('hdfs: storage policies (MIT KDC, hsec NameNode and DataNode, hsec stor
     // the directory's policy is a system xattr: no client lists it, not even the superuser
     expect(await fs.listXAttrs('/user/alice/sp')).to.deep.equal([]);
     expect(await (await hdfs.admin()).listXAttrs('/user/alice/sp')).to.deep.equal([]);
-    await fs.writeFile('/user/alice/sp/sub/h', 'x');
     expect(await sp('alice', '-unsetStoragePolicy', '-path', '/user/alice/sp/sub/h')).to.deep.equal({ code: 0, out: 'Unset storage policy from /user/alice/sp/sub/h\n', err: '' });
     expect(await get('/user/alice/sp/sub/h')).to.equal(`The storage policy of /user/alice/sp/sub/h:\n${COLD}\n`);
+  });
+
+  it('new blocks: DISK replicas where the policy falls back to DISK (ONE_SSD, WARM); none under COLD, which has no fallback, as on a stock cluster without ARCHIVE storage', async () => {
+    await fs.mkdir('/user/alice/ssd');
+    expect((await sp('alice', '-setStoragePolicy', '-path', '/user/alice/ssd', '-policy', 'ONE_SSD')).code).to.equal(0);
+    await fs.writeFile('/user/alice/ssd/f', Buffer.alloc(BLOCK + 1, 5));
+    expect((await fs.readFile('/user/alice/ssd/f')).equals(Buffer.alloc(BLOCK + 1, 5))).to.equal(true);
+    expect((await sp('alice', '-setStoragePolicy', '-path', '/user/alice/ssd', '-policy', 'WARM')).code).to.equal(0);
+    await fs.writeFile('/user/alice/ssd/g', 'warm');
+    expect((await fs.readFile('/user/alice/ssd/g')).toString()).to.equal('warm');
+    const cold = await fs.writeFile('/user/alice/sp/sub/new', Buffer.alloc(10)).then(() => undefined, (e: RemoteError) => e);
+    expect(cold, 'a block under COLD is refused').to.be.instanceOf(Error);
+    expect(String(cold?.details?.['errorMsg'] ?? cold?.message)).to.contain('File /user/alice/sp/sub/new could only be written to 0 of the 1 minReplication nodes. There are 1 datanode(s) running and no node(s) are excluded in this operation.');
   });
 
   it('refusals over the wire with Hadoop\'s class and text, and as StoragePolicyAdmin prints them (exit 2)', async () => {

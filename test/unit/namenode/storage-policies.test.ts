@@ -11,7 +11,7 @@ import type { INodeFile } from '../../../cluster/namenode/namespace/inode.ts';
 import { STORAGE_POLICY_XATTR } from '../../../cluster/namenode/namespace/storage-policy-id.ts';
 import { chooseStorageTypes, policyByName, SATISFIER_DISABLED_MESSAGE, StoragePolicies } from '../../../cluster/namenode/storage-policies.ts';
 import { XAttrOps } from '../../../cluster/namenode/xattr-ops.ts';
-import { blockStoragePolicyString } from '../../../cluster/protocol/block-storage-policy.ts';
+import { blockStoragePolicyString, chooseStorageTypesWithFallback } from '../../../cluster/protocol/block-storage-policy.ts';
 import { CreateFlag } from '../../../cluster/protocol/client-protocol.ts';
 import { XAttrSetFlag } from '../../../cluster/protocol/xattr.ts';
 import { refused } from '../../support/expect-code.ts';
@@ -205,6 +205,31 @@ describe('namenode/storage policies: setStoragePolicy, unsetStoragePolicy, getSt
     expect(choose('LAZY_PERSIST', 3)).to.deep.equal(['DISK', 'DISK', 'DISK']);
     expect(choose('LAZY_PERSIST', 1)).to.deep.equal(['DISK']);
     expect(choose('HOT', 0)).to.deep.equal([]);
+  });
+
+  it('chooseStorageTypes with unavailable types: creation fallbacks for a new block, replication fallbacks for more replicas, the chosen taken off', () => {
+    const onlyDisk = new Set(['RAM_DISK', 'SSD', 'ARCHIVE', 'PROVIDED', 'NVDIMM'] as const);
+    const f = (name: string, r: number, chosen: ('DISK' | 'SSD' | 'ARCHIVE')[], isNew: boolean) => chooseStorageTypesWithFallback(policyByName(name)!, r, chosen, onlyDisk, isNew);
+    expect(f('COLD', 3, [], true)).to.deep.equal([]); // no creation fallback
+    expect(f('COLD', 3, [], false)).to.deep.equal([]);
+    expect(f('ONE_SSD', 3, [], true)).to.deep.equal(['DISK', 'DISK', 'DISK']);
+    expect(f('WARM', 2, [], true)).to.deep.equal(['DISK', 'DISK']);
+    expect(f('HOT', 3, ['DISK', 'DISK'], false)).to.deep.equal(['DISK']);
+    expect(f('ALL_SSD', 2, ['SSD'], false)).to.deep.equal(['DISK']);
+    expect(f('ALL_SSD', 2, ['DISK'], false)).to.deep.equal(['DISK']); // the chosen DISK, excess at first, takes one fallback off
+    expect(f('HOT', 2, ['ARCHIVE'], false)).to.deep.equal(['DISK', 'DISK']); // an excess ARCHIVE takes nothing the policy wants off
+    expect(chooseStorageTypesWithFallback(policyByName('HOT')!, 2, [], new Set(['DISK']), true)).to.deep.equal([]); // HOT has no creation fallback
+  });
+
+  it('placement: a new block under COLD finds no DISK target ("could only be written to 0 of the 1 minReplication nodes"); under ONE_SSD it goes to DISK', async () => {
+    await sp.setStoragePolicy('/d', 'COLD', alice);
+    const st = await create('/d/cold');
+    await refused(t.writes.addBlock({ src: '/d/cold', clientName: 'DFSClient_/d/cold', fileId: st.fileId }, alice), HadoopException.IO,
+      'File /d/cold could only be written to 0 of the 1 minReplication nodes. There are 1 datanode(s) running and no node(s) are excluded in this operation.');
+    await sp.setStoragePolicy('/d', 'ONE_SSD', alice);
+    const ssd = await create('/d/ssd');
+    const lb = await t.writes.addBlock({ src: '/d/ssd', clientName: 'DFSClient_/d/ssd', fileId: ssd.fileId }, alice);
+    expect(lb.storageTypes).to.deep.equal(['DISK']);
   });
 
   it('getContentSummary counts each file\'s length under the storage types its policy chooses (INodeFile.computeContentSummary); getQuotaUsage of a directory without a quota too', async () => {
