@@ -19,7 +19,7 @@ import type { TokenProtoObject } from '../../security/token/token.ts';
 import type { AclEntryProto, AclStatusProto } from './acl-entry.ts';
 import type { XAttrProto } from './xattr.ts';
 import type {
-  ChecksumType, CryptoProtocolVersion, DataEncryptionKey, DatanodeId, DatanodeInfo, DirectoryListing, ExtendedBlock,
+  ChecksumType, CipherSuite, CryptoProtocolVersion, DataEncryptionKey, DatanodeId, DatanodeInfo, DirectoryListing, ExtendedBlock,
   FsPermission, HdfsFileStatus, LocatedBlock, LocatedBlocks, StorageType,
 } from './hdfs-types.ts';
 
@@ -107,6 +107,16 @@ export const ClientProtocolMethod = {
   GET_XATTRS: 'getXAttrs',
   LIST_XATTRS: 'listXAttrs',
   REMOVE_XATTR: 'removeXAttr',
+  // file queries, batched listing, symlinks, encryption zones and corrupt files
+  IS_FILE_CLOSED: 'isFileClosed',
+  GET_PREFERRED_BLOCK_SIZE: 'getPreferredBlockSize',
+  GET_LOCATED_FILE_INFO: 'getLocatedFileInfo',
+  GET_BATCHED_LISTING: 'getBatchedListing',
+  CREATE_SYMLINK: 'createSymlink',
+  GET_LINK_TARGET: 'getLinkTarget',
+  LIST_ENCRYPTION_ZONES: 'listEncryptionZones',
+  LIST_REENCRYPTION_STATUS: 'listReencryptionStatus',
+  LIST_CORRUPT_FILE_BLOCKS: 'listCorruptFileBlocks',
 } as const;
 
 /** CreateFlagProto bits, OR-ed into CreateRequestProto.createFlag (overwrite=true gives CREATE|OVERWRITE = 3). */
@@ -265,6 +275,50 @@ export interface BlockStoragePolicy {
   replicationFallbackPolicy?: { storageTypes?: StorageType[] };
 }
 
+/** RemoteExceptionProto: an exception carried inside a response (a batched listing's failed path). */
+export interface RemoteExceptionInfo {
+  /** the Java class's canonical name (Class.getCanonicalName: a nested class joined with '.') */
+  className: string;
+  message?: string;
+}
+
+/** BatchedDirectoryListingProto: one path's listing (or its exception) in a getBatchedListing answer. */
+export interface BatchedDirectoryListing {
+  partialListing?: HdfsFileStatus[];
+  /** the index of the path in the request */
+  parentIdx: number;
+  exception?: RemoteExceptionInfo;
+}
+
+/** EncryptionZoneProto (hsec has no encryption zones and never sends one). */
+export interface EncryptionZone {
+  id: number;
+  path: string;
+  suite: CipherSuite;
+  cryptoProtocolVersion: CryptoProtocolVersion;
+  keyName: string;
+}
+
+/** ZoneReencryptionStatusProto (hsec has no encryption zones and never sends one). */
+export interface ZoneReencryptionStatus {
+  id: number;
+  path: string;
+  state: 'SUBMITTED' | 'PROCESSING' | 'COMPLETED';
+  ezKeyVersionName: string;
+  submissionTime: number;
+  canceled: boolean;
+  numReencrypted: number;
+  numFailures: number;
+  completionTime?: number;
+  lastFile?: string;
+}
+
+/** CorruptFileBlocksProto: paths of files with corrupt blocks and the cookie to ask for more. */
+export interface CorruptFileBlocks {
+  files?: string[];
+  cookie: string;
+}
+
 /** AclEntryProto.FsActionProto names (checkAccess's mode). */
 export type FsActionName = 'NONE' | 'EXECUTE' | 'WRITE' | 'WRITE_EXECUTE' | 'READ' | 'READ_EXECUTE' | 'READ_WRITE' | 'PERM_ALL';
 
@@ -353,6 +407,26 @@ export interface ClientProtocolMessages {
   getXAttrs: { request: { src: string; xAttrs?: XAttrProto[] }; response: { xAttrs?: XAttrProto[] } };
   listXAttrs: { request: { src: string }; response: { xAttrs?: XAttrProto[] } };
   removeXAttr: { request: { src: string; xAttr?: XAttrProto }; response: Empty };
+  // file queries, batched listing, symlinks, encryption zones and corrupt files
+  /** true when `src` is a file not under construction */
+  isFileClosed: { request: { src: string }; response: { result: boolean } };
+  /** the file's preferred block size, bytes */
+  getPreferredBlockSize: { request: { filename: string }; response: { bsize: number } };
+  /** the status with the file's block locations (READ block tokens when needBlockToken); absent when `src` does not exist */
+  getLocatedFileInfo: { request: { src?: string; needBlockToken?: boolean }; response: { fs?: HdfsFileStatus } };
+  /** several paths' listings; startAfter: empty for the first call, then the opaque key of the previous answer */
+  getBatchedListing: {
+    request: { paths?: string[]; startAfter: Uint8Array; needLocation: boolean };
+    response: { listings?: BatchedDirectoryListing[]; hasMore: boolean; startAfter: Uint8Array };
+  };
+  /** refused: symlinks are disabled in Hadoop 3 */
+  createSymlink: { request: { target: string; link: string; dirPerm: FsPermission; createParent: boolean }; response: Empty };
+  getLinkTarget: { request: { path: string }; response: { targetPath?: string } };
+  /** the zones after zone id `id` (0 for the first batch; superuser) */
+  listEncryptionZones: { request: { id: number }; response: { zones?: EncryptionZone[]; hasMore: boolean } };
+  listReencryptionStatus: { request: { id: number }; response: { statuses?: ZoneReencryptionStatus[]; hasMore: boolean } };
+  /** files under `path` with corrupt blocks (superuser); cookie: where the previous answer stopped */
+  listCorruptFileBlocks: { request: { path: string; cookie?: string }; response: { corrupt: CorruptFileBlocks } };
   getDelegationToken: { request: { renewer: string }; response: { token?: TokenProtoObject } };
   renewDelegationToken: { request: { token: TokenProtoObject }; response: { newExpiryTime: number } };
   cancelDelegationToken: { request: { token: TokenProtoObject }; response: Empty };

@@ -1,5 +1,5 @@
 /**
- * One protobufjs Root holding every HDFS .proto file of this folder (hdfs.proto, acl.proto, xattr.proto,
+ * One protobufjs Root holding every HDFS .proto file of this folder (hdfs.proto, acl.proto, xattr.proto, encryption.proto,
  * HdfsServer.proto, ClientNamenodeProtocol.proto, DatanodeProtocol.proto, InterDatanodeProtocol.proto,
  * ClientDatanodeProtocol.proto,
  * datatransfer.proto, the two admin refresh protocols) plus
@@ -23,7 +23,7 @@ import { decodeMessage, loadProto } from '../../lib/proto/load.ts';
 import { ProtocolError } from '../../lib/errors/index.ts';
 
 const HDFS_PROTO_FILES = [
-  'hdfs.proto', 'acl.proto', 'xattr.proto', 'HdfsServer.proto', 'ClientNamenodeProtocol.proto', 'DatanodeProtocol.proto', 'datatransfer.proto',
+  'hdfs.proto', 'acl.proto', 'xattr.proto', 'encryption.proto', 'HdfsServer.proto', 'ClientNamenodeProtocol.proto', 'DatanodeProtocol.proto', 'datatransfer.proto',
   'RefreshAuthorizationPolicyProtocol.proto', 'RefreshUserMappingsProtocol.proto', 'InterDatanodeProtocol.proto', 'ClientDatanodeProtocol.proto',
 ];
 
