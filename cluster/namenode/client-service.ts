@@ -12,7 +12,11 @@
  * write-category check that always passes: nothing to wait for), getHAServiceState answers ACTIVE
  * (hsec runs one NameNode, never standby or observer), and getEnclosingRoot is the namesystem's; setQuota is quota-ops.ts's; the ACL calls are acl-ops.ts's (AclEntryProto lists converted
  * as PBHelperClient.convertAclEntry does); the xattr calls are xattr-ops.ts's (XAttrProto as
- * PBHelperClient.convertXAttr does; an absent flag is 0, which setXAttr refuses).
+ * PBHelperClient.convertXAttr does; an absent flag is 0, which setXAttr refuses). isFileClosed,
+ * getPreferredBlockSize, getLocatedFileInfo, createSymlink and getLinkTarget are file-queries.ts's
+ * (symlinks are refused, as Hadoop 3 disables them), getBatchedListing is batched-listing.ts's, the
+ * encryption-zone listings (always empty: hsec has no zones) encryption-zone-ops.ts's and
+ * listCorruptFileBlocks corrupt-files.ts's.
  */
 import type { CallContext, MethodHandler, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
 import { ugiString } from '../../lib/rpc/ugi-string.ts';
@@ -23,6 +27,10 @@ import { CLIENT_PROTOCOL_CODEC, type ClientProtocolMessages, type ClientProtocol
 import { AclOps } from './acl-ops.ts';
 import { xattrFromProto, xattrToProto } from '../protocol/xattr.ts';
 import { XAttrOps } from './xattr-ops.ts';
+import { BatchedListing } from './batched-listing.ts';
+import { CorruptFiles } from './corrupt-files.ts';
+import { EncryptionZoneOps } from './encryption-zone-ops.ts';
+import { FileQueries } from './file-queries.ts';
 import { ClusterStatus } from './cluster-status.ts';
 import { ContentSummaries } from './content-summary.ts';
 import { DatanodeAdminOps } from './datanode-admin-ops.ts';
@@ -78,6 +86,10 @@ export class ClientService {
     const dnAdmin = new DatanodeAdminOps(ns);
     const quotas = new QuotaOps(ns);
     const snapshots = new SnapshotOps(ns);
+    const queries = new FileQueries(ns);
+    const batched = new BatchedListing(ns);
+    const zones = new EncryptionZoneOps(ns);
+    const corrupt = new CorruptFiles(ns);
     return Object.fromEntries([
       this.#method('getDataEncryptionKey', () => {
         const { tokens, encryptDataTransfer } = this.#o;
@@ -235,6 +247,26 @@ export class ClientService {
         await xattrs.removeXAttr(r.src, r.xAttr && xattrFromProto(r.xAttr), c);
         return {};
       }),
+      // file queries, batched listing, symlinks (refused), encryption zones (none), corrupt files (file-queries.ts and the files it names)
+      this.#method('isFileClosed', (r, c) => ({ result: queries.isFileClosed(r.src, c) })),
+      this.#method('getPreferredBlockSize', (r, c) => ({ bsize: queries.getPreferredBlockSize(r.filename, c) })),
+      // the server translator reads an absent src as ""
+      this.#method('getLocatedFileInfo', (r, c) => {
+        const fs = queries.getLocatedFileInfo(r.src ?? '', r.needBlockToken ?? false, c);
+        return fs ? { fs } : {};
+      }),
+      this.#method('getBatchedListing', (r, c) => batched.getBatchedListing(r.paths ?? [], r.startAfter, r.needLocation, c)),
+      this.#method('createSymlink', (r) => queries.createSymlink(r.target, r.link, r.dirPerm, r.createParent)),
+      this.#method('getLinkTarget', (r, c) => queries.getLinkTarget(r.path, c)),
+      this.#method('listEncryptionZones', (r, c) => {
+        const b = zones.listEncryptionZones(r.id, c);
+        return { zones: b.entries, hasMore: b.hasMore };
+      }),
+      this.#method('listReencryptionStatus', (r, c) => {
+        const b = zones.listReencryptionStatus(r.id, c);
+        return { statuses: b.entries, hasMore: b.hasMore };
+      }),
+      this.#method('listCorruptFileBlocks', (r, c) => ({ corrupt: corrupt.listCorruptFileBlocks(r.path, r.cookie, c) })),
     ]);
   }
 }

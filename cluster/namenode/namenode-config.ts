@@ -114,6 +114,8 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       maxBlocksPerFile: conf.getLong('dfs.namenode.fs-limits.max-blocks-per-file'),
       maxReplication: conf.getInt('dfs.replication.max'),
       lsLimit: Math.max(1, conf.getInt('dfs.ls.limit')),
+      batchedListingLimit: batchedListingLimit(conf),
+      maxCorruptFileBlocksReturned: conf.getInt('dfs.namenode.max-corrupt-file-blocks-returned'),
       maxListOpenFilesResponses: conf.getInt('dfs.namenode.list.openfiles.num.responses'),
       accessTimePrecision: conf.getTimeDuration('dfs.namenode.accesstime.precision', 'ms', 'ms'),
       leaseHardLimitMs: conf.getTimeDuration('dfs.namenode.lease-hard-limit-sec', 's', 'ms'),
@@ -155,6 +157,14 @@ function xattrLimits(conf: Configuration): { xattrsEnabled: boolean; maxXAttrsPe
 }
 
 /** BlockManager.createBlockTokenSecretManager's reading of dfs.block.access.*. */
+/** FSNamesystem's constructor: Preconditions.checkArgument(batchedListingLimit > 0, ...), so the NameNode does not start. */
+function batchedListingLimit(conf: Configuration): number {
+  const key = 'dfs.batched.ls.limit';
+  const limit = conf.getInt(key);
+  if (limit <= 0) throw new ConfigError('CONFIG_INVALID', `${key} must be greater than zero`, { configKey: key });
+  return limit;
+}
+
 function blockTokenSettings(conf: Configuration): BlockTokenSettings | undefined {
   if (!conf.getBoolean('dfs.block.access.token.enable')) return undefined;
   const algorithm = conf.getTrimmed('dfs.encrypt.data.transfer.algorithm');

@@ -138,6 +138,18 @@ export class BlockManager {
     return false;
   }
 
+  /**
+   * The blocks no live replica holds (Hadoop's LowRedundancyBlocks.QUEUE_WITH_CORRUPT_BLOCKS, whose
+   * size is BlockManager.getMissingBlocksCount): complete blocks of files with no finalized replica
+   * on a live DataNode, as `hdfs dfsadmin -report` counts them missing (cluster-status.ts). hsec
+   * keeps no list of corrupt replicas (a stale or wrong-length replica is simply not a location),
+   * so a block whose every replica is corrupt is among these too, as in Hadoop. In block map
+   * order (Hadoop's: the order blocks entered the queue).
+   */
+  *missingBlocks(): Generator<BlockInfo> {
+    for (const b of this.#dir.allBlocks()) if (b.complete && b.file && this.locations(b).length === 0) yield b;
+  }
+
   /** COMMITTED -> COMPLETE once a finalized replica has the committed length and stamp. */
   tryComplete(block: BlockInfo): boolean {
     if (block.state !== 'COMMITTED') return block.complete;

@@ -257,6 +257,20 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     description: 'Most entries one getListing call returns (clients page with startAfter).',
   }),
   key({
+    name: 'dfs.batched.ls.limit',
+    usedBy: ['hsec namenode'],
+    type: 'int',
+    default: '100',
+    description: 'Most paths one getBatchedListing call may name (more is refused with "Too many source paths"); must be above 0, else the NameNode does not start.',
+  }),
+  key({
+    name: 'dfs.namenode.max-corrupt-file-blocks-returned',
+    usedBy: ['hsec namenode'],
+    type: 'int',
+    default: '100',
+    description: 'Most files one listCorruptFileBlocks call returns (clients ask again with the cookie it returned).',
+  }),
+  key({
     name: 'dfs.namenode.list.openfiles.num.responses',
     usedBy: ['hsec namenode'],
     type: 'int',
