@@ -38,6 +38,7 @@ export const HadoopException = {
   PATH_IS_NOT_DIRECTORY: 'org.apache.hadoop.fs.PathIsNotDirectoryException',
   UNSUPPORTED_ACTION: 'org.apache.hadoop.hdfs.protocol.UnsupportedActionException',
   SNAPSHOT: 'org.apache.hadoop.hdfs.protocol.SnapshotException',
+  NO_EC_POLICY_SET: 'org.apache.hadoop.hdfs.protocol.NoECPolicySetException',
 } as const;
 
 export type HadoopExceptionClass = (typeof HadoopException)[keyof typeof HadoopException];
