@@ -2,15 +2,15 @@
  * How `hsec fs` turns its path arguments into operands, after FsShell's PathData.expandAsGlob,
  * Command.expandArgument and CommandWithDestination: every argument is a glob
  * (FileSystem.globStatus, ../client/globber.ts); a glob matching nothing is "`arg': No such file or
- * directory", a plain path that does not exist stays one operand without a status (so -mkdir and
- * -touch can create it, and the others report it). Matches print as the argument was written: with
+ * directory", a plain path that does not exist stays one operand without a status, its backslash
+ * escapes removed (so -mkdir and -touch can create it, and the others report it). Matches print as the argument was written: with
  * `hdfs://authority` when it had one, absolute when it was absolute, else relative to the working
  * directory (PathData.relativize: `../bob/x`). A destination (-mv, -put) is globbed too and must
  * name one path ("`dst': Too many matches"); with several sources it must be an existing directory.
  */
 import { FileError, HsecError } from '../../lib/errors/index.ts';
 import type { FileStatus } from '../client/file-status.ts';
-import { quoteUriPath } from '../client/glob-pattern.ts';
+import { quoteUriPath, unescapeGlobComponent } from '../client/glob-pattern.ts';
 import { childPath } from '../client/hdfs-path.ts';
 import { globStatus, patternPath, type GlobSource } from '../client/globber.ts';
 import type { HdfsClient } from '../client/hdfs-client.ts';
@@ -52,7 +52,10 @@ export type OperandSource = GlobSource & Pick<HdfsClient, 'resolve'>;
  */
 export async function expandAsGlob(fs: OperandSource, arg: string): Promise<Operand[]> {
   const stats = await globStatus(fs, arg);
-  if (stats === undefined) return [{ shown: arg, path: fs.resolve(arg) }];
+  if (stats === undefined) {
+    const unquoted = unescapeGlobComponent(arg); // "remove any quoting in the glob pattern"
+    return [{ shown: unquoted, path: fs.resolve(unquoted) }];
+  }
   const { authority, path } = patternPath(arg, fs);
   return stats.map((status) => ({ shown: shownPath(authority, path, status, fs.workingDirectory), path: status.path, status }));
 }

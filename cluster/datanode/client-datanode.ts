@@ -122,6 +122,7 @@ function adminHandlers(a: DatanodeAdmin): ProtocolHandlers {
     },
     triggerBlockReport: async (bytes, ctx) => {
       const { incremental, nnAddress } = C.decodeRequest('triggerBlockReport', bytes);
+      if (nnAddress !== undefined) checkSocketAddress(nnAddress);
       await checkSuperuserPrivilege(a, ctx);
       await a.triggerBlockReport(incremental, nnAddress);
       return C.encodeResponse('triggerBlockReport', {});
@@ -135,6 +136,20 @@ function adminHandlers(a: DatanodeAdmin): ProtocolHandlers {
       return C.encodeResponse('getBalancerBandwidth', { bandwidth: a.balancerBandwidth() });
     },
   };
+}
+
+/**
+ * ClientDatanodeProtocolServerSideTranslatorPB.triggerBlockReport reads the NameNode address with
+ * NetUtils.createSocketAddr before the DataNode's own checks: text that is not `host:port` is
+ * java.lang.IllegalArgumentException ("Does not contain a valid host:port authority", or
+ * InetSocketAddress's "port out of range"), whoever asks.
+ */
+function checkSocketAddress(nnAddress: string): void {
+  const target = nnAddress.trim();
+  const m = /^(\[[^\]]*\]|[^:/\[\]]+):(\d+)$/.exec(target);
+  if (!m) throw new HsecError('FS_INVALID_ARGUMENT', `Does not contain a valid host:port authority: ${target}`, { exceptionClassName: 'java.lang.IllegalArgumentException' });
+  const port = Number(m[2]);
+  if (port > 65535) throw new HsecError('FS_INVALID_ARGUMENT', `port out of range:${port}`, { exceptionClassName: 'java.lang.IllegalArgumentException' });
 }
 
 /** DataNode.checkSuperuserPrivilege: the DataNode's own user, or a member of the superuser group. */

@@ -147,7 +147,6 @@ export class DataNode {
       // the IPC server: InterDatanodeProtocol for the primaries of block recoveries (Kerberos as the DataNode principal),
       // ClientDatanodeProtocol.getReplicaVisibleLength for readers (block tokens); service ACLs
       const groups = Groups.fromConfiguration(conf, options.clock ?? systemClock);
-      const startedAt = performance.now();
       let balancerBandwidth = settings.balanceBandwidthPerSec;
       let self: DataNode | undefined;
       let shutdownStarted = false;
@@ -172,7 +171,7 @@ export class DataNode {
           if (nnAddress !== undefined && !(await sameSocketAddress(nnAddress, settings.nameNode))) return;
           actor?.triggerBlockReport(incremental);
         },
-        info: () => ({ softwareVersion: HADOOP_COMPATIBLE_VERSION, configVersion: settings.confVersion, uptime: Math.floor((performance.now() - startedAt) / 1000) }),
+        info: () => ({ softwareVersion: HADOOP_COMPATIBLE_VERSION, configVersion: settings.confVersion, uptime: Math.floor(process.uptime()) }), // DataNode.getDatanodeInfo: the JVM's uptime (RuntimeMXBean), in seconds
         balancerBandwidth: () => balancerBandwidth,
       };
       const ipc = await RpcService.start(conf, {

@@ -55,7 +55,7 @@ export class DatanodeAdminOps {
       throw new HsecError('FS_INVALID_ARGUMENT', `Absolute path required, but got '${path}'`, { path, exceptionClassName: 'java.lang.AssertionError' });
     }
     checkSuperuserPrivilege(this.#ns, caller, 'listOpenFiles', path);
-    const normalized = path.length > 1 ? path.replace(/\/+$/, '') || '/' : path; // new Path(path).toString()
+    const normalized = javaPathToString(path);
     let batch: OpenFilesBatch;
     if (types.includes('ALL_OPEN_FILES')) batch = this.#underConstruction(prevId, normalized);
     else if (types.includes('BLOCKING_DECOMMISSION')) batch = { entries: [], hasMore: false };
@@ -80,6 +80,27 @@ export class DatanodeAdminOps {
     }
     return { entries, hasMore: i < ids.length };
   }
+}
+
+/**
+ * `new Path(path).toString()` for an absolute path without scheme, as FSNamesystem.listOpenFiles
+ * normalizes its filter: Path.normalizePath turns each "//" into "/" (left to right, so "///"
+ * leaves "//") and drops one trailing "/", then URI.normalize collapses the slashes left and
+ * resolves "." and "x/.." segments ("/.." above the root stays).
+ */
+export function javaPathToString(path: string): string {
+  let p = path.split('//').join('/');
+  if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
+  const segments = p.split('/').filter((s) => s !== '');
+  const out: string[] = [];
+  let resolvedLast = false; // a final "." or resolved ".." leaves the slash before it
+  for (const seg of segments) {
+    resolvedLast = seg === '.' || (seg === '..' && out.length > 0 && out[out.length - 1] !== '..');
+    if (seg === '..' && resolvedLast) out.pop();
+    else if (seg !== '.') out.push(seg);
+  }
+  const joined = out.join('/');
+  return `/${joined}${(resolvedLast || p.endsWith('/')) && joined !== '' ? '/' : ''}`;
 }
 
 /** DFSUtil.isParentEntry: `path` is `parent` or below it. */

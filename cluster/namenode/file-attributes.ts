@@ -31,7 +31,7 @@ import { lastInode, type ResolvedPath } from './namespace/fs-directory.ts';
 import { fileNotFound, invalidPath, ioError, permissionDenied } from './namespace/fs-errors.ts';
 import { FsAction, type PermissionChecker } from './namespace/permission-checker.ts';
 import type { INode } from './namespace/inode.ts';
-import { fileSpace, verifyQuota } from './namespace/quota.ts';
+import { fileSizeWithLastUcBlock, verifyQuota } from './namespace/quota.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
 
 const log = getLogger('namenode.namesystem');
@@ -110,7 +110,7 @@ export class FileAttributes {
       if (node?.kind !== 'file') return false;
       const old = node.replication;
       // FSDirAttrOp.unprotectedSetReplication: a higher factor must fit the quotas (computeFileSize(true, true) per replica)
-      if (old < replication) verifyQuota(r.inodes, r.inodes.length - 1, { ns: 0, ss: (fileSpace(node) / old) * (replication - old) });
+      if (old < replication) verifyQuota(r.inodes, r.inodes.length - 1, { ns: 0, ss: fileSizeWithLastUcBlock(node) * (replication - old) });
       await ns.commit([{ op: 'SET_REPLICATION', path: r.path, replication }], `replication of ${r.path}`);
       const change = old > replication ? `Decreasing replication from ${old} to ${replication}` : old < replication ? `Increasing replication from ${old} to ${replication}` : `Replication remains unchanged at ${old}`;
       log.info({ path: r.path, old, replication }, `${change} for ${r.path}`);

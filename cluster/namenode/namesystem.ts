@@ -103,8 +103,6 @@ export class FsNamesystem {
   #lock: Promise<unknown> = Promise.resolve();
   /** set when a durable change could not be applied: memory no longer matches the journal */
   #broken: Error | undefined;
-  /** transactions applied since start (the heartbeat's txid) */
-  txid = 0;
   /** FSNamesystem.manualSafeMode */
   #manualSafeMode = false;
   /** when the namesystem started serving (BlockManagerSafeMode.startTime: "Leaving safe mode after N secs" counts from it) */
@@ -142,6 +140,11 @@ export class FsNamesystem {
     return this.#fsd;
   }
 
+  /** The last transaction id written (the heartbeat's txid), counted on across restarts. */
+  get txid(): number {
+    return this.store.lastTxid;
+  }
+
   checker(caller: Caller): PermissionChecker {
     return new PermissionChecker(caller, this.settings.permissions);
   }
@@ -176,7 +179,6 @@ export class FsNamesystem {
       log.error({ what, err: (e as Error).message }, 'a durable change could not be applied; the namespace refuses further changes until the NameNode restarts');
       throw this.#refuseBroken(what);
     }
-    this.txid++;
     for (const f of removed.files) if (f.uc) this.leases.remove(f.uc.clientName, f.id);
     this.blocks.scheduleDeletion(removed.blocks);
     if (this.store.compactionDue) await this.store.compact(this.fsd);
@@ -249,8 +251,8 @@ export class FsNamesystem {
    * FSNamesystem.rollEditLog after the superuser check: under the write lock, refused in safe mode
    * ("Log not rolled"), then the namespace store continues in a new journal (FSEditLog.rollEditLog:
    * the current segment ends, the next begins). Resolves with the new segment's first transaction
-   * id: the next change's number in `txid`, which counts from this NameNode's start (hsec keeps no
-   * transaction ids on disk, and writes no segment marker transactions).
+   * id: the next change's number in `txid` (hsec writes no segment marker transactions, which take
+   * two ids in Hadoop).
    */
   rollEditLog(from: string): Promise<number> {
     return this.write(async () => {

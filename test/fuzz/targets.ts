@@ -24,7 +24,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { scanFrames } from '../../lib/journal/frame.ts';
-import { aclRecord, xattrsRecord, quotaRecord, identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord } from '../../cluster/namenode/namespace/edit-log.ts';
+import { aclRecord, xattrsRecord, quotaRecord, lastTxidRecord, identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord } from '../../cluster/namenode/namespace/edit-log.ts';
 import { HsecError } from '../../lib/errors/index.ts';
 import { DataInput } from '../../lib/codec/data-input.ts';
 import { FrameDecoder, encodeFrame } from '../../lib/rpc/frame.ts';
@@ -418,9 +418,10 @@ export const TARGETS: readonly FuzzTarget[] = [
       aclRecord(16390, [{ scope: 'ACCESS', type: 'USER', name: 'bob', permission: 6 }, { scope: 'ACCESS', type: 'GROUP', permission: 4 }]),
       xattrsRecord(16390, [{ namespace: 'USER', name: 'a', value: new Uint8Array([1, 2]) }, { namespace: 'TRUSTED', name: 'b' }]),
       quotaRecord(16385, 9_223_372_036_854_775_807n, 1073741824n),
+      lastTxidRecord(42),
       snapshotEndRecord(1),
     ])],
-    run: (b) => scanFrames(Buffer.from(b), 0, b.length, snapshotPayloads({ identity: () => undefined, inode: () => undefined, acl: () => undefined, xattrs: () => undefined, truncateBlock: () => undefined, quota: () => undefined, end: () => undefined })),
+    run: (b) => scanFrames(Buffer.from(b), 0, b.length, snapshotPayloads({ identity: () => undefined, inode: () => undefined, acl: () => undefined, xattrs: () => undefined, truncateBlock: () => undefined, quota: () => undefined, lastTxid: () => undefined, end: () => undefined })),
   },
   { name: 'RPC method messages (ClientProtocol, DatanodeProtocol, refresh protocols, InterDatanodeProtocol)', seeds: rpcMethodSeeds, run: decodeMethodMessage },
   ...TEXT_TARGETS,

@@ -36,17 +36,17 @@ export interface Replica {
   recovery?: { recoveryId: number; originalState: Exclude<ReplicaState, 'RUR'> };
 }
 
+/** ENOENT, from the fs call or inside the FileError made of it. */
+function isGone(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException).code === 'ENOENT' || (e instanceof HsecError && e.details['osError'] === 'ENOENT');
+}
+
 /**
  * Runs `use` on the path the replica names for one of its files; when that path is gone because
  * the replica was moved meanwhile (finalized: fs-dataset.ts links the files at their new paths and
  * names them before it removes the old ones), runs it again on the path the replica names now. A
  * file that is gone without a move is the error `use` threw.
  */
-/** ENOENT, from the fs call or inside the FileError made of it. */
-function isGone(e: unknown): boolean {
-  return (e as NodeJS.ErrnoException).code === 'ENOENT' || (e instanceof HsecError && e.details['osError'] === 'ENOENT');
-}
-
 export async function atReplicaPath<T>(replica: Pick<Replica, 'blockFile' | 'metaFile'>, file: 'blockFile' | 'metaFile', use: (path: string) => Promise<T>): Promise<T> {
   for (let moves = 0; ; moves++) {
     const path = replica[file];

@@ -117,7 +117,7 @@ const OP_CODES: Record<EditOpName, number> = {
 const OP_NAMES = new Map(Object.entries(OP_CODES).map(([k, v]) => [v, k as EditOpName]));
 
 /** Record types (the first payload byte). */
-export const NsRecord = { TRANSACTION: 1, IDENTITY: 2, INODE: 3, SNAPSHOT_END: 4, ACL: 5, XATTRS: 6, TRUNCATE_BLOCK: 7, QUOTA: 8 } as const;
+export const NsRecord = { TRANSACTION: 1, IDENTITY: 2, INODE: 3, SNAPSHOT_END: 4, ACL: 5, XATTRS: 6, TRUNCATE_BLOCK: 7, QUOTA: 8, LAST_TXID: 9 } as const;
 
 /** Who this namespace is (Hadoop's VERSION file / NamespaceInfo) and its id counters. */
 export interface NamespaceIdentity {
@@ -161,6 +161,8 @@ export interface SnapshotVisitor {
   truncateBlock(id: number, numBytes: number): void;
   /** the quotas of the directory `id` (its inode record came before) */
   quota(id: number, nsQuota: bigint, ssQuota: bigint): void;
+  /** the last transaction id the snapshot covers (absent in snapshots written before hsec kept it: 0) */
+  lastTxid(txid: number): void;
   end(inodes: number): void;
 }
 
@@ -437,6 +439,11 @@ export function quotaRecord(id: number, nsQuota: bigint, ssQuota: bigint): Buffe
   return payloadFrame(WRITER.writeByte(NsRecord.QUOTA).writeLong(id).writeBigLong(nsQuota).writeBigLong(ssQuota));
 }
 
+/** The last transaction id a snapshot covers (FSImage's image txid): the journals after it continue from here. */
+export function lastTxidRecord(txid: number): Buffer {
+  return payloadFrame(WRITER.writeByte(NsRecord.LAST_TXID).writeLong(txid));
+}
+
 export function snapshotEndRecord(inodes: number): Buffer {
   return payloadFrame(WRITER.writeByte(NsRecord.SNAPSHOT_END).writeLong(inodes));
 }
@@ -490,6 +497,8 @@ export function snapshotPayloads(visitor: SnapshotVisitor): PayloadVisitor {
         visitor.truncateBlock(input.readLong(), input.readLong());
       } else if (type === NsRecord.QUOTA) {
         visitor.quota(input.readLong(), input.readBigLong('nsQuota'), input.readBigLong('ssQuota'));
+      } else if (type === NsRecord.LAST_TXID) {
+        visitor.lastTxid(input.readLong());
       } else if (type === NsRecord.SNAPSHOT_END) {
         visitor.end(input.readLong());
       } else {

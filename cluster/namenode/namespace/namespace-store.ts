@@ -32,7 +32,7 @@ import {
 import type { ReplayResult } from '../../../lib/journal/journal-files.ts';
 import { JournalWriter, type JournalFile, type JournalStats } from '../../../lib/journal/journal-writer.ts';
 import { storeCorrupt, storeUnusable, writeFailed, type StorageOrigin } from '../../../lib/journal/storage-errors.ts';
-import { NAMESPACE_MAGIC, journalPayloads, snapshotPayloads, transactionRecord, type EditOp } from './edit-log.ts';
+import { NAMESPACE_MAGIC, journalPayloads, lastTxidRecord, snapshotPayloads, transactionRecord, type EditOp } from './edit-log.ts';
 import { FsDirectory } from './fs-directory.ts';
 
 export interface NamespaceStoreOptions {
@@ -70,6 +70,8 @@ export class NamespaceStore {
   #snapshotTime = 0;
   /** transactions after the newest snapshot (replayed at open, appended since) */
   #txSinceSnapshot = 0;
+  /** the last transaction id written: the newest snapshot's, plus the transactions after it */
+  #lastTxid = 0;
 
   constructor(options: NamespaceStoreOptions) {
     this.dir = options.dir;
@@ -110,7 +112,7 @@ export class NamespaceStore {
       listing = await listStore(this.dir);
     }
     const base = listing.snapshots[listing.snapshots.length - 1]!;
-    const fsd = await this.#loadSnapshot(base);
+    const { fsd, lastTxid } = await this.#loadSnapshot(base);
     let last: { path: string; replay: ReplayResult } | undefined;
     this.#replayed = 0;
     for (const g of listing.journals.filter((j) => j >= base)) {
@@ -126,15 +128,17 @@ export class NamespaceStore {
       this.#generation = g;
     }
     fsd.finishLoad();
+    this.#lastTxid = lastTxid + this.#replayed;
     await removeBefore(this.dir, base, listing);
     if (last) return { fsd, journal: await reopenJournal(last.path, last.replay, NAMESPACE_MAGIC.journal) };
     this.#generation = base;
     return { fsd, journal: await createJournal(this.dir, base, NAMESPACE_MAGIC.journal) };
   }
 
-  async #loadSnapshot(g: number): Promise<FsDirectory> {
+  async #loadSnapshot(g: number): Promise<{ fsd: FsDirectory; lastTxid: number }> {
     const path = snapshotPath(this.dir, g);
     let fsd: FsDirectory | undefined;
+    let lastTxid = 0;
     let inodes = 0;
     let end: number | undefined;
     const replay = await replayFile(path, NAMESPACE_MAGIC.snapshot, snapshotPayloads({
@@ -164,6 +168,7 @@ export class NamespaceStore {
         if (!fsd) throw new Error('a quota before the identity record');
         fsd.loadQuota(id, nsQuota, ssQuota);
       },
+      lastTxid: (txid) => { lastTxid = txid; },
       end: (n) => { end = n; },
     }), this.#origin);
     if (!fsd || end === undefined || end !== inodes || replay.validEnd < replay.size) {
@@ -171,7 +176,12 @@ export class NamespaceStore {
     }
     this.#snapshotBytes = replay.size;
     this.#snapshotTime = (await stat(path)).mtimeMs;
-    return fsd;
+    return { fsd, lastTxid };
+  }
+
+  /** FSEditLog.getLastWrittenTxId: the id of the last transaction made durable, kept across restarts. */
+  get lastTxid(): number {
+    return this.#lastTxid;
   }
 
   /** Makes one call's ops durable; `what` names the change in errors ("mkdirs of /a"). */
@@ -180,6 +190,7 @@ export class NamespaceStore {
     if (!writer || this.#closing) throw new HsecError('SERVICE_NOT_RUNNING', `namespace store ${this.dir} is not open`, { path: this.dir });
     await writer.append(transactionRecord(ops), what, () => undefined);
     this.#txSinceSnapshot++;
+    this.#lastTxid++;
   }
 
   /** Whether the journal has grown enough for `compact`. */
@@ -271,6 +282,7 @@ export class NamespaceStore {
     this.#generation = next;
     const covered = this.#txSinceSnapshot;
     const records = fsd.snapshotRecords();
+    records.splice(1, 0, lastTxidRecord(this.#lastTxid)); // after the identity record
     return { generation: next, written: this.#writeSnapshot(next, records, covered) };
   }
 

@@ -49,6 +49,16 @@ export function fileSpace(file: INodeFile): number {
   return bytes * file.replication;
 }
 
+/**
+ * INodeFile.computeFileSize(true, true): each block's length, the last one counted at the preferred
+ * block size while it is not complete (a committed block before it counts its length).
+ */
+export function fileSizeWithLastUcBlock(file: INodeFile): number {
+  let bytes = 0;
+  file.blocks.forEach((b, i) => (bytes += i === file.blocks.length - 1 && !b.complete ? file.blockSize : b.numBytes));
+  return bytes;
+}
+
 /** INode.computeQuotaUsage: names and storage space of a subtree as the quota counts see them. */
 export function subtreeUsage(node: INode): QuotaDelta {
   const u = { ns: 0, ss: 0 };

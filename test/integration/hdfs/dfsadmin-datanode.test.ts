@@ -48,9 +48,14 @@ describe('hdfs: hsec dfsadmin DataNode commands, -setBalancerBandwidth, -listOpe
 
   it('-getDatanodeInfo: DatanodeLocalInfo.getDatanodeLocalReport, for any user', async () => {
     for (const user of ['alice', 'admin']) {
+      const before = Math.floor(process.uptime());
       const { code, out, err } = await dfsadmin(user, '-getDatanodeInfo', dnAddr);
+      const after = Math.ceil(process.uptime());
       expect({ code, err }).to.deep.equal({ code: 0, err: '' });
       expect(out).to.match(/^Uptime: \d+, Software version: 3\.4\.1, Config version: core-3\.0\.0,hdfs-1\n$/);
+      // the uptime of the process the DataNode runs in (the JVM's, in Hadoop), here this test's
+      const uptime = Number(/^Uptime: (\d+)/.exec(out)![1]);
+      expect(uptime).to.be.within(before, after);
     }
     const none = await dfsadmin('alice', '-getDatanodeInfo');
     expect(none).to.deep.equal({ code: DFSADMIN_FAILURE, out: '', err: 'Usage: hsec dfsadmin [-getDatanodeInfo <datanode_host:ipc_port>]\n' });
@@ -83,6 +88,12 @@ describe('hdfs: hsec dfsadmin DataNode commands, -setBalancerBandwidth, -listOpe
     expect(await dfsadmin('admin', '-triggerBlockReport', dnAddr, '-namenode')).to.deep.equal({
       code: DFSADMIN_FAILURE, out: '', err: 'triggerBlockReport: option -namenode requires 1 argument.\nUsage: hsec dfsadmin [-triggerBlockReport [-incremental] <datanode_host:ipc_port> [-namenode <namenode_host:ipc_port>]]\n',
     });
+    // the DataNode reads -namenode with NetUtils.createSocketAddr before its superuser check
+    for (const [user, bad] of [['alice', 'nn-without-port'], ['admin', `localhost:${hdfs.nn.address.port}/path`]] as const) {
+      expect(await dfsadmin(user, '-triggerBlockReport', dnAddr, '-namenode', bad)).to.deep.equal({
+        code: 1, out: '', err: `triggerBlockReport error: org.apache.hadoop.ipc.RemoteException(java.lang.IllegalArgumentException): Does not contain a valid host:port authority: ${bad}\n`,
+      });
+    }
     expect(await dfsadmin('admin', '-triggerBlockReport', '-incremental')).to.deep.equal({ code: 1, out: '', err: 'You must specify a host:port pair.\n' });
     expect(await dfsadmin('admin', '-triggerBlockReport', dnAddr, 'extra')).to.deep.equal({ code: 1, out: '', err: 'Can\'t understand arguments: extra\n' });
   });

@@ -83,6 +83,8 @@ describe('cli/dfsadmin quota commands', () => {
     expect(e).to.be.instanceOf(HsecError);
     expect((e as HsecError).code).to.equal('FILE_NOT_FOUND');
     expect(await expandAsGlob(ns, 'nope')).to.deep.equal([{ shown: 'nope', path: '/user/alice/nope' }]);
+    // PathData.expandAsGlob removes the quoting of a plain path that does not exist: `\*` is a literal star
+    expect(await expandAsGlob(ns, '/user/alice/a\\*b\\\\c')).to.deep.equal([{ shown: '/user/alice/a*b\\c', path: '/user/alice/a*b\\c' }]);
     expect((await expandAsGlob(ns, 'g*')).map((o) => [o.shown, o.path])).to.deep.equal([['g1', '/user/alice/g1'], ['g2', '/user/alice/g2']]);
   });
 

@@ -3,7 +3,7 @@
 // and setBalancerBandwidth (a BalancerBandwidthCommand once, with each DataNode's next heartbeat).
 import { expect } from 'chai';
 import { rmSync } from 'node:fs';
-import { DatanodeAdminOps } from '../../../cluster/namenode/datanode-admin-ops.ts';
+import { DatanodeAdminOps, javaPathToString } from '../../../cluster/namenode/datanode-admin-ops.ts';
 import { auditLines } from '../../support/log-lines.ts';
 import { alice, datanode, hdfsUser, MiB, namesystem, type TestNamesystem } from '../../support/namesystem.ts';
 
@@ -49,6 +49,19 @@ describe('namenode/listOpenFiles and setBalancerBandwidth', () => {
     expect(ops.listOpenFiles(0, ['ALL_OPEN_FILES'], '/a/on', hdfsUser).entries).to.deep.equal([]);
     // nothing blocks a decommission in hsec
     expect(ops.listOpenFiles(0, ['BLOCKING_DECOMMISSION'], '/', hdfsUser)).to.deep.equal({ entries: [], hasMore: false });
+  });
+
+  it('the path filter is read as new Path(path).toString(): doubled slashes, "." and ".." resolved as Java does', async () => {
+    await open('/a/one', 'DFSClient_A');
+    await open('/b/two', 'DFSClient_A');
+    for (const filter of ['//a', '/a//one', '/b/../a/./one', '/a/one/']) {
+      expect(ops.listOpenFiles(0, ['ALL_OPEN_FILES'], filter, hdfsUser).entries.map((e) => e.path), filter).to.deep.equal(['/a/one']);
+    }
+    // outputs of Java's String.replace + URI.normalize (Path.normalizePath, Path.initialize) for the same inputs
+    const java: Record<string, string> = {
+      '/a///b': '/a/b', '/a/.': '/a/', '/a/b/..': '/a/', '/..': '/..', '/a/b////': '/a/b/', '/a/../..': '/..', '/a/...': '/a/...', '/a/..': '/', '///': '/', '/x/../../y': '/../y',
+    };
+    for (const [input, expected] of Object.entries(java)) expect(javaPathToString(input), input).to.equal(expected);
   });
 
   it('a closed file is no longer listed', async () => {

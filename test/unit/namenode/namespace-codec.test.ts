@@ -6,7 +6,7 @@ import { crc32, scanFrames } from '../../../lib/journal/frame.ts';
 import type { AclEntry } from '../../../cluster/protocol/acl-entry.ts';
 import type { XAttr } from '../../../cluster/protocol/xattr.ts';
 import {
-  aclRecord, xattrsRecord, truncateBlockRecord, quotaRecord, identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord, type EditOp, type InodeRecord,
+  aclRecord, xattrsRecord, truncateBlockRecord, quotaRecord, lastTxidRecord, identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord, type EditOp, type InodeRecord,
 } from '../../../cluster/namenode/namespace/edit-log.ts';
 import { compareNames, isValidName, joinPath, pathComponents } from '../../../cluster/namenode/namespace/paths.ts';
 import { RecordReader, RecordWriter } from '../../../cluster/namenode/namespace/record-io.ts';
@@ -107,7 +107,7 @@ describe('namenode/edit-log records', () => {
     expect(seen).to.deep.equal([ops]);
   });
 
-  it('snapshot records round-trip: identity and counters, inodes, ACLs, xattrs, a truncate block, quotas, the end record', () => {
+  it('snapshot records round-trip: identity and counters, inodes, ACLs, xattrs, a truncate block, quotas, the last txid, the end record', () => {
     const inodes: InodeRecord[] = [
       { kind: 'directory', id: 16385, parentId: 0, name: '', perm, mtime: 9, atime: 0 },
       { kind: 'file', id: 16390, parentId: 16385, name: 'f', perm, mtime: 9, atime: 8, replication: 2, blockSize: 1 << 20, blocks: [{ blockId: 1073741830, generationStamp: 1010, numBytes: 5 }], uc: { clientName: 'c', clientMachine: '10.0.0.1' } },
@@ -115,10 +115,10 @@ describe('namenode/edit-log records', () => {
     ];
     const acl: AclEntry[] = [{ scope: 'ACCESS', type: 'USER', name: 'bob', permission: 6 }, { scope: 'ACCESS', type: 'GROUP', permission: 5 }, { scope: 'DEFAULT', type: 'OTHER', permission: 0 }];
     const xattrs: XAttr[] = [{ namespace: 'USER', name: 'k', value: new Uint8Array([1, 2, 3]) }, { namespace: 'RAW', name: 'r' }];
-    const bytes = Buffer.concat([identityRecord({ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }), ...inodes.map(inodeRecord), aclRecord(16391, acl), xattrsRecord(16391, xattrs), truncateBlockRecord(16390, 3), quotaRecord(16385, 9_223_372_036_854_775_807n, -1n), snapshotEndRecord(3)]);
+    const bytes = Buffer.concat([identityRecord({ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }), ...inodes.map(inodeRecord), aclRecord(16391, acl), xattrsRecord(16391, xattrs), truncateBlockRecord(16390, 3), quotaRecord(16385, 9_223_372_036_854_775_807n, -1n), lastTxidRecord(1234), snapshotEndRecord(3)]);
     const got: unknown[] = [];
-    scanFrames(bytes, 0, bytes.length, snapshotPayloads({ identity: (i, c) => got.push(i, c), inode: (r) => got.push(r), acl: (id, e) => got.push({ id, e }), xattrs: (id, x) => got.push({ id, x }), truncateBlock: (id, n) => got.push({ id, n }), quota: (id, ns, ss) => got.push({ id, ns, ss }), end: (n) => got.push(n) }));
-    expect(got).to.deep.equal([{ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }, ...inodes, { id: 16391, e: acl }, { id: 16391, x: xattrs }, { id: 16390, n: 3 }, { id: 16385, ns: 9_223_372_036_854_775_807n, ss: -1n }, 3]);
+    scanFrames(bytes, 0, bytes.length, snapshotPayloads({ identity: (i, c) => got.push(i, c), inode: (r) => got.push(r), acl: (id, e) => got.push({ id, e }), xattrs: (id, x) => got.push({ id, x }), truncateBlock: (id, n) => got.push({ id, n }), quota: (id, ns, ss) => got.push({ id, ns, ss }), lastTxid: (txid) => got.push({ txid }), end: (n) => got.push(n) }));
+    expect(got).to.deep.equal([{ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }, ...inodes, { id: 16391, e: acl }, { id: 16391, x: xattrs }, { id: 16390, n: 3 }, { id: 16385, ns: 9_223_372_036_854_775_807n, ss: -1n }, { txid: 1234 }, 3]);
   });
 
   it('op codes are stable: SET_PERMISSIONS is 11, SET_OWNER 12 and SET_REPLICATION 13, after the ten older ops', () => {

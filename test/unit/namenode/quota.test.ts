@@ -115,6 +115,18 @@ describe('namenode/quota: setQuota, DirectoryWithQuotaFeature counts and FSDirec
     await refused(t.writes.append({ src: '/q/f', clientName: 'c3' }, alice), DS);
   });
 
+  it('setReplication checks the quota with computeFileSize(true, true): a committed block before the last counts its length', async () => {
+    const st = await create('/q/f', 'c1', 2);
+    const b1 = await t.writes.addBlock({ src: '/q/f', clientName: 'c1', fileId: st.fileId }, alice);
+    await t.writes.addBlock({ src: '/q/f', clientName: 'c1', fileId: st.fileId, previous: { ...b1.b, numBytes: 100 } }, alice);
+    expect(t.ns.fsd.block(b1.b.blockId)!.state).to.equal('COMMITTED');
+    // charged: 2 x (MiB + MiB); one more replica needs 100 + MiB (b1's length, the last block whole)
+    await setQuota('/q', QUOTA_DONT_SET, BigInt(4 * MiB + 100 + MiB));
+    expect(await t.attributes.setReplication('/q/f', 3, alice)).to.equal(true);
+    await setQuota('/q', QUOTA_DONT_SET, BigInt(6 * MiB + 100 + MiB - 1));
+    await refused(t.attributes.setReplication('/q/f', 4, alice), DS);
+  });
+
   it('a committed block not yet complete stays charged as a whole preferred block until it completes (storagespaceConsumedContiguous, updateSpaceForCompleteBlock)', async () => {
     await setQuota('/q', QUOTA_DONT_SET, 200n * BigInt(MiB));
     const st = await create('/q/f', 'c1', 2);

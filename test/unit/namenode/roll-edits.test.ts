@@ -74,15 +74,23 @@ describe('namenode/rollEdits, getEnclosingRoot and the snapshot calls (FSNamesys
     expect(await status.rollEdits(hdfsUser)).to.equal(txBefore + 2);
     await t.ns.mkdirs('/tmp/c', { perm: 0o755 }, true, alice);
     expect(journals(t)).to.have.length(3);
+    const lastTxid = t.ns.txid;
     t = await t.restart();
     // /tmp, /tmp/a in the first journal, /tmp/b in the second, /tmp/c in the third
     expect(t.ns.store.stats.replayed).to.equal(4);
     for (const p of ['/tmp/a', '/tmp/b', '/tmp/c']) expect(t.ns.getFileInfo(p, hdfsUser), p).to.not.equal(undefined);
+    expect(t.ns.txid, 'the ids go on after a restart').to.equal(lastTxid);
     // the next snapshot deletes the rolled journals with the rest
     status = new ClusterStatus(t.ns);
     await status.setSafeMode('SAFEMODE_ENTER', hdfsUser);
     await status.saveNamespace(0, 0, hdfsUser);
     expect(journals(t)).to.have.length(1);
+    await status.setSafeMode('SAFEMODE_LEAVE', hdfsUser);
+    await t.ns.mkdirs('/tmp/d', { perm: 0o755 }, true, alice);
+    // the snapshot holds the last id it covers; the journal after it adds the mkdirs
+    t = await t.restart();
+    expect([t.ns.store.stats.replayed, t.ns.txid]).to.deep.equal([1, lastTxid + 1]);
+    expect(await new ClusterStatus(t.ns).rollEdits(hdfsUser)).to.equal(lastTxid + 2);
   });
 
   it('getEnclosingRoot: "/" (no encryption zones) after the traverse and READ checks, a missing path included; audited as getEZForPath', async () => {
