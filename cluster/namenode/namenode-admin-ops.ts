@@ -18,12 +18,14 @@
  *  - getDatanodeStorageReport (FSNamesystem.getDatanodeStorageReport): each DataNode of the report
  *    type with the storage reports its last heartbeat carried; audited;
  *  - getCurrentEditLogTxid (NameNodeRpcServer.getCurrentEditLogTxid): the last transaction id
- *    written, as hsec counts them (FsNamesystem.txid: since this NameNode started); not audited;
+ *    written (FsNamesystem.txid, counted on across restarts); not audited;
  *  - getEditsFromTxid (NameNodeRpcServer.getEditsFromTxid, HDFS inotify): refused after the superuser
- *    check. Hadoop reads the edit-log segments back from `txid` and turns each op into events; hsec's
- *    namespace journal numbers nothing on disk (transaction ids restart with the NameNode) and is
- *    folded into a snapshot on saveNamespace and compaction, so it cannot answer "every change since
- *    transaction N" truthfully. An IOException says so rather than an empty or invented batch;
+ *    check. Hadoop reads its edit-log segments back from `txid` (FSEditLog.selectInputStreams) and
+ *    turns each op into events (InotifyFSEditLogOpTranslator). hsec's namespace store keeps no such
+ *    history: saveNamespace and compaction fold the journal into a snapshot, and what a journal
+ *    holds are hsec's own records, not the edit-log ops the events are built from. It cannot answer
+ *    "every change since transaction N" truthfully, so an IOException says so rather than an empty
+ *    or invented batch;
  *  - refreshNodes (FSNamesystem.refreshNodes -> DatanodeManager.refreshNodes): the configuration
  *    loaded again (Hadoop's `new HdfsConfiguration()`), dfs.hosts and dfs.hosts.exclude read, every
  *    DataNode's admin state updated (blocks/datanode-manager.ts); audited.
@@ -141,8 +143,8 @@ export class NameNodeAdminOps {
   /** NameNodeRpcServer.getEditsFromTxid: refused (see the file comment). */
   editsFromTxid(txid: number, caller: CallerInfo): never {
     checkSuperuserPrivilege(this.#ns, caller, 'getEditsFromTxid', null);
-    throw ioError('FS_UNSUPPORTED', `Cannot read edits from txid ${txid}: hsec does not serve HDFS inotify (getEditsFromTxid). Its namespace journal keeps no ` +
-      'edit-log transaction ids across NameNode restarts and is folded into snapshots, so it cannot list every change since a transaction id', { txid });
+    throw ioError('FS_UNSUPPORTED', `Cannot read edits from txid ${txid}: hsec does not serve HDFS inotify (getEditsFromTxid). Its namespace journal is folded ` +
+      'into snapshots and keeps no edit-log segments to read back, so it cannot list every change since a transaction id', { txid });
   }
 
   /** FSNamesystem.refreshNodes. */
