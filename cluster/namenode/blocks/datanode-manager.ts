@@ -160,9 +160,9 @@ export class DatanodeManager {
     }
     dn.needKeyUpdate = false; // the registration carries the current keys
     dn.disallowed = false;
-    // DatanodeManager.startAdminOperationIfNecessary: an excluded node decommissions, others serve
+    // DatanodeManager.startAdminOperationIfNecessary: an excluded node decommissions (a node keeps its
+    // state otherwise: only refreshNodes takes one back into service)
     if (this.hosts.isExcluded(peer.address, reg.datanodeID.xferPort)) this.admin.startDecommission(dn, now);
-    else this.admin.stopDecommission(dn);
     log.info({ datanode: dn.xferAddr, uuid, version: reg.softwareVersion }, 'registered DataNode');
     return registered;
   }
