@@ -16,7 +16,9 @@
  * getPreferredBlockSize, getLocatedFileInfo, createSymlink and getLinkTarget are file-queries.ts's
  * (symlinks are refused, as Hadoop 3 disables them), getBatchedListing is batched-listing.ts's, the
  * encryption-zone listings (always empty: hsec has no zones) encryption-zone-ops.ts's and
- * listCorruptFileBlocks corrupt-files.ts's.
+ * listCorruptFileBlocks corrupt-files.ts's. The NameNode admin calls of `hdfs dfsadmin` and the Balancer (upgrade status and finalize, restoreFailedStorage,
+ * metaSave, refreshNodes, getDatanodeStorageReport, the edit-log txid, inotify refused) are
+ * namenode-admin-ops.ts's; the erasure-coding calls of `hdfs ec` are erasure-coding-ops.ts's.
  */
 import type { CallContext, MethodHandler, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
 import { ugiString } from '../../lib/rpc/ugi-string.ts';
@@ -34,6 +36,8 @@ import { FileQueries } from './file-queries.ts';
 import { ClusterStatus } from './cluster-status.ts';
 import { ContentSummaries } from './content-summary.ts';
 import { DatanodeAdminOps } from './datanode-admin-ops.ts';
+import { ErasureCodingOps } from './erasure-coding-ops.ts';
+import { NameNodeAdminOps, type NameNodeAdminOpsOptions } from './namenode-admin-ops.ts';
 import type { FileAttributes } from './file-attributes.ts';
 import type { FileWrites } from './file-writes.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
@@ -52,6 +56,8 @@ export interface ClientServiceOptions {
   tokens: BlockTokenSecretManager | null;
   /** dfs.encrypt.data.transfer */
   encryptDataTransfer: boolean;
+  /** metaSave's log directory, the restoreFailedStorage flag at start, refreshNodes' configuration */
+  admin: NameNodeAdminOpsOptions;
 }
 
 type Messages = ClientProtocolMessages;
@@ -90,6 +96,8 @@ export class ClientService {
     const batched = new BatchedListing(ns);
     const zones = new EncryptionZoneOps(ns);
     const corrupt = new CorruptFiles(ns);
+    const nnAdmin = new NameNodeAdminOps(ns, this.#o.admin);
+    const ec = new ErasureCodingOps(ns);
     return Object.fromEntries([
       this.#method('getDataEncryptionKey', () => {
         const { tokens, encryptDataTransfer } = this.#o;
@@ -267,6 +275,52 @@ export class ClientService {
         return { statuses: b.entries, hasMore: b.hasMore };
       }),
       this.#method('listCorruptFileBlocks', (r, c) => ({ corrupt: corrupt.listCorruptFileBlocks(r.path, r.cookie, c) })),
+      // ---- admin and erasure-coding calls of dfsadmin, `hdfs ec` and the Balancer (h-admin) ----
+      this.#method('finalizeUpgrade', async (_r, c) => {
+        await nnAdmin.finalizeUpgrade(c);
+        return {};
+      }),
+      this.#method('upgradeStatus', () => ({ upgradeFinalized: nnAdmin.upgradeStatus() })),
+      this.#method('restoreFailedStorage', async (r, c) => ({ result: await nnAdmin.restoreFailedStorage(r.arg, c) })),
+      this.#method('metaSave', async (r, c) => {
+        await nnAdmin.metaSave(r.filename, c);
+        return {};
+      }),
+      this.#method('refreshNodes', async (_r, c) => {
+        await nnAdmin.refreshNodes(c);
+        return {};
+      }),
+      this.#method('getDatanodeStorageReport', (r, c) => ({ datanodeStorageReports: nnAdmin.datanodeStorageReport(r.type, c) })),
+      this.#method('getCurrentEditLogTxid', (_r, c) => ({ txid: nnAdmin.currentEditLogTxid(c) })),
+      this.#method('getEditsFromTxid', (r, c) => nnAdmin.editsFromTxid(r.txid, c)),
+      this.#method('getErasureCodingPolicies', (_r, c) => ({ ecPolicies: ec.getErasureCodingPolicies(c) })),
+      this.#method('getErasureCodingCodecs', (_r, c) => ({ codec: ec.getErasureCodingCodecs(c) })),
+      this.#method('getErasureCodingPolicy', (r, c) => {
+        const ecPolicy = ec.getErasureCodingPolicy(r.src, c);
+        return ecPolicy ? { ecPolicy } : {};
+      }),
+      this.#method('getECTopologyResultForPolicies', (r, c) => ({ response: ec.getECTopologyResultForPolicies(r.policies ?? [], c) })),
+      this.#method('setErasureCodingPolicy', async (r, c) => {
+        await ec.setErasureCodingPolicy(r.src, r.ecPolicyName, c);
+        return {};
+      }),
+      this.#method('unsetErasureCodingPolicy', async (r, c) => {
+        await ec.unsetErasureCodingPolicy(r.src, c);
+        return {};
+      }),
+      this.#method('enableErasureCodingPolicy', async (r, c) => {
+        await ec.enableErasureCodingPolicy(r.ecPolicyName, c);
+        return {};
+      }),
+      this.#method('disableErasureCodingPolicy', async (r, c) => {
+        await ec.disableErasureCodingPolicy(r.ecPolicyName, c);
+        return {};
+      }),
+      this.#method('removeErasureCodingPolicy', async (r, c) => {
+        await ec.removeErasureCodingPolicy(r.ecPolicyName, c);
+        return {};
+      }),
+      this.#method('addErasureCodingPolicies', (r, c) => ec.addErasureCodingPolicies(r.ecPolicies ?? [], c)),
     ]);
   }
 }

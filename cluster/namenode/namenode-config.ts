@@ -60,6 +60,8 @@ export interface NameNodeSettings {
   namesystem: Omit<NamesystemSettings, 'permissions'> & { permissionsEnabled: boolean; superGroup: string };
   datanodes: DatanodeSettings;
   /** dfs.namenode.lease-recheck-interval-ms */
+  /** dfs.namenode.name.dir.restore: the restoreFailedStorage flag at start */
+  restoreFailedStorage: boolean;
   leaseRecheckMs: number;
   /** a block recovery's timeout: 30 x dfs.heartbeat.interval (BlockManager.getBlockRecoveryTimeout) */
   blockRecoveryTimeoutMs: number;
@@ -133,6 +135,7 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       minDatanodeVersion: conf.getTrimmed('dfs.namenode.min.supported.datanode.version') ?? '2.1.0-beta',
     },
     leaseRecheckMs: conf.getTimeDuration('dfs.namenode.lease-recheck-interval-ms', 'ms', 'ms'),
+    restoreFailedStorage: conf.getBoolean('dfs.namenode.name.dir.restore'),
     blockRecoveryTimeoutMs: BLOCK_RECOVERY_TIMEOUT_MULTIPLIER * conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms'),
   };
 }

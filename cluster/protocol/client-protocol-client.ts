@@ -244,6 +244,33 @@ export class ClientProtocolClient {
     return (await this.#invoke('rollEdits', {})).newSegmentTxId;
   }
 
+  // ---- admin calls of dfsadmin (h-admin) ----
+
+  /** ClientProtocol.finalizeUpgrade (superuser). */
+  async finalizeUpgrade(): Promise<void> {
+    await this.#invoke('finalizeUpgrade', {});
+  }
+
+  /** ClientProtocol.upgradeStatus: whether the last upgrade is finalized. */
+  async upgradeStatus(): Promise<boolean> {
+    return (await this.#invoke('upgradeStatus', {})).upgradeFinalized;
+  }
+
+  /** ClientProtocol.restoreFailedStorage (superuser): "check", "true" or "false"; the flag afterwards. */
+  async restoreFailedStorage(arg: string): Promise<boolean> {
+    return (await this.#invoke('restoreFailedStorage', { arg })).result;
+  }
+
+  /** ClientProtocol.metaSave (superuser): writes `filename` under the NameNode's log directory. */
+  async metaSave(filename: string): Promise<void> {
+    await this.#invoke('metaSave', { filename });
+  }
+
+  /** ClientProtocol.refreshNodes (superuser): the NameNode reads dfs.hosts and dfs.hosts.exclude again. */
+  async refreshNodes(): Promise<void> {
+    await this.#invoke('refreshNodes', {});
+  }
+
   async getContentSummary(path: string): Promise<ContentSummary> {
     return (await this.#invoke('getContentSummary', { path })).summary;
   }

@@ -19,8 +19,8 @@ import type { TokenProtoObject } from '../../security/token/token.ts';
 import type { AclEntryProto, AclStatusProto } from './acl-entry.ts';
 import type { XAttrProto } from './xattr.ts';
 import type {
-  ChecksumType, CipherSuite, CryptoProtocolVersion, DataEncryptionKey, DatanodeId, DatanodeInfo, DirectoryListing, ExtendedBlock,
-  FsPermission, HdfsFileStatus, LocatedBlock, LocatedBlocks, StorageType,
+  ChecksumType, CipherSuite, CryptoProtocolVersion, DataEncryptionKey, DatanodeId, DatanodeInfo, DirectoryListing, ErasureCodingPolicy,
+  ExtendedBlock, FsPermission, HdfsFileStatus, LocatedBlock, LocatedBlocks, StorageReport, StorageType,
 } from './hdfs-types.ts';
 
 /** declaringClassProtocolName and connection-context protocol of ClientProtocol. */
@@ -117,6 +117,25 @@ export const ClientProtocolMethod = {
   LIST_ENCRYPTION_ZONES: 'listEncryptionZones',
   LIST_REENCRYPTION_STATUS: 'listReencryptionStatus',
   LIST_CORRUPT_FILE_BLOCKS: 'listCorruptFileBlocks',
+  // admin and erasure-coding calls (h-admin)
+  GET_DATANODE_STORAGE_REPORT: 'getDatanodeStorageReport',
+  RESTORE_FAILED_STORAGE: 'restoreFailedStorage',
+  REFRESH_NODES: 'refreshNodes',
+  FINALIZE_UPGRADE: 'finalizeUpgrade',
+  UPGRADE_STATUS: 'upgradeStatus',
+  META_SAVE: 'metaSave',
+  GET_CURRENT_EDIT_LOG_TXID: 'getCurrentEditLogTxid',
+  GET_EDITS_FROM_TXID: 'getEditsFromTxid',
+  SET_ERASURE_CODING_POLICY: 'setErasureCodingPolicy',
+  UNSET_ERASURE_CODING_POLICY: 'unsetErasureCodingPolicy',
+  GET_EC_TOPOLOGY_RESULT_FOR_POLICIES: 'getECTopologyResultForPolicies',
+  GET_ERASURE_CODING_POLICIES: 'getErasureCodingPolicies',
+  ADD_ERASURE_CODING_POLICIES: 'addErasureCodingPolicies',
+  REMOVE_ERASURE_CODING_POLICY: 'removeErasureCodingPolicy',
+  ENABLE_ERASURE_CODING_POLICY: 'enableErasureCodingPolicy',
+  DISABLE_ERASURE_CODING_POLICY: 'disableErasureCodingPolicy',
+  GET_ERASURE_CODING_POLICY: 'getErasureCodingPolicy',
+  GET_ERASURE_CODING_CODECS: 'getErasureCodingCodecs',
 } as const;
 
 /** CreateFlagProto bits, OR-ed into CreateRequestProto.createFlag (overwrite=true gives CREATE|OVERWRITE = 3). */
@@ -322,6 +341,25 @@ export interface CorruptFileBlocks {
 /** AclEntryProto.FsActionProto names (checkAccess's mode). */
 export type FsActionName = 'NONE' | 'EXECUTE' | 'WRITE' | 'WRITE_EXECUTE' | 'READ' | 'READ_EXECUTE' | 'READ_WRITE' | 'PERM_ALL';
 
+/** DatanodeStorageReportProto: a DataNode and the storage reports of its last heartbeat. */
+export interface DatanodeStorageReport {
+  datanodeInfo: DatanodeInfo;
+  storageReports?: StorageReport[];
+}
+
+/** AddErasureCodingPolicyResponseProto. */
+export interface AddErasureCodingPolicyResponse {
+  policy: ErasureCodingPolicy;
+  succeed: boolean;
+  errorMsg?: string;
+}
+
+/** ECTopologyVerifierResultProto. */
+export interface ECTopologyVerifierResult {
+  resultMessage: string;
+  isSupported: boolean;
+}
+
 /** Request and response of every ClientProtocol method this project encodes (plain-object forms). */
 export interface ClientProtocolMessages {
   getServerDefaults: { request: Empty; response: { serverDefaults: FsServerDefaults } };
@@ -427,6 +465,31 @@ export interface ClientProtocolMessages {
   listReencryptionStatus: { request: { id: number }; response: { statuses?: ZoneReencryptionStatus[]; hasMore: boolean } };
   /** files under `path` with corrupt blocks (superuser); cookie: where the previous answer stopped */
   listCorruptFileBlocks: { request: { path: string; cookie?: string }; response: { corrupt: CorruptFileBlocks } };
+  // admin and erasure-coding calls (h-admin)
+  getDatanodeStorageReport: { request: { type: DatanodeReportType }; response: { datanodeStorageReports?: DatanodeStorageReport[] } };
+  /** arg: "check", "true" or anything else (false); result: the value afterwards */
+  restoreFailedStorage: { request: { arg: string }; response: { result: boolean } };
+  refreshNodes: { request: Empty; response: Empty };
+  finalizeUpgrade: { request: Empty; response: Empty };
+  upgradeStatus: { request: Empty; response: { upgradeFinalized: boolean } };
+  /** filename: relative to the NameNode's log directory */
+  metaSave: { request: { filename: string }; response: Empty };
+  getCurrentEditLogTxid: { request: Empty; response: { txid: number } };
+  /** hsec refuses it (no inotify); the response type is inotify.proto's EventsListProto */
+  getEditsFromTxid: { request: { txid: number }; response: { eventsList: { batches?: object[]; firstTxid: number; lastTxid: number; syncTxid: number } } };
+  /** ecPolicyName absent: the NameNode's default policy (dfs.namenode.ec.system.default.policy) */
+  setErasureCodingPolicy: { request: { src: string; ecPolicyName?: string }; response: Empty };
+  unsetErasureCodingPolicy: { request: { src: string }; response: Empty };
+  getECTopologyResultForPolicies: { request: { policies?: string[] }; response: { response: ECTopologyVerifierResult } };
+  getErasureCodingPolicies: { request: Empty; response: { ecPolicies?: ErasureCodingPolicy[] } };
+  addErasureCodingPolicies: { request: { ecPolicies?: ErasureCodingPolicy[] }; response: { responses?: AddErasureCodingPolicyResponse[] } };
+  removeErasureCodingPolicy: { request: { ecPolicyName: string }; response: Empty };
+  enableErasureCodingPolicy: { request: { ecPolicyName: string }; response: Empty };
+  disableErasureCodingPolicy: { request: { ecPolicyName: string }; response: Empty };
+  /** an absent policy: replicated (no policy, or the REPLICATION policy) */
+  getErasureCodingPolicy: { request: { src: string }; response: { ecPolicy?: ErasureCodingPolicy } };
+  /** codec name and its coders, comma-separated (CodecRegistry.getCodec2CoderCompactMap) */
+  getErasureCodingCodecs: { request: Empty; response: { codec?: { codec: string; coders: string }[] } };
   getDelegationToken: { request: { renewer: string }; response: { token?: TokenProtoObject } };
   renewDelegationToken: { request: { token: TokenProtoObject }; response: { newExpiryTime: number } };
   cancelDelegationToken: { request: { token: TokenProtoObject }; response: Empty };

@@ -182,6 +182,25 @@ export class BlockManager {
     }
   }
 
+  /** BlockManager.getStoredBlock by id (undefined before the namespace is loaded or for an unknown id). */
+  storedBlock(blockId: number): BlockInfo | undefined {
+    return this.#fsd?.block(blockId);
+  }
+
+  /**
+   * DatanodeAdminManager.isSufficient for a block on a decommissioning node: enough live replicas
+   * on DataNodes in service (live replicas exclude decommissioning and decommissioned nodes, as
+   * NumberReplicas.liveReplicas does): the file's replication for a complete block, the minimum
+   * replication for a file's last block still being written. A block no file owns holds nothing up.
+   */
+  sufficientWithout(block: BlockInfo): boolean {
+    if (!block.file) return true;
+    let live = 0;
+    for (const l of this.locations(block)) if (!l.datanode.decommissioning) live++;
+    if (!block.complete) return live >= 1;
+    return live >= block.file.replication;
+  }
+
   // ---- located blocks -------------------------------------------------------------------------
 
   /** Live locations of a block: its finalized replicas when complete, else its pipeline (createLocatedBlock). */
