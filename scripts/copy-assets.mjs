@@ -29,6 +29,7 @@ const REQUIRED = [
   'cluster/protocol/ClientNamenodeProtocol.proto',
   'cluster/protocol/hdfs.proto',
   'cluster/protocol/acl.proto',
+  'cluster/protocol/encryption.proto',
   'cluster/protocol/HdfsServer.proto',
   'cluster/protocol/DatanodeProtocol.proto',
   'cluster/protocol/datatransfer.proto',

@@ -5,8 +5,7 @@
  * lists them). "hdfs dfsadmin" reads "hsec dfsadmin", as in the rest of dfsadmin's usage lines.
  *
  * Only the commands hsec's dfsadmin serves are here (and listed only while its command table has
- * them): -restoreFailedStorage, -refreshNodes, -finalizeUpgrade, -rollingUpgrade,
- * -upgrade, -metasave, -refreshCallQueue, -refresh, -reconfig, -refreshNamenodes,
+ * them): -rollingUpgrade, -refreshCallQueue, -refresh, -reconfig, -refreshNamenodes,
  * -getVolumeReport, -deleteBlockPool, -fetchImage, -allowSnapshot, -disallowSnapshot and
  * -provisionSnapshotTrash are left out until they are served; `-help` of one of them prints the
  * whole help, as DFSAdmin does for a name it does not know.
@@ -26,7 +25,11 @@ interface HelpEntry {
 
 const STORAGE_TYPES_TEXT = '\t\tAvailable storageTypes are \n\t\t- DISK\n\t\t- SSD\n\t\t- ARCHIVE\n\t\t- PROVIDED\n\t\t- NVDIMM';
 
-/** printHelp's texts in its order (which, for these commands, is also commonUsageSummary's). */
+/**
+ * printHelp's texts in its order. commonUsageSummary lists the same commands in another order
+ * (SUMMARY_ORDER): -finalizeUpgrade and -upgrade after the quota commands, -metasave after
+ * -getDatanodeInfo.
+ */
 const ENTRIES: readonly HelpEntry[] = [
   {
     name: '-report',
@@ -63,6 +66,53 @@ const ENTRIES: readonly HelpEntry[] = [
       '\t\tprevent potential fsimage/editlog corruption.\n',
   },
   { name: '-rollEdits', summary: '[-rollEdits]', text: '-rollEdits:\tRolls the edit log.\n' },
+  {
+    name: '-restoreFailedStorage',
+    summary: '[-restoreFailedStorage true|false|check]',
+    text: '-restoreFailedStorage:\tSet/Unset/Check flag to attempt restore of failed storage replicas if they become available.\n',
+  },
+  {
+    name: '-refreshNodes',
+    summary: '[-refreshNodes]',
+    text: '-refreshNodes: \tUpdates the namenode with the set of datanodes allowed to connect to the namenode.\n\n' +
+      '\t\tNamenode re-reads datanode hostnames from the file defined by \n' +
+      '\t\tdfs.hosts, dfs.hosts.exclude configuration parameters.\n' +
+      '\t\tHosts defined in dfs.hosts are the datanodes that are part of \n' +
+      '\t\tthe cluster. If there are entries in dfs.hosts, only the hosts \n' +
+      '\t\tin it are allowed to register with the namenode.\n\n' +
+      '\t\tEntries in dfs.hosts.exclude are datanodes that need to be \n' +
+      '\t\tdecommissioned. Datanodes complete decommissioning when \n' +
+      '\t\tall the replicas from them are replicated to other datanodes.\n' +
+      '\t\tDecommissioned nodes are not automatically shutdown and \n' +
+      '\t\tare not chosen for writing new replicas.\n',
+  },
+  {
+    name: '-finalizeUpgrade',
+    summary: '[-finalizeUpgrade]',
+    text: '-finalizeUpgrade: Finalize upgrade of HDFS.\n' +
+      '\t\tDatanodes delete their previous version working directories,\n' +
+      '\t\tfollowed by Namenode doing the same.\n' +
+      '\t\tThis completes the upgrade process.\n',
+  },
+  {
+    name: '-upgrade',
+    summary: '[-upgrade <query | finalize>]',
+    text: '-upgrade <query | finalize>:\n' +
+      '     query: query the current upgrade status.\n' +
+      '  finalize: finalize the upgrade of HDFS (equivalent to -finalizeUpgrade.',
+  },
+  {
+    name: '-metasave',
+    summary: '[-metasave filename]',
+    text: '-metasave <filename>: \tSave Namenode\'s primary data structures\n' +
+      '\t\tto <filename> in the directory specified by hadoop.log.dir property.\n' +
+      '\t\t<filename> is overwritten if it exists.\n' +
+      '\t\t<filename> will contain one line for each of the following\n' +
+      '\t\t\t1. Datanodes heart beating with Namenode\n' +
+      '\t\t\t2. Blocks waiting to be replicated\n' +
+      '\t\t\t3. Blocks currrently being replicated\n' +
+      '\t\t\t4. Blocks waiting to be deleted\n',
+  },
   {
     name: '-setQuota',
     summary: '[-setQuota <quota> <dirname>...<dirname>]',
@@ -203,9 +253,18 @@ function served(commands: ReadonlySet<string>): HelpEntry[] {
   return ENTRIES.filter((e) => e.name === '-help' || commands.has(e.name));
 }
 
+/** DFSAdmin.commonUsageSummary's order of the commands served. */
+const SUMMARY_ORDER: readonly string[] = [
+  '-report', '-safemode', '-saveNamespace', '-rollEdits', '-restoreFailedStorage', '-refreshNodes', '-setQuota', '-clrQuota', '-setSpaceQuota',
+  '-clrSpaceQuota', '-finalizeUpgrade', '-upgrade', '-refreshServiceAcl', '-refreshUserToGroupsMappings', '-refreshSuperUserGroupsConfiguration',
+  '-printTopology', '-setBalancerBandwidth', '-getBalancerBandwidth', '-shutdownDatanode', '-evictWriters', '-getDatanodeInfo', '-metasave',
+  '-triggerBlockReport', '-listOpenFiles', '-help',
+];
+
 /** DFSAdmin.commonUsageSummary for the commands served: one `\t[...]\n` line each, ending with -help. */
 export function usageSummary(commands: ReadonlySet<string>): string {
-  return served(commands).map((e) => `\t${e.summary}\n`).join('');
+  const rank = (e: HelpEntry) => SUMMARY_ORDER.indexOf(e.name);
+  return served(commands).sort((a, b) => rank(a) - rank(b)).map((e) => `\t${e.summary}\n`).join('');
 }
 
 /** DFSAdmin.printUsage(""): printed on stderr for no command or an unknown one. */

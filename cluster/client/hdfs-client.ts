@@ -16,7 +16,8 @@ import { formatHostPort, parseHostPort, type HostPort } from '../../lib/net/host
 import { User } from '../../security/identity/user.ts';
 import { callCredentials } from '../../security/sasl/rpc/protocol-security.ts';
 import type { Token } from '../../security/token/token.ts';
-import { CLIENT_PROTOCOL_INFO, CreateFlag, type BlockStoragePolicy, type ContentSummary, type FsActionName, type FsServerDefaults, type QuotaUsage } from '../protocol/client-protocol.ts';
+import { CLIENT_PROTOCOL_INFO, CreateFlag, type BlockStoragePolicy, type ContentSummary, type EncryptionZone, type FsActionName, type FsServerDefaults, type QuotaUsage } from '../protocol/client-protocol.ts';
+import { remoteToError } from '../../lib/rpc/remote-exception.ts';
 import type { ChecksumType } from '../protocol/hdfs-types.ts';
 import { DataNodeChannels } from './datanode-channel.ts';
 import { computeFileChecksum } from './file-checksum-computer.ts';
@@ -403,6 +404,67 @@ export class HdfsClient {
   /** Resolves when the caller has `mode` on `path` (FileSystem.access); AccessControlException or FileNotFoundException otherwise. */
   async access(path: string, mode: FsActionName): Promise<void> {
     await this.#nn.checkAccess(this.resolve(path), mode);
+  }
+
+  /**
+   * Whether a file is closed: false while some client writes it (DistributedFileSystem.isFileClosed;
+   * e.g. to wait after recoverLease). FileNotFoundException for a missing path or a directory.
+   */
+  isFileClosed(path: string): Promise<boolean> {
+    return this.#nn.isFileClosed(this.resolve(path));
+  }
+
+  /**
+   * The listings of several paths in few calls (DistributedFileSystem.batchedListStatusIterator,
+   * ClientProtocol.getBatchedListing), in the order given: each path's entries (a file lists
+   * itself), or the error the NameNode answered for that path (FileNotFoundException,
+   * AccessControlException, ...) while the others are listed. At most dfs.batched.ls.limit
+   * paths (100 by default) per call.
+   */
+  async listBatch(paths: readonly string[]): Promise<{ path: string; statuses?: FileStatus[]; error?: Error }[]> {
+    const srcs = paths.map((p) => this.resolve(p));
+    const out = srcs.map((path) => ({ path }) as { path: string; statuses?: FileStatus[]; error?: Error });
+    let after: Uint8Array = new Uint8Array(0);
+    for (;;) {
+      const page = await this.#nn.getBatchedListing(srcs, after);
+      for (const l of page.listings ?? []) {
+        const entry = out[l.parentIdx];
+        if (!entry) continue;
+        if (l.exception) {
+          entry.error = remoteToError({ exceptionClassName: l.exception.className, errorMsg: l.exception.message, fatal: false, remoteAddress: formatHostPort(this.nameNode) });
+          continue;
+        }
+        const statuses = (entry.statuses ??= []);
+        for (const e of l.partialListing ?? []) {
+          const name = Buffer.from(e.path).toString('utf8');
+          statuses.push(toFileStatus(e, name ? childPath(entry.path, name) : entry.path));
+        }
+      }
+      if (!page.hasMore) return out;
+      after = page.startAfter;
+    }
+  }
+
+  /**
+   * The files under `path` with blocks no DataNode has a good replica of, one entry per such block
+   * (DistributedFileSystem.listCorruptFileBlocks, `hdfs fsck <path> -list-corruptfileblocks`): asks
+   * page after page with the NameNode's cookie until a page comes back empty. Superuser only.
+   */
+  async listCorruptFileBlocks(path = '/'): Promise<string[]> {
+    const src = this.resolve(path);
+    const files: string[] = [];
+    let cookie: string | undefined;
+    for (;;) {
+      const page = await this.#nn.listCorruptFileBlocks(src, cookie);
+      if (page.files.length === 0) return files;
+      files.push(...page.files);
+      cookie = page.cookie;
+    }
+  }
+
+  /** The encryption zones (HdfsAdmin.listEncryptionZones; superuser): none on an hsec NameNode. */
+  listEncryptionZones(): Promise<EncryptionZone[]> {
+    return this.#nn.listEncryptionZones();
   }
 
   /**

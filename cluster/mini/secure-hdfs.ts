@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { loadConfiguration, type Configuration } from '../../lib/config/index.ts';
 import type { MiniKdc } from './mini-kdc.ts';
 import { DataNode } from '../datanode/datanode.ts';
-import { NameNode } from '../namenode/namenode.ts';
+import { NameNode, type NameNodeOptions } from '../namenode/namenode.ts';
 import { HdfsClient } from '../client/hdfs-client.ts';
 import { User } from '../../security/identity/user.ts';
 import { loadKrb5Config } from '../../security/kerberos/config/index.ts';
@@ -40,6 +40,8 @@ export interface SecureHdfsOptions {
   readonly dataNodes?: number;
   /** The NameNode's and DataNodes' clock (block token and key times, leases); the system clock by default. */
   readonly clock?: Clock;
+  /** The NameNode's log directory (metaSave) and what its refresh calls load again (refreshNodes, refreshServiceAcl). */
+  readonly nameNode?: Pick<NameNodeOptions, 'logDir' | 'reloadConfiguration'>;
 }
 
 /**
@@ -83,7 +85,8 @@ export async function startSecureHdfs(kdc: MiniKdc, dir: string, options: Secure
         ...extra,
       },
     });
-  let nn = await NameNode.start(base({ 'dfs.namenode.rpc-address': '127.0.0.1:0' }), { login: true, krb5, ...clockOption });
+  const nnOptions = { login: true, krb5, ...clockOption, ...options.nameNode };
+  let nn = await NameNode.start(base({ 'dfs.namenode.rpc-address': '127.0.0.1:0' }), nnOptions);
   const port = nn.address.port;
   const conf = base({ 'dfs.namenode.rpc-address': `127.0.0.1:${port}`, 'fs.defaultFS': `hdfs://127.0.0.1:${port}` });
   const dnConf = (i: number) => loadConfiguration({ env: {}, overrides: { ...confEntries(conf), 'dfs.datanode.data.dir': `file://${join(dir, `data${i}`)}` } });
@@ -133,7 +136,7 @@ export async function startSecureHdfs(kdc: MiniKdc, dir: string, options: Secure
     admin,
     async restartNameNode() {
       await nn.stop();
-      nn = await NameNode.start(conf, { login: true, krb5, ...clockOption });
+      nn = await NameNode.start(conf, nnOptions);
     },
     async restartDataNode(i) {
       await dns[i]!.stop();

@@ -12,7 +12,13 @@
  * write-category check that always passes: nothing to wait for), getHAServiceState answers ACTIVE
  * (hsec runs one NameNode, never standby or observer), and getEnclosingRoot is the namesystem's; setQuota is quota-ops.ts's; the ACL calls are acl-ops.ts's (AclEntryProto lists converted
  * as PBHelperClient.convertAclEntry does); the xattr calls are xattr-ops.ts's (XAttrProto as
- * PBHelperClient.convertXAttr does; an absent flag is 0, which setXAttr refuses).
+ * PBHelperClient.convertXAttr does; an absent flag is 0, which setXAttr refuses). isFileClosed,
+ * getPreferredBlockSize, getLocatedFileInfo, createSymlink and getLinkTarget are file-queries.ts's
+ * (symlinks are refused, as Hadoop 3 disables them), getBatchedListing is batched-listing.ts's, the
+ * encryption-zone listings (always empty: hsec has no zones) encryption-zone-ops.ts's and
+ * listCorruptFileBlocks corrupt-files.ts's. The NameNode admin calls of `hdfs dfsadmin` and the Balancer (upgrade status and finalize, restoreFailedStorage,
+ * metaSave, refreshNodes, getDatanodeStorageReport, the edit-log txid, inotify refused) are
+ * namenode-admin-ops.ts's; the erasure-coding calls of `hdfs ec` are erasure-coding-ops.ts's.
  */
 import type { CallContext, MethodHandler, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
 import { ugiString } from '../../lib/rpc/ugi-string.ts';
@@ -23,9 +29,15 @@ import { CLIENT_PROTOCOL_CODEC, type ClientProtocolMessages, type ClientProtocol
 import { AclOps } from './acl-ops.ts';
 import { xattrFromProto, xattrToProto } from '../protocol/xattr.ts';
 import { XAttrOps } from './xattr-ops.ts';
+import { BatchedListing } from './batched-listing.ts';
+import { CorruptFiles } from './corrupt-files.ts';
+import { EncryptionZoneOps } from './encryption-zone-ops.ts';
+import { FileQueries } from './file-queries.ts';
 import { ClusterStatus } from './cluster-status.ts';
 import { ContentSummaries } from './content-summary.ts';
 import { DatanodeAdminOps } from './datanode-admin-ops.ts';
+import { ErasureCodingOps } from './erasure-coding-ops.ts';
+import { NameNodeAdminOps, type NameNodeAdminOpsOptions } from './namenode-admin-ops.ts';
 import type { FileAttributes } from './file-attributes.ts';
 import type { FileWrites } from './file-writes.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
@@ -44,6 +56,8 @@ export interface ClientServiceOptions {
   tokens: BlockTokenSecretManager | null;
   /** dfs.encrypt.data.transfer */
   encryptDataTransfer: boolean;
+  /** metaSave's log directory, the restoreFailedStorage flag at start, refreshNodes' configuration */
+  admin: NameNodeAdminOpsOptions;
 }
 
 type Messages = ClientProtocolMessages;
@@ -78,6 +92,12 @@ export class ClientService {
     const dnAdmin = new DatanodeAdminOps(ns);
     const quotas = new QuotaOps(ns);
     const snapshots = new SnapshotOps(ns);
+    const queries = new FileQueries(ns);
+    const batched = new BatchedListing(ns);
+    const zones = new EncryptionZoneOps(ns);
+    const corrupt = new CorruptFiles(ns);
+    const nnAdmin = new NameNodeAdminOps(ns, this.#o.admin);
+    const ec = new ErasureCodingOps(ns);
     return Object.fromEntries([
       this.#method('getDataEncryptionKey', () => {
         const { tokens, encryptDataTransfer } = this.#o;
@@ -248,6 +268,72 @@ export class ClientService {
         await xattrs.removeXAttr(r.src, r.xAttr && xattrFromProto(r.xAttr), c);
         return {};
       }),
+      // file queries, batched listing, symlinks (refused), encryption zones (none), corrupt files (file-queries.ts and the files it names)
+      this.#method('isFileClosed', (r, c) => ({ result: queries.isFileClosed(r.src, c) })),
+      this.#method('getPreferredBlockSize', (r, c) => ({ bsize: queries.getPreferredBlockSize(r.filename, c) })),
+      // the server translator reads an absent src as ""
+      this.#method('getLocatedFileInfo', (r, c) => {
+        const fs = queries.getLocatedFileInfo(r.src ?? '', r.needBlockToken ?? false, c);
+        return fs ? { fs } : {};
+      }),
+      this.#method('getBatchedListing', (r, c) => batched.getBatchedListing(r.paths ?? [], r.startAfter, r.needLocation, c)),
+      this.#method('createSymlink', (r) => queries.createSymlink(r.target, r.link, r.dirPerm, r.createParent)),
+      this.#method('getLinkTarget', (r, c) => queries.getLinkTarget(r.path, c)),
+      this.#method('listEncryptionZones', (r, c) => {
+        const b = zones.listEncryptionZones(r.id, c);
+        return { zones: b.entries, hasMore: b.hasMore };
+      }),
+      this.#method('listReencryptionStatus', (r, c) => {
+        const b = zones.listReencryptionStatus(r.id, c);
+        return { statuses: b.entries, hasMore: b.hasMore };
+      }),
+      this.#method('listCorruptFileBlocks', (r, c) => ({ corrupt: corrupt.listCorruptFileBlocks(r.path, r.cookie, c) })),
+      // ---- admin and erasure-coding calls of dfsadmin, `hdfs ec` and the Balancer (h-admin) ----
+      this.#method('finalizeUpgrade', async (_r, c) => {
+        await nnAdmin.finalizeUpgrade(c);
+        return {};
+      }),
+      this.#method('upgradeStatus', () => ({ upgradeFinalized: nnAdmin.upgradeStatus() })),
+      this.#method('restoreFailedStorage', async (r, c) => ({ result: await nnAdmin.restoreFailedStorage(r.arg, c) })),
+      this.#method('metaSave', async (r, c) => {
+        await nnAdmin.metaSave(r.filename, c);
+        return {};
+      }),
+      this.#method('refreshNodes', async (_r, c) => {
+        await nnAdmin.refreshNodes(c);
+        return {};
+      }),
+      this.#method('getDatanodeStorageReport', (r, c) => ({ datanodeStorageReports: nnAdmin.datanodeStorageReport(r.type, c) })),
+      this.#method('getCurrentEditLogTxid', (_r, c) => ({ txid: nnAdmin.currentEditLogTxid(c) })),
+      this.#method('getEditsFromTxid', (r, c) => nnAdmin.editsFromTxid(r.txid, c)),
+      this.#method('getErasureCodingPolicies', (_r, c) => ({ ecPolicies: ec.getErasureCodingPolicies(c) })),
+      this.#method('getErasureCodingCodecs', (_r, c) => ({ codec: ec.getErasureCodingCodecs(c) })),
+      this.#method('getErasureCodingPolicy', (r, c) => {
+        const ecPolicy = ec.getErasureCodingPolicy(r.src, c);
+        return ecPolicy ? { ecPolicy } : {};
+      }),
+      this.#method('getECTopologyResultForPolicies', (r, c) => ({ response: ec.getECTopologyResultForPolicies(r.policies ?? [], c) })),
+      this.#method('setErasureCodingPolicy', async (r, c) => {
+        await ec.setErasureCodingPolicy(r.src, r.ecPolicyName, c);
+        return {};
+      }),
+      this.#method('unsetErasureCodingPolicy', async (r, c) => {
+        await ec.unsetErasureCodingPolicy(r.src, c);
+        return {};
+      }),
+      this.#method('enableErasureCodingPolicy', async (r, c) => {
+        await ec.enableErasureCodingPolicy(r.ecPolicyName, c);
+        return {};
+      }),
+      this.#method('disableErasureCodingPolicy', async (r, c) => {
+        await ec.disableErasureCodingPolicy(r.ecPolicyName, c);
+        return {};
+      }),
+      this.#method('removeErasureCodingPolicy', async (r, c) => {
+        await ec.removeErasureCodingPolicy(r.ecPolicyName, c);
+        return {};
+      }),
+      this.#method('addErasureCodingPolicies', (r, c) => ec.addErasureCodingPolicies(r.ecPolicies ?? [], c)),
     ]);
   }
 }

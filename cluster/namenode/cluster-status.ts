@@ -9,7 +9,8 @@
  *    queued for the DataNodes' next heartbeats. hsec has no corrupt-replica tracking and no erasure
  *    coding, so those counts are 0;
  *  - the DataNode report by DatanodeReportType (a superuser call: "Access denied for user U.
- *    Superuser privilege is required", audited as refused); no node is ever decommissioning or in
+ *    Superuser privilege is required", audited as refused); DECOMMISSIONING lists the nodes in
+ *    DECOMMISSION_INPROGRESS (dfs.hosts.exclude, namenode-admin-ops.ts), no node is ever in
  *    maintenance here, and no slow-peer tracking runs (Hadoop's answer with dfs.datanode.peer.stats
  *    off: none);
  *  - safe mode (FSNamesystem.setSafeMode): GET answers whether the NameNode is in safe mode, for
@@ -32,7 +33,7 @@
 import { getLogger } from '../../lib/log/logger.ts';
 import type { DatanodeReportType, ECBlockGroupStats, GetFsStatsResponse, ReplicatedBlockStats, SafeModeAction } from '../protocol/client-protocol.ts';
 import type { DatanodeInfo } from '../protocol/hdfs-types.ts';
-import type { DatanodeDescriptor } from './blocks/datanode-descriptor.ts';
+import { datanodesForReport } from './namenode-admin-ops.ts';
 import { permissionDenied } from './namespace/fs-errors.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
 
@@ -97,11 +98,7 @@ export class ClusterStatus {
   /** FSNamesystem.datanodeReport: superuser only. */
   datanodeReport(type: DatanodeReportType, caller: CallerInfo): DatanodeInfo[] {
     this.#checkSuperuser(caller, 'datanodeReport');
-    const nodes: DatanodeDescriptor[] =
-      type === 'ALL' ? [...this.#ns.datanodes.live(), ...this.#ns.datanodes.dead()]
-        : type === 'LIVE' ? this.#ns.datanodes.live()
-          : type === 'DEAD' ? this.#ns.datanodes.dead()
-            : []; // DECOMMISSIONING, ENTERING_MAINTENANCE, IN_MAINTENANCE: hsec has no admin states
+    const nodes = datanodesForReport(this.#ns, type);
     this.#ns.audit(caller, 'datanodeReport', null);
     return nodes.map((dn) => dn.toInfo());
   }

@@ -18,6 +18,7 @@ import { HsecError } from '../../lib/errors/index.ts';
 import type { OpenFileEntry, OpenFilesType } from '../protocol/client-protocol.ts';
 import { checkSuperuserPrivilege } from './cluster-status.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
+import { isParentEntry } from './namespace/paths.ts';
 
 /** HdfsServerConstants.MAX_BANDWIDTH_PER_DATANODE: 1 TiB per second. */
 export const MAX_BANDWIDTH_PER_DATANODE = 1099511627776;
@@ -101,9 +102,4 @@ export function javaPathToString(path: string): string {
   }
   const joined = out.join('/');
   return `/${joined}${(resolvedLast || p.endsWith('/')) && joined !== '' ? '/' : ''}`;
-}
-
-/** DFSUtil.isParentEntry: `path` is `parent` or below it. */
-function isParentEntry(path: string, parent: string): boolean {
-  return parent === '/' || path === parent || path.startsWith(`${parent}/`);
 }

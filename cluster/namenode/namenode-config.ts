@@ -60,6 +60,8 @@ export interface NameNodeSettings {
   namesystem: Omit<NamesystemSettings, 'permissions'> & { permissionsEnabled: boolean; superGroup: string };
   datanodes: DatanodeSettings;
   /** dfs.namenode.lease-recheck-interval-ms */
+  /** dfs.namenode.name.dir.restore: the restoreFailedStorage flag at start */
+  restoreFailedStorage: boolean;
   leaseRecheckMs: number;
   /** a block recovery's timeout: 30 x dfs.heartbeat.interval (BlockManager.getBlockRecoveryTimeout) */
   blockRecoveryTimeoutMs: number;
@@ -114,6 +116,8 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       maxBlocksPerFile: conf.getLong('dfs.namenode.fs-limits.max-blocks-per-file'),
       maxReplication: conf.getInt('dfs.replication.max'),
       lsLimit: Math.max(1, conf.getInt('dfs.ls.limit')),
+      batchedListingLimit: batchedListingLimit(conf),
+      maxCorruptFileBlocksReturned: conf.getInt('dfs.namenode.max-corrupt-file-blocks-returned'),
       maxListOpenFilesResponses: conf.getInt('dfs.namenode.list.openfiles.num.responses'),
       accessTimePrecision: conf.getTimeDuration('dfs.namenode.accesstime.precision', 'ms', 'ms'),
       leaseHardLimitMs: conf.getTimeDuration('dfs.namenode.lease-hard-limit-sec', 's', 'ms'),
@@ -132,6 +136,7 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       minDatanodeVersion: conf.getTrimmed('dfs.namenode.min.supported.datanode.version') ?? '2.1.0-beta',
     },
     leaseRecheckMs: conf.getTimeDuration('dfs.namenode.lease-recheck-interval-ms', 'ms', 'ms'),
+    restoreFailedStorage: conf.getBoolean('dfs.namenode.name.dir.restore'),
     blockRecoveryTimeoutMs: BLOCK_RECOVERY_TIMEOUT_MULTIPLIER * conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms'),
   };
 }
@@ -170,6 +175,14 @@ function storagePolicySettings(conf: Configuration): { storagePolicyEnabled: boo
 }
 
 /** BlockManager.createBlockTokenSecretManager's reading of dfs.block.access.*. */
+/** FSNamesystem's constructor: Preconditions.checkArgument(batchedListingLimit > 0, ...), so the NameNode does not start. */
+function batchedListingLimit(conf: Configuration): number {
+  const key = 'dfs.batched.ls.limit';
+  const limit = conf.getInt(key);
+  if (limit <= 0) throw new ConfigError('CONFIG_INVALID', `${key} must be greater than zero`, { configKey: key });
+  return limit;
+}
+
 function blockTokenSettings(conf: Configuration): BlockTokenSettings | undefined {
   if (!conf.getBoolean('dfs.block.access.token.enable')) return undefined;
   const algorithm = conf.getTrimmed('dfs.encrypt.data.transfer.algorithm');

@@ -51,6 +51,7 @@ import { DatanodeService, SOFTWARE_VERSION } from './datanode-service.ts';
 import { FileAttributes } from './file-attributes.ts';
 import { FileWrites } from './file-writes.ts';
 import { nameNodeSettings, principalHostName, type NameNodeSettings } from './namenode-config.ts';
+import { hostFilesOf } from './namenode-admin-ops.ts';
 import { FsDirectory } from './namespace/fs-directory.ts';
 import { NamespaceStore } from './namespace/namespace-store.ts';
 import { FsNamesystem } from './namesystem.ts';
@@ -101,6 +102,11 @@ export interface NameNodeOptions {
    * HADOOP_CONF_DIR, else /etc/hadoop/conf when it exists, else the declared defaults.
    */
   reloadConfiguration?: () => Configuration;
+  /**
+   * hadoop.log.dir: where `hdfs dfsadmin -metasave <file>` writes (FSNamesystem.metaSave). Default:
+   * HADOOP_LOG_DIR, else the working directory (Java's `new File(null, file)`).
+   */
+  logDir?: string;
 }
 
 /**
@@ -200,13 +206,19 @@ export class NameNode {
       const tokens = new NameNodeTokenService({ secretManager: sm, securityEnabled: identity.security === 'kerberos', serverDefaults: settings.serverDefaults, shortName: identity.shortName, auditLog: namesystem.auditLog,
         checkSafeMode: (errorMsg) => namesystem.checkNameNodeSafeMode(errorMsg),
       });
-      const client = new ClientService({ namesystem, writes, attributes: new FileAttributes(namesystem), groups, tokens: blockTokens ?? null, encryptDataTransfer: settings.serverDefaults.encryptDataTransfer });
+      const reloadConfiguration = options.reloadConfiguration ?? (() => loadConfiguration({ defaultConfDir: DEFAULT_CONF_DIR }));
+      // DatanodeManager's constructor reads the host files; a failure is logged and the lists stay empty
+      await namesystem.datanodes.refreshNodes(hostFilesOf(conf), clock.now()).catch((e: Error) => log.error({ err: e.message }, `error reading hosts files: ${e.message}`));
+      const client = new ClientService({
+        namesystem, writes, attributes: new FileAttributes(namesystem), groups, tokens: blockTokens ?? null, encryptDataTransfer: settings.serverDefaults.encryptDataTransfer,
+        admin: { logDir: options.logDir ?? process.env['HADOOP_LOG_DIR'] ?? process.cwd(), restoreFailedStorage: settings.restoreFailedStorage, reloadConfiguration },
+      });
       const dnService = new DatanodeService(namesystem, writes);
       const authorizer = ServiceAuthorizer.fromConfiguration(conf, NAMENODE_POLICY, groups);
       const proxyUsers = new ProxyUsers(conf, groups, (user) => identity.shortName(user));
       const admin = new NameNodeAdminService({
         authorizer, groups, proxyUsers, namesystem,
-        reloadConfiguration: options.reloadConfiguration ?? (() => loadConfiguration({ defaultConfDir: DEFAULT_CONF_DIR })),
+        reloadConfiguration,
       });
       const service = await RpcService.start(conf, {
         identity,

@@ -54,6 +54,10 @@ export interface NamesystemSettings {
   maxReplication: number;
   /** dfs.ls.limit */
   lsLimit: number;
+  /** dfs.batched.ls.limit (100, above 0): most paths one getBatchedListing call may name */
+  batchedListingLimit: number;
+  /** dfs.namenode.max-corrupt-file-blocks-returned (100): most files one listCorruptFileBlocks call returns */
+  maxCorruptFileBlocksReturned: number;
   /** dfs.namenode.list.openfiles.num.responses (1000) */
   maxListOpenFilesResponses: number;
   /** dfs.namenode.accesstime.precision, ms (0 = access times off) */
@@ -446,14 +450,33 @@ export class FsNamesystem {
    * as "getfileinfo" either way, a refusal as allowed=false (FSNamesystem.getFileInfo).
    */
   getFileInfo(src: string, caller: CallerInfo): HdfsFileStatus | undefined {
-    let node: INode | undefined;
+    let status: HdfsFileStatus | undefined;
     try {
-      node = lastInode(this.resolve(this.checker(caller), src, false));
+      status = this.fileInfo(this.checker(caller), src, false, null);
     } catch (e) {
       this.auditRefusal(e, caller, 'getfileinfo', src);
     }
     this.audit(caller, 'getfileinfo', src);
-    return node ? fileStatus(node, EMPTY_NAME) : undefined;
+    return status;
+  }
+
+  /**
+   * FSDirStatAndListingOp.getFileInfo(fsd, pc, src, ...) without the audit: the status of `src`
+   * (with its block locations when `needLocation`, READ block tokens when `tokenMode` is given), or
+   * undefined when nothing is there. The superuser gets undefined instead of the
+   * AccessControlException of a file ancestor ("/f (is not a directory)"), as Hadoop's file system
+   * contracts expect.
+   */
+  fileInfo(pc: PermissionChecker, src: string, needLocation: boolean, tokenMode: AccessMode | null): HdfsFileStatus | undefined {
+    let r: ResolvedPath;
+    try {
+      r = this.resolve(pc, src, false);
+    } catch (e) {
+      if (pc.superUser && e instanceof AccessControlError) return undefined;
+      throw e;
+    }
+    const node = lastInode(r);
+    return node ? this.#status(node, EMPTY_NAME, needLocation, pc.caller.user, tokenMode) : undefined;
   }
 
   /**
@@ -497,18 +520,30 @@ export class FsNamesystem {
 
   /** getListing: one page of a directory after `startAfter` (UTF-8 name bytes), at most dfs.ls.limit entries. */
   getListing(src: string, startAfter: Uint8Array, needLocation: boolean, caller: CallerInfo): DirectoryListing | undefined {
-    let node: INode | undefined;
+    let listing: DirectoryListing | undefined;
     try {
-      const pc = this.checker(caller);
-      const r = this.resolve(pc, src, false);
-      node = lastInode(r);
-      if (node?.kind === 'directory') pc.check(r, { access: FsAction.READ_EXECUTE });
+      listing = this.listingInt(this.checker(caller), src, startAfter, needLocation);
     } catch (e) {
       this.auditRefusal(e, caller, 'listStatus', src);
     }
     this.audit(caller, 'listStatus', src);
+    return listing;
+  }
+
+  /**
+   * FSDirStatAndListingOp.getListingInt without the audit (getListing and getBatchedListing): the
+   * traverse check, READ_EXECUTE on a directory, then one page after `startAfter` (a file lists as
+   * itself with an empty name); undefined when `src` does not exist. With `needLocation`, files
+   * carry their block locations (no block tokens) and the page also stops once dfs.ls.limit
+   * locations (blocks x replication) are in it.
+   */
+  listingInt(pc: PermissionChecker, src: string, startAfter: Uint8Array, needLocation: boolean): DirectoryListing | undefined {
+    const r = this.resolve(pc, src, false);
+    const node = lastInode(r);
+    if (node?.kind === 'directory') pc.check(r, { access: FsAction.READ_EXECUTE });
     if (!node) return undefined;
-    if (node.kind === 'file') return { partialListing: [this.#status(node, EMPTY_NAME, needLocation, caller)], remainingEntries: 0 };
+    const user = pc.caller.user;
+    if (node.kind === 'file') return { partialListing: [this.#status(node, EMPTY_NAME, needLocation, user, null)], remainingEntries: 0 };
     const children = node.children;
     let start = 0;
     if (startAfter.length > 0) {
@@ -520,17 +555,18 @@ export class FsNamesystem {
     const listing: HdfsFileStatus[] = [];
     for (let i = 0; i < count && budget > 0; i++) {
       const child = children[start + i]!;
-      const status = this.#status(child, Buffer.from(child.name, 'utf8'), needLocation, caller);
+      const status = this.#status(child, Buffer.from(child.name, 'utf8'), needLocation, user, null);
       listing.push(status);
       if (status.locations) budget -= (status.locations.blocks?.length ?? 0) * (status.block_replication ?? 0);
     }
     return { partialListing: listing, remainingEntries: children.length - start - listing.length };
   }
 
-  #status(node: INode, name: Uint8Array, needLocation: boolean, caller: CallerInfo): HdfsFileStatus {
+  /** FSDirStatAndListingOp.createFileStatus: a file's locations cover all of it (an incomplete last block included). */
+  #status(node: INode, name: Uint8Array, needLocation: boolean, user: string, tokenMode: AccessMode | null): HdfsFileStatus {
     if (!needLocation || node.kind !== 'file') return fileStatus(node, name);
     const length = node.length(true);
-    return fileStatus(node, name, this.blocks.locatedBlocks(node, 0, length, caller.user, null));
+    return fileStatus(node, name, this.blocks.locatedBlocks(node, 0, length, user, tokenMode));
   }
 
   /**

@@ -21,10 +21,10 @@ import type { XAttrProto } from './xattr.ts';
 import type {
   AddBlockRequest, BlockStoragePolicy, ClientProtocolMessages, ClientProtocolMethodName, ContentSummary, CreateRequest, DatanodeReportType,
   ECBlockGroupStats, FsActionName, FsServerDefaults, GetAdditionalDatanodeRequest, GetFsStatsResponse, QuotaUsage, ReplicatedBlockStats,
-  OpenFileEntry, OpenFilesType, SafeModeAction,
+  OpenFileEntry, OpenFilesType, SafeModeAction, EncryptionZone, ZoneReencryptionStatus, CorruptFileBlocks,
 } from './client-protocol.ts';
 import type {
-  DataEncryptionKey, DatanodeInfo, DirectoryListing, ExtendedBlock, HdfsFileStatus, LocatedBlock, LocatedBlocks, StorageType,
+  DataEncryptionKey, DatanodeInfo, DirectoryListing, ExtendedBlock, FsPermission, HdfsFileStatus, LocatedBlock, LocatedBlocks, StorageType,
 } from './hdfs-types.ts';
 
 export interface ClientProtocolClientOptions {
@@ -244,6 +244,33 @@ export class ClientProtocolClient {
     return (await this.#invoke('rollEdits', {})).newSegmentTxId;
   }
 
+  // ---- admin calls of dfsadmin (h-admin) ----
+
+  /** ClientProtocol.finalizeUpgrade (superuser). */
+  async finalizeUpgrade(): Promise<void> {
+    await this.#invoke('finalizeUpgrade', {});
+  }
+
+  /** ClientProtocol.upgradeStatus: whether the last upgrade is finalized. */
+  async upgradeStatus(): Promise<boolean> {
+    return (await this.#invoke('upgradeStatus', {})).upgradeFinalized;
+  }
+
+  /** ClientProtocol.restoreFailedStorage (superuser): "check", "true" or "false"; the flag afterwards. */
+  async restoreFailedStorage(arg: string): Promise<boolean> {
+    return (await this.#invoke('restoreFailedStorage', { arg })).result;
+  }
+
+  /** ClientProtocol.metaSave (superuser): writes `filename` under the NameNode's log directory. */
+  async metaSave(filename: string): Promise<void> {
+    await this.#invoke('metaSave', { filename });
+  }
+
+  /** ClientProtocol.refreshNodes (superuser): the NameNode reads dfs.hosts and dfs.hosts.exclude again. */
+  async refreshNodes(): Promise<void> {
+    await this.#invoke('refreshNodes', {});
+  }
+
   async getContentSummary(path: string): Promise<ContentSummary> {
     return (await this.#invoke('getContentSummary', { path })).summary;
   }
@@ -334,5 +361,63 @@ export class ClientProtocolClient {
 
   async satisfyStoragePolicy(src: string): Promise<void> {
     await this.#invoke('satisfyStoragePolicy', { src });
+  }
+
+  // file queries, batched listing, symlinks, encryption zones and corrupt files
+
+  /** ClientProtocol.isFileClosed: true when `src` is a file nobody is writing. */
+  async isFileClosed(src: string): Promise<boolean> {
+    return (await this.#invoke('isFileClosed', { src })).result;
+  }
+
+  /** ClientProtocol.getPreferredBlockSize (DFSClient.getBlockSize): bytes. */
+  async getPreferredBlockSize(filename: string): Promise<number> {
+    return (await this.#invoke('getPreferredBlockSize', { filename })).bsize;
+  }
+
+  /** ClientProtocol.getLocatedFileInfo: the status with the file's block locations (READ block tokens when `needBlockToken`); undefined when `src` does not exist. */
+  async getLocatedFileInfo(src: string, needBlockToken = false): Promise<HdfsFileStatus | undefined> {
+    return (await this.#invoke('getLocatedFileInfo', { src, needBlockToken })).fs;
+  }
+
+  /** ClientProtocol.getBatchedListing: one page over several paths; pass the answer's startAfter back while hasMore. */
+  async getBatchedListing(paths: readonly string[], startAfter: Uint8Array = new Uint8Array(0), needLocation = false): Promise<ClientProtocolMessages['getBatchedListing']['response']> {
+    return this.#invoke('getBatchedListing', { paths: [...paths], startAfter, needLocation });
+  }
+
+  /** ClientProtocol.createSymlink (a Hadoop 3 NameNode refuses it: symlinks are disabled). */
+  async createSymlink(target: string, link: string, dirPerm: FsPermission, createParent: boolean): Promise<void> {
+    await this.#invoke('createSymlink', { target, link, dirPerm, createParent });
+  }
+
+  async getLinkTarget(path: string): Promise<string | undefined> {
+    return (await this.#invoke('getLinkTarget', { path })).targetPath;
+  }
+
+  /** Every encryption zone (superuser), batch after batch as EncryptionZoneIterator asks: each after the last id of the one before, while hasMore. */
+  async listEncryptionZones(): Promise<EncryptionZone[]> {
+    return this.#batches((id) => this.#invoke('listEncryptionZones', { id }).then((r) => ({ entries: r.zones ?? [], hasMore: r.hasMore })));
+  }
+
+  /** Every zone's re-encryption status (superuser), as ReencryptionStatusIterator asks. */
+  async listReencryptionStatus(): Promise<ZoneReencryptionStatus[]> {
+    return this.#batches((id) => this.#invoke('listReencryptionStatus', { id }).then((r) => ({ entries: r.statuses ?? [], hasMore: r.hasMore })));
+  }
+
+  async #batches<T extends { id: number }>(ask: (prevId: number) => Promise<{ entries: T[]; hasMore: boolean }>): Promise<T[]> {
+    const all: T[] = [];
+    let id = 0;
+    for (;;) {
+      const { entries, hasMore } = await ask(id);
+      all.push(...entries);
+      if (!hasMore || entries.length === 0) return all;
+      id = entries[entries.length - 1]!.id;
+    }
+  }
+
+  /** ClientProtocol.listCorruptFileBlocks (superuser): one page of files under `path` with corrupt blocks, and the cookie to ask for the next. */
+  async listCorruptFileBlocks(path: string, cookie?: string): Promise<Required<CorruptFileBlocks>> {
+    const { corrupt } = await this.#invoke('listCorruptFileBlocks', { path, ...(cookie !== undefined ? { cookie } : {}) });
+    return { files: corrupt.files ?? [], cookie: corrupt.cookie };
   }
 }

@@ -19,8 +19,8 @@ import type { TokenProtoObject } from '../../security/token/token.ts';
 import type { AclEntryProto, AclStatusProto } from './acl-entry.ts';
 import type { XAttrProto } from './xattr.ts';
 import type {
-  ChecksumType, CryptoProtocolVersion, DataEncryptionKey, DatanodeId, DatanodeInfo, DirectoryListing, ExtendedBlock,
-  FsPermission, HdfsFileStatus, LocatedBlock, LocatedBlocks, StorageType,
+  ChecksumType, CipherSuite, CryptoProtocolVersion, DataEncryptionKey, DatanodeId, DatanodeInfo, DirectoryListing, ErasureCodingPolicy,
+  ExtendedBlock, FsPermission, HdfsFileStatus, LocatedBlock, LocatedBlocks, StorageReport, StorageType,
 } from './hdfs-types.ts';
 
 /** declaringClassProtocolName and connection-context protocol of ClientProtocol. */
@@ -111,6 +111,35 @@ export const ClientProtocolMethod = {
   GET_XATTRS: 'getXAttrs',
   LIST_XATTRS: 'listXAttrs',
   REMOVE_XATTR: 'removeXAttr',
+  // file queries, batched listing, symlinks, encryption zones and corrupt files
+  IS_FILE_CLOSED: 'isFileClosed',
+  GET_PREFERRED_BLOCK_SIZE: 'getPreferredBlockSize',
+  GET_LOCATED_FILE_INFO: 'getLocatedFileInfo',
+  GET_BATCHED_LISTING: 'getBatchedListing',
+  CREATE_SYMLINK: 'createSymlink',
+  GET_LINK_TARGET: 'getLinkTarget',
+  LIST_ENCRYPTION_ZONES: 'listEncryptionZones',
+  LIST_REENCRYPTION_STATUS: 'listReencryptionStatus',
+  LIST_CORRUPT_FILE_BLOCKS: 'listCorruptFileBlocks',
+  // admin and erasure-coding calls (h-admin)
+  GET_DATANODE_STORAGE_REPORT: 'getDatanodeStorageReport',
+  RESTORE_FAILED_STORAGE: 'restoreFailedStorage',
+  REFRESH_NODES: 'refreshNodes',
+  FINALIZE_UPGRADE: 'finalizeUpgrade',
+  UPGRADE_STATUS: 'upgradeStatus',
+  META_SAVE: 'metaSave',
+  GET_CURRENT_EDIT_LOG_TXID: 'getCurrentEditLogTxid',
+  GET_EDITS_FROM_TXID: 'getEditsFromTxid',
+  SET_ERASURE_CODING_POLICY: 'setErasureCodingPolicy',
+  UNSET_ERASURE_CODING_POLICY: 'unsetErasureCodingPolicy',
+  GET_EC_TOPOLOGY_RESULT_FOR_POLICIES: 'getECTopologyResultForPolicies',
+  GET_ERASURE_CODING_POLICIES: 'getErasureCodingPolicies',
+  ADD_ERASURE_CODING_POLICIES: 'addErasureCodingPolicies',
+  REMOVE_ERASURE_CODING_POLICY: 'removeErasureCodingPolicy',
+  ENABLE_ERASURE_CODING_POLICY: 'enableErasureCodingPolicy',
+  DISABLE_ERASURE_CODING_POLICY: 'disableErasureCodingPolicy',
+  GET_ERASURE_CODING_POLICY: 'getErasureCodingPolicy',
+  GET_ERASURE_CODING_CODECS: 'getErasureCodingCodecs',
 } as const;
 
 /** CreateFlagProto bits, OR-ed into CreateRequestProto.createFlag (overwrite=true gives CREATE|OVERWRITE = 3). */
@@ -269,8 +298,71 @@ export interface BlockStoragePolicy {
   replicationFallbackPolicy?: { storageTypes?: StorageType[] };
 }
 
+/** RemoteExceptionProto: an exception carried inside a response (a batched listing's failed path). */
+export interface RemoteExceptionInfo {
+  /** the Java class's canonical name (Class.getCanonicalName: a nested class joined with '.') */
+  className: string;
+  message?: string;
+}
+
+/** BatchedDirectoryListingProto: one path's listing (or its exception) in a getBatchedListing answer. */
+export interface BatchedDirectoryListing {
+  partialListing?: HdfsFileStatus[];
+  /** the index of the path in the request */
+  parentIdx: number;
+  exception?: RemoteExceptionInfo;
+}
+
+/** EncryptionZoneProto (hsec has no encryption zones and never sends one). */
+export interface EncryptionZone {
+  id: number;
+  path: string;
+  suite: CipherSuite;
+  cryptoProtocolVersion: CryptoProtocolVersion;
+  keyName: string;
+}
+
+/** ZoneReencryptionStatusProto (hsec has no encryption zones and never sends one). */
+export interface ZoneReencryptionStatus {
+  id: number;
+  path: string;
+  state: 'SUBMITTED' | 'PROCESSING' | 'COMPLETED';
+  ezKeyVersionName: string;
+  submissionTime: number;
+  canceled: boolean;
+  numReencrypted: number;
+  numFailures: number;
+  completionTime?: number;
+  lastFile?: string;
+}
+
+/** CorruptFileBlocksProto: paths of files with corrupt blocks and the cookie to ask for more. */
+export interface CorruptFileBlocks {
+  files?: string[];
+  cookie: string;
+}
+
 /** AclEntryProto.FsActionProto names (checkAccess's mode). */
 export type FsActionName = 'NONE' | 'EXECUTE' | 'WRITE' | 'WRITE_EXECUTE' | 'READ' | 'READ_EXECUTE' | 'READ_WRITE' | 'PERM_ALL';
+
+/** DatanodeStorageReportProto: a DataNode and the storage reports of its last heartbeat. */
+export interface DatanodeStorageReport {
+  datanodeInfo: DatanodeInfo;
+  storageReports?: StorageReport[];
+}
+
+/** AddErasureCodingPolicyResponseProto. */
+export interface AddErasureCodingPolicyResponse {
+  policy: ErasureCodingPolicy;
+  succeed: boolean;
+  errorMsg?: string;
+}
+
+/** ECTopologyVerifierResultProto. */
+export interface ECTopologyVerifierResult {
+  resultMessage: string;
+  isSupported: boolean;
+}
 
 /** Request and response of every ClientProtocol method this project encodes (plain-object forms). */
 export interface ClientProtocolMessages {
@@ -361,6 +453,51 @@ export interface ClientProtocolMessages {
   getXAttrs: { request: { src: string; xAttrs?: XAttrProto[] }; response: { xAttrs?: XAttrProto[] } };
   listXAttrs: { request: { src: string }; response: { xAttrs?: XAttrProto[] } };
   removeXAttr: { request: { src: string; xAttr?: XAttrProto }; response: Empty };
+  // file queries, batched listing, symlinks, encryption zones and corrupt files
+  /** true when `src` is a file not under construction */
+  isFileClosed: { request: { src: string }; response: { result: boolean } };
+  /** the file's preferred block size, bytes */
+  getPreferredBlockSize: { request: { filename: string }; response: { bsize: number } };
+  /** the status with the file's block locations (READ block tokens when needBlockToken); absent when `src` does not exist */
+  getLocatedFileInfo: { request: { src?: string; needBlockToken?: boolean }; response: { fs?: HdfsFileStatus } };
+  /** several paths' listings; startAfter: empty for the first call, then the opaque key of the previous answer */
+  getBatchedListing: {
+    request: { paths?: string[]; startAfter: Uint8Array; needLocation: boolean };
+    response: { listings?: BatchedDirectoryListing[]; hasMore: boolean; startAfter: Uint8Array };
+  };
+  /** refused: symlinks are disabled in Hadoop 3 */
+  createSymlink: { request: { target: string; link: string; dirPerm: FsPermission; createParent: boolean }; response: Empty };
+  getLinkTarget: { request: { path: string }; response: { targetPath?: string } };
+  /** the zones after zone id `id` (0 for the first batch; superuser) */
+  listEncryptionZones: { request: { id: number }; response: { zones?: EncryptionZone[]; hasMore: boolean } };
+  listReencryptionStatus: { request: { id: number }; response: { statuses?: ZoneReencryptionStatus[]; hasMore: boolean } };
+  /** files under `path` with corrupt blocks (superuser); cookie: where the previous answer stopped */
+  listCorruptFileBlocks: { request: { path: string; cookie?: string }; response: { corrupt: CorruptFileBlocks } };
+  // admin and erasure-coding calls (h-admin)
+  getDatanodeStorageReport: { request: { type: DatanodeReportType }; response: { datanodeStorageReports?: DatanodeStorageReport[] } };
+  /** arg: "check", "true" or anything else (false); result: the value afterwards */
+  restoreFailedStorage: { request: { arg: string }; response: { result: boolean } };
+  refreshNodes: { request: Empty; response: Empty };
+  finalizeUpgrade: { request: Empty; response: Empty };
+  upgradeStatus: { request: Empty; response: { upgradeFinalized: boolean } };
+  /** filename: relative to the NameNode's log directory */
+  metaSave: { request: { filename: string }; response: Empty };
+  getCurrentEditLogTxid: { request: Empty; response: { txid: number } };
+  /** hsec refuses it (no inotify); the response type is inotify.proto's EventsListProto */
+  getEditsFromTxid: { request: { txid: number }; response: { eventsList: { batches?: object[]; firstTxid: number; lastTxid: number; syncTxid: number } } };
+  /** ecPolicyName absent: the NameNode's default policy (dfs.namenode.ec.system.default.policy) */
+  setErasureCodingPolicy: { request: { src: string; ecPolicyName?: string }; response: Empty };
+  unsetErasureCodingPolicy: { request: { src: string }; response: Empty };
+  getECTopologyResultForPolicies: { request: { policies?: string[] }; response: { response: ECTopologyVerifierResult } };
+  getErasureCodingPolicies: { request: Empty; response: { ecPolicies?: ErasureCodingPolicy[] } };
+  addErasureCodingPolicies: { request: { ecPolicies?: ErasureCodingPolicy[] }; response: { responses?: AddErasureCodingPolicyResponse[] } };
+  removeErasureCodingPolicy: { request: { ecPolicyName: string }; response: Empty };
+  enableErasureCodingPolicy: { request: { ecPolicyName: string }; response: Empty };
+  disableErasureCodingPolicy: { request: { ecPolicyName: string }; response: Empty };
+  /** an absent policy: replicated (no policy, or the REPLICATION policy) */
+  getErasureCodingPolicy: { request: { src: string }; response: { ecPolicy?: ErasureCodingPolicy } };
+  /** codec name and its coders, comma-separated (CodecRegistry.getCodec2CoderCompactMap) */
+  getErasureCodingCodecs: { request: Empty; response: { codec?: { codec: string; coders: string }[] } };
   getDelegationToken: { request: { renewer: string }; response: { token?: TokenProtoObject } };
   renewDelegationToken: { request: { token: TokenProtoObject }; response: { newExpiryTime: number } };
   cancelDelegationToken: { request: { token: TokenProtoObject }; response: Empty };

@@ -1,8 +1,8 @@
 /**
- * One protobufjs Root holding every HDFS .proto file of this folder (hdfs.proto, acl.proto, xattr.proto,
+ * One protobufjs Root holding every HDFS .proto file of this folder (hdfs.proto, acl.proto, xattr.proto, encryption.proto,
  * HdfsServer.proto, ClientNamenodeProtocol.proto, DatanodeProtocol.proto, InterDatanodeProtocol.proto,
  * ClientDatanodeProtocol.proto,
- * datatransfer.proto, the two admin refresh protocols) plus
+ * datatransfer.proto, the two admin refresh protocols, erasurecoding.proto and inotify.proto) plus
  * hadoop.common's Security.proto and HAServiceProtocol.proto (its state enum), and the two generic codecs every HDFS message goes through:
  * `encodeProto` (refuses a message that lacks a required field, as protobuf-java's `build()` does)
  * and `decodeProto` (lib/proto/load.ts's truncation guard, then protobufjs; a missing required
@@ -23,8 +23,9 @@ import { decodeMessage, loadProto } from '../../lib/proto/load.ts';
 import { ProtocolError } from '../../lib/errors/index.ts';
 
 const HDFS_PROTO_FILES = [
-  'hdfs.proto', 'acl.proto', 'xattr.proto', 'HdfsServer.proto', 'ClientNamenodeProtocol.proto', 'DatanodeProtocol.proto', 'datatransfer.proto',
+  'hdfs.proto', 'acl.proto', 'xattr.proto', 'encryption.proto', 'HdfsServer.proto', 'ClientNamenodeProtocol.proto', 'DatanodeProtocol.proto', 'datatransfer.proto',
   'RefreshAuthorizationPolicyProtocol.proto', 'RefreshUserMappingsProtocol.proto', 'InterDatanodeProtocol.proto', 'ClientDatanodeProtocol.proto',
+  'erasurecoding.proto', 'inotify.proto',
 ];
 
 /** Fully-qualified `Type.field` names whose 64-bit values decode as bigint. */

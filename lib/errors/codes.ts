@@ -144,6 +144,7 @@ export const ERROR_CODES = [
   // DataNodes talking to the NameNode (DatanodeProtocol)
   'DATANODE_UNREGISTERED',
   'DATANODE_VERSION',
+  'DATANODE_DISALLOWED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -34,6 +34,8 @@ export const SETTINGS: NamesystemSettings = {
   maxBlocksPerFile: 10_000,
   maxReplication: 512,
   lsLimit: 1000,
+  batchedListingLimit: 100,
+  maxCorruptFileBlocksReturned: 100,
   maxListOpenFilesResponses: 1000,
   accessTimePrecision: 3_600_000,
   leaseHardLimitMs: 1_200_000,

@@ -10,7 +10,12 @@
  * dfs.namenode.checkpoint.period x dfs.namenode.missing.checkpoint.periods.before.shutdown and the
  * transaction gap dfs.namenode.checkpoint.txns x the same) ask it over ClientProtocol
  * (../dfsadmin-report.ts formats the report as DFSAdmin does); `-setQuota`, `-clrQuota`,
- * `-setSpaceQuota` and `-clrSpaceQuota` set directory quotas (../dfsadmin-quota.ts).
+ * `-setSpaceQuota` and `-clrSpaceQuota` set directory quotas (../dfsadmin-quota.ts);
+ * `-restoreFailedStorage true|false|check` ("restoreFailedStorage is set to <value>"),
+ * `-refreshNodes` ("Refresh nodes successful": the NameNode re-reads dfs.hosts and
+ * dfs.hosts.exclude), `-finalizeUpgrade` ("Finalize upgrade successful"), `-upgrade query|finalize`
+ * ("Upgrade finalized" / "Upgrade not finalized") and `-metasave <filename>` ("Created metasave file
+ * <filename> in the log directory of namenode hdfs://host:port") are DFSAdmin's non-HA forms.
  * As DFSAdmin does, each refresh goes over its own protocol (RefreshAuthorizationPolicyProtocol,
  * RefreshUserMappingsProtocol) with `hadoop.security.service.user.name.key` set to
  * dfs.namenode.kerberos.principal, so the NameNode's principal is checked, as the login user
@@ -343,6 +348,73 @@ export function openFilesText(entries: readonly OpenFileEntry[]): string {
   return row('Client Host', 'Client Name', 'Open File Path') + entries.map((e) => row(e.clientMachine, e.clientName, e.path.padStart(20))).join('');
 }
 
+/** DFSAdmin.upgrade's words (equalsIgnoreCase). */
+const UPGRADE_ACTIONS = new Set(['query', 'finalize']);
+
+/** DFSAdmin.finalizeUpgrade (non-HA). */
+async function finalizeUpgrade(ctx: AdminContext): Promise<number> {
+  await ctx.nn.finalizeUpgrade();
+  ctx.out('Finalize upgrade successful\n');
+  return 0;
+}
+
+/** The NameNode storage and membership commands (DFSAdmin.restoreFailedStorage, refreshNodes, finalizeUpgrade, upgrade, metaSave). */
+const UPGRADE_AND_NODES_COMMANDS: Readonly<Record<string, AdminCommand>> = {
+  '-restoreFailedStorage': {
+    usage: '[-restoreFailedStorage true|false|check ]',
+    argsOk: (rest) => rest.length === 1,
+    run: async (ctx, [arg]) => {
+      if (arg !== 'check' && arg !== 'true' && arg !== 'false') {
+        ctx.err('restoreFailedStorage valid args are true|false|check\n');
+        return DFSADMIN_FAILURE;
+      }
+      ctx.out(`restoreFailedStorage is set to ${await ctx.nn.restoreFailedStorage(arg)}\n`);
+      return 0;
+    },
+  },
+  '-refreshNodes': {
+    usage: '[-refreshNodes]',
+    argsOk: (rest) => rest.length === 0,
+    run: async (ctx) => {
+      await ctx.nn.refreshNodes();
+      ctx.out('Refresh nodes successful\n');
+      return 0;
+    },
+  },
+  '-finalizeUpgrade': { usage: '[-finalizeUpgrade]', argsOk: (rest) => rest.length === 0, run: finalizeUpgrade },
+  '-upgrade': {
+    usage: '[-upgrade query | finalize]',
+    argsOk: (rest) => rest.length === 1,
+    run: async (ctx, [arg]) => {
+      const action = arg!.toLowerCase();
+      if (!UPGRADE_ACTIONS.has(action)) {
+        ctx.err(`Usage: hsec dfsadmin ${UPGRADE_AND_NODES_COMMANDS['-upgrade']!.usage}\n`);
+        return DFSADMIN_FAILURE;
+      }
+      if (action === 'finalize') return finalizeUpgrade(ctx);
+      ctx.out((await ctx.nn.upgradeStatus()) ? 'Upgrade finalized\n' : 'Upgrade not finalized\n');
+      return 0;
+    },
+  },
+  '-metasave': {
+    usage: '[-metasave filename]',
+    argsOk: (rest) => rest.length === 1,
+    run: async (ctx, [filename]) => {
+      await ctx.nn.metaSave(filename!);
+      ctx.out(`Created metasave file ${filename} in the log directory of namenode ${fileSystemUri(ctx.conf)}\n`);
+      return 0;
+    },
+  },
+};
+
+/** DistributedFileSystem.getUri: `hdfs://` and fs.defaultFS's authority (or the NameNode address). */
+function fileSystemUri(conf: Configuration): string {
+  const named = /^hdfs:\/\/([^/]*)/i.exec(conf.get('fs.defaultFS') ?? '');
+  if (named) return `hdfs://${named[1]}`;
+  const nn = nameNodeClientAddress(conf);
+  return `hdfs://${nn.host}:${nn.port}`;
+}
+
 const COMMANDS: Readonly<Record<string, AdminCommand>> = {
   '-report': {
     usage: '[-report] [-live] [-dead] [-decommissioning] [-enteringmaintenance] [-inmaintenance] [-slownodes]',
@@ -369,7 +441,7 @@ const COMMANDS: Readonly<Record<string, AdminCommand>> = {
       return 0;
     },
   },
-  // DFSAdmin.printUsage lists the quota commands after -rollEdits (-restoreFailedStorage .. -refreshNodes are not served)
+  ...UPGRADE_AND_NODES_COMMANDS,
   '-setQuota': quotaCommand('-setQuota'),
   '-clrQuota': quotaCommand('-clrQuota'),
   '-setSpaceQuota': quotaCommand('-setSpaceQuota'),
@@ -461,8 +533,8 @@ export function dfsadminUsage(): string {
 export function register(program: Command): void {
   program
     .command('dfsadmin')
-    .description('HDFS admin commands like hdfs dfsadmin: -report, -safemode, -saveNamespace, -rollEdits, -printTopology, -setQuota, -clrQuota, -setSpaceQuota, -clrSpaceQuota, -refreshServiceAcl, -refreshUserToGroupsMappings, -refreshSuperUserGroupsConfiguration, -setBalancerBandwidth, -listOpenFiles, -getDatanodeInfo, -getBalancerBandwidth, -triggerBlockReport, -evictWriters, -shutdownDatanode')
-    .usage('-report [-live] [-dead] ... | -safemode get|enter|leave|wait|forceExit | -saveNamespace [-beforeShutdown] | -rollEdits | -printTopology | -setQuota <quota> <dirname>... | -clrQuota <dirname>... | -setSpaceQuota <quota> [-storageType <type>] <dirname>... | -clrSpaceQuota [-storageType <type>] <dirname>... | -refreshServiceAcl | -refreshUserToGroupsMappings | -refreshSuperUserGroupsConfiguration | -setBalancerBandwidth <bytes/s> | -listOpenFiles [-blockingDecommission] [-path <path>] | -getDatanodeInfo|-getBalancerBandwidth|-evictWriters <dn_host:ipc_port> | -triggerBlockReport [-incremental] <dn_host:ipc_port> [-namenode <nn_host:ipc_port>] | -shutdownDatanode <dn_host:ipc_port> [upgrade]')
+    .description('HDFS admin commands like hdfs dfsadmin: -report, -safemode, -saveNamespace, -rollEdits, -restoreFailedStorage, -refreshNodes, -finalizeUpgrade, -upgrade, -metasave, -printTopology, -setQuota, -clrQuota, -setSpaceQuota, -clrSpaceQuota, -refreshServiceAcl, -refreshUserToGroupsMappings, -refreshSuperUserGroupsConfiguration, -setBalancerBandwidth, -listOpenFiles, -getDatanodeInfo, -getBalancerBandwidth, -triggerBlockReport, -evictWriters, -shutdownDatanode')
+    .usage('-report [-live] [-dead] ... | -safemode get|enter|leave|wait|forceExit | -saveNamespace [-beforeShutdown] | -rollEdits | -restoreFailedStorage true|false|check | -refreshNodes | -finalizeUpgrade | -upgrade query|finalize | -metasave <filename> | -printTopology | -setQuota <quota> <dirname>... | -clrQuota <dirname>... | -setSpaceQuota <quota> [-storageType <type>] <dirname>... | -clrSpaceQuota [-storageType <type>] <dirname>... | -refreshServiceAcl | -refreshUserToGroupsMappings | -refreshSuperUserGroupsConfiguration | -setBalancerBandwidth <bytes/s> | -listOpenFiles [-blockingDecommission] [-path <path>] | -getDatanodeInfo|-getBalancerBandwidth|-evictWriters <dn_host:ipc_port> | -triggerBlockReport [-incremental] <dn_host:ipc_port> [-namenode <nn_host:ipc_port>] | -shutdownDatanode <dn_host:ipc_port> [upgrade]')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')

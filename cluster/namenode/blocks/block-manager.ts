@@ -138,6 +138,18 @@ export class BlockManager {
     return false;
   }
 
+  /**
+   * The blocks no live replica holds (Hadoop's LowRedundancyBlocks.QUEUE_WITH_CORRUPT_BLOCKS, whose
+   * size is BlockManager.getMissingBlocksCount): complete blocks of files with no finalized replica
+   * on a live DataNode, as `hdfs dfsadmin -report` counts them missing (cluster-status.ts). hsec
+   * keeps no list of corrupt replicas (a stale or wrong-length replica is simply not a location),
+   * so a block whose every replica is corrupt is among these too, as in Hadoop. In block map
+   * order (Hadoop's: the order blocks entered the queue).
+   */
+  *missingBlocks(): Generator<BlockInfo> {
+    for (const b of this.#dir.allBlocks()) if (b.complete && b.file && this.locations(b).length === 0) yield b;
+  }
+
   /** COMMITTED -> COMPLETE once a finalized replica has the committed length and stamp. */
   tryComplete(block: BlockInfo): boolean {
     if (block.state !== 'COMMITTED') return block.complete;
@@ -168,6 +180,25 @@ export class BlockManager {
       b.replicas.clear();
       b.expected = [];
     }
+  }
+
+  /** BlockManager.getStoredBlock by id (undefined before the namespace is loaded or for an unknown id). */
+  storedBlock(blockId: number): BlockInfo | undefined {
+    return this.#fsd?.block(blockId);
+  }
+
+  /**
+   * DatanodeAdminManager.isSufficient for a block on a decommissioning node: enough live replicas
+   * on DataNodes in service (live replicas exclude decommissioning and decommissioned nodes, as
+   * NumberReplicas.liveReplicas does): the file's replication for a complete block, the minimum
+   * replication for a file's last block still being written. A block no file owns holds nothing up.
+   */
+  sufficientWithout(block: BlockInfo): boolean {
+    if (!block.file) return true;
+    let live = 0;
+    for (const l of this.locations(block)) if (!l.datanode.decommissioning) live++;
+    if (!block.complete) return live >= 1;
+    return live >= block.file.replication;
   }
 
   // ---- located blocks -------------------------------------------------------------------------

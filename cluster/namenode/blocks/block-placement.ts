@@ -1,6 +1,7 @@
 /**
  * Choosing the DataNodes of a new block's pipeline (after Hadoop's BlockPlacementPolicyDefault,
- * without racks): up to `replication` live DataNodes that the client did not exclude, each with a
+ * without racks): up to `replication` live DataNodes in service (not decommissioning or
+ * decommissioned: BlockPlacementPolicyDefault.isGoodDatanode) that the client did not exclude, each with a
  * storage that has room for a whole block. The client's favored nodes (`ip:xferPort`) come first,
  * then a DataNode on the client's own host (the writer-local replica), then the others in random
  * order. With the file's storage policy (the one in force, the default HOT when none is set), each
@@ -46,7 +47,7 @@ export function chooseTargets(live: readonly DatanodeDescriptor[], req: Placemen
     excluded.add(e.id.datanodeUuid);
     excluded.add(`${e.id.ipAddr}:${e.id.xferPort}`);
   }
-  const usable = live.filter((dn) => dn.alive && !excluded.has(dn.uuid) && !excluded.has(dn.xferAddr) && dn.chooseStorage(req.blockSize));
+  const usable = live.filter((dn) => dn.alive && !dn.decommissioning && !excluded.has(dn.uuid) && !excluded.has(dn.xferAddr) && dn.chooseStorage(req.blockSize));
   const ordered: DatanodeDescriptor[] = [];
   const take = (dn: DatanodeDescriptor | undefined) => {
     if (dn && !ordered.includes(dn)) ordered.push(dn);

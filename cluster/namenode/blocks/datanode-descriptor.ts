@@ -4,9 +4,11 @@
  * space, when it last sent a heartbeat, which blocks each storage holds (from block reports), the
  * blocks it should delete (sent as BlockCommand INVALIDATE with the next heartbeat), the blocks
  * whose recovery it leads as primary (BlockRecoveryCommand) and whether it needs the current block
- * keys (KeyUpdateCommand).
+ * keys (KeyUpdateCommand); its admin state (DatanodeInfo.AdminStates: NORMAL, or
+ * DECOMMISSION_INPROGRESS / DECOMMISSIONED after dfs.hosts.exclude named it) and whether a refresh
+ * of the include list dropped it (DatanodeDescriptor.isDisallowed).
  */
-import type { DatanodeId, DatanodeInfo, StorageReport, StorageType } from '../../protocol/hdfs-types.ts';
+import type { AdminState, DatanodeId, DatanodeInfo, StorageReport, StorageType } from '../../protocol/hdfs-types.ts';
 import type { DatanodeRegistration } from '../../protocol/datanode-protocol.ts';
 import type { BlockRecord } from '../namespace/edit-log.ts';
 import type { BlockInfo } from '../namespace/inode.ts';
@@ -42,6 +44,12 @@ export class DatanodeDescriptor {
   reportLeaseTime = 0;
   /** DatanodeDescriptor.bandwidth: a balancer bandwidth (bytes/s) to send with the next heartbeat (0 = none) */
   balancerBandwidth = 0;
+  /** DatanodeInfo.adminState: NORMAL, DECOMMISSION_INPROGRESS or DECOMMISSIONED (no maintenance states in hsec) */
+  adminState: AdminState = 'NORMAL';
+  /** DatanodeDescriptor.disallowed: no longer in a non-empty include list; its next heartbeat is refused */
+  disallowed = false;
+  /** when decommissioning started (DatanodeInfo.decommissioningStartTime, Hadoop's monotonic ms; here the NameNode clock) */
+  decommissionStartTime = 0;
   /** blocks to delete, sent with the next heartbeats */
   readonly invalidate: BlockRecord[] = [];
   /** blocks whose recovery this node leads, sent with the next heartbeat (addBlockToBeRecovered) */
@@ -100,6 +108,19 @@ export class DatanodeDescriptor {
     return best;
   }
 
+  /** DatanodeInfo.isDecommissionInProgress / isDecommissioned: not a target for new replicas. */
+  get decommissioning(): boolean {
+    return this.adminState === 'DECOMMISSION_INPROGRESS' || this.adminState === 'DECOMMISSIONED';
+  }
+
+  /** The storage reports of the last heartbeat (DatanodeDescriptor.getStorageReports). */
+  storageReports(): StorageReport[] {
+    return [...this.storages.values()].map((s) => ({
+      storageUuid: s.storageUuid, failed: s.failed, capacity: s.capacity, dfsUsed: s.dfsUsed, remaining: s.remaining, blockPoolUsed: s.blockPoolUsed,
+      storage: { storageUuid: s.storageUuid, state: 'NORMAL', storageType: s.storageType }, nonDfsUsed: s.nonDfsUsed,
+    }));
+  }
+
   get numBlocks(): number {
     let n = 0;
     for (const s of this.storages.values()) n += s.blocks.size;
@@ -122,7 +143,7 @@ export class DatanodeDescriptor {
     }
     return {
       id: this.id, capacity, dfsUsed, remaining, blockPoolUsed, lastUpdate: this.lastHeartbeat, xceiverCount: this.xceiverCount,
-      location: DEFAULT_RACK, nonDfsUsed, adminState: 'NORMAL', cacheCapacity: 0, cacheUsed: 0, lastUpdateMonotonic: this.lastHeartbeat,
+      location: DEFAULT_RACK, nonDfsUsed, adminState: this.adminState, cacheCapacity: 0, cacheUsed: 0, lastUpdateMonotonic: this.lastHeartbeat,
       lastBlockReportTime: this.lastBlockReport, lastBlockReportMonotonic: this.lastBlockReport, numBlocks: this.numBlocks,
     };
   }

@@ -17,7 +17,12 @@
  *    or dead node gets RegisterCommand;
  *  - the monitor declares nodes dead after 2 x dfs.namenode.heartbeat.recheck-interval +
  *    10 x dfs.heartbeat.interval without a heartbeat (their replicas stop being locations) and
- *    marks every node for a key update after the block keys roll.
+ *    marks every node for a key update after the block keys roll;
+ *  - the include and exclude lists (dfs.hosts, dfs.hosts.exclude: host-file-manager.ts), read at
+ *    start and by refreshNodes: a node not in a non-empty include list is refused at registration
+ *    and, when already registered, at its next heartbeat (DisallowedDatanodeException, which stops
+ *    the DataNode's link); a node in the exclude list is decommissioned (datanode-admin-manager.ts),
+ *    one that left it goes back in service (DatanodeManager.refreshDatanodes).
  */
 import { randomInt } from 'node:crypto';
 import { getLogger } from '../../../lib/log/logger.ts';
@@ -29,7 +34,9 @@ import { EMPTY_TOKEN } from '../../protocol/hdfs-types.ts';
 import { fsError, HadoopException } from '../namespace/fs-errors.ts';
 import type { NamespaceIdentity } from '../namespace/edit-log.ts';
 import type { BlockManager } from './block-manager.ts';
+import { DatanodeAdminManager } from './datanode-admin-manager.ts';
 import { DatanodeDescriptor } from './datanode-descriptor.ts';
+import { HostFileManager, type HostFiles, type HostResolver } from './host-file-manager.ts';
 
 export interface DatanodeManagerOptions {
   blocks: BlockManager;
@@ -46,6 +53,8 @@ export interface DatanodeManagerOptions {
   minDatanodeVersion: string;
   /** this NameNode's software version (3.4.1) */
   softwareVersion: string;
+  /** how dfs.hosts / dfs.hosts.exclude names resolve (default: the system resolver) */
+  hostResolver?: HostResolver;
 }
 
 /** Where a DataNode call came from (the RPC peer). */
@@ -60,9 +69,35 @@ export class DatanodeManager {
   readonly #byUuid = new Map<string, DatanodeDescriptor>();
   #identity: NamespaceIdentity | undefined;
   #nextLeaseId = randomInt(1, 2 ** 31);
+  /** HostConfigManager: the include and exclude lists */
+  readonly hosts: HostFileManager;
+  /** DatanodeAdminManager: decommissioning */
+  readonly admin: DatanodeAdminManager;
 
   constructor(options: DatanodeManagerOptions) {
     this.#o = options;
+    this.hosts = new HostFileManager(options.hostResolver);
+    this.admin = new DatanodeAdminManager(options.blocks);
+  }
+
+  /** Every node the NameNode knows, live and dead, by uuid (DatanodeManager.datanodeMap). */
+  all(): DatanodeDescriptor[] {
+    return [...this.#byUuid.values()];
+  }
+
+  /**
+   * DatanodeManager.refreshNodes: reads the host files again (a failure leaves the old lists and
+   * changes nothing), then applies them to every known node (refreshDatanodes).
+   */
+  async refreshNodes(files: HostFiles, now: number): Promise<void> {
+    await this.hosts.refresh(files);
+    for (const dn of this.#byUuid.values()) {
+      const { ipAddr, xferPort } = dn.id;
+      if (!this.hosts.isIncluded(ipAddr, xferPort)) dn.disallowed = true;
+      else if (this.hosts.isExcluded(ipAddr, xferPort)) this.admin.startDecommission(dn, now);
+      else this.admin.stopDecommission(dn);
+    }
+    log.info({ includes: this.hosts.includes.entries(), excludes: this.hosts.excludes.entries() }, 'refreshed the DataNode include and exclude lists');
   }
 
   /** The namespace whose registration id DataNodes must carry (set once it is loaded). */
@@ -103,6 +138,8 @@ export class DatanodeManager {
       datanodeID: { ...reg.datanodeID, ipAddr: peer.address },
       keys: exportedBlockKeysToProto(this.blockKeys()),
     };
+    // DatanodeManager.registerDatanode: a host not in a non-empty include list may not register
+    if (!this.hosts.isIncluded(peer.address, reg.datanodeID.xferPort)) throw disallowed(registrationString(registered), reg.datanodeID.datanodeUuid);
     const uuid = reg.datanodeID.datanodeUuid;
     const xfer = `${peer.address}:${reg.datanodeID.xferPort}`;
     for (const other of this.#byUuid.values()) {
@@ -122,6 +159,10 @@ export class DatanodeManager {
       this.#byUuid.set(uuid, dn);
     }
     dn.needKeyUpdate = false; // the registration carries the current keys
+    dn.disallowed = false;
+    // DatanodeManager.startAdminOperationIfNecessary: an excluded node decommissions (a node keeps its
+    // state otherwise: only refreshNodes takes one back into service)
+    if (this.hosts.isExcluded(peer.address, reg.datanodeID.xferPort)) this.admin.startDecommission(dn, now);
     log.info({ datanode: dn.xferAddr, uuid, version: reg.softwareVersion }, 'registered DataNode');
     return registered;
   }
@@ -183,6 +224,11 @@ export class DatanodeManager {
     const haStatus = { state: 'ACTIVE' as const, txid };
     const dn = this.#byUuid.get(req.registration.datanodeID.datanodeUuid);
     if (!dn?.alive) return { cmds: [REGISTER_COMMAND], haStatus };
+    // DatanodeManager.handleHeartbeat: a node a refresh dropped from the include list is told to stop
+    if (dn.disallowed) {
+      this.#remove(dn);
+      throw disallowed(dn.xferAddr, dn.uuid);
+    }
     dn.lastHeartbeat = now;
     dn.xceiverCount = req.xceiverCount ?? 0;
     dn.updateStorages(req.reports ?? []);
@@ -245,8 +291,12 @@ export class DatanodeManager {
     };
   }
 
-  /** HeartbeatManager.Monitor: dead nodes (returns them); `keysRolled` marks every node for a key update. */
+  /**
+   * HeartbeatManager.Monitor: dead nodes (returns them); `keysRolled` marks every node for a key
+   * update. Also the decommission monitor's tick (DatanodeAdminManager).
+   */
   check(now: number, keysRolled: boolean): DatanodeDescriptor[] {
+    this.admin.check(this.#byUuid.values());
     const dead: DatanodeDescriptor[] = [];
     for (const dn of this.#byUuid.values()) {
       if (keysRolled) dn.needKeyUpdate = true;
@@ -282,6 +332,12 @@ export function registrationString(reg: DatanodeRegistration): string {
   const s = reg.storageInfo;
   return `DatanodeRegistration(${id.ipAddr}:${id.xferPort}, datanodeUuid=${id.datanodeUuid}, infoPort=${id.infoPort}, ` +
     `infoSecurePort=${id.infoSecurePort ?? 0}, ipcPort=${id.ipcPort}, storageInfo=lv=${s.layoutVersion};cid=${s.clusterID};nsid=${s.namespceID};c=${s.cTime})`;
+}
+
+/** DisallowedDatanodeException(nodeID): `who` is the DatanodeID's toString (the registration, or ip:xferPort). */
+export function disallowed(who: string, datanodeUuid: string): Error {
+  return fsError('DATANODE_DISALLOWED', HadoopException.DISALLOWED_DATANODE,
+    `Datanode denied communication with namenode because the host is not in the include-list: ${who}`, { datanodeUuid, configKey: 'dfs.hosts' });
 }
 
 /** UnregisteredNodeException: the DataNode registers again when it sees it. */

@@ -63,17 +63,33 @@ export function isUnder(descendant: readonly string[], ancestor: readonly string
   return descendant.length > ancestor.length && ancestor.every((c, i) => descendant[i] === c);
 }
 
+/**
+ * DFSUtil.isParentEntry: `path` is `parent` or below it, compared as strings (a `parent` with a
+ * trailing '/' other than the root matches only itself, as in Hadoop).
+ */
+export function isParentEntry(path: string, parent: string): boolean {
+  if (!path.startsWith(parent)) return false;
+  if (path === parent) return true;
+  return path.charAt(parent.length) === '/' || parent === '/';
+}
+
 /** NameNodeRpcServer.MAX_PATH_LENGTH and MAX_PATH_DEPTH. */
-const MAX_PATH_LENGTH = 8000;
+export const MAX_PATH_LENGTH = 8000;
 const MAX_PATH_DEPTH = 1000;
 
 /**
- * NameNodeRpcServer.checkPathLength: at most 8000 characters (Java's String.length, UTF-16 units)
- * and 1000 levels (Path.depth: its names); `new Path("")` is refused first.
+ * NameNodeRpcServer.checkPathLength's test: at most 8000 characters (Java's String.length, UTF-16
+ * units) and 1000 levels (Path.depth: its names); `new Path("")` is refused first
+ * (IllegalArgumentException "Can not create a Path from an empty string").
  */
-export function checkPathLength(op: string, src: string): void {
+export function withinPathLimits(src: string): boolean {
   if (src === '') throw fsError('FS_INVALID_ARGUMENT', HadoopException.JAVA_ILLEGAL_ARGUMENT, 'Can not create a Path from an empty string', {});
-  if (src.length > MAX_PATH_LENGTH || src.split('/').filter((n) => n !== '').length > MAX_PATH_DEPTH) {
+  return src.length <= MAX_PATH_LENGTH && src.split('/').filter((n) => n !== '').length <= MAX_PATH_DEPTH;
+}
+
+/** NameNodeRpcServer's refusal of a path past withinPathLimits (create, mkdirs, rename, createSnapshot). */
+export function checkPathLength(op: string, src: string): void {
+  if (!withinPathLimits(src)) {
     throw fsError('FS_INVALID_PATH', HadoopException.IO, `${op}: Pathname too long.  Limit ${MAX_PATH_LENGTH} characters, ${MAX_PATH_DEPTH} levels.`, { length: src.length });
   }
 }

@@ -35,6 +35,27 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     description: 'Where the NameNode keeps its state; hsec keeps its delegation tokens and master keys there (journal store hsec-delegation-tokens/, files 0600; an older hsec-delegation-tokens.json is migrated on first start).',
   }),
   key({
+    name: 'dfs.namenode.name.dir.restore',
+    usedBy: ['hsec namenode'],
+    type: 'boolean',
+    default: 'false',
+    description: 'The NameNode\'s restoreFailedStorage flag at start (`hdfs dfsadmin -restoreFailedStorage check|true|false` reads and sets it, in memory). hsec has one name directory, so nothing acts on it.',
+  }),
+  key({
+    name: 'dfs.hosts',
+    usedBy: ['hsec namenode'],
+    type: 'string',
+    default: '',
+    description: 'File naming the DataNodes allowed to register (host or host:xferPort, separated by whitespace, `#` comments); empty or unset: every host. Read at start and by `hdfs dfsadmin -refreshNodes`.',
+  }),
+  key({
+    name: 'dfs.hosts.exclude',
+    usedBy: ['hsec namenode'],
+    type: 'string',
+    default: '',
+    description: 'File naming the DataNodes to decommission (same format as dfs.hosts): they take no new replicas and become DECOMMISSIONED once every block they hold has enough live replicas elsewhere (hsec does not re-replicate). Read at start and by `hdfs dfsadmin -refreshNodes`.',
+  }),
+  key({
     name: 'dfs.namenode.keytab.file',
     usedBy: ['hsec namenode'],
     type: 'string',
@@ -277,6 +298,20 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     type: 'int',
     default: '1000',
     description: 'Most entries one getListing call returns (clients page with startAfter).',
+  }),
+  key({
+    name: 'dfs.batched.ls.limit',
+    usedBy: ['hsec namenode'],
+    type: 'int',
+    default: '100',
+    description: 'Most paths one getBatchedListing call may name (more is refused with "Too many source paths"); must be above 0, else the NameNode does not start.',
+  }),
+  key({
+    name: 'dfs.namenode.max-corrupt-file-blocks-returned',
+    usedBy: ['hsec namenode'],
+    type: 'int',
+    default: '100',
+    description: 'Most files one listCorruptFileBlocks call returns (clients ask again with the cookie it returned).',
   }),
   key({
     name: 'dfs.namenode.list.openfiles.num.responses',

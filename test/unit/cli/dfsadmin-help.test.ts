@@ -61,6 +61,16 @@ describe('cli/dfsadmin -help: DFSAdmin.printHelp', () => {
     expect(await help('printTopology', 'extra')).to.equal('-printTopology: Print a tree of the racks and their\n\t\tnodes as reported by the Namenode\n\n');
   });
 
+  it('-help of the upgrade, storage and nodes commands: DFSAdmin\'s texts (-upgrade\'s has no final newline)', async () => {
+    expect(await help('restoreFailedStorage')).to.equal('-restoreFailedStorage:\tSet/Unset/Check flag to attempt restore of failed storage replicas if they become available.\n\n');
+    expect(await help('finalizeUpgrade')).to.equal('-finalizeUpgrade: Finalize upgrade of HDFS.\n\t\tDatanodes delete their previous version working directories,\n' +
+      '\t\tfollowed by Namenode doing the same.\n\t\tThis completes the upgrade process.\n\n');
+    expect(await help('upgrade')).to.equal('-upgrade <query | finalize>:\n     query: query the current upgrade status.\n  finalize: finalize the upgrade of HDFS (equivalent to -finalizeUpgrade.\n');
+    expect(await help('refreshNodes')).to.match(/^-refreshNodes: \tUpdates the namenode with the set of datanodes allowed to connect to the namenode\.\n\n\t\tNamenode re-reads [^]*\t\tare not chosen for writing new replicas\.\n\n$/);
+    expect(await help('metasave')).to.match(/^-metasave <filename>: \tSave Namenode's primary data structures\n[^]*\t\t\t4\. Blocks waiting to be deleted\n\n$/);
+    expect(await help('METASAVE')).to.match(/^hsec dfsadmin performs/); // printHelp compares these with equals
+  });
+
   it('equalsIgnoreCase where printHelp uses it (the DataNode commands, -listOpenFiles), equals elsewhere', async () => {
     const text = await help('getDatanodeInfo');
     expect(text).to.equal('-getDatanodeInfo <datanode_host:ipc_port>\n\tGet the information about the given datanode. This command can\n\tbe used for checking if a datanode is alive.\n\n');
@@ -95,16 +105,27 @@ describe('cli/dfsadmin -help: DFSAdmin.printHelp', () => {
     // printHelp's order, and only commands served
     const order = [...all.matchAll(/^(-\w+)[ :]/gm)].map((m) => m[1]);
     expect(order).to.deep.equal([
-      '-report', '-safemode', '-saveNamespace', ...(dfsadminCommands().has('-rollEdits') ? ['-rollEdits'] : []), '-setQuota', '-clrQuota', '-setSpaceQuota', '-clrSpaceQuota',
+      '-report', '-safemode', '-saveNamespace', '-rollEdits', '-restoreFailedStorage', '-refreshNodes', '-finalizeUpgrade', '-upgrade', '-metasave',
+      '-setQuota', '-clrQuota', '-setSpaceQuota', '-clrSpaceQuota',
       '-refreshServiceAcl', '-refreshUserToGroupsMappings', '-refreshSuperUserGroupsConfiguration', '-printTopology', '-setBalancerBandwidth',
       '-getBalancerBandwidth', '-shutdownDatanode', '-evictWriters', '-getDatanodeInfo', '-triggerBlockReport', '-listOpenFiles', '-help',
       '-conf', '-D', '-fs',
     ]);
     expect(all).to.not.contain('hdfs dfsadmin');
-    expect(all).to.not.contain('-metasave');
+    expect(all).to.not.contain('-rollingUpgrade');
     expect(all).to.not.contain('-jt ');
     expect(await help('nosuch')).to.equal(all);
-    expect(await help('metasave')).to.equal(all); // a DFSAdmin command hsec does not serve
+    expect(await help('rollingUpgrade')).to.equal(all); // a DFSAdmin command hsec does not serve
+    // commonUsageSummary's order differs from printHelp's: -finalizeUpgrade and -upgrade after the quota commands, -metasave after -getDatanodeInfo
+    const summary = all.slice(all.indexOf('hsec dfsadmin\n\t'), all.indexOf('\n\n-report '));
+    expect([...summary.matchAll(/^\t\[(-\w+)/gm)].map((m) => m[1])).to.deep.equal([
+      '-report', '-safemode', '-saveNamespace', '-rollEdits', '-restoreFailedStorage', '-refreshNodes', '-setQuota', '-clrQuota', '-setSpaceQuota', '-clrSpaceQuota',
+      '-finalizeUpgrade', '-upgrade', '-refreshServiceAcl', '-refreshUserToGroupsMappings', '-refreshSuperUserGroupsConfiguration', '-printTopology',
+      '-setBalancerBandwidth', '-getBalancerBandwidth', '-shutdownDatanode', '-evictWriters', '-getDatanodeInfo', '-metasave', '-triggerBlockReport', '-listOpenFiles', '-help',
+    ]);
+    expect(summary).to.contain('\t[-restoreFailedStorage true|false|check]\n\t[-refreshNodes]\n');
+    expect(summary).to.contain('\t[-finalizeUpgrade]\n\t[-upgrade <query | finalize>]\n');
+    expect(summary).to.contain('\t[-metasave filename]\n');
     expect(await help('-report')).to.equal(all); // printHelp adds the dash itself
   });
 

@@ -58,6 +58,14 @@ describe('namenode settings (namenode-config.ts)', () => {
     expect(() => nameNodeSettings(conf({ ...base, 'dfs.storage.policy.satisfier.mode': 'internal' }))).to.throw().with.property('code', 'CONFIG_INVALID');
   });
 
+  it('dfs.batched.ls.limit (100, above 0 or the NameNode does not start) and dfs.namenode.max-corrupt-file-blocks-returned (100)', () => {
+    const base = { 'fs.defaultFS': 'hdfs://localhost:8020' };
+    expect(nameNodeSettings(conf(base)).namesystem).to.deep.include({ batchedListingLimit: 100, maxCorruptFileBlocksReturned: 100 });
+    expect(nameNodeSettings(conf({ ...base, 'dfs.batched.ls.limit': '7', 'dfs.namenode.max-corrupt-file-blocks-returned': '9' })).namesystem)
+      .to.deep.include({ batchedListingLimit: 7, maxCorruptFileBlocksReturned: 9 });
+    expect(() => nameNodeSettings(conf({ ...base, 'dfs.batched.ls.limit': '0' }))).to.throw('dfs.batched.ls.limit must be greater than zero').with.property('code', 'CONFIG_INVALID');
+  });
+
   it('stale DataNodes: 30 s by default, raised to 3 heartbeats, positive (DatanodeManager.getStaleIntervalFromConf)', () => {
     const base = { 'fs.defaultFS': 'hdfs://localhost:8020' };
     expect(nameNodeSettings(conf(base)).datanodes.staleIntervalMs).to.equal(30_000);

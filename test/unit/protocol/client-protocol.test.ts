@@ -117,6 +117,33 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
   getXAttrs: { request: { src: '/d', xAttrs: [{ namespace: 'TRUSTED', name: 'b' }] }, response: { xAttrs: [{ namespace: 'TRUSTED', name: 'b', value: new Uint8Array([0x41]) }] } },
   listXAttrs: { request: { src: '/d' }, response: { xAttrs: [{ namespace: 'USER', name: 'a' }, { namespace: 'SECURITY', name: 'hdfs.unreadable.by.superuser' }] } },
   removeXAttr: { request: { src: '/d', xAttr: { namespace: 'RAW', name: 'r' } }, response: {} },
+  getDatanodeStorageReport: {
+    request: { type: 'LIVE' },
+    response: { datanodeStorageReports: [{ datanodeInfo: dn, storageReports: [{ storageUuid: 'DS-1', failed: false, capacity: 1 << 30, dfsUsed: 4096, remaining: 1 << 29, blockPoolUsed: 4096, storage: { storageUuid: 'DS-1', state: 'NORMAL', storageType: 'DISK' }, nonDfsUsed: 0 }] }] },
+  },
+  restoreFailedStorage: { request: { arg: 'check' }, response: { result: false } },
+  refreshNodes: { request: {}, response: {} },
+  finalizeUpgrade: { request: {}, response: {} },
+  upgradeStatus: { request: {}, response: { upgradeFinalized: true } },
+  metaSave: { request: { filename: 'meta.txt' }, response: {} },
+  getCurrentEditLogTxid: { request: {}, response: { txid: 42 } },
+  getEditsFromTxid: { request: { txid: 1 }, response: { eventsList: { firstTxid: 1, lastTxid: 1, syncTxid: 1 } } },
+  setErasureCodingPolicy: { request: { src: '/d', ecPolicyName: 'RS-6-3-1024k' }, response: {} },
+  unsetErasureCodingPolicy: { request: { src: '/d' }, response: {} },
+  getECTopologyResultForPolicies: { request: { policies: ['RS-3-2-1024k'] }, response: { response: { resultMessage: 'No erasure coding policy is given.', isSupported: true } } },
+  getErasureCodingPolicies: {
+    request: {},
+    response: { ecPolicies: [{ name: 'RS-3-2-1024k', schema: { codecName: 'rs', dataUnits: 3, parityUnits: 2 }, cellSize: 1048576, id: 2, state: 'DISABLED' }] },
+  },
+  addErasureCodingPolicies: {
+    request: { ecPolicies: [{ schema: { codecName: 'rs', dataUnits: 4, parityUnits: 2 }, cellSize: 65536, id: 0 }] },
+    response: { responses: [{ policy: { schema: { codecName: 'rs', dataUnits: 4, parityUnits: 2 }, cellSize: 65536, id: 0 }, succeed: false, errorMsg: 'no' }] },
+  },
+  removeErasureCodingPolicy: { request: { ecPolicyName: 'RS-3-2-1024k' }, response: {} },
+  enableErasureCodingPolicy: { request: { ecPolicyName: 'RS-3-2-1024k' }, response: {} },
+  disableErasureCodingPolicy: { request: { ecPolicyName: 'RS-3-2-1024k' }, response: {} },
+  getErasureCodingPolicy: { request: { src: '/d' }, response: {} },
+  getErasureCodingCodecs: { request: {}, response: { codec: [{ codec: 'rs', coders: 'rs_native, rs_java' }] } },
   getFileLinkInfo: { request: { src: '/d/f' }, response: { fs: fileStatus } },
   getStoragePolicies: {
     request: {},
@@ -137,6 +164,30 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
   setStoragePolicy: { request: { src: '/d', policyName: 'COLD' }, response: {} },
   unsetStoragePolicy: { request: { src: '/d' }, response: {} },
   satisfyStoragePolicy: { request: { src: '/d' }, response: {} },
+  isFileClosed: { request: { src: '/d/f' }, response: { result: true } },
+  getPreferredBlockSize: { request: { filename: '/d/f' }, response: { bsize: 134217728 } },
+  getLocatedFileInfo: {
+    request: { src: '/d/f', needBlockToken: true },
+    response: { fs: { ...fileStatus, length: 200000, locations: { fileLength: 200000, blocks: [block], underConstruction: false, isLastBlockComplete: true, lastBlock: block } } },
+  },
+  getBatchedListing: {
+    request: { paths: ['/d', '/e'], startAfter: new Uint8Array(0), needLocation: false },
+    response: {
+      listings: [{ partialListing: [{ ...fileStatus, path: utf8('f') }], parentIdx: 0 }, { parentIdx: 1, exception: { className: 'java.io.FileNotFoundException', message: 'Path /e does not exist' } }],
+      hasMore: false, startAfter: new Uint8Array(0),
+    },
+  },
+  createSymlink: { request: { target: '/d/f', link: '/d/l', dirPerm: { perm: 0o755 }, createParent: false }, response: {} },
+  getLinkTarget: { request: { path: '/d/l' }, response: { targetPath: '/d/f' } },
+  listEncryptionZones: { request: { id: 0 }, response: { zones: [{ id: 16390, path: '/ez', suite: 'AES_CTR_NOPADDING', cryptoProtocolVersion: 'ENCRYPTION_ZONES', keyName: 'k1' }], hasMore: false } },
+  listReencryptionStatus: {
+    request: { id: 0 },
+    response: {
+      statuses: [{ id: 16390, path: '/ez', state: 'COMPLETED', ezKeyVersionName: 'k1@1', submissionTime: 1_700_000_000_000, canceled: false, numReencrypted: 3, numFailures: 0, completionTime: 1_700_000_001_000 }],
+      hasMore: false,
+    },
+  },
+  listCorruptFileBlocks: { request: { path: '/', cookie: '2' }, response: { corrupt: { files: ['/d/f'], cookie: '3' } } },
 };
 
 describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Hadoop 3.4.1)', () => {
@@ -200,6 +251,37 @@ describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Ha
     expect(C.decodeResponse('getHAServiceState', unhex('0803')).state).to.equal('OBSERVER');
     expect(C.decodeResponse('getHAServiceState', unhex('0800')).state).to.equal('INITIALIZING');
     expectCode(() => C.decodeResponse('getHAServiceState', new Uint8Array(0)), 'PROTOCOL_MALFORMED');
+  });
+
+  it('isFileClosed 1 src, result 1; getPreferredBlockSize 1 filename, bsize 1 (uint64); getLocatedFileInfo 1 src, 2 needBlockToken (both optional); getLinkTarget 1 path, 1 targetPath', () => {
+    expect(hex(C.encodeRequest('isFileClosed', { src: '/d' }))).to.equal('0a022f64');
+    expect(hex(C.encodeResponse('isFileClosed', { result: false }))).to.equal('0800');
+    expect(hex(C.encodeResponse('getPreferredBlockSize', { bsize: 134217728 }))).to.equal('0880808040');
+    expect(hex(C.encodeRequest('getLocatedFileInfo', { src: '/d', needBlockToken: true }))).to.equal('0a022f64' + '1001');
+    expect(C.decodeRequest('getLocatedFileInfo', new Uint8Array(0))).to.deep.equal({});
+    expect(hex(C.encodeResponse('getLinkTarget', {}))).to.equal('');
+    expectCode(() => C.decodeResponse('isFileClosed', new Uint8Array(0)), 'PROTOCOL_MALFORMED');
+  });
+
+  it('getBatchedListing: paths 1 (repeated), startAfter 2, needLocation 3; listings 1 {partialListing 1, parentIdx 2, exception 3 {className 1, message 2}}, hasMore 2, startAfter 3', () => {
+    expect(hex(C.encodeRequest('getBatchedListing', { paths: ['/a', '/b'], startAfter: new Uint8Array(0), needLocation: false })))
+      .to.equal('0a022f61' + '0a022f62' + '1200' + '1800');
+    const failed = { parentIdx: 1, exception: { className: 'java.io.FileNotFoundException', message: 'x' } };
+    expect(hex(C.encodeResponse('getBatchedListing', { listings: [failed], hasMore: false, startAfter: new Uint8Array(0) })))
+      .to.equal('0a26' + '1001' + '1a22' + '0a1d' + Buffer.from('java.io.FileNotFoundException').toString('hex') + '120178' + '1000' + '1a00');
+  });
+
+  it('listEncryptionZones / listReencryptionStatus: request 1 id (int64); an empty batch is hasMore false alone (0x10 0x00)', () => {
+    expect(hex(C.encodeRequest('listEncryptionZones', { id: 0 }))).to.equal('0800');
+    expect(hex(C.encodeResponse('listEncryptionZones', { zones: [], hasMore: false }))).to.equal('1000');
+    expect(hex(C.encodeResponse('listReencryptionStatus', { statuses: [], hasMore: false }))).to.equal('1000');
+    expect(C.decodeResponse('listEncryptionZones', unhex('1000'))).to.deep.equal({ hasMore: false });
+  });
+
+  it('listCorruptFileBlocks: path 1, cookie 2 (optional); corrupt 1 {files 1, cookie 2 (required)}', () => {
+    expect(hex(C.encodeRequest('listCorruptFileBlocks', { path: '/' }))).to.equal('0a012f');
+    expect(hex(C.encodeResponse('listCorruptFileBlocks', { corrupt: { files: [], cookie: '0' } }))).to.equal('0a03' + '120130');
+    expectCode(() => C.encodeResponse('listCorruptFileBlocks', { corrupt: { files: [] } } as never), 'PROTOCOL_MALFORMED');
   });
 
   it('getEnclosingRoot: GetEnclosingRootRequestProto 1 filename; GetEnclosingRootResponseProto 1 enclosingRootPath (both optional strings)', () => {
