@@ -18,7 +18,8 @@
  * encryption-zone listings (always empty: hsec has no zones) encryption-zone-ops.ts's and
  * listCorruptFileBlocks corrupt-files.ts's. The NameNode admin calls of `hdfs dfsadmin` and the Balancer (upgrade status and finalize, restoreFailedStorage,
  * metaSave, refreshNodes, getDatanodeStorageReport, the edit-log txid, inotify refused) are
- * namenode-admin-ops.ts's; the erasure-coding calls of `hdfs ec` are erasure-coding-ops.ts's.
+ * namenode-admin-ops.ts's; the erasure-coding calls of `hdfs ec` are erasure-coding-ops.ts's; the
+ * centralized cache management calls of `hdfs cacheadmin` are cache-ops.ts's.
  */
 import type { CallContext, MethodHandler, ProtocolHandlers } from '../../lib/rpc/call-context.ts';
 import { ugiString } from '../../lib/rpc/ugi-string.ts';
@@ -27,6 +28,7 @@ import type { BlockTokenSecretManager } from '../../security/token/block-token-s
 import { aclEntryFromProto, aclStatusToProto } from '../protocol/acl-entry.ts';
 import { CLIENT_PROTOCOL_CODEC, type ClientProtocolMessages, type ClientProtocolMethodName } from '../protocol/client-protocol.ts';
 import { AclOps } from './acl-ops.ts';
+import { CacheOps } from './cache-ops.ts';
 import { xattrFromProto, xattrToProto } from '../protocol/xattr.ts';
 import { XAttrOps } from './xattr-ops.ts';
 import { BatchedListing } from './batched-listing.ts';
@@ -71,7 +73,10 @@ export class ClientService {
   }
 
   async #caller(ctx: CallContext): Promise<CallerInfo> {
-    return { user: ctx.shortUser, groups: await this.#o.groups.groups(ctx.shortUser), address: ctx.remoteAddress, ugi: ugiString(ctx.user, ctx.authMethod, ctx.realUser) };
+    return {
+      user: ctx.shortUser, groups: await this.#o.groups.groups(ctx.shortUser), address: ctx.remoteAddress, ugi: ugiString(ctx.user, ctx.authMethod, ctx.realUser),
+      call: { clientId: ctx.clientId, callId: ctx.callId },
+    };
   }
 
   #method<M extends ClientProtocolMethodName>(name: M, impl: Impl<M>): [string, MethodHandler] {
@@ -98,6 +103,7 @@ export class ClientService {
     const corrupt = new CorruptFiles(ns);
     const nnAdmin = new NameNodeAdminOps(ns, this.#o.admin);
     const ec = new ErasureCodingOps(ns);
+    const cache = new CacheOps(ns);
     return Object.fromEntries([
       this.#method('getDataEncryptionKey', () => {
         const { tokens, encryptDataTransfer } = this.#o;
@@ -334,6 +340,30 @@ export class ClientService {
         return {};
       }),
       this.#method('addErasureCodingPolicies', (r, c) => ec.addErasureCodingPolicies(r.ecPolicies ?? [], c)),
+      // ---- centralized cache management of `hdfs cacheadmin` (cache-ops.ts; h-cache) ----
+      this.#method('addCacheDirective', async (r, c) => ({ id: await cache.addCacheDirective(r.info, r.cacheFlags ?? 0, c, c.call) })),
+      this.#method('modifyCacheDirective', async (r, c) => {
+        await cache.modifyCacheDirective(r.info, r.cacheFlags ?? 0, c, c.call);
+        return {};
+      }),
+      this.#method('removeCacheDirective', async (r, c) => {
+        await cache.removeCacheDirective(r.id, c, c.call);
+        return {};
+      }),
+      this.#method('listCacheDirectives', (r, c) => cache.listCacheDirectives(r.prevId, r.filter, c)),
+      this.#method('addCachePool', async (r, c) => {
+        await cache.addCachePool(r.info, c, c.call);
+        return {};
+      }),
+      this.#method('modifyCachePool', async (r, c) => {
+        await cache.modifyCachePool(r.info, c, c.call);
+        return {};
+      }),
+      this.#method('removeCachePool', async (r, c) => {
+        await cache.removeCachePool(r.poolName, c, c.call);
+        return {};
+      }),
+      this.#method('listCachePools', (r, c) => cache.listCachePools(r.prevPoolName, c)),
     ]);
   }
 }

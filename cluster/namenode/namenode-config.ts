@@ -127,6 +127,13 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       posixAclInheritance: conf.getBoolean('dfs.namenode.posix.acl.inheritance.enabled'),
       ...xattrLimits(conf),
       ...storagePolicySettings(conf),
+      // CacheManager's constructor
+      caching: {
+        enabled: conf.getBoolean('dfs.namenode.caching.enabled'),
+        maxListCachePoolsResponses: conf.getInt('dfs.namenode.list.cache.pools.num.responses'),
+        maxListCacheDirectivesResponses: conf.getInt('dfs.namenode.list.cache.directives.num.responses'),
+        refreshIntervalMs: conf.getLong('dfs.namenode.path.based.cache.refresh.interval.ms'),
+      },
     },
     datanodes: {
       heartbeatExpireMs: heartbeatExpireMs(conf),

@@ -82,6 +82,20 @@ export interface NamesystemSettings {
   storagePolicyEnabled: boolean;
   /** dfs.storage.policy.permissions.superuser-only (default false): only the superuser sets or unsets them */
   storagePolicySuperuserOnly: boolean;
+  /** centralized cache management (cache-manager.ts) */
+  caching: CachingSettings;
+}
+
+/** CacheManager's configuration. */
+export interface CachingSettings {
+  /** dfs.namenode.caching.enabled (default true): the CacheReplicationMonitor runs and computes directive statistics */
+  enabled: boolean;
+  /** dfs.namenode.list.cache.pools.num.responses (100) */
+  maxListCachePoolsResponses: number;
+  /** dfs.namenode.list.cache.directives.num.responses (100) */
+  maxListCacheDirectivesResponses: number;
+  /** dfs.namenode.path.based.cache.refresh.interval.ms (30000): statistics are at most this old */
+  refreshIntervalMs: number;
 }
 
 /** Who calls: the checker's user and groups, plus the RPC peer (clientMachine) and the caller's UGI text for the audit log. */
@@ -89,6 +103,8 @@ export interface CallerInfo extends Caller {
   address: string;
   /** UserGroupInformation.toString() of the caller (lib/rpc/ugi-string.ts): the audit line's ugi */
   ugi: string;
+  /** the RPC call's client id and call id (the retry cache's key), when the call came over RPC */
+  call?: { clientId: Uint8Array; callId: number };
 }
 
 const log = getLogger('namenode.namesystem');

@@ -22,6 +22,7 @@ import type {
   AddBlockRequest, BlockStoragePolicy, ClientProtocolMessages, ClientProtocolMethodName, ContentSummary, CreateRequest, DatanodeReportType,
   ECBlockGroupStats, FsActionName, FsServerDefaults, GetAdditionalDatanodeRequest, GetFsStatsResponse, QuotaUsage, ReplicatedBlockStats,
   OpenFileEntry, OpenFilesType, SafeModeAction, EncryptionZone, ZoneReencryptionStatus, CorruptFileBlocks,
+  CacheDirectiveInfoProto, CacheDirectiveStatsProto, CachePoolInfoProto, CachePoolStatsProto,
 } from './client-protocol.ts';
 import type {
   DataEncryptionKey, DatanodeInfo, DirectoryListing, ExtendedBlock, FsPermission, HdfsFileStatus, LocatedBlock, LocatedBlocks, StorageType,
@@ -419,5 +420,60 @@ export class ClientProtocolClient {
   async listCorruptFileBlocks(path: string, cookie?: string): Promise<Required<CorruptFileBlocks>> {
     const { corrupt } = await this.#invoke('listCorruptFileBlocks', { path, ...(cookie !== undefined ? { cookie } : {}) });
     return { files: corrupt.files ?? [], cookie: corrupt.cookie };
+  }
+
+  // ---- centralized cache management (`hsec cacheadmin`; DFSClient's cache calls) ----
+
+  /** ClientProtocol.addCacheDirective: the new directive's id. `flags`: CacheFlagProto bits (FORCE 1). */
+  async addCacheDirective(info: CacheDirectiveInfoProto, flags = 0): Promise<number> {
+    return (await this.#invoke('addCacheDirective', { info, cacheFlags: flags })).id;
+  }
+
+  async modifyCacheDirective(info: CacheDirectiveInfoProto, flags = 0): Promise<void> {
+    await this.#invoke('modifyCacheDirective', { info, cacheFlags: flags });
+  }
+
+  async removeCacheDirective(id: number): Promise<void> {
+    await this.#invoke('removeCacheDirective', { id });
+  }
+
+  /**
+   * The directives matching `filter`, batch by batch as CacheDirectiveIterator (a
+   * BatchedRemoteIterator) asks for them: after id 0, then after the last id listed, while the
+   * NameNode says hasMore. A refusal surfaces when the batch is asked for.
+   */
+  async *listCacheDirectives(filter: CacheDirectiveInfoProto = {}): AsyncGenerator<{ info: CacheDirectiveInfoProto; stats: CacheDirectiveStatsProto }> {
+    let prevId = 0;
+    for (;;) {
+      const r = await this.#invoke('listCacheDirectives', { prevId, filter });
+      const elements = r.elements ?? [];
+      yield* elements;
+      if (!r.hasMore || elements.length === 0) return;
+      prevId = elements[elements.length - 1]!.info.id ?? prevId;
+    }
+  }
+
+  async addCachePool(info: CachePoolInfoProto): Promise<void> {
+    await this.#invoke('addCachePool', { info });
+  }
+
+  async modifyCachePool(info: CachePoolInfoProto): Promise<void> {
+    await this.#invoke('modifyCachePool', { info });
+  }
+
+  async removeCachePool(poolName: string): Promise<void> {
+    await this.#invoke('removeCachePool', { poolName });
+  }
+
+  /** Every pool, batch by batch as CachePoolIterator asks: after "", then after the last name listed, while hasMore. */
+  async *listCachePools(): AsyncGenerator<{ info: CachePoolInfoProto; stats: CachePoolStatsProto }> {
+    let prevPoolName = '';
+    for (;;) {
+      const r = await this.#invoke('listCachePools', { prevPoolName });
+      const entries = r.entries ?? [];
+      yield* entries;
+      if (!r.hasMore || entries.length === 0) return;
+      prevPoolName = entries[entries.length - 1]!.info.poolName ?? prevPoolName;
+    }
   }
 }

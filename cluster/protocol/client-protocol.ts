@@ -140,7 +140,64 @@ export const ClientProtocolMethod = {
   DISABLE_ERASURE_CODING_POLICY: 'disableErasureCodingPolicy',
   GET_ERASURE_CODING_POLICY: 'getErasureCodingPolicy',
   GET_ERASURE_CODING_CODECS: 'getErasureCodingCodecs',
+  // centralized cache management (`hdfs cacheadmin`)
+  ADD_CACHE_DIRECTIVE: 'addCacheDirective',
+  MODIFY_CACHE_DIRECTIVE: 'modifyCacheDirective',
+  REMOVE_CACHE_DIRECTIVE: 'removeCacheDirective',
+  LIST_CACHE_DIRECTIVES: 'listCacheDirectives',
+  ADD_CACHE_POOL: 'addCachePool',
+  MODIFY_CACHE_POOL: 'modifyCachePool',
+  REMOVE_CACHE_POOL: 'removeCachePool',
+  LIST_CACHE_POOLS: 'listCachePools',
 } as const;
+
+/** A Java long field that may exceed 53 bits: a number when it fits, else a bigint (hdfs-proto.ts JAVA_WIDE_LONG_FIELDS). */
+export type WideLong = number | bigint;
+
+/** CacheDirectiveInfoExpirationProto: ms, relative to the NameNode's clock or absolute (since the epoch). */
+export interface CacheDirectiveExpirationProto {
+  millis: WideLong;
+  isRelative: boolean;
+}
+
+/** CacheDirectiveInfoProto: every field optional (a request, a filter, or a listed directive with all set). */
+export interface CacheDirectiveInfoProto {
+  id?: number;
+  path?: string;
+  replication?: number;
+  pool?: string;
+  expiration?: CacheDirectiveExpirationProto;
+}
+
+export interface CacheDirectiveStatsProto {
+  bytesNeeded: number;
+  bytesCached: number;
+  filesNeeded: number;
+  filesCached: number;
+  hasExpired: boolean;
+}
+
+/** CachePoolInfoProto: the name, then what is set (defaultReplication's proto default is 1). */
+export interface CachePoolInfoProto {
+  poolName?: string;
+  ownerName?: string;
+  groupName?: string;
+  mode?: number;
+  limit?: WideLong;
+  maxRelativeExpiry?: WideLong;
+  defaultReplication?: number;
+}
+
+export interface CachePoolStatsProto {
+  bytesNeeded: number;
+  bytesCached: number;
+  bytesOverlimit: WideLong;
+  filesNeeded: number;
+  filesCached: number;
+}
+
+/** CacheFlagProto.FORCE: skip the pool's limit check. */
+export const CACHE_FLAG_FORCE = 0x01;
 
 /** CreateFlagProto bits, OR-ed into CreateRequestProto.createFlag (overwrite=true gives CREATE|OVERWRITE = 3). */
 export const CreateFlag = { CREATE: 0x01, OVERWRITE: 0x02, APPEND: 0x04, LAZY_PERSIST: 0x10, NEW_BLOCK: 0x20, SHOULD_REPLICATE: 0x80 } as const;
@@ -498,6 +555,23 @@ export interface ClientProtocolMessages {
   getErasureCodingPolicy: { request: { src: string }; response: { ecPolicy?: ErasureCodingPolicy } };
   /** codec name and its coders, comma-separated (CodecRegistry.getCodec2CoderCompactMap) */
   getErasureCodingCodecs: { request: Empty; response: { codec?: { codec: string; coders: string }[] } };
+  // centralized cache management (`hdfs cacheadmin`): cacheFlags holds CacheFlagProto bits (FORCE 1)
+  addCacheDirective: { request: { info: CacheDirectiveInfoProto; cacheFlags?: number }; response: { id: number } };
+  modifyCacheDirective: { request: { info: CacheDirectiveInfoProto; cacheFlags?: number }; response: Empty };
+  removeCacheDirective: { request: { id: number }; response: Empty };
+  /** the directives after id `prevId` matching `filter` (pool, path, id) */
+  listCacheDirectives: {
+    request: { prevId: number; filter: CacheDirectiveInfoProto };
+    response: { elements?: { info: CacheDirectiveInfoProto; stats: CacheDirectiveStatsProto }[]; hasMore: boolean };
+  };
+  addCachePool: { request: { info: CachePoolInfoProto }; response: Empty };
+  modifyCachePool: { request: { info: CachePoolInfoProto }; response: Empty };
+  removeCachePool: { request: { poolName: string }; response: Empty };
+  /** the pools after `prevPoolName` ("" for the first batch) */
+  listCachePools: {
+    request: { prevPoolName: string };
+    response: { entries?: { info: CachePoolInfoProto; stats: CachePoolStatsProto }[]; hasMore: boolean };
+  };
   getDelegationToken: { request: { renewer: string }; response: { token?: TokenProtoObject } };
   renewDelegationToken: { request: { token: TokenProtoObject }; response: { newExpiryTime: number } };
   cancelDelegationToken: { request: { token: TokenProtoObject }; response: Empty };

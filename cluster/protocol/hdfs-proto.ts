@@ -56,6 +56,11 @@ const JAVA_WIDE_LONG_FIELDS = new Set([
   'hadoop.hdfs.ContentSummaryProto.spaceQuota', 'hadoop.hdfs.QuotaUsageProto.spaceQuota',
   // ClientProtocol.setQuota: QUOTA_RESET (-1) and QUOTA_DONT_SET (Long.MAX_VALUE)
   'hadoop.hdfs.SetQuotaRequestProto.namespaceQuota', 'hadoop.hdfs.SetQuotaRequestProto.storagespaceQuota',
+  // cache pools: LIMIT_UNLIMITED (Long.MAX_VALUE), RELATIVE_EXPIRY_NEVER (Long.MAX_VALUE / 4), and any
+  // value a caller sends for the NameNode to refuse (a negative limit or expiry); directive expiries
+  // (absolute: now + up to Long.MAX_VALUE / 4)
+  'hadoop.hdfs.CachePoolInfoProto.limit', 'hadoop.hdfs.CachePoolInfoProto.maxRelativeExpiry',
+  'hadoop.hdfs.CacheDirectiveInfoExpirationProto.millis', 'hadoop.hdfs.CachePoolStatsProto.bytesOverlimit',
 ]);
 
 /**

@@ -24,6 +24,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { scanFrames } from '../../lib/journal/frame.ts';
+import { cacheDirectiveRecord, cacheNextDirectiveIdRecord, cachePoolRecord, type CacheDirectiveRecord, type CachePoolRecord } from '../../cluster/namenode/namespace/edit-log.ts';
 import { aclRecord, xattrsRecord, quotaRecord, storagePolicyRecord, lastTxidRecord, identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord } from '../../cluster/namenode/namespace/edit-log.ts';
 import { HsecError } from '../../lib/errors/index.ts';
 import { DataInput } from '../../lib/codec/data-input.ts';
@@ -97,6 +98,8 @@ export interface FuzzTarget {
   readonly async?: boolean;
 }
 
+const CACHE_POOL_SEED: CachePoolRecord = { poolName: 'p', ownerName: 'a', groupName: 'g', mode: 0o755, limit: 9_223_372_036_854_775_807n, defaultReplication: 1, maxRelativeExpiryMs: 2_305_843_009_213_693_951n };
+const CACHE_DIRECTIVE_SEED: CacheDirectiveRecord = { id: 1, path: '/b', replication: 1, pool: 'p', expiryTime: 2_305_844_709_213_693_951n };
 const vector = (file: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`../vectors/${file}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 const hex = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h, 'hex'));
 const text = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
@@ -408,6 +411,11 @@ export const TARGETS: readonly FuzzTarget[] = [
       transactionRecord([{ op: 'TIMES', path: '/b/f', mtime: -1, atime: 5 }, { op: 'SET_REPLICATION', path: '/b/f', replication: 2 }, { op: 'DELETE', path: '/b', mtime: 6 }]),
       transactionRecord([{ op: 'SET_XATTRS', path: '/b/f', xattrs: [{ namespace: 'USER', name: 'k', value: new Uint8Array([1, 2, 3]) }, { namespace: 'SECURITY', name: 'hdfs.unreadable.by.superuser' }] }]),
       transactionRecord([{ op: 'SET_STORAGE_POLICY', path: '/b', policyId: 2 }, { op: 'SET_STORAGE_POLICY', path: '/b/f', policyId: 0 }]),
+      transactionRecord([
+        { op: 'ADD_CACHE_POOL', pool: CACHE_POOL_SEED }, { op: 'MODIFY_CACHE_POOL', pool: { ...CACHE_POOL_SEED, limit: 5n } },
+        { op: 'ADD_CACHE_DIRECTIVE', directive: CACHE_DIRECTIVE_SEED }, { op: 'MODIFY_CACHE_DIRECTIVE', directive: { ...CACHE_DIRECTIVE_SEED, replication: 3 } },
+        { op: 'REMOVE_CACHE_DIRECTIVE', id: 1 }, { op: 'REMOVE_CACHE_POOL', poolName: 'p' },
+      ]),
     ])],
     run: (b) => scanFrames(Buffer.from(b), 0, b.length, journalPayloads(() => undefined)),
   },
@@ -421,9 +429,10 @@ export const TARGETS: readonly FuzzTarget[] = [
       quotaRecord(16385, 9_223_372_036_854_775_807n, 1073741824n),
       lastTxidRecord(42),
       storagePolicyRecord(16390, 15),
+      cacheNextDirectiveIdRecord(2), cachePoolRecord(CACHE_POOL_SEED), cacheDirectiveRecord(CACHE_DIRECTIVE_SEED),
       snapshotEndRecord(1),
     ])],
-    run: (b) => scanFrames(Buffer.from(b), 0, b.length, snapshotPayloads({ identity: () => undefined, inode: () => undefined, acl: () => undefined, xattrs: () => undefined, truncateBlock: () => undefined, quota: () => undefined, lastTxid: () => undefined, storagePolicy: () => undefined, end: () => undefined })),
+    run: (b) => scanFrames(Buffer.from(b), 0, b.length, snapshotPayloads({ identity: () => undefined, inode: () => undefined, acl: () => undefined, xattrs: () => undefined, truncateBlock: () => undefined, quota: () => undefined, lastTxid: () => undefined, storagePolicy: () => undefined, cacheNextDirectiveId: () => undefined, cachePool: () => undefined, cacheDirective: () => undefined, end: () => undefined })),
   },
   { name: 'RPC method messages (ClientProtocol, DatanodeProtocol, refresh protocols, InterDatanodeProtocol)', seeds: rpcMethodSeeds, run: decodeMethodMessage },
   ...TEXT_TARGETS,

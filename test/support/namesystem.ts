@@ -48,6 +48,7 @@ export const SETTINGS: NamesystemSettings = {
   maxXAttrSize: 16384,
   storagePolicyEnabled: true,
   storagePolicySuperuserOnly: false,
+  caching: { enabled: true, maxListCachePoolsResponses: 100, maxListCacheDirectivesResponses: 100, refreshIntervalMs: 30_000 },
 };
 
 export interface TestNamesystem {

@@ -4,9 +4,10 @@
  * (FSEditLogOp OP_MKDIR, OP_ADD, OP_ADD_BLOCK, OP_UPDATE_BLOCKS, OP_CLOSE, OP_DELETE, OP_RENAME_OLD /
  * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2, OP_SET_PERMISSIONS, OP_SET_OWNER, OP_SET_REPLICATION, OP_APPEND,
  * OP_SET_ACL, OP_SET_XATTR / OP_REMOVE_XATTR, OP_REASSIGN_LEASE, OP_TRUNCATE, OP_CONCAT_DELETE, OP_SET_QUOTA,
- * OP_SET_STORAGE_POLICY;
+ * OP_SET_STORAGE_POLICY, OP_ADD_CACHE_POOL / OP_MODIFY_CACHE_POOL / OP_REMOVE_CACHE_POOL,
+ * OP_ADD_CACHE_DIRECTIVE / OP_MODIFY_CACHE_DIRECTIVE / OP_REMOVE_CACHE_DIRECTIVE;
  * FSImageFormatPBINode with its AclFeatureProto, XAttrFeatureProto, a directory's nsQuota / dsQuota and
- * a file's storagePolicyID);
+ * a file's storagePolicyID; the CacheManagerSection with its pools and directives);
  * this layout is hsec's own. Op codes never change meaning: new ops take new codes.
  *
  * A journal record is one transaction: the edit ops of one client call (a mkdirs with its parents,
@@ -15,7 +16,9 @@
  * A snapshot holds the identity and counters, every inode parent-first (an inode with an ACL
  * followed by an ACL record of its feature entries, one with xattrs by an XATTRS record, a file
  * being truncated by a TRUNCATE_BLOCK record of its last block's new length, a directory with a
- * quota by a QUOTA record, a file with a storage policy by a STORAGE_POLICY record; the counts are recomputed on load), and an end record
+ * quota by a QUOTA record, a file with a storage policy by a STORAGE_POLICY record; the counts are recomputed on load),
+ * the cache manager's next directive id, pools and directives (CACHE_NEXT_DIRECTIVE_ID, CACHE_POOL,
+ * CACHE_DIRECTIVE records, pools before the directives naming them), and an end record
  * with the inode count. Payload fields are big-endian int32 / int64 numbers and uint32-length UTF-8 strings
  * (record-io.ts).
  */
@@ -38,6 +41,30 @@ export interface PermissionRecord {
   owner: string;
   group: string;
   mode: number;
+}
+
+/** A cache pool as journaled and snapshotted (CachePool.getInfo(true): every field set). */
+export interface CachePoolRecord {
+  poolName: string;
+  ownerName: string;
+  groupName: string;
+  /** the permission bits (FsPermission.toShort) */
+  mode: number;
+  /** bytes; Long.MAX_VALUE = unlimited */
+  limit: bigint;
+  defaultReplication: number;
+  /** ms; Expiration.MAX_RELATIVE_EXPIRY_MS = never */
+  maxRelativeExpiryMs: bigint;
+}
+
+/** A cache directive as journaled and snapshotted (CacheDirective.toInfo: the expiry always absolute). */
+export interface CacheDirectiveRecord {
+  id: number;
+  path: string;
+  replication: number;
+  pool: string;
+  /** ms since the epoch */
+  expiryTime: bigint;
 }
 
 export type EditOp =
@@ -110,7 +137,23 @@ export type EditOp =
    * (storage-policy-id.ts). Also follows the ADD_FILE of a file that starts with a policy (a
    * create naming one, LAZY_PERSIST, or an inherited LAZY_PERSIST), in the same transaction.
    */
-  | { op: 'SET_STORAGE_POLICY'; path: string; policyId: number };
+  | { op: 'SET_STORAGE_POLICY'; path: string; policyId: number }
+  /** a new cache pool with every field resolved (AddCachePoolOp with the info addCachePool returned) */
+  | { op: 'ADD_CACHE_POOL'; pool: CachePoolRecord }
+  /** a cache pool as it is after modifyCachePool (Hadoop journals the request; hsec the resulting pool) */
+  | { op: 'MODIFY_CACHE_POOL'; pool: CachePoolRecord }
+  /** a cache pool removed with its directives (RemoveCachePoolOp) */
+  | { op: 'REMOVE_CACHE_POOL'; poolName: string }
+  /** a new cache directive (AddCacheDirectiveInfoOp with the effective directive: id, absolute expiry) */
+  | { op: 'ADD_CACHE_DIRECTIVE'; directive: CacheDirectiveRecord }
+  /**
+   * a cache directive as it is after modifyCacheDirective (Hadoop journals the request, whose
+   * relative expiry replay would read against the replaying clock; hsec journals the resulting
+   * directive with its absolute expiry, so replay is exact)
+   */
+  | { op: 'MODIFY_CACHE_DIRECTIVE'; directive: CacheDirectiveRecord }
+  /** a cache directive removed (RemoveCacheDirectiveInfoOp) */
+  | { op: 'REMOVE_CACHE_DIRECTIVE'; id: number };
 
 export type EditOpName = EditOp['op'];
 
@@ -123,11 +166,18 @@ const OP_CODES: Record<EditOpName, number> = {
   CONCAT: 19,
   SET_QUOTA: 20,
   SET_STORAGE_POLICY: 21,
+  ADD_CACHE_POOL: 22,
+  MODIFY_CACHE_POOL: 23,
+  REMOVE_CACHE_POOL: 24,
+  ADD_CACHE_DIRECTIVE: 25,
+  MODIFY_CACHE_DIRECTIVE: 26,
+  REMOVE_CACHE_DIRECTIVE: 27,
 };
 const OP_NAMES = new Map(Object.entries(OP_CODES).map(([k, v]) => [v, k as EditOpName]));
 
 /** Record types (the first payload byte). */
-export const NsRecord = { TRANSACTION: 1, IDENTITY: 2, INODE: 3, SNAPSHOT_END: 4, ACL: 5, XATTRS: 6, TRUNCATE_BLOCK: 7, QUOTA: 8, LAST_TXID: 9, STORAGE_POLICY: 10 } as const;
+export const NsRecord = { TRANSACTION: 1, IDENTITY: 2, INODE: 3, SNAPSHOT_END: 4, ACL: 5, XATTRS: 6, TRUNCATE_BLOCK: 7, QUOTA: 8, LAST_TXID: 9, STORAGE_POLICY: 10,
+  CACHE_NEXT_DIRECTIVE_ID: 11, CACHE_POOL: 12, CACHE_DIRECTIVE: 13 } as const;
 
 /** Who this namespace is (Hadoop's VERSION file / NamespaceInfo) and its id counters. */
 export interface NamespaceIdentity {
@@ -175,6 +225,12 @@ export interface SnapshotVisitor {
   lastTxid(txid: number): void;
   /** the storage policy set on the file `id` (its inode record came before; a directory's is in its xattrs) */
   storagePolicy(id: number, policyId: number): void;
+  /** the cache manager's next directive id (CacheManagerSection.nextDirectiveId) */
+  cacheNextDirectiveId(id: number): void;
+  /** one cache pool (before any directive naming it) */
+  cachePool(pool: CachePoolRecord): void;
+  /** one cache directive */
+  cacheDirective(directive: CacheDirectiveRecord): void;
   end(inodes: number): void;
 }
 
@@ -239,6 +295,30 @@ function readXAttrs(input: RecordReader): XAttr[] {
     const name = input.readString(MAX_STRING, 'xattr name');
     return input.readBoolean() ? { namespace, name, value: input.readBytes(MAX_XATTR_VALUE, 'xattr value') } : { namespace, name };
   });
+}
+
+function writeCachePool(out: RecordWriter, p: CachePoolRecord): void {
+  out.writeString(p.poolName).writeString(p.ownerName).writeString(p.groupName).writeInt32(p.mode)
+    .writeBigLong(p.limit).writeInt32(p.defaultReplication).writeBigLong(p.maxRelativeExpiryMs);
+}
+
+function readCachePool(input: RecordReader): CachePoolRecord {
+  return {
+    poolName: input.readString(MAX_STRING, 'pool name'), ownerName: input.readString(MAX_STRING, 'pool owner'), groupName: input.readString(MAX_STRING, 'pool group'),
+    mode: input.readInt32InRange(0, 0o1777, 'pool mode'), limit: input.readBigLong('pool limit'), defaultReplication: input.readInt32InRange(0, 32767, 'pool default replication'),
+    maxRelativeExpiryMs: input.readBigLong('pool max relative expiry'),
+  };
+}
+
+function writeCacheDirective(out: RecordWriter, d: CacheDirectiveRecord): void {
+  out.writeLong(d.id).writeString(d.path).writeInt32(d.replication).writeString(d.pool).writeBigLong(d.expiryTime);
+}
+
+function readCacheDirective(input: RecordReader): CacheDirectiveRecord {
+  return {
+    id: input.readLong('directive id'), path: input.readString(MAX_STRING, 'directive path'), replication: input.readInt32InRange(1, 32767, 'directive replication'),
+    pool: input.readString(MAX_STRING, 'directive pool'), expiryTime: input.readBigLong('directive expiry'),
+  };
 }
 
 function writeBlock(out: RecordWriter, b: BlockRecord): void {
@@ -336,6 +416,20 @@ function writeOp(out: RecordWriter, op: EditOp): void {
       return;
     case 'SET_STORAGE_POLICY':
       out.writeString(op.path).writeByte(op.policyId);
+      return;
+    case 'ADD_CACHE_POOL':
+    case 'MODIFY_CACHE_POOL':
+      writeCachePool(out, op.pool);
+      return;
+    case 'REMOVE_CACHE_POOL':
+      out.writeString(op.poolName);
+      return;
+    case 'ADD_CACHE_DIRECTIVE':
+    case 'MODIFY_CACHE_DIRECTIVE':
+      writeCacheDirective(out, op.directive);
+      return;
+    case 'REMOVE_CACHE_DIRECTIVE':
+      out.writeLong(op.id);
   }
 }
 
@@ -399,6 +493,16 @@ function readOp(input: RecordReader): EditOp {
       return { op: name, path: text('path'), nsQuota: input.readBigLong('nsQuota'), ssQuota: input.readBigLong('ssQuota') };
     case 'SET_STORAGE_POLICY':
       return { op: name, path: text('path'), policyId: readPolicyId(input) };
+    case 'ADD_CACHE_POOL':
+    case 'MODIFY_CACHE_POOL':
+      return { op: name, pool: readCachePool(input) };
+    case 'REMOVE_CACHE_POOL':
+      return { op: name, poolName: text('pool name') };
+    case 'ADD_CACHE_DIRECTIVE':
+    case 'MODIFY_CACHE_DIRECTIVE':
+      return { op: name, directive: readCacheDirective(input) };
+    case 'REMOVE_CACHE_DIRECTIVE':
+      return { op: name, id: input.readLong('directive id') };
     default:
       throw new Error(`unknown edit op ${code}`);
   }
@@ -466,6 +570,25 @@ export function storagePolicyRecord(id: number, policyId: number): Buffer {
   return payloadFrame(WRITER.writeByte(NsRecord.STORAGE_POLICY).writeLong(id).writeByte(policyId));
 }
 
+/** The cache manager's next directive id (before its pools and directives). */
+export function cacheNextDirectiveIdRecord(id: number): Buffer {
+  return payloadFrame(WRITER.writeByte(NsRecord.CACHE_NEXT_DIRECTIVE_ID).writeLong(id));
+}
+
+/** One cache pool. */
+export function cachePoolRecord(p: CachePoolRecord): Buffer {
+  const out = WRITER.writeByte(NsRecord.CACHE_POOL);
+  writeCachePool(out, p);
+  return payloadFrame(out);
+}
+
+/** One cache directive (after the pool it names). */
+export function cacheDirectiveRecord(d: CacheDirectiveRecord): Buffer {
+  const out = WRITER.writeByte(NsRecord.CACHE_DIRECTIVE);
+  writeCacheDirective(out, d);
+  return payloadFrame(out);
+}
+
 /** A policy id byte: 0 (none) to 15 (BlockStoragePolicySuite.ID_BIT_LENGTH = 4). */
 function readPolicyId(input: RecordReader): number {
   const id = input.readUnsignedByte('storage policy id');
@@ -530,6 +653,12 @@ export function snapshotPayloads(visitor: SnapshotVisitor): PayloadVisitor {
         visitor.lastTxid(input.readLong());
       } else if (type === NsRecord.STORAGE_POLICY) {
         visitor.storagePolicy(input.readLong(), readPolicyId(input));
+      } else if (type === NsRecord.CACHE_NEXT_DIRECTIVE_ID) {
+        visitor.cacheNextDirectiveId(input.readLong('next directive id'));
+      } else if (type === NsRecord.CACHE_POOL) {
+        visitor.cachePool(readCachePool(input));
+      } else if (type === NsRecord.CACHE_DIRECTIVE) {
+        visitor.cacheDirective(readCacheDirective(input));
       } else if (type === NsRecord.SNAPSHOT_END) {
         visitor.end(input.readLong());
       } else {

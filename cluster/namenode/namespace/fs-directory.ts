@@ -16,7 +16,8 @@
  */
 import type { EditOp, InodeRecord, NamespaceCounters, NamespaceIdentity } from './edit-log.ts';
 import type { AclEntry } from '../../protocol/acl-entry.ts';
-import { aclRecord, identityRecord, inodeRecord, quotaRecord, snapshotEndRecord, storagePolicyRecord, truncateBlockRecord, xattrsRecord } from './edit-log.ts';
+import { aclRecord, cacheDirectiveRecord, cacheNextDirectiveIdRecord, cachePoolRecord, identityRecord, inodeRecord, quotaRecord, snapshotEndRecord, storagePolicyRecord, truncateBlockRecord, xattrsRecord } from './edit-log.ts';
+import { CacheState } from './cache-state.ts';
 import { STORAGE_POLICY_UNSPECIFIED, withDirStoragePolicy } from './storage-policy-id.ts';
 import type { XAttr } from '../../protocol/xattr.ts';
 import { BlockInfo, INodeDirectory, INodeFile, ROOT_INODE_ID, type INode } from './inode.ts';
@@ -55,6 +56,8 @@ export class FsDirectory {
   lastInodeId = ROOT_INODE_ID;
   lastBlockId = LAST_RESERVED_BLOCK_ID;
   generationStamp = LAST_RESERVED_STAMP;
+  /** the cache pools and directives (cache-state.ts; CacheManager's persisted state) */
+  readonly cache = new CacheState();
 
   /** A namespace with only its root (owner = the NameNode's user, group = the supergroup, 0755, as FSDirectory.createRoot). */
   constructor(identity: NamespaceIdentity, root: { owner: string; group: string; mtime: number }) {
@@ -245,8 +248,40 @@ export class FsDirectory {
         else node.xattrs = withDirStoragePolicy(node.xattrs, op.policyId, Infinity);
         return none();
       }
+      case 'ADD_CACHE_POOL':
+        this.cache.addPool(op.pool);
+        return none();
+      case 'MODIFY_CACHE_POOL':
+        this.cache.modifyPool(op.pool);
+        return none();
+      case 'REMOVE_CACHE_POOL':
+        this.cache.removePool(op.poolName);
+        return none();
+      case 'ADD_CACHE_DIRECTIVE':
+        this.cache.addDirective(op.directive, this.cacheBytesNeeded);
+        return none();
+      case 'MODIFY_CACHE_DIRECTIVE':
+        this.cache.modifyDirective(op.directive, this.cacheBytesNeeded);
+        return none();
+      case 'REMOVE_CACHE_DIRECTIVE':
+        this.cache.removeDirective(op.id);
+        return none();
     }
   }
+
+  /**
+   * CacheManager.computeNeeded's bytesNeeded: a file's full length (computeFileSize: a last block
+   * under construction counts at its current length), or the sum over the files directly in a
+   * directory, times `replication`; 0 for a path that does not resolve.
+   */
+  readonly cacheBytesNeeded = (path: string, replication: number): number => {
+    const node = lastInode(this.resolve(path));
+    if (!node) return 0;
+    if (node.kind === 'file') return node.length(true) * replication;
+    let bytes = 0;
+    for (const c of node.children) if (c.kind === 'file') bytes += c.length(true);
+    return bytes * replication;
+  };
 
   // ---- quota counts --------------------------------------------------------------------------
 
@@ -521,6 +556,12 @@ export class FsDirectory {
       if (truncating !== null) out.push(truncateBlockRecord(n.id, truncating));
       count++;
       if (n.kind === 'directory') for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+    }
+    // CacheManager.saveState: nextDirectiveId, the pools, the directives (none of it for a namespace that never had any)
+    if (!this.cache.isEmpty) {
+      out.push(cacheNextDirectiveIdRecord(this.cache.nextDirectiveId));
+      for (const p of this.cache.pools()) out.push(cachePoolRecord(p.record()));
+      for (const d of this.cache.directives()) out.push(cacheDirectiveRecord(d.record()));
     }
     out.push(snapshotEndRecord(count));
     return out;

@@ -28,6 +28,8 @@ export const HadoopException = {
   /** java.lang's, not Hadoop's own (Guava's Preconditions.checkArgument, FSDirAttrOp.unprotectedSetQuota) */
   JAVA_ILLEGAL_ARGUMENT: 'java.lang.IllegalArgumentException',
   IO: 'java.io.IOException',
+  /** org.apache.hadoop.fs.InvalidRequestException: a cache pool or directive request the CacheManager refuses */
+  INVALID_REQUEST: 'org.apache.hadoop.fs.InvalidRequestException',
   UNREGISTERED_NODE: 'org.apache.hadoop.hdfs.protocol.UnregisteredNodeException',
   INCORRECT_VERSION: 'org.apache.hadoop.hdfs.server.common.IncorrectVersionException',
   DISALLOWED_DATANODE: 'org.apache.hadoop.hdfs.server.protocol.DisallowedDatanodeException',

@@ -172,6 +172,21 @@ export class NamespaceStore {
         if (!fsd) throw new Error('a storage policy before the identity record');
         fsd.loadStoragePolicy(id, policyId);
       },
+      // CacheManager.loadState: directives are added without statistics (the monitor's first rescan computes them)
+      cacheNextDirectiveId: (id) => {
+        if (!fsd) throw new Error('a cache directive id before the identity record');
+        fsd.cache.nextDirectiveId = id;
+      },
+      cachePool: (pool) => {
+        if (!fsd) throw new Error('a cache pool before the identity record');
+        fsd.cache.addPool(pool);
+      },
+      cacheDirective: (directive) => {
+        if (!fsd) throw new Error('a cache directive before the identity record');
+        const next = fsd.cache.nextDirectiveId;
+        fsd.cache.addDirective(directive, null);
+        fsd.cache.nextDirectiveId = next;
+      },
       lastTxid: (txid) => { lastTxid = txid; },
       end: (n) => { end = n; },
     }), this.#origin);

@@ -6,6 +6,7 @@ import { crc32, scanFrames } from '../../../lib/journal/frame.ts';
 import type { AclEntry } from '../../../cluster/protocol/acl-entry.ts';
 import type { XAttr } from '../../../cluster/protocol/xattr.ts';
 import {
+  cacheDirectiveRecord, cacheNextDirectiveIdRecord, cachePoolRecord, type CacheDirectiveRecord, type CachePoolRecord,
   aclRecord, xattrsRecord, truncateBlockRecord, quotaRecord, lastTxidRecord, storagePolicyRecord, identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord, type EditOp, type InodeRecord,
 } from '../../../cluster/namenode/namespace/edit-log.ts';
 import { compareNames, isValidName, joinPath, pathComponents } from '../../../cluster/namenode/namespace/paths.ts';
@@ -14,6 +15,9 @@ import { FRAME_HEADER_BYTES } from '../../../lib/journal/frame.ts';
 import { permissionString } from '../../../cluster/namenode/namespace/permission-checker.ts';
 import { compareVersions } from '../../../cluster/namenode/blocks/datanode-manager.ts';
 import { expectCode } from '../../support/expect-code.ts';
+
+const CACHE_POOL: CachePoolRecord = { poolName: 'p', ownerName: 'alice', groupName: 'staff', mode: 0o755, limit: 9_223_372_036_854_775_807n, defaultReplication: 1, maxRelativeExpiryMs: 2_305_843_009_213_693_951n };
+const CACHE_DIRECTIVE: CacheDirectiveRecord = { id: 7, path: '/a/f', replication: 2, pool: 'p', expiryTime: 2_305_844_709_213_693_951n };
 
 describe('namenode/namespace paths and permission strings', () => {
   it('isValidName: absolute, no "." / ".." / ":" components, no empty component inside; a trailing slash is fine', () => {
@@ -84,6 +88,12 @@ describe('namenode/edit-log records', () => {
     { op: 'SET_QUOTA', path: '/b', nsQuota: 5n, ssQuota: -1n },
     { op: 'SET_STORAGE_POLICY', path: '/a', policyId: 15 },
     { op: 'SET_STORAGE_POLICY', path: '/b', policyId: 0 },
+    { op: 'ADD_CACHE_POOL', pool: CACHE_POOL },
+    { op: 'MODIFY_CACHE_POOL', pool: { ...CACHE_POOL, ownerName: 'bob', mode: 0o1700, limit: 0n, defaultReplication: 0, maxRelativeExpiryMs: 0n } },
+    { op: 'REMOVE_CACHE_POOL', poolName: 'p' },
+    { op: 'ADD_CACHE_DIRECTIVE', directive: CACHE_DIRECTIVE },
+    { op: 'MODIFY_CACHE_DIRECTIVE', directive: { ...CACHE_DIRECTIVE, replication: 32767, expiryTime: 0n } },
+    { op: 'REMOVE_CACHE_DIRECTIVE', id: 7 },
   ];
 
   it('a byte or an int written just as the scratch buffer grows lands in the record (512, then 1024 bytes)', () => {
@@ -99,6 +109,18 @@ describe('namenode/edit-log records', () => {
       expect([r.readInt32(), r.readUnsignedByte()], `fill ${fill}`).to.deep.equal([0x01020304, 3]);
       r.expectEnd('the record');
     }
+  });
+
+  it('cache op codes and snapshot records follow the storage policy ones: ops 22 to 27, records 11 to 13', () => {
+    const codes = ops.filter((o) => o.op.includes('CACHE')).map((o) => transactionRecord([o])[13]);
+    expect(codes).to.deep.equal([22, 23, 24, 25, 26, 27]);
+    const bytes = Buffer.concat([cacheNextDirectiveIdRecord(8), cachePoolRecord(CACHE_POOL), cacheDirectiveRecord(CACHE_DIRECTIVE)]);
+    const got: unknown[] = [];
+    const none = () => undefined;
+    scanFrames(bytes, 0, bytes.length, snapshotPayloads({ identity: none, inode: none, acl: none, xattrs: none, truncateBlock: none, quota: none, lastTxid: none, storagePolicy: none, cacheNextDirectiveId: (n) => got.push(n), cachePool: (p) => got.push(p), cacheDirective: (d) => got.push(d), end: none }));
+    expect(got).to.deep.equal([8, CACHE_POOL, CACHE_DIRECTIVE]);
+    expect([bytes[FRAME_HEADER_BYTES], cachePoolRecord(CACHE_POOL)[FRAME_HEADER_BYTES], cacheDirectiveRecord(CACHE_DIRECTIVE)[FRAME_HEADER_BYTES]]).to.deep.equal([11, 12, 13]);
+    expectCode(() => scanFrames(cachePoolRecord({ ...CACHE_POOL, mode: 0o2000 }), 0, 100, snapshotPayloads({ identity: none, inode: none, acl: none, xattrs: none, truncateBlock: none, quota: none, lastTxid: none, storagePolicy: none, cacheNextDirectiveId: none, cachePool: none, cacheDirective: none, end: none })), 'PROTOCOL_MALFORMED');
   });
 
   it('every edit op round-trips in a transaction record', () => {
@@ -119,7 +141,7 @@ describe('namenode/edit-log records', () => {
     const xattrs: XAttr[] = [{ namespace: 'USER', name: 'k', value: new Uint8Array([1, 2, 3]) }, { namespace: 'RAW', name: 'r' }];
     const bytes = Buffer.concat([identityRecord({ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }), ...inodes.map(inodeRecord), aclRecord(16391, acl), xattrsRecord(16391, xattrs), truncateBlockRecord(16390, 3), quotaRecord(16385, 9_223_372_036_854_775_807n, -1n), lastTxidRecord(1234), storagePolicyRecord(16391, 12), snapshotEndRecord(3)]);
     const got: unknown[] = [];
-    scanFrames(bytes, 0, bytes.length, snapshotPayloads({ identity: (i, c) => got.push(i, c), inode: (r) => got.push(r), acl: (id, e) => got.push({ id, e }), xattrs: (id, x) => got.push({ id, x }), truncateBlock: (id, n) => got.push({ id, n }), quota: (id, ns, ss) => got.push({ id, ns, ss }), lastTxid: (txid) => got.push({ txid }), storagePolicy: (id, p) => got.push({ id, p }), end: (n) => got.push(n) }));
+    scanFrames(bytes, 0, bytes.length, snapshotPayloads({ identity: (i, c) => got.push(i, c), inode: (r) => got.push(r), acl: (id, e) => got.push({ id, e }), xattrs: (id, x) => got.push({ id, x }), truncateBlock: (id, n) => got.push({ id, n }), quota: (id, ns, ss) => got.push({ id, ns, ss }), lastTxid: (txid) => got.push({ txid }), storagePolicy: (id, p) => got.push({ id, p }), cacheNextDirectiveId: (next) => got.push({ next }), cachePool: (pool) => got.push(pool), cacheDirective: (d) => got.push(d), end: (n) => got.push(n) }));
     expect(got).to.deep.equal([{ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }, ...inodes, { id: 16391, e: acl }, { id: 16391, x: xattrs }, { id: 16390, n: 3 }, { id: 16385, ns: 9_223_372_036_854_775_807n, ss: -1n }, { txid: 1234 }, { id: 16391, p: 12 }, 3]);
   });
 

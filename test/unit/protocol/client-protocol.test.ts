@@ -188,6 +188,27 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
     },
   },
   listCorruptFileBlocks: { request: { path: '/', cookie: '2' }, response: { corrupt: { files: ['/d/f'], cookie: '3' } } },
+  // centralized cache management: the never values past 2^53 travel as bigints
+  addCacheDirective: { request: { info: { path: '/d', pool: 'p', replication: 2, expiration: { millis: 3_600_000, isRelative: true } }, cacheFlags: 1 }, response: { id: 7 } },
+  modifyCacheDirective: { request: { info: { id: 7, pool: 'q' }, cacheFlags: 0 }, response: {} },
+  removeCacheDirective: { request: { id: 7 }, response: {} },
+  listCacheDirectives: {
+    request: { prevId: 0, filter: { pool: 'p' } },
+    response: {
+      elements: [{
+        info: { id: 1, path: '/d', replication: 1, pool: 'p', expiration: { millis: 2305843011213693951n, isRelative: false } },
+        stats: { bytesNeeded: 10, bytesCached: 0, filesNeeded: 1, filesCached: 0, hasExpired: false },
+      }],
+      hasMore: false,
+    },
+  },
+  addCachePool: { request: { info: { poolName: 'p', ownerName: 'alice', groupName: 'g', mode: 0o755, limit: 9223372036854775807n, maxRelativeExpiry: 2305843009213693951n, defaultReplication: 1 } }, response: {} },
+  modifyCachePool: { request: { info: { poolName: 'p', limit: -1 } }, response: {} },
+  removeCachePool: { request: { poolName: 'p' }, response: {} },
+  listCachePools: {
+    request: { prevPoolName: '' },
+    response: { entries: [{ info: { poolName: 'p' }, stats: { bytesNeeded: 0, bytesCached: 0, bytesOverlimit: 0, filesNeeded: 0, filesCached: 0 } }], hasMore: true },
+  },
 };
 
 describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Hadoop 3.4.1)', () => {
