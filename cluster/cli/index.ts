@@ -35,6 +35,7 @@ const COMMANDS: ReadonlyArray<{ name: string; level: LogLevel; bulkData?: true; 
   { name: 'fs', level: 'warn', bulkData: true, load: () => import('./commands/fs.ts') },
   { name: 'dfsadmin', level: 'warn', load: () => import('./commands/dfsadmin.ts') },
   { name: 'storagepolicies', level: 'warn', load: () => import('./commands/storagepolicies.ts') },
+  { name: 'cacheadmin', level: 'warn', load: () => import('./commands/cacheadmin.ts') },
   { name: 'debug', level: 'warn', load: () => import('./commands/debug.ts') },
   { name: 'policy', level: 'warn', load: () => import('./commands/policy.ts') },
   { name: 'version', level: 'warn', load: () => import('./commands/version.ts') },

@@ -16,6 +16,7 @@ import { formatHostPort, parseHostPort, type HostPort } from '../../lib/net/host
 import { User } from '../../security/identity/user.ts';
 import { callCredentials } from '../../security/sasl/rpc/protocol-security.ts';
 import type { Token } from '../../security/token/token.ts';
+import type { CacheDirectiveInfoProto, CacheDirectiveStatsProto, CachePoolInfoProto, CachePoolStatsProto } from '../protocol/client-protocol.ts';
 import { CLIENT_PROTOCOL_INFO, CreateFlag, type BlockStoragePolicy, type ContentSummary, type EncryptionZone, type FsActionName, type FsServerDefaults, type QuotaUsage } from '../protocol/client-protocol.ts';
 import { remoteToError } from '../../lib/rpc/remote-exception.ts';
 import type { ChecksumType } from '../protocol/hdfs-types.ts';
@@ -191,6 +192,43 @@ export class HdfsClient {
   /** Asks the NameNode to move replicas to match the policy (DistributedFileSystem.satisfyStoragePolicy). */
   satisfyStoragePolicy(path: string): Promise<void> {
     return this.#nn.satisfyStoragePolicy(this.resolve(path));
+  }
+
+  // ---- centralized cache management (DistributedFileSystem, `hsec cacheadmin`) ----
+
+  /** DistributedFileSystem.addCacheDirective: the path made absolute (relative to the working directory); the new id. `flags`: FORCE 1. */
+  addCacheDirective(info: CacheDirectiveInfoProto, flags = 0): Promise<number> {
+    return this.#nn.addCacheDirective({ ...info, ...(info.path !== undefined ? { path: this.resolve(info.path) } : {}) }, flags);
+  }
+
+  /** DistributedFileSystem.modifyCacheDirective: a path, when given, made absolute. */
+  modifyCacheDirective(info: CacheDirectiveInfoProto, flags = 0): Promise<void> {
+    return this.#nn.modifyCacheDirective({ ...info, ...(info.path !== undefined ? { path: this.resolve(info.path) } : {}) }, flags);
+  }
+
+  removeCacheDirective(id: number): Promise<void> {
+    return this.#nn.removeCacheDirective(id);
+  }
+
+  /** DistributedFileSystem.listCacheDirectives: the filter's path made absolute; batches asked for as the iteration goes. */
+  listCacheDirectives(filter: CacheDirectiveInfoProto = {}): AsyncGenerator<{ info: CacheDirectiveInfoProto; stats: CacheDirectiveStatsProto }> {
+    return this.#nn.listCacheDirectives({ ...filter, ...(filter.path !== undefined ? { path: this.resolve(filter.path) } : {}) });
+  }
+
+  addCachePool(info: CachePoolInfoProto): Promise<void> {
+    return this.#nn.addCachePool(info);
+  }
+
+  modifyCachePool(info: CachePoolInfoProto): Promise<void> {
+    return this.#nn.modifyCachePool(info);
+  }
+
+  removeCachePool(poolName: string): Promise<void> {
+    return this.#nn.removeCachePool(poolName);
+  }
+
+  listCachePools(): AsyncGenerator<{ info: CachePoolInfoProto; stats: CachePoolStatsProto }> {
+    return this.#nn.listCachePools();
   }
 
   /** The status of a file or directory; FILE_NOT_FOUND when there is none (DistributedFileSystem.getFileStatus). */

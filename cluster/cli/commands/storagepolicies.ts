@@ -44,7 +44,7 @@ interface AdminCommand {
 }
 
 /** AdminHelper.getOptionDescriptionListing: two columns, the second wrapped at 80, no header row. */
-function optionListing(rows: readonly (readonly [string, string])[]): string {
+export function optionListing(rows: readonly (readonly [string, string])[]): string {
   return optionTable(rows).slice(1).map((l) => `${l}\n`).join('');
 }
 
