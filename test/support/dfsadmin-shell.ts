@@ -2,12 +2,14 @@
  * `hsec dfsadmin` run in-process against a SecureHdfs as several Kerberos users: a client conf dir
  * written from the cluster's conf, and for each user a ticket cache MIT kinit filled from the
  * keytab SecureHdfs made for that principal. `run(user, ...args)` gives the exit code and what the
- * command printed; `storagepolicies(user, ...args)` the same for `hsec storagepolicies`.
+ * command printed; `storagepolicies(user, ...args)` the same for `hsec storagepolicies`, and
+ * `cacheadmin(user, ...args)` for `hsec cacheadmin`.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDfsadmin } from '../../cluster/cli/commands/dfsadmin.ts';
 import { runStoragePolicies } from '../../cluster/cli/commands/storagepolicies.ts';
+import { runCacheAdmin } from '../../cluster/cli/commands/cacheadmin.ts';
 import type { CliIo } from '../../cluster/cli/commands/fetchdt.ts';
 import { confEntries, type SecureHdfs } from '../../cluster/mini/secure-hdfs.ts';
 import type { MiniKdc } from '../../cluster/mini/mini-kdc.ts';
@@ -24,6 +26,7 @@ export interface DfsadminShell {
   readonly confDir: string;
   run(user: string, ...args: string[]): Promise<DfsadminRun>;
   storagepolicies(user: string, ...args: string[]): Promise<DfsadminRun>;
+  cacheadmin(user: string, ...args: string[]): Promise<DfsadminRun>;
 }
 
 /** Default users: `nn` (the NameNode's principal, the superuser) and `alice`. */
@@ -56,5 +59,6 @@ export async function dfsadminShell(kdc: MiniKdc, hdfs: SecureHdfs, dir: string,
     confDir,
     run: (user, ...args) => runAs(runDfsadmin, user, args),
     storagepolicies: (user, ...args) => runAs(runStoragePolicies, user, args),
+    cacheadmin: (user, ...args) => runAs(runCacheAdmin, user, args),
   };
 }
