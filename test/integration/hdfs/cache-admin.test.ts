@@ -14,6 +14,7 @@ import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
 import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { dfsadminShell, type DfsadminShell } from '../../support/dfsadmin-shell.ts';
+import { remoteFailure } from '../../support/client-protocol-call.ts';
 
 const BLOCK = 4096;
 const CONF = {
@@ -23,8 +24,6 @@ const CONF = {
 };
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}$/;
 
-type RemoteError = Error & { details?: Record<string, unknown> };
-const refusal = (p: Promise<unknown>) => p.then(() => undefined, (e: RemoteError) => ({ cls: e.details?.['exceptionClassName'], msg: String(e.details?.['errorMsg'] ?? e.message).split('\n')[0] }));
 
 describe('hdfs: centralized cache management (MIT KDC, hsec NameNode and DataNode, hsec cacheadmin)', function () {
   this.timeout(180_000);
@@ -115,12 +114,12 @@ describe('hdfs: centralized cache management (MIT KDC, hsec NameNode and DataNod
       ok('Successfully modified cache pool tiny to have limit 9000 and replication 3\n replication max time-to-live 3d\n'));
     expect(await ca('nn', '-modifyPool', 'tiny', '-owner', 'bob', '-mode', '0755')).to.deep.equal(ok('Successfully modified cache pool tiny to have owner name bob and mode rwxr-xr-x\n'));
     expect(await ca('nn', '-modifyPool', 'nope', '-limit', '1')).to.deep.equal(failed('InvalidRequestException: Cache pool nope does not exist.'));
-    expect(await refusal(fs.addCachePool({ poolName: 'mine', groupName: 'staff' }))).to.deep.equal({ cls: 'org.apache.hadoop.security.AccessControlException', msg: 'Access denied for user alice. Superuser privilege is required' });
-    expect(await refusal(fs.addCacheDirective({ path: '/user/alice/c', pool: 'p1', replication: 0 }))).to.deep.equal({ cls: 'org.apache.hadoop.fs.InvalidRequestException', msg: 'Invalid replication factor 0 <= 0' });
-    expect(await refusal(fs.addCacheDirective({ path: '/user/alice/c', pool: 'p1', expiration: { millis: 9223372036854775807n, isRelative: true } }))).to.deep.equal({ cls: 'java.lang.IllegalArgumentException', msg: 'Expiration time is too far in the future!' });
-    expect(await refusal(fs.addCacheDirective({ id: 5, path: '/user/alice/c', pool: 'p1' }))).to.deep.equal({ cls: 'java.io.IOException', msg: 'addDirective: you cannot specify an ID for this operation.' });
-    expect(await refusal(fs.removeCachePool(''))).to.deep.equal({ cls: 'org.apache.hadoop.security.AccessControlException', msg: 'Access denied for user alice. Superuser privilege is required' });
-    expect(await refusal((await hdfs.admin()).removeCachePool(''))).to.deep.equal({ cls: 'java.io.IOException', msg: 'invalid empty cache pool name' });
+    expect(await remoteFailure(fs.addCachePool({ poolName: 'mine', groupName: 'staff' }))).to.deep.equal({ cls: 'org.apache.hadoop.security.AccessControlException', msg: 'Access denied for user alice. Superuser privilege is required' });
+    expect(await remoteFailure(fs.addCacheDirective({ path: '/user/alice/c', pool: 'p1', replication: 0 }))).to.deep.equal({ cls: 'org.apache.hadoop.fs.InvalidRequestException', msg: 'Invalid replication factor 0 <= 0' });
+    expect(await remoteFailure(fs.addCacheDirective({ path: '/user/alice/c', pool: 'p1', expiration: { millis: 9223372036854775807n, isRelative: true } }))).to.deep.equal({ cls: 'java.lang.IllegalArgumentException', msg: 'Expiration time is too far in the future!' });
+    expect(await remoteFailure(fs.addCacheDirective({ id: 5, path: '/user/alice/c', pool: 'p1' }))).to.deep.equal({ cls: 'java.io.IOException', msg: 'addDirective: you cannot specify an ID for this operation.' });
+    expect(await remoteFailure(fs.removeCachePool(''))).to.deep.equal({ cls: 'org.apache.hadoop.security.AccessControlException', msg: 'Access denied for user alice. Superuser privilege is required' });
+    expect(await remoteFailure((await hdfs.admin()).removeCachePool(''))).to.deep.equal({ cls: 'java.io.IOException', msg: 'invalid empty cache pool name' });
     expect(await ca('bob', '-removeDirective', '3')).to.deep.equal(ok('Removed cached directive 3\n')); // bob now owns tiny
     expect(await ca('bob', '-removeDirective', '3')).to.deep.equal(failed('InvalidRequestException: No directive with ID 3 found.'));
   });
