@@ -206,7 +206,7 @@ export class HdfsClient {
     return this.#nn.modifyCacheDirective({ ...info, ...(info.path !== undefined ? { path: this.resolve(info.path) } : {}) }, flags);
   }
 
-  removeCacheDirective(id: number): Promise<void> {
+  removeCacheDirective(id: number | bigint): Promise<void> {
     return this.#nn.removeCacheDirective(id);
   }
 

@@ -22,7 +22,7 @@
 import { AccessControlError } from '../../lib/errors/index.ts';
 import { isValidName } from './namespace/paths.ts';
 import { fsError, HadoopException } from './namespace/fs-errors.ts';
-import type { CacheDirective, CachePool } from './namespace/cache-state.ts';
+import type { CacheDirective, CachePool, CacheState } from './namespace/cache-state.ts';
 import type { CacheDirectiveRecord, CachePoolRecord } from './namespace/edit-log.ts';
 import type { FsDirectory } from './namespace/fs-directory.ts';
 import { lastInode } from './namespace/fs-directory.ts';
@@ -35,7 +35,8 @@ import {
 
 /** A CacheDirectiveInfo as the server translator builds it (PBHelperClient.convert): absent = null. */
 export interface DirectiveRequest {
-  id?: number;
+  /** any Java long a caller names */
+  id?: bigint;
   path?: string;
   replication?: number;
   pool?: string;
@@ -241,7 +242,7 @@ export class CacheManager {
     const prev = this.#byId(info.id);
     checkPoolPermission(pc, prev.pool, 'WRITE');
     const merged: DirectiveRequest = {
-      id: prev.id, path: info.path ?? prev.path, replication: info.replication ?? prev.replication, pool: info.pool ?? prev.pool.poolName,
+      id: BigInt(prev.id), path: info.path ?? prev.path, replication: info.replication ?? prev.replication, pool: info.pool ?? prev.pool.poolName,
       expiration: info.expiration ?? { millis: prev.expiryTime, isRelative: false },
     };
     const path = requirePath(merged);
@@ -256,9 +257,11 @@ export class CacheManager {
     return { id: prev.id, path, replication, pool: dest.poolName, expiryTime: e.isRelative ? BigInt(now) + e.millis : e.millis };
   }
 
-  /** CacheManager.removeDirective's checks: the id, then WRITE on its pool. */
-  checkRemoveDirective(id: number, pc: PermissionChecker | null): void {
-    checkPoolPermission(pc, this.#byId(id).pool, 'WRITE');
+  /** CacheManager.removeDirective's checks: the id, then WRITE on its pool; the directive's id. */
+  checkRemoveDirective(id: bigint, pc: PermissionChecker | null): number {
+    const d = this.#byId(id);
+    checkPoolPermission(pc, d.pool, 'WRITE');
+    return d.id;
   }
 
   /**
@@ -266,20 +269,20 @@ export class CacheManager {
    * the filter's pool and path that the caller may read, at most
    * dfs.namenode.list.cache.directives.num.responses.
    */
-  listCacheDirectives(prevId: number, filter: DirectiveRequest, pc: PermissionChecker | null, now: number): { entries: DirectiveEntry[]; hasMore: boolean } {
+  listCacheDirectives(prevId: bigint, filter: DirectiveRequest, pc: PermissionChecker | null, now: number): { entries: DirectiveEntry[]; hasMore: boolean } {
     const filterPath = filter.path !== undefined ? requirePath(filter) : undefined;
     if (filter.replication !== undefined) throw invalidRequest('Filtering by replication is unsupported.');
     const cache = this.#fsd().cache;
     const id = filter.id;
     if (id !== undefined) {
-      if (!cache.directive(id)) throw invalidRequest(`Did not find requested id ${id}`);
-      prevId = id - 1;
+      if (!directiveById(cache, id)) throw invalidRequest(`Did not find requested id ${id}`);
+      prevId = id - 1n;
     }
     const entries: DirectiveEntry[] = [];
     for (const d of cache.directives()) {
-      if (d.id <= prevId) continue;
+      if (BigInt(d.id) <= prevId) continue;
       if (entries.length >= this.#settings.maxListCacheDirectivesResponses) return { entries, hasMore: true };
-      if (id !== undefined && d.id !== id) break;
+      if (id !== undefined && BigInt(d.id) !== id) break;
       if (filter.pool !== undefined && d.pool.poolName !== filter.pool) continue;
       if (filterPath !== undefined && d.path !== filterPath) continue;
       if (!mayRead(pc, d.pool)) continue;
@@ -301,9 +304,9 @@ export class CacheManager {
   }
 
   /** CacheManager.getById. */
-  #byId(id: number): CacheDirective {
-    if (id <= 0) throw invalidRequest('Invalid negative ID.');
-    const d = this.#fsd().cache.directive(id);
+  #byId(id: bigint): CacheDirective {
+    if (id <= 0n) throw invalidRequest('Invalid negative ID.');
+    const d = directiveById(this.#fsd().cache, id);
     if (!d) throw invalidRequest(`No directive with ID ${id} found.`);
     return d;
   }
@@ -314,6 +317,11 @@ export class CacheManager {
     if (!pool) throw invalidRequest(`Unknown pool ${name}`);
     return pool;
   }
+}
+
+/** CacheManager.directivesById.get: an id past 2^53 names no directive (ids count up from 1). */
+function directiveById(cache: CacheState, id: bigint): CacheDirective | undefined {
+  return id <= BigInt(Number.MAX_SAFE_INTEGER) && id > 0n ? cache.directive(Number(id)) : undefined;
 }
 
 /** CacheReplicationMonitor.rescanFile with no block cached anywhere. */

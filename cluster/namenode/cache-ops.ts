@@ -68,7 +68,7 @@ const wide = (v: number | bigint): bigint => BigInt(v);
 /** PBHelperClient.convert(CacheDirectiveInfoProto). */
 export function directiveFromProto(p: CacheDirectiveInfoProto): DirectiveRequest {
   const r: DirectiveRequest = {};
-  if (p.id !== undefined) r.id = p.id;
+  if (p.id !== undefined) r.id = wide(p.id);
   if (p.path !== undefined) r.path = pathOf(p.path);
   if (p.replication !== undefined) r.replication = checkedShort(p.replication);
   if (p.pool !== undefined) r.pool = p.pool;
@@ -250,7 +250,8 @@ export class CacheOps {
   }
 
   /** FSNamesystem.removeCacheDirective. */
-  removeCacheDirective(id: number, caller: CallerInfo, call?: CallKey): Promise<void> {
+  removeCacheDirective(idLong: number | bigint, caller: CallerInfo, call?: CallKey): Promise<void> {
+    const id = wide(idLong);
     return this.#retry.run(call, async () => {
       const ns = this.#ns;
       const idStr = `{id: ${id}}`;
@@ -258,8 +259,8 @@ export class CacheOps {
         await ns.write(async () => {
           ns.checkNameNodeSafeMode('Cannot remove cache directives');
           const pc = this.#pc(caller);
-          this.#logged(`removeDirective of ${id}`, () => this.#manager.checkRemoveDirective(id, pc));
-          await ns.commit([{ op: 'REMOVE_CACHE_DIRECTIVE', id }], `removal of cache directive ${id}`);
+          const d = this.#logged(`removeDirective of ${id}`, () => this.#manager.checkRemoveDirective(id, pc));
+          await ns.commit([{ op: 'REMOVE_CACHE_DIRECTIVE', id: d }], `removal of cache directive ${id}`);
           this.#manager.setNeedsRescan();
         });
       } catch (e) {
@@ -272,7 +273,7 @@ export class CacheOps {
   }
 
   /** FSNamesystem.listCacheDirectives: after a rescan if one is due; audited with the filter. */
-  listCacheDirectives(prevId: number, filterProto: CacheDirectiveInfoProto, caller: CallerInfo): {
+  listCacheDirectives(prevId: number | bigint, filterProto: CacheDirectiveInfoProto, caller: CallerInfo): {
     elements: { info: CacheDirectiveInfoProto; stats: CacheDirectiveStatsProto }[]; hasMore: boolean;
   } {
     const ns = this.#ns;
@@ -281,7 +282,7 @@ export class CacheOps {
     this.#manager.rescanIfNeeded(ns.clock.now());
     let r: { entries: DirectiveEntry[]; hasMore: boolean };
     try {
-      r = this.#manager.listCacheDirectives(prevId, filter, this.#pc(caller), ns.clock.now());
+      r = this.#manager.listCacheDirectives(wide(prevId), filter, this.#pc(caller), ns.clock.now());
     } catch (e) {
       throw ns.auditRefusal(e, caller, 'listCacheDirectives', filterStr);
     }

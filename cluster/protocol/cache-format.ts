@@ -95,7 +95,7 @@ export function cachePoolInfoString(i: CachePoolInfoText): string {
 
 /** A CacheDirectiveInfo as Java holds it (absent = null). */
 export interface CacheDirectiveInfoText {
-  id?: number | undefined;
+  id?: number | bigint | undefined;
   path?: string | undefined;
   replication?: number | undefined;
   pool?: string | undefined;

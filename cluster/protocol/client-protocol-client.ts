@@ -433,7 +433,7 @@ export class ClientProtocolClient {
     await this.#invoke('modifyCacheDirective', { info, cacheFlags: flags });
   }
 
-  async removeCacheDirective(id: number): Promise<void> {
+  async removeCacheDirective(id: number | bigint): Promise<void> {
     await this.#invoke('removeCacheDirective', { id });
   }
 
@@ -443,9 +443,9 @@ export class ClientProtocolClient {
    * NameNode says hasMore. A refusal surfaces when the batch is asked for.
    */
   async *listCacheDirectives(filter: CacheDirectiveInfoProto = {}): AsyncGenerator<{ info: CacheDirectiveInfoProto; stats: CacheDirectiveStatsProto }> {
-    let prevId = 0;
+    let prevId: number | bigint = 0;
     for (;;) {
-      const r = await this.#invoke('listCacheDirectives', { prevId, filter });
+      const r: ClientProtocolMessages['listCacheDirectives']['response'] = await this.#invoke('listCacheDirectives', { prevId, filter });
       const elements = r.elements ?? [];
       yield* elements;
       if (!r.hasMore || elements.length === 0) return;

@@ -162,7 +162,7 @@ export interface CacheDirectiveExpirationProto {
 
 /** CacheDirectiveInfoProto: every field optional (a request, a filter, or a listed directive with all set). */
 export interface CacheDirectiveInfoProto {
-  id?: number;
+  id?: WideLong;
   path?: string;
   replication?: number;
   pool?: string;
@@ -558,10 +558,10 @@ export interface ClientProtocolMessages {
   // centralized cache management (`hdfs cacheadmin`): cacheFlags holds CacheFlagProto bits (FORCE 1)
   addCacheDirective: { request: { info: CacheDirectiveInfoProto; cacheFlags?: number }; response: { id: number } };
   modifyCacheDirective: { request: { info: CacheDirectiveInfoProto; cacheFlags?: number }; response: Empty };
-  removeCacheDirective: { request: { id: number }; response: Empty };
+  removeCacheDirective: { request: { id: WideLong }; response: Empty };
   /** the directives after id `prevId` matching `filter` (pool, path, id) */
   listCacheDirectives: {
-    request: { prevId: number; filter: CacheDirectiveInfoProto };
+    request: { prevId: WideLong; filter: CacheDirectiveInfoProto };
     response: { elements?: { info: CacheDirectiveInfoProto; stats: CacheDirectiveStatsProto }[]; hasMore: boolean };
   };
   addCachePool: { request: { info: CachePoolInfoProto }; response: Empty };

@@ -61,6 +61,8 @@ const JAVA_WIDE_LONG_FIELDS = new Set([
   // (absolute: now + up to Long.MAX_VALUE / 4)
   'hadoop.hdfs.CachePoolInfoProto.limit', 'hadoop.hdfs.CachePoolInfoProto.maxRelativeExpiry',
   'hadoop.hdfs.CacheDirectiveInfoExpirationProto.millis', 'hadoop.hdfs.CachePoolStatsProto.bytesOverlimit',
+  // directive ids a caller names (any long: the NameNode answers "No directive with ID n found.")
+  'hadoop.hdfs.CacheDirectiveInfoProto.id', 'hadoop.hdfs.RemoveCacheDirectiveRequestProto.id', 'hadoop.hdfs.ListCacheDirectivesRequestProto.prevId',
 ]);
 
 /**

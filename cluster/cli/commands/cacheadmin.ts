@@ -206,7 +206,7 @@ const modifyDirective: AdminCommand = {
       ctx.err('You must specify a directive ID with -id.\n');
       return 1;
     }
-    const info: CacheDirectiveInfoProto = { id: Number(parseLong(idString)) };
+    const info: CacheDirectiveInfoProto = { id: parseLong(idString) };
     let modified = false;
     const path = popOptionWithArgument(args, '-path');
     if (path !== undefined) {
@@ -281,7 +281,7 @@ const listDirectives: AdminCommand = {
     if (pool !== undefined) filter.pool = pool;
     const stats = popOption(args, '-stats');
     const id = popOptionWithArgument(args, '-id');
-    if (id !== undefined) filter.id = Number(parseLong(id));
+    if (id !== undefined) filter.id = parseLong(id);
     if (args.length > 0) {
       ctx.err(`Can't understand argument: ${args[0]}\n`);
       return 1;
@@ -328,7 +328,7 @@ const removeDirective: AdminCommand = {
       return 1;
     }
     return call(ctx, async (fs) => {
-      await fs.removeCacheDirective(Number(id));
+      await fs.removeCacheDirective(id);
       ctx.out(`Removed cached directive ${id}\n`);
     });
   },

@@ -35,7 +35,7 @@ describe('namenode/cache: pools and directives (CacheManager, FSNDNCacheOp)', ()
   afterEach(() => t.ns.store.close());
 
   const pools = (caller: CallerInfo = hdfsUser, prev = '') => c.listCachePools(prev, caller);
-  const directives = (filter = {}, caller: CallerInfo = hdfsUser, prevId = 0) => c.listCacheDirectives(prevId, filter, caller);
+  const directives = (filter = {}, caller: CallerInfo = hdfsUser, prevId: number | bigint = 0) => c.listCacheDirectives(prevId, filter, caller);
   const stats = (id: number) => directives({ id }).elements[0]!.stats;
 
   it('addCachePool: superuser only; defaults owner = caller, group = primary group, 0755, unlimited, replication 1, never', async () => {
@@ -194,7 +194,7 @@ describe('namenode/cache: pools and directives (CacheManager, FSNDNCacheOp)', ()
       await o.addCachePool({ poolName: 'p', mode: 0o777 }, hdfsUser);
       await o.addCachePool({ poolName: 'q', mode: 0o700 }, hdfsUser);
       for (const [path, pool] of [['/d/f', 'p'], ['/d/g', 'q'], ['/d/f', 'q'], ['/d', 'p'], ['/d/f', 'p']] as const) await o.addCacheDirective({ path, pool }, 0, hdfsUser);
-      const ids = (r: { elements: { info: { id?: number } }[]; hasMore: boolean }) => [r.elements.map((e) => e.info.id), r.hasMore];
+      const ids = (r: { elements: { info: { id?: number | bigint } }[]; hasMore: boolean }) => [r.elements.map((e) => e.info.id), r.hasMore];
       expect(ids(list())).to.deep.equal([[1, 2], true]);
       expect(ids(list({}, hdfsUser, 2))).to.deep.equal([[3, 4], true]);
       expect(ids(list({}, hdfsUser, 4))).to.deep.equal([[5], false]);
@@ -239,6 +239,11 @@ describe('namenode/cache: pools and directives (CacheManager, FSNDNCacheOp)', ()
       [true, 'removeCacheDirective', `{id: ${id}}`, null],
     ]);
     await refused(c.removeCacheDirective(0, hdfsUser), IRE, 'Invalid negative ID.');
+    // any Java long a caller names: past 2^53 it names no directive, said with every digit
+    await refused(c.removeCacheDirective(9223372036854775807n, hdfsUser), IRE, 'No directive with ID 9223372036854775807 found.');
+    await refused(c.modifyCacheDirective({ id: 9007199254740993n, replication: 1 }, 0, hdfsUser), IRE, 'No directive with ID 9007199254740993 found.');
+    expect(() => directives({ id: 9007199254740993n })).to.throw('Did not find requested id 9007199254740993');
+    expect(directives({}, hdfsUser, 9223372036854775807n).elements).to.deep.equal([]);
     // ids are never reused
     expect(await c.addCacheDirective({ path: '/d/g', pool: 'p' }, 0, alice)).to.equal(2);
   });
