@@ -46,6 +46,8 @@ export class RetryCache {
       if (r.ok) return r.payload as T;
     }
     let settle!: (r: { ok: true; payload: unknown } | { ok: false }) => void;
+    // re-inserted, so the map stays in expiry order
+    this.#entries.delete(key);
     this.#entries.set(key, { done: new Promise((resolve) => { settle = resolve; }), expiresAt: now + RETRY_CACHE_EXPIRY_MS });
     try {
       const payload = await fn();
@@ -57,7 +59,11 @@ export class RetryCache {
     }
   }
 
+  /** Drops expired entries: the map is in insertion order, which is expiry order, so it stops at the first live one. */
   #expire(now: number): void {
-    for (const [key, e] of this.#entries) if (e.expiresAt <= now) this.#entries.delete(key);
+    for (const [key, e] of this.#entries) {
+      if (e.expiresAt > now) return;
+      this.#entries.delete(key);
+    }
   }
 }
