@@ -19,6 +19,8 @@ import { DEFAULT_SERVER_DEFAULTS, type FsServerDefaults } from '../protocol/clie
 import type { ChecksumType } from '../protocol/hdfs-types.ts';
 import { nameNodeBindAddress } from '../protocol/namenode-address.ts';
 import { BLOCK_RECOVERY_TIMEOUT_MULTIPLIER } from './lease-recovery.ts';
+import { MIN_REPLICATION } from './blocks/block-placement.ts';
+import type { StartupSafeModeSettings } from './blocks/startup-safe-mode.ts';
 import type { NamesystemSettings } from './namesystem.ts';
 
 const log = getLogger('namenode.config');
@@ -109,6 +111,7 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
     trash: trashEmptierSettings(conf),
     namesystem: {
       permissionsEnabled: conf.getBoolean('dfs.permissions.enabled'),
+      safeMode: safeModeSettings(conf),
       superGroup: conf.getTrimmed('dfs.permissions.superusergroup') ?? 'supergroup',
       maxComponentLength: conf.getInt('dfs.namenode.fs-limits.max-component-length'),
       maxDirectoryItems: conf.getInt('dfs.namenode.fs-limits.max-directory-items'),
@@ -138,6 +141,17 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
     leaseRecheckMs: conf.getTimeDuration('dfs.namenode.lease-recheck-interval-ms', 'ms', 'ms'),
     restoreFailedStorage: conf.getBoolean('dfs.namenode.name.dir.restore'),
     blockRecoveryTimeoutMs: BLOCK_RECOVERY_TIMEOUT_MULTIPLIER * conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms'),
+  };
+}
+
+/** BlockManagerSafeMode's constructor: its thresholds and extension (the replication minimum defaults to dfs.namenode.replication.min, fixed at 1 here). */
+function safeModeSettings(conf: Configuration): StartupSafeModeSettings {
+  return {
+    thresholdPct: conf.getFloat('dfs.namenode.safemode.threshold-pct'),
+    minDatanodes: conf.getInt('dfs.namenode.safemode.min.datanodes'),
+    safeReplication: conf.get('dfs.namenode.safemode.replication.min') === undefined ? MIN_REPLICATION : conf.getInt('dfs.namenode.safemode.replication.min'),
+    extensionMs: conf.getTimeDuration('dfs.namenode.safemode.extension', 'ms', 'ms'),
+    recheckIntervalMs: conf.getLong('dfs.namenode.safemode.recheck.interval'),
   };
 }
 

@@ -275,6 +275,7 @@ export class NameNode {
     await this.trashEmptier?.stop();
     await this.#service.stop();
     await this.namesystem.write(async () => undefined);
+    this.namesystem.close();
     await this.namesystem.store.close();
     await this.secretManager.stop();
     this.identity.close();

@@ -2,6 +2,7 @@
 // block and DataNode managers, a master block token manager) but without RPC, on a ManualClock;
 // callers are given as short name + groups + address + UGI text (what ClientService takes from the
 // call). Also in-process DataNodes registered directly with the DatanodeManager.
+import { DEFAULT_SAFE_MODE_SETTINGS } from '../../cluster/namenode/blocks/startup-safe-mode.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,8 @@ export const carol: CallerInfo = { user: 'carol', groups: [], address: '127.0.0.
 
 export const SETTINGS: NamesystemSettings = {
   permissions: { enabled: true, superUser: 'hdfs', superGroup: 'supergroup' },
+  // no start-up safe mode unless a test asks for one: a restart here has no DataNodes to report
+  safeMode: { ...DEFAULT_SAFE_MODE_SETTINGS, thresholdPct: 0 },
   maxComponentLength: 255,
   maxDirectoryItems: 1_048_576,
   minBlockSize: 1_048_576,

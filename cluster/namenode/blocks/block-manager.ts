@@ -20,6 +20,7 @@ import { EMPTY_TOKEN, type ExtendedBlock, type LocatedBlock, type LocatedBlocks,
 import type { FsDirectory } from '../namespace/fs-directory.ts';
 import type { BlockInfo, INodeFile, StorageRef } from '../namespace/inode.ts';
 import type { DatanodeDescriptor } from './datanode-descriptor.ts';
+import type { StartupSafeMode } from './startup-safe-mode.ts';
 
 export interface BlockManagerOptions {
   /** null when dfs.block.access.token.enable is false: located blocks carry an empty token */
@@ -37,6 +38,8 @@ const log = getLogger('namenode.blocks');
 
 export class BlockManager {
   readonly tokens: BlockTokenSecretManager | null;
+  /** BlockManager.bmSafeMode: told when a complete block's live replicas change (the namesystem sets it at load) */
+  safeMode: StartupSafeMode | undefined;
   #fsd: FsDirectory | undefined;
   #datanodes: (uuid: string) => DatanodeDescriptor | undefined = () => undefined;
 
@@ -81,6 +84,7 @@ export class BlockManager {
     }
     for (const id of before) this.#removeReplica(dn, storageUuid, id);
     log.info({ datanode: dn.xferAddr, storage: storageUuid, replicas: replicas.length, invalidated: unknown, forgotten: before.size }, 'processed a block report');
+    this.safeMode?.datanodesChanged(); // a reporting node is live: dfs.namenode.safemode.min.datanodes may be met now
   }
 
   /** blockReceivedAndDeleted (processIncrementalBlockReport). */
@@ -110,10 +114,13 @@ export class BlockManager {
       log.warn({ datanode: dn.xferAddr, blockId, generationStamp, numBytes, expected: { generationStamp: block.generationStamp, numBytes: block.numBytes } }, 'ignoring a corrupt replica');
       return true;
     }
+    const wasComplete = block.complete;
     block.replicas.set(storageUuid, { datanodeUuid: dn.uuid, numBytes, generationStamp });
     storage.blocks.add(blockId);
     if (!block.complete && !block.expected.some((e) => e.storageUuid === storageUuid)) block.expected.push({ datanodeUuid: dn.uuid, storageUuid });
     this.tryComplete(block);
+    // addStoredBlock: only a block complete before this replica counts towards safe mode (completeBlock does not)
+    if (wasComplete) this.safeMode?.liveReplicasChanged(blockId, this.liveReplicaCount(blockId));
     return true;
   }
 
@@ -123,6 +130,26 @@ export class BlockManager {
     if (!block) return;
     block.replicas.delete(storageUuid);
     block.expected = block.expected.filter((e) => e.storageUuid !== storageUuid);
+    if (block.complete) this.safeMode?.liveReplicasChanged(blockId, this.liveReplicaCount(blockId)); // removeStoredBlock
+  }
+
+  /**
+   * NumberReplicas.liveReplicas of a block: its finalized replicas on live DataNodes in service
+   * (a decommissioning or decommissioned node's do not count).
+   */
+  liveReplicaCount(blockId: number): number {
+    const block = this.#dir.block(blockId);
+    if (!block) return 0;
+    let live = 0;
+    for (const l of this.locations(block)) if (!l.datanode.decommissioning) live++;
+    return live;
+  }
+
+  /** BlockManager.numOfUnderReplicatedBlocks: complete blocks with fewer live replicas than their file's replication. */
+  underReplicatedCount(): number {
+    let n = 0;
+    for (const b of this.#dir.allBlocks()) if (b.complete && b.file && this.liveReplicaCount(b.blockId) < b.file.replication) n++;
+    return n;
   }
 
   /** A dead or replaced DataNode's replicas are no longer locations (removeBlocksAssociatedTo). */

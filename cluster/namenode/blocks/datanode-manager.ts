@@ -218,8 +218,8 @@ export class DatanodeManager {
     for (const dn of this.#byUuid.values()) dn.balancerBandwidth = bandwidth;
   }
 
-  /** sendHeartbeat (DatanodeManager.handleHeartbeat). */
-  heartbeat(req: HeartbeatRequest, now: number, txid: number): HeartbeatResponse {
+  /** sendHeartbeat (DatanodeManager.handleHeartbeat); `inSafeMode`: FSNamesystem.isInSafeMode. */
+  heartbeat(req: HeartbeatRequest, now: number, txid: number, inSafeMode = false): HeartbeatResponse {
     this.verify(req.registration);
     const haStatus = { state: 'ACTIVE' as const, txid };
     const dn = this.#byUuid.get(req.registration.datanodeID.datanodeUuid);
@@ -232,6 +232,9 @@ export class DatanodeManager {
     dn.lastHeartbeat = now;
     dn.xceiverCount = req.xceiverCount ?? 0;
     dn.updateStorages(req.reports ?? []);
+    // "If we are in safemode, do not send back any recovery / replication requests. Don't even
+    // drain the existing queue of work." (no key update or bandwidth either: they come after it)
+    if (inSafeMode) return { cmds: [], haStatus };
     const cmds: DatanodeCommand[] = [];
     const recovery = this.#recoveryCommand(dn, now);
     if (recovery) cmds.push(recovery);
