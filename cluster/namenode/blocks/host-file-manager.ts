@@ -19,6 +19,7 @@ import { promises as dns } from 'node:dns';
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { getLogger } from '../../../lib/log/logger.ts';
+import { javaHostAddress } from '../../../lib/net/ip-address.ts';
 import { ioError } from '../namespace/fs-errors.ts';
 
 const log = getLogger('namenode.hosts');
@@ -28,13 +29,19 @@ export type HostResolver = (host: string) => Promise<string[]>;
 
 const systemResolver: HostResolver = async (host) => (await dns.lookup(host, { all: true })).map((a) => a.address);
 
-/** HostSet: addresses with the ports listed for them (0 = any port). */
+/**
+ * HostSet: addresses with the ports listed for them (0 = any port). Addresses are kept and compared
+ * as InetAddress.equals compares them, by value (javaHostAddress): an IPv4-mapped IPv6 peer
+ * (`::ffff:10.0.0.1`, how a dual-stack listener reports an IPv4 DataNode) is its IPv4 address, as
+ * the JDK makes it an Inet4Address, and IPv6 matches in any of its text forms.
+ */
 export class HostSet {
   readonly #ports = new Map<string, Set<number>>();
 
   add(ip: string, port: number): void {
-    let ports = this.#ports.get(ip);
-    if (!ports) this.#ports.set(ip, (ports = new Set()));
+    const key = javaHostAddress(ip);
+    let ports = this.#ports.get(key);
+    if (!ports) this.#ports.set(key, (ports = new Set()));
     ports.add(port);
   }
 
@@ -48,7 +55,7 @@ export class HostSet {
 
   /** HostSet.match: the exact port or a port-less entry for this address. */
   match(ip: string, port: number): boolean {
-    const ports = this.#ports.get(ip);
+    const ports = this.#ports.get(javaHostAddress(ip));
     return ports !== undefined && (ports.has(port) || ports.has(0));
   }
 
