@@ -27,8 +27,9 @@
  *    "every change since transaction N" truthfully, so an IOException says so rather than an empty
  *    or invented batch;
  *  - refreshNodes (FSNamesystem.refreshNodes -> DatanodeManager.refreshNodes): the configuration
- *    loaded again (Hadoop's `new HdfsConfiguration()`), dfs.hosts and dfs.hosts.exclude read, every
- *    DataNode's admin state updated (blocks/datanode-manager.ts); audited.
+ *    loaded again (Hadoop's `new HdfsConfiguration()`), dfs.hosts and dfs.hosts.exclude read and
+ *    their names resolved (outside the namesystem lock, as Hadoop's refreshHostsReader), then every
+ *    DataNode's admin state updated under it (blocks/datanode-manager.ts); audited.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -151,7 +152,11 @@ export class NameNodeAdminOps {
   async refreshNodes(caller: CallerInfo): Promise<void> {
     checkSuperuserPrivilege(this.#ns, caller, 'refreshNodes', null);
     const files = hostFilesOf(this.#o.reloadConfiguration());
-    await this.#ns.write(() => this.#ns.datanodes.refreshNodes(files, this.#ns.clock.now()));
+    // DatanodeManager.refreshNodes: refreshHostsReader (the files read, their names resolved) outside
+    // the namesystem lock, so a slow lookup holds up no namespace change; then refreshDatanodes under it
+    const dm = this.#ns.datanodes;
+    await dm.hosts.refresh(files);
+    await this.#ns.write(async () => dm.refreshDatanodes(this.#ns.clock.now()));
     this.#ns.audit(caller, 'refreshNodes', null);
   }
 }

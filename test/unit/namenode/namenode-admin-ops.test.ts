@@ -172,4 +172,36 @@ describe('namenode/admin calls (upgrade, restoreFailedStorage, metaSave, storage
     await refused(ops.refreshNodes(hdfsUser), 'java.io.IOException', hosts.excludes);
     expect(t.ns.datanodes.hosts.isExcluded('127.0.0.1', 9003)).to.equal(true);
   });
+
+  it('refreshNodes reads and resolves the host files before it takes the namesystem lock (DatanodeManager.refreshHostsReader): a slow name lookup holds up no namespace change', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const slow = await namesystem({ hostResolver: async (host) => {
+      await gate;
+      return host === 'dn.example' ? ['127.0.0.1'] : [];
+    } });
+    try {
+      const slowOps = new NameNodeAdminOps(slow.ns, {
+        logDir, restoreFailedStorage: false,
+        reloadConfiguration: () => loadConfiguration({ env: {}, overrides: { 'dfs.hosts': hosts.includes, 'dfs.hosts.exclude': hosts.excludes } }),
+      });
+      const a = datanode(slow.ns, 'dn-a', '127.0.0.1', 9001);
+      writeFileSync(hosts.excludes, 'dn.example:9001\n');
+      const refresh = slowOps.refreshNodes(hdfsUser);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the refresh is now waiting on the lookup
+      const first = await Promise.race([
+        slow.ns.mkdirs('/during-refresh', { perm: 0o755 }, true, hdfsUser).then(() => 'mkdirs'),
+        new Promise((resolve) => setTimeout(() => resolve('mkdirs still waiting'), 500)),
+      ]);
+      expect(first).to.equal('mkdirs');
+      expect(a.adminState, 'nothing applied before the lists are read').to.equal('NORMAL');
+      release();
+      await refresh;
+      expect(a.adminState).to.equal('DECOMMISSION_INPROGRESS');
+    } finally {
+      release();
+      await slow.ns.store.close();
+      rmSync(slow.dir, { recursive: true, force: true });
+    }
+  });
 });
