@@ -32,7 +32,6 @@
  *    DataNode's admin state updated under it (blocks/datanode-manager.ts); audited.
  */
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Configuration } from '../../lib/config/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import type { DatanodeReportType, DatanodeStorageReport } from '../protocol/client-protocol.ts';
@@ -41,7 +40,7 @@ import type { HostFiles } from './blocks/host-file-manager.ts';
 import { checkSuperuserPrivilege } from './cluster-status.ts';
 import { metaSaveText } from './meta-save.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
-import { ioError } from './namespace/fs-errors.ts';
+import { ioError, javaFile, nioFileError, nulInPath } from './namespace/fs-errors.ts';
 
 const log = getLogger('namenode.admin');
 
@@ -113,15 +112,20 @@ export class NameNodeAdminOps {
     return val;
   }
 
-  /** FSNamesystem.metaSave: `new File(System.getProperty("hadoop.log.dir"), filename)`. */
+  /**
+   * FSNamesystem.metaSave: `new File(System.getProperty("hadoop.log.dir"), filename)`, opened with
+   * Files.newOutputStream (created or truncated). The superuser names any file the NameNode's user
+   * may write, "../" and absolute names included, exactly as in Hadoop; its failures are java.nio's.
+   */
   async metaSave(filename: string, caller: CallerInfo): Promise<void> {
     checkSuperuserPrivilege(this.#ns, caller, 'metaSave', null);
-    const file = join(this.#o.logDir, filename);
+    const file = javaFile(this.#o.logDir, filename);
+    const nul = nulInPath(file);
+    if (nul) throw nul;
     try {
       await writeFile(file, metaSaveText(this.#ns), 'utf8');
     } catch (e) {
-      // Files.newOutputStream's NoSuchFileException / AccessDeniedException: the path as the message
-      throw ioError('FS_NOT_FOUND', file, { path: file, reason: (e as NodeJS.ErrnoException).code });
+      throw nioFileError(e, file);
     }
     log.info({ file, user: caller.user }, `Saved NameNode metadata to ${file}`);
     this.#ns.audit(caller, 'metaSave', null);
@@ -160,3 +164,4 @@ export class NameNodeAdminOps {
     this.#ns.audit(caller, 'refreshNodes', null);
   }
 }
+

@@ -6,8 +6,9 @@
  * (the DataNode's transfer port; no port matches any). Entries are resolved when the files are read
  * (InetSocketAddress), so matching compares the DataNode's IP (the registration's RPC peer) and
  * transfer port; an entry that does not resolve is skipped with HostFileManager's warning. A file
- * that is named but cannot be read fails the read (Files.newInputStream's NoSuchFileException), as
- * refreshNodes does in Hadoop, and the previous lists stay.
+ * that is named but cannot be read fails the read (Files.newInputStream's java.nio exceptions:
+ * NoSuchFileException, AccessDeniedException, FileSystemException), as refreshNodes does in Hadoop,
+ * and the previous lists stay.
  *
  * Where Java's InetSocketAddress takes the first address of a name, this takes every address the
  * system resolver gives for it (IPv4 and IPv6): a DataNode reaching the NameNode over either
@@ -20,7 +21,7 @@ import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { getLogger } from '../../../lib/log/logger.ts';
 import { javaHostAddress } from '../../../lib/net/ip-address.ts';
-import { ioError } from '../namespace/fs-errors.ts';
+import { javaNormalize, nioFileError, nulInPath } from '../namespace/fs-errors.ts';
 
 const log = getLogger('namenode.hosts');
 
@@ -130,11 +131,15 @@ export class HostFileManager {
     const set = new HostSet();
     if (!filename) return set;
     let text: string;
+    // HostsFileReader.readFileToSet: Files.newInputStream(new File(filename).toPath()), java.nio's failures
+    const file = javaNormalize(filename);
+    const configKey = type === 'included' ? 'dfs.hosts' : 'dfs.hosts.exclude';
+    const nul = nulInPath(file, { configKey });
+    if (nul) throw nul;
     try {
-      text = await readFile(filename, 'utf8');
-    } catch {
-      // Files.newInputStream: java.nio.file.NoSuchFileException(path), an IOException
-      throw ioError('FS_NOT_FOUND', filename, { path: filename, configKey: type === 'included' ? 'dfs.hosts' : 'dfs.hosts.exclude' });
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      throw nioFileError(e, file, { configKey });
     }
     for (const entry of parseHostsFile(text)) {
       log.info({ type, filename, entry }, `Adding a node "${entry}" to the list of ${type} hosts from ${filename}`);
