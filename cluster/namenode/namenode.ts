@@ -211,7 +211,7 @@ export class NameNode {
       await namesystem.datanodes.refreshNodes(hostFilesOf(conf), clock.now()).catch((e: Error) => log.error({ err: e.message }, `error reading hosts files: ${e.message}`));
       const client = new ClientService({
         namesystem, writes, attributes: new FileAttributes(namesystem), groups, tokens: blockTokens ?? null, encryptDataTransfer: settings.serverDefaults.encryptDataTransfer,
-        admin: { logDir: options.logDir ?? process.env['HADOOP_LOG_DIR'] ?? process.cwd(), restoreFailedStorage: settings.restoreFailedStorage, reloadConfiguration },
+        admin: { logDir: options.logDir ?? (process.env['HADOOP_LOG_DIR'] || process.cwd()), restoreFailedStorage: settings.restoreFailedStorage, reloadConfiguration },
       });
       const dnService = new DatanodeService(namesystem, writes);
       const authorizer = ServiceAuthorizer.fromConfiguration(conf, NAMENODE_POLICY, groups);

@@ -11,6 +11,7 @@ import { BlockTokenSecretManager } from '../../security/token/block-token-secret
 import { dummyExportedBlockKeys } from '../../security/token/keys/exported-block-keys.ts';
 import { BlockManager } from '../../cluster/namenode/blocks/block-manager.ts';
 import { DatanodeManager } from '../../cluster/namenode/blocks/datanode-manager.ts';
+import type { HostResolver } from '../../cluster/namenode/blocks/host-file-manager.ts';
 import type { DatanodeDescriptor } from '../../cluster/namenode/blocks/datanode-descriptor.ts';
 import { FileAttributes } from '../../cluster/namenode/file-attributes.ts';
 import { FileWrites } from '../../cluster/namenode/file-writes.ts';
@@ -64,12 +65,12 @@ export interface TestNamesystem {
   restart(): Promise<TestNamesystem>;
 }
 
-export async function namesystem(options: { dir?: string; settings?: Partial<NamesystemSettings>; clock?: ManualClock; compactionMinBytes?: number } = {}): Promise<TestNamesystem> {
+export async function namesystem(options: { dir?: string; settings?: Partial<NamesystemSettings>; clock?: ManualClock; compactionMinBytes?: number; hostResolver?: HostResolver } = {}): Promise<TestNamesystem> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hsec-ns-'));
   const clock = options.clock ?? new ManualClock(1_700_000_000_000);
   const tokens = BlockTokenSecretManager.master({ keyUpdateInterval: 36_000_000, tokenLifetime: 36_000_000, blockPoolId: IDENTITY.blockPoolId, clock });
   const blocks = new BlockManager({ tokens });
-  const datanodes = new DatanodeManager({ blocks, tokens, heartbeatExpireMs: 630_000, reportLeaseMs: 300_000, invalidateLimit: 1000, minDatanodeVersion: '2.1.0-beta', softwareVersion: '3.4.1' });
+  const datanodes = new DatanodeManager({ blocks, tokens, heartbeatExpireMs: 630_000, reportLeaseMs: 300_000, invalidateLimit: 1000, minDatanodeVersion: '2.1.0-beta', softwareVersion: '3.4.1', ...(options.hostResolver ? { hostResolver: options.hostResolver } : {}) });
   const store = new NamespaceStore({ dir, ...(options.compactionMinBytes ? { compactionMinBytes: options.compactionMinBytes } : {}) });
   const settings = { ...SETTINGS, ...options.settings };
   const ns = new FsNamesystem({ settings, clock, store, blocks, datanodes });

@@ -91,6 +91,15 @@ export class DatanodeManager {
    */
   async refreshNodes(files: HostFiles, now: number): Promise<void> {
     await this.hosts.refresh(files);
+    this.refreshDatanodes(now);
+  }
+
+  /**
+   * DatanodeManager.refreshDatanodes: the include and exclude lists as last read applied to every
+   * known node. Hadoop reads the files (and resolves their names) before it takes the namesystem
+   * lock, and holds the lock only for this part.
+   */
+  refreshDatanodes(now: number): void {
     for (const dn of this.#byUuid.values()) {
       const { ipAddr, xferPort } = dn.id;
       if (!this.hosts.isIncluded(ipAddr, xferPort)) dn.disallowed = true;
