@@ -20,6 +20,7 @@ import type { ChecksumType } from '../protocol/hdfs-types.ts';
 import { nameNodeBindAddress } from '../protocol/namenode-address.ts';
 import { BLOCK_RECOVERY_TIMEOUT_MULTIPLIER } from './lease-recovery.ts';
 import type { NamesystemSettings } from './namesystem.ts';
+import type { RedundancySettings } from './blocks/block-reconstruction.ts';
 
 const log = getLogger('namenode.config');
 
@@ -59,6 +60,10 @@ export interface NameNodeSettings {
   serverDefaults: FsServerDefaults;
   namesystem: Omit<NamesystemSettings, 'permissions'> & { permissionsEnabled: boolean; superGroup: string };
   datanodes: DatanodeSettings;
+  /** the redundancy keys of the BlockManager */
+  redundancy: RedundancySettings;
+  /** dfs.namenode.redundancy.interval.seconds, in ms: the RedundancyMonitor's period */
+  redundancyIntervalMs: number;
   /** dfs.namenode.lease-recheck-interval-ms */
   /** dfs.namenode.name.dir.restore: the restoreFailedStorage flag at start */
   restoreFailedStorage: boolean;
@@ -134,9 +139,23 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       invalidateLimit: Math.max(1, conf.getInt('dfs.block.invalidate.limit')),
       minDatanodeVersion: conf.getTrimmed('dfs.namenode.min.supported.datanode.version') ?? '2.1.0-beta',
     },
+    redundancy: redundancySettings(conf),
+    redundancyIntervalMs: conf.getTimeDuration('dfs.namenode.redundancy.interval.seconds', 's', 'ms'),
     leaseRecheckMs: conf.getTimeDuration('dfs.namenode.lease-recheck-interval-ms', 'ms', 'ms'),
     restoreFailedStorage: conf.getBoolean('dfs.namenode.name.dir.restore'),
     blockRecoveryTimeoutMs: BLOCK_RECOVERY_TIMEOUT_MULTIPLIER * conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms'),
+  };
+}
+
+/** BlockManager's constructor: the redundancy keys (a pending timeout of 0 or less keeps 5 minutes, as PendingReconstructionBlocks). */
+function redundancySettings(conf: Configuration): RedundancySettings {
+  const pendingSec = conf.getInt('dfs.namenode.reconstruction.pending.timeout-sec');
+  return {
+    workMultiplier: conf.getInt('dfs.namenode.replication.work.multiplier.per.iteration'),
+    maxReplicationStreams: conf.getInt('dfs.namenode.replication.max-streams'),
+    replicationStreamsHardLimit: conf.getInt('dfs.namenode.replication.max-streams-hard-limit'),
+    pendingTimeoutMs: pendingSec > 0 ? pendingSec * 1000 : 300_000,
+    tolerateHeartbeatMs: conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms') * conf.getInt('dfs.namenode.tolerate.heartbeat.multiplier'),
   };
 }
 

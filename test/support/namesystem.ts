@@ -63,7 +63,7 @@ export async function namesystem(options: { dir?: string; settings?: Partial<Nam
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hsec-ns-'));
   const clock = options.clock ?? new ManualClock(1_700_000_000_000);
   const tokens = BlockTokenSecretManager.master({ keyUpdateInterval: 36_000_000, tokenLifetime: 36_000_000, blockPoolId: IDENTITY.blockPoolId, clock });
-  const blocks = new BlockManager({ tokens });
+  const blocks = new BlockManager({ tokens, clock });
   const datanodes = new DatanodeManager({ blocks, tokens, heartbeatExpireMs: 630_000, reportLeaseMs: 300_000, invalidateLimit: 1000, minDatanodeVersion: '2.1.0-beta', softwareVersion: '3.4.1' });
   const store = new NamespaceStore({ dir, ...(options.compactionMinBytes ? { compactionMinBytes: options.compactionMinBytes } : {}) });
   const settings = { ...SETTINGS, ...options.settings };

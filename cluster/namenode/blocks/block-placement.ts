@@ -54,6 +54,20 @@ export function chooseTargets(live: readonly DatanodeDescriptor[], req: Placemen
   });
 }
 
+/**
+ * Targets for re-replicating a block (ReplicationWork.chooseTargets -> chooseTarget with the source
+ * as writer): up to `count` live DataNodes in service with room for the block, none of `excluded`
+ * (uuids: the nodes holding the block and its pending targets). The source holds the block, so
+ * no writer-local choice applies: the nodes come in random order. May be fewer, or none.
+ */
+export function chooseReplicationTargets(live: readonly DatanodeDescriptor[], count: number, blockSize: number, excluded: ReadonlySet<string>): Location[] {
+  const usable = live.filter((dn) => dn.alive && !dn.decommissioning && !excluded.has(dn.uuid) && dn.chooseStorage(blockSize));
+  return shuffle(usable).slice(0, Math.max(0, count)).map((dn) => {
+    const s = dn.chooseStorage(blockSize)!;
+    return { datanode: dn, storageUuid: s.storageUuid, storageType: s.storageType };
+  });
+}
+
 function shuffle<T>(items: T[]): T[] {
   const a = [...items];
   for (let i = a.length - 1; i > 0; i--) {
