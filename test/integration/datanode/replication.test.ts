@@ -3,7 +3,8 @@
  * DataNode (BlockCommand DNA_TRANSFER) to copy a block, the DataNode connects to the target with
  * the data-transfer SASL handshake as itself (privacy with the AES/CTR cipher option) and a WRITE
  * block token it made from the NameNode's keys, streams the block as a DataNode sender, and the
- * target finalizes it and reports it RECEIVED. Three DataNodes: a file written with replication 1
+ * target finalizes it and reports it RECEIVED (with dfs.encrypt.data.transfer: the encrypted
+ * handshake with a data encryption key from the DataNode's block keys). Three DataNodes: a file written with replication 1
  * and raised to 3 (every copy reads back byte for byte from its own DataNode), a DataNode stopped
  * under replication 2 (its blocks copied once the NameNode declares it dead), and a decommissioned
  * DataNode (its blocks copied from it, then the decommission completes).
@@ -83,6 +84,22 @@ describe('datanode: re-replication between DataNodes (DNA_TRANSFER over SASL pri
     await waitFor(async () => (await blocksOf(c, path)).every((b) => b.locs!.length === 1), 'one replica of each block');
     await expectCopiesOf(c, path, data, 1);
     expect(Buffer.compare(await fs.readFile(path), data)).to.equal(0);
+  });
+
+  it('with dfs.encrypt.data.transfer the copy uses the encrypted handshake with a key from the DataNode\'s own block keys', async () => {
+    const c = await clusters.cluster({ conf: { 'dfs.encrypt.data.transfer': 'true' } });
+    await threeDataNodes(c);
+    const fs = await c.client();
+    const path = '/user/alice/sealed';
+    const data = randomBytes(200_000);
+    await fs.writeFile(path, data);
+    const events = await handshakesDuring(async () => {
+      expect(await fs.setReplication(path, 2)).to.equal(true);
+      await waitFor(async () => (await blocksOf(c, path))[0]!.locs!.length === 2, 'two replicas');
+    });
+    const copies = events.filter((e) => e.handshake === 'encrypted' && e.protection === 'aes-ctr');
+    expect(copies.map((e) => e.side).sort()).to.deep.equal(['client', 'server']);
+    await expectCopiesOf(c, path, data, 2);
   });
 
   it('a DataNode stopped under replication 2: once it is declared dead its blocks are copied to the third node', async () => {
