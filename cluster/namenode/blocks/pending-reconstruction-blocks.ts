@@ -59,6 +59,11 @@ export class PendingReconstructionBlocks {
     return this.#pending.get(block)?.targets ?? [];
   }
 
+  /** The pending blocks with when they were last asked for and how many copies are awaited (metaSave). */
+  *entries(): Generator<{ block: BlockInfo; timeStamp: number; numReplicas: number }> {
+    for (const [block, info] of this.#pending) yield { block, timeStamp: info.timeStamp, numReplicas: info.targets.length };
+  }
+
   get size(): number {
     return this.#pending.size;
   }

@@ -53,7 +53,7 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     usedBy: ['hsec namenode'],
     type: 'string',
     default: '',
-    description: 'File naming the DataNodes to decommission (same format as dfs.hosts): they take no new replicas and become DECOMMISSIONED once every block they hold has enough live replicas elsewhere (hsec does not re-replicate). Read at start and by `hdfs dfsadmin -refreshNodes`.',
+    description: 'File naming the DataNodes to decommission (same format as dfs.hosts): they take no new replicas, their blocks are copied to nodes in service, and they become DECOMMISSIONED once every block they hold has enough live replicas elsewhere. Read at start and by `hdfs dfsadmin -refreshNodes`.',
   }),
   key({
     name: 'dfs.namenode.keytab.file',

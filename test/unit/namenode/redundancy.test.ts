@@ -10,6 +10,7 @@ import {
 } from '../../../cluster/namenode/blocks/low-redundancy-blocks.ts';
 import type { DatanodeDescriptor } from '../../../cluster/namenode/blocks/datanode-descriptor.ts';
 import type { BlockInfo } from '../../../cluster/namenode/namespace/inode.ts';
+import { metaSaveText } from '../../../cluster/namenode/meta-save.ts';
 import type { BlockCommand } from '../../../cluster/protocol/datanode-protocol.ts';
 import { MiB, hdfsUser as alice, datanode, namesystem, type TestNamesystem } from '../../support/namesystem.ts';
 
@@ -100,6 +101,9 @@ describe('namenode/blocks: re-replication (RedundancyMonitor, DNA_TRANSFER, pend
     expect(work(t)).to.equal(1);
     expect(r.needed.size).to.equal(0);
     expect(r.pending.numReplicas(blk)).to.equal(2);
+    const meta = metaSaveText(t.ns);
+    expect(meta).to.contain('Metasave: Blocks being reconstructed: 1\n');
+    expect(meta).to.match(new RegExp(`\\nblk_${blk.blockId}_${blk.generationStamp} StartTime: \\d\\d:\\d\\d:\\d\\d NumReconstructInProgress: 2\\n`));
     expect(transfer(t, b)).to.equal(undefined);
     const cmd = transfer(t, a)!;
     expect(cmd.blockPoolId).to.equal(t.ns.fsd.identity.blockPoolId);
