@@ -238,11 +238,12 @@ export class NameNode {
           const rolled = blockTokens?.updateKeysIfDue() ?? false;
           namesystem.datanodes.check(clock.now(), rolled);
         }),
-        // BlockManager.RedundancyMonitor: computeDatanodeWork, then processPendingReconstructions
+        // BlockManager.RedundancyMonitor: computeDatanodeWork, processPendingReconstructions, rescanPostponedMisreplicatedBlocks
         every(settings.redundancyIntervalMs, 'redundancy monitor', () => {
           const now = clock.now();
           namesystem.blocks.redundancy.computeDatanodeWork(namesystem.datanodes.live(), now, namesystem.isInSafeMode());
           namesystem.blocks.redundancy.processPendingReconstructions(now);
+          namesystem.blocks.redundancy.rescanPostponedMisreplicatedBlocks();
         }),
         // LeaseManager.Monitor checks no leases while the NameNode is in safe mode
         every(settings.leaseRecheckMs, 'lease monitor', () => (namesystem.isInSafeMode() ? 0 : writes.recoverExpiredLeases())),

@@ -79,7 +79,7 @@ export async function namesystem(options: { dir?: string; settings?: Partial<Nam
   return t;
 }
 
-/** Registers a DataNode with `remaining` bytes free on storage DS-<uuid>, as registerDatanode + a heartbeat would. */
+/** Registers a DataNode with `remaining` bytes free on storage DS-<uuid>, as registerDatanode + a heartbeat + an empty first block report would. */
 export function datanode(ns: FsNamesystem, uuid: string, ip = '127.0.0.1', xferPort = 9866, remaining = 100 * 1024 * MiB): DatanodeDescriptor {
   const reg: DatanodeRegistration = {
     datanodeID: { ipAddr: ip, hostName: 'localhost', datanodeUuid: uuid, xferPort, infoPort: 9864, ipcPort: 9867 },
@@ -89,7 +89,9 @@ export function datanode(ns: FsNamesystem, uuid: string, ip = '127.0.0.1', xferP
   };
   const registered = ns.datanodes.register(reg, { address: ip }, ns.clock.now());
   ns.datanodes.heartbeat({ registration: registered, reports: [{ storageUuid: `DS-${uuid}`, capacity: remaining, remaining, storage: { storageUuid: `DS-${uuid}`, storageType: 'DISK' } }] }, ns.clock.now(), 0);
-  return ns.datanodes.get(uuid)!;
+  const dn = ns.datanodes.get(uuid)!;
+  ns.blocks.processReport(dn, `DS-${uuid}`, 'DISK', []); // the first full block report (an empty storage)
+  return dn;
 }
 
 /** create + addBlock (on `dn` when given) + RECEIVED + complete: a closed one-block file of `bytes` bytes, written by `caller`. */

@@ -92,6 +92,7 @@ export class BlockManager {
       if (!this.#reported(dn, storageUuid, r.blockId, r.numBytes, r.generationStamp, r.state === 'FINALIZED', false)) unknown++;
     }
     for (const id of before) this.#removeReplica(dn, storageUuid, id);
+    storage.blockContentsStale = false; // DatanodeStorageInfo.receivedBlockReport
     log.info({ datanode: dn.xferAddr, storage: storageUuid, replicas: replicas.length, invalidated: unknown, forgotten: before.size }, 'processed a block report');
   }
 

@@ -83,6 +83,8 @@ export class BlockReconstruction {
   readonly pending: PendingReconstructionBlocks;
   /** excessRedundancyMap: per block, the DataNodes whose replica was chosen for deletion */
   readonly #excess = new Map<BlockInfo, Set<string>>();
+  /** postponedMisreplicatedBlocks: over-replicated blocks with a replica on a storage whose contents are stale */
+  readonly #postponed = new Set<BlockInfo>();
   readonly #node: (uuid: string) => DatanodeDescriptor | undefined;
   readonly #now: () => number;
 
@@ -165,6 +167,7 @@ export class BlockReconstruction {
 
   /** BlockManager.removeBlock: the block is deleted; nothing more is done for it. */
   blockRemoved(block: BlockInfo): void {
+    this.#postponed.delete(block);
     this.needed.remove(block);
     this.pending.remove(block);
     this.#excess.delete(block);
@@ -219,6 +222,14 @@ export class BlockReconstruction {
    */
   computeDatanodeWork(live: readonly DatanodeDescriptor[], now: number, inSafeMode: boolean): number {
     if (inSafeMode) return 0;
+    // Hadoop populates the replication queues only once the startup safe mode ends, after the
+    // DataNodes reported their blocks; hsec has no startup safe mode, so copies wait while a live
+    // DataNode has not sent its first full block report (its replicas are not known yet)
+    const unreported = live.filter((d) => d.alive && d.blockContentsStale);
+    if (unreported.length > 0) {
+      log.debug({ datanodes: unreported.map((d) => d.xferAddr) }, 'redundancy work waits for the first block reports of these DataNodes');
+      return 0;
+    }
     const blocksToProcess = live.filter((d) => d.alive).length * this.settings.workMultiplier;
     return this.computeReconstructionWorkForBlocks(this.needed.chooseLowRedundancyBlocks(blocksToProcess), live, now);
   }
@@ -311,6 +322,21 @@ export class BlockReconstruction {
     return true;
   }
 
+  /** rescanPostponedMisreplicatedBlocks: postponed over-replicated blocks whose storages have all reported are trimmed now. */
+  rescanPostponedMisreplicatedBlocks(): void {
+    for (const block of [...this.#postponed]) {
+      this.#postponed.delete(block);
+      if (!block.complete || !block.file) continue;
+      const expected = this.expected(block);
+      if (this.countNodes(block).live > expected) this.processExtraRedundancy(block, expected, undefined);
+    }
+  }
+
+  /** How many over-replicated blocks wait for block reports (getPostponedMisreplicatedBlocksCount). */
+  get postponedCount(): number {
+    return this.#postponed.size;
+  }
+
   /** processPendingReconstructions: timed-out requests go back to the queue when still needed. */
   processPendingReconstructions(now: number): void {
     for (const block of this.pending.timedOut(now)) {
@@ -331,7 +357,14 @@ export class BlockReconstruction {
    */
   processExtraRedundancy(block: BlockInfo, replication: number, addedNode: DatanodeDescriptor | undefined): void {
     void addedNode;
-    const candidates = this.#replicas(block).filter((r) => r.state === 'LIVE');
+    const replicas = this.#replicas(block);
+    // processExtraRedundancyBlockWithoutPostpone: a replica on a storage not yet reported in full postpones the choice
+    if (replicas.some((r) => r.node.storages.get(r.storageUuid)?.blockContentsStale)) {
+      this.#postponed.add(block);
+      log.debug({ block: block.blockId }, `BLOCK* processExtraRedundancyBlockWithoutPostpone: Postponing ${blockString(block)} since storage has stale block contents`);
+      return;
+    }
+    const candidates = replicas.filter((r) => r.state === 'LIVE');
     const chosen: StoredReplica[] = [];
     while (candidates.length - replication > chosen.length) {
       const cur = this.#chooseReplicaToDelete(candidates.filter((c) => !chosen.includes(c)));

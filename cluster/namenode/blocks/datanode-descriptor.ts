@@ -29,6 +29,11 @@ export interface StorageState {
   nonDfsUsed: number;
   /** ids of the blocks this storage holds a replica of */
   readonly blocks: Set<number>;
+  /**
+   * DatanodeStorageInfo.blockContentsStale: true until the storage's first full block report to
+   * this NameNode (its replicas may be more than the NameNode knows of)
+   */
+  blockContentsStale: boolean;
 }
 
 export class DatanodeDescriptor {
@@ -84,7 +89,7 @@ export class DatanodeDescriptor {
   storage(storageUuid: string, storageType: StorageType = 'DISK'): StorageState {
     let s = this.storages.get(storageUuid);
     if (!s) {
-      s = { storageUuid, storageType, failed: false, capacity: 0, dfsUsed: 0, remaining: 0, blockPoolUsed: 0, nonDfsUsed: 0, blocks: new Set() };
+      s = { storageUuid, storageType, failed: false, capacity: 0, dfsUsed: 0, remaining: 0, blockPoolUsed: 0, nonDfsUsed: 0, blocks: new Set(), blockContentsStale: true };
       this.storages.set(storageUuid, s);
     }
     return s;
@@ -126,6 +131,12 @@ export class DatanodeDescriptor {
       storageUuid: s.storageUuid, failed: s.failed, capacity: s.capacity, dfsUsed: s.dfsUsed, remaining: s.remaining, blockPoolUsed: s.blockPoolUsed,
       storage: { storageUuid: s.storageUuid, state: 'NORMAL', storageType: s.storageType }, nonDfsUsed: s.nonDfsUsed,
     }));
+  }
+
+  /** Some storage has not sent its first full block report yet (DatanodeStorageInfo.areBlockContentsStale). */
+  get blockContentsStale(): boolean {
+    for (const s of this.storages.values()) if (s.blockContentsStale) return true;
+    return false;
   }
 
   get numBlocks(): number {

@@ -7,7 +7,8 @@
  * handshake with a data encryption key from the DataNode's block keys). Three DataNodes: a file written with replication 1
  * and raised to 3 (every copy reads back byte for byte from its own DataNode), a DataNode stopped
  * under replication 2 (its blocks copied once the NameNode declares it dead), and a decommissioned
- * DataNode (its blocks copied from it, then the decommission completes).
+ * DataNode (its blocks copied from it, then the decommission completes); a restarted NameNode copies
+and deletes nothing while the DataNodes report their replicas again.
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
@@ -100,6 +101,25 @@ describe('datanode: re-replication between DataNodes (DNA_TRANSFER over SASL pri
     const copies = events.filter((e) => e.handshake === 'encrypted' && e.protection === 'aes-ctr');
     expect(copies.map((e) => e.side).sort()).to.deep.equal(['client', 'server']);
     await expectCopiesOf(c, path, data, 2);
+  });
+
+  it('a restarted NameNode learns the replicas from the block reports and copies nothing, deletes nothing', async () => {
+    const c = await clusters.cluster();
+    const dns = await threeDataNodes(c);
+    const fs = await c.client();
+    const path = '/user/alice/kept';
+    const data = randomBytes(300_000);
+    await fs.writeFile(path, data, { replication: 3 });
+    await waitFor(async () => (await blocksOf(c, path))[0]!.locs!.length === 3, 'three replicas');
+    await c.restartNameNode();
+    await waitFor(async () => (await blocksOf(c, path).catch(() => []))[0]?.locs?.length === 3, 'the three replicas reported to the new NameNode');
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // two redundancy monitor runs and a few heartbeats
+    const r = c.nn.namesystem.blocks.redundancy;
+    expect([r.pending.size, r.needed.size, r.postponedCount]).to.deep.equal([0, 0, 0]);
+    for (const d of c.nn.namesystem.datanodes.live()) expect(d.invalidate).to.deep.equal([]);
+    const [lb] = await blocksOf(c, path);
+    for (const dn of dns) expect(dn.dataset.getReplica(lb!.b.poolId, lb!.b.blockId)).to.deep.include({ state: 'FINALIZED', numBytes: data.length });
+    await expectCopiesOf(c, path, data, 3);
   });
 
   it('a DataNode stopped under replication 2: once it is declared dead its blocks are copied to the third node', async () => {

@@ -224,6 +224,17 @@ describe('namenode/blocks: re-replication (RedundancyMonitor, DNA_TRANSFER, pend
     expect(r.chooseSourceDatanodes(blk, QUEUE_HIGHEST_PRIORITY).sources.length).to.equal(1);
   });
 
+  it('no copies while a live DataNode has not sent its first full block report (a restarted NameNode learning its replicas)', async () => {
+    const blk = await fileOn(t, '/f', 10, 1, [a]);
+    await t.attributes.setReplication('/f', 2, alice);
+    const d = datanode(t.ns, 'dn-d', '127.0.0.1', 1004);
+    d.storage('DS-dn-d').blockContentsStale = true; // as registered, before its report
+    expect(work(t)).to.equal(0);
+    t.ns.blocks.processReport(d, 'DS-dn-d', 'DISK', [{ blockId: blk.blockId, numBytes: 10, generationStamp: blk.generationStamp, state: 'FINALIZED' }]);
+    expect(t.ns.blocks.redundancy.needed.size).to.equal(0); // its report had the second replica
+    expect(work(t)).to.equal(0);
+  });
+
   it('nothing is scheduled in safe mode', async () => {
     await fileOn(t, '/f', 10, 1, [a]);
     await t.attributes.setReplication('/f', 2, alice);
@@ -277,6 +288,22 @@ describe('namenode/blocks: excess replicas (processExtraRedundancyBlock)', () =>
     expect(b.invalidate.map((x) => x.blockId)).to.deep.equal([blk.blockId]); // stale heartbeat, though the most room
     expect(a.invalidate).to.deep.equal([]); // the one live replica left
     expect(c.invalidate).to.deep.equal([]);
+  });
+
+  it('an excess replica on a storage not yet reported in full is postponed, then trimmed by the rescan after the report', async () => {
+    t = await namesystem();
+    const a = datanode(t.ns, 'dn-a', '127.0.0.1', 1001, 300 * MiB);
+    const b = datanode(t.ns, 'dn-b', '127.0.0.1', 1002, 100 * MiB);
+    const blk = await fileOn(t, '/f', 10, 1, [a]);
+    const r = t.ns.blocks.redundancy;
+    b.storage('DS-dn-b').blockContentsStale = true;
+    t.ns.blocks.processReport(b, 'DS-dn-b', 'DISK', [{ blockId: blk.blockId, numBytes: 10, generationStamp: blk.generationStamp, state: 'FINALIZED' }]);
+    expect(b.invalidate).to.deep.equal([]); // chosen during its first report: postponed
+    expect(r.postponedCount).to.equal(1);
+    r.rescanPostponedMisreplicatedBlocks();
+    expect(r.postponedCount).to.equal(0);
+    expect(b.invalidate.map((x) => x.blockId)).to.deep.equal([blk.blockId]);
+    expect(r.countNodes(blk)).to.deep.equal({ live: 1, decommissioning: 0, decommissioned: 0, excess: 1 });
   });
 
   it('a replica reported beyond the replication (a late RECEIVED) is trimmed at once', async () => {
