@@ -37,6 +37,7 @@ async function open(dir: string, compactionMinBytes?: number): Promise<{ ns: FsN
     settings: {
       permissions: { enabled: true, superUser: 'hdfs', superGroup: 'supergroup' }, maxComponentLength: 255, maxDirectoryItems: 1_048_576,
       minBlockSize: 1_048_576, maxBlocksPerFile: 10_000, maxReplication: 512, lsLimit: 1000, batchedListingLimit: 100, maxCorruptFileBlocksReturned: 100, maxListOpenFilesResponses: 1000, accessTimePrecision: 0, leaseHardLimitMs: 1_200_000, supportAppends: true, auditDebugCmds: [], aclsEnabled: true, posixAclInheritance: true, xattrsEnabled: true, maxXAttrsPerInode: 32, maxXAttrSize: 16384,
+      storagePolicyEnabled: true, storagePolicySuperuserOnly: false,
     },
     clock, blocks, datanodes, store: new NamespaceStore({ dir, ...(compactionMinBytes ? { compactionMinBytes } : {}) }),
   });

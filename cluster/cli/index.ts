@@ -34,6 +34,7 @@ const COMMANDS: ReadonlyArray<{ name: string; level: LogLevel; bulkData?: true; 
   { name: 'dtutil', level: 'warn', load: () => import('./commands/dtutil.ts') },
   { name: 'fs', level: 'warn', bulkData: true, load: () => import('./commands/fs.ts') },
   { name: 'dfsadmin', level: 'warn', load: () => import('./commands/dfsadmin.ts') },
+  { name: 'storagepolicies', level: 'warn', load: () => import('./commands/storagepolicies.ts') },
   { name: 'debug', level: 'warn', load: () => import('./commands/debug.ts') },
   { name: 'policy', level: 'warn', load: () => import('./commands/policy.ts') },
   { name: 'version', level: 'warn', load: () => import('./commands/version.ts') },

@@ -30,6 +30,11 @@ export interface FileStatus {
   readonly symlink?: string;
   /** True when the path has an ACL beyond its permission bits (FileStatus.hasAcl: `+` after the bits in -ls). */
   readonly hasAcl?: boolean;
+  /**
+   * HdfsFileStatus.getStoragePolicy: the id of the block storage policy in force (set on the path
+   * or the nearest ancestor); absent when none is (0, BLOCK_STORAGE_POLICY_ID_UNSPECIFIED).
+   */
+  readonly storagePolicy?: number;
 }
 
 const text = (b: Uint8Array | undefined): string => (b ? Buffer.from(b).toString('utf8') : '');
@@ -51,6 +56,7 @@ export function toFileStatus(status: HdfsFileStatus, path: string): FileStatus {
     childrenNum: status.childrenNum ?? -1,
     ...(status.symlink ? { symlink: text(status.symlink) } : {}),
     ...(hasAcl(status) ? { hasAcl: true } : {}),
+    ...(status.storagePolicy ? { storagePolicy: status.storagePolicy } : {}),
   };
 }
 

@@ -16,7 +16,7 @@ import { formatHostPort, parseHostPort, type HostPort } from '../../lib/net/host
 import { User } from '../../security/identity/user.ts';
 import { callCredentials } from '../../security/sasl/rpc/protocol-security.ts';
 import type { Token } from '../../security/token/token.ts';
-import { CLIENT_PROTOCOL_INFO, CreateFlag, type ContentSummary, type EncryptionZone, type FsActionName, type FsServerDefaults, type QuotaUsage } from '../protocol/client-protocol.ts';
+import { CLIENT_PROTOCOL_INFO, CreateFlag, type BlockStoragePolicy, type ContentSummary, type EncryptionZone, type FsActionName, type FsServerDefaults, type QuotaUsage } from '../protocol/client-protocol.ts';
 import { remoteToError } from '../../lib/rpc/remote-exception.ts';
 import type { ChecksumType } from '../protocol/hdfs-types.ts';
 import { DataNodeChannels } from './datanode-channel.ts';
@@ -176,6 +176,33 @@ export class HdfsClient {
   async mkdir(path: string, options: { recursive?: boolean; permission?: number } = {}): Promise<boolean> {
     const unmasked = options.permission ?? 0o777;
     return this.#nn.mkdirs({ src: this.resolve(path), masked: { perm: unmasked & ~this.#umask }, createParent: options.recursive ?? true, unmasked: { perm: unmasked } });
+  }
+
+  // ---- block storage policies (DistributedFileSystem, `hsec storagepolicies`) ----
+
+  /** Every block storage policy the NameNode knows (DistributedFileSystem.getAllStoragePolicies). */
+  getAllStoragePolicies(): Promise<BlockStoragePolicy[]> {
+    return this.#nn.getStoragePolicies();
+  }
+
+  /** The policy in force on a path: its own, else the nearest ancestor's, else the default (DistributedFileSystem.getStoragePolicy). */
+  getStoragePolicy(path: string): Promise<BlockStoragePolicy> {
+    return this.#nn.getStoragePolicy(this.resolve(path));
+  }
+
+  /** Sets a policy by name on a file or directory (DistributedFileSystem.setStoragePolicy). */
+  setStoragePolicy(path: string, policyName: string): Promise<void> {
+    return this.#nn.setStoragePolicy(this.resolve(path), policyName);
+  }
+
+  /** Removes the policy set on a file or directory (DistributedFileSystem.unsetStoragePolicy). */
+  unsetStoragePolicy(path: string): Promise<void> {
+    return this.#nn.unsetStoragePolicy(this.resolve(path));
+  }
+
+  /** Asks the NameNode to move replicas to match the policy (DistributedFileSystem.satisfyStoragePolicy). */
+  satisfyStoragePolicy(path: string): Promise<void> {
+    return this.#nn.satisfyStoragePolicy(this.resolve(path));
   }
 
   /** The status of a file or directory; FILE_NOT_FOUND when there is none (DistributedFileSystem.getFileStatus). */

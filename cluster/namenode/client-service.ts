@@ -6,7 +6,7 @@
  * carry the Java class a stock client expects (namespace/fs-errors.ts). The delegation-token calls
  * and getServerDefaults are token-service.ts's. getFileLinkInfo answers as getFileInfo (hsec has no
  * symlinks; NameNodeRpcServer.getFileLinkInfo is getFileInfo without resolving a final link), an
- * empty response for a missing path. The status calls of `hdfs dfsadmin` (stats, DataNode reports,
+ * empty response for a missing path. The storage policy calls are storage-policies.ts's. The status calls of `hdfs dfsadmin` (stats, DataNode reports,
  * safe mode, saveNamespace, rollEdits) are cluster-status.ts's; the snapshot calls (hsec has no
  * snapshots) are snapshot-ops.ts's. msync is NameNodeRpcServer.msync on an active NameNode (a
  * write-category check that always passes: nothing to wait for), getHAServiceState answers ACTIVE
@@ -189,6 +189,19 @@ export class ClientService {
       }),
       this.#method('getStoragePolicies', () => ({ policies: [...policies.getStoragePolicies()] })),
       this.#method('getStoragePolicy', (r, c) => ({ storagePolicy: policies.getStoragePolicy(r.path, c) })),
+      // the storage policy changes (storage-policies.ts): recorded on the inode, journaled; the satisfier is off
+      this.#method('setStoragePolicy', async (r, c) => {
+        await policies.setStoragePolicy(r.src, r.policyName, c);
+        return {};
+      }),
+      this.#method('unsetStoragePolicy', async (r, c) => {
+        await policies.unsetStoragePolicy(r.src, c);
+        return {};
+      }),
+      this.#method('satisfyStoragePolicy', (r) => {
+        policies.satisfyStoragePolicy(r.src);
+        return {};
+      }),
       this.#method('getFsStats', () => status.fsStats()),
       this.#method('getFsReplicatedBlockStats', () => status.replicatedBlockStats()),
       this.#method('getFsECBlockGroupStats', () => status.ecBlockGroupStats()),

@@ -7,7 +7,8 @@
  * (updateBlockForPipeline), writes the block with PIPELINE_SETUP_APPEND and records the stamp
  * (updatePipeline). A full last block or an empty file gives no block: the client calls addBlock.
  * With NEW_BLOCK the last block comes back without locations or token, as addBlock's `previous`.
- * Checks in Hadoop's order, with its exception classes and messages.
+ * Checks in Hadoop's order, with its exception classes and messages; a file under the LAZY_PERSIST
+ * storage policy (its own or inherited) is refused ("Cannot append to lazy persist file /p").
  */
 import { AccessControlError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
@@ -19,6 +20,7 @@ import { lastInode } from './namespace/fs-directory.ts';
 import { alreadyExists, fileNotFound, fsError, HadoopException, invalidPath, ioError } from './namespace/fs-errors.ts';
 import { blockString, type INodeFile } from './namespace/inode.ts';
 import { FsAction } from './namespace/permission-checker.ts';
+import { effectiveStoragePolicyId, LAZY_PERSIST_POLICY_ID } from './namespace/storage-policy-id.ts';
 import { isValidName } from './namespace/paths.ts';
 import { verifyQuota } from './namespace/quota.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
@@ -68,6 +70,8 @@ export class FileAppends {
         if (node?.kind === 'directory') throw alreadyExists(`Cannot append to directory ${r.path}; already exists as a directory.`, r.path);
         pc.check(r, { access: FsAction.WRITE });
         if (!node) throw fileNotFound(`Failed to append to non-existent file ${r.path} for client ${caller.address}`, r.path);
+        // FSDirAppendOp.prepareFileForAppend: a file whose effective policy is LAZY_PERSIST takes no append
+        if (effectiveStoragePolicyId(node) === LAZY_PERSIST_POLICY_ID) throw fsError('FS_UNSUPPORTED', HadoopException.UNSUPPORTED, `Cannot append to lazy persist file ${r.path}`, { path: r.path });
         if (node.uc) {
           if (ns.leases.get(clientName)?.files.has(node.id)) {
             throw fsError('FS_LEASE', HadoopException.ALREADY_BEING_CREATED, `Failed to APPEND_FILE ${r.path} for ${clientName} on ${caller.address} because ${clientName} is already the current lease holder.`, { path: r.path });

@@ -10,8 +10,9 @@
  * the new length; the answer is false (the client waits for the file to close before writing to
  * it again). Until then the file's length still counts the whole last block, as Hadoop's does (the
  * block keeps its length until the recovery commits it; FsShell's `-truncate -w` waits for the
- * length to become the new one). hsec has no snapshots, rolling upgrades, striped blocks or
- * LAZY_PERSIST files, so the truncate is never copy-on-truncate. Checks in Hadoop's order, with its
+ * length to become the new one). hsec has no snapshots, rolling upgrades or striped blocks, so the
+ * truncate is never copy-on-truncate; a file under the LAZY_PERSIST storage policy is refused
+ * (UnsupportedOperationException "Cannot truncate lazy persist file /p"). Checks in Hadoop's order, with its
  * exception classes and messages (safe mode first: "Cannot truncate for /p"); OP_TRUNCATE is one
  * journaled op (edit-log.ts), replayed by the same code.
  */
@@ -20,6 +21,7 @@ import { lastInode } from './namespace/fs-directory.ts';
 import { fsError, HadoopException, illegalArgument } from './namespace/fs-errors.ts';
 import { blockString, type INodeFile } from './namespace/inode.ts';
 import { FsAction } from './namespace/permission-checker.ts';
+import { effectiveStoragePolicyId, LAZY_PERSIST_POLICY_ID } from './namespace/storage-policy-id.ts';
 import { recoverLeaseMessage, type LeaseRecovery } from './lease-recovery.ts';
 import { verifyQuota } from './namespace/quota.ts';
 import { fileOf, type CallerInfo, type FsNamesystem } from './namesystem.ts';
@@ -65,6 +67,8 @@ export class FileTruncates {
     const src = r.path;
     pc.check(r, { access: FsAction.WRITE });
     const file = fileOf(lastInode(r), src);
+    // a file whose effective policy is LAZY_PERSIST is not truncated
+    if (effectiveStoragePolicyId(file) === LAZY_PERSIST_POLICY_ID) throw fsError('FS_UNSUPPORTED', HadoopException.UNSUPPORTED, `Cannot truncate lazy persist file ${src}`, { path: src });
     // a truncate already under way: the same one again waits with it, another is refused
     const last = file.lastBlock;
     if (last?.state === 'UNDER_RECOVERY' && last.truncateLength !== null) {

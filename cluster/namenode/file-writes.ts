@@ -28,7 +28,9 @@ import { BLOCK_RECOVERY_TIMEOUT_MULTIPLIER, LeaseRecovery, NAMENODE_LEASE_HOLDER
 import { FsAction } from './namespace/permission-checker.ts';
 import { isValidName, joinPath } from './namespace/paths.ts';
 import { verifyQuota } from './namespace/quota.ts';
+import { effectiveStoragePolicyId, LAZY_PERSIST_POLICY_ID, STORAGE_POLICY_UNSPECIFIED } from './namespace/storage-policy-id.ts';
 import { fileOf, type CallerInfo, type FsNamesystem } from './namesystem.ts';
+import { isCopyOnCreateFile, policyById, policyByName, requirePolicyByName } from './storage-policies.ts';
 
 const log = getLogger('namenode.writes');
 
@@ -113,6 +115,12 @@ export class FileWrites {
         const parent = r.inodes[parentIndex];
         const group = parent?.kind === 'directory' ? parent.group : ancestor.group;
         if (!existing) ns.verifyLimits(joinPath(r.components, parentIndex), r.components[last - 1]!, parent?.kind === 'directory' ? parent.children.length : 0);
+        // FSDirWriteFileOp.addFile, after createAncestorDirectories: a storage policy the create names must exist
+        const named = req.storagePolicy ? policyByName(req.storagePolicy) : undefined;
+        if (req.storagePolicy && !named) {
+          if (ops.length > 0) await ns.commitCreates(r, ns.inheritAcls(ops, undefined), `create of ${r.path}`);
+          requirePolicyByName(req.storagePolicy);
+        }
         const id = ns.nextInodeIds(ops.length + 1)[ops.length]!;
         ops.push({
           op: 'ADD_FILE', id, path: r.path, perm: { owner: caller.user, group, mode }, mtime: now, replication,
@@ -120,7 +128,9 @@ export class FileWrites {
         });
         // FSDirWriteFileOp.startFile: an overwritten file is deleted before the new one is added
         const freed = existing?.kind === 'file' ? { ns: 1, ss: existing.accountedSpace } : undefined;
-        await ns.commitCreates(r, ns.inheritAcls(ops, req.unmasked), `create of ${r.path}`, freed);
+        const policyId = newFileStoragePolicy(named?.policyId ?? STORAGE_POLICY_UNSPECIFIED, (req.createFlag & CreateFlag.LAZY_PERSIST) !== 0, parent ?? ancestor);
+        const withPolicy = policyId === STORAGE_POLICY_UNSPECIFIED ? [] : [{ op: 'SET_STORAGE_POLICY' as const, path: r.path, policyId }];
+        await ns.commitCreates(r, [...ns.inheritAcls(ops, req.unmasked), ...withPolicy], `create of ${r.path}`, freed);
         ns.leases.add(clientName, id, now);
         file = ns.fsd.inode(id)!;
       } catch (e) {
@@ -239,9 +249,11 @@ export class FileWrites {
       if (blocks.length >= ns.settings.maxBlocksPerFile) {
         throw ioError('FS_LIMIT', `File has reached the limit on maximum number of blocks (dfs.namenode.fs-limits.max-blocks-per-file): ${blocks.length} >= ${ns.settings.maxBlocksPerFile}`, { path });
       }
+      // FSDirWriteFileOp.validateAddBlock: the file's storage policy in force (BlockManager.getStoragePolicy: the default for none)
       const targets = chooseTargets(ns.datanodes.live(), {
         src: path, replication: file.replication, blockSize: file.blockSize, clientAddress: file.uc!.clientMachine,
         ...(req.excludeNodes ? { excludeNodes: req.excludeNodes } : {}), ...(req.favoredNodes ? { favoredNodes: req.favoredNodes } : {}),
+        storagePolicy: policyById(effectiveStoragePolicyId(file))!,
       });
       const block = { blockId: ns.fsd.lastBlockId + 1, generationStamp: ns.fsd.generationStamp + 1, numBytes: 0 };
       const previous = req.previous && last ? record(last, req.previous.numBytes ?? 0, req.previous.generationStamp) : undefined;
@@ -429,6 +441,7 @@ export class FileWrites {
     const added = chooseTargets(ns.datanodes.live(), {
       src: path, replication: req.numAdditionalNodes, blockSize: file.blockSize, clientAddress: file.uc!.clientMachine,
       excludeNodes: [...(req.existings ?? []), ...(req.excludes ?? [])],
+      storagePolicy: policyById(effectiveStoragePolicyId(file))!, chosenTypes: existing.map((l) => l.storageType),
     });
     const block = ns.fsd.block(req.blk.blockId);
     if (!block) throw ioError('FS_NOT_FOUND', `${blockString(req.blk)} does not exist.`, { blockId: req.blk.blockId });
@@ -465,4 +478,17 @@ export class FileWrites {
       return closed;
     });
   }
+}
+
+/**
+ * The storage policy a new file starts with (FSDirWriteFileOp.addFile and setNewINodeStoragePolicy):
+ * the one the create named (0 = none), replaced by LAZY_PERSIST when the LAZY_PERSIST flag is set;
+ * without the flag and without its own, a copy-on-create policy (LAZY_PERSIST) the file would
+ * inherit from `dir`, its directory (or the nearest existing ancestor its new parents come under),
+ * is copied onto it. Any other inherited policy stays the directory's.
+ */
+export function newFileStoragePolicy(named: number, lazyPersistFlag: boolean, dir: INode): number {
+  if (lazyPersistFlag) return LAZY_PERSIST_POLICY_ID;
+  const effective = named !== STORAGE_POLICY_UNSPECIFIED ? named : effectiveStoragePolicyId(dir);
+  return isCopyOnCreateFile(policyById(effective)) ? effective : named;
 }

@@ -131,6 +131,7 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       aclsEnabled: conf.getBoolean('dfs.namenode.acls.enabled'),
       posixAclInheritance: conf.getBoolean('dfs.namenode.posix.acl.inheritance.enabled'),
       ...xattrLimits(conf),
+      ...storagePolicySettings(conf),
     },
     datanodes: {
       heartbeatExpireMs: heartbeatExpireMs(conf),
@@ -176,6 +177,20 @@ function xattrLimits(conf: Configuration): { xattrsEnabled: boolean; maxXAttrsPe
     throw new ConfigError('CONFIG_INVALID', `Cannot set a negative limit on the number of xattrs per inode (${key}).`, { configKey: key });
   }
   return { xattrsEnabled: conf.getBoolean('dfs.namenode.xattrs.enabled'), maxXAttrsPerInode, maxXAttrSize };
+}
+
+/**
+ * FSNamesystem's isStoragePolicyEnabled / isStoragePolicySuperuserOnly, and BlockManager.createSPSManager's
+ * reading of dfs.storage.policy.satisfier.mode: hsec has no satisfier, so `external` (which would
+ * hand satisfyStoragePolicy's paths to an external SPS) is refused rather than silently dropped.
+ */
+function storagePolicySettings(conf: Configuration): { storagePolicyEnabled: boolean; storagePolicySuperuserOnly: boolean } {
+  const storagePolicyEnabled = conf.getBoolean('dfs.storage.policy.enabled');
+  const modeKey = 'dfs.storage.policy.satisfier.mode';
+  if (storagePolicyEnabled && conf.getEnum(modeKey) === 'external') {
+    throw new ConfigError('CONFIG_INVALID', `${modeKey} = external: this NameNode has no storage policy satisfier to hand paths to (hsec records storage policies but moves no replicas); set ${modeKey} to none and use a Mover to migrate data.`, { configKey: modeKey });
+  }
+  return { storagePolicyEnabled, storagePolicySuperuserOnly: conf.getBoolean('dfs.storage.policy.permissions.superuser-only') };
 }
 
 /** BlockManager.createBlockTokenSecretManager's reading of dfs.block.access.*. */

@@ -78,6 +78,10 @@ export interface NamesystemSettings {
   maxXAttrsPerInode: number;
   /** dfs.namenode.fs-limits.max-xattr-size (16384): name bytes + value bytes of one xattr */
   maxXAttrSize: number;
+  /** dfs.storage.policy.enabled (default true): storage policies may be set, unset and satisfied */
+  storagePolicyEnabled: boolean;
+  /** dfs.storage.policy.permissions.superuser-only (default false): only the superuser sets or unsets them */
+  storagePolicySuperuserOnly: boolean;
 }
 
 /** Who calls: the checker's user and groups, plus the RPC peer (clientMachine) and the caller's UGI text for the audit log. */

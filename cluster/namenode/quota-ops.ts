@@ -13,8 +13,9 @@
  * "Cannot clear namespace quota on root.", 3.x does not); an unchanged quota is not journaled. The audit
  * command is clearQuota, clearSpaceQuota, setQuota or setSpaceQuota (getQuotaCommand).
  *
- * Quotas by storage type are refused (UnsupportedActionException): hsec's NameNode places replicas
- * without regard to storage policies (storage-policies.ts), so it has no per-type use to count.
+ * Quotas by storage type are refused (UnsupportedActionException): hsec's quota counts keep no
+ * per-storage-type use (Hadoop's DirectoryWithQuotaFeature does, by each file's storage policy,
+ * storage-policies.ts), so there is nothing to count a type quota against.
  */
 import { AccessControlError } from '../../lib/errors/index.ts';
 import type { StorageType } from '../protocol/hdfs-types.ts';
@@ -67,7 +68,7 @@ export class QuotaOps {
               `Failed to set quota by storage type because either${QUOTA_BY_STORAGE_TYPE_KEY} is set to true or nsQuota value is illegal ${nsQuota}`, { path: r.path });
           }
           throw fsError('FS_UNSUPPORTED', HadoopException.UNSUPPORTED_ACTION,
-            `Failed to set quota by storage type ${type} on ${r.path}: this NameNode does not count space by storage type (it places replicas without regard to storage policies); set a space quota without -storageType`, { path: r.path });
+            `Failed to set quota by storage type ${type} on ${r.path}: this NameNode does not count space by storage type (its quota counts keep no per-type use); set a space quota without -storageType`, { path: r.path });
         }
         const node = lastInode(r);
         if (!node) throw fileNotFound(`Directory does not exist: ${r.path}`, r.path);

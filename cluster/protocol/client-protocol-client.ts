@@ -350,6 +350,19 @@ export class ClientProtocolClient {
     return (await this.#invoke('getStoragePolicy', { path })).storagePolicy;
   }
 
+  // the storage policy changes (`hsec storagepolicies`)
+  async setStoragePolicy(src: string, policyName: string): Promise<void> {
+    await this.#invoke('setStoragePolicy', { src, policyName });
+  }
+
+  async unsetStoragePolicy(src: string): Promise<void> {
+    await this.#invoke('unsetStoragePolicy', { src });
+  }
+
+  async satisfyStoragePolicy(src: string): Promise<void> {
+    await this.#invoke('satisfyStoragePolicy', { src });
+  }
+
   // file queries, batched listing, symlinks, encryption zones and corrupt files
 
   /** ClientProtocol.isFileClosed: true when `src` is a file nobody is writing. */

@@ -81,6 +81,10 @@ export const ClientProtocolMethod = {
   GET_FILE_LINK_INFO: 'getFileLinkInfo',
   GET_STORAGE_POLICIES: 'getStoragePolicies',
   GET_STORAGE_POLICY: 'getStoragePolicy',
+  // the storage policy changes of `hdfs storagepolicies`
+  SET_STORAGE_POLICY: 'setStoragePolicy',
+  UNSET_STORAGE_POLICY: 'unsetStoragePolicy',
+  SATISFY_STORAGE_POLICY: 'satisfyStoragePolicy',
   GET_FS_REPLICATED_BLOCK_STATS: 'getFsReplicatedBlockStats',
   GET_FS_EC_BLOCK_GROUP_STATS: 'getFsECBlockGroupStats',
   GET_DATANODE_REPORT: 'getDatanodeReport',
@@ -433,6 +437,10 @@ export interface ClientProtocolMessages {
   getFileLinkInfo: { request: { src: string }; response: { fs?: HdfsFileStatus } };
   getStoragePolicies: { request: Empty; response: { policies?: BlockStoragePolicy[] } };
   getStoragePolicy: { request: { path: string }; response: { storagePolicy: BlockStoragePolicy } };
+  /** the storage policy changes: a policy name (any case), none (unset), a request to move replicas to match */
+  setStoragePolicy: { request: { src: string; policyName: string }; response: Empty };
+  unsetStoragePolicy: { request: { src: string }; response: Empty };
+  satisfyStoragePolicy: { request: { src: string }; response: Empty };
   /** the ACL calls (acl.proto): an ACL spec is a list of entries, a removal spec's permissions NONE */
   modifyAclEntries: { request: { src: string; aclSpec?: AclEntryProto[] }; response: Empty };
   removeAclEntries: { request: { src: string; aclSpec?: AclEntryProto[] }; response: Empty };

@@ -24,7 +24,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { scanFrames } from '../../lib/journal/frame.ts';
-import { aclRecord, xattrsRecord, quotaRecord, lastTxidRecord, identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord } from '../../cluster/namenode/namespace/edit-log.ts';
+import { aclRecord, xattrsRecord, quotaRecord, storagePolicyRecord, lastTxidRecord, identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord } from '../../cluster/namenode/namespace/edit-log.ts';
 import { HsecError } from '../../lib/errors/index.ts';
 import { DataInput } from '../../lib/codec/data-input.ts';
 import { FrameDecoder, encodeFrame } from '../../lib/rpc/frame.ts';
@@ -407,6 +407,7 @@ export const TARGETS: readonly FuzzTarget[] = [
       transactionRecord([{ op: 'REASSIGN_LEASE', fileId: 16388, newHolder: 'HDFS_NameNode' }]),
       transactionRecord([{ op: 'TIMES', path: '/b/f', mtime: -1, atime: 5 }, { op: 'SET_REPLICATION', path: '/b/f', replication: 2 }, { op: 'DELETE', path: '/b', mtime: 6 }]),
       transactionRecord([{ op: 'SET_XATTRS', path: '/b/f', xattrs: [{ namespace: 'USER', name: 'k', value: new Uint8Array([1, 2, 3]) }, { namespace: 'SECURITY', name: 'hdfs.unreadable.by.superuser' }] }]),
+      transactionRecord([{ op: 'SET_STORAGE_POLICY', path: '/b', policyId: 2 }, { op: 'SET_STORAGE_POLICY', path: '/b/f', policyId: 0 }]),
     ])],
     run: (b) => scanFrames(Buffer.from(b), 0, b.length, journalPayloads(() => undefined)),
   },
@@ -419,9 +420,10 @@ export const TARGETS: readonly FuzzTarget[] = [
       xattrsRecord(16390, [{ namespace: 'USER', name: 'a', value: new Uint8Array([1, 2]) }, { namespace: 'TRUSTED', name: 'b' }]),
       quotaRecord(16385, 9_223_372_036_854_775_807n, 1073741824n),
       lastTxidRecord(42),
+      storagePolicyRecord(16390, 15),
       snapshotEndRecord(1),
     ])],
-    run: (b) => scanFrames(Buffer.from(b), 0, b.length, snapshotPayloads({ identity: () => undefined, inode: () => undefined, acl: () => undefined, xattrs: () => undefined, truncateBlock: () => undefined, quota: () => undefined, lastTxid: () => undefined, end: () => undefined })),
+    run: (b) => scanFrames(Buffer.from(b), 0, b.length, snapshotPayloads({ identity: () => undefined, inode: () => undefined, acl: () => undefined, xattrs: () => undefined, truncateBlock: () => undefined, quota: () => undefined, lastTxid: () => undefined, storagePolicy: () => undefined, end: () => undefined })),
   },
   { name: 'RPC method messages (ClientProtocol, DatanodeProtocol, refresh protocols, InterDatanodeProtocol)', seeds: rpcMethodSeeds, run: decodeMethodMessage },
   ...TEXT_TARGETS,

@@ -46,6 +46,8 @@ export const SETTINGS: NamesystemSettings = {
   xattrsEnabled: true,
   maxXAttrsPerInode: 32,
   maxXAttrSize: 16384,
+  storagePolicyEnabled: true,
+  storagePolicySuperuserOnly: false,
 };
 
 export interface TestNamesystem {

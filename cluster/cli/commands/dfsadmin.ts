@@ -168,7 +168,7 @@ async function unreachable<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** DFSAdmin.run's `catch (IllegalArgumentException)`: `cmd: message`, then the command's usage line. */
-class IllegalArgument extends Error {}
+export class IllegalArgument extends Error {}
 
 class NumberFormatException extends Error {}
 

@@ -28,6 +28,8 @@
 import { randomInt } from 'node:crypto';
 import { getLogger } from '../../../lib/log/logger.ts';
 import { blockString, type BlockInfo } from '../namespace/inode.ts';
+import { effectiveStoragePolicyId } from '../namespace/storage-policy-id.ts';
+import { policyById } from '../storage-policies.ts';
 import type { Location } from './block-manager.ts';
 import { chooseReplicationTargets } from './block-placement.ts';
 import type { DatanodeDescriptor } from './datanode-descriptor.ts';
@@ -243,7 +245,10 @@ export class BlockReconstruction {
         if (!work) continue;
         const excluded = new Set<string>(work.containing.map((d) => d.uuid));
         for (const t of this.pending.targets(block)) excluded.add(t);
-        const targets = chooseReplicationTargets(live, work.additional, block.numBytes, excluded);
+        // the file's storage policy, next to the storage types of the live replicas (ReplicationWork.chooseTargets)
+        const policy = policyById(effectiveStoragePolicyId(block.file!))!;
+        const liveTypes = this.#replicas(block).filter((r) => r.state === 'LIVE').map((r) => r.node.storages.get(r.storageUuid)?.storageType ?? 'DISK');
+        const targets = chooseReplicationTargets(live, work.additional, block.numBytes, excluded, policy, liveTypes);
         if (targets.length === 0) continue;
         if (this.#validate(work, targets, now)) scheduled++;
       }

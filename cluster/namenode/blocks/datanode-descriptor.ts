@@ -110,11 +110,11 @@ export class DatanodeDescriptor {
     }
   }
 
-  /** The storage with the most room of at least `bytes` (DatanodeDescriptor.chooseStorage4Block, DISK first). */
-  chooseStorage(bytes: number): StorageState | undefined {
+  /** The storage (of `type`, when given) with the most room of at least `bytes` (DatanodeDescriptor.chooseStorage4Block). */
+  chooseStorage(bytes: number, type?: StorageType): StorageState | undefined {
     let best: StorageState | undefined;
     for (const s of this.storages.values()) {
-      if (s.failed || s.remaining < bytes) continue;
+      if (s.failed || s.remaining < bytes || (type !== undefined && s.storageType !== type)) continue;
       if (!best || s.remaining > best.remaining) best = s;
     }
     return best;

@@ -3,8 +3,10 @@
  * journals `HSEC-NSJ`, snapshots `HSEC-NSS`. Hadoop keeps the same facts in its edit log and fsimage
  * (FSEditLogOp OP_MKDIR, OP_ADD, OP_ADD_BLOCK, OP_UPDATE_BLOCKS, OP_CLOSE, OP_DELETE, OP_RENAME_OLD /
  * OP_RENAME, OP_TIMES, OP_SET_GENSTAMP_V2, OP_SET_PERMISSIONS, OP_SET_OWNER, OP_SET_REPLICATION, OP_APPEND,
- * OP_SET_ACL, OP_SET_XATTR / OP_REMOVE_XATTR, OP_REASSIGN_LEASE, OP_TRUNCATE, OP_CONCAT_DELETE, OP_SET_QUOTA;
- * FSImageFormatPBINode with its AclFeatureProto, XAttrFeatureProto and a directory's nsQuota / dsQuota);
+ * OP_SET_ACL, OP_SET_XATTR / OP_REMOVE_XATTR, OP_REASSIGN_LEASE, OP_TRUNCATE, OP_CONCAT_DELETE, OP_SET_QUOTA,
+ * OP_SET_STORAGE_POLICY;
+ * FSImageFormatPBINode with its AclFeatureProto, XAttrFeatureProto, a directory's nsQuota / dsQuota and
+ * a file's storagePolicyID);
  * this layout is hsec's own. Op codes never change meaning: new ops take new codes.
  *
  * A journal record is one transaction: the edit ops of one client call (a mkdirs with its parents,
@@ -13,7 +15,7 @@
  * A snapshot holds the identity and counters, every inode parent-first (an inode with an ACL
  * followed by an ACL record of its feature entries, one with xattrs by an XATTRS record, a file
  * being truncated by a TRUNCATE_BLOCK record of its last block's new length, a directory with a
- * quota by a QUOTA record; the counts are recomputed on load), and an end record
+ * quota by a QUOTA record, a file with a storage policy by a STORAGE_POLICY record; the counts are recomputed on load), and an end record
  * with the inode count. Payload fields are big-endian int32 / int64 numbers and uint32-length UTF-8 strings
  * (record-io.ts).
  */
@@ -101,7 +103,14 @@ export type EditOp =
    * a directory's quotas as they now are (SetQuotaOp: src, nsQuota, dsQuota; Java longs, -1 = none):
    * both -1 removes the quota feature (not the root's, which keeps Long.MAX_VALUE as its namespace quota)
    */
-  | { op: 'SET_QUOTA'; path: string; nsQuota: bigint; ssQuota: bigint };
+  | { op: 'SET_QUOTA'; path: string; nsQuota: bigint; ssQuota: bigint }
+  /**
+   * the block storage policy set on a file or directory (SetStoragePolicyOp: path, policy id byte;
+   * 0 unsets it): a file keeps it in its header, a directory in its system xattr
+   * (storage-policy-id.ts). Also follows the ADD_FILE of a file that starts with a policy (a
+   * create naming one, LAZY_PERSIST, or an inherited LAZY_PERSIST), in the same transaction.
+   */
+  | { op: 'SET_STORAGE_POLICY'; path: string; policyId: number };
 
 export type EditOpName = EditOp['op'];
 
@@ -113,11 +122,12 @@ const OP_CODES: Record<EditOpName, number> = {
   TRUNCATE: 18,
   CONCAT: 19,
   SET_QUOTA: 20,
+  SET_STORAGE_POLICY: 21,
 };
 const OP_NAMES = new Map(Object.entries(OP_CODES).map(([k, v]) => [v, k as EditOpName]));
 
 /** Record types (the first payload byte). */
-export const NsRecord = { TRANSACTION: 1, IDENTITY: 2, INODE: 3, SNAPSHOT_END: 4, ACL: 5, XATTRS: 6, TRUNCATE_BLOCK: 7, QUOTA: 8, LAST_TXID: 9 } as const;
+export const NsRecord = { TRANSACTION: 1, IDENTITY: 2, INODE: 3, SNAPSHOT_END: 4, ACL: 5, XATTRS: 6, TRUNCATE_BLOCK: 7, QUOTA: 8, LAST_TXID: 9, STORAGE_POLICY: 10 } as const;
 
 /** Who this namespace is (Hadoop's VERSION file / NamespaceInfo) and its id counters. */
 export interface NamespaceIdentity {
@@ -163,6 +173,8 @@ export interface SnapshotVisitor {
   quota(id: number, nsQuota: bigint, ssQuota: bigint): void;
   /** the last transaction id the snapshot covers (absent in snapshots written before hsec kept it: 0) */
   lastTxid(txid: number): void;
+  /** the storage policy set on the file `id` (its inode record came before; a directory's is in its xattrs) */
+  storagePolicy(id: number, policyId: number): void;
   end(inodes: number): void;
 }
 
@@ -321,6 +333,9 @@ function writeOp(out: RecordWriter, op: EditOp): void {
       return;
     case 'SET_QUOTA':
       out.writeString(op.path).writeBigLong(op.nsQuota).writeBigLong(op.ssQuota);
+      return;
+    case 'SET_STORAGE_POLICY':
+      out.writeString(op.path).writeByte(op.policyId);
   }
 }
 
@@ -382,6 +397,8 @@ function readOp(input: RecordReader): EditOp {
     }
     case 'SET_QUOTA':
       return { op: name, path: text('path'), nsQuota: input.readBigLong('nsQuota'), ssQuota: input.readBigLong('ssQuota') };
+    case 'SET_STORAGE_POLICY':
+      return { op: name, path: text('path'), policyId: readPolicyId(input) };
     default:
       throw new Error(`unknown edit op ${code}`);
   }
@@ -444,6 +461,18 @@ export function lastTxidRecord(txid: number): Buffer {
   return payloadFrame(WRITER.writeByte(NsRecord.LAST_TXID).writeLong(txid));
 }
 
+/** The storage policy set on the file `id` (after its inode record). */
+export function storagePolicyRecord(id: number, policyId: number): Buffer {
+  return payloadFrame(WRITER.writeByte(NsRecord.STORAGE_POLICY).writeLong(id).writeByte(policyId));
+}
+
+/** A policy id byte: 0 (none) to 15 (BlockStoragePolicySuite.ID_BIT_LENGTH = 4). */
+function readPolicyId(input: RecordReader): number {
+  const id = input.readUnsignedByte('storage policy id');
+  if (id > 15) throw new Error(`storage policy id ${id} is outside [0, 15]`);
+  return id;
+}
+
 export function snapshotEndRecord(inodes: number): Buffer {
   return payloadFrame(WRITER.writeByte(NsRecord.SNAPSHOT_END).writeLong(inodes));
 }
@@ -499,6 +528,8 @@ export function snapshotPayloads(visitor: SnapshotVisitor): PayloadVisitor {
         visitor.quota(input.readLong(), input.readBigLong('nsQuota'), input.readBigLong('ssQuota'));
       } else if (type === NsRecord.LAST_TXID) {
         visitor.lastTxid(input.readLong());
+      } else if (type === NsRecord.STORAGE_POLICY) {
+        visitor.storagePolicy(input.readLong(), readPolicyId(input));
       } else if (type === NsRecord.SNAPSHOT_END) {
         visitor.end(input.readLong());
       } else {

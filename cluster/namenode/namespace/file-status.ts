@@ -3,14 +3,16 @@
  * PBHelperClient.convert(HdfsFileStatus)): file type, the name (empty for getFileInfo and create,
  * the local name in listings), length (the sum of the blocks, an incomplete last block included),
  * permission, owner, group, times, and for files the replication and preferred block size; always
- * the inode id as fileId, childrenNum (a directory's children, 0 for a file), storagePolicy 0
- * (unspecified) and flags HAS_ACL for an inode with an ACL feature (no encryption, erasure coding or
+ * the inode id as fileId, childrenNum (a directory's children, 0 for a file), storagePolicy the
+ * inode's effective policy id (its own, else the nearest ancestor's, 0 when none is set: getFileInfo's
+ * node.getStoragePolicyID(), a listing's getStoragePolicyID(child's own, the directory's)) and flags HAS_ACL for an inode with an ACL feature (no encryption, erasure coding or
  * snapshots), as Hadoop writes them; the permission of such an inode also carries the ACL bit (bit
  * 12) of FsPermissionExtension.toExtendedShort, which older clients read instead of the flags. A
  * file under construction reports its current length.
  */
 import { HdfsFileStatusFlags, type HdfsFileStatus, type LocatedBlocks } from '../../protocol/hdfs-types.ts';
 import type { INode } from './inode.ts';
+import { effectiveStoragePolicyId } from './storage-policy-id.ts';
 
 export const EMPTY_NAME = new Uint8Array(0);
 
@@ -26,7 +28,7 @@ export function fileStatus(node: INode, name: Uint8Array, locations?: LocatedBlo
     modification_time: node.mtime,
     access_time: node.atime,
     fileId: node.id,
-    storagePolicy: 0,
+    storagePolicy: effectiveStoragePolicyId(node),
     flags: node.acl.length > 0 ? HdfsFileStatusFlags.HAS_ACL : 0,
   };
   if (node.kind === 'directory') {

@@ -16,7 +16,8 @@
  */
 import type { EditOp, InodeRecord, NamespaceCounters, NamespaceIdentity } from './edit-log.ts';
 import type { AclEntry } from '../../protocol/acl-entry.ts';
-import { aclRecord, identityRecord, inodeRecord, quotaRecord, snapshotEndRecord, truncateBlockRecord, xattrsRecord } from './edit-log.ts';
+import { aclRecord, identityRecord, inodeRecord, quotaRecord, snapshotEndRecord, storagePolicyRecord, truncateBlockRecord, xattrsRecord } from './edit-log.ts';
+import { STORAGE_POLICY_UNSPECIFIED, withDirStoragePolicy } from './storage-policy-id.ts';
 import type { XAttr } from '../../protocol/xattr.ts';
 import { BlockInfo, INodeDirectory, INodeFile, ROOT_INODE_ID, type INode } from './inode.ts';
 import { joinPath, pathComponents } from './paths.ts';
@@ -234,6 +235,14 @@ export class FsDirectory {
         const node = this.#existing(op.path, op.op);
         if (node.kind !== 'directory') throw new Error(`${op.op}: ${op.path} is not a directory`);
         this.#setQuota(node, op.nsQuota, op.ssQuota, true);
+        return none();
+      }
+      case 'SET_STORAGE_POLICY': {
+        // FSDirAttrOp.unprotectedSetStoragePolicy: the file's header, the directory's system xattr
+        // (the per-inode xattr limit was checked when the change was made, not on replay)
+        const node = this.#existing(op.path, op.op);
+        if (node.kind === 'file') node.storagePolicyId = op.policyId;
+        else node.xattrs = withDirStoragePolicy(node.xattrs, op.policyId, Infinity);
         return none();
       }
     }
@@ -507,6 +516,7 @@ export class FsDirectory {
       if (n.acl.length > 0) out.push(aclRecord(n.id, n.acl));
       if (n.xattrs.length > 0) out.push(xattrsRecord(n.id, n.xattrs));
       if (n.kind === 'directory' && n.quota) out.push(quotaRecord(n.id, n.quota.nsQuota, n.quota.ssQuota));
+      if (n.kind === 'file' && n.storagePolicyId !== STORAGE_POLICY_UNSPECIFIED) out.push(storagePolicyRecord(n.id, n.storagePolicyId));
       const truncating = n.kind === 'file' ? n.lastBlock?.truncateLength ?? null : null;
       if (truncating !== null) out.push(truncateBlockRecord(n.id, truncating));
       count++;
@@ -566,6 +576,13 @@ export class FsDirectory {
     const node = this.#inodes.get(id);
     if (node?.kind !== 'directory') throw new Error(`a quota for inode ${id}, which is not a loaded directory`);
     this.#setQuota(node, nsQuota, ssQuota, false);
+  }
+
+  /** Sets the storage policy of a snapshot file loaded just before. */
+  loadStoragePolicy(id: number, policyId: number): void {
+    const node = this.#inodes.get(id);
+    if (node?.kind !== 'file') throw new Error(`a storage policy for inode ${id}, which is not a loaded file`);
+    node.storagePolicyId = policyId;
   }
 
   /** Sets the truncate length of the last block of a snapshot file loaded just before (open for the truncate). */

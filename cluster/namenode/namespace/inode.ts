@@ -4,8 +4,9 @@
  * INodeId.ROOT_INODE_ID), a local name, owner, group, permission bits and times; a directory keeps
  * its children sorted by their UTF-8 name bytes (binary search, as INodeDirectory.searchChildren);
  * an inode with an extended ACL keeps its entries beyond the permission bits (AclFeature,
- * acl-storage.ts) and its extended attributes (XAttrFeature); a file has a replication factor, a preferred block size, its blocks, and while it is open for
- * writing the lease holder (client name) and client machine (FileUnderConstructionFeature); a
+ * acl-storage.ts) and its extended attributes (XAttrFeature; a directory's block storage policy is
+ * one of them, storage-policy-id.ts); a file has a replication factor, a preferred block size,
+ * the storage policy set on it (its header's), its blocks, and while it is open for writing the lease holder (client name) and client machine (FileUnderConstructionFeature); a
  * directory may have a quota (DirectoryWithQuotaFeature, quota.ts).
  *
  * A block is UNDER_CONSTRUCTION while a pipeline writes it, COMMITTED once the client reported its
@@ -189,6 +190,8 @@ export class INodeFile extends INodeBase {
   uc: UnderConstruction | null;
   /** the storage space (quota.ts fileSpace) the quota counts of the ancestors hold for this file */
   accountedSpace = 0;
+  /** INodeFile.HeaderFormat's STORAGE_POLICY_ID: the block storage policy set on the file (0 = none; storage-policy-id.ts) */
+  storagePolicyId = 0;
 
   constructor(f: INodeFields & { replication: number; blockSize: number; uc: UnderConstruction | null }) {
     super(f);

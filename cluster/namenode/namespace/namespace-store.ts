@@ -168,6 +168,10 @@ export class NamespaceStore {
         if (!fsd) throw new Error('a quota before the identity record');
         fsd.loadQuota(id, nsQuota, ssQuota);
       },
+      storagePolicy: (id, policyId) => {
+        if (!fsd) throw new Error('a storage policy before the identity record');
+        fsd.loadStoragePolicy(id, policyId);
+      },
       lastTxid: (txid) => { lastTxid = txid; },
       end: (n) => { end = n; },
     }), this.#origin);

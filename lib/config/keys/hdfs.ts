@@ -152,6 +152,28 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     description: 'Serve the extended attribute calls (getfattr / setfattr: setXAttr, getXAttrs, listXAttrs, removeXAttr); false refuses them with an IOException naming this key (HDFS-2006).',
   }),
   key({
+    name: 'dfs.storage.policy.enabled',
+    usedBy: ['hsec namenode'],
+    type: 'boolean',
+    default: 'true',
+    description: 'Allow block storage policies to be set, unset and satisfied (`hsec storagepolicies`); false refuses setStoragePolicy, unsetStoragePolicy and satisfyStoragePolicy with an IOException naming this key. Policies already set still show in getStoragePolicy and file statuses. hsec records policies; it does not move replicas between storage types.',
+  }),
+  key({
+    name: 'dfs.storage.policy.permissions.superuser-only',
+    usedBy: ['hsec namenode'],
+    type: 'boolean',
+    default: 'false',
+    description: 'Only the superuser may set or unset a storage policy (with dfs.permissions.enabled); false lets any user with WRITE permission on the path do it.',
+  }),
+  key({
+    name: 'dfs.storage.policy.satisfier.mode',
+    usedBy: ['hsec namenode'],
+    type: 'enum',
+    values: ['none', 'external'],
+    default: 'none',
+    description: 'The storage policy satisfier (SPS). hsec runs none: satisfyStoragePolicy is refused with Hadoop\'s UnsupportedActionException, and the NameNode does not start with `external` (there is no external satisfier to serve; use `none`).',
+  }),
+  key({
     name: 'dfs.namenode.fs-limits.max-xattrs-per-inode',
     usedBy: ['hsec namenode'],
     type: 'int',

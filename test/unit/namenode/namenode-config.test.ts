@@ -48,6 +48,16 @@ describe('namenode settings (namenode-config.ts)', () => {
     refused({ 'dfs.namenode.fs-limits.max-xattrs-per-inode': '-1' }, 'Cannot set a negative limit on the number of xattrs per inode (dfs.namenode.fs-limits.max-xattrs-per-inode).');
   });
 
+  it('storage policies: enabled, not superuser-only, no satisfier by default; `external` satisfier mode refused unless policies are off', () => {
+    const base = { 'fs.defaultFS': 'hdfs://localhost:8020' };
+    expect(nameNodeSettings(conf(base)).namesystem).to.deep.include({ storagePolicyEnabled: true, storagePolicySuperuserOnly: false });
+    expect(nameNodeSettings(conf({ ...base, 'dfs.storage.policy.enabled': 'false', 'dfs.storage.policy.permissions.superuser-only': 'true', 'dfs.storage.policy.satisfier.mode': 'external' })).namesystem)
+      .to.deep.include({ storagePolicyEnabled: false, storagePolicySuperuserOnly: true });
+    expect(() => nameNodeSettings(conf({ ...base, 'dfs.storage.policy.satisfier.mode': 'EXTERNAL' }))).to.throw(/^dfs\.storage\.policy\.satisfier\.mode = external: this NameNode has no storage policy satisfier/)
+      .with.property('code', 'CONFIG_INVALID');
+    expect(() => nameNodeSettings(conf({ ...base, 'dfs.storage.policy.satisfier.mode': 'internal' }))).to.throw().with.property('code', 'CONFIG_INVALID');
+  });
+
   it('dfs.batched.ls.limit (100, above 0 or the NameNode does not start) and dfs.namenode.max-corrupt-file-blocks-returned (100)', () => {
     const base = { 'fs.defaultFS': 'hdfs://localhost:8020' };
     expect(nameNodeSettings(conf(base)).namesystem).to.deep.include({ batchedListingLimit: 100, maxCorruptFileBlocksReturned: 100 });

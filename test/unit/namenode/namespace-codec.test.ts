@@ -6,7 +6,7 @@ import { crc32, scanFrames } from '../../../lib/journal/frame.ts';
 import type { AclEntry } from '../../../cluster/protocol/acl-entry.ts';
 import type { XAttr } from '../../../cluster/protocol/xattr.ts';
 import {
-  aclRecord, xattrsRecord, truncateBlockRecord, quotaRecord, lastTxidRecord, identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord, type EditOp, type InodeRecord,
+  aclRecord, xattrsRecord, truncateBlockRecord, quotaRecord, lastTxidRecord, storagePolicyRecord, identityRecord, inodeRecord, journalPayloads, snapshotEndRecord, snapshotPayloads, transactionRecord, type EditOp, type InodeRecord,
 } from '../../../cluster/namenode/namespace/edit-log.ts';
 import { compareNames, isValidName, joinPath, pathComponents } from '../../../cluster/namenode/namespace/paths.ts';
 import { RecordReader, RecordWriter } from '../../../cluster/namenode/namespace/record-io.ts';
@@ -82,6 +82,8 @@ describe('namenode/edit-log records', () => {
     { op: 'CONCAT', target: '/a/t', srcs: ['/a/x', '/a/y'], mtime: 1_700_000_000_125 },
     { op: 'SET_QUOTA', path: '/a', nsQuota: 9_223_372_036_854_775_807n, ssQuota: 10n * 1024n ** 3n },
     { op: 'SET_QUOTA', path: '/b', nsQuota: 5n, ssQuota: -1n },
+    { op: 'SET_STORAGE_POLICY', path: '/a', policyId: 15 },
+    { op: 'SET_STORAGE_POLICY', path: '/b', policyId: 0 },
   ];
 
   it('a byte or an int written just as the scratch buffer grows lands in the record (512, then 1024 bytes)', () => {
@@ -115,10 +117,10 @@ describe('namenode/edit-log records', () => {
     ];
     const acl: AclEntry[] = [{ scope: 'ACCESS', type: 'USER', name: 'bob', permission: 6 }, { scope: 'ACCESS', type: 'GROUP', permission: 5 }, { scope: 'DEFAULT', type: 'OTHER', permission: 0 }];
     const xattrs: XAttr[] = [{ namespace: 'USER', name: 'k', value: new Uint8Array([1, 2, 3]) }, { namespace: 'RAW', name: 'r' }];
-    const bytes = Buffer.concat([identityRecord({ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }), ...inodes.map(inodeRecord), aclRecord(16391, acl), xattrsRecord(16391, xattrs), truncateBlockRecord(16390, 3), quotaRecord(16385, 9_223_372_036_854_775_807n, -1n), lastTxidRecord(1234), snapshotEndRecord(3)]);
+    const bytes = Buffer.concat([identityRecord({ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }), ...inodes.map(inodeRecord), aclRecord(16391, acl), xattrsRecord(16391, xattrs), truncateBlockRecord(16390, 3), quotaRecord(16385, 9_223_372_036_854_775_807n, -1n), lastTxidRecord(1234), storagePolicyRecord(16391, 12), snapshotEndRecord(3)]);
     const got: unknown[] = [];
-    scanFrames(bytes, 0, bytes.length, snapshotPayloads({ identity: (i, c) => got.push(i, c), inode: (r) => got.push(r), acl: (id, e) => got.push({ id, e }), xattrs: (id, x) => got.push({ id, x }), truncateBlock: (id, n) => got.push({ id, n }), quota: (id, ns, ss) => got.push({ id, ns, ss }), lastTxid: (txid) => got.push({ txid }), end: (n) => got.push(n) }));
-    expect(got).to.deep.equal([{ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }, ...inodes, { id: 16391, e: acl }, { id: 16391, x: xattrs }, { id: 16390, n: 3 }, { id: 16385, ns: 9_223_372_036_854_775_807n, ss: -1n }, { txid: 1234 }, 3]);
+    scanFrames(bytes, 0, bytes.length, snapshotPayloads({ identity: (i, c) => got.push(i, c), inode: (r) => got.push(r), acl: (id, e) => got.push({ id, e }), xattrs: (id, x) => got.push({ id, x }), truncateBlock: (id, n) => got.push({ id, n }), quota: (id, ns, ss) => got.push({ id, ns, ss }), lastTxid: (txid) => got.push({ txid }), storagePolicy: (id, p) => got.push({ id, p }), end: (n) => got.push(n) }));
+    expect(got).to.deep.equal([{ namespaceId: -5, clusterId: 'CID-x', blockPoolId: 'BP-x', cTime: 0 }, { lastInodeId: 16391, lastBlockId: 1073741830, generationStamp: 1010 }, ...inodes, { id: 16391, e: acl }, { id: 16391, x: xattrs }, { id: 16390, n: 3 }, { id: 16385, ns: 9_223_372_036_854_775_807n, ss: -1n }, { txid: 1234 }, { id: 16391, p: 12 }, 3]);
   });
 
   it('op codes are stable: SET_PERMISSIONS is 11, SET_OWNER 12 and SET_REPLICATION 13, after the ten older ops', () => {
@@ -132,6 +134,12 @@ describe('namenode/edit-log records', () => {
     expect(transactionRecord([{ op: 'TRUNCATE', path: '/f', clientName: 'c', clientMachine: 'm', newLength: 0, mtime: 0 }])[13]).to.equal(18);
     expect(transactionRecord([{ op: 'SET_QUOTA', path: '/d', nsQuota: 1n, ssQuota: -1n }])[13]).to.equal(20);
     expect(transactionRecord([{ op: 'CONCAT', target: '/d/t', srcs: ['/d/a'], mtime: 0 }])[13]).to.equal(19);
+    expect(transactionRecord([{ op: 'SET_STORAGE_POLICY', path: '/d', policyId: 7 }])[13]).to.equal(21);
+  });
+
+  it('a storage policy id above 15 (BlockStoragePolicySuite.ID_BIT_LENGTH 4) is PROTOCOL_MALFORMED', () => {
+    const bad = transactionRecord([{ op: 'SET_STORAGE_POLICY', path: '/d', policyId: 16 }]);
+    expect(expectCode(() => scanFrames(bad, 0, bad.length, journalPayloads(() => undefined)), 'PROTOCOL_MALFORMED').message).to.contain('storage policy id 16');
   });
 
   it('a replication factor outside 1..32767 (a Java short) is PROTOCOL_MALFORMED', () => {

@@ -161,6 +161,9 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
   getHAServiceState: { request: {}, response: { state: 'ACTIVE' } },
   getEnclosingRoot: { request: { filename: '/d/f' }, response: { enclosingRootPath: '/' } },
   getStoragePolicy: { request: { path: '/' }, response: { storagePolicy: { policyId: 2, name: 'COLD', creationPolicy: { storageTypes: ['ARCHIVE'] } } } },
+  setStoragePolicy: { request: { src: '/d', policyName: 'COLD' }, response: {} },
+  unsetStoragePolicy: { request: { src: '/d' }, response: {} },
+  satisfyStoragePolicy: { request: { src: '/d' }, response: {} },
   isFileClosed: { request: { src: '/d/f' }, response: { result: true } },
   getPreferredBlockSize: { request: { filename: '/d/f' }, response: { bsize: 134217728 } },
   getLocatedFileInfo: {
