@@ -20,7 +20,7 @@
  */
 import { HsecError } from '../../../lib/errors/index.ts';
 import { getLogger } from '../../../lib/log/logger.ts';
-import type { AccessMode, BlockStorageType } from '../../../security/token/block-token-identifier.ts';
+import { HDFS_BLOCK_TOKEN_KIND, type AccessMode, type BlockStorageType } from '../../../security/token/block-token-identifier.ts';
 import { encodeOpWriteBlock } from '../../protocol/datatransfer/messages.ts';
 import type { BlockCommand } from '../../protocol/datanode-protocol.ts';
 import { EMPTY_TOKEN, type DatanodeInfo, type ExtendedBlock, type StorageType, type TokenProtoObject } from '../../protocol/hdfs-types.ts';
@@ -121,6 +121,7 @@ export class BlockTransfers {
     const numBytes = block.numBytes ?? 0;
     this.#xmits++;
     let mirror: Mirror | undefined;
+    let sent = false;
     let reader: ReplicaReader | undefined;
     try {
       const token = this.#blockToken(block, ['WRITE'], storageTypes, storageIds);
@@ -146,6 +147,7 @@ export class BlockTransfers {
       }));
       // BlockSender(b, 0, b.getNumBytes(), ...): the whole block, to the NameNode's length
       await sendBlockPackets(mirror.output, reader, replica.checksum, 0, numBytes, true);
+      sent = true;
       log.info({ block: name, numBytes, target: mirror.addr }, `DataTransfer, at ${self ? xferAddr(self) : 'this DataNode'}: Transmitted ${name} (numBytes=${numBytes}) to ${mirror.addr}`);
     } catch (e) {
       log.warn({ block: name, target: xferAddr(targets[0]!), err: e }, `${self ? xferAddr(self) : block.poolId}:Failed to transfer ${name} to ${xferAddr(targets[0]!)} got ${(e as Error).message}`);
@@ -154,7 +156,8 @@ export class BlockTransfers {
       await reader?.close().catch(() => undefined);
       // IOUtils.closeStream(out): the queued packets go out before the end of stream; the receiver
       // closes the connection once it has the last one (a DataNode sender waits for no ack)
-      if (mirror) await endGracefully(mirror, this.#o.socketTimeoutMs * targets.length);
+      if (mirror && sent) await endGracefully(mirror, this.#o.socketTimeoutMs * targets.length);
+      else mirror?.close();
       if (mirror) this.#mirrors.delete(mirror);
     }
   }
@@ -162,12 +165,8 @@ export class BlockTransfers {
   /** DataNode.getBlockAccessToken: a token of this DataNode's own when the NameNode enabled them, else the empty one. */
   #blockToken(block: ExtendedBlock, modes: AccessMode[], storageTypes: StorageType[], storageIds: string[]): TokenProtoObject {
     if (!this.#o.access.isEnabled(block.poolId)) return EMPTY_TOKEN;
-    try {
-      const t = this.#o.access.generateToken(this.#o.userName, { poolId: block.poolId, blockId: block.blockId, generationStamp: block.generationStamp }, modes, storageTypes as BlockStorageType[], storageIds);
-      return { identifier: t.identifier, password: t.password, kind: 'HDFS_BLOCK_TOKEN', service: '' };
-    } catch (e) {
-      throw e instanceof HsecError ? e : new HsecError('TOKEN_UNKNOWN', String(e));
-    }
+    const t = this.#o.access.generateToken(this.#o.userName, { poolId: block.poolId, blockId: block.blockId, generationStamp: block.generationStamp }, modes, storageTypes as BlockStorageType[], storageIds);
+    return { identifier: t.identifier, password: t.password, kind: HDFS_BLOCK_TOKEN_KIND, service: '' };
   }
 }
 

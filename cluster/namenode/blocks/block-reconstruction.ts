@@ -157,7 +157,7 @@ export class BlockReconstruction {
     if (!block.complete || !block.file) return;
     this.updateNeeded(block);
     const expected = this.expected(block);
-    if (this.countNodes(block).live > expected) this.processExtraRedundancy(block, expected, node);
+    if (this.countNodes(block).live > expected) this.processExtraRedundancy(block, expected);
   }
 
   /** removeStoredBlock's redundancy part: the replica on `datanodeUuid` is gone. */
@@ -180,7 +180,7 @@ export class BlockReconstruction {
     if (oldRepl === newRepl) return;
     for (const b of blocks) {
       this.updateNeeded(b);
-      if (b.complete && this.countNodes(b).live > newRepl) this.processExtraRedundancy(b, newRepl, undefined);
+      if (b.complete && this.countNodes(b).live > newRepl) this.processExtraRedundancy(b, newRepl);
     }
   }
 
@@ -203,7 +203,7 @@ export class BlockReconstruction {
       const num = this.countNodes(b);
       const pending = this.pending.numReplicas(b);
       if (!this.#hasEnough(b, num, pending)) this.needed.add(b, num.live + pending, num.decommissioning + num.decommissioned, expected);
-      else if (num.live > expected) this.processExtraRedundancy(b, expected, undefined);
+      else if (num.live > expected) this.processExtraRedundancy(b, expected);
     }
   }
 
@@ -333,7 +333,7 @@ export class BlockReconstruction {
       this.#postponed.delete(block);
       if (!block.complete || !block.file) continue;
       const expected = this.expected(block);
-      if (this.countNodes(block).live > expected) this.processExtraRedundancy(block, expected, undefined);
+      if (this.countNodes(block).live > expected) this.processExtraRedundancy(block, expected);
     }
   }
 
@@ -357,11 +357,10 @@ export class BlockReconstruction {
   /**
    * processExtraRedundancyBlock -> chooseExcessRedundancies: replicas on nodes in service beyond
    * `replication` are chosen for deletion (INVALIDATE with the node's next heartbeat) and count as
-   * excess until the node reports them deleted. `addedNode` (the node that just reported one) is
-   * Hadoop's delete hint's partner, which matters only with a hint; hsec gives none.
+   * excess until the node reports them deleted. Hadoop's delete hint (a balancer move's source,
+   * with the node that just reported the block) never applies: hsec has no balancer moves.
    */
-  processExtraRedundancy(block: BlockInfo, replication: number, addedNode: DatanodeDescriptor | undefined): void {
-    void addedNode;
+  processExtraRedundancy(block: BlockInfo, replication: number): void {
     const replicas = this.#replicas(block);
     // processExtraRedundancyBlockWithoutPostpone: a replica on a storage not yet reported in full postpones the choice
     if (replicas.some((r) => r.node.storages.get(r.storageUuid)?.blockContentsStale)) {
