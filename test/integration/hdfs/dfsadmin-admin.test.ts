@@ -13,15 +13,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
-import { acquireRpcClient } from '../../../cluster/client/shared-rpc-client.ts';
 import { DFSADMIN_FAILURE } from '../../../cluster/cli/commands/dfsadmin.ts';
 import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
-import {
-  CLIENT_PROTOCOL, CLIENT_PROTOCOL_CODEC, CLIENT_PROTOCOL_INFO, CLIENT_PROTOCOL_VERSION, type ClientProtocolMessages, type ClientProtocolMethodName,
-} from '../../../cluster/protocol/client-protocol.ts';
 import { loadConfiguration } from '../../../lib/config/index.ts';
-import { callCredentials } from '../../../security/sasl/rpc/protocol-security.ts';
 import { dfsadminShell, type DfsadminShell } from '../../support/dfsadmin-shell.ts';
+import { clientProtocolCall, remoteFailure } from '../../support/client-protocol-call.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { until } from '../../support/until.ts';
 
@@ -39,25 +35,6 @@ describe('hdfs: dfsadmin upgrade / restoreFailedStorage / metasave / refreshNode
   let admin: HdfsClient;
 
   const dfsadmin = (user: string, ...args: string[]) => shell.run(user, ...args);
-
-  /** One ClientProtocol call over Kerberos RPC as `client`'s user, encoded and decoded as a stock client does. */
-  async function call<M extends ClientProtocolMethodName>(client: HdfsClient, method: M, request: ClientProtocolMessages[M]['request']): Promise<ClientProtocolMessages[M]['response']> {
-    const shared = acquireRpcClient(client.conf);
-    try {
-      const bytes = await shared.rpc.call(client.nameNode, CLIENT_PROTOCOL, method, CLIENT_PROTOCOL_CODEC.encodeRequest(method, request), {
-        ...callCredentials(client.user, CLIENT_PROTOCOL_INFO, client.conf), declaringProtocol: CLIENT_PROTOCOL, protocolVersion: CLIENT_PROTOCOL_VERSION,
-      });
-      return CLIENT_PROTOCOL_CODEC.decodeResponse(method, bytes);
-    } finally {
-      shared.release();
-    }
-  }
-
-  async function remoteFailure(p: Promise<unknown>): Promise<{ cls: unknown; msg: unknown }> {
-    const e = await p.then(() => undefined, (x: { details?: Record<string, unknown> }) => x);
-    expect(e, 'expected the NameNode to refuse').to.not.equal(undefined);
-    return { cls: e!.details?.['exceptionClassName'], msg: e!.details?.['errorMsg'] };
-  }
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hsec-dfsadmin-admin-'));
@@ -112,40 +89,40 @@ describe('hdfs: dfsadmin upgrade / restoreFailedStorage / metasave / refreshNode
   });
 
   it('getDatanodeStorageReport (the Balancer\'s), getCurrentEditLogTxid, getEditsFromTxid refused', async () => {
-    const reports = await call(admin, 'getDatanodeStorageReport', { type: 'LIVE' });
+    const reports = await clientProtocolCall(admin, 'getDatanodeStorageReport', { type: 'LIVE' });
     expect(reports.datanodeStorageReports!.map((r) => r.datanodeInfo.id.datanodeUuid).sort()).to.deep.equal(hdfs.dns.map((d) => d.datanodeUuid).sort());
     for (const r of reports.datanodeStorageReports!) {
       expect(r.storageReports!.length).to.equal(1);
       expect(r.storageReports![0]!.capacity).to.be.greaterThan(0);
       expect(r.storageReports![0]!.storage!.storageType).to.equal('DISK');
     }
-    expect(await remoteFailure(call(alice, 'getDatanodeStorageReport', { type: 'ALL' }))).to.deep.equal({ cls: 'org.apache.hadoop.security.AccessControlException', msg: DENIED });
-    expect((await call(admin, 'getCurrentEditLogTxid', {})).txid).to.equal(hdfs.nn.namesystem.txid);
-    const edits = await remoteFailure(call(admin, 'getEditsFromTxid', { txid: 1 }));
+    expect(await remoteFailure(clientProtocolCall(alice, 'getDatanodeStorageReport', { type: 'ALL' }))).to.deep.equal({ cls: 'org.apache.hadoop.security.AccessControlException', msg: DENIED });
+    expect((await clientProtocolCall(admin, 'getCurrentEditLogTxid', {})).txid).to.equal(hdfs.nn.namesystem.txid);
+    const edits = await remoteFailure(clientProtocolCall(admin, 'getEditsFromTxid', { txid: 1 }));
     expect(edits.cls).to.equal('java.io.IOException');
     expect(edits.msg).to.match(/^Cannot read edits from txid 1: hsec does not serve HDFS inotify/);
   });
 
   it('the EC calls: system policies all DISABLED, -setPolicy refused as for a disabled policy, no policy to unset, the topology check', async () => {
-    const policies = (await call(alice, 'getErasureCodingPolicies', {})).ecPolicies!;
+    const policies = (await clientProtocolCall(alice, 'getErasureCodingPolicies', {})).ecPolicies!;
     expect(policies.map((p) => [p.name, p.id, p.state])).to.deep.equal([
       ['RS-10-4-1024k', 5, 'DISABLED'], ['RS-3-2-1024k', 2, 'DISABLED'], ['RS-6-3-1024k', 1, 'DISABLED'], ['RS-LEGACY-6-3-1024k', 3, 'DISABLED'], ['XOR-2-1-1024k', 4, 'DISABLED'],
     ]);
-    expect(await call(alice, 'getErasureCodingCodecs', {})).to.deep.equal({});
+    expect(await clientProtocolCall(alice, 'getErasureCodingCodecs', {})).to.deep.equal({});
     const home = alice.workingDirectory;
-    expect(await call(alice, 'getErasureCodingPolicy', { src: home })).to.deep.equal({});
-    expect(await remoteFailure(call(alice, 'setErasureCodingPolicy', { src: home, ecPolicyName: 'RS-6-3-1024k' }))).to.deep.equal({
+    expect(await clientProtocolCall(alice, 'getErasureCodingPolicy', { src: home })).to.deep.equal({});
+    expect(await remoteFailure(clientProtocolCall(alice, 'setErasureCodingPolicy', { src: home, ecPolicyName: 'RS-6-3-1024k' }))).to.deep.equal({
       cls: 'org.apache.hadoop.HadoopIllegalArgumentException',
       msg: "Policy 'RS-6-3-1024k' does not match any enabled erasure coding policies: []. An erasure coding policy can be enabled by enableErasureCodingPolicy API.",
     });
-    expect(await remoteFailure(call(alice, 'unsetErasureCodingPolicy', { src: home }))).to.deep.equal({
+    expect(await remoteFailure(clientProtocolCall(alice, 'unsetErasureCodingPolicy', { src: home }))).to.deep.equal({
       cls: 'org.apache.hadoop.hdfs.protocol.NoECPolicySetException', msg: `No erasure coding policy explicitly set on ${home}`,
     });
-    expect(await remoteFailure(call(alice, 'enableErasureCodingPolicy', { ecPolicyName: 'RS-3-2-1024k' }))).to.deep.equal({ cls: 'org.apache.hadoop.security.AccessControlException', msg: DENIED });
-    expect((await remoteFailure(call(admin, 'enableErasureCodingPolicy', { ecPolicyName: 'RS-3-2-1024k' }))).msg).to.match(/hsec does not support erasure coding/);
-    expect(await call(admin, 'disableErasureCodingPolicy', { ecPolicyName: 'RS-3-2-1024k' })).to.deep.equal({});
-    expect(await call(admin, 'getECTopologyResultForPolicies', {})).to.deep.equal({ response: { resultMessage: 'No erasure coding policy is given.', isSupported: true } });
-    expect(await call(admin, 'getECTopologyResultForPolicies', { policies: ['XOR-2-1-1024k'] })).to.deep.equal({
+    expect(await remoteFailure(clientProtocolCall(alice, 'enableErasureCodingPolicy', { ecPolicyName: 'RS-3-2-1024k' }))).to.deep.equal({ cls: 'org.apache.hadoop.security.AccessControlException', msg: DENIED });
+    expect((await remoteFailure(clientProtocolCall(admin, 'enableErasureCodingPolicy', { ecPolicyName: 'RS-3-2-1024k' }))).msg).to.match(/hsec does not support erasure coding/);
+    expect(await clientProtocolCall(admin, 'disableErasureCodingPolicy', { ecPolicyName: 'RS-3-2-1024k' })).to.deep.equal({});
+    expect(await clientProtocolCall(admin, 'getECTopologyResultForPolicies', {})).to.deep.equal({ response: { resultMessage: 'No erasure coding policy is given.', isSupported: true } });
+    expect(await clientProtocolCall(admin, 'getECTopologyResultForPolicies', { policies: ['XOR-2-1-1024k'] })).to.deep.equal({
       response: { resultMessage: '3 DataNodes are required for the erasure coding policies: XOR-2-1-1024k. The number of DataNodes is only 2.', isSupported: false },
     });
   });
@@ -164,23 +141,23 @@ describe('hdfs: dfsadmin upgrade / restoreFailedStorage / metasave / refreshNode
     expect(desc(dn1.datanodeUuid).adminState).to.equal('NORMAL');
     expect(await dfsadmin('nn', '-refreshNodes')).to.deep.equal({ code: 0, out: 'Refresh nodes successful\n', err: '' });
     expect(desc(dn1.datanodeUuid).adminState).to.equal('DECOMMISSION_INPROGRESS');
-    expect((await call(admin, 'getDatanodeReport', { type: 'DECOMMISSIONING' })).di!.map((d) => d.id.datanodeUuid)).to.deep.equal([dn1.datanodeUuid]);
+    expect((await clientProtocolCall(admin, 'getDatanodeReport', { type: 'DECOMMISSIONING' })).di!.map((d) => d.id.datanodeUuid)).to.deep.equal([dn1.datanodeUuid]);
     expect((await dfsadmin('nn', '-report', '-decommissioning')).out).to.contain('Decommissioning datanodes (1):');
     for (let i = 0; i < 4; i++) {
       await admin.writeFile(`/after-${i}`, `x${i}`);
-      const located = await call(admin, 'getBlockLocations', { src: `/after-${i}`, offset: 0, length: 10 });
+      const located = await clientProtocolCall(admin, 'getBlockLocations', { src: `/after-${i}`, offset: 0, length: 10 });
       expect(located.locations!.blocks![0]!.locs!.map((l) => l.id.datanodeUuid)).to.deep.equal([dn0.datanodeUuid]);
     }
     // its blocks have no other replica: the decommission monitor queues them, the redundancy monitor has
     // dn1 copy them to dn0, and once they live there the decommission completes
     expect(await until(() => desc(dn1.datanodeUuid).adminState === 'DECOMMISSIONED', 20_000)).to.equal(true);
-    const pinned = await call(admin, 'getListing', { src: '/pin', startAfter: new Uint8Array(0), needLocation: false });
+    const pinned = await clientProtocolCall(admin, 'getListing', { src: '/pin', startAfter: new Uint8Array(0), needLocation: false });
     for (const f of pinned.dirList!.partialListing!) {
-      const located = await call(admin, 'getBlockLocations', { src: `/pin/${Buffer.from(f.path).toString()}`, offset: 0, length: 10 });
+      const located = await clientProtocolCall(admin, 'getBlockLocations', { src: `/pin/${Buffer.from(f.path).toString()}`, offset: 0, length: 10 });
       expect(located.locations!.blocks![0]!.locs!.map((l) => l.id.datanodeUuid)).to.include(dn0.datanodeUuid);
     }
     expect(await admin.delete('/pin', { recursive: true })).to.equal(true);
-    const report = await call(admin, 'getDatanodeReport', { type: 'ALL' });
+    const report = await clientProtocolCall(admin, 'getDatanodeReport', { type: 'ALL' });
     expect(report.di!.find((d) => d.id.datanodeUuid === dn1.datanodeUuid)!.adminState).to.equal('DECOMMISSIONED');
     // back in service when it leaves the exclude list
     writeFileSync(hosts.excludes, '');

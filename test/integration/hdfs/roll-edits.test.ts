@@ -13,14 +13,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HdfsClient } from '../../../cluster/client/hdfs-client.ts';
-import { acquireRpcClient } from '../../../cluster/client/shared-rpc-client.ts';
 import { DFSADMIN_FAILURE } from '../../../cluster/cli/commands/dfsadmin.ts';
 import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 import { NAMESPACE_DIR } from '../../../cluster/namenode/namenode.ts';
-import {
-  CLIENT_PROTOCOL, CLIENT_PROTOCOL_CODEC, CLIENT_PROTOCOL_INFO, CLIENT_PROTOCOL_VERSION, type ClientProtocolMessages, type ClientProtocolMethodName,
-} from '../../../cluster/protocol/client-protocol.ts';
-import { callCredentials } from '../../../security/sasl/rpc/protocol-security.ts';
+import { clientProtocolCall, remoteFailure } from '../../support/client-protocol-call.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { dfsadminShell, type DfsadminShell } from '../../support/dfsadmin-shell.ts';
 
@@ -36,25 +32,6 @@ describe('hdfs: rollEdits, msync, getHAServiceState, getEnclosingRoot and the sn
   let hdfsAdmin: HdfsClient;
 
   const dfsadmin = (user: string, ...args: string[]) => shell.run(user, ...args);
-
-  /** One ClientProtocol call over Kerberos RPC as `client`'s user, encoded and decoded as a stock client does. */
-  async function call<M extends ClientProtocolMethodName>(client: HdfsClient, method: M, request: ClientProtocolMessages[M]['request']): Promise<ClientProtocolMessages[M]['response']> {
-    const shared = acquireRpcClient(client.conf);
-    try {
-      const bytes = await shared.rpc.call(client.nameNode, CLIENT_PROTOCOL, method, CLIENT_PROTOCOL_CODEC.encodeRequest(method, request), {
-        ...callCredentials(client.user, CLIENT_PROTOCOL_INFO, client.conf), declaringProtocol: CLIENT_PROTOCOL, protocolVersion: CLIENT_PROTOCOL_VERSION,
-      });
-      return CLIENT_PROTOCOL_CODEC.decodeResponse(method, bytes);
-    } finally {
-      shared.release();
-    }
-  }
-
-  async function remoteFailure(p: Promise<unknown>): Promise<{ cls: unknown; msg: unknown }> {
-    const e = await p.then(() => undefined, (x: { details?: Record<string, unknown> }) => x);
-    expect(e, 'expected the NameNode to refuse').to.not.equal(undefined);
-    return { cls: e!.details?.['exceptionClassName'], msg: e!.details?.['errorMsg'] };
-  }
 
   const journals = () => readdirSync(join(dir, 'name', NAMESPACE_DIR)).filter((f) => /^journal\.\d+$/.test(f)).sort();
 
@@ -104,16 +81,16 @@ describe('hdfs: rollEdits, msync, getHAServiceState, getEnclosingRoot and the sn
   });
 
   it('msync answers empty and getHAServiceState ACTIVE, for any user', async () => {
-    expect(await call(alice, 'msync', {})).to.deep.equal({});
-    expect(await call(alice, 'getHAServiceState', {})).to.deep.equal({ state: 'ACTIVE' });
+    expect(await clientProtocolCall(alice, 'msync', {})).to.deep.equal({});
+    expect(await clientProtocolCall(alice, 'getHAServiceState', {})).to.deep.equal({ state: 'ACTIVE' });
   });
 
   it('getEnclosingRoot: "/" for a path the caller may read (or a missing one); an unreadable path is refused', async () => {
     const home = alice.workingDirectory;
-    expect(await call(alice, 'getEnclosingRoot', { filename: `${home}/d` })).to.deep.equal({ enclosingRootPath: '/' });
-    expect(await call(alice, 'getEnclosingRoot', { filename: `${home}/none` })).to.deep.equal({ enclosingRootPath: '/' });
+    expect(await clientProtocolCall(alice, 'getEnclosingRoot', { filename: `${home}/d` })).to.deep.equal({ enclosingRootPath: '/' });
+    expect(await clientProtocolCall(alice, 'getEnclosingRoot', { filename: `${home}/none` })).to.deep.equal({ enclosingRootPath: '/' });
     await alice.chmod(`${home}/d`, 0o300);
-    const refused = await remoteFailure(call(alice, 'getEnclosingRoot', { filename: `${home}/d` }));
+    const refused = await remoteFailure(clientProtocolCall(alice, 'getEnclosingRoot', { filename: `${home}/d` }));
     expect(refused.cls).to.equal('org.apache.hadoop.security.AccessControlException');
     expect(refused.msg).to.match(/^Permission denied: user=alice, access=READ, inode=".*\/d":alice:/);
     await alice.chmod(`${home}/d`, 0o755);
@@ -121,14 +98,14 @@ describe('hdfs: rollEdits, msync, getHAServiceState, getEnclosingRoot and the sn
 
   it('snapshots: no snapshottable directory; createSnapshot and allowSnapshot refused with SnapshotException; disallowSnapshot does nothing', async () => {
     const d = `${alice.workingDirectory}/d`;
-    expect(await call(alice, 'getSnapshottableDirListing', {})).to.deep.equal({});
-    expect(await remoteFailure(call(alice, 'createSnapshot', { snapshotRoot: d, snapshotName: 's1' })))
+    expect(await clientProtocolCall(alice, 'getSnapshottableDirListing', {})).to.deep.equal({});
+    expect(await remoteFailure(clientProtocolCall(alice, 'createSnapshot', { snapshotRoot: d, snapshotName: 's1' })))
       .to.deep.equal({ cls: SNAPSHOT_EXCEPTION, msg: `Directory is not a snapshottable directory: ${d}` });
-    expect(await remoteFailure(call(alice, 'allowSnapshot', { snapshotRoot: d })))
+    expect(await remoteFailure(clientProtocolCall(alice, 'allowSnapshot', { snapshotRoot: d })))
       .to.deep.equal({ cls: 'org.apache.hadoop.security.AccessControlException', msg: 'Access denied for user alice. Superuser privilege is required' });
-    const allow = await remoteFailure(call(hdfsAdmin, 'allowSnapshot', { snapshotRoot: d }));
+    const allow = await remoteFailure(clientProtocolCall(hdfsAdmin, 'allowSnapshot', { snapshotRoot: d }));
     expect(allow.cls).to.equal(SNAPSHOT_EXCEPTION);
     expect(allow.msg).to.match(/^hsec has no snapshots: cannot allow snapshot for /);
-    expect(await call(hdfsAdmin, 'disallowSnapshot', { snapshotRoot: d })).to.deep.equal({});
+    expect(await clientProtocolCall(hdfsAdmin, 'disallowSnapshot', { snapshotRoot: d })).to.deep.equal({});
   });
 });

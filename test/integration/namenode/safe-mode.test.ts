@@ -18,6 +18,7 @@ import { DFSADMIN_FAILURE } from '../../../cluster/cli/commands/dfsadmin.ts';
 import { startSecureHdfs, type SecureHdfs } from '../../../cluster/mini/secure-hdfs.ts';
 import { NAMESPACE_DIR } from '../../../cluster/namenode/namenode.ts';
 import { socketHostName } from '../../../lib/net/resolve.ts';
+import { remoteFailure } from '../../support/client-protocol-call.ts';
 import { useMiniKdc } from '../../support/fixtures.ts';
 import { until } from '../../support/until.ts';
 import { dfsadminShell, type DfsadminShell } from '../../support/dfsadmin-shell.ts';
@@ -34,13 +35,6 @@ describe('namenode: manual safe mode and saveNamespace on the secure hsec NameNo
   let host: string;
 
   const dfsadmin = (user: string, ...args: string[]) => shell.run(user, ...args);
-
-  /** The remote failure of `p`: its Java class and message as the NameNode sent them. */
-  async function remoteFailure(p: Promise<unknown>): Promise<{ cls: unknown; msg: unknown }> {
-    const e = await p.then(() => undefined, (x: { details?: Record<string, unknown> }) => x);
-    expect(e, 'expected the NameNode to refuse').to.not.equal(undefined);
-    return { cls: e!.details?.['exceptionClassName'], msg: e!.details?.['errorMsg'] };
-  }
 
   const inSafeMode = (what: string) => ({
     cls: SAFE_MODE_EXCEPTION,
