@@ -69,7 +69,7 @@ export async function namesystem(options: { dir?: string; settings?: Partial<Nam
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hsec-ns-'));
   const clock = options.clock ?? new ManualClock(1_700_000_000_000);
   const tokens = BlockTokenSecretManager.master({ keyUpdateInterval: 36_000_000, tokenLifetime: 36_000_000, blockPoolId: IDENTITY.blockPoolId, clock });
-  const blocks = new BlockManager({ tokens });
+  const blocks = new BlockManager({ tokens, clock });
   const datanodes = new DatanodeManager({ blocks, tokens, heartbeatExpireMs: 630_000, reportLeaseMs: 300_000, invalidateLimit: 1000, minDatanodeVersion: '2.1.0-beta', softwareVersion: '3.4.1', ...(options.hostResolver ? { hostResolver: options.hostResolver } : {}) });
   const store = new NamespaceStore({ dir, ...(options.compactionMinBytes ? { compactionMinBytes: options.compactionMinBytes } : {}) });
   const settings = { ...SETTINGS, ...options.settings };
@@ -85,7 +85,7 @@ export async function namesystem(options: { dir?: string; settings?: Partial<Nam
   return t;
 }
 
-/** Registers a DataNode with `remaining` bytes free on storage DS-<uuid>, as registerDatanode + a heartbeat would. */
+/** Registers a DataNode with `remaining` bytes free on storage DS-<uuid>, as registerDatanode + a heartbeat + an empty first block report would. */
 export function datanode(ns: FsNamesystem, uuid: string, ip = '127.0.0.1', xferPort = 9866, remaining = 100 * 1024 * MiB): DatanodeDescriptor {
   const reg: DatanodeRegistration = {
     datanodeID: { ipAddr: ip, hostName: 'localhost', datanodeUuid: uuid, xferPort, infoPort: 9864, ipcPort: 9867 },
@@ -95,7 +95,9 @@ export function datanode(ns: FsNamesystem, uuid: string, ip = '127.0.0.1', xferP
   };
   const registered = ns.datanodes.register(reg, { address: ip }, ns.clock.now());
   ns.datanodes.heartbeat({ registration: registered, reports: [{ storageUuid: `DS-${uuid}`, capacity: remaining, remaining, storage: { storageUuid: `DS-${uuid}`, storageType: 'DISK' } }] }, ns.clock.now(), 0);
-  return ns.datanodes.get(uuid)!;
+  const dn = ns.datanodes.get(uuid)!;
+  ns.blocks.processReport(dn, `DS-${uuid}`, 'DISK', []); // the first full block report (an empty storage)
+  return dn;
 }
 
 /** create + addBlock (on `dn` when given) + RECEIVED + complete: a closed one-block file of `bytes` bytes, written by `caller`. */

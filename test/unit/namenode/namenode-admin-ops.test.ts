@@ -158,10 +158,11 @@ describe('namenode/admin calls (upgrade, restoreFailedStorage, metaSave, storage
     expect(status.datanodeReport('DECOMMISSIONING', hdfsUser).map((d) => [d.id.datanodeUuid, d.adminState])).to.deep.equal([['dn-a', 'DECOMMISSION_INPROGRESS']]);
     // placement: never on a decommissioning node
     for (let i = 0; i < 20; i++) expect(chooseTargets(t.ns.datanodes.live(), { src: '/g', replication: 3, blockSize: MiB, clientAddress: '127.0.0.1' }).map((l) => l.datanode.uuid)).to.deep.equal(['dn-b']);
-    // /f's only replica is on a: no re-replication in hsec, so a stays in progress
+    // /f's only replica is on a: the monitor queues it for re-replication and a stays in progress
     t.ns.datanodes.check(t.clock.now(), false);
     expect(a.adminState).to.equal('DECOMMISSION_INPROGRESS');
-    // a replica on b (as a re-replication would leave) lets it finish
+    expect(t.ns.blocks.redundancy.needed.size).to.equal(1);
+    // a replica on b (as the re-replication leaves) lets it finish
     const block = [...t.ns.fsd.allBlocks()][0]!;
     t.ns.blocks.processIncremental(b, 'DS-dn-b', 'DISK', [{ block: { blockId: block.blockId, genStamp: block.generationStamp, numBytes: 10 }, status: 'RECEIVED' }]);
     t.ns.datanodes.check(t.clock.now(), false);
