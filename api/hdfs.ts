@@ -1,7 +1,7 @@
 /**
  * `hsec/hdfs`: the HDFS client for programs. See docs/api.md.
  */
-export { HdfsClient, type HdfsClientOptions, type FileChecksumOptions, type FsStatus } from '../cluster/client/hdfs-client.ts';
+export { HdfsClient, type HdfsClientOptions, type FileChecksumOptions, type FsStatus, type BlockLocation } from '../cluster/client/hdfs-client.ts';
 export type { FileChecksum, Md5Md5Crc32FileChecksum, CompositeCrcFileChecksum, ChecksumCombineMode, CrcTypeName } from '../cluster/client/file-checksum.ts';
 export type { FsServerDefaults } from '../cluster/protocol/client-protocol.ts';
 export { parseHdfsUri, nameNodeClientAddress, HDFS_DEFAULT_PORT, type HdfsUri } from '../cluster/protocol/namenode-address.ts';

@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_SAFE_MODE_SETTINGS } from '../../cluster/namenode/blocks/startup-safe-mode.ts';
 import { ManualClock } from '../../lib/time/clock.ts';
 import { BlockTokenSecretManager } from '../../security/token/block-token-secret-manager.ts';
 import { dummyExportedBlockKeys } from '../../security/token/keys/exported-block-keys.ts';
@@ -39,6 +40,7 @@ async function open(dir: string, compactionMinBytes?: number): Promise<{ ns: FsN
       minBlockSize: 1_048_576, maxBlocksPerFile: 10_000, maxReplication: 512, lsLimit: 1000, batchedListingLimit: 100, maxCorruptFileBlocksReturned: 100, maxListOpenFilesResponses: 1000, accessTimePrecision: 0, leaseHardLimitMs: 1_200_000, supportAppends: true, auditDebugCmds: [], aclsEnabled: true, posixAclInheritance: true, xattrsEnabled: true, maxXAttrsPerInode: 32, maxXAttrSize: 16384,
       storagePolicyEnabled: true, storagePolicySuperuserOnly: false,
       caching: { enabled: true, maxListCachePoolsResponses: 100, maxListCacheDirectivesResponses: 100, refreshIntervalMs: 30_000 },
+      safeMode: { ...DEFAULT_SAFE_MODE_SETTINGS, thresholdPct: 0 }, // no DataNodes report here
     },
     clock, blocks, datanodes, store: new NamespaceStore({ dir, ...(compactionMinBytes ? { compactionMinBytes } : {}) }),
   });

@@ -7,8 +7,7 @@
  * and leaves out deprecated commands; each description is the command class's DESCRIPTION
  * (Command.getDescription; a deprecated one is "(DEPRECATED) Same as '<replacement>'"), laid out
  * by ./fs-help-format.ts. The generic options listed are those hsec takes (-conf, -D, -fs; not
- * MapReduce's -jt, -files, -libjars, -archives). Differences on purpose: -setrep has no -w here,
- * so neither its usage nor its help mentions it.
+ * MapReduce's -jt, -files, -libjars, -archives).
  */
 import { instanceHelp } from './fs-help-format.ts';
 
@@ -128,9 +127,9 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     '-skipTrash: option bypasses trash, if enabled, and immediately deletes <src>.\n' +
     '-safely: option requires safety confirmation, if enabled, requires confirmation before deleting large directory with more than <hadoop.shell.delete.limit.num.files> files. Delay is expected when walking over large directory recursively to count the number of files to be deleted before the confirmation.\n',
   '-rmdir': 'Removes the directory entry specified by each directory argument, provided it is empty.\n',
-  // without SetReplication's "-w: ..." line: hsec's -setrep does not wait
   '-setrep':
     'Set the replication level of a file. If <path> is a directory then the command recursively changes the replication factor of all files under the directory tree rooted at <path>. The EC files will be ignored here.\n' +
+    '-w: It requests that the command waits for the replication to complete. This can potentially take a very long time.\n' +
     '-R: It is accepted for backwards compatibility. It has no effect.',
   '-stat':
     'Print statistics about the file/directory at <path>\nin the specified format. Format accepts permissions in\noctal (%a) and symbolic (%A), filesize in\nbytes (%b), type (%F), group name of owner (%g),\n' +

@@ -7,7 +7,9 @@
  * as StringUtils.TraditionalBinaryPrefix.long2String(n, "", 1) (`1.5 K`, `3 M`), `Replication N
  * set: p`, and Stat's format letters with times in UTC (-stat -R: each directory's entries after
  * it). -count is ./fs-count.ts. Paths print as the user wrote them, a directory's entries as
- * `arg/name`; path arguments are globs (./fs-operands.ts). Not supported: `-setrep -w`.
+ * `arg/name`; path arguments are globs (./fs-operands.ts). `-setrep -w` waits as SetReplication's
+ * waitForReplication does: each file in turn, until every block has as many locations as asked,
+ * looking again every 10 s.
  */
 import { HsecError } from '../../lib/errors/index.ts';
 import type { FsActionName } from '../protocol/client-protocol.ts';
@@ -23,7 +25,7 @@ export const QUERY_USAGES: Readonly<Record<string, string>> = {
   '-du': 'hsec fs -du [-s] [-h] [-v] [-x] <path> ...',
   '-dus': 'hsec fs -dus',
   '-count': COUNT_USAGE,
-  '-setrep': 'hsec fs -setrep [-R] <rep> <path> ...',
+  '-setrep': 'hsec fs -setrep [-R] [-w] <rep> <path> ...',
   '-test': 'hsec fs -test -[defswrz] <path>',
   '-touch': 'hsec fs -touch [-a] [-m] [-t TIMESTAMP (yyyyMMdd:HHmmss) ] [-c] <path> ...',
   '-touchz': 'hsec fs -touchz <path> ...',
@@ -31,7 +33,7 @@ export const QUERY_USAGES: Readonly<Record<string, string>> = {
 };
 
 /** The single-letter options each verb takes. */
-export const QUERY_FLAGS: Readonly<Record<string, string>> = { '-df': 'h', '-du': 'shvx', '-dus': 'shvx', '-count': COUNT_FLAGS, '-setrep': 'R', '-test': 'defrswz', '-touch': 'amct', '-touchz': '', '-stat': 'R' };
+export const QUERY_FLAGS: Readonly<Record<string, string>> = { '-df': 'h', '-du': 'shvx', '-dus': 'shvx', '-count': COUNT_FLAGS, '-setrep': 'Rw', '-test': 'defrswz', '-touch': 'amct', '-touchz': '', '-stat': 'R' };
 
 type Each = (path: string, fn: () => Promise<void>) => Promise<void>;
 type Out = (s: string) => void;
@@ -120,8 +122,14 @@ function table(rows: string[][], rightAlign: readonly boolean[] = []): string {
   return rows.map((r) => `${r.map((text, c) => cell(text, c, c === r.length - 1)).join('  ')}\n`).join('');
 }
 
-/** SetReplication: every file of each argument (directories recursively), `Replication N set: p`. */
-export async function setrep({ fs, operands, each, out, expand }: QueryContext): Promise<void> {
+/** SetReplication.waitForReplication's pause between looks (ms). */
+export const SETREP_WAIT_MS = 10_000;
+
+/**
+ * SetReplication: every file of each argument (directories recursively), `Replication N set: p`;
+ * with -w, then waits for each of them (waitForReplication).
+ */
+export async function setrep({ fs, operands, flags, each, out, expand }: QueryContext): Promise<void> {
   const [repText, ...paths] = operands;
   if (!/^[+-]?\d+$/.test(repText!) || Number(repText) > 32767 || Number(repText) < -32768) throw new UsageError('-setrep: Illegal replication, a positive integer expected', QUERY_USAGES['-setrep']!);
   const rep = Number(repText);
@@ -131,11 +139,33 @@ export async function setrep({ fs, operands, each, out, expand }: QueryContext):
     if (status.type === 'file') {
       if (!(await fs.setReplication(status.path, rep))) throw new HsecError('FILE_IO', `Could not set replication for: ${shown}`, { path: status.path, messageOnly: true });
       out(`Replication ${rep} set: ${shown}\n`);
+      if (flags.has('w')) waitList.push({ path: status.path, shown });
       return;
     }
     for (const e of await fs.list(status.path)) await each(entryPath(shown, e), () => visit(e, entryPath(shown, e)));
   };
+  const waitList: { path: string; shown: string }[] = [];
   for (const item of await expand(paths)) await each(item.shown, async () => visit(await statusOf(fs, item), item.shown));
+  for (const item of waitList) await waitForReplication(fs, item, rep, out);
+}
+
+/** SetReplication.waitForReplication for one file: dots while a block has another number of locations than `rep`. */
+async function waitForReplication(fs: HdfsClient, item: { path: string; shown: string }, rep: number, out: Out): Promise<void> {
+  out(`Waiting for ${item.shown} ...`);
+  let printedWarning = false;
+  for (;;) {
+    const length = (await fs.stat(item.path)).length; // item.refreshStatus()
+    const locations = await fs.getFileBlockLocations(item.path, 0, length);
+    const short = locations.find((l) => l.hosts.length !== rep);
+    if (!short) break;
+    if (!printedWarning && short.hosts.length > rep) {
+      out('\nWARNING: the waiting time may be long for DECREASING the number of replications.\n');
+      printedWarning = true;
+    }
+    out('.');
+    await new Promise((resolve) => setTimeout(resolve, SETREP_WAIT_MS));
+  }
+  out(' done\n');
 }
 
 /** Test's options: exactly one condition and one path (a UsageError before any call). */

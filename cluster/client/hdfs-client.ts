@@ -68,6 +68,18 @@ export interface FileChecksumOptions {
   combineMode?: ChecksumCombineMode;
 }
 
+/** org.apache.hadoop.fs.BlockLocation: one block of a file and the DataNodes holding it. */
+export interface BlockLocation {
+  /** the block's offset in the file */
+  offset: number;
+  length: number;
+  /** `ip:xferPort` of each replica's DataNode */
+  names: string[];
+  /** the host name of each replica's DataNode */
+  hosts: string[];
+  corrupt: boolean;
+}
+
 export class HdfsClient {
   readonly conf: Configuration;
   readonly user: User;
@@ -402,6 +414,22 @@ export class HdfsClient {
   /** Sets a file's replication factor; resolves false for a directory or a missing path (DistributedFileSystem.setReplication). */
   setReplication(path: string, replication: number): Promise<boolean> {
     return this.#nn.setReplication(this.resolve(path), replication);
+  }
+
+  /**
+   * DistributedFileSystem.getFileBlockLocations(path, start, len): the blocks overlapping
+   * [start, start + len) with their DataNodes (DFSUtilClient.locatedBlocks2Locations: `names` as
+   * `ip:xferPort`, `hosts` as host names, in the NameNode's order); none for an empty file.
+   */
+  async getFileBlockLocations(path: string, start: number, len: number): Promise<BlockLocation[]> {
+    const located = await this.#nn.getBlockLocations(this.resolve(path), start, len);
+    return (located?.blocks ?? []).map((lb) => ({
+      offset: lb.offset,
+      length: lb.b.numBytes ?? 0,
+      names: (lb.locs ?? []).map((d) => `${d.id.ipAddr}:${d.id.xferPort}`),
+      hosts: (lb.locs ?? []).map((d) => d.id.hostName),
+      corrupt: lb.corrupt,
+    }));
   }
 
   /**

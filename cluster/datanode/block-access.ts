@@ -55,6 +55,13 @@ export interface BlockAccessVerifier {
    * dfs.encrypt.data.transfer.algorithm).
    */
   generateDataEncryptionKey(blockPoolId: string, encryptionAlgorithm: string | undefined): DataEncryptionKeyLike;
+  /**
+   * BlockPoolTokenSecretManager.generateToken: a block token this DataNode makes itself from the
+   * current block key the NameNode exported (DataNode.DataTransfer's WRITE token for the targets
+   * of a replication), for `userId` (the DataNode's own short user name), or InvalidTokenError
+   * before the block pool has keys.
+   */
+  generateToken(userId: string | null, block: Required<BlockRef>, modes: readonly AccessMode[], storageTypes: readonly BlockStorageType[], storageIds: readonly string[]): BlockTokenCredentials;
 }
 
 /** `ExtendedBlock.toString()`: `BP-...:blk_<id>_<genstamp>`. */
@@ -137,6 +144,11 @@ export class BlockPoolTokens implements BlockAccessVerifier {
     } catch (e) {
       throw e instanceof HsecError ? new InvalidEncryptionKeyError(e.message, { keyId, blockPoolId }, { cause: e }) : e;
     }
+  }
+
+  generateToken(userId: string | null, block: Required<BlockRef>, modes: readonly AccessMode[], storageTypes: readonly BlockStorageType[], storageIds: readonly string[]): BlockTokenCredentials {
+    const token = this.#manager(block.poolId, 0, 'TOKEN_UNKNOWN').generateToken(userId, block, modes, storageTypes, storageIds);
+    return { identifier: token.identifier, password: token.password };
   }
 
   generateDataEncryptionKey(blockPoolId: string, encryptionAlgorithm: string | undefined): DataEncryptionKeyLike & { expiryDate: number } {

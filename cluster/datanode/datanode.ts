@@ -27,7 +27,7 @@ import type { SaslPropertiesResolver } from '../../security/resolver/sasl-proper
 import { callCredentials } from '../../security/sasl/rpc/protocol-security.ts';
 import { acquireRpcClient, type SharedRpcClient } from '../client/shared-rpc-client.ts';
 import { DatanodeProtocolClient } from '../protocol/datanode-protocol-client.ts';
-import { DATANODE_PROTOCOL_INFO, type DatanodeRegistration } from '../protocol/datanode-protocol.ts';
+import { DATANODE_PROTOCOL_INFO, DatanodeErrorCode, type DatanodeRegistration } from '../protocol/datanode-protocol.ts';
 import { InterDatanodeProtocolClient } from '../protocol/inter-datanode-protocol-client.ts';
 import { CLIENT_DATANODE_PROTOCOL_INFO } from '../protocol/client-datanode-protocol.ts';
 import { INTER_DATANODE_PROTOCOL_INFO } from '../protocol/inter-datanode-protocol.ts';
@@ -43,6 +43,7 @@ import { interDatanodeHandlers, remotePeer } from './recovery/inter-datanode.ts'
 import { FsDataset } from './storage/fs-dataset.ts';
 import { ReplicaError } from './storage/replica.ts';
 import { DataNodeMirrorConnector } from './transfer/mirror.ts';
+import { BlockTransfers } from './transfer/data-transfer.ts';
 import type { BlockPoolService, XceiverServices } from './transfer/xceiver.ts';
 import { XceiverServer } from './transfer/xceiver-server.ts';
 
@@ -74,11 +75,12 @@ export class DataNode {
   readonly #actor: BPServiceActor;
   readonly #rpc: SharedRpcClient;
   readonly #resolvers: (SaslPropertiesResolver | undefined)[];
+  readonly #transfers: BlockTransfers;
   #stopped: Promise<void> | undefined;
 
   private constructor(parts: {
     settings: DataNodeSettings; identity: ServiceIdentity; dataset: FsDataset; handshake: HandshakeKind; failure: Promise<HsecError>; shutDown: Promise<void>;
-    server: XceiverServer; ipc: RpcService; actor: BPServiceActor; rpc: SharedRpcClient; resolvers: (SaslPropertiesResolver | undefined)[];
+    server: XceiverServer; ipc: RpcService; actor: BPServiceActor; rpc: SharedRpcClient; resolvers: (SaslPropertiesResolver | undefined)[]; transfers: BlockTransfers;
   }) {
     this.settings = parts.settings;
     this.identity = parts.identity;
@@ -91,6 +93,7 @@ export class DataNode {
     this.#actor = parts.actor;
     this.#rpc = parts.rpc;
     this.#resolvers = parts.resolvers;
+    this.#transfers = parts.transfers;
   }
 
   /** Logs in, opens the storage, listens on the data port and starts the NameNode link (which retries until the NameNode answers). */
@@ -189,6 +192,20 @@ export class DataNode {
         authorizer: ServiceAuthorizer.fromConfiguration(conf, DATANODE_POLICY, groups),
       });
       cleanup.push(() => ipc.stop());
+      // DataNode.transferBlocks / DataTransfer: replications the NameNode asks for, as this DataNode's own user
+      const transfers = new BlockTransfers({
+        dataset, access, mirrors: services.mirrors, socketTimeoutMs: settings.socketTimeoutMs,
+        userName: securityEnabled && identity.principal ? identity.shortName(identity.principal) : user.name,
+        self: (bpid) => {
+          const reg = actor?.blockPoolId === bpid ? actor.registration : undefined;
+          return reg ? { id: reg.datanodeID, adminState: 'NORMAL' } : undefined;
+        },
+        reports: {
+          invalidBlock: (_bpid, msg) => actor?.trySendErrorReport(DatanodeErrorCode.INVALID_BLOCK, msg),
+          badBlock: (block, msg) => actor?.reportBadBlock(block, msg),
+        },
+      });
+      cleanup.push(() => transfers.stop());
       let fail: (e: HsecError) => void = () => undefined;
       const failure = new Promise<HsecError>((resolve) => (fail = resolve));
       actor = new BPServiceActor({
@@ -206,6 +223,8 @@ export class DataNode {
         xceiverCount: () => server.connectionCount,
         onFatal: (e) => fail(e),
         recoverBlocks: (who, blocks) => recovery.recoverBlocks(who, blocks),
+        transferBlocks: (bpid, cmd) => transfers.transferBlocks(bpid, cmd),
+        xmitsInProgress: () => transfers.xmitsInProgress,
         setBalancerBandwidth: (bandwidth) => {
           log.info({ bandwidth }, `Updating balance throttler bandwidth from ${balancerBandwidth} bytes/s to: ${bandwidth} bytes/s.`);
           balancerBandwidth = bandwidth;
@@ -213,7 +232,7 @@ export class DataNode {
       });
       actor.start();
       log.info({ xfer: `${server.address.host}:${xferPort}`, handshake, principal: identity.principal, dataDir: settings.dataDir, datanodeUuid: dataset.datanodeUuid }, 'DataNode up');
-      self = new DataNode({ settings, identity, dataset, handshake, failure, shutDown: shutDownPromise, server, ipc, actor, rpc, resolvers: [serverResolver, clientResolver] });
+      self = new DataNode({ settings, identity, dataset, handshake, failure, shutDown: shutDownPromise, server, ipc, actor, rpc, resolvers: [serverResolver, clientResolver], transfers });
       return self;
     } catch (e) {
       for (const c of cleanup.reverse()) await Promise.resolve(c()).catch(() => undefined);
@@ -267,6 +286,7 @@ export class DataNode {
 
   async #stop(): Promise<void> {
     const linkDone = this.#actor.stop();
+    await this.#transfers.stop();
     await this.#server.stop();
     await this.#ipc.stop();
     this.#rpc.release(); // fails a call in flight so the link ends now

@@ -28,7 +28,8 @@ export interface SecureHdfs {
   /** An HdfsClient of the HDFS superuser (the NameNode's principal), with the default umask (022). */
   admin(): Promise<HdfsClient>;
   /** Restarts the NameNode on the same port and name directory. */
-  restartNameNode(): Promise<void>;
+  /** Stops and starts the NameNode; waits until its start-up safe mode is over unless `waitSafeModeOff` is false. */
+  restartNameNode(options?: { waitSafeModeOff?: boolean }): Promise<void>;
   /** Restarts DataNode `i` on the same data directory. */
   restartDataNode(i: number): Promise<void>;
   stop(): Promise<void>;
@@ -64,6 +65,9 @@ export function secureSiteKeys(kdc: MiniKdc, dir: string, keytabs: { nn: string;
     'dfs.block.access.token.enable': 'true',
     'dfs.heartbeat.interval': '1',
     'dfs.replication': '1',
+    // as Hadoop's MiniDFSCluster: a restarted NameNode leaves its start-up safe mode as soon as the
+    // DataNodes have reported its blocks, without the 30 s extension
+    'dfs.namenode.safemode.extension': '0',
   };
 }
 
@@ -134,9 +138,17 @@ export async function startSecureHdfs(kdc: MiniKdc, dir: string, options: Secure
       return c;
     },
     admin,
-    async restartNameNode() {
+    async restartNameNode({ waitSafeModeOff = true } = {}) {
       await nn.stop();
       nn = await NameNode.start(conf, nnOptions);
+      if (!waitSafeModeOff) return;
+      // MiniDFSCluster.restartNameNode -> waitActive: the DataNodes register again and report, and
+      // the start-up safe mode ends, before the cluster is used
+      const deadline = Date.now() + 60_000;
+      while (nn.namesystem.isInSafeMode()) {
+        if (Date.now() > deadline) throw new Error(`the restarted NameNode stayed in safe mode: ${nn.namesystem.safeModeTip()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
     async restartDataNode(i) {
       await dns[i]!.stop();

@@ -16,9 +16,9 @@
  *  - safe mode (FSNamesystem.setSafeMode): GET answers whether the NameNode is in safe mode, for
  *    any user; ENTER, LEAVE and FORCE_EXIT need the superuser ("Access denied for user U. Superuser
  *    privilege is required", audited as refused) and turn the manual safe mode on or off
- *    (namesystem.ts: while it is on, every namespace change refuses with SafeModeException). hsec
- *    has no start-up safe mode (it serves as soon as it has loaded its namespace) and no bytes in
- *    future, so FORCE_EXIT leaves as LEAVE does. Audited as "safemode_get", "safemode_enter", ...;
+ *    (namesystem.ts: while it is on, every namespace change refuses with SafeModeException); GET
+ *    also sees the start-up safe mode and LEAVE ends it. hsec has no bytes in future, so
+ *    FORCE_EXIT leaves as LEAVE does. Audited as "safemode_get", "safemode_enter", ...;
  *  - saveNamespace (FSNamesystem.saveNamespace): superuser, then only in safe mode ("Safe mode should
  *    be turned ON in order to create namespace image."); it writes a snapshot of the namespace now
  *    and starts a new journal (namespace-store.ts), unless a time window or transaction gap says the

@@ -14,14 +14,16 @@
  * otherwise the walk skips `cookie` blocks (an unparsable or negative cookie is 0), then takes each
  * block whose file is `path` or under it (DFSUtil.isParentEntry on the strings), one entry per
  * block (a file with two such blocks is listed twice), up to
- * dfs.namenode.max-corrupt-file-blocks-returned, and answers the new count of blocks walked. The
- * "replication queues have not been initialized" refusal cannot happen: hsec has no start-up safe
- * mode, so its queues are always populated.
+ * dfs.namenode.max-corrupt-file-blocks-returned, and answers the new count of blocks walked. While
+ * the start-up safe mode still waits for its block threshold, the replication queues are not
+ * populated and a call with missing blocks is refused ("Cannot run listCorruptFileBlocks because
+ * replication queues have not been initialized.").
  */
 import type { CorruptFileBlocks } from '../protocol/client-protocol.ts';
 import { checkSuperuserPrivilege } from './cluster-status.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
 import { isParentEntry } from './namespace/paths.ts';
+import { ioError } from './namespace/fs-errors.ts';
 
 export class CorruptFiles {
   readonly #ns: FsNamesystem;
@@ -36,6 +38,9 @@ export class CorruptFiles {
     checkSuperuserPrivilege(ns, caller, 'listCorruptFileBlocks', path);
     const queue = [...ns.blocks.missingBlocks()];
     if (queue.length === 0) return { files: [], cookie: cookie ?? String(intCookie(cookie)) };
+    if (!ns.replicationQueuesInitialized()) {
+      throw ioError('FS_SAFE_MODE', 'Cannot run listCorruptFileBlocks because replication queues have not been initialized.');
+    }
     const max = ns.settings.maxCorruptFileBlocksReturned;
     const files: string[] = [];
     let skip = intCookie(cookie);

@@ -59,7 +59,7 @@ export class DatanodeService {
     return Object.fromEntries([
       this.#method('versionRequest', () => ({ info: this.namespaceInfo() })),
       this.#method('registerDatanode', (r, ctx) => ({ registration: ns.datanodes.register(r.registration, { address: ctx.remoteAddress }, now()) })),
-      this.#method('sendHeartbeat', (r) => ns.datanodes.heartbeat(r, now(), ns.txid)),
+      this.#method('sendHeartbeat', (r) => ns.datanodes.heartbeat(r, now(), ns.txid, ns.isInSafeMode())),
       this.#method('blockReport', (r) => {
         const dn = ns.datanodes.reporting(r.registration);
         if (!dn) {

@@ -112,6 +112,8 @@ export class FileAttributes {
       // FSDirAttrOp.unprotectedSetReplication: a higher factor must fit the quotas (computeFileSize(true, true) per replica)
       if (old < replication) verifyQuota(r.inodes, r.inodes.length - 1, { ns: 0, ss: fileSizeWithLastUcBlock(node) * (replication - old) });
       await ns.commit([{ op: 'SET_REPLICATION', path: r.path, replication }], `replication of ${r.path}`);
+      // FSDirAttrOp.unprotectedSetReplication -> BlockManager.setReplication per block: queue or trim replicas
+      ns.blocks.redundancy.setReplication(old, replication, node.blocks);
       const change = old > replication ? `Decreasing replication from ${old} to ${replication}` : old < replication ? `Increasing replication from ${old} to ${replication}` : `Replication remains unchanged at ${old}`;
       log.info({ path: r.path, old, replication }, `${change} for ${r.path}`);
       ns.audit(caller, 'setReplication', src);

@@ -346,6 +346,8 @@ export class FileWrites {
       }
       // checkFileProgress(true): every block complete (the last one as just committed)
       if (!tailReady || blocks.some((b) => b !== tail && !b.complete)) return false;
+      // commitOrCompleteLastBlock: pipeline nodes yet to report the last block count as pending replicas
+      if (last && tail && !tail.complete) ns.blocks.redundancy.addExpectedReplicasToPending(tail);
       await this.#close(file, path, blocks.map((b) => (b === tail ? record(b, tailLength) : record(b))));
       return true;
     });

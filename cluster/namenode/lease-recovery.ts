@@ -222,6 +222,8 @@ export class LeaseRecovery {
     await ns.commit([{ op: 'CLOSE', fileId: file.id, mtime: ns.clock.now(), atime: file.atime, blocks }], `close of ${path}`);
     ns.leases.remove(holder, file.id);
     for (const b of file.blocks) this.#pending.delete(b.blockId);
+    // FSNamesystem.finalizeINodeFileUnderConstruction -> BlockManager.checkRedundancy
+    ns.blocks.redundancy.checkRedundancy(file.blocks);
     log.info({ src: path, holder, blocks: blocks.length, length: file.length() }, 'DIR* completeFile: closed');
   }
 

@@ -8,8 +8,10 @@
  *  - blocks waiting for reconstruction: complete blocks with fewer live replicas than their file's
  *    replication, by LowRedundancyBlocks priority (one replica left, then fewer than a third, then
  *    the rest); then the missing ones (no live replica: Hadoop's corrupt-blocks queue);
- *  - no postponed mis-replicated blocks, no blocks being reconstructed and no corrupt replicas:
- *    hsec does not re-replicate and keeps no corrupt-replica map, so those sections are empty;
+ *  - no postponed mis-replicated blocks (one rack: none is ever mis-replicated);
+ *  - the blocks being reconstructed (PendingReconstructionBlocks.metaSave): each with the time its
+ *    copy was asked for and how many copies are awaited;
+ *  - no corrupt replicas: hsec keeps no corrupt-replica map, so that section is empty;
  *  - the replicas waiting deletion on each DataNode (its INVALIDATE queue);
  *  - every DataNode (dumpDatanode), sorted by uuid as DatanodeManager's TreeMap is.
  */
@@ -20,6 +22,12 @@ import type { BlockInfo } from './namespace/inode.ts';
 
 /** Block.toString: `blk_<id>_<generation stamp>`. */
 const blockName = (id: number, gs: number) => `blk_${id}_${gs}`;
+
+/** java.sql.Time.toString: `HH:mm:ss` in the local time zone. */
+function sqlTime(ms: number): string {
+  const d = new Date(ms);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
 
 export function metaSaveText(ns: FsNamesystem): string {
   const lines: string[] = [];
@@ -45,7 +53,10 @@ export function metaSaveText(ns: FsNamesystem): string {
   lines.push(`Metasave: Blocks currently missing: ${missing.length}`);
   for (const block of missing) lines.push(blockMeta(ns, block));
   lines.push('Mis-replicated blocks that have been postponed:');
-  lines.push('Metasave: Blocks being reconstructed: 0');
+  // PendingReconstructionBlocks.metaSave: `new java.sql.Time(timeStamp)` prints HH:mm:ss
+  const pendingCopies = [...ns.blocks.redundancy.pending.entries()];
+  lines.push(`Metasave: Blocks being reconstructed: ${pendingCopies.length}`);
+  for (const p of pendingCopies) lines.push(`${blockName(p.block.blockId, p.block.generationStamp)} StartTime: ${sqlTime(p.timeStamp)} NumReconstructInProgress: ${p.numReplicas}`);
 
   const all = [...live, ...dead];
   const deleting = all.filter((dn) => dn.invalidate.length > 0);

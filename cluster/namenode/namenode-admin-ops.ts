@@ -27,11 +27,11 @@
  *    "every change since transaction N" truthfully, so an IOException says so rather than an empty
  *    or invented batch;
  *  - refreshNodes (FSNamesystem.refreshNodes -> DatanodeManager.refreshNodes): the configuration
- *    loaded again (Hadoop's `new HdfsConfiguration()`), dfs.hosts and dfs.hosts.exclude read, every
- *    DataNode's admin state updated (blocks/datanode-manager.ts); audited.
+ *    loaded again (Hadoop's `new HdfsConfiguration()`), dfs.hosts and dfs.hosts.exclude read and
+ *    their names resolved (outside the namesystem lock, as Hadoop's refreshHostsReader), then every
+ *    DataNode's admin state updated under it (blocks/datanode-manager.ts); audited.
  */
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Configuration } from '../../lib/config/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import type { DatanodeReportType, DatanodeStorageReport } from '../protocol/client-protocol.ts';
@@ -40,7 +40,7 @@ import type { HostFiles } from './blocks/host-file-manager.ts';
 import { checkSuperuserPrivilege } from './cluster-status.ts';
 import { metaSaveText } from './meta-save.ts';
 import type { CallerInfo, FsNamesystem } from './namesystem.ts';
-import { ioError } from './namespace/fs-errors.ts';
+import { ioError, javaFile, nioFileError, nulInPath } from './namespace/fs-errors.ts';
 
 const log = getLogger('namenode.admin');
 
@@ -112,15 +112,20 @@ export class NameNodeAdminOps {
     return val;
   }
 
-  /** FSNamesystem.metaSave: `new File(System.getProperty("hadoop.log.dir"), filename)`. */
+  /**
+   * FSNamesystem.metaSave: `new File(System.getProperty("hadoop.log.dir"), filename)`, opened with
+   * Files.newOutputStream (created or truncated). The superuser names any file the NameNode's user
+   * may write, "../" and absolute names included, exactly as in Hadoop; its failures are java.nio's.
+   */
   async metaSave(filename: string, caller: CallerInfo): Promise<void> {
     checkSuperuserPrivilege(this.#ns, caller, 'metaSave', null);
-    const file = join(this.#o.logDir, filename);
+    const file = javaFile(this.#o.logDir, filename);
+    const nul = nulInPath(file);
+    if (nul) throw nul;
     try {
       await writeFile(file, metaSaveText(this.#ns), 'utf8');
     } catch (e) {
-      // Files.newOutputStream's NoSuchFileException / AccessDeniedException: the path as the message
-      throw ioError('FS_NOT_FOUND', file, { path: file, reason: (e as NodeJS.ErrnoException).code });
+      throw nioFileError(e, file);
     }
     log.info({ file, user: caller.user }, `Saved NameNode metadata to ${file}`);
     this.#ns.audit(caller, 'metaSave', null);
@@ -151,7 +156,12 @@ export class NameNodeAdminOps {
   async refreshNodes(caller: CallerInfo): Promise<void> {
     checkSuperuserPrivilege(this.#ns, caller, 'refreshNodes', null);
     const files = hostFilesOf(this.#o.reloadConfiguration());
-    await this.#ns.write(() => this.#ns.datanodes.refreshNodes(files, this.#ns.clock.now()));
+    // DatanodeManager.refreshNodes: refreshHostsReader (the files read, their names resolved) outside
+    // the namesystem lock, so a slow lookup holds up no namespace change; then refreshDatanodes under it
+    const dm = this.#ns.datanodes;
+    await dm.hosts.refresh(files);
+    await this.#ns.write(async () => dm.refreshDatanodes(this.#ns.clock.now()));
     this.#ns.audit(caller, 'refreshNodes', null);
   }
 }
+

@@ -19,7 +19,10 @@ import { DEFAULT_SERVER_DEFAULTS, type FsServerDefaults } from '../protocol/clie
 import type { ChecksumType } from '../protocol/hdfs-types.ts';
 import { nameNodeBindAddress } from '../protocol/namenode-address.ts';
 import { BLOCK_RECOVERY_TIMEOUT_MULTIPLIER } from './lease-recovery.ts';
+import { MIN_REPLICATION } from './blocks/block-placement.ts';
+import type { StartupSafeModeSettings } from './blocks/startup-safe-mode.ts';
 import type { NamesystemSettings } from './namesystem.ts';
+import type { RedundancySettings } from './blocks/block-reconstruction.ts';
 
 const log = getLogger('namenode.config');
 
@@ -59,6 +62,10 @@ export interface NameNodeSettings {
   serverDefaults: FsServerDefaults;
   namesystem: Omit<NamesystemSettings, 'permissions'> & { permissionsEnabled: boolean; superGroup: string };
   datanodes: DatanodeSettings;
+  /** the redundancy keys of the BlockManager */
+  redundancy: RedundancySettings;
+  /** dfs.namenode.redundancy.interval.seconds, in ms: the RedundancyMonitor's period */
+  redundancyIntervalMs: number;
   /** dfs.namenode.lease-recheck-interval-ms */
   /** dfs.namenode.name.dir.restore: the restoreFailedStorage flag at start */
   restoreFailedStorage: boolean;
@@ -109,6 +116,7 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
     trash: trashEmptierSettings(conf),
     namesystem: {
       permissionsEnabled: conf.getBoolean('dfs.permissions.enabled'),
+      safeMode: safeModeSettings(conf),
       superGroup: conf.getTrimmed('dfs.permissions.superusergroup') ?? 'supergroup',
       maxComponentLength: conf.getInt('dfs.namenode.fs-limits.max-component-length'),
       maxDirectoryItems: conf.getInt('dfs.namenode.fs-limits.max-directory-items'),
@@ -142,9 +150,34 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       invalidateLimit: Math.max(1, conf.getInt('dfs.block.invalidate.limit')),
       minDatanodeVersion: conf.getTrimmed('dfs.namenode.min.supported.datanode.version') ?? '2.1.0-beta',
     },
+    redundancy: redundancySettings(conf),
+    redundancyIntervalMs: conf.getTimeDuration('dfs.namenode.redundancy.interval.seconds', 's', 'ms'),
     leaseRecheckMs: conf.getTimeDuration('dfs.namenode.lease-recheck-interval-ms', 'ms', 'ms'),
     restoreFailedStorage: conf.getBoolean('dfs.namenode.name.dir.restore'),
     blockRecoveryTimeoutMs: BLOCK_RECOVERY_TIMEOUT_MULTIPLIER * conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms'),
+  };
+}
+
+/** BlockManagerSafeMode's constructor: its thresholds and extension (the replication minimum defaults to dfs.namenode.replication.min, fixed at 1 here). */
+function safeModeSettings(conf: Configuration): StartupSafeModeSettings {
+  return {
+    thresholdPct: conf.getFloat('dfs.namenode.safemode.threshold-pct'),
+    minDatanodes: conf.getInt('dfs.namenode.safemode.min.datanodes'),
+    safeReplication: conf.get('dfs.namenode.safemode.replication.min') === undefined ? MIN_REPLICATION : conf.getInt('dfs.namenode.safemode.replication.min'),
+    extensionMs: conf.getTimeDuration('dfs.namenode.safemode.extension', 'ms', 'ms'),
+    recheckIntervalMs: conf.getLong('dfs.namenode.safemode.recheck.interval'),
+  };
+}
+
+/** BlockManager's constructor: the redundancy keys (a pending timeout of 0 or less keeps 5 minutes, as PendingReconstructionBlocks). */
+function redundancySettings(conf: Configuration): RedundancySettings {
+  const pendingSec = conf.getInt('dfs.namenode.reconstruction.pending.timeout-sec');
+  return {
+    workMultiplier: conf.getInt('dfs.namenode.replication.work.multiplier.per.iteration'),
+    maxReplicationStreams: conf.getInt('dfs.namenode.replication.max-streams'),
+    replicationStreamsHardLimit: conf.getInt('dfs.namenode.replication.max-streams-hard-limit'),
+    pendingTimeoutMs: pendingSec > 0 ? pendingSec * 1000 : 300_000,
+    tolerateHeartbeatMs: conf.getTimeDuration('dfs.heartbeat.interval', 's', 'ms') * conf.getInt('dfs.namenode.tolerate.heartbeat.multiplier'),
   };
 }
 

@@ -182,7 +182,7 @@ export class NameNode {
       const superUser = identity.principal ? identity.shortName(identity.principal) : userInfo().username;
       const bt = settings.blockTokens;
       const blockTokens = bt ? BlockTokenSecretManager.master({ ...bt, blockPoolId: '', clock }) : undefined;
-      const blocks = new BlockManager({ tokens: blockTokens ?? null });
+      const blocks = new BlockManager({ tokens: blockTokens ?? null, redundancy: settings.redundancy, clock });
       const datanodes = new DatanodeManager({ blocks, tokens: blockTokens ?? null, ...settings.datanodes, softwareVersion: SOFTWARE_VERSION });
       store = new NamespaceStore({ dir: join(settings.nameDir, NAMESPACE_DIR), configKey: 'dfs.namenode.name.dir' });
       const { permissionsEnabled, superGroup, ...limits } = settings.namesystem;
@@ -211,7 +211,7 @@ export class NameNode {
       await namesystem.datanodes.refreshNodes(hostFilesOf(conf), clock.now()).catch((e: Error) => log.error({ err: e.message }, `error reading hosts files: ${e.message}`));
       const client = new ClientService({
         namesystem, writes, attributes: new FileAttributes(namesystem), groups, tokens: blockTokens ?? null, encryptDataTransfer: settings.serverDefaults.encryptDataTransfer,
-        admin: { logDir: options.logDir ?? process.env['HADOOP_LOG_DIR'] ?? process.cwd(), restoreFailedStorage: settings.restoreFailedStorage, reloadConfiguration },
+        admin: { logDir: options.logDir ?? (process.env['HADOOP_LOG_DIR'] || process.cwd()), restoreFailedStorage: settings.restoreFailedStorage, reloadConfiguration },
       });
       const dnService = new DatanodeService(namesystem, writes);
       const authorizer = ServiceAuthorizer.fromConfiguration(conf, NAMENODE_POLICY, groups);
@@ -237,6 +237,13 @@ export class NameNode {
         every(options.monitorIntervalMs ?? MONITOR_INTERVAL_MS, 'heartbeat monitor', () => {
           const rolled = blockTokens?.updateKeysIfDue() ?? false;
           namesystem.datanodes.check(clock.now(), rolled);
+        }),
+        // BlockManager.RedundancyMonitor: computeDatanodeWork, processPendingReconstructions, rescanPostponedMisreplicatedBlocks
+        every(settings.redundancyIntervalMs, 'redundancy monitor', () => {
+          const now = clock.now();
+          namesystem.blocks.redundancy.computeDatanodeWork(namesystem.datanodes.live(), now, namesystem.isInSafeMode());
+          namesystem.blocks.redundancy.processPendingReconstructions(now);
+          namesystem.blocks.redundancy.rescanPostponedMisreplicatedBlocks();
         }),
         // LeaseManager.Monitor checks no leases while the NameNode is in safe mode
         every(settings.leaseRecheckMs, 'lease monitor', () => (namesystem.isInSafeMode() ? 0 : writes.recoverExpiredLeases())),
@@ -275,6 +282,7 @@ export class NameNode {
     await this.trashEmptier?.stop();
     await this.#service.stop();
     await this.namesystem.write(async () => undefined);
+    this.namesystem.close();
     await this.namesystem.store.close();
     await this.secretManager.stop();
     this.identity.close();

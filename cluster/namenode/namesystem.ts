@@ -13,8 +13,9 @@
  * SafeModeException, each op calling `checkNameNodeSafeMode` with Hadoop's text ("Cannot create
  * directory /a") as its first step under the write lock, as FSNamesystem's ops do; `commit` checks it
  * too, so no change reaches the journal in safe mode. Reads go on (without access-time updates).
- * It lives in memory only: a restarted NameNode comes up out of safe mode (hsec has no start-up
- * safe mode: it serves once its namespace is loaded).
+ * It lives in memory only. A NameNode starts in the start-up safe mode (blocks/startup-safe-mode.ts,
+ * BlockManagerSafeMode) until the DataNodes have reported enough of its complete blocks; the same
+ * refusals apply, with that safe mode's tip.
  */
 import { AccessControlError, HsecError, StorageError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
@@ -25,6 +26,7 @@ import { AuditLog } from './audit-log.ts';
 import { BlockManager } from './blocks/block-manager.ts';
 import { MIN_REPLICATION } from './blocks/block-placement.ts';
 import { DatanodeManager } from './blocks/datanode-manager.ts';
+import { StartupSafeMode, type StartupSafeModeSettings } from './blocks/startup-safe-mode.ts';
 import type { AclEntry } from '../protocol/acl-entry.ts';
 import { inheritedAcl } from './namespace/acl-storage.ts';
 import { checkUnreadableBySuperuser } from './namespace/xattr-permission-filter.ts';
@@ -42,6 +44,8 @@ import { subtreeUsage, verifyQuota, type QuotaDelta } from './namespace/quota.ts
 /** The limits and policies the namesystem enforces (namenode-config.ts reads them). */
 export interface NamesystemSettings {
   permissions: PermissionPolicy;
+  /** the start-up safe mode's thresholds and extension (dfs.namenode.safemode.*) */
+  safeMode: StartupSafeModeSettings;
   /** dfs.namenode.fs-limits.max-component-length (0 = none) */
   maxComponentLength: number;
   /** dfs.namenode.fs-limits.max-directory-items */
@@ -129,8 +133,8 @@ export class FsNamesystem {
   #broken: Error | undefined;
   /** FSNamesystem.manualSafeMode */
   #manualSafeMode = false;
-  /** when the namesystem started serving (BlockManagerSafeMode.startTime: "Leaving safe mode after N secs" counts from it) */
-  #startTime = 0;
+  /** BlockManagerSafeMode: on from start until the DataNodes have reported enough blocks */
+  readonly #startupSafeMode: StartupSafeMode;
   /**
    * FSNamesystem.nameNodeHostName (NameNode.getServiceAddress(conf, true).getHostName()), named at
    * the end of every SafeModeException message; the NameNode sets it at start
@@ -145,6 +149,13 @@ export class FsNamesystem {
     this.datanodes = o.datanodes;
     this.leases = new LeaseManager(o.settings.leaseHardLimitMs);
     this.auditLog = new AuditLog(o.settings.auditDebugCmds);
+    this.#startupSafeMode = new StartupSafeMode(o.settings.safeMode, {
+      now: () => this.clock.now(),
+      liveDatanodes: () => this.datanodes.live().length,
+      underReplicatedBlocks: () => this.blocks.underReplicatedCount(),
+      underWriteLock: (fn) => this.write(async () => fn()),
+      stateLog,
+    });
   }
 
   /** Loads (or formats) the namespace and rebuilds the leases of files open for writing. */
@@ -155,8 +166,17 @@ export class FsNamesystem {
     this.datanodes.attach(fsd.identity);
     const now = this.clock.now();
     for (const f of fsd.files(fsd.root)) if (f.uc) this.leases.add(f.uc.clientName, f.id, now);
-    this.#startTime = now;
     log.info({ blockPoolId: fsd.identity.blockPoolId, clusterId: fsd.identity.clusterId, leases: this.leases.size }, 'namesystem ready');
+    // FSNamesystem.startCommonServices -> BlockManager.activate(conf, getCompleteBlocksTotal())
+    const complete: number[] = [];
+    for (const b of fsd.allBlocks()) if (b.complete && b.file) complete.push(b.blockId);
+    this.blocks.safeMode = this.#startupSafeMode;
+    this.#startupSafeMode.activate(complete, (id) => this.blocks.liveReplicaCount(id) >= this.settings.safeMode.safeReplication);
+  }
+
+  /** Stops the start-up safe mode's monitor (the NameNode is stopping). */
+  close(): void {
+    this.#startupSafeMode.close();
   }
 
   get fsd(): FsDirectory {
@@ -217,9 +237,22 @@ export class FsNamesystem {
 
   // ---- safe mode ----------------------------------------------------------------------------------
 
-  /** FSNamesystem.isInSafeMode: hsec has only the manual safe mode (no start-up or low-resource one). */
+  /** FSNamesystem.isInSafeMode: the manual or the start-up safe mode (hsec has no low-resource one). */
   isInSafeMode(): boolean {
-    return this.#manualSafeMode;
+    return this.#manualSafeMode || this.#startupSafeMode.isOn();
+  }
+
+  /**
+   * BlockManager.isPopulatingReplQueues: the replication queues are populated once the start-up
+   * safe mode has reached its block threshold (dfs.namenode.replqueue.threshold-pct defaults to it).
+   */
+  replicationQueuesInitialized(): boolean {
+    return this.#startupSafeMode.status !== 'PENDING_THRESHOLD';
+  }
+
+  /** FSNamesystem.getSafeModeTip: the manual safe mode's, else the start-up safe mode's. */
+  safeModeTip(): string {
+    return this.#manualSafeMode ? MANUAL_SAFE_MODE_TIP : this.#startupSafeMode.tip();
   }
 
   /**
@@ -228,8 +261,8 @@ export class FsNamesystem {
    * non-HA NameNode throws it as it is (no RetriableException).
    */
   checkNameNodeSafeMode(errorMsg: string): void {
-    if (!this.#manualSafeMode) return;
-    throw safeModeError(`${errorMsg}. Name node is in safe mode.\n${MANUAL_SAFE_MODE_TIP} NamenodeHostName:${this.nameNodeHostName}`);
+    if (!this.isInSafeMode()) return;
+    throw safeModeError(`${errorMsg}. Name node is in safe mode.\n${this.safeModeTip()} NamenodeHostName:${this.nameNodeHostName}`);
   }
 
   /**
@@ -245,17 +278,16 @@ export class FsNamesystem {
 
   /**
    * FSNamesystem.leaveSafeMode(force) with BlockManagerSafeMode.leaveSafeMode: nothing to do when
-   * off; hsec has no bytes in future, so -forceExit is a normal exit, as Hadoop warns.
+   * off; otherwise both the manual and the start-up safe mode end (hsec has no bytes in future, so
+   * -forceExit is a normal exit, as Hadoop warns).
    */
   leaveSafeMode(force: boolean): Promise<void> {
     return this.write(async () => {
-      if (!this.#manualSafeMode) {
+      if (!this.isInSafeMode()) {
         stateLog.info({ safeMode: 'OFF' }, 'STATE* Safe mode is already OFF');
         return;
       }
-      if (force) stateLog.warn({ safeMode: 'ON' }, 'forceExit used when normal exist would suffice. Treating force exit as normal safe mode exit.');
-      const secs = Math.trunc((this.clock.now() - this.#startTime) / 1000);
-      stateLog.info({ safeMode: 'OFF', secs }, `STATE* Leaving safe mode after ${secs} secs`);
+      this.#startupSafeMode.leave(force);
       this.#manualSafeMode = false;
     });
   }

@@ -2,6 +2,7 @@
 // block and DataNode managers, a master block token manager) but without RPC, on a ManualClock;
 // callers are given as short name + groups + address + UGI text (what ClientService takes from the
 // call). Also in-process DataNodes registered directly with the DatanodeManager.
+import { DEFAULT_SAFE_MODE_SETTINGS } from '../../cluster/namenode/blocks/startup-safe-mode.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { BlockTokenSecretManager } from '../../security/token/block-token-secret
 import { dummyExportedBlockKeys } from '../../security/token/keys/exported-block-keys.ts';
 import { BlockManager } from '../../cluster/namenode/blocks/block-manager.ts';
 import { DatanodeManager } from '../../cluster/namenode/blocks/datanode-manager.ts';
+import type { HostResolver } from '../../cluster/namenode/blocks/host-file-manager.ts';
 import type { DatanodeDescriptor } from '../../cluster/namenode/blocks/datanode-descriptor.ts';
 import { FileAttributes } from '../../cluster/namenode/file-attributes.ts';
 import { FileWrites } from '../../cluster/namenode/file-writes.ts';
@@ -28,6 +30,8 @@ export const carol: CallerInfo = { user: 'carol', groups: [], address: '127.0.0.
 
 export const SETTINGS: NamesystemSettings = {
   permissions: { enabled: true, superUser: 'hdfs', superGroup: 'supergroup' },
+  // no start-up safe mode unless a test asks for one: a restart here has no DataNodes to report
+  safeMode: { ...DEFAULT_SAFE_MODE_SETTINGS, thresholdPct: 0 },
   maxComponentLength: 255,
   maxDirectoryItems: 1_048_576,
   minBlockSize: 1_048_576,
@@ -62,12 +66,12 @@ export interface TestNamesystem {
   restart(): Promise<TestNamesystem>;
 }
 
-export async function namesystem(options: { dir?: string; settings?: Partial<NamesystemSettings>; clock?: ManualClock; compactionMinBytes?: number } = {}): Promise<TestNamesystem> {
+export async function namesystem(options: { dir?: string; settings?: Partial<NamesystemSettings>; clock?: ManualClock; compactionMinBytes?: number; hostResolver?: HostResolver } = {}): Promise<TestNamesystem> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hsec-ns-'));
   const clock = options.clock ?? new ManualClock(1_700_000_000_000);
   const tokens = BlockTokenSecretManager.master({ keyUpdateInterval: 36_000_000, tokenLifetime: 36_000_000, blockPoolId: IDENTITY.blockPoolId, clock });
-  const blocks = new BlockManager({ tokens });
-  const datanodes = new DatanodeManager({ blocks, tokens, heartbeatExpireMs: 630_000, reportLeaseMs: 300_000, invalidateLimit: 1000, minDatanodeVersion: '2.1.0-beta', softwareVersion: '3.4.1' });
+  const blocks = new BlockManager({ tokens, clock });
+  const datanodes = new DatanodeManager({ blocks, tokens, heartbeatExpireMs: 630_000, reportLeaseMs: 300_000, invalidateLimit: 1000, minDatanodeVersion: '2.1.0-beta', softwareVersion: '3.4.1', ...(options.hostResolver ? { hostResolver: options.hostResolver } : {}) });
   const store = new NamespaceStore({ dir, ...(options.compactionMinBytes ? { compactionMinBytes: options.compactionMinBytes } : {}) });
   const settings = { ...SETTINGS, ...options.settings };
   const ns = new FsNamesystem({ settings, clock, store, blocks, datanodes });
@@ -82,7 +86,7 @@ export async function namesystem(options: { dir?: string; settings?: Partial<Nam
   return t;
 }
 
-/** Registers a DataNode with `remaining` bytes free on storage DS-<uuid>, as registerDatanode + a heartbeat would. */
+/** Registers a DataNode with `remaining` bytes free on storage DS-<uuid>, as registerDatanode + a heartbeat + an empty first block report would. */
 export function datanode(ns: FsNamesystem, uuid: string, ip = '127.0.0.1', xferPort = 9866, remaining = 100 * 1024 * MiB): DatanodeDescriptor {
   const reg: DatanodeRegistration = {
     datanodeID: { ipAddr: ip, hostName: 'localhost', datanodeUuid: uuid, xferPort, infoPort: 9864, ipcPort: 9867 },
@@ -92,7 +96,9 @@ export function datanode(ns: FsNamesystem, uuid: string, ip = '127.0.0.1', xferP
   };
   const registered = ns.datanodes.register(reg, { address: ip }, ns.clock.now());
   ns.datanodes.heartbeat({ registration: registered, reports: [{ storageUuid: `DS-${uuid}`, capacity: remaining, remaining, storage: { storageUuid: `DS-${uuid}`, storageType: 'DISK' } }] }, ns.clock.now(), 0);
-  return ns.datanodes.get(uuid)!;
+  const dn = ns.datanodes.get(uuid)!;
+  ns.blocks.processReport(dn, `DS-${uuid}`, 'DISK', []); // the first full block report (an empty storage)
+  return dn;
 }
 
 /** create + addBlock (on `dn` when given) + RECEIVED + complete: a closed one-block file of `bytes` bytes, written by `caller`. */

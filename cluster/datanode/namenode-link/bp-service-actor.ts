@@ -9,7 +9,8 @@
  *   Running    every dfs.heartbeat.interval: sendHeartbeat with the storage report, asking for a
  *              full-block-report lease when a report is due; then the commands:
  *              KeyUpdateCommand -> new block keys, BlockCommand INVALIDATE -> delete replicas
- *              (DELETED reported), BlockRecoveryCommand -> block recovery (recovery/, not
+ *              (DELETED reported), BlockCommand TRANSFER -> copy replicas to other DataNodes
+ *              (transfer/data-transfer.ts, not awaited), BlockRecoveryCommand -> block recovery (recovery/, not
  *              awaited), RegisterCommand -> Handshake again (a restarted NameNode);
  *              incremental reports (RECEIVED at once, the rest with the heartbeat), a full block
  *              report when a lease was granted (flushing incremental ones first), then every
@@ -29,10 +30,10 @@ import { dummyExportedBlockKeys } from '../../../security/token/keys/exported-bl
 import type { DatanodeProtocolClient } from '../../protocol/datanode-protocol-client.ts';
 import {
   DATANODE_LAYOUT_VERSION, exportedBlockKeysFromProto, exportedBlockKeysToProto,
-  type DatanodeCommand, type DatanodeRegistration, type NamespaceInfo, type ReceivedDeletedBlockInfo,
+  type BlockCommand, type DatanodeCommand, type DatanodeRegistration, type NamespaceInfo, type ReceivedDeletedBlockInfo,
 } from '../../protocol/datanode-protocol.ts';
 import { compareVersions, HADOOP_COMPATIBLE_VERSION } from '../../protocol/hadoop-version.ts';
-import type { DatanodeId, DatanodeStorage, StorageReport } from '../../protocol/hdfs-types.ts';
+import { EMPTY_TOKEN, type DatanodeId, type DatanodeStorage, type ExtendedBlock, type StorageReport } from '../../protocol/hdfs-types.ts';
 import type { BlockAccessVerifier } from '../block-access.ts';
 import type { RecoveringBlock } from '../recovery/block-recovery-worker.ts';
 import type { FsDataset } from '../storage/fs-dataset.ts';
@@ -98,6 +99,10 @@ export interface BPServiceActorOptions {
   readonly onFatal: (err: HsecError) => void;
   /** DNA_BALANCERBANDWIDTHUPDATE: the NameNode's new balancer bandwidth (bytes/s, > 0). */
   readonly setBalancerBandwidth?: (bandwidth: number) => void;
+  /** DNA_TRANSFER: copies the blocks to their targets (DataNode.transferBlocks), in the background. */
+  readonly transferBlocks?: (blockPoolId: string, cmd: BlockCommand) => void;
+  /** Transfers under way (the heartbeat's xmitsInProgress; default none). */
+  readonly xmitsInProgress?: () => number;
   /** DNA_RECOVERBLOCK: starts the recovery of the blocks (BlockRecoveryWorker.recoverBlocks), not awaited. */
   readonly recoverBlocks?: (who: string, blocks: readonly RecoveringBlock[]) => Promise<void>;
 }
@@ -184,6 +189,30 @@ export class BPServiceActor {
     this.#ibr.add({ block: blockOf(replica), status: 'RECEIVED' });
     if (this.#state !== LinkState.Running || this.#ibr.dueInMs > RECEIVED_REPORT_WAIT_MS) return Promise.resolve();
     return this.#ibr.whenReported(replica.blockId, RECEIVED_REPORT_WAIT_MS);
+  }
+
+  /** BPOfferService.trySendErrorReport: errorReport(code, msg) to the NameNode, failures logged. */
+  trySendErrorReport(errorCode: number, msg: string): void {
+    const registration = this.registration;
+    if (!registration) return;
+    this.#o.client.errorReport(registration, errorCode, msg).catch((e: unknown) => log.warn({ err: e, errorCode }, 'Error reporting an error to NameNode'));
+  }
+
+  /**
+   * BPOfferService.reportBadBlocks: this DataNode's replica of `block` is corrupt (reportBadBlocks
+   * with this node and storage as the location), failures logged.
+   */
+  reportBadBlock(block: ExtendedBlock, msg: string): void {
+    const registration = this.registration;
+    log.warn({ block: `blk_${block.blockId}_${block.generationStamp}` }, msg);
+    if (!registration) return;
+    const storage = this.#storage();
+    this.#o.client.reportBadBlocks({
+      blocks: [{
+        b: block, offset: 0, locs: [{ id: registration.datanodeID, adminState: 'NORMAL' }], corrupt: false, blockToken: EMPTY_TOKEN,
+        storageIDs: [storage.storageUuid], storageTypes: [storage.storageType ?? 'DISK'], isCached: [false],
+      }],
+    }).catch((e: unknown) => log.warn({ err: e }, 'Failed to report bad block to namenode'));
   }
 
   /** Sends a heartbeat now (tests, and after a command that changes what the NameNode should know). */
@@ -282,7 +311,7 @@ export class BPServiceActor {
       const response = await this.#o.client.sendHeartbeat({
         registration,
         reports: [await this.#storageReport()],
-        xmitsInProgress: 0,
+        xmitsInProgress: this.#o.xmitsInProgress?.() ?? 0,
         xceiverCount: this.#o.xceiverCount(),
         failedVolumes: 0,
         cacheCapacity: 0,
@@ -346,8 +375,15 @@ export class BPServiceActor {
 
   async #blockCommand(bpid: string, cmd: DatanodeCommand): Promise<void> {
     const bc = cmd.blkCmd!;
+    if (bc.action === 'TRANSFER') {
+      // BPOfferService.processCommandFromActive: DNA_TRANSFER -> DataNode.transferBlocks (threads of their own)
+      log.info({ blockPoolId: bpid, blocks: bc.blocks?.length ?? 0 }, `DNA_TRANSFER: ${bc.blocks?.length ?? 0} block${bc.blocks?.length === 1 ? '' : 's'} to copy`);
+      if (this.#o.transferBlocks) this.#o.transferBlocks(bc.blockPoolId || bpid, bc);
+      else log.warn({ blocks: bc.blocks?.length ?? 0 }, 'BlockCommand TRANSFER ignored: this DataNode has no transfer service');
+      return;
+    }
     if (bc.action !== 'INVALIDATE') {
-      log.warn({ action: bc.action, blocks: bc.blocks?.length ?? 0 }, `BlockCommand ${bc.action} is not supported by hsec (no replication between DataNodes): ignored`);
+      log.warn({ action: bc.action, blocks: bc.blocks?.length ?? 0 }, `BlockCommand ${bc.action} is not supported by hsec: ignored`);
       return;
     }
     const { deleted, failures } = await this.#o.dataset.invalidate(bc.blockPoolId || bpid, (bc.blocks ?? []).map((b) => ({ blockId: b.blockId, genStamp: b.genStamp })));

@@ -19,19 +19,13 @@ import { HsecError } from '../../../lib/errors/index.ts';
 import { getLogger } from '../../../lib/log/logger.ts';
 import { decodeClientReadStatus, type ChecksumSpec, type OpReadBlock } from '../../protocol/datatransfer/messages.ts';
 import { tryReadDelimited } from '../../protocol/datatransfer/op-frame.ts';
-import { checksumSize } from '../../protocol/datatransfer/checksum.ts';
-import { encodePacket, encodePacketHead } from '../../protocol/datatransfer/packet.ts';
 import { blockName } from '../block-access.ts';
 import { ReplicaError, type Replica } from '../storage/replica.ts';
 import { ReplicaReader } from '../storage/replica-reader.ts';
+import { sendBlockPackets } from './block-sender.ts';
 import type { Xceiver } from './xceiver.ts';
 
 const log = getLogger('datanode.read');
-
-/** Data bytes per read packet (BlockSender with transferTo: 64 KiB of chunks). */
-export const READ_PACKET_DATA = 64 * 1024;
-/** Packets read from disk at once (1 MiB of data). */
-const READ_SLAB_PACKETS = 16;
 
 /** BlockSender without checksums: NULL, aligned on 512-byte chunks. */
 const NO_CHECKSUM: ChecksumSpec = { type: 'CHECKSUM_NULL', bytesPerChecksum: 512 };
@@ -62,23 +56,7 @@ export async function readBlock(x: Xceiver, op: OpReadBlock): Promise<boolean> {
   }
   try {
     await x.reply({ status: 'SUCCESS', readOpChecksumInfo: { checksum: plan.checksum, chunkOffset: plan.chunkOffset } });
-    const bpc = plan.checksum.bytesPerChecksum;
-    const step = Math.max(1, Math.floor(READ_PACKET_DATA / bpc)) * bpc;
-    const size = sendChecksums ? checksumSize(plan.checksum.type) : 0;
-    let seqno = 0;
-    // read the replica a slab at a time, send it a packet at a time (head, checksums, data: no copy)
-    for (let slab = plan.chunkOffset; slab < plan.endOffset; slab += step * READ_SLAB_PACKETS) {
-      const slabEnd = Math.min(slab + step * READ_SLAB_PACKETS, plan.endOffset);
-      const { data, checksums } = await reader.read(slab, slabEnd, sendChecksums);
-      for (let pos = slab; pos < slabEnd; pos += step) {
-        const to = Math.min(pos + step, slabEnd);
-        const sums = checksums.subarray(((pos - slab) / bpc) * size, (Math.ceil((to - slab) / bpc)) * size);
-        await x.output.write(encodePacketHead({ offsetInBlock: pos, seqno: seqno++, lastPacketInBlock: false, dataLen: to - pos }, sums.length));
-        if (sums.length > 0) await x.output.write(sums);
-        await x.output.write(data.subarray(pos - slab, to - slab));
-      }
-    }
-    await x.output.write(encodePacket({ offsetInBlock: plan.endOffset, seqno, lastPacketInBlock: true }, new Uint8Array(0), new Uint8Array(0)));
+    await sendBlockPackets(x.output, reader, plan.checksum, plan.chunkOffset, plan.endOffset, sendChecksums);
   } finally {
     await reader.close();
   }

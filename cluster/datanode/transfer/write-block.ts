@@ -23,7 +23,10 @@
  * another chunk size is refused, another CRC type at the same chunk size is verified as sent and
  * stored as the replica's type (BlockReceiver's checksum translation).
  *
- * A DataNode sender (empty client name: replication) gets no connect-ack and no acks. Other stages
+ * A DataNode sender (empty client name: a replication the NameNode asked for, DataNode.DataTransfer)
+ * gets no connect-ack and no acks; its replica is not reported RECEIVING, is finalized and reported
+ * RECEIVED like any other, and is deleted when the copy ends early (Hadoop keeps such a copy in
+ * tmp/ and drops it: createTemporary, unfinalizeBlock; hsec writes it in rbw/). Other stages
  * (pipeline recovery, transfers) are refused with ERROR. The write ends the connection. A new
  * replica whose write fails stays in rbw/ with the bytes it received, for block recovery (deleted if
  * it holds none); an appended one goes back to its length before the append, finalized under the new
@@ -90,7 +93,8 @@ export async function writeBlock(x: Xceiver, op: OpWriteBlock): Promise<void> {
     return refuse(e instanceof HsecError ? e : new HsecError('FILE_IO', String(e)));
   }
   const { replica, writer } = created;
-  pool.notifyReceiving(replica);
+  // BlockReceiver: a client's new or appended replica is reported RECEIVING; a DataNode's copy (createTemporary) is not
+  if (isClient) pool.notifyReceiving(replica);
   // block recovery may stop this write (initReplicaRecovery stops the writer): the connection's input ends
   const writeOver = x.services.dataset.beginWrite(block.poolId, block.blockId, () => x.input.close());
   let mirror: Mirror | undefined;
@@ -112,8 +116,10 @@ export async function writeBlock(x: Xceiver, op: OpWriteBlock): Promise<void> {
     log.info({ block: name, remoteAddress: x.remoteAddress, bytes: replica.numBytes }, 'Received block');
   } finally {
     mirror?.close();
-    // a new write or an append that ended before its last packet stays RBW for block recovery (BlockReceiver)
-    if (!finalized) await x.services.dataset.keepRbw(block.poolId, replica, writer).catch((e: unknown) => log.error({ block: name, err: e }, 'could not close an unfinished replica'));
+    // a new write or an append that ended before its last packet stays RBW for block recovery (BlockReceiver);
+    // an unfinished copy from a DataNode is deleted (BlockReceiver.cleanupBlock -> unfinalizeBlock)
+    if (!finalized && isClient) await x.services.dataset.keepRbw(block.poolId, replica, writer).catch((e: unknown) => log.error({ block: name, err: e }, 'could not close an unfinished replica'));
+    if (!finalized && !isClient) await x.services.dataset.abort(block.poolId, replica, writer).catch((e: unknown) => log.error({ block: name, err: e }, 'could not delete an unfinished copy'));
     writeOver();
   }
 }

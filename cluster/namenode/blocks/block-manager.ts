@@ -1,9 +1,11 @@
 /**
- * Where blocks live (Hadoop's BlockManager, simplified to what a single NameNode without
- * re-replication needs): replica locations from full and incremental block reports, completing a
- * committed block once a DataNode reported a finalized replica of its length and generation stamp
- * (dfs.namenode.replication.min = 1), deleting replicas of removed blocks or of blocks no file
- * owns (BlockCommand INVALIDATE through the DataNode's heartbeats), choosing write pipelines
+ * Where blocks live (Hadoop's BlockManager, for a single NameNode on one rack): replica locations
+ * from full and incremental block reports, completing a committed block once a DataNode reported a
+ * finalized replica of its length and generation stamp (dfs.namenode.replication.min = 1),
+ * deleting replicas of removed blocks or of blocks no file owns (BlockCommand INVALIDATE through
+ * the DataNode's heartbeats), keeping complete blocks at their file's replication
+ * (block-reconstruction.ts: the low-redundancy queues, the redundancy monitor's DNA_TRANSFER work,
+ * pending replications, excess replicas chosen for deletion), choosing write pipelines
  * (block-placement.ts), and the LocatedBlocks clients read and write with, each carrying a block
  * token for its mode (READ for getBlockLocations, WRITE for addBlock) naming the caller, the block
  * and the storages of its locations.
@@ -19,11 +21,18 @@ import type { ReceivedDeletedBlockInfo } from '../../protocol/datanode-protocol.
 import { EMPTY_TOKEN, type ExtendedBlock, type LocatedBlock, type LocatedBlocks, type StorageType } from '../../protocol/hdfs-types.ts';
 import type { FsDirectory } from '../namespace/fs-directory.ts';
 import type { BlockInfo, INodeFile, StorageRef } from '../namespace/inode.ts';
+import { systemClock, type Clock } from '../../../lib/time/clock.ts';
+import { BlockReconstruction, DEFAULT_REDUNDANCY_SETTINGS, type RedundancySettings } from './block-reconstruction.ts';
 import type { DatanodeDescriptor } from './datanode-descriptor.ts';
+import type { StartupSafeMode } from './startup-safe-mode.ts';
 
 export interface BlockManagerOptions {
   /** null when dfs.block.access.token.enable is false: located blocks carry an empty token */
   tokens: BlockTokenSecretManager | null;
+  /** the redundancy keys (default: Hadoop's defaults) */
+  redundancy?: RedundancySettings;
+  /** the NameNode's clock (heartbeat times, pending replications); default the system clock */
+  clock?: Clock;
 }
 
 /** Where a located block's replicas are: a DataNode and one of its storages. */
@@ -37,11 +46,17 @@ const log = getLogger('namenode.blocks');
 
 export class BlockManager {
   readonly tokens: BlockTokenSecretManager | null;
+  /** BlockManager.bmSafeMode: told when a complete block's live replicas change (the namesystem sets it at load) */
+  safeMode: StartupSafeMode | undefined;
   #fsd: FsDirectory | undefined;
   #datanodes: (uuid: string) => DatanodeDescriptor | undefined = () => undefined;
+  /** re-replication and excess replicas (neededReconstruction, pendingReconstruction, the RedundancyMonitor's work) */
+  readonly redundancy: BlockReconstruction;
 
   constructor(options: BlockManagerOptions) {
     this.tokens = options.tokens;
+    const clock = options.clock ?? systemClock;
+    this.redundancy = new BlockReconstruction(options.redundancy ?? DEFAULT_REDUNDANCY_SETTINGS, (uuid) => this.#datanodes(uuid), () => clock.now());
   }
 
   /** Wires the loaded namespace and the DataNode lookup (the namesystem does it at start). */
@@ -77,10 +92,12 @@ export class BlockManager {
     let unknown = 0;
     for (const r of replicas) {
       before.delete(r.blockId);
-      if (!this.#reported(dn, storageUuid, r.blockId, r.numBytes, r.generationStamp, r.state === 'FINALIZED')) unknown++;
+      if (!this.#reported(dn, storageUuid, r.blockId, r.numBytes, r.generationStamp, r.state === 'FINALIZED', false)) unknown++;
     }
     for (const id of before) this.#removeReplica(dn, storageUuid, id);
+    storage.blockContentsStale = false; // DatanodeStorageInfo.receivedBlockReport
     log.info({ datanode: dn.xferAddr, storage: storageUuid, replicas: replicas.length, invalidated: unknown, forgotten: before.size }, 'processed a block report');
+    this.safeMode?.datanodesChanged(); // a reporting node is live: dfs.namenode.safemode.min.datanodes may be met now
   }
 
   /** blockReceivedAndDeleted (processIncrementalBlockReport). */
@@ -88,12 +105,15 @@ export class BlockManager {
     dn.storage(storageUuid, storageType);
     for (const { block, status } of items) {
       if (status === 'DELETED') this.#removeReplica(dn, storageUuid, block.blockId);
-      else this.#reported(dn, storageUuid, block.blockId, block.numBytes ?? 0, block.genStamp, status === 'RECEIVED');
+      else this.#reported(dn, storageUuid, block.blockId, block.numBytes ?? 0, block.genStamp, status === 'RECEIVED', status === 'RECEIVED');
     }
   }
 
-  /** One reported replica; returns false when no file owns the block (it is then deleted on that DataNode). */
-  #reported(dn: DatanodeDescriptor, storageUuid: string, blockId: number, numBytes: number, generationStamp: number, finalized: boolean): boolean {
+  /**
+   * One reported replica; returns false when no file owns the block (it is then deleted on that
+   * DataNode). `received`: an incremental RECEIVED (it ends a pending replication to the node).
+   */
+  #reported(dn: DatanodeDescriptor, storageUuid: string, blockId: number, numBytes: number, generationStamp: number, finalized: boolean, received: boolean): boolean {
     const block = this.#dir.block(blockId);
     if (!block) {
       dn.invalidate.push({ blockId, generationStamp, numBytes });
@@ -110,10 +130,14 @@ export class BlockManager {
       log.warn({ datanode: dn.xferAddr, blockId, generationStamp, numBytes, expected: { generationStamp: block.generationStamp, numBytes: block.numBytes } }, 'ignoring a corrupt replica');
       return true;
     }
+    const wasComplete = block.complete;
     block.replicas.set(storageUuid, { datanodeUuid: dn.uuid, numBytes, generationStamp });
     storage.blocks.add(blockId);
     if (!block.complete && !block.expected.some((e) => e.storageUuid === storageUuid)) block.expected.push({ datanodeUuid: dn.uuid, storageUuid });
     this.tryComplete(block);
+    // addStoredBlock: only a block complete before this replica counts towards safe mode (completeBlock does not)
+    if (wasComplete) this.safeMode?.liveReplicasChanged(blockId, this.liveReplicaCount(blockId));
+    this.redundancy.replicaAdded(block, dn, received);
     return true;
   }
 
@@ -121,8 +145,21 @@ export class BlockManager {
     dn.storages.get(storageUuid)?.blocks.delete(blockId);
     const block = this.#dir.block(blockId);
     if (!block) return;
-    block.replicas.delete(storageUuid);
+    const had = block.replicas.delete(storageUuid);
     block.expected = block.expected.filter((e) => e.storageUuid !== storageUuid);
+    if (block.complete) this.safeMode?.liveReplicasChanged(blockId, this.liveReplicaCount(blockId)); // removeStoredBlock
+    if (had) this.redundancy.replicaRemoved(block, dn.uuid);
+  }
+
+  /** NumberReplicas.liveReplicas of a block (BlockManager.countNodes: replicas on live DataNodes in service, not excess). */
+  liveReplicaCount(blockId: number): number {
+    const block = this.#dir.block(blockId);
+    return block ? this.redundancy.countNodes(block).live : 0;
+  }
+
+  /** BlockManager.numOfUnderReplicatedBlocks: the blocks queued for reconstruction (neededReconstruction.size). */
+  underReplicatedCount(): number {
+    return this.redundancy.needed.size;
   }
 
   /** A dead or replaced DataNode's replicas are no longer locations (removeBlocksAssociatedTo). */
@@ -155,10 +192,13 @@ export class BlockManager {
     if (block.state !== 'COMMITTED') return block.complete;
     for (const r of block.replicas.values()) {
       if (r.numBytes === block.numBytes && r.generationStamp === block.generationStamp) {
+        this.redundancy.addExpectedReplicasToPending(block);
         block.state = 'COMPLETE';
         block.expected = [];
         // FSDirectory.updateSpaceForCompleteBlock: the quota counts take the block's length instead of a whole block
         if (block.file) this.#fsd?.refreshUsage(block.file);
+        // BlockManager.checkRedundancy: a block completing with fewer replicas than its file asks for is queued
+        this.redundancy.updateNeeded(block);
         return true;
       }
     }
@@ -179,6 +219,7 @@ export class BlockManager {
       }
       b.replicas.clear();
       b.expected = [];
+      this.redundancy.blockRemoved(b);
     }
   }
 
@@ -195,10 +236,12 @@ export class BlockManager {
    */
   sufficientWithout(block: BlockInfo): boolean {
     if (!block.file) return true;
-    let live = 0;
-    for (const l of this.locations(block)) if (!l.datanode.decommissioning) live++;
-    if (!block.complete) return live >= 1;
-    return live >= block.file.replication;
+    if (!block.complete) {
+      let live = 0;
+      for (const l of this.locations(block)) if (!l.datanode.decommissioning) live++;
+      return live >= 1;
+    }
+    return this.redundancy.countNodes(block).live >= block.file.replication;
   }
 
   // ---- located blocks -------------------------------------------------------------------------

@@ -68,16 +68,30 @@ export function chooseTargets(live: readonly DatanodeDescriptor[], req: Placemen
 const located = (dn: DatanodeDescriptor, s: { storageUuid: string; storageType: StorageType }): Location => ({ datanode: dn, storageUuid: s.storageUuid, storageType: s.storageType });
 
 /** One node per storage type the policy wants, in the order the nodes were ranked. */
-function byStorageType(ordered: readonly DatanodeDescriptor[], req: PlacementRequest, policy: BlockStoragePolicy): Location[] {
+function byStorageType(ordered: readonly DatanodeDescriptor[], req: PlacementRequest, policy: BlockStoragePolicy, isNewBlock = (req.chosenTypes ?? []).length === 0): Location[] {
   const chosenTypes = req.chosenTypes ?? [];
   const unavailable = new Set(STORAGE_TYPES.filter((t) => !ordered.some((dn) => dn.chooseStorage(req.blockSize, t))));
-  const wanted = chooseStorageTypesWithFallback(policy, Math.max(0, req.replication) + chosenTypes.length, chosenTypes, unavailable, chosenTypes.length === 0);
+  const wanted = chooseStorageTypesWithFallback(policy, Math.max(0, req.replication) + chosenTypes.length, chosenTypes, unavailable, isNewBlock);
   const out: Location[] = [];
   for (const type of wanted.slice(0, Math.max(0, req.replication))) {
     const dn = ordered.find((d) => !out.some((l) => l.datanode === d) && d.chooseStorage(req.blockSize, type));
     if (dn) out.push(located(dn, dn.chooseStorage(req.blockSize, type)!));
   }
   return out;
+}
+
+/**
+ * Targets for re-replicating a block (ReplicationWork.chooseTargets -> chooseTarget with the source
+ * as writer and the live replicas as chosen): up to `count` live DataNodes in service with room for
+ * the block, none of `excluded` (uuids: the nodes holding the block and its pending targets), each
+ * with a storage of the type the file's storage policy wants next to the live replicas' types (the
+ * policy's replication fallbacks when a type is missing). The source holds the block, so no
+ * writer-local choice applies: the nodes come in random order. May be fewer, or none.
+ */
+export function chooseReplicationTargets(live: readonly DatanodeDescriptor[], count: number, blockSize: number, excluded: ReadonlySet<string>,
+  storagePolicy: BlockStoragePolicy, chosenTypes: readonly StorageType[]): Location[] {
+  const usable = shuffle(live.filter((dn) => dn.alive && !dn.decommissioning && !excluded.has(dn.uuid) && dn.chooseStorage(blockSize)));
+  return byStorageType(usable, { src: '', replication: count, blockSize, clientAddress: '', chosenTypes }, storagePolicy, false);
 }
 
 function shuffle<T>(items: T[]): T[] {

@@ -6,10 +6,10 @@
  *    new replicas (block-placement.ts) but its replicas are still read;
  *  - the monitor (every heartbeat-monitor tick here, where Hadoop's runs every
  *    dfs.namenode.decommission.interval) moves an in-progress node to DECOMMISSIONED once every block
- *    it holds has enough live replicas on nodes in service (BlockManager.sufficientWithout).
- *    Hadoop re-replicates the blocks that have not; hsec has no re-replication, so such a node stays
- *    DECOMMISSION_INPROGRESS until the replicas exist elsewhere (a client raising the replication
- *    and writing again, or the files going away);
+ *    it holds has enough live replicas on nodes in service (BlockManager.sufficientWithout); each
+ *    block that has not is queued for re-replication (DatanodeAdminDefaultMonitor.processBlocksInternal:
+ *    when not already queued or pending), and the redundancy monitor copies it from this node or
+ *    another holder (block-reconstruction.ts) until the node can complete;
  *  - stopDecommission: back to NORMAL (the node left the exclude list).
  * Maintenance states (ENTERING_MAINTENANCE, IN_MAINTENANCE) need CombinedHostFileManager, which
  * hsec does not implement.
@@ -60,18 +60,20 @@ export class DatanodeAdminManager {
         dn.adminState = 'DECOMMISSIONED';
         log.info({ datanode: dn.xferAddr }, `Decommissioning complete for node ${dn.xferAddr}`);
       } else {
-        log.debug({ datanode: dn.xferAddr, pending }, `Node ${dn.xferAddr} still has ${pending} blocks to replicate before it is a candidate to finish decommissioning; hsec does not re-replicate them`);
+        log.debug({ datanode: dn.xferAddr, pending }, `Node ${dn.xferAddr} still has ${pending} blocks to replicate before it is a candidate to finish decommissioning.`);
       }
     }
   }
 
-  /** How many of the node's blocks lack enough live replicas on nodes in service. */
+  /** How many of the node's blocks lack enough live replicas on nodes in service; those are queued for re-replication. */
   #insufficientBlocks(dn: DatanodeDescriptor): number {
     let n = 0;
     for (const s of dn.storages.values()) {
       for (const id of s.blocks) {
         const block = this.#blocks.storedBlock(id);
-        if (block && !this.#blocks.sufficientWithout(block)) n++;
+        if (!block || this.#blocks.sufficientWithout(block)) continue;
+        n++;
+        this.#blocks.redundancy.checkDecommissioningBlock(block);
       }
     }
     return n;

@@ -3,6 +3,7 @@
  * its registration (with the address the RPC came from), its storages with their last reported
  * space, when it last sent a heartbeat, which blocks each storage holds (from block reports), the
  * blocks it should delete (sent as BlockCommand INVALIDATE with the next heartbeat), the blocks
+ * it should copy to other nodes (BlockCommand TRANSFER), the blocks
  * whose recovery it leads as primary (BlockRecoveryCommand) and whether it needs the current block
  * keys (KeyUpdateCommand); its admin state (DatanodeInfo.AdminStates: NORMAL, or
  * DECOMMISSION_INPROGRESS / DECOMMISSIONED after dfs.hosts.exclude named it) and whether a refresh
@@ -12,6 +13,7 @@ import type { AdminState, DatanodeId, DatanodeInfo, StorageReport, StorageType }
 import type { DatanodeRegistration } from '../../protocol/datanode-protocol.ts';
 import type { BlockRecord } from '../namespace/edit-log.ts';
 import type { BlockInfo } from '../namespace/inode.ts';
+import type { BlockTargetPair } from './block-reconstruction.ts';
 
 /** NetworkTopology.DEFAULT_RACK: hsec has no rack awareness. */
 export const DEFAULT_RACK = '/default-rack';
@@ -27,6 +29,11 @@ export interface StorageState {
   nonDfsUsed: number;
   /** ids of the blocks this storage holds a replica of */
   readonly blocks: Set<number>;
+  /**
+   * DatanodeStorageInfo.blockContentsStale: true until the storage's first full block report to
+   * this NameNode (its replicas may be more than the NameNode knows of)
+   */
+  blockContentsStale: boolean;
 }
 
 export class DatanodeDescriptor {
@@ -52,6 +59,11 @@ export class DatanodeDescriptor {
   decommissionStartTime = 0;
   /** blocks to delete, sent with the next heartbeats */
   readonly invalidate: BlockRecord[] = [];
+  /**
+   * replications this node is the source of, sent as BlockCommand DNA_TRANSFER with the next
+   * heartbeats (DatanodeDescriptor.replicateBlocks; getNumberOfBlocksToBeReplicated is its length)
+   */
+  readonly replicate: BlockTargetPair[] = [];
   /** blocks whose recovery this node leads, sent with the next heartbeat (addBlockToBeRecovered) */
   readonly recover: BlockInfo[] = [];
 
@@ -77,7 +89,7 @@ export class DatanodeDescriptor {
   storage(storageUuid: string, storageType: StorageType = 'DISK'): StorageState {
     let s = this.storages.get(storageUuid);
     if (!s) {
-      s = { storageUuid, storageType, failed: false, capacity: 0, dfsUsed: 0, remaining: 0, blockPoolUsed: 0, nonDfsUsed: 0, blocks: new Set() };
+      s = { storageUuid, storageType, failed: false, capacity: 0, dfsUsed: 0, remaining: 0, blockPoolUsed: 0, nonDfsUsed: 0, blocks: new Set(), blockContentsStale: true };
       this.storages.set(storageUuid, s);
     }
     return s;
@@ -119,6 +131,12 @@ export class DatanodeDescriptor {
       storageUuid: s.storageUuid, failed: s.failed, capacity: s.capacity, dfsUsed: s.dfsUsed, remaining: s.remaining, blockPoolUsed: s.blockPoolUsed,
       storage: { storageUuid: s.storageUuid, state: 'NORMAL', storageType: s.storageType }, nonDfsUsed: s.nonDfsUsed,
     }));
+  }
+
+  /** Some storage has not sent its first full block report yet (DatanodeStorageInfo.areBlockContentsStale). */
+  get blockContentsStale(): boolean {
+    for (const s of this.storages.values()) if (s.blockContentsStale) return true;
+    return false;
   }
 
   get numBlocks(): number {

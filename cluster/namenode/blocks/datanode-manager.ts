@@ -8,9 +8,10 @@
  *    block keys (ExportedBlockKeys; dummy keys when block tokens are off);
  *  - every later call must carry this namespace's registration id (`NS-<nsid>-<clusterid>-<ctime>`,
  *    else UnregisteredNodeException) from a node that is registered and alive;
- *  - a heartbeat updates the node's storages and returns its commands: blocks to delete
- *    (BlockCommand INVALIDATE, at most dfs.block.invalidate.limit at a time) after the blocks whose
- *    recovery it leads (BlockRecoveryCommand, DNA_RECOVERBLOCK), then the block keys
+ *  - a heartbeat updates the node's storages and returns its commands: the blocks whose recovery
+ *    it leads (BlockRecoveryCommand, DNA_RECOVERBLOCK), blocks to copy to other nodes (BlockCommand
+ *    TRANSFER, at most dfs.namenode.replication.max-streams less its running transfers), blocks to
+ *    delete (BlockCommand INVALIDATE, at most dfs.block.invalidate.limit at a time), then the block keys
  *    when they changed (KeyUpdateCommand), plus a full-block-report lease when asked
  *    (BlockReportLeaseManager: one per node, replaced by a new request, valid for
  *    dfs.namenode.full.block.report.lease.length.ms; lease id 0 in a report bypasses it); an unknown
@@ -91,6 +92,15 @@ export class DatanodeManager {
    */
   async refreshNodes(files: HostFiles, now: number): Promise<void> {
     await this.hosts.refresh(files);
+    this.refreshDatanodes(now);
+  }
+
+  /**
+   * DatanodeManager.refreshDatanodes: the include and exclude lists as last read applied to every
+   * known node. Hadoop reads the files (and resolves their names) before it takes the namesystem
+   * lock, and holds the lock only for this part.
+   */
+  refreshDatanodes(now: number): void {
     for (const dn of this.#byUuid.values()) {
       const { ipAddr, xferPort } = dn.id;
       if (!this.hosts.isIncluded(ipAddr, xferPort)) dn.disallowed = true;
@@ -218,8 +228,8 @@ export class DatanodeManager {
     for (const dn of this.#byUuid.values()) dn.balancerBandwidth = bandwidth;
   }
 
-  /** sendHeartbeat (DatanodeManager.handleHeartbeat). */
-  heartbeat(req: HeartbeatRequest, now: number, txid: number): HeartbeatResponse {
+  /** sendHeartbeat (DatanodeManager.handleHeartbeat); `inSafeMode`: FSNamesystem.isInSafeMode. */
+  heartbeat(req: HeartbeatRequest, now: number, txid: number, inSafeMode = false): HeartbeatResponse {
     this.verify(req.registration);
     const haStatus = { state: 'ACTIVE' as const, txid };
     const dn = this.#byUuid.get(req.registration.datanodeID.datanodeUuid);
@@ -232,9 +242,14 @@ export class DatanodeManager {
     dn.lastHeartbeat = now;
     dn.xceiverCount = req.xceiverCount ?? 0;
     dn.updateStorages(req.reports ?? []);
+    // "If we are in safemode, do not send back any recovery / replication requests. Don't even
+    // drain the existing queue of work." (no key update or bandwidth either: they come after it)
+    if (inSafeMode) return { cmds: [], haStatus };
     const cmds: DatanodeCommand[] = [];
     const recovery = this.#recoveryCommand(dn, now);
     if (recovery) cmds.push(recovery);
+    const transfer = this.#replicationCommand(dn, req.xmitsInProgress ?? 0);
+    if (transfer) cmds.push(transfer);
     if (dn.invalidate.length > 0) {
       const blocks = dn.invalidate.splice(0, this.#o.invalidateLimit);
       cmds.push({
@@ -255,6 +270,31 @@ export class DatanodeManager {
     dn.reportLeaseId = this.#nextLeaseId++;
     dn.reportLeaseTime = now;
     return { cmds, haStatus, fullBlockReportLeaseId: dn.reportLeaseId };
+  }
+
+  /**
+   * DatanodeManager.handleHeartbeat's replication tasks: up to dfs.namenode.replication.max-streams
+   * less the transfers the node says are running (xmitsInProgress) from its queue
+   * (DatanodeDescriptor.getReplicationCommand), skipping blocks deleted meanwhile, as one
+   * BlockCommand DNA_TRANSFER: per block its targets, their storage types and storage ids.
+   */
+  #replicationCommand(dn: DatanodeDescriptor, xmitsInProgress: number): DatanodeCommand | undefined {
+    if (dn.replicate.length === 0) return undefined;
+    const maxTransfers = this.#o.blocks.redundancy.settings.maxReplicationStreams - xmitsInProgress;
+    if (maxTransfers <= 0) return undefined;
+    const tasks = dn.replicate.splice(0, maxTransfers).filter((t) => t.block.file !== null);
+    if (tasks.length === 0) return undefined;
+    return {
+      cmdType: 'BlockCommand',
+      blkCmd: {
+        action: 'TRANSFER',
+        blockPoolId: this.#identity!.blockPoolId,
+        blocks: tasks.map(({ block: b }) => ({ blockId: b.blockId, genStamp: b.generationStamp, numBytes: b.numBytes })),
+        targets: tasks.map((t) => ({ datanodes: t.targets.map((l) => l.datanode.toInfo()) })),
+        targetStorageUuids: tasks.map((t) => ({ storageUuids: t.targets.map((l) => l.storageUuid) })),
+        targetStorageTypes: tasks.map((t) => ({ storageTypes: t.targets.map((l) => l.storageType) })),
+      },
+    };
   }
 
   /**
@@ -319,6 +359,7 @@ export class DatanodeManager {
     dn.alive = false;
     this.#o.blocks.removeReplicasOf(dn);
     dn.invalidate.length = 0;
+    dn.replicate.length = 0; // DatanodeDescriptor.resetBlocks: its replications time out in pendingReconstruction
   }
 }
 

@@ -6,8 +6,9 @@
  * (the DataNode's transfer port; no port matches any). Entries are resolved when the files are read
  * (InetSocketAddress), so matching compares the DataNode's IP (the registration's RPC peer) and
  * transfer port; an entry that does not resolve is skipped with HostFileManager's warning. A file
- * that is named but cannot be read fails the read (Files.newInputStream's NoSuchFileException), as
- * refreshNodes does in Hadoop, and the previous lists stay.
+ * that is named but cannot be read fails the read (Files.newInputStream's java.nio exceptions:
+ * NoSuchFileException, AccessDeniedException, FileSystemException), as refreshNodes does in Hadoop,
+ * and the previous lists stay.
  *
  * Where Java's InetSocketAddress takes the first address of a name, this takes every address the
  * system resolver gives for it (IPv4 and IPv6): a DataNode reaching the NameNode over either
@@ -19,7 +20,8 @@ import { promises as dns } from 'node:dns';
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { getLogger } from '../../../lib/log/logger.ts';
-import { ioError } from '../namespace/fs-errors.ts';
+import { javaHostAddress } from '../../../lib/net/ip-address.ts';
+import { javaNormalize, nioFileError, nulInPath } from '../namespace/fs-errors.ts';
 
 const log = getLogger('namenode.hosts');
 
@@ -28,13 +30,19 @@ export type HostResolver = (host: string) => Promise<string[]>;
 
 const systemResolver: HostResolver = async (host) => (await dns.lookup(host, { all: true })).map((a) => a.address);
 
-/** HostSet: addresses with the ports listed for them (0 = any port). */
+/**
+ * HostSet: addresses with the ports listed for them (0 = any port). Addresses are kept and compared
+ * as InetAddress.equals compares them, by value (javaHostAddress): an IPv4-mapped IPv6 peer
+ * (`::ffff:10.0.0.1`, how a dual-stack listener reports an IPv4 DataNode) is its IPv4 address, as
+ * the JDK makes it an Inet4Address, and IPv6 matches in any of its text forms.
+ */
 export class HostSet {
   readonly #ports = new Map<string, Set<number>>();
 
   add(ip: string, port: number): void {
-    let ports = this.#ports.get(ip);
-    if (!ports) this.#ports.set(ip, (ports = new Set()));
+    const key = javaHostAddress(ip);
+    let ports = this.#ports.get(key);
+    if (!ports) this.#ports.set(key, (ports = new Set()));
     ports.add(port);
   }
 
@@ -48,7 +56,7 @@ export class HostSet {
 
   /** HostSet.match: the exact port or a port-less entry for this address. */
   match(ip: string, port: number): boolean {
-    const ports = this.#ports.get(ip);
+    const ports = this.#ports.get(javaHostAddress(ip));
     return ports !== undefined && (ports.has(port) || ports.has(0));
   }
 
@@ -123,11 +131,15 @@ export class HostFileManager {
     const set = new HostSet();
     if (!filename) return set;
     let text: string;
+    // HostsFileReader.readFileToSet: Files.newInputStream(new File(filename).toPath()), java.nio's failures
+    const file = javaNormalize(filename);
+    const configKey = type === 'included' ? 'dfs.hosts' : 'dfs.hosts.exclude';
+    const nul = nulInPath(file, { configKey });
+    if (nul) throw nul;
     try {
-      text = await readFile(filename, 'utf8');
-    } catch {
-      // Files.newInputStream: java.nio.file.NoSuchFileException(path), an IOException
-      throw ioError('FS_NOT_FOUND', filename, { path: filename, configKey: type === 'included' ? 'dfs.hosts' : 'dfs.hosts.exclude' });
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      throw nioFileError(e, file, { configKey });
     }
     for (const entry of parseHostsFile(text)) {
       log.info({ type, filename, entry }, `Adding a node "${entry}" to the list of ${type} hosts from ${filename}`);

@@ -43,6 +43,11 @@ export const HadoopException = {
   /** protobuf-java's, shaded by hadoop-thirdparty (a message a NameNode parses itself, e.g. a batched listing's key) */
   INVALID_PROTOCOL_BUFFER: 'org.apache.hadoop.thirdparty.protobuf.InvalidProtocolBufferException',
   NO_EC_POLICY_SET: 'org.apache.hadoop.hdfs.protocol.NoECPolicySetException',
+  /** java.nio.file's, from a local file the NameNode opens (metaSave's output, the dfs.hosts files) */
+  NIO_NO_SUCH_FILE: 'java.nio.file.NoSuchFileException',
+  NIO_ACCESS_DENIED: 'java.nio.file.AccessDeniedException',
+  NIO_FILE_SYSTEM: 'java.nio.file.FileSystemException',
+  NIO_INVALID_PATH: 'java.nio.file.InvalidPathException',
 } as const;
 
 export type HadoopExceptionClass = (typeof HadoopException)[keyof typeof HadoopException];
@@ -92,4 +97,51 @@ export const safeModeError = (message: string, details: ErrorDetails = {}): File
 /** FSPermissionChecker's AccessControlException (permission bits, sticky bit, superuser). */
 export function permissionDenied(message: string, details: ErrorDetails = {}): AccessControlError {
   return new AccessControlError('ACCESS_DENIED', message, { ...details, exceptionClassName: HadoopException.ACCESS_CONTROL });
+}
+
+/** strerror(3)'s texts (glibc) for what open(2) and write(2) report: the reason java.nio's FileSystemException carries. */
+const STRERROR: Readonly<Record<string, string>> = {
+  EISDIR: 'Is a directory', ENOTDIR: 'Not a directory', EROFS: 'Read-only file system', ENAMETOOLONG: 'File name too long',
+  EPERM: 'Operation not permitted', ENOSPC: 'No space left on device', EDQUOT: 'Disk quota exceeded', ETXTBSY: 'Text file busy',
+  EMFILE: 'Too many open files', ENFILE: 'Too many open files in system', EIO: 'Input/output error', ENXIO: 'No such device or address',
+};
+
+/**
+ * What java.nio's Files.newInputStream / newOutputStream throws for a local file the NameNode cannot
+ * open (UnixException.translateToIOException): NoSuchFileException and AccessDeniedException with
+ * the path as their message, FileSystemException "<path>: <strerror>" for anything else (ELOOP's
+ * reason extended as the JDK does); a path holding a NUL never gets that far (File.toPath:
+ * InvalidPathException "Nul character not allowed: <path>", see nulInPath).
+ */
+export function nioFileError(e: unknown, path: string, details: ErrorDetails = {}): FileSystemError {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code ?? '';
+  const d = { ...details, path, osError: code };
+  if (code === 'ENOENT') return fsError('FS_NOT_FOUND', HadoopException.NIO_NO_SUCH_FILE, path, d);
+  if (code === 'EACCES') return fsError('FS_INVALID_PATH', HadoopException.NIO_ACCESS_DENIED, path, d);
+  const reason = code === 'ELOOP' ? 'Too many levels of symbolic links or unable to access attributes of symbolic link' : STRERROR[code] ?? (e as Error | undefined)?.message ?? String(e);
+  return fsError('FS_INVALID_PATH', HadoopException.NIO_FILE_SYSTEM, `${path}: ${reason}`, d);
+}
+
+/** UnixPath.checkNotNul, when File.toPath meets a NUL: InvalidPathException (unchecked) before any file is opened. */
+export function nulInPath(path: string, details: ErrorDetails = {}): FileSystemError | undefined {
+  return path.includes('\0') ? fsError('FS_INVALID_PATH', HadoopException.NIO_INVALID_PATH, `Nul character not allowed: ${path}`, { ...details, path }) : undefined;
+}
+
+/** UnixFileSystem.normalize: repeated '/' collapsed, a trailing '/' dropped ("." and ".." stay). */
+export function javaNormalize(path: string): string {
+  const p = path.replace(/\/{2,}/g, '/');
+  return p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p;
+}
+
+/**
+ * java.io.File(parent, child) on Unix (UnixFileSystem.resolve): the normalized names joined by '/',
+ * an absolute child appended to the parent; nothing resolved lexically, so ".." is left for the
+ * operating system to follow (through a symbolic link it leaves the link's target, not the parent).
+ */
+export function javaFile(parent: string, child: string): string {
+  const c = javaNormalize(child);
+  const p = parent === '' ? '/' : javaNormalize(parent);
+  if (c === '') return p;
+  if (c.startsWith('/')) return p === '/' ? c : p + c;
+  return p === '/' ? `/${c}` : `${p}/${c}`;
 }

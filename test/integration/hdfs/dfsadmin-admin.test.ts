@@ -148,12 +148,15 @@ describe('hdfs: dfsadmin upgrade / restoreFailedStorage / metasave / refreshNode
       const located = await clientProtocolCall(admin, 'getBlockLocations', { src: `/after-${i}`, offset: 0, length: 10 });
       expect(located.locations!.blocks![0]!.locs!.map((l) => l.id.datanodeUuid)).to.deep.equal([dn0.datanodeUuid]);
     }
-    // its block has no other replica and hsec does not re-replicate: it waits, through a monitor tick
-    await new Promise((r) => setTimeout(r, 5_500));
-    expect(desc(dn1.datanodeUuid).adminState).to.equal('DECOMMISSION_INPROGRESS');
-    // once its blocks are gone (or live elsewhere), the decommission monitor completes it
+    // its blocks have no other replica: the decommission monitor queues them, the redundancy monitor has
+    // dn1 copy them to dn0, and once they live there the decommission completes
+    expect(await until(() => desc(dn1.datanodeUuid).adminState === 'DECOMMISSIONED', 20_000)).to.equal(true);
+    const pinned = await clientProtocolCall(admin, 'getListing', { src: '/pin', startAfter: new Uint8Array(0), needLocation: false });
+    for (const f of pinned.dirList!.partialListing!) {
+      const located = await clientProtocolCall(admin, 'getBlockLocations', { src: `/pin/${Buffer.from(f.path).toString()}`, offset: 0, length: 10 });
+      expect(located.locations!.blocks![0]!.locs!.map((l) => l.id.datanodeUuid)).to.include(dn0.datanodeUuid);
+    }
     expect(await admin.delete('/pin', { recursive: true })).to.equal(true);
-    expect(await until(() => desc(dn1.datanodeUuid).adminState === 'DECOMMISSIONED', 15_000)).to.equal(true);
     const report = await clientProtocolCall(admin, 'getDatanodeReport', { type: 'ALL' });
     expect(report.di!.find((d) => d.id.datanodeUuid === dn1.datanodeUuid)!.adminState).to.equal('DECOMMISSIONED');
     // back in service when it leaves the exclude list

@@ -137,4 +137,25 @@ describe('namenode: manual safe mode and saveNamespace on the secure hsec NameNo
     await alice.writeFile('after-restart.txt', 'ok\n');
     expect((await alice.readFile('after-restart.txt')).toString()).to.equal('ok\n');
   });
+
+  it('start-up safe mode: a NameNode restarted without its DataNode stays in it (its tip over the wire) until the DataNode reports', async () => {
+    const home = alice.workingDirectory;
+    await alice.writeFile('second.txt', 'two blocks in the namespace, so the threshold is 1 of 2\n');
+    await hdfs.dns[0]!.stop();
+    await hdfs.restartNameNode({ waitSafeModeOff: false });
+    expect(await dfsadmin('alice', '-safemode', 'get')).to.deep.equal({ code: 0, out: 'Safe mode is ON\n', err: '' });
+    const total = [...hdfs.nn.namesystem.fsd.allBlocks()].filter((b) => b.complete && b.file).length;
+    const needed = Math.trunc(Math.fround(Math.fround(total) * Math.fround(0.999)));
+    expect(await remoteFailure(alice.mkdir(`${home}/during-startup`))).to.deep.equal({
+      cls: SAFE_MODE_EXCEPTION,
+      msg: `Cannot create directory ${home}/during-startup. Name node is in safe mode.\nThe reported blocks 0 needs additional ${needed} blocks to reach the threshold 0.9990 of total blocks ${total}.\n` +
+        `The minimum number of live datanodes is not required. Safe mode will be turned off automatically once the thresholds have been reached. NamenodeHostName:${host}`,
+    });
+    const waiting = dfsadmin('alice', '-safemode', 'wait');
+    await hdfs.restartDataNode(0);
+    // the DataNode reports its replicas; the test cluster has no extension (dfs.namenode.safemode.extension 0)
+    expect(await waiting).to.deep.equal({ code: 0, out: 'Safe mode is OFF\n', err: '' });
+    expect(await alice.mkdir(`${home}/during-startup`)).to.equal(true);
+    expect((await alice.readFile('before.txt')).toString()).to.equal('written before safe mode\n');
+  });
 });

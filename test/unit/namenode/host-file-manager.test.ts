@@ -36,4 +36,14 @@ describe('namenode/host-file-manager (dfs.hosts, dfs.hosts.exclude)', () => {
     await m.refresh({ includes: '', excludes: '' });
     expect([m.isIncluded('10.0.0.4', 1), m.isExcluded('10.0.0.2', 9867)]).to.deep.equal([true, false]);
   });
+
+  it('compares addresses as Java\'s InetAddress does: an IPv4-mapped peer (a dual-stack listener) is its IPv4 address, IPv6 in any text form', async () => {
+    const m = new HostFileManager(async () => []);
+    writeFileSync(join(dir, 'inc'), '10.0.0.1 0:0:0:0:0:0:0:1 fd00:0:0::2\n');
+    writeFileSync(join(dir, 'exc'), '10.0.0.1:9866\n');
+    await m.refresh({ includes: join(dir, 'inc'), excludes: join(dir, 'exc') });
+    // a DataNode whose registration came in over an IPv6 socket that maps IPv4 peers
+    expect([m.isIncluded('::ffff:10.0.0.1', 9866), m.isExcluded('::ffff:10.0.0.1', 9866), m.isExcluded('::FFFF:10.0.0.1', 9866)]).to.deep.equal([true, true, true]);
+    expect([m.isIncluded('::1', 1), m.isIncluded('fd00::2', 5), m.isIncluded('::ffff:10.0.0.2', 9866)]).to.deep.equal([true, true, false]);
+  });
 });

@@ -4,7 +4,7 @@
 // decommissioning): checks, answers, audit lines, and what a refresh does to registration,
 // heartbeats, admin states and block placement.
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfiguration } from '../../../lib/config/index.ts';
@@ -93,6 +93,27 @@ describe('namenode/admin calls (upgrade, restoreFailedStorage, metaSave, storage
     expect(lines[12]).to.match(/^127\.0\.0\.1:9866 IN 107374182400\(100 GB\) 0\(0 B\) 0\.00% 107374182400\(100 GB\) 0\(0 B\) 0\(0 B\) 100\.00% 0\(0 B\) \w{3} \w{3} \d\d \d\d:\d\d:\d\d .+ \d{4} 1 blocks to be invalidated;$/);
   });
 
+  it('metaSave opens `new File(hadoop.log.dir, filename)` as Java does (no lexical ".." through a link); its failures are java.nio\'s, not audited', async () => {
+    // java.io.File keeps ".." for the OS to resolve: through a symbolic link it leaves the link's target
+    const elsewhere = mkdtempSync(join(tmpdir(), 'hsec-admin-elsewhere-'));
+    try {
+      mkdirSync(join(elsewhere, 'deep'));
+      symlinkSync(join(elsewhere, 'deep'), join(logDir, 'link'));
+      await ops.metaSave('link/../through-link', hdfsUser);
+      expect([existsSync(join(elsewhere, 'through-link')), existsSync(join(logDir, 'through-link'))]).to.deep.equal([true, false]);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+    mkdirSync(join(logDir, 'sub'));
+    const lines = await auditLines(async () => {
+      // UnixException.translateToIOException: the path (File's: repeated and trailing "/" dropped) as the message, or "path: strerror"
+      await refused(ops.metaSave('no//such/dir/m', hdfsUser), 'java.nio.file.NoSuchFileException', `${logDir}/no/such/dir/m`);
+      await refused(ops.metaSave('sub/', hdfsUser), 'java.nio.file.FileSystemException', `${logDir}/sub: Is a directory`);
+      await refused(ops.metaSave('a\0b', hdfsUser), 'java.nio.file.InvalidPathException', `Nul character not allowed: ${logDir}/a\0b`);
+    });
+    expect(lines, 'a failed metaSave is not audited (logAuditEvent follows the write)').to.deep.equal([]);
+  });
+
   it('metaSave names a block below its replication, and a missing one, with its file', async () => {
     const dn = datanode(t.ns, 'dn-1');
     await writeFile(t, '/under', 10, hdfsUser, dn);
@@ -137,10 +158,11 @@ describe('namenode/admin calls (upgrade, restoreFailedStorage, metaSave, storage
     expect(status.datanodeReport('DECOMMISSIONING', hdfsUser).map((d) => [d.id.datanodeUuid, d.adminState])).to.deep.equal([['dn-a', 'DECOMMISSION_INPROGRESS']]);
     // placement: never on a decommissioning node
     for (let i = 0; i < 20; i++) expect(chooseTargets(t.ns.datanodes.live(), { src: '/g', replication: 3, blockSize: MiB, clientAddress: '127.0.0.1' }).map((l) => l.datanode.uuid)).to.deep.equal(['dn-b']);
-    // /f's only replica is on a: no re-replication in hsec, so a stays in progress
+    // /f's only replica is on a: the monitor queues it for re-replication and a stays in progress
     t.ns.datanodes.check(t.clock.now(), false);
     expect(a.adminState).to.equal('DECOMMISSION_INPROGRESS');
-    // a replica on b (as a re-replication would leave) lets it finish
+    expect(t.ns.blocks.redundancy.needed.size).to.equal(1);
+    // a replica on b (as the re-replication leaves) lets it finish
     const block = [...t.ns.fsd.allBlocks()][0]!;
     t.ns.blocks.processIncremental(b, 'DS-dn-b', 'DISK', [{ block: { blockId: block.blockId, genStamp: block.generationStamp, numBytes: 10 }, status: 'RECEIVED' }]);
     t.ns.datanodes.check(t.clock.now(), false);
@@ -169,7 +191,39 @@ describe('namenode/admin calls (upgrade, restoreFailedStorage, metaSave, storage
     await ops.refreshNodes(hdfsUser);
     expect(datanode(t.ns, 'dn-d', '127.0.0.1', 9003).adminState).to.equal('DECOMMISSION_INPROGRESS');
     rmSync(hosts.excludes);
-    await refused(ops.refreshNodes(hdfsUser), 'java.io.IOException', hosts.excludes);
+    await refused(ops.refreshNodes(hdfsUser), 'java.nio.file.NoSuchFileException', hosts.excludes);
     expect(t.ns.datanodes.hosts.isExcluded('127.0.0.1', 9003)).to.equal(true);
+  });
+
+  it('refreshNodes reads and resolves the host files before it takes the namesystem lock (DatanodeManager.refreshHostsReader): a slow name lookup holds up no namespace change', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const slow = await namesystem({ hostResolver: async (host) => {
+      await gate;
+      return host === 'dn.example' ? ['127.0.0.1'] : [];
+    } });
+    try {
+      const slowOps = new NameNodeAdminOps(slow.ns, {
+        logDir, restoreFailedStorage: false,
+        reloadConfiguration: () => loadConfiguration({ env: {}, overrides: { 'dfs.hosts': hosts.includes, 'dfs.hosts.exclude': hosts.excludes } }),
+      });
+      const a = datanode(slow.ns, 'dn-a', '127.0.0.1', 9001);
+      writeFileSync(hosts.excludes, 'dn.example:9001\n');
+      const refresh = slowOps.refreshNodes(hdfsUser);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the refresh is now waiting on the lookup
+      const first = await Promise.race([
+        slow.ns.mkdirs('/during-refresh', { perm: 0o755 }, true, hdfsUser).then(() => 'mkdirs'),
+        new Promise((resolve) => setTimeout(() => resolve('mkdirs still waiting'), 500)),
+      ]);
+      expect(first).to.equal('mkdirs');
+      expect(a.adminState, 'nothing applied before the lists are read').to.equal('NORMAL');
+      release();
+      await refresh;
+      expect(a.adminState).to.equal('DECOMMISSION_INPROGRESS');
+    } finally {
+      release();
+      await slow.ns.store.close();
+      rmSync(slow.dir, { recursive: true, force: true });
+    }
   });
 });

@@ -82,6 +82,8 @@ describe('namenode/safe mode: manual safe mode and saveNamespace (FSNamesystem, 
       'STATE* Safe mode is already OFF',
       `STATE* Safe mode is ON.\n${MANUAL_SAFE_MODE_TIP}`,
       'STATE* Leaving safe mode after 42 secs',
+      'STATE* Network topology has 0 racks and 0 datanodes',
+      'STATE* UnderReplicatedBlocks has 0 blocks',
     ]);
     await status.setSafeMode('SAFEMODE_ENTER', hdfsUser);
     const warn = await logLines('namenode.state', 'warn', async () => {
