@@ -297,6 +297,12 @@ function readXAttrs(input: RecordReader): XAttr[] {
   });
 }
 
+/**
+ * Cache pool names, owners, groups and directive paths: Hadoop bounds none of them (a directive's
+ * path skips checkPathLength), so only the RPC message limit (ipc.maximum.data.length, 64 MiB) does.
+ */
+const MAX_CACHE_STRING = 64 * 1024 * 1024;
+
 function writeCachePool(out: RecordWriter, p: CachePoolRecord): void {
   out.writeString(p.poolName).writeString(p.ownerName).writeString(p.groupName).writeInt32(p.mode)
     .writeBigLong(p.limit).writeInt32(p.defaultReplication).writeBigLong(p.maxRelativeExpiryMs);
@@ -304,7 +310,7 @@ function writeCachePool(out: RecordWriter, p: CachePoolRecord): void {
 
 function readCachePool(input: RecordReader): CachePoolRecord {
   return {
-    poolName: input.readString(MAX_STRING, 'pool name'), ownerName: input.readString(MAX_STRING, 'pool owner'), groupName: input.readString(MAX_STRING, 'pool group'),
+    poolName: input.readString(MAX_CACHE_STRING, 'pool name'), ownerName: input.readString(MAX_CACHE_STRING, 'pool owner'), groupName: input.readString(MAX_CACHE_STRING, 'pool group'),
     mode: input.readInt32InRange(0, 0o1777, 'pool mode'), limit: input.readBigLong('pool limit'), defaultReplication: input.readInt32InRange(0, 32767, 'pool default replication'),
     maxRelativeExpiryMs: input.readBigLong('pool max relative expiry'),
   };
@@ -316,8 +322,8 @@ function writeCacheDirective(out: RecordWriter, d: CacheDirectiveRecord): void {
 
 function readCacheDirective(input: RecordReader): CacheDirectiveRecord {
   return {
-    id: input.readLong('directive id'), path: input.readString(MAX_STRING, 'directive path'), replication: input.readInt32InRange(1, 32767, 'directive replication'),
-    pool: input.readString(MAX_STRING, 'directive pool'), expiryTime: input.readBigLong('directive expiry'),
+    id: input.readLong('directive id'), path: input.readString(MAX_CACHE_STRING, 'directive path'), replication: input.readInt32InRange(1, 32767, 'directive replication'),
+    pool: input.readString(MAX_CACHE_STRING, 'directive pool'), expiryTime: input.readBigLong('directive expiry'),
   };
 }
 
@@ -497,7 +503,7 @@ function readOp(input: RecordReader): EditOp {
     case 'MODIFY_CACHE_POOL':
       return { op: name, pool: readCachePool(input) };
     case 'REMOVE_CACHE_POOL':
-      return { op: name, poolName: text('pool name') };
+      return { op: name, poolName: input.readString(MAX_CACHE_STRING, 'pool name') };
     case 'ADD_CACHE_DIRECTIVE':
     case 'MODIFY_CACHE_DIRECTIVE':
       return { op: name, directive: readCacheDirective(input) };

@@ -119,6 +119,12 @@ describe('namenode/edit-log records', () => {
     const none = () => undefined;
     scanFrames(bytes, 0, bytes.length, snapshotPayloads({ identity: none, inode: none, acl: none, xattrs: none, truncateBlock: none, quota: none, lastTxid: none, storagePolicy: none, cacheNextDirectiveId: (n) => got.push(n), cachePool: (p) => got.push(p), cacheDirective: (d) => got.push(d), end: none }));
     expect(got).to.deep.equal([8, CACHE_POOL, CACHE_DIRECTIVE]);
+    // Hadoop bounds neither pool names nor directive paths: one past the 64 KiB of other strings still reads back
+    const long: CachePoolRecord = { ...CACHE_POOL, poolName: 'p'.repeat(70_000) };
+    const seen: EditOp[][] = [];
+    const frame = transactionRecord([{ op: 'ADD_CACHE_POOL', pool: long }, { op: 'ADD_CACHE_DIRECTIVE', directive: { ...CACHE_DIRECTIVE, path: `/${'d'.repeat(70_000)}`, pool: long.poolName } }]);
+    scanFrames(frame, 0, frame.length, journalPayloads((t) => seen.push(t)));
+    expect(seen[0]!.map((o) => o.op)).to.deep.equal(['ADD_CACHE_POOL', 'ADD_CACHE_DIRECTIVE']);
     expect([bytes[FRAME_HEADER_BYTES], cachePoolRecord(CACHE_POOL)[FRAME_HEADER_BYTES], cacheDirectiveRecord(CACHE_DIRECTIVE)[FRAME_HEADER_BYTES]]).to.deep.equal([11, 12, 13]);
     expectCode(() => scanFrames(cachePoolRecord({ ...CACHE_POOL, mode: 0o2000 }), 0, 100, snapshotPayloads({ identity: none, inode: none, acl: none, xattrs: none, truncateBlock: none, quota: none, lastTxid: none, storagePolicy: none, cacheNextDirectiveId: none, cachePool: none, cacheDirective: none, end: none })), 'PROTOCOL_MALFORMED');
   });
