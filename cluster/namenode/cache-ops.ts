@@ -119,6 +119,10 @@ export class CacheOps {
     this.#ns = ns;
     this.#manager = new CacheManager(ns.settings.caching, () => ns.fsd);
     this.#retry = new RetryCache(ns.clock);
+    // CacheManager.startMonitorThread / CacheReplicationMonitor.run's first line
+    const { enabled, refreshIntervalMs } = ns.settings.caching;
+    if (enabled) log.info({ intervalMs: refreshIntervalMs }, `Starting CacheReplicationMonitor with interval ${refreshIntervalMs} milliseconds`);
+    else log.info({}, 'Not starting CacheReplicationMonitor as name-node caching is disabled.');
   }
 
   /** FSNDNCacheOp.getFsPermissionChecker: none when permissions are off. */
