@@ -53,6 +53,8 @@ export function secureConf(kdc: MiniKdc, dir: string, keytab: string, extra: Rec
       'dfs.namenode.name.dir': `file://${join(dir, 'name')}`,
       'dfs.block.access.token.enable': 'true',
       'dfs.encrypt.data.transfer': 'true',
+      // no start-up safe mode: the DataNodes of these tests are test doubles that report only when told
+      'dfs.namenode.safemode.threshold-pct': '0',
       ...extra,
     },
   });
