@@ -15,21 +15,16 @@
  */
 import type { Command } from 'commander';
 import type { HdfsClient } from '../../client/hdfs-client.ts';
-import { HdfsClient as Client } from '../../client/hdfs-client.ts';
 import { permissionString } from '../../namenode/namespace/permission-checker.ts';
 import { durationToString, expirationString, LIMIT_UNLIMITED, MAX_RELATIVE_EXPIRY_MS } from '../../protocol/cache-format.ts';
 import { CACHE_FLAG_FORCE, type CacheDirectiveInfoProto, type CachePoolInfoProto } from '../../protocol/client-protocol.ts';
-import { loadCliConfiguration } from '../cli-configuration.ts';
 import { wrap } from '../fs-help-format.ts';
-import { GENERIC_OPTIONS } from '../fs-help.ts';
+import { adminUsage, JavaIllegalArgument, optionListing, prettifyException, runAdminTool, type AdminCommand, type AdminContext } from '../admin-helper.ts';
 import { cliConfigSource, type CliConfigArg } from '../generic-options.ts';
 import { tableListing, type TableField } from '../table-listing.ts';
 import { IllegalArgument, popFirstNonOption, popOption, popOptionWithArgument } from './dfsadmin.ts';
 import type { CliIo } from './fetchdt.ts';
-import { optionListing, prettifyException } from './storagepolicies.ts';
 
-/** CacheAdmin.run's `return -1`, as the JVM's System.exit(-1) leaves it. */
-const ILLEGAL_ARGUMENT_EXIT = 255;
 /** AdminHelper.MAX_LINE_WIDTH. */
 const MAX_LINE_WIDTH = 80;
 
@@ -39,12 +34,6 @@ const UNWRAPPED = [
   'java.io.IOException', 'java.io.FileNotFoundException', 'org.apache.hadoop.ipc.StandbyException', 'org.apache.hadoop.ipc.RetriableException',
 ];
 
-/** A Java IllegalArgumentException or its subclass NumberFormatException, thrown while the arguments are read. */
-class JavaIllegalArgument extends IllegalArgument {
-  constructor(readonly javaClass: 'IllegalArgumentException' | 'NumberFormatException', message: string) {
-    super(message);
-  }
-}
 
 const forInputString = (s: string, radix: number) => new JavaIllegalArgument('NumberFormatException', `For input string: "${s}"${radix === 10 ? '' : ` under radix ${radix}`}`);
 
@@ -112,19 +101,6 @@ function parseTtl(s: string | undefined): bigint | undefined {
 function parseLimit(s: string | undefined): bigint | undefined {
   if (s === undefined) return undefined;
   return s.toLowerCase() === 'unlimited' ? LIMIT_UNLIMITED : parseLong(s);
-}
-
-interface AdminContext {
-  fs(): Promise<HdfsClient>;
-  out(s: string): void;
-  err(s: string): void;
-}
-
-interface AdminCommand {
-  readonly name: string;
-  readonly shortUsage: string;
-  readonly longUsage: string;
-  readonly run: (ctx: AdminContext, args: string[]) => Promise<number>;
 }
 
 /** Runs a NameNode call the way each command's try block does: the pretty exception and 2 on failure. */
@@ -561,38 +537,9 @@ const listPools: AdminCommand = {
 /** CacheAdmin.COMMANDS, in its order. */
 const COMMANDS: readonly AdminCommand[] = [addDirective, modifyDirective, listDirectives, removeDirective, removeDirectives, addPool, modifyPool, removePool, listPools];
 
-const HELP_SHORT_USAGE = '[-help <command-name>]\n';
-const HELP_LONG_USAGE = `${HELP_SHORT_USAGE}\nGet detailed help about a command.\n\n${optionListing([
-  ['<command-name>', 'The command for which to get detailed help. If no command is specified, print detailed help for all commands'],
-])}`;
-
-/** AdminHelper.HelpCommand.run (everything on stderr). */
-function help(ctx: AdminContext, args: readonly string[]): number {
-  if (args.length === 0) {
-    ctx.err(COMMANDS.map((c) => `${c.longUsage}\n`).join(''));
-    return 1;
-  }
-  if (args.length !== 1) {
-    ctx.err('You must give exactly one argument to -help.\n');
-    return 1;
-  }
-  const name = `-${args[0]}`;
-  if (name === '-help') {
-    ctx.err(HELP_LONG_USAGE);
-    return 0;
-  }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    ctx.err(`Unknown command '${args[0]}'.\nValid help command names are:\n${COMMANDS.map((c) => c.name.slice(1)).join(', ')}\n`);
-    return 1;
-  }
-  ctx.err(command.longUsage);
-  return 0;
-}
-
 /** AdminHelper.printUsage(false, "cacheadmin", COMMANDS), then ToolRunner.printGenericCommandUsage. */
 export function cacheAdminUsage(): string {
-  return `Usage: hsec cacheadmin [COMMAND]\n${[...COMMANDS.map((c) => c.shortUsage), HELP_SHORT_USAGE].map((u) => `          ${u}`).join('')}\n${GENERIC_OPTIONS}`;
+  return adminUsage('cacheadmin', COMMANDS);
 }
 
 export function register(program: Command): void {
@@ -609,31 +556,6 @@ export function register(program: Command): void {
 }
 
 /** CacheAdmin.run: `config` a conf dir or the generic options; `argv` the words after `cacheadmin`. */
-export async function runCacheAdmin(config: CliConfigArg, argv: readonly string[], io: CliIo = {}): Promise<number> {
-  const out = io.out ?? ((s: string) => void process.stdout.write(s));
-  const err = io.err ?? ((s: string) => void process.stderr.write(s));
-  const env = io.env ?? process.env;
-  const [name, ...rest] = argv;
-  if (name === undefined) {
-    err(cacheAdminUsage());
-    return 1;
-  }
-  let client: Promise<HdfsClient> | undefined;
-  const ctx: AdminContext = { fs: () => (client ??= Client.connect({ conf: loadCliConfiguration(config, env), env })), out, err };
-  try {
-    if (name === '-help') return help(ctx, rest);
-    const command = COMMANDS.find((c) => c.name === name);
-    if (!command) {
-      err(`Can't understand command '${name}'\n${name.startsWith('-') ? '' : 'Command names must start with dashes.\n'}${cacheAdminUsage()}`);
-      return 1;
-    }
-    return await command.run(ctx, [...rest]);
-  } catch (e) {
-    // CacheAdmin.run's catch (IllegalArgumentException): AdminHelper.prettifyException
-    if (!(e instanceof IllegalArgument)) throw e;
-    err(`${e instanceof JavaIllegalArgument ? e.javaClass : 'IllegalArgumentException'}: ${e.message.split('\n')[0]}\n`);
-    return ILLEGAL_ARGUMENT_EXIT;
-  } finally {
-    if (client) await client.then((c) => c.close(), () => undefined);
-  }
+export function runCacheAdmin(config: CliConfigArg, argv: readonly string[], io: CliIo = {}): Promise<number> {
+  return runAdminTool('cacheadmin', COMMANDS, config, argv, io);
 }

@@ -17,36 +17,10 @@ import type { Command } from 'commander';
 import { HsecError } from '../../../lib/errors/index.ts';
 import { HdfsClient } from '../../client/hdfs-client.ts';
 import { blockStoragePolicyString } from '../../protocol/block-storage-policy.ts';
-import { loadCliConfiguration } from '../cli-configuration.ts';
-import { optionTable } from '../fs-help-format.ts';
-import { GENERIC_OPTIONS } from '../fs-help.ts';
+import { adminUsage, optionListing, prettifyException, runAdminTool, type AdminCommand } from '../admin-helper.ts';
 import { cliConfigSource, type CliConfigArg } from '../generic-options.ts';
 import { IllegalArgument, popOptionWithArgument } from './dfsadmin.ts';
 import type { CliIo } from './fetchdt.ts';
-
-/** StoragePolicyAdmin.run's `return -1`, as the JVM's System.exit(-1) leaves it. */
-const ILLEGAL_ARGUMENT_EXIT = 255;
-
-/** What a command runs with: the file system (connected on first use), stdout and stderr. */
-interface AdminContext {
-  fs(): Promise<HdfsClient>;
-  out(s: string): void;
-  err(s: string): void;
-}
-
-interface AdminCommand {
-  readonly name: string;
-  /** AdminHelper.Command.getShortUsage (ends with a newline). */
-  readonly shortUsage: string;
-  /** AdminHelper.Command.getLongUsage. */
-  readonly longUsage: string;
-  readonly run: (ctx: AdminContext, args: string[]) => Promise<number>;
-}
-
-/** AdminHelper.getOptionDescriptionListing: two columns, the second wrapped at 80, no header row. */
-export function optionListing(rows: readonly (readonly [string, string])[]): string {
-  return optionTable(rows).slice(1).map((l) => `${l}\n`).join('');
-}
 
 /** Java exception classes DFSClient unwraps from a RemoteException for a call (RemoteException.unwrapRemoteException). */
 const UNWRAP_CHANGE = [
@@ -56,22 +30,6 @@ const UNWRAP_CHANGE = [
 ];
 const UNWRAP_SATISFY = UNWRAP_CHANGE.filter((c) => !c.endsWith('NSQuotaExceededException') && !c.endsWith('SnapshotAccessControlException'));
 const UNWRAP_FILE_INFO = ['org.apache.hadoop.security.AccessControlException', 'java.io.FileNotFoundException', 'org.apache.hadoop.hdfs.protocol.UnresolvedPathException'];
-
-const simpleName = (cls: string): string => cls.slice(cls.lastIndexOf('.') + 1).replace(/^.*\$/, '');
-
-/**
- * AdminHelper.prettifyException: `SimpleClassName: first line of the message`. A NameNode refusal
- * keeps its class only when DFSClient unwraps it (`unwrapped`), else it is a RemoteException with the
- * server's message; a local failure is named by the Java class it stands for, an IOException by default.
- */
-export function prettifyException(e: unknown, unwrapped: readonly string[] = []): string {
-  const details = e instanceof HsecError ? e.details : {};
-  const cls = typeof details['exceptionClassName'] === 'string' ? details['exceptionClassName'] : undefined;
-  const remote = typeof details['errorMsg'] === 'string' ? details['errorMsg'] : undefined;
-  const message = remote ?? (e instanceof Error ? e.message : String(e));
-  const name = remote !== undefined && cls !== undefined ? (unwrapped.includes(cls) ? simpleName(cls) : 'RemoteException') : cls !== undefined ? simpleName(cls) : 'IOException';
-  return `${name}: ${message.split('\n')[0]}`;
-}
 
 /** Whether `e` is the FileNotFoundException DistributedFileSystem.getFileStatus throws (or the NameNode sent). */
 function isFileNotFound(e: unknown): boolean {
@@ -207,38 +165,9 @@ const COMMANDS: readonly AdminCommand[] = [
     (fs, path) => fs.satisfyStoragePolicy(path), (path) => `Scheduled blocks to move based on the current storage policy on ${path}`),
 ];
 
-const HELP_SHORT_USAGE = '[-help <command-name>]\n';
-const HELP_LONG_USAGE = `${HELP_SHORT_USAGE}\nGet detailed help about a command.\n\n${optionListing([
-  ['<command-name>', 'The command for which to get detailed help. If no command is specified, print detailed help for all commands'],
-])}`;
-
-/** AdminHelper.HelpCommand.run (everything on stderr). */
-function help(ctx: AdminContext, args: readonly string[]): number {
-  if (args.length === 0) {
-    ctx.err(COMMANDS.map((c) => `${c.longUsage}\n`).join(''));
-    return 1;
-  }
-  if (args.length !== 1) {
-    ctx.err('You must give exactly one argument to -help.\n');
-    return 1;
-  }
-  const name = `-${args[0]}`;
-  if (name === '-help') {
-    ctx.err(HELP_LONG_USAGE);
-    return 0;
-  }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    ctx.err(`Unknown command '${args[0]}'.\nValid help command names are:\n${COMMANDS.map((c) => c.name.slice(1)).join(', ')}\n`);
-    return 1;
-  }
-  ctx.err(command.longUsage);
-  return 0;
-}
-
 /** AdminHelper.printUsage(false, "storagepolicies", COMMANDS), then ToolRunner.printGenericCommandUsage. */
 export function storagePoliciesUsage(): string {
-  return `Usage: hsec storagepolicies [COMMAND]\n${[...COMMANDS.map((c) => c.shortUsage), HELP_SHORT_USAGE].map((u) => `          ${u}`).join('')}\n${GENERIC_OPTIONS}`;
+  return adminUsage('storagepolicies', COMMANDS);
 }
 
 export function register(program: Command): void {
@@ -255,31 +184,6 @@ export function register(program: Command): void {
 }
 
 /** StoragePolicyAdmin.run: `config` a conf dir or the generic options; `argv` the words after `storagepolicies`. */
-export async function runStoragePolicies(config: CliConfigArg, argv: readonly string[], io: CliIo = {}): Promise<number> {
-  const out = io.out ?? ((s: string) => void process.stdout.write(s));
-  const err = io.err ?? ((s: string) => void process.stderr.write(s));
-  const env = io.env ?? process.env;
-  const [name, ...rest] = argv;
-  if (name === undefined) {
-    err(storagePoliciesUsage());
-    return 1;
-  }
-  let client: Promise<HdfsClient> | undefined;
-  const ctx: AdminContext = { fs: () => (client ??= HdfsClient.connect({ conf: loadCliConfiguration(config, env), env })), out, err };
-  try {
-    if (name === '-help') return help(ctx, rest);
-    const command = COMMANDS.find((c) => c.name === name);
-    if (!command) {
-      err(`Can't understand command '${name}'\n${name.startsWith('-') ? '' : 'Command names must start with dashes.\n'}${storagePoliciesUsage()}`);
-      return 1;
-    }
-    return await command.run(ctx, [...rest]);
-  } catch (e) {
-    // StoragePolicyAdmin.run's catch (IllegalArgumentException)
-    if (!(e instanceof IllegalArgument)) throw e;
-    err(`IllegalArgumentException: ${e.message.split('\n')[0]}\n`);
-    return ILLEGAL_ARGUMENT_EXIT;
-  } finally {
-    if (client) await client.then((c) => c.close(), () => undefined);
-  }
+export function runStoragePolicies(config: CliConfigArg, argv: readonly string[], io: CliIo = {}): Promise<number> {
+  return runAdminTool('storagepolicies', COMMANDS, config, argv, io);
 }

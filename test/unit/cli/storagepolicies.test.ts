@@ -3,7 +3,8 @@
 // refusals and their exit codes, and AdminHelper.prettifyException of a NameNode refusal (unwrapped
 // or kept as a RemoteException, as DFSClient does). Nothing here reads a configuration.
 import { expect } from 'chai';
-import { prettifyException, runStoragePolicies } from '../../../cluster/cli/commands/storagepolicies.ts';
+import { prettifyException } from '../../../cluster/cli/admin-helper.ts';
+import { runStoragePolicies } from '../../../cluster/cli/commands/storagepolicies.ts';
 import { FileSystemError } from '../../../lib/errors/index.ts';
 
 describe('cli/storagepolicies: StoragePolicyAdmin usage, help and argument refusals', () => {
