@@ -271,16 +271,12 @@ export class FsDataset {
    * stays in rbw/ as RBW with the bytes written, its files closed, for block recovery (Hadoop's
    * BlockReceiver leaves it so). For a replica reopened by append that includes the acknowledged
    * appended bytes, under the append's generation stamp (FsDatasetImpl.append made it RBW; block
-   * recovery decides its length). A new replica that holds no byte is deleted: there is nothing a
-   * recovery could keep (Hadoop would keep the empty file until recovery or INVALIDATE). A replica
+   * recovery decides its length). A replica that holds no byte stays too, as in Hadoop: a pipeline
+   * recovery (recoverRbw) continues it, else block recovery or INVALIDATE removes it. A replica
    * already finalized (only the last ack failed) stays as it is.
    */
-  async keepRbw(blockPoolId: string, replica: Replica, writer: ReplicaWriter): Promise<void> {
+  async keepRbw(_blockPoolId: string, replica: Replica, writer: ReplicaWriter): Promise<void> {
     if (replica.state === 'FINALIZED') return;
-    if (writer.numBytes === 0 && !writer.reopened) {
-      await this.abort(blockPoolId, replica, writer);
-      return;
-    }
     replica.numBytes = writer.numBytes;
     await writer.close();
     log.info({ blockId: replica.blockId, genStamp: replica.genStamp, numBytes: replica.numBytes }, 'a write ended before its last packet: the replica stays in rbw/ for block recovery');
