@@ -50,6 +50,8 @@ export interface NamesystemSettings {
   maxComponentLength: number;
   /** dfs.namenode.fs-limits.max-directory-items */
   maxDirectoryItems: number;
+  /** dfs.namenode.snapshotdiff.allow.snap-root-descendant (default true) */
+  snapshotDiffAllowSnapRootDescendant?: boolean;
   /** dfs.namenode.fs-limits.min-block-size */
   minBlockSize: number;
   /** dfs.namenode.fs-limits.max-blocks-per-file */

@@ -34,11 +34,11 @@
  *    listing), another directory -> not snapshottable;
  *  - getSnapshotDiffReport / getSnapshotDiffReportListing ("computeSnapshotDiff"): traverse, with
  *    permissions on READ on `<p>/.snapshot/<from>` and `<p>/.snapshot/<to>` (missing, so only the
- *    traverse of p counts), then SnapshotManager.diff with
- *    dfs.namenode.snapshotdiff.allow.snap-root-descendant at its default (true): the directory or,
- *    for a file or missing path, its parent must be snapshottable ("The path /p is neither
- *    snapshottable nor under a snapshot root!"): only "/" and its children are; then the path must be
- *    a directory; then each named snapshot must exist ("Cannot find the snapshot of directory / with
+ *    traverse of p counts), then SnapshotManager.diff: with
+ *    dfs.namenode.snapshotdiff.allow.snap-root-descendant (default true) the directory or, for a
+ *    file or missing path, its parent must be snapshottable ("The path /p is neither snapshottable
+ *    nor under a snapshot root!"), so only "/" and paths right under it pass; with false the path
+ *    itself (getSnapshottableRoot); then the path must be a directory; then each named snapshot must exist ("Cannot find the snapshot of directory / with
  *    name s"). The current tree against itself is an empty report (and an empty listing).
  * An AccessControlException is audited as allowed=false where FSNamesystem does so; other refusals
  * are not audited. Nothing here is journaled, so the retry cache has nothing to replay.
@@ -213,11 +213,14 @@ export class SnapshotOps {
       }
       return resolved;
     });
-    // SnapshotManager.checkAndGetSnapshottableAncestorDir
     const last = lastInode(r);
-    const n = r.inodes.length;
-    const dir = last?.kind === 'directory' ? last : directoryOf(r.inodes[n - 2], joinPath(r.components, r.components.length - 1));
-    if (dir !== ns.fsd.root) throw snapshotError(`The path ${r.path} is neither snapshottable nor under a snapshot root!`, r.path);
+    if (ns.settings.snapshotDiffAllowSnapRootDescendant ?? true) {
+      // SnapshotManager.checkAndGetSnapshottableAncestorDir: the directory, or a file's or missing path's parent
+      const dir = last?.kind === 'directory' ? last : directoryOf(r.inodes[r.inodes.length - 2], joinPath(r.components, r.components.length - 1));
+      if (dir !== ns.fsd.root) throw snapshotError(`The path ${r.path} is neither snapshottable nor under a snapshot root!`, r.path);
+    } else {
+      this.#snapshottableRoot(r);
+    }
     directoryOf(last, path);
     const missing = from || to;
     if (missing) throw snapshotError(`Cannot find the snapshot of directory / with name ${missing}`, r.path);

@@ -208,6 +208,19 @@ describe('namenode/snapshot calls without snapshots (SnapshotManager, FSDirSnaps
       await refusedWith(() => snaps.getSnapshotDiffReportListing('/none/x', '', '', alice), HadoopException.FILE_NOT_FOUND, 'Directory does not exist: /none');
     });
 
+    it('allow.snap-root-descendant false: the path itself must be snapshottable (SnapshotManager.getSnapshottableRoot); "/" still answers', async () => {
+      const strict = await namesystem({ settings: { snapshotDiffAllowSnapRootDescendant: false } });
+      try {
+        await strict.ns.mkdirs('/d', { perm: 0o755 }, true, hdfsUser);
+        const ops = new SnapshotOps(strict.ns);
+        await refusedWith(() => ops.getSnapshotDiffReport('/d', '', '', alice), HadoopException.SNAPSHOT, NOT_SNAPSHOTTABLE('/d'));
+        await refusedWith(() => ops.getSnapshotDiffReportListing('/none', '', '', alice), HadoopException.FILE_NOT_FOUND, 'Directory does not exist: /none');
+        expect(ops.getSnapshotDiffReport('/', '', '', alice).snapshotRoot).to.equal('/');
+      } finally {
+        strict.ns.store.close();
+      }
+    });
+
     it('permissions: traverse, then <p>/.snapshot/<name> needs EXECUTE on p (a file there is "not a directory" even for the superuser); refusals audited with both snapshot paths', async () => {
       const lines = await auditLines(async () => {
         await refusedWith(() => snaps.getSnapshotDiffReport('/tmp/a', 's1', '', bob), HadoopException.ACCESS_CONTROL,
