@@ -2,7 +2,8 @@
  * `hsec lsSnapshottableDir`, `hsec lsSnapshot <snapshotDir>` and `hsec snapshotDiff <snapshotDir>
  * <from> <to>`, after Hadoop 3.4.1's snapshot tools (org.apache.hadoop.hdfs.tools.snapshot
  * LsSnapshottableDir, LsSnapshot, SnapshotDiff): a wrong argument count prints "Usage: \n" and the
- * tool's description on stderr (LsSnapshot says "Invalid no of arguments" first), exit 1; a
+ * tool's description on stderr, naming the tool `hsec <tool>` where Hadoop's says `hdfs <tool>`
+ * (LsSnapshot says "Invalid no of arguments" first), exit 1; a
  * listing prints as SnapshottableDirectoryStatus.print / SnapshotStatus.print (an empty line for
  * none: an hsec NameNode has no snapshottable directory but its root, which no listing names, and
  * no snapshots); a diff prints SnapshotDiffReport.toString and a blank line, "." naming the current
@@ -20,11 +21,11 @@ import { lsDate } from '../fs-ls.ts';
 import { cliConfigSource, type CliConfigArg } from '../generic-options.ts';
 import type { CliIo } from './fetchdt.ts';
 
-const LS_SNAPSHOTTABLE_DIR_USAGE = 'hdfs lsSnapshottableDir: \n' +
+const LS_SNAPSHOTTABLE_DIR_USAGE = 'hsec lsSnapshottableDir: \n' +
   '\tGet the list of snapshottable directories that are owned by the current user.\n' +
   '\tReturn all the snapshottable directories if the current user is a super user.\n';
-const LS_SNAPSHOT_USAGE = 'hdfs lsSnapshot <snapshotDir>: \n\tGet the list of snapshots for a snapshottable directory.\n';
-const SNAPSHOT_DIFF_USAGE = 'hdfs snapshotDiff <snapshotDir> <from> <to>:\n' +
+const LS_SNAPSHOT_USAGE = 'hsec lsSnapshot <snapshotDir>: \n\tGet the list of snapshots for a snapshottable directory.\n';
+const SNAPSHOT_DIFF_USAGE = 'hsec snapshotDiff <snapshotDir> <from> <to>:\n' +
   '\tGet the difference between two snapshots, \n' +
   '\tor between a snapshot and the current tree of a directory.\n' +
   '\tFor <from>/<to>, users can use "." to present the current status,\n' +

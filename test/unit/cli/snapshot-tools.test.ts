@@ -1,6 +1,6 @@
 // `hsec lsSnapshottableDir`, `hsec lsSnapshot`, `hsec snapshotDiff` without a NameNode: the usage
 // texts of Hadoop 3.4.1's LsSnapshottableDir / LsSnapshot / SnapshotDiff for a wrong argument
-// count, SnapshotDiff.getSnapshotName, SnapshotDiffReport.toString, and the two print methods'
+// count (`hsec` where they say `hdfs`), SnapshotDiff.getSnapshotName, SnapshotDiffReport.toString, and the two print methods'
 // columns (SnapshottableDirectoryStatus.print, SnapshotStatus.print).
 import { expect } from 'chai';
 import {
@@ -27,14 +27,14 @@ describe('cli/snapshot tools (LsSnapshottableDir, LsSnapshot, SnapshotDiff, Hado
   it('a wrong argument count: "Usage: " and the tool\'s description on stderr, exit 1', async () => {
     expect(await run(runLsSnapshottableDir, 'x')).to.deep.equal({
       code: 1, out: '',
-      err: 'Usage: \nhdfs lsSnapshottableDir: \n\tGet the list of snapshottable directories that are owned by the current user.\n\tReturn all the snapshottable directories if the current user is a super user.\n\n',
+      err: 'Usage: \nhsec lsSnapshottableDir: \n\tGet the list of snapshottable directories that are owned by the current user.\n\tReturn all the snapshottable directories if the current user is a super user.\n\n',
     });
     expect(await run(runLsSnapshot)).to.deep.equal({
-      code: 1, out: '', err: 'Invalid no of arguments\nUsage: \nhdfs lsSnapshot <snapshotDir>: \n\tGet the list of snapshots for a snapshottable directory.\n\n',
+      code: 1, out: '', err: 'Invalid no of arguments\nUsage: \nhsec lsSnapshot <snapshotDir>: \n\tGet the list of snapshots for a snapshottable directory.\n\n',
     });
     const diff = await run(runSnapshotDiff, '/d', '.');
     expect(diff.code).to.equal(1);
-    expect(diff.err).to.equal('Usage: \nhdfs snapshotDiff <snapshotDir> <from> <to>:\n\tGet the difference between two snapshots, \n' +
+    expect(diff.err).to.equal('Usage: \nhsec snapshotDiff <snapshotDir> <from> <to>:\n\tGet the difference between two snapshots, \n' +
       '\tor between a snapshot and the current tree of a directory.\n\tFor <from>/<to>, users can use "." to present the current status,\n' +
       '\tand use ".snapshot/snapshot_name" to present a snapshot,\n\twhere ".snapshot/" can be omitted\n\n');
   });
