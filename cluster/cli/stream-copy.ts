@@ -7,20 +7,45 @@
  * bound. Here the destination holds one 'error' listener while a copy runs, and 'drain' is awaited
  * when it is full.
  */
-import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { HsecError } from '../../lib/errors/index.ts';
 
-/** Writes every chunk of `source` to `data`; a failure of either (stdout's EPIPE included) rejects. */
+/**
+ * Writes every chunk of `source` to `data`; a failure of either (stdout's EPIPE included) rejects.
+ * A destination destroyed before or while the copy runs (an append the NameNode refused before
+ * this copy began) ends it with the destination's error: a destroyed stream emits no 'drain' and
+ * no second 'error', so waiting for either would hang.
+ */
 export async function copyInto(source: AsyncIterable<Uint8Array | string>, data: NodeJS.WritableStream): Promise<void> {
+  const dest = data as Writable;
   let failure: { error: unknown } | undefined;
   const onError = (error: unknown) => (failure ??= { error });
-  data.on('error', onError);
+  const checkOpen = () => {
+    if (!failure && dest.destroyed) failure = { error: dest.errored ?? new HsecError('FILE_IO', 'The destination stream was closed during the copy') };
+  };
+  dest.on('error', onError);
   try {
     for await (const chunk of source) {
+      checkOpen();
       if (failure) break;
-      if (!data.write(chunk)) await once(data as NodeJS.EventEmitter, 'drain');
+      if (!dest.write(chunk) && !dest.destroyed) await drainOrClose(dest);
     }
+    checkOpen();
     if (failure) throw failure.error;
   } finally {
-    data.off('error', onError);
+    dest.off('error', onError);
   }
+}
+
+/** 'drain', or 'close' of a stream destroyed meanwhile (an error destroys it); no listener is left behind. */
+function drainOrClose(dest: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      dest.off('drain', done);
+      dest.off('close', done);
+      resolve();
+    };
+    dest.on('drain', done);
+    dest.on('close', done);
+  });
 }

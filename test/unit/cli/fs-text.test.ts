@@ -56,4 +56,20 @@ describe('cli/fs -text: printText and copyInto', () => {
     expect((e as Error).message).to.equal('write EPIPE');
     expect(broken.listenerCount('error')).to.equal(0);
   });
+
+  it('copyInto into a stream destroyed before it began (an append the NameNode refused) rejects with its error instead of waiting for a drain', async () => {
+    for (const before of [true, false]) {
+      const refused = new Writable({ highWaterMark: 1, write: (_c, _e, done) => setTimeout(done, 50) });
+      refused.on('error', () => {});
+      const failure = new Error('Cannot append to directory /user/alice/a; already exists as a directory.');
+      if (before) {
+        refused.destroy(failure);
+        await new Promise((r) => setImmediate(r)); // its 'error' went out before the copy listened
+      }
+      else setTimeout(() => refused.destroy(failure), 10); // while the copy waits for 'drain'
+      const e = await copyInto(Readable.from([Buffer.from('one'), Buffer.from('two')]), refused).catch((x: unknown) => x);
+      expect((e as Error).message, `destroyed ${before ? 'before' : 'during'} the copy`).to.equal(failure.message);
+      for (const event of ['error', 'close', 'drain']) expect(refused.listenerCount(event), event).to.equal(event === 'error' ? 1 : 0);
+    }
+  });
 });
