@@ -115,12 +115,15 @@ export class DataNode {
       const access: BlockAccessVerifier = new BlockPoolTokens(options.clock ? { clock: options.clock } : {});
       const securityEnabled = identity.security === 'kerberos';
       let actor: BPServiceActor | undefined;
+      let transfers: BlockTransfers | undefined;
       const services: XceiverServices = {
         settings,
         dataset,
         access,
         mirrors: new DataNodeMirrorConnector({ ...settings, securityEnabled, resolver: clientResolver }, access),
         blockPool: (bpid) => blockPoolService(actor!, bpid, settings),
+        // TRANSFER_BLOCK: DataNode.transferReplicaForPipelineRecovery through the DataTransfer of replications (below)
+        transferReplica: (block, targets, storageTypes, storageIds, clientName) => transfers!.transferReplicaForPipelineRecovery(block, targets, storageTypes, storageIds, clientName),
       };
       const server = await XceiverServer.listen(settings.xfer, { services, maxConnections: settings.maxTransferConnections, dataTransfer: settings.dataTransfer });
       cleanup.push(() => server.stop());
@@ -193,7 +196,7 @@ export class DataNode {
       });
       cleanup.push(() => ipc.stop());
       // DataNode.transferBlocks / DataTransfer: replications the NameNode asks for, as this DataNode's own user
-      const transfers = new BlockTransfers({
+      transfers = new BlockTransfers({
         dataset, access, mirrors: services.mirrors, socketTimeoutMs: settings.socketTimeoutMs,
         userName: securityEnabled && identity.principal ? identity.shortName(identity.principal) : user.name,
         self: (bpid) => {

@@ -10,7 +10,7 @@
  */
 import { link, mkdir, open, readdir, readFile, rename, rm, statfs, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { StorageError } from '../../../lib/errors/index.ts';
 import { fileError } from '../../../lib/fs/file-errors.ts';
 import { getLogger } from '../../../lib/log/logger.ts';
@@ -150,7 +150,7 @@ export class FsDataset {
     const existing = pool.replicas.get(blockId);
     if (existing) throw new ReplicaError('REPLICA_ALREADY_EXISTS', `Block ${name} already exists in state ${existing.state} and thus cannot be created.`, { blockId, state: existing.state });
     const replica: Replica = {
-      blockId, genStamp, numBytes: 0, state: 'RBW', checksum,
+      blockId, genStamp, numBytes: 0, bytesAcked: 0, state: 'RBW', checksum,
       blockFile: join(pool.layout.rbw, blockFileName(blockId)),
       metaFile: join(pool.layout.rbw, metaFileName(blockId, genStamp)),
     };
@@ -182,7 +182,7 @@ export class FsDataset {
     }
     log.info({ block: name, newGS, numBytes: old.numBytes }, 'Appending to replica');
     const replica: Replica = {
-      blockId, genStamp: newGS, numBytes: old.numBytes, state: 'RBW', checksum: old.checksum,
+      blockId, genStamp: newGS, numBytes: old.numBytes, bytesAcked: old.numBytes, state: 'RBW', checksum: old.checksum,
       blockFile: join(pool.layout.rbw, blockFileName(blockId)),
       metaFile: join(pool.layout.rbw, metaFileName(blockId, newGS)),
     };
@@ -204,8 +204,13 @@ export class FsDataset {
 
   /** FsDatasetImpl.finalizeBlock: closes the writer and moves both files into finalized/. */
   async finalize(blockPoolId: string, replica: Replica, writer: ReplicaWriter): Promise<void> {
-    const pool = this.#pool(blockPoolId);
     await writer.close();
+    await this.finalizeReplica(blockPoolId, replica, writer.numBytes);
+  }
+
+  /** FsDatasetImpl.finalizeReplica: an RBW replica whose files are closed moves into finalized/ with `numBytes`. */
+  async finalizeReplica(blockPoolId: string, replica: Replica, numBytes = replica.numBytes): Promise<void> {
+    const pool = this.#pool(blockPoolId);
     const dir = pool.layout.finalizedDir(replica.blockId);
     const blockFile = join(dir, blockFileName(replica.blockId));
     const metaFile = join(dir, metaFileName(replica.blockId, replica.genStamp));
@@ -215,8 +220,50 @@ export class FsDataset {
     } catch (e) {
       throw fileError('finalize replica into', dir, e, `check ${KEY}`, { configKey: KEY });
     }
-    replica.numBytes = writer.numBytes;
+    replica.numBytes = numBytes;
     replica.state = 'FINALIZED';
+    delete replica.bytesAcked;
+  }
+
+  /**
+   * ReplicaInfo.bumpReplicaGS: the meta file is renamed to `newGS` where it lies (rbw/ or
+   * finalized/); the replica under the new stamp replaces the old one in the map and is returned.
+   */
+  async bumpGenerationStamp(blockPoolId: string, replica: Replica, newGS: number): Promise<Replica> {
+    const pool = this.#pool(blockPoolId);
+    const metaFile = join(dirname(replica.metaFile), metaFileName(replica.blockId, newGS));
+    if (metaFile !== replica.metaFile) {
+      try {
+        await rename(replica.metaFile, metaFile);
+      } catch (e) {
+        throw fileError(`rename to generation stamp ${newGS} the meta file`, replica.metaFile, e, `check ${KEY}`, { configKey: KEY });
+      }
+    }
+    const bumped: Replica = { ...replica, genStamp: newGS, metaFile };
+    pool.replicas.set(replica.blockId, bumped);
+    return bumped;
+  }
+
+  /** Opens the files of an RBW replica (closed) to continue writing at its length (a pipeline recovery). */
+  async reopenRbw(replica: Replica, name: string): Promise<ReplicaWriter> {
+    return ReplicaWriter.openForAppend(name, replica.blockFile, replica.metaFile, replica.checksum, replica.numBytes);
+  }
+
+  /**
+   * FsDatasetImpl.createTemporary for a transfer (TRANSFER_RBW / TRANSFER_FINALIZED): a replica of
+   * the block with the same or a newer stamp refuses (ReplicaAlreadyExistsException); an older one is
+   * stopped if being written and deleted; then a new replica is created (hsec writes it in rbw/,
+   * where Hadoop uses tmp/).
+   */
+  async createTemporary(blockPoolId: string, blockId: number, genStamp: number, checksum: ChecksumSpec, name: string, writerStopTimeoutMs: number): Promise<{ replica: Replica; writer: ReplicaWriter }> {
+    const existing = this.#pool(blockPoolId).replicas.get(blockId);
+    if (existing) {
+      if (existing.genStamp >= genStamp) throw new ReplicaError('REPLICA_ALREADY_EXISTS', `Block ${name} already exists in state ${existing.state} and thus cannot be created.`, { blockId, state: existing.state });
+      if (existing.state === 'RBW') await this.stopWriter(blockPoolId, blockId, writerStopTimeoutMs);
+      const current = this.#pool(blockPoolId).replicas.get(blockId);
+      if (current) await this.invalidate(blockPoolId, [{ blockId, genStamp: current.genStamp }]);
+    }
+    return this.createRbw(blockPoolId, blockId, genStamp, checksum, name);
   }
 
   /**
@@ -224,16 +271,12 @@ export class FsDataset {
    * stays in rbw/ as RBW with the bytes written, its files closed, for block recovery (Hadoop's
    * BlockReceiver leaves it so). For a replica reopened by append that includes the acknowledged
    * appended bytes, under the append's generation stamp (FsDatasetImpl.append made it RBW; block
-   * recovery decides its length). A new replica that holds no byte is deleted: there is nothing a
-   * recovery could keep (Hadoop would keep the empty file until recovery or INVALIDATE). A replica
+   * recovery decides its length). A replica that holds no byte stays too, as in Hadoop: a pipeline
+   * recovery (recoverRbw) continues it, else block recovery or INVALIDATE removes it. A replica
    * already finalized (only the last ack failed) stays as it is.
    */
-  async keepRbw(blockPoolId: string, replica: Replica, writer: ReplicaWriter): Promise<void> {
+  async keepRbw(_blockPoolId: string, replica: Replica, writer: ReplicaWriter): Promise<void> {
     if (replica.state === 'FINALIZED') return;
-    if (writer.numBytes === 0 && !writer.reopened) {
-      await this.abort(blockPoolId, replica, writer);
-      return;
-    }
     replica.numBytes = writer.numBytes;
     await writer.close();
     log.info({ blockId: replica.blockId, genStamp: replica.genStamp, numBytes: replica.numBytes }, 'a write ended before its last packet: the replica stays in rbw/ for block recovery');

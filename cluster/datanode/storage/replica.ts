@@ -32,8 +32,29 @@ export interface Replica {
   metaFile: string;
   /** The checksum of the meta file (its header). */
   readonly checksum: ChecksumSpec;
+  /**
+   * RBW only: the bytes acknowledged upstream (ReplicaInPipeline.getBytesAcked), which pipeline
+   * recovery keeps (recoverRbw cuts the replica back to them); undefined counts as numBytes.
+   */
+  bytesAcked?: number;
   /** RUR only: the recovery under way (its id) and the state the replica had before it (ReplicaUnderRecovery). */
   recovery?: { recoveryId: number; originalState: Exclude<ReplicaState, 'RUR'> };
+}
+
+/** ReplicaInfo.getBytesAcked for an RBW replica (numBytes when not tracked). */
+export function bytesAcked(r: Replica): number {
+  return r.bytesAcked ?? r.numBytes;
+}
+
+/**
+ * ReplicaInfo.toString (with LocalReplicaInPipeline's bytesAcked / bytesOnDisk for RBW), as
+ * FsDatasetImpl's messages print a replica; `volume` is the storage directory.
+ */
+export function describeReplica(r: Replica, volume: string): string {
+  const kind = { FINALIZED: 'FinalizedReplica', RBW: 'ReplicaBeingWritten', RWR: 'ReplicaWaitingToBeRecovered', RUR: 'ReplicaUnderRecovery' }[r.state];
+  const visible = r.state === 'RBW' ? bytesAcked(r) : r.state === 'FINALIZED' ? r.numBytes : -1;
+  const text = `${kind}, blk_${r.blockId}_${r.genStamp}, ${r.state}\n  getNumBytes()     = ${r.numBytes}\n  getBytesOnDisk()  = ${r.numBytes}\n  getVisibleLength()= ${visible}\n  getVolume()       = ${volume}\n  getBlockURI()     = file:${r.blockFile}`;
+  return r.state === 'RBW' ? `${text}\n  bytesAcked=${bytesAcked(r)}\n  bytesOnDisk=${r.numBytes}` : text;
 }
 
 /** ENOENT, from the fs call or inside the FileError made of it. */

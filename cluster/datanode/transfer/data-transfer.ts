@@ -18,16 +18,17 @@
  *      the empty last packet; a DataNode sender waits for no ack: each target finalizes the copy
  *      and reports it RECEIVED to the NameNode, which ends the pending replication.
  */
-import { HsecError } from '../../../lib/errors/index.ts';
+import { HsecError, InvalidTokenError, UnreachableError } from '../../../lib/errors/index.ts';
 import { getLogger } from '../../../lib/log/logger.ts';
 import { HDFS_BLOCK_TOKEN_KIND, type AccessMode, type BlockStorageType } from '../../../security/token/block-token-identifier.ts';
-import { encodeOpWriteBlock } from '../../protocol/datatransfer/messages.ts';
+import { decodeBlockOpResponse, encodeOpWriteBlock, type BlockConstructionStage } from '../../protocol/datatransfer/messages.ts';
+import { tryReadDelimited } from '../../protocol/datatransfer/op-frame.ts';
 import type { BlockCommand } from '../../protocol/datanode-protocol.ts';
 import { EMPTY_TOKEN, type DatanodeInfo, type ExtendedBlock, type StorageType, type TokenProtoObject } from '../../protocol/hdfs-types.ts';
 import { blockName, type BlockAccessVerifier } from '../block-access.ts';
 import type { FsDataset } from '../storage/fs-dataset.ts';
 import { ReplicaReader } from '../storage/replica-reader.ts';
-import type { Replica } from '../storage/replica.ts';
+import { bytesAcked, describeReplica, ReplicaError, type Replica } from '../storage/replica.ts';
 import { sendBlockPackets } from './block-sender.ts';
 import { xferAddr, type Mirror, type MirrorConnector } from './mirror.ts';
 
@@ -108,6 +109,37 @@ export class BlockTransfers {
     this.#running.add(run);
   }
 
+  /**
+   * DataNode.transferReplicaForPipelineRecovery (the TRANSFER_BLOCK op of a client adding a
+   * DataNode to its pipeline): the stored replica, of the block's stamp or a newer one, is sent
+   * under its own stamp as TRANSFER_RBW (an RBW replica, up to its acknowledged bytes) or
+   * TRANSFER_FINALIZED, and the call waits for the DataTransfer. As in Hadoop, a refusal of the
+   * replica throws; a transfer that fails on the way is logged and not thrown (DataTransfer.run).
+   */
+  async transferReplicaForPipelineRecovery(b: ExtendedBlock, targets: readonly DatanodeInfo[], storageTypes: readonly StorageType[], storageIds: readonly string[], clientName: string): Promise<void> {
+    const replica = this.#o.dataset.getReplica(b.poolId, b.blockId);
+    if (!replica) throw new ReplicaError('REPLICA_NOT_FOUND', `${blockName(b)} not found in datanode.`, { blockId: b.blockId });
+    if (replica.genStamp < b.generationStamp) {
+      throw new ReplicaError('REPLICA_GENERATION_STAMP', `${replica.genStamp} = storedGS < b.getGenerationStamp(), b=${blockName(b)}`, { blockId: b.blockId, genStamp: replica.genStamp });
+    }
+    const stored: ExtendedBlock = { ...b, generationStamp: replica.genStamp };
+    let stage: 'TRANSFER_RBW' | 'TRANSFER_FINALIZED';
+    if (replica.state === 'RBW') stage = 'TRANSFER_RBW';
+    else if (replica.state === 'FINALIZED') stage = 'TRANSFER_FINALIZED';
+    else throw new ReplicaError('REPLICA_NOT_FOUND', `${blockName(stored)} is neither a RBW nor a Finalized, r=${describeReplica(replica, this.#o.dataset.dataDir)}`, { blockId: b.blockId, state: replica.state });
+    // DataNode.getReplicaVisibleLength: the acknowledged bytes of an RBW replica
+    const block: ExtendedBlock = { ...stored, numBytes: stage === 'TRANSFER_RBW' ? bytesAcked(replica) : replica.numBytes };
+    if (targets.length === 0 || this.#stopped) return;
+    const self = this.#o.self(block.poolId);
+    const run = this.#dataTransfer(block, replica, [...targets], [...storageTypes], [...storageIds], self, { stage, clientName });
+    this.#running.add(run);
+    try {
+      await run;
+    } finally {
+      this.#running.delete(run);
+    }
+  }
+
   /** A stopping DataNode: the copies under way are cut off (their targets drop the partial replicas). */
   async stop(): Promise<void> {
     this.#stopped = true;
@@ -115,10 +147,18 @@ export class BlockTransfers {
     await Promise.allSettled([...this.#running]);
   }
 
-  /** DataNode.DataTransfer.run. */
-  async #dataTransfer(block: ExtendedBlock, replica: Replica, targets: DatanodeInfo[], storageTypes: StorageType[], storageIds: string[], self: DatanodeInfo | undefined): Promise<void> {
+  /**
+   * DataNode.DataTransfer.run: a replication (`stage` PIPELINE_SETUP_CREATE, client name "") or a
+   * transfer for a client's pipeline recovery (TRANSFER_RBW / TRANSFER_FINALIZED with its client
+   * name: the target answers with a close-ack, DNTransferAckProto, once it has the replica).
+   */
+  async #dataTransfer(
+    block: ExtendedBlock, replica: Replica, targets: DatanodeInfo[], storageTypes: StorageType[], storageIds: string[], self: DatanodeInfo | undefined,
+    how: { stage: BlockConstructionStage; clientName: string } = { stage: 'PIPELINE_SETUP_CREATE', clientName: '' },
+  ): Promise<void> {
     const name = blockName(block);
     const numBytes = block.numBytes ?? 0;
+    const isClient = how.clientName.length > 0;
     this.#xmits++;
     let mirror: Mirror | undefined;
     let sent = false;
@@ -130,10 +170,10 @@ export class BlockTransfers {
       if (this.#stopped) throw new HsecError('UNREACHABLE', 'the DataNode is stopping');
       reader = await ReplicaReader.open(replica);
       await mirror.output.write(encodeOpWriteBlock({
-        header: { baseHeader: { block, token }, clientName: '' },
+        header: { baseHeader: { block, token }, clientName: how.clientName },
         targets: targets.slice(1),
         ...(self ? { source: self } : {}),
-        stage: 'PIPELINE_SETUP_CREATE',
+        stage: how.stage,
         pipelineSize: 0, minBytesRcvd: 0, maxBytesRcvd: 0, latestGenerationStamp: 0,
         requestedChecksum: replica.checksum,
         cachingStrategy: { dropBehind: true, readahead: READAHEAD_BYTES },
@@ -145,10 +185,12 @@ export class BlockTransfers {
         ...(storageIds.length > 0 ? { storageId: storageIds[0] } : {}),
         targetStorageIds: storageIds.slice(1),
       }));
-      // BlockSender(b, 0, b.getNumBytes(), ...): the whole block, to the NameNode's length
-      await sendBlockPackets(mirror.output, reader, replica.checksum, 0, numBytes, true);
+      // BlockSender(b, 0, b.getNumBytes(), ...): the whole block, to the NameNode's length (an RBW
+      // replica's acknowledged bytes: a last partial chunk's checksum is computed for them)
+      await sendBlockPackets(mirror.output, reader, replica.checksum, 0, numBytes, true, numBytes < replica.numBytes);
       sent = true;
-      log.info({ block: name, numBytes, target: mirror.addr }, `DataTransfer, at ${self ? xferAddr(self) : 'this DataNode'}: Transmitted ${name} (numBytes=${numBytes}) to ${mirror.addr}`);
+      log.info({ block: name, numBytes, target: mirror.addr, stage: how.stage }, `DataTransfer, at ${self ? xferAddr(self) : 'this DataNode'}: Transmitted ${name} (numBytes=${numBytes}) to ${mirror.addr}`);
+      if (isClient) await readCloseAck(mirror, targets, this.#o.socketTimeoutMs * targets.length);
     } catch (e) {
       log.warn({ block: name, target: xferAddr(targets[0]!), err: e }, `${self ? xferAddr(self) : block.poolId}:Failed to transfer ${name} to ${xferAddr(targets[0]!)} got ${(e as Error).message}`);
     } finally {
@@ -156,7 +198,7 @@ export class BlockTransfers {
       await reader?.close().catch(() => undefined);
       // IOUtils.closeStream(out): the queued packets go out before the end of stream; the receiver
       // closes the connection once it has the last one (a DataNode sender waits for no ack)
-      if (mirror && sent) await endGracefully(mirror, this.#o.socketTimeoutMs * targets.length);
+      if (mirror && sent && !isClient) await endGracefully(mirror, this.#o.socketTimeoutMs * targets.length);
       else mirror?.close();
       if (mirror) this.#mirrors.delete(mirror);
     }
@@ -168,6 +210,14 @@ export class BlockTransfers {
     const t = this.#o.access.generateToken(this.#o.userName, { poolId: block.poolId, blockId: block.blockId, generationStamp: block.generationStamp }, modes, storageTypes as BlockStorageType[], storageIds);
     return { identifier: t.identifier, password: t.password, kind: HDFS_BLOCK_TOKEN_KIND, service: '' };
   }
+}
+
+/** DataTransfer.run's "read ack" of a transfer: the target's DNTransferAckProto. */
+async function readCloseAck(mirror: Mirror, targets: readonly DatanodeInfo[], timeoutMs: number): Promise<void> {
+  const ack = decodeBlockOpResponse(await mirror.input.next((q) => tryReadDelimited(q, 1024 * 1024, 'close ack'), `the close-ack of ${mirror.addr}`, timeoutMs));
+  const list = `[${targets.map(xferAddr).join(', ')}]`;
+  if (ack.status === 'ERROR_ACCESS_TOKEN') throw new InvalidTokenError('TOKEN_INVALID', `Got access token error for connect ack, targets=${list}`, {});
+  if (ack.status !== 'SUCCESS') throw new UnreachableError('UNREACHABLE', `Bad connect ack, targets=${list} status=${ack.status}`, { status: ack.status });
 }
 
 /** Half-closes the connection, waits for the receiver to close its end (at most `timeoutMs`), then closes it. */

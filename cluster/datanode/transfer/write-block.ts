@@ -1,37 +1,48 @@
 /**
- * WRITE_BLOCK (docs/datanode.md; Hadoop's DataXceiver.writeBlock, BlockReceiver and its
- * PacketResponder), stages PIPELINE_SETUP_CREATE and PIPELINE_SETUP_APPEND:
+ * WRITE_BLOCK (docs/datanode.md, docs/data-transfer.md; Hadoop 3.4.1 DataXceiver.writeBlock,
+ * BlockReceiver and its PacketResponder), every stage a 3.4.1 client or DataNode sends:
  *
- *   1. the block token must grant WRITE on the block and the storages (checkAccess);
- *   2. a replica is created in rbw/ with the requested checksum, or for append the finalized
- *      replica (the block's stamp, length minBytesRcvd) is reopened in rbw/ under
- *      latestGenerationStamp (FsDatasetImpl.append); RECEIVING is reported;
- *   3. with downstream targets, the op goes on to targets[0] over a mirror connection and its
- *      connect-ack status and firstBadLink come back; a mirror that cannot be reached is
- *      {ERROR, firstBadLink = its address};
- *   4. the connect-ack {status, firstBadLink} (empty on success) goes to a client;
+ *   1. the block token must grant WRITE on the block and the storages (checkAccess); a transfer
+ *      stage (TRANSFER_RBW / TRANSFER_FINALIZED) takes no downstream target;
+ *   2. the replica, by stage (write-stage.ts): createRbw (PIPELINE_SETUP_CREATE), append
+ *      (PIPELINE_SETUP_APPEND), recoverRbw (PIPELINE_SETUP_STREAMING_RECOVERY: the RBW replica cut
+ *      back to its acknowledged bytes under latestGenerationStamp), recoverAppend
+ *      (PIPELINE_SETUP_APPEND_RECOVERY), createTemporary (a transfer destination, or a DataNode
+ *      sender's copy); RECEIVING is reported for create, append and append recovery;
+ *      PIPELINE_CLOSE_RECOVERY has no receiver: recoverClose finalizes the replica under the new
+ *      stamp, the op goes downstream, the connect-ack goes back and RECEIVED is reported;
+ *   3. with downstream targets, the op goes on to targets[0] with the same stage over a mirror
+ *      connection and its connect-ack status and firstBadLink come back; a mirror that cannot be
+ *      reached is {ERROR, firstBadLink = its address};
+ *   4. the connect-ack {status, firstBadLink} (empty on success) goes to a client (not to a
+ *      transfer's source, which gets a close-ack {SUCCESS} once the replica is complete);
  *   5. packets: each is forwarded to the mirror first, then (on the last node) its chunk
  *      checksums are verified, then it is written; the last node acks a packet once written, an
  *      upstream node when the mirror's ack for that seqno arrives, putting its own SUCCESS first;
- *      a checksum mismatch is acked ERROR_CHECKSUM and ends the write;
- *   6. on the last (empty) packet the replica is finalized and RECEIVED reported before its ack.
+ *      a successful ack raises the replica's bytesAcked (what a later recoverRbw keeps); a
+ *      checksum mismatch is acked ERROR_CHECKSUM and ends the write;
+ *   6. on the last (empty) packet a client's replica is finalized and RECEIVED reported before its
+ *      ack; a DataNode sender's copy is finalized and reported; a TRANSFER_FINALIZED copy is
+ *      finalized unreported; a TRANSFER_RBW copy stays RBW (convertTemporaryToRbw).
  *
- * A packet with syncBlock (hsync) is synced to disk before its ack.
+ * A packet with syncBlock (hsync) is synced to disk before its ack. A refused op is answered
+ * {ERROR, message} with Hadoop's exception message (Hadoop closes the connection without an answer;
+ * a 3.4.1 client takes either as the first node failing).
  *
- * An append's first packet may start inside the last chunk: replica-writer.ts stores the CRC of
- * the whole chunk (partial-chunk.ts). An append keeps the replica's checksum: a client asking for
- * another chunk size is refused, another CRC type at the same chunk size is verified as sent and
- * stored as the replica's type (BlockReceiver's checksum translation).
+ * A continued replica's first packet may start inside the last chunk or before the replica's end
+ * (a client resending unacknowledged packets after a recovery): replica-writer.ts skips the bytes
+ * already there and stores the CRC of the whole chunk (partial-chunk.ts). A continued replica keeps
+ * its checksum: a client asking for another chunk size is refused, another CRC type at the same
+ * chunk size is verified as sent and stored as the replica's type (BlockReceiver's checksum
+ * translation).
  *
  * A DataNode sender (empty client name: a replication the NameNode asked for, DataNode.DataTransfer)
- * gets no connect-ack and no acks; its replica is not reported RECEIVING, is finalized and reported
- * RECEIVED like any other, and is deleted when the copy ends early (Hadoop keeps such a copy in
- * tmp/ and drops it: createTemporary, unfinalizeBlock; hsec writes it in rbw/). Other stages
- * (pipeline recovery, transfers) are refused with ERROR. The write ends the connection. A new
- * replica whose write fails stays in rbw/ with the bytes it received, for block recovery (deleted if
- * it holds none); an appended one goes back to its length before the append, finalized under the new
- * stamp and reported (Hadoop leaves it in rbw/ for block recovery), so the file's earlier bytes stay
- * readable and recovery keeps them. Block recovery may stop a write in progress (FsDataset.stopWriter).
+ * gets no connect-ack and no acks, and neither does a transfer's source; their replica is deleted
+ * when the copy ends early (Hadoop keeps such a copy in tmp/ and drops it: createTemporary,
+ * unfinalizeBlock; hsec writes it in rbw/). The write ends the connection. A client's replica
+ * whose write fails stays in rbw/ with the bytes it received, even none, for pipeline or block
+ * recovery (a new one whose pipeline never came up is deleted: the client abandons the block).
+ * Block recovery and pipeline recovery may stop a write in progress (FsDataset.stopWriter).
  */
 import { HsecError, ProtocolError, UnreachableError } from '../../../lib/errors/index.ts';
 import { getLogger } from '../../../lib/log/logger.ts';
@@ -45,9 +56,11 @@ import { encodeDelimited, tryReadDelimited } from '../../protocol/datatransfer/o
 import { encodePacket, tryReadPacket, type Packet } from '../../protocol/datatransfer/packet.ts';
 import type { ByteQueue } from '../../protocol/datatransfer/byte-queue.ts';
 import { blockName } from '../block-access.ts';
+import { convertTemporaryToRbw, recoverClose, type RecoveredBlock } from '../storage/pipeline-recovery.ts';
 import type { Replica } from '../storage/replica.ts';
 import type { ReplicaWriter } from '../storage/replica-writer.ts';
 import { xferAddr, type Mirror } from './mirror.ts';
+import { isTransferStage, openReceiverReplica, recoveredBlock, recoveryContext, type ReceiverReplica, type WriteEnd } from './write-stage.ts';
 import type { BlockPoolService, Xceiver } from './xceiver.ts';
 
 const log = getLogger('datanode.write');
@@ -59,6 +72,7 @@ export async function writeBlock(x: Xceiver, op: OpWriteBlock): Promise<void> {
   const { block, token } = op.header.baseHeader;
   const name = blockName(block);
   const isClient = op.header.clientName.length > 0;
+  const isTransfer = isTransferStage(op.stage);
   const targets = op.targets ?? [];
   const storageTypes = [op.storageType ?? 'DISK', ...(op.targetStorageTypes ?? [])];
   const targetIds = op.targetStorageIds ?? [];
@@ -68,37 +82,28 @@ export async function writeBlock(x: Xceiver, op: OpWriteBlock): Promise<void> {
     if (isClient) await x.reply({ status: 'ERROR', firstBadLink, message: err.message }).catch(() => undefined);
     throw err;
   };
-  const append = op.stage === 'PIPELINE_SETUP_APPEND';
-  if (op.stage !== 'PIPELINE_SETUP_CREATE' && !append) {
-    await refuse(new HsecError('DATA_TRANSFER_UNSUPPORTED', `Write stage ${op.stage} of ${name} is not supported by the hsec DataNode (only PIPELINE_SETUP_CREATE and PIPELINE_SETUP_APPEND: no pipeline recovery)`, { stage: op.stage }));
+  if (isTransfer && targets.length > 0) {
+    await refuse(new HsecError('DATA_TRANSFER_UNSUPPORTED', `${op.stage} does not support multiple targets [${targets.map(xferAddr).join(', ')}]`, { stage: op.stage }));
   }
   const { bytesPerChecksum: bpc } = op.requestedChecksum;
   if (!Number.isInteger(bpc) || bpc <= 0 || bpc > DEFAULT_MAX_PACKET_SIZE) {
     await refuse(new ProtocolError('PROTOCOL_MALFORMED', `Invalid requested checksum for ${name}: bytesPerChecksum ${bpc}`, { bytesPerChecksum: bpc }));
   }
-  const disk = append ? x.services.dataset.getReplica(block.poolId, block.blockId)?.checksum : undefined;
-  if (disk && disk.bytesPerChecksum !== op.requestedChecksum.bytesPerChecksum) {
-    // LocalReplicaInPipeline.createStreams; another CRC type at the same chunk size is translated (BlockReceiver)
-    await refuse(new HsecError('DATA_TRANSFER_UNSUPPORTED', `Client requested checksum ${op.requestedChecksum.type}/${op.requestedChecksum.bytesPerChecksum} when appending to an existing block ${name} with different chunk size: ${disk.type}/${disk.bytesPerChecksum}`, {
-      stage: op.stage,
-    }));
-  }
   log.info({ block: name, remoteAddress: x.remoteAddress, targets: targets.length, stage: op.stage }, 'Receiving block');
-  let created: { replica: Replica; writer: ReplicaWriter };
+  if (isClient && op.stage === 'PIPELINE_CLOSE_RECOVERY') return closeRecovery(x, op, pool, refuse);
+  let opened: ReceiverReplica;
   try {
-    created = append
-      ? await x.services.dataset.append(block.poolId, block.blockId, block.generationStamp, op.latestGenerationStamp, op.minBytesRcvd, name)
-      : await x.services.dataset.createRbw(block.poolId, block.blockId, block.generationStamp, op.requestedChecksum, name);
+    opened = await openReceiverReplica(x, op, isClient);
   } catch (e) {
     return refuse(e instanceof HsecError ? e : new HsecError('FILE_IO', String(e)));
   }
-  const { replica, writer } = created;
-  // BlockReceiver: a client's new or appended replica is reported RECEIVING; a DataNode's copy (createTemporary) is not
-  if (isClient) pool.notifyReceiving(replica);
-  // block recovery may stop this write (initReplicaRecovery stops the writer): the connection's input ends
+  const { replica, writer } = opened;
+  if (opened.reportReceiving) pool.notifyReceiving(replica);
+  // block recovery or a pipeline recovery may stop this write (stopWriter): the connection's input ends
   const writeOver = x.services.dataset.beginWrite(block.poolId, block.blockId, () => x.input.close());
   let mirror: Mirror | undefined;
-  let finalized = false;
+  let completed = false;
+  let pipelineUp = false;
   try {
     let status: Status = 'SUCCESS';
     let firstBadLink = '';
@@ -108,20 +113,51 @@ export async function writeBlock(x: Xceiver, op: OpWriteBlock): Promise<void> {
       status = setup.status;
       firstBadLink = setup.firstBadLink;
     }
-    if (isClient) await x.reply({ status, firstBadLink });
+    // a transfer destination sends no connect-ack, only the close-ack at the end
+    if (isClient && !isTransfer) await x.reply({ status, firstBadLink });
+    pipelineUp = status === 'SUCCESS';
     if (status !== 'SUCCESS') throw new UnreachableError('UNREACHABLE', `Downstream DataNode ${firstBadLink || mirror?.addr} failed the pipeline of ${name} (${status})`, { status, firstBadLink });
-    const receiver = new BlockReceiver(x, pool, block.poolId, replica, writer, name, isClient, mirror, op.requestedChecksum);
+    const receiver = new BlockReceiver(x, pool, recoveredBlock(op), opened, isClient && !isTransfer, mirror, op.requestedChecksum);
     await receiver.receive();
-    finalized = true;
-    log.info({ block: name, remoteAddress: x.remoteAddress, bytes: replica.numBytes }, 'Received block');
+    completed = true;
+    if (isTransfer) await x.reply({ status: 'SUCCESS' }); // DataXceiver: "TRANSFER: send close-ack" (DNTransferAckProto)
+    log.info({ block: name, remoteAddress: x.remoteAddress, bytes: replica.numBytes, stage: op.stage }, 'Received block');
   } finally {
     mirror?.close();
-    // a new write or an append that ended before its last packet stays RBW for block recovery (BlockReceiver);
-    // an unfinished copy from a DataNode is deleted (BlockReceiver.cleanupBlock -> unfinalizeBlock)
-    if (!finalized && isClient) await x.services.dataset.keepRbw(block.poolId, replica, writer).catch((e: unknown) => log.error({ block: name, err: e }, 'could not close an unfinished replica'));
-    if (!finalized && !isClient) await x.services.dataset.abort(block.poolId, replica, writer).catch((e: unknown) => log.error({ block: name, err: e }, 'could not delete an unfinished copy'));
+    // a client's write that ended before its last packet stays RBW for recovery (BlockReceiver), even
+    // empty (a pipeline recovery continues it); an unfinished copy or transfer is deleted (cleanupBlock ->
+    // unfinalizeBlock); so is a new replica whose pipeline never came up (the client abandons the block)
+    const keep = opened.keepUnfinished && (pipelineUp || writer.reopened || writer.numBytes > 0);
+    if (!completed && keep) await x.services.dataset.keepRbw(block.poolId, replica, writer).catch((e: unknown) => log.error({ block: name, err: e }, 'could not close an unfinished replica'));
+    if (!completed && !keep) await x.services.dataset.abort(block.poolId, replica, writer).catch((e: unknown) => log.error({ block: name, err: e }, 'could not delete an unfinished copy'));
     writeOver();
   }
+}
+
+/**
+ * PIPELINE_CLOSE_RECOVERY (DataXceiver.writeBlock without a BlockReceiver): recoverClose finalizes
+ * the replica under the new stamp, the op goes on to the downstream nodes, the connect-ack goes
+ * back, and the replica is reported RECEIVED with the new stamp and minBytesRcvd bytes
+ * (DataNode.closeBlock), whatever the downstream answered.
+ */
+async function closeRecovery(x: Xceiver, op: OpWriteBlock, pool: BlockPoolService, refuse: (err: HsecError) => Promise<never>): Promise<void> {
+  let replica: Replica;
+  try {
+    replica = await recoverClose(recoveryContext(x), recoveredBlock(op), op.latestGenerationStamp, op.minBytesRcvd);
+  } catch (e) {
+    return refuse(e instanceof HsecError ? e : new HsecError('FILE_IO', String(e)));
+  }
+  let mirror: Mirror | undefined;
+  try {
+    let status: Status = 'SUCCESS';
+    let firstBadLink = '';
+    if ((op.targets ?? []).length > 0) ({ mirror, status, firstBadLink } = await connectMirror(x, op, true));
+    await x.reply({ status, firstBadLink });
+  } finally {
+    mirror?.close();
+  }
+  await pool.notifyReceived(replica);
+  log.info({ block: blockName({ ...op.header.baseHeader.block, generationStamp: replica.genStamp }), remoteAddress: x.remoteAddress, bytes: replica.numBytes }, 'Received block (close recovery)');
 }
 
 /** Steps 3 and 4 with a downstream node: forward the op, read its connect-ack (clients only). */
@@ -158,6 +194,8 @@ async function connectMirror(x: Xceiver, op: OpWriteBlock, isClient: boolean): P
 interface Written {
   seqno: number;
   last: boolean;
+  /** offsetInBlock + dataLen: the replica's acknowledged length once this packet is acked */
+  end: number;
   sentAt: bigint;
 }
 
@@ -165,11 +203,13 @@ interface Written {
 class BlockReceiver {
   readonly #x: Xceiver;
   readonly #pool: BlockPoolService;
-  readonly #poolId: string;
+  readonly #block: RecoveredBlock;
   readonly #replica: Replica;
   readonly #writer: ReplicaWriter;
+  readonly #end: WriteEnd;
   readonly #name: string;
-  readonly #isClient: boolean;
+  /** a client's pipeline (not a DataNode's copy or transfer): packets are acked upstream */
+  readonly #acks: boolean;
   readonly #mirror: Mirror | undefined;
   /** The checksum the sender's packets carry: the replica's, or (an append) another CRC type at the same chunk size */
   readonly #clientChecksum: ChecksumSpec;
@@ -178,20 +218,21 @@ class BlockReceiver {
   /** Set when the packet loop failed: the responder stops. */
   #failed = false;
 
-  constructor(x: Xceiver, pool: BlockPoolService, poolId: string, replica: Replica, writer: ReplicaWriter, name: string, isClient: boolean, mirror: Mirror | undefined, clientChecksum: ChecksumSpec) {
+  constructor(x: Xceiver, pool: BlockPoolService, block: RecoveredBlock, opened: ReceiverReplica, acks: boolean, mirror: Mirror | undefined, clientChecksum: ChecksumSpec) {
     this.#x = x;
     this.#pool = pool;
-    this.#poolId = poolId;
-    this.#replica = replica;
-    this.#writer = writer;
-    this.#name = name;
-    this.#isClient = isClient;
+    this.#block = block;
+    this.#replica = opened.replica;
+    this.#writer = opened.writer;
+    this.#end = opened.end;
+    this.#name = block.name;
+    this.#acks = acks;
     this.#mirror = mirror;
     this.#clientChecksum = clientChecksum;
   }
 
   async receive(): Promise<void> {
-    const responder = this.#mirror && this.#isClient ? this.#respond(this.#mirror) : undefined;
+    const responder = this.#mirror && this.#acks ? this.#respond(this.#mirror) : undefined;
     // a responder failure must not go unhandled while the packet loop still runs
     const responderDone = responder?.then(() => undefined, (e: unknown) => e);
     try {
@@ -233,25 +274,41 @@ class BlockReceiver {
       if (prepared.length > 0) this.#replica.numBytes = await this.#writer.writeRun(prepared);
       const last = run[prepared.length - 1]?.header;
       if (last?.syncBlock) await this.#writer.sync(); // hsync: BlockReceiver.flushOrSync(true) before the ack
-      if (last?.lastPacketInBlock) {
-        await this.#x.services.dataset.finalize(this.#poolId, this.#replica, this.#writer);
-        await this.#pool.notifyReceived(this.#replica); // the NameNode has it before the writer can complete()
-      }
+      if (last?.lastPacketInBlock) await this.#complete();
       for (const p of run.slice(0, prepared.length)) {
-        if (!this.#isClient) continue;
-        if (this.#mirror) this.#queueForResponder({ seqno: p.header.seqno, last: p.header.lastPacketInBlock, sentAt });
-        else await this.#ack(p.header.seqno, 'SUCCESS');
+        if (!this.#acks) continue;
+        const end = p.header.offsetInBlock + p.data.length;
+        if (this.#mirror) this.#queueForResponder({ seqno: p.header.seqno, last: p.header.lastPacketInBlock, end, sentAt });
+        else await this.#ack(p.header.seqno, 'SUCCESS', end);
       }
       if (failure !== undefined) {
         const bad = run[prepared.length]!.header;
         if (failure instanceof ProtocolError && failure.code === 'PROTOCOL_CHECKSUM') {
-          if (this.#isClient) await this.#ack(bad.seqno, 'ERROR_CHECKSUM').catch(() => undefined);
+          if (this.#acks) await this.#ack(bad.seqno, 'ERROR_CHECKSUM').catch(() => undefined);
           throw new ProtocolError('PROTOCOL_CHECKSUM', `Terminating due to a checksum error in packet ${bad.seqno} of ${this.#name} from ${this.#x.remoteAddress}: ${failure.message}`, { seqno: bad.seqno, remoteAddress: this.#x.remoteAddress }, { cause: failure });
         }
         throw failure;
       }
       if (last?.lastPacketInBlock) return;
     }
+  }
+
+  /**
+   * The last packet is written: a client's replica is finalized and reported RECEIVED before its ack
+   * (PacketResponder.finalizeBlock), so the NameNode has it before the writer can complete(); a
+   * DataNode's copy too (DataXceiver: closeBlock); a TRANSFER_FINALIZED destination is finalized
+   * unreported, a TRANSFER_RBW one stays RBW (BlockReceiver.receiveBlock: convertTemporaryToRbw).
+   */
+  async #complete(): Promise<void> {
+    const ds = this.#x.services.dataset;
+    if (this.#end === 'keep-rbw') {
+      await this.#writer.close();
+      this.#replica.numBytes = this.#writer.numBytes;
+      convertTemporaryToRbw(recoveryContext(this.#x), this.#block, this.#replica, this.#replica.numBytes);
+      return;
+    }
+    await ds.finalize(this.#block.poolId, this.#replica, this.#writer);
+    if (this.#end === 'finalize-and-report') await this.#pool.notifyReceived(this.#replica);
   }
 
   /** A packet after which more may join the same disk write: full chunks, not the last, no hsync. */
@@ -308,6 +365,7 @@ class BlockReceiver {
       }
       const replies = down.reply ?? [];
       const flags = down.flag && down.flag.length > 0 ? down.flag : replies.map((r) => ackFlag(r));
+      if (replies.every((r) => r === 'SUCCESS')) this.#acked(mine.end);
       await this.#x.output.write(encodeDelimited(encodePipelineAck({
         seqno: down.seqno,
         reply: ['SUCCESS', ...replies],
@@ -321,8 +379,14 @@ class BlockReceiver {
     }
   }
 
+  /** PacketResponder.sendAckUpstreamUnprotected: a successful ack raises the replica's bytesAcked. */
+  #acked(end: number): void {
+    if (this.#replica.state === 'RBW' && end > (this.#replica.bytesAcked ?? 0)) this.#replica.bytesAcked = end;
+  }
+
   /** A single-node ack, as a real 3.4.1 DataNode writes it: reply, flag, downstreamAckTimeNanos 0. */
-  #ack(seqno: number, status: Status): Promise<void> {
+  #ack(seqno: number, status: Status, end?: number): Promise<void> {
+    if (status === 'SUCCESS' && end !== undefined) this.#acked(end);
     return this.#x.output.write(encodeDelimited(encodePipelineAck({ seqno, reply: [status], downstreamAckTimeNanos: 0, flag: [ackFlag(status)] })));
   }
 

@@ -3,9 +3,9 @@
  * and dispatches them. The first op must arrive within dfs.client.socket-timeout; after a read
  * whose client sent its read status the connection stays open for another op for
  * dfs.datanode.socket.reuse.keepalive; a write ends the connection, as DataXceiver.writeBlock
- * closes its reply stream, and so does BLOCK_CHECKSUM (DataXceiver.blockChecksum). An end of
- * stream or a timeout between ops is a normal close. Ops other than WRITE_BLOCK, READ_BLOCK and
- * BLOCK_CHECKSUM get ERROR_UNSUPPORTED. `checkAccess` is
+ * closes its reply stream, and so do BLOCK_CHECKSUM (DataXceiver.blockChecksum) and TRANSFER_BLOCK
+ * (transfer-block.ts). An end of stream or a timeout between ops is a normal close. Ops other than
+ * WRITE_BLOCK, READ_BLOCK, TRANSFER_BLOCK and BLOCK_CHECKSUM get ERROR_UNSUPPORTED. `checkAccess` is
  * DataXceiver.checkAccess: wait for the block pool's registration, then verify the block token
  * (when the NameNode enabled them) before anything else, answering ERROR_ACCESS_TOKEN (with this
  * DataNode's transfer address as firstBadLink for writes) and failing the op.
@@ -14,9 +14,9 @@ import { InvalidTokenError } from '../../../lib/errors/index.ts';
 import { getLogger } from '../../../lib/log/logger.ts';
 import { publishAuthFailure } from '../../../security/sasl/events.ts';
 import type { AccessMode, BlockStorageType } from '../../../security/token/block-token-identifier.ts';
-import { EMPTY_TOKEN, type ExtendedBlock, type TokenProtoObject } from '../../protocol/hdfs-types.ts';
+import { EMPTY_TOKEN, type DatanodeInfo, type ExtendedBlock, type StorageType, type TokenProtoObject } from '../../protocol/hdfs-types.ts';
 import type { OpName } from '../../protocol/datatransfer/constants.ts';
-import { decodeOpBlockChecksum, decodeOpReadBlock, decodeOpWriteBlock, encodeBlockOpResponse, type BlockOpResponse } from '../../protocol/datatransfer/messages.ts';
+import { decodeOpBlockChecksum, decodeOpReadBlock, decodeOpTransferBlock, decodeOpWriteBlock, encodeBlockOpResponse, type BlockOpResponse } from '../../protocol/datatransfer/messages.ts';
 import { encodeDelimited, tryReadOpRequest } from '../../protocol/datatransfer/op-frame.ts';
 import type { BlockAccessVerifier } from '../block-access.ts';
 import { blockName } from '../block-access.ts';
@@ -28,6 +28,7 @@ import type { FrameOutput } from '../../protocol/datatransfer/frame-output.ts';
 import { blockChecksum } from './block-checksum.ts';
 import type { MirrorConnector } from './mirror.ts';
 import { readBlock } from './read-block.ts';
+import { transferBlock } from './transfer-block.ts';
 import { writeBlock } from './write-block.ts';
 
 const log = getLogger('datanode.xceiver');
@@ -47,13 +48,18 @@ export interface BlockPoolService {
 
 /** What the op handlers use of the DataNode. */
 export interface XceiverServices {
-  readonly settings: Pick<DataNodeSettings, 'socketTimeoutMs' | 'socketWriteTimeoutMs' | 'keepaliveMs'>;
+  readonly settings: Pick<DataNodeSettings, 'socketTimeoutMs' | 'socketWriteTimeoutMs' | 'keepaliveMs' | 'xceiverStopTimeoutMs'>;
   readonly dataset: FsDataset;
   readonly access: BlockAccessVerifier;
   /** DataXceiver.checkAndWaitForBP: the registered block pool, waiting up to dfs.datanode.bp-ready.timeout. */
   blockPool(blockPoolId: string): Promise<BlockPoolService>;
   /** Connections to the next DataNode of a write pipeline. */
   readonly mirrors: MirrorConnector;
+  /**
+   * DataNode.transferReplicaForPipelineRecovery (TRANSFER_BLOCK): sends this DataNode's RBW or
+   * finalized replica of `block` to `targets`; resolves once the target's close-ack said SUCCESS.
+   */
+  transferReplica(block: ExtendedBlock, targets: readonly DatanodeInfo[], storageTypes: readonly StorageType[], storageIds: readonly string[], clientName: string): Promise<void>;
 }
 
 export class Xceiver {
@@ -101,8 +107,11 @@ export class Xceiver {
         case 'BLOCK_CHECKSUM':
           await blockChecksum(this, decodeOpBlockChecksum(request.body));
           break;
+        case 'TRANSFER_BLOCK':
+          await transferBlock(this, decodeOpTransferBlock(request.body));
+          break;
         default:
-          await this.reply({ status: 'ERROR_UNSUPPORTED', message: `${request.op} is not supported by the hsec DataNode (only WRITE_BLOCK, READ_BLOCK and BLOCK_CHECKSUM)` });
+          await this.reply({ status: 'ERROR_UNSUPPORTED', message: `${request.op} is not supported by the hsec DataNode (only WRITE_BLOCK, READ_BLOCK, TRANSFER_BLOCK and BLOCK_CHECKSUM)` });
       }
       this.op = undefined;
       if (!again || keepaliveMs <= 0) return;

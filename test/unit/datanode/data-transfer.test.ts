@@ -69,7 +69,7 @@ describe('datanode/data-transfer: DNA_TRANSFER as a DataNode sender', () => {
   /** A connector whose "network" is a receiving Xceiver on `target` (the op is also decoded for the test). */
   function toTarget(): MirrorConnector {
     const services: XceiverServices = {
-      settings: { socketTimeoutMs: 2000, socketWriteTimeoutMs: 2000, keepaliveMs: 0 },
+      settings: { socketTimeoutMs: 2000, socketWriteTimeoutMs: 2000, keepaliveMs: 0, xceiverStopTimeoutMs: 2000 },
       dataset: target,
       access: keyed(),
       blockPool: async () => ({
@@ -85,6 +85,7 @@ describe('datanode/data-transfer: DNA_TRANSFER as a DataNode sender', () => {
           return { addr: `${t.id.ipAddr}:${t.id.xferPort}`, input: new FrameInput(new PassThrough(), 'down'), output: new FrameOutput(sink, 'down', 2000), close: () => sink.destroy() };
         },
       },
+      transferReplica: async () => undefined,
     };
     return {
       connect: async (t) => {

@@ -102,7 +102,7 @@ describe('datanode/xceiver: WRITE_BLOCK, READ_BLOCK and BLOCK_CHECKSUM handlers'
     dataset = await FsDataset.open(dir);
     await dataset.attachBlockPool({ blockPoolID: BP, namespaceID: 1, clusterID: 'CID-1', cTime: 0 });
     services = {
-      settings: { socketTimeoutMs: 2000, socketWriteTimeoutMs: 2000, keepaliveMs: 500 },
+      settings: { socketTimeoutMs: 2000, socketWriteTimeoutMs: 2000, keepaliveMs: 500, xceiverStopTimeoutMs: 2000 },
       dataset,
       access,
       blockPool: async () => ({
@@ -111,6 +111,7 @@ describe('datanode/xceiver: WRITE_BLOCK, READ_BLOCK and BLOCK_CHECKSUM handlers'
         notifyReceived: async (r: Replica) => void events.push(`RECEIVED ${r.blockId} ${r.numBytes} ${r.state}`),
       }),
       mirrors: { connect: async (t) => { throw new UnreachableError('UNREACHABLE', `Cannot connect to DataNode ${t.id.ipAddr}:${t.id.xferPort}: refused`, {}); } },
+      transferReplica: async () => undefined,
     };
   });
   after(async () => {
@@ -224,7 +225,7 @@ describe('datanode/xceiver: WRITE_BLOCK, READ_BLOCK and BLOCK_CHECKSUM handlers'
     await rejectsCode(rd.done, 'TOKEN_INVALID');
   });
 
-  it('a bad checksum is acked ERROR_CHECKSUM and ends the write without a replica; a wrong checksum length is PROTOCOL_MALFORMED', async () => {
+  it('a bad checksum is acked ERROR_CHECKSUM and ends the write, the empty replica left RBW (BlockReceiver); a wrong checksum length is PROTOCOL_MALFORMED', async () => {
     const c = connection(services);
     c.send(writeOp(1003, token(1003, ['WRITE'])));
     await c.response();
@@ -233,7 +234,7 @@ describe('datanode/xceiver: WRITE_BLOCK, READ_BLOCK and BLOCK_CHECKSUM handlers'
     c.send(packet);
     expect(decodePipelineAck(await c.ackBytes())).to.deep.include({ seqno: 0, reply: ['ERROR_CHECKSUM'], flag: [2] });
     await rejectsCode(c.done, 'PROTOCOL_CHECKSUM');
-    expect(dataset.getReplica(BP, 1003)).to.equal(undefined);
+    expect(dataset.getReplica(BP, 1003)).to.deep.include({ state: 'RBW', numBytes: 0, bytesAcked: 0 });
     const d = connection(services);
     d.send(writeOp(1004, token(1004, ['WRITE'])));
     await d.response();
@@ -381,8 +382,8 @@ describe('datanode/xceiver: WRITE_BLOCK, READ_BLOCK and BLOCK_CHECKSUM handlers'
     await rejectsCode(c.done, 'UNREACHABLE');
     expect(dataset.getReplica(BP, 1005)).to.equal(undefined);
     const s = connection(services);
-    s.send(writeOp(1006, token(1006, ['WRITE']), { stage: 'PIPELINE_SETUP_STREAMING_RECOVERY' }));
-    expect((await s.response()).status).to.equal('ERROR');
+    s.send(writeOp(1006, token(1006, ['WRITE']), { stage: 'DATA_STREAMING' }));
+    expect(await s.response()).to.deep.include({ status: 'ERROR', message: `Unsupported stage DATA_STREAMING while receiving block ${BP}:blk_1006_1001 from 127.0.0.1:50000` });
     await rejectsCode(s.done, 'DATA_TRANSFER_UNSUPPORTED');
     const o = connection(services);
     o.send(encodeOpRequest('COPY_BLOCK', Uint8Array.of(0x0a, 0x00)));
