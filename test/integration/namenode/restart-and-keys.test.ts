@@ -159,12 +159,13 @@ describe('namenode: restart, key rotation, dead DataNodes and lease recovery (MI
     await dn1.incremental({ ...open.last, numBytes: 777 }, 'RECEIVED');
     const dropped = await put('/user/alice/never', 0, false);
     clock.advance(600_000 + 1);
-    // the lease monitor starts block recovery under HDFS_NameNode; dn1, the primary, hears of it in its next heartbeat
-    const recovering = await until('the recovery command', async () => {
-      const cmd = (await dn1.heartbeat()).cmds?.find((c) => c.cmdType === 'BlockRecoveryCommand');
-      return cmd?.recoveryCmd?.blocks?.length === 2 ? cmd.recoveryCmd.blocks : undefined;
+    // the lease monitor starts block recovery under HDFS_NameNode; dn1, the primary, hears of it in its next
+    // heartbeats (one command, or two when the monitor's passes straddle a heartbeat)
+    const byId = new Map<number, { newGenStamp: number; block: LocatedBlock }>();
+    await until('the recovery commands', async () => {
+      for (const c of (await dn1.heartbeat()).cmds ?? []) for (const rb of c.recoveryCmd?.blocks ?? []) byId.set(rb.block.b.blockId, rb);
+      return byId.size === 2 ? true : undefined;
     });
-    const byId = new Map(recovering.map((rb) => [rb.block.b.blockId, rb]));
     const a = byId.get(open.last.blockId)!;
     const n = byId.get(dropped.last.blockId)!;
     expect(a.block.locs!.map((l) => l.id.datanodeUuid)).to.deep.equal([dn1.o.uuid]);
