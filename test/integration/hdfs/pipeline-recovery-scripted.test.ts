@@ -142,13 +142,13 @@ describe('hdfs client: pipeline recovery as DataStreamer does it (scripted DataN
     } as unknown as ClientProtocolClient;
   }
 
-  function stream(nn: ClientProtocolClient, o: { policy?: ReplaceDatanodeOnFailure; maxRetries?: number; append?: boolean } = {}) {
+  function stream(nn: ClientProtocolClient, o: { policy?: ReplaceDatanodeOnFailure; maxRetries?: number; append?: boolean; restartTimeoutMs?: number } = {}) {
     const channels = new DataNodeChannels(loadConfiguration({ env: {}, overrides: { 'hadoop.security.authentication': 'simple' } }), nn);
     const create: CreateRequestParts = { createFlag: 1, replication: 3, blockSize: BLOCK_SIZE, masked: 0o644, unmasked: 0o666, createParent: true, ...(o.append ? { append: { newBlock: false } } : {}) };
     return new HdfsOutputStream({
       nn, channels, leases: new LeaseRenewer(async () => undefined), clientName: 'DFSClient_NONMAPREDUCE_1_1',
       checksum: CHECKSUM, writePacketSize: 65536, maxPacketsInFlight: 80, blockWriteRetries: 3, locateFollowingRetries: 5, locateFollowingInitialDelayMs: 400, locateFollowingMaxDelayMs: 60_000,
-      replaceDatanodeOnFailure: o.policy ?? new ReplaceDatanodeOnFailure('DEFAULT'), maxPipelineRecoveryRetries: o.maxRetries ?? 5, datanodeRestartTimeoutMs: 30_000,
+      replaceDatanodeOnFailure: o.policy ?? new ReplaceDatanodeOnFailure('DEFAULT'), maxPipelineRecoveryRetries: o.maxRetries ?? 5, datanodeRestartTimeoutMs: o.restartTimeoutMs ?? 30_000,
     }, '/f', create);
   }
 
@@ -221,6 +221,25 @@ describe('hdfs client: pipeline recovery as DataStreamer does it (scripted DataN
     expect(called('complete')[0]).to.include({ generationStamp: 1002, numBytes: 3000 });
   });
 
+  it('a local DataNode that acks OOB_RESTART is waited for and kept: after the wait the same three nodes get the recovery', async () => {
+    const [dn1, dn2, dn3] = dns as [ScriptedDataNode, ScriptedDataNode, ScriptedDataNode];
+    const nn = nameNode({ blocks: [located([dn1, dn2, dn3])] });
+    const written = pipeline(Readable.from([Buffer.alloc(900, 8)]), stream(nn, { restartTimeoutMs: 300 }));
+    const first = await dn1.peer(0);
+    await answerWrite(first);
+    const sent = await nextPacket(first, 'data packet');
+    const at = Date.now();
+    first.ack(sent.header.seqno, ['SUCCESS', 'OOB_RESTART', 'SUCCESS']);
+    const peer = await dn1.peer(1);
+    expect(Date.now() - at, 'waited min(restart timeout, 4 s)').to.be.at.least(250);
+    const op = await answerWrite(peer);
+    expect(op.stage).to.equal('PIPELINE_SETUP_STREAMING_RECOVERY');
+    expect(uuids(op.targets?.map((t) => t.id))).to.deep.equal(['dn-2', 'dn-3']);
+    expect(await ackAll(peer, ['SUCCESS', 'SUCCESS', 'SUCCESS'])).to.deep.equal(Buffer.alloc(900, 8));
+    await written;
+    expect(uuids((called('updatePipeline')[0] as { newNodes: { datanodeUuid: string }[] }).newNodes)).to.deep.equal(['dn-1', 'dn-2', 'dn-3']);
+  });
+
   it('after hflush, DEFAULT replaces the lost DataNode: getAdditionalDatanode, TRANSFER_BLOCK from a survivor to the new node, then the recovery with it', async () => {
     const [dn1, dn2, dn3, dn4] = dns as [ScriptedDataNode, ScriptedDataNode, ScriptedDataNode, ScriptedDataNode];
     const nn = nameNode({ blocks: [located([dn1, dn2, dn3])], additional: [dn1, dn4, dn2] });
@@ -277,6 +296,24 @@ describe('hdfs client: pipeline recovery as DataStreamer does it (scripted DataN
     await written;
     expect(calls.map((c) => c.method)).to.deep.equal(['create', 'addBlock', 'abandonBlock', 'addBlock', 'complete']);
     expect(uuids((called('addBlock')[1] as { excludeNodes: DatanodeInfo[] }).excludeNodes.map((d) => d.id))).to.deep.equal(['dn-2']);
+  });
+
+  it('with .min-replication 2, a new block whose set-up fails at one DataNode is recovered with the others (stage PIPELINE_SETUP_CREATE, new stamp), not abandoned', async () => {
+    const [dn1, dn2, dn3] = dns as [ScriptedDataNode, ScriptedDataNode, ScriptedDataNode];
+    const nn = nameNode({ blocks: [located([dn1, dn2, dn3])] });
+    const written = pipeline(Readable.from([Buffer.alloc(700, 5)]), stream(nn, { policy: new ReplaceDatanodeOnFailure('DEFAULT', false, 2) }));
+    await answerWrite(await dn1.peer(0), 'ERROR', dn3.addr);
+    const peer = await dn1.peer(1);
+    const op = await answerWrite(peer);
+    expect(op.stage).to.equal('PIPELINE_SETUP_CREATE');
+    expect(op.header.baseHeader.block).to.include({ generationStamp: 1002 });
+    expect(op.latestGenerationStamp).to.equal(1002);
+    expect(uuids(op.targets?.map((t) => t.id))).to.deep.equal(['dn-2']);
+    expect(await ackAll(peer, ['SUCCESS', 'SUCCESS'])).to.deep.equal(Buffer.alloc(700, 5));
+    await written;
+    expect(calls.map((c) => c.method)).to.deep.equal(['create', 'addBlock', 'updateBlockForPipeline', 'updatePipeline', 'complete']);
+    expect(uuids((called('updatePipeline')[0] as { newNodes: { datanodeUuid: string }[] }).newNodes)).to.deep.equal(['dn-1', 'dn-2']);
+    expect(called('complete')[0]).to.include({ generationStamp: 1002, numBytes: 700 });
   });
 
   it('an append whose pipeline set-up fails at a DataNode goes on with PIPELINE_SETUP_APPEND_RECOVERY to the others (policy NEVER)', async () => {
