@@ -375,7 +375,7 @@ export class HdfsOutputStream extends Writable {
       }, { cause: fault.error });
     }
     log.info({ path: this.path, blockId: pl.block.blockId, err: fault.error }, `Error Recovery for ${pl.block.poolId}:blk_${pl.block.blockId}_${pl.block.generationStamp}: ${fault.error.message}`);
-    const writer = await this.#recovery.setup(pl);
+    const writer = await this.#recovery.setup(pl, fault.error);
     this.#writer = this.#unlessDestroyed(writer!);
     if (pl.stage === 'PIPELINE_CLOSE') {
       // the DataNodes finalized the block at the connect ack: the end-of-block packet is not sent
@@ -441,7 +441,7 @@ export class HdfsOutputStream extends Writable {
         log.warn({ path: this.path, blockId: located.b.blockId, err: error }, 'Exception in createBlockOutputStream');
         this.#errors.record(r.fault, pl.nodes, true);
         try {
-          writer = await this.#recovery.setup(pl);
+          writer = await this.#recovery.setup(pl, r.fault.error);
         } catch (e) {
           log.warn({ path: this.path, blockId: located.b.blockId, err: e }, 'Exception in setupPipelineForCreate');
         }

@@ -102,9 +102,10 @@ export class PipelineRecovery {
    * setupPipelineInternal: until a pipeline is up, drop the bad node, maybe add one, get a new
    * stamp and set the pipeline up with the rest; then updatePipeline. Returns undefined in the
    * create stage when the pipeline is below dfs.client.block.write.replace-datanode-on-failure.min-replication
-   * (the caller abandons the block); throws when no pipeline can be had.
+   * (the caller abandons the block); throws when no pipeline can be had. `why`: the failure that
+   * started the recovery, for its log line.
    */
-  async setup(p: BlockPipeline): Promise<BlockWriter | undefined> {
+  async setup(p: BlockPipeline, why?: Error): Promise<BlockWriter | undefined> {
     if (p.nodes.length === 0) {
       throw new WritePipelineError('PIPELINE_ALL_BAD', `Could not get block locations. Source file "${this.#ctx.path}" - Aborting...`, { path: this.#ctx.path, blockId: p.block.blockId });
     }
@@ -145,9 +146,9 @@ export class PipelineRecovery {
         }
         if (isRecovery || lost) {
           log.warn({
-            path: this.#ctx.path, block: blockName(oldBlock), datanode: lost?.node, reason: lost?.reason, stage,
+            path: this.#ctx.path, block: blockName(oldBlock), datanode: lost?.node, reason: lost?.reason, cause: why?.message, stage,
             oldPipeline: nodeList(original.nodes), newPipeline: nodeList(p.nodes), newGenerationStamp: newGS, bytesAcked: p.block.numBytes ?? 0,
-          }, `Recovered the pipeline of ${blockName(original.block)}: ${lost ? `datanode ${lost.node} is ${lost.reason}; ` : ''}new pipeline ${nodeList(p.nodes)} with generation stamp ${newGS} (${stage})`);
+          }, `Recovered the pipeline of ${blockName(original.block)}: ${lost ? `datanode ${lost.node} is ${lost.reason}${why ? ` (${why.message})` : ''}; ` : ''}new pipeline ${nodeList(p.nodes)} with generation stamp ${newGS} (${stage})`);
         }
         return r.writer;
       }
