@@ -8,7 +8,8 @@
  * stamp with the survivors' replicas only. After an hflush, ReplaceDatanodeOnFailure's DEFAULT adds
  * the fourth DataNode (getAdditionalDatanode, TRANSFER_BLOCK from a survivor with TRANSFER_RBW), so
  * the block ends with three replicas again; that case runs with AES/CTR data-transfer encryption
- * (dfs.encrypt.data.transfer).
+ * (dfs.encrypt.data.transfer). A DataNode that restarts mid-block is dropped the same way, and an
+ * append that loses a DataNode gets the fourth one too (DEFAULT counts an append).
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
@@ -38,6 +39,8 @@ interface Case {
   /** it restarts (on the same data directory) instead of staying down */
   readonly restart?: boolean;
   readonly hflush: boolean;
+  /** the stream appends to a file of this many bytes (DataStreamer.isAppend: DEFAULT then replaces the node) */
+  readonly appendTo?: number;
 }
 
 const CASES: Case[] = [
@@ -59,6 +62,13 @@ const CASES: Case[] = [
     victim: 2,
     restart: true,
     hflush: false,
+  },
+  {
+    name: 'an append (RPC privacy, data-transfer privacy); the middle DataNode stops mid-block, DEFAULT adds the fourth DataNode',
+    conf: { 'dfs.data.transfer.protection': 'privacy' },
+    victim: 1,
+    hflush: false,
+    appendTo: 100_000,
   },
 ];
 
@@ -84,9 +94,12 @@ describe('hdfs: pipeline recovery of the hsec client through hsec DataNodes (MIT
       });
 
       it('the write completes, reads back byte for byte, and the block has the new generation stamp and the right replicas', async () => {
-        const data = randomBytes(3 * MiB + 12345);
-        const out = fs.createWriteStream('recovered', { replication: 3 });
-        await write(out, data.subarray(0, MiB));
+        const before = randomBytes(c.appendTo ?? 0);
+        if (c.appendTo) await fs.writeFile('recovered', before, { replication: 3 });
+        const added = randomBytes(3 * MiB + 12345);
+        const data = Buffer.concat([before, added]);
+        const out = c.appendTo ? fs.append('recovered') : fs.createWriteStream('recovered', { replication: 3 });
+        await write(out, added.subarray(0, MiB));
         if (c.hflush) await (out as unknown as { hflush(): Promise<void> }).hflush();
         const file = () => hdfs.nn.namesystem.fsd.resolveExisting('/user/alice/recovered') as INodeFile;
         expect(await until(() => (file().blocks[0]?.expected.length ?? 0) === 3, 10_000), 'the pipeline of the first block').to.equal(true);
@@ -97,7 +110,7 @@ describe('hdfs: pipeline recovery of the hsec client through hsec DataNodes (MIT
         if (c.restart) await hdfs.restartDataNode(hdfs.dns.indexOf(victim));
         else await victim.stop();
 
-        await write(out, data.subarray(MiB));
+        await write(out, added.subarray(MiB));
         await end(out);
 
         expect(Buffer.compare(await fs.readFile('recovered'), data), 'the file reads back byte for byte').to.equal(0);
@@ -107,7 +120,7 @@ describe('hdfs: pipeline recovery of the hsec client through hsec DataNodes (MIT
         expect(block.generationStamp, 'a new generation stamp').to.be.greaterThan(stampBefore);
         const survivors = pipeline.filter((u) => u !== victim.datanodeUuid);
         const spare = hdfs.dns.map((d) => d.datanodeUuid).filter((u) => !pipeline.includes(u));
-        const expected = (c.hflush ? [...survivors, ...spare] : survivors).sort();
+        const expected = (c.hflush || c.appendTo ? [...survivors, ...spare] : survivors).sort();
         expect(await until(() => block.replicas.size === expected.length, 10_000), 'the replicas are reported').to.equal(true);
         expect([...block.replicas.values()].map((r) => r.datanodeUuid).sort()).to.deep.equal(expected);
         for (const r of block.replicas.values()) expect(r).to.include({ generationStamp: block.generationStamp, numBytes: data.length });
