@@ -20,7 +20,10 @@
  *      checksums are verified, then it is written; the last node acks a packet once written, an
  *      upstream node when the mirror's ack for that seqno arrives, putting its own SUCCESS first;
  *      a successful ack raises the replica's bytesAcked (what a later recoverRbw keeps); a
- *      checksum mismatch is acked ERROR_CHECKSUM and ends the write;
+ *      checksum mismatch is acked ERROR_CHECKSUM and ends the write; a mirror that fails (a write
+ *      to it or a read of its acks) is reported at once by an ack {seqno -2, [SUCCESS, ERROR]}
+ *      while the packets are still written here (BlockReceiver.handleMirrorOutError, mirrorError),
+ *      so that the client's recovery keeps this node and drops the mirror;
  *   6. on the last (empty) packet a client's replica is finalized and RECEIVED reported before its
  *      ack; a DataNode sender's copy is finalized and reported; a TRANSFER_FINALIZED copy is
  *      finalized unreported; a TRANSFER_RBW copy stays RBW (convertTemporaryToRbw).
@@ -64,6 +67,9 @@ import { isTransferStage, openReceiverReplica, recoveredBlock, recoveryContext, 
 import type { BlockPoolService, Xceiver } from './xceiver.ts';
 
 const log = getLogger('datanode.write');
+
+/** PipelineAck.UNKOWN_SEQNO: the seqno of an ack that reports a downstream failure. */
+const UNKNOWN_SEQNO = -2;
 
 /** Most data gathered into one disk write from packets already received (bytes). */
 const WRITE_RUN_BYTES = 1024 * 1024;
@@ -217,6 +223,8 @@ class BlockReceiver {
   #wakeResponder: (() => void) | undefined;
   /** Set when the packet loop failed: the responder stops. */
   #failed = false;
+  /** BlockReceiver.mirrorError: writing to the mirror failed, packets are no longer forwarded */
+  #mirrorError = false;
 
   constructor(x: Xceiver, pool: BlockPoolService, block: RecoveredBlock, opened: ReceiverReplica, acks: boolean, mirror: Mirror | undefined, clientChecksum: ChecksumSpec) {
     this.#x = x;
@@ -262,7 +270,7 @@ class BlockReceiver {
       const prepared: { offset: number; data: Uint8Array; checksums: Uint8Array }[] = [];
       let failure: unknown;
       for (const p of run) {
-        if (this.#mirror) await this.#mirror.output.write(encodePacket(p.header, p.checksums, p.data));
+        if (this.#mirror && !this.#mirrorError) await this.#toMirror(p);
         try {
           prepared.push({ offset: p.header.offsetInBlock, data: p.data, checksums: this.#checkedSums(p) });
         } catch (e) {
@@ -311,6 +319,20 @@ class BlockReceiver {
     if (this.#end === 'finalize-and-report') await this.#pool.notifyReceived(this.#replica);
   }
 
+  /**
+   * Forwards a packet downstream. A mirror that cannot take it is no reason to stop: the packet is
+   * still written here, and the responder tells the client the mirror failed (handleMirrorOutError).
+   */
+  async #toMirror(p: Packet): Promise<void> {
+    try {
+      await this.#mirror!.output.write(encodePacket(p.header, p.checksums, p.data));
+    } catch (e) {
+      log.info({ block: this.#name, mirror: this.#mirror!.addr, err: e }, `Exception writing ${this.#name} to mirror ${this.#mirror!.addr}`);
+      this.#mirrorError = true;
+      this.#mirror!.close(); // the responder's read of the mirror's acks fails now, not at its timeout
+    }
+  }
+
   /** A packet after which more may join the same disk write: full chunks, not the last, no hsync. */
   #extends(p: Packet): boolean {
     const h = p.header;
@@ -350,13 +372,12 @@ class BlockReceiver {
         down = decodePipelineAck(await mirror.input.next((q) => tryReadDelimited(q, 1024 * 1024, 'pipeline ack'), `an ack from ${mirror.addr}`, this.#x.settings.socketTimeoutMs + 5000));
       } catch (e) {
         if (this.#failed) return;
-        const mine = await this.#nextWritten().catch(() => undefined);
+        // mirrorError: the ack goes up at once with the unknown seqno, this node SUCCESS and the mirror
+        // ERROR, so that the client takes the mirror (not this node) out of its pipeline
         log.warn({ block: this.#name, mirror: mirror.addr, err: e }, 'lost the downstream DataNode of the pipeline');
-        if (mine) {
-          await this.#x.output.write(encodeDelimited(encodePipelineAck({
-            seqno: mine.seqno, reply: ['SUCCESS', 'ERROR'], downstreamAckTimeNanos: 0, flag: [ackFlag('SUCCESS'), ackFlag('ERROR')],
-          }))).catch(() => undefined);
-        }
+        await this.#x.output.write(encodeDelimited(encodePipelineAck({
+          seqno: UNKNOWN_SEQNO, reply: ['SUCCESS', 'ERROR'], downstreamAckTimeNanos: 0, flag: [ackFlag('SUCCESS'), ackFlag('ERROR')],
+        }))).catch(() => undefined);
         throw e;
       }
       const mine = await this.#nextWritten();
