@@ -394,6 +394,8 @@ export class HdfsOutputStream extends Writable {
    * pipeline again, once, with a key fetched anew.
    */
   async #connect(located: LocatedBlock, setup: StageSetup): Promise<ConnectResult> {
+    // the NameNode hears of the (new or recovered) pipeline at the next hflush
+    this.#persistBlocks = true;
     const onAck = (packet: OutboundPacket) => {
       const pl = this.#pipeline;
       if (pl) pl.block = { ...pl.block, numBytes: packet.header.offsetInBlock + packet.header.dataLen };
@@ -447,7 +449,6 @@ export class HdfsOutputStream extends Writable {
         }
       }
       if (writer) {
-        this.#persistBlocks = true;
         pl.stage = 'DATA_STREAMING';
         return writer;
       }
