@@ -32,6 +32,10 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Dump checksum information for files that match the file pattern <src> to stdout. Note that this requires a round-trip to a datanode storing each block of the file, and thus is not efficient to run on a large number of files. The checksum of a file depends on its content, block size and the checksum algorithm and parameters used for creating the file.',
   '-concat': 'Concatenate existing source files into the target file. Target file and source files should be in the same directory.',
   '-chgrp': 'This is equivalent to -chown ... :GROUP ...',
+  // SnapshotCommands.CreateSnapshot / DeleteSnapshot / RenameSnapshot
+  '-createSnapshot': 'Create a snapshot on a directory',
+  '-deleteSnapshot': 'Delete a snapshot from a directory',
+  '-renameSnapshot': 'Rename a snapshot from oldName to newName',
   '-chmod':
     "Changes permissions of a file. This works similar to the shell's chmod command with a few exceptions.\n" +
     '-R: modifies the files recursively. This is the only option currently supported.\n' +

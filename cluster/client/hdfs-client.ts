@@ -17,6 +17,7 @@ import { User } from '../../security/identity/user.ts';
 import { callCredentials } from '../../security/sasl/rpc/protocol-security.ts';
 import type { Token } from '../../security/token/token.ts';
 import type { CacheDirectiveInfoProto, CacheDirectiveStatsProto, CachePoolInfoProto, CachePoolStatsProto } from '../protocol/client-protocol.ts';
+import type { SnapshotDiffReport, SnapshotDiffReportCursor, SnapshotStatus, SnapshottableDirectoryStatus } from '../protocol/client-protocol.ts';
 import { CLIENT_PROTOCOL_INFO, CreateFlag, type BlockStoragePolicy, type ContentSummary, type EncryptionZone, type FsActionName, type FsServerDefaults, type QuotaUsage } from '../protocol/client-protocol.ts';
 import { remoteToError } from '../../lib/rpc/remote-exception.ts';
 import type { ChecksumType } from '../protocol/hdfs-types.ts';
@@ -466,6 +467,52 @@ export class HdfsClient {
    */
   concat(target: string, srcs: readonly string[]): Promise<void> {
     return this.#nn.concat(this.resolve(target), srcs.map((s) => this.resolve(s)));
+  }
+
+  // ---- snapshots (DistributedFileSystem's snapshot calls) ----------------------------------------
+
+  /** DistributedFileSystem.createSnapshot: the new snapshot's path; without a name the NameNode makes one ("s" + yyyyMMdd-HHmmss.SSS). */
+  createSnapshot(path: string, snapshotName?: string): Promise<string> {
+    return this.#nn.createSnapshot(this.resolve(path), snapshotName);
+  }
+
+  deleteSnapshot(path: string, snapshotName: string): Promise<void> {
+    return this.#nn.deleteSnapshot(this.resolve(path), snapshotName);
+  }
+
+  renameSnapshot(path: string, oldName: string, newName: string): Promise<void> {
+    return this.#nn.renameSnapshot(this.resolve(path), oldName, newName);
+  }
+
+  /** DistributedFileSystem.getSnapshottableDirListing: the caller's snapshottable directories (all for the superuser); undefined for none. */
+  getSnapshottableDirListing(): Promise<SnapshottableDirectoryStatus[] | undefined> {
+    return this.#nn.getSnapshottableDirListing();
+  }
+
+  /** DistributedFileSystem.getSnapshotListing: the snapshots of a snapshottable directory. */
+  getSnapshotListing(path: string): Promise<SnapshotStatus[] | undefined> {
+    return this.#nn.getSnapshotListing(this.resolve(path));
+  }
+
+  /**
+   * DistributedFileSystem.getSnapshotDiffReport (DFSUtilClient.getSnapshotDiffReport): "" is the
+   * current tree. Between two snapshots the report is asked in batches (getSnapshotDiffReportListing,
+   * until the cursor comes back empty with index -1); with the current tree on either side, whole.
+   * A listing that names entries is asked again whole rather than merged on the client
+   * (SnapshotDiffReportGenerator), which gives the same entries.
+   */
+  async getSnapshotDiffReport(path: string, fromSnapshot: string, toSnapshot: string): Promise<SnapshotDiffReport> {
+    const dir = this.resolve(path);
+    if (!fromSnapshot || !toSnapshot) return this.#nn.getSnapshotDiffReport(dir, fromSnapshot, toSnapshot);
+    let cursor: SnapshotDiffReportCursor = { startPath: new Uint8Array(0), index: -1 };
+    let entries = 0;
+    do {
+      const batch = await this.#nn.getSnapshotDiffReportListing(dir, fromSnapshot, toSnapshot, cursor);
+      entries += (batch.modifiedEntries?.length ?? 0) + (batch.createdEntries?.length ?? 0) + (batch.deletedEntries?.length ?? 0);
+      cursor = { startPath: batch.cursor?.startPath ?? new Uint8Array(0), index: batch.cursor?.index ?? -1 };
+    } while (!(cursor.startPath.length === 0 && cursor.index === -1));
+    if (entries > 0) return this.#nn.getSnapshotDiffReport(dir, fromSnapshot, toSnapshot);
+    return { snapshotRoot: dir, fromSnapshot, toSnapshot, diffReportEntries: [] };
   }
 
   /** Resolves when the caller has `mode` on `path` (FileSystem.access); AccessControlException or FileNotFoundException otherwise. */

@@ -232,7 +232,19 @@ export class ClientService {
         await snapshots.disallowSnapshot(r.snapshotRoot, c);
         return {};
       }),
-      this.#method('createSnapshot', async (r, c) => ({ snapshotPath: await snapshots.createSnapshot(r.snapshotRoot, c) })),
+      this.#method('createSnapshot', async (r, c) => ({ snapshotPath: await snapshots.createSnapshot(r.snapshotRoot, r.snapshotName, c) })),
+      // the other snapshot calls (h-snap): the translator hands the root's empty listing on as present
+      this.#method('deleteSnapshot', async (r, c) => {
+        await snapshots.deleteSnapshot(r.snapshotRoot, r.snapshotName, c);
+        return {};
+      }),
+      this.#method('renameSnapshot', async (r, c) => {
+        await snapshots.renameSnapshot(r.snapshotRoot, r.snapshotOldName, r.snapshotNewName, c);
+        return {};
+      }),
+      this.#method('getSnapshotListing', (r, c) => ({ snapshotList: { snapshotListing: snapshots.getSnapshotListing(r.snapshotRoot, c) } })),
+      this.#method('getSnapshotDiffReport', (r, c) => ({ diffReport: snapshots.getSnapshotDiffReport(r.snapshotRoot, r.fromSnapshot, r.toSnapshot, c) })),
+      this.#method('getSnapshotDiffReportListing', (r, c) => ({ diffReport: snapshots.getSnapshotDiffReportListing(r.snapshotRoot, r.fromSnapshot, r.toSnapshot, c) })),
       this.#method('msync', () => ({})),
       this.#method('getHAServiceState', () => ({ state: 'ACTIVE' })),
       // the server translator sends Path.toUri().toString(); a request without a filename is Hadoop's getFilename() ""

@@ -119,6 +119,7 @@ export function nameNodeSettings(conf: Configuration): NameNodeSettings {
       safeMode: safeModeSettings(conf),
       superGroup: conf.getTrimmed('dfs.permissions.superusergroup') ?? 'supergroup',
       maxComponentLength: conf.getInt('dfs.namenode.fs-limits.max-component-length'),
+      snapshotDiffAllowSnapRootDescendant: conf.getBoolean('dfs.namenode.snapshotdiff.allow.snap-root-descendant'),
       maxDirectoryItems: conf.getInt('dfs.namenode.fs-limits.max-directory-items'),
       minBlockSize: conf.getLong('dfs.namenode.fs-limits.min-block-size'),
       maxBlocksPerFile: conf.getLong('dfs.namenode.fs-limits.max-blocks-per-file'),

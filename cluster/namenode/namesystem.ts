@@ -50,6 +50,8 @@ export interface NamesystemSettings {
   maxComponentLength: number;
   /** dfs.namenode.fs-limits.max-directory-items */
   maxDirectoryItems: number;
+  /** dfs.namenode.snapshotdiff.allow.snap-root-descendant (default true) */
+  snapshotDiffAllowSnapRootDescendant?: boolean;
   /** dfs.namenode.fs-limits.min-block-size */
   minBlockSize: number;
   /** dfs.namenode.fs-limits.max-blocks-per-file */
@@ -354,16 +356,22 @@ export class FsNamesystem {
 
   /** verifyINodeName / verifyMaxComponentLength / verifyMaxDirItems for a child `name` added to `parent`. */
   verifyLimits(parentPath: string, name: string, itemsBefore: number): void {
+    this.verifyName(parentPath, name);
+    const { maxDirectoryItems: maxItems } = this.settings;
+    if (itemsBefore >= maxItems) {
+      throw fsError('FS_LIMIT', HadoopException.MAX_DIRECTORY_ITEMS,
+        `The directory item limit of ${parentPath} is exceeded: limit=${maxItems} items=${itemsBefore}`, { path: parentPath });
+    }
+  }
+
+  /** FSDirectory.verifyINodeName ('.snapshot' is reserved), then verifyMaxComponentLength (dfs.namenode.fs-limits.max-component-length, UTF-8 bytes). */
+  verifyName(parentPath: string, name: string): void {
     if (name === '.snapshot') throw illegalArgument('".snapshot" is a reserved name.', { path: parentPath });
-    const { maxComponentLength: maxLen, maxDirectoryItems: maxItems } = this.settings;
+    const maxLen = this.settings.maxComponentLength;
     const length = Buffer.byteLength(name, 'utf8');
     if (maxLen > 0 && length > maxLen) {
       throw fsError('FS_LIMIT', HadoopException.PATH_COMPONENT_TOO_LONG,
         `The maximum path component name limit of ${name} in directory ${parentPath} is exceeded: limit=${maxLen} length=${length}`, { path: parentPath });
-    }
-    if (itemsBefore >= maxItems) {
-      throw fsError('FS_LIMIT', HadoopException.MAX_DIRECTORY_ITEMS,
-        `The directory item limit of ${parentPath} is exceeded: limit=${maxItems} items=${itemsBefore}`, { path: parentPath });
     }
   }
 

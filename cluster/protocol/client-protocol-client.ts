@@ -23,6 +23,7 @@ import type {
   ECBlockGroupStats, FsActionName, FsServerDefaults, GetAdditionalDatanodeRequest, GetFsStatsResponse, QuotaUsage, ReplicatedBlockStats,
   OpenFileEntry, OpenFilesType, SafeModeAction, EncryptionZone, ZoneReencryptionStatus, CorruptFileBlocks,
   CacheDirectiveInfoProto, CacheDirectiveStatsProto, CachePoolInfoProto, CachePoolStatsProto,
+  SnapshotDiffReport, SnapshotDiffReportCursor, SnapshotDiffReportListing, SnapshotStatus, SnapshottableDirectoryStatus,
 } from './client-protocol.ts';
 import type {
   DataEncryptionKey, DatanodeInfo, DirectoryListing, ExtendedBlock, FsPermission, HdfsFileStatus, LocatedBlock, LocatedBlocks, StorageType,
@@ -238,6 +239,43 @@ export class ClientProtocolClient {
   /** ClientProtocol.saveNamespace (superuser, in safe mode): `timeWindowSec` and `txGap` 0 save unconditionally. */
   async saveNamespace(timeWindowSec = 0, txGap = 0): Promise<boolean> {
     return (await this.#invoke('saveNamespace', { timeWindow: timeWindowSec, txGap })).saved ?? true;
+  }
+
+  // the snapshot calls (h-snap): ClientNamenodeProtocolTranslatorPB's, each answer as the translator hands it on
+
+  /** ClientProtocol.createSnapshot: the snapshot's path, `<root>/.snapshot/<name>`; no name lets the NameNode choose one. */
+  async createSnapshot(snapshotRoot: string, snapshotName?: string): Promise<string> {
+    return (await this.#invoke('createSnapshot', { snapshotRoot, ...(snapshotName === undefined ? {} : { snapshotName }) })).snapshotPath;
+  }
+
+  async deleteSnapshot(snapshotRoot: string, snapshotName: string): Promise<void> {
+    await this.#invoke('deleteSnapshot', { snapshotRoot, snapshotName });
+  }
+
+  async renameSnapshot(snapshotRoot: string, snapshotOldName: string, snapshotNewName: string): Promise<void> {
+    await this.#invoke('renameSnapshot', { snapshotRoot, snapshotOldName, snapshotNewName });
+  }
+
+  /** ClientProtocol.getSnapshottableDirListing: undefined (Hadoop's null) when the response has no listing. */
+  async getSnapshottableDirListing(): Promise<SnapshottableDirectoryStatus[] | undefined> {
+    const list = (await this.#invoke('getSnapshottableDirListing', {})).snapshottableDirList;
+    return list ? (list.snapshottableDirListing ?? []) : undefined;
+  }
+
+  /** ClientProtocol.getSnapshotListing: undefined (Hadoop's null) when the response has no listing. */
+  async getSnapshotListing(snapshotRoot: string): Promise<SnapshotStatus[] | undefined> {
+    const list = (await this.#invoke('getSnapshotListing', { snapshotRoot })).snapshotList;
+    return list ? (list.snapshotListing ?? []) : undefined;
+  }
+
+  /** ClientProtocol.getSnapshotDiffReport: "" names the current tree. */
+  async getSnapshotDiffReport(snapshotRoot: string, fromSnapshot: string, toSnapshot: string): Promise<SnapshotDiffReport> {
+    return (await this.#invoke('getSnapshotDiffReport', { snapshotRoot, fromSnapshot, toSnapshot })).diffReport;
+  }
+
+  /** ClientProtocol.getSnapshotDiffReportListing: one batch from `cursor` (the translator always sends one). */
+  async getSnapshotDiffReportListing(snapshotRoot: string, fromSnapshot: string, toSnapshot: string, cursor: SnapshotDiffReportCursor): Promise<SnapshotDiffReportListing> {
+    return (await this.#invoke('getSnapshotDiffReportListing', { snapshotRoot, fromSnapshot, toSnapshot, cursor })).diffReport;
   }
 
   /** ClientProtocol.rollEdits (superuser, not in safe mode): the first transaction id of the new edit log segment. */

@@ -96,6 +96,12 @@ export const ClientProtocolMethod = {
   ALLOW_SNAPSHOT: 'allowSnapshot',
   DISALLOW_SNAPSHOT: 'disallowSnapshot',
   CREATE_SNAPSHOT: 'createSnapshot',
+  // the other snapshot calls (h-snap)
+  DELETE_SNAPSHOT: 'deleteSnapshot',
+  RENAME_SNAPSHOT: 'renameSnapshot',
+  GET_SNAPSHOT_LISTING: 'getSnapshotListing',
+  GET_SNAPSHOT_DIFF_REPORT: 'getSnapshotDiffReport',
+  GET_SNAPSHOT_DIFF_REPORT_LISTING: 'getSnapshotDiffReportListing',
   MSYNC: 'msync',
   GET_HA_SERVICE_STATE: 'getHAServiceState',
   GET_ENCLOSING_ROOT: 'getEnclosingRoot',
@@ -214,6 +220,54 @@ export interface SnapshottableDirectoryStatus {
   snapshot_quota: number;
   snapshot_number: number;
   parent_fullpath: Uint8Array;
+}
+
+/** SnapshotStatusProto: one snapshot of a snapshottable directory (hsec has none, so it never sends one). */
+export interface SnapshotStatus {
+  dirStatus: HdfsFileStatus;
+  snapshotID: number;
+  parent_fullpath: Uint8Array;
+  isDeleted: boolean;
+}
+
+/** SnapshotDiffReportEntryProto: modificationLabel "+", "M", "-" or "R" (then targetPath). */
+export interface SnapshotDiffReportEntry {
+  fullpath: Uint8Array;
+  modificationLabel: string;
+  targetPath?: Uint8Array;
+}
+
+/** SnapshotDiffReportProto: fromSnapshot / toSnapshot "" for the current tree. */
+export interface SnapshotDiffReport {
+  snapshotRoot: string;
+  fromSnapshot: string;
+  toSnapshot: string;
+  diffReportEntries?: SnapshotDiffReportEntry[];
+}
+
+/** SnapshotDiffReportListingEntryProto. */
+export interface SnapshotDiffReportListingEntry {
+  fullpath: Uint8Array;
+  dirId: number;
+  isReference: boolean;
+  targetPath?: Uint8Array;
+  fileId?: number;
+}
+
+/** SnapshotDiffReportCursorProto: where the next call goes on; an empty path and index -1 when the listing is complete. */
+export interface SnapshotDiffReportCursor {
+  startPath: Uint8Array;
+  /** proto default -1 */
+  index?: number;
+}
+
+/** SnapshotDiffReportListingProto: one batch of getSnapshotDiffReportListing. */
+export interface SnapshotDiffReportListing {
+  modifiedEntries?: SnapshotDiffReportListingEntry[];
+  createdEntries?: SnapshotDiffReportListingEntry[];
+  deletedEntries?: SnapshotDiffReportListingEntry[];
+  isFromEarlier: boolean;
+  cursor?: SnapshotDiffReportCursor;
 }
 
 /** OpenFilesTypeProto. */
@@ -474,6 +528,15 @@ export interface ClientProtocolMessages {
   disallowSnapshot: { request: { snapshotRoot: string }; response: Empty };
   /** snapshotName absent or empty: a generated name; snapshotPath: `<root>/.snapshot/<name>` */
   createSnapshot: { request: { snapshotRoot: string; snapshotName?: string }; response: { snapshotPath: string } };
+  // the other snapshot calls (h-snap)
+  deleteSnapshot: { request: { snapshotRoot: string; snapshotName: string }; response: Empty };
+  renameSnapshot: { request: { snapshotRoot: string; snapshotOldName: string; snapshotNewName: string }; response: Empty };
+  /** an absent listing: Hadoop's null (never from a NameNode; the root's is present and empty) */
+  getSnapshotListing: { request: { snapshotRoot: string }; response: { snapshotList?: { snapshotListing?: SnapshotStatus[] } } };
+  /** fromSnapshot / toSnapshot "" for the current tree */
+  getSnapshotDiffReport: { request: { snapshotRoot: string; fromSnapshot: string; toSnapshot: string }; response: { diffReport: SnapshotDiffReport } };
+  /** cursor absent: from the start (the server reads the proto defaults: an empty path, index -1) */
+  getSnapshotDiffReportListing: { request: { snapshotRoot: string; fromSnapshot: string; toSnapshot: string; cursor?: SnapshotDiffReportCursor }; response: { diffReport: SnapshotDiffReportListing } };
   /** observer reads: wait until this NameNode has caught up (a no-op on an active NameNode) */
   msync: { request: Empty; response: Empty };
   getHAServiceState: { request: Empty; response: { state: HAServiceState } };

@@ -23,6 +23,7 @@
  *   ../fs-checksum.ts     -checksum [-v]
  *   ../fs-truncate.ts     -truncate [-w] <length> <path> ...
  *   ../fs-concat.ts       -concat <target path> <src path> <src path> ...
+ *   ../fs-snapshot.ts     -createSnapshot, -deleteSnapshot, -renameSnapshot
  *   ../fs-help.ts         -usage [cmd ...], -help [cmd ...], the usage list of `hsec fs` alone and
  *                         of an unknown command (exit 255, FsShell's -1)
  *
@@ -59,6 +60,7 @@ import { ls, LS_FLAGS, LS_USAGE, LSR_USAGE } from '../fs-ls.ts';
 import { find, FIND_USAGE, parseFind } from '../fs-find.ts';
 import { ACL_USAGES, parseAclCommand, runAclCommand, ShellArgumentError, type AclCommand } from '../fs-acl.ts';
 import { parseXAttrCommand, runXAttrCommand, XATTR_USAGES, type XAttrShellCommand } from '../fs-xattr.ts';
+import { isSnapshotVerb, parseSnapshotCommand, requireDirectory, runSnapshotCommand, SNAPSHOT_USAGES, type SnapshotCommand } from '../fs-snapshot.ts';
 import type { CliIo } from './fetchdt.ts';
 
 /** Each command's usage line (Command.getUsage after `hsec fs `), as Hadoop 3.4's command classes give them. */
@@ -92,6 +94,7 @@ const USAGES: Readonly<Record<string, string>> = {
   '-checksum': CHECKSUM_USAGE,
   '-truncate': TRUNCATE_USAGE,
   '-concat': CONCAT_USAGE,
+  ...SNAPSHOT_USAGES,
   '-help': 'hsec fs -help [cmd ...]',
   '-usage': 'hsec fs -usage [cmd ...]',
 };
@@ -104,8 +107,8 @@ export function fsUsage(): string {
 export function register(program: Command): void {
   program
     .command('fs')
-    .description('HDFS file commands like hdfs dfs: -ls, -find, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -getfacl, -setfacl, -getfattr, -setfattr, -df, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum, -truncate, -concat, -usage, -help')
-    .usage('-ls|-find|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-getfacl|-setfacl|-getfattr|-setfattr|-df|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum|-truncate|-concat|-usage|-help [flags] PATH...')
+    .description('HDFS file commands like hdfs dfs: -ls, -find, -mkdir, -rm, -rmdir, -mv, -cp, -put, -get (-copyFromLocal, -copyToLocal), -moveFromLocal, -getmerge, -appendToFile, -cat, -text, -head, -tail, -chmod, -chown, -chgrp, -getfacl, -setfacl, -getfattr, -setfattr, -df, -du, -count, -setrep, -test, -touch, -touchz, -stat, -expunge, -checksum, -truncate, -concat, -createSnapshot, -deleteSnapshot, -renameSnapshot, -usage, -help')
+    .usage('-ls|-find|-mkdir|-rm|-rmdir|-mv|-cp|-put|-get|-moveFromLocal|-getmerge|-appendToFile|-cat|-text|-head|-tail|-chmod|-chown|-chgrp|-getfacl|-setfacl|-getfattr|-setfattr|-df|-du|-count|-setrep|-test|-touch|-touchz|-stat|-expunge|-checksum|-truncate|-concat|-createSnapshot|-deleteSnapshot|-renameSnapshot|-usage|-help [flags] PATH...')
     .helpOption(false)
     .allowUnknownOption()
     .argument('[args...]')
@@ -188,6 +191,16 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
       return SHELL_FAILURE;
     }
   }
+  let snapshotCommand: SnapshotCommand | undefined;
+  if (isSnapshotVerb(verb)) {
+    try {
+      snapshotCommand = parseSnapshotCommand(verb, rest);
+    } catch (e) {
+      if (!(e instanceof ShellArgumentError)) throw e;
+      err(`${displayError(USAGES, named, e.message)}${allCommandsInfo(USAGES, false)}${commandInfo(USAGES, named.slice(1), false)}`);
+      return SHELL_FAILURE;
+    }
+  }
   let xattrCommand: XAttrShellCommand | undefined;
   if (verb === '-getfattr' || verb === '-setfattr') {
     try {
@@ -224,12 +237,12 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
   }
   let parsed;
   try {
-    parsed = flags(ignoreNonEmpty ? args.slice(1) : merge || findSpec || aclCommand || xattrCommand ? [] : args, VERB_FLAGS[verb] ?? '');
+    parsed = flags(ignoreNonEmpty ? args.slice(1) : merge || findSpec || aclCommand || xattrCommand || snapshotCommand ? [] : args, VERB_FLAGS[verb] ?? '');
   } catch (e) {
     throw new UsageError(`${named}: ${(e as Error).message}`, usage);
   }
   const { set } = parsed;
-  const operands = aclCommand ? [aclCommand.path] : xattrCommand ? [xattrCommand.path] : parsed.operands;
+  const operands = aclCommand ? [aclCommand.path] : xattrCommand ? [xattrCommand.path] : snapshotCommand ? [snapshotCommand.dir] : parsed.operands;
   if (ALIAS_FLAGS[named]) set.add(ALIAS_FLAGS[named]);
   const count = verb === '-count' ? countOptions(set, countTypes, out) : undefined;
   if (verb === '-appendToFile' && operands.length < 2) {
@@ -337,6 +350,22 @@ export async function runFs(config: CliConfigArg, argv: readonly string[], io: F
       case '-concat': {
         const items = await expand(operands);
         await each(operands[0] ?? '', () => concat(fs, items));
+        break;
+      }
+      case '-createSnapshot':
+      case '-deleteSnapshot':
+      case '-renameSnapshot': {
+        // SnapshotCommands.processArguments: any path error stops the command before the call
+        const before = failures;
+        const items = await expand(operands);
+        for (const item of items) await each(item.shown, () => requireDirectory(fs, item));
+        if (failures !== before) break;
+        if (verb === '-renameSnapshot' && items.length !== 1) {
+          // Preconditions.checkArgument(items.size() == 1): an IllegalArgumentException without a message
+          err(`${displayError(USAGES, named, 'Null exception message')}${allCommandsInfo(USAGES, false)}${commandInfo(USAGES, named.slice(1), false)}`);
+          return SHELL_FAILURE;
+        }
+        await each(items[0]!.shown, () => runSnapshotCommand(fs, snapshotCommand!, items[0]!, out));
         break;
       }
       case '-truncate':

@@ -40,6 +40,8 @@ export const HadoopException = {
   PATH_IS_NOT_DIRECTORY: 'org.apache.hadoop.fs.PathIsNotDirectoryException',
   UNSUPPORTED_ACTION: 'org.apache.hadoop.hdfs.protocol.UnsupportedActionException',
   SNAPSHOT: 'org.apache.hadoop.hdfs.protocol.SnapshotException',
+  /** an AccessControlException: a change asked of a path inside a snapshot (FSDirectory.checkTraverse) */
+  SNAPSHOT_ACCESS_CONTROL: 'org.apache.hadoop.hdfs.protocol.SnapshotAccessControlException',
   /** protobuf-java's, shaded by hadoop-thirdparty (a message a NameNode parses itself, e.g. a batched listing's key) */
   INVALID_PROTOCOL_BUFFER: 'org.apache.hadoop.thirdparty.protobuf.InvalidProtocolBufferException',
   NO_EC_POLICY_SET: 'org.apache.hadoop.hdfs.protocol.NoECPolicySetException',

@@ -221,6 +221,13 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     description: 'Longest path component in UTF-8 bytes (0 = no limit); longer names are refused with PathComponentTooLongException.',
   }),
   key({
+    name: 'dfs.namenode.snapshotdiff.allow.snap-root-descendant',
+    usedBy: ['hsec namenode'],
+    type: 'boolean',
+    default: 'true',
+    description: 'Whether a snapshot diff (getSnapshotDiffReport, `hdfs snapshotDiff`) may name a directory under a snapshottable one. hsec keeps no snapshots and its only snapshottable directory is the root (quota 0), so this only changes which refusal a diff of another path gets: true "The path ... is neither snapshottable nor under a snapshot root!" (a file or missing path under the root: the path itself), false "Directory is not a snapshottable directory: ...".',
+  }),
+  key({
     name: 'dfs.namenode.fs-limits.max-directory-items',
     usedBy: ['hsec namenode'],
     type: 'int',

@@ -140,27 +140,27 @@ describe('namenode/rollEdits, getEnclosingRoot and the snapshot calls (FSNamesys
 
   it('createSnapshot: safe mode, traverse, owner (audited as refused), the directory, then "Directory is not a snapshottable directory"', async () => {
     const lines = await auditLines(async () => {
-      await refusedWith(snaps.createSnapshot('/tmp/a', bob), HadoopException.ACCESS_CONTROL, 'Permission denied. user=bob is not the owner of inode=/tmp/a');
-      await refusedWith(snaps.createSnapshot('/tmp/a/x', bob), HadoopException.ACCESS_CONTROL,
+      await refusedWith(snaps.createSnapshot('/tmp/a', undefined, bob), HadoopException.ACCESS_CONTROL, 'Permission denied. user=bob is not the owner of inode=/tmp/a');
+      await refusedWith(snaps.createSnapshot('/tmp/a/x', undefined, bob), HadoopException.ACCESS_CONTROL,
         'Permission denied: user=bob, access=EXECUTE, inode="/tmp/a":alice:supergroup:drwx------');
     });
     expect(lines.map(cmd)).to.deep.equal(['false bob@EXAMPLE.COM createSnapshot /tmp/a', 'false bob@EXAMPLE.COM createSnapshot /tmp/a/x']);
-    await refusedWith(snaps.createSnapshot('/tmp/a', alice), HadoopException.SNAPSHOT, 'Directory is not a snapshottable directory: /tmp/a');
-    await refusedWith(snaps.createSnapshot('/tmp/none', hdfsUser), HadoopException.FILE_NOT_FOUND, 'Directory/File does not exist /tmp/none');
+    await refusedWith(snaps.createSnapshot('/tmp/a', undefined, alice), HadoopException.SNAPSHOT, 'Directory is not a snapshottable directory: /tmp/a');
+    await refusedWith(snaps.createSnapshot('/tmp/none', undefined, hdfsUser), HadoopException.FILE_NOT_FOUND, 'Directory/File does not exist /tmp/none');
     await status.setSafeMode('SAFEMODE_ENTER', hdfsUser);
-    await refusedWith(snaps.createSnapshot('/tmp/a', alice), HadoopException.SAFE_MODE,
+    await refusedWith(snaps.createSnapshot('/tmp/a', undefined, alice), HadoopException.SAFE_MODE,
       `Cannot create snapshot for /tmp/a. Name node is in safe mode.\n${MANUAL_SAFE_MODE_TIP} NamenodeHostName:${HOST}`);
   });
 
   it('createSnapshot: a path past 8000 characters or 1000 levels is refused first (NameNodeRpcServer.checkPathLength), even in safe mode; an empty one as new Path("")', async () => {
     const TOO_LONG = 'createSnapshot: Pathname too long.  Limit 8000 characters, 1000 levels.';
     await status.setSafeMode('SAFEMODE_ENTER', hdfsUser);
-    await refusedWith(snaps.createSnapshot(`/${'x'.repeat(8000)}`, alice), HadoopException.IO, TOO_LONG);
-    await refusedWith(snaps.createSnapshot('/a'.repeat(1001), alice), HadoopException.IO, TOO_LONG);
-    await refusedWith(snaps.createSnapshot('', alice), HadoopException.JAVA_ILLEGAL_ARGUMENT, 'Can not create a Path from an empty string');
+    await refusedWith(snaps.createSnapshot(`/${'x'.repeat(8000)}`, undefined, alice), HadoopException.IO, TOO_LONG);
+    await refusedWith(snaps.createSnapshot('/a'.repeat(1001), undefined, alice), HadoopException.IO, TOO_LONG);
+    await refusedWith(snaps.createSnapshot('', undefined, alice), HadoopException.JAVA_ILLEGAL_ARGUMENT, 'Can not create a Path from an empty string');
     // at the limits: on to the safe mode check
     for (const p of [`/${'x'.repeat(7999)}`, '/a'.repeat(1000), `/${'a/'.repeat(1000)}`]) {
-      const e = await refusal(snaps.createSnapshot(p, alice));
+      const e = await refusal(snaps.createSnapshot(p, undefined, alice));
       expect([e.details['exceptionClassName'], e.message.startsWith(`Cannot create snapshot for ${p}. Name node is in safe mode.`)]).to.deep.equal([HadoopException.SAFE_MODE, true]);
     }
   });

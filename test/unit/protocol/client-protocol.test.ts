@@ -157,6 +157,20 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
   allowSnapshot: { request: { snapshotRoot: '/d' }, response: {} },
   disallowSnapshot: { request: { snapshotRoot: '/d' }, response: {} },
   createSnapshot: { request: { snapshotRoot: '/d', snapshotName: 's1' }, response: { snapshotPath: '/d/.snapshot/s1' } },
+  deleteSnapshot: { request: { snapshotRoot: '/d', snapshotName: 's1' }, response: {} },
+  renameSnapshot: { request: { snapshotRoot: '/d', snapshotOldName: 's1', snapshotNewName: 's2' }, response: {} },
+  getSnapshotListing: {
+    request: { snapshotRoot: '/d' },
+    response: { snapshotList: { snapshotListing: [{ dirStatus: { ...fileStatus, fileType: 'IS_DIR' }, snapshotID: 3, parent_fullpath: utf8('/d/.snapshot'), isDeleted: false }] } },
+  },
+  getSnapshotDiffReport: {
+    request: { snapshotRoot: '/d', fromSnapshot: 's1', toSnapshot: '' },
+    response: { diffReport: { snapshotRoot: '/d', fromSnapshot: 's1', toSnapshot: '', diffReportEntries: [{ fullpath: utf8('a'), modificationLabel: 'R', targetPath: utf8('b') }] } },
+  },
+  getSnapshotDiffReportListing: {
+    request: { snapshotRoot: '/d', fromSnapshot: 's1', toSnapshot: 's2', cursor: { startPath: utf8('x'), index: 4 } },
+    response: { diffReport: { createdEntries: [{ fullpath: utf8('a'), dirId: 16386, isReference: false, fileId: 16390 }], isFromEarlier: true, cursor: { startPath: new Uint8Array(0), index: -1 } } },
+  },
   msync: { request: {}, response: {} },
   getHAServiceState: { request: {}, response: { state: 'ACTIVE' } },
   getEnclosingRoot: { request: { filename: '/d/f' }, response: { enclosingRootPath: '/' } },
@@ -320,6 +334,25 @@ describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Ha
     // `hdfs dfs -createSnapshot /d` sends no name (the NameNode generates one)
     expect(C.decodeRequest('createSnapshot', unhex('0a022f64'))).to.deep.equal({ snapshotRoot: '/d' });
     expect(hex(C.encodeResponse('createSnapshot', { snapshotPath: '/d/.snapshot/s1' }))).to.equal('0a0f' + Buffer.from('/d/.snapshot/s1').toString('hex'));
+  });
+
+  it('the other snapshot calls: deleteSnapshot 1 root, 2 name; renameSnapshot 1 root, 2 old, 3 new; getSnapshotListing 1 root, response 1 listing; diff report and listing as Hadoop numbers them', () => {
+    expect(hex(C.encodeRequest('deleteSnapshot', { snapshotRoot: '/d', snapshotName: 's1' }))).to.equal('0a022f64' + '12027331');
+    expect(hex(C.encodeRequest('renameSnapshot', { snapshotRoot: '/d', snapshotOldName: 's1', snapshotNewName: 's2' }))).to.equal('0a022f64' + '12027331' + '1a027332');
+    expectCode(() => C.encodeRequest('deleteSnapshot', { snapshotRoot: '/d' } as never), 'PROTOCOL_MALFORMED');
+    expect(hex(C.encodeRequest('getSnapshotListing', { snapshotRoot: '/' }))).to.equal('0a012f');
+    // the root's listing: present and empty (an absent one is Hadoop's null)
+    expect(hex(C.encodeResponse('getSnapshotListing', { snapshotList: { snapshotListing: [] } }))).to.equal('0a00');
+    expect(C.decodeResponse('getSnapshotListing', unhex('0a00'))).to.deep.equal({ snapshotList: {} });
+    // `hdfs snapshotDiff / . .`: the current tree is ""; the report names no entry
+    expect(hex(C.encodeRequest('getSnapshotDiffReport', { snapshotRoot: '/', fromSnapshot: '', toSnapshot: '' }))).to.equal('0a012f' + '1200' + '1a00');
+    expect(hex(C.encodeResponse('getSnapshotDiffReport', { diffReport: { snapshotRoot: '/', fromSnapshot: '', toSnapshot: '', diffReportEntries: [] } }))).to.equal('0a07' + '0a012f' + '1200' + '1a00');
+    // the listing's first call sends the cursor {"" , -1}; the answer's cursor {"", -1} ends the iteration
+    const first = C.encodeRequest('getSnapshotDiffReportListing', { snapshotRoot: '/', fromSnapshot: 's1', toSnapshot: 's2', cursor: { startPath: new Uint8Array(0), index: -1 } });
+    expect(hex(first)).to.equal('0a012f' + '12027331' + '1a027332' + '220d' + '0a00' + '10ffffffffffffffffff01');
+    const done = { diffReport: { isFromEarlier: false, cursor: { startPath: new Uint8Array(0), index: -1 } } };
+    expect(hex(C.encodeResponse('getSnapshotDiffReportListing', done))).to.equal('0a11' + '2000' + '2a0d' + '0a00' + '10ffffffffffffffffff01');
+    expectCode(() => C.encodeResponse('getSnapshotDiffReportListing', { diffReport: {} } as never), 'PROTOCOL_MALFORMED');
   });
 
   it('setPermission and setOwner: SetPermissionRequestProto 1 src, 2 permission{1 perm}; SetOwnerRequestProto 1 src, 2 username, 3 groupname, each name only when set', () => {
