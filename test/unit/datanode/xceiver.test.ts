@@ -18,13 +18,14 @@ import { Xceiver, type XceiverServices } from '../../../cluster/datanode/transfe
 import { ByteQueue } from '../../../cluster/protocol/datatransfer/byte-queue.ts';
 import { computeChecksums } from '../../../cluster/protocol/datatransfer/checksum.ts';
 import {
-  decodeBlockOpResponse, decodePipelineAck, encodeClientReadStatus, encodeOpBlockChecksum, encodeOpReadBlock, encodeOpWriteBlock,
+  decodeBlockOpResponse, decodePipelineAck, encodeClientReadStatus, encodeOpBlockChecksum, encodeOpReadBlock, encodeOpTransferBlock, encodeOpWriteBlock,
   type BlockChecksumOptions, type OpReadBlock, type OpWriteBlock,
 } from '../../../cluster/protocol/datatransfer/messages.ts';
 import { encodeDelimited, encodeOpRequest, tryReadDelimited } from '../../../cluster/protocol/datatransfer/op-frame.ts';
 import { encodeDataPacket, encodeHeartbeatPacket, encodeLastPacket, encodePacket, tryReadPacket } from '../../../cluster/protocol/datatransfer/packet.ts';
 import type { TokenProtoObject } from '../../../cluster/protocol/hdfs-types.ts';
 import { UnreachableError } from '../../../lib/errors/index.ts';
+import { ReplicaError } from '../../../cluster/datanode/storage/replica.ts';
 import { BlockTokenIdentifier, type AccessMode } from '../../../security/token/block-token-identifier.ts';
 import { DelegationKey } from '../../../security/token/keys/delegation-key.ts';
 import { createPassword } from '../../../security/token/keys/hmac.ts';
@@ -389,6 +390,62 @@ describe('datanode/xceiver: WRITE_BLOCK, READ_BLOCK and BLOCK_CHECKSUM handlers'
     o.send(encodeOpRequest('COPY_BLOCK', Uint8Array.of(0x0a, 0x00)));
     expect((await o.response()).status).to.equal('ERROR_UNSUPPORTED');
     await o.done;
+  });
+
+  it('a transfer destination (TRANSFER_FINALIZED / TRANSFER_RBW): no connect-ack, no packet acks, then the close-ack {SUCCESS}; finalized or kept RBW, not reported; a downstream target refused', async () => {
+    events.length = 0;
+    const data = randomBytes(1000);
+    for (const [blockId, stage] of [[1030, 'TRANSFER_FINALIZED'], [1031, 'TRANSFER_RBW']] as const) {
+      const c = connection(services);
+      c.send(writeOp(blockId, token(blockId, ['WRITE']), { stage }));
+      c.send(encodeDataPacket({ offsetInBlock: 0, seqno: 0, lastPacketInBlock: false }, CRC, data));
+      c.send(encodeLastPacket(1000, 1));
+      // the first and only frame: DataXceiver's "TRANSFER: send close-ack"
+      expect(Buffer.from(await c.raw(3)).toString('hex')).to.equal('020800');
+      await c.done;
+      expect(c.buffered).to.equal(0);
+    }
+    expect(dataset.getReplica(BP, 1030)).to.deep.include({ state: 'FINALIZED', numBytes: 1000, genStamp: 1001 });
+    expect(dataset.getReplica(BP, 1031)).to.deep.include({ state: 'RBW', numBytes: 1000, bytesAcked: 1000, genStamp: 1001 });
+    expect(readFileSync(dataset.getReplica(BP, 1031)!.blockFile)).to.deep.equal(data);
+    expect(events).to.deep.equal([]);
+    const target = { id: { ipAddr: '10.0.0.9', hostName: 'dn9', datanodeUuid: 'u9', xferPort: 9866, infoPort: 0, ipcPort: 0 } };
+    const m = connection(services);
+    m.send(writeOp(1032, token(1032, ['WRITE']), { stage: 'TRANSFER_RBW', targets: [target] }));
+    expect(await m.response()).to.deep.include({ status: 'ERROR', message: 'TRANSFER_RBW does not support multiple targets [10.0.0.9:9866]' });
+    await rejectsCode(m.done, 'DATA_TRANSFER_UNSUPPORTED');
+    expect(dataset.getReplica(BP, 1032)).to.equal(undefined);
+  });
+
+  it('TRANSFER_BLOCK: a COPY token, then transferReplicaForPipelineRecovery and {SUCCESS}; a WRITE token is ERROR_ACCESS_TOKEN, a refused replica {ERROR, message}; the connection ends', async () => {
+    const asked: string[] = [];
+    const target = { id: { ipAddr: '10.0.0.9', hostName: 'dn9', datanodeUuid: 'u9', xferPort: 9866, infoPort: 0, ipcPort: 0 } };
+    const transfer = (tok: TokenProtoObject, generationStamp = 1001) => encodeOpTransferBlock({
+      header: { baseHeader: { block: { poolId: BP, blockId: 1040, generationStamp, numBytes: 0 }, token: tok }, clientName: 'DFSClient_NONMAPREDUCE_7_1' },
+      targets: [target], targetStorageTypes: ['DISK'], targetStorageIds: ['DS-9'],
+    });
+    const svc: XceiverServices = {
+      ...services,
+      transferReplica: async (b, targets, types, ids, client) => {
+        asked.push(`${b.blockId}_${b.generationStamp} -> ${targets.map((t) => t.id.xferPort).join()} ${types.join()} ${ids.join()} ${client}`);
+        if (b.generationStamp > 1001) throw new ReplicaError('REPLICA_GENERATION_STAMP', `1001 = storedGS < b.getGenerationStamp(), b=${BP}:blk_1040_${b.generationStamp}`);
+      },
+    };
+    const ok = connection(svc);
+    ok.send(transfer(token(1040, ['COPY'])));
+    expect(await ok.response()).to.deep.equal({ status: 'SUCCESS' });
+    await ok.done;
+    expect(asked).to.deep.equal(['1040_1001 -> 9866 DISK DS-9 DFSClient_NONMAPREDUCE_7_1']);
+    const denied = connection(svc);
+    denied.send(transfer(token(1040, ['WRITE'])));
+    const d = await denied.response();
+    expect([d.status, d.firstBadLink]).to.deep.equal(['ERROR_ACCESS_TOKEN', undefined]);
+    await rejectsCode(denied.done, 'TOKEN_INVALID');
+    const refused = connection(svc);
+    refused.send(transfer(token(1040, ['COPY']), 1002));
+    expect(await refused.response()).to.deep.include({ status: 'ERROR', message: `1001 = storedGS < b.getGenerationStamp(), b=${BP}:blk_1040_1002` });
+    await rejectsCode(refused.done, 'REPLICA_GENERATION_STAMP');
+    expect(asked.length).to.equal(2);
   });
 
   it('BLOCK_CHECKSUM: MD5 of the stored CRCs (a partial last chunk recomputed), COMPOSITE_CRC, the options echoed; the connection ends', async () => {
