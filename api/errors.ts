@@ -5,6 +5,6 @@
  */
 export {
   HsecError, ConfigError, SaslError, KerberosError, AuthenticationError, AccessControlError, InvalidTokenError,
-  ProtocolError, UnreachableError, MissingDependencyError, RemoteError, FileError, BindError,
+  ProtocolError, UnreachableError, MissingDependencyError, RemoteError, FileError, BindError, WritePipelineError,
   ERROR_CODES, type ErrorCode, type ErrorDetails,
 } from '../lib/errors/index.ts';

@@ -27,6 +27,7 @@ import type { ChecksumCombineMode, FileChecksum } from './file-checksum.ts';
 import { readBlockLength } from './block-length.ts';
 import { HdfsInputStream, type ReadRange } from './hdfs-input-stream.ts';
 import { HdfsOutputStream, type CreateOptions, type OutputStreamContext } from './hdfs-output-stream.ts';
+import { ReplaceDatanodeOnFailure } from './replace-datanode-on-failure.ts';
 import { LeaseRenewer } from './lease-renewer.ts';
 import { Trash, trashRootOf, type TrashNamespace } from './trash.ts';
 import { parseUmaskMode } from './permission-parser.ts';
@@ -750,6 +751,9 @@ export class HdfsClient {
       locateFollowingRetries: this.conf.getInt('dfs.client.block.write.locateFollowingBlock.retries', 5),
       locateFollowingInitialDelayMs: this.conf.getInt('dfs.client.block.write.locateFollowingBlock.initial.delay.ms', 400),
       locateFollowingMaxDelayMs: this.conf.getInt('dfs.client.block.write.locateFollowingBlock.max.delay.ms', 60_000),
+      replaceDatanodeOnFailure: ReplaceDatanodeOnFailure.fromConfig(this.conf),
+      maxPipelineRecoveryRetries: this.conf.getInt('dfs.client.pipeline.recovery.max-retries', 5),
+      datanodeRestartTimeoutMs: this.conf.getTimeDuration('dfs.client.datanode-restart.timeout', 's', 'ms', 30),
     };
   }
 

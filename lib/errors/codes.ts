@@ -145,12 +145,22 @@ export const ERROR_CODES = [
   'DATANODE_UNREGISTERED',
   'DATANODE_VERSION',
   'DATANODE_DISALLOWED',
+  // an HDFS client's write pipeline (DataStreamer): a DataNode failed or reported an error (recovered
+  // from), every DataNode of the pipeline is bad, recovery tried too often for one packet, or no
+  // replacement DataNode could be added (ReplaceDatanodeOnFailure)
+  'PIPELINE_DATANODE_ERROR',
+  'PIPELINE_ALL_BAD',
+  'PIPELINE_RECOVERY_LIMIT',
+  'PIPELINE_REPLACE_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** The codes a FileSystemError carries. */
 export type FileSystemErrorCode = Extract<ErrorCode, `FS_${string}` | `DATANODE_${string}`>;
+
+/** The codes a WritePipelineError carries. */
+export type WritePipelineErrorCode = Extract<ErrorCode, `PIPELINE_${string}`>;
 
 /** The codes a ZooKeeperError carries. */
 export type ZooKeeperErrorCode = Extract<ErrorCode, `ZK_${string}`>;

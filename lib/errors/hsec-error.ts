@@ -4,7 +4,7 @@
  * and the wrapped error in `cause`. Messages say what failed and what to do; they never contain a
  * key, password or token byte. Families follow Hadoop's exception meanings (see ./codes.ts).
  */
-import type { ErrorCode, FileSystemErrorCode, ZooKeeperErrorCode } from './codes.ts';
+import type { ErrorCode, FileSystemErrorCode, WritePipelineErrorCode, ZooKeeperErrorCode } from './codes.ts';
 
 export type ErrorDetails = Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;
 
@@ -64,6 +64,19 @@ export class FileSystemError extends HsecError {
   declare readonly code: FileSystemErrorCode;
 
   constructor(code: FileSystemErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(code, message, details, options);
+  }
+}
+
+/**
+ * A write pipeline failure in an HDFS client (Hadoop: the IOExceptions of DataStreamer). Details
+ * name the `path`, the `blockId`, the `datanode` (ip:xferPort) concerned and the `pipeline`;
+ * PIPELINE_DATANODE_ERROR is the one the writer recovers from (the bad DataNode is in `badNodeIndex`).
+ */
+export class WritePipelineError extends HsecError {
+  declare readonly code: WritePipelineErrorCode;
+
+  constructor(code: WritePipelineErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
     super(code, message, details, options);
   }
 }

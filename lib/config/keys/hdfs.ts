@@ -704,6 +704,69 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     description: 'Times a client retries addBlock and complete while the NameNode waits for the previous block to reach its minimal replication (NotReplicatedYetException).',
   }),
   key({
+    name: 'dfs.client.block.write.locateFollowingBlock.initial.delay.ms',
+    usedBy: ['HdfsClient, hsec fs'],
+    type: 'int',
+    default: '400',
+    description: 'The first wait, in milliseconds, before a client asks addBlock or complete again; it doubles each time up to dfs.client.block.write.locateFollowingBlock.max.delay.ms.',
+  }),
+  key({
+    name: 'dfs.client.block.write.locateFollowingBlock.max.delay.ms',
+    usedBy: ['HdfsClient, hsec fs'],
+    type: 'int',
+    default: '60000',
+    description: 'The longest wait, in milliseconds, between a client\'s addBlock or complete retries.',
+  }),
+  key({
+    name: 'dfs.client.block.write.replace-datanode-on-failure.enable',
+    usedBy: ['HdfsClient, hsec fs'],
+    type: 'boolean',
+    default: 'true',
+    description: 'Whether a writing client may add a DataNode to a pipeline that lost one (pipeline recovery); false disables the replacement policy (DISABLE).',
+  }),
+  key({
+    name: 'dfs.client.block.write.replace-datanode-on-failure.policy',
+    usedBy: ['HdfsClient, hsec fs'],
+    type: 'enum',
+    values: ['never', 'default', 'always'],
+    default: 'DEFAULT',
+    description:
+      'When a writing client asks the NameNode for a DataNode to replace a failed one (getAdditionalDatanode, then TRANSFER_BLOCK of the replica to it): ' +
+      'NEVER; ALWAYS (while the pipeline is short of the replication); DEFAULT: for replication 3 or more, when the pipeline is down to half of the ' +
+      'replication or fewer, or the block is appended to or was hflushed.',
+  }),
+  key({
+    name: 'dfs.client.block.write.replace-datanode-on-failure.best-effort',
+    usedBy: ['HdfsClient, hsec fs'],
+    type: 'boolean',
+    default: 'false',
+    description: 'When a replacement DataNode cannot be added: true goes on writing to the remaining DataNodes, false fails the write.',
+  }),
+  key({
+    name: 'dfs.client.block.write.replace-datanode-on-failure.min-replication',
+    usedBy: ['HdfsClient, hsec fs'],
+    type: 'int',
+    default: '0',
+    description:
+      'With no replacement DataNode to be had, the write goes on when the pipeline still has at least this many DataNodes; 0 (the default) fails it. ' +
+      'A pipeline that fails while being set up for a new block is recovered (instead of the block being abandoned) only when this is above 0 and met.',
+  }),
+  key({
+    name: 'dfs.client.pipeline.recovery.max-retries',
+    usedBy: ['HdfsClient, hsec fs'],
+    type: 'int',
+    default: '5',
+    description: 'Pipeline recoveries a writing client tries in a row for the same unacknowledged packet before it fails the write.',
+  }),
+  key({
+    name: 'dfs.client.datanode-restart.timeout',
+    usedBy: ['HdfsClient, hsec fs'],
+    type: 'duration',
+    unit: 's',
+    default: '30',
+    description: 'How long a writing client waits for a DataNode that announced a restart (OOB_RESTART ack) to come back before it treats it as failed; only for a local DataNode or a one-node pipeline.',
+  }),
+  key({
     name: 'dfs.client.server-defaults.validity.period.ms',
     usedBy: ['HdfsClient, hsec fs'],
     type: 'duration',

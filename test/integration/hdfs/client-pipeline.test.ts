@@ -16,7 +16,7 @@
 import { expect } from 'chai';
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { Readable, type Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { loadConfiguration } from '../../../lib/config/index.ts';
 import { BlockWriter, writeBlockRequest } from '../../../cluster/client/block-writer.ts';
@@ -26,8 +26,8 @@ import { HdfsOutputStream } from '../../../cluster/client/hdfs-output-stream.ts'
 import { LeaseRenewer } from '../../../cluster/client/lease-renewer.ts';
 import { DEFAULT_SERVER_DEFAULTS, type FsServerDefaults } from '../../../cluster/protocol/client-protocol.ts';
 import type { ClientProtocolClient } from '../../../cluster/protocol/client-protocol-client.ts';
-import { ByteQueue } from '../../../cluster/protocol/datatransfer/byte-queue.ts';
-import { decodeOpWriteBlock, encodeBlockOpResponse, encodePipelineAck, type OpWriteBlock } from '../../../cluster/protocol/datatransfer/messages.ts';
+import { decodeOpWriteBlock, encodeBlockOpResponse, type OpWriteBlock } from '../../../cluster/protocol/datatransfer/messages.ts';
+import { ScriptedPeer } from '../../support/scripted-peer.ts';
 import { encodeDelimited, tryReadDelimited, tryReadOpRequest } from '../../../cluster/protocol/datatransfer/op-frame.ts';
 import { OutputPacketizer } from '../../../cluster/protocol/datatransfer/output-packetizer.ts';
 import { encodeDataPacket, encodePacket, tryReadPacket, type Packet } from '../../../cluster/protocol/datatransfer/packet.ts';
@@ -38,64 +38,6 @@ import { BlockTokenIdentifier } from '../../../security/token/block-token-identi
 
 const CHECKSUM = { type: 'CHECKSUM_CRC32C' as const, bytesPerChecksum: 512 };
 const BLOCK_SIZE = 128 * 1024 * 1024;
-
-/** A loopback peer that buffers what the client sends and lets the test read it frame by frame. */
-class ScriptedPeer {
-  readonly queue = new ByteQueue();
-  readonly socket: Socket;
-  readonly #output: Writable;
-  #wake: (() => void) | undefined;
-  #ended = false;
-
-  /** `streams`: the protected streams after a handshake on `socket` (default: the socket itself). */
-  constructor(socket: Socket, streams: { input: Readable; output: Writable } = { input: socket, output: socket }) {
-    this.socket = socket;
-    this.#output = streams.output;
-    streams.input.on('data', (d: Buffer) => {
-      this.queue.push(d);
-      this.#wake?.();
-    });
-    socket.on('close', () => {
-      this.#ended = true;
-      this.#wake?.();
-    });
-    socket.on('error', () => undefined);
-    streams.input.on('error', () => undefined);
-  }
-
-  /** The next frame `read` finds, or undefined when none is complete within `ms`. */
-  async next<T>(read: (q: ByteQueue) => T | undefined, ms: number): Promise<T | undefined> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const frame = read(this.queue);
-      if (frame !== undefined) return frame;
-      const left = deadline - Date.now();
-      if (left <= 0 || this.#ended) return undefined;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.#wake = undefined;
-    }
-  }
-
-  async expect<T>(read: (q: ByteQueue) => T | undefined, what: string, ms = 5000): Promise<T> {
-    const frame = await this.next(read, ms);
-    if (frame === undefined) throw new Error(`the client sent no ${what} within ${ms} ms`);
-    return frame;
-  }
-
-  send(bytes: Uint8Array): void {
-    this.#output.write(bytes);
-  }
-
-  ack(seqno: number): void {
-    this.send(encodeDelimited(encodePipelineAck({ seqno, reply: ['SUCCESS'], downstreamAckTimeNanos: 0, flag: [0] })));
-  }
-}
 
 describe('hdfs client: the write pipeline and handshake as DataStreamer and SaslDataTransferClient drive them (scripted DataNode)', function () {
   this.timeout(30_000);
