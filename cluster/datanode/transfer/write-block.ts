@@ -380,12 +380,22 @@ class BlockReceiver {
         }))).catch(() => undefined);
         throw e;
       }
+      const replies = down.reply ?? [];
+      const flags = down.flag && down.flag.length > 0 ? down.flag : replies.map((r) => ackFlag(r));
+      if (down.seqno === UNKNOWN_SEQNO) {
+        // PacketResponder: an ack with the unknown seqno (a node further down lost its mirror, or an
+        // out-of-band restart notice) is passed up at once with this node's SUCCESS in front; it
+        // answers no packet, so none is taken off the queue
+        await this.#x.output.write(encodeDelimited(encodePipelineAck({
+          seqno: UNKNOWN_SEQNO, reply: ['SUCCESS', ...replies], downstreamAckTimeNanos: 0, flag: [ackFlag('SUCCESS'), ...flags],
+        })));
+        if (replies.every((r) => r === 'SUCCESS' || r.startsWith('OOB_'))) continue;
+        throw new UnreachableError('UNREACHABLE', `A DataNode downstream of ${mirror.addr} failed during ${this.#name} (${replies.join(', ')})`, { seqno: down.seqno });
+      }
       const mine = await this.#nextWritten();
       if (down.seqno !== mine.seqno) {
         throw new ProtocolError('PROTOCOL_MALFORMED', `PacketResponder for ${this.#name}: ack seqno from ${mirror.addr} is ${down.seqno}, expected ${mine.seqno}`, { expected: mine.seqno, received: down.seqno });
       }
-      const replies = down.reply ?? [];
-      const flags = down.flag && down.flag.length > 0 ? down.flag : replies.map((r) => ackFlag(r));
       if (replies.every((r) => r === 'SUCCESS')) this.#acked(mine.end);
       await this.#x.output.write(encodeDelimited(encodePipelineAck({
         seqno: down.seqno,

@@ -57,9 +57,9 @@ const CASES: Case[] = [
     hflush: true,
   },
   {
-    name: 'RPC privacy, data-transfer integrity; the middle DataNode of the pipeline restarts mid-block',
+    name: 'RPC privacy, data-transfer integrity; the last DataNode of the pipeline restarts mid-block',
     conf: { 'dfs.data.transfer.protection': 'integrity' },
-    victim: 1,
+    victim: 2,
     restart: true,
     hflush: false,
   },
