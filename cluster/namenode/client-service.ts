@@ -33,6 +33,7 @@ import { xattrFromProto, xattrToProto } from '../protocol/xattr.ts';
 import { XAttrOps } from './xattr-ops.ts';
 import { BatchedListing } from './batched-listing.ts';
 import { CorruptFiles } from './corrupt-files.ts';
+import { reportBadBlocks } from './bad-blocks.ts';
 import { EncryptionZoneOps } from './encryption-zone-ops.ts';
 import { FileQueries } from './file-queries.ts';
 import { ClusterStatus } from './cluster-status.ts';
@@ -376,6 +377,11 @@ export class ClientService {
         return {};
       }),
       this.#method('listCachePools', (r, c) => cache.listCachePools(r.prevPoolName, c)),
+      // reportBadBlocks (h-corrupt): a client's checksum failures mark the replicas corrupt (bad-blocks.ts)
+      this.#method('reportBadBlocks', (r, c) => {
+        reportBadBlocks(ns, r.blocks ?? [], c.address);
+        return {};
+      }),
     ]);
   }
 }

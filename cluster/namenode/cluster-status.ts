@@ -4,10 +4,12 @@
  * datanodeReport / slowDataNodesReport / setSafeMode / saveNamespace behind NameNodeRpcServer):
  *  - capacity figures summed over the live DataNodes' storage reports;
  *  - replicated block counts from the blocks map: a complete block without a live finalized
- *    replica is missing, one with fewer live replicas than its file's replication is low
- *    redundancy (highest priority with a single replica left); pending deletions are the replicas
- *    queued for the DataNodes' next heartbeats. hsec has no corrupt-replica tracking and no erasure
- *    coding, so those counts are 0;
+ *    replica that is not corrupt is missing, one with fewer live good replicas than its file's
+ *    replication is low redundancy (highest priority with a single replica left); the corrupt
+ *    blocks are those with a replica in the corrupt replicas map (CorruptReplicasMap.size, which
+ *    `dfsadmin -report` prints as "Blocks with corrupt replicas"); pending deletions are the
+ *    replicas queued for the DataNodes' next heartbeats. hsec has no erasure coding, so those
+ *    counts are 0;
  *  - the DataNode report by DatanodeReportType (a superuser call: "Access denied for user U.
  *    Superuser privilege is required", audited as refused); DECOMMISSIONING lists the nodes in
  *    DECOMMISSION_INPROGRESS (dfs.hosts.exclude, namenode-admin-ops.ts), no node is ever in
@@ -85,7 +87,7 @@ export class ClusterStatus {
     let pending = 0;
     for (const dn of this.#ns.datanodes.live()) pending += dn.invalidate.length;
     return {
-      low_redundancy: low, corrupt_blocks: 0, missing_blocks: missing, missing_repl_one_blocks: missingReplOne,
+      low_redundancy: low, corrupt_blocks: this.#ns.blocks.corruptReplicas.size, missing_blocks: missing, missing_repl_one_blocks: missingReplOne,
       blocks_in_future: 0, pending_deletion_blocks: pending, highest_prio_low_redundancy_blocks: highest,
     };
   }

@@ -6,7 +6,7 @@
  * FinalizeCommand otherwise, as an active NameNode with a finalized upgrade answers), incremental
  * reports (applied in order; a failure is logged, not returned: the next heartbeat sorts the node
  * out, as Hadoop's queued processing does), error reports (a fatal disk error removes the node) and
- * bad block reports (the replica stops being a location), and commitBlockSynchronization, the end
+ * bad block reports (the replica is marked corrupt: bad-blocks.ts), and commitBlockSynchronization, the end
  * of a block recovery (lease-recovery.ts). Who may call is the service
  * authorization's business (the DataNode principal check, security/authorize).
  */
@@ -17,6 +17,7 @@ import {
   DATANODE_PROTOCOL_CODEC, DatanodeErrorCode, NAMENODE_LAYOUT_VERSION, REGISTER_COMMAND,
   type DatanodeProtocolMessages, type DatanodeProtocolMethodName, type NamespaceInfo,
 } from '../protocol/datanode-protocol.ts';
+import { reportBadBlocks } from './bad-blocks.ts';
 import type { FileWrites } from './file-writes.ts';
 import type { FsNamesystem } from './namesystem.ts';
 
@@ -106,16 +107,9 @@ export class DatanodeService {
         }
         return {};
       }),
-      this.#method('reportBadBlocks', (r) => {
-        for (const lb of r.blocks ?? []) {
-          (lb.locs ?? []).forEach((loc, i) => {
-            const dn = ns.datanodes.get(loc.id.datanodeUuid);
-            const storageUuid = lb.storageIDs?.[i];
-            if (!dn || !storageUuid) return;
-            log.warn({ datanode: dn.xferAddr, blockId: lb.b.blockId }, 'a DataNode reported a corrupt replica; it is no longer a location');
-            ns.blocks.processIncremental(dn, storageUuid, dn.storages.get(storageUuid)?.storageType ?? 'DISK', [{ block: { blockId: lb.b.blockId, genStamp: lb.b.generationStamp, numBytes: lb.b.numBytes ?? 0 }, status: 'DELETED' }]);
-          });
-        }
+      // NameNodeRpcServer.reportBadBlocks serves both protocols: the replica is marked corrupt (bad-blocks.ts)
+      this.#method('reportBadBlocks', (r, ctx) => {
+        reportBadBlocks(ns, r.blocks ?? [], ctx.remoteAddress);
         return {};
       }),
       this.#method('commitBlockSynchronization', async (r) => {

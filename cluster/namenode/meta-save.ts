@@ -11,7 +11,7 @@
  *  - no postponed mis-replicated blocks (one rack: none is ever mis-replicated);
  *  - the blocks being reconstructed (PendingReconstructionBlocks.metaSave): each with the time its
  *    copy was asked for and how many copies are awaited;
- *  - no corrupt replicas: hsec keeps no corrupt-replica map, so that section is empty;
+ *  - the corrupt replicas (the corrupt replicas map), one line per replica with its reason;
  *  - the replicas waiting deletion on each DataNode (its INVALIDATE queue);
  *  - every DataNode (dumpDatanode), sorted by uuid as DatanodeManager's TreeMap is.
  */
@@ -66,6 +66,16 @@ export function metaSaveText(ns: FsNamesystem): string {
     lines.push(dn.xferAddr, dn.invalidate.map((b) => blockName(b.blockId, b.generationStamp)).join(','));
   }
   lines.push('Corrupt Blocks:');
+  for (const block of ns.blocks.corruptReplicas.blocks()) {
+    const corruptNodes = new Set(ns.blocks.corruptReplicas.nodes(block));
+    for (const [storageId, r] of block.replicas) {
+      if (!corruptNodes.has(r.datanodeUuid)) continue;
+      const node = ns.datanodes.get(r.datanodeUuid);
+      const state = node?.storages.has(storageId) ? 'NORMAL' : null;
+      lines.push(`Block=${blockName(block.blockId, block.generationStamp)}\tSize=${block.numBytes}\tNode=${node?.xferAddr ?? r.datanodeUuid}\tStorageID=${storageId}` +
+        `\tStorageState=${state}\tTotalReplicas=${block.replicas.size}\tReason=${ns.blocks.corruptReplicas.reason(block, r.datanodeUuid)}`);
+    }
+  }
   const sorted = [...all].sort((a, b) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
   lines.push(`Metasave: Number of datanodes: ${sorted.length}`);
   for (const dn of sorted) lines.push(dumpDatanode(dn));
@@ -78,9 +88,14 @@ function blockMeta(ns: FsNamesystem, block: BlockInfo): string {
   const liveCount = locations.filter((l) => !l.datanode.decommissioning).length;
   const decommissioning = locations.length - liveCount;
   const fileName = block.file ? block.file.path() : '[orphaned]';
+  const corrupt = ns.blocks.corruptReplicas.numCorruptReplicas(block);
   let s = `${fileName}: ${blockName(block.blockId, block.generationStamp)}${liveCount + decommissioning > 0 ? '' : ' MISSING'} (replicas: live: ${liveCount} ` +
-    `decommissioning and decommissioned: ${decommissioning} corrupt: 0 in excess: 0 maintenance mode: 0) `;
+    `decommissioning and decommissioned: ${decommissioning} corrupt: ${corrupt} in excess: 0 maintenance mode: 0) `;
   for (const l of locations) s += ` ${l.datanode.xferAddr}${l.datanode.decommissioning ? '(decommissioned)' : ''} : `;
+  for (const uuid of ns.blocks.corruptReplicas.nodes(block)) {
+    const node = ns.datanodes.get(uuid);
+    if (node?.alive) s += ` ${node.xferAddr}(corrupt) : `;
+  }
   return s;
 }
 

@@ -514,4 +514,10 @@ export class ClientProtocolClient {
       prevPoolName = entries[entries.length - 1]!.info.poolName ?? prevPoolName;
     }
   }
+
+  // ---- reportBadBlocks (h-corrupt) ----
+  /** ClientProtocol.reportBadBlocks: the replicas on each block's `locs` are corrupt (DFSClient.reportBadBlocks). */
+  async reportBadBlocks(blocks: LocatedBlock[]): Promise<void> {
+    await this.#invoke('reportBadBlocks', { blocks });
+  }
 }

@@ -155,6 +155,8 @@ export const ClientProtocolMethod = {
   MODIFY_CACHE_POOL: 'modifyCachePool',
   REMOVE_CACHE_POOL: 'removeCachePool',
   LIST_CACHE_POOLS: 'listCachePools',
+  // reportBadBlocks: a client found corrupt replicas (h-corrupt)
+  REPORT_BAD_BLOCKS: 'reportBadBlocks',
 } as const;
 
 /** A Java long field that may exceed 53 bits: a number when it fits, else a bigint (hdfs-proto.ts JAVA_WIDE_LONG_FIELDS). */
@@ -638,6 +640,8 @@ export interface ClientProtocolMessages {
   getDelegationToken: { request: { renewer: string }; response: { token?: TokenProtoObject } };
   renewDelegationToken: { request: { token: TokenProtoObject }; response: { newExpiryTime: number } };
   cancelDelegationToken: { request: { token: TokenProtoObject }; response: Empty };
+  // reportBadBlocks (h-corrupt): each block's locs are the DataNodes whose replica failed its checksum
+  reportBadBlocks: { request: { blocks?: LocatedBlock[] }; response: Empty };
 }
 
 export type ClientProtocolMethodName = keyof ClientProtocolMessages;

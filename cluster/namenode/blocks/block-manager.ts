@@ -6,7 +6,9 @@
  * the DataNode's heartbeats), keeping complete blocks at their file's replication
  * (block-reconstruction.ts: the low-redundancy queues, the redundancy monitor's DNA_TRANSFER work,
  * pending replications, excess replicas chosen for deletion), choosing write pipelines
- * (block-placement.ts), and the LocatedBlocks clients read and write with, each carrying a block
+ * (block-placement.ts), corrupt replicas reported by clients and DataNodes (corrupt-replicas-map.ts:
+ * findAndMarkBlockAsCorrupt, markBlockAsCorrupt, invalidateCorruptReplicas), and the LocatedBlocks
+ * clients read and write with, each carrying a block
  * token for its mode (READ for getBlockLocations, WRITE for addBlock) naming the caller, the block
  * and the storages of its locations.
  *
@@ -18,11 +20,13 @@ import type { BlockTokenSecretManager } from '../../../security/token/block-toke
 import type { AccessMode, BlockStorageType } from '../../../security/token/block-token-identifier.ts';
 import type { ReportedReplica } from '../../protocol/block-list-as-longs.ts';
 import type { ReceivedDeletedBlockInfo } from '../../protocol/datanode-protocol.ts';
-import { EMPTY_TOKEN, type ExtendedBlock, type LocatedBlock, type LocatedBlocks, type StorageType } from '../../protocol/hdfs-types.ts';
+import { EMPTY_TOKEN, type DatanodeInfo, type ExtendedBlock, type LocatedBlock, type LocatedBlocks, type StorageType } from '../../protocol/hdfs-types.ts';
+import { ioError } from '../namespace/fs-errors.ts';
 import type { FsDirectory } from '../namespace/fs-directory.ts';
-import type { BlockInfo, INodeFile, StorageRef } from '../namespace/inode.ts';
+import { blockString, type BlockInfo, type INodeFile, type StorageRef } from '../namespace/inode.ts';
 import { systemClock, type Clock } from '../../../lib/time/clock.ts';
-import { BlockReconstruction, DEFAULT_REDUNDANCY_SETTINGS, type RedundancySettings } from './block-reconstruction.ts';
+import { BlockReconstruction, DEFAULT_REDUNDANCY_SETTINGS, type NumberReplicas, type RedundancySettings } from './block-reconstruction.ts';
+import { CorruptReplicasMap } from './corrupt-replicas-map.ts';
 import type { DatanodeDescriptor } from './datanode-descriptor.ts';
 import type { StartupSafeMode } from './startup-safe-mode.ts';
 
@@ -43,6 +47,8 @@ export interface Location {
 }
 
 const log = getLogger('namenode.blocks');
+/** NameNode.blockStateChangeLog (BlockStateChange) */
+const blockLog = getLogger('namenode.block-state-change');
 
 export class BlockManager {
   readonly tokens: BlockTokenSecretManager | null;
@@ -52,11 +58,13 @@ export class BlockManager {
   #datanodes: (uuid: string) => DatanodeDescriptor | undefined = () => undefined;
   /** re-replication and excess replicas (neededReconstruction, pendingReconstruction, the RedundancyMonitor's work) */
   readonly redundancy: BlockReconstruction;
+  /** corruptReplicas: the replicas clients or DataNodes reported corrupt */
+  readonly corruptReplicas = new CorruptReplicasMap();
 
   constructor(options: BlockManagerOptions) {
     this.tokens = options.tokens;
     const clock = options.clock ?? systemClock;
-    this.redundancy = new BlockReconstruction(options.redundancy ?? DEFAULT_REDUNDANCY_SETTINGS, (uuid) => this.#datanodes(uuid), () => clock.now());
+    this.redundancy = new BlockReconstruction(options.redundancy ?? DEFAULT_REDUNDANCY_SETTINGS, (uuid) => this.#datanodes(uuid), () => clock.now(), this.corruptReplicas);
   }
 
   /** Wires the loaded namespace and the DataNode lookup (the namesystem does it at start). */
@@ -120,6 +128,8 @@ export class BlockManager {
       return false;
     }
     const storage = dn.storage(storageUuid);
+    // processReportedBlock: a replica already queued for deletion on this node is not a location again
+    if (dn.invalidate.some((i) => i.blockId === blockId)) return true;
     if (!finalized) {
       // a replica being written: the block's pipeline (BlockUnderConstructionFeature.addReplicaIfNotPresent)
       if (!block.complete && !block.expected.some((e) => e.storageUuid === storageUuid)) block.expected.push({ datanodeUuid: dn.uuid, storageUuid });
@@ -138,6 +148,11 @@ export class BlockManager {
     // addStoredBlock: only a block complete before this replica counts towards safe mode (completeBlock does not)
     if (wasComplete) this.safeMode?.liveReplicasChanged(blockId, this.liveReplicaCount(blockId));
     this.redundancy.replicaAdded(block, dn, received);
+    // addStoredBlock: once the block has enough usable replicas, its corrupt ones are deleted
+    if (block.complete && block.file && this.corruptReplicas.numCorruptReplicas(block) > 0) {
+      const num = this.redundancy.countNodes(block);
+      if (num.live + num.decommissioning >= block.file.replication) this.#invalidateCorruptReplicas(block, num);
+    }
     return true;
   }
 
@@ -146,6 +161,7 @@ export class BlockManager {
     const block = this.#dir.block(blockId);
     if (!block) return;
     const had = block.replicas.delete(storageUuid);
+    this.corruptReplicas.remove(block, dn.uuid); // removeStoredBlock
     block.expected = block.expected.filter((e) => e.storageUuid !== storageUuid);
     if (block.complete) this.safeMode?.liveReplicasChanged(blockId, this.liveReplicaCount(blockId)); // removeStoredBlock
     if (had) this.redundancy.replicaRemoved(block, dn.uuid);
@@ -178,9 +194,9 @@ export class BlockManager {
   /**
    * The blocks no live replica holds (Hadoop's LowRedundancyBlocks.QUEUE_WITH_CORRUPT_BLOCKS, whose
    * size is BlockManager.getMissingBlocksCount): complete blocks of files with no finalized replica
-   * on a live DataNode, as `hdfs dfsadmin -report` counts them missing (cluster-status.ts). hsec
-   * keeps no list of corrupt replicas (a stale or wrong-length replica is simply not a location),
-   * so a block whose every replica is corrupt is among these too, as in Hadoop. In block map
+   * on a live DataNode that is not corrupt, as `hdfs dfsadmin -report` counts them missing
+   * (cluster-status.ts). A block whose every replica is corrupt (in the corrupt replicas map, or
+   * stale or of a wrong length in a block report: not a location) is among these, as in Hadoop. In block map
    * order (Hadoop's: the order blocks entered the queue).
    */
   *missingBlocks(): Generator<BlockInfo> {
@@ -244,10 +260,108 @@ export class BlockManager {
     return this.redundancy.countNodes(block).live >= block.file.replication;
   }
 
+  // ---- corrupt replicas ------------------------------------------------------------------------
+
+  /**
+   * BlockManager.findAndMarkBlockAsCorrupt: `dn`'s replica of `eb` (on `storageId`, else whichever
+   * storage of the node holds it) is corrupt. An unknown block or a node without the replica is
+   * ignored (a DataNode's scanner may report before its block report); an unknown DataNode is an
+   * IOException.
+   */
+  findAndMarkBlockAsCorrupt(eb: ExtendedBlock, dn: DatanodeInfo, storageId: string | null, reason: string, by = ''): void {
+    const stored = this.storedBlock(eb.blockId);
+    const name = `${eb.poolId}:${blockString(eb)}`;
+    if (!stored) {
+      blockLog.debug({ block: eb.blockId }, `BLOCK* findAndMarkBlockAsCorrupt: ${name} not found`);
+      return;
+    }
+    const xfer = `${dn.id.ipAddr}:${dn.id.xferPort}`;
+    const node = this.#datanodes(dn.id.datanodeUuid);
+    if (!node) throw ioError('FS_NOT_FOUND', `Cannot mark ${name} as corrupt because datanode ${xfer} (${dn.id.datanodeUuid}) does not exist`, { blockId: eb.blockId });
+    let storageUuid = storageId !== null && node.storages.has(storageId) ? storageId : undefined;
+    if (storageUuid === undefined) {
+      for (const [s, r] of stored.replicas) if (r.datanodeUuid === node.uuid) storageUuid = s;
+    }
+    if (storageUuid === undefined) {
+      blockLog.debug({ block: eb.blockId, datanode: xfer }, `BLOCK* findAndMarkBlockAsCorrupt: ${name} not found on ${xfer}`);
+      return;
+    }
+    this.#markBlockAsCorrupt(stored, eb, node, storageUuid, reason, by);
+  }
+
+  /**
+   * BlockManager.markBlockAsCorrupt (reason CORRUPTION_REPORTED): the replica joins the corrupt
+   * map; it is deleted at once when the block has enough usable replicas, when live and corrupt
+   * ones exceed the file's replication, or when it is of an older generation stamp (corrupted
+   * during a write); otherwise the block is queued for reconstruction from a good replica and the
+   * corrupt one waits for the new copy (invalidateCorruptReplicas).
+   */
+  #markBlockAsCorrupt(stored: BlockInfo, reported: ExtendedBlock, node: DatanodeDescriptor, storageUuid: string, reason: string, by: string): void {
+    const corrupted = { blockId: reported.blockId, generationStamp: reported.generationStamp, numBytes: reported.numBytes ?? stored.numBytes };
+    if (!stored.file) {
+      blockLog.debug({ block: stored.blockId }, `BLOCK markBlockAsCorrupt: ${blockString(corrupted)} cannot be marked as corrupt as it does not belong to any file`);
+      node.invalidate.push(corrupted);
+      return;
+    }
+    const expected = stored.file.replication;
+    // storageInfo.addBlock: the replica becomes one of the block's if it was not
+    if (!stored.replicas.has(storageUuid)) {
+      stored.replicas.set(storageUuid, { datanodeUuid: node.uuid, numBytes: corrupted.numBytes, generationStamp: corrupted.generationStamp });
+      node.storage(storageUuid).blocks.add(stored.blockId);
+    }
+    this.corruptReplicas.add(stored, node.uuid, reason, 'CORRUPTION_REPORTED', node.xferAddr, by);
+    const num = this.redundancy.countNodes(stored);
+    const usable = num.live + num.decommissioning;
+    const minReplicationSatisfied = usable >= 1; // hasMinStorage, dfs.namenode.replication.min = 1
+    const hasMoreCorruptReplicas = minReplicationSatisfied && num.live + num.corrupt > expected;
+    const corruptedDuringWrite = minReplicationSatisfied && stored.generationStamp > corrupted.generationStamp;
+    if (usable >= expected || hasMoreCorruptReplicas || corruptedDuringWrite) this.#invalidateBlock(stored, corrupted, node);
+    else this.redundancy.updateNeeded(stored);
+  }
+
+  /**
+   * BlockManager.invalidateBlock: the replica is deleted on its DataNode (INVALIDATE with its next
+   * heartbeat) and stops being one of the block's (removeStoredBlock, which also drops it from the
+   * corrupt map). dfs.namenode.corrupt.block.delete.immediately.enabled is true by default: no
+   * postponing for nodes with stale block reports.
+   */
+  #invalidateBlock(stored: BlockInfo, corrupted: { blockId: number; generationStamp: number; numBytes: number }, node: DatanodeDescriptor): void {
+    blockLog.debug({ block: stored.blockId, datanode: node.xferAddr }, `BLOCK* invalidateBlock: ${blockString(corrupted)}(stored=${blockString(stored)}) on ${node.xferAddr}`);
+    node.invalidate.push(corrupted);
+    for (const [storageUuid, r] of [...stored.replicas]) if (r.datanodeUuid === node.uuid) this.#removeReplica(node, storageUuid, stored.blockId);
+    blockLog.debug({ block: stored.blockId, datanode: node.xferAddr }, `BLOCK* invalidateBlocks: ${blockString(corrupted)}(stored=${blockString(stored)}) on ${node.xferAddr} listed for deletion.`);
+  }
+
+  /** BlockManager.invalidateCorruptReplicas: the block has enough live replicas; its corrupt ones are deleted. */
+  #invalidateCorruptReplicas(block: BlockInfo, _num: NumberReplicas): void {
+    for (const uuid of this.corruptReplicas.nodes(block)) {
+      const node = this.#datanodes(uuid);
+      if (node) this.#invalidateBlock(block, { blockId: block.blockId, generationStamp: block.generationStamp, numBytes: block.numBytes }, node);
+    }
+    this.corruptReplicas.removeBlock(block);
+  }
+
   // ---- located blocks -------------------------------------------------------------------------
 
-  /** Live locations of a block: its finalized replicas when complete, else its pipeline (createLocatedBlock). */
+  /**
+   * Live locations of a block: its finalized replicas that are not corrupt when complete, else its
+   * pipeline (createLocatedBlock).
+   */
   locations(b: BlockInfo): Location[] {
+    return this.#liveLocations(b).filter((l) => !b.complete || !this.corruptReplicas.isReplicaCorrupt(b, l.datanode.uuid));
+  }
+
+  /**
+   * createLocatedBlock's locations for a reader: the good replicas; when every replica of a complete
+   * block is corrupt, all of them with the block marked corrupt.
+   */
+  readLocations(b: BlockInfo): { locations: Location[]; corrupt: boolean } {
+    const good = this.locations(b);
+    if (!b.complete || good.length > 0 || this.corruptReplicas.numCorruptReplicas(b) === 0) return { locations: good, corrupt: false };
+    return { locations: this.#liveLocations(b), corrupt: true };
+  }
+
+  #liveLocations(b: BlockInfo): Location[] {
     const refs: StorageRef[] = b.complete
       ? [...b.replicas].map(([storageUuid, r]) => ({ storageUuid, datanodeUuid: r.datanodeUuid }))
       : b.expected;
@@ -264,13 +378,13 @@ export class BlockManager {
    * A LocatedBlock at `offset` with `locations` and, when block tokens are on and a `mode` is
    * given, a token for `user` (listings carry none: BlockManager.setBlockToken is not called).
    */
-  located(b: BlockInfo, offset: number, locations: readonly Location[], user: string, mode: AccessMode | null): LocatedBlock {
+  located(b: BlockInfo, offset: number, locations: readonly Location[], user: string, mode: AccessMode | null, corrupt = false): LocatedBlock {
     const eb = this.extended(b);
     const storageIDs = locations.map((l) => l.storageUuid);
     const storageTypes = locations.map((l) => l.storageType);
     const token = this.tokens && mode ? this.tokens.generateToken(user, eb, [mode], storageTypes as BlockStorageType[], storageIDs).toProto() : EMPTY_TOKEN;
     return {
-      b: eb, offset, locs: locations.map((l) => l.datanode.toInfo()), corrupt: false, blockToken: token,
+      b: eb, offset, locs: locations.map((l) => l.datanode.toInfo()), corrupt, blockToken: token,
       isCached: locations.map(() => false), storageTypes, storageIDs,
     };
   }
@@ -296,16 +410,18 @@ export class BlockManager {
       const end = offset + length;
       do {
         const b = blocks[i]!;
-        list.push(this.located(b, pos, this.locations(b), user, mode));
+        const r = this.readLocations(b);
+        list.push(this.located(b, pos, r.locations, user, mode, r.corrupt));
         pos += b.numBytes;
         i++;
       } while (pos < end && i < blocks.length);
     }
     const last = blocks[blocks.length - 1]!;
     const lastPos = last.complete ? fileLength - last.numBytes : fileLength;
+    const lastLocations = this.readLocations(last);
     return {
       fileLength, blocks: list, underConstruction, isLastBlockComplete: last.complete,
-      lastBlock: this.located(last, lastPos, this.locations(last), user, mode),
+      lastBlock: this.located(last, lastPos, lastLocations.locations, user, mode, lastLocations.corrupt),
     };
   }
 }

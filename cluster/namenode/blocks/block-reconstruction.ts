@@ -2,7 +2,8 @@
  * Re-replication and excess-replica removal (the parts of Hadoop 3.4.1's BlockManager that keep
  * every complete block at its file's replication, for replicated blocks on one rack):
  *
- *  - counting (countNodes / checkReplicaOnStorage): a replica is LIVE on a node in service, else
+ *  - counting (countNodes / checkReplicaOnStorage): a replica is CORRUPT when the corrupt
+ *    replicas map names its node (corrupt-replicas-map.ts), else LIVE on a node in service, else
  *    DECOMMISSIONING / DECOMMISSIONED by the node's admin state, or EXCESS once chosen for
  *    deletion; replicas of dead nodes are gone from the block already (removeBlocksAssociatedTo);
  *  - the queue (updateNeededReconstructions): a complete block whose live plus pending replicas
@@ -32,6 +33,7 @@ import { effectiveStoragePolicyId } from '../namespace/storage-policy-id.ts';
 import { policyById } from '../storage-policies.ts';
 import type { Location } from './block-manager.ts';
 import { chooseReplicationTargets } from './block-placement.ts';
+import { CorruptReplicasMap } from './corrupt-replicas-map.ts';
 import type { DatanodeDescriptor } from './datanode-descriptor.ts';
 import { LowRedundancyBlocks, QUEUE_HIGHEST_PRIORITY } from './low-redundancy-blocks.ts';
 import { PendingReconstructionBlocks } from './pending-reconstruction-blocks.ts';
@@ -60,13 +62,15 @@ export interface NumberReplicas {
   decommissioning: number;
   decommissioned: number;
   excess: number;
+  /** replicas in the corrupt replicas map (NumberReplicas.corruptReplicas) */
+  corrupt: number;
 }
 
 /** One replica of a block with its node and state (checkReplicaOnStorage). */
 interface StoredReplica {
   node: DatanodeDescriptor;
   storageUuid: string;
-  state: 'LIVE' | 'DECOMMISSIONING' | 'DECOMMISSIONED' | 'EXCESS';
+  state: 'LIVE' | 'DECOMMISSIONING' | 'DECOMMISSIONED' | 'EXCESS' | 'CORRUPT';
 }
 
 /** A block-to-targets task on a source DataNode's queue (DatanodeDescriptor.BlockTargetPair). */
@@ -89,10 +93,16 @@ export class BlockReconstruction {
   readonly #postponed = new Set<BlockInfo>();
   readonly #node: (uuid: string) => DatanodeDescriptor | undefined;
   readonly #now: () => number;
+  /** BlockManager.corruptReplicas (shared with the block manager) */
+  readonly corrupt: CorruptReplicasMap;
 
-  /** `node`: the DataNode of a uuid; `now`: the NameNode's clock (ms), which heartbeat times use too. */
-  constructor(settings: RedundancySettings, node: (uuid: string) => DatanodeDescriptor | undefined, now: () => number) {
+  /**
+   * `node`: the DataNode of a uuid; `now`: the NameNode's clock (ms), which heartbeat times use
+   * too; `corrupt`: the block manager's corrupt replicas map.
+   */
+  constructor(settings: RedundancySettings, node: (uuid: string) => DatanodeDescriptor | undefined, now: () => number, corrupt = new CorruptReplicasMap()) {
     this.settings = settings;
+    this.corrupt = corrupt;
     this.pending = new PendingReconstructionBlocks(settings.pendingTimeoutMs);
     this.#node = node;
     this.#now = now;
@@ -109,7 +119,8 @@ export class BlockReconstruction {
     for (const [storageUuid, r] of block.replicas) {
       const node = this.#node(r.datanodeUuid);
       if (!node?.alive) continue;
-      const state = node.adminState === 'DECOMMISSION_INPROGRESS' ? 'DECOMMISSIONING'
+      const state = this.corrupt.isReplicaCorrupt(block, node.uuid) ? 'CORRUPT'
+        : node.adminState === 'DECOMMISSION_INPROGRESS' ? 'DECOMMISSIONING'
         : node.adminState === 'DECOMMISSIONED' ? 'DECOMMISSIONED'
           : excess?.has(node.uuid) ? 'EXCESS' : 'LIVE';
       out.push({ node, storageUuid, state });
@@ -119,9 +130,10 @@ export class BlockReconstruction {
 
   /** BlockManager.countNodes. */
   countNodes(block: BlockInfo): NumberReplicas {
-    const n: NumberReplicas = { live: 0, decommissioning: 0, decommissioned: 0, excess: 0 };
+    const n: NumberReplicas = { live: 0, decommissioning: 0, decommissioned: 0, excess: 0, corrupt: 0 };
     for (const r of this.#replicas(block)) {
       if (r.state === 'LIVE') n.live++;
+      else if (r.state === 'CORRUPT') n.corrupt++;
       else if (r.state === 'DECOMMISSIONING') n.decommissioning++;
       else if (r.state === 'DECOMMISSIONED') n.decommissioned++;
       else n.excess++;
@@ -170,6 +182,7 @@ export class BlockReconstruction {
   /** BlockManager.removeBlock: the block is deleted; nothing more is done for it. */
   blockRemoved(block: BlockInfo): void {
     this.#postponed.delete(block);
+    this.corrupt.removeBlock(block);
     this.needed.remove(block);
     this.pending.remove(block);
     this.#excess.delete(block);
@@ -295,7 +308,7 @@ export class BlockReconstruction {
       const node = r.node;
       if (r.state === 'LIVE') liveReplicaNodes++;
       containing.push(node);
-      if (r.state === 'EXCESS') continue;
+      if (r.state === 'EXCESS' || r.state === 'CORRUPT') continue;
       if (r.state === 'DECOMMISSIONED') {
         if (!decommissionedSrc || randomInt(2) === 1) decommissionedSrc = node;
         continue;

@@ -165,6 +165,6 @@ describe('datanode: re-replication between DataNodes (DNA_TRANSFER over SASL pri
     expect(uuids.length).to.equal(2);
     const copy = after!.locs!.find((l) => l.id.datanodeUuid !== holder.datanodeUuid)!;
     expect(Buffer.compare(await c.blockIo().read(after!, { dn: copy }), data)).to.equal(0);
-    expect(c.nn.namesystem.blocks.redundancy.countNodes(c.nn.namesystem.fsd.block(lb.b.blockId)!)).to.deep.equal({ live: 1, decommissioning: 0, decommissioned: 1, excess: 0 });
+    expect(c.nn.namesystem.blocks.redundancy.countNodes(c.nn.namesystem.fsd.block(lb.b.blockId)!)).to.deep.equal({ live: 1, decommissioning: 0, decommissioned: 1, excess: 0, corrupt: 0 });
   });
 });

@@ -118,7 +118,7 @@ describe('namenode/blocks: re-replication (RedundancyMonitor, DNA_TRANSFER, pend
     expect(r.pending.numReplicas(blk)).to.equal(1);
     received(t, c, blk);
     expect(r.pending.size).to.equal(0);
-    expect(r.countNodes(blk)).to.deep.equal({ live: 3, decommissioning: 0, decommissioned: 0, excess: 0 });
+    expect(r.countNodes(blk)).to.deep.equal({ live: 3, decommissioning: 0, decommissioned: 0, excess: 0, corrupt: 0 });
     expect(r.needed.size).to.equal(0);
   });
 
@@ -198,7 +198,7 @@ describe('namenode/blocks: re-replication (RedundancyMonitor, DNA_TRANSFER, pend
     const dm = t.ns.datanodes;
     const r = t.ns.blocks.redundancy;
     dm.admin.startDecommission(a, t.clock.now());
-    expect(r.countNodes(blk)).to.deep.equal({ live: 0, decommissioning: 1, decommissioned: 0, excess: 0 });
+    expect(r.countNodes(blk)).to.deep.equal({ live: 0, decommissioning: 1, decommissioned: 0, excess: 0, corrupt: 0 });
     dm.check(t.clock.now(), false);
     expect(a.adminState).to.equal('DECOMMISSION_INPROGRESS');
     expect(r.needed.priorityOf(blk)).to.equal(QUEUE_HIGHEST_PRIORITY); // none live, one out of service
@@ -212,7 +212,7 @@ describe('namenode/blocks: re-replication (RedundancyMonitor, DNA_TRANSFER, pend
     received(t, dm.get(target!)!, blk);
     dm.check(t.clock.now(), false);
     expect(a.adminState).to.equal('DECOMMISSIONED');
-    expect(r.countNodes(blk)).to.deep.equal({ live: 1, decommissioning: 0, decommissioned: 1, excess: 0 });
+    expect(r.countNodes(blk)).to.deep.equal({ live: 1, decommissioning: 0, decommissioned: 1, excess: 0, corrupt: 0 });
   });
 
   it('a decommissioned replica is a source only when nothing else is left', async () => {
@@ -265,12 +265,12 @@ describe('namenode/blocks: excess replicas (processExtraRedundancyBlock)', () =>
     expect(a.invalidate).to.deep.equal([]);
     expect(b.invalidate.map((x) => x.blockId)).to.deep.equal([blk.blockId]);
     expect(c.invalidate.map((x) => x.blockId)).to.deep.equal([blk.blockId]);
-    expect(r.countNodes(blk)).to.deep.equal({ live: 1, decommissioning: 0, decommissioned: 0, excess: 2 });
+    expect(r.countNodes(blk)).to.deep.equal({ live: 1, decommissioning: 0, decommissioned: 0, excess: 2, corrupt: 0 });
     const inv = heartbeat(t, b).find((x) => x.cmdType === 'BlockCommand')!.blkCmd!;
     expect(inv.action).to.equal('INVALIDATE');
     deleted(t, b, blk);
     deleted(t, c, blk);
-    expect(r.countNodes(blk)).to.deep.equal({ live: 1, decommissioning: 0, decommissioned: 0, excess: 0 });
+    expect(r.countNodes(blk)).to.deep.equal({ live: 1, decommissioning: 0, decommissioned: 0, excess: 0, corrupt: 0 });
     expect(r.needed.size).to.equal(0);
   });
 
@@ -303,7 +303,7 @@ describe('namenode/blocks: excess replicas (processExtraRedundancyBlock)', () =>
     r.rescanPostponedMisreplicatedBlocks();
     expect(r.postponedCount).to.equal(0);
     expect(b.invalidate.map((x) => x.blockId)).to.deep.equal([blk.blockId]);
-    expect(r.countNodes(blk)).to.deep.equal({ live: 1, decommissioning: 0, decommissioned: 0, excess: 1 });
+    expect(r.countNodes(blk)).to.deep.equal({ live: 1, decommissioning: 0, decommissioned: 0, excess: 1, corrupt: 0 });
   });
 
   it('a replica reported beyond the replication (a late RECEIVED) is trimmed at once', async () => {

@@ -223,6 +223,8 @@ const samples: { [M in ClientProtocolMethodName]: ClientProtocolMessages[M] } = 
     request: { prevPoolName: '' },
     response: { entries: [{ info: { poolName: 'p' }, stats: { bytesNeeded: 0, bytesCached: 0, bytesOverlimit: 0, filesNeeded: 0, filesCached: 0 } }], hasMore: true },
   },
+  // reportBadBlocks (h-corrupt): DFSInputStream reports a LocatedBlock with only the bad locations (no storage IDs)
+  reportBadBlocks: { request: { blocks: [{ b: block.b, offset: 0, locs: block.locs, corrupt: false, blockToken: EMPTY_TOKEN }] }, response: {} },
 };
 
 describe('protocol/ClientProtocol method table (ClientNamenodeProtocol.proto, Hadoop 3.4.1)', () => {
