@@ -6,14 +6,18 @@
  * its writer hflushed: its last block's length comes from its DataNodes (block-length.ts). `start` / `end` are byte offsets, `end`
  * inclusive, as node:fs createReadStream takes them. A refused block token (expired during a long
  * read) refreshes the locations, and so the tokens, once per block, and a refused data encryption
- * key is fetched again once, as DFSInputStream does.
+ * key is fetched again once, as DFSInputStream does. A replica whose data fails its checksum is
+ * remembered, and once the block's read is over the bad replicas are reported to the NameNode
+ * (ClientProtocol.reportBadBlocks, as DFSInputStream.reportCheckSumFailure): not when every one of
+ * several replicas failed (the data, not the replicas, may be bad), and a failed report is only
+ * logged, never the read's failure.
  */
 import { Readable } from 'node:stream';
 import { FileError, HsecError, ProtocolError } from '../../lib/errors/index.ts';
 import { getLogger } from '../../lib/log/logger.ts';
 import { InvalidBlockTokenError, InvalidEncryptionKeyError } from '../../security/datatransfer/errors.ts';
 import type { ClientProtocolClient } from '../protocol/client-protocol-client.ts';
-import type { LocatedBlock } from '../protocol/hdfs-types.ts';
+import { EMPTY_TOKEN, type DatanodeInfo, type LocatedBlock } from '../protocol/hdfs-types.ts';
 import { readBlockRange } from './block-reader.ts';
 import type { DataNodeChannels } from './datanode-channel.ts';
 
@@ -119,42 +123,77 @@ async function* readBlock(ctx: InputStreamContext, path: string, initial: Locate
   let refreshed = false;
   let keyRefetched = false;
   const failures: string[] = [];
-  for (let i = 0; ; ) {
-    const dn = block.locs?.[i];
-    if (!dn) {
-      throw new ProtocolError('PROTOCOL_MALFORMED', `Could not obtain block ${block.b.poolId}:blk_${block.b.blockId}_${block.b.generationStamp} of ${path}: ${failures.length ? `every replica failed (${failures.join('; ')})` : 'the NameNode knows no replica'}`, {
-        path,
-        blockId: block.b.blockId,
-      });
+  /** DFSInputStream's corruptedBlocks: the replicas of this block that failed their checksum */
+  const corrupted: DatanodeInfo[] = [];
+  try {
+    yield* readReplicas();
+  } finally {
+    await reportCheckSumFailure(ctx, path, block, corrupted);
+  }
+
+  async function* readReplicas(): AsyncGenerator<Uint8Array> {
+    for (let i = 0; ; ) {
+      const dn = block.locs?.[i];
+      if (!dn) {
+        throw new ProtocolError('PROTOCOL_MALFORMED', `Could not obtain block ${block.b.poolId}:blk_${block.b.blockId}_${block.b.generationStamp} of ${path}: ${failures.length ? `every replica failed (${failures.join('; ')})` : 'the NameNode knows no replica'}`, {
+          path,
+          blockId: block.b.blockId,
+        });
+      }
+      let delivered = 0;
+      try {
+        for await (const data of readBlockRange(ctx.channels, dn, block, offset + delivered, length - delivered, ctx.clientName, ctx.verifyChecksum ?? true)) {
+          delivered += data.length;
+          yield data;
+        }
+        return;
+      } catch (e) {
+        if (!(e instanceof HsecError)) throw e;
+        offset += delivered;
+        length -= delivered;
+        if (e instanceof InvalidEncryptionKeyError && !keyRefetched) {
+          keyRefetched = true;
+          ctx.channels.forgetEncryptionKey();
+          log.info({ path, blockId: block.b.blockId, datanode: `${dn.id.ipAddr}:${dn.id.xferPort}` }, 'data encryption key refused: fetching a new key and connecting again');
+          continue;
+        }
+        if (e instanceof InvalidBlockTokenError && !refreshed) {
+          refreshed = true;
+          log.info({ path, blockId: block.b.blockId }, 'block token refused: fetching the block locations again');
+          const again = await ctx.nn.getBlockLocations(path, block.offset, 1);
+          const fresh = again?.blocks?.find((b) => b.b.blockId === block.b.blockId);
+          if (fresh) block = fresh;
+          continue;
+        }
+        failures.push(`${dn.id.ipAddr}:${dn.id.xferPort}: ${e.message}`);
+        if (e.code === 'PROTOCOL_CHECKSUM') {
+          // DFSInputStream.readBuffer: a ChecksumException marks the replica corrupt
+          log.warn({ path, datanode: `${dn.id.ipAddr}:${dn.id.xferPort}`, err: e }, `Found Checksum error for ${blockName(block)} from ${dn.id.ipAddr}:${dn.id.xferPort} at ${offset}`);
+          if (!corrupted.some((c) => c.id.datanodeUuid === dn.id.datanodeUuid)) corrupted.push(dn);
+        }
+        log.warn({ path, datanode: `${dn.id.ipAddr}:${dn.id.xferPort}`, err: e }, 'reading a replica failed: trying the next one');
+        i++;
+      }
     }
-    let delivered = 0;
-    try {
-      for await (const data of readBlockRange(ctx.channels, dn, block, offset + delivered, length - delivered, ctx.clientName, ctx.verifyChecksum ?? true)) {
-        delivered += data.length;
-        yield data;
-      }
-      return;
-    } catch (e) {
-      if (!(e instanceof HsecError)) throw e;
-      offset += delivered;
-      length -= delivered;
-      if (e instanceof InvalidEncryptionKeyError && !keyRefetched) {
-        keyRefetched = true;
-        ctx.channels.forgetEncryptionKey();
-        log.info({ path, blockId: block.b.blockId, datanode: `${dn.id.ipAddr}:${dn.id.xferPort}` }, 'data encryption key refused: fetching a new key and connecting again');
-        continue;
-      }
-      if (e instanceof InvalidBlockTokenError && !refreshed) {
-        refreshed = true;
-        log.info({ path, blockId: block.b.blockId }, 'block token refused: fetching the block locations again');
-        const again = await ctx.nn.getBlockLocations(path, block.offset, 1);
-        const fresh = again?.blocks?.find((b) => b.b.blockId === block.b.blockId);
-        if (fresh) block = fresh;
-        continue;
-      }
-      failures.push(`${dn.id.ipAddr}:${dn.id.xferPort}: ${e.message}`);
-      log.warn({ path, datanode: `${dn.id.ipAddr}:${dn.id.xferPort}`, err: e }, 'reading a replica failed: trying the next one');
-      i++;
-    }
+  }
+}
+
+const blockName = (b: LocatedBlock) => `${b.b.poolId}:blk_${b.b.blockId}_${b.b.generationStamp}`;
+
+/**
+ * DFSInputStream.reportCheckSumFailure + DFSClient.reportChecksumFailure: the corrupt replicas are
+ * reported when some but not all of the block's replicas failed, or its only replica did; the
+ * report carries the block and the bad locations only. A failed report is logged.
+ */
+async function reportCheckSumFailure(ctx: InputStreamContext, path: string, block: LocatedBlock, corrupted: readonly DatanodeInfo[]): Promise<void> {
+  const dataNodeCount = block.locs?.length ?? 0;
+  const n = corrupted.length;
+  if (!((n < dataNodeCount && n > 0) || (dataNodeCount === 1 && n === dataNodeCount))) return;
+  const where = corrupted.map((d) => `${d.id.ipAddr}:${d.id.xferPort}`);
+  try {
+    await ctx.nn.reportBadBlocks([{ b: block.b, offset: block.offset, locs: [...corrupted], corrupt: false, blockToken: EMPTY_TOKEN }]);
+    log.info({ path, blockId: block.b.blockId, datanodes: where }, `Reported corrupt replicas of ${blockName(block)} on ${where.join(', ')} to the NameNode`);
+  } catch (e) {
+    log.info({ path, blockId: block.b.blockId, datanodes: where, err: e }, `Found corruption while reading ${path}. Error repairing corrupt blocks. Bad blocks remain.`);
   }
 }
