@@ -27,10 +27,12 @@ export class CorruptReplicasMap {
     let nodes = this.#map.get(block);
     if (!nodes) this.#map.set(block, (nodes = new Map()));
     const reasonText = reason !== null ? ` because ${reason}` : '';
+    // Server.getRemoteIp(): an InetAddress ("/ip"), null outside an RPC call
+    const remote = by ? `/${by}` : 'null';
     if (!nodes.has(datanodeUuid)) {
-      blockLog.debug({ block: block.blockId, datanode }, `BLOCK NameSystem.addToCorruptReplicasMap: ${blockString(block)} added as corrupt on ${datanode} by ${by} ${reasonText}`);
+      blockLog.debug({ block: block.blockId, datanode }, `BLOCK NameSystem.addToCorruptReplicasMap: ${blockString(block)} added as corrupt on ${datanode} by ${remote} ${reasonText}`);
     } else {
-      blockLog.debug({ block: block.blockId, datanode }, `BLOCK NameSystem.addToCorruptReplicasMap: duplicate requested for ${blockString(block)} to add as corrupt on ${datanode} by ${by} ${reasonText}`);
+      blockLog.debug({ block: block.blockId, datanode }, `BLOCK NameSystem.addToCorruptReplicasMap: duplicate requested for ${blockString(block)} to add as corrupt on ${datanode} by ${remote} ${reasonText}`);
     }
     nodes.set(datanodeUuid, reasonCode);
   }
