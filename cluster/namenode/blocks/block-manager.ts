@@ -6,7 +6,8 @@
  * the DataNode's heartbeats), keeping complete blocks at their file's replication
  * (block-reconstruction.ts: the low-redundancy queues, the redundancy monitor's DNA_TRANSFER work,
  * pending replications, excess replicas chosen for deletion), choosing write pipelines
- * (block-placement.ts), corrupt replicas reported by clients and DataNodes (corrupt-replicas-map.ts:
+ * (block-placement.ts), corrupt replicas reported by clients and DataNodes or found by block
+ * reports of complete blocks (corrupt-replicas-map.ts:
  * findAndMarkBlockAsCorrupt, markBlockAsCorrupt, invalidateCorruptReplicas), and the LocatedBlocks
  * clients read and write with, each carrying a block
  * token for its mode (READ for getBlockLocations, WRITE for addBlock) naming the caller, the block
@@ -26,7 +27,7 @@ import type { FsDirectory } from '../namespace/fs-directory.ts';
 import { blockString, type BlockInfo, type INodeFile, type StorageRef } from '../namespace/inode.ts';
 import { systemClock, type Clock } from '../../../lib/time/clock.ts';
 import { BlockReconstruction, DEFAULT_REDUNDANCY_SETTINGS, type NumberReplicas, type RedundancySettings } from './block-reconstruction.ts';
-import { CorruptReplicasMap } from './corrupt-replicas-map.ts';
+import { CorruptReplicasMap, type CorruptReason } from './corrupt-replicas-map.ts';
 import type { DatanodeDescriptor } from './datanode-descriptor.ts';
 import type { StartupSafeMode } from './startup-safe-mode.ts';
 
@@ -135,8 +136,19 @@ export class BlockManager {
       if (!block.complete && !block.expected.some((e) => e.storageUuid === storageUuid)) block.expected.push({ datanodeUuid: dn.uuid, storageUuid });
       return true;
     }
+    if (block.complete && block.file) {
+      // checkReplicaCorrupt for a COMPLETE block: a replica of another stamp or length is corrupt
+      const reason: [CorruptReason, string] | null = generationStamp !== block.generationStamp
+        ? ['GENSTAMP_MISMATCH', `block is COMPLETE and reported genstamp ${generationStamp} does not match genstamp in block map ${block.generationStamp}`]
+        : numBytes !== block.numBytes ? ['SIZE_MISMATCH', `block is COMPLETE and reported length ${numBytes} does not match length in block map ${block.numBytes}`] : null;
+      if (reason) {
+        const reported = { poolId: this.blockPoolId, blockId, generationStamp, numBytes };
+        this.#markBlockAsCorrupt(block, reported, dn, storageUuid, reason[1], '', reason[0]);
+        return true;
+      }
+    }
     if (generationStamp < block.generationStamp || (!block.beingWritten && numBytes !== block.numBytes)) {
-      // a stale or wrong-length replica (Hadoop marks it corrupt): not a location
+      // a stale or wrong-length replica of a block not complete (Hadoop marks it corrupt): not a location
       log.warn({ datanode: dn.xferAddr, blockId, generationStamp, numBytes, expected: { generationStamp: block.generationStamp, numBytes: block.numBytes } }, 'ignoring a corrupt replica');
       return true;
     }
@@ -196,7 +208,7 @@ export class BlockManager {
    * size is BlockManager.getMissingBlocksCount): complete blocks of files with no finalized replica
    * on a live DataNode that is not corrupt, as `hdfs dfsadmin -report` counts them missing
    * (cluster-status.ts). A block whose every replica is corrupt (in the corrupt replicas map, or
-   * stale or of a wrong length in a block report: not a location) is among these, as in Hadoop. In block map
+   * a stale replica of a block not yet complete: not a location) is among these, as in Hadoop. In block map
    * order (Hadoop's: the order blocks entered the queue).
    */
   *missingBlocks(): Generator<BlockInfo> {
@@ -296,7 +308,7 @@ export class BlockManager {
    * during a write); otherwise the block is queued for reconstruction from a good replica and the
    * corrupt one waits for the new copy (invalidateCorruptReplicas).
    */
-  #markBlockAsCorrupt(stored: BlockInfo, reported: ExtendedBlock, node: DatanodeDescriptor, storageUuid: string, reason: string, by: string): void {
+  #markBlockAsCorrupt(stored: BlockInfo, reported: ExtendedBlock, node: DatanodeDescriptor, storageUuid: string, reason: string, by: string, reasonCode: CorruptReason = 'CORRUPTION_REPORTED'): void {
     const corrupted = { blockId: reported.blockId, generationStamp: reported.generationStamp, numBytes: reported.numBytes ?? stored.numBytes };
     if (!stored.file) {
       blockLog.debug({ block: stored.blockId }, `BLOCK markBlockAsCorrupt: ${blockString(corrupted)} cannot be marked as corrupt as it does not belong to any file`);
@@ -309,7 +321,7 @@ export class BlockManager {
       stored.replicas.set(storageUuid, { datanodeUuid: node.uuid, numBytes: corrupted.numBytes, generationStamp: corrupted.generationStamp });
       node.storage(storageUuid).blocks.add(stored.blockId);
     }
-    this.corruptReplicas.add(stored, node.uuid, reason, 'CORRUPTION_REPORTED', node.xferAddr, by);
+    this.corruptReplicas.add(stored, node.uuid, reason, reasonCode, node.xferAddr, by);
     const num = this.redundancy.countNodes(stored);
     const usable = num.live + num.decommissioning;
     const minReplicationSatisfied = usable >= 1; // hasMinStorage, dfs.namenode.replication.min = 1

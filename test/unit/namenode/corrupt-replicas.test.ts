@@ -121,6 +121,23 @@ describe('namenode/blocks: corrupt replicas (reportBadBlocks, markBlockAsCorrupt
     expect(t.ns.blocks.redundancy.needed.priorityOf(blk)).to.equal(QUEUE_HIGHEST_PRIORITY);
   });
 
+  it('a block report of a COMPLETE block with another length is a SIZE_MISMATCH corrupt replica; one of an older stamp is deleted at once (GENSTAMP_MISMATCH)', async () => {
+    const blk = await fileOn('/r', 2, [a, b]);
+    t.ns.blocks.processReport(c, 'DS-dn-c', 'DISK', [{ blockId: blk.blockId, numBytes: 999, generationStamp: blk.generationStamp, state: 'FINALIZED' }]);
+    expect((await locs('/r')).locs!.map((l) => l.id.datanodeUuid).sort()).to.deep.equal(['dn-a', 'dn-b']);
+    // live 2 + corrupt 1 > replication 2: hasMoreCorruptReplicas, so Hadoop deletes it at once
+    expect(invalidates(c)).to.deep.equal([blk.blockId]);
+    expect(t.ns.blocks.corruptReplicas.size).to.equal(0);
+    const blk2 = await fileOn('/r2', 3, [a, b]);
+    t.ns.blocks.processReport(c, 'DS-dn-c', 'DISK', [{ blockId: blk2.blockId, numBytes: 1000, generationStamp: blk2.generationStamp - 1, state: 'FINALIZED' }]);
+    expect(c.invalidate.at(-1)).to.deep.equal({ blockId: blk2.blockId, generationStamp: blk2.generationStamp - 1, numBytes: 1000 });
+    expect(blk2.replicas.has('DS-dn-c')).to.equal(false);
+    const blk3 = await fileOn('/r3', 3, [a, b]);
+    t.ns.blocks.processReport(c, 'DS-dn-c', 'DISK', [{ blockId: blk3.blockId, numBytes: 7, generationStamp: blk3.generationStamp, state: 'FINALIZED' }]);
+    expect(t.ns.blocks.corruptReplicas.reason(blk3, 'dn-c')).to.equal('SIZE_MISMATCH'); // live 2 + corrupt 1 = 3: kept until a good copy exists
+    expect(invalidates(c)).to.not.include(blk3.blockId);
+  });
+
   it('every replica corrupt: all given with corrupt=true, the block is missing, and listCorruptFileBlocks names its file', async () => {
     const blk = await fileOn('/d/all', 2, [a, b]);
     reportBadBlocks(t.ns, [report(blk, a, b)], '127.0.0.9');
