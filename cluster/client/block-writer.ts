@@ -306,6 +306,11 @@ export class BlockWriter {
       for (;;) {
         const ack = decodePipelineAck(await this.#conn.input.next((q) => tryReadDelimited(q, 1 << 20, 'PipelineAck'), 'a pipeline ack', this.#timeoutMs));
         const replies = ackStatuses(ack);
+        // a reply for a node past the pipeline has no node to blame: the ack is malformed, the first
+        // node suspected (DataStreamer would fail with ArrayIndexOutOfBoundsException in handleBadDatanode)
+        if (replies.length > locs.length) {
+          throw new ProtocolError('PROTOCOL_MALFORMED', `Pipeline ack for block ${this.#located.b.blockId} from ${this.#conn.peer} has ${replies.length} replies for a pipeline of ${locs.length} DataNodes`, { remoteAddress: this.#conn.peer, replies: replies.length, pipeline: locs.length });
+        }
         for (let i = replies.length - 1; i >= 0; i--) {
           const node = locs[i] ? xferAddr(locs[i]!) : String(i);
           if (replies[i] === 'OOB_RESTART') {
