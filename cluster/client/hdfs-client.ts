@@ -748,6 +748,7 @@ export class HdfsClient {
       writePacketSize: this.conf.getInt('dfs.client-write-packet-size', 65_536),
       maxPacketsInFlight: this.conf.getInt('dfs.client.write.max-packets-in-flight', 80),
       blockWriteRetries: this.conf.getInt('dfs.client.block.write.retries', 3),
+      excludedNodesExpiryMs: this.conf.getLong('dfs.client.write.exclude.nodes.cache.expiry.interval.millis', 600_000),
       locateFollowingRetries: this.conf.getInt('dfs.client.block.write.locateFollowingBlock.retries', 5),
       locateFollowingInitialDelayMs: this.conf.getInt('dfs.client.block.write.locateFollowingBlock.initial.delay.ms', 400),
       locateFollowingMaxDelayMs: this.conf.getInt('dfs.client.block.write.locateFollowingBlock.max.delay.ms', 60_000),

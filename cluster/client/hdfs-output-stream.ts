@@ -69,6 +69,8 @@ export interface OutputStreamContext {
   readonly maxPacketsInFlight: number;
   /** dfs.client.block.write.retries (default 3). */
   readonly blockWriteRetries: number;
+  /** dfs.client.write.exclude.nodes.cache.expiry.interval.millis (default 10 minutes): how long a DataNode that failed a pipeline set-up stays excluded from this stream's blocks. */
+  readonly excludedNodesExpiryMs?: number;
   /** dfs.client.block.write.locateFollowingBlock.retries (default 5): addBlock and complete retries. */
   readonly locateFollowingRetries: number;
   /** dfs.client.block.write.locateFollowingBlock.initial.delay.ms (default 400): the first wait before asking again; it doubles. */
@@ -133,6 +135,13 @@ export class HdfsOutputStream extends Writable {
   #replication = 0;
   #packetizer: OutputPacketizer | undefined;
   #writer: BlockWriter | undefined;
+  /**
+   * DataStreamer.excludedNodes: DataNodes a pipeline set-up failed on, by transfer address and
+   * UUID (DatanodeID.equals), each with the time it stops being excluded; every addBlock of this
+   * stream excludes them until then, so a long-running writer does not try a dead DataNode again
+   * on each new block while the NameNode still counts it live.
+   */
+  readonly #excluded = new Map<string, { node: DatanodeInfo; until: number }>();
   /** The current block and its pipeline (DataStreamer's block, nodes, stage, bytesSent). */
   #pipeline: BlockPipeline | undefined;
   #previous: ExtendedBlock | undefined;
@@ -416,11 +425,10 @@ export class HdfsOutputStream extends Writable {
    * asked for with the failed DataNode excluded.
    */
   async #nextBlock(): Promise<BlockWriter> {
-    const exclude: DatanodeInfo[] = [];
     let tokenRetried = false;
     for (let attempt = 0; ; attempt++) {
       this.#errors.reset();
-      const located = await this.#addBlock(exclude);
+      const located = await this.#addBlock(this.#excludedNodes());
       const pl: BlockPipeline = {
         block: { ...located.b, numBytes: 0 }, token: located.blockToken, nodes: located.locs ?? [],
         storageTypes: located.storageTypes ?? (located.locs ?? []).map(() => 'DISK' as const), storageIDs: located.storageIDs ?? [],
@@ -458,8 +466,15 @@ export class HdfsOutputStream extends Writable {
       const bad = this.#errors.badNodeIndex === -1 ? this.#recovery.failed.at(-1) : pl.nodes[this.#errors.badNodeIndex];
       if (!(error instanceof HsecError) || attempt >= this.#ctx.blockWriteRetries || !bad) throw error;
       log.warn({ path: this.path, datanode: xferAddr(bad), err: error }, `Excluding datanode ${xferAddr(bad)}`);
-      exclude.push(bad);
+      this.#excluded.set(`${xferAddr(bad)}/${bad.id.datanodeUuid}`, { node: bad, until: systemClock.now() + (this.#ctx.excludedNodesExpiryMs ?? 600_000) });
     }
+  }
+
+  /** DataStreamer.getExcludedNodes: the excluded DataNodes not yet expired (expireAfterWrite). */
+  #excludedNodes(): DatanodeInfo[] {
+    const now = systemClock.now();
+    for (const [key, e] of this.#excluded) if (e.until <= now) this.#excluded.delete(key);
+    return [...this.#excluded.values()].map((e) => e.node);
   }
 
   /**

@@ -29,7 +29,7 @@ interface MethodMessage {
 }
 
 let entries: MethodMessage[] | undefined;
-/** Every (codec, method, direction), in .proto order (at most 256: the selector is one byte). */
+/** Every (codec, method, direction), in .proto order (at most 65536: the selector is two bytes). */
 function methodMessages(): MethodMessage[] {
   if (!entries) {
     entries = CODECS.flatMap((codec) => Object.values(hdfsRoot().lookupService(codec.service).methods).flatMap((m) => {
@@ -39,7 +39,7 @@ function methodMessages(): MethodMessage[] {
         { codec, method: m.name, direction: 'response' as const, type: m.resolvedResponseType! },
       ];
     }));
-    if (entries.length > 256) throw new Error(`${entries.length} method messages: the one-byte selector reaches 256`);
+    if (entries.length > 65536) throw new Error(`${entries.length} method messages: the two-byte selector reaches 65536`);
   }
   return entries;
 }
@@ -68,14 +68,14 @@ function sampleMessage(type: protobuf.Type, depth = 0): Record<string, unknown> 
 export function rpcMethodSeeds(): Uint8Array[] {
   return methodMessages().map((e, i) => {
     const body = e.type.encode(e.type.fromObject(sampleMessage(e.type))).finish();
-    return Uint8Array.of(i, ...body);
+    return Uint8Array.of(i >> 8, i & 0xff, ...body);
   });
 }
 
-/** Decodes the message the first byte picks, as the server (requests) or the client (responses) does. */
+/** Decodes the message the first two bytes pick (big-endian), as the server (requests) or the client (responses) does. */
 export function decodeMethodMessage(b: Uint8Array): unknown {
   const all = methodMessages();
-  const e = all[(b[0] ?? 0) % all.length]!;
-  const body = b.subarray(1);
+  const e = all[(((b[0] ?? 0) << 8) | (b[1] ?? 0)) % all.length]!;
+  const body = b.subarray(2);
   return e.direction === 'request' ? e.codec.decodeRequest(e.method, body) : e.codec.decodeResponse(e.method, body);
 }

@@ -690,6 +690,13 @@ export const HDFS_KEYS: readonly KeyDef[] = [
     description: 'Packets a writing client sends ahead of their acks (the data queue of DFSOutputStream).',
   }),
   key({
+    name: 'dfs.client.write.exclude.nodes.cache.expiry.interval.millis',
+    usedBy: ['HdfsClient, hsec fs'],
+    type: 'long',
+    default: '600000',
+    description: 'How long, in milliseconds, a DataNode that a write pipeline could not be set up with stays excluded from the blocks the same output stream asks for.',
+  }),
+  key({
     name: 'dfs.client.block.write.retries',
     usedBy: ['HdfsClient, hsec fs'],
     type: 'int',

@@ -126,11 +126,11 @@ describe('hdfs client: pipeline recovery as DataStreamer does it (scripted DataN
   });
 
   /** The NameNode stand-in: answers what a writer asks and records it. */
-  function nameNode(o: { blocks: LocatedBlock[]; additional?: ScriptedDataNode[]; append?: LocatedBlock; replication?: number }) {
+  function nameNode(o: { blocks: LocatedBlock[]; additional?: ScriptedDataNode[]; append?: LocatedBlock; replication?: number; blockSize?: number }) {
     const record = (method: string, args: unknown) => calls.push({ method, args });
     return {
       getServerDefaults: async () => ({ ...DEFAULT_SERVER_DEFAULTS }),
-      create: async () => (record('create', {}), { fileType: 'IS_FILE', fileId: 16386, blocksize: BLOCK_SIZE, block_replication: o.replication ?? 3 }),
+      create: async () => (record('create', {}), { fileType: 'IS_FILE', fileId: 16386, blocksize: o.blockSize ?? BLOCK_SIZE, block_replication: o.replication ?? 3 }),
       append: async () => (record('append', {}), { block: o.append, stat: { fileType: 'IS_FILE', fileId: 16386, blocksize: BLOCK_SIZE, block_replication: o.replication ?? 3, length: o.append?.b.numBytes ?? 0 } }),
       addBlock: async (r: unknown) => (record('addBlock', r), o.blocks.shift()),
       abandonBlock: async (b: ExtendedBlock) => void record('abandonBlock', b),
@@ -296,6 +296,21 @@ describe('hdfs client: pipeline recovery as DataStreamer does it (scripted DataN
     await written;
     expect(calls.map((c) => c.method)).to.deep.equal(['create', 'addBlock', 'abandonBlock', 'addBlock', 'complete']);
     expect(uuids((called('addBlock')[1] as { excludeNodes: DatanodeInfo[] }).excludeNodes.map((d) => d.id))).to.deep.equal(['dn-2']);
+  });
+
+  it('a DataNode excluded at one block\'s set-up stays excluded from the stream\'s later blocks (DataStreamer.excludedNodes, ten minutes by default)', async () => {
+    const [dn1, dn2, dn3] = dns as [ScriptedDataNode, ScriptedDataNode, ScriptedDataNode];
+    const nn = nameNode({ blockSize: 1024, blocks: [located([dn1, dn2, dn3]), located([dn1, dn3], { blockId: 1073741826 }), located([dn1, dn3], { blockId: 1073741827 })] });
+    const written = pipeline(Readable.from([Buffer.alloc(2048, 5)]), stream(nn));
+    await answerWrite(await dn1.peer(0), 'ERROR', dn2.addr);
+    for (const i of [1, 2]) {
+      const peer = await dn1.peer(i);
+      await answerWrite(peer);
+      expect((await ackAll(peer, ['SUCCESS', 'SUCCESS'])).length, `block ${i}`).to.equal(1024);
+    }
+    await written;
+    const excludes = called('addBlock').map((r) => uuids(((r as { excludeNodes?: DatanodeInfo[] }).excludeNodes ?? []).map((d) => d.id)));
+    expect(excludes).to.deep.equal([[], ['dn-2'], ['dn-2']]);
   });
 
   it('with .min-replication 2, a new block whose set-up fails at one DataNode is recovered with the others (stage PIPELINE_SETUP_CREATE, new stamp), not abandoned', async () => {
