@@ -19,7 +19,7 @@
  * restart with OOB_RESTART, else the first node) and keeps the unacknowledged packets, which the
  * output stream takes back (takeUnacked) to send again through the recovered pipeline.
  */
-import { ProtocolError, WritePipelineError } from '../../lib/errors/index.ts';
+import { HsecError, ProtocolError, WritePipelineError } from '../../lib/errors/index.ts';
 import type { OutboundPacket } from '../protocol/datatransfer/output-packetizer.ts';
 import { ackStatuses, decodeBlockOpResponse, decodePipelineAck, encodeOpWriteBlock, type BlockConstructionStage, type ChecksumSpec } from '../protocol/datatransfer/messages.ts';
 import { tryReadDelimited } from '../protocol/datatransfer/op-frame.ts';
@@ -195,8 +195,9 @@ export class BlockWriter {
       this.#stopHeartbeat();
     }
     const limit = last ? 1 : this.#max;
-    while (this.#ackQueue.length >= limit && !this.#fault) await new Promise<void>((r) => this.#ackWaiters.push(r));
+    while (this.#ackQueue.length >= limit && !this.#fault && !this.#done) await new Promise<void>((r) => this.#ackWaiters.push(r));
     if (this.#fault) return false;
+    if (this.#done) throw this.#closed(packet.header.seqno);
     this.#ackQueue.push(packet);
     this.#sending = true;
     try {
@@ -238,8 +239,19 @@ export class BlockWriter {
    * the pipeline failed: true when all are acknowledged.
    */
   async drained(): Promise<boolean> {
-    while (this.#ackQueue.length > 0 && !this.#fault) await new Promise<void>((r) => this.#ackWaiters.push(r));
+    while (this.#ackQueue.length > 0 && !this.#fault && !this.#done) await new Promise<void>((r) => this.#ackWaiters.push(r));
+    if (!this.#fault && this.#ackQueue.length > 0) throw this.#closed(this.#ackQueue[0]!.header.seqno);
     return !this.#fault;
+  }
+
+  /**
+   * A writer closed (the stream destroyed) while a packet waited for its ack or for room: the wait
+   * ends with an error rather than never (DataStreamer.waitForAckedSeqno / waitAndQueuePacket:
+   * checkClosed throws ClosedChannelException); abort() leaves no fault, so no recovery follows.
+   */
+  #closed(seqno: number): HsecError {
+    const blockId = this.#located.b.blockId;
+    return new HsecError('FILE_IO', `The pipeline of block ${blockId} was closed while packet ${seqno} waited for its acknowledgement`, { blockId, seqno });
   }
 
   /** As `drained`, throwing the pipeline's failure (for a caller that does not recover). */
@@ -294,6 +306,11 @@ export class BlockWriter {
       for (;;) {
         const ack = decodePipelineAck(await this.#conn.input.next((q) => tryReadDelimited(q, 1 << 20, 'PipelineAck'), 'a pipeline ack', this.#timeoutMs));
         const replies = ackStatuses(ack);
+        // a reply for a node past the pipeline has no node to blame: the ack is malformed, the first
+        // node suspected (DataStreamer would fail with ArrayIndexOutOfBoundsException in handleBadDatanode)
+        if (replies.length > locs.length) {
+          throw new ProtocolError('PROTOCOL_MALFORMED', `Pipeline ack for block ${this.#located.b.blockId} from ${this.#conn.peer} has ${replies.length} replies for a pipeline of ${locs.length} DataNodes`, { remoteAddress: this.#conn.peer, replies: replies.length, pipeline: locs.length });
+        }
         for (let i = replies.length - 1; i >= 0; i--) {
           const node = locs[i] ? xferAddr(locs[i]!) : String(i);
           if (replies[i] === 'OOB_RESTART') {

@@ -253,17 +253,27 @@ export class FsDataset {
    * FsDatasetImpl.createTemporary for a transfer (TRANSFER_RBW / TRANSFER_FINALIZED): a replica of
    * the block with the same or a newer stamp refuses (ReplicaAlreadyExistsException); an older one is
    * stopped if being written and deleted; then a new replica is created (hsec writes it in rbw/,
-   * where Hadoop uses tmp/).
+   * where Hadoop uses tmp/). The caller becomes the replica's writer (claimWriter, `stop` ends its
+   * write): `release` marks its write over. As in Hadoop's loop, the stamp is checked again once the
+   * write under way stopped (it may have been a recovery that gave the replica a newer stamp).
    */
-  async createTemporary(blockPoolId: string, blockId: number, genStamp: number, checksum: ChecksumSpec, name: string, writerStopTimeoutMs: number): Promise<{ replica: Replica; writer: ReplicaWriter }> {
-    const existing = this.#pool(blockPoolId).replicas.get(blockId);
-    if (existing) {
-      if (existing.genStamp >= genStamp) throw new ReplicaError('REPLICA_ALREADY_EXISTS', `Block ${name} already exists in state ${existing.state} and thus cannot be created.`, { blockId, state: existing.state });
-      if (existing.state === 'RBW') await this.stopWriter(blockPoolId, blockId, writerStopTimeoutMs);
+  async createTemporary(
+    blockPoolId: string, blockId: number, genStamp: number, checksum: ChecksumSpec, name: string, writerStopTimeoutMs: number, stop: () => void = () => undefined,
+  ): Promise<{ replica: Replica; writer: ReplicaWriter; release: () => void }> {
+    const refuseExisting = (r: Replica | undefined): void => {
+      if (r && r.genStamp >= genStamp) throw new ReplicaError('REPLICA_ALREADY_EXISTS', `Block ${name} already exists in state ${r.state} and thus cannot be created.`, { blockId, state: r.state });
+    };
+    refuseExisting(this.#pool(blockPoolId).replicas.get(blockId));
+    const release = await this.claimWriter(blockPoolId, blockId, stop, writerStopTimeoutMs);
+    try {
       const current = this.#pool(blockPoolId).replicas.get(blockId);
+      refuseExisting(current);
       if (current) await this.invalidate(blockPoolId, [{ blockId, genStamp: current.genStamp }]);
+      return { ...(await this.createRbw(blockPoolId, blockId, genStamp, checksum, name)), release };
+    } catch (e) {
+      release();
+      throw e;
     }
-    return this.createRbw(blockPoolId, blockId, genStamp, checksum, name);
   }
 
   /**
@@ -295,6 +305,21 @@ export class FsDataset {
       if (this.#writers.get(key)?.done === done) this.#writers.delete(key);
       end();
     };
+  }
+
+  /**
+   * ReplicaInPipeline.attemptToSetWriter with the MustStopExistingWriter loop of FsDatasetImpl's
+   * recoverRbw / recoverAppend / recoverClose / createTemporary: the writes under way on the replica
+   * are stopped (stopWriter) until none is left, within `timeoutMs`
+   * (dfs.datanode.xceiver.stop.timeout.millis) in all, then the caller is registered as its writer
+   * at once (beginWrite; `stop` ends the caller's op), so that a recovery or block recovery started
+   * meanwhile stops and waits for it instead of working on the same files. Returns beginWrite's call.
+   */
+  async claimWriter(blockPoolId: string, blockId: number, stop: () => void, timeoutMs: number): Promise<() => void> {
+    const key = `${blockPoolId}:${blockId}`;
+    const deadline = performance.now() + timeoutMs;
+    while (this.#writers.has(key)) await this.stopWriter(blockPoolId, blockId, Math.max(0, deadline - performance.now()));
+    return this.beginWrite(blockPoolId, blockId, stop);
   }
 
   /**

@@ -16,7 +16,15 @@
  *
  * recoverCheck: a FINALIZED or RBW replica of a stamp in [b's, newGS]; an RBW one's writer is
  * stopped and its received, on-disk and acknowledged lengths must agree; its length must be the
- * expected one. Refusals carry FsDatasetImpl's messages (ReplicaNotFoundException,
+ * expected one.
+ *
+ * Each recovery becomes the replica's writer before it changes anything (ReplicaInPipeline
+ * .attemptToSetWriter under FsDatasetImpl's lock: FsDataset.claimWriter), so that a second
+ * recovery of the same replica, or a block recovery, started meanwhile stops it and waits for it
+ * rather than truncating and renaming the files under its writer; recoverRbw and recoverAppend hand
+ * the claim (`release`) to the write that follows, recoverClose releases it when done.
+ *
+ * Refusals carry FsDatasetImpl's messages (ReplicaNotFoundException,
  * ReplicaAlreadyExistsException, IOException).
  */
 import { stat } from 'node:fs/promises';
@@ -47,6 +55,8 @@ export interface PipelineRecoveryContext {
   readonly dataset: FsDataset;
   /** dfs.datanode.xceiver.stop.timeout.millis: how long to wait for the writer being stopped */
   readonly writerStopTimeoutMs: number;
+  /** ends the op doing this recovery (its connection's input), when a later recovery stops it */
+  readonly stop?: () => void;
 }
 
 /** FsDatasetImpl.getReplicaInfo(bpid, blockId). */
@@ -56,10 +66,22 @@ function replicaOf(ctx: PipelineRecoveryContext, b: RecoveredBlock): Replica {
   return r;
 }
 
-/** ReplicaInPipeline.attemptToSetWriter failing -> stopWriter: a write still under way on the replica ends first. */
-async function stopWriter(ctx: PipelineRecoveryContext, b: RecoveredBlock): Promise<Replica> {
-  await ctx.dataset.stopWriter(b.poolId, b.blockId, ctx.writerStopTimeoutMs);
-  return replicaOf(ctx, b);
+/**
+ * ReplicaInPipeline.attemptToSetWriter failing -> stopWriter: a write still under way on the
+ * replica ends first, then this recovery is its writer; `release` ends that.
+ */
+async function claimWriter(ctx: PipelineRecoveryContext, b: RecoveredBlock): Promise<() => void> {
+  return ctx.dataset.claimWriter(b.poolId, b.blockId, ctx.stop ?? (() => undefined), ctx.writerStopTimeoutMs);
+}
+
+/** Runs `work` as the replica's writer: on failure the claim is released. */
+async function claimed<T>(release: () => void, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    release();
+    throw e;
+  }
 }
 
 function describe(ctx: PipelineRecoveryContext, r: Replica): string {
@@ -69,11 +91,19 @@ function describe(ctx: PipelineRecoveryContext, r: Replica): string {
 /** FsDatasetImpl.recoverRbw + recoverRbwImpl. Returns the replica under newGS and a writer at its length. */
 export async function recoverRbw(
   ctx: PipelineRecoveryContext, b: RecoveredBlock, newGS: number, minBytesRcvd: number, maxBytesRcvd: number,
-): Promise<{ replica: Replica; writer: ReplicaWriter }> {
+): Promise<{ replica: Replica; writer: ReplicaWriter; release: () => void }> {
   log.info({ block: b.name, newGS }, `Recover RBW replica ${b.name}`);
-  let rbw = replicaOf(ctx, b);
-  if (rbw.state !== 'RBW') throw new ReplicaError('REPLICA_NOT_FOUND', `${NON_RBW_REPLICA}${describe(ctx, rbw)}`, { blockId: b.blockId, state: rbw.state });
-  rbw = await stopWriter(ctx, b);
+  const first = replicaOf(ctx, b);
+  if (first.state !== 'RBW') throw new ReplicaError('REPLICA_NOT_FOUND', `${NON_RBW_REPLICA}${describe(ctx, first)}`, { blockId: b.blockId, state: first.state });
+  const release = await claimWriter(ctx, b);
+  return claimed(release, async () => ({ ...(await recoverRbwImpl(ctx, b, newGS, minBytesRcvd, maxBytesRcvd)), release }));
+}
+
+/** FsDatasetImpl.recoverRbwImpl, as the replica's writer. */
+async function recoverRbwImpl(
+  ctx: PipelineRecoveryContext, b: RecoveredBlock, newGS: number, minBytesRcvd: number, maxBytesRcvd: number,
+): Promise<{ replica: Replica; writer: ReplicaWriter }> {
+  const rbw = replicaOf(ctx, b);
   if (rbw.state !== 'RBW') throw new ReplicaError('REPLICA_NOT_FOUND', `${NON_RBW_REPLICA}${describe(ctx, rbw)}`, { blockId: b.blockId, state: rbw.state });
   log.info({ block: b.name }, `Recovering ${describe(ctx, rbw)}`);
   if (rbw.genStamp < b.generationStamp || rbw.genStamp > newGS) {
@@ -104,21 +134,24 @@ export async function recoverRbw(
 }
 
 /** FsDatasetImpl.recoverCheck: the replica a failed append or close is recovered on. */
-async function recoverCheck(ctx: PipelineRecoveryContext, b: RecoveredBlock, newGS: number, expectedLength: number): Promise<Replica> {
-  let r = replicaOf(ctx, b);
-  const checkState = (x: Replica): void => {
+async function recoverCheck(ctx: PipelineRecoveryContext, b: RecoveredBlock, newGS: number, expectedLength: number): Promise<{ r: Replica; release: () => void }> {
+  const checkStateAndStamp = (x: Replica): void => {
     if (x.state !== 'FINALIZED' && x.state !== 'RBW') throw new ReplicaError('REPLICA_NOT_FOUND', `${UNFINALIZED_AND_NONRBW_REPLICA}${describe(ctx, x)}`, { blockId: b.blockId, state: x.state });
-  };
-  checkState(r);
-  if (r.genStamp < b.generationStamp || r.genStamp > newGS) {
-    throw new ReplicaError('REPLICA_NOT_FOUND', `${UNEXPECTED_GS_REPLICA}${r.genStamp}. Expected GS range is [${b.generationStamp}, ${newGS}].`, { blockId: b.blockId, genStamp: r.genStamp });
-  }
-  if (r.state === 'RBW') {
-    r = await stopWriter(ctx, b);
-    checkState(r);
-    if (r.state === 'RBW' && r.numBytes !== bytesAcked(r)) {
-      throw new ReplicaError('REPLICA_ALREADY_EXISTS', `RBW replica ${describe(ctx, r)}bytesRcvd(${r.numBytes}), bytesOnDisk(${r.numBytes}), and bytesAcked(${bytesAcked(r)}) are not the same.`, { blockId: b.blockId });
+    if (x.genStamp < b.generationStamp || x.genStamp > newGS) {
+      throw new ReplicaError('REPLICA_NOT_FOUND', `${UNEXPECTED_GS_REPLICA}${x.genStamp}. Expected GS range is [${b.generationStamp}, ${newGS}].`, { blockId: b.blockId, genStamp: x.genStamp });
     }
+  };
+  checkStateAndStamp(replicaOf(ctx, b));
+  // the write under way stops; the replica is checked again as it was left (Hadoop's loop)
+  const release = await claimWriter(ctx, b);
+  return claimed(release, async () => ({ r: recoverCheckClaimed(ctx, b, expectedLength, checkStateAndStamp), release }));
+}
+
+function recoverCheckClaimed(ctx: PipelineRecoveryContext, b: RecoveredBlock, expectedLength: number, checkStateAndStamp: (x: Replica) => void): Replica {
+  const r = replicaOf(ctx, b);
+  checkStateAndStamp(r);
+  if (r.state === 'RBW' && r.numBytes !== bytesAcked(r)) {
+    throw new ReplicaError('REPLICA_ALREADY_EXISTS', `RBW replica ${describe(ctx, r)}bytesRcvd(${r.numBytes}), bytesOnDisk(${r.numBytes}), and bytesAcked(${bytesAcked(r)}) are not the same.`, { blockId: b.blockId });
   }
   if (r.numBytes !== expectedLength) {
     throw new ReplicaError('REPLICA_CORRUPT', `Corrupted replica ${describe(ctx, r)} with a length of ${r.numBytes} expected length is ${expectedLength}`, { blockId: b.blockId, numBytes: r.numBytes, expectedLength });
@@ -127,21 +160,27 @@ async function recoverCheck(ctx: PipelineRecoveryContext, b: RecoveredBlock, new
 }
 
 /** FsDatasetImpl.recoverAppend. Returns the RBW replica under newGS and a writer at its length. */
-export async function recoverAppend(ctx: PipelineRecoveryContext, b: RecoveredBlock, newGS: number, expectedLength: number): Promise<{ replica: Replica; writer: ReplicaWriter }> {
+export async function recoverAppend(ctx: PipelineRecoveryContext, b: RecoveredBlock, newGS: number, expectedLength: number): Promise<{ replica: Replica; writer: ReplicaWriter; release: () => void }> {
   log.info({ block: b.name, newGS }, `Recover failed append to ${b.name}`);
-  const r = await recoverCheck(ctx, b, newGS, expectedLength);
-  if (r.state === 'FINALIZED') return ctx.dataset.append(b.poolId, b.blockId, r.genStamp, newGS, r.numBytes, b.name);
-  const replica = await ctx.dataset.bumpGenerationStamp(b.poolId, r, newGS);
-  return { replica, writer: await ctx.dataset.reopenRbw(replica, b.name) };
+  const { r, release } = await recoverCheck(ctx, b, newGS, expectedLength);
+  return claimed(release, async () => {
+    if (r.state === 'FINALIZED') return { ...(await ctx.dataset.append(b.poolId, b.blockId, r.genStamp, newGS, r.numBytes, b.name)), release };
+    const replica = await ctx.dataset.bumpGenerationStamp(b.poolId, r, newGS);
+    return { replica, writer: await ctx.dataset.reopenRbw(replica, b.name), release };
+  });
 }
 
 /** FsDatasetImpl.recoverClose. Returns the finalized replica under newGS. */
 export async function recoverClose(ctx: PipelineRecoveryContext, b: RecoveredBlock, newGS: number, expectedLength: number): Promise<Replica> {
   log.info({ block: b.name, newGS, expectedLength }, `Recover failed close ${b.name}, new GS:${newGS}, expectedBlockLen:${expectedLength}`);
-  const r = await recoverCheck(ctx, b, newGS, expectedLength);
-  const replica = await ctx.dataset.bumpGenerationStamp(b.poolId, r, newGS);
-  if (replica.state === 'RBW') await ctx.dataset.finalizeReplica(b.poolId, replica);
-  return replica;
+  const { r, release } = await recoverCheck(ctx, b, newGS, expectedLength);
+  try {
+    const replica = await ctx.dataset.bumpGenerationStamp(b.poolId, r, newGS);
+    if (replica.state === 'RBW') await ctx.dataset.finalizeReplica(b.poolId, replica);
+    return replica;
+  } finally {
+    release();
+  }
 }
 
 /**

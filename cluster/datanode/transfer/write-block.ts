@@ -104,9 +104,10 @@ export async function writeBlock(x: Xceiver, op: OpWriteBlock): Promise<void> {
     return refuse(e instanceof HsecError ? e : new HsecError('FILE_IO', String(e)));
   }
   const { replica, writer } = opened;
+  // block recovery or a pipeline recovery may stop this write (stopWriter): the connection's input
+  // ends; a recovery stage is registered already (it claimed the replica before changing it)
+  const writeOver = opened.release ?? x.services.dataset.beginWrite(block.poolId, block.blockId, () => x.input.close());
   if (opened.reportReceiving) pool.notifyReceiving(replica);
-  // block recovery or a pipeline recovery may stop this write (stopWriter): the connection's input ends
-  const writeOver = x.services.dataset.beginWrite(block.poolId, block.blockId, () => x.input.close());
   let mirror: Mirror | undefined;
   let completed = false;
   let pipelineUp = false;

@@ -36,6 +36,11 @@ export interface ReceiverReplica {
   readonly reportReceiving: boolean;
   /** a write that ends early leaves the replica in rbw/ (else it is deleted: a copy, a transfer) */
   readonly keepUnfinished: boolean;
+  /**
+   * A recovery or transfer stage is the replica's writer from before it changed the replica
+   * (FsDataset.claimWriter): this marks its write over; other stages register with beginWrite.
+   */
+  readonly release?: () => void;
 }
 
 /** DataXceiver's isTransfer: the destination of a DataNode's transfer for pipeline recovery. */
@@ -47,7 +52,7 @@ export function isTransferStage(stage: OpWriteBlock['stage']): boolean {
 const CONTINUING: readonly OpWriteBlock['stage'][] = ['PIPELINE_SETUP_APPEND', 'PIPELINE_SETUP_APPEND_RECOVERY', 'PIPELINE_SETUP_STREAMING_RECOVERY'];
 
 export function recoveryContext(x: Xceiver): PipelineRecoveryContext {
-  return { dataset: x.services.dataset, writerStopTimeoutMs: x.settings.xceiverStopTimeoutMs };
+  return { dataset: x.services.dataset, writerStopTimeoutMs: x.settings.xceiverStopTimeoutMs, stop: () => x.input.close() };
 }
 
 export function recoveredBlock(op: OpWriteBlock): RecoveredBlock {
@@ -86,7 +91,7 @@ export async function openReceiverReplica(x: Xceiver, op: OpWriteBlock, isClient
     }
     case 'TRANSFER_RBW':
     case 'TRANSFER_FINALIZED': {
-      const created = await ds.createTemporary(block.poolId, block.blockId, block.generationStamp, op.requestedChecksum, name, ctx.writerStopTimeoutMs);
+      const created = await ds.createTemporary(block.poolId, block.blockId, block.generationStamp, op.requestedChecksum, name, ctx.writerStopTimeoutMs, ctx.stop);
       return { ...created, end: op.stage === 'TRANSFER_RBW' ? 'keep-rbw' : 'finalize', reportReceiving: false, keepUnfinished: false };
     }
     default:

@@ -269,7 +269,7 @@ describe('datanode: write-pipeline recovery on hsec DataNodes (recovery stages, 
     const firstDn = byNode(dns, first);
     const lb = await nn.updateBlockForPipeline(old, w.open.clientName);
     const newGS = lb.b.generationStamp;
-    const recover = async (over: Partial<{ block: ExtendedBlock; minBytesRcvd: number; maxBytesRcvd: number; newGS: number; stage: BlockConstructionStage }>) => {
+    const recover = async (over: Partial<{ block: ExtendedBlock; token: TokenProtoObject; minBytesRcvd: number; maxBytesRcvd: number; newGS: number; stage: BlockConstructionStage }>) => {
       const { pipeline, connectAck } = await Pipeline.open(await handshake(c, nn, lb.blockToken), [first], [w.storageIds[0]!], {
         block: old, token: lb.blockToken, clientName: w.open.clientName, stage: 'PIPELINE_SETUP_STREAMING_RECOVERY', minBytesRcvd: ackedBytes, maxBytesRcvd: sentBytes, newGS, ...over,
       });
@@ -295,8 +295,15 @@ describe('datanode: write-pipeline recovery on hsec DataNodes (recovery stages, 
     r = await recover({ stage: 'PIPELINE_CLOSE_RECOVERY', minBytesRcvd: sentBytes });
     expect(r.message).to.match(/bytesRcvd\(\d+\), bytesOnDisk\(\d+\), and bytesAcked\(\d+\) are not the same\.$/);
     expect(firstDn.dataset.getReplica(old.poolId, old.blockId)).to.deep.include({ state: 'RBW', genStamp: old.generationStamp, numBytes: sentBytes, bytesAcked: ackedBytes });
-    // TRANSFER_BLOCK: a READ token is no COPY token; an unknown block is refused before any transfer
     const read = await locatedBlock(nn, path).catch(() => undefined);
+    expect(read?.blockToken, 'a READ token of the block').to.not.equal(undefined);
+    // a READ token is no WRITE token: every recovery or transfer stage is refused before the replica changes (DataXceiver.checkAccess)
+    for (const stage of ['PIPELINE_SETUP_STREAMING_RECOVERY', 'PIPELINE_SETUP_APPEND_RECOVERY', 'PIPELINE_CLOSE_RECOVERY', 'TRANSFER_RBW'] as const) {
+      r = await recover({ stage, token: read!.blockToken, minBytesRcvd: stage === 'PIPELINE_SETUP_STREAMING_RECOVERY' ? ackedBytes : sentBytes, newGS: newGS + 10 });
+      expect(r.status, stage).to.equal('ERROR_ACCESS_TOKEN');
+    }
+    expect(firstDn.dataset.getReplica(old.poolId, old.blockId)).to.deep.include({ state: 'RBW', genStamp: old.generationStamp, numBytes: sentBytes, bytesAcked: ackedBytes });
+    // TRANSFER_BLOCK: a READ token is no COPY token; an unknown block is refused before any transfer
     const t = await TransferConnection.open(first.id.xferPort, await handshake(c, nn, lb.blockToken));
     t.send(encodeOpTransferBlock({ header: { baseHeader: { block: old, token: read?.blockToken ?? lb.blockToken }, clientName: w.open.clientName }, targets: [w.nodes[2]!], targetStorageTypes: ['DISK'], targetStorageIds: [w.storageIds[2]!] }));
     expect((await t.response())?.status).to.equal('ERROR_ACCESS_TOKEN');

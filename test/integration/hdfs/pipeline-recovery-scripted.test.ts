@@ -423,4 +423,39 @@ describe('hdfs client: pipeline recovery as DataStreamer does it (scripted DataN
     expect(await written).to.equal(undefined);
     expect(uuids((called('updatePipeline')[0] as { newNodes: { datanodeUuid: string }[] }).newNodes)).to.deep.equal(['dn-1', 'dn-2']);
   });
+
+  it('a stream destroyed while hflush waits for acks: hflush fails at once, no recovery starts (DataStreamer.waitForAckedSeqno: checkClosed)', async () => {
+    const [dn1] = dns as [ScriptedDataNode];
+    const nn = nameNode({ blocks: [located([dn1])], replication: 1 });
+    const out = stream(nn);
+    out.on('error', () => undefined);
+    out.write(Buffer.alloc(100, 3));
+    const flushed = out.hflush().then(() => 'resolved', (e: Error) => e);
+    const peer = await dn1.peer(0);
+    await answerWrite(peer);
+    await nextPacket(peer, 'data packet'); // never acknowledged
+    out.destroy();
+    const r = await Promise.race([flushed, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2000))]);
+    expect(r).to.be.instanceOf(Error);
+    expect((r as Error & { code?: string }).code).to.equal('FILE_IO');
+    expect((r as Error).message).to.equal('The pipeline of block 1073741825 was closed while packet 0 waited for its acknowledgement');
+    expect(calls.map((c) => c.method)).to.deep.equal(['create', 'addBlock']);
+  });
+
+  it('an ack with more replies than the pipeline has nodes is malformed: the first node is taken as bad (typed error, not a crash on a missing node)', async () => {
+    const [dn1, dn2] = dns as [ScriptedDataNode, ScriptedDataNode];
+    const nn = nameNode({ blocks: [located([dn1, dn2])], replication: 2 });
+    const written = pipeline(Readable.from([Buffer.alloc(100, 3)]), stream(nn, { policy: new ReplaceDatanodeOnFailure('NEVER') })).then(() => undefined, (e: Error) => e);
+    const p1 = await dn1.peer(0);
+    await answerWrite(p1);
+    p1.ack((await nextPacket(p1, 'data packet')).header.seqno, ['SUCCESS', 'SUCCESS', 'ERROR']);
+    // dn1 leaves the pipeline; dn2 gets the recovery and the packet again
+    const p2 = await dn2.peer(0);
+    const op = await answerWrite(p2);
+    expect(op.stage).to.equal('PIPELINE_SETUP_STREAMING_RECOVERY');
+    p2.ack((await nextPacket(p2, 'the packet again')).header.seqno, ['SUCCESS']);
+    p2.ack((await nextPacket(p2, 'last packet')).header.seqno, ['SUCCESS']);
+    expect(await written).to.equal(undefined);
+    expect(uuids((called('updatePipeline')[0] as { newNodes: { datanodeUuid: string }[] }).newNodes)).to.deep.equal(['dn-2']);
+  });
 });

@@ -3,7 +3,7 @@
 // leaves the replica in, where its files go, the cut back to the acknowledged bytes with the last
 // chunk's CRC computed again, a write in progress stopped first, and each refusal in Hadoop's words.
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsDataset } from '../../../cluster/datanode/storage/fs-dataset.ts';
@@ -167,5 +167,42 @@ describe('datanode/pipeline recovery: replica state transitions (FsDatasetImpl)'
     const r = convertTemporaryToRbw(ctx, block(12, 1003), t.replica, 1200);
     expect(r).to.deep.include({ state: 'RBW', genStamp: 1003, numBytes: 1200, bytesAcked: 1200 });
     expect(() => convertTemporaryToRbw(ctx, block(12, 1004), t.replica, 1200)).to.throw(/^temp.getGenerationStamp\(\) != expectedGs = 1004, temp=ReplicaBeingWritten, blk_12_1003, RBW/);
+  });
+
+  it('concurrent recoveries of one replica: the later one stops the earlier and waits for it, so two writers never share the files (FsDatasetImpl.recoverRbw: attemptToSetWriter / MustStopExistingWriter)', async () => {
+    await broken(20, 2000, 1300);
+    let stoppedA = false;
+    const a = recoverRbw({ ...ctx, stop: () => (stoppedA = true) }, block(20), 1002, 0, 3000);
+    // the second recovery arrives while the first is still opening its writer (stamp already bumped)
+    while (ds.getReplica(BP, 20)?.genStamp !== 1002) await new Promise((r) => setImmediate(r));
+    let bDone = false;
+    const b = recoverRbw({ ...ctx, stop: () => undefined }, block(20), 1003, 0, 3000).finally(() => (bDone = true));
+    const ra = await a;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(stoppedA, 'the first recovery (now the writer) is stopped').to.equal(true);
+    expect(bDone, 'the second waits for the first write to end').to.equal(false);
+    expect(readdirSync(join(dir, 'current', BP, 'current', 'rbw')).sort()).to.deep.equal(['blk_20', 'blk_20_1002.meta']);
+    // the stopped write ends as write-block.ts ends it: the replica stays RBW, then its claim goes
+    await ds.keepRbw(BP, ra.replica, ra.writer);
+    ra.release();
+    const rb = await b;
+    expect(rb.replica).to.deep.include({ state: 'RBW', genStamp: 1003, numBytes: 1300 });
+    expect(readdirSync(join(dir, 'current', BP, 'current', 'rbw')).sort()).to.deep.equal(['blk_20', 'blk_20_1003.meta']);
+    await rb.writer.close();
+    rb.release();
+  });
+
+  it('createTemporary checks the stamp again once the write under way stopped: a replica that became newer meanwhile is kept (FsDatasetImpl.createTemporary\'s loop)', async () => {
+    await broken(21, 1024, 1024, 1001);
+    const old = ds.getReplica(BP, 21)!;
+    // the write under way was a recovery that gave the replica stamp 1003 before it stopped
+    const over = ds.beginWrite(BP, 21, () => {
+      ds.replace(BP, { ...old, genStamp: 1003 });
+      over();
+    });
+    const e = await rejectsCode(ds.createTemporary(BP, 21, 1002, CRC, `${BP}:blk_21_1002`, 2000), 'REPLICA_ALREADY_EXISTS');
+    expect(e.message).to.equal(`Block ${BP}:blk_21_1002 already exists in state RBW and thus cannot be created.`);
+    expect(ds.getReplica(BP, 21)).to.deep.include({ genStamp: 1003, numBytes: 1024 });
+    expect(existsSync(old.blockFile)).to.equal(true);
   });
 });
