@@ -4,7 +4,8 @@
  * invalidateCorruptReplicas): a file written with replication 2 on three DataNodes has one byte of
  * one replica's block file flipped on disk; hsec's client reads the file back intact from the other
  * replica and reports the bad one; the NameNode marks it corrupt, stops giving it as a location,
- * has the good replica copied to the third DataNode, and then deletes the corrupt replica. And a
+ * has the good replica copied to the third DataNode, and then deletes the corrupt replica. With
+ * both replicas corrupt the read fails and nothing is reported. And a
  * reportBadBlocks call as a stock client makes it (no storage IDs), with the IOException for an
  * unknown DataNode.
  */
@@ -60,6 +61,25 @@ describe('datanode: a corrupt replica is reported by the reader, re-replicated f
     expect(after.locs!.map((l) => l.id.datanodeUuid).sort()).to.deep.equal([good.datanodeUuid, spare.datanodeUuid].sort());
     expect((await c.protocol().getFsStats()).corrupt_blocks).to.equal(0);
     expect(Buffer.compare(await fs.readFile(path), data)).to.equal(0);
+  });
+
+  it('every one of two replicas corrupt: the read fails and nothing is reported (DFSInputStream.reportCheckSumFailure)', async () => {
+    const c = await clusters.cluster();
+    const dns: DataNode[] = [await c.startDataNode('d1'), await c.startDataNode('d2')];
+    const fs = await c.client();
+    const path = '/user/alice/all-bad';
+    await fs.writeFile(path, randomBytes(5000), { replication: 2 });
+    const lb = await locatedBlock(c.protocol(), path);
+    for (const dn of dns) {
+      const file = dn.dataset.getReplica(lb.b.poolId, lb.b.blockId)!.blockFile;
+      const bytes = readFileSync(file);
+      bytes[10] ^= 0x01;
+      writeFileSync(file, bytes);
+    }
+    const err = await fs.readFile(path).then(() => undefined, (e: Error) => e);
+    expect(err?.message).to.match(/every replica failed .*Checksum error/);
+    expect(c.nn.namesystem.blocks.corruptReplicas.size).to.equal(0);
+    expect((await locatedBlock(c.protocol(), path)).locs!.length).to.equal(2);
   });
 
   it('ClientProtocol.reportBadBlocks as a stock client sends it marks the replica; an unknown DataNode is an IOException', async () => {
