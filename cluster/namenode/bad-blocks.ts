@@ -4,8 +4,9 @@
  * of every reported block is logged ("*DIR* reportBadBlocks for block: B on datanode: H:P") and
  * marked corrupt with reason CORRUPTION_REPORTED (BlockManager.findAndMarkBlockAsCorrupt, with the
  * location's storage ID when the report names one). An unknown block, or a node that holds no
- * replica of it, is skipped; an unknown DataNode fails the call with an IOException, leaving the
- * locations before it marked, as in Hadoop. No permission check: Hadoop makes none either.
+ * replica of it, is skipped; an unknown DataNode fails the call with an IOException (a known uuid
+ * at another transfer address with an UnregisteredNodeException), leaving the locations before it
+ * marked, as in Hadoop. No permission check: Hadoop makes none either.
  */
 import { getLogger } from '../../lib/log/logger.ts';
 import type { LocatedBlock } from '../protocol/hdfs-types.ts';

@@ -22,7 +22,7 @@ import type { AccessMode, BlockStorageType } from '../../../security/token/block
 import type { ReportedReplica } from '../../protocol/block-list-as-longs.ts';
 import type { ReceivedDeletedBlockInfo } from '../../protocol/datanode-protocol.ts';
 import { EMPTY_TOKEN, type DatanodeInfo, type ExtendedBlock, type LocatedBlock, type LocatedBlocks, type StorageType } from '../../protocol/hdfs-types.ts';
-import { ioError } from '../namespace/fs-errors.ts';
+import { fsError, HadoopException, ioError } from '../namespace/fs-errors.ts';
 import type { FsDirectory } from '../namespace/fs-directory.ts';
 import { blockString, type BlockInfo, type INodeFile, type StorageRef } from '../namespace/inode.ts';
 import { systemClock, type Clock } from '../../../lib/time/clock.ts';
@@ -50,6 +50,8 @@ export interface Location {
 const log = getLogger('namenode.blocks');
 /** NameNode.blockStateChangeLog (BlockStateChange) */
 const blockLog = getLogger('namenode.block-state-change');
+/** NameNode.stateChangeLog */
+const stateLog = getLogger('namenode.state');
 
 export class BlockManager {
   readonly tokens: BlockTokenSecretManager | null;
@@ -278,7 +280,7 @@ export class BlockManager {
    * BlockManager.findAndMarkBlockAsCorrupt: `dn`'s replica of `eb` (on `storageId`, else whichever
    * storage of the node holds it) is corrupt. An unknown block or a node without the replica is
    * ignored (a DataNode's scanner may report before its block report); an unknown DataNode is an
-   * IOException.
+   * IOException, a known uuid at another transfer address an UnregisteredNodeException.
    */
   findAndMarkBlockAsCorrupt(eb: ExtendedBlock, dn: DatanodeInfo, storageId: string | null, reason: string, by = ''): void {
     const stored = this.storedBlock(eb.blockId);
@@ -290,6 +292,12 @@ export class BlockManager {
     const xfer = `${dn.id.ipAddr}:${dn.id.xferPort}`;
     const node = this.#datanodes(dn.id.datanodeUuid);
     if (!node) throw ioError('FS_NOT_FOUND', `Cannot mark ${name} as corrupt because datanode ${xfer} (${dn.id.datanodeUuid}) does not exist`, { blockId: eb.blockId });
+    // DatanodeManager.getDatanode(DatanodeID): the uuid's node must be at the transfer address named
+    if (node.xferAddr !== xfer) {
+      const message = `Data node ${xfer} is attempting to report storage ID ${dn.id.datanodeUuid}. Node ${node.xferAddr} is expected to serve this storage.`;
+      stateLog.error({ datanode: xfer, uuid: dn.id.datanodeUuid }, `BLOCK* NameSystem.getDatanode: ${message}`);
+      throw fsError('DATANODE_UNREGISTERED', HadoopException.UNREGISTERED_NODE, message, { datanodeUuid: dn.id.datanodeUuid, blockId: eb.blockId });
+    }
     let storageUuid = storageId !== null && node.storages.has(storageId) ? storageId : undefined;
     if (storageUuid === undefined) {
       for (const [s, r] of stored.replicas) if (r.datanodeUuid === node.uuid) storageUuid = s;

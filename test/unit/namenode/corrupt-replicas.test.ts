@@ -163,6 +163,15 @@ describe('namenode/blocks: corrupt replicas (reportBadBlocks, markBlockAsCorrupt
     expect(e.message).to.equal(`Cannot mark ${t.ns.blocks.blockPoolId}:blk_${blk.blockId}_${blk.generationStamp} as corrupt because datanode 127.0.0.1:4242 (dn-ghost) does not exist`);
   });
 
+  it('a location whose uuid is known but whose transfer address is another node\'s is an UnregisteredNodeException; nothing is marked (DatanodeManager.getDatanode)', async () => {
+    const blk = await fileOn('/f', 2, [a, b]);
+    const moved = { ...a.toInfo(), id: { ...a.toInfo().id, xferPort: 4242 } };
+    const e = expectCode(() => reportBadBlocks(t.ns, [{ ...report(blk), locs: [moved] }], '127.0.0.9'), 'DATANODE_UNREGISTERED');
+    expect(e.details.exceptionClassName).to.equal('org.apache.hadoop.hdfs.protocol.UnregisteredNodeException');
+    expect(e.message).to.equal('Data node 127.0.0.1:4242 is attempting to report storage ID dn-a. Node 127.0.0.1:1001 is expected to serve this storage.');
+    expect(t.ns.blocks.corruptReplicas.size).to.equal(0);
+  });
+
   it('a deleted file\'s corrupt replicas leave the map; a dead node\'s replica leaves it too', async () => {
     const blk = await fileOn('/f', 2, [a, b]);
     reportBadBlocks(t.ns, [report(blk, a)], '127.0.0.9');
