@@ -172,6 +172,19 @@ describe('namenode/blocks: corrupt replicas (reportBadBlocks, markBlockAsCorrupt
     expect(t.ns.blocks.corruptReplicas.size).to.equal(0);
   });
 
+  it('storage IDs not one per location fail the whole call with an IllegalStateException before anything is marked (PBHelperClient.convertLocatedBlockProto)', async () => {
+    const blk = await fileOn('/f', 2, [a, b]);
+    const good = report(blk, a);
+    const bad = { ...report(blk, a, b), storageIDs: ['DS-dn-a'] };
+    const e = expectCode(() => reportBadBlocks(t.ns, [good, bad], '127.0.0.9'), 'FS_INVALID_ARGUMENT');
+    expect(e.details.exceptionClassName).to.equal('java.lang.IllegalStateException');
+    expect(e.message).to.contain('1 storage IDs for 2 locations');
+    expect(t.ns.blocks.corruptReplicas.size).to.equal(0);
+    // none at all is fine (a stock client sends none): the node's storage holding the replica is found
+    reportBadBlocks(t.ns, [{ ...report(blk, b), storageIDs: [] }], '127.0.0.9');
+    expect(t.ns.blocks.corruptReplicas.nodes(blk)).to.deep.equal(['dn-b']);
+  });
+
   it('a deleted file\'s corrupt replicas leave the map; a dead node\'s replica leaves it too', async () => {
     const blk = await fileOn('/f', 2, [a, b]);
     reportBadBlocks(t.ns, [report(blk, a)], '127.0.0.9');
