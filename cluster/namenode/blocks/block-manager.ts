@@ -144,6 +144,8 @@ export class BlockManager {
         ? ['GENSTAMP_MISMATCH', `block is COMPLETE and reported genstamp ${generationStamp} does not match genstamp in block map ${block.generationStamp}`]
         : numBytes !== block.numBytes ? ['SIZE_MISMATCH', `block is COMPLETE and reported length ${numBytes} does not match length in block map ${block.numBytes}`] : null;
       if (reason) {
+        // BlockManager.addBlock: a RECEIVED replica of the block's stamp ends its pending copy first
+        if (received && generationStamp === block.generationStamp) this.redundancy.pending.decrement(block, dn.uuid);
         const reported = { poolId: this.blockPoolId, blockId, generationStamp, numBytes };
         this.#markBlockAsCorrupt(block, reported, dn, storageUuid, reason[1], '', reason[0]);
         return true;

@@ -185,6 +185,19 @@ describe('namenode/blocks: corrupt replicas (reportBadBlocks, markBlockAsCorrupt
     expect(t.ns.blocks.corruptReplicas.nodes(blk)).to.deep.equal(['dn-b']);
   });
 
+  it('a copy RECEIVED with the block\'s stamp but another length ends its pending reconstruction before it is marked corrupt, so the block is queued again at once (BlockManager.addBlock)', async () => {
+    const blk = await fileOn('/p', 2, [a, b]);
+    reportBadBlocks(t.ns, [report(blk, a)], '127.0.0.9');
+    expect(work()).to.equal(1); // b -> c
+    const bm = t.ns.blocks;
+    expect(bm.redundancy.pending.numReplicas(blk)).to.equal(1);
+    received(c, { blockId: blk.blockId, generationStamp: blk.generationStamp, numBytes: 999 });
+    expect(bm.corruptReplicas.isReplicaCorrupt(blk, 'dn-c')).to.equal(false); // live 1 + corrupt 2 > 2: deleted at once
+    expect(invalidates(c)).to.deep.equal([blk.blockId]);
+    expect(bm.redundancy.pending.numReplicas(blk)).to.equal(0);
+    expect(bm.redundancy.needed.contains(blk)).to.equal(true);
+  });
+
   it('a deleted file\'s corrupt replicas leave the map; a dead node\'s replica leaves it too', async () => {
     const blk = await fileOn('/f', 2, [a, b]);
     reportBadBlocks(t.ns, [report(blk, a)], '127.0.0.9');
