@@ -4,9 +4,9 @@
  * FSNamesystem.listCorruptFileBlocks answers it: the superuser check first (checkSuperuserPrivilege
  * with the path: "Access denied for user U. Superuser privilege is required", audited as refused;
  * anyone with dfs.permissions.enabled false), then the files of the blocks Hadoop queues as
- * corrupt: blocks with no usable replica. hsec does not track corrupt replicas; it answers from
- * what its block manager knows, the complete blocks no live DataNode holds a finalized replica of
- * (BlockManager.missingBlocks, the "missing blocks" of `dfsadmin -report`). Not audited when
+ * corrupt: blocks with no usable replica: the complete blocks no live DataNode holds a finalized
+ * replica of that is not in the corrupt replicas map (BlockManager.missingBlocks, the "missing
+ * blocks" of `dfsadmin -report`). Not audited when
  * allowed, as in Hadoop.
  *
  * Paging follows Hadoop's cookie: the number of queued blocks already walked. With no such block
