@@ -19,7 +19,7 @@
 import { getLogger } from '../../../lib/log/logger.ts';
 import type { BlockTokenSecretManager } from '../../../security/token/block-token-secret-manager.ts';
 import type { AccessMode, BlockStorageType } from '../../../security/token/block-token-identifier.ts';
-import type { ReportedReplica } from '../../protocol/block-list-as-longs.ts';
+import type { ReplicaStateName, ReportedReplica } from '../../protocol/block-list-as-longs.ts';
 import type { ReceivedDeletedBlockInfo } from '../../protocol/datanode-protocol.ts';
 import { EMPTY_TOKEN, type DatanodeInfo, type ExtendedBlock, type LocatedBlock, type LocatedBlocks, type StorageType } from '../../protocol/hdfs-types.ts';
 import { fsError, HadoopException, ioError } from '../namespace/fs-errors.ts';
@@ -103,7 +103,7 @@ export class BlockManager {
     let unknown = 0;
     for (const r of replicas) {
       before.delete(r.blockId);
-      if (!this.#reported(dn, storageUuid, r.blockId, r.numBytes, r.generationStamp, r.state === 'FINALIZED', false)) unknown++;
+      if (!this.#reported(dn, storageUuid, r.blockId, r.numBytes, r.generationStamp, r.state === 'FINALIZED', false, r.state)) unknown++;
     }
     for (const id of before) this.#removeReplica(dn, storageUuid, id);
     storage.blockContentsStale = false; // DatanodeStorageInfo.receivedBlockReport
@@ -124,7 +124,7 @@ export class BlockManager {
    * One reported replica; returns false when no file owns the block (it is then deleted on that
    * DataNode). `received`: an incremental RECEIVED (it ends a pending replication to the node).
    */
-  #reported(dn: DatanodeDescriptor, storageUuid: string, blockId: number, numBytes: number, generationStamp: number, finalized: boolean, received: boolean): boolean {
+  #reported(dn: DatanodeDescriptor, storageUuid: string, blockId: number, numBytes: number, generationStamp: number, finalized: boolean, received: boolean, state: ReplicaStateName = finalized ? 'FINALIZED' : 'RBW'): boolean {
     const block = this.#dir.block(blockId);
     if (!block) {
       dn.invalidate.push({ blockId, generationStamp, numBytes });
@@ -134,6 +134,17 @@ export class BlockManager {
     // processReportedBlock: a replica already queued for deletion on this node is not a location again
     if (dn.invalidate.some((i) => i.blockId === blockId)) return true;
     if (!finalized) {
+      // checkReplicaCorrupt for a COMPLETE block: an RBW / RWR replica of another stamp, or an RWR
+      // one of its stamp, is corrupt (an RBW one of its stamp is a late report of the closed pipeline)
+      if (block.complete && block.file && (state === 'RBW' || state === 'RWR')) {
+        const reason: [CorruptReason, string] | null = generationStamp !== block.generationStamp
+          ? ['GENSTAMP_MISMATCH', `reported ${state} replica with genstamp ${generationStamp} does not match COMPLETE block's genstamp in block map ${block.generationStamp}`]
+          : state === 'RWR' ? ['INVALID_STATE', `reported replica has invalid state ${state}`] : null;
+        if (reason) {
+          this.#markBlockAsCorrupt(block, { poolId: this.blockPoolId, blockId, generationStamp, numBytes }, dn, storageUuid, reason[1], '', reason[0]);
+          return true;
+        }
+      }
       // a replica being written: the block's pipeline (BlockUnderConstructionFeature.addReplicaIfNotPresent)
       if (!block.complete && !block.expected.some((e) => e.storageUuid === storageUuid)) block.expected.push({ datanodeUuid: dn.uuid, storageUuid });
       return true;

@@ -198,6 +198,22 @@ describe('namenode/blocks: corrupt replicas (reportBadBlocks, markBlockAsCorrupt
     expect(bm.redundancy.needed.contains(blk)).to.equal(true);
   });
 
+  it('a block report of a COMPLETE block\'s RBW / RWR replica of an older stamp (GENSTAMP_MISMATCH) or an RWR one of its stamp (INVALID_STATE) is corrupt and deleted; an RBW of its stamp is ignored (checkReplicaCorrupt)', async () => {
+    const blk = await fileOn('/w', 2, [a, b]);
+    const rep = (state: 'RBW' | 'RWR', generationStamp: number) => t.ns.blocks.processReport(c, 'DS-dn-c', 'DISK', [{ blockId: blk.blockId, numBytes: 500, generationStamp, state }]);
+    rep('RBW', blk.generationStamp);
+    expect(invalidates(c)).to.deep.equal([]); // HDFS-2791: a late report of the closed pipeline
+    expect(blk.replicas.has('DS-dn-c')).to.equal(false);
+    rep('RBW', blk.generationStamp - 1);
+    expect(c.invalidate).to.deep.equal([{ blockId: blk.blockId, generationStamp: blk.generationStamp - 1, numBytes: 500 }]);
+    expect(blk.replicas.has('DS-dn-c')).to.equal(false);
+    c.invalidate.length = 0;
+    rep('RWR', blk.generationStamp);
+    expect(invalidates(c)).to.deep.equal([blk.blockId]); // live 2 >= replication 2: deleted at once
+    expect(t.ns.blocks.corruptReplicas.size).to.equal(0);
+    expect((await locs('/w')).locs!.map((l) => l.id.datanodeUuid).sort()).to.deep.equal(['dn-a', 'dn-b']);
+  });
+
   it('a deleted file\'s corrupt replicas leave the map; a dead node\'s replica leaves it too', async () => {
     const blk = await fileOn('/f', 2, [a, b]);
     reportBadBlocks(t.ns, [report(blk, a)], '127.0.0.9');
